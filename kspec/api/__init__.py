@@ -1,0 +1,1 @@
+"""API-machinery helpers: defaulting and validation of objects as plain dicts."""

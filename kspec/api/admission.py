@@ -1,0 +1,93 @@
+"""Mutating admission that every kube-apiserver runs by default, per kind.
+
+Each function takes the object being created and the API server, mutates the
+object, and may raise an ApiError as the admission plugin would.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from kspec.api.qos import compute_qos
+from kspec.errors import forbidden
+
+if TYPE_CHECKING:
+    from kspec.api.server import APIServer
+
+Obj = dict[str, Any]
+
+#: --default-not-ready-toleration-seconds / --default-unreachable-toleration-seconds
+DEFAULT_TOLERATION_SECONDS = 300
+NOT_READY_TAINT = "node.kubernetes.io/not-ready"
+UNREACHABLE_TAINT = "node.kubernetes.io/unreachable"
+
+#: scheduling.SystemPriorityClasses()
+SYSTEM_PRIORITY_CLASSES = {
+    "system-node-critical": 2000001000,
+    "system-cluster-critical": 2000000000,
+}
+
+
+def default_toleration_seconds(pod: Obj) -> None:
+    """DefaultTolerationSeconds: tolerate not-ready/unreachable NoExecute for 300s unless told otherwise."""
+    tolerations = pod["spec"].setdefault("tolerations", [])
+
+    def has(key: str) -> bool:
+        # the plugin skips a key that any NoExecute (or empty-effect) toleration already covers
+        return any(t.get("key", "") in (key, "") and t.get("effect", "") in ("", "NoExecute")
+                   for t in tolerations)
+
+    for key in (NOT_READY_TAINT, UNREACHABLE_TAINT):
+        if not has(key):
+            tolerations.append({"key": key, "operator": "Exists", "effect": "NoExecute",
+                                "tolerationSeconds": DEFAULT_TOLERATION_SECONDS})
+
+
+def priority(pod: Obj, api: APIServer) -> None:
+    """Priority admission: resolve priorityClassName (or the global default) into spec.priority."""
+    spec = pod["spec"]
+    name = spec.get("priorityClassName", "")
+    if name:
+        value = SYSTEM_PRIORITY_CLASSES.get(name)
+        policy = "PreemptLowerPriority"
+        if value is None:
+            pc = api.store.get("priorityclasses", "", name)
+            if pc is None:
+                raise forbidden(f'pods "{pod["metadata"].get("name", "")}" is forbidden: no PriorityClass '
+                                f"with name {name} was found")
+            value = pc.get("value", 0)
+            policy = pc.get("preemptionPolicy", policy)
+    else:
+        default = next((pc for pc in api.store.list("priorityclasses") if pc.get("globalDefault")), None)
+        value = default.get("value", 0) if default else 0
+        policy = default.get("preemptionPolicy", "PreemptLowerPriority") if default else "PreemptLowerPriority"
+        if default:
+            spec["priorityClassName"] = default["metadata"]["name"]
+    spec["priority"] = value
+    spec.setdefault("preemptionPolicy", policy)
+
+
+def admit_pod(pod: Obj, api: APIServer) -> None:
+    spec = pod["spec"]
+    # ServiceAccount admission: every pod runs as a service account
+    spec.setdefault("serviceAccountName", "default")
+    spec.setdefault("serviceAccount", spec["serviceAccountName"])
+    priority(pod, api)
+    default_toleration_seconds(pod)
+    # pod strategy PrepareForCreate: a new pod is Pending with its QoS class
+    pod["status"] = {"phase": "Pending", "qosClass": compute_qos(pod)}
+
+
+def admit_namespace(ns: Obj, api: APIServer) -> None:
+    ns.setdefault("spec", {})["finalizers"] = ["kubernetes"]
+    ns["status"] = {"phase": "Active"}
+    labels = ns["metadata"].setdefault("labels", {})
+    # the NamespaceDefaultLabelName admission-time label
+    labels["kubernetes.io/metadata.name"] = ns["metadata"]["name"]
+
+
+ADMISSION: dict[str, Callable[[Obj, APIServer], None]] = {
+    "Pod": admit_pod,
+    "Namespace": admit_namespace,
+}

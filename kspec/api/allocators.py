@@ -1,0 +1,108 @@
+"""ClusterIP and NodePort allocation, as kube-apiserver's service registry does it.
+
+Both allocators split their range into a static band (low end, for addresses
+users ask for by value) and a dynamic band that automatic allocation scans
+first, from a random starting point.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import random
+
+from kspec.errors import ApiError, invalid
+
+SERVICE_CIDR = "10.96.0.0/12"
+NODE_PORT_RANGE = (30000, 32767)
+
+
+class IPAllocator:
+    """Service ClusterIPs from one CIDR (ipallocator.Range, bitmap flavour)."""
+
+    def __init__(self, cidr: str, rng: random.Random) -> None:
+        self.net = ipaddress.ip_network(cidr)
+        self.rng = rng
+        # the network address and, for IPv4, the broadcast address are never handed out
+        self.size = self.net.num_addresses - 2
+        # calculateRangeOffset: min(max(16, size/16), 256)
+        self.offset = min(max(16, self.size // 16), 256)
+        self.used: set[int] = set()
+
+    def _index(self, ip: str) -> int:
+        return int(ipaddress.ip_address(ip)) - int(self.net.network_address) - 1
+
+    def contains(self, ip: str) -> bool:
+        try:
+            return ipaddress.ip_address(ip) in self.net and 0 <= self._index(ip) < self.size
+        except ValueError:
+            return False
+
+    def allocate(self, ip: str, field: str = "spec.clusterIPs") -> None:
+        if not self.contains(ip):
+            raise invalid(f"{field}: Invalid value: []string{{\"{ip}\"}}: failed to allocate IP {ip}: "
+                          f"the provided IP ({ip}) is not in the valid range. The range of valid IPs is "
+                          f"{self.net}")
+        idx = self._index(ip)
+        if idx in self.used:
+            raise invalid(f"{field}: Invalid value: []string{{\"{ip}\"}}: failed to allocate IP {ip}: "
+                          "provided IP is already allocated")
+        self.used.add(idx)
+
+    def allocate_next(self) -> str:
+        """randomScanStrategyWithOffset: the dynamic band first, then the static one."""
+        for lo, hi in ((self.offset, self.size), (0, self.offset)):
+            found = _random_free(self.rng, lo, hi, self.used)
+            if found is not None:
+                self.used.add(found)
+                return str(ipaddress.ip_address(int(self.net.network_address) + 1 + found))
+        raise ApiError(500, "InternalError", "Internal error occurred: failed to allocate a serviceIP: "
+                       "range is full")
+
+    def release(self, ip: str) -> None:
+        if self.contains(ip):
+            self.used.discard(self._index(ip))
+
+
+class PortAllocator:
+    """NodePorts (portallocator.PortAllocator)."""
+
+    def __init__(self, low: int, high: int, rng: random.Random) -> None:
+        self.low, self.high = low, high
+        self.size = high - low + 1
+        # calculateRangeOffset: min(max(16, size/32), 128)
+        self.offset = min(max(16, self.size // 32), 128)
+        self.rng = rng
+        self.used: set[int] = set()
+
+    def allocate(self, port: int, field: str) -> None:
+        if not self.low <= port <= self.high:
+            raise invalid(f"{field}: Invalid value: {port}: provided port is not in the valid range. "
+                          f"The range of valid ports is {self.low}-{self.high}")
+        if port - self.low in self.used:
+            raise invalid(f"{field}: Invalid value: {port}: provided port is already allocated")
+        self.used.add(port - self.low)
+
+    def allocate_next(self) -> int:
+        for lo, hi in ((self.offset, self.size), (0, self.offset)):
+            found = _random_free(self.rng, lo, hi, self.used)
+            if found is not None:
+                self.used.add(found)
+                return self.low + found
+        raise ApiError(500, "InternalError", "Internal error occurred: failed to allocate a nodePort: "
+                       "range is full")
+
+    def release(self, port: int) -> None:
+        self.used.discard(port - self.low)
+
+
+def _random_free(rng: random.Random, lo: int, hi: int, used: set[int]) -> int | None:
+    """Scan [lo, hi) from a random start, wrapping, for the first free index."""
+    span = hi - lo
+    if span <= 0:
+        return None
+    start = rng.randrange(span)
+    for i in range(span):
+        idx = lo + (start + i) % span
+        if idx not in used:
+            return idx
+    return None

@@ -1,0 +1,472 @@
+"""Server-side defaulting, applied in place to objects held as plain dicts.
+
+Mirrors kube-apiserver's registered defaulters for the external (v1) types:
+pkg/apis/core/v1/defaults.go, apps/v1, batch/v1, autoscaling/v2 and policy/v1.
+Every function only fills fields that are absent, so applying defaults twice is
+the same as applying them once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from kspec.quantity import canonical
+
+Obj = dict[str, Any]
+
+TERMINATION_MESSAGE_PATH = "/dev/termination-log"  # v1.TerminationMessagePathDefault
+DEFAULT_SCHEDULER_NAME = "default-scheduler"  # v1.DefaultSchedulerName
+DEFAULT_GRACE_PERIOD = 30  # v1.DefaultTerminationGracePeriodSeconds
+CLIENT_IP_AFFINITY_SECONDS = 10800  # v1.DefaultClientIPServiceAffinitySeconds
+DEFAULT_CPU_UTILIZATION = 80  # autoscaling.DefaultCPUUtilization
+MAX_INT32 = 2**31 - 1
+VOLUME_DEFAULT_MODE = 0o644  # Secret/ConfigMap/DownwardAPI/Projected default modes
+
+
+def _sub(obj: Obj, key: str) -> Obj:
+    """Return obj[key] as a dict, creating it when missing or null."""
+    if not isinstance(obj.get(key), dict):
+        obj[key] = {}
+    return obj[key]
+
+
+def _default(obj: Obj, key: str, value: Any) -> None:
+    """Set obj[key] when absent, null or the Go zero value of a string."""
+    if obj.get(key) in (None, ""):
+        obj[key] = value
+
+
+# ---------------------------------------------------------------------------
+# Containers and pod specs
+# ---------------------------------------------------------------------------
+
+
+def image_tag(image: str) -> str:
+    """Tag of an image reference as parsers.ParseImageName sees it ("latest" when only a digest is absent)."""
+    name, _, digest = image.partition("@")
+    last = name.rsplit("/", 1)[-1]
+    if ":" in last:
+        return last.rsplit(":", 1)[1]
+    return "" if digest else "latest"
+
+
+def default_pull_policy(image: str) -> str:
+    """SetDefaults_Container: Always for the `latest` tag, IfNotPresent otherwise."""
+    return "Always" if image_tag(image) == "latest" else "IfNotPresent"
+
+
+def _default_probe(probe: Obj | None) -> None:
+    # SetDefaults_Probe and SetDefaults_HTTPGetAction
+    if not isinstance(probe, dict):
+        return
+    for key, value in (
+        ("timeoutSeconds", 1),
+        ("periodSeconds", 10),
+        ("successThreshold", 1),
+        ("failureThreshold", 3),
+    ):
+        if not probe.get(key):
+            probe[key] = value
+    _default_http_get(probe.get("httpGet"))
+
+
+def _default_http_get(action: Obj | None) -> None:
+    if isinstance(action, dict):
+        _default(action, "path", "/")
+        _default(action, "scheme", "HTTP")
+
+
+def _default_lifecycle(lifecycle: Obj | None) -> None:
+    if isinstance(lifecycle, dict):
+        for hook in ("postStart", "preStop"):
+            if isinstance(lifecycle.get(hook), dict):
+                _default_http_get(lifecycle[hook].get("httpGet"))
+
+
+def _default_resource_list(resources: Obj | None) -> None:
+    """SetDefaults_ResourceList rounds to milli precision; we store the canonical string."""
+    if not isinstance(resources, dict):
+        return
+    for kind in ("limits", "requests"):
+        values = resources.get(kind)
+        if isinstance(values, dict):
+            for name, value in values.items():
+                try:
+                    values[name] = canonical(value)
+                except ValueError:
+                    pass  # left for validation to report
+
+
+def default_container(container: Obj) -> None:
+    """SetDefaults_Container plus the nested defaulters for ports, probes and env fieldRefs."""
+    if not container.get("imagePullPolicy"):
+        container["imagePullPolicy"] = default_pull_policy(str(container.get("image") or ""))
+    _default(container, "terminationMessagePath", TERMINATION_MESSAGE_PATH)
+    _default(container, "terminationMessagePolicy", "File")
+    for port in container.get("ports") or []:
+        if isinstance(port, dict):
+            _default(port, "protocol", "TCP")
+    for probe in ("livenessProbe", "readinessProbe", "startupProbe"):
+        _default_probe(container.get(probe))
+    _default_lifecycle(container.get("lifecycle"))
+    _default_resource_list(container.get("resources"))
+    for env in container.get("env") or []:
+        field_ref = ((env or {}).get("valueFrom") or {}).get("fieldRef")
+        if isinstance(field_ref, dict):
+            _default(field_ref, "apiVersion", "v1")  # SetDefaults_ObjectFieldSelector
+
+
+def _default_volume(volume: Obj) -> None:
+    """SetDefaults_Volume (emptyDir when no source) and the per-source defaultMode defaults."""
+    sources = [k for k in volume if k != "name"]
+    if not sources:
+        volume["emptyDir"] = {}
+    for key in ("secret", "configMap", "downwardAPI", "projected"):
+        if isinstance(volume.get(key), dict):
+            _default(volume[key], "defaultMode", VOLUME_DEFAULT_MODE)
+    if isinstance(volume.get("hostPath"), dict) and "type" not in volume["hostPath"]:
+        volume["hostPath"]["type"] = ""  # v1.HostPathUnset
+
+
+def default_pod_spec(spec: Obj) -> None:
+    """SetDefaults_PodSpec and its nested defaulters; shared by pods and pod templates."""
+    _default(spec, "dnsPolicy", "ClusterFirst")
+    _default(spec, "restartPolicy", "Always")
+    if not isinstance(spec.get("securityContext"), dict):
+        spec["securityContext"] = {}
+    if spec.get("terminationGracePeriodSeconds") is None:
+        spec["terminationGracePeriodSeconds"] = DEFAULT_GRACE_PERIOD
+    _default(spec, "schedulerName", DEFAULT_SCHEDULER_NAME)
+    for key in ("initContainers", "containers", "ephemeralContainers"):
+        for container in spec.get(key) or []:
+            if isinstance(container, dict):
+                default_container(container)
+    for volume in spec.get("volumes") or []:
+        if isinstance(volume, dict):
+            _default_volume(volume)
+
+
+def _default_template(template: Obj | None) -> None:
+    if isinstance(template, dict):
+        default_pod_spec(_sub(template, "spec"))
+
+
+def _requests_from_limits(container: Obj) -> None:
+    # SetDefaults_Pod: each limit without a request becomes the request
+    resources = container.get("resources")
+    if not isinstance(resources, dict) or not isinstance(resources.get("limits"), dict):
+        return
+    requests = _sub(resources, "requests")
+    for name, value in resources["limits"].items():
+        requests.setdefault(name, value)
+
+
+def default_pod(pod: Obj) -> None:
+    """SetDefaults_Pod: requests from limits, enableServiceLinks, hostNetwork ports; then the spec."""
+    spec = _sub(pod, "spec")
+    for key in ("containers", "initContainers"):
+        for container in spec.get(key) or []:
+            if isinstance(container, dict):
+                _requests_from_limits(container)
+    if spec.get("enableServiceLinks") is None:
+        spec["enableServiceLinks"] = True
+    if spec.get("hostNetwork"):
+        for key in ("containers", "initContainers"):
+            for container in spec.get(key) or []:
+                for port in (container or {}).get("ports") or []:
+                    if isinstance(port, dict) and not port.get("hostPort"):
+                        port["hostPort"] = port.get("containerPort")
+    default_pod_spec(spec)
+
+
+# ---------------------------------------------------------------------------
+# Workloads
+# ---------------------------------------------------------------------------
+
+
+def _default_replicas(spec: Obj) -> None:
+    if spec.get("replicas") is None:
+        spec["replicas"] = 1
+
+
+def default_deployment(obj: Obj) -> None:
+    """SetDefaults_Deployment: replicas 1, RollingUpdate 25%/25%, history 10, deadline 600."""
+    spec = _sub(obj, "spec")
+    _default_replicas(spec)
+    strategy = _sub(spec, "strategy")
+    _default(strategy, "type", "RollingUpdate")
+    if strategy["type"] == "RollingUpdate":
+        rolling = _sub(strategy, "rollingUpdate")
+        if rolling.get("maxUnavailable") is None:
+            rolling["maxUnavailable"] = "25%"
+        if rolling.get("maxSurge") is None:
+            rolling["maxSurge"] = "25%"
+    if spec.get("revisionHistoryLimit") is None:
+        spec["revisionHistoryLimit"] = 10
+    if spec.get("progressDeadlineSeconds") is None:
+        spec["progressDeadlineSeconds"] = 600
+    _default_template(spec.get("template"))
+
+
+def default_daemonset(obj: Obj) -> None:
+    """SetDefaults_DaemonSet: RollingUpdate with maxUnavailable 1 and maxSurge 0, history 10."""
+    spec = _sub(obj, "spec")
+    strategy = _sub(spec, "updateStrategy")
+    _default(strategy, "type", "RollingUpdate")
+    if strategy["type"] == "RollingUpdate":
+        rolling = _sub(strategy, "rollingUpdate")
+        if rolling.get("maxUnavailable") is None:
+            rolling["maxUnavailable"] = 1
+        if rolling.get("maxSurge") is None:
+            rolling["maxSurge"] = 0
+    if spec.get("revisionHistoryLimit") is None:
+        spec["revisionHistoryLimit"] = 10
+    _default_template(spec.get("template"))
+
+
+def default_statefulset(obj: Obj) -> None:
+    """SetDefaults_StatefulSet: OrderedReady, RollingUpdate partition 0, Retain/Retain, 1 replica."""
+    spec = _sub(obj, "spec")
+    _default(spec, "podManagementPolicy", "OrderedReady")
+    strategy = _sub(spec, "updateStrategy")
+    if not strategy.get("type"):
+        strategy["type"] = "RollingUpdate"
+        _sub(strategy, "rollingUpdate")
+    rolling = strategy.get("rollingUpdate")
+    if strategy["type"] == "RollingUpdate" and isinstance(rolling, dict) and rolling.get("partition") is None:
+        rolling["partition"] = 0
+    retention = _sub(spec, "persistentVolumeClaimRetentionPolicy")
+    _default(retention, "whenDeleted", "Retain")
+    _default(retention, "whenScaled", "Retain")
+    _default_replicas(spec)
+    if spec.get("revisionHistoryLimit") is None:
+        spec["revisionHistoryLimit"] = 10
+    _default_template(spec.get("template"))
+
+
+def default_replicaset(obj: Obj) -> None:
+    """SetDefaults_ReplicaSet: replicas 1."""
+    spec = _sub(obj, "spec")
+    _default_replicas(spec)
+    _default_template(spec.get("template"))
+
+
+def default_replication_controller(obj: Obj) -> None:
+    """SetDefaults_ReplicationController: selector and labels from the template, replicas 1."""
+    spec = _sub(obj, "spec")
+    template = spec.get("template")
+    labels = ((template or {}).get("metadata") or {}).get("labels") if isinstance(template, dict) else None
+    if labels is not None:
+        if not spec.get("selector"):
+            spec["selector"] = dict(labels)
+        metadata = _sub(obj, "metadata")
+        if not metadata.get("labels"):
+            metadata["labels"] = dict(labels)
+    _default_replicas(spec)
+    _default_template(template)
+
+
+def _default_job_spec(spec: Obj) -> None:
+    # SetDefaults_Job (spec part)
+    if spec.get("completions") is None and spec.get("parallelism") is None:
+        spec["completions"] = 1
+        spec["parallelism"] = 1
+    if spec.get("parallelism") is None:
+        spec["parallelism"] = 1
+    if spec.get("backoffLimit") is None:
+        spec["backoffLimit"] = MAX_INT32 if spec.get("backoffLimitPerIndex") is not None else 6
+    _default(spec, "completionMode", "NonIndexed")
+    if spec.get("suspend") is None:
+        spec["suspend"] = False
+    if spec.get("podReplacementPolicy") is None:
+        spec["podReplacementPolicy"] = "Failed" if spec.get("podFailurePolicy") else "TerminatingOrFailed"
+    _default_template(spec.get("template"))
+
+
+def default_job(obj: Obj) -> None:
+    """SetDefaults_Job: completions/parallelism, backoffLimit 6, NonIndexed, labels from template."""
+    spec = _sub(obj, "spec")
+    _default_job_spec(spec)
+    labels = ((spec.get("template") or {}).get("metadata") or {}).get("labels")
+    metadata = _sub(obj, "metadata")
+    if labels is not None and not metadata.get("labels"):
+        metadata["labels"] = dict(labels)
+
+
+def default_cronjob(obj: Obj) -> None:
+    """SetDefaults_CronJob: Allow, not suspended, keep 3 successful and 1 failed job."""
+    spec = _sub(obj, "spec")
+    _default(spec, "concurrencyPolicy", "Allow")
+    if spec.get("suspend") is None:
+        spec["suspend"] = False
+    if spec.get("successfulJobsHistoryLimit") is None:
+        spec["successfulJobsHistoryLimit"] = 3
+    if spec.get("failedJobsHistoryLimit") is None:
+        spec["failedJobsHistoryLimit"] = 1
+    job_template = spec.get("jobTemplate")
+    if isinstance(job_template, dict):
+        _default_template(_sub(job_template, "spec").get("template"))
+
+
+# ---------------------------------------------------------------------------
+# Networking, autoscaling, policy and plain objects
+# ---------------------------------------------------------------------------
+
+
+def _externally_accessible(spec: Obj) -> bool:
+    # service.ExternallyAccessible: LoadBalancer, NodePort, or ClusterIP with externalIPs
+    kind = spec.get("type")
+    return kind in ("LoadBalancer", "NodePort") or (kind == "ClusterIP" and bool(spec.get("externalIPs")))
+
+
+def _is_headless(spec: Obj) -> bool:
+    return spec.get("clusterIP") == "None" or (spec.get("clusterIPs") or [None])[0] == "None"
+
+
+def default_service(obj: Obj) -> None:
+    """SetDefaults_Service plus the registry's single-stack IP family defaults."""
+    spec = _sub(obj, "spec")
+    _default(spec, "sessionAffinity", "None")
+    if spec["sessionAffinity"] == "None":
+        spec.pop("sessionAffinityConfig", None)
+    elif spec["sessionAffinity"] == "ClientIP":
+        client_ip = _sub(_sub(spec, "sessionAffinityConfig"), "clientIP")
+        if client_ip.get("timeoutSeconds") is None:
+            client_ip["timeoutSeconds"] = CLIENT_IP_AFFINITY_SECONDS
+    _default(spec, "type", "ClusterIP")
+    for port in spec.get("ports") or []:
+        if isinstance(port, dict):
+            _default(port, "protocol", "TCP")
+            if port.get("targetPort") in (None, 0, ""):
+                port["targetPort"] = port.get("port")
+    if _externally_accessible(spec):
+        _default(spec, "externalTrafficPolicy", "Cluster")
+    if spec.get("internalTrafficPolicy") is None and spec["type"] in (
+        "NodePort",
+        "LoadBalancer",
+        "ClusterIP",
+    ):
+        spec["internalTrafficPolicy"] = "Cluster"
+    if spec["type"] == "LoadBalancer" and spec.get("allocateLoadBalancerNodePorts") is None:
+        spec["allocateLoadBalancerNodePorts"] = True
+    _default_ip_families(spec)
+
+
+def _default_ip_families(spec: Obj) -> None:
+    """Registry defaulting (service REST alloc initIPFamilyFields) on a single-stack IPv4 cluster."""
+    if spec["type"] == "ExternalName":
+        return
+    if spec.get("ipFamilyPolicy") is None:
+        # headless services without a selector ask for every family the cluster has
+        headless_no_selector = _is_headless(spec) and not spec.get("selector")
+        spec["ipFamilyPolicy"] = "RequireDualStack" if headless_no_selector else "SingleStack"
+    if not spec.get("ipFamilies"):
+        spec["ipFamilies"] = ["IPv4"]
+
+
+def default_hpa(obj: Obj) -> None:
+    """autoscaling/v2 SetDefaults_HorizontalPodAutoscaler: minReplicas 1, cpu 80% when no metrics."""
+    spec = _sub(obj, "spec")
+    if spec.get("minReplicas") is None:
+        spec["minReplicas"] = 1
+    if not spec.get("metrics"):
+        spec["metrics"] = [
+            {
+                "type": "Resource",
+                "resource": {
+                    "name": "cpu",
+                    "target": {"type": "Utilization", "averageUtilization": DEFAULT_CPU_UTILIZATION},
+                },
+            }
+        ]
+    behavior = spec.get("behavior")
+    if isinstance(behavior, dict):
+        _default_hpa_behavior(behavior)
+
+
+def _default_hpa_behavior(behavior: Obj) -> None:
+    # SetDefaults_HorizontalPodAutoscalerBehavior (scale-down window is the controller default 300s)
+    up = _sub(behavior, "scaleUp")
+    if up.get("stabilizationWindowSeconds") is None:
+        up["stabilizationWindowSeconds"] = 0
+    _default(up, "selectPolicy", "Max")
+    if not up.get("policies"):
+        up["policies"] = [
+            {"type": "Pods", "value": 4, "periodSeconds": 15},
+            {"type": "Percent", "value": 100, "periodSeconds": 15},
+        ]
+    down = _sub(behavior, "scaleDown")
+    _default(down, "selectPolicy", "Max")
+    if not down.get("policies"):
+        down["policies"] = [{"type": "Percent", "value": 100, "periodSeconds": 15}]
+
+
+def default_namespace(obj: Obj) -> None:
+    """SetDefaults_Namespace (kubernetes.io/metadata.name label) and SetDefaults_NamespaceStatus."""
+    metadata = _sub(obj, "metadata")
+    if metadata.get("name"):
+        _sub(metadata, "labels")["kubernetes.io/metadata.name"] = metadata["name"]
+    _default(_sub(obj, "status"), "phase", "Active")
+
+
+def default_node(obj: Obj) -> None:
+    """SetDefaults_NodeStatus: allocatable defaults to capacity."""
+    status = obj.get("status")
+    if isinstance(status, dict) and status.get("capacity") is not None and status.get("allocatable") is None:
+        status["allocatable"] = dict(status["capacity"])
+
+
+def default_configmap(obj: Obj) -> None:
+    """SetDefaults_ConfigMap exists upstream but leaves data nil on the wire; nothing to add."""
+
+
+def default_secret(obj: Obj) -> None:
+    """SetDefaults_Secret: type Opaque."""
+    _default(obj, "type", "Opaque")
+
+
+def default_endpoints(obj: Obj) -> None:
+    """SetDefaults_Endpoints: port protocol TCP."""
+    for subset in obj.get("subsets") or []:
+        for port in (subset or {}).get("ports") or []:
+            if isinstance(port, dict):
+                _default(port, "protocol", "TCP")
+
+
+def default_priority_class(obj: Obj) -> None:
+    """scheduling/v1 SetDefaults_PriorityClass: preemptionPolicy PreemptLowerPriority."""
+    _default(obj, "preemptionPolicy", "PreemptLowerPriority")
+
+
+def default_pdb(obj: Obj) -> None:
+    """policy/v1 has no defaulting for PodDisruptionBudget beyond the spec object itself."""
+    _sub(obj, "spec")
+
+
+DEFAULTERS: dict[str, Callable[[Obj], None]] = {
+    "Pod": default_pod,
+    "Service": default_service,
+    "Deployment": default_deployment,
+    "ReplicaSet": default_replicaset,
+    "ReplicationController": default_replication_controller,
+    "StatefulSet": default_statefulset,
+    "DaemonSet": default_daemonset,
+    "Job": default_job,
+    "CronJob": default_cronjob,
+    "HorizontalPodAutoscaler": default_hpa,
+    "PodDisruptionBudget": default_pdb,
+    "Namespace": default_namespace,
+    "Node": default_node,
+    "ConfigMap": default_configmap,
+    "Secret": default_secret,
+    "PriorityClass": default_priority_class,
+    "Endpoints": default_endpoints,
+}
+
+
+def apply_defaults(obj: Obj) -> None:
+    """Fill in server-side defaults for obj in place; unknown kinds are left untouched."""
+    defaulter = DEFAULTERS.get(str(obj.get("kind", "")))
+    if defaulter is not None:
+        defaulter(obj)

@@ -1,0 +1,93 @@
+"""The API's type registry (what discovery serves): kinds, resources and the names kubectl accepts."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from kspec.errors import ApiError
+
+
+@dataclass(frozen=True)
+class Kind:
+    group: str
+    version: str
+    kind: str
+    resource: str  # plural, lower case: the registry path segment
+    namespaced: bool
+    short_names: tuple[str, ...] = ()
+    extra_versions: tuple[str, ...] = ()
+
+    @property
+    def api_version(self) -> str:
+        return f"{self.group}/{self.version}" if self.group else self.version
+
+    @property
+    def singular(self) -> str:
+        return self.kind.lower()
+
+    @property
+    def group_resource(self) -> str:
+        """How apiserver messages name the resource: ``pods``, ``deployments.apps``."""
+        return f"{self.resource}.{self.group}" if self.group else self.resource
+
+
+KINDS: tuple[Kind, ...] = (
+    Kind("", "v1", "Pod", "pods", True, ("po",)),
+    Kind("", "v1", "Node", "nodes", False, ("no",)),
+    Kind("", "v1", "Service", "services", True, ("svc",)),
+    Kind("", "v1", "Endpoints", "endpoints", True, ("ep",)),
+    Kind("", "v1", "Namespace", "namespaces", False, ("ns",)),
+    Kind("", "v1", "ConfigMap", "configmaps", True, ("cm",)),
+    Kind("", "v1", "Secret", "secrets", True),
+    Kind("", "v1", "Event", "events", True, ("ev",)),
+    Kind("", "v1", "ServiceAccount", "serviceaccounts", True, ("sa",)),
+    Kind("", "v1", "PersistentVolumeClaim", "persistentvolumeclaims", True, ("pvc",)),
+    Kind("", "v1", "PersistentVolume", "persistentvolumes", False, ("pv",)),
+    Kind("", "v1", "ReplicationController", "replicationcontrollers", True, ("rc",)),
+    Kind("", "v1", "ResourceQuota", "resourcequotas", True, ("quota",)),
+    Kind("", "v1", "LimitRange", "limitranges", True, ("limits",)),
+    Kind("apps", "v1", "Deployment", "deployments", True, ("deploy",)),
+    Kind("apps", "v1", "ReplicaSet", "replicasets", True, ("rs",)),
+    Kind("apps", "v1", "StatefulSet", "statefulsets", True, ("sts",)),
+    Kind("apps", "v1", "DaemonSet", "daemonsets", True, ("ds",)),
+    Kind("apps", "v1", "ControllerRevision", "controllerrevisions", True),
+    Kind("batch", "v1", "Job", "jobs", True),
+    Kind("batch", "v1", "CronJob", "cronjobs", True, ("cj",)),
+    Kind("autoscaling", "v2", "HorizontalPodAutoscaler", "horizontalpodautoscalers", True, ("hpa",), ("v1",)),
+    Kind("policy", "v1", "PodDisruptionBudget", "poddisruptionbudgets", True, ("pdb",)),
+    Kind("scheduling.k8s.io", "v1", "PriorityClass", "priorityclasses", False, ("pc",)),
+    Kind("coordination.k8s.io", "v1", "Lease", "leases", True),
+    Kind("discovery.k8s.io", "v1", "EndpointSlice", "endpointslices", True),
+    Kind("networking.k8s.io", "v1", "NetworkPolicy", "networkpolicies", True, ("netpol",)),
+    Kind("networking.k8s.io", "v1", "Ingress", "ingresses", True, ("ing",)),
+    Kind("storage.k8s.io", "v1", "StorageClass", "storageclasses", False, ("sc",)),
+)
+
+_BY_GVK: dict[tuple[str, str], Kind] = {}
+_BY_NAME: dict[str, Kind] = {}
+for _k in KINDS:
+    for _v in (_k.version, *_k.extra_versions):
+        _BY_GVK[(f"{_k.group}/{_v}" if _k.group else _v, _k.kind)] = _k
+    for _name in (_k.resource, _k.singular, _k.kind, *_k.short_names, _k.group_resource):
+        _BY_NAME[_name.lower()] = _k
+
+
+def kind_for(api_version: str, kind: str) -> Kind:
+    """Resolve an object's apiVersion/kind as the REST mapper does."""
+    found = _BY_GVK.get((api_version, kind))
+    if found is None:
+        # meta.NoKindMatchError, as kubectl prints it
+        raise ApiError(404, "NotFound", f'no matches for kind "{kind}" in version "{api_version}"')
+    return found
+
+
+def resource_for(name: str) -> Kind:
+    """Resolve what ``kubectl get/delete NAME`` accepts: plural, singular, short name, Kind."""
+    found = _BY_NAME.get(name.lower())
+    if found is None:
+        raise ApiError(404, "NotFound", f'the server doesn\'t have a resource type "{name}"')
+    return found
+
+
+def by_resource(resource: str) -> Kind:
+    return resource_for(resource)

@@ -1,0 +1,399 @@
+"""The simulated kube-apiserver: REST semantics over a swappable ``Store``.
+
+Requests go through the same stages as upstream's generic registry: REST
+mapping, namespace checks, defaulting, mutating admission, validation, then a
+write to storage whose watch event is fanned out to informers. Objects handed
+out by ``get``/``list`` are the stored ones: treat them as read-only (as
+client-go treats its informer cache) and write through ``update``/``patch``.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from kspec.api import admission, merge
+from kspec.api.allocators import NODE_PORT_RANGE, SERVICE_CIDR, IPAllocator, PortAllocator
+from kspec.api.defaults import apply_defaults
+from kspec.api.kinds import Kind, kind_for, resource_for
+from kspec.api.validation import invalid_message, validate
+from kspec.clock import Clock
+from kspec.errors import ApiError, already_exists, bad_request, conflict, invalid, not_found, unavailable
+from kspec.informers import Informers
+from kspec.labels import Selector
+from kspec.objects import Obj, clone, timestamp
+from kspec.store import KeyExists, KeyNotFound, RevisionMismatch, Store, Unavailable, WatchEvent
+
+LAST_APPLIED = "kubectl.kubernetes.io/last-applied-configuration"
+SYSTEM_NAMESPACES = ("default", "kube-system", "kube-public", "kube-node-lease")
+#: Writes to these do not count as change for ``settle`` (heartbeats).
+QUIET_RESOURCES = frozenset({"leases"})
+# names.SimpleNameGenerator: 5 characters from an alphabet without vowels or look-alikes
+_NAME_ALPHABET = "bcdfghjklmnpqrstvwxz2456789"
+_NOT_SPEC = frozenset({"metadata", "status", "apiVersion", "kind"})
+
+
+class APIServer:
+    def __init__(self, store: Store, clock: Clock, rng: random.Random) -> None:
+        self.store = store
+        self.clock = clock
+        self.rng = rng
+        self.informers = Informers(clock)
+        self.service_ips = IPAllocator(SERVICE_CIDR, rng)
+        self.node_ports = PortAllocator(*NODE_PORT_RANGE, rng)
+        self.writes = 0
+        store.subscribe(self._on_commit)
+
+    # -- plumbing -----------------------------------------------------------
+    def attach_store(self, store: Store) -> None:
+        self.store = store
+        store.subscribe(self._on_commit)
+
+    def _on_commit(self, event: WatchEvent) -> None:
+        self.writes += 1
+        if event.resource not in QUIET_RESOURCES and not _heartbeat_only(event):
+            self.clock.changes += 1
+        self.informers.notify(event)
+
+    def _new_uid(self) -> str:
+        return "%08x-%04x-4%03x-%04x-%012x" % (
+            self.rng.getrandbits(32), self.rng.getrandbits(16), self.rng.getrandbits(12),
+            0x8000 | self.rng.getrandbits(14), self.rng.getrandbits(48))
+
+    def _store_call(self, fn: Callable[[], Obj], kind: Kind, name: str) -> Obj:
+        try:
+            return fn()
+        except KeyExists:
+            raise already_exists(kind.group_resource, name) from None
+        except KeyNotFound:
+            raise not_found(kind.group_resource, name) from None
+        except RevisionMismatch:
+            raise conflict(kind.group_resource, name) from None
+        except Unavailable as exc:
+            raise unavailable(str(exc)) from None
+
+    # -- reads --------------------------------------------------------------
+    def get(self, resource: str, name: str, namespace: str = "default") -> Obj:
+        kind = resource_for(resource)
+        obj = self.store.get(kind.resource, namespace if kind.namespaced else "", name)
+        if obj is None:
+            raise not_found(kind.group_resource, name)
+        return obj
+
+    def try_get(self, resource: str, name: str, namespace: str = "default") -> Obj | None:
+        kind = resource_for(resource)
+        return self.store.get(kind.resource, namespace if kind.namespaced else "", name)
+
+    def list(self, resource: str, namespace: str | None = None,
+             selector: str | Selector | None = None) -> list[Obj]:
+        kind = resource_for(resource)
+        items = self.store.list(kind.resource, namespace if kind.namespaced else None)
+        if selector is None:
+            return items
+        sel = Selector.parse(selector) if isinstance(selector, str) else selector
+        return [o for o in items if sel.matches(o["metadata"].get("labels"))]
+
+    # -- create -------------------------------------------------------------
+    def create(self, obj: Obj, *, dry_run: bool = False, pending_namespaces: Iterable[str] = ()) -> Obj:
+        obj = clone(obj)
+        kind = self._prepare(obj, pending_namespaces)
+        md = obj["metadata"]
+        if not md.get("name") and md.get("generateName"):
+            md["name"] = md["generateName"] + "".join(self.rng.choice(_NAME_ALPHABET) for _ in range(5))
+        apply_defaults(obj)
+        mutate = admission.ADMISSION.get(kind.kind)
+        if mutate is not None:
+            mutate(obj, self)
+        self._validate(obj, None)
+        if kind.namespaced and self.store.get(kind.resource, md["namespace"], md["name"]) is not None:
+            raise already_exists(kind.group_resource, md["name"])
+        if not kind.namespaced and self.store.get(kind.resource, "", md["name"]) is not None:
+            raise already_exists(kind.group_resource, md["name"])
+        if dry_run:
+            return obj
+        if kind.kind == "Service":
+            self._allocate_service(obj, None)
+        for field in ("resourceVersion", "deletionTimestamp", "deletionGracePeriodSeconds"):
+            md.pop(field, None)
+        md["uid"] = self._new_uid()
+        md["creationTimestamp"] = timestamp(self.clock.now)
+        if "spec" in obj or kind.kind in ("Deployment", "ReplicaSet", "StatefulSet", "DaemonSet", "Job"):
+            md["generation"] = 1
+        try:
+            return self._store_call(lambda: self.store.create(kind.resource, obj), kind, md["name"])
+        except ApiError:
+            if kind.kind == "Service":
+                self._release_service(obj)
+            raise
+
+    def _prepare(self, obj: Obj, pending_namespaces: Iterable[str] = ()) -> Kind:
+        """REST mapping and namespace checks shared by every write."""
+        if not isinstance(obj, dict):
+            raise bad_request("the object is not a mapping")
+        if not obj.get("apiVersion") or not obj.get("kind"):
+            missing = "apiVersion" if not obj.get("apiVersion") else "kind"
+            raise bad_request(f"Object 'Kind' is missing in '{_short(obj)}'" if missing == "kind"
+                              else f"Object 'apiVersion' is missing in '{_short(obj)}'")
+        kind = kind_for(obj["apiVersion"], obj["kind"])
+        obj["apiVersion"] = kind.api_version
+        md = obj.get("metadata")
+        if not isinstance(md, dict):
+            md = obj["metadata"] = {}
+        if kind.namespaced:
+            ns = md.get("namespace") or "default"
+            md["namespace"] = ns
+            ns_obj = self.store.get("namespaces", "", ns)
+            if ns_obj is None and ns not in pending_namespaces:
+                raise not_found("namespaces", ns)
+            if ns_obj is not None and ns_obj.get("status", {}).get("phase") == "Terminating" \
+                    and "resourceVersion" not in md:
+                raise ApiError(403, "Forbidden", f'{kind.resource} "{md.get("name", "")}" is forbidden: '
+                               f"unable to create new content in namespace {ns} because it is being "
+                               "terminated")
+        else:
+            md.pop("namespace", None)
+        return kind
+
+    def _validate(self, obj: Obj, old: Obj | None) -> None:
+        errors = validate(obj, old)
+        if errors:
+            raise invalid(invalid_message(obj, errors))
+
+    # -- update -------------------------------------------------------------
+    def update(self, obj: Obj, *, status: bool = False) -> Obj:
+        """PUT: replace the object (or, with ``status``, only its status) with optimistic locking."""
+        obj = clone(obj)
+        kind = self._prepare(obj)
+        md = obj["metadata"]
+        name = md.get("name", "")
+        old = self.store.get(kind.resource, md.get("namespace", ""), name)
+        if old is None:
+            raise not_found(kind.group_resource, name)
+        rv = md.get("resourceVersion")
+        if rv and rv != old["metadata"].get("resourceVersion"):
+            raise conflict(kind.group_resource, name)
+        if status:
+            new = clone(old)
+            new["status"] = obj.get("status", {})
+            obj = new
+        else:
+            # fields the server owns survive a PUT that leaves them out
+            for field in ("uid", "creationTimestamp", "deletionTimestamp", "deletionGracePeriodSeconds",
+                          "generation"):
+                if field in old["metadata"]:
+                    md[field] = old["metadata"][field]
+                else:
+                    md.pop(field, None)
+            if "status" in old:
+                obj["status"] = old["status"]
+            apply_defaults(obj)
+            if kind.kind == "Service":
+                self._carry_service_allocations(obj, old)
+            self._validate(obj, old)
+            if kind.kind == "Service":
+                self._allocate_service(obj, old)
+            if _spec_of(obj) != _spec_of(old) and "generation" in md:
+                md["generation"] = md["generation"] + 1
+        if md.get("deletionTimestamp") and not md.get("finalizers") and not (
+                kind.kind == "Namespace" and obj.get("spec", {}).get("finalizers")):
+            return self._store_call(lambda: self._remove(kind, old), kind, name)
+        return self._store_call(lambda: self.store.update(kind.resource, obj, old["metadata"]["resourceVersion"]),
+                                kind, name)
+
+    def update_status(self, obj: Obj) -> Obj:
+        return self.update(obj, status=True)
+
+    def patch(self, resource: str, name: str, namespace: str, mutate: Callable[[Obj], object],
+              *, status: bool = False) -> Obj:
+        """Read-modify-write: ``mutate`` edits a private copy of the live object."""
+        live = self.get(resource, name, namespace)
+        new = clone(live)
+        mutate(new)
+        if new == live:
+            return live
+        return self.update(new, status=status)
+
+    # -- apply (kubectl apply's client-side three-way merge) -----------------
+    def apply(self, obj: Obj, *, dry_run: bool = False, pending_namespaces: Iterable[str] = ()) -> Obj:
+        manifest = clone(obj)
+        kind = self._prepare(manifest, pending_namespaces)
+        md = manifest["metadata"]
+        last = json.dumps(obj, separators=(",", ":"), sort_keys=True)
+        md.setdefault("annotations", {})[LAST_APPLIED] = last
+        live = self.store.get(kind.resource, md.get("namespace", ""), md.get("name", ""))
+        if live is None or not md.get("name"):
+            return self.create(manifest, dry_run=dry_run, pending_namespaces=pending_namespaces)
+        previous = json.loads(live["metadata"].get("annotations", {}).get(LAST_APPLIED, "{}"))
+        merged = merge.three_way(live, previous, manifest)
+        merged["metadata"]["resourceVersion"] = live["metadata"]["resourceVersion"]
+        if dry_run:
+            probe = clone(merged)
+            apply_defaults(probe)
+            self._validate(probe, live)
+            return probe
+        return self.update(merged)
+
+    # -- delete -------------------------------------------------------------
+    def delete(self, resource: str, name: str, namespace: str = "default", *,
+               grace_period_seconds: int | None = None, propagation: str = "Background") -> Obj | None:
+        """Graceful delete. Returns the object if it lingers (terminating), None once it is gone."""
+        kind = resource_for(resource)
+        ns = namespace if kind.namespaced else ""
+        live = self.store.get(kind.resource, ns, name)
+        if live is None:
+            raise not_found(kind.group_resource, name)
+        obj = clone(live)
+        md = obj["metadata"]
+        finalizers = list(md.get("finalizers") or [])
+        if propagation == "Foreground" and "foregroundDeletion" not in finalizers:
+            finalizers.append("foregroundDeletion")
+        elif propagation == "Orphan" and "orphan" not in finalizers:
+            finalizers.append("orphan")
+        grace = self._grace_period(kind, obj, grace_period_seconds)
+        linger = bool(finalizers) or grace > 0
+        if kind.kind == "Namespace" and "kubernetes" in (obj.get("spec", {}).get("finalizers") or []):
+            # the namespace controller empties it, then drops the spec finalizer
+            obj["status"]["phase"] = "Terminating"
+            linger = True
+        if not linger:
+            self._store_call(lambda: self._remove(kind, live), kind, name)
+            return None
+        if not md.get("deletionTimestamp"):
+            md["deletionTimestamp"] = timestamp(self.clock.now + grace * 1000)
+            md["deletionGracePeriodSeconds"] = grace
+        elif grace < md.get("deletionGracePeriodSeconds", 0):
+            # a second delete may only shorten the grace period (BeforeDelete)
+            md["deletionTimestamp"] = timestamp(self.clock.now + grace * 1000)
+            md["deletionGracePeriodSeconds"] = grace
+        if finalizers:
+            md["finalizers"] = finalizers
+        if "generation" in md:
+            md["generation"] += 1
+        return self._store_call(
+            lambda: self.store.update(kind.resource, obj, live["metadata"]["resourceVersion"]), kind, name)
+
+    def _grace_period(self, kind: Kind, obj: Obj, asked: int | None) -> int:
+        """Only pods are deleted gracefully; unscheduled or finished pods go at once (pod strategy)."""
+        if kind.kind != "Pod":
+            return 0
+        spec = obj.get("spec", {})
+        if not spec.get("nodeName") or obj.get("status", {}).get("phase") in ("Succeeded", "Failed"):
+            return 0
+        grace = asked if asked is not None else spec.get("terminationGracePeriodSeconds", 30)
+        return max(0, int(grace))
+
+    def _remove(self, kind: Kind, live: Obj) -> Obj:
+        md = live["metadata"]
+        removed = self.store.delete(kind.resource, md.get("namespace", ""), md["name"])
+        if kind.kind == "Service":
+            self._release_service(live)
+        return removed
+
+    def remove_finalizer(self, resource: str, name: str, namespace: str, finalizer: str) -> Obj | None:
+        live = self.try_get(resource, name, namespace)
+        if live is None or finalizer not in (live["metadata"].get("finalizers") or []):
+            return live
+
+        def drop(o: Obj) -> None:
+            o["metadata"]["finalizers"] = [f for f in o["metadata"]["finalizers"] if f != finalizer]
+
+        return self.patch(resource, name, namespace, drop)
+
+    # -- services -----------------------------------------------------------
+    def _carry_service_allocations(self, obj: Obj, old: Obj) -> None:
+        spec, old_spec = obj.setdefault("spec", {}), old.get("spec", {})
+        if not spec.get("clusterIP") and old_spec.get("clusterIP"):
+            spec["clusterIP"] = old_spec["clusterIP"]
+            spec["clusterIPs"] = list(old_spec.get("clusterIPs") or [old_spec["clusterIP"]])
+        old_ports = {(p.get("port"), p.get("protocol", "TCP")): p.get("nodePort")
+                     for p in old_spec.get("ports") or []}
+        if spec.get("type") in ("NodePort", "LoadBalancer"):
+            for p in spec.get("ports") or []:
+                if not p.get("nodePort") and old_ports.get((p.get("port"), p.get("protocol", "TCP"))):
+                    p["nodePort"] = old_ports[(p.get("port"), p.get("protocol", "TCP"))]
+
+    def _allocate_service(self, obj: Obj, old: Obj | None) -> None:
+        spec = obj.setdefault("spec", {})
+        old_spec = (old or {}).get("spec", {})
+        stype = spec.get("type", "ClusterIP")
+        if stype == "ExternalName":
+            return
+        ip = spec.get("clusterIP")
+        if ip and ip != "None" and ip != old_spec.get("clusterIP"):
+            self.service_ips.allocate(ip)
+        elif not ip:
+            ip = self.service_ips.allocate_next()
+        spec["clusterIP"] = ip
+        spec["clusterIPs"] = [ip]
+        if ip != "None":
+            spec.setdefault("ipFamilies", ["IPv4"])
+            spec.setdefault("ipFamilyPolicy", "SingleStack")
+        held = {p.get("nodePort") for p in old_spec.get("ports") or [] if p.get("nodePort")}
+        if stype in ("NodePort", "LoadBalancer"):
+            for i, p in enumerate(spec.get("ports") or []):
+                if p.get("nodePort") and p["nodePort"] not in held:
+                    self.node_ports.allocate(p["nodePort"], f"spec.ports[{i}].nodePort")
+                elif not p.get("nodePort"):
+                    p["nodePort"] = self.node_ports.allocate_next()
+
+    def _release_service(self, obj: Obj) -> None:
+        spec = obj.get("spec", {})
+        if spec.get("clusterIP") and spec["clusterIP"] != "None":
+            self.service_ips.release(spec["clusterIP"])
+        for p in spec.get("ports") or []:
+            if p.get("nodePort"):
+                self.node_ports.release(p["nodePort"])
+
+    # -- bootstrap ----------------------------------------------------------
+    def bootstrap(self) -> None:
+        """What a new control plane has: system namespaces, the kubernetes and kube-dns Services."""
+        for ns in SYSTEM_NAMESPACES:
+            if self.store.get("namespaces", "", ns) is None:
+                self.create({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": ns}})
+        if self.store.get("services", "default", "kubernetes") is None:
+            self.create({
+                "apiVersion": "v1", "kind": "Service",
+                "metadata": {"name": "kubernetes", "namespace": "default",
+                             "labels": {"component": "apiserver", "provider": "kubernetes"}},
+                "spec": {"clusterIP": "10.96.0.1",
+                         "ports": [{"name": "https", "port": 443, "protocol": "TCP", "targetPort": 6443}]},
+            })
+        if self.store.get("services", "kube-system", "kube-dns") is None:
+            self.create({
+                "apiVersion": "v1", "kind": "Service",
+                "metadata": {"name": "kube-dns", "namespace": "kube-system",
+                             "labels": {"k8s-app": "kube-dns", "kubernetes.io/cluster-service": "true",
+                                        "kubernetes.io/name": "CoreDNS"}},
+                "spec": {"clusterIP": "10.96.0.10", "selector": {"k8s-app": "kube-dns"},
+                         "ports": [{"name": "dns", "port": 53, "protocol": "UDP", "targetPort": 53},
+                                   {"name": "dns-tcp", "port": 53, "protocol": "TCP", "targetPort": 53},
+                                   {"name": "metrics", "port": 9153, "protocol": "TCP", "targetPort": 9153}]},
+            })
+
+
+def _spec_of(obj: Obj) -> dict[str, Any]:
+    return {k: v for k, v in obj.items() if k not in _NOT_SPEC}
+
+
+def _heartbeat_only(event: WatchEvent) -> bool:
+    """A node status write that only moved heartbeat times is periodic work, not change."""
+    if event.resource != "nodes" or event.old is None or event.type != "MODIFIED":
+        return False
+    return _strip_heartbeats(event.obj) == _strip_heartbeats(event.old)
+
+
+def _strip_heartbeats(node: Obj) -> Any:
+    status = dict(node.get("status", {}))
+    status["conditions"] = [{k: v for k, v in c.items() if k != "lastHeartbeatTime"}
+                            for c in status.get("conditions") or []]
+    return ({k: v for k, v in node.get("metadata", {}).items() if k != "resourceVersion"},
+            node.get("spec"), status)
+
+
+def _short(obj: Obj) -> str:
+    text = json.dumps(obj, separators=(",", ":"), sort_keys=True)
+    return text if len(text) < 80 else text[:77] + "..."
+
+

@@ -1,0 +1,470 @@
+"""``Cluster``: the Python API under the steps.
+
+A cluster is built with its nodes and its component implementations chosen by
+name; the components start the first time the cluster is asked to act or to
+let time pass, so set-up (nodes, labels, taints, implementation choices) can
+come in any order before that.
+
+    from kspec import Cluster
+    c = Cluster(nodes=3, seed=1)
+    c.apply(open("web.yaml").read())
+    c.settle()
+    print(c.get("pod", "web")["status"]["phase"])
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from kspec import plugins
+from kspec.api.kinds import resource_for
+from kspec.api.server import APIServer
+from kspec.clock import Clock
+from kspec.durations import parse_duration
+from kspec.errors import ApiError, KspecError, NotImplementedYet, StepError, TimeoutError_
+from kspec.events import EventRecord, EventRecorder
+from kspec.expect import Expect
+from kspec.hookspec import COMPONENTS
+from kspec.manifests import load
+from kspec.objects import Obj, clone, timestamp
+from kspec.store import MemoryStore
+from kspec.taints import parse_taints
+
+#: Implementations used when a scenario does not choose; a missing default means "no such component yet".
+DEFAULTS = {"store": "memory", "scheduler": "default-scheduler", "proxy": "iptables", "dns": "coredns",
+            "runtime": "kubelet"}
+#: What ``settle`` gives up after (STEPS.md: 10 virtual minutes).
+SETTLE_LIMIT_MS = 10 * 60 * 1000
+POD_CIDR_BASE = "10.244"
+KUBELET_VERSION = "v1.35.0"
+
+
+@dataclass
+class NodeSpec:
+    """What ``Given a cluster with nodes:`` can say about a node."""
+
+    name: str
+    cpu: str = "4"
+    memory: str = "16Gi"
+    pods: int = 110
+    ephemeral_storage: str = "100Gi"
+    labels: dict[str, str] | None = None
+    taints: list[dict[str, str]] | None = None
+    zone: str = ""
+    unschedulable: bool = False
+    extended: dict[str, str] | None = None
+
+
+@dataclass
+class ImageSpec:
+    """How the simulated container runtime treats an image (STEPS.md image steps)."""
+
+    pull_ms: int = 0
+    missing: bool = False
+    exit_code: int | None = None
+    run_ms: int = 0
+
+
+def nodes_from_table(table: list[list[str]]) -> list[NodeSpec]:
+    """``Given a cluster with nodes:``: a header row, then one row per node; empty cells mean defaults."""
+    header, *rows = table
+    header = [h.strip().lower() for h in header]
+    if "name" not in header:
+        raise StepError(f"the node table needs a name column (it has {', '.join(header)})")
+    allowed = {"name", "cpu", "memory", "pods", "labels", "taints", "zone", "unschedulable", "ephemeral-storage"}
+    extra = [h for h in header if h not in allowed]
+    if extra:
+        raise StepError(f"unknown node table column(s) {', '.join(extra)}; the columns are "
+                        f"{', '.join(sorted(allowed))}")
+    specs = []
+    for row in rows:
+        cell = {h: v.strip() for h, v in zip(header, row, strict=False) if v.strip()}
+        spec = NodeSpec(cell["name"])
+        spec.cpu = cell.get("cpu", spec.cpu)
+        spec.memory = cell.get("memory", spec.memory)
+        spec.ephemeral_storage = cell.get("ephemeral-storage", spec.ephemeral_storage)
+        if "pods" in cell:
+            spec.pods = int(cell["pods"])
+        if "labels" in cell:
+            spec.labels = dict(_pair(p) for p in cell["labels"].split(","))
+        if "taints" in cell:
+            spec.taints = parse_taints(cell["taints"])
+        spec.zone = cell.get("zone", "")
+        spec.unschedulable = cell.get("unschedulable", "false").lower() == "true"
+        specs.append(spec)
+    return specs
+
+
+def _pair(text: str) -> tuple[str, str]:
+    key, sep, value = text.strip().partition("=")
+    if not sep or not key:
+        raise StepError(f'invalid label "{text}": expected key=value')
+    return key, value
+
+
+class Cluster:
+    def __init__(self, *, nodes: int | Iterable[NodeSpec | str] = 0, seed: int = 0,
+                 plugins_: Iterable[object] = (), **choices: str | None) -> None:
+        unknown = set(choices) - set(COMPONENTS)
+        if unknown:
+            raise TypeError(f"unknown component(s) {sorted(unknown)}; components are {list(COMPONENTS)}")
+        self.seed = seed
+        self.rng = random.Random(seed)
+        self.clock = Clock()
+        extra = list(plugins_)
+        self.pm = plugins.new_manager(extra) if extra else plugins.default_manager()
+        self.choices: dict[str, str] = {c: choices.get(c) or DEFAULTS[c] for c in COMPONENTS}
+        self.explicit: set[str] = {c for c in COMPONENTS if choices.get(c)}
+        self.images: dict[str, ImageSpec] = {}
+        self.etcd_members = 0
+        self.components: dict[str, Any] = {}
+        self.controllers: list[Any] = []
+        self.started = False
+        self._node_index = 0
+        self.store = self._make_store(self.choices["store"])
+        self.api = APIServer(self.store, self.clock, self.rng)
+        self.events = EventRecorder(self.api)
+        self.api.bootstrap()
+        if isinstance(nodes, int):
+            nodes = [NodeSpec(f"node-{i}") for i in range(1, nodes + 1)]
+        for node in nodes:
+            self.add_node(node if isinstance(node, NodeSpec) else NodeSpec(node))
+
+    # -- components -----------------------------------------------------------
+    def _make_store(self, name: str) -> Any:
+        return plugins.make_component(self.pm, "store", name, self)
+
+    def use(self, component: str, name: str) -> None:
+        """Choose the implementation of a component; only before the cluster starts."""
+        if component not in COMPONENTS:
+            raise StepError(f'unknown component "{component}": the components are {", ".join(COMPONENTS)}')
+        owners = plugins.registered_names(self.pm, component)
+        if name not in owners:
+            plugins.make_component(self.pm, component, name, self)  # raises with the registered names
+        if self.started:
+            raise StepError(f"the {component} must be chosen before the cluster starts "
+                            "(put this step before any When step)")
+        self.choices[component] = name
+        self.explicit.add(component)
+        if component == "store":
+            new = self._make_store(name)
+            if isinstance(new, MemoryStore) and isinstance(self.store, MemoryStore):
+                new.load(self.store)
+            elif hasattr(new, "load"):
+                new.load(self.store)
+            self.store = new
+            self.api.attach_store(new)
+
+    def start(self) -> None:
+        """Build and start the chosen components and the controllers (idempotent)."""
+        if self.started:
+            return
+        self.started = True
+        for component in COMPONENTS:
+            if component == "store":
+                continue
+            name = self.choices[component]
+            if component not in self.explicit and name not in plugins.registered_names(self.pm, component):
+                continue  # that default component does not exist yet: the cluster runs without it
+            comp = plugins.make_component(self.pm, component, name, self)
+            self.components[component] = comp
+        self.controllers = plugins.collect(self.pm, "kspec_controllers", cluster=self)
+        for comp in [*self.controllers, *self.components.values()]:
+            self._guard(comp, comp.start)
+        plugins.collect(self.pm, "kspec_cluster_started", cluster=self)
+        self.clock.run_now()
+
+    def _guard(self, comp: Any, fn: Callable[[], object]) -> None:
+        try:
+            fn()
+        except KspecError:
+            raise
+        except Exception as exc:
+            raise KspecError(f"{type(comp).__name__} failed to start: {type(exc).__name__}: {exc}") from exc
+
+    def has(self, component: str) -> bool:
+        self.start()
+        return component in self.components or any(
+            getattr(c, "NAME", "") == component for c in self.controllers)
+
+    def require(self, component: str, what: str | None = None) -> Any:
+        """The running component, or a clear 'not implemented yet' error naming what is missing."""
+        self.start()
+        if component in self.components:
+            return self.components[component]
+        for ctrl in self.controllers:
+            if getattr(ctrl, "NAME", "") == component:
+                return ctrl
+        raise NotImplementedYet(f"not implemented yet: this step needs the {what or component}, "
+                                "which this version of kspec does not simulate yet")
+
+    # -- nodes ----------------------------------------------------------------
+    def add_node(self, spec: NodeSpec) -> Obj:
+        """Register a Ready node, as a kubelet does when it joins."""
+        index = self._node_index
+        self._node_index += 1
+        labels = {"kubernetes.io/arch": "amd64", "kubernetes.io/hostname": spec.name, "kubernetes.io/os": "linux",
+                  "beta.kubernetes.io/arch": "amd64", "beta.kubernetes.io/os": "linux"}
+        if spec.zone:
+            labels["topology.kubernetes.io/zone"] = spec.zone
+        labels.update(spec.labels or {})
+        capacity = {"cpu": spec.cpu, "memory": spec.memory, "pods": str(spec.pods),
+                    "ephemeral-storage": spec.ephemeral_storage, **(spec.extended or {})}
+        now = timestamp(self.clock.now)
+        conditions = [
+            ("MemoryPressure", "False", "KubeletHasSufficientMemory", "kubelet has sufficient memory available"),
+            ("DiskPressure", "False", "KubeletHasNoDiskPressure", "kubelet has no disk pressure"),
+            ("PIDPressure", "False", "KubeletHasSufficientPID", "kubelet has sufficient PID available"),
+            ("Ready", "True", "KubeletReady", "kubelet is posting ready status"),
+        ]
+        node: Obj = {
+            "apiVersion": "v1", "kind": "Node",
+            "metadata": {"name": spec.name, "labels": labels,
+                         "annotations": {"node.alpha.kubernetes.io/ttl": "0"}},
+            "spec": {"podCIDR": f"{POD_CIDR_BASE}.{index}.0/24", "podCIDRs": [f"{POD_CIDR_BASE}.{index}.0/24"]},
+            "status": {
+                "capacity": capacity, "allocatable": dict(capacity),
+                "conditions": [{"type": t, "status": s, "reason": r, "message": m, "lastHeartbeatTime": now,
+                                "lastTransitionTime": now} for t, s, r, m in conditions],
+                "addresses": [{"type": "InternalIP", "address": f"172.18.{index // 250}.{index % 250 + 2}"},
+                              {"type": "Hostname", "address": spec.name}],
+                "nodeInfo": {"kubeletVersion": KUBELET_VERSION, "kubeProxyVersion": "",
+                             "osImage": "Debian GNU/Linux 12 (bookworm)", "kernelVersion": "6.1.0-kspec",
+                             "containerRuntimeVersion": "containerd://2.1.0", "operatingSystem": "linux",
+                             "architecture": "amd64"},
+            },
+        }
+        if spec.taints:
+            node["spec"]["taints"] = [dict(t) for t in spec.taints]
+        if spec.unschedulable:
+            node["spec"]["unschedulable"] = True
+        return self.api.create(node)
+
+    def patch_node(self, name: str, mutate: Callable[[Obj], object]) -> Obj:
+        return self.api.patch("nodes", name, "", mutate)
+
+    def label_node(self, name: str, label: str) -> Obj:
+        """``key=value`` as ``kubectl label node`` takes it."""
+        key, sep, value = label.partition("=")
+        if not sep or not key:
+            raise StepError(f'invalid label "{label}": expected key=value')
+        return self.patch_node(name, lambda n: n["metadata"].setdefault("labels", {}).__setitem__(key, value))
+
+    def taint_node(self, name: str, taint: dict[str, str]) -> Obj:
+        def add(node: Obj) -> None:
+            taints = [t for t in node["spec"].get("taints") or []
+                      if (t["key"], t["effect"]) != (taint["key"], taint["effect"])]
+            node["spec"]["taints"] = [*taints, {**taint, "timeAdded": timestamp(self.clock.now)}
+                                      if taint["effect"] == "NoExecute" else dict(taint)]
+        return self._act(lambda: self.patch_node(name, add))
+
+    def remove_taint(self, name: str, key: str, effect: str | None = None) -> Obj:
+        node = self.api.get("nodes", name, "")
+        if not any(t["key"] == key and (effect is None or t["effect"] == effect)
+                   for t in node["spec"].get("taints") or []):
+            # kubectl taint node NAME key- on a missing taint
+            raise ApiError(404, "NotFound", f"taint {key!r} not found")
+
+        def drop(n: Obj) -> None:
+            left = [t for t in n["spec"].get("taints") or [] if not (
+                t["key"] == key and (effect is None or t["effect"] == effect))]
+            if left:
+                n["spec"]["taints"] = left
+            else:
+                n["spec"].pop("taints", None)
+        return self._act(lambda: self.patch_node(name, drop))
+
+    def cordon(self, name: str, unschedulable: bool = True) -> Obj:
+        def mark(n: Obj) -> None:
+            if unschedulable:
+                n["spec"]["unschedulable"] = True
+            else:
+                n["spec"].pop("unschedulable", None)
+        return self._act(lambda: self.patch_node(name, mark))
+
+    def describe_image(self, image: str, **changes: Any) -> None:
+        spec = self.images.setdefault(image, ImageSpec())
+        for key, value in changes.items():
+            setattr(spec, key, value)
+
+    # -- API ----------------------------------------------------------------------
+    def _act(self, fn: Callable[[], Any]) -> Any:
+        """Run one client request, then everything it causes at this instant."""
+        self.start()
+        result = fn()
+        self.clock.run_now()
+        return result
+
+    def apply(self, manifest: str | Obj | list[Obj], *, source: str = "<manifest>", first_line: int = 1,
+              dry_run: bool = False) -> list[Obj]:
+        """``kubectl apply -f -``: all documents are checked before any is applied."""
+        objs = (load(manifest, source, first_line) if isinstance(manifest, str)
+                else [manifest] if isinstance(manifest, dict) else list(manifest))
+        self.start()
+        pending = [o["metadata"]["name"] for o in objs if o.get("kind") == "Namespace" and o.get("metadata")]
+        for obj in objs:
+            self.api.apply(obj, dry_run=True, pending_namespaces=pending)
+        if dry_run:
+            return objs
+        return self._act(lambda: [self.api.apply(obj) for obj in objs])
+
+    def create(self, obj: Obj) -> Obj:
+        return self._act(lambda: self.api.create(obj))
+
+    def update(self, obj: Obj) -> Obj:
+        return self._act(lambda: self.api.update(obj))
+
+    def patch(self, kind: str, name: str, mutate: Callable[[Obj], object], namespace: str = "default") -> Obj:
+        return self._act(lambda: self.api.patch(kind, name, namespace, mutate))
+
+    def delete(self, kind: str, name: str, namespace: str = "default", *, grace_period_seconds: int | None = None,
+               propagation: str = "Background") -> Obj | None:
+        return self._act(lambda: self.api.delete(kind, name, namespace, grace_period_seconds=grace_period_seconds,
+                                                 propagation=propagation))
+
+    def get(self, kind: str, name: str, namespace: str = "default") -> Obj:
+        """A copy of the live object (raises NotFound like kubectl get)."""
+        self.start()
+        return clone(self.api.get(kind, name, namespace))
+
+    def try_get(self, kind: str, name: str, namespace: str = "default") -> Obj | None:
+        self.start()
+        found = self.api.try_get(kind, name, namespace)
+        return clone(found) if found is not None else None
+
+    def list(self, kind: str, namespace: str | None = "default", selector: str | None = None) -> list[Obj]:
+        self.start()
+        if not resource_for(kind).namespaced:
+            namespace = None
+        return [clone(o) for o in self.api.list(kind, namespace, selector)]
+
+    def scale(self, kind: str, name: str, replicas: int, namespace: str = "default") -> Obj:
+        return self.patch(kind, name, lambda o: o["spec"].__setitem__("replicas", replicas), namespace)
+
+    def set_image(self, kind: str, name: str, image: str, container: str | None = None,
+                  namespace: str = "default") -> Obj:
+        """``kubectl set image``: every container (or the named one) of the pod template."""
+        def change(o: Obj) -> None:
+            containers = o["spec"]["template"]["spec"]["containers"]
+            targets = [c for c in containers if container in (None, c["name"])]
+            if not targets:
+                raise StepError(f'unable to find container named "{container}"')
+            for c in targets:
+                c["image"] = image
+        return self.patch(kind, name, change, namespace)
+
+    def rollback(self, deployment: str, revision: int = 0, namespace: str = "default") -> Obj:
+        """``kubectl rollout undo [--to-revision=N]``."""
+        ctrl = self.require("deployment-controller", "Deployment controller")
+        return self._act(lambda: ctrl.rollback(deployment, revision, namespace))
+
+    # -- the node agent, DNS, proxy and etcd (each needs its component) -------------
+    def drain(self, node: str) -> None:
+        """``kubectl drain --ignore-daemonsets --delete-emptydir-data --force``."""
+        self._act(lambda: self.require("runtime", "kubelet").drain(node))
+
+    def stop_node(self, node: str) -> None:
+        self._act(lambda: self.require("runtime", "kubelet").stop_node(node))
+
+    def restore_node(self, node: str) -> None:
+        self._act(lambda: self.require("runtime", "kubelet").restore_node(node))
+
+    def set_probe(self, pod: str, probe: str, passing: bool, namespace: str = "default") -> None:
+        """Turn a container's simulated health endpoint for ``probe`` failing or passing."""
+        self._act(lambda: self.require("runtime", "kubelet").set_probe(namespace, pod, probe, passing))
+
+    def exit_container(self, pod: str, container: str, code: int, namespace: str = "default") -> None:
+        self._act(lambda: self.require("runtime", "kubelet").exit_container(namespace, pod, container, code))
+
+    def pod_environment(self, pod: str, namespace: str = "default") -> dict[str, str]:
+        """The environment the pod's first container was started with."""
+        self.start()
+        return self.require("runtime", "kubelet").environment(namespace, pod)
+
+    def resolve(self, pod: str, name: str, namespace: str = "default") -> list[str]:
+        """Addresses ``name`` resolves to from inside the pod (its search list and ndots)."""
+        self.start()
+        return self.require("dns", "cluster DNS").resolve_from_pod(namespace, pod, name)
+
+    def dns_records(self, rtype: str, name: str) -> list[str]:
+        """A direct query, answers as ``dig +short`` prints them."""
+        self.start()
+        return self.require("dns", "cluster DNS").query(rtype, name)
+
+    def connect(self, pod: str, host: str, port: int, namespace: str = "default") -> str | None:
+        """The pod a connection reaches through the service proxy, or None when refused."""
+        self.start()
+        return self.require("proxy", "service proxy (kube-proxy)").connect(namespace, pod, host, port)
+
+    def use_etcd(self, members: int) -> None:
+        """The store becomes a simulated etcd cluster (etcd-1 ... etcd-N)."""
+        if "etcd" not in plugins.registered_names(self.pm, "store"):
+            raise NotImplementedYet("not implemented yet: this step needs the etcd Raft model, which this "
+                                    "version of kspec does not simulate yet")
+        self.etcd_members = members
+        self.use("store", "etcd")
+
+    def etcd_action(self, action: str, *members: str) -> None:
+        """stop/start a member, partition two groups (comma-separated names), heal."""
+        etcd = self.etcd
+        groups = [[m.strip() for m in group.split(",") if m.strip()] for group in members]
+        self._act(lambda: getattr(etcd, action)(*groups))
+
+    def probe_write(self) -> str | None:
+        """Make one write as kube-apiserver would; the error kubectl would print, or None."""
+        self.start()
+        probe = {"apiVersion": "v1", "kind": "ConfigMap",
+                 "metadata": {"generateName": "kspec-write-probe-", "namespace": "default"}}
+        try:
+            created = self.api.create(probe)
+        except ApiError as exc:
+            return exc.message
+        self.api.delete("configmaps", created["metadata"]["name"], "default")
+        self.clock.run_now()
+        return None
+
+    @property
+    def etcd(self) -> Any:
+        self.start()
+        if not hasattr(self.store, "leader"):
+            raise NotImplementedYet("not implemented yet: this step needs the etcd Raft model "
+                                    '(the store is "' + self.choices["store"] + '")')
+        return self.store
+
+    # -- time ---------------------------------------------------------------------
+    def run_for(self, duration: int | str) -> None:
+        self.start()
+        self.clock.run_for(parse_duration(duration) if isinstance(duration, str) else duration)
+
+    def settle(self, limit: int | str = SETTLE_LIMIT_MS) -> None:
+        """Run until only periodic work is left and a full round of it changed nothing."""
+        self.start()
+        limit_ms = parse_duration(limit) if isinstance(limit, str) else limit
+        if not self.clock.settle(limit_ms):
+            raise TimeoutError_(f"the cluster did not settle within {limit_ms // 1000}s of virtual time "
+                                f"(now t={self.clock.now / 1000:g}s): something keeps changing")
+
+    def run_until(self, predicate: Callable[[], bool], timeout: int | str) -> bool:
+        self.start()
+        return self.clock.run_until(predicate, parse_duration(timeout) if isinstance(timeout, str) else timeout)
+
+    @property
+    def expect(self) -> Expect:
+        """State assertions (AssertionError with what is there) usable from plain tests."""
+        return Expect(self)
+
+    @property
+    def now_ms(self) -> int:
+        return self.clock.now
+
+    # -- reading events -----------------------------------------------------------
+    def events_for(self, kind: str, name: str, namespace: str = "default") -> list[Obj]:
+        self.start()
+        return [clone(e) for e in self.events.for_object(kind, name, namespace)]
+
+    @property
+    def event_log(self) -> list[EventRecord]:
+        return list(self.events.log)

@@ -1,0 +1,1 @@
+"""Controllers of kube-controller-manager, in client-go shape."""

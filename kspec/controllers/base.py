@@ -1,0 +1,47 @@
+"""The shape every controller shares: informer handlers enqueue keys, ``reconcile(key)`` is level-triggered."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from kspec.errors import ApiError
+from kspec.informers import WorkQueue, enqueue_handler
+from kspec.objects import Obj, key_of
+
+if TYPE_CHECKING:
+    from kspec.cluster import Cluster
+
+
+class Controller:
+    """Subclasses set NAME, call ``watch`` in ``start`` and implement ``reconcile``."""
+
+    NAME = "controller"
+
+    def __init__(self, cluster: Cluster) -> None:
+        self.cluster = cluster
+        self.api = cluster.api
+        self.clock = cluster.clock
+        self.events = cluster.events
+        self.queue = WorkQueue(cluster.clock, self._process, self.NAME)
+
+    def start(self) -> None:
+        raise NotImplementedError
+
+    def watch(self, resource: str, key: Callable[[Obj], str | None] = key_of) -> None:
+        """Enqueue ``key(obj)`` on every change of ``resource``, starting with what exists."""
+        handler = self.api.informers.on(resource, **enqueue_handler(self.queue, key))
+        self.api.informers.replay(handler, self.api.store.list(resource))
+
+    def _process(self, key: str) -> None:
+        try:
+            self.reconcile(key)
+        except ApiError as exc:
+            if exc.code in (409, 429, 500, 503, 504):
+                self.queue.add_rate_limited(key)  # conflicts and outages are retried with back-off
+                return
+            raise
+        self.queue.forget(key)
+
+    def reconcile(self, key: str) -> None:
+        raise NotImplementedError

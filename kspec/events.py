@@ -1,0 +1,94 @@
+"""Event recording (client-go's record.EventRecorder with its correlator's de-duplication).
+
+Events are core/v1 Event objects in the API, in the involved object's
+namespace, so ``kubectl get events`` and specs see them as in a real cluster.
+Repeats of the same (object, type, reason, message, source) bump ``count``
+and ``lastTimestamp`` instead of creating a new Event. A failed write (the
+store has no quorum) drops the event, as the recorder does.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from kspec.errors import ApiError
+from kspec.objects import Obj, clone, timestamp
+from kspec.store import StoreError
+
+if TYPE_CHECKING:
+    from kspec.api.server import APIServer
+
+
+@dataclass(frozen=True, slots=True)
+class EventRecord:
+    """One emitted event on the virtual timeline (what the log and the failure dump show)."""
+
+    time_ms: int
+    type: str
+    reason: str
+    kind: str
+    namespace: str
+    name: str
+    message: str
+    component: str
+
+    @property
+    def object(self) -> str:
+        return f"{self.kind.lower()}/{self.name}"
+
+
+class EventRecorder:
+    def __init__(self, api: APIServer) -> None:
+        self.api = api
+        self.log: list[EventRecord] = []
+        self._index: dict[tuple[str, ...], str] = {}
+        self._serial = 0
+
+    def event(self, obj: Obj, type_: str, reason: str, message: str, *, component: str,
+              host: str = "", action: str = "") -> None:
+        md = obj.get("metadata", {})
+        ns = md.get("namespace") or "default"
+        now = self.api.clock.now
+        self.log.append(EventRecord(now, type_, reason, obj.get("kind", ""), ns, md.get("name", ""), message,
+                                    component))
+        key = (obj.get("kind", ""), ns, md.get("name", ""), md.get("uid", ""), type_, reason, message,
+               component, host)
+        try:
+            existing_name = self._index.get(key)
+            existing = self.api.store.get("events", ns, existing_name) if existing_name else None
+            if existing is not None:
+                bumped = clone(existing)
+                bumped["count"] = bumped.get("count", 1) + 1
+                bumped["lastTimestamp"] = timestamp(now)
+                self.api.store.update("events", bumped)
+                return
+            self._serial += 1
+            # event names are <object>.<unique hex> (the recorder uses the time in nanoseconds)
+            name = f"{md.get('name', '')}.{now * 1_000_000 + self._serial:x}"
+            involved = {"kind": obj.get("kind", ""), "name": md.get("name", ""),
+                        "apiVersion": obj.get("apiVersion", ""), "uid": md.get("uid", "")}
+            if md.get("namespace"):
+                involved["namespace"] = md["namespace"]
+            if md.get("resourceVersion"):
+                involved["resourceVersion"] = md["resourceVersion"]
+            ev = {
+                "apiVersion": "v1", "kind": "Event",
+                "metadata": {"name": name, "namespace": ns, "creationTimestamp": timestamp(now)},
+                "involvedObject": involved, "reason": reason, "message": message, "type": type_,
+                "count": 1, "firstTimestamp": timestamp(now), "lastTimestamp": timestamp(now),
+                "source": {"component": component, **({"host": host} if host else {})},
+                "reportingComponent": component, "reportingInstance": host,
+            }
+            if action:
+                ev["action"] = action
+            self.api.store.create("events", ev)
+            self._index[key] = name
+        except (ApiError, StoreError):
+            return  # events are best-effort: a store without quorum drops them
+
+    def for_object(self, kind: str, name: str, namespace: str = "default") -> list[Obj]:
+        """The Events about one object, oldest first (what ``kubectl describe`` lists)."""
+        return sorted((e for e in self.api.store.list("events", namespace)
+                       if e["involvedObject"].get("kind") == kind and e["involvedObject"].get("name") == name),
+                      key=lambda e: int(e["metadata"]["name"].rpartition(".")[2], 16))

@@ -1,0 +1,117 @@
+"""Per-scenario state behind the steps: the cluster, where the feature lives, the last request."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from kspec.cluster import Cluster, NodeSpec
+from kspec.durations import format_duration, parse_duration
+from kspec.errors import ApiError, KspecError, ManifestError, StepError, TimeoutError_
+
+
+@dataclass
+class Options:
+    """What the pytest command line (or ini file) chose for every scenario."""
+
+    seed: int = 0
+    choices: dict[str, str] = field(default_factory=dict)
+    plugins: tuple[object, ...] = ()
+
+
+class Harness:
+    def __init__(self, options: Options | None = None) -> None:
+        self.options = options or Options()
+        self._cluster: Cluster | None = None
+        self.feature_path: Path | None = None
+        self.last_error: KspecError | None = None
+        self.tried = False
+        self.pending_choices: dict[str, str] = {}
+        self.step_line = 0
+
+    @property
+    def cluster(self) -> Cluster:
+        if self._cluster is None:
+            self.new_cluster([])
+        assert self._cluster is not None
+        return self._cluster
+
+    @property
+    def has_cluster(self) -> bool:
+        return self._cluster is not None
+
+    def new_cluster(self, nodes: list[NodeSpec]) -> Cluster:
+        if self._cluster is not None and self._cluster.started:
+            raise StepError("the cluster already exists and is running; describe the cluster first")
+        previous = self._cluster
+        self._cluster = Cluster(nodes=nodes, seed=self.options.seed, plugins_=self.options.plugins,
+                                **{**self.options.choices, **self.pending_choices})
+        if previous is not None:
+            self._cluster.images.update(previous.images)
+        return self._cluster
+
+    def use(self, component: str, name: str) -> None:
+        self.pending_choices[component] = name
+        self.cluster.use(component, name)
+
+    def path(self, relative: str) -> Path:
+        base = self.feature_path.parent if self.feature_path else Path.cwd()
+        return (base / relative).resolve()
+
+    def read_manifest(self, relative: str) -> tuple[str, str]:
+        p = self.path(relative)
+        if not p.is_file():
+            raise ManifestError(f'the path "{relative}" does not exist (looked for {p})')
+        return p.read_text(encoding="utf-8"), str(p)
+
+    def apply_file(self, relative: str) -> None:
+        text, source = self.read_manifest(relative)
+        self.cluster.apply(text, source=source)
+
+    def origin(self) -> dict[str, Any]:
+        """Where the current step's doc string starts, so YAML errors point into the feature file."""
+        source = str(self.feature_path) if self.feature_path else "<doc string>"
+        # the doc string's first line sits two lines below the step (after the opening quotes)
+        return {"source": source, "first_line": self.step_line + 2 if self.step_line else 1}
+
+    def attempt(self, fn: Callable[[], Any]) -> None:
+        """Run a request whose rejection is kept for the next step instead of failing this one."""
+        self.tried = True
+        try:
+            fn()
+            self.last_error = None
+        except (ApiError, ManifestError) as exc:
+            self.last_error = exc
+
+    def request_failed(self, text: str | None) -> None:
+        if not self.tried:
+            raise StepError('no request was tried: use "When I try to apply:" before this step')
+        if self.last_error is None:
+            if text is None:
+                return
+            raise AssertionError(f'the request succeeded, expected it to fail with "{text}"')
+        if text is None:
+            raise AssertionError(f"the request failed: {self.last_error}")
+        if text not in str(self.last_error):
+            raise AssertionError(f'the request failed with "{self.last_error}", expected a message containing '
+                                 f'"{text}"')
+
+    def within(self, duration: str, check: Callable[[], None]) -> None:
+        """Advance virtual time until ``check`` passes, or fail with its last complaint."""
+        timeout = parse_duration(duration)
+        last: list[AssertionError] = []
+
+        def holds() -> bool:
+            try:
+                check()
+            except AssertionError as exc:
+                last[:] = [exc]
+                return False
+            return True
+
+        start = self.cluster.clock.now
+        if not self.cluster.run_until(holds, timeout):
+            raise TimeoutError_(f"still not true after {format_duration(self.cluster.clock.now - start)} of "
+                                f"virtual time: {last[0] if last else 'the assertion never held'}")

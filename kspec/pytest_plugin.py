@@ -1,0 +1,186 @@
+"""The pytest plugin: collects ``.feature`` files, binds the step vocabulary, explains failures.
+
+Installed through the ``pytest11`` entry point, so ``pytest features/`` works
+in any project with no glue module. Each scenario gets a fresh ``Harness``
+(fixture ``kspec``) and so a fresh cluster.
+"""
+
+from __future__ import annotations
+
+import types
+from collections.abc import Callable, Generator
+from inspect import Parameter, Signature
+from pathlib import Path
+from typing import Any
+
+import pytest
+from pytest_bdd import parsers
+from pytest_bdd import step as bdd_step
+from pytest_bdd.exceptions import FeatureError
+from pytest_bdd.feature import get_features
+from pytest_bdd.scenario import get_python_name_generator, scenario
+
+from kspec import steps as _steps  # noqa: F401 - registers the vocabulary
+from kspec.dump import dump
+from kspec.errors import KspecError, StepError
+from kspec.harness import Harness, Options
+from kspec.hookspec import COMPONENTS
+from kspec.lint import _line_of, unknown_step_message
+from kspec.steps.registry import PHRASES, Phrase
+
+_ORIGINAL_ARGS = ("datatable", "docstring")
+
+
+def _binding(phrase: Phrase) -> Callable[..., Any]:
+    """A pytest-bdd step function whose signature names the phrase's arguments."""
+
+    def run(kspec: Harness, **kwargs: Any) -> Any:
+        args = phrase.convert({k: v for k, v in kwargs.items() if k not in _ORIGINAL_ARGS})
+        if phrase.takes_table:
+            if kwargs.get("datatable") is None and phrase.template.endswith(":"):
+                raise StepError("this step needs a data table below it")
+            args["datatable"] = kwargs.get("datatable")
+        if phrase.takes_text:
+            if kwargs.get("docstring") is None:
+                raise StepError('this step needs a doc string (""" ... """) below it')
+            args["docstring"] = kwargs["docstring"]
+        return phrase.func(kspec, **args)
+
+    params = [Parameter("kspec", Parameter.POSITIONAL_OR_KEYWORD)]
+    params += [Parameter(name, Parameter.KEYWORD_ONLY, default=None) for name in phrase.regex.groupindex]
+    params += [Parameter(name, Parameter.KEYWORD_ONLY, default=None) for name in _ORIGINAL_ARGS]
+    run.__signature__ = Signature(params)  # type: ignore[attr-defined]
+    run.__name__ = run.__qualname__ = f"kspec_{phrase.keyword}_{phrase.func.__name__}"
+    run.__doc__ = phrase.doc
+    return run
+
+
+# Bound at module level: pytest-bdd injects each step fixture into this module's namespace.
+for _phrase in PHRASES:
+    bdd_step(parsers.re(_phrase.regex.pattern), _phrase.keyword)(_binding(_phrase))
+
+
+# -- options -------------------------------------------------------------------------
+def pytest_addoption(parser: pytest.Parser) -> None:
+    group = parser.getgroup("kspec", "kspec simulated cluster")
+    group.addoption("--kspec-seed", type=int, default=None,
+                    help="seed of every scenario's random generator (default 0): same seed, same run")
+    for component in COMPONENTS:
+        group.addoption(f"--kspec-{component}", default=None, metavar="NAME",
+                        help=f"the {component} implementation to use, by registered name")
+        parser.addini(f"kspec_{component}", f"default {component} implementation", default="")
+    parser.addini("kspec_seed", "default seed", default="0")
+    parser.addini("kspec_collect_features", "collect .feature files as tests (default true)", type="bool",
+                  default=True)
+
+
+def _options(config: pytest.Config) -> Options:
+    seed = config.getoption("kspec_seed")
+    if seed is None:
+        seed = int(config.getini("kspec_seed") or 0)
+    choices = {}
+    for component in COMPONENTS:
+        name = config.getoption(f"kspec_{component}") or config.getini(f"kspec_{component}")
+        if name:
+            choices[component] = name
+    return Options(seed=seed, choices=choices)
+
+
+@pytest.fixture
+def kspec(request: pytest.FixtureRequest) -> Harness:
+    """The scenario's harness; its ``cluster`` is built on first use."""
+    return Harness(_options(request.config))
+
+
+def pytest_report_header(config: pytest.Config) -> str:
+    opts = _options(config)
+    chosen = ", ".join(f"{k}={v}" for k, v in sorted(opts.choices.items()))
+    return f"kspec: seed={opts.seed}" + (f", {chosen}" if chosen else "")
+
+
+# -- collecting .feature files ------------------------------------------------------------
+class FeatureFile(pytest.Module):
+    """A .feature file collected as a module of scenario tests."""
+
+    def _getobj(self) -> types.ModuleType:
+        path = str(self.path)
+        module = types.ModuleType(f"kspec_feature_{self.path.stem}")
+        module.__file__ = path
+        try:
+            [feature] = get_features([path])
+        except FeatureError as exc:
+            raise self.CollectError(f"{path}:{getattr(exc, 'line', 0)}: Gherkin syntax error: {exc}") from None
+        except Exception as exc:  # the Gherkin parser's own errors
+            raise self.CollectError(f"{path}:{_line_of(exc)}: Gherkin syntax error: {exc}") from None
+        names: set[str] = set()
+        for name in feature.scenarios:
+            test = scenario(path, name, features_base_dir=str(self.path.parent))(_noop)
+            for test_name in get_python_name_generator(name):
+                if test_name not in names:
+                    names.add(test_name)
+                    setattr(module, test_name, test)
+                    break
+        return module
+
+
+def _noop() -> None:
+    return None
+
+
+def pytest_collect_file(file_path: Path, parent: pytest.Collector) -> pytest.Collector | None:
+    if file_path.suffix == ".feature" and parent.config.getini("kspec_collect_features"):
+        return FeatureFile.from_parent(parent, path=file_path)
+    return None
+
+
+# -- scenario bookkeeping -----------------------------------------------------------------
+def pytest_bdd_before_scenario(request: pytest.FixtureRequest, feature: Any, scenario: Any) -> None:
+    harness = request.getfixturevalue("kspec")
+    harness.feature_path = Path(feature.filename)
+    request.node._kspec_harness = harness
+
+
+def pytest_bdd_before_step(request: pytest.FixtureRequest, feature: Any, scenario: Any, step: Any,
+                           step_func: Any) -> None:
+    harness = getattr(request.node, "_kspec_harness", None)
+    if harness is not None:
+        harness.step_line = step.line_number
+
+
+def pytest_bdd_step_error(request: pytest.FixtureRequest, feature: Any, scenario: Any, step: Any,
+                          step_func: Any, step_func_args: Any, exception: Exception) -> None:
+    request.node._kspec_failure = (feature, step, exception)
+
+
+def pytest_bdd_step_func_lookup_error(request: pytest.FixtureRequest, feature: Any, scenario: Any, step: Any,
+                                      exception: Exception) -> None:
+    request.node._kspec_failure = (feature, step, StepError(unknown_step_message(step.type, step.name)))
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[Any]) -> Generator[None, Any, None]:
+    outcome = yield
+    report = outcome.get_result()
+    failure = getattr(item, "_kspec_failure", None)
+    if report.when != "call" or not report.failed or failure is None:
+        return
+    feature, step, exc = failure
+    if not isinstance(exc, AssertionError | KspecError):
+        return  # a bug, not a spec failure: keep pytest's traceback
+    where = f"{_relative(feature.filename)}:{step.line_number}"
+    lines = [f"{where}: {step.keyword} {step.name}", *(f"  {line}" for line in str(exc).splitlines())]
+    harness = getattr(item, "_kspec_harness", None)
+    if harness is not None and harness.has_cluster and not _is_unknown_step(exc):
+        lines += ["", dump(harness.cluster)]
+    report.longrepr = "\n".join(lines)
+
+
+def _is_unknown_step(exc: BaseException) -> bool:
+    return isinstance(exc, StepError) and str(exc).startswith("unknown step")
+
+
+def _relative(filename: str) -> str:
+    try:
+        return str(Path(filename).resolve().relative_to(Path.cwd()))
+    except ValueError:
+        return filename

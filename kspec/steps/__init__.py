@@ -1,0 +1,15 @@
+"""Step libraries, one module per domain; importing this package registers every phrase."""
+
+from kspec.steps import (  # noqa: F401 - imported for their registrations
+    cluster,
+    etcd,
+    manifests,
+    network,
+    pods,
+    tables,
+    time,
+    workloads,
+)
+from kspec.steps.registry import PHRASES, Phrase, find
+
+__all__ = ["PHRASES", "Phrase", "find"]

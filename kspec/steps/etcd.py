@@ -1,0 +1,62 @@
+"""etcd membership, partitions, leadership, and what the API does without quorum."""
+
+from __future__ import annotations
+
+from kspec.harness import Harness
+from kspec.steps.registry import then, when
+
+D = "etcd"
+
+
+@when('I stop etcd member "{member}"', domain=D)
+def stop_member(k: Harness, member: str) -> None:
+    """The member crashes (kill -9)."""
+    k.cluster.etcd_action("stop", member)
+
+
+@when('I start etcd member "{member}"', domain=D)
+def start_member(k: Harness, member: str) -> None:
+    """The member restarts with its data."""
+    k.cluster.etcd_action("start", member)
+
+
+@when('I partition etcd members "{left}" from "{right}"', domain=D)
+def partition(k: Harness, left: str, right: str) -> None:
+    """No messages pass between the two groups."""
+    k.cluster.etcd_action("partition", left, right)
+
+
+@when("I heal the etcd partition", domain=D)
+def heal(k: Harness) -> None:
+    """Every member can reach every other again."""
+    k.cluster.etcd_action("heal")
+
+
+@then("etcd has a leader", domain=D)
+def has_leader(k: Harness) -> None:
+    """Some member leads with a quorum behind it."""
+    k.cluster.expect.etcd_leader(True)
+
+
+@then("etcd has no leader", domain=D)
+def no_leader(k: Harness) -> None:
+    """No member leads."""
+    k.cluster.expect.etcd_leader(False)
+
+
+@then('etcd member "{member}" is the leader', domain=D)
+def member_leads(k: Harness, member: str) -> None:
+    """That member is the leader."""
+    k.cluster.expect.etcd_leader(True, member)
+
+
+@then('writes to the API fail with "{message}"', domain=D)
+def writes_fail(k: Harness, message: str) -> None:
+    """A write as kube-apiserver makes it fails with this error."""
+    k.cluster.expect.api_writes(message)
+
+
+@then("writes to the API succeed", domain=D)
+def writes_succeed(k: Harness) -> None:
+    """A write as kube-apiserver makes it succeeds."""
+    k.cluster.expect.api_writes(None)

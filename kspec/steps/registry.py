@@ -1,0 +1,124 @@
+"""The step vocabulary: every phrase kspec understands, in one registry.
+
+Step modules declare phrases with ``given``/``when``/``then``; the pytest
+plugin binds each to pytest-bdd, ``kspec steps`` prints them, ``kspec lint``
+matches feature files against them, and ``within {duration}`` re-uses every
+state assertion.
+
+Templates use ``{name}`` placeholders: inside quotes they match any text
+without a quote; ``{n}``, ``{low}``, ``{high}`` and ``{count}`` match
+integers; ``{duration}`` a Go duration; ``{name:a|b}`` one of the listed
+words; ``{in_ns}`` an optional `` in namespace "<ns>"`` suffix (giving ``ns``).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+_INT_NAMES = frozenset({"n", "low", "high", "count", "revision", "code", "replicas"})
+_PLACEHOLDER = re.compile(r"\{(\w+)(?::([^}]+))?\}")
+IN_NS = r'(?: in namespace "(?P<ns>[^"]+)")?'
+
+
+@dataclass
+class Phrase:
+    keyword: str  # given, when, then
+    template: str
+    domain: str
+    func: Callable[..., Any]
+    doc: str
+    assertion: bool
+    regex: re.Pattern[str] = field(init=False)
+    ints: frozenset[str] = field(init=False)
+    takes_table: bool = False
+    takes_text: bool = False
+
+    def __post_init__(self) -> None:
+        self.regex, self.ints = compile_template(self.template)
+
+    def match(self, text: str) -> dict[str, Any] | None:
+        m = self.regex.fullmatch(text)
+        if m is None:
+            return None
+        return self.convert(m.groupdict())
+
+    def convert(self, args: dict[str, Any]) -> dict[str, Any]:
+        return {k: (int(v) if k in self.ints and v is not None else v) for k, v in args.items()}
+
+    @property
+    def display(self) -> str:
+        """The phrase as a person writes it, with ``{in_ns}`` shown as optional."""
+        return self.template.replace("{in_ns}", ' [in namespace "{ns}"]')
+
+
+def compile_template(template: str) -> tuple[re.Pattern[str], frozenset[str]]:
+    out, pos, ints = [], 0, set()
+    for m in _PLACEHOLDER.finditer(template):
+        out.append(re.escape(template[pos:m.start()]))
+        name, choices = m.group(1), m.group(2)
+        quoted = m.start() > 0 and template[m.start() - 1] == '"'
+        if name == "in_ns":
+            out.append(IN_NS)
+        elif choices:
+            out.append(f"(?P<{name}>{choices})")
+        elif quoted:
+            out.append(f'(?P<{name}>[^"]*)')
+        elif name in _INT_NAMES:
+            out.append(f"(?P<{name}>-?\\d+)")
+            ints.add(name)
+        elif name == "duration":
+            out.append(f"(?P<{name}>[0-9][0-9a-zµ.]*)")
+        else:
+            out.append(f"(?P<{name}>.+?)")
+        pos = m.end()
+    out.append(re.escape(template[pos:]))
+    return re.compile("".join(out)), frozenset(ints)
+
+
+PHRASES: list[Phrase] = []
+
+
+def _register(keyword: str, template: str, domain: str, assertion: bool, table: bool, text: bool
+              ) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    def decorator(func: Callable[..., Any]) -> Callable[..., Any]:
+        doc = (func.__doc__ or "").strip().splitlines()[0] if func.__doc__ else ""
+        PHRASES.append(Phrase(keyword, template, domain, func, doc, assertion, takes_table=table,
+                              takes_text=text))
+        return func
+    return decorator
+
+
+def given(template: str, *, domain: str, table: bool = False, text: bool = False
+          ) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    return _register("given", template, domain, False, table, text)
+
+
+def when(template: str, *, domain: str, table: bool = False, text: bool = False
+         ) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    return _register("when", template, domain, False, table, text)
+
+
+def then(template: str, *, domain: str, assertion: bool = True, table: bool = False, text: bool = False
+         ) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """A state assertion; ``assertion=False`` for checks that have no ``within`` form."""
+    return _register("then", template, domain, assertion, table, text)
+
+
+def find(keyword: str, text: str, *, assertions_only: bool = False) -> tuple[Phrase, dict[str, Any]] | None:
+    for phrase in PHRASES:
+        if phrase.keyword != keyword or (assertions_only and not phrase.assertion):
+            continue
+        args = phrase.match(text)
+        if args is not None:
+            return phrase, args
+    return None
+
+
+def by_domain() -> dict[str, list[Phrase]]:
+    out: dict[str, list[Phrase]] = {}
+    for phrase in PHRASES:
+        out.setdefault(phrase.domain, []).append(phrase)
+    return out

@@ -1,0 +1,150 @@
+"""The storage interface under the API server, and the in-memory implementation.
+
+The API server talks to storage only through ``Store``, so an etcd model (or a
+third party's store) can sit underneath without the API server knowing. Every
+successful write bumps one global revision, which becomes the object's
+``resourceVersion``, and is reported to subscribers in commit order.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Protocol
+
+from kspec.objects import Obj
+
+NAME = "memory"
+
+
+class StoreError(Exception):
+    """Raised by a store; the API server turns it into an API error."""
+
+
+class KeyExists(StoreError):
+    pass
+
+
+class KeyNotFound(StoreError):
+    pass
+
+
+class RevisionMismatch(StoreError):
+    pass
+
+
+class Unavailable(StoreError):
+    """The store cannot serve the request now (no quorum, member down)."""
+
+
+@dataclass(frozen=True, slots=True)
+class WatchEvent:
+    type: str  # ADDED, MODIFIED, DELETED
+    resource: str
+    obj: Obj
+    old: Obj | None
+    revision: int
+
+
+class Store(Protocol):
+    """What the API server needs from storage (etcd's KV API, reduced)."""
+
+    revision: int
+
+    def get(self, resource: str, namespace: str, name: str) -> Obj | None: ...
+
+    def list(self, resource: str, namespace: str | None = None) -> list[Obj]: ...
+
+    def create(self, resource: str, obj: Obj) -> Obj: ...
+
+    def update(self, resource: str, obj: Obj, expect_rv: str | None = None) -> Obj: ...
+
+    def delete(self, resource: str, namespace: str, name: str, expect_rv: str | None = None) -> Obj: ...
+
+    def subscribe(self, fn: Callable[[WatchEvent], None]) -> None: ...
+
+    def check_write(self) -> None:
+        """Raise ``Unavailable`` if a write could not commit now."""
+
+
+class MemoryStore:
+    """A single, always-available key space: what a healthy etcd looks like from outside."""
+
+    name = NAME
+
+    def __init__(self) -> None:
+        self.revision = 1
+        self._data: dict[str, dict[tuple[str, str], Obj]] = {}
+        self._subscribers: list[Callable[[WatchEvent], None]] = []
+
+    def get(self, resource: str, namespace: str, name: str) -> Obj | None:
+        return self._data.get(resource, {}).get((namespace, name))
+
+    def list(self, resource: str, namespace: str | None = None) -> list[Obj]:
+        items = self._data.get(resource, {})
+        keys = sorted(items) if namespace is None else sorted(k for k in items if k[0] == namespace)
+        return [items[k] for k in keys]
+
+    def count(self, resource: str) -> int:
+        return len(self._data.get(resource, {}))
+
+    def check_write(self) -> None:
+        return None
+
+    def _commit(self, etype: str, resource: str, obj: Obj, old: Obj | None) -> None:
+        event = WatchEvent(etype, resource, obj, old, self.revision)
+        for fn in self._subscribers:
+            fn(event)
+
+    def _bump(self, obj: Obj) -> None:
+        self.revision += 1
+        obj["metadata"]["resourceVersion"] = str(self.revision)
+
+    def create(self, resource: str, obj: Obj) -> Obj:
+        self.check_write()
+        md = obj["metadata"]
+        key = (md.get("namespace", ""), md["name"])
+        table = self._data.setdefault(resource, {})
+        if key in table:
+            raise KeyExists(key)
+        self._bump(obj)
+        table[key] = obj
+        self._commit("ADDED", resource, obj, None)
+        return obj
+
+    def update(self, resource: str, obj: Obj, expect_rv: str | None = None) -> Obj:
+        self.check_write()
+        md = obj["metadata"]
+        key = (md.get("namespace", ""), md["name"])
+        table = self._data.get(resource, {})
+        old = table.get(key)
+        if old is None:
+            raise KeyNotFound(key)
+        if expect_rv is not None and old["metadata"].get("resourceVersion") != expect_rv:
+            raise RevisionMismatch(key)
+        self._bump(obj)
+        table[key] = obj
+        self._commit("MODIFIED", resource, obj, old)
+        return obj
+
+    def delete(self, resource: str, namespace: str, name: str, expect_rv: str | None = None) -> Obj:
+        self.check_write()
+        table = self._data.get(resource, {})
+        old = table.get((namespace, name))
+        if old is None:
+            raise KeyNotFound((namespace, name))
+        if expect_rv is not None and old["metadata"].get("resourceVersion") != expect_rv:
+            raise RevisionMismatch((namespace, name))
+        del table[(namespace, name)]
+        self.revision += 1
+        self._commit("DELETED", resource, old, old)
+        return old
+
+    def subscribe(self, fn: Callable[[WatchEvent], None]) -> None:
+        self._subscribers.append(fn)
+
+    def load(self, other: MemoryStore) -> None:
+        """Take over another store's contents (used when a store is swapped before the cluster starts)."""
+        self.revision = max(self.revision, other.revision)
+        for resource, table in other._data.items():
+            self._data.setdefault(resource, {}).update(table)
