@@ -23,7 +23,7 @@ from kspec.clock import Clock
 from kspec.errors import ApiError, already_exists, bad_request, conflict, invalid, not_found, unavailable
 from kspec.informers import Informers
 from kspec.labels import Selector
-from kspec.objects import Obj, clone, timestamp
+from kspec.objects import Obj, clone, set_condition, timestamp
 from kspec.store import KeyExists, KeyNotFound, RevisionMismatch, Store, Unavailable, WatchEvent
 
 LAST_APPLIED = "kubectl.kubernetes.io/last-applied-configuration"
@@ -214,6 +214,22 @@ class APIServer:
         if new == live:
             return live
         return self.update(new, status=status)
+
+    def bind(self, namespace: str, name: str, node: str) -> Obj:
+        """POST pods/binding: set spec.nodeName once (BindingREST.setPodNodeAndMetadata)."""
+        live = self.store.get("pods", namespace, name)
+        if live is None:
+            raise not_found("pods", name)
+        if live["metadata"].get("deletionTimestamp"):
+            raise ApiError(409, "Conflict", f"pod {name} is being deleted, cannot be assigned to a host")
+        if live["spec"].get("nodeName"):
+            raise ApiError(409, "Conflict", f"pod {name} is already assigned to node "
+                           f'"{live["spec"]["nodeName"]}"')
+        pod = clone(live)
+        pod["spec"]["nodeName"] = node
+        set_condition(pod, "PodScheduled", "True", self.clock.now)
+        return self._store_call(lambda: self.store.update("pods", pod, live["metadata"]["resourceVersion"]),
+                                resource_for("pods"), name)
 
     # -- apply (kubectl apply's client-side three-way merge) -----------------
     def apply(self, obj: Obj, *, dry_run: bool = False, pending_namespaces: Iterable[str] = ()) -> Obj:
