@@ -71,10 +71,10 @@ def lint(paths: Iterable[str | Path]) -> list[Problem]:
         try:
             feature = FeatureParser(str(path.parent), path.name).parse()
         except FeatureError as exc:
-            problems.append(Problem(str(path), getattr(exc, "line", 0) or 0, f"Gherkin syntax error: {exc}"))
+            problems.append(Problem(str(path), getattr(exc, "line", 0) or _line_of(exc), gherkin_error(exc)))
             continue
         except Exception as exc:  # the Gherkin parser raises its own types
-            problems.append(Problem(str(path), _line_of(exc), f"Gherkin syntax error: {exc}"))
+            problems.append(Problem(str(path), _line_of(exc), gherkin_error(exc)))
             continue
         for scenario in feature.scenarios.values():
             contexts = [c for ex in scenario.examples for c in ex.as_contexts()] or [{}]
@@ -90,6 +90,13 @@ def lint(paths: Iterable[str | Path]) -> list[Problem]:
     return problems
 
 
+def gherkin_error(exc: Exception) -> str:
+    """The parser's first line, without its repeated file/line trailer."""
+    first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+    return f"Gherkin syntax error: {first}"
+
+
 def _line_of(exc: Exception) -> int:
-    m = re.search(r"\((\d+):\d+\)", str(exc))
-    return int(m.group(1)) if m else 0
+    text = str(exc)
+    m = re.search(r"Line number: (\d+)", text) or re.search(r"\((\d+):\d+\)", text)
+    return int(m.group(1)) if m else getattr(exc, "line", 0) or 0

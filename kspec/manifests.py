@@ -40,7 +40,8 @@ def load_file(path: str | Path) -> list[Obj]:
     try:
         text = p.read_text(encoding="utf-8")
     except OSError as exc:
-        raise ManifestError(f'the path "{path}" does not exist' if not p.exists() else f"cannot read {path}: {exc}")
+        raise ManifestError(f'the path "{path}" does not exist' if not p.exists()
+                            else f"cannot read {path}: {exc}") from None
     return load(text, str(path))
 
 

@@ -25,7 +25,7 @@ from kspec.dump import dump
 from kspec.errors import KspecError, StepError
 from kspec.harness import Harness, Options
 from kspec.hookspec import COMPONENTS
-from kspec.lint import _line_of, unknown_step_message
+from kspec.lint import _line_of, gherkin_error, unknown_step_message
 from kspec.steps.registry import PHRASES, Phrase
 
 _ORIGINAL_ARGS = ("datatable", "docstring")
@@ -109,9 +109,10 @@ class FeatureFile(pytest.Module):
         try:
             [feature] = get_features([path])
         except FeatureError as exc:
-            raise self.CollectError(f"{path}:{getattr(exc, 'line', 0)}: Gherkin syntax error: {exc}") from None
+            raise self.CollectError(f"{path}:{getattr(exc, 'line', 0) or _line_of(exc)}: {gherkin_error(exc)}"
+                                    ) from None
         except Exception as exc:  # the Gherkin parser's own errors
-            raise self.CollectError(f"{path}:{_line_of(exc)}: Gherkin syntax error: {exc}") from None
+            raise self.CollectError(f"{path}:{_line_of(exc)}: {gherkin_error(exc)}") from None
         names: set[str] = set()
         for name in feature.scenarios:
             test = scenario(path, name, features_base_dir=str(self.path.parent))(_noop)

@@ -58,9 +58,10 @@ class APIServer:
         self.informers.notify(event)
 
     def _new_uid(self) -> str:
-        return "%08x-%04x-4%03x-%04x-%012x" % (
-            self.rng.getrandbits(32), self.rng.getrandbits(16), self.rng.getrandbits(12),
-            0x8000 | self.rng.getrandbits(14), self.rng.getrandbits(48))
+        r = self.rng
+        # a version-4 UUID drawn from the cluster's seeded generator, never from the OS
+        return (f"{r.getrandbits(32):08x}-{r.getrandbits(16):04x}-4{r.getrandbits(12):03x}-"
+                f"{0x8000 | r.getrandbits(14):04x}-{r.getrandbits(48):012x}")
 
     def _store_call(self, fn: Callable[[], Obj], kind: Kind, name: str) -> Obj:
         try:

@@ -50,8 +50,15 @@ class Phrase:
 
     @property
     def display(self) -> str:
-        """The phrase as a person writes it, with ``{in_ns}`` shown as optional."""
-        return self.template.replace("{in_ns}", ' [in namespace "{ns}"]')
+        """The phrase as a person writes it: ``{in_ns}`` shown as optional, word choices as ``{a|b}``."""
+        def show(m: re.Match[str]) -> str:
+            name, choices = m.group(1), m.group(2)
+            if name == "in_ns":
+                return ' [in namespace "{ns}"]'
+            if choices and re.fullmatch(r"[\w|-]+", choices):
+                return "{" + choices + "}"
+            return "{" + name + "}"
+        return _PLACEHOLDER.sub(show, self.template)
 
 
 def compile_template(template: str) -> tuple[re.Pattern[str], frozenset[str]]:
@@ -117,8 +124,14 @@ def find(keyword: str, text: str, *, assertions_only: bool = False) -> tuple[Phr
     return None
 
 
+#: The order ``kspec steps`` presents domains in (the order of STEPS.md); others follow.
+DOMAIN_ORDER = ("time", "cluster", "objects", "pods", "nodes", "workloads", "controllers", "scheduling",
+                "network", "etcd", "tables")
+
+
 def by_domain() -> dict[str, list[Phrase]]:
     out: dict[str, list[Phrase]] = {}
     for phrase in PHRASES:
         out.setdefault(phrase.domain, []).append(phrase)
-    return out
+    rank = {d: i for i, d in enumerate(DOMAIN_ORDER)}
+    return dict(sorted(out.items(), key=lambda kv: (rank.get(kv[0], len(rank)), kv[0])))

@@ -1,0 +1,187 @@
+"""The scheduling framework's vocabulary: status codes, ``Status``, ``CycleState`` and plugin results.
+
+Mirrors kube-scheduler's ``framework/interface.go``. A plugin returns None
+for success on the hot paths (Filter, per node) so that the common case
+allocates nothing; every other outcome is a ``Status``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import IntEnum
+from typing import Any
+
+#: framework.MaxNodeScore / MinNodeScore
+MAX_NODE_SCORE = 100
+MIN_NODE_SCORE = 0
+
+
+class Code(IntEnum):
+    """framework.Code, in upstream's order."""
+
+    SUCCESS = 0
+    ERROR = 1
+    UNSCHEDULABLE = 2
+    UNSCHEDULABLE_AND_UNRESOLVABLE = 3
+    WAIT = 4
+    SKIP = 5
+    PENDING = 6
+
+    @property
+    def title(self) -> str:
+        return _CODE_NAMES[self]
+
+
+_CODE_NAMES = {Code.SUCCESS: "Success", Code.ERROR: "Error", Code.UNSCHEDULABLE: "Unschedulable",
+               Code.UNSCHEDULABLE_AND_UNRESOLVABLE: "UnschedulableAndUnresolvable", Code.WAIT: "Wait",
+               Code.SKIP: "Skip", Code.PENDING: "Pending"}
+
+
+class Status:
+    """framework.Status: a code, human-readable reasons and the plugin that produced it."""
+
+    __slots__ = ("code", "reasons", "plugin")
+
+    def __init__(self, code: Code, *reasons: str, plugin: str = "") -> None:
+        self.code = code
+        self.reasons = list(reasons)
+        self.plugin = plugin
+
+    @property
+    def success(self) -> bool:
+        return self.code == Code.SUCCESS
+
+    @property
+    def rejected(self) -> bool:
+        """IsRejected: Unschedulable, UnschedulableAndUnresolvable or Pending."""
+        return self.code in (Code.UNSCHEDULABLE, Code.UNSCHEDULABLE_AND_UNRESOLVABLE, Code.PENDING)
+
+    @property
+    def message(self) -> str:
+        """Status.Message joins the reasons with ', '."""
+        return ", ".join(self.reasons)
+
+    def with_plugin(self, plugin: str) -> Status:
+        if not self.plugin:
+            self.plugin = plugin
+        return self
+
+    def __repr__(self) -> str:
+        return f"Status({self.code.title}, {self.reasons!r}, plugin={self.plugin!r})"
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Status) and (self.code, self.reasons) == (other.code, other.reasons)
+
+    __hash__ = None  # type: ignore[assignment]
+
+
+SUCCESS = Status(Code.SUCCESS)
+SKIP = Status(Code.SKIP)
+
+
+def unschedulable(*reasons: str) -> Status:
+    return Status(Code.UNSCHEDULABLE, *reasons)
+
+
+def unresolvable(*reasons: str) -> Status:
+    return Status(Code.UNSCHEDULABLE_AND_UNRESOLVABLE, *reasons)
+
+
+def error(message: str) -> Status:
+    return Status(Code.ERROR, message)
+
+
+def is_success(status: Status | None) -> bool:
+    return status is None or status.code == Code.SUCCESS
+
+
+class CycleState:
+    """framework.CycleState: per-attempt data plugins share between extension points."""
+
+    __slots__ = ("_data", "skip_filter", "skip_score", "record")
+
+    def __init__(self) -> None:
+        self._data: dict[str, Any] = {}
+        self.skip_filter: set[str] = set()
+        self.skip_score: set[str] = set()
+        self.record = True
+
+    def read(self, key: str) -> Any:
+        return self._data.get(key)
+
+    def write(self, key: str, value: Any) -> None:
+        self._data[key] = value
+
+    def clone(self) -> CycleState:
+        """Clone copies values that know how to clone themselves (StateData.Clone)."""
+        new = CycleState()
+        new._data = {k: (v.clone() if hasattr(v, "clone") else v) for k, v in self._data.items()}
+        new.skip_filter = set(self.skip_filter)
+        new.skip_score = set(self.skip_score)
+        new.record = self.record
+        return new
+
+
+@dataclass
+class PreFilterResult:
+    """framework.PreFilterResult: None node names means every node; a set restricts the search."""
+
+    node_names: set[str] | None = None
+
+    def merge(self, other: PreFilterResult | None) -> PreFilterResult:
+        if other is None or other.node_names is None:
+            return self
+        if self.node_names is None:
+            return PreFilterResult(set(other.node_names))
+        return PreFilterResult(self.node_names & other.node_names)
+
+
+@dataclass
+class PostFilterResult:
+    """framework.PostFilterResult: the node the pod is nominated to ("" clears a nomination)."""
+
+    nominated_node: str | None = None
+
+
+@dataclass
+class Diagnosis:
+    """framework.Diagnosis: why the pod fit nowhere."""
+
+    node_statuses: dict[str, Status] = field(default_factory=dict)
+    unschedulable_plugins: set[str] = field(default_factory=set)
+    pre_filter_msg: str = ""
+    post_filter_msg: str = ""
+    absent_status: Status | None = None
+
+
+#: NoNodeAvailableMsg
+NO_NODE_AVAILABLE = "0/{} nodes are available"
+#: ErrNoNodesAvailable
+NO_NODES_AVAILABLE = "no nodes available to schedule pods"
+
+
+def fit_error_message(num_all_nodes: int, diagnosis: Diagnosis) -> str:
+    """FitError.Error: the histogram of reasons, sorted as strings, then the PostFilter message."""
+    text = NO_NODE_AVAILABLE.format(num_all_nodes) + ":"
+    if diagnosis.pre_filter_msg:
+        text += f" {diagnosis.pre_filter_msg}."
+    else:
+        histogram = reasons_histogram(num_all_nodes, diagnosis.node_statuses, diagnosis.absent_status)
+        if histogram:
+            text += f" {histogram}."
+    if diagnosis.post_filter_msg:
+        text += " " + diagnosis.post_filter_msg
+    return text
+
+
+def reasons_histogram(num_all_nodes: int, statuses: dict[str, Status], absent: Status | None) -> str:
+    """sortReasonsHistogram: "<count> <reason>" entries, string-sorted (so "10 x" sorts before "2 y")."""
+    counts: dict[str, int] = {}
+    for status in statuses.values():
+        for reason in status.reasons:
+            counts[reason] = counts.get(reason, 0) + 1
+    missing = num_all_nodes - len(statuses)
+    if absent is not None and missing > 0:
+        for reason in absent.reasons:
+            counts[reason] = counts.get(reason, 0) + missing
+    return ", ".join(sorted(f"{n} {reason}" for reason, n in counts.items()))

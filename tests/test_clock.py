@@ -1,0 +1,295 @@
+"""The virtual clock: ordering, cancellation, exact advancement, settling and livelock detection."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from kspec import clock as clock_module
+from kspec.clock import Clock
+from kspec.errors import ClockError
+
+
+def test_callbacks_run_in_time_then_sequence_order() -> None:
+    c = Clock()
+    seen: list[str] = []
+    c.call_at(20, lambda: seen.append("b@20"))
+    c.call_at(10, lambda: seen.append("a@10"))
+    c.call_at(20, lambda: seen.append("c@20"))
+    c.call_later(5, lambda: seen.append("d@5"))
+    c.run_for(100)
+    assert seen == ["d@5", "a@10", "b@20", "c@20"]
+
+
+def test_call_soon_runs_after_work_already_due_now() -> None:
+    c = Clock()
+    seen: list[str] = []
+
+    def first() -> None:
+        seen.append("first")
+        c.call_soon(lambda: seen.append("soon"))
+
+    c.call_soon(first)
+    c.call_soon(lambda: seen.append("second"))
+    c.run_now()
+    assert seen == ["first", "second", "soon"]
+    assert c.now == 0
+
+
+def test_call_at_in_the_past_runs_now() -> None:
+    c = Clock()
+    c.run_for(50)
+    timer = c.call_at(10, lambda: None)
+    assert timer.when == 50
+
+
+def test_cancelled_one_shot_never_runs() -> None:
+    c = Clock()
+    seen: list[int] = []
+    timer = c.call_later(10, lambda: seen.append(1))
+    timer.cancel()
+    timer.cancel()  # twice is harmless
+    c.run_for(100)
+    assert seen == []
+    assert c.pending() == 0
+
+
+def test_cancelled_periodic_stops() -> None:
+    c = Clock()
+    seen: list[int] = []
+    timer = c.call_every(10, lambda: seen.append(c.now))
+    c.run_for(35)
+    timer.cancel()
+    c.run_for(100)
+    assert seen == [10, 20, 30]
+    assert c.pending() == 0
+
+
+def test_periodic_cancelled_from_inside_its_callback() -> None:
+    c = Clock()
+    seen: list[int] = []
+    box: list = []
+
+    def tick() -> None:
+        seen.append(c.now)
+        if len(seen) == 2:
+            box[0].cancel()
+
+    box.append(c.call_every(10, tick))
+    c.run_for(100)
+    assert seen == [10, 20]
+    assert c.pending() == 0
+
+
+def test_one_shot_cancelled_from_inside_its_callback_is_harmless() -> None:
+    c = Clock()
+    box: list = []
+    box.append(c.call_later(5, lambda: box[0].cancel()))
+    c.run_for(10)
+    assert c.pending() == 0
+
+
+def test_call_every_first_offset() -> None:
+    c = Clock()
+    seen: list[int] = []
+    c.call_every(10, lambda: seen.append(c.now), first=0)
+    c.run_for(25)
+    assert seen == [0, 10, 20]
+
+
+def test_call_every_rejects_non_positive_period() -> None:
+    with pytest.raises(ValueError):
+        Clock().call_every(0, lambda: None)
+
+
+def test_run_for_ends_exactly_at_now_plus_duration() -> None:
+    c = Clock()
+    c.call_later(7, lambda: None)
+    c.call_later(1000, lambda: None)
+    c.run_for(123)
+    assert c.now == 123
+    c.run_for(0)
+    assert c.now == 123
+    c.run_for(877)
+    assert c.now == 1000
+    assert c.pending() == 0
+
+
+def test_run_for_sees_the_callback_time_while_it_runs() -> None:
+    c = Clock()
+    times: list[int] = []
+    c.call_later(40, lambda: times.append(c.now))
+    c.run_for(100)
+    assert times == [40]
+
+
+def test_time_never_goes_backwards() -> None:
+    c = Clock()
+    c.run_for(100)
+    with pytest.raises(ClockError, match="time only moves forward"):
+        c.run_to(50)
+    assert c.now == 100
+
+
+def test_run_until_checks_the_predicate_after_each_instant() -> None:
+    c = Clock()
+    state = {"n": 0}
+    checks: list[int] = []
+    for t in (10, 20, 30):
+        c.call_at(t, lambda: state.__setitem__("n", state["n"] + 1))
+
+    def done() -> bool:
+        checks.append(c.now)
+        return state["n"] == 2
+
+    assert c.run_until(done, 1000) is True
+    assert c.now == 20
+    assert checks == [0, 10, 20]
+
+
+def test_run_until_runs_all_work_of_an_instant_before_checking() -> None:
+    c = Clock()
+    state: list[str] = []
+    c.call_at(10, lambda: state.append("a"))
+    c.call_at(10, lambda: state.append("b"))
+    observed: list[list[str]] = []
+
+    def done() -> bool:
+        observed.append(list(state))
+        return bool(state)
+
+    c.run_until(done, 100)
+    assert observed[-1] == ["a", "b"]
+
+
+def test_run_until_timeout_leaves_the_clock_at_the_deadline() -> None:
+    c = Clock()
+    c.call_at(500, lambda: None)
+    c.call_every(30, lambda: None)
+    assert c.run_until(lambda: False, 200) is False
+    assert c.now == 200
+
+
+def test_run_until_with_nothing_scheduled_jumps_to_the_deadline() -> None:
+    c = Clock()
+    assert c.run_until(lambda: False, 250) is False
+    assert c.now == 250
+
+
+def test_settle_returns_when_only_quiet_periodic_work_is_left() -> None:
+    c = Clock()
+    ticks: list[int] = []
+    c.call_every(100, lambda: ticks.append(c.now))
+    c.call_later(30, lambda: None)
+    assert c.settle(10_000) is True
+    # the one-shot ran, then one full round (100ms) of periodic work changed nothing
+    assert c.now <= 30 + 100
+    assert ticks
+
+
+def test_settle_with_nothing_scheduled_returns_at_once() -> None:
+    c = Clock()
+    assert c.settle(1000) is True
+    assert c.now == 0
+
+
+def test_settle_gives_up_at_the_limit_while_one_shot_work_keeps_appearing() -> None:
+    c = Clock()
+
+    def again() -> None:
+        c.call_later(10, again)
+
+    c.call_later(10, again)
+    assert c.settle(1000) is False
+    assert c.now == 1000
+
+
+def test_a_change_during_the_round_prevents_settling() -> None:
+    c = Clock()
+
+    def tick() -> None:
+        c.changes += 1  # periodic work that keeps changing the cluster
+
+    c.call_every(50, tick)
+    assert c.settle(1000) is False
+    assert c.now == 1000
+
+
+def test_settle_after_changes_stop() -> None:
+    c = Clock()
+
+    def tick() -> None:
+        if c.now <= 200:
+            c.changes += 1
+
+    c.call_every(50, tick)
+    assert c.settle(10_000) is True
+    assert 200 < c.now <= 300
+
+
+def test_livelock_at_one_instant_is_detected(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(clock_module, "MAX_CALLBACKS_PER_INSTANT", 50)
+    c = Clock()
+
+    def loop() -> None:
+        c.call_soon(loop)
+
+    c.call_soon(loop)
+    with pytest.raises(ClockError, match="looping without letting time pass"):
+        c.run_now()
+
+
+def test_next_time_skips_cancelled_timers() -> None:
+    c = Clock()
+    c.call_at(5, lambda: None).cancel()
+    c.call_at(9, lambda: None)
+    assert c.next_time() == 9
+
+
+# -- property: any schedule runs in time order, FIFO within an instant, never a cancelled callback --
+_ops = st.lists(
+    st.one_of(
+        st.tuples(st.just("at"), st.integers(0, 200)),
+        st.tuples(st.just("later"), st.integers(0, 200)),
+        st.tuples(st.just("cancel"), st.integers(0, 1000)),
+        st.tuples(st.just("advance"), st.integers(0, 60)),
+    ),
+    max_size=60,
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(_ops)
+def test_random_schedules_run_in_order(ops: list[tuple[str, int]]) -> None:
+    c = Clock()
+    timers = []
+    ran: list[tuple[int, int, int]] = []  # (time it ran, when it was due, creation index)
+    cancelled: set[int] = set()
+    for op, arg in ops:
+        if op == "cancel":
+            if timers:
+                idx = arg % len(timers)
+                timers[idx][1].cancel()
+                if idx not in {i for _t, _d, i in ran}:
+                    cancelled.add(idx)  # cancelled before it ran: it must never run
+            continue
+        if op == "advance":
+            c.run_for(arg)
+            continue
+        idx = len(timers)
+        due = arg if op == "at" else c.now + arg
+        fn = (lambda i=idx, d=max(due, c.now): ran.append((c.now, d, i)))
+        timer = c.call_at(arg, fn) if op == "at" else c.call_later(arg, fn)
+        timers.append((idx, timer))
+    c.run_for(10_000)
+    times = [t for t, _d, _i in ran]
+    assert times == sorted(times)
+    assert all(t == d for t, d, _i in ran)
+    for a, b in zip(ran, ran[1:], strict=False):
+        if a[0] == b[0]:
+            assert a[2] < b[2], "callbacks due at one instant run in the order they were scheduled"
+    ran_ids = [i for _t, _d, i in ran]
+    assert not cancelled & set(ran_ids)
+    assert len(set(ran_ids)) == len(ran_ids), "a one-shot runs at most once"
+    assert set(ran_ids) | cancelled == set(range(len(timers))), "every live timer ran"

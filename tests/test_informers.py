@@ -1,0 +1,181 @@
+"""Informers deliver committed changes in commit order; WorkQueue de-duplicates and backs off."""
+
+from __future__ import annotations
+
+from kspec.clock import Clock
+from kspec.informers import Informers, WorkQueue
+from kspec.store import MemoryStore
+
+
+def _cm(name: str, **data: str) -> dict:
+    return {"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": name, "namespace": "default"},
+            "data": data}
+
+
+def _wired() -> tuple[Clock, MemoryStore, Informers]:
+    clock = Clock()
+    store = MemoryStore()
+    informers = Informers(clock)
+    store.subscribe(informers.notify)
+    return clock, store, informers
+
+
+def test_delivery_is_deferred_to_a_callback() -> None:
+    clock, store, informers = _wired()
+    seen: list[str] = []
+    informers.on("configmaps", on_add=lambda o: seen.append(o["metadata"]["name"]))
+    store.create("configmaps", _cm("a"))
+    assert seen == []  # the write returns before any handler runs
+    clock.run_now()
+    assert seen == ["a"]
+
+
+def test_delivery_order_equals_commit_order_even_when_a_handler_writes() -> None:
+    clock, store, informers = _wired()
+    log: list[str] = []
+
+    def on_add(obj: dict) -> None:
+        name = obj["metadata"]["name"]
+        log.append(f"add {name}")
+        if name == "a":
+            store.create("configmaps", _cm("c"))  # committed after "b": delivered after it
+
+    informers.on("configmaps", on_add=on_add,
+                 on_update=lambda old, new: log.append(f"update {new['metadata']['name']} "
+                                                       f"{old['data']}->{new['data']}"),
+                 on_delete=lambda o: log.append(f"delete {o['metadata']['name']}"))
+    store.create("configmaps", _cm("a"))
+    store.create("configmaps", _cm("b"))
+    store.update("configmaps", _cm("a", x="1"))
+    store.delete("configmaps", "default", "b")
+    clock.run_now()
+    assert log == ["add a", "add b", "update a {}->{'x': '1'}", "delete b", "add c"]
+
+
+def test_star_handlers_see_every_resource_and_others_only_theirs() -> None:
+    clock, store, informers = _wired()
+    every: list[str] = []
+    secrets: list[str] = []
+    informers.on("*", on_add=lambda o: every.append(o["metadata"]["name"]))
+    informers.on("secrets", on_add=lambda o: secrets.append(o["metadata"]["name"]))
+    store.create("configmaps", _cm("a"))
+    store.create("secrets", {"metadata": {"name": "s", "namespace": "default"}})
+    clock.run_now()
+    assert every == ["a", "s"]
+    assert secrets == ["s"]
+
+
+def test_removed_handler_is_not_called() -> None:
+    clock, store, informers = _wired()
+    seen: list[str] = []
+    handler = informers.on("configmaps", on_add=lambda o: seen.append("x"))
+    informers.remove(handler)
+    store.create("configmaps", _cm("a"))
+    clock.run_now()
+    assert seen == []
+
+
+def test_replay_adds_existing_objects() -> None:
+    clock, store, informers = _wired()
+    store.create("configmaps", _cm("b"))
+    store.create("configmaps", _cm("a"))
+    seen: list[str] = []
+    handler = informers.on("configmaps", on_add=lambda o: seen.append(o["metadata"]["name"]))
+    informers.replay(handler, store.list("configmaps"))
+    assert seen == ["a", "b"]
+
+
+# -- WorkQueue ------------------------------------------------------------------------------
+def _queue() -> tuple[Clock, WorkQueue, list[tuple[int, str]]]:
+    clock = Clock()
+    done: list[tuple[int, str]] = []
+    q = WorkQueue(clock, lambda key: done.append((clock.now, key)), "test")
+    return clock, q, done
+
+
+def test_key_added_twice_while_queued_is_processed_once() -> None:
+    clock, q, done = _queue()
+    q.add("a")
+    q.add("b")
+    q.add("a")
+    assert len(q) == 2
+    clock.run_now()
+    assert done == [(0, "a"), (0, "b")]
+    assert len(q) == 0
+
+
+def test_key_added_while_processing_is_processed_again() -> None:
+    clock = Clock()
+    done: list[str] = []
+    box: list[WorkQueue] = []
+
+    def process(key: str) -> None:
+        done.append(key)
+        if len(done) == 1:
+            box[0].add(key)  # the object changed while we reconciled it
+
+    q = WorkQueue(clock, process)
+    box.append(q)
+    q.add("a")
+    clock.run_now()
+    assert done == ["a", "a"]
+
+
+def test_add_after_keeps_the_earliest_due_time() -> None:
+    clock, q, done = _queue()
+    q.add_after("a", 100)
+    q.add_after("a", 300)  # later: ignored
+    q.add_after("b", 300)
+    q.add_after("b", 50)  # earlier: wins
+    clock.run_for(1000)
+    assert done == [(50, "b"), (100, "a")]
+
+
+def test_add_after_zero_adds_now() -> None:
+    clock, q, done = _queue()
+    q.add_after("a", 0)
+    clock.run_now()
+    assert done == [(0, "a")]
+
+
+def test_add_rate_limited_doubles_from_5ms() -> None:
+    clock, q, done = _queue()
+    delays = []
+    for _ in range(5):
+        start = clock.now
+        q.add_rate_limited("a")
+        clock.run_for(10_000)
+        delays.append(done[-1][0] - start)
+    assert delays == [5, 10, 20, 40, 80]
+
+
+def test_add_rate_limited_is_capped_at_1000s() -> None:
+    clock, q, _done = _queue()
+    q._failures["a"] = 40  # long past the cap
+    q.add_rate_limited("a")
+    assert clock.next_time() == WorkQueue.MAX_DELAY_MS == 1_000_000
+
+
+def test_forget_resets_the_back_off() -> None:
+    clock, q, done = _queue()
+    q.add_rate_limited("a")
+    q.add_rate_limited("a")  # 5ms is already pending: 10ms is later, so it is dropped
+    clock.run_for(100)
+    q.forget("a")
+    start = clock.now
+    q.add_rate_limited("a")
+    clock.run_for(100)
+    assert done[-1][0] - start == 5
+
+
+def test_keys_are_processed_one_per_callback() -> None:
+    clock, q, done = _queue()
+    other: list[str] = []
+    q.add("a")
+    q.add("b")
+    clock.call_soon(lambda: other.append("between"))
+    q.add("c")
+    clock.run_now()
+    # the queue's drain yields after each key, so other work at the instant interleaves
+    assert [k for _t, k in done] == ["a", "b", "c"]
+    assert other == ["between"]
