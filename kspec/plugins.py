@@ -10,7 +10,7 @@ from typing import Any
 import pluggy
 
 from kspec import hookspec
-from kspec.errors import PluginError
+from kspec.errors import NotImplementedYet, PluginError
 
 #: Built-in plugin modules, registered like any third-party plugin.
 BUILTIN_PLUGINS = (
@@ -72,6 +72,9 @@ def call_impl(impl: Any, hook: str, **kwargs: Any) -> Any:
 def make_component(pm: pluggy.PluginManager, component: str, name: str, cluster: Any) -> Any:
     """Build the ``component`` called ``name``; an unknown name lists the registered ones."""
     owners = registered_names(pm, component)
+    if not owners:
+        raise NotImplementedYet(f'not implemented yet: no {component} implementation is registered, so the '
+                                f'{component} "{name}" cannot be used')
     if name not in owners:
         known = ", ".join(f'"{n}"' for n in sorted(owners)) or "none"
         raise PluginError(f'unknown {component} "{name}": the registered {component} implementations are {known}')

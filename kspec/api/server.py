@@ -23,10 +23,12 @@ from kspec.clock import Clock
 from kspec.errors import ApiError, already_exists, bad_request, conflict, invalid, not_found, unavailable
 from kspec.informers import Informers
 from kspec.labels import Selector
-from kspec.objects import Obj, clone, set_condition, timestamp
+from kspec.objects import Obj, clone, parse_timestamp, set_condition, timestamp
 from kspec.store import KeyExists, KeyNotFound, RevisionMismatch, Store, Unavailable, WatchEvent
 
 LAST_APPLIED = "kubectl.kubernetes.io/last-applied-configuration"
+#: Where the simulated control plane's kube-apiserver listens (the kubernetes Service's endpoint).
+APISERVER_ADDRESS = "172.18.0.1"
 SYSTEM_NAMESPACES = ("default", "kube-system", "kube-public", "kube-node-lease")
 #: Writes to these do not count as change for ``settle`` (heartbeats).
 QUIET_RESOURCES = frozenset({"leases"})
@@ -197,8 +199,10 @@ class APIServer:
                 self._allocate_service(obj, old)
             if _spec_of(obj) != _spec_of(old) and "generation" in md:
                 md["generation"] = md["generation"] + 1
+        # Store.shouldDeleteDuringUpdate: the last finalizer gone and no grace period left to run
         if md.get("deletionTimestamp") and not md.get("finalizers") and not (
-                kind.kind == "Namespace" and obj.get("spec", {}).get("finalizers")):
+                kind.kind == "Namespace" and obj.get("spec", {}).get("finalizers")) and not (
+                old["metadata"].get("deletionGracePeriodSeconds")):
             return self._store_call(lambda: self._remove(kind, old), kind, name)
         return self._store_call(lambda: self.store.update(kind.resource, obj, old["metadata"]["resourceVersion"]),
                                 kind, name)
@@ -268,7 +272,14 @@ class APIServer:
             finalizers.append("foregroundDeletion")
         elif propagation == "Orphan" and "orphan" not in finalizers:
             finalizers.append("orphan")
-        grace = self._grace_period(kind, obj, grace_period_seconds)
+        if md.get("deletionTimestamp"):
+            grace = self._shorten_grace(md, grace_period_seconds)
+        else:
+            grace = self._grace_period(kind, obj, grace_period_seconds)
+            md["deletionTimestamp"] = timestamp(self.clock.now + grace * 1000)
+            md["deletionGracePeriodSeconds"] = grace
+            if "generation" in md:
+                md["generation"] += 1  # the first deletion request bumps it (BeforeDelete, markAsDeleting)
         linger = bool(finalizers) or grace > 0
         if kind.kind == "Namespace" and "kubernetes" in (obj.get("spec", {}).get("finalizers") or []):
             # the namespace controller empties it, then drops the spec finalizer
@@ -277,17 +288,10 @@ class APIServer:
         if not linger:
             self._store_call(lambda: self._remove(kind, live), kind, name)
             return None
-        if not md.get("deletionTimestamp"):
-            md["deletionTimestamp"] = timestamp(self.clock.now + grace * 1000)
-            md["deletionGracePeriodSeconds"] = grace
-        elif grace < md.get("deletionGracePeriodSeconds", 0):
-            # a second delete may only shorten the grace period (BeforeDelete)
-            md["deletionTimestamp"] = timestamp(self.clock.now + grace * 1000)
-            md["deletionGracePeriodSeconds"] = grace
         if finalizers:
             md["finalizers"] = finalizers
-        if "generation" in md:
-            md["generation"] += 1
+        if obj == live:
+            return live
         return self._store_call(
             lambda: self.store.update(kind.resource, obj, live["metadata"]["resourceVersion"]), kind, name)
 
@@ -300,6 +304,22 @@ class APIServer:
             return 0
         grace = asked if asked is not None else spec.get("terminationGracePeriodSeconds", 30)
         return max(0, int(grace))
+
+    def _shorten_grace(self, md: dict[str, Any], asked: int | None) -> int:
+        """A repeated delete may only shorten a pending grace period (rest.BeforeDelete)."""
+        current = int(md.get("deletionGracePeriodSeconds") or 0)
+        if current == 0 or asked is None or asked >= current:
+            return current
+        period = max(0, int(asked))
+        # move the deadline back by the old period, then forward by the new one, never into the past
+        due = parse_timestamp(md["deletionTimestamp"]) - current * 1000 + period * 1000
+        if due < self.clock.now:
+            due = self.clock.now
+            if period != 0:
+                period = 1  # still graceful: whoever watches does the final grace-0 delete
+        md["deletionTimestamp"] = timestamp(due)
+        md["deletionGracePeriodSeconds"] = period
+        return period
 
     def _remove(self, kind: Kind, live: Obj) -> Obj:
         md = live["metadata"]
@@ -377,6 +397,13 @@ class APIServer:
                 "spec": {"clusterIP": "10.96.0.1",
                          "ports": [{"name": "https", "port": 443, "protocol": "TCP", "targetPort": 6443}]},
             })
+        if self.store.get("endpoints", "default", "kubernetes") is None:
+            # the apiserver's endpoint reconciler publishes its own address
+            self.create({"apiVersion": "v1", "kind": "Endpoints",
+                         "metadata": {"name": "kubernetes", "namespace": "default",
+                                      "labels": {"endpointslice.kubernetes.io/skip-mirror": "true"}},
+                         "subsets": [{"addresses": [{"ip": APISERVER_ADDRESS}],
+                                      "ports": [{"name": "https", "port": 6443, "protocol": "TCP"}]}]})
         if self.store.get("services", "kube-system", "kube-dns") is None:
             self.create({
                 "apiVersion": "v1", "kind": "Service",

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
+from kspec.controllers.endpoints import EndpointsController
 from kspec.controllers.garbagecollector import GarbageCollector
 from kspec.controllers.namespace import NamespaceController
 from kspec.hookspec import hookimpl
 
 #: Controller classes in start order; later issues append theirs.
-CONTROLLERS: tuple[type, ...] = (GarbageCollector, NamespaceController)
+CONTROLLERS: tuple[type, ...] = (GarbageCollector, NamespaceController, EndpointsController)
 
 
 @hookimpl

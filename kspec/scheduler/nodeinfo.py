@@ -1,0 +1,229 @@
+"""``PodInfo`` and ``NodeInfo``: the scheduler's pre-digested view of pods and nodes.
+
+Everything the plugins read on the per-node path is computed once here
+(integer requests, parsed selectors, host ports), so that a Filter or Score
+call is a few attribute reads and comparisons (framework/types.go NodeInfo).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from kspec.labels import Selector
+from kspec.objects import Obj, parse_timestamp
+from kspec.scheduler.resources import (
+    CPU,
+    DEFAULT_MEMORY,
+    DEFAULT_MILLI_CPU,
+    EPHEMERAL,
+    MEMORY,
+    PODS,
+    node_allocatable,
+    pod_requests,
+    scalar_resources,
+)
+
+ZONE_LABEL = "topology.kubernetes.io/zone"
+REGION_LABEL = "topology.kubernetes.io/region"
+HOSTNAME_LABEL = "kubernetes.io/hostname"
+HARD_EFFECTS = ("NoSchedule", "NoExecute")
+NamespaceLabels = Callable[[str], dict[str, str]]
+
+
+class AffinityTerm:
+    """framework.AffinityTerm: a pod (anti-)affinity term with its namespaces resolved lazily."""
+
+    __slots__ = ("selector", "namespaces", "ns_selector", "topology_key", "weight")
+
+    def __init__(self, term: dict[str, Any], own_namespace: str, weight: int = 0) -> None:
+        self.selector = Selector.from_label_selector(term.get("labelSelector"))
+        names = term.get("namespaces") or []
+        ns_sel = term.get("namespaceSelector")
+        self.ns_selector = Selector.from_label_selector(ns_sel) if ns_sel is not None else None
+        # no namespaces and no namespaceSelector: the pod's own namespace
+        self.namespaces = frozenset(names) if names or ns_sel is not None else frozenset([own_namespace])
+        self.topology_key: str = term.get("topologyKey", "")
+        self.weight = weight
+
+    def matches(self, pod: PodInfo, ns_labels: NamespaceLabels) -> bool:
+        """AffinityTerm.Matches: the namespace is listed or selected, and the labels match."""
+        if pod.namespace not in self.namespaces and (
+                self.ns_selector is None or not self.ns_selector.matches(ns_labels(pod.namespace))):
+            return False
+        return self.selector.matches(pod.labels)
+
+
+def _terms(spec: dict[str, Any], kind: str, required: bool, ns: str) -> list[AffinityTerm]:
+    section = ((spec.get("affinity") or {}).get(kind) or {})
+    if required:
+        return [AffinityTerm(t, ns) for t in section.get("requiredDuringSchedulingIgnoredDuringExecution") or []]
+    return [AffinityTerm(w.get("podAffinityTerm") or {}, ns, int(w.get("weight", 0)))
+            for w in section.get("preferredDuringSchedulingIgnoredDuringExecution") or []]
+
+
+class PodInfo:
+    """framework.PodInfo plus the pod's requests and scheduling constraints, parsed once."""
+
+    __slots__ = ("pod", "key", "namespace", "name", "uid", "labels", "priority", "node_name", "scheduler_name",
+                 "cpu", "mem", "eph", "scalars", "nz_cpu", "nz_mem", "host_ports", "tolerations",
+                 "node_selector", "node_affinity", "required_affinity", "required_anti_affinity",
+                 "preferred_affinity", "preferred_anti_affinity", "spread_constraints", "images",
+                 "start_ms", "terminating", "preempt_never", "nominated_node", "has_affinity")
+
+    def __init__(self, pod: Obj) -> None:
+        md = pod["metadata"]
+        spec = pod.get("spec") or {}
+        status = pod.get("status") or {}
+        self.pod = pod
+        self.namespace: str = md.get("namespace", "default")
+        self.name: str = md["name"]
+        self.key = f"{self.namespace}/{self.name}"
+        self.uid: str = md.get("uid", self.key)
+        self.labels: dict[str, str] = md.get("labels") or {}
+        self.priority: int = int(spec.get("priority") or 0)  # corev1helpers.PodPriority: nil is 0
+        self.preempt_never = spec.get("preemptionPolicy") == "Never"
+        self.node_name: str = spec.get("nodeName") or ""
+        self.scheduler_name: str = spec.get("schedulerName") or "default-scheduler"
+        self.nominated_node: str = status.get("nominatedNodeName") or ""
+        req = pod_requests(spec)
+        nz = pod_requests(spec, non_zero=True)
+        self.cpu = req.get(CPU, 0)
+        self.mem = req.get(MEMORY, 0)
+        self.eph = req.get(EPHEMERAL, 0)
+        self.scalars = scalar_resources(req)
+        self.nz_cpu = nz.get(CPU, DEFAULT_MILLI_CPU)
+        self.nz_mem = nz.get(MEMORY, DEFAULT_MEMORY)
+        ports = []
+        for c in [*(spec.get("initContainers") or []), *(spec.get("containers") or [])]:
+            for p in c.get("ports") or []:
+                if p.get("hostPort"):
+                    ports.append((p.get("hostIP") or "0.0.0.0", p.get("protocol") or "TCP", int(p["hostPort"])))
+        self.host_ports: list[tuple[str, str, int]] = ports
+        self.tolerations: list[dict[str, Any]] = spec.get("tolerations") or []
+        self.node_selector: dict[str, str] = spec.get("nodeSelector") or {}
+        self.node_affinity: dict[str, Any] = (spec.get("affinity") or {}).get("nodeAffinity") or {}
+        self.required_affinity = _terms(spec, "podAffinity", True, self.namespace)
+        self.required_anti_affinity = _terms(spec, "podAntiAffinity", True, self.namespace)
+        self.preferred_affinity = _terms(spec, "podAffinity", False, self.namespace)
+        self.preferred_anti_affinity = _terms(spec, "podAntiAffinity", False, self.namespace)
+        self.has_affinity = bool(self.required_affinity or self.required_anti_affinity
+                                 or self.preferred_affinity or self.preferred_anti_affinity)
+        self.spread_constraints: list[dict[str, Any]] = spec.get("topologySpreadConstraints") or []
+        self.images = [c.get("image", "") for c in spec.get("containers") or []]
+        start = status.get("startTime") or md.get("creationTimestamp")
+        self.start_ms = parse_timestamp(start) if start else 0
+        self.terminating = bool(md.get("deletionTimestamp"))
+
+    def __repr__(self) -> str:
+        return f"PodInfo({self.key})"
+
+
+class NodeInfo:
+    """framework.NodeInfo: a node with the pods on it and their aggregated requests."""
+
+    __slots__ = ("name", "node", "labels", "taints", "hard_taints", "prefer_taints", "unschedulable",
+                 "alloc_cpu", "alloc_mem", "alloc_eph", "alloc_pods", "alloc_scalars", "req_cpu", "req_mem",
+                 "req_eph", "req_scalars", "nz_cpu", "nz_mem", "pods", "pods_with_affinity",
+                 "pods_with_required_anti_affinity", "used_ports", "images", "zone", "generation")
+
+    def __init__(self, node: Obj | None = None) -> None:
+        self.name = ""
+        self.node: Obj = {}
+        self.labels: dict[str, str] = {}
+        self.taints: list[dict[str, Any]] = []
+        self.hard_taints: list[dict[str, Any]] = []
+        self.prefer_taints: list[dict[str, Any]] = []
+        self.unschedulable = False
+        self.alloc_cpu = self.alloc_mem = self.alloc_eph = self.alloc_pods = 0
+        self.alloc_scalars: dict[str, int] = {}
+        self.req_cpu = self.req_mem = self.req_eph = 0
+        self.req_scalars: dict[str, int] = {}
+        self.nz_cpu = self.nz_mem = 0
+        self.pods: dict[str, PodInfo] = {}
+        self.pods_with_affinity: list[PodInfo] = []
+        self.pods_with_required_anti_affinity: list[PodInfo] = []
+        self.used_ports: dict[tuple[str, str, int], int] = {}
+        self.images: dict[str, int] = {}
+        self.zone = ("", "")
+        self.generation = 0
+        if node is not None:
+            self.set_node(node)
+
+    def set_node(self, node: Obj) -> None:
+        self.node = node
+        self.name = node["metadata"]["name"]
+        self.labels = node["metadata"].get("labels") or {}
+        self.taints = node.get("spec", {}).get("taints") or []
+        self.hard_taints = [t for t in self.taints if t.get("effect") in HARD_EFFECTS]
+        self.prefer_taints = [t for t in self.taints if t.get("effect") == "PreferNoSchedule"]
+        self.unschedulable = bool(node.get("spec", {}).get("unschedulable"))
+        alloc = node_allocatable(node)
+        self.alloc_cpu = alloc.get(CPU, 0)
+        self.alloc_mem = alloc.get(MEMORY, 0)
+        self.alloc_eph = alloc.get(EPHEMERAL, 0)
+        self.alloc_pods = alloc.get(PODS, 0)
+        self.alloc_scalars = scalar_resources(alloc)
+        images: dict[str, int] = {}
+        for image in (node.get("status") or {}).get("images") or []:
+            for name in image.get("names") or []:
+                images[name] = int(image.get("sizeBytes", 0))
+        self.images = images
+        self.zone = (self.labels.get(REGION_LABEL, ""), self.labels.get(ZONE_LABEL, ""))
+        self.generation += 1
+
+    # -- pods -------------------------------------------------------------------------
+    def add_pod(self, pi: PodInfo) -> None:
+        old = self.pods.get(pi.uid)
+        if old is not None:
+            self.remove_pod(old)
+        self.pods[pi.uid] = pi
+        self._account(pi, 1)
+        if pi.has_affinity:
+            self.pods_with_affinity.append(pi)
+        if pi.required_anti_affinity:
+            self.pods_with_required_anti_affinity.append(pi)
+        self.generation += 1
+
+    def remove_pod(self, pi: PodInfo) -> bool:
+        old = self.pods.pop(pi.uid, None)
+        if old is None:
+            return False
+        self._account(old, -1)
+        if old.has_affinity:
+            self.pods_with_affinity = [p for p in self.pods_with_affinity if p.uid != old.uid]
+        if old.required_anti_affinity:
+            self.pods_with_required_anti_affinity = [p for p in self.pods_with_required_anti_affinity
+                                                     if p.uid != old.uid]
+        self.generation += 1
+        return True
+
+    def _account(self, pi: PodInfo, sign: int) -> None:
+        self.req_cpu += sign * pi.cpu
+        self.req_mem += sign * pi.mem
+        self.req_eph += sign * pi.eph
+        self.nz_cpu += sign * pi.nz_cpu
+        self.nz_mem += sign * pi.nz_mem
+        for name, v in pi.scalars.items():
+            self.req_scalars[name] = self.req_scalars.get(name, 0) + sign * v
+        for port in pi.host_ports:
+            left = self.used_ports.get(port, 0) + sign
+            if left > 0:
+                self.used_ports[port] = left
+            else:
+                self.used_ports.pop(port, None)
+
+    def clone(self) -> NodeInfo:
+        """NodeInfo.Snapshot: a copy whose pod set can change without touching the cache."""
+        new = NodeInfo.__new__(NodeInfo)
+        for slot in NodeInfo.__slots__:
+            setattr(new, slot, getattr(self, slot))
+        new.req_scalars = dict(self.req_scalars)
+        new.pods = dict(self.pods)
+        new.pods_with_affinity = list(self.pods_with_affinity)
+        new.pods_with_required_anti_affinity = list(self.pods_with_required_anti_affinity)
+        new.used_ports = dict(self.used_ports)
+        return new
+
+    def __repr__(self) -> str:
+        return f"NodeInfo({self.name}, pods={len(self.pods)})"
