@@ -10,6 +10,7 @@ from __future__ import annotations
 import ipaddress
 import random
 
+from kspec.api.validation import go_json
 from kspec.errors import ApiError, invalid
 
 SERVICE_CIDR = "10.96.0.0/12"
@@ -39,13 +40,14 @@ class IPAllocator:
 
     def allocate(self, ip: str, field: str = "spec.clusterIPs") -> None:
         if not self.contains(ip):
-            raise invalid(f"{field}: Invalid value: []string{{\"{ip}\"}}: failed to allocate IP {ip}: "
+            # ErrNotInRange, wrapped by alloc.go allocIPs as field.Invalid(spec.clusterIPs, ...)
+            raise invalid(f"{field}: Invalid value: {go_json([ip])}: failed to allocate IP {ip}: "
                           f"the provided IP ({ip}) is not in the valid range. The range of valid IPs is "
                           f"{self.net}")
         idx = self._index(ip)
         if idx in self.used:
-            raise invalid(f"{field}: Invalid value: []string{{\"{ip}\"}}: failed to allocate IP {ip}: "
-                          "provided IP is already allocated")
+            raise invalid(f"{field}: Invalid value: {go_json([ip])}: failed to allocate IP {ip}: "
+                          "provided IP is already allocated")  # ipallocator.ErrAllocated
         self.used.add(idx)
 
     def allocate_next(self) -> str:

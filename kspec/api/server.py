@@ -352,6 +352,17 @@ class APIServer:
                     p["nodePort"] = old_ports[(p.get("port"), p.get("protocol", "TCP"))]
 
     def _allocate_service(self, obj: Obj, old: Obj | None) -> None:
+        """Allocate all or nothing, naming the Service in a rejection as apierrors.NewInvalid does."""
+        ips, ports = set(self.service_ips.used), set(self.node_ports.used)
+        try:
+            self._allocate_service_addresses(obj, old)
+        except ApiError as exc:
+            self.service_ips.used, self.node_ports.used = ips, ports  # the transaction's rollback
+            if exc.code != 422:
+                raise
+            raise invalid(f'Service "{obj["metadata"].get("name", "")}" is invalid: {exc.message}') from None
+
+    def _allocate_service_addresses(self, obj: Obj, old: Obj | None) -> None:
         spec = obj.setdefault("spec", {})
         old_spec = (old or {}).get("spec", {})
         stype = spec.get("type", "ClusterIP")

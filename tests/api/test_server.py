@@ -159,7 +159,8 @@ def test_generation_bumps_on_spec_change_only() -> None:
     d = api.patch("deployments", "web", "default", lambda o: o["metadata"]["labels"].__setitem__("a", "b")
                   if "labels" in o["metadata"] else o["metadata"].__setitem__("labels", {"a": "b"}))
     assert d["metadata"]["generation"] == 1
-    d = api.patch("deployments", "web", "default", lambda o: o["status"].__setitem__("replicas", 1), status=True)
+    d = api.patch("deployments", "web", "default", lambda o: o.setdefault("status", {}).__setitem__("replicas", 1),
+                  status=True)
     assert d["metadata"]["generation"] == 1
     d = api.patch("deployments", "web", "default", lambda o: o["spec"].__setitem__("replicas", 5))
     assert d["metadata"]["generation"] == 2
@@ -208,7 +209,8 @@ def test_apply_creates_then_three_way_merges() -> None:
     api.apply(first)
     # someone else adds a label and the controller writes status
     api.patch("deployments", "web", "default", lambda o: o["metadata"]["labels"].__setitem__("added", "by-hand"))
-    api.patch("deployments", "web", "default", lambda o: o["status"].__setitem__("replicas", 2), status=True)
+    api.patch("deployments", "web", "default", lambda o: o.setdefault("status", {}).__setitem__("replicas", 2),
+              status=True)
     second = clone(first)
     second["metadata"]["labels"] = {"tier": "frontend"}  # team removed, tier changed
     del second["metadata"]["annotations"]["note"]
@@ -224,15 +226,25 @@ def test_apply_creates_then_three_way_merges() -> None:
 
 def test_apply_removing_a_field_from_the_manifest_removes_it() -> None:
     api = _api()
-    pod = _pod()
-    pod["spec"]["containers"][0]["env"] = [{"name": "A", "value": "1"}]
-    pod["spec"]["nodeSelector"] = {"disk": "ssd"}
-    api.apply(pod)
-    again = _pod()
-    live = api.apply(again)
-    assert "nodeSelector" not in live["spec"]
-    assert "env" not in live["spec"]["containers"][0]
-    assert live["spec"]["containers"][0]["imagePullPolicy"] == "IfNotPresent"
+    dep = _deploy()
+    template = dep["spec"]["template"]["spec"]
+    template["containers"][0]["env"] = [{"name": "A", "value": "1"}]
+    template["nodeSelector"] = {"disk": "ssd"}
+    api.apply(dep)
+    live = api.apply(_deploy())
+    spec = live["spec"]["template"]["spec"]
+    assert "nodeSelector" not in spec
+    assert "env" not in spec["containers"][0]
+    assert spec["containers"][0]["imagePullPolicy"] == "IfNotPresent"  # defaults are not "removed"
+
+
+def test_pod_spec_is_immutable_through_apply() -> None:
+    api = _api()
+    api.apply(_pod())
+    changed = _pod()
+    changed["spec"]["nodeSelector"] = {"disk": "ssd"}
+    err = _error(api.apply, changed)
+    assert err.message.startswith('Pod "web" is invalid: spec: Forbidden: pod updates may not change fields')
 
 
 def test_apply_keeps_an_allocated_cluster_ip() -> None:
@@ -332,7 +344,9 @@ def test_finalizer_holds_deletion_until_removed() -> None:
     assert held is not None
     assert held["metadata"]["deletionTimestamp"] == "2025-01-01T00:00:00Z"
     assert held["metadata"]["deletionGracePeriodSeconds"] == 0
-    assert api.remove_finalizer("configmaps", "c", "default", "example.com/hold") is None
+    again = api.delete("configmaps", "c")  # a repeat changes nothing
+    assert again is not None and again["metadata"]["resourceVersion"] == held["metadata"]["resourceVersion"]
+    api.remove_finalizer("configmaps", "c", "default", "example.com/hold")
     assert api.try_get("configmaps", "c") is None
 
 
@@ -509,3 +523,10 @@ def test_writes_count_as_change_and_reach_informers() -> None:
     api.clock.run_now()
     assert seen == ["web"]
     assert api.clock.changes == before + 1
+
+
+def test_a_rejected_service_allocates_nothing() -> None:
+    api = _api()
+    api.create(_svc("a", type="NodePort", ports=[{"port": 80, "nodePort": 30080}]))
+    _error(api.create, _svc("b", type="NodePort", clusterIP="10.96.0.99", ports=[{"port": 80, "nodePort": 30080}]))
+    assert api.create(_svc("c", clusterIP="10.96.0.99"))["spec"]["clusterIP"] == "10.96.0.99"

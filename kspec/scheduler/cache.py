@@ -1,0 +1,135 @@
+"""The scheduler's cache: one ``NodeInfo`` per node, kept up to date from watch events.
+
+The scheduler never re-lists: pod and node events update the cache
+incrementally, and a pod the scheduler has just placed is *assumed* onto its
+node until the binding comes back through the informer (internal/cache).
+Because a scheduling cycle runs at one instant on one thread, the cache is
+also the cycle's snapshot; the node list follows upstream's node tree
+(zones taken round-robin) so larger clusters spread their search.
+"""
+
+from __future__ import annotations
+
+from kspec.objects import Obj
+from kspec.scheduler.nodeinfo import NodeInfo, PodInfo
+
+
+class Cache:
+    def __init__(self) -> None:
+        self.nodes: dict[str, NodeInfo] = {}
+        self._zones: dict[tuple[str, str], list[str]] = {}
+        self._order: list[NodeInfo] | None = None
+        self.pod_node: dict[str, str] = {}  # pod uid -> node it is on (bound or assumed)
+        self.assumed: set[str] = set()
+        self.affinity_nodes: dict[str, NodeInfo] = {}
+        self.anti_affinity_nodes: dict[str, NodeInfo] = {}
+        self.image_nodes: dict[str, int] = {}  # image name -> nodes that have it (ImageStateSummary.NumNodes)
+        self._pending_pods: dict[str, dict[str, PodInfo]] = {}  # pods seen before their node
+
+    # -- nodes --------------------------------------------------------------------------
+    def add_node(self, node: Obj) -> NodeInfo:
+        name = node["metadata"]["name"]
+        ni = self.nodes.get(name)
+        if ni is None:
+            ni = NodeInfo(node)
+            self.nodes[name] = ni
+            self._zones.setdefault(ni.zone, []).append(name)
+            self._order = None
+            for pi in self._pending_pods.pop(name, {}).values():
+                self._place(ni, pi)
+        else:
+            self._images(ni, -1)
+            old_zone = ni.zone
+            ni.set_node(node)
+            if ni.zone != old_zone:
+                self._zones[old_zone].remove(name)
+                if not self._zones[old_zone]:
+                    del self._zones[old_zone]
+                self._zones.setdefault(ni.zone, []).append(name)
+                self._order = None
+        self._images(ni, 1)
+        return ni
+
+    def remove_node(self, name: str) -> None:
+        ni = self.nodes.pop(name, None)
+        if ni is None:
+            return
+        self._images(ni, -1)
+        self._zones[ni.zone].remove(name)
+        if not self._zones[ni.zone]:
+            del self._zones[ni.zone]
+        self._order = None
+        self.affinity_nodes.pop(name, None)
+        self.anti_affinity_nodes.pop(name, None)
+        if ni.pods:  # pods still bound to a deleted node wait for it to come back (or for their deletion)
+            self._pending_pods[name] = dict(ni.pods)
+
+    def _images(self, ni: NodeInfo, sign: int) -> None:
+        for image in ni.images:
+            left = self.image_nodes.get(image, 0) + sign
+            if left > 0:
+                self.image_nodes[image] = left
+            else:
+                self.image_nodes.pop(image, None)
+
+    def node_list(self) -> list[NodeInfo]:
+        """nodeTree.list: one node from each zone in turn, zones in the order they appeared."""
+        if self._order is None:
+            zones = [list(names) for names in self._zones.values()]
+            order: list[NodeInfo] = []
+            i = 0
+            while len(order) < len(self.nodes):
+                for names in zones:
+                    if i < len(names):
+                        order.append(self.nodes[names[i]])
+                i += 1
+            self._order = order
+        return self._order
+
+    # -- pods ---------------------------------------------------------------------------
+    def add_pod(self, pi: PodInfo, node: str) -> None:
+        """A pod bound (or assumed) to ``node``; a second add replaces the first (confirming an assume)."""
+        self.remove_pod(pi.uid)
+        self.pod_node[pi.uid] = node
+        ni = self.nodes.get(node)
+        if ni is None:
+            self._pending_pods.setdefault(node, {})[pi.uid] = pi
+            return
+        self._place(ni, pi)
+
+    def _place(self, ni: NodeInfo, pi: PodInfo) -> None:
+        ni.add_pod(pi)
+        if pi.has_affinity:
+            self.affinity_nodes[ni.name] = ni
+        if pi.required_anti_affinity:
+            self.anti_affinity_nodes[ni.name] = ni
+
+    def remove_pod(self, uid: str) -> PodInfo | None:
+        node = self.pod_node.pop(uid, None)
+        self.assumed.discard(uid)
+        if node is None:
+            return None
+        ni = self.nodes.get(node)
+        if ni is None:
+            pending = self._pending_pods.get(node, {})
+            return pending.pop(uid, None)
+        pi = ni.pods.get(uid)
+        if pi is None:
+            return None
+        ni.remove_pod(pi)
+        if not ni.pods_with_affinity:
+            self.affinity_nodes.pop(ni.name, None)
+        if not ni.pods_with_required_anti_affinity:
+            self.anti_affinity_nodes.pop(ni.name, None)
+        return pi
+
+    def assume(self, pi: PodInfo, node: str) -> None:
+        self.add_pod(pi, node)
+        self.assumed.add(pi.uid)
+
+    def forget(self, pi: PodInfo) -> None:
+        if pi.uid in self.assumed:
+            self.remove_pod(pi.uid)
+
+    def pod_count(self) -> int:
+        return len(self.pod_node)

@@ -1,0 +1,60 @@
+"""The vocabulary: every phrase of the contract and of kspec's own features matches exactly one definition."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from pytest_bdd.parser import FeatureParser
+
+from kspec.steps import registry
+from kspec.steps.registry import PHRASES, compile_template
+
+ROOT = Path(__file__).resolve().parents[2]
+CONTRACT = ROOT.parent / "shared" / "contract" / "steps.feature"
+
+
+def _steps(path: Path) -> list[tuple[str, str, int]]:
+    feature = FeatureParser(str(path.parent), path.name).parse()
+    out = []
+    for scenario in feature.scenarios.values():
+        contexts = [c for ex in scenario.examples for c in ex.as_contexts()] or [{}]
+        for context in contexts:
+            out += [(s.type, s.name, s.line_number) for s in scenario.render(context).steps]
+    for step in feature.background.steps if feature.background else []:
+        out.append((step.type, step.name, step.line_number))
+    return out
+
+
+def _feature_files() -> list[Path]:
+    files = sorted(ROOT.glob("features/**/*.feature")) + sorted(ROOT.glob("plugins/*/features/*.feature"))
+    return files + ([CONTRACT] if CONTRACT.is_file() else [])
+
+
+@pytest.mark.parametrize("path", _feature_files(), ids=lambda p: str(p.relative_to(ROOT.parent)))
+def test_every_step_matches_exactly_one_phrase(path: Path) -> None:
+    for keyword, text, line in _steps(path):
+        matches = [p.template for p in PHRASES if p.keyword == keyword and p.match(text) is not None]
+        assert len(matches) == 1, f"{path.name}:{line}: {keyword} {text!r} matches {matches or 'nothing'}"
+
+
+def test_templates_compile_to_anchored_patterns() -> None:
+    regex, ints = compile_template('pod "{pod}" has restarted {n} times{in_ns}')
+    assert regex.fullmatch('pod "web" has restarted 2 times in namespace "shop"').groupdict() == {
+        "pod": "web", "n": "2", "ns": "shop"}
+    assert regex.fullmatch('pod "web" has restarted 2 times') is not None
+    assert regex.fullmatch('pod "web" has restarted two times') is None
+    assert ints == frozenset({"n"})
+
+
+def test_within_accepts_every_assertion_and_only_assertions() -> None:
+    assertions = [p for p in PHRASES if p.keyword == "then" and p.assertion]
+    assert len(assertions) > 30
+    assert registry.find("then", 'pod "web" is ready', assertions_only=True) is not None
+    assert registry.find("then", 'the request fails with "x"', assertions_only=True) is None
+
+
+def test_every_phrase_has_a_description_and_domain() -> None:
+    for phrase in PHRASES:
+        assert phrase.doc, f"{phrase.template} has no docstring"
+        assert phrase.domain in registry.DOMAIN_ORDER, phrase.domain
