@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -259,6 +261,10 @@ _ops = st.lists(
 )
 
 
+def _record(ran: list[tuple[int, int, int]], c: Clock, due: int, idx: int) -> None:
+    ran.append((c.now, due, idx))
+
+
 @settings(max_examples=150, deadline=None)
 @given(_ops)
 def test_random_schedules_run_in_order(ops: list[tuple[str, int]]) -> None:
@@ -278,8 +284,8 @@ def test_random_schedules_run_in_order(ops: list[tuple[str, int]]) -> None:
             c.run_for(arg)
             continue
         idx = len(timers)
-        due = arg if op == "at" else c.now + arg
-        fn = (lambda i=idx, d=max(due, c.now): ran.append((c.now, d, i)))
+        due = max(arg, c.now) if op == "at" else c.now + arg
+        fn = functools.partial(_record, ran, c, due, idx)
         timer = c.call_at(arg, fn) if op == "at" else c.call_later(arg, fn)
         timers.append((idx, timer))
     c.run_for(10_000)

@@ -106,7 +106,6 @@ def _resource_ref(container: Obj, ref: dict[str, Any], node_alloc: dict[str, str
 def container_env(pod: Obj, container: Obj, services: dict[str, str], get: Callable[[str, str], Obj | None],
                   host_ip: str, pod_ip: str, node_alloc: dict[str, str]) -> dict[str, str]:
     """The container's final environment; ``get(resource, name)`` reads configmaps and secrets."""
-    ns = pod["metadata"].get("namespace", "default")
     env = dict(services)
     for source in container.get("envFrom") or []:
         prefix = source.get("prefix", "")
@@ -140,5 +139,4 @@ def container_env(pod: Obj, container: Obj, services: dict[str, str], get: Calla
             value = ((get("secrets", ref.get("name", "")) or {}).get("data") or {}).get(ref.get("key", ""))
             if value is not None:
                 env[name] = base64.b64decode(value).decode("utf-8", "replace")
-    del ns
     return env

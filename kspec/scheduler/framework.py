@@ -185,3 +185,41 @@ def reasons_histogram(num_all_nodes: int, statuses: dict[str, Status], absent: S
         for reason in absent.reasons:
             counts[reason] = counts.get(reason, 0) + missing
     return ", ".join(sorted(f"{n} {reason}" for reason, n in counts.items()))
+
+
+# -- cluster events (framework.ClusterEvent) that can make an unschedulable pod schedulable --------------
+NODE_ADD = "Node/Add"
+NODE_DELETE = "Node/Delete"
+NODE_ALLOCATABLE = "Node/UpdateNodeAllocatable"
+NODE_LABEL = "Node/UpdateNodeLabel"
+NODE_TAINT = "Node/UpdateNodeTaint"  # spec.unschedulable changes count as taint changes upstream
+NODE_CONDITION = "Node/UpdateNodeCondition"
+NODE_ANNOTATION = "Node/UpdateNodeAnnotation"
+POD_ADD = "AssignedPod/Add"
+POD_DELETE = "AssignedPod/Delete"
+POD_LABEL = "AssignedPod/UpdatePodLabel"
+POD_SCALE_DOWN = "AssignedPod/UpdatePodScaleDown"
+UNSCHEDULED_POD_UPDATE = "UnscheduledPod/Update"
+#: moves every unschedulable pod (a flush, or an event no plugin can judge)
+WILDCARD = "*"
+
+
+class Plugin:
+    """Base of scheduling-framework plugins.
+
+    A plugin takes part in each extension point it has a method for (named
+    after the point: ``pre_filter``, ``filter``, ``post_filter``,
+    ``pre_score``, ``score``, ``normalize_score``, ``reserve``,
+    ``unreserve``, ``permit``, ``pre_bind``, ``bind``, ``post_bind``,
+    ``sort_key`` for QueueSort, ``pre_enqueue``). ``EVENTS`` lists the
+    cluster events after which a pod this plugin rejected is worth retrying;
+    ``queueing_hint(event, pod, old, new)`` may narrow that down.
+    Subclasses must keep ``filter`` and ``score`` cheap: they run per node.
+    """
+
+    NAME = ""
+    EVENTS: tuple[str, ...] = ()
+
+    def __init__(self, args: dict[str, Any] | None, handle: Any) -> None:
+        self.args = dict(args or {})
+        self.handle = handle

@@ -50,7 +50,7 @@ def member_leads(k: Harness, member: str) -> None:
     k.cluster.expect.etcd_leader(True, member)
 
 
-@then('writes to the API fail with "{message}"', domain=D)
+@then('writes to the API fail with "{message:.*?}"', domain=D)
 def writes_fail(k: Harness, message: str) -> None:
     """A write as kube-apiserver makes it fails with this error."""
     k.cluster.expect.api_writes(message)

@@ -32,7 +32,7 @@ def try_apply_file(k: Harness, path: str) -> None:
     k.attempt(lambda: k.apply_file(path))
 
 
-@then('the request fails with "{message}"', domain=D, assertion=False)
+@then('the request fails with "{message:.*?}"', domain=D, assertion=False)
 def request_fails(k: Harness, message: str) -> None:
     """The last try was rejected with a message containing this text."""
     k.request_failed(message)

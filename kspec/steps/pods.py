@@ -64,13 +64,13 @@ def pod_event(k: Harness, pod: str, reason: str, ns: str | None) -> None:
     k.cluster.expect.has_event("pod", pod, reason, ns=ns)
 
 
-@then('pod "{pod}" has event "{reason}" with message "{message}"{in_ns}', domain=D)
+@then('pod "{pod}" has event "{reason}" with message "{message:.*?}"{in_ns}', domain=D)
 def pod_event_message(k: Harness, pod: str, reason: str, message: str, ns: str | None) -> None:
     """An event with that reason and exactly that message."""
     k.cluster.expect.has_event("pod", pod, reason, message=message, ns=ns)
 
 
-@then('pod "{pod}" has event "{reason}" with message containing "{text}"{in_ns}', domain=D)
+@then('pod "{pod}" has event "{reason}" with message containing "{text:.*?}"{in_ns}', domain=D)
 def pod_event_containing(k: Harness, pod: str, reason: str, text: str, ns: str | None) -> None:
     """An event with that reason whose message contains the text."""
     k.cluster.expect.has_event("pod", pod, reason, containing=text, ns=ns)

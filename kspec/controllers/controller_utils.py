@@ -1,0 +1,335 @@
+"""What the workload controllers share (upstream's pkg/controller/controller_utils.go and friends).
+
+Pod predicates (active, ready, available), pods made from a template with a
+controller reference, the template hash, upstream's ranking of pods to delete,
+and ``OwnedIndex``: objects of one resource by the uid of their controller, so
+a controller finds its pods without listing a namespace of thousands.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
+
+from kspec.labels import Selector
+from kspec.objects import Obj, clone, controller_of, get_condition, owner_reference, parse_timestamp
+
+if TYPE_CHECKING:
+    from kspec.cluster import Cluster
+
+#: rand.SafeEncodeString's alphabet (no vowels, no look-alikes)
+_SAFE_ALPHABET = "bcdfghjklmnpqrstvwxz2456789"
+#: podPhaseToOrdinal in controller_utils.go: Pending < Unknown < Running
+_PHASE_ORDINAL = {"Pending": 0, "Unknown": 1, "Running": 2}
+DELETION_COST = "controller.kubernetes.io/pod-deletion-cost"
+
+
+# -- pod predicates -----------------------------------------------------------------
+def is_pod_active(pod: Obj) -> bool:
+    """controller.IsPodActive: not finished and not being deleted."""
+    return (pod.get("status", {}).get("phase") not in ("Succeeded", "Failed")
+            and not pod["metadata"].get("deletionTimestamp"))
+
+
+def is_pod_terminating(pod: Obj) -> bool:
+    return bool(pod["metadata"].get("deletionTimestamp"))
+
+
+def is_pod_ready(pod: Obj) -> bool:
+    cond = get_condition(pod, "Ready")
+    return cond is not None and cond.get("status") == "True"
+
+
+def ready_since_ms(pod: Obj) -> int | None:
+    cond = get_condition(pod, "Ready")
+    if cond is None or cond.get("status") != "True" or not cond.get("lastTransitionTime"):
+        return None
+    return parse_timestamp(cond["lastTransitionTime"])
+
+
+def is_pod_available(pod: Obj, min_ready_seconds: int, now_ms: int) -> bool:
+    """podutil.IsPodAvailable: ready, and ready for longer than minReadySeconds (strictly)."""
+    if not is_pod_ready(pod):
+        return False
+    if not min_ready_seconds:
+        return True
+    since = ready_since_ms(pod)
+    return since is not None and since + min_ready_seconds * 1000 < now_ms
+
+
+def available_in_ms(pod: Obj, min_ready_seconds: int, now_ms: int) -> int | None:
+    """How long until a ready pod becomes available (None if not ready or already available)."""
+    if not min_ready_seconds or not is_pod_ready(pod):
+        return None
+    since = ready_since_ms(pod)
+    if since is None:
+        return None
+    due = since + min_ready_seconds * 1000 + 1
+    return due - now_ms if due > now_ms else None
+
+
+def is_running_and_ready(pod: Obj) -> bool:
+    return pod.get("status", {}).get("phase") == "Running" and is_pod_ready(pod)
+
+
+# -- templates ----------------------------------------------------------------------
+def safe_encode(text: str) -> str:
+    """rand.SafeEncodeString: each byte mapped into the safe alphabet."""
+    return "".join(_SAFE_ALPHABET[b % len(_SAFE_ALPHABET)] for b in text.encode())
+
+
+def fnv32a(data: bytes) -> int:
+    h = 0x811C9DC5
+    for b in data:
+        h ^= b
+        h = (h * 0x01000193) & 0xFFFFFFFF
+    return h
+
+
+def compute_hash(template: Obj, collision_count: int | None = None) -> str:
+    """controller.ComputeHash: FNV-32a of the template (here its canonical JSON), safe-encoded."""
+    data = json.dumps(template, sort_keys=True, separators=(",", ":")).encode()
+    if collision_count is not None:
+        data += int(collision_count).to_bytes(4, "little")
+    return safe_encode(str(fnv32a(data)))
+
+
+def pod_from_template(template: Obj, owner: Obj, *, name: str | None = None,
+                      generate_name: str | None = None) -> Obj:
+    """controller.GetPodFromTemplate: labels, annotations and finalizers of the template, a controllerRef."""
+    tmeta = template.get("metadata") or {}
+    md: dict[str, Any] = {"namespace": owner["metadata"]["namespace"],
+                          "labels": dict(tmeta.get("labels") or {}),
+                          "ownerReferences": [owner_reference(owner)]}
+    if tmeta.get("annotations"):
+        md["annotations"] = dict(tmeta["annotations"])
+    if tmeta.get("finalizers"):
+        md["finalizers"] = list(tmeta["finalizers"])
+    if name:
+        md["name"] = name
+    else:
+        md["generateName"] = generate_name or f"{owner['metadata']['name']}-"
+    return {"apiVersion": "v1", "kind": "Pod", "metadata": md, "spec": clone(template.get("spec") or {})}
+
+
+def selector_of(obj: Obj) -> Selector:
+    """The workload's label selector; an unusable one selects nothing (as LabelSelectorAsSelector errors)."""
+    sel = obj.get("spec", {}).get("selector")
+    if obj.get("kind") == "ReplicationController":
+        return Selector.from_set(sel) if sel else Selector.none()
+    try:
+        return Selector.from_label_selector(sel) if sel else Selector.none()
+    except Exception:  # noqa: BLE001 - an invalid selector matches nothing
+        return Selector.none()
+
+
+# -- ranking pods to delete ---------------------------------------------------------
+def _log_rank(t_ms: int, now_ms: int) -> int:
+    d = (now_ms - t_ms) * 1_000_000  # nanoseconds, as time.Duration
+    return int(math.log2(d)) if d > 0 else -1
+
+
+def _max_restarts(pod: Obj) -> int:
+    return max((c.get("restartCount", 0) for c in pod.get("status", {}).get("containerStatuses") or []),
+               default=0)
+
+
+def _deletion_cost(pod: Obj) -> int:
+    try:
+        return int((pod["metadata"].get("annotations") or {}).get(DELETION_COST, "0"))
+    except ValueError:
+        return 0
+
+
+def rank_for_deletion(pods: list[Obj], related: Iterable[Obj], now_ms: int) -> list[Obj]:
+    """Pods in the order ReplicaSets delete them (controller.ActivePodsWithRanks with LogarithmicScaleDown).
+
+    Unscheduled before scheduled, Pending < Unknown < Running, not ready before
+    ready, lower pod-deletion-cost first, more colocated siblings first, ready
+    for less time first, more restarts first, newer first.
+    """
+    on_node: dict[str, int] = {}
+    for p in related:
+        if is_pod_active(p):
+            node = p["spec"].get("nodeName", "")
+            on_node[node] = on_node.get(node, 0) + 1
+
+    def key(pod: Obj) -> tuple:
+        node = pod["spec"].get("nodeName", "")
+        ready = is_pod_ready(pod)
+        ready_at = ready_since_ms(pod) if ready else None
+        created = parse_timestamp(pod["metadata"]["creationTimestamp"])
+        return (
+            1 if node else 0,
+            _PHASE_ORDINAL.get(pod.get("status", {}).get("phase", ""), 3),
+            1 if ready else 0,
+            _deletion_cost(pod),
+            -on_node.get(node, 0),
+            # been ready for less time first: a larger log2 rank (older) sorts later
+            _log_rank(ready_at, now_ms) if ready_at is not None else -2,
+            -_max_restarts(pod),
+            _log_rank(created, now_ms),
+            pod["metadata"].get("uid", ""),
+        )
+    return sorted(pods, key=key)
+
+
+# -- node selection (DaemonSets) ----------------------------------------------------
+def _match_expression(expr: Obj, value: str | None) -> bool:
+    op, values = expr.get("operator"), expr.get("values") or []
+    if op == "In":
+        return value is not None and value in values
+    if op == "NotIn":
+        return value is None or value not in values
+    if op == "Exists":
+        return value is not None
+    if op == "DoesNotExist":
+        return value is None
+    if op in ("Gt", "Lt") and value is not None and values:
+        try:
+            a, b = int(value), int(values[0])
+        except ValueError:
+            return False
+        return a > b if op == "Gt" else a < b
+    return False
+
+
+def node_matches_term(node: Obj, term: Obj) -> bool:
+    labels = node["metadata"].get("labels") or {}
+    fields = {"metadata.name": node["metadata"]["name"]}
+    exprs, field_exprs = term.get("matchExpressions") or [], term.get("matchFields") or []
+    if not exprs and not field_exprs:
+        return False
+    return (all(_match_expression(e, labels.get(e.get("key", ""))) for e in exprs)
+            and all(_match_expression(e, fields.get(e.get("key", ""))) for e in field_exprs))
+
+
+def pod_fits_node_selection(spec: Obj, node: Obj) -> bool:
+    """nodeSelector plus required node affinity (component-helpers' GetRequiredNodeAffinity)."""
+    labels = node["metadata"].get("labels") or {}
+    for k, v in (spec.get("nodeSelector") or {}).items():
+        if labels.get(k) != v:
+            return False
+    required = (((spec.get("affinity") or {}).get("nodeAffinity") or {})
+                .get("requiredDuringSchedulingIgnoredDuringExecution"))
+    if required:
+        return any(node_matches_term(node, t) for t in required.get("nodeSelectorTerms") or [])
+    return True
+
+
+# -- indexes ------------------------------------------------------------------------
+class OwnedIndex:
+    """Names of one resource's objects by their controller's uid, and orphans by namespace.
+
+    A hint fed by watch events and by the controllers' own writes (``observe``);
+    readers re-read every object from the store and re-check its controller, so
+    a stale entry costs a lookup, never a wrong answer.
+    """
+
+    def __init__(self, cluster: Cluster, resource: str) -> None:
+        self.api = cluster.api
+        self.resource = resource
+        self.by_owner: dict[str, set[tuple[str, str]]] = {}
+        self.orphans: dict[str, set[str]] = {}
+        self.api.informers.on(resource, self.observe, lambda _old, new: self.observe(new), self._forget)
+        for obj in self.api.store.list(resource):
+            self.observe(obj)
+
+    def observe(self, obj: Obj) -> None:
+        md = obj["metadata"]
+        ns, name = md.get("namespace", ""), md["name"]
+        ref = controller_of(obj)
+        if ref is None:
+            self.orphans.setdefault(ns, set()).add(name)
+        else:
+            self.by_owner.setdefault(ref["uid"], set()).add((ns, name))
+
+    def _forget(self, obj: Obj) -> None:
+        md = obj["metadata"]
+        ref = controller_of(obj)
+        if ref is not None:
+            owned = self.by_owner.get(ref["uid"])
+            if owned is not None:
+                owned.discard((md.get("namespace", ""), md["name"]))
+                if not owned:
+                    del self.by_owner[ref["uid"]]
+        else:
+            self.orphans.get(md.get("namespace", ""), set()).discard(md["name"])
+
+    def owned(self, uid: str) -> list[Obj]:
+        """Live objects whose controller has this uid, by name."""
+        keys = self.by_owner.get(uid)
+        if not keys:
+            return []
+        out, stale = [], []
+        for ns, name in sorted(keys):
+            obj = self.api.store.get(self.resource, ns, name)
+            ref = controller_of(obj) if obj is not None else None
+            if ref is None or ref["uid"] != uid:
+                stale.append((ns, name))
+            else:
+                out.append(obj)
+        for k in stale:
+            keys.discard(k)
+        return out
+
+    def orphans_in(self, namespace: str) -> list[Obj]:
+        names = self.orphans.get(namespace)
+        if not names:
+            return []
+        out, stale = [], []
+        for name in sorted(names):
+            obj = self.api.store.get(self.resource, namespace, name)
+            if obj is None or controller_of(obj) is not None:
+                stale.append(name)
+            else:
+                out.append(obj)
+        for n in stale:
+            names.discard(n)
+        return out
+
+
+def owned_index(cluster: Cluster, resource: str) -> OwnedIndex:
+    """The cluster's shared index for ``resource`` (made on first use)."""
+    indexes: dict[str, OwnedIndex] = cluster.__dict__.setdefault("_owned_indexes", {})
+    if resource not in indexes:
+        indexes[resource] = OwnedIndex(cluster, resource)
+    return indexes[resource]
+
+
+def claim(controller: Any, owner: Obj, index: OwnedIndex, selector: Selector,
+          candidates: list[Obj] | None = None) -> list[Obj]:
+    """ControllerRefManager.Claim: adopt matching orphans, release owned objects that stopped matching.
+
+    Returns the objects this owner controls afterwards, by name.
+    """
+    api, md = controller.api, owner["metadata"]
+    uid, ns = md["uid"], md["namespace"]
+    deleting = bool(md.get("deletionTimestamp"))
+    kept: list[Obj] = []
+    for obj in index.owned(uid) if candidates is None else candidates:
+        if selector.matches(obj["metadata"].get("labels")) or deleting:
+            kept.append(obj)
+            continue
+
+        def release(o: Obj) -> None:
+            o["metadata"]["ownerReferences"] = [r for r in o["metadata"].get("ownerReferences") or []
+                                                if r.get("uid") != uid]
+            if not o["metadata"]["ownerReferences"]:
+                del o["metadata"]["ownerReferences"]
+        index.observe(api.patch(index.resource, obj["metadata"]["name"], ns, release))
+    if deleting:
+        return kept
+    for obj in index.orphans_in(ns):
+        if obj["metadata"].get("deletionTimestamp") or not selector.matches(obj["metadata"].get("labels")):
+            continue
+        if index.resource == "pods" and not is_pod_active(obj):
+            continue
+        ref = owner_reference(owner)
+        adopted = api.patch(index.resource, obj["metadata"]["name"], ns,
+                            lambda o, r=ref: o["metadata"].setdefault("ownerReferences", []).append(r))
+        index.observe(adopted)
+        kept.append(adopted)
+    return sorted(kept, key=lambda o: o["metadata"]["name"])

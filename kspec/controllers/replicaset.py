@@ -1,0 +1,167 @@
+"""The ReplicaSet (and ReplicationController) controller: keep ``spec.replicas`` pods alive.
+
+As upstream's pkg/controller/replicaset: claim pods by selector and
+controllerRef, create missing pods from the template (``<rs>-<5 chars>``),
+delete surplus pods in the order ``controller.ActivePodsWithRanks`` ranks them,
+and report replicas / fullyLabeled / ready / available with minReadySeconds.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from kspec.controllers.base import Controller
+from kspec.controllers.controller_utils import (
+    available_in_ms,
+    claim,
+    is_pod_active,
+    is_pod_available,
+    is_pod_ready,
+    owned_index,
+    pod_from_template,
+    rank_for_deletion,
+    selector_of,
+)
+from kspec.errors import ApiError
+from kspec.labels import Selector
+from kspec.objects import Obj, clone, controller_of, set_condition, split_key
+
+if TYPE_CHECKING:
+    from kspec.cluster import Cluster
+
+#: ReplicaSetController.burstReplicas (--concurrent... BurstReplicas = 500)
+BURST_REPLICAS = 500
+
+
+class ReplicaSetController(Controller):
+    NAME = "replicaset-controller"
+    RESOURCE = "replicasets"
+    KIND = "ReplicaSet"
+
+    def __init__(self, cluster: Cluster) -> None:
+        super().__init__(cluster)
+        self.pods = owned_index(cluster, "pods")
+        self.sets = owned_index(cluster, self.RESOURCE)
+
+    def start(self) -> None:
+        self.watch(self.RESOURCE)
+        self.api.informers.on("pods", self._pod_changed, self._pod_updated, self._pod_changed)
+
+    # -- pod events -> owner keys -------------------------------------------------
+    def _pod_changed(self, pod: Obj) -> None:
+        ref = controller_of(pod)
+        ns = pod["metadata"].get("namespace", "")
+        if ref is not None:
+            if ref.get("kind") == self.KIND:
+                self.queue.add(f"{ns}/{ref['name']}")
+            return
+        # an orphan: every set of the namespace whose selector matches may adopt it
+        labels = pod["metadata"].get("labels")
+        for rs in self.api.store.list(self.RESOURCE, ns):
+            if selector_of(rs).matches(labels):
+                self.queue.add(f"{ns}/{rs['metadata']['name']}")
+
+    def _pod_updated(self, old: Obj, new: Obj) -> None:
+        old_ref, new_ref = controller_of(old), controller_of(new)
+        if old_ref != new_ref or old["metadata"].get("labels") != new["metadata"].get("labels"):
+            self._pod_changed(old)
+        self._pod_changed(new)
+
+    # -- reconcile ----------------------------------------------------------------
+    def reconcile(self, key: str) -> None:
+        ns, name = split_key(key)
+        rs = self.api.try_get(self.RESOURCE, name, ns)
+        if rs is None:
+            return
+        selector = selector_of(rs)
+        pods = [p for p in claim(self, rs, self.pods, selector) if is_pod_active(p)]
+        error = None
+        if not rs["metadata"].get("deletionTimestamp"):
+            error = self._manage(rs, pods, selector)
+            pods = [p for p in self.pods.owned(rs["metadata"]["uid"]) if is_pod_active(p)]
+        self._update_status(rs, pods, error)
+
+    def _manage(self, rs: Obj, pods: list[Obj], selector: Selector) -> tuple[str, str] | None:
+        """manageReplicas: create or delete at most BURST_REPLICAS pods toward spec.replicas."""
+        diff = len(pods) - rs["spec"].get("replicas", 1)
+        if diff < 0:
+            for _ in range(min(-diff, BURST_REPLICAS)):
+                pod = pod_from_template(rs["spec"]["template"], rs)
+                try:
+                    created = self.api.create(pod)
+                except ApiError as exc:
+                    # slowStartBatch stops at the first failure; FailedCreate says why
+                    self.events.event(rs, "Warning", "FailedCreate", f"Error creating: {exc.message}",
+                                      component=self.NAME)
+                    return "FailedCreate", exc.message
+                self.pods.observe(created)
+                self.events.event(rs, "Normal", "SuccessfulCreate", f"Created pod: {created['metadata']['name']}",
+                                  component=self.NAME)
+        elif diff > 0:
+            victims = rank_for_deletion(pods, self._related_pods(rs, pods), self.clock.now)[:min(diff,
+                                                                                              BURST_REPLICAS)]
+            for pod in victims:
+                try:
+                    self.api.delete("pods", pod["metadata"]["name"], rs["metadata"]["namespace"])
+                except ApiError as exc:
+                    if exc.code == 404:
+                        continue
+                    self.events.event(rs, "Warning", "FailedDelete", f"Error deleting: {exc.message}",
+                                      component=self.NAME)
+                    return "FailedDelete", exc.message
+                self.events.event(rs, "Normal", "SuccessfulDelete", f"Deleted pod: {pod['metadata']['name']}",
+                                  component=self.NAME)
+        return None
+
+    def _related_pods(self, rs: Obj, own: list[Obj]) -> list[Obj]:
+        """getIndirectlyRelatedPods: pods of every set controlled by this set's own controller."""
+        ref = controller_of(rs)
+        if ref is None:
+            return own
+        out: list[Obj] = []
+        for sibling in self.sets.owned(ref["uid"]):
+            out.extend(self.pods.owned(sibling["metadata"]["uid"]))
+        return out
+
+    def _update_status(self, rs: Obj, pods: list[Obj], error: tuple[str, str] | None) -> None:
+        """calculateStatus + updateReplicaSetStatus; requeue when a ready pod will become available."""
+        now, mrs = self.clock.now, rs["spec"].get("minReadySeconds", 0)
+        template_labels = Selector.from_set((rs["spec"].get("template", {}).get("metadata") or {}).get("labels"))
+        status = clone(rs.get("status") or {})
+        status["replicas"] = len(pods)
+        _set_count(status, "fullyLabeledReplicas",
+                   sum(1 for p in pods if template_labels.matches(p["metadata"].get("labels"))))
+        _set_count(status, "readyReplicas", sum(1 for p in pods if is_pod_ready(p)))
+        _set_count(status, "availableReplicas", sum(1 for p in pods if is_pod_available(p, mrs, now)))
+        if rs["metadata"].get("generation"):
+            status["observedGeneration"] = rs["metadata"]["generation"]
+        probe = {"status": status}
+        if error is not None:
+            set_condition(probe, "ReplicaFailure", "True", now, *error)
+        elif any(c.get("type") == "ReplicaFailure" for c in status.get("conditions") or []):
+            status["conditions"] = [c for c in status["conditions"] if c.get("type") != "ReplicaFailure"]
+            if not status["conditions"]:
+                del status["conditions"]
+        if status != (rs.get("status") or {}):
+            updated = clone(rs)
+            updated["status"] = status
+            self.api.update_status(updated)
+        waits = [w for p in pods if (w := available_in_ms(p, mrs, now)) is not None]
+        if waits:
+            self.queue.add_after(f"{rs['metadata']['namespace']}/{rs['metadata']['name']}", min(waits))
+
+
+def _set_count(status: dict, field: str, value: int) -> None:
+    """Counts other than replicas are omitempty in the API."""
+    if value:
+        status[field] = value
+    else:
+        status.pop(field, None)
+
+
+class ReplicationControllerController(ReplicaSetController):
+    """The same loop for core/v1 ReplicationControllers (map selectors)."""
+
+    NAME = "replicationcontroller-controller"
+    RESOURCE = "replicationcontrollers"
+    KIND = "ReplicationController"

@@ -1,0 +1,1 @@
+"""The in-tree scheduling-framework plugins, one module each, named as upstream's."""

@@ -1,0 +1,103 @@
+"""NodeAffinity: ``nodeSelector`` and required node affinity filter; preferred terms score."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from kspec.scheduler.framework import (
+    NODE_ADD,
+    NODE_LABEL,
+    SKIP,
+    UNSCHEDULED_POD_UPDATE,
+    CycleState,
+    Plugin,
+    PreFilterResult,
+    Status,
+    unresolvable,
+)
+from kspec.scheduler.nodeinfo import NodeInfo, PodInfo
+from kspec.scheduler.plugins.helper import (
+    default_normalize_score,
+    node_selector_matches,
+    required_node_affinity_matches,
+    term_matches,
+)
+
+NAME = "NodeAffinity"
+#: ErrReasonPod
+ERR_REASON_POD = "node(s) didn't match Pod's node affinity/selector"
+#: errReasonEnforced
+ERR_REASON_ENFORCED = "node(s) didn't match scheduler-enforced node affinity"
+_REJECT = unresolvable(ERR_REASON_POD)
+_REJECT_ENFORCED = unresolvable(ERR_REASON_ENFORCED)
+
+
+def _names_from_fields(pi: PodInfo) -> set[str] | None:
+    """getPreFilterResult: when every term pins metadata.name with In, only those nodes can fit."""
+    required = pi.node_affinity.get("requiredDuringSchedulingIgnoredDuringExecution")
+    if not required:
+        return None
+    names: set[str] | None = set()
+    for term in required.get("nodeSelectorTerms") or []:
+        pinned = None
+        for field in term.get("matchFields") or []:
+            if field.get("key") == "metadata.name" and field.get("operator") == "In":
+                values = set(field.get("values") or [])
+                pinned = values if pinned is None else pinned & values
+        if pinned is None:
+            return None
+        assert names is not None
+        names |= pinned
+    return names
+
+
+class NodeAffinity(Plugin):
+    NAME = NAME
+    EVENTS = (NODE_ADD, NODE_LABEL, UNSCHEDULED_POD_UPDATE)
+
+    def __init__(self, args: dict[str, Any] | None, handle: Any) -> None:
+        super().__init__(args, handle)
+        self.added_affinity: dict[str, Any] = self.args.get("addedAffinity") or {}
+
+    def pre_filter(self, state: CycleState, pi: PodInfo) -> tuple[PreFilterResult | None, Status | None]:
+        has_required = bool(pi.node_selector or pi.node_affinity.get("requiredDuringSchedulingIgnoredDuringExecution"))
+        if not has_required and not self.added_affinity:
+            return None, SKIP
+        names = _names_from_fields(pi)
+        return (PreFilterResult(names) if names is not None else None), None
+
+    def filter(self, state: CycleState, pi: PodInfo, ni: NodeInfo) -> Status | None:
+        required = self.added_affinity.get("requiredDuringSchedulingIgnoredDuringExecution")
+        if required and not node_selector_matches(required, ni.labels, ni.name):
+            return _REJECT_ENFORCED
+        if not required_node_affinity_matches(pi.node_selector, pi.node_affinity, ni.labels, ni.name):
+            return _REJECT
+        return None
+
+    def _preferred(self, pi: PodInfo) -> list[dict[str, Any]]:
+        return [*(self.added_affinity.get("preferredDuringSchedulingIgnoredDuringExecution") or []),
+                *(pi.node_affinity.get("preferredDuringSchedulingIgnoredDuringExecution") or [])]
+
+    def pre_score(self, state: CycleState, pi: PodInfo, nodes: list[NodeInfo]) -> Status | None:
+        preferred = self._preferred(pi)
+        if not preferred:
+            return SKIP
+        state.write("PreScoreNodeAffinity", preferred)
+        return None
+
+    def score(self, state: CycleState, pi: PodInfo, ni: NodeInfo) -> int:
+        """Sum of the weights of the preferred terms the node matches."""
+        preferred = state.read("PreScoreNodeAffinity") or self._preferred(pi)
+        return sum(int(p.get("weight", 0)) for p in preferred
+                   if term_matches(p.get("preference") or {}, ni.labels, ni.name))
+
+    def normalize_score(self, state: CycleState, pi: PodInfo, scores: list[int], nodes: list[NodeInfo]) -> None:
+        default_normalize_score(scores, reverse=False)
+
+    def queueing_hint(self, event: str, pi: PodInfo, old: Any, new: Any) -> bool:
+        """isSchedulableAfterNodeChange: the changed node now matches the pod's required affinity."""
+        if event in (NODE_ADD, NODE_LABEL) and new is not None:
+            md = new.get("metadata", {})
+            return required_node_affinity_matches(pi.node_selector, pi.node_affinity, md.get("labels") or {},
+                                                  md.get("name", ""))
+        return True

@@ -1,0 +1,87 @@
+"""NodeResourcesBalancedAllocation: favour nodes whose cpu and memory use stay in proportion."""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+from kspec.scheduler.framework import MAX_NODE_SCORE, SKIP, CycleState, Plugin, Status
+from kspec.scheduler.nodeinfo import NodeInfo, PodInfo
+from kspec.scheduler.resources import CPU, EPHEMERAL, MEMORY
+
+NAME = "NodeResourcesBalancedAllocation"
+
+
+def balanced_score(requested: list[int], allocatable: list[int]) -> int:
+    """balancedResourceScorer: (1 - standard deviation of the used fractions) * MaxNodeScore."""
+    fractions = [min(1.0, r / a) for r, a in zip(requested, allocatable, strict=True) if a]
+    if len(fractions) == 2:
+        std = abs((fractions[0] - fractions[1]) / 2)
+    elif len(fractions) > 2:
+        mean = sum(fractions) / len(fractions)
+        std = math.sqrt(sum((f - mean) ** 2 for f in fractions) / len(fractions))
+    else:
+        std = 0.0
+    return int((1 - std) * MAX_NODE_SCORE)
+
+
+class NodeResourcesBalancedAllocation(Plugin):
+    NAME = NAME
+
+    def __init__(self, args: dict[str, Any] | None, handle: Any) -> None:
+        super().__init__(args, handle)
+        self.resources = [r["name"] for r in self.args.get("resources") or ({"name": CPU}, {"name": MEMORY})]
+
+    def pre_score(self, state: CycleState, pi: PodInfo, nodes: list[NodeInfo]) -> Status | None:
+        # best-effort pods are not scored (kubernetes#129138)
+        if not any(self._pod_request(pi, r) for r in self.resources):
+            return SKIP
+        return None
+
+    @staticmethod
+    def _pod_request(pi: PodInfo, resource: str) -> int:
+        if resource == CPU:
+            return pi.cpu
+        if resource == MEMORY:
+            return pi.mem
+        if resource == EPHEMERAL:
+            return pi.eph
+        return pi.scalars.get(resource, 0)
+
+    @staticmethod
+    def _node(ni: NodeInfo, resource: str) -> tuple[int, int]:
+        if resource == CPU:
+            return ni.req_cpu, ni.alloc_cpu
+        if resource == MEMORY:
+            return ni.req_mem, ni.alloc_mem
+        if resource == EPHEMERAL:
+            return ni.req_eph, ni.alloc_eph
+        return ni.req_scalars.get(resource, 0), ni.alloc_scalars.get(resource, 0)
+
+    def score(self, state: CycleState, pi: PodInfo, ni: NodeInfo) -> int:
+        requested, allocatable = [], []
+        for r in self.resources:
+            want = self._pod_request(pi, r)
+            used, alloc = self._node(ni, r)
+            if alloc == 0 or (r not in (CPU, MEMORY, EPHEMERAL) and not want):
+                continue
+            requested.append(used + want)
+            allocatable.append(alloc)
+        return balanced_score(requested, allocatable)
+
+    def score_nodes(self, state: CycleState, pi: PodInfo, nodes: list[NodeInfo]) -> list[int]:
+        if self.resources != [CPU, MEMORY]:
+            score = self.score
+            return [score(state, pi, ni) for ni in nodes]
+        pc, pm = pi.cpu, pi.mem
+        out = []
+        for ni in nodes:
+            ac, am = ni.alloc_cpu, ni.alloc_mem
+            if ac and am:
+                fc = (ni.req_cpu + pc) / ac
+                fm = (ni.req_mem + pm) / am
+                std = abs(((fc if fc < 1 else 1.0) - (fm if fm < 1 else 1.0)) / 2)
+                out.append(int((1 - std) * MAX_NODE_SCORE))
+            else:
+                out.append(MAX_NODE_SCORE)
+        return out

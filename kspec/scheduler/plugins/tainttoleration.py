@@ -1,0 +1,55 @@
+"""TaintToleration: NoSchedule/NoExecute taints filter, PreferNoSchedule taints lower the score."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from kspec.scheduler.framework import NODE_ADD, NODE_TAINT, UNSCHEDULED_POD_UPDATE, CycleState, Plugin, Status
+from kspec.scheduler.framework import unresolvable as _unresolvable
+from kspec.scheduler.nodeinfo import NodeInfo, PodInfo
+from kspec.scheduler.plugins.helper import default_normalize_score, first_untolerated, tolerates_any
+
+NAME = "TaintToleration"
+#: the master string (no key/value since the comparison-operators rework)
+ERR_REASON_NOT_MATCH = "node(s) had untolerated taint(s)"
+_REJECT = _unresolvable(ERR_REASON_NOT_MATCH)
+_PREFER_KEY = "PreScoreTaintToleration"
+
+
+class TaintToleration(Plugin):
+    NAME = NAME
+    EVENTS = (NODE_ADD, NODE_TAINT, UNSCHEDULED_POD_UPDATE)
+
+    def filter(self, state: CycleState, pi: PodInfo, ni: NodeInfo) -> Status | None:
+        if not ni.hard_taints or first_untolerated(ni.hard_taints, pi.tolerations) is None:
+            return None
+        return _REJECT
+
+    def pre_score(self, state: CycleState, pi: PodInfo, nodes: list[NodeInfo]) -> Status | None:
+        # getAllTolerationPreferNoSchedule: only PreferNoSchedule or empty-effect tolerations count
+        state.write(_PREFER_KEY, [t for t in pi.tolerations if t.get("effect", "") in ("", "PreferNoSchedule")])
+        return None
+
+    def score(self, state: CycleState, pi: PodInfo, ni: NodeInfo) -> int:
+        """countIntolerableTaintsPreferNoSchedule."""
+        if not ni.prefer_taints:
+            return 0
+        tolerations = state.read(_PREFER_KEY)
+        if tolerations is None:
+            tolerations = pi.tolerations
+        return sum(1 for t in ni.prefer_taints if not tolerates_any(tolerations, t))
+
+    def score_nodes(self, state: CycleState, pi: PodInfo, nodes: list[NodeInfo]) -> list[int]:
+        score = self.score
+        return [score(state, pi, ni) if ni.prefer_taints else 0 for ni in nodes]
+
+    def normalize_score(self, state: CycleState, pi: PodInfo, scores: list[int], nodes: list[NodeInfo]) -> None:
+        default_normalize_score(scores, reverse=True)
+
+    def queueing_hint(self, event: str, pi: PodInfo, old: Any, new: Any) -> bool:
+        """isSchedulableAfterNodeChange: the node's NoSchedule/NoExecute taints are all tolerated now."""
+        if event in (NODE_ADD, NODE_TAINT) and new is not None:
+            taints = [t for t in (new.get("spec") or {}).get("taints") or []
+                      if t.get("effect") in ("NoSchedule", "NoExecute")]
+            return first_untolerated(taints, pi.tolerations) is None
+        return True
