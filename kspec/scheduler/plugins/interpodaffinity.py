@@ -1,0 +1,203 @@
+"""InterPodAffinity: required pod affinity and anti-affinity (the pod's and existing pods'), and their
+preferred forms as a score (interpodaffinity/filtering.go, scoring.go)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from kspec.scheduler.framework import (
+    MAX_NODE_SCORE,
+    NODE_ADD,
+    NODE_LABEL,
+    POD_ADD,
+    POD_DELETE,
+    POD_LABEL,
+    SKIP,
+    UNSCHEDULED_POD_UPDATE,
+    CycleState,
+    Plugin,
+    PreFilterResult,
+    Status,
+    unresolvable,
+    unschedulable,
+)
+from kspec.scheduler.nodeinfo import AffinityTerm, NodeInfo, PodInfo
+
+NAME = "InterPodAffinity"
+#: ErrReasonAffinityRulesNotMatch / ErrReasonAntiAffinityRulesNotMatch / ErrReasonExistingAntiAffinityRulesNotMatch
+ERR_AFFINITY = "node(s) didn't match pod affinity rules"
+ERR_ANTI_AFFINITY = "node(s) didn't match pod anti-affinity rules"
+ERR_EXISTING_ANTI_AFFINITY = "node(s) didn't satisfy existing pods anti-affinity rules"
+_REJECT_AFFINITY = unresolvable(ERR_AFFINITY)
+_REJECT_ANTI = unschedulable(ERR_ANTI_AFFINITY)
+_REJECT_EXISTING = unschedulable(ERR_EXISTING_ANTI_AFFINITY)
+_STATE = "PreFilterInterPodAffinity"
+_SCORE_STATE = "PreScoreInterPodAffinity"
+Pair = tuple[str, str]
+
+
+def _bump(counts: dict[Pair, int], pair: Pair, delta: int) -> None:
+    left = counts.get(pair, 0) + delta
+    if left:
+        counts[pair] = left
+    else:
+        counts.pop(pair, None)
+
+
+class _FilterState:
+    __slots__ = ("affinity", "anti", "existing")
+
+    def __init__(self) -> None:
+        self.affinity: dict[Pair, int] = {}
+        self.anti: dict[Pair, int] = {}
+        self.existing: dict[Pair, int] = {}
+
+    def clone(self) -> _FilterState:
+        new = _FilterState()
+        new.affinity, new.anti, new.existing = dict(self.affinity), dict(self.anti), dict(self.existing)
+        return new
+
+
+class InterPodAffinity(Plugin):
+    NAME = NAME
+    EVENTS = (NODE_ADD, NODE_LABEL, POD_ADD, POD_DELETE, POD_LABEL, UNSCHEDULED_POD_UPDATE)
+
+    def __init__(self, args: dict[str, Any] | None, handle: Any) -> None:
+        super().__init__(args, handle)
+        self.hard_weight = int(self.args.get("hardPodAffinityWeight", 1))  # SetDefaults_InterPodAffinityArgs
+        self.ignore_existing_preferred = bool(self.args.get("ignorePreferredTermsOfExistingPods", False))
+
+    def _ns_labels(self, ns: str) -> dict[str, str]:
+        return self.handle.namespace_labels(ns)
+
+    # -- PreFilter and its extensions ---------------------------------------------------------
+    def pre_filter(self, state: CycleState, pi: PodInfo) -> tuple[PreFilterResult | None, Status | None]:
+        cache = self.handle.cache
+        if not pi.required_affinity and not pi.required_anti_affinity and not cache.anti_affinity_nodes:
+            return None, SKIP
+        s = _FilterState()
+        for ni in cache.anti_affinity_nodes.values():
+            for epi in ni.pods_with_required_anti_affinity:
+                self._existing_anti(s, epi, ni, pi, 1)
+        if pi.required_affinity or pi.required_anti_affinity:
+            for ni in cache.node_list():
+                for epi in ni.pods.values():
+                    self._incoming(s, epi, ni, pi, 1)
+        state.write(_STATE, s)
+        return None, None
+
+    def _existing_anti(self, s: _FilterState, epi: PodInfo, ni: NodeInfo, pi: PodInfo, delta: int) -> None:
+        for term in epi.required_anti_affinity:
+            value = ni.labels.get(term.topology_key)
+            if value is not None and term.matches(pi, self._ns_labels):
+                _bump(s.existing, (term.topology_key, value), delta)
+
+    def _incoming(self, s: _FilterState, epi: PodInfo, ni: NodeInfo, pi: PodInfo, delta: int) -> None:
+        labels = ni.labels
+        if pi.required_affinity and all(t.matches(epi, self._ns_labels) for t in pi.required_affinity):
+            for t in pi.required_affinity:
+                value = labels.get(t.topology_key)
+                if value is not None:
+                    _bump(s.affinity, (t.topology_key, value), delta)
+        for t in pi.required_anti_affinity:
+            value = labels.get(t.topology_key)
+            if value is not None and t.matches(epi, self._ns_labels):
+                _bump(s.anti, (t.topology_key, value), delta)
+
+    def add_pod(self, state: CycleState, pi: PodInfo, other: PodInfo, ni: NodeInfo) -> None:
+        self._change(state, pi, other, ni, 1)
+
+    def remove_pod(self, state: CycleState, pi: PodInfo, other: PodInfo, ni: NodeInfo) -> None:
+        self._change(state, pi, other, ni, -1)
+
+    def _change(self, state: CycleState, pi: PodInfo, other: PodInfo, ni: NodeInfo, delta: int) -> None:
+        s = state.read(_STATE)
+        if s is None:
+            return
+        self._existing_anti(s, other, ni, pi, delta)
+        self._incoming(s, other, ni, pi, delta)
+
+    # -- Filter -------------------------------------------------------------------------
+    def filter(self, state: CycleState, pi: PodInfo, ni: NodeInfo) -> Status | None:
+        s: _FilterState | None = state.read(_STATE)
+        if s is None:
+            return None
+        labels = ni.labels
+        if pi.required_affinity and not self._satisfies_affinity(s, pi, labels):
+            return _REJECT_AFFINITY
+        for t in pi.required_anti_affinity:
+            value = labels.get(t.topology_key)
+            if value is not None and s.anti.get((t.topology_key, value), 0) > 0:
+                return _REJECT_ANTI
+        if s.existing:
+            for pair in labels.items():
+                if s.existing.get(pair, 0) > 0:
+                    return _REJECT_EXISTING
+        return None
+
+    def _satisfies_affinity(self, s: _FilterState, pi: PodInfo, labels: dict[str, str]) -> bool:
+        """satisfyPodAffinity, with the exception for the first pod of a self-affine group."""
+        pods_exist = True
+        for t in pi.required_affinity:
+            value = labels.get(t.topology_key)
+            if value is None:
+                return False  # every topology label must exist on the node
+            if s.affinity.get((t.topology_key, value), 0) <= 0:
+                pods_exist = False
+        if pods_exist:
+            return True
+        return not s.affinity and all(t.matches(pi, self._ns_labels) for t in pi.required_affinity)
+
+    # -- Score --------------------------------------------------------------------------
+    def pre_score(self, state: CycleState, pi: PodInfo, nodes: list[NodeInfo]) -> Status | None:
+        has_constraints = bool(pi.preferred_affinity or pi.preferred_anti_affinity)
+        if self.ignore_existing_preferred and not has_constraints:
+            return SKIP
+        cache = self.handle.cache
+        if not has_constraints and not cache.affinity_nodes:
+            return SKIP
+        scores: dict[str, dict[str, int]] = {}
+        sources = cache.node_list() if has_constraints else list(cache.affinity_nodes.values())
+        for ni in sources:
+            if not ni.labels:
+                continue
+            for epi in (ni.pods.values() if has_constraints else ni.pods_with_affinity):
+                self._process_existing(scores, pi, epi, ni)
+        state.write(_SCORE_STATE, scores)
+        return None
+
+    def _process_existing(self, scores: dict[str, dict[str, int]], pi: PodInfo, epi: PodInfo,
+                          ni: NodeInfo) -> None:
+        self._terms(scores, pi.preferred_affinity, epi, ni, 1, None)
+        self._terms(scores, pi.preferred_anti_affinity, epi, ni, -1, None)
+        if self.hard_weight > 0:
+            self._terms(scores, epi.required_affinity, pi, ni, 1, self.hard_weight)
+        if not self.ignore_existing_preferred:
+            self._terms(scores, epi.preferred_affinity, pi, ni, 1, None)
+            self._terms(scores, epi.preferred_anti_affinity, pi, ni, -1, None)
+
+    def _terms(self, scores: dict[str, dict[str, int]], terms: list[AffinityTerm], target: PodInfo,
+               ni: NodeInfo, multiplier: int, weight: int | None) -> None:
+        for t in terms:
+            value = ni.labels.get(t.topology_key)
+            if value is None or not t.matches(target, self._ns_labels):
+                continue
+            by_value = scores.setdefault(t.topology_key, {})
+            by_value[value] = by_value.get(value, 0) + (t.weight if weight is None else weight) * multiplier
+
+    def score(self, state: CycleState, pi: PodInfo, ni: NodeInfo) -> int:
+        scores: dict[str, dict[str, int]] = state.read(_SCORE_STATE) or {}
+        total = 0
+        for key, by_value in scores.items():
+            value = ni.labels.get(key)
+            if value is not None:
+                total += by_value.get(value, 0)
+        return total
+
+    def normalize_score(self, state: CycleState, pi: PodInfo, scores: list[int], nodes: list[NodeInfo]) -> None:
+        if not scores:
+            return
+        low, high = min(scores), max(scores)
+        diff = high - low
+        for i, s in enumerate(scores):
+            scores[i] = int(MAX_NODE_SCORE * ((s - low) / diff)) if diff > 0 else 0

@@ -1,0 +1,269 @@
+"""PodTopologySpread: keep matching pods within ``maxSkew`` of each other across topology domains.
+
+DoNotSchedule constraints filter, ScheduleAnyway ones score. A pod without
+constraints of its own gets the system defaults (hostname skew 3, zone skew
+5, both ScheduleAnyway) over the pods its Services and controller select
+(podtopologyspread/common.go, filtering.go, scoring.go).
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+from kspec.labels import Requirement, Selector
+from kspec.objects import controller_of
+from kspec.scheduler.framework import (
+    MAX_NODE_SCORE,
+    NODE_ADD,
+    NODE_LABEL,
+    NODE_TAINT,
+    POD_ADD,
+    POD_DELETE,
+    POD_LABEL,
+    SKIP,
+    UNSCHEDULED_POD_UPDATE,
+    CycleState,
+    Plugin,
+    PreFilterResult,
+    Status,
+    unresolvable,
+    unschedulable,
+)
+from kspec.scheduler.nodeinfo import HOSTNAME_LABEL, ZONE_LABEL, NodeInfo, PodInfo
+from kspec.scheduler.plugins.helper import first_untolerated, required_node_affinity_matches, selector_of
+
+NAME = "PodTopologySpread"
+#: ErrReasonConstraintsNotMatch / ErrReasonNodeLabelNotMatch
+ERR_CONSTRAINTS = "node(s) didn't match pod topology spread constraints"
+ERR_LABEL = ERR_CONSTRAINTS + " (missing required label)"
+_REJECT = unschedulable(ERR_CONSTRAINTS)
+_REJECT_LABEL = unresolvable(ERR_LABEL)
+#: systemDefaultConstraints
+SYSTEM_DEFAULT_CONSTRAINTS = (
+    {"topologyKey": HOSTNAME_LABEL, "whenUnsatisfiable": "ScheduleAnyway", "maxSkew": 3},
+    {"topologyKey": ZONE_LABEL, "whenUnsatisfiable": "ScheduleAnyway", "maxSkew": 5},
+)
+_STATE = "PreFilterPodTopologySpread"
+_SCORE_STATE = "PreScorePodTopologySpread"
+
+
+class Constraint:
+    """topologySpreadConstraint: the API constraint with its selector parsed."""
+
+    __slots__ = ("max_skew", "key", "selector", "min_domains", "honor_affinity", "honor_taints")
+
+    def __init__(self, c: dict[str, Any], selector: Selector, pi: PodInfo) -> None:
+        self.max_skew = int(c.get("maxSkew", 1))
+        self.key: str = c.get("topologyKey", "")
+        self.min_domains = int(c.get("minDomains") or 1)
+        self.honor_affinity = (c.get("nodeAffinityPolicy") or "Honor") == "Honor"
+        self.honor_taints = (c.get("nodeTaintsPolicy") or "Ignore") == "Honor"
+        keys = c.get("matchLabelKeys") or []
+        if keys:  # matchLabelKeys: the pod's own values join the selector
+            extra = [Requirement(k, "in", (pi.labels[k],)) for k in keys if k in pi.labels]
+            selector = Selector.from_requirements([*selector.requirements, *extra])
+        self.selector = selector
+
+    def includes(self, pi: PodInfo, ni: NodeInfo) -> bool:
+        """MatchNodeInclusionPolicies."""
+        if self.honor_affinity and not required_node_affinity_matches(pi.node_selector, pi.node_affinity,
+                                                                      ni.labels, ni.name):
+            return False
+        if self.honor_taints and first_untolerated(ni.hard_taints, pi.tolerations) is not None:
+            return False
+        return True
+
+
+def count_matching(ni: NodeInfo, selector: Selector, namespace: str) -> int:
+    """countPodsMatchSelector: terminating pods and other namespaces do not count."""
+    n = 0
+    for epi in ni.pods.values():
+        if epi.terminating or epi.namespace != namespace:
+            continue
+        if selector.matches(epi.labels):
+            n += 1
+    return n
+
+
+class _FilterState:
+    __slots__ = ("constraints", "counts")
+
+    def __init__(self, constraints: list[Constraint]) -> None:
+        self.constraints = constraints
+        self.counts: dict[tuple[str, str], int] = {}
+
+    def clone(self) -> _FilterState:
+        new = _FilterState(self.constraints)
+        new.counts = dict(self.counts)
+        return new
+
+    def min_match(self, c: Constraint) -> int:
+        values = [n for (key, _v), n in self.counts.items() if key == c.key]
+        if not values or len(values) < c.min_domains:
+            return 0
+        return min(values)
+
+
+class PodTopologySpread(Plugin):
+    NAME = NAME
+    EVENTS = (NODE_ADD, NODE_LABEL, NODE_TAINT, POD_ADD, POD_DELETE, POD_LABEL, UNSCHEDULED_POD_UPDATE)
+
+    def __init__(self, args: dict[str, Any] | None, handle: Any) -> None:
+        super().__init__(args, handle)
+        self.defaulting = self.args.get("defaultingType") or "System"
+        given = self.args.get("defaultConstraints")
+        if self.defaulting == "System":
+            self.default_constraints: list[dict[str, Any]] = list(SYSTEM_DEFAULT_CONSTRAINTS)
+        else:
+            self.default_constraints = list(given or [])
+
+    # -- constraints -----------------------------------------------------------------------
+    def _constraints(self, pi: PodInfo, action: str) -> tuple[list[Constraint], bool]:
+        """The pod's constraints with that whenUnsatisfiable, or the defaults; and whether defaulted."""
+        if pi.spread_constraints:
+            return [Constraint(c, selector_of(c.get("labelSelector")), pi) for c in pi.spread_constraints
+                    if (c.get("whenUnsatisfiable") or "DoNotSchedule") == action], False
+        if not self.default_constraints:
+            return [], False
+        selector = self._default_selector(pi)
+        if selector.is_empty():
+            return [], False
+        return [Constraint(c, selector, pi) for c in self.default_constraints
+                if (c.get("whenUnsatisfiable") or "DoNotSchedule") == action], True
+
+    def _default_selector(self, pi: PodInfo) -> Selector:
+        """helper.DefaultSelector: what the pod's Services, RC, ReplicaSet or StatefulSet select."""
+        api = self.handle.api
+        label_set: dict[str, str] = {}
+        for svc in api.store.list("services", pi.namespace):
+            sel = (svc.get("spec") or {}).get("selector") or {}
+            if sel and all(pi.labels.get(k) == v for k, v in sel.items()):
+                label_set.update(sel)
+        reqs = list(Selector.from_set(label_set).requirements)
+        owner = controller_of(pi.pod)
+        if owner is not None and owner.get("kind") in ("ReplicationController", "ReplicaSet", "StatefulSet"):
+            resource = {"ReplicationController": "replicationcontrollers", "ReplicaSet": "replicasets",
+                        "StatefulSet": "statefulsets"}[owner["kind"]]
+            obj = api.store.get(resource, pi.namespace, owner.get("name", ""))
+            if obj is not None:
+                sel = (obj.get("spec") or {}).get("selector")
+                if owner["kind"] == "ReplicationController":
+                    reqs += list(Selector.from_set(sel or {}).requirements)
+                elif sel:
+                    reqs += list(selector_of(sel).requirements)
+        return Selector.from_requirements(reqs)
+
+    # -- Filter ---------------------------------------------------------------------------
+    def pre_filter(self, state: CycleState, pi: PodInfo) -> tuple[PreFilterResult | None, Status | None]:
+        constraints, _ = self._constraints(pi, "DoNotSchedule")
+        if not constraints:
+            return None, SKIP
+        s = _FilterState(constraints)
+        for ni in self.handle.cache.node_list():
+            if not all(c.key in ni.labels for c in constraints):
+                continue
+            for c in constraints:
+                if not c.includes(pi, ni):
+                    continue
+                pair = (c.key, ni.labels[c.key])
+                s.counts[pair] = s.counts.get(pair, 0) + count_matching(ni, c.selector, pi.namespace)
+        state.write(_STATE, s)
+        return None, None
+
+    def add_pod(self, state: CycleState, pi: PodInfo, other: PodInfo, ni: NodeInfo) -> None:
+        self._change(state, pi, other, ni, 1)
+
+    def remove_pod(self, state: CycleState, pi: PodInfo, other: PodInfo, ni: NodeInfo) -> None:
+        self._change(state, pi, other, ni, -1)
+
+    def _change(self, state: CycleState, pi: PodInfo, other: PodInfo, ni: NodeInfo, delta: int) -> None:
+        s: _FilterState | None = state.read(_STATE)
+        if s is None or other.namespace != pi.namespace or other.terminating:
+            return
+        if not all(c.key in ni.labels for c in s.constraints):
+            return
+        for c in s.constraints:
+            if c.includes(pi, ni) and c.selector.matches(other.labels):
+                pair = (c.key, ni.labels[c.key])
+                s.counts[pair] = s.counts.get(pair, 0) + delta
+
+    def filter(self, state: CycleState, pi: PodInfo, ni: NodeInfo) -> Status | None:
+        s: _FilterState | None = state.read(_STATE)
+        if s is None:
+            return None
+        for c in s.constraints:
+            value = ni.labels.get(c.key)
+            if value is None:
+                return _REJECT_LABEL
+            self_match = 1 if c.selector.matches(pi.labels) else 0
+            skew = s.counts.get((c.key, value), 0) + self_match - s.min_match(c)
+            if skew > c.max_skew:
+                return _REJECT
+        return None
+
+    # -- Score ----------------------------------------------------------------------------
+    def pre_score(self, state: CycleState, pi: PodInfo, nodes: list[NodeInfo]) -> Status | None:
+        constraints, defaulted = self._constraints(pi, "ScheduleAnyway")
+        if not constraints:
+            return SKIP
+        require_all = not defaulted
+        ignored: set[str] = set()
+        values: list[set[str]] = [set() for _ in constraints]
+        eligible = 0
+        for ni in nodes:
+            if require_all and not all(c.key in ni.labels for c in constraints):
+                ignored.add(ni.name)
+                continue
+            eligible += 1
+            for i, c in enumerate(constraints):
+                if c.key in ni.labels:
+                    values[i].add(ni.labels[c.key])
+        counts: dict[tuple[str, str], int] = {}
+        for i, c in enumerate(constraints):
+            if c.key != HOSTNAME_LABEL:
+                for v in values[i]:
+                    counts[(c.key, v)] = 0
+        if any(c.key != HOSTNAME_LABEL for c in constraints):
+            for ni in self.handle.cache.node_list():
+                if require_all and not all(c.key in ni.labels for c in constraints):
+                    continue
+                for c in constraints:
+                    pair = (c.key, ni.labels.get(c.key, ""))
+                    if c.key == HOSTNAME_LABEL or pair not in counts or not c.includes(pi, ni):
+                        continue
+                    counts[pair] += count_matching(ni, c.selector, pi.namespace)
+        # topologyNormalizingWeight: log(size + 2), size being the number of domains
+        weights = [math.log((eligible if c.key == HOSTNAME_LABEL else len(values[i])) + 2)
+                   for i, c in enumerate(constraints)]
+        state.write(_SCORE_STATE, (constraints, counts, weights, ignored))
+        return None
+
+    def score(self, state: CycleState, pi: PodInfo, ni: NodeInfo) -> int:
+        constraints, counts, weights, ignored = state.read(_SCORE_STATE)
+        if ni.name in ignored:
+            return 0
+        total = 0.0
+        for c, weight in zip(constraints, weights, strict=True):
+            value = ni.labels.get(c.key)
+            if value is None:
+                continue
+            if c.key == HOSTNAME_LABEL:
+                n = count_matching(ni, c.selector, pi.namespace)
+            else:
+                n = counts.get((c.key, value), 0)
+            total += n * weight + (c.max_skew - 1)  # scoreForCount
+        return round(total)
+
+    def normalize_score(self, state: CycleState, pi: PodInfo, scores: list[int], nodes: list[NodeInfo]) -> None:
+        ignored = state.read(_SCORE_STATE)[3]
+        valid = [s for s, ni in zip(scores, nodes, strict=True) if ni.name not in ignored]
+        low = min(valid, default=0)
+        high = max(valid, default=0)
+        for i, ni in enumerate(nodes):
+            if ni.name in ignored:
+                scores[i] = 0
+            elif high == 0:
+                scores[i] = MAX_NODE_SCORE
+            else:
+                scores[i] = MAX_NODE_SCORE * (high + low - scores[i]) // high
