@@ -28,8 +28,8 @@ USER_NAMESPACES_FIRST = ("default",)
 EVENT_LIMIT = 25
 
 
-def dump(cluster: Cluster, *, events: int = EVENT_LIMIT) -> str:
-    """Tables of what exists (all namespaces but kube-system's built-ins) and the last events."""
+def dump(cluster: Cluster, *, events: int = EVENT_LIMIT, step: str = "") -> str:
+    """Tables of what exists, why pods wait, the last events; proxy rules or etcd status when the step is about them."""
     now = printers_now(cluster)
     out = [f"--- cluster state at t={format_duration(cluster.clock.now)} (virtual) ---"]
     for resource, columns in SECTIONS:
@@ -43,6 +43,7 @@ def dump(cluster: Cluster, *, events: int = EVENT_LIMIT) -> str:
             head, rows = [head[i] for i in keep], [[r[i] for i in keep] for r in rows]
         flag = " -A" if resource_for(resource).namespaced else ""
         out += ["", f"$ kubectl get {resource}{flag}", printers.render(head, rows)]
+    out += _component_sections(cluster, step)
     log = cluster.events.log[-events:]
     if log:
         out += ["", f"last {len(log)} events (virtual time, oldest first):"]
@@ -62,3 +63,25 @@ def _shown(resource: str, obj: dict) -> bool:
     if resource == "endpoints":
         return (md.get("namespace"), md.get("name")) not in (("default", "kubernetes"), ("kube-system", "kube-dns"))
     return True
+
+
+#: How many unscheduled pods get their per-node scheduling table in a dump.
+EXPLAIN_LIMIT = 3
+
+
+def _component_sections(cluster: Cluster, step: str) -> list[str]:
+    """What the components can explain: scheduling verdicts, proxy rules, etcd members."""
+    out: list[str] = []
+    scheduler = cluster.components.get("scheduler")
+    if scheduler is not None and hasattr(scheduler, "explain_text"):
+        waiting = [p for p in cluster.api.store.list("pods") if not p["spec"].get("nodeName")]
+        for pod in waiting[:EXPLAIN_LIMIT]:
+            text = scheduler.explain_text(pod["metadata"]["namespace"], pod["metadata"]["name"])
+            if text:
+                out += ["", text]
+    proxy = cluster.components.get("proxy")
+    if proxy is not None and hasattr(proxy, "rules") and ("connection" in step or "endpoints" in step):
+        out += ["", f"kube-proxy ({cluster.choices['proxy']}) rules:", proxy.rules()]
+    if hasattr(cluster.store, "status_table") and ("etcd" in step or "writes to the API" in step):
+        out += ["", "$ etcdctl endpoint status -w table", cluster.store.status_table()]
+    return out

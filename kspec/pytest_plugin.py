@@ -172,7 +172,7 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[Any]) -> 
     lines = [f"{where}: {step.keyword} {step.name}", *(f"  {line}" for line in str(exc).splitlines())]
     harness = getattr(item, "_kspec_harness", None)
     if harness is not None and harness.has_cluster and not _is_unknown_step(exc):
-        lines += ["", dump(harness.cluster)]
+        lines += ["", dump(harness.cluster, step=step.name)]
     report.longrepr = "\n".join(lines)
 
 

@@ -1,0 +1,85 @@
+"""Node-pressure eviction for memory (pkg/kubelet/eviction), on simulated usage.
+
+Every 10s the manager compares ``memory.available`` (capacity minus what the
+running containers use) with the hard threshold ``memory.available<100Mi``.
+While it is met the node reports MemoryPressure (which then lasts for the 5m
+transition period) and one pod is evicted per round, ranked as
+``rankMemoryPressure`` does: usage above request first, then lower
+priority, then the larger usage above request.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from kspec.quantity import format_bytes, to_int
+
+if TYPE_CHECKING:
+    from kspec.kubelet.kubelet import Kubelet
+    from kspec.kubelet.pod_worker import PodWorker
+
+THRESHOLD_BYTES = 100 * 1024 * 1024  # evictionHard memory.available<100Mi
+TRANSITION_MS = 5 * 60 * 1000  # evictionPressureTransitionPeriod
+
+
+def rank_memory(workers: list[PodWorker]) -> list[PodWorker]:
+    """orderedBy(exceedMemoryRequests, priority, memory): the first is evicted first."""
+    def key(w: PodWorker) -> tuple[int, int, int, str]:
+        usage, request = w.memory_usage(), w.memory_request()
+        exceeds = usage > request
+        return (0 if exceeds else 1, int(w.pod["spec"].get("priority") or 0), -(usage - request),
+                f"{w.namespace}/{w.name}")
+    return sorted(workers, key=key)
+
+
+def eviction_message(worker: PodWorker, available: int) -> str:
+    """evictionMessage: the node's shortage, then each container above its request."""
+    msg = (f"The node was low on resource: memory. Threshold quantity: {format_bytes(THRESHOLD_BYTES)}, "
+           f"available: {format_bytes(available)}. ")
+    for rec in worker._regular():
+        c = rec.current
+        if c is None or not c.running:
+            continue
+        req_text = (rec.spec.get("resources") or {}).get("requests", {}).get("memory")
+        request = to_int(req_text) if req_text else 0
+        if c.memory_bytes > request:
+            msg += (f"Container {rec.name} was using {format_bytes(c.memory_bytes)}, request is "
+                    f"{format_bytes(request) if request else '0'}, has larger consumption of memory. ")
+    return msg
+
+
+class EvictionManager:
+    PERIOD_MS = 10_000  # evictionMonitoringPeriod
+
+    def __init__(self, kubelet: Kubelet) -> None:
+        self.kubelet = kubelet
+        self.memory_pressure = False
+        self._last_met = -TRANSITION_MS - 1
+        self.evicted: list[str] = []
+
+    def available(self) -> int:
+        node = self.kubelet.api.get("nodes", self.kubelet.node_name, "")
+        capacity = to_int(node["status"].get("capacity", {}).get("memory", "0"))
+        used = sum(w.memory_usage() for w in self.kubelet.workers.values() if not w.terminal)
+        return capacity - used
+
+    def synchronize(self) -> None:
+        now = self.kubelet.clock.now
+        if not any(w.memory_usage() for w in self.kubelet.workers.values()) and not self.memory_pressure:
+            return
+        available = self.available()
+        met = available < THRESHOLD_BYTES
+        if met:
+            self._last_met = now
+        pressure = met or now - self._last_met < TRANSITION_MS
+        if pressure != self.memory_pressure:
+            self.memory_pressure = pressure
+            self.kubelet.sync_node_status(force=True)
+        if not met:
+            return
+        active = [w for w in self.kubelet.workers.values() if not w.terminal and not w.deleting]
+        ranked = rank_memory(active)
+        if ranked:
+            victim = ranked[0]
+            self.evicted.append(f"{victim.namespace}/{victim.name}")
+            victim.evict(eviction_message(victim, available))

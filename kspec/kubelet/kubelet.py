@@ -1,0 +1,362 @@
+"""One node's kubelet: admission, pod workers, node status and Lease heartbeats.
+
+The node status is computed every ``nodeStatusUpdateFrequency`` (10s) and
+posted when it changed or ``nodeStatusReportFrequency`` (5m) has passed; the
+Lease in ``kube-node-lease`` is renewed every 10s (a quarter of its 40s
+duration). A stopped node (``stop``) keeps its containers running but can
+reach nothing: no heartbeats, no status writes, no pod updates, until
+``restore``.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from kspec.errors import ApiError
+from kspec.kubelet import envvars
+from kspec.kubelet.backoff import Backoff
+from kspec.kubelet.eviction_manager import EvictionManager
+from kspec.kubelet.pod_worker import PodWorker, services_env
+from kspec.kubelet.runtime import image_digest, image_size, normalize
+from kspec.labels import Selector
+from kspec.objects import Obj, micro_timestamp, timestamp
+from kspec.quantity import cpu_millis, to_int
+
+if TYPE_CHECKING:
+    from kspec.kubelet.agent import NodeAgent
+
+STATUS_UPDATE_MS = 10_000  # nodeStatusUpdateFrequency
+STATUS_REPORT_MS = 300_000  # nodeStatusReportFrequency
+LEASE_DURATION_S = 40  # nodeLeaseDurationSeconds
+LEASE_RENEW_MS = LEASE_DURATION_S * 1000 // 4  # renewInterval = 0.25 * lease duration
+LEASE_NAMESPACE = "kube-node-lease"
+_CONDITION_TEXT = {
+    ("MemoryPressure", "False"): ("KubeletHasSufficientMemory", "kubelet has sufficient memory available"),
+    ("MemoryPressure", "True"): ("KubeletHasInsufficientMemory", "kubelet has insufficient memory available"),
+    ("DiskPressure", "False"): ("KubeletHasNoDiskPressure", "kubelet has no disk pressure"),
+    ("PIDPressure", "False"): ("KubeletHasSufficientPID", "kubelet has sufficient PID available"),
+    ("Ready", "True"): ("KubeletReady", "kubelet is posting ready status"),
+}
+
+
+class Kubelet:
+    def __init__(self, agent: NodeAgent, node_name: str) -> None:
+        self.agent = agent
+        self.node_name = node_name
+        self.clock = agent.clock
+        self.api = agent.api
+        self.events = agent.events
+        self.runtime = agent.runtime
+        self.workers: dict[str, PodWorker] = {}
+        self.online = True
+        self.dirty: set[str] = set()
+        self.crash_backoff = Backoff()
+        self.image_backoff = Backoff()
+        self.eviction = EvictionManager(self)
+        self._next_ip = 2
+        self._ips_in_use: set[int] = set()
+        self._last_report = -STATUS_REPORT_MS
+        self._timers: list = []
+        node = self.api.get("nodes", node_name, "")
+        self.cidr_base = node["spec"].get("podCIDR", "10.244.0.0/24").rsplit(".", 1)[0]
+        self.host_ip = next((a["address"] for a in node["status"].get("addresses") or []
+                             if a.get("type") == "InternalIP"), "")
+
+    # -- lifecycle ------------------------------------------------------------------------
+    def start(self) -> None:
+        self._ensure_lease()
+        self._start_timers()
+
+    def _start_timers(self) -> None:
+        self._timers = [
+            self.clock.call_every(LEASE_RENEW_MS, self._renew_lease, label=f"lease {self.node_name}"),
+            self.clock.call_every(STATUS_UPDATE_MS, self.sync_node_status, label=f"node status {self.node_name}"),
+            self.clock.call_every(self.eviction.PERIOD_MS, self.eviction.synchronize,
+                                  label=f"eviction manager {self.node_name}"),
+        ]
+
+    def shutdown(self) -> None:
+        """The Node object is gone."""
+        for t in self._timers:
+            t.cancel()
+        for worker in list(self.workers.values()):
+            worker.remove()
+        self.workers.clear()
+
+    def stop(self) -> None:
+        """Lose the API: heartbeats stop, pods keep running."""
+        if not self.online:
+            return
+        self.online = False
+        for t in self._timers[:2]:
+            t.cancel()
+
+    def restore(self) -> None:
+        """Reach the API again: heartbeat now, then catch up with every pod."""
+        if self.online:
+            return
+        self.online = True
+        for t in self._timers[2:]:
+            t.cancel()
+        self._start_timers()
+        self._renew_lease()
+        self.sync_node_status(force=True)
+        self.resync()
+
+    def resync(self) -> None:
+        """Reconcile the pod workers with the API's pods for this node."""
+        live = {p["metadata"]["uid"]: p for p in self.api.list("pods")
+                if p["spec"].get("nodeName") == self.node_name}
+        for uid in sorted(self.workers):
+            if uid not in live:
+                self.workers[uid].remove()
+                self._forget(uid)
+        for uid in sorted(live):
+            if uid in self.workers:
+                worker = self.workers[uid]
+                worker.update(live[uid])
+                worker.sync()
+                if worker.terminal:
+                    worker.write_status()
+                    if worker.deleting:
+                        worker._maybe_finish()
+            else:
+                self.pod_added(live[uid])
+        self.dirty.clear()
+
+    # -- pods ---------------------------------------------------------------------------------
+    def pod_added(self, pod: Obj) -> None:
+        if not self.online:
+            return
+        uid = pod["metadata"]["uid"]
+        if uid in self.workers:
+            self.pod_updated(pod)
+            return
+        phase = pod.get("status", {}).get("phase")
+        if phase in ("Succeeded", "Failed"):
+            return
+        worker = PodWorker(self, pod)
+        self.workers[uid] = worker
+        if pod["metadata"].get("deletionTimestamp"):
+            worker.deleting = True
+            worker.terminal = True
+            worker._delete_from_api()
+            return
+        rejected = self.admit(pod)
+        if rejected is not None:
+            worker.reject(*rejected)
+            return
+        worker.admit(self._allocate_ip())
+
+    def pod_updated(self, pod: Obj) -> None:
+        if not self.online:
+            return
+        worker = self.workers.get(pod["metadata"]["uid"])
+        if worker is None:
+            self.pod_added(pod)
+            return
+        worker.update(pod)
+
+    def pod_deleted(self, pod: Obj) -> None:
+        if not self.online:
+            return
+        uid = pod["metadata"]["uid"]
+        worker = self.workers.get(uid)
+        if worker is not None:
+            worker.remove()
+            self._forget(uid)
+
+    def pod_terminated(self, worker: PodWorker) -> None:
+        """Every container of a deleted pod stopped: free the IP, drop the object."""
+        self.release(worker)
+        if worker.deleting and self.online:
+            worker._delete_from_api()
+
+    def release(self, worker: PodWorker) -> None:
+        if worker.pod_ip:
+            self._ips_in_use.discard(int(worker.pod_ip.rsplit(".", 1)[1]))
+
+    def _forget(self, uid: str) -> None:
+        worker = self.workers.pop(uid, None)
+        if worker is not None:
+            self.release(worker)
+            self.crash_backoff.forget(uid)
+            self.image_backoff.forget(uid)
+            self.runtime.forget_pod(uid)
+
+    def _allocate_ip(self) -> str:
+        """host-local IPAM: the next free address after the last one handed out (.2 to .254)."""
+        for _ in range(253):
+            n = self._next_ip
+            self._next_ip = n + 1 if n < 254 else 2
+            if n not in self._ips_in_use:
+                self._ips_in_use.add(n)
+                return f"{self.cidr_base}.{n}"
+        return ""
+
+    # -- admission ----------------------------------------------------------------------------
+    def admit(self, pod: Obj) -> tuple[str, str] | None:
+        """canAdmitPod: node affinity re-check, resources, memory pressure; (reason, message) if rejected."""
+        node = self.api.get("nodes", self.node_name, "")
+        labels = node["metadata"].get("labels") or {}
+        spec = pod["spec"]
+        if not _matches_node(spec, labels):
+            # lifecycle PredicateFailureError for NodeAffinity
+            return "NodeAffinity", "Predicate NodeAffinity failed: node(s) didn't match Pod's node affinity/selector"
+        alloc = node["status"].get("allocatable") or {}
+        others = [w.pod for w in self.workers.values() if not w.terminal and w.pod["metadata"]["uid"]
+                  != pod["metadata"]["uid"]]
+        if len(others) + 1 > to_int(alloc.get("pods", "110")):
+            return "OutOfpods", (f"Node didn't have enough resource: pods, requested: 1, used: {len(others)}, "
+                                 f"capacity: {to_int(alloc.get('pods', '110'))}")
+        for resource, read in (("cpu", cpu_millis), ("memory", to_int)):
+            want = pod_request(pod, resource, read)
+            if not want:
+                continue
+            used = sum(pod_request(p, resource, read) for p in others)
+            cap = read(alloc.get(resource, "0"))
+            if used + want > cap:
+                # lifecycle InsufficientResourceError
+                return f"OutOf{resource}", (f"Node didn't have enough resource: {resource}, requested: {want}, "
+                                            f"used: {used}, capacity: {cap}")
+        if self.eviction.memory_pressure and pod.get("status", {}).get("qosClass") == "BestEffort":
+            return "Evicted", "The node had condition: [MemoryPressure]. "
+        return None
+
+    # -- environment ------------------------------------------------------------------------------
+    def container_env(self, worker: PodWorker, container: Obj) -> dict[str, str]:
+        pod = worker.pod
+        ns = worker.namespace
+        node = self.api.get("nodes", self.node_name, "")
+
+        def get(resource: str, name: str) -> Obj | None:
+            return self.api.try_get(resource, name, ns)
+
+        return envvars.container_env(pod, container, services_env(self, pod), get, self.host_ip, worker.pod_ip,
+                                     node["status"].get("allocatable") or {})
+
+    # -- node status and lease ----------------------------------------------------------------------
+    def _lease(self) -> Obj:
+        node = self.api.get("nodes", self.node_name, "")
+        return {"apiVersion": "coordination.k8s.io/v1", "kind": "Lease",
+                "metadata": {"name": self.node_name, "namespace": LEASE_NAMESPACE,
+                             "ownerReferences": [{"apiVersion": "v1", "kind": "Node", "name": self.node_name,
+                                                  "uid": node["metadata"]["uid"]}]},
+                "spec": {"holderIdentity": self.node_name, "leaseDurationSeconds": LEASE_DURATION_S,
+                         "renewTime": micro_timestamp(self.clock.now)}}
+
+    def _ensure_lease(self) -> None:
+        try:
+            if self.api.try_get("leases", self.node_name, LEASE_NAMESPACE) is None:
+                self.api.create(self._lease())
+            else:
+                self._renew_lease()
+        except ApiError:
+            return
+
+    def _renew_lease(self) -> None:
+        now = micro_timestamp(self.clock.now)
+        try:
+            if self.api.try_get("leases", self.node_name, LEASE_NAMESPACE) is None:
+                self.api.create(self._lease())
+                return
+            self.api.patch("leases", self.node_name, LEASE_NAMESPACE,
+                           lambda lease: lease["spec"].__setitem__("renewTime", now))
+        except ApiError:
+            return  # no quorum: the lease is not renewed, as a kubelet that cannot reach etcd
+
+    def images_changed(self) -> None:
+        self.sync_node_status(force=True)
+
+    def _conditions(self) -> dict[str, str]:
+        return {"MemoryPressure": "True" if self.eviction.memory_pressure else "False",
+                "DiskPressure": "False", "PIDPressure": "False", "Ready": "True"}
+
+    def sync_node_status(self, force: bool = False) -> None:
+        """tryUpdateNodeStatus: post when something changed or the report interval passed."""
+        if not self.online:
+            return
+        node = self.api.try_get("nodes", self.node_name, "")
+        if node is None:
+            return
+        now = self.clock.now
+        wanted = self._conditions()
+        current = {c["type"]: c for c in node["status"].get("conditions") or []}
+        images = [{"names": [f"{normalize(i).rsplit(':', 1)[0]}@{image_digest(i)}", normalize(i)],
+                   "sizeBytes": image_size(i)} for i in self.runtime.node_images(self.node_name)]
+        changed = any((current.get(t) or {}).get("status") != s for t, s in wanted.items()) or (
+            images != (node["status"].get("images") or []))
+        if not changed and now - self._last_report < STATUS_REPORT_MS and not force:
+            return
+        if not changed and not force and now - self._last_report < STATUS_REPORT_MS:
+            return
+        self._last_report = now
+
+        def post(n: Obj) -> None:
+            conds = []
+            for ctype, st in wanted.items():
+                prior = current.get(ctype) or {}
+                reason, message = _CONDITION_TEXT.get((ctype, st), (prior.get("reason", ""), prior.get("message", "")))
+                conds.append({"type": ctype, "status": st, "reason": reason, "message": message,
+                              "lastHeartbeatTime": timestamp(now),
+                              "lastTransitionTime": prior.get("lastTransitionTime", timestamp(now))
+                              if prior.get("status") == st else timestamp(now)})
+            n["status"]["conditions"] = conds
+            if images:
+                n["status"]["images"] = images
+        try:
+            self.api.patch("nodes", self.node_name, "", post, status=True)
+        except ApiError:
+            return
+        if self.dirty:
+            for uid in sorted(self.dirty):
+                worker = self.workers.get(uid)
+                if worker is not None:
+                    worker.write_status()
+            self.dirty.clear()
+
+
+def pod_request(pod: Obj, resource: str, read) -> int:  # type: ignore[no-untyped-def]
+    """Effective request: max(sum of regular containers, largest init container) (PodRequests)."""
+    spec = pod["spec"]
+
+    def req(c: Obj) -> int:
+        value = (c.get("resources") or {}).get("requests", {}).get(resource)
+        return read(value) if value else 0
+    regular = sum(req(c) for c in spec.get("containers") or [])
+    init = max((req(c) for c in spec.get("initContainers") or []), default=0)
+    return max(regular, init)
+
+
+def _matches_node(spec: Obj, labels: dict[str, str]) -> bool:
+    """nodeSelector plus required node affinity (any term matches)."""
+    for key, value in (spec.get("nodeSelector") or {}).items():
+        if labels.get(key) != value:
+            return False
+    required = ((spec.get("affinity") or {}).get("nodeAffinity") or {}).get(
+        "requiredDuringSchedulingIgnoredDuringExecution")
+    if not required:
+        return True
+    for term in required.get("nodeSelectorTerms") or []:
+        exprs = term.get("matchExpressions") or []
+        if not exprs:
+            continue
+        try:
+            if Selector.from_label_selector({"matchExpressions": [
+                    e for e in exprs if e.get("operator") in ("In", "NotIn", "Exists", "DoesNotExist")]}
+                    ).matches(labels) and all(_gt_lt(e, labels) for e in exprs):
+                return True
+        except ValueError:
+            continue
+    return False
+
+
+def _gt_lt(expr: Obj, labels: dict[str, str]) -> bool:
+    op = expr.get("operator")
+    if op not in ("Gt", "Lt"):
+        return True
+    try:
+        actual, bound = int(labels.get(expr.get("key", ""), "")), int((expr.get("values") or [""])[0])
+    except ValueError:
+        return False
+    return actual > bound if op == "Gt" else actual < bound
