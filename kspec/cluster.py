@@ -66,6 +66,7 @@ class ImageSpec:
     missing: bool = False
     exit_code: int | None = None
     run_ms: int = 0
+    stop_ms: int = 0  # how long its containers take to exit after SIGTERM
 
 
 def nodes_from_table(table: list[list[str]]) -> list[NodeSpec]:
@@ -107,7 +108,7 @@ def _pair(text: str) -> tuple[str, str]:
 
 class Cluster:
     def __init__(self, *, nodes: int | Iterable[NodeSpec | str] = 0, seed: int = 0,
-                 plugins_: Iterable[object] = (), **choices: str | None) -> None:
+                 plugins_: Iterable[object] = (), etcd_members: int = 0, **choices: str | None) -> None:
         unknown = set(choices) - set(COMPONENTS)
         if unknown:
             raise TypeError(f"unknown component(s) {sorted(unknown)}; components are {list(COMPONENTS)}")
@@ -119,7 +120,7 @@ class Cluster:
         self.choices: dict[str, str] = {c: choices.get(c) or DEFAULTS[c] for c in COMPONENTS}
         self.explicit: set[str] = {c for c in COMPONENTS if choices.get(c)}
         self.images: dict[str, ImageSpec] = {}
-        self.etcd_members = 0
+        self.etcd_members = etcd_members
         self.components: dict[str, Any] = {}
         self.controllers: list[Any] = []
         self.started = False
@@ -245,6 +246,13 @@ class Cluster:
 
     def patch_node(self, name: str, mutate: Callable[[Obj], object]) -> Obj:
         return self.api.patch("nodes", name, "", mutate)
+
+    def set_node_resource(self, name: str, resource: str, quantity: str) -> Obj:
+        """A device plugin (or the kubelet) reporting a resource: capacity and allocatable both change."""
+        def report(n: Obj) -> None:
+            for field in ("capacity", "allocatable"):
+                n.setdefault("status", {}).setdefault(field, {})[resource] = quantity
+        return self.api.patch("nodes", name, "", report, status=True)
 
     def label_node(self, name: str, label: str) -> Obj:
         """``key=value`` as ``kubectl label node`` takes it."""

@@ -47,7 +47,9 @@ class ApiError(KspecError):
 
     def kubectl(self) -> str:
         """The line kubectl prints for this error."""
-        return f"Error from server ({self.reason}): {self.message}"
+        # kubectl leaves out the parenthesis when the Status has no reason (storage errors)
+        return f"Error from server ({self.reason}): {self.message}" if self.reason else \
+            f"Error from server: {self.message}"
 
 
 def not_found(resource: str, name: str) -> ApiError:

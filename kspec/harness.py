@@ -46,8 +46,14 @@ class Harness:
         if self._cluster is not None and self._cluster.started:
             raise StepError("the cluster already exists and is running; describe the cluster first")
         previous = self._cluster
+        choices = {**self.options.choices, **self.pending_choices}
+        members = 0
+        if previous is not None:
+            # set-up said before the nodes (implementations, etcd size) carries over
+            choices.update({c: previous.choices[c] for c in sorted(previous.explicit)})
+            members = previous.etcd_members
         self._cluster = Cluster(nodes=nodes, seed=self.options.seed, plugins_=self.options.plugins,
-                                **{**self.options.choices, **self.pending_choices})
+                                etcd_members=members, **choices)
         if previous is not None:
             self._cluster.images.update(previous.images)
         return self._cluster

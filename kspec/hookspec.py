@@ -54,6 +54,14 @@ def kspec_make_runtime(name: str, cluster: Cluster) -> Any:
 
 
 @hookspec
+def kspec_scheduler_plugins(registry: Any) -> None:
+    """Register scheduling-framework plugins with ``registry.register(cls)`` (or ``registry.replace``).
+
+    A registered plugin is enabled by name in a KubeSchedulerConfiguration profile.
+    """
+
+
+@hookspec
 def kspec_controllers(cluster: Cluster) -> list[Any]:
     """Controllers to run, as kube-controller-manager does: objects with ``NAME`` and ``start()``."""
 

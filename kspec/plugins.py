@@ -16,6 +16,11 @@ from kspec.errors import NotImplementedYet, PluginError
 BUILTIN_PLUGINS = (
     "kspec.builtin.store",
     "kspec.builtin.controllers",
+    "kspec.builtin.etcd",
+    "kspec.builtin.proxy",
+    "kspec.builtin.dns",
+    "kspec.builtin.runtime",
+    "kspec.builtin.scheduler",
 )
 ENTRY_POINT_GROUP = "kspec"
 

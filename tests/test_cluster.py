@@ -44,7 +44,9 @@ def test_node_specs_carry_labels_taints_and_zone() -> None:
     assert big["metadata"]["labels"]["disk"] == "ssd"
     assert big["metadata"]["labels"]["topology.kubernetes.io/zone"] == "z1"
     assert big["spec"]["unschedulable"] is True
-    assert big["spec"]["taints"] == [{"key": "gpu", "effect": "NoSchedule"}]
+    # the node lifecycle controller adds the unschedulable taint to a cordoned node (NODE-02)
+    assert [(t["key"], t["effect"]) for t in big["spec"]["taints"]] == [
+        ("gpu", "NoSchedule"), ("node.kubernetes.io/unschedulable", "NoSchedule")]
     assert c.get("node", "small")["spec"]["podCIDR"] == "10.244.1.0/24"
 
 

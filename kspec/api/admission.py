@@ -87,7 +87,31 @@ def admit_namespace(ns: Obj, api: APIServer) -> None:
     labels["kubernetes.io/metadata.name"] = ns["metadata"]["name"]
 
 
+def admit_job(job: Obj, api: APIServer) -> None:
+    """Job registry generateSelector: label the template and select by the Job's uid (unless manualSelector).
+
+    The uid is the one the server assigns right after admission: peeked from the
+    server's random source without consuming it.
+    """
+    spec = job.setdefault("spec", {})
+    if spec.get("manualSelector"):
+        return
+    state = api.rng.getstate()
+    uid = api._new_uid()
+    api.rng.setstate(state)
+    name = job["metadata"].get("name", "")
+    labels = spec.setdefault("template", {}).setdefault("metadata", {}).setdefault("labels", {})
+    labels.setdefault("job-name", name)
+    labels.setdefault("controller-uid", uid)
+    labels["batch.kubernetes.io/job-name"] = name
+    labels["batch.kubernetes.io/controller-uid"] = uid
+    selector = spec.get("selector") or {}
+    spec["selector"] = selector
+    selector.setdefault("matchLabels", {}).setdefault("batch.kubernetes.io/controller-uid", uid)
+
+
 ADMISSION: dict[str, Callable[[Obj, APIServer], None]] = {
     "Pod": admit_pod,
     "Namespace": admit_namespace,
+    "Job": admit_job,
 }

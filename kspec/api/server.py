@@ -30,8 +30,8 @@ LAST_APPLIED = "kubectl.kubernetes.io/last-applied-configuration"
 #: Where the simulated control plane's kube-apiserver listens (the kubernetes Service's endpoint).
 APISERVER_ADDRESS = "172.18.0.1"
 SYSTEM_NAMESPACES = ("default", "kube-system", "kube-public", "kube-node-lease")
-#: Writes to these do not count as change for ``settle`` (heartbeats).
-QUIET_RESOURCES = frozenset({"leases"})
+#: Writes to these do not count as change for ``settle``: heartbeats, and events (a log, not state).
+QUIET_RESOURCES = frozenset({"leases", "events"})
 # names.SimpleNameGenerator: 5 characters from an alphabet without vowels or look-alikes
 _NAME_ALPHABET = "bcdfghjklmnpqrstvwxz2456789"
 _NOT_SPEC = frozenset({"metadata", "status", "apiVersion", "kind"})
@@ -75,7 +75,9 @@ class APIServer:
         except RevisionMismatch:
             raise conflict(kind.group_resource, name) from None
         except Unavailable as exc:
-            raise unavailable(str(exc)) from None
+            # storage errors reach kubectl as a 500 Status with no reason (apierrors.NewInternalError's text
+            # is not used for etcd timeouts: the apiserver passes the client error through)
+            raise unavailable(str(exc), reason="") from None
 
     # -- reads --------------------------------------------------------------
     def get(self, resource: str, name: str, namespace: str = "default") -> Obj:

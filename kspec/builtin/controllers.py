@@ -4,13 +4,24 @@ from __future__ import annotations
 
 from typing import Any
 
+from kspec.controllers.cronjob import CronJobController
+from kspec.controllers.daemonset import DaemonSetController
+from kspec.controllers.deployment import DeploymentController
 from kspec.controllers.endpoints import EndpointsController
 from kspec.controllers.garbagecollector import GarbageCollector
+from kspec.controllers.hpa import HPAController
+from kspec.controllers.job import JobController
 from kspec.controllers.namespace import NamespaceController
+from kspec.controllers.replicaset import ReplicaSetController, ReplicationControllerController
+from kspec.controllers.statefulset import StatefulSetController
+from kspec.controllers.ttlafterfinished import TTLAfterFinishedController
 from kspec.hookspec import hookimpl
 
 #: Controller classes in start order; later issues append theirs.
-CONTROLLERS: tuple[type, ...] = (GarbageCollector, NamespaceController, EndpointsController)
+CONTROLLERS: tuple[type, ...] = (GarbageCollector, NamespaceController, EndpointsController, ReplicaSetController,
+                                 ReplicationControllerController, DeploymentController, StatefulSetController,
+                                 DaemonSetController, JobController, CronJobController, TTLAfterFinishedController,
+                                 HPAController)
 
 
 @hookimpl

@@ -42,6 +42,7 @@ class ReplicaSetController(Controller):
         super().__init__(cluster)
         self.pods = owned_index(cluster, "pods")
         self.sets = owned_index(cluster, self.RESOURCE)
+        self._shrinking = False
 
     def start(self) -> None:
         self.watch(self.RESOURCE)
@@ -85,6 +86,7 @@ class ReplicaSetController(Controller):
         """manageReplicas: create or delete at most BURST_REPLICAS pods toward spec.replicas."""
         diff = len(pods) - rs["spec"].get("replicas", 1)
         if diff < 0:
+            self._shrink_siblings_first(rs)
             for _ in range(min(-diff, BURST_REPLICAS)):
                 pod = pod_from_template(rs["spec"]["template"], rs)
                 try:
@@ -112,6 +114,27 @@ class ReplicaSetController(Controller):
                 self.events.event(rs, "Normal", "SuccessfulDelete", f"Deleted pod: {pod['metadata']['name']}",
                                   component=self.NAME)
         return None
+
+    def _shrink_siblings_first(self, rs: Obj) -> None:
+        """Before growing, let sets of the same owner that were scaled down delete their surplus pods.
+
+        Upstream runs several workers, so which of two queued sets goes first is
+        a race; kspec settles it the way that keeps a Deployment's pods within
+        its maxSurge, as the spec-level arithmetic intends.
+        """
+        ref = controller_of(rs)
+        if ref is None or self._shrinking:
+            return
+        self._shrinking = True
+        try:
+            for sibling in self.sets.owned(ref["uid"]):
+                if sibling["metadata"]["uid"] == rs["metadata"]["uid"]:
+                    continue
+                active = sum(1 for p in self.pods.owned(sibling["metadata"]["uid"]) if is_pod_active(p))
+                if active > sibling["spec"].get("replicas", 1):
+                    self.reconcile(f"{sibling['metadata']['namespace']}/{sibling['metadata']['name']}")
+        finally:
+            self._shrinking = False
 
     def _related_pods(self, rs: Obj, own: list[Obj]) -> list[Obj]:
         """getIndirectlyRelatedPods: pods of every set controlled by this set's own controller."""

@@ -65,7 +65,7 @@ class EvictionManager:
 
     def synchronize(self) -> None:
         now = self.kubelet.clock.now
-        if not any(w.memory_usage() for w in self.kubelet.workers.values()) and not self.memory_pressure:
+        if not self.kubelet.runtime.using_memory.get(self.kubelet.node_name) and not self.memory_pressure:
             return
         available = self.available()
         met = available < THRESHOLD_BYTES

@@ -12,7 +12,7 @@ then the final status and the API delete with grace 0.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from kspec.clock import Timer
 from kspec.durations import format_duration
@@ -21,7 +21,7 @@ from kspec.kubelet import envvars, status
 from kspec.kubelet.hooks import hook_ms
 from kspec.kubelet.probes import FIELD, SUCCESS, ProbeWorker
 from kspec.kubelet.runtime import RuntimeContainer, image_digest, image_size, normalize
-from kspec.objects import Obj, parse_timestamp, timestamp
+from kspec.objects import Obj, timestamp
 from kspec.quantity import to_int
 
 if TYPE_CHECKING:
@@ -607,9 +607,6 @@ class PodWorker:
             total += to_int(req) if req else 0
         return total
 
-    def started_ms(self) -> int:
-        return parse_timestamp(self.pod["metadata"]["creationTimestamp"])
-
 
 def first_env(worker: PodWorker) -> dict[str, str]:
     regular = worker._regular()
@@ -620,6 +617,3 @@ def services_env(kubelet: Kubelet, pod: Obj) -> dict[str, str]:
     svcs = envvars.visible_services(kubelet.api.list("services"), pod["metadata"].get("namespace", "default"),
                                     pod["spec"].get("enableServiceLinks", True) is not False)
     return envvars.service_env(svcs)
-
-
-__all__ = ["PodWorker", "Record", "first_env", "services_env", "Any"]

@@ -97,6 +97,7 @@ class ContainerRuntime:
         self.containers: dict[str, RuntimeContainer] = {}
         self._serial = 0
         self.started_total = 0
+        self.using_memory: dict[str, set[str]] = {}  # node -> containers with a memory usage set
 
     # -- images -------------------------------------------------------------------------
     def has_image(self, node: str, image: str) -> bool:
@@ -164,6 +165,7 @@ class ContainerRuntime:
         c.reason = reason or ("Completed" if code == 0 else "Error")
         c.message = message
         c.memory_bytes = 0
+        self.using_memory.get(c.node, set()).discard(c.id)
         if c.on_exit is not None:
             c.on_exit(c)
 
@@ -179,7 +181,8 @@ class ContainerRuntime:
         if not c.running:
             self._exit(c, 0)
             return
-        took = self.stop_ms.get(c.image, 0)
+        spec = self.images.get(c.image)
+        took = self.stop_ms.get(c.image, spec.stop_ms if spec is not None else 0)
         if took < grace_ms:
             c._timers.append(self.clock.call_later(took, lambda: self._exit(c, 0), label=f"{c.name} SIGTERM"))
         else:
@@ -205,6 +208,7 @@ class ContainerRuntime:
         if not c.running:
             return
         c.memory_bytes = usage
+        self.using_memory.setdefault(c.node, set()).add(c.id)
         if c.memory_limit and usage > c.memory_limit:
             self._exit(c, SIGKILL_EXIT, "OOMKilled")
 

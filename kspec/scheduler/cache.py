@@ -25,11 +25,25 @@ class Cache:
         self.anti_affinity_nodes: dict[str, NodeInfo] = {}
         self.image_nodes: dict[str, int] = {}  # image name -> nodes that have it (ImageStateSummary.NumNodes)
         self._pending_pods: dict[str, dict[str, PodInfo]] = {}  # pods seen before their node
+        # indexes that spare InterPodAffinity a walk over every pod: pods by label pair, and existing
+        # required anti-affinity terms by the label pair they require (None: no such pair)
+        self.pods_by_label: dict[tuple[str, str], dict[str, tuple[PodInfo, NodeInfo]]] = {}
+        self.anti_terms: dict[tuple[str, str] | None, dict[str, tuple[PodInfo, NodeInfo]]] = {}
+        self.scoring_affinity_nodes: dict[str, NodeInfo] = {}
+        # how many nodes are cordoned or carry NoSchedule/NoExecute taints (lets filters skip clean clusters)
+        self.unschedulable_count = 0
+        self.hard_tainted_count = 0
 
     # -- nodes --------------------------------------------------------------------------
+    def _count(self, ni: NodeInfo, sign: int) -> None:
+        self.unschedulable_count += sign * ni.unschedulable
+        self.hard_tainted_count += sign * bool(ni.hard_taints)
+
     def add_node(self, node: Obj) -> NodeInfo:
         name = node["metadata"]["name"]
         ni = self.nodes.get(name)
+        if ni is not None:
+            self._count(ni, -1)
         if ni is None:
             ni = NodeInfo(node)
             self.nodes[name] = ni
@@ -48,6 +62,7 @@ class Cache:
                 self._zones.setdefault(ni.zone, []).append(name)
                 self._order = None
         self._images(ni, 1)
+        self._count(ni, 1)
         return ni
 
     def remove_node(self, name: str) -> None:
@@ -55,12 +70,16 @@ class Cache:
         if ni is None:
             return
         self._images(ni, -1)
+        self._count(ni, -1)
         self._zones[ni.zone].remove(name)
         if not self._zones[ni.zone]:
             del self._zones[ni.zone]
         self._order = None
         self.affinity_nodes.pop(name, None)
         self.anti_affinity_nodes.pop(name, None)
+        self.scoring_affinity_nodes.pop(name, None)
+        for pi in ni.pods.values():
+            self._unindex(pi)
         if ni.pods:  # pods still bound to a deleted node wait for it to come back (or for their deletion)
             self._pending_pods[name] = dict(ni.pods)
 
@@ -101,8 +120,28 @@ class Cache:
         ni.add_pod(pi)
         if pi.has_affinity:
             self.affinity_nodes[ni.name] = ni
+        if pi.has_scoring_affinity:
+            self.scoring_affinity_nodes[ni.name] = ni
         if pi.required_anti_affinity:
             self.anti_affinity_nodes[ni.name] = ni
+            for key in {t.index_key() for t in pi.required_anti_affinity}:
+                self.anti_terms.setdefault(key, {})[pi.uid] = (pi, ni)
+        for pair in pi.labels.items():
+            self.pods_by_label.setdefault(pair, {})[pi.uid] = (pi, ni)
+
+    def _unindex(self, pi: PodInfo) -> None:
+        for pair in pi.labels.items():
+            bucket = self.pods_by_label.get(pair)
+            if bucket is not None:
+                bucket.pop(pi.uid, None)
+                if not bucket:
+                    del self.pods_by_label[pair]
+        for key in {t.index_key() for t in pi.required_anti_affinity}:
+            bucket = self.anti_terms.get(key)
+            if bucket is not None:
+                bucket.pop(pi.uid, None)
+                if not bucket:
+                    del self.anti_terms[key]
 
     def remove_pod(self, uid: str) -> PodInfo | None:
         node = self.pod_node.pop(uid, None)
@@ -117,8 +156,11 @@ class Cache:
         if pi is None:
             return None
         ni.remove_pod(pi)
+        self._unindex(pi)
         if not ni.pods_with_affinity:
             self.affinity_nodes.pop(ni.name, None)
+        if not any(p.has_scoring_affinity for p in ni.pods_with_affinity):
+            self.scoring_affinity_nodes.pop(ni.name, None)
         if not ni.pods_with_required_anti_affinity:
             self.anti_affinity_nodes.pop(ni.name, None)
         return pi

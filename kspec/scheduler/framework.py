@@ -223,3 +223,8 @@ class Plugin:
     def __init__(self, args: dict[str, Any] | None, handle: Any) -> None:
         self.args = dict(args or {})
         self.handle = handle
+
+
+def go_round(x: float) -> int:
+    """math.Round: halves away from zero (Python's round() rounds halves to even)."""
+    return int(x + 0.5) if x >= 0 else -int(-x + 0.5)

@@ -46,6 +46,13 @@ class AffinityTerm:
         self.topology_key: str = term.get("topologyKey", "")
         self.weight = weight
 
+    def index_key(self) -> tuple[str, str] | None:
+        """One label pair every matching pod must carry (an equality requirement), for indexing."""
+        for req in self.selector.requirements:
+            if req.operator in ("=", "==", "in") and len(req.values) == 1:
+                return (req.key, req.values[0])
+        return None
+
     def matches(self, pod: PodInfo, ns_labels: NamespaceLabels) -> bool:
         """AffinityTerm.Matches: the namespace is listed or selected, and the labels match."""
         if pod.namespace not in self.namespaces and (
@@ -69,7 +76,8 @@ class PodInfo:
                  "cpu", "mem", "eph", "scalars", "nz_cpu", "nz_mem", "host_ports", "tolerations",
                  "node_selector", "node_affinity", "required_affinity", "required_anti_affinity",
                  "preferred_affinity", "preferred_anti_affinity", "spread_constraints", "images",
-                 "start_ms", "terminating", "preempt_never", "nominated_node", "has_affinity")
+                 "start_ms", "terminating", "preempt_never", "nominated_node", "has_affinity",
+                 "has_scoring_affinity")
 
     def __init__(self, pod: Obj) -> None:
         md = pod["metadata"]
@@ -109,6 +117,9 @@ class PodInfo:
         self.preferred_anti_affinity = _terms(spec, "podAntiAffinity", False, self.namespace)
         self.has_affinity = bool(self.required_affinity or self.required_anti_affinity
                                  or self.preferred_affinity or self.preferred_anti_affinity)
+        # what InterPodAffinity's Score reads of an existing pod (required anti-affinity plays no part)
+        self.has_scoring_affinity = bool(self.required_affinity or self.preferred_affinity
+                                         or self.preferred_anti_affinity)
         self.spread_constraints: list[dict[str, Any]] = spec.get("topologySpreadConstraints") or []
         self.images = [c.get("image", "") for c in spec.get("containers") or []]
         start = status.get("startTime") or md.get("creationTimestamp")

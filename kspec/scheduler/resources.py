@@ -22,9 +22,18 @@ DEFAULT_MEMORY = 200 * 1024 * 1024
 _NOT_SCALAR = frozenset({CPU, MEMORY, EPHEMERAL, PODS, "storage"})
 
 
+_PARSED: dict[tuple[bool, Any], int] = {}
+
+
 def quantity_value(resource: str, q: Any) -> int:
-    """cpu in millicores, everything else as Value()."""
-    return cpu_millis(q) if resource == CPU else to_int(q)
+    """cpu in millicores, everything else as Value() (memoized: specs repeat the same few strings)."""
+    key = (resource == CPU, q)
+    value = _PARSED.get(key)
+    if value is None:
+        value = cpu_millis(q) if resource == CPU else to_int(q)
+        if len(_PARSED) < 100_000:
+            _PARSED[key] = value
+    return value
 
 
 def _container_requests(container: dict[str, Any], non_zero: bool) -> dict[str, int]:

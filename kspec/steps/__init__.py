@@ -2,10 +2,13 @@
 
 from kspec.steps import (  # noqa: F401 - imported for their registrations
     cluster,
+    controllers,
     etcd,
     manifests,
+    nodes,
     network,
     pods,
+    scheduling,
     tables,
     time,
     workloads,

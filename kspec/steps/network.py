@@ -56,7 +56,7 @@ def does_not_resolve(k: Harness, pod: str, ns: str | None, name: str) -> None:
     k.cluster.expect.does_not_resolve(pod, name, ns)
 
 
-@then('the DNS {rtype:A|AAAA|SRV|PTR|CNAME|TXT} records of "{name}" are "{values}"', domain=D)
+@then('the DNS {rtype:A|AAAA|SRV|PTR|CNAME|TXT} records of "{name}" are "{values:.*?}"', domain=D)
 def dns_records(k: Harness, rtype: str, name: str, values: str) -> None:
     """A direct query; values as dig +short prints them, or none."""
     k.cluster.expect.dns_records(rtype, name, values)

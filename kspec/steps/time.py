@@ -21,7 +21,7 @@ def settles(k: Harness) -> None:
     k.cluster.settle()
 
 
-@then("within {duration} {assertion}", domain=D, assertion=False)
+@then("within {duration} {assertion}", domain=D, assertion=False, table=True)
 def within(k: Harness, duration: str, assertion: str, datatable: list[list[str]] | None = None) -> None:
     """Advance time until the assertion holds, or fail when the duration runs out."""
     found = find("then", assertion, assertions_only=True)

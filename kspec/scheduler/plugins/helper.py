@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from kspec.labels import Selector
@@ -99,3 +100,35 @@ def selector_of(label_selector: dict[str, Any] | None) -> Selector:
         return Selector.from_label_selector(label_selector)
     except ValueError:
         return Selector.none()
+
+
+def compile_required(node_selector: dict[str, str], node_affinity: dict[str, Any]
+                     ) -> Callable[[dict[str, str], str], bool]:
+    """required_node_affinity_matches turned into a closure, for checking one pod against many nodes."""
+    pairs = list(node_selector.items())
+    required = node_affinity.get("requiredDuringSchedulingIgnoredDuringExecution")
+    terms = None if required is None else list(required.get("nodeSelectorTerms") or [])
+    if terms is not None and len(terms) == 1 and not terms[0].get("matchFields"):
+        exprs = [(e.get("key", ""), e.get("operator", ""), frozenset(e.get("values") or []), e)
+                 for e in terms[0].get("matchExpressions") or []]
+        if exprs and all(op in ("In", "NotIn", "Exists", "DoesNotExist") for _, op, _, _ in exprs):
+            def one_term(labels: dict[str, str], name: str) -> bool:
+                for key, value in pairs:
+                    if labels.get(key) != value:
+                        return False
+                for key, op, values, _ in exprs:
+                    v = labels.get(key)
+                    if op == "In":
+                        if v is None or v not in values:
+                            return False
+                    elif op == "NotIn":
+                        if v is not None and v in values:
+                            return False
+                    elif (v is None) == (op == "Exists"):
+                        return False
+                return True
+            return one_term
+
+    def general(labels: dict[str, str], name: str) -> bool:
+        return required_node_affinity_matches(node_selector, node_affinity, labels, name)
+    return general

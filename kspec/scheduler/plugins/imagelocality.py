@@ -45,5 +45,7 @@ class ImageLocality(Plugin):
 
     def score_nodes(self, state: CycleState, pi: PodInfo, nodes: list[NodeInfo]) -> list[int]:
         zero = calculate_priority(0, max(1, len(pi.images)))
+        if not self.handle.cache.image_nodes:
+            return [zero] * len(nodes)
         score = self.score
         return [score(state, pi, ni) if ni.images else zero for ni in nodes]

@@ -76,15 +76,32 @@ class InterPodAffinity(Plugin):
         if not pi.required_affinity and not pi.required_anti_affinity and not cache.anti_affinity_nodes:
             return None, SKIP
         s = _FilterState()
-        for ni in cache.anti_affinity_nodes.values():
-            for epi in ni.pods_with_required_anti_affinity:
-                self._existing_anti(s, epi, ni, pi, 1)
+        # existing pods' anti-affinity: only terms that require a label pair the pod has (or none) can match
+        seen: set[str] = set()
+        for bucket in (cache.anti_terms.get(None), *(cache.anti_terms.get(p) for p in pi.labels.items())):
+            for uid, (epi, ni) in (bucket or {}).items():
+                if uid not in seen:
+                    seen.add(uid)
+                    self._existing_anti(s, epi, ni, pi, 1)
         if pi.required_affinity or pi.required_anti_affinity:
-            for ni in cache.node_list():
-                for epi in ni.pods.values():
-                    self._incoming(s, epi, ni, pi, 1)
+            for epi, ni in self._candidates(pi):
+                self._incoming(s, epi, ni, pi, 1)
+        nominated = getattr(getattr(self.handle, "scheduler", None), "queue", None)
+        if not pi.required_affinity and not s.anti and not s.existing and not getattr(nominated, "nominated", 1):
+            return None, SKIP  # nothing can fail: the same verdicts as running Filter everywhere
         state.write(_STATE, s)
         return None, None
+
+    def _candidates(self, pi: PodInfo) -> list[tuple[PodInfo, NodeInfo]]:
+        """Existing pods that may match one of the pod's required terms (all pods if a term has no index)."""
+        cache = self.handle.cache
+        keys = [t.index_key() for t in (*pi.required_affinity, *pi.required_anti_affinity)]
+        if None in keys:
+            return [(epi, ni) for ni in cache.node_list() for epi in ni.pods.values()]
+        out: dict[str, tuple[PodInfo, NodeInfo]] = {}
+        for key in keys:
+            out.update(cache.pods_by_label.get(key) or {})
+        return list(out.values())
 
     def _existing_anti(self, s: _FilterState, epi: PodInfo, ni: NodeInfo, pi: PodInfo, delta: int) -> None:
         for term in epi.required_anti_affinity:
@@ -154,14 +171,17 @@ class InterPodAffinity(Plugin):
         if self.ignore_existing_preferred and not has_constraints:
             return SKIP
         cache = self.handle.cache
-        if not has_constraints and not cache.affinity_nodes:
+        if not has_constraints and not cache.scoring_affinity_nodes:
             return SKIP
         scores: dict[str, dict[str, int]] = {}
-        sources = cache.node_list() if has_constraints else list(cache.affinity_nodes.values())
+        sources = cache.node_list() if has_constraints else list(cache.scoring_affinity_nodes.values())
         for ni in sources:
             if not ni.labels:
                 continue
-            for epi in (ni.pods.values() if has_constraints else ni.pods_with_affinity):
+            # an existing pod whose only term is a required anti-affinity adds nothing to a score
+            pods = ni.pods.values() if has_constraints else [p for p in ni.pods_with_affinity
+                                                             if p.has_scoring_affinity]
+            for epi in pods:
                 self._process_existing(scores, pi, epi, ni)
         state.write(_SCORE_STATE, scores)
         return None

@@ -17,6 +17,7 @@ from kspec.scheduler.framework import (
 )
 from kspec.scheduler.nodeinfo import NodeInfo, PodInfo
 from kspec.scheduler.plugins.helper import (
+    compile_required,
     default_normalize_score,
     node_selector_matches,
     required_node_affinity_matches,
@@ -73,6 +74,13 @@ class NodeAffinity(Plugin):
         if not required_node_affinity_matches(pi.node_selector, pi.node_affinity, ni.labels, ni.name):
             return _REJECT
         return None
+
+    def filter_nodes(self, state: CycleState, pi: PodInfo, nodes: list[NodeInfo]) -> list[Status | None]:
+        if self.added_affinity.get("requiredDuringSchedulingIgnoredDuringExecution"):
+            f = self.filter
+            return [f(state, pi, ni) for ni in nodes]
+        match = compile_required(pi.node_selector, pi.node_affinity)
+        return [None if match(ni.labels, ni.name) else _REJECT for ni in nodes]
 
     def _preferred(self, pi: PodInfo) -> list[dict[str, Any]]:
         return [*(self.added_affinity.get("preferredDuringSchedulingIgnoredDuringExecution") or []),

@@ -2,7 +2,16 @@
 
 from __future__ import annotations
 
-from kspec.scheduler.framework import NODE_ADD, NODE_LABEL, CycleState, Plugin, Status, unresolvable
+from kspec.scheduler.framework import (
+    NODE_ADD,
+    NODE_LABEL,
+    SKIP,
+    CycleState,
+    Plugin,
+    PreFilterResult,
+    Status,
+    unresolvable,
+)
 from kspec.scheduler.nodeinfo import NodeInfo, PodInfo
 
 NAME = "NodeName"
@@ -14,6 +23,9 @@ _REJECT = unresolvable(ERR_REASON)
 class NodeName(Plugin):
     NAME = NAME
     EVENTS = (NODE_ADD, NODE_LABEL)
+
+    def pre_filter(self, state: CycleState, pi: PodInfo) -> tuple[PreFilterResult | None, Status | None]:
+        return None, (None if pi.node_name else SKIP)
 
     def filter(self, state: CycleState, pi: PodInfo, ni: NodeInfo) -> Status | None:
         if not pi.node_name or pi.node_name == ni.name:

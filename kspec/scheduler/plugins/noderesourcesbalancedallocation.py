@@ -75,13 +75,18 @@ class NodeResourcesBalancedAllocation(Plugin):
             return [score(state, pi, ni) for ni in nodes]
         pc, pm = pi.cpu, pi.mem
         out = []
+        append = out.append
         for ni in nodes:
-            ac, am = ni.alloc_cpu, ni.alloc_mem
+            ac = ni.alloc_cpu
+            am = ni.alloc_mem
             if ac and am:
                 fc = (ni.req_cpu + pc) / ac
                 fm = (ni.req_mem + pm) / am
-                std = abs(((fc if fc < 1 else 1.0) - (fm if fm < 1 else 1.0)) / 2)
-                out.append(int((1 - std) * MAX_NODE_SCORE))
+                if fc > 1:
+                    fc = 1.0
+                if fm > 1:
+                    fm = 1.0
+                append(int((1 - abs(fc - fm) / 2) * MAX_NODE_SCORE))
             else:
-                out.append(MAX_NODE_SCORE)
+                append(self.score(state, pi, ni))
         return out

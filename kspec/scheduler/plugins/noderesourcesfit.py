@@ -24,6 +24,7 @@ from kspec.scheduler.framework import (
     CycleState,
     Plugin,
     Status,
+    go_round,
 )
 from kspec.scheduler.nodeinfo import NodeInfo, PodInfo
 from kspec.scheduler.resources import CPU, EPHEMERAL, MEMORY
@@ -126,6 +127,22 @@ class NodeResourcesFit(Plugin):
             return None
         return Status(Code.UNSCHEDULABLE_AND_UNRESOLVABLE if unresolvable else Code.UNSCHEDULABLE, *reasons)
 
+    def filter_nodes(self, state: CycleState, pi: PodInfo, nodes: list[NodeInfo]) -> list[Status | None]:
+        """Filter over many nodes: the common pod (cpu and memory at most) checked inline."""
+        if pi.eph or pi.scalars:
+            f = self.filter
+            return [f(state, pi, ni) for ni in nodes]
+        cpu, mem = pi.cpu, pi.mem
+        f = self.filter
+        out: list[Status | None] = []
+        for ni in nodes:
+            if (len(ni.pods) < ni.alloc_pods and (not cpu or cpu <= ni.alloc_cpu - ni.req_cpu)
+                    and (not mem or mem <= ni.alloc_mem - ni.req_mem)):
+                out.append(None)
+            else:
+                out.append(f(state, pi, ni))
+        return out
+
     # -- Score ---------------------------------------------------------------------------
     def _requested_capacity(self, pi: PodInfo, ni: NodeInfo, resource: str) -> tuple[int, int]:
         """calculateResourceAllocatableRequest (useRequested=false: non-zero cpu and memory)."""
@@ -159,7 +176,7 @@ class NodeResourcesFit(Plugin):
         if weights == 0:
             return 0
         if ratio is not None:
-            return round(total / weights)  # requestedToCapacityRatioScorer rounds
+            return go_round(total / weights)  # requestedToCapacityRatioScorer rounds
         return total // weights
 
     def score_nodes(self, state: CycleState, pi: PodInfo, nodes: list[NodeInfo]) -> list[int]:
@@ -169,19 +186,17 @@ class NodeResourcesFit(Plugin):
         # the default profile's case, unrolled: cpu and memory, weight 1 each
         pc, pm = pi.nz_cpu, pi.nz_mem
         out = []
+        append = out.append
         for ni in nodes:
-            cap_c, cap_m = ni.alloc_cpu, ni.alloc_mem
-            req_c, req_m = ni.nz_cpu + pc, ni.nz_mem + pm
-            total = weights = 0
-            if cap_c:
-                weights = 1
-                if req_c <= cap_c:
-                    total = (cap_c - req_c) * 100 // cap_c
-            if cap_m:
-                weights += 1
-                if req_m <= cap_m:
-                    total += (cap_m - req_m) * 100 // cap_m
-            out.append(total // weights if weights else 0)
+            cap_c = ni.alloc_cpu
+            cap_m = ni.alloc_mem
+            if cap_c and cap_m:
+                req_c = ni.nz_cpu + pc
+                req_m = ni.nz_mem + pm
+                append(((0 if req_c > cap_c else (cap_c - req_c) * 100 // cap_c)
+                        + (0 if req_m > cap_m else (cap_m - req_m) * 100 // cap_m)) // 2)
+            else:
+                append(self.score(state, pi, ni))
         return out
 
     def queueing_hint(self, event: str, pi: PodInfo, old: Any, new: Any) -> bool:

@@ -26,6 +26,12 @@ class NodeUnschedulable(Plugin):
             return None
         return _REJECT
 
+    def filter_nodes(self, state: CycleState, pi: PodInfo, nodes: list[NodeInfo]) -> list[Status | None]:
+        cache = getattr(self.handle, "cache", None)
+        if (cache is not None and not cache.unschedulable_count) or not any(ni.unschedulable for ni in nodes):
+            return [None] * len(nodes)
+        return [self.filter(state, pi, ni) for ni in nodes]
+
     def queueing_hint(self, event: str, pi: PodInfo, old: Any, new: Any) -> bool:
         """isSchedulableAfterNodeChange: only a node that is (now) schedulable helps."""
         if event in (NODE_ADD, NODE_TAINT) and new is not None:

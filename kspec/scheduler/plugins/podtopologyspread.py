@@ -27,6 +27,7 @@ from kspec.scheduler.framework import (
     Plugin,
     PreFilterResult,
     Status,
+    go_round,
     unresolvable,
     unschedulable,
 )
@@ -253,7 +254,7 @@ class PodTopologySpread(Plugin):
             else:
                 n = counts.get((c.key, value), 0)
             total += n * weight + (c.max_skew - 1)  # scoreForCount
-        return round(total)
+        return go_round(total)
 
     def normalize_score(self, state: CycleState, pi: PodInfo, scores: list[int], nodes: list[NodeInfo]) -> None:
         ignored = state.read(_SCORE_STATE)[3]

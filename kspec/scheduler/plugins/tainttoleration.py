@@ -25,6 +25,13 @@ class TaintToleration(Plugin):
             return None
         return _REJECT
 
+    def filter_nodes(self, state: CycleState, pi: PodInfo, nodes: list[NodeInfo]) -> list[Status | None]:
+        cache = getattr(self.handle, "cache", None)
+        if (cache is not None and not cache.hard_tainted_count) or not any(ni.hard_taints for ni in nodes):
+            return [None] * len(nodes)
+        f = self.filter
+        return [f(state, pi, ni) if ni.hard_taints else None for ni in nodes]
+
     def pre_score(self, state: CycleState, pi: PodInfo, nodes: list[NodeInfo]) -> Status | None:
         # getAllTolerationPreferNoSchedule: only PreferNoSchedule or empty-effect tolerations count
         state.write(_PREFER_KEY, [t for t in pi.tolerations if t.get("effect", "") in ("", "PreferNoSchedule")])
@@ -40,6 +47,8 @@ class TaintToleration(Plugin):
         return sum(1 for t in ni.prefer_taints if not tolerates_any(tolerations, t))
 
     def score_nodes(self, state: CycleState, pi: PodInfo, nodes: list[NodeInfo]) -> list[int]:
+        if not any(ni.prefer_taints for ni in nodes):
+            return [0] * len(nodes)
         score = self.score
         return [score(state, pi, ni) if ni.prefer_taints else 0 for ni in nodes]
 

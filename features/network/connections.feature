@@ -1,0 +1,54 @@
+@needs-kubelet
+Feature: Connections through the service proxy
+  kube-proxy sends a connection to a Service's cluster IP or node port on to
+  one of its ready endpoints; a port the Service does not have, or a Service
+  with no endpoints (REJECT "has no endpoints"), refuses it.
+
+  Background:
+    Given a cluster with 2 nodes
+    When I apply the file "web.yaml"
+    And the cluster settles
+
+  Scenario: A connection to the Service reaches one of its pods
+    Then a connection from pod "client" to "web:80" reaches one of pods "web-1, web-2"
+    And a connection from pod "client" to "10.96.0.20:80" reaches one of pods "web-1, web-2"
+    And a connection from pod "client" to "web:81" is refused
+
+  Scenario: A Service without endpoints refuses connections
+    When I apply:
+      """
+      apiVersion: v1
+      kind: Service
+      metadata:
+        name: empty
+      spec:
+        selector:
+          app: nothing
+        ports:
+        - port: 80
+      """
+    And the cluster settles
+    Then the endpoints of service "empty" are pods "none"
+    And a connection from pod "client" to "empty:80" is refused
+
+  Scenario: A NodePort Service answers on every node
+    When I apply:
+      """
+      apiVersion: v1
+      kind: Service
+      metadata:
+        name: web-np
+      spec:
+        type: NodePort
+        selector:
+          app: web
+        ports:
+        - port: 80
+          targetPort: 8080
+          nodePort: 30080
+      """
+    And the cluster settles
+    Then service "web-np" has a node port in range 30000-32767
+    And a connection from pod "client" to "node-1:30080" reaches one of pods "web-1, web-2"
+    And a connection from pod "client" to "node-2:30080" reaches one of pods "web-1, web-2"
+    And a connection from pod "client" to "node-2:30081" is refused

@@ -1,0 +1,44 @@
+"""Registers kube-scheduler ("default-scheduler") and its in-tree framework plugins."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from kspec.hookspec import hookimpl
+from kspec.scheduler.plugins.defaultbinder import DefaultBinder
+from kspec.scheduler.plugins.defaultpreemption import DefaultPreemption
+from kspec.scheduler.plugins.imagelocality import ImageLocality
+from kspec.scheduler.plugins.interpodaffinity import InterPodAffinity
+from kspec.scheduler.plugins.nodeaffinity import NodeAffinity
+from kspec.scheduler.plugins.nodename import NodeName
+from kspec.scheduler.plugins.nodeports import NodePorts
+from kspec.scheduler.plugins.noderesourcesbalancedallocation import NodeResourcesBalancedAllocation
+from kspec.scheduler.plugins.noderesourcesfit import NodeResourcesFit
+from kspec.scheduler.plugins.nodeunschedulable import NodeUnschedulable
+from kspec.scheduler.plugins.podtopologyspread import PodTopologySpread
+from kspec.scheduler.plugins.prioritysort import PrioritySort
+from kspec.scheduler.plugins.schedulinggates import SchedulingGates
+from kspec.scheduler.plugins.tainttoleration import TaintToleration
+from kspec.scheduler.registry import PluginRegistry
+from kspec.scheduler.scheduler import COMPONENT, Scheduler
+
+#: the in-tree registry (plugins/registry.go NewInTreeRegistry), volume and DRA plugins left out
+IN_TREE = (SchedulingGates, PrioritySort, NodeUnschedulable, NodeName, TaintToleration, NodeAffinity, NodePorts,
+           NodeResourcesFit, PodTopologySpread, InterPodAffinity, DefaultPreemption,
+           NodeResourcesBalancedAllocation, ImageLocality, DefaultBinder)
+
+
+@hookimpl
+def kspec_component_names(component: str) -> list[str]:
+    return [COMPONENT] if component == "scheduler" else []
+
+
+@hookimpl
+def kspec_make_scheduler(name: str, cluster: Any) -> Scheduler | None:
+    return Scheduler(cluster) if name == COMPONENT else None
+
+
+@hookimpl
+def kspec_scheduler_plugins(registry: PluginRegistry) -> None:
+    for plugin in IN_TREE:
+        registry.register(plugin)

@@ -1,0 +1,71 @@
+"""ControllerRevisions for StatefulSets and DaemonSets (pkg/controller/history).
+
+Each distinct pod template of a set is kept as a ControllerRevision named
+``<set>-<hash>`` with a growing ``revision`` number, so pods can say which
+template they came from (the ``controller-revision-hash`` label) and older
+templates can be recreated.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from kspec.controllers.controller_utils import compute_hash
+from kspec.errors import ApiError
+from kspec.objects import Obj, clone, controller_of, owner_reference
+
+REVISION_LABEL = "controller-revision-hash"
+
+
+def revisions_of(api: Any, owner: Obj) -> list[Obj]:
+    """The owner's ControllerRevisions, oldest revision first."""
+    uid = owner["metadata"]["uid"]
+    found = [cr for cr in api.store.list("controllerrevisions", owner["metadata"]["namespace"])
+             if (controller_of(cr) or {}).get("uid") == uid]
+    return sorted(found, key=lambda cr: (cr.get("revision", 0), cr["metadata"]["name"]))
+
+
+def sync_revision(api: Any, owner: Obj, template: Obj, labels: dict[str, str]) -> tuple[Obj, list[Obj]]:
+    """The revision for ``template`` (created, or moved to the newest number), and all revisions."""
+    history = revisions_of(api, owner)
+    data = {"spec": {"template": {**clone(template), "$patch": "replace"}}}
+    pod_hash = compute_hash(template, (owner.get("status") or {}).get("collisionCount"))
+    name = f"{owner['metadata']['name']}-{pod_hash}"
+    newest = max((cr.get("revision", 0) for cr in history), default=0)
+    for cr in history:
+        if cr["data"] == data:
+            if cr.get("revision", 0) != newest:  # a rollback to an old template makes it the newest again
+                cr = api.patch("controllerrevisions", cr["metadata"]["name"], cr["metadata"]["namespace"],
+                               lambda o: o.__setitem__("revision", newest + 1))
+                history = revisions_of(api, owner)
+            return cr, history
+    cr = {"apiVersion": "apps/v1", "kind": "ControllerRevision",
+          "metadata": {"name": name, "namespace": owner["metadata"]["namespace"],
+                       "labels": {**labels, REVISION_LABEL: pod_hash},
+                       "ownerReferences": [owner_reference(owner)]},
+          "data": data, "revision": newest + 1}
+    try:
+        created = api.create(cr)
+    except ApiError as exc:
+        if exc.reason != "AlreadyExists":
+            raise
+        created = api.get("controllerrevisions", name, owner["metadata"]["namespace"])
+    return created, revisions_of(api, owner)
+
+
+def template_of(revision: Obj) -> Obj:
+    template = clone(revision["data"]["spec"]["template"])
+    template.pop("$patch", None)
+    return template
+
+
+def truncate(api: Any, owner: Obj, history: list[Obj], live: set[str]) -> None:
+    """truncateHistory: drop the oldest revisions no pod uses beyond revisionHistoryLimit."""
+    limit = owner["spec"].get("revisionHistoryLimit", 10)
+    unused = [cr for cr in history if cr["metadata"]["name"] not in live]
+    for cr in unused[:max(0, len(unused) - limit)]:
+        try:
+            api.delete("controllerrevisions", cr["metadata"]["name"], cr["metadata"]["namespace"])
+        except ApiError as exc:
+            if exc.code != 404:
+                raise

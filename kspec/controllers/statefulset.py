@@ -1,0 +1,283 @@
+"""The StatefulSet controller (pkg/controller/statefulset): stable names, ordered start and stop.
+
+Pods are ``<set>-<ordinal>`` with ``hostname``/``subdomain``, the pod-name and
+pod-index labels and the ``controller-revision-hash`` of their template;
+``volumeClaimTemplates`` become PVCs ``<claim>-<set>-<ordinal>``. OrderedReady
+creates one ordinal at a time, waiting for each to be Running and Ready, and
+removes from the highest ordinal; Parallel does not wait. RollingUpdate
+replaces pods from the highest ordinal down to the partition, one at a time;
+OnDelete only uses the new template for pods that were deleted.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from kspec.controllers import history
+from kspec.controllers.base import Controller
+from kspec.controllers.controller_utils import (
+    claim,
+    is_pod_available,
+    is_running_and_ready,
+    owned_index,
+    pod_from_template,
+    selector_of,
+)
+from kspec.errors import ApiError
+from kspec.objects import Obj, clone, controller_of, split_key
+
+if TYPE_CHECKING:
+    from kspec.cluster import Cluster
+
+POD_NAME_LABEL = "statefulset.kubernetes.io/pod-name"
+POD_INDEX_LABEL = "apps.kubernetes.io/pod-index"
+
+
+def ordinal_of(set_name: str, pod: Obj) -> int:
+    """getParentNameAndOrdinal: -1 when the name is not ``<set>-<n>``."""
+    name = pod["metadata"]["name"]
+    prefix, _, tail = name.rpartition("-")
+    return int(tail) if prefix == set_name and tail.isdigit() else -1
+
+
+def claim_name(template_name: str, set_name: str, ordinal: int) -> str:
+    """getPersistentVolumeClaimName."""
+    return f"{template_name}-{set_name}-{ordinal}"
+
+
+class StatefulSetController(Controller):
+    NAME = "statefulset-controller"
+
+    def __init__(self, cluster: Cluster) -> None:
+        super().__init__(cluster)
+        self.pods = owned_index(cluster, "pods")
+
+    def start(self) -> None:
+        self.watch("statefulsets")
+        self.api.informers.on("pods", self._pod_changed, lambda _o, n: self._pod_changed(n), self._pod_changed)
+
+    def _pod_changed(self, pod: Obj) -> None:
+        ref = controller_of(pod)
+        ns = pod["metadata"]["namespace"]
+        if ref is not None:
+            if ref.get("kind") == "StatefulSet":
+                self.queue.add(f"{ns}/{ref['name']}")
+            return
+        for sts in self.api.store.list("statefulsets", ns):
+            if selector_of(sts).matches(pod["metadata"].get("labels")):
+                self.queue.add(f"{ns}/{sts['metadata']['name']}")
+
+    def _event(self, sts: Obj, verb: str, pod: Obj, error: ApiError | None = None) -> None:
+        """recordPodEvent: ``<verb> Pod <pod> in StatefulSet <set> successful``."""
+        if error is None:
+            self.events.event(sts, "Normal", f"Successful{verb}",
+                              f"{verb.lower()} Pod {pod['metadata']['name']} in StatefulSet "
+                              f"{sts['metadata']['name']} successful", component=self.NAME)
+        else:
+            self.events.event(sts, "Warning", f"Failed{verb}",
+                              f"{verb.lower()} Pod {pod['metadata']['name']} in StatefulSet "
+                              f"{sts['metadata']['name']} failed error: {error.message}", component=self.NAME)
+
+    # -- reconcile ----------------------------------------------------------------
+    def reconcile(self, key: str) -> None:
+        ns, name = split_key(key)
+        sts = self.api.try_get("statefulsets", name, ns)
+        if sts is None or sts["metadata"].get("deletionTimestamp"):
+            return
+        pods = claim(self, sts, self.pods, selector_of(sts))
+        labels = dict((sts["spec"]["selector"] or {}).get("matchLabels") or {})
+        update_rev, revisions = history.sync_revision(self.api, sts, sts["spec"]["template"], labels)
+        by_name = {cr["metadata"]["name"]: cr for cr in revisions}
+        current_name = (sts.get("status") or {}).get("currentRevision") or update_rev["metadata"]["name"]
+        current_rev = by_name.get(current_name, update_rev)
+        status = self._update(sts, pods, current_rev, update_rev)
+        live_revs = {current_rev["metadata"]["name"], update_rev["metadata"]["name"]}
+        live_revs |= {p["metadata"].get("labels", {}).get(history.REVISION_LABEL, "") for p in pods}
+        history.truncate(self.api, sts, revisions, live_revs)
+        self._write_status(sts, status)
+
+    def _new_pod(self, sts: Obj, ordinal: int, current: Obj, update: Obj) -> Obj:
+        """newVersionedStatefulSetPod: ordinals below the partition keep the current revision."""
+        strategy = sts["spec"].get("updateStrategy") or {}
+        use_current = False
+        if strategy.get("type", "RollingUpdate") == "RollingUpdate":
+            rolling = strategy.get("rollingUpdate")
+            if rolling is None:
+                use_current = ordinal < (sts.get("status") or {}).get("currentReplicas", 0)
+            else:
+                use_current = ordinal < (rolling.get("partition") or 0)
+        rev = current if use_current else update
+        name = f"{sts['metadata']['name']}-{ordinal}"
+        pod = pod_from_template(history.template_of(rev), sts, name=name)
+        pod["metadata"]["labels"].update({POD_NAME_LABEL: name, POD_INDEX_LABEL: str(ordinal),
+                                          history.REVISION_LABEL: rev["metadata"]["name"]})
+        spec = pod["spec"]
+        spec["hostname"] = name
+        if sts["spec"].get("serviceName"):
+            spec["subdomain"] = sts["spec"]["serviceName"]
+        volumes = [v for v in spec.get("volumes") or []]
+        for template in sts["spec"].get("volumeClaimTemplates") or []:
+            tname = template["metadata"]["name"]
+            volumes = [v for v in volumes if v.get("name") != tname]
+            volumes.append({"name": tname, "persistentVolumeClaim": {
+                "claimName": claim_name(tname, sts["metadata"]["name"], ordinal)}})
+        if volumes:
+            spec["volumes"] = volumes
+        return pod
+
+    def _create_claims(self, sts: Obj, pod: Obj, ordinal: int) -> ApiError | None:
+        """createPersistentVolumeClaims: one PVC per template, unless it exists."""
+        ns = sts["metadata"]["namespace"]
+        for template in sts["spec"].get("volumeClaimTemplates") or []:
+            name = claim_name(template["metadata"]["name"], sts["metadata"]["name"], ordinal)
+            if self.api.try_get("persistentvolumeclaims", name, ns) is not None:
+                continue
+            labels = {**((template.get("metadata") or {}).get("labels") or {}),
+                      **((sts["spec"]["selector"] or {}).get("matchLabels") or {})}
+            pvc = {"apiVersion": "v1", "kind": "PersistentVolumeClaim",
+                   "metadata": {"name": name, "namespace": ns, "labels": labels},
+                   "spec": clone(template.get("spec") or {})}
+            try:
+                self.api.create(pvc)
+            except ApiError as exc:
+                self.events.event(sts, "Warning", "FailedCreate",
+                                  f"create Claim {name} for Pod {pod['metadata']['name']} in StatefulSet "
+                                  f"{sts['metadata']['name']} failed error: {exc.message}", component=self.NAME)
+                return exc
+            self.events.event(sts, "Normal", "SuccessfulCreate",
+                              f"create Claim {name} Pod {pod['metadata']['name']} in StatefulSet "
+                              f"{sts['metadata']['name']} success", component=self.NAME)
+        return None
+
+    def _update(self, sts: Obj, pods: list[Obj], current: Obj, update: Obj) -> dict[str, Any]:
+        """updateStatefulSet: create, recreate, condemn, then roll, one step at a time when ordered."""
+        name = sts["metadata"]["name"]
+        want = sts["spec"].get("replicas", 1)
+        monotonic = sts["spec"].get("podManagementPolicy", "OrderedReady") != "Parallel"
+        valid: list[Obj | None] = [None] * want
+        condemned: list[Obj] = []
+        for pod in pods:
+            ordinal = ordinal_of(name, pod)
+            if 0 <= ordinal < want:
+                valid[ordinal] = pod
+            elif ordinal >= want:
+                condemned.append(pod)
+        condemned.sort(key=lambda p: -ordinal_of(name, p))
+        update_name = update["metadata"]["name"]
+        self._step(sts, valid, condemned, monotonic, current, update)
+        pods = [p for p in self.pods.owned(sts["metadata"]["uid"])]
+        return self._status(sts, pods, current["metadata"]["name"], update_name)
+
+    def _step(self, sts: Obj, valid: list[Obj | None], condemned: list[Obj], monotonic: bool, current: Obj,
+              update: Obj) -> None:
+        first_unhealthy = next((p for p in [*valid, *reversed(condemned)]
+                                if p is not None and not (is_running_and_ready(p)
+                                                          and not p["metadata"].get("deletionTimestamp"))), None)
+        for ordinal, pod in enumerate(valid):
+            if pod is not None and pod.get("status", {}).get("phase") in ("Failed", "Succeeded") \
+                    and not pod["metadata"].get("deletionTimestamp"):
+                self._delete(sts, pod)
+                if monotonic:
+                    return
+                continue
+            if pod is None:
+                pod = self._new_pod(sts, ordinal, current, update)
+                if self._create_claims(sts, pod, ordinal) is not None:
+                    return
+                try:
+                    created = self.api.create(pod)
+                except ApiError as exc:
+                    self._event(sts, "Create", pod, exc)
+                    return
+                self.pods.observe(created)
+                self._event(sts, "Create", created)
+                if monotonic:
+                    return
+                continue
+            if pod["metadata"].get("deletionTimestamp") and monotonic:
+                return  # wait for graceful deletion before going on
+            if not is_running_and_ready(pod) and monotonic:
+                return  # OrderedReady: wait for this ordinal to be Running and Ready
+        for pod in condemned:
+            if pod["metadata"].get("deletionTimestamp"):
+                if monotonic:
+                    return
+                continue
+            if monotonic and not is_running_and_ready(pod) and pod is not first_unhealthy:
+                return
+            self._delete(sts, pod)
+            if monotonic:
+                return
+        strategy = sts["spec"].get("updateStrategy") or {}
+        if strategy.get("type", "RollingUpdate") != "RollingUpdate":
+            return  # OnDelete
+        partition = (strategy.get("rollingUpdate") or {}).get("partition") or 0
+        update_name = update["metadata"]["name"]
+        mrs = sts["spec"].get("minReadySeconds", 0)
+        for ordinal in range(len(valid) - 1, partition - 1, -1):
+            pod = valid[ordinal]
+            if pod is None:
+                return
+            labels = pod["metadata"].get("labels") or {}
+            if labels.get(history.REVISION_LABEL) != update_name and not pod["metadata"].get("deletionTimestamp"):
+                self._delete(sts, pod)
+                return
+            healthy = (is_running_and_ready(pod) and not pod["metadata"].get("deletionTimestamp")
+                       and is_pod_available(pod, mrs, self.clock.now))
+            if not healthy:
+                return
+
+    def _delete(self, sts: Obj, pod: Obj) -> None:
+        try:
+            self.api.delete("pods", pod["metadata"]["name"], pod["metadata"]["namespace"])
+        except ApiError as exc:
+            if exc.code == 404:
+                return
+            self._event(sts, "Delete", pod, exc)
+            raise
+        self._event(sts, "Delete", pod)
+
+    def _status(self, sts: Obj, pods: list[Obj], current_name: str, update_name: str) -> dict[str, Any]:
+        mrs, now = sts["spec"].get("minReadySeconds", 0), self.clock.now
+        status: dict[str, Any] = {"observedGeneration": sts["metadata"].get("generation", 0), "replicas": 0,
+                                  "readyReplicas": 0, "currentReplicas": 0, "updatedReplicas": 0,
+                                  "availableReplicas": 0}
+        for pod in pods:
+            if pod["metadata"].get("deletionTimestamp"):
+                continue
+            status["replicas"] += 1
+            if is_running_and_ready(pod):
+                status["readyReplicas"] += 1
+                if is_pod_available(pod, mrs, now):
+                    status["availableReplicas"] += 1
+            rev = (pod["metadata"].get("labels") or {}).get(history.REVISION_LABEL)
+            if rev == current_name:
+                status["currentReplicas"] += 1
+            if rev == update_name:
+                status["updatedReplicas"] += 1
+        status["currentRevision"] = current_name
+        status["updateRevision"] = update_name
+        status["collisionCount"] = (sts.get("status") or {}).get("collisionCount", 0)
+        # completeRollingUpdate
+        strategy = (sts["spec"].get("updateStrategy") or {}).get("type", "RollingUpdate")
+        if strategy == "RollingUpdate" and status["updatedReplicas"] == status["replicas"] \
+                and status["readyReplicas"] == status["replicas"]:
+            status["currentReplicas"] = status["updatedReplicas"]
+            status["currentRevision"] = update_name
+        for field in ("readyReplicas", "currentReplicas", "updatedReplicas"):
+            if not status[field]:
+                del status[field]
+        return status
+
+    def _write_status(self, sts: Obj, status: dict[str, Any]) -> None:
+        old = sts.get("status") or {}
+        if "conditions" in old:
+            status["conditions"] = old["conditions"]
+        if status != old:
+            new = clone(sts)
+            new["status"] = status
+            self.api.update_status(new)
+        # pods that become available later (minReadySeconds) need another look
+        mrs = sts["spec"].get("minReadySeconds", 0)
+        if mrs and status.get("readyReplicas", 0) != status.get("availableReplicas", 0):
+            self.queue.add_after(f"{sts['metadata']['namespace']}/{sts['metadata']['name']}", mrs * 1000 + 1)

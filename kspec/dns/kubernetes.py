@@ -1,0 +1,353 @@
+"""CoreDNS's kubernetes plugin (plugin/kubernetes), as kubeadm configures it.
+
+Corefile: ``kubernetes cluster.local in-addr.arpa ip6.arpa { pods insecure;
+fallthrough in-addr.arpa ip6.arpa; ttl 30 }``. Names are
+``<svc>.<ns>.svc.cluster.local`` (cluster IP, or every ready endpoint of a
+headless Service), ``<endpoint>.<svc>.<ns>.svc...`` (its hostname, else its IP
+with dashes), ``_<port>._<proto>.<svc>...`` (SRV), ExternalName CNAMEs,
+``<a-b-c-d>.<ns>.pod.cluster.local`` and ``dns-version.cluster.local`` (TXT).
+The data comes from informers on services, endpoints and namespaces, kept in
+indexes so a query is a few dictionary lookups.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+from dataclasses import dataclass
+
+from kspec.dns.message import NOERROR, NXDOMAIN, RR, Response, fqdn
+from kspec.informers import Informers
+from kspec.objects import Obj
+from kspec.store import Store
+
+ZONE = "cluster.local."
+REVERSE_ZONES = ("in-addr.arpa.", "ip6.arpa.")
+TTL = 30  # kubeadm's Corefile sets "ttl 30" (the plugin default is 5)
+DNS_SCHEMA_VERSION = "1.1.0"  # DNSSchemaVersion
+SCHEMA_TTL = 28800
+
+
+class NameError_(Exception):
+    """errNoItems / errNsNotExposed / errInvalidRequest: the answer is NXDOMAIN."""
+
+
+@dataclass
+class Record:
+    """msg.Service: a host (IP or name) with its port and the key its SRV target comes from."""
+
+    host: str
+    port: int = 0
+    target: str = ""  # the domain the record lives under (msg.Domain(Key))
+
+    @property
+    def is_ip(self) -> bool:
+        try:
+            ipaddress.ip_address(self.host)
+            return True
+        except ValueError:
+            return False
+
+
+@dataclass
+class Request:
+    """recordRequest (parse.go)."""
+
+    port: str = ""
+    protocol: str = ""
+    endpoint: str = ""
+    service: str = ""
+    namespace: str = ""
+    pod_or_svc: str = ""
+
+
+def parse_request(name: str) -> Request:
+    """parseRequest: the labels in front of the zone, right to left."""
+    base = name[: -len(ZONE)].rstrip(".") if name.endswith(ZONE) else ""
+    r = Request()
+    if base in ("", "svc", "pod"):
+        return r
+    segs = base.split(".")
+    r.pod_or_svc = segs.pop()
+    if r.pod_or_svc not in ("svc", "pod"):
+        raise NameError_("invalid query name")
+    if not segs:
+        return r
+    r.namespace = segs.pop()
+    if not segs:
+        return r
+    r.service = segs.pop()
+    if len(segs) == 1:
+        r.endpoint = segs[0]
+    elif len(segs) == 2:
+        r.port, r.protocol = segs[0].removeprefix("_"), segs[1].removeprefix("_")
+    elif segs:
+        raise NameError_("invalid query name")
+    return r
+
+
+def endpoint_hostname(addr: dict) -> str:
+    """endpointHostname: the hostname, else the IP with dots (or colons) as dashes."""
+    if addr.get("hostname"):
+        return addr["hostname"]
+    ip = addr.get("ip", "")
+    return ip.replace(".", "-") if "." in ip else ip.replace(":", "-")
+
+
+def _match(a: str, b: str) -> bool:
+    return a.lower() == b.lower()
+
+
+def _match_port(r: Request, name: str, protocol: str) -> bool:
+    """matchPortAndProtocol: an empty port or protocol in the request matches any."""
+    return (r.port == "" or _match(r.port, name)) and (r.protocol == "" or _match(r.protocol, protocol))
+
+
+def reverse_address(name: str) -> str:
+    """dnsutil.ExtractAddressFromReverse: ``4.3.2.1.in-addr.arpa.`` -> ``1.2.3.4``."""
+    name = name.rstrip(".").lower()
+    if name.endswith(".in-addr.arpa"):
+        parts = name[: -len(".in-addr.arpa")].split(".")
+        return ".".join(reversed(parts)) if len(parts) == 4 else ""
+    if name.endswith(".ip6.arpa"):
+        nibbles = name[: -len(".ip6.arpa")].split(".")
+        if len(nibbles) != 32:
+            return ""
+        text = "".join(reversed(nibbles))
+        try:
+            return str(ipaddress.ip_address(":".join(text[i:i + 4] for i in range(0, 32, 4))))
+        except ValueError:
+            return ""
+    return ""
+
+
+class KubernetesPlugin:
+    """The records of the cluster, indexed from informers (dnsController's indexers)."""
+
+    def __init__(self) -> None:
+        self.services: dict[tuple[str, str], Obj] = {}
+        self.endpoints: dict[tuple[str, str], Obj] = {}
+        self.namespaces: set[str] = set()
+        self.by_cluster_ip: dict[str, tuple[str, str]] = {}
+        self.by_endpoint_ip: dict[str, set[tuple[str, str]]] = {}
+
+    # -- informers ------------------------------------------------------------------------
+    def watch(self, informers: Informers, store: Store) -> None:
+        for resource, put, drop in (("namespaces", self._put_ns, self._drop_ns),
+                                    ("services", self._put_svc, self._drop_svc),
+                                    ("endpoints", self._put_ep, self._drop_ep)):
+            handler = informers.on(resource, put, lambda old, new, put=put, drop=drop: (drop(old), put(new)), drop)
+            informers.replay(handler, store.list(resource))
+
+    @staticmethod
+    def _key(obj: Obj) -> tuple[str, str]:
+        return obj["metadata"].get("namespace", ""), obj["metadata"]["name"]
+
+    def _put_ns(self, ns: Obj) -> None:
+        self.namespaces.add(ns["metadata"]["name"])
+
+    def _drop_ns(self, ns: Obj) -> None:
+        self.namespaces.discard(ns["metadata"]["name"])
+
+    def _put_svc(self, svc: Obj) -> None:
+        key = self._key(svc)
+        self.services[key] = svc
+        for ip in _cluster_ips(svc):
+            self.by_cluster_ip[ip] = key
+
+    def _drop_svc(self, svc: Obj) -> None:
+        key = self._key(svc)
+        self.services.pop(key, None)
+        for ip in _cluster_ips(svc):
+            if self.by_cluster_ip.get(ip) == key:
+                del self.by_cluster_ip[ip]
+
+    def _put_ep(self, ep: Obj) -> None:
+        key = self._key(ep)
+        self.endpoints[key] = ep
+        for subset in ep.get("subsets") or []:
+            for addr in subset.get("addresses") or []:
+                self.by_endpoint_ip.setdefault(addr.get("ip", ""), set()).add(key)
+
+    def _drop_ep(self, ep: Obj) -> None:
+        key = self._key(ep)
+        self.endpoints.pop(key, None)
+        for subset in ep.get("subsets") or []:
+            for addr in subset.get("addresses") or []:
+                self.by_endpoint_ip.get(addr.get("ip", ""), set()).discard(key)
+
+    # -- serving (handler.go ServeDNS) ----------------------------------------------------------
+    def serves(self, name: str) -> bool:
+        return name.endswith(ZONE) or name == ZONE or name.endswith(REVERSE_ZONES)
+
+    def serve(self, name: str, qtype: str, lookup: object) -> Response | None:
+        """The response, or None to fall through to the next plugin (reverse names it does not know)."""
+        name = fqdn(name.lower())
+        try:
+            if qtype == "PTR":
+                answer = self._ptr(name)
+            elif qtype == "TXT":
+                answer = self._txt(name)
+            elif qtype == "SRV":
+                answer = self._srv(name)
+            elif qtype == "CNAME":
+                records = [r for r in self.records(name) if not r.is_ip]
+                answer = [RR(name, "CNAME", TTL, fqdn(records[0].host))] if records else []
+            elif qtype in ("A", "AAAA"):
+                answer = self._address(name, qtype, lookup, 0)
+            else:
+                self._address(name, "A", lookup, 0)  # a fake A lookup tells NODATA from NXDOMAIN
+                answer = []
+        except NameError_:
+            if name.endswith(REVERSE_ZONES):
+                return None  # fallthrough in-addr.arpa ip6.arpa
+            return Response(NXDOMAIN, [], TTL)
+        return Response(NOERROR, answer, TTL if not answer else 0)
+
+    def records(self, name: str) -> list[Record]:
+        """Records(): the matching services, endpoints or pod for a forward name."""
+        if name.endswith(REVERSE_ZONES):
+            raise NameError_("reverse name")
+        if name == f"ns.dns.{ZONE}":
+            ip = next((ip for ip in _cluster_ips(self.services.get(("kube-system", "kube-dns"), {}))), "")
+            return [Record(ip, 0, name)] if ip else []
+        r = parse_request(name)
+        if not r.pod_or_svc:
+            return []
+        if r.namespace not in self.namespaces:
+            raise NameError_("namespace not exposed")
+        if r.pod_or_svc == "pod":
+            return self._pods(r)
+        return self._services(r)
+
+    def _pods(self, r: Request) -> list[Record]:
+        """findPods in ``insecure`` mode: the address is read from the name, unchecked."""
+        if not r.service:
+            return []
+        podname = r.service
+        if podname.count("-") == 3 and "--" not in podname:
+            ip = podname.replace("-", ".")
+        else:
+            ip = podname.replace("-", ":")
+        try:
+            ipaddress.ip_address(ip)
+        except ValueError as exc:
+            raise NameError_("not a pod address") from exc
+        return [Record(ip, 0, f"{podname}.{r.namespace}.pod.{ZONE}")]
+
+    def _services(self, r: Request) -> list[Record]:
+        """findServices."""
+        if not r.service:
+            return []
+        svc = self.services.get((r.namespace, r.service))
+        if svc is None:
+            raise NameError_("no items found")
+        spec = svc.get("spec", {})
+        base = f"{r.service}.{r.namespace}.svc.{ZONE}"
+        out: list[Record] = []
+        if spec.get("type") == "ExternalName":
+            if r.endpoint:
+                raise NameError_("no items found")
+            target = spec.get("externalName", "")
+            if target and not Record(target).is_ip:
+                return [Record(target.rstrip("."), 0, base)]
+            raise NameError_("no items found")
+        if spec.get("clusterIP") == "None" or r.endpoint:
+            ep = self.endpoints.get((r.namespace, r.service)) or {}
+            for subset in ep.get("subsets") or []:
+                # object.Endpoints adds a port -1 sentinel to a subset without ports
+                ports = subset.get("ports") or [{"port": -1}]
+                for addr in subset.get("addresses") or []:
+                    host = endpoint_hostname(addr)
+                    if r.endpoint and not _match(r.endpoint, host):
+                        continue
+                    for p in ports:
+                        if _match_port(r, p.get("name", ""), p.get("protocol", "TCP")):
+                            out.append(Record(addr["ip"], int(p["port"]), f"{host}.{base}"))
+            if not out:
+                raise NameError_("no items found")
+            return out
+        matched = False
+        for p in spec.get("ports") or []:
+            if _match_port(r, p.get("name", ""), p.get("protocol", "TCP")):
+                matched = True
+                out += [Record(ip, int(p["port"]), base) for ip in _cluster_ips(svc)]
+        if not matched:
+            raise NameError_("no items found")
+        return out
+
+    # -- the record types (plugin/backend_lookup.go) ---------------------------------------------
+    def _address(self, name: str, qtype: str, lookup: object, depth: int) -> list[RR]:
+        """A()/AAAA(): addresses, chasing in-zone CNAMEs and asking upstream for the others."""
+        if name == ZONE:
+            return []
+        records: list[RR] = []
+        seen: set[str] = set()
+        for rec in self.records(name):
+            if not rec.is_ip:
+                target = fqdn(rec.host)
+                if target == name or depth > 7:
+                    continue
+                cname = RR(name, "CNAME", TTL, target)
+                if target.endswith(ZONE):
+                    try:
+                        chased = self._address(target, qtype, lookup, depth + 1)
+                    except NameError_:
+                        chased = []
+                    if chased:
+                        records += [cname, *chased]
+                    continue
+                upstream = lookup(target, qtype)  # type: ignore[operator]
+                records += [cname, *upstream.answer]
+                continue
+            family = "AAAA" if ":" in rec.host else "A"
+            if family == qtype and rec.host not in seen:
+                seen.add(rec.host)
+                records.append(RR(name, qtype, TTL, rec.host))
+        return records
+
+    def _srv(self, name: str) -> list[RR]:
+        """SRV(): priority 0, weight floor(100/N) (at least 1); CNAME services are left out."""
+        services = [r for r in self.records(name) if r.is_ip]
+        if not services:
+            return []
+        weight = max(1, (100 * 100) // (100 * len(services)))
+        out: list[RR] = []
+        seen: set[tuple[str, int]] = set()
+        for rec in services:
+            if rec.port == -1 or (fqdn(rec.target), rec.port) in seen:
+                continue
+            seen.add((fqdn(rec.target), rec.port))
+            out.append(RR(name, "SRV", TTL, f"0 {weight} {rec.port} {fqdn(rec.target)}"))
+        return out
+
+    def _txt(self, name: str) -> list[RR]:
+        if name == f"dns-version.{ZONE}":
+            return [RR(name, "TXT", SCHEMA_TTL, f'"{DNS_SCHEMA_VERSION}"')]
+        self.records(name)  # NXDOMAIN for names that do not exist
+        return []
+
+    def _ptr(self, name: str) -> list[RR]:
+        """Reverse(): a cluster IP names its Service; an endpoint IP names each endpoint it is."""
+        ip = reverse_address(name)
+        if not ip:
+            self.records(name)
+            return []
+        svc = self.by_cluster_ip.get(ip)
+        if svc is not None:
+            return [RR(name, "PTR", TTL, f"{svc[1]}.{svc[0]}.svc.{ZONE}")]
+        out: list[RR] = []
+        for ns, svc_name in sorted(self.by_endpoint_ip.get(ip, ())):
+            ep = self.endpoints.get((ns, svc_name)) or {}
+            for subset in ep.get("subsets") or []:
+                for addr in subset.get("addresses") or []:
+                    if addr.get("ip") == ip:
+                        out.append(RR(name, "PTR", TTL, f"{endpoint_hostname(addr)}.{svc_name}.{ns}.svc.{ZONE}"))
+        if not out:
+            raise NameError_("no items found")
+        return out
+
+
+def _cluster_ips(svc: Obj) -> list[str]:
+    spec = svc.get("spec", {}) if svc else {}
+    ips = spec.get("clusterIPs") or ([spec["clusterIP"]] if spec.get("clusterIP") else [])
+    return [ip for ip in ips if ip not in ("", "None")]

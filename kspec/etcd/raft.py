@@ -1,0 +1,435 @@
+"""One etcd member's Raft state machine, after etcd-io/raft ``raft.go``, reduced to what kspec observes.
+
+Terms, votes, pre-vote, CheckQuorum with its leader lease, log replication and
+commit at a quorum. A node knows no clock and no network: its owner calls
+``tick()`` every heartbeat interval and ``step(msg)`` for each message that
+arrives, and carries away what it hands to ``send``. Randomness (the election
+timeout) comes from the generator it is given, so a run is a function of the seed.
+
+Left out, because nothing in a scenario can reach them: membership changes,
+learners, snapshots and log compaction, leadership transfer, read-index,
+flow control (a leader sends every missing entry at once).
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Callable
+from dataclasses import dataclass
+from enum import Enum
+from typing import NamedTuple
+
+from kspec.etcd.quorum import VoteResult, committed_index, quorum, vote_result
+
+#: etcd's --heartbeat-interval (TickMs): one Raft tick.
+TICK_MS = 100
+#: --election-timeout 1000ms / TickMs (ElectionTicks); randomized to [10, 19] ticks.
+ELECTION_TICKS = 10
+#: HeartbeatTick: a leader heartbeats every tick.
+HEARTBEAT_TICKS = 1
+
+
+class State(Enum):
+    FOLLOWER = "StateFollower"
+    PRE_CANDIDATE = "StatePreCandidate"
+    CANDIDATE = "StateCandidate"
+    LEADER = "StateLeader"
+
+
+class MsgType(Enum):
+    APP = "MsgApp"
+    APP_RESP = "MsgAppResp"
+    VOTE = "MsgVote"
+    VOTE_RESP = "MsgVoteResp"
+    PRE_VOTE = "MsgPreVote"
+    PRE_VOTE_RESP = "MsgPreVoteResp"
+    HEARTBEAT = "MsgHeartbeat"
+    HEARTBEAT_RESP = "MsgHeartbeatResp"
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class Entry:
+    """A log entry; replicas share the same object, so identity says "the same entry"."""
+
+    term: int
+    index: int
+    data: Callable[[], object] | None = None
+
+
+class Message(NamedTuple):
+    """One Raft message (a tuple: messages are made by the hundred thousand in a long scenario)."""
+
+    type: MsgType
+    frm: str
+    to: str
+    term: int
+    index: int = 0
+    log_term: int = 0
+    entries: tuple[Entry, ...] = ()
+    commit: int = 0
+    reject: bool = False
+    reject_hint: int = 0
+
+
+#: A vote request -> its response type (voteRespMsgType).
+_RESPONSE_TO = {MsgType.VOTE: MsgType.VOTE_RESP, MsgType.PRE_VOTE: MsgType.PRE_VOTE_RESP}
+
+
+class RaftNode:
+    """One voter. ``term``, ``vote``, ``log`` and ``commit`` are its HardState and WAL: a crash keeps them."""
+
+    def __init__(self, name: str, voters: list[str], rng: random.Random, send: Callable[[Message], None], *,
+                 pre_vote: bool = True, check_quorum: bool = True, election_ticks: int = ELECTION_TICKS,
+                 heartbeat_ticks: int = HEARTBEAT_TICKS,
+                 on_commit: Callable[[RaftNode], None] | None = None,
+                 on_elected: Callable[[RaftNode], None] | None = None,
+                 note: Callable[[RaftNode, str], None] | None = None) -> None:
+        self.name = name
+        self.voters = list(voters)
+        self.peers = [v for v in self.voters if v != name]
+        self.pre_vote = pre_vote
+        self.check_quorum = check_quorum
+        self.election_ticks = election_ticks
+        self.heartbeat_ticks = heartbeat_ticks
+        self._rng = rng
+        self._send_fn = send
+        self._on_commit = on_commit
+        self._on_elected = on_elected
+        self._note_fn = note
+        # persistent state
+        self.term = 0
+        self.vote: str | None = None
+        self.log: list[Entry] = [Entry(0, 0)]  # index 0 is a sentinel, so log[i].index == i
+        self.commit = 0
+        # volatile state
+        self.state = State.FOLLOWER
+        self.lead: str | None = None
+        self.election_elapsed = 0
+        self.heartbeat_elapsed = 0
+        self.randomized_election_timeout = election_ticks
+        self.votes: dict[str, bool] = {}
+        self.match: dict[str, int] = {}
+        self.next: dict[str, int] = {}
+        self.recent_active: dict[str, bool] = {}
+        #: Bumped whenever state, term or leader changes, so an observer can skip re-checking an unchanged node.
+        self.changes = 0
+        self._reset(0)
+
+    # -- log ------------------------------------------------------------------------
+    @property
+    def last_index(self) -> int:
+        return len(self.log) - 1
+
+    @property
+    def last_term(self) -> int:
+        return self.log[-1].term
+
+    def term_at(self, index: int) -> int | None:
+        return self.log[index].term if 0 <= index < len(self.log) else None
+
+    def _is_up_to_date(self, index: int, term: int) -> bool:
+        """raftLog.isUpToDate: the candidate's last entry is at least as recent as ours."""
+        return term > self.last_term or (term == self.last_term and index >= self.last_index)
+
+    def _find_conflict_by_term(self, index: int, term: int) -> tuple[int, int]:
+        """raftLog.findConflictByTerm: the last index <= ``index`` whose term is <= ``term``."""
+        index = min(index, self.last_index)
+        while index > 0 and self.log[index].term > term:
+            index -= 1
+        return index, self.log[index].term
+
+    def _commit_to(self, index: int) -> None:
+        if index > self.commit:
+            self.commit = index
+            if self._on_commit is not None:
+                self._on_commit(self)
+
+    # -- state transitions ------------------------------------------------------------
+    def _reset(self, term: int) -> None:
+        self.changes += 1
+        if term != self.term:
+            self.term = term
+            self.vote = None
+        self.lead = None
+        self.election_elapsed = 0
+        self.heartbeat_elapsed = 0
+        # resetRandomizedElectionTimeout: electionTimeout + rand(electionTimeout)
+        self.randomized_election_timeout = self.election_ticks + self._rng.randrange(self.election_ticks)
+        self.votes = {}
+        self.match = {v: 0 for v in self.voters}
+        self.next = {v: self.last_index + 1 for v in self.voters}
+        self.match[self.name] = self.last_index
+        self.recent_active = {v: False for v in self.voters}
+
+    def become_follower(self, term: int, lead: str | None) -> None:
+        self._reset(term)
+        self.state = State.FOLLOWER
+        self.lead = lead
+
+    def _become_pre_candidate(self) -> None:
+        # neither the term nor the vote changes (becomePreCandidate)
+        self.changes += 1
+        self.votes = {}
+        self.lead = None
+        self.state = State.PRE_CANDIDATE
+        self._note(f"became pre-candidate at term {self.term}")
+
+    def _become_candidate(self) -> None:
+        self._reset(self.term + 1)
+        self.vote = self.name
+        self.state = State.CANDIDATE
+        self._note(f"became candidate at term {self.term}")
+
+    def _become_leader(self) -> None:
+        self._reset(self.term)
+        self.lead = self.name
+        self.state = State.LEADER
+        self.recent_active[self.name] = True
+        self._append(None)  # the empty entry that commits the previous terms' entries
+        self._note(f"became leader at term {self.term}")
+        if self._on_elected is not None:
+            self._on_elected(self)
+
+    def assume(self, term: int, log: list[Entry], commit: int, lead: str) -> None:
+        """Start from a bootstrapped cluster's state: ``lead`` won the election of ``term``."""
+        self.term, self.vote, self.log, self.commit = term, lead, list(log), commit
+        self.become_follower(term, lead)
+        if lead == self.name:
+            self.changes += 1
+            self.state = State.LEADER
+            self.match = {v: self.last_index for v in self.voters}
+            self.recent_active = {v: True for v in self.voters}
+
+    def restart(self) -> None:
+        """Come back from a crash: HardState and log as they were, the rest as newRaft leaves it."""
+        self.become_follower(self.term, None)
+
+    # -- time ----------------------------------------------------------------------------
+    def tick(self) -> None:
+        if self.state is State.LEADER:
+            self._tick_heartbeat()
+        else:
+            self._tick_election()
+
+    def _tick_election(self) -> None:
+        self.election_elapsed += 1
+        if self.election_elapsed >= self.randomized_election_timeout:
+            self.election_elapsed = 0
+            self._campaign(pre=self.pre_vote)  # MsgHup
+
+    def _tick_heartbeat(self) -> None:
+        self.heartbeat_elapsed += 1
+        self.election_elapsed += 1
+        if self.election_elapsed >= self.election_ticks:
+            self.election_elapsed = 0
+            if self.check_quorum:
+                self._check_quorum()
+        if self.state is not State.LEADER:
+            return
+        if self.heartbeat_elapsed >= self.heartbeat_ticks:
+            self.heartbeat_elapsed = 0
+            for peer in self.peers:
+                # the commit a heartbeat carries is min(match, committed) (sendHeartbeat)
+                self._send(MsgType.HEARTBEAT, peer, commit=min(self.match[peer], self.commit))
+
+    def _check_quorum(self) -> None:
+        """MsgCheckQuorum: step down unless a quorum was heard from since the last check."""
+        active = sum(1 for v in self.voters if v == self.name or self.recent_active[v])
+        if active < quorum(len(self.voters)):
+            self._note("stepped down to follower since quorum is not active")
+            self.become_follower(self.term, None)
+            return
+        for peer in self.peers:
+            self.recent_active[peer] = False
+
+    # -- elections -------------------------------------------------------------------------
+    def _campaign(self, pre: bool) -> None:
+        if pre:
+            self._become_pre_candidate()
+            kind, term = MsgType.PRE_VOTE, self.term + 1  # pre-votes ask for the next term without taking it
+        else:
+            self._become_candidate()
+            kind, term = MsgType.VOTE, self.term
+        self.votes[self.name] = True
+        if vote_result(self.voters, self.votes) is VoteResult.WON:
+            self._won(pre)
+            return
+        for peer in self.peers:
+            self._send_fn(Message(kind, self.name, peer, term, index=self.last_index, log_term=self.last_term))
+
+    def _won(self, pre: bool) -> None:
+        if pre:
+            self._campaign(pre=False)
+        else:
+            self._become_leader()
+            self._bcast_append()
+
+    # -- messages ----------------------------------------------------------------------------
+    def _send(self, kind: MsgType, to: str, *, term: int | None = None, index: int = 0, log_term: int = 0,
+              entries: tuple[Entry, ...] = (), commit: int = 0, reject: bool = False, reject_hint: int = 0) -> None:
+        self._send_fn(Message(kind, self.name, to, self.term if term is None else term, index, log_term, entries,
+                              commit, reject, reject_hint))
+
+    def step(self, m: Message) -> None:
+        """Raft's Step: settle the term first, then act by role."""
+        if m.term > self.term:
+            if m.type in _RESPONSE_TO:
+                in_lease = self.check_quorum and self.lead is not None and self.election_elapsed < self.election_ticks
+                if in_lease:
+                    return  # heard from a leader within the election timeout: ignore the vote request
+            if m.type is MsgType.PRE_VOTE or (m.type is MsgType.PRE_VOTE_RESP and not m.reject):
+                pass  # a pre-vote never changes our term; a granted one changes the candidate's when it wins
+            else:
+                lead = m.frm if m.type in (MsgType.APP, MsgType.HEARTBEAT) else None
+                self.become_follower(m.term, lead)
+        elif m.term < self.term:
+            if (self.check_quorum or self.pre_vote) and m.type in (MsgType.APP, MsgType.HEARTBEAT):
+                self._send(MsgType.APP_RESP, m.frm)  # tells a stale leader about the newer term
+            elif m.type is MsgType.PRE_VOTE:
+                self._send(MsgType.PRE_VOTE_RESP, m.frm, reject=True)
+            return
+        if m.type in _RESPONSE_TO:
+            self._handle_vote(m)
+        elif self.state is State.LEADER:
+            self._step_leader(m)
+        elif self.state is State.FOLLOWER:
+            self._step_follower(m)
+        else:
+            self._step_candidate(m)
+
+    def _handle_vote(self, m: Message) -> None:
+        can_vote = (self.vote == m.frm or (self.vote is None and self.lead is None)
+                    or (m.type is MsgType.PRE_VOTE and m.term > self.term))
+        if can_vote and self._is_up_to_date(m.index, m.log_term):
+            # a grant carries the message's term, so a pre-candidate from the future counts it
+            self._send(_RESPONSE_TO[m.type], m.frm, term=m.term)
+            if m.type is MsgType.VOTE:
+                self.election_elapsed = 0
+                self.vote = m.frm
+        else:
+            self._send(_RESPONSE_TO[m.type], m.frm, reject=True)
+
+    def _step_follower(self, m: Message) -> None:
+        if m.type in (MsgType.APP, MsgType.HEARTBEAT):
+            self.election_elapsed = 0
+            if self.lead != m.frm:
+                self.lead = m.frm
+                self.changes += 1
+            self._receive_from_leader(m)
+
+    def _receive_from_leader(self, m: Message) -> None:
+        if m.type is MsgType.APP:
+            self._handle_append(m)
+        else:
+            self._handle_heartbeat(m)
+
+    def _step_candidate(self, m: Message) -> None:
+        mine = MsgType.PRE_VOTE_RESP if self.state is State.PRE_CANDIDATE else MsgType.VOTE_RESP
+        if m.type is mine:
+            self.votes.setdefault(m.frm, not m.reject)
+            result = vote_result(self.voters, self.votes)
+            if result is VoteResult.WON:
+                self._won(pre=self.state is State.PRE_CANDIDATE)
+            elif result is VoteResult.LOST:
+                self.become_follower(self.term, None)
+        elif m.type in (MsgType.APP, MsgType.HEARTBEAT):
+            self.become_follower(m.term, m.frm)
+            self._receive_from_leader(m)
+
+    def _step_leader(self, m: Message) -> None:
+        if m.type is MsgType.APP_RESP:
+            self._handle_append_response(m)
+        elif m.type is MsgType.HEARTBEAT_RESP:
+            self.recent_active[m.frm] = True
+            if self.match[m.frm] < self.last_index:
+                self.next[m.frm] = self.match[m.frm] + 1  # probe again from what it is known to have
+                self._send_append(m.frm)
+
+    # -- replication --------------------------------------------------------------------------
+    def _append(self, data: Callable[[], object] | None) -> Entry:
+        entry = Entry(self.term, self.last_index + 1, data)
+        self.log.append(entry)
+        self.match[self.name] = entry.index
+        self.next[self.name] = entry.index + 1
+        return entry
+
+    def propose(self, data: Callable[[], object]) -> Entry:
+        """Append a client's entry and send it to every peer (the leader only)."""
+        if self.state is not State.LEADER:
+            raise RuntimeError(f"{self.name} is not the leader")
+        entry = self._append(data)
+        self._bcast_append()
+        self._maybe_commit()
+        return entry
+
+    def _bcast_append(self) -> None:
+        for peer in self.peers:
+            self._send_append(peer)
+
+    def _send_append(self, to: str) -> None:
+        start = self.next[to]
+        if start > self.last_index:
+            return
+        prev = start - 1
+        self._send(MsgType.APP, to, index=prev, log_term=self.log[prev].term, entries=tuple(self.log[start:]),
+                   commit=self.commit)
+        self.next[to] = self.last_index + 1  # optimistic, as in StateReplicate; a rejection rewinds it
+
+    def _handle_append(self, m: Message) -> None:
+        if m.index < self.commit:
+            self._send(MsgType.APP_RESP, m.frm, index=self.commit)
+            return
+        last_new = self._maybe_append(m)
+        if last_new is not None:
+            self._send(MsgType.APP_RESP, m.frm, index=last_new)
+            return
+        hint, hint_term = self._find_conflict_by_term(min(m.index, self.last_index), m.log_term)
+        self._send(MsgType.APP_RESP, m.frm, index=m.index, reject=True, reject_hint=hint, log_term=hint_term)
+
+    def _maybe_append(self, m: Message) -> int | None:
+        """raftLog.maybeAppend: accept entries that follow a matching (index, term), truncating a conflict."""
+        if self.term_at(m.index) != m.log_term:
+            return None
+        for offset, entry in enumerate(m.entries):
+            if self.term_at(entry.index) != entry.term:
+                if entry.index <= self.commit:
+                    raise AssertionError(f"{self.name}: entry {entry.index} conflicts with a committed entry")
+                del self.log[entry.index:]
+                self.log.extend(m.entries[offset:])
+                break
+        last_new = m.index + len(m.entries)
+        self._commit_to(min(m.commit, last_new))
+        return last_new
+
+    def _handle_heartbeat(self, m: Message) -> None:
+        self._commit_to(min(m.commit, self.last_index))
+        self._send(MsgType.HEARTBEAT_RESP, m.frm)
+
+    def _handle_append_response(self, m: Message) -> None:
+        peer = m.frm
+        self.recent_active[peer] = True
+        if m.reject:
+            if m.index <= self.match[peer]:
+                return  # a stale rejection
+            probe = m.reject_hint
+            if m.log_term > 0:
+                probe, _ = self._find_conflict_by_term(probe, m.log_term)
+            self.next[peer] = max(self.match[peer] + 1, min(m.index, probe + 1))  # Progress.MaybeDecrTo
+            self._send_append(peer)
+            return
+        if m.index > self.match[peer]:
+            self.match[peer] = m.index
+            self.next[peer] = max(self.next[peer], m.index + 1)
+            self._maybe_commit()
+        if self.state is State.LEADER and self.next[peer] <= self.last_index:
+            self._send_append(peer)
+
+    def _maybe_commit(self) -> None:
+        """Commit what a quorum holds, but only by counting entries of the current term (raft §5.4.2)."""
+        index = committed_index(self.match[v] for v in self.voters)
+        if index > self.commit and self.log[index].term == self.term:
+            self._commit_to(index)
+
+    def _note(self, text: str) -> None:
+        if self._note_fn is not None:
+            self._note_fn(self, text)

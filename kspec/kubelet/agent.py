@@ -1,0 +1,188 @@
+"""The ``runtime`` component: a kubelet per Node over one simulated container runtime.
+
+It watches Nodes (a kubelet starts for each, including nodes added later)
+and Pods (each change goes to the kubelet of the pod's node), and carries
+out the node-side steps: drain, a node that stops responding or comes back,
+probe endpoints, container exits, memory usage; and answers what a pod's
+container saw (its environment, its resolv.conf).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from kspec.api import eviction
+from kspec.errors import ApiError, StepError
+from kspec.kubelet import dns_config
+from kspec.kubelet.kubelet import Kubelet
+from kspec.kubelet.pod_worker import PodWorker, first_env
+from kspec.kubelet.runtime import PROBES, ContainerRuntime
+from kspec.objects import Obj, controller_of
+from kspec.quantity import to_int
+
+if TYPE_CHECKING:
+    from kspec.cluster import Cluster
+
+NAME = "kubelet"
+
+
+class NodeAgent:
+    def __init__(self, cluster: Cluster) -> None:
+        self.cluster = cluster
+        self.clock = cluster.clock
+        self.api = cluster.api
+        self.events = cluster.events
+        self.runtime = ContainerRuntime(cluster.clock, cluster.images)
+        self.kubelets: dict[str, Kubelet] = {}
+
+    def start(self) -> None:
+        nodes = self.api.informers.on("nodes", self._node_added, None, self._node_deleted)
+        pods = self.api.informers.on("pods", self._pod_added, self._pod_updated, self._pod_deleted)
+        self.api.informers.replay(nodes, sorted(self.api.list("nodes"), key=lambda n: n["metadata"]["name"]))
+        self.api.informers.replay(pods, list(self.api.list("pods")))
+
+    # -- informer handlers ---------------------------------------------------------------------
+    def _node_added(self, node: Obj) -> None:
+        name = node["metadata"]["name"]
+        if name not in self.kubelets:
+            kubelet = Kubelet(self, name)
+            self.kubelets[name] = kubelet
+            kubelet.start()
+
+    def _node_deleted(self, node: Obj) -> None:
+        kubelet = self.kubelets.pop(node["metadata"]["name"], None)
+        if kubelet is not None:
+            kubelet.shutdown()
+
+    def _kubelet_of(self, pod: Obj) -> Kubelet | None:
+        return self.kubelets.get(pod["spec"].get("nodeName") or "")
+
+    def _pod_added(self, pod: Obj) -> None:
+        kubelet = self._kubelet_of(pod)
+        if kubelet is not None:
+            kubelet.pod_added(pod)
+
+    def _pod_updated(self, _old: Obj, pod: Obj) -> None:
+        kubelet = self._kubelet_of(pod)
+        if kubelet is not None:
+            kubelet.pod_updated(pod)
+
+    def _pod_deleted(self, pod: Obj) -> None:
+        kubelet = self._kubelet_of(pod)
+        if kubelet is not None:
+            kubelet.pod_deleted(pod)
+
+    # -- lookups ----------------------------------------------------------------------------------
+    def kubelet(self, node: str) -> Kubelet:
+        if node not in self.kubelets:
+            known = ", ".join(sorted(self.kubelets)) or "none"
+            raise StepError(f'there is no node "{node}" (the nodes are {known})')
+        return self.kubelets[node]
+
+    def worker(self, namespace: str, pod: str) -> PodWorker:
+        live = self.api.try_get("pods", pod, namespace)
+        if live is None:
+            raise StepError(f'pod "{pod}" does not exist in namespace "{namespace}"')
+        node = live["spec"].get("nodeName")
+        if not node:
+            raise StepError(f'pod "{pod}" is not scheduled to a node yet, so it has no containers')
+        worker = self.kubelet(node).workers.get(live["metadata"]["uid"])
+        if worker is None:
+            raise StepError(f'the kubelet of node "{node}" has not started pod "{pod}"')
+        return worker
+
+    def _container(self, worker: PodWorker, container: str) -> None:
+        if container not in worker.records:
+            raise StepError(f'pod "{worker.name}" has no container "{container}" '
+                            f"(it has {', '.join(worker.records)})")
+
+    # -- what the core calls ------------------------------------------------------------------------
+    def drain(self, node: str) -> None:
+        """kubectl drain --ignore-daemonsets --delete-emptydir-data --force.
+
+        Cordons the node, then evicts every pod on it that no DaemonSet owns
+        (mirror pods are skipped), in name order, at the current instant. As
+        kubectl retries a refused eviction every 5s in the background while
+        the others proceed, every pod is tried; if a PodDisruptionBudget
+        refused one, the step fails with the API's 429 message. Time only
+        moves in wait/settle/within steps, so evicted pods terminate over
+        their grace period as time passes afterwards.
+        """
+        self.kubelet(node)
+        self.api.patch("nodes", node, "", lambda n: n["spec"].__setitem__("unschedulable", True))
+        refused: ApiError | None = None
+        pods = sorted((p for p in self.api.list("pods") if p["spec"].get("nodeName") == node),
+                      key=lambda p: (p["metadata"]["namespace"], p["metadata"]["name"]))
+        for pod in pods:
+            md = pod["metadata"]
+            owner = controller_of(pod)
+            if owner is not None and owner.get("kind") == "DaemonSet":
+                continue  # --ignore-daemonsets
+            if "kubernetes.io/config.mirror" in (md.get("annotations") or {}):
+                continue
+            try:
+                eviction.evict(self.api, md["namespace"], md["name"])
+            except ApiError as exc:
+                if exc.code == 404:
+                    continue
+                if exc.code != 429:
+                    raise
+                refused = refused or exc
+        if refused is not None:
+            self.clock.run_now()  # what the evictions that went through set off happens before the step fails
+            raise refused
+
+    def stop_node(self, node: str) -> None:
+        self.kubelet(node).stop()
+
+    def restore_node(self, node: str) -> None:
+        self.kubelet(node).restore()
+
+    def set_probe(self, namespace: str, pod: str, probe: str, passing: bool) -> None:
+        if probe not in PROBES:
+            raise StepError(f'unknown probe "{probe}": the probes are {", ".join(PROBES)}')
+        worker = self.worker(namespace, pod)
+        containers = [r for r in worker.records.values() if probe in r.probes]
+        if not containers:
+            raise StepError(f'pod "{pod}" has no {probe} probe')
+        for rec in containers:
+            self.runtime.set_health(worker.uid, rec.name, probe, passing)
+            rec.probes[probe].wake()
+
+    def exit_container(self, namespace: str, pod: str, container: str, code: int) -> None:
+        worker = self.worker(namespace, pod)
+        self._container(worker, container)
+        running = worker.running(container)
+        if running is None:
+            raise StepError(f'container "{container}" of pod "{pod}" is not running')
+        self.runtime.exit(running, code)
+
+    def set_memory(self, namespace: str, pod: str, container: str, quantity: str) -> None:
+        """The container's working set becomes ``quantity`` (an OOM kill if above its limit)."""
+        worker = self.worker(namespace, pod)
+        self._container(worker, container)
+        running = worker.running(container)
+        if running is None:
+            raise StepError(f'container "{container}" of pod "{pod}" is not running')
+        try:
+            usage = to_int(quantity)
+        except ValueError as exc:
+            raise StepError(f'invalid quantity "{quantity}": {exc}') from None
+        self.runtime.set_memory(running, usage)
+
+    def set_stop_time(self, image: str, ms: int) -> None:
+        """Containers of ``image`` take ``ms`` to exit after SIGTERM (SIGKILL if the grace runs out first)."""
+        self.runtime.stop_ms[image] = ms
+
+    def environment(self, namespace: str, pod: str) -> dict[str, str]:
+        worker = self.worker(namespace, pod)
+        regular = [r for r in worker.records.values() if not r.init]
+        if not regular or regular[0].current is None:
+            raise StepError(f'the first container of pod "{pod}" has not started yet')
+        return first_env(worker)
+
+    def resolv_conf(self, namespace: str, pod: str) -> str:
+        live = self.api.try_get("pods", pod, namespace)
+        if live is None:
+            raise StepError(f'pod "{pod}" does not exist in namespace "{namespace}"')
+        return dns_config.resolv_conf(live)

@@ -1,0 +1,142 @@
+"""kube-proxy's IPVS mode (pkg/proxy/ipvs/proxier.go) and the kernel's IPVS tables.
+
+Every cluster IP is bound to the dummy interface ``kube-ipvs0`` and becomes a
+virtual server, as does every node port on each of the node's addresses; the
+ready endpoints are its real servers (weight 1, masquerading). The ``rr``
+scheduler hands new connections to the real servers in turn; ClientIP
+affinity is IPVS persistence with the affinity timeout. A virtual server with
+no real servers answers ICMP port unreachable, and a port on a cluster IP that
+no virtual server serves is rejected (KUBE-IPVS-FILTER), so both are refused.
+IPVS has no ``minSyncPeriod`` default, so a change is synced at once.
+Not modelled: graceful termination of removed real servers (they go at once),
+LoadBalancer ingress, and the iptables/ipset rules IPVS mode keeps beside.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from kspec.proxy.provider import ACCEPT, DROP, REJECT, Packet, Provider
+from kspec.proxy.types import ServicePortName
+
+#: DefaultScheduler
+DEFAULT_SCHEDULER = "rr"
+DUMMY_DEVICE = "kube-ipvs0"
+IPVS_VERSION_LINE = "IP Virtual Server version 1.2.1 (size=4096)"
+
+
+@dataclass
+class RealServer:
+    address: str
+    port: int
+    weight: int = 1
+
+    def __str__(self) -> str:
+        return f"[{self.address}]:{self.port}" if ":" in self.address else f"{self.address}:{self.port}"
+
+
+@dataclass
+class VirtualServer:
+    protocol: str
+    address: str
+    port: int
+    scheduler: str = DEFAULT_SCHEDULER
+    persistent_seconds: int = 0
+    owner: ServicePortName | None = None
+    destinations: list[RealServer] = field(default_factory=list)
+    last: str = ""  # the rr scheduler's position: the real server it picked last
+    templates: dict[str, tuple[str, int]] = field(default_factory=dict)  # client -> (real server, expiry ms)
+
+    @property
+    def key(self) -> tuple[str, str, int]:
+        return self.protocol, self.address, self.port
+
+    def schedule(self, client: str, now_ms: int) -> RealServer | None:
+        live = [d for d in self.destinations if d.weight > 0]
+        if not live:
+            return None
+        if self.persistent_seconds:
+            held = self.templates.get(client)
+            if held is not None and held[1] >= now_ms:
+                dest = next((d for d in live if str(d) == held[0]), None)
+                if dest is not None:
+                    self.templates[client] = (held[0], now_ms + self.persistent_seconds * 1000)
+                    return dest
+        names = [str(d) for d in live]
+        # ip_vs_rr_schedule: continue after the last pick, wrapping around the list
+        start = names.index(self.last) + 1 if self.last in names else 0
+        dest = live[start % len(live)]
+        self.last = str(dest)
+        if self.persistent_seconds:
+            self.templates[client] = (str(dest), now_ms + self.persistent_seconds * 1000)
+        return dest
+
+
+class IpvsProxier(Provider):
+    MODE = "ipvs"
+    MIN_SYNC_PERIOD_MS = 0
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.virtual_servers: dict[tuple[str, str, int], VirtualServer] = {}
+        self.bound: set[str] = set()  # addresses on kube-ipvs0
+
+    def sync(self, updated: set[tuple[str, str]], full: bool) -> None:
+        wanted: dict[tuple[str, str, int], tuple[VirtualServer, list[RealServer]]] = {}
+        bound: set[str] = set()
+        for name in sorted(self.svc_port_map, key=str):
+            svc = self.svc_port_map[name]
+            proto = svc.protocol.upper()
+            cluster, local, _, _ = self.categorize(svc)
+            internal = local if svc.internal_local else cluster
+            external = local if svc.external_policy_local else cluster
+            persist = svc.sticky_seconds if svc.client_ip_affinity else 0
+            addresses = [(ip, svc.port, internal) for ip in svc.cluster_ips]
+            addresses += [(ip, svc.port, external) for ip in svc.external_ips]
+            if svc.node_port:
+                addresses += [(ip, svc.node_port, external) for ip in self.node_ips]
+            for ip, port, endpoints in addresses:
+                if port == svc.port:
+                    bound.add(ip)
+                vs = VirtualServer(proto, ip, port, DEFAULT_SCHEDULER, persist, name)
+                wanted[vs.key] = (vs, [RealServer(e.ip, e.port) for e in endpoints])
+        for key in [k for k in self.virtual_servers if k not in wanted]:
+            del self.virtual_servers[key]
+        for key, (vs, dests) in wanted.items():
+            current = self.virtual_servers.get(key)
+            if current is None or (current.persistent_seconds, current.owner) != (vs.persistent_seconds, vs.owner):
+                self.virtual_servers[key] = current = vs
+            keep = {str(d) for d in dests}
+            current.destinations = [d for d in current.destinations if str(d) in keep]
+            have = {str(d) for d in current.destinations}
+            current.destinations += [d for d in dests if str(d) not in have]
+        self.bound = bound - set(self.node_ips)
+
+    def process(self, packet: Packet, local_origin: bool) -> tuple[str, Packet]:
+        pkt = packet.clone()
+        if pkt.dst not in self.bound and pkt.dst not in self.node_ips:
+            return ACCEPT, pkt
+        vs = self.virtual_servers.get((pkt.proto.upper(), pkt.dst, pkt.dport))
+        if vs is None:
+            # KUBE-IPVS-FILTER rejects other ports on service IPs; a node's own port just has no listener
+            return (REJECT, pkt) if pkt.dst in self.bound else (ACCEPT, pkt)
+        dest = vs.schedule(pkt.src, self.clock.now)
+        if dest is None:
+            return REJECT, pkt  # ip_vs_leave: ICMP port unreachable
+        pkt.dst, pkt.dport, pkt.dnat = dest.address, dest.port, True
+        return ACCEPT, pkt
+
+    def rules(self) -> str:
+        """``ipvsadm -Ln``."""
+        lines = [IPVS_VERSION_LINE, "Prot LocalAddress:Port Scheduler Flags",
+                 "  -> RemoteAddress:Port           Forward Weight ActiveConn InActConn"]
+        for key in sorted(self.virtual_servers):
+            vs = self.virtual_servers[key]
+            flags = f" persistent {vs.persistent_seconds}" if vs.persistent_seconds else ""
+            lines.append(f"{vs.protocol}  {vs.address}:{vs.port} {vs.scheduler}{flags}")
+            for d in vs.destinations:
+                lines.append(f"  -> {str(d):<28} {'Masq':<7} {d.weight:<6} {0:<10} {0:<10}".rstrip())
+        return "\n".join(lines) + "\n"
+
+
+__all__ = ["DROP", "IpvsProxier", "RealServer", "VirtualServer"]

@@ -1,0 +1,129 @@
+"""The proxier interface every kube-proxy mode implements (pkg/proxy/types.go ``Provider``).
+
+A proxier runs on one node. Its informer handlers only record changes in the
+change trackers and ask the sync runner for a sync; ``sync`` folds the changes
+in and rewrites the node's rules; ``process`` is the node's kernel handling a
+new TCP connection against the rules last written (so a connection made
+between a change and the next sync still sees the old rules, as on a node).
+"""
+
+from __future__ import annotations
+
+import random
+from abc import ABC, abstractmethod
+from dataclasses import dataclass
+
+from kspec.clock import Clock
+from kspec.objects import Obj
+from kspec.proxy.changetracker import EndpointsChangeTracker, ServiceChangeTracker, UpdateResult, apply_changes
+from kspec.proxy.runner import SyncRunner
+from kspec.proxy.types import Endpoint, ServicePort, ServicePortName
+
+ACCEPT, REJECT, DROP = "ACCEPT", "REJECT", "DROP"
+#: --cluster-cidr as kubeadm passes it (podSubnet), for the detect-local rules
+CLUSTER_CIDR = "10.244.0.0/16"
+
+
+@dataclass
+class Packet:
+    """The first packet of a TCP (or UDP) connection, as netfilter and IPVS see it."""
+
+    src: str
+    dst: str
+    dport: int
+    proto: str = "tcp"
+    mark: int = 0
+    dnat: bool = False
+
+    def clone(self) -> Packet:
+        return Packet(self.src, self.dst, self.dport, self.proto, self.mark, self.dnat)
+
+
+def node_addresses(node: Obj) -> tuple[str, ...]:
+    """The node's own IPs (what ``-m addrtype --dst-type LOCAL`` matches, besides loopback)."""
+    return tuple(a["address"] for a in node.get("status", {}).get("addresses") or []
+                 if a.get("type") in ("InternalIP", "ExternalIP"))
+
+
+class Provider(ABC):
+    """One node's proxier; subclasses set MODE and MIN_SYNC_PERIOD_MS and write the rules."""
+
+    MODE = ""
+    MIN_SYNC_PERIOD_MS = 0
+
+    def __init__(self, node: Obj, clock: Clock, rng: random.Random) -> None:
+        self.node_name: str = node["metadata"]["name"]
+        self.node_ips: tuple[str, ...] = node_addresses(node)
+        self.clock = clock
+        self.rng = rng
+        self.service_changes = ServiceChangeTracker()
+        self.endpoints_changes = EndpointsChangeTracker()
+        self.svc_port_map: dict[ServicePortName, ServicePort] = {}
+        self.endpoints_map: dict[ServicePortName, tuple[Endpoint, ...]] = {}
+        self.runner = SyncRunner(clock, self.sync_proxy_rules, self.MIN_SYNC_PERIOD_MS,
+                                 f"{self.MODE} sync on {self.node_name}")
+        self.initialized = False
+        self.need_full_sync = True
+
+    # -- informer handlers (OnServiceAdd/Update/Delete, OnEndpointsAdd/...) -------------------
+    def on_service(self, old: Obj | None, new: Obj | None) -> None:
+        if self.service_changes.update(old, new) and self.initialized:
+            self.runner.run()
+
+    def on_endpoints(self, old: Obj | None, new: Obj | None) -> None:
+        if self.endpoints_changes.update(old, new) and self.initialized:
+            self.runner.run()
+
+    def on_node(self, node: Obj) -> None:
+        ips = node_addresses(node)
+        if ips != self.node_ips:
+            self.node_ips = ips
+            self.need_full_sync = True
+            self.runner.run()
+
+    def start(self, services: list[Obj], endpoints: list[Obj]) -> None:
+        """The informers' initial lists, then OnServiceSynced/OnEndpointsSynced: one sync right away."""
+        for svc in services:
+            self.service_changes.update(None, svc)
+        for ep in endpoints:
+            self.endpoints_changes.update(None, ep)
+        self.initialized = True
+        self.runner.run_now()
+
+    def stop(self) -> None:
+        self.runner.stop()
+
+    # -- syncing ----------------------------------------------------------------------------
+    def sync_proxy_rules(self) -> None:
+        services = apply_changes(self.svc_port_map, self.service_changes)
+        endpoints = apply_changes(self.endpoints_map, self.endpoints_changes)
+        full = self.need_full_sync
+        self.sync(services.updated_services | endpoints.updated_services, full)
+        self.need_full_sync = False
+
+    def categorize(self, svc: ServicePort) -> tuple[list[Endpoint], list[Endpoint], list[Endpoint], bool]:
+        """CategorizeEndpoints without topology hints: (cluster, local, all reachable, any at all)."""
+        ready = [e for e in self.endpoints_map.get(svc.name, ()) if e.ready]
+        cluster = ready if svc.uses_cluster_endpoints() else []
+        local = [e for e in ready if e.node == self.node_name] if svc.uses_local_endpoints() else []
+        reachable = cluster if svc.uses_cluster_endpoints() else local
+        return cluster, local, reachable, bool(ready)
+
+    @abstractmethod
+    def sync(self, updated: set[tuple[str, str]], full: bool) -> None:
+        """Rewrite the node's rules for the current maps (only ``updated`` Services unless ``full``)."""
+
+    @abstractmethod
+    def process(self, packet: Packet, local_origin: bool) -> tuple[str, Packet]:
+        """The kernel's verdict on a new connection arriving at (or leaving from) this node."""
+
+    @abstractmethod
+    def rules(self) -> str:
+        """The node's rules as the mode's own tool prints them."""
+
+    def local_addresses(self) -> set[str]:
+        return {*self.node_ips, "127.0.0.1"}
+
+
+UpdatedServices = set[tuple[str, str]]
+__all__ = ["ACCEPT", "DROP", "REJECT", "Packet", "Provider", "UpdateResult", "UpdatedServices"]

@@ -1,0 +1,135 @@
+"""What kube-proxy keeps of Services and Endpoints (pkg/proxy serviceport.go, endpoint.go).
+
+A Service becomes one ``ServicePort`` per port, keyed by ``ServicePortName``
+(namespace/name:portName plus protocol); an Endpoints object becomes
+``Endpoint`` lists under the same keys. Headless and ExternalName Services are
+not proxied (proxyutil.ShouldSkipService).
+"""
+
+from __future__ import annotations
+
+import ipaddress
+from dataclasses import dataclass
+
+from kspec.objects import Obj
+
+#: DefaultClientIPServiceAffinitySeconds
+DEFAULT_AFFINITY_SECONDS = 10800
+
+
+@dataclass(frozen=True, order=True)
+class ServicePortName:
+    namespace: str
+    name: str
+    port: str
+    protocol: str = "TCP"
+
+    def __str__(self) -> str:
+        # ServicePortName.String: "<ns>/<name>" plus ":<port>" when the port is named
+        return f"{self.namespace}/{self.name}" + (f":{self.port}" if self.port else "")
+
+    @property
+    def service(self) -> tuple[str, str]:
+        return self.namespace, self.name
+
+
+@dataclass(frozen=True)
+class ServicePort:
+    """BaseServicePortInfo: everything the rules need about one service port."""
+
+    name: ServicePortName
+    cluster_ips: tuple[str, ...]
+    port: int
+    protocol: str
+    node_port: int = 0
+    external_ips: tuple[str, ...] = ()
+    client_ip_affinity: bool = False
+    sticky_seconds: int = DEFAULT_AFFINITY_SECONDS
+    internal_local: bool = False
+    external_local: bool = False
+
+    @property
+    def cluster_ip(self) -> str:
+        return self.cluster_ips[0]
+
+    @property
+    def externally_accessible(self) -> bool:
+        return self.node_port != 0 or bool(self.external_ips)
+
+    @property
+    def external_policy_local(self) -> bool:
+        return self.externally_accessible and self.external_local
+
+    def uses_cluster_endpoints(self) -> bool:
+        return not self.internal_local or (self.externally_accessible and not self.external_policy_local)
+
+    def uses_local_endpoints(self) -> bool:
+        return self.internal_local or self.external_policy_local
+
+
+@dataclass(frozen=True)
+class Endpoint:
+    """BaseEndpointInfo for a ready address of core/v1 Endpoints."""
+
+    ip: str
+    port: int
+    node: str = ""
+    pod: str = ""
+    ready: bool = True
+
+    def __str__(self) -> str:
+        # net.JoinHostPort
+        return f"[{self.ip}]:{self.port}" if ":" in self.ip else f"{self.ip}:{self.port}"
+
+    def sort_key(self) -> str:
+        return str(self)
+
+
+def is_service_ip_set(svc: Obj) -> bool:
+    ip = svc.get("spec", {}).get("clusterIP", "")
+    return ip not in ("", "None")
+
+
+def service_ports(svc: Obj) -> dict[ServicePortName, ServicePort]:
+    """serviceToServiceMap: nothing for headless and ExternalName Services."""
+    spec = svc.get("spec", {})
+    if not is_service_ip_set(svc) or spec.get("type") == "ExternalName":
+        return {}
+    md = svc["metadata"]
+    ips = tuple(spec.get("clusterIPs") or [spec["clusterIP"]])
+    affinity = spec.get("sessionAffinity") == "ClientIP"
+    timeout = (((spec.get("sessionAffinityConfig") or {}).get("clientIP") or {}).get("timeoutSeconds")
+               or DEFAULT_AFFINITY_SECONDS)
+    out: dict[ServicePortName, ServicePort] = {}
+    for p in spec.get("ports") or []:
+        protocol = p.get("protocol", "TCP")
+        key = ServicePortName(md.get("namespace", ""), md["name"], p.get("name", ""), protocol)
+        out[key] = ServicePort(
+            name=key, cluster_ips=ips, port=int(p["port"]), protocol=protocol,
+            node_port=int(p.get("nodePort") or 0), external_ips=tuple(spec.get("externalIPs") or ()),
+            client_ip_affinity=affinity, sticky_seconds=int(timeout),
+            internal_local=spec.get("internalTrafficPolicy") == "Local",
+            external_local=spec.get("externalTrafficPolicy") == "Local")
+    return out
+
+
+def endpoints_map(ep: Obj, node_name: str) -> dict[ServicePortName, tuple[Endpoint, ...]]:
+    """endpointsToEndpointsMap: ready addresses per port; a port of 0 or a bad IP is skipped."""
+    md = ep["metadata"]
+    out: dict[ServicePortName, list[Endpoint]] = {}
+    for subset in ep.get("subsets") or []:
+        for port in subset.get("ports") or []:
+            if not port.get("port"):
+                continue
+            key = ServicePortName(md.get("namespace", ""), md["name"], port.get("name", ""),
+                                  port.get("protocol", "TCP"))
+            for addr in subset.get("addresses") or []:
+                try:
+                    ipaddress.ip_address(addr.get("ip", ""))
+                except ValueError:
+                    continue
+                out.setdefault(key, []).append(Endpoint(
+                    addr["ip"], int(port["port"]), addr.get("nodeName", ""),
+                    (addr.get("targetRef") or {}).get("name", ""), True))
+    # the EndpointsMap keeps each list sorted by "ip:port", as kube-proxy's cache does
+    return {k: tuple(sorted(v, key=Endpoint.sort_key)) for k, v in out.items()}

@@ -1,0 +1,111 @@
+"""Why a pod went where it went: the per-node filter verdicts and per-plugin scores of each attempt.
+
+kspec keeps the last scheduling attempt of each pod (bounded, oldest
+successes forgotten first) and renders it as kube-scheduler-simulator does:
+one row per node with the plugin that filtered it out, or its scores.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from dataclasses import dataclass, field
+
+from kspec import printers
+from kspec.scheduler.framework import Status
+
+#: attempts remembered (a failed attempt is never forgotten while its pod is pending)
+MAX_RECORDS = 1000
+
+
+@dataclass
+class Attempt:
+    pod: str  # namespace/name
+    time_ms: int
+    profile: str
+    num_nodes: int
+    statuses: dict[str, Status] = field(default_factory=dict)
+    feasible: list[str] = field(default_factory=list)
+    scores: dict[str, list[int]] = field(default_factory=dict)  # plugin -> weighted score per feasible node
+    totals: list[int] = field(default_factory=list)
+    node: str = ""
+    message: str = ""
+    pre_filter: Status | None = None
+    absent: Status | None = None
+
+
+class Explainer:
+    def __init__(self, limit: int = MAX_RECORDS) -> None:
+        self.limit = limit
+        self._attempts: OrderedDict[str, Attempt] = OrderedDict()
+        self.count = 0
+
+    def record(self, attempt: Attempt) -> None:
+        self.count += 1
+        self._attempts[attempt.pod] = attempt
+        self._attempts.move_to_end(attempt.pod)
+        while len(self._attempts) > self.limit:
+            victim = next((k for k, a in self._attempts.items() if a.node), None)
+            if victim is None:
+                break
+            del self._attempts[victim]
+
+    def last(self, namespace: str, name: str) -> Attempt | None:
+        return self._attempts.get(f"{namespace}/{name}")
+
+    # -- assertions -------------------------------------------------------------------------------
+    def expect_filtered(self, namespace: str, pod: str, node: str, plugin: str) -> None:
+        """AssertionError unless the pod's last attempt filtered ``node`` out with ``plugin``."""
+        attempt = self.last(namespace, pod)
+        if attempt is None:
+            raise AssertionError(f'pod "{pod}" has not been through a scheduling attempt')
+        status = attempt.statuses.get(node)
+        if status is None and attempt.pre_filter is not None:
+            status = attempt.pre_filter
+        if status is None and attempt.absent is not None and node not in attempt.feasible:
+            status = attempt.absent
+        if status is None:
+            verdict = "passed every filter" if node in attempt.feasible else "was not evaluated"
+            raise AssertionError(f'in the last scheduling attempt of pod "{pod}", node "{node}" {verdict}; '
+                                 f'expected it filtered out by "{plugin}"\n{self.render(attempt)}')
+        if status.plugin != plugin:
+            raise AssertionError(f'pod "{pod}" was filtered out of node "{node}" by "{status.plugin}" '
+                                 f'({status.message}), expected "{plugin}"')
+
+    # -- rendering --------------------------------------------------------------------------------
+    def render(self, attempt: Attempt) -> str:
+        head = ["NODE", "RESULT", "FILTERED BY", "REASON", *attempt.scores, "TOTAL"]
+        rows: list[list[str]] = []
+        index = {n: i for i, n in enumerate(attempt.feasible)}
+        names = sorted({*attempt.statuses, *attempt.feasible})
+        for name in names:
+            if name in index:
+                i = index[name]
+                rows.append([name, "selected" if name == attempt.node else "feasible", "", "",
+                             *(str(s[i]) for s in attempt.scores.values()),
+                             str(attempt.totals[i]) if attempt.totals else ""])
+            else:
+                st = attempt.statuses[name]
+                rows.append([name, st.code.title, st.plugin, st.message, *([""] * len(attempt.scores)), ""])
+        lines = [f"scheduling attempt for pod {attempt.pod} at t={attempt.time_ms / 1000:g}s "
+                 f"(profile {attempt.profile}, {attempt.num_nodes} nodes): "
+                 + (f"bound to {attempt.node}" if attempt.node else attempt.message or "no node")]
+        if attempt.pre_filter is not None:
+            lines.append(f"PreFilter {attempt.pre_filter.plugin}: {attempt.pre_filter.message}")
+        if rows:
+            lines.append(printers.render(head, rows))
+        return "\n".join(lines)
+
+    def text(self, namespace: str, name: str) -> str:
+        attempt = self.last(namespace, name)
+        if attempt is None:
+            return f"pod {namespace}/{name} has not been through a scheduling attempt"
+        return self.render(attempt)
+
+
+def expect_filtered(cluster: object, pod: str, node: str, plugin: str, namespace: str = "default") -> None:
+    """``Then pod P was filtered out of node N by "Plugin"`` on a cluster whose scheduler explains itself."""
+    scheduler = cluster.require("scheduler", "scheduler")  # type: ignore[attr-defined]
+    check = getattr(scheduler, "expect_filtered", None)
+    if check is None:
+        raise AssertionError(f"the {type(scheduler).__name__} scheduler does not record filter verdicts")
+    check(pod, node, plugin, namespace)

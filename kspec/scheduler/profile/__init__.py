@@ -1,0 +1,1 @@
+"""Scheduler profiles: KubeSchedulerConfiguration parsing, defaults and plugin-set merging."""

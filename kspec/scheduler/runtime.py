@@ -1,0 +1,261 @@
+"""The framework runtime: one profile's plugins, run at each extension point (framework/runtime).
+
+Plugins are plain Python objects; the runtime looks their extension-point
+methods up once, at construction, so that the per-node loops call bound
+methods directly and pluggy is never on the per-node path.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from kspec.errors import PluginError
+from kspec.scheduler.framework import (
+    MAX_NODE_SCORE,
+    MIN_NODE_SCORE,
+    SUCCESS,
+    Code,
+    CycleState,
+    Diagnosis,
+    PostFilterResult,
+    PreFilterResult,
+    Status,
+    error,
+    unresolvable,
+)
+from kspec.scheduler.nodeinfo import NodeInfo, PodInfo
+from kspec.scheduler.profile.config import EXTENSION_POINTS, METHODS, Profile
+
+if TYPE_CHECKING:
+    from kspec.scheduler.registry import PluginRegistry
+    from kspec.scheduler.scheduler import Scheduler
+
+
+class Framework:
+    """frameworkImpl: the handle plugins get (``cache``, ``api``, ``namespace_labels``, ``scheduler``)."""
+
+    def __init__(self, profile: Profile, registry: PluginRegistry, scheduler: Scheduler,
+                 percentage_of_nodes_to_score: int) -> None:
+        self.profile = profile
+        self.name = profile.scheduler_name
+        self.scheduler = scheduler
+        self.cluster = scheduler.cluster
+        self.api = scheduler.cluster.api
+        self.cache = scheduler.cache
+        self.rng = scheduler.cluster.rng
+        self.percentage = (profile.percentage_of_nodes_to_score
+                           if profile.percentage_of_nodes_to_score is not None else percentage_of_nodes_to_score)
+        self.plugins: dict[str, Any] = {}
+        for name in profile.names():
+            factory = registry.get(name)
+            try:
+                self.plugins[name] = factory(profile.plugin_config.get(name), self)
+            except PluginError:
+                raise
+            except Exception as exc:
+                raise PluginError(f'scheduler plugin "{name}" failed to start: {type(exc).__name__}: {exc}') \
+                    from exc
+        implements = {point: {n: hasattr(p, METHODS[point]) for n, p in self.plugins.items()}
+                      for point in EXTENSION_POINTS}
+        self.points: dict[str, list[Any]] = {}
+        for point in EXTENSION_POINTS:
+            refs = profile.extension_point(point, implements[point])
+            for ref in refs:
+                if ref.name not in self.plugins:
+                    raise PluginError(f'scheduler profile "{self.name}": plugin "{ref.name}" is enabled at '
+                                      f"{point} but not configured")
+                if not implements[point][ref.name]:
+                    raise PluginError(f'scheduler plugin "{ref.name}" does not extend {point}')
+            self.points[point] = [self.plugins[r.name] for r in refs]
+        sorters = self.points["queueSort"]
+        if len(sorters) != 1:
+            raise PluginError(f'scheduler profile "{self.name}" needs exactly one queueSort plugin '
+                              f"(has {len(sorters)})")
+        if not self.points["bind"]:
+            raise PluginError(f'at least one bind plugin is needed for profile with scheduler name "{self.name}"')
+        self.queue_sort = sorters[0]
+        self.filters = [(p.NAME, p.filter) for p in self.points["filter"]]
+        self.scorers = [(p, profile.score_weight(p.NAME)) for p in self.points["score"]]
+        self.events: dict[str, tuple[str, ...]] = {n: tuple(getattr(p, "EVENTS", ())) for n, p in self.plugins.items()}
+        self.hints: dict[str, Callable[..., bool]] = {n: p.queueing_hint for n, p in self.plugins.items()
+                                                      if hasattr(p, "queueing_hint")}
+
+    # -- handle helpers -----------------------------------------------------------------------
+    def namespace_labels(self, namespace: str) -> dict[str, str]:
+        ns = self.api.store.get("namespaces", "", namespace)
+        return (ns or {}).get("metadata", {}).get("labels") or {}
+
+    def plugin(self, name: str) -> Any:
+        return self.plugins.get(name)
+
+    # -- extension points ------------------------------------------------------------------------
+    def run_pre_enqueue(self, pi: PodInfo) -> Status | None:
+        for p in self.points["preEnqueue"]:
+            status = p.pre_enqueue(pi)
+            if status is not None and not status.success:
+                return status.with_plugin(p.NAME)
+        return None
+
+    def run_pre_filter(self, state: CycleState, pi: PodInfo) -> tuple[PreFilterResult, Status | None]:
+        """RunPreFilterPlugins: Skip drops the plugin's Filter; results intersect."""
+        result = PreFilterResult()
+        with_nodes: list[str] = []
+        for p in self.points["preFilter"]:
+            res, status = p.pre_filter(state, pi)
+            if status is not None and status.code == Code.SKIP:
+                state.skip_filter.add(p.NAME)
+                continue
+            if status is not None and not status.success:
+                return result, status.with_plugin(p.NAME)
+            if res is not None and res.node_names is not None:
+                with_nodes.append(p.NAME)
+                result = result.merge(res)
+                if not result.node_names:
+                    msg = (f"node(s) didn't satisfy plugin {with_nodes[0]}" if len(with_nodes) == 1 else
+                           f"node(s) didn't satisfy plugin(s) [{' '.join(with_nodes)}] simultaneously")
+                    return result, unresolvable(msg).with_plugin(p.NAME)
+        return result, None
+
+    def active_filters(self, state: CycleState) -> list[tuple[str, Callable[..., Status | None]]]:
+        if not state.skip_filter:
+            return self.filters
+        return [(n, f) for n, f in self.filters if n not in state.skip_filter]
+
+    def run_filters(self, state: CycleState, pi: PodInfo, ni: NodeInfo) -> Status | None:
+        for name, f in self.active_filters(state):
+            status = f(state, pi, ni)
+            if status is not None and status.code != Code.SUCCESS:
+                return status.with_plugin(name)
+        return None
+
+    def run_filters_with_nominated(self, state: CycleState, pi: PodInfo, ni: NodeInfo) -> Status | None:
+        """RunFilterPluginsWithNominatedPods: pass with and without equal-or-higher nominated pods."""
+        nominated = self.scheduler.queue.nominated_for(ni.name, pi)
+        if nominated:
+            copy = ni.clone()
+            state_copy = state.clone()
+            for other in nominated:
+                copy.add_pod(other)
+                self.run_add_pod(state_copy, pi, other, copy)
+            status = self.run_filters(state_copy, pi, copy)
+            if status is not None:
+                return status
+        return self.run_filters(state, pi, ni)
+
+    def run_add_pod(self, state: CycleState, pi: PodInfo, other: PodInfo, ni: NodeInfo) -> None:
+        for p in self.points["preFilter"]:
+            if p.NAME not in state.skip_filter and hasattr(p, "add_pod"):
+                p.add_pod(state, pi, other, ni)
+
+    def run_remove_pod(self, state: CycleState, pi: PodInfo, other: PodInfo, ni: NodeInfo) -> None:
+        for p in self.points["preFilter"]:
+            if p.NAME not in state.skip_filter and hasattr(p, "remove_pod"):
+                p.remove_pod(state, pi, other, ni)
+
+    def run_post_filter(self, state: CycleState, pi: PodInfo, diagnosis: Diagnosis
+                        ) -> tuple[PostFilterResult | None, Status]:
+        """RunPostFilterPlugins: the first plugin that makes the pod schedulable wins."""
+        statuses: list[Status] = []
+        result = None
+        for p in self.points["postFilter"]:
+            res, status = p.post_filter(state, pi, diagnosis)
+            if status.success:
+                return res, status
+            if status.code == Code.ERROR:
+                return None, status.with_plugin(p.NAME)
+            if res is not None and result is None:
+                result = res
+            statuses.append(status.with_plugin(p.NAME))
+        if not statuses:
+            return None, Status(Code.UNSCHEDULABLE)
+        reasons = [r for s in statuses for r in s.reasons]
+        return result, Status(Code.UNSCHEDULABLE, *reasons, plugin=statuses[0].plugin)
+
+    def run_pre_score(self, state: CycleState, pi: PodInfo, nodes: list[NodeInfo]) -> Status | None:
+        for p in self.points["preScore"]:
+            status = p.pre_score(state, pi, nodes)
+            if status is not None and status.code == Code.SKIP:
+                state.skip_score.add(p.NAME)
+            elif status is not None and not status.success:
+                return status.with_plugin(p.NAME)
+        return None
+
+    def run_score(self, state: CycleState, pi: PodInfo, nodes: list[NodeInfo]
+                  ) -> tuple[list[int], dict[str, list[int]]]:
+        """RunScorePlugins + NormalizeScore + weights: the totals and each plugin's weighted scores."""
+        per_plugin: dict[str, list[int]] = {}
+        varying: list[list[int]] = []
+        offset = 0
+        for p, weight in self.scorers:
+            if p.NAME in state.skip_score:
+                continue
+            batch = getattr(p, "score_nodes", None)
+            scores = batch(state, pi, nodes) if batch is not None else [p.score(state, pi, ni) for ni in nodes]
+            normalize = getattr(p, "normalize_score", None)
+            if normalize is not None:
+                normalize(state, pi, scores, nodes)
+            if scores and (max(scores) > MAX_NODE_SCORE or min(scores) < MIN_NODE_SCORE):
+                bad = next(i for i, s in enumerate(scores) if not MIN_NODE_SCORE <= s <= MAX_NODE_SCORE)
+                raise PluginError(f'scheduler plugin "{p.NAME}" returns an invalid score {scores[bad]} for node '
+                                  f'"{nodes[bad].name}", it should be in the range of '
+                                  f"[{MIN_NODE_SCORE}, {MAX_NODE_SCORE}] after normalizing")
+            low, high = min(scores, default=0), max(scores, default=0)
+            if low == high:  # the same for every node: it shifts the totals but decides nothing
+                offset += low * weight
+                per_plugin[p.NAME] = [low * weight] * len(nodes)
+                continue
+            if weight != 1:
+                scores = [s * weight for s in scores]
+            per_plugin[p.NAME] = scores
+            varying.append(scores)
+        if not varying:
+            return [offset] * len(nodes), per_plugin
+        if len(varying) == 1:
+            return [s + offset for s in varying[0]], per_plugin
+        totals = [sum(column) + offset for column in zip(*varying, strict=True)]
+        return totals, per_plugin
+
+    def _run_simple(self, point: str, method: str, state: CycleState, pi: PodInfo, node: str) -> Status | None:
+        for p in self.points[point]:
+            status = getattr(p, method)(state, pi, node)
+            if status is not None and not status.success:
+                return status.with_plugin(p.NAME)
+        return None
+
+    def run_reserve(self, state: CycleState, pi: PodInfo, node: str) -> Status | None:
+        return self._run_simple("reserve", "reserve", state, pi, node)
+
+    def run_unreserve(self, state: CycleState, pi: PodInfo, node: str) -> None:
+        for p in reversed(self.points["reserve"]):
+            if hasattr(p, "unreserve"):
+                p.unreserve(state, pi, node)
+
+    def run_permit(self, state: CycleState, pi: PodInfo, node: str) -> Status | None:
+        """Permit; a Wait is not modelled and counts as a rejection naming the plugin."""
+        status = self._run_simple("permit", "permit", state, pi, node)
+        if status is not None and status.code == Code.WAIT:
+            return unresolvable(f"waiting on permit from {status.plugin} is not simulated").with_plugin(
+                status.plugin)
+        return status
+
+    def run_pre_bind(self, state: CycleState, pi: PodInfo, node: str) -> Status | None:
+        return self._run_simple("preBind", "pre_bind", state, pi, node)
+
+    def run_bind(self, state: CycleState, pi: PodInfo, node: str) -> Status | None:
+        """RunBindPlugins: binders are tried in order until one does not Skip."""
+        for p in self.points["bind"]:
+            status = p.bind(state, pi, node)
+            if status is not None and status.code == Code.SKIP:
+                continue
+            if status is not None and not status.success:
+                return status.with_plugin(p.NAME)
+            return None
+        return error("all bind plugins skipped the pod")
+
+    def run_post_bind(self, state: CycleState, pi: PodInfo, node: str) -> None:
+        for p in self.points["postBind"]:
+            p.post_bind(state, pi, node)
+
+
+__all__ = ["Framework", "SUCCESS"]

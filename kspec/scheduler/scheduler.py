@@ -1,0 +1,499 @@
+"""The scheduler component: watches pods and nodes, runs one scheduling cycle per clock callback.
+
+``Scheduler(cluster, config)`` serves every profile of its
+KubeSchedulerConfiguration; pods naming another ``schedulerName`` and pods
+that already have ``spec.nodeName`` are left alone. A cycle (schedule_one.go)
+pops one pod, filters and scores nodes through the profile's framework,
+assumes the pod onto the chosen node and binds it at the same instant; a
+failure runs PostFilter (preemption), records ``FailedScheduling`` and the
+``PodScheduled=False`` condition, and parks the pod in the queue.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from kspec.errors import ApiError, PluginError
+from kspec.objects import Obj, set_condition
+from kspec.scheduler import framework as fwk
+from kspec.scheduler.cache import Cache
+from kspec.scheduler.explain import Attempt, Explainer
+from kspec.scheduler.framework import Code, CycleState, Diagnosis, Status
+from kspec.scheduler.nodeinfo import NodeInfo, PodInfo
+from kspec.scheduler.profile.config import SchedulerConfiguration, configured
+from kspec.scheduler.queue import QueuedPodInfo, SchedulingQueue
+from kspec.scheduler.registry import PluginRegistry, build_registry
+from kspec.scheduler.runtime import Framework
+
+if TYPE_CHECKING:
+    from kspec.cluster import Cluster
+
+COMPONENT = "default-scheduler"
+#: minFeasibleNodesToFind / minFeasibleNodesPercentageToFind
+MIN_FEASIBLE_NODES_TO_FIND = 100
+MIN_FEASIBLE_NODES_PERCENTAGE_TO_FIND = 5
+#: noteLenLimit (events.go): longer event messages are cut with " ..."
+NOTE_LEN_LIMIT = 1024
+_TERMINAL = ("Succeeded", "Failed")
+#: the "plugin" a pod is unschedulable for when the cluster has no nodes at all (retried on Node/Add)
+NO_NODES = "<no nodes>"
+
+
+def num_feasible_nodes_to_find(percentage: int, num_all_nodes: int) -> int:
+    """numFeasibleNodesToFind: all nodes below 100, else an adaptive share (50% - n/125, at least 5%)."""
+    if num_all_nodes < MIN_FEASIBLE_NODES_TO_FIND:
+        return num_all_nodes
+    if percentage == 0:
+        percentage = max(50 - num_all_nodes // 125, MIN_FEASIBLE_NODES_PERCENTAGE_TO_FIND)
+    return max(num_all_nodes * percentage // 100, MIN_FEASIBLE_NODES_TO_FIND)
+
+
+def truncate_message(message: str) -> str:
+    if len(message) <= NOTE_LEN_LIMIT:
+        return message
+    return message[:NOTE_LEN_LIMIT - 4] + " ..."
+
+
+class Scheduler:
+    """kube-scheduler in one object; ``cluster.components["scheduler"]``."""
+
+    def __init__(self, cluster: Cluster, config: SchedulerConfiguration | None = None,
+                 registry: PluginRegistry | None = None) -> None:
+        self.cluster = cluster
+        self.api = cluster.api
+        self.clock = cluster.clock
+        self.config = configured(cluster) or config or SchedulerConfiguration()
+        self.registry = registry or build_registry(cluster.pm)
+        self.cache = Cache()
+        self.frameworks: dict[str, Framework] = {}
+        self.queue = SchedulingQueue(self.clock, self._framework,
+                                     initial_backoff_ms=self.config.pod_initial_backoff_seconds * 1000,
+                                     max_backoff_ms=self.config.pod_max_backoff_seconds * 1000,
+                                     on_active=self._kick)
+        self.queue.on_gated = self._report_gated  # type: ignore[method-assign]
+        for profile in self.config.profiles:
+            self.frameworks[profile.scheduler_name] = Framework(profile, self.registry, self,
+                                                                self.config.percentage_of_nodes_to_score)
+        self.explainer = Explainer()
+        self.next_start_node_index = 0
+        self._scheduled = False
+        self.started = False
+        self.cycles = 0
+
+    def _framework(self, scheduler_name: str) -> Framework | None:
+        return self.frameworks.get(scheduler_name)
+
+    # -- start and watch ------------------------------------------------------------------------
+    def start(self) -> None:
+        if self.started:
+            return
+        self.started = True
+        informers = self.api.informers
+        nodes = informers.on("nodes", self._node_added, self._node_updated, self._node_deleted)
+        pods = informers.on("pods", self._pod_added, self._pod_updated, self._pod_deleted)
+        informers.replay(nodes, self.api.store.list("nodes"))
+        informers.replay(pods, self.api.store.list("pods"))
+        self.queue.start()
+
+    # -- node events ------------------------------------------------------------------------------
+    def _node_added(self, node: Obj) -> None:
+        self.cache.add_node(node)
+        self.queue.move_all(fwk.NODE_ADD, None, node)
+
+    def _node_updated(self, old: Obj, new: Obj) -> None:
+        self.cache.add_node(new)
+        for event in node_update_events(old, new):
+            self.queue.move_all(event, old, new)
+
+    def _node_deleted(self, node: Obj) -> None:
+        self.cache.remove_node(node["metadata"]["name"])
+
+    # -- pod events ---------------------------------------------------------------------------------
+    def _responsible(self, pod: Obj) -> bool:
+        return (pod.get("spec") or {}).get("schedulerName", COMPONENT) in self.frameworks
+
+    def _pod_added(self, pod: Obj) -> None:
+        if (pod.get("status") or {}).get("phase") in _TERMINAL:
+            return
+        if pod["spec"].get("nodeName"):
+            pi = PodInfo(pod)
+            self.cache.add_pod(pi, pod["spec"]["nodeName"])
+            self.queue.move_all(fwk.POD_ADD, None, pod)
+        elif self._responsible(pod) and not pod["metadata"].get("deletionTimestamp"):
+            self.queue.add(PodInfo(pod))
+
+    def _pod_updated(self, old: Obj, new: Obj) -> None:
+        node = new["spec"].get("nodeName")
+        if node:
+            key = f"{new['metadata'].get('namespace', 'default')}/{new['metadata']['name']}"
+            self.queue.delete(key)
+            if (new.get("status") or {}).get("phase") in _TERMINAL:
+                if self.cache.remove_pod(new["metadata"].get("uid", key)) is not None:
+                    self.queue.move_all(fwk.POD_DELETE, old, None)
+                return
+            uid = new["metadata"].get("uid", key)
+            if not old["spec"].get("nodeName"):
+                assumed = self._assumed(uid, node)
+                if assumed is not None:  # our own binding coming back: confirm the assumed pod
+                    assumed.pod, assumed.node_name = new, node
+                    self.cache.assumed.discard(uid)
+                else:
+                    self.cache.add_pod(PodInfo(new), node)
+                self.queue.move_all(fwk.POD_ADD, None, new)
+                return
+            pi = PodInfo(new)
+            self.cache.add_pod(pi, node)
+            if (old["metadata"].get("labels") or {}) != (new["metadata"].get("labels") or {}):
+                self.queue.move_all(fwk.POD_LABEL, old, new)
+            old_pi = PodInfo(old)
+            if (pi.cpu, pi.mem, pi.eph) < (old_pi.cpu, old_pi.mem, old_pi.eph):
+                self.queue.move_all(fwk.POD_SCALE_DOWN, old, new)
+            return
+        if not self._responsible(new):
+            return
+        if new["metadata"].get("deletionTimestamp"):
+            self.queue.delete(f"{new['metadata'].get('namespace', 'default')}/{new['metadata']['name']}")
+            return
+        if _scheduling_relevant(old) != _scheduling_relevant(new):
+            self.queue.update(PodInfo(new))
+
+    def _pod_deleted(self, pod: Obj) -> None:
+        md = pod["metadata"]
+        key = f"{md.get('namespace', 'default')}/{md['name']}"
+        self.queue.delete(key)
+        if pod["spec"].get("nodeName"):
+            if self.cache.remove_pod(md.get("uid", key)) is not None:
+                self.queue.move_all(fwk.POD_DELETE, pod, None)
+
+    def _assumed(self, uid: str, node: str) -> PodInfo | None:
+        if uid not in self.cache.assumed or self.cache.pod_node.get(uid) != node:
+            return None
+        ni = self.cache.nodes.get(node)
+        return ni.pods.get(uid) if ni is not None else None
+
+    # -- the cycle loop -------------------------------------------------------------------------------
+    def _kick(self) -> None:
+        if not self._scheduled:
+            self._scheduled = True
+            self.clock.call_soon(self._schedule_one, label="scheduler scheduleOne")
+
+    def _schedule_one(self) -> None:
+        self._scheduled = False
+        qpi = self.queue.pop()
+        if self.queue.has_active():
+            self._kick()
+        if qpi is None:
+            return
+        self.cycles += 1
+        live = self.api.store.get("pods", qpi.pod_info.namespace, qpi.pod_info.name)
+        if live is None or live["spec"].get("nodeName") or live["metadata"].get("deletionTimestamp"):
+            self.queue.done(qpi.key)  # skipPodSchedule: gone, bound elsewhere or being deleted
+            return
+        if live is not qpi.pod_info.pod:
+            qpi.pod_info = PodInfo(live)
+        fw = self.frameworks.get(qpi.pod_info.scheduler_name)
+        if fw is None:
+            self.queue.done(qpi.key)
+            return
+        self.scheduling_cycle(fw, qpi)
+
+    def scheduling_cycle(self, fw: Framework, qpi: QueuedPodInfo) -> None:
+        pi = qpi.pod_info
+        state = CycleState()
+        attempt = Attempt(pi.key, self.clock.now, fw.name, len(self.cache.nodes))
+        try:
+            node, diagnosis = self.schedule_pod(fw, state, pi, attempt)
+        except _NoNodes as exc:
+            status = Status(Code.UNSCHEDULABLE_AND_UNRESOLVABLE, str(exc))
+            self._failure(fw, qpi, status, {NO_NODES}, attempt, "")
+            return
+        except PluginError as exc:
+            self._failure(fw, qpi, Status(Code.ERROR, str(exc)), set(), attempt, None)
+            return
+        if node is None:
+            assert diagnosis is not None
+            self._handle_fit_error(fw, state, qpi, diagnosis, attempt)
+            return
+        self._assume_and_bind(fw, state, qpi, node, attempt)
+
+    # -- schedulePod ----------------------------------------------------------------------------------
+    def schedule_pod(self, fw: Framework, state: CycleState, pi: PodInfo, attempt: Attempt
+                     ) -> tuple[str | None, Diagnosis | None]:
+        nodes = self.cache.node_list()
+        if not nodes:
+            raise _NoNodes()
+        feasible, diagnosis = self.find_nodes_that_fit(fw, state, pi, nodes, attempt)
+        if not feasible:
+            return None, diagnosis
+        attempt.feasible = [ni.name for ni in feasible]
+        if len(feasible) == 1:
+            attempt.node = feasible[0].name
+            return feasible[0].name, None
+        status = fw.run_pre_score(state, pi, feasible)
+        if status is not None:
+            raise PluginError(f"running PreScore plugin {status.plugin}: {status.message}")
+        totals, per_plugin = fw.run_score(state, pi, feasible) if fw.scorers else ([1] * len(feasible), {})
+        attempt.scores = per_plugin
+        attempt.totals = totals
+        node = self.select_host(feasible, totals)
+        attempt.node = node
+        return node, None
+
+    def find_nodes_that_fit(self, fw: Framework, state: CycleState, pi: PodInfo, nodes: list[NodeInfo],
+                            attempt: Attempt) -> tuple[list[NodeInfo], Diagnosis]:
+        diagnosis = Diagnosis()
+        pre_result, status = fw.run_pre_filter(state, pi)
+        if status is not None:
+            if status.code == Code.ERROR:
+                raise PluginError(f"running PreFilter plugin {status.plugin}: {status.message}")
+            diagnosis.node_statuses = {ni.name: status for ni in nodes}
+            diagnosis.pre_filter_msg = status.message
+            if status.plugin:
+                diagnosis.unschedulable_plugins.add(status.plugin)
+            attempt.pre_filter = status
+            return [], diagnosis
+        if pi.nominated_node:
+            ni = self.cache.nodes.get(pi.nominated_node)
+            if ni is not None and fw.run_filters_with_nominated(state, pi, ni) is None:
+                return [ni], diagnosis
+        candidates = nodes
+        if pre_result.node_names is not None:
+            candidates = [n for n in nodes if n.name in pre_result.node_names]
+            plugins = sorted(p.NAME for p in fw.points["preFilter"] if p.NAME not in state.skip_filter)
+            diagnosis.absent_status = fwk.unresolvable(f"node(s) didn't satisfy plugin(s) [{' '.join(plugins)}]")
+            attempt.absent = diagnosis.absent_status
+        feasible = self._pass_filters(fw, state, pi, candidates, len(nodes), diagnosis)
+        attempt.statuses = diagnosis.node_statuses
+        return feasible, diagnosis
+
+    def _pass_filters(self, fw: Framework, state: CycleState, pi: PodInfo, nodes: list[NodeInfo],
+                      num_all: int, diagnosis: Diagnosis) -> list[NodeInfo]:
+        """findNodesThatPassFilters: stop once enough feasible nodes are found, starting where the last
+        cycle stopped."""
+        n = len(nodes)
+        if n == 0:
+            return []
+        to_find = num_feasible_nodes_to_find(fw.percentage, n)
+        start = self.next_start_node_index % n
+        order = nodes[start:] + nodes[:start] if start else nodes
+        filters = fw.active_filters(state)
+        if not self.queue.nominated:
+            feasible, processed = self._pass_filters_batched(fw, state, pi, order, to_find, diagnosis)
+        else:
+            feasible, processed = self._pass_filters_one_by_one(fw, state, pi, order, to_find, diagnosis, filters)
+        self.next_start_node_index = (self.next_start_node_index + processed) % num_all
+        return feasible
+
+    def _pass_filters_one_by_one(self, fw: Framework, state: CycleState, pi: PodInfo, order: list[NodeInfo],
+                                 to_find: int, diagnosis: Diagnosis, filters: list[tuple[str, Any]]
+                                 ) -> tuple[list[NodeInfo], int]:
+        feasible: list[NodeInfo] = []
+        processed = 0
+        for ni in order:
+            processed += 1
+            status = fw.run_filters_with_nominated(state, pi, ni)
+            if status is None:
+                feasible.append(ni)
+                if len(feasible) >= to_find:
+                    break
+                continue
+            self._record(diagnosis, ni, status)
+        return feasible, processed
+
+    def _pass_filters_batched(self, fw: Framework, state: CycleState, pi: PodInfo, order: list[NodeInfo],
+                              to_find: int, diagnosis: Diagnosis) -> tuple[list[NodeInfo], int]:
+        """The same verdicts as filtering node by node, plugin by plugin, but each plugin sees a chunk of
+        nodes at once; the last chunk is trimmed back to the node where enough were found."""
+        filters = fw.active_filters(state)
+        feasible: list[NodeInfo] = []
+        pos = 0
+        n = len(order)
+        while pos < n and len(feasible) < to_find:
+            chunk = order[pos:pos + max(to_find - len(feasible), 32)]
+            failed: dict[int, Status] = {}
+            remaining: list[int] | None = None  # None: every node of the chunk is still in
+            for name, f in filters:
+                nodes = chunk if remaining is None else [chunk[i] for i in remaining]
+                if not nodes:
+                    break
+                batch = getattr(getattr(f, "__self__", None), "filter_nodes", None)
+                verdicts = batch(state, pi, nodes) if batch is not None else [f(state, pi, ni) for ni in nodes]
+                if verdicts.count(None) == len(verdicts):
+                    continue
+                keep = []
+                for i, status in zip(range(len(chunk)) if remaining is None else remaining, verdicts, strict=True):
+                    if status is None or not status.code:
+                        keep.append(i)
+                    else:
+                        if not status.plugin:
+                            status.plugin = name
+                        failed[i] = status
+                remaining = keep
+            if not failed:
+                take = min(len(chunk), to_find - len(feasible))
+                feasible.extend(chunk[:take])
+                if len(feasible) >= to_find:
+                    return feasible, pos + take
+                pos += len(chunk)
+                continue
+            for i, ni in enumerate(chunk):
+                status = failed.get(i)
+                if status is None:
+                    feasible.append(ni)
+                    if len(feasible) >= to_find:
+                        return feasible, pos + i + 1
+                else:
+                    self._record(diagnosis, ni, status)
+            pos += len(chunk)
+        return feasible, pos
+
+    def _record(self, diagnosis: Diagnosis, ni: NodeInfo, status: Status) -> None:
+        if status.code == Code.ERROR:
+            raise PluginError(f"running Filter plugin {status.plugin}: {status.message}")
+        diagnosis.node_statuses[ni.name] = status
+        diagnosis.unschedulable_plugins.add(status.plugin)
+
+    def select_host(self, nodes: list[NodeInfo], totals: list[int]) -> str:
+        """selectHost: the highest total; a tie is broken uniformly at random (on cluster.rng)."""
+        best = max(totals)
+        count = totals.count(best)
+        if count == 1:
+            return nodes[totals.index(best)].name
+        pick = self.cluster.rng.randrange(count)
+        for i, score in enumerate(totals):
+            if score == best:
+                if pick == 0:
+                    return nodes[i].name
+                pick -= 1
+        raise AssertionError("unreachable")
+
+    # -- success -----------------------------------------------------------------------------------------
+    def _assume_and_bind(self, fw: Framework, state: CycleState, qpi: QueuedPodInfo, node: str,
+                         attempt: Attempt) -> None:
+        pi = qpi.pod_info
+        self.cache.assume(pi, node)
+        for status in (fw.run_reserve(state, pi, node), fw.run_permit(state, pi, node),
+                       fw.run_pre_bind(state, pi, node), fw.run_bind(state, pi, node)):
+            if status is not None:
+                fw.run_unreserve(state, pi, node)
+                self.cache.forget(pi)
+                attempt.node = ""
+                plugins = {status.plugin} if status.rejected else set()
+                self._failure(fw, qpi, status, plugins, attempt, None)
+                return
+        self.explainer.record(attempt)
+        self.queue.delete(qpi.key)
+        bound = self.api.store.get("pods", pi.namespace, pi.name) or pi.pod
+        self.cluster.events.event(bound, "Normal", "Scheduled", f"Successfully assigned {pi.key} to {node}",
+                                  component=fw.name, action="Binding")
+        fw.run_post_bind(state, pi, node)
+
+    # -- failure -----------------------------------------------------------------------------------------
+    def _handle_fit_error(self, fw: Framework, state: CycleState, qpi: QueuedPodInfo, diagnosis: Diagnosis,
+                          attempt: Attempt) -> None:
+        pi = qpi.pod_info
+        nominated: str | None = None
+        if fw.points["postFilter"]:
+            result, status = fw.run_post_filter(state, pi, diagnosis)
+            if status.code == Code.ERROR:
+                self._failure(fw, qpi, status, set(), attempt, None)
+                return
+            diagnosis.post_filter_msg = status.message
+            if result is not None and result.nominated_node is not None:
+                nominated = result.nominated_node
+        message = fwk.fit_error_message(len(self.cache.nodes), diagnosis)
+        plugins = set(diagnosis.unschedulable_plugins)
+        self._failure(fw, qpi, Status(Code.UNSCHEDULABLE, message), plugins, attempt, nominated)
+
+    def _failure(self, fw: Framework, qpi: QueuedPodInfo, status: Status, plugins: set[str], attempt: Attempt,
+                 nominated: str | None) -> None:
+        """handleSchedulingFailure: event, condition (and nomination), then back to the queue."""
+        pi = qpi.pod_info
+        message = status.message
+        attempt.message = message
+        self.explainer.record(attempt)
+        live = self.api.store.get("pods", pi.namespace, pi.name)
+        if live is None or live["spec"].get("nodeName"):
+            self.queue.done(qpi.key)
+            return
+        reason = "Unschedulable" if status.code != Code.ERROR else "SchedulerError"
+        self.cluster.events.event(live, "Warning", "FailedScheduling", truncate_message(message),
+                                  component=fw.name, action="Scheduling")
+        self._update_pod(pi, reason, message, nominated)
+        if nominated is not None:
+            self.queue.nominate(pi, nominated)
+        self.queue.add_unschedulable(qpi, plugins, error=status.code == Code.ERROR)
+
+    def _update_pod(self, pi: PodInfo, reason: str, message: str, nominated: str | None) -> None:
+        now = self.clock.now
+
+        def mutate(pod: Obj) -> None:
+            set_condition(pod, "PodScheduled", "False", now, reason, message, probe_time=False)
+            status = pod.setdefault("status", {})
+            if nominated:
+                status["nominatedNodeName"] = nominated
+            elif nominated == "":
+                status.pop("nominatedNodeName", None)
+        try:
+            self.api.patch("pods", pi.name, pi.namespace, mutate, status=True)
+        except ApiError:
+            return
+
+    def _report_gated(self, qpi: QueuedPodInfo, message: str) -> None:
+        """A pod held back at PreEnqueue (scheduling gates) shows PodScheduled=False SchedulingGated."""
+        pi = qpi.pod_info
+        now = self.clock.now
+
+        def mutate(pod: Obj) -> None:
+            set_condition(pod, "PodScheduled", "False", now, "SchedulingGated",
+                          "Scheduling is blocked due to non-empty scheduling gates")
+        try:
+            self.api.patch("pods", pi.name, pi.namespace, mutate, status=True)
+        except ApiError:
+            return
+
+    # -- explain ------------------------------------------------------------------------------------------
+    def explain_text(self, namespace: str, name: str) -> str:
+        """The last attempt's per-node filter verdicts and per-plugin scores, as a table."""
+        return self.explainer.text(namespace, name)
+
+    def expect_filtered(self, pod: str, node: str, plugin: str, namespace: str = "default") -> None:
+        self.explainer.expect_filtered(namespace, pod, node, plugin)
+
+    def pending_text(self) -> str:
+        """Every pending pod's last attempt (what the failure dump shows)."""
+        out = []
+        for key in sorted(k for ks in self.queue.pending().values() for k in ks):
+            ns, _, name = key.partition("/")
+            out.append(self.explain_text(ns, name))
+        return "\n\n".join(out)
+
+
+class _NoNodes(PluginError):
+    def __init__(self) -> None:
+        super().__init__(fwk.NO_NODES_AVAILABLE)
+
+
+def node_update_events(old: Obj, new: Obj) -> list[str]:
+    """nodeSchedulingPropertiesChange: which kinds of change an update carries."""
+    events = []
+    os_, ns_ = old.get("spec") or {}, new.get("spec") or {}
+    if bool(os_.get("unschedulable")) != bool(ns_.get("unschedulable")) or os_.get("taints") != ns_.get("taints"):
+        events.append(fwk.NODE_TAINT)
+    if (old["metadata"].get("labels") or {}) != (new["metadata"].get("labels") or {}):
+        events.append(fwk.NODE_LABEL)
+    ost, nst = old.get("status") or {}, new.get("status") or {}
+    if ost.get("allocatable") != nst.get("allocatable"):
+        events.append(fwk.NODE_ALLOCATABLE)
+    if [(c.get("type"), c.get("status")) for c in ost.get("conditions") or []] != \
+            [(c.get("type"), c.get("status")) for c in nst.get("conditions") or []]:
+        events.append(fwk.NODE_CONDITION)
+    if (old["metadata"].get("annotations") or {}) != (new["metadata"].get("annotations") or {}):
+        events.append(fwk.NODE_ANNOTATION)
+    return events
+
+
+def _scheduling_relevant(pod: Obj) -> Any:
+    """isPodUpdated: what an update must change to be worth a new attempt (not status)."""
+    md = pod["metadata"]
+    return (pod.get("spec"), md.get("labels"), md.get("annotations"))

@@ -1,0 +1,30 @@
+from kspec.cluster import Cluster
+from kspec.objects import get_condition
+
+
+def test_node_goes_unknown_after_the_grace_period_and_back() -> None:
+    c = Cluster(nodes=1)
+    c.start()
+    c.stop_node("node-1")
+    c.run_for(50_000)
+    assert get_condition(c.get("node", "node-1"), "Ready")["status"] == "True"
+    c.run_for(10_000)  # first seen by the 5s monitor, so unknown 50s after that
+    ready = get_condition(c.get("node", "node-1"), "Ready")
+    assert (ready["status"], ready["reason"], ready["message"]) == (
+        "Unknown", "NodeStatusUnknown", "Kubelet stopped posting node status.")
+    taints = {(t["key"], t["effect"]) for t in c.get("node", "node-1")["spec"]["taints"]}
+    assert ("node.kubernetes.io/unreachable", "NoExecute") in taints
+    c.restore_node("node-1")
+    assert get_condition(c.get("node", "node-1"), "Ready")["status"] == "True"
+    assert "taints" not in c.get("node", "node-1")["spec"]
+
+
+def test_same_seed_same_run() -> None:
+    def run() -> list:
+        c = Cluster(nodes=2, seed=3)
+        c.describe_image("crash:1", exit_code=1, run_ms=3000)
+        c.apply({"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "p"},
+                 "spec": {"nodeName": "node-1", "containers": [{"name": "a", "image": "crash:1"}]}})
+        c.run_for(120_000)
+        return [(e.time_ms, e.reason, e.message) for e in c.event_log]
+    assert run() == run()
