@@ -30,6 +30,7 @@ class Harness:
         self.tried = False
         self.pending_choices: dict[str, str] = {}
         self.step_line = 0
+        self._setup: list[Callable[[Cluster], Any]] = []
 
     @property
     def cluster(self) -> Cluster:
@@ -56,7 +57,14 @@ class Harness:
                                 etcd_members=members, **choices)
         if previous is not None:
             self._cluster.images.update(previous.images)
+        for action in self._setup:
+            action(self._cluster)
         return self._cluster
+
+    def setup(self, action: Callable[[Cluster], Any]) -> None:
+        """Set-up that must survive a later ``Given a cluster with ...``: applied now and to any new cluster."""
+        self._setup.append(action)
+        action(self.cluster)
 
     def use(self, component: str, name: str) -> None:
         self.pending_choices[component] = name

@@ -33,11 +33,13 @@ class Cache:
         # how many nodes are cordoned or carry NoSchedule/NoExecute taints (lets filters skip clean clusters)
         self.unschedulable_count = 0
         self.hard_tainted_count = 0
+        self.prefer_tainted_count = 0
 
     # -- nodes --------------------------------------------------------------------------
     def _count(self, ni: NodeInfo, sign: int) -> None:
         self.unschedulable_count += sign * ni.unschedulable
         self.hard_tainted_count += sign * bool(ni.hard_taints)
+        self.prefer_tainted_count += sign * bool(ni.prefer_taints)
 
     def add_node(self, node: Obj) -> NodeInfo:
         name = node["metadata"]["name"]

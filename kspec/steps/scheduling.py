@@ -13,13 +13,14 @@ D = "scheduling"
 @given("the scheduler is configured with:", domain=D, text=True)
 def configured_with(k: Harness, docstring: str) -> None:
     """A KubeSchedulerConfiguration (kubescheduler.config.k8s.io/v1) for the cluster's scheduler."""
-    configure(k.cluster, docstring)
+    k.setup(lambda cluster: configure(cluster, docstring))
 
 
 @given('the scheduler is configured with the file "{path}"', domain=D)
 def configured_with_file(k: Harness, path: str) -> None:
     """A KubeSchedulerConfiguration file, its path relative to the feature file."""
-    configure(k.cluster, k.read_manifest(path)[0])
+    text = k.read_manifest(path)[0]
+    k.setup(lambda cluster: configure(cluster, text))
 
 
 @given('node "{node}" has capacity "{resource}={quantity}"', domain=D)

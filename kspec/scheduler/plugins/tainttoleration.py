@@ -47,7 +47,8 @@ class TaintToleration(Plugin):
         return sum(1 for t in ni.prefer_taints if not tolerates_any(tolerations, t))
 
     def score_nodes(self, state: CycleState, pi: PodInfo, nodes: list[NodeInfo]) -> list[int]:
-        if not any(ni.prefer_taints for ni in nodes):
+        cache = getattr(self.handle, "cache", None)
+        if (cache is not None and not cache.prefer_tainted_count) or not any(ni.prefer_taints for ni in nodes):
             return [0] * len(nodes)
         score = self.score
         return [score(state, pi, ni) if ni.prefer_taints else 0 for ni in nodes]
