@@ -1,4 +1,3 @@
-@needs-kubelet
 Feature: Pods that already run keep running while etcd has no quorum
   The kubelet's containers do not need the API: while etcd cannot commit,
   status updates fail and are retried, and running pods stay Running.

@@ -1,4 +1,3 @@
-@needs-kubelet
 Feature: Connections through the service proxy
   kube-proxy sends a connection to a Service's cluster IP or node port on to
   one of its ready endpoints; a port the Service does not have, or a Service

@@ -1,4 +1,3 @@
-@needs-kubelet
 Feature: Spreading connections over every endpoint
   iptables mode picks an endpoint at random (statistic probabilities 1/n,
   1/(n-1), ...); IPVS mode hands connections out round robin. Either way 30

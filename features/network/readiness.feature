@@ -1,4 +1,3 @@
-@needs-kubelet
 Feature: A pod that fails its readiness probe stops getting traffic
   The kubelet marks the pod not ready, the Endpoints controller moves it to
   notReadyAddresses, kube-proxy drops it from the Service's rules at its next

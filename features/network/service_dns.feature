@@ -1,4 +1,3 @@
-@needs-kubelet
 Feature: Resolving Services from inside a pod
   A pod's resolver walks its search list (<ns>.svc.cluster.local,
   svc.cluster.local, cluster.local) with ndots:5, as glibc does with the

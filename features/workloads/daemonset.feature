@@ -1,4 +1,3 @@
-@needs-kubelet-match-fields
 Feature: DaemonSets run one pod on every eligible node
   The controller adds tolerations for node problems (not-ready, unreachable,
   disk, memory and pid pressure, unschedulable) but a taint the pod does

@@ -18,9 +18,11 @@ from kspec.kubelet.backoff import Backoff
 from kspec.kubelet.eviction_manager import EvictionManager
 from kspec.kubelet.pod_worker import PodWorker, services_env
 from kspec.kubelet.runtime import image_digest, image_size, normalize
-from kspec.labels import Selector
 from kspec.objects import Obj, micro_timestamp, timestamp
 from kspec.quantity import cpu_millis, to_int
+
+# component-helpers' nodeaffinity, shared with the scheduler as upstream shares it
+from kspec.scheduler.plugins.helper import required_node_affinity_matches
 
 if TYPE_CHECKING:
     from kspec.kubelet.agent import NodeAgent
@@ -200,7 +202,8 @@ class Kubelet:
         node = self.api.get("nodes", self.node_name, "")
         labels = node["metadata"].get("labels") or {}
         spec = pod["spec"]
-        if not _matches_node(spec, labels):
+        affinity = (spec.get("affinity") or {}).get("nodeAffinity") or {}
+        if not required_node_affinity_matches(spec.get("nodeSelector") or {}, affinity, labels, self.node_name):
             # lifecycle PredicateFailureError for NodeAffinity
             return "NodeAffinity", "Predicate NodeAffinity failed: node(s) didn't match Pod's node affinity/selector"
         alloc = node["status"].get("allocatable") or {}
@@ -328,35 +331,3 @@ def pod_request(pod: Obj, resource: str, read) -> int:  # type: ignore[no-untype
     return max(regular, init)
 
 
-def _matches_node(spec: Obj, labels: dict[str, str]) -> bool:
-    """nodeSelector plus required node affinity (any term matches)."""
-    for key, value in (spec.get("nodeSelector") or {}).items():
-        if labels.get(key) != value:
-            return False
-    required = ((spec.get("affinity") or {}).get("nodeAffinity") or {}).get(
-        "requiredDuringSchedulingIgnoredDuringExecution")
-    if not required:
-        return True
-    for term in required.get("nodeSelectorTerms") or []:
-        exprs = term.get("matchExpressions") or []
-        if not exprs:
-            continue
-        try:
-            if Selector.from_label_selector({"matchExpressions": [
-                    e for e in exprs if e.get("operator") in ("In", "NotIn", "Exists", "DoesNotExist")]}
-                    ).matches(labels) and all(_gt_lt(e, labels) for e in exprs):
-                return True
-        except ValueError:
-            continue
-    return False
-
-
-def _gt_lt(expr: Obj, labels: dict[str, str]) -> bool:
-    op = expr.get("operator")
-    if op not in ("Gt", "Lt"):
-        return True
-    try:
-        actual, bound = int(labels.get(expr.get("key", ""), "")), int((expr.get("values") or [""])[0])
-    except ValueError:
-        return False
-    return actual > bound if op == "Gt" else actual < bound
