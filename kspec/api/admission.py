@@ -88,17 +88,11 @@ def admit_namespace(ns: Obj, api: APIServer) -> None:
 
 
 def admit_job(job: Obj, api: APIServer) -> None:
-    """Job registry generateSelector: label the template and select by the Job's uid (unless manualSelector).
-
-    The uid is the one the server assigns right after admission: peeked from the
-    server's random source without consuming it.
-    """
+    """Job registry generateSelector: label the template and select by the Job's uid (unless manualSelector)."""
     spec = job.setdefault("spec", {})
     if spec.get("manualSelector"):
         return
-    state = api.rng.getstate()
-    uid = api._new_uid()
-    api.rng.setstate(state)
+    uid = job["metadata"]["uid"]
     name = job["metadata"].get("name", "")
     labels = spec.setdefault("template", {}).setdefault("metadata", {}).setdefault("labels", {})
     labels.setdefault("job-name", name)

@@ -107,6 +107,8 @@ class APIServer:
         md = obj["metadata"]
         if not md.get("name") and md.get("generateName"):
             md["name"] = md["generateName"] + "".join(self.rng.choice(_NAME_ALPHABET) for _ in range(5))
+        # the uid exists before admission, as upstream's BeforeCreate fills it (the Job registry selects by it)
+        md["uid"] = self._new_uid()
         apply_defaults(obj)
         mutate = admission.ADMISSION.get(kind.kind)
         if mutate is not None:
@@ -122,7 +124,6 @@ class APIServer:
             self._allocate_service(obj, None)
         for field in ("resourceVersion", "deletionTimestamp", "deletionGracePeriodSeconds"):
             md.pop(field, None)
-        md["uid"] = self._new_uid()
         md["creationTimestamp"] = timestamp(self.clock.now)
         if "spec" in obj or kind.kind in ("Deployment", "ReplicaSet", "StatefulSet", "DaemonSet", "Job"):
             md["generation"] = 1
