@@ -13,6 +13,7 @@ import math
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
+from kspec.errors import ApiError
 from kspec.labels import Selector
 from kspec.objects import Obj, clone, controller_of, get_condition, owner_reference, parse_timestamp
 
@@ -174,6 +175,18 @@ def rank_for_deletion(pods: list[Obj], related: Iterable[Obj], now_ms: int) -> l
             pod["metadata"].get("uid", ""),
         )
     return sorted(pods, key=key)
+
+
+def delete_pod(controller: Any, owner: Obj, pod: Obj) -> None:
+    """PodControl.DeletePod: delete, then record SuccessfulDelete on the owner; a pod already gone is fine."""
+    try:
+        controller.api.delete("pods", pod["metadata"]["name"], pod["metadata"]["namespace"])
+    except ApiError as exc:
+        if exc.code == 404:
+            return
+        raise
+    controller.events.event(owner, "Normal", "SuccessfulDelete", f"Deleted pod: {pod['metadata']['name']}",
+                            component=controller.NAME)
 
 
 # -- node selection (DaemonSets) ----------------------------------------------------

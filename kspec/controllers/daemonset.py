@@ -16,6 +16,7 @@ from kspec.controllers import history
 from kspec.controllers.base import Controller
 from kspec.controllers.controller_utils import (
     claim,
+    delete_pod,
     is_pod_active,
     is_pod_available,
     is_pod_ready,
@@ -166,19 +167,19 @@ class DaemonSetController(Controller):
                                       f"Found failed daemon pod {pod['metadata']['namespace']}/"
                                       f"{pod['metadata']['name']} on node {node_name}, will try to kill it",
                                       component=self.NAME)
-                    self._delete(ds, pod)
+                    delete_pod(self, ds, pod)
                 running = [p for p in daemons if p not in failed]
                 # keep the oldest, remove the rest (duplicates after races)
                 running.sort(key=lambda p: (p["metadata"]["creationTimestamp"], p["metadata"]["name"]))
                 for pod in running[1:]:
-                    self._delete(ds, pod)
+                    delete_pod(self, ds, pod)
             else:
                 for pod in daemons:
-                    self._delete(ds, pod)
+                    delete_pod(self, ds, pod)
         for node_name in sorted(set(by_node) - names):
             for pod in by_node[node_name]:
                 if node_name and not pod["metadata"].get("deletionTimestamp"):
-                    self._delete(ds, pod)
+                    delete_pod(self, ds, pod)
 
     def _in_backoff(self, ds: Obj, node: str) -> int:
         """flowcontrol.Backoff: IsInBackOffSinceUpdate, else Next (1s doubling to 15m); the wait left or 0."""
@@ -208,16 +209,6 @@ class DaemonSetController(Controller):
         self.events.event(ds, "Normal", "SuccessfulCreate", f"Created pod: {created['metadata']['name']}",
                           component=self.NAME)
 
-    def _delete(self, ds: Obj, pod: Obj) -> None:
-        try:
-            self.api.delete("pods", pod["metadata"]["name"], pod["metadata"]["namespace"])
-        except ApiError as exc:
-            if exc.code == 404:
-                return
-            raise
-        self.events.event(ds, "Normal", "SuccessfulDelete", f"Deleted pod: {pod['metadata']['name']}",
-                          component=self.NAME)
-
     def _rolling_update(self, ds: Obj, nodes: list[Obj], by_node: dict[str, list[Obj]], pod_hash: str) -> None:
         """rollingUpdate (maxSurge 0): delete old pods while fewer than maxUnavailable are unavailable."""
         mrs, now = ds["spec"].get("minReadySeconds", 0), self.clock.now
@@ -237,11 +228,11 @@ class DaemonSetController(Controller):
             for pod in old:
                 (old_available if is_pod_available(pod, mrs, now) else old_unavailable).append(pod)
         for pod in old_unavailable:  # unavailable old pods cost nothing to replace
-            self._delete(ds, pod)
+            delete_pod(self, ds, pod)
         for pod in old_available:
             if unavailable >= budget:
                 break
-            self._delete(ds, pod)
+            delete_pod(self, ds, pod)
             unavailable += 1
 
     def _update_status(self, ds: Obj, nodes: list[Obj], pods: list[Obj], pod_hash: str) -> None:

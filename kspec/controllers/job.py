@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 from kspec.controllers.base import Controller
 from kspec.controllers.controller_utils import (
     claim,
+    delete_pod,
     is_pod_active,
     is_pod_ready,
     owned_index,
@@ -152,7 +153,7 @@ class JobController(Controller):
             target = self._check_finish(job, status, active, new_failure, now)
         if target is not None:
             for pod in active:
-                self._delete(job, pod)
+                delete_pod(self, job, pod)
             active = []
             terminating = [p for p in self.pods.owned(uid) if p["metadata"].get("deletionTimestamp")
                            and p.get("status", {}).get("phase") not in ("Succeeded", "Failed")]
@@ -243,7 +244,7 @@ class JobController(Controller):
         if len(active) > wanted:
             extras = sorted(active, key=lambda p: p["metadata"]["creationTimestamp"], reverse=True)
             for pod in extras[: len(active) - wanted]:
-                self._delete(job, pod)
+                delete_pod(self, job, pod)
             return [p for p in active if p not in extras[: len(active) - wanted]]
         if len(active) == wanted:
             return active
@@ -282,17 +283,6 @@ class JobController(Controller):
             if not any(e.get("name") == "JOB_COMPLETION_INDEX" for e in container.get("env") or []):
                 container.setdefault("env", []).append(env)
         return pod
-
-    def _delete(self, job: Obj, pod: Obj) -> None:
-        try:
-            self.api.delete("pods", pod["metadata"]["name"], pod["metadata"]["namespace"])
-        except ApiError as exc:
-            if exc.code == 404:
-                return
-            raise
-        self.events.event(job, "Normal", "SuccessfulDelete", f"Deleted pod: {pod['metadata']['name']}",
-                          component=self.NAME)
-
 
 def _set(status: dict[str, Any], field: str, value: int) -> None:
     if value:
