@@ -53,6 +53,11 @@ class Rule:
     target_args: dict[str, str] = field(default_factory=dict)
 
 
+#: Parsed rules by their text, shared by every node's netfilter: rules are read-only once parsed, and most
+#: rule texts repeat across nodes, syncs and scenarios.
+_PARSED: dict[str, Rule] = {}
+
+
 def parse_rule(args: list[str], text: str) -> Rule:
     rule = Rule(text)
     negate = False
@@ -140,7 +145,6 @@ class Netfilter:
     def __init__(self) -> None:
         self.tables: dict[str, dict[str, list[Rule]]] = {t: {c: [] for c in cs} for t, cs in BUILTIN.items()}
         self.recent: dict[str, dict[str, int]] = {}
-        self._parsed: dict[str, Rule] = {}
 
     # -- programming -----------------------------------------------------------------
     def ensure_rule(self, table: str, chain: str, args: list[str], *, prepend: bool = True) -> None:
@@ -191,12 +195,12 @@ class Netfilter:
                 self.tables[tname].pop(chain, None)
 
     def _parse(self, text: str) -> Rule:
-        rule = self._parsed.get(text)
+        rule = _PARSED.get(text)
         if rule is None:
             rule = parse_rule(tokens(text), text)
-            if len(self._parsed) > 200_000:
-                self._parsed.clear()
-            self._parsed[text] = rule
+            if len(_PARSED) > 200_000:
+                _PARSED.clear()
+            _PARSED[text] = rule
         return rule
 
     def save(self, tables: tuple[str, ...] = ("filter", "nat")) -> str:
