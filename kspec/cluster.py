@@ -307,9 +307,9 @@ class Cluster:
         return result
 
     def apply(self, manifest: str | Obj | list[Obj], *, source: str = "<manifest>", first_line: int = 1,
-              dry_run: bool = False) -> list[Obj]:
+              indent: int = 0, dry_run: bool = False) -> list[Obj]:
         """``kubectl apply -f -``: all documents are checked before any is applied."""
-        objs = (load(manifest, source, first_line) if isinstance(manifest, str)
+        objs = (load(manifest, source, first_line, indent) if isinstance(manifest, str)
                 else [manifest] if isinstance(manifest, dict) else list(manifest))
         self.start()
         pending = [o["metadata"]["name"] for o in objs if o.get("kind") == "Namespace" and o.get("metadata")]

@@ -232,9 +232,15 @@ class Expect:
     def _pod_ips(self, pods: str, ns: str | None) -> dict[str, str]:
         return {p: self.pod(p, ns).get("status", {}).get("podIP", "") for p in _names(pods)}
 
+    def _service_namespace(self, name: str, pod_ns: str | None) -> str | None:
+        """The namespace a looked-up name points into: ``svc.ns[...]`` names one, a bare name the pod's own."""
+        labels = name.split(".")
+        if len(labels) >= 2 and self.c.api.try_get("namespaces", labels[1], "") is not None:
+            return labels[1]
+        return pod_ns
+
     def resolves_to_service(self, pod: str, name: str, svc: str, ns: str | None = None) -> None:
-        ip = self._obj("services", svc, name.split(".")[1] if name.count(".") >= 1 and
-                       self.c.api.try_get("namespaces", name.split(".")[1], "") else ns)["spec"].get("clusterIP")
+        ip = self._obj("services", svc, self._service_namespace(name, ns))["spec"].get("clusterIP")
         got = self.c.resolve(pod, name, ns or "default")
         if got != [ip]:
             raise AssertionError(f'from pod "{pod}", "{name}" resolves to {_fmt(got)}, expected the cluster IP '
@@ -346,4 +352,3 @@ def printers_now(cluster: Cluster) -> Any:
     return EPOCH + timedelta(milliseconds=cluster.clock.now)
 
 
-__all__ = ["Expect", "_names", "_fmt"]

@@ -86,9 +86,13 @@ class Harness:
 
     def origin(self) -> dict[str, Any]:
         """Where the current step's doc string starts, so YAML errors point into the feature file."""
-        source = str(self.feature_path) if self.feature_path else "<doc string>"
-        # the doc string's first line sits two lines below the step (after the opening quotes)
-        return {"source": source, "first_line": self.step_line + 2 if self.step_line else 1}
+        if self.feature_path is None or not self.step_line:
+            return {"source": "<doc string>", "first_line": 1}
+        # the doc string's first line sits two lines below the step, indented like its opening quotes
+        lines = self.feature_path.read_text(encoding="utf-8").splitlines()
+        quotes = lines[self.step_line] if self.step_line < len(lines) else ""
+        return {"source": str(self.feature_path), "first_line": self.step_line + 2,
+                "indent": len(quotes) - len(quotes.lstrip())}
 
     def attempt(self, fn: Callable[[], Any]) -> None:
         """Run a request whose rejection is kept for the next step instead of failing this one."""

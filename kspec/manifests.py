@@ -14,13 +14,13 @@ from kspec.objects import Obj
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
-def load(text: str, source: str = "<manifest>", first_line: int = 1) -> list[Obj]:
-    """Parse YAML into objects; ``first_line`` maps document lines to the file the text came from."""
+def load(text: str, source: str = "<manifest>", first_line: int = 1, indent: int = 0) -> list[Obj]:
+    """Parse YAML into objects; ``first_line`` and ``indent`` map positions to the file the text came from."""
     try:
         docs = list(yaml.load_all(text, Loader=_Loader))  # noqa: S506 - a safe loader
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
-        where = f"{source}:{first_line + mark.line}:{mark.column + 1}" if mark else source
+        where = f"{source}:{first_line + mark.line}:{indent + mark.column + 1}" if mark else source
         problem = exc.problem or exc.context or "invalid YAML"
         raise ManifestError(f"error parsing YAML at {where}: {problem}") from None
     except yaml.YAMLError as exc:
