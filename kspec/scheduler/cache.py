@@ -10,8 +10,17 @@ also the cycle's snapshot; the node list follows upstream's node tree
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from operator import attrgetter
+from typing import Any
+
 from kspec.objects import Obj
 from kspec.scheduler.nodeinfo import NodeInfo, PodInfo
+
+_INF = float("inf")
+#: score tables kept at once (one per plugin and distinct pod request)
+MAX_TABLES = 64
+_POS = attrgetter("pos")
 
 
 class Cache:
@@ -19,6 +28,10 @@ class Cache:
         self.nodes: dict[str, NodeInfo] = {}
         self._zones: dict[tuple[str, str], list[str]] = {}
         self._order: list[NodeInfo] | None = None
+        self.names: list[str] = []  # the names of node_list(), once it is computed
+        # per-node results by key (see window_results), aligned with _order
+        self._tables: dict[Any, list[Any]] = {}
+        self._label_tables: dict[Any, list[Any]] = {}
         self.pod_node: dict[str, str] = {}  # pod uid -> node it is on (bound or assumed)
         self.assumed: set[str] = set()
         self.affinity_nodes: dict[str, NodeInfo] = {}
@@ -34,6 +47,35 @@ class Cache:
         self.unschedulable_count = 0
         self.hard_tainted_count = 0
         self.prefer_tainted_count = 0
+        # a lower bound of every node's free pod slots, cpu and memory (exact when ``floor_exact``): lets
+        # NodeResourcesFit pass a whole batch of nodes at once when the pod fits under it
+        self.floor_pods = self.floor_cpu = self.floor_mem = _INF
+        self.floor_exact = True
+
+    # -- the free-resources floor -----------------------------------------------------------
+    def _lower_floor(self, ni: NodeInfo) -> None:
+        if ni.free_pods < self.floor_pods:
+            self.floor_pods = ni.free_pods
+        if ni.free_cpu < self.floor_cpu:
+            self.floor_cpu = ni.free_cpu
+        if ni.free_mem < self.floor_mem:
+            self.floor_mem = ni.free_mem
+
+    def fits_everywhere(self, cpu: int, mem: int) -> bool:
+        """Whether every node has a free pod slot, ``cpu`` and ``mem`` left (0: not asked for), recomputing
+        a stale floor once before saying no."""
+        if self._under_floor(cpu, mem):
+            return True
+        if self.floor_exact:
+            return False
+        self.floor_pods = self.floor_cpu = self.floor_mem = _INF
+        for ni in self.nodes.values():
+            self._lower_floor(ni)
+        self.floor_exact = True
+        return self._under_floor(cpu, mem)
+
+    def _under_floor(self, cpu: int, mem: int) -> bool:
+        return self.floor_pods >= 1 and (not cpu or cpu <= self.floor_cpu) and (not mem or mem <= self.floor_mem)
 
     # -- nodes --------------------------------------------------------------------------
     def _count(self, ni: NodeInfo, sign: int) -> None:
@@ -48,35 +90,40 @@ class Cache:
             self._count(ni, -1)
         if ni is None:
             ni = NodeInfo(node)
+            ni.owner = self
             self.nodes[name] = ni
             self._zones.setdefault(ni.zone, []).append(name)
-            self._order = None
+            self._drop_order()
             for pi in self._pending_pods.pop(name, {}).values():
                 self._place(ni, pi)
         else:
             self._images(ni, -1)
             old_zone = ni.zone
             ni.set_node(node)
+            self.floor_exact = False
             if ni.zone != old_zone:
                 self._zones[old_zone].remove(name)
                 if not self._zones[old_zone]:
                     del self._zones[old_zone]
                 self._zones.setdefault(ni.zone, []).append(name)
-                self._order = None
+                self._drop_order()
         self._images(ni, 1)
         self._count(ni, 1)
+        self._lower_floor(ni)
         return ni
 
     def remove_node(self, name: str) -> None:
         ni = self.nodes.pop(name, None)
         if ni is None:
             return
+        ni.owner = None
+        self.floor_exact = False
         self._images(ni, -1)
         self._count(ni, -1)
         self._zones[ni.zone].remove(name)
         if not self._zones[ni.zone]:
             del self._zones[ni.zone]
-        self._order = None
+        self._drop_order()
         self.affinity_nodes.pop(name, None)
         self.anti_affinity_nodes.pop(name, None)
         self.scoring_affinity_nodes.pop(name, None)
@@ -104,8 +151,94 @@ class Cache:
                     if i < len(names):
                         order.append(self.nodes[names[i]])
                 i += 1
+            for i, ni in enumerate(order):
+                ni.pos = i
             self._order = order
+            self.names = [ni.name for ni in order]
+            self._tables = {}
+            self._label_tables = {}
         return self._order
+
+    # -- score tables -----------------------------------------------------------------------
+    def _drop_order(self) -> None:
+        self._order = None
+        self._tables = {}
+        self._label_tables = {}
+
+    def node_changed(self, ni: NodeInfo, node_object: bool = False) -> None:
+        """NodeInfo._refresh: the node's pods (or, with ``node_object``, the node itself) changed; forget its
+        results."""
+        if self._order is not None and 0 <= ni.pos < len(self._order) and self._order[ni.pos] is ni:
+            pos = ni.pos
+            for table in self._tables.values():
+                table[pos] = None
+            if node_object:
+                for table in self._label_tables.values():
+                    table[pos] = None
+
+    def label_results(self, key: Any, nodes: list[NodeInfo], fill: Callable[[NodeInfo], bool],
+                      positions: list[int] | None = None) -> list[bool]:
+        """Like ``results``, for a yes/no answer that depends on the node object alone (labels, name,
+        taints), kept until the node object changes."""
+        table = self._label_tables.get(key)
+        if table is None:
+            if len(self._label_tables) >= MAX_TABLES:
+                self._label_tables = {}
+            table = self._label_tables[key] = [None] * len(self.node_list())
+        if positions is None or len(positions) != len(nodes):
+            positions = list(map(_POS, nodes))
+        out = list(map(table.__getitem__, positions))
+        i = -1
+        try:
+            while True:
+                i = out.index(None, i + 1)
+                out[i] = table[positions[i]] = bool(fill(nodes[i]))
+        except ValueError:
+            return out
+
+    def _table(self, key: Any) -> list[Any]:
+        table = self._tables.get(key)
+        if table is None:
+            if len(self._tables) >= MAX_TABLES:
+                self._tables = {}
+            table = self._tables[key] = [None] * len(self.node_list())
+        return table
+
+    def results(self, key: Any, nodes: list[NodeInfo], fill: Callable[[NodeInfo], Any],
+                positions: list[int] | None = None) -> list[Any]:
+        """``[fill(ni) for ni in nodes]`` for nodes of this cache's node_list(), from the score tables (see
+        window_results); ``positions``: the nodes' places in node_list(), when known."""
+        table = self._table(key)
+        if positions is None or len(positions) != len(nodes):
+            positions = list(map(_POS, nodes))
+        out = list(map(table.__getitem__, positions))
+        i = -1
+        try:
+            while True:
+                i = out.index(None, i + 1)
+                out[i] = table[positions[i]] = fill(nodes[i])
+        except ValueError:
+            return out
+
+    def window_results(self, key: Any, start: int, count: int, fill: Callable[[NodeInfo], Any]) -> list[Any]:
+        """``[fill(ni) for ni in window]`` for the window of ``count`` nodes of node_list() from ``start``
+        (wrapping round), from a table per key that keeps each node's result until the node changes.
+        ``fill`` must depend on nothing but the node's requests, allocatable and node object."""
+        order = self.node_list()
+        n = len(order)
+        table = self._table(key)
+        end = start + count
+        out = table[start:end] if end <= n else table[start:] + table[:end - n]
+        i = -1
+        try:
+            while True:
+                i = out.index(None, i + 1)
+                j = start + i
+                if j >= n:
+                    j -= n
+                out[i] = table[j] = fill(order[j])
+        except ValueError:
+            return out
 
     # -- pods ---------------------------------------------------------------------------
     def add_pod(self, pi: PodInfo, node: str) -> None:
@@ -120,6 +253,7 @@ class Cache:
 
     def _place(self, ni: NodeInfo, pi: PodInfo) -> None:
         ni.add_pod(pi)
+        self._lower_floor(ni)
         if pi.has_affinity:
             self.affinity_nodes[ni.name] = ni
         if pi.has_scoring_affinity:
@@ -158,6 +292,7 @@ class Cache:
         if pi is None:
             return None
         ni.remove_pod(pi)
+        self.floor_exact = False
         self._unindex(pi)
         if not ni.pods_with_affinity:
             self.affinity_nodes.pop(ni.name, None)

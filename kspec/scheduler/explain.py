@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections import OrderedDict
 from dataclasses import dataclass, field
+from typing import Any
 
 from kspec import printers
 from kspec.scheduler.framework import Status
@@ -24,13 +25,25 @@ class Attempt:
     profile: str
     num_nodes: int
     statuses: dict[str, Status] = field(default_factory=dict)
-    feasible: list[str] = field(default_factory=list)
     scores: dict[str, list[int]] = field(default_factory=dict)  # plugin -> weighted score per feasible node
     totals: list[int] = field(default_factory=list)
     node: str = ""
     message: str = ""
     pre_filter: Status | None = None
     absent: Status | None = None
+    #: the feasible nodes (anything with a ``name``), turned into ``feasible`` names only when read
+    feasible_nodes: list[Any] = field(default_factory=list)
+    _feasible: list[str] | None = None
+
+    @property
+    def feasible(self) -> list[str]:
+        if self._feasible is None:
+            self._feasible = [n.name for n in self.feasible_nodes]
+        return self._feasible
+
+    @feasible.setter
+    def feasible(self, names: list[str]) -> None:
+        self._feasible = names
 
 
 class Explainer:

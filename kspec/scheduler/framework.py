@@ -98,13 +98,26 @@ def is_success(status: Status | None) -> bool:
 class CycleState:
     """framework.CycleState: per-attempt data plugins share between extension points."""
 
-    __slots__ = ("_data", "skip_filter", "skip_score", "record")
+    __slots__ = ("_data", "skip_filter", "skip_score", "record", "batch_from_cache", "window", "from_cache",
+                 "node_positions")
 
     def __init__(self) -> None:
         self._data: dict[str, Any] = {}
         self.skip_filter: set[str] = set()
         self.skip_score: set[str] = set()
         self.record = True
+        # set while the scheduler filters batches of its cache's own nodes (no nominated pods added): a
+        # ``filter_nodes`` may then answer None for "every node passes" and rely on cache-wide aggregates
+        self.batch_from_cache = False
+        # (start, count) when the feasible nodes are exactly ``count`` consecutive nodes of the cache's
+        # node_list() from ``start`` (wrapping round): scorers may then use Cache.window_results
+        self.window: tuple[int, int] | None = None
+        # True when the feasible nodes are the cache's own (current node_list(), nothing nominated added):
+        # scorers may then use Cache.results
+        self.from_cache = False
+        # the places in the cache's node_list() of the nodes a batch call is given (when the scheduler
+        # knows them: Filter chunks and the feasible nodes), sparing a look at each node for its ``pos``
+        self.node_positions: list[int] | None = None
 
     def read(self, key: str) -> Any:
         return self._data.get(key)

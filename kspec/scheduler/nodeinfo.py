@@ -8,6 +8,7 @@ call is a few attribute reads and comparisons (framework/types.go NodeInfo).
 from __future__ import annotations
 
 from collections.abc import Callable
+from operator import attrgetter, itemgetter
 from typing import Any
 
 from kspec.labels import Selector
@@ -130,13 +131,55 @@ class PodInfo:
         return f"PodInfo({self.key})"
 
 
+_MEMO_KEYS: dict[Any, int] = {}
+#: how many keys are interned, and how many results one node memoizes before starting over
+MAX_MEMO_KEYS = 100_000
+MAX_MEMO_ENTRIES = 256
+
+
+def memo_key(key: tuple[Any, ...]) -> Any:
+    """A small integer standing for ``key`` in ``NodeInfo.memo``/``label_memo`` (cheap to hash); past
+    MAX_MEMO_KEYS interned keys, the tuple itself."""
+    k = _MEMO_KEYS.get(key)
+    if k is None:
+        if len(_MEMO_KEYS) >= MAX_MEMO_KEYS:
+            return key
+        k = _MEMO_KEYS[key] = len(_MEMO_KEYS)
+    return k
+
+
+_MEMO_OF = attrgetter("memo")
+
+
+def memoized(nodes: list[NodeInfo], key: Any, fill: Callable[[NodeInfo], Any]) -> list[Any]:
+    """``[ni.memo[key] for ni in nodes]``, calling ``fill(ni)`` (which must remember its result) first for
+    the nodes that have none; the lookups run in C."""
+    get = itemgetter(key)
+    try:
+        return list(map(get, map(_MEMO_OF, nodes)))
+    except KeyError:
+        for ni in nodes:
+            if key not in ni.memo:
+                fill(ni)
+        return list(map(get, map(_MEMO_OF, nodes)))
+
+
+def remember(memo: dict[Any, Any], key: Any, value: Any) -> Any:
+    """memo[key] = value, emptying a memo that has grown past MAX_MEMO_ENTRIES first."""
+    if len(memo) >= MAX_MEMO_ENTRIES:
+        memo.clear()
+    memo[key] = value
+    return value
+
+
 class NodeInfo:
     """framework.NodeInfo: a node with the pods on it and their aggregated requests."""
 
     __slots__ = ("name", "node", "labels", "taints", "hard_taints", "prefer_taints", "unschedulable",
                  "alloc_cpu", "alloc_mem", "alloc_eph", "alloc_pods", "alloc_scalars", "req_cpu", "req_mem",
                  "req_eph", "req_scalars", "nz_cpu", "nz_mem", "pods", "pods_with_affinity",
-                 "pods_with_required_anti_affinity", "used_ports", "images", "zone", "generation")
+                 "pods_with_required_anti_affinity", "used_ports", "images", "zone", "generation", "free_pods",
+                 "free_cpu", "free_mem", "memo", "label_memo", "owner", "pos")
 
     def __init__(self, node: Obj | None = None) -> None:
         self.name = ""
@@ -158,6 +201,16 @@ class NodeInfo:
         self.images: dict[str, int] = {}
         self.zone = ("", "")
         self.generation = 0
+        # what is left (allocatable minus requests), kept with the aggregates
+        self.free_pods = self.free_cpu = self.free_mem = 0
+        # plugins' per-node results that depend on requests and allocatable (a new dict on every change)
+        # and on the node object alone: labels, name, taints (a new dict when the node changes)
+        self.memo: dict[Any, Any] = {}
+        self.label_memo: dict[Any, Any] = {}
+        # the Cache holding this node (told of every change, for its score tables) and its place in the
+        # cache's node list; a clone belongs to no cache
+        self.owner: Any = None
+        self.pos = -1
         if node is not None:
             self.set_node(node)
 
@@ -181,7 +234,8 @@ class NodeInfo:
                 images[name] = int(image.get("sizeBytes", 0))
         self.images = images
         self.zone = (self.labels.get(REGION_LABEL, ""), self.labels.get(ZONE_LABEL, ""))
-        self.generation += 1
+        self.label_memo = {}
+        self._refresh(node_object=True)
 
     # -- pods -------------------------------------------------------------------------
     def add_pod(self, pi: PodInfo) -> None:
@@ -194,7 +248,7 @@ class NodeInfo:
             self.pods_with_affinity.append(pi)
         if pi.required_anti_affinity:
             self.pods_with_required_anti_affinity.append(pi)
-        self.generation += 1
+        self._refresh()
 
     def remove_pod(self, pi: PodInfo) -> bool:
         old = self.pods.pop(pi.uid, None)
@@ -206,8 +260,18 @@ class NodeInfo:
         if old.required_anti_affinity:
             self.pods_with_required_anti_affinity = [p for p in self.pods_with_required_anti_affinity
                                                      if p.uid != old.uid]
-        self.generation += 1
+        self._refresh()
         return True
+
+    def _refresh(self, node_object: bool = False) -> None:
+        """After any change: new generation, what is left, and memoized per-node results dropped."""
+        self.generation += 1
+        self.free_pods = self.alloc_pods - len(self.pods)
+        self.free_cpu = self.alloc_cpu - self.req_cpu
+        self.free_mem = self.alloc_mem - self.req_mem
+        self.memo = {}
+        if self.owner is not None:
+            self.owner.node_changed(self, node_object)
 
     def _account(self, pi: PodInfo, sign: int) -> None:
         self.req_cpu += sign * pi.cpu
@@ -234,6 +298,9 @@ class NodeInfo:
         new.pods_with_affinity = list(self.pods_with_affinity)
         new.pods_with_required_anti_affinity = list(self.pods_with_required_anti_affinity)
         new.used_ports = dict(self.used_ports)
+        new.memo = {}
+        new.owner = None
+        new.pos = -1
         return new
 
     def __repr__(self) -> str:

@@ -8,6 +8,8 @@ methods directly and pluggy is never on the per-node path.
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
+from operator import add
 from typing import TYPE_CHECKING, Any
 
 from kspec.errors import PluginError
@@ -195,12 +197,15 @@ class Framework:
             normalize = getattr(p, "normalize_score", None)
             if normalize is not None:
                 normalize(state, pi, scores, nodes)
-            if scores and (max(scores) > MAX_NODE_SCORE or min(scores) < MIN_NODE_SCORE):
+            if scores and scores.count(scores[0]) == len(scores):  # one value (count is cheap on equal ints)
+                low = high = scores[0]
+            else:
+                low, high = min(scores, default=0), max(scores, default=0)
+            if high > MAX_NODE_SCORE or low < MIN_NODE_SCORE:
                 bad = next(i for i, s in enumerate(scores) if not MIN_NODE_SCORE <= s <= MAX_NODE_SCORE)
                 raise PluginError(f'scheduler plugin "{p.NAME}" returns an invalid score {scores[bad]} for node '
                                   f'"{nodes[bad].name}", it should be in the range of '
                                   f"[{MIN_NODE_SCORE}, {MAX_NODE_SCORE}] after normalizing")
-            low, high = min(scores, default=0), max(scores, default=0)
             if low == high:  # the same for every node: it shifts the totals but decides nothing
                 offset += low * weight
                 per_plugin[p.NAME] = [low * weight] * len(nodes)
@@ -212,7 +217,13 @@ class Framework:
         if not varying:
             return [offset] * len(nodes), per_plugin
         if len(varying) == 1:
-            return [s + offset for s in varying[0]], per_plugin
+            return list(map(partial(add, offset), varying[0])) if offset else list(varying[0]), per_plugin
+        if len(varying) == 2:
+            a, b = varying
+            if len(a) != len(b):
+                raise ValueError("score lists differ in length")
+            totals = list(map(add, a, b))
+            return (list(map(partial(add, offset), totals)) if offset else totals), per_plugin
         totals = [sum(column) + offset for column in zip(*varying, strict=True)]
         return totals, per_plugin
 

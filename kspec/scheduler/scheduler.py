@@ -11,6 +11,10 @@ failure runs PostFilter (preemption), records ``FailedScheduling`` and the
 
 from __future__ import annotations
 
+from bisect import bisect_left
+from functools import partial
+from itertools import compress
+from operator import attrgetter, eq, itemgetter
 from typing import TYPE_CHECKING, Any
 
 from kspec.errors import ApiError, PluginError
@@ -37,6 +41,9 @@ NOTE_LEN_LIMIT = 1024
 _TERMINAL = ("Succeeded", "Failed")
 #: the "plugin" a pod is unschedulable for when the cluster has no nodes at all (retried on Node/Add)
 NO_NODES = "<no nodes>"
+_SECOND = itemgetter(1)
+_CODE = attrgetter("code")
+_PLUGIN = attrgetter("plugin")
 
 
 def num_feasible_nodes_to_find(percentage: int, num_all_nodes: int) -> int:
@@ -225,7 +232,7 @@ class Scheduler:
         feasible, diagnosis = self.find_nodes_that_fit(fw, state, pi, nodes, attempt)
         if not feasible:
             return None, diagnosis
-        attempt.feasible = [ni.name for ni in feasible]
+        attempt.feasible_nodes = feasible
         if len(feasible) == 1:
             attempt.node = feasible[0].name
             return feasible[0].name, None
@@ -275,11 +282,16 @@ class Scheduler:
             return []
         to_find = num_feasible_nodes_to_find(fw.percentage, n)
         start = self.next_start_node_index % n
-        order = nodes[start:] + nodes[:start] if start else nodes
         filters = fw.active_filters(state)
         if not self.queue.nominated:
-            feasible, processed = self._pass_filters_batched(fw, state, pi, order, to_find, diagnosis)
+            feasible, processed = self._pass_filters_batched(fw, state, pi, _Rotated(nodes, start), to_find,
+                                                             diagnosis)
+            if nodes is self.cache.node_list() or all(ni.owner is self.cache for ni in nodes):
+                state.from_cache = True
+                if not diagnosis.node_statuses and nodes is self.cache.node_list():
+                    state.window = (start, len(feasible))  # nothing filtered out: consecutive nodes
         else:
+            order = nodes[start:] + nodes[:start] if start else nodes
             feasible, processed = self._pass_filters_one_by_one(fw, state, pi, order, to_find, diagnosis, filters)
         self.next_start_node_index = (self.next_start_node_index + processed) % num_all
         return feasible
@@ -300,52 +312,97 @@ class Scheduler:
             self._record(diagnosis, ni, status)
         return feasible, processed
 
-    def _pass_filters_batched(self, fw: Framework, state: CycleState, pi: PodInfo, order: list[NodeInfo],
-                              to_find: int, diagnosis: Diagnosis) -> tuple[list[NodeInfo], int]:
+    def _pass_filters_batched(self, fw: Framework, state: CycleState, pi: PodInfo,
+                              order: _Rotated | list[NodeInfo], to_find: int, diagnosis: Diagnosis
+                              ) -> tuple[list[NodeInfo], int]:
         """The same verdicts as filtering node by node, plugin by plugin, but each plugin sees a chunk of
-        nodes at once; the last chunk is trimmed back to the node where enough were found."""
+        nodes at once; the last chunk is trimmed back to the node where enough were found. ``order`` holds
+        nodes of this scheduler's cache only."""
+        if isinstance(order, list):
+            order = _Rotated(order, 0)
         filters = fw.active_filters(state)
+        state.batch_from_cache = True
+        track = order.nodes is self.cache.node_list()
+        try:
+            feasible, processed, positions = self._filter_chunks(state, pi, order, to_find, diagnosis, filters,
+                                                                 track)
+        except BaseException:
+            state.node_positions = None
+            raise
+        finally:
+            state.batch_from_cache = False
+        state.node_positions = positions  # now the feasible nodes' places, for the scorers
+        return feasible, processed
+
+    def _filter_chunks(self, state: CycleState, pi: PodInfo, order: _Rotated, to_find: int,
+                       diagnosis: Diagnosis, filters: list[tuple[str, Any]], track: bool
+                       ) -> tuple[list[NodeInfo], int, list[int] | None]:
+        """The chunked Filter pass; with ``track`` (``order`` is the cache's node list) each batch call gets
+        the places of its nodes in ``state.node_positions``, and the feasible nodes' places are returned."""
+        batched = [(name, f, getattr(getattr(f, "__self__", None), "filter_nodes", None)) for name, f in filters]
+        statuses = diagnosis.node_statuses
+        plugins = diagnosis.unschedulable_plugins
         feasible: list[NodeInfo] = []
+        feasible_pos: list[int] | None = [] if track else None
+        all_names = self.cache.names if track else []
+        chunk_pos: list[int] = []
         pos = 0
         n = len(order)
         while pos < n and len(feasible) < to_find:
-            chunk = order[pos:pos + max(to_find - len(feasible), 32)]
+            chunk = order.slice(pos, pos + max(to_find - len(feasible), 32))
+            if track:
+                chunk_pos = order.positions(pos, pos + len(chunk))
             failed: dict[int, Status] = {}
             remaining: list[int] | None = None  # None: every node of the chunk is still in
-            for name, f in filters:
+            for name, f, batch in batched:
                 nodes = chunk if remaining is None else [chunk[i] for i in remaining]
                 if not nodes:
                     break
-                batch = getattr(getattr(f, "__self__", None), "filter_nodes", None)
+                if track:
+                    state.node_positions = chunk_pos if remaining is None else [chunk_pos[i] for i in remaining]
                 verdicts = batch(state, pi, nodes) if batch is not None else [f(state, pi, ni) for ni in nodes]
-                if verdicts.count(None) == len(verdicts):
+                # any verdict at all (a Status is always truthy; list.count would call Status.__eq__ per node)
+                if verdicts is None or next(filter(None, verdicts), None) is None:
                     continue
-                keep = []
-                for i, status in zip(range(len(chunk)) if remaining is None else remaining, verdicts, strict=True):
-                    if status is None or not status.code:
-                        keep.append(i)
-                    else:
-                        if not status.plugin:
-                            status.plugin = name
-                        failed[i] = status
-                remaining = keep
+                idx = range(len(chunk)) if remaining is None else remaining
+                bad = [(i, status) for i, status in zip(idx, verdicts, strict=True)
+                       if status is not None and status.code]
+                if not bad:
+                    continue
+                for status in dict(zip(map(id, map(_SECOND, bad)), map(_SECOND, bad), strict=True)).values():
+                    if not status.plugin:  # with_plugin, once per distinct Status object
+                        status.plugin = name
+                failed.update(bad)
+                remaining = [i for i in idx if i not in failed]
             if not failed:
                 take = min(len(chunk), to_find - len(feasible))
                 feasible.extend(chunk[:take])
+                if feasible_pos is not None:
+                    feasible_pos.extend(chunk_pos[:take])
                 if len(feasible) >= to_find:
-                    return feasible, pos + take
+                    return feasible, pos + take, feasible_pos
                 pos += len(chunk)
                 continue
-            for i, ni in enumerate(chunk):
-                status = failed.get(i)
-                if status is None:
-                    feasible.append(ni)
-                    if len(feasible) >= to_find:
-                        return feasible, pos + i + 1
-                else:
-                    self._record(diagnosis, ni, status)
+            need = to_find - len(feasible)
+            passing = [i for i in range(len(chunk)) if i not in failed]
+            cut = passing[need - 1] + 1 if len(passing) >= need else len(chunk)
+            # _record for the failed nodes, in node order, up to where enough were found
+            fails = sorted(failed)
+            fails = fails[:bisect_left(fails, cut)]
+            recorded = list(map(failed.__getitem__, fails))
+            if Code.ERROR in set(map(_CODE, recorded)):
+                status = next(st for st in recorded if st.code == Code.ERROR)
+                raise PluginError(f"running Filter plugin {status.plugin}: {status.message}")
+            names = [all_names[chunk_pos[i]] for i in fails] if track else [chunk[i].name for i in fails]
+            statuses.update(zip(names, recorded, strict=True))
+            plugins.update(map(_PLUGIN, recorded))
+            feasible.extend([chunk[i] for i in passing[:need]])
+            if feasible_pos is not None:
+                feasible_pos.extend([chunk_pos[i] for i in passing[:need]])
+            if len(feasible) >= to_find:
+                return feasible, pos + cut, feasible_pos
             pos += len(chunk)
-        return feasible, pos
+        return feasible, pos, feasible_pos
 
     def _record(self, diagnosis: Diagnosis, ni: NodeInfo, status: Status) -> None:
         if status.code == Code.ERROR:
@@ -360,12 +417,12 @@ class Scheduler:
         if count == 1:
             return nodes[totals.index(best)].name
         pick = self.cluster.rng.randrange(count)
-        for i, score in enumerate(totals):
-            if score == best:
-                if pick == 0:
-                    return nodes[i].name
-                pick -= 1
-        raise AssertionError("unreachable")
+        if pick > 8:  # the pick-th (from 0) node with the best total
+            return nodes[list(compress(range(len(totals)), map(partial(eq, best), totals)))[pick]].name
+        i = totals.index(best)
+        for _ in range(pick):
+            i = totals.index(best, i + 1)
+        return nodes[i].name
 
     # -- success -----------------------------------------------------------------------------------------
     def _assume_and_bind(self, fw: Framework, state: CycleState, qpi: QueuedPodInfo, node: str,
@@ -467,6 +524,42 @@ class Scheduler:
             ns, _, name = key.partition("/")
             out.append(self.explain_text(ns, name))
         return "\n\n".join(out)
+
+
+class _Rotated:
+    """``nodes[start:] + nodes[:start]`` without the copy: slices are cut from the original list."""
+
+    __slots__ = ("nodes", "start", "n")
+
+    def __init__(self, nodes: list[NodeInfo], start: int) -> None:
+        self.nodes, self.start, self.n = nodes, start, len(nodes)
+
+    def __len__(self) -> int:
+        return self.n
+
+    def positions(self, lo: int, hi: int) -> list[int]:
+        """The indexes in ``nodes`` of order[lo:hi] (for lo < hi <= n)."""
+        a, b = self.start + lo, self.start + hi
+        n = self.n
+        if b <= n:
+            return list(range(a, b))
+        if a >= n:
+            return list(range(a - n, b - n))
+        return [*range(a, n), *range(b - n)]
+
+    def slice(self, lo: int, hi: int) -> list[NodeInfo]:
+        """order[lo:hi] for 0 <= lo."""
+        n = self.n
+        if hi > n:
+            hi = n
+        if lo >= hi:
+            return []
+        a, b = self.start + lo, self.start + hi
+        if b <= n:
+            return self.nodes[a:b]
+        if a >= n:
+            return self.nodes[a - n:b - n]
+        return self.nodes[a:] + self.nodes[:b - n]
 
 
 class _NoNodes(PluginError):

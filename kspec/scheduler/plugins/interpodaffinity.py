@@ -152,6 +152,49 @@ class InterPodAffinity(Plugin):
                     return _REJECT_EXISTING
         return None
 
+    def filter_nodes(self, state: CycleState, pi: PodInfo, nodes: list[NodeInfo]) -> list[Status | None] | None:
+        """Filter over many nodes; without required affinity, the topology pairs that reject are known up
+        front (anti-affinity before existing pods' anti-affinity, as in filter)."""
+        s: _FilterState | None = state.read(_STATE)
+        if s is None:
+            return None if state.batch_from_cache else [None] * len(nodes)
+        if pi.required_affinity:
+            f = self.filter
+            return [f(state, pi, ni) for ni in nodes]
+        # (topology key, values that reject, verdict): the pod's anti-affinity terms in order, then existing
+        # pods' anti-affinity by key (a node label pair with a positive count rejects)
+        checks: list[tuple[str, set[str], Status]] = []
+        for t in pi.required_anti_affinity:
+            values = {v for (k, v), n in s.anti.items() if k == t.topology_key and n > 0}
+            if values:
+                checks.append((t.topology_key, values, _REJECT_ANTI))
+        existing: dict[str, set[str]] = {}
+        for (k, v), n in s.existing.items():
+            if n > 0:
+                existing.setdefault(k, set()).add(v)
+        checks += [(k, values, _REJECT_EXISTING) for k, values in existing.items()]
+        if not checks:
+            return None if state.batch_from_cache else [None] * len(nodes)
+        if len(checks) == 1:
+            key, values, verdict = checks[0]
+            return [verdict if ni.labels.get(key) in values else None for ni in nodes]
+        if len(checks) == 2 and checks[0][0] == checks[1][0]:
+            key, first, v1 = checks[0]
+            second, v2 = checks[1][1], checks[1][2]
+            return [v1 if value in first else v2 if value in second else None
+                    for value in [ni.labels.get(key) for ni in nodes]]
+        out: list[Status | None] = []
+        append = out.append
+        for ni in nodes:
+            labels = ni.labels
+            for key, values, verdict in checks:
+                if labels.get(key) in values:
+                    append(verdict)
+                    break
+            else:
+                append(None)
+        return out
+
     def _satisfies_affinity(self, s: _FilterState, pi: PodInfo, labels: dict[str, str]) -> bool:
         """satisfyPodAffinity, with the exception for the first pod of a self-affine group."""
         pods_exist = True

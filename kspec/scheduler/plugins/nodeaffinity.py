@@ -15,7 +15,7 @@ from kspec.scheduler.framework import (
     Status,
     unresolvable,
 )
-from kspec.scheduler.nodeinfo import NodeInfo, PodInfo
+from kspec.scheduler.nodeinfo import NodeInfo, PodInfo, memo_key, remember
 from kspec.scheduler.plugins.helper import (
     compile_required,
     default_normalize_score,
@@ -79,8 +79,23 @@ class NodeAffinity(Plugin):
         if self.added_affinity.get("requiredDuringSchedulingIgnoredDuringExecution"):
             f = self.filter
             return [f(state, pi, ni) for ni in nodes]
-        match = compile_required(pi.node_selector, pi.node_affinity)
-        return [None if match(ni.labels, ni.name) else _REJECT for ni in nodes]
+        # memoized per node (NodeInfo.label_memo is replaced whenever the node object changes) by the
+        # pod's required node affinity, which pods of one workload share
+        key = memo_key(("NodeAffinity", repr(pi.node_selector),
+                        repr(pi.node_affinity.get("requiredDuringSchedulingIgnoredDuringExecution"))))
+        compiled: list[Any] = []
+
+        def matches(ni: NodeInfo) -> bool:
+            if not compiled:
+                compiled.append(compile_required(pi.node_selector, pi.node_affinity))
+            return compiled[0](ni.labels, ni.name)
+        if state.batch_from_cache:
+            return [None if ok else _REJECT
+                    for ok in self.handle.cache.label_results(key, nodes, matches, state.node_positions)]
+
+        def fill(ni: NodeInfo) -> Status | None:
+            return remember(ni.label_memo, key, None if matches(ni) else _REJECT)
+        return [memo[key] if key in (memo := ni.label_memo) else fill(ni) for ni in nodes]
 
     def _preferred(self, pi: PodInfo) -> list[dict[str, Any]]:
         return [*(self.added_affinity.get("preferredDuringSchedulingIgnoredDuringExecution") or []),

@@ -6,7 +6,7 @@ import math
 from typing import Any
 
 from kspec.scheduler.framework import MAX_NODE_SCORE, SKIP, CycleState, Plugin, Status
-from kspec.scheduler.nodeinfo import NodeInfo, PodInfo
+from kspec.scheduler.nodeinfo import NodeInfo, PodInfo, memo_key, memoized, remember
 from kspec.scheduler.resources import CPU, EPHEMERAL, MEMORY
 
 NAME = "NodeResourcesBalancedAllocation"
@@ -73,10 +73,11 @@ class NodeResourcesBalancedAllocation(Plugin):
         if self.resources != [CPU, MEMORY]:
             score = self.score
             return [score(state, pi, ni) for ni in nodes]
+        # memoized per node (NodeInfo.memo is replaced whenever requests or allocatable change)
         pc, pm = pi.cpu, pi.mem
-        out = []
-        append = out.append
-        for ni in nodes:
+        key = memo_key(("NodeResourcesBalancedAllocation", pc, pm))
+
+        def fill(ni: NodeInfo) -> int:
             ac = ni.alloc_cpu
             am = ni.alloc_mem
             if ac and am:
@@ -86,7 +87,13 @@ class NodeResourcesBalancedAllocation(Plugin):
                     fc = 1.0
                 if fm > 1:
                     fm = 1.0
-                append(int((1 - abs(fc - fm) / 2) * MAX_NODE_SCORE))
+                s = int((1 - abs(fc - fm) / 2) * MAX_NODE_SCORE)
             else:
-                append(self.score(state, pi, ni))
-        return out
+                s = self.score(state, pi, ni)
+            return s
+        if state.from_cache:
+            window = state.window
+            if window is not None and window[1] == len(nodes):
+                return self.handle.cache.window_results(key, window[0], window[1], fill)
+            return self.handle.cache.results(key, nodes, fill, state.node_positions)
+        return memoized(nodes, key, lambda ni: remember(ni.memo, key, fill(ni)))

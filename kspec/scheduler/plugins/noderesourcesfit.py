@@ -26,7 +26,7 @@ from kspec.scheduler.framework import (
     Status,
     go_round,
 )
-from kspec.scheduler.nodeinfo import NodeInfo, PodInfo
+from kspec.scheduler.nodeinfo import NodeInfo, PodInfo, memo_key, memoized, remember
 from kspec.scheduler.resources import CPU, EPHEMERAL, MEMORY
 
 NAME = "NodeResourcesFit"
@@ -38,6 +38,7 @@ DEFAULT_RESOURCES = ({"name": CPU, "weight": 1}, {"name": MEMORY, "weight": 1})
 #: MaxCustomPriorityScore: shape scores run 0..10
 MAX_CUSTOM_PRIORITY_SCORE = 10
 TOO_MANY_PODS = "Too many pods"
+_INF = float("inf")
 
 
 def insufficient(resource: str) -> str:
@@ -127,21 +128,21 @@ class NodeResourcesFit(Plugin):
             return None
         return Status(Code.UNSCHEDULABLE_AND_UNRESOLVABLE if unresolvable else Code.UNSCHEDULABLE, *reasons)
 
-    def filter_nodes(self, state: CycleState, pi: PodInfo, nodes: list[NodeInfo]) -> list[Status | None]:
+    def filter_nodes(self, state: CycleState, pi: PodInfo, nodes: list[NodeInfo]) -> list[Status | None] | None:
         """Filter over many nodes: the common pod (cpu and memory at most) checked inline."""
         if pi.eph or pi.scalars:
             f = self.filter
             return [f(state, pi, ni) for ni in nodes]
         cpu, mem = pi.cpu, pi.mem
+        if state.batch_from_cache and self.handle.cache.fits_everywhere(cpu, mem):
+            return None  # every node of the cache has room: nothing to check node by node
         f = self.filter
-        out: list[Status | None] = []
-        for ni in nodes:
-            if (len(ni.pods) < ni.alloc_pods and (not cpu or cpu <= ni.alloc_cpu - ni.req_cpu)
-                    and (not mem or mem <= ni.alloc_mem - ni.req_mem)):
-                out.append(None)
-            else:
-                out.append(f(state, pi, ni))
-        return out
+        if not cpu:
+            cpu = -_INF
+        if not mem:
+            mem = -_INF
+        return [None if (ni.free_pods > 0 and cpu <= ni.free_cpu and mem <= ni.free_mem) else f(state, pi, ni)
+                for ni in nodes]
 
     # -- Score ---------------------------------------------------------------------------
     def _requested_capacity(self, pi: PodInfo, ni: NodeInfo, resource: str) -> tuple[int, int]:
@@ -183,21 +184,28 @@ class NodeResourcesFit(Plugin):
         if not self._default_resources or self.strategy != LEAST_ALLOCATED:
             score = self.score
             return [score(state, pi, ni) for ni in nodes]
-        # the default profile's case, unrolled: cpu and memory, weight 1 each
+        # the default profile's case: cpu and memory, weight 1 each, memoized per node (NodeInfo.memo
+        # is replaced whenever the node's requests or allocatable change) by the pod's non-zero requests
         pc, pm = pi.nz_cpu, pi.nz_mem
-        out = []
-        append = out.append
-        for ni in nodes:
+        key = memo_key(("NodeResourcesFit/least", pc, pm))
+
+        def fill(ni: NodeInfo) -> int:
             cap_c = ni.alloc_cpu
             cap_m = ni.alloc_mem
             if cap_c and cap_m:
                 req_c = ni.nz_cpu + pc
                 req_m = ni.nz_mem + pm
-                append(((0 if req_c > cap_c else (cap_c - req_c) * 100 // cap_c)
-                        + (0 if req_m > cap_m else (cap_m - req_m) * 100 // cap_m)) // 2)
+                s = ((0 if req_c > cap_c else (cap_c - req_c) * 100 // cap_c)
+                     + (0 if req_m > cap_m else (cap_m - req_m) * 100 // cap_m)) // 2
             else:
-                append(self.score(state, pi, ni))
-        return out
+                s = self.score(state, pi, ni)
+            return s
+        if state.from_cache:
+            window = state.window
+            if window is not None and window[1] == len(nodes):
+                return self.handle.cache.window_results(key, window[0], window[1], fill)
+            return self.handle.cache.results(key, nodes, fill, state.node_positions)
+        return memoized(nodes, key, lambda ni: remember(ni.memo, key, fill(ni)))
 
     def queueing_hint(self, event: str, pi: PodInfo, old: Any, new: Any) -> bool:
         if event == NODE_ADD and new is not None:

@@ -26,10 +26,10 @@ class NodeUnschedulable(Plugin):
             return None
         return _REJECT
 
-    def filter_nodes(self, state: CycleState, pi: PodInfo, nodes: list[NodeInfo]) -> list[Status | None]:
+    def filter_nodes(self, state: CycleState, pi: PodInfo, nodes: list[NodeInfo]) -> list[Status | None] | None:
         cache = getattr(self.handle, "cache", None)
         if (cache is not None and not cache.unschedulable_count) or not any(ni.unschedulable for ni in nodes):
-            return [None] * len(nodes)
+            return None if state.batch_from_cache else [None] * len(nodes)
         return [self.filter(state, pi, ni) for ni in nodes]
 
     def queueing_hint(self, event: str, pi: PodInfo, old: Any, new: Any) -> bool:

@@ -47,6 +47,7 @@ SYSTEM_DEFAULT_CONSTRAINTS = (
 )
 _STATE = "PreFilterPodTopologySpread"
 _SCORE_STATE = "PreScorePodTopologySpread"
+_SELECTOR_STATE = "PodTopologySpreadDefaultSelector"
 
 
 class Constraint:
@@ -120,14 +121,20 @@ class PodTopologySpread(Plugin):
             self.default_constraints = list(given or [])
 
     # -- constraints -----------------------------------------------------------------------
-    def _constraints(self, pi: PodInfo, action: str) -> tuple[list[Constraint], bool]:
-        """The pod's constraints with that whenUnsatisfiable, or the defaults; and whether defaulted."""
+    def _constraints(self, pi: PodInfo, action: str, state: CycleState | None = None
+                     ) -> tuple[list[Constraint], bool]:
+        """The pod's constraints with that whenUnsatisfiable, or the defaults; and whether defaulted (the
+        default selector is worked out once per cycle when given the cycle's state)."""
         if pi.spread_constraints:
             return [Constraint(c, selector_of(c.get("labelSelector")), pi) for c in pi.spread_constraints
                     if (c.get("whenUnsatisfiable") or "DoNotSchedule") == action], False
         if not self.default_constraints:
             return [], False
-        selector = self._default_selector(pi)
+        selector = state.read(_SELECTOR_STATE) if state is not None else None
+        if selector is None:
+            selector = self._default_selector(pi)
+            if state is not None:
+                state.write(_SELECTOR_STATE, selector)
         if selector.is_empty():
             return [], False
         return [Constraint(c, selector, pi) for c in self.default_constraints
@@ -157,7 +164,7 @@ class PodTopologySpread(Plugin):
 
     # -- Filter ---------------------------------------------------------------------------
     def pre_filter(self, state: CycleState, pi: PodInfo) -> tuple[PreFilterResult | None, Status | None]:
-        constraints, _ = self._constraints(pi, "DoNotSchedule")
+        constraints, _ = self._constraints(pi, "DoNotSchedule", state)
         if not constraints:
             return None, SKIP
         s = _FilterState(constraints)
@@ -205,7 +212,7 @@ class PodTopologySpread(Plugin):
 
     # -- Score ----------------------------------------------------------------------------
     def pre_score(self, state: CycleState, pi: PodInfo, nodes: list[NodeInfo]) -> Status | None:
-        constraints, defaulted = self._constraints(pi, "ScheduleAnyway")
+        constraints, defaulted = self._constraints(pi, "ScheduleAnyway", state)
         if not constraints:
             return SKIP
         require_all = not defaulted

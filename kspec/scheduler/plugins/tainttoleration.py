@@ -25,10 +25,10 @@ class TaintToleration(Plugin):
             return None
         return _REJECT
 
-    def filter_nodes(self, state: CycleState, pi: PodInfo, nodes: list[NodeInfo]) -> list[Status | None]:
+    def filter_nodes(self, state: CycleState, pi: PodInfo, nodes: list[NodeInfo]) -> list[Status | None] | None:
         cache = getattr(self.handle, "cache", None)
         if (cache is not None and not cache.hard_tainted_count) or not any(ni.hard_taints for ni in nodes):
-            return [None] * len(nodes)
+            return None if state.batch_from_cache else [None] * len(nodes)
         f = self.filter
         return [f(state, pi, ni) if ni.hard_taints else None for ni in nodes]
 
