@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from kspec.errors import ApiError
 from kspec.labels import Selector
+from kspec.nodeaffinity import required_node_affinity_matches
 from kspec.objects import Obj, clone, controller_of, get_condition, owner_reference, parse_timestamp
 
 if TYPE_CHECKING:
@@ -190,46 +191,11 @@ def delete_pod(controller: Any, owner: Obj, pod: Obj) -> None:
 
 
 # -- node selection (DaemonSets) ----------------------------------------------------
-def _match_expression(expr: Obj, value: str | None) -> bool:
-    op, values = expr.get("operator"), expr.get("values") or []
-    if op == "In":
-        return value is not None and value in values
-    if op == "NotIn":
-        return value is None or value not in values
-    if op == "Exists":
-        return value is not None
-    if op == "DoesNotExist":
-        return value is None
-    if op in ("Gt", "Lt") and value is not None and values:
-        try:
-            a, b = int(value), int(values[0])
-        except ValueError:
-            return False
-        return a > b if op == "Gt" else a < b
-    return False
-
-
-def node_matches_term(node: Obj, term: Obj) -> bool:
-    labels = node["metadata"].get("labels") or {}
-    fields = {"metadata.name": node["metadata"]["name"]}
-    exprs, field_exprs = term.get("matchExpressions") or [], term.get("matchFields") or []
-    if not exprs and not field_exprs:
-        return False
-    return (all(_match_expression(e, labels.get(e.get("key", ""))) for e in exprs)
-            and all(_match_expression(e, fields.get(e.get("key", ""))) for e in field_exprs))
-
-
 def pod_fits_node_selection(spec: Obj, node: Obj) -> bool:
     """nodeSelector plus required node affinity (component-helpers' GetRequiredNodeAffinity)."""
-    labels = node["metadata"].get("labels") or {}
-    for k, v in (spec.get("nodeSelector") or {}).items():
-        if labels.get(k) != v:
-            return False
-    required = (((spec.get("affinity") or {}).get("nodeAffinity") or {})
-                .get("requiredDuringSchedulingIgnoredDuringExecution"))
-    if required:
-        return any(node_matches_term(node, t) for t in required.get("nodeSelectorTerms") or [])
-    return True
+    return required_node_affinity_matches(spec.get("nodeSelector") or {},
+                                          (spec.get("affinity") or {}).get("nodeAffinity") or {},
+                                          node["metadata"].get("labels") or {}, node["metadata"]["name"])
 
 
 # -- indexes ------------------------------------------------------------------------

@@ -18,11 +18,9 @@ from kspec.kubelet.backoff import Backoff
 from kspec.kubelet.eviction_manager import EvictionManager
 from kspec.kubelet.pod_worker import PodWorker, services_env
 from kspec.kubelet.runtime import image_digest, image_size, normalize
+from kspec.nodeaffinity import required_node_affinity_matches
 from kspec.objects import Obj, micro_timestamp, timestamp
 from kspec.quantity import cpu_millis, to_int
-
-# component-helpers' nodeaffinity, shared with the scheduler as upstream shares it
-from kspec.scheduler.plugins.helper import required_node_affinity_matches
 
 if TYPE_CHECKING:
     from kspec.kubelet.agent import NodeAgent

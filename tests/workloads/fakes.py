@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from kspec.controllers.controller_utils import node_matches_term
+from kspec.controllers.controller_utils import pod_fits_node_selection
 from kspec.errors import ApiError
 from kspec.objects import Obj, clone, set_condition, timestamp
 from kspec.taints import tolerates
@@ -42,12 +42,7 @@ class FakeNodes:
             tols = pod["spec"].get("tolerations") or []
             if not all(any(tolerates(t, taint) for t in tols) for taint in taints):
                 continue
-            required = ((pod["spec"].get("affinity") or {}).get("nodeAffinity") or {}).get(
-                "requiredDuringSchedulingIgnoredDuringExecution")
-            if required and not any(node_matches_term(node, t) for t in required.get("nodeSelectorTerms") or []):
-                continue
-            labels = node["metadata"].get("labels") or {}
-            if any(labels.get(k) != v for k, v in (pod["spec"].get("nodeSelector") or {}).items()):
+            if not pod_fits_node_selection(pod["spec"], node):
                 continue
             nodes.append(node)
         return nodes

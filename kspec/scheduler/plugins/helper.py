@@ -6,6 +6,7 @@ from collections.abc import Callable
 from typing import Any
 
 from kspec.labels import Selector
+from kspec.nodeaffinity import required_node_affinity_matches
 from kspec.scheduler.framework import MAX_NODE_SCORE
 from kspec.taints import tolerates
 
@@ -35,64 +36,6 @@ def first_untolerated(taints: list[dict[str, Any]], tolerations: list[dict[str, 
         if not tolerates_any(tolerations, taint):
             return taint
     return None
-
-
-def _expression_matches(expr: dict[str, Any], value: str | None) -> bool:
-    op = expr.get("operator", "")
-    values = expr.get("values") or []
-    if op == "In":
-        return value is not None and value in values
-    if op == "NotIn":
-        return value is None or value not in values
-    if op == "Exists":
-        return value is not None
-    if op == "DoesNotExist":
-        return value is None
-    if op in ("Gt", "Lt"):
-        if value is None or len(values) != 1:
-            return False
-        try:
-            left, right = int(value), int(values[0])
-        except ValueError:
-            return False
-        return left > right if op == "Gt" else left < right
-    return False
-
-
-def term_matches(term: dict[str, Any], labels: dict[str, str], name: str) -> bool:
-    """A NodeSelectorTerm: every matchExpression (labels) and matchField (metadata.name) holds.
-
-    A term with neither matches no node (nodeaffinity.nodeSelectorTerms).
-    """
-    exprs = term.get("matchExpressions") or []
-    fields = term.get("matchFields") or []
-    if not exprs and not fields:
-        return False
-    for expr in exprs:
-        if not _expression_matches(expr, labels.get(expr.get("key", ""))):
-            return False
-    for expr in fields:
-        value = name if expr.get("key") == "metadata.name" else None
-        if not _expression_matches(expr, value):
-            return False
-    return True
-
-
-def node_selector_matches(selector: dict[str, Any] | None, labels: dict[str, str], name: str) -> bool:
-    """A NodeSelector: its terms are ORed."""
-    if selector is None:
-        return True
-    return any(term_matches(t, labels, name) for t in selector.get("nodeSelectorTerms") or [])
-
-
-def required_node_affinity_matches(node_selector: dict[str, str], node_affinity: dict[str, Any],
-                                   labels: dict[str, str], name: str) -> bool:
-    """nodeaffinity.GetRequiredNodeAffinity(pod).Match: spec.nodeSelector and required terms."""
-    for key, value in node_selector.items():
-        if labels.get(key) != value:
-            return False
-    required = node_affinity.get("requiredDuringSchedulingIgnoredDuringExecution")
-    return node_selector_matches(required, labels, name)
 
 
 def selector_of(label_selector: dict[str, Any] | None) -> Selector:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from kspec.nodeaffinity import node_selector_matches, required_node_affinity_matches, term_matches
 from kspec.scheduler.framework import (
     NODE_ADD,
     NODE_LABEL,
@@ -16,13 +17,7 @@ from kspec.scheduler.framework import (
     unresolvable,
 )
 from kspec.scheduler.nodeinfo import NodeInfo, PodInfo, memo_key, remember
-from kspec.scheduler.plugins.helper import (
-    compile_required,
-    default_normalize_score,
-    node_selector_matches,
-    required_node_affinity_matches,
-    term_matches,
-)
+from kspec.scheduler.plugins.helper import compile_required, default_normalize_score
 
 NAME = "NodeAffinity"
 #: ErrReasonPod

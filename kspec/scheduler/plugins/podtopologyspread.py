@@ -12,6 +12,7 @@ import math
 from typing import Any
 
 from kspec.labels import Requirement, Selector
+from kspec.nodeaffinity import required_node_affinity_matches
 from kspec.objects import controller_of
 from kspec.scheduler.framework import (
     MAX_NODE_SCORE,
@@ -32,7 +33,7 @@ from kspec.scheduler.framework import (
     unschedulable,
 )
 from kspec.scheduler.nodeinfo import HOSTNAME_LABEL, ZONE_LABEL, NodeInfo, PodInfo
-from kspec.scheduler.plugins.helper import first_untolerated, required_node_affinity_matches, selector_of
+from kspec.scheduler.plugins.helper import first_untolerated, selector_of
 
 NAME = "PodTopologySpread"
 #: ErrReasonConstraintsNotMatch / ErrReasonNodeLabelNotMatch

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from kspec.nodeaffinity import term_matches
 from kspec.scheduler.cache import Cache
 from kspec.scheduler.framework import Code, CycleState
 from kspec.scheduler.nodeinfo import NodeInfo, PodInfo
-from kspec.scheduler.plugins.helper import default_normalize_score, term_matches
+from kspec.scheduler.plugins.helper import default_normalize_score
 from kspec.scheduler.plugins.interpodaffinity import InterPodAffinity
 from kspec.scheduler.plugins.nodeports import conflicts
 from kspec.scheduler.plugins.nodeunschedulable import NodeUnschedulable
