@@ -16,6 +16,9 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from kspec.api.kinds import KINDS, resource_for
+from kspec.errors import ApiError
+
 __all__ = [
     "RESOURCE_ALIASES",
     "Related",
@@ -32,57 +35,20 @@ Obj = Mapping[str, Any]
 # Resource names
 # --------------------------------------------------------------------------------------------
 
-#: Every spelling ``kubectl get X`` accepts (plural, singular, short name) -> canonical plural.
-RESOURCE_ALIASES: dict[str, str] = {
-    "pods": "pods", "pod": "pods", "po": "pods",
-    "nodes": "nodes", "node": "nodes", "no": "nodes",
-    "services": "services", "service": "services", "svc": "services",
-    "endpoints": "endpoints", "ep": "endpoints",
-    "deployments": "deployments", "deployment": "deployments", "deploy": "deployments",
-    "replicasets": "replicasets", "replicaset": "replicasets", "rs": "replicasets",
-    "statefulsets": "statefulsets", "statefulset": "statefulsets", "sts": "statefulsets",
-    "daemonsets": "daemonsets", "daemonset": "daemonsets", "ds": "daemonsets",
-    "jobs": "jobs", "job": "jobs",
-    "cronjobs": "cronjobs", "cronjob": "cronjobs", "cj": "cronjobs",
-    "configmaps": "configmaps", "configmap": "configmaps", "cm": "configmaps",
-    "namespaces": "namespaces", "namespace": "namespaces", "ns": "namespaces",
-    "events": "events", "event": "events", "ev": "events",
-    "persistentvolumeclaims": "persistentvolumeclaims",
-    "persistentvolumeclaim": "persistentvolumeclaims", "pvc": "persistentvolumeclaims",
-    "horizontalpodautoscalers": "horizontalpodautoscalers",
-    "horizontalpodautoscaler": "horizontalpodautoscalers", "hpa": "horizontalpodautoscalers",
-    "poddisruptionbudgets": "poddisruptionbudgets",
-    "poddisruptionbudget": "poddisruptionbudgets", "pdb": "poddisruptionbudgets",
-    "priorityclasses": "priorityclasses", "priorityclass": "priorityclasses", "pc": "priorityclasses",
-    "endpointslices": "endpointslices", "endpointslice": "endpointslices",
-    "leases": "leases", "lease": "leases",
-    "secrets": "secrets", "secret": "secrets",
-}  # fmt: skip
-
-# API group of each canonical resource, so "deployments.apps" resolves like it does in kubectl.
-_GROUPS: dict[str, str] = {
-    "deployments": "apps", "replicasets": "apps", "statefulsets": "apps", "daemonsets": "apps",
-    "jobs": "batch", "cronjobs": "batch", "horizontalpodautoscalers": "autoscaling",
-    "poddisruptionbudgets": "policy", "priorityclasses": "scheduling.k8s.io",
-    "endpointslices": "discovery.k8s.io", "leases": "coordination.k8s.io",
-}  # fmt: skip
-
-
 def canonical_resource(name: str) -> str:
     """Map what the user typed after ``kubectl get`` to the canonical plural resource name.
 
-    Case-insensitive and group-qualified forms (``deployments.apps``) are accepted as kubectl's
-    RESTMapper does; anything else raises the error kubectl prints.
+    The API's own REST mapping (kspec.api.kinds) decides: plural, singular, short name and the
+    group-qualified form (``deployments.apps``), case-insensitively; anything else, or a resource
+    with no printer here, raises the error kubectl prints.
     """
-    key = name.strip().lower()
-    if key in RESOURCE_ALIASES:
-        return RESOURCE_ALIASES[key]
-    base, dot, group = key.partition(".")
-    if dot and base in RESOURCE_ALIASES:
-        canonical = RESOURCE_ALIASES[base]
-        if _GROUPS.get(canonical, "") == group:
-            return canonical
-    raise ValueError(f'the server doesn\'t have a resource type "{name}"')
+    try:
+        resource = resource_for(name.strip()).resource
+    except ApiError:
+        resource = ""
+    if resource not in _PRINTERS:
+        raise ValueError(f'the server doesn\'t have a resource type "{name}"')
+    return resource
 
 
 @dataclass(frozen=True)
@@ -936,3 +902,10 @@ def render(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
         parts = [cell.ljust(widths[c]) if c < len(line) - 1 else cell for c, cell in enumerate(line)]
         out.append("".join(parts))
     return "\n".join(out)
+
+
+#: Every spelling ``kubectl get X`` accepts (plural, singular, short name) -> canonical plural, for the
+#: resources printed here.
+RESOURCE_ALIASES: dict[str, str] = {
+    alias: k.resource for k in KINDS if k.resource in _PRINTERS for alias in (k.resource, k.singular, *k.short_names)
+}
