@@ -44,7 +44,10 @@ def _binding(phrase: Phrase) -> Callable[..., Any]:
             if kwargs.get("docstring") is None:
                 raise StepError('this step needs a doc string (""" ... """) below it')
             args["docstring"] = kwargs["docstring"]
-        return phrase.func(kspec, **args)
+        try:
+            return phrase.func(kspec, **args)
+        except ValueError as exc:  # a value in the step kspec cannot read (duration, quantity, selector)
+            raise StepError(str(exc)) from exc
 
     params = [Parameter("kspec", Parameter.POSITIONAL_OR_KEYWORD)]
     params += [Parameter(name, Parameter.KEYWORD_ONLY, default=None) for name in phrase.regex.groupindex]

@@ -119,3 +119,11 @@ def test_xdist_gives_the_same_results(pytester: pytest.Pytester) -> None:
     parallel = pytester.runpytest_subprocess("-p", "no:cacheprovider", "-n", "2")
     serial.assert_outcomes(passed=1, failed=1)
     parallel.assert_outcomes(passed=1, failed=1)
+
+
+def test_a_value_kspec_cannot_read_fails_the_step_without_a_traceback(pytester: pytest.Pytester) -> None:
+    result = run(pytester, "Feature: x\n  Scenario: y\n    Given a cluster with 1 nodes\n    When I wait 10x\n")
+    result.assert_outcomes(failed=1)
+    out = result.stdout.str()
+    assert 'spec.feature:4: When I wait 10x' in out and 'invalid duration "10x"' in out
+    assert "Traceback" not in out
