@@ -9,7 +9,7 @@ container saw (its environment, its resolv.conf).
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from kspec.api import eviction
 from kspec.errors import ApiError, StepError
@@ -149,21 +149,21 @@ class NodeAgent:
             self.runtime.set_health(worker.uid, rec.name, probe, passing)
             rec.probes[probe].wake()
 
-    def exit_container(self, namespace: str, pod: str, container: str, code: int) -> None:
+    def _running(self, namespace: str, pod: str, container: str) -> Any:
+        """The running container a step acts on, or a StepError saying why there is none."""
         worker = self.worker(namespace, pod)
         self._container(worker, container)
         running = worker.running(container)
         if running is None:
             raise StepError(f'container "{container}" of pod "{pod}" is not running')
-        self.runtime.exit(running, code)
+        return running
+
+    def exit_container(self, namespace: str, pod: str, container: str, code: int) -> None:
+        self.runtime.exit(self._running(namespace, pod, container), code)
 
     def set_memory(self, namespace: str, pod: str, container: str, quantity: str) -> None:
         """The container's working set becomes ``quantity`` (an OOM kill if above its limit)."""
-        worker = self.worker(namespace, pod)
-        self._container(worker, container)
-        running = worker.running(container)
-        if running is None:
-            raise StepError(f'container "{container}" of pod "{pod}" is not running')
+        running = self._running(namespace, pod, container)
         try:
             usage = to_int(quantity)
         except ValueError as exc:

@@ -185,16 +185,7 @@ class Cache:
             if len(self._label_tables) >= MAX_TABLES:
                 self._label_tables = {}
             table = self._label_tables[key] = [None] * len(self.node_list())
-        if positions is None or len(positions) != len(nodes):
-            positions = list(map(_POS, nodes))
-        out = list(map(table.__getitem__, positions))
-        i = -1
-        try:
-            while True:
-                i = out.index(None, i + 1)
-                out[i] = table[positions[i]] = bool(fill(nodes[i]))
-        except ValueError:
-            return out
+        return _from_table(table, nodes, lambda ni: bool(fill(ni)), positions)
 
     def _table(self, key: Any) -> list[Any]:
         table = self._tables.get(key)
@@ -208,17 +199,7 @@ class Cache:
                 positions: list[int] | None = None) -> list[Any]:
         """``[fill(ni) for ni in nodes]`` for nodes of this cache's node_list(), from the score tables (see
         window_results); ``positions``: the nodes' places in node_list(), when known."""
-        table = self._table(key)
-        if positions is None or len(positions) != len(nodes):
-            positions = list(map(_POS, nodes))
-        out = list(map(table.__getitem__, positions))
-        i = -1
-        try:
-            while True:
-                i = out.index(None, i + 1)
-                out[i] = table[positions[i]] = fill(nodes[i])
-        except ValueError:
-            return out
+        return _from_table(self._table(key), nodes, fill, positions)
 
     def window_results(self, key: Any, start: int, count: int, fill: Callable[[NodeInfo], Any]) -> list[Any]:
         """``[fill(ni) for ni in window]`` for the window of ``count`` nodes of node_list() from ``start``
@@ -312,3 +293,21 @@ class Cache:
 
     def pod_count(self) -> int:
         return len(self.pod_node)
+
+
+def _from_table(table: list[Any], nodes: list[NodeInfo], fill: Callable[[NodeInfo], Any],
+                positions: list[int] | None) -> list[Any]:
+    """The nodes' entries of a per-node table, filling (and keeping) only the missing ones.
+
+    The lookups and the search for gaps run in C (``map``, ``list.index``); ``fill`` runs once per gap.
+    """
+    if positions is None or len(positions) != len(nodes):
+        positions = list(map(_POS, nodes))
+    out = list(map(table.__getitem__, positions))
+    i = -1
+    try:
+        while True:
+            i = out.index(None, i + 1)
+            out[i] = table[positions[i]] = fill(nodes[i])
+    except ValueError:
+        return out
