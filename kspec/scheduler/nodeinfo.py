@@ -15,8 +15,6 @@ from kspec.labels import Selector
 from kspec.objects import Obj, parse_timestamp
 from kspec.scheduler.resources import (
     CPU,
-    DEFAULT_MEMORY,
-    DEFAULT_MILLI_CPU,
     EPHEMERAL,
     MEMORY,
     PODS,
@@ -101,10 +99,13 @@ class PodInfo:
         self.mem = req.get(MEMORY, 0)
         self.eph = req.get(EPHEMERAL, 0)
         self.scalars = scalar_resources(req)
-        self.nz_cpu = nz.get(CPU, DEFAULT_MILLI_CPU)
-        self.nz_mem = nz.get(MEMORY, DEFAULT_MEMORY)
+        # the defaults apply per container (NonMissingContainerRequests): a pod without any asks for nothing
+        self.nz_cpu = nz.get(CPU, 0)
+        self.nz_mem = nz.get(MEMORY, 0)
         ports = []
-        for c in [*(spec.get("initContainers") or []), *(spec.get("containers") or [])]:
+        # util.GetHostPorts: sidecar (restartPolicy Always) init containers run all along; others do not
+        sidecars = [c for c in spec.get("initContainers") or [] if c.get("restartPolicy") == "Always"]
+        for c in [*sidecars, *(spec.get("containers") or [])]:
             for p in c.get("ports") or []:
                 if p.get("hostPort"):
                     ports.append((p.get("hostIP") or "0.0.0.0", p.get("protocol") or "TCP", int(p["hostPort"])))
@@ -122,7 +123,9 @@ class PodInfo:
         self.has_scoring_affinity = bool(self.required_affinity or self.preferred_affinity
                                          or self.preferred_anti_affinity)
         self.spread_constraints: list[dict[str, Any]] = spec.get("topologySpreadConstraints") or []
-        self.images = [c.get("image", "") for c in spec.get("containers") or []]
+        # ImageLocality sumImageScores: init containers' images count too
+        self.images = [c.get("image", "") for c in [*(spec.get("initContainers") or []),
+                                                    *(spec.get("containers") or [])]]
         start = status.get("startTime") or md.get("creationTimestamp")
         self.start_ms = parse_timestamp(start) if start else 0
         self.terminating = bool(md.get("deletionTimestamp"))

@@ -23,6 +23,26 @@ def default_normalize_score(scores: list[int], reverse: bool, max_priority: int 
         scores[i] = max_priority - s if reverse else s
 
 
+def go_div(a: int, b: int) -> int:
+    """Go's integer division: the quotient rounds towards zero (Python's ``//`` floors)."""
+    q = abs(a) // abs(b)
+    return q if (a >= 0) == (b >= 0) else -q
+
+
+def build_broken_linear_function(shape: list[tuple[int, int]]) -> Callable[[int], int]:
+    """helper.BuildBrokenLinearFunction over (utilization, score) points: the first score below the
+    first point, the last above the last, linear in between with Go's integer division."""
+    def f(p: int) -> int:
+        for i, (util, score) in enumerate(shape):
+            if p <= util:
+                if i == 0:
+                    return shape[0][1]
+                u0, s0 = shape[i - 1]
+                return s0 + go_div((score - s0) * (p - u0), util - u0)
+        return shape[-1][1]
+    return f
+
+
 def tolerates_any(tolerations: list[dict[str, Any]], taint: dict[str, Any]) -> bool:
     for tol in tolerations:
         if tolerates(tol, taint):

@@ -27,6 +27,7 @@ from kspec.scheduler.framework import (
     go_round,
 )
 from kspec.scheduler.nodeinfo import NodeInfo, PodInfo, memo_key, memoized, remember
+from kspec.scheduler.plugins.helper import build_broken_linear_function
 from kspec.scheduler.resources import CPU, EPHEMERAL, MEMORY
 
 NAME = "NodeResourcesFit"
@@ -37,6 +38,8 @@ REQUESTED_TO_CAPACITY_RATIO = "RequestedToCapacityRatio"
 DEFAULT_RESOURCES = ({"name": CPU, "weight": 1}, {"name": MEMORY, "weight": 1})
 #: MaxCustomPriorityScore: shape scores run 0..10
 MAX_CUSTOM_PRIORITY_SCORE = 10
+#: maxUtilization (requested_to_capacity_ratio.go)
+MAX_UTILIZATION = 100
 TOO_MANY_PODS = "Too many pods"
 _INF = float("inf")
 
@@ -60,16 +63,17 @@ def most_requested_score(requested: int, capacity: int) -> int:
 
 
 def broken_linear(shape: list[tuple[int, int]]) -> Callable[[int], int]:
-    """helper.BuildBrokenLinearFunction over (utilization, score) points."""
-    def f(p: int) -> int:
-        for i, (util, score) in enumerate(shape):
-            if p <= util:
-                if i == 0:
-                    return shape[0][1]
-                u0, s0 = shape[i - 1]
-                return s0 + (score - s0) * (p - u0) // (util - u0)
-        return shape[-1][1]
-    return f
+    """helper.BuildBrokenLinearFunction (kept under this name for callers of this module)."""
+    return build_broken_linear_function(shape)
+
+
+def scaled_utilization(requested: int, capacity: int) -> int:
+    """scaledUtilization: requested * 100 / capacity, with requested clamped to [0, capacity]."""
+    if capacity <= 0 or requested <= 0:
+        return 0
+    if requested >= capacity:
+        return MAX_UTILIZATION
+    return requested * MAX_UTILIZATION // capacity
 
 
 class NodeResourcesFit(Plugin):
@@ -170,8 +174,11 @@ class NodeResourcesFit(Plugin):
             elif self.strategy == MOST_ALLOCATED:
                 s = most_requested_score(requested, capacity)
             else:
+                # buildRequestedToCapacityRatioScorerFunction: a resource counts only with a score above 0
                 assert ratio is not None
-                s = ratio(100 if requested > capacity else requested * 100 // capacity)
+                s = ratio(MAX_UTILIZATION if requested > capacity else scaled_utilization(requested, capacity))
+                if s <= 0:
+                    continue
             total += s * weight
             weights += weight
         if weights == 0:

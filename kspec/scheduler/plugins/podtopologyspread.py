@@ -225,9 +225,10 @@ class PodTopologySpread(Plugin):
                 ignored.add(ni.name)
                 continue
             eligible += 1
+            # initPreScoreState: with the system defaults a node without the key still counts, as the
+            # domain "" (it widens the topology's size; Score gives such a node nothing for it)
             for i, c in enumerate(constraints):
-                if c.key in ni.labels:
-                    values[i].add(ni.labels[c.key])
+                values[i].add(ni.labels.get(c.key, ""))
         counts: dict[tuple[str, str], int] = {}
         for i, c in enumerate(constraints):
             if c.key != HOSTNAME_LABEL:
