@@ -4,7 +4,12 @@ Defaults follow ``apis/config/v1/defaults.go`` and ``default_plugins.go``;
 a profile's plugins are merged into the default MultiPoint set the way
 ``mergePlugins`` does (a re-configured default keeps its place, ``*``
 disables all defaults), then expanded per extension point as the framework
-runtime does. The volume plugins of the default set are not modelled.
+runtime does. Decoding is strict, as kube-scheduler's codec is: unknown or
+misspelt fields, in the configuration or in an in-tree plugin's args, are
+errors (schema.py). What kspec does not model is refused rather than ignored:
+extenders, and the volume and dynamic-resource plugins of the default set.
+Settings with no effect on a single in-process scheduler (leaderElection,
+clientConnection, parallelism, profiling) are accepted.
 """
 
 from __future__ import annotations
@@ -16,6 +21,7 @@ from typing import Any
 import yaml
 
 from kspec.errors import StepError
+from kspec.scheduler.profile.schema import CONFIGURATION, PLUGIN_ARGS, strict_error, unknown_fields
 
 API_VERSION = "kubescheduler.config.k8s.io/v1"
 KIND = "KubeSchedulerConfiguration"
@@ -31,6 +37,9 @@ DEFAULT_PLUGINS: tuple[tuple[str, int], ...] = (
     ("PodTopologySpread", 2), ("InterPodAffinity", 2), ("DefaultPreemption", 0),
     ("NodeResourcesBalancedAllocation", 1), ("ImageLocality", 1), ("DefaultBinder", 0),
 )
+#: in-tree plugins of the default set that kspec leaves out (nothing they look at is simulated)
+NOT_MODELLED = frozenset({"VolumeBinding", "VolumeRestrictions", "NodeVolumeLimits", "VolumeZone",
+                          "DynamicResources"})
 EXTENSION_POINTS = ("preEnqueue", "queueSort", "preFilter", "filter", "postFilter", "preScore", "score",
                     "reserve", "permit", "preBind", "bind", "postBind")
 #: extension point -> the plugin method that implements it
@@ -166,12 +175,12 @@ def parse(text: str | dict[str, Any]) -> SchedulerConfiguration:
     if doc.get("apiVersion", API_VERSION) != API_VERSION:
         raise StepError(f'the scheduler configuration has apiVersion "{doc.get("apiVersion")}", '
                         f"expected {API_VERSION}")
-    known = {"apiVersion", "kind", "parallelism", "percentageOfNodesToScore", "podInitialBackoffSeconds",
-             "podMaxBackoffSeconds", "profiles", "leaderElection", "clientConnection", "extenders",
-             "delayCacheUntilActive"}
-    unknown = sorted(set(doc) - known)
-    if unknown:
-        raise StepError(f'unknown field "{unknown[0]}" in {KIND}')
+    unknown = unknown_fields(doc, CONFIGURATION)
+    if unknown:  # the strict codec (scheme.Codecs, EnableStrict) refuses what it does not know
+        raise StepError(f"invalid {KIND}: {strict_error(unknown)}")
+    if doc.get("extenders"):
+        raise _fail("extenders", "kspec does not model scheduler extenders (the HTTP webhooks kube-scheduler "
+                    "calls for filtering, scoring and binding); remove the extenders list")
     cfg = SchedulerConfiguration()
     cfg.parallelism = _int(doc, "parallelism", DEFAULT_PARALLELISM, "", 1) or DEFAULT_PARALLELISM
     cfg.percentage_of_nodes_to_score = _int(doc, "percentageOfNodesToScore", 0, "", 0, 100) or 0
@@ -181,6 +190,8 @@ def parse(text: str | dict[str, Any]) -> SchedulerConfiguration:
         raise _fail("podMaxBackoffSeconds", "Invalid value: must be greater than or equal to "
                     "PodInitialBackoffSeconds")
     raw_profiles = doc.get("profiles")
+    if raw_profiles is not None and not isinstance(raw_profiles, list):
+        raise _fail("profiles", "must be a list of profiles")
     if raw_profiles:
         cfg.profiles = [_profile(p, i) for i, p in enumerate(raw_profiles)]
     names = [p.scheduler_name for p in cfg.profiles]
@@ -211,9 +222,29 @@ def _profile(raw: Any, index: int) -> Profile:
             raise _fail(f"{where}.pluginConfig[{i}].name", "Required value")
         if pc["name"] in profile.plugin_config:
             raise _fail(f"{where}.pluginConfig[{i}]", f'Duplicate value: "{pc["name"]}"')
-        args = {k: v for k, v in (pc.get("args") or {}).items() if k not in ("apiVersion", "kind")}
+        raw_args = pc.get("args") or {}
+        if not isinstance(raw_args, dict):
+            raise _fail(f"{where}.pluginConfig[{i}].args", "must be a mapping")
+        _check_args(str(pc["name"]), raw_args, f".{where}.pluginConfig[{i}]")
+        args = {k: v for k, v in raw_args.items() if k not in ("apiVersion", "kind")}
         profile.plugin_config[pc["name"]] = args
     return profile
+
+
+def _check_args(name: str, args: dict[str, Any], where: str) -> None:
+    """decodeNestedObjects: an in-tree plugin's args decode strictly into its <Name>Args type; other
+    plugins' args stay raw JSON for the plugin to read."""
+    schema = PLUGIN_ARGS.get(name)
+    if schema is None:
+        return
+    kind = args.get("kind")
+    if kind is not None and kind != f"{name}Args":
+        raise StepError(f"invalid {KIND}: decoding {where}: args for plugin {name} were not of type "
+                        f"{name}Args.kubescheduler.config.k8s.io, got {kind}.kubescheduler.config.k8s.io")
+    unknown = unknown_fields(args, schema)
+    if unknown:
+        raise StepError(f"invalid {KIND}: strict decoding error: decoding {where}: strict decoding error: "
+                        f"decoding args for plugin {name}: {strict_error(unknown)}")
 
 
 # -- configuration chosen by a scenario before its cluster starts ------------------------------------
@@ -231,6 +262,10 @@ def configure(cluster: Any, text: str) -> SchedulerConfiguration:
     registry = build_registry(cluster.pm)
     for profile in cfg.profiles:
         for name in [*profile.names(), *profile.plugin_config]:
+            if name in NOT_MODELLED and name not in registry:
+                raise StepError(f'the scheduler configuration of profile "{profile.scheduler_name}" names the '
+                                f'in-tree plugin "{name}", which kspec does not model (volumes and dynamic '
+                                "resources are not simulated); leave it out rather than have it ignored")
             registry.get(name)  # an unknown plugin fails here, listing the registered ones
     _PENDING[cluster] = cfg
     return cfg
