@@ -70,6 +70,13 @@ Feature: DNS records CoreDNS serves for Services
     And the DNS A records of "alias.default.svc.cluster.local" are "10.96.0.20"
     And the DNS SRV records of "docs.default.svc.cluster.local" are "none"
 
+  Scenario: An ExternalName Service has no port or protocol names under it
+    Then the DNS CNAME records of "_http._tcp.docs.default.svc.cluster.local" are "none"
+    And the DNS CNAME records of "_http._tcp.alias.default.svc.cluster.local" are "none"
+    And the DNS A records of "_http._tcp.alias.default.svc.cluster.local" are "none"
+    And the DNS A records of "any.two.alias.default.svc.cluster.local" are "none"
+    And the DNS CNAME records of "alias.default.svc.cluster.local" are "web.default.svc.cluster.local."
+
   Scenario: Pod records and names that do not exist
     Then the DNS A records of "10-244-1-7.default.pod.cluster.local" are "10.244.1.7"
     And the DNS A records of "web.nowhere.svc.cluster.local" are "none"

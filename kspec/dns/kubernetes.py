@@ -245,7 +245,9 @@ class KubernetesPlugin:
         base = f"{r.service}.{r.namespace}.svc.{ZONE}"
         out: list[Record] = []
         if spec.get("type") == "ExternalName":
-            if r.endpoint:
+            # findServices: an external service has no endpoints, nor port/protocol pseudo-subdomains, so a
+            # query with an endpoint, port or protocol label is NXDOMAIN
+            if r.endpoint or r.port or r.protocol:
                 raise NameError_("no items found")
             target = spec.get("externalName", "")
             if target and not Record(target).is_ip:

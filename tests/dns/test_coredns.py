@@ -96,3 +96,22 @@ def test_default_dns_policy_knows_no_cluster_names() -> None:
     c.apply({"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "hosty"},
              "spec": {"nodeName": "node-1", "dnsPolicy": "Default", "containers": [{"name": "c", "image": "busybox"}]}})
     assert c.resolve("hosty", "web.default.svc.cluster.local") == []
+
+
+def test_an_external_name_query_with_port_or_protocol_labels_is_nxdomain() -> None:
+    """kubernetes.go findServices: endpoint, port or protocol labels skip an ExternalName service."""
+    from kspec.dns.kubernetes import KubernetesPlugin
+    from kspec.dns.message import NOERROR, NXDOMAIN
+
+    plugin = KubernetesPlugin()
+    plugin.namespaces.add("ns")
+    plugin.services[("ns", "ext")] = {"metadata": {"name": "ext", "namespace": "ns"},
+                                      "spec": {"type": "ExternalName", "externalName": "ext.example.com"}}
+    nowhere = lambda name, qtype: None  # noqa: E731 - no upstream is asked for these names
+    ok = plugin.serve("ext.ns.svc.cluster.local.", "CNAME", nowhere)
+    assert ok is not None and ok.rcode == NOERROR and [rr.data for rr in ok.answer] == ["ext.example.com."]
+    for name in ("_http._tcp.ext.ns.svc.cluster.local.", "a.b.ext.ns.svc.cluster.local.",
+                 "ep.ext.ns.svc.cluster.local."):
+        for qtype in ("CNAME", "A", "SRV"):
+            answer = plugin.serve(name, qtype, nowhere)
+            assert answer is not None and answer.rcode == NXDOMAIN and answer.answer == [], (name, qtype)
