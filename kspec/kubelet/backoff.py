@@ -1,12 +1,15 @@
 """client-go's ``flowcontrol.Backoff`` (without jitter) on the virtual clock.
 
 The kubelet keeps two: container restarts (CrashLoopBackOff, 10s doubling to
-5m) and image pulls (ImagePullBackOff, same numbers), each keyed per pod.
+5m), keyed by getStableKey (pod and container, with the container's hash), and
+image pulls (ImagePullBackOff, same numbers), keyed by pod uid and image.
 """
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
+from typing import Any
 
 INITIAL_MS = 10_000  # kubelet.go initialCrashLoopBackOff / imageBackOffPeriod
 MAX_MS = 300_000  # MaxCrashLoopBackOff / MaxImageBackOff
@@ -61,7 +64,26 @@ class Backoff:
         entry = self._entries.get(key)
         return entry.last_update if entry is not None else 0
 
-    def forget(self, prefix: str) -> None:
-        """Drop every entry of a pod (keys start with its uid)."""
-        for key in [k for k in self._entries if k.startswith(prefix)]:
+    def forget(self, uid: str) -> None:
+        """Drop every entry of a pod: the keys whose ``_``-separated fields include its uid."""
+        for key in [k for k in self._entries if uid in k.split("_")]:
             del self._entries[key]
+
+
+def hash_container(container: dict[str, Any]) -> str:
+    """kubecontainer.HashContainer, in hex: FNV-32a over the JSON of the fields that may change on a running
+    pod (pickFieldsToHash: name and image). Stands in for upstream's value; only equality matters."""
+    data = json.dumps({"image": container.get("image", ""), "name": container.get("name", "")},
+                      separators=(",", ":"), sort_keys=True).encode()
+    h = 0x811C9DC5
+    for byte in data:
+        h = ((h ^ byte) * 0x01000193) & 0xFFFFFFFF
+    return format(h, "x")
+
+
+def stable_key(pod: dict[str, Any], container: dict[str, Any]) -> str:
+    """getStableKey: pod name, namespace, uid, container name and hash, so a changed container (a new image)
+    starts with no back-off."""
+    md = pod["metadata"]
+    return (f"{md['name']}_{md.get('namespace', 'default')}_{md['uid']}_{container['name']}_"
+            f"{hash_container(container)}")

@@ -18,6 +18,7 @@ from kspec.clock import Timer
 from kspec.durations import format_duration
 from kspec.errors import ApiError
 from kspec.kubelet import envvars, status
+from kspec.kubelet.backoff import stable_key
 from kspec.kubelet.hooks import hook_ms
 from kspec.kubelet.probes import FIELD, SUCCESS, ProbeWorker
 from kspec.kubelet.runtime import RuntimeContainer, image_digest, image_size, normalize
@@ -48,6 +49,7 @@ class Record:
     pull_error: str = ""
     hook_until: int = -1
     force_restart: bool = False
+    definition_changed: bool = False
     backoff_noted: str = ""
     env: dict[str, str] = field(default_factory=dict)
     probes: dict[str, ProbeWorker] = field(default_factory=dict)
@@ -144,6 +146,32 @@ class PodWorker:
         self.pod = pod
         if pod["metadata"].get("deletionTimestamp") and not self.deleting:
             self.terminate()
+            return
+        if self._containers_changed():
+            self.sync()
+
+    def _containers_changed(self) -> bool:
+        """computePodActions' containerChanged: a container whose hash (its image, the one field a running
+        pod may change) differs is killed and started again whatever the restart policy; one that is not
+        running simply starts from the new spec, under its new back-off key."""
+        if self.terminal or self.removed:
+            return False
+        spec = self.pod["spec"]
+        changed = False
+        for c in [*(spec.get("initContainers") or []), *spec["containers"]]:
+            rec = self.records.get(c["name"])
+            if rec is None or c.get("image") == rec.spec.get("image"):
+                continue
+            rec.spec = c
+            changed = True
+            running = rec.current
+            restartable = not rec.init or c.get("restartPolicy") == "Always"  # a run-once init container is left
+            if restartable and running is not None and not running.exited and not running.stopping:
+                self.container_event(rec.name, "Normal", "Killing",
+                                     f"Container {rec.name} definition changed, will be restarted")
+                rec.definition_changed = True
+                self._stop(rec, int(spec.get("terminationGracePeriodSeconds", 30)))
+        return changed
 
     def sync(self) -> None:
         if self.terminal or self.removed:
@@ -194,6 +222,8 @@ class PodWorker:
     def _should_restart(self, rec: Record) -> bool:
         c = rec.current
         assert c is not None
+        if rec.definition_changed:
+            return True  # "Restart regardless of the restart policy because the container spec changed"
         if rec.force_restart:
             return self.restart_policy != "Never"
         if self.restart_policy == "Always":
@@ -201,7 +231,7 @@ class PodWorker:
         return self.restart_policy == "OnFailure" and c.exit_code != 0
 
     def _backoff_key(self, rec: Record) -> str:
-        return f"{self.uid}_{rec.name}"  # getStableKey (pod uid + container name)
+        return stable_key(self.pod, rec.spec)
 
     def _start(self, rec: Record, *, restart: bool) -> None:
         now = self.clock.now
@@ -222,6 +252,8 @@ class PodWorker:
                 self._wake_at(finished + delay)
                 return
         if not self._ensure_image(rec):
+            if not rec.pulling:
+                rec.definition_changed = False  # the start failed: the restart policy decides again
             return
         if restart:
             backoff.next(self._backoff_key(rec), rec.current.finished_ms if rec.current else now, now)
@@ -301,7 +333,7 @@ class PodWorker:
             rec.restart_count += 1
         rec.current = c
         rec.waiting = None
-        rec.force_restart = False
+        rec.force_restart = rec.definition_changed = False
         rec.started = "startup" not in rec.probes
         rec.env = self.kubelet.container_env(self, rec.spec)
         self.container_event(rec.name, "Normal", "Created", "Container created")
@@ -452,6 +484,9 @@ class PodWorker:
         phase = status.get_phase(self.pod, inits, regular, terminal)
         if self.phase in ("Succeeded", "Failed"):
             return  # a terminal phase never changes back
+        if phase in ("Succeeded", "Failed") and not terminal and any(
+                r.definition_changed for r in self.records.values()):
+            return  # SyncPod kills a changed container and starts it again in one pass: no phase in between
         self.phase = phase
         if phase in ("Succeeded", "Failed") and not self.terminal:
             self.terminal = True

@@ -32,3 +32,21 @@ def test_delay_never_exceeds_the_cap(gaps: list[int]) -> None:
         now += gap
         b.next("k", now, now)
         assert 10_000 <= b.get("k") <= MAX_MS
+
+
+def test_the_crash_back_off_key_follows_the_container_spec() -> None:
+    """getStableKey: pod name, namespace, uid, container name and the container's hash (name and image)."""
+    from kspec.kubelet.backoff import stable_key
+
+    pod = {"metadata": {"name": "web", "namespace": "shop", "uid": "u-1"}}
+    old = stable_key(pod, {"name": "app", "image": "nginx:1.25", "env": [{"name": "A", "value": "1"}]})
+    assert old.startswith("web_shop_u-1_app_")
+    assert old == stable_key(pod, {"name": "app", "image": "nginx:1.25"})  # only name and image are hashed
+    assert old != stable_key(pod, {"name": "app", "image": "nginx:1.26"})
+    b = Backoff()
+    b.next(old, 0, 0)
+    b.next("u-1_nginx:1.25", 0, 0)  # an image pull entry
+    b.next(stable_key({"metadata": {"name": "x", "uid": "u-2"}}, {"name": "app", "image": "i"}), 0, 0)
+    b.forget("u-1")
+    assert b.get(old) == 0 and b.get("u-1_nginx:1.25") == 0
+    assert b.get(stable_key({"metadata": {"name": "x", "uid": "u-2"}}, {"name": "app", "image": "i"})) == 10_000
