@@ -380,9 +380,11 @@ class Cluster:
     def restore_node(self, node: str) -> None:
         self._act(lambda: self.require("runtime", "kubelet").restore_node(node))
 
-    def set_probe(self, pod: str, probe: str, passing: bool, namespace: str = "default") -> None:
-        """Turn a container's simulated health endpoint for ``probe`` failing or passing."""
-        self._act(lambda: self.require("runtime", "kubelet").set_probe(namespace, pod, probe, passing))
+    def set_probe(self, pod: str, probe: str, passing: bool, namespace: str = "default",
+                  status: int | None = None) -> None:
+        """Turn a container's simulated health endpoint for ``probe`` failing (answering ``status`` to an
+        HTTP probe, 500 unless given) or passing."""
+        self._act(lambda: self.require("runtime", "kubelet").set_probe(namespace, pod, probe, passing, status))
 
     def exit_container(self, pod: str, container: str, code: int, namespace: str = "default") -> None:
         self._act(lambda: self.require("runtime", "kubelet").exit_container(namespace, pod, container, code))

@@ -109,3 +109,28 @@ Feature: Probes on their periods and thresholds
     When the startup probe of pod "slow" starts passing
     And I wait 10s
     Then pod "slow" is ready
+
+  Scenario: A failing HTTP probe reports the status its endpoint answers
+    When I apply:
+      """
+      apiVersion: v1
+      kind: Pod
+      metadata:
+        name: web
+      spec:
+        nodeName: node-1
+        containers:
+        - name: app
+          image: nginx:1.25
+          readinessProbe:
+            httpGet:
+              path: /healthz
+              port: 80
+            periodSeconds: 5
+            failureThreshold: 1
+      """
+    Then pod "web" is ready
+    When the readiness probe of pod "web" starts failing with status 503
+    And I wait 5s
+    Then pod "web" is not ready
+    And pod "web" has event "Unhealthy" with message "Readiness probe failed: HTTP probe failed with statuscode: 503"

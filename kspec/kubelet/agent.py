@@ -16,7 +16,7 @@ from kspec.errors import ApiError, StepError
 from kspec.kubelet import dns_config
 from kspec.kubelet.kubelet import Kubelet
 from kspec.kubelet.pod_worker import PodWorker, first_env
-from kspec.kubelet.runtime import PROBES, ContainerRuntime
+from kspec.kubelet.runtime import FAILING_HTTP_STATUS, PROBES, ContainerRuntime
 from kspec.objects import Obj, controller_of
 from kspec.quantity import to_int
 
@@ -138,15 +138,25 @@ class NodeAgent:
     def restore_node(self, node: str) -> None:
         self.kubelet(node).restore()
 
-    def set_probe(self, namespace: str, pod: str, probe: str, passing: bool) -> None:
+    def set_probe(self, namespace: str, pod: str, probe: str, passing: bool, status: int | None = None) -> None:
+        """Turn the health endpoint behind a probe passing or failing; ``status`` is what a failing HTTP
+        endpoint answers (any code outside 200-399, as probe/http counts success)."""
         if probe not in PROBES:
             raise StepError(f'unknown probe "{probe}": the probes are {", ".join(PROBES)}')
         worker = self.worker(namespace, pod)
         containers = [r for r in worker.records.values() if probe in r.probes]
         if not containers:
             raise StepError(f'pod "{pod}" has no {probe} probe')
+        if status is not None:
+            if 200 <= status < 400:
+                raise StepError(f"status {status} is a success for an HTTP probe (200-399 pass); a failing "
+                                "endpoint answers another code, such as 500 or 503")
+            if not all("httpGet" in r.probes[probe].spec for r in containers):
+                raise StepError(f'the {probe} probe of pod "{pod}" is not an httpGet probe: only an HTTP '
+                                "endpoint answers with a status code")
         for rec in containers:
-            self.runtime.set_health(worker.uid, rec.name, probe, passing)
+            self.runtime.set_health(worker.uid, rec.name, probe, passing,
+                                    FAILING_HTTP_STATUS if status is None else status)
             rec.probes[probe].wake()
 
     def _running(self, namespace: str, pod: str, container: str) -> Any:

@@ -25,10 +25,11 @@ INITIAL = {"readiness": FAILURE, "liveness": SUCCESS, "startup": UNKNOWN}
 FIELD = {"readiness": "readinessProbe", "liveness": "livenessProbe", "startup": "startupProbe"}
 
 
-def failure_output(spec: dict[str, Any], pod_ip: str) -> str:
+def failure_output(spec: dict[str, Any], pod_ip: str, http_status: int = 500) -> str:
     """What the prober reports for a failing handler (the text after ``... probe failed: ``)."""
     if "httpGet" in spec:
-        return "HTTP probe failed with statuscode: 500"  # http.go: "HTTP probe failed with statuscode: %d"
+        # probe/http/http.go DoHTTPProbe: a status outside 200-399 is a failure with this output
+        return f"HTTP probe failed with statuscode: {http_status}"
     if "tcpSocket" in spec:
         port = spec["tcpSocket"].get("port", "")
         return f"dial tcp {pod_ip}:{port}: connect: connection refused"
@@ -109,6 +110,11 @@ class ProbeWorker:
     def _passing(self) -> bool:
         return self.pod.kubelet.runtime.passing(self.pod.uid, self.container, self.kind)
 
+    def _failure_output(self) -> str:
+        pw = self.pod
+        status = pw.kubelet.runtime.failing_status(pw.uid, self.container, self.kind)
+        return failure_output(self.spec, pw.pod_ip, status)
+
     def _set(self, result: str) -> None:
         if result != self.result:
             self.result = result
@@ -150,7 +156,7 @@ class ProbeWorker:
         if result == FAILURE:
             # prober.probe: `%s probe failed: %s`
             pw.container_event(self.container, "Warning", "Unhealthy",
-                               f"{self.kind.capitalize()} probe failed: {failure_output(self.spec, pw.pod_ip)}")
+                               f"{self.kind.capitalize()} probe failed: {self._failure_output()}")
         if result == self.last_result:
             self.run += 1
         else:

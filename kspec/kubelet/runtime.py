@@ -21,6 +21,8 @@ if TYPE_CHECKING:
 
 SIGKILL_EXIT = 137  # 128 + SIGKILL
 PROBES = ("readiness", "liveness", "startup")
+#: what a failing simulated health endpoint answers an HTTP probe with, unless a step says otherwise
+FAILING_HTTP_STATUS = 500
 
 
 def normalize(image: str) -> str:
@@ -94,6 +96,8 @@ class ContainerRuntime:
         self._pulls: dict[tuple[str, str], _Pull] = {}
         self.stop_ms: dict[str, int] = {}  # image -> how long its containers take to exit on SIGTERM
         self.health: dict[tuple[str, str, str], bool] = {}  # (pod uid, container, probe) -> passing
+        # (pod uid, container, probe) -> the HTTP status a failing health endpoint answers with
+        self.http_status: dict[tuple[str, str, str], int] = {}
         self.containers: dict[str, RuntimeContainer] = {}
         self._serial = 0
         self.started_total = 0
@@ -200,8 +204,14 @@ class ContainerRuntime:
     def passing(self, pod_uid: str, container: str, probe: str) -> bool:
         return self.health.get((pod_uid, container, probe), True)
 
-    def set_health(self, pod_uid: str, container: str, probe: str, passing: bool) -> None:
+    def set_health(self, pod_uid: str, container: str, probe: str, passing: bool,
+                   status: int = FAILING_HTTP_STATUS) -> None:
+        """The endpoint passes, or fails answering ``status`` to an HTTP probe."""
         self.health[(pod_uid, container, probe)] = passing
+        self.http_status[(pod_uid, container, probe)] = status
+
+    def failing_status(self, pod_uid: str, container: str, probe: str) -> int:
+        return self.http_status.get((pod_uid, container, probe), FAILING_HTTP_STATUS)
 
     def set_memory(self, c: RuntimeContainer, usage: int) -> None:
         """Working set of a running container; above its limit the kernel OOM-kills it."""
@@ -215,3 +225,4 @@ class ContainerRuntime:
     def forget_pod(self, pod_uid: str) -> None:
         for key in [k for k in self.health if k[0] == pod_uid]:
             del self.health[key]
+            self.http_status.pop(key, None)

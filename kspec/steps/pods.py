@@ -16,6 +16,13 @@ def probe(k: Harness, probe: str, pod: str, state: str, ns: str | None) -> None:
     k.cluster.set_probe(pod, probe, state == "passing", ns or "default")
 
 
+@when('the {probe:readiness|liveness|startup} probe of pod "{pod}" starts failing with status {code}{in_ns}',
+      domain=D)
+def probe_fails_with_status(k: Harness, probe: str, pod: str, code: int, ns: str | None) -> None:
+    """The container's simulated HTTP health endpoint answers this status code from now on."""
+    k.cluster.set_probe(pod, probe, False, ns or "default", status=code)
+
+
 @when('container "{container}" of pod "{pod}" exits with code {code}{in_ns}', domain=D)
 def container_exits(k: Harness, container: str, pod: str, code: int, ns: str | None) -> None:
     """The running container exits now with that code."""
