@@ -1,8 +1,15 @@
-"""BoundedFrequencyRunner on the virtual clock (pkg/proxy/runner).
+"""BoundedFrequencyRunner on the virtual clock (pkg/proxy/runner/bounded_frequency_runner.go).
 
 ``run()`` asks for a sync; it happens at the current instant unless the last
 sync was less than ``min_interval`` ago, in which case it happens once that
-interval has passed, and requests in between are coalesced into it.
+interval has passed, and requests in between are coalesced into it. This is
+the runner's Loop: after each run it waits ``minInterval`` before taking the
+next request. The proxiers build it with ``runner.NewBoundedFrequencyRunner(
+"sync-runner", proxier.syncProxyRules, minSyncPeriod, syncPeriod,
+proxyutil.FullSyncPeriod)``; it has no burst (the older pkg/util/async runner
+took ``burstSyncs = 2`` as a token bucket; the current one does not). Its
+retry and FullSyncPeriod runs are not modelled: a sync here never fails and
+a full resync writes the same rules.
 """
 
 from __future__ import annotations
