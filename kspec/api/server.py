@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from kspec.api import admission, merge
-from kspec.api.allocators import NODE_PORT_RANGE, SERVICE_CIDR, IPAllocator, PortAllocator
+from kspec.api.allocators import NODE_PORT_RANGE, SERVICE_CIDR, IPAllocator, PortAllocator, allocate_node_ports
 from kspec.api.defaults import apply_defaults
 from kspec.api.kinds import Kind, kind_for, resource_for
 from kspec.api.validation import invalid_message, validate
@@ -381,13 +381,8 @@ class APIServer:
         if ip != "None":
             spec.setdefault("ipFamilies", ["IPv4"])
             spec.setdefault("ipFamilyPolicy", "SingleStack")
-        held = {p.get("nodePort") for p in old_spec.get("ports") or [] if p.get("nodePort")}
         if stype in ("NodePort", "LoadBalancer"):
-            for i, p in enumerate(spec.get("ports") or []):
-                if p.get("nodePort") and p["nodePort"] not in held:
-                    self.node_ports.allocate(p["nodePort"], f"spec.ports[{i}].nodePort")
-                elif not p.get("nodePort"):
-                    p["nodePort"] = self.node_ports.allocate_next()
+            allocate_node_ports(self.node_ports, spec, old_spec if old is not None else None)
 
     def _release_service(self, obj: Obj) -> None:
         spec = obj.get("spec", {})
