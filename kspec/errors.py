@@ -81,3 +81,18 @@ def forbidden(message: str) -> ApiError:
 
 def unavailable(message: str, code: int = 500, reason: str = "InternalError") -> ApiError:
     return ApiError(code, reason, message)
+
+
+class ApplyError(ApiError):
+    """Several documents of one ``kubectl apply`` were rejected: every error, in document order.
+
+    The documents before and after a rejected one were still applied, as kubectl does; the first error
+    gives the code and reason, and the message has one ``Error from server ...`` line per rejection.
+    """
+
+    def __init__(self, errors: list[tuple[str, ApiError]]) -> None:
+        self.errors = [err for _, err in errors]
+        lines = [f"Error from server ({err.reason}): {context}{err.message}" if err.reason
+                 else f"Error from server: {context}{err.message}" for context, err in errors]
+        first = self.errors[0]
+        super().__init__(first.code, first.reason, "\n".join(lines), causes=first.causes)

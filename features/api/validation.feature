@@ -1,7 +1,7 @@
 Feature: The API server rejects invalid objects with kube-apiserver's own messages
   A manifest that kube-apiserver would refuse is refused here too, with the
-  message `kubectl apply` prints after "Error from server". Nothing from a
-  rejected manifest is created.
+  message `kubectl apply` prints after "Error from server". A rejected
+  object is not created.
 
   Scenario: A pod name must be a lowercase RFC 1123 subdomain
     When I try to apply:
