@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from kspec.api import admission, merge
-from kspec.api.allocators import NODE_PORT_RANGE, SERVICE_CIDR, IPAllocator, PortAllocator, allocate_node_ports
+from kspec.api.allocators import NODE_PORT_RANGE, SERVICE_CIDR, IPAllocator, PortAllocator
 from kspec.api.defaults import apply_defaults
 from kspec.api.kinds import Kind, kind_for, resource_for
 from kspec.api.validation import invalid_message, validate
@@ -382,7 +382,7 @@ class APIServer:
             spec.setdefault("ipFamilies", ["IPv4"])
             spec.setdefault("ipFamilyPolicy", "SingleStack")
         if stype in ("NodePort", "LoadBalancer"):
-            allocate_node_ports(self.node_ports, spec, old_spec if old is not None else None)
+            self.node_ports.allocate_service(spec, old_spec if old is not None else None)
 
     def _release_service(self, obj: Obj) -> None:
         spec = obj.get("spec", {})
