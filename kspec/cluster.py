@@ -312,8 +312,8 @@ class Cluster:
 
         An object sees the ones before it (a Namespace, PriorityClass or ConfigMap made earlier in the same
         manifest). A rejected document neither undoes the ones before it nor stops the ones after it; once
-        all were sent, the rejections are raised: the ApiError itself when there is one, an ``ApplyError``
-        listing each (as kubectl prints one ``Error from server`` line per document) when there are more.
+        all were sent, the rejections are raised as one ``ApplyError`` (an ApiError) with one kubectl line
+        ``Error from server (<Reason>): error when creating "STDIN": <message>`` per rejected document.
         A manifest that cannot be read applies nothing. Returns the objects as applied.
         """
         objs = (load(manifest, source, first_line, indent) if isinstance(manifest, str)
@@ -342,8 +342,6 @@ class Cluster:
             except ApiError as exc:
                 errors.append((context, exc))
         self.clock.run_now()
-        if len(errors) == 1:
-            raise errors[0][1]
         if errors:
             raise ApplyError(errors)
         return applied

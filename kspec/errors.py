@@ -84,10 +84,10 @@ def unavailable(message: str, code: int = 500, reason: str = "InternalError") ->
 
 
 class ApplyError(ApiError):
-    """Several documents of one ``kubectl apply`` were rejected: every error, in document order.
+    """The rejections of one ``kubectl apply``, in document order (the other documents were applied).
 
-    The documents before and after a rejected one were still applied, as kubectl does; the first error
-    gives the code and reason, and the message has one ``Error from server ...`` line per rejection.
+    The first error gives the code and reason; the message has the line kubectl prints for each rejected
+    document, ``Error from server (<Reason>): error when creating "STDIN": <message>``.
     """
 
     def __init__(self, errors: list[tuple[str, ApiError]]) -> None:
