@@ -497,6 +497,15 @@ def test_ports_with_one_number_share_a_node_port() -> None:
     assert api.node_ports.used == set()
 
 
+def test_reapplying_keeps_a_shared_node_port() -> None:
+    api = _api()
+    first = [p["nodePort"] for p in api.apply(_svc("dns", type="NodePort", ports=DNS_PORTS))["spec"]["ports"]]
+    again = [p["nodePort"] for p in api.apply(_svc("dns", type="NodePort", ports=DNS_PORTS,
+                                                   sessionAffinity="ClientIP"))["spec"]["ports"]]
+    assert again == first
+    assert len(api.node_ports.used) == 2
+
+
 def test_a_node_port_asked_for_twice_in_one_service_is_allocated_once() -> None:
     api = _api()
     ports = [{"name": "a", "port": 53, "protocol": "TCP", "nodePort": 30053},
