@@ -24,7 +24,7 @@ from kspec.api.kinds import resource_for
 from kspec.api.server import APIServer
 from kspec.clock import Clock
 from kspec.durations import parse_duration
-from kspec.errors import ApiError, KspecError, NotImplementedYet, StepError, TimeoutError_
+from kspec.errors import ApiError, ApplyError, KspecError, NotImplementedYet, StepError, TimeoutError_
 from kspec.events import EventRecord, EventRecorder
 from kspec.expect import Expect
 from kspec.hookspec import COMPONENTS
@@ -308,16 +308,43 @@ class Cluster:
 
     def apply(self, manifest: str | Obj | list[Obj], *, source: str = "<manifest>", first_line: int = 1,
               indent: int = 0, dry_run: bool = False) -> list[Obj]:
-        """``kubectl apply -f -``: all documents are checked before any is applied."""
+        """``kubectl apply -f``: the documents are applied one by one, in order.
+
+        An object sees the ones before it (a Namespace, PriorityClass or ConfigMap made earlier in the same
+        manifest). A rejected document neither undoes the ones before it nor stops the ones after it; once
+        all were sent, the rejections are raised as one ``ApplyError`` (an ApiError) with one kubectl line
+        ``Error from server (<Reason>): error when creating "STDIN": <message>`` per rejected document.
+        A manifest that cannot be read applies nothing. Returns the objects as applied.
+        """
         objs = (load(manifest, source, first_line, indent) if isinstance(manifest, str)
                 else [manifest] if isinstance(manifest, dict) else list(manifest))
         self.start()
-        pending = [o["metadata"]["name"] for o in objs if o.get("kind") == "Namespace" and o.get("metadata")]
+        # kubectl apply --dry-run=server: nothing is written, so a namespace earlier in the manifest is only pending
+        pending = [o["metadata"]["name"] for o in objs if o.get("kind") == "Namespace" and o.get("metadata")] \
+            if dry_run else []
+        # kubectl names the manifest in each error: the file, or STDIN for a doc string (apply -f -)
+        where = source if source.endswith((".yaml", ".yml", ".json")) else "STDIN"
+        applied: list[Obj] = []
+        errors: list[tuple[str, ApiError]] = []
         for obj in objs:
-            self.api.apply(obj, dry_run=True, pending_namespaces=pending)
-        if dry_run:
-            return objs
-        return self._act(lambda: [self.api.apply(obj) for obj in objs])
+            md = obj.get("metadata") or {}
+            existing = None
+            if isinstance(obj.get("kind"), str) and md.get("name"):
+                try:
+                    existing = self.api.try_get(obj["kind"], md["name"], md.get("namespace") or "default")
+                except ApiError:
+                    existing = None  # an unknown kind: api.apply reports it
+            # cmdutil.AddSourceToErr: the verb kubectl was at when the server refused
+            context = f'error when creating "{where}": ' if existing is None else \
+                f'error when applying patch to {obj.get("kind")} "{md.get("name")}" for: "{where}": '
+            try:
+                applied.append(self.api.apply(obj, dry_run=dry_run, pending_namespaces=pending))
+            except ApiError as exc:
+                errors.append((context, exc))
+        self.clock.run_now()
+        if errors:
+            raise ApplyError(errors)
+        return applied
 
     def create(self, obj: Obj) -> Obj:
         return self._act(lambda: self.api.create(obj))

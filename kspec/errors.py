@@ -81,3 +81,18 @@ def forbidden(message: str) -> ApiError:
 
 def unavailable(message: str, code: int = 500, reason: str = "InternalError") -> ApiError:
     return ApiError(code, reason, message)
+
+
+class ApplyError(ApiError):
+    """The rejections of one ``kubectl apply``, in document order (the other documents were applied).
+
+    The first error gives the code and reason; the message has the line kubectl prints for each rejected
+    document, ``Error from server (<Reason>): error when creating "STDIN": <message>``.
+    """
+
+    def __init__(self, errors: list[tuple[str, ApiError]]) -> None:
+        self.errors = [err for _, err in errors]
+        lines = [f"Error from server ({err.reason}): {context}{err.message}" if err.reason
+                 else f"Error from server: {context}{err.message}" for context, err in errors]
+        first = self.errors[0]
+        super().__init__(first.code, first.reason, "\n".join(lines), causes=first.causes)

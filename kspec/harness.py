@@ -112,7 +112,9 @@ class Harness:
             raise AssertionError(f'the request succeeded, expected it to fail with "{text}"')
         if text is None:
             raise AssertionError(f"the request failed: {self.last_error}")
-        if text not in str(self.last_error):
+        # one apply may be refused several times (one error per document): any of them may match
+        errors = [self.last_error, *getattr(self.last_error, "errors", [])]
+        if not any(text in str(err) for err in errors):
             raise AssertionError(f'the request failed with "{self.last_error}", expected a message containing '
                                  f'"{text}"')
 

@@ -6,7 +6,7 @@ import pytest
 
 from kspec import plugins
 from kspec.cluster import Cluster, NodeSpec
-from kspec.errors import ApiError, ManifestError, PluginError, StepError
+from kspec.errors import ApplyError, ManifestError, PluginError, StepError
 from kspec.hookspec import hookimpl
 from kspec.objects import get_condition
 
@@ -64,14 +64,48 @@ def test_apply_multi_document() -> None:
     assert [p["metadata"]["name"] for p in c.list("pods")] == ["a", "b"]
 
 
-def test_one_invalid_document_applies_none() -> None:
+def test_a_rejected_document_does_not_undo_or_stop_the_others() -> None:
+    # kubectl apply -f: documents go one by one; the error is reported after all were sent
     c = Cluster()
-    c.start()
-    before = c.store.revision
-    with pytest.raises(ApiError, match='Pod "Bad_Name" is invalid'):
-        c.apply(POD % "good" + "---\n" + POD % "Bad_Name")
+    with pytest.raises(ApplyError) as info:
+        c.apply(POD % "good" + "---\n" + POD % "Bad_Name" + "---\n" + POD % "later")
+    assert info.value.message.startswith('Error from server (Invalid): error when creating "STDIN": Pod "Bad_Name" '
+                                         "is invalid: metadata.name: Invalid value")
+    assert [e.reason for e in info.value.errors] == ["Invalid"]
+    assert [p["metadata"]["name"] for p in c.list("pods")] == ["good", "later"]
+
+
+def test_every_rejection_is_reported_in_document_order() -> None:
+    c = Cluster()
+    c.apply(POD % "taken")
+    with pytest.raises(ApplyError) as info:
+        c.apply(POD % "Bad_Name" + "---\n" + POD % "fine" + "---\n"
+                + (POD % "x").replace("{name: x}", "{name: x, namespace: nowhere}"), source="web.yaml")
+    err = info.value
+    assert [e.reason for e in err.errors] == ["Invalid", "NotFound"]
+    lines = err.message.splitlines()
+    assert lines[0].startswith('Error from server (Invalid): error when creating "web.yaml": Pod "Bad_Name" is '
+                               "invalid: metadata.name: Invalid value")
+    assert lines[1] == 'Error from server (NotFound): error when creating "web.yaml": namespaces "nowhere" not found'
+    assert (err.code, err.reason) == (422, "Invalid")
+    assert c.get("pod", "fine")["metadata"]["name"] == "fine"
+
+
+def test_an_update_that_is_refused_names_the_patch() -> None:
+    c = Cluster()
+    c.apply(POD % "app")
+    changed = (POD % "app").replace("image: nginx}", "image: nginx, env: [{name: A, value: b}]}")
+    with pytest.raises(ApplyError) as info:
+        c.apply(changed)
+    assert info.value.message.splitlines()[0].startswith(
+        'Error from server (Invalid): error when applying patch to Pod "app" for: "STDIN": Pod "app" is invalid')
+
+
+def test_an_unreadable_manifest_applies_nothing() -> None:
+    c = Cluster()
+    with pytest.raises(ManifestError):
+        c.apply(POD % "good" + "---\n" + "kind: Pod\nmetadata: {name: x}\n")
     assert c.list("pods") == []
-    assert c.store.revision == before
 
 
 def test_a_namespace_and_its_content_in_one_manifest() -> None:

@@ -115,3 +115,81 @@ Feature: kubectl apply creates, then updates in place
           - {name: MODE, value: fast}
       """
     Then the request fails with "spec: Forbidden: pod updates may not change fields other than `spec.containers[*].image`"
+
+  Scenario: A PriorityClass made earlier in the manifest is there for the pod after it
+    When I apply:
+      """
+      apiVersion: scheduling.k8s.io/v1
+      kind: PriorityClass
+      metadata:
+        name: critical
+      value: 1000000
+      ---
+      apiVersion: v1
+      kind: Pod
+      metadata:
+        name: app
+      spec:
+        priorityClassName: critical
+        containers:
+        - name: app
+          image: nginx:1.27
+      """
+    Then pod "app" exists
+    And priorityclass "critical" exists
+
+  Scenario: A rejected document neither undoes the ones before it nor stops the ones after it
+    When I try to apply:
+      """
+      apiVersion: v1
+      kind: ConfigMap
+      metadata:
+        name: before
+      data: {mode: fast}
+      ---
+      apiVersion: v1
+      kind: Pod
+      metadata:
+        name: Bad_Name
+      spec:
+        containers:
+        - name: app
+          image: nginx:1.27
+      ---
+      apiVersion: v1
+      kind: ConfigMap
+      metadata:
+        name: after
+      data: {mode: slow}
+      """
+    Then the request fails with "Pod "Bad_Name" is invalid"
+    And configmap "before" exists
+    And configmap "after" exists
+    And pod "Bad_Name" does not exist
+
+  Scenario: Every rejected document is reported, as kubectl prints one error per document
+    When I try to apply:
+      """
+      apiVersion: v1
+      kind: Pod
+      metadata:
+        name: Bad_Name
+      spec:
+        containers:
+        - name: app
+          image: nginx:1.27
+      ---
+      apiVersion: v1
+      kind: ConfigMap
+      metadata:
+        name: lost
+        namespace: nowhere
+      ---
+      apiVersion: v1
+      kind: ConfigMap
+      metadata:
+        name: kept
+      """
+    Then the request fails with "Error from server (Invalid): error when creating "STDIN": Pod "Bad_Name" is invalid"
+    And the request fails with "namespaces "nowhere" not found"
+    And configmap "kept" exists

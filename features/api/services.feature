@@ -72,6 +72,30 @@ Feature: Services get addresses from the service CIDR and the node-port range
       | NAME | TYPE     | CLUSTER-IP | PORT(S)      |
       | web  | NodePort | 10.96.5.5  | 80:30080/TCP |
 
+  Scenario: A TCP and a UDP port with one number share one node port
+    When I apply:
+      """
+      apiVersion: v1
+      kind: Service
+      metadata:
+        name: dns
+      spec:
+        type: NodePort
+        clusterIP: 10.96.5.53
+        selector: {app: dns}
+        ports:
+        - name: dns-tcp
+          port: 53
+          protocol: TCP
+        - name: dns
+          port: 53
+          protocol: UDP
+          nodePort: 30053
+      """
+    Then kubectl get services shows:
+      | NAME | TYPE     | CLUSTER-IP | PORT(S)                   |
+      | dns  | NodePort | 10.96.5.53 | 53:30053/TCP,53:30053/UDP |
+
   Scenario: A node port outside the range is refused
     When I try to apply:
       """

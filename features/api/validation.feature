@@ -1,7 +1,7 @@
 Feature: The API server rejects invalid objects with kube-apiserver's own messages
   A manifest that kube-apiserver would refuse is refused here too, with the
-  message `kubectl apply` prints after "Error from server". Nothing from a
-  rejected manifest is created.
+  message `kubectl apply` prints after "Error from server". A rejected
+  object is not created.
 
   Scenario: A pod name must be a lowercase RFC 1123 subdomain
     When I try to apply:
@@ -94,7 +94,7 @@ Feature: The API server rejects invalid objects with kube-apiserver's own messag
       """
     Then the request fails with "namespaces "nope" not found"
 
-  Scenario: One bad document rejects the whole manifest
+  Scenario: One bad document is rejected, the good one is applied as kubectl apply does
     When I try to apply:
       """
       apiVersion: v1
@@ -108,7 +108,7 @@ Feature: The API server rejects invalid objects with kube-apiserver's own messag
         name: Not_Good
       """
     Then the request fails with "ConfigMap "Not_Good" is invalid: metadata.name: Invalid value: "Not_Good""
-    And configmap "good" does not exist
+    And configmap "good" exists
 
   Scenario: A valid manifest is accepted
     When I try to apply:

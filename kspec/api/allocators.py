@@ -93,6 +93,46 @@ class PortAllocator:
         raise ApiError(500, "InternalError", "Internal error occurred: failed to allocate a nodePort: "
                        "range is full")
 
+    def allocate_service(self, spec: dict, old_spec: dict | None) -> None:
+        """Node ports of a NodePort or LoadBalancer Service, in place.
+
+        On create (alloc.go ``initNodePorts``) ports with the same port number share one node port, whatever
+        their protocol: a TCP and a UDP port 53 get one node port. On update (``updateNodePorts``) a port
+        without a node port gets a new one, and a node port named twice is allocated once.
+        """
+        ports = spec.get("ports") or []
+        # shouldAllocateNodePorts: a LoadBalancer may opt out; node ports asked for are still honoured
+        auto = spec.get("type") != "LoadBalancer" or spec.get("allocateLoadBalancerNodePorts") is not False
+        if old_spec is None:
+            by_number: dict[object, int] = {}
+            for i, p in enumerate(ports):
+                if not p.get("nodePort") and not auto:
+                    continue
+                shared = by_number.get(p.get("port"))
+                if shared is None:
+                    # findRequestedNodePort: the first node port asked for by a port of this number
+                    asked = next((q["nodePort"] for q in ports
+                                  if q.get("port") == p.get("port") and q.get("nodePort")), 0)
+                    if asked:
+                        self.allocate(asked, f"spec.ports[{i}].nodePort")
+                        p["nodePort"] = asked
+                    else:
+                        p["nodePort"] = self.allocate_next()
+                    by_number[p.get("port")] = p["nodePort"]
+                elif not p.get("nodePort"):
+                    p["nodePort"] = shared
+                elif p["nodePort"] != shared:
+                    self.allocate(p["nodePort"], f"spec.ports[{i}].nodePort")
+            return
+        held = {p.get("nodePort") for p in old_spec.get("ports") or [] if p.get("nodePort")}
+        for i, p in enumerate(ports):
+            if p.get("nodePort"):
+                if p["nodePort"] not in held:
+                    self.allocate(p["nodePort"], f"spec.ports[{i}].nodePort")
+                    held.add(p["nodePort"])  # portAllocated: a second port naming it is not a conflict
+            elif auto:
+                p["nodePort"] = self.allocate_next()
+
     def release(self, port: int) -> None:
         self.used.discard(port - self.low)
 
@@ -108,3 +148,4 @@ def _random_free(rng: random.Random, lo: int, hi: int, used: set[int]) -> int | 
         if idx not in used:
             return idx
     return None
+

@@ -381,13 +381,8 @@ class APIServer:
         if ip != "None":
             spec.setdefault("ipFamilies", ["IPv4"])
             spec.setdefault("ipFamilyPolicy", "SingleStack")
-        held = {p.get("nodePort") for p in old_spec.get("ports") or [] if p.get("nodePort")}
         if stype in ("NodePort", "LoadBalancer"):
-            for i, p in enumerate(spec.get("ports") or []):
-                if p.get("nodePort") and p["nodePort"] not in held:
-                    self.node_ports.allocate(p["nodePort"], f"spec.ports[{i}].nodePort")
-                elif not p.get("nodePort"):
-                    p["nodePort"] = self.node_ports.allocate_next()
+            self.node_ports.allocate_service(spec, old_spec if old is not None else None)
 
     def _release_service(self, obj: Obj) -> None:
         spec = obj.get("spec", {})

@@ -695,6 +695,8 @@ def validate_pod_spec(spec: Obj, path: str) -> list[FieldError]:
     errs.extend(_enum(spec.get("restartPolicy"), child(path, "restartPolicy"), _RESTART_POLICIES))
     errs.extend(_enum(spec.get("dnsPolicy"), child(path, "dnsPolicy"), _DNS_POLICIES))
     errs.extend(validate_labels(spec.get("nodeSelector"), child(path, "nodeSelector")))
+    from kspec.api.validation_scheduling import validate_scheduling  # affinity, dnsConfig, spread constraints
+    errs.extend(validate_scheduling(spec, path))
     for key, check in (("serviceAccountName", is_dns1123_subdomain), ("nodeName", is_dns1123_subdomain)):
         if spec.get(key):
             errs.extend(_errors_for(child(path, key), spec[key], check(spec[key])))

@@ -10,7 +10,7 @@ D = "objects"
 
 @when("I apply:", domain=D, text=True)
 def apply(k: Harness, docstring: str) -> None:
-    """Create or update the YAML documents, like kubectl apply -f -."""
+    """Create or update the YAML documents in order, like kubectl apply -f -; any rejection fails the step."""
     k.cluster.apply(docstring, **k.origin())
 
 
@@ -22,7 +22,7 @@ def apply_file(k: Harness, path: str) -> None:
 
 @when("I try to apply:", domain=D, text=True)
 def try_apply(k: Harness, docstring: str) -> None:
-    """Like I apply, but a rejection is kept for the next step."""
+    """Like I apply, but the rejections (one per refused document) are kept for the next step."""
     k.attempt(lambda: k.cluster.apply(docstring, **k.origin()))
 
 
@@ -34,7 +34,7 @@ def try_apply_file(k: Harness, path: str) -> None:
 
 @then('the request fails with "{message:.*?}"', domain=D, assertion=False)
 def request_fails(k: Harness, message: str) -> None:
-    """The last try was rejected with a message containing this text."""
+    """The last try was rejected, one of its errors containing this text."""
     k.request_failed(message)
 
 

@@ -70,7 +70,9 @@ def _pod(draw: st.DrawFn) -> dict[str, Any]:
 
 @st.composite
 def _configmap(draw: st.DrawFn) -> dict[str, Any]:
-    data = draw(st.dictionaries(st.from_regex(r"[A-Za-z0-9._-]{1,12}", fullmatch=True),
+    # IsConfigMapKey also refuses "." and keys starting with ".." (hasChDirPrefix)
+    keys = st.from_regex(r"[A-Za-z0-9._-]{1,12}", fullmatch=True).filter(lambda k: k != "." and not k.startswith(".."))
+    data = draw(st.dictionaries(keys,
                                 st.text(max_size=20), max_size=4))
     return {"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": draw(_dns_label)}, "data": data}
 

@@ -482,6 +482,46 @@ def test_update_keeps_node_ports() -> None:
     assert svc["spec"]["ports"][0]["nodePort"] == port
 
 
+
+DNS_PORTS = [{"name": "dns-tcp", "port": 53, "protocol": "TCP"}, {"name": "dns", "port": 53, "protocol": "UDP"},
+             {"name": "metrics", "port": 9153, "protocol": "TCP"}]
+
+
+def test_ports_with_one_number_share_a_node_port() -> None:
+    # alloc.go initNodePorts: one node port per service port number, whatever the protocol
+    api = _api()
+    ports = api.create(_svc("dns", type="NodePort", ports=DNS_PORTS))["spec"]["ports"]
+    assert ports[0]["nodePort"] == ports[1]["nodePort"] != ports[2]["nodePort"]
+    assert len(api.node_ports.used) == 2
+    api.delete("services", "dns")
+    assert api.node_ports.used == set()
+
+
+def test_reapplying_keeps_a_shared_node_port() -> None:
+    api = _api()
+    first = [p["nodePort"] for p in api.apply(_svc("dns", type="NodePort", ports=DNS_PORTS))["spec"]["ports"]]
+    again = [p["nodePort"] for p in api.apply(_svc("dns", type="NodePort", ports=DNS_PORTS,
+                                                   sessionAffinity="ClientIP"))["spec"]["ports"]]
+    assert again == first
+    assert len(api.node_ports.used) == 2
+
+
+def test_a_node_port_asked_for_twice_in_one_service_is_allocated_once() -> None:
+    api = _api()
+    ports = [{"name": "a", "port": 53, "protocol": "TCP", "nodePort": 30053},
+             {"name": "b", "port": 53, "protocol": "UDP", "nodePort": 30053}]
+    created = api.create(_svc("dns", type="NodePort", ports=ports))["spec"]["ports"]
+    assert [p["nodePort"] for p in created] == [30053, 30053]
+    svc = api.patch("services", "dns", "default", lambda s: s["metadata"].__setitem__("labels", {"x": "y"}))
+    assert [p["nodePort"] for p in svc["spec"]["ports"]] == [30053, 30053]
+
+
+def test_a_load_balancer_may_opt_out_of_node_ports() -> None:
+    api = _api()
+    svc = api.create(_svc("lb", type="LoadBalancer", allocateLoadBalancerNodePorts=False))
+    assert "nodePort" not in svc["spec"]["ports"][0]
+
+
 # -- bind ---------------------------------------------------------------------------------
 def test_bind_sets_node_and_pod_scheduled() -> None:
     api = _api()
