@@ -55,7 +55,9 @@ def match(policy: dict[str, Any] | None, pod: Obj) -> Match:
             return Match(action=action)
         if action == "FailJob":
             return Match(message=found, action=action)
-        # an action this controller does not know (FailIndex needs backoffLimitPerIndex): try the next rule
+        if action == "FailIndex":
+            return Match(action=action)  # counts; only the index fails (backoffLimitPerIndex)
+        # an action this controller does not know: the rule is skipped
     return Match()
 
 
