@@ -2,7 +2,8 @@ Feature: Jobs run pods to completion, retry failures with back-off, and give up
   A failed pod is replaced after 10s, then 20s, 40s, ... (capped at 10
   minutes); more failures than backoffLimit fail the Job with
   BackoffLimitExceeded, running past activeDeadlineSeconds with
-  DeadlineExceeded.
+  DeadlineExceeded. A podFailurePolicy can fail the Job at once (FailJob) or
+  keep a failure out of the count (Ignore); a suspended Job runs no pods.
 
   Background:
     Given a cluster with 2 nodes

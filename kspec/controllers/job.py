@@ -6,7 +6,10 @@ annotation, label and ``JOB_COMPLETION_INDEX``). A failed pod is replaced after
 the pod-failure back-off (10s doubling, capped at 10 minutes); more failures
 than ``backoffLimit`` or running past ``activeDeadlineSeconds`` fail the Job.
 As since v1.31, the ``FailureTarget``/``SuccessCriteriaMet`` condition comes
-first and ``Failed``/``Complete`` once no pod is left running.
+first and ``Failed``/``Complete`` once no pod is left running. A
+``podFailurePolicy`` decides per failed pod (FailJob, Ignore, Count; see
+pod_failure_policy.py); a suspended Job deletes its active pods and carries the
+``Suspended`` condition until it is resumed.
 """
 
 from __future__ import annotations
@@ -356,6 +359,7 @@ class JobController(Controller):
             if not any(e.get("name") == "JOB_COMPLETION_INDEX" for e in container.get("env") or []):
                 container.setdefault("env", []).append(env)
         return pod
+
 
 def _fail_job_message(job: Obj, pods: list[Obj]) -> str | None:
     """getFailJobMessage: the message of the first failed pod that matches a FailJob rule."""
