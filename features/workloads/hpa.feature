@@ -66,3 +66,37 @@ Feature: A HorizontalPodAutoscaler follows cpu utilization
     When I wait 30s
     Then horizontalpodautoscaler "web" has condition "ScalingActive" with reason "FailedGetResourceMetric"
     And deployment "web" is scaled to 1 replicas
+
+  Scenario: Without a behavior each 15s sync at most doubles the size, so a big load scales up stepwise
+    When I scale deployment "web" to 2 replicas
+    And I apply:
+      """
+      apiVersion: autoscaling/v2
+      kind: HorizontalPodAutoscaler
+      metadata:
+        name: web
+      spec:
+        scaleTargetRef: {apiVersion: apps/v1, kind: Deployment, name: web}
+        minReplicas: 1
+        maxReplicas: 10
+        metrics:
+        - type: Resource
+          resource:
+            name: cpu
+            target: {type: Utilization, averageUtilization: 100}
+      """
+    And pods labeled "app=web" use 400m of cpu
+    Then within 15s deployment "web" is scaled to 4 replicas
+    And horizontalpodautoscaler "web" has event "SuccessfulRescale" with message "New size: 4; reason: cpu resource utilization (percentage of request) above target"
+    And horizontalpodautoscaler "web" has condition "ScalingLimited" with reason "ScaleUpLimit"
+    When I wait 14s
+    Then deployment "web" is scaled to 4 replicas
+    When I wait 1s
+    Then deployment "web" is scaled to 8 replicas
+    And horizontalpodautoscaler "web" has event "SuccessfulRescale" with message "New size: 8; reason: cpu resource utilization (percentage of request) above target"
+    When I wait 14s
+    Then deployment "web" is scaled to 8 replicas
+    When I wait 1s
+    Then deployment "web" is scaled to 10 replicas
+    And horizontalpodautoscaler "web" has event "SuccessfulRescale" with message "New size: 10; reason: cpu resource utilization (percentage of request) above target"
+    And horizontalpodautoscaler "web" has condition "ScalingLimited" with reason "TooManyReplicas"

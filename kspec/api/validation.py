@@ -1110,6 +1110,137 @@ def _validate_statefulset_strategy(strategy: Obj) -> list[FieldError]:
     return errs
 
 
+# -- Job podFailurePolicy (pkg/apis/batch/validation validatePodFailurePolicy) --------------------------
+_PFP_MAX_RULES = 20  # maxPodFailurePolicyRules
+_PFP_MAX_EXIT_CODES = 255  # maxPodFailurePolicyOnExitCodesValues
+_PFP_MAX_PATTERNS = 20  # maxPodFailurePolicyOnPodConditionsPatterns
+_PFP_ACTIONS = ["Count", "FailIndex", "FailJob", "Ignore"]  # supportedPodFailurePolicyActions, sorted
+_PFP_OPERATORS = ["In", "NotIn"]
+_PFP_STATUSES = ["False", "True", "Unknown"]
+
+
+@dataclass(frozen=True)
+class _BodyError(FieldError):
+    """A field.Error whose body FieldError cannot spell: TooMany, or a value left out (field.OmitValueType)."""
+
+    text: str = ""
+
+    def body(self) -> str:
+        return self.text
+
+
+def _too_many(path: str, actual: int, most: int) -> FieldError:
+    return _BodyError(INVALID, path, actual, "", f"Too many: {actual}: must have at most {most} items")
+
+
+def _invalid_omit_value(path: str, detail: str) -> FieldError:
+    return _BodyError(INVALID, path, "", detail, f"Invalid value: {detail}")
+
+
+def _go_quoted_list(values: list[str]) -> str:
+    """fmt's %q of a []string: ["a" "b"]."""
+    return "[" + " ".join(json.dumps(v) for v in values) + "]"
+
+
+def _validate_pod_failure_policy(spec: Obj, path: str) -> list[FieldError]:
+    """validatePodFailurePolicy, with validatePodFailurePolicyRule and its onExitCodes / onPodConditions checks."""
+    errs: list[FieldError] = []
+    policy = spec.get("podFailurePolicy")
+    rules = policy.get("rules") if isinstance(policy, dict) else None
+    rules = rules if isinstance(rules, list) else []
+    rules_path = child(path, "rules")
+    if len(rules) > _PFP_MAX_RULES:
+        errs.append(_too_many(rules_path, len(rules), _PFP_MAX_RULES))
+    pod_spec = (spec.get("template") or {}).get("spec") or {}
+    names = {c.get("name") for key in ("containers", "initContainers") for c in pod_spec.get(key) or []
+             if isinstance(c, dict)}
+    for i, rule in enumerate(rules):
+        rule = rule if isinstance(rule, dict) else {}
+        rule_path = index(rules_path, i)
+        action = rule.get("action") or ""
+        if not action:
+            errs.append(required(child(rule_path, "action"), f"valid values: {_go_quoted_list(_PFP_ACTIONS)}"))
+        elif action == "FailIndex":
+            if spec.get("backoffLimitPerIndex") is None:
+                errs.append(invalid(child(rule_path, "action"), action, "requires the backoffLimitPerIndex to be set"))
+        elif action not in _PFP_ACTIONS:
+            errs.append(not_supported(child(rule_path, "action"), action, _PFP_ACTIONS))
+        exit_codes, patterns = rule.get("onExitCodes"), rule.get("onPodConditions") or []
+        if exit_codes is not None:
+            errs.extend(_validate_pfp_exit_codes(exit_codes, child(rule_path, "onExitCodes"), names))
+        if patterns:
+            errs.extend(_validate_pfp_patterns(patterns, child(rule_path, "onPodConditions")))
+        if exit_codes is not None and patterns:
+            errs.append(_invalid_omit_value(rule_path, "specifying both OnExitCodes and OnPodConditions is not "
+                                                       "supported"))
+        if exit_codes is None and not patterns:
+            errs.append(_invalid_omit_value(rule_path, "specifying one of OnExitCodes and OnPodConditions is "
+                                                       "required"))
+    return errs
+
+
+def _validate_pfp_exit_codes(req: Any, path: str, names: set[Any]) -> list[FieldError]:
+    """validatePodFailurePolicyRuleOnExitCodes."""
+    req = req if isinstance(req, dict) else {}
+    errs: list[FieldError] = []
+    operator = req.get("operator") or ""
+    if not operator:
+        errs.append(required(child(path, "operator"), f"valid values: {_go_quoted_list(_PFP_OPERATORS)}"))
+    elif operator not in _PFP_OPERATORS:
+        errs.append(not_supported(child(path, "operator"), operator, _PFP_OPERATORS))
+    name = req.get("containerName")
+    if name is not None and name not in names:
+        errs.append(invalid(child(path, "containerName"), name,
+                            "must be one of the container or initContainer names in the pod template"))
+    values = req.get("values")
+    values_path = child(path, "values")
+    codes = values if isinstance(values, list) else []
+    if not codes:
+        errs.append(invalid(values_path, values, "at least one value is required"))
+    elif len(codes) > _PFP_MAX_EXIT_CODES:
+        errs.append(_too_many(values_path, len(codes), _PFP_MAX_EXIT_CODES))
+    seen: set[Any] = set()
+    ordered = True
+    for j, code in enumerate(codes):
+        if operator == "In" and code == 0:
+            errs.append(invalid(index(values_path, j), code, "must not be 0 for the In operator"))
+        if code in seen:
+            errs.append(duplicate(index(values_path, j), code))
+        seen.add(code)
+        if j > 0 and codes[j - 1] > code:
+            ordered = False
+    if not ordered:
+        errs.append(invalid(values_path, codes, "must be ordered"))
+    return errs
+
+
+def _validate_pfp_patterns(patterns: Any, path: str) -> list[FieldError]:
+    """validatePodFailurePolicyRuleOnPodConditions: qualified condition types, a known status."""
+    patterns = patterns if isinstance(patterns, list) else []
+    errs: list[FieldError] = []
+    if len(patterns) > _PFP_MAX_PATTERNS:
+        errs.append(_too_many(path, len(patterns), _PFP_MAX_PATTERNS))
+    for j, pattern in enumerate(patterns):
+        pattern = pattern if isinstance(pattern, dict) else {}
+        ctype = str(pattern.get("type") or "")
+        errs.extend(_errors_for(child(index(path, j), "type"), ctype, lbl.validate_label_key(ctype)))
+        status = pattern.get("status") or ""
+        if not status:
+            errs.append(required(child(index(path, j), "status"), f"valid values: {_go_quoted_list(_PFP_STATUSES)}"))
+        elif status not in _PFP_STATUSES:
+            errs.append(not_supported(child(index(path, j), "status"), status, _PFP_STATUSES))
+    return errs
+
+
+def _validate_pod_replacement_policy(spec: Obj, path: str) -> list[FieldError]:
+    """validatePodReplacementPolicy: only Failed when a podFailurePolicy is set."""
+    value = spec.get("podReplacementPolicy")
+    if value is None:
+        return []
+    allowed = ["Failed"] if spec.get("podFailurePolicy") is not None else ["Failed", "TerminatingOrFailed"]
+    return [] if value in allowed else [not_supported(path, value, allowed)]
+
+
 def _validate_job_spec(spec: Obj, path: str, generated_selector: bool) -> list[FieldError]:
     """ValidateJobSpec (common subset): counts, selector/template match, restartPolicy."""
     errs: list[FieldError] = []
@@ -1127,6 +1258,9 @@ def _validate_job_spec(spec: Obj, path: str, generated_selector: bool) -> list[F
     elif selector is not None:
         errs.extend(validate_label_selector(selector, child(path, "selector")))
         errs.extend(_template_matches(selector, spec.get("template"), path))
+    if spec.get("podFailurePolicy") is not None:
+        errs.extend(_validate_pod_failure_policy(spec, child(path, "podFailurePolicy")))
+    errs.extend(_validate_pod_replacement_policy(spec, child(path, "podReplacementPolicy")))
     template = spec.get("template")
     errs.extend(validate_pod_template(template, child(path, "template")))
     policy = ((template or {}).get("spec") or {}).get("restartPolicy") or ""
@@ -1134,6 +1268,9 @@ def _validate_job_spec(spec: Obj, path: str, generated_selector: bool) -> list[F
         errs.append(
             not_supported(child(path, "template", "spec", "restartPolicy"), policy, ["OnFailure", "Never"])
         )
+    elif spec.get("podFailurePolicy") is not None and policy != "Never":
+        errs.append(invalid(child(path, "template", "spec", "restartPolicy"), policy,
+                            'only "Never" is supported when podFailurePolicy is specified'))
     return errs
 
 

@@ -9,6 +9,7 @@ with their reasons.
 from __future__ import annotations
 
 import math
+import re
 from typing import Any
 
 from kspec.objects import Obj, parse_timestamp, timestamp
@@ -26,6 +27,7 @@ SKIP_ANNOTATIONS = frozenset({LAST_APPLIED, REVISION, REVISION_HISTORY, DESIRED_
                               ROLLBACK_TO})
 #: maxRevHistoryLengthInChars
 MAX_REV_HISTORY_CHARS = 2000
+MAX_INT32 = 2**31 - 1
 
 # condition reasons (deployment_util.go)
 NEW_RS_REASON = "NewReplicaSetCreated"
@@ -89,6 +91,11 @@ def max_unavailable(d: Obj) -> int:
     return min(resolve_fenceposts(r.get("maxSurge"), r.get("maxUnavailable"), n)[1], n)
 
 
+def min_available(d: Obj) -> int:
+    """MinAvailable: 0 unless RollingUpdate."""
+    return replicas(d) - max_unavailable(d) if is_rolling(d) else 0
+
+
 def replicas(obj: Obj | None) -> int:
     if obj is None:
         return 0
@@ -145,8 +152,10 @@ def by_size_older(sets: list[Obj]) -> list[Obj]:
 
 
 def by_size_newer(sets: list[Obj]) -> list[Obj]:
-    """ReplicaSetsBySizeNewer: larger first, newer first among equals."""
-    return sorted(sets, key=lambda rs: (-replicas(rs), -created_ms(rs), rs["metadata"]["name"]))
+    """ReplicaSetsBySizeNewer: larger first; among equals ReplicaSetsByCreationTimestamp reversed (newer first,
+    then the name that sorts last first)."""
+    by_age = sorted(sets, key=lambda rs: (created_ms(rs), rs["metadata"]["name"]), reverse=True)
+    return sorted(by_age, key=lambda rs: -replicas(rs))
 
 
 def revision(obj: Obj | None) -> int:
@@ -201,11 +210,18 @@ def find_active_or_latest(new_rs: Obj | None, old_sets: list[Obj]) -> Obj | None
     return live[0] if len(live) == 1 else None
 
 
+def non_negative_int32_annotation(obj: Obj, key: str) -> tuple[int, bool]:
+    """getNonNegativeInt32FromAnnotation: a decimal in [0, MaxInt32], else (0, False)."""
+    text = ((obj.get("metadata") or {}).get("annotations") or {}).get(key)
+    if text is None or not re.fullmatch(r"[0-9]+", text) or int(text) > MAX_INT32:
+        return 0, False
+    return int(text), True
+
+
 def desired_annotation(rs: Obj) -> int | None:
-    try:
-        return int((rs["metadata"].get("annotations") or {})[DESIRED_REPLICAS])
-    except (KeyError, ValueError):
-        return None
+    """GetDesiredReplicasAnnotation; None when missing or not a non-negative int32."""
+    value, ok = non_negative_int32_annotation(rs, DESIRED_REPLICAS)
+    return value if ok else None
 
 
 def is_saturated(d: Obj, rs: Obj | None) -> bool:
@@ -217,21 +233,30 @@ def is_saturated(d: Obj, rs: Obj | None) -> bool:
 
 
 def replica_set_proportion(rs: Obj, d: Obj, to_add: int, added: int) -> int:
-    """GetReplicaSetProportion with getReplicaSetFraction."""
+    """GetReplicaSetProportion: the set's fraction, capped by what is left to add (or remove)."""
     if replicas(rs) == 0 or to_add == 0 or to_add == added:
         return 0
-    if replicas(d) == 0:
-        fraction = -replicas(rs)
-    else:
-        deployment_replicas = replicas(d) + max_surge(d)
-        try:
-            annotated = int((rs["metadata"].get("annotations") or {})[MAX_REPLICAS])
-        except (KeyError, ValueError):
-            annotated = status_of(d, "replicas")
-        exact = replicas(rs) * deployment_replicas / annotated if annotated else 0
-        fraction = _round_half_away(exact) - replicas(rs)
+    fraction = replica_set_fraction(rs, d)
     allowed = to_add - added
     return min(fraction, allowed) if to_add > 0 else max(fraction, allowed)
+
+
+def replica_set_fraction(rs: Obj, d: Obj) -> int:
+    """getReplicaSetFraction: how many replicas the set gains or loses when its Deployment is resized.
+
+    The base is the set's max-replicas annotation; a missing or zero annotation (removed or zeroed by a
+    third party) falls back to the Deployment's status.replicas, and with no base at all the set keeps its
+    size rather than being scaled to nothing.
+    """
+    if replicas(d) == 0:
+        return -replicas(rs)
+    deployment_replicas = replicas(d) + max_surge(d)
+    annotated, ok = non_negative_int32_annotation(rs, MAX_REPLICAS)
+    if not ok or annotated == 0:
+        annotated = status_of(d, "replicas")
+    if annotated == 0:
+        return 0
+    return _round_half_away(replicas(rs) * deployment_replicas / annotated) - replicas(rs)
 
 
 def _round_half_away(x: float) -> int:

@@ -152,6 +152,11 @@ def set_paused(cluster: Cluster, name: str, paused: bool, namespace: str = "defa
     return cluster.patch("deployment", name, change, namespace)
 
 
+def set_suspended(cluster: Cluster, name: str, suspended: bool, namespace: str = "default") -> Any:
+    """kubectl patch job <name> -p '{"spec":{"suspend":true|false}}'."""
+    return cluster.patch("job", name, lambda j: j["spec"].__setitem__("suspend", suspended), namespace)
+
+
 def use_cpu(cluster: Cluster, quantity: str, *, selector: str | None = None, pod: str | None = None,
             deployment: str | None = None, namespace: str = "default") -> None:
     """Set what the simulated metrics-server reports for pods (cpu per pod)."""

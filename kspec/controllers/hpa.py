@@ -51,29 +51,36 @@ class HPAController(Controller):
 
     def __init__(self, cluster: Cluster) -> None:
         super().__init__(cluster)
-        self._timers: dict[str, Any] = {}
         self._recommendations: dict[str, list[tuple[int, int]]] = {}  # key -> [(replicas, at ms)]
         self._up: dict[str, list[ScaleEvent]] = {}
         self._down: dict[str, list[ScaleEvent]] = {}
 
     def start(self) -> None:
-        handler = self.api.informers.on("horizontalpodautoscalers", self._added, lambda _o, n: self._added(n),
+        handler = self.api.informers.on("horizontalpodautoscalers", self._enqueue, lambda _o, n: self._enqueue(n),
                                         self._deleted)
         self.api.informers.replay(handler, self.api.store.list("horizontalpodautoscalers"))
 
-    def _added(self, hpa: Obj) -> None:
-        key = f"{hpa['metadata']['namespace']}/{hpa['metadata']['name']}"
-        self.queue.add(key)
-        if key not in self._timers:
-            self._timers[key] = self.clock.call_every(SYNC_MS, lambda: self.queue.add(key), label=f"hpa {key}")
+    def _enqueue(self, hpa: Obj) -> None:
+        """enqueueHPA: every add or update waits out the resync interval (AddRateLimited with the
+        fixed-interval NewDefaultHPARateLimiter); a key already waiting keeps its earlier time, so the
+        controller's own status writes never trigger an immediate second sync."""
+        self.queue.add_after(f"{hpa['metadata']['namespace']}/{hpa['metadata']['name']}", SYNC_MS)
 
     def _deleted(self, hpa: Obj) -> None:
         key = f"{hpa['metadata']['namespace']}/{hpa['metadata']['name']}"
-        timer = self._timers.pop(key, None)
-        if timer is not None:
-            timer.cancel()
         for store in (self._recommendations, self._up, self._down):
             store.pop(key, None)
+
+    def _process(self, key: str) -> None:
+        """processNextWorkItem: reconcile, then queue the key again one resync interval later unless the HPA
+        is gone; an error is reported and waits for that same next sync (no exponential back-off)."""
+        try:
+            self.reconcile(key)
+        except ApiError:
+            pass
+        ns, name = split_key(key)
+        if self.api.try_get("horizontalpodautoscalers", name, ns) is not None:
+            self.queue.add_after(key, SYNC_MS)
 
     # -- reconcileAutoscaler ------------------------------------------------------
     def reconcile(self, key: str) -> None:

@@ -6,13 +6,17 @@ annotation, label and ``JOB_COMPLETION_INDEX``). A failed pod is replaced after
 the pod-failure back-off (10s doubling, capped at 10 minutes); more failures
 than ``backoffLimit`` or running past ``activeDeadlineSeconds`` fail the Job.
 As since v1.31, the ``FailureTarget``/``SuccessCriteriaMet`` condition comes
-first and ``Failed``/``Complete`` once no pod is left running.
+first and ``Failed``/``Complete`` once no pod is left running. A
+``podFailurePolicy`` decides per failed pod (FailJob, Ignore, Count; see
+pod_failure_policy.py); a suspended Job deletes its active pods and carries the
+``Suspended`` condition until it is resumed.
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from kspec.controllers import pod_failure_policy
 from kspec.controllers.base import Controller
 from kspec.controllers.controller_utils import (
     claim,
@@ -43,6 +47,8 @@ DEADLINE_REASON = "DeadlineExceeded"
 DEADLINE_MESSAGE = "Job was active longer than specified deadline"
 COMPLETIONS_REASON = "CompletionsReached"
 COMPLETIONS_MESSAGE = "Reached expected number of succeeded pods"
+SUSPENDED_REASON, SUSPENDED_MESSAGE = "JobSuspended", "Job suspended"
+RESUMED_REASON, RESUMED_MESSAGE = "JobResumed", "Job resumed"
 
 
 def finished_condition(job: Obj) -> dict[str, Any] | None:
@@ -60,10 +66,31 @@ def _target_condition(job: Obj) -> dict[str, Any] | None:
     return None
 
 
-def _condition(ctype: str, reason: str, message: str, now_ms: int) -> dict[str, Any]:
+def _condition(ctype: str, reason: str, message: str, now_ms: int, status: str = "True") -> dict[str, Any]:
     ts = timestamp(now_ms)
-    return {"type": ctype, "status": "True", "lastProbeTime": ts, "lastTransitionTime": ts,
+    return {"type": ctype, "status": status, "lastProbeTime": ts, "lastTransitionTime": ts,
             "reason": reason, "message": message}
+
+
+def _ensure_condition(status: dict[str, Any], ctype: str, value: str, reason: str, message: str,
+                      now_ms: int) -> bool:
+    """ensureJobConditionStatus: replace a differing condition of that type; never add one that is False."""
+    conditions = status.get("conditions") or []
+    for i, cond in enumerate(conditions):
+        if cond.get("type") == ctype:
+            if (cond.get("status"), cond.get("reason"), cond.get("message")) == (value, reason, message):
+                return False
+            conditions[i] = _condition(ctype, reason, message, now_ms, value)
+            return True
+    if value == "False":
+        return False
+    status["conditions"] = [*conditions, _condition(ctype, reason, message, now_ms, value)]
+    return True
+
+
+def is_suspended(job: Obj) -> bool:
+    """jobSuspended."""
+    return bool(job["spec"].get("suspend"))
 
 
 def _finish_ms(pod: Obj, now_ms: int) -> int:
@@ -94,15 +121,27 @@ class JobController(Controller):
         self.pods = owned_index(cluster, "pods")
         self._counted: dict[str, set[str]] = {}  # job uid -> uids of finished pods already in status
         self._backoff: dict[str, tuple[int, int]] = {}  # job uid -> (failures since last success, last failure)
+        self._gone: dict[str, dict[str, Obj]] = {}  # job uid -> finished pods removed before they were counted
 
     def start(self) -> None:
         self.watch("jobs")
-        self.api.informers.on("pods", self._pod_changed, lambda _o, n: self._pod_changed(n), self._pod_changed)
+        self.api.informers.on("pods", self._pod_changed, lambda _o, n: self._pod_changed(n), self._pod_deleted)
 
     def _pod_changed(self, pod: Obj) -> None:
         ref = controller_of(pod)
         if ref is not None and ref.get("kind") == "Job":
             self.queue.add(f"{pod['metadata']['namespace']}/{ref['name']}")
+
+    def _pod_deleted(self, pod: Obj) -> None:
+        """A finished pod that leaves the API before a sync counted it is still counted from its last state,
+        as upstream's batch.kubernetes.io/job-tracking finalizer keeps it until the controller has."""
+        ref = controller_of(pod)
+        if ref is not None and ref.get("kind") == "Job" and pod.get("status", {}).get("phase") in ("Succeeded",
+                                                                                                   "Failed"):
+            uid = pod["metadata"]["uid"]
+            if uid not in self._counted.get(ref["uid"], set()):
+                self._gone.setdefault(ref["uid"], {})[uid] = pod
+        self._pod_changed(pod)
 
     # -- reconcile ----------------------------------------------------------------
     def reconcile(self, key: str) -> None:
@@ -115,6 +154,8 @@ class JobController(Controller):
         now = self.clock.now
         uid = job["metadata"]["uid"]
         pods = claim(self, job, self.pods, selector_of(job))
+        gone = self._gone.pop(job["metadata"]["uid"], {})
+        finished = [*pods, *(gone[k] for k in sorted(gone) if all(p["metadata"]["uid"] != k for p in pods))]
         status = clone(job.get("status") or {})
         if not status.get("startTime") and not job["spec"].get("suspend"):
             status["startTime"] = timestamp(now)
@@ -123,7 +164,7 @@ class JobController(Controller):
         new_failure = False
         indexed = job["spec"].get("completionMode") == "Indexed"
         done_indexes = _parse_indexes(status.get("completedIndexes", ""))
-        for pod in pods:
+        for pod in finished:
             phase = pod.get("status", {}).get("phase")
             pod_uid = pod["metadata"]["uid"]
             if pod_uid in counted or phase not in ("Succeeded", "Failed"):
@@ -135,8 +176,9 @@ class JobController(Controller):
                 if indexed:
                     done_indexes.add(_index_of(pod))
             else:
-                status["failed"] = status.get("failed", 0) + 1
-                failures += 1
+                if pod_failure_policy.match(job["spec"].get("podFailurePolicy"), pod).counts:
+                    status["failed"] = status.get("failed", 0) + 1  # nonIgnoredFailedPodsCount
+                failures += 1  # the pod-recreation back-off counts every failure (newBackoffRecord)
                 last_failure = max(last_failure, _finish_ms(pod, now))
                 new_failure = True
         self._backoff[uid] = (failures, last_failure)
@@ -150,7 +192,7 @@ class JobController(Controller):
                        and p.get("status", {}).get("phase") not in ("Succeeded", "Failed")]
         target = _target_condition(job)
         if target is None:
-            target = self._check_finish(job, status, active, new_failure, now)
+            target = self._check_finish(job, status, finished, active, new_failure, now)
         if target is not None:
             for pod in active:
                 delete_pod(self, job, pod)
@@ -159,8 +201,11 @@ class JobController(Controller):
                            and p.get("status", {}).get("phase") not in ("Succeeded", "Failed")]
             if not terminating:
                 self._finish(job, status, target, now)
-        elif not job["spec"].get("suspend"):
-            active = self._manage(job, status, active, pods, failures, last_failure, now)
+        elif is_suspended(job):
+            active = self._suspend(job, status, active, now)
+        else:
+            active = self._manage(job, status, active, terminating, failures, last_failure, now)
+            self._resume(job, status, now)
         _set(status, "active", len(active))
         _set(status, "ready", sum(1 for p in active if is_pod_ready(p)))
         _set(status, "terminating", len(terminating))
@@ -171,10 +216,15 @@ class JobController(Controller):
             self.api.update_status(new)
         self._schedule_deadline(job, status, now)
 
-    def _check_finish(self, job: Obj, status: dict[str, Any], active: list[Obj], new_failure: bool,
-                      now: int) -> dict[str, Any] | None:
+    def _check_finish(self, job: Obj, status: dict[str, Any], pods: list[Obj], active: list[Obj],
+                      new_failure: bool, now: int) -> dict[str, Any] | None:
         """The FailureTarget or SuccessCriteriaMet condition this sync reaches, added to status."""
         spec = job["spec"]
+        message = _fail_job_message(job, pods)
+        if message is not None:
+            cond = _condition("FailureTarget", pod_failure_policy.REASON, message, now)
+            status.setdefault("conditions", []).append(cond)
+            return cond
         limit = spec.get("backoffLimit", 6)
         past_limit = new_failure and status.get("failed", 0) > limit
         if spec.get("template", {}).get("spec", {}).get("restartPolicy") == "OnFailure":
@@ -200,13 +250,14 @@ class JobController(Controller):
 
     def _past_deadline(self, job: Obj, status: dict[str, Any], now: int) -> bool:
         deadline = job["spec"].get("activeDeadlineSeconds")
-        if deadline is None or not status.get("startTime"):
+        if deadline is None or not status.get("startTime") or is_suspended(job):
             return False
         return now - parse_timestamp(status["startTime"]) >= deadline * 1000
 
     def _schedule_deadline(self, job: Obj, status: dict[str, Any], now: int) -> None:
         deadline = job["spec"].get("activeDeadlineSeconds")
-        if deadline is None or not status.get("startTime") or _target_condition({"status": status}):
+        if (deadline is None or not status.get("startTime") or _target_condition({"status": status})
+                or is_suspended(job)):
             return
         left = parse_timestamp(status["startTime"]) + deadline * 1000 - now
         if left > 0:
@@ -222,7 +273,29 @@ class JobController(Controller):
             status["conditions"].append(_condition("Failed", target["reason"], target["message"], now))
             self.events.event(job, "Warning", target["reason"], target["message"], component=self.NAME)
 
-    def _manage(self, job: Obj, status: dict[str, Any], active: list[Obj], pods: list[Obj], failures: int,
+    def _suspend(self, job: Obj, status: dict[str, Any], active: list[Obj], now: int) -> list[Obj]:
+        """manageJob for a suspended Job: delete every active pod (their ends count neither way), then the
+        Suspended condition and event."""
+        for pod in active:
+            self._forget(job, pod)
+            delete_pod(self, job, pod)
+        if _ensure_condition(status, "Suspended", "True", SUSPENDED_REASON, SUSPENDED_MESSAGE, now):
+            self.events.event(job, "Normal", "Suspended", SUSPENDED_MESSAGE, component=self.NAME)
+        return []
+
+    def _resume(self, job: Obj, status: dict[str, Any], now: int) -> None:
+        """A Job that was suspended: Suspended turns False (JobResumed) and startTime restarts, so
+        activeDeadlineSeconds counts only the time the Job is continuously active."""
+        if _ensure_condition(status, "Suspended", "False", RESUMED_REASON, RESUMED_MESSAGE, now):
+            self.events.event(job, "Normal", "Resumed", RESUMED_MESSAGE, component=self.NAME)
+            status["startTime"] = timestamp(now)
+
+    def _forget(self, job: Obj, pod: Obj) -> None:
+        """A pod the controller removes itself (deleteJobPods drops its tracking finalizer first): its end is
+        not counted as a success or a failure."""
+        self._counted.setdefault(job["metadata"]["uid"], set()).add(pod["metadata"]["uid"])
+
+    def _manage(self, job: Obj, status: dict[str, Any], active: list[Obj], terminating: list[Obj], failures: int,
                 last_failure: int, now: int) -> list[Obj]:
         """manageJob: start pods up to parallelism (after the back-off), or remove extras."""
         spec = job["spec"]
@@ -244,9 +317,12 @@ class JobController(Controller):
         if len(active) > wanted:
             extras = sorted(active, key=lambda p: p["metadata"]["creationTimestamp"], reverse=True)
             for pod in extras[: len(active) - wanted]:
+                self._forget(job, pod)
                 delete_pod(self, job, pod)
             return [p for p in active if p not in extras[: len(active) - wanted]]
-        if len(active) == wanted:
+        if spec.get("podReplacementPolicy") == "Failed":
+            wanted -= len(terminating)  # onlyReplaceFailedPods: a terminating pod is not replaced yet
+        if len(active) >= wanted:
             return active
         wait = backoff_ms(failures) - (now - last_failure) if failures else 0
         if wait > 0:
@@ -283,6 +359,20 @@ class JobController(Controller):
             if not any(e.get("name") == "JOB_COMPLETION_INDEX" for e in container.get("env") or []):
                 container.setdefault("env", []).append(env)
         return pod
+
+
+def _fail_job_message(job: Obj, pods: list[Obj]) -> str | None:
+    """getFailJobMessage: the message of the first failed pod that matches a FailJob rule."""
+    policy = job["spec"].get("podFailurePolicy")
+    if not policy:
+        return None
+    for pod in pods:
+        if pod.get("status", {}).get("phase") == "Failed":
+            message = pod_failure_policy.match(policy, pod).message
+            if message is not None:
+                return message
+    return None
+
 
 def _set(status: dict[str, Any], field: str, value: int) -> None:
     if value:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from kspec.controllers.expect_workloads import expect_workloads, set_paused, use_cpu
+from kspec.controllers.expect_workloads import expect_workloads, set_paused, set_suspended, use_cpu
 from kspec.harness import Harness
 from kspec.steps.registry import then, when
 
@@ -21,6 +21,18 @@ def pause(k: Harness, name: str, ns: str | None) -> None:
 def resume(k: Harness, name: str, ns: str | None) -> None:
     """kubectl rollout resume."""
     set_paused(k.cluster, name, False, ns or "default")
+
+
+@when('I suspend job "{name}"{in_ns}', domain=D)
+def suspend_job(k: Harness, name: str, ns: str | None) -> None:
+    """Set spec.suspend: the Job controller deletes the active pods and marks the Job Suspended."""
+    set_suspended(k.cluster, name, True, ns or "default")
+
+
+@when('I resume job "{name}"{in_ns}', domain=D)
+def resume_job(k: Harness, name: str, ns: str | None) -> None:
+    """Clear spec.suspend: the Job starts pods again and its startTime restarts."""
+    set_suspended(k.cluster, name, False, ns or "default")
 
 
 @when('pods labeled "{selector}" use {quantity} of cpu{in_ns}', domain=D)
