@@ -12,6 +12,7 @@ from kspec.steps.registry import PHRASES, compile_template
 
 ROOT = Path(__file__).resolve().parents[2]
 CONTRACT = ROOT.parent / "shared" / "contract" / "steps.feature"
+PART2_NAMING = ROOT.parent / "shared" / "contract" / "part2-naming-and-assertions.feature"
 
 
 def _steps(path: Path) -> list[tuple[str, str, int]]:
@@ -28,7 +29,7 @@ def _steps(path: Path) -> list[tuple[str, str, int]]:
 
 def _feature_files() -> list[Path]:
     files = sorted(ROOT.glob("features/**/*.feature")) + sorted(ROOT.glob("plugins/*/features/*.feature"))
-    return files + ([CONTRACT] if CONTRACT.is_file() else [])
+    return files + [c for c in (CONTRACT, PART2_NAMING) if c.is_file()]
 
 
 @pytest.mark.parametrize("path", _feature_files(), ids=lambda p: str(p.relative_to(ROOT.parent)))
