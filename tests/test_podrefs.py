@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from kspec import Cluster
 from kspec.errors import StepError
@@ -109,3 +111,41 @@ def test_a_deployment_reaches_its_pods_through_every_replicaset(cluster: Cluster
     current = _names(cluster, "app=web")
     listed = [n for _, n in cluster.pod_list("deployment/web")]
     assert listed == current and len(current) > 3  # 3 old pods and a surge pod that cannot pull its image
+
+
+class _FakeAPI:
+    """Just what podrefs reads: one ReplicaSet and its pods."""
+
+    def __init__(self, pods: list[dict]) -> None:
+        self.rs = {"metadata": {"name": "web", "namespace": "default", "uid": "rs-uid"}}
+        self.pods = pods
+
+    def try_get(self, resource: str, name: str, namespace: str) -> dict | None:
+        return self.rs if (resource, name) == ("replicasets", "web") else None
+
+    def list(self, resource: str, namespace: str | None = None) -> list[dict]:
+        return self.pods if resource == "pods" else []
+
+
+@given(st.lists(st.tuples(st.integers(0, 5), st.booleans(), st.booleans()), max_size=12, unique_by=lambda t: t))
+def test_the_ith_pod_is_the_ith_current_one_by_creation_time_then_name(
+        specs: list[tuple[int, bool, bool]]) -> None:
+    from kspec.objects import timestamp
+    from kspec.podrefs import resolve_list, resolve_pod
+
+    pods = []
+    for i, (second, terminating, owned) in enumerate(specs):
+        md: dict = {"name": f"web-{(i * 7919) % 101:03d}-{i}", "creationTimestamp": timestamp(second * 1000),
+                    "ownerReferences": [{"uid": "rs-uid" if owned else "other", "controller": True}]}
+        if terminating:
+            md["deletionTimestamp"] = timestamp(10_000)
+        pods.append({"metadata": md})
+    api = _FakeAPI(pods)
+    current = sorted((p for p in pods if p["metadata"]["ownerReferences"][0]["uid"] == "rs-uid"
+                      and "deletionTimestamp" not in p["metadata"]),
+                     key=lambda p: (p["metadata"]["creationTimestamp"], p["metadata"]["name"]))
+    expected = [p["metadata"]["name"] for p in current]
+    assert [resolve_pod(api, f"rs/web#{i}") for i in range(len(expected))] == expected  # type: ignore[arg-type]
+    assert [n for _, n in resolve_list(api, "replicaset/web")] == sorted(expected)  # type: ignore[arg-type]
+    with pytest.raises(AssertionError):
+        resolve_pod(api, f"rs/web#{len(expected)}")  # type: ignore[arg-type]
