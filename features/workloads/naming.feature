@@ -68,6 +68,8 @@ Feature: Naming the pods that controllers made
     When I scale deployment "web" to 1 replicas
     Then within 1m the endpoints of service "web" are pods "deployment/web"
     And pod "deployment/web#0" is ready
+    And pod "deployment/web#0" exists
+    And within 1m pod "deployment/web#1" does not exist
     When I scale deployment "web" to 0 replicas
     Then within 1m the endpoints of service "web" are pods "deployment/web"
     And the endpoints of service "web" are pods "none"

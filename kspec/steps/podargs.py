@@ -24,6 +24,7 @@ def resolving_pod_refs(keyword: str, template: str, func: Callable[..., Any]) ->
     """``func`` with its pod argument resolved first; phrases that name no pod are returned unchanged."""
     if "{pod}" not in template and not _KIND_NAME.search(template):
         return func
+    absence = template.rstrip().removesuffix("{in_ns}").endswith("does not exist")
 
     @functools.wraps(func)
     def run(k: Any, **args: Any) -> Any:
@@ -34,6 +35,8 @@ def resolving_pod_refs(keyword: str, template: str, func: Callable[..., Any]) ->
         try:
             name = k.cluster.pod_name(ref, args.get("ns") or "default")
         except AssertionError as exc:
+            if absence:
+                return None  # no such pod: exactly what "does not exist" asserts
             if keyword == "then":
                 raise
             raise StepError(str(exc)) from None
