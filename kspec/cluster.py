@@ -19,7 +19,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from kspec import plugins
+from kspec import plugins, podrefs
 from kspec.api.kinds import resource_for
 from kspec.api.server import APIServer
 from kspec.clock import Clock
@@ -243,6 +243,10 @@ class Cluster:
         if spec.unschedulable:
             node["spec"]["unschedulable"] = True
         return self.api.create(node)
+
+    def join_nodes(self, specs: Iterable[NodeSpec]) -> list[Obj]:
+        """Nodes joining a running cluster (``When I add node``): each registers, then the cluster reacts."""
+        return self._act(lambda: [self.add_node(spec) for spec in specs])
 
     def patch_node(self, name: str, mutate: Callable[[Obj], object]) -> Obj:
         return self.api.patch("nodes", name, "", mutate)
@@ -505,3 +509,14 @@ class Cluster:
     @property
     def event_log(self) -> list[EventRecord]:
         return list(self.events.log)
+
+    # -- naming pods that controllers made (kspec/podrefs.py) -------------------------
+    def pod_name(self, ref: str, namespace: str = "default") -> str:
+        """The pod a step's ``pod "{pod}"`` stands for: a name, or ``deployment/web#0`` (i-th current pod)."""
+        self.start()
+        return podrefs.resolve_pod(self.api, ref, namespace)
+
+    def pod_list(self, pods: str, namespace: str = "default") -> list[tuple[str, str]]:
+        """The (namespace, name) pairs of a ``"{pods}"`` list: names, ``{kind}/{name}``, ``{ns}/{pod}``, none."""
+        self.start()
+        return podrefs.resolve_list(self.api, pods, namespace)

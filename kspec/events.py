@@ -5,6 +5,10 @@ namespace, so ``kubectl get events`` and specs see them as in a real cluster.
 Repeats of the same (object, type, reason, message, source) bump ``count``
 and ``lastTimestamp`` instead of creating a new Event. A failed write (the
 store has no quorum) drops the event, as the recorder does.
+
+Events outlive the object they are about: kube-apiserver stores each with a
+TTL of ``--event-ttl`` (1h), renewed by every write, so an Event disappears an
+hour after its last update, not when its object is deleted.
 """
 
 from __future__ import annotations
@@ -18,6 +22,13 @@ from kspec.store import StoreError
 
 if TYPE_CHECKING:
     from kspec.api.server import APIServer
+    from kspec.clock import Timer
+
+#: kube-apiserver ``--event-ttl`` default (``DefaultEventTTL``, 1h): an Event is deleted this long after its last
+#: write.
+EVENT_TTL_MS = 60 * 60 * 1000
+#: How often expired Events are removed (etcd revokes expired leases within about a second).
+EXPIRY_SWEEP_MS = 1000
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,6 +55,8 @@ class EventRecorder:
         self.log: list[EventRecord] = []
         self._index: dict[tuple[str, ...], str] = {}
         self._serial = 0
+        self._expires: dict[tuple[str, str], int] = {}  # (namespace, event name) -> when its TTL runs out
+        self._sweeper: Timer | None = None
 
     def event(self, obj: Obj, type_: str, reason: str, message: str, *, component: str,
               host: str = "", action: str = "") -> None:
@@ -62,6 +75,7 @@ class EventRecorder:
                 bumped["count"] = bumped.get("count", 1) + 1
                 bumped["lastTimestamp"] = timestamp(now)
                 self.api.store.update("events", bumped)
+                self._renew(ns, existing_name)
                 return
             self._serial += 1
             # event names are <object>.<unique hex> (the recorder uses the time in nanoseconds)
@@ -84,8 +98,32 @@ class EventRecorder:
                 ev["action"] = action
             self.api.store.create("events", ev)
             self._index[key] = name
+            self._renew(ns, name)
         except (ApiError, StoreError):
             return  # events are best-effort: a store without quorum drops them
+
+    def _renew(self, namespace: str, name: str) -> None:
+        """Every write of an Event restarts its TTL (the apiserver's TTLFunc on create and update)."""
+        self._expires[(namespace, name)] = self.api.clock.now + EVENT_TTL_MS
+        if self._sweeper is None:
+            self._sweeper = self.api.clock.call_every(EXPIRY_SWEEP_MS, self._expire, label="event TTL")
+
+    def _expire(self) -> None:
+        now = self.api.clock.now
+        due = sorted(key for key, when in self._expires.items() if when <= now)
+        for ns, name in due:
+            try:
+                if self.api.store.get("events", ns, name) is not None:
+                    self.api.store.delete("events", ns, name)
+            except (ApiError, StoreError):
+                continue  # no quorum: try again on the next sweep
+            del self._expires[(ns, name)]
+        if due:
+            gone = {name for ns, name in due if (ns, name) not in self._expires}
+            self._index = {k: v for k, v in self._index.items() if v not in gone}
+        if not self._expires and self._sweeper is not None:
+            self._sweeper.cancel()
+            self._sweeper = None
 
     def for_object(self, kind: str, name: str, namespace: str = "default") -> list[Obj]:
         """The Events about one object, oldest first (what ``kubectl describe`` lists)."""

@@ -10,9 +10,11 @@ from __future__ import annotations
 import ipaddress
 from typing import TYPE_CHECKING, Any
 
-from kspec import printers
+from kspec import jsonpath, printers
 from kspec.api.kinds import resource_for
+from kspec.errors import StepError
 from kspec.objects import Obj, get_condition
+from kspec.podrefs import show as _show_pods
 
 if TYPE_CHECKING:
     from kspec.cluster import Cluster
@@ -86,8 +88,7 @@ class Expect:
 
     def has_event(self, kind: str, name: str, reason: str, *, message: str | None = None,
                   containing: str | None = None, ns: str | None = None) -> None:
-        self._obj(kind, name, ns)
-        events = [e for e in self.c.events.for_object(resource_for(kind).kind, name, ns or "default")]
+        events = self._events(kind, name, ns)
         same = [e for e in events if e.get("reason") == reason]
         if message is not None:
             hit = [e for e in same if e.get("message") == message]
@@ -101,6 +102,28 @@ class Expect:
             wanted = f'"{reason}"' + (f' with message "{message}"' if message is not None else "") + (
                 f' with message containing "{containing}"' if containing is not None else "")
             raise AssertionError(f'{resource_for(kind).singular} "{name}" has no event {wanted}; its events:\n'
+                                 f"{seen}{self._gone(kind, name, ns)}")
+
+    def _events(self, kind: str, name: str, ns: str | None) -> list[Obj]:
+        """Events about any object of that kind and name, deleted ones included (events outlive objects)."""
+        self.c.start()
+        kind_ = resource_for(kind)
+        return self.c.events.for_object(kind_.kind, name, (ns or "default") if kind_.namespaced else "default")
+
+    def _gone(self, kind: str, name: str, ns: str | None) -> str:
+        kind_ = resource_for(kind)
+        if self.c.api.try_get(kind_.resource, name, ns or "default") is not None:
+            return ""
+        where = f' in namespace "{ns or "default"}"' if kind_.namespaced else ""
+        return f'\n  ({kind_.singular} "{name}" does not exist{where} now)'
+
+    def has_no_event(self, kind: str, name: str, reason: str, ns: str | None = None) -> None:
+        """No event with that reason was recorded about the object (nor about a deleted one of that name)."""
+        hits = [e for e in self._events(kind, name, ns) if e.get("reason") == reason]
+        if hits:
+            seen = "\n".join(f"  {e.get('type')} {e.get('reason')}: {e.get('message')}"
+                             + (f" (x{e['count']})" if e.get("count", 1) > 1 else "") for e in hits)
+            raise AssertionError(f'{resource_for(kind).singular} "{name}" has event "{reason}", expected none:\n'
                                  f"{seen}")
 
     def qos_class(self, name: str, qos: str, ns: str | None = None) -> None:
@@ -152,6 +175,54 @@ class Expect:
                                  + (f" (it has {', '.join(similar)})" if similar else ""))
         if env[name] != value:
             raise AssertionError(f'pod "{pod}" has {name}={env[name]!r}, expected {value!r}')
+
+    def no_environment(self, pod: str, name: str, ns: str | None = None) -> None:
+        env = self.c.pod_environment(pod, ns or "default")
+        if name in env:
+            raise AssertionError(f'pod "{pod}" has environment variable {name}={env[name]!r}, expected none')
+
+    # -- any object: conditions and fields -----------------------------------------------
+    def condition_status(self, kind: str, name: str, ctype: str, status: str | None, ns: str | None = None) -> None:
+        """``status.conditions`` has ``ctype`` with that status (True, False, Unknown); None: no such condition."""
+        if status is not None and status not in ("True", "False", "Unknown"):
+            raise StepError(f'a condition status is "True", "False" or "Unknown", not "{status}"')
+        obj = self._obj(kind, name, ns)
+        singular = resource_for(kind).singular
+        cond = get_condition(obj, ctype)
+        if status is None:
+            if cond is not None:
+                why = f" ({cond.get('reason', '')}: {cond.get('message', '')})" if cond.get("reason") else ""
+                raise AssertionError(f'{singular} "{name}" has condition "{ctype}" with status '
+                                     f'"{cond.get("status")}"{why}, expected no such condition')
+            return
+        if cond is None:
+            have = ", ".join(f'{c.get("type")}={c.get("status")}'
+                             for c in obj.get("status", {}).get("conditions") or []) or "none"
+            raise AssertionError(f'{singular} "{name}" has no condition "{ctype}" (its conditions: {have}), '
+                                 f'expected one with status "{status}"')
+        if cond.get("status") != status:
+            why = f" ({cond.get('reason', '')}: {cond.get('message', '')})" if cond.get("reason") else ""
+            raise AssertionError(f'{singular} "{name}" has condition "{ctype}" with status "{cond.get("status")}"'
+                                 f'{why}, expected "{status}"')
+
+    def field(self, path: str, kind: str, name: str, value: str, ns: str | None = None) -> None:
+        """``kubectl get KIND NAME -o jsonpath=PATH`` prints exactly ``value`` ("" for an empty result)."""
+        template = jsonpath.relaxed(path)
+        try:
+            nodes = jsonpath.parse(template)
+        except jsonpath.JSONPathSyntaxError as exc:
+            raise StepError(f"error parsing jsonpath {template}, {exc}") from None
+        obj = self._obj(kind, name, ns)
+        try:
+            got = jsonpath.execute(nodes, obj)
+        except jsonpath.JSONPathEvalError as exc:
+            raise AssertionError(f'error executing jsonpath "{template}" on {resource_for(kind).singular} '
+                                 f'"{name}": {exc}') from None
+        if got != value:
+            shown = f'"{got}"' if got else "empty"
+            want = f'"{value}"' if value else "empty"
+            raise AssertionError(f'the field "{path}" of {resource_for(kind).singular} "{name}" is {shown}, '
+                                 f"expected {want}")
 
     # -- workloads ----------------------------------------------------------------
     def _deployment(self, name: str, ns: str | None) -> Obj:
@@ -222,15 +293,25 @@ class Expect:
         self._obj("services", svc, ns)
         ep = self.c.api.try_get("endpoints", svc, ns or "default") or {}
         field = "addresses" if ready else "notReadyAddresses"
-        actual = sorted(a.get("targetRef", {}).get("name", a.get("ip", ""))
-                        for subset in ep.get("subsets") or [] for a in subset.get(field) or [])
-        if sorted(set(actual)) != _names(pods):
+        here = ns or "default"
+        actual = sorted({(a.get("targetRef", {}).get("namespace") or here,
+                          a.get("targetRef", {}).get("name", a.get("ip", "")))
+                         for subset in ep.get("subsets") or [] for a in subset.get(field) or []})
+        want = self.c.pod_list(pods, here)
+        if actual != want:
             kind = "endpoints" if ready else "not-ready endpoints"
-            raise AssertionError(f'the {kind} of service "{svc}" are pods {_fmt(sorted(set(actual)))}, '
-                                 f"expected {_fmt(_names(pods))}")
+            raise AssertionError(f'the {kind} of service "{svc}" are pods {_show_pods(actual, here)}, '
+                                 f"expected {self._wanted(pods, want, here)}")
 
-    def _pod_ips(self, pods: str, ns: str | None) -> dict[str, str]:
-        return {p: self.pod(p, ns).get("status", {}).get("podIP", "") for p in _names(pods)}
+    @staticmethod
+    def _wanted(text: str, pods: list[tuple[str, str]], ns: str) -> str:
+        """A pod list as written, with what it stands for when it names workloads or namespaces."""
+        shown = _show_pods(pods, ns)
+        return shown if ", ".join(_names(text)) == shown else f"{text.strip()} ({shown})"
+
+    def _pod_ips(self, pods: str, ns: str | None) -> dict[tuple[str, str], str]:
+        return {(p_ns, p): self.pod(p, p_ns).get("status", {}).get("podIP", "")
+                for p_ns, p in self.c.pod_list(pods, ns or "default")}
 
     def _service_namespace(self, name: str, pod_ns: str | None) -> str | None:
         """The namespace a looked-up name points into: ``svc.ns[...]`` names one, a bare name the pod's own."""
@@ -272,7 +353,7 @@ class Expect:
 
     def connection_reaches(self, pod: str, target: str, pods: str, ns: str | None = None) -> None:
         reached = self.c.connect(pod, *self._target(target), ns or "default")
-        if reached is None or reached not in _names(pods):
+        if reached is None or reached not in {name for _, name in self.c.pod_list(pods, ns or "default")}:
             raise AssertionError(f'a connection from pod "{pod}" to "{target}" '
                                  f'{"was refused" if reached is None else f"reached pod {reached}"}, '
                                  f"expected one of pods {pods}")
@@ -287,9 +368,10 @@ class Expect:
         host, port = self._target(target)
         reached = {self.c.connect(pod, host, port, ns or "default") for _ in range(count)}
         got = sorted(r if r is not None else "(refused)" for r in reached)
-        if got != _names(pods):
+        want = sorted({name for _, name in self.c.pod_list(pods, ns or "default")})
+        if got != want:
             raise AssertionError(f'{count} connections from pod "{pod}" to "{target}" reached {_fmt(got)}, '
-                                 f"expected every one of pods {_fmt(_names(pods))}")
+                                 f"expected every one of pods {_fmt(want)}")
 
     # -- etcd -----------------------------------------------------------------------
     def etcd_leader(self, present: bool, member: str | None = None) -> None:

@@ -34,3 +34,31 @@ Feature: Service environment variables
     And pod "client" has environment variable "REDIS_PRIMARY_PORT_6379_TCP" with value "tcp://10.96.0.20:6379"
     And pod "client" has environment variable "KUBERNETES_SERVICE_HOST" with value "10.96.0.1"
     And pod "client" has environment variable "TARGET" with value "10.96.0.20:6379"
+
+  Scenario: A Service created after the container started is not in its environment
+    Given a cluster with 1 nodes
+    When I apply:
+      """
+      apiVersion: v1
+      kind: Pod
+      metadata:
+        name: early
+      spec:
+        nodeName: node-1
+        containers:
+        - name: app
+          image: nginx:1.25
+      """
+    And I apply:
+      """
+      apiVersion: v1
+      kind: Service
+      metadata:
+        name: late
+      spec:
+        clusterIP: 10.96.0.30
+        ports:
+        - port: 80
+      """
+    Then pod "early" has no environment variable "LATE_SERVICE_HOST"
+    And pod "early" has environment variable "KUBERNETES_SERVICE_HOST" with value "10.96.0.1"

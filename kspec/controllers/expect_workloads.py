@@ -116,7 +116,10 @@ class WorkloadExpect:
     # -- events -----------------------------------------------------------------------------
     def has_event(self, kind: str, name: str, reason: str, *, message: str | None = None,
                   containing: str | None = None, ns: str | None = None) -> None:
-        self._obj(kind, name, ns)
+        # the controller must run, but the object may be gone: its events outlive it (kube-apiserver --event-ttl)
+        resource = resource_for(kind).resource
+        self.c.require(_CONTROLLERS.get(resource, "garbage-collector-controller"), f"{resource_for(kind).kind} "
+                       "controller")
         self.c.expect.has_event(kind, name, reason, message=message, containing=containing, ns=ns)
 
     # -- HPA ----------------------------------------------------------------------------------

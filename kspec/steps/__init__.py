@@ -7,6 +7,7 @@ from kspec.steps import (  # noqa: F401 - imported for their registrations
     manifests,
     network,
     nodes,
+    objects,
     pods,
     scheduling,
     tables,

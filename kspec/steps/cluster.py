@@ -65,6 +65,18 @@ def image_exits(k: Harness, image: str, code: int, duration: str) -> None:
     k.cluster.describe_image(image, exit_code=code, run_ms=parse_duration(duration))
 
 
+@when('I add node "{node}"', domain=D)
+def add_node(k: Harness, node: str) -> None:
+    """A node with the defaults of a cluster with N nodes joins the running cluster."""
+    k.cluster.join_nodes(nodes_from_table([["name"], [node]]))
+
+
+@when("I add nodes:", domain=D, table=True)
+def add_nodes(k: Harness, datatable: list[list[str]]) -> None:
+    """Nodes join the running cluster; the table of a cluster with nodes (name, cpu, memory, labels, ...)."""
+    k.cluster.join_nodes(nodes_from_table(datatable))
+
+
 @when('I cordon node "{node}"', domain=D)
 def cordon(k: Harness, node: str) -> None:
     """Mark the node unschedulable (kubectl cordon)."""

@@ -119,6 +119,12 @@ def pod_env(k: Harness, pod: str, name: str, value: str, ns: str | None) -> None
     k.cluster.expect.environment(pod, name, value, ns)
 
 
+@then('pod "{pod}" has no environment variable "{name}"{in_ns}', domain=D)
+def pod_no_env(k: Harness, pod: str, name: str, ns: str | None) -> None:
+    """The container was started without that variable (e.g. a service created after the pod)."""
+    k.cluster.expect.no_environment(pod, name, ns)
+
+
 @then('{kind:[a-z.]+} "{name}" exists{in_ns}', domain=D)
 def exists(k: Harness, kind: str, name: str, ns: str | None) -> None:
     """The object exists (a terminating pod still exists)."""

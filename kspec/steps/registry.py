@@ -18,6 +18,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from kspec.steps.podargs import resolving_pod_refs
+
 _INT_NAMES = frozenset({"n", "low", "high", "count", "revision", "code", "replicas"})
 _PLACEHOLDER = re.compile(r"\{(\w+)(?::([^}]+))?\}")
 IN_NS = r'(?: in namespace "(?P<ns>[^"]+)")?'
@@ -92,8 +94,8 @@ def _register(keyword: str, template: str, domain: str, assertion: bool, table: 
               ) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     def decorator(func: Callable[..., Any]) -> Callable[..., Any]:
         doc = (func.__doc__ or "").strip().splitlines()[0] if func.__doc__ else ""
-        PHRASES.append(Phrase(keyword, template, domain, func, doc, assertion, takes_table=table,
-                              takes_text=text))
+        PHRASES.append(Phrase(keyword, template, domain, resolving_pod_refs(keyword, template, func), doc,
+                              assertion, takes_table=table, takes_text=text))
         return func
     return decorator
 

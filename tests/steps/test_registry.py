@@ -11,7 +11,12 @@ from kspec.steps import registry
 from kspec.steps.registry import PHRASES, compile_template
 
 ROOT = Path(__file__).resolve().parents[2]
-CONTRACT = ROOT.parent / "shared" / "contract" / "steps.feature"
+#: the shared contract folder: beside the project (/work/shared) or, from a helper's worktree, one level further up
+SHARED = next((p / "shared" / "contract" for p in ROOT.parents if (p / "shared" / "contract").is_dir()), ROOT)
+CONTRACTS = [
+    SHARED / "steps.feature",
+    SHARED / "part2-naming-and-assertions.feature",
+]
 
 
 def _steps(path: Path) -> list[tuple[str, str, int]]:
@@ -28,10 +33,14 @@ def _steps(path: Path) -> list[tuple[str, str, int]]:
 
 def _feature_files() -> list[Path]:
     files = sorted(ROOT.glob("features/**/*.feature")) + sorted(ROOT.glob("plugins/*/features/*.feature"))
-    return files + ([CONTRACT] if CONTRACT.is_file() else [])
+    return files + [c for c in CONTRACTS if c.is_file()]
 
 
-@pytest.mark.parametrize("path", _feature_files(), ids=lambda p: str(p.relative_to(ROOT.parent)))
+def _id(path: Path) -> str:
+    return str(path.relative_to(ROOT)) if path.is_relative_to(ROOT) else f"contract/{path.name}"
+
+
+@pytest.mark.parametrize("path", _feature_files(), ids=_id)
 def test_every_step_matches_exactly_one_phrase(path: Path) -> None:
     for keyword, text, line in _steps(path):
         matches = [p.template for p in PHRASES if p.keyword == keyword and p.match(text) is not None]

@@ -1,0 +1,55 @@
+"""Events live for kube-apiserver's --event-ttl (1h) after their last update, whatever became of their object."""
+
+from __future__ import annotations
+
+from kspec import Cluster
+from kspec.events import EVENT_TTL_MS
+
+
+def _cluster_with_object() -> tuple[Cluster, dict]:
+    c = Cluster(nodes=0)
+    c.start()
+    # a ConfigMap: no controller records events of its own about it
+    obj = c.create({"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "web"}})
+    return c, obj
+
+
+def test_an_event_goes_an_hour_after_its_last_update() -> None:
+    c, pod = _cluster_with_object()
+    c.events.event(pod, "Warning", "BackOff", "back-off", component="kubelet")
+    c.run_for(EVENT_TTL_MS // 2)
+    c.events.event(pod, "Warning", "BackOff", "back-off", component="kubelet")  # count 2, TTL renewed
+    c.run_for(EVENT_TTL_MS - 1000)
+    [event] = c.events_for("ConfigMap", "web")
+    assert event["count"] == 2
+    c.run_for(1000)
+    assert c.events_for("ConfigMap", "web") == []
+
+
+def test_events_outlive_their_object() -> None:
+    c, pod = _cluster_with_object()
+    c.events.event(pod, "Normal", "Scheduled", "assigned", component="default-scheduler")
+    c.delete("configmap", "web")
+    assert c.try_get("configmap", "web") is None
+    assert [e["reason"] for e in c.events_for("ConfigMap", "web")] == ["Scheduled"]
+    c.expect.has_event("configmap", "web", "Scheduled")
+
+
+def test_an_expired_event_recurring_is_a_new_event() -> None:
+    c, pod = _cluster_with_object()
+    c.events.event(pod, "Warning", "BackOff", "back-off", component="kubelet")
+    c.run_for(EVENT_TTL_MS + 1000)
+    c.events.event(pod, "Warning", "BackOff", "back-off", component="kubelet")
+    [event] = c.events_for("ConfigMap", "web")
+    assert event["count"] == 1 and event["firstTimestamp"] == "2025-01-01T01:00:01Z"
+
+
+def test_no_sweeping_is_left_once_every_event_expired() -> None:
+    c, pod = _cluster_with_object()
+    c.clock.run_now()
+    before = c.clock.pending()
+    c.events.event(pod, "Normal", "Pulled", "pulled", component="kubelet")
+    c.clock.run_now()
+    assert c.clock.pending() == before + 1  # the sweeper
+    c.run_for(EVENT_TTL_MS + 1000)
+    assert c.clock.pending() == before
