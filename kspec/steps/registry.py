@@ -18,6 +18,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from kspec.durations import PATTERN as DURATION
+
 _INT_NAMES = frozenset({"n", "low", "high", "count", "revision", "code", "replicas"})
 _PLACEHOLDER = re.compile(r"\{(\w+)(?::([^}]+))?\}")
 IN_NS = r'(?: in namespace "(?P<ns>[^"]+)")?'
@@ -61,7 +63,8 @@ class Phrase:
         return _PLACEHOLDER.sub(show, self.template)
 
 
-def compile_template(template: str) -> tuple[re.Pattern[str], frozenset[str]]:
+def compile_template(template: str, *, loose: bool = False) -> tuple[re.Pattern[str], frozenset[str]]:
+    """The phrase's regex; ``loose`` lets numbers and durations be any words, so checks can name a bad value."""
     out, pos, ints = [], 0, set()
     for m in _PLACEHOLDER.finditer(template):
         out.append(re.escape(template[pos:m.start()]))
@@ -74,10 +77,10 @@ def compile_template(template: str) -> tuple[re.Pattern[str], frozenset[str]]:
         elif quoted:
             out.append(f'(?P<{name}>[^"]*)')
         elif name in _INT_NAMES:
-            out.append(f"(?P<{name}>-?\\d+)")
+            out.append(f"(?P<{name}>[^\"\\s]+?)" if loose else f"(?P<{name}>-?\\d+)")
             ints.add(name)
         elif name == "duration":
-            out.append(f"(?P<{name}>[0-9][0-9a-zµ.]*)")
+            out.append(f"(?P<{name}>[^\"]+?)" if loose else f"(?P<{name}>{DURATION})")
         else:
             out.append(f"(?P<{name}>.+?)")
         pos = m.end()
