@@ -173,16 +173,23 @@ def _events(cluster: Cluster, focus: Focus, limit: int, full: bool) -> list[str]
     log = list(cluster.events.log)
     if full:
         shown, what = log, "every event"
-    elif focus.objects:
-        shown = [e for e in log if focus.concerns(e.kind, e.namespace, e.name)]
-        what = "events about " + ", ".join(sorted({f"{k}/{n}" for k, _, n in focus.objects}))
     else:
-        shown, what = [e for e in log if e.reason not in ROUTINE_REASONS], "events"
+        running = {(p["metadata"]["namespace"], p["metadata"]["name"]) for p in cluster.api.store.list("pods")
+                   if p.get("status", {}).get("phase") in ("Running", "Succeeded")}
+        # a running pod's pull/create/start events explain nothing; a waiting pod's may
+        shown = [e for e in log if not (e.reason in ROUTINE_REASONS and (e.kind != "Pod" or
+                                                                         (e.namespace, e.name) in running))]
+        what = "events"
+        if focus.objects:
+            shown = [e for e in shown if focus.concerns(e.kind, e.namespace, e.name)]
+            what = "events about " + ", ".join(sorted({f"{k}/{n}" for k, _, n in focus.objects}))
     shown = shown if full else shown[-limit:]
     hidden = len(log) - len(shown)
-    note = f" ({hidden} other events hidden; {FULL_HINT})" if hidden else ""
+    note = f" ({hidden} routine or unrelated events hidden; {FULL_HINT})" if hidden else ""
+    if not log:
+        return ["", "no events recorded"]
     if not shown:
-        return ["", f"no {what} recorded{note}"]
+        return ["", f"{what}: none but routine ones ({hidden} hidden; {FULL_HINT})"]
     head = ["TIME", "NAMESPACE", "TYPE", "REASON", "OBJECT", "MESSAGE"]
     rows = [[f"{e.time_ms / 1000:.3f}s", e.namespace, e.type, e.reason, e.object, e.message] for e in shown]
     title = f"last {len(shown)} {what}" if not full else f"{len(shown)} events"

@@ -302,6 +302,9 @@ def _step_problems(step: Any, path: Path, lines: list[str], extra: set[tuple[str
         inner = find("then", str(args["assertion"]), assertions_only=True)
         if inner is not None:
             out += [(step.line_number, 0, message) for message in value_errors(*inner)]
+        else:
+            message = unknown_step_message("then", str(args["assertion"])).replace("unknown step", "unknown assertion")
+            out.append((step.line_number, 0, f"{message} (after within {args.get('duration')})"))
     # a "try" expects the API to reject what it sends, so only a plain apply's YAML is checked
     if step.docstring and phrase.takes_text and "apply" in phrase.template and "try" not in phrase.template:
         fence = lines[step.line_number] if step.line_number < len(lines) else ""

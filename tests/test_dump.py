@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -44,8 +45,17 @@ def test_short_dump_shows_the_clients_node_rules_for_the_named_service_only(clus
 def test_short_dump_shows_only_the_named_objects_events(cluster: Cluster) -> None:
     text = dump(cluster, step=STEP)
     assert "events about pod/client, service/web" in text
-    assert "pod/client" in text and "pod/web-1" not in text.split("events about")[1]
-    assert "other events hidden; --kspec-dump=full shows everything" in text
+    assert "Pulling   pod/client" not in text, "a running pod's routine events are noise"
+    assert "none but routine ones (12 hidden; --kspec-dump=full shows everything)" in text
+
+
+def test_a_waiting_pods_pull_events_are_kept() -> None:
+    c = Cluster(nodes=1, seed=0)
+    c.describe_image("huge", pull_ms=600_000)
+    c.apply("apiVersion: v1\nkind: Pod\nmetadata: {name: slow}\nspec:\n  containers: [{name: c, image: huge}]\n")
+    c.run_for("5s")
+    text = dump(c, step='pod "slow" is ready')
+    assert re.search(r"Pulling +pod/slow +Pulling image \"huge\"", text), text
 
 
 def test_full_dump_shows_every_node_and_event(cluster: Cluster) -> None:

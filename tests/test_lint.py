@@ -90,6 +90,12 @@ def test_a_bad_duration_in_within_is_the_duration_only(tmp_path: Path) -> None:
     assert 'in duration "2 minutes"' in problem.message and "pod" not in problem.message
 
 
+def test_an_unknown_assertion_after_within_is_reported(tmp_path: Path) -> None:
+    text = GOOD.replace('Then pod "web" is Running', 'Then within 30s pod "web" is runing')
+    [problem] = lint([write(tmp_path, text)])
+    assert problem.message.startswith('unknown assertion "Then pod "web" is runing"; did you mean')
+
+
 @pytest.mark.parametrize(("step", "message"), [
     ("Given a cluster with three nodes", '"three" is not a whole number'),
     ('Given node "node-1" has taint "gpu:Sometimes"', "invalid taint effect: Sometimes"),
