@@ -64,7 +64,7 @@ def text(words: Sequence[str] = (), width: int = 100) -> str:
     for domain, phrases in groups.items():
         out.append(f"{domain_title(domain)}:")
         for p in phrases:
-            out += textwrap.wrap(phrase_line(p), width, initial_indent="  ", subsequent_indent="      ",
+            out += textwrap.wrap(phrase_line(p), width, initial_indent="  ", subsequent_indent="          ",
                                  break_on_hyphens=False)
             if p.doc:
                 out += textwrap.wrap(p.doc, width, initial_indent="      ", subsequent_indent="      ")
