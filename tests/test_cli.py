@@ -14,6 +14,12 @@ from kspec.steps.registry import DOMAIN_ORDER, PHRASES, domain_title
 ROOT = Path(__file__).resolve().parents[1]
 
 
+@pytest.fixture(autouse=True)
+def wide_terminal(monkeypatch: pytest.MonkeyPatch) -> None:
+    """``kspec steps`` wraps to the terminal; these tests read whole lines."""
+    monkeypatch.setenv("COLUMNS", "250")
+
+
 def steps(capsys: pytest.CaptureFixture[str], *words: str) -> tuple[int, str]:
     code = main(["steps", *words])
     return code, capsys.readouterr().out

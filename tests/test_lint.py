@@ -206,7 +206,8 @@ def test_cli_lint_walks_folders(tmp_path: Path, capsys: pytest.CaptureFixture[st
     assert "sub/x.feature:3:" in capsys.readouterr().out
 
 
-def test_cli_steps_lists_every_domain(capsys: pytest.CaptureFixture[str]) -> None:
+def test_cli_steps_lists_every_domain(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("COLUMNS", "250")
     assert main(["steps"]) == 0
     out = capsys.readouterr().out
     for title in ("Time:", "Cluster set-up:", "Acting on objects:", "Pods and containers:", "Workloads:", "etcd:",
