@@ -1,35 +1,27 @@
-"""The ``kspec`` command: ``kspec steps`` lists the vocabulary, ``kspec lint`` checks feature files."""
+"""The ``kspec`` command: ``kspec steps`` looks up the vocabulary, ``kspec lint`` checks feature files."""
 
 from __future__ import annotations
 
 import argparse
+import shutil
 import signal
 import sys
 from collections.abc import Sequence
 
-from kspec import steps as _steps  # noqa: F401 - registers the vocabulary
+from kspec import reference
 from kspec.lint import lint
-from kspec.steps.registry import by_domain
-
-DOMAIN_TITLES = {
-    "time": "Time", "cluster": "Cluster", "objects": "Acting on objects", "pods": "Pods and containers",
-    "nodes": "Nodes", "workloads": "Workloads", "network": "Services, endpoints, DNS and traffic",
-    "etcd": "etcd", "tables": "Tables", "scheduling": "Scheduling", "controllers": "Workload controllers",
-}
 
 
 def cmd_steps(args: argparse.Namespace) -> int:
-    for domain, phrases in by_domain().items():
-        print(f"{DOMAIN_TITLES.get(domain, domain.capitalize())}:")
-        for p in phrases:
-            suffix = "" if not (p.takes_table or p.takes_text) else (
-                "  + data table" if p.takes_table and p.template.endswith(":") else
-                "  + doc string" if p.takes_text else "")
-            line = f"  {p.keyword.capitalize()} {p.display}{suffix}"
-            print(line + (f"\n      {p.doc}" if p.doc and args.verbose else f"  -- {p.doc}" if p.doc else ""))
-        print()
-    print('Every assertion (Then ...) also has the form "Then within {duration} <assertion>".')
-    return 0
+    if args.markdown:
+        if args.words:
+            print("kspec steps --markdown writes the whole page; leave out the words", file=sys.stderr)
+            return 2
+        sys.stdout.write(reference.markdown())
+        return 0
+    width = shutil.get_terminal_size((100, 24)).columns - 1
+    sys.stdout.write(reference.text(args.words, width))
+    return 0 if reference.selected(args.words) else 1
 
 
 def cmd_lint(args: argparse.Namespace) -> int:
@@ -45,8 +37,13 @@ def cmd_lint(args: argparse.Namespace) -> int:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="kspec", description="Scenario tests of Kubernetes behaviour.")
     sub = parser.add_subparsers(dest="command", required=True)
-    p_steps = sub.add_parser("steps", help="print the step vocabulary, grouped by domain")
-    p_steps.add_argument("-v", "--verbose", action="store_true", help="descriptions on their own lines")
+    p_steps = sub.add_parser("steps", help="print the step vocabulary, grouped by domain",
+                             description="Print the step vocabulary; with WORDS, only the phrases that mention "
+                                         "every word (kspec steps drain, kspec steps cpu).")
+    p_steps.add_argument("words", nargs="*", metavar="WORDS", help="only phrases mentioning every word")
+    p_steps.add_argument("--markdown", action="store_true",
+                         help=f"write the reference page in Markdown (regenerate it: {reference.REGENERATE})")
+    p_steps.add_argument("-v", "--verbose", action="store_true", help=argparse.SUPPRESS)
     p_steps.set_defaults(func=cmd_steps)
     p_lint = sub.add_parser("lint", help="check feature files for Gherkin errors and unknown steps")
     p_lint.add_argument("paths", nargs="+", help="feature files or folders")

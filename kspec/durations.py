@@ -7,24 +7,43 @@ from fractions import Fraction
 
 _UNITS = {"ns": Fraction(1, 1_000_000), "us": Fraction(1, 1000), "µs": Fraction(1, 1000),
           "ms": Fraction(1), "s": Fraction(1000), "m": Fraction(60_000), "h": Fraction(3_600_000)}
-_PART = re.compile(r"(\d+(?:\.\d*)?|\.\d+)(ns|us|µs|ms|s|m|h)")
+
+
+#: What an invalid duration's message suggests instead.
+ACCEPTED = "a Go duration: 500ms, 30s, 5m, 1h30m (units ns, us, ms, s, m, h; no spaces)"
+#: The shape of a Go duration, for step templates and checks that must not run the parser.
+PATTERN = r"[-+]?(?:0|(?:(?:\d+\.?\d*|\.\d+)(?:ns|us|µs|ms|s|m|h))+)"
+_NUMBER = re.compile(r"\d+(?:\.\d*)?|\.\d+")
+_UNIT = re.compile(r"[^\d.]*")
 
 
 def parse_duration(text: str) -> int:
-    """Parse like Go's ``time.ParseDuration`` and round to whole milliseconds."""
+    """Parse like Go's ``time.ParseDuration`` (same messages) and round to whole milliseconds."""
     s = text.strip()
-    if s in ("0", "+0"):
+    body = s[1:] if s[:1] in "+-" else s
+    sign = -1 if s.startswith("-") else 1
+    if body == "0":
         return 0
+    if not body:
+        raise ValueError(_invalid(f'time: invalid duration "{text}"'))
     pos, total = 0, Fraction(0)
-    if not s:
-        raise ValueError('time: invalid duration ""')
-    while pos < len(s):
-        m = _PART.match(s, pos)
-        if not m:
-            raise ValueError(f'time: invalid duration "{text}" (write it as Go does: 500ms, 30s, 5m, 1h30m)')
-        total += Fraction(m.group(1)) * _UNITS[m.group(2)]
-        pos = m.end()
-    return round(total)
+    while pos < len(body):
+        number = _NUMBER.match(body, pos)
+        if not number:
+            raise ValueError(_invalid(f'time: invalid duration "{text}"'))
+        unit = _UNIT.match(body, number.end())
+        assert unit is not None
+        if not unit.group():
+            raise ValueError(_invalid(f'time: missing unit in duration "{text}"'))
+        if unit.group() not in _UNITS:
+            raise ValueError(_invalid(f'time: unknown unit "{unit.group()}" in duration "{text}"'))
+        total += Fraction(number.group()) * _UNITS[unit.group()]
+        pos = unit.end()
+    return sign * round(total)
+
+
+def _invalid(message: str) -> str:
+    return f"{message}: write {ACCEPTED}"
 
 
 def format_duration(ms: int) -> str:

@@ -8,6 +8,7 @@ retry any of them as time passes.
 from __future__ import annotations
 
 import ipaddress
+from collections import Counter
 from typing import TYPE_CHECKING, Any
 
 from kspec import jsonpath, printers
@@ -28,6 +29,15 @@ def _names(text: str) -> list[str]:
 
 def _fmt(names: list[str]) -> str:
     return ", ".join(names) if names else "none"
+
+
+def _outcomes(results: list[str | None]) -> str:
+    """``12 reached web-1, 18 were refused``: what a set of connections did, in words."""
+    counts = Counter(r or "" for r in results)
+    parts = [f"{counts[p]} reached pod {p}" for p in sorted(p for p in counts if p)]
+    if counts[""]:
+        parts.append(f"{counts['']} {'was' if counts[''] == 1 else 'were'} refused")
+    return ", ".join(parts)
 
 
 class Expect:
@@ -366,12 +376,12 @@ class Expect:
 
     def connections_spread(self, count: int, pod: str, target: str, pods: str, ns: str | None = None) -> None:
         host, port = self._target(target)
-        reached = {self.c.connect(pod, host, port, ns or "default") for _ in range(count)}
-        got = sorted(r if r is not None else "(refused)" for r in reached)
+        results = [self.c.connect(pod, host, port, ns or "default") for _ in range(count)]
+        got = sorted({r for r in results if r is not None})
         want = sorted({name for _, name in self.c.pod_list(pods, ns or "default")})
-        if got != want:
-            raise AssertionError(f'{count} connections from pod "{pod}" to "{target}" reached {_fmt(got)}, '
-                                 f"expected every one of pods {_fmt(want)}")
+        if got != want or None in results:
+            raise AssertionError(f'of {count} connections from pod "{pod}" to "{target}", {_outcomes(results)}; '
+                                 f"expected them to reach every one of pods {_fmt(want)}")
 
     # -- etcd -----------------------------------------------------------------------
     def etcd_leader(self, present: bool, member: str | None = None) -> None:

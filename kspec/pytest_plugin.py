@@ -21,7 +21,8 @@ from pytest_bdd.feature import get_features
 from pytest_bdd.scenario import get_python_name_generator, scenario
 
 from kspec import steps as _steps  # noqa: F401 - registers the vocabulary
-from kspec.dump import dump
+from kspec import syntax
+from kspec.dump import MODES, dump
 from kspec.errors import KspecError, StepError
 from kspec.harness import Harness, Options
 from kspec.hookspec import COMPONENTS
@@ -73,6 +74,10 @@ def pytest_addoption(parser: pytest.Parser) -> None:
                         help=f"the {component} implementation to use, by registered name")
         parser.addini(f"kspec_{component}", f"default {component} implementation", default="")
     parser.addini("kspec_seed", "default seed", default="0")
+    group.addoption("--kspec-dump", default=None, choices=MODES,
+                    help="what a failed step shows of the cluster: short (what the step names; the default), "
+                         "full (everything) or none")
+    parser.addini("kspec_dump", "default for --kspec-dump (short, full, none)", default="short")
     parser.addini("kspec_collect_features", "collect .feature files as tests (default true)", type="bool",
                   default=True)
 
@@ -109,6 +114,9 @@ class FeatureFile(pytest.Module):
         path = str(self.path)
         module = types.ModuleType(f"kspec_feature_{self.path.stem}")
         module.__file__ = path
+        problems = syntax.check(path)
+        if problems:
+            raise self.CollectError("\n".join(f"{path}:{p.line}:{p.column}: {p.message}" for p in problems))
         try:
             [feature] = get_features([path])
         except FeatureError as exc:
@@ -159,6 +167,7 @@ def pytest_bdd_step_error(request: pytest.FixtureRequest, feature: Any, scenario
 def pytest_bdd_step_func_lookup_error(request: pytest.FixtureRequest, feature: Any, scenario: Any, step: Any,
                                       exception: Exception) -> None:
     request.node._kspec_failure = (feature, step, StepError(unknown_step_message(step.type, step.name)))
+    request.node._kspec_no_dump = True  # nothing ran: the cluster explains nothing
 
 
 @pytest.hookimpl(hookwrapper=True)
@@ -174,13 +183,11 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[Any]) -> 
     where = f"{_relative(feature.filename)}:{step.line_number}"
     lines = [f"{where}: {step.keyword} {step.name}", *(f"  {line}" for line in str(exc).splitlines())]
     harness = getattr(item, "_kspec_harness", None)
-    if harness is not None and harness.has_cluster and not _is_unknown_step(exc):
-        lines += ["", dump(harness.cluster, step=step.name)]
+    mode = item.config.getoption("kspec_dump") or item.config.getini("kspec_dump") or "short"
+    if harness is not None and harness.has_cluster and not getattr(item, "_kspec_no_dump", False) \
+            and mode != "none":
+        lines += ["", dump(harness.cluster, step=step.name, mode=mode)]
     report.longrepr = "\n".join(lines)
-
-
-def _is_unknown_step(exc: BaseException) -> bool:
-    return isinstance(exc, StepError) and str(exc).startswith("unknown step")
 
 
 def _relative(filename: str) -> str:

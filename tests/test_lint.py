@@ -35,11 +35,142 @@ def test_misspelt_step_names_line_and_closest_phrase(tmp_path: Path) -> None:
     assert "did you mean" in problem.message
 
 
-def test_gherkin_error_has_its_line(tmp_path: Path) -> None:
+def test_gherkin_error_has_its_line_column_and_a_hint(tmp_path: Path) -> None:
     path = write(tmp_path, "Feature: x\n  Scenario: y\n    Given a cluster with 1 nodes\n   Thenn z\n")
     [problem] = lint([path])
+    assert (problem.line, problem.column) == (4, 4)
+    assert str(problem).startswith(f"{path}:4:4: unexpected line 'Thenn z': expected ")
+    assert 'did you mean "Then"?' in problem.message
+
+
+BROKEN = '''Feature: broken
+  Scenario: a table with a short row and a doc string never closed
+    Given a cluster with nodes:
+      | name   | cpu |
+      | node-1 |
+    When I apply:
+      """
+      apiVersion: v1
+      kind: Pod
+'''
+
+
+def test_every_gherkin_error_keeps_its_reason(tmp_path: Path) -> None:
+    path = write(tmp_path, BROKEN)
+    assert [str(p) for p in lint([path])] == [
+        f"{path}:5:7: inconsistent cell count within the table",
+        f"{path}:10:1: unexpected end of file: the doc string opened at line 7 is never closed",
+    ]
+
+
+def test_a_misspelt_keyword_is_reported_not_taken_for_description(tmp_path: Path) -> None:
+    text = GOOD.replace("  Scenario: fine", "  Scenario Outlin: fine")
+    [problem] = lint([write(tmp_path, text)])
+    assert (problem.line, problem.column) == (2, 3)
+    assert "'Scenario Outlin: fine' is not a Gherkin keyword line" in problem.message
+    assert 'did you mean "Scenario Outline:"?' in problem.message
+
+
+def test_a_description_that_merely_has_a_colon_is_fine(tmp_path: Path) -> None:
+    text = GOOD.replace("Feature: ok\n", "Feature: ok\n  Note: prose with a colon\n  Why: because\n")
+    assert lint([write(tmp_path, text)]) == []
+
+
+def test_a_bad_duration_is_named_with_the_accepted_forms(tmp_path: Path) -> None:
+    [problem] = lint([write(tmp_path, GOOD.replace("I wait 10s", "I wait 30 sec"))])
     assert problem.line == 4
-    assert problem.message.startswith("Gherkin syntax error")
+    assert 'unknown unit " sec" in duration "30 sec"' in problem.message
+    assert "500ms, 30s, 5m, 1h30m" in problem.message
+    assert "unknown step" not in problem.message
+
+
+def test_a_bad_duration_in_within_is_the_duration_only(tmp_path: Path) -> None:
+    text = GOOD.replace('Then pod "web" is Running', 'Then within 2 minutes pod "web" is Running')
+    [problem] = lint([write(tmp_path, text)])
+    assert 'in duration "2 minutes"' in problem.message and "pod" not in problem.message
+
+
+def test_an_unknown_assertion_after_within_is_reported(tmp_path: Path) -> None:
+    text = GOOD.replace('Then pod "web" is Running', 'Then within 30s pod "web" is runing')
+    [problem] = lint([write(tmp_path, text)])
+    assert problem.message.startswith('unknown assertion "Then pod "web" is runing"; did you mean')
+
+
+@pytest.mark.parametrize(("step", "message"), [
+    ("Given a cluster with three nodes", '"three" is not a whole number'),
+    ('Given node "node-1" has taint "gpu:Sometimes"', "invalid taint effect: Sometimes"),
+    ('Then there are 2 pods labeled "app in (a"', "unable to parse requirement"),
+    ('Then service "web" has a cluster IP in "10.96.0.0/99"', "invalid CIDR address: 10.96.0.0/99"),
+    ('When pod "web" uses lots of cpu', 'invalid quantity "lots"'),
+    ('Given the cluster uses the "fastest" scheduler',
+     'unknown scheduler "fastest": the registered scheduler implementations are "binpack", "default-scheduler"'),
+    ('Given the cluster uses the "iptables" proxy', None),
+])
+def test_values_are_checked_without_running(tmp_path: Path, step: str, message: str | None) -> None:
+    problems = lint([write(tmp_path, GOOD.replace("When I wait 10s", step))])
+    assert [p.message for p in problems if message is None or message in p.message] == \
+        ([] if message is None else [problems[0].message])
+    if message is not None:
+        assert len(problems) == 1 and problems[0].line == 4
+
+
+APPLY = '''Feature: yaml
+  Scenario: apply
+    Given a cluster with 1 nodes
+    When I apply:
+      """
+      apiVersion: v1
+      kind: Pood
+      metadata:
+        name: web
+      """
+    And I apply:
+      """
+      kind: Pod
+      metadata: [
+      """
+    And I try to apply:
+      """
+      apiVersion: v1
+      kind: Pood
+      metadata:
+        name: rejected-on-purpose
+      """
+'''
+
+
+def test_apply_doc_strings_are_checked_for_yaml_and_kinds(tmp_path: Path) -> None:
+    path = write(tmp_path, APPLY)
+    assert [str(p) for p in lint([path])] == [
+        f'{path}:7: resource mapping not found for name: "web": no matches for kind "Pood" in version "v1"; '
+        "ensure CRDs are installed first",
+        f"{path}:15:7: error parsing YAML: did not find expected node content",
+    ]
+
+
+def test_kinds_a_crd_in_the_file_defines_are_known(tmp_path: Path) -> None:
+    crd = '''
+      apiVersion: apiextensions.k8s.io/v1
+      kind: CustomResourceDefinition
+      metadata:
+        name: widgets.example.com
+      spec:
+        group: example.com
+        names: {kind: Widget, plural: widgets}
+        scope: Namespaced
+        versions: [{name: v1, served: true, storage: true}]
+'''
+    text = APPLY.split("    And I apply:")[0].replace("apiVersion: v1\n      kind: Pood", "apiVersion: example.com/v1\n"
+                                                        "      kind: Widget")
+    first = f'    Given a cluster with 1 nodes\n    When I apply:\n      """{crd}      """\n'
+    text = text.replace("    Given a cluster with 1 nodes\n", first)
+    problems = [p for p in lint([write(tmp_path, text)]) if "Widget" in p.message]
+    assert problems == []
+
+
+def test_the_projects_own_features_lint_clean() -> None:
+    root = Path(__file__).resolve().parents[1]
+    assert [str(p) for p in lint([root / "features"])] == []
 
 
 def test_outline_steps_are_checked_per_example(tmp_path: Path) -> None:
@@ -75,9 +206,28 @@ def test_cli_lint_walks_folders(tmp_path: Path, capsys: pytest.CaptureFixture[st
     assert "sub/x.feature:3:" in capsys.readouterr().out
 
 
-def test_cli_steps_lists_every_domain(capsys: pytest.CaptureFixture[str]) -> None:
+def test_cli_steps_lists_every_domain(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("COLUMNS", "250")
     assert main(["steps"]) == 0
     out = capsys.readouterr().out
-    for title in ("Time:", "Cluster:", "Acting on objects:", "Pods and containers:", "Workloads:", "etcd:", "Tables:"):
+    for title in ("Time:", "Cluster set-up:", "Acting on objects:", "Pods and containers:", "Workloads:", "etcd:",
+                  "Tables:"):
         assert title in out
     assert 'Then pod "{pod}" is {Pending|Running|Succeeded|Failed|Unknown} [in namespace "{ns}"]' in out
+
+
+def test_pytest_reports_every_gherkin_error_and_misspelt_keyword(pytester: pytest.Pytester) -> None:
+    pytester.makefile(".feature", broken=BROKEN, outline=GOOD.replace("  Scenario: fine", "  Scenario Outlin: fine"))
+    out = pytester.runpytest("-p", "no:cacheprovider", "--continue-on-collection-errors").stdout.str()
+    assert "broken.feature:5:7: inconsistent cell count within the table" in out
+    assert "broken.feature:10:1: unexpected end of file: the doc string opened at line 7 is never closed" in out
+    assert "outline.feature:2:3: 'Scenario Outlin: fine' is not a Gherkin keyword line" in out
+    assert "Unknown parsing error" not in out and "Traceback" not in out
+
+
+def test_pytest_names_the_bad_duration_not_the_rest_of_the_step(pytester: pytest.Pytester) -> None:
+    pytester.makefile(".feature", spec=GOOD.replace('Then pod "web" is Running',
+                                                    'Then within 30 sec pod "web" is Running'))
+    out = pytester.runpytest("-p", "no:cacheprovider").stdout.str()
+    assert 'time: unknown unit " sec" in duration "30 sec": write a Go duration' in out
+    assert "is not an assertion" not in out

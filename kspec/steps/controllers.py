@@ -35,19 +35,19 @@ def resume_job(k: Harness, name: str, ns: str | None) -> None:
     set_suspended(k.cluster, name, False, ns or "default")
 
 
-@when('pods labeled "{selector}" use {quantity} of cpu{in_ns}', domain=D)
+@when('pods labeled "{selector}" use {quantity} of cpu{in_ns}', domain="metrics")
 def pods_use_cpu(k: Harness, selector: str, quantity: str, ns: str | None) -> None:
     """The simulated metrics-server reports this cpu usage for each matching pod (new ones too)."""
     use_cpu(k.cluster, quantity, selector=selector, namespace=ns or "default")
 
 
-@when('pod "{pod}" uses {quantity} of cpu{in_ns}', domain=D)
+@when('pod "{pod}" uses {quantity} of cpu{in_ns}', domain="metrics")
 def pod_uses_cpu(k: Harness, pod: str, quantity: str, ns: str | None) -> None:
     """The simulated metrics-server reports this cpu usage for one pod."""
     use_cpu(k.cluster, quantity, pod=pod, namespace=ns or "default")
 
 
-@when('the pods of deployment "{name}" use {quantity} of cpu{in_ns}', domain=D)
+@when('the pods of deployment "{name}" use {quantity} of cpu{in_ns}', domain="metrics")
 def deployment_uses_cpu(k: Harness, name: str, quantity: str, ns: str | None) -> None:
     """Every pod the deployment selects (new ones too) uses this much cpu."""
     use_cpu(k.cluster, quantity, deployment=name, namespace=ns or "default")
@@ -121,7 +121,7 @@ def replica_sets(k: Harness, name: str, n: int, ns: str | None) -> None:
     expect_workloads(k.cluster).replicaset_count(name, n, ns)
 
 
-@when('I delete {kind:[a-z.]+} "{name}" with cascade {mode:background|foreground|orphan}{in_ns}', domain=D)
+@when('I delete {kind:[a-z.]+} "{name}" with cascade {mode:background|foreground|orphan}{in_ns}', domain="objects")
 def delete_cascade(k: Harness, kind: str, name: str, mode: str, ns: str | None) -> None:
     """kubectl delete --cascade=background|foreground|orphan."""
     k.cluster.delete(kind, name, ns or "default", propagation=mode.capitalize())

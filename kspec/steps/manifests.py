@@ -50,25 +50,25 @@ def delete(k: Harness, kind: str, name: str, ns: str | None) -> None:
     k.cluster.delete(kind, name, ns or "default")
 
 
-@when('I scale {kind:deployment|statefulset|replicaset} "{name}" to {replicas} replicas{in_ns}', domain=D)
+@when('I scale {kind:deployment|statefulset|replicaset} "{name}" to {replicas} replicas{in_ns}', domain="workloads")
 def scale(k: Harness, kind: str, name: str, replicas: int, ns: str | None) -> None:
     """kubectl scale --replicas=N."""
     k.cluster.scale(kind, name, replicas, ns or "default")
 
 
-@when('I set the image of deployment "{name}" to "{image}"{in_ns}', domain=D)
+@when('I set the image of deployment "{name}" to "{image}"{in_ns}', domain="workloads")
 def set_image(k: Harness, name: str, image: str, ns: str | None) -> None:
     """kubectl set image for every container of the pod template."""
     k.cluster.set_image("deployment", name, image, namespace=ns or "default")
 
 
-@when('I roll back deployment "{name}"{in_ns}', domain=D)
+@when('I roll back deployment "{name}"{in_ns}', domain="workloads")
 def rollback(k: Harness, name: str, ns: str | None) -> None:
     """kubectl rollout undo: back to the previous revision."""
     k.cluster.rollback(name, 0, ns or "default")
 
 
-@when('I roll back deployment "{name}" to revision {revision}{in_ns}', domain=D)
+@when('I roll back deployment "{name}" to revision {revision}{in_ns}', domain="workloads")
 def rollback_to(k: Harness, name: str, revision: int, ns: str | None) -> None:
     """kubectl rollout undo --to-revision=N."""
     k.cluster.rollback(name, revision, ns or "default")

@@ -9,14 +9,14 @@ from kspec.steps.registry import given, when
 D = "nodes"
 
 
-@when('container "{container}" of pod "{pod}" uses {quantity} of memory{in_ns}', domain=D)
+@when('container "{container}" of pod "{pod}" uses {quantity} of memory{in_ns}', domain="metrics")
 def uses_memory(k: Harness, container: str, pod: str, quantity: str, ns: str | None) -> None:
     """The container's working set becomes that quantity (an OOM kill above its limit)."""
     k.cluster.require("runtime", "kubelet").set_memory(ns or "default", pod, container, quantity)
     k.cluster.clock.run_now()
 
 
-@given('image "{image}" takes {duration} to stop', domain=D)
+@given('image "{image}" takes {duration} to stop', domain="images")
 def image_stop_time(k: Harness, image: str, duration: str) -> None:
     """Containers of this image exit that long after SIGTERM (SIGKILL if the grace period ends first)."""
     k.cluster.describe_image(image, stop_ms=parse_duration(duration))

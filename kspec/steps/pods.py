@@ -53,13 +53,13 @@ def pod_not_ready(k: Harness, pod: str, ns: str | None) -> None:
     k.cluster.expect.pod_ready(pod, False, ns)
 
 
-@then('pod "{pod}" is scheduled to node "{node}"{in_ns}', domain=D)
+@then('pod "{pod}" is scheduled to node "{node}"{in_ns}', domain="scheduling")
 def pod_on_node(k: Harness, pod: str, node: str, ns: str | None) -> None:
     """spec.nodeName is that node."""
     k.cluster.expect.pod_scheduled_to(pod, node, ns)
 
 
-@then('pod "{pod}" is not scheduled{in_ns}', domain=D)
+@then('pod "{pod}" is not scheduled{in_ns}', domain="scheduling")
 def pod_unscheduled(k: Harness, pod: str, ns: str | None) -> None:
     """The pod has no node."""
     k.cluster.expect.pod_scheduled_to(pod, None, ns)
@@ -125,13 +125,13 @@ def pod_no_env(k: Harness, pod: str, name: str, ns: str | None) -> None:
     k.cluster.expect.no_environment(pod, name, ns)
 
 
-@then('{kind:[a-z.]+} "{name}" exists{in_ns}', domain=D)
+@then('{kind:[a-z.]+} "{name}" exists{in_ns}', domain="objects")
 def exists(k: Harness, kind: str, name: str, ns: str | None) -> None:
     """The object exists (a terminating pod still exists)."""
     k.cluster.expect.exists(kind, name, ns)
 
 
-@then('{kind:[a-z.]+} "{name}" does not exist{in_ns}', domain=D)
+@then('{kind:[a-z.]+} "{name}" does not exist{in_ns}', domain="objects")
 def not_exists(k: Harness, kind: str, name: str, ns: str | None) -> None:
     """The object is gone from the API."""
     k.cluster.expect.exists(kind, name, ns, present=False)

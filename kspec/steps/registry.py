@@ -18,6 +18,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from kspec.durations import PATTERN as DURATION
 from kspec.steps.podargs import resolving_pod_refs
 
 _INT_NAMES = frozenset({"n", "low", "high", "count", "revision", "code", "replicas"})
@@ -62,8 +63,21 @@ class Phrase:
             return "{" + name + "}"
         return _PLACEHOLDER.sub(show, self.template)
 
+    @property
+    def formats(self) -> list[tuple[str, str]]:
+        """(placeholder as displayed, how to write its value) for each placeholder that has a format."""
+        out: list[tuple[str, str]] = []
+        for m in _PLACEHOLDER.finditer(self.template):
+            name, before = m.group(1), self.template[:m.start()]
+            fmt = next((f for pattern, f in CONTEXT_FORMATS if re.search(pattern, before)), None) or FORMATS.get(name)
+            shown = "{" + name + "}"
+            if fmt and shown not in {s for s, _ in out}:
+                out.append((shown, fmt))
+        return out
 
-def compile_template(template: str) -> tuple[re.Pattern[str], frozenset[str]]:
+
+def compile_template(template: str, *, loose: bool = False) -> tuple[re.Pattern[str], frozenset[str]]:
+    """The phrase's regex; ``loose`` lets numbers and durations be any words, so checks can name a bad value."""
     out, pos, ints = [], 0, set()
     for m in _PLACEHOLDER.finditer(template):
         out.append(re.escape(template[pos:m.start()]))
@@ -76,10 +90,10 @@ def compile_template(template: str) -> tuple[re.Pattern[str], frozenset[str]]:
         elif quoted:
             out.append(f'(?P<{name}>[^"]*)')
         elif name in _INT_NAMES:
-            out.append(f"(?P<{name}>-?\\d+)")
+            out.append(f"(?P<{name}>[^\"\\s]+?)" if loose else f"(?P<{name}>-?\\d+)")
             ints.add(name)
         elif name == "duration":
-            out.append(f"(?P<{name}>[0-9][0-9a-zµ.]*)")
+            out.append(f"(?P<{name}>[^\"]+?)" if loose else f"(?P<{name}>{DURATION})")
         else:
             out.append(f"(?P<{name}>.+?)")
         pos = m.end()
@@ -126,9 +140,46 @@ def find(keyword: str, text: str, *, assertions_only: bool = False) -> tuple[Phr
     return None
 
 
-#: The order ``kspec steps`` presents domains in (the order of STEPS.md); others follow.
-DOMAIN_ORDER = ("time", "cluster", "objects", "pods", "nodes", "workloads", "controllers", "scheduling",
-                "network", "etcd", "tables")
+#: How to write a placeholder's value, by placeholder name (``kspec steps`` and docs/steps.md show it).
+FORMATS = {
+    "duration": "a Go duration as Kubernetes writes it: 500ms, 30s, 5m, 1h30m (no spaces)",
+    "pods": "pod names, comma-separated, in any order, or none",
+    "nodes": "node names, comma-separated, in any order",
+    "left": "etcd member names, comma-separated", "right": "etcd member names, comma-separated",
+    "values": "comma-separated, in any order, as dig +short prints them, or none",
+    "message": "the whole message, exact",
+    "quantity": "a Kubernetes quantity: 500m, 2, 256Mi, 1Gi",
+    "selector": "a label selector as kubectl -l takes it: app=web, tier in (a,b), !canary",
+    "taint": "key=value:Effect or key:Effect (NoSchedule, PreferNoSchedule, NoExecute)",
+    "label": "key=value",
+    "cidr": "an address range: 10.96.0.0/12",
+    "target": "host:port, the host a service name, a cluster IP, or a node name (for a node port)",
+    "path": "relative to the feature file",
+    "implementation": "a name a built-in or an installed plugin registers (an unknown name lists them)",
+    "assertion": "any assertion of this list, without its Then",
+}
+#: Formats that depend on the words before the placeholder (``containing "{text}"``).
+CONTEXT_FORMATS = (
+    (r'containing "$', "part of the message: the step holds when the message contains this text"),
+    (r'fails? with "$', "part of the error: the step holds when the error message contains this text"),
+    (r'with message "$', "the whole message, exact"),
+)
+
+#: The order ``kspec steps`` presents domains in, each where a reader would look for its phrases;
+#: a domain not listed here follows, in alphabetical order, under its capitalised name.
+DOMAIN_ORDER = ("time", "cluster", "nodes", "images", "objects", "pods", "workloads", "controllers", "scheduling",
+                "metrics", "network", "storage", "access", "control-plane", "etcd", "commands", "tables")
+DOMAIN_TITLES = {
+    "time": "Time", "cluster": "Cluster set-up", "nodes": "Nodes", "images": "Images",
+    "objects": "Acting on objects", "pods": "Pods and containers", "workloads": "Workloads",
+    "controllers": "Workload controllers", "scheduling": "Scheduling", "metrics": "Resource usage (metrics)",
+    "network": "Services, endpoints, DNS and traffic", "storage": "Storage", "access": "Identity and access",
+    "control-plane": "Control plane", "etcd": "etcd", "commands": "Running real clients", "tables": "Tables",
+}
+
+
+def domain_title(domain: str) -> str:
+    return DOMAIN_TITLES.get(domain, domain.replace("-", " ").capitalize())
 
 
 def by_domain() -> dict[str, list[Phrase]]:

@@ -23,7 +23,7 @@ def configured_with_file(k: Harness, path: str) -> None:
     k.setup(lambda cluster: configure(cluster, text))
 
 
-@given('node "{node}" has capacity "{resource}={quantity}"', domain=D)
+@given('node "{node}" has capacity "{resource}={quantity}"', domain="nodes")
 def node_capacity(k: Harness, node: str, resource: str, quantity: str) -> None:
     """Set a resource's capacity and allocatable on a node (e.g. nvidia.com/gpu=4)."""
     k.cluster.set_node_resource(node, resource, quantity)
