@@ -61,20 +61,26 @@ class Informers:
 
     def notify(self, event: WatchEvent) -> None:
         """Called by the API server on commit; schedules delivery at the current instant."""
+        self.clock.note_write(event.type, event.resource, event.obj)
         if event.resource in self._handlers or "*" in self._handlers:
-            self.clock.call_soon(lambda: self._deliver(event))
+            self.clock.call_soon(lambda: self._deliver(event), label=f"watch {event.resource}")
 
     def _deliver(self, event: WatchEvent) -> None:
         self.delivered += 1
+        clock = self.clock
         for handler in [*self._handlers.get(event.resource, ()), *self._handlers.get("*", ())]:
             if event.type == "ADDED":
                 if handler.on_add is not None:
+                    clock.acting = handler.on_add
                     handler.on_add(event.obj)
             elif event.type == "MODIFIED":
                 if handler.on_update is not None:
+                    clock.acting = handler.on_update
                     handler.on_update(event.old or event.obj, event.obj)
             elif handler.on_delete is not None:
+                clock.acting = handler.on_delete
                 handler.on_delete(event.obj)
+        clock.acting = None
 
 
 class WorkQueue:

@@ -127,3 +127,67 @@ def test_a_value_kspec_cannot_read_fails_the_step_without_a_traceback(pytester: 
     out = result.stdout.str()
     assert 'spec.feature:4: When I wait 10x' in out and 'invalid duration "10x"' in out
     assert "Traceback" not in out
+
+
+LOOPING_PLUGIN = '''
+from kspec import plugins
+from kspec.controllers.base import Controller
+from kspec.hookspec import hookimpl
+
+
+class Flipper(Controller):
+    """Deliberately broken: every change to a ConfigMap it reacts to with another change."""
+
+    NAME = "flipper-controller"
+
+    def start(self):
+        self.watch("configmaps")
+
+    def reconcile(self, key):
+        ns, name = key.split("/")
+        self.api.patch("configmaps", name, ns,
+                       lambda cm: cm.setdefault("data", {}).update(n=str(int(cm["data"].get("n", "0")) + 1)))
+
+
+@hookimpl
+def kspec_controllers(cluster):
+    return [Flipper(cluster)]
+
+
+def pytest_configure(config):
+    import sys
+    plugins.default_manager().register(sys.modules[__name__], name="flipper")
+
+
+def pytest_unconfigure(config):
+    plugins.default_manager().unregister(name="flipper")
+'''
+
+CONFIGMAP = '''Feature: a looping controller
+  Scenario: a ConfigMap that a controller keeps rewriting
+    Given a cluster with 1 nodes
+    When I apply:
+      """
+      apiVersion: v1
+      kind: ConfigMap
+      metadata:
+        name: flip
+      data: {n: "0"}
+      """
+'''
+
+
+def test_a_controller_looping_at_one_instant_fails_the_step_naming_it(pytester: pytest.Pytester,
+                                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    import kspec.clock
+    monkeypatch.setattr(kspec.clock, "MAX_CALLBACKS_PER_INSTANT", 2_000)
+    pytester.makeconftest(LOOPING_PLUGIN)
+    result = run(pytester, CONFIGMAP)
+    result.assert_outcomes(failed=1)
+    out = result.stdout.str()
+    assert "spec.feature:4: When I apply:" in out
+    assert "more than 2000 callbacks ran at t=0s without letting virtual time pass" in out
+    assert "workqueue flipper-controller: MODIFIED configmaps" in out
+    assert "configmaps default/flip" in out
+    assert "$ kubectl get nodes" in out
+    assert "Traceback" not in out
