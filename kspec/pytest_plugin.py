@@ -26,6 +26,7 @@ from kspec.errors import KspecError, StepError
 from kspec.harness import Harness, Options
 from kspec.hookspec import COMPONENTS
 from kspec.lint import _line_of, gherkin_error, unknown_step_message
+from kspec.plugins import default_manager, registered_names
 from kspec.steps.registry import PHRASES, Phrase
 
 _ORIGINAL_ARGS = ("datatable", "docstring")
@@ -69,12 +70,41 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group.addoption("--kspec-seed", type=int, default=None,
                     help="seed of every scenario's random generator (default 0): same seed, same run")
     for component in COMPONENTS:
+        names = _names_for_help(component)
         group.addoption(f"--kspec-{component}", default=None, metavar="NAME",
-                        help=f"the {component} implementation to use, by registered name")
-        parser.addini(f"kspec_{component}", f"default {component} implementation", default="")
+                        help=f"the {component} implementation to use, by registered name ({names})")
+        parser.addini(f"kspec_{component}", f"default {component} implementation ({names})", default="")
     parser.addini("kspec_seed", "default seed", default="0")
     parser.addini("kspec_collect_features", "collect .feature files as tests (default true)", type="bool",
                   default=True)
+
+
+def _names_for_help(component: str) -> str:
+    try:
+        names = sorted(registered_names(default_manager(), component))
+    except KspecError as exc:
+        return f"registered names unknown: {exc}"
+    return "registered: " + (", ".join(names) if names else "none")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """A component name nobody registered is a usage error, reported once before any test runs."""
+    for component in COMPONENTS:
+        for source, name in ((f"--kspec-{component}", config.getoption(f"kspec_{component}")),
+                             (f"ini option kspec_{component}", config.getini(f"kspec_{component}"))):
+            if not name:
+                continue
+            try:
+                known = registered_names(default_manager(), component)
+            except KspecError as exc:
+                raise pytest.UsageError(f"{source}: {exc}") from None
+            if name not in known:
+                listed = ", ".join(f'"{n}"' for n in sorted(known)) or "none"
+                raise pytest.UsageError(f'{source}: unknown {component} "{name}": the registered {component} '
+                                        f"implementations are {listed}")
+    seed = config.getini("kspec_seed")
+    if config.getoption("kspec_seed") is None and not str(seed).strip().lstrip("-").isdigit():
+        raise pytest.UsageError(f'ini option kspec_seed: "{seed}" is not an integer')
 
 
 def _options(config: pytest.Config) -> Options:

@@ -86,11 +86,31 @@ def test_unknown_scheduler_lists_registered_names(pytester: pytest.Pytester) -> 
     assert 'unknown scheduler "no-such": the registered scheduler implementations are' in result.stdout.str()
 
 
-def test_command_line_component_choice_is_checked(pytester: pytest.Pytester) -> None:
-    result = run(pytester, PASSING, "--kspec-store=nope")
-    result.assert_outcomes(failed=1)
-    assert 'unknown store "nope": the registered store implementations are ' in result.stdout.str()
-    assert '"memory"' in result.stdout.str()
+@pytest.mark.parametrize("component", ["scheduler", "proxy", "dns", "store", "runtime"])
+def test_an_unknown_implementation_is_one_usage_error(pytester: pytest.Pytester, component: str) -> None:
+    pytester.makefile(".feature", one=PASSING, two=FAILING)
+    result = pytester.runpytest("-p", "no:cacheprovider", f"--kspec-{component}=nope")
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    err = result.stderr.str()
+    assert f'--kspec-{component}: unknown {component} "nope": the registered {component} implementations are' in err
+    assert "passed" not in result.stdout.str() and "failed" not in result.stdout.str()
+
+
+def test_an_unknown_implementation_in_the_ini_file_is_a_usage_error(pytester: pytest.Pytester) -> None:
+    pytester.makeini("[pytest]\nkspec_scheduler = nope\n")
+    pytester.makefile(".feature", one=PASSING)
+    result = pytester.runpytest("-p", "no:cacheprovider")
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    assert 'ini option kspec_scheduler: unknown scheduler "nope"' in result.stderr.str()
+    assert '"default-scheduler"' in result.stderr.str()
+
+
+def test_help_lists_the_registered_names(pytester: pytest.Pytester) -> None:
+    out = " ".join(pytester.runpytest("-p", "no:cacheprovider", "--help").stdout.str().split())
+    assert "--kspec-scheduler=NAME the scheduler implementation to use, by registered name (registered: " in out
+    assert "default-scheduler" in out
+    assert "(registered: iptables, ipvs)" in out
+    assert "kspec_store (string): default store implementation (registered: etcd, memory)" in out
 
 
 def test_seed_option_reaches_the_cluster(pytester: pytest.Pytester) -> None:
