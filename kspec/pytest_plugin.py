@@ -21,6 +21,7 @@ from pytest_bdd.feature import get_features
 from pytest_bdd.scenario import get_python_name_generator, scenario
 
 from kspec import steps as _steps  # noqa: F401 - registers the vocabulary
+from kspec.blame import describe_plugin_failure, pm_of
 from kspec.dump import dump
 from kspec.errors import KspecError, StepError
 from kspec.harness import Harness, Options
@@ -199,11 +200,15 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[Any]) -> 
     if report.when != "call" or not report.failed or failure is None:
         return
     feature, step, exc = failure
-    if not isinstance(exc, AssertionError | KspecError):
-        return  # a bug, not a spec failure: keep pytest's traceback
-    where = f"{_relative(feature.filename)}:{step.line_number}"
-    lines = [f"{where}: {step.keyword} {step.name}", *(f"  {line}" for line in str(exc).splitlines())]
     harness = getattr(item, "_kspec_harness", None)
+    message = str(exc)
+    if not isinstance(exc, AssertionError | KspecError):
+        blamed = describe_plugin_failure(exc, pm_of(harness))
+        if blamed is None:
+            return  # a bug in kspec, not a spec failure: keep pytest's traceback
+        message = blamed
+    where = f"{_relative(feature.filename)}:{step.line_number}"
+    lines = [f"{where}: {step.keyword} {step.name}", *(f"  {line}" for line in message.splitlines())]
     if harness is not None and harness.has_cluster and not _is_unknown_step(exc):
         lines += ["", dump(harness.cluster, step=step.name)]
     report.longrepr = "\n".join(lines)

@@ -211,3 +211,136 @@ def test_a_controller_looping_at_one_instant_fails_the_step_naming_it(pytester: 
     assert "configmaps default/flip" in out
     assert "$ kubectl get nodes" in out
     assert "Traceback" not in out
+
+
+BROKEN_PLUGINS = '''
+from kspec import plugins
+from kspec.controllers.base import Controller
+from kspec.hookspec import hookimpl
+from kspec.scheduler.framework import Plugin
+
+
+class BrokenScore(Plugin):
+    NAME = "BrokenScore"
+
+    def score(self, state, pi, ni):
+        return {}["weight"]
+
+
+class BrokenController(Controller):
+    NAME = "broken-controller"
+
+    def start(self):
+        self.watch("configmaps")
+
+    def reconcile(self, key):
+        raise RuntimeError(f"cannot handle {key}")
+
+
+class BrokenProxy:
+    def __init__(self, cluster):
+        self.cluster = cluster
+
+    def start(self):
+        self.cluster.api.informers.on("services", on_add=self.service_added)
+
+    def service_added(self, svc):
+        return svc["spec"]["no-such-field"]
+
+
+@hookimpl
+def kspec_scheduler_plugins(registry):
+    registry.register(BrokenScore)
+
+
+@hookimpl
+def kspec_controllers(cluster):
+    return [BrokenController(cluster)]
+
+
+@hookimpl
+def kspec_component_names(component):
+    return ["broken"] if component == "proxy" else []
+
+
+@hookimpl
+def kspec_make_proxy(name, cluster):
+    return BrokenProxy(cluster) if name == "broken" else None
+
+
+def pytest_configure(config):
+    import sys
+    plugins.default_manager().register(sys.modules[__name__], name="broken-plugins")
+
+
+def pytest_unconfigure(config):
+    plugins.default_manager().unregister(name="broken-plugins")
+'''
+
+SCORE_FEATURE = '''Feature: a broken score plugin
+  Scenario: scoring raises
+    Given a cluster with 2 nodes
+    And the scheduler is configured with:
+      """
+      apiVersion: kubescheduler.config.k8s.io/v1
+      kind: KubeSchedulerConfiguration
+      profiles:
+      - plugins:
+          multiPoint:
+            enabled:
+            - name: BrokenScore
+      """
+    When I apply:
+      """
+      apiVersion: v1
+      kind: Pod
+      metadata: {name: web}
+      spec:
+        containers: [{name: app, image: nginx:1.25}]
+      """
+'''
+
+CONTROLLER_FEATURE = '''Feature: a broken controller
+  Scenario: reconcile raises
+    Given a cluster with 1 nodes
+    When I apply:
+      """
+      apiVersion: v1
+      kind: ConfigMap
+      metadata: {name: settings}
+      """
+'''
+
+PROXY_FEATURE = '''Feature: a broken proxy
+  Scenario: the proxy's service handler raises
+    Given a cluster with 1 nodes
+    And the cluster uses the "broken" proxy
+    When I apply:
+      """
+      apiVersion: v1
+      kind: Service
+      metadata: {name: web}
+      spec:
+        selector: {app: web}
+        ports: [{port: 80}]
+      """
+'''
+
+
+@pytest.mark.parametrize(("feature", "line", "plugin", "error", "frame"), [
+    (SCORE_FEATURE, 14, "BrokenScore", "KeyError: 'weight'", "conftest.py:11, in score"),
+    (CONTROLLER_FEATURE, 4, "broken-controller", "RuntimeError: cannot handle default/settings",
+     "conftest.py:21, in reconcile"),
+    (PROXY_FEATURE, 5, "broken-plugins", "KeyError: 'no-such-field'", "conftest.py:32, in service_added"),
+], ids=["scheduler-plugin", "controller", "proxy"])
+def test_an_exception_in_a_plugin_names_the_plugin_and_its_frame(
+        pytester: pytest.Pytester, feature: str, line: int, plugin: str, error: str, frame: str) -> None:
+    pytester.makeconftest(BROKEN_PLUGINS)
+    result = run(pytester, feature)
+    result.assert_outcomes(failed=1)
+    out = result.stdout.str()
+    assert f"spec.feature:{line}: When I apply:" in out
+    assert f'plugin "{plugin}" raised {error}' in out
+    assert frame in out
+    assert "Traceback" not in out and "kspec/" not in out and "_pytest" not in out
+    assert len(out.splitlines()) < 60

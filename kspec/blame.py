@@ -1,0 +1,99 @@
+"""Which plugin an exception came from, told in a few lines instead of a traceback through pytest.
+
+A step drives the whole simulated cluster, so an exception raised by a
+third-party plugin (a scheduler framework plugin's ``score``, a controller, a
+proxy) surfaces deep inside pytest's and kspec's frames. The frames that
+belong to neither kspec, its libraries nor the standard library are the
+plugin's own; the innermost of them is where the plugin went wrong.
+"""
+
+from __future__ import annotations
+
+import linecache
+import sysconfig
+import types
+from pathlib import Path
+from typing import Any
+
+import pluggy
+import pytest
+import pytest_bdd
+
+import kspec
+
+_LIBRARIES = tuple(str(Path(m.__file__ or "").resolve().parent) for m in (kspec, pytest_bdd, pluggy))
+_PYTEST = str(Path(pytest.__file__ or "").resolve().parent.parent / "_pytest")
+_STDLIB = tuple({str(Path(sysconfig.get_paths()[k]).resolve()) for k in ("stdlib", "platstdlib")})
+
+
+def _is_plugin_frame(filename: str) -> bool:
+    if filename.startswith("<"):
+        return False
+    path = str(Path(filename).resolve())
+    if path.startswith(_LIBRARIES) or path.startswith(_PYTEST) or path.endswith("/pytest/__init__.py"):
+        return False
+    return not (path.startswith(_STDLIB) and "site-packages" not in path)
+
+
+def plugin_frames(exc: BaseException) -> list[types.FrameType]:
+    """The plugin's own frames in the exception's traceback, outermost first, with their line numbers."""
+    out: list[types.FrameType] = []
+    tb = exc.__traceback__
+    while tb is not None:
+        if _is_plugin_frame(tb.tb_frame.f_code.co_filename):
+            out.append(tb.tb_frame)
+        tb = tb.tb_next
+    return out
+
+
+def _lines(exc: BaseException) -> dict[int, int]:
+    tb, out = exc.__traceback__, {}
+    while tb is not None:
+        out[id(tb.tb_frame)] = tb.tb_lineno
+        tb = tb.tb_next
+    return out
+
+
+def plugin_name(frames: list[types.FrameType], pm: pluggy.PluginManager | None) -> str:
+    """The name the plugin goes by: a component's NAME, else the name pluggy registered its module under."""
+    for frame in reversed(frames):
+        name = getattr(frame.f_locals.get("self"), "NAME", None)
+        if isinstance(name, str) and name:
+            return name
+    module = frames[-1].f_globals.get("__name__", "?")
+    if pm is not None:
+        for plugin in pm.get_plugins():
+            owner = plugin.__name__ if isinstance(plugin, types.ModuleType) else type(plugin).__module__
+            if owner == module:
+                return pm.get_name(plugin) or module
+    return module
+
+
+def describe_plugin_failure(exc: BaseException, pm: pluggy.PluginManager | None = None) -> str | None:
+    """``plugin "X" raised T: message`` and the plugin's frame, or None when no plugin code is involved."""
+    frames = plugin_frames(exc)
+    if not frames:
+        return None
+    frame = frames[-1]
+    lineno = _lines(exc).get(id(frame), frame.f_lineno)
+    filename = frame.f_code.co_filename
+    source = linecache.getline(filename, lineno).strip()
+    lines = [f'plugin "{plugin_name(frames, pm)}" raised {type(exc).__name__}: {exc}',
+             f"  {_relative(filename)}:{lineno}, in {frame.f_code.co_name}"]
+    if source:
+        lines.append(f"    {source}")
+    return "\n".join(lines)
+
+
+def _relative(filename: str) -> str:
+    try:
+        return str(Path(filename).resolve().relative_to(Path.cwd()))
+    except ValueError:
+        return filename
+
+
+def pm_of(harness: Any) -> pluggy.PluginManager | None:
+    """The plugin manager of the scenario's cluster, if it has one."""
+    if harness is not None and harness.has_cluster:
+        return harness.cluster.pm
+    return None
