@@ -7,6 +7,7 @@ in any project with no glue module. Each scenario gets a fresh ``Harness``
 
 from __future__ import annotations
 
+import re
 import types
 from collections.abc import Callable, Generator
 from inspect import Parameter, Signature
@@ -75,6 +76,9 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         group.addoption(f"--kspec-{component}", default=None, metavar="NAME",
                         help=f"the {component} implementation to use, by registered name ({names})")
         parser.addini(f"kspec_{component}", f"default {component} implementation ({names})", default="")
+    group.addoption("--kspec-event-log", default=None, metavar="DIR",
+                    help="write each scenario's event log (the virtual timeline) to DIR/<test id>.log, "
+                         "to compare runs byte for byte")
     parser.addini("kspec_seed", "default seed", default="0")
     parser.addini("kspec_collect_features", "collect .feature files as tests (default true)", type="bool",
                   default=True)
@@ -121,9 +125,29 @@ def _options(config: pytest.Config) -> Options:
 
 
 @pytest.fixture
-def kspec(request: pytest.FixtureRequest) -> Harness:
+def kspec(request: pytest.FixtureRequest) -> Generator[Harness, None, None]:
     """The scenario's harness; its ``cluster`` is built on first use."""
-    return Harness(_options(request.config))
+    harness = Harness(_options(request.config))
+    yield harness
+    directory = request.config.getoption("kspec_event_log")
+    if directory:
+        write_event_log(harness, Path(directory), request.node.nodeid)
+
+
+def write_event_log(harness: Harness, directory: Path, nodeid: str) -> Path:
+    """One line per event, tab-separated, in emission order: what must not change between runs."""
+    directory.mkdir(parents=True, exist_ok=True)
+    path = directory / (re.sub(r"[^A-Za-z0-9_.-]+", "_", nodeid) + ".log")
+    lines = []
+    if harness.has_cluster:
+        cluster = harness.cluster
+        lines = [f"{r.time_ms}\t{r.type}\t{r.reason}\t{r.kind}\t{r.namespace}/{r.name}\t{r.component}\t"
+                 f"{r.message}\n" for r in cluster.event_log]
+        # how much happened: equal counts and equal events make a different interleaving very unlikely
+        lines.append(f"end t={cluster.clock.now}ms callbacks={cluster.clock.callbacks_run} "
+                     f"writes={cluster.api.writes}\n")
+    path.write_text("".join(lines), encoding="utf-8")
+    return path
 
 
 def pytest_report_header(config: pytest.Config) -> str:
