@@ -43,10 +43,6 @@ class Timer:
             if self._clock is not None:
                 self._clock._forget(self)
 
-    @property
-    def periodic(self) -> bool:
-        return self.period > 0
-
 
 class Clock:
     """A deterministic discrete-event clock.

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING
 
 from kspec.objects import Obj, key_of
 
@@ -150,10 +150,6 @@ class WorkQueue:
         else:
             self._scheduled = False
         self.process(key)
-
-
-class Reconciler(Protocol):
-    def reconcile(self, key: str) -> None: ...
 
 
 def enqueue_handler(queue: WorkQueue, key: Callable[[Obj], str | None] = key_of) -> dict[str, Callable]:
