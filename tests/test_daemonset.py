@@ -32,3 +32,20 @@ def test_a_replacement_waits_until_the_deleted_daemon_pod_is_gone() -> None:
     c.run_for(10_000)
     [new] = c.list("pods", selector="app=agent")
     assert new["metadata"]["name"] != pod["metadata"]["name"]
+
+
+def test_failed_pod_back_off_doubles_and_a_new_generation_starts_afresh() -> None:
+    """failedPodsBackoff: 1s doubling per DaemonSet, generation and node (failedPodsBackoffKey)."""
+    c = Cluster(nodes=1)
+    c.start()
+    ds = c.require("daemonset-controller")
+    gen1 = {"metadata": {"uid": "u"}, "status": {"observedGeneration": 1}}
+    assert ds._in_backoff(gen1, "node-1") == 0  # first failure: delete now, wait 1s next time
+    assert ds._in_backoff(gen1, "node-1") == 1000
+    c.run_for(1000)
+    assert ds._in_backoff(gen1, "node-1") == 0  # then 2s
+    c.run_for(1500)
+    assert ds._in_backoff(gen1, "node-1") == 500
+    assert ds._in_backoff(gen1, "node-2") == 0
+    gen2 = {"metadata": {"uid": "u"}, "status": {"observedGeneration": 2}}
+    assert ds._in_backoff(gen2, "node-1") == 0

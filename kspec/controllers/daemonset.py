@@ -98,7 +98,7 @@ class DaemonSetController(Controller):
     def __init__(self, cluster: Cluster) -> None:
         super().__init__(cluster)
         self.pods = owned_index(cluster, "pods")
-        self._backoff: dict[tuple[str, str], tuple[int, int]] = {}  # (ds uid, node) -> (delay, last update)
+        self._backoff: dict[tuple[str, int, str], tuple[int, int]] = {}  # key -> (delay, last update)
 
     def start(self) -> None:
         self.watch("daemonsets")
@@ -194,7 +194,9 @@ class DaemonSetController(Controller):
 
     def _in_backoff(self, ds: Obj, node: str) -> int:
         """flowcontrol.Backoff: IsInBackOffSinceUpdate, else Next (1s doubling to 15m); the wait left or 0."""
-        key, now = (ds["metadata"]["uid"], node), self.clock.now
+        # failedPodsBackoffKey: uid/observedGeneration/node, so a new generation starts without back-off
+        key = (ds["metadata"]["uid"], (ds.get("status") or {}).get("observedGeneration", 0), node)
+        now = self.clock.now
         delay, last = self._backoff.get(key, (0, 0))
         if delay and now - last < delay:
             return delay - (now - last)
