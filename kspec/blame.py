@@ -9,20 +9,24 @@ plugin's own; the innermost of them is where the plugin went wrong.
 
 from __future__ import annotations
 
+import importlib.util
 import linecache
+import os
 import sysconfig
 import types
 from pathlib import Path
 from typing import Any
 
 import pluggy
-import pytest
-import pytest_bdd
 
-import kspec
 
-_LIBRARIES = tuple(str(Path(m.__file__ or "").resolve().parent) for m in (kspec, pytest_bdd, pluggy))
-_PYTEST = str(Path(pytest.__file__ or "").resolve().parent.parent / "_pytest")
+def _package_dir(name: str) -> str:
+    spec = importlib.util.find_spec(name)
+    locations = list(spec.submodule_search_locations or []) if spec is not None else []
+    return str(Path(locations[0]).resolve()) if locations else "\0"
+
+
+_LIBRARIES = tuple(_package_dir(name) + os.sep for name in ("kspec", "pytest_bdd", "pluggy", "_pytest", "pytest"))
 _STDLIB = tuple({str(Path(sysconfig.get_paths()[k]).resolve()) for k in ("stdlib", "platstdlib")})
 
 
@@ -30,18 +34,28 @@ def _is_plugin_frame(filename: str) -> bool:
     if filename.startswith("<"):
         return False
     path = str(Path(filename).resolve())
-    if path.startswith(_LIBRARIES) or path.startswith(_PYTEST) or path.endswith("/pytest/__init__.py"):
+    if path.startswith(_LIBRARIES):
         return False
     return not (path.startswith(_STDLIB) and "site-packages" not in path)
 
 
 def plugin_frames(exc: BaseException) -> list[types.FrameType]:
-    """The plugin's own frames in the exception's traceback, outermost first, with their line numbers."""
+    """The plugin's own frames in the exception's traceback, outermost first.
+
+    The first frame outside kspec, its libraries and the standard library is
+    where kspec called into the plugin; frames of other packages the plugin
+    calls in turn (yaml, say) are not the plugin's own.
+    """
     out: list[types.FrameType] = []
+    top = None
     tb = exc.__traceback__
     while tb is not None:
-        if _is_plugin_frame(tb.tb_frame.f_code.co_filename):
-            out.append(tb.tb_frame)
+        frame = tb.tb_frame
+        if _is_plugin_frame(frame.f_code.co_filename):
+            package = str(frame.f_globals.get("__name__", "")).split(".")[0]
+            top = top or package
+            if package == top:
+                out.append(frame)
         tb = tb.tb_next
     return out
 
@@ -74,15 +88,20 @@ def describe_plugin_failure(exc: BaseException, pm: pluggy.PluginManager | None 
     frames = plugin_frames(exc)
     if not frames:
         return None
+    return "\n".join([f'plugin "{plugin_name(frames, pm)}" raised {type(exc).__name__}: {exc}',
+                      *where(exc, frames)])
+
+
+def where(exc: BaseException, frames: list[types.FrameType] | None = None) -> list[str]:
+    """The plugin's innermost frame: file, line, function and source line (nothing if no plugin frame)."""
+    frames = plugin_frames(exc) if frames is None else frames
+    if not frames:
+        return []
     frame = frames[-1]
     lineno = _lines(exc).get(id(frame), frame.f_lineno)
     filename = frame.f_code.co_filename
     source = linecache.getline(filename, lineno).strip()
-    lines = [f'plugin "{plugin_name(frames, pm)}" raised {type(exc).__name__}: {exc}',
-             f"  {_relative(filename)}:{lineno}, in {frame.f_code.co_name}"]
-    if source:
-        lines.append(f"    {source}")
-    return "\n".join(lines)
+    return [f"  {_relative(filename)}:{lineno}, in {frame.f_code.co_name}", *([f"    {source}"] if source else [])]
 
 
 def _relative(filename: str) -> str:

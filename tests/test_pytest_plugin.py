@@ -344,3 +344,13 @@ def test_an_exception_in_a_plugin_names_the_plugin_and_its_frame(
     assert frame in out
     assert "Traceback" not in out and "kspec/" not in out and "_pytest" not in out
     assert len(out.splitlines()) < 60
+
+
+def test_a_plugin_hook_that_raises_shows_its_frame(pytester: pytest.Pytester) -> None:
+    pytester.makeconftest(BROKEN_PLUGINS.replace("return BrokenProxy(cluster) if", "return BrokenProxy(cluster, 1) if"))
+    result = run(pytester, PROXY_FEATURE)
+    result.assert_outcomes(failed=1)
+    out = result.stdout.str()
+    assert 'plugin "broken-plugins" failed in kspec_make_proxy: TypeError: ' in out
+    assert "conftest.py:52, in kspec_make_proxy" in out
+    assert "Traceback" not in out
