@@ -174,8 +174,12 @@ class Clock:
         return "\n".join(lines)
 
     def run_now(self) -> int:
-        """Run everything due at the current instant (writes, watch delivery, reconciles)."""
+        """Run everything due at the current instant (writes, watch delivery, reconciles).
+
+        The livelock guard counts afresh here: each client request may cause its own burst of work.
+        """
         ran = 0
+        self._instant_work = 0
         while (timer := self._pop_due(self.now)) is not None:
             self._run(timer)
             ran += 1

@@ -346,3 +346,14 @@ def test_random_schedules_run_in_order(ops: list[tuple[str, int]]) -> None:
     assert not cancelled & set(ran_ids)
     assert len(set(ran_ids)) == len(ran_ids), "a one-shot runs at most once"
     assert set(ran_ids) | cancelled == set(range(len(timers))), "every live timer ran"
+
+
+def test_each_request_at_one_instant_gets_its_own_budget(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Many client requests at t=0, each with a finite burst of work, are no livelock."""
+    monkeypatch.setattr(clock_module, "MAX_CALLBACKS_PER_INSTANT", 50)
+    c = Clock()
+    for _ in range(10):
+        for _ in range(40):
+            c.call_soon(lambda: None)
+        c.run_now()
+    assert c.callbacks_run == 400 and c.now == 0

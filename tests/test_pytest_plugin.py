@@ -354,3 +354,16 @@ def test_a_plugin_hook_that_raises_shows_its_frame(pytester: pytest.Pytester) ->
     assert 'plugin "broken-plugins" failed in kspec_make_proxy: TypeError: ' in out
     assert "conftest.py:52, in kspec_make_proxy" in out
     assert "Traceback" not in out
+
+
+def test_a_component_that_fails_to_start_shows_its_frame(pytester: pytest.Pytester) -> None:
+    broken_start = BROKEN_PLUGINS.replace(
+        '        self.cluster.api.informers.on("services", on_add=self.service_added)',
+        '        self.cluster.api.informers.on("services", on_add=self.service_added)\n'
+        '        raise ValueError("no iptables here")')
+    pytester.makeconftest(broken_start)
+    result = run(pytester, PROXY_FEATURE)
+    result.assert_outcomes(failed=1)
+    out = result.stdout.str()
+    assert "BrokenProxy failed to start: ValueError: no iptables here" in out
+    assert "conftest.py:30, in start" in out
