@@ -22,6 +22,7 @@ from typing import Any
 from kspec import plugins, podrefs
 from kspec.api.kinds import resource_for
 from kspec.api.server import APIServer
+from kspec.blame import where
 from kspec.clock import Clock
 from kspec.durations import parse_duration
 from kspec.errors import ApiError, ApplyError, KspecError, NotImplementedYet, StepError, TimeoutError_
@@ -184,7 +185,8 @@ class Cluster:
         except KspecError:
             raise
         except Exception as exc:
-            raise KspecError(f"{type(comp).__name__} failed to start: {type(exc).__name__}: {exc}") from exc
+            raise KspecError("\n".join([f"{type(comp).__name__} failed to start: {type(exc).__name__}: {exc}",
+                                         *where(exc)])) from exc
 
     def has(self, component: str) -> bool:
         self.start()

@@ -45,12 +45,6 @@ class ApiError(KspecError):
         self.message = message
         self.causes = causes or []
 
-    def kubectl(self) -> str:
-        """The line kubectl prints for this error."""
-        # kubectl leaves out the parenthesis when the Status has no reason (storage errors)
-        return f"Error from server ({self.reason}): {self.message}" if self.reason else \
-            f"Error from server: {self.message}"
-
 
 def not_found(resource: str, name: str) -> ApiError:
     # apierrors.NewNotFound: `<resource> "<name>" not found`

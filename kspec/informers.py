@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING
 
 from kspec.objects import Obj, key_of
 
@@ -61,20 +61,26 @@ class Informers:
 
     def notify(self, event: WatchEvent) -> None:
         """Called by the API server on commit; schedules delivery at the current instant."""
+        self.clock.note_write(event.type, event.resource, event.obj)
         if event.resource in self._handlers or "*" in self._handlers:
-            self.clock.call_soon(lambda: self._deliver(event))
+            self.clock.call_soon(lambda: self._deliver(event), label=f"watch {event.resource}")
 
     def _deliver(self, event: WatchEvent) -> None:
         self.delivered += 1
+        clock = self.clock
         for handler in [*self._handlers.get(event.resource, ()), *self._handlers.get("*", ())]:
             if event.type == "ADDED":
                 if handler.on_add is not None:
+                    clock.acting = handler.on_add
                     handler.on_add(event.obj)
             elif event.type == "MODIFIED":
                 if handler.on_update is not None:
+                    clock.acting = handler.on_update
                     handler.on_update(event.old or event.obj, event.obj)
             elif handler.on_delete is not None:
+                clock.acting = handler.on_delete
                 handler.on_delete(event.obj)
+        clock.acting = None
 
 
 class WorkQueue:
@@ -144,10 +150,6 @@ class WorkQueue:
         else:
             self._scheduled = False
         self.process(key)
-
-
-class Reconciler(Protocol):
-    def reconcile(self, key: str) -> None: ...
 
 
 def enqueue_handler(queue: WorkQueue, key: Callable[[Obj], str | None] = key_of) -> dict[str, Callable]:

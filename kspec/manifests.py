@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 import yaml
@@ -33,16 +32,6 @@ def load(text: str, source: str = "<manifest>", first_line: int = 1, indent: int
     if not objects:
         raise ManifestError(f"no objects passed to apply in {source}")
     return objects
-
-
-def load_file(path: str | Path) -> list[Obj]:
-    p = Path(path)
-    try:
-        text = p.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise ManifestError(f'the path "{path}" does not exist' if not p.exists()
-                            else f"cannot read {path}: {exc}") from None
-    return load(text, str(path))
 
 
 def _expand(doc: Any, where: str) -> list[Obj]:

@@ -43,10 +43,6 @@ def split_key(key: str) -> tuple[str, str]:
     return ns, name
 
 
-def labels_of(obj: Obj) -> dict[str, str]:
-    return obj.get("metadata", {}).get("labels") or {}
-
-
 def uid_of(obj: Obj) -> str:
     return obj.get("metadata", {}).get("uid", "")
 

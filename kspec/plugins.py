@@ -10,6 +10,7 @@ from typing import Any
 import pluggy
 
 from kspec import hookspec
+from kspec.blame import where
 from kspec.errors import NotImplementedYet, PluginError
 
 #: Built-in plugin modules, registered like any third-party plugin.
@@ -71,7 +72,8 @@ def call_impl(impl: Any, hook: str, **kwargs: Any) -> Any:
     except PluginError:
         raise
     except Exception as exc:
-        raise PluginError(f'plugin "{impl.plugin_name}" failed in {hook}: {type(exc).__name__}: {exc}') from exc
+        lines = [f'plugin "{impl.plugin_name}" failed in {hook}: {type(exc).__name__}: {exc}', *where(exc)]
+        raise PluginError("\n".join(lines)) from exc
 
 
 def make_component(pm: pluggy.PluginManager, component: str, name: str, cluster: Any) -> Any:

@@ -7,6 +7,7 @@ in any project with no glue module. Each scenario gets a fresh ``Harness``
 
 from __future__ import annotations
 
+import re
 import types
 from collections.abc import Callable, Generator
 from inspect import Parameter, Signature
@@ -22,11 +23,13 @@ from pytest_bdd.scenario import get_python_name_generator, scenario
 
 from kspec import steps as _steps  # noqa: F401 - registers the vocabulary
 from kspec import syntax
+from kspec.blame import describe_plugin_failure, pm_of
 from kspec.dump import MODES, dump
 from kspec.errors import KspecError, StepError
 from kspec.harness import Harness, Options
 from kspec.hookspec import COMPONENTS
 from kspec.lint import _line_of, gherkin_error, unknown_step_message
+from kspec.plugins import default_manager, registered_names
 from kspec.steps.registry import PHRASES, Phrase
 
 _ORIGINAL_ARGS = ("datatable", "docstring")
@@ -70,9 +73,13 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group.addoption("--kspec-seed", type=int, default=None,
                     help="seed of every scenario's random generator (default 0): same seed, same run")
     for component in COMPONENTS:
+        names = _names_for_help(component)
         group.addoption(f"--kspec-{component}", default=None, metavar="NAME",
-                        help=f"the {component} implementation to use, by registered name")
-        parser.addini(f"kspec_{component}", f"default {component} implementation", default="")
+                        help=f"the {component} implementation to use, by registered name ({names})")
+        parser.addini(f"kspec_{component}", f"default {component} implementation ({names})", default="")
+    group.addoption("--kspec-event-log", default=None, metavar="DIR",
+                    help="write each scenario's event log (the virtual timeline) to DIR/<test id>.log, "
+                         "to compare runs byte for byte")
     parser.addini("kspec_seed", "default seed", default="0")
     group.addoption("--kspec-dump", default=None, choices=MODES,
                     help="what a failed step shows of the cluster: short (what the step names; the default), "
@@ -80,6 +87,37 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addini("kspec_dump", "default for --kspec-dump (short, full, none)", default="short")
     parser.addini("kspec_collect_features", "collect .feature files as tests (default true)", type="bool",
                   default=True)
+
+
+def _names_for_help(component: str) -> str:
+    try:
+        names = sorted(registered_names(default_manager(), component))
+    except KspecError as exc:
+        return f"registered names unknown: {exc}"
+    return "registered: " + (", ".join(names) if names else "none")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """A component name nobody registered is a usage error, reported once before any test runs."""
+    for component in COMPONENTS:
+        for source, name in ((f"--kspec-{component}", config.getoption(f"kspec_{component}")),
+                             (f"ini option kspec_{component}", config.getini(f"kspec_{component}"))):
+            if not name:
+                continue
+            try:
+                known = registered_names(default_manager(), component)
+            except KspecError as exc:
+                raise pytest.UsageError(f"{source}: {exc}") from None
+            if name not in known:
+                listed = ", ".join(f'"{n}"' for n in sorted(known)) or "none"
+                raise pytest.UsageError(f'{source}: unknown {component} "{name}": the registered {component} '
+                                        f"implementations are {listed}")
+    seed = config.getini("kspec_seed")
+    if config.getoption("kspec_seed") is None and not str(seed).strip().lstrip("-").isdigit():
+        raise pytest.UsageError(f'ini option kspec_seed: "{seed}" is not an integer')
+    dump_mode = config.getini("kspec_dump")
+    if dump_mode not in MODES:
+        raise pytest.UsageError(f'ini option kspec_dump: "{dump_mode}" is not one of {", ".join(MODES)}')
 
 
 def _options(config: pytest.Config) -> Options:
@@ -95,9 +133,29 @@ def _options(config: pytest.Config) -> Options:
 
 
 @pytest.fixture
-def kspec(request: pytest.FixtureRequest) -> Harness:
+def kspec(request: pytest.FixtureRequest) -> Generator[Harness, None, None]:
     """The scenario's harness; its ``cluster`` is built on first use."""
-    return Harness(_options(request.config))
+    harness = Harness(_options(request.config))
+    yield harness
+    directory = request.config.getoption("kspec_event_log")
+    if directory:
+        write_event_log(harness, Path(directory), request.node.nodeid)
+
+
+def write_event_log(harness: Harness, directory: Path, nodeid: str) -> Path:
+    """One line per event, tab-separated, in emission order: what must not change between runs."""
+    directory.mkdir(parents=True, exist_ok=True)
+    path = directory / (re.sub(r"[^A-Za-z0-9_.-]+", "_", nodeid) + ".log")
+    lines = []
+    if harness.has_cluster:
+        cluster = harness.cluster
+        lines = [f"{r.time_ms}\t{r.type}\t{r.reason}\t{r.kind}\t{r.namespace}/{r.name}\t{r.component}\t"
+                 f"{r.message}\n" for r in cluster.event_log]
+        # how much happened: equal counts and equal events make a different interleaving very unlikely
+        lines.append(f"end t={cluster.clock.now}ms callbacks={cluster.clock.callbacks_run} "
+                     f"writes={cluster.api.writes}\n")
+    path.write_text("".join(lines), encoding="utf-8")
+    return path
 
 
 def pytest_report_header(config: pytest.Config) -> str:
@@ -178,11 +236,15 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[Any]) -> 
     if report.when != "call" or not report.failed or failure is None:
         return
     feature, step, exc = failure
-    if not isinstance(exc, AssertionError | KspecError):
-        return  # a bug, not a spec failure: keep pytest's traceback
-    where = f"{_relative(feature.filename)}:{step.line_number}"
-    lines = [f"{where}: {step.keyword} {step.name}", *(f"  {line}" for line in str(exc).splitlines())]
     harness = getattr(item, "_kspec_harness", None)
+    message = str(exc)
+    if not isinstance(exc, AssertionError | KspecError):
+        blamed = describe_plugin_failure(exc, pm_of(harness))
+        if blamed is None:
+            return  # a bug in kspec, not a spec failure: keep pytest's traceback
+        message = blamed
+    where = f"{_relative(feature.filename)}:{step.line_number}"
+    lines = [f"{where}: {step.keyword} {step.name}", *(f"  {line}" for line in message.splitlines())]
     mode = item.config.getoption("kspec_dump") or item.config.getini("kspec_dump") or "short"
     if harness is not None and harness.has_cluster and not getattr(item, "_kspec_no_dump", False) \
             and mode != "none":

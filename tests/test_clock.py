@@ -238,8 +238,55 @@ def test_livelock_at_one_instant_is_detected(monkeypatch: pytest.MonkeyPatch) ->
         c.call_soon(loop)
 
     c.call_soon(loop)
-    with pytest.raises(ClockError, match="looping without letting time pass"):
+    with pytest.raises(ClockError, match="without letting virtual time pass"):
         c.run_now()
+
+
+def test_livelock_guard_covers_every_way_of_running_time(monkeypatch: pytest.MonkeyPatch) -> None:
+    """run_for, run_until and settle used to spin forever on a loop at one instant."""
+    monkeypatch.setattr(clock_module, "MAX_CALLBACKS_PER_INSTANT", 50)
+    for run in (lambda c: c.run_for(1000), lambda c: c.run_until(lambda: False, 1000), lambda c: c.settle(1000)):
+        c = Clock()
+
+        def loop(c: Clock = c) -> None:
+            c.call_soon(lambda: loop(c), label="looper")
+
+        c.call_later(10, loop)
+        with pytest.raises(ClockError, match="at t=0.01s without letting virtual time pass"):
+            run(c)
+
+
+def test_livelock_report_names_the_writers_and_objects(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(clock_module, "MAX_CALLBACKS_PER_INSTANT", 40)
+    c = Clock()
+    pod = {"metadata": {"namespace": "default", "name": "p", "ownerReferences": [
+        {"kind": "DaemonSet", "name": "agent", "controller": True}]}}
+
+    class Flipper:
+        def react(self) -> None:
+            c.note_write("MODIFIED", "configmaps", {"metadata": {"namespace": "default", "name": "flip"}})
+            c.note_write("ADDED", "pods", pod)
+            c.call_soon(self.react)
+
+    c.call_soon(Flipper().react)
+    with pytest.raises(ClockError) as info:
+        c.run_now()
+    report = str(info.value)
+    assert "Flipper.react: MODIFIED configmaps" in report
+    assert "configmaps default/flip" in report
+    assert "pods controlled by DaemonSet default/agent" in report
+    assert "MODIFIED configmaps default/flip  <- test_livelock_report_names_the_writers_and_objects.Flipper.react" \
+        in report
+
+
+def test_livelock_guard_leaves_busy_but_finite_instants_alone(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(clock_module, "MAX_CALLBACKS_PER_INSTANT", 50)
+    c = Clock()
+    for when in range(10):  # 40 callbacks at each of ten instants: 400 in all, never 50 at one
+        for _ in range(40):
+            c.call_at(when, lambda: None)
+    c.run_for(100)
+    assert c.callbacks_run == 400
 
 
 def test_next_time_skips_cancelled_timers() -> None:
@@ -299,3 +346,14 @@ def test_random_schedules_run_in_order(ops: list[tuple[str, int]]) -> None:
     assert not cancelled & set(ran_ids)
     assert len(set(ran_ids)) == len(ran_ids), "a one-shot runs at most once"
     assert set(ran_ids) | cancelled == set(range(len(timers))), "every live timer ran"
+
+
+def test_each_request_at_one_instant_gets_its_own_budget(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Many client requests at t=0, each with a finite burst of work, are no livelock."""
+    monkeypatch.setattr(clock_module, "MAX_CALLBACKS_PER_INSTANT", 50)
+    c = Clock()
+    for _ in range(10):
+        for _ in range(40):
+            c.call_soon(lambda: None)
+        c.run_now()
+    assert c.callbacks_run == 400 and c.now == 0

@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 from dataclasses import asdict
+from pathlib import Path
 
 from kspec.cluster import Cluster
 
@@ -67,3 +71,28 @@ def test_uids_come_from_the_seed() -> None:
         return c.get("pod", "pod-0")["metadata"]["uid"]
 
     assert uid(3) == uid(3) != uid(4)
+
+
+# -- whole runs: serially, under xdist, under other hash seeds: the same timeline, byte for byte --------------
+ROOT = Path(__file__).resolve().parents[1]
+FEATURES = ["features/workloads/daemonset.feature",
+            "features/network/load_balancing.feature", "features/scheduling/topology_spread.feature",
+            "features/pods/probes.feature", "features/etcd/partition.feature", "features/nodes/failure.feature"]
+
+
+def _logs(tmp: Path, name: str, hashseed: str, *args: str) -> dict[str, bytes]:
+    out = tmp / name
+    env = {**os.environ, "PYTHONHASHSEED": hashseed}
+    done = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-p", "no:randomly",
+                           f"--kspec-event-log={out}", *args, *FEATURES],
+                          cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
+    return {p.name: p.read_bytes() for p in sorted(out.iterdir())}
+
+
+def test_event_logs_are_byte_identical_serially_under_xdist_and_across_hash_seeds(tmp_path: Path) -> None:
+    serial = _logs(tmp_path, "serial", "0")
+    assert len(serial) >= 20 and all(b"end t=" in log for log in serial.values())
+    assert sum(b"\tScheduled\t" in log for log in serial.values()) >= 5
+    assert _logs(tmp_path, "xdist", "1", "-n", "2") == serial
+    assert _logs(tmp_path, "hashseed", "4242") == serial

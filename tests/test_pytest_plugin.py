@@ -86,11 +86,39 @@ def test_unknown_scheduler_lists_registered_names(pytester: pytest.Pytester) -> 
     assert 'unknown scheduler "no-such": the registered scheduler implementations are' in result.stdout.str()
 
 
-def test_command_line_component_choice_is_checked(pytester: pytest.Pytester) -> None:
-    result = run(pytester, PASSING, "--kspec-store=nope")
-    result.assert_outcomes(failed=1)
-    assert 'unknown store "nope": the registered store implementations are ' in result.stdout.str()
-    assert '"memory"' in result.stdout.str()
+@pytest.mark.parametrize("component", ["scheduler", "proxy", "dns", "store", "runtime"])
+def test_an_unknown_implementation_is_one_usage_error(pytester: pytest.Pytester, component: str) -> None:
+    pytester.makefile(".feature", one=PASSING, two=FAILING)
+    result = pytester.runpytest("-p", "no:cacheprovider", f"--kspec-{component}=nope")
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    err = result.stderr.str()
+    assert f'--kspec-{component}: unknown {component} "nope": the registered {component} implementations are' in err
+    assert "passed" not in result.stdout.str() and "failed" not in result.stdout.str()
+
+
+def test_an_unknown_implementation_in_the_ini_file_is_a_usage_error(pytester: pytest.Pytester) -> None:
+    pytester.makeini("[pytest]\nkspec_scheduler = nope\n")
+    pytester.makefile(".feature", one=PASSING)
+    result = pytester.runpytest("-p", "no:cacheprovider")
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    assert 'ini option kspec_scheduler: unknown scheduler "nope"' in result.stderr.str()
+    assert '"default-scheduler"' in result.stderr.str()
+
+
+def test_an_unknown_dump_mode_in_the_ini_file_is_a_usage_error(pytester: pytest.Pytester) -> None:
+    pytester.makeini("[pytest]\nkspec_dump = everything\n")
+    pytester.makefile(".feature", one=PASSING)
+    result = pytester.runpytest("-p", "no:cacheprovider")
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    assert 'ini option kspec_dump: "everything" is not one of short, full, none' in result.stderr.str()
+
+
+def test_help_lists_the_registered_names(pytester: pytest.Pytester) -> None:
+    out = " ".join(pytester.runpytest("-p", "no:cacheprovider", "--help").stdout.str().split())
+    assert "--kspec-scheduler=NAME the scheduler implementation to use, by registered name (registered: " in out
+    assert "default-scheduler" in out
+    assert "(registered: iptables, ipvs)" in out
+    assert "kspec_store (string): default store implementation (registered: etcd, memory)" in out
 
 
 def test_seed_option_reaches_the_cluster(pytester: pytest.Pytester) -> None:
@@ -127,3 +155,223 @@ def test_a_value_kspec_cannot_read_fails_the_step_without_a_traceback(pytester: 
     out = result.stdout.str()
     assert 'spec.feature:4: When I wait 10x' in out and 'unknown unit "x" in duration "10x"' in out
     assert "Traceback" not in out
+
+
+LOOPING_PLUGIN = '''
+from kspec import plugins
+from kspec.controllers.base import Controller
+from kspec.hookspec import hookimpl
+
+
+class Flipper(Controller):
+    """Deliberately broken: every change to a ConfigMap it reacts to with another change."""
+
+    NAME = "flipper-controller"
+
+    def start(self):
+        self.watch("configmaps")
+
+    def reconcile(self, key):
+        ns, name = key.split("/")
+        self.api.patch("configmaps", name, ns,
+                       lambda cm: cm.setdefault("data", {}).update(n=str(int(cm["data"].get("n", "0")) + 1)))
+
+
+@hookimpl
+def kspec_controllers(cluster):
+    return [Flipper(cluster)]
+
+
+def pytest_configure(config):
+    import sys
+    plugins.default_manager().register(sys.modules[__name__], name="flipper")
+
+
+def pytest_unconfigure(config):
+    plugins.default_manager().unregister(name="flipper")
+'''
+
+CONFIGMAP = '''Feature: a looping controller
+  Scenario: a ConfigMap that a controller keeps rewriting
+    Given a cluster with 1 nodes
+    When I apply:
+      """
+      apiVersion: v1
+      kind: ConfigMap
+      metadata:
+        name: flip
+      data: {n: "0"}
+      """
+'''
+
+
+def test_a_controller_looping_at_one_instant_fails_the_step_naming_it(pytester: pytest.Pytester,
+                                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    import kspec.clock
+    monkeypatch.setattr(kspec.clock, "MAX_CALLBACKS_PER_INSTANT", 2_000)
+    pytester.makeconftest(LOOPING_PLUGIN)
+    result = run(pytester, CONFIGMAP)
+    result.assert_outcomes(failed=1)
+    out = result.stdout.str()
+    assert "spec.feature:4: When I apply:" in out
+    assert "more than 2000 callbacks ran at t=0s without letting virtual time pass" in out
+    assert "workqueue flipper-controller: MODIFIED configmaps" in out
+    assert "configmaps default/flip" in out
+    assert "$ kubectl get nodes" in out
+    assert "Traceback" not in out
+
+
+BROKEN_PLUGINS = '''
+from kspec import plugins
+from kspec.controllers.base import Controller
+from kspec.hookspec import hookimpl
+from kspec.scheduler.framework import Plugin
+
+
+class BrokenScore(Plugin):
+    NAME = "BrokenScore"
+
+    def score(self, state, pi, ni):
+        return {}["weight"]
+
+
+class BrokenController(Controller):
+    NAME = "broken-controller"
+
+    def start(self):
+        self.watch("configmaps")
+
+    def reconcile(self, key):
+        raise RuntimeError(f"cannot handle {key}")
+
+
+class BrokenProxy:
+    def __init__(self, cluster):
+        self.cluster = cluster
+
+    def start(self):
+        self.cluster.api.informers.on("services", on_add=self.service_added)
+
+    def service_added(self, svc):
+        return svc["spec"]["no-such-field"]
+
+
+@hookimpl
+def kspec_scheduler_plugins(registry):
+    registry.register(BrokenScore)
+
+
+@hookimpl
+def kspec_controllers(cluster):
+    return [BrokenController(cluster)]
+
+
+@hookimpl
+def kspec_component_names(component):
+    return ["broken"] if component == "proxy" else []
+
+
+@hookimpl
+def kspec_make_proxy(name, cluster):
+    return BrokenProxy(cluster) if name == "broken" else None
+
+
+def pytest_configure(config):
+    import sys
+    plugins.default_manager().register(sys.modules[__name__], name="broken-plugins")
+
+
+def pytest_unconfigure(config):
+    plugins.default_manager().unregister(name="broken-plugins")
+'''
+
+SCORE_FEATURE = '''Feature: a broken score plugin
+  Scenario: scoring raises
+    Given a cluster with 2 nodes
+    And the scheduler is configured with:
+      """
+      apiVersion: kubescheduler.config.k8s.io/v1
+      kind: KubeSchedulerConfiguration
+      profiles:
+      - plugins:
+          multiPoint:
+            enabled:
+            - name: BrokenScore
+      """
+    When I apply:
+      """
+      apiVersion: v1
+      kind: Pod
+      metadata: {name: web}
+      spec:
+        containers: [{name: app, image: nginx:1.25}]
+      """
+'''
+
+CONTROLLER_FEATURE = '''Feature: a broken controller
+  Scenario: reconcile raises
+    Given a cluster with 1 nodes
+    When I apply:
+      """
+      apiVersion: v1
+      kind: ConfigMap
+      metadata: {name: settings}
+      """
+'''
+
+PROXY_FEATURE = '''Feature: a broken proxy
+  Scenario: the proxy's service handler raises
+    Given a cluster with 1 nodes
+    And the cluster uses the "broken" proxy
+    When I apply:
+      """
+      apiVersion: v1
+      kind: Service
+      metadata: {name: web}
+      spec:
+        selector: {app: web}
+        ports: [{port: 80}]
+      """
+'''
+
+
+@pytest.mark.parametrize(("feature", "line", "plugin", "error", "frame"), [
+    (SCORE_FEATURE, 14, "BrokenScore", "KeyError: 'weight'", "conftest.py:11, in score"),
+    (CONTROLLER_FEATURE, 4, "broken-controller", "RuntimeError: cannot handle default/settings",
+     "conftest.py:21, in reconcile"),
+    (PROXY_FEATURE, 5, "broken-plugins", "KeyError: 'no-such-field'", "conftest.py:32, in service_added"),
+], ids=["scheduler-plugin", "controller", "proxy"])
+def test_an_exception_in_a_plugin_names_the_plugin_and_its_frame(
+        pytester: pytest.Pytester, feature: str, line: int, plugin: str, error: str, frame: str) -> None:
+    pytester.makeconftest(BROKEN_PLUGINS)
+    result = run(pytester, feature)
+    result.assert_outcomes(failed=1)
+    out = result.stdout.str()
+    assert f"spec.feature:{line}: When I apply:" in out
+    assert f'plugin "{plugin}" raised {error}' in out
+    assert frame in out
+    assert "Traceback" not in out and "kspec/" not in out and "_pytest" not in out
+    assert len(out.splitlines()) < 60
+
+
+def test_a_plugin_hook_that_raises_shows_its_frame(pytester: pytest.Pytester) -> None:
+    pytester.makeconftest(BROKEN_PLUGINS.replace("return BrokenProxy(cluster) if", "return BrokenProxy(cluster, 1) if"))
+    result = run(pytester, PROXY_FEATURE)
+    result.assert_outcomes(failed=1)
+    out = result.stdout.str()
+    assert 'plugin "broken-plugins" failed in kspec_make_proxy: TypeError: ' in out
+    assert "conftest.py:52, in kspec_make_proxy" in out
+    assert "Traceback" not in out
+
+
+def test_a_component_that_fails_to_start_shows_its_frame(pytester: pytest.Pytester) -> None:
+    broken_start = BROKEN_PLUGINS.replace(
+        '        self.cluster.api.informers.on("services", on_add=self.service_added)',
+        '        self.cluster.api.informers.on("services", on_add=self.service_added)\n'
+        '        raise ValueError("no iptables here")')
+    pytester.makeconftest(broken_start)
+    result = run(pytester, PROXY_FEATURE)
+    result.assert_outcomes(failed=1)
+    out = result.stdout.str()
+    assert "BrokenProxy failed to start: ValueError: no iptables here" in out
+    assert "conftest.py:30, in start" in out

@@ -87,7 +87,3 @@ def resource_for(name: str) -> Kind:
     if found is None:
         raise ApiError(404, "NotFound", f'the server doesn\'t have a resource type "{name}"')
     return found
-
-
-def by_resource(resource: str) -> Kind:
-    return resource_for(resource)

@@ -35,10 +35,6 @@ def is_pod_active(pod: Obj) -> bool:
             and not pod["metadata"].get("deletionTimestamp"))
 
 
-def is_pod_terminating(pod: Obj) -> bool:
-    return bool(pod["metadata"].get("deletionTimestamp"))
-
-
 def is_pod_ready(pod: Obj) -> bool:
     cond = get_condition(pod, "Ready")
     return cond is not None and cond.get("status") == "True"

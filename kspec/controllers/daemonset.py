@@ -98,7 +98,7 @@ class DaemonSetController(Controller):
     def __init__(self, cluster: Cluster) -> None:
         super().__init__(cluster)
         self.pods = owned_index(cluster, "pods")
-        self._backoff: dict[tuple[str, str], tuple[int, int]] = {}  # (ds uid, node) -> (delay, last update)
+        self._backoff: dict[tuple[str, int, str], tuple[int, int]] = {}  # key -> (delay, last update)
 
     def start(self) -> None:
         self.watch("daemonsets")
@@ -131,14 +131,9 @@ class DaemonSetController(Controller):
         revision, revisions = history.sync_revision(self.api, ds, ds["spec"]["template"], labels)
         pod_hash = revision["metadata"]["labels"][history.REVISION_LABEL]
         nodes = self.api.store.list("nodes")
-        by_node: dict[str, list[Obj]] = {}
-        for pod in pods:
-            by_node.setdefault(target_node(pod), []).append(pod)
-        self._manage(ds, nodes, by_node, pod_hash)
+        self._manage(ds, nodes, _nodes_to_pods(pods), pod_hash)
         pods = self.pods.owned(ds["metadata"]["uid"])
-        by_node = {}
-        for pod in pods:
-            by_node.setdefault(target_node(pod), []).append(pod)
+        by_node = _nodes_to_pods(pods)
         if (ds["spec"].get("updateStrategy") or {}).get("type", "RollingUpdate") == "RollingUpdate":
             self._rolling_update(ds, nodes, by_node, pod_hash)
         live = {f"{ds['metadata']['name']}-{(p['metadata'].get('labels') or {}).get(history.REVISION_LABEL, '')}"
@@ -147,28 +142,44 @@ class DaemonSetController(Controller):
         self._update_status(ds, nodes, self.pods.owned(ds["metadata"]["uid"]), pod_hash)
 
     def _manage(self, ds: Obj, nodes: list[Obj], by_node: dict[str, list[Obj]], pod_hash: str) -> None:
-        """manage: create where missing, replace failed pods, remove extras and pods on unfit nodes."""
+        """manage / podsShouldBeOnNode: create where missing, replace failed pods, remove extras and misfits.
+
+        A node "has" a daemon pod while any pod targets it, even one being deleted
+        (upstream's ``exists``), so a replacement waits for the old pod to go.
+        """
         names = {n["metadata"]["name"] for n in nodes}
+        key = f"{ds['metadata']['namespace']}/{ds['metadata']['name']}"
         for node in nodes:
             node_name = node["metadata"]["name"]
             run, keep = should_run(ds["spec"]["template"].get("spec") or {}, node)
-            daemons = [p for p in by_node.get(node_name, []) if not p["metadata"].get("deletionTimestamp")]
-            if run and not daemons:
+            present = by_node.get(node_name, [])
+            daemons = [p for p in present if not p["metadata"].get("deletionTimestamp")]
+            if run and not present:
                 self._create(ds, node_name, pod_hash)
-            elif run or keep:
-                failed = [p for p in daemons if p.get("status", {}).get("phase") == "Failed"]
-                for pod in failed:
-                    wait = self._in_backoff(ds, node_name)
-                    if wait:
-                        # the kubelet keeps rejecting the pod: do not hot-loop
-                        self.queue.add_after(f"{ds['metadata']['namespace']}/{ds['metadata']['name']}", wait)
-                        continue
-                    self.events.event(ds, "Warning", "FailedDaemonPod",
-                                      f"Found failed daemon pod {pod['metadata']['namespace']}/"
-                                      f"{pod['metadata']['name']} on node {node_name}, will try to kill it",
-                                      component=self.NAME)
-                    delete_pod(self, ds, pod)
-                running = [p for p in daemons if p not in failed]
+            elif keep:
+                running = []
+                for pod in daemons:
+                    phase = pod.get("status", {}).get("phase")
+                    if phase == "Failed":
+                        wait = self._in_backoff(ds, node_name)
+                        if wait:
+                            # "Deleting failed pod on node has been limited by backoff": the kubelet keeps
+                            # rejecting the pod, so do not fight it in a hot loop
+                            self.queue.add_after(key, wait)
+                            continue
+                        self.events.event(ds, "Warning", "FailedDaemonPod",
+                                          f"Found failed daemon pod {pod['metadata']['namespace']}/"
+                                          f"{pod['metadata']['name']} on node {node_name}, will try to kill it",
+                                          component=self.NAME)
+                        delete_pod(self, ds, pod)
+                    elif phase == "Succeeded":
+                        self.events.event(ds, "Normal", "SucceededDaemonPod",
+                                          f"Found succeeded daemon pod {pod['metadata']['namespace']}/"
+                                          f"{pod['metadata']['name']} on node {node_name}, will try to delete it",
+                                          component=self.NAME)
+                        delete_pod(self, ds, pod)
+                    else:
+                        running.append(pod)
                 # keep the oldest, remove the rest (duplicates after races)
                 running.sort(key=lambda p: (p["metadata"]["creationTimestamp"], p["metadata"]["name"]))
                 for pod in running[1:]:
@@ -183,7 +194,9 @@ class DaemonSetController(Controller):
 
     def _in_backoff(self, ds: Obj, node: str) -> int:
         """flowcontrol.Backoff: IsInBackOffSinceUpdate, else Next (1s doubling to 15m); the wait left or 0."""
-        key, now = (ds["metadata"]["uid"], node), self.clock.now
+        # failedPodsBackoffKey: uid/observedGeneration/node, so a new generation starts without back-off
+        key = (ds["metadata"]["uid"], (ds.get("status") or {}).get("observedGeneration", 0), node)
+        now = self.clock.now
         delay, last = self._backoff.get(key, (0, 0))
         if delay and now - last < delay:
             return delay - (now - last)
@@ -222,7 +235,7 @@ class DaemonSetController(Controller):
         for node in wanted:
             daemons = [p for p in by_node.get(node, []) if is_pod_active(p)]
             new = [p for p in daemons if (p["metadata"].get("labels") or {}).get(history.REVISION_LABEL) == pod_hash]
-            old = [p for p in daemons if p not in new]
+            old = [p for p in daemons if not any(p is q for q in new)]
             if not daemons or not any(is_pod_available(p, mrs, now) for p in daemons):
                 unavailable += 1
             for pod in old:
@@ -279,6 +292,16 @@ class DaemonSetController(Controller):
             self.api.update_status(new)
         if mrs and ready != available:
             self.queue.add_after(f"{ds['metadata']['namespace']}/{ds['metadata']['name']}", mrs * 1000 + 1)
+
+
+def _nodes_to_pods(pods: list[Obj]) -> dict[str, list[Obj]]:
+    """getNodesToDaemonPods: pods by target node, leaving out finished pods already being deleted."""
+    by_node: dict[str, list[Obj]] = {}
+    for pod in pods:
+        if pod["metadata"].get("deletionTimestamp") and pod.get("status", {}).get("phase") in ("Failed", "Succeeded"):
+            continue
+        by_node.setdefault(target_node(pod), []).append(pod)
+    return by_node
 
 
 def _ready(node: Obj) -> str:

@@ -36,8 +36,6 @@ if TYPE_CHECKING:
 #: DefaultJobPodFailureBackOff and MaxJobPodFailureBackOff
 DEFAULT_BACKOFF_MS = 10_000
 MAX_BACKOFF_MS = 10 * 60_000
-CONTROLLER_UID_LABEL = "batch.kubernetes.io/controller-uid"
-JOB_NAME_LABEL = "batch.kubernetes.io/job-name"
 INDEX_ANNOTATION = "batch.kubernetes.io/job-completion-index"
 INDEX_LABEL = "batch.kubernetes.io/job-completion-index"
 

@@ -52,7 +52,7 @@ class NodeLifecycleController(Controller):
     def start(self) -> None:
         self.health: dict[str, _Health] = {}
         self.watch("nodes")
-        self.monitor_timer = self.clock.call_every(MONITOR_PERIOD_MS, self.monitor, label="node monitor")
+        self.clock.call_every(MONITOR_PERIOD_MS, self.monitor, label="node monitor")
 
     # -- monitorNodeHealth --------------------------------------------------------------------
     def monitor(self) -> None:

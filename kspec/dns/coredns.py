@@ -33,7 +33,6 @@ class CoreDNS:
         self.api = cluster.api
         self.kubernetes = KubernetesPlugin()
         self.cache = Cache(lambda: cluster.clock.now)
-        self.queries = 0
 
     def start(self) -> None:
         self.kubernetes.watch(self.api.informers, self.api.store)
@@ -47,7 +46,6 @@ class CoreDNS:
     # -- the server -------------------------------------------------------------------------------
     def serve(self, name: str, qtype: str) -> Response:
         """One query through the plugin chain."""
-        self.queries += 1
         name = fqdn(name)
         cached = self.cache.get(name, qtype)
         if cached is None:

@@ -64,10 +64,6 @@ class Network:
         self.version += 1
         self._cuts.clear()
 
-    @property
-    def partitioned(self) -> bool:
-        return bool(self._cuts)
-
     # -- delivery -----------------------------------------------------------------------
     def send(self, m: Message) -> None:
         self._queue.append(m)

@@ -317,7 +317,3 @@ class EtcdStore:
                 status.endpoint(name), status.member_id(name), node.state is State.LEADER,
                 node.log[node.commit].term, node.commit, () if node.lead is not None else (client.NO_LEADER,)))
         return status.render(rows, [m for m in self.members if not self.network.live(m)])
-
-    def recent_journal(self, lines: int = 20) -> str:
-        """The last Raft events (elections, step-downs, faults), oldest first."""
-        return "\n".join(f"{t / 1000:.3f}s {who}: {text}" for t, who, text in list(self.journal)[-lines:])

@@ -180,10 +180,6 @@ class NodeAgent:
             raise StepError(f'invalid quantity "{quantity}": {exc}') from None
         self.runtime.set_memory(running, usage)
 
-    def set_stop_time(self, image: str, ms: int) -> None:
-        """Containers of ``image`` take ``ms`` to exit after SIGTERM (SIGKILL if the grace runs out first)."""
-        self.runtime.stop_ms[image] = ms
-
     def environment(self, namespace: str, pod: str) -> dict[str, str]:
         worker = self.worker(namespace, pod)
         regular = [r for r in worker.records.values() if not r.init]

@@ -59,7 +59,6 @@ class ProbeWorker:
         self.on_hold = False
         self.stopped = False
         self.timer: Timer | None = None
-        self.probes_run = 0
         self._arm(self.origin)
 
     # -- timer management ---------------------------------------------------------------
@@ -151,7 +150,6 @@ class ProbeWorker:
             return True
         if not rec.started and self.kind != "startup":
             return True
-        self.probes_run += 1
         result = SUCCESS if self._passing() else FAILURE
         if result == FAILURE:
             # prober.probe: `%s probe failed: %s`

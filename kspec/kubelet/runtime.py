@@ -100,7 +100,6 @@ class ContainerRuntime:
         self.http_status: dict[tuple[str, str, str], int] = {}
         self.containers: dict[str, RuntimeContainer] = {}
         self._serial = 0
-        self.started_total = 0
         self.using_memory: dict[str, set[str]] = {}  # node -> containers with a memory usage set
 
     # -- images -------------------------------------------------------------------------
@@ -151,7 +150,6 @@ class ContainerRuntime:
         """Run it; an image described with ``exits with code`` ends on its own after its run time."""
         c.started_ms = self.clock.now
         c.on_exit = on_exit
-        self.started_total += 1
         spec = self.images.get(c.image)
         if spec is not None and spec.exit_code is not None:
             code = spec.exit_code

@@ -21,7 +21,6 @@ from kspec.proxy.types import ServicePortName
 
 #: DefaultScheduler
 DEFAULT_SCHEDULER = "rr"
-DUMMY_DEVICE = "kube-ipvs0"
 IPVS_VERSION_LINE = "IP Virtual Server version 1.2.1 (size=4096)"
 
 

@@ -27,7 +27,6 @@ class SyncRunner:
         self.label = label
         self.last_run: int | None = None
         self._timer: Timer | None = None
-        self.runs = 0
 
     def run(self) -> None:
         if self._timer is not None and not self._timer.cancelled:
@@ -50,5 +49,4 @@ class SyncRunner:
     def _fire(self) -> None:
         self._timer = None
         self.last_run = self.clock.now
-        self.runs += 1
         self.fn()

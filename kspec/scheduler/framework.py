@@ -91,10 +91,6 @@ def error(message: str) -> Status:
     return Status(Code.ERROR, message)
 
 
-def is_success(status: Status | None) -> bool:
-    return status is None or status.code == Code.SUCCESS
-
-
 class CycleState:
     """framework.CycleState: per-attempt data plugins share between extension points."""
 
@@ -202,7 +198,6 @@ def reasons_histogram(num_all_nodes: int, statuses: dict[str, Status], absent: S
 
 # -- cluster events (framework.ClusterEvent) that can make an unschedulable pod schedulable --------------
 NODE_ADD = "Node/Add"
-NODE_DELETE = "Node/Delete"
 NODE_ALLOCATABLE = "Node/UpdateNodeAllocatable"
 NODE_LABEL = "Node/UpdateNodeLabel"
 NODE_TAINT = "Node/UpdateNodeTaint"  # spec.unschedulable changes count as taint changes upstream

@@ -50,13 +50,6 @@ class Candidate:
     pdb_violations: int
 
 
-def more_important(a: PodInfo, b: PodInfo) -> bool:
-    """util.MoreImportantPod: higher priority, then the earlier started."""
-    if a.priority != b.priority:
-        return a.priority > b.priority
-    return a.start_ms < b.start_ms
-
-
 def _importance_key(pi: PodInfo) -> tuple[int, int]:
     return (-pi.priority, pi.start_ms)
 

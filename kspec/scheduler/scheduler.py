@@ -517,14 +517,6 @@ class Scheduler:
     def expect_filtered(self, pod: str, node: str, plugin: str, namespace: str = "default") -> None:
         self.explainer.expect_filtered(namespace, pod, node, plugin)
 
-    def pending_text(self) -> str:
-        """Every pending pod's last attempt (what the failure dump shows)."""
-        out = []
-        for key in sorted(k for ks in self.queue.pending().values() for k in ks):
-            ns, _, name = key.partition("/")
-            out.append(self.explain_text(ns, name))
-        return "\n\n".join(out)
-
 
 class _Rotated:
     """``nodes[start:] + nodes[:start]`` without the copy: slices are cut from the original list."""

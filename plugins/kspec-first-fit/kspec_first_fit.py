@@ -3,7 +3,9 @@
 It shows the factory hook (``kspec_make_scheduler``): choose it with
 ``Given the cluster uses the "first-fit" scheduler`` or ``--kspec-scheduler=first-fit``.
 It handles pods whose ``schedulerName`` is ``first-fit`` or the default one, and
-places each on the first node, in name order, that is schedulable, whose
+places each on the first node, in name order, that is schedulable, that the
+pod's node selector and required node affinity match (a DaemonSet pins each
+pod to its node that way; the kubelet rejects a pod bound elsewhere), whose
 NoSchedule/NoExecute taints the pod tolerates, and that has room for the pod's
 requests. It is deliberately simple: no scoring, no preemption, no retries
 other than when a node changes.
@@ -14,6 +16,7 @@ from __future__ import annotations
 from typing import Any
 
 from kspec.hookspec import hookimpl
+from kspec.nodeaffinity import required_node_affinity_matches
 from kspec.objects import Obj, set_condition
 from kspec.quantity import cpu_millis, to_int
 from kspec.taints import tolerates
@@ -67,6 +70,10 @@ class FirstFitScheduler:
 
     def _fits(self, pod: Obj, node: Obj) -> bool:
         if node["spec"].get("unschedulable"):
+            return False
+        if not required_node_affinity_matches(pod["spec"].get("nodeSelector") or {},
+                                              (pod["spec"].get("affinity") or {}).get("nodeAffinity") or {},
+                                              node["metadata"].get("labels") or {}, node["metadata"]["name"]):
             return False
         tolerations = pod["spec"].get("tolerations") or []
         for taint in node["spec"].get("taints") or []:

@@ -86,3 +86,24 @@ Feature: The first-fit scheduler plugin packs pods onto the first node with room
       """
     Then pod "huge" is not scheduled
     And pod "huge" has event "FailedScheduling" with message "0/3 nodes are available: no node fits the pod (first-fit)."
+
+  Scenario: a DaemonSet's pods land on the node each is pinned to
+    When I apply:
+      """
+      apiVersion: apps/v1
+      kind: DaemonSet
+      metadata:
+        name: agent
+      spec:
+        selector:
+          matchLabels: {app: agent}
+        template:
+          metadata:
+            labels: {app: agent}
+          spec:
+            containers:
+            - name: agent
+              image: fluentd:1.17
+      """
+    Then within 1m daemonset "agent" has 3 ready replicas
+    And daemonset "agent" runs on nodes "node-a, node-b, node-c"
