@@ -24,6 +24,8 @@ NAME = "NodeAffinity"
 ERR_REASON_POD = "node(s) didn't match Pod's node affinity/selector"
 #: errReasonEnforced
 ERR_REASON_ENFORCED = "node(s) didn't match scheduler-enforced node affinity"
+#: errReasonConflict
+ERR_REASON_CONFLICT = "pod affinity terms conflict"
 _REJECT = unresolvable(ERR_REASON_POD)
 _REJECT_ENFORCED = unresolvable(ERR_REASON_ENFORCED)
 
@@ -60,6 +62,8 @@ class NodeAffinity(Plugin):
         if not has_required and not self.added_affinity:
             return None, SKIP
         names = _names_from_fields(pi)
+        if names is not None and not names:
+            return None, unresolvable(ERR_REASON_CONFLICT)
         return (PreFilterResult(names) if names is not None else None), None
 
     def filter(self, state: CycleState, pi: PodInfo, ni: NodeInfo) -> Status | None:
