@@ -98,13 +98,30 @@ class _API:
         return self.store.get(resource, namespace, name)
 
 
+class _NoQueue:
+    """The scheduling queue as a plugin sees it when nothing is nominated to any node."""
+
+    nominated: dict[str, Any] = {}
+
+    def nominated_for(self, node: str, pi: PodInfo) -> list[PodInfo]:
+        return []
+
+    def nominated_pods(self, node: str) -> list[PodInfo]:
+        return []
+
+
+class _NoScheduler:
+    def __init__(self) -> None:
+        self.queue = _NoQueue()
+
+
 class SnapshotHandle:
     """The framework handle a plugin gets (``cache``, ``api``, ``namespace_labels``), over a fixed snapshot."""
 
     def __init__(self, cache: Cache, objects: Iterable[Obj] = (), seed: int = 0) -> None:
         self.cache = cache
         self.api = _API(_Store(objects))
-        self.scheduler = None
+        self.scheduler = _NoScheduler()
         self.rng = random.Random(seed)
         self.name = "default-scheduler"
 
