@@ -225,6 +225,8 @@ class InterPodAffinity(Plugin):
                                                              if p.has_scoring_affinity]
             for epi in pods:
                 self._process_existing(scores, pi, epi, ni)
+        if not scores:
+            return SKIP  # PreScore: no term of the pod or of an existing pod applies to any topology
         state.write(_SCORE_STATE, scores)
         return None
 
