@@ -1,4 +1,5 @@
-"""PodTopologySpread PreScore/Score/NormalizeScore: upstream's TestPreScoreStateEmptyNodes (data/topology_spread_scoring.yaml,
+"""PodTopologySpread PreScore/Score/NormalizeScore: upstream's TestPreScoreStateEmptyNodes
+(data/topology_spread_scoring.yaml,
 the normalizing weights and ignored nodes it checks) and TestPodTopologySpreadScore."""
 
 from __future__ import annotations
