@@ -57,9 +57,16 @@ class TaintToleration(Plugin):
         default_normalize_score(scores, reverse=True)
 
     def queueing_hint(self, event: str, pi: PodInfo, old: Any, new: Any) -> bool:
-        """isSchedulableAfterNodeChange: the node's NoSchedule/NoExecute taints are all tolerated now."""
+        """isSchedulableAfterNodeChange: the node's NoSchedule/NoExecute taints are all tolerated now and were
+        not before (a new node counts as not tolerated before)."""
         if event in (NODE_ADD, NODE_TAINT) and new is not None:
-            taints = [t for t in (new.get("spec") or {}).get("taints") or []
-                      if t.get("effect") in ("NoSchedule", "NoExecute")]
-            return first_untolerated(taints, pi.tolerations) is None
+            if old is not None and _tolerated(old, pi):
+                return False
+            return _tolerated(new, pi)
         return True
+
+
+def _tolerated(node: Any, pi: PodInfo) -> bool:
+    taints = [t for t in (node.get("spec") or {}).get("taints") or []
+              if t.get("effect") in ("NoSchedule", "NoExecute")]
+    return first_untolerated(taints, pi.tolerations) is None

@@ -85,3 +85,22 @@ def run(plugin: str, c: dict[str, Any], **kw: Any) -> Evaluation:
 def filter_statuses(result: Evaluation) -> dict[str, tuple[str, ...]]:
     """Filter's non-success statuses by node."""
     return {n: t for n, s in result.filter.items() if (t := as_tuple(s)) is not None}
+
+
+#: the reason for upstream's hint cases that hand the plugin something other than a node
+WRONG_OBJECT = "the informers hand kspec's queue nodes only; there is no non-node object to reject"
+
+
+def queueing_hint(plugin: str, args: Any, p: dict[str, Any], old: dict[str, Any] | None,
+                  new: dict[str, Any]) -> bool:
+    """isSchedulableAfterNodeChange as kspec's queue asks it: the node events an add or update carries
+    (``node_update_events``), those the plugin registered, and its hint for each; QueueSkip is False."""
+    from kspec.builtin.scheduler import IN_TREE
+    from kspec.scheduler import framework as fwk
+    from kspec.scheduler.nodeinfo import PodInfo
+    from kspec.scheduler.scheduler import node_update_events
+
+    instance = next(f for f in IN_TREE if f.NAME == plugin)(args, None)
+    events = [fwk.NODE_ADD] if old is None else node_update_events(old, new)
+    pi = PodInfo({"metadata": {"name": "p", "namespace": "default"}, "spec": p["spec"]})
+    return any(instance.queueing_hint(e, pi, old, new) for e in events if e in instance.EVENTS)

@@ -7,7 +7,17 @@ from typing import Any
 import pytest
 
 from tests.upstream.cases import case
-from tests.upstream.scheduler.st import SKIP, UNRESOLVABLE, as_tuple, node, pod, run
+from tests.upstream.scheduler.st import (
+    SKIP,
+    UNRESOLVABLE,
+    WRONG_OBJECT,
+    as_tuple,
+    node,
+    node_affinity_in,
+    pod,
+    queueing_hint,
+    run,
+)
 
 SOURCE = "kubernetes/kubernetes pkg/scheduler/framework/plugins/nodeaffinity/node_affinity_test.go"
 POD = "node(s) didn't match Pod's node affinity/selector"
@@ -178,3 +188,33 @@ def test_node_affinity_priority(c: dict[str, Any]) -> None:
     points = ("PreScore", "Score") if c["run_pre_score"] else ("Score",)
     result = run("NodeAffinity", c, points=points)
     assert result.scores == c["want"]
+
+
+def n(**labels: str) -> dict[str, Any]:
+    """st.MakeNode() with labels (no name)."""
+    return node("", labels=labels)
+
+
+POD_NA = pod(affinity=node_affinity_in("foo", ["bar"]))
+ENFORCED = {"addedAffinity": node_affinity_in("foo", ["bar"])["nodeAffinity"]}
+H = "Test_isSchedulableAfterNodeChange"
+HINTS = [
+    case(H, "backoff-wrong-new-object", args=None, old=None, new="not-a-node", want=True, unreachable=WRONG_OBJECT),
+    case(H, "backoff-wrong-old-object", args=None, old="not-a-node", new=n(), want=True, unreachable=WRONG_OBJECT),
+    case(H, "skip-queue-on-add", args=None, old=None, new=n(), want=False),
+    case(H, "queue-on-add", args=None, old=None, new=n(foo="bar"), want=True),
+    case(H, "skip-unrelated-changes", args=None, old=n(), new={**n(), "status": {"capacity": {}}}, want=False),
+    case(H, "skip-unrelated-changes-on-labels", args=None, old=n(), new=n(k="v"), want=False),
+    case(H, "skip-labels-changes-on-suitable-node", args=None, old=n(foo="bar"), new=n(foo="bar", k="v"),
+         want=False),
+    case(H, "skip-labels-changes-on-node-from-suitable-to-unsuitable", args=None, old=n(foo="bar"), new=n(k="v"),
+         want=False),
+    case(H, "queue-on-labels-change-makes-pod-schedulable", args=None, old=n(), new=n(foo="bar"), want=True),
+    case(H, "skip-queue-on-add-scheduler-enforced-node-affinity", args=ENFORCED, old=None, new=n(), want=False),
+    case(H, "queue-on-add-scheduler-enforced-node-affinity", args=ENFORCED, old=None, new=n(foo="bar"), want=True),
+]
+
+
+@pytest.mark.parametrize("c", HINTS)
+def test_is_schedulable_after_node_change(c: dict[str, Any]) -> None:
+    assert queueing_hint("NodeAffinity", c["args"], POD_NA, c["old"], c["new"]) is c["want"]

@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 
 from tests.upstream.cases import case
-from tests.upstream.scheduler.st import UNRESOLVABLE, as_tuple, node, pod, run
+from tests.upstream.scheduler.st import UNRESOLVABLE, WRONG_OBJECT, as_tuple, node, pod, queueing_hint, run
 
 SOURCE = "kubernetes/kubernetes pkg/scheduler/framework/plugins/tainttoleration/taint_toleration_test.go"
 REJECT = (UNRESOLVABLE, "node(s) had untolerated taint(s)")
@@ -137,3 +137,25 @@ FILTER = [
 @pytest.mark.parametrize("c", FILTER)
 def test_taint_toleration_filter(c: dict[str, Any]) -> None:
     assert as_tuple(run("TaintToleration", c, points=("Filter",)).filter["nodeA"]) == c["want"]
+
+
+def tainted(*values: str) -> dict[str, Any]:
+    return node("nodeA", taints=[t("dedicated", v) for v in values])
+
+
+POD_TT = pod("pod1", tolerations=[tol("dedicated", "user2", "NoSchedule", "Equal")])
+H = "TestIsSchedulableAfterNodeChange"
+HINTS = [
+    case(H, "backoff-wrong-new-object", p=pod(), old=None, new="not-a-node", want=True, unreachable=WRONG_OBJECT),
+    case(H, "backoff-wrong-old-object", p=pod(), old="not-a-node", new=tainted("user1"), want=True,
+         unreachable=WRONG_OBJECT),
+    case(H, "skip-queue-on-untoleratedtaint-node-added", p=POD_TT, old=None, new=tainted("user1"), want=False),
+    case(H, "queue-on-toleratedtaint-node-added", p=POD_TT, old=None, new=tainted("user2"), want=True),
+    case(H, "skip-unrelated-change", p=POD_TT, old=tainted("user1"), new=tainted("user1", "user3"), want=False),
+    case(H, "queue-on-taint-change", p=POD_TT, old=tainted("user1"), new=tainted("user2"), want=True),
+]
+
+
+@pytest.mark.parametrize("c", HINTS)
+def test_is_schedulable_after_node_change(c: dict[str, Any]) -> None:
+    assert queueing_hint("TaintToleration", None, c["p"], c["old"], c["new"]) is c["want"]
