@@ -8,6 +8,9 @@ from typing import Any
 import pytest
 import yaml
 
+from kspec.scheduler import framework as fwk
+from kspec.scheduler.nodeinfo import PodInfo
+from kspec.scheduler.plugins.nodeports import NodePorts
 from tests.upstream.cases import case
 from tests.upstream.scheduler.st import SKIP, UNSCHED, as_tuple, node, pod, run
 
@@ -49,3 +52,27 @@ def test_node_ports(c: dict[str, Any]) -> None:
         return
     assert as_tuple(result.pre_filter) is None
     assert as_tuple(result.filter["m1"]) == (None if c["want"] == "fit" else (UNSCHED, ERR))
+
+
+def with_host_port(port: int, node: str = "") -> dict[str, Any]:
+    """st.MakePod().HostPort(port): one container with that host port."""
+    return pod(node=node, containers=[{"name": "c", "image": "x",
+                                       "ports": [{"containerPort": port, "hostPort": port}]}])
+
+
+H = "Test_isSchedulableAfterPodDeleted"
+HINTS = [
+    case(H, "backoff-wrong-old-object", old="not-a-pod", want=True,
+         unreachable="the informers hand kspec's queue pods only; there is no non-pod object to reject"),
+    case(H, "skip-queue-on-unscheduled", old=pod(), want=False),
+    case(H, "skip-queue-on-non-hostport", old=pod(node="fake-node"), want=False),
+    case(H, "skip-queue-on-unrelated-hostport", old=with_host_port(8081, "fake-node"), want=False),
+    case(H, "queue-on-released-hostport", old=with_host_port(8080, "fake-node"), want=True),
+]
+
+
+@pytest.mark.parametrize("c", HINTS)
+def test_is_schedulable_after_pod_deleted(c: dict[str, Any]) -> None:
+    plugin = NodePorts(None, None)
+    pi = PodInfo({"metadata": {"name": "p", "namespace": "default"}, "spec": with_host_port(8080)["spec"]})
+    assert plugin.queueing_hint(fwk.POD_DELETE, pi, c["old"], None) is c["want"]
