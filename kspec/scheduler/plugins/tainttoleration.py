@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from kspec.scheduler.framework import NODE_ADD, NODE_TAINT, UNSCHEDULED_POD_UPDATE, CycleState, Plugin, Status
@@ -21,9 +22,13 @@ class TaintToleration(Plugin):
     EVENTS = (NODE_ADD, NODE_TAINT, UNSCHEDULED_POD_UPDATE)
 
     def filter(self, state: CycleState, pi: PodInfo, ni: NodeInfo) -> Status | None:
-        if not ni.hard_taints or first_untolerated(ni.hard_taints, pi.tolerations) is None:
+        if not ni.hard_taints:
             return None
-        return _REJECT
+        taint = first_untolerated(ni.hard_taints, pi.tolerations)
+        if taint is None:
+            return None
+        unparsable = _unparsable_for_comparison(taint, pi.tolerations)
+        return _REJECT if unparsable is None else _unresolvable(unparsable)
 
     def filter_nodes(self, state: CycleState, pi: PodInfo, nodes: list[NodeInfo]) -> list[Status | None] | None:
         cache = getattr(self.handle, "cache", None)
@@ -64,6 +69,23 @@ class TaintToleration(Plugin):
                 return False
             return _tolerated(new, pi)
         return True
+
+
+_CANONICAL_INT = re.compile(r"^-?(0|[1-9][0-9]*)$")
+
+
+def _unparsable_for_comparison(taint: dict[str, Any], tolerations: list[dict[str, Any]]) -> str | None:
+    """A Gt/Lt toleration for this taint whose value is no integer: upstream's Filter reports the parse error
+    instead of the generic reason."""
+    value = taint.get("value") or ""
+    for tol in tolerations:
+        if tol.get("operator") not in ("Gt", "Lt") or tol.get("key", "") not in ("", taint.get("key")):
+            continue
+        if tol.get("effect") and tol["effect"] != taint.get("effect"):
+            continue
+        if not _CANONICAL_INT.match(value):
+            return f'failed to parse taint value "{value}" as int64: must be a valid decimal integer in canonical form'
+    return None
 
 
 def _tolerated(node: Any, pi: PodInfo) -> bool:
