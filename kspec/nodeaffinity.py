@@ -6,7 +6,20 @@ admission re-check and the DaemonSet controller, as upstream shares it.
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Any
+
+from kspec.labels import _requirement_problems
+
+#: NodeSelectorOperator -> the labels package's operator
+_LABEL_OPS = {"In": "in", "NotIn": "notin", "Exists": "exists", "DoesNotExist": "!", "Gt": "gt", "Lt": "lt"}
+
+
+@lru_cache(maxsize=4096)
+def _valid_expression(key: str, op: str, values: tuple[str, ...]) -> bool:
+    """nodeSelectorRequirementsAsSelector: labels.NewRequirement must accept the expression."""
+    label_op = _LABEL_OPS.get(op)
+    return label_op is not None and not _requirement_problems(key, label_op, list(values))
 
 
 def expression_matches(expr: dict[str, Any], value: str | None) -> bool:
@@ -43,6 +56,10 @@ def term_matches(term: dict[str, Any], labels: dict[str, str], name: str) -> boo
         return False
     for expr in exprs:
         if not expression_matches(expr, labels.get(expr.get("key", ""))):
+            return False
+    # a term with an expression the labels package rejects (an invalid key or value) matches no node
+    for expr in exprs:
+        if not _valid_expression(expr.get("key", ""), expr.get("operator", ""), tuple(expr.get("values") or ())):
             return False
     for expr in fields:
         value = name if expr.get("key") == "metadata.name" else None

@@ -68,6 +68,18 @@ def _terms(spec: dict[str, Any], kind: str, required: bool, ns: str) -> list[Aff
             for w in section.get("preferredDuringSchedulingIgnoredDuringExecution") or []]
 
 
+def host_ports(spec: dict[str, Any]) -> list[tuple[str, str, int]]:
+    """util.GetHostPorts as (hostIP, protocol, hostPort): sidecar (restartPolicy Always) init containers run all
+    along; other init containers do not."""
+    ports = []
+    sidecars = [c for c in spec.get("initContainers") or [] if c.get("restartPolicy") == "Always"]
+    for c in [*sidecars, *(spec.get("containers") or [])]:
+        for p in c.get("ports") or []:
+            if p.get("hostPort"):
+                ports.append((p.get("hostIP") or "0.0.0.0", p.get("protocol") or "TCP", int(p["hostPort"])))
+    return ports
+
+
 class PodInfo:
     """framework.PodInfo plus the pod's requests and scheduling constraints, parsed once."""
 
@@ -102,14 +114,7 @@ class PodInfo:
         # the defaults apply per container (NonMissingContainerRequests): a pod without any asks for nothing
         self.nz_cpu = nz.get(CPU, 0)
         self.nz_mem = nz.get(MEMORY, 0)
-        ports = []
-        # util.GetHostPorts: sidecar (restartPolicy Always) init containers run all along; others do not
-        sidecars = [c for c in spec.get("initContainers") or [] if c.get("restartPolicy") == "Always"]
-        for c in [*sidecars, *(spec.get("containers") or [])]:
-            for p in c.get("ports") or []:
-                if p.get("hostPort"):
-                    ports.append((p.get("hostIP") or "0.0.0.0", p.get("protocol") or "TCP", int(p["hostPort"])))
-        self.host_ports: list[tuple[str, str, int]] = ports
+        self.host_ports: list[tuple[str, str, int]] = host_ports(spec)
         self.tolerations: list[dict[str, Any]] = spec.get("tolerations") or []
         self.node_selector: dict[str, str] = spec.get("nodeSelector") or {}
         self.node_affinity: dict[str, Any] = (spec.get("affinity") or {}).get("nodeAffinity") or {}

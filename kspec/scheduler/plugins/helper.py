@@ -6,6 +6,7 @@ from collections.abc import Callable
 from typing import Any
 
 from kspec.labels import Selector
+from kspec.nodeaffinity import _valid_expression as valid_expression
 from kspec.nodeaffinity import required_node_affinity_matches
 from kspec.scheduler.framework import MAX_NODE_SCORE
 from kspec.taints import tolerates
@@ -74,7 +75,8 @@ def compile_required(node_selector: dict[str, str], node_affinity: dict[str, Any
     if terms is not None and len(terms) == 1 and not terms[0].get("matchFields"):
         exprs = [(e.get("key", ""), e.get("operator", ""), frozenset(e.get("values") or []), e)
                  for e in terms[0].get("matchExpressions") or []]
-        if exprs and all(op in ("In", "NotIn", "Exists", "DoesNotExist") for _, op, _, _ in exprs):
+        if exprs and all(op in ("In", "NotIn", "Exists", "DoesNotExist") and valid_expression(k, op, tuple(v))
+                         for k, op, v, _ in exprs):
             def one_term(labels: dict[str, str], name: str) -> bool:
                 for key, value in pairs:
                     if labels.get(key) != value:

@@ -86,9 +86,8 @@ class InterPodAffinity(Plugin):
         if pi.required_affinity or pi.required_anti_affinity:
             for epi, ni in self._candidates(pi):
                 self._incoming(s, epi, ni, pi, 1)
-        nominated = getattr(getattr(self.handle, "scheduler", None), "queue", None)
-        if not pi.required_affinity and not s.anti and not s.existing and not getattr(nominated, "nominated", 1):
-            return None, SKIP  # nothing can fail: the same verdicts as running Filter everywhere
+        if not pi.required_affinity and not pi.required_anti_affinity and not s.existing:
+            return None, SKIP  # PreFilter: no terms of its own, and no existing pod's anti-affinity matches it
         state.write(_STATE, s)
         return None, None
 
@@ -226,6 +225,8 @@ class InterPodAffinity(Plugin):
                                                              if p.has_scoring_affinity]
             for epi in pods:
                 self._process_existing(scores, pi, epi, ni)
+        if not scores:
+            return SKIP  # PreScore: no term of the pod or of an existing pod applies to any topology
         state.write(_SCORE_STATE, scores)
         return None
 

@@ -24,6 +24,8 @@ NAME = "NodeAffinity"
 ERR_REASON_POD = "node(s) didn't match Pod's node affinity/selector"
 #: errReasonEnforced
 ERR_REASON_ENFORCED = "node(s) didn't match scheduler-enforced node affinity"
+#: errReasonConflict
+ERR_REASON_CONFLICT = "pod affinity terms conflict"
 _REJECT = unresolvable(ERR_REASON_POD)
 _REJECT_ENFORCED = unresolvable(ERR_REASON_ENFORCED)
 
@@ -60,6 +62,8 @@ class NodeAffinity(Plugin):
         if not has_required and not self.added_affinity:
             return None, SKIP
         names = _names_from_fields(pi)
+        if names is not None and not names:
+            return None, unresolvable(ERR_REASON_CONFLICT)
         return (PreFilterResult(names) if names is not None else None), None
 
     def filter(self, state: CycleState, pi: PodInfo, ni: NodeInfo) -> Status | None:
@@ -112,10 +116,20 @@ class NodeAffinity(Plugin):
     def normalize_score(self, state: CycleState, pi: PodInfo, scores: list[int], nodes: list[NodeInfo]) -> None:
         default_normalize_score(scores, reverse=False)
 
+    def _matches(self, pi: PodInfo, node: Any) -> bool:
+        """The scheduler-enforced affinity and the pod's own required affinity both match the node object."""
+        md = node.get("metadata", {})
+        labels, name = md.get("labels") or {}, md.get("name", "")
+        enforced = self.added_affinity.get("requiredDuringSchedulingIgnoredDuringExecution")
+        if enforced and not node_selector_matches(enforced, labels, name):
+            return False
+        return required_node_affinity_matches(pi.node_selector, pi.node_affinity, labels, name)
+
     def queueing_hint(self, event: str, pi: PodInfo, old: Any, new: Any) -> bool:
-        """isSchedulableAfterNodeChange: the changed node now matches the pod's required affinity."""
+        """isSchedulableAfterNodeChange: the node matches now and did not before (a node that already matched
+        was not what kept the pod out)."""
         if event in (NODE_ADD, NODE_LABEL) and new is not None:
-            md = new.get("metadata", {})
-            return required_node_affinity_matches(pi.node_selector, pi.node_affinity, md.get("labels") or {},
-                                                  md.get("name", ""))
+            if not self._matches(pi, new):
+                return False
+            return old is None or not self._matches(pi, old)
         return True

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from kspec.scheduler.framework import (
     NODE_ADD,
     POD_DELETE,
@@ -12,7 +14,7 @@ from kspec.scheduler.framework import (
     Status,
     unschedulable,
 )
-from kspec.scheduler.nodeinfo import NodeInfo, PodInfo
+from kspec.scheduler.nodeinfo import NodeInfo, PodInfo, host_ports
 
 NAME = "NodePorts"
 #: ErrReason
@@ -43,3 +45,12 @@ class NodePorts(Plugin):
             if conflicts(used, ip, protocol, port):
                 return _REJECT
         return None
+
+    def queueing_hint(self, event: str, pi: PodInfo, old: Any, new: Any) -> bool:
+        """isSchedulableAfterPodDeleted: only a bound pod that held a host port this pod wants frees anything."""
+        if event != POD_DELETE or old is None:
+            return True
+        if not (old.get("spec") or {}).get("nodeName"):
+            return False
+        used: dict[tuple[str, str, int], int] = {port: 1 for port in host_ports(old.get("spec") or {})}
+        return any(conflicts(used, ip, protocol, port) for ip, protocol, port in pi.host_ports)

@@ -92,6 +92,10 @@ class NodeResourcesFit(Plugin):
                             f'"{REQUESTED_TO_CAPACITY_RATIO}"')
         self.resources = [(r["name"], int(r.get("weight", 1))) for r in strategy.get("resources")
                           or DEFAULT_RESOURCES]
+        for i, (resource, weight) in enumerate(self.resources):  # validateResources
+            if not 1 <= weight <= MAX_NODE_SCORE:
+                raise StepError(f"NodeResourcesFit: scoringStrategy.resources[{i}].weight: Invalid value: {weight}: "
+                                f"resource weight of {resource} not in valid range [1, {MAX_NODE_SCORE}]")
         self._ratio: Callable[[int], int] | None = None
         if self.strategy == REQUESTED_TO_CAPACITY_RATIO:
             shape = (strategy.get("requestedToCapacityRatio") or {}).get("shape") or [

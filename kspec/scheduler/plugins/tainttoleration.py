@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from kspec.scheduler.framework import NODE_ADD, NODE_TAINT, UNSCHEDULED_POD_UPDATE, CycleState, Plugin, Status
@@ -21,9 +22,13 @@ class TaintToleration(Plugin):
     EVENTS = (NODE_ADD, NODE_TAINT, UNSCHEDULED_POD_UPDATE)
 
     def filter(self, state: CycleState, pi: PodInfo, ni: NodeInfo) -> Status | None:
-        if not ni.hard_taints or first_untolerated(ni.hard_taints, pi.tolerations) is None:
+        if not ni.hard_taints:
             return None
-        return _REJECT
+        taint = first_untolerated(ni.hard_taints, pi.tolerations)
+        if taint is None:
+            return None
+        unparsable = _unparsable_for_comparison(taint, pi.tolerations)
+        return _REJECT if unparsable is None else _unresolvable(unparsable)
 
     def filter_nodes(self, state: CycleState, pi: PodInfo, nodes: list[NodeInfo]) -> list[Status | None] | None:
         cache = getattr(self.handle, "cache", None)
@@ -57,9 +62,33 @@ class TaintToleration(Plugin):
         default_normalize_score(scores, reverse=True)
 
     def queueing_hint(self, event: str, pi: PodInfo, old: Any, new: Any) -> bool:
-        """isSchedulableAfterNodeChange: the node's NoSchedule/NoExecute taints are all tolerated now."""
+        """isSchedulableAfterNodeChange: the node's NoSchedule/NoExecute taints are all tolerated now and were
+        not before (a new node counts as not tolerated before)."""
         if event in (NODE_ADD, NODE_TAINT) and new is not None:
-            taints = [t for t in (new.get("spec") or {}).get("taints") or []
-                      if t.get("effect") in ("NoSchedule", "NoExecute")]
-            return first_untolerated(taints, pi.tolerations) is None
+            if old is not None and _tolerated(old, pi):
+                return False
+            return _tolerated(new, pi)
         return True
+
+
+_CANONICAL_INT = re.compile(r"^-?(0|[1-9][0-9]*)$")
+
+
+def _unparsable_for_comparison(taint: dict[str, Any], tolerations: list[dict[str, Any]]) -> str | None:
+    """A Gt/Lt toleration for this taint whose value is no integer: upstream's Filter reports the parse error
+    instead of the generic reason."""
+    value = taint.get("value") or ""
+    for tol in tolerations:
+        if tol.get("operator") not in ("Gt", "Lt") or tol.get("key", "") not in ("", taint.get("key")):
+            continue
+        if tol.get("effect") and tol["effect"] != taint.get("effect"):
+            continue
+        if not _CANONICAL_INT.match(value):
+            return f'failed to parse taint value "{value}" as int64: must be a valid decimal integer in canonical form'
+    return None
+
+
+def _tolerated(node: Any, pi: PodInfo) -> bool:
+    taints = [t for t in (node.get("spec") or {}).get("taints") or []
+              if t.get("effect") in ("NoSchedule", "NoExecute")]
+    return first_untolerated(taints, pi.tolerations) is None

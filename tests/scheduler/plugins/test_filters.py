@@ -6,7 +6,7 @@ from typing import Any
 
 from kspec.nodeaffinity import term_matches
 from kspec.scheduler.cache import Cache
-from kspec.scheduler.framework import Code, CycleState
+from kspec.scheduler.framework import SKIP, Code, CycleState
 from kspec.scheduler.nodeinfo import NodeInfo, PodInfo
 from kspec.scheduler.plugins.helper import default_normalize_score
 from kspec.scheduler.plugins.interpodaffinity import InterPodAffinity
@@ -84,7 +84,8 @@ def test_anti_affinity_of_the_pod_and_of_existing_pods() -> None:
     status = plugin.filter(state, newcomer, cache.nodes["a"])
     assert status is not None and status.reasons == ["node(s) didn't satisfy existing pods anti-affinity rules"]
     assert plugin.filter(state, newcomer, cache.nodes["b"]) is None
-    assert plugin.pre_filter(CycleState(), pod("other"))[1] is None  # existing anti-affinity: no Skip
+    # no existing anti-affinity term matches "other": PreFilter says Skip, as upstream (filtering_test.go)
+    assert plugin.pre_filter(CycleState(), pod("other"))[1] is SKIP
 
 
 def test_topology_spread_skew() -> None:
