@@ -57,6 +57,10 @@ class Focus:
     def names(self, kind: str) -> list[tuple[str, str]]:
         return sorted((ns, name) for k, ns, name in self.objects if k == kind)
 
+    def names_exactly(self, kind: str, namespace: str, name: str) -> bool:
+        kind = kind.lower()
+        return (kind, namespace, name) in self.objects or (kind, "", name) in self.objects
+
     def concerns(self, kind: str, namespace: str, name: str) -> bool:
         kind = kind.lower()
         if (kind, namespace, name) in self.objects or (kind, "", name) in self.objects:
@@ -176,9 +180,11 @@ def _events(cluster: Cluster, focus: Focus, limit: int, full: bool) -> list[str]
     else:
         running = {(p["metadata"]["namespace"], p["metadata"]["name"]) for p in cluster.api.store.list("pods")
                    if p.get("status", {}).get("phase") in ("Running", "Succeeded")}
-        # a running pod's pull/create/start events explain nothing; a waiting pod's may
-        shown = [e for e in log if not (e.reason in ROUTINE_REASONS and (e.kind != "Pod" or
-                                                                         (e.namespace, e.name) in running))]
+        # a running pod's pull/create/start events explain nothing; a waiting pod's may, and so do the
+        # routine events of a workload the step names (a Deployment's ScalingReplicaSet)
+        shown = [e for e in log if not (e.reason in ROUTINE_REASONS and (
+            (e.namespace, e.name) in running if e.kind == "Pod"
+            else not focus.names_exactly(e.kind, e.namespace, e.name)))]
         what = "events"
         if focus.objects:
             shown = [e for e in shown if focus.concerns(e.kind, e.namespace, e.name)]

@@ -58,6 +58,17 @@ def test_a_waiting_pods_pull_events_are_kept() -> None:
     assert re.search(r"Pulling +pod/slow +Pulling image \"huge\"", text), text
 
 
+def test_a_named_workloads_scaling_events_are_kept() -> None:
+    c = Cluster(nodes=1, seed=0)
+    c.apply("apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web}\nspec:\n  replicas: 2\n"
+            "  selector: {matchLabels: {app: web}}\n  template:\n    metadata: {labels: {app: web}}\n"
+            "    spec: {containers: [{name: app, image: nginx}]}\n")
+    c.settle()
+    text = dump(c, step='deployment "web" has 5 ready replicas')
+    assert re.search(r"ScalingReplicaSet +deployment/web +Scaled up replica set web-", text), text
+    assert "SuccessfulCreate" not in text, "the ReplicaSet is not named: its routine events stay hidden"
+
+
 def test_full_dump_shows_every_node_and_event(cluster: Cluster) -> None:
     text = dump(cluster, step=STEP, mode="full")
     for node in ("node-1", "node-2", "node-3"):
