@@ -110,6 +110,28 @@ def actual_total(sets: list[Obj]) -> int:
     return sum(status_of(rs, "replicas") for rs in sets)
 
 
+def terminating_total(sets: list[Obj]) -> int | None:
+    """GetTerminatingReplicaCountForReplicaSets: None once a synced set does not report terminatingReplicas.
+
+    A set the ReplicaSet controller has never synced (observedGeneration 0) counts for nothing.
+    """
+    total = 0
+    for rs in sets:
+        status = rs.get("status") or {}
+        value = status.get("terminatingReplicas")
+        if value is None and not status.get("observedGeneration"):
+            continue
+        if value is None:
+            return None
+        total += int(value)
+    return total
+
+
+def min_available(d: Obj) -> int:
+    """MinAvailable: replicas less maxUnavailable for RollingUpdate, else 0."""
+    return replicas(d) - max_unavailable(d) if is_rolling(d) else 0
+
+
 def available_total(sets: list[Obj]) -> int:
     return sum(status_of(rs, "availableReplicas") for rs in sets)
 
@@ -190,6 +212,13 @@ def find_new(d: Obj, sets: list[Obj]) -> Obj | None:
     return None
 
 
+def find_old(d: Obj, sets: list[Obj]) -> tuple[list[Obj], list[Obj]]:
+    """FindOldReplicaSets: (the old sets with pods wanted, every old set), the new set left out."""
+    new = find_new(d, sets)
+    old = [rs for rs in sets if new is None or rs is not new]
+    return [rs for rs in old if replicas(rs) > 0], old
+
+
 def find_active_or_latest(new_rs: Obj | None, old_sets: list[Obj]) -> Obj | None:
     """FindActiveOrLatest."""
     if new_rs is None and not old_sets:
@@ -201,11 +230,24 @@ def find_active_or_latest(new_rs: Obj | None, old_sets: list[Obj]) -> Obj | None
     return live[0] if len(live) == 1 else None
 
 
+def non_negative_int32_annotation(obj: Obj, key: str) -> tuple[int, bool, str | None]:
+    """getNonNegativeInt32FromAnnotation: (value, valid, error) as strconv.ParseUint(v, 10, 32) reads it."""
+    text = (obj["metadata"].get("annotations") or {}).get(key)
+    if text is None:
+        return 0, False, None
+    if not text.isascii() or not text.isdigit():
+        return 0, False, f'strconv.ParseUint: parsing "{text}": invalid syntax'
+    value = int(text)
+    if value > 2**32 - 1:
+        return 0, False, f'strconv.ParseUint: parsing "{text}": value out of range'
+    if value > 2**31 - 1:
+        return 0, False, f"value {text} is out of range (higher than {2**31 - 1})"
+    return value, True, None
+
+
 def desired_annotation(rs: Obj) -> int | None:
-    try:
-        return int((rs["metadata"].get("annotations") or {})[DESIRED_REPLICAS])
-    except (KeyError, ValueError):
-        return None
+    value, valid, _ = non_negative_int32_annotation(rs, DESIRED_REPLICAS)
+    return value if valid else None
 
 
 def is_saturated(d: Obj, rs: Obj | None) -> bool:
@@ -220,18 +262,25 @@ def replica_set_proportion(rs: Obj, d: Obj, to_add: int, added: int) -> int:
     """GetReplicaSetProportion with getReplicaSetFraction."""
     if replicas(rs) == 0 or to_add == 0 or to_add == added:
         return 0
-    if replicas(d) == 0:
-        fraction = -replicas(rs)
-    else:
-        deployment_replicas = replicas(d) + max_surge(d)
-        try:
-            annotated = int((rs["metadata"].get("annotations") or {})[MAX_REPLICAS])
-        except (KeyError, ValueError):
-            annotated = status_of(d, "replicas")
-        exact = replicas(rs) * deployment_replicas / annotated if annotated else 0
-        fraction = _round_half_away(exact) - replicas(rs)
+    fraction = replica_set_fraction(rs, d)
     allowed = to_add - added
     return min(fraction, allowed) if to_add > 0 else max(fraction, allowed)
+
+
+def replica_set_fraction(rs: Obj, d: Obj) -> int:
+    """getReplicaSetFraction: the set's share of the new size, scaled by maxReplicas before the change.
+
+    A missing, invalid or zero max-replicas annotation falls back to status.replicas; with that 0 too the
+    set does not scale.
+    """
+    if replicas(d) == 0:
+        return -replicas(rs)
+    before, valid, _ = non_negative_int32_annotation(rs, MAX_REPLICAS)
+    if not valid or before == 0:
+        before = status_of(d, "replicas")
+        if before == 0:
+            return 0
+    return _round_half_away(replicas(rs) * (replicas(d) + max_surge(d)) / before) - replicas(rs)
 
 
 def _round_half_away(x: float) -> int:
@@ -268,7 +317,8 @@ def copy_annotations(d: Obj, rs: Obj) -> bool:
     return changed
 
 
-def set_new_rs_annotations(d: Obj, rs: Obj, new_revision: int, exists: bool) -> bool:
+def set_new_rs_annotations(d: Obj, rs: Obj, new_revision: int, exists: bool,
+                           history_limit: int = MAX_REV_HISTORY_CHARS) -> bool:
     """SetNewReplicaSetAnnotations: copy annotations, raise the revision, keep the revision history."""
     changed = copy_annotations(d, rs)
     ann = rs["metadata"].setdefault("annotations", {})
@@ -285,7 +335,7 @@ def set_new_rs_annotations(d: Obj, rs: Obj, new_revision: int, exists: bool) -> 
             history = ann.get(REVISION_HISTORY, "")
             parts = history.split(",") if history else []
             parts.append(old_text)
-            while len(",".join(parts)) > MAX_REV_HISTORY_CHARS and len(parts) > 1:
+            while len(",".join(parts)) > history_limit and len(parts) > 1:
                 parts.pop(0)
             ann[REVISION_HISTORY] = ",".join(parts)
     if not exists and set_replicas_annotations(rs, replicas(d), replicas(d) + max_surge(d)):
