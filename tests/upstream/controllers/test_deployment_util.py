@@ -34,8 +34,9 @@ def rs(d: dict, name: str, *, hash_label: str | None = None, created: str = NOW,
     template = copy.deepcopy(d["spec"]["template"])
     if hash_label is not None:
         template["metadata"]["labels"][HASH] = hash_label
-    return {"metadata": {"name": name, "uid": name, "creationTimestamp": created, "labels": template["metadata"]["labels"],
-                         "annotations": dict(annotations or {})},
+    meta = {"name": name, "uid": name, "creationTimestamp": created, "labels": template["metadata"]["labels"],
+            "annotations": dict(annotations or {})}
+    return {"metadata": meta,
             "spec": {"replicas": replicas, "template": template}, "status": dict(status or {})}
 
 
