@@ -23,6 +23,7 @@ from kspec.controllers.controller_utils import (
     pod_from_template,
     selector_of,
 )
+from kspec.controllers.pod_failure_policy import POD_FAILURE_POLICY_REASON, match_pod_failure_policy
 from kspec.errors import ApiError
 from kspec.objects import Obj, clone, controller_of, parse_timestamp, split_key, timestamp
 
@@ -123,6 +124,7 @@ class JobController(Controller):
         new_failure = False
         indexed = job["spec"].get("completionMode") == "Indexed"
         done_indexes = _parse_indexes(status.get("completedIndexes", ""))
+        fail_job_message: str | None = None
         for pod in pods:
             phase = pod.get("status", {}).get("phase")
             pod_uid = pod["metadata"]["uid"]
@@ -135,6 +137,10 @@ class JobController(Controller):
                 if indexed:
                     done_indexes.add(_index_of(pod))
             else:
+                message, counts, _ = match_pod_failure_policy(job["spec"].get("podFailurePolicy"), pod)
+                fail_job_message = fail_job_message or message
+                if not counts:
+                    continue  # an Ignore rule: the failure does not count towards backoffLimit
                 status["failed"] = status.get("failed", 0) + 1
                 failures += 1
                 last_failure = max(last_failure, _finish_ms(pod, now))
@@ -149,6 +155,10 @@ class JobController(Controller):
         terminating = [p for p in pods if p["metadata"].get("deletionTimestamp")
                        and p.get("status", {}).get("phase") not in ("Succeeded", "Failed")]
         target = _target_condition(job)
+        if target is None and fail_job_message is not None:
+            # getFailJobMessage: a FailJob rule fails the Job before the backoffLimit is looked at
+            target = _condition("FailureTarget", POD_FAILURE_POLICY_REASON, fail_job_message, now)
+            status.setdefault("conditions", []).append(target)
         if target is None:
             target = self._check_finish(job, status, active, new_failure, now)
         if target is not None:
