@@ -133,8 +133,19 @@ class CronJobController(Controller):
         jobs = self.jobs.owned(cj["metadata"]["uid"])
         self._track(cj, status, jobs)
         self._cleanup(cj, jobs)
+        zone = cj["spec"].get("timeZone")
+        if zone and not _known_zone(zone):
+            self.events.event(cj, "Warning", "UnknownTimeZone",
+                              f'invalid timeZone: "{zone}": unknown time zone {zone}', component=self.NAME)
+            self._write(cj, status)
+            return
+        if "TZ" in cj["spec"]["schedule"]:  # formatSchedule
+            self.events.event(cj, "Warning", "UnsupportedSchedule",
+                              f'CRON_TZ or TZ used in schedule "{cj["spec"]["schedule"]}" is not officially '
+                              "supported, see https://kubernetes.io/docs/concepts/workloads/controllers/cron-jobs/ "
+                              "for more details", component=self.NAME)
         try:
-            schedule = cron.parse(cj["spec"]["schedule"], cj["spec"].get("timeZone"))
+            schedule = cron.parse(cj["spec"]["schedule"], zone)
         except cron.CronError as exc:
             self.events.event(cj, "Warning", "UnparseableSchedule",
                               f'unparseable schedule: "{cj["spec"]["schedule"]}" : {exc}', component=self.NAME)
@@ -144,7 +155,11 @@ class CronJobController(Controller):
         if not cj["spec"].get("suspend"):
             self._maybe_start(cj, status, schedule, now)
         self._write(cj, status)
-        self._wake_at(key, to_ms(schedule.next_after(to_datetime(now))))
+        try:  # nextScheduleTimeDuration, from the status just written, less the margin a virtual clock needs not
+            wait = next_schedule_duration({**cj, "status": status}, to_datetime(now), schedule) - NEXT_SCHEDULE_DELTA
+        except cron.CronError:
+            return
+        self._wake_at(key, now + int(wait / timedelta(milliseconds=1)))
 
     def _track(self, cj: Obj, status: dict[str, Any], jobs: list[Obj]) -> None:
         """Keep status.active to running Jobs; note finished ones (SawCompletedJob)."""
@@ -166,6 +181,15 @@ class CronJobController(Controller):
                 if not status.get("lastSuccessfulTime") or parse_timestamp(done) > parse_timestamp(
                         status["lastSuccessfulTime"]):
                     status["lastSuccessfulTime"] = done
+        listed = {ref.get("uid") for ref in status.get("active") or []}
+        for job in jobs:  # a Job needs not be listed for its success to count (syncCronJob)
+            done = (job.get("status") or {}).get("completionTime")
+            if job["metadata"]["uid"] in listed or (finished_condition(job) or {}).get("type") != "Complete" \
+                    or not done:
+                continue
+            if not status.get("lastSuccessfulTime") or parse_timestamp(done) > parse_timestamp(
+                    status["lastSuccessfulTime"]):
+                status["lastSuccessfulTime"] = done
         known = {ref.get("uid") for ref in active}
         for job in jobs:  # running Jobs the status does not list yet (adopted, or a lost status write)
             if finished_condition(job) is None and job["metadata"]["uid"] not in known \
@@ -206,6 +230,10 @@ class CronJobController(Controller):
             return
         if scheduled is None:
             return
+        name = job_from_template(cj, scheduled)["metadata"]["name"]
+        if any(r.get("name") == name for r in status.get("active") or []) or (
+                status.get("lastScheduleTime") and parse_timestamp(status["lastScheduleTime"]) == to_ms(scheduled)):
+            return  # the scheduled time is already processed
         if missed == MANY_MISSED:
             self.events.event(cj, "Warning", "TooManyMissedTimes",
                               "too many missed start times. Set or decrease .spec.startingDeadlineSeconds or "
@@ -235,12 +263,10 @@ class CronJobController(Controller):
             if exc.reason != "AlreadyExists":
                 self.events.event(cj, "Warning", "FailedCreate", f"Error creating job: {exc.message}",
                                   component=self.NAME)
-                return
-            created = self.api.get("jobs", job["metadata"]["name"], job["metadata"]["namespace"])
-        else:
-            self.jobs.observe(created)
-            self.events.event(cj, "Normal", "SuccessfulCreate", f"Created job {created['metadata']['name']}",
-                              component=self.NAME)
+            return  # AlreadyExists: whoever created the Job is taken to have recorded it
+        self.jobs.observe(created)
+        self.events.event(cj, "Normal", "SuccessfulCreate", f"Created job {created['metadata']['name']}",
+                          component=self.NAME)
         if finished_condition(created) is None and all(
                 r.get("uid") != created["metadata"]["uid"] for r in status.get("active") or []):
             status["active"] = sorted([*(status.get("active") or []), _job_ref(created)], key=lambda r: r["name"])
@@ -269,6 +295,17 @@ def job_from_template(cj: Obj, scheduled: datetime) -> Obj:
                          "labels": dict(tmeta.get("labels") or {}), "annotations": annotations,
                          "ownerReferences": [owner_reference(cj)]},
             "spec": clone(template.get("spec") or {})}
+
+
+def _known_zone(name: str) -> bool:
+    """time.LoadLocation succeeds."""
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return False
+    return True
 
 
 def schedule_tz(cj: Obj) -> Any:
