@@ -153,25 +153,28 @@ def rank_for_deletion(pods: list[Obj], related: Iterable[Obj], now_ms: int) -> l
         if is_pod_active(p):
             node = p["spec"].get("nodeName", "")
             on_node[node] = on_node.get(node, 0) + 1
+    return sorted(pods, key=lambda pod: deletion_key(pod, on_node.get(pod["spec"].get("nodeName", ""), 0), now_ms))
 
-    def key(pod: Obj) -> tuple:
-        node = pod["spec"].get("nodeName", "")
-        ready = is_pod_ready(pod)
-        ready_at = ready_since_ms(pod) if ready else None
-        created = parse_timestamp(pod["metadata"]["creationTimestamp"])
-        return (
-            1 if node else 0,
-            _PHASE_ORDINAL.get(pod.get("status", {}).get("phase", ""), 3),
-            1 if ready else 0,
-            _deletion_cost(pod),
-            -on_node.get(node, 0),
-            # been ready for less time first: a larger log2 rank (older) sorts later
-            _log_rank(ready_at, now_ms) if ready_at is not None else -2,
-            -_max_restarts(pod),
-            _log_rank(created, now_ms),
-            pod["metadata"].get("uid", ""),
-        )
-    return sorted(pods, key=key)
+
+def deletion_key(pod: Obj, rank: int, now_ms: int) -> tuple:
+    """ActivePodsWithRanks.Less as a sort key: ``rank`` is how many active siblings share the pod's node."""
+    node = pod["spec"].get("nodeName", "")
+    ready = is_pod_ready(pod)
+    ready_at = ready_since_ms(pod) if ready else None
+    created = pod["metadata"].get("creationTimestamp")
+    return (
+        1 if node else 0,
+        _PHASE_ORDINAL.get(pod.get("status", {}).get("phase", ""), 3),
+        1 if ready else 0,
+        _deletion_cost(pod),
+        -rank,
+        # been ready for less time first: a larger log2 rank (older) sorts later; no ready time first of all
+        _log_rank(ready_at, now_ms) if ready_at is not None else -2,
+        -_max_restarts(pod),
+        # newer first; a pod without a creation time first of all
+        _log_rank(parse_timestamp(created), now_ms) if created else -2,
+        pod["metadata"].get("uid", ""),
+    )
 
 
 def delete_pod(controller: Any, owner: Obj, pod: Obj) -> None:

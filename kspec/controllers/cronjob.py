@@ -27,8 +27,58 @@ if TYPE_CHECKING:
 
 TICK_MS = 1000
 SCHEDULED_ANNOTATION = "batch.kubernetes.io/cronjob-scheduled-timestamp"
-#: getMostRecentScheduleTime gives up past this many missed start times
+#: mostRecentScheduleTime calls more missed start times than this "many" (manyMissed)
 MAX_MISSED = 100
+NONE_MISSED, FEW_MISSED, MANY_MISSED = "noneMissed", "fewMissed", "manyMissed"  # missedSchedulesType
+NEXT_SCHEDULE_DELTA = timedelta(milliseconds=100)  # nextScheduleDelta
+
+
+def most_recent_schedule_time(cj: Obj, now: datetime, schedule: cron.Schedule, include_deadline: bool
+                              ) -> tuple[datetime, datetime | None, str]:
+    """mostRecentScheduleTime: (earliest time considered, the latest unmet time or None, how many were missed).
+
+    Like upstream it estimates the number missed from the gap between the next two times rather than
+    walking every one, then walks from one interval before the estimate; for an irregular schedule the
+    walk can start past ``now`` and find none. A schedule whose next two times are under a second apart
+    (one that never runs) raises CronError.
+    """
+    status = cj.get("status") or {}
+    earliest = to_datetime(parse_timestamp(status.get("lastScheduleTime") or cj["metadata"]["creationTimestamp"]))
+    deadline = cj["spec"].get("startingDeadlineSeconds")
+    if include_deadline and deadline is not None:
+        earliest = max(earliest, now - timedelta(seconds=deadline))
+    try:
+        t1 = schedule.next_after(earliest)
+        t2 = schedule.next_after(t1)
+    except cron.CronError as exc:
+        raise cron.CronError("time difference between two schedules is less than 1 second") from exc
+    if now < t1:
+        return earliest, None, NONE_MISSED
+    if now < t2:
+        return earliest, t1, NONE_MISSED
+    between = round((t2 - t1).total_seconds())
+    if between < 1:
+        raise cron.CronError("time difference between two schedules is less than 1 second")
+    missed = int((now - t1).total_seconds()) // between + 1
+    recent = None
+    t = schedule.next_after(t1 + timedelta(seconds=(missed - 2) * between))
+    while t <= now:
+        recent, t = t, schedule.next_after(t)
+    return earliest, recent, MANY_MISSED if missed > MAX_MISSED else FEW_MISSED
+
+
+def next_schedule_duration(cj: Obj, now: datetime, schedule: cron.Schedule) -> timedelta:
+    """nextScheduleTimeDuration: how long until the next run, plus nextScheduleDelta."""
+    earliest, recent, missed = most_recent_schedule_time(cj, now, schedule, False)
+    if recent is None:
+        recent = earliest if missed == NONE_MISSED else now
+    return schedule.next_after(recent) + NEXT_SCHEDULE_DELTA - now
+
+
+def job_start_time_key(job: Obj) -> tuple[bool, int, str]:
+    """byJobStartTime: by status.startTime, Jobs without one last, the name breaking ties."""
+    start = (job.get("status") or {}).get("startTime")
+    return start is None, parse_timestamp(start) if start else 0, job["metadata"]["name"]
 
 
 def to_datetime(ms: int) -> datetime:
@@ -83,8 +133,19 @@ class CronJobController(Controller):
         jobs = self.jobs.owned(cj["metadata"]["uid"])
         self._track(cj, status, jobs)
         self._cleanup(cj, jobs)
+        zone = cj["spec"].get("timeZone")
+        if zone and not _known_zone(zone):
+            self.events.event(cj, "Warning", "UnknownTimeZone",
+                              f'invalid timeZone: "{zone}": unknown time zone {zone}', component=self.NAME)
+            self._write(cj, status)
+            return
+        if "TZ" in cj["spec"]["schedule"]:  # formatSchedule
+            self.events.event(cj, "Warning", "UnsupportedSchedule",
+                              f'CRON_TZ or TZ used in schedule "{cj["spec"]["schedule"]}" is not officially '
+                              "supported, see https://kubernetes.io/docs/concepts/workloads/controllers/cron-jobs/ "
+                              "for more details", component=self.NAME)
         try:
-            schedule = cron.parse(cj["spec"]["schedule"], cj["spec"].get("timeZone"))
+            schedule = cron.parse(cj["spec"]["schedule"], zone)
         except cron.CronError as exc:
             self.events.event(cj, "Warning", "UnparseableSchedule",
                               f'unparseable schedule: "{cj["spec"]["schedule"]}" : {exc}', component=self.NAME)
@@ -94,7 +155,11 @@ class CronJobController(Controller):
         if not cj["spec"].get("suspend"):
             self._maybe_start(cj, status, schedule, now)
         self._write(cj, status)
-        self._wake_at(key, to_ms(schedule.next_after(to_datetime(now))))
+        try:  # nextScheduleTimeDuration, from the status just written, less the margin a virtual clock needs not
+            wait = next_schedule_duration({**cj, "status": status}, to_datetime(now), schedule) - NEXT_SCHEDULE_DELTA
+        except cron.CronError:
+            return
+        self._wake_at(key, now + int(wait / timedelta(milliseconds=1)))
 
     def _track(self, cj: Obj, status: dict[str, Any], jobs: list[Obj]) -> None:
         """Keep status.active to running Jobs; note finished ones (SawCompletedJob)."""
@@ -116,6 +181,15 @@ class CronJobController(Controller):
                 if not status.get("lastSuccessfulTime") or parse_timestamp(done) > parse_timestamp(
                         status["lastSuccessfulTime"]):
                     status["lastSuccessfulTime"] = done
+        listed = {ref.get("uid") for ref in status.get("active") or []}
+        for job in jobs:  # a Job needs not be listed for its success to count (syncCronJob)
+            done = (job.get("status") or {}).get("completionTime")
+            if job["metadata"]["uid"] in listed or (finished_condition(job) or {}).get("type") != "Complete" \
+                    or not done:
+                continue
+            if not status.get("lastSuccessfulTime") or parse_timestamp(done) > parse_timestamp(
+                    status["lastSuccessfulTime"]):
+                status["lastSuccessfulTime"] = done
         known = {ref.get("uid") for ref in active}
         for job in jobs:  # running Jobs the status does not list yet (adopted, or a lost status write)
             if finished_condition(job) is None and job["metadata"]["uid"] not in known \
@@ -134,8 +208,7 @@ class CronJobController(Controller):
                 continue
             finished = [j for j in jobs if (finished_condition(j) or {}).get("type") == ctype
                         and not j["metadata"].get("deletionTimestamp")]
-            finished.sort(key=lambda j: (j.get("status", {}).get("startTime") or j["metadata"]["creationTimestamp"],
-                                         j["metadata"]["name"]))
+            finished.sort(key=job_start_time_key)
             for job in finished[: max(0, len(finished) - limit)]:
                 self._delete_job(cj, job)
 
@@ -149,27 +222,19 @@ class CronJobController(Controller):
         self.events.event(cj, "Normal", "SuccessfulDelete", f"Deleted job {job['metadata']['name']}",
                           component=self.NAME)
 
-    def _most_recent(self, cj: Obj, schedule: cron.Schedule, now: int) -> tuple[datetime | None, int]:
-        """getMostRecentScheduleTime: the latest unmet time since the last one, and how many were missed."""
-        status = cj.get("status") or {}
-        since = parse_timestamp(status.get("lastScheduleTime") or cj["metadata"]["creationTimestamp"])
-        deadline = cj["spec"].get("startingDeadlineSeconds")
-        if deadline is not None:
-            since = max(since, now - deadline * 1000)
-        t, latest, missed = to_datetime(since), None, 0
-        while True:
-            t = schedule.next_after(t)
-            if to_ms(t) > now:
-                return latest, missed
-            latest, missed = t, missed + 1
-            if missed > MAX_MISSED * 10:
-                return latest, missed
-
     def _maybe_start(self, cj: Obj, status: dict[str, Any], schedule: cron.Schedule, now: int) -> None:
-        scheduled, missed = self._most_recent(cj, schedule, now)
+        """syncCronJob from nextScheduleTime on."""
+        try:
+            _, scheduled, missed = most_recent_schedule_time(cj, to_datetime(now), schedule, True)
+        except cron.CronError:
+            return
         if scheduled is None:
             return
-        if missed > MAX_MISSED:
+        name = job_from_template(cj, scheduled)["metadata"]["name"]
+        if any(r.get("name") == name for r in status.get("active") or []) or (
+                status.get("lastScheduleTime") and parse_timestamp(status["lastScheduleTime"]) == to_ms(scheduled)):
+            return  # the scheduled time is already processed
+        if missed == MANY_MISSED:
             self.events.event(cj, "Warning", "TooManyMissedTimes",
                               "too many missed start times. Set or decrease .spec.startingDeadlineSeconds or "
                               "check clock skew", component=self.NAME)
@@ -198,36 +263,49 @@ class CronJobController(Controller):
             if exc.reason != "AlreadyExists":
                 self.events.event(cj, "Warning", "FailedCreate", f"Error creating job: {exc.message}",
                                   component=self.NAME)
-                return
-            created = self.api.get("jobs", job["metadata"]["name"], job["metadata"]["namespace"])
-        else:
-            self.jobs.observe(created)
-            self.events.event(cj, "Normal", "SuccessfulCreate", f"Created job {created['metadata']['name']}",
-                              component=self.NAME)
+            return  # AlreadyExists: whoever created the Job is taken to have recorded it
+        self.jobs.observe(created)
+        self.events.event(cj, "Normal", "SuccessfulCreate", f"Created job {created['metadata']['name']}",
+                          component=self.NAME)
         if finished_condition(created) is None and all(
                 r.get("uid") != created["metadata"]["uid"] for r in status.get("active") or []):
             status["active"] = sorted([*(status.get("active") or []), _job_ref(created)], key=lambda r: r["name"])
         status["lastScheduleTime"] = timestamp(to_ms(scheduled))
 
     def _job_for(self, cj: Obj, scheduled: datetime) -> Obj:
-        """getJobFromTemplate2: name from the scheduled minute, the scheduled-timestamp annotation."""
-        template = cj["spec"].get("jobTemplate") or {}
-        tmeta = template.get("metadata") or {}
-        annotations = dict(tmeta.get("annotations") or {})
-        annotations[SCHEDULED_ANNOTATION] = scheduled.astimezone(
-            schedule_tz(cj)).isoformat().replace("+00:00", "Z")
-        return {"apiVersion": "batch/v1", "kind": "Job",
-                "metadata": {"name": f"{cj['metadata']['name']}-{int(scheduled.timestamp()) // 60}",
-                             "namespace": cj["metadata"]["namespace"],
-                             "labels": dict(tmeta.get("labels") or {}), "annotations": annotations,
-                             "ownerReferences": [owner_reference(cj)]},
-                "spec": clone(template.get("spec") or {})}
+        return job_from_template(cj, scheduled)
 
     def _write(self, cj: Obj, status: dict[str, Any]) -> None:
         if status != (cj.get("status") or {}):
             new = clone(cj)
             new["status"] = status
             self.api.update_status(new)
+
+
+def job_from_template(cj: Obj, scheduled: datetime) -> Obj:
+    """getJobFromTemplate2: name from the scheduled minute, the scheduled-timestamp annotation."""
+    template = cj["spec"].get("jobTemplate") or {}
+    tmeta = template.get("metadata") or {}
+    annotations = dict(tmeta.get("annotations") or {})
+    annotations[SCHEDULED_ANNOTATION] = scheduled.astimezone(
+        schedule_tz(cj)).isoformat().replace("+00:00", "Z")
+    return {"apiVersion": "batch/v1", "kind": "Job",
+            "metadata": {"name": f"{cj['metadata']['name']}-{int(scheduled.timestamp()) // 60}",
+                         "namespace": cj["metadata"]["namespace"],
+                         "labels": dict(tmeta.get("labels") or {}), "annotations": annotations,
+                         "ownerReferences": [owner_reference(cj)]},
+            "spec": clone(template.get("spec") or {})}
+
+
+def _known_zone(name: str) -> bool:
+    """time.LoadLocation succeeds."""
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return False
+    return True
 
 
 def schedule_tz(cj: Obj) -> Any:

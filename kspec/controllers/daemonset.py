@@ -77,6 +77,8 @@ def target_node(pod: Obj) -> str:
 
 def should_run(spec: Obj, node: Obj) -> tuple[bool, bool]:
     """NodeShouldRunDaemonPod: (should run, may keep running)."""
+    if spec.get("nodeName") not in (None, "", node["metadata"]["name"]):
+        return False, False  # predicates: fitsNodeName
     if not pod_fits_node_selection(spec, node):
         return False, False
     tolerations = daemon_tolerations(spec)

@@ -511,10 +511,7 @@ class DeploymentController(Controller):
     # -- Recreate -------------------------------------------------------------------------------
     def _rollout_recreate(self, d: Obj, rs_list: list[Obj]) -> None:
         new_rs, old = self._all_sets(d, rs_list, False)
-        scaled = False
-        for rs in du.active(old):  # scaleDownOldReplicaSetsForRecreate
-            scaled = self._scale_and_record(rs, 0, d)[0] or scaled
-        if scaled:
+        if self._scale_down_old_for_recreate(old, d):
             self._sync_rollout_status(self._refresh(self._all(new_rs, old)), new_rs, d)
             return
         if self._old_pods_running(new_rs, old):
@@ -528,6 +525,13 @@ class DeploymentController(Controller):
         if du.deployment_complete(d, d.get("status") or {}):
             self._cleanup(d, old)
         self._sync_rollout_status(self._all(new_rs, old), new_rs, d)
+
+    def _scale_down_old_for_recreate(self, old: list[Obj], d: Obj) -> bool:
+        """scaleDownOldReplicaSetsForRecreate: every active old set to zero."""
+        scaled = False
+        for rs in du.active(old):
+            scaled = self._scale_and_record(rs, 0, d)[0] or scaled
+        return scaled
 
     def _old_pods_running(self, new_rs: Obj | None, old: list[Obj]) -> bool:
         """oldPodsRunning: any old set reports pods, or an old pod has not finished."""

@@ -9,7 +9,6 @@ with their reasons.
 from __future__ import annotations
 
 import math
-import re
 from typing import Any
 
 from kspec.objects import Obj, parse_timestamp, timestamp
@@ -117,6 +116,23 @@ def actual_total(sets: list[Obj]) -> int:
     return sum(status_of(rs, "replicas") for rs in sets)
 
 
+def terminating_total(sets: list[Obj]) -> int | None:
+    """GetTerminatingReplicaCountForReplicaSets: None once a synced set does not report terminatingReplicas.
+
+    A set the ReplicaSet controller has never synced (observedGeneration 0) counts for nothing.
+    """
+    total = 0
+    for rs in sets:
+        status = rs.get("status") or {}
+        value = status.get("terminatingReplicas")
+        if value is None and not status.get("observedGeneration"):
+            continue
+        if value is None:
+            return None
+        total += int(value)
+    return total
+
+
 def available_total(sets: list[Obj]) -> int:
     return sum(status_of(rs, "availableReplicas") for rs in sets)
 
@@ -199,6 +215,13 @@ def find_new(d: Obj, sets: list[Obj]) -> Obj | None:
     return None
 
 
+def find_old(d: Obj, sets: list[Obj]) -> tuple[list[Obj], list[Obj]]:
+    """FindOldReplicaSets: (the old sets with pods wanted, every old set), the new set left out."""
+    new = find_new(d, sets)
+    old = [rs for rs in sets if new is None or rs is not new]
+    return [rs for rs in old if replicas(rs) > 0], old
+
+
 def find_active_or_latest(new_rs: Obj | None, old_sets: list[Obj]) -> Obj | None:
     """FindActiveOrLatest."""
     if new_rs is None and not old_sets:
@@ -210,18 +233,24 @@ def find_active_or_latest(new_rs: Obj | None, old_sets: list[Obj]) -> Obj | None
     return live[0] if len(live) == 1 else None
 
 
-def non_negative_int32_annotation(obj: Obj, key: str) -> tuple[int, bool]:
-    """getNonNegativeInt32FromAnnotation: a decimal in [0, MaxInt32], else (0, False)."""
-    text = ((obj.get("metadata") or {}).get("annotations") or {}).get(key)
-    if text is None or not re.fullmatch(r"[0-9]+", text) or int(text) > MAX_INT32:
-        return 0, False
-    return int(text), True
+def non_negative_int32_annotation(obj: Obj, key: str) -> tuple[int, bool, str | None]:
+    """getNonNegativeInt32FromAnnotation: (value, valid, error) as strconv.ParseUint(v, 10, 32) reads it."""
+    text = (obj["metadata"].get("annotations") or {}).get(key)
+    if text is None:
+        return 0, False, None
+    if not text.isascii() or not text.isdigit():
+        return 0, False, f'strconv.ParseUint: parsing "{text}": invalid syntax'
+    value = int(text)
+    if value > 2**32 - 1:
+        return 0, False, f'strconv.ParseUint: parsing "{text}": value out of range'
+    if value > 2**31 - 1:
+        return 0, False, f"value {text} is out of range (higher than {2**31 - 1})"
+    return value, True, None
 
 
 def desired_annotation(rs: Obj) -> int | None:
-    """GetDesiredReplicasAnnotation; None when missing or not a non-negative int32."""
-    value, ok = non_negative_int32_annotation(rs, DESIRED_REPLICAS)
-    return value if ok else None
+    value, valid, _ = non_negative_int32_annotation(rs, DESIRED_REPLICAS)
+    return value if valid else None
 
 
 def is_saturated(d: Obj, rs: Obj | None) -> bool:
@@ -242,21 +271,19 @@ def replica_set_proportion(rs: Obj, d: Obj, to_add: int, added: int) -> int:
 
 
 def replica_set_fraction(rs: Obj, d: Obj) -> int:
-    """getReplicaSetFraction: how many replicas the set gains or loses when its Deployment is resized.
+    """getReplicaSetFraction: the set's share of the new size, scaled by maxReplicas before the change.
 
-    The base is the set's max-replicas annotation; a missing or zero annotation (removed or zeroed by a
-    third party) falls back to the Deployment's status.replicas, and with no base at all the set keeps its
-    size rather than being scaled to nothing.
+    A missing, invalid or zero max-replicas annotation falls back to status.replicas; with that 0 too the
+    set does not scale.
     """
     if replicas(d) == 0:
         return -replicas(rs)
-    deployment_replicas = replicas(d) + max_surge(d)
-    annotated, ok = non_negative_int32_annotation(rs, MAX_REPLICAS)
-    if not ok or annotated == 0:
-        annotated = status_of(d, "replicas")
-    if annotated == 0:
-        return 0
-    return _round_half_away(replicas(rs) * deployment_replicas / annotated) - replicas(rs)
+    before, valid, _ = non_negative_int32_annotation(rs, MAX_REPLICAS)
+    if not valid or before == 0:
+        before = status_of(d, "replicas")
+        if before == 0:
+            return 0
+    return _round_half_away(replicas(rs) * (replicas(d) + max_surge(d)) / before) - replicas(rs)
 
 
 def _round_half_away(x: float) -> int:
@@ -293,7 +320,8 @@ def copy_annotations(d: Obj, rs: Obj) -> bool:
     return changed
 
 
-def set_new_rs_annotations(d: Obj, rs: Obj, new_revision: int, exists: bool) -> bool:
+def set_new_rs_annotations(d: Obj, rs: Obj, new_revision: int, exists: bool,
+                           history_limit: int = MAX_REV_HISTORY_CHARS) -> bool:
     """SetNewReplicaSetAnnotations: copy annotations, raise the revision, keep the revision history."""
     changed = copy_annotations(d, rs)
     ann = rs["metadata"].setdefault("annotations", {})
@@ -310,7 +338,7 @@ def set_new_rs_annotations(d: Obj, rs: Obj, new_revision: int, exists: bool) -> 
             history = ann.get(REVISION_HISTORY, "")
             parts = history.split(",") if history else []
             parts.append(old_text)
-            while len(",".join(parts)) > MAX_REV_HISTORY_CHARS and len(parts) > 1:
+            while len(",".join(parts)) > history_limit and len(parts) > 1:
                 parts.pop(0)
             ann[REVISION_HISTORY] = ",".join(parts)
     if not exists and set_replicas_annotations(rs, replicas(d), replicas(d) + max_surge(d)):

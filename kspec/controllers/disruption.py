@@ -42,13 +42,19 @@ class DisruptionController(Controller):
             if Selector.from_label_selector(pdb["spec"].get("selector")).matches(labels):
                 self.queue.add(f"{ns}/{pdb['metadata']['name']}")
 
-    def _expected_scale(self, pods: list[Obj]) -> int | None:
-        """getExpectedScale: the sum of the replicas of the pods' controllers (None if one has none)."""
+    def _expected_scale(self, pods: list[Obj]) -> tuple[int | None, list[str]]:
+        """getExpectedScale: (the sum of the replicas of the pods' controllers, the unmanaged pods).
+
+        A pod without a controller is unmanaged and left out of the sum; a controller that cannot be
+        found makes the sum None (an error: the sync fails safe).
+        """
         seen: dict[str, int] = {}
+        unmanaged: list[str] = []
         for pod in pods:
             ref = controller_of(pod)
             if ref is None:
-                return None
+                unmanaged.append(pod["metadata"]["name"])
+                continue
             ns = pod["metadata"].get("namespace", "default")
             kind = ref.get("kind")
             key = f"{kind}/{ref['name']}"
@@ -58,7 +64,7 @@ class DisruptionController(Controller):
                         "ReplicationController": "replicationcontrollers", "Deployment": "deployments"}.get(kind)
             owner = self.api.try_get(resource, ref["name"], ns) if resource else None
             if owner is None:
-                return None
+                return None, unmanaged
             dep = controller_of(owner) if kind == "ReplicaSet" else None
             if dep is not None and dep.get("kind") == "Deployment":
                 d = self.api.try_get("deployments", dep["name"], ns)
@@ -67,7 +73,7 @@ class DisruptionController(Controller):
                     if key in seen:
                         continue
             seen[key] = int(owner["spec"].get("replicas", 1))
-        return sum(seen.values())
+        return sum(seen.values()), unmanaged
 
     def reconcile(self, key: str) -> None:
         ns, name = split_key(key)
@@ -77,7 +83,8 @@ class DisruptionController(Controller):
         now = self.clock.now
         spec = pdb["spec"]
         selector = Selector.from_label_selector(spec.get("selector"))
-        pods = [p for p in self.api.list("pods", ns) if not selector.is_empty()
+        # policy/v1: an empty selector selects every pod of the namespace, a missing one none
+        pods = [p for p in self.api.list("pods", ns) if spec.get("selector") is not None
                 and selector.matches(p["metadata"].get("labels"))]
         old = pdb.get("status") or {}
         disrupted: dict[str, str] = {}
@@ -98,7 +105,7 @@ class DisruptionController(Controller):
         if "minAvailable" in spec and not (isinstance(spec["minAvailable"], str)):
             expected, desired = len(pods), int(spec["minAvailable"])
         else:
-            scale = self._expected_scale(pods)
+            scale, _unmanaged = self._expected_scale(pods)
             if scale is None:
                 expected, desired, failed = len(pods), 0, True
             elif "maxUnavailable" in spec:
@@ -107,7 +114,7 @@ class DisruptionController(Controller):
             else:
                 expected = scale
                 desired = _scaled(spec.get("minAvailable", 0), scale, True)
-        allowed = 0 if failed else max(0, healthy - desired)
+        allowed = 0 if failed or expected <= 0 else max(0, healthy - desired)  # updatePdbStatus
         status: Obj = {"observedGeneration": pdb["metadata"].get("generation", 1), "disruptionsAllowed": allowed,
                        "currentHealthy": healthy, "desiredHealthy": desired, "expectedPods": expected}
         if disrupted:

@@ -17,6 +17,9 @@ from kspec.labels import Selector
 from kspec.objects import Obj, get_condition, key_of, split_key
 
 NAME = "endpoints-controller"
+MANAGED_BY_LABEL = "endpoints.kubernetes.io/managed-by"  # labelManagedBy
+MANAGED_BY = "endpoint-controller"  # ControllerName
+HEADLESS_LABEL = "service.kubernetes.io/headless"  # v1.IsHeadlessService
 
 
 class EndpointsController(Controller):
@@ -42,18 +45,24 @@ class EndpointsController(Controller):
         ns, name = split_key(key)
         svc = self.api.store.get("services", ns, name)
         existing = self.api.store.get("endpoints", ns, name)
-        if svc is None or not svc.get("spec", {}).get("selector"):
+        if svc is None or not svc.get("spec", {}).get("selector") or svc["spec"].get("type") == "ExternalName":
             if svc is None and existing is not None:
                 self.api.delete("endpoints", name, ns)
             return
         subsets = self._subsets(svc)
-        labels = dict(svc["metadata"].get("labels") or {})
+        # the Service's labels, the controller's own, and the headless label when no cluster IP is set
+        labels = {**(svc["metadata"].get("labels") or {}), MANAGED_BY_LABEL: MANAGED_BY}
+        if svc["spec"].get("clusterIP") in (None, "", "None"):
+            labels[HEADLESS_LABEL] = ""
         if existing is None:
             self.api.create({"apiVersion": "v1", "kind": "Endpoints",
                              "metadata": {"name": name, "namespace": ns, "labels": labels},
                              **({"subsets": subsets} if subsets else {})})
             return
-        if (existing.get("subsets") or []) == subsets and (existing["metadata"].get("labels") or {}) == labels:
+        # syncService: equal subsets and labels (the headless label aside) need no write
+        current = {k: v for k, v in (existing["metadata"].get("labels") or {}).items() if k != HEADLESS_LABEL}
+        if (existing.get("subsets") or []) == subsets and current == {
+                k: v for k, v in labels.items() if k != HEADLESS_LABEL}:
             return
 
         def write(ep: Obj) -> None:
@@ -83,8 +92,7 @@ class EndpointsController(Controller):
                 continue
             address = {"ip": status["podIP"], "targetRef": {"kind": "Pod", "namespace": pod["metadata"]["namespace"],
                                      "name": pod["metadata"]["name"], "uid": pod["metadata"].get("uid", "")}}
-            if pod["spec"].get("nodeName"):
-                address["nodeName"] = pod["spec"]["nodeName"]
+            address["nodeName"] = pod["spec"].get("nodeName", "")  # NodeName: &pod.Spec.NodeName, even when empty
             if pod["spec"].get("hostname") and pod["spec"].get("subdomain") == svc["metadata"]["name"]:
                 address["hostname"] = pod["spec"]["hostname"]
             cond = get_condition(pod, "Ready")

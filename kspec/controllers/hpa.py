@@ -295,6 +295,9 @@ class HPAController(Controller):
     def _resource_replicas(self, pods: list[Obj], usage: dict[str, int], want: int,
                            current: int) -> tuple[int, int, int]:
         """GetResourceReplicas."""
+        if not usage:  # the metrics client's error, wrapped as GetResourceReplicas wraps it
+            raise MetricError("failed to get cpu utilization: unable to get metrics for resource cpu: no metrics "
+                              "returned from resource metrics API")
         ready, unready, missing, ignored = self._group(pods, usage)
         usage = {n: v for n, v in usage.items() if n not in ignored and n not in unready}
         if not usage:

@@ -25,6 +25,7 @@ class Match:
     message: str | None = None
     counts: bool = True
     action: str | None = None
+    rule: str | None = None  # the matching rule's name, when it has one
 
 
 def match(policy: dict[str, Any] | None, pod: Obj) -> Match:
@@ -49,14 +50,15 @@ def match(policy: dict[str, Any] | None, pod: Obj) -> Match:
                      f"{action} rule at index {index}")
         else:
             continue
+        name = rule.get("name")
         if action == "Ignore":
-            return Match(counts=False, action=action)
+            return Match(counts=False, action=action, rule=name)
         if action == "Count":
-            return Match(action=action)
+            return Match(action=action, rule=name)
         if action == "FailJob":
-            return Match(message=found, action=action)
+            return Match(message=found, action=action, rule=name)
         if action == "FailIndex":
-            return Match(action=action)  # counts; only the index fails (backoffLimitPerIndex)
+            return Match(action=action, rule=name)  # counts; only the index fails (backoffLimitPerIndex)
         # an action this controller does not know: the rule is skipped
     return Match()
 

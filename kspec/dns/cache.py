@@ -30,7 +30,7 @@ class Cache:
         if self.now_ms() >= expires:
             del self._entries[(name.lower(), qtype)]
             return None
-        return Response(response.rcode, list(response.answer), response.ttl)
+        return Response(response.rcode, list(response.answer), response.ttl, list(response.extra))
 
     def put(self, name: str, qtype: str, response: Response) -> None:
         if response.rcode not in (NOERROR, NXDOMAIN):

@@ -123,7 +123,8 @@ def reverse_address(name: str) -> str:
 class KubernetesPlugin:
     """The records of the cluster, indexed from informers (dnsController's indexers)."""
 
-    def __init__(self) -> None:
+    def __init__(self, fallthrough: tuple[str, ...] = REVERSE_ZONES) -> None:
+        self.fallthrough = fallthrough  # the zones whose unknown names go on to the next plugin
         self.services: dict[tuple[str, str], Obj] = {}
         self.endpoints: dict[tuple[str, str], Obj] = {}
         self.namespaces: set[str] = set()
@@ -182,13 +183,14 @@ class KubernetesPlugin:
     def serve(self, name: str, qtype: str, lookup: object) -> Response | None:
         """The response, or None to fall through to the next plugin (reverse names it does not know)."""
         name = fqdn(name.lower())
+        extra: list[RR] = []
         try:
             if qtype == "PTR":
                 answer = self._ptr(name)
             elif qtype == "TXT":
                 answer = self._txt(name)
             elif qtype == "SRV":
-                answer = self._srv(name)
+                answer, extra = self._srv(name)
             elif qtype == "CNAME":
                 records = [r for r in self.records(name) if not r.is_ip]
                 answer = [RR(name, "CNAME", TTL, fqdn(records[0].host))] if records else []
@@ -198,10 +200,10 @@ class KubernetesPlugin:
                 self._address(name, "A", lookup, 0)  # a fake A lookup tells NODATA from NXDOMAIN
                 answer = []
         except NameError_:
-            if name.endswith(REVERSE_ZONES):
+            if self.fallthrough and name.endswith(self.fallthrough):
                 return None  # fallthrough in-addr.arpa ip6.arpa
             return Response(NXDOMAIN, [], TTL)
-        return Response(NOERROR, answer, TTL if not answer else 0)
+        return Response(NOERROR, answer, TTL if not answer else 0, extra)
 
     def records(self, name: str) -> list[Record]:
         """Records(): the matching services, endpoints or pod for a forward name."""
@@ -222,7 +224,7 @@ class KubernetesPlugin:
     def _pods(self, r: Request) -> list[Record]:
         """findPods in ``insecure`` mode: the address is read from the name, unchecked."""
         if not r.service:
-            return []
+            raise NameError_("no pod name")  # findPods: an empty name parses to no IP: errNoItems
         podname = r.service
         if podname.count("-") == 3 and "--" not in podname:
             ip = podname.replace("-", ".")
@@ -307,20 +309,28 @@ class KubernetesPlugin:
                 records.append(RR(name, qtype, TTL, rec.host))
         return records
 
-    def _srv(self, name: str) -> list[RR]:
-        """SRV(): priority 0, weight floor(100/N) (at least 1); CNAME services are left out."""
+    def _srv(self, name: str) -> tuple[list[RR], list[RR]]:
+        """SRV(): priority 0, weight floor(100/N) (at least 1); CNAME services are left out.
+
+        The additional section holds each target's address (SRV adds an A or AAAA per IP service).
+        """
         services = [r for r in self.records(name) if r.is_ip]
         if not services:
-            return []
+            return [], []
         weight = max(1, (100 * 100) // (100 * len(services)))
         out: list[RR] = []
+        extra: list[RR] = []
         seen: set[tuple[str, int]] = set()
         for rec in services:
             if rec.port == -1 or (fqdn(rec.target), rec.port) in seen:
                 continue
             seen.add((fqdn(rec.target), rec.port))
             out.append(RR(name, "SRV", TTL, f"0 {weight} {rec.port} {fqdn(rec.target)}"))
-        return out
+        for rec in services:
+            address = RR(fqdn(rec.target), "AAAA" if ":" in rec.host else "A", TTL, rec.host)
+            if rec.port != -1 and address not in extra:
+                extra.append(address)
+        return out, extra
 
     def _txt(self, name: str) -> list[RR]:
         if name == f"dns-version.{ZONE}":
@@ -342,8 +352,9 @@ class KubernetesPlugin:
             ep = self.endpoints.get((ns, svc_name)) or {}
             for subset in ep.get("subsets") or []:
                 for addr in subset.get("addresses") or []:
-                    if addr.get("ip") == ip:
-                        out.append(RR(name, "PTR", TTL, f"{endpoint_hostname(addr)}.{svc_name}.{ns}.svc.{ZONE}"))
+                    ptr = RR(name, "PTR", TTL, f"{endpoint_hostname(addr)}.{svc_name}.{ns}.svc.{ZONE}")
+                    if addr.get("ip") == ip and ptr not in out:  # one name however many slices list it
+                        out.append(ptr)
         if not out:
             raise NameError_("no items found")
         return out

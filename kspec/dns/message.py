@@ -22,6 +22,7 @@ class Response:
     rcode: str = NOERROR
     answer: list[RR] = field(default_factory=list)
     ttl: int = 0  # negative-caching TTL (the SOA minimum) for NXDOMAIN and NODATA
+    extra: list[RR] = field(default_factory=list)  # the additional section: the addresses of SRV targets
 
     @property
     def has_answer(self) -> bool:

@@ -64,6 +64,10 @@ class Backoff:
         entry = self._entries.get(key)
         return entry.last_update if entry is not None else 0
 
+    def reset(self, key: str) -> None:
+        """Backoff.Reset: the key starts over."""
+        self._entries.pop(key, None)
+
     def forget(self, uid: str) -> None:
         """Drop every entry of a pod: the keys whose ``_``-separated fields include its uid."""
         for key in [k for k in self._entries if uid in k.split("_")]:

@@ -10,6 +10,7 @@ priority, then the larger usage above request.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from kspec.quantity import format_bytes, to_int
@@ -22,14 +23,38 @@ THRESHOLD_BYTES = 100 * 1024 * 1024  # evictionHard memory.available<100Mi
 TRANSITION_MS = 5 * 60 * 1000  # evictionPressureTransitionPeriod
 
 
+def exceed_memory_requests(w: PodWorker) -> int:
+    """exceedMemoryRequests: pods using more memory than they request come first."""
+    return 0 if w.memory_usage() > w.memory_request() else 1
+
+
+def priority(w: PodWorker) -> int:
+    """priority: the lower pod priority comes first."""
+    return int(w.pod["spec"].get("priority") or 0)
+
+
+def memory(w: PodWorker) -> int:
+    """memory: the larger usage above the request comes first."""
+    return -(w.memory_usage() - w.memory_request())
+
+
+def ordered_by(workers: list[PodWorker], *keys: Callable[[PodWorker], int]) -> list[PodWorker]:
+    """orderedBy(...).Sort: each comparison in turn, the pod's namespace/name last so the order is total."""
+    return sorted(workers, key=lambda w: (*(k(w) for k in keys), f"{w.namespace}/{w.name}"))
+
+
 def rank_memory(workers: list[PodWorker]) -> list[PodWorker]:
-    """orderedBy(exceedMemoryRequests, priority, memory): the first is evicted first."""
-    def key(w: PodWorker) -> tuple[int, int, int, str]:
-        usage, request = w.memory_usage(), w.memory_request()
-        exceeds = usage > request
-        return (0 if exceeds else 1, int(w.pod["spec"].get("priority") or 0), -(usage - request),
-                f"{w.namespace}/{w.name}")
-    return sorted(workers, key=key)
+    """rankMemoryPressure, orderedBy(exceedMemoryRequests, priority, memory): the first is evicted first."""
+    return ordered_by(workers, exceed_memory_requests, priority, memory)
+
+
+#: byEvictionPriority: memory signals are handled before any other
+MEMORY_SIGNALS = ("memory.available", "allocatableMemory.available")
+
+
+def by_eviction_priority(signals: list[str]) -> list[str]:
+    """byEvictionPriority: thresholds on memory first, the others in their order."""
+    return sorted(signals, key=lambda s: 0 if s in MEMORY_SIGNALS else 1)
 
 
 def eviction_message(worker: PodWorker, available: int) -> str:

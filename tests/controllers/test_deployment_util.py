@@ -130,24 +130,6 @@ def test_proportion_is_zero_when_the_fraction_has_no_base() -> None:
     assert du.replica_set_proportion(rs(5), d, 3, 0) == 0
 
 
-def test_non_negative_int32_annotation_table() -> None:
-    # TestGetNonNegativeInt32FromAnnotation
-    cases = [
-        ("invalid empty", None, (0, False)),
-        ("invalid", "invalid", (0, False)),
-        ("invalid negative", "-1", (0, False)),
-        ("valid zero", "0", (0, True)),
-        ("valid", "13", (13, True)),
-        ("valid max", str(2**31 - 1), (2**31 - 1, True)),
-        ("invalid max out of range", str(2**31), (0, False)),
-        ("invalid max out of range 2", str(2**32), (0, False)),
-    ]
-    for name, value, expected in cases:
-        s = rs(1)
-        s["metadata"]["annotations"] = {"foo": "2"} if value is None else {"test": value, "foo": "2"}
-        assert du.non_negative_int32_annotation(s, "test") == expected, name
-
-
 def test_replicas_annotations_need_update_table() -> None:
     # TestReplicasAnnotationsNeedUpdate (desired 10, max 20)
     cases = [
