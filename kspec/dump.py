@@ -33,7 +33,6 @@ SECTIONS = (
     ("daemonsets", None),
     ("jobs", None),
 )
-USER_NAMESPACES_FIRST = ("default",)
 EVENT_LIMIT = 25
 MODES = ("short", "full", "none")
 #: Kinds whose objects name what they make (ReplicaSets ``web-5d8f``, pods ``web-5d8f-x2x4q``, ``db-0``).

@@ -14,9 +14,7 @@ HOOK_NAMES = ["kspec_*", "pytest_*", "_getobj", "longrepr", "__signature__", "st
 KEPT = {
     ("kspec/dns/message.py", "SERVFAIL"),  # the response codes come as a set; resolvers compare against them
     ("kspec/kubelet/runtime.py", "done_ms"),  # a field of a record built positionally
-    ("kspec/dump.py", "USER_NAMESPACES_FIRST"),  # the failure dump is being reworked elsewhere
-    ("kspec/scheduler/nodeinfo.py", "generation"),  # the scheduler cache is being reworked elsewhere
-    ("kspec/scheduler/queue.py", "gated_by"),  # likewise
+    ("kspec/scheduler/evaluate.py", "raw_scores"),  # public API: Evaluation's scores before NormalizeScore
 }
 
 

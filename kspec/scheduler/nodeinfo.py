@@ -186,7 +186,7 @@ class NodeInfo:
     __slots__ = ("name", "node", "labels", "taints", "hard_taints", "prefer_taints", "unschedulable",
                  "alloc_cpu", "alloc_mem", "alloc_eph", "alloc_pods", "alloc_scalars", "req_cpu", "req_mem",
                  "req_eph", "req_scalars", "nz_cpu", "nz_mem", "pods", "pods_with_affinity",
-                 "pods_with_required_anti_affinity", "used_ports", "images", "zone", "generation", "free_pods",
+                 "pods_with_required_anti_affinity", "used_ports", "images", "zone", "free_pods",
                  "free_cpu", "free_mem", "memo", "label_memo", "owner", "pos")
 
     def __init__(self, node: Obj | None = None) -> None:
@@ -208,7 +208,6 @@ class NodeInfo:
         self.used_ports: dict[tuple[str, str, int], int] = {}
         self.images: dict[str, int] = {}
         self.zone = ("", "")
-        self.generation = 0
         # what is left (allocatable minus requests), kept with the aggregates
         self.free_pods = self.free_cpu = self.free_mem = 0
         # plugins' per-node results that depend on requests and allocatable (a new dict on every change)
@@ -272,8 +271,7 @@ class NodeInfo:
         return True
 
     def _refresh(self, node_object: bool = False) -> None:
-        """After any change: new generation, what is left, and memoized per-node results dropped."""
-        self.generation += 1
+        """After any change: what is left, and memoized per-node results dropped."""
         self.free_pods = self.alloc_pods - len(self.pods)
         self.free_cpu = self.alloc_cpu - self.req_cpu
         self.free_mem = self.alloc_mem - self.req_mem

@@ -36,7 +36,7 @@ class QueuedPodInfo:
     """framework.QueuedPodInfo."""
 
     __slots__ = ("pod_info", "key", "timestamp", "initial_attempt", "attempts", "unschedulable_plugins",
-                 "seq", "where", "gated_by", "pending_move")
+                 "seq", "where", "pending_move")
 
     def __init__(self, pi: PodInfo, now: int, seq: int) -> None:
         self.pod_info = pi
@@ -47,7 +47,6 @@ class QueuedPodInfo:
         self.unschedulable_plugins: set[str] = set()
         self.seq = seq
         self.where = ""
-        self.gated_by = ""
         self.pending_move = False
 
 
@@ -99,7 +98,6 @@ class SchedulingQueue:
         status = fw.run_pre_enqueue(qpi.pod_info) if fw is not None else None
         if status is not None:
             qpi.where = GATED
-            qpi.gated_by = status.plugin
             qpi.unschedulable_plugins = {status.plugin}
             self.unschedulable[qpi.key] = qpi
             self.unschedulable_since[qpi.key] = self.clock.now
@@ -114,7 +112,6 @@ class SchedulingQueue:
         fw = self.frameworks(qpi.pod_info.scheduler_name)
         key = fw.queue_sort.sort_key(qpi) if fw is not None else (0, qpi.timestamp, qpi.seq)
         qpi.where = ACTIVE
-        qpi.gated_by = ""
         self.unschedulable.pop(qpi.key, None)
         self.unschedulable_since.pop(qpi.key, None)
         self.backoff.pop(qpi.key, None)
