@@ -30,6 +30,7 @@ STATUS_REPORT_MS = 300_000  # nodeStatusReportFrequency
 LEASE_DURATION_S = 40  # nodeLeaseDurationSeconds
 LEASE_RENEW_MS = LEASE_DURATION_S * 1000 // 4  # renewInterval = 0.25 * lease duration
 LEASE_NAMESPACE = "kube-node-lease"
+NODE_STATUS_MAX_IMAGES = 50  # KubeletConfiguration nodeStatusMaxImages default
 _CONDITION_TEXT = {
     ("MemoryPressure", "False"): ("KubeletHasSufficientMemory", "kubelet has sufficient memory available"),
     ("MemoryPressure", "True"): ("KubeletHasInsufficientMemory", "kubelet has insufficient memory available"),
@@ -283,8 +284,10 @@ class Kubelet:
         now = self.clock.now
         wanted = self._conditions()
         current = {c["type"]: c for c in node["status"].get("conditions") or []}
+        # setters.Images: the runtime's list, largest first, capped at nodeStatusMaxImages
+        largest = sorted(self.runtime.node_images(self.node_name), key=lambda i: (-image_size(i), i))
         images = [{"names": [f"{normalize(i).rsplit(':', 1)[0]}@{image_digest(i)}", normalize(i)],
-                   "sizeBytes": image_size(i)} for i in self.runtime.node_images(self.node_name)]
+                   "sizeBytes": image_size(i)} for i in largest[:NODE_STATUS_MAX_IMAGES]]
         changed = any((current.get(t) or {}).get("status") != s for t, s in wanted.items()) or (
             images != (node["status"].get("images") or []))
         if not changed and now - self._last_report < STATUS_REPORT_MS and not force:

@@ -153,8 +153,7 @@ class PodWorker:
             return
         if self._sync_init():
             self._sync_regular()
-        self._update_phase()
-        self.write_status()
+        self.status_later()
 
     def _sync_init(self) -> bool:
         """Init containers one by one; True once every one has completed."""
@@ -288,7 +287,7 @@ class PodWorker:
         self.kubelet.image_backoff.next(f"{self.uid}_{image}", now, now)
         rec.pull_error = error
         rec.waiting = ("ErrImagePull", error)
-        self.write_status()
+        self.status_later()
         self._wake_at(now + PLEG_RELIST_MS)
 
     # -- running containers ----------------------------------------------------------------
@@ -356,7 +355,7 @@ class PodWorker:
                 "terminationGracePeriodSeconds", 30)
             self._stop(rec, int(grace))
         if not self.deleting:
-            self.write_status()
+            self.status_later()
 
     def _stop(self, rec: Record, grace_s: int | None) -> None:
         """killContainer: preStop (within the grace period), then SIGTERM with what is left."""
@@ -559,6 +558,18 @@ class PodWorker:
         if old.get("nominatedNodeName"):
             new["nominatedNodeName"] = old["nominatedNodeName"]
         return new
+
+    def status_later(self) -> None:
+        """Phase and status once this instant's syncs are done: a pod starting n containers writes O(1) times."""
+        self.kubelet.agent.status_later(self)
+
+    def flush_status(self) -> None:
+        """The deferred half of a sync (status manager syncBatch): recompute the phase, write what changed."""
+        if self.removed or self.deleting:
+            return
+        if not self.terminal:
+            self._update_phase()
+        self.write_status()
 
     def write_status(self) -> None:
         """Status manager: write only when it changed (and only while the node can reach the API)."""
