@@ -22,16 +22,31 @@ from typing import Any
 from kspec import plugins
 from kspec.api.kinds import resource_for
 from kspec.api.server import APIServer
+from kspec.arguments import (
+    EXIT_CODE,
+    INT64_MAX,
+    MAX_ETCD_MEMBERS,
+    MAX_NODES,
+    MAX_PODS,
+    PORT,
+    between,
+    check_node_count,
+    check_quantity,
+    checked_methods,
+    duration_ms,
+    one_of,
+    replicas,
+    rules,
+)
 from kspec.clock import Clock
-from kspec.durations import parse_duration
-from kspec.errors import ApiError, KspecError, NotImplementedYet, StepError, TimeoutError_
+from kspec.errors import ApiError, ArgumentError, KspecError, NotImplementedYet, StepError, TimeoutError_
 from kspec.events import EventRecord, EventRecorder
 from kspec.expect import Expect
 from kspec.hookspec import COMPONENTS
 from kspec.manifests import load
 from kspec.objects import Obj, clone, timestamp
 from kspec.store import MemoryStore
-from kspec.taints import parse_taints
+from kspec.taints import EFFECTS, parse_taint, parse_taints
 
 #: Implementations used when a scenario does not choose; a missing default means "no such component yet".
 DEFAULTS = {"store": "memory", "scheduler": "default-scheduler", "proxy": "iptables", "dns": "coredns",
@@ -73,6 +88,9 @@ def nodes_from_table(table: list[list[str]]) -> list[NodeSpec]:
     """``Given a cluster with nodes:``: a header row, then one row per node; empty cells mean defaults."""
     header, *rows = table
     header = [h.strip().lower() for h in header]
+    twice = sorted({h for h in header if header.count(h) > 1})
+    if twice:
+        raise StepError(f"the node table has the column {', '.join(twice)} more than once")
     if "name" not in header:
         raise StepError(f"the node table needs a name column (it has {', '.join(header)})")
     allowed = {"name", "cpu", "memory", "pods", "labels", "taints", "zone", "unschedulable", "ephemeral-storage"}
@@ -81,13 +99,23 @@ def nodes_from_table(table: list[list[str]]) -> list[NodeSpec]:
         raise StepError(f"unknown node table column(s) {', '.join(extra)}; the columns are "
                         f"{', '.join(sorted(allowed))}")
     specs = []
+    if len(rows) > MAX_NODES:
+        raise StepError(check_node_count(len(rows)))
     for row in rows:
         cell = {h: v.strip() for h, v in zip(header, row, strict=False) if v.strip()}
+        if "name" not in cell:
+            raise StepError(f"a row of the node table has no name: {' | '.join(row)}")
+        for column in ("cpu", "memory", "ephemeral-storage"):
+            if column in cell:
+                check_quantity(cell[column], f"{column} of node {cell['name']}", error=StepError)
         spec = NodeSpec(cell["name"])
         spec.cpu = cell.get("cpu", spec.cpu)
         spec.memory = cell.get("memory", spec.memory)
         spec.ephemeral_storage = cell.get("ephemeral-storage", spec.ephemeral_storage)
         if "pods" in cell:
+            if not cell["pods"].isdigit() or int(cell["pods"]) > MAX_PODS:
+                raise StepError(f'pods of node {cell["name"]}: "{cell["pods"]}" is not a pod count from 0 to '
+                                f"{MAX_PODS:,} (what kspec simulates)")
             spec.pods = int(cell["pods"])
         if "labels" in cell:
             spec.labels = dict(_pair(p) for p in cell["labels"].split(","))
@@ -106,12 +134,17 @@ def _pair(text: str) -> tuple[str, str]:
     return key, value
 
 
+@checked_methods
 class Cluster:
+    @rules(nodes=lambda n, p: between(0, MAX_NODES, "upstream's scalability envelope")(n, p) if isinstance(n, int)
+           else None, etcd_members=between(0, MAX_ETCD_MEMBERS))
     def __init__(self, *, nodes: int | Iterable[NodeSpec | str] = 0, seed: int = 0,
                  plugins_: Iterable[object] = (), etcd_members: int = 0, **choices: str | None) -> None:
+        """``nodes``: a count (node-1 ... node-N) or NodeSpecs/names; ``choices``: component=implementation name."""
         unknown = set(choices) - set(COMPONENTS)
         if unknown:
-            raise TypeError(f"unknown component(s) {sorted(unknown)}; components are {list(COMPONENTS)}")
+            raise ArgumentError(f"Cluster(): unknown component(s) {', '.join(sorted(unknown))}; the components are "
+                                f"{', '.join(COMPONENTS)}")
         self.seed = seed
         self.rng = random.Random(seed)
         self.clock = Clock()
@@ -131,6 +164,9 @@ class Cluster:
         self.api.bootstrap()
         if isinstance(nodes, int):
             nodes = [NodeSpec(f"node-{i}") for i in range(1, nodes + 1)]
+        nodes = list(nodes)
+        if len(nodes) > MAX_NODES:
+            raise ArgumentError(f"Cluster(): nodes: {check_node_count(len(nodes))}")
         for node in nodes:
             self.add_node(node if isinstance(node, NodeSpec) else NodeSpec(node))
 
@@ -187,6 +223,7 @@ class Cluster:
             raise KspecError(f"{type(comp).__name__} failed to start: {type(exc).__name__}: {exc}") from exc
 
     def has(self, component: str) -> bool:
+        """Whether ``component`` (a component kind or a controller's NAME) runs in this cluster."""
         self.start()
         return component in self.components or any(
             getattr(c, "NAME", "") == component for c in self.controllers)
@@ -205,6 +242,11 @@ class Cluster:
     # -- nodes ----------------------------------------------------------------
     def add_node(self, spec: NodeSpec) -> Obj:
         """Register a Ready node, as a kubelet does when it joins."""
+        if self._node_index >= MAX_NODES:
+            raise ArgumentError(f"add_node(): {check_node_count(self._node_index + 1)}")
+        for field in ("cpu", "memory", "ephemeral_storage"):
+            check_quantity(getattr(spec, field), f"add_node(): spec.{field}")
+        between(0, MAX_PODS, "what kspec simulates")(spec.pods, "add_node(): spec.pods")
         index = self._node_index
         self._node_index += 1
         labels = {"kubernetes.io/arch": "amd64", "kubernetes.io/hostname": spec.name, "kubernetes.io/os": "linux",
@@ -245,8 +287,10 @@ class Cluster:
         return self.api.create(node)
 
     def patch_node(self, name: str, mutate: Callable[[Obj], object]) -> Obj:
+        """Change the Node ``name``: ``mutate`` edits a copy, which is written back."""
         return self.api.patch("nodes", name, "", mutate)
 
+    @rules(quantity=check_quantity)
     def set_node_resource(self, name: str, resource: str, quantity: str) -> Obj:
         """A device plugin (or the kubelet) reporting a resource: capacity and allocatable both change."""
         def report(n: Obj) -> None:
@@ -261,15 +305,37 @@ class Cluster:
             raise StepError(f'invalid label "{label}": expected key=value')
         return self.patch_node(name, lambda n: n["metadata"].setdefault("labels", {}).__setitem__(key, value))
 
-    def taint_node(self, name: str, taint: dict[str, str]) -> Obj:
+    def taint_node(self, name: str, taint: str | dict[str, str]) -> Obj:
+        """``kubectl taint node NAME TAINT``: ``key=value:Effect`` or ``key:Effect`` adds (or replaces) a taint;
+        ``key=value:Effect-``, ``key:Effect-`` or ``key-`` removes one. A dict with key, value, effect also works."""
+        if isinstance(taint, str):
+            text = taint.strip()
+            if text.endswith("-"):
+                key, _, effect = text[:-1].partition(":")
+                key = key.partition("=")[0]
+                if not key or (effect and effect not in EFFECTS):
+                    raise ArgumentError(f'taint_node(): taint: invalid taint spec: {taint}, expected key-, '
+                                        "key:Effect- or key=value:Effect-")
+                return self.remove_taint(name, key, effect or None)
+            try:
+                taint = parse_taint(text)
+            except StepError as exc:
+                raise ArgumentError(f"taint_node(): taint: {exc}") from None
+        elif not isinstance(taint.get("key"), str) or not taint["key"] or taint.get("effect") not in EFFECTS:
+            raise ArgumentError(f"taint_node(): taint {taint!r} needs a key and an effect "
+                                f"({', '.join(EFFECTS)})")
+        new = dict(taint)
+
         def add(node: Obj) -> None:
             taints = [t for t in node["spec"].get("taints") or []
-                      if (t["key"], t["effect"]) != (taint["key"], taint["effect"])]
-            node["spec"]["taints"] = [*taints, {**taint, "timeAdded": timestamp(self.clock.now)}
-                                      if taint["effect"] == "NoExecute" else dict(taint)]
+                      if (t["key"], t["effect"]) != (new["key"], new["effect"])]
+            node["spec"]["taints"] = [*taints, {**new, "timeAdded": timestamp(self.clock.now)}
+                                      if new["effect"] == "NoExecute" else dict(new)]
         return self._act(lambda: self.patch_node(name, add))
 
+    @rules(effect=one_of(*EFFECTS))
     def remove_taint(self, name: str, key: str, effect: str | None = None) -> Obj:
+        """``kubectl taint node NAME key-`` (every effect) or ``key:effect-``."""
         node = self.api.get("nodes", name, "")
         if not any(t["key"] == key and (effect is None or t["effect"] == effect)
                    for t in node["spec"].get("taints") or []):
@@ -286,6 +352,7 @@ class Cluster:
         return self._act(lambda: self.patch_node(name, drop))
 
     def cordon(self, name: str, unschedulable: bool = True) -> Obj:
+        """``kubectl cordon`` (``unschedulable=False``: ``kubectl uncordon``)."""
         def mark(n: Obj) -> None:
             if unschedulable:
                 n["spec"]["unschedulable"] = True
@@ -294,6 +361,20 @@ class Cluster:
         return self._act(lambda: self.patch_node(name, mark))
 
     def describe_image(self, image: str, **changes: Any) -> None:
+        """How the runtime treats ``image``: ``pull_ms``, ``missing``, ``exit_code``, ``run_ms``, ``stop_ms``."""
+        for key, value in changes.items():
+            if key == "missing":
+                if not isinstance(value, bool):
+                    raise ArgumentError(f"describe_image(): missing must be a bool, got {value!r}")
+            elif key == "exit_code":
+                EXIT_CODE(value, "describe_image(): exit_code")
+            elif key in ("pull_ms", "run_ms", "stop_ms"):
+                if isinstance(value, str):
+                    raise ArgumentError(f"describe_image(): {key} must be milliseconds (int), got {value!r}")
+                duration_ms(value, f"describe_image(): {key}")
+            else:
+                raise ArgumentError(f"describe_image(): unknown setting {key}; the settings are pull_ms, missing, "
+                                    "exit_code, run_ms, stop_ms")
         spec = self.images.setdefault(image, ImageSpec())
         for key, value in changes.items():
             setattr(spec, key, value)
@@ -306,6 +387,7 @@ class Cluster:
         self.clock.run_now()
         return result
 
+    @rules(first_line=between(1, None), indent=between(0, None))
     def apply(self, manifest: str | Obj | list[Obj], *, source: str = "<manifest>", first_line: int = 1,
               indent: int = 0, dry_run: bool = False) -> list[Obj]:
         """``kubectl apply -f -``: all documents are checked before any is applied."""
@@ -320,16 +402,21 @@ class Cluster:
         return self._act(lambda: [self.api.apply(obj) for obj in objs])
 
     def create(self, obj: Obj) -> Obj:
+        """``kubectl create``: the object as stored (defaults and generated fields filled in)."""
         return self._act(lambda: self.api.create(obj))
 
     def update(self, obj: Obj) -> Obj:
+        """``kubectl replace``: ``obj`` must carry the current resourceVersion (else a Conflict)."""
         return self._act(lambda: self.api.update(obj))
 
     def patch(self, kind: str, name: str, mutate: Callable[[Obj], object], namespace: str = "default") -> Obj:
+        """Read-modify-write: ``mutate`` edits a copy of the live object, which is then written."""
         return self._act(lambda: self.api.patch(kind, name, namespace, mutate))
 
+    @rules(grace_period_seconds=between(0, INT64_MAX), propagation=one_of("Background", "Foreground", "Orphan"))
     def delete(self, kind: str, name: str, namespace: str = "default", *, grace_period_seconds: int | None = None,
                propagation: str = "Background") -> Obj | None:
+        """``kubectl delete [--grace-period=N] [--cascade=background|foreground|orphan]``."""
         return self._act(lambda: self.api.delete(kind, name, namespace, grace_period_seconds=grace_period_seconds,
                                                  propagation=propagation))
 
@@ -339,17 +426,21 @@ class Cluster:
         return clone(self.api.get(kind, name, namespace))
 
     def try_get(self, kind: str, name: str, namespace: str = "default") -> Obj | None:
+        """Like ``get``, but None when there is no such object."""
         self.start()
         found = self.api.try_get(kind, name, namespace)
         return clone(found) if found is not None else None
 
     def list(self, kind: str, namespace: str | None = "default", selector: str | None = None) -> list[Obj]:
+        """``kubectl get KIND [-n NS | -A when None] [-l SELECTOR]``: copies, sorted by namespace and name."""
         self.start()
         if not resource_for(kind).namespaced:
             namespace = None
         return [clone(o) for o in self.api.list(kind, namespace, selector)]
 
+    @rules(replicas=replicas)
     def scale(self, kind: str, name: str, replicas: int, namespace: str = "default") -> Obj:
+        """``kubectl scale KIND/NAME --replicas=N``."""
         return self.patch(kind, name, lambda o: o["spec"].__setitem__("replicas", replicas), namespace)
 
     def set_image(self, kind: str, name: str, image: str, container: str | None = None,
@@ -364,6 +455,7 @@ class Cluster:
                 c["image"] = image
         return self.patch(kind, name, change, namespace)
 
+    @rules(revision=between(0, INT64_MAX))
     def rollback(self, deployment: str, revision: int = 0, namespace: str = "default") -> Obj:
         """``kubectl rollout undo [--to-revision=N]``."""
         ctrl = self.require("deployment-controller", "Deployment controller")
@@ -375,16 +467,21 @@ class Cluster:
         self._act(lambda: self.require("runtime", "kubelet").drain(node))
 
     def stop_node(self, node: str) -> None:
+        """The node's kubelet stops heartbeating; its pods keep running."""
         self._act(lambda: self.require("runtime", "kubelet").stop_node(node))
 
     def restore_node(self, node: str) -> None:
+        """The node's kubelet heartbeats again."""
         self._act(lambda: self.require("runtime", "kubelet").restore_node(node))
 
+    @rules(probe=one_of("readiness", "liveness", "startup"))
     def set_probe(self, pod: str, probe: str, passing: bool, namespace: str = "default") -> None:
         """Turn a container's simulated health endpoint for ``probe`` failing or passing."""
         self._act(lambda: self.require("runtime", "kubelet").set_probe(namespace, pod, probe, passing))
 
+    @rules(code=EXIT_CODE)
     def exit_container(self, pod: str, container: str, code: int, namespace: str = "default") -> None:
+        """The running container exits now with exit code ``code`` (0-255)."""
         self._act(lambda: self.require("runtime", "kubelet").exit_container(namespace, pod, container, code))
 
     def pod_environment(self, pod: str, namespace: str = "default") -> dict[str, str]:
@@ -402,11 +499,13 @@ class Cluster:
         self.start()
         return self.require("dns", "cluster DNS").query(rtype, name)
 
+    @rules(port=PORT)
     def connect(self, pod: str, host: str, port: int, namespace: str = "default") -> str | None:
         """The pod a connection reaches through the service proxy, or None when refused."""
         self.start()
         return self.require("proxy", "service proxy (kube-proxy)").connect(namespace, pod, host, port)
 
+    @rules(members=between(1, MAX_ETCD_MEMBERS))
     def use_etcd(self, members: int) -> None:
         """The store becomes a simulated etcd cluster (etcd-1 ... etcd-N)."""
         if "etcd" not in plugins.registered_names(self.pm, "store"):
@@ -415,8 +514,9 @@ class Cluster:
         self.etcd_members = members
         self.use("store", "etcd")
 
+    @rules(action=one_of("stop", "start", "partition", "heal"))
     def etcd_action(self, action: str, *members: str) -> None:
-        """stop/start a member, partition two groups (comma-separated names), heal."""
+        """``action`` stop/start a member, partition two groups (comma-separated names), heal."""
         etcd = self.etcd
         groups = [[m.strip() for m in group.split(",") if m.strip()] for group in members]
         self._act(lambda: getattr(etcd, action)(*groups))
@@ -444,20 +544,24 @@ class Cluster:
 
     # -- time ---------------------------------------------------------------------
     def run_for(self, duration: int | str) -> None:
+        """Advance virtual time by ``duration`` (a Go duration such as "90s", or milliseconds)."""
+        ms = duration_ms(duration, "run_for(): duration")
         self.start()
-        self.clock.run_for(parse_duration(duration) if isinstance(duration, str) else duration)
+        self.clock.run_for(ms)
 
     def settle(self, limit: int | str = SETTLE_LIMIT_MS) -> None:
         """Run until only periodic work is left and a full round of it changed nothing."""
+        limit_ms = duration_ms(limit, "settle(): limit")
         self.start()
-        limit_ms = parse_duration(limit) if isinstance(limit, str) else limit
         if not self.clock.settle(limit_ms):
             raise TimeoutError_(f"the cluster did not settle within {limit_ms // 1000}s of virtual time "
                                 f"(now t={self.clock.now / 1000:g}s): something keeps changing")
 
     def run_until(self, predicate: Callable[[], bool], timeout: int | str) -> bool:
+        """Advance until ``predicate()`` holds (True) or ``timeout`` (Go duration or ms) passes (False)."""
+        ms = duration_ms(timeout, "run_until(): timeout")
         self.start()
-        return self.clock.run_until(predicate, parse_duration(timeout) if isinstance(timeout, str) else timeout)
+        return self.clock.run_until(predicate, ms)
 
     @property
     def expect(self) -> Expect:
@@ -470,6 +574,7 @@ class Cluster:
 
     # -- reading events -----------------------------------------------------------
     def events_for(self, kind: str, name: str, namespace: str = "default") -> list[Obj]:
+        """Copies of the Events about one object, oldest first (what ``kubectl describe`` lists)."""
         self.start()
         return [clone(e) for e in self.events.for_object(kind, name, namespace)]
 

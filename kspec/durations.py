@@ -7,6 +7,9 @@ from fractions import Fraction
 
 _UNITS = {"ns": Fraction(1, 1_000_000), "us": Fraction(1, 1000), "µs": Fraction(1, 1000),
           "ms": Fraction(1), "s": Fraction(1000), "m": Fraction(60_000), "h": Fraction(3_600_000)}
+#: Go's time.Duration is int64 nanoseconds: 2562047h47m16.854775807s at most
+MAX_DURATION_NS = 2**63 - 1
+MAX_DURATION_MS = (MAX_DURATION_NS + 500_000) // 1_000_000  # rounded to whole ms as parse_duration does
 _PART = re.compile(r"(\d+(?:\.\d*)?|\.\d+)(ns|us|µs|ms|s|m|h)")
 
 
@@ -24,6 +27,9 @@ def parse_duration(text: str) -> int:
             raise ValueError(f'time: invalid duration "{text}" (write it as Go does: 500ms, 30s, 5m, 1h30m)')
         total += Fraction(m.group(1)) * _UNITS[m.group(2)]
         pos = m.end()
+    if total * 1_000_000 > MAX_DURATION_NS:  # Go's ParseDuration: errors.New("time: invalid duration " + quote(orig))
+        raise ValueError(f'time: invalid duration "{text}" (out of range: the longest Go duration is '
+                         "2562047h47m16.854775807s)")
     return round(total)
 
 
