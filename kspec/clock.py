@@ -18,6 +18,7 @@ Callback = Callable[[], object]
 
 #: How many callbacks may run at one instant before the clock calls it a livelock.
 MAX_CALLBACKS_PER_INSTANT = 1_000_000
+PROGRESS_EVERY = 4096
 
 
 @dataclass(order=True)
@@ -58,6 +59,8 @@ class Clock:
         self._periodic: dict[int, int] = {}  # period -> live periodic timers with it
         self.changes = 0
         self.callbacks_run = 0
+        #: display hook (kspec.progress): called with the time every PROGRESS_EVERY callbacks of a long run
+        self.progress: Callable[[int], object] | None = None
 
     # -- scheduling -------------------------------------------------------
     def call_at(self, when: int, fn: Callback, *, label: str = "") -> Timer:
@@ -120,6 +123,8 @@ class Clock:
     def _run(self, timer: Timer) -> None:
         self.now = timer.when
         self.callbacks_run += 1
+        if self.progress is not None and not self.callbacks_run % PROGRESS_EVERY:
+            self.progress(self.now)
         if timer.period:
             # Re-arm the same Timer object so callers' handles keep working.
             timer.when += timer.period

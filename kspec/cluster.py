@@ -45,6 +45,7 @@ from kspec.expect import Expect
 from kspec.hookspec import COMPONENTS
 from kspec.manifests import load
 from kspec.objects import Obj, clone, timestamp
+from kspec.progress import waiting
 from kspec.store import MemoryStore
 from kspec.taints import EFFECTS, parse_taint, parse_taints
 
@@ -547,13 +548,16 @@ class Cluster:
         """Advance virtual time by ``duration`` (a Go duration such as "90s", or milliseconds)."""
         ms = duration_ms(duration, "run_for(): duration")
         self.start()
-        self.clock.run_for(ms)
+        with waiting(self.clock, ms):
+            self.clock.run_for(ms)
 
     def settle(self, limit: int | str = SETTLE_LIMIT_MS) -> None:
         """Run until only periodic work is left and a full round of it changed nothing."""
         limit_ms = duration_ms(limit, "settle(): limit")
         self.start()
-        if not self.clock.settle(limit_ms):
+        with waiting(self.clock, limit_ms):
+            settled = self.clock.settle(limit_ms)
+        if not settled:
             raise TimeoutError_(f"the cluster did not settle within {limit_ms // 1000}s of virtual time "
                                 f"(now t={self.clock.now / 1000:g}s): something keeps changing")
 
@@ -561,7 +565,8 @@ class Cluster:
         """Advance until ``predicate()`` holds (True) or ``timeout`` (Go duration or ms) passes (False)."""
         ms = duration_ms(timeout, "run_until(): timeout")
         self.start()
-        return self.clock.run_until(predicate, ms)
+        with waiting(self.clock, ms):
+            return self.clock.run_until(predicate, ms)
 
     @property
     def expect(self) -> Expect:

@@ -1,3 +1,10 @@
-"""Shared test set-up: pytester for running kspec's pytest plugin end to end."""
+"""Shared test set-up: pytester for running kspec's pytest plugin end to end; hypothesis profiles."""
+
+from hypothesis import settings
 
 pytest_plugins = ["pytester"]
+
+# "ci" keeps property tests bounded; ``pytest --hypothesis-profile=fuzz`` runs the fuzz tests long.
+# Registering a profile twice only replaces it, so a second registration elsewhere is harmless.
+settings.register_profile("fuzz", max_examples=5000, deadline=None)
+settings.register_profile("ci", deadline=None)
