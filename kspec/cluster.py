@@ -176,7 +176,7 @@ class Cluster:
         return plugins.make_component(self.pm, "store", name, self)
 
     def use(self, component: str, name: str) -> None:
-        """Choose the implementation of a component; only before the cluster starts."""
+        """Choose the implementation ``name`` of ``component`` (store, scheduler, proxy, dns, runtime); before start."""
         if component not in COMPONENTS:
             raise StepError(f'unknown component "{component}": the components are {", ".join(COMPONENTS)}')
         owners = plugins.registered_names(self.pm, component)
@@ -230,7 +230,7 @@ class Cluster:
             getattr(c, "NAME", "") == component for c in self.controllers)
 
     def require(self, component: str, what: str | None = None) -> Any:
-        """The running component, or a clear 'not implemented yet' error naming what is missing."""
+        """The running ``component`` (or controller NAME), or "not implemented yet" naming ``what`` is missing."""
         self.start()
         if component in self.components:
             return self.components[component]
@@ -242,7 +242,7 @@ class Cluster:
 
     # -- nodes ----------------------------------------------------------------
     def add_node(self, spec: NodeSpec) -> Obj:
-        """Register a Ready node, as a kubelet does when it joins."""
+        """Register the node ``spec`` describes, Ready, as a kubelet does when it joins."""
         if self._node_index >= MAX_NODES:
             raise ArgumentError(f"add_node(): {check_node_count(self._node_index + 1)}")
         for field in ("cpu", "memory", "ephemeral_storage"):
@@ -293,22 +293,23 @@ class Cluster:
 
     @rules(quantity=check_quantity)
     def set_node_resource(self, name: str, resource: str, quantity: str) -> Obj:
-        """A device plugin (or the kubelet) reporting a resource: capacity and allocatable both change."""
+        """A device plugin reporting ``resource`` on node ``name``: capacity and allocatable become ``quantity``."""
         def report(n: Obj) -> None:
             for field in ("capacity", "allocatable"):
                 n.setdefault("status", {}).setdefault(field, {})[resource] = quantity
         return self.api.patch("nodes", name, "", report, status=True)
 
     def label_node(self, name: str, label: str) -> Obj:
-        """``key=value`` as ``kubectl label node`` takes it."""
+        """``kubectl label node NAME LABEL``: ``label`` is ``key=value``."""
         key, sep, value = label.partition("=")
         if not sep or not key:
             raise StepError(f'invalid label "{label}": expected key=value')
         return self.patch_node(name, lambda n: n["metadata"].setdefault("labels", {}).__setitem__(key, value))
 
     def taint_node(self, name: str, taint: str | dict[str, str]) -> Obj:
-        """``kubectl taint node NAME TAINT``: ``key=value:Effect`` or ``key:Effect`` adds (or replaces) a taint;
-        ``key=value:Effect-``, ``key:Effect-`` or ``key-`` removes one. A dict with key, value, effect also works."""
+        """``kubectl taint node NAME TAINT`` on node ``name``: a ``taint`` of ``key=value:Effect`` or ``key:Effect``
+        adds (or replaces) it; ``key=value:Effect-``, ``key:Effect-`` or ``key-`` removes it. A dict with key, value
+        and effect also works."""
         if isinstance(taint, str):
             text = taint.strip()
             if text.endswith("-"):
@@ -336,7 +337,7 @@ class Cluster:
 
     @rules(effect=one_of(*EFFECTS))
     def remove_taint(self, name: str, key: str, effect: str | None = None) -> Obj:
-        """``kubectl taint node NAME key-`` (every effect) or ``key:effect-``."""
+        """``kubectl taint node NAME KEY-``: the taints with ``key`` (only those with ``effect`` if given) go."""
         node = self.api.get("nodes", name, "")
         if not any(t["key"] == key and (effect is None or t["effect"] == effect)
                    for t in node["spec"].get("taints") or []):
@@ -391,7 +392,10 @@ class Cluster:
     @rules(first_line=between(1, None), indent=between(0, None))
     def apply(self, manifest: str | Obj | list[Obj], *, source: str = "<manifest>", first_line: int = 1,
               indent: int = 0, dry_run: bool = False) -> list[Obj]:
-        """``kubectl apply -f -``: all documents are checked before any is applied."""
+        """``kubectl apply -f -``: ``manifest`` is YAML text, an object or a list of objects; all are checked first.
+
+        ``source``, ``first_line`` and ``indent`` say where YAML text came from, for error messages;
+        ``dry_run`` checks without applying."""
         objs = (load(manifest, source, first_line, indent) if isinstance(manifest, str)
                 else [manifest] if isinstance(manifest, dict) else list(manifest))
         self.start()
@@ -403,7 +407,7 @@ class Cluster:
         return self._act(lambda: [self.api.apply(obj) for obj in objs])
 
     def create(self, obj: Obj) -> Obj:
-        """``kubectl create``: the object as stored (defaults and generated fields filled in)."""
+        """``kubectl create`` of ``obj``: the object as stored (defaults and generated fields filled in)."""
         return self._act(lambda: self.api.create(obj))
 
     def update(self, obj: Obj) -> Obj:
@@ -417,23 +421,24 @@ class Cluster:
     @rules(grace_period_seconds=between(0, INT64_MAX), propagation=one_of("Background", "Foreground", "Orphan"))
     def delete(self, kind: str, name: str, namespace: str = "default", *, grace_period_seconds: int | None = None,
                propagation: str = "Background") -> Obj | None:
-        """``kubectl delete [--grace-period=N] [--cascade=background|foreground|orphan]``."""
+        """``kubectl delete KIND NAME``: ``grace_period_seconds`` as --grace-period, ``propagation`` as --cascade
+        (Background, Foreground, Orphan)."""
         return self._act(lambda: self.api.delete(kind, name, namespace, grace_period_seconds=grace_period_seconds,
                                                  propagation=propagation))
 
     def get(self, kind: str, name: str, namespace: str = "default") -> Obj:
-        """A copy of the live object (raises NotFound like kubectl get)."""
+        """A copy of the live object ``kind``/``name`` in ``namespace`` (raises NotFound like kubectl get)."""
         self.start()
         return clone(self.api.get(kind, name, namespace))
 
     def try_get(self, kind: str, name: str, namespace: str = "default") -> Obj | None:
-        """Like ``get``, but None when there is no such object."""
+        """Like ``get``, but None when there is no ``kind``/``name`` in ``namespace``."""
         self.start()
         found = self.api.try_get(kind, name, namespace)
         return clone(found) if found is not None else None
 
     def list(self, kind: str, namespace: str | None = "default", selector: str | None = None) -> list[Obj]:
-        """``kubectl get KIND [-n NS | -A when None] [-l SELECTOR]``: copies, sorted by namespace and name."""
+        """``kubectl get KIND``: ``namespace`` (None: all), ``selector`` a label selector; copies, sorted by key."""
         self.start()
         if not resource_for(kind).namespaced:
             namespace = None
@@ -441,12 +446,12 @@ class Cluster:
 
     @rules(replicas=replicas)
     def scale(self, kind: str, name: str, replicas: int, namespace: str = "default") -> Obj:
-        """``kubectl scale KIND/NAME --replicas=N``."""
+        """``kubectl scale KIND/NAME --replicas=N``: ``replicas`` from 0 to 150,000 (what kspec simulates)."""
         return self.patch(kind, name, lambda o: o["spec"].__setitem__("replicas", replicas), namespace)
 
     def set_image(self, kind: str, name: str, image: str, container: str | None = None,
                   namespace: str = "default") -> Obj:
-        """``kubectl set image``: every container (or the named one) of the pod template."""
+        """``kubectl set image``: ``image`` for every container (or the one named ``container``) of the template."""
         def change(o: Obj) -> None:
             containers = o["spec"]["template"]["spec"]["containers"]
             targets = [c for c in containers if container in (None, c["name"])]
@@ -458,21 +463,21 @@ class Cluster:
 
     @rules(revision=between(0, INT64_MAX))
     def rollback(self, deployment: str, revision: int = 0, namespace: str = "default") -> Obj:
-        """``kubectl rollout undo [--to-revision=N]``."""
+        """``kubectl rollout undo deployment/NAME [--to-revision=N]``: ``revision`` 0 means the previous one."""
         ctrl = self.require("deployment-controller", "Deployment controller")
         return self._act(lambda: ctrl.rollback(deployment, revision, namespace))
 
     # -- the node agent, DNS, proxy and etcd (each needs its component) -------------
     def drain(self, node: str) -> None:
-        """``kubectl drain --ignore-daemonsets --delete-emptydir-data --force``."""
+        """``kubectl drain NODE --ignore-daemonsets --delete-emptydir-data --force`` for ``node``."""
         self._act(lambda: self.require("runtime", "kubelet").drain(node))
 
     def stop_node(self, node: str) -> None:
-        """The node's kubelet stops heartbeating; its pods keep running."""
+        """The kubelet of ``node`` stops heartbeating; its pods keep running."""
         self._act(lambda: self.require("runtime", "kubelet").stop_node(node))
 
     def restore_node(self, node: str) -> None:
-        """The node's kubelet heartbeats again."""
+        """The kubelet of ``node`` heartbeats again."""
         self._act(lambda: self.require("runtime", "kubelet").restore_node(node))
 
     @rules(probe=one_of("readiness", "liveness", "startup"))
@@ -486,7 +491,7 @@ class Cluster:
         self._act(lambda: self.require("runtime", "kubelet").exit_container(namespace, pod, container, code))
 
     def pod_environment(self, pod: str, namespace: str = "default") -> dict[str, str]:
-        """The environment the pod's first container was started with."""
+        """The environment the first container of ``pod`` was started with."""
         self.start()
         return self.require("runtime", "kubelet").environment(namespace, pod)
 
@@ -496,19 +501,19 @@ class Cluster:
         return self.require("dns", "cluster DNS").resolve_from_pod(namespace, pod, name)
 
     def dns_records(self, rtype: str, name: str) -> list[str]:
-        """A direct query, answers as ``dig +short`` prints them."""
+        """``dig +short RTYPE NAME``: a direct query of type ``rtype`` (A, AAAA, SRV, PTR, CNAME, TXT) for ``name``."""
         self.start()
         return self.require("dns", "cluster DNS").query(rtype, name)
 
     @rules(port=PORT)
     def connect(self, pod: str, host: str, port: int, namespace: str = "default") -> str | None:
-        """The pod a connection reaches through the service proxy, or None when refused."""
+        """The pod a TCP connection from ``pod`` to ``host``:``port`` reaches through the proxy, or None if refused."""
         self.start()
         return self.require("proxy", "service proxy (kube-proxy)").connect(namespace, pod, host, port)
 
     @rules(members=between(1, MAX_ETCD_MEMBERS))
     def use_etcd(self, members: int) -> None:
-        """The store becomes a simulated etcd cluster (etcd-1 ... etcd-N)."""
+        """The store becomes a simulated etcd cluster of ``members`` members (etcd-1 ... etcd-N)."""
         if "etcd" not in plugins.registered_names(self.pm, "store"):
             raise NotImplementedYet("not implemented yet: this step needs the etcd Raft model, which this "
                                     "version of kspec does not simulate yet")
@@ -537,6 +542,7 @@ class Cluster:
 
     @property
     def etcd(self) -> Any:
+        """The etcd Raft model under the API (fails when the store is not etcd)."""
         self.start()
         if not hasattr(self.store, "leader"):
             raise NotImplementedYet("not implemented yet: this step needs the etcd Raft model "
@@ -552,7 +558,7 @@ class Cluster:
             self.clock.run_for(ms)
 
     def settle(self, limit: int | str = SETTLE_LIMIT_MS) -> None:
-        """Run until only periodic work is left and a full round of it changed nothing."""
+        """Run until only periodic work is left and a round of it changed nothing; fail after ``limit``."""
         limit_ms = duration_ms(limit, "settle(): limit")
         self.start()
         with waiting(self.clock, limit_ms):
@@ -575,14 +581,16 @@ class Cluster:
 
     @property
     def now_ms(self) -> int:
+        """Virtual time since the cluster was made, in milliseconds."""
         return self.clock.now
 
     # -- reading events -----------------------------------------------------------
     def events_for(self, kind: str, name: str, namespace: str = "default") -> list[Obj]:
-        """Copies of the Events about one object, oldest first (what ``kubectl describe`` lists)."""
+        """Copies of the Events about ``kind``/``name`` in ``namespace``, oldest first (as ``kubectl describe``)."""
         self.start()
         return [clone(e) for e in self.events.for_object(kind, name, namespace)]
 
     @property
     def event_log(self) -> list[EventRecord]:
+        """Every event emitted so far, in order, on the virtual timeline."""
         return list(self.events.log)
