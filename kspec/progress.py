@@ -23,16 +23,21 @@ FIRST_AFTER_S = 5.0  # say nothing about waits shorter than this
 EVERY_S = 5.0  # then at most one line per this many seconds
 
 
+def wall_clock() -> float:
+    """Seconds of real time, for pacing the progress lines only."""
+    return time.monotonic()
+
+
 class WaitProgress:
     """The clock's progress hook for one wait: prints a line when enough wall time passed since the last."""
 
     def __init__(self, total_ms: int, start_ms: int, stream: TextIO | None = None,
-                 wall: Callable[[], float] = time.monotonic) -> None:
+                 wall: Callable[[], float] | None = None) -> None:
         self.total_ms = total_ms
         self.start_ms = start_ms
         self.stream = stream
-        self.wall = wall
-        self.t0 = wall()
+        self.wall = wall or wall_clock
+        self.t0 = self.wall()
         self.next_at = FIRST_AFTER_S
         self.lines = 0
 
