@@ -25,6 +25,7 @@ from kspec.api.server import APIServer
 from kspec.arguments import (
     EXIT_CODE,
     INT64_MAX,
+    MAX_DURATION_MS,
     MAX_ETCD_MEMBERS,
     MAX_NODES,
     MAX_PODS,
@@ -43,6 +44,7 @@ from kspec.errors import ApiError, ArgumentError, KspecError, NotImplementedYet,
 from kspec.events import EventRecord, EventRecorder
 from kspec.expect import Expect
 from kspec.hookspec import COMPONENTS
+from kspec.labels import Selector
 from kspec.manifests import load
 from kspec.objects import Obj, clone, timestamp
 from kspec.progress import waiting
@@ -418,7 +420,8 @@ class Cluster:
         """Read-modify-write: ``mutate`` edits a copy of the live object, which is then written."""
         return self._act(lambda: self.api.patch(kind, name, namespace, mutate))
 
-    @rules(grace_period_seconds=between(0, INT64_MAX), propagation=one_of("Background", "Foreground", "Orphan"))
+    @rules(grace_period_seconds=between(0, MAX_DURATION_MS // 1000, "the kubelet holds it as a Go time.Duration"),
+           propagation=one_of("Background", "Foreground", "Orphan"))
     def delete(self, kind: str, name: str, namespace: str = "default", *, grace_period_seconds: int | None = None,
                propagation: str = "Background") -> Obj | None:
         """``kubectl delete KIND NAME``: ``grace_period_seconds`` as --grace-period, ``propagation`` as --cascade
@@ -439,6 +442,11 @@ class Cluster:
 
     def list(self, kind: str, namespace: str | None = "default", selector: str | None = None) -> list[Obj]:
         """``kubectl get KIND``: ``namespace`` (None: all), ``selector`` a label selector; copies, sorted by key."""
+        if selector is not None:
+            try:
+                Selector.parse(selector)
+            except ValueError as exc:
+                raise ArgumentError(f"list(): selector {selector!r}: {exc}") from None
         self.start()
         if not resource_for(kind).namespaced:
             namespace = None

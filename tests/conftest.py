@@ -8,3 +8,4 @@ pytest_plugins = ["pytester"]
 # Registering a profile twice only replaces it, so a second registration elsewhere is harmless.
 settings.register_profile("fuzz", max_examples=5000, deadline=None)
 settings.register_profile("ci", deadline=None)
+settings.register_profile("fuzz-short", max_examples=1500, deadline=None)  # a random (not derandomized) run

@@ -309,3 +309,23 @@ def test_long_waits_report_progress(monkeypatch: pytest.MonkeyPatch) -> None:
     out.truncate(0)
     c2.run_for("1s")  # short waits say nothing
     assert out.getvalue().strip("\x00") == ""
+
+
+def test_negative_usages_are_rejected() -> None:
+    from kspec.controllers.expect_workloads import use_cpu
+    c = Cluster(nodes=1)
+    c.apply(POD % "p")
+    c.settle()
+    with pytest.raises(StepError, match=r"cpu usage '-100m' is negative"):
+        use_cpu(c, "-100m", pod="p")
+    with pytest.raises(StepError, match=r"memory usage '-1Gi' is negative"):
+        c.require("runtime").set_memory("default", "p", "c", "-1Gi")
+
+
+def test_unreadable_manifest_paths_fail_with_one_message() -> None:
+    from kspec.harness import Harness
+    k = Harness()
+    with pytest.raises(ManifestError, match=r'the path "a+" cannot be read: .*File name too long'):
+        k.read_manifest("a" * 400)
+    with pytest.raises(ManifestError, match="cannot be read: embedded null byte"):
+        k.read_manifest("x\x00")

@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from kspec.api import eviction
+from kspec.arguments import check_quantity
 from kspec.errors import ApiError, StepError
 from kspec.kubelet import dns_config
 from kspec.kubelet.kubelet import Kubelet
@@ -185,6 +186,7 @@ class NodeAgent:
 
     def set_memory(self, namespace: str, pod: str, container: str, quantity: str) -> None:
         """The container's working set becomes ``quantity`` (an OOM kill if above its limit)."""
+        check_quantity(quantity, "memory usage", error=StepError)
         running = self._running(namespace, pod, container)
         try:
             usage = to_int(quantity)

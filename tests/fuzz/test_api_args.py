@@ -199,7 +199,7 @@ def test_junk_arguments_to_every_public_cluster_method() -> None:
     problems: list[str] = []
     methods = [m for m in public_methods() if params_of(m)]
 
-    @settings(max_examples=EXAMPLES, deadline=None, database=None,
+    @settings(max_examples=EXAMPLES, deadline=None, database=None, derandomize=EXAMPLES <= 1000,
               suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
     @given(st.data())
     def one_call(data: st.DataObject) -> None:

@@ -46,7 +46,8 @@ GOOD_DURATIONS = ["0", "1s", "500ms", "1m", "1m30s", "2562047h47m16.854775807s"]
 INT_VALUES = st.one_of(st.integers(-10, 300), st.integers(min_value=2**31 - 2, max_value=2**80),
                        st.integers(max_value=-1), st.sampled_from([0, 255, 256, 65535, 65536, 100_001, 150_001,
                                                                     5_001, 2**31, 2**63, 10**30]))
-NAMES = st.one_of(st.sampled_from(["p", "web", "node-1", "c", "", " ", "ünï", "a" * 300, "Bad_Name", "-",
+NAMES = st.one_of(st.sampled_from(["p", "web", "node-1", "c", "app=web"]),
+                  st.sampled_from(["", " ", "ünï", "a" * 300, "Bad_Name", "-",
                                    "default", "kube-system", "a=b", "k=v:NoSchedule", "k:Never", "=", "x" * 64]),
                   st.text(alphabet=st.characters(blacklist_characters='"\n\r', blacklist_categories=("Cs",)),
                           max_size=12))
@@ -131,7 +132,7 @@ def step_text(draw: st.DrawFn) -> tuple[Phrase, str, bool, list[list[str]] | Non
                                              'deployment "web" has 1 ready replicas', "nonsense"])))
         elif name == "quantity":
             q = draw(st.sampled_from(["100m", "-100m", "-1Gi", "1e400", "abc", "", "0", "1Ei", "5"]))
-            bad = bad or q.startswith("-") or q in ("abc", "", "1e400")
+            bad = bad or q.startswith("-") or q in ("abc", "")  # 1e400 is a quantity (a big one)
             out.append(q)
         else:
             out.append(draw(NAMES.filter(lambda s: s.strip() != "")))
@@ -182,7 +183,7 @@ def test_malformed_step_values() -> None:
     counts: Counter[str] = Counter()
     problems: list[str] = []
 
-    @settings(max_examples=EXAMPLES, deadline=None, database=None,
+    @settings(max_examples=EXAMPLES, deadline=None, database=None, derandomize=EXAMPLES <= 1000,
               suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.filter_too_much])
     @given(step_text())
     def one_step(generated: tuple[Phrase, str, bool, list[list[str]] | None]) -> None:
