@@ -256,3 +256,15 @@ def checked_methods(cls: type) -> type:
             continue
         setattr(cls, name, checking(member, cls.__name__))
     return cls
+
+
+def check_workload_size(obj: Any) -> None:
+    """A workload asking for more pods than kspec simulates fails now, not after minutes of creating pods."""
+    if not isinstance(obj, dict) or not isinstance(obj.get("spec"), dict):
+        return
+    for field in ("replicas", "parallelism", "completions"):
+        value = obj["spec"].get(field)
+        if isinstance(value, int) and not isinstance(value, bool) and value > MAX_PODS:
+            md = obj.get("metadata") if isinstance(obj.get("metadata"), dict) else {}
+            what = f'{obj.get("kind", "object")} "{md.get("name", "")}"'
+            replicas(value, f"{what}: spec.{field}")

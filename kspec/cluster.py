@@ -33,6 +33,7 @@ from kspec.arguments import (
     between,
     check_node_count,
     check_quantity,
+    check_workload_size,
     checked_methods,
     duration_ms,
     one_of,
@@ -404,16 +405,19 @@ class Cluster:
         pending = [o["metadata"]["name"] for o in objs if o.get("kind") == "Namespace" and o.get("metadata")]
         for obj in objs:
             self.api.apply(obj, dry_run=True, pending_namespaces=pending)
+            check_workload_size(obj)
         if dry_run:
             return objs
         return self._act(lambda: [self.api.apply(obj) for obj in objs])
 
     def create(self, obj: Obj) -> Obj:
         """``kubectl create`` of ``obj``: the object as stored (defaults and generated fields filled in)."""
+        check_workload_size(obj)
         return self._act(lambda: self.api.create(obj))
 
     def update(self, obj: Obj) -> Obj:
         """``kubectl replace``: ``obj`` must carry the current resourceVersion (else a Conflict)."""
+        check_workload_size(obj)
         return self._act(lambda: self.api.update(obj))
 
     def patch(self, kind: str, name: str, mutate: Callable[[Obj], object], namespace: str = "default") -> Obj:

@@ -329,3 +329,14 @@ def test_unreadable_manifest_paths_fail_with_one_message() -> None:
         k.read_manifest("a" * 400)
     with pytest.raises(ManifestError, match="cannot be read: embedded null byte"):
         k.read_manifest("x\x00")
+
+
+def test_workloads_past_the_pod_envelope_fail_at_once() -> None:
+    c = Cluster(nodes=1)
+    big = {**DEPLOYMENT, "spec": {**DEPLOYMENT["spec"], "replicas": 1_000_000}}
+    with pytest.raises(ArgumentError, match=r'Deployment "web": spec.replicas 1,000,000 is more pods than kspec '
+                                            r"simulates"):
+        c.apply(big)
+    with pytest.raises(ArgumentError, match=r"spec.replicas 1,000,000 is more pods"):
+        c.create(big)
+    assert c.try_get("deployment", "web") is None
