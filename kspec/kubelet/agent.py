@@ -35,7 +35,7 @@ class NodeAgent:
         self.events = cluster.events
         self.runtime = ContainerRuntime(cluster.clock, cluster.images)
         self.kubelets: dict[str, Kubelet] = {}
-        self._status_due: dict[int, PodWorker] = {}  # insertion order: deterministic
+        self._status_due: dict[int, PodWorker | Kubelet] = {}  # insertion order: deterministic
         self._status_timer: Any = None
 
     def start(self) -> None:
@@ -45,7 +45,7 @@ class NodeAgent:
         self.api.informers.replay(pods, list(self.api.list("pods")))
 
     # -- the status manager ----------------------------------------------------------------------
-    def status_later(self, worker: PodWorker) -> None:
+    def status_later(self, worker: PodWorker | Kubelet) -> None:
         """Coalesce a pod's status writes to one per instant (status_manager's podStatusesChannel of one).
 
         A pod with n containers is synced once per container start, pull or probe result; writing its

@@ -268,6 +268,10 @@ class Kubelet:
             return  # no quorum: the lease is not renewed, as a kubelet that cannot reach etcd
 
     def images_changed(self) -> None:
+        """A pull finished: post the node's images once this instant's pulls are done."""
+        self.agent.status_later(self)
+
+    def flush_status(self) -> None:
         self.sync_node_status(force=True)
 
     def _conditions(self) -> dict[str, str]:

@@ -48,6 +48,7 @@ class Record:
     pull_error: str = ""
     hook_until: int = -1
     force_restart: bool = False
+    sidecar: bool = False  # an init container with restartPolicy Always
     backoff_noted: str = ""
     env: dict[str, str] = field(default_factory=dict)
     probes: dict[str, ProbeWorker] = field(default_factory=dict)
@@ -76,6 +77,10 @@ class PodWorker:
             self.records[c["name"]] = Record(c, True)
         for c in pod["spec"]["containers"]:
             self.records[c["name"]] = Record(c, False)
+        self._regular_records = [r for r in self.records.values() if not r.init]
+        self._init_records = [r for r in self.records.values() if r.init]
+        for r in self._init_records:
+            r.sidecar = r.spec.get("restartPolicy") == "Always"
         self.pod_ip = ""
         self.start_ms = self.clock.now
         self.terminal = False
@@ -157,9 +162,11 @@ class PodWorker:
 
     def _sync_init(self) -> bool:
         """Init containers one by one; True once every one has completed."""
-        for rec in self._inits():
+        for rec in self._init_records:
             c = rec.current
-            if rec.spec.get("restartPolicy") == "Always":
+            if c is not None and c.exit_code == 0 and not rec.sidecar:
+                continue  # completed: the common case, kept cheap for pods with many init containers
+            if rec.sidecar:
                 if c is None or (c.exited and not rec.busy):
                     self._start(rec, restart=c is not None)
                 if not rec.started or rec.busy:
@@ -179,8 +186,10 @@ class PodWorker:
         return True
 
     def _sync_regular(self) -> None:
-        for rec in self._regular():
+        for rec in self._regular_records:
             c = rec.current
+            if c is not None and c.exit_code is None and not rec.pulling and rec.hook_until < 0:
+                continue  # started and not busy: nothing to do (kept cheap for pods with many containers)
             if rec.busy:
                 return  # SyncPod starts containers one after another
             if c is None:
