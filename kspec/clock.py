@@ -23,6 +23,7 @@ Callback = Callable[[], object]
 MAX_CALLBACKS_PER_INSTANT = 100_000
 #: How many recent callbacks and writes a livelock report looks back on.
 RECENT = 400
+PROGRESS_EVERY = 4096
 
 
 @dataclass(order=True)
@@ -68,6 +69,8 @@ class Clock:
         self._current: Timer | None = None
         #: the handler running inside the current callback (set by informers), named in livelock reports
         self.acting: Callable[..., object] | None = None
+        #: display hook (kspec.progress): called with the time every PROGRESS_EVERY callbacks of a long run
+        self.progress: Callable[[int], object] | None = None
 
     # -- scheduling -------------------------------------------------------
     def call_at(self, when: int, fn: Callback, *, label: str = "") -> Timer:
@@ -136,6 +139,8 @@ class Clock:
         if self._instant_work > self.max_callbacks_per_instant > 0:
             raise ClockError(self.livelock_report())
         self._recent.append(timer)
+        if self.progress is not None and not self.callbacks_run % PROGRESS_EVERY:
+            self.progress(self.now)
         if timer.period:
             # Re-arm the same Timer object so callers' handles keep working.
             timer.when += timer.period

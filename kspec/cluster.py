@@ -22,17 +22,36 @@ from typing import Any
 from kspec import plugins, podrefs
 from kspec.api.kinds import resource_for
 from kspec.api.server import APIServer
+from kspec.arguments import (
+    EXIT_CODE,
+    INT64_MAX,
+    MAX_DURATION_MS,
+    MAX_ETCD_MEMBERS,
+    MAX_NODES,
+    MAX_PODS,
+    PORT,
+    between,
+    check_node_count,
+    check_quantity,
+    check_workload_size,
+    checked_methods,
+    duration_ms,
+    one_of,
+    replicas,
+    rules,
+)
 from kspec.blame import where
 from kspec.clock import Clock
-from kspec.durations import parse_duration
-from kspec.errors import ApiError, ApplyError, KspecError, NotImplementedYet, StepError, TimeoutError_
+from kspec.errors import ApiError, ApplyError, ArgumentError, KspecError, NotImplementedYet, StepError, TimeoutError_
 from kspec.events import EventRecord, EventRecorder
 from kspec.expect import Expect
 from kspec.hookspec import COMPONENTS
+from kspec.labels import Selector
 from kspec.manifests import load
 from kspec.objects import Obj, clone, timestamp
+from kspec.progress import waiting
 from kspec.store import MemoryStore
-from kspec.taints import parse_taints
+from kspec.taints import EFFECTS, parse_taint, parse_taints
 
 #: Implementations used when a scenario does not choose; a missing default means "no such component yet".
 DEFAULTS = {"store": "memory", "scheduler": "default-scheduler", "proxy": "iptables", "dns": "coredns",
@@ -74,6 +93,9 @@ def nodes_from_table(table: list[list[str]]) -> list[NodeSpec]:
     """``Given a cluster with nodes:``: a header row, then one row per node; empty cells mean defaults."""
     header, *rows = table
     header = [h.strip().lower() for h in header]
+    twice = sorted({h for h in header if header.count(h) > 1})
+    if twice:
+        raise StepError(f"the node table has the column {', '.join(twice)} more than once")
     if "name" not in header:
         raise StepError(f"the node table needs a name column (it has {', '.join(header)})")
     allowed = {"name", "cpu", "memory", "pods", "labels", "taints", "zone", "unschedulable", "ephemeral-storage"}
@@ -82,13 +104,23 @@ def nodes_from_table(table: list[list[str]]) -> list[NodeSpec]:
         raise StepError(f"unknown node table column(s) {', '.join(extra)}; the columns are "
                         f"{', '.join(sorted(allowed))}")
     specs = []
+    if len(rows) > MAX_NODES:
+        raise StepError(check_node_count(len(rows)))
     for row in rows:
         cell = {h: v.strip() for h, v in zip(header, row, strict=False) if v.strip()}
+        if "name" not in cell:
+            raise StepError(f"a row of the node table has no name: {' | '.join(row)}")
+        for column in ("cpu", "memory", "ephemeral-storage"):
+            if column in cell:
+                check_quantity(cell[column], f"{column} of node {cell['name']}", error=StepError)
         spec = NodeSpec(cell["name"])
         spec.cpu = cell.get("cpu", spec.cpu)
         spec.memory = cell.get("memory", spec.memory)
         spec.ephemeral_storage = cell.get("ephemeral-storage", spec.ephemeral_storage)
         if "pods" in cell:
+            if not cell["pods"].isdigit() or int(cell["pods"]) > MAX_PODS:
+                raise StepError(f'pods of node {cell["name"]}: "{cell["pods"]}" is not a pod count from 0 to '
+                                f"{MAX_PODS:,} (what kspec simulates)")
             spec.pods = int(cell["pods"])
         if "labels" in cell:
             spec.labels = dict(_pair(p) for p in cell["labels"].split(","))
@@ -107,12 +139,17 @@ def _pair(text: str) -> tuple[str, str]:
     return key, value
 
 
+@checked_methods
 class Cluster:
+    @rules(nodes=lambda n, p: between(0, MAX_NODES, "upstream's scalability envelope")(n, p) if isinstance(n, int)
+           else None, etcd_members=between(0, MAX_ETCD_MEMBERS))
     def __init__(self, *, nodes: int | Iterable[NodeSpec | str] = 0, seed: int = 0,
                  plugins_: Iterable[object] = (), etcd_members: int = 0, **choices: str | None) -> None:
+        """``nodes``: a count (node-1 ... node-N) or NodeSpecs/names; ``choices``: component=implementation name."""
         unknown = set(choices) - set(COMPONENTS)
         if unknown:
-            raise TypeError(f"unknown component(s) {sorted(unknown)}; components are {list(COMPONENTS)}")
+            raise ArgumentError(f"Cluster(): unknown component(s) {', '.join(sorted(unknown))}; the components are "
+                                f"{', '.join(COMPONENTS)}")
         self.seed = seed
         self.rng = random.Random(seed)
         self.clock = Clock()
@@ -132,6 +169,9 @@ class Cluster:
         self.api.bootstrap()
         if isinstance(nodes, int):
             nodes = [NodeSpec(f"node-{i}") for i in range(1, nodes + 1)]
+        nodes = list(nodes)
+        if len(nodes) > MAX_NODES:
+            raise ArgumentError(f"Cluster(): nodes: {check_node_count(len(nodes))}")
         for node in nodes:
             self.add_node(node if isinstance(node, NodeSpec) else NodeSpec(node))
 
@@ -140,7 +180,7 @@ class Cluster:
         return plugins.make_component(self.pm, "store", name, self)
 
     def use(self, component: str, name: str) -> None:
-        """Choose the implementation of a component; only before the cluster starts."""
+        """Choose the implementation ``name`` of ``component`` (store, scheduler, proxy, dns, runtime); before start."""
         if component not in COMPONENTS:
             raise StepError(f'unknown component "{component}": the components are {", ".join(COMPONENTS)}')
         owners = plugins.registered_names(self.pm, component)
@@ -189,12 +229,13 @@ class Cluster:
                                          *where(exc)])) from exc
 
     def has(self, component: str) -> bool:
+        """Whether ``component`` (a component kind or a controller's NAME) runs in this cluster."""
         self.start()
         return component in self.components or any(
             getattr(c, "NAME", "") == component for c in self.controllers)
 
     def require(self, component: str, what: str | None = None) -> Any:
-        """The running component, or a clear 'not implemented yet' error naming what is missing."""
+        """The running ``component`` (or controller NAME), or "not implemented yet" naming ``what`` is missing."""
         self.start()
         if component in self.components:
             return self.components[component]
@@ -206,7 +247,12 @@ class Cluster:
 
     # -- nodes ----------------------------------------------------------------
     def add_node(self, spec: NodeSpec) -> Obj:
-        """Register a Ready node, as a kubelet does when it joins."""
+        """Register the node ``spec`` describes, Ready, as a kubelet does when it joins."""
+        if self._node_index >= MAX_NODES:
+            raise ArgumentError(f"add_node(): {check_node_count(self._node_index + 1)}")
+        for field in ("cpu", "memory", "ephemeral_storage"):
+            check_quantity(getattr(spec, field), f"add_node(): spec.{field}")
+        between(0, MAX_PODS, "what kspec simulates")(spec.pods, "add_node(): spec.pods")
         index = self._node_index
         self._node_index += 1
         labels = {"kubernetes.io/arch": "amd64", "kubernetes.io/hostname": spec.name, "kubernetes.io/os": "linux",
@@ -251,31 +297,56 @@ class Cluster:
         return self._act(lambda: [self.add_node(spec) for spec in specs])
 
     def patch_node(self, name: str, mutate: Callable[[Obj], object]) -> Obj:
+        """Change the Node ``name``: ``mutate`` edits a copy, which is written back."""
         return self.api.patch("nodes", name, "", mutate)
 
+    @rules(quantity=check_quantity)
     def set_node_resource(self, name: str, resource: str, quantity: str) -> Obj:
-        """A device plugin (or the kubelet) reporting a resource: capacity and allocatable both change."""
+        """A device plugin reporting ``resource`` on node ``name``: capacity and allocatable become ``quantity``."""
         def report(n: Obj) -> None:
             for field in ("capacity", "allocatable"):
                 n.setdefault("status", {}).setdefault(field, {})[resource] = quantity
         return self.api.patch("nodes", name, "", report, status=True)
 
     def label_node(self, name: str, label: str) -> Obj:
-        """``key=value`` as ``kubectl label node`` takes it."""
+        """``kubectl label node NAME LABEL``: ``label`` is ``key=value``."""
         key, sep, value = label.partition("=")
         if not sep or not key:
             raise StepError(f'invalid label "{label}": expected key=value')
         return self.patch_node(name, lambda n: n["metadata"].setdefault("labels", {}).__setitem__(key, value))
 
-    def taint_node(self, name: str, taint: dict[str, str]) -> Obj:
+    def taint_node(self, name: str, taint: str | dict[str, str]) -> Obj:
+        """``kubectl taint node NAME TAINT`` on node ``name``: a ``taint`` of ``key=value:Effect`` or ``key:Effect``
+        adds (or replaces) it; ``key=value:Effect-``, ``key:Effect-`` or ``key-`` removes it. A dict with key, value
+        and effect also works."""
+        if isinstance(taint, str):
+            text = taint.strip()
+            if text.endswith("-"):
+                key, _, effect = text[:-1].partition(":")
+                key = key.partition("=")[0]
+                if not key or (effect and effect not in EFFECTS):
+                    raise ArgumentError(f'taint_node(): taint: invalid taint spec: {taint}, expected key-, '
+                                        "key:Effect- or key=value:Effect-")
+                return self.remove_taint(name, key, effect or None)
+            try:
+                taint = parse_taint(text)
+            except StepError as exc:
+                raise ArgumentError(f"taint_node(): taint: {exc}") from None
+        elif not isinstance(taint.get("key"), str) or not taint["key"] or taint.get("effect") not in EFFECTS:
+            raise ArgumentError(f"taint_node(): taint {taint!r} needs a key and an effect "
+                                f"({', '.join(EFFECTS)})")
+        new = dict(taint)
+
         def add(node: Obj) -> None:
             taints = [t for t in node["spec"].get("taints") or []
-                      if (t["key"], t["effect"]) != (taint["key"], taint["effect"])]
-            node["spec"]["taints"] = [*taints, {**taint, "timeAdded": timestamp(self.clock.now)}
-                                      if taint["effect"] == "NoExecute" else dict(taint)]
+                      if (t["key"], t["effect"]) != (new["key"], new["effect"])]
+            node["spec"]["taints"] = [*taints, {**new, "timeAdded": timestamp(self.clock.now)}
+                                      if new["effect"] == "NoExecute" else dict(new)]
         return self._act(lambda: self.patch_node(name, add))
 
+    @rules(effect=one_of(*EFFECTS))
     def remove_taint(self, name: str, key: str, effect: str | None = None) -> Obj:
+        """``kubectl taint node NAME KEY-``: the taints with ``key`` (only those with ``effect`` if given) go."""
         node = self.api.get("nodes", name, "")
         if not any(t["key"] == key and (effect is None or t["effect"] == effect)
                    for t in node["spec"].get("taints") or []):
@@ -292,6 +363,7 @@ class Cluster:
         return self._act(lambda: self.patch_node(name, drop))
 
     def cordon(self, name: str, unschedulable: bool = True) -> Obj:
+        """``kubectl cordon`` (``unschedulable=False``: ``kubectl uncordon``)."""
         def mark(n: Obj) -> None:
             if unschedulable:
                 n["spec"]["unschedulable"] = True
@@ -300,6 +372,20 @@ class Cluster:
         return self._act(lambda: self.patch_node(name, mark))
 
     def describe_image(self, image: str, **changes: Any) -> None:
+        """How the runtime treats ``image``: ``pull_ms``, ``missing``, ``exit_code``, ``run_ms``, ``stop_ms``."""
+        for key, value in changes.items():
+            if key == "missing":
+                if not isinstance(value, bool):
+                    raise ArgumentError(f"describe_image(): missing must be a bool, got {value!r}")
+            elif key == "exit_code":
+                EXIT_CODE(value, "describe_image(): exit_code")
+            elif key in ("pull_ms", "run_ms", "stop_ms"):
+                if isinstance(value, str):
+                    raise ArgumentError(f"describe_image(): {key} must be milliseconds (int), got {value!r}")
+                duration_ms(value, f"describe_image(): {key}")
+            else:
+                raise ArgumentError(f"describe_image(): unknown setting {key}; the settings are pull_ms, missing, "
+                                    "exit_code, run_ms, stop_ms")
         spec = self.images.setdefault(image, ImageSpec())
         for key, value in changes.items():
             setattr(spec, key, value)
@@ -312,6 +398,7 @@ class Cluster:
         self.clock.run_now()
         return result
 
+    @rules(first_line=between(1, None), indent=between(0, None))
     def apply(self, manifest: str | Obj | list[Obj], *, source: str = "<manifest>", first_line: int = 1,
               indent: int = 0, dry_run: bool = False) -> list[Obj]:
         """``kubectl apply -f``: the documents are applied one by one, in order.
@@ -320,7 +407,8 @@ class Cluster:
         manifest). A rejected document neither undoes the ones before it nor stops the ones after it; once
         all were sent, the rejections are raised as one ``ApplyError`` (an ApiError) with one kubectl line
         ``Error from server (<Reason>): error when creating "STDIN": <message>`` per rejected document.
-        A manifest that cannot be read applies nothing. Returns the objects as applied.
+        A manifest that cannot be read, or a workload larger than the simulation holds, applies
+        nothing. Returns the objects as applied.
         """
         objs = (load(manifest, source, first_line, indent) if isinstance(manifest, str)
                 else [manifest] if isinstance(manifest, dict) else list(manifest))
@@ -330,6 +418,8 @@ class Cluster:
             if dry_run else []
         # kubectl names the manifest in each error: the file, or STDIN for a doc string (apply -f -)
         where = source if source.endswith((".yaml", ".yml", ".json")) else "STDIN"
+        for obj in objs:
+            check_workload_size(obj)
         applied: list[Obj] = []
         errors: list[tuple[str, ApiError]] = []
         for obj in objs:
@@ -344,50 +434,67 @@ class Cluster:
             context = f'error when creating "{where}": ' if existing is None else \
                 f'error when applying patch to {obj.get("kind")} "{md.get("name")}" for: "{where}": '
             try:
-                applied.append(self.api.apply(obj, dry_run=dry_run, pending_namespaces=pending))
+                applied.append(self._act(lambda o=obj: self.api.apply(o, dry_run=dry_run, pending_namespaces=pending)))
             except ApiError as exc:
                 errors.append((context, exc))
-        self.clock.run_now()
         if errors:
             raise ApplyError(errors)
         return applied
 
     def create(self, obj: Obj) -> Obj:
+        """``kubectl create`` of ``obj``: the object as stored (defaults and generated fields filled in)."""
+        check_workload_size(obj)
         return self._act(lambda: self.api.create(obj))
 
     def update(self, obj: Obj) -> Obj:
+        """``kubectl replace``: ``obj`` must carry the current resourceVersion (else a Conflict)."""
+        check_workload_size(obj)
         return self._act(lambda: self.api.update(obj))
 
     def patch(self, kind: str, name: str, mutate: Callable[[Obj], object], namespace: str = "default") -> Obj:
+        """Read-modify-write: ``mutate`` edits a copy of the live object, which is then written."""
         return self._act(lambda: self.api.patch(kind, name, namespace, mutate))
 
+    @rules(grace_period_seconds=between(0, MAX_DURATION_MS // 1000, "the kubelet holds it as a Go time.Duration"),
+           propagation=one_of("Background", "Foreground", "Orphan"))
     def delete(self, kind: str, name: str, namespace: str = "default", *, grace_period_seconds: int | None = None,
                propagation: str = "Background") -> Obj | None:
+        """``kubectl delete KIND NAME``: ``grace_period_seconds`` as --grace-period, ``propagation`` as --cascade
+        (Background, Foreground, Orphan)."""
         return self._act(lambda: self.api.delete(kind, name, namespace, grace_period_seconds=grace_period_seconds,
                                                  propagation=propagation))
 
     def get(self, kind: str, name: str, namespace: str = "default") -> Obj:
-        """A copy of the live object (raises NotFound like kubectl get)."""
+        """A copy of the live object ``kind``/``name`` in ``namespace`` (raises NotFound like kubectl get)."""
         self.start()
         return clone(self.api.get(kind, name, namespace))
 
     def try_get(self, kind: str, name: str, namespace: str = "default") -> Obj | None:
+        """Like ``get``, but None when there is no ``kind``/``name`` in ``namespace``."""
         self.start()
         found = self.api.try_get(kind, name, namespace)
         return clone(found) if found is not None else None
 
     def list(self, kind: str, namespace: str | None = "default", selector: str | None = None) -> list[Obj]:
+        """``kubectl get KIND``: ``namespace`` (None: all), ``selector`` a label selector; copies, sorted by key."""
+        if selector is not None:
+            try:
+                Selector.parse(selector)
+            except ValueError as exc:
+                raise ArgumentError(f"list(): selector {selector!r}: {exc}") from None
         self.start()
         if not resource_for(kind).namespaced:
             namespace = None
         return [clone(o) for o in self.api.list(kind, namespace, selector)]
 
+    @rules(replicas=replicas)
     def scale(self, kind: str, name: str, replicas: int, namespace: str = "default") -> Obj:
+        """``kubectl scale KIND/NAME --replicas=N``: ``replicas`` from 0 to 150,000 (what kspec simulates)."""
         return self.patch(kind, name, lambda o: o["spec"].__setitem__("replicas", replicas), namespace)
 
     def set_image(self, kind: str, name: str, image: str, container: str | None = None,
                   namespace: str = "default") -> Obj:
-        """``kubectl set image``: every container (or the named one) of the pod template."""
+        """``kubectl set image``: ``image`` for every container (or the one named ``container``) of the template."""
         def change(o: Obj) -> None:
             containers = o["spec"]["template"]["spec"]["containers"]
             targets = [c for c in containers if container in (None, c["name"])]
@@ -397,33 +504,39 @@ class Cluster:
                 c["image"] = image
         return self.patch(kind, name, change, namespace)
 
+    @rules(revision=between(0, INT64_MAX))
     def rollback(self, deployment: str, revision: int = 0, namespace: str = "default") -> Obj:
-        """``kubectl rollout undo [--to-revision=N]``."""
+        """``kubectl rollout undo deployment/NAME [--to-revision=N]``: ``revision`` 0 means the previous one."""
         ctrl = self.require("deployment-controller", "Deployment controller")
         return self._act(lambda: ctrl.rollback(deployment, revision, namespace))
 
     # -- the node agent, DNS, proxy and etcd (each needs its component) -------------
     def drain(self, node: str) -> None:
-        """``kubectl drain --ignore-daemonsets --delete-emptydir-data --force``."""
+        """``kubectl drain NODE --ignore-daemonsets --delete-emptydir-data --force`` for ``node``."""
         self._act(lambda: self.require("runtime", "kubelet").drain(node))
 
     def stop_node(self, node: str) -> None:
+        """The kubelet of ``node`` stops heartbeating; its pods keep running."""
         self._act(lambda: self.require("runtime", "kubelet").stop_node(node))
 
     def restore_node(self, node: str) -> None:
+        """The kubelet of ``node`` heartbeats again."""
         self._act(lambda: self.require("runtime", "kubelet").restore_node(node))
 
+    @rules(probe=one_of("readiness", "liveness", "startup"))
     def set_probe(self, pod: str, probe: str, passing: bool, namespace: str = "default",
                   status: int | None = None) -> None:
         """Turn a container's simulated health endpoint for ``probe`` failing (answering ``status`` to an
         HTTP probe, 500 unless given) or passing."""
         self._act(lambda: self.require("runtime", "kubelet").set_probe(namespace, pod, probe, passing, status))
 
+    @rules(code=EXIT_CODE)
     def exit_container(self, pod: str, container: str, code: int, namespace: str = "default") -> None:
+        """The running container exits now with exit code ``code`` (0-255)."""
         self._act(lambda: self.require("runtime", "kubelet").exit_container(namespace, pod, container, code))
 
     def pod_environment(self, pod: str, namespace: str = "default") -> dict[str, str]:
-        """The environment the pod's first container was started with."""
+        """The environment the first container of ``pod`` was started with."""
         self.start()
         return self.require("runtime", "kubelet").environment(namespace, pod)
 
@@ -433,25 +546,28 @@ class Cluster:
         return self.require("dns", "cluster DNS").resolve_from_pod(namespace, pod, name)
 
     def dns_records(self, rtype: str, name: str) -> list[str]:
-        """A direct query, answers as ``dig +short`` prints them."""
+        """``dig +short RTYPE NAME``: a direct query of type ``rtype`` (A, AAAA, SRV, PTR, CNAME, TXT) for ``name``."""
         self.start()
         return self.require("dns", "cluster DNS").query(rtype, name)
 
+    @rules(port=PORT)
     def connect(self, pod: str, host: str, port: int, namespace: str = "default") -> str | None:
-        """The pod a connection reaches through the service proxy, or None when refused."""
+        """The pod a TCP connection from ``pod`` to ``host``:``port`` reaches through the proxy, or None if refused."""
         self.start()
         return self.require("proxy", "service proxy (kube-proxy)").connect(namespace, pod, host, port)
 
+    @rules(members=between(1, MAX_ETCD_MEMBERS))
     def use_etcd(self, members: int) -> None:
-        """The store becomes a simulated etcd cluster (etcd-1 ... etcd-N)."""
+        """The store becomes a simulated etcd cluster of ``members`` members (etcd-1 ... etcd-N)."""
         if "etcd" not in plugins.registered_names(self.pm, "store"):
             raise NotImplementedYet("not implemented yet: this step needs the etcd Raft model, which this "
                                     "version of kspec does not simulate yet")
         self.etcd_members = members
         self.use("store", "etcd")
 
+    @rules(action=one_of("stop", "start", "partition", "heal"))
     def etcd_action(self, action: str, *members: str) -> None:
-        """stop/start a member, partition two groups (comma-separated names), heal."""
+        """``action`` stop/start a member, partition two groups (comma-separated names), heal."""
         etcd = self.etcd
         groups = [[m.strip() for m in group.split(",") if m.strip()] for group in members]
         self._act(lambda: getattr(etcd, action)(*groups))
@@ -471,6 +587,7 @@ class Cluster:
 
     @property
     def etcd(self) -> Any:
+        """The etcd Raft model under the API (fails when the store is not etcd)."""
         self.start()
         if not hasattr(self.store, "leader"):
             raise NotImplementedYet("not implemented yet: this step needs the etcd Raft model "
@@ -479,20 +596,28 @@ class Cluster:
 
     # -- time ---------------------------------------------------------------------
     def run_for(self, duration: int | str) -> None:
+        """Advance virtual time by ``duration`` (a Go duration such as "90s", or milliseconds)."""
+        ms = duration_ms(duration, "run_for(): duration")
         self.start()
-        self.clock.run_for(parse_duration(duration) if isinstance(duration, str) else duration)
+        with waiting(self.clock, ms):
+            self.clock.run_for(ms)
 
     def settle(self, limit: int | str = SETTLE_LIMIT_MS) -> None:
-        """Run until only periodic work is left and a full round of it changed nothing."""
+        """Run until only periodic work is left and a round of it changed nothing; fail after ``limit``."""
+        limit_ms = duration_ms(limit, "settle(): limit")
         self.start()
-        limit_ms = parse_duration(limit) if isinstance(limit, str) else limit
-        if not self.clock.settle(limit_ms):
+        with waiting(self.clock, limit_ms):
+            settled = self.clock.settle(limit_ms)
+        if not settled:
             raise TimeoutError_(f"the cluster did not settle within {limit_ms // 1000}s of virtual time "
                                 f"(now t={self.clock.now / 1000:g}s): something keeps changing")
 
     def run_until(self, predicate: Callable[[], bool], timeout: int | str) -> bool:
+        """Advance until ``predicate()`` holds (True) or ``timeout`` (Go duration or ms) passes (False)."""
+        ms = duration_ms(timeout, "run_until(): timeout")
         self.start()
-        return self.clock.run_until(predicate, parse_duration(timeout) if isinstance(timeout, str) else timeout)
+        with waiting(self.clock, ms):
+            return self.clock.run_until(predicate, ms)
 
     @property
     def expect(self) -> Expect:
@@ -501,15 +626,18 @@ class Cluster:
 
     @property
     def now_ms(self) -> int:
+        """Virtual time since the cluster was made, in milliseconds."""
         return self.clock.now
 
     # -- reading events -----------------------------------------------------------
     def events_for(self, kind: str, name: str, namespace: str = "default") -> list[Obj]:
+        """Copies of the Events about ``kind``/``name`` in ``namespace``, oldest first (as ``kubectl describe``)."""
         self.start()
         return [clone(e) for e in self.events.for_object(kind, name, namespace)]
 
     @property
     def event_log(self) -> list[EventRecord]:
+        """Every event emitted so far, in order, on the virtual timeline."""
         return list(self.events.log)
 
     # -- naming pods that controllers made (kspec/podrefs.py) -------------------------

@@ -15,6 +15,9 @@ ACCEPTED = "a Go duration: 500ms, 30s, 5m, 1h30m (units ns, us, ms, s, m, h; no 
 PATTERN = r"[-+]?(?:0|(?:(?:\d+\.?\d*|\.\d+)(?:ns|us|µs|ms|s|m|h))+)"
 _NUMBER = re.compile(r"\d+(?:\.\d*)?|\.\d+")
 _UNIT = re.compile(r"[^\d.]*")
+#: Go's time.Duration is int64 nanoseconds: 2562047h47m16.854775807s at most
+MAX_DURATION_NS = 2**63 - 1
+MAX_DURATION_MS = (MAX_DURATION_NS + 500_000) // 1_000_000  # rounded to whole ms as parse_duration does
 
 
 def parse_duration(text: str) -> int:
@@ -39,6 +42,9 @@ def parse_duration(text: str) -> int:
             raise ValueError(_invalid(f'time: unknown unit "{unit.group()}" in duration "{text}"'))
         total += Fraction(number.group()) * _UNITS[unit.group()]
         pos = unit.end()
+    if total * 1_000_000 > MAX_DURATION_NS:  # Go's ParseDuration: errors.New("time: invalid duration " + quote(orig))
+        raise ValueError(f'time: invalid duration "{text}" (out of range: the longest Go duration is '
+                         "2562047h47m16.854775807s)")
     return sign * round(total)
 
 

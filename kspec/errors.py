@@ -31,6 +31,10 @@ class StepError(KspecError):
     """A step was written in a way kspec cannot carry out."""
 
 
+class ArgumentError(KspecError, ValueError):
+    """A Python API call got an argument it cannot use; the message names the parameter."""
+
+
 class TimeoutError_(KspecError, AssertionError):
     """``settle`` or ``within`` ran out of virtual time."""
 

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from kspec.errors import ApiError
-from kspec.objects import Obj, clone, timestamp
+from kspec.objects import Obj, timestamp
 from kspec.store import StoreError
 
 if TYPE_CHECKING:
@@ -71,7 +71,8 @@ class EventRecorder:
             existing_name = self._index.get(key)
             existing = self.api.store.get("events", ns, existing_name) if existing_name else None
             if existing is not None:
-                bumped = clone(existing)
+                # stored objects are read-only: copy only what changes (the top level, the metadata)
+                bumped = {**existing, "metadata": dict(existing["metadata"])}
                 bumped["count"] = bumped.get("count", 1) + 1
                 bumped["lastTimestamp"] = timestamp(now)
                 self.api.store.update("events", bumped)

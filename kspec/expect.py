@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from kspec import jsonpath, printers
 from kspec.api.kinds import resource_for
+from kspec.arguments import COUNT, MAX_CONNECTIONS, between, checked_methods, rules
 from kspec.errors import StepError
 from kspec.objects import Obj, get_condition
 from kspec.podrefs import show as _show_pods
@@ -40,6 +41,7 @@ def _outcomes(results: list[str | None]) -> str:
     return ", ".join(parts)
 
 
+@checked_methods
 class Expect:
     def __init__(self, cluster: Cluster) -> None:
         self.c = cluster
@@ -152,6 +154,7 @@ class Expect:
             got = actual + (f" with reason {actual_reason}" if actual_reason else "")
             raise AssertionError(f'container "{container}" of pod "{pod}" is {got}, expected {want}')
 
+    @rules(n=COUNT)
     def restarts(self, pod: str, container: str, n: int, ns: str | None = None) -> None:
         actual = self._container_status(self.pod(pod, ns), container).get("restartCount", 0)
         if actual != n:
@@ -168,6 +171,7 @@ class Expect:
             extra = " (terminating)" if md.get("deletionTimestamp") else ""
             raise AssertionError(f'{resource_for(kind).singular} "{name}" exists{extra}, expected it gone')
 
+    @rules(n=COUNT)
     def pod_count(self, selector: str, n: int, *, running: bool = False, ns: str | None = None) -> None:
         pods = self.c.api.list("pods", ns or "default", selector)
         if running:
@@ -239,6 +243,7 @@ class Expect:
         self.c.require("deployment-controller", "Deployment controller")
         return self._obj("deployments", name, ns)
 
+    @rules(n=COUNT)
     def deployment_ready_replicas(self, name: str, n: int, ns: str | None = None) -> None:
         actual = self._deployment(name, ns).get("status", {}).get("readyReplicas", 0)
         if actual != n:
@@ -264,18 +269,21 @@ class Expect:
         if available < updated:
             raise AssertionError(f"{waiting}{available} of {updated} updated replicas are available...")
 
+    @rules(revision=COUNT)
     def revision(self, name: str, revision: int, ns: str | None = None) -> None:
         actual = self._deployment(name, ns)["metadata"].get("annotations", {}).get(
             "deployment.kubernetes.io/revision", "")
         if actual != str(revision):
             raise AssertionError(f'deployment "{name}" is at revision {actual or "(none)"}, expected {revision}')
 
+    @rules(n=COUNT)
     def rollout_max_pods(self, name: str, n: int, ns: str | None = None) -> None:
         most, _least = self.c.require("deployment-controller").rollout_bounds(ns or "default", name)
         if most > n:
             raise AssertionError(f'during the rollout of deployment "{name}" there were {most} pods, '
                                  f"expected never more than {n}")
 
+    @rules(n=COUNT)
     def rollout_min_available(self, name: str, n: int, ns: str | None = None) -> None:
         _most, least = self.c.require("deployment-controller").rollout_bounds(ns or "default", name)
         if least < n:
@@ -293,6 +301,7 @@ class Expect:
         if ip not in ("", "None"):
             raise AssertionError(f'service "{svc}" has cluster IP {ip}, expected none (headless)')
 
+    @rules(low=between(0, 65535), high=between(0, 65535))
     def node_port_in(self, svc: str, low: int, high: int, ns: str | None = None) -> None:
         ports = [p.get("nodePort") for p in self._obj("services", svc, ns)["spec"].get("ports") or []]
         if not ports or not all(p is not None and low <= p <= high for p in ports):
@@ -374,6 +383,7 @@ class Expect:
             raise AssertionError(f'a connection from pod "{pod}" to "{target}" reached pod {reached}, '
                                  "expected it refused")
 
+    @rules(count=between(1, MAX_CONNECTIONS, "connections per step"))
     def connections_spread(self, count: int, pod: str, target: str, pods: str, ns: str | None = None) -> None:
         host, port = self._target(target)
         results = [self.c.connect(pod, host, port, ns or "default") for _ in range(count)]

@@ -75,10 +75,13 @@ class Harness:
         return (base / relative).resolve()
 
     def read_manifest(self, relative: str) -> tuple[str, str]:
-        p = self.path(relative)
-        if not p.is_file():
-            raise ManifestError(f'the path "{relative}" does not exist (looked for {p})')
-        return p.read_text(encoding="utf-8"), str(p)
+        try:
+            p = self.path(relative)
+            if not p.is_file():
+                raise ManifestError(f'the path "{relative}" does not exist (looked for {p})')
+            return p.read_text(encoding="utf-8"), str(p)
+        except (OSError, UnicodeDecodeError, ValueError) as exc:  # a name too long, a directory, binary, NUL
+            raise ManifestError(f'the path "{relative}" cannot be read: {exc}') from None
 
     def apply_file(self, relative: str) -> None:
         text, source = self.read_manifest(relative)

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 from kspec import plugins
-from kspec.cluster import Cluster, NodeSpec
-from kspec.errors import ApplyError, ManifestError, PluginError, StepError
+from kspec.cluster import Cluster, NodeSpec, nodes_from_table
+from kspec.errors import ApiError, ApplyError, ArgumentError, ManifestError, PluginError, StepError
 from kspec.hookspec import hookimpl
 from kspec.objects import get_condition
 
@@ -216,3 +218,159 @@ def test_components_must_be_chosen_before_start() -> None:
     c.start()
     with pytest.raises(StepError, match="before the cluster starts"):
         c.use("store", "memory")
+
+
+# -- bounds and argument checks (issue 17 items 3 and 4) ------------------------------------------
+DEPLOYMENT = {"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": "web"},
+              "spec": {"replicas": 1, "selector": {"matchLabels": {"app": "web"}},
+                       "template": {"metadata": {"labels": {"app": "web"}},
+                                    "spec": {"containers": [{"name": "c", "image": "nginx"}]}}}}
+
+
+def test_replicas_past_int32_are_rejected_as_the_api_would() -> None:
+    c = Cluster(nodes=1)
+    c.apply(DEPLOYMENT)
+    with pytest.raises(ArgumentError, match=r"replicas 99999999999 is out of range: spec.replicas is an int32"):
+        c.scale("deployment", "web", 99999999999)
+    with pytest.raises(ArgumentError, match=r"replicas 200,000 is more pods than kspec simulates: .*150,000 pods"):
+        c.scale("deployment", "web", 200_000)
+    with pytest.raises(ApiError, match=r"spec.replicas: Invalid value: -1: must be greater than or equal to 0"):
+        c.scale("deployment", "web", -1)
+    assert c.get("deployment", "web")["spec"]["replicas"] == 1
+
+
+def test_durations_stay_within_go_time_duration() -> None:
+    c = Cluster(nodes=0)
+    with pytest.raises(ArgumentError, match=r'duration .9999999999999999999h.*longest Go duration is '
+                                             r"2562047h47m16.854775807s"):
+        c.run_for("9999999999999999999h")
+    with pytest.raises(ArgumentError, match=r"duration -5 is negative"):
+        c.run_for(-5)
+    with pytest.raises(ArgumentError, match=r"duration must be a Go duration .*got str|invalid duration"):
+        c.run_for("5 minutes")
+    with pytest.raises(ArgumentError, match="limit"):
+        c.settle(10**30)
+    assert c.now_ms == 0
+
+
+def test_exit_codes_ports_and_connection_counts_are_bounded() -> None:
+    c = Cluster(nodes=1)
+    with pytest.raises(ArgumentError, match=r"code 300 is out of range: .*0-255"):
+        c.exit_container("p", "c", 300)
+    with pytest.raises(ArgumentError, match=r"exit_code 256 is out of range"):
+        c.describe_image("x:1", exit_code=256)
+    with pytest.raises(ArgumentError, match=r"port 70000 is out of range"):
+        c.connect("p", "svc", 70000)
+    with pytest.raises(ArgumentError, match=r"count 1000000 is out of range: it must be at most 100,000"):
+        c.expect.connections_spread(10**6, "p", "svc:80", "a")
+
+
+def test_node_counts_past_the_envelope_fail_at_once() -> None:
+    with pytest.raises(ArgumentError, match=r"nodes 5001 is out of range: it must be at most 5,000"):
+        Cluster(nodes=5001)
+    with pytest.raises(ArgumentError, match=r"nodes -1 is out of range: it must be at least 0"):
+        Cluster(nodes=-1)
+
+
+def test_node_table_rejects_duplicate_columns_and_negative_capacity() -> None:
+    with pytest.raises(StepError, match="the node table has the column cpu more than once"):
+        nodes_from_table([["name", "cpu", "cpu"], ["a", "1", "2"]])
+    with pytest.raises(StepError, match=r'cpu of node a .-1. is negative'):
+        nodes_from_table([["name", "cpu"], ["a", "-1"]])
+    with pytest.raises(StepError, match=r'pods of node a: "-3" is not a pod count'):
+        nodes_from_table([["name", "pods"], ["a", "-3"]])
+    c = Cluster(nodes=1)
+    with pytest.raises(ArgumentError, match=r"quantity '-4' is negative"):
+        c.set_node_resource("node-1", "nvidia.com/gpu", "-4")
+
+
+@pytest.mark.parametrize("call", [
+    lambda: Cluster(nodes="3"), lambda: Cluster(seed="x"), lambda: Cluster(nodes=[1, 2]),
+    lambda: Cluster(kettle="x"), lambda: Cluster(nodes=True),
+])
+def test_cluster_constructor_names_the_bad_parameter(call: Any) -> None:
+    with pytest.raises(ArgumentError, match=r"Cluster\(\): (nodes|seed|unknown component)"):
+        call()
+
+
+@pytest.mark.parametrize(("method", "args", "param"), [
+    ("apply", (42,), "manifest"), ("get", (None, "x"), "kind"), ("scale", ("deployment", "web", "3"), "replicas"),
+    ("run_for", ([5],), "duration"), ("taint_node", ("node-1", "dedicated"), "taint"),
+    ("taint_node", ("node-1", "k=v:Sometimes"), "taint"), ("delete", ("pod", "x"), None),
+    ("set_probe", ("p", "aliveness", True), "probe"), ("cordon", ("node-1", "yes"), "unschedulable"),
+    ("describe_image", ("x", ), None), ("list", ("pods", 3), "namespace"), ("use_etcd", (0,), "members"),
+])
+def test_api_methods_name_the_bad_parameter(method: str, args: tuple[Any, ...], param: str | None) -> None:
+    c = Cluster(nodes=1)
+    if param is None:  # valid calls stay valid (delete: NotFound from the API)
+        try:
+            getattr(c, method)(*args)
+        except ApiError:
+            pass
+        return
+    with pytest.raises(ArgumentError, match=rf"{method}\(\): .*{param}"):
+        getattr(c, method)(*args)
+
+
+def test_taint_node_takes_kubectl_syntax() -> None:
+    c = Cluster(nodes=1)
+    c.taint_node("node-1", "dedicated=db:NoSchedule")
+    c.taint_node("node-1", "gpu:NoExecute")
+    taints = c.get("node", "node-1")["spec"]["taints"]
+    assert [(t["key"], t.get("value"), t["effect"]) for t in taints] == [
+        ("dedicated", "db", "NoSchedule"), ("gpu", None, "NoExecute")]
+    c.taint_node("node-1", "dedicated=db:NoSchedule-")
+    c.taint_node("node-1", "gpu-")
+    assert not c.get("node", "node-1")["spec"].get("taints")
+
+
+def test_long_waits_report_progress(monkeypatch: pytest.MonkeyPatch) -> None:
+    import io
+
+    from kspec import progress
+    ticks = iter(range(10**9))
+    monkeypatch.setattr(progress, "wall_clock", lambda: float(next(ticks)))  # one second per look
+    out = io.StringIO()
+    monkeypatch.setattr(progress.sys, "__stderr__", out)
+    c = Cluster(nodes=3)
+    c.run_for("24h")
+    lines = out.getvalue().splitlines()
+    assert lines, "no progress printed"
+    assert lines[0].startswith("kspec: waiting 24h0m0s of virtual time: ")
+    assert " done after 5.0s" in lines[0]
+    assert len(lines) < 1 + len(range(0, 10**9))  # rate-limited: one line per 5 (fake) seconds at most
+    c2 = Cluster(nodes=1)
+    out.truncate(0)
+    c2.run_for("1s")  # short waits say nothing
+    assert out.getvalue().strip("\x00") == ""
+
+
+def test_negative_usages_are_rejected() -> None:
+    from kspec.controllers.expect_workloads import use_cpu
+    c = Cluster(nodes=1)
+    c.apply(POD % "p")
+    c.settle()
+    with pytest.raises(StepError, match=r"cpu usage '-100m' is negative"):
+        use_cpu(c, "-100m", pod="p")
+    with pytest.raises(StepError, match=r"memory usage '-1Gi' is negative"):
+        c.require("runtime").set_memory("default", "p", "c", "-1Gi")
+
+
+def test_unreadable_manifest_paths_fail_with_one_message() -> None:
+    from kspec.harness import Harness
+    k = Harness()
+    with pytest.raises(ManifestError, match=r'the path "a+" cannot be read: .*File name too long'):
+        k.read_manifest("a" * 400)
+    with pytest.raises(ManifestError, match="cannot be read: embedded null byte"):
+        k.read_manifest("x\x00")
+
+
+def test_workloads_past_the_pod_envelope_fail_at_once() -> None:
+    c = Cluster(nodes=1)
+    big = {**DEPLOYMENT, "spec": {**DEPLOYMENT["spec"], "replicas": 1_000_000}}
+    with pytest.raises(ArgumentError, match=r'Deployment "web": spec.replicas 1,000,000 is more pods than kspec '
+                                            r"simulates"):
+        c.apply(big)
+    with pytest.raises(ArgumentError, match=r"spec.replicas 1,000,000 is more pods"):
+        c.create(big)
+    assert c.try_get("deployment", "web") is None

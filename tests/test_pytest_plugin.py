@@ -375,3 +375,21 @@ def test_a_component_that_fails_to_start_shows_its_frame(pytester: pytest.Pytest
     out = result.stdout.str()
     assert "BrokenProxy failed to start: ValueError: no iptables here" in out
     assert "conftest.py:30, in start" in out
+
+
+@pytest.mark.parametrize(("step", "message"), [
+    ("When I wait 9999999999999999999h",
+     'time: invalid duration "9999999999999999999h" (out of range: the longest Go duration is '
+     "2562047h47m16.854775807s)"),
+    ('When I scale deployment "web" to 99999999999 replicas',
+     "replicas 99999999999 is out of range: spec.replicas is an int32 (at most 2,147,483,647)"),
+    ('When container "app" of pod "web" exits with code 300', "code 300 is out of range"),
+])
+def test_out_of_range_step_values_fail_the_step_with_one_message(pytester: pytest.Pytester, step: str,
+                                                                 message: str) -> None:
+    feature = f"Feature: bounds\n  Scenario: too big\n    Given a cluster with 1 nodes\n    {step}\n"
+    result = run(pytester, feature)
+    result.assert_outcomes(failed=1)
+    out = result.stdout.str()
+    assert message in out
+    assert "Traceback" not in out

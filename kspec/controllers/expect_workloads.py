@@ -9,8 +9,10 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from kspec.api.kinds import resource_for
+from kspec.arguments import check_quantity
 from kspec.controllers.daemonset import target_node
 from kspec.controllers.job import finished_condition
+from kspec.errors import StepError
 from kspec.expect import _fmt, _names
 from kspec.metrics import metrics_for
 from kspec.objects import Obj, controller_of, get_condition
@@ -163,6 +165,7 @@ def set_suspended(cluster: Cluster, name: str, suspended: bool, namespace: str =
 def use_cpu(cluster: Cluster, quantity: str, *, selector: str | None = None, pod: str | None = None,
             deployment: str | None = None, namespace: str = "default") -> None:
     """Set what the simulated metrics-server reports for pods (cpu per pod)."""
+    check_quantity(quantity, "cpu usage", error=StepError)
     cluster.start()
     source = metrics_for(cluster)
     if pod is not None:

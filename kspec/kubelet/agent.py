@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from kspec.api import eviction
+from kspec.arguments import check_quantity
 from kspec.errors import ApiError, StepError
 from kspec.kubelet import dns_config
 from kspec.kubelet.kubelet import Kubelet
@@ -34,12 +35,34 @@ class NodeAgent:
         self.events = cluster.events
         self.runtime = ContainerRuntime(cluster.clock, cluster.images)
         self.kubelets: dict[str, Kubelet] = {}
+        self._status_due: dict[int, PodWorker | Kubelet] = {}  # insertion order: deterministic
+        self._status_timer: Any = None
 
     def start(self) -> None:
         nodes = self.api.informers.on("nodes", self._node_added, None, self._node_deleted)
         pods = self.api.informers.on("pods", self._pod_added, self._pod_updated, self._pod_deleted)
         self.api.informers.replay(nodes, sorted(self.api.list("nodes"), key=lambda n: n["metadata"]["name"]))
         self.api.informers.replay(pods, list(self.api.list("pods")))
+
+    # -- the status manager ----------------------------------------------------------------------
+    def status_later(self, worker: PodWorker | Kubelet) -> None:
+        """Coalesce a pod's status writes to one per instant (status_manager's podStatusesChannel of one).
+
+        A pod with n containers is synced once per container start, pull or probe result; writing its
+        O(n) status each time made starting it O(n^2). The write waits until nothing else is due now.
+        """
+        self._status_due.setdefault(id(worker), worker)
+        if self._status_timer is None:
+            self._status_timer = self.clock.call_soon(self._flush_status, label="kubelet status manager")
+
+    def _flush_status(self) -> None:
+        if self.clock.next_time() == self.clock.now:  # more of this instant is queued: write after it
+            self._status_timer = self.clock.call_soon(self._flush_status, label="kubelet status manager")
+            return
+        self._status_timer = None
+        due, self._status_due = self._status_due, {}
+        for worker in due.values():
+            worker.flush_status()
 
     # -- informer handlers ---------------------------------------------------------------------
     def _node_added(self, node: Obj) -> None:
@@ -173,6 +196,7 @@ class NodeAgent:
 
     def set_memory(self, namespace: str, pod: str, container: str, quantity: str) -> None:
         """The container's working set becomes ``quantity`` (an OOM kill if above its limit)."""
+        check_quantity(quantity, "memory usage", error=StepError)
         running = self._running(namespace, pod, container)
         try:
             usage = to_int(quantity)

@@ -30,6 +30,7 @@ STATUS_REPORT_MS = 300_000  # nodeStatusReportFrequency
 LEASE_DURATION_S = 40  # nodeLeaseDurationSeconds
 LEASE_RENEW_MS = LEASE_DURATION_S * 1000 // 4  # renewInterval = 0.25 * lease duration
 LEASE_NAMESPACE = "kube-node-lease"
+NODE_STATUS_MAX_IMAGES = 50  # KubeletConfiguration nodeStatusMaxImages default
 _CONDITION_TEXT = {
     ("MemoryPressure", "False"): ("KubeletHasSufficientMemory", "kubelet has sufficient memory available"),
     ("MemoryPressure", "True"): ("KubeletHasInsufficientMemory", "kubelet has insufficient memory available"),
@@ -267,6 +268,10 @@ class Kubelet:
             return  # no quorum: the lease is not renewed, as a kubelet that cannot reach etcd
 
     def images_changed(self) -> None:
+        """A pull finished: post the node's images once this instant's pulls are done."""
+        self.agent.status_later(self)
+
+    def flush_status(self) -> None:
         self.sync_node_status(force=True)
 
     def _conditions(self) -> dict[str, str]:
@@ -283,8 +288,10 @@ class Kubelet:
         now = self.clock.now
         wanted = self._conditions()
         current = {c["type"]: c for c in node["status"].get("conditions") or []}
+        # setters.Images: the runtime's list, largest first, capped at nodeStatusMaxImages
+        largest = sorted(self.runtime.node_images(self.node_name), key=lambda i: (-image_size(i), i))
         images = [{"names": [f"{normalize(i).rsplit(':', 1)[0]}@{image_digest(i)}", normalize(i)],
-                   "sizeBytes": image_size(i)} for i in self.runtime.node_images(self.node_name)]
+                   "sizeBytes": image_size(i)} for i in largest[:NODE_STATUS_MAX_IMAGES]]
         changed = any((current.get(t) or {}).get("status") != s for t, s in wanted.items()) or (
             images != (node["status"].get("images") or []))
         if not changed and now - self._last_report < STATUS_REPORT_MS and not force:

@@ -50,6 +50,7 @@ class Record:
     hook_until: int = -1
     force_restart: bool = False
     definition_changed: bool = False
+    sidecar: bool = False  # an init container with restartPolicy Always
     backoff_noted: str = ""
     env: dict[str, str] = field(default_factory=dict)
     probes: dict[str, ProbeWorker] = field(default_factory=dict)
@@ -78,6 +79,10 @@ class PodWorker:
             self.records[c["name"]] = Record(c, True)
         for c in pod["spec"]["containers"]:
             self.records[c["name"]] = Record(c, False)
+        self._regular_records = [r for r in self.records.values() if not r.init]
+        self._init_records = [r for r in self.records.values() if r.init]
+        for r in self._init_records:
+            r.sidecar = r.spec.get("restartPolicy") == "Always"
         self.pod_ip = ""
         self.start_ms = self.clock.now
         self.terminal = False
@@ -181,14 +186,15 @@ class PodWorker:
             return
         if self._sync_init():
             self._sync_regular()
-        self._update_phase()
-        self.write_status()
+        self.status_later()
 
     def _sync_init(self) -> bool:
         """Init containers one by one; True once every one has completed."""
-        for rec in self._inits():
+        for rec in self._init_records:
             c = rec.current
-            if rec.spec.get("restartPolicy") == "Always":
+            if c is not None and c.exit_code == 0 and not rec.sidecar:
+                continue  # completed: the common case, kept cheap for pods with many init containers
+            if rec.sidecar:
                 if c is None or (c.exited and not rec.busy):
                     self._start(rec, restart=c is not None)
                 if not rec.started or rec.busy:
@@ -208,8 +214,10 @@ class PodWorker:
         return True
 
     def _sync_regular(self) -> None:
-        for rec in self._regular():
+        for rec in self._regular_records:
             c = rec.current
+            if c is not None and c.exit_code is None and not rec.pulling and rec.hook_until < 0:
+                continue  # started and not busy: nothing to do (kept cheap for pods with many containers)
             if rec.busy:
                 return  # SyncPod starts containers one after another
             if c is None:
@@ -320,7 +328,7 @@ class PodWorker:
         self.kubelet.image_backoff.next(f"{self.uid}_{image}", now, now)
         rec.pull_error = error
         rec.waiting = ("ErrImagePull", error)
-        self.write_status()
+        self.status_later()
         self._wake_at(now + PLEG_RELIST_MS)
 
     # -- running containers ----------------------------------------------------------------
@@ -388,7 +396,7 @@ class PodWorker:
                 "terminationGracePeriodSeconds", 30)
             self._stop(rec, int(grace))
         if not self.deleting:
-            self.write_status()
+            self.status_later()
 
     def _stop(self, rec: Record, grace_s: int | None) -> None:
         """killContainer: preStop (within the grace period), then SIGTERM with what is left."""
@@ -594,6 +602,18 @@ class PodWorker:
         if old.get("nominatedNodeName"):
             new["nominatedNodeName"] = old["nominatedNodeName"]
         return new
+
+    def status_later(self) -> None:
+        """Phase and status once this instant's syncs are done: a pod starting n containers writes O(1) times."""
+        self.kubelet.agent.status_later(self)
+
+    def flush_status(self) -> None:
+        """The deferred half of a sync (status manager syncBatch): recompute the phase, write what changed."""
+        if self.removed or self.deleting:
+            return
+        if not self.terminal:
+            self._update_phase()
+        self.write_status()
 
     def write_status(self) -> None:
         """Status manager: write only when it changed (and only while the node can reach the API)."""

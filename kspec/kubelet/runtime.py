@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from kspec.clock import Clock, Timer
@@ -25,6 +26,7 @@ PROBES = ("readiness", "liveness", "startup")
 FAILING_HTTP_STATUS = 500
 
 
+@lru_cache(maxsize=4096)  # pure, and asked for every image on every node status
 def normalize(image: str) -> str:
     """docker's ParseNormalizedNamed + default tag: ``nginx`` -> ``docker.io/library/nginx:latest``."""
     name, _, digest = image.partition("@")
@@ -39,10 +41,12 @@ def normalize(image: str) -> str:
     return name + (f"@{digest}" if digest else "")
 
 
+@lru_cache(maxsize=4096)  # pure, and asked for every image on every node status
 def image_digest(image: str) -> str:
     return "sha256:" + hashlib.sha256(normalize(image).encode()).hexdigest()
 
 
+@lru_cache(maxsize=4096)  # pure, and asked for every image on every node status
 def image_size(image: str) -> int:
     """A stable, plausible compressed size for an image (tens of MB)."""
     return 10_000_000 + int(hashlib.sha256(image.encode()).hexdigest()[:8], 16) % 90_000_000

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from kspec.arguments import MAX_NODES, check_node_count
 from kspec.cluster import nodes_from_table
 from kspec.durations import parse_duration
+from kspec.errors import StepError
 from kspec.harness import Harness
 from kspec.steps.registry import given, when
 from kspec.taints import parse_taint
@@ -14,6 +16,8 @@ D = "cluster"
 @given("a cluster with {n} nodes", domain=D)
 def cluster_with_nodes(k: Harness, n: int) -> None:
     """Nodes node-1 ... node-N, each Ready, 4 cpu, 16Gi memory, 110 pods."""
+    if not 0 <= n <= MAX_NODES:
+        raise StepError(check_node_count(n) if n > 0 else f"a cluster cannot have {n} nodes")
     k.new_cluster(nodes_from_table([["name"], *[[f"node-{i}"] for i in range(1, n + 1)]]))
 
 

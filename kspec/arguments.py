@@ -1,0 +1,270 @@
+"""Argument checks for the Python API: a bad argument fails at the call with the parameter named.
+
+``Cluster`` and ``Expect`` methods are wrapped by ``checked_methods``: every
+argument is checked against the method's own type hints (``str``, ``int``,
+``str | None``, ``Callable``, ``list[Obj]`` ...), then against value rules a
+method declares with ``@rules(param=...)`` (ranges, choices). A failure is an
+``ArgumentError`` (a ``KspecError`` and a ``ValueError``) saying which
+parameter of which method got what, never a ``TypeError`` from deep inside.
+
+The limits are upstream's: int32 fields, Go's ``time.Duration``, exit codes as
+the kubelet reports them (0-255), and the scalability envelope kspec can hold
+(5,000 nodes, 150,000 pods) so a typo fails at once instead of running for
+minutes.
+"""
+
+from __future__ import annotations
+
+import collections.abc
+import functools
+import inspect
+import types
+import typing
+from collections.abc import Callable
+from typing import Any
+
+from kspec.durations import MAX_DURATION_MS, parse_duration
+from kspec.errors import ArgumentError
+from kspec.quantity import parse_quantity
+
+INT32_MAX = 2**31 - 1
+INT64_MAX = 2**63 - 1
+#: upstream's scalability envelope (sig-scalability thresholds): what the simulation is built to hold
+MAX_NODES = 5_000
+MAX_PODS = 150_000
+MAX_CONNECTIONS = 100_000
+MAX_ETCD_MEMBERS = 15
+Rule = Callable[[Any, str], None]
+
+
+def _show(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _type_name(value: Any) -> str:
+    return type(value).__name__
+
+
+# -- value rules ----------------------------------------------------------------------------------
+def between(low: int | None, high: int | None, why: str = "") -> Rule:
+    """An int (never a bool) in [low, high]; ``why`` says whose limit ``high`` is."""
+    def check(value: Any, param: str) -> None:
+        if value is None:
+            return
+        integer(value, param)
+        if low is not None and value < low:
+            raise ArgumentError(f"{param} {value} is out of range: it must be at least {low}")
+        if high is not None and value > high:
+            raise ArgumentError(f"{param} {value} is out of range: it must be at most {high:,}"
+                                + (f" ({why})" if why else ""))
+    return check
+
+
+def integer(value: Any, param: str) -> None:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise ArgumentError(f"{param} must be a whole number (int), got {_type_name(value)} {_show(value)}")
+
+
+def one_of(*choices: str) -> Rule:
+    def check(value: Any, param: str) -> None:
+        if value is not None and value not in choices:
+            raise ArgumentError(f"{param} {_show(value)} is not one of {', '.join(choices)}")
+    return check
+
+
+def not_empty(value: Any, param: str) -> None:
+    if isinstance(value, str) and not value.strip():
+        raise ArgumentError(f"{param} must not be empty")
+
+
+
+
+def replicas(value: Any, param: str) -> None:
+    """spec.replicas: an int32 for the API; at most what kspec simulates. Negative counts are the API's to reject."""
+    integer(value, param)
+    if not -INT32_MAX - 1 <= value <= INT32_MAX:
+        # the apiserver cannot decode it: cannot unmarshal number into Go struct field ...replicas of type int32
+        raise ArgumentError(f"{param} {value} is out of range: spec.replicas is an int32 (at most {INT32_MAX:,})")
+    if value > MAX_PODS:
+        raise ArgumentError(f"{param} {value:,} is more pods than kspec simulates: upstream's scalability envelope "
+                            f"is {MAX_PODS:,} pods and {MAX_NODES:,} nodes")
+
+
+def check_node_count(n: int) -> str:
+    """The message for a cluster past the node envelope."""
+    return (f"{n:,} nodes is more than kspec simulates: upstream's scalability envelope is {MAX_NODES:,} nodes "
+            f"and {MAX_PODS:,} pods")
+
+
+def check_quantity(value: Any, param: str, error: type[Exception] = ArgumentError) -> None:
+    """A resource quantity (``500m``, ``4Gi``, or a number) that is not negative."""
+    if isinstance(value, bool) or not isinstance(value, str | int):
+        raise error(f"{param} must be a quantity such as \"500m\" or \"4Gi\", got {_type_name(value)} {_show(value)}")
+    try:
+        amount = parse_quantity(value)
+    except ValueError as exc:
+        raise error(f"{param} {_show(value)} is not a quantity: {exc}") from None
+    if amount < 0:
+        raise error(f"{param} {_show(value)} is negative: capacities and usages must be at least 0")
+
+EXIT_CODE = between(0, 255, "the kubelet reports exit codes 0-255")
+PORT = between(1, 65535, "a TCP or UDP port")
+COUNT = between(0, INT32_MAX)
+
+
+def duration_ms(value: Any, param: str) -> int:
+    """A duration as the API takes it: a Go duration string (``90s``) or integer milliseconds."""
+    if isinstance(value, str):
+        try:
+            ms = parse_duration(value)
+        except ValueError as exc:
+            raise ArgumentError(f"{param} {_show(value)}: {exc}") from None
+    elif isinstance(value, bool) or not isinstance(value, int):
+        raise ArgumentError(f"{param} must be a Go duration (\"5m\", \"1h30m\") or milliseconds (int), got "
+                            f"{_type_name(value)} {_show(value)}")
+    else:
+        ms = value
+    if ms < 0:
+        raise ArgumentError(f"{param} {_show(value)} is negative: time only moves forward")
+    if ms > MAX_DURATION_MS:
+        raise ArgumentError(f"{param} {_show(value)} is out of range: the longest Go duration is "
+                            "2562047h47m16.854775807s")
+    return ms
+
+
+# -- type hints -----------------------------------------------------------------------------------
+def _matches(value: Any, hint: Any) -> bool:
+    """Does ``value`` fit the type hint? Unknown hints accept anything (the check never guesses)."""
+    if hint is Any or hint is object or hint is inspect.Parameter.empty:
+        return True
+    if hint is None or hint is type(None):
+        return value is None
+    origin = typing.get_origin(hint)
+    args = typing.get_args(hint)
+    if origin in (typing.Union, types.UnionType):
+        return any(_matches(value, a) for a in args)
+    if hint is bool:
+        return isinstance(value, bool)
+    if hint is int:
+        return isinstance(value, int) and not isinstance(value, bool)
+    if hint is float:
+        return isinstance(value, int | float) and not isinstance(value, bool)
+    if hint is str:
+        return isinstance(value, str)
+    if origin is typing.Literal:
+        return value in args
+    if origin in (collections.abc.Callable,) or hint is collections.abc.Callable:
+        return callable(value)
+    if origin in (list, tuple, set, frozenset):
+        if not isinstance(value, origin):
+            return False
+        inner = args[0] if args and (origin is not tuple or len(args) == 2 and args[1] is Ellipsis) else None
+        return inner is None or all(_matches(v, inner) for v in value)
+    if origin is dict or hint is dict:
+        return isinstance(value, dict)
+    if origin in (collections.abc.Iterable, collections.abc.Sequence):
+        if isinstance(value, str | bytes | dict) or not isinstance(value, collections.abc.Iterable):
+            return False
+        inner = args[0] if args else None
+        if inner is None or not isinstance(value, list | tuple):
+            return True  # a one-shot iterator is not consumed here
+        return all(_matches(v, inner) for v in value)
+    if isinstance(hint, type):
+        return isinstance(value, hint)
+    return True
+
+
+def _describe(hint: Any) -> str:
+    origin = typing.get_origin(hint)
+    if origin in (typing.Union, types.UnionType):
+        return " or ".join(_describe(a) for a in typing.get_args(hint))
+    if hint is None or hint is type(None):
+        return "None"
+    if origin is collections.abc.Callable or hint is collections.abc.Callable:
+        return "a function"
+    if hint is int:
+        return "a whole number (int)"
+    if origin is not None:
+        return getattr(origin, "__name__", str(origin))
+    return getattr(hint, "__name__", str(hint))
+
+
+def _hints(fn: Callable[..., Any]) -> dict[str, Any]:
+    """The function's type hints; a hint that cannot be resolved here is left out (accepts anything)."""
+    try:
+        return typing.get_type_hints(fn)
+    except Exception:  # noqa: BLE001 - a TYPE_CHECKING-only name: resolve one by one
+        out = {}
+        for name, text in getattr(fn, "__annotations__", {}).items():
+            try:
+                out[name] = eval(text, fn.__globals__) if isinstance(text, str) else text  # noqa: S307
+            except Exception:  # noqa: BLE001
+                continue
+        return out
+
+
+def rules(**checks: Rule) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """Value rules for some parameters of a method (run after the type check)."""
+    def mark(fn: Callable[..., Any]) -> Callable[..., Any]:
+        fn.__kspec_rules__ = checks  # type: ignore[attr-defined]
+        return fn
+    return mark
+
+
+def checking(fn: Callable[..., Any], owner: str) -> Callable[..., Any]:
+    """``fn`` with its arguments checked against its hints and rules before it runs."""
+    sig = inspect.signature(fn)
+    state: dict[str, Any] = {}
+    checks: dict[str, Rule] = getattr(fn, "__kspec_rules__", {})
+    label = f"{owner}.{fn.__name__}()" if fn.__name__ != "__init__" else f"{owner}()"
+
+    @functools.wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        if "hints" not in state:
+            state["hints"] = _hints(fn)
+        hints = state["hints"]
+        try:
+            bound = sig.bind(*args, **kwargs)
+        except TypeError as exc:
+            raise ArgumentError(f"{label}: {exc}") from None
+        for name, value in list(bound.arguments.items())[1:]:  # skip self
+            param = sig.parameters[name]
+            hint = hints.get(name, inspect.Parameter.empty)
+            values = (value if param.kind is param.VAR_POSITIONAL else
+                      value.values() if param.kind is param.VAR_KEYWORD else [value])
+            for v in values:
+                if not _matches(v, hint):
+                    raise ArgumentError(f"{label}: {name} must be {_describe(hint)}, got {_type_name(v)} {_show(v)}")
+                if name in checks:
+                    try:
+                        checks[name](v, name)
+                    except ArgumentError as exc:
+                        raise ArgumentError(f"{label}: {exc}") from None
+        return fn(*args, **kwargs)
+
+    wrapper.__kspec_checked__ = True  # type: ignore[attr-defined]
+    return wrapper
+
+
+def checked_methods(cls: type) -> type:
+    """Wrap every public method of ``cls`` (and ``__init__``) with ``checking``."""
+    for name, member in list(vars(cls).items()):
+        if not inspect.isfunction(member) or getattr(member, "__kspec_checked__", False):
+            continue
+        if name.startswith("_") and name != "__init__":
+            continue
+        setattr(cls, name, checking(member, cls.__name__))
+    return cls
+
+
+def check_workload_size(obj: Any) -> None:
+    """A workload asking for more pods than kspec simulates fails now, not after minutes of creating pods."""
+    if not isinstance(obj, dict) or not isinstance(obj.get("spec"), dict):
+        return
+    for field in ("replicas", "parallelism", "completions"):
+        value = obj["spec"].get(field)
+        if isinstance(value, int) and not isinstance(value, bool) and value > MAX_PODS:
+            md = obj.get("metadata") if isinstance(obj.get("metadata"), dict) else {}
+            what = f'{obj.get("kind", "object")} "{md.get("name", "")}"'
+            replicas(value, f"{what}: spec.{field}")
