@@ -73,13 +73,6 @@ def one_of(*choices: str) -> Rule:
     return check
 
 
-def not_empty(value: Any, param: str) -> None:
-    if isinstance(value, str) and not value.strip():
-        raise ArgumentError(f"{param} must not be empty")
-
-
-
-
 def replicas(value: Any, param: str) -> None:
     """spec.replicas: an int32 for the API; at most what kspec simulates. Negative counts are the API's to reject."""
     integer(value, param)

@@ -293,7 +293,8 @@ class Cluster:
         return self.api.create(node)
 
     def join_nodes(self, specs: Iterable[NodeSpec]) -> list[Obj]:
-        """Nodes joining a running cluster (``When I add node``): each registers, then the cluster reacts."""
+        """Nodes joining a running cluster (``When I add node``): each of ``specs`` registers, then the cluster
+        reacts."""
         return self._act(lambda: [self.add_node(spec) for spec in specs])
 
     def patch_node(self, name: str, mutate: Callable[[Obj], object]) -> Obj:
@@ -401,7 +402,9 @@ class Cluster:
     @rules(first_line=between(1, None), indent=between(0, None))
     def apply(self, manifest: str | Obj | list[Obj], *, source: str = "<manifest>", first_line: int = 1,
               indent: int = 0, dry_run: bool = False) -> list[Obj]:
-        """``kubectl apply -f``: the documents are applied one by one, in order.
+        """``kubectl apply -f``: the documents of ``manifest`` (YAML text, an object or a list) are applied one
+        by one, in order; ``source``, ``first_line`` and ``indent`` say where YAML text came from, for error
+        messages; ``dry_run`` checks without writing.
 
         An object sees the ones before it (a Namespace, PriorityClass or ConfigMap made earlier in the same
         manifest). A rejected document neither undoes the ones before it nor stops the ones after it; once
@@ -417,26 +420,31 @@ class Cluster:
         pending = [o["metadata"]["name"] for o in objs if o.get("kind") == "Namespace" and o.get("metadata")] \
             if dry_run else []
         # kubectl names the manifest in each error: the file, or STDIN for a doc string (apply -f -)
-        where = source if source.endswith((".yaml", ".yml", ".json")) else "STDIN"
+        origin = source if source.endswith((".yaml", ".yml", ".json")) else "STDIN"
         for obj in objs:
             check_workload_size(obj)
         applied: list[Obj] = []
         errors: list[tuple[str, ApiError]] = []
-        for obj in objs:
-            md = obj.get("metadata") or {}
-            existing = None
-            if isinstance(obj.get("kind"), str) and md.get("name"):
+
+        def send() -> None:
+            # one request per document, in order; what they cause runs once all were sent
+            for obj in objs:
+                md = obj.get("metadata") or {}
+                existing = None
+                if isinstance(obj.get("kind"), str) and md.get("name"):
+                    try:
+                        existing = self.api.try_get(obj["kind"], md["name"], md.get("namespace") or "default")
+                    except ApiError:
+                        existing = None  # an unknown kind: api.apply reports it
+                # cmdutil.AddSourceToErr: the verb kubectl was at when the server refused
+                context = f'error when creating "{origin}": ' if existing is None else \
+                    f'error when applying patch to {obj.get("kind")} "{md.get("name")}" for: "{origin}": '
                 try:
-                    existing = self.api.try_get(obj["kind"], md["name"], md.get("namespace") or "default")
-                except ApiError:
-                    existing = None  # an unknown kind: api.apply reports it
-            # cmdutil.AddSourceToErr: the verb kubectl was at when the server refused
-            context = f'error when creating "{where}": ' if existing is None else \
-                f'error when applying patch to {obj.get("kind")} "{md.get("name")}" for: "{where}": '
-            try:
-                applied.append(self._act(lambda o=obj: self.api.apply(o, dry_run=dry_run, pending_namespaces=pending)))
-            except ApiError as exc:
-                errors.append((context, exc))
+                    applied.append(self.api.apply(obj, dry_run=dry_run, pending_namespaces=pending))
+                except ApiError as exc:
+                    errors.append((context, exc))
+
+        self._act(send)
         if errors:
             raise ApplyError(errors)
         return applied
@@ -642,11 +650,13 @@ class Cluster:
 
     # -- naming pods that controllers made (kspec/podrefs.py) -------------------------
     def pod_name(self, ref: str, namespace: str = "default") -> str:
-        """The pod a step's ``pod "{pod}"`` stands for: a name, or ``deployment/web#0`` (i-th current pod)."""
+        """The pod a step's ``pod "{pod}"`` stands for: ``ref`` is a name, or ``deployment/web#0`` (the i-th
+        current pod), looked up in ``namespace``."""
         self.start()
         return podrefs.resolve_pod(self.api, ref, namespace)
 
     def pod_list(self, pods: str, namespace: str = "default") -> list[tuple[str, str]]:
-        """The (namespace, name) pairs of a ``"{pods}"`` list: names, ``{kind}/{name}``, ``{ns}/{pod}``, none."""
+        """The (namespace, name) pairs of a ``"{pods}"`` list: ``pods`` holds names, ``{kind}/{name}``,
+        ``{ns}/{pod}`` or ``none``; plain names are in ``namespace``."""
         self.start()
         return podrefs.resolve_list(self.api, pods, namespace)
