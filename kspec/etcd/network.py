@@ -10,11 +10,11 @@ the two ends are on opposite sides of a partition.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from functools import partial
 
 from kspec.clock import Clock
-from kspec.etcd.raft import Message, MsgType, RaftNode
+from kspec.etcd.raft import Entry, Message, MsgType, RaftNode, State
 
 #: A small fixed one-way delay between members.
 LATENCY_MS = 1
@@ -80,6 +80,86 @@ class Network:
                     later.append(m)
             if later:
                 self.clock.call_later(self.latency_ms, partial(self._arrive, later), label="etcd peer messages")
+
+    def propose_now(self, leader: RaftNode, data: Callable[[], object]) -> Entry:
+        """``leader.propose(data)`` then ``flush(now=True)``: a client write and its round trips, at this instant.
+
+        Most writes find every reachable follower in the leader's term, following it and holding exactly the
+        log before the new entry. Then each takes the one entry and answers, in peer order, and the leader
+        counts the answers until a quorum commits it; this does that directly, with the same effects in the
+        same order as the messages would (MsgApp to each peer, then each MsgAppResp), without building them.
+        Anything else (a lagging, diverged or campaigning member, messages still queued) takes the message path.
+        """
+        plan = None if self._queue else self._steady(leader)
+        if plan is None:
+            entry = leader.propose(data)
+            self.flush(now=True)
+            return entry
+        name = leader.name
+        commit = leader.commit  # what each MsgApp carries, read before the leader counts anything
+        entry = leader._append(data)
+        if not leader.peers:
+            # propose's own count commits only for a lone member: with peers, the leader's match is the
+            # largest, and raising the largest never moves the quorum position (MajorityConfig.CommittedIndex)
+            leader._maybe_commit()
+        index = entry.index
+        following = index + 1
+        nxt = leader.next
+        for peer, node in plan:  # each MsgApp (_send_append, then the follower's step)
+            nxt[peer] = following  # sent, whether or not it arrives
+            if node is None:
+                self.dropped += 1
+                continue
+            self.delivered += 1
+            node.election_elapsed = 0  # _step_follower
+            if node.lead != name:
+                node.lead = name
+                node.changes += 1
+            node.log.append(entry)  # _maybe_append: the previous entry matched, nothing conflicts
+            if commit > node.commit:  # _commit_to(min(commit, index)); the leader's commit is below index
+                node.commit = commit
+                if node._on_commit is not None:
+                    node._on_commit(node)
+        match, active = leader.match, leader.recent_active
+        # _maybe_commit after each answer: every answering peer had index - 1 and the leader index, so the
+        # quorum position reaches index exactly when the answers make a quorum with the leader, and no sooner
+        missing = len(leader.voters) - leader._commit_pos - 1  # quorum, less the leader
+        for peer, node in plan:  # each MsgAppResp, in the order sent (_handle_append_response)
+            if node is None:
+                continue
+            self.delivered += 1
+            active[peer] = True
+            match[peer] = index
+            missing -= 1
+            if missing == 0 and leader.commit < index:
+                leader._commit_to(index)
+        return entry
+
+    def _steady(self, leader: RaftNode) -> list[tuple[str, RaftNode | None]] | None:
+        """Each peer with its node when reachable, if every reachable one would take the next entry alone and
+        accept it, as ``propose_now`` assumes; None otherwise."""
+        if leader.state is not State.LEADER or leader._commit_pos is None:
+            return None
+        log = leader.log
+        following = len(log)
+        term, last_term = leader.term, log[-1].term
+        name, nxt, match, nodes = leader.name, leader.next, leader.match, self.nodes
+        stopped, cuts = self.stopped, self._cuts
+        if name in stopped:
+            return [(peer, None) for peer in leader.peers]  # not reached: a stopped member does not lead writes
+        plan: list[tuple[str, RaftNode | None]] = []
+        for peer in leader.peers:
+            if nxt[peer] != following or match[peer] >= following:
+                return None
+            if peer in stopped or (cuts and frozenset((name, peer)) in cuts):
+                plan.append((peer, None))
+                continue
+            node = nodes[peer]
+            if (match[peer] != following - 1 or node.term != term or node.state is not State.FOLLOWER
+                    or len(node.log) != following or node.log[-1].term != last_term):
+                return None
+            plan.append((peer, node))
+        return plan
 
     def _deliver(self, m: Message) -> None:
         if not self.reachable(m.frm, m.to):

@@ -47,9 +47,12 @@ class MsgType(Enum):
     HEARTBEAT_RESP = "MsgHeartbeatResp"
 
 
-@dataclass(frozen=True, slots=True, eq=False)
+@dataclass(slots=True, eq=False)
 class Entry:
-    """A log entry; replicas share the same object, so identity says "the same entry"."""
+    """A log entry; replicas share the same object, so identity says "the same entry".
+
+    Never changed once made (not frozen only because a frozen dataclass is slow to build, one per write).
+    """
 
     term: int
     index: int
@@ -91,6 +94,9 @@ class RaftNode:
         self.check_quorum = check_quorum
         self.election_ticks = election_ticks
         self.heartbeat_ticks = heartbeat_ticks
+        #: where the committed index sits in the sorted matches (MajorityConfig.CommittedIndex), when
+        #: ``match`` holds exactly the voters, as it does unless the node is not one of them
+        self._commit_pos = len(self.voters) - quorum(len(self.voters)) if name in self.voters else None
         self._rng = rng
         self._send_fn = send
         self._on_commit = on_commit
@@ -426,7 +432,10 @@ class RaftNode:
 
     def _maybe_commit(self) -> None:
         """Commit what a quorum holds, but only by counting entries of the current term (raft §5.4.2)."""
-        index = committed_index(self.match[v] for v in self.voters)
+        if self._commit_pos is not None:
+            index = sorted(self.match.values())[self._commit_pos]
+        else:
+            index = committed_index(self.match[v] for v in self.voters)
         if index > self.commit and self.log[index].term == self.term:
             self._commit_to(index)
 

@@ -63,6 +63,7 @@ class EtcdStore:
                                      on_commit=self._on_commit, on_elected=self._on_elected, note=self._note)
                       for name in self.members}
         self.network.nodes = self.nodes
+        self._node_list = list(self.nodes.values())
         self.journal: deque[tuple[int, str, str]] = deque(maxlen=JOURNAL_LINES)
         self.leader_history: list[tuple[int, str, int]] = []
         self.violations: list[str] = []
@@ -70,6 +71,7 @@ class EtcdStore:
         self._tickers: list[Timer] = []
         self._marker: Timer | None = None
         self._checked: tuple[int, bool] = (-1, False)  # (version of what was checked, unsettled)
+        self._leader_seen: tuple[int, RaftNode | None] = (-1, None)  # (version, committing leader)
         self.committed = self._bootstrap()
         self.applied = len(self.committed) - 1
 
@@ -164,7 +166,7 @@ class EtcdStore:
         if self._marker is not None:
             self._marker.cancel()
             self._marker = None
-        version = self.network.version + sum(n.changes for n in self.nodes.values())
+        version = self._version()
         if self._checked[0] != version:
             self._checked = (version, self._unsettled())
         if self._checked[1]:
@@ -202,12 +204,22 @@ class EtcdStore:
         return sum(1 for m in self.members
                    if self.network.reachable(leader.name, m) and self.nodes[m].term <= leader.term)
 
+    def _version(self) -> int:
+        """Moves whenever the topology or any member's state, term or leader changes (each count only grows)."""
+        return self.network.version + sum([n.changes for n in self._node_list])
+
     def _committing_leader(self) -> RaftNode | None:
+        version = self._version()
+        if self._leader_seen[0] == version:
+            return self._leader_seen[1]
+        found = None
         q = quorum(len(self.members))
         for node in self._live_leaders():
             if self._backing(node) >= q:
-                return node
-        return None
+                found = node
+                break
+        self._leader_seen = (version, found)
+        return found
 
     def _electable(self) -> bool:
         """Some running member reaches a majority (itself included), so an election can succeed."""
@@ -235,8 +247,7 @@ class EtcdStore:
         leader = self._committing_leader()
         if leader is None:
             raise Unavailable(self.write_error() or client.REQUEST_TIMED_OUT)
-        entry = leader.propose(op)
-        self.network.flush(now=True)  # the round trips to the quorum, at this instant
+        entry = self.network.propose_now(leader, op)  # the round trips to the quorum, at this instant
         if self.applied < entry.index:
             raise Unavailable(client.REQUEST_TIMED_OUT)  # not reached: the quorum was checked above
         outcome = self._results.pop(entry.index)
