@@ -18,8 +18,8 @@ from kspec.etcd.raft import Entry, Message, MsgType, RaftNode, State
 
 #: A small fixed one-way delay between members.
 LATENCY_MS = 1
-#: Periodic chatter, delivered inside the tick that sends it.
-_IMMEDIATE = frozenset({MsgType.HEARTBEAT, MsgType.HEARTBEAT_RESP})
+#: Periodic chatter, delivered inside the tick that sends it (a tuple: ``in`` compares identities, no Enum.__hash__).
+_IMMEDIATE = (MsgType.HEARTBEAT, MsgType.HEARTBEAT_RESP)
 
 
 class Network:

@@ -76,6 +76,8 @@ class Message(NamedTuple):
 
 #: A vote request -> its response type (voteRespMsgType).
 _RESPONSE_TO = {MsgType.VOTE: MsgType.VOTE_RESP, MsgType.PRE_VOTE: MsgType.PRE_VOTE_RESP}
+#: The vote requests, as a tuple: ``in`` on it compares identities, where a dict or set would call Enum.__hash__.
+_VOTE_REQUESTS = (MsgType.VOTE, MsgType.PRE_VOTE)
 
 
 class RaftNode:
@@ -279,7 +281,7 @@ class RaftNode:
     def step(self, m: Message) -> None:
         """Raft's Step: settle the term first, then act by role."""
         if m.term > self.term:
-            if m.type in _RESPONSE_TO:
+            if m.type in _VOTE_REQUESTS:
                 in_lease = self.check_quorum and self.lead is not None and self.election_elapsed < self.election_ticks
                 if in_lease:
                     return  # heard from a leader within the election timeout: ignore the vote request
@@ -294,7 +296,7 @@ class RaftNode:
             elif m.type is MsgType.PRE_VOTE:
                 self._send(MsgType.PRE_VOTE_RESP, m.frm, reject=True)
             return
-        if m.type in _RESPONSE_TO:
+        if m.type in _VOTE_REQUESTS:
             self._handle_vote(m)
         elif self.state is State.LEADER:
             self._step_leader(m)
