@@ -135,6 +135,51 @@ class Network:
                 leader._commit_to(index)
         return entry
 
+    def heartbeat_now(self, leader: RaftNode) -> bool:
+        """A leader's heartbeat round, delivered directly, when its owner flushes right after the tick.
+
+        Heartbeats and their answers are immediate, so the flush after the tick would deliver each MsgHeartbeat,
+        then each MsgHeartbeatResp. When every reachable peer follows in the leader's term, this has the same
+        effects in the same order without the messages; the appends a lagging peer needs are queued as the
+        leader would queue them. Otherwise (False) the leader sends the messages.
+        """
+        if self._queue:
+            return False
+        name, term, nodes, stopped, cuts = leader.name, leader.term, self.nodes, self.stopped, self._cuts
+        if name in stopped:
+            return False
+        plan: list[tuple[str, RaftNode | None]] = []
+        for peer in leader.peers:
+            if peer in stopped or (cuts and frozenset((name, peer)) in cuts):
+                plan.append((peer, None))
+                continue
+            node = nodes[peer]
+            if node.term != term or node.state is not State.FOLLOWER:
+                return False
+            plan.append((peer, node))
+        commit, match = leader.commit, leader.match
+        for peer, node in plan:  # each MsgHeartbeat (sendHeartbeat, then _step_follower, _handle_heartbeat)
+            if node is None:
+                self.dropped += 1
+                continue
+            self.delivered += 1
+            node.election_elapsed = 0
+            if node.lead != name:
+                node.lead = name
+                node.changes += 1
+            carried = min(match[peer], commit)
+            node._commit_to(min(carried, len(node.log) - 1))
+        last = len(leader.log) - 1
+        for peer, node in plan:  # each MsgHeartbeatResp (_step_leader)
+            if node is None:
+                continue
+            self.delivered += 1
+            leader.recent_active[peer] = True
+            if match[peer] < last:
+                leader.next[peer] = match[peer] + 1  # probe again from what it is known to have
+                leader._send_append(peer)
+        return True
+
     def _steady(self, leader: RaftNode) -> list[tuple[str, RaftNode | None]] | None:
         """Each peer with its node when reachable, if every reachable one would take the next entry alone and
         accept it, as ``propose_now`` assumes; None otherwise."""

@@ -88,7 +88,8 @@ class RaftNode:
                  heartbeat_ticks: int = HEARTBEAT_TICKS,
                  on_commit: Callable[[RaftNode], None] | None = None,
                  on_elected: Callable[[RaftNode], None] | None = None,
-                 note: Callable[[RaftNode, str], None] | None = None) -> None:
+                 note: Callable[[RaftNode, str], None] | None = None,
+                 heartbeat: Callable[[RaftNode], bool] | None = None) -> None:
         self.name = name
         self.voters = list(voters)
         self.peers = [v for v in self.voters if v != name]
@@ -104,6 +105,8 @@ class RaftNode:
         self._on_commit = on_commit
         self._on_elected = on_elected
         self._note_fn = note
+        #: An owner that delivers at once may carry a heartbeat round itself (True) instead of taking messages.
+        self._heartbeat_fn = heartbeat
         # persistent state
         self.term = 0
         self.vote: str | None = None
@@ -236,6 +239,8 @@ class RaftNode:
             return
         if self.heartbeat_elapsed >= self.heartbeat_ticks:
             self.heartbeat_elapsed = 0
+            if self._heartbeat_fn is not None and self._heartbeat_fn(self):
+                return
             for peer in self.peers:
                 # the commit a heartbeat carries is min(match, committed) (sendHeartbeat)
                 self._send(MsgType.HEARTBEAT, peer, commit=min(self.match[peer], self.commit))

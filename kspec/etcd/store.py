@@ -60,7 +60,8 @@ class EtcdStore:
         self.members = [f"etcd-{i}" for i in range(1, members + 1)]
         self.network = Network(clock, latency_ms)
         self.nodes = {name: RaftNode(name, self.members, self._rng, self.network.send, pre_vote=pre_vote,
-                                     on_commit=self._on_commit, on_elected=self._on_elected, note=self._note)
+                                     on_commit=self._on_commit, on_elected=self._on_elected, note=self._note,
+                                     heartbeat=self.network.heartbeat_now)
                       for name in self.members}
         self.network.nodes = self.nodes
         self._node_list = list(self.nodes.values())

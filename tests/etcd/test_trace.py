@@ -91,6 +91,9 @@ EXPECTED = {
     (4, 3, True): "0147503904da91a1e19d138b19358fa4cbf906ee306f6398f02eeed7726e7cc7",
     (5, 4, True): "985f4262638434b4431e2095fec7b3b99b46da6073cf052d04506ae1992f61bf",
     (5, 5, False): "91eb87f2f74effa7facb8428f4495ffb214aa3eeb3b9bea46b36df8aadf5ce6f",
+    (2, 6, True): "fa89a3f9d86faa82cc08c402166e1573db900adbffbfcee14f54b81f25e29807",
+    (3, 7, True): "bdd8c24571c2adf4242fcb3b33e9e0cad831975ff2855cba046330ad982e269e",
+    (5, 8, True): "82ab484a61c83ae71e81815c2a43d69f9be7c9725fb1c2a2ff7ad64b442c92b6",
 }
 
 
