@@ -38,6 +38,9 @@ class Network:
         self.version = 0
         self.delivered = 0
         self.dropped = 0
+        #: ``_reach`` for a leader, kept while the topology (``version``) stays as it is
+        self._plan_key: tuple[int, RaftNode, dict[str, RaftNode]] | None = None
+        self._plan: list[tuple[str, RaftNode | None]] = []
 
     # -- topology ---------------------------------------------------------------------
     def live(self, member: str) -> bool:
@@ -189,26 +192,33 @@ class Network:
         accept it, as ``propose_now`` assumes; None otherwise."""
         if leader.state is not _LEADER or leader._commit_pos is None:
             return None
+        key = (self.version, leader, self.nodes)
+        if self._plan_key != key:
+            self._plan = self._reach(leader)
+            self._plan_key = key
         log = leader.log
         following = len(log)
-        term, last_term = leader.term, log[-1].term
-        name, nxt, match, nodes = leader.name, leader.next, leader.match, self.nodes
-        stopped, cuts = self.stopped, self._cuts
+        last, before, term = log[-1], following - 1, leader.term
+        nxt, match = leader.next, leader.match
+        for peer, node in self._plan:
+            if nxt[peer] != following:
+                return None
+            if node is None:
+                if match[peer] >= following:
+                    return None
+            # the follower's last entry is the leader's own (entries are shared), so logs agree up to it
+            elif (match[peer] != before or node.log[-1] is not last or node.term != term
+                  or node.state is not _FOLLOWER):
+                return None
+        return self._plan
+
+    def _reach(self, leader: RaftNode) -> list[tuple[str, RaftNode | None]]:
+        """Each of the leader's peers with its node, or None when a message between them would be dropped."""
+        name, stopped, cuts = leader.name, self.stopped, self._cuts
         if name in stopped:
-            return [(peer, None) for peer in leader.peers]  # not reached: a stopped member does not lead writes
-        plan: list[tuple[str, RaftNode | None]] = []
-        for peer in leader.peers:
-            if nxt[peer] != following or match[peer] >= following:
-                return None
-            if peer in stopped or (cuts and frozenset((name, peer)) in cuts):
-                plan.append((peer, None))
-                continue
-            node = nodes[peer]
-            if (match[peer] != following - 1 or node.term != term or node.state is not _FOLLOWER
-                    or len(node.log) != following or node.log[-1].term != last_term):
-                return None
-            plan.append((peer, node))
-        return plan
+            return [(peer, None) for peer in leader.peers]
+        return [(peer, None if peer in stopped or (cuts and frozenset((name, peer)) in cuts) else self.nodes[peer])
+                for peer in leader.peers]
 
     def _deliver(self, m: Message) -> None:
         if not self.reachable(m.frm, m.to):
