@@ -6,6 +6,13 @@ their responses arrive within the tick that sends them: they are the periodic
 chatter of a healthy cluster, and as part of the tick ``settle`` can tell them
 from change. A message is dropped when, at delivery, either end is stopped or
 the two ends are on opposite sides of a partition.
+
+Two exchanges dominate a run: a client write's MsgApp/MsgAppResp round and a
+leader's heartbeat round. When every member involved is in the plain steady
+state, ``propose_now`` and ``heartbeat_now`` apply their effects directly, in
+the order the messages would, instead of building and routing the messages;
+anything unusual takes the message path (tests/etcd/test_trace.py pins that a
+seed's run stays the same byte for byte).
 """
 
 from __future__ import annotations
@@ -38,7 +45,7 @@ class Network:
         self.version = 0
         self.delivered = 0
         self.dropped = 0
-        #: ``_reach`` for a leader, kept while the topology (``version``) stays as it is
+        #: ``_reachable_peers`` for a leader, kept while the topology (``version``) stays as it is
         self._plan_key: tuple[int, RaftNode, dict[str, RaftNode]] | None = None
         self._plan: list[tuple[str, RaftNode | None]] = []
 
@@ -150,20 +157,13 @@ class Network:
         effects in the same order without the messages; the appends a lagging peer needs are queued as the
         leader would queue them. Otherwise (False) the leader sends the messages.
         """
-        if self._queue:
+        if self._queue or leader.name in self.stopped:
             return False
-        name, term, nodes, stopped, cuts = leader.name, leader.term, self.nodes, self.stopped, self._cuts
-        if name in stopped:
-            return False
-        plan: list[tuple[str, RaftNode | None]] = []
-        for peer in leader.peers:
-            if peer in stopped or (cuts and frozenset((name, peer)) in cuts):
-                plan.append((peer, None))
-                continue
-            node = nodes[peer]
-            if node.term != term or node.state is not _FOLLOWER:
+        name, term = leader.name, leader.term
+        plan = self._reachable_peers(leader)
+        for _, node in plan:
+            if node is not None and (node.term != term or node.state is not _FOLLOWER):
                 return False
-            plan.append((peer, node))
         commit, match = leader.commit, leader.match
         for peer, node in plan:  # each MsgHeartbeat (sendHeartbeat, then _step_follower, _handle_heartbeat)
             if node is None:
@@ -192,15 +192,12 @@ class Network:
         accept it, as ``propose_now`` assumes; None otherwise."""
         if leader.state is not _LEADER or leader._commit_pos is None:
             return None
-        key = (self.version, leader, self.nodes)
-        if self._plan_key != key:
-            self._plan = self._reach(leader)
-            self._plan_key = key
+        plan = self._reachable_peers(leader)
         log = leader.log
         following = len(log)
         last, before, term = log[-1], following - 1, leader.term
         nxt, match = leader.next, leader.match
-        for peer, node in self._plan:
+        for peer, node in plan:
             if nxt[peer] != following:
                 return None
             if node is None:
@@ -210,15 +207,21 @@ class Network:
             elif (match[peer] != before or node.log[-1] is not last or node.term != term
                   or node.state is not _FOLLOWER):
                 return None
-        return self._plan
+        return plan
 
-    def _reach(self, leader: RaftNode) -> list[tuple[str, RaftNode | None]]:
-        """Each of the leader's peers with its node, or None when a message between them would be dropped."""
-        name, stopped, cuts = leader.name, self.stopped, self._cuts
-        if name in stopped:
-            return [(peer, None) for peer in leader.peers]
-        return [(peer, None if peer in stopped or (cuts and frozenset((name, peer)) in cuts) else self.nodes[peer])
-                for peer in leader.peers]
+    def _reachable_peers(self, leader: RaftNode) -> list[tuple[str, RaftNode | None]]:
+        """Each of the leader's peers with its node, or None when a message between them would be dropped.
+
+        Kept while the topology (``version``) and the leader stay the same: callers only read it.
+        """
+        key = (self.version, leader, self.nodes)
+        if self._plan_key != key:
+            name, stopped, cuts = leader.name, self.stopped, self._cuts
+            self._plan = [(peer, None if name in stopped or peer in stopped
+                           or (cuts and frozenset((name, peer)) in cuts) else self.nodes[peer])
+                          for peer in leader.peers]
+            self._plan_key = key
+        return self._plan
 
     def _deliver(self, m: Message) -> None:
         if not self.reachable(m.frm, m.to):
