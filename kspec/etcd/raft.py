@@ -113,8 +113,9 @@ class RaftNode:
         self.election_ticks = election_ticks
         self.heartbeat_ticks = heartbeat_ticks
         #: where the committed index sits in the sorted matches (MajorityConfig.CommittedIndex), when
-        #: ``match`` holds exactly the voters, as it does unless the node is not one of them
-        self._commit_pos = len(self.voters) - quorum(len(self.voters)) if name in self.voters else None
+        #: ``match`` holds exactly the voters, as it does unless the node is not one of them (or one is named twice)
+        distinct = name in self.voters and len(set(self.voters)) == len(self.voters)
+        self._commit_pos = len(self.voters) - quorum(len(self.voters)) if distinct else None
         self._rng = rng
         self._send_fn = send
         self._on_commit = on_commit
