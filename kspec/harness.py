@@ -30,6 +30,7 @@ class Harness:
         self.tried = False
         self.pending_choices: dict[str, str] = {}
         self.step_line = 0
+        self.step_text = ""
         self._setup: list[Callable[[Cluster], Any]] = []
 
     @property

@@ -1,0 +1,59 @@
+"""What a scenario costs beyond its own steps: step lookup, memory kept after the test ends."""
+
+from __future__ import annotations
+
+import pytest
+
+import kspec.pytest_plugin as plugin
+
+SCENARIO = '''
+  Scenario: one pod {i}
+    Given a cluster with 2 nodes
+    When I apply:
+      """
+      apiVersion: v1
+      kind: Pod
+      metadata: {{name: web}}
+      spec:
+        containers: [{{name: app, image: nginx:1.25}}]
+      """
+    Then pod "web" exists
+'''
+
+COUNTING = '''
+import gc
+import sys
+
+from kspec.harness import Harness
+
+
+def pytest_sessionfinish(session):
+    # pytest keeps the last failure for post-mortem debugging (one, not one per scenario)
+    for name in ("last_type", "last_value", "last_traceback", "last_exc"):
+        sys.__dict__.pop(name, None)
+    gc.collect()
+    alive = sum(isinstance(o, Harness) for o in gc.get_objects())
+    print(f"\\nharnesses alive at session end: {alive}")
+'''
+
+
+def test_one_step_definition_per_keyword() -> None:
+    """pytest-bdd scans every step definition for every step: kspec registers three, not one per phrase."""
+    stepdefs = sorted(name for name in vars(plugin) if name.startswith("pytestbdd_stepdef_"))
+    assert len(stepdefs) == 3, stepdefs
+
+
+def test_phrase_for_finds_the_registered_phrase() -> None:
+    phrase = plugin.phrase_for("given", "a cluster with 3 nodes")
+    assert phrase is not None and phrase.template == "a cluster with {n} nodes"
+    assert plugin.phrase_for("then", "a cluster with 3 nodes") is None
+
+
+def test_a_finished_scenario_releases_its_cluster(pytester: pytest.Pytester) -> None:
+    """Every cluster stayed referenced from its test item until pytest exited: memory grew per scenario."""
+    pytester.makeconftest(COUNTING)
+    failing = SCENARIO.format(i=9).replace('pod "web" exists', 'pod "web" is Succeeded')
+    pytester.makefile(".feature", spec="Feature: f\n" + "".join(SCENARIO.format(i=i) for i in range(3)) + failing)
+    result = pytester.runpytest_subprocess("-p", "no:cacheprovider", "-s")
+    result.assert_outcomes(passed=3, failed=1)
+    result.stdout.fnmatch_lines(["*harnesses alive at session end: 0*"])
