@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+from typing import Any
+
 import pytest
 
 import kspec.pytest_plugin as plugin
+from kspec.harness import Harness
 
 SCENARIO = '''
   Scenario: one pod {i}
@@ -57,3 +61,21 @@ def test_a_finished_scenario_releases_its_cluster(pytester: pytest.Pytester) -> 
     result = pytester.runpytest_subprocess("-p", "no:cacheprovider", "-s")
     result.assert_outcomes(passed=3, failed=1)
     result.stdout.fnmatch_lines(["*harnesses alive at session end: 0*"])
+
+
+def test_doc_string_steps_read_the_feature_file_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    feature = tmp_path / "once.feature"
+    feature.write_text('Feature: f\n  Scenario: s\n    When I apply:\n      """\n      x\n      """\n')
+    reads: list[Path] = []
+    real = Path.read_text
+
+    def counting(self: Path, *args: Any, **kwargs: Any) -> str:
+        reads.append(self)
+        return real(self, *args, **kwargs)
+
+    monkeypatch.setattr(Path, "read_text", counting)
+    for _ in range(3):
+        harness = Harness()
+        harness.feature_path, harness.step_line = feature, 3
+        assert harness.origin() == {"source": str(feature), "first_line": 5, "indent": 6}
+    assert reads.count(feature) == 1
