@@ -63,7 +63,7 @@ class _PhraseParser(StepParser):
 def phrase_for(keyword: str, text: str) -> Phrase | None:
     """The phrase a step's text means: the first registered one that matches, as ``kspec lint`` finds it."""
     for phrase in PHRASES:
-        if phrase.keyword == keyword and phrase.regex.fullmatch(text):
+        if phrase.keyword == keyword and text.startswith(phrase.prefix) and phrase.regex.fullmatch(text):
             return phrase
     return None
 
@@ -88,7 +88,7 @@ def _binding(keyword: str) -> Callable[..., Any]:
         except ValueError as exc:  # a value in the step kspec cannot read (duration, quantity, selector)
             raise StepError(str(exc)) from exc
 
-    names = sorted({name for p in PHRASES if p.keyword == keyword for name in p.regex.groupindex})
+    names = sorted({name for p in PHRASES if p.keyword == keyword for name in p.arg_names})
     params = [Parameter("kspec", Parameter.POSITIONAL_OR_KEYWORD)]
     params += [Parameter(name, Parameter.KEYWORD_ONLY, default=None) for name in names]
     params += [Parameter(name, Parameter.KEYWORD_ONLY, default=None) for name in _ORIGINAL_ARGS]

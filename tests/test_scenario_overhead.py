@@ -9,6 +9,7 @@ import pytest
 
 import kspec.pytest_plugin as plugin
 from kspec.harness import Harness
+from kspec.steps.registry import Phrase
 
 SCENARIO = '''
   Scenario: one pod {i}
@@ -29,6 +30,7 @@ import gc
 import sys
 
 from kspec.harness import Harness
+from kspec.steps.registry import Phrase
 
 
 def pytest_sessionfinish(session):
@@ -79,3 +81,12 @@ def test_doc_string_steps_read_the_feature_file_once(tmp_path: Path, monkeypatch
         harness.feature_path, harness.step_line = feature, 3
         assert harness.origin() == {"source": str(feature), "first_line": 5, "indent": 6}
     assert reads.count(feature) == 1
+
+
+def test_a_phrase_compiles_its_regex_on_first_use() -> None:
+    """Compiling every phrase's regex at import was a good part of kspec's start-up."""
+    phrase = Phrase("given", "a cluster with {n} nodes", "cluster", lambda k, n: None, "", False)
+    assert "_compiled" not in vars(phrase)
+    assert phrase.prefix == "a cluster with "
+    assert phrase.match("a cluster with 3 nodes") == {"n": 3}
+    assert "_compiled" in vars(phrase)
