@@ -90,3 +90,12 @@ def test_a_phrase_compiles_its_regex_on_first_use() -> None:
     assert phrase.prefix == "a cluster with "
     assert phrase.match("a cluster with 3 nodes") == {"n": 3}
     assert "_compiled" in vars(phrase)
+
+
+def test_a_feature_run_freezes_what_collection_built(pytester: pytest.Pytester) -> None:
+    pytester.makeconftest("import gc\n\n\ndef pytest_sessionfinish(session):\n"
+                          "    print(f'\\nfrozen objects: {gc.get_freeze_count() > 0}')\n")
+    pytester.makefile(".feature", spec="Feature: f\n" + SCENARIO.format(i=0))
+    result = pytester.runpytest_subprocess("-p", "no:cacheprovider", "-s")
+    result.assert_outcomes(passed=1)
+    result.stdout.fnmatch_lines(["*frozen objects: True*"])
