@@ -1,7 +1,8 @@
 """The step vocabulary: every phrase kspec understands, in one registry.
 
 Step modules declare phrases with ``given``/``when``/``then``; the pytest
-plugin binds each to pytest-bdd, ``kspec steps`` prints them, ``kspec lint``
+plugin binds them to pytest-bdd (one step definition per keyword that looks
+the phrase up here), ``kspec steps`` prints them, ``kspec lint``
 matches feature files against them, and ``within {duration}`` re-uses every
 state assertion.
 
