@@ -99,3 +99,14 @@ def test_a_feature_run_freezes_what_collection_built(pytester: pytest.Pytester) 
     result = pytester.runpytest_subprocess("-p", "no:cacheprovider", "-s")
     result.assert_outcomes(passed=1)
     result.stdout.fnmatch_lines(["*frozen objects: True*"])
+
+
+def test_a_projects_own_step_still_overrides_a_kspec_phrase(pytester: pytest.Pytester) -> None:
+    """pytest-bdd prefers the step definition closest to the test: a conftest's beats the plugin's."""
+    pytester.makeconftest('from pytest_bdd import given\n\n\n@given("a cluster with 3 nodes")\n'
+                          'def _mine() -> None:\n    print("\\nmy own step ran")\n')
+    pytester.makefile(".feature", spec="Feature: f\n  Scenario: s\n    Given a cluster with 3 nodes\n"
+                                       "    Then pod \"web\" does not exist\n")
+    result = pytester.runpytest_subprocess("-p", "no:cacheprovider", "-s")
+    result.assert_outcomes(passed=1)
+    result.stdout.fnmatch_lines(["*my own step ran*"])
