@@ -5,15 +5,23 @@
 Writes N copies of a 3-node apply-one-pod kspec scenario and N copies of a
 pytest-bdd scenario whose single step does nothing, runs them in one pytest
 session, and prints the mean and median wall time per scenario of each kind
-(setup + call + teardown, as pytest measures it).
+(setup + call + teardown, as pytest measures it) and their ratio (the machine
+may be busy: the ratio, taken in one run, is the figure to compare). Then:
+memory growth per kspec scenario (resident set, from the 10th scenario on),
+the share of the kspec scenarios' time spent in garbage collection, and where
+one scenario's time goes outside pytest (cluster construction, each
+component's start, the apply and what it triggers).
 """
 
 from __future__ import annotations
 
+import gc
+import os
 import statistics
 import sys
 import tempfile
 import textwrap
+import time
 from pathlib import Path
 
 import pytest
@@ -52,12 +60,80 @@ def _nothing() -> None:
 '''
 
 
+def rss() -> int:
+    """Resident set size in bytes (Linux)."""
+    with open("/proc/self/statm") as f:
+        return int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+
+
 class Timer:
     def __init__(self) -> None:
         self.times: dict[str, float] = {}
+        self.cpu: dict[str, float] = {}
+        self._cpu_start = 0.0
+        self.rss: list[int] = []
+        self.gc_s = 0.0
+        self._gc_start = 0.0
+        self._in_kspec = False
 
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
         self.times[report.nodeid] = self.times.get(report.nodeid, 0.0) + report.duration
+
+    def pytest_runtest_logstart(self, nodeid: str) -> None:
+        self._in_kspec = "pods.feature" in nodeid
+        self._cpu_start = time.process_time()
+
+    def pytest_runtest_logfinish(self, nodeid: str) -> None:
+        self.cpu[nodeid] = time.process_time() - self._cpu_start
+        if "pods.feature" in nodeid:
+            self.rss.append(rss())
+        self._in_kspec = False
+
+    def gc_callback(self, phase: str, info: dict) -> None:
+        if phase == "start":
+            self._gc_start = time.perf_counter()
+        elif self._in_kspec:
+            self.gc_s += time.perf_counter() - self._gc_start
+
+
+POD = """apiVersion: v1
+kind: Pod
+metadata: {name: web}
+spec:
+  containers: [{name: app, image: nginx:1.25}]
+"""
+
+
+def split(n: int) -> dict[str, float]:
+    """Milliseconds per scenario in each phase of the scenario, run directly on the Cluster API."""
+    from kspec.cluster import Cluster
+
+    phases: dict[str, float] = {}
+    real_guard = Cluster._guard
+
+    def timed_guard(self: Cluster, comp: object, fn: object) -> None:
+        t = time.perf_counter()
+        real_guard(self, comp, fn)  # type: ignore[arg-type]
+        key = f"start {getattr(comp, 'NAME', '') or type(comp).__name__}"
+        phases[key] = phases.get(key, 0.0) + time.perf_counter() - t
+
+    Cluster._guard = timed_guard  # type: ignore[method-assign]
+    try:
+        for _ in range(n):
+            t0 = time.perf_counter()
+            c = Cluster(nodes=3)
+            t1 = time.perf_counter()
+            c.start()
+            t2 = time.perf_counter()
+            c.apply(POD)
+            c.api.get("pods", "web", "default")
+            t3 = time.perf_counter()
+            for key, dt in (("construct (bootstrap objects, 3 nodes)", t1 - t0), ("start (all)", t2 - t1),
+                            ("apply one pod and what it triggers", t3 - t2), ("total", t3 - t0)):
+                phases[key] = phases.get(key, 0.0) + dt
+    finally:
+        Cluster._guard = real_guard  # type: ignore[method-assign]
+    return {k: v / n * 1000 for k, v in phases.items()}
 
 
 def main(n: int) -> None:
@@ -73,9 +149,11 @@ def main(n: int) -> None:
         (root / "pytest.ini").write_text("[pytest]\nkspec_collect_features = false\n")
         (root / "conftest.py").write_text("")
         timer = Timer()
+        gc.callbacks.append(timer.gc_callback)
         args = ["-q", "-p", "no:cacheprovider", "-o", "kspec_collect_features=true", str(root / "kspec_specs"),
                 str(root / "test_noop.py"), "--rootdir", str(root)]
         code = pytest.main(args, plugins=[timer])
+        gc.callbacks.remove(timer.gc_callback)
         if code != 0:
             raise SystemExit(f"pytest failed with exit code {code}")
     kspec_t = [t for k, t in timer.times.items() if "pods.feature" in k]
@@ -84,6 +162,21 @@ def main(n: int) -> None:
         print(f"{label:28s} n={len(ts):4d}  mean {statistics.mean(ts) * 1000:6.2f} ms  "
               f"median {statistics.median(ts) * 1000:6.2f} ms")
     print(f"kspec cost over a no-op scenario: {(statistics.mean(kspec_t) - statistics.mean(noop_t)) * 1000:.2f} ms")
+    print(f"ratio kspec / no-op: mean {statistics.mean(kspec_t) / statistics.mean(noop_t):.1f}x, "
+          f"median {statistics.median(kspec_t) / statistics.median(noop_t):.1f}x")
+    # CPU time of the whole test protocol (what other processes on the machine do not inflate)
+    kspec_c = [t for k, t in timer.cpu.items() if "pods.feature" in k]
+    noop_c = [t for k, t in timer.cpu.items() if "test_noop" in k]
+    k_ms, n_ms = statistics.median(kspec_c) * 1000, statistics.median(noop_c) * 1000
+    print(f"CPU time per scenario: kspec median {k_ms:.2f} ms, no-op median {n_ms:.2f} ms, ratio {k_ms / n_ms:.1f}x")
+    skip = min(10, len(timer.rss) - 1)
+    growth = (timer.rss[-1] - timer.rss[skip]) / max(1, len(timer.rss) - 1 - skip)
+    print(f"memory growth per kspec scenario: {growth / 1024:.1f} KiB (resident set, scenarios {skip + 1}.."
+          f"{len(timer.rss)})")
+    print(f"garbage collection: {timer.gc_s / sum(kspec_t) * 100:.1f}% of the kspec scenarios' time")
+    print("one scenario on the Cluster API (no pytest), ms:")
+    for key, ms in sorted(split(max(20, n // 4)).items(), key=lambda kv: -kv[1]):
+        print(f"  {key:40s} {ms:6.2f}")
 
 
 if __name__ == "__main__":

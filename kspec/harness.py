@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,6 +22,12 @@ class Options:
     plugins: tuple[object, ...] = ()
 
 
+@functools.lru_cache(maxsize=16)
+def _feature_lines(path: Path, _mtime_ns: int) -> list[str]:
+    """A feature file's lines, read once per run (and again only if the file changed)."""
+    return path.read_text(encoding="utf-8").splitlines()
+
+
 class Harness:
     def __init__(self, options: Options | None = None) -> None:
         self.options = options or Options()
@@ -30,6 +37,7 @@ class Harness:
         self.tried = False
         self.pending_choices: dict[str, str] = {}
         self.step_line = 0
+        self.step_text = ""
         self._setup: list[Callable[[Cluster], Any]] = []
 
     @property
@@ -92,7 +100,7 @@ class Harness:
         if self.feature_path is None or not self.step_line:
             return {"source": "<doc string>", "first_line": 1}
         # the doc string's first line sits two lines below the step, indented like its opening quotes
-        lines = self.feature_path.read_text(encoding="utf-8").splitlines()
+        lines = _feature_lines(self.feature_path, self.feature_path.stat().st_mtime_ns)
         quotes = lines[self.step_line] if self.step_line < len(lines) else ""
         return {"source": str(self.feature_path), "first_line": self.step_line + 2,
                 "indent": len(quotes) - len(quotes.lstrip())}

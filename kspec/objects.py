@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -47,6 +48,7 @@ def uid_of(obj: Obj) -> str:
     return obj.get("metadata", {}).get("uid", "")
 
 
+@functools.lru_cache(maxsize=1024)  # a scenario stamps the same few instants many times
 def timestamp(ms: int) -> str:
     """RFC 3339 at second precision, as metav1.Time serializes."""
     return (EPOCH + timedelta(milliseconds=ms)).strftime("%Y-%m-%dT%H:%M:%SZ")

@@ -7,6 +7,8 @@ in any project with no glue module. Each scenario gets a fresh ``Harness``
 
 from __future__ import annotations
 
+import functools
+import gc
 import re
 import types
 from collections.abc import Callable, Generator
@@ -15,10 +17,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from pytest_bdd import parsers
 from pytest_bdd import step as bdd_step
 from pytest_bdd.exceptions import FeatureError
 from pytest_bdd.feature import get_features
+from pytest_bdd.parsers import StepParser
 from pytest_bdd.scenario import get_python_name_generator, scenario
 
 from kspec import steps as _steps  # noqa: F401 - registers the vocabulary
@@ -35,10 +37,44 @@ from kspec.steps.registry import PHRASES, Phrase
 _ORIGINAL_ARGS = ("datatable", "docstring")
 
 
-def _binding(phrase: Phrase) -> Callable[..., Any]:
-    """A pytest-bdd step function whose signature names the phrase's arguments."""
+class _PhraseParser(StepParser):
+    """Matches every kspec phrase of one keyword, so pytest-bdd sees three step definitions, not a hundred.
+
+    pytest-bdd looks a step up by scanning every fixture name and asking each step definition's parser;
+    one definition per keyword keeps that scan short while kspec's registry picks the phrase.
+    """
+
+    def __init__(self, keyword: str) -> None:
+        super().__init__(f"kspec {keyword} phrases")
+        self.keyword = keyword
+
+    def is_matching(self, name: str) -> bool:
+        return phrase_for(self.keyword, name) is not None
+
+    def parse_arguments(self, name: str) -> dict[str, Any] | None:
+        phrase = phrase_for(self.keyword, name)
+        if phrase is None:
+            return None
+        m = phrase.regex.fullmatch(name)
+        assert m is not None
+        return m.groupdict()
+
+
+@functools.lru_cache(maxsize=1024)
+def phrase_for(keyword: str, text: str) -> Phrase | None:
+    """The phrase a step's text means: the first registered one that matches, as ``kspec lint`` finds it."""
+    for phrase in PHRASES:
+        if phrase.keyword == keyword and text.startswith(phrase.prefix) and phrase.regex.fullmatch(text):
+            return phrase
+    return None
+
+
+def _binding(keyword: str) -> Callable[..., Any]:
+    """The pytest-bdd step function of one keyword; its signature names every argument its phrases have."""
 
     def run(kspec: Harness, **kwargs: Any) -> Any:
+        phrase = phrase_for(keyword, kspec.step_text)
+        assert phrase is not None, f"no {keyword} phrase matches {kspec.step_text!r}"
         args = phrase.convert({k: v for k, v in kwargs.items() if k not in _ORIGINAL_ARGS})
         if phrase.takes_table:
             if kwargs.get("datatable") is None and phrase.template.endswith(":"):
@@ -53,18 +89,19 @@ def _binding(phrase: Phrase) -> Callable[..., Any]:
         except ValueError as exc:  # a value in the step kspec cannot read (duration, quantity, selector)
             raise StepError(str(exc)) from exc
 
+    names = sorted({name for p in PHRASES if p.keyword == keyword for name in p.arg_names})
     params = [Parameter("kspec", Parameter.POSITIONAL_OR_KEYWORD)]
-    params += [Parameter(name, Parameter.KEYWORD_ONLY, default=None) for name in phrase.regex.groupindex]
+    params += [Parameter(name, Parameter.KEYWORD_ONLY, default=None) for name in names]
     params += [Parameter(name, Parameter.KEYWORD_ONLY, default=None) for name in _ORIGINAL_ARGS]
     run.__signature__ = Signature(params)  # type: ignore[attr-defined]
-    run.__name__ = run.__qualname__ = f"kspec_{phrase.keyword}_{phrase.func.__name__}"
-    run.__doc__ = phrase.doc
+    run.__name__ = run.__qualname__ = f"kspec_{keyword}"
+    run.__doc__ = f"Every kspec {keyword} phrase (kspec steps lists them)."
     return run
 
 
 # Bound at module level: pytest-bdd injects each step fixture into this module's namespace.
-for _phrase in PHRASES:
-    bdd_step(parsers.re(_phrase.regex.pattern), _phrase.keyword)(_binding(_phrase))
+for _keyword in ("given", "when", "then"):
+    bdd_step(_PhraseParser(_keyword), _keyword)(_binding(_keyword))
 
 
 # -- options -------------------------------------------------------------------------
@@ -203,6 +240,18 @@ def pytest_collect_file(file_path: Path, parent: pytest.Collector) -> pytest.Col
     return None
 
 
+def pytest_collection_finish(session: pytest.Session) -> None:
+    """Move what collection built (modules, test items, the step vocabulary) out of the collector's way.
+
+    Each scenario allocates thousands of small objects, so the cyclic garbage collector runs often; with
+    everything from start-up frozen, its full passes scan only what the scenarios made (CPython's
+    ``gc.freeze``, meant for exactly this: long-lived objects made before the work starts).
+    """
+    if any(isinstance(item.parent, FeatureFile) for item in session.items):
+        gc.collect()
+        gc.freeze()
+
+
 # -- scenario bookkeeping -----------------------------------------------------------------
 def pytest_bdd_before_scenario(request: pytest.FixtureRequest, feature: Any, scenario: Any) -> None:
     harness = request.getfixturevalue("kspec")
@@ -215,6 +264,7 @@ def pytest_bdd_before_step(request: pytest.FixtureRequest, feature: Any, scenari
     harness = getattr(request.node, "_kspec_harness", None)
     if harness is not None:
         harness.step_line = step.line_number
+        harness.step_text = step.name
 
 
 def pytest_bdd_step_error(request: pytest.FixtureRequest, feature: Any, scenario: Any, step: Any,
@@ -232,6 +282,9 @@ def pytest_bdd_step_func_lookup_error(request: pytest.FixtureRequest, feature: A
 def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[Any]) -> Generator[None, Any, None]:
     outcome = yield
     report = outcome.get_result()
+    if report.when == "teardown":
+        _release(item)
+        return
     failure = getattr(item, "_kspec_failure", None)
     if report.when != "call" or not report.failed or failure is None:
         return
@@ -250,6 +303,15 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[Any]) -> 
             and mode != "none":
         lines += ["", dump(harness.cluster, step=step.name, mode=mode)]
     report.longrepr = "\n".join(lines)
+
+
+def _release(item: pytest.Item) -> None:
+    """Drop the scenario's harness (and the failure, whose traceback reaches it) once its test is reported.
+
+    The test item lives until pytest exits; a cluster it kept would make memory grow with every scenario.
+    """
+    for name in ("_kspec_harness", "_kspec_failure", "_kspec_no_dump"):
+        item.__dict__.pop(name, None)
 
 
 def _relative(filename: str) -> str:

@@ -9,7 +9,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 #: Called by pluggy, pytest or pytest-bdd by name, not from our code.
-HOOK_NAMES = ["kspec_*", "pytest_*", "_getobj", "longrepr", "__signature__", "step_func", "step_func_args", "call"]
+HOOK_NAMES = ["kspec_*", "pytest_*", "_getobj", "longrepr", "__signature__", "step_func", "step_func_args", "call",
+              "is_matching", "parse_arguments"]
 #: Left on purpose, each with its reason.
 KEPT = {
     ("kspec/dns/message.py", "SERVFAIL"),  # the response codes come as a set; resolvers compare against them

@@ -90,6 +90,7 @@ class _ServiceRules:
 class IptablesProxier(Provider):
     MODE = "iptables"
     MIN_SYNC_PERIOD_MS = MIN_SYNC_PERIOD_MS
+    DEFERRABLE = True
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
@@ -100,6 +101,11 @@ class IptablesProxier(Provider):
         self._cache: dict[ServicePortName, _ServiceRules] = {}
 
     # -- sync ---------------------------------------------------------------------------
+    def still_deferrable(self) -> bool:
+        # a partial sync keeps unchanged Services' chains as written: equal to a full one while the comment
+        # style (large cluster mode) stays what it was when the deferral began (off)
+        return sum(len(self.endpoints_map.get(name, ())) for name in self.svc_port_map) <= LARGE_CLUSTER_ENDPOINTS
+
     def sync(self, updated: set[tuple[str, str]], full: bool) -> None:
         if full:
             for table, dst, src, comment, extra in JUMP_CHAINS:
@@ -258,6 +264,7 @@ class IptablesProxier(Provider):
 
     # -- packets ----------------------------------------------------------------------------
     def process(self, packet: Packet, local_origin: bool) -> tuple[str, Packet]:
+        self.flush()
         local = self.local_addresses()
         ctx = Context(self.clock.now, self.rng, local)
         pkt = packet.clone()
@@ -269,4 +276,5 @@ class IptablesProxier(Provider):
         return verdict, pkt
 
     def rules(self) -> str:
+        self.flush()
         return self.netfilter.save()

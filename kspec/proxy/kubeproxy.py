@@ -65,7 +65,7 @@ class KubeProxy:
             return
         proxier = self.provider_class(node, self.cluster.clock, self.cluster.rng)
         self.proxiers[name] = proxier
-        proxier.start(self.api.store.list("services"), self.api.store.list("endpoints"))
+        proxier.start(self.api.store.list("services"), self.api.store.list("endpoints"), lazy=True)
 
     def _node_updated(self, node: Obj) -> None:
         name = node["metadata"]["name"]

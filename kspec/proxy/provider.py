@@ -50,6 +50,9 @@ class Provider(ABC):
 
     MODE = ""
     MIN_SYNC_PERIOD_MS = 0
+    #: True when a full sync of the current maps writes what a full sync followed by partial syncs would
+    #: (iptables: a partial sync rewrites every changed Service's chains); see ``start(lazy=True)``.
+    DEFERRABLE = False
 
     def __init__(self, node: Obj, clock: Clock, rng: random.Random) -> None:
         self.node_name: str = node["metadata"]["name"]
@@ -64,6 +67,8 @@ class Provider(ABC):
                                  f"{self.MODE} sync on {self.node_name}")
         self.initialized = False
         self.need_full_sync = True
+        self._deferred = False  # the first (full) sync has not been written yet
+        self._deferred_first = False  # the next sync is the first one (start's)
 
     # -- informer handlers (OnServiceAdd/Update/Delete, OnEndpointsAdd/...) -------------------
     def on_service(self, old: Obj | None, new: Obj | None) -> None:
@@ -81,25 +86,60 @@ class Provider(ABC):
             self.need_full_sync = True
             self.runner.run()
 
-    def start(self, services: list[Obj], endpoints: list[Obj]) -> None:
-        """The informers' initial lists, then OnServiceSynced/OnEndpointsSynced: one sync right away."""
+    def start(self, services: list[Obj], endpoints: list[Obj], *, lazy: bool = False) -> None:
+        """The informers' initial lists, then OnServiceSynced/OnEndpointsSynced: one sync right away.
+
+        ``lazy`` (for a DEFERRABLE mode) keeps every sync's bookkeeping (maps, rate limit, timers) but
+        writes no rules until something reads them (a connection, the rules printed): then one full sync
+        of the current maps writes what the syncs so far would have. A sync reads neither the clock nor
+        the random generator, so nothing else can tell; most scenarios never read the rules at all.
+        """
         for svc in services:
             self.service_changes.update(None, svc)
         for ep in endpoints:
             self.endpoints_changes.update(None, ep)
         self.initialized = True
-        self.runner.run_now()
+        if lazy and self.DEFERRABLE:
+            self._deferred = True
+            self.runner.mark_run()
+            self._deferred_first = True
+            self.sync_proxy_rules()
+        else:
+            self.runner.run_now()
+
+    def flush(self) -> None:
+        """Write the rules the deferred syncs stand for, before anything reads them."""
+        if self._deferred:
+            self._deferred = False
+            self.sync(set(), True)
 
     def stop(self) -> None:
         self.runner.stop()
 
     # -- syncing ----------------------------------------------------------------------------
     def sync_proxy_rules(self) -> None:
+        before = (dict(self.svc_port_map), dict(self.endpoints_map)) if self._deferred else None
         services = apply_changes(self.svc_port_map, self.service_changes)
         endpoints = apply_changes(self.endpoints_map, self.endpoints_changes)
         full = self.need_full_sync
-        self.sync(services.updated_services | endpoints.updated_services, full)
         self.need_full_sync = False
+        if before is not None:
+            first, self._deferred_first = self._deferred_first, False
+            if self.still_deferrable():
+                return
+            if not first:
+                # a later sync that changes what a full sync would write: first write the deferred rules
+                after = (self.svc_port_map, self.endpoints_map)
+                self.svc_port_map, self.endpoints_map = before
+                self.flush()
+                self.svc_port_map, self.endpoints_map = after
+            else:
+                self._deferred, full = False, True  # the first sync itself: written as it was
+        self.sync(services.updated_services | endpoints.updated_services, full)
+
+    def still_deferrable(self) -> bool:
+        """Whether a full sync of the current maps still writes what the syncs so far would have."""
+        return False
 
     def categorize(self, svc: ServicePort) -> tuple[list[Endpoint], list[Endpoint], list[Endpoint], bool]:
         """CategorizeEndpoints without topology hints: (cluster, local, all reachable, any at all)."""

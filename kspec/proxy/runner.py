@@ -41,6 +41,13 @@ class SyncRunner:
             self._timer = None
         self._fire()
 
+    def mark_run(self) -> None:
+        """Count a run as made now without making it (the rate limit starts from here)."""
+        if self._timer is not None:
+            self._timer.cancel()
+            self._timer = None
+        self.last_run = self.clock.now
+
     def stop(self) -> None:
         if self._timer is not None:
             self._timer.cancel()

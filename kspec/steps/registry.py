@@ -1,7 +1,8 @@
 """The step vocabulary: every phrase kspec understands, in one registry.
 
 Step modules declare phrases with ``given``/``when``/``then``; the pytest
-plugin binds each to pytest-bdd, ``kspec steps`` prints them, ``kspec lint``
+plugin binds them to pytest-bdd (one step definition per keyword that looks
+the phrase up here), ``kspec steps`` prints them, ``kspec lint``
 matches feature files against them, and ``within {duration}`` re-uses every
 state assertion.
 
@@ -13,9 +14,10 @@ words; ``{in_ns}`` an optional `` in namespace "<ns>"`` suffix (giving ``ns``).
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from kspec.durations import PATTERN as DURATION
@@ -34,13 +36,33 @@ class Phrase:
     func: Callable[..., Any]
     doc: str
     assertion: bool
-    regex: re.Pattern[str] = field(init=False)
-    ints: frozenset[str] = field(init=False)
     takes_table: bool = False
     takes_text: bool = False
 
-    def __post_init__(self) -> None:
-        self.regex, self.ints = compile_template(self.template)
+    # compiled on first use: a hundred phrase regexes cost a noticeable part of pytest's start-up, and a run
+    # matches each step against the few phrases that share its first words (``prefix``)
+    @functools.cached_property
+    def _compiled(self) -> tuple[re.Pattern[str], frozenset[str]]:
+        return compile_template(self.template)
+
+    @property
+    def regex(self) -> re.Pattern[str]:
+        return self._compiled[0]
+
+    @property
+    def ints(self) -> frozenset[str]:
+        return self._compiled[1]
+
+    @functools.cached_property
+    def prefix(self) -> str:
+        """The words before the first placeholder: every text the phrase matches starts with them."""
+        m = _PLACEHOLDER.search(self.template)
+        return self.template[:m.start()] if m else self.template
+
+    @property
+    def arg_names(self) -> list[str]:
+        """The regex's group names, without compiling it."""
+        return ["ns" if m.group(1) == "in_ns" else m.group(1) for m in _PLACEHOLDER.finditer(self.template)]
 
     def match(self, text: str) -> dict[str, Any] | None:
         m = self.regex.fullmatch(text)
