@@ -166,7 +166,8 @@ def run_step(keyword: str, text: str, table: list[list[str]] | None) -> str:
     old = signal.signal(signal.SIGALRM, _alarm)
     signal.alarm(HANG_S)
     try:
-        _binding(phrase)(k, **kwargs)
+        k.step_text = text  # as pytest_bdd_before_step sets it
+        _binding(phrase.keyword)(k, **kwargs)
         return "success"
     except Hang:
         return "hang"
