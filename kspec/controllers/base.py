@@ -35,13 +35,17 @@ class Controller:
 
     def _process(self, key: str) -> None:
         try:
-            self.reconcile(key)
+            failed = self.reconcile(key)
         except ApiError as exc:
             if exc.code in (409, 429, 500, 503, 504):
                 self.queue.add_rate_limited(key)  # conflicts and outages are retried with back-off
                 return
             raise
+        if failed:  # the sync handler returned an error: processNextWorkItem's AddRateLimited
+            self.queue.add_rate_limited(key)
+            return
         self.queue.forget(key)
 
-    def reconcile(self, key: str) -> None:
+    def reconcile(self, key: str) -> bool | None:
+        """Level-triggered sync of one key; a true result asks for a retry with back-off."""
         raise NotImplementedError

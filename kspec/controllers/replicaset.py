@@ -69,11 +69,11 @@ class ReplicaSetController(Controller):
         self._pod_changed(new)
 
     # -- reconcile ----------------------------------------------------------------
-    def reconcile(self, key: str) -> None:
+    def reconcile(self, key: str) -> bool:
         ns, name = split_key(key)
         rs = self.api.try_get(self.RESOURCE, name, ns)
         if rs is None:
-            return
+            return False
         selector = selector_of(rs)
         pods = [p for p in claim(self, rs, self.pods, selector) if is_pod_active(p)]
         error = None
@@ -81,6 +81,7 @@ class ReplicaSetController(Controller):
             error = self._manage(rs, pods, selector)
             pods = [p for p in self.pods.owned(rs["metadata"]["uid"]) if is_pod_active(p)]
         self._update_status(rs, pods, error)
+        return error is not None  # syncReplicaSet returns manageReplicasErr: retried with back-off
 
     def _manage(self, rs: Obj, pods: list[Obj], selector: Selector) -> tuple[str, str] | None:
         """manageReplicas: create or delete at most BURST_REPLICAS pods toward spec.replicas."""
@@ -160,7 +161,10 @@ class ReplicaSetController(Controller):
             status["observedGeneration"] = rs["metadata"]["generation"]
         probe = {"status": status}
         if error is not None:
-            set_condition(probe, "ReplicaFailure", "True", now, *error)
+            # calculateStatus sets ReplicaFailure only when there is none yet, so a failure that repeats with
+            # a new pod name in its message does not rewrite the status (and re-trigger this sync)
+            if not any(c.get("type") == "ReplicaFailure" for c in status.get("conditions") or []):
+                set_condition(probe, "ReplicaFailure", "True", now, *error)
         elif any(c.get("type") == "ReplicaFailure" for c in status.get("conditions") or []):
             status["conditions"] = [c for c in status["conditions"] if c.get("type") != "ReplicaFailure"]
             if not status["conditions"]:
