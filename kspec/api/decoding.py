@@ -298,7 +298,27 @@ def decode(obj: Any) -> Any:
         raise _cannot_handle(str(api_version), str(kind), "nesting is too deep") from None
     if decoder.strict:
         raise _cannot_handle(str(api_version), str(kind), "strict decoding error: " + ", ".join(decoder.strict))
+    if api_version == "autoscaling/v1" and kind == "HorizontalPodAutoscaler":
+        _hpa_v1_to_v2(out)
     return out
+
+
+def _hpa_v1_to_v2(hpa: dict[str, Any]) -> None:
+    """Convert_v1_HorizontalPodAutoscaler_To_autoscaling: the CPU target becomes a Resource metric.
+
+    The API server stores the served version's shape (autoscaling/v2), so later writes decode as v2.
+    """
+    hpa["apiVersion"] = "autoscaling/v2"
+    spec = hpa.get("spec") or {}
+    target = spec.pop("targetCPUUtilizationPercentage", None)
+    if target is not None:
+        spec["metrics"] = [{"type": "Resource", "resource": {
+            "name": "cpu", "target": {"type": "Utilization", "averageUtilization": target}}}]
+    status = hpa.get("status") or {}
+    current = status.pop("currentCPUUtilizationPercentage", None)
+    if current is not None:
+        status["currentMetrics"] = [{"type": "Resource", "resource": {
+            "name": "cpu", "current": {"averageUtilization": current}}}]
 
 
 def _cannot_handle(api_version: str, kind: str, detail: str) -> ApiError:
