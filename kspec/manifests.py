@@ -19,8 +19,8 @@ from yaml.resolver import Resolver
 from kspec.errors import ManifestError
 from kspec.objects import Obj
 
-#: A document may not expand (through aliases) into more values than this (a "billion laughs" guard).
-MAX_EXPANDED_VALUES = 1_000_000
+#: kube-apiserver's request body limit (maxRequestBodyBytes): a document expanding beyond it is refused.
+MAX_REQUEST_BYTES = 3 * 1024 * 1024
 #: Nesting deeper than this is refused before anything walks it recursively.
 MAX_DEPTH = 200
 
@@ -137,29 +137,37 @@ def load_file(path: str | Path) -> list[Obj]:
 
 
 def to_json(doc: Any, where: str) -> Any:
-    """The document as kubectl sends it: JSON values only, aliases expanded once each, bounded."""
-    _expanded_size(doc, where)
+    """The document as kubectl sends it: JSON values only, aliases expanded, size and depth bounded."""
+    if isinstance(doc, dict | list):
+        _expanded_size(doc, where)
     return _convert(doc, where, "", 0)
 
 
 def _expanded_size(doc: Any, where: str) -> int:
-    """Count the values a full expansion would make, sharing work per aliased node; refuse cycles."""
+    """The size of the JSON kubectl would send, sharing work per aliased node; refuse cycles and excess.
+
+    kube-apiserver refuses a body over 3 MiB (Request entity too large), so a document that expands
+    beyond it is refused before anything expands it.
+    """
     sizes: dict[int, int] = {}
     active: set[int] = set()
+    nodes = 0
     stack: list[tuple[Any, bool]] = [(doc, False)]
     while stack:
         value, done = stack.pop()
-        if not isinstance(value, dict | list):
-            continue
         ident = id(value)
-        children = list(value.values()) if isinstance(value, dict) else value
         if done:
             active.discard(ident)
-            total = 1 + sum(sizes.get(id(c), 1) for c in children)
+            if isinstance(value, dict):
+                total = 1 + sum(len(str(k).encode()) + 4 + _size(v, sizes) for k, v in value.items())
+            else:
+                total = 1 + sum(1 + _size(v, sizes) for v in value)
             sizes[ident] = total
-            if total > MAX_EXPANDED_VALUES:
-                raise ManifestError(f"error converting YAML to JSON in {where}: the document contains excessive "
-                                    f"aliasing (it would expand to more than {MAX_EXPANDED_VALUES} values)")
+            if total > MAX_REQUEST_BYTES:
+                excess = "contains excessive aliasing" if total > nodes * 64 else "is too large"
+                raise ManifestError(f"error converting YAML to JSON in {where}: the document {excess}: it expands "
+                                    f"to more than {MAX_REQUEST_BYTES} bytes of JSON (kube-apiserver: Request entity "
+                                    f"too large: limit is {MAX_REQUEST_BYTES})")
             continue
         if ident in sizes:
             continue
@@ -167,13 +175,25 @@ def _expanded_size(doc: Any, where: str) -> int:
             raise ManifestError(f"error converting YAML to JSON in {where}: an alias refers to a node that "
                                 "contains it")
         active.add(ident)
+        nodes += 1
         stack.append((value, True))
-        stack.extend((c, False) for c in children if isinstance(c, dict | list) and id(c) not in sizes)
+        children = value.values() if isinstance(value, dict) else value
         for c in children:
-            if isinstance(c, dict | list) and id(c) in active:
-                raise ManifestError(f"error converting YAML to JSON in {where}: an alias refers to a node "
-                                    "that contains it")
+            if isinstance(c, dict | list):
+                if id(c) in active:
+                    raise ManifestError(f"error converting YAML to JSON in {where}: an alias refers to a node "
+                                        "that contains it")
+                if id(c) not in sizes:
+                    stack.append((c, False))
     return sizes.get(id(doc), 1)
+
+
+def _size(value: Any, sizes: dict[int, int]) -> int:
+    if isinstance(value, dict | list):
+        return sizes[id(value)]
+    if isinstance(value, str):
+        return len(value.encode()) + 2
+    return len(str(value))
 
 
 def _convert(value: Any, where: str, path: str, depth: int) -> Any:

@@ -176,7 +176,7 @@ def missing_field(docs: list[Any], rng: random.Random) -> tuple[bool, str]:
     obj, _ = _pick_doc(docs, rng)
     path = rng.choice([p for p in _paths(obj) if p and isinstance(_get(obj, p[:-1]), dict)])
     del _get(obj, path[:-1])[path[-1]]
-    return path[-1] in ("apiVersion", "kind"), f"drop {_dotted(path)}"
+    return len(path) == 1 and path[0] in ("apiVersion", "kind"), f"drop {_dotted(path)}"
 
 
 _MISSPELL = ("contianers", "imagee", "nme", "replica", "selectr", "spec", "Name", "labelz", "metadata",
