@@ -808,7 +808,7 @@ def selector_value(selector: Any) -> GoStruct | None:
         value["matchLabels"] = selector["matchLabels"]
     if selector.get("matchExpressions"):
         value["matchExpressions"] = [
-            GoStruct({k: e[k] for k in ("key", "operator", "values") if e.get(k) or k != "values"})
+            GoStruct({k: e.get(k, "") for k in ("key", "operator", "values") if e.get(k) or k != "values"})
             for e in selector["matchExpressions"]
         ]
     return value
