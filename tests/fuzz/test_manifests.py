@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import importlib.util
 
-from hypothesis import example, given
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from tests.fuzz.corpus import CORPUS
@@ -22,6 +22,8 @@ KINDS = ("Pod", "Deployment", "ReplicaSet", "ReplicationController", "StatefulSe
          "PriorityClass", "Namespace", "ServiceAccount")
 #: Per-example wall-clock bound (generous: CI machines are shared); slower counts as a hang.
 BUDGET_S = 30.0
+#: The ``fuzz`` profile when asked for (--hypothesis-profile=fuzz), else the bounded ``ci`` one.
+PROFILE = settings.get_profile("fuzz" if settings.get_current_profile_name() == "fuzz" else "ci")
 # Affinity operators are checked by kspec/api/validation_scheduling.py (another branch); enforce once present.
 _AFFINITY_RULES = importlib.util.find_spec("kspec.api.validation_scheduling") is not None
 
@@ -55,6 +57,7 @@ def check(corpus: str, cls: str, seed: int) -> None:
         raise AssertionError(f"{where}: upstream refuses this, kspec accepted it\n{m.text}")
 
 
+@PROFILE
 @given(corpus=st.sampled_from(NAMES), cls=st.sampled_from(CLASSES), seed=st.integers(0, 10**6))
 # regressions the fuzzer found (each crashed or was accepted before decoding existed)
 @example(corpus="deployment-recreate", cls="wrong_type", seed=4329)  # matchExpressions [{}]: KeyError
