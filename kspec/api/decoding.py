@@ -30,6 +30,7 @@ from kspec.quantity import ERR_FORMAT_WRONG, ERR_NUMERIC, ERR_SUFFIX, _interpret
 SCHEMA_VERSION = "v1.35.0"
 _SCHEMA_FILE = Path(__file__).parent / "openapi" / f"{SCHEMA_VERSION}.json"
 _INT_RANGES = {"int32": (-(2**31), 2**31 - 1), "int64": (-(2**63), 2**63 - 1)}
+_FAST = {"string": str, "bool": bool, "int32": int, "int64": int}  # leaf types taken as they are
 #: A Quantity's decimal exponent beyond this is refused before anything computes 10**exponent.
 MAX_QUANTITY_EXPONENT = 1000
 # time.RFC3339 as metav1.Time.UnmarshalJSON parses it
@@ -94,12 +95,16 @@ class _Decoder:
                 if not isinstance(v, list):
                     raise self.type_error(v, ctx, self.go_type(t))
                 item = t["list"]
+                if item == "string" and all(type(x) is str for x in v):
+                    return list(v)
                 return [self.zero(item) if x is None else self.value(item, x, ctx, f"{path}[{i}]")
                         for i, x in enumerate(v)]
             if not isinstance(v, dict):
                 raise self.type_error(v, ctx, self.go_type(t))
             item = t["map"]
             self.duplicates(v, path)
+            if item == "string" and all(type(k) is str and type(x) is str for k, x in v.items()):
+                return dict(v)
             return {str(k): self.zero(item) if x is None else self.value(item, x, ctx, f"{path}[{k}]")
                     for k, x in v.items()}
         return self.leaf(t, v, ctx, path)
@@ -112,15 +117,17 @@ class _Decoder:
         self.duplicates(v, path)
         out: dict[str, Any] = {}
         for key, x in v.items():
-            sub = f"{path}.{key}" if path else str(key)
             t = fields.get(key)
             if t is None:
                 # sigs.k8s.io/json strict mode: field names match case-sensitively
-                self.strict.append(f'unknown field "{sub}"')
+                self.strict.append(f'unknown field "{path}.{key}"' if path else f'unknown field "{key}"')
                 continue
             if x is None:
                 continue  # null leaves the Go field at its zero value: as if it were not there
-            out[key] = self.value(t, x, (struct, [*ctx[1], key]), sub)
+            if type(t) is str and _FAST.get(t) is type(x) and (t not in _INT_RANGES or -(2**31) <= x < 2**31):
+                out[key] = x  # the common case: a string, bool or small integer where one belongs
+                continue
+            out[key] = self.value(t, x, (struct, [*ctx[1], key]), f"{path}.{key}" if path else key)
         return out
 
     def duplicates(self, v: dict[str, Any], path: str) -> None:
