@@ -2,15 +2,17 @@
 conformance table option."""
 
 import pytest
-from hypothesis import settings
+from hypothesis import HealthCheck, settings
 
 pytest_plugins = ["pytester"]
 
-# "ci" keeps property tests bounded; ``pytest --hypothesis-profile=fuzz`` runs the fuzz tests long.
-# Registering a profile twice only replaces it, so a second registration elsewhere is harmless.
-settings.register_profile("fuzz", max_examples=5000, deadline=None)
-settings.register_profile("ci", deadline=None)
-settings.register_profile("fuzz-short", max_examples=1500, deadline=None)  # a random (not derandomized) run
+# Profiles for the property and fuzz tests: ``ci`` bounds them, ``fuzz`` runs them long
+# (``pytest tests/fuzz --hypothesis-profile=fuzz``); ``fuzz-short`` is a random, not derandomized, run.
+settings.register_profile("ci", max_examples=200, deadline=None, derandomize=True, print_blob=True,
+                          suppress_health_check=[HealthCheck.too_slow])
+settings.register_profile("fuzz", max_examples=5000, deadline=None, print_blob=True,
+                          suppress_health_check=[HealthCheck.too_slow])
+settings.register_profile("fuzz-short", max_examples=1500, deadline=None)
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:

@@ -16,6 +16,7 @@ from typing import Any
 
 from kspec.api import admission, merge
 from kspec.api.allocators import NODE_PORT_RANGE, SERVICE_CIDR, IPAllocator, PortAllocator
+from kspec.api.decoding import decode
 from kspec.api.defaults import apply_defaults
 from kspec.api.kinds import Kind, kind_for, resource_for
 from kspec.api.validation import invalid_message, validate
@@ -102,7 +103,7 @@ class APIServer:
 
     # -- create -------------------------------------------------------------
     def create(self, obj: Obj, *, dry_run: bool = False, pending_namespaces: Iterable[str] = ()) -> Obj:
-        obj = clone(obj)
+        obj = decode(obj)  # typed decoding first, as the handlers do; a fresh copy
         kind = self._prepare(obj, pending_namespaces)
         md = obj["metadata"]
         if not md.get("name") and md.get("generateName"):
@@ -170,7 +171,7 @@ class APIServer:
     # -- update -------------------------------------------------------------
     def update(self, obj: Obj, *, status: bool = False) -> Obj:
         """PUT: replace the object (or, with ``status``, only its status) with optimistic locking."""
-        obj = clone(obj)
+        obj = decode(obj)
         kind = self._prepare(obj)
         md = obj["metadata"]
         name = md.get("name", "")
@@ -241,7 +242,7 @@ class APIServer:
 
     # -- apply (kubectl apply's client-side three-way merge) -----------------
     def apply(self, obj: Obj, *, dry_run: bool = False, pending_namespaces: Iterable[str] = ()) -> Obj:
-        manifest = clone(obj)
+        manifest = decode(obj)
         kind = self._prepare(manifest, pending_namespaces)
         md = manifest["metadata"]
         last = json.dumps(obj, separators=(",", ":"), sort_keys=True)

@@ -294,13 +294,10 @@ def validate_labels(labels: Any, path: str) -> list[FieldError]:
 def validate_annotations(annotations: Any, path: str) -> list[FieldError]:
     """ValidateAnnotations: keys are qualified names (case-insensitive); total size at most 256 KiB."""
     errs: list[FieldError] = []
-    total = 0
     for key in sorted((annotations or {}).keys(), key=str):
         errs.extend(_errors_for(path, key, lbl.validate_label_key(str(key).lower())))
-        total += len(str(key)) + len(str(annotations[key]))
-    if total > 256 * 1024:
-        errs.append(FieldError(TOO_LONG, path, "", "may not be more than 262144 bytes"))
-    return errs
+    from kspec.api.validation_limits import validate_annotations_size  # counted in bytes
+    return errs + validate_annotations_size(annotations, path)
 
 
 def validate_object_meta(obj: Obj, namespaced: bool, name_check: NameCheck) -> list[FieldError]:
@@ -813,7 +810,7 @@ def selector_value(selector: Any) -> GoStruct | None:
         value["matchLabels"] = selector["matchLabels"]
     if selector.get("matchExpressions"):
         value["matchExpressions"] = [
-            GoStruct({k: e[k] for k in ("key", "operator", "values") if e.get(k) or k != "values"})
+            GoStruct({k: e.get(k, "") for k in ("key", "operator", "values") if e.get(k) or k != "values"})
             for e in selector["matchExpressions"]
         ]
     return value
@@ -1252,6 +1249,8 @@ def _validate_job_spec(spec: Obj, path: str, generated_selector: bool) -> list[F
         "ttlSecondsAfterFinished",
     ):
         errs.extend(_nonnegative(child(path, key), spec.get(key)))
+    from kspec.api.validation_batch import validate_completion_mode
+    errs.extend(validate_completion_mode(spec, path))
     selector = spec.get("selector")
     if selector is None and not generated_selector:
         errs.append(required(child(path, "selector")))
@@ -1281,20 +1280,10 @@ def _validate_job(obj: Obj) -> list[FieldError]:
     return errs + _validate_job_spec(spec, "spec", generated_selector=not spec.get("manualSelector"))
 
 
-_CRON_DESCRIPTORS = {"@yearly", "@annually", "@monthly", "@weekly", "@daily", "@midnight", "@hourly"}
-
-
 def _validate_schedule(schedule: str, path: str) -> list[FieldError]:
-    """validateScheduleFormat: robfig/cron ParseStandard's field-count error."""
-    if schedule.startswith("@"):
-        ok = schedule in _CRON_DESCRIPTORS or schedule.startswith("@every ")
-        return [] if ok else [invalid(path, schedule, f"unrecognized descriptor: {schedule}")]
-    fields = schedule.split()
-    if len(fields) != 5:
-        return [
-            invalid(path, schedule, f"expected exactly 5 fields, found {len(fields)}: [{' '.join(fields)}]")
-        ]
-    return []
+    """validateScheduleFormat: robfig/cron ParseStandard's error; no TZ in the schedule."""
+    from kspec.api.validation_batch import validate_schedule_format
+    return validate_schedule_format(schedule, path)
 
 
 def _validate_cronjob(obj: Obj) -> list[FieldError]:
@@ -1316,6 +1305,8 @@ def _validate_cronjob(obj: Obj) -> list[FieldError]:
         errs.append(not_supported("spec.concurrencyPolicy", policy, supported))
     for key in ("startingDeadlineSeconds", "successfulJobsHistoryLimit", "failedJobsHistoryLimit"):
         errs.extend(_nonnegative(f"spec.{key}", spec.get(key)))
+    from kspec.api.validation_batch import validate_time_zone
+    errs.extend(validate_time_zone(spec, "spec.timeZone"))
     job_spec = (spec.get("jobTemplate") or {}).get("spec") or {}
     errs.extend(_validate_job_spec(job_spec, "spec.jobTemplate.spec", generated_selector=True))
     return errs
@@ -1526,17 +1517,20 @@ def _validate_data_keys(obj: Obj) -> list[FieldError]:
 
 def _validate_configmap(obj: Obj) -> list[FieldError]:
     # ValidateConfigMap
-    return validate_object_meta(obj, True, is_dns1123_subdomain) + _validate_data_keys(obj)
+    from kspec.api.validation_limits import validate_data_size
+    return validate_object_meta(obj, True, is_dns1123_subdomain) + _validate_data_keys(obj) + validate_data_size(obj)
 
 
 def _validate_secret(obj: Obj) -> list[FieldError]:
     # ValidateSecret (key names; type-specific checks omitted)
-    return validate_object_meta(obj, True, is_dns1123_subdomain) + _validate_data_keys(obj)
+    from kspec.api.validation_limits import validate_data_size
+    return validate_object_meta(obj, True, is_dns1123_subdomain) + _validate_data_keys(obj) + validate_data_size(obj)
 
 
 def _validate_priority_class(obj: Obj) -> list[FieldError]:
-    # ValidatePriorityClass (metadata only)
-    return validate_object_meta(obj, False, is_dns1123_subdomain)
+    # ValidatePriorityClass
+    from kspec.api.validation_limits import validate_priority_class_rules
+    return validate_object_meta(obj, False, is_dns1123_subdomain) + validate_priority_class_rules(obj)
 
 
 def _validate_endpoints(obj: Obj) -> list[FieldError]:
@@ -1574,7 +1568,8 @@ def _validate_hpa(obj: Obj) -> list[FieldError]:
     for key in ("kind", "name"):
         if not ref.get(key):
             errs.append(required(f"spec.scaleTargetRef.{key}"))
-    return errs
+    from kspec.api.validation_autoscaling import validate_hpa_metrics
+    return errs + validate_hpa_metrics(spec)
 
 
 def _validate_pdb(obj: Obj) -> list[FieldError]:
