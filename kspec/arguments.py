@@ -257,7 +257,9 @@ def check_workload_size(obj: Any) -> None:
         return
     for field in ("replicas", "parallelism", "completions"):
         value = obj["spec"].get(field)
-        if isinstance(value, int) and not isinstance(value, bool) and value > MAX_PODS:
+        # past int32 the API server's typed decoding refuses it in upstream's words; within, the simulation's
+        # envelope applies
+        if isinstance(value, int) and not isinstance(value, bool) and MAX_PODS < value <= INT32_MAX:
             md = obj.get("metadata") if isinstance(obj.get("metadata"), dict) else {}
             what = f'{obj.get("kind", "object")} "{md.get("name", "")}"'
             replicas(value, f"{what}: spec.{field}")

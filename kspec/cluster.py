@@ -429,9 +429,11 @@ class Cluster:
         def send() -> None:
             # one request per document, in order; what they cause runs once all were sent
             for obj in objs:
-                md = obj.get("metadata") or {}
+                md = obj.get("metadata") if isinstance(obj.get("metadata"), dict) else {}
                 existing = None
-                if isinstance(obj.get("kind"), str) and md.get("name"):
+                # only a well-typed name is looked up: anything else is the decoder's to refuse
+                if isinstance(obj.get("kind"), str) and isinstance(md.get("name"), str) and md["name"] \
+                        and isinstance(md.get("namespace", ""), str):
                     try:
                         existing = self.api.try_get(obj["kind"], md["name"], md.get("namespace") or "default")
                     except ApiError:

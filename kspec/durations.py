@@ -28,28 +28,32 @@ def parse_duration(text: str) -> int:
     if body == "0":
         return 0
     if not body:
-        raise ValueError(_invalid(f'time: invalid duration "{text}"'))
+        raise DurationError(f'time: invalid duration "{text}"')
     pos, total = 0, Fraction(0)
     while pos < len(body):
         number = _NUMBER.match(body, pos)
         if not number:
-            raise ValueError(_invalid(f'time: invalid duration "{text}"'))
+            raise DurationError(f'time: invalid duration "{text}"')
         unit = _UNIT.match(body, number.end())
         assert unit is not None
         if not unit.group():
-            raise ValueError(_invalid(f'time: missing unit in duration "{text}"'))
+            raise DurationError(f'time: missing unit in duration "{text}"')
         if unit.group() not in _UNITS:
-            raise ValueError(_invalid(f'time: unknown unit "{unit.group()}" in duration "{text}"'))
+            raise DurationError(f'time: unknown unit "{unit.group()}" in duration "{text}"')
         total += Fraction(number.group()) * _UNITS[unit.group()]
         pos = unit.end()
     if total * 1_000_000 > MAX_DURATION_NS:  # Go's ParseDuration: errors.New("time: invalid duration " + quote(orig))
-        raise ValueError(f'time: invalid duration "{text}" (out of range: the longest Go duration is '
-                         "2562047h47m16.854775807s)")
+        raise DurationError(f'time: invalid duration "{text}"',
+                            "out of range: the longest Go duration is 2562047h47m16.854775807s")
     return sign * round(total)
 
 
-def _invalid(message: str) -> str:
-    return f"{message}: write {ACCEPTED}"
+class DurationError(ValueError):
+    """Go's ParseDuration message (``go_message``, what Go programs print) plus what to write instead."""
+
+    def __init__(self, go_message: str, hint: str | None = None) -> None:
+        self.go_message = go_message
+        super().__init__(f"{go_message} ({hint})" if hint else f"{go_message}: write {ACCEPTED}")
 
 
 def format_duration(ms: int) -> str:

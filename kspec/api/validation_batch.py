@@ -10,7 +10,7 @@ import re
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from kspec.api.validation import FieldError, child, invalid, not_supported, required
-from kspec.durations import parse_duration
+from kspec.durations import DurationError, parse_duration
 
 _DESCRIPTORS = ("@yearly", "@annually", "@monthly", "@weekly", "@daily", "@midnight", "@hourly")
 _MONTHS = {m: i + 1 for i, m in enumerate("jan feb mar apr may jun jul aug sep oct nov dec".split())}
@@ -97,8 +97,8 @@ def cron_error(spec: str) -> str | None:
         if spec.startswith("@every "):
             try:
                 parse_duration(spec[len("@every "):])
-            except ValueError as exc:
-                return f"failed to parse duration {spec}: {str(exc).split(' (')[0]}"
+            except DurationError as exc:
+                return f"failed to parse duration {spec}: {exc.go_message}"
             return None
         return f"unrecognized descriptor: {spec}"
     fields = spec.split()

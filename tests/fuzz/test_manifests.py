@@ -64,5 +64,6 @@ def check(corpus: str, cls: str, seed: int) -> None:
 @example(corpus="cronjob", cls="yaml_alias", seed=412)  # 9^6 laughs: seconds of expansion
 @example(corpus="hpa", cls="missing_field", seed=510510)  # oracle: a nested apiVersion may be left out
 @example(corpus="job-indexed", cls="bad_name", seed=7)  # oracle: UPPER is a valid label key
+@example(corpus="pdb", cls="wrong_type", seed=0)  # metadata.name a list: hashed by the apply look-up
 def test_every_mutant_is_accepted_or_refused_cleanly(corpus: str, cls: str, seed: int) -> None:
     check(corpus, cls, seed)
