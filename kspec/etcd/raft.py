@@ -257,9 +257,13 @@ class RaftNode:
             self.heartbeat_elapsed = 0
             if self._heartbeat_fn is not None and self._heartbeat_fn(self):
                 return
-            for peer in self.peers:
-                # the commit a heartbeat carries is min(match, committed) (sendHeartbeat)
-                self._send(_MSG_HEARTBEAT, peer, commit=min(self.match[peer], self.commit))
+            self.bcast_heartbeat()
+
+    def bcast_heartbeat(self) -> None:
+        """MsgBeat: a heartbeat to every peer (bcastHeartbeat)."""
+        for peer in self.peers:
+            # the commit a heartbeat carries is min(match, committed) (sendHeartbeat)
+            self._send(_MSG_HEARTBEAT, peer, commit=min(self.match[peer], self.commit))
 
     def _check_quorum(self) -> None:
         """MsgCheckQuorum: step down unless a quorum was heard from since the last check."""
