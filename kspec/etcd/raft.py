@@ -195,6 +195,8 @@ class RaftNode:
 
     def _become_pre_candidate(self) -> None:
         # neither the term nor the vote changes (becomePreCandidate)
+        if self.state is _LEADER:
+            raise RuntimeError("invalid transition [leader -> pre-candidate]")
         self.changes += 1
         self.votes = {}
         self.lead = None
@@ -202,12 +204,16 @@ class RaftNode:
         self._note(f"became pre-candidate at term {self.term}")
 
     def _become_candidate(self) -> None:
+        if self.state is _LEADER:
+            raise RuntimeError("invalid transition [leader -> candidate]")  # becomeCandidate
         self._reset(self.term + 1)
         self.vote = self.name
         self.state = _CANDIDATE
         self._note(f"became candidate at term {self.term}")
 
     def _become_leader(self) -> None:
+        if self.state is _FOLLOWER:
+            raise RuntimeError("invalid transition [follower -> leader]")  # becomeLeader
         self._reset(self.term)
         self.lead = self.name
         self.state = _LEADER

@@ -10,7 +10,7 @@ CheckQuorum off, as upstream's test config does; a test switches them on.
 from __future__ import annotations
 
 import random
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -98,6 +98,26 @@ class TestNode(RaftNode):
         return [e.term for e in self.log[1:]]
 
 
+def log_of(r: TestNode) -> list[tuple[int, int, Any]]:
+    """ltoa: each entry's term, index and data."""
+    return [(e.term, e.index, None if e.data is None else e.data()) for e in r.log[1:]]
+
+
+def want_log(*entries: tuple[int, Any]) -> list[tuple[int, int, Any]]:
+    """An expected ltoa from (term, data) pairs, indexed from 1."""
+    return [(t, i, d) for i, (t, d) in enumerate(entries, start=1)]
+
+
+def ents_with_config(*terms: int, pre_vote: bool = False) -> Callable[[str, list[str]], TestNode]:
+    """entsWithConfig: a raft (election 5) holding entries of these terms, at the last one's term."""
+    return lambda i, ids: TestNode(i, ids, 5, 1, ents=entries(terms), term=terms[-1], pre_vote=pre_vote, seed=int(i))
+
+
+def voted_with_config(vote: str, term: int, pre_vote: bool = False) -> Callable[[str, list[str]], TestNode]:
+    """votedWithConfig: a raft (election 5) with an empty log that voted for ``vote`` in ``term``."""
+    return lambda i, ids: TestNode(i, ids, 5, 1, term=term, vote=vote, pre_vote=pre_vote, seed=int(i))
+
+
 def msg(kind: MsgType, frm: str, to: str, term: int = 0, **kw: Any) -> Message:
     return Message(kind, frm, to, term, **kw)
 
@@ -146,6 +166,10 @@ class CheckQuorum:
     to: str
 
 
+#: a network member: a TestNode, None (nopStepper), "new", or a builder called with its id and all ids
+Member = TestNode | None | str | Callable[[str, list[str]], TestNode]
+
+
 @dataclass
 class Network:
     """newNetwork: peers by id (None is a black hole, upstream's nopStepper), with drops and ignored types."""
@@ -156,15 +180,18 @@ class Network:
     rng: random.Random = field(default_factory=lambda: random.Random(0))
 
     @classmethod
-    def of(cls, *members: TestNode | None | str, pre_vote: bool = False, check_quorum: bool = False,
+    def of(cls, *members: Member, pre_vote: bool = False, check_quorum: bool = False,
            election: int = 10, heartbeat: int = 1) -> Network:
-        """Each member a TestNode, None (nopStepper) or "new" (a fresh newTestRaft with the config)."""
+        """Each member a TestNode, None (nopStepper), "new" (a fresh newTestRaft with the config) or a builder
+        called with its id and the ids (entsWithConfig, votedWithConfig)."""
         ids = ids_by_size(len(members))
         peers: dict[str, TestNode | None] = {}
         for i, m in zip(ids, members, strict=True):
             if m == "new":
                 peers[i] = TestNode(i, ids, election, heartbeat, pre_vote=pre_vote, check_quorum=check_quorum,
                                     seed=int(i))
+            elif callable(m) and not isinstance(m, TestNode):
+                peers[i] = m(i, ids)
             else:
                 assert m is None or isinstance(m, TestNode)
                 if m is not None:
@@ -182,7 +209,7 @@ class Network:
         queue: list[Message] = []
         for ev in events:
             if isinstance(ev, Message):
-                queue.extend(self._filter([ev]))
+                queue.append(ev)  # the message handed to send is not filtered, only what it causes
                 continue
             node = self.peers.get(ev.to)
             if node is None:
