@@ -563,3 +563,203 @@ def test_free_stuck_candidate_with_check_quorum(tc: dict[str, Any]) -> None:
     assert a.state is FOLLOWER and a.term == c.term
     n.send(Hup("3"))
     assert c.state is LEADER
+
+
+@pytest.mark.parametrize("tc", [case("TestNonPromotableVoterWithCheckQuorum", "")])
+def test_non_promotable_voter_with_check_quorum(tc: dict[str, Any]) -> None:
+    a = new("1", ["1", "2"], check_quorum=True)
+    b = new("2", ["1"], check_quorum=True)  # after applyConfChange(RemoveNode 2): not a voter in its own config
+    n = Network.of(a, b)
+    b.randomized_election_timeout = b.election_ticks + 1
+    for _ in range(b.election_ticks):
+        b.tick()
+    n.send(Hup("1"))
+    assert a.state is LEADER and b.state is FOLLOWER and b.lead == "1"
+
+
+def _trio(*, pre: bool = False, check_quorum: bool = False) -> tuple[Network, TestNode, TestNode, TestNode]:
+    """Three newTestRaft nodes moved to term 1 by becomeFollower(1, None)."""
+    nodes = [new(i, check_quorum=check_quorum, pre_vote=pre) for i in PEERS]
+    for r in nodes:
+        r.become_follower(1, None)
+    a, b, c = nodes
+    return Network.of(a, b, c), a, b, c
+
+
+@pytest.mark.parametrize("tc", [case("TestDisruptiveFollower", "")])
+def test_disruptive_follower(tc: dict[str, Any]) -> None:
+    n, n1, n2, n3 = _trio(check_quorum=True)
+    n.send(Hup("1"))
+    assert (n1.state, n2.state, n3.state) == (LEADER, FOLLOWER, FOLLOWER)
+    n3.randomized_election_timeout = n3.election_ticks + 2
+    for _ in range(n3.randomized_election_timeout - 1):
+        n3.tick()
+    n3.tick()
+    assert (n1.state, n2.state, n3.state) == (LEADER, FOLLOWER, CANDIDATE)
+    assert (n1.term, n2.term, n3.term) == (2, 2, 3)
+    # the leader's heartbeat reaches the candidate, whose answer (and queued MsgVote) carries term 3
+    n.send(msg(HEARTBEAT, "1", "3", n1.term))
+    assert (n1.state, n2.state, n3.state) == (FOLLOWER, FOLLOWER, CANDIDATE)
+    assert (n1.term, n2.term, n3.term) == (3, 2, 3)
+
+
+@pytest.mark.parametrize("tc", [case("TestDisruptiveFollowerPreVote", "")])
+def test_disruptive_follower_pre_vote(tc: dict[str, Any]) -> None:
+    n, n1, n2, n3 = _trio(check_quorum=True)
+    n.send(Hup("1"))
+    assert (n1.state, n2.state, n3.state) == (LEADER, FOLLOWER, FOLLOWER)
+    n.isolate("3")
+    for _ in range(3):
+        n.send(Prop("1", b"somedata"))
+    for r in (n1, n2, n3):
+        r.pre_vote = True
+    n.recover()
+    n.send(Hup("3"))
+    assert (n1.state, n2.state, n3.state) == (LEADER, FOLLOWER, PRE_CANDIDATE)
+    assert (n1.term, n2.term, n3.term) == (2, 2, 2)
+    n.send(msg(HEARTBEAT, "1", "3", n1.term))
+    assert n1.state is LEADER
+
+
+@pytest.mark.parametrize("tc", [case("TestNodeWithSmallerTermCanCompleteElection", "")])
+def test_node_with_smaller_term_can_complete_election(tc: dict[str, Any]) -> None:
+    n, n1, n2, n3 = _trio(pre=True)
+    n.cut("1", "3")
+    n.cut("2", "3")
+    n.send(Hup("1"))
+    assert n1.state is LEADER and n2.state is FOLLOWER
+    n.send(Hup("3"))
+    assert n3.state is PRE_CANDIDATE
+    n.send(Hup("2"))
+    assert (n1.term, n2.term, n3.term) == (3, 3, 1)
+    assert (n1.state, n2.state, n3.state) == (FOLLOWER, LEADER, PRE_CANDIDATE)
+    n.recover()
+    n.cut("2", "1")
+    n.cut("2", "3")
+    n.send(Hup("3"))
+    n.send(Hup("1"))
+    assert n1.state is LEADER or n3.state is LEADER
+
+
+@pytest.mark.parametrize("tc", [case("TestPreVoteWithSplitVote", "")])
+def test_pre_vote_with_split_vote(tc: dict[str, Any]) -> None:
+    n, n1, n2, n3 = _trio(pre=True)
+    n.send(Hup("1"))
+    n.isolate("1")
+    n.send(Hup("2"), Hup("3"))
+    assert (n2.term, n3.term, n2.state, n3.state) == (3, 3, CANDIDATE, CANDIDATE)
+    n.send(Hup("2"))
+    assert (n2.term, n3.term, n2.state, n3.state) == (4, 4, LEADER, FOLLOWER)
+
+
+@pytest.mark.parametrize("tc", [case("TestPreVoteWithCheckQuorum", "")])
+def test_pre_vote_with_check_quorum(tc: dict[str, Any]) -> None:
+    n, n1, n2, n3 = _trio(pre=True, check_quorum=True)
+    n.send(Hup("1"))
+    n.isolate("1")
+    assert (n1.state, n2.state, n3.state) == (LEADER, FOLLOWER, FOLLOWER)
+    n.send(Hup("3"))
+    n.send(Hup("2"))
+    assert n2.state is LEADER or n3.state is FOLLOWER
+
+
+def _pre_vote_migration_cluster() -> tuple[Network, TestNode, TestNode, TestNode]:
+    """newPreVoteMigrationCluster: 1 and 2 run pre-vote, 3 does not and climbed to term 4 while cut off."""
+    n, n1, n2, n3 = _trio()
+    n1.pre_vote = n2.pre_vote = True
+    n.send(Hup("1"))
+    n.isolate("3")
+    n.send(Prop("1", b"some data"))
+    n.send(Hup("3"))
+    n.send(Hup("3"))
+    assert (n1.state, n2.state, n3.state) == (LEADER, FOLLOWER, CANDIDATE)
+    assert (n1.term, n2.term, n3.term) == (2, 2, 4)
+    n3.pre_vote = True
+    n.recover()
+    return n, n1, n2, n3
+
+
+@pytest.mark.parametrize("tc", [case("TestPreVoteMigrationCanCompleteElection", "")])
+def test_pre_vote_migration_can_complete_election(tc: dict[str, Any]) -> None:
+    n, _, n2, n3 = _pre_vote_migration_cluster()
+    n.isolate("1")
+    n.send(Hup("3"))
+    n.send(Hup("2"))
+    assert n2.state is FOLLOWER and n3.state is PRE_CANDIDATE
+    n.send(Hup("3"))
+    n.send(Hup("2"))
+    assert n2.state is LEADER or n3.state is FOLLOWER
+
+
+@pytest.mark.parametrize("tc", [case("TestPreVoteMigrationWithFreeStuckPreCandidate", "")])
+def test_pre_vote_migration_with_free_stuck_pre_candidate(tc: dict[str, Any]) -> None:
+    n, n1, n2, n3 = _pre_vote_migration_cluster()
+    for _ in range(2):
+        n.send(Hup("3"))
+        assert (n1.state, n2.state, n3.state) == (LEADER, FOLLOWER, PRE_CANDIDATE)
+    n.send(msg(HEARTBEAT, "1", "3", n1.term))
+    assert n1.state is FOLLOWER and n3.term == n1.term
+
+
+@pytest.mark.parametrize("tc", [case("TestCampaignWhileLeader", "", pre=False),
+                                case("TestPreCampaignWhileLeader", "", pre=True)])
+def test_campaign_while_leader(tc: dict[str, Any]) -> None:
+    r = new("1", ["1"], 5, pre_vote=tc["pre"])
+    assert r.state is FOLLOWER
+    r.hup()
+    assert r.state is LEADER
+    term = r.term
+    r.hup()
+    assert r.state is LEADER and r.term == term
+
+
+PROBE = "Progress probe/replicate states and their flow control are not modelled (a leader sends optimistically)"
+LEADER_APP_RESP = [case("TestLeaderAppResp", f"#{i}", index=x, reject=rej, match=m, next=nx, nmsgs=k, windex=wi,
+                        wcommit=wc, **marks)
+                   for i, (x, rej, m, nx, k, wi, wc, marks) in enumerate([
+                       (3, True, 0, 3, 0, 0, 0, {"unmodelled": PROBE}),
+                       (2, True, 0, 2, 1, 1, 0, {"unmodelled": PROBE}),
+                       (2, False, 2, 4, 2, 2, 2, {"diverges": NO_COMMIT_BCAST}),
+                       (0, False, 0, 4, 1, 0, 0, {"unmodelled": PROBE}),
+                   ])]
+
+
+@pytest.mark.parametrize("tc", LEADER_APP_RESP)
+def test_leader_app_resp(tc: dict[str, Any]) -> None:
+    sm = new(ents=entries([1, 1]))
+    sm.become_candidate()
+    sm.become_leader()
+    sm.read_messages()
+    sm.step(msg(APP_RESP, "2", "1", sm.term, index=tc["index"], reject=tc["reject"], reject_hint=tc["index"]))
+    assert (sm.match["2"], sm.next["2"]) == (tc["match"], tc["next"])
+    msgs = sm.read_messages()
+    assert len(msgs) == tc["nmsgs"]
+    assert all((m.index, m.commit) == (tc["windex"], tc["wcommit"]) for m in msgs)
+
+
+RECV_BEAT = [case("TestRecvMsgBeat", f"#{i}", state=STATES[s], n=k)
+             for i, (s, k) in enumerate([("StateLeader", 2), ("StateCandidate", 0), ("StateFollower", 0)])]
+
+
+@pytest.mark.parametrize("tc", RECV_BEAT)
+def test_recv_msg_beat(tc: dict[str, Any]) -> None:
+    sm = new(ents=entries([1, 1]))
+    sm.term = 1
+    sm.state = tc["state"]
+    sm.beat()
+    msgs = sm.read_messages()
+    assert len(msgs) == tc["n"] and all(m.type is HEARTBEAT for m in msgs)
+
+
+INCREASE_NEXT = [case("TestLeaderIncreaseNext", "#0", next=2, wnext=6),
+                 case("TestLeaderIncreaseNext", "#1", next=2, wnext=2, unmodelled=PROBE)]
+
+
+@pytest.mark.parametrize("tc", INCREASE_NEXT)
+def test_leader_increase_next(tc: dict[str, Any]) -> None:
+    sm = new("1", ["1", "2"], ents=entries([1, 2, 3]))
+    sm.become_candidate()
+    sm.become_leader()
+    sm.next["2"] = tc["next"]
+    sm.prop(b"somedata")
+    assert sm.next["2"] == tc["wnext"]
