@@ -42,10 +42,14 @@ class TestNode(RaftNode):
 
     def __init__(self, name: str, peers: list[str], election: int = 10, heartbeat: int = 1, *,
                  ents: list[Entry] | None = None, term: int = 0, vote: str | None = None, commit: int = 0,
-                 pre_vote: bool = False, check_quorum: bool = False, seed: int = 0) -> None:
+                 pre_vote: bool = False, check_quorum: bool = False, seed: int = 0,
+                 journal: list[str] | None = None) -> None:
         self.msgs: list[Message] = []
+        #: the role changes upstream logs ("1 became leader at term 1"), in order; nodes may share one
+        self.events: list[str] = [] if journal is None else journal
         super().__init__(name, peers, random.Random(seed), self.msgs.append, pre_vote=pre_vote,
-                         check_quorum=check_quorum, election_ticks=election, heartbeat_ticks=heartbeat)
+                         check_quorum=check_quorum, election_ticks=election, heartbeat_ticks=heartbeat,
+                         note=lambda node, text: self.events.append(f"{node.name} {text}"))
         if ents:
             self.log = [Entry(0, 0), *ents]
         self.load_state(term, vote, commit)
@@ -56,6 +60,10 @@ class TestNode(RaftNode):
         if commit is not None:
             self.commit = commit
         self.become_follower(term, None)
+
+    def become_follower(self, term: int, lead: str | None) -> None:
+        super().become_follower(term, lead)
+        self.events.append(f"{self.name} became follower at term {term}")
 
     def read_messages(self) -> list[Message]:
         out = list(self.msgs)
