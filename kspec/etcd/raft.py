@@ -159,14 +159,21 @@ class RaftNode:
         return term > self.last_term or (term == self.last_term and index >= self.last_index)
 
     def _find_conflict_by_term(self, index: int, term: int) -> tuple[int, int]:
-        """raftLog.findConflictByTerm: the last index <= ``index`` whose term is <= ``term``."""
-        index = min(index, self.last_index)
+        """raftLog.findConflictByTerm: the last index <= ``index`` whose term is <= ``term``, with its term.
+
+        An index beyond the log comes back as it is, with term 0: nothing is known about it.
+        """
+        if index > self.last_index:
+            return index, 0
         while index > 0 and self.log[index].term > term:
             index -= 1
         return index, self.log[index].term
 
     def _commit_to(self, index: int) -> None:
         if index > self.commit:
+            if index > self.last_index:  # raftLog.commitTo
+                raise AssertionError(f"{self.name}: tocommit({index}) is out of range [lastIndex({self.last_index})]. "
+                                     "Was the raft log corrupted, truncated, or lost?")
             self.commit = index
             if self._on_commit is not None:
                 self._on_commit(self)
@@ -429,16 +436,22 @@ class RaftNode:
         """raftLog.maybeAppend: accept entries that follow a matching (index, term), truncating a conflict."""
         if self.term_at(m.index) != m.log_term:
             return None
-        for offset, entry in enumerate(m.entries):
-            if self.term_at(entry.index) != entry.term:
-                if entry.index <= self.commit:
-                    raise AssertionError(f"{self.name}: entry {entry.index} conflicts with a committed entry")
-                del self.log[entry.index:]
-                self.log.extend(m.entries[offset:])
-                break
+        conflict = self._find_conflict(m.entries)
+        if conflict:
+            if conflict <= self.commit:
+                raise AssertionError(f"{self.name}: entry {conflict} conflicts with a committed entry")
+            del self.log[conflict:]
+            self.log.extend(m.entries[conflict - m.entries[0].index:])
         last_new = m.index + len(m.entries)
         self._commit_to(min(m.commit, last_new))
         return last_new
+
+    def _find_conflict(self, entries: tuple[Entry, ...]) -> int:
+        """raftLog.findConflict: the first entry whose index is new or holds another term; 0 when all are held."""
+        for entry in entries:
+            if self.term_at(entry.index) != entry.term:
+                return entry.index
+        return 0
 
     def _handle_heartbeat(self, m: Message) -> None:
         self._commit_to(min(m.commit, self.last_index))
