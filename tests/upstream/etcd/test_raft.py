@@ -763,3 +763,54 @@ def test_leader_increase_next(tc: dict[str, Any]) -> None:
     sm.next["2"] = tc["next"]
     sm.prop(b"somedata")
     assert sm.next["2"] == tc["wnext"]
+
+
+SELF_VOTE = ("a node counts its own vote at once; upstream delivers it as a self-addressed message after the "
+             "Ready is persisted (async self-acks are not modelled)")
+
+
+def _self_addressed(r: TestNode) -> list[Any]:
+    """takeMessagesAfterAppend: kspec's node sends nothing to itself, so there is never anything to take."""
+    return [m for m in r.msgs if m.to == r.name]
+
+
+@pytest.mark.parametrize("tc", [case("TestCandidateSelfVoteAfterLostElection", "", pre=False),
+                                case("TestCandidateSelfVoteAfterLostElectionPreVote", "", pre=True)])
+def test_candidate_self_vote_after_lost_election(tc: dict[str, Any]) -> None:
+    sm = new(election=5, pre_vote=tc["pre"])
+    sm.hup()
+    steps = _self_addressed(sm)
+    sm.step(msg(HEARTBEAT, "2", "1", sm.term))
+    assert sm.state is FOLLOWER
+    for m in steps:
+        sm.step(m)
+    assert sm.state is FOLLOWER
+    assert sum(1 for v in sm.votes.values() if v) == 0
+
+
+@pytest.mark.parametrize("tc", [case("TestCandidateDeliversPreCandidateSelfVoteAfterBecomingCandidate", "",
+                                     unmodelled=SELF_VOTE)])
+def test_candidate_delivers_pre_candidate_self_vote(tc: dict[str, Any]) -> None:
+    sm = new(election=5, pre_vote=True)
+    sm.hup()
+    assert sm.state is PRE_CANDIDATE
+    sm.step(msg(PRE_VOTE_RESP, "2", "1", sm.term + 1))
+    sm.step(msg(PRE_VOTE_RESP, "3", "1", sm.term + 1))
+    assert sm.state is CANDIDATE
+    assert sum(1 for v in sm.votes.values() if v) == 0  # its own vote is not yet delivered
+    sm.step(msg(VOTE_RESP, "2", "1", sm.term))
+    assert sm.state is CANDIDATE
+
+
+@pytest.mark.parametrize("tc", [case("TestLeaderMsgAppSelfAckAfterTermChange", "")])
+def test_leader_msg_app_self_ack_after_term_change(tc: dict[str, Any]) -> None:
+    sm = new(election=5)
+    sm.become_candidate()
+    sm.become_leader()
+    sm.prop(b"somedata")
+    steps = _self_addressed(sm)
+    sm.step(msg(HEARTBEAT, "2", "1", sm.term + 1))
+    assert sm.state is FOLLOWER
+    for m in steps:
+        sm.step(m)
+    assert sm.state is FOLLOWER
