@@ -5,6 +5,10 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from enum import Enum
 
+#: What an empty configuration commits: everything (math.MaxUint64 in MajorityConfig.CommittedIndex), so it
+#: never holds back the other half of a joint quorum.
+UNBOUNDED = 2**64 - 1
+
 
 class VoteResult(Enum):
     PENDING = "VotePending"
@@ -23,8 +27,13 @@ def tolerated_failures(voters: int) -> int:
 
 
 def vote_result(voters: Iterable[str], votes: Mapping[str, bool]) -> VoteResult:
-    """Won at a quorum of yes votes, lost once the yes votes plus the missing ones cannot reach it."""
+    """Won at a quorum of yes votes, lost once the yes votes plus the missing ones cannot reach it.
+
+    An empty configuration wins (MajorityConfig.VoteResult), for the same reason as in ``committed_index``.
+    """
     ids = list(voters)
+    if not ids:
+        return VoteResult.WON
     granted = sum(1 for v in ids if votes.get(v) is True)
     missing = sum(1 for v in ids if v not in votes)
     q = quorum(len(ids))
@@ -39,5 +48,5 @@ def committed_index(matches: Iterable[int]) -> int:
     """The highest index a quorum has: the value at sorted position n - (n/2 + 1) (MajorityConfig.CommittedIndex)."""
     srt = sorted(matches)
     if not srt:
-        return 0
+        return UNBOUNDED
     return srt[len(srt) - quorum(len(srt))]

@@ -159,14 +159,21 @@ class RaftNode:
         return term > self.last_term or (term == self.last_term and index >= self.last_index)
 
     def _find_conflict_by_term(self, index: int, term: int) -> tuple[int, int]:
-        """raftLog.findConflictByTerm: the last index <= ``index`` whose term is <= ``term``."""
-        index = min(index, self.last_index)
+        """raftLog.findConflictByTerm: the last index <= ``index`` whose term is <= ``term``, with its term.
+
+        An index beyond the log comes back as it is, with term 0: nothing is known about it.
+        """
+        if index > self.last_index:
+            return index, 0
         while index > 0 and self.log[index].term > term:
             index -= 1
         return index, self.log[index].term
 
     def _commit_to(self, index: int) -> None:
         if index > self.commit:
+            if index > self.last_index:  # raftLog.commitTo
+                raise AssertionError(f"{self.name}: tocommit({index}) is out of range [lastIndex({self.last_index})]. "
+                                     "Was the raft log corrupted, truncated, or lost?")
             self.commit = index
             if self._on_commit is not None:
                 self._on_commit(self)
@@ -195,6 +202,8 @@ class RaftNode:
 
     def _become_pre_candidate(self) -> None:
         # neither the term nor the vote changes (becomePreCandidate)
+        if self.state is _LEADER:
+            raise RuntimeError("invalid transition [leader -> pre-candidate]")
         self.changes += 1
         self.votes = {}
         self.lead = None
@@ -202,12 +211,16 @@ class RaftNode:
         self._note(f"became pre-candidate at term {self.term}")
 
     def _become_candidate(self) -> None:
+        if self.state is _LEADER:
+            raise RuntimeError("invalid transition [leader -> candidate]")  # becomeCandidate
         self._reset(self.term + 1)
         self.vote = self.name
         self.state = _CANDIDATE
         self._note(f"became candidate at term {self.term}")
 
     def _become_leader(self) -> None:
+        if self.state is _FOLLOWER:
+            raise RuntimeError("invalid transition [follower -> leader]")  # becomeLeader
         self._reset(self.term)
         self.lead = self.name
         self.state = _LEADER
@@ -257,9 +270,13 @@ class RaftNode:
             self.heartbeat_elapsed = 0
             if self._heartbeat_fn is not None and self._heartbeat_fn(self):
                 return
-            for peer in self.peers:
-                # the commit a heartbeat carries is min(match, committed) (sendHeartbeat)
-                self._send(_MSG_HEARTBEAT, peer, commit=min(self.match[peer], self.commit))
+            self.bcast_heartbeat()
+
+    def bcast_heartbeat(self) -> None:
+        """MsgBeat: a heartbeat to every peer (bcastHeartbeat)."""
+        for peer in self.peers:
+            # the commit a heartbeat carries is min(match, committed) (sendHeartbeat)
+            self._send(_MSG_HEARTBEAT, peer, commit=min(self.match[peer], self.commit))
 
     def _check_quorum(self) -> None:
         """MsgCheckQuorum: step down unless a quorum was heard from since the last check."""
@@ -419,16 +436,22 @@ class RaftNode:
         """raftLog.maybeAppend: accept entries that follow a matching (index, term), truncating a conflict."""
         if self.term_at(m.index) != m.log_term:
             return None
-        for offset, entry in enumerate(m.entries):
-            if self.term_at(entry.index) != entry.term:
-                if entry.index <= self.commit:
-                    raise AssertionError(f"{self.name}: entry {entry.index} conflicts with a committed entry")
-                del self.log[entry.index:]
-                self.log.extend(m.entries[offset:])
-                break
+        conflict = self._find_conflict(m.entries)
+        if conflict:
+            if conflict <= self.commit:
+                raise AssertionError(f"{self.name}: entry {conflict} conflicts with a committed entry")
+            del self.log[conflict:]
+            self.log.extend(m.entries[conflict - m.entries[0].index:])
         last_new = m.index + len(m.entries)
         self._commit_to(min(m.commit, last_new))
         return last_new
+
+    def _find_conflict(self, entries: tuple[Entry, ...]) -> int:
+        """raftLog.findConflict: the first entry whose index is new or holds another term; 0 when all are held."""
+        for entry in entries:
+            if self.term_at(entry.index) != entry.term:
+                return entry.index
+        return 0
 
     def _handle_heartbeat(self, m: Message) -> None:
         self._commit_to(min(m.commit, self.last_index))

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from kspec.etcd.quorum import VoteResult, committed_index, quorum, tolerated_failures, vote_result
+from kspec.etcd.quorum import UNBOUNDED, VoteResult, committed_index, quorum, tolerated_failures, vote_result
 
 
 @pytest.mark.parametrize(("members", "q", "tolerated"),
@@ -28,7 +28,7 @@ def test_committed_index_is_the_quorum_position() -> None:
     assert committed_index([5, 3, 9]) == 5
     assert committed_index([5, 3, 9, 1]) == 3  # 4 voters need 3
     assert committed_index([7]) == 7
-    assert committed_index([]) == 0
+    assert committed_index([]) == UNBOUNDED  # MajorityConfig.CommittedIndex
 
 
 @given(st.lists(st.integers(min_value=0, max_value=50), min_size=1, max_size=7))

@@ -3,7 +3,8 @@
 Every module in tests/upstream/ ports one upstream test file. It sets ``SOURCE``
 (``"owner/repo path/to/x_test.go"``) and builds its cases with :func:`case`
 (``from tests.upstream.cases import case``), so each case's id is
-``TestFunction/case name`` as ``go test -run`` would name it.
+``TestFunction/case name`` as ``go test -run`` would name it (just ``TestFunction``
+when the function has no table: ``name=""``).
 
 A case kspec does not pass is still ported, marked with why, as a strict xfail
 (so it fails the run the day it starts passing, and the mark must go):
@@ -35,4 +36,5 @@ def case(func: str, name: str, *, diverges: str | None = None, unmodelled: str |
     if len(reasons) > 1:
         raise ValueError(f"{func}/{name}: give one reason, not {len(reasons)}")
     marks = [pytest.mark.xfail(reason=f"{reasons[0][0]}: {reasons[0][1]}", strict=True)] if reasons else []
-    return pytest.param(data, id=f"{func}/{name}", marks=marks)
+    # a test function without a table is one case, named by the function alone
+    return pytest.param(data, id=f"{func}/{name}" if name else func, marks=marks)
