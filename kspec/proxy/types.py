@@ -47,6 +47,7 @@ class ServicePort:
     sticky_seconds: int = DEFAULT_AFFINITY_SECONDS
     internal_local: bool = False
     external_local: bool = False
+    health_check_node_port: int = 0
 
     @property
     def cluster_ip(self) -> str:
@@ -109,7 +110,10 @@ def service_ports(svc: Obj) -> dict[ServicePortName, ServicePort]:
             node_port=int(p.get("nodePort") or 0), external_ips=tuple(spec.get("externalIPs") or ()),
             client_ip_affinity=affinity, sticky_seconds=int(timeout),
             internal_local=spec.get("internalTrafficPolicy") == "Local",
-            external_local=spec.get("externalTrafficPolicy") == "Local")
+            external_local=spec.get("externalTrafficPolicy") == "Local",
+            # NeedsHealthCheck: only a LoadBalancer with externalTrafficPolicy Local keeps its health check port
+            health_check_node_port=int(spec.get("healthCheckNodePort") or 0)
+            if spec.get("type") == "LoadBalancer" and spec.get("externalTrafficPolicy") == "Local" else 0)
     return out
 
 
