@@ -244,15 +244,6 @@ CASES += [
 ]
 
 
-@pytest.mark.parametrize("data", CASES)
-def test_packet_flow(request: pytest.FixtureRequest, data: dict[str, Any]) -> None:
-    case_id = request.node.callspec.id
-    func = case_id.split("/", 1)[0]
-    key = next((k for k in (f"{func}/{data.get('setup', '')}", case_id.rsplit("/", 1)[0], func) if k in SETUPS),
-               func)
-    check_flow(SETUPS[key](), data)
-
-
 # -- rule checks of single chains (assertIPTablesChainEqual) ------------------------------------------------
 _FIREWALL = ('-A KUBE-FIREWALL -m comment --comment "block incoming localnet connections" -d 127.0.0.0/8 '
              "! -s 127.0.0.0/8 -m conntrack ! --ctstate RELATED,ESTABLISHED,DNAT -j DROP\n")
@@ -391,3 +382,44 @@ MAP_CASES = [
 @pytest.mark.parametrize("data", MAP_CASES)
 def test_service_map(data: dict[str, Any]) -> None:
     assert data["run"]() == data["expected"]
+
+
+# -- TestInternalTrafficPolicy -------------------------------------------------------------------------------
+def _itp(policy: str, eps: list[tuple[str, str]], deleted: bool) -> IptablesProxier:
+    svc = service("ns1", "svc1", "172.30.1.1", [port("", 80)], selector={"foo": "bar"},
+                  internalTrafficPolicy=policy)
+    ep = endpoints("ns1", "svc1", [(ip, node) for ip, node in eps], [("", 80, "TCP")])
+    p = fake_proxier([svc], [ep])
+    if deleted:
+        p.on_endpoints(ep, None)  # fp.OnEndpointSliceDelete(endpointSlice); fp.syncProxyRules()
+        p.sync_proxy_rules()
+    return p
+
+
+_F = "TestInternalTrafficPolicy"
+_N = TEST_NODE_NAME
+for _tc, _pol, _eps, _name, _out in [
+    ("internalTrafficPolicy is cluster", "Cluster", [("10.0.1.1", _N), ("10.0.1.2", "node1"), ("10.0.1.3", "node2")],
+     "pod to ClusterIP hits all endpoints", "10.0.1.1:80, 10.0.1.2:80, 10.0.1.3:80"),
+    ("internalTrafficPolicy is local and there is one local endpoint", "Local",
+     [("10.0.1.1", _N), ("10.0.1.2", "node1"), ("10.0.1.3", "node2")],
+     "pod to ClusterIP hits only local endpoint", "10.0.1.1:80"),
+    ("internalTrafficPolicy is local and there are multiple local endpoints", "Local",
+     [("10.0.1.1", _N), ("10.0.1.2", _N), ("10.0.1.3", "node2")],
+     "pod to ClusterIP hits all local endpoints", "10.0.1.1:80, 10.0.1.2:80"),
+    ("internalTrafficPolicy is local and there are no local endpoints", "Local",
+     [("10.0.1.1", "node0"), ("10.0.1.2", "node1"), ("10.0.1.3", "node2")], "no endpoints", "DROP"),
+]:
+    SETUPS[f"{_F}/{_tc}"] = cache(lambda pol=_pol, eps=_eps: _itp(pol, eps, False))
+    SETUPS[f"{_F}/{_tc}/deleted"] = cache(lambda pol=_pol, eps=_eps: _itp(pol, eps, True))
+    CASES += [flow(_F, f"{_tc}/{_name}", "10.0.0.2", "172.30.1.1", 80, _out),
+              flow(_F, f"{_tc}/endpoints deleted", "10.0.0.2", "172.30.1.1", 80, "REJECT", setup=f"{_tc}/deleted")]
+
+
+@pytest.mark.parametrize("data", CASES)
+def test_packet_flow(request: pytest.FixtureRequest, data: dict[str, Any]) -> None:
+    case_id = request.node.callspec.id
+    func = case_id.split("/", 1)[0]
+    key = next((k for k in (f"{func}/{data.get('setup', '')}", case_id.rsplit("/", 1)[0], func) if k in SETUPS),
+               func)
+    check_flow(SETUPS[key](), data)
