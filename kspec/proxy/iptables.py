@@ -103,7 +103,9 @@ class IptablesProxier(Provider):
         self.large_cluster_mode = False
         # KubeProxyConfiguration fields and what kube-proxy probes on the node at start-up (NewProxier)
         self.localhost_node_ports = True  # iptables.localhostNodePorts default
-        self.cluster_cidr = CLUSTER_CIDR  # clusterCIDR, for the detect-local rules (NewDetectLocalByCIDR)
+        # clusterCIDR, for the detect-local rules (NewDetectLocalByCIDR); "" is the no-op detector
+        self.cluster_cidr = CLUSTER_CIDR
+        self.masquerade_all = False  # iptables.masqueradeAll: SNAT everything sent to a cluster IP
         self.masquerade_mark = MASQUERADE_MARK  # iptables.masqueradeBit, formatted as NewProxier does
         self.random_fully = True  # iptables.HasRandomFully(): the node's iptables supports --random-fully
         self.node_port_addresses: tuple[str, ...] = ()  # nodePortAddresses: CIDRs; empty matches every address
@@ -263,19 +265,21 @@ class IptablesProxier(Provider):
             out.filter_top.append(f'-A {KUBE_NODEPORTS} -m comment --comment "{name} health check node port" '
                                   f"-m tcp -p tcp --dport {svc.health_check_node_port} -j ACCEPT")
         rules = out.chain_rules
-        if has_internal:
-            # the local traffic detector (ClusterCIDR): masquerade what does not come from a pod
+        if has_internal and (self.masquerade_all or self.cluster_cidr):
+            # masqueradeAll, else the local traffic detector (ClusterCIDR): masquerade what does not come from a pod
+            not_local = "" if self.masquerade_all else f" ! -s {self.cluster_cidr}"
             rules.append(f'-A {internal_chain} -m comment --comment "{name} cluster IP" {match} '
-                         f"-d {svc.cluster_ip} --dport {svc.port} ! -s {self.cluster_cidr} -j {KUBE_MARK_MASQ}")
+                         f"-d {svc.cluster_ip} --dport {svc.port}{not_local} -j {KUBE_MARK_MASQ}")
         if has_endpoints and svc.externally_accessible:
             out.chains.append(ext_chain)
             if not svc.external_policy_local:
                 rules.append(f'-A {ext_chain} -m comment --comment "masquerade traffic for {name} external '
                              f'destinations" -j {KUBE_MARK_MASQ}')
             else:
+                if self.cluster_cidr:  # the short cut for pods needs a local traffic detector
+                    rules.append(f'-A {ext_chain} -m comment --comment "pod traffic for {name} external '
+                                 f'destinations" -s {self.cluster_cidr} -j {svc_chain}')
                 rules += [
-                    f'-A {ext_chain} -m comment --comment "pod traffic for {name} external destinations" '
-                    f"-s {self.cluster_cidr} -j {svc_chain}",
                     f'-A {ext_chain} -m comment --comment "masquerade LOCAL traffic for {name} external '
                     f'destinations" -m addrtype --src-type LOCAL -j {KUBE_MARK_MASQ}',
                     f'-A {ext_chain} -m comment --comment "route LOCAL traffic for {name} external '

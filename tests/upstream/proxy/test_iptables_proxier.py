@@ -416,6 +416,81 @@ for _tc, _pol, _eps, _name, _out in [
               flow(_F, f"{_tc}/endpoints deleted", "10.0.0.2", "172.30.1.1", 80, "REJECT", setup=f"{_tc}/deleted")]
 
 
+# -- TestInternalExternalMasquerade: 30 flows under four settings of masqueradeAll and the local detector -----
+def _masquerade(masquerade_all: bool, local_detector: bool) -> IptablesProxier:
+    def lb(ns: str, name: str, ip: str, node_port: int, hc: int, ingress: str, **spec: str) -> dict[str, Any]:
+        svc = service(ns, name, ip, [port("p80", 80, nodePort=node_port)], type="LoadBalancer",
+                      healthCheckNodePort=hc, **spec)
+        svc["status"] = {"loadBalancer": {"ingress": [{"ip": ingress}]}}
+        return svc
+
+    services = [lb("ns1", "svc1", "172.30.0.41", 3001, 30001, "1.2.3.4"),
+                lb("ns2", "svc2", "172.30.0.42", 3002, 30002, "5.6.7.8", externalTrafficPolicy="Local"),
+                lb("ns3", "svc3", "172.30.0.43", 3003, 30003, "9.10.11.12", internalTrafficPolicy="Local")]
+    eps = [endpoints(f"ns{i}", f"svc{i}", [(f"10.180.0.{i}", TEST_NODE_NAME), (f"10.180.1.{i}", "remote")],
+                     [("p80", 80, "TCP")]) for i in (1, 2, 3)]
+    return fake_proxier(services, eps, masquerade_all=masquerade_all,
+                        cluster_cidr="10.0.0.0/8" if local_detector else "")
+
+
+_X = TEST_EXTERNAL_CLIENT
+_B = [f"10.180.0.{i}:80, 10.180.1.{i}:80" for i in (1, 2, 3)]
+_MASQ_FLOWS: list[tuple[str, str, str, int, str, bool]] = [
+    ("pod to ClusterIP", "10.0.0.2", "172.30.0.41", 80, _B[0], False),
+    ("pod to NodePort", "10.0.0.2", TEST_NODE_IP, 3001, _B[0], True),
+    ("pod to LB", "10.0.0.2", "1.2.3.4", 80, _B[0], True),
+    ("node to ClusterIP", TEST_NODE_IP, "172.30.0.41", 80, _B[0], True),
+    ("node to NodePort", TEST_NODE_IP, TEST_NODE_IP, 3001, _B[0], True),
+    ("localhost to NodePort", "127.0.0.1", "127.0.0.1", 3001, _B[0], True),
+    ("node to LB", TEST_NODE_IP, "1.2.3.4", 80, _B[0], True),
+    ("external to ClusterIP", _X, "172.30.0.41", 80, _B[0], True),
+    ("external to NodePort", _X, TEST_NODE_IP, 3001, _B[0], True),
+    ("external to LB", _X, "1.2.3.4", 80, _B[0], True),
+    ("pod to ClusterIP with eTP:Local", "10.0.0.2", "172.30.0.42", 80, _B[1], False),
+    ("pod to NodePort with eTP:Local", "10.0.0.2", TEST_NODE_IP, 3002, _B[1], False),
+    ("pod to LB with eTP:Local", "10.0.0.2", "5.6.7.8", 80, _B[1], False),
+    ("node to ClusterIP with eTP:Local", TEST_NODE_IP, "172.30.0.42", 80, _B[1], True),
+    ("node to NodePort with eTP:Local", TEST_NODE_IP, TEST_NODE_IP, 3001, _B[0], True),
+    ("localhost to NodePort with eTP:Local", "127.0.0.1", "127.0.0.1", 3002, _B[1], True),
+    ("node to LB with eTP:Local", TEST_NODE_IP, "5.6.7.8", 80, _B[1], True),
+    ("external to ClusterIP with eTP:Local", _X, "172.30.0.42", 80, _B[1], True),
+    ("external to NodePort with eTP:Local", _X, TEST_NODE_IP, 3002, "10.180.0.2:80", False),
+    ("external to LB with eTP:Local", _X, "5.6.7.8", 80, "10.180.0.2:80", False),
+    ("pod to ClusterIP with iTP:Local", "10.0.0.2", "172.30.0.43", 80, "10.180.0.3:80", False),
+    ("pod to NodePort with iTP:Local", "10.0.0.2", TEST_NODE_IP, 3003, _B[2], True),
+    ("pod to LB with iTP:Local", "10.0.0.2", "9.10.11.12", 80, _B[2], True),
+    ("node to ClusterIP with iTP:Local", TEST_NODE_IP, "172.30.0.43", 80, "10.180.0.3:80", True),
+    ("node to NodePort with iTP:Local", TEST_NODE_IP, TEST_NODE_IP, 3003, _B[2], True),
+    ("localhost to NodePort with iTP:Local", "127.0.0.1", "127.0.0.1", 3003, _B[2], True),
+    ("node to LB with iTP:Local", TEST_NODE_IP, "9.10.11.12", 80, _B[2], True),
+    ("external to ClusterIP with iTP:Local", _X, "172.30.0.43", 80, "10.180.0.3:80", True),
+    ("external to NodePort with iTP:Local", _X, TEST_NODE_IP, 3003, _B[2], True),
+    ("external to LB with iTP:Local", _X, "9.10.11.12", 80, _B[2], True),
+]
+_NO_DETECTOR = {"node to ClusterIP": (None, False), "node to ClusterIP with eTP:Local": (None, False),
+                "node to ClusterIP with iTP:Local": (None, False), "external to ClusterIP": (None, False),
+                "external to ClusterIP with eTP:Local": (None, False),
+                "external to ClusterIP with iTP:Local": (None, False),
+                "pod to NodePort with eTP:Local": ("10.180.0.2:80", None),
+                "pod to LB with eTP:Local": ("10.180.0.2:80", None)}
+_MASQ_ALL = {"pod to ClusterIP": (None, True), "pod to ClusterIP with eTP:Local": (None, True),
+             "pod to ClusterIP with iTP:Local": (None, True)}
+_F = "TestInternalExternalMasquerade"
+_LB_IPS = {"1.2.3.4", "5.6.7.8", "9.10.11.12"}
+for _tc, _all, _detector, _over in [
+    ("base", False, True, {}),
+    ("no LocalTrafficDetector", False, False, _NO_DETECTOR),
+    ("masqueradeAll", True, True, _MASQ_ALL),
+    ("masqueradeAll, no LocalTrafficDetector", True, False,
+     {**_MASQ_ALL, **{k: v for k, v in _NO_DETECTOR.items() if "NodePort" in k or "LB" in k}}),
+]:
+    SETUPS[f"{_F}/{_tc}"] = cache(lambda a=_all, d=_detector: _masquerade(a, d))
+    for _name, _src, _dst, _port, _out, _masq in _MASQ_FLOWS:
+        _o, _m = _over.get(_name, (None, None))
+        CASES.append(flow(_F, f"{_tc}/{_name}", _src, _dst, _port, _out if _o is None else _o,
+                          masq=_masq if _m is None else _m, **({"unmodelled": LB} if _dst in _LB_IPS else {})))
+
+
 @pytest.mark.parametrize("data", CASES)
 def test_packet_flow(request: pytest.FixtureRequest, data: dict[str, Any]) -> None:
     case_id = request.node.callspec.id
