@@ -19,7 +19,7 @@ import hashlib
 import ipaddress
 from dataclasses import dataclass, field
 
-from kspec.proxy.netfilter import Context, Netfilter
+from kspec.proxy.netfilter import Context, Netfilter, RestoreError
 from kspec.proxy.provider import ACCEPT, CLUSTER_CIDR, Packet, Provider
 from kspec.proxy.types import Endpoint, ServicePort, ServicePortName
 
@@ -38,6 +38,9 @@ MASQUERADE_MARK = f"{1 << 14:#010x}"  # fmt.Sprintf("%#08x", 1<<masqueradeBit) =
 #: metrics.IPTablesCTStateInvalidDroppedNFAcctCounter and LocalhostNodePortAcceptedNFAcctCounter
 NFACCT_CT_STATE_INVALID = "ct_state_invalid_dropped_pkts"
 NFACCT_LOCALHOST_NODEPORTS = "localhost_nps_accepted_pkts"
+#: KubeProxyConfiguration iptables.syncPeriod default: the retry delay after a failed sync, and how long large
+#: cluster mode leaves stale chains before deleting them
+SYNC_PERIOD_MS = 30_000
 #: largeClusterEndpointsThreshold: above this many endpoints the per-endpoint comments go
 LARGE_CLUSTER_ENDPOINTS = 1000
 
@@ -111,6 +114,9 @@ class IptablesProxier(Provider):
         self.node_port_addresses: tuple[str, ...] = ()  # nodePortAddresses: CIDRs; empty matches every address
         self.conntrack_tcp_liberal = False  # conntrack.tcpBeLiberal: then INVALID packets are not dropped
         self.nfacct_counters: frozenset[str] = frozenset()  # nfacct counters the kernel let kube-proxy create
+        self.sync_period_ms = SYNC_PERIOD_MS
+        self.last_cleanup_ms: int | None = None  # lastIPTablesCleanup: when stale chains were last deleted
+        self.partial_restore_failures = 0  # metrics.IPTablesPartialRestoreFailuresTotal
         self.last_restore = ""
         self._cache: dict[ServicePortName, _ServiceRules] = {}
 
@@ -159,8 +165,14 @@ class IptablesProxier(Provider):
                 nat_chains.extend(rules.chains)
                 nat_rules.extend(rules.chain_rules)
         self._cache = cache
+        # in large clusters stale chains go at most once per syncPeriod: they are harmless, and finding them is slow
+        now = self.clock.now
+        cleanup = (not self.large_cluster_mode or self.last_cleanup_ms is None
+                   or now - self.last_cleanup_ms > self.sync_period_ms)
         deleted = [c for c in sorted(self.netfilter.tables["nat"])
-                   if c.startswith(SERVICE_CHAIN_PREFIXES) and c not in active]
+                   if c.startswith(SERVICE_CHAIN_PREFIXES) and c not in active] if cleanup else []
+        if cleanup:
+            self.last_cleanup_ms = now
         nat_chains.extend(deleted)
         nat_rules.extend(f"-X {c}" for c in deleted)
         last = '-m comment --comment "kubernetes service nodeports; NOTE: this must be the last rule in this chain"'
@@ -178,8 +190,18 @@ class IptablesProxier(Provider):
         ]
         data = "\n".join(["*filter", *(f":{c} - [0:0]" for c in filter_chains), *filter_rules, "COMMIT",
                           "*nat", *(f":{c} - [0:0]" for c in nat_chains), *nat_rules, "COMMIT"]) + "\n"
-        self.netfilter.restore(data)
         self.last_restore = data
+        try:
+            self.netfilter.restore(data)
+        except RestoreError:
+            if full:
+                raise  # a full restore that fails is a bug in these rules, not something a node does
+            # the deferred clean-up in syncProxyRules: the changes are folded in already, so only a full sync can
+            # recover; retried after syncPeriod
+            self.partial_restore_failures += 1
+            self.need_full_sync = True
+            self.clock.call_at(self.clock.now + self.sync_period_ms, self.runner.run,
+                               label=f"iptables sync retry on {self.node_name}")
 
     def _node_port_cidrs(self) -> list[ipaddress.IPv4Network] | None:
         """NewNodePortAddresses for IPv4: None when node ports are open on every address (MatchAll)."""
