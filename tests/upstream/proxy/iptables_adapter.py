@@ -153,3 +153,28 @@ def chain_rules(proxier: IptablesProxier, table: str, chain: str) -> str:
         elif current == table and line.startswith(f"-A {chain} "):
             out.append(line)
     return "".join(f"{line}\n" for line in out)
+
+
+def _chain_key(chain: str) -> tuple[int, str]:
+    """sortIPTablesRules' chain order: KUBE-NODEPORTS, KUBE-SERVICES, then by name."""
+    first = {"KUBE-NODEPORTS": 0, "KUBE-SERVICES": 1}
+    return first.get(chain, 2), chain
+
+
+def sort_restore(data: str) -> str:
+    """assertIPTablesRulesEqual's normal form: per table, chain lines and then rules grouped by chain in that order
+    (a stable sort, so the rules of one chain keep their order), then the ``-X`` lines."""
+    out: list[str] = []
+    for block in data.strip().split("COMMIT"):
+        lines = [ln.strip() for ln in block.strip().splitlines() if ln.strip()]
+        if not lines:
+            continue
+        chains = sorted((ln for ln in lines if ln.startswith(":")), key=lambda ln: _chain_key(ln[1:].split()[0]))
+        rules = sorted((ln for ln in lines if ln.startswith("-A ")), key=lambda ln: _chain_key(ln.split()[1]))
+        deletes = [ln for ln in lines if ln.startswith("-X ")]
+        out += [lines[0], *chains, *rules, *deletes, "COMMIT"]
+    tables = {}
+    for i, line in enumerate(out):
+        if line.startswith("*"):
+            tables[line] = out[i:out.index("COMMIT", i) + 1]
+    return "\n".join(line for name in sorted(tables) for line in tables[name]) + "\n"
