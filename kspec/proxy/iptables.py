@@ -117,6 +117,7 @@ class IptablesProxier(Provider):
         self.sync_period_ms = SYNC_PERIOD_MS
         self.last_cleanup_ms: int | None = None  # lastIPTablesCleanup: when stale chains were last deleted
         self.partial_restore_failures = 0  # metrics.IPTablesPartialRestoreFailuresTotal
+        self.no_local_endpoints = {"internal": 0, "external": 0}
         self.last_restore = ""
         self._cache: dict[ServicePortName, _ServiceRules] = {}
 
@@ -133,6 +134,7 @@ class IptablesProxier(Provider):
                 self.netfilter.ensure_rule(table, src, args)
         total = sum(len(self.endpoints_map.get(name, ())) for name in self.svc_port_map)
         self.large_cluster_mode = total > LARGE_CLUSTER_ENDPOINTS
+        self._count_no_local_endpoints()
         filter_chains = [KUBE_SERVICES, KUBE_EXTERNAL_SERVICES, KUBE_FORWARD, KUBE_NODEPORTS, KUBE_PROXY_FIREWALL]
         nat_chains = [KUBE_SERVICES, KUBE_NODEPORTS, KUBE_POSTROUTING, KUBE_MARK_MASQ]
         mark = self.masquerade_mark
@@ -228,6 +230,16 @@ class IptablesProxier(Provider):
                 continue  # "--nodeport-addresses includes localhost but --iptables-localhost-nodeports=false"
             out.append(f"-d {ip}")
         return out
+
+    def _count_no_local_endpoints(self) -> None:
+        """metrics.SyncProxyRulesNoLocalEndpointsTotal: Local-policy service ports whose endpoints are all remote."""
+        internal = external = 0
+        for svc in self.svc_port_map.values():
+            _cluster, local, _reachable, has_endpoints = self.categorize(svc)
+            if has_endpoints and not local:
+                internal += svc.internal_local
+                external += svc.external_policy_local
+        self.no_local_endpoints = {"internal": internal, "external": external}
 
     def _comment(self, text: str) -> str:
         """appendServiceCommentLocked: per-endpoint comments are dropped in large clusters."""

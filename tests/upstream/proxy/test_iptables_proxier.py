@@ -498,3 +498,32 @@ def test_packet_flow(request: pytest.FixtureRequest, data: dict[str, Any]) -> No
     key = next((k for k in (f"{func}/{data.get('setup', '')}", case_id.rsplit("/", 1)[0], func) if k in SETUPS),
                func)
     check_flow(SETUPS[key](), data)
+
+
+# -- TestNoEndpointsMetric: sync_proxy_rules_no_local_endpoints_total{traffic_policy} ---------------------------
+_REMOTE = [("10.0.1.1", "node0"), ("10.0.1.2", "node1"), ("10.0.1.3", "node2")]
+_WITH_LOCAL = [("10.0.1.1", TEST_NODE_NAME), ("10.0.1.2", "node1"), ("10.0.1.3", "node2")]
+METRIC_CASES = [
+    case("TestNoEndpointsMetric", name, itp=itp, etp=etp, eps=eps, expected={"internal": i, "external": e})
+    for name, itp, etp, eps, i, e in [
+        ("internalTrafficPolicy is set and there are local endpoints", "Local", "", _WITH_LOCAL, 0, 0),
+        ("externalTrafficPolicy is set and there are local endpoints", "", "Local", _WITH_LOCAL, 0, 0),
+        ("both policies are set and there are local endpoints", "Local", "Local", _WITH_LOCAL, 0, 0),
+        ("internalTrafficPolicy is set and there are no local endpoints", "Local", "", _REMOTE, 1, 0),
+        ("externalTrafficPolicy is set and there are no local endpoints", "", "Local", _REMOTE, 0, 1),
+        ("both policies are set and there are no local endpoints", "Local", "Local", _REMOTE, 1, 1),
+        ("both policies are set and there are no endpoints at all", "Local", "Local", [], 0, 0),
+    ]
+]
+
+
+@pytest.mark.parametrize("data", METRIC_CASES)
+def test_no_endpoints_metric(data: dict[str, Any]) -> None:
+    spec: dict[str, Any] = {"selector": {"foo": "bar"}}
+    if data["itp"]:
+        spec["internalTrafficPolicy"] = data["itp"]
+    if data["etp"]:
+        spec.update(type="NodePort", externalTrafficPolicy=data["etp"])
+    svc = service("ns1", "svc1", "172.30.1.1", [port("", 80, nodePort=123)], **spec)
+    p = fake_proxier([svc], [endpoints("ns1", "svc1", data["eps"], [("", 80, "TCP")])] if data["eps"] else [])
+    assert p.no_local_endpoints == data["expected"]
