@@ -83,6 +83,8 @@ class IpvsProxier(Provider):
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         self.virtual_servers: dict[tuple[str, str, int], VirtualServer] = {}
         self.bound: set[str] = set()  # addresses on kube-ipvs0
+        # the IP families kube-proxy runs a proxier for: both on a dual-stack node (NewDualStackProxier)
+        self.ip_families: frozenset[int] = frozenset({4, 6})
 
     def sync(self, updated: set[tuple[str, str]], full: bool) -> None:
         wanted: dict[tuple[str, str, int], tuple[VirtualServer, list[RealServer]]] = {}
@@ -96,7 +98,7 @@ class IpvsProxier(Provider):
             persist = svc.sticky_seconds if svc.client_ip_affinity else 0
             # one proxier per IP family (NewDualStackProxier): a family serves the Service when it has a cluster IP
             # of that family, and each virtual server gets the endpoints of its own family
-            families = {_family(ip) for ip in svc.cluster_ips}
+            families = {_family(ip) for ip in svc.cluster_ips} & self.ip_families
             addresses = [(ip, svc.port, internal) for ip in svc.cluster_ips]
             addresses += [(ip, svc.port, external) for ip in svc.external_ips]
             if svc.node_port:

@@ -37,11 +37,13 @@ def vs(proto: str, ip: str, number: int, dests: list[str], scheduler: str = "rr"
                                          for d in dests))}
 
 
-def fake_proxier(node_ips: list[str], services: list[dict[str, Any]], eps: list[dict[str, Any]]) -> IpvsProxier:
-    """NewFakeProxier with the test's node IPs, makeServiceMap, populateEndpointSlices, syncProxyRules."""
+def fake_proxier(node_ips: list[str], services: list[dict[str, Any]], eps: list[dict[str, Any]],
+                 family: int = 4) -> IpvsProxier:
+    """NewFakeProxier(node IPs, ipFamily), makeServiceMap, populateEndpointSlices, syncProxyRules."""
     node = {"metadata": {"name": TEST_NODE_NAME},
             "status": {"addresses": [{"type": "InternalIP", "address": ip} for ip in node_ips]}}
     p = IpvsProxier(node, Clock(), random.Random(0))
+    p.ip_families = frozenset({family})
     p.start(services, eps)
     return p
 
@@ -82,7 +84,68 @@ CASES = [
 ]
 
 
+_TWO = [service("ns1", "svc1", "10.20.30.41", [port("p80", 80)]),
+        service("ns2", "svc2", "1002:ab8::2:1", [port("p8080", 8080)])]
+_TWO_EPS = [endpoints("ns1", "svc1", [("10.180.0.1", None)], [("p80", 80, "TCP")]),
+            endpoints("ns2", "svc2", [("1009:ab8::5:6", None)], [("p8080", 8080, "TCP")])]
+for _f, _fam, _expected, _empty_ip in [
+    ("TestIPv4Proxier", 4, vs("TCP", "10.20.30.41", 80, ["10.180.0.1:80"]), "10.20.30.41"),
+    ("TestIPv6Proxier", 6, vs("TCP", "1002:ab8::2:1", 8080, ["[1009:ab8::5:6]:8080"]), "2001::1"),
+]:
+    CASES += [
+        case(_f, "2 services with Cluster IP, each with endpoints", node_ips=[], services=_TWO, eps=_TWO_EPS,
+             family=_fam, expected=_expected),
+        case(_f, "cluster IP service with no endpoints", node_ips=[], family=_fam, eps=[],
+             services=[service("ns1", "svc1", _empty_ip, [port("p80", 80)])], expected=vs("TCP", _empty_ip, 80, [])),
+    ]
+
+
 @pytest.mark.parametrize("data", CASES)
 def test_ipvs_state(data: dict[str, Any]) -> None:
-    p = fake_proxier(data["node_ips"], data["services"], data["eps"])
+    p = fake_proxier(data["node_ips"], data["services"], data["eps"], data.get("family", 4))
     assert ipvs_state(p) == data["expected"]
+
+
+# -- whole tests that inspect the IPVS table by hand -------------------------------------------------------------
+_EXT = ["50.60.70.81", "2012::51", "127.0.0.1"]
+
+
+def _external_ips_no_endpoint() -> None:
+    p = fake_proxier([], [service("ns1", "svc1", "10.20.30.41", [port("p80", 80, targetPort=80)], type="ClusterIP",
+                                  externalIPs=["50.60.70.81"])], [])
+    state = ipvs_state(p)
+    assert len(state) == 2
+    assert state[("TCP", "50.60.70.81", 80)][2] == []
+
+
+def _external_ips() -> None:
+    svc = service("ns1", "svc1", "10.20.30.41", [port("p80", 80, targetPort=80)], type="ClusterIP",
+                  externalIPs=_EXT)
+    eps = endpoints("ns1", "svc1", [("10.180.0.1", None)], [("p80", 80, "UDP")])
+    state = ipvs_state(fake_proxier([], [svc], [eps]))
+    assert len(state) == 3  # ipvs filters out by ipfamily
+    found = [v for (proto, ip, number), v in state.items() if ip in _EXT and number == 80 and proto == "TCP"]
+    assert found and all(d[:2] == ("10.180.0.1", 80) for d in found[0][2])
+
+
+def _only_local_external_ips() -> None:
+    svc = service("ns1", "svc1", "10.20.30.41", [port("p80", 80, targetPort=80)], type="NodePort",
+                  externalIPs=_EXT, externalTrafficPolicy="Local")
+    eps = endpoints("ns1", "svc1", [("10.180.0.1", TEST_NODE_NAME), ("10.180.1.1", "other-node")],
+                    [("p80", 80, "TCP")])
+    state = ipvs_state(fake_proxier([], [svc], [eps]))
+    assert len(state) == 3
+    found = [v for (proto, ip, number), v in state.items() if ip in _EXT and number == 80 and proto == "TCP"]
+    assert found and [d[:2] for d in found[0][2]] == [("10.180.0.1", 80)]
+
+
+WHOLE_CASES = [
+    case("TestExternalIPsNoEndpoint", "whole test", run=_external_ips_no_endpoint),
+    case("TestExternalIPs", "whole test", run=_external_ips),
+    case("TestOnlyLocalExternalIPs", "whole test", run=_only_local_external_ips),
+]
+
+
+@pytest.mark.parametrize("data", WHOLE_CASES)
+def test_whole(data: dict[str, Any]) -> None:
+    data["run"]()
