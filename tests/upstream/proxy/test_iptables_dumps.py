@@ -6,6 +6,7 @@ so each dump is compared exactly, after the chain grouping assertIPTablesRulesEq
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -230,4 +231,39 @@ def test_dumps(data: dict[str, Any]) -> None:
         assert got == expected, f"step {i + 1}"
 
 
-_ = TEST_NODE_NAME
+
+
+
+#: TestOverallIPTablesRules' expected restore input, transcribed
+OVERALL = (Path(__file__).parent / "data" / "TestOverallIPTablesRules.txt").read_text()
+
+
+def _overall() -> list[tuple[str, str]]:
+    """TestOverallIPTablesRules: a variety of services, one sync."""
+    def svc(ns: str, name: str, ip: str, node_port: int = 0, lb: str = "", **spec: Any) -> dict[str, Any]:
+        s = service(ns, name, ip, [port("p80", 80, **({"nodePort": node_port} if node_port else {}))], **spec)
+        if lb:
+            s["status"] = {"loadBalancer": {"ingress": [{"ip": lb}]}}
+        return s
+
+    services = [
+        svc("ns1", "svc1", "172.30.0.41"),
+        svc("ns2", "svc2", "172.30.0.42", 3001, "1.2.3.4", type="LoadBalancer", externalTrafficPolicy="Local",
+            externalIPs=["192.168.99.22"], healthCheckNodePort=30000),
+        svc("ns3", "svc3", "172.30.0.43", 3003, type="NodePort"),
+        svc("ns4", "svc4", "172.30.0.44", type="NodePort", externalIPs=["192.168.99.33"]),
+        svc("ns5", "svc5", "172.30.0.45", 3002, "5.6.7.8", type="LoadBalancer", externalTrafficPolicy="Cluster",
+            healthCheckNodePort=30000, loadBalancerSourceRanges=[" 203.0.113.0/25"], sessionAffinity="ClientIP",
+            sessionAffinityConfig={"clientIP": {"timeoutSeconds": 10800}}),
+        svc("ns6", "svc6", "172.30.0.46", type="ClusterIP"),
+    ]
+    eps = [_ep("ns1", "svc1", "p80", 80, ["10.180.0.1"]), _ep("ns2", "svc2", "p80", 80, ["10.180.0.2"]),
+           _ep("ns3", "svc3", "p80", 80, ["10.180.0.3"]),
+           endpoints("ns4", "svc4", [("10.180.0.4", None), ("10.180.0.5", TEST_NODE_NAME)], [("p80", 80, "TCP")]),
+           _ep("ns5", "svc5", "p80", 80, ["10.180.0.3"])]
+    return [(OVERALL, fake_proxier(services, eps).last_restore)]
+
+
+CASES.append(case("TestOverallIPTablesRules", WHOLE, run=_overall,
+                  unmodelled="kspec's proxier writes no LoadBalancer ingress (status.loadBalancer) or "
+                             "loadBalancerSourceRanges firewall rules"))
