@@ -8,7 +8,7 @@ first rewrites only the chains of Services whose Service or Endpoints changed
 syncs are at least ``minSyncPeriod`` (1s) apart, so rules lag a change by up to
 a second. nfacct counters and ``--random-fully`` appear as the node's kernel
 allows (attributes set like kube-proxy's start-up probes). Not modelled:
-LoadBalancer ingress and firewall chains, topology hints, and the hourly forced full resync (nothing on a
+topology hints, and the hourly forced full resync (nothing on a
 simulated node flushes iptables behind kube-proxy's back).
 """
 
@@ -281,6 +281,21 @@ class IptablesProxier(Provider):
             if not has_external:
                 out.filter_top.append(f"-A {KUBE_EXTERNAL_SERVICES} -m comment --comment {external_comment} "
                                       f"{dest} -j {external_target}")
+        # load-balancer ingress: through KUBE-FW-* when loadBalancerSourceRanges restrict the sources
+        fw_chain = service_chain(svc.name, "KUBE-FW-")
+        uses_fw = has_endpoints and bool(svc.lb_ips) and bool(svc.lb_source_ranges)
+        for ip in svc.lb_ips:
+            dest = f"{match} -d {ip} --dport {svc.port}"
+            if has_endpoints:
+                out.nat_top.append(f'-A {KUBE_SERVICES} -m comment --comment "{name} loadbalancer IP" {dest} '
+                                   f"-j {fw_chain if uses_fw else ext_chain}")
+            if uses_fw:
+                out.filter_top.append(f'-A {KUBE_PROXY_FIREWALL} -m comment --comment "{name} traffic not accepted '
+                                      f'by {fw_chain}" {dest} -j DROP')
+        if not has_external:
+            for ip in svc.lb_ips:
+                out.filter_top.append(f"-A {KUBE_EXTERNAL_SERVICES} -m comment --comment {external_comment} "
+                                      f"{match} -d {ip} --dport {svc.port} -j {external_target}")
         if svc.node_port:
             if has_endpoints and self.localhost_node_ports and NFACCT_LOCALHOST_NODEPORTS in self.nfacct_counters \
                     and ":" not in svc.cluster_ip:
@@ -321,6 +336,17 @@ class IptablesProxier(Provider):
                 ]
             if has_external:
                 rules.append(f"-A {ext_chain} -j {external_chain}")
+        if uses_fw:
+            out.chains.append(fw_chain)
+            head = f'-A {fw_chain} -m comment --comment "{name} loadbalancer IP"'
+            rules += [f"{head} -s {cidr} -j {ext_chain}" for cidr in svc.lb_source_ranges]
+            # a VIP-like load balancer loops the node's own requests back from the VIP: allow those too
+            node_ip = next((ip for ip in self.node_ips if ":" not in ip), "")
+            if node_ip and any(ipaddress.ip_address(node_ip) in ipaddress.ip_network(c, strict=False)
+                               for c in svc.lb_source_ranges if ":" not in c):
+                rules += [f"{head} -s {ip} -j {ext_chain}" for ip in svc.lb_ips]
+            rules.append(f'-A {fw_chain} -m comment --comment "other traffic to {name} will be dropped by '
+                         f'{KUBE_PROXY_FIREWALL}"')
         if cluster and svc.uses_cluster_endpoints():
             out.chains.append(svc_chain)
             self._endpoint_rules(rules, svc, svc_chain, cluster)

@@ -264,6 +264,4 @@ def _overall() -> list[tuple[str, str]]:
     return [(OVERALL, fake_proxier(services, eps).last_restore)]
 
 
-CASES.append(case("TestOverallIPTablesRules", WHOLE, run=_overall,
-                  unmodelled="kspec's proxier writes no LoadBalancer ingress (status.loadBalancer) or "
-                             "loadBalancerSourceRanges firewall rules"))
+CASES.append(case("TestOverallIPTablesRules", WHOLE, run=_overall))

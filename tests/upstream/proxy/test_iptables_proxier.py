@@ -31,7 +31,6 @@ from tests.upstream.proxy.iptables_adapter import (
 
 SOURCE = "kubernetes/kubernetes pkg/proxy/iptables/proxier_test.go"
 
-LB = "kspec's proxier writes no LoadBalancer ingress (status.loadBalancer) rules"
 IPV6 = "kspec's iptables proxier is IPv4 single-stack"
 
 SETUPS: dict[str, Callable[[], IptablesProxier]] = {}
@@ -59,9 +58,8 @@ CASES = [
     flow(_F, "external to external IP with no endpoints", TEST_EXTERNAL_CLIENT, "192.168.99.11", 80, "REJECT"),
     flow(_F, "pod to NodePort with no endpoints", "10.0.0.2", TEST_NODE_IP, 3001, "REJECT"),
     flow(_F, "external to NodePort with no endpoints", TEST_EXTERNAL_CLIENT, TEST_NODE_IP, 3001, "REJECT"),
-    flow(_F, "pod to LoadBalancer IP with no endpoints", "10.0.0.2", "1.2.3.4", 80, "REJECT", unmodelled=LB),
-    flow(_F, "external to LoadBalancer IP with no endpoints", TEST_EXTERNAL_CLIENT, "1.2.3.4", 80, "REJECT",
-         unmodelled=LB),
+    flow(_F, "pod to LoadBalancer IP with no endpoints", "10.0.0.2", "1.2.3.4", 80, "REJECT"),
+    flow(_F, "external to LoadBalancer IP with no endpoints", TEST_EXTERNAL_CLIENT, "1.2.3.4", 80, "REJECT"),
 ]
 
 
@@ -96,7 +94,7 @@ CASES += [
     flow(_F, "svc1 does not accept svc2's ports", _POD, "172.30.0.41", 443, ""),
 ]
 
-# -- TestLoadBalancer: every flow goes through LoadBalancer ingress IPs or the source-range firewall ------
+# -- TestLoadBalancer: LoadBalancer ingress IPs and the loadBalancerSourceRanges firewall -------------------
 _F = "TestLoadBalancer"
 _EP = "10.180.0.1:80"
 CASES += [
@@ -104,7 +102,7 @@ CASES += [
     flow(_F, "external to nodePort", TEST_EXTERNAL_CLIENT, TEST_NODE_IP, 3001, _EP, masq=True),
     flow(_F, "nodePort bypasses LoadBalancerSourceRanges", TEST_EXTERNAL_CLIENT_BLOCKED, TEST_NODE_IP, 3001, _EP,
          masq=True),
-    *[flow(_F, name, src, dst, 80, out, masq=out != "DROP", unmodelled=LB) for name, src, dst, out in [
+    *[flow(_F, name, src, dst, 80, out, masq=out != "DROP") for name, src, dst, out in [
         ("accepted external to LB1", TEST_EXTERNAL_CLIENT, "1.2.3.4", _EP),
         ("accepted external to LB2", TEST_EXTERNAL_CLIENT, "5.6.7.8", _EP),
         ("blocked external to LB1", TEST_EXTERNAL_CLIENT_BLOCKED, "1.2.3.4", "DROP"),
@@ -219,10 +217,9 @@ CASES += [
     flow(_F, "pod to external IP hits both endpoints, unmasqueraded", "10.0.0.2", "192.168.99.11", 80, _BOTH),
     flow(_F, "external to external IP hits only local endpoint, unmasqueraded", TEST_EXTERNAL_CLIENT,
          "192.168.99.11", 80, _LOCAL),
-    flow(_F, "pod to LB IP hits only both endpoints, unmasqueraded", "10.0.0.2", "1.2.3.4", 80, _BOTH,
-         unmodelled=LB),
+    flow(_F, "pod to LB IP hits only both endpoints, unmasqueraded", "10.0.0.2", "1.2.3.4", 80, _BOTH),
     flow(_F, "external to LB IP hits only local endpoint, unmasqueraded", TEST_EXTERNAL_CLIENT, "1.2.3.4", 80,
-         _LOCAL, unmodelled=LB),
+         _LOCAL),
     flow(_F, "pod to NodePort hits both endpoints, unmasqueraded", "10.0.0.2", TEST_NODE_IP, 3001, _BOTH),
     flow(_F, "external to NodePort hits only local endpoint, unmasqueraded", TEST_EXTERNAL_CLIENT, TEST_NODE_IP,
          3001, _LOCAL),
@@ -234,10 +231,9 @@ CASES += [
          masq=True),
     flow(_F, "external to external IP hits both endpoints, masqueraded", TEST_EXTERNAL_CLIENT, "192.168.99.11", 80,
          _BOTH, masq=True),
-    flow(_F, "pod to LB IP hits both endpoints, masqueraded", "10.0.0.2", "1.2.3.4", 80, _BOTH, masq=True,
-         unmodelled=LB),
+    flow(_F, "pod to LB IP hits both endpoints, masqueraded", "10.0.0.2", "1.2.3.4", 80, _BOTH, masq=True),
     flow(_F, "external to LB IP hits both endpoints, masqueraded", TEST_EXTERNAL_CLIENT, "1.2.3.4", 80, _BOTH,
-         masq=True, unmodelled=LB),
+         masq=True),
     flow(_F, "pod to NodePort hits both endpoints, masqueraded", "10.0.0.2", TEST_NODE_IP, 3001, _BOTH, masq=True),
     flow(_F, "external to NodePort hits both endpoints, masqueraded", TEST_EXTERNAL_CLIENT, TEST_NODE_IP, 3001,
          _BOTH, masq=True),
@@ -476,7 +472,6 @@ _NO_DETECTOR = {"node to ClusterIP": (None, False), "node to ClusterIP with eTP:
 _MASQ_ALL = {"pod to ClusterIP": (None, True), "pod to ClusterIP with eTP:Local": (None, True),
              "pod to ClusterIP with iTP:Local": (None, True)}
 _F = "TestInternalExternalMasquerade"
-_LB_IPS = {"1.2.3.4", "5.6.7.8", "9.10.11.12"}
 for _tc, _all, _detector, _over in [
     ("base", False, True, {}),
     ("no LocalTrafficDetector", False, False, _NO_DETECTOR),
@@ -488,7 +483,7 @@ for _tc, _all, _detector, _over in [
     for _name, _src, _dst, _port, _out, _masq in _MASQ_FLOWS:
         _o, _m = _over.get(_name, (None, None))
         CASES.append(flow(_F, f"{_tc}/{_name}", _src, _dst, _port, _out if _o is None else _o,
-                          masq=_masq if _m is None else _m, **({"unmodelled": LB} if _dst in _LB_IPS else {})))
+                          masq=_masq if _m is None else _m))
 
 
 @pytest.mark.parametrize("data", CASES)
