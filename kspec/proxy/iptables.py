@@ -6,8 +6,9 @@ connection is the kernel walking those tables. Like upstream, a sync after the
 first rewrites only the chains of Services whose Service or Endpoints changed
 (KUBE-SERVICES and the other top-level chains are always rewritten), and
 syncs are at least ``minSyncPeriod`` (1s) apart, so rules lag a change by up to
-a second. Not modelled: LoadBalancer ingress and firewall chains, nfacct
-counters, topology hints, and the hourly forced full resync (nothing on a
+a second. nfacct counters and ``--random-fully`` appear as the node's kernel
+allows (attributes set like kube-proxy's start-up probes). Not modelled:
+topology hints, and the hourly forced full resync (nothing on a
 simulated node flushes iptables behind kube-proxy's back).
 """
 
@@ -15,9 +16,10 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import ipaddress
 from dataclasses import dataclass, field
 
-from kspec.proxy.netfilter import Context, Netfilter
+from kspec.proxy.netfilter import Context, Netfilter, RestoreError
 from kspec.proxy.provider import ACCEPT, CLUSTER_CIDR, Packet, Provider
 from kspec.proxy.types import Endpoint, ServicePort, ServicePortName
 
@@ -33,6 +35,12 @@ SERVICE_CHAIN_PREFIXES = ("KUBE-SVC-", "KUBE-SVL-", "KUBE-EXT-", "KUBE-FW-", "KU
 #: KubeProxyConfiguration defaults: iptables.minSyncPeriod 1s, masqueradeBit 14
 MIN_SYNC_PERIOD_MS = 1000
 MASQUERADE_MARK = f"{1 << 14:#010x}"  # fmt.Sprintf("%#08x", 1<<masqueradeBit) == "0x00004000"
+#: metrics.IPTablesCTStateInvalidDroppedNFAcctCounter and LocalhostNodePortAcceptedNFAcctCounter
+NFACCT_CT_STATE_INVALID = "ct_state_invalid_dropped_pkts"
+NFACCT_LOCALHOST_NODEPORTS = "localhost_nps_accepted_pkts"
+#: KubeProxyConfiguration iptables.syncPeriod default: the retry delay after a failed sync, and how long large
+#: cluster mode leaves stale chains before deleting them
+SYNC_PERIOD_MS = 30_000
 #: largeClusterEndpointsThreshold: above this many endpoints the per-endpoint comments go
 LARGE_CLUSTER_ENDPOINTS = 1000
 
@@ -96,7 +104,20 @@ class IptablesProxier(Provider):
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         self.netfilter = Netfilter()
         self.large_cluster_mode = False
+        # KubeProxyConfiguration fields and what kube-proxy probes on the node at start-up (NewProxier)
         self.localhost_node_ports = True  # iptables.localhostNodePorts default
+        # clusterCIDR, for the detect-local rules (NewDetectLocalByCIDR); "" is the no-op detector
+        self.cluster_cidr = CLUSTER_CIDR
+        self.masquerade_all = False  # iptables.masqueradeAll: SNAT everything sent to a cluster IP
+        self.masquerade_mark = MASQUERADE_MARK  # iptables.masqueradeBit, formatted as NewProxier does
+        self.random_fully = True  # iptables.HasRandomFully(): the node's iptables supports --random-fully
+        self.node_port_addresses: tuple[str, ...] = ()  # nodePortAddresses: CIDRs; empty matches every address
+        self.conntrack_tcp_liberal = False  # conntrack.tcpBeLiberal: then INVALID packets are not dropped
+        self.nfacct_counters: frozenset[str] = frozenset()  # nfacct counters the kernel let kube-proxy create
+        self.sync_period_ms = SYNC_PERIOD_MS
+        self.last_cleanup_ms: int | None = None  # lastIPTablesCleanup: when stale chains were last deleted
+        self.partial_restore_failures = 0  # metrics.IPTablesPartialRestoreFailuresTotal
+        self.no_local_endpoints = {"internal": 0, "external": 0}
         self.last_restore = ""
         self._cache: dict[ServicePortName, _ServiceRules] = {}
 
@@ -113,18 +134,19 @@ class IptablesProxier(Provider):
                 self.netfilter.ensure_rule(table, src, args)
         total = sum(len(self.endpoints_map.get(name, ())) for name in self.svc_port_map)
         self.large_cluster_mode = total > LARGE_CLUSTER_ENDPOINTS
+        self._count_no_local_endpoints()
         filter_chains = [KUBE_SERVICES, KUBE_EXTERNAL_SERVICES, KUBE_FORWARD, KUBE_NODEPORTS, KUBE_PROXY_FIREWALL]
         nat_chains = [KUBE_SERVICES, KUBE_NODEPORTS, KUBE_POSTROUTING, KUBE_MARK_MASQ]
-        mark = MASQUERADE_MARK
+        mark = self.masquerade_mark
         nat_rules = [
             f"-A {KUBE_POSTROUTING} -m mark ! --mark {mark}/{mark} -j RETURN",
             f"-A {KUBE_POSTROUTING} -j MARK --xor-mark {mark}",
             f'-A {KUBE_POSTROUTING} -m comment --comment "kubernetes service traffic requiring SNAT" '
-            "-j MASQUERADE --random-fully",
+            "-j MASQUERADE" + (" --random-fully" if self.random_fully else ""),
             f"-A {KUBE_MARK_MASQ} -j MARK --or-mark {mark}",
         ]
         filter_rules: list[str] = []
-        if self.localhost_node_ports:
+        if self.localhost_node_ports and self._node_ports_on_loopback():
             filter_chains.append(KUBE_FIREWALL)
             filter_rules.append(f'-A {KUBE_FIREWALL} -m comment --comment "block incoming localnet connections" '
                                 "-d 127.0.0.0/8 ! -s 127.0.0.0/8 -m conntrack ! --ctstate RELATED,ESTABLISHED,DNAT "
@@ -145,14 +167,24 @@ class IptablesProxier(Provider):
                 nat_chains.extend(rules.chains)
                 nat_rules.extend(rules.chain_rules)
         self._cache = cache
+        # in large clusters stale chains go at most once per syncPeriod: they are harmless, and finding them is slow
+        now = self.clock.now
+        cleanup = (not self.large_cluster_mode or self.last_cleanup_ms is None
+                   or now - self.last_cleanup_ms > self.sync_period_ms)
         deleted = [c for c in sorted(self.netfilter.tables["nat"])
-                   if c.startswith(SERVICE_CHAIN_PREFIXES) and c not in active]
+                   if c.startswith(SERVICE_CHAIN_PREFIXES) and c not in active] if cleanup else []
+        if cleanup:
+            self.last_cleanup_ms = now
         nat_chains.extend(deleted)
         nat_rules.extend(f"-X {c}" for c in deleted)
-        nat_rules.append(f'-A {KUBE_SERVICES} -m comment --comment "kubernetes service nodeports; NOTE: this must '
-                         f'be the last rule in this chain" -m addrtype --dst-type LOCAL -j {KUBE_NODEPORTS}')
+        last = '-m comment --comment "kubernetes service nodeports; NOTE: this must be the last rule in this chain"'
+        for dest in self._node_port_destinations():
+            nat_rules.append(f"-A {KUBE_SERVICES} {last} {dest} -j {KUBE_NODEPORTS}")
+        invalid = (f" -m nfacct --nfacct-name {NFACCT_CT_STATE_INVALID}"
+                   if NFACCT_CT_STATE_INVALID in self.nfacct_counters else "")
+        if not self.conntrack_tcp_liberal:
+            filter_rules.append(f"-A {KUBE_FORWARD} -m conntrack --ctstate INVALID{invalid} -j DROP")
         filter_rules += [
-            f"-A {KUBE_FORWARD} -m conntrack --ctstate INVALID -j DROP",
             f'-A {KUBE_FORWARD} -m comment --comment "kubernetes forwarding rules" -m mark --mark {mark}/{mark} '
             "-j ACCEPT",
             f'-A {KUBE_FORWARD} -m comment --comment "kubernetes forwarding conntrack rule" -m conntrack '
@@ -160,8 +192,54 @@ class IptablesProxier(Provider):
         ]
         data = "\n".join(["*filter", *(f":{c} - [0:0]" for c in filter_chains), *filter_rules, "COMMIT",
                           "*nat", *(f":{c} - [0:0]" for c in nat_chains), *nat_rules, "COMMIT"]) + "\n"
-        self.netfilter.restore(data)
         self.last_restore = data
+        try:
+            self.netfilter.restore(data)
+        except RestoreError:
+            if full:
+                raise  # a full restore that fails is a bug in these rules, not something a node does
+            # the deferred clean-up in syncProxyRules: the changes are folded in already, so only a full sync can
+            # recover; retried after syncPeriod
+            self.partial_restore_failures += 1
+            self.need_full_sync = True
+            self.clock.call_at(self.clock.now + self.sync_period_ms, self.runner.run,
+                               label=f"iptables sync retry on {self.node_name}")
+
+    def _node_port_cidrs(self) -> list[ipaddress.IPv4Network] | None:
+        """NewNodePortAddresses for IPv4: None when node ports are open on every address (MatchAll)."""
+        cidrs = [ipaddress.ip_network(c.strip(), strict=False) for c in self.node_port_addresses]
+        v4 = [c for c in cidrs if isinstance(c, ipaddress.IPv4Network)]
+        return None if not v4 or any(c.prefixlen == 0 for c in v4) else v4
+
+    def _node_ports_on_loopback(self) -> bool:
+        """ContainsIPv4Loopback: whether localhost node ports need the KUBE-FIREWALL martian rule."""
+        cidrs = self._node_port_cidrs()
+        return cidrs is None or any(c.overlaps(ipaddress.ip_network("127.0.0.0/8")) for c in cidrs)
+
+    def _node_port_destinations(self) -> list[str]:
+        """The tail call to KUBE-NODEPORTS: every local address, or each node IP --nodeport-addresses allows."""
+        cidrs = self._node_port_cidrs()
+        if cidrs is None:
+            return ["-m addrtype --dst-type LOCAL" + ("" if self.localhost_node_ports else " ! -d 127.0.0.0/8")]
+        out = []
+        for ip in ["127.0.0.1", *self.node_ips]:  # GetNodeIPs: lo first, then the node's interfaces
+            addr = ipaddress.ip_address(ip)
+            if addr.version != 4 or not any(addr in c for c in cidrs):
+                continue
+            if addr.is_loopback and not self.localhost_node_ports:
+                continue  # "--nodeport-addresses includes localhost but --iptables-localhost-nodeports=false"
+            out.append(f"-d {ip}")
+        return out
+
+    def _count_no_local_endpoints(self) -> None:
+        """metrics.SyncProxyRulesNoLocalEndpointsTotal: Local-policy service ports whose endpoints are all remote."""
+        internal = external = 0
+        for svc in self.svc_port_map.values():
+            _cluster, local, _reachable, has_endpoints = self.categorize(svc)
+            if has_endpoints and not local:
+                internal += svc.internal_local
+                external += svc.external_policy_local
+        self.no_local_endpoints = {"internal": internal, "external": external}
 
     def _comment(self, text: str) -> str:
         """appendServiceCommentLocked: per-endpoint comments are dropped in large clusters."""
@@ -203,7 +281,28 @@ class IptablesProxier(Provider):
             if not has_external:
                 out.filter_top.append(f"-A {KUBE_EXTERNAL_SERVICES} -m comment --comment {external_comment} "
                                       f"{dest} -j {external_target}")
+        # load-balancer ingress: through KUBE-FW-* when loadBalancerSourceRanges restrict the sources
+        fw_chain = service_chain(svc.name, "KUBE-FW-")
+        uses_fw = has_endpoints and bool(svc.lb_ips) and bool(svc.lb_source_ranges)
+        for ip in svc.lb_ips:
+            dest = f"{match} -d {ip} --dport {svc.port}"
+            if has_endpoints:
+                out.nat_top.append(f'-A {KUBE_SERVICES} -m comment --comment "{name} loadbalancer IP" {dest} '
+                                   f"-j {fw_chain if uses_fw else ext_chain}")
+            if uses_fw:
+                out.filter_top.append(f'-A {KUBE_PROXY_FIREWALL} -m comment --comment "{name} traffic not accepted '
+                                      f'by {fw_chain}" {dest} -j DROP')
+        if not has_external:
+            for ip in svc.lb_ips:
+                out.filter_top.append(f"-A {KUBE_EXTERNAL_SERVICES} -m comment --comment {external_comment} "
+                                      f"{match} -d {ip} --dport {svc.port} -j {external_target}")
         if svc.node_port:
+            if has_endpoints and self.localhost_node_ports and NFACCT_LOCALHOST_NODEPORTS in self.nfacct_counters \
+                    and ":" not in svc.cluster_ip:
+                # only there to count localhost node-port packets: KUBE-NODEPORTS' next rule routes them anyway
+                out.nat_top.append(f"-A {KUBE_NODEPORTS} -m comment --comment {name} {match} -d 127.0.0.0/8 "
+                                   f"--dport {svc.node_port} -m nfacct --nfacct-name {NFACCT_LOCALHOST_NODEPORTS} "
+                                   f"-j {ext_chain}")
             if has_endpoints:
                 out.nat_top.append(f"-A {KUBE_NODEPORTS} -m comment --comment {name} {match} "
                                    f"--dport {svc.node_port} -j {ext_chain}")
@@ -211,20 +310,25 @@ class IptablesProxier(Provider):
                 out.filter_top.append(f"-A {KUBE_EXTERNAL_SERVICES} -m comment --comment {external_comment} "
                                       f"-m addrtype --dst-type LOCAL {match} --dport {svc.node_port} "
                                       f"-j {external_target}")
+        if svc.health_check_node_port:
+            out.filter_top.append(f'-A {KUBE_NODEPORTS} -m comment --comment "{name} health check node port" '
+                                  f"-m tcp -p tcp --dport {svc.health_check_node_port} -j ACCEPT")
         rules = out.chain_rules
-        if has_internal:
-            # the local traffic detector (ClusterCIDR): masquerade what does not come from a pod
+        if has_internal and (self.masquerade_all or self.cluster_cidr):
+            # masqueradeAll, else the local traffic detector (ClusterCIDR): masquerade what does not come from a pod
+            not_local = "" if self.masquerade_all else f" ! -s {self.cluster_cidr}"
             rules.append(f'-A {internal_chain} -m comment --comment "{name} cluster IP" {match} '
-                         f"-d {svc.cluster_ip} --dport {svc.port} ! -s {CLUSTER_CIDR} -j {KUBE_MARK_MASQ}")
+                         f"-d {svc.cluster_ip} --dport {svc.port}{not_local} -j {KUBE_MARK_MASQ}")
         if has_endpoints and svc.externally_accessible:
             out.chains.append(ext_chain)
             if not svc.external_policy_local:
                 rules.append(f'-A {ext_chain} -m comment --comment "masquerade traffic for {name} external '
                              f'destinations" -j {KUBE_MARK_MASQ}')
             else:
+                if self.cluster_cidr:  # the short cut for pods needs a local traffic detector
+                    rules.append(f'-A {ext_chain} -m comment --comment "pod traffic for {name} external '
+                                 f'destinations" -s {self.cluster_cidr} -j {svc_chain}')
                 rules += [
-                    f'-A {ext_chain} -m comment --comment "pod traffic for {name} external destinations" '
-                    f"-s {CLUSTER_CIDR} -j {svc_chain}",
                     f'-A {ext_chain} -m comment --comment "masquerade LOCAL traffic for {name} external '
                     f'destinations" -m addrtype --src-type LOCAL -j {KUBE_MARK_MASQ}',
                     f'-A {ext_chain} -m comment --comment "route LOCAL traffic for {name} external '
@@ -232,6 +336,17 @@ class IptablesProxier(Provider):
                 ]
             if has_external:
                 rules.append(f"-A {ext_chain} -j {external_chain}")
+        if uses_fw:
+            out.chains.append(fw_chain)
+            head = f'-A {fw_chain} -m comment --comment "{name} loadbalancer IP"'
+            rules += [f"{head} -s {cidr} -j {ext_chain}" for cidr in svc.lb_source_ranges]
+            # a VIP-like load balancer loops the node's own requests back from the VIP: allow those too
+            node_ip = next((ip for ip in self.node_ips if ":" not in ip), "")
+            if node_ip and any(ipaddress.ip_address(node_ip) in ipaddress.ip_network(c, strict=False)
+                               for c in svc.lb_source_ranges if ":" not in c):
+                rules += [f"{head} -s {ip} -j {ext_chain}" for ip in svc.lb_ips]
+            rules.append(f'-A {fw_chain} -m comment --comment "other traffic to {name} will be dropped by '
+                         f'{KUBE_PROXY_FIREWALL}"')
         if cluster and svc.uses_cluster_endpoints():
             out.chains.append(svc_chain)
             self._endpoint_rules(rules, svc, svc_chain, cluster)

@@ -71,6 +71,10 @@ class VirtualServer:
         return dest
 
 
+def _family(ip: str) -> int:
+    return 6 if ":" in ip else 4
+
+
 class IpvsProxier(Provider):
     MODE = "ipvs"
     MIN_SYNC_PERIOD_MS = 0
@@ -79,6 +83,8 @@ class IpvsProxier(Provider):
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         self.virtual_servers: dict[tuple[str, str, int], VirtualServer] = {}
         self.bound: set[str] = set()  # addresses on kube-ipvs0
+        # the IP families kube-proxy runs a proxier for: both on a dual-stack node (NewDualStackProxier)
+        self.ip_families: frozenset[int] = frozenset({4, 6})
 
     def sync(self, updated: set[tuple[str, str]], full: bool) -> None:
         wanted: dict[tuple[str, str, int], tuple[VirtualServer, list[RealServer]]] = {}
@@ -90,15 +96,21 @@ class IpvsProxier(Provider):
             internal = local if svc.internal_local else cluster
             external = local if svc.external_policy_local else cluster
             persist = svc.sticky_seconds if svc.client_ip_affinity else 0
+            # one proxier per IP family (NewDualStackProxier): a family serves the Service when it has a cluster IP
+            # of that family, and each virtual server gets the endpoints of its own family
+            families = {_family(ip) for ip in svc.cluster_ips} & self.ip_families
             addresses = [(ip, svc.port, internal) for ip in svc.cluster_ips]
             addresses += [(ip, svc.port, external) for ip in svc.external_ips]
             if svc.node_port:
                 addresses += [(ip, svc.node_port, external) for ip in self.node_ips]
             for ip, port, endpoints in addresses:
+                family = _family(ip)
+                if family not in families:
+                    continue
                 if port == svc.port:
                     bound.add(ip)
                 vs = VirtualServer(proto, ip, port, DEFAULT_SCHEDULER, persist, name)
-                wanted[vs.key] = (vs, [RealServer(e.ip, e.port) for e in endpoints])
+                wanted[vs.key] = (vs, [RealServer(e.ip, e.port) for e in endpoints if _family(e.ip) == family])
         for key in [k for k in self.virtual_servers if k not in wanted]:
             del self.virtual_servers[key]
         for key, (vs, dests) in wanted.items():

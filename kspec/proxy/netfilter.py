@@ -188,11 +188,18 @@ class Netfilter:
                 deletes.append((name, line[3:].strip()))
             else:
                 raise RestoreError(f"cannot parse: {line}")
+        # all or nothing, like iptables-restore: work on copies, commit only when every line applied
+        tables = {t: dict(self.tables[t]) for t in self.tables}
         for tname, chains in staged.items():
-            self.tables[tname].update(chains)
+            tables[tname].update(chains)
         for tname, chain in deletes:
-            if chain not in BUILTIN[tname]:
-                self.tables[tname].pop(chain, None)
+            if chain in BUILTIN[tname]:
+                continue
+            users = [c for c, rules in tables[tname].items() for r in rules if r.target == chain and c != chain]
+            if users:  # the kernel refuses to delete a chain a rule still jumps to (EBUSY, "Too many links")
+                raise RestoreError(f"-X {chain}: chain is still referenced from {users[0]}")
+            tables[tname].pop(chain, None)
+        self.tables = tables
 
     def _parse(self, text: str) -> Rule:
         rule = _PARSED.get(text)

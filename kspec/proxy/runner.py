@@ -8,8 +8,9 @@ next request. The proxiers build it with ``runner.NewBoundedFrequencyRunner(
 "sync-runner", proxier.syncProxyRules, minSyncPeriod, syncPeriod,
 proxyutil.FullSyncPeriod)``; it has no burst (the older pkg/util/async runner
 took ``burstSyncs = 2`` as a token bucket; the current one does not). Its
-retry and FullSyncPeriod runs are not modelled: a sync here never fails and
-a full resync writes the same rules.
+FullSyncPeriod runs are not modelled (a full resync writes the same rules);
+the one sync that can fail, an iptables partial restore, schedules its own
+retry after syncPeriod (RetryAfter).
 """
 
 from __future__ import annotations

@@ -47,6 +47,9 @@ class ServicePort:
     sticky_seconds: int = DEFAULT_AFFINITY_SECONDS
     internal_local: bool = False
     external_local: bool = False
+    health_check_node_port: int = 0
+    lb_ips: tuple[str, ...] = ()
+    lb_source_ranges: tuple[str, ...] = ()
 
     @property
     def cluster_ip(self) -> str:
@@ -54,7 +57,7 @@ class ServicePort:
 
     @property
     def externally_accessible(self) -> bool:
-        return self.node_port != 0 or bool(self.external_ips)
+        return self.node_port != 0 or bool(self.external_ips) or bool(self.lb_ips)
 
     @property
     def external_policy_local(self) -> bool:
@@ -100,6 +103,10 @@ def service_ports(svc: Obj) -> dict[ServicePortName, ServicePort]:
     affinity = spec.get("sessionAffinity") == "ClientIP"
     timeout = (((spec.get("sessionAffinityConfig") or {}).get("clientIP") or {}).get("timeoutSeconds")
                or DEFAULT_AFFINITY_SECONDS)
+    # LoadBalancerVIPs: ingress IPs, except those whose ipMode says the load balancer proxies (LoadBalancerIPMode)
+    ingress = ((svc.get("status") or {}).get("loadBalancer") or {}).get("ingress") or []
+    lb_ips = tuple(i["ip"] for i in ingress if i.get("ip") and i.get("ipMode", "VIP") != "Proxy")
+    ranges = tuple(r.strip() for r in spec.get("loadBalancerSourceRanges") or () if r.strip())
     out: dict[ServicePortName, ServicePort] = {}
     for p in spec.get("ports") or []:
         protocol = p.get("protocol", "TCP")
@@ -109,7 +116,11 @@ def service_ports(svc: Obj) -> dict[ServicePortName, ServicePort]:
             node_port=int(p.get("nodePort") or 0), external_ips=tuple(spec.get("externalIPs") or ()),
             client_ip_affinity=affinity, sticky_seconds=int(timeout),
             internal_local=spec.get("internalTrafficPolicy") == "Local",
-            external_local=spec.get("externalTrafficPolicy") == "Local")
+            external_local=spec.get("externalTrafficPolicy") == "Local",
+            # NeedsHealthCheck: only a LoadBalancer with externalTrafficPolicy Local keeps its health check port
+            health_check_node_port=int(spec.get("healthCheckNodePort") or 0)
+            if spec.get("type") == "LoadBalancer" and spec.get("externalTrafficPolicy") == "Local" else 0,
+            lb_ips=lb_ips if spec.get("type") == "LoadBalancer" else (), lb_source_ranges=ranges)
     return out
 
 
