@@ -23,7 +23,6 @@ MAX_SEARCH_PATHS = 32  # validation.MaxDNSSearchPaths
 MAX_SEARCH_LIST_CHARS = 2048  # validation.MaxDNSSearchListChars
 MAX_SEARCH_PATH_CHARS = 253  # utilvalidation.DNS1123SubdomainMaxLength: glibc aborts on longer ones
 MAX_NAMESERVERS = 3  # validation.MaxDNSNameservers
-FORMING_REASON = "DNSConfigForming"
 
 
 @dataclass
