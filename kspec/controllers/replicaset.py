@@ -19,9 +19,9 @@ from kspec.controllers.controller_utils import (
     is_pod_ready,
     owned_index,
     pod_from_template,
-    rank_for_deletion,
     selector_of,
 )
+from kspec.controllers.replicaset_utils import pods_to_delete, remove_condition, slow_start_batch
 from kspec.errors import ApiError
 from kspec.labels import Selector
 from kspec.objects import Obj, clone, controller_of, set_condition, split_key
@@ -31,6 +31,7 @@ if TYPE_CHECKING:
 
 #: ReplicaSetController.burstReplicas (--concurrent... BurstReplicas = 500)
 BURST_REPLICAS = 500
+SLOW_START_INITIAL_BATCH_SIZE = 1  # controller.SlowStartInitialBatchSize
 
 
 class ReplicaSetController(Controller):
@@ -88,21 +89,25 @@ class ReplicaSetController(Controller):
         diff = len(pods) - rs["spec"].get("replicas", 1)
         if diff < 0:
             self._shrink_siblings_first(rs)
-            for _ in range(min(-diff, BURST_REPLICAS)):
-                pod = pod_from_template(rs["spec"]["template"], rs)
+
+            def create() -> Exception | None:
                 try:
-                    created = self.api.create(pod)
+                    created = self.api.create(pod_from_template(rs["spec"]["template"], rs))
                 except ApiError as exc:
-                    # slowStartBatch stops at the first failure; FailedCreate says why
                     self.events.event(rs, "Warning", "FailedCreate", f"Error creating: {exc.message}",
                                       component=self.NAME)
-                    return "FailedCreate", exc.message
+                    return exc
                 self.pods.observe(created)
                 self.events.event(rs, "Normal", "SuccessfulCreate", f"Created pod: {created['metadata']['name']}",
                                   component=self.NAME)
+                return None
+
+            # slowStartBatch: batches of 1, 2, 4, ...; the first batch with a failure is the last
+            _, err = slow_start_batch(min(-diff, BURST_REPLICAS), SLOW_START_INITIAL_BATCH_SIZE, create)
+            if isinstance(err, ApiError):
+                return "FailedCreate", err.message
         elif diff > 0:
-            victims = rank_for_deletion(pods, self._related_pods(rs, pods), self.clock.now)[:min(diff,
-                                                                                              BURST_REPLICAS)]
+            victims = pods_to_delete(pods, self._related_pods(rs, pods), min(diff, BURST_REPLICAS), self.clock.now)
             for pod in victims:
                 try:
                     self.api.delete("pods", pod["metadata"]["name"], rs["metadata"]["namespace"])
@@ -165,10 +170,8 @@ class ReplicaSetController(Controller):
             # a new pod name in its message does not rewrite the status (and re-trigger this sync)
             if not any(c.get("type") == "ReplicaFailure" for c in status.get("conditions") or []):
                 set_condition(probe, "ReplicaFailure", "True", now, *error)
-        elif any(c.get("type") == "ReplicaFailure" for c in status.get("conditions") or []):
-            status["conditions"] = [c for c in status["conditions"] if c.get("type") != "ReplicaFailure"]
-            if not status["conditions"]:
-                del status["conditions"]
+        else:
+            remove_condition(status, "ReplicaFailure")
         if status != (rs.get("status") or {}):
             updated = clone(rs)
             updated["status"] = status
