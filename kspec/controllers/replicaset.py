@@ -15,16 +15,14 @@ from kspec.controllers.controller_utils import (
     available_in_ms,
     claim,
     is_pod_active,
-    is_pod_available,
-    is_pod_ready,
     owned_index,
     pod_from_template,
     selector_of,
 )
-from kspec.controllers.replicaset_utils import pods_to_delete, remove_condition, slow_start_batch
+from kspec.controllers.replicaset_utils import calculate_status, pods_to_delete, slow_start_batch
 from kspec.errors import ApiError
 from kspec.labels import Selector
-from kspec.objects import Obj, clone, controller_of, set_condition, split_key
+from kspec.objects import Obj, clone, controller_of, split_key
 
 if TYPE_CHECKING:
     from kspec.cluster import Cluster
@@ -155,23 +153,9 @@ class ReplicaSetController(Controller):
     def _update_status(self, rs: Obj, pods: list[Obj], error: tuple[str, str] | None) -> None:
         """calculateStatus + updateReplicaSetStatus; requeue when a ready pod will become available."""
         now, mrs = self.clock.now, rs["spec"].get("minReadySeconds", 0)
-        template_labels = Selector.from_set((rs["spec"].get("template", {}).get("metadata") or {}).get("labels"))
-        status = clone(rs.get("status") or {})
-        status["replicas"] = len(pods)
-        _set_count(status, "fullyLabeledReplicas",
-                   sum(1 for p in pods if template_labels.matches(p["metadata"].get("labels"))))
-        _set_count(status, "readyReplicas", sum(1 for p in pods if is_pod_ready(p)))
-        _set_count(status, "availableReplicas", sum(1 for p in pods if is_pod_available(p, mrs, now)))
+        status = calculate_status(rs, pods, error[1] if error else None, now)
         if rs["metadata"].get("generation"):
             status["observedGeneration"] = rs["metadata"]["generation"]
-        probe = {"status": status}
-        if error is not None:
-            # calculateStatus sets ReplicaFailure only when there is none yet, so a failure that repeats with
-            # a new pod name in its message does not rewrite the status (and re-trigger this sync)
-            if not any(c.get("type") == "ReplicaFailure" for c in status.get("conditions") or []):
-                set_condition(probe, "ReplicaFailure", "True", now, *error)
-        else:
-            remove_condition(status, "ReplicaFailure")
         if status != (rs.get("status") or {}):
             updated = clone(rs)
             updated["status"] = status
@@ -179,14 +163,6 @@ class ReplicaSetController(Controller):
         waits = [w for p in pods if (w := available_in_ms(p, mrs, now)) is not None]
         if waits:
             self.queue.add_after(f"{rs['metadata']['namespace']}/{rs['metadata']['name']}", min(waits))
-
-
-def _set_count(status: dict, field: str, value: int) -> None:
-    """Counts other than replicas are omitempty in the API."""
-    if value:
-        status[field] = value
-    else:
-        status.pop(field, None)
 
 
 class ReplicationControllerController(ReplicaSetController):
