@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from kspec.controllers import pod_failure_policy
+from kspec.controllers import indexed_job, pod_failure_policy
 from kspec.controllers.base import Controller
 from kspec.controllers.controller_utils import (
     claim,
@@ -161,7 +161,8 @@ class JobController(Controller):
         failures, last_failure = self._backoff.get(uid, (0, 0))
         new_failure = False
         indexed = job["spec"].get("completionMode") == "Indexed"
-        done_indexes = _parse_indexes(status.get("completedIndexes", ""))
+        completions = job["spec"].get("completions") or 0
+        done_indexes = _parse_indexes(status.get("completedIndexes", ""), completions)
         for pod in finished:
             phase = pod.get("status", {}).get("phase")
             pod_uid = pod["metadata"]["uid"]
@@ -171,7 +172,7 @@ class JobController(Controller):
             if phase == "Succeeded":
                 status["succeeded"] = status.get("succeeded", 0) + 1
                 failures = 0
-                if indexed:
+                if indexed and 0 <= _index_of(pod) < completions:  # calculateSucceededIndexes
                     done_indexes.add(_index_of(pod))
             else:
                 if pod_failure_policy.match(job["spec"].get("podFailurePolicy"), pod).counts:
@@ -302,7 +303,12 @@ class JobController(Controller):
         indexed = spec.get("completionMode") == "Indexed"
         succeeded = status.get("succeeded", 0)
         if indexed:
-            done = _parse_indexes(status.get("completedIndexes", ""))
+            done = _parse_indexes(status.get("completedIndexes", ""), completions or 0)
+            # activePodsForRemoval: duplicates of an index, and pods without a valid one, go first
+            extra, active = indexed_job.duplicated_index_pods(active, completions or 0)
+            for pod in extra:
+                self._forget(job, pod)
+                delete_pod(self, job, pod)
             running = {_index_of(p) for p in active}
             missing = [i for i in range(completions or 0) if i not in done and i not in running]
             wanted = min(parallelism, len(missing) + len(running))
@@ -346,7 +352,8 @@ class JobController(Controller):
         name = job["metadata"]["name"]
         if index is None:
             return pod_from_template(job["spec"]["template"], job, generate_name=f"{name}-")
-        pod = pod_from_template(job["spec"]["template"], job, generate_name=f"{name}-{index}-")
+        pod = pod_from_template(job["spec"]["template"], job,
+                                generate_name=indexed_job.pod_generate_name(name, index))
         pod["metadata"].setdefault("annotations", {})[INDEX_ANNOTATION] = str(index)
         pod["metadata"]["labels"][INDEX_LABEL] = str(index)
         if not pod["spec"].get("hostname"):
@@ -380,28 +387,14 @@ def _set(status: dict[str, Any], field: str, value: int) -> None:
 
 
 def _index_of(pod: Obj) -> int:
-    try:
-        return int((pod["metadata"].get("annotations") or {}).get(INDEX_ANNOTATION, "-1"))
-    except ValueError:
-        return -1
+    return indexed_job.completion_index(pod)
 
 
-def _parse_indexes(text: str) -> set[int]:
-    out: set[int] = set()
-    for part in filter(None, text.split(",")):
-        lo, _, hi = part.partition("-")
-        out.update(range(int(lo), int(hi or lo) + 1))
-    return out
+def _parse_indexes(text: str, completions: int) -> set[int]:
+    """parseIndexesFromString: corrupted parts and indexes past ``completions`` are dropped."""
+    return {i for a, b in indexed_job.parse_indexes(text, completions) for i in range(a, b + 1)}
 
 
 def _format_indexes(indexes: set[int]) -> str:
     """completedIndexes as ranges: ``1,3-5,7``."""
-    parts, items = [], sorted(i for i in indexes if i >= 0)
-    i = 0
-    while i < len(items):
-        j = i
-        while j + 1 < len(items) and items[j + 1] == items[j] + 1:
-            j += 1
-        parts.append(str(items[i]) if i == j else f"{items[i]}-{items[j]}")
-        i = j + 1
-    return ",".join(parts)
+    return indexed_job.format_indexes(indexed_job.with_ordered_indexes([], [i for i in indexes if i >= 0]))

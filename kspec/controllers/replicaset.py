@@ -15,22 +15,21 @@ from kspec.controllers.controller_utils import (
     available_in_ms,
     claim,
     is_pod_active,
-    is_pod_available,
-    is_pod_ready,
     owned_index,
     pod_from_template,
-    rank_for_deletion,
     selector_of,
 )
+from kspec.controllers.replicaset_utils import calculate_status, pods_to_delete, slow_start_batch
 from kspec.errors import ApiError
 from kspec.labels import Selector
-from kspec.objects import Obj, clone, controller_of, set_condition, split_key
+from kspec.objects import Obj, clone, controller_of, split_key
 
 if TYPE_CHECKING:
     from kspec.cluster import Cluster
 
 #: ReplicaSetController.burstReplicas (--concurrent... BurstReplicas = 500)
 BURST_REPLICAS = 500
+SLOW_START_INITIAL_BATCH_SIZE = 1  # controller.SlowStartInitialBatchSize
 
 
 class ReplicaSetController(Controller):
@@ -88,21 +87,25 @@ class ReplicaSetController(Controller):
         diff = len(pods) - rs["spec"].get("replicas", 1)
         if diff < 0:
             self._shrink_siblings_first(rs)
-            for _ in range(min(-diff, BURST_REPLICAS)):
-                pod = pod_from_template(rs["spec"]["template"], rs)
+
+            def create() -> Exception | None:
                 try:
-                    created = self.api.create(pod)
+                    created = self.api.create(pod_from_template(rs["spec"]["template"], rs))
                 except ApiError as exc:
-                    # slowStartBatch stops at the first failure; FailedCreate says why
                     self.events.event(rs, "Warning", "FailedCreate", f"Error creating: {exc.message}",
                                       component=self.NAME)
-                    return "FailedCreate", exc.message
+                    return exc
                 self.pods.observe(created)
                 self.events.event(rs, "Normal", "SuccessfulCreate", f"Created pod: {created['metadata']['name']}",
                                   component=self.NAME)
+                return None
+
+            # slowStartBatch: batches of 1, 2, 4, ...; the first batch with a failure is the last
+            _, err = slow_start_batch(min(-diff, BURST_REPLICAS), SLOW_START_INITIAL_BATCH_SIZE, create)
+            if isinstance(err, ApiError):
+                return "FailedCreate", err.message
         elif diff > 0:
-            victims = rank_for_deletion(pods, self._related_pods(rs, pods), self.clock.now)[:min(diff,
-                                                                                              BURST_REPLICAS)]
+            victims = pods_to_delete(pods, self._related_pods(rs, pods), min(diff, BURST_REPLICAS), self.clock.now)
             for pod in victims:
                 try:
                     self.api.delete("pods", pod["metadata"]["name"], rs["metadata"]["namespace"])
@@ -150,25 +153,9 @@ class ReplicaSetController(Controller):
     def _update_status(self, rs: Obj, pods: list[Obj], error: tuple[str, str] | None) -> None:
         """calculateStatus + updateReplicaSetStatus; requeue when a ready pod will become available."""
         now, mrs = self.clock.now, rs["spec"].get("minReadySeconds", 0)
-        template_labels = Selector.from_set((rs["spec"].get("template", {}).get("metadata") or {}).get("labels"))
-        status = clone(rs.get("status") or {})
-        status["replicas"] = len(pods)
-        _set_count(status, "fullyLabeledReplicas",
-                   sum(1 for p in pods if template_labels.matches(p["metadata"].get("labels"))))
-        _set_count(status, "readyReplicas", sum(1 for p in pods if is_pod_ready(p)))
-        _set_count(status, "availableReplicas", sum(1 for p in pods if is_pod_available(p, mrs, now)))
+        status = calculate_status(rs, pods, error[1] if error else None, now)
         if rs["metadata"].get("generation"):
             status["observedGeneration"] = rs["metadata"]["generation"]
-        probe = {"status": status}
-        if error is not None:
-            # calculateStatus sets ReplicaFailure only when there is none yet, so a failure that repeats with
-            # a new pod name in its message does not rewrite the status (and re-trigger this sync)
-            if not any(c.get("type") == "ReplicaFailure" for c in status.get("conditions") or []):
-                set_condition(probe, "ReplicaFailure", "True", now, *error)
-        elif any(c.get("type") == "ReplicaFailure" for c in status.get("conditions") or []):
-            status["conditions"] = [c for c in status["conditions"] if c.get("type") != "ReplicaFailure"]
-            if not status["conditions"]:
-                del status["conditions"]
         if status != (rs.get("status") or {}):
             updated = clone(rs)
             updated["status"] = status
@@ -176,14 +163,6 @@ class ReplicaSetController(Controller):
         waits = [w for p in pods if (w := available_in_ms(p, mrs, now)) is not None]
         if waits:
             self.queue.add_after(f"{rs['metadata']['namespace']}/{rs['metadata']['name']}", min(waits))
-
-
-def _set_count(status: dict, field: str, value: int) -> None:
-    """Counts other than replicas are omitempty in the API."""
-    if value:
-        status[field] = value
-    else:
-        status.pop(field, None)
 
 
 class ReplicationControllerController(ReplicaSetController):

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from kspec.controllers import history
+from kspec.controllers import history, statefulset_utils
 from kspec.controllers.base import Controller
 from kspec.controllers.controller_utils import (
     claim,
@@ -111,18 +111,8 @@ class StatefulSetController(Controller):
         pod = pod_from_template(history.template_of(rev), sts, name=name)
         pod["metadata"]["labels"].update({POD_NAME_LABEL: name, POD_INDEX_LABEL: str(ordinal),
                                           history.REVISION_LABEL: rev["metadata"]["name"]})
-        spec = pod["spec"]
-        spec["hostname"] = name
-        if sts["spec"].get("serviceName"):
-            spec["subdomain"] = sts["spec"]["serviceName"]
-        volumes = [v for v in spec.get("volumes") or []]
-        for template in sts["spec"].get("volumeClaimTemplates") or []:
-            tname = template["metadata"]["name"]
-            volumes = [v for v in volumes if v.get("name") != tname]
-            volumes.append({"name": tname, "persistentVolumeClaim": {
-                "claimName": claim_name(tname, sts["metadata"]["name"], ordinal)}})
-        if volumes:
-            spec["volumes"] = volumes
+        statefulset_utils.update_identity(sts, pod)  # initIdentity
+        statefulset_utils.update_storage(sts, pod)
         return pod
 
     def _create_claims(self, sts: Obj, pod: Obj, ordinal: int) -> ApiError | None:

@@ -10,7 +10,24 @@ from __future__ import annotations
 from kspec.controllers.base import Controller
 from kspec.controllers.job import finished_condition
 from kspec.errors import ApiError
-from kspec.objects import parse_timestamp, split_key
+from kspec.objects import Obj, parse_timestamp, split_key
+
+
+def time_left(job: Obj, since_ms: int) -> tuple[int, int]:
+    """timeLeft: (ms until the Job expires, when it expires); ValueError if it is not to be cleaned up.
+
+    needsCleanup: only a finished Job with ``ttlSecondsAfterFinished`` set; the clock starts at the
+    Complete/Failed condition's lastTransitionTime (getFinishAndExpireTime).
+    """
+    md = job["metadata"]
+    ttl = job["spec"].get("ttlSecondsAfterFinished")
+    cond = finished_condition(job)
+    if ttl is None or cond is None:
+        raise ValueError(f"job {md.get('namespace')}/{md.get('name')} should not be cleaned up")
+    if not cond.get("lastTransitionTime"):
+        raise ValueError(f"unable to find the time when the Job {md.get('namespace')}/{md.get('name')} finished")
+    expire_at = parse_timestamp(cond["lastTransitionTime"]) + ttl * 1000
+    return expire_at - since_ms, expire_at
 
 
 class TTLAfterFinishedController(Controller):
@@ -24,11 +41,10 @@ class TTLAfterFinishedController(Controller):
         job = self.api.try_get("jobs", name, ns)
         if job is None or job["metadata"].get("deletionTimestamp"):
             return
-        ttl = job["spec"].get("ttlSecondsAfterFinished")
-        cond = finished_condition(job)
-        if ttl is None or cond is None:
+        try:
+            left, _ = time_left(job, self.clock.now)
+        except ValueError:
             return
-        left = parse_timestamp(cond["lastTransitionTime"]) + ttl * 1000 - self.clock.now
         if left > 0:
             self.queue.add_after(key, left)
             return

@@ -13,14 +13,12 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from kspec.errors import ApiError
-from kspec.kubelet import envvars
+from kspec.kubelet import admission, envvars
 from kspec.kubelet.backoff import Backoff
 from kspec.kubelet.eviction_manager import EvictionManager
 from kspec.kubelet.pod_worker import PodWorker, services_env
 from kspec.kubelet.runtime import image_digest, image_size, normalize
-from kspec.nodeaffinity import required_node_affinity_matches
 from kspec.objects import Obj, micro_timestamp, timestamp
-from kspec.quantity import cpu_millis, to_int
 
 if TYPE_CHECKING:
     from kspec.kubelet.agent import NodeAgent
@@ -197,30 +195,16 @@ class Kubelet:
 
     # -- admission ----------------------------------------------------------------------------
     def admit(self, pod: Obj) -> tuple[str, str] | None:
-        """canAdmitPod: node affinity re-check, resources, memory pressure; (reason, message) if rejected."""
+        """canAdmitPod: the predicate admit handler (admission.py), memory pressure; (reason, message) if rejected.
+
+        kspec's nodes report no ``status.features``, so the SupplementalGroupsPolicy check is left out.
+        """
         node = self.api.get("nodes", self.node_name, "")
-        labels = node["metadata"].get("labels") or {}
-        spec = pod["spec"]
-        affinity = (spec.get("affinity") or {}).get("nodeAffinity") or {}
-        if not required_node_affinity_matches(spec.get("nodeSelector") or {}, affinity, labels, self.node_name):
-            # lifecycle PredicateFailureError for NodeAffinity
-            return "NodeAffinity", "Predicate NodeAffinity failed: node(s) didn't match Pod's node affinity/selector"
-        alloc = node["status"].get("allocatable") or {}
         others = [w.pod for w in self.workers.values() if not w.terminal and w.pod["metadata"]["uid"]
                   != pod["metadata"]["uid"]]
-        if len(others) + 1 > to_int(alloc.get("pods", "110")):
-            return "OutOfpods", (f"Node didn't have enough resource: pods, requested: 1, used: {len(others)}, "
-                                 f"capacity: {to_int(alloc.get('pods', '110'))}")
-        for resource, read in (("cpu", cpu_millis), ("memory", to_int)):
-            want = pod_request(pod, resource, read)
-            if not want:
-                continue
-            used = sum(pod_request(p, resource, read) for p in others)
-            cap = read(alloc.get(resource, "0"))
-            if used + want > cap:
-                # lifecycle InsufficientResourceError
-                return f"OutOf{resource}", (f"Node didn't have enough resource: {resource}, requested: {want}, "
-                                            f"used: {used}, capacity: {cap}")
+        rejected = admission.admit(pod, node, others, lambda: self.api.get("nodes", self.node_name, ""))
+        if rejected is not None:
+            return rejected
         if self.eviction.memory_pressure and pod.get("status", {}).get("qosClass") == "BestEffort":
             return "Evicted", "The node had condition: [MemoryPressure]. "
         return None
@@ -322,17 +306,3 @@ class Kubelet:
                 if worker is not None:
                     worker.write_status()
             self.dirty.clear()
-
-
-def pod_request(pod: Obj, resource: str, read) -> int:  # type: ignore[no-untyped-def]
-    """Effective request: max(sum of regular containers, largest init container) (PodRequests)."""
-    spec = pod["spec"]
-
-    def req(c: Obj) -> int:
-        value = (c.get("resources") or {}).get("requests", {}).get(resource)
-        return read(value) if value else 0
-    regular = sum(req(c) for c in spec.get("containers") or [])
-    init = max((req(c) for c in spec.get("initContainers") or []), default=0)
-    return max(regular, init)
-
-

@@ -25,13 +25,39 @@ INITIAL = {"readiness": FAILURE, "liveness": SUCCESS, "startup": UNKNOWN}
 FIELD = {"readiness": "readinessProbe", "liveness": "livenessProbe", "startup": "startupProbe"}
 
 
-def failure_output(spec: dict[str, Any], pod_ip: str, http_status: int = 500) -> str:
+def resolve_container_port(port: int | str, container: dict[str, Any]) -> int:
+    """probe.ResolveContainerPort: a number, a named container port, or a number written as a string.
+
+    Raises ValueError when the name is unknown or the number is outside 1-65535.
+    """
+    if isinstance(port, str):
+        named = [p.get("containerPort") for p in container.get("ports") or [] if p.get("name") == port]
+        if named:
+            number = int(named[0])
+        else:
+            try:
+                number = int(port)  # last ditch: an int stored as a string
+            except ValueError:
+                raise ValueError(f"port {port} not found") from None
+    else:
+        number = int(port)
+    if 0 < number < 65536:
+        return number
+    raise ValueError(f"invalid port number: {number}")
+
+
+def failure_output(spec: dict[str, Any], pod_ip: str, http_status: int = 500,
+                   container: dict[str, Any] | None = None) -> str:
     """What the prober reports for a failing handler (the text after ``... probe failed: ``)."""
     if "httpGet" in spec:
         # probe/http/http.go DoHTTPProbe: a status outside 200-399 is a failure with this output
         return f"HTTP probe failed with statuscode: {http_status}"
     if "tcpSocket" in spec:
         port = spec["tcpSocket"].get("port", "")
+        try:
+            port = resolve_container_port(port, container or {})
+        except ValueError:
+            pass  # the probe errors instead of dialing; keep what the spec says
         return f"dial tcp {pod_ip}:{port}: connect: connection refused"
     if "grpc" in spec:
         return 'service unhealthy (responded with "NOT_SERVING")'
@@ -112,7 +138,8 @@ class ProbeWorker:
     def _failure_output(self) -> str:
         pw = self.pod
         status = pw.kubelet.runtime.failing_status(pw.uid, self.container, self.kind)
-        return failure_output(self.spec, pw.pod_ip, status)
+        container = next((c for c in pw.pod["spec"].get("containers") or [] if c.get("name") == self.container), {})
+        return failure_output(self.spec, pw.pod_ip, status, container)
 
     def _set(self, result: str) -> None:
         if result != self.result:

@@ -1,0 +1,43 @@
+"""The kubelet rejects pods the predicates refuse (lifecycle predicateAdmitHandler), bypassing the scheduler."""
+
+from __future__ import annotations
+
+from kspec import Cluster
+
+
+def _pod(name: str, node: str, extra: str = "", port: int | None = None) -> str:
+    ports = f"\n    ports: [{{containerPort: 80, hostPort: {port}}}]" if port else ""
+    return f"""apiVersion: v1
+kind: Pod
+metadata: {{name: {name}}}
+spec:
+  nodeName: {node}{extra}
+  containers:
+  - name: app
+    image: nginx{ports}
+"""
+
+
+def _status(c: Cluster, name: str) -> tuple[str, str, str]:
+    st = c.get("pod", name)["status"]
+    return st.get("phase", ""), st.get("reason", ""), st.get("message", "")
+
+
+def test_host_port_taken_on_the_node_is_rejected() -> None:
+    c = Cluster(nodes=1, seed=0)
+    node = c.list("nodes")[-1]["metadata"]["name"]
+    c.apply(_pod("first", node, port=8080))
+    c.settle()
+    c.apply(_pod("second", node, port=8080))
+    c.settle()
+    message = "Pod was rejected: Predicate NodePorts failed: node(s) didn't have free ports for the requested pod ports"
+    assert _status(c, "second") == ("Failed", "NodePorts", message)
+
+
+def test_a_pod_for_another_os_is_rejected() -> None:
+    c = Cluster(nodes=1, seed=0)
+    node = c.list("nodes")[-1]["metadata"]["name"]
+    c.apply(_pod("win", node, "\n  os: {name: windows}"))
+    c.settle()
+    assert _status(c, "win") == ("Failed", "PodOSNotSupported",
+                                 "Pod was rejected: Failed to admit pod as the OS field doesn't match node OS")
