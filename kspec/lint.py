@@ -188,6 +188,7 @@ def _component_errors(component: str, name: str) -> list[str]:
 def manifest_errors(text: str, source: str, first_line: int, indent: int, extra_kinds: set[tuple[str, str]]
                     ) -> list[tuple[int, int, str]]:
     """(line, column, message) for YAML that does not parse, or objects whose apiVersion/kind the API does not serve."""
+    from kspec.api.decoding import decode
     from kspec.api.kinds import kind_for
     from kspec.errors import ApiError, ManifestError
     from kspec.manifests import load
@@ -211,6 +212,11 @@ def manifest_errors(text: str, source: str, first_line: int, indent: int, extra_
             # kubectl apply's words for a kind the REST mapper does not know
             message = f'resource mapping not found for name: "{name}": {exc.message}; ensure CRDs are installed first'
             problems.append((first_line + _line_of_kind(lines, kind), 0, message))
+            continue
+        try:
+            decode(obj)  # the typed, strict decoding every write goes through: wrong types, unknown fields
+        except ApiError as exc:
+            problems.append((first_line + _line_of_kind(lines, kind), 0, exc.message))
     return problems
 
 

@@ -148,6 +148,32 @@ def test_apply_doc_strings_are_checked_for_yaml_and_kinds(tmp_path: Path) -> Non
     ]
 
 
+def test_apply_doc_strings_are_decoded_strictly(tmp_path: Path) -> None:
+    text = """Feature: typed
+  Scenario: a misspelt field and a string replica count
+    Given a cluster with 1 nodes
+    When I apply:
+      \"\"\"
+      apiVersion: apps/v1
+      kind: Deployment
+      metadata: {name: web}
+      spec:
+        replicas: "3"
+        selector: {matchLabels: {app: web}}
+        template:
+          metadata: {labels: {app: web}}
+          spec:
+            contianers: [{name: app, image: nginx}]
+      \"\"\"
+"""
+    path = write(tmp_path, text)
+    problems = [str(p) for p in lint([path])]
+    assert len(problems) == 1, problems
+    assert problems[0].startswith(f'{path}:7: Deployment in version "v1" cannot be handled as a Deployment: ')
+    assert "json: cannot unmarshal string into Go struct field DeploymentSpec.spec.replicas of type int32" \
+        in problems[0]
+
+
 def test_kinds_a_crd_in_the_file_defines_are_known(tmp_path: Path) -> None:
     crd = '''
       apiVersion: apiextensions.k8s.io/v1
