@@ -1252,6 +1252,7 @@ def _validate_job_spec(spec: Obj, path: str, generated_selector: bool) -> list[F
         "ttlSecondsAfterFinished",
     ):
         errs.extend(_nonnegative(child(path, key), spec.get(key)))
+    errs.extend(_validate_completion_mode(spec, path))
     selector = spec.get("selector")
     if selector is None and not generated_selector:
         errs.append(required(child(path, "selector")))
@@ -1274,11 +1275,47 @@ def _validate_job_spec(spec: Obj, path: str, generated_selector: bool) -> list[F
     return errs
 
 
+def _validate_completion_mode(spec: Obj, path: str) -> list[FieldError]:
+    """validateJobSpec: completionMode values; Indexed needs completions and at most 100000 parallelism."""
+    mode = spec.get("completionMode")
+    if mode is None:
+        return []
+    if mode not in ("NonIndexed", "Indexed"):
+        return [not_supported(child(path, "completionMode"), mode, ["NonIndexed", "Indexed"])]
+    errs: list[FieldError] = []
+    if mode == "Indexed":
+        if spec.get("completions") is None:
+            errs.append(required(child(path, "completions"), "when completion mode is Indexed"))
+        parallelism = spec.get("parallelism")
+        if isinstance(parallelism, int) and parallelism > 100000:  # maxParallelismForIndexedJob
+            errs.append(invalid(child(path, "parallelism"), parallelism,
+                                "must be less than or equal to 100000 when completion mode is Indexed"))
+    return errs
+
+
 def _validate_job(obj: Obj) -> list[FieldError]:
-    # ValidateJob; without manualSelector the registry generates the selector, so none is required here
+    # ValidateJob: the selector is required (the registry has generated it by now unless manualSelector)
     errs = validate_object_meta(obj, True, is_dns1123_subdomain)
-    spec = obj.get("spec") or {}
-    return errs + _validate_job_spec(spec, "spec", generated_selector=not spec.get("manualSelector"))
+    return errs + _validate_job_spec(obj.get("spec") or {}, "spec", generated_selector=False)
+
+
+def _validate_job_update(new: Obj, old: Obj) -> list[FieldError]:
+    """ValidateJobSpecUpdate: selector, completionMode and the pod template are immutable; completions
+    too, unless an Indexed Job keeps completions == parallelism (elastic Indexed Jobs)."""
+    errs = _immutable(new, old, "selector", "completionMode")
+    spec, old_spec = new.get("spec") or {}, old.get("spec") or {}
+    elastic = (spec.get("completionMode") == "Indexed" and spec.get("completions") is not None
+               and old_spec.get("completions") is not None
+               and spec.get("completions") == spec.get("parallelism")
+               and old_spec.get("completions") == old_spec.get("parallelism"))
+    if not elastic:
+        errs.extend(_immutable(new, old, "completions"))
+    # validatePodTemplateUpdate; a suspended Job that never started may change it (scheduling directives)
+    if not (old_spec.get("suspend") and not (old.get("status") or {}).get("startTime")):
+        new_t, old_t = spec.get("template") or {}, old_spec.get("template") or {}
+        if (new_t.get("spec") or {}) != (old_t.get("spec") or {}):
+            errs.append(invalid("spec.template", new_t, FIELD_IMMUTABLE))
+    return errs
 
 
 _CRON_DESCRIPTORS = {"@yearly", "@annually", "@monthly", "@weekly", "@daily", "@midnight", "@hourly"}
@@ -1760,7 +1797,7 @@ UPDATE_VALIDATORS: dict[str, Callable[[Obj, Obj], list[FieldError]]] = {
     "ReplicaSet": lambda new, old: _validate_replicaset(new) + _immutable(new, old, "selector"),
     "DaemonSet": lambda new, old: _validate_daemonset(new) + _immutable(new, old, "selector"),
     "StatefulSet": _validate_statefulset_update,
-    "Job": lambda new, old: _validate_job(new) + _immutable(new, old, "selector", "completionMode"),
+    "Job": lambda new, old: _validate_job(new) + _validate_job_update(new, old),
     "ConfigMap": lambda new, old: _immutable_data(new, old) + _validate_configmap(new),
     "Secret": lambda new, old: _immutable_data(new, old) + _validate_secret(new),
 }
