@@ -1061,10 +1061,21 @@ def _validate_statefulset(obj: Obj) -> list[FieldError]:
             )
     errs.extend(_nonnegative("spec.replicas", spec.get("replicas")))
     errs.extend(_nonnegative("spec.minReadySeconds", spec.get("minReadySeconds", 0)))
+    if isinstance(spec.get("ordinals"), dict):
+        errs.extend(_nonnegative("spec.ordinals.start", spec["ordinals"].get("start", 0)))
     errs.extend(_validate_selector(spec.get("selector"), "spec.selector", "statefulset"))
-    errs.extend(_template_matches(spec.get("selector"), spec.get("template"), "spec"))
     template = spec.get("template") or {}
-    errs.extend(validate_pod_template(template, "spec.template"))
+    if spec.get("selector") is None:
+        # LabelSelectorAsSelector(nil) is labels.Nothing(): not Empty, matches no template
+        errs.append(invalid("spec.template.metadata.labels", ((template.get("metadata") or {}).get("labels")),
+                            "`selector` does not match template `labels`"))
+    match_errs = _template_matches(spec.get("selector"), spec.get("template"), "spec")
+    errs.extend(match_errs)
+    if not any(e.field == "spec.selector" for e in match_errs):  # a selector that does not parse skips it
+        # ValidatePodTemplateSpecForStatefulSet: only the template's labels and annotations, not its pod spec
+        meta = template.get("metadata") or {}
+        errs.extend(validate_labels(meta.get("labels"), "spec.template.labels"))
+        errs.extend(validate_annotations(meta.get("annotations"), "spec.template.annotations"))
     tspec = template.get("spec") or {}
     if (tspec.get("restartPolicy") or "") != "Always":
         errs.append(
