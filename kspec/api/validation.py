@@ -992,7 +992,8 @@ def _validate_daemonset(obj: Obj) -> list[FieldError]:
     if selector is not None:
         errs.extend(validate_label_selector(selector, "spec.selector"))
     errs.extend(
-        _template_matches(selector, spec.get("template"), "spec")
+        # a selector that does not convert only skips the match check (err == nil && !Matches)
+        [e for e in _template_matches(selector, spec.get("template"), "spec") if e.field != "spec.selector"]
         if selector is not None
         else [
             invalid(

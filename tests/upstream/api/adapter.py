@@ -53,3 +53,12 @@ def first_error_matches(errs: list[FieldError], key: str, sep_all: bool = False)
     if sep_all:  # strings.Split(k, ":"): only the second piece is looked for
         rest = key.split(":")[1]
     return errs[0].field == field and rest in str(errs[0])
+
+
+def make_pod_spec(containers: list[dict[str, Any]] | None = None, **extra: Any) -> dict[str, Any]:
+    """podtest.MakePodSpec: one container "ctr", restart Always, ClusterFirst, grace 30; extra overrides."""
+    spec: dict[str, Any] = {"restartPolicy": "Always", "dnsPolicy": "ClusterFirst",
+                            "terminationGracePeriodSeconds": GRACE,
+                            "containers": [container("ctr")] if containers is None else containers}
+    spec.update(extra)
+    return spec
