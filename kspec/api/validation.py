@@ -749,6 +749,9 @@ def validate_pod_template(template: Any, path: str) -> list[FieldError]:
     errs = validate_labels(meta.get("labels"), child(path, "labels"))
     errs.extend(validate_annotations(meta.get("annotations"), child(path, "annotations")))
     errs.extend(validate_pod_spec(template.get("spec") or {}, child(path, "spec")))
+    if (template.get("spec") or {}).get("ephemeralContainers"):
+        errs.append(forbidden(child(path, "spec", "ephemeralContainers"),
+                              "ephemeral containers not allowed in pod template"))
     return errs
 
 

@@ -73,3 +73,67 @@ def test_validate_daemonset_update(c: dict[str, Any]) -> None:
     old["metadata"]["resourceVersion"], new["metadata"]["resourceVersion"] = "1", "2"
     errs = [e for e in errors(new, old) if not (e.field == "spec.selector" and e.detail == FIELD_IMMUTABLE)]
     assert len(errs) == c["n"], [str(e) for e in errs]
+
+
+T_VALID = tmpl(SEL, make_pod_spec())
+T_HOSTNET = tmpl(SEL, make_pod_spec([container("abc", ports=[{"containerPort": 12345, "protocol": "TCP"}])],
+                                    hostNetwork=True))
+NO_LABELS = {"metadata": {}, "spec": make_pod_spec()}  # podtest.SetLabels on MakePodSpec drops the labels
+BAD_LABELS = {"NoUppercaseOrSpecialCharsLike=Equals": "bar"}
+EPHEMERAL = tmpl(SEL, make_pod_spec(ephemeralContainers=[{"name": "debug", "image": "image",
+                                                          "imagePullPolicy": "IfNotPresent",
+                                                          "terminationMessagePolicy": "File"}]))
+
+
+def ds_spec(selector: dict[str, Any] | None = None, template: dict[str, Any] | None = T_VALID,
+            strategy: dict[str, Any] | None = None, name: str = "abc", namespace: str | None = "default",
+            **meta: Any) -> dict[str, Any]:
+    spec: dict[str, Any] = {}
+    if selector is not None:
+        spec["selector"] = selector
+    if template is not None:
+        spec["template"] = template
+    if strategy is not None:
+        spec["updateStrategy"] = strategy
+    return obj("apps/v1", "DaemonSet", name, spec, namespace=namespace, **meta)
+
+
+# TestValidateDaemonSet's error cases carry no update strategy: ValidateDaemonSet reports it too, and the
+# test accepts any field under spec.updateStrategy
+_ALLOWED = ("metadata.name", "metadata.namespace", "spec.selector", "spec.template", "GCEPersistentDisk.ReadOnly",
+            "spec.template.labels", "metadata.annotations", "metadata.labels")
+D = "TestValidateDaemonSet"
+VALIDATE = [
+    case(D, "successCases[0]", ds=ds_spec({"matchLabels": SEL}, strategy=ON_DELETE), ok=True),
+    case(D, "successCases[1]", ds=ds_spec({"matchLabels": SEL}, strategy=ON_DELETE, name="abc-123"), ok=True),
+    case(D, "successCases[2]", ds=ds_spec({"matchLabels": SEL}, T_HOSTNET, ON_DELETE, name="hostnet"), ok=True),
+    case(D, "zero-length ID", ds=ds_spec({"matchLabels": SEL}, name=""), ok=False),
+    case(D, "missing-namespace", ds=ds_spec({"matchLabels": SEL}, name="abc-123", namespace=None), ok=False),
+    case(D, "nil selector", ds=ds_spec(None), ok=False),
+    case(D, "empty selector", ds=ds_spec({}), ok=False),
+    case(D, "selector_doesnt_match", ds=ds_spec({"matchLabels": {"foo": "bar"}}), ok=False),
+    case(D, "invalid template", ds=ds_spec({"matchLabels": SEL}, None), ok=False),
+    case(D, "invalid_label", ds=ds_spec({"matchLabels": SEL}, name="abc-123", labels=BAD_LABELS), ok=False),
+    case(D, "invalid_label 2", ds=ds_spec(None, {"metadata": {}, "spec": make_pod_spec()}, name="abc-123",
+                                          labels=BAD_LABELS), ok=False),
+    case(D, "invalid_annotation", ds=ds_spec({"matchLabels": SEL}, name="abc-123", annotations=BAD_LABELS),
+         ok=False),
+    case(D, "invalid restart policy 1", ds=ds_spec({"matchLabels": SEL}, {"metadata": {}, "spec": make_pod_spec(
+        restartPolicy="OnFailure")}, name="abc-123"), ok=False),
+    case(D, "invalid restart policy 2", ds=ds_spec({"matchLabels": SEL}, {"metadata": {}, "spec": make_pod_spec(
+        restartPolicy="Never")}, name="abc-123"), ok=False),
+    case(D, "template may not contain ephemeral containers", ds=ds_spec({"matchLabels": SEL}, EPHEMERAL, ON_DELETE),
+         ok=False),
+]
+
+
+@pytest.mark.parametrize("c", VALIDATE)
+def test_validate_daemonset(c: dict[str, Any]) -> None:
+    errs = errors(c["ds"])
+    if c["ok"]:
+        assert errs == []
+        return
+    assert errs
+    stray = [str(e) for e in errs if not (e.field.startswith(("spec.template.", "spec.updateStrategy"))
+                                          or e.field in _ALLOWED)]
+    assert stray == []
