@@ -137,3 +137,43 @@ def test_validate_daemonset(c: dict[str, Any]) -> None:
     stray = [str(e) for e in errs if not (e.field.startswith(("spec.template.", "spec.updateStrategy"))
                                           or e.field in _ALLOWED)]
     assert stray == []
+
+
+S = "TestDaemonSetUpdateMaxSurge"
+MAX_SURGE = [
+    case(S, "invalid: unset", ru={}, err=True),
+    case(S, "invalid: zero percent", ru={"maxUnavailable": "0%"}, err=True),
+    case(S, "invalid: zero", ru={"maxUnavailable": 0}, err=True),
+    case(S, "valid: one", ru={"maxUnavailable": 1}, err=False),
+    case(S, "valid: one percent", ru={"maxUnavailable": "1%"}, err=False),
+    case(S, "valid: 100%", ru={"maxUnavailable": "100%"}, err=False),
+    case(S, "invalid: greater than 100%", ru={"maxUnavailable": "101%"}, err=True),
+    case(S, "valid: surge and unavailable set", ru={"maxUnavailable": "1%", "maxSurge": "1%"}, err=True),
+    case(S, "invalid: surge enabled, unavailable zero percent", ru={"maxUnavailable": "0%"}, err=True),
+    case(S, "invalid: surge enabled, unavailable zero", ru={"maxUnavailable": 0}, err=True),
+    case(S, "valid: surge enabled, unavailable one", ru={"maxUnavailable": 1}, err=False),
+    case(S, "valid: surge enabled, unavailable one percent", ru={"maxUnavailable": "1%"}, err=False),
+    case(S, "valid: surge enabled, unavailable 100%", ru={"maxUnavailable": "100%"}, err=False),
+    case(S, "invalid: surge enabled, unavailable greater than 100%", ru={"maxUnavailable": "101%"}, err=True),
+    case(S, "invalid: surge enabled, surge zero percent", ru={"maxSurge": "0%"}, err=True),
+    case(S, "invalid: surge enabled, surge zero", ru={"maxSurge": 0}, err=True),
+    case(S, "valid: surge enabled, surge one", ru={"maxSurge": 1}, err=False),
+    case(S, "valid: surge enabled, surge one percent", ru={"maxSurge": "1%"}, err=False),
+    case(S, "valid: surge enabled, surge 100%", ru={"maxSurge": "100%"}, err=False),
+    case(S, "invalid: surge enabled, surge greater than 100%", ru={"maxSurge": "101%"}, err=True),
+    case(S, "invalid: surge enabled, surge and unavailable set", ru={"maxUnavailable": "1%", "maxSurge": "1%"},
+         err=True),
+    case(S, "invalid: surge enabled, surge and unavailable zero percent",
+         ru={"maxUnavailable": "0%", "maxSurge": "0%"}, err=True),
+    case(S, "invalid: surge enabled, surge and unavailable zero", ru={"maxUnavailable": 0, "maxSurge": 0}, err=True),
+    case(S, "invalid: surge enabled, surge and unavailable mixed zero", ru={"maxUnavailable": 0, "maxSurge": "0%"},
+         err=True),
+]
+
+
+@pytest.mark.parametrize("c", MAX_SURGE)
+def test_daemonset_update_max_surge(c: dict[str, Any]) -> None:
+    """ValidateRollingUpdateDaemonSet, through a DaemonSet whose strategy is RollingUpdate with this block."""
+    errs = errors(ds(strategy={"type": "RollingUpdate", "rollingUpdate": c["ru"]}))
+    assert [e.field for e in errs if not e.field.startswith("spec.updateStrategy.rollingUpdate")] == []
+    assert bool(errs) == c["err"], [str(e) for e in errs]
