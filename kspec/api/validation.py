@@ -352,6 +352,13 @@ _PULL_POLICIES = ["Always", "IfNotPresent", "Never"]
 _TERMINATION_MESSAGE_POLICIES = ["File", "FallbackToLogsOnError"]
 _TAINT_EFFECTS = ["NoSchedule", "PreferNoSchedule", "NoExecute"]
 _STANDARD_CONTAINER_RESOURCES = {"cpu", "memory", "ephemeral-storage"}
+# helper.standardResources (quota names included)
+_STANDARD_RESOURCES = {
+    "cpu", "memory", "ephemeral-storage", "requests.cpu", "requests.memory", "requests.ephemeral-storage",
+    "limits.cpu", "limits.memory", "limits.ephemeral-storage", "pods", "services", "replicationcontrollers",
+    "resourcequotas", "secrets", "persistentvolumeclaims", "configmaps", "services.nodeports",
+    "services.loadbalancers", "requests.storage", "storage",
+}
 
 
 def _enum(value: Any, path: str, supported: list[str]) -> list[FieldError]:
@@ -467,7 +474,10 @@ def _validate_resource_name(name: str, path: str) -> list[FieldError]:
     # validateContainerResourceName
     if "/" not in name:
         if name not in _STANDARD_CONTAINER_RESOURCES and not name.startswith("hugepages-"):
-            return [invalid(path, name, "must be a standard resource for containers")]
+            # validateResourceName first: a bare name must be a standard resource (helper.IsStandardResourceName)
+            errs = [] if name in _STANDARD_RESOURCES else [
+                invalid(path, name, "must be a standard resource type or fully qualified")]
+            return errs + [invalid(path, name, "must be a standard resource for containers")]
         return []
     errs = _errors_for(path, name, lbl.validate_label_key(name))
     native = name.startswith("kubernetes.io/") or "/" not in name
@@ -564,6 +574,7 @@ def _validate_container_common(c: Obj, path: str) -> list[FieldError]:
     )
     errs.extend(_validate_container_ports(c.get("ports"), child(path, "ports")))
     errs.extend(_validate_env(c.get("env"), child(path, "env")))
+    errs.extend(_validate_env_from(c.get("envFrom"), child(path, "envFrom")))
     errs.extend(_enum(c.get("imagePullPolicy"), child(path, "imagePullPolicy"), _PULL_POLICIES))
     errs.extend(_validate_resources(c.get("resources"), child(path, "resources")))
     return errs
@@ -589,6 +600,57 @@ def _validate_env(env: Any, path: str) -> list[FieldError]:
     return errs
 
 
+def _validate_env_from(sources: Any, path: str) -> list[FieldError]:
+    """validateEnvFrom: a referenced ConfigMap or Secret name is a DNS subdomain (prefix allowed)."""
+    errs: list[FieldError] = []
+    for i, source in enumerate(sources or []):
+        for key in ("configMapRef", "secretRef"):
+            name = ((source or {}).get(key) or {}).get("name") or ""
+            if name:
+                p = child(index(path, i), key, "name")
+                errs.extend(_errors_for(p, name, is_dns1123_subdomain(_mask_trailing_dash(name))))
+    return errs
+
+
+def _validate_lifecycle(lifecycle: Any, path: str) -> list[FieldError]:
+    """validateLifecycle: postStart and preStop each need exactly one valid handler."""
+    errs: list[FieldError] = []
+    for hook in ("postStart", "preStop"):
+        handler = (lifecycle or {}).get(hook)
+        if isinstance(handler, dict):
+            errs.extend(_validate_handler(handler, child(path, hook)))
+    return errs
+
+
+def _unique_host_ports(containers: Any, path: str) -> list[FieldError]:
+    """AccumulateUniqueHostPorts: a protocol/hostIP/hostPort triple at most once across the list."""
+    seen: set[str] = set()
+    errs: list[FieldError] = []
+    for ci, ctr in enumerate(containers or []):
+        for pi, port in enumerate((ctr or {}).get("ports") or []):
+            if not port.get("hostPort"):
+                continue
+            key = f"{port.get('protocol') or ''}/{port.get('hostIP') or ''}/{port['hostPort']}"
+            if key in seen:
+                errs.append(duplicate(child(index(child(index(path, ci), "ports"), pi), "hostPort"), key))
+            seen.add(key)
+    return errs
+
+
+def _validate_volume_mounts(spec: Obj, path: str) -> list[FieldError]:
+    """validateVolumeMounts: a mount names one of the pod's volumes."""
+    volumes = {v.get("name") for v in spec.get("volumes") or [] if isinstance(v, dict)}
+    errs: list[FieldError] = []
+    for key in ("containers", "initContainers"):
+        for ci, ctr in enumerate(spec.get(key) or []):
+            for mi, mount in enumerate((ctr or {}).get("volumeMounts") or []):
+                name = (mount or {}).get("name") or ""
+                if name and name not in volumes:
+                    errs.append(not_found(child(index(child(index(child(path, key), ci), "volumeMounts"), mi),
+                                                "name"), name))
+    return errs
+
+
 def _validate_containers(containers: Any, path: str) -> list[FieldError]:
     """validateContainers: at least one, names unique, probes, no per-container restartPolicy."""
     if not containers:
@@ -601,6 +663,7 @@ def _validate_containers(containers: Any, path: str) -> list[FieldError]:
         if c.get("name") in names:
             errs.append(duplicate(child(p, "name"), c.get("name")))
         names.add(c.get("name"))
+        errs.extend(_validate_lifecycle(c.get("lifecycle"), child(p, "lifecycle")))
         for probe in ("livenessProbe", "readinessProbe", "startupProbe"):
             errs.extend(_validate_probe(c.get(probe), child(p, probe), probe))
         if c.get("restartPolicy") is not None:
@@ -625,7 +688,8 @@ def _validate_init_containers(init: Any, regular: Any, path: str) -> list[FieldE
         for probe in ("lifecycle", "livenessProbe", "readinessProbe", "startupProbe"):
             if policy == "Always":
                 errs.extend(
-                    _validate_probe(c.get(probe), child(p, probe), probe) if probe != "lifecycle" else []
+                    _validate_probe(c.get(probe), child(p, probe), probe) if probe != "lifecycle"
+                    else _validate_lifecycle(c.get(probe), child(p, probe))
                 )
             elif c.get(probe) is not None:
                 errs.append(
@@ -687,11 +751,14 @@ def validate_pod_spec(spec: Obj, path: str) -> list[FieldError]:
         errs.append(required(child(path, "terminationGracePeriodSeconds")))
     errs.extend(_validate_volumes(spec.get("volumes"), child(path, "volumes")))
     errs.extend(_validate_containers(spec.get("containers"), child(path, "containers")))
+    errs.extend(_unique_host_ports(spec.get("containers"), child(path, "containers")))
     errs.extend(
         _validate_init_containers(
             spec.get("initContainers"), spec.get("containers"), child(path, "initContainers")
         )
     )
+    errs.extend(_unique_host_ports(spec.get("initContainers"), child(path, "initContainers")))
+    errs.extend(_validate_volume_mounts(spec, path))
     errs.extend(_enum(spec.get("restartPolicy"), child(path, "restartPolicy"), _RESTART_POLICIES))
     errs.extend(_enum(spec.get("dnsPolicy"), child(path, "dnsPolicy"), _DNS_POLICIES))
     errs.extend(validate_labels(spec.get("nodeSelector"), child(path, "nodeSelector")))

@@ -1,0 +1,257 @@
+"""Container validation: upstream's TestValidateContainers and TestValidateInitContainers error tables, plus
+TestValidateRestartPolicy and TestValidateDNSPolicy (pkg/apis/core/validation/validation_test.go).
+
+The adapter puts the containers into a Pod (restartPolicy Always for containers, Never for init containers
+next to one regular container "app"), validates it, keeps the errors under ``spec.containers`` /
+``spec.initContainers`` and drops the ``spec.`` prefix; upstream compares type and field, in order.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from kspec.api.validation import validate
+from tests.upstream.cases import case
+
+SOURCE = "kubernetes/kubernetes pkg/apis/core/validation/validation_test.go"
+
+REQ, INV, NS, DUP, FORB, NF = ("FieldValueRequired", "FieldValueInvalid", "FieldValueNotSupported",
+                               "FieldValueDuplicate", "FieldValueForbidden", "FieldValueNotFound")
+
+
+def c(name: str = "abc", **extra: Any) -> dict[str, Any]:
+    """A container with image, IfNotPresent and File; extra overrides (None drops a key)."""
+    out = {"name": name, "image": "image", "imagePullPolicy": "IfNotPresent", "terminationMessagePolicy": "File"}
+    out.update(extra)
+    return {k: v for k, v in out.items() if v is not None}
+
+
+def res(cpu: str = "", memory: str = "") -> dict[str, str]:
+    """getResources(cpu, memory, ...)."""
+    return {k: v for k, v in (("cpu", cpu), ("memory", memory)) if v}
+
+
+TCP80 = {"tcpSocket": {"port": 80}}
+
+
+def pre_stop(handler: dict[str, Any]) -> dict[str, Any]:
+    return {"preStop": handler}
+
+
+def negatives(handler: dict[str, Any] = TCP80) -> dict[str, Any]:
+    return {**handler, "initialDelaySeconds": -1, "timeoutSeconds": -1, "periodSeconds": -1,
+            "successThreshold": -1, "failureThreshold": -1, "terminationGracePeriodSeconds": -1}
+
+
+def _probe_errs(prefix: str, kind: str) -> list[tuple[str, str]]:
+    base = [(INV, f"{prefix}.{kind}.{k}") for k in ("initialDelaySeconds", "timeoutSeconds", "periodSeconds",
+                                                    "successThreshold", "failureThreshold",
+                                                    "terminationGracePeriodSeconds")]
+    last = "terminationGracePeriodSeconds" if kind == "readinessProbe" else "successThreshold"
+    return [*base, (INV, f"{prefix}.{kind}.{last}")]
+
+
+_PRIVILEGED = "the case runs with capabilities AllowPrivileged=false; kspec models a cluster that allows privileged"
+_RESIZE = "kspec does not validate resizePolicy (in-place pod resize)"
+_RELAXED_ENV = ("the case runs with RelaxedEnvironmentVariableValidation off; kspec applies the GA relaxed rule, "
+                "under which \"ev!1\" is a valid name")
+C0 = "containers[0]"
+F = "TestValidateContainers"
+CONTAINERS = [
+    case(F, "zero-length name", cs=[c("")], errs=[(REQ, f"{C0}.name")]),
+    case(F, "zero-length-image", cs=[c(image="")], errs=[(REQ, f"{C0}.image")]),
+    case(F, "name > 63 characters", cs=[c("a" * 64)], errs=[(INV, f"{C0}.name")]),
+    case(F, "name not a DNS label", cs=[c("a.b.c")], errs=[(INV, f"{C0}.name")]),
+    case(F, "name not unique", cs=[c(), c()], errs=[(DUP, "containers[1].name")]),
+    case(F, "zero-length image", cs=[c(image="")], errs=[(REQ, f"{C0}.image")]),
+    case(F, "host port not unique",
+         cs=[c(ports=[{"containerPort": 80, "hostPort": 80, "protocol": "TCP"}]),
+             c("def", ports=[{"containerPort": 81, "hostPort": 80, "protocol": "TCP"}])],
+         errs=[(DUP, "containers[1].ports[0].hostPort")]),
+    case(F, "invalid env var name", unmodelled=_RELAXED_ENV, cs=[c(env=[{"name": "ev!1"}])],
+         errs=[(INV, f"{C0}.env[0].name")]),
+    case(F, "unknown volume name", cs=[c(volumeMounts=[{"name": "anything", "mountPath": "/foo"}])],
+         errs=[(NF, f"{C0}.volumeMounts[0].name")]),
+    case(F, "invalid lifecycle, no exec command.", cs=[c("life-123", lifecycle=pre_stop({"exec": {}}))],
+         errs=[(REQ, f"{C0}.lifecycle.preStop.exec.command")]),
+    case(F, "invalid lifecycle, no http path.",
+         cs=[c("life-123", lifecycle=pre_stop({"httpGet": {"port": 80, "scheme": "HTTP"}}))],
+         errs=[(REQ, f"{C0}.lifecycle.preStop.httpGet.path")]),
+    case(F, "invalid lifecycle, no http port.",
+         cs=[c("life-123", lifecycle=pre_stop({"httpGet": {"path": "/", "scheme": "HTTP"}}))],
+         errs=[(INV, f"{C0}.lifecycle.preStop.httpGet.port")]),
+    case(F, "invalid lifecycle, no http scheme.",
+         cs=[c("life-123", lifecycle=pre_stop({"httpGet": {"path": "/", "port": 80}}))],
+         errs=[(NS, f"{C0}.lifecycle.preStop.httpGet.scheme")]),
+    case(F, "invalid lifecycle, no tcp socket port.", cs=[c("life-123", lifecycle=pre_stop({"tcpSocket": {}}))],
+         errs=[(INV, f"{C0}.lifecycle.preStop.tcpSocket.port")]),
+    case(F, "invalid lifecycle, zero tcp socket port.",
+         cs=[c("life-123", lifecycle=pre_stop({"tcpSocket": {"port": 0}}))],
+         errs=[(INV, f"{C0}.lifecycle.preStop.tcpSocket.port")]),
+    case(F, "invalid lifecycle, no action.", cs=[c("life-123", lifecycle=pre_stop({}))],
+         errs=[(REQ, f"{C0}.lifecycle.preStop")]),
+    case(F, "invalid readiness probe, terminationGracePeriodSeconds set.",
+         cs=[c("life-123", readinessProbe={**TCP80, "terminationGracePeriodSeconds": 10})],
+         errs=[(INV, f"{C0}.readinessProbe.terminationGracePeriodSeconds")]),
+    case(F, "invalid liveness probe, no tcp socket port.",
+         cs=[c("live-123", livenessProbe={"tcpSocket": {}, "successThreshold": 1})],
+         errs=[(INV, f"{C0}.livenessProbe.tcpSocket.port")]),
+    case(F, "invalid liveness probe, no action.", cs=[c("live-123", livenessProbe={"successThreshold": 1})],
+         errs=[(REQ, f"{C0}.livenessProbe")]),
+    case(F, "invalid liveness probe, successThreshold != 1",
+         cs=[c("live-123", livenessProbe={**TCP80, "successThreshold": 2})],
+         errs=[(INV, f"{C0}.livenessProbe.successThreshold")]),
+    case(F, "invalid startup probe, successThreshold != 1",
+         cs=[c("startup-123", startupProbe={**TCP80, "successThreshold": 2})],
+         errs=[(INV, f"{C0}.startupProbe.successThreshold")]),
+    case(F, "invalid liveness probe, negative numbers", cs=[c("live-123", livenessProbe=negatives())],
+         errs=_probe_errs(C0, "livenessProbe")),
+    case(F, "invalid readiness probe, negative numbers", cs=[c("ready-123", readinessProbe=negatives())],
+         errs=_probe_errs(C0, "readinessProbe")),
+    case(F, "invalid startup probe, negative numbers", cs=[c("startup-123", startupProbe=negatives())],
+         errs=_probe_errs(C0, "startupProbe")),
+    case(F, "invalid message termination policy", cs=[c("life-123", terminationMessagePolicy="Unknown")],
+         errs=[(NS, f"{C0}.terminationMessagePolicy")]),
+    case(F, "empty message termination policy", cs=[c("life-123", terminationMessagePolicy="")],
+         errs=[(REQ, f"{C0}.terminationMessagePolicy")]),
+    case(F, "privilege disabled", unmodelled=_PRIVILEGED, cs=[c(securityContext={"privileged": True})],
+         errs=[(FORB, f"{C0}.securityContext.privileged")]),
+    case(F, "invalid compute resource", cs=[c("abc-123", resources={"limits": {"disk": "10G"}})],
+         errs=[(INV, f"{C0}.resources.limits[disk]"), (INV, f"{C0}.resources.limits[disk]")]),
+    case(F, "Resource CPU invalid", cs=[c("abc-123", resources={"limits": res("-10", "0")})],
+         errs=[(INV, f"{C0}.resources.limits[cpu]")]),
+    case(F, "Resource Requests CPU invalid", cs=[c("abc-123", resources={"requests": res("-10", "0")})],
+         errs=[(INV, f"{C0}.resources.requests[cpu]")]),
+    case(F, "Resource Memory invalid", cs=[c("abc-123", resources={"limits": res("0", "-10")})],
+         errs=[(INV, f"{C0}.resources.limits[memory]")]),
+    case(F, "Request limit simple invalid",
+         cs=[c("abc-123", resources={"limits": res("5", "3"), "requests": res("6", "3")})],
+         errs=[(INV, f"{C0}.resources.requests")]),
+    case(F, "Invalid storage limit request",
+         cs=[c("abc-123", resources={"limits": {"attachable-volumes-aws-ebs": "10"}})],
+         errs=[(INV, f"{C0}.resources.limits[attachable-volumes-aws-ebs]")] * 2),
+    case(F, "CPU request limit multiple invalid",
+         cs=[c("abc-123", resources={"limits": res("5", "3"), "requests": res("6", "3")})],
+         errs=[(INV, f"{C0}.resources.requests")]),
+    case(F, "Memory request limit multiple invalid",
+         cs=[c("abc-123", resources={"limits": res("5", "3"), "requests": res("5", "4")})],
+         errs=[(INV, f"{C0}.resources.requests")]),
+    case(F, "Invalid env from", cs=[c("env-from-source", envFrom=[{"configMapRef": {"name": "$%^&*#"}}])],
+         errs=[(INV, f"{C0}.envFrom[0].configMapRef.name")]),
+    case(F, "Unsupported resize policy for memory", unmodelled=_RESIZE,
+         cs=[c("resize-policy-mem-invalid", resizePolicy=[{"resourceName": "memory",
+                                                           "restartPolicy": "RestartContainerrrr"}])],
+         errs=[(NS, f"{C0}.resizePolicy")]),
+    case(F, "Unsupported resize policy for CPU", unmodelled=_RESIZE,
+         cs=[c("resize-policy-cpu-invalid", resizePolicy=[{"resourceName": "cpu",
+                                                           "restartPolicy": "RestartNotRequired"}])],
+         errs=[(NS, f"{C0}.resizePolicy")]),
+] + [case(F, f"Forbidden RestartPolicy: {label}", cs=[c("foo", restartPolicy=value)],
+          errs=[(FORB, f"{C0}.restartPolicy")])
+     for label, value in (("Always", "Always"), ("OnFailure", "OnFailure"), ("Never", "Never"),
+                          ("invalid", "invalid"), ("empty", ""))]
+
+
+def _errors(containers: list[dict[str, Any]], init: list[dict[str, Any]] | None, restart: str,
+            key: str) -> list[tuple[str, str]]:
+    spec: dict[str, Any] = {"containers": containers, "restartPolicy": restart, "dnsPolicy": "ClusterFirst",
+                            "terminationGracePeriodSeconds": 30}
+    if init is not None:
+        spec["initContainers"] = init
+    pod = {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "p", "namespace": "default"}, "spec": spec}
+    return [(e.type, e.field[len("spec."):]) for e in validate(pod) if e.field.startswith(f"spec.{key}")]
+
+
+@pytest.mark.parametrize("c", CONTAINERS)
+def test_validate_containers(c: dict[str, Any]) -> None:
+    assert _errors(c["cs"], None, "Always", "containers") == c["errs"]
+
+
+I0 = "initContainers[0]"
+ALWAYS = {"restartPolicy": "Always"}
+G = "TestValidateInitContainers"
+INIT = [
+    case(G, "empty name", cs=[c("")], errs=[(REQ, f"{I0}.name")]),
+    case(G, "name collision with regular container", cs=[c("app")], errs=[(DUP, f"{I0}.name")]),
+    case(G, "invalid termination message policy", cs=[c("init", terminationMessagePolicy="Unknown")],
+         errs=[(NS, f"{I0}.terminationMessagePolicy")]),
+    case(G, "duplicate names", cs=[c("init"), c("init")], errs=[(DUP, "initContainers[1].name")]),
+    case(G, "duplicate ports", cs=[c(ports=[{"containerPort": 8080, "hostPort": 8080, "protocol": "TCP"}] * 2)],
+         errs=[(DUP, f"{I0}.ports[1].hostPort")]),
+    case(G, "uses disallowed field: Lifecycle", cs=[c("debug", lifecycle=pre_stop({"exec": {"command": ["ls"]}}))],
+         errs=[(FORB, f"{I0}.lifecycle")]),
+    case(G, "uses disallowed field: LivenessProbe", cs=[c("debug", livenessProbe={**TCP80, "successThreshold": 1})],
+         errs=[(FORB, f"{I0}.livenessProbe")]),
+    case(G, "uses disallowed field: ReadinessProbe", cs=[c("debug", readinessProbe=TCP80)],
+         errs=[(FORB, f"{I0}.readinessProbe")]),
+    case(G, "Container uses disallowed field: StartupProbe",
+         cs=[c("debug", startupProbe={**TCP80, "successThreshold": 1})], errs=[(FORB, f"{I0}.startupProbe")]),
+    case(G, "Disallowed field with other errors should only return a single Forbidden",
+         cs=[c("debug", startupProbe=negatives())], errs=[(FORB, f"{I0}.startupProbe")]),
+] + [case(G, f"Not supported RestartPolicy: {label}", cs=[c("init", restartPolicy=value)],
+          errs=[(NS, f"{I0}.restartPolicy")])
+     for label, value in (("OnFailure", "OnFailure"), ("Never", "Never"), ("invalid", "invalid"), ("empty", ""))] + [
+    case(G, "invalid startup probe in restartable container, successThreshold != 1",
+         cs=[c("restartable-init", startupProbe={**TCP80, "successThreshold": 2}, **ALWAYS)],
+         errs=[(INV, f"{I0}.startupProbe.successThreshold")]),
+    case(G, "invalid readiness probe, terminationGracePeriodSeconds set.",
+         cs=[c("life-123", readinessProbe={**TCP80, "terminationGracePeriodSeconds": 10}, **ALWAYS)],
+         errs=[(INV, f"{I0}.readinessProbe.terminationGracePeriodSeconds")]),
+    case(G, "invalid liveness probe, successThreshold != 1",
+         cs=[c("live-123", livenessProbe={**TCP80, "successThreshold": 2}, **ALWAYS)],
+         errs=[(INV, f"{I0}.livenessProbe.successThreshold")]),
+    case(G, "invalid lifecycle, no exec command.", cs=[c("life-123", lifecycle=pre_stop({"exec": {}}), **ALWAYS)],
+         errs=[(REQ, f"{I0}.lifecycle.preStop.exec.command")]),
+    case(G, "invalid lifecycle, no http path.",
+         cs=[c("life-123", lifecycle=pre_stop({"httpGet": {"port": 80, "scheme": "HTTP"}}), **ALWAYS)],
+         errs=[(REQ, f"{I0}.lifecycle.preStop.httpGet.path")]),
+    case(G, "invalid lifecycle, no http port.",
+         cs=[c("life-123", lifecycle=pre_stop({"httpGet": {"path": "/", "scheme": "HTTP"}}), **ALWAYS)],
+         errs=[(INV, f"{I0}.lifecycle.preStop.httpGet.port")]),
+    case(G, "invalid lifecycle, no http scheme.",
+         cs=[c("life-123", lifecycle=pre_stop({"httpGet": {"path": "/", "port": 80}}), **ALWAYS)],
+         errs=[(NS, f"{I0}.lifecycle.preStop.httpGet.scheme")]),
+    case(G, "invalid lifecycle, no tcp socket port.",
+         cs=[c("life-123", lifecycle=pre_stop({"tcpSocket": {}}), **ALWAYS)],
+         errs=[(INV, f"{I0}.lifecycle.preStop.tcpSocket.port")]),
+    case(G, "invalid lifecycle, zero tcp socket port.",
+         cs=[c("life-123", lifecycle=pre_stop({"tcpSocket": {"port": 0}}), **ALWAYS)],
+         errs=[(INV, f"{I0}.lifecycle.preStop.tcpSocket.port")]),
+    case(G, "invalid lifecycle, no action.", cs=[c("life-123", lifecycle=pre_stop({}), **ALWAYS)],
+         errs=[(REQ, f"{I0}.lifecycle.preStop")]),
+    case(G, "Not supported ResizePolicy: invalid", unmodelled=_RESIZE,
+         cs=[c("init", resizePolicy=[{"resourceName": "cpu", "restartPolicy": "NotRequired"}])],
+         errs=[(INV, f"{I0}.resizePolicy")]),
+]
+
+
+@pytest.mark.parametrize("c", INIT)
+def test_validate_init_containers(c: dict[str, Any]) -> None:
+    app = {"name": "app", "image": "nginx", "imagePullPolicy": "IfNotPresent", "terminationMessagePolicy": "File"}
+    assert _errors([app], c["cs"], "Never", "initContainers") == c["errs"]
+
+
+def _pod_errors(field: str, value: str) -> list[str]:
+    spec = {"containers": [c()], "restartPolicy": "Always", "dnsPolicy": "ClusterFirst",
+            "terminationGracePeriodSeconds": 30, field: value}
+    pod = {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "p", "namespace": "default"}, "spec": spec}
+    if value == "None":
+        spec["dnsConfig"] = {"nameservers": ["1.2.3.4"]}
+    return [str(e) for e in validate(pod) if e.field == f"spec.{field}"]
+
+
+POLICIES = [case("TestValidateRestartPolicy", f"successCases[{i}]", field="restartPolicy", value=v, ok=True)
+            for i, v in enumerate(("Always", "OnFailure", "Never"))] + \
+    [case("TestValidateRestartPolicy", f"errorCases[{i}]", field="restartPolicy", value=v, ok=False)
+     for i, v in enumerate(("", "newpolicy"))] + \
+    [case("TestValidateDNSPolicy", f"successCases[{i}]", field="dnsPolicy", value=v, ok=True)
+     for i, v in enumerate(("ClusterFirst", "Default", "ClusterFirstWithHostNet", "None"))] + \
+    [case("TestValidateDNSPolicy", f"errorCases[{i}]", field="dnsPolicy", value=v, ok=False)
+     for i, v in enumerate(("invalid", ""))]
+
+
+@pytest.mark.parametrize("c", POLICIES)
+def test_validate_policies(c: dict[str, Any]) -> None:
+    assert (_pod_errors(c["field"], c["value"]) == []) == c["ok"]
