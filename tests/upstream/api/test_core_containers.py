@@ -255,3 +255,51 @@ POLICIES = [case("TestValidateRestartPolicy", f"successCases[{i}]", field="resta
 @pytest.mark.parametrize("c", POLICIES)
 def test_validate_policies(c: dict[str, Any]) -> None:
     assert (_pod_errors(c["field"], c["value"]) == []) == c["ok"]
+
+
+def _a(n: int) -> str:
+    return "a" * n  # generateTestSearchPathFunc
+
+
+SIX = ["custom", "mydomain.com", "local", "cluster.local", "svc.cluster.local", "default.svc.cluster.local."]
+THIRTY_TWO = SIX + [str(i) for i in range(7, 33)]
+D = "TestValidatePodDNSConfig"
+DNS_CONFIG = [
+    case(D, "valid: empty DNSConfig", cfg={}, policy=None, err=False),
+    case(D, "valid: 1 option", cfg={"options": [{"name": "ndots", "value": "2"}]}, policy=None, err=False),
+    case(D, "valid: 1 nameserver", cfg={"nameservers": ["127.0.0.1"]}, policy=None, err=False),
+    case(D, "valid: DNSNone with 1 nameserver", cfg={"nameservers": ["127.0.0.1"]}, policy="None", err=False),
+    case(D, "valid: 1 search path", cfg={"searches": ["custom"]}, policy=None, err=False),
+    case(D, "valid: 1 search path with trailing period", cfg={"searches": ["custom."]}, policy=None, err=False),
+    case(D, "valid: 3 nameservers and 6 search paths(legacy)",
+         cfg={"nameservers": ["127.0.0.1", "10.0.0.10", "8.8.8.8"], "searches": SIX}, policy=None, err=False),
+    case(D, "valid: 3 nameservers and 32 search paths",
+         cfg={"nameservers": ["127.0.0.1", "10.0.0.10", "8.8.8.8"], "searches": THIRTY_TWO}, policy=None, err=False),
+    case(D, "valid: 256 characters in search path list(legacy)", cfg={"searches": [_a(1)] + [_a(50)] * 5},
+         policy=None, err=False),
+    case(D, "valid: 2048 characters in search path list", cfg={"searches": [_a(64)] + [_a(63)] * 31},
+         policy=None, err=False),
+    case(D, "valid: ipv6 nameserver", cfg={"nameservers": ["FE80::0202:B3FF:FE1E:8329"]}, policy=None, err=False),
+    case(D, "invalid: 4 nameservers", cfg={"nameservers": ["127.0.0.1", "10.0.0.10", "8.8.8.8", "1.2.3.4"]},
+         policy=None, err=True),
+    case(D, "valid: 7 search paths", cfg={"searches": [*SIX[:5], "default.svc.cluster.local", "exceeded"]},
+         policy=None, err=False),
+    case(D, "invalid: 33 search paths", cfg={"searches": [*THIRTY_TWO, "33"]}, policy=None, err=True),
+    case(D, "valid: 257 characters in search path list", cfg={"searches": [_a(2)] + [_a(50)] * 5},
+         policy=None, err=False),
+    case(D, "invalid: 2049 characters in search path list", cfg={"searches": [_a(65)] + [_a(63)] * 31},
+         policy=None, err=True),
+    case(D, "invalid search path", cfg={"searches": ["custom?"]}, policy=None, err=True),
+    case(D, "invalid nameserver", cfg={"nameservers": ["invalid"]}, policy=None, err=True),
+    case(D, "invalid empty option name", cfg={"options": [{"value": "2"}]}, policy=None, err=True),
+    case(D, "invalid: DNSNone with 0 nameserver", cfg={"searches": ["custom"]}, policy="None", err=True),
+]
+
+
+@pytest.mark.parametrize("tc", DNS_CONFIG)
+def test_validate_pod_dns_config(tc: dict[str, Any]) -> None:
+    spec = {"containers": [c()], "restartPolicy": "Always", "dnsPolicy": tc["policy"] or "ClusterFirst",
+            "terminationGracePeriodSeconds": 30, "dnsConfig": tc["cfg"]}
+    pod = {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "p", "namespace": "default"}, "spec": spec}
+    errs = [str(e) for e in validate(pod)]
+    assert bool(errs) == tc["err"], errs
