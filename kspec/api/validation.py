@@ -437,6 +437,13 @@ def _validate_action(kind: str, action: Obj, path: str) -> list[FieldError]:
         scheme = action.get("scheme") or ""
         if scheme not in ("HTTP", "HTTPS"):
             errs.append(not_supported(child(path, "scheme"), scheme, ["HTTP", "HTTPS"]))
+        for i, header in enumerate(action.get("httpHeaders") or []):
+            # validateHTTPHeader: IsHTTPHeaderName
+            name = (header or {}).get("name") or ""
+            if not re.fullmatch(r"[-A-Za-z0-9]+", name):
+                errs.append(invalid(child(index(child(path, "httpHeaders"), i), "name"), name,
+                                    "a valid HTTP header must consist of alphanumeric characters or '-' "
+                                    "(e.g. 'X-Header-Name', regex used for validation is '[-A-Za-z0-9]+')"))
         return errs
     if kind in ("tcpSocket", "grpc"):
         return _validate_port_num_or_name(action.get("port"), child(path, "port"))
