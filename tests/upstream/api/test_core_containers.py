@@ -303,3 +303,48 @@ def test_validate_pod_dns_config(tc: dict[str, Any]) -> None:
     pod = {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "p", "namespace": "default"}, "spec": spec}
     errs = [str(e) for e in validate(pod)]
     assert bool(errs) == tc["err"], errs
+
+
+P = "TestValidatePorts"
+PORTS = [
+    case(P, "successCase", ports=[{"name": "abc", "containerPort": 80, "hostPort": 80, "protocol": "TCP"},
+                                  {"name": "easy", "containerPort": 82, "protocol": "TCP"},
+                                  {"name": "as", "containerPort": 83, "protocol": "UDP"},
+                                  {"name": "do-re-me", "containerPort": 84, "protocol": "SCTP"},
+                                  {"containerPort": 85, "protocol": "TCP"}], want=None),
+    case(P, "nonCanonicalCase", ports=[{"containerPort": 80, "protocol": "TCP"}], want=None),
+    case(P, "name > 15 characters", ports=[{"name": "a" * 16, "containerPort": 80, "protocol": "TCP"}],
+         want=(INV, "name", "15")),
+    case(P, "name contains invalid characters", ports=[{"name": "a.b.c", "containerPort": 80, "protocol": "TCP"}],
+         want=(INV, "name", "alpha-numeric")),
+    case(P, "name is a number", ports=[{"name": "80", "containerPort": 80, "protocol": "TCP"}],
+         want=(INV, "name", "at least one letter")),
+    case(P, "name not unique", ports=[{"name": "abc", "containerPort": 80, "protocol": "TCP"},
+                                      {"name": "abc", "containerPort": 81, "protocol": "TCP"}],
+         want=(DUP, "[1].name", "")),
+    case(P, "zero container port", ports=[{"containerPort": 0, "protocol": "TCP"}], want=(REQ, "containerPort", "")),
+    case(P, "invalid container port", ports=[{"containerPort": 65536, "protocol": "TCP"}],
+         want=(INV, "containerPort", "between")),
+    case(P, "invalid host port", ports=[{"containerPort": 80, "hostPort": 65536, "protocol": "TCP"}],
+         want=(INV, "hostPort", "between")),
+    case(P, "invalid protocol case", ports=[{"containerPort": 80, "protocol": "tcp"}],
+         want=(NS, "protocol", 'supported values: "SCTP", "TCP", "UDP"')),
+    case(P, "invalid protocol", ports=[{"containerPort": 80, "protocol": "ICMP"}],
+         want=(NS, "protocol", 'supported values: "SCTP", "TCP", "UDP"')),
+    case(P, "protocol required", ports=[{"name": "abc", "containerPort": 80}], want=(REQ, "protocol", "")),
+]
+
+
+@pytest.mark.parametrize("tc", PORTS)
+def test_validate_ports(tc: dict[str, Any]) -> None:
+    spec = {"containers": [c(ports=tc["ports"])], "restartPolicy": "Always", "dnsPolicy": "ClusterFirst",
+            "terminationGracePeriodSeconds": 30}
+    pod = {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "p", "namespace": "default"}, "spec": spec}
+    errs = [e for e in validate(pod) if e.field.startswith("spec.containers[0].ports")]
+    if tc["want"] is None:
+        assert errs == []
+        return
+    kind, fld, detail = tc["want"]
+    assert errs
+    for e in errs:
+        assert e.type == kind and fld in e.field and detail in e.detail, str(e)
