@@ -604,6 +604,92 @@ def _validate_env(env: Any, path: str) -> list[FieldError]:
                     "ASCII characters other than '='",
                 )
             )
+        errs.extend(_validate_value_from(var or {}, child(index(path, i), "valueFrom")))
+    return errs
+
+
+# validEnvDownwardAPIFieldPathExpressions, sorted
+_ENV_FIELD_PATHS = ["metadata.name", "metadata.namespace", "metadata.uid", "spec.nodeName",
+                    "spec.serviceAccountName", "status.hostIP", "status.hostIPs", "status.podIP", "status.podIPs"]
+# podshelper.ConvertDownwardAPIFieldLabel's known labels
+_DOWNWARD_LABELS = {"metadata.annotations", "metadata.labels", "metadata.name", "metadata.namespace",
+                    "metadata.uid", "spec.nodeName", "spec.restartPolicy", "spec.serviceAccountName",
+                    "spec.schedulerName", "status.phase", "status.hostIP", "status.hostIPs", "status.podIP",
+                    "status.podIPs", "spec.host"}
+
+
+def _split_subscript(field_path: str) -> tuple[str, str] | None:
+    """fieldpath.SplitMaybeSubscriptedPath: metadata.labels['key'] -> (metadata.labels, key)."""
+    if not field_path.endswith("']"):
+        return None
+    head, sep, key = field_path[:-2].partition("['")
+    return (head, key) if sep and head else None
+
+
+def _validate_field_selector(ref: Obj, path: str) -> list[FieldError]:
+    """validateObjectFieldSelector with the env var's downward API expressions."""
+    version, field_path = ref.get("apiVersion") or "", ref.get("fieldPath") or ""
+    if not version:
+        return [required(child(path, "apiVersion"))]
+    if not field_path:
+        return [required(child(path, "fieldPath"))]
+    split = _split_subscript(field_path)
+    problem = ""
+    if version != "v1":
+        problem = f"unsupported pod version: {version}"
+    elif split is not None and split[0] not in ("metadata.annotations", "metadata.labels"):
+        problem = f"field label does not support subscript: {field_path}"
+    elif split is None and field_path not in _DOWNWARD_LABELS:
+        problem = f"field label not supported: {field_path}"
+    if problem:
+        return [invalid(child(path, "fieldPath"), field_path, f"error converting fieldPath: {problem}")]
+    if split is not None:
+        key = split[1].lower() if split[0] == "metadata.annotations" else split[1]
+        return _errors_for(path, split[1], lbl.validate_label_key(key))
+    internal = "spec.nodeName" if field_path == "spec.host" else field_path
+    if internal not in _ENV_FIELD_PATHS:
+        return [not_supported(child(path, "fieldPath"), internal, _ENV_FIELD_PATHS)]
+    return []
+
+
+def _validate_key_selector(ref: Obj, path: str) -> list[FieldError]:
+    """validateConfigMapKeySelector / validateSecretKeySelector: name and key."""
+    errs: list[FieldError] = []
+    name, key = ref.get("name") or "", ref.get("key") or ""
+    if not name:
+        errs.append(required(child(path, "name")))
+    else:
+        errs.extend(_errors_for(child(path, "name"), name, is_dns1123_subdomain(name)))
+    if not key:
+        errs.append(required(child(path, "key")))
+    else:
+        errs.extend(_errors_for(child(path, "key"), key, is_config_map_key(key)))
+    return errs
+
+
+def _validate_value_from(var: Obj, path: str) -> list[FieldError]:
+    """validateEnvVarValueFrom: exactly one source, not next to a value."""
+    source = var.get("valueFrom")
+    if not isinstance(source, dict):
+        return []
+    errs: list[FieldError] = []
+    count = 0
+    for key in ("fieldRef", "resourceFieldRef", "configMapKeyRef", "secretKeyRef"):
+        ref = source.get(key)
+        if ref is None:
+            continue
+        count += 1
+        if key == "fieldRef":
+            errs.extend(_validate_field_selector(ref or {}, child(path, key)))
+        elif key in ("configMapKeyRef", "secretKeyRef"):
+            errs.extend(_validate_key_selector(ref or {}, child(path, key)))
+    if count == 0:
+        errs.append(invalid(path, "", "must specify one of: `fieldRef`, `resourceFieldRef`, `configMapKeyRef` "
+                                      "or `secretKeyRef`"))
+    elif var.get("value"):
+        errs.append(invalid(path, "", "may not be specified when `value` is not empty"))
+    elif count > 1:
+        errs.append(invalid(path, "", "may not have more than one field specified at a time"))
     return errs
 
 
