@@ -17,8 +17,9 @@ from tests.upstream.cases import case
 SOURCE = "kubernetes/kubernetes pkg/apis/core/validation/validation_test.go"
 
 PREFIX = "spec.containers[0].env"
-NAMES = "\"metadata.name\", \"metadata.namespace\", \"metadata.uid\", \"spec.nodeName\", \"spec.serviceAccountName\", " \
-        "\"status.hostIP\", \"status.hostIPs\", \"status.podIP\", \"status.podIPs\""
+NAMES = ", ".join(f'"{n}"' for n in ("metadata.name", "metadata.namespace", "metadata.uid", "spec.nodeName",
+                                      "spec.serviceAccountName", "status.hostIP", "status.hostIPs", "status.podIP",
+                                      "status.podIPs"))
 RELAXED_MSG = "a valid environment variable name must consist only of printable ASCII characters other than '='"
 
 
