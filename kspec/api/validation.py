@@ -738,9 +738,22 @@ def _validate_volume_mounts(spec: Obj, path: str) -> list[FieldError]:
         for ci, ctr in enumerate(spec.get(key) or []):
             for mi, mount in enumerate((ctr or {}).get("volumeMounts") or []):
                 name = (mount or {}).get("name") or ""
+                mount_path = index(child(index(child(path, key), ci), "volumeMounts"), mi)
                 if name and name not in volumes:
-                    errs.append(not_found(child(index(child(index(child(path, key), ci), "volumeMounts"), mi),
-                                                "name"), name))
+                    errs.append(not_found(child(mount_path, "name"), name))
+                errs.extend(_mount_propagation(mount or {}, ctr or {}, child(mount_path, "mountPropagation")))
+    return errs
+
+
+def _mount_propagation(mount: Obj, ctr: Obj, path: str) -> list[FieldError]:
+    """validateMountPropagation: a known mode; Bidirectional only for privileged containers."""
+    mode = mount.get("mountPropagation")
+    if mode is None:
+        return []
+    supported = ["Bidirectional", "HostToContainer", "None"]
+    errs = [] if mode in supported else [not_supported(path, mode, supported)]
+    if mode == "Bidirectional" and not (ctr.get("securityContext") or {}).get("privileged"):
+        errs.append(forbidden(path, "Bidirectional mount propagation is available only to privileged containers"))
     return errs
 
 

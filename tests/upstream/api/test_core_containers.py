@@ -348,3 +348,32 @@ def test_validate_ports(tc: dict[str, Any]) -> None:
     assert errs
     for e in errs:
         assert e.type == kind and fld in e.field and detail in e.detail, str(e)
+
+
+M = "TestValidateMountPropagation"
+_NO_CONTAINER = "ValidateVolumeMounts without a container: every mount the API server sees belongs to one"
+PROPAGATION = [
+    case(M, f"tests[{i}]", mode=mode, privileged=priv, err=err, **({"unreachable": _NO_CONTAINER} if priv == "nil"
+                                                                    else {}))
+    for i, (mode, priv, err) in enumerate([
+        (None, None, False), ("HostToContainer", None, False), ("None", None, False), ("Bidirectional", None, True),
+        (None, False, False), ("HostToContainer", False, False), ("Bidirectional", False, True),
+        (None, True, False), ("HostToContainer", True, False), ("Bidirectional", True, False),
+        ("invalid", True, True), ("Bidirectional", "nil", False)])
+]
+
+
+@pytest.mark.parametrize("tc", PROPAGATION)
+def test_validate_mount_propagation(tc: dict[str, Any]) -> None:
+    mount = {"name": "foo", "mountPath": "/foo"}
+    if tc["mode"] is not None:
+        mount["mountPropagation"] = tc["mode"]
+    extra: dict[str, Any] = {"volumeMounts": [mount]}
+    if tc["privileged"] is not None:
+        extra["securityContext"] = {"privileged": tc["privileged"] is True}
+    spec = {"containers": [c(**extra)], "restartPolicy": "Always", "dnsPolicy": "ClusterFirst",
+            "terminationGracePeriodSeconds": 30,
+            "volumes": [{"name": "foo", "hostPath": {"path": "/foo/baz", "type": ""}}]}
+    pod = {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "p", "namespace": "default"}, "spec": spec}
+    errs = [str(e) for e in validate(pod) if "volumeMounts" in e.field]
+    assert bool(errs) == tc["err"], errs
