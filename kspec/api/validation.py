@@ -694,14 +694,30 @@ def _validate_value_from(var: Obj, path: str) -> list[FieldError]:
 
 
 def _validate_env_from(sources: Any, path: str) -> list[FieldError]:
-    """validateEnvFrom: a referenced ConfigMap or Secret name is a DNS subdomain (prefix allowed)."""
+    """ValidateEnvFrom: a relaxed-rule prefix and exactly one named ConfigMap or Secret (DNS subdomain)."""
     errs: list[FieldError] = []
     for i, source in enumerate(sources or []):
+        source = source or {}
+        prefix = source.get("prefix") or ""
+        if prefix and any(not (" " <= ch <= "~") or ch == "=" for ch in prefix):
+            errs.append(invalid(child(index(path, i), "prefix"), prefix,
+                                "a valid environment variable name must consist only of printable ASCII "
+                                "characters other than '='"))
+        count = 0
         for key in ("configMapRef", "secretRef"):
-            name = ((source or {}).get(key) or {}).get("name") or ""
-            if name:
-                p = child(index(path, i), key, "name")
+            if source.get(key) is None:
+                continue
+            count += 1
+            name = (source.get(key) or {}).get("name") or ""
+            p = child(index(path, i), key, "name")
+            if not name:
+                errs.append(required(p))
+            else:
                 errs.extend(_errors_for(p, name, is_dns1123_subdomain(_mask_trailing_dash(name))))
+        if count == 0:
+            errs.append(invalid(path, "", "must specify one of: `configMapRef` or `secretRef`"))
+        elif count > 1:
+            errs.append(invalid(path, "", "may not have more than one field specified at a time"))
     return errs
 
 

@@ -135,3 +135,75 @@ def test_validate_env(c: dict[str, Any]) -> None:
         return
     assert errs
     assert [e for e in errs if c["want"] not in e] == []
+
+
+def env_from_errors(sources: list[dict[str, Any]]) -> list[str]:
+    ctr = {"name": "abc", "image": "image", "imagePullPolicy": "IfNotPresent", "terminationMessagePolicy": "File",
+           "envFrom": sources}
+    pod = {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "p", "namespace": "default"},
+           "spec": {"containers": [ctr], "restartPolicy": "Always", "dnsPolicy": "ClusterFirst",
+                    "terminationGracePeriodSeconds": 30}}
+    prefix = "spec.containers[0].envFrom"
+    return ["field" + str(e)[len(prefix):] for e in validate(pod) if e.field.startswith(prefix)]
+
+
+def cm(name: str, prefix: str | None = None) -> dict[str, Any]:
+    return {"configMapRef": {"name": name}, **({"prefix": prefix} if prefix is not None else {})}
+
+
+def sec(name: str, prefix: str | None = None) -> dict[str, Any]:
+    return {"secretRef": {"name": name}, **({"prefix": prefix} if prefix is not None else {})}
+
+
+SUBDOMAIN = "a lowercase RFC 1123 subdomain"
+
+
+def _from_errors(func: str, relaxed: bool) -> list[Any]:
+    rows = [
+        ("zero-length name", [cm("")], "field[0].configMapRef.name: Required value"),
+        ("invalid name", [cm("$")], "field[0].configMapRef.name: Invalid value"),
+        ("zero-length name", [sec("")], "field[0].secretRef.name: Required value"),
+        ("invalid name", [sec("&")], "field[0].secretRef.name: Invalid value"),
+        ("no refs", [{}], "field: Invalid value: \"\": must specify one of: `configMapRef` or `secretRef`"),
+        ("multiple refs", [{**sec("abc"), **cm("abc")}],
+         "field: Invalid value: \"\": may not have more than one field specified at a time"),
+        ("invalid secret ref name", [sec("$%^&*#")],
+         f"field[0].secretRef.name: Invalid value: \"$%^&*#\": {SUBDOMAIN}"),
+        ("invalid config ref name", [cm("$%^&*#")],
+         f"field[0].configMapRef.name: Invalid value: \"$%^&*#\": {SUBDOMAIN}"),
+    ]
+    if relaxed:  # TestRelaxedValidateEnvFrom: "invalid prefix" in place of the config map "invalid name"
+        rows[1] = ("invalid prefix", [cm("abc", "=abc")], f"field[0].prefix: Invalid value: \"=abc\": {RELAXED_MSG}")
+    seen: dict[str, int] = {}
+    out = []
+    for name, sources, want in rows:
+        seen[name] = seen.get(name, 0) + 1
+        label = name if seen[name] == 1 else f"{name} #{seen[name]}"  # upstream repeats some names
+        out.append(case(func, label, sources=sources, want=want))
+    return out
+
+
+H, R = "TestValidateEnvFrom", "TestRelaxedValidateEnvFrom"
+FROM_CASES = [
+    case(H, "successCase", sources=[cm("abc"), cm("abc", "pre_"), cm("abc", "a.b"), sec("abc"), sec("abc", "pre_"),
+                                    sec("abc", "a.b")], want=None),
+    case(H, "updateSuccessCase", sources=[cm("abc"), cm("abc", "* +,-./0123456789"), cm("abc", ":;<>?@"),
+                                          sec("abc"), sec("abc", "abcdefghijklmn"), sec("abc", "[\\]^_`{}|~")],
+         want=None),
+] + [case(H, f"invalid name {letter}", unmodelled=_STRICT, sources=[sec("abc", prefix)],
+          want=f"field[0].prefix: Invalid value: \"{prefix}\": {ENVVAR_MSG}")
+     for letter, prefix in zip("abcd", ["!\"#$%&'()", "* +,-./0123456789", ":;<>?@", "[\\]^_{}|~"], strict=True)] + \
+    _from_errors(H, relaxed=False) + [
+    case(R, "successCase", sources=[cm("abc"), cm("abc", "!\"#$%&'()"), cm("abc", "* +,-./0123456789"), sec("abc"),
+                                    sec("abc", ":;<>?@"), sec("abc", "[\\]^_`{}|~")], want=None),
+] + _from_errors(R, relaxed=True)
+
+
+@pytest.mark.parametrize("c", FROM_CASES)
+def test_validate_env_from(c: dict[str, Any]) -> None:
+    errs = env_from_errors(c["sources"])
+    if c["want"] is None:
+        assert errs == []
+        return
+    assert errs
+    assert [e for e in errs if c["want"] not in e] == []
