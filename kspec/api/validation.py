@@ -747,17 +747,53 @@ def _unique_host_ports(containers: Any, path: str) -> list[FieldError]:
 
 
 def _validate_volume_mounts(spec: Obj, path: str) -> list[FieldError]:
-    """validateVolumeMounts: a mount names one of the pod's volumes."""
-    volumes = {v.get("name") for v in spec.get("volumes") or [] if isinstance(v, dict)}
+    """ValidateVolumeMounts: name and mountPath set, the name a pod volume, mount paths unique, sub paths
+    relative without '..', subPath xor subPathExpr, recursiveReadOnly and propagation rules."""
+    volumes = {v.get("name"): v for v in spec.get("volumes") or [] if isinstance(v, dict)}
     errs: list[FieldError] = []
     for key in ("containers", "initContainers"):
         for ci, ctr in enumerate(spec.get(key) or []):
+            paths: set[str] = set()
             for mi, mount in enumerate((ctr or {}).get("volumeMounts") or []):
-                name = (mount or {}).get("name") or ""
+                mount = mount or {}
+                name, target = mount.get("name") or "", mount.get("mountPath") or ""
                 mount_path = index(child(index(child(path, key), ci), "volumeMounts"), mi)
-                if name and name not in volumes:
+                if not name:
+                    errs.append(required(child(mount_path, "name")))
+                elif name not in volumes:
                     errs.append(not_found(child(mount_path, "name"), name))
-                errs.extend(_mount_propagation(mount or {}, ctr or {}, child(mount_path, "mountPropagation")))
+                if not target:
+                    errs.append(required(child(mount_path, "mountPath")))
+                elif target in paths:
+                    errs.append(invalid(child(mount_path, "mountPath"), target, "must be unique"))
+                paths.add(target)
+                errs.extend(_mount_sub_paths(mount, volumes.get(name) or {}, mount_path))
+                errs.extend(_mount_propagation(mount, ctr or {}, child(mount_path, "mountPropagation")))
+    return errs
+
+
+def _mount_sub_paths(mount: Obj, volume: Obj, path: str) -> list[FieldError]:
+    errs: list[FieldError] = []
+    sub, expr = mount.get("subPath") or "", mount.get("subPathExpr") or ""
+    if sub and expr:
+        errs.append(invalid(child(path, "subPathExpr"), expr, "subPathExpr and subPath are mutually exclusive"))
+    if sub:  # validateLocalDescendingPath
+        if sub.startswith("/"):
+            errs.append(invalid(child(path, "subPath"), sub, "must be a relative path"))
+        if ".." in sub.replace("\\", "/").split("/"):
+            errs.append(invalid(child(path, "subPath"), sub, "must not contain '..'"))
+    if "image" in volume and (sub or expr):
+        key = "subPath" if sub else "subPathExpr"
+        errs.append(invalid(child(path, key), sub or expr, "not allowed in image volume sources"))
+    rro = mount.get("recursiveReadOnly")
+    if rro is not None:
+        p = child(path, "recursiveReadOnly")
+        if rro not in ("Disabled", "IfPossible", "Enabled"):
+            errs.append(not_supported(p, rro, ["Disabled", "Enabled", "IfPossible"]))
+        elif rro != "Disabled" and not mount.get("readOnly"):
+            errs.append(forbidden(p, "may only be specified when readOnly is true"))
+        elif rro == "Enabled" and mount.get("mountPropagation") not in (None, "None"):
+            errs.append(forbidden(p, "may only be specified when mountPropagation is None or not specified"))
     return errs
 
 

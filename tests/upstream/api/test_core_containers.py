@@ -377,3 +377,77 @@ def test_validate_mount_propagation(tc: dict[str, Any]) -> None:
     pod = {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "p", "namespace": "default"}, "spec": spec}
     errs = [str(e) for e in validate(pod) if "volumeMounts" in e.field]
     assert bool(errs) == tc["err"], errs
+
+
+VOLUMES = [{"name": "abc", "persistentVolumeClaim": {"claimName": "testclaim1"}},
+           {"name": "abc-123", "persistentVolumeClaim": {"claimName": "testclaim2"}},
+           {"name": "123", "hostPath": {"path": "/foo/baz", "type": ""}},
+           {"name": "ephemeral", "ephemeral": {"volumeClaimTemplate": {"spec": {
+               "accessModes": ["ReadWriteOnce"], "resources": {"requests": {"storage": "10G"}}}}}},
+           {"name": "image-volume", "image": {"reference": "quay.io/my/artifact:v1", "pullPolicy": "IfNotPresent"}}]
+
+
+def mount_errors(mounts: list[dict[str, Any]], devices: list[dict[str, str]] | None = None) -> list[str]:
+    extra: dict[str, Any] = {"volumeMounts": mounts}
+    if devices:
+        extra["volumeDevices"] = devices
+    spec = {"containers": [c(**extra)], "restartPolicy": "Always", "dnsPolicy": "ClusterFirst",
+            "terminationGracePeriodSeconds": 30, "volumes": VOLUMES}
+    pod = {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "p", "namespace": "default"}, "spec": spec}
+    return [str(e) for e in validate(pod) if ".volume" in e.field]
+
+
+def vm(name: str, path: str, **extra: Any) -> dict[str, Any]:
+    return {"name": name, "mountPath": path, **extra}
+
+
+V = "TestValidateVolumeMounts"
+MOUNT_SUCCESS = [vm("abc", "/foo"), vm("123", "/bar"), vm("abc-123", "/baz"), vm("abc-123", "/baa", subPath=""),
+                 vm("abc-123", "/bab", subPath="baz"), vm("abc-123", "d:", subPath=""),
+                 vm("abc-123", "F:", subPath=""), vm("abc-123", "G:\\mount", subPath=""),
+                 vm("abc-123", "/bac", subPath=".baz"), vm("abc-123", "/bad", subPath="..baz"),
+                 vm("ephemeral", "/foobar"), vm("123", "/rro-nil", readOnly=True),
+                 vm("123", "/rro-disabled", readOnly=True, recursiveReadOnly="Disabled"),
+                 vm("123", "/rro-disabled-2", readOnly=False, recursiveReadOnly="Disabled"),
+                 vm("123", "/rro-ifpossible", readOnly=True, recursiveReadOnly="IfPossible"),
+                 vm("123", "/rro-enabled", readOnly=True, recursiveReadOnly="Enabled"),
+                 vm("123", "/rro-enabled-2", readOnly=True, recursiveReadOnly="Enabled", mountPropagation="None"),
+                 vm("image-volume", "/image-volume")]
+BAD_DEVICE = [{"name": "xyz", "devicePath": "/mnt/exists"}]
+MOUNTS = [case(V, "successCase", mounts=MOUNT_SUCCESS, devices=[{"name": "xyz", "devicePath": "/foofoo"},
+                                                                 {"name": "uvw", "devicePath": "/foofoo/share/test"}],
+               err=False)] + [
+    case(V, name, mounts=mounts, devices=BAD_DEVICE, err=True) for name, mounts in (
+        ("empty name", [vm("", "/foo")]),
+        ("name not found", [vm("", "/foo")]),
+        ("empty mountpath", [vm("abc", "")]),
+        ("mountpath collision", [vm("foo", "/path/a"), vm("bar", "/path/a")]),
+        ("absolute subpath", [vm("abc", "/bar", subPath="/baz")]),
+        ("subpath in ..", [vm("abc", "/bar", subPath="../baz")]),
+        ("subpath contains ..", [vm("abc", "/bar", subPath="baz/../bat")]),
+        ("subpath ends in ..", [vm("abc", "/bar", subPath="./..")]),
+        ("disabled MountPropagation feature gate", [vm("abc", "/bar", mountPropagation="Bidirectional")]),
+        ("name exists in volumeDevice", [vm("xyz", "/bar")]),
+        ("mountpath exists in volumeDevice", [vm("uvw", "/mnt/exists")]),
+        ("both exist in volumeDevice", [vm("xyz", "/mnt/exists")]),
+        ("rro but not ro", [vm("123", "/rro-bad1", readOnly=False, recursiveReadOnly="Enabled")]),
+        ("rro with incompatible propagation", [vm("123", "/rro-bad2", readOnly=True, recursiveReadOnly="Enabled",
+                                                  mountPropagation="HostToContainer")]),
+        ("rro-if-possible but not ro", [vm("123", "/rro-bad1", readOnly=False, recursiveReadOnly="IfPossible")]),
+        ("subPath not allowed for image volume sources", [vm("image-volume", "/image-volume-err-1", subPath="/foo")]),
+        ("subPathExpr not allowed for image volume sources",
+         [vm("image-volume", "/image-volume-err-2", subPathExpr="$(POD_NAME)")]),
+    )] + [
+    case("TestValidateSubpathMutuallyExclusive", name, mounts=mounts, devices=None, err=err) for name, mounts, err in (
+        ("subpath and subpathexpr not specified", [vm("abc-123", "/bab")], False),
+        ("subpath expr specified", [vm("abc-123", "/bab", subPathExpr="$(POD_NAME)")], False),
+        ("subpath specified", [vm("abc-123", "/bab", subPath="baz")], False),
+        ("subpath and subpathexpr specified", [vm("abc-123", "/bab", subPath="baz", subPathExpr="$(POD_NAME)")],
+         True),
+    )]
+
+
+@pytest.mark.parametrize("tc", MOUNTS)
+def test_validate_volume_mounts(tc: dict[str, Any]) -> None:
+    errs = mount_errors(tc["mounts"], tc["devices"])
+    assert bool(errs) == tc["err"], errs
