@@ -10,6 +10,7 @@ where composite bad values are printed as JSON.
 
 from __future__ import annotations
 
+import ipaddress
 import json
 import re
 from collections.abc import Callable, Iterable
@@ -936,6 +937,7 @@ def validate_pod_spec(spec: Obj, path: str) -> list[FieldError]:
         if spec.get(key):
             errs.extend(_errors_for(child(path, key), spec[key], is_dns1123_label(spec[key])))
     errs.extend(validate_tolerations(spec.get("tolerations"), child(path, "tolerations")))
+    errs.extend(_validate_pod_spec_extras(spec, path))
     if spec.get("priorityClassName"):
         errs.extend(
             _errors_for(
@@ -944,6 +946,53 @@ def validate_pod_spec(spec: Obj, path: str) -> list[FieldError]:
                 is_dns1123_subdomain(spec["priorityClassName"]),
             )
         )
+    return errs
+
+
+def _validate_pod_spec_extras(spec: Obj, path: str) -> list[FieldError]:
+    """ValidatePodSpec's host network ports, host aliases, readiness gates, runtime class and the pod
+    security context's IDs, fsGroupChangePolicy and process-namespace rules."""
+    errs: list[FieldError] = []
+    is_pod = path == "spec"  # PodValidationOptions.ResourceIsPod: a template may leave hostPort unset
+    if spec.get("hostNetwork"):  # validateHostNetwork
+        for key in ("containers", "initContainers"):
+            for ci, ctr in enumerate(spec.get(key) or []):
+                for pi, port in enumerate((ctr or {}).get("ports") or []):
+                    if not port.get("hostPort") and not is_pod:
+                        continue
+                    if port.get("hostPort") != port.get("containerPort"):
+                        p = child(index(child(index(child(path, key), ci), "ports"), pi), "hostPort")
+                        errs.append(invalid(p, port.get("hostPort") or 0,
+                                            "must match `containerPort` when `hostNetwork` is true"))
+    for i, alias in enumerate(spec.get("hostAliases") or []):  # ValidateHostAliases
+        p = index(child(path, "hostAliases"), i)
+        ip = (alias or {}).get("ip") or ""
+        try:
+            ipaddress.ip_address(ip)
+        except ValueError:
+            errs.append(invalid(child(p, "ip"), ip, "must be a valid IP address, (e.g. 10.9.8.7 or 2001:db8::ffff)"))
+        for j, host in enumerate((alias or {}).get("hostnames") or []):
+            errs.extend(_errors_for(index(child(p, "hostnames"), j), host, is_dns1123_subdomain(str(host))))
+    for i, gate in enumerate(spec.get("readinessGates") or []):  # validateReadinessGates
+        kind = (gate or {}).get("conditionType") or ""
+        errs.extend(_errors_for(child(index(child(path, "readinessGates"), i), "conditionType"), kind,
+                                lbl.validate_label_key(kind)))
+    if spec.get("runtimeClassName"):
+        errs.extend(_errors_for(child(path, "runtimeClassName"), spec["runtimeClassName"],
+                                is_dns1123_subdomain(spec["runtimeClassName"])))
+    ctx = spec.get("securityContext") or {}
+    sp = child(path, "securityContext")
+    ids = [("runAsUser", ctx.get("runAsUser")), ("fsGroup", ctx.get("fsGroup"))]
+    ids += [(f"supplementalGroups[{i}]", g) for i, g in enumerate(ctx.get("supplementalGroups") or [])]
+    for key, value in ids:  # ValidateNonnegativeField-style ID range checks (IsValidUserID / IsValidGroupID)
+        if isinstance(value, int) and not 0 <= value <= 2147483647:
+            errs.append(invalid(child(sp, key), value, "must be between 0 and 2147483647, inclusive"))
+    policy = ctx.get("fsGroupChangePolicy")
+    if policy is not None and policy not in ("OnRootMismatch", "Always"):
+        errs.append(not_supported(child(sp, "fsGroupChangePolicy"), policy, ["OnRootMismatch", "Always"]))
+    if spec.get("shareProcessNamespace") and spec.get("hostPID"):  # both sit in the internal securityContext
+        errs.append(invalid(child(sp, "shareProcessNamespace"), True,
+                            "ShareProcessNamespace and HostPID cannot both be enabled"))
     return errs
 
 
