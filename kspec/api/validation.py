@@ -10,6 +10,7 @@ where composite bad values are printed as JSON.
 
 from __future__ import annotations
 
+import ipaddress
 import json
 import re
 from collections.abc import Callable, Iterable
@@ -349,6 +350,13 @@ _PULL_POLICIES = ["Always", "IfNotPresent", "Never"]
 _TERMINATION_MESSAGE_POLICIES = ["File", "FallbackToLogsOnError"]
 _TAINT_EFFECTS = ["NoSchedule", "PreferNoSchedule", "NoExecute"]
 _STANDARD_CONTAINER_RESOURCES = {"cpu", "memory", "ephemeral-storage"}
+# helper.standardResources (quota names included)
+_STANDARD_RESOURCES = {
+    "cpu", "memory", "ephemeral-storage", "requests.cpu", "requests.memory", "requests.ephemeral-storage",
+    "limits.cpu", "limits.memory", "limits.ephemeral-storage", "pods", "services", "replicationcontrollers",
+    "resourcequotas", "secrets", "persistentvolumeclaims", "configmaps", "services.nodeports",
+    "services.loadbalancers", "requests.storage", "storage",
+}
 
 
 def _enum(value: Any, path: str, supported: list[str]) -> list[FieldError]:
@@ -427,6 +435,13 @@ def _validate_action(kind: str, action: Obj, path: str) -> list[FieldError]:
         scheme = action.get("scheme") or ""
         if scheme not in ("HTTP", "HTTPS"):
             errs.append(not_supported(child(path, "scheme"), scheme, ["HTTP", "HTTPS"]))
+        for i, header in enumerate(action.get("httpHeaders") or []):
+            # validateHTTPHeader: IsHTTPHeaderName
+            name = (header or {}).get("name") or ""
+            if not re.fullmatch(r"[-A-Za-z0-9]+", name):
+                errs.append(invalid(child(index(child(path, "httpHeaders"), i), "name"), name,
+                                    "a valid HTTP header must consist of alphanumeric characters or '-' "
+                                    "(e.g. 'X-Header-Name', regex used for validation is '[-A-Za-z0-9]+')"))
         return errs
     if kind in ("tcpSocket", "grpc"):
         return _validate_port_num_or_name(action.get("port"), child(path, "port"))
@@ -464,7 +479,10 @@ def _validate_resource_name(name: str, path: str) -> list[FieldError]:
     # validateContainerResourceName
     if "/" not in name:
         if name not in _STANDARD_CONTAINER_RESOURCES and not name.startswith("hugepages-"):
-            return [invalid(path, name, "must be a standard resource for containers")]
+            # validateResourceName first: a bare name must be a standard resource (helper.IsStandardResourceName)
+            errs = [] if name in _STANDARD_RESOURCES else [
+                invalid(path, name, "must be a standard resource type or fully qualified")]
+            return errs + [invalid(path, name, "must be a standard resource for containers")]
         return []
     errs = _errors_for(path, name, lbl.validate_label_key(name))
     native = name.startswith("kubernetes.io/") or "/" not in name
@@ -561,6 +579,7 @@ def _validate_container_common(c: Obj, path: str) -> list[FieldError]:
     )
     errs.extend(_validate_container_ports(c.get("ports"), child(path, "ports")))
     errs.extend(_validate_env(c.get("env"), child(path, "env")))
+    errs.extend(_validate_env_from(c.get("envFrom"), child(path, "envFrom")))
     errs.extend(_enum(c.get("imagePullPolicy"), child(path, "imagePullPolicy"), _PULL_POLICIES))
     errs.extend(_validate_resources(c.get("resources"), child(path, "resources")))
     return errs
@@ -583,6 +602,208 @@ def _validate_env(env: Any, path: str) -> list[FieldError]:
                     "ASCII characters other than '='",
                 )
             )
+        errs.extend(_validate_value_from(var or {}, child(index(path, i), "valueFrom")))
+    return errs
+
+
+# validEnvDownwardAPIFieldPathExpressions, sorted
+_ENV_FIELD_PATHS = ["metadata.name", "metadata.namespace", "metadata.uid", "spec.nodeName",
+                    "spec.serviceAccountName", "status.hostIP", "status.hostIPs", "status.podIP", "status.podIPs"]
+# podshelper.ConvertDownwardAPIFieldLabel's known labels
+_DOWNWARD_LABELS = {"metadata.annotations", "metadata.labels", "metadata.name", "metadata.namespace",
+                    "metadata.uid", "spec.nodeName", "spec.restartPolicy", "spec.serviceAccountName",
+                    "spec.schedulerName", "status.phase", "status.hostIP", "status.hostIPs", "status.podIP",
+                    "status.podIPs", "spec.host"}
+
+
+def _split_subscript(field_path: str) -> tuple[str, str] | None:
+    """fieldpath.SplitMaybeSubscriptedPath: metadata.labels['key'] -> (metadata.labels, key)."""
+    if not field_path.endswith("']"):
+        return None
+    head, sep, key = field_path[:-2].partition("['")
+    return (head, key) if sep and head else None
+
+
+def _validate_field_selector(ref: Obj, path: str) -> list[FieldError]:
+    """validateObjectFieldSelector with the env var's downward API expressions."""
+    version, field_path = ref.get("apiVersion") or "", ref.get("fieldPath") or ""
+    if not version:
+        return [required(child(path, "apiVersion"))]
+    if not field_path:
+        return [required(child(path, "fieldPath"))]
+    split = _split_subscript(field_path)
+    problem = ""
+    if version != "v1":
+        problem = f"unsupported pod version: {version}"
+    elif split is not None and split[0] not in ("metadata.annotations", "metadata.labels"):
+        problem = f"field label does not support subscript: {field_path}"
+    elif split is None and field_path not in _DOWNWARD_LABELS:
+        problem = f"field label not supported: {field_path}"
+    if problem:
+        return [invalid(child(path, "fieldPath"), field_path, f"error converting fieldPath: {problem}")]
+    if split is not None:
+        key = split[1].lower() if split[0] == "metadata.annotations" else split[1]
+        return _errors_for(path, split[1], lbl.validate_label_key(key))
+    internal = "spec.nodeName" if field_path == "spec.host" else field_path
+    if internal not in _ENV_FIELD_PATHS:
+        return [not_supported(child(path, "fieldPath"), internal, _ENV_FIELD_PATHS)]
+    return []
+
+
+def _validate_key_selector(ref: Obj, path: str) -> list[FieldError]:
+    """validateConfigMapKeySelector / validateSecretKeySelector: name and key."""
+    errs: list[FieldError] = []
+    name, key = ref.get("name") or "", ref.get("key") or ""
+    if not name:
+        errs.append(required(child(path, "name")))
+    else:
+        errs.extend(_errors_for(child(path, "name"), name, is_dns1123_subdomain(name)))
+    if not key:
+        errs.append(required(child(path, "key")))
+    else:
+        errs.extend(_errors_for(child(path, "key"), key, is_config_map_key(key)))
+    return errs
+
+
+def _validate_value_from(var: Obj, path: str) -> list[FieldError]:
+    """validateEnvVarValueFrom: exactly one source, not next to a value."""
+    source = var.get("valueFrom")
+    if not isinstance(source, dict):
+        return []
+    errs: list[FieldError] = []
+    count = 0
+    for key in ("fieldRef", "resourceFieldRef", "configMapKeyRef", "secretKeyRef"):
+        ref = source.get(key)
+        if ref is None:
+            continue
+        count += 1
+        if key == "fieldRef":
+            errs.extend(_validate_field_selector(ref or {}, child(path, key)))
+        elif key in ("configMapKeyRef", "secretKeyRef"):
+            errs.extend(_validate_key_selector(ref or {}, child(path, key)))
+    if count == 0:
+        errs.append(invalid(path, "", "must specify one of: `fieldRef`, `resourceFieldRef`, `configMapKeyRef` "
+                                      "or `secretKeyRef`"))
+    elif var.get("value"):
+        errs.append(invalid(path, "", "may not be specified when `value` is not empty"))
+    elif count > 1:
+        errs.append(invalid(path, "", "may not have more than one field specified at a time"))
+    return errs
+
+
+def _validate_env_from(sources: Any, path: str) -> list[FieldError]:
+    """ValidateEnvFrom: a relaxed-rule prefix and exactly one named ConfigMap or Secret (DNS subdomain)."""
+    errs: list[FieldError] = []
+    for i, source in enumerate(sources or []):
+        source = source or {}
+        prefix = source.get("prefix") or ""
+        if prefix and any(not (" " <= ch <= "~") or ch == "=" for ch in prefix):
+            errs.append(invalid(child(index(path, i), "prefix"), prefix,
+                                "a valid environment variable name must consist only of printable ASCII "
+                                "characters other than '='"))
+        count = 0
+        for key in ("configMapRef", "secretRef"):
+            if source.get(key) is None:
+                continue
+            count += 1
+            name = (source.get(key) or {}).get("name") or ""
+            p = child(index(path, i), key, "name")
+            if not name:
+                errs.append(required(p))
+            else:
+                errs.extend(_errors_for(p, name, is_dns1123_subdomain(_mask_trailing_dash(name))))
+        if count == 0:
+            errs.append(invalid(path, "", "must specify one of: `configMapRef` or `secretRef`"))
+        elif count > 1:
+            errs.append(invalid(path, "", "may not have more than one field specified at a time"))
+    return errs
+
+
+def _validate_lifecycle(lifecycle: Any, path: str) -> list[FieldError]:
+    """validateLifecycle: postStart and preStop each need exactly one valid handler."""
+    errs: list[FieldError] = []
+    for hook in ("postStart", "preStop"):
+        handler = (lifecycle or {}).get(hook)
+        if isinstance(handler, dict):
+            errs.extend(_validate_handler(handler, child(path, hook)))
+    return errs
+
+
+def _unique_host_ports(containers: Any, path: str) -> list[FieldError]:
+    """AccumulateUniqueHostPorts: a protocol/hostIP/hostPort triple at most once across the list."""
+    seen: set[str] = set()
+    errs: list[FieldError] = []
+    for ci, ctr in enumerate(containers or []):
+        for pi, port in enumerate((ctr or {}).get("ports") or []):
+            if not port.get("hostPort"):
+                continue
+            key = f"{port.get('protocol') or ''}/{port.get('hostIP') or ''}/{port['hostPort']}"
+            if key in seen:
+                errs.append(duplicate(child(index(child(index(path, ci), "ports"), pi), "hostPort"), key))
+            seen.add(key)
+    return errs
+
+
+def _validate_volume_mounts(spec: Obj, path: str) -> list[FieldError]:
+    """ValidateVolumeMounts: name and mountPath set, the name a pod volume, mount paths unique, sub paths
+    relative without '..', subPath xor subPathExpr, recursiveReadOnly and propagation rules."""
+    volumes = {v.get("name"): v for v in spec.get("volumes") or [] if isinstance(v, dict)}
+    errs: list[FieldError] = []
+    for key in ("containers", "initContainers"):
+        for ci, ctr in enumerate(spec.get(key) or []):
+            paths: set[str] = set()
+            for mi, mount in enumerate((ctr or {}).get("volumeMounts") or []):
+                mount = mount or {}
+                name, target = mount.get("name") or "", mount.get("mountPath") or ""
+                mount_path = index(child(index(child(path, key), ci), "volumeMounts"), mi)
+                if not name:
+                    errs.append(required(child(mount_path, "name")))
+                elif name not in volumes:
+                    errs.append(not_found(child(mount_path, "name"), name))
+                if not target:
+                    errs.append(required(child(mount_path, "mountPath")))
+                elif target in paths:
+                    errs.append(invalid(child(mount_path, "mountPath"), target, "must be unique"))
+                paths.add(target)
+                errs.extend(_mount_sub_paths(mount, volumes.get(name) or {}, mount_path))
+                errs.extend(_mount_propagation(mount, ctr or {}, child(mount_path, "mountPropagation")))
+    return errs
+
+
+def _mount_sub_paths(mount: Obj, volume: Obj, path: str) -> list[FieldError]:
+    errs: list[FieldError] = []
+    sub, expr = mount.get("subPath") or "", mount.get("subPathExpr") or ""
+    if sub and expr:
+        errs.append(invalid(child(path, "subPathExpr"), expr, "subPathExpr and subPath are mutually exclusive"))
+    if sub:  # validateLocalDescendingPath
+        if sub.startswith("/"):
+            errs.append(invalid(child(path, "subPath"), sub, "must be a relative path"))
+        if ".." in sub.replace("\\", "/").split("/"):
+            errs.append(invalid(child(path, "subPath"), sub, "must not contain '..'"))
+    if "image" in volume and (sub or expr):
+        key = "subPath" if sub else "subPathExpr"
+        errs.append(invalid(child(path, key), sub or expr, "not allowed in image volume sources"))
+    rro = mount.get("recursiveReadOnly")
+    if rro is not None:
+        p = child(path, "recursiveReadOnly")
+        if rro not in ("Disabled", "IfPossible", "Enabled"):
+            errs.append(not_supported(p, rro, ["Disabled", "Enabled", "IfPossible"]))
+        elif rro != "Disabled" and not mount.get("readOnly"):
+            errs.append(forbidden(p, "may only be specified when readOnly is true"))
+        elif rro == "Enabled" and mount.get("mountPropagation") not in (None, "None"):
+            errs.append(forbidden(p, "may only be specified when mountPropagation is None or not specified"))
+    return errs
+
+
+def _mount_propagation(mount: Obj, ctr: Obj, path: str) -> list[FieldError]:
+    """validateMountPropagation: a known mode; Bidirectional only for privileged containers."""
+    mode = mount.get("mountPropagation")
+    if mode is None:
+        return []
+    supported = ["Bidirectional", "HostToContainer", "None"]
+    errs = [] if mode in supported else [not_supported(path, mode, supported)]
+    if mode == "Bidirectional" and not (ctr.get("securityContext") or {}).get("privileged"):
+        errs.append(forbidden(path, "Bidirectional mount propagation is available only to privileged containers"))
     return errs
 
 
@@ -598,6 +819,7 @@ def _validate_containers(containers: Any, path: str) -> list[FieldError]:
         if c.get("name") in names:
             errs.append(duplicate(child(p, "name"), c.get("name")))
         names.add(c.get("name"))
+        errs.extend(_validate_lifecycle(c.get("lifecycle"), child(p, "lifecycle")))
         for probe in ("livenessProbe", "readinessProbe", "startupProbe"):
             errs.extend(_validate_probe(c.get(probe), child(p, probe), probe))
         if c.get("restartPolicy") is not None:
@@ -622,7 +844,8 @@ def _validate_init_containers(init: Any, regular: Any, path: str) -> list[FieldE
         for probe in ("lifecycle", "livenessProbe", "readinessProbe", "startupProbe"):
             if policy == "Always":
                 errs.extend(
-                    _validate_probe(c.get(probe), child(p, probe), probe) if probe != "lifecycle" else []
+                    _validate_probe(c.get(probe), child(p, probe), probe) if probe != "lifecycle"
+                    else _validate_lifecycle(c.get(probe), child(p, probe))
                 )
             elif c.get(probe) is not None:
                 errs.append(
@@ -684,11 +907,14 @@ def validate_pod_spec(spec: Obj, path: str) -> list[FieldError]:
         errs.append(required(child(path, "terminationGracePeriodSeconds")))
     errs.extend(_validate_volumes(spec.get("volumes"), child(path, "volumes")))
     errs.extend(_validate_containers(spec.get("containers"), child(path, "containers")))
+    errs.extend(_unique_host_ports(spec.get("containers"), child(path, "containers")))
     errs.extend(
         _validate_init_containers(
             spec.get("initContainers"), spec.get("containers"), child(path, "initContainers")
         )
     )
+    errs.extend(_unique_host_ports(spec.get("initContainers"), child(path, "initContainers")))
+    errs.extend(_validate_volume_mounts(spec, path))
     errs.extend(_enum(spec.get("restartPolicy"), child(path, "restartPolicy"), _RESTART_POLICIES))
     errs.extend(_enum(spec.get("dnsPolicy"), child(path, "dnsPolicy"), _DNS_POLICIES))
     errs.extend(validate_labels(spec.get("nodeSelector"), child(path, "nodeSelector")))
@@ -708,6 +934,7 @@ def validate_pod_spec(spec: Obj, path: str) -> list[FieldError]:
         if spec.get(key):
             errs.extend(_errors_for(child(path, key), spec[key], is_dns1123_label(spec[key])))
     errs.extend(validate_tolerations(spec.get("tolerations"), child(path, "tolerations")))
+    errs.extend(_validate_pod_spec_extras(spec, path))
     if spec.get("priorityClassName"):
         errs.extend(
             _errors_for(
@@ -716,6 +943,53 @@ def validate_pod_spec(spec: Obj, path: str) -> list[FieldError]:
                 is_dns1123_subdomain(spec["priorityClassName"]),
             )
         )
+    return errs
+
+
+def _validate_pod_spec_extras(spec: Obj, path: str) -> list[FieldError]:
+    """ValidatePodSpec's host network ports, host aliases, readiness gates, runtime class and the pod
+    security context's IDs, fsGroupChangePolicy and process-namespace rules."""
+    errs: list[FieldError] = []
+    is_pod = path == "spec"  # PodValidationOptions.ResourceIsPod: a template may leave hostPort unset
+    if spec.get("hostNetwork"):  # validateHostNetwork
+        for key in ("containers", "initContainers"):
+            for ci, ctr in enumerate(spec.get(key) or []):
+                for pi, port in enumerate((ctr or {}).get("ports") or []):
+                    if not port.get("hostPort") and not is_pod:
+                        continue
+                    if port.get("hostPort") != port.get("containerPort"):
+                        p = child(index(child(index(child(path, key), ci), "ports"), pi), "hostPort")
+                        errs.append(invalid(p, port.get("hostPort") or 0,
+                                            "must match `containerPort` when `hostNetwork` is true"))
+    for i, alias in enumerate(spec.get("hostAliases") or []):  # ValidateHostAliases
+        p = index(child(path, "hostAliases"), i)
+        ip = (alias or {}).get("ip") or ""
+        try:
+            ipaddress.ip_address(ip)
+        except ValueError:
+            errs.append(invalid(child(p, "ip"), ip, "must be a valid IP address, (e.g. 10.9.8.7 or 2001:db8::ffff)"))
+        for j, host in enumerate((alias or {}).get("hostnames") or []):
+            errs.extend(_errors_for(index(child(p, "hostnames"), j), host, is_dns1123_subdomain(str(host))))
+    for i, gate in enumerate(spec.get("readinessGates") or []):  # validateReadinessGates
+        kind = (gate or {}).get("conditionType") or ""
+        errs.extend(_errors_for(child(index(child(path, "readinessGates"), i), "conditionType"), kind,
+                                lbl.validate_label_key(kind)))
+    if spec.get("runtimeClassName"):
+        errs.extend(_errors_for(child(path, "runtimeClassName"), spec["runtimeClassName"],
+                                is_dns1123_subdomain(spec["runtimeClassName"])))
+    ctx = spec.get("securityContext") or {}
+    sp = child(path, "securityContext")
+    ids = [("runAsUser", ctx.get("runAsUser")), ("fsGroup", ctx.get("fsGroup"))]
+    ids += [(f"supplementalGroups[{i}]", g) for i, g in enumerate(ctx.get("supplementalGroups") or [])]
+    for key, value in ids:  # ValidateNonnegativeField-style ID range checks (IsValidUserID / IsValidGroupID)
+        if isinstance(value, int) and not 0 <= value <= 2147483647:
+            errs.append(invalid(child(sp, key), value, "must be between 0 and 2147483647, inclusive"))
+    policy = ctx.get("fsGroupChangePolicy")
+    if policy is not None and policy not in ("OnRootMismatch", "Always"):
+        errs.append(not_supported(child(sp, "fsGroupChangePolicy"), policy, ["OnRootMismatch", "Always"]))
+    if spec.get("shareProcessNamespace") and spec.get("hostPID"):  # both sit in the internal securityContext
+        errs.append(invalid(child(sp, "shareProcessNamespace"), True,
+                            "ShareProcessNamespace and HostPID cannot both be enabled"))
     return errs
 
 
@@ -746,6 +1020,9 @@ def validate_pod_template(template: Any, path: str) -> list[FieldError]:
     errs = validate_labels(meta.get("labels"), child(path, "labels"))
     errs.extend(validate_annotations(meta.get("annotations"), child(path, "annotations")))
     errs.extend(validate_pod_spec(template.get("spec") or {}, child(path, "spec")))
+    if (template.get("spec") or {}).get("ephemeralContainers"):
+        errs.append(forbidden(child(path, "spec", "ephemeralContainers"),
+                              "ephemeral containers not allowed in pod template"))
     return errs
 
 
@@ -989,7 +1266,8 @@ def _validate_daemonset(obj: Obj) -> list[FieldError]:
     if selector is not None:
         errs.extend(validate_label_selector(selector, "spec.selector"))
     errs.extend(
-        _template_matches(selector, spec.get("template"), "spec")
+        # a selector that does not convert only skips the match check (err == nil && !Matches)
+        [e for e in _template_matches(selector, spec.get("template"), "spec") if e.field != "spec.selector"]
         if selector is not None
         else [
             invalid(
@@ -1058,10 +1336,21 @@ def _validate_statefulset(obj: Obj) -> list[FieldError]:
             )
     errs.extend(_nonnegative("spec.replicas", spec.get("replicas")))
     errs.extend(_nonnegative("spec.minReadySeconds", spec.get("minReadySeconds", 0)))
+    if isinstance(spec.get("ordinals"), dict):
+        errs.extend(_nonnegative("spec.ordinals.start", spec["ordinals"].get("start", 0)))
     errs.extend(_validate_selector(spec.get("selector"), "spec.selector", "statefulset"))
-    errs.extend(_template_matches(spec.get("selector"), spec.get("template"), "spec"))
     template = spec.get("template") or {}
-    errs.extend(validate_pod_template(template, "spec.template"))
+    if spec.get("selector") is None:
+        # LabelSelectorAsSelector(nil) is labels.Nothing(): not Empty, matches no template
+        errs.append(invalid("spec.template.metadata.labels", ((template.get("metadata") or {}).get("labels")),
+                            "`selector` does not match template `labels`"))
+    match_errs = _template_matches(spec.get("selector"), spec.get("template"), "spec")
+    errs.extend(match_errs)
+    if not any(e.field == "spec.selector" for e in match_errs):  # a selector that does not parse skips it
+        # ValidatePodTemplateSpecForStatefulSet: only the template's labels and annotations, not its pod spec
+        meta = template.get("metadata") or {}
+        errs.extend(validate_labels(meta.get("labels"), "spec.template.labels"))
+        errs.extend(validate_annotations(meta.get("annotations"), "spec.template.annotations"))
     tspec = template.get("spec") or {}
     if (tspec.get("restartPolicy") or "") != "Always":
         errs.append(
@@ -1274,10 +1563,28 @@ def _validate_job_spec(spec: Obj, path: str, generated_selector: bool) -> list[F
 
 
 def _validate_job(obj: Obj) -> list[FieldError]:
-    # ValidateJob; without manualSelector the registry generates the selector, so none is required here
+    # ValidateJob: the selector is required (the registry has generated it by now unless manualSelector)
     errs = validate_object_meta(obj, True, is_dns1123_subdomain)
-    spec = obj.get("spec") or {}
-    return errs + _validate_job_spec(spec, "spec", generated_selector=not spec.get("manualSelector"))
+    return errs + _validate_job_spec(obj.get("spec") or {}, "spec", generated_selector=False)
+
+
+def _validate_job_update(new: Obj, old: Obj) -> list[FieldError]:
+    """ValidateJobSpecUpdate: selector, completionMode and the pod template are immutable; completions
+    too, unless an Indexed Job keeps completions == parallelism (elastic Indexed Jobs)."""
+    errs = _immutable(new, old, "selector", "completionMode")
+    spec, old_spec = new.get("spec") or {}, old.get("spec") or {}
+    elastic = (spec.get("completionMode") == "Indexed" and spec.get("completions") is not None
+               and old_spec.get("completions") is not None
+               and spec.get("completions") == spec.get("parallelism")
+               and old_spec.get("completions") == old_spec.get("parallelism"))
+    if not elastic:
+        errs.extend(_immutable(new, old, "completions"))
+    # validatePodTemplateUpdate; a suspended Job that never started may change it (scheduling directives)
+    if not (old_spec.get("suspend") and not (old.get("status") or {}).get("startTime")):
+        new_t, old_t = spec.get("template") or {}, old_spec.get("template") or {}
+        if (new_t.get("spec") or {}) != (old_t.get("spec") or {}):
+            errs.append(invalid("spec.template", new_t, FIELD_IMMUTABLE))
+    return errs
 
 
 def _validate_schedule(schedule: str, path: str) -> list[FieldError]:
@@ -1755,7 +2062,7 @@ UPDATE_VALIDATORS: dict[str, Callable[[Obj, Obj], list[FieldError]]] = {
     "ReplicaSet": lambda new, old: _validate_replicaset(new) + _immutable(new, old, "selector"),
     "DaemonSet": lambda new, old: _validate_daemonset(new) + _immutable(new, old, "selector"),
     "StatefulSet": _validate_statefulset_update,
-    "Job": lambda new, old: _validate_job(new) + _immutable(new, old, "selector", "completionMode"),
+    "Job": lambda new, old: _validate_job(new) + _validate_job_update(new, old),
     "ConfigMap": lambda new, old: _immutable_data(new, old) + _validate_configmap(new),
     "Secret": lambda new, old: _immutable_data(new, old) + _validate_secret(new),
 }

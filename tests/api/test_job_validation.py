@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from kspec.api.admission import admit_job
 from kspec.api.defaults import apply_defaults
 from kspec.api.validation import validate
 
@@ -13,6 +14,8 @@ def _job(restart: str = "Never", **spec: Any) -> dict:
            "spec": {"template": {"spec": {"restartPolicy": restart,
                                           "containers": [{"name": "main", "image": "x"}]}}, **spec}}
     apply_defaults(job)
+    job["metadata"]["uid"] = "u1"
+    admit_job(job, None)  # type: ignore[arg-type]  # the registry's generated selector, as the server does
     return job
 
 

@@ -162,7 +162,9 @@ def test_workload_template_restart_policy() -> None:
         "apiVersion": "batch/v1",
         "kind": "Job",
         "metadata": {"name": "j", "namespace": "default"},
-        "spec": {"template": {"spec": {"containers": [{"name": "c", "image": "x"}]}}},
+        "spec": {"selector": {"matchLabels": {"a": "b"}}, "manualSelector": True,
+                 "template": {"metadata": {"labels": {"a": "b"}},
+                              "spec": {"containers": [{"name": "c", "image": "x"}]}}},
     }
     apply_defaults(job)
     assert invalid_message(job, validate(job)) == (
