@@ -239,7 +239,9 @@ def bad_name(docs: list[Any], rng: random.Random) -> tuple[bool, str]:
     containers = _find_containers(obj)
     if containers:
         containers[0]["name"] = value
-        return True, f"container name {value!r}"
+        # ValidatePodTemplateSpecForStatefulSet checks a StatefulSet template's labels and annotations only
+        # (its pod spec is left to the pods the controller creates), so there upstream accepts the object
+        return obj.get("kind") != "StatefulSet", f"container name {value!r}"
     md["name"] = value
     return True, f"metadata.name = {value!r}"
 
@@ -392,7 +394,8 @@ _REJECTED: tuple[tuple[tuple[str, ...], Path_, Any], ...] = (
 def reject_value(docs: list[Any], rng: random.Random) -> tuple[bool, str]:
     obj, _ = _pick_doc(docs, rng)
     options = [(path, value) for kinds, path, value in _REJECTED if obj.get("kind") in kinds]
-    if obj.get("kind") in ("Deployment", "ReplicaSet", "StatefulSet", "DaemonSet", "Job", "ReplicationController"):
+    # a StatefulSet's template pod spec is not validated upstream (ValidatePodTemplateSpecForStatefulSet)
+    if obj.get("kind") in ("Deployment", "ReplicaSet", "DaemonSet", "Job", "ReplicationController"):
         spec = _template_spec(obj)
         if spec is not None:
             options += [(("__template__", *path[1:]), value) for kinds, path, value in _REJECTED if "Pod" in kinds
