@@ -51,6 +51,7 @@ class StatefulSetController(Controller):
     def __init__(self, cluster: Cluster) -> None:
         super().__init__(cluster)
         self.pods = owned_index(cluster, "pods")
+        self._create_failed = False  # set by a sync whose pod or claim create the API refused
 
     def start(self) -> None:
         self.watch("statefulsets")
@@ -79,11 +80,12 @@ class StatefulSetController(Controller):
                               f"{sts['metadata']['name']} failed error: {error.message}", component=self.NAME)
 
     # -- reconcile ----------------------------------------------------------------
-    def reconcile(self, key: str) -> None:
+    def reconcile(self, key: str) -> bool:
         ns, name = split_key(key)
         sts = self.api.try_get("statefulsets", name, ns)
         if sts is None or sts["metadata"].get("deletionTimestamp"):
-            return
+            return False
+        self._create_failed = False
         pods = claim(self, sts, self.pods, selector_of(sts))
         labels = dict((sts["spec"]["selector"] or {}).get("matchLabels") or {})
         update_rev, revisions = history.sync_revision(self.api, sts, sts["spec"]["template"], labels)
@@ -95,6 +97,7 @@ class StatefulSetController(Controller):
         live_revs |= {p["metadata"].get("labels", {}).get(history.REVISION_LABEL, "") for p in pods}
         history.truncate(self.api, sts, revisions, live_revs)
         self._write_status(sts, status)
+        return self._create_failed  # sync returns the create error: processNextWorkItem retries with back-off
 
     def _new_pod(self, sts: Obj, ordinal: int, current: Obj, update: Obj) -> Obj:
         """newVersionedStatefulSetPod: ordinals below the partition keep the current revision."""
@@ -173,11 +176,13 @@ class StatefulSetController(Controller):
             if pod is None:
                 pod = self._new_pod(sts, ordinal, current, update)
                 if self._create_claims(sts, pod, ordinal) is not None:
+                    self._create_failed = True
                     return
                 try:
                     created = self.api.create(pod)
                 except ApiError as exc:
                     self._event(sts, "Create", pod, exc)
+                    self._create_failed = True
                     return
                 self.pods.observe(created)
                 self._event(sts, "Create", created)
