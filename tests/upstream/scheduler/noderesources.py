@@ -11,9 +11,6 @@ EXTENDED_RES = "abc.com/xyz"
 EXTENDED_RESOURCE_SET = [*DEFAULT_RESOURCES, {"name": EXTENDED_RES, "weight": 1}]
 
 
-def cap_node(name: str, **alloc: Any) -> dict[str, Any]:
-    """st.MakeNode().Name(name).Capacity(...): the quantities as given (a bare cpu number is cores)."""
-    return node(name, alloc={k.replace("__", "/").replace("_", "."): v for k, v in alloc.items()})
 
 
 def make_node(name: str, milli_cpu: int, memory: int, extended: dict[str, int] | None = None) -> dict[str, Any]:

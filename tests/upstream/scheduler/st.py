@@ -82,9 +82,6 @@ def run(plugin: str, c: dict[str, Any], **kw: Any) -> Evaluation:
                     objects=c.get("objects") or [], **kw)
 
 
-def filter_statuses(result: Evaluation) -> dict[str, tuple[str, ...]]:
-    """Filter's non-success statuses by node."""
-    return {n: t for n, s in result.filter.items() if (t := as_tuple(s)) is not None}
 
 
 #: the reason for upstream's hint cases that hand the plugin something other than a node
@@ -104,3 +101,21 @@ def queueing_hint(plugin: str, args: Any, p: dict[str, Any], old: dict[str, Any]
     events = [fwk.NODE_ADD] if old is None else node_update_events(old, new)
     pi = PodInfo({"metadata": {"name": "p", "namespace": "default"}, "spec": p["spec"]})
     return any(instance.queueing_hint(e, pi, old, new) for e in events if e in instance.EVENTS)
+
+
+def ps(spec: str) -> list[dict[str, Any]]:
+    """Existing pods for the topology spread tables: "a1" is p-a1 on node-a labelled foo; "b1@a" puts it on
+    node-a; ":bar" / ":foo,bar" set the labels; "/ns1" the namespace; a trailing "!" makes it terminating."""
+    out = []
+    for entry in spec.split():
+        terminating = entry.endswith("!")
+        entry = entry.rstrip("!")
+        entry, _, ns = entry.partition("/")
+        entry, _, labels = entry.partition(":")
+        name, _, on = entry.partition("@")
+        p = pod(f"p-{name}", ns=ns or "default", node=f"node-{on or name[0]}",
+                labels={k: "" for k in (labels or "foo").split(",")})
+        if terminating:
+            p["metadata"]["deletionTimestamp"] = "2020-01-01T00:00:00Z"
+        out.append(p)
+    return out

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from tests.upstream.cases import case
-from tests.upstream.scheduler.st import UNRESOLVABLE, UNSCHED, node, node_affinity_in, pod, run
+from tests.upstream.scheduler.st import UNRESOLVABLE, UNSCHED, node, node_affinity_in, pod, ps, run
 
 SOURCE = "kubernetes/kubernetes pkg/scheduler/framework/plugins/podtopologyspread/filtering_test.go"
 FOO = {"matchExpressions": [{"key": "foo", "operator": "Exists"}]}
@@ -51,24 +51,6 @@ def nd(name: str, zone: str | None = None, *, has_node: bool = True, foo: bool =
 
 def abxy(**kw: Any) -> list[dict[str, Any]]:
     return [nd("a", "zone1", **kw), nd("b", "zone1", **kw), nd("x", "zone2", **kw), nd("y", "zone2", **kw)]
-
-
-def ps(spec: str) -> list[dict[str, Any]]:
-    """Existing pods: "a1" is p-a1 on node-a labelled foo; "b1@a" puts it on node-a; ":bar" / ":foo,bar" set the
-    labels; "/ns1" the namespace; a trailing "!" makes it terminating."""
-    out = []
-    for entry in spec.split():
-        terminating = entry.endswith("!")
-        entry = entry.rstrip("!")
-        entry, _, ns = entry.partition("/")
-        entry, _, labels = entry.partition(":")
-        name, _, on = entry.partition("@")
-        p = pod(f"p-{name}", ns=ns or "default", node=f"node-{on or name[0]}",
-                labels={k: "" for k in (labels or "foo").split(",")})
-        if terminating:
-            p["metadata"]["deletionTimestamp"] = "2020-01-01T00:00:00Z"
-        out.append(p)
-    return out
 
 
 def incoming(*constraints: dict[str, Any], labels: str = "foo", **spec: Any) -> dict[str, Any]:

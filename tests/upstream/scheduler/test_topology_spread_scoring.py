@@ -12,7 +12,7 @@ import pytest
 import yaml
 
 from tests.upstream.cases import case
-from tests.upstream.scheduler.st import node, node_affinity_in, pod, run
+from tests.upstream.scheduler.st import node, node_affinity_in, pod, ps, run
 
 SOURCE = "kubernetes/kubernetes pkg/scheduler/framework/plugins/podtopologyspread/scoring_test.go"
 _DATA = yaml.safe_load((Path(__file__).parent / "data" / "topology_spread_scoring.yaml").read_text())
@@ -75,24 +75,6 @@ def nd(name: str, zone: str | None = None, key: str = H, *, foo: bool = False, t
     if foo:
         labels["foo"] = ""
     return node(f"node-{name}", labels=labels, taints=TAINTS if taint else None)
-
-
-def ps(spec: str) -> list[dict[str, Any]]:
-    """"a1" is p-a1 on node-a labelled foo; "y1@c" puts it on node-c; ":bar" / ":foo,bar" set the labels;
-    "/ns1" the namespace; a trailing "!" makes it terminating."""
-    out = []
-    for entry in spec.split():
-        terminating = entry.endswith("!")
-        entry = entry.rstrip("!")
-        entry, _, ns = entry.partition("/")
-        entry, _, labels = entry.partition(":")
-        name, _, on = entry.partition("@")
-        p = pod(f"p-{name}", ns=ns or "default", node=f"node-{on or name[0]}",
-                labels={k: "" for k in (labels or "foo").split(",")})
-        if terminating:
-            p["metadata"]["deletionTimestamp"] = "2020-01-01T00:00:00Z"
-        out.append(p)
-    return out
 
 
 def incoming(*constraints: dict[str, Any], labels: str = "foo", **spec: Any) -> dict[str, Any]:
