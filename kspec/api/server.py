@@ -414,6 +414,14 @@ class APIServer:
                                       "labels": {"endpointslice.kubernetes.io/skip-mirror": "true"}},
                          "subsets": [{"addresses": [{"ip": APISERVER_ADDRESS}],
                                       "ports": [{"name": "https", "port": 6443, "protocol": "TCP"}]}]})
+        if self.store.get("endpointslices", "default", "kubernetes") is None:
+            # ... and its EndpointSlice (EndpointsAdapter's endpointSliceFromEndpoints), which kube-proxy reads
+            self.create({"apiVersion": "discovery.k8s.io/v1", "kind": "EndpointSlice",
+                         "metadata": {"name": "kubernetes", "namespace": "default",
+                                      "labels": {"kubernetes.io/service-name": "kubernetes"}},
+                         "addressType": "IPv4",
+                         "endpoints": [{"addresses": [APISERVER_ADDRESS], "conditions": {"ready": True}}],
+                         "ports": [{"name": "https", "port": 6443, "protocol": "TCP"}]})
         if self.store.get("services", "kube-system", "kube-dns") is None:
             self.create({
                 "apiVersion": "v1", "kind": "Service",

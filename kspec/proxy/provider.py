@@ -142,12 +142,13 @@ class Provider(ABC):
         return False
 
     def categorize(self, svc: ServicePort) -> tuple[list[Endpoint], list[Endpoint], list[Endpoint], bool]:
-        """CategorizeEndpoints without topology hints: (cluster, local, all reachable, any at all)."""
-        ready = [e for e in self.endpoints_map.get(svc.name, ()) if e.ready]
-        cluster = ready if svc.uses_cluster_endpoints() else []
-        local = [e for e in ready if e.node == self.node_name] if svc.uses_local_endpoints() else []
-        reachable = cluster if svc.uses_cluster_endpoints() else local
-        return cluster, local, reachable, bool(ready)
+        """CategorizeEndpoints (pkg/proxy/topology.go, without topology hints).
+
+        Returns (cluster, local, all reachable, any at all). Ready endpoints are used; when there are
+        none, serving terminating ones are (ProxyTerminatingEndpoints), for the cluster policy and, per
+        node, for the Local one.
+        """
+        return categorize_endpoints(self.endpoints_map.get(svc.name, ()), svc, self.node_name)
 
     @abstractmethod
     def sync(self, updated: set[tuple[str, str]], full: bool) -> None:
@@ -163,6 +164,40 @@ class Provider(ABC):
 
     def local_addresses(self) -> set[str]:
         return {*self.node_ips, "127.0.0.1"}
+
+
+def categorize_endpoints(endpoints: tuple[Endpoint, ...] | list[Endpoint], svc: ServicePort, node_name: str
+                         ) -> tuple[list[Endpoint], list[Endpoint], list[Endpoint], bool]:
+    """CategorizeEndpoints: (cluster endpoints, local endpoints, all reachable, has any endpoints)."""
+    cluster: list[Endpoint] = []
+    local: list[Endpoint] = []
+    has_any = False
+    if svc.uses_cluster_endpoints():
+        cluster = [e for e in endpoints if e.ready]
+        if not cluster:  # no ready endpoint anywhere: the serving terminating ones
+            cluster = [e for e in endpoints if e.serving and e.terminating]
+        has_any = bool(cluster)
+    if not svc.uses_local_endpoints():
+        return cluster, local, cluster, has_any
+    local_ready = local_terminating = False
+    for e in endpoints:
+        if e.ready:
+            has_any = True
+            local_ready = local_ready or e.node == node_name
+        elif e.serving and e.terminating:
+            has_any = True
+            local_terminating = local_terminating or e.node == node_name
+    if local_ready:
+        local = [e for e in endpoints if e.node == node_name and e.ready]
+    elif local_terminating:
+        local = [e for e in endpoints if e.node == node_name and e.serving and e.terminating]
+    if not svc.uses_cluster_endpoints():
+        return cluster, local, local, has_any
+    if not local_ready and not local_terminating:
+        return cluster, local, cluster, has_any
+    union = {str(e): e for e in cluster}
+    union.update({str(e): e for e in local})
+    return cluster, local, sorted(union.values(), key=Endpoint.sort_key), has_any
 
 
 UpdatedServices = set[tuple[str, str]]
