@@ -64,7 +64,9 @@ class ServicePort:
         return self.externally_accessible and self.external_local
 
     def uses_cluster_endpoints(self) -> bool:
-        return not self.internal_local or (self.externally_accessible and not self.external_policy_local)
+        # UsesClusterEndpoints: even under externalTrafficPolicy Local, external traffic from a pod on the
+        # node is short-circuited to the cluster endpoints
+        return not self.internal_local or self.externally_accessible
 
     def uses_local_endpoints(self) -> bool:
         return self.internal_local or self.external_policy_local
@@ -81,6 +83,8 @@ class Endpoint:
     ready: bool = True
     serving: bool = True
     terminating: bool = False
+    zone_hints: frozenset[str] = frozenset()
+    node_hints: frozenset[str] = frozenset()
 
     def __str__(self) -> str:
         # net.JoinHostPort
@@ -173,9 +177,12 @@ def slices_endpoints_map(service: tuple[str, str], slices: list[Obj]) -> dict[Se
                 except ValueError:
                     continue
                 cond = ep.get("conditions") or {}
+                hints = ep.get("hints") or {}
                 info = Endpoint(ip, int(port["port"]), ep.get("nodeName") or "", (ep.get("targetRef") or {}).get(
                     "name", ""), cond.get("ready") is not False, cond.get("serving") is not False,
-                    cond.get("terminating") is True)
+                    cond.get("terminating") is True,
+                    frozenset(z.get("name", "") for z in hints.get("forZones") or []),
+                    frozenset(n.get("name", "") for n in hints.get("forNodes") or []))
                 if str(info) not in into or info.node:
                     into[str(info)] = info
     # endpointsMapFromEndpointInfo: each list sorted by "ip:port"
