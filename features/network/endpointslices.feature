@@ -171,3 +171,50 @@ Feature: EndpointSlices: what kube-proxy and CoreDNS read about a Service's pods
     And the field "status.podIP" of pod "pg-1" is "10.244.0.2"
     And within 5s the endpoint slices of service "db" have 1 endpoints
     And within 5s a connection from pod "client" to "db:5432" reaches one of pods "pg-1"
+
+  Scenario: While its only pod terminates, kube-proxy keeps sending it traffic (serving and terminating)
+    When I apply:
+      """
+      apiVersion: v1
+      kind: Service
+      metadata:
+        name: web
+      spec:
+        selector:
+          app: web
+        ports:
+        - port: 80
+      ---
+      apiVersion: v1
+      kind: Pod
+      metadata:
+        name: web-1
+        labels:
+          app: web
+      spec:
+        nodeName: node-1
+        containers:
+        - name: app
+          image: nginx
+          lifecycle:
+            preStop:
+              sleep:
+                seconds: 20
+      ---
+      apiVersion: v1
+      kind: Pod
+      metadata:
+        name: client
+      spec:
+        nodeName: node-2
+        containers:
+        - name: curl
+          image: curlimages/curl
+      """
+    Then within 1m a connection from pod "client" to "web:80" reaches one of pods "web-1"
+    When I delete pod "web-1"
+    Then within 1s in the endpoint slices of service "web", pod "web-1" is terminating
+    When I wait 5s
+    Then a connection from pod "client" to "web:80" reaches one of pods "web-1"
+    When I wait 20s
+    Then a connection from pod "client" to "web:80" is refused

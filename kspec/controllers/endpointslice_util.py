@@ -30,7 +30,7 @@ LEADER_ANNOTATION = "control-plane.alpha.kubernetes.io/leader"  # resourcelock.L
 MAX_ENDPOINTS_PER_SLICE = 100
 MAX_ENDPOINTS_PER_SUBSET = 1000
 
-IPV4, IPV6, FQDN = "IPv4", "IPv6", "FQDN"
+IPV4, IPV6 = "IPv4", "IPv6"
 
 
 # -- pods ----------------------------------------------------------------------------------------
