@@ -22,6 +22,7 @@ from kspec.controllers.endpointslice_util import (
     LABEL_MANAGED_BY,
     LABEL_SERVICE_NAME,
     MAX_ENDPOINTS_PER_SLICE,
+    TriggerTimeTracker,
     is_pod_ready,
     pod_ips,
     service_key_of_slice,
@@ -139,6 +140,7 @@ class EndpointSliceController(Controller):
         self.client = ApiSliceClient(cluster, NAME)
         self.reconciler = Reconciler(self.client, lambda name: self.api.store.get("nodes", "", name),
                                      max_endpoints_per_slice, CONTROLLER_NAME)
+        self.triggers = TriggerTimeTracker()
 
     def start(self) -> None:
         self.watch("services")
@@ -183,6 +185,7 @@ class EndpointSliceController(Controller):
         ns, name = split_key(key)
         svc = self.api.store.get("services", ns, name)
         if svc is None:
+            self.triggers.delete(key)
             return None  # the garbage collector deletes the slices it owned
         spec = svc.get("spec") or {}
         if spec.get("type") == "ExternalName" or not spec.get("selector"):
@@ -192,5 +195,5 @@ class EndpointSliceController(Controller):
         slices = [s for s in self.api.store.list("endpointslices", ns)
                   if (s["metadata"].get("labels") or {}).get(LABEL_SERVICE_NAME) == name and self._managed(s)
                   and not s["metadata"].get("deletionTimestamp")]  # dropEndpointSlicesPendingDeletion
-        errors = self.reconciler.reconcile(svc, pods, slices)
+        errors = self.reconciler.reconcile(svc, pods, slices, self.triggers.compute(key, svc, pods))
         return bool(errors)

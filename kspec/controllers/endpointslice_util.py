@@ -302,3 +302,51 @@ def unchanged_slices(existing: list[Obj], to_update: list[Obj], to_delete: list[
 
 
 NodeGetter = Callable[[str], Obj | None]
+
+
+def rfc3339_nano(ms: int) -> str:
+    """time.RFC3339Nano in UTC: the fraction only when there is one, trailing zeros dropped."""
+    from kspec.objects import timestamp
+    text = timestamp(ms - ms % 1000)
+    if ms % 1000:
+        text = text[:-1] + "." + f"{ms % 1000:03d}".rstrip("0") + "Z"
+    return text
+
+
+class TriggerTimeTracker:
+    """TriggerTimeTracker (endpointslice util/trigger_time_tracker.go): the last-change-trigger-time to write.
+
+    For a Service synced before, the earliest time one of its pods turned (un)ready, or the Service was
+    created, since the last sync; for a new one, its creation time; "" when nothing it counts changed.
+    """
+
+    def __init__(self) -> None:
+        self.states: dict[str, tuple[dict[str, int], int | None]] = {}
+
+    def compute(self, key: str, svc: Obj, pods: list[Obj]) -> str:
+        from kspec.objects import parse_timestamp
+        known = key in self.states
+        last_pods, last_svc = self.states.get(key, ({}, None))
+        earliest: int | None = None
+        pod_times: dict[str, int] = {}
+        for pod in pods:
+            cond = get_condition(pod, "Ready")
+            if cond is None or not cond.get("lastTransitionTime"):
+                continue
+            at = parse_timestamp(cond["lastTransitionTime"])
+            pod_times[pod["metadata"]["name"]] = at
+            previous = last_pods.get(pod["metadata"]["name"])
+            if previous is None or at > previous:
+                earliest = at if earliest is None else min(earliest, at)
+        created_text = svc["metadata"].get("creationTimestamp")
+        created = parse_timestamp(created_text) if created_text else None
+        if created is not None and (last_svc is None or created > last_svc):
+            earliest = created if earliest is None else min(earliest, created)
+        self.states[key] = (pod_times, created)
+        if not known:
+            return rfc3339_nano(created) if created is not None else ""
+        return rfc3339_nano(earliest) if earliest is not None else ""
+
+    def delete(self, key: str) -> None:
+        """DeleteService."""
+        self.states.pop(key, None)
