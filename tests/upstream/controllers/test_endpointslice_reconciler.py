@@ -299,3 +299,359 @@ def test_reconcile_endpoint_slices_updating(data: dict[str, Any]) -> None:
     reconcile(r, svc, pods, slices)
     assert client.verbs(3) == ["update"] * 3
     assert lengths(client) == [50, 100, 100]
+
+
+def _three_slices(svc: dict[str, Any], pods: list[dict[str, Any]]) -> tuple[FakeSliceClient, Reconciler, list]:
+    client = FakeSliceClient()
+    r = reconciler(client, [NODE1])
+    reconcile(r, svc, pods, [])
+    assert len(client.actions) == 3 and lengths(client) == [50, 100, 100]
+    return client, r, client.listed(NS)
+
+
+@pytest.mark.parametrize("data", [case("TestReconcileEndpointSlicesServicesLabelsUpdating", "")])
+def test_reconcile_endpoint_slices_services_labels_updating(data: dict[str, Any]) -> None:
+    """New Service labels update all 3 slices in place."""
+    svc = new_service()
+    pods = _pods(250)
+    client, r, slices = _three_slices(svc, pods)
+    svc["metadata"]["labels"] = {"foo": "bar"}
+    reconcile(r, svc, pods, slices)
+    assert client.verbs(3) == ["update"] * 3
+    assert lengths(client) == [50, 100, 100]
+    assert all(s["metadata"]["labels"].get("foo") == "bar" for s in client.listed(NS))
+
+
+@pytest.mark.parametrize("data", [case("TestReconcileEndpointSlicesServicesReservedLabels", "")])
+def test_reconcile_endpoint_slices_services_reserved_labels(data: dict[str, Any]) -> None:
+    """Reserved labels on the Service change nothing."""
+    svc = new_service()
+    pods = _pods(250)
+    client, r, slices = _three_slices(svc, pods)
+    svc["metadata"]["labels"] = {LABEL_SERVICE_NAME: "bad", LABEL_MANAGED_BY: "actor", HEADLESS_LABEL: "invalid"}
+    reconcile(r, svc, pods, slices)
+    assert len(client.actions) == 3
+    assert lengths(client) == [50, 100, 100]
+
+
+@pytest.mark.parametrize("data", [case("TestReconcileEndpointSlicesRecycling", "")])
+def test_reconcile_endpoint_slices_recycling(data: dict[str, Any]) -> None:
+    """10 slices of 30: a no-op, then a port change repacks into 3 updates and 7 deletes."""
+    svc = new_service()
+    pods = _pods(300)
+    existing: list[dict[str, Any]] = []
+    for i, pod in enumerate(pods):
+        if i % 30 == 0:
+            existing.append(new_empty_slice(i // 30, svc))
+        existing[i // 30]["endpoints"].append(pod_to_endpoint(pod, {}, svc, "IPv4"))
+    client = FakeSliceClient()
+    existing = [client.seed(s) for s in existing]
+    snapshot = copy.deepcopy(existing)
+    before = len(client.actions)
+    r = reconciler(client, [NODE1])
+    reconcile(r, svc, pods, existing)
+    assert len(client.actions) == before
+    svc["spec"]["ports"][0]["targetPort"] = 81
+    reconcile(r, svc, pods, existing)
+    verbs = client.verbs(before)
+    assert len(verbs) == 10 and (verbs.count("update"), verbs.count("delete")) == (3, 7)
+    assert lengths(client) == [100, 100, 100]
+    assert existing == snapshot
+
+
+@pytest.mark.parametrize("data", [case("TestReconcileEndpointSlicesUpdatePacking", "")])
+def test_reconcile_endpoint_slices_update_packing(data: dict[str, Any]) -> None:
+    """New endpoints go to the slice that ends closest to full, even among slices being updated."""
+    svc = new_service()
+    pods: list[dict[str, Any]] = []
+    slices = []
+    for n, span in ((1, range(0, 80)), (2, range(100, 120))):
+        s = new_empty_slice(n, svc)
+        for i in span:
+            pod = new_pod(i, True)
+            s["endpoints"].append(pod_to_endpoint(pod, {}, svc, "IPv4"))
+            pods.append(pod)
+        slices.append(s)
+    client = FakeSliceClient()
+    existing = [client.seed(s) for s in slices]
+    for i, pod in enumerate(pods):
+        if i % 10 == 0:
+            pod["status"]["conditions"] = [{"type": "Ready", "status": "False"}]
+    pods += [new_pod(i, True) for i in range(200, 215)]
+    before = len(client.actions)
+    reconcile(reconciler(client, [NODE1]), svc, pods, existing)
+    assert client.verbs(before) == ["update", "update"]
+    assert lengths(client) == [20, 95]
+
+
+@pytest.mark.parametrize("data", [case("TestReconcileEndpointSlicesReplaceDeprecated", "")])
+def test_reconcile_endpoint_slices_replace_deprecated(data: dict[str, Any]) -> None:
+    """Slices of the deprecated "IP" address type are replaced by IPv4 ones, perfectly packed."""
+    svc = new_service()
+    plain = {"metadata": {"name": "", "namespace": ""}, "spec": {}}
+    pods: list[dict[str, Any]] = []
+    slices = []
+    for n, span in ((1, range(0, 80)), (2, range(100, 150))):
+        s = new_empty_slice(n, svc)
+        s["addressType"] = "IP"
+        for i in span:
+            pod = new_pod(i, True)
+            s["endpoints"].append(pod_to_endpoint(pod, {}, plain, "IPv4"))
+            pods.append(pod)
+        slices.append(s)
+    client = FakeSliceClient()
+    existing = [client.seed(s) for s in slices]
+    reconcile(reconciler(client, [NODE1]), svc, pods, existing)
+    assert client.verbs()[-2:] == ["delete", "delete"]
+    assert lengths(client) == [30, 100]
+    assert {s["addressType"] for s in client.listed(NS)} == {"IPv4"}
+
+
+_RC = "TestReconcileEndpointSlicesRecreation"
+
+
+@pytest.mark.parametrize("data", [case(_RC, "slice owned by Service", owned=True),
+                                  case(_RC, "slice owned by other Service UID", owned=False)])
+def test_reconcile_endpoint_slices_recreation(data: dict[str, Any]) -> None:
+    svc = new_service()
+    s = new_empty_slice(1, svc)
+    pod = new_pod(1, True)
+    s["endpoints"].append(pod_to_endpoint(pod, {}, {"metadata": {"name": "", "namespace": ""}, "spec": {}}, "IPv4"))
+    if not data["owned"]:
+        s["metadata"]["ownerReferences"][0]["uid"] = "different"
+    client = FakeSliceClient()
+    existing = [client.seed(s)]
+    before = len(client.actions)
+    reconcile(reconciler(client, [NODE1]), svc, [pod], existing)
+    if data["owned"]:
+        assert len(client.actions) == before
+    else:
+        assert client.verbs(before) == ["create", "delete"]
+        assert len(client.listed(NS)) == 1
+
+
+@pytest.mark.parametrize("data", [case("TestReconcileEndpointSlicesNamedPorts", "")])
+def test_reconcile_endpoint_slices_named_ports(data: dict[str, Any]) -> None:
+    """A named target port resolving to 5 numbers groups 300 pods into 5 slices of 60."""
+    svc = {"metadata": {"name": "named-port-example", "namespace": NS},
+           "spec": {"ports": [{"targetPort": "http", "protocol": "TCP"}], "selector": {"foo": "bar"},
+                    "ipFamilies": ["IPv4"]}}
+    pods = []
+    for i in range(300):
+        pod = new_pod(i, i % 3 != 0)
+        pod["spec"]["containers"][0]["ports"] = [{"name": "http", "containerPort": 8080 + i % 5, "protocol": "TCP"}]
+        pods.append(pod)
+    client = FakeSliceClient()
+    reconcile(reconciler(client, [NODE1]), svc, pods, [])
+    assert client.verbs() == ["create"] * 5
+    assert lengths(client) == [60] * 5
+    assert sorted((s["addressType"], repr(s["ports"])) for s in client.listed(NS)) == sorted(
+        ("IPv4", repr([{"name": "", "port": 8080 + i, "protocol": "TCP"}])) for i in range(5))
+
+
+_M = "TestReconcileMaxEndpointsPerSlice"
+
+
+@pytest.mark.parametrize("data", [case(_M, f"maxEndpointsPerSlice: {m}", most=m, want=w) for m, w in (
+    (50, [50] * 5), (80, [10, 80, 80, 80]), (150, [100, 150]), (250, [250]), (500, [250]))])
+def test_reconcile_max_endpoints_per_slice(data: dict[str, Any]) -> None:
+    client = FakeSliceClient()
+    reconcile(reconciler(client, [NODE1], data["most"]), new_service(), _pods(250), [])
+    assert lengths(client) == data["want"]
+
+
+@pytest.mark.parametrize("data", [case("TestReconcileEndpointSlicesMetrics", "")])
+def test_reconcile_endpoint_slices_metrics(data: dict[str, Any]) -> None:
+    """The writes behind the metrics: one create of 20, then one update down to 10."""
+    svc = new_service()
+    pods = [new_pod(i, True) for i in range(20)]
+    client = FakeSliceClient()
+    r = reconciler(client, [NODE1])
+    reconcile(r, svc, pods, [])
+    assert client.verbs() == ["create"]
+    reconcile(r, svc, pods[:10], client.listed(NS))
+    assert client.verbs(1) == ["update"] and lengths(client) == [10]
+
+
+_F = "TestReconcilerFinalizeSvcDeletionTimestamp"
+FINALIZE = [
+    case(_F, "Attempt create and update, nil deletion timestamp", deleting=False, create=True, update=True,
+         delete=False, want=(True, True, True)),
+    case(_F, "Attempt create and update, deletion timestamp set", deleting=True, create=True, update=True,
+         delete=False, want=(False, True, True)),
+    case(_F, "Attempt create, update, and delete, nil deletion timestamp, recycling in action", deleting=False,
+         create=True, update=True, delete=True, want=(False, True, True)),
+    case(_F, "Attempt create, update, and delete, deletion timestamp set, recycling in action", deleting=True,
+         create=True, update=True, delete=True, want=(False, True, True)),
+    case(_F, "Attempt update delete, deletion timestamp set", deleting=True, create=False, update=True, delete=True,
+         want=(False, True, False)),
+]
+
+
+@pytest.mark.parametrize("data", FINALIZE)
+def test_reconciler_finalize_svc_deletion_timestamp(data: dict[str, Any]) -> None:
+    svc = new_service()
+    if data["deleting"]:
+        svc["metadata"]["deletionTimestamp"] = "2024-01-01T00:00:00Z"
+    client = FakeSliceClient()
+    r = reconciler(client, [NODE1])
+
+    def named(name: str) -> dict[str, Any]:
+        return {"metadata": {"name": name, "namespace": NS, "ownerReferences": [controller_ref(svc, "Service")]},
+                "addressType": "IPv4", "ports": meta_ports()}
+    to_update = client.seed(named("to-update"))
+    to_update["endpoints"] = [{"addresses": ["10.2.3.4"]}]
+    to_delete = client.seed(named("to-delete"))
+    r._finalize(svc, [named("to-create")] if data["create"] else [], [to_update] if data["update"] else [],
+                [to_delete] if data["delete"] else [], TRIGGER)
+    names = {s["metadata"]["name"]: s for s in client.listed(NS)}
+    assert ("to-create" in names, "to-update" in names, "to-delete" in names) == data["want"]
+    if data["update"]:
+        assert len(names["to-update"].get("endpoints") or []) == 1
+
+
+_N = "TestReconcilerPodMissingNode"
+MISSING_NODE = [
+    case(_N, "Create and publishNotReady false", publish=False, nodes=["node-0"], existing=False, slices=1,
+         endpoints=1, error=True, verbs=["create"]),
+    case(_N, "Create and publishNotReady true", publish=True, nodes=["node-0"], existing=False, slices=1,
+         endpoints=2, error=False, verbs=["create"]),
+    case(_N, "Update and publishNotReady false", publish=False, nodes=["node-0"], existing=True, slices=1,
+         endpoints=1, error=True, verbs=["update"]),
+    case(_N, "Update and publishNotReady true and all nodes missing", publish=True, nodes=[], existing=True,
+         slices=1, endpoints=2, error=False, verbs=[]),
+    case(_N, "Update and publishNotReady true", publish=True, nodes=["node-0"], existing=True, slices=1,
+         endpoints=2, error=False, verbs=[]),
+    case(_N, "Update if publishNotReady false and no nodes are present", publish=False, nodes=[], existing=True,
+         slices=1, endpoints=0, error=True, verbs=["update"]),
+]
+
+
+@pytest.mark.parametrize("data", MISSING_NODE)
+def test_reconciler_pod_missing_node(data: dict[str, Any]) -> None:
+    """A pod on a node the lister lacks is left out (and the sync fails, to retry) unless published anyway."""
+    nodes = {n: {"metadata": {"name": n}} for n in ("node-0", "node-1")}
+    pods = [new_pod(0, True), new_pod(1, True)]
+    pods[0]["spec"]["nodeName"], pods[1]["spec"]["nodeName"] = "node-0", "node-1"
+    base = new_service()
+    svc = copy.deepcopy(base)
+    svc["spec"]["publishNotReadyAddresses"] = data["publish"]
+    client = FakeSliceClient()
+    existing = []
+    if data["existing"]:
+        s = new_empty_slice(1, base)
+        s["endpoints"] = [pod_to_endpoint(p, nodes[p["spec"]["nodeName"]], base, "IPv4") for p in pods]
+        existing = [client.seed(s)]
+    before = len(client.actions)
+    r = reconciler(client, [nodes[n] for n in data["nodes"]])
+    errors = r.reconcile(svc, pods, copy.deepcopy(existing), TRIGGER)
+    assert bool(errors) is data["error"]
+    assert client.verbs(before) == data["verbs"]
+    slices = client.listed(NS)
+    assert len(slices) == data["slices"]
+    assert sum(len(s.get("endpoints") or []) for s in slices) == data["endpoints"]
+
+
+# -- TestReconcileTopology and TestReconcile_TrafficDistribution ---------------------------------------------
+TOPOLOGY_CACHE = "topology-aware hints (the TopologyCache's CPU-proportional allocation) are not modelled"
+
+
+def _zoned_nodes() -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """3 zones of 10 nodes, one pod per node (pod i*100+j on node-zone-j)."""
+    nodes, pods = [], []
+    for i, zone in enumerate(("zone-a", "zone-b", "zone-c")):
+        for j in range(10):
+            node = {"metadata": {"name": f"node-{zone}-{j}", "labels": {"topology.kubernetes.io/zone": zone}}}
+            nodes.append(node)
+            pod = new_pod(i * 100 + j, True)
+            pod["metadata"]["namespace"] = "testing"
+            pod["spec"]["nodeName"] = node["metadata"]["name"]
+            pods.append(pod)
+    return nodes, pods
+
+
+_T = "TestReconcileTopology"
+TOPOLOGY = [
+    case(_T, "no change, topologyCache disabled, annotation == auto", cache=False, annotation="auto",
+         slices=["zone-c"], hints=None, updates=0),
+    case(_T, "enabling topologyCache, hintsAnnotation == auto", cache=True, annotation="auto", slices=["zone-c"],
+         hints={"zone-a": 1, "zone-b": 1, "zone-c": 1}, updates=1, unmodelled=TOPOLOGY_CACHE),
+    case(_T, "topology enabled,  hintsAnnotation==auto, ratio beyond threshold", cache=True, annotation="auto",
+         slices=["zone-a-c"], hints=None, updates=0),
+    case(_T, "topology enabled, hintsAnnotation==Auto, more slices and endpoints", cache=True, annotation="Auto",
+         slices=["zone-a-c", "zone-a-b"], hints={"zone-a": 3, "zone-b": 3, "zone-c": 3}, updates=2,
+         unmodelled=TOPOLOGY_CACHE),
+    case(_T, "topology enabled, hintsAnnotation==disabled, more slices and endpoints", cache=True,
+         annotation="disabled", slices=["zone-a-c", "zone-a-b"], hints=None, updates=0),
+]
+SLICE_PODS = {"zone-a-b": (7, 8, 16, 17, 18), "zone-a-c": (5, 6, 25, 26), "zone-c": (27, 28, 29)}
+
+
+@pytest.mark.parametrize("data", TOPOLOGY)
+def test_reconcile_topology(data: dict[str, Any]) -> None:
+    """Without a topology cache kspec writes no hints; where upstream's writes none either, the cases agree."""
+    nodes, pods = _zoned_nodes()
+    by_name = {n["metadata"]["name"]: n for n in nodes}
+    svc = new_service()
+    svc["metadata"]["namespace"] = "testing"
+    svc["metadata"]["annotations"] = {"service.kubernetes.io/topology-aware-hints": data["annotation"]}
+    client = FakeSliceClient()
+    existing, chosen = [], []
+    for name in data["slices"]:
+        members = [pods[i] for i in SLICE_PODS[name]]
+        chosen += members
+        existing.append(client.seed({
+            "metadata": {"name": name, "namespace": "testing", "ownerReferences": [controller_ref(svc, "Service")],
+                         "labels": {LABEL_MANAGED_BY: CONTROLLER_NAME, LABEL_SERVICE_NAME: "foo"}},
+            "addressType": "IPv4", "ports": meta_ports(),
+            "endpoints": [pod_to_endpoint(p, by_name[p["spec"]["nodeName"]], svc, "IPv4") for p in members]}))
+    before = len(client.actions)
+    Reconciler(client, by_name.get, 100, CONTROLLER_NAME).reconcile(svc, chosen, copy.deepcopy(existing), TRIGGER)
+    assert client.verbs(before).count("update") == data["updates"]
+    got: dict[str, int] = {}
+    for s in client.listed("testing"):
+        for e in s.get("endpoints") or []:
+            for z in (e.get("hints") or {}).get("forZones") or []:
+                got[z["name"]] = got.get(z["name"], 0) + 1
+    assert (got or None) == data["hints"]
+
+
+_D = "TestReconcile_TrafficDistribution"
+TRAFFIC_DISTRIBUTION = [
+    case(_D, "trafficDistribution=PreferClose, topologyAnnotation=Disabled", dist="PreferClose",
+         annotation="Disabled", want={"zone-a": 1, "zone-b": 3, "zone-c": 2}, cross=0),
+    case(_D, "feature gate disabled; trafficDistribution=PreferClose, topologyAnnotation=Disabled",
+         dist="PreferClose", annotation="Disabled", want={"": 6}, cross=0,
+         unreachable="the ServiceTrafficDistribution feature gate is GA and locked on in the versions kspec models"),
+    case(_D, "trafficDistribution=PreferClose, topologyAnnotation=Auto", dist="PreferClose", annotation="Auto",
+         want={"zone-a": 2, "zone-b": 2, "zone-c": 2}, cross=1, unmodelled=TOPOLOGY_CACHE),
+    case(_D, "trafficDistribution=nil, topologyAnnotation=<empty>", dist=None, annotation="", want={"": 6},
+         cross=0),
+]
+
+
+@pytest.mark.parametrize("data", TRAFFIC_DISTRIBUTION)
+def test_reconcile_traffic_distribution(data: dict[str, Any]) -> None:
+    """node-0 (zone-a) holds pod 0, node-1 (zone-b) pods 1-3, node-2 (zone-c) pods 4-5."""
+    nodes = {f"node-{i}": {"metadata": {"name": f"node-{i}", "labels": {"topology.kubernetes.io/zone": f"zone-{z}"}}}
+             for i, z in enumerate("abc")}
+    pods = [new_pod(i, True) for i in range(6)]
+    for pod, node in zip(pods, ("node-0", "node-1", "node-1", "node-1", "node-2", "node-2"), strict=True):
+        pod["metadata"]["namespace"] = "ns1"
+        pod["spec"]["nodeName"] = node
+    svc = new_service()
+    svc["metadata"]["namespace"] = "ns1"
+    if data["dist"]:
+        svc["spec"]["trafficDistribution"] = data["dist"]
+    svc["metadata"]["annotations"] = {"service.kubernetes.io/topology-aware-hints": data["annotation"]}
+    client = FakeSliceClient()
+    assert Reconciler(client, nodes.get, 100, CONTROLLER_NAME).reconcile(svc, pods, [], TRIGGER) == []
+    got: dict[str, int] = {}
+    cross = 0
+    for s in client.listed("ns1"):
+        for e in s["endpoints"]:
+            zones = (e.get("hints") or {}).get("forZones") or []
+            hint = zones[0]["name"] if len(zones) == 1 else ""
+            got[hint] = got.get(hint, 0) + 1
+            cross += bool(hint) and e.get("zone") != hint
+    assert (got, cross) == (data["want"], data["cross"])
