@@ -82,14 +82,13 @@ def _fqdn(address: str, path: str) -> list[FieldError]:
 
 def _validate_address(address: Any, address_type: str, path: str) -> list[FieldError]:
     address = str(address)
+    # IsValidIPv4Address / IsValidIPv6Address, then ValidateNonSpecialIP: both report, as upstream's do
     if address_type == "IPv4":
-        if not _ip_of_family(address, 4):
-            return [invalid(path, address, "must be a valid IPv4 address")]
-        return _non_special_ip(address, path)
+        family = [] if _ip_of_family(address, 4) else [invalid(path, address, "must be a valid IPv4 address")]
+        return family + _non_special_ip(address, path)
     if address_type == "IPv6":
-        if not _ip_of_family(address, 6):
-            return [invalid(path, address, "must be a valid IPv6 address")]
-        return _non_special_ip(address, path)
+        family = [] if _ip_of_family(address, 6) else [invalid(path, address, "must be a valid IPv6 address")]
+        return family + _non_special_ip(address, path)
     if address_type == "FQDN":
         return _fqdn(address, path)
     if address_type == "IP":
