@@ -138,7 +138,8 @@ def test_validate_endpoint_slice_create(data: dict[str, Any]) -> None:
 _U = "TestValidateEndpointSliceUpdate"
 UPDATE_META = {"name": "es1", "namespace": "test"}
 UPDATE = [
-    case(_U, "valid and identical slices", errors=0, new=es("IPv6", meta=UPDATE_META), old=es("IPv6", meta=UPDATE_META)),
+    case(_U, "valid and identical slices", errors=0, new=es("IPv6", meta=UPDATE_META),
+         old=es("IPv6", meta=UPDATE_META)),
     case(_U, "deprecated address type", errors=0, new=es("IP", meta=UPDATE_META), old=es("IP", meta=UPDATE_META)),
     case(_U, "valid and identical slices with different address types", errors=1, new=es("IP", meta=UPDATE_META),
          old=es("other", meta=UPDATE_META)),
