@@ -34,6 +34,7 @@ if TYPE_CHECKING:
     from kspec.cluster import Cluster
 
 NAME = "endpointslice-controller"
+COMPONENT = "endpoint-slice-controller"  # the event source of its recorder
 #: endpointSliceChangeMinSyncDelay: a Service is synced at most this soon after a change to one of its slices
 SLICE_CHANGE_MIN_SYNC_DELAY_MS = 1000
 _NAME_ALPHABET = "bcdfghjklmnpqrstvwxz2456789"  # utilrand's alphanums, as the API server's generateName uses
@@ -196,4 +197,9 @@ class EndpointSliceController(Controller):
                   if (s["metadata"].get("labels") or {}).get(LABEL_SERVICE_NAME) == name and self._managed(s)
                   and not s["metadata"].get("deletionTimestamp")]  # dropEndpointSlicesPendingDeletion
         errors = self.reconciler.reconcile(svc, pods, slices, self.triggers.compute(key, svc, pods))
+        if errors:
+            # syncService: the aggregate error, on the Service, and the key retried with back-off
+            text = errors[0] if len(errors) == 1 else "[" + ", ".join(errors) + "]"
+            self.events.event(svc, "Warning", "FailedToUpdateEndpointSlices",
+                              f"Error updating Endpoint Slices for Service {ns}/{name}: {text}", component=COMPONENT)
         return bool(errors)

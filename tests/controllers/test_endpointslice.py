@@ -164,3 +164,17 @@ def test_a_step_about_endpoint_slices_dumps_them() -> None:
     assert "NAME" in text and "ADDRESSTYPE" in text
     other = dump(c, step='pod "web-1" is Running')
     assert "endpointslices" not in other
+
+
+def test_a_pod_on_a_vanished_node_is_left_out_with_a_warning() -> None:
+    """reconcileByAddressType skips it and fails the sync: FailedToUpdateEndpointSlices, then back-off retries."""
+    c = _cluster()
+    c.api.store.delete("nodes", "", "node-2")  # the node object is gone, its pod still listed
+    c.api.patch("services", "web", "default", lambda s: s["metadata"].setdefault("annotations", {}).update(a="b"))
+    c.run_for(2_000)
+    (s,) = _slices(c)
+    assert [e["targetRef"]["name"] for e in s["endpoints"]] == ["web-1"]
+    warnings = [e for e in c.events.log if e.reason == "FailedToUpdateEndpointSlices"]
+    assert warnings and warnings[0].message == (
+        "Error updating Endpoint Slices for Service default/web: skipping Pod web-2 for Service default/web: "
+        "Node node-2 Not Found")
