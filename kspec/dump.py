@@ -121,7 +121,10 @@ def dump(cluster: Cluster, *, events: int = EVENT_LIMIT, step: str = "", mode: s
     focus = focus_of(step)
     now = printers_now(cluster)
     out = [f"--- cluster state at t={format_duration(cluster.clock.now)} (virtual) ---"]
-    for resource, columns in SECTIONS:
+    # a step about endpoint slices (or a full dump) also shows them, after the Endpoints
+    sections = [(r, c) for r, c in SECTIONS] if not (full or "endpoint slice" in step) else [
+        x for r, c in SECTIONS for x in ([(r, c), ("endpointslices", None)] if r == "endpoints" else [(r, c)])]
+    for resource, columns in sections:
         objs = [o for o in cluster.api.store.list(resource) if _shown(resource, o)]
         if not objs:
             continue
@@ -143,7 +146,7 @@ def dump(cluster: Cluster, *, events: int = EVENT_LIMIT, step: str = "", mode: s
 def _shown(resource: str, obj: dict) -> bool:
     """Hide the control plane's own objects, which are the same in every scenario."""
     md = obj.get("metadata", {})
-    if resource in ("services", "endpoints"):
+    if resource in ("services", "endpoints", "endpointslices"):
         return (md.get("namespace"), md.get("name")) not in (("default", "kubernetes"), ("kube-system", "kube-dns"))
     return True
 

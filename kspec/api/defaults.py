@@ -440,6 +440,14 @@ def default_endpoints(obj: Obj) -> None:
                 _default(port, "protocol", "TCP")
 
 
+def default_endpoint_slice(obj: Obj) -> None:
+    """discovery/v1 SetDefaults_EndpointPort: a port's name defaults to "", its protocol to TCP."""
+    for port in obj.get("ports") or []:
+        if isinstance(port, dict):
+            _default(port, "name", "")
+            _default(port, "protocol", "TCP")
+
+
 def default_priority_class(obj: Obj) -> None:
     """scheduling/v1 SetDefaults_PriorityClass: preemptionPolicy PreemptLowerPriority."""
     _default(obj, "preemptionPolicy", "PreemptLowerPriority")
@@ -468,6 +476,7 @@ DEFAULTERS: dict[str, Callable[[Obj], None]] = {
     "Secret": default_secret,
     "PriorityClass": default_priority_class,
     "Endpoints": default_endpoints,
+    "EndpointSlice": default_endpoint_slice,
 }
 
 

@@ -43,6 +43,9 @@ class APIServer:
         self.store = store
         self.clock = clock
         self.rng = rng
+        # EndpointSlices draw their uids from a stream of their own, seeded from the cluster's without
+        # drawing from it: the slices the controllers write leave every other object's uid and name as before
+        self._slice_rng = random.Random(f"endpointslices/{rng.getstate()[1][:4]}")
         self.informers = Informers(clock)
         self.service_ips = IPAllocator(SERVICE_CIDR, rng)
         self.node_ports = PortAllocator(*NODE_PORT_RANGE, rng)
@@ -60,8 +63,8 @@ class APIServer:
             self.clock.changes += 1
         self.informers.notify(event)
 
-    def _new_uid(self) -> str:
-        r = self.rng
+    def _new_uid(self, kind: str = "") -> str:
+        r = self._slice_rng if kind == "EndpointSlice" else self.rng
         # a version-4 UUID drawn from the cluster's seeded generator, never from the OS
         return (f"{r.getrandbits(32):08x}-{r.getrandbits(16):04x}-4{r.getrandbits(12):03x}-"
                 f"{0x8000 | r.getrandbits(14):04x}-{r.getrandbits(48):012x}")
@@ -109,7 +112,7 @@ class APIServer:
         if not md.get("name") and md.get("generateName"):
             md["name"] = md["generateName"] + "".join(self.rng.choice(_NAME_ALPHABET) for _ in range(5))
         # the uid exists before admission, as upstream's BeforeCreate fills it (the Job registry selects by it)
-        md["uid"] = self._new_uid()
+        md["uid"] = self._new_uid(kind.kind)
         apply_defaults(obj)
         mutate = admission.ADMISSION.get(kind.kind)
         if mutate is not None:
@@ -414,6 +417,14 @@ class APIServer:
                                       "labels": {"endpointslice.kubernetes.io/skip-mirror": "true"}},
                          "subsets": [{"addresses": [{"ip": APISERVER_ADDRESS}],
                                       "ports": [{"name": "https", "port": 6443, "protocol": "TCP"}]}]})
+        if self.store.get("endpointslices", "default", "kubernetes") is None:
+            # ... and its EndpointSlice (EndpointsAdapter's endpointSliceFromEndpoints), which kube-proxy reads
+            self.create({"apiVersion": "discovery.k8s.io/v1", "kind": "EndpointSlice",
+                         "metadata": {"name": "kubernetes", "namespace": "default",
+                                      "labels": {"kubernetes.io/service-name": "kubernetes"}},
+                         "addressType": "IPv4",
+                         "endpoints": [{"addresses": [APISERVER_ADDRESS], "conditions": {"ready": True}}],
+                         "ports": [{"name": "https", "port": 6443, "protocol": "TCP"}]})
         if self.store.get("services", "kube-system", "kube-dns") is None:
             self.create({
                 "apiVersion": "v1", "kind": "Service",

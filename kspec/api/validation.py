@@ -1901,6 +1901,16 @@ def _validate_pdb(obj: Obj) -> list[FieldError]:
     return errs
 
 
+def _validate_endpoint_slice(obj: Obj) -> list[FieldError]:
+    from kspec.api.validation_discovery import validate_endpoint_slice  # discovery.k8s.io/v1
+    return validate_endpoint_slice(obj)
+
+
+def _validate_endpoint_slice_update(new: Obj, old: Obj) -> list[FieldError]:
+    from kspec.api.validation_discovery import validate_endpoint_slice_update
+    return validate_endpoint_slice_update(new, old)
+
+
 def _validate_generic(obj: Obj) -> list[FieldError]:
     return validate_object_meta(obj, bool((obj.get("metadata") or {}).get("namespace")), is_dns1123_subdomain)
 
@@ -1923,6 +1933,7 @@ VALIDATORS: dict[str, Callable[[Obj], list[FieldError]]] = {
     "Secret": _validate_secret,
     "PriorityClass": _validate_priority_class,
     "Endpoints": _validate_endpoints,
+    "EndpointSlice": _validate_endpoint_slice,
 }
 
 
@@ -2065,6 +2076,7 @@ UPDATE_VALIDATORS: dict[str, Callable[[Obj, Obj], list[FieldError]]] = {
     "Job": lambda new, old: _validate_job(new) + _validate_job_update(new, old),
     "ConfigMap": lambda new, old: _immutable_data(new, old) + _validate_configmap(new),
     "Secret": lambda new, old: _immutable_data(new, old) + _validate_secret(new),
+    "EndpointSlice": _validate_endpoint_slice_update,
 }
 
 

@@ -8,6 +8,8 @@ from kspec.controllers.cronjob import CronJobController
 from kspec.controllers.daemonset import DaemonSetController
 from kspec.controllers.deployment import DeploymentController
 from kspec.controllers.endpoints import EndpointsController
+from kspec.controllers.endpointslice import EndpointSliceController
+from kspec.controllers.endpointslicemirroring import EndpointSliceMirroringController
 from kspec.controllers.garbagecollector import GarbageCollector
 from kspec.controllers.hpa import HPAController
 from kspec.controllers.job import JobController
@@ -21,7 +23,7 @@ from kspec.hookspec import hookimpl
 CONTROLLERS: tuple[type, ...] = (GarbageCollector, NamespaceController, EndpointsController, ReplicaSetController,
                                  ReplicationControllerController, DeploymentController, StatefulSetController,
                                  DaemonSetController, JobController, CronJobController, TTLAfterFinishedController,
-                                 HPAController)
+                                 HPAController, EndpointSliceController, EndpointSliceMirroringController)
 
 
 @hookimpl

@@ -6,8 +6,10 @@ fallthrough in-addr.arpa ip6.arpa; ttl 30 }``. Names are
 headless Service), ``<endpoint>.<svc>.<ns>.svc...`` (its hostname, else its IP
 with dashes), ``_<port>._<proto>.<svc>...`` (SRV), ExternalName CNAMEs,
 ``<a-b-c-d>.<ns>.pod.cluster.local`` and ``dns-version.cluster.local`` (TXT).
-The data comes from informers on services, endpoints and namespaces, kept in
-indexes so a query is a few dictionary lookups.
+The data comes from informers on services, EndpointSlices and namespaces
+(each slice read as CoreDNS's ``object.EndpointSliceToEndpoints`` reads it:
+one subset of its ready endpoints, filed under its ``kubernetes.io/service-name``),
+kept in indexes so a query is a few dictionary lookups.
 """
 
 from __future__ import annotations
@@ -126,7 +128,8 @@ class KubernetesPlugin:
     def __init__(self, fallthrough: tuple[str, ...] = REVERSE_ZONES) -> None:
         self.fallthrough = fallthrough  # the zones whose unknown names go on to the next plugin
         self.services: dict[tuple[str, str], Obj] = {}
-        self.endpoints: dict[tuple[str, str], Obj] = {}
+        #: per Service, its endpoints objects by slice name (a core/v1 Endpoints under "")
+        self.endpoints: dict[tuple[str, str], dict[str, Obj]] = {}
         self.namespaces: set[str] = set()
         self.by_cluster_ip: dict[str, tuple[str, str]] = {}
         self.by_endpoint_ip: dict[str, set[tuple[str, str]]] = {}
@@ -135,7 +138,7 @@ class KubernetesPlugin:
     def watch(self, informers: Informers, store: Store) -> None:
         for resource, put, drop in (("namespaces", self._put_ns, self._drop_ns),
                                     ("services", self._put_svc, self._drop_svc),
-                                    ("endpoints", self._put_ep, self._drop_ep)):
+                                    ("endpointslices", self._put_ep, self._drop_ep)):
             handler = informers.on(resource, put, lambda old, new, put=put, drop=drop: (drop(old), put(new)), drop)
             informers.replay(handler, store.list(resource))
 
@@ -162,19 +165,36 @@ class KubernetesPlugin:
             if self.by_cluster_ip.get(ip) == key:
                 del self.by_cluster_ip[ip]
 
-    def _put_ep(self, ep: Obj) -> None:
-        key = self._key(ep)
-        self.endpoints[key] = ep
+    def _put_ep(self, obj: Obj) -> None:
+        filed = _as_endpoints(obj)
+        if filed is None:
+            return
+        key, name, ep = filed
+        self.endpoints.setdefault(key, {})[name] = ep
         for subset in ep.get("subsets") or []:
             for addr in subset.get("addresses") or []:
                 self.by_endpoint_ip.setdefault(addr.get("ip", ""), set()).add(key)
 
-    def _drop_ep(self, ep: Obj) -> None:
-        key = self._key(ep)
-        self.endpoints.pop(key, None)
-        for subset in ep.get("subsets") or []:
+    def _drop_ep(self, obj: Obj) -> None:
+        filed = _as_endpoints(obj)
+        if filed is None:
+            return
+        key, name, _ = filed
+        held = self.endpoints.get(key) or {}
+        held.pop(name, None)
+        if not held:
+            self.endpoints.pop(key, None)
+        still = {a.get("ip", "") for ep in held.values() for sub in ep.get("subsets") or []
+                 for a in sub.get("addresses") or []}
+        for subset in (_as_endpoints(obj) or (key, name, {}))[2].get("subsets") or []:
             for addr in subset.get("addresses") or []:
-                self.by_endpoint_ip.get(addr.get("ip", ""), set()).discard(key)
+                if addr.get("ip", "") not in still:
+                    self.by_endpoint_ip.get(addr.get("ip", ""), set()).discard(key)
+
+    def _subsets(self, key: tuple[str, str]) -> list[dict]:
+        """Every subset of the Service's endpoints objects, slice by slice in name order."""
+        held = self.endpoints.get(key) or {}
+        return [subset for name in sorted(held) for subset in held[name].get("subsets") or []]
 
     # -- serving (handler.go ServeDNS) ----------------------------------------------------------
     def serves(self, name: str) -> bool:
@@ -256,8 +276,7 @@ class KubernetesPlugin:
                 return [Record(target.rstrip("."), 0, base)]
             raise NameError_("no items found")
         if spec.get("clusterIP") == "None" or r.endpoint:
-            ep = self.endpoints.get((r.namespace, r.service)) or {}
-            for subset in ep.get("subsets") or []:
+            for subset in self._subsets((r.namespace, r.service)):
                 # object.Endpoints adds a port -1 sentinel to a subset without ports
                 ports = subset.get("ports") or [{"port": -1}]
                 for addr in subset.get("addresses") or []:
@@ -349,8 +368,7 @@ class KubernetesPlugin:
             return [RR(name, "PTR", TTL, f"{svc[1]}.{svc[0]}.svc.{ZONE}")]
         out: list[RR] = []
         for ns, svc_name in sorted(self.by_endpoint_ip.get(ip, ())):
-            ep = self.endpoints.get((ns, svc_name)) or {}
-            for subset in ep.get("subsets") or []:
+            for subset in self._subsets((ns, svc_name)):
                 for addr in subset.get("addresses") or []:
                     ptr = RR(name, "PTR", TTL, f"{endpoint_hostname(addr)}.{svc_name}.{ns}.svc.{ZONE}")
                     if addr.get("ip") == ip and ptr not in out:  # one name however many slices list it
@@ -364,3 +382,35 @@ def _cluster_ips(svc: Obj) -> list[str]:
     spec = svc.get("spec", {}) if svc else {}
     ips = spec.get("clusterIPs") or ([spec["clusterIP"]] if spec.get("clusterIP") else [])
     return [ip for ip in ips if ip not in ("", "None")]
+
+
+def _as_endpoints(obj: Obj) -> tuple[tuple[str, str], str, Obj] | None:
+    """(Service key, name among its objects, an Endpoints-shaped record), or None for a slice of no Service.
+
+    EndpointSliceToEndpoints: one subset holding the ready endpoints' addresses (hostname, node name,
+    pod name kept) and the slice's ports, or the port -1 sentinel when it has none. A core/v1
+    Endpoints object is taken as it is.
+    """
+    md = obj["metadata"]
+    ns = md.get("namespace", "")
+    if obj.get("kind") == "Endpoints" or (not obj.get("kind") and "addressType" not in obj):
+        return (ns, md["name"]), "", obj
+    service = (md.get("labels") or {}).get("kubernetes.io/service-name")
+    if not service or obj.get("addressType") not in ("IPv4", "IPv6"):
+        return None
+    ports = [{"name": p.get("name") or "", "port": p.get("port"), "protocol": p.get("protocol") or "TCP"}
+             for p in obj.get("ports") or []] or [{"port": -1}]
+    addresses = []
+    for ep in obj.get("endpoints") or []:
+        if (ep.get("conditions") or {}).get("ready") is False:
+            continue  # EndpointReady: nil counts as ready
+        for ip in ep.get("addresses") or []:
+            addr: dict = {"ip": ip}
+            if ep.get("hostname"):
+                addr["hostname"] = ep["hostname"]
+            if ep.get("nodeName"):
+                addr["nodeName"] = ep["nodeName"]
+            addresses.append(addr)
+    # kspec orders a slice's addresses by IP (CoreDNS keeps the slice's order; the answer is shuffled after)
+    subset = {"addresses": sorted(addresses, key=lambda a: a["ip"]), "ports": ports}
+    return (ns, service), md["name"], {"metadata": {"name": md["name"], "namespace": ns}, "subsets": [subset]}

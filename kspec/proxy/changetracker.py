@@ -1,5 +1,11 @@
 """ServiceChangeTracker and EndpointsChangeTracker (pkg/proxy servicechangetracker.go, endpointschangetracker.go).
 
+kube-proxy reads EndpointSlices: the endpoints tracker keeps every slice of a
+Service (the EndpointSliceCache, endpointslicecache.go) and converts the
+Service's slices together. It also takes a core/v1 Endpoints object, as one
+more "slice" of its Service, for callers that still feed those (upstream's
+proxier tables ported with Endpoints).
+
 Informer handlers only record what changed, per Service, as (state before the
 first unsynced change, state now); a change that undoes itself disappears.
 ``sync`` then folds the recorded changes into the proxier's maps and learns
@@ -14,7 +20,14 @@ from dataclasses import dataclass, field
 from typing import Generic, TypeVar
 
 from kspec.objects import Obj
-from kspec.proxy.types import Endpoint, ServicePort, ServicePortName, endpoints_map, service_ports
+from kspec.proxy.types import (
+    Endpoint,
+    ServicePort,
+    ServicePortName,
+    endpoints_map,
+    service_ports,
+    slices_endpoints_map,
+)
 
 V = TypeVar("V")
 ServiceKey = tuple[str, str]
@@ -61,9 +74,74 @@ class ServiceChangeTracker(_Tracker[ServicePort]):
         super().__init__(service_ports)
 
 
-class EndpointsChangeTracker(_Tracker[tuple[Endpoint, ...]]):
+#: the key a core/v1 Endpoints object is kept under among its Service's slices (no slice has an empty name)
+_ENDPOINTS_OBJECT = ""
+SERVICE_NAME_LABEL = "kubernetes.io/service-name"  # discovery.LabelServiceName
+
+
+def is_endpoints_object(obj: Obj) -> bool:
+    """A core/v1 Endpoints object rather than an EndpointSlice (which always has an addressType)."""
+    return obj.get("kind") == "Endpoints" or (not obj.get("kind") and "addressType" not in obj)
+
+
+def service_of(obj: Obj) -> ServiceKey | None:
+    """The Service an EndpointSlice belongs to (its service-name label), or an Endpoints object's own name."""
+    md = obj["metadata"]
+    if is_endpoints_object(obj):
+        return md.get("namespace", ""), md["name"]
+    name = (md.get("labels") or {}).get(SERVICE_NAME_LABEL)
+    return (md.get("namespace", ""), name) if name else None
+
+
+class EndpointsChangeTracker:
+    """EndpointsChangeTracker over an EndpointSliceCache: per Service, its slices before and after."""
+
     def __init__(self) -> None:
-        super().__init__(lambda ep: endpoints_map(ep, ""))
+        self._slices: dict[ServiceKey, dict[str, Obj]] = {}
+        self._items: dict[ServiceKey, _Change[tuple[Endpoint, ...]]] = {}
+
+    def _convert(self, key: ServiceKey) -> dict[ServicePortName, tuple[Endpoint, ...]]:
+        objs = self._slices.get(key) or {}
+        out: dict[ServicePortName, tuple[Endpoint, ...]] = {}
+        legacy = objs.get(_ENDPOINTS_OBJECT)
+        if legacy is not None:
+            out.update(endpoints_map(legacy, ""))
+        slices = [objs[name] for name in sorted(objs) if name != _ENDPOINTS_OBJECT]
+        if slices:
+            out.update(slices_endpoints_map(key, slices))
+        return out
+
+    def update(self, previous: Obj | None, current: Obj | None) -> bool:
+        """EndpointSliceUpdate: record one informer event; True while there is something to sync."""
+        obj = current if current is not None else previous
+        key = service_of(obj) if obj is not None else None
+        if obj is None or key is None:
+            return bool(self._items)  # a slice without a service-name label is no Service's
+        if obj.get("addressType") == "FQDN":
+            return bool(self._items)  # kube-proxy ignores FQDN slices
+        name = _ENDPOINTS_OBJECT if is_endpoints_object(obj) else obj["metadata"]["name"]
+        change = self._items.get(key)
+        if change is None:
+            change = _Change(self._convert(key), {})
+            self._items[key] = change
+        objs = self._slices.setdefault(key, {})
+        if current is not None:
+            objs[name] = current
+        else:
+            objs.pop(name, None)
+            if not objs:
+                del self._slices[key]
+        change.current = self._convert(key)
+        if change.previous == change.current:
+            del self._items[key]
+        return bool(self._items)
+
+    def pending(self) -> bool:
+        return bool(self._items)
+
+    def drain(self) -> dict[ServiceKey, _Change[tuple[Endpoint, ...]]]:
+        items, self._items = self._items, {}
+        return items
 
 
 @dataclass
@@ -71,7 +149,7 @@ class UpdateResult:
     updated_services: set[ServiceKey] = field(default_factory=set)
 
 
-def apply_changes(target: dict[ServicePortName, V], tracker: _Tracker[V]) -> UpdateResult:
+def apply_changes(target: dict[ServicePortName, V], tracker: _Tracker[V] | EndpointsChangeTracker) -> UpdateResult:
     """ServicePortMap.Update / EndpointsMap.Update: fold the tracker into ``target``."""
     result = UpdateResult()
     for key, change in sorted(tracker.drain().items()):

@@ -44,7 +44,8 @@ class KubeProxy:
         inf.on("nodes", self._node_added, lambda _old, new: self._node_updated(new), self._node_deleted)
         inf.on("services", lambda o: self._fan("on_service", None, o), lambda a, b: self._fan("on_service", a, b),
                lambda o: self._fan("on_service", o, None))
-        inf.on("endpoints", lambda o: self._fan("on_endpoints", None, o),
+        # kube-proxy reads EndpointSlices (OnEndpointSliceAdd/Update/Delete), not core/v1 Endpoints
+        inf.on("endpointslices", lambda o: self._fan("on_endpoints", None, o),
                lambda a, b: self._fan("on_endpoints", a, b), lambda o: self._fan("on_endpoints", o, None))
         inf.on("pods", self._index_pod, lambda old, new: (self._unindex_pod(old), self._index_pod(new)),
                self._unindex_pod)
@@ -65,7 +66,7 @@ class KubeProxy:
             return
         proxier = self.provider_class(node, self.cluster.clock, self.cluster.rng)
         self.proxiers[name] = proxier
-        proxier.start(self.api.store.list("services"), self.api.store.list("endpoints"), lazy=True)
+        proxier.start(self.api.store.list("services"), self.api.store.list("endpointslices"), lazy=True)
 
     def _node_updated(self, node: Obj) -> None:
         name = node["metadata"]["name"]
@@ -148,8 +149,11 @@ class KubeProxy:
         ip = svc["spec"].get("clusterIP", "")
         if ip not in ("", "None"):
             return ip
-        ep = self.api.try_get("endpoints", name, ns) or {}
-        ips = sorted(a["ip"] for s in ep.get("subsets") or [] for a in s.get("addresses") or [])
+        ips = sorted({e["addresses"][0] for s in self.api.store.list("endpointslices", ns)
+                      if (s["metadata"].get("labels") or {}).get("kubernetes.io/service-name") == name
+                      and s.get("addressType") in ("IPv4", "IPv6")
+                      for e in s.get("endpoints") or []
+                      if e.get("addresses") and (e.get("conditions") or {}).get("ready") is not False})
         return self.cluster.rng.choice(ips) if ips else None
 
     def _route(self, node: str, packet: Packet, local_origin: bool) -> str | None:

@@ -45,6 +45,11 @@ def node_addresses(node: Obj) -> tuple[str, ...]:
                  if a.get("type") in ("InternalIP", "ExternalIP"))
 
 
+def node_zone(node: Obj) -> str:
+    """The node's topology.kubernetes.io/zone label (kube-proxy's topologyLabels)."""
+    return str((node.get("metadata", {}).get("labels") or {}).get("topology.kubernetes.io/zone", ""))
+
+
 class Provider(ABC):
     """One node's proxier; subclasses set MODE and MIN_SYNC_PERIOD_MS and write the rules."""
 
@@ -57,6 +62,7 @@ class Provider(ABC):
     def __init__(self, node: Obj, clock: Clock, rng: random.Random) -> None:
         self.node_name: str = node["metadata"]["name"]
         self.node_ips: tuple[str, ...] = node_addresses(node)
+        self.zone: str = node_zone(node)
         self.clock = clock
         self.rng = rng
         self.service_changes = ServiceChangeTracker()
@@ -81,8 +87,9 @@ class Provider(ABC):
 
     def on_node(self, node: Obj) -> None:
         ips = node_addresses(node)
-        if ips != self.node_ips:
+        if ips != self.node_ips or node_zone(node) != self.zone:
             self.node_ips = ips
+            self.zone = node_zone(node)  # the topology labels feed CategorizeEndpoints
             self.need_full_sync = True
             self.runner.run()
 
@@ -142,12 +149,14 @@ class Provider(ABC):
         return False
 
     def categorize(self, svc: ServicePort) -> tuple[list[Endpoint], list[Endpoint], list[Endpoint], bool]:
-        """CategorizeEndpoints without topology hints: (cluster, local, all reachable, any at all)."""
-        ready = [e for e in self.endpoints_map.get(svc.name, ()) if e.ready]
-        cluster = ready if svc.uses_cluster_endpoints() else []
-        local = [e for e in ready if e.node == self.node_name] if svc.uses_local_endpoints() else []
-        reachable = cluster if svc.uses_cluster_endpoints() else local
-        return cluster, local, reachable, bool(ready)
+        """CategorizeEndpoints (pkg/proxy/topology.go).
+
+        Returns (cluster, local, all reachable, any at all). Ready endpoints are used (only those hinted
+        for this node or its zone when every ready endpoint carries such hints); when there are none,
+        serving terminating ones are (ProxyTerminatingEndpoints), for the cluster policy and, per node,
+        for the Local one.
+        """
+        return categorize_endpoints(self.endpoints_map.get(svc.name, ()), svc, self.node_name, self.zone)
 
     @abstractmethod
     def sync(self, updated: set[tuple[str, str]], full: bool) -> None:
@@ -163,6 +172,61 @@ class Provider(ABC):
 
     def local_addresses(self) -> set[str]:
         return {*self.node_ips, "127.0.0.1"}
+
+
+def topology_mode(endpoints: tuple[Endpoint, ...] | list[Endpoint], node_name: str, zone: str) -> str:
+    """topologyModeFromHints: same node when every ready endpoint has node hints and one names this node;
+    else same zone likewise; else none."""
+    ready = [e for e in endpoints if e.ready]
+    if ready and all(e.node_hints for e in ready) and any(node_name in e.node_hints for e in ready):
+        return "PreferSameNode"
+    if ready and all(e.zone_hints for e in ready) and any(zone in e.zone_hints for e in ready):
+        return "PreferSameZone"
+    return ""
+
+
+def _available(e: Endpoint, mode: str, node_name: str, zone: str) -> bool:
+    """availableForTopology."""
+    if mode == "PreferSameNode":
+        return node_name in e.node_hints
+    if mode == "PreferSameZone":
+        return zone in e.zone_hints
+    return True
+
+
+def categorize_endpoints(endpoints: tuple[Endpoint, ...] | list[Endpoint], svc: ServicePort, node_name: str,
+                         zone: str = "") -> tuple[list[Endpoint], list[Endpoint], list[Endpoint], bool]:
+    """CategorizeEndpoints: (cluster endpoints, local endpoints, all reachable, has any endpoints)."""
+    cluster: list[Endpoint] = []
+    local: list[Endpoint] = []
+    has_any = False
+    if svc.uses_cluster_endpoints():
+        mode = topology_mode(endpoints, node_name, zone)
+        cluster = [e for e in endpoints if e.ready and _available(e, mode, node_name, zone)]
+        if not cluster:  # no ready endpoint anywhere: the serving terminating ones
+            cluster = [e for e in endpoints if e.serving and e.terminating]
+        has_any = bool(cluster)
+    if not svc.uses_local_endpoints():
+        return cluster, local, cluster, has_any
+    local_ready = local_terminating = False
+    for e in endpoints:
+        if e.ready:
+            has_any = True
+            local_ready = local_ready or e.node == node_name
+        elif e.serving and e.terminating:
+            has_any = True
+            local_terminating = local_terminating or e.node == node_name
+    if local_ready:
+        local = [e for e in endpoints if e.node == node_name and e.ready]
+    elif local_terminating:
+        local = [e for e in endpoints if e.node == node_name and e.serving and e.terminating]
+    if not svc.uses_cluster_endpoints():
+        return cluster, local, local, has_any
+    if not local_ready and not local_terminating:
+        return cluster, local, cluster, has_any
+    union = {str(e): e for e in cluster}
+    union.update({str(e): e for e in local})
+    return cluster, local, sorted(union.values(), key=Endpoint.sort_key), has_any
 
 
 UpdatedServices = set[tuple[str, str]]

@@ -64,7 +64,9 @@ class ServicePort:
         return self.externally_accessible and self.external_local
 
     def uses_cluster_endpoints(self) -> bool:
-        return not self.internal_local or (self.externally_accessible and not self.external_policy_local)
+        # UsesClusterEndpoints: even under externalTrafficPolicy Local, external traffic from a pod on the
+        # node is short-circuited to the cluster endpoints
+        return not self.internal_local or self.externally_accessible
 
     def uses_local_endpoints(self) -> bool:
         return self.internal_local or self.external_policy_local
@@ -72,13 +74,17 @@ class ServicePort:
 
 @dataclass(frozen=True)
 class Endpoint:
-    """BaseEndpointInfo for a ready address of core/v1 Endpoints."""
+    """BaseEndpointInfo: one endpoint of a Service port, with its EndpointSlice conditions."""
 
     ip: str
     port: int
     node: str = ""
     pod: str = ""
     ready: bool = True
+    serving: bool = True
+    terminating: bool = False
+    zone_hints: frozenset[str] = frozenset()
+    node_hints: frozenset[str] = frozenset()
 
     def __str__(self) -> str:
         # net.JoinHostPort
@@ -144,3 +150,40 @@ def endpoints_map(ep: Obj, node_name: str) -> dict[ServicePortName, tuple[Endpoi
                     (addr.get("targetRef") or {}).get("name", ""), True))
     # the EndpointsMap keeps each list sorted by "ip:port", as kube-proxy's cache does
     return {k: tuple(sorted(v, key=Endpoint.sort_key)) for k, v in out.items()}
+
+
+def slices_endpoints_map(service: tuple[str, str], slices: list[Obj]) -> dict[ServicePortName, tuple[Endpoint, ...]]:
+    """EndpointSliceCache.endpointInfoByServicePort: a Service's slices merged per port.
+
+    A port without a name or with port 0 is skipped, as is an endpoint without addresses or whose
+    first address is no IP; an endpoint in several slices counts once (the node-local copy wins).
+    Conditions left out read as ready, serving and not terminating.
+    """
+    merged: dict[ServicePortName, dict[str, Endpoint]] = {}
+    for s in slices:
+        if s.get("addressType") not in ("IPv4", "IPv6"):
+            continue
+        for port in s.get("ports") or []:
+            if port.get("name") is None or not port.get("port"):
+                continue
+            key = ServicePortName(service[0], service[1], port["name"], port.get("protocol") or "TCP")
+            into = merged.setdefault(key, {})
+            for ep in s.get("endpoints") or []:
+                addresses = ep.get("addresses") or []
+                if not addresses:
+                    continue
+                try:
+                    ip = str(ipaddress.ip_address(addresses[0]))
+                except ValueError:
+                    continue
+                cond = ep.get("conditions") or {}
+                hints = ep.get("hints") or {}
+                info = Endpoint(ip, int(port["port"]), ep.get("nodeName") or "", (ep.get("targetRef") or {}).get(
+                    "name", ""), cond.get("ready") is not False, cond.get("serving") is not False,
+                    cond.get("terminating") is True,
+                    frozenset(z.get("name", "") for z in hints.get("forZones") or []),
+                    frozenset(n.get("name", "") for n in hints.get("forNodes") or []))
+                if str(info) not in into or info.node:
+                    into[str(info)] = info
+    # endpointsMapFromEndpointInfo: each list sorted by "ip:port"
+    return {k: tuple(sorted(v.values(), key=Endpoint.sort_key)) for k, v in merged.items() if v}

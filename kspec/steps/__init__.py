@@ -3,6 +3,7 @@
 from kspec.steps import (  # noqa: F401 - imported for their registrations
     cluster,
     controllers,
+    endpointslices,
     etcd,
     manifests,
     network,

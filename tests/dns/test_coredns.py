@@ -35,10 +35,14 @@ spec:
 def _cluster() -> Cluster:
     c = Cluster(nodes=1, seed=0)
     c.apply(SERVICES)
-    c.api.apply({"apiVersion": "v1", "kind": "Endpoints", "metadata": {"name": "db", "namespace": "default"},
-                 "subsets": [{"addresses": [{"ip": "10.244.0.5", "hostname": "db-0"}, {"ip": "10.244.0.6"},
-                                            {"ip": "10.244.0.7"}],
-                              "ports": [{"name": "sql", "port": 5432, "protocol": "TCP"}]}]})
+    # a hand-made EndpointSlice (CoreDNS reads slices; no managed-by label, so no controller touches it)
+    c.api.apply({"apiVersion": "discovery.k8s.io/v1", "kind": "EndpointSlice",
+                 "metadata": {"name": "db-manual", "namespace": "default",
+                              "labels": {"kubernetes.io/service-name": "db"}},
+                 "addressType": "IPv4",
+                 "endpoints": [{"addresses": ["10.244.0.5"], "hostname": "db-0"}, {"addresses": ["10.244.0.6"]},
+                               {"addresses": ["10.244.0.7"]}],
+                 "ports": [{"name": "sql", "port": 5432, "protocol": "TCP"}]})
     c.clock.run_now()
     return c
 

@@ -1,0 +1,205 @@
+"""The EndpointSlice controller (pkg/controller/endpointslice ``endpointslice_controller.go``).
+
+Every Service with a selector gets EndpointSlices of its pods, written by the
+reconciler (``endpointslice_reconciler.py``); ExternalName and selectorless
+Services are left alone (the mirroring controller serves the latter). Pod
+changes queue the Services whose selectors match the pod's labels, old or
+new; a change to one of its own slices by someone else (an edit, a delete, the
+managed-by label taken away) queues the Service again after
+``endpointSliceChangeMinSyncDelay``. A Service's deletion leaves its slices to
+the garbage collector (they are owned by it).
+"""
+
+from __future__ import annotations
+
+import random
+from typing import TYPE_CHECKING
+
+from kspec.controllers.base import Controller
+from kspec.controllers.endpointslice_reconciler import Reconciler
+from kspec.controllers.endpointslice_util import (
+    CONTROLLER_NAME,
+    LABEL_MANAGED_BY,
+    LABEL_SERVICE_NAME,
+    MAX_ENDPOINTS_PER_SLICE,
+    TriggerTimeTracker,
+    is_pod_ready,
+    pod_ips,
+    service_key_of_slice,
+)
+from kspec.labels import Selector
+from kspec.objects import Obj, clone, key_of, split_key
+
+if TYPE_CHECKING:
+    from kspec.cluster import Cluster
+
+NAME = "endpointslice-controller"
+COMPONENT = "endpoint-slice-controller"  # the event source of its recorder
+#: endpointSliceChangeMinSyncDelay: a Service is synced at most this soon after a change to one of its slices
+SLICE_CHANGE_MIN_SYNC_DELAY_MS = 1000
+_NAME_ALPHABET = "bcdfghjklmnpqrstvwxz2456789"  # utilrand's alphanums, as the API server's generateName uses
+
+
+class ApiSliceClient:
+    """The discovery/v1 client over the API server.
+
+    ``generateName`` is filled here from the controller's own seeded generator, so that adding
+    slices leaves the names the API server generates for everything else as they were.
+    """
+
+    def __init__(self, cluster: Cluster, stream: str) -> None:
+        self.api = cluster.api
+        self.rng = random.Random(f"{cluster.seed}/{stream}")
+        #: (namespace, name) -> resourceVersion this controller wrote (EndpointSliceTracker)
+        self.written: dict[tuple[str, str], str] = {}
+        self.deleted: set[tuple[str, str]] = set()
+
+    def create(self, obj: Obj) -> Obj:
+        obj = clone(obj)
+        md = obj["metadata"]
+        if not md.get("name") and md.get("generateName"):
+            md["name"] = md["generateName"] + "".join(self.rng.choice(_NAME_ALPHABET) for _ in range(5))
+        created = self.api.create(obj)
+        self._track(created)
+        return created
+
+    def update(self, obj: Obj) -> Obj:
+        updated = self.api.update(clone(obj))
+        self._track(updated)
+        return updated
+
+    def delete(self, namespace: str, name: str) -> None:
+        self.deleted.add((namespace, name))
+        self.written.pop((namespace, name), None)
+        self.api.delete("endpointslices", name, namespace)
+
+    def _track(self, obj: Obj) -> None:
+        md = obj["metadata"]
+        self.written[(md.get("namespace", ""), md["name"])] = str(md.get("resourceVersion", ""))
+
+    def should_sync(self, s: Obj) -> bool:
+        """EndpointSliceTracker.ShouldSync: a version of the slice this controller did not write."""
+        md = s["metadata"]
+        return self.written.get((md.get("namespace", ""), md["name"])) != str(md.get("resourceVersion", ""))
+
+    def handle_deletion(self, s: Obj) -> bool:
+        """EndpointSliceTracker.HandleDeletion: True when the deletion was this controller's own."""
+        key = (s["metadata"].get("namespace", ""), s["metadata"]["name"])
+        if key in self.deleted:
+            self.deleted.discard(key)
+            return True
+        self.written.pop(key, None)
+        return False
+
+
+def _services_selecting(api: object, namespace: str, labels: dict[str, str]) -> list[str]:
+    """getServicesForPod: a nil selector matches nothing."""
+    out = []
+    for svc in api.store.list("services", namespace):  # type: ignore[attr-defined]
+        selector = (svc.get("spec") or {}).get("selector")
+        if selector and Selector.from_set(selector).matches(labels):  # stored, an empty selector is a nil one
+            out.append(key_of(svc))
+    return out
+
+
+def pod_endpoints_changed(old: Obj, new: Obj) -> tuple[bool, bool]:
+    """podEndpointsChanged: (the pod's endpoint may differ, the Services it matches may differ)."""
+    o_md, n_md = old["metadata"], new["metadata"]
+    o_spec, n_spec = old.get("spec") or {}, new.get("spec") or {}
+    labels_changed = ((o_md.get("labels") or {}) != (n_md.get("labels") or {})
+                      or o_spec.get("hostname") != n_spec.get("hostname")
+                      or o_spec.get("subdomain") != n_spec.get("subdomain"))
+    pod_changed = (o_md.get("deletionTimestamp") != n_md.get("deletionTimestamp")
+                   or is_pod_ready(old) != is_pod_ready(new) or pod_ips(old) != pod_ips(new))
+    return pod_changed, labels_changed
+
+
+def services_to_update(api: object, old: Obj | None, new: Obj | None) -> list[str]:
+    """GetPodUpdateProjectionKey + GetServicesToUpdate: the Services a pod event concerns."""
+    if old is None or new is None:
+        pod = new if new is not None else old
+        assert pod is not None
+        return _services_selecting(api, pod["metadata"].get("namespace", ""), pod["metadata"].get("labels") or {})
+    if old["metadata"].get("resourceVersion") == new["metadata"].get("resourceVersion"):
+        return []
+    pod_changed, labels_changed = pod_endpoints_changed(old, new)
+    ns = new["metadata"].get("namespace", "")
+    now = _services_selecting(api, ns, new["metadata"].get("labels") or {})
+    if not labels_changed:
+        return now if pod_changed else []
+    before = _services_selecting(api, ns, old["metadata"].get("labels") or {})
+    if pod_changed:
+        return sorted(set(now) | set(before))
+    return sorted(set(now) ^ set(before))  # determineNeededServiceUpdates: the symmetric difference
+
+
+class EndpointSliceController(Controller):
+    NAME = NAME
+
+    def __init__(self, cluster: Cluster, max_endpoints_per_slice: int = MAX_ENDPOINTS_PER_SLICE) -> None:
+        super().__init__(cluster)
+        self.client = ApiSliceClient(cluster, NAME)
+        self.reconciler = Reconciler(self.client, lambda name: self.api.store.get("nodes", "", name),
+                                     max_endpoints_per_slice, CONTROLLER_NAME)
+        self.triggers = TriggerTimeTracker()
+
+    def start(self) -> None:
+        self.watch("services")
+        inf = self.api.informers
+        inf.on("pods", on_add=lambda p: self._pods(None, p), on_update=self._pods,
+               on_delete=lambda p: self._pods(p, None))
+        inf.on("endpointslices", on_add=self._slice_added, on_update=self._slice_updated,
+               on_delete=self._slice_deleted)
+
+    def _pods(self, old: Obj | None, new: Obj | None) -> None:
+        for key in services_to_update(self.api, old, new):
+            self.queue.add(key)
+
+    def _managed(self, s: Obj) -> bool:
+        return (s["metadata"].get("labels") or {}).get(LABEL_MANAGED_BY) == CONTROLLER_NAME
+
+    def _queue_for_slice(self, s: Obj) -> None:
+        """queueServiceForEndpointSlice: after endpointSliceChangeMinSyncDelay."""
+        key = service_key_of_slice(s)
+        if key:
+            self.queue.add_after(key, SLICE_CHANGE_MIN_SYNC_DELAY_MS)
+
+    def _slice_added(self, s: Obj) -> None:
+        if self._managed(s) and self.client.should_sync(s):
+            self._queue_for_slice(s)
+
+    def _slice_updated(self, old: Obj, new: Obj) -> None:
+        if (old["metadata"].get("labels") or {}).get(LABEL_SERVICE_NAME) != (
+                new["metadata"].get("labels") or {}).get(LABEL_SERVICE_NAME):
+            self._queue_for_slice(old)
+            self._queue_for_slice(new)
+            return
+        if self._managed(old) != self._managed(new) or (self._managed(new) and self.client.should_sync(new)):
+            self._queue_for_slice(new)
+
+    def _slice_deleted(self, s: Obj) -> None:
+        if self._managed(s) and not self.client.handle_deletion(s):
+            self._queue_for_slice(s)
+
+    def reconcile(self, key: str) -> bool | None:
+        """syncService."""
+        ns, name = split_key(key)
+        svc = self.api.store.get("services", ns, name)
+        if svc is None:
+            self.triggers.delete(key)
+            return None  # the garbage collector deletes the slices it owned
+        spec = svc.get("spec") or {}
+        if spec.get("type") == "ExternalName" or not spec.get("selector"):
+            return None  # ExternalName gets no endpoints; selectorless ones get mirrored or hand-made slices
+        selector = Selector.from_set(spec["selector"])
+        pods = [p for p in self.api.store.list("pods", ns) if selector.matches(p["metadata"].get("labels"))]
+        slices = [s for s in self.api.store.list("endpointslices", ns)
+                  if (s["metadata"].get("labels") or {}).get(LABEL_SERVICE_NAME) == name and self._managed(s)
+                  and not s["metadata"].get("deletionTimestamp")]  # dropEndpointSlicesPendingDeletion
+        errors = self.reconciler.reconcile(svc, pods, slices, self.triggers.compute(key, svc, pods))
+        if errors:
+            # syncService: the aggregate error, on the Service, and the key retried with back-off
+            text = errors[0] if len(errors) == 1 else "[" + ", ".join(errors) + "]"
+            self.events.event(svc, "Warning", "FailedToUpdateEndpointSlices",
+                              f"Error updating Endpoint Slices for Service {ns}/{name}: {text}", component=COMPONENT)
+        return bool(errors)
