@@ -74,8 +74,9 @@ def has(intervals: list[Interval], index: int) -> bool:
 
 
 def format_indexes(intervals: list[Interval]) -> str:
-    """orderedIntervals.String: ``a`` for a single index, ``a-b`` for a range."""
-    return ",".join(str(a) if a == b else f"{a}-{b}" for a, b in intervals)
+    """orderedIntervals.String: ``a`` for a single index, ``a,b`` for two adjacent ones, ``a-b`` for a longer
+    range."""
+    return ",".join(str(a) if a == b else f"{a},{b}" if b == a + 1 else f"{a}-{b}" for a, b in intervals)
 
 
 def calculate_succeeded_indexes(completed: str, pods: list[Obj], completions: int

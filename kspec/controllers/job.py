@@ -21,6 +21,7 @@ from kspec.controllers.base import Controller
 from kspec.controllers.controller_utils import (
     claim,
     delete_pod,
+    deletion_key,
     is_pod_active,
     is_pod_ready,
     owned_index,
@@ -91,14 +92,6 @@ def is_suspended(job: Obj) -> bool:
     return bool(job["spec"].get("suspend"))
 
 
-def _finish_ms(pod: Obj, now_ms: int) -> int:
-    """When a pod finished: its last container's finishedAt, else now."""
-    ends = [parse_timestamp(cs["state"]["terminated"]["finishedAt"])
-            for cs in pod.get("status", {}).get("containerStatuses") or []
-            if (cs.get("state") or {}).get("terminated", {}).get("finishedAt")]
-    return max(ends) if ends else now_ms
-
-
 def backoff_ms(failures: int) -> int:
     """backoffRecord.getRemainingTime's full delay after ``failures`` consecutive failures."""
     if failures <= 0:
@@ -131,11 +124,11 @@ class JobController(Controller):
             self.queue.add(f"{pod['metadata']['namespace']}/{ref['name']}")
 
     def _pod_deleted(self, pod: Obj) -> None:
-        """A finished pod that leaves the API before a sync counted it is still counted from its last state,
-        as upstream's batch.kubernetes.io/job-tracking finalizer keeps it until the controller has."""
+        """A pod that leaves the API before a sync counted it is still counted from its last state, as
+        upstream's batch.kubernetes.io/job-tracking finalizer keeps it until the controller has: a success if it
+        succeeded, else a failure (isPodFailed: a deleted pod that did not succeed)."""
         ref = controller_of(pod)
-        if ref is not None and ref.get("kind") == "Job" and pod.get("status", {}).get("phase") in ("Succeeded",
-                                                                                                   "Failed"):
+        if ref is not None and ref.get("kind") == "Job":
             uid = pod["metadata"]["uid"]
             if uid not in self._counted.get(ref["uid"], set()):
                 self._gone.setdefault(ref["uid"], {})[uid] = pod
@@ -145,66 +138,85 @@ class JobController(Controller):
     def reconcile(self, key: str) -> None:
         ns, name = split_key(key)
         job = self.api.try_get("jobs", name, ns)
-        if job is None or job["metadata"].get("deletionTimestamp") or finished_condition(job) is not None:
+        if job is None or finished_condition(job) is not None:
             return
         if not job["spec"].get("selector"):
             return  # nothing to select pods with (manualSelector without a selector fails validation)
+        # a Job being deleted is still tracked (its pods counted, its end recorded), but manageJob is not called
+        deleting = bool(job["metadata"].get("deletionTimestamp"))
         now = self.clock.now
         uid = job["metadata"]["uid"]
         pods = claim(self, job, self.pods, selector_of(job))
         gone = self._gone.pop(job["metadata"]["uid"], {})
-        finished = [*pods, *(gone[k] for k in sorted(gone) if all(p["metadata"]["uid"] != k for p in pods))]
+        gone_pods = [gone[k] for k in sorted(gone) if all(p["metadata"]["uid"] != k for p in pods)]
         status = clone(job.get("status") or {})
         if not status.get("startTime") and not job["spec"].get("suspend"):
             status["startTime"] = timestamp(now)
         counted = self._counted.setdefault(uid, set())
-        failures, last_failure = self._backoff.get(uid, (0, 0))
-        new_failure = False
         indexed = job["spec"].get("completionMode") == "Indexed"
         completions = job["spec"].get("completions") or 0
         done_indexes = _parse_indexes(status.get("completedIndexes", ""), completions)
-        for pod in finished:
-            phase = pod.get("status", {}).get("phase")
+        only_failed = only_replace_failed_pods(job)
+        new_succeeded: list[Obj] = []
+        new_failed: list[Obj] = []
+        for pod in [*pods, *gone_pods]:  # getNewFinishedPods
             pod_uid = pod["metadata"]["uid"]
-            if pod_uid in counted or phase not in ("Succeeded", "Failed"):
-                continue
-            counted.add(pod_uid)
+            if pod_uid in counted or (indexed and not 0 <= _index_of(pod) < completions):
+                continue  # getValidPodsWithFilter: an Indexed Job's pod without a valid index is never counted
+            phase = pod.get("status", {}).get("phase")
             if phase == "Succeeded":
-                status["succeeded"] = status.get("succeeded", 0) + 1
-                failures = 0
-                if indexed and 0 <= _index_of(pod) < completions:  # calculateSucceededIndexes
-                    done_indexes.add(_index_of(pod))
-            else:
-                if pod_failure_policy.match(job["spec"].get("podFailurePolicy"), pod).counts:
-                    status["failed"] = status.get("failed", 0) + 1  # nonIgnoredFailedPodsCount
-                failures += 1  # the pod-recreation back-off counts every failure (newBackoffRecord)
-                last_failure = max(last_failure, _finish_ms(pod, now))
-                new_failure = True
+                new_succeeded.append(pod)
+            elif is_pod_failed(pod, only_failed) or pod in gone_pods:
+                new_failed.append(pod)
+        for pod in new_succeeded:
+            counted.add(pod["metadata"]["uid"])
+            status["succeeded"] = status.get("succeeded", 0) + 1
+            if indexed:  # calculateSucceededIndexes
+                done_indexes.add(_index_of(pod))
+        for pod in new_failed:
+            counted.add(pod["metadata"]["uid"])
+            if pod_failure_policy.match(job["spec"].get("podFailurePolicy"), pod).counts:
+                status["failed"] = status.get("failed", 0) + 1  # nonIgnoredFailedPodsCount
+        failures, last_failure = new_backoff_record(self._backoff.get(uid, (0, None)), new_succeeded, new_failed)
         self._backoff[uid] = (failures, last_failure)
+        finished = [*pods, *gone_pods]
         if indexed:
             status["succeeded"] = len(done_indexes)
             text = _format_indexes(done_indexes)
             if text:
                 status["completedIndexes"] = text
         active = [p for p in pods if is_pod_active(p)]
-        terminating = [p for p in pods if p["metadata"].get("deletionTimestamp")
-                       and p.get("status", {}).get("phase") not in ("Succeeded", "Failed")]
+        terminating = [p for p in pods if _terminating(p)]
         target = _target_condition(job)
         if target is None:
-            target = self._check_finish(job, status, finished, active, new_failure, now)
+            target = self._check_finish(job, status, finished, active, now)
         if target is not None:
             for pod in active:
                 delete_pod(self, job, pod)
             active = []
-            terminating = [p for p in self.pods.owned(uid) if p["metadata"].get("deletionTimestamp")
-                           and p.get("status", {}).get("phase") not in ("Succeeded", "Failed")]
+            if target["type"] == "FailureTarget":
+                # trackJobStatusAndRemoveFinalizers: once the Job fails, every pod that has not finished counts
+                # as failed (a valid index only, and as the podFailurePolicy says)
+                for pod in pods:
+                    pod_uid = pod["metadata"]["uid"]
+                    if pod_uid in counted or pod.get("status", {}).get("phase") == "Succeeded" or (
+                            indexed and not 0 <= _index_of(pod) < completions):
+                        continue
+                    counted.add(pod_uid)
+                    if pod_failure_policy.match(job["spec"].get("podFailurePolicy"), pod).counts:
+                        status["failed"] = status.get("failed", 0) + 1
+            terminating = [p for p in self.pods.owned(uid) if _terminating(p)]
             if not terminating:
                 self._finish(job, status, target, now)
+        elif deleting:
+            pass  # syncJob calls manageJob only for a Job that is not being deleted
         elif is_suspended(job):
             active = self._suspend(job, status, active, now)
         else:
             active = self._manage(job, status, active, terminating, failures, last_failure, now)
             self._resume(job, status, now)
+        if target is None:  # the pods this sync deleted are terminating too (jobCtx.terminating += deleted)
+            terminating = [p for p in self.pods.owned(uid) if _terminating(p)]
         _set(status, "active", len(active))
         _set(status, "ready", sum(1 for p in active if is_pod_ready(p)))
         _set(status, "terminating", len(terminating))
@@ -216,7 +228,7 @@ class JobController(Controller):
         self._schedule_deadline(job, status, now)
 
     def _check_finish(self, job: Obj, status: dict[str, Any], pods: list[Obj], active: list[Obj],
-                      new_failure: bool, now: int) -> dict[str, Any] | None:
+                      now: int) -> dict[str, Any] | None:
         """The FailureTarget or SuccessCriteriaMet condition this sync reaches, added to status."""
         spec = job["spec"]
         message = _fail_job_message(job, pods)
@@ -225,7 +237,7 @@ class JobController(Controller):
             status.setdefault("conditions", []).append(cond)
             return cond
         limit = spec.get("backoffLimit", 6)
-        past_limit = new_failure and status.get("failed", 0) > limit
+        past_limit = status.get("failed", 0) > limit  # exceedsBackoffLimit
         if spec.get("template", {}).get("spec", {}).get("restartPolicy") == "OnFailure":
             # pastBackoffLimitOnFailure: container restarts of active pods count as failures
             restarts = sum(cs.get("restartCount", 0) for p in active
@@ -295,45 +307,50 @@ class JobController(Controller):
         self._counted.setdefault(job["metadata"]["uid"], set()).add(pod["metadata"]["uid"])
 
     def _manage(self, job: Obj, status: dict[str, Any], active: list[Obj], terminating: list[Obj], failures: int,
-                last_failure: int, now: int) -> list[Obj]:
-        """manageJob: start pods up to parallelism (after the back-off), or remove extras."""
+                last_failure: int | None, now: int) -> list[Obj]:
+        """manageJob: start pods up to parallelism (after the back-off), or remove extras; never both in one
+        sync."""
         spec = job["spec"]
         parallelism = spec.get("parallelism", 1)
         completions = spec.get("completions")
         indexed = spec.get("completionMode") == "Indexed"
         succeeded = status.get("succeeded", 0)
+        if completions is None:  # no completion count: once a pod succeeded, leave whatever runs running
+            wanted = len(active) if succeeded > 0 else parallelism
+        else:
+            wanted = max(0, min(parallelism, completions - succeeded))
+        at_least = max(0, len(active) - wanted)
+        # activePodsForRemoval: an Indexed Job's duplicates of an index, and pods without a valid one, go first;
+        # then controller.ActivePods' order (unassigned, pending, not ready, ... first)
         if indexed:
-            done = _parse_indexes(status.get("completedIndexes", ""), completions or 0)
-            # activePodsForRemoval: duplicates of an index, and pods without a valid one, go first
-            extra, active = indexed_job.duplicated_index_pods(active, completions or 0)
+            extra, keep = indexed_job.duplicated_index_pods(active, completions or 0)
+        else:
+            extra, keep = [], list(active)
+        if len(extra) < at_least:
+            keep = sorted(keep, key=lambda p: deletion_key(p, 0, now))
+            extra, keep = [*extra, *keep[: at_least - len(extra)]], keep[at_least - len(extra):]
+        if extra:
             for pod in extra:
                 self._forget(job, pod)
                 delete_pod(self, job, pod)
-            running = {_index_of(p) for p in active}
-            missing = [i for i in range(completions or 0) if i not in done and i not in running]
-            wanted = min(parallelism, len(missing) + len(running))
-        else:
-            missing = []
-            remaining = parallelism if completions is None else min(parallelism, completions - succeeded)
-            if completions is None and succeeded > 0:
-                remaining = 0
-            wanted = max(0, remaining)
-        if len(active) > wanted:
-            extras = sorted(active, key=lambda p: p["metadata"]["creationTimestamp"], reverse=True)
-            for pod in extras[: len(active) - wanted]:
-                self._forget(job, pod)
-                delete_pod(self, job, pod)
-            return [p for p in active if p not in extras[: len(active) - wanted]]
-        if spec.get("podReplacementPolicy") == "Failed":
-            wanted -= len(terminating)  # onlyReplaceFailedPods: a terminating pod is not replaced yet
+            return [p for p in active if p not in extra]
         if len(active) >= wanted:
             return active
-        wait = backoff_ms(failures) - (now - last_failure) if failures else 0
+        wait = backoff_ms(failures) - (now - last_failure) if failures and last_failure is not None else 0
         if wait > 0:
             self.queue.add_after(f"{job['metadata']['namespace']}/{job['metadata']['name']}", wait)
             return active
+        diff = wanted - len(active)
+        if only_replace_failed_pods(job):
+            diff -= len(terminating)  # a terminating pod is not replaced until it has failed
+        missing: list[int] = []
+        if indexed:  # firstPendingIndexes
+            done = _parse_indexes(status.get("completedIndexes", ""), completions or 0)
+            running = {_index_of(p) for p in active}
+            missing = [i for i in range(completions or 0) if i not in done and i not in running][:max(0, diff)]
+            diff = len(missing)
         created = list(active)
-        for i in range(wanted - len(active)):
+        for i in range(max(0, diff)):
             index = missing[i] if indexed else None
             pod = self._pod_for(job, index)
             try:
@@ -364,6 +381,61 @@ class JobController(Controller):
             if not any(e.get("name") == "JOB_COMPLETION_INDEX" for e in container.get("env") or []):
                 container.setdefault("env", []).append(env)
         return pod
+
+
+def only_replace_failed_pods(job: Obj) -> bool:
+    """onlyReplaceFailedPods: podReplacementPolicy Failed, or any podFailurePolicy."""
+    spec = job["spec"]
+    return spec.get("podReplacementPolicy") == "Failed" or spec.get("podFailurePolicy") is not None
+
+
+def is_pod_failed(pod: Obj, only_failed: bool) -> bool:
+    """isPodFailed: phase Failed; unless only failed pods are replaced, also a deleted pod that did not succeed
+    (an orphan pod may never reach Failed)."""
+    phase = pod.get("status", {}).get("phase")
+    if phase == "Failed":
+        return True
+    return not only_failed and bool(pod["metadata"].get("deletionTimestamp")) and phase != "Succeeded"
+
+
+def finish_ms(pod: Obj) -> int:
+    """getFinishedTime: the last container's finishedAt, else when Ready turned False, else the deletion
+    timestamp, else the creation timestamp."""
+    st = pod.get("status") or {}
+    ends = [parse_timestamp(t) for cs in [*(st.get("initContainerStatuses") or []),
+                                          *(st.get("containerStatuses") or [])]
+            for t in [((cs.get("state") or {}).get("terminated") or {}).get("finishedAt")] if t]
+    if ends:
+        return max(ends)
+    for c in st.get("conditions") or []:
+        if c.get("type") == "Ready" and c.get("status") == "False" and c.get("lastTransitionTime"):
+            return parse_timestamp(c["lastTransitionTime"])
+    md = pod["metadata"]
+    when = md.get("deletionTimestamp") or md.get("creationTimestamp")
+    return parse_timestamp(when) if when else 0
+
+
+def new_backoff_record(old: tuple[int, int | None], succeeded: list[Obj], failed: list[Obj]
+                       ) -> tuple[int, int | None]:
+    """backoffStore.newBackoffRecord: failures since the last success and when the last of them finished.
+
+    A new success resets the count to the failures that finished after it.
+    """
+    failures, last = old
+    if not failed and not succeeded:
+        return failures, last
+    fails = sorted(finish_ms(p) for p in failed)
+    if not succeeded:
+        return failures + len(fails), fails[-1]
+    last_success = max(finish_ms(p) for p in succeeded)
+    after = [t for t in fails if t > last_success]
+    return len(after), (after[-1] if after else None)
+
+
+def _terminating(pod: Obj) -> bool:
+    """controller.CountTerminatingPods: being deleted, not finished."""
+    return bool(pod["metadata"].get("deletionTimestamp")) and pod.get("status", {}).get("phase") not in (
+        "Succeeded", "Failed")
 
 
 def _fail_job_message(job: Obj, pods: list[Obj]) -> str | None:

@@ -1,0 +1,219 @@
+"""kubernetes pkg/controller/job/job_controller_test.go through kspec's Job controller (see job_adapter.py)."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.upstream.cases import case
+from tests.upstream.controllers.job_adapter import Rig, as_v135, cond
+
+SOURCE = "kubernetes/kubernetes pkg/controller/job/job_controller_test.go"
+F = "TestControllerSyncJob"
+BACKOFF = ("BackoffLimitExceeded", "Job has reached the specified backoff limit")
+SUSPENDED = cond("Suspended", "True", "JobSuspended", "Job suspended")
+POD_CONTROL_ERROR = "an injected pod-control error (FakePodControl.Err)"
+POD_LIMIT = "an injected pod-control create limit (FakePodControl.CreateLimit)"
+EXPECTATIONS = ("controller expectations: kspec's controller writes through a synchronous store and never waits "
+                "for its own creates or deletes to be observed")
+GATES_OFF_FAILED = ("JobManagedBy and JobPodReplacementPolicy off: upstream adds Failed while the deleted pod "
+                    "terminates; kspec is v1.35 (both GA) and keeps FailureTarget until it is gone, as the case "
+                    "'backoff limit exceeded; JobManagedBy enabled' expects")
+
+
+def sync(name: str, parallelism: int, completions: int, backoff: int = 0, *, mode: str | None = None,
+         deleting: bool = False, suspend: bool = False, was_suspended: bool = False,
+         replacement: str | None = None, pfp: dict | None = None, initial: dict | None = None,
+         backoff_record: tuple[int, int] | None = None, pending: int = 0, active: int = 0, ready: int = 0,
+         succeeded: int = 0, failed: int = 0, terminating: int = 0, indexed: tuple = (),
+         creations: int = 0, deletions: int = 0, e_active: int = 0, e_ready: int = 0, e_succeeded: int = 0,
+         e_completed: str = "", e_failed: int = 0, e_terminating: int | None = None, conditions: tuple = (),
+         created_indexes: tuple = (), gates: tuple = (), **reason: str) -> object:
+    """One entry of TestControllerSyncJob's testCases (``-1`` completions: nil)."""
+    return case(F, name, **reason, parallelism=parallelism, completions=completions, backoff=backoff, mode=mode,
+                deleting=deleting, suspend=suspend, was_suspended=was_suspended, replacement=replacement, pfp=pfp,
+                initial=initial, backoff_record=backoff_record, pending=pending, active=active, ready=ready,
+                succeeded=succeeded, failed=failed, terminating=terminating, indexed=indexed, creations=creations,
+                deletions=deletions, e_active=e_active, e_ready=e_ready, e_succeeded=e_succeeded,
+                e_completed=e_completed, e_failed=e_failed, e_terminating=e_terminating,
+                conditions=list(conditions), created_indexes=list(created_indexes), gates=set(gates))
+
+
+IX = "Indexed"
+S, FL, R, P = "Succeeded", "Failed", "Running", "Pending"
+REPL = ("replacement",)
+CASES = [
+    sync("job start", 2, 5, 6, creations=2, e_active=2),
+    sync("WQ job start", 2, -1, 6, creations=2, e_active=2),
+    sync("pending pods", 2, 5, 6, pending=2, e_active=2),
+    sync("correct # of pods", 3, 5, 6, active=3, ready=2, e_active=3, e_ready=2),
+    sync("WQ job: correct # of pods", 2, -1, 6, active=2, e_active=2),
+    sync("too few active pods", 2, 5, 6, active=1, succeeded=1, creations=1, e_active=2, e_succeeded=1),
+    sync("WQ job: recreate pods when failed", 1, -1, 6, active=1, failed=1, replacement="Failed", gates=REPL,
+         terminating=1, e_terminating=1, e_failed=1, e_active=1),
+    sync("WQ job: turn on PodReplacementPolicy but not set PodReplacementPolicy", 1, 1, 6, active=1, failed=1,
+         gates=REPL, e_terminating=1, terminating=1, e_active=1, e_failed=2),
+    sync("WQ job: recreate pods when terminating or failed", 1, -1, 6, active=1, failed=1,
+         replacement="TerminatingOrFailed", gates=REPL, terminating=1, e_terminating=1, e_active=1, e_failed=2),
+    sync("more terminating pods than parallelism", 1, 1, 6, active=2, terminating=4, replacement="Failed",
+         gates=REPL, e_terminating=5, e_active=1, deletions=1),
+    sync("more terminating pods than parallelism; PodFailurePolicy used", 1, 1, 6, active=2, terminating=4,
+         pfp={}, e_active=1, deletions=1),
+    sync("too few active pods and active back-off", 1, 1, 6, backoff_record=(1, 0), initial={"startTime": 0}),
+    sync("too few active pods and no back-offs", 1, 1, 6, backoff_record=(0, 0), creations=1, e_active=1),
+    sync("too few active pods with a dynamic job", 2, -1, 6, active=1, creations=1, e_active=2),
+    sync("too few active pods, with controller error", 2, 5, 6, active=1, succeeded=1, creations=1, e_active=1,
+         unmodelled=POD_CONTROL_ERROR),
+    sync("too many active pods", 2, 5, 6, active=3, deletions=1, e_active=2),
+    sync("too many active pods; PodReplacementPolicy enabled", 2, 5, 6, active=3, gates=REPL, deletions=1,
+         e_active=2, e_terminating=1),
+    sync("too many active pods, with controller error", 2, 5, 6, active=3, e_active=3,
+         unmodelled=POD_CONTROL_ERROR),
+    sync("count ready pods when too many active pods", 2, 5, 6, active=3, ready=3, deletions=1, e_active=2,
+         e_ready=2),
+    sync("failed + succeed pods: reset backoff delay", 2, 5, 6, active=1, succeeded=1, failed=1, creations=1,
+         e_active=2, e_succeeded=1, e_failed=1),
+    sync("new failed pod", 2, 5, 6, active=1, failed=1, creations=1, e_active=2, e_failed=1),
+    sync("no new pod; possible finalizer update of failed pod", 1, 1, 6,
+         initial={"active": 1, "succeeded": 0, "failed": 1}, active=1, e_active=1, e_failed=1),
+    sync("only new failed pod with controller error", 2, 5, 6, active=1, failed=1, creations=1, e_active=1,
+         unmodelled=POD_CONTROL_ERROR),
+    sync("job finish", 2, 5, 6, succeeded=5, e_succeeded=5, conditions=[cond("Complete")]),
+    sync("WQ job finishing", 2, -1, 6, active=1, succeeded=1, e_active=1, e_succeeded=1),
+    sync("WQ job all finished", 2, -1, 6, succeeded=2, e_succeeded=2, conditions=[cond("Complete")]),
+    sync("WQ job all finished despite one failure", 2, -1, 6, succeeded=1, failed=1, e_succeeded=1, e_failed=1,
+         conditions=[cond("Complete")]),
+    sync("more active pods than parallelism", 2, 5, 6, active=10, deletions=8, e_active=2),
+    sync("more active pods than remaining completions", 3, 4, 6, active=3, succeeded=2, deletions=1, e_active=2,
+         e_succeeded=2),
+    sync("status change", 2, 5, 6, active=2, succeeded=2, e_active=2, e_succeeded=2),
+    sync("deleting job", 2, 5, 6, deleting=True, pending=1, active=1, succeeded=1, e_active=2, e_succeeded=1),
+    sync("limited pods", 100, 200, 6, creations=10, e_active=10, unmodelled=POD_LIMIT),
+    sync("too many job failures", 2, 5, 0, deleting=True, failed=1, e_failed=1,
+         conditions=[cond("Failed", "True", *BACKOFF)]),
+    sync("job failures, unsatisfied expectations", 2, 5, 0, deleting=True, failed=1, e_failed=1,
+         unmodelled=EXPECTATIONS),
+    sync("indexed job start", 2, 5, 6, mode=IX, creations=2, e_active=2, created_indexes=[0, 1]),
+    sync("indexed job with some pods deleted, podReplacementPolicy Failed", 2, 5, 6, mode=IX, creations=1,
+         e_active=1, created_indexes=[0], replacement="Failed", gates=REPL, terminating=1, e_terminating=1),
+    sync("indexed job with some pods deleted, podReplacementPolicy TerminatingOrFailed", 2, 5, 6, mode=IX,
+         creations=2, e_active=2, created_indexes=[0, 1], replacement="TerminatingOrFailed", gates=REPL,
+         terminating=1, e_terminating=1),
+    sync("indexed job completed", 2, 3, 6, mode=IX, indexed=[("0", S), ("1", FL), ("1", S), ("2", S)],
+         e_succeeded=3, e_failed=1, e_completed="0-2", conditions=[cond("Complete")]),
+    sync("indexed job failed", 2, 3, 0, mode=IX, indexed=[("0", S), ("1", FL), ("2", R)], e_succeeded=1,
+         e_failed=2, e_completed="0", conditions=[cond("Failed", "True", *BACKOFF)], deletions=1,
+         unmodelled=GATES_OFF_FAILED),
+    sync("count terminating pods when indexed job fails and PodReplacementPolicy enabled", 2, 3, 0, mode=IX,
+         indexed=[("0", S), ("1", FL), ("2", R)], gates=REPL, e_succeeded=1, e_failed=2, e_completed="0",
+         conditions=[cond("FailureTarget", "True", *BACKOFF)], deletions=1, e_terminating=1),
+    sync("count ready pods when job fails", 2, 3, 0, active=2, ready=2, failed=1, e_failed=3,
+         conditions=[cond("Failed", "True", *BACKOFF)], deletions=2, unmodelled=GATES_OFF_FAILED),
+    sync("indexed job repeated completed index", 2, 3, 6, mode=IX, indexed=[("0", S), ("1", S), ("1", S)],
+         creations=1, e_active=1, e_succeeded=2, e_completed="0,1", created_indexes=[2]),
+    sync("indexed job some running and completed pods", 8, 20, 6, mode=IX,
+         indexed=[("0", R), ("2", S), ("3", P), ("4", S), ("5", S), ("7", S), ("8", S), ("9", S)],
+         creations=6, e_active=8, e_succeeded=6, e_completed="2,4,5,7-9", created_indexes=[1, 6, 10, 11, 12, 13]),
+    sync("indexed job some failed pods", 3, 4, 6, mode=IX, indexed=[("0", FL), ("1", P), ("2", FL)], creations=2,
+         e_active=3, e_failed=2, created_indexes=[0, 2]),
+    sync("indexed job some pods without index", 2, 5, 6, mode=IX, active=1, succeeded=1, failed=1,
+         indexed=[("invalid", R), ("invalid", S), ("invalid", FL), ("invalid", P), ("0", S), ("1", R), ("2", R)],
+         deletions=3, e_active=2, e_succeeded=1, e_completed="0"),
+    sync("indexed job repeated indexes", 5, 5, 6, mode=IX, succeeded=1, failed=1,
+         indexed=[("invalid", R), ("0", S), ("1", R), ("2", R), ("2", P)], deletions=2, e_active=2,
+         e_succeeded=1, e_completed="0"),
+    sync("indexed job with indexes outside of range", 2, 5, 6, mode=IX,
+         indexed=[("0", S), ("5", R), ("6", S), ("7", P), ("8", FL)], e_succeeded=1, deletions=2,
+         e_completed="0"),
+    sync("suspending a job with satisfied expectations", 2, 4, 6, suspend=True, active=2, deletions=2,
+         conditions=[SUSPENDED]),
+    sync("suspending a job with satisfied expectations; PodReplacementPolicy enabled", 2, 4, 6, suspend=True,
+         active=2, gates=REPL, deletions=2, conditions=[SUSPENDED], e_terminating=2),
+    sync("count ready pods when suspending a job with satisfied expectations", 2, 4, 6, suspend=True, active=2,
+         ready=2, deletions=2, conditions=[SUSPENDED]),
+    sync("suspending a job with unsatisfied expectations", 2, 4, 6, suspend=True, active=3, e_active=3,
+         unmodelled=EXPECTATIONS),
+    sync("count ready pods when suspending a job with unsatisfied expectations", 2, 4, 6, suspend=True, active=3,
+         ready=3, e_active=3, e_ready=3, unmodelled=EXPECTATIONS),
+    sync("suspending a job with unsatisfied expectations; PodReplacementPolicy enabled", 2, 4, 6, suspend=True,
+         active=3, gates=REPL, e_active=3, e_terminating=0, unmodelled=EXPECTATIONS),
+    sync("resuming a suspended job", 2, 4, 6, was_suspended=True, creations=2, e_active=2,
+         conditions=[cond("Suspended", "False", "JobResumed", "Job resumed")]),
+    sync("suspending a deleted job", 2, 4, 6, suspend=True, deleting=True, active=2, e_active=2),
+    sync("suspending a deleted job; PodReplacementPolicy enabled", 2, 4, 6, suspend=True, deleting=True,
+         active=2, gates=REPL, e_active=2, e_terminating=0),
+    sync("indexed job with podIndexLabel feature disabled", 2, 5, 6, mode=IX, creations=2, e_active=2,
+         created_indexes=[0, 1], gates=("noIndexLabel",), unmodelled="PodIndexLabel off: the gate is GA and locked on in v1.35"),
+    sync("FailureTarget=False condition added manually is ignored", 1, 1, active=1, ready=1,
+         initial={"active": 1, "startTime": 0,
+                  "conditions": [cond("FailureTarget", "False", "ConditionAddedManually", "Testing")]},
+         e_active=1, e_ready=1, conditions=[cond("FailureTarget", "False", "ConditionAddedManually", "Testing")]),
+    sync("SuccessCriteriaMet=False condition added manually is ignored", 1, 1, gates=("success",), active=1,
+         ready=1, initial={"active": 1, "startTime": 0,
+                           "conditions": [cond("SuccessCriteriaMet", "False", "ConditionAddedManually", "Testing")]},
+         e_active=1, e_ready=1,
+         conditions=[cond("SuccessCriteriaMet", "False", "ConditionAddedManually", "Testing")]),
+    sync("backoff limit exceeded; JobManagedBy enabled", 2, 3, 0, mode=IX, gates=("managedBy",),
+         indexed=[("0", S), ("1", FL), ("2", R)], e_succeeded=1, e_failed=2, e_completed="0",
+         conditions=[cond("FailureTarget", "True", *BACKOFF)], deletions=1),
+]
+
+
+def _status(initial: dict | None, now: int) -> dict | None:
+    from kspec.objects import timestamp
+
+    if initial is None:
+        return None
+    status: dict = {"startTime": timestamp(now + initial.get("startTime", 0))}
+    for field in ("active", "succeeded", "failed"):
+        if initial.get(field):
+            status[field] = initial[field]
+    if initial.get("conditions"):
+        status["conditions"] = [{"type": t, "status": s, "reason": r, "message": m,
+                                 "lastProbeTime": timestamp(now), "lastTransitionTime": timestamp(now)}
+                                for t, s, r, m in initial["conditions"]]
+    return status
+
+
+@pytest.mark.parametrize("data", CASES)
+def test_controller_sync_job(data: dict) -> None:
+    from kspec.objects import timestamp
+
+    rig = Rig()
+    now = rig.c.clock.now
+    spec: dict = {"parallelism": data["parallelism"], "backoffLimit": data["backoff"], "suspend": data["suspend"]}
+    if data["completions"] >= 0:
+        spec["completions"] = data["completions"]
+    if data["mode"]:
+        spec["completionMode"] = data["mode"]
+    if data["pfp"] is not None:
+        spec["podFailurePolicy"] = data["pfp"]
+    if data["replacement"] and "replacement" in data["gates"]:
+        spec["podReplacementPolicy"] = data["replacement"]
+    status = _status(data["initial"], now)
+    if data["was_suspended"]:
+        status = status or {}
+        status["conditions"] = [*status.get("conditions", []), {
+            "type": "Suspended", "status": "True", "reason": "JobSuspended", "message": "Job suspended",
+            "lastProbeTime": timestamp(now), "lastTransitionTime": timestamp(now)}]
+    job = rig.put_job(spec, status, deleting=data["deleting"])
+    if data["backoff_record"] is not None:
+        failures, at = data["backoff_record"]
+        rig.ctrl._backoff[job["metadata"]["uid"]] = (failures, now + at)
+    rig.pods(pending=data["pending"], active=data["active"], succeeded=data["succeeded"], failed=data["failed"],
+             terminating=data["terminating"], ready=data["ready"])
+    for index, phase in data["indexed"]:
+        rig.pod(phase, index=index)
+    out = rig.sync()
+    assert len(out.created) == data["creations"]
+    if data["mode"] == "Indexed":
+        assert out.created_indexes("noIndexLabel" not in data["gates"]) == sorted(data["created_indexes"])
+    assert len(out.deleted) == data["deletions"]
+    assert out.count("active") == data["e_active"]
+    assert out.count("ready") == data["e_ready"]
+    assert out.count("succeeded") == data["e_succeeded"]
+    assert out.status.get("completedIndexes", "") == data["e_completed"]
+    assert out.count("failed") == data["e_failed"]
+    if "replacement" in data["gates"]:
+        assert out.count("terminating") == (data["e_terminating"] or 0)
+    assert bool(out.status.get("startTime")) is not data["suspend"]
+    assert out.conditions() == as_v135(data["conditions"], data["gates"])
