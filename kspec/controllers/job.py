@@ -275,13 +275,14 @@ class JobController(Controller):
             self.queue.add_after(f"{job['metadata']['namespace']}/{job['metadata']['name']}", left)
 
     def _finish(self, job: Obj, status: dict[str, Any], target: dict[str, Any], now: int) -> None:
-        """Complete or Failed, once every pod has stopped; with the upstream events."""
+        """Complete or Failed, once every pod has stopped; with the upstream events. enactJobFinished sets it with
+        ensureJobConditionStatus, so a False condition of that type already there turns True."""
         if target["type"] == "SuccessCriteriaMet":
-            status["conditions"].append(_condition("Complete", target["reason"], target["message"], now))
+            _ensure_condition(status, "Complete", "True", target["reason"], target["message"], now)
             status["completionTime"] = timestamp(now)
             self.events.event(job, "Normal", "Completed", "Job completed", component=self.NAME)
         else:
-            status["conditions"].append(_condition("Failed", target["reason"], target["message"], now))
+            _ensure_condition(status, "Failed", "True", target["reason"], target["message"], now)
             self.events.event(job, "Warning", target["reason"], target["message"], component=self.NAME)
 
     def _suspend(self, job: Obj, status: dict[str, Any], active: list[Obj], now: int) -> list[Obj]:

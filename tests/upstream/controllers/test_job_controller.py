@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from kspec import Cluster
 from tests.upstream.cases import case
 from tests.upstream.controllers.job_adapter import Rig, as_v135, cond
 
@@ -217,3 +218,134 @@ def test_controller_sync_job(data: dict) -> None:
         assert out.count("terminating") == (data["e_terminating"] or 0)
     assert bool(out.status.get("startTime")) is not data["suspend"]
     assert out.conditions() == as_v135(data["conditions"], data["gates"])
+
+
+F_DEADLINE = "TestSyncJobPastDeadline"
+DEADLINE = ("DeadlineExceeded", "Job was active longer than specified deadline")
+
+
+def deadline(name: str, parallelism: int, completions: int, active_deadline: int, start_ago: int, backoff: int = 0,
+             *, suspend: bool = False, active: int = 0, succeeded: int = 0, failed: int = 0, deletions: int = 0,
+             e_active: int = 0, e_succeeded: int = 0, e_failed: int = 0, conditions: tuple = (), gates: tuple = (),
+             **reason: str) -> object:
+    """One entry of TestSyncJobPastDeadline's testCases (``start_ago``: status.startTime, seconds ago)."""
+    return case(F_DEADLINE, name, **reason, parallelism=parallelism, completions=completions,
+                active_deadline=active_deadline, start_ago=start_ago, backoff=backoff, suspend=suspend,
+                active=active, succeeded=succeeded, failed=failed, deletions=deletions, e_active=e_active,
+                e_succeeded=e_succeeded, e_failed=e_failed, conditions=list(conditions), gates=set(gates))
+
+
+DEADLINE_CASES = [
+    deadline("activeDeadlineSeconds less than single pod execution", 1, 1, 10, 15, 6, active=1, deletions=1,
+             e_failed=1, conditions=[cond("Failed", "True", *DEADLINE)], unmodelled=GATES_OFF_FAILED),
+    deadline("activeDeadlineSeconds bigger than single pod execution", 1, 2, 10, 15, 6, active=1, succeeded=1,
+             deletions=1, e_succeeded=1, e_failed=1, conditions=[cond("Failed", "True", *DEADLINE)],
+             unmodelled=GATES_OFF_FAILED),
+    deadline("activeDeadlineSeconds times-out before any pod starts", 1, 1, 10, 10, 6,
+             conditions=[cond("Failed", "True", *DEADLINE)]),
+    deadline("activeDeadlineSeconds with backofflimit reach", 1, 1, 1, 10, failed=1, e_failed=1,
+             conditions=[cond("Failed", "True", *BACKOFF)]),
+    deadline("activeDeadlineSeconds is not triggered when Job is suspended", 1, 2, 10, 15, 6, suspend=True,
+             conditions=[SUSPENDED]),
+    deadline("activeDeadlineSeconds exceeded; JobPodReplacementPolicy enabled", 1, 2, 10, 15, 6, gates=REPL,
+             active=1, succeeded=1, deletions=1, e_succeeded=1, e_failed=1,
+             conditions=[cond("FailureTarget", "True", *DEADLINE)]),
+    deadline("activeDeadlineSeconds exceeded; JobManagedBy enabled", 1, 2, 10, 15, 6, gates=("managedBy",),
+             active=1, succeeded=1, deletions=1, e_succeeded=1, e_failed=1,
+             conditions=[cond("FailureTarget", "True", *DEADLINE)]),
+    deadline("activeDeadlineSeconds exceeded and backofflimit reached; JobManagedBy enabled", 1, 1, 1, 10,
+             gates=("managedBy",), failed=1, e_failed=1,
+             conditions=[cond("FailureTarget", "True", *BACKOFF), cond("Failed", "True", *BACKOFF)]),
+]
+
+
+@pytest.mark.parametrize("data", DEADLINE_CASES)
+def test_sync_job_past_deadline(data: dict) -> None:
+    from kspec.objects import timestamp
+
+    rig = Rig(now_ms=60_000)
+    now = rig.c.clock.now
+    rig.put_job({"parallelism": data["parallelism"], "completions": data["completions"],
+                 "backoffLimit": data["backoff"], "suspend": data["suspend"],
+                 "activeDeadlineSeconds": data["active_deadline"]},
+                {"startTime": timestamp(now - data["start_ago"] * 1000)})
+    rig.pods(active=data["active"], succeeded=data["succeeded"], failed=data["failed"])
+    out = rig.sync()
+    assert out.created == []
+    assert len(out.deleted) == data["deletions"]
+    assert out.count("active") == data["e_active"]
+    assert out.count("succeeded") == data["e_succeeded"]
+    assert out.count("failed") == data["e_failed"]
+    assert out.status.get("startTime")
+    assert out.conditions() == as_v135(data["conditions"], data["gates"])
+
+
+@pytest.mark.parametrize("data", [case("TestSingleJobFailedCondition", "")])
+def test_single_job_failed_condition(data: dict) -> None:
+    """A Failed=False condition already there is turned True (ensureJobConditionStatus), not duplicated."""
+    from kspec.objects import timestamp
+
+    rig = Rig(now_ms=60_000)
+    now = rig.c.clock.now
+    rig.put_job({"parallelism": 1, "completions": 1, "backoffLimit": 6, "activeDeadlineSeconds": 10},
+                {"startTime": timestamp(now - 15_000),
+                 "conditions": [{"type": "Failed", "status": "False", "reason": DEADLINE[0], "message": DEADLINE[1],
+                                 "lastProbeTime": timestamp(now), "lastTransitionTime": timestamp(now)}]})
+    out = rig.sync()
+    assert out.deleted == []
+    failed = [c for c in out.conditions() if c[0] == "Failed"]
+    assert len(failed) == 1 and failed[0][1] == "True"
+
+
+@pytest.mark.parametrize("data", [case("TestSyncJobComplete", "")])
+def test_sync_job_complete(data: dict) -> None:
+    """Syncing a complete Job leaves its conditions as they are."""
+    from kspec.objects import timestamp
+
+    rig = Rig()
+    rig.put_job({"parallelism": 1, "completions": 1, "backoffLimit": 6},
+                {"conditions": [{"type": "Complete", "status": "True", "lastProbeTime": timestamp(0),
+                                 "lastTransitionTime": timestamp(0)}]})
+    out = rig.sync()
+    assert len(out.conditions()) == 1
+
+
+@pytest.mark.parametrize("data", [case("TestSyncJobDeleted", "")])
+def test_sync_job_deleted(data: dict) -> None:
+    """A Job the API no longer has: no pods created or deleted, no error."""
+    rig = Rig()
+    before = len(rig.c.api.store.list("pods", "default"))
+    rig.ctrl.reconcile("default/foobar")
+    assert len(rig.c.api.store.list("pods", "default")) == before
+
+
+PAST = [case("TestPastDeadlineJobFinished", "New job created without start time being set", start=False),
+        case("TestPastDeadlineJobFinished", "New job created with start time being set", start=True)]
+
+
+@pytest.mark.parametrize("data", PAST)
+def test_past_deadline_job_finished(data: dict) -> None:
+    """The running controller sets startTime, then fails the Job with DeadlineExceeded, not before the deadline."""
+    from kspec.objects import parse_timestamp, timestamp
+
+    c = Cluster(nodes=0)
+    c.start()
+    job = {"apiVersion": "batch/v1", "kind": "Job", "metadata": {"name": "job1", "namespace": "default"},
+           "spec": {"parallelism": 1, "completions": 1, "backoffLimit": 6, "activeDeadlineSeconds": 1,
+                    "template": {"spec": {"restartPolicy": "Never",
+                                          "containers": [{"name": "c", "image": "foo/bar"}]}}}}
+    made = c.api.create(job)
+    if data["start"]:
+        c.api.update_status({**made, "status": {"startTime": timestamp(c.clock.now)}})
+    c.run_for(100)
+    started = c.api.get("jobs", "job1")["status"].get("startTime")
+    assert started
+    for _ in range(30):
+        got = c.api.get("jobs", "job1")
+        failed = [x for x in got["status"].get("conditions") or []
+                  if x["type"] == "Failed" and x["status"] == "True" and x.get("reason") == "DeadlineExceeded"]
+        if failed:
+            assert c.clock.now - parse_timestamp(got["status"]["startTime"]) >= 1000
+            return
+        c.run_for(100)
+    raise AssertionError(got["status"])
