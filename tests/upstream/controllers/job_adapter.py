@@ -42,10 +42,9 @@ def as_v135(conditions: list[tuple[str, str, str, str]], gates: set[str]) -> lis
     for ctype, status, reason, message in conditions:
         if ctype == "Complete" and "success" not in gates and not reason:
             reason, message = COMPLETIONS_REACHED
-        if not delay and ctype == "Complete":
-            out.append(("SuccessCriteriaMet", status, reason, message))
-        if not delay and ctype == "Failed":
-            out.append(("FailureTarget", status, reason, message))
+        interim = {"Complete": "SuccessCriteriaMet", "Failed": "FailureTarget"}.get(ctype)
+        if not delay and interim and (interim, status, reason, message) not in out:
+            out.append((interim, status, reason, message))
         out.append((ctype, status, reason, message))
     return out
 
@@ -82,9 +81,11 @@ class Rig:
 
     def pod(self, phase: str, *, index: str | None = None, ready: bool = False, terminating: bool = False,
             status: dict[str, Any] | None = None, annotations: dict[str, str] | None = None,
-            labels: dict[str, str] | None = None, name: str | None = None, finished: bool = True
-            ) -> dict[str, Any]:
-        """newPod with a phase; finished pods carry a terminated container (finishedAt: testFinishedAt)."""
+            labels: dict[str, str] | None = None, name: str | None = None, finished: bool = True,
+            created: str | None = None) -> dict[str, Any]:
+        """newPod with a phase; finished pods carry a terminated container (finishedAt: testFinishedAt), unless
+        ``finished`` is False (then ``status`` gives the containers); ``created``: the creation timestamp (now
+        unless given; the tests' podBuilder leaves it zero)."""
         self._n += 1
         md = self.job["metadata"]
         pod_name = name or f"pod-{self._n:04d}"
@@ -98,7 +99,7 @@ class Rig:
             st.update(status)
         meta: dict[str, Any] = {
             "name": pod_name, "namespace": NS, "uid": pod_name, "labels": {"foo": "bar", **(labels or {})},
-            "creationTimestamp": timestamp(self.c.clock.now),
+            "creationTimestamp": created or timestamp(self.c.clock.now),
             "ownerReferences": [{"apiVersion": "batch/v1", "kind": "Job", "name": md["name"], "uid": md["uid"],
                                  "controller": True, "blockOwnerDeletion": True}]}
         notes = dict(annotations or {})
@@ -108,6 +109,8 @@ class Rig:
             spec["hostname"] = f"{md['name']}-{index}"
         if notes:
             meta["annotations"] = notes
+        if phase == "":
+            del st["phase"]
         if terminating:
             meta["deletionTimestamp"] = timestamp(self.c.clock.now + 30_000)
             meta["deletionGracePeriodSeconds"] = 30

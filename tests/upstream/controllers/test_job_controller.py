@@ -143,7 +143,8 @@ CASES = [
     sync("suspending a deleted job; PodReplacementPolicy enabled", 2, 4, 6, suspend=True, deleting=True,
          active=2, gates=REPL, e_active=2, e_terminating=0),
     sync("indexed job with podIndexLabel feature disabled", 2, 5, 6, mode=IX, creations=2, e_active=2,
-         created_indexes=[0, 1], gates=("noIndexLabel",), unmodelled="PodIndexLabel off: the gate is GA and locked on in v1.35"),
+         created_indexes=[0, 1], gates=("noIndexLabel",),
+         unmodelled="PodIndexLabel off: the gate is GA and locked on in v1.35"),
     sync("FailureTarget=False condition added manually is ignored", 1, 1, active=1, ready=1,
          initial={"active": 1, "startTime": 0,
                   "conditions": [cond("FailureTarget", "False", "ConditionAddedManually", "Testing")]},
@@ -349,3 +350,150 @@ def test_past_deadline_job_finished(data: dict) -> None:
             return
         c.run_for(100)
     raise AssertionError(got["status"])
+
+
+F_PFP = "TestSyncJobWithJobPodFailurePolicy"
+ZERO = "0001-01-01T00:00:00Z"  # podBuilder leaves creationTimestamp zero: long ago, for getFinishedTime
+
+
+def exit_code(code: int, name: str = "", finished: bool = False) -> dict:
+    """A container status terminated with ``code`` (finishedAt testFinishedAt when ``finished``)."""
+    term: dict = {"exitCode": code}
+    if finished:
+        term["finishedAt"] = "0001-01-01T00:00:01Z"
+    return {"name": name, "state": {"terminated": term}}
+
+
+def pfp_pod(phase: str, *containers: dict, init: tuple = (), conditions: tuple = (), deleting: bool = False) -> dict:
+    status: dict = {}
+    if containers:
+        status["containerStatuses"] = list(containers)
+    if init:
+        status["initContainerStatuses"] = list(init)
+    if conditions:
+        status["conditions"] = [{"type": t, "status": "True"} for t in conditions]
+    return {"phase": phase, "status": status, "deleting": deleting}
+
+
+def rule(action: str, op: str = "In", values: tuple = (), container: str | None = None,
+         condition: str | None = None) -> dict:
+    if condition:
+        return {"action": action, "onPodConditions": [{"type": condition, "status": "True"}]}
+    req: dict = {"operator": op, "values": list(values)}
+    if container:
+        req["containerName"] = container
+    return {"action": action, "onExitCodes": req}
+
+
+ON_EXIT = [rule("Ignore", values=(1, 2, 3)), rule("FailJob", values=(5, 6, 7))]
+PFP = "PodFailurePolicy"
+
+
+def fj(pod: str, code: int, index: int, container: str = "main-container") -> str:
+    return (f"Container {container} for pod default/{pod} failed with exit code {code} matching FailJob rule at "
+            f"index {index}")
+
+
+def pfp_failed(message: str, reason: str = PFP) -> list:
+    return [cond("FailureTarget", "True", reason, message), cond("Failed", "True", reason, message)]
+
+
+def pfp(name: str, rules: list, pods: list, *, parallelism: int = 1, completions: int | None = 1, backoff: int = 6,
+        mode: str | None = None, initial: list | None = None, conditions: list | None = None, active: int = 0,
+        failed: int = 0, gates: tuple = (), **reason: str) -> object:
+    """One entry of TestSyncJobWithJobPodFailurePolicy's testCases (pods named mypod-<i>)."""
+    return case(F_PFP, name, **reason, rules=rules, pods=pods, parallelism=parallelism, completions=completions,
+                backoff=backoff, mode=mode, initial=initial or [], conditions=conditions or [], active=active,
+                failed=failed, gates=set(gates))
+
+
+MAIN5 = exit_code(5, "main-container")
+PFP_CASES = [
+    pfp("default handling for pod failure if the container matching the exit codes does not match the containerName "
+        "restriction", [rule("Ignore", values=(1, 2, 3), container="main-container"),
+                        rule("FailJob", values=(5, 6, 7), container="main-container")],
+        [pfp_pod("Failed", exit_code(5, "monitoring-container"), exit_code(42, "main-container", True))],
+        active=1, failed=1),
+    pfp("running pod should not result in job fail based on OnExitCodes", ON_EXIT, [pfp_pod("Running", MAIN5)],
+        active=1),
+    pfp("fail job based on OnExitCodes", ON_EXIT, [pfp_pod("Failed", MAIN5)],
+        conditions=pfp_failed(fj("mypod-0", 5, 1)), failed=1),
+    pfp("job marked already as failure target with failed pod", ON_EXIT, [pfp_pod("Failed", MAIN5)],
+        initial=[cond("FailureTarget", "True", PFP, fj("mypod-0", 5, 1))],
+        conditions=pfp_failed(fj("mypod-0", 5, 1)), failed=1),
+    pfp("job marked already as failure target with failed pod, message based on already deleted pod", ON_EXIT,
+        [pfp_pod("Failed", MAIN5)], initial=[cond("FailureTarget", "True", PFP, fj("already-deleted-pod", 5, 1))],
+        conditions=pfp_failed(fj("already-deleted-pod", 5, 1)), failed=1),
+    pfp("fail job with multiple pods", ON_EXIT, [pfp_pod("Running"), pfp_pod("Failed", MAIN5)], parallelism=2,
+        completions=2, conditions=pfp_failed(fj("mypod-1", 5, 1)), failed=2, unmodelled=GATES_OFF_FAILED),
+    pfp("fail job with multiple pods; JobManagedBy enabled delays setting terminal condition", ON_EXIT,
+        [pfp_pod("Running"), pfp_pod("Failed", MAIN5)], parallelism=2, completions=2, gates=("managedBy",),
+        conditions=pfp_failed(fj("mypod-1", 5, 1))[:1], failed=2),
+    pfp("fail indexed job based on OnExitCodes", ON_EXIT, [pfp_pod("Failed", MAIN5)], mode="Indexed",
+        conditions=pfp_failed(fj("mypod-0", 5, 1)), failed=1),
+    pfp("fail job based on OnExitCodes with NotIn operator", [rule("FailJob", "NotIn", (5, 6, 7))],
+        [pfp_pod("Failed", exit_code(42, "main-container"))], conditions=pfp_failed(fj("mypod-0", 42, 0)),
+        failed=1),
+    pfp("default handling job based on OnExitCodes with NotIn operator", [rule("FailJob", "NotIn", (5, 6, 7))],
+        [pfp_pod("Failed", exit_code(5, "main-container", True))], active=1, failed=1),
+    pfp("fail job based on OnExitCodes for InitContainer", ON_EXIT,
+        [pfp_pod("Failed", exit_code(143, "main-container"), init=(exit_code(5, "init-container"),))],
+        conditions=pfp_failed(fj("mypod-0", 5, 1, "init-container")), failed=1),
+    pfp("ignore pod failure; both rules are matching, the first is executed only", ON_EXIT,
+        [pfp_pod("Failed", exit_code(2, "container1"), exit_code(6, "container2"))], backoff=0, active=1),
+    pfp("ignore pod failure based on OnExitCodes", ON_EXIT, [pfp_pod("Failed", exit_code(1))], backoff=0, active=1),
+    pfp("default job based on OnExitCodes", ON_EXIT, [pfp_pod("Failed", exit_code(10))], backoff=0,
+        conditions=[cond("Failed", "True", *BACKOFF)], failed=1),
+    pfp("default job based on OnExitCodes; JobManagedBy enabled triggers adding interim condition", ON_EXIT,
+        [pfp_pod("Failed", exit_code(10))], backoff=0, gates=("managedBy",),
+        conditions=[cond("FailureTarget", "True", *BACKOFF), cond("Failed", "True", *BACKOFF)], failed=1),
+    pfp("count pod failure based on OnExitCodes; both rules are matching, the first is executed only",
+        [rule("Count", values=(1, 2)), rule("Ignore", values=(2, 3))],
+        [pfp_pod("Failed", exit_code(2, finished=True))], active=1, failed=1),
+    pfp("count pod failure based on OnPodConditions; both rules are matching, the first is executed only",
+        [rule("Count", condition="ResourceLimitExceeded"), rule("Ignore", condition="DisruptionTarget")],
+        [pfp_pod("Failed", exit_code(0, finished=True), conditions=("ResourceLimitExceeded", "DisruptionTarget"))],
+        active=1, failed=1),
+    pfp("ignore pod failure based on OnPodConditions", [rule("Ignore", condition="DisruptionTarget")],
+        [pfp_pod("Failed", conditions=("DisruptionTarget",))], backoff=0, active=1),
+    pfp("ignore pod failure based on OnPodConditions, ignored failures delays pod recreation",
+        [rule("Ignore", condition="DisruptionTarget")],
+        [pfp_pod("Failed", conditions=("DisruptionTarget",), deleting=True)], backoff=0),
+    pfp("fail job based on OnPodConditions", [rule("FailJob", condition="DisruptionTarget")],
+        [pfp_pod("Failed", conditions=("DisruptionTarget",))],
+        conditions=pfp_failed("Pod default/mypod-0 has condition DisruptionTarget matching FailJob rule at index 0"),
+        failed=1),
+    pfp("terminating Pod not considered failed when JobPodFailurePolicy is enabled and used",
+        [rule("Count", condition="DisruptionTarget")], [pfp_pod("", deleting=True)], completions=None, backoff=0),
+]
+
+
+@pytest.mark.parametrize("data", PFP_CASES)
+def test_sync_job_with_job_pod_failure_policy(data: dict) -> None:
+    from kspec.objects import timestamp
+
+    rig = Rig()
+    now = rig.c.clock.now
+    spec: dict = {"parallelism": data["parallelism"], "backoffLimit": data["backoff"],
+                  "podFailurePolicy": {"rules": data["rules"]}, "podReplacementPolicy": "Failed"}
+    if data["completions"] is not None:
+        spec["completions"] = data["completions"]
+    if data["mode"]:
+        spec["completionMode"] = data["mode"]
+    status = None
+    if data["initial"]:
+        status = {"conditions": [{"type": t, "status": s, "reason": r, "message": m, "lastProbeTime": timestamp(now),
+                                  "lastTransitionTime": timestamp(now)} for t, s, r, m in data["initial"]]}
+    rig.put_job(spec, status)
+    for i, p in enumerate(data["pods"]):
+        rig.pod(p["phase"], name=f"mypod-{i}", index=str(i) if data["mode"] else None, status=p["status"],
+                finished=False, created=ZERO)
+        if p["deleting"]:
+            live = rig.c.api.store.get("pods", "default", f"mypod-{i}")
+            live["metadata"]["deletionTimestamp"] = timestamp(now)
+            rig.ctrl.pods.observe(rig.c.api.store.update("pods", live, live["metadata"]["resourceVersion"]))
+    out = rig.sync()
+    assert out.conditions() == as_v135(data["conditions"], data["gates"])
+    assert out.count("active") == data["active"]
+    assert out.count("succeeded") == 0
+    assert out.count("failed") == data["failed"]
