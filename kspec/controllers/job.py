@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from kspec.controllers import indexed_job, pod_failure_policy
+from kspec.controllers import indexed_job, pod_failure_policy, success_policy
 from kspec.controllers.base import Controller
 from kspec.controllers.controller_utils import (
     claim,
@@ -47,6 +47,9 @@ DEADLINE_MESSAGE = "Job was active longer than specified deadline"
 COMPLETIONS_REASON = "CompletionsReached"
 COMPLETIONS_MESSAGE = "Reached expected number of succeeded pods"
 SUSPENDED_REASON, SUSPENDED_MESSAGE = "JobSuspended", "Job suspended"
+FAILED_INDEXES_REASON, FAILED_INDEXES_MESSAGE = "FailedIndexes", "Job has failed indexes"
+MAX_FAILED_INDEXES_REASON = "MaxFailedIndexesExceeded"
+MAX_FAILED_INDEXES_MESSAGE = "Job has exceeded the specified maximal number of failed indexes"
 RESUMED_REASON, RESUMED_MESSAGE = "JobResumed", "Job resumed"
 
 
@@ -173,9 +176,19 @@ class JobController(Controller):
             status["succeeded"] = status.get("succeeded", 0) + 1
             if indexed:  # calculateSucceededIndexes
                 done_indexes.add(_index_of(pod))
+        active = [p for p in pods if is_pod_active(p)]
+        per_index = PerIndex(job, pods, counted, done_indexes, active, only_failed, status) if (
+            indexed and job["spec"].get("backoffLimitPerIndex") is not None) else None
+        delayed_failures = 0
         for pod in new_failed:
+            counts = pod_failure_policy.match(job["spec"].get("podFailurePolicy"), pod).counts
+            if per_index is not None and pod in per_index.delayed.values():
+                # the pod waits for its replacement (its finalizer stays): not in status.failed yet, but in the
+                # count the backoffLimit is checked against (jobCtx.failed)
+                delayed_failures += counts
+                continue
             counted.add(pod["metadata"]["uid"])
-            if pod_failure_policy.match(job["spec"].get("podFailurePolicy"), pod).counts:
+            if counts:
                 status["failed"] = status.get("failed", 0) + 1  # nonIgnoredFailedPodsCount
         failures, last_failure = new_backoff_record(self._backoff.get(uid, (0, None)), new_succeeded, new_failed)
         self._backoff[uid] = (failures, last_failure)
@@ -185,26 +198,31 @@ class JobController(Controller):
             text = _format_indexes(done_indexes)
             if text:
                 status["completedIndexes"] = text
-        active = [p for p in pods if is_pod_active(p)]
+        if per_index is not None:
+            status["failedIndexes"] = _format_indexes(per_index.failed)
+        else:
+            status.pop("failedIndexes", None)
         terminating = [p for p in pods if _terminating(p)]
         target = _target_condition(job)
         if target is None:
-            target = self._check_finish(job, status, finished, active, now)
+            target = self._check_finish(job, status, finished, active, now, delayed_failures, per_index)
         if target is not None:
             for pod in active:
                 delete_pod(self, job, pod)
             active = []
-            if target["type"] == "FailureTarget":
-                # trackJobStatusAndRemoveFinalizers: once the Job fails, every pod that has not finished counts
-                # as failed (a valid index only, and as the podFailurePolicy says)
-                for pod in pods:
-                    pod_uid = pod["metadata"]["uid"]
-                    if pod_uid in counted or pod.get("status", {}).get("phase") == "Succeeded" or (
-                            indexed and not 0 <= _index_of(pod) < completions):
-                        continue
-                    counted.add(pod_uid)
-                    if pod_failure_policy.match(job["spec"].get("podFailurePolicy"), pod).counts:
-                        status["failed"] = status.get("failed", 0) + 1
+            # trackJobStatusAndRemoveFinalizers: once the Job has its end, every pod is counted: a failed one as
+            # failed and, if the Job failed, every pod that has not finished too (a valid index only, and as the
+            # podFailurePolicy says)
+            for pod in pods:
+                pod_uid = pod["metadata"]["uid"]
+                if pod_uid in counted or pod.get("status", {}).get("phase") == "Succeeded" or (
+                        indexed and not 0 <= _index_of(pod) < completions):
+                    continue
+                if not is_pod_failed(pod, only_failed) and target["type"] != "FailureTarget":
+                    continue
+                counted.add(pod_uid)
+                if pod_failure_policy.match(job["spec"].get("podFailurePolicy"), pod).counts:
+                    status["failed"] = status.get("failed", 0) + 1
             terminating = [p for p in self.pods.owned(uid) if _terminating(p)]
             if not terminating:
                 self._finish(job, status, target, now)
@@ -213,7 +231,7 @@ class JobController(Controller):
         elif is_suspended(job):
             active = self._suspend(job, status, active, now)
         else:
-            active = self._manage(job, status, active, terminating, failures, last_failure, now)
+            active = self._manage(job, status, active, terminating, failures, last_failure, now, per_index)
             self._resume(job, status, now)
         if target is None:  # the pods this sync deleted are terminating too (jobCtx.terminating += deleted)
             terminating = [p for p in self.pods.owned(uid) if _terminating(p)]
@@ -228,8 +246,11 @@ class JobController(Controller):
         self._schedule_deadline(job, status, now)
 
     def _check_finish(self, job: Obj, status: dict[str, Any], pods: list[Obj], active: list[Obj],
-                      now: int) -> dict[str, Any] | None:
-        """The FailureTarget or SuccessCriteriaMet condition this sync reaches, added to status."""
+                      now: int, delayed_failures: int = 0, per_index: PerIndex | None = None
+                      ) -> dict[str, Any] | None:
+        """The FailureTarget or SuccessCriteriaMet condition this sync reaches, added to status: a FailJob rule,
+        the backoffLimit (failures still waiting for their replacement count too), the deadline, failed indexes,
+        the successPolicy, then the completions reached."""
         spec = job["spec"]
         message = _fail_job_message(job, pods)
         if message is not None:
@@ -237,7 +258,7 @@ class JobController(Controller):
             status.setdefault("conditions", []).append(cond)
             return cond
         limit = spec.get("backoffLimit", 6)
-        past_limit = status.get("failed", 0) > limit  # exceedsBackoffLimit
+        past_limit = status.get("failed", 0) + delayed_failures > limit  # exceedsBackoffLimit
         if spec.get("template", {}).get("spec", {}).get("restartPolicy") == "OnFailure":
             # pastBackoffLimitOnFailure: container restarts of active pods count as failures
             restarts = sum(cs.get("restartCount", 0) for p in active
@@ -249,6 +270,16 @@ class JobController(Controller):
             cond = _condition("FailureTarget", BACKOFF_REASON, BACKOFF_MESSAGE, now)
         elif self._past_deadline(job, status, now):
             cond = _condition("FailureTarget", DEADLINE_REASON, DEADLINE_MESSAGE, now)
+        elif per_index is not None and spec.get("maxFailedIndexes") is not None and \
+                len(per_index.failed) > spec["maxFailedIndexes"]:
+            cond = _condition("FailureTarget", MAX_FAILED_INDEXES_REASON, MAX_FAILED_INDEXES_MESSAGE, now)
+        elif per_index is not None and per_index.failed and \
+                len(per_index.failed) + status.get("succeeded", 0) >= (spec.get("completions") or 0):
+            cond = _condition("FailureTarget", FAILED_INDEXES_REASON, FAILED_INDEXES_MESSAGE, now)
+        elif spec.get("completionMode") == "Indexed" and (message := success_policy.match(
+                spec.get("successPolicy"), spec.get("completions") or 0,
+                indexed_job.parse_indexes(status.get("completedIndexes", ""), spec.get("completions") or 0))):
+            cond = _condition("SuccessCriteriaMet", success_policy.REASON, message, now)
         else:
             completions = spec.get("completions")
             succeeded = status.get("succeeded", 0)
@@ -308,7 +339,7 @@ class JobController(Controller):
         self._counted.setdefault(job["metadata"]["uid"], set()).add(pod["metadata"]["uid"])
 
     def _manage(self, job: Obj, status: dict[str, Any], active: list[Obj], terminating: list[Obj], failures: int,
-                last_failure: int | None, now: int) -> list[Obj]:
+                last_failure: int | None, now: int, per_index: PerIndex | None = None) -> list[Obj]:
         """manageJob: start pods up to parallelism (after the back-off), or remove extras; never both in one
         sync."""
         spec = job["spec"]
@@ -337,7 +368,9 @@ class JobController(Controller):
             return [p for p in active if p not in extra]
         if len(active) >= wanted:
             return active
-        wait = backoff_ms(failures) - (now - last_failure) if failures and last_failure is not None else 0
+        # with backoffLimitPerIndex each index backs off on its own (below), not the whole Job
+        wait = backoff_ms(failures) - (now - last_failure) if failures and last_failure is not None and \
+            per_index is None else 0
         if wait > 0:
             self.queue.add_after(f"{job['metadata']['namespace']}/{job['metadata']['name']}", wait)
             return active
@@ -348,12 +381,26 @@ class JobController(Controller):
         if indexed:  # firstPendingIndexes
             done = _parse_indexes(status.get("completedIndexes", ""), completions or 0)
             running = {_index_of(p) for p in active}
-            missing = [i for i in range(completions or 0) if i not in done and i not in running][:max(0, diff)]
+            failed = per_index.failed if per_index is not None else set()
+            missing = [i for i in range(completions or 0)
+                       if i not in done and i not in running and i not in failed][:max(0, diff)]
+            if per_index is not None:  # getPodCreationInfoForIndependentIndexes: an index still backing off waits
+                waits = {i: per_index.remaining_ms(i, now) for i in missing}
+                missing = [i for i in missing if waits[i] <= 0]
+                pending = [w for w in waits.values() if w > 0]
+                if pending:
+                    self.queue.add_after(f"{job['metadata']['namespace']}/{job['metadata']['name']}", min(pending))
             diff = len(missing)
         created = list(active)
         for i in range(max(0, diff)):
             index = missing[i] if indexed else None
             pod = self._pod_for(job, index)
+            if per_index is not None and index is not None:  # addIndexFailureCountAnnotation
+                count, ignored = indexed_job.new_index_failure_counts(job, per_index.delayed.get(index))
+                notes = pod["metadata"].setdefault("annotations", {})
+                notes[indexed_job.FAILURE_COUNT_ANNOTATION] = str(count)
+                if ignored:
+                    notes[indexed_job.IGNORED_FAILURE_COUNT_ANNOTATION] = str(ignored)
             try:
                 new = self.api.create(pod)
             except ApiError as exc:
@@ -382,6 +429,39 @@ class JobController(Controller):
             if not any(e.get("name") == "JOB_COMPLETION_INDEX" for e in container.get("env") or []):
                 container.setdefault("env", []).append(env)
         return pod
+
+
+class PerIndex:
+    """backoffLimitPerIndex's view of one sync: the failed indexes (calculateFailedIndexes) and, per index, the
+    failed pod whose replacement is still to be made (getPodsWithDelayedDeletionPerIndex)."""
+
+    def __init__(self, job: Obj, pods: list[Obj], counted: set[str], succeeded: set[int], active: list[Obj],
+                 only_failed: bool, status: dict[str, Any]) -> None:
+        completions = job["spec"].get("completions") or 0
+        self.failed = _parse_indexes(status.get("failedIndexes") or "", completions)
+        fresh = [p for p in pods if p["metadata"]["uid"] not in counted and 0 <= _index_of(p) < completions]
+        for pod in fresh:
+            if indexed_job.is_index_failed(job, pod, is_pod_failed(pod, only_failed)):
+                self.failed.add(_index_of(pod))
+        busy = {_index_of(p) for p in active}
+        self.delayed: dict[int, Obj] = {}
+        for pod in fresh:
+            ix = _index_of(pod)
+            if not is_pod_failed(pod, only_failed) or ix in succeeded or ix in self.failed or ix in busy:
+                continue
+            last = self.delayed.get(ix)
+            if last is None or (indexed_job.index_absolute_failure_count(last)
+                                <= indexed_job.index_absolute_failure_count(pod)
+                                and finish_ms(pod) >= finish_ms(last)):
+                self.delayed[ix] = pod
+
+    def remaining_ms(self, index: int, now: int) -> int:
+        """getRemainingTimePerIndex: the back-off left before the index's failed pod may be replaced."""
+        pod = self.delayed.get(index)
+        if pod is None:
+            return 0
+        delay = backoff_ms(indexed_job.index_absolute_failure_count(pod) + 1)
+        return max(0, delay - (now - finish_ms(pod)))
 
 
 def only_replace_failed_pods(job: Obj) -> bool:
