@@ -260,8 +260,9 @@ class JobController(Controller):
         limit = spec.get("backoffLimit", 6)
         past_limit = status.get("failed", 0) + delayed_failures > limit  # exceedsBackoffLimit
         if spec.get("template", {}).get("spec", {}).get("restartPolicy") == "OnFailure":
-            # pastBackoffLimitOnFailure: container restarts of active pods count as failures
-            restarts = sum(cs.get("restartCount", 0) for p in active
+            # pastBackoffLimitOnFailure: container restarts of running and pending pods count as failures
+            restarts = sum(cs.get("restartCount", 0) for p in pods
+                           if p.get("status", {}).get("phase") in ("Running", "Pending")
                            for cs in [*(p.get("status", {}).get("initContainerStatuses") or []),
                                       *(p.get("status", {}).get("containerStatuses") or [])])
             past_limit = past_limit or (restarts > 0 if limit == 0 else restarts >= limit)

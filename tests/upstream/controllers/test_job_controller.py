@@ -751,3 +751,123 @@ def test_sync_job_status(data: dict) -> None:
         assert out.status.get("failedIndexes") == w["failed_indexes"]
     if "replacement" in data["gates"]:
         assert out.count("terminating") == (w["terminating"] or 0)
+
+
+F_ON_FAILURE = "TestJobBackoffForOnFailure"
+
+
+def on_failure(name: str, parallelism: int, completions: int, backoff: int, restarts: list, phase: str, *,
+               suspend: bool = False, e_active: int = 0, e_succeeded: int = 0, e_failed: int = 0,
+               conditions: tuple = (), gates: tuple = (), **reason: str) -> object:
+    return case(F_ON_FAILURE, name, **reason, parallelism=parallelism, completions=completions, backoff=backoff,
+                restarts=restarts, phase=phase, suspend=suspend, e_active=e_active, e_succeeded=e_succeeded,
+                e_failed=e_failed, conditions=list(conditions), gates=set(gates))
+
+
+FAILED_BACKOFF = [cond("Failed", "True", *BACKOFF)]
+FT_BACKOFF = [cond("FailureTarget", "True", *BACKOFF)]
+ON_FAILURE_CASES = [
+    on_failure("backoffLimit 0 should have 1 pod active", 1, 1, 0, [0], R, e_active=1),
+    on_failure("backoffLimit 1 with restartCount 0 should have 1 pod active", 1, 1, 1, [0], R, e_active=1),
+    on_failure("backoffLimit 1 with restartCount 1 and podRunning should have 0 pod active", 1, 1, 1, [1], R,
+               e_failed=1, conditions=FAILED_BACKOFF, unmodelled=GATES_OFF_FAILED),
+    on_failure("backoffLimit 1 with restartCount 1 and podPending should have 0 pod active", 1, 1, 1, [1], P,
+               e_failed=1, conditions=FAILED_BACKOFF, unmodelled=GATES_OFF_FAILED),
+    on_failure("too many job failures with podRunning - single pod", 1, 5, 2, [2], R, e_failed=1,
+               conditions=FAILED_BACKOFF, unmodelled=GATES_OFF_FAILED),
+    on_failure("too many job failures with podPending - single pod", 1, 5, 2, [2], P, e_failed=1,
+               conditions=FAILED_BACKOFF, unmodelled=GATES_OFF_FAILED),
+    on_failure("too many job failures with podRunning - multiple pods", 2, 5, 2, [1, 1], R, e_failed=2,
+               conditions=FAILED_BACKOFF, unmodelled=GATES_OFF_FAILED),
+    on_failure("too many job failures with podPending - multiple pods", 2, 5, 2, [1, 1], P, e_failed=2,
+               conditions=FAILED_BACKOFF, unmodelled=GATES_OFF_FAILED),
+    on_failure("not enough failures", 2, 5, 3, [1, 1], R, e_active=2),
+    on_failure("suspending a job", 2, 4, 6, [1, 1], R, suspend=True, conditions=[SUSPENDED]),
+    on_failure("finished job", 2, 4, 6, [1, 1, 2, 0], S, suspend=True, e_succeeded=4,
+               conditions=[cond("Complete", "True", *REACHED)]),
+    on_failure("finished job; JobPodReplacementPolicy enabled", 2, 4, 6, [1, 1, 2, 0], S, suspend=True,
+               e_succeeded=4, conditions=both("SuccessCriteriaMet", REACHED), gates=REPL),
+    on_failure("finished job; JobManagedBy enabled", 2, 4, 6, [1, 1, 2, 0], S, suspend=True, e_succeeded=4,
+               conditions=both("SuccessCriteriaMet", REACHED), gates=("managedBy",)),
+    on_failure("too many job failures with podRunning - multiple pods; JobPodReplacementPolicy enabled", 2, 5, 2,
+               [1, 1], R, e_failed=2, conditions=FT_BACKOFF, gates=REPL),
+    on_failure("too many job failures with podRunning - multiple pods; JobManagedBy enabled", 2, 5, 2, [1, 1], R,
+               e_failed=2, conditions=FT_BACKOFF, gates=("managedBy",)),
+]
+
+
+@pytest.mark.parametrize("data", ON_FAILURE_CASES)
+def test_job_backoff_for_on_failure(data: dict) -> None:
+    """restartPolicy OnFailure: container restarts of running and pending pods count against backoffLimit."""
+    rig = Rig()
+    spec = {"parallelism": data["parallelism"], "completions": data["completions"], "backoffLimit": data["backoff"],
+            "suspend": data["suspend"]}
+    rig.put_job(spec)
+    live = rig.c.api.store.get("jobs", "default", "foobar")
+    live["spec"]["template"]["spec"]["restartPolicy"] = "OnFailure"
+    rig.job = rig.c.api.store.update("jobs", live, live["metadata"]["resourceVersion"])
+    for n in data["restarts"]:
+        rig.pod(data["phase"], status={"containerStatuses": [{"name": "c", "restartCount": n}]}, finished=False)
+    out = rig.sync()
+    assert out.count("active") == data["e_active"]
+    assert out.count("succeeded") == data["e_succeeded"]
+    assert out.count("failed") == data["e_failed"]
+    assert out.conditions() == as_v135(data["conditions"], data["gates"])
+
+
+F_NEVER = "TestJobBackoffOnRestartPolicyNever"
+NEVER_CASES = [
+    case(F_NEVER, "not enough failures with backoffLimit 0 - single pod", parallelism=1, completions=1, backoff=0,
+         phase=R, active=1, failed=0, e_active=1, e_failed=0, conditions=[]),
+    case(F_NEVER, "not enough failures with backoffLimit 1 - single pod", parallelism=1, completions=1, backoff=1,
+         phase="", active=0, failed=1, e_active=1, e_failed=1, conditions=[]),
+    case(F_NEVER, "too many failures with backoffLimit 1 - single pod", parallelism=1, completions=1, backoff=1,
+         phase="", active=0, failed=2, e_active=0, e_failed=2, conditions=[*FT_BACKOFF, *FAILED_BACKOFF]),
+    case(F_NEVER, "not enough failures with backoffLimit 6 - multiple pods", parallelism=2, completions=2, backoff=6,
+         phase=R, active=1, failed=6, e_active=2, e_failed=6, conditions=[]),
+    case(F_NEVER, "too many failures with backoffLimit 6 - multiple pods", parallelism=2, completions=2, backoff=6,
+         phase="", active=0, failed=7, e_active=0, e_failed=7, conditions=[*FT_BACKOFF, *FAILED_BACKOFF]),
+]
+
+
+@pytest.mark.parametrize("data", NEVER_CASES)
+def test_job_backoff_on_restart_policy_never(data: dict) -> None:
+    rig = Rig()
+    rig.put_job({"parallelism": data["parallelism"], "completions": data["completions"],
+                 "backoffLimit": data["backoff"]})
+    rig.pods(failed=data["failed"])
+    for _ in range(data["active"]):
+        rig.pod(data["phase"], status={"containerStatuses": [{"name": "c", "state": {"terminated": {
+            "finishedAt": "0001-01-01T00:00:01Z"}}}]}, finished=False)
+    out = rig.sync()
+    assert out.count("active") == data["e_active"]
+    assert out.count("succeeded") == 0
+    assert out.count("failed") == data["e_failed"]
+    assert out.conditions() == data["conditions"]
+
+
+F_ENSURE = "TestEnsureJobConditions"
+ENSURE_CASES = [
+    case(F_ENSURE, "append true condition", have=[], want=("Suspended", "True", "foo"),
+         expect=[("Suspended", "True", "foo")], update=True),
+    case(F_ENSURE, "append false condition", have=[], want=("Suspended", "False", "foo"), expect=[], update=False),
+    case(F_ENSURE, "update true condition reason", have=[("Suspended", "True", "foo")],
+         want=("Suspended", "True", "bar"), expect=[("Suspended", "True", "bar")], update=True),
+    case(F_ENSURE, "update true condition status", have=[("Suspended", "True", "foo")],
+         want=("Suspended", "False", "foo"), expect=[("Suspended", "False", "foo")], update=True),
+    case(F_ENSURE, "update false condition status", have=[("Suspended", "False", "foo")],
+         want=("Suspended", "True", "foo"), expect=[("Suspended", "True", "foo")], update=True),
+    case(F_ENSURE, "condition already exists", have=[("Suspended", "True", "foo")],
+         want=("Suspended", "True", "foo"), expect=[("Suspended", "True", "foo")], update=False),
+]
+
+
+@pytest.mark.parametrize("data", ENSURE_CASES)
+def test_ensure_job_conditions(data: dict) -> None:
+    """ensureJobConditionStatus: add a True condition, replace a differing one, never add a False one."""
+    from kspec.controllers.job import _ensure_condition
+
+    status: dict = {"conditions": [{"type": t, "status": s, "reason": r, "message": ""} for t, s, r in data["have"]]}
+    ctype, value, reason = data["want"]
+    assert _ensure_condition(status, ctype, value, reason, "", 0) is data["update"]
+    assert [(c["type"], c["status"], c["reason"]) for c in status["conditions"]] == data["expect"]
