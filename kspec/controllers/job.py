@@ -95,16 +95,33 @@ def is_suspended(job: Obj) -> bool:
     return bool(job["spec"].get("suspend"))
 
 
-def backoff_ms(failures: int) -> int:
-    """backoffRecord.getRemainingTime's full delay after ``failures`` consecutive failures."""
+def backoff_ms(failures: int, default_ms: int = DEFAULT_BACKOFF_MS, max_ms: int = MAX_BACKOFF_MS) -> int:
+    """The full pod-creation delay after ``failures`` consecutive failures: ``default`` doubling, capped."""
     if failures <= 0:
         return 0
-    delay = DEFAULT_BACKOFF_MS
+    delay = default_ms
     for _ in range(1, failures):
         delay *= 2
-        if delay >= MAX_BACKOFF_MS:
-            return MAX_BACKOFF_MS
+        if delay >= max_ms:
+            return max_ms
     return delay
+
+
+def remaining_ms(failures: int, last_failure: int | None, now: int, default_ms: int = DEFAULT_BACKOFF_MS,
+                 max_ms: int = MAX_BACKOFF_MS) -> int:
+    """getRemainingTimeForFailuresCount: what is left of the back-off since the last failure."""
+    if failures <= 0 or last_failure is None:
+        return 0
+    return max(0, backoff_ms(failures, default_ms, max_ms) - (now - last_failure))
+
+
+def remaining_per_index_ms(pod: Obj | None, now: int, default_ms: int = DEFAULT_BACKOFF_MS,
+                           max_ms: int = MAX_BACKOFF_MS) -> int:
+    """getRemainingTimePerIndex: the back-off of the index whose last failed pod this is (its absolute failure
+    count, plus its own failure)."""
+    if pod is None:
+        return 0
+    return remaining_ms(indexed_job.index_absolute_failure_count(pod) + 1, finish_ms(pod), now, default_ms, max_ms)
 
 
 class JobController(Controller):
@@ -370,8 +387,7 @@ class JobController(Controller):
         if len(active) >= wanted:
             return active
         # with backoffLimitPerIndex each index backs off on its own (below), not the whole Job
-        wait = backoff_ms(failures) - (now - last_failure) if failures and last_failure is not None and \
-            per_index is None else 0
+        wait = remaining_ms(failures, last_failure, now) if per_index is None else 0
         if wait > 0:
             self.queue.add_after(f"{job['metadata']['namespace']}/{job['metadata']['name']}", wait)
             return active
@@ -457,12 +473,8 @@ class PerIndex:
                 self.delayed[ix] = pod
 
     def remaining_ms(self, index: int, now: int) -> int:
-        """getRemainingTimePerIndex: the back-off left before the index's failed pod may be replaced."""
-        pod = self.delayed.get(index)
-        if pod is None:
-            return 0
-        delay = backoff_ms(indexed_job.index_absolute_failure_count(pod) + 1)
-        return max(0, delay - (now - finish_ms(pod)))
+        """The back-off left before the index's failed pod may be replaced."""
+        return remaining_per_index_ms(self.delayed.get(index), now)
 
 
 def only_replace_failed_pods(job: Obj) -> bool:
@@ -481,20 +493,23 @@ def is_pod_failed(pod: Obj, only_failed: bool) -> bool:
 
 
 def finish_ms(pod: Obj) -> int:
-    """getFinishedTime: the last container's finishedAt, else when Ready turned False, else the deletion
-    timestamp, else the creation timestamp."""
+    """getFinishedTime: when the last container finished (sidecar init containers included), if every one has;
+    else when Ready turned False; else the deletion timestamp less the grace period; else the creation time."""
     st = pod.get("status") or {}
-    ends = [parse_timestamp(t) for cs in [*(st.get("initContainerStatuses") or []),
-                                          *(st.get("containerStatuses") or [])]
-            for t in [((cs.get("state") or {}).get("terminated") or {}).get("finishedAt")] if t]
-    if ends:
-        return max(ends)
+    md = pod["metadata"]
+    sidecars = {c.get("name") for c in (pod.get("spec") or {}).get("initContainers") or []
+                if c.get("restartPolicy") == "Always"}
+    statuses = [*(st.get("containerStatuses") or []),
+                *(cs for cs in st.get("initContainerStatuses") or [] if cs.get("name") in sidecars)]
+    ends = [((cs.get("state") or {}).get("terminated") or {}).get("finishedAt") for cs in statuses]
+    if statuses and all(ends):  # latestFinishTime: none when a container has not finished
+        return max(parse_timestamp(t) for t in ends if t)
     for c in st.get("conditions") or []:
         if c.get("type") == "Ready" and c.get("status") == "False" and c.get("lastTransitionTime"):
             return parse_timestamp(c["lastTransitionTime"])
-    md = pod["metadata"]
-    when = md.get("deletionTimestamp") or md.get("creationTimestamp")
-    return parse_timestamp(when) if when else 0
+    if md.get("deletionTimestamp"):
+        return parse_timestamp(md["deletionTimestamp"]) - int(md.get("deletionGracePeriodSeconds") or 0) * 1000
+    return parse_timestamp(md["creationTimestamp"]) if md.get("creationTimestamp") else 0
 
 
 def new_backoff_record(old: tuple[int, int | None], succeeded: list[Obj], failed: list[Obj]
