@@ -88,14 +88,15 @@ def calculate_succeeded_indexes(completed: str, pods: list[Obj], completions: in
     return prev, with_ordered_indexes(prev, new)
 
 
-def first_pending_indexes(active: list[Obj], succeeded: list[Interval], count: int, completions: int) -> list[int]:
-    """firstPendingIndexes: the lowest ``count`` indexes neither running nor succeeded."""
+def first_pending_indexes(active: list[Obj], succeeded: list[Interval], count: int, completions: int,
+                          failed: list[Interval] | None = None) -> list[int]:
+    """firstPendingIndexes: the lowest ``count`` indexes neither running, succeeded nor failed."""
     busy = {completion_index(p) for p in active}
     out: list[int] = []
     for i in range(completions):
         if len(out) >= count:
             break
-        if i not in busy and not has(succeeded, i):
+        if i not in busy and not has(succeeded, i) and not has(failed or [], i):
             out.append(i)
     return out
 
@@ -135,13 +136,13 @@ IGNORED_FAILURE_COUNT_ANNOTATION = "batch.kubernetes.io/job-index-ignored-failur
 
 
 def _count_annotation(pod: Obj, key: str) -> int:
-    """parseIndexFailureCountAnnotation: a missing, unreadable or negative count is 0."""
+    """parseIndexFailureCountAnnotation: a missing, unreadable, negative or past-int32 count is 0."""
     text = (pod.get("metadata", {}).get("annotations") or {}).get(key)
     try:
         value = int(text) if text is not None else 0
     except ValueError:
         return 0
-    return max(0, value)
+    return value if 0 <= value <= 2**31 - 1 else 0
 
 
 def index_failure_count(pod: Obj) -> int:

@@ -33,6 +33,7 @@ def match(policy: dict[str, Any] | None, pod: Obj) -> Match:
     if not policy:
         return Match()
     md, status = pod["metadata"], pod.get("status") or {}
+    who = f"{md.get('namespace', '')}/{md.get('name', '')}"
     for index, rule in enumerate(policy.get("rules") or []):
         action = rule.get("action")
         if rule.get("onExitCodes") is not None:
@@ -40,14 +41,13 @@ def match(policy: dict[str, Any] | None, pod: Obj) -> Match:
             if container is None:
                 continue
             code = container["state"]["terminated"].get("exitCode", 0)
-            found = (f"Container {container.get('name', '')} for pod {md['namespace']}/{md['name']} failed with "
-                     f"exit code {code} matching {action} rule at index {index}")
+            found = (f"Container {container.get('name', '')} for pod {who} failed with exit code {code} matching "
+                     f"{action} rule at index {index}")
         elif rule.get("onPodConditions"):
             condition = _matching_condition(status, rule["onPodConditions"])
             if condition is None:
                 continue
-            found = (f"Pod {md['namespace']}/{md['name']} has condition {condition.get('type', '')} matching "
-                     f"{action} rule at index {index}")
+            found = f"Pod {who} has condition {condition.get('type', '')} matching {action} rule at index {index}"
         else:
             continue
         name = rule.get("name")
