@@ -38,6 +38,7 @@ if TYPE_CHECKING:
 DEFAULT_BACKOFF_MS = 10_000
 MAX_BACKOFF_MS = 10 * 60_000
 INDEX_ANNOTATION = "batch.kubernetes.io/job-completion-index"
+JOB_CONTROLLER_NAME = "kubernetes.io/job-controller"  # batch.JobControllerName, the default spec.managedBy
 INDEX_LABEL = "batch.kubernetes.io/job-completion-index"
 
 BACKOFF_REASON = "BackoffLimitExceeded"
@@ -160,6 +161,8 @@ class JobController(Controller):
         job = self.api.try_get("jobs", name, ns)
         if job is None or finished_condition(job) is not None:
             return
+        if job["spec"].get("managedBy", JOB_CONTROLLER_NAME) != JOB_CONTROLLER_NAME:
+            return  # isManagedByJobController: another controller owns this Job's pods and status
         if not job["spec"].get("selector"):
             return  # nothing to select pods with (manualSelector without a selector fails validation)
         # a Job being deleted is still tracked (its pods counted, its end recorded), but manageJob is not called

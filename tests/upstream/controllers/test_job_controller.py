@@ -871,3 +871,37 @@ def test_ensure_job_conditions(data: dict) -> None:
     ctype, value, reason = data["want"]
     assert _ensure_condition(status, ctype, value, reason, "", 0) is data["update"]
     assert [(c["type"], c["status"], c["reason"]) for c in status["conditions"]] == data["expect"]
+
+
+F_MANAGED = "TestSyncJobWhenManagedBy"
+UNCHANGED = {"active": 1, "ready": 1}
+UPDATED = {"active": 2, "ready": 0}
+MANAGED_CASES = [
+    case(F_MANAGED, "job with custom value of managedBy; feature enabled; the status is unchanged",
+         managed_by="custom-managed-by", want=UNCHANGED),
+    case(F_MANAGED, "job with well known value of the managedBy; feature enabled; the status is updated",
+         managed_by="kubernetes.io/job-controller", want=UPDATED),
+    case(F_MANAGED, "job with custom value of managedBy; feature disabled; the status is updated",
+         managed_by="custom-managed-by", want=UPDATED,
+         unmodelled="JobManagedBy off: the gate is GA and locked on in v1.35"),
+    case(F_MANAGED, "job without the managedBy; feature enabled; the status is updated", managed_by=None,
+         want=UPDATED),
+]
+
+
+@pytest.mark.parametrize("data", MANAGED_CASES)
+def test_sync_job_when_managed_by(data: dict) -> None:
+    """A Job another controller manages (spec.managedBy) is left alone; the test's Job has no selector, as the
+    API server would have generated one, the adapter gives it ``foo=bar``."""
+    from kspec.objects import timestamp
+
+    rig = Rig()
+    spec: dict = {"parallelism": 2, "completions": 2, "backoffLimit": 6}
+    if data["managed_by"] is not None:
+        spec["managedBy"] = data["managed_by"]
+    start = timestamp(rig.c.clock.now)
+    rig.put_job(spec, {"active": 1, "ready": 1, "startTime": start})
+    out = rig.sync()
+    assert {"active": out.count("active"), "ready": out.count("ready")} == data["want"]
+    assert out.status["startTime"] == start
+    assert len(out.created) == data["want"]["active"] - (1 if data["want"] is UNCHANGED else 0)
