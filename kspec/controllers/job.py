@@ -404,12 +404,10 @@ class JobController(Controller):
             failed = per_index.failed if per_index is not None else set()
             missing = [i for i in range(completions or 0)
                        if i not in done and i not in running and i not in failed][:max(0, diff)]
-            if per_index is not None:  # getPodCreationInfoForIndependentIndexes: an index still backing off waits
-                waits = {i: per_index.remaining_ms(i, now) for i in missing}
-                missing = [i for i in missing if waits[i] <= 0]
-                pending = [w for w in waits.values() if w > 0]
-                if pending:
-                    self.queue.add_after(f"{job['metadata']['namespace']}/{job['metadata']['name']}", min(pending))
+            if per_index is not None:  # an index still backing off waits
+                missing, wait = pod_creation_info_for_independent_indexes(missing, per_index.delayed, now)
+                if wait > 0:
+                    self.queue.add_after(f"{job['metadata']['namespace']}/{job['metadata']['name']}", wait)
             diff = len(missing)
         created = list(active)
         for i in range(max(0, diff)):
@@ -475,9 +473,20 @@ class PerIndex:
                                 and finish_ms(pod) >= finish_ms(last)):
                 self.delayed[ix] = pod
 
-    def remaining_ms(self, index: int, now: int) -> int:
-        """The back-off left before the index's failed pod may be replaced."""
-        return remaining_per_index_ms(self.delayed.get(index), now)
+
+def pod_creation_info_for_independent_indexes(indexes: list[int], delayed: dict[int, Obj], now: int
+                                              ) -> tuple[list[int], int]:
+    """getPodCreationInfoForIndependentIndexes: the indexes whose back-off is over; when there are none, how long
+    until the first one's is."""
+    ready: list[int] = []
+    waits: list[int] = []
+    for index in indexes:
+        wait = remaining_per_index_ms(delayed.get(index), now)
+        if wait == 0:
+            ready.append(index)
+        else:
+            waits.append(wait)
+    return ready, (0 if ready or not waits else min(waits))
 
 
 def only_replace_failed_pods(job: Obj) -> bool:

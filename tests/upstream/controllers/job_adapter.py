@@ -21,6 +21,7 @@ from __future__ import annotations
 from typing import Any
 
 from kspec import Cluster
+from kspec.api.defaults import apply_defaults
 from kspec.controllers.job import INDEX_ANNOTATION, INDEX_LABEL, JobController
 from kspec.objects import clone, timestamp
 
@@ -114,8 +115,9 @@ class Rig:
         if terminating:
             meta["deletionTimestamp"] = timestamp(self.c.clock.now + 30_000)
             meta["deletionGracePeriodSeconds"] = 30
-        pod = self.c.api.store.create("pods", {"apiVersion": "v1", "kind": "Pod", "metadata": meta, "spec": spec,
-                                               "status": st})
+        body = {"apiVersion": "v1", "kind": "Pod", "metadata": meta, "spec": spec, "status": st}
+        apply_defaults(body)  # as the API server stored it, so a later update passes pod validation
+        pod = self.c.api.store.create("pods", body)
         self.ctrl.pods.observe(pod)
         return pod
 

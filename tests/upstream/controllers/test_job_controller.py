@@ -905,3 +905,77 @@ def test_sync_job_when_managed_by(data: dict) -> None:
     assert {"active": out.count("active"), "ready": out.count("ready")} == data["want"]
     assert out.status["startTime"] == start
     assert len(out.created) == data["want"]["active"] - (1 if data["want"] is UNCHANGED else 0)
+
+
+F_INDEPENDENT = "TestGetPodCreationInfoForIndependentIndexes"
+BACKOFF_MS = 10_000  # DefaultJobPodFailureBackOff
+
+
+def delayed(count: str, ago_ms: int) -> dict:
+    """buildPod().indexFailureCount(c).customDeletionTimestamp(now - ago)."""
+    from kspec.controllers.indexed_job import FAILURE_COUNT_ANNOTATION
+    from kspec.objects import timestamp
+
+    return {"metadata": {"annotations": {FAILURE_COUNT_ANNOTATION: count}, "deletionTimestamp": timestamp(-ago_ms)},
+            "status": {}}
+
+
+INDEPENDENT_CASES = [
+    case(F_INDEPENDENT, "simple index creation", indexes=[1, 3], delayed={}, want=([1, 3], 0)),
+    case(F_INDEPENDENT, "subset of indexes can be recreated now", indexes=[1, 3], delayed={1: delayed("0", 0)},
+         want=([3], 0)),
+    case(F_INDEPENDENT, "subset of indexes can be recreated now as the pods failed long time ago", indexes=[1, 3],
+         delayed={1: delayed("0", 0), 3: delayed("0", BACKOFF_MS)}, want=([3], 0)),
+    case(F_INDEPENDENT, "no indexes can be recreated now, need to wait default pod failure backoff",
+         indexes=[1, 2, 3], delayed={1: delayed("1", 0), 2: delayed("0", 0), 3: delayed("2", 0)},
+         want=([], BACKOFF_MS)),
+    case(F_INDEPENDENT, "no indexes can be recreated now, need to wait but 1s already passed", indexes=[1, 2, 3],
+         delayed={1: delayed("1", 1000), 2: delayed("0", 1000), 3: delayed("2", 1000)},
+         want=([], BACKOFF_MS - 1000)),
+]
+
+
+@pytest.mark.parametrize("data", INDEPENDENT_CASES)
+def test_get_pod_creation_info_for_independent_indexes(data: dict) -> None:
+    from kspec.controllers.job import pod_creation_info_for_independent_indexes
+
+    assert pod_creation_info_for_independent_indexes(data["indexes"], data["delayed"], 0) == data["want"]
+
+
+F_GET_PODS = "TestGetPodsForJob"
+GET_PODS_CASES = [
+    case(F_GET_PODS, "only matching", deleting=False,
+         pods=[("pod1", "job"), ("pod2", "other"), ("pod3", "bare"), ("pod4", "job")], want=["pod1", "pod4"]),
+    case(F_GET_PODS, "adopt", deleting=False, pods=[("pod1", "job"), ("pod2", "orphan"), ("pod3", "other")],
+         want=["pod1", "pod2"]),
+    case(F_GET_PODS, "no adopt when deleting", deleting=True, pods=[("pod1", "job"), ("pod2", "orphan")],
+         want=["pod1"]),
+    case(F_GET_PODS, "no adopt when deleting race", deleting=True, pods=[("pod1", "job"), ("pod2", "orphan")],
+         want=["pod1"]),
+    case(F_GET_PODS, "release", deleting=False, pods=[("pod1", "job"), ("pod2", "unlabeled")], want=["pod1"]),
+]
+
+
+@pytest.mark.parametrize("data", GET_PODS_CASES)
+def test_get_pods_for_job(data: dict) -> None:
+    """getPodsForJob: the Job's own pods, matching orphans adopted (unless the Job is being deleted; kspec reads
+    the Job from its one store, so the cache race of the upstream case cannot arise), unmatching ones released."""
+    from kspec.controllers.controller_utils import claim, selector_of
+
+    rig = Rig()
+    other = rig.put_job({"parallelism": 1, "completions": 1, "backoffLimit": 6}, name="other-job")
+    job = rig.put_job({"parallelism": 1, "completions": 1, "backoffLimit": 6}, deleting=data["deleting"],
+                      name="test-job")
+    for name, kind in data["pods"]:
+        rig.job = other if kind == "other" else job
+        pod = rig.pod("Running", name=name)
+        live = rig.c.api.store.get("pods", "default", name)
+        if kind in ("orphan", "bare"):
+            live["metadata"].pop("ownerReferences")
+        if kind in ("bare", "unlabeled"):
+            live["metadata"]["labels"] = {}
+        if kind in ("orphan", "bare", "unlabeled"):
+            pod = rig.c.api.store.update("pods", live, live["metadata"]["resourceVersion"])
+        rig.ctrl.pods.observe(pod)
+    pods = claim(rig.ctrl, job, rig.ctrl.pods, selector_of(job))
+    assert sorted(p["metadata"]["name"] for p in pods) == data["want"]
