@@ -7,9 +7,20 @@ the pod-failure back-off (10s doubling, capped at 10 minutes); more failures
 than ``backoffLimit`` or running past ``activeDeadlineSeconds`` fail the Job.
 As since v1.31, the ``FailureTarget``/``SuccessCriteriaMet`` condition comes
 first and ``Failed``/``Complete`` once no pod is left running. A
-``podFailurePolicy`` decides per failed pod (FailJob, Ignore, Count; see
-pod_failure_policy.py); a suspended Job deletes its active pods and carries the
-``Suspended`` condition until it is resumed.
+``podFailurePolicy`` decides per failed pod (FailJob, Ignore, Count, FailIndex;
+see pod_failure_policy.py); a suspended Job deletes its active pods and carries
+the ``Suspended`` condition until it is resumed.
+
+A pod being deleted counts as failed at once unless only failed pods are
+replaced (``podReplacementPolicy: Failed`` or any podFailurePolicy); once the Job
+fails, every pod that has not finished counts as failed. With
+``backoffLimitPerIndex`` each index backs off and is retried on its own (the
+replacement carries the index's failure count annotation), an index past its
+limit is listed in ``status.failedIndexes``, and the Job fails with
+``FailedIndexes`` (or ``MaxFailedIndexesExceeded``). A ``successPolicy`` (see
+success_policy.py) can end an Indexed Job early. A Job being deleted is still
+tracked but gets no new pods; a Job whose ``spec.managedBy`` names another
+controller is left alone.
 """
 
 from __future__ import annotations
