@@ -16,10 +16,6 @@ POD_CONTROL_ERROR = "an injected pod-control error (FakePodControl.Err)"
 POD_LIMIT = "an injected pod-control create limit (FakePodControl.CreateLimit)"
 EXPECTATIONS = ("controller expectations: kspec's controller writes through a synchronous store and never waits "
                 "for its own creates or deletes to be observed")
-GATES_OFF_FAILED = ("JobManagedBy and JobPodReplacementPolicy off: upstream adds Failed while the deleted pod "
-                    "terminates; kspec is v1.35 (both GA) and keeps FailureTarget until it is gone, as the case "
-                    "'backoff limit exceeded; JobManagedBy enabled' expects")
-
 
 def sync(name: str, parallelism: int, completions: int, backoff: int = 0, *, mode: str | None = None,
          deleting: bool = False, suspend: bool = False, was_suspended: bool = False,
@@ -102,13 +98,12 @@ CASES = [
     sync("indexed job completed", 2, 3, 6, mode=IX, indexed=[("0", S), ("1", FL), ("1", S), ("2", S)],
          e_succeeded=3, e_failed=1, e_completed="0-2", conditions=[cond("Complete")]),
     sync("indexed job failed", 2, 3, 0, mode=IX, indexed=[("0", S), ("1", FL), ("2", R)], e_succeeded=1,
-         e_failed=2, e_completed="0", conditions=[cond("Failed", "True", *BACKOFF)], deletions=1,
-         unmodelled=GATES_OFF_FAILED),
+         e_failed=2, e_completed="0", conditions=[cond("Failed", "True", *BACKOFF)], deletions=1),
     sync("count terminating pods when indexed job fails and PodReplacementPolicy enabled", 2, 3, 0, mode=IX,
          indexed=[("0", S), ("1", FL), ("2", R)], gates=REPL, e_succeeded=1, e_failed=2, e_completed="0",
          conditions=[cond("FailureTarget", "True", *BACKOFF)], deletions=1, e_terminating=1),
     sync("count ready pods when job fails", 2, 3, 0, active=2, ready=2, failed=1, e_failed=3,
-         conditions=[cond("Failed", "True", *BACKOFF)], deletions=2, unmodelled=GATES_OFF_FAILED),
+         conditions=[cond("Failed", "True", *BACKOFF)], deletions=2),
     sync("indexed job repeated completed index", 2, 3, 6, mode=IX, indexed=[("0", S), ("1", S), ("1", S)],
          creations=1, e_active=1, e_succeeded=2, e_completed="0,1", created_indexes=[2]),
     sync("indexed job some running and completed pods", 8, 20, 6, mode=IX,
@@ -218,7 +213,7 @@ def test_controller_sync_job(data: dict) -> None:
     if "replacement" in data["gates"]:
         assert out.count("terminating") == (data["e_terminating"] or 0)
     assert bool(out.status.get("startTime")) is not data["suspend"]
-    assert out.conditions() == as_v135(data["conditions"], data["gates"])
+    assert out.conditions() == as_v135(data["conditions"], data["gates"], data["deletions"] > 0)
 
 
 F_DEADLINE = "TestSyncJobPastDeadline"
@@ -238,10 +233,9 @@ def deadline(name: str, parallelism: int, completions: int, active_deadline: int
 
 DEADLINE_CASES = [
     deadline("activeDeadlineSeconds less than single pod execution", 1, 1, 10, 15, 6, active=1, deletions=1,
-             e_failed=1, conditions=[cond("Failed", "True", *DEADLINE)], unmodelled=GATES_OFF_FAILED),
+             e_failed=1, conditions=[cond("Failed", "True", *DEADLINE)]),
     deadline("activeDeadlineSeconds bigger than single pod execution", 1, 2, 10, 15, 6, active=1, succeeded=1,
-             deletions=1, e_succeeded=1, e_failed=1, conditions=[cond("Failed", "True", *DEADLINE)],
-             unmodelled=GATES_OFF_FAILED),
+             deletions=1, e_succeeded=1, e_failed=1, conditions=[cond("Failed", "True", *DEADLINE)]),
     deadline("activeDeadlineSeconds times-out before any pod starts", 1, 1, 10, 10, 6,
              conditions=[cond("Failed", "True", *DEADLINE)]),
     deadline("activeDeadlineSeconds with backofflimit reach", 1, 1, 1, 10, failed=1, e_failed=1,
@@ -278,7 +272,7 @@ def test_sync_job_past_deadline(data: dict) -> None:
     assert out.count("succeeded") == data["e_succeeded"]
     assert out.count("failed") == data["e_failed"]
     assert out.status.get("startTime")
-    assert out.conditions() == as_v135(data["conditions"], data["gates"])
+    assert out.conditions() == as_v135(data["conditions"], data["gates"], data["deletions"] > 0)
 
 
 @pytest.mark.parametrize("data", [case("TestSingleJobFailedCondition", "")])
@@ -425,7 +419,7 @@ PFP_CASES = [
         [pfp_pod("Failed", MAIN5)], initial=[cond("FailureTarget", "True", PFP, fj("already-deleted-pod", 5, 1))],
         conditions=pfp_failed(fj("already-deleted-pod", 5, 1)), failed=1),
     pfp("fail job with multiple pods", ON_EXIT, [pfp_pod("Running"), pfp_pod("Failed", MAIN5)], parallelism=2,
-        completions=2, conditions=pfp_failed(fj("mypod-1", 5, 1)), failed=2, unmodelled=GATES_OFF_FAILED),
+        completions=2, conditions=pfp_failed(fj("mypod-1", 5, 1)), failed=2),
     pfp("fail job with multiple pods; JobManagedBy enabled delays setting terminal condition", ON_EXIT,
         [pfp_pod("Running"), pfp_pod("Failed", MAIN5)], parallelism=2, completions=2, gates=("managedBy",),
         conditions=pfp_failed(fj("mypod-1", 5, 1))[:1], failed=2),
@@ -493,7 +487,8 @@ def test_sync_job_with_job_pod_failure_policy(data: dict) -> None:
             live["metadata"]["deletionTimestamp"] = timestamp(now)
             rig.ctrl.pods.observe(rig.c.api.store.update("pods", live, live["metadata"]["resourceVersion"]))
     out = rig.sync()
-    assert out.conditions() == as_v135(data["conditions"], data["gates"])
+    running = any(p["phase"] in (R, P) and not p["deleting"] for p in data["pods"])
+    assert out.conditions() == as_v135(data["conditions"], data["gates"], running)
     assert out.count("active") == data["active"]
     assert out.count("succeeded") == 0
     assert out.count("failed") == data["failed"]
@@ -573,9 +568,7 @@ SP_CASES = [
     st(F_SP, "job with successPolicy; jobPodReplacementPolicy feature disabled; job has SuccessCriteriaMet condition "
        "if job meets to successPolicy and some indexes fail", jspec(3, 3, success=SP01),
        [bpod("0", FL), bpod("0", R), bpod("1", S), bpod("2", R)],
-       want(failed=1, succeeded=1, completed="1", conditions=both("SuccessCriteriaMet", SP)),
-       unmodelled="JobPodReplacementPolicy and JobManagedBy off: upstream adds Complete while the deleted pods "
-                  "terminate; kspec is v1.35 and waits for them, as the feature-enabled twin case expects"),
+       want(failed=1, succeeded=1, completed="1", conditions=both("SuccessCriteriaMet", SP))),
     st(F_SP, "job with podFailurePolicy and successPolicy; jobPodReplacementPolicy feature enabled; job has "
        "SuccessCriteriaMet condition if job meets to successPolicy and doesn't meet to podFailurePolicy",
        jspec(2, 2, success=SP01, rules=DISRUPTION_FAILJOB), [bpod("0", FL), bpod("0", R), bpod("1", S)],
@@ -584,9 +577,7 @@ SP_CASES = [
     st(F_SP, "job with podFailurePolicy and successPolicy; jobPodReplacementPolicy feature disabled; job has "
        "SuccessCriteriaMet condition if job meets to successPolicy and doesn't meet to podFailurePolicy",
        jspec(2, 2, success=SP01, rules=DISRUPTION_FAILJOB), [bpod("0", FL), bpod("0", R), bpod("1", S)],
-       want(failed=1, succeeded=1, completed="1", conditions=both("SuccessCriteriaMet", SP)),
-       unmodelled="JobPodReplacementPolicy and JobManagedBy off: upstream adds Complete while the deleted pod "
-                  "terminates; kspec is v1.35 and waits for it, as the feature-enabled twin case expects"),
+       want(failed=1, succeeded=1, completed="1", conditions=both("SuccessCriteriaMet", SP))),
     st(F_SP, "job with backoffLimitPerIndex and successPolicy; jobPodReplacementPolicy feature enabled; job has "
        "SuccessCriteriaMet condition if job meets to successPolicy and doesn't meet backoffLimitPerIndex",
        jspec(2, 2, per_index=2, success=SP01), [bpod("0", FL), bpod("0", R), bpod("1", S)],
@@ -713,7 +704,7 @@ BLPI_CASES = [
        jspec(4, 4, per_index=1, max_failed=1),
        [bpod("0", FL, "1"), bpod("1", S, "0"), bpod("2", FL, "1"), bpod("3", R, "0")],
        want(failed=3, succeeded=1, failed_indexes="0,2", completed="1", conditions=[cond("Failed", "True", *MAX_IX)]),
-       gates=PI, unmodelled=GATES_OFF_FAILED),
+       gates=PI),
     st(F_BLPI, "job failed due to exceeding max failed indexes; JobManagedBy enabled",
        jspec(4, 4, per_index=1, max_failed=1),
        [bpod("0", FL, "1"), bpod("1", S, "0"), bpod("2", FL, "1"), bpod("3", R, "0")],
@@ -743,7 +734,8 @@ def test_sync_job_status(data: dict) -> None:
             rig.ctrl._counted.setdefault(job["metadata"]["uid"], set()).add(pod["metadata"]["uid"])
     out = rig.sync()
     w = data["want"]
-    assert out.conditions() == as_v135(w["conditions"], data["gates"])
+    running = any(p["phase"] in (R, P) for p in data["pods"])
+    assert out.conditions() == as_v135(w["conditions"], data["gates"], running)
     assert (out.count("active"), out.count("failed"), out.count("succeeded")) == (w["active"], w["failed"],
                                                                                   w["succeeded"])
     assert out.status.get("completedIndexes", "") == w["completed"]
@@ -770,17 +762,17 @@ ON_FAILURE_CASES = [
     on_failure("backoffLimit 0 should have 1 pod active", 1, 1, 0, [0], R, e_active=1),
     on_failure("backoffLimit 1 with restartCount 0 should have 1 pod active", 1, 1, 1, [0], R, e_active=1),
     on_failure("backoffLimit 1 with restartCount 1 and podRunning should have 0 pod active", 1, 1, 1, [1], R,
-               e_failed=1, conditions=FAILED_BACKOFF, unmodelled=GATES_OFF_FAILED),
+               e_failed=1, conditions=FAILED_BACKOFF),
     on_failure("backoffLimit 1 with restartCount 1 and podPending should have 0 pod active", 1, 1, 1, [1], P,
-               e_failed=1, conditions=FAILED_BACKOFF, unmodelled=GATES_OFF_FAILED),
+               e_failed=1, conditions=FAILED_BACKOFF),
     on_failure("too many job failures with podRunning - single pod", 1, 5, 2, [2], R, e_failed=1,
-               conditions=FAILED_BACKOFF, unmodelled=GATES_OFF_FAILED),
+               conditions=FAILED_BACKOFF),
     on_failure("too many job failures with podPending - single pod", 1, 5, 2, [2], P, e_failed=1,
-               conditions=FAILED_BACKOFF, unmodelled=GATES_OFF_FAILED),
+               conditions=FAILED_BACKOFF),
     on_failure("too many job failures with podRunning - multiple pods", 2, 5, 2, [1, 1], R, e_failed=2,
-               conditions=FAILED_BACKOFF, unmodelled=GATES_OFF_FAILED),
+               conditions=FAILED_BACKOFF),
     on_failure("too many job failures with podPending - multiple pods", 2, 5, 2, [1, 1], P, e_failed=2,
-               conditions=FAILED_BACKOFF, unmodelled=GATES_OFF_FAILED),
+               conditions=FAILED_BACKOFF),
     on_failure("not enough failures", 2, 5, 3, [1, 1], R, e_active=2),
     on_failure("suspending a job", 2, 4, 6, [1, 1], R, suspend=True, conditions=[SUSPENDED]),
     on_failure("finished job", 2, 4, 6, [1, 1, 2, 0], S, suspend=True, e_succeeded=4,
@@ -812,7 +804,7 @@ def test_job_backoff_for_on_failure(data: dict) -> None:
     assert out.count("active") == data["e_active"]
     assert out.count("succeeded") == data["e_succeeded"]
     assert out.count("failed") == data["e_failed"]
-    assert out.conditions() == as_v135(data["conditions"], data["gates"])
+    assert out.conditions() == as_v135(data["conditions"], data["gates"], data["phase"] in (R, P))
 
 
 F_NEVER = "TestJobBackoffOnRestartPolicyNever"
