@@ -3,7 +3,8 @@
 Rules are tried in order; the first that matches a failed pod decides: ``FailJob``
 fails the whole Job at once (with a message naming the container and exit code,
 or the pod condition, and the rule's index), ``Ignore`` keeps the failure out of
-``status.failed`` and so out of ``backoffLimit``, ``Count`` counts it as usual.
+``status.failed`` and so out of ``backoffLimit``, ``Count`` counts it as usual,
+``FailIndex`` gives up the pod's index at once (with ``backoffLimitPerIndex``).
 A pod no rule matches counts as usual.
 """
 
