@@ -26,6 +26,7 @@ from typing import Any
 from kspec import Cluster
 from kspec.api.defaults import apply_defaults
 from kspec.controllers.job import INDEX_ANNOTATION, INDEX_LABEL, JobController
+from kspec.errors import ApiError
 from kspec.objects import clone, timestamp
 
 FINISHED_AT = "0001-01-01T00:00:01Z"  # testFinishedAt: long ago, so no back-off is pending
@@ -70,6 +71,7 @@ class Rig:
         self.ctrl = next(x for x in self.c.controllers if isinstance(x, JobController))
         self.job: dict[str, Any] = {}
         self._n = 0
+        self.create_calls = 0
 
     def put_job(self, spec: dict[str, Any], status: dict[str, Any] | None = None, deleting: bool = False,
                 name: str = NAME) -> dict[str, Any]:
@@ -144,6 +146,21 @@ class Rig:
             self.pod("Failed")
         for _ in range(terminating):
             self.pod("Running", terminating=True)
+
+    def limit_pod_creations(self, limit: int) -> None:
+        """FakePodControl.CreateLimit: pod creates past ``limit`` fail (the API server refuses them)."""
+        create = self.c.api.create
+        made = [0]
+
+        def limited(obj: dict, **kwargs: Any) -> dict:
+            if obj.get("kind") == "Pod":
+                self.create_calls += 1
+                if made[0] >= limit:
+                    raise ApiError(500, "InternalError", f"not creating pod, limit {limit} already reached")
+                made[0] += 1
+            return create(obj, **kwargs)
+
+        self.c.api.create = limited  # type: ignore[method-assign]
 
     def sync(self) -> Outcome:
         before = {p["metadata"]["uid"]: p for p in self.c.api.store.list("pods", NS)}

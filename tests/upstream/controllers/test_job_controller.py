@@ -13,7 +13,6 @@ F = "TestControllerSyncJob"
 BACKOFF = ("BackoffLimitExceeded", "Job has reached the specified backoff limit")
 SUSPENDED = cond("Suspended", "True", "JobSuspended", "Job suspended")
 POD_CONTROL_ERROR = "an injected pod-control error (FakePodControl.Err)"
-POD_LIMIT = "an injected pod-control create limit (FakePodControl.CreateLimit)"
 EXPECTATIONS = ("controller expectations: kspec's controller writes through a synchronous store and never waits "
                 "for its own creates or deletes to be observed")
 
@@ -24,7 +23,7 @@ def sync(name: str, parallelism: int, completions: int, backoff: int = 0, *, mod
          succeeded: int = 0, failed: int = 0, terminating: int = 0, indexed: tuple = (),
          creations: int = 0, deletions: int = 0, e_active: int = 0, e_ready: int = 0, e_succeeded: int = 0,
          e_completed: str = "", e_failed: int = 0, e_terminating: int | None = None, conditions: tuple = (),
-         created_indexes: tuple = (), gates: tuple = (), **reason: str) -> object:
+         created_indexes: tuple = (), gates: tuple = (), pod_limit: int = 0, **reason: str) -> object:
     """One entry of TestControllerSyncJob's testCases (``-1`` completions: nil)."""
     return case(F, name, **reason, parallelism=parallelism, completions=completions, backoff=backoff, mode=mode,
                 deleting=deleting, suspend=suspend, was_suspended=was_suspended, replacement=replacement, pfp=pfp,
@@ -32,7 +31,8 @@ def sync(name: str, parallelism: int, completions: int, backoff: int = 0, *, mod
                 succeeded=succeeded, failed=failed, terminating=terminating, indexed=indexed, creations=creations,
                 deletions=deletions, e_active=e_active, e_ready=e_ready, e_succeeded=e_succeeded,
                 e_completed=e_completed, e_failed=e_failed, e_terminating=e_terminating,
-                conditions=list(conditions), created_indexes=list(created_indexes), gates=set(gates))
+                conditions=list(conditions), created_indexes=list(created_indexes), gates=set(gates),
+                pod_limit=pod_limit)
 
 
 IX = "Indexed"
@@ -84,7 +84,7 @@ CASES = [
          e_succeeded=2),
     sync("status change", 2, 5, 6, active=2, succeeded=2, e_active=2, e_succeeded=2),
     sync("deleting job", 2, 5, 6, deleting=True, pending=1, active=1, succeeded=1, e_active=2, e_succeeded=1),
-    sync("limited pods", 100, 200, 6, creations=10, e_active=10, unmodelled=POD_LIMIT),
+    sync("limited pods", 100, 200, 6, creations=10, e_active=10, pod_limit=10),
     sync("too many job failures", 2, 5, 0, deleting=True, failed=1, e_failed=1,
          conditions=[cond("Failed", "True", *BACKOFF)]),
     sync("job failures, unsatisfied expectations", 2, 5, 0, deleting=True, failed=1, e_failed=1,
@@ -200,8 +200,15 @@ def test_controller_sync_job(data: dict) -> None:
              terminating=data["terminating"], ready=data["ready"])
     for index, phase in data["indexed"]:
         rig.pod(phase, index=index)
+    if data["pod_limit"]:
+        rig.limit_pod_creations(data["pod_limit"])
     out = rig.sync()
     assert len(out.created) == data["creations"]
+    if data["pod_limit"]:  # slow start: no more create calls than the batches up to the limit (1, 2, 4, ...)
+        batches, size = 0, 1
+        while batches <= data["pod_limit"]:
+            batches, size = batches + size, size * 2
+        assert rig.create_calls <= batches
     if data["mode"] == "Indexed":
         assert out.created_indexes("noIndexLabel" not in data["gates"]) == sorted(data["created_indexes"])
     assert len(out.deleted) == data["deletions"]
