@@ -148,12 +148,45 @@ class JobController(Controller):
 
     def start(self) -> None:
         self.watch("jobs")
-        self.api.informers.on("pods", self._pod_changed, lambda _o, n: self._pod_changed(n), self._pod_deleted)
+        self.api.informers.on("pods", self._pod_added, self._pod_updated, self._pod_deleted)
 
     def _pod_changed(self, pod: Obj) -> None:
+        """Queue the Job that controls the pod."""
         ref = controller_of(pod)
         if ref is not None and ref.get("kind") == "Job":
             self.queue.add(f"{pod['metadata']['namespace']}/{ref['name']}")
+
+    def _pod_added(self, pod: Obj) -> None:
+        """addPod: the controlling Job; an orphan queues every Job whose selector matches it, to adopt it."""
+        if controller_of(pod) is not None or pod["metadata"].get("deletionTimestamp"):
+            self._pod_changed(pod)
+            return
+        for job in self.pod_jobs(pod):
+            self.queue.add(f"{job['metadata']['namespace']}/{job['metadata']['name']}")
+
+    def _pod_updated(self, old: Obj, new: Obj) -> None:
+        """updatePod: a new controller and the old one both look; an orphan whose labels or controller changed
+        queues every Job that could adopt it."""
+        old_ref, new_ref = controller_of(old), controller_of(new)
+        if old_ref != new_ref and old_ref is not None:
+            self._pod_changed(old)
+        if new_ref is not None:
+            self._pod_changed(new)
+            return
+        labels_changed = (old.get("metadata", {}).get("labels") or {}) != (new["metadata"].get("labels") or {})
+        if labels_changed or old_ref != new_ref:
+            for job in self.pod_jobs(new):
+                self.queue.add(f"{job['metadata']['namespace']}/{job['metadata']['name']}")
+
+    def pod_jobs(self, pod: Obj) -> list[Obj]:
+        """getPodJobs: the Jobs in the pod's namespace whose non-empty selector matches its labels."""
+        labels = pod["metadata"].get("labels") or {}
+        if not labels:
+            return []
+        return [job for job in self.api.store.list("jobs", pod["metadata"].get("namespace", ""))
+                if job["spec"].get("selector") and (job["spec"]["selector"].get("matchLabels")
+                                                    or job["spec"]["selector"].get("matchExpressions"))
+                and selector_of(job).matches(labels)]
 
     def _pod_deleted(self, pod: Obj) -> None:
         """A pod that leaves the API before a sync counted it is still counted from its last state, as

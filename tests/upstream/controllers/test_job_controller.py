@@ -978,3 +978,139 @@ def test_get_pods_for_job(data: dict) -> None:
         rig.ctrl.pods.observe(pod)
     pods = claim(rig.ctrl, job, rig.ctrl.pods, selector_of(job))
     assert sorted(p["metadata"]["name"] for p in pods) == data["want"]
+
+
+def _job_obj(name: str, ns: str, selector: dict | None) -> dict:
+    spec: dict = {"template": {"metadata": {"labels": {"foo": "bar"}},
+                               "spec": {"containers": [{"name": "c", "image": "foo/bar"}]}}}
+    if selector is not None:
+        spec["selector"] = selector
+    return {"apiVersion": "batch/v1", "kind": "Job", "metadata": {"name": name, "namespace": ns, "uid": f"{name}-uid"},
+            "spec": spec}
+
+
+LOOKUP = [
+    case("TestJobPodLookup", "pods without labels don't match any job", job=("basic", "default", None),
+         pod=("foo1", "default", {}), want=[]),
+    case("TestJobPodLookup", "matching labels, different namespace",
+         job=("foo", "default", {"matchLabels": {"foo": "bar"}}), pod=("foo2", "ns", {"foo": "bar"}), want=[]),
+    case("TestJobPodLookup", "matching ns and labels returns",
+         job=("bar", "ns", {"matchExpressions": [{"key": "foo", "operator": "In", "values": ["bar"]}]}),
+         pod=("foo3", "ns", {"foo": "bar"}), want=["bar"]),
+]
+
+
+@pytest.mark.parametrize("data", LOOKUP)
+def test_job_pod_lookup(data: dict) -> None:
+    """getPodJobs (the upstream table's cases are unnamed; their comments name them here)."""
+    rig = Rig()
+    name, ns, selector = data["job"]
+    rig.c.api.store.create("jobs", _job_obj(name, ns, selector))
+    pod_name, pod_ns, labels = data["pod"]
+    pod = {"metadata": {"name": pod_name, "namespace": pod_ns, "labels": labels}}
+    assert [j["metadata"]["name"] for j in rig.ctrl.pod_jobs(pod)] == data["want"]
+
+
+def _event_rig(*extra: tuple[str, dict]) -> tuple:
+    """job1 and job2 (newJob: selector foo=bar) and any extra Jobs; pod1 of job1, pod2 of job2 (newPod)."""
+    rig = Rig()
+    jobs = {}
+    for name, selector in [("job1", {"matchLabels": {"foo": "bar"}}), ("job2", {"matchLabels": {"foo": "bar"}}),
+                           *extra]:
+        jobs[name] = rig.c.api.store.create("jobs", _job_obj(name, "default", selector))
+
+    def pod(name: str, owner: str | None) -> dict:
+        md: dict = {"name": name, "namespace": "default", "uid": name, "labels": {"foo": "bar"}, "resourceVersion": "1"}
+        if owner:
+            md["ownerReferences"] = [{"apiVersion": "batch/v1", "kind": "Job", "name": owner,
+                                      "uid": jobs[owner]["metadata"]["uid"], "controller": True}]
+        return {"metadata": md, "status": {"phase": "Running"}}
+    return rig, pod
+
+
+def _drain(rig: Rig) -> list[str]:
+    """The keys queued since the last drain (the test's queue.Get calls)."""
+    queue = rig.ctrl.queue
+    keys = sorted(queue._queued)
+    queue._queued.clear()
+    queue._order.clear()
+    return keys
+
+
+@pytest.mark.parametrize("data", [case("TestAddPod", "")])
+def test_add_pod(data: dict) -> None:
+    rig, pod = _event_rig()
+    rig.ctrl._pod_added(pod("pod1", "job1"))
+    assert _drain(rig) == ["default/job1"]
+    rig.ctrl._pod_added(pod("pod2", "job2"))
+    assert _drain(rig) == ["default/job2"]
+
+
+@pytest.mark.parametrize("data", [case("TestAddPodOrphan", "")])
+def test_add_pod_orphan(data: dict) -> None:
+    """An orphan queues every Job whose selector matches it (job3's does not)."""
+    rig, pod = _event_rig(("job3", {"matchLabels": {"other": "labels"}}))
+    rig.ctrl._pod_added(pod("pod1", None))
+    assert _drain(rig) == ["default/job1", "default/job2"]
+
+
+@pytest.mark.parametrize("data", [case("TestUpdatePod", "")])
+def test_update_pod(data: dict) -> None:
+    rig, pod = _event_rig()
+    p1 = pod("pod1", "job1")
+    rig.ctrl._pod_updated(p1, {**p1, "metadata": {**p1["metadata"], "resourceVersion": "2"}})
+    assert _drain(rig) == ["default/job1"]
+    p2 = pod("pod2", "job2")
+    rig.ctrl._pod_updated(p2, {**p2, "metadata": {**p2["metadata"], "resourceVersion": "2"}})
+    assert _drain(rig) == ["default/job2"]
+
+
+@pytest.mark.parametrize("data", [case("TestUpdatePodOrphanWithNewLabels", "")])
+def test_update_pod_orphan_with_new_labels(data: dict) -> None:
+    rig, pod = _event_rig()
+    cur = pod("pod1", None)
+    prev = {**cur, "metadata": {**cur["metadata"], "labels": {"foo2": "bar2"}}}
+    rig.ctrl._pod_updated(prev, cur)
+    assert len(_drain(rig)) == 2
+
+
+@pytest.mark.parametrize("data", [case("TestUpdatePodChangeControllerRef", "")])
+def test_update_pod_change_controller_ref(data: dict) -> None:
+    rig, pod = _event_rig()
+    rig.ctrl._pod_updated(pod("pod1", "job2"), pod("pod1", "job1"))
+    assert len(_drain(rig)) == 2
+
+
+@pytest.mark.parametrize("data", [case("TestUpdatePodRelease", "")])
+def test_update_pod_release(data: dict) -> None:
+    """The controller reference removed: every matching Job is queued to adopt it."""
+    rig, pod = _event_rig()
+    rig.ctrl._pod_updated(pod("pod1", "job1"), pod("pod1", None))
+    assert len(_drain(rig)) == 2
+
+
+@pytest.mark.parametrize("data", [case("TestDeletePod", "")])
+def test_delete_pod(data: dict) -> None:
+    rig, pod = _event_rig()
+    rig.ctrl._pod_deleted(pod("pod1", "job1"))
+    assert _drain(rig) == ["default/job1"]
+    rig.ctrl._pod_deleted(pod("pod2", "job2"))
+    assert _drain(rig) == ["default/job2"]
+
+
+@pytest.mark.parametrize("data", [case("TestDeletePodOrphan", "")])
+def test_delete_pod_orphan(data: dict) -> None:
+    rig, pod = _event_rig(("job3", {"matchLabels": {"other": "labels"}}))
+    rig.ctrl._pod_deleted(pod("pod1", None))
+    assert _drain(rig) == []
+
+
+@pytest.mark.parametrize("data", [case("TestSyncJobExpectations", "")])
+def test_sync_job_expectations(data: dict) -> None:
+    """Both pods of a 2-pod Job exist (upstream slips the second in while expectations are checked): no pod is
+    created or deleted."""
+    rig = Rig()
+    rig.put_job({"parallelism": 2, "completions": 2, "backoffLimit": 6})
+    rig.pods(pending=2)
+    out = rig.sync()
+    assert (out.created, out.deleted) == ([], [])
