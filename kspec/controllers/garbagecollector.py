@@ -1,13 +1,26 @@
 """The garbage collector: ownerReferences, cascading deletion, orphaning.
 
 Like upstream's GC it keeps a graph of owners to dependents (by uid) fed by
-watches on every resource. A dependent whose owners are all gone is deleted
-(background propagation); an owner deleted in the foreground waits, with the
-``foregroundDeletion`` finalizer, until its dependents are gone; an owner
-deleted with ``orphan`` has the references to it removed from its dependents.
+watches on every resource, and decides per dependent as attemptToDeleteItem
+does: each ownerReference is *solid* (the owner exists), *dangling* (no object
+of that kind, name and uid in the dependent's namespace) or *waiting* (the owner
+is being deleted in the foreground). A dependent with a solid owner only loses
+its references to the others; one without is deleted (in the foreground when a
+waiting owner needs it gone and it has dependents of its own). An owner deleted
+in the foreground keeps the ``foregroundDeletion`` finalizer until no dependent
+whose reference has ``blockOwnerDeletion`` is left; one deleted with ``orphan``
+has the references to it removed from its dependents.
+
+A reference kspec cannot resolve (an unknown kind or version) leaves the
+dependent alone, as upstream's RESTMapper error does. A namespaced owner must be
+in the dependent's namespace; a cluster-scoped dependent cannot have a
+namespaced owner at all (it is never collected). Either mistake, once the owner
+is seen elsewhere, gets the dependent a ``OwnerRefInvalidNamespace`` warning.
 """
 
 from __future__ import annotations
+
+from typing import Any
 
 from kspec.api.kinds import kind_for
 from kspec.controllers.base import Controller
@@ -18,6 +31,7 @@ NAME = "garbage-collector-controller"
 FOREGROUND = "foregroundDeletion"
 ORPHAN = "orphan"
 _SKIP = frozenset({"events", "leases"})
+INVALID_NAMESPACE = "OwnerRefInvalidNamespace"
 
 
 def _ref(resource: str, obj: Obj) -> str:
@@ -32,9 +46,10 @@ class GarbageCollector(Controller):
         super().__init__(cluster)
         self.dependents: dict[str, set[str]] = {}  # owner uid -> dependent refs
         self.ref_of_uid: dict[str, str] = {}  # uid -> ref of the live object
+        self._reported: set[tuple[str, str]] = set()  # (dependent uid, owner uid) already warned about
 
     def start(self) -> None:
-        handler = self.api.informers.on("*", self._changed, lambda _o, n: self._changed(n), self._deleted)
+        handler = self.api.informers.on("*", self._changed, self._updated, self._deleted)
         for kind_resource in sorted({k.resource for k in _all_kinds()} - _SKIP):
             self.api.informers.replay(handler, self.api.store.list(kind_resource))
 
@@ -44,18 +59,37 @@ class GarbageCollector(Controller):
         except ApiError:
             return None
 
+    def _updated(self, old: Obj, new: Obj) -> None:
+        """An owner a dependent no longer refers to may be waiting for it (processDeletingDependentsItem)."""
+        self._changed(new)
+        kept = {o.get("uid") for o in new["metadata"].get("ownerReferences") or []}
+        for owner in old.get("metadata", {}).get("ownerReferences") or []:
+            if owner.get("uid") not in kept:
+                resource = self._resource(new)
+                deps = self.dependents.get(owner["uid"])
+                if deps is not None and resource is not None:
+                    deps.discard(_ref(resource, new))
+                owner_ref = self.ref_of_uid.get(owner["uid"])
+                if owner_ref is not None:
+                    self.queue.add(owner_ref)
+
     def _changed(self, obj: Obj) -> None:
         resource = self._resource(obj)
         if resource is None or resource in _SKIP:
             return
         ref = _ref(resource, obj)
         md = obj["metadata"]
-        self.ref_of_uid[md.get("uid", "")] = ref
+        uid = md.get("uid", "")
+        self.ref_of_uid[uid] = ref
         owners = md.get("ownerReferences") or []
         for owner in owners:
             self.dependents.setdefault(owner["uid"], set()).add(ref)
         if owners:
             self.queue.add(ref)
+        # a dependent whose owner reference named this object in the wrong namespace is looked at again
+        for dep in sorted(self.dependents.get(uid, ())):
+            if dep.split("|")[1] != md.get("namespace", ""):
+                self.queue.add(dep)
         if md.get("deletionTimestamp") and ({FOREGROUND, ORPHAN} & set(md.get("finalizers") or [])):
             self.queue.add(ref)
 
@@ -80,14 +114,43 @@ class GarbageCollector(Controller):
         resource, ns, name = ref.split("|")
         return self.api.store.get(resource, ns, name)
 
-    def _owner_alive(self, dependent: Obj, owner: dict) -> bool:
+    # -- attemptToDeleteItem ------------------------------------------------------
+    def _classify(self, dependent: Obj, owner: dict[str, Any]) -> str | None:
+        """isDangling and classifyReferences: ``solid``, ``dangling`` or ``waiting``; None when the reference
+        cannot be resolved (an unknown kind or version, or a namespaced owner of a cluster-scoped object)."""
         try:
             kind = kind_for(owner.get("apiVersion", ""), owner.get("kind", ""))
         except ApiError:
-            return False
-        ns = dependent["metadata"].get("namespace", "") if kind.namespaced else ""
-        live = self.api.store.get(kind.resource, ns, owner["name"])
-        return live is not None and live["metadata"].get("uid") == owner["uid"]
+            return None  # the RESTMapper error: retried, never collected on it
+        dep_ns = dependent["metadata"].get("namespace", "")
+        if kind.namespaced and not dep_ns:
+            self._report_invalid(dependent, owner)  # namespacedOwnerOfClusterScopedObjectErr
+            return None
+        ns = dep_ns if kind.namespaced else ""
+        live = self.api.store.get(kind.resource, ns, owner.get("name", ""))
+        if live is None or live["metadata"].get("uid") != owner.get("uid"):
+            if kind.namespaced:
+                self._report_invalid(dependent, owner)
+            return "dangling"
+        md = live["metadata"]
+        if md.get("deletionTimestamp") and FOREGROUND in (md.get("finalizers") or []):
+            return "waiting"
+        return "solid"
+
+    def _report_invalid(self, dependent: Obj, owner: dict[str, Any]) -> None:
+        """reportInvalidNamespaceOwnerRef: the owner's uid belongs to an object in another namespace."""
+        seen = self.ref_of_uid.get(owner.get("uid", ""))
+        ns = dependent["metadata"].get("namespace", "")
+        if seen is None or seen.split("|")[1] == ns:
+            return
+        key = (dependent["metadata"].get("uid", ""), owner.get("uid", ""))
+        if key in self._reported:
+            return
+        self._reported.add(key)
+        identity = (f"[{owner.get('apiVersion', '')}/{owner.get('kind', '')}, namespace: {ns}, "
+                    f"name: {owner.get('name', '')}, uid: {owner.get('uid', '')}]")
+        self.events.event(dependent, "Warning", INVALID_NAMESPACE,
+                          f'ownerRef {identity} does not exist in namespace "{ns}"', component=NAME)
 
     def reconcile(self, ref: str) -> None:
         obj = self._get(ref)
@@ -101,37 +164,55 @@ class GarbageCollector(Controller):
             self.api.remove_finalizer(resource, name, ns, ORPHAN)
             return
         if md.get("deletionTimestamp") and FOREGROUND in finalizers:
-            if self._delete_dependents(obj) == 0:
-                self.api.remove_finalizer(resource, name, ns, FOREGROUND)
+            self._process_deleting_dependents(obj, resource, name, ns)
             return
+        if md.get("deletionTimestamp"):
+            return  # already being deleted
         owners = md.get("ownerReferences") or []
         if not owners:
             return
-        alive = [o for o in owners if self._owner_alive(obj, o)]
-        if not alive:
-            if not md.get("deletionTimestamp"):
-                self.api.delete(resource, name, ns or "default", propagation="Background")
-        elif len(alive) < len(owners):
-            keep = {o["uid"] for o in alive}
-            self.api.patch(resource, name, ns or "default", lambda o: o["metadata"].__setitem__(
-                "ownerReferences", [r for r in o["metadata"]["ownerReferences"] if r["uid"] in keep]))
+        classes: dict[str, list[dict[str, Any]]] = {"solid": [], "dangling": [], "waiting": []}
+        for owner in owners:
+            kind = self._classify(obj, owner)
+            if kind is None:
+                return
+            classes[kind].append(owner)
+        if classes["solid"]:
+            drop = {o["uid"] for o in classes["dangling"] + classes["waiting"]}
+            if drop:
+                self.api.patch(resource, name, ns or "default", lambda o: o["metadata"].__setitem__(
+                    "ownerReferences", [r for r in o["metadata"]["ownerReferences"] if r["uid"] not in drop]))
+            return
+        if classes["waiting"] and self._dependents_of(obj):
+            # an owner waits for this one, which has dependents of its own: it goes in the foreground
+            self.api.delete(resource, name, ns or "default", propagation="Foreground")
+            return
+        policy = "Orphan" if ORPHAN in finalizers else "Foreground" if FOREGROUND in finalizers else "Background"
+        self.api.delete(resource, name, ns or "default", propagation=policy)
 
     def _dependents_of(self, obj: Obj) -> list[tuple[str, Obj]]:
+        """The live objects that still refer to ``obj`` by uid."""
+        uid = obj["metadata"].get("uid", "")
         out = []
-        for dep in sorted(self.dependents.get(obj["metadata"].get("uid", ""), ())):
+        for dep in sorted(self.dependents.get(uid, ())):
             live = self._get(dep)
-            if live is not None:
+            if live is not None and any(r.get("uid") == uid for r in live["metadata"].get("ownerReferences") or []):
                 out.append((dep, live))
         return out
 
-    def _delete_dependents(self, owner: Obj) -> int:
-        """Foreground: delete dependents (themselves in the foreground); count those still there."""
+    def _process_deleting_dependents(self, owner: Obj, resource: str, name: str, ns: str) -> None:
+        """processDeletingDependentsItem: every dependent is looked at (each decides for itself, as the graph
+        builder queues them when the owner starts deleting); the finalizer goes once none that blocks is left."""
+        uid = owner["metadata"].get("uid", "")
         deps = self._dependents_of(owner)
+        blocking = [dep for dep, live in deps
+                    if any(r.get("uid") == uid and r.get("blockOwnerDeletion")
+                           for r in live["metadata"].get("ownerReferences") or [])]
+        if not blocking:
+            self.api.remove_finalizer(resource, name, ns, FOREGROUND)
         for dep, live in deps:
             if not live["metadata"].get("deletionTimestamp"):
-                resource, ns, name = dep.split("|")
-                self.api.delete(resource, name, ns or "default", propagation="Foreground")
-        return len(deps)
+                self.queue.add(dep)
 
     def _orphan_dependents(self, owner: Obj) -> None:
         uid = owner["metadata"].get("uid")

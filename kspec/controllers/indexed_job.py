@@ -74,8 +74,9 @@ def has(intervals: list[Interval], index: int) -> bool:
 
 
 def format_indexes(intervals: list[Interval]) -> str:
-    """orderedIntervals.String: ``a`` for a single index, ``a-b`` for a range."""
-    return ",".join(str(a) if a == b else f"{a}-{b}" for a, b in intervals)
+    """orderedIntervals.String: ``a`` for a single index, ``a,b`` for two adjacent ones, ``a-b`` for a longer
+    range."""
+    return ",".join(str(a) if a == b else f"{a},{b}" if b == a + 1 else f"{a}-{b}" for a, b in intervals)
 
 
 def calculate_succeeded_indexes(completed: str, pods: list[Obj], completions: int
@@ -87,14 +88,15 @@ def calculate_succeeded_indexes(completed: str, pods: list[Obj], completions: in
     return prev, with_ordered_indexes(prev, new)
 
 
-def first_pending_indexes(active: list[Obj], succeeded: list[Interval], count: int, completions: int) -> list[int]:
-    """firstPendingIndexes: the lowest ``count`` indexes neither running nor succeeded."""
+def first_pending_indexes(active: list[Obj], succeeded: list[Interval], count: int, completions: int,
+                          failed: list[Interval] | None = None) -> list[int]:
+    """firstPendingIndexes: the lowest ``count`` indexes neither running, succeeded nor failed."""
     busy = {completion_index(p) for p in active}
     out: list[int] = []
     for i in range(completions):
         if len(out) >= count:
             break
-        if i not in busy and not has(succeeded, i):
+        if i not in busy and not has(succeeded, i) and not has(failed or [], i):
             out.append(i)
     return out
 
@@ -126,3 +128,65 @@ def pod_generate_name(job_name: str, index: int) -> str:
     if len(prefix) > MAX_GENERATED_NAME_LENGTH:
         prefix = job_name[: MAX_GENERATED_NAME_LENGTH - len(suffix)] + suffix
     return prefix
+
+
+# -- backoffLimitPerIndex (indexed_job_utils.go) ------------------------------------------------------------
+FAILURE_COUNT_ANNOTATION = "batch.kubernetes.io/job-index-failure-count"
+IGNORED_FAILURE_COUNT_ANNOTATION = "batch.kubernetes.io/job-index-ignored-failure-count"
+
+
+def _count_annotation(pod: Obj, key: str) -> int:
+    """parseIndexFailureCountAnnotation: a missing, unreadable, negative or past-int32 count is 0."""
+    text = (pod.get("metadata", {}).get("annotations") or {}).get(key)
+    try:
+        value = int(text) if text is not None else 0
+    except ValueError:
+        return 0
+    return value if 0 <= value <= 2**31 - 1 else 0
+
+
+def index_failure_count(pod: Obj) -> int:
+    """getIndexFailureCount: the failures of the pod's index before this pod (its annotation)."""
+    return _count_annotation(pod, FAILURE_COUNT_ANNOTATION)
+
+
+def index_absolute_failure_count(pod: Obj) -> int:
+    """getIndexAbsoluteFailureCount: counted and ignored failures of the index before this pod."""
+    return index_failure_count(pod) + _count_annotation(pod, IGNORED_FAILURE_COUNT_ANNOTATION)
+
+
+def is_index_failed(job: Obj, pod: Obj, pod_failed: bool) -> bool:
+    """isIndexFailed: a FailIndex rule matched the failed pod, or its counted failure reaches the per-index
+    limit (the pod's index failure count, before it, at or past backoffLimitPerIndex)."""
+    if not pod_failed:
+        return False
+    policy = job["spec"].get("podFailurePolicy")
+    counts = True
+    if policy is not None:
+        from kspec.controllers import pod_failure_policy
+
+        got = pod_failure_policy.match(policy, pod)
+        if got.action == "FailIndex":
+            return True
+        counts = got.counts
+    return counts and index_failure_count(pod) >= job["spec"]["backoffLimitPerIndex"]
+
+
+def new_index_failure_counts(job: Obj, replaced: Obj | None) -> tuple[int, int]:
+    """getNewIndexFailureCounts: the replacement's (failure, ignored failure) counts: the replaced pod's, plus
+    its own failure, counted or ignored as the podFailurePolicy says."""
+    if replaced is None:
+        return 0, 0
+    count = index_failure_count(replaced)
+    ignored = _count_annotation(replaced, IGNORED_FAILURE_COUNT_ANNOTATION)
+    policy = job["spec"].get("podFailurePolicy")
+    if policy is not None:
+        from kspec.controllers import pod_failure_policy
+
+        if pod_failure_policy.match(policy, replaced).counts:
+            count += 1
+        else:
+            ignored += 1
+    else:
+        count += 1
+    return count, ignored

@@ -3,7 +3,8 @@
 Rules are tried in order; the first that matches a failed pod decides: ``FailJob``
 fails the whole Job at once (with a message naming the container and exit code,
 or the pod condition, and the rule's index), ``Ignore`` keeps the failure out of
-``status.failed`` and so out of ``backoffLimit``, ``Count`` counts it as usual.
+``status.failed`` and so out of ``backoffLimit``, ``Count`` counts it as usual,
+``FailIndex`` gives up the pod's index at once (with ``backoffLimitPerIndex``).
 A pod no rule matches counts as usual.
 """
 
@@ -33,6 +34,7 @@ def match(policy: dict[str, Any] | None, pod: Obj) -> Match:
     if not policy:
         return Match()
     md, status = pod["metadata"], pod.get("status") or {}
+    who = f"{md.get('namespace', '')}/{md.get('name', '')}"
     for index, rule in enumerate(policy.get("rules") or []):
         action = rule.get("action")
         if rule.get("onExitCodes") is not None:
@@ -40,14 +42,13 @@ def match(policy: dict[str, Any] | None, pod: Obj) -> Match:
             if container is None:
                 continue
             code = container["state"]["terminated"].get("exitCode", 0)
-            found = (f"Container {container.get('name', '')} for pod {md['namespace']}/{md['name']} failed with "
-                     f"exit code {code} matching {action} rule at index {index}")
+            found = (f"Container {container.get('name', '')} for pod {who} failed with exit code {code} matching "
+                     f"{action} rule at index {index}")
         elif rule.get("onPodConditions"):
             condition = _matching_condition(status, rule["onPodConditions"])
             if condition is None:
                 continue
-            found = (f"Pod {md['namespace']}/{md['name']} has condition {condition.get('type', '')} matching "
-                     f"{action} rule at index {index}")
+            found = f"Pod {who} has condition {condition.get('type', '')} matching {action} rule at index {index}"
         else:
             continue
         name = rule.get("name")
