@@ -52,6 +52,7 @@ class StatefulSetController(Controller):
         super().__init__(cluster)
         self.pods = owned_index(cluster, "pods")
         self._create_failed = False  # set by a sync whose pod or claim create the API refused
+        self._rolled = False  # set by a sync whose rolling update deleted a pod
 
     def start(self) -> None:
         self.watch("statefulsets")
@@ -157,9 +158,12 @@ class StatefulSetController(Controller):
                 condemned.append(pod)
         condemned.sort(key=lambda p: -ordinal_of(name, p))
         update_name = update["metadata"]["name"]
+        self._rolled = False
         self._step(sts, valid, condemned, monotonic, current, update)
-        pods = [p for p in self.pods.owned(sts["metadata"]["uid"])]
-        return self._status(sts, pods, current["metadata"]["name"], update_name)
+        # the status counts the pods as this pass found them: one it deleted still counts, one it created
+        # not yet (updateStatus over replicas and condemned; isCreated is false for a pod not yet read back)
+        counted = [p for p in valid if p is not None] + condemned
+        return self._status(sts, counted, current["metadata"]["name"], update_name, rolled=self._rolled)
 
     def _step(self, sts: Obj, valid: list[Obj | None], condemned: list[Obj], monotonic: bool, current: Obj,
               update: Obj) -> None:
@@ -167,12 +171,20 @@ class StatefulSetController(Controller):
                                 if p is not None and not (is_running_and_ready(p)
                                                           and not p["metadata"].get("deletionTimestamp"))), None)
         for ordinal, pod in enumerate(valid):
-            if pod is not None and pod.get("status", {}).get("phase") in ("Failed", "Succeeded") \
-                    and not pod["metadata"].get("deletionTimestamp"):
+            phase = pod.get("status", {}).get("phase") if pod is not None else None
+            if pod is not None and phase in ("Failed", "Succeeded") and not pod["metadata"].get("deletionTimestamp"):
+                # deleted and created again in the same pass (updateStatefulSet's replica loop)
+                md = sts["metadata"]
+                if phase == "Failed":
+                    self.events.event(sts, "Warning", "RecreatingFailedPod", f"StatefulSet {md['namespace']}/"
+                                      f"{md['name']} is recreating failed Pod {pod['metadata']['name']}",
+                                      component=self.NAME)
+                else:
+                    self.events.event(sts, "Normal", "RecreatingTerminatedPod", f"StatefulSet {md['namespace']}/"
+                                      f"{md['name']} is recreating terminated Pod {pod['metadata']['name']}",
+                                      component=self.NAME)
                 self._delete(sts, pod)
-                if monotonic:
-                    return
-                continue
+                valid[ordinal] = pod = None
             if pod is None:
                 pod = self._new_pod(sts, ordinal, current, update)
                 if self._create_claims(sts, pod, ordinal) is not None:
@@ -216,6 +228,7 @@ class StatefulSetController(Controller):
             labels = pod["metadata"].get("labels") or {}
             if labels.get(history.REVISION_LABEL) != update_name and not pod["metadata"].get("deletionTimestamp"):
                 self._delete(sts, pod)
+                self._rolled = True  # the status's currentReplicas goes down by it (status.CurrentReplicas--)
                 return
             healthy = (is_running_and_ready(pod) and not pod["metadata"].get("deletionTimestamp")
                        and is_pod_available(pod, mrs, self.clock.now))
@@ -232,24 +245,27 @@ class StatefulSetController(Controller):
             raise
         self._event(sts, "Delete", pod)
 
-    def _status(self, sts: Obj, pods: list[Obj], current_name: str, update_name: str) -> dict[str, Any]:
+    def _status(self, sts: Obj, pods: list[Obj], current_name: str, update_name: str, *,
+                rolled: bool = False) -> dict[str, Any]:
         mrs, now = sts["spec"].get("minReadySeconds", 0), self.clock.now
         status: dict[str, Any] = {"observedGeneration": sts["metadata"].get("generation", 0), "replicas": 0,
                                   "readyReplicas": 0, "currentReplicas": 0, "updatedReplicas": 0,
                                   "availableReplicas": 0}
-        for pod in pods:
-            if pod["metadata"].get("deletionTimestamp"):
-                continue
+        for pod in pods:  # computeReplicaStatus: a terminating pod is a replica, ready if it is, of no revision
             status["replicas"] += 1
             if is_running_and_ready(pod):
                 status["readyReplicas"] += 1
                 if is_pod_available(pod, mrs, now):
                     status["availableReplicas"] += 1
+            if pod["metadata"].get("deletionTimestamp"):
+                continue
             rev = (pod["metadata"].get("labels") or {}).get(history.REVISION_LABEL)
             if rev == current_name:
                 status["currentReplicas"] += 1
             if rev == update_name:
                 status["updatedReplicas"] += 1
+        if rolled:
+            status["currentReplicas"] -= 1
         status["currentRevision"] = current_name
         status["updateRevision"] = update_name
         status["collisionCount"] = (sts.get("status") or {}).get("collisionCount", 0)
