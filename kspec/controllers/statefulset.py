@@ -69,8 +69,10 @@ class StatefulSetController(Controller):
             if selector_of(sts).matches(pod["metadata"].get("labels")):
                 self.queue.add(f"{ns}/{sts['metadata']['name']}")
 
-    def _event(self, sts: Obj, verb: str, pod: Obj, error: ApiError | None = None) -> None:
+    def _event(self, sts: Obj, verb: str, pod: Obj, error: ApiError | str | None = None) -> None:
         """recordPodEvent: ``<verb> Pod <pod> in StatefulSet <set> successful``."""
+        if isinstance(error, ApiError):
+            error = error.message
         if error is None:
             self.events.event(sts, "Normal", f"Successful{verb}",
                               f"{verb.lower()} Pod {pod['metadata']['name']} in StatefulSet "
@@ -78,7 +80,7 @@ class StatefulSetController(Controller):
         else:
             self.events.event(sts, "Warning", f"Failed{verb}",
                               f"{verb.lower()} Pod {pod['metadata']['name']} in StatefulSet "
-                              f"{sts['metadata']['name']} failed error: {error.message}", component=self.NAME)
+                              f"{sts['metadata']['name']} failed error: {error}", component=self.NAME)
 
     # -- reconcile ----------------------------------------------------------------
     def reconcile(self, key: str) -> bool:
@@ -119,12 +121,26 @@ class StatefulSetController(Controller):
         statefulset_utils.update_storage(sts, pod)
         return pod
 
-    def _create_claims(self, sts: Obj, pod: Obj, ordinal: int) -> ApiError | None:
-        """createPersistentVolumeClaims: one PVC per template, unless it exists."""
-        ns = sts["metadata"]["namespace"]
+    def _create_claims(self, sts: Obj, pod: Obj) -> str | None:
+        """createPersistentVolumeClaims: one PVC per template unless it exists; the errors, aggregated, or None.
+
+        A claim being deleted is an error (the pod would lose its storage), without an event of its own.
+        """
+        ns, set_name = sts["metadata"]["namespace"], sts["metadata"]["name"]
+        _, ordinal = statefulset_utils.parent_name_and_ordinal(pod)
+        pod_name = pod["metadata"]["name"]
+        errors: list[str] = []
         for template in sts["spec"].get("volumeClaimTemplates") or []:
-            name = claim_name(template["metadata"]["name"], sts["metadata"]["name"], ordinal)
-            if self.api.try_get("persistentvolumeclaims", name, ns) is not None:
+            name = claim_name(template["metadata"]["name"], set_name, ordinal)
+            try:
+                existing = self.api.try_get("persistentvolumeclaims", name, ns)
+            except ApiError as exc:
+                errors.append(f"failed to retrieve PVC {name}: {exc.message}")
+                self._claim_event(sts, pod_name, name, exc)
+                continue
+            if existing is not None:
+                if existing["metadata"].get("deletionTimestamp"):
+                    errors.append(f"pvc {name} is being deleted")
                 continue
             labels = {**((template.get("metadata") or {}).get("labels") or {}),
                       **((sts["spec"]["selector"] or {}).get("matchLabels") or {})}
@@ -134,14 +150,78 @@ class StatefulSetController(Controller):
             try:
                 self.api.create(pvc)
             except ApiError as exc:
-                self.events.event(sts, "Warning", "FailedCreate",
-                                  f"create Claim {name} for Pod {pod['metadata']['name']} in StatefulSet "
-                                  f"{sts['metadata']['name']} failed error: {exc.message}", component=self.NAME)
-                return exc
+                errors.append(f"failed to create PVC {name}: {exc.message}")
+                if exc.reason != "AlreadyExists":
+                    self._claim_event(sts, pod_name, name, exc)
+                continue
+            self._claim_event(sts, pod_name, name, None)
+        if not errors:
+            return None
+        return errors[0] if len(errors) == 1 else f"[{', '.join(errors)}]"  # utilerrors.NewAggregate
+
+    def _claim_event(self, sts: Obj, pod_name: str, claim: str, error: ApiError | None) -> None:
+        """recordClaimEvent."""
+        set_name = sts["metadata"]["name"]
+        if error is None:
             self.events.event(sts, "Normal", "SuccessfulCreate",
-                              f"create Claim {name} Pod {pod['metadata']['name']} in StatefulSet "
-                              f"{sts['metadata']['name']} success", component=self.NAME)
+                              f"create Claim {claim} Pod {pod_name} in StatefulSet {set_name} success",
+                              component=self.NAME)
+        else:
+            self.events.event(sts, "Warning", "FailedCreate",
+                              f"create Claim {claim} for Pod {pod_name} in StatefulSet {set_name} failed error: "
+                              f"{error.message}", component=self.NAME)
+
+    def create_stateful_pod(self, sts: Obj, pod: Obj) -> ApiError | str | None:
+        """CreateStatefulPod: the claims first, then the pod; an AlreadyExists pod is an error without an event."""
+        error = self._create_claims(sts, pod)
+        if error is not None:
+            self._event(sts, "Create", pod, error)
+            return error
+        try:
+            created = self.api.create(pod)
+        except ApiError as exc:
+            if exc.reason != "AlreadyExists":
+                self._event(sts, "Create", pod, exc)
+            return exc
+        self.pods.observe(created)
+        self._event(sts, "Create", created)
         return None
+
+    def update_stateful_pod(self, sts: Obj, pod: Obj) -> ApiError | str | None:
+        """UpdateStatefulPod: restore the pod's identity and storage (creating missing claims), retrying conflicts
+        on the pod as last read; an event only when an update was tried."""
+        pod = clone(pod)
+        attempted, error = False, None
+        for _ in range(4):  # retry.RetryOnConflict(retry.DefaultBackoff)
+            consistent = True
+            if not statefulset_utils.identity_matches(sts, pod):
+                statefulset_utils.update_identity(sts, pod)
+                consistent = False
+            if not statefulset_utils.storage_matches(sts, pod):
+                statefulset_utils.update_storage(sts, pod)
+                consistent = False
+                claims_error = self._create_claims(sts, pod)
+                if claims_error is not None:
+                    self._event(sts, "Update", pod, claims_error)
+                    return claims_error
+            if consistent:
+                error = None
+                break
+            attempted = True
+            try:
+                self.api.update(pod)
+                error = None
+                break
+            except ApiError as exc:
+                error = exc
+                live = self.api.store.get("pods", pod["metadata"]["namespace"], pod["metadata"]["name"])
+                if live is not None:
+                    pod = clone(live)
+                if exc.code != 409:
+                    break
+        if attempted:
+            self._event(sts, "Update", pod, error)
+        return error
 
     def _update(self, sts: Obj, pods: list[Obj], current: Obj, update: Obj) -> dict[str, Any]:
         """updateStatefulSet: create, recreate, condemn, then roll, one step at a time when ordered."""
@@ -187,17 +267,9 @@ class StatefulSetController(Controller):
                 valid[ordinal] = pod = None
             if pod is None:
                 pod = self._new_pod(sts, ordinal, current, update)
-                if self._create_claims(sts, pod, ordinal) is not None:
+                if self.create_stateful_pod(sts, pod) is not None:
                     self._create_failed = True
                     return
-                try:
-                    created = self.api.create(pod)
-                except ApiError as exc:
-                    self._event(sts, "Create", pod, exc)
-                    self._create_failed = True
-                    return
-                self.pods.observe(created)
-                self._event(sts, "Create", created)
                 if monotonic:
                     return
                 continue
@@ -205,6 +277,11 @@ class StatefulSetController(Controller):
                 return  # wait for graceful deletion before going on
             if not is_running_and_ready(pod) and monotonic:
                 return  # OrderedReady: wait for this ordinal to be Running and Ready
+            # enforce the set's invariants on the pod
+            if not (statefulset_utils.identity_matches(sts, pod) and statefulset_utils.storage_matches(sts, pod)):
+                if self.update_stateful_pod(sts, pod) is not None:
+                    self._create_failed = True  # the sync's error: retried with back-off
+                    return
         for pod in condemned:
             if pod["metadata"].get("deletionTimestamp"):
                 if monotonic:
