@@ -523,3 +523,60 @@ def test_limits_history(tc: dict[str, Any]) -> None:
         assert env.update(env.updating) is None
         assert env.sync() is None
         assert _revision_count(env) <= limit + 2
+
+
+# -- TestStatefulSetControl_getSetRevisions ------------------------------------------------------------------
+def _variant(step: int) -> dict[str, Any]:
+    """set, set1 (image foo) and set2 (set1 with the template label new=label)."""
+    sts = new_stateful_set(3)
+    if step >= 1:
+        _image("foo")(sts)
+    if step >= 2:
+        sts["spec"]["template"]["metadata"]["labels"]["new"] = "label"
+    return sts
+
+
+REVISIONS = [
+    case("TestStatefulSetControl_getSetRevisions", "creates initial revision", existing=[], set=0, count=1,
+         current=(0, 1), update=(0, 1)),
+    case("TestStatefulSetControl_getSetRevisions", "creates revision on update", existing=[0], set=1, count=2,
+         current=(0, 1), update=(1, 2)),
+    case("TestStatefulSetControl_getSetRevisions", "must not recreate a new revision of same set", existing=[0, 1],
+         set=1, count=2, current=(0, 1), update=(1, 2)),
+    case("TestStatefulSetControl_getSetRevisions", "must rollback to a previous revision", existing=[0, 1, 2],
+         set=1, count=3, current=(0, 1), update=(1, 4)),
+]
+
+
+@pytest.mark.parametrize("tc", REVISIONS)
+def test_get_set_revisions(tc: dict[str, Any]) -> None:
+    """getStatefulSetRevisions: (variant, revision number) of the current and the update revision."""
+    env = SetEnv(_variant(tc["set"]))
+    sts = env.set()
+    labels = dict(sts["spec"]["selector"]["matchLabels"])
+    names = {}
+
+    def template(step: int) -> dict[str, Any]:
+        """The variant's template as the API server stored it (defaulted, as the set's own is)."""
+        t = clone(sts["spec"]["template"])
+        t["spec"]["containers"][0]["image"] = "foo" if step >= 1 else ORIGINAL
+        t["metadata"]["labels"].pop("new", None)
+        if step >= 2:
+            t["metadata"]["labels"]["new"] = "label"
+        return t
+    for n, step in enumerate(tc["existing"], start=1):  # newRevisionOrDie(set_step, n), created in order
+        rev = history.new_revision(sts, template(step), labels, n)
+        names[step] = rev["metadata"]["name"]
+        env.c.api.create(rev)
+    if tc["set"] >= 1:  # set1 and set2 carry rev0 as their current revision
+        rev0 = history.new_revision(sts, template(0), labels, 1)
+        names[0] = rev0["metadata"]["name"]
+        env.c.api.update_status({**sts, "status": {"currentRevision": names[0], "collisionCount": 0}})
+        sts = env.set()
+    update, revisions = history.sync_revision(env.c.api, sts, sts["spec"]["template"], labels)
+    current_name = (sts.get("status") or {}).get("currentRevision") or update["metadata"]["name"]
+    current = next(r for r in revisions if r["metadata"]["name"] == current_name)
+    names.setdefault(tc["set"], update["metadata"]["name"])
+    assert len(revisions) == tc["count"]
+    assert (current["metadata"]["name"], current["revision"]) == (names[tc["current"][0]], tc["current"][1])
+    assert (update["metadata"]["name"], update["revision"]) == (names[tc["update"][0]], tc["update"][1])
