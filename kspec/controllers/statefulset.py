@@ -56,18 +56,68 @@ class StatefulSetController(Controller):
 
     def start(self) -> None:
         self.watch("statefulsets")
-        self.api.informers.on("pods", self._pod_changed, lambda _o, n: self._pod_changed(n), self._pod_changed)
+        self.api.informers.on("pods", self.add_pod, self.update_pod, self.delete_pod)
 
-    def _pod_changed(self, pod: Obj) -> None:
-        ref = controller_of(pod)
-        ns = pod["metadata"]["namespace"]
-        if ref is not None:
-            if ref.get("kind") == "StatefulSet":
-                self.queue.add(f"{ns}/{ref['name']}")
+    # -- pod event handlers ---------------------------------------------------------------
+    def _enqueue(self, sts: Obj) -> None:
+        self.queue.add(f"{sts['metadata']['namespace']}/{sts['metadata']['name']}")
+
+    def _resolve(self, namespace: str, ref: dict[str, Any] | None) -> Obj | None:
+        """resolveControllerRef: the set a controller reference names, if it is that very set (same UID)."""
+        if ref is None or ref.get("kind") != "StatefulSet":
+            return None
+        sts = self.api.store.get("statefulsets", namespace, ref.get("name", ""))
+        if sts is None or sts["metadata"].get("uid") != ref.get("uid"):
+            return None
+        return sts
+
+    def sets_for_pod(self, pod: Obj) -> list[Obj]:
+        """getStatefulSetsForPod: the sets in the pod's namespace whose selector matches its labels."""
+        labels = pod["metadata"].get("labels")
+        if not labels:
+            return []
+        return [sts for sts in self.api.store.list("statefulsets", pod["metadata"]["namespace"])
+                if selector_of(sts).matches(labels)]
+
+    def add_pod(self, pod: Obj) -> None:
+        """addPod: the owning set, or for an orphan every set that might adopt it."""
+        if pod["metadata"].get("deletionTimestamp"):
+            self.delete_pod(pod)
             return
-        for sts in self.api.store.list("statefulsets", ns):
-            if selector_of(sts).matches(pod["metadata"].get("labels")):
-                self.queue.add(f"{ns}/{sts['metadata']['name']}")
+        ref = controller_of(pod)
+        if ref is not None:
+            sts = self._resolve(pod["metadata"]["namespace"], ref)
+            if sts is not None:
+                self._enqueue(sts)
+            return
+        for sts in self.sets_for_pod(pod):
+            self._enqueue(sts)
+
+    def update_pod(self, old: Obj, new: Obj) -> None:
+        """updatePod: nothing for a resync (same resourceVersion); both owners when the controller changed."""
+        if old["metadata"].get("resourceVersion") == new["metadata"].get("resourceVersion"):
+            return
+        ns = new["metadata"]["namespace"]
+        old_ref, new_ref = controller_of(old), controller_of(new)
+        ref_changed = old_ref != new_ref
+        if ref_changed and old_ref is not None:
+            sts = self._resolve(ns, old_ref)
+            if sts is not None:
+                self._enqueue(sts)
+        if new_ref is not None:
+            sts = self._resolve(ns, new_ref)
+            if sts is not None:
+                self._enqueue(sts)
+            return
+        if ref_changed or old["metadata"].get("labels") != new["metadata"].get("labels"):
+            for sts in self.sets_for_pod(new):
+                self._enqueue(sts)
+
+    def delete_pod(self, pod: Obj) -> None:
+        """deletePod: the owning set; an orphan's deletion concerns no one."""
+        sts = self._resolve(pod["metadata"]["namespace"], controller_of(pod))
+        if sts is not None:
+            self._enqueue(sts)
 
     def _event(self, sts: Obj, verb: str, pod: Obj, error: ApiError | str | None = None) -> None:
         """recordPodEvent: ``<verb> Pod <pod> in StatefulSet <set> successful``."""
@@ -89,7 +139,8 @@ class StatefulSetController(Controller):
         if sts is None or sts["metadata"].get("deletionTimestamp"):
             return False
         self._create_failed = False
-        pods = claim(self, sts, self.pods, selector_of(sts))
+        # getPodsForStatefulSet: only pods named after the set are claimed (isMemberOf)
+        pods = claim(self, sts, self.pods, selector_of(sts), accept=lambda p: statefulset_utils.is_member_of(sts, p))
         labels = dict((sts["spec"]["selector"] or {}).get("matchLabels") or {})
         update_rev, revisions = history.sync_revision(self.api, sts, sts["spec"]["template"], labels)
         by_name = {cr["metadata"]["name"]: cr for cr in revisions}
