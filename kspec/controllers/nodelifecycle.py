@@ -9,7 +9,9 @@ Ready condition gets ``node-startup-grace-period`` (60s) from its creation,
 then Unknown conditions (``NodeStatusNeverUpdated``). Each pass also sorts the
 nodes into zones and computes each zone's state (handleDisruption): when every
 zone is fully disrupted the controller taints nothing NoExecute, so a cluster
-whose nodes all fail evicts nothing. On every node change it keeps the
+whose nodes all fail evicts nothing, and a partially disrupted zone (more than
+two and at least 55% of its nodes not ready) of a cluster of at most 50 nodes
+gets no new NoExecute taints. On every node change it keeps the
 condition taints in step: NoSchedule taints for conditions and cordoning
 (doNoScheduleTaintingPass), the ``not-ready`` / ``unreachable`` NoExecute
 taints (doNoExecuteTaintingPass), and the beta OS/arch labels
@@ -31,6 +33,7 @@ MONITOR_PERIOD_MS = 5_000  # --node-monitor-period
 GRACE_PERIOD_MS = 50_000  # --node-monitor-grace-period (50s since v1.32)
 STARTUP_GRACE_PERIOD_MS = 60_000  # --node-startup-grace-period
 UNHEALTHY_ZONE_THRESHOLD = 0.55  # --unhealthy-zone-threshold
+LARGE_CLUSTER_THRESHOLD = 50  # --large-cluster-size-threshold
 LEASE_NAMESPACE = "kube-node-lease"
 NOT_READY = "node.kubernetes.io/not-ready"
 UNREACHABLE = "node.kubernetes.io/unreachable"
@@ -112,6 +115,7 @@ class NodeLifecycleController(Controller):
         self.health: dict[str, _Health] = {}
         self.known: set[str] = set()
         self.zone_states: dict[str, str] = {}
+        self.zone_sizes: dict[str, int] = {}
         #: nodesToRetry: nodes whose pods could not all be marked not ready
         self.retry: set[str] = set()
         self.watch("nodes")
@@ -257,6 +261,7 @@ class NodeLifecycleController(Controller):
     def _handle_disruption(self, zones: dict[str, list[dict[str, Any] | None]], nodes: list[str]) -> None:
         """handleDisruption: each zone's new state; entering or leaving "every zone fully disrupted"."""
         new_states = {}
+        self.zone_sizes = {zone: len(conditions) for zone, conditions in zones.items()}
         for zone, conditions in zones.items():
             new_states[zone] = compute_zone_state(conditions)[1]
             self.zone_states.setdefault(zone, STATE_INITIAL)
@@ -280,8 +285,12 @@ class NodeLifecycleController(Controller):
                 if h is not None:
                     h.probe_ms = self.clock.now
                 self.queue.add(name)
-        for zone in self.zone_states:
-            self.zone_states[zone] = new_states[zone]
+        changed = [zone for zone in self.zone_states if self.zone_states[zone] != new_states[zone]]
+        for zone in changed:
+            self.zone_states[zone] = new_states[zone]  # setLimiterInZone: the zone's tainting rate follows
+        if changed:
+            for name in nodes:
+                self.queue.add(name)
 
     # -- tainting passes ---------------------------------------------------------------------
     def reconcile(self, key: str) -> None:
@@ -315,7 +324,15 @@ class NodeLifecycleController(Controller):
         if self.fully_disrupted:
             return set()  # every zone down: evict nothing (markNodeAsReachable, SwapLimiter(0))
         ready = (get_condition(node, "Ready") or {}).get("status")
-        return {NOT_READY} if ready == "False" else {UNREACHABLE} if ready == "Unknown" else set()
+        if ready not in ("False", "Unknown"):
+            return set()  # a ready node is untainted at once (markNodeAsReachable is not rate limited)
+        zone = zone_key(node)
+        if self.zone_states.get(zone) == STATE_PARTIAL_DISRUPTION \
+                and self.zone_sizes.get(zone, 0) <= LARGE_CLUSTER_THRESHOLD:
+            # ReducedQPSFunc: a small cluster's partially disrupted zone taints at rate 0; what is there stays
+            return {t["key"] for t in node["spec"].get("taints") or []
+                    if t.get("effect") == "NoExecute" and t["key"] in (NOT_READY, UNREACHABLE)}
+        return {NOT_READY} if ready == "False" else {UNREACHABLE}
 
     def _write(self, node: Obj, *, no_schedule: bool = False, no_execute: bool = False,
                labels: bool = False) -> None:
