@@ -810,3 +810,41 @@ def test_leader_msg_app_self_ack_after_term_change(tc: dict[str, Any]) -> None:
     for m in steps:
         sm.step(m)
     assert sm.state is FOLLOWER
+
+
+# -- TestFastLogRejection ----------------------------------------------------------------------------------------
+#: (leader log terms, follower log terms, reject hint term, reject hint index, next append term, next append index)
+FAST_REJECTION = [
+    ([1, 2, 2, 4, 4, 4, 4], [1, 2, 2, 3, 3, 3, 3, 3, 3, 3, 3], 3, 7, 2, 3),
+    ([1, 2, 2, 3, 4, 4, 4, 5], [1, 2, 2, 3, 3, 3, 3, 3, 3, 3, 3], 3, 8, 3, 4),
+    ([1, 1, 1, 1], [1, 2, 2, 4], 1, 1, 1, 1),
+    ([1, 1, 1, 1, 1, 1], [1, 2, 2, 4], 1, 1, 1, 1),
+    ([1, 1, 1, 1], [1, 2, 2, 4, 4, 4], 1, 1, 1, 1),
+    ([1, 1, 1, 4, 5], [1, 1, 1, 4], 4, 4, 4, 4),
+    ([2, 5, 5, 5, 5, 5, 5, 5, 5], [2, 4, 4, 4, 4, 4], 4, 6, 2, 1),
+    ([2, 2, 2, 2, 2], [2, 4, 4, 4, 4, 4, 4, 4], 2, 1, 2, 1),
+]
+
+
+@pytest.mark.parametrize("tc", [case("TestFastLogRejection", f"#{i:02d}", leader=ld, follower=fl, hint_term=ht,
+                                     hint_index=hi, next_term=nt, next_index=ni)
+                                for i, (ld, fl, ht, hi, nt, ni) in enumerate(FAST_REJECTION)])
+def test_fast_log_rejection(tc: dict[str, Any]) -> None:
+    """The follower's rejection names the last entry at or below the probe's term; the leader's next probe skips
+    the whole conflicting term. Upstream reaches the first probe through a heartbeat round (Progress.StateProbe
+    sends from Next); kspec's leader, without probe states, sends that same first MsgApp directly."""
+    n1 = new("1", ["1", "2"], ents=entries(tc["leader"]))
+    n2 = new("2", ["1", "2"], ents=entries(tc["follower"]))
+    n1.become_candidate()
+    n1.become_leader()
+    n1.read_messages()
+    n1._send_append("2")
+    [app] = n1.read_messages()
+    assert app.type is APP
+    n2.step(app)
+    [resp] = n2.read_messages()
+    assert resp.type is APP_RESP and resp.reject
+    assert (resp.log_term, resp.reject_hint) == (tc["hint_term"], tc["hint_index"])
+    n1.step(resp)
+    [probe] = n1.read_messages()
+    assert (probe.log_term, probe.index) == (tc["next_term"], tc["next_index"])
