@@ -54,3 +54,14 @@ Feature: A node that stops responding
     And I wait 5s
     Then pod "web" is ready
     And pod "web" has event "TaintManagerEviction" with message "Cancelling deletion of Pod default/web"
+
+  Scenario: When every node stops responding, nothing is evicted (the zone is fully disrupted)
+    When node "node-1" stops responding
+    And node "node-2" stops responding
+    And I wait 7m
+    Then kubectl get nodes shows:
+      | NAME   | STATUS   |
+      | node-1 | NotReady |
+      | node-2 | NotReady |
+    And pod "web" exists
+    And pod "web" has no event "TaintManagerEviction"

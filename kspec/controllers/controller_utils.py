@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
 
 from kspec.errors import ApiError
@@ -278,17 +278,21 @@ def owned_index(cluster: Cluster, resource: str) -> OwnedIndex:
 
 
 def claim(controller: Any, owner: Obj, index: OwnedIndex, selector: Selector,
-          candidates: list[Obj] | None = None) -> list[Obj]:
+          candidates: list[Obj] | None = None, accept: Callable[[Obj], bool] | None = None) -> list[Obj]:
     """ControllerRefManager.Claim: adopt matching orphans, release owned objects that stopped matching.
 
+    ``accept`` is ClaimPods' filter: an object must pass it as well as the selector to match.
     Returns the objects this owner controls afterwards, by name.
     """
     api, md = controller.api, owner["metadata"]
     uid, ns = md["uid"], md["namespace"]
     deleting = bool(md.get("deletionTimestamp"))
+
+    def matches(obj: Obj) -> bool:
+        return selector.matches(obj["metadata"].get("labels")) and (accept is None or accept(obj))
     kept: list[Obj] = []
     for obj in index.owned(uid) if candidates is None else candidates:
-        if selector.matches(obj["metadata"].get("labels")) or deleting:
+        if matches(obj) or deleting:
             kept.append(obj)
             continue
 
@@ -301,7 +305,7 @@ def claim(controller: Any, owner: Obj, index: OwnedIndex, selector: Selector,
     if deleting:
         return kept
     for obj in index.orphans_in(ns):
-        if obj["metadata"].get("deletionTimestamp") or not selector.matches(obj["metadata"].get("labels")):
+        if obj["metadata"].get("deletionTimestamp") or not matches(obj):
             continue
         if index.resource == "pods" and not is_pod_active(obj):
             continue

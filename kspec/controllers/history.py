@@ -46,15 +46,20 @@ def find_equal_revisions(revisions: list[Obj], needle: Obj) -> list[Obj]:
 
 
 def new_revision(owner: Obj, template: Obj, labels: dict[str, str], revision: int) -> Obj:
-    """NewControllerRevision: ``<owner>-<hash>`` holding the template, controlled by its owner."""
+    """NewControllerRevision: ``<owner>-<hash>`` holding the template, controlled by its owner.
+
+    The owner's annotations are copied onto it (the StatefulSet's newRevision, the DaemonSet's snapshot).
+    """
     data = {"spec": {"template": {**clone(template), "$patch": "replace"}}}
     pod_hash = compute_hash(template, (owner.get("status") or {}).get("collisionCount"))
-    return {"apiVersion": "apps/v1", "kind": "ControllerRevision",
-            "metadata": {"name": f"{owner['metadata']['name']}-{pod_hash}",
-                         "namespace": owner["metadata"]["namespace"],
-                         "labels": {**labels, REVISION_LABEL: pod_hash},
-                         "ownerReferences": [owner_reference(owner)]},
-            "data": data, "revision": revision}
+    md: dict[str, Any] = {"name": f"{owner['metadata']['name']}-{pod_hash}",
+                          "namespace": owner["metadata"]["namespace"],
+                          "labels": {**labels, REVISION_LABEL: pod_hash},
+                          "ownerReferences": [owner_reference(owner)]}
+    if owner["metadata"].get("annotations"):
+        md["annotations"] = dict(owner["metadata"]["annotations"])
+    return {"apiVersion": "apps/v1", "kind": "ControllerRevision", "metadata": md, "data": data,
+            "revision": revision}
 
 
 def revisions_of(api: Any, owner: Obj) -> list[Obj]:

@@ -4,27 +4,45 @@ Every ``node-monitor-period`` (5s) it checks each node's last sign of life
 (a new Lease renewTime or condition heartbeat, timed by when the controller
 saw it). After ``node-monitor-grace-period`` (50s) without one, the node's
 conditions become Unknown (``NodeStatusUnknown``: ``Kubelet stopped posting
-node status.``) and its pods are marked not ready. On every node change it
-keeps the condition taints in step: NoSchedule taints for conditions and
-cordoning (doNoScheduleTaintingPass), and the ``not-ready`` /
-``unreachable`` NoExecute taints (doNoExecuteTaintingPass).
+node status.``) and its pods are marked not ready; a node that never posted a
+Ready condition gets ``node-startup-grace-period`` (60s) from its creation,
+then Unknown conditions (``NodeStatusNeverUpdated``). Each pass also sorts the
+nodes into zones and computes each zone's state (handleDisruption): when every
+zone is fully disrupted the controller taints nothing NoExecute, so a cluster
+whose nodes all fail evicts nothing, and a partially disrupted zone (more than
+two and at least 55% of its nodes not ready) of a cluster of at most 50 nodes
+gets no new NoExecute taints. On every node change it keeps the
+condition taints in step: NoSchedule taints for conditions and cordoning
+(doNoScheduleTaintingPass), the ``not-ready`` / ``unreachable`` NoExecute
+taints (doNoExecuteTaintingPass), and the beta OS/arch labels
+(reconcileNodeLabels).
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from kspec.controllers.base import Controller
 from kspec.errors import ApiError
-from kspec.objects import Obj, get_condition, timestamp
+from kspec.objects import Obj, get_condition, parse_timestamp, timestamp
 
 NAME = "node-lifecycle-controller"
 MONITOR_PERIOD_MS = 5_000  # --node-monitor-period
 GRACE_PERIOD_MS = 50_000  # --node-monitor-grace-period (50s since v1.32)
+STARTUP_GRACE_PERIOD_MS = 60_000  # --node-startup-grace-period
+UNHEALTHY_ZONE_THRESHOLD = 0.55  # --unhealthy-zone-threshold
+LARGE_CLUSTER_THRESHOLD = 50  # --large-cluster-size-threshold
 LEASE_NAMESPACE = "kube-node-lease"
 NOT_READY = "node.kubernetes.io/not-ready"
 UNREACHABLE = "node.kubernetes.io/unreachable"
 UNSCHEDULABLE = "node.kubernetes.io/unschedulable"
+#: labelNodeDisruptionExclusion: a node the zone states leave out
+EXCLUDE_DISRUPTION = "node.kubernetes.io/exclude-disruption"
+#: ZoneState values
+STATE_INITIAL, STATE_NORMAL = "Initial", "Normal"
+STATE_FULL_DISRUPTION, STATE_PARTIAL_DISRUPTION = "FullDisruption", "PartialDisruption"
 #: nodeConditionToTaintKeyStatusMap
 CONDITION_TAINTS = {
     ("Ready", "False"): NOT_READY,
@@ -35,15 +53,59 @@ CONDITION_TAINTS = {
     ("PIDPressure", "True"): "node.kubernetes.io/pid-pressure",
 }
 _MANAGED = frozenset([*CONDITION_TAINTS.values(), UNSCHEDULABLE])
+#: what tryUpdateNodeHealth turns Unknown (NetworkUnavailable is the control plane's)
 _WATCHED_CONDITIONS = ("Ready", "MemoryPressure", "DiskPressure", "PIDPressure")
+#: labelReconcileInfo: (stable key, the beta key kept equal to it)
+_LABEL_RECONCILE = (("kubernetes.io/os", "beta.kubernetes.io/os"), ("kubernetes.io/arch", "beta.kubernetes.io/arch"))
+
+
+def zone_key(node: Obj) -> str:
+    """topology.GetZoneKey: region and zone (the beta labels first), "" when the node has neither."""
+    labels = node.get("metadata", {}).get("labels") or {}
+    zone = labels.get("failure-domain.beta.kubernetes.io/zone", labels.get("topology.kubernetes.io/zone", ""))
+    region = labels.get("failure-domain.beta.kubernetes.io/region", labels.get("topology.kubernetes.io/region", ""))
+    if not region and not zone:
+        return ""
+    return f"{region}:\x00:{zone}"
+
+
+def excluded_from_disruption_checks(node: Obj) -> bool:
+    """isNodeExcludedFromDisruptionChecks: the node carries the exclude-disruption label."""
+    return EXCLUDE_DISRUPTION in (node.get("metadata", {}).get("labels") or {})
+
+
+def compute_zone_state(ready: Sequence[dict[str, Any] | None],
+                       threshold: float = UNHEALTHY_ZONE_THRESHOLD) -> tuple[int, str]:
+    """ComputeZoneState: the zone's not-ready count (a missing Ready condition counts) and its state.
+
+    No ready node is a full disruption; more than two not ready, and at least ``threshold`` of the
+    zone, a partial one.
+    """
+    not_ready = sum(1 for c in ready if c is None or c.get("status") != "True")
+    ready_count = len(ready) - not_ready
+    if ready_count == 0 and not_ready > 0:
+        return not_ready, STATE_FULL_DISRUPTION
+    if not_ready > 2 and not_ready / (not_ready + ready_count) >= threshold:
+        return not_ready, STATE_PARTIAL_DISRUPTION
+    return not_ready, STATE_NORMAL
+
+
+def reconciled_labels(labels: dict[str, str]) -> dict[str, str]:
+    """reconcileNodeLabels: the beta OS/arch labels to set so they follow the stable ones."""
+    update = {}
+    for stable, beta in _LABEL_RECONCILE:
+        if stable in labels and labels.get(beta) != labels[stable]:
+            update[beta] = labels[stable]
+    return update
 
 
 @dataclass
 class _Health:
+    """nodeHealthData: when the node last showed life, its Ready condition and lease as last seen."""
+
     probe_ms: int
+    ready: dict[str, Any] | None = None
     renew: str = ""
-    heartbeat: str = ""
-    ready: str = "True"
 
 
 class NodeLifecycleController(Controller):
@@ -51,63 +113,132 @@ class NodeLifecycleController(Controller):
 
     def start(self) -> None:
         self.health: dict[str, _Health] = {}
+        self.known: set[str] = set()
+        self.zone_states: dict[str, str] = {}
+        self.zone_sizes: dict[str, int] = {}
+        #: nodesToRetry: nodes whose pods could not all be marked not ready
+        self.retry: set[str] = set()
         self.watch("nodes")
         self.clock.call_every(MONITOR_PERIOD_MS, self.monitor, label="node monitor")
 
+    @property
+    def fully_disrupted(self) -> bool:
+        """Every zone is fully disrupted (master disruption mode): no node is tainted NoExecute."""
+        return bool(self.zone_states) and all(s == STATE_FULL_DISRUPTION for s in self.zone_states.values())
+
     # -- monitorNodeHealth --------------------------------------------------------------------
     def monitor(self) -> None:
-        for node in sorted(self.api.list("nodes"), key=lambda n: n["metadata"]["name"]):
+        nodes = sorted(self.api.list("nodes"), key=lambda n: n["metadata"]["name"])
+        names = {n["metadata"]["name"] for n in nodes}
+        # classifyNodes; the RegisteredNode / RemovingNode events are not recorded
+        self.known |= names
+        for name in sorted(self.known - names):  # deleted
+            self.known.discard(name)
+            self.health.pop(name, None)
+            self.retry.discard(name)
+        zones: dict[str, list[dict[str, Any] | None]] = {}
+        for node in nodes:
             try:
-                self._check(node)
+                self._monitor_one(node, zones)
             except ApiError:
                 continue  # no quorum: try again next period
+        self._handle_disruption(zones, [n["metadata"]["name"] for n in nodes])
 
-    def _check(self, node: Obj) -> None:
+    def _monitor_one(self, node: Obj, zones: dict[str, list[dict[str, Any] | None]]) -> None:
+        name = node["metadata"]["name"]
+        observed, node = self.try_update_health(node)
+        current = get_condition(node, "Ready")
+        if not excluded_from_disruption_checks(node):
+            zones.setdefault(zone_key(node), []).append(current)
+        if current is None:
+            self.retry.discard(name)
+            return
+        went_not_ready = current.get("status") != "True" and observed == "True"
+        if went_not_ready:
+            # RecordNodeStatusChange: reported once, when the controller sees the change
+            self.events.event(node, "Normal", "NodeNotReady", f"Node {name} status is now: NodeNotReady",
+                              component="node-controller")
+        if went_not_ready or (name in self.retry and observed != "True"):
+            # the pods are listed only when some are to be marked (upstream lists them every pass, for
+            # processTaintBaseEviction, which needs nothing of them here)
+            try:
+                pods = self.pods_on(name)
+            except ApiError:
+                self.retry.add(name)  # the transition must still mark the pods
+                return
+            if not self._mark_pods_not_ready(name, pods):
+                self.retry.add(name)
+                return
+        self.retry.discard(name)
+
+    def try_update_health(self, node: Obj) -> tuple[str, Obj]:
+        """tryUpdateNodeHealth: the Ready status as observed, and the node after any Unknown update."""
         name = node["metadata"]["name"]
         now = self.clock.now
-        ready = get_condition(node, "Ready") or {}
+        current = get_condition(node, "Ready")
         h = self.health.get(name)
-        if h is None:
-            h = self.health[name] = _Health(now, ready=ready.get("status", "Unknown"))
-        heartbeat = ready.get("lastHeartbeatTime", "")
-        if heartbeat != h.heartbeat:
-            h.heartbeat, h.probe_ms = heartbeat, now
+        if current is None:
+            # never posted: the creation time stands in for a heartbeat, with the startup grace period
+            observed, grace = "Unknown", STARTUP_GRACE_PERIOD_MS
+            if h is None:
+                h = self.health[name] = _Health(self._created_ms(node))
+            h.ready = None
+        else:
+            observed, grace = current.get("status", "Unknown"), GRACE_PERIOD_MS
+            saved = h.ready if h is not None else None
+            if h is None:
+                h = self.health[name] = _Health(now)
+            elif saved is None or saved.get("lastHeartbeatTime") != current.get("lastHeartbeatTime"):
+                h.probe_ms = now
+            h.ready = dict(current)
         lease = self.api.store.get("leases", LEASE_NAMESPACE, name)
-        renew = (lease or {}).get("spec", {}).get("renewTime", "")
+        renew = (lease or {}).get("spec", {}).get("renewTime") or ""
         if renew and renew > h.renew:
             h.renew, h.probe_ms = renew, now
-        if now > h.probe_ms + GRACE_PERIOD_MS:
-            if any((get_condition(node, t) or {}).get("status") != "Unknown" for t in _WATCHED_CONDITIONS):
-                node = self._mark_unknown(name, bool(heartbeat))
-        status = (get_condition(node, "Ready") or {}).get("status", "Unknown")
-        if status != h.ready:
-            was = h.ready
-            h.ready = status
-            if status == "True":
-                self.events.event(node, "Normal", "NodeReady", f"Node {name} status is now: NodeReady",
-                                  component="node-controller")
-            elif was == "True":
-                self.events.event(node, "Normal", "NodeNotReady", f"Node {name} status is now: NodeNotReady",
-                                  component="node-controller")
-                self._mark_pods_not_ready(name)
+        if now > h.probe_ms + grace:
+            node = self._mark_unknown(node, current)
+            ready = get_condition(node, "Ready")
+            h.ready = dict(ready) if ready is not None else None  # what was written is what was last seen
+        return observed, node
 
-    def _mark_unknown(self, name: str, ever_posted: bool) -> Obj:
+    def _created_ms(self, node: Obj) -> int:
+        created = node["metadata"].get("creationTimestamp")
+        return parse_timestamp(created) if created else self.clock.now
+
+    def _mark_unknown(self, node: Obj, observed: dict[str, Any] | None) -> Obj:
+        """The conditions the kubelet keeps go Unknown; ones it never posted are added (NodeStatusNeverUpdated)."""
         now = timestamp(self.clock.now)
-        reason = "NodeStatusUnknown" if ever_posted else "NodeStatusNeverUpdated"
-        message = "Kubelet stopped posting node status." if ever_posted else "Kubelet never posted node status."
+        created = node["metadata"].get("creationTimestamp") or now
 
         def unknown(n: Obj) -> None:
-            for cond in n["status"].get("conditions") or []:
-                if cond["type"] in _WATCHED_CONDITIONS and cond.get("status") != "Unknown":
-                    cond.update(status="Unknown", reason=reason, message=message, lastTransitionTime=now)
-        return self.api.patch("nodes", name, "", unknown, status=True)
+            conditions = n["status"].setdefault("conditions", [])
+            for ctype in _WATCHED_CONDITIONS:
+                cond = next((c for c in conditions if c.get("type") == ctype), None)
+                if cond is None:
+                    conditions.append({"type": ctype, "status": "Unknown", "lastHeartbeatTime": created,
+                                       "lastTransitionTime": now, "reason": "NodeStatusNeverUpdated",
+                                       "message": "Kubelet never posted node status."})
+                elif cond.get("status") != "Unknown":
+                    cond.update(status="Unknown", reason="NodeStatusUnknown",
+                                message="Kubelet stopped posting node status.", lastTransitionTime=now)
+        new = {**node, "status": {**node.get("status", {}),
+                                  "conditions": [dict(c) for c in node.get("status", {}).get("conditions") or []]}}
+        unknown(new)
+        ready = get_condition(new, "Ready")
+        # only a change of the Ready condition is written (the never-posted one was Unknown already)
+        if observed is not None and ready == observed:
+            return node
+        return self.api.patch("nodes", node["metadata"]["name"], "", unknown, status=True)
 
-    def _mark_pods_not_ready(self, node: str) -> None:
-        """MarkPodsNotReady: the Ready condition of every pod on the node becomes False."""
+    def pods_on(self, node: str) -> list[Obj]:
+        """getPodsAssignedToNode."""
+        return [p for p in self.api.list("pods") if p["spec"].get("nodeName") == node]
+
+    def _mark_pods_not_ready(self, node: str, pods: list[Obj]) -> bool:
+        """MarkPodsNotReady: each pod's Ready condition becomes False; False when an update failed."""
         now = timestamp(self.clock.now)
-        for pod in self.api.list("pods"):
-            if pod["spec"].get("nodeName") != node or pod.get("status", {}).get("phase") in ("Succeeded", "Failed"):
-                continue
+        ok = True
+        for pod in pods:
             cond = get_condition(pod, "Ready")
             if cond is None or cond.get("status") == "False":
                 continue
@@ -118,41 +249,115 @@ class NodeLifecycleController(Controller):
                         c["status"] = "False"
                         c["lastTransitionTime"] = now
             md = pod["metadata"]
-            self.api.patch("pods", md["name"], md["namespace"], not_ready, status=True)
+            try:
+                self.api.patch("pods", md["name"], md["namespace"], not_ready, status=True)
+            except ApiError as exc:
+                if exc.code != 404:
+                    ok = False
+                continue
             self.events.event(pod, "Warning", "NodeNotReady", "Node is not ready", component="node-controller")
+        return ok
+
+    def _handle_disruption(self, zones: dict[str, list[dict[str, Any] | None]], nodes: list[str]) -> None:
+        """handleDisruption: each zone's new state; entering or leaving "every zone fully disrupted"."""
+        new_states = {}
+        self.zone_sizes = {zone: len(conditions) for zone, conditions in zones.items()}
+        for zone, conditions in zones.items():
+            new_states[zone] = compute_zone_state(conditions)[1]
+            self.zone_states.setdefault(zone, STATE_INITIAL)
+        for zone in [z for z in self.zone_states if z not in zones]:
+            del self.zone_states[zone]
+        all_are = all(s == STATE_FULL_DISRUPTION for s in new_states.values())
+        all_were = all(s == STATE_FULL_DISRUPTION for s in self.zone_states.values())
+        if all_are and all_were:
+            return
+        if all_are:
+            # master disruption mode: every node loses its NoExecute taints (markNodeAsReachable)
+            for zone in self.zone_states:
+                self.zone_states[zone] = STATE_FULL_DISRUPTION
+            for name in nodes:
+                self.queue.add(name)
+            return
+        if all_were:
+            # leaving it: every node counts as just heard from
+            for name in nodes:
+                h = self.health.get(name)
+                if h is not None:
+                    h.probe_ms = self.clock.now
+                self.queue.add(name)
+        changed = [zone for zone in self.zone_states if self.zone_states[zone] != new_states[zone]]
+        for zone in changed:
+            self.zone_states[zone] = new_states[zone]  # setLimiterInZone: the zone's tainting rate follows
+        if changed:
+            for name in nodes:
+                self.queue.add(name)
 
     # -- tainting passes ---------------------------------------------------------------------
     def reconcile(self, key: str) -> None:
+        """doNodeProcessingPassWorker and doNoExecuteTaintingPass for one changed node, written at once."""
         node = self.api.try_get("nodes", key, "")
         if node is None:
             self.health.pop(key, None)
             return
-        wanted: list[tuple[str, str]] = []
-        for cond in node["status"].get("conditions") or []:
-            taint = CONDITION_TAINTS.get((cond["type"], cond.get("status")))
-            if taint is not None:
-                wanted.append((taint, "NoSchedule"))
+        self._write(node, no_schedule=True, no_execute=True, labels=True)
+
+    def no_schedule_tainting_pass(self, name: str) -> None:
+        """doNoScheduleTaintingPass alone."""
+        self._write(self.api.get("nodes", name, ""), no_schedule=True)
+
+    def no_execute_tainting_pass(self, name: str) -> None:
+        """doNoExecuteTaintingPass (with processTaintBaseEviction's untainting of a ready node) alone."""
+        self._write(self.api.get("nodes", name, ""), no_execute=True)
+
+    def reconcile_node_labels(self, name: str) -> None:
+        """reconcileNodeLabels alone."""
+        self._write(self.api.get("nodes", name, ""), labels=True)
+
+    def _wanted_no_schedule(self, node: Obj) -> set[str]:
+        wanted = {taint for cond in node["status"].get("conditions") or []
+                  if (taint := CONDITION_TAINTS.get((cond.get("type"), cond.get("status")))) is not None}
         if node["spec"].get("unschedulable"):
-            wanted.append((UNSCHEDULABLE, "NoSchedule"))
+            wanted.add(UNSCHEDULABLE)
+        return wanted
+
+    def _wanted_no_execute(self, node: Obj) -> set[str]:
+        if self.fully_disrupted:
+            return set()  # every zone down: evict nothing (markNodeAsReachable, SwapLimiter(0))
         ready = (get_condition(node, "Ready") or {}).get("status")
-        if ready == "False":
-            wanted.append((NOT_READY, "NoExecute"))
-        elif ready == "Unknown":
-            wanted.append((UNREACHABLE, "NoExecute"))
+        if ready not in ("False", "Unknown"):
+            return set()  # a ready node is untainted at once (markNodeAsReachable is not rate limited)
+        zone = zone_key(node)
+        if self.zone_states.get(zone) == STATE_PARTIAL_DISRUPTION \
+                and self.zone_sizes.get(zone, 0) <= LARGE_CLUSTER_THRESHOLD:
+            # ReducedQPSFunc: a small cluster's partially disrupted zone taints at rate 0; what is there stays
+            return {t["key"] for t in node["spec"].get("taints") or []
+                    if t.get("effect") == "NoExecute" and t["key"] in (NOT_READY, UNREACHABLE)}
+        return {NOT_READY} if ready == "False" else {UNREACHABLE}
+
+    def _write(self, node: Obj, *, no_schedule: bool = False, no_execute: bool = False,
+               labels: bool = False) -> None:
         taints = node["spec"].get("taints") or []
-        have = {(t["key"], t["effect"]) for t in taints}
-        keep = [t for t in taints if t["key"] not in _MANAGED or (t["key"], t["effect"]) in wanted
-                or t["effect"] == "PreferNoSchedule"]
+        new = list(taints)
         now = timestamp(self.clock.now)
-        add = [{"key": k, "effect": e, **({"timeAdded": now} if e == "NoExecute" else {})}
-               for k, e in wanted if (k, e) not in have]
-        new = keep + add
-        if new == taints:
+        for enabled, effect, managed, wanted in (
+                (no_schedule, "NoSchedule", _MANAGED, self._wanted_no_schedule),
+                (no_execute, "NoExecute", frozenset((NOT_READY, UNREACHABLE)), self._wanted_no_execute)):
+            if not enabled:
+                continue
+            want = wanted(node)
+            have = {t["key"] for t in new if t.get("effect") == effect and t["key"] in managed}
+            new = [t for t in new if t.get("effect") != effect or t["key"] not in managed or t["key"] in want]
+            new += [{"key": k, "effect": effect, **({"timeAdded": now} if effect == "NoExecute" else {})}
+                    for k in sorted(want - have)]
+        label_update = reconciled_labels(node["metadata"].get("labels") or {}) if labels else {}
+        if new == taints and not label_update:
             return
 
-        def retaint(n: Obj) -> None:
+        def rewrite(n: Obj) -> None:
             if new:
                 n["spec"]["taints"] = new
             else:
                 n["spec"].pop("taints", None)
-        self.api.patch("nodes", key, "", retaint)
+            if label_update:
+                n["metadata"].setdefault("labels", {}).update(label_update)
+        self.api.patch("nodes", node["metadata"]["name"], "", rewrite)

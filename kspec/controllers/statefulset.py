@@ -52,24 +52,77 @@ class StatefulSetController(Controller):
         super().__init__(cluster)
         self.pods = owned_index(cluster, "pods")
         self._create_failed = False  # set by a sync whose pod or claim create the API refused
+        self._rolled = False  # set by a sync whose rolling update deleted a pod
 
     def start(self) -> None:
         self.watch("statefulsets")
-        self.api.informers.on("pods", self._pod_changed, lambda _o, n: self._pod_changed(n), self._pod_changed)
+        self.api.informers.on("pods", self.add_pod, self.update_pod, self.delete_pod)
 
-    def _pod_changed(self, pod: Obj) -> None:
-        ref = controller_of(pod)
-        ns = pod["metadata"]["namespace"]
-        if ref is not None:
-            if ref.get("kind") == "StatefulSet":
-                self.queue.add(f"{ns}/{ref['name']}")
+    # -- pod event handlers ---------------------------------------------------------------
+    def _enqueue(self, sts: Obj) -> None:
+        self.queue.add(f"{sts['metadata']['namespace']}/{sts['metadata']['name']}")
+
+    def _resolve(self, namespace: str, ref: dict[str, Any] | None) -> Obj | None:
+        """resolveControllerRef: the set a controller reference names, if it is that very set (same UID)."""
+        if ref is None or ref.get("kind") != "StatefulSet":
+            return None
+        sts = self.api.store.get("statefulsets", namespace, ref.get("name", ""))
+        if sts is None or sts["metadata"].get("uid") != ref.get("uid"):
+            return None
+        return sts
+
+    def sets_for_pod(self, pod: Obj) -> list[Obj]:
+        """getStatefulSetsForPod: the sets in the pod's namespace whose selector matches its labels."""
+        labels = pod["metadata"].get("labels")
+        if not labels:
+            return []
+        return [sts for sts in self.api.store.list("statefulsets", pod["metadata"]["namespace"])
+                if selector_of(sts).matches(labels)]
+
+    def add_pod(self, pod: Obj) -> None:
+        """addPod: the owning set, or for an orphan every set that might adopt it."""
+        if pod["metadata"].get("deletionTimestamp"):
+            self.delete_pod(pod)
             return
-        for sts in self.api.store.list("statefulsets", ns):
-            if selector_of(sts).matches(pod["metadata"].get("labels")):
-                self.queue.add(f"{ns}/{sts['metadata']['name']}")
+        ref = controller_of(pod)
+        if ref is not None:
+            sts = self._resolve(pod["metadata"]["namespace"], ref)
+            if sts is not None:
+                self._enqueue(sts)
+            return
+        for sts in self.sets_for_pod(pod):
+            self._enqueue(sts)
 
-    def _event(self, sts: Obj, verb: str, pod: Obj, error: ApiError | None = None) -> None:
+    def update_pod(self, old: Obj, new: Obj) -> None:
+        """updatePod: nothing for a resync (same resourceVersion); both owners when the controller changed."""
+        if old["metadata"].get("resourceVersion") == new["metadata"].get("resourceVersion"):
+            return
+        ns = new["metadata"]["namespace"]
+        old_ref, new_ref = controller_of(old), controller_of(new)
+        ref_changed = old_ref != new_ref
+        if ref_changed and old_ref is not None:
+            sts = self._resolve(ns, old_ref)
+            if sts is not None:
+                self._enqueue(sts)
+        if new_ref is not None:
+            sts = self._resolve(ns, new_ref)
+            if sts is not None:
+                self._enqueue(sts)
+            return
+        if ref_changed or old["metadata"].get("labels") != new["metadata"].get("labels"):
+            for sts in self.sets_for_pod(new):
+                self._enqueue(sts)
+
+    def delete_pod(self, pod: Obj) -> None:
+        """deletePod: the owning set; an orphan's deletion concerns no one."""
+        sts = self._resolve(pod["metadata"]["namespace"], controller_of(pod))
+        if sts is not None:
+            self._enqueue(sts)
+
+    def _event(self, sts: Obj, verb: str, pod: Obj, error: ApiError | str | None = None) -> None:
         """recordPodEvent: ``<verb> Pod <pod> in StatefulSet <set> successful``."""
+        if isinstance(error, ApiError):
+            error = error.message
         if error is None:
             self.events.event(sts, "Normal", f"Successful{verb}",
                               f"{verb.lower()} Pod {pod['metadata']['name']} in StatefulSet "
@@ -77,7 +130,7 @@ class StatefulSetController(Controller):
         else:
             self.events.event(sts, "Warning", f"Failed{verb}",
                               f"{verb.lower()} Pod {pod['metadata']['name']} in StatefulSet "
-                              f"{sts['metadata']['name']} failed error: {error.message}", component=self.NAME)
+                              f"{sts['metadata']['name']} failed error: {error}", component=self.NAME)
 
     # -- reconcile ----------------------------------------------------------------
     def reconcile(self, key: str) -> bool:
@@ -86,7 +139,8 @@ class StatefulSetController(Controller):
         if sts is None or sts["metadata"].get("deletionTimestamp"):
             return False
         self._create_failed = False
-        pods = claim(self, sts, self.pods, selector_of(sts))
+        # getPodsForStatefulSet: only pods named after the set are claimed (isMemberOf)
+        pods = claim(self, sts, self.pods, selector_of(sts), accept=lambda p: statefulset_utils.is_member_of(sts, p))
         labels = dict((sts["spec"]["selector"] or {}).get("matchLabels") or {})
         update_rev, revisions = history.sync_revision(self.api, sts, sts["spec"]["template"], labels)
         by_name = {cr["metadata"]["name"]: cr for cr in revisions}
@@ -118,12 +172,26 @@ class StatefulSetController(Controller):
         statefulset_utils.update_storage(sts, pod)
         return pod
 
-    def _create_claims(self, sts: Obj, pod: Obj, ordinal: int) -> ApiError | None:
-        """createPersistentVolumeClaims: one PVC per template, unless it exists."""
-        ns = sts["metadata"]["namespace"]
+    def _create_claims(self, sts: Obj, pod: Obj) -> str | None:
+        """createPersistentVolumeClaims: one PVC per template unless it exists; the errors, aggregated, or None.
+
+        A claim being deleted is an error (the pod would lose its storage), without an event of its own.
+        """
+        ns, set_name = sts["metadata"]["namespace"], sts["metadata"]["name"]
+        _, ordinal = statefulset_utils.parent_name_and_ordinal(pod)
+        pod_name = pod["metadata"]["name"]
+        errors: list[str] = []
         for template in sts["spec"].get("volumeClaimTemplates") or []:
-            name = claim_name(template["metadata"]["name"], sts["metadata"]["name"], ordinal)
-            if self.api.try_get("persistentvolumeclaims", name, ns) is not None:
+            name = claim_name(template["metadata"]["name"], set_name, ordinal)
+            try:
+                existing = self.api.try_get("persistentvolumeclaims", name, ns)
+            except ApiError as exc:
+                errors.append(f"failed to retrieve PVC {name}: {exc.message}")
+                self._claim_event(sts, pod_name, name, exc)
+                continue
+            if existing is not None:
+                if existing["metadata"].get("deletionTimestamp"):
+                    errors.append(f"pvc {name} is being deleted")
                 continue
             labels = {**((template.get("metadata") or {}).get("labels") or {}),
                       **((sts["spec"]["selector"] or {}).get("matchLabels") or {})}
@@ -133,14 +201,78 @@ class StatefulSetController(Controller):
             try:
                 self.api.create(pvc)
             except ApiError as exc:
-                self.events.event(sts, "Warning", "FailedCreate",
-                                  f"create Claim {name} for Pod {pod['metadata']['name']} in StatefulSet "
-                                  f"{sts['metadata']['name']} failed error: {exc.message}", component=self.NAME)
-                return exc
+                errors.append(f"failed to create PVC {name}: {exc.message}")
+                if exc.reason != "AlreadyExists":
+                    self._claim_event(sts, pod_name, name, exc)
+                continue
+            self._claim_event(sts, pod_name, name, None)
+        if not errors:
+            return None
+        return errors[0] if len(errors) == 1 else f"[{', '.join(errors)}]"  # utilerrors.NewAggregate
+
+    def _claim_event(self, sts: Obj, pod_name: str, claim: str, error: ApiError | None) -> None:
+        """recordClaimEvent."""
+        set_name = sts["metadata"]["name"]
+        if error is None:
             self.events.event(sts, "Normal", "SuccessfulCreate",
-                              f"create Claim {name} Pod {pod['metadata']['name']} in StatefulSet "
-                              f"{sts['metadata']['name']} success", component=self.NAME)
+                              f"create Claim {claim} Pod {pod_name} in StatefulSet {set_name} success",
+                              component=self.NAME)
+        else:
+            self.events.event(sts, "Warning", "FailedCreate",
+                              f"create Claim {claim} for Pod {pod_name} in StatefulSet {set_name} failed error: "
+                              f"{error.message}", component=self.NAME)
+
+    def create_stateful_pod(self, sts: Obj, pod: Obj) -> ApiError | str | None:
+        """CreateStatefulPod: the claims first, then the pod; an AlreadyExists pod is an error without an event."""
+        error = self._create_claims(sts, pod)
+        if error is not None:
+            self._event(sts, "Create", pod, error)
+            return error
+        try:
+            created = self.api.create(pod)
+        except ApiError as exc:
+            if exc.reason != "AlreadyExists":
+                self._event(sts, "Create", pod, exc)
+            return exc
+        self.pods.observe(created)
+        self._event(sts, "Create", created)
         return None
+
+    def update_stateful_pod(self, sts: Obj, pod: Obj) -> ApiError | str | None:
+        """UpdateStatefulPod: restore the pod's identity and storage (creating missing claims), retrying conflicts
+        on the pod as last read; an event only when an update was tried."""
+        pod = clone(pod)
+        attempted, error = False, None
+        for _ in range(4):  # retry.RetryOnConflict(retry.DefaultBackoff)
+            consistent = True
+            if not statefulset_utils.identity_matches(sts, pod):
+                statefulset_utils.update_identity(sts, pod)
+                consistent = False
+            if not statefulset_utils.storage_matches(sts, pod):
+                statefulset_utils.update_storage(sts, pod)
+                consistent = False
+                claims_error = self._create_claims(sts, pod)
+                if claims_error is not None:
+                    self._event(sts, "Update", pod, claims_error)
+                    return claims_error
+            if consistent:
+                error = None
+                break
+            attempted = True
+            try:
+                self.api.update(pod)
+                error = None
+                break
+            except ApiError as exc:
+                error = exc
+                live = self.api.store.get("pods", pod["metadata"]["namespace"], pod["metadata"]["name"])
+                if live is not None:
+                    pod = clone(live)
+                if exc.code != 409:
+                    break
+        if attempted:
+            self._event(sts, "Update", pod, error)
+        return error
 
     def _update(self, sts: Obj, pods: list[Obj], current: Obj, update: Obj) -> dict[str, Any]:
         """updateStatefulSet: create, recreate, condemn, then roll, one step at a time when ordered."""
@@ -157,9 +289,12 @@ class StatefulSetController(Controller):
                 condemned.append(pod)
         condemned.sort(key=lambda p: -ordinal_of(name, p))
         update_name = update["metadata"]["name"]
+        self._rolled = False
         self._step(sts, valid, condemned, monotonic, current, update)
-        pods = [p for p in self.pods.owned(sts["metadata"]["uid"])]
-        return self._status(sts, pods, current["metadata"]["name"], update_name)
+        # the status counts the pods as this pass found them: one it deleted still counts, one it created
+        # not yet (updateStatus over replicas and condemned; isCreated is false for a pod not yet read back)
+        counted = [p for p in valid if p is not None] + condemned
+        return self._status(sts, counted, current["metadata"]["name"], update_name, rolled=self._rolled)
 
     def _step(self, sts: Obj, valid: list[Obj | None], condemned: list[Obj], monotonic: bool, current: Obj,
               update: Obj) -> None:
@@ -167,25 +302,25 @@ class StatefulSetController(Controller):
                                 if p is not None and not (is_running_and_ready(p)
                                                           and not p["metadata"].get("deletionTimestamp"))), None)
         for ordinal, pod in enumerate(valid):
-            if pod is not None and pod.get("status", {}).get("phase") in ("Failed", "Succeeded") \
-                    and not pod["metadata"].get("deletionTimestamp"):
+            phase = pod.get("status", {}).get("phase") if pod is not None else None
+            if pod is not None and phase in ("Failed", "Succeeded") and not pod["metadata"].get("deletionTimestamp"):
+                # deleted and created again in the same pass (updateStatefulSet's replica loop)
+                md = sts["metadata"]
+                if phase == "Failed":
+                    self.events.event(sts, "Warning", "RecreatingFailedPod", f"StatefulSet {md['namespace']}/"
+                                      f"{md['name']} is recreating failed Pod {pod['metadata']['name']}",
+                                      component=self.NAME)
+                else:
+                    self.events.event(sts, "Normal", "RecreatingTerminatedPod", f"StatefulSet {md['namespace']}/"
+                                      f"{md['name']} is recreating terminated Pod {pod['metadata']['name']}",
+                                      component=self.NAME)
                 self._delete(sts, pod)
-                if monotonic:
-                    return
-                continue
+                valid[ordinal] = pod = None
             if pod is None:
                 pod = self._new_pod(sts, ordinal, current, update)
-                if self._create_claims(sts, pod, ordinal) is not None:
+                if self.create_stateful_pod(sts, pod) is not None:
                     self._create_failed = True
                     return
-                try:
-                    created = self.api.create(pod)
-                except ApiError as exc:
-                    self._event(sts, "Create", pod, exc)
-                    self._create_failed = True
-                    return
-                self.pods.observe(created)
-                self._event(sts, "Create", created)
                 if monotonic:
                     return
                 continue
@@ -193,6 +328,11 @@ class StatefulSetController(Controller):
                 return  # wait for graceful deletion before going on
             if not is_running_and_ready(pod) and monotonic:
                 return  # OrderedReady: wait for this ordinal to be Running and Ready
+            # enforce the set's invariants on the pod
+            if not (statefulset_utils.identity_matches(sts, pod) and statefulset_utils.storage_matches(sts, pod)):
+                if self.update_stateful_pod(sts, pod) is not None:
+                    self._create_failed = True  # the sync's error: retried with back-off
+                    return
         for pod in condemned:
             if pod["metadata"].get("deletionTimestamp"):
                 if monotonic:
@@ -216,6 +356,7 @@ class StatefulSetController(Controller):
             labels = pod["metadata"].get("labels") or {}
             if labels.get(history.REVISION_LABEL) != update_name and not pod["metadata"].get("deletionTimestamp"):
                 self._delete(sts, pod)
+                self._rolled = True  # the status's currentReplicas goes down by it (status.CurrentReplicas--)
                 return
             healthy = (is_running_and_ready(pod) and not pod["metadata"].get("deletionTimestamp")
                        and is_pod_available(pod, mrs, self.clock.now))
@@ -232,24 +373,27 @@ class StatefulSetController(Controller):
             raise
         self._event(sts, "Delete", pod)
 
-    def _status(self, sts: Obj, pods: list[Obj], current_name: str, update_name: str) -> dict[str, Any]:
+    def _status(self, sts: Obj, pods: list[Obj], current_name: str, update_name: str, *,
+                rolled: bool = False) -> dict[str, Any]:
         mrs, now = sts["spec"].get("minReadySeconds", 0), self.clock.now
         status: dict[str, Any] = {"observedGeneration": sts["metadata"].get("generation", 0), "replicas": 0,
                                   "readyReplicas": 0, "currentReplicas": 0, "updatedReplicas": 0,
                                   "availableReplicas": 0}
-        for pod in pods:
-            if pod["metadata"].get("deletionTimestamp"):
-                continue
+        for pod in pods:  # computeReplicaStatus: a terminating pod is a replica, ready if it is, of no revision
             status["replicas"] += 1
             if is_running_and_ready(pod):
                 status["readyReplicas"] += 1
                 if is_pod_available(pod, mrs, now):
                     status["availableReplicas"] += 1
+            if pod["metadata"].get("deletionTimestamp"):
+                continue
             rev = (pod["metadata"].get("labels") or {}).get(history.REVISION_LABEL)
             if rev == current_name:
                 status["currentReplicas"] += 1
             if rev == update_name:
                 status["updatedReplicas"] += 1
+        if rolled:
+            status["currentReplicas"] -= 1
         status["currentRevision"] = current_name
         status["updateRevision"] = update_name
         status["collisionCount"] = (sts.get("status") or {}).get("collisionCount", 0)

@@ -101,7 +101,8 @@ class Network:
         Most writes find every reachable follower in the leader's term, following it and holding exactly the
         log before the new entry. Then each takes the one entry and answers, in peer order, and the leader
         counts the answers until a quorum commits it; this does that directly, with the same effects in the
-        same order as the messages would (MsgApp to each peer, then each MsgAppResp), without building them.
+        same order as the messages would (MsgApp to each peer, then each MsgAppResp, then the leader's empty MsgApp
+        carrying the new commit to each peer and its answer), without building them.
         Anything else (a lagging, diverged or campaigning member, messages still queued) takes the message path.
         """
         plan = None if self._queue else self._steady(leader)
@@ -147,6 +148,16 @@ class Network:
             missing -= 1
             if missing == 0 and leader.commit < index:
                 leader._commit_to(index)
+        if leader.commit == index:
+            # the answer that committed made the leader broadcast an empty MsgApp with the new commit (stepLeader's
+            # bcastAppend); each reachable peer, now holding the entry, commits it and answers what the leader knows
+            for _peer, node in plan:
+                if node is None:
+                    self.dropped += 1
+                    continue
+                self.delivered += 2  # the MsgApp and its MsgAppResp
+                node.election_elapsed = 0
+                node._commit_to(index)
         return entry
 
     def heartbeat_now(self, leader: RaftNode) -> bool:

@@ -409,12 +409,17 @@ class RaftNode:
         return entry
 
     def _bcast_append(self) -> None:
+        """bcastAppend: every peer gets what it lacks, or an empty MsgApp carrying the commit when it lacks nothing."""
         for peer in self.peers:
-            self._send_append(peer)
+            self._send_append(peer, send_if_empty=True)
 
-    def _send_append(self, to: str) -> None:
+    def _send_append(self, to: str, *, send_if_empty: bool = False) -> None:
+        """maybeSendAppend: the entries from ``next`` on; with none, only when ``send_if_empty`` (a commit to tell)."""
         start = self.next[to]
         if start > self.last_index:
+            if send_if_empty:
+                prev = self.last_index
+                self._send(_MSG_APP, to, index=prev, log_term=self.log[prev].term, commit=self.commit)
             return
         prev = start - 1
         self._send(_MSG_APP, to, index=prev, log_term=self.log[prev].term, entries=tuple(self.log[start:]),
@@ -472,18 +477,25 @@ class RaftNode:
         if m.index > self.match[peer]:
             self.match[peer] = m.index
             self.next[peer] = max(self.next[peer], m.index + 1)
-            self._maybe_commit()
+            if self._maybe_commit():
+                self._bcast_append()  # stepLeader: tell every follower the new commit at once
+                return
         if self.state is _LEADER and self.next[peer] <= self.last_index:
             self._send_append(peer)
 
-    def _maybe_commit(self) -> None:
-        """Commit what a quorum holds, but only by counting entries of the current term (raft §5.4.2)."""
+    def _maybe_commit(self) -> bool:
+        """Commit what a quorum holds, but only by counting entries of the current term (raft §5.4.2).
+
+        True when the commit advanced (maybeCommit), so the caller tells the followers.
+        """
         if self._commit_pos is not None:
             index = sorted(self.match.values())[self._commit_pos]
         else:
             index = committed_index(self.match[v] for v in self.voters)
         if index > self.commit and self.log[index].term == self.term:
             self._commit_to(index)
+            return True
+        return False
 
     def _note(self, text: str) -> None:
         if self._note_fn is not None:

@@ -190,7 +190,9 @@ class ProbeWorker:
                 result == SUCCESS and self.run < self.success_threshold):
             return True
         self._set(result)
-        if self.kind in ("liveness", "startup") and result == FAILURE:
+        # a failed liveness check restarts the container, and a startup probe has said all it will either way:
+        # hold until a new container shows up (worker.doProbe, #117153)
+        if (self.kind == "liveness" and result == FAILURE) or self.kind == "startup":
             self.on_hold = True
             self.run = 0
         return True

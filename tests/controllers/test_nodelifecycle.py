@@ -3,7 +3,7 @@ from kspec.objects import get_condition
 
 
 def test_node_goes_unknown_after_the_grace_period_and_back() -> None:
-    c = Cluster(nodes=1)
+    c = Cluster(nodes=2)
     c.start()
     c.stop_node("node-1")
     c.run_for(50_000)
@@ -16,6 +16,19 @@ def test_node_goes_unknown_after_the_grace_period_and_back() -> None:
     assert ("node.kubernetes.io/unreachable", "NoExecute") in taints
     c.restore_node("node-1")
     assert get_condition(c.get("node", "node-1"), "Ready")["status"] == "True"
+    assert "taints" not in c.get("node", "node-1")["spec"]
+
+
+def test_when_every_node_is_down_nothing_is_tainted_no_execute() -> None:
+    """handleDisruption's master disruption mode: with every zone fully disrupted, no NoExecute taint."""
+    c = Cluster(nodes=1)
+    c.start()
+    c.stop_node("node-1")
+    c.run_for(60_000)
+    assert get_condition(c.get("node", "node-1"), "Ready")["status"] == "Unknown"
+    taints = {(t["key"], t["effect"]) for t in c.get("node", "node-1")["spec"]["taints"]}
+    assert taints == {("node.kubernetes.io/unreachable", "NoSchedule")}
+    c.restore_node("node-1")
     assert "taints" not in c.get("node", "node-1")["spec"]
 
 

@@ -11,6 +11,7 @@ from collections.abc import Callable
 
 import pytest
 
+from kspec.controllers import history
 from kspec.controllers import statefulset_utils as su
 from kspec.controllers.statefulset import StatefulSetController
 from kspec.objects import clone, timestamp
@@ -168,11 +169,25 @@ def new_pod_controller_ref() -> None:
         "apps/v1", "StatefulSet", "foo", "test", True)
 
 
+def create_apply_revision() -> None:
+    sts = new_stateful_set(1)
+    labels = dict(sts["spec"]["template"]["metadata"]["labels"])
+    revision = history.new_revision(sts, sts["spec"]["template"], labels, 1)
+    sts["spec"]["template"]["spec"]["containers"][0]["name"] = "foo"
+    sts["metadata"]["annotations"] = {"foo": "bar"}
+    restored = clone(sts)  # applyRevision: the set with the revision's template
+    restored["spec"]["template"] = history.template_of(revision)
+    restored_revision = history.new_revision(restored, restored["spec"]["template"], labels, 2)
+    assert history.equal_revision(revision, restored_revision)
+    assert restored_revision["metadata"].get("annotations", {}).get("foo") == "bar"
+
+
 T = {"TestGetParentNameAndOrdinal": get_parent_name_and_ordinal, "TestIsMemberOf": is_member_of,
      "TestIdentityMatches": identity_matches, "TestStorageMatches": storage_matches,
      "TestUpdateIdentity": update_identity, "TestUpdateStorage": update_storage,
      "TestIsRunningAndReady": is_running_and_ready, "TestAscendingOrdinal": ascending_ordinal,
-     "TestOverlappingStatefulSets": overlapping_stateful_sets, "TestNewPodControllerRef": new_pod_controller_ref}
+     "TestOverlappingStatefulSets": overlapping_stateful_sets, "TestNewPodControllerRef": new_pod_controller_ref,
+     "TestCreateApplyRevision": create_apply_revision}
 CASES = [case(name, name, check=fn) for name, fn in T.items()]
 
 
