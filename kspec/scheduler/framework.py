@@ -136,13 +136,15 @@ class PreFilterResult:
     """framework.PreFilterResult: None node names means every node; a set restricts the search."""
 
     node_names: set[str] | None = None
+    #: set by the runtime: the plugins whose results narrowed the nodes, in the order they ran
+    plugins: list[str] = field(default_factory=list)
 
     def merge(self, other: PreFilterResult | None) -> PreFilterResult:
         if other is None or other.node_names is None:
             return self
         if self.node_names is None:
-            return PreFilterResult(set(other.node_names))
-        return PreFilterResult(self.node_names & other.node_names)
+            return PreFilterResult(set(other.node_names), list(self.plugins))
+        return PreFilterResult(self.node_names & other.node_names, list(self.plugins))
 
 
 @dataclass

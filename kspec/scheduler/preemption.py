@@ -11,7 +11,9 @@ fewest victims, latest start of the highest-priority victims.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cmp_to_key
 from typing import TYPE_CHECKING, Any
 
 from kspec.errors import ApiError
@@ -55,11 +57,17 @@ def _importance_key(pi: PodInfo) -> tuple[int, int]:
 
 
 class Evaluator:
+    """preemption.Evaluator. ``is_eligible_pod(node, victim, preemptor)`` and ``more_important_pod(a, b)`` are
+    DefaultPreemption's IsEligiblePod and MoreImportantPod hooks (None: upstream's defaults, every lower-priority
+    pod and the priority-then-start-time order), which an out-of-tree build of the plugin may replace."""
+
     def __init__(self, fw: Framework, plugin_name: str, min_percentage: int = 10, min_absolute: int = 100) -> None:
         self.fw = fw
         self.plugin_name = plugin_name
         self.min_percentage = min_percentage
         self.min_absolute = min_absolute
+        self.is_eligible_pod: Callable[[NodeInfo, PodInfo, PodInfo], bool] | None = None
+        self.more_important_pod: Callable[[PodInfo, PodInfo], bool] | None = None
 
     # -- Preempt ------------------------------------------------------------------------------
     def preempt(self, state: CycleState, pi: PodInfo, diagnosis: Diagnosis) -> tuple[PostFilterResult | None, Status]:
@@ -111,7 +119,13 @@ class Evaluator:
             return [], {}
         pdbs = self.fw.api.store.list("poddisruptionbudgets")
         offset = self.fw.rng.randrange(len(potential))
-        wanted = self.num_candidates(len(potential))
+        return self.dry_run(state, pi, potential, pdbs, offset, self.num_candidates(len(potential)))
+
+    def dry_run(self, state: CycleState, pi: PodInfo, potential: list[NodeInfo], pdbs: list[dict[str, Any]],
+                offset: int, wanted: int) -> tuple[list[Candidate], dict[str, Status]]:
+        """DryRunPreemption: from ``offset`` round the potential nodes until a non-violating candidate is found
+        and there are ``wanted`` candidates; each of the two candidate lists holds at most ``wanted``
+        (newCandidateList's capacity), a further candidate of a full list is dropped."""
         non_violating: list[Candidate] = []
         violating: list[Candidate] = []
         statuses: dict[str, Status] = {}
@@ -119,7 +133,9 @@ class Evaluator:
             ni = potential[(offset + i) % len(potential)]
             victims, violations, status = self.select_victims_on_node(state.clone(), pi, ni.clone(), pdbs)
             if status is None and victims:
-                (violating if violations else non_violating).append(Candidate(ni.name, victims, violations))
+                bucket = violating if violations else non_violating
+                if len(bucket) < wanted:
+                    bucket.append(Candidate(ni.name, victims, violations))
                 if non_violating and len(non_violating) + len(violating) >= wanted:
                     break
                 continue
@@ -131,7 +147,10 @@ class Evaluator:
     def select_victims_on_node(self, state: CycleState, pi: PodInfo, ni: NodeInfo, pdbs: list[dict[str, Any]]
                                ) -> tuple[list[PodInfo], int, Status | None]:
         fw = self.fw
-        potential = [p for p in ni.pods.values() if p.priority < pi.priority]
+        eligible = self.is_eligible_pod
+        # isPreemptionAllowed: a lower priority, and the IsEligiblePod hook
+        potential = [p for p in ni.pods.values()
+                     if p.priority < pi.priority and (eligible is None or eligible(ni, p, pi))]
         for p in potential:
             ni.remove_pod(p)
             fw.run_remove_pod(state, pi, p, ni)
@@ -140,7 +159,11 @@ class Evaluator:
         status = fw.run_filters_with_nominated(state, pi, ni)
         if status is not None:
             return [], 0, status
-        potential.sort(key=_importance_key)
+        order: Callable[[PodInfo], Any] = _importance_key
+        if self.more_important_pod is not None:
+            more = self.more_important_pod
+            order = cmp_to_key(lambda a, b: -1 if more(a, b) else (1 if more(b, a) else 0))
+        potential.sort(key=order)
         violating, non_violating = filter_pods_with_pdb_violation(potential, pdbs)
         victims: list[PodInfo] = []
 
@@ -158,7 +181,7 @@ class Evaluator:
         for p in non_violating:
             reprieve(p)
         if violating and non_violating:
-            victims.sort(key=_importance_key)
+            victims.sort(key=order)
         return victims, violations, None
 
     def select_candidate(self, candidates: list[Candidate]) -> Candidate | None:

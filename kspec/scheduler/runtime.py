@@ -100,24 +100,31 @@ class Framework:
         return None
 
     def run_pre_filter(self, state: CycleState, pi: PodInfo) -> tuple[PreFilterResult, Status | None]:
-        """RunPreFilterPlugins: Skip drops the plugin's Filter; results intersect."""
+        """RunPreFilterPlugins: Skip drops the plugin's Filter; results intersect. An Unschedulable status lets
+        the other PreFilters run (preemption needs their state, kubernetes#119770) and is returned at the end;
+        ``result.plugins`` names the plugins whose result narrowed the nodes (the "unscheduledPlugins")."""
         result = PreFilterResult()
         with_nodes: list[str] = []
+        rejected: Status | None = None
         for p in self.points["preFilter"]:
             res, status = p.pre_filter(state, pi)
             if status is not None and status.code == Code.SKIP:
                 state.skip_filter.add(p.NAME)
                 continue
             if status is not None and not status.success:
+                if status.code == Code.UNSCHEDULABLE:
+                    rejected = rejected or status.with_plugin(p.NAME)
+                    continue
                 return result, status.with_plugin(p.NAME)
             if res is not None and res.node_names is not None:
                 with_nodes.append(p.NAME)
                 result = result.merge(res)
+                result.plugins = list(with_nodes)
                 if not result.node_names:
                     msg = (f"node(s) didn't satisfy plugin {with_nodes[0]}" if len(with_nodes) == 1 else
                            f"node(s) didn't satisfy plugin(s) [{' '.join(with_nodes)}] simultaneously")
-                    return result, unresolvable(msg).with_plugin(p.NAME)
-        return result, None
+                    return result, unresolvable(msg)  # no one plugin: result.plugins name them
+        return result, rejected
 
     def active_filters(self, state: CycleState) -> list[tuple[str, Callable[..., Status | None]]]:
         if not state.skip_filter:

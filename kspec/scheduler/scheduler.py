@@ -238,7 +238,7 @@ class Scheduler:
             return feasible[0].name, None
         status = fw.run_pre_score(state, pi, feasible)
         if status is not None:
-            raise PluginError(f"running PreScore plugin {status.plugin}: {status.message}")
+            raise PluginError(f'running PreScore plugin "{status.plugin}": {status.message}')
         totals, per_plugin = fw.run_score(state, pi, feasible) if fw.scorers else ([1] * len(feasible), {})
         attempt.scores = per_plugin
         attempt.totals = totals
@@ -250,9 +250,11 @@ class Scheduler:
                             attempt: Attempt) -> tuple[list[NodeInfo], Diagnosis]:
         diagnosis = Diagnosis()
         pre_result, status = fw.run_pre_filter(state, pi)
+        # findNodesThatFitPod: the plugins whose PreFilter results narrowed the nodes are unschedulable plugins
+        diagnosis.unschedulable_plugins.update(pre_result.plugins)
         if status is not None:
             if status.code == Code.ERROR:
-                raise PluginError(f"running PreFilter plugin {status.plugin}: {status.message}")
+                raise PluginError(f'running PreFilter plugin "{status.plugin}": {status.message}')
             diagnosis.node_statuses = {ni.name: status for ni in nodes}
             diagnosis.pre_filter_msg = status.message
             if status.plugin:
@@ -266,7 +268,7 @@ class Scheduler:
         candidates = nodes
         if pre_result.node_names is not None:
             candidates = [n for n in nodes if n.name in pre_result.node_names]
-            plugins = sorted(p.NAME for p in fw.points["preFilter"] if p.NAME not in state.skip_filter)
+            plugins = sorted(pre_result.plugins)
             diagnosis.absent_status = fwk.unresolvable(f"node(s) didn't satisfy plugin(s) [{' '.join(plugins)}]")
             attempt.absent = diagnosis.absent_status
         feasible = self._pass_filters(fw, state, pi, candidates, len(nodes), diagnosis)
@@ -280,7 +282,8 @@ class Scheduler:
         n = len(nodes)
         if n == 0:
             return []
-        to_find = num_feasible_nodes_to_find(fw.percentage, n)
+        # without Score plugins any feasible node will do, so the first one found is taken
+        to_find = num_feasible_nodes_to_find(fw.percentage, n) if fw.scorers else 1
         start = self.next_start_node_index % n
         filters = fw.active_filters(state)
         if not self.queue.nominated:
@@ -392,7 +395,7 @@ class Scheduler:
             recorded = list(map(failed.__getitem__, fails))
             if Code.ERROR in set(map(_CODE, recorded)):
                 status = next(st for st in recorded if st.code == Code.ERROR)
-                raise PluginError(f"running Filter plugin {status.plugin}: {status.message}")
+                raise PluginError(f'running "{status.plugin}" filter plugin: {status.message}')
             names = [all_names[chunk_pos[i]] for i in fails] if track else [chunk[i].name for i in fails]
             statuses.update(zip(names, recorded, strict=True))
             plugins.update(map(_PLUGIN, recorded))
@@ -406,7 +409,7 @@ class Scheduler:
 
     def _record(self, diagnosis: Diagnosis, ni: NodeInfo, status: Status) -> None:
         if status.code == Code.ERROR:
-            raise PluginError(f"running Filter plugin {status.plugin}: {status.message}")
+            raise PluginError(f'running "{status.plugin}" filter plugin: {status.message}')
         diagnosis.node_statuses[ni.name] = status
         diagnosis.unschedulable_plugins.add(status.plugin)
 
