@@ -432,15 +432,25 @@ class Scheduler:
                          attempt: Attempt) -> None:
         pi = qpi.pod_info
         self.cache.assume(pi, node)
-        for status in (fw.run_reserve(state, pi, node), fw.run_permit(state, pi, node),
-                       fw.run_pre_bind(state, pi, node), fw.run_bind(state, pi, node)):
-            if status is not None:
-                fw.run_unreserve(state, pi, node)
-                self.cache.forget(pi)
-                attempt.node = ""
-                plugins = {status.plugin} if status.rejected else set()
-                self._failure(fw, qpi, status, plugins, attempt, None)
-                return
+        # one point after the other: a point that fails ends the attempt before the next one runs
+        for point, run, in_cycle in (("Reserve", fw.run_reserve, True), ("Permit", fw.run_permit, True),
+                                     ("PreBind", fw.run_pre_bind, False), ("Bind", fw.run_bind, False)):
+            status = run(state, pi, node)
+            if status is None:
+                continue
+            fw.run_unreserve(state, pi, node)
+            self.cache.forget(pi)
+            attempt.node = ""
+            plugins = {status.plugin} if status.rejected else set()
+            if status.rejected and in_cycle:
+                # schedulingCycle: a Reserve or Permit rejection is a FitError on the one node tried
+                diagnosis = Diagnosis(node_statuses={node: status}, unschedulable_plugins=set(plugins))
+                status = Status(status.code, fwk.fit_error_message(1, diagnosis), plugin=status.plugin)
+            elif status.code == Code.ERROR and status.plugin:
+                status = Status(Code.ERROR, f'running {point} plugin "{status.plugin}": {status.message}',
+                                plugin=status.plugin)
+            self._failure(fw, qpi, status, plugins, attempt, None)
+            return
         self.explainer.record(attempt)
         self.queue.delete(qpi.key)
         bound = self.api.store.get("pods", pi.namespace, pi.name) or pi.pod

@@ -424,3 +424,96 @@ def test_failed_scheduling_message(c: dict[str, Any]) -> None:
     cluster.settle()
     cluster.expect.has_event("pod", "bar", "FailedScheduling", message=c["want"])
     assert len(c["want"]) <= 150  # "message is too spammy"
+
+
+# -- ScheduleOne: the scheduling and binding cycles after a node is chosen ------------------------------------------
+SO = "TestSchedulerScheduleOne"
+MOCKED = ("the case mocks SchedulePod to return an injected error; kspec's cycle has no seam to replace the node "
+          "search")
+WAIT_PERMIT = "a Permit plugin's Wait (waiting pods, and their nominated node meanwhile) is not modelled"
+PREFLIGHT = "PreBindPreFlight and the NominatedNodeNameForExpectation feature are not modelled"
+CANCEL = "cancelling a pod while its PreBind runs (external preemption) is not modelled"
+DELETING = ("a pod being deleted is dropped from kspec's queue when the deletion arrives, so no cycle sees it "
+            "(upstream's cycle skips it with a FailedScheduling event)")
+
+
+def so(name: str, points: dict[str, list[Any]], reason: str, message: str = "", where: str = "",
+       bound: bool = False, bind_error: str = "", nominated: str = "", **mark: str) -> Any:
+    """``reason``: the event's reason; ``message``: the FailedScheduling message (status.AsError() for the
+    FailureHandler); ``where``: the queue the pod waits in after the failure (backoffQ or unschedulablePods)."""
+    return case(SO, name, points=points, reason=reason, message=message, where=where, bound=bound,
+                bind_error=bind_error, nominated=nominated, **mark)
+
+
+def with_status(base: type, status: Status) -> type:
+    return fp.named(base, base.NAME, STATUS=status)
+
+
+SCHEDULE_ONE = [
+    so("schedule pod failed", {}, "FailedScheduling", "scheduler", "backoff", unmodelled=MOCKED),
+    so("reserve failed with status code error",
+       {"reserve": [with_status(fp.FakeReserve, Status(ERR, "reserve error"))]},
+       "FailedScheduling", 'running Reserve plugin "FakeReserve": reserve error', "backoff"),
+    so("reserve failed with status code rejected",
+       {"reserve": [with_status(fp.FakeReserve, Status(UU, "rejected on reserve"))]},
+       "FailedScheduling", "0/1 nodes are available: 1 rejected on reserve.", "unschedulable"),
+    so("permit failed with status code error", {"permit": [with_status(fp.FakePermit, Status(ERR, "permit error"))]},
+       "FailedScheduling", 'running Permit plugin "FakePermit": permit error', "backoff"),
+    so("permit failed with status code rejected",
+       {"permit": [with_status(fp.FakePermit, Status(U, "rejected on permit"))]},
+       "FailedScheduling", "0/1 nodes are available: 1 rejected on permit.", "unschedulable"),
+    so("nominated node name is not set, permit plugin is working, but the feature gate NominatedNodeNameForExpectation "
+       "is disabled", {"permit": [with_status(fp.FakePermit, Status(Code.WAIT, "rejected on permit"))]},
+       "Scheduled", bound=True, unmodelled=WAIT_PERMIT),
+    so("nominated node name is set, permit plugin is working in wait on permit phase",
+       {"permit": [with_status(fp.FakePermit, Status(Code.WAIT, "rejected on permit"))]},
+       "Scheduled", bound=True, unmodelled=WAIT_PERMIT),
+    so("prebindpreflight failed with status code error", {}, "FailedScheduling",
+       'running PreBindPreFlight "FakePreBind": on PreBindPreFlight', "backoff", unmodelled=PREFLIGHT),
+    so("prebindpreflight failed with status code unschedulable", {}, "FailedScheduling",
+       'PreBindPreFlight FakePreBind returned "Unschedulable", which is unsupported. It is supposed to return '
+       "Success, Skip, or Error status", "backoff", unmodelled=PREFLIGHT),
+    so("prebind isn't called and nominated node name isn't set, if preflight returns skip",
+       {"preBind": [with_status(fp.FakePreBind, Status(ERR, "rejected on prebind"))]}, "Scheduled", bound=True,
+       unmodelled=PREFLIGHT),
+    so("prebind is called and nominated node name is set, if preflight returns success",
+       {"preBind": [fp.FakePreBind]}, "Scheduled", bound=True, nominated="node1", unmodelled=PREFLIGHT),
+    so("prebind failed with status code error", {"preBind": [with_status(fp.FakePreBind, Status(ERR, "on PreBind"))]},
+       "FailedScheduling", 'running PreBind plugin "FakePreBind": on PreBind', "backoff"),
+    so("prebind pod cancelled during prebind (external preemption)", {}, "FailedScheduling",
+       'running PreBind plugin "BlockingPreBindPlugin": context cancelled externally', "backoff", unmodelled=CANCEL),
+    so("binding failed", {}, "FailedScheduling", 'running Bind plugin "DefaultBinder": binder', "backoff",
+       bind_error="binder"),
+    so("bind assumed pod scheduled", {}, "Scheduled", bound=True),
+    so("deleting pod", {}, "FailedScheduling", "skip schedule deleting pod: default/foo", unmodelled=DELETING),
+    so("pod with existing nominated node name on scheduling error clears nomination", {}, "FailedScheduling",
+       "scheduler", "backoff", unmodelled=MOCKED),
+]
+
+
+@pytest.mark.parametrize("c", SCHEDULE_ONE)
+def test_scheduler_schedule_one(c: dict[str, Any], monkeypatch: pytest.MonkeyPatch) -> None:
+    from kspec.errors import ApiError
+
+    h = Harness(c["points"], [])
+    cluster = h.cluster
+    cluster.add_node(NodeSpec("node1"))
+    if c["bind_error"]:
+        def bind(*args: Any, **kw: Any) -> None:  # the fake client's binding reactor returns injectBindError
+            raise ApiError(500, "InternalError", c["bind_error"])
+        monkeypatch.setattr(cluster.api, "bind", bind)
+    cluster.create({"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "foo", "namespace": "default"},
+                    "spec": {"containers": [{"name": "c", "image": "pause"}]}})
+    cluster.clock.run_now()
+    events = [e for e in cluster.api.store.list("events")
+              if (e.get("involvedObject") or e.get("regarding") or {}).get("name") == "foo"
+              and e.get("reason") in ("Scheduled", "FailedScheduling")]
+    assert [e["reason"] for e in events] == [c["reason"]]
+    if c["message"]:
+        assert (events[0].get("message") or events[0].get("note")) == c["message"]
+    live = cluster.api.store.get("pods", "default", "foo")
+    assert (live["spec"].get("nodeName") == "node1") == c["bound"]
+    if not c["message"]:  # upstream checks the nominated node name when no error is expected
+        assert (live.get("status") or {}).get("nominatedNodeName", "") == c["nominated"]
+    queue = h.sched.queue
+    assert {key: q.where for key, q in queue.pods.items()} == ({"default/foo": c["where"]} if c["where"] else {})
