@@ -111,8 +111,7 @@ class Evaluator:
 
     def find_candidates(self, state: CycleState, pi: PodInfo, diagnosis: Diagnosis, all_nodes: list[NodeInfo]
                         ) -> tuple[list[Candidate], dict[str, Status]]:
-        potential = [ni for ni in all_nodes
-                     if (s := diagnosis.node_statuses.get(ni.name)) is not None and s.code == Code.UNSCHEDULABLE]
+        potential = nodes_where_preemption_might_help(all_nodes, diagnosis)
         if not potential:
             if pi.nominated_node:
                 self._clear_nomination([pi])
@@ -234,6 +233,19 @@ class Evaluator:
                 self.fw.api.patch("pods", p.name, p.namespace, clear, status=True)
             except ApiError:
                 continue
+
+
+def nodes_where_preemption_might_help(nodes: list[NodeInfo], diagnosis: Diagnosis) -> list[NodeInfo]:
+    """nodesWherePreemptionMightHelp: the nodes whose status is Unschedulable (a node without one has the
+    diagnosis' absent status, UnschedulableAndUnresolvable unless said otherwise); UnschedulableAndUnresolvable
+    means removing pods cannot help."""
+    statuses, absent = diagnosis.node_statuses, diagnosis.absent_status
+    out = []
+    for ni in nodes:
+        status = statuses.get(ni.name) or absent
+        if status is not None and status.code == Code.UNSCHEDULABLE:
+            out.append(ni)
+    return out
 
 
 def _terminating_by_preemption(pi: PodInfo) -> bool:

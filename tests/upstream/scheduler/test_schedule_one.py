@@ -517,3 +517,74 @@ def test_scheduler_schedule_one(c: dict[str, Any], monkeypatch: pytest.MonkeyPat
         assert (live.get("status") or {}).get("nominatedNodeName", "") == c["nominated"]
     queue = h.sched.queue
     assert {key: q.where for key, q in queue.pods.items()} == ({"default/foo": c["where"]} if c["where"] else {})
+
+
+# -- whole schedulers ----------------------------------------------------------------------------------------------
+class FakeNodeSelector(fp.Plugin):
+    """fakeNodeSelector: passes only the node its args name (UnschedulableAndUnresolvable elsewhere)."""
+
+    NAME = "FakeNodeSelector"
+
+    def filter(self, state: CycleState, pi: PodInfo, ni: Any) -> Status | None:
+        return None if ni.name == self.args.get("nodeName") else Status(UU)
+
+
+def _profile(name: str, node_name: str) -> str:
+    return f"""- schedulerName: {name}
+  plugins:
+    multiPoint: {{disabled: [{{name: "*"}}]}}
+    filter: {{enabled: [{{name: FakeNodeSelector}}]}}
+    queueSort: {{enabled: [{{name: PrioritySort}}]}}
+    bind: {{enabled: [{{name: DefaultBinder}}]}}
+  pluginConfig:
+  - name: FakeNodeSelector
+    args: {{nodeName: {node_name}}}
+"""
+
+
+@pytest.mark.parametrize("c", [case(
+    "TestSchedulerMultipleProfilesScheduling", "",
+    pods={"pod1": "match-node3", "pod2": "match-node2", "pod3": "match-node2", "pod4": "match-node3"},
+    bindings={"pod1": "node3", "pod2": "node2", "pod3": "node2", "pod4": "node3"})])
+def test_scheduler_multiple_profiles_scheduling(c: dict[str, Any]) -> None:
+    # We use a fake filter that only allows one particular node. We create two profiles, each with a different
+    # node in the filter configuration.
+    cluster = Cluster(nodes=[NodeSpec("node1"), NodeSpec("node2"), NodeSpec("node3")],
+                      plugins_=[fp._Hook([FakeNodeSelector])])
+    configure(cluster, "apiVersion: kubescheduler.config.k8s.io/v1\nkind: KubeSchedulerConfiguration\nprofiles:\n"
+              + _profile("match-node2", "node2") + _profile("match-node3", "node3"))
+    for name, scheduler in c["pods"].items():
+        cluster.create({"apiVersion": "v1", "kind": "Pod", "metadata": {"name": name, "namespace": "default"},
+                        "spec": {"schedulerName": scheduler, "containers": [{"name": "c", "image": "pause"}]}})
+    cluster.settle()
+    got = {name: cluster.api.store.get("pods", "default", name)["spec"].get("nodeName") for name in c["pods"]}
+    assert got == c["bindings"]
+    # the events were reported with the profiles' names
+    controllers = {e["involvedObject"]["name"]: e["reportingComponent"] for e in cluster.api.store.list("events")
+                   if e.get("reason") == "Scheduled"}
+    assert controllers == c["pods"]
+
+
+@pytest.mark.parametrize("c", [case("TestSchedulerNoPhantomPodAfterDelete", "")])
+def test_scheduler_no_phantom_pod_after_delete(c: dict[str, Any]) -> None:
+    h = Harness({"preFilter": ["NodePorts"], "filter": ["NodePorts"]}, [])
+    cluster = h.cluster
+    cluster.add_node(NodeSpec("node1"))
+
+    def pod_with_port(name: str) -> dict[str, Any]:
+        return {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": name, "namespace": "default"},
+                "spec": {"containers": [{"name": "ctr", "image": "pause", "ports": [{"containerPort": 8080,
+                                                                                    "hostPort": 8080}]}]}}
+    cluster.create(pod_with_port("pod-name"))  # podWithPort("pod.Name", "", 8080)
+    cluster.settle()
+    assert cluster.api.store.get("pods", "default", "pod-name")["spec"]["nodeName"] == "node1"
+    # We use conflicted pod ports to incur fit predicate failure.
+    cluster.create(pod_with_port("bar"))
+    cluster.clock.run_now()
+    cluster.expect.has_event("pod", "bar", "FailedScheduling", message="0/1 nodes are available: 1 node(s) didn't "
+                             "have free ports for the requested pod ports.")
+    assert h.sched.queue.pods["default/bar"].unschedulable_plugins == {"NodePorts"}
+    # the first pod is removed by its user: no phantom of it stays in the cache, and bar binds to node1
+    cluster.delete("pod", "pod-name")
+    cluster.settle()
+    assert cluster.api.store.get("pods", "default", "bar")["spec"].get("nodeName") == "node1"
