@@ -483,8 +483,10 @@ class Scheduler:
         attempt.message = message
         self.explainer.record(attempt)
         live = self.api.store.get("pods", pi.namespace, pi.name)
-        if live is None or live["spec"].get("nodeName"):
-            self.queue.done(qpi.key)
+        # gone, bound, or deleted and recreated under the same name (another UID): nothing to report or requeue
+        if live is None or live["spec"].get("nodeName") or live["metadata"].get("uid", pi.uid) != pi.uid:
+            if self.queue.pods.get(qpi.key) is qpi:  # not the recreated pod's own entry
+                self.queue.done(qpi.key)
             return
         reason = "Unschedulable" if status.code != Code.ERROR else "SchedulerError"
         self.cluster.events.event(live, "Warning", "FailedScheduling", truncate_message(message),

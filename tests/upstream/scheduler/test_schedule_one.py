@@ -588,3 +588,29 @@ def test_scheduler_no_phantom_pod_after_delete(c: dict[str, Any]) -> None:
     cluster.delete("pod", "pod-name")
     cluster.settle()
     assert cluster.api.store.get("pods", "default", "bar")["spec"].get("nodeName") == "node1"
+
+
+@pytest.mark.parametrize("c", [case("TestHandleSchedulingFailureSkipsRecreatedPod", "")])
+def test_handle_scheduling_failure_skips_recreated_pod(c: dict[str, Any]) -> None:
+    from kspec.scheduler.queue import QueuedPodInfo
+
+    h = Harness({}, [node("node1")])
+    cluster = h.cluster
+    # the pod names another scheduler, so that only the test hands it to this one's failure handler
+    spec = {"schedulerName": "test-scheduler", "containers": [{"name": "c", "image": "pause"}]}
+    cluster.create({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": "ns"}})
+    old = cluster.create({"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "foo", "namespace": "ns"},
+                          "spec": dict(spec)})
+    qpi = QueuedPodInfo(PodInfo(old), cluster.clock.now, 0)
+    cluster.delete("pod", "foo", "ns", grace_period_seconds=0)
+    recreated = cluster.create({"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "foo", "namespace": "ns"},
+                                "spec": dict(spec)})
+    assert recreated["metadata"]["uid"] != old["metadata"]["uid"]
+    before = cluster.api.store.get("pods", "ns", "foo")["status"]
+    attempt = Attempt("ns/foo", 0, "default-scheduler", 1)
+    h.sched._failure(h.fw, qpi, Status(U, "no fit"), set(), attempt, "node1")
+    queue = h.sched.queue
+    assert not queue.backoff and not queue.unschedulable
+    assert queue.nominated_pods("node1") == []
+    # the recreated pod's status remains unchanged
+    assert cluster.api.store.get("pods", "ns", "foo")["status"] == before
