@@ -80,6 +80,9 @@ class Evaluator:
             return None, Status(Code.UNSCHEDULABLE, msg)
         all_nodes = self.fw.cache.node_list()
         candidates, statuses = self.find_candidates(state, pi, diagnosis, all_nodes)
+        errors = [st.message for st in statuses.values() if st.code == Code.ERROR]
+        if errors and not candidates:  # DryRunPreemption's aggregated errors
+            return None, error(errors[0] if len(errors) == 1 else f"[{', '.join(errors)}]")
         if not candidates:
             inner = Diagnosis(node_statuses=statuses, absent_status=unresolvable(NOT_HELPFUL))
             return PostFilterResult(""), Status(Code.UNSCHEDULABLE, fit_error_message(len(all_nodes), inner))
@@ -152,7 +155,9 @@ class Evaluator:
                      if p.priority < pi.priority and (eligible is None or eligible(ni, p, pi))]
         for p in potential:
             ni.remove_pod(p)
-            fw.run_remove_pod(state, pi, p, ni)
+            failed = fw.run_remove_pod(state, pi, p, ni)
+            if failed is not None:
+                return [], 0, failed
         if not potential:
             return [], 0, unresolvable(NO_VICTIMS)
         status = fw.run_filters_with_nominated(state, pi, ni)
@@ -168,17 +173,24 @@ class Evaluator:
 
         def reprieve(p: PodInfo) -> bool:
             ni.add_pod(p)
-            fw.run_add_pod(state, pi, p, ni)
+            failed = fw.run_add_pod(state, pi, p, ni)
+            if failed is not None:
+                raise _ExtensionFailed(failed)
             if fw.run_filters_with_nominated(state, pi, ni) is None:
                 return True
             ni.remove_pod(p)
-            fw.run_remove_pod(state, pi, p, ni)
+            failed = fw.run_remove_pod(state, pi, p, ni)
+            if failed is not None:
+                raise _ExtensionFailed(failed)
             victims.append(p)
             return False
 
-        violations = sum(1 for p in violating if not reprieve(p))
-        for p in non_violating:
-            reprieve(p)
+        try:
+            violations = sum(1 for p in violating if not reprieve(p))
+            for p in non_violating:
+                reprieve(p)
+        except _ExtensionFailed as exc:
+            return [], 0, exc.status
         if violating and non_violating:
             victims.sort(key=order)
         return victims, violations, None
@@ -233,6 +245,14 @@ class Evaluator:
                 self.fw.api.patch("pods", p.name, p.namespace, clear, status=True)
             except ApiError:
                 continue
+
+
+class _ExtensionFailed(Exception):
+    """An AddPod or RemovePod that failed while reprieving victims (reprievePod's error)."""
+
+    def __init__(self, status: Status) -> None:
+        super().__init__(status.message)
+        self.status = status
 
 
 def nodes_where_preemption_might_help(nodes: list[NodeInfo], diagnosis: Diagnosis) -> list[NodeInfo]:

@@ -132,9 +132,12 @@ class Framework:
         return [(n, f) for n, f in self.filters if n not in state.skip_filter]
 
     def run_filters(self, state: CycleState, pi: PodInfo, ni: NodeInfo) -> Status | None:
+        """RunFilterPlugins: the first rejection; an Error reads 'running "X" filter plugin: ...'."""
         for name, f in self.active_filters(state):
             status = f(state, pi, ni)
             if status is not None and status.code != Code.SUCCESS:
+                if status.code == Code.ERROR:
+                    return Status(Code.ERROR, f'running "{name}" filter plugin: {status.message}', plugin=name)
                 return status.with_plugin(name)
         return None
 
@@ -146,21 +149,30 @@ class Framework:
             state_copy = state.clone()
             for other in nominated:
                 copy.add_pod(other)
-                self.run_add_pod(state_copy, pi, other, copy)
+                status = self.run_add_pod(state_copy, pi, other, copy)
+                if status is not None:
+                    return status
             status = self.run_filters(state_copy, pi, copy)
             if status is not None:
                 return status
         return self.run_filters(state, pi, ni)
 
-    def run_add_pod(self, state: CycleState, pi: PodInfo, other: PodInfo, ni: NodeInfo) -> None:
-        for p in self.points["preFilter"]:
-            if p.NAME not in state.skip_filter and hasattr(p, "add_pod"):
-                p.add_pod(state, pi, other, ni)
+    def run_add_pod(self, state: CycleState, pi: PodInfo, other: PodInfo, ni: NodeInfo) -> Status | None:
+        """RunPreFilterExtensionAddPod: None, or the Error of the first AddPod that failed."""
+        return self._run_extension("add_pod", "AddPod", state, pi, other, ni)
 
-    def run_remove_pod(self, state: CycleState, pi: PodInfo, other: PodInfo, ni: NodeInfo) -> None:
+    def run_remove_pod(self, state: CycleState, pi: PodInfo, other: PodInfo, ni: NodeInfo) -> Status | None:
+        """RunPreFilterExtensionRemovePod: None, or the Error of the first RemovePod that failed."""
+        return self._run_extension("remove_pod", "RemovePod", state, pi, other, ni)
+
+    def _run_extension(self, method: str, point: str, state: CycleState, pi: PodInfo, other: PodInfo,
+                       ni: NodeInfo) -> Status | None:
         for p in self.points["preFilter"]:
-            if p.NAME not in state.skip_filter and hasattr(p, "remove_pod"):
-                p.remove_pod(state, pi, other, ni)
+            if p.NAME not in state.skip_filter and hasattr(p, method):
+                status = getattr(p, method)(state, pi, other, ni)
+                if status is not None and not status.success:
+                    return error(f'running {point} on PreFilter plugin "{p.NAME}": {status.message}')
+        return None
 
     def run_post_filter(self, state: CycleState, pi: PodInfo, diagnosis: Diagnosis
                         ) -> tuple[PostFilterResult | None, Status]:
@@ -171,6 +183,8 @@ class Framework:
             res, status = p.post_filter(state, pi, diagnosis)
             if status.success:
                 return res, status
+            if status.code == Code.UNSCHEDULABLE_AND_UNRESOLVABLE:
+                return res, status.with_plugin(p.NAME)
             if status.code == Code.ERROR:
                 return None, status.with_plugin(p.NAME)
             if res is not None and result is None:
@@ -235,9 +249,12 @@ class Framework:
         return totals, per_plugin
 
     def _run_simple(self, point: str, method: str, state: CycleState, pi: PodInfo, node: str) -> Status | None:
+        """The first status that is not a success; an Error reads 'running <Point> plugin "X": ...'."""
         for p in self.points[point]:
             status = getattr(p, method)(state, pi, node)
             if status is not None and not status.success:
+                if status.code == Code.ERROR:
+                    return error(f'running {point[0].upper()}{point[1:]} plugin "{p.NAME}": {status.message}')
                 return status.with_plugin(p.NAME)
         return None
 
@@ -267,6 +284,8 @@ class Framework:
             if status is not None and status.code == Code.SKIP:
                 continue
             if status is not None and not status.success:
+                if status.code == Code.ERROR:
+                    return error(f'running Bind plugin "{p.NAME}": {status.message}')
                 return status.with_plugin(p.NAME)
             return None
         return error("all bind plugins skipped the pod")

@@ -409,7 +409,7 @@ class Scheduler:
 
     def _record(self, diagnosis: Diagnosis, ni: NodeInfo, status: Status) -> None:
         if status.code == Code.ERROR:
-            raise PluginError(f'running "{status.plugin}" filter plugin: {status.message}')
+            raise PluginError(status.message)  # RunFilterPlugins said which plugin failed
         diagnosis.node_statuses[ni.name] = status
         diagnosis.unschedulable_plugins.add(status.plugin)
 
@@ -433,8 +433,8 @@ class Scheduler:
         pi = qpi.pod_info
         self.cache.assume(pi, node)
         # one point after the other: a point that fails ends the attempt before the next one runs
-        for point, run, in_cycle in (("Reserve", fw.run_reserve, True), ("Permit", fw.run_permit, True),
-                                     ("PreBind", fw.run_pre_bind, False), ("Bind", fw.run_bind, False)):
+        for run, in_cycle in ((fw.run_reserve, True), (fw.run_permit, True), (fw.run_pre_bind, False),
+                              (fw.run_bind, False)):
             status = run(state, pi, node)
             if status is None:
                 continue
@@ -446,9 +446,6 @@ class Scheduler:
                 # schedulingCycle: a Reserve or Permit rejection is a FitError on the one node tried
                 diagnosis = Diagnosis(node_statuses={node: status}, unschedulable_plugins=set(plugins))
                 status = Status(status.code, fwk.fit_error_message(1, diagnosis), plugin=status.plugin)
-            elif status.code == Code.ERROR and status.plugin:
-                status = Status(Code.ERROR, f'running {point} plugin "{status.plugin}": {status.message}',
-                                plugin=status.plugin)
             self._failure(fw, qpi, status, plugins, attempt, None)
             return
         self.explainer.record(attempt)

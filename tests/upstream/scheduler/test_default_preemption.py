@@ -33,6 +33,8 @@ profiles:
     multiPoint:
       enabled: [{name: PrioritySort}, {name: NodeResourcesFit}, {name: DefaultPreemption}, {name: DefaultBinder}]
       disabled: [{name: "*"}]
+    preFilter:
+      enabled: [{name: test-plugin}]
 """
 LOW, MID, HIGH = 0, 100, 1000
 CLASSES = {LOW: "low", MID: "mid", HIGH: "high"}
@@ -50,8 +52,24 @@ def node_res(name: str) -> NodeSpec:
     return NodeSpec(name, cpu="200m", memory="400", pods=32, ephemeral_storage="0")
 
 
-def large(name: str) -> NodeSpec:
-    return NodeSpec(name, cpu="300m", memory="300", pods=32, ephemeral_storage="0")
+def large(name: str, labels: dict[str, str] | None = None) -> NodeSpec:
+    return NodeSpec(name, cpu="300m", memory="300", pods=32, ephemeral_storage="0", labels=labels)
+
+
+class FailingTestPlugin(fp.Plugin):
+    """Upstream's TestPlugin ("test-plugin", registered as a PreFilter): its AddPod and RemovePod fail on a node
+    labelled error=true."""
+
+    NAME = "test-plugin"
+
+    def pre_filter(self, state: CycleState, pi: PodInfo) -> tuple[None, None]:
+        return None, None
+
+    def add_pod(self, state: CycleState, pi: PodInfo, other: PodInfo, ni: Any) -> Status | None:
+        return Status(Code.ERROR, f"failed to add pod: {pi.name}") if ni.labels.get("error") == "true" else None
+
+    def remove_pod(self, state: CycleState, pi: PodInfo, other: PodInfo, ni: Any) -> Status | None:
+        return Status(Code.ERROR, f"failed to remove pod: {pi.name}") if ni.labels.get("error") == "true" else None
 
 
 def p(name: str, node: str = "", priority: int = LOW, requests: dict[str, str] | None = None,
@@ -73,8 +91,6 @@ def p(name: str, node: str = "", priority: int = LOW, requests: dict[str, str] |
 U, UU = Code.UNSCHEDULABLE, Code.UNSCHEDULABLE_AND_UNRESOLVABLE
 F = "TestPostFilter"
 EXTENDERS = "scheduler extenders are not modelled"
-FAILING_PLUGIN = ("kspec's PreFilter extensions (AddPod/RemovePod) cannot fail, so the Error status of a failing "
-                  "RemovePod has no counterpart")
 CASES = [
     case(F, "pod with higher priority can be made schedulable", pod=p("p", priority=HIGH), pods=[p("p1", "node1")],
          nodes=[one_pod("node1")], statuses={"node1": U}, nominated="node1", message=""),
@@ -109,20 +125,20 @@ CASES = [
          message="preemption: 0/4 nodes are available: 2 Insufficient cpu, 2 Preemption is not helpful for "
                  "scheduling."),
     case(F, "only one node but failed with TestPlugin", pod=p("p", priority=HIGH, requests=LARGE_RES),
-         pods=[p("p1", "node1")], nodes=[large("node1")], statuses={"node1": U}, nominated=None,
-         message='preemption: running RemovePod on PreFilter plugin "test-plugin": failed to remove pod: p',
-         unmodelled=FAILING_PLUGIN),
-    # without upstream's failing test-plugin, node1 still drops out (its only pod asks for nothing, so it has no
-    # victim to offer) and node2 is nominated, as upstream expects
+         # label the node with key as "error" so that the TestPlugin will fail with error.
+         pods=[p("p1", "node1")], nodes=[large("node1", {"error": "true"})], statuses={"node1": U}, nominated=None,
+         message='preemption: running RemovePod on PreFilter plugin "test-plugin": failed to remove pod: p'),
+    # even though node1 will fail with error but node2 will still be returned as a valid nominated node.
     case(F, "one failed with TestPlugin and the other pass", pod=p("p", priority=HIGH, requests=LARGE_RES),
-         pods=[p("p1", "node1"), p("p2", "node2", requests=MEDIUM_RES)], nodes=[large("node1"), large("node2")],
+         pods=[p("p1", "node1"), p("p2", "node2", requests=MEDIUM_RES)],
+         nodes=[large("node1", {"error": "true"}), large("node2")],
          statuses={"node1": U, "node2": U}, nominated="node2", message=""),
 ]
 
 
 @pytest.mark.parametrize("c", CASES)
 def test_post_filter(c: dict[str, Any]) -> None:
-    cluster = Cluster()
+    cluster = Cluster(plugins_=[fp._Hook([FailingTestPlugin])])
     configure(cluster, CONFIG)
     for spec in c["nodes"]:
         cluster.add_node(spec)
@@ -589,7 +605,9 @@ def cluster_node(spec: str) -> NodeSpec:
 
 
 def preempt_config(plugin: str) -> str:
-    return CONFIG.replace("{name: NodeResourcesFit}", "{name: " + plugin + "}")
+    """TestPreempt registers the case's plugin, and no test-plugin."""
+    base = CONFIG.split("    preFilter:")[0]
+    return base.replace("{name: NodeResourcesFit}", "{name: " + plugin + "}")
 
 
 def pp(name: str, node: str, priority: int, requests: dict[str, str] | None = None, foo: bool = False
