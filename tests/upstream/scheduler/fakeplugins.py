@@ -226,7 +226,7 @@ class Harness:
         for point, items in points.items():
             refs = []
             for factory, weight in map(_entry, items):
-                refs.append(f"{{name: {_name(factory)}" + (f", weight: {weight}" if weight else "") + "}")
+                refs.append(f'{{name: "{_name(factory)}"' + (f", weight: {weight}" if weight else "") + "}")
             lines.append(f"    {point}:")
             lines.append(f"      enabled: [{', '.join(refs)}]")
         if plugin_config:

@@ -1,0 +1,334 @@
+"""The framework runtime's extension points: upstream's pkg/scheduler/framework/runtime/framework_test.go.
+
+Upstream's TestPlugin answers each extension point with the status code the case injects (the reason "injected
+status", or "injected filter status" at Filter); here it is a kspec plugin class with the same answers, run by a
+kspec Framework built from a profile that enables it where the case does (tests/upstream/scheduler/
+fakeplugins.py's Harness). Statuses compare as upstream's statusCmpOpts do: an Error by its text, any other by
+code, plugin and message.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from kspec.scheduler.framework import Code, CycleState, Diagnosis, Plugin, PreFilterResult, Status
+from kspec.scheduler.nodeinfo import NodeInfo, PodInfo
+from tests.upstream.cases import case
+from tests.upstream.scheduler import fakeplugins as fp
+
+SOURCE = "kubernetes/kubernetes pkg/scheduler/framework/runtime/framework_test.go"
+OK, ERR, U, UU, SKIP, WAIT = (Code.SUCCESS, Code.ERROR, Code.UNSCHEDULABLE, Code.UNSCHEDULABLE_AND_UNRESOLVABLE,
+                              Code.SKIP, Code.WAIT)
+INJECT = "injected status"  # injectReason
+INJECT_FILTER = "injected filter status"  # injectFilterReason
+NODE = "testNode"
+
+
+class _Injected(Plugin):
+    """TestPlugin: each extension point answers NewStatus(<injected code>, reason)."""
+
+    INJ: dict[str, Any] = {}
+
+    def _status(self, key: str, reason: str = INJECT) -> Status | None:
+        code = self.INJ.get(key, OK)
+        return None if code == OK else Status(code, reason)
+
+    def pre_filter(self, state: CycleState, pi: PodInfo) -> tuple[PreFilterResult | None, Status | None]:
+        result = self.INJ.get("PreFilterResult")
+        return (None if result is None else PreFilterResult(set(result))), self._status("PreFilterStatus")
+
+    def add_pod(self, state: CycleState, pi: PodInfo, other: PodInfo, ni: NodeInfo) -> Status | None:
+        return self._status("PreFilterAddPodStatus")
+
+    def remove_pod(self, state: CycleState, pi: PodInfo, other: PodInfo, ni: NodeInfo) -> Status | None:
+        return self._status("PreFilterRemovePodStatus")
+
+    def filter(self, state: CycleState, pi: PodInfo, ni: NodeInfo) -> Status | None:
+        return self._status("FilterStatus", INJECT_FILTER)
+
+    def post_filter(self, state: CycleState, pi: PodInfo, diagnosis: Diagnosis) -> tuple[None, Status]:
+        return None, Status(self.INJ.get("PostFilterStatus", OK), INJECT)
+
+    def reserve(self, state: CycleState, pi: PodInfo, node: str) -> Status | None:
+        return self._status("ReserveStatus")
+
+    def unreserve(self, state: CycleState, pi: PodInfo, node: str) -> None:
+        return None
+
+    def permit(self, state: CycleState, pi: PodInfo, node: str) -> Status | None:
+        return self._status("PermitStatus")
+
+    def pre_bind(self, state: CycleState, pi: PodInfo, node: str) -> Status | None:
+        return self._status("PreBindStatus")
+
+
+def tp(name: str, **inj: Any) -> type:
+    """&TestPlugin{name: name, inj: injectedResult{...}}."""
+    return type(name.replace(" ", "_"), (_Injected,), {"NAME": name, "INJ": inj})
+
+
+def harness(point: str, plugins: list[type], pods: list[dict[str, Any]] = ()) -> fp.Harness:  # type: ignore[assignment]
+    return fp.Harness({point: plugins} if plugins else {}, [fp.node(NODE)], list(pods))
+
+
+def st(code: Code, message: str = "", plugin: str = "") -> tuple[Code, str, str]:
+    return code, message, plugin
+
+
+def same(got: Status | None, want: tuple[Code, str, str] | None) -> bool:
+    """statusCmpOpts: nil and Success alike; an Error by its text; otherwise code, plugin and message."""
+    if got is None or got.success or want is None or want[0] == OK:
+        return (got is None or got.success) and (want is None or want[0] == OK) and (
+            got is None or want is None or got.message == want[1])
+    if want[0] == ERR:
+        return got.code == ERR and got.message == want[1]
+    return (got.code, got.message, got.plugin) == want
+
+
+# -- PreFilter -------------------------------------------------------------------------------------------------------
+PF = "TestRunPreFilterPlugins"
+PRE_FILTER = [
+    case(PF, "all PreFilter returned success", plugins=[tp("success1"), tp("success2")], result=None, skipped=set(),
+         code=OK),
+    case(PF, "one PreFilter plugin returned success, but another PreFilter plugin returned non-success",
+         plugins=[tp("success"), tp("error", PreFilterStatus=ERR)], result=None, skipped=set(), code=ERR),
+    case(PF, "one PreFilter plugin returned skip, but another PreFilter plugin returned non-success",
+         plugins=[tp("skip", PreFilterStatus=SKIP), tp("error", PreFilterStatus=ERR)], result=None,
+         skipped={"skip"}, code=ERR),
+    case(PF, "all PreFilter plugins returned skip",
+         plugins=[tp("skip1", PreFilterStatus=SKIP), tp("skip2", PreFilterStatus=SKIP),
+                  tp("skip3", PreFilterStatus=SKIP)], result=None, skipped={"skip1", "skip2", "skip3"}, code=OK),
+    case(PF, "some PreFilter plugins returned skip",
+         plugins=[tp("skip1", PreFilterStatus=SKIP), tp("success1"), tp("skip2", PreFilterStatus=SKIP),
+                  tp("success2")], result=None, skipped={"skip1", "skip2"}, code=OK),
+    # to make sure the second plugin is executed, it returns Skip and we confirm it via the skipped plugins
+    case(PF, "one PreFilter plugin returned Unschedulable, but another PreFilter plugin should be executed",
+         plugins=[tp("unschedulable", PreFilterStatus=U), tp("skip", PreFilterStatus=SKIP)], result=None,
+         skipped={"skip"}, code=U),
+    # to make sure the second plugin is not executed, it returns Skip and we confirm it via the skipped plugins
+    case(PF, "one PreFilter plugin returned UnschedulableAndUnresolvable, and all other plugins aren't executed",
+         plugins=[tp("unresolvable", PreFilterStatus=UU), tp("skip", PreFilterStatus=SKIP)], result=None,
+         skipped=set(), code=UU),
+    case(PF, "all nodes are filtered out by prefilter result, but other plugins aren't executed because we consider "
+             "all nodes are filtered out by UnschedulableAndUnresolvable",
+         plugins=[tp("reject-all-nodes", PreFilterResult=set()), tp("skip", PreFilterStatus=SKIP)], result=set(),
+         skipped=set(), code=UU),
+]
+
+
+@pytest.mark.parametrize("c", PRE_FILTER)
+def test_run_pre_filter_plugins(c: dict[str, Any]) -> None:
+    h = harness("preFilter", c["plugins"])
+    state = CycleState()
+    result, status = h.fw.run_pre_filter(state, PodInfo(fp.pod("p")))
+    assert result.node_names == c["result"]
+    assert (status.code if status is not None else OK) == c["code"]
+    assert state.skip_filter == c["skipped"]
+
+
+def _extension_cases(func: str, key: str, method: str) -> list[Any]:
+    return [
+        case(func, f"no plugins are skipped and all {method}() returned success",
+             plugins=[tp("success1"), tp("success2")], skipped=set(), code=OK),
+        case(func, f"one {method}() returned error", plugins=[tp("success1"), tp("error1", **{key: ERR})],
+             skipped=set(), code=ERR),
+        # To confirm it's skipped, it returns an error so that this case fails when it isn't skipped.
+        case(func, f"one {method}() is skipped", plugins=[tp("success1"), tp("skipped", **{key: ERR})],
+             skipped={"skipped"}, code=OK),
+    ]
+
+
+@pytest.mark.parametrize("c", _extension_cases("TestRunPreFilterExtensionRemovePod", "PreFilterRemovePodStatus",
+                                               "RemovePod"))
+def test_run_pre_filter_extension_remove_pod(c: dict[str, Any]) -> None:
+    h = harness("preFilter", c["plugins"])
+    state = CycleState()
+    state.skip_filter = set(c["skipped"])
+    p = PodInfo(fp.pod("p"))
+    status = h.fw.run_remove_pod(state, p, p, h.cache.node_list()[0])
+    assert (status.code if status is not None else OK) == c["code"]
+
+
+@pytest.mark.parametrize("c", _extension_cases("TestRunPreFilterExtensionAddPod", "PreFilterAddPodStatus", "AddPod"))
+def test_run_pre_filter_extension_add_pod(c: dict[str, Any]) -> None:
+    h = harness("preFilter", c["plugins"])
+    state = CycleState()
+    state.skip_filter = set(c["skipped"])
+    p = PodInfo(fp.pod("p"))
+    status = h.fw.run_add_pod(state, p, p, h.cache.node_list()[0])
+    assert (status.code if status is not None else OK) == c["code"]
+
+
+# -- Filter ---------------------------------------------------------------------------------------------------------
+FI = "TestFilterPlugins"
+
+
+def filter_error(plugin: str) -> tuple[Code, str, str]:
+    return st(ERR, f'running "{plugin}" filter plugin: {INJECT_FILTER}', plugin)
+
+
+def fc(name: str, codes: list[Code], want: tuple[Code, str, str] | None, skipped: set[str] | None = None) -> Any:
+    names = ["TestPlugin"] if len(codes) == 1 else [f"TestPlugin{i + 1}" for i in range(len(codes))]
+    return case(FI, name, plugins=[tp(n, FilterStatus=code) for n, code in zip(names, codes, strict=True)],
+                want=want, skipped=skipped or set())
+
+
+FILTER = [
+    fc("SuccessFilter", [OK], None),
+    fc("ErrorFilter", [ERR], filter_error("TestPlugin")),
+    fc("UnschedulableFilter", [U], st(U, INJECT_FILTER, "TestPlugin")),
+    fc("UnschedulableAndUnresolvableFilter", [UU], st(UU, INJECT_FILTER, "TestPlugin")),
+    # following tests cover multiple-plugins scenarios
+    fc("ErrorAndErrorFilters", [ERR, ERR], filter_error("TestPlugin1")),
+    fc("UnschedulableAndUnschedulableFilters", [U, U], st(U, INJECT_FILTER, "TestPlugin1")),
+    fc("UnschedulableAndUnschedulableAndUnresolvableFilters", [UU, U], st(UU, INJECT_FILTER, "TestPlugin1")),
+    fc("SuccessAndSuccessFilters", [OK, OK], None),
+    # To make sure the second plugin isn't called, it answers Error.
+    fc("SuccessAndSkipFilters", [OK, ERR], None, skipped={"TestPlugin2"}),
+    fc("ErrorAndSuccessFilters", [ERR, OK], filter_error("TestPlugin1")),
+    fc("SuccessAndErrorFilters", [OK, ERR], filter_error("TestPlugin2")),
+    fc("SuccessAndUnschedulableFilters", [OK, U], st(U, INJECT_FILTER, "TestPlugin2")),
+]
+
+
+@pytest.mark.parametrize("c", FILTER)
+def test_filter_plugins(c: dict[str, Any]) -> None:
+    h = harness("filter", c["plugins"])
+    state = CycleState()
+    state.skip_filter = set(c["skipped"])
+    assert same(h.fw.run_filters(state, PodInfo(fp.pod("p")), h.cache.node_list()[0]), c["want"])
+
+
+# -- PostFilter -----------------------------------------------------------------------------------------------------
+PO = "TestPostFilterPlugins"
+SKIP_ALL = "CycleState's SkipAllPostFilterPlugins (set for pod groups) is not modelled"
+
+
+def pfc(name: str, codes: list[Code], want: tuple[Code, str, str], **reason: str) -> Any:
+    names = ["TestPlugin"] if len(codes) == 1 else [f"TestPlugin{i + 1}" for i in range(len(codes))]
+    return case(PO, name, plugins=[tp(n, PostFilterStatus=code) for n, code in zip(names, codes, strict=True)],
+                want=want, **reason)
+
+
+POST_FILTER = [
+    pfc("a single plugin makes a Pod schedulable", [OK], st(OK, INJECT)),
+    pfc("skips all post filters if state has SkipPostFilterPlugins", [U, OK],
+        st(U, "All PostFilter plugins are skipped"), unmodelled=SKIP_ALL),
+    pfc("plugin1 failed to make a Pod schedulable, followed by plugin2 which makes the Pod schedulable", [U, OK],
+        st(OK, INJECT)),
+    pfc("plugin1 makes a Pod schedulable, followed by plugin2 which cannot make the Pod schedulable", [OK, U],
+        st(OK, INJECT)),
+    pfc("plugin1 failed to make a Pod schedulable, followed by plugin2 which makes the Pod schedulable", [ERR, OK],
+        st(ERR, INJECT, "TestPlugin1")),
+    pfc("plugin1 failed to make a Pod schedulable, followed by plugin2 which makes the Pod unresolvable", [U, UU],
+        st(UU, INJECT, "TestPlugin2")),
+    pfc("both plugins failed to make a Pod schedulable", [U, U], st(U, f"{INJECT}, {INJECT}", "TestPlugin1")),
+]
+
+
+@pytest.mark.parametrize("c", POST_FILTER)
+def test_post_filter_plugins(c: dict[str, Any]) -> None:
+    h = harness("postFilter", c["plugins"])
+    _, status = h.fw.run_post_filter(CycleState(), PodInfo(fp.pod("p")), Diagnosis())
+    assert same(status, c["want"])
+
+
+# -- Filter with nominated pods ---------------------------------------------------------------------------------------
+FN = "TestFilterPluginsWithNominatedPods"
+LOW_POD = fp.pod("low-priority", priority=0)
+HIGH_POD = fp.pod("high-priority", priority=1000)
+
+
+def fnc(name: str, pre: type | None, filt: type | None, p: dict[str, Any], nominated: dict[str, Any] | None,
+        want: tuple[Code, str, str] | None) -> Any:
+    return case(FN, name, pre=pre, filt=filt, pod=p, nominated=nominated, want=want)
+
+
+FILTER_NOMINATED = [
+    fnc("node has no nominated pod", None, None, LOW_POD, None, None),
+    fnc("node has a high-priority nominated pod and all filters succeed", tp("TestPlugin1", PreFilterAddPodStatus=OK),
+        tp("TestPlugin2", FilterStatus=OK), LOW_POD, HIGH_POD, None),
+    fnc("node has a high-priority nominated pod and pre filters fail", tp("TestPlugin1", PreFilterAddPodStatus=ERR),
+        None, LOW_POD, HIGH_POD, st(ERR, f'running AddPod on PreFilter plugin "TestPlugin1": {INJECT}')),
+    fnc("node has a high-priority nominated pod and filters fail", tp("TestPlugin1", PreFilterAddPodStatus=OK),
+        tp("TestPlugin2", FilterStatus=ERR), LOW_POD, HIGH_POD,
+        st(ERR, f'running "TestPlugin2" filter plugin: {INJECT_FILTER}', "TestPlugin2")),
+    fnc("node has a low-priority nominated pod and pre filters return unschedulable",
+        tp("TestPlugin1", PreFilterAddPodStatus=U), tp("TestPlugin2", FilterStatus=OK), HIGH_POD, LOW_POD, None),
+]
+
+
+@pytest.mark.parametrize("c", FILTER_NOMINATED)
+def test_filter_plugins_with_nominated_pods(c: dict[str, Any]) -> None:
+    points = {}
+    if c["pre"] is not None:
+        points["preFilter"] = [c["pre"]]
+    if c["filt"] is not None:
+        points["filter"] = [c["filt"]]
+    h = fp.Harness(points, [fp.node(NODE)], [fp.pod("pod", node_name=NODE)])
+    if c["nominated"] is not None:
+        h.sched.queue.nominate(PodInfo(c["nominated"]), NODE)
+    status = h.fw.run_filters_with_nominated(CycleState(), PodInfo(c["pod"]), h.cache.node_list()[0])
+    assert same(status, c["want"])
+
+
+# -- Reserve, Permit, PreBind ----------------------------------------------------------------------------------------
+def point_cases(func: str, key: str, point: str, table: list[tuple[str, list[Code], Any]]) -> list[Any]:
+    out = []
+    for name, codes, want in table:
+        names = ["TestPlugin", "TestPlugin 1"][:len(codes)]
+        mark = {"unmodelled": WAIT_PERMIT} if WAIT in codes else {}
+        out.append(case(func, name, plugins=[tp(n, **{key: code}) for n, code in zip(names, codes, strict=True)],
+                        point=point, want=want, **mark))
+    return out
+
+
+def err(point: str, plugin: str) -> tuple[Code, str, str]:
+    return st(ERR, f'running {point} plugin "{plugin}": {INJECT}')
+
+
+WAIT_PERMIT = "a Permit plugin's Wait (waiting pods and their timeouts) is not modelled"
+PRE_BIND = point_cases("TestPreBindPlugins", "PreBindStatus", "preBind", [
+    ("NoPreBindPlugin", [], None),
+    ("SuccessPreBindPlugins", [OK], None),
+    ("UnschedulablePreBindPlugin", [U], st(U, INJECT, "TestPlugin")),
+    ("ErrorPreBindPlugin", [ERR], err("PreBind", "TestPlugin")),
+    ("UnschedulablePreBindPlugin", [UU], st(UU, INJECT, "TestPlugin")),
+    ("SuccessErrorPreBindPlugins", [OK, ERR], err("PreBind", "TestPlugin 1")),
+    ("ErrorSuccessPreBindPlugin", [ERR, OK], err("PreBind", "TestPlugin")),
+    ("SuccessSuccessPreBindPlugin", [OK, OK], None),
+    ("ErrorAndErrorPlugins", [ERR, ERR], err("PreBind", "TestPlugin")),
+    ("UnschedulableAndSuccessPreBindPlugin", [U, OK], st(U, INJECT, "TestPlugin")),
+])
+RESERVE = point_cases("TestReservePlugins", "ReserveStatus", "reserve", [
+    ("NoReservePlugin", [], None),
+    ("SuccessReservePlugins", [OK], None),
+    ("UnschedulableReservePlugin", [U], st(U, INJECT, "TestPlugin")),
+    ("ErrorReservePlugin", [ERR], err("Reserve", "TestPlugin")),
+    ("UnschedulableReservePlugin", [UU], st(UU, INJECT, "TestPlugin")),
+    ("SuccessSuccessReservePlugins", [OK, OK], None),
+    ("ErrorErrorReservePlugins", [ERR, ERR], err("Reserve", "TestPlugin")),
+    ("SuccessErrorReservePlugins", [OK, ERR], err("Reserve", "TestPlugin 1")),
+    ("ErrorSuccessReservePlugin", [ERR, OK], err("Reserve", "TestPlugin")),
+    ("UnschedulableAndSuccessReservePlugin", [U, OK], st(U, INJECT, "TestPlugin")),
+])
+PERMIT = point_cases("TestPermitPlugins", "PermitStatus", "permit", [
+    ("NilPermitPlugin", [], None),
+    ("SuccessPermitPlugin", [OK], None),
+    ("UnschedulablePermitPlugin", [U], st(U, INJECT, "TestPlugin")),
+    ("ErrorPermitPlugin", [ERR], err("Permit", "TestPlugin")),
+    ("UnschedulableAndUnresolvablePermitPlugin", [UU], st(UU, INJECT, "TestPlugin")),
+    ("WaitPermitPlugin", [WAIT, WAIT],
+     st(WAIT, "injected status, one or more plugins asked to wait and no plugin rejected pod")),
+    ("SuccessSuccessPermitPlugin", [OK, OK], None),
+    ("ErrorAndErrorPlugins", [ERR, ERR], err("Permit", "TestPlugin")),
+])
+
+
+@pytest.mark.parametrize("c", [*PRE_BIND, *RESERVE, *PERMIT])
+def test_binding_cycle_points(c: dict[str, Any]) -> None:
+    h = harness(c["point"], c["plugins"])
+    run = {"preBind": h.fw.run_pre_bind, "reserve": h.fw.run_reserve, "permit": h.fw.run_permit}[c["point"]]
+    assert same(run(CycleState(), PodInfo(fp.pod("p")), ""), c["want"])
