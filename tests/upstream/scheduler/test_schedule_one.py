@@ -433,8 +433,8 @@ MOCKED = ("the case mocks SchedulePod to return an injected error; kspec's cycle
 WAIT_PERMIT = "a Permit plugin's Wait (waiting pods, and their nominated node meanwhile) is not modelled"
 PREFLIGHT = "PreBindPreFlight and the NominatedNodeNameForExpectation feature are not modelled"
 CANCEL = "cancelling a pod while its PreBind runs (external preemption) is not modelled"
-DELETING = ("a pod being deleted is dropped from kspec's queue when the deletion arrives, so no cycle sees it "
-            "(upstream's cycle skips it with a FailedScheduling event)")
+DELETING = ("kspec drops a pending pod from its queue when its deletion (deletionTimestamp) arrives, so no cycle "
+            "reports it; upstream's cycle pops it and records \"skip schedule deleting pod\" (FailedScheduling)")
 
 
 def so(name: str, points: dict[str, list[Any]], reason: str, message: str = "", where: str = "",
@@ -485,7 +485,7 @@ SCHEDULE_ONE = [
     so("binding failed", {}, "FailedScheduling", 'running Bind plugin "DefaultBinder": binder', "backoff",
        bind_error="binder"),
     so("bind assumed pod scheduled", {}, "Scheduled", bound=True),
-    so("deleting pod", {}, "FailedScheduling", "skip schedule deleting pod: default/foo", unmodelled=DELETING),
+    so("deleting pod", {}, "FailedScheduling", "skip schedule deleting pod: default/foo", diverges=DELETING),
     so("pod with existing nominated node name on scheduling error clears nomination", {}, "FailedScheduling",
        "scheduler", "backoff", unmodelled=MOCKED),
 ]
