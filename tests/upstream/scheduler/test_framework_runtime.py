@@ -332,3 +332,219 @@ def test_binding_cycle_points(c: dict[str, Any]) -> None:
     h = harness(c["point"], c["plugins"])
     run = {"preBind": h.fw.run_pre_bind, "reserve": h.fw.run_reserve, "permit": h.fw.run_permit}[c["point"]]
     assert same(run(CycleState(), PodInfo(fp.pod("p")), ""), c["want"])
+
+
+# -- PreScore --------------------------------------------------------------------------------------------------------
+class _PreScoreInjected(Plugin):
+    INJ: dict[str, Any] = {}
+
+    def pre_score(self, state: CycleState, pi: PodInfo, nodes: list[NodeInfo]) -> Status | None:
+        code = self.INJ.get("PreScoreStatus", OK)
+        return None if code == OK else Status(code, INJECT)
+
+
+def ps(name: str, **inj: Any) -> type:
+    return type(name, (_PreScoreInjected,), {"NAME": name, "INJ": inj})
+
+
+PS = "TestRunPreScorePlugins"
+PRE_SCORE = [
+    case(PS, "all PreScorePlugins returned success", plugins=[ps("success1"), ps("success2")], skipped=set(), code=OK),
+    case(PS, "one PreScore plugin returned success, but another PreScore plugin returned non-success",
+         plugins=[ps("success"), ps("error", PreScoreStatus=ERR)], skipped=set(), code=ERR),
+    case(PS, "one PreScore plugin returned skip, but another PreScore plugin returned non-success",
+         plugins=[ps("skip", PreScoreStatus=SKIP), ps("error", PreScoreStatus=ERR)], skipped={"skip"}, code=ERR),
+    case(PS, "all PreScore plugins returned skip",
+         plugins=[ps("skip1", PreScoreStatus=SKIP), ps("skip2", PreScoreStatus=SKIP), ps("skip3", PreScoreStatus=SKIP)],
+         skipped={"skip1", "skip2", "skip3"}, code=OK),
+    case(PS, "some PreScore plugins returned skip",
+         plugins=[ps("skip1", PreScoreStatus=SKIP), ps("success1"), ps("skip2", PreScoreStatus=SKIP), ps("success2")],
+         skipped={"skip1", "skip2"}, code=OK),
+]
+
+
+@pytest.mark.parametrize("c", PRE_SCORE)
+def test_run_pre_score_plugins(c: dict[str, Any]) -> None:
+    h = harness("preScore", c["plugins"])
+    state = CycleState()
+    status = h.fw.run_pre_score(state, PodInfo(fp.pod("p")), [])
+    assert (status.code if status is not None else OK) == c["code"]
+    assert state.skip_score == c["skipped"]
+
+
+# -- MultiPoint expansion -------------------------------------------------------------------------------------------
+class _All(Plugin):
+    """testPlugin: every extension point (upstream's also PlacementGenerate and PlacementScore, not modelled)."""
+
+    NAME = "test-plugin"
+
+    def sort_key(self, qpi: Any) -> Any:
+        return 0
+
+    def pre_filter(self, state: CycleState, pi: PodInfo) -> tuple[None, None]:
+        return None, None
+
+    def filter(self, state: CycleState, pi: PodInfo, ni: NodeInfo) -> None:
+        return None
+
+    def post_filter(self, state: CycleState, pi: PodInfo, diagnosis: Diagnosis) -> tuple[None, Status]:
+        return None, Status(U)
+
+    def pre_score(self, state: CycleState, pi: PodInfo, nodes: list[NodeInfo]) -> None:
+        return None
+
+    def score(self, state: CycleState, pi: PodInfo, ni: NodeInfo) -> int:
+        return 0
+
+    def reserve(self, state: CycleState, pi: PodInfo, node: str) -> None:
+        return None
+
+    def unreserve(self, state: CycleState, pi: PodInfo, node: str) -> None:
+        return None
+
+    def permit(self, state: CycleState, pi: PodInfo, node: str) -> None:
+        return None
+
+    def pre_bind(self, state: CycleState, pi: PodInfo, node: str) -> None:
+        return None
+
+    def bind(self, state: CycleState, pi: PodInfo, node: str) -> None:
+        return None
+
+    def post_bind(self, state: CycleState, pi: PodInfo, node: str) -> None:
+        return None
+
+
+class _Score(Plugin):
+    NAME = "score-plugin-1"
+
+    def pre_score(self, state: CycleState, pi: PodInfo, nodes: list[NodeInfo]) -> None:
+        return None
+
+    def score(self, state: CycleState, pi: PodInfo, ni: NodeInfo) -> int:
+        return 1
+
+
+class _ScoreNormalize(Plugin):
+    NAME = "score-with-normalize-plugin-1"
+
+    def score(self, state: CycleState, pi: PodInfo, ni: NodeInfo) -> int:
+        return 1
+
+    def normalize_score(self, state: CycleState, pi: PodInfo, scores: list[int], nodes: list[NodeInfo]) -> None:
+        return None
+
+
+class _QueueSort(Plugin):
+    NAME = "no-op-queue-sort-plugin"
+
+    def sort_key(self, qpi: Any) -> Any:
+        return 0
+
+
+class _Bind(Plugin):
+    NAME = "bind-plugin"
+
+    def bind(self, state: CycleState, pi: PodInfo, node: str) -> None:
+        return None
+
+
+class _PlacementScore(Plugin):
+    """placementScorePlugin1: only PlacementScore, a point kspec does not model."""
+
+    NAME = "placement-score-plugin-1"
+
+
+_Score2 = type("_Score2", (_Score,), {"NAME": "score-plugin-2"})
+T, S1, S2, SN1, QS, B, PS1 = (_All.NAME, _Score.NAME, "score-plugin-2", _ScoreNormalize.NAME, _QueueSort.NAME,
+                              _Bind.NAME, _PlacementScore.NAME)
+ALL_POINTS = ("queueSort", "preFilter", "filter", "postFilter", "preScore", "score", "reserve", "permit", "preBind",
+              "bind", "postBind")
+
+
+def every(score: list[tuple[str, int]] | None = None, pre_score: list[str] | None = None,
+          **points: list[str]) -> dict[str, Any]:
+    """testPlugin at every point, with the score and preScore lists (and other points) given."""
+    want: dict[str, Any] = {p: [T] for p in ALL_POINTS}
+    want["score"] = score if score is not None else [(T, 1)]
+    want["preScore"] = pre_score if pre_score is not None else [T]
+    want.update(points)
+    return {p: v for p, v in want.items() if v}
+
+
+MP = "TestNewFrameworkMultiPointExpansion"
+MULTI_POINT = [
+    case(MP, "plugin expansion", plugins={"multiPoint": {"enabled": [(T, 5)]}}, want=every(score=[(T, 5)])),
+    case(MP, "disable MultiPoint plugin at some extension points",
+         plugins={"multiPoint": {"enabled": [T]}, "preScore": {"disabled": [T]}, "score": {"disabled": [T]}},
+         want=every(score=[], pre_score=[])),
+    case(MP, "Multiple MultiPoint plugins", plugins={"multiPoint": {"enabled": [T, S1, PS1]}},
+         want=every(score=[(T, 1), (S1, 1)], pre_score=[T, S1])),
+    case(MP, "disable MultiPoint extension",
+         plugins={"multiPoint": {"enabled": [T, S1]}, "preScore": {"disabled": ["*"]}},
+         want=every(score=[(T, 1), (S1, 1)], pre_score=[])),
+    case(MP, "Reorder MultiPoint plugins (specified extension takes precedence)",
+         plugins={"multiPoint": {"enabled": [SN1, T, S1]}, "score": {"enabled": [S1, T]}},
+         want=every(score=[(S1, 1), (T, 1), (SN1, 1)], pre_score=[T, S1])),
+    case(MP, "Reorder MultiPoint plugins (specified extension only takes precedence when it exists in MultiPoint)",
+         plugins={"multiPoint": {"enabled": [T, S1]}, "score": {"enabled": [SN1, S1, T]}},
+         want=every(score=[(S1, 1), (T, 1), (SN1, 1)], pre_score=[T, S1])),
+    case(MP, "Override MultiPoint plugins weights",
+         plugins={"multiPoint": {"enabled": [T, S1]}, "score": {"enabled": [(S1, 5), (T, 3)]}},
+         want=every(score=[(S1, 5), (T, 3)], pre_score=[T, S1])),
+    case(MP, "disable and enable MultiPoint plugins with '*'",
+         plugins={"multiPoint": {"enabled": [QS, B, S1, PS1], "disabled": ["*"]}},
+         want={"queueSort": [QS], "preScore": [S1], "score": [(S1, 1)], "bind": [B]}),
+    case(MP, "disable and enable MultiPoint plugin by name",
+         plugins={"multiPoint": {"enabled": [B, QS, S1], "disabled": [S1]}},
+         want={"queueSort": [QS], "preScore": [S1], "score": [(S1, 1)], "bind": [B]}),
+    case(MP, "Expect 'already registered' error", plugins={"multiPoint": {"enabled": [T, T]}},
+         want="already registered"),
+    case(MP, "Override MultiPoint plugins weights and avoid a plugin being loaded multiple times",
+         plugins={"multiPoint": {"enabled": [T, S1, PS1]}, "score": {"enabled": [(S1, 5), (S2, 5), (T, 3)]}},
+         want=every(score=[(S1, 5), (T, 3), (S2, 5)], pre_score=[T, S1])),
+]
+
+
+def _refs(items: list[Any]) -> str:
+    out = []
+    for item in items:
+        name, weight = item if isinstance(item, tuple) else (item, 0)
+        out.append(f'{{name: "{name}"' + (f", weight: {weight}" if weight else "") + "}")
+    return "[" + ", ".join(out) + "]"
+
+
+@pytest.mark.parametrize("c", MULTI_POINT)
+def test_new_framework_multi_point_expansion(c: dict[str, Any]) -> None:
+    """NewFramework gets the profile as written, without v1 defaults: in the v1 API that is MultiPoint
+    disabling "*" besides what the case disables. Upstream's expectations at the PlacementGenerate and
+    PlacementScore points (alpha workload-aware scheduling, not modelled) are left out."""
+    from kspec.cluster import Cluster
+    from kspec.errors import PluginError
+    from kspec.scheduler.profile.config import configure
+
+    lines = ["profiles:", "- schedulerName: default-scheduler", "  plugins:"]
+    for point, sets in c["plugins"].items():
+        lines.append(f"    {point}:")
+        disabled = list(sets.get("disabled", []))
+        if point == "multiPoint" and "*" not in disabled:
+            disabled.append("*")
+        if sets.get("enabled"):
+            lines.append(f"      enabled: {_refs(sets['enabled'])}")
+        if disabled:
+            lines.append(f"      disabled: {_refs(disabled)}")
+    if "multiPoint" not in c["plugins"]:
+        lines += ["    multiPoint:", '      disabled: [{name: "*"}]']
+    cluster = Cluster(plugins_=[fp._Hook([_All, _Score, _Score2, _ScoreNormalize, _QueueSort, _Bind,
+                                          _PlacementScore])])
+    configure(cluster, "\n".join(lines) + "\n")
+    if isinstance(c["want"], str):
+        with pytest.raises(PluginError, match=c["want"]):
+            cluster.start()
+        return
+    cluster.start()
+    fw = cluster.components["scheduler"].frameworks["default-scheduler"]
+    got: dict[str, Any] = {p: [x.NAME for x in fw.points[p]] for p in ALL_POINTS if fw.points[p]}
+    if "score" in got:
+        got["score"] = [(p.NAME, w) for p, w in fw.scorers]
+    assert got == c["want"]
