@@ -221,9 +221,13 @@ class Harness:
         lines = ["apiVersion: kubescheduler.config.k8s.io/v1", "kind: KubeSchedulerConfiguration"]
         if percentage is not None:
             lines.append(f"percentageOfNodesToScore: {percentage}")
+        multi = "".join(f', {{name: "{_name(f)}"}}' for f, _ in map(_entry, points.get("multiPoint", [])))
         lines += ["profiles:", "- schedulerName: default-scheduler", "  plugins:", "    multiPoint:",
-                  "      enabled: [{name: PrioritySort}, {name: DefaultBinder}]", '      disabled: [{name: "*"}]']
+                  f"      enabled: [{{name: PrioritySort}}, {{name: DefaultBinder}}{multi}]",
+                  '      disabled: [{name: "*"}]']
         for point, items in points.items():
+            if point == "multiPoint":
+                continue
             refs = []
             for factory, weight in map(_entry, items):
                 refs.append(f'{{name: "{_name(factory)}"' + (f", weight: {weight}" if weight else "") + "}")

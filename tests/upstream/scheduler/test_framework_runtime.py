@@ -548,3 +548,97 @@ def test_new_framework_multi_point_expansion(c: dict[str, Any]) -> None:
     if "score" in got:
         got["score"] = [(p.NAME, w) for p, w in fw.scorers]
     assert got == c["want"]
+
+
+# -- Score -------------------------------------------------------------------------------------------------------------
+class _ArgScore(Plugin):
+    """TestScorePlugin: Score answers args scoreRes (an Error when args scoreStatus is 1)."""
+
+    def score(self, state: CycleState, pi: PodInfo, ni: NodeInfo) -> Any:
+        if self.args.get("scoreStatus"):
+            return Status(ERR, INJECT)  # a failing Score, which kspec's Score (a number) cannot express
+        return int(self.args.get("scoreRes", 0))
+
+
+class _ArgScoreNormalize(_ArgScore):
+    """TestScoreWithNormalizePlugin: NormalizeScore sets every score to args normalizeRes."""
+
+    def normalize_score(self, state: CycleState, pi: PodInfo, scores: list[int], nodes: list[NodeInfo]) -> Any:
+        if self.args.get("normalizeStatus"):
+            return Status(ERR, INJECT)  # a failing NormalizeScore, which kspec's cannot express
+        scores[:] = [int(self.args.get("normalizeRes", 0))] * len(scores)
+        return None
+
+
+SP1 = type("_SP1", (_ArgScore,), {"NAME": "score-plugin-1"})
+SWN1 = type("_SWN1", (_ArgScoreNormalize,), {"NAME": "score-with-normalize-plugin-1"})
+SWN2 = type("_SWN2", (_ArgScoreNormalize,), {"NAME": "score-with-normalize-plugin-2"})
+#: defaultWeights (buildScoreConfigDefaultWeights)
+WEIGHTS = {SP1.NAME: 1, SWN1.NAME: 1, SWN2.NAME: 2}
+SCORE_FAILS = "a kspec Score or NormalizeScore gives numbers; one that fails (a non-success status) has no counterpart"
+RS = "TestRunScorePlugins"
+
+
+def rs(name: str, plugins: list[type], args: dict[str, dict[str, int]], want: Any, skipped: set[str] | None = None,
+       multi_point: bool = False, **reason: str) -> Any:
+    """``want``: each node's weighted score per plugin, or "error"."""
+    return case(RS, name, plugins=plugins, args=args, want=want, skipped=skipped or set(), multi_point=multi_point,
+                **reason)
+
+
+def both(scores: dict[str, int]) -> dict[str, dict[str, int]]:
+    return {"node1": dict(scores), "node2": dict(scores)}
+
+
+RUN_SCORE = [
+    rs("no Score plugins", [], {}, both({})),
+    # scorePlugin1 Score returns 1, weight=1, so want=1.
+    rs("single Score plugin", [SP1], {SP1.NAME: {"scoreRes": 1}}, both({SP1.NAME: 1})),
+    # scoreWithNormalizePlugin1 Score returns 10, but NormalizeScore overrides to 5, weight=1, so want=5
+    rs("single ScoreWithNormalize plugin", [SWN1], {SWN1.NAME: {"scoreRes": 10, "normalizeRes": 5}},
+       both({SWN1.NAME: 5})),
+    # scorePlugin1 1 (weight 1); scoreWithNormalizePlugin1 3 normalized to 4 (weight 1); scoreWithNormalizePlugin2
+    # 4 normalized to 5, weight 2, so 10.
+    rs("3 Score plugins, 2 NormalizeScore plugins", [SP1, SWN1, SWN2],
+       {SP1.NAME: {"scoreRes": 1}, SWN1.NAME: {"scoreRes": 3, "normalizeRes": 4},
+        SWN2.NAME: {"scoreRes": 4, "normalizeRes": 5}}, both({SP1.NAME: 1, SWN1.NAME: 4, SWN2.NAME: 10})),
+    rs("score fails", [SP1, SWN1], {SWN1.NAME: {"scoreStatus": 1}}, "error", unmodelled=SCORE_FAILS),
+    rs("normalize fails", [SP1, SWN1], {SWN1.NAME: {"normalizeStatus": 1}}, "error", unmodelled=SCORE_FAILS),
+    rs("Score plugin return score greater than MaxNodeScore", [SP1], {SP1.NAME: {"scoreRes": 101}}, "error"),
+    rs("Score plugin return score less than MinNodeScore", [SP1], {SP1.NAME: {"scoreRes": -1}}, "error"),
+    rs("ScoreWithNormalize plugin return score greater than MaxNodeScore", [SWN1], {SWN1.NAME: {"normalizeRes": 101}},
+       "error"),
+    rs("ScoreWithNormalize plugin return score less than MinNodeScore", [SWN1], {SWN1.NAME: {"normalizeRes": -1}},
+       "error"),
+    # scorePlugin1 Score returns 1, weight=3, so want=3.
+    rs("single Score plugin with MultiPointExpansion", [SP1], {SP1.NAME: {"scoreRes": 1}}, both({SP1.NAME: 3}),
+       multi_point=True),
+    # To make sure the skipped plugin isn't called, it is set to fail.
+    rs("one success plugin, one skip plugin", [SP1, SWN1], {SP1.NAME: {"scoreRes": 1}, SWN1.NAME: {"scoreStatus": 1}},
+       both({SP1.NAME: 1}), skipped={SWN1.NAME}),
+    rs("all plugins are skipped in prescore", [SP1], {SP1.NAME: {"scoreStatus": 1}}, both({}), skipped={SP1.NAME}),
+    rs("skipped prescore plugin number greater than the number of score plugins", [SP1], {}, both({}),
+       skipped={SP1.NAME, "score-plugin-unknown"}),
+]
+
+
+@pytest.mark.parametrize("c", RUN_SCORE)
+def test_run_score_plugins(c: dict[str, Any]) -> None:
+    from kspec.errors import PluginError
+
+    if c["multi_point"]:  # MultiPoint enables it; the Score entry gives it weight 3
+        points: dict[str, list[Any]] = {"multiPoint": list(c["plugins"]), "score": [(p.NAME, 3) for p in c["plugins"]]}
+    else:
+        points = {"score": [(p, WEIGHTS[p.NAME]) for p in c["plugins"]]} if c["plugins"] else {}
+    h = fp.Harness(points, [fp.node("node1"), fp.node("node2")], plugin_config=c["args"] or None)
+    state = CycleState()
+    state.skip_score = set(c["skipped"])
+    nodes = h.cache.node_list()
+    if c["want"] == "error":
+        with pytest.raises(PluginError):
+            h.fw.run_score(state, PodInfo(fp.pod("p")), nodes)
+        return
+    totals, per_plugin = h.fw.run_score(state, PodInfo(fp.pod("p")), nodes)
+    got = {ni.name: {n: s[i] for n, s in per_plugin.items()} for i, ni in enumerate(nodes)}
+    assert got == c["want"]
+    assert totals == [sum(c["want"][ni.name].values()) for ni in nodes]
