@@ -572,16 +572,20 @@ class _NoNodes(PluginError):
 
 
 def node_update_events(old: Obj, new: Obj) -> list[str]:
-    """nodeSchedulingPropertiesChange: which kinds of change an update carries."""
+    """nodeSchedulingPropertiesChange: which kinds of change an update carries, in upstream's order
+    (spec.unschedulable, allocatable, labels, taints, conditions, annotations; an unschedulable change is a
+    taint change, and is reported once)."""
     events = []
     os_, ns_ = old.get("spec") or {}, new.get("spec") or {}
-    if bool(os_.get("unschedulable")) != bool(ns_.get("unschedulable")) or os_.get("taints") != ns_.get("taints"):
-        events.append(fwk.NODE_TAINT)
-    if (old["metadata"].get("labels") or {}) != (new["metadata"].get("labels") or {}):
-        events.append(fwk.NODE_LABEL)
     ost, nst = old.get("status") or {}, new.get("status") or {}
+    if bool(os_.get("unschedulable")) != bool(ns_.get("unschedulable")):
+        events.append(fwk.NODE_TAINT)
     if ost.get("allocatable") != nst.get("allocatable"):
         events.append(fwk.NODE_ALLOCATABLE)
+    if (old["metadata"].get("labels") or {}) != (new["metadata"].get("labels") or {}):
+        events.append(fwk.NODE_LABEL)
+    if os_.get("taints") != ns_.get("taints") and fwk.NODE_TAINT not in events:
+        events.append(fwk.NODE_TAINT)
     if [(c.get("type"), c.get("status")) for c in ost.get("conditions") or []] != \
             [(c.get("type"), c.get("status")) for c in nst.get("conditions") or []]:
         events.append(fwk.NODE_CONDITION)
