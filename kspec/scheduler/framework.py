@@ -221,7 +221,9 @@ class Plugin:
     after the point: ``pre_filter``, ``filter``, ``post_filter``,
     ``pre_score``, ``score``, ``normalize_score``, ``reserve``,
     ``unreserve``, ``permit``, ``pre_bind``, ``bind``, ``post_bind``,
-    ``sort_key`` for QueueSort, ``pre_enqueue``). ``EVENTS`` lists the
+    ``sort_key`` for QueueSort, ``pre_enqueue``). A ``score`` that fails
+    returns an Error ``Status`` instead of a number, a ``normalize_score``
+    that fails returns one (else None). ``EVENTS`` lists the
     cluster events after which a pod this plugin rejected is worth retrying;
     ``queueing_hint(event, pod, old, new)`` may narrow that down.
     Subclasses must keep ``filter`` and ``score`` cheap: they run per node.

@@ -214,18 +214,28 @@ class Framework:
             if p.NAME in state.skip_score:
                 continue
             batch = getattr(p, "score_nodes", None)
-            scores = batch(state, pi, nodes) if batch is not None else [p.score(state, pi, ni) for ni in nodes]
+            if batch is not None:
+                scores = batch(state, pi, nodes)
+            else:
+                # a Score that fails answers a (non-success) Status instead of a number
+                scores = [p.score(state, pi, ni) for ni in nodes]
+                if Status in set(map(type, scores)):
+                    failed = next(s for s in scores if type(s) is Status)
+                    raise PluginError(f'running Score plugins: plugin "{p.NAME}" failed with: {failed.message}')
             normalize = getattr(p, "normalize_score", None)
             if normalize is not None:
-                normalize(state, pi, scores, nodes)
+                failed = normalize(state, pi, scores, nodes)
+                if failed is not None and not failed.success:
+                    raise PluginError(f'running Normalize on Score plugins: plugin "{p.NAME}" failed with: '
+                                      f"{failed.message}")
             if scores and scores.count(scores[0]) == len(scores):  # one value (count is cheap on equal ints)
                 low = high = scores[0]
             else:
                 low, high = min(scores, default=0), max(scores, default=0)
             if high > MAX_NODE_SCORE or low < MIN_NODE_SCORE:
                 bad = next(i for i, s in enumerate(scores) if not MIN_NODE_SCORE <= s <= MAX_NODE_SCORE)
-                raise PluginError(f'scheduler plugin "{p.NAME}" returns an invalid score {scores[bad]} for node '
-                                  f'"{nodes[bad].name}", it should be in the range of '
+                raise PluginError(f'applying score defaultWeights on Score plugins: plugin "{p.NAME}" returns an '
+                                  f"invalid score {scores[bad]}, it should in the range of "
                                   f"[{MIN_NODE_SCORE}, {MAX_NODE_SCORE}] after normalizing")
             if low == high:  # the same for every node: it shifts the totals but decides nothing
                 offset += low * weight

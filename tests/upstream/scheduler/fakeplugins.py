@@ -132,6 +132,15 @@ class ReverseNumericMap(NumericMap):
         scores[:] = [high + low - s for s in scores]
 
 
+class FalseMap(Plugin):
+    """falseMapPlugin: its Score fails (errPrioritize)."""
+
+    NAME = "FalseMap"
+
+    def score(self, state: CycleState, pi: PodInfo, ni: NodeInfo) -> Status:
+        return Status(Code.ERROR, "priority map encounters an error")
+
+
 class TrueMap(Plugin):
     NAME = "TrueMap"
 

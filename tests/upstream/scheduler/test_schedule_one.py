@@ -31,9 +31,6 @@ FAKE = fp.ERR_REASON_FAKE
 HOST = "kubernetes.io/hostname"
 VOLUMES = "VolumeBinding is not modelled (kspec simulates no PersistentVolumes or claims)"
 EXTENDERS = "scheduler extenders are not modelled"
-SCORE_ERROR = ("a kspec Score plugin returns a number; a Score that fails (\"running Score plugins: plugin "
-               "\\\"FalseMap\\\" failed with: ...\") has no counterpart")
-
 
 def hosts(*names: str) -> list[dict[str, Any]]:
     """Nodes with only a name and the kubernetes.io/hostname label (as TestSchedulerSchedulePod's)."""
@@ -95,7 +92,9 @@ CASES = [
     ssp("existing PVC", {}, [], pod("ignore"), unmodelled=VOLUMES),
     ssp("unknown PVC", {}, [], pod("ignore"), unmodelled=VOLUMES),
     ssp("deleted PVC", {}, [], pod("ignore"), unmodelled=VOLUMES),
-    ssp("test error with priority map", {}, [], pod("2"), unmodelled=SCORE_ERROR),
+    ssp("test error with priority map", {"filter": [fp.TrueFilter], "score": [(fp.FalseMap, 1), (fp.TrueMap, 2)]},
+        hosts("2", "1"), pod("2"),
+        err='running Score plugins: plugin "FalseMap" failed with: priority map encounters an error'),
     ssp("test podtopologyspread plugin - 2 nodes with maxskew=1", SPREAD, hosts("node1", "node2"), spread_pod(1),
         pods=[running("pod1", "node1", {"foo": ""})], want={"node2"}),
     ssp("test podtopologyspread plugin - 3 nodes with maxskew=2", {**SPREAD, "score": [(fp.EqualPrioritizer, 1)]},
