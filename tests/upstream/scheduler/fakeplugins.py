@@ -11,7 +11,6 @@ involved.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 from kspec.cluster import Cluster
@@ -23,7 +22,6 @@ from kspec.scheduler.profile.config import configure
 
 #: tf.ErrReasonFake
 ERR_REASON_FAKE = "Nodes failed the fake plugin"
-Factory = Callable[[dict[str, Any] | None, Any], Any]
 
 
 def named(base: type, name: str, **attrs: Any) -> type:
@@ -200,7 +198,10 @@ class FakePreBind(Plugin):
         return self.STATUS
 
 
-class _Hook:
+class RegisterPlugins:
+    """A kspec plugin (``Cluster(plugins_=[...])``) registering these framework plugins, as
+    WithFrameworkOutOfTreeRegistry does."""
+
     def __init__(self, factories: list[type]) -> None:
         self.factories = factories
 
@@ -226,7 +227,7 @@ class Harness:
     def __init__(self, points: dict[str, list[Any]], nodes: list[Obj], pods: list[Obj] = (),  # type: ignore[assignment]
                  plugin_config: dict[str, dict[str, Any]] | None = None, percentage: int | None = None) -> None:
         custom = [f for items in points.values() for f, _ in map(_entry, items) if not isinstance(f, str)]
-        self.cluster = Cluster(plugins_=[_Hook(custom)])
+        self.cluster = Cluster(plugins_=[RegisterPlugins(custom)])
         lines = ["apiVersion: kubescheduler.config.k8s.io/v1", "kind: KubeSchedulerConfiguration"]
         if percentage is not None:
             lines.append(f"percentageOfNodesToScore: {percentage}")

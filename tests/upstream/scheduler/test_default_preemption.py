@@ -138,7 +138,7 @@ CASES = [
 
 @pytest.mark.parametrize("c", CASES)
 def test_post_filter(c: dict[str, Any]) -> None:
-    cluster = Cluster(plugins_=[fp._Hook([FailingTestPlugin])])
+    cluster = Cluster(plugins_=[fp.RegisterPlugins([FailingTestPlugin])])
     configure(cluster, CONFIG)
     for spec in c["nodes"]:
         cluster.add_node(spec)

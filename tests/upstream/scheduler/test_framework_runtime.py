@@ -535,7 +535,7 @@ def test_new_framework_multi_point_expansion(c: dict[str, Any]) -> None:
             lines.append(f"      disabled: {_refs(disabled)}")
     if "multiPoint" not in c["plugins"]:
         lines += ["    multiPoint:", '      disabled: [{name: "*"}]']
-    cluster = Cluster(plugins_=[fp._Hook([_All, _Score, _Score2, _ScoreNormalize, _QueueSort, _Bind,
+    cluster = Cluster(plugins_=[fp.RegisterPlugins([_All, _Score, _Score2, _ScoreNormalize, _QueueSort, _Bind,
                                           _PlacementScore])])
     configure(cluster, "\n".join(lines) + "\n")
     if isinstance(c["want"], str):

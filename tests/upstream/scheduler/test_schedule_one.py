@@ -549,7 +549,7 @@ def test_scheduler_multiple_profiles_scheduling(c: dict[str, Any]) -> None:
     # We use a fake filter that only allows one particular node. We create two profiles, each with a different
     # node in the filter configuration.
     cluster = Cluster(nodes=[NodeSpec("node1"), NodeSpec("node2"), NodeSpec("node3")],
-                      plugins_=[fp._Hook([FakeNodeSelector])])
+                      plugins_=[fp.RegisterPlugins([FakeNodeSelector])])
     configure(cluster, "apiVersion: kubescheduler.config.k8s.io/v1\nkind: KubeSchedulerConfiguration\nprofiles:\n"
               + _profile("match-node2", "node2") + _profile("match-node3", "node3"))
     for name, scheduler in c["pods"].items():
