@@ -165,7 +165,17 @@ def test_post_filter(c: dict[str, Any]) -> None:
 PODGROUPS = "pod groups (spec.schedulingGroup, workload-aware and topology-aware scheduling) are not modelled"
 TWO_ON_ONE_POD_NODE = ("node1 holds two pods though its capacity is one pod: a real kubelet rejects the second "
                        "(OutOfpods), so no cluster holds this snapshot")
+PLACEMENT_LIMIT = "preemption: not eligible due to placement-based pod group scheduling limitation"
+WAP_LIMIT = "preemption: not eligible due to workload aware preemption enabled"
 PDB_KEY = "test.kubernetes.io/is-violating-pdb"  # LabelKeyIsViolatingPDB
+
+
+def grouped() -> dict[str, Any]:
+    """st.MakePod().Name("p-with-podgroup").PodGroupName("foo").Priority(highPriority) (named "p" here, as the
+    adapter looks the incoming pod up by that name)."""
+    out = p("p", priority=HIGH)
+    out["spec"]["schedulingGroup"] = {"podGroupName": "foo"}
+    return out
 
 
 def api_pdb(name: str, value: str, min_available: str) -> dict[str, Any]:
@@ -189,15 +199,16 @@ MORE_POST_FILTER = [
                api_pdb("non-violating-pdb", "non-violating", min_available="0")],
          nodes=[one_pod("node1"), one_pod("node2")], statuses={"node1": U, "node2": U}, nominated="node2",
          message="", unreachable=TWO_ON_ONE_POD_NODE),
-    *[case(F, name, pod=p("p", priority=HIGH), pods=[p("p1", "node1")], nodes=[one_pod("node1")],
-           statuses={"node1": U}, nominated="", message="unmodelled", unmodelled=PODGROUPS) for name in (
-        "pod with SchedulingGroup with TAS with scheduling constraint enabled should not preempt",
-        "pod with SchedulingGroup with TAS with scheduling constraint enabled should not preempt even when WAP is "
-        "enabled",
-        "pod with SchedulingGroup with TAS without scheduling constraint enabled should preempt",
-        "pod with SchedulingGroup with TAS with WAP enabled should not preempt",
-        "pod with SchedulingGroup with WAP enabled should not preempt",
-        "pod with SchedulingGroup with TAS and WAP disabled should preempt")],
+    *[case(F, name, pod=grouped(), pods=[p("p1", "node1")], nodes=[one_pod("node1")], statuses={"node1": U},
+           nominated=nominated, message=message, unmodelled=PODGROUPS) for name, nominated, message in (
+        ("pod with SchedulingGroup with TAS with scheduling constraint enabled should not preempt", None,
+         PLACEMENT_LIMIT),
+        ("pod with SchedulingGroup with TAS with scheduling constraint enabled should not preempt even when WAP is "
+         "enabled", None, PLACEMENT_LIMIT),
+        ("pod with SchedulingGroup with TAS without scheduling constraint enabled should preempt", "node1", ""),
+        ("pod with SchedulingGroup with TAS with WAP enabled should not preempt", None, WAP_LIMIT),
+        ("pod with SchedulingGroup with WAP enabled should not preempt", None, WAP_LIMIT),
+        ("pod with SchedulingGroup with TAS and WAP disabled should preempt", "node1", ""))],
 ]
 
 
