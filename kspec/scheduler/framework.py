@@ -94,13 +94,15 @@ def error(message: str) -> Status:
 class CycleState:
     """framework.CycleState: per-attempt data plugins share between extension points."""
 
-    __slots__ = ("_data", "skip_filter", "skip_score", "record", "batch_from_cache", "window", "from_cache",
-                 "node_positions")
+    __slots__ = ("_data", "skip_filter", "skip_score", "skip_pre_bind", "record", "batch_from_cache", "window",
+                 "from_cache", "node_positions")
 
     def __init__(self) -> None:
         self._data: dict[str, Any] = {}
         self.skip_filter: set[str] = set()
         self.skip_score: set[str] = set()
+        # the PreBind plugins whose PreBindPreFlight said Skip
+        self.skip_pre_bind: set[str] = set()
         self.record = True
         # set while the scheduler filters batches of its cache's own nodes (no nominated pods added): a
         # ``filter_nodes`` may then answer None for "every node passes" and rely on cache-wide aggregates
@@ -127,6 +129,7 @@ class CycleState:
         new._data = {k: (v.clone() if hasattr(v, "clone") else v) for k, v in self._data.items()}
         new.skip_filter = set(self.skip_filter)
         new.skip_score = set(self.skip_score)
+        new.skip_pre_bind = set(self.skip_pre_bind)
         new.record = self.record
         return new
 
@@ -221,7 +224,8 @@ class Plugin:
     after the point: ``pre_filter``, ``filter``, ``post_filter``,
     ``pre_score``, ``score``, ``normalize_score``, ``reserve``,
     ``unreserve``, ``permit``, ``pre_bind``, ``bind``, ``post_bind``,
-    ``sort_key`` for QueueSort, ``pre_enqueue``). A ``score`` that fails
+    ``sort_key`` for QueueSort, ``pre_enqueue``; ``pre_bind_pre_flight``
+    answers whether the plugin's PreBind has work to do, Skip if not). A ``score`` that fails
     returns an Error ``Status`` instead of a number, a ``normalize_score``
     that fails returns one (else None). ``EVENTS`` lists the
     cluster events after which a pod this plugin rejected is worth retrying;

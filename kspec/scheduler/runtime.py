@@ -284,7 +284,37 @@ class Framework:
                 status.plugin)
         return status
 
+    def run_pre_bind_pre_flights(self, state: CycleState, pi: PodInfo, node: str) -> Status | None:
+        """RunPreBindPreFlights: None when some PreBind plugin has work to do, Skip when none has (a plugin
+        without ``pre_bind_pre_flight`` always has); the plugins that said Skip are left out of PreBind."""
+        skipped: set[str] = set()
+        result: Status | None = Status(Code.SKIP)
+        for p in self.points["preBind"]:
+            pre_flight = getattr(p, "pre_bind_pre_flight", None)
+            status = pre_flight(state, pi, node) if pre_flight is not None else None
+            if status is None or status.success:
+                result = None
+            elif status.code == Code.SKIP:
+                skipped.add(p.NAME)
+            elif status.code == Code.ERROR:
+                return error(f'running PreBindPreFlight "{p.NAME}": {status.message}')
+            else:
+                return error(f'PreBindPreFlight {p.NAME} returned "{status.code.title}", which is unsupported. It '
+                             "is supposed to return Success, Skip, or Error status")
+        state.skip_pre_bind = skipped
+        return result
+
     def run_pre_bind(self, state: CycleState, pi: PodInfo, node: str) -> Status | None:
+        if state.skip_pre_bind:
+            for p in self.points["preBind"]:
+                if p.NAME in state.skip_pre_bind:
+                    continue
+                status = p.pre_bind(state, pi, node)
+                if status is not None and not status.success:
+                    if status.code == Code.ERROR:
+                        return error(f'running PreBind plugin "{p.NAME}": {status.message}')
+                    return status.with_plugin(p.NAME)
+            return None
         return self._run_simple("preBind", "pre_bind", state, pi, node)
 
     def run_bind(self, state: CycleState, pi: PodInfo, node: str) -> Status | None:

@@ -433,10 +433,10 @@ class Scheduler:
         pi = qpi.pod_info
         self.cache.assume(pi, node)
         # one point after the other: a point that fails ends the attempt before the next one runs
-        for run, in_cycle in ((fw.run_reserve, True), (fw.run_permit, True), (fw.run_pre_bind, False),
-                              (fw.run_bind, False)):
+        for run, in_cycle in ((fw.run_reserve, True), (fw.run_permit, True), (fw.run_pre_bind_pre_flights, False),
+                              (fw.run_pre_bind, False), (fw.run_bind, False)):
             status = run(state, pi, node)
-            if status is None:
+            if status is None or status.code == Code.SKIP:  # a PreBindPreFlight Skip: no PreBind work
                 continue
             fw.run_unreserve(state, pi, node)
             self.cache.forget(pi)

@@ -191,8 +191,14 @@ class FakePermit(Plugin):
 
 
 class FakePreBind(Plugin):
+    """tf.NewFakePreBindPlugin(preFlightStatus, preBindStatus)."""
+
     NAME = "FakePreBind"
+    PRE_FLIGHT: Status | None = None
     STATUS: Status | None = None
+
+    def pre_bind_pre_flight(self, state: CycleState, pi: PodInfo, node: str) -> Status | None:
+        return self.PRE_FLIGHT
 
     def pre_bind(self, state: CycleState, pi: PodInfo, node: str) -> Status | None:
         return self.STATUS

@@ -641,3 +641,38 @@ def test_run_score_plugins(c: dict[str, Any]) -> None:
     got = {ni.name: {n: s[i] for n, s in per_plugin.items()} for i, ni in enumerate(nodes)}
     assert got == c["want"]
     assert totals == [sum(c["want"][ni.name].values()) for ni in nodes]
+
+
+# -- PreBindPreFlight ------------------------------------------------------------------------------------------------
+class _PreFlightInjected(_Injected):
+    def pre_bind_pre_flight(self, state: CycleState, pi: PodInfo, node: str) -> Status | None:
+        return self._status("PreBindPreFlightStatus")
+
+
+def pf(name: str, code: Code) -> type:
+    return type(name, (_PreFlightInjected,), {"NAME": name, "INJ": {"PreBindPreFlightStatus": code}})
+
+
+PF2 = "TestPreBindPreFlightPlugins"
+PRE_FLIGHT = [
+    case(PF2, "Skip when there's no PreBind Plugin", plugins=[], want=st(SKIP)),
+    case(PF2, "Success when PreBindPreFlight returns Success", plugins=[pf("TestPlugin1", SKIP), pf("TestPlugin2", OK)],
+         want=None),
+    case(PF2, "Skip when all PreBindPreFlight returns Skip", plugins=[pf("TestPlugin1", SKIP), pf("TestPlugin2", SKIP)],
+         want=st(SKIP)),
+    case(PF2, "Error when PreBindPreFlight returns Error", plugins=[pf("TestPlugin1", SKIP), pf("TestPlugin2", ERR)],
+         want=st(ERR, f'running PreBindPreFlight "TestPlugin2": {INJECT}')),
+    case(PF2, "Error when PreBindPreFlight returns Unschedulable", plugins=[pf("TestPlugin", U)],
+         want=st(ERR, 'PreBindPreFlight TestPlugin returned "Unschedulable", which is unsupported. It is supposed '
+                      "to return Success, Skip, or Error status")),
+]
+
+
+@pytest.mark.parametrize("c", PRE_FLIGHT)
+def test_pre_bind_pre_flight_plugins(c: dict[str, Any]) -> None:
+    h = harness("preBind", c["plugins"])
+    got = h.fw.run_pre_bind_pre_flights(CycleState(), PodInfo(fp.pod("p")), "")
+    if c["want"] is not None and c["want"][0] == SKIP:
+        assert got is not None and got.code == SKIP
+    else:
+        assert same(got, c["want"])

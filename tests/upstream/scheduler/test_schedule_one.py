@@ -430,7 +430,8 @@ SO = "TestSchedulerScheduleOne"
 MOCKED = ("the case mocks SchedulePod to return an injected error; kspec's cycle has no seam to replace the node "
           "search")
 WAIT_PERMIT = "a Permit plugin's Wait (waiting pods, and their nominated node meanwhile) is not modelled"
-PREFLIGHT = "PreBindPreFlight and the NominatedNodeNameForExpectation feature are not modelled"
+PREFLIGHT = ("the NominatedNodeNameForExpectation feature (the nominated node name set before PreBind) is not "
+             "modelled")
 CANCEL = "cancelling a pod while its PreBind runs (external preemption) is not modelled"
 DELETING = ("kspec drops a pending pod from its queue when its deletion (deletionTimestamp) arrives, so no cycle "
             "reports it; upstream's cycle pops it and records \"skip schedule deleting pod\" (FailedScheduling)")
@@ -446,6 +447,11 @@ def so(name: str, points: dict[str, list[Any]], reason: str, message: str = "", 
 
 def with_status(base: type, status: Status) -> type:
     return fp.named(base, base.NAME, STATUS=status)
+
+
+def pre_bind(pre_flight: Status | None, status: Status | None = None) -> type:
+    """tf.NewFakePreBindPlugin(preFlightStatus, preBindStatus)."""
+    return fp.named(fp.FakePreBind, "FakePreBind", PRE_FLIGHT=pre_flight, STATUS=status)
 
 
 SCHEDULE_ONE = [
@@ -467,17 +473,18 @@ SCHEDULE_ONE = [
     so("nominated node name is set, permit plugin is working in wait on permit phase",
        {"permit": [with_status(fp.FakePermit, Status(Code.WAIT, "rejected on permit"))]},
        "Scheduled", bound=True, unmodelled=WAIT_PERMIT),
-    so("prebindpreflight failed with status code error", {}, "FailedScheduling",
-       'running PreBindPreFlight "FakePreBind": on PreBindPreFlight', "backoff", unmodelled=PREFLIGHT),
-    so("prebindpreflight failed with status code unschedulable", {}, "FailedScheduling",
+    so("prebindpreflight failed with status code error", {"preBind": [pre_bind(Status(ERR, "on PreBindPreFlight"))]},
+       "FailedScheduling", 'running PreBindPreFlight "FakePreBind": on PreBindPreFlight', "backoff"),
+    so("prebindpreflight failed with status code unschedulable",
+       {"preBind": [pre_bind(Status(U, "rejected on prebindpreflight"))]}, "FailedScheduling",
        'PreBindPreFlight FakePreBind returned "Unschedulable", which is unsupported. It is supposed to return '
-       "Success, Skip, or Error status", "backoff", unmodelled=PREFLIGHT),
+       "Success, Skip, or Error status", "backoff"),
+    # Configure it to return error on prebind to make sure it's not called.
     so("prebind isn't called and nominated node name isn't set, if preflight returns skip",
-       {"preBind": [with_status(fp.FakePreBind, Status(ERR, "rejected on prebind"))]}, "Scheduled", bound=True,
-       unmodelled=PREFLIGHT),
+       {"preBind": [pre_bind(Status(SKIP), Status(ERR, "rejected on prebind"))]}, "Scheduled", bound=True),
     so("prebind is called and nominated node name is set, if preflight returns success",
        {"preBind": [fp.FakePreBind]}, "Scheduled", bound=True, nominated="node1", unmodelled=PREFLIGHT),
-    so("prebind failed with status code error", {"preBind": [with_status(fp.FakePreBind, Status(ERR, "on PreBind"))]},
+    so("prebind failed with status code error", {"preBind": [pre_bind(None, Status(ERR, "on PreBind"))]},
        "FailedScheduling", 'running PreBind plugin "FakePreBind": on PreBind', "backoff"),
     so("prebind pod cancelled during prebind (external preemption)", {}, "FailedScheduling",
        'running PreBind plugin "BlockingPreBindPlugin": context cancelled externally', "backoff", unmodelled=CANCEL),
