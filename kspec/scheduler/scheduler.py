@@ -214,8 +214,8 @@ class Scheduler:
             status = Status(Code.UNSCHEDULABLE_AND_UNRESOLVABLE, str(exc))
             self._failure(fw, qpi, status, {NO_NODES}, attempt, "")
             return
-        except PluginError as exc:
-            self._failure(fw, qpi, Status(Code.ERROR, str(exc)), set(), attempt, None)
+        except PluginError as exc:  # an error clears the pod's nomination (clearNominatedNode)
+            self._failure(fw, qpi, Status(Code.ERROR, str(exc)), set(), attempt, "")
             return
         if node is None:
             assert diagnosis is not None
@@ -446,7 +446,7 @@ class Scheduler:
                 # schedulingCycle: a Reserve or Permit rejection is a FitError on the one node tried
                 diagnosis = Diagnosis(node_statuses={node: status}, unschedulable_plugins=set(plugins))
                 status = Status(status.code, fwk.fit_error_message(1, diagnosis), plugin=status.plugin)
-            self._failure(fw, qpi, status, plugins, attempt, None)
+            self._failure(fw, qpi, status, plugins, attempt, "")  # clearNominatedNode
             return
         self.explainer.record(attempt)
         self.queue.delete(qpi.key)
@@ -462,9 +462,7 @@ class Scheduler:
         nominated: str | None = None
         if fw.points["postFilter"]:
             result, status = fw.run_post_filter(state, pi, diagnosis)
-            if status.code == Code.ERROR:
-                self._failure(fw, qpi, status, set(), attempt, None)
-                return
+            # even a PostFilter Error only adds its message to the FitError (schedulingCycle logs it)
             diagnosis.post_filter_msg = status.message
             if result is not None and result.nominated_node is not None:
                 nominated = result.nominated_node

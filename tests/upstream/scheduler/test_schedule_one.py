@@ -427,8 +427,8 @@ def test_failed_scheduling_message(c: dict[str, Any]) -> None:
 
 # -- ScheduleOne: the scheduling and binding cycles after a node is chosen ------------------------------------------
 SO = "TestSchedulerScheduleOne"
-MOCKED = ("the case mocks SchedulePod to return an injected error; kspec's cycle has no seam to replace the node "
-          "search")
+# SchedulePod is mocked, as upstream's sched.SchedulePod = func(...) { return mockScheduleResult,
+# injectSchedulingError }, by replacing Scheduler.schedule_pod
 WAIT_PERMIT = "a Permit plugin's Wait (waiting pods, and their nominated node meanwhile) is not modelled"
 PREFLIGHT = ("the NominatedNodeNameForExpectation feature (the nominated node name set before PreBind) is not "
              "modelled")
@@ -438,11 +438,13 @@ DELETING = ("kspec drops a pending pod from its queue when its deletion (deletio
 
 
 def so(name: str, points: dict[str, list[Any]], reason: str, message: str = "", where: str = "",
-       bound: bool = False, bind_error: str = "", nominated: str = "", **mark: str) -> Any:
+       bound: bool = False, bind_error: str = "", nominated: str = "", schedule_error: str = "",
+       existing_nominated: str = "", **mark: str) -> Any:
     """``reason``: the event's reason; ``message``: the FailedScheduling message (status.AsError() for the
     FailureHandler); ``where``: the queue the pod waits in after the failure (backoffQ or unschedulablePods)."""
     return case(SO, name, points=points, reason=reason, message=message, where=where, bound=bound,
-                bind_error=bind_error, nominated=nominated, **mark)
+                bind_error=bind_error, nominated=nominated, schedule_error=schedule_error,
+                existing_nominated=existing_nominated, **mark)
 
 
 def with_status(base: type, status: Status) -> type:
@@ -455,7 +457,7 @@ def pre_bind(pre_flight: Status | None, status: Status | None = None) -> type:
 
 
 SCHEDULE_ONE = [
-    so("schedule pod failed", {}, "FailedScheduling", "scheduler", "backoff", unmodelled=MOCKED),
+    so("schedule pod failed", {}, "FailedScheduling", "scheduler", "backoff", schedule_error="scheduler"),
     so("reserve failed with status code error",
        {"reserve": [with_status(fp.FakeReserve, Status(ERR, "reserve error"))]},
        "FailedScheduling", 'running Reserve plugin "FakeReserve": reserve error', "backoff"),
@@ -493,7 +495,7 @@ SCHEDULE_ONE = [
     so("bind assumed pod scheduled", {}, "Scheduled", bound=True),
     so("deleting pod", {}, "FailedScheduling", "skip schedule deleting pod: default/foo", diverges=DELETING),
     so("pod with existing nominated node name on scheduling error clears nomination", {}, "FailedScheduling",
-       "scheduler", "backoff", unmodelled=MOCKED),
+       "scheduler", "backoff", schedule_error="scheduler", existing_nominated="existing-node"),
 ]
 
 
@@ -508,9 +510,20 @@ def test_scheduler_schedule_one(c: dict[str, Any], monkeypatch: pytest.MonkeyPat
         def bind(*args: Any, **kw: Any) -> None:  # the fake client's binding reactor returns injectBindError
             raise ApiError(500, "InternalError", c["bind_error"])
         monkeypatch.setattr(cluster.api, "bind", bind)
+    if c["schedule_error"]:
+        def schedule_pod(*args: Any, **kw: Any) -> None:  # SchedulePod returns injectSchedulingError
+            raise PluginError(c["schedule_error"])
+        monkeypatch.setattr(h.sched, "schedule_pod", schedule_pod)
     cluster.create({"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "foo", "namespace": "default"},
                     "spec": {"containers": [{"name": "c", "image": "pause"}]}})
     cluster.clock.run_now()
+    if c["existing_nominated"]:  # the pod carries a nominated node name into its (next) scheduling attempt
+        def nominate(obj: dict[str, Any]) -> None:
+            obj.setdefault("status", {})["nominatedNodeName"] = c["existing_nominated"]
+        cluster.api.patch("pods", "foo", "default", nominate, status=True)
+        attempts = h.sched.cycles
+        cluster.run_until(lambda: h.sched.cycles > attempts, "1m")
+        assert (cluster.api.store.get("pods", "default", "foo")["status"].get("nominatedNodeName") or "") == ""
     events = [e for e in cluster.api.store.list("events")
               if (e.get("involvedObject") or e.get("regarding") or {}).get("name") == "foo"
               and e.get("reason") in ("Scheduled", "FailedScheduling")]
