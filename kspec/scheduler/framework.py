@@ -94,8 +94,8 @@ def error(message: str) -> Status:
 class CycleState:
     """framework.CycleState: per-attempt data plugins share between extension points."""
 
-    __slots__ = ("_data", "skip_filter", "skip_score", "skip_pre_bind", "record", "batch_from_cache", "window",
-                 "from_cache", "node_positions")
+    __slots__ = ("_data", "skip_filter", "skip_score", "skip_pre_bind", "skip_all_post_filter", "record",
+                 "batch_from_cache", "window", "from_cache", "node_positions")
 
     def __init__(self) -> None:
         self._data: dict[str, Any] = {}
@@ -103,6 +103,8 @@ class CycleState:
         self.skip_score: set[str] = set()
         # the PreBind plugins whose PreBindPreFlight said Skip
         self.skip_pre_bind: set[str] = set()
+        # SetSkipAllPostFilterPlugins: this attempt runs no PostFilter (no preemption)
+        self.skip_all_post_filter = False
         self.record = True
         # set while the scheduler filters batches of its cache's own nodes (no nominated pods added): a
         # ``filter_nodes`` may then answer None for "every node passes" and rely on cache-wide aggregates
@@ -130,6 +132,7 @@ class CycleState:
         new.skip_filter = set(self.skip_filter)
         new.skip_score = set(self.skip_score)
         new.skip_pre_bind = set(self.skip_pre_bind)
+        new.skip_all_post_filter = self.skip_all_post_filter
         new.record = self.record
         return new
 

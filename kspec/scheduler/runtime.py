@@ -177,6 +177,8 @@ class Framework:
     def run_post_filter(self, state: CycleState, pi: PodInfo, diagnosis: Diagnosis
                         ) -> tuple[PostFilterResult | None, Status]:
         """RunPostFilterPlugins: the first plugin that makes the pod schedulable wins."""
+        if state.skip_all_post_filter:
+            return None, Status(Code.UNSCHEDULABLE, "All PostFilter plugins are skipped")
         statuses: list[Status] = []
         result = None
         for p in self.points["postFilter"]:

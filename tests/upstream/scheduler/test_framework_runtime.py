@@ -203,19 +203,18 @@ def test_filter_plugins(c: dict[str, Any]) -> None:
 
 # -- PostFilter -----------------------------------------------------------------------------------------------------
 PO = "TestPostFilterPlugins"
-SKIP_ALL = "CycleState's SkipAllPostFilterPlugins (set for pod groups) is not modelled"
 
 
-def pfc(name: str, codes: list[Code], want: tuple[Code, str, str], **reason: str) -> Any:
+def pfc(name: str, codes: list[Code], want: tuple[Code, str, str], skip_all: bool = False) -> Any:
     names = ["TestPlugin"] if len(codes) == 1 else [f"TestPlugin{i + 1}" for i in range(len(codes))]
     return case(PO, name, plugins=[tp(n, PostFilterStatus=code) for n, code in zip(names, codes, strict=True)],
-                want=want, **reason)
+                want=want, skip_all=skip_all)
 
 
 POST_FILTER = [
     pfc("a single plugin makes a Pod schedulable", [OK], st(OK, INJECT)),
     pfc("skips all post filters if state has SkipPostFilterPlugins", [U, OK],
-        st(U, "All PostFilter plugins are skipped"), unmodelled=SKIP_ALL),
+        st(U, "All PostFilter plugins are skipped"), skip_all=True),
     pfc("plugin1 failed to make a Pod schedulable, followed by plugin2 which makes the Pod schedulable", [U, OK],
         st(OK, INJECT)),
     pfc("plugin1 makes a Pod schedulable, followed by plugin2 which cannot make the Pod schedulable", [OK, U],
@@ -231,7 +230,9 @@ POST_FILTER = [
 @pytest.mark.parametrize("c", POST_FILTER)
 def test_post_filter_plugins(c: dict[str, Any]) -> None:
     h = harness("postFilter", c["plugins"])
-    _, status = h.fw.run_post_filter(CycleState(), PodInfo(fp.pod("p")), Diagnosis())
+    state = CycleState()
+    state.skip_all_post_filter = c["skip_all"]  # state.SetSkipAllPostFilterPlugins(tt.skipPlugins)
+    _, status = h.fw.run_post_filter(state, PodInfo(fp.pod("p")), Diagnosis())
     assert same(status, c["want"])
 
 
