@@ -94,13 +94,17 @@ def error(message: str) -> Status:
 class CycleState:
     """framework.CycleState: per-attempt data plugins share between extension points."""
 
-    __slots__ = ("_data", "skip_filter", "skip_score", "record", "batch_from_cache", "window", "from_cache",
-                 "node_positions")
+    __slots__ = ("_data", "skip_filter", "skip_score", "skip_pre_bind", "skip_all_post_filter", "record",
+                 "batch_from_cache", "window", "from_cache", "node_positions")
 
     def __init__(self) -> None:
         self._data: dict[str, Any] = {}
         self.skip_filter: set[str] = set()
         self.skip_score: set[str] = set()
+        # the PreBind plugins whose PreBindPreFlight said Skip
+        self.skip_pre_bind: set[str] = set()
+        # SetSkipAllPostFilterPlugins: this attempt runs no PostFilter (no preemption)
+        self.skip_all_post_filter = False
         self.record = True
         # set while the scheduler filters batches of its cache's own nodes (no nominated pods added): a
         # ``filter_nodes`` may then answer None for "every node passes" and rely on cache-wide aggregates
@@ -127,6 +131,8 @@ class CycleState:
         new._data = {k: (v.clone() if hasattr(v, "clone") else v) for k, v in self._data.items()}
         new.skip_filter = set(self.skip_filter)
         new.skip_score = set(self.skip_score)
+        new.skip_pre_bind = set(self.skip_pre_bind)
+        new.skip_all_post_filter = self.skip_all_post_filter
         new.record = self.record
         return new
 
@@ -136,13 +142,15 @@ class PreFilterResult:
     """framework.PreFilterResult: None node names means every node; a set restricts the search."""
 
     node_names: set[str] | None = None
+    #: set by the runtime: the plugins whose results narrowed the nodes, in the order they ran
+    plugins: list[str] = field(default_factory=list)
 
     def merge(self, other: PreFilterResult | None) -> PreFilterResult:
         if other is None or other.node_names is None:
             return self
         if self.node_names is None:
-            return PreFilterResult(set(other.node_names))
-        return PreFilterResult(self.node_names & other.node_names)
+            return PreFilterResult(set(other.node_names), list(self.plugins))
+        return PreFilterResult(self.node_names & other.node_names, list(self.plugins))
 
 
 @dataclass
@@ -219,7 +227,10 @@ class Plugin:
     after the point: ``pre_filter``, ``filter``, ``post_filter``,
     ``pre_score``, ``score``, ``normalize_score``, ``reserve``,
     ``unreserve``, ``permit``, ``pre_bind``, ``bind``, ``post_bind``,
-    ``sort_key`` for QueueSort, ``pre_enqueue``). ``EVENTS`` lists the
+    ``sort_key`` for QueueSort, ``pre_enqueue``; ``pre_bind_pre_flight``
+    answers whether the plugin's PreBind has work to do, Skip if not). A ``score`` that fails
+    returns an Error ``Status`` instead of a number, a ``normalize_score``
+    that fails returns one (else None). ``EVENTS`` lists the
     cluster events after which a pod this plugin rejected is worth retrying;
     ``queueing_hint(event, pod, old, new)`` may narrow that down.
     Subclasses must keep ``filter`` and ``score`` cheap: they run per node.

@@ -11,7 +11,9 @@ fewest victims, latest start of the highest-priority victims.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cmp_to_key
 from typing import TYPE_CHECKING, Any
 
 from kspec.errors import ApiError
@@ -55,11 +57,17 @@ def _importance_key(pi: PodInfo) -> tuple[int, int]:
 
 
 class Evaluator:
+    """preemption.Evaluator. ``is_eligible_pod(node, victim, preemptor)`` and ``more_important_pod(a, b)`` are
+    DefaultPreemption's IsEligiblePod and MoreImportantPod hooks (None: upstream's defaults, every lower-priority
+    pod and the priority-then-start-time order), which an out-of-tree build of the plugin may replace."""
+
     def __init__(self, fw: Framework, plugin_name: str, min_percentage: int = 10, min_absolute: int = 100) -> None:
         self.fw = fw
         self.plugin_name = plugin_name
         self.min_percentage = min_percentage
         self.min_absolute = min_absolute
+        self.is_eligible_pod: Callable[[NodeInfo, PodInfo, PodInfo], bool] | None = None
+        self.more_important_pod: Callable[[PodInfo, PodInfo], bool] | None = None
 
     # -- Preempt ------------------------------------------------------------------------------
     def preempt(self, state: CycleState, pi: PodInfo, diagnosis: Diagnosis) -> tuple[PostFilterResult | None, Status]:
@@ -72,6 +80,9 @@ class Evaluator:
             return None, Status(Code.UNSCHEDULABLE, msg)
         all_nodes = self.fw.cache.node_list()
         candidates, statuses = self.find_candidates(state, pi, diagnosis, all_nodes)
+        errors = [st.message for st in statuses.values() if st.code == Code.ERROR]
+        if errors and not candidates:  # DryRunPreemption's aggregated errors
+            return None, error(errors[0] if len(errors) == 1 else f"[{', '.join(errors)}]")
         if not candidates:
             inner = Diagnosis(node_statuses=statuses, absent_status=unresolvable(NOT_HELPFUL))
             return PostFilterResult(""), Status(Code.UNSCHEDULABLE, fit_error_message(len(all_nodes), inner))
@@ -103,15 +114,20 @@ class Evaluator:
 
     def find_candidates(self, state: CycleState, pi: PodInfo, diagnosis: Diagnosis, all_nodes: list[NodeInfo]
                         ) -> tuple[list[Candidate], dict[str, Status]]:
-        potential = [ni for ni in all_nodes
-                     if (s := diagnosis.node_statuses.get(ni.name)) is not None and s.code == Code.UNSCHEDULABLE]
+        potential = nodes_where_preemption_might_help(all_nodes, diagnosis)
         if not potential:
             if pi.nominated_node:
                 self._clear_nomination([pi])
             return [], {}
         pdbs = self.fw.api.store.list("poddisruptionbudgets")
         offset = self.fw.rng.randrange(len(potential))
-        wanted = self.num_candidates(len(potential))
+        return self.dry_run(state, pi, potential, pdbs, offset, self.num_candidates(len(potential)))
+
+    def dry_run(self, state: CycleState, pi: PodInfo, potential: list[NodeInfo], pdbs: list[dict[str, Any]],
+                offset: int, wanted: int) -> tuple[list[Candidate], dict[str, Status]]:
+        """DryRunPreemption: from ``offset`` round the potential nodes until a non-violating candidate is found
+        and there are ``wanted`` candidates; each of the two candidate lists holds at most ``wanted``
+        (newCandidateList's capacity), a further candidate of a full list is dropped."""
         non_violating: list[Candidate] = []
         violating: list[Candidate] = []
         statuses: dict[str, Status] = {}
@@ -119,7 +135,9 @@ class Evaluator:
             ni = potential[(offset + i) % len(potential)]
             victims, violations, status = self.select_victims_on_node(state.clone(), pi, ni.clone(), pdbs)
             if status is None and victims:
-                (violating if violations else non_violating).append(Candidate(ni.name, victims, violations))
+                bucket = violating if violations else non_violating
+                if len(bucket) < wanted:
+                    bucket.append(Candidate(ni.name, victims, violations))
                 if non_violating and len(non_violating) + len(violating) >= wanted:
                     break
                 continue
@@ -131,34 +149,50 @@ class Evaluator:
     def select_victims_on_node(self, state: CycleState, pi: PodInfo, ni: NodeInfo, pdbs: list[dict[str, Any]]
                                ) -> tuple[list[PodInfo], int, Status | None]:
         fw = self.fw
-        potential = [p for p in ni.pods.values() if p.priority < pi.priority]
+        eligible = self.is_eligible_pod
+        # isPreemptionAllowed: a lower priority, and the IsEligiblePod hook
+        potential = [p for p in ni.pods.values()
+                     if p.priority < pi.priority and (eligible is None or eligible(ni, p, pi))]
         for p in potential:
             ni.remove_pod(p)
-            fw.run_remove_pod(state, pi, p, ni)
+            failed = fw.run_remove_pod(state, pi, p, ni)
+            if failed is not None:
+                return [], 0, failed
         if not potential:
             return [], 0, unresolvable(NO_VICTIMS)
         status = fw.run_filters_with_nominated(state, pi, ni)
         if status is not None:
             return [], 0, status
-        potential.sort(key=_importance_key)
+        order: Callable[[PodInfo], Any] = _importance_key
+        if self.more_important_pod is not None:
+            more = self.more_important_pod
+            order = cmp_to_key(lambda a, b: -1 if more(a, b) else (1 if more(b, a) else 0))
+        potential.sort(key=order)
         violating, non_violating = filter_pods_with_pdb_violation(potential, pdbs)
         victims: list[PodInfo] = []
 
         def reprieve(p: PodInfo) -> bool:
             ni.add_pod(p)
-            fw.run_add_pod(state, pi, p, ni)
+            failed = fw.run_add_pod(state, pi, p, ni)
+            if failed is not None:
+                raise _ExtensionFailed(failed)
             if fw.run_filters_with_nominated(state, pi, ni) is None:
                 return True
             ni.remove_pod(p)
-            fw.run_remove_pod(state, pi, p, ni)
+            failed = fw.run_remove_pod(state, pi, p, ni)
+            if failed is not None:
+                raise _ExtensionFailed(failed)
             victims.append(p)
             return False
 
-        violations = sum(1 for p in violating if not reprieve(p))
-        for p in non_violating:
-            reprieve(p)
+        try:
+            violations = sum(1 for p in violating if not reprieve(p))
+            for p in non_violating:
+                reprieve(p)
+        except _ExtensionFailed as exc:
+            return [], 0, exc.status
         if violating and non_violating:
-            victims.sort(key=_importance_key)
+            victims.sort(key=order)
         return victims, violations, None
 
     def select_candidate(self, candidates: list[Candidate]) -> Candidate | None:
@@ -211,6 +245,27 @@ class Evaluator:
                 self.fw.api.patch("pods", p.name, p.namespace, clear, status=True)
             except ApiError:
                 continue
+
+
+class _ExtensionFailed(Exception):
+    """An AddPod or RemovePod that failed while reprieving victims (reprievePod's error)."""
+
+    def __init__(self, status: Status) -> None:
+        super().__init__(status.message)
+        self.status = status
+
+
+def nodes_where_preemption_might_help(nodes: list[NodeInfo], diagnosis: Diagnosis) -> list[NodeInfo]:
+    """nodesWherePreemptionMightHelp: the nodes whose status is Unschedulable (a node without one has the
+    diagnosis' absent status, UnschedulableAndUnresolvable unless said otherwise); UnschedulableAndUnresolvable
+    means removing pods cannot help."""
+    statuses, absent = diagnosis.node_statuses, diagnosis.absent_status
+    out = []
+    for ni in nodes:
+        status = statuses.get(ni.name) or absent
+        if status is not None and status.code == Code.UNSCHEDULABLE:
+            out.append(ni)
+    return out
 
 
 def _terminating_by_preemption(pi: PodInfo) -> bool:

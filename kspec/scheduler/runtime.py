@@ -100,24 +100,31 @@ class Framework:
         return None
 
     def run_pre_filter(self, state: CycleState, pi: PodInfo) -> tuple[PreFilterResult, Status | None]:
-        """RunPreFilterPlugins: Skip drops the plugin's Filter; results intersect."""
+        """RunPreFilterPlugins: Skip drops the plugin's Filter; results intersect. An Unschedulable status lets
+        the other PreFilters run (preemption needs their state, kubernetes#119770) and is returned at the end;
+        ``result.plugins`` names the plugins whose result narrowed the nodes (the "unscheduledPlugins")."""
         result = PreFilterResult()
         with_nodes: list[str] = []
+        rejected: Status | None = None
         for p in self.points["preFilter"]:
             res, status = p.pre_filter(state, pi)
             if status is not None and status.code == Code.SKIP:
                 state.skip_filter.add(p.NAME)
                 continue
             if status is not None and not status.success:
+                if status.code == Code.UNSCHEDULABLE:
+                    rejected = rejected or status.with_plugin(p.NAME)
+                    continue
                 return result, status.with_plugin(p.NAME)
             if res is not None and res.node_names is not None:
                 with_nodes.append(p.NAME)
                 result = result.merge(res)
+                result.plugins = list(with_nodes)
                 if not result.node_names:
                     msg = (f"node(s) didn't satisfy plugin {with_nodes[0]}" if len(with_nodes) == 1 else
                            f"node(s) didn't satisfy plugin(s) [{' '.join(with_nodes)}] simultaneously")
-                    return result, unresolvable(msg).with_plugin(p.NAME)
-        return result, None
+                    return result, unresolvable(msg)  # no one plugin: result.plugins name them
+        return result, rejected
 
     def active_filters(self, state: CycleState) -> list[tuple[str, Callable[..., Status | None]]]:
         if not state.skip_filter:
@@ -125,9 +132,12 @@ class Framework:
         return [(n, f) for n, f in self.filters if n not in state.skip_filter]
 
     def run_filters(self, state: CycleState, pi: PodInfo, ni: NodeInfo) -> Status | None:
+        """RunFilterPlugins: the first rejection; an Error reads 'running "X" filter plugin: ...'."""
         for name, f in self.active_filters(state):
             status = f(state, pi, ni)
             if status is not None and status.code != Code.SUCCESS:
+                if status.code == Code.ERROR:
+                    return Status(Code.ERROR, f'running "{name}" filter plugin: {status.message}', plugin=name)
                 return status.with_plugin(name)
         return None
 
@@ -139,31 +149,44 @@ class Framework:
             state_copy = state.clone()
             for other in nominated:
                 copy.add_pod(other)
-                self.run_add_pod(state_copy, pi, other, copy)
+                status = self.run_add_pod(state_copy, pi, other, copy)
+                if status is not None:
+                    return status
             status = self.run_filters(state_copy, pi, copy)
             if status is not None:
                 return status
         return self.run_filters(state, pi, ni)
 
-    def run_add_pod(self, state: CycleState, pi: PodInfo, other: PodInfo, ni: NodeInfo) -> None:
-        for p in self.points["preFilter"]:
-            if p.NAME not in state.skip_filter and hasattr(p, "add_pod"):
-                p.add_pod(state, pi, other, ni)
+    def run_add_pod(self, state: CycleState, pi: PodInfo, other: PodInfo, ni: NodeInfo) -> Status | None:
+        """RunPreFilterExtensionAddPod: None, or the Error of the first AddPod that failed."""
+        return self._run_extension("add_pod", "AddPod", state, pi, other, ni)
 
-    def run_remove_pod(self, state: CycleState, pi: PodInfo, other: PodInfo, ni: NodeInfo) -> None:
+    def run_remove_pod(self, state: CycleState, pi: PodInfo, other: PodInfo, ni: NodeInfo) -> Status | None:
+        """RunPreFilterExtensionRemovePod: None, or the Error of the first RemovePod that failed."""
+        return self._run_extension("remove_pod", "RemovePod", state, pi, other, ni)
+
+    def _run_extension(self, method: str, point: str, state: CycleState, pi: PodInfo, other: PodInfo,
+                       ni: NodeInfo) -> Status | None:
         for p in self.points["preFilter"]:
-            if p.NAME not in state.skip_filter and hasattr(p, "remove_pod"):
-                p.remove_pod(state, pi, other, ni)
+            if p.NAME not in state.skip_filter and hasattr(p, method):
+                status = getattr(p, method)(state, pi, other, ni)
+                if status is not None and not status.success:
+                    return error(f'running {point} on PreFilter plugin "{p.NAME}": {status.message}')
+        return None
 
     def run_post_filter(self, state: CycleState, pi: PodInfo, diagnosis: Diagnosis
                         ) -> tuple[PostFilterResult | None, Status]:
         """RunPostFilterPlugins: the first plugin that makes the pod schedulable wins."""
+        if state.skip_all_post_filter:
+            return None, Status(Code.UNSCHEDULABLE, "All PostFilter plugins are skipped")
         statuses: list[Status] = []
         result = None
         for p in self.points["postFilter"]:
             res, status = p.post_filter(state, pi, diagnosis)
             if status.success:
                 return res, status
+            if status.code == Code.UNSCHEDULABLE_AND_UNRESOLVABLE:
+                return res, status.with_plugin(p.NAME)
             if status.code == Code.ERROR:
                 return None, status.with_plugin(p.NAME)
             if res is not None and result is None:
@@ -193,18 +216,28 @@ class Framework:
             if p.NAME in state.skip_score:
                 continue
             batch = getattr(p, "score_nodes", None)
-            scores = batch(state, pi, nodes) if batch is not None else [p.score(state, pi, ni) for ni in nodes]
+            if batch is not None:
+                scores = batch(state, pi, nodes)
+            else:
+                # a Score that fails answers a (non-success) Status instead of a number
+                scores = [p.score(state, pi, ni) for ni in nodes]
+                if Status in set(map(type, scores)):
+                    failed = next(s for s in scores if type(s) is Status)
+                    raise PluginError(f'running Score plugins: plugin "{p.NAME}" failed with: {failed.message}')
             normalize = getattr(p, "normalize_score", None)
             if normalize is not None:
-                normalize(state, pi, scores, nodes)
+                failed = normalize(state, pi, scores, nodes)
+                if failed is not None and not failed.success:
+                    raise PluginError(f'running Normalize on Score plugins: plugin "{p.NAME}" failed with: '
+                                      f"{failed.message}")
             if scores and scores.count(scores[0]) == len(scores):  # one value (count is cheap on equal ints)
                 low = high = scores[0]
             else:
                 low, high = min(scores, default=0), max(scores, default=0)
             if high > MAX_NODE_SCORE or low < MIN_NODE_SCORE:
                 bad = next(i for i, s in enumerate(scores) if not MIN_NODE_SCORE <= s <= MAX_NODE_SCORE)
-                raise PluginError(f'scheduler plugin "{p.NAME}" returns an invalid score {scores[bad]} for node '
-                                  f'"{nodes[bad].name}", it should be in the range of '
+                raise PluginError(f'applying score defaultWeights on Score plugins: plugin "{p.NAME}" returns an '
+                                  f"invalid score {scores[bad]}, it should in the range of "
                                   f"[{MIN_NODE_SCORE}, {MAX_NODE_SCORE}] after normalizing")
             if low == high:  # the same for every node: it shifts the totals but decides nothing
                 offset += low * weight
@@ -228,9 +261,12 @@ class Framework:
         return totals, per_plugin
 
     def _run_simple(self, point: str, method: str, state: CycleState, pi: PodInfo, node: str) -> Status | None:
+        """The first status that is not a success; an Error reads 'running <Point> plugin "X": ...'."""
         for p in self.points[point]:
             status = getattr(p, method)(state, pi, node)
             if status is not None and not status.success:
+                if status.code == Code.ERROR:
+                    return error(f'running {point[0].upper()}{point[1:]} plugin "{p.NAME}": {status.message}')
                 return status.with_plugin(p.NAME)
         return None
 
@@ -250,7 +286,37 @@ class Framework:
                 status.plugin)
         return status
 
+    def run_pre_bind_pre_flights(self, state: CycleState, pi: PodInfo, node: str) -> Status | None:
+        """RunPreBindPreFlights: None when some PreBind plugin has work to do, Skip when none has (a plugin
+        without ``pre_bind_pre_flight`` always has); the plugins that said Skip are left out of PreBind."""
+        skipped: set[str] = set()
+        result: Status | None = Status(Code.SKIP)
+        for p in self.points["preBind"]:
+            pre_flight = getattr(p, "pre_bind_pre_flight", None)
+            status = pre_flight(state, pi, node) if pre_flight is not None else None
+            if status is None or status.success:
+                result = None
+            elif status.code == Code.SKIP:
+                skipped.add(p.NAME)
+            elif status.code == Code.ERROR:
+                return error(f'running PreBindPreFlight "{p.NAME}": {status.message}')
+            else:
+                return error(f'PreBindPreFlight {p.NAME} returned "{status.code.title}", which is unsupported. It '
+                             "is supposed to return Success, Skip, or Error status")
+        state.skip_pre_bind = skipped
+        return result
+
     def run_pre_bind(self, state: CycleState, pi: PodInfo, node: str) -> Status | None:
+        if state.skip_pre_bind:
+            for p in self.points["preBind"]:
+                if p.NAME in state.skip_pre_bind:
+                    continue
+                status = p.pre_bind(state, pi, node)
+                if status is not None and not status.success:
+                    if status.code == Code.ERROR:
+                        return error(f'running PreBind plugin "{p.NAME}": {status.message}')
+                    return status.with_plugin(p.NAME)
+            return None
         return self._run_simple("preBind", "pre_bind", state, pi, node)
 
     def run_bind(self, state: CycleState, pi: PodInfo, node: str) -> Status | None:
@@ -260,6 +326,8 @@ class Framework:
             if status is not None and status.code == Code.SKIP:
                 continue
             if status is not None and not status.success:
+                if status.code == Code.ERROR:
+                    return error(f'running Bind plugin "{p.NAME}": {status.message}')
                 return status.with_plugin(p.NAME)
             return None
         return error("all bind plugins skipped the pod")

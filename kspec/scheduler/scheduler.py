@@ -214,8 +214,8 @@ class Scheduler:
             status = Status(Code.UNSCHEDULABLE_AND_UNRESOLVABLE, str(exc))
             self._failure(fw, qpi, status, {NO_NODES}, attempt, "")
             return
-        except PluginError as exc:
-            self._failure(fw, qpi, Status(Code.ERROR, str(exc)), set(), attempt, None)
+        except PluginError as exc:  # an error clears the pod's nomination (clearNominatedNode)
+            self._failure(fw, qpi, Status(Code.ERROR, str(exc)), set(), attempt, "")
             return
         if node is None:
             assert diagnosis is not None
@@ -238,7 +238,7 @@ class Scheduler:
             return feasible[0].name, None
         status = fw.run_pre_score(state, pi, feasible)
         if status is not None:
-            raise PluginError(f"running PreScore plugin {status.plugin}: {status.message}")
+            raise PluginError(f'running PreScore plugin "{status.plugin}": {status.message}')
         totals, per_plugin = fw.run_score(state, pi, feasible) if fw.scorers else ([1] * len(feasible), {})
         attempt.scores = per_plugin
         attempt.totals = totals
@@ -250,9 +250,11 @@ class Scheduler:
                             attempt: Attempt) -> tuple[list[NodeInfo], Diagnosis]:
         diagnosis = Diagnosis()
         pre_result, status = fw.run_pre_filter(state, pi)
+        # findNodesThatFitPod: the plugins whose PreFilter results narrowed the nodes are unschedulable plugins
+        diagnosis.unschedulable_plugins.update(pre_result.plugins)
         if status is not None:
             if status.code == Code.ERROR:
-                raise PluginError(f"running PreFilter plugin {status.plugin}: {status.message}")
+                raise PluginError(f'running PreFilter plugin "{status.plugin}": {status.message}')
             diagnosis.node_statuses = {ni.name: status for ni in nodes}
             diagnosis.pre_filter_msg = status.message
             if status.plugin:
@@ -266,7 +268,7 @@ class Scheduler:
         candidates = nodes
         if pre_result.node_names is not None:
             candidates = [n for n in nodes if n.name in pre_result.node_names]
-            plugins = sorted(p.NAME for p in fw.points["preFilter"] if p.NAME not in state.skip_filter)
+            plugins = sorted(pre_result.plugins)
             diagnosis.absent_status = fwk.unresolvable(f"node(s) didn't satisfy plugin(s) [{' '.join(plugins)}]")
             attempt.absent = diagnosis.absent_status
         feasible = self._pass_filters(fw, state, pi, candidates, len(nodes), diagnosis)
@@ -280,7 +282,8 @@ class Scheduler:
         n = len(nodes)
         if n == 0:
             return []
-        to_find = num_feasible_nodes_to_find(fw.percentage, n)
+        # without Score plugins any feasible node will do, so the first one found is taken
+        to_find = num_feasible_nodes_to_find(fw.percentage, n) if fw.scorers else 1
         start = self.next_start_node_index % n
         filters = fw.active_filters(state)
         if not self.queue.nominated:
@@ -392,7 +395,7 @@ class Scheduler:
             recorded = list(map(failed.__getitem__, fails))
             if Code.ERROR in set(map(_CODE, recorded)):
                 status = next(st for st in recorded if st.code == Code.ERROR)
-                raise PluginError(f"running Filter plugin {status.plugin}: {status.message}")
+                raise PluginError(f'running "{status.plugin}" filter plugin: {status.message}')
             names = [all_names[chunk_pos[i]] for i in fails] if track else [chunk[i].name for i in fails]
             statuses.update(zip(names, recorded, strict=True))
             plugins.update(map(_PLUGIN, recorded))
@@ -406,7 +409,7 @@ class Scheduler:
 
     def _record(self, diagnosis: Diagnosis, ni: NodeInfo, status: Status) -> None:
         if status.code == Code.ERROR:
-            raise PluginError(f"running Filter plugin {status.plugin}: {status.message}")
+            raise PluginError(status.message)  # RunFilterPlugins said which plugin failed
         diagnosis.node_statuses[ni.name] = status
         diagnosis.unschedulable_plugins.add(status.plugin)
 
@@ -429,15 +432,22 @@ class Scheduler:
                          attempt: Attempt) -> None:
         pi = qpi.pod_info
         self.cache.assume(pi, node)
-        for status in (fw.run_reserve(state, pi, node), fw.run_permit(state, pi, node),
-                       fw.run_pre_bind(state, pi, node), fw.run_bind(state, pi, node)):
-            if status is not None:
-                fw.run_unreserve(state, pi, node)
-                self.cache.forget(pi)
-                attempt.node = ""
-                plugins = {status.plugin} if status.rejected else set()
-                self._failure(fw, qpi, status, plugins, attempt, None)
-                return
+        # one point after the other: a point that fails ends the attempt before the next one runs
+        for run, in_cycle in ((fw.run_reserve, True), (fw.run_permit, True), (fw.run_pre_bind_pre_flights, False),
+                              (fw.run_pre_bind, False), (fw.run_bind, False)):
+            status = run(state, pi, node)
+            if status is None or status.code == Code.SKIP:  # a PreBindPreFlight Skip: no PreBind work
+                continue
+            fw.run_unreserve(state, pi, node)
+            self.cache.forget(pi)
+            attempt.node = ""
+            plugins = {status.plugin} if status.rejected else set()
+            if status.rejected and in_cycle:
+                # schedulingCycle: a Reserve or Permit rejection is a FitError on the one node tried
+                diagnosis = Diagnosis(node_statuses={node: status}, unschedulable_plugins=set(plugins))
+                status = Status(status.code, fwk.fit_error_message(1, diagnosis), plugin=status.plugin)
+            self._failure(fw, qpi, status, plugins, attempt, "")  # clearNominatedNode
+            return
         self.explainer.record(attempt)
         self.queue.delete(qpi.key)
         bound = self.api.store.get("pods", pi.namespace, pi.name) or pi.pod
@@ -452,9 +462,7 @@ class Scheduler:
         nominated: str | None = None
         if fw.points["postFilter"]:
             result, status = fw.run_post_filter(state, pi, diagnosis)
-            if status.code == Code.ERROR:
-                self._failure(fw, qpi, status, set(), attempt, None)
-                return
+            # even a PostFilter Error only adds its message to the FitError (schedulingCycle logs it)
             diagnosis.post_filter_msg = status.message
             if result is not None and result.nominated_node is not None:
                 nominated = result.nominated_node
@@ -470,8 +478,10 @@ class Scheduler:
         attempt.message = message
         self.explainer.record(attempt)
         live = self.api.store.get("pods", pi.namespace, pi.name)
-        if live is None or live["spec"].get("nodeName"):
-            self.queue.done(qpi.key)
+        # gone, bound, or deleted and recreated under the same name (another UID): nothing to report or requeue
+        if live is None or live["spec"].get("nodeName") or live["metadata"].get("uid", pi.uid) != pi.uid:
+            if self.queue.pods.get(qpi.key) is qpi:  # not the recreated pod's own entry
+                self.queue.done(qpi.key)
             return
         reason = "Unschedulable" if status.code != Code.ERROR else "SchedulerError"
         self.cluster.events.event(live, "Warning", "FailedScheduling", truncate_message(message),
@@ -560,16 +570,20 @@ class _NoNodes(PluginError):
 
 
 def node_update_events(old: Obj, new: Obj) -> list[str]:
-    """nodeSchedulingPropertiesChange: which kinds of change an update carries."""
+    """nodeSchedulingPropertiesChange: which kinds of change an update carries, in upstream's order
+    (spec.unschedulable, allocatable, labels, taints, conditions, annotations; an unschedulable change is a
+    taint change, and is reported once)."""
     events = []
     os_, ns_ = old.get("spec") or {}, new.get("spec") or {}
-    if bool(os_.get("unschedulable")) != bool(ns_.get("unschedulable")) or os_.get("taints") != ns_.get("taints"):
-        events.append(fwk.NODE_TAINT)
-    if (old["metadata"].get("labels") or {}) != (new["metadata"].get("labels") or {}):
-        events.append(fwk.NODE_LABEL)
     ost, nst = old.get("status") or {}, new.get("status") or {}
+    if bool(os_.get("unschedulable")) != bool(ns_.get("unschedulable")):
+        events.append(fwk.NODE_TAINT)
     if ost.get("allocatable") != nst.get("allocatable"):
         events.append(fwk.NODE_ALLOCATABLE)
+    if (old["metadata"].get("labels") or {}) != (new["metadata"].get("labels") or {}):
+        events.append(fwk.NODE_LABEL)
+    if os_.get("taints") != ns_.get("taints") and fwk.NODE_TAINT not in events:
+        events.append(fwk.NODE_TAINT)
     if [(c.get("type"), c.get("status")) for c in ost.get("conditions") or []] != \
             [(c.get("type"), c.get("status")) for c in nst.get("conditions") or []]:
         events.append(fwk.NODE_CONDITION)

@@ -14,6 +14,7 @@ from kspec.scheduler.framework import (
     POD_LABEL,
     SKIP,
     UNSCHEDULED_POD_UPDATE,
+    Code,
     CycleState,
     Plugin,
     PreFilterResult,
@@ -56,6 +57,10 @@ class _FilterState:
         new = _FilterState()
         new.affinity, new.anti, new.existing = dict(self.affinity), dict(self.anti), dict(self.existing)
         return new
+
+
+#: getPreFilterState's error when PreFilter did not run
+_NO_STATE = Status(Code.ERROR, f'error reading "PreFilter{NAME}" from cycleState: not found')
 
 
 class InterPodAffinity(Plugin):
@@ -136,8 +141,8 @@ class InterPodAffinity(Plugin):
     # -- Filter -------------------------------------------------------------------------
     def filter(self, state: CycleState, pi: PodInfo, ni: NodeInfo) -> Status | None:
         s: _FilterState | None = state.read(_STATE)
-        if s is None:
-            return None
+        if s is None:  # PreFilter did not run (had it said Skip, the framework would not call Filter)
+            return _NO_STATE
         labels = ni.labels
         if pi.required_affinity and not self._satisfies_affinity(s, pi, labels):
             return _REJECT_AFFINITY
@@ -156,7 +161,7 @@ class InterPodAffinity(Plugin):
         front (anti-affinity before existing pods' anti-affinity, as in filter)."""
         s: _FilterState | None = state.read(_STATE)
         if s is None:
-            return None if state.batch_from_cache else [None] * len(nodes)
+            return [_NO_STATE] * len(nodes)
         if pi.required_affinity:
             f = self.filter
             return [f(state, pi, ni) for ni in nodes]

@@ -34,7 +34,7 @@ class NodeResourcesBalancedAllocation(Plugin):
 
     def pre_score(self, state: CycleState, pi: PodInfo, nodes: list[NodeInfo]) -> Status | None:
         # best-effort pods are not scored (kubernetes#129138)
-        if not any(self._pod_request(pi, r) for r in self.resources):
+        if self._best_effort(pi):
             return SKIP
         return None
 
@@ -58,7 +58,13 @@ class NodeResourcesBalancedAllocation(Plugin):
             return ni.req_eph, ni.alloc_eph
         return ni.req_scalars.get(resource, 0), ni.alloc_scalars.get(resource, 0)
 
+    def _best_effort(self, pi: PodInfo) -> bool:
+        return not any(self._pod_request(pi, r) for r in self.resources)
+
     def score(self, state: CycleState, pi: PodInfo, ni: NodeInfo) -> int:
+        # a best-effort pod scores 0 when PreScore did not run to skip it (a profile enabling only Score)
+        if self._best_effort(pi):
+            return 0
         requested, allocatable = [], []
         for r in self.resources:
             want = self._pod_request(pi, r)
@@ -70,7 +76,7 @@ class NodeResourcesBalancedAllocation(Plugin):
         return balanced_score(requested, allocatable)
 
     def score_nodes(self, state: CycleState, pi: PodInfo, nodes: list[NodeInfo]) -> list[int]:
-        if self.resources != [CPU, MEMORY]:
+        if self.resources != [CPU, MEMORY] or self._best_effort(pi):
             score = self.score
             return [score(state, pi, ni) for ni in nodes]
         # memoized per node (NodeInfo.memo is replaced whenever requests or allocatable change)

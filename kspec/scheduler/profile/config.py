@@ -20,7 +20,7 @@ from typing import Any
 
 import yaml
 
-from kspec.errors import StepError
+from kspec.errors import PluginError, StepError
 from kspec.scheduler.profile.schema import CONFIGURATION, PLUGIN_ARGS, strict_error, unknown_fields
 
 API_VERSION = "kubescheduler.config.k8s.io/v1"
@@ -68,17 +68,27 @@ class Profile:
     plugin_config: dict[str, dict[str, Any]] = field(default_factory=dict)
 
     def extension_point(self, point: str, implements: dict[str, bool]) -> list[PluginRef]:
-        """expandMultiPointPlugins: explicit entries first, then MultiPoint plugins that implement it."""
+        """expandMultiPointPlugins: the point's own entries that MultiPoint also names (overrides, in the point's
+        order), then the MultiPoint plugins that implement the point, then the point's other entries; a plugin
+        MultiPoint names twice is an error."""
         own = self.plugins.get(point, PluginSet())
         disabled = set(own.disabled)
+        if "*" in disabled:
+            return list(own.enabled)
         explicit = {p.name for p in own.enabled}
-        out = [p for p in own.enabled]
-        if "*" not in disabled:
-            for ref in self.plugins.get("multiPoint", PluginSet()).enabled:
-                if not implements.get(ref.name) or ref.name in disabled or ref.name in explicit:
-                    continue
-                out.append(ref)
-        return out
+        overrides: set[str] = set()
+        multi: list[PluginRef] = []
+        for ref in self.plugins.get("multiPoint", PluginSet()).enabled:
+            if not implements.get(ref.name) or ref.name in disabled:
+                continue
+            if ref.name in explicit:
+                overrides.add(ref.name)
+                continue
+            if any(m.name == ref.name for m in multi):
+                raise PluginError(f'plugin "{ref.name}" already registered as "{point[0].upper()}{point[1:]}Plugin"')
+            multi.append(ref)
+        return ([p for p in own.enabled if p.name in overrides] + multi
+                + [p for p in own.enabled if p.name not in overrides])
 
     def score_weight(self, name: str) -> int:
         """A score plugin's weight: the score entry's, else the MultiPoint entry's; zero means 1."""

@@ -301,9 +301,7 @@ def test_required_affinity(c: dict[str, Any]) -> None:
         assert {n: as_tuple(s) for n, s in result.filter.items()} == c["want"]
 
 
-PRE_FILTER_DISABLED = [case("TestPreFilterDisabled", "TestPreFilterDisabled",
-                            unmodelled="kspec's Filter treats missing PreFilter state as nothing to check, not as "
-                                       "an Error status")]
+PRE_FILTER_DISABLED = [case("TestPreFilterDisabled", "TestPreFilterDisabled")]
 
 
 @pytest.mark.parametrize("c", PRE_FILTER_DISABLED)
