@@ -170,6 +170,34 @@ class Provider(ABC):
     def rules(self) -> str:
         """The node's rules as the mode's own tool prints them."""
 
+    # -- the service health server (pkg/proxy/healthcheck service_health.go) ----------------------------
+    def health_check_node_ports(self) -> dict[tuple[str, str], int]:
+        """ServicePortMap.HealthCheckNodePorts: the Services whose health check port this node serves."""
+        return {name.service: svc.health_check_node_port for name, svc in self.svc_port_map.items()
+                if svc.health_check_node_port}
+
+    def local_ready_endpoints(self) -> dict[tuple[str, str], int]:
+        """EndpointsMap.LocalReadyEndpoints: ready endpoints on this node per Service, counted by IP (a pod
+        behind two ports counts once); terminating ones do not count, so the check fails while only they
+        are left."""
+        ips: dict[tuple[str, str], set[str]] = {}
+        for name, endpoints in self.endpoints_map.items():
+            for e in endpoints:
+                if e.ready and e.node == self.node_name:
+                    ips.setdefault(name.service, set()).add(e.ip)
+        return {k: len(v) for k, v in ips.items()}
+
+    def health_check(self, namespace: str, name: str) -> tuple[int, str] | None:
+        """hcHandler.ServeHTTP: 200 when the Service has a local ready endpoint (503 otherwise), and the JSON
+        body kube-proxy writes; None when this node serves no health check for the Service."""
+        if (namespace, name) not in self.health_check_node_ports():
+            return None
+        count = self.local_ready_endpoints().get((namespace, name), 0)
+        healthy = True  # the proxier's own /healthz: kspec's syncs never fall behind
+        body = (f'{{\n\t"service": {{\n\t\t"namespace": "{namespace}",\n\t\t"name": "{name}"\n\t}},\n'
+                f'\t"localEndpoints": {count},\n\t"serviceProxyHealthy": {"true" if healthy else "false"}\n}}')
+        return (200 if count and healthy else 503), body
+
     def local_addresses(self) -> set[str]:
         return {*self.node_ips, "127.0.0.1"}
 
