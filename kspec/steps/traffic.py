@@ -69,10 +69,17 @@ def outside_reaches_from(k: Harness, ip: str | None, target: str, pods: str, ns:
     lb.outside_reaches(k.cluster, ip, target, pods, ns, "client" if "client" in source else "node")
 
 
-@_both('a connection from outside{from} to "{target}" {outcome:is refused|times out}')
-def outside_fails(k: Harness, ip: str | None, target: str, outcome: str) -> None:
-    """Refused (RST or ICMP port unreachable) or timed out (the packet was dropped)."""
-    lb.outside_fails(k.cluster, ip, target, "refused" if outcome == "is refused" else "timeout")
+@_both('a connection from outside{from} to "{target}" is refused')
+def outside_refused(k: Harness, ip: str | None, target: str) -> None:
+    """Refused: a RST (nothing listens, REJECT) or ICMP port unreachable (an IPVS virtual server with no real
+    servers)."""
+    lb.outside_fails(k.cluster, ip, target, "refused")
+
+
+@_both('a connection from outside{from} to "{target}" times out')
+def outside_times_out(k: Harness, ip: str | None, target: str) -> None:
+    """Timed out: the packet was dropped (no local endpoint under a Local policy, source ranges, no route)."""
+    lb.outside_fails(k.cluster, ip, target, "timeout")
 
 
 @_both('{count} connections from outside{from} to "{target}" reach every one of pods "{pods}"{in_ns}')
