@@ -2,10 +2,6 @@
 
 from __future__ import annotations
 
-import functools
-from collections.abc import Callable
-from typing import Any
-
 from kspec.errors import StepError
 from kspec.harness import Harness
 from kspec.loadbalancer import expect as lb
@@ -13,19 +9,6 @@ from kspec.loadbalancer.pool import PoolError, configure_pool, parse_pool
 from kspec.steps.registry import given, then
 
 D = "network"
-
-
-def _both(template: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
-    """Register a ``from outside`` phrase twice: as written, and with ``from outside address "{ip}"``."""
-    def decorator(func: Callable[..., Any]) -> Callable[..., Any]:
-        @functools.wraps(func)
-        def default_client(k: Harness, **args: Any) -> Any:
-            return func(k, ip=None, **args)
-
-        then(template.replace("{from}", ""), domain=D)(default_client)
-        then(template.replace("{from}", ' address "{ip}"'), domain=D)(func)
-        return func
-    return decorator
 
 
 @given('the load balancer pool is "{pool}"', domain=D)
@@ -56,34 +39,42 @@ def no_lb_ip(k: Harness, svc: str, ns: str | None) -> None:
     lb.no_load_balancer_ip(k.cluster, svc, ns)
 
 
-@_both('a connection from outside{from} to "{target}" reaches one of pods "{pods}"{in_ns}')
-def outside_reaches(k: Harness, ip: str | None, target: str, pods: str, ns: str | None) -> None:
+@then('a connection from outside to "{target}" reaches one of pods "{pods}"{in_ns}', domain=D)
+@then('a connection from outside address "{ip}" to "{target}" reaches one of pods "{pods}"{in_ns}', domain=D)
+def outside_reaches(k: Harness, target: str, pods: str, ns: str | None, ip: str | None = None) -> None:
     """A connection from a client outside the cluster (203.0.113.10 unless given) lands on one of these pods."""
     lb.outside_reaches(k.cluster, ip, target, pods, ns)
 
 
-@_both('a connection from outside{from} to "{target}" reaches one of pods "{pods}"{in_ns} '
-       "{source:with the client's address|with a node's address}")
-def outside_reaches_from(k: Harness, ip: str | None, target: str, pods: str, ns: str | None, source: str) -> None:
+@then('a connection from outside to "{target}" reaches one of pods "{pods}"{in_ns} '
+       "{source:with the client's address|with a node's address}", domain=D)
+@then('a connection from outside address "{ip}" to "{target}" reaches one of pods "{pods}"{in_ns} '
+       "{source:with the client's address|with a node's address}", domain=D)
+def outside_reaches_from(k: Harness, target: str, pods: str, ns: str | None, source: str,
+                         ip: str | None = None) -> None:
     """As above, and the pod sees the client's own address (no SNAT) or a node's (masqueraded)."""
     lb.outside_reaches(k.cluster, ip, target, pods, ns, "client" if "client" in source else "node")
 
 
-@_both('a connection from outside{from} to "{target}" is refused')
-def outside_refused(k: Harness, ip: str | None, target: str) -> None:
+@then('a connection from outside to "{target}" is refused', domain=D)
+@then('a connection from outside address "{ip}" to "{target}" is refused', domain=D)
+def outside_refused(k: Harness, target: str, ip: str | None = None) -> None:
     """Refused: a RST (nothing listens, REJECT) or ICMP port unreachable (an IPVS virtual server with no real
     servers)."""
     lb.outside_fails(k.cluster, ip, target, "refused")
 
 
-@_both('a connection from outside{from} to "{target}" times out')
-def outside_times_out(k: Harness, ip: str | None, target: str) -> None:
+@then('a connection from outside to "{target}" times out', domain=D)
+@then('a connection from outside address "{ip}" to "{target}" times out', domain=D)
+def outside_times_out(k: Harness, target: str, ip: str | None = None) -> None:
     """Timed out: the packet was dropped (no local endpoint under a Local policy, source ranges, no route)."""
     lb.outside_fails(k.cluster, ip, target, "timeout")
 
 
-@_both('{count} connections from outside{from} to "{target}" reach every one of pods "{pods}"{in_ns}')
-def outside_spread(k: Harness, count: int, ip: str | None, target: str, pods: str, ns: str | None) -> None:
+@then('{count} connections from outside to "{target}" reach every one of pods "{pods}"{in_ns}', domain=D)
+@then('{count} connections from outside address "{ip}" to "{target}" reach every one of pods "{pods}"{in_ns}',
+      domain=D)
+def outside_spread(k: Harness, count: int, target: str, pods: str, ns: str | None, ip: str | None = None) -> None:
     """The set of pods that many connections from outside reach is exactly these pods."""
     lb.outside_spread(k.cluster, count, ip, target, pods, ns)
 
