@@ -22,7 +22,8 @@ destination still the load-balancer IP and the client's address untouched,
 and kube-proxy on that node does the rest. Healthy means: for
 ``externalTrafficPolicy: Local`` the Service's ``healthCheckNodePort`` on the
 node answers 200 (kube-proxy's health check: it has a local ready endpoint);
-otherwise kube-proxy runs on the node. Nodes labelled
+otherwise kube-proxy's /healthz on the node answers 200 (not while the node is
+being deleted or carries the ToBeDeletedByClusterAutoscaler taint). Nodes labelled
 ``node.kubernetes.io/exclude-from-external-load-balancers`` never take traffic
 (the service controller leaves them out). With no healthy node, or on a port
 the Service does not have, nothing answers: the connection times out.
@@ -35,6 +36,7 @@ from typing import TYPE_CHECKING
 from kspec.controllers.base import Controller
 from kspec.loadbalancer.pool import AddressPool, configured_pool
 from kspec.objects import Obj
+from kspec.proxy.healthcheck import node_healthy
 
 if TYPE_CHECKING:
     from kspec.cluster import Cluster
@@ -171,14 +173,14 @@ class PoolLoadBalancer(Controller):
         out = []
         for node in sorted(self.api.store.list("nodes"), key=lambda n: n["metadata"]["name"]):
             name = node["metadata"]["name"]
-            if EXCLUDE_LABEL in (node["metadata"].get("labels") or {}) or node["metadata"].get("deletionTimestamp"):
+            if EXCLUDE_LABEL in (node["metadata"].get("labels") or {}):
                 continue
             if local:
                 answer = proxy.health_check(name, svc["metadata"].get("namespace", ""), svc["metadata"]["name"])
                 if answer is None or answer[0] != 200:
                     continue
-            elif not proxy.runs_on(name):
-                continue
+            elif not (proxy.runs_on(name) and node_healthy(node)):
+                continue  # kube-proxy's /healthz fails (KEP-3836: a node being deleted or drained by the autoscaler)
             out.append(name)
         return out
 

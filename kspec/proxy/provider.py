@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from kspec.clock import Clock
 from kspec.objects import Obj
 from kspec.proxy.changetracker import EndpointsChangeTracker, ServiceChangeTracker, UpdateResult, apply_changes
+from kspec.proxy.healthcheck import ServiceHealthServer
 from kspec.proxy.runner import SyncRunner
 from kspec.proxy.types import Endpoint, ServicePort, ServicePortName
 
@@ -75,6 +76,7 @@ class Provider(ABC):
         self.need_full_sync = True
         self._deferred = False  # the first (full) sync has not been written yet
         self._deferred_first = False  # the next sync is the first one (start's)
+        self.health_server = ServiceHealthServer()
 
     # -- informer handlers (OnServiceAdd/Update/Delete, OnEndpointsAdd/...) -------------------
     def on_service(self, old: Obj | None, new: Obj | None) -> None:
@@ -130,6 +132,10 @@ class Provider(ABC):
         endpoints = apply_changes(self.endpoints_map, self.endpoints_changes)
         full = self.need_full_sync
         self.need_full_sync = False
+        # syncProxyRules feeds the service health server (it reads the maps, not the rules: deferring rules
+        # does not defer it)
+        self.health_server.sync_services(self.health_check_node_ports())
+        self.health_server.sync_endpoints(self.local_ready_endpoints())
         if before is not None:
             first, self._deferred_first = self._deferred_first, False
             if self.still_deferrable():
@@ -188,15 +194,10 @@ class Provider(ABC):
         return {k: len(v) for k, v in ips.items()}
 
     def health_check(self, namespace: str, name: str) -> tuple[int, str] | None:
-        """hcHandler.ServeHTTP: 200 when the Service has a local ready endpoint (503 otherwise), and the JSON
-        body kube-proxy writes; None when this node serves no health check for the Service."""
-        if (namespace, name) not in self.health_check_node_ports():
-            return None
-        count = self.local_ready_endpoints().get((namespace, name), 0)
-        healthy = True  # the proxier's own /healthz: kspec's syncs never fall behind
-        body = (f'{{\n\t"service": {{\n\t\t"namespace": "{namespace}",\n\t\t"name": "{name}"\n\t}},\n'
-                f'\t"localEndpoints": {count},\n\t"serviceProxyHealthy": {"true" if healthy else "false"}\n}}')
-        return (200 if count and healthy else 503), body
+        """What the service health server answers for the Service (status, JSON body), or None when this node
+        serves no health check for it. It reflects the last sync, as kube-proxy's does."""
+        answer = self.health_server.serve((namespace, name))
+        return None if answer is None else (answer.status, answer.body)
 
     def local_addresses(self) -> set[str]:
         return {*self.node_ips, "127.0.0.1"}

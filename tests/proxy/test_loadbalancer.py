@@ -148,6 +148,15 @@ def test_excluded_nodes_take_no_traffic() -> None:
     assert c.components["loadbalancer"].backend_nodes(_svc(c)) == ["node-1"]
 
 
+def test_nodes_failing_healthz_take_no_traffic() -> None:
+    """KEP-3836: kube-proxy's /healthz fails on a node the cluster autoscaler is removing."""
+    c = _cluster(3)
+    c.taint_node("node-3", {"key": "ToBeDeletedByClusterAutoscaler", "effect": "NoSchedule"})
+    c.apply(LB % {"name": "web", "policy": "Cluster"})
+    c.settle()
+    assert c.components["loadbalancer"].backend_nodes(_svc(c)) == ["node-1", "node-2"]
+
+
 def test_unknown_implementation_lists_the_registered_ones() -> None:
     with pytest.raises(PluginError, match='unknown loadbalancer "metallb": the registered loadbalancer '
                                           'implementations are "pool"'):
