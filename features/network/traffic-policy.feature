@@ -181,3 +181,68 @@ Feature: Traffic policies, session affinity and external IPs
       | mode     | other-port |
       | iptables | times out  |
       | ipvs     | is refused |
+
+  Scenario: IPVS persistence holds a client for the affinity timeout, then lets it go
+    Given the cluster uses the "ipvs" proxy
+    When I apply the file "lb-web.yaml"
+    And I apply:
+      """
+      apiVersion: v1
+      kind: Service
+      metadata:
+        name: web
+      spec:
+        type: NodePort
+        clusterIP: 10.96.0.30
+        sessionAffinity: ClientIP
+        sessionAffinityConfig:
+          clientIP:
+            timeoutSeconds: 60
+        selector:
+          app: web
+        ports:
+        - name: http
+          port: 80
+          targetPort: 8080
+          nodePort: 30080
+      """
+    And the cluster settles
+    Then 10 connections from outside to "node-1:30080" reach every one of pods "web-1"
+    When I wait 30s
+    Then 10 connections from outside to "node-1:30080" reach every one of pods "web-1"
+    When I wait 61s
+    Then 10 connections from outside to "node-1:30080" reach every one of pods "web-2"
+
+  Scenario: In IPVS mode a Local load-balancer IP has only the node's own pods as real servers
+    Given the cluster uses the "ipvs" proxy
+    When I apply the file "lb-web.yaml"
+    And I apply:
+      """
+      apiVersion: v1
+      kind: Service
+      metadata:
+        name: web
+      spec:
+        type: LoadBalancer
+        externalTrafficPolicy: Local
+        clusterIP: 10.96.0.30
+        selector:
+          app: web
+        ports:
+        - name: http
+          port: 80
+          targetPort: 8080
+          nodePort: 30080
+      """
+    And the cluster settles
+    Then the ipvs rules of node "node-1" include:
+      """
+      TCP  172.18.255.200:80 rr
+        -> 10.244.0.2:8080              Masq    1      0          0
+      TCP  172.18.0.2:30080 rr
+      """
+    And the ipvs rules of node "node-3" include:
+      """
+      TCP  172.18.255.200:80 rr
+      TCP  172.18.0.4:30080 rr
+      """
