@@ -33,7 +33,7 @@ def test_words_filter_the_phrases(capsys: pytest.CaptureFixture[str]) -> None:
 
 
 def test_every_word_must_match(capsys: pytest.CaptureFixture[str]) -> None:
-    _, out = steps(capsys, "connection", "refused")
+    _, out = steps(capsys, "connection", "pod", "refused")
     assert [line for line in out.splitlines() if line.startswith("  Then")] == [
         'Then a connection from pod "{pod}" [in namespace "{ns}"] to "{target}" is refused'.join(["  ", ""])]
 

@@ -387,6 +387,30 @@ class APIServer:
             spec.setdefault("ipFamilyPolicy", "SingleStack")
         if stype in ("NodePort", "LoadBalancer"):
             self.node_ports.allocate_service(spec, old_spec if old is not None else None)
+        self._allocate_health_check_node_port(spec, old_spec if old is not None else None)
+
+    def _allocate_health_check_node_port(self, spec: dict[str, Any], old_spec: dict[str, Any] | None) -> None:
+        """alloc.go allocHealthCheckNodePort / updateHealthCheckNodePort: a LoadBalancer with
+        externalTrafficPolicy Local gets a node port for kube-proxy's health check; it goes when no longer
+        needed."""
+        def needs(s: dict[str, Any] | None) -> bool:
+            return bool(s) and s.get("type") == "LoadBalancer" and s.get("externalTrafficPolicy") == "Local"
+
+        held = int((old_spec or {}).get("healthCheckNodePort") or 0) if needs(old_spec) else 0
+        if not needs(spec):
+            if held:
+                self.node_ports.release(held)
+                if int(spec.get("healthCheckNodePort") or 0) == held:
+                    del spec["healthCheckNodePort"]
+            return
+        asked = int(spec.get("healthCheckNodePort") or 0)
+        if held and asked in (0, held):
+            spec["healthCheckNodePort"] = held
+        elif asked:
+            self.node_ports.allocate(asked, "spec.healthCheckNodePort")
+            spec["healthCheckNodePort"] = asked
+        else:
+            spec["healthCheckNodePort"] = self.node_ports.allocate_next()
 
     def _release_service(self, obj: Obj) -> None:
         spec = obj.get("spec", {})
@@ -395,6 +419,8 @@ class APIServer:
         for p in spec.get("ports") or []:
             if p.get("nodePort"):
                 self.node_ports.release(p["nodePort"])
+        if spec.get("healthCheckNodePort"):
+            self.node_ports.release(spec["healthCheckNodePort"])
 
     # -- bootstrap ----------------------------------------------------------
     def bootstrap(self) -> None:

@@ -8,19 +8,34 @@ affinity is IPVS persistence with the affinity timeout. A virtual server with
 no real servers answers ICMP port unreachable, and a port on a cluster IP that
 no virtual server serves is rejected (KUBE-IPVS-FILTER), so both are refused.
 IPVS has no ``minSyncPeriod`` default, so a change is synced at once.
-Not modelled: graceful termination of removed real servers (they go at once),
-LoadBalancer ingress, and the iptables/ipset rules IPVS mode keeps beside.
+Load-balancer IPs are bound and served like external IPs. The ipsets IPVS
+mode keeps beside the table are kept with upstream's names and entries, and
+a connection goes through what its iptables rules do with them: sources
+outside ``loadBalancerSourceRanges`` are dropped (KUBE-SOURCE-RANGES-FIREWALL),
+and the masquerade decisions of KUBE-SERVICES, KUBE-LOAD-BALANCER and
+KUBE-NODE-PORT (Local policies keep the client address). Unlike iptables
+mode, a Local-policy virtual server without local real servers answers ICMP
+port unreachable (refused) instead of dropping the packet.
+Not modelled: graceful termination of removed real servers (they go at once).
 """
 
 from __future__ import annotations
 
+import ipaddress
 from dataclasses import dataclass, field
 
-from kspec.proxy.provider import ACCEPT, DROP, REJECT, Packet, Provider
+from kspec.proxy.provider import ACCEPT, CLUSTER_CIDR, DROP, REJECT, Packet, Provider
 from kspec.proxy.types import ServicePortName
 
 #: DefaultScheduler
 DEFAULT_SCHEDULER = "rr"
+#: the ipsets IPVS mode keeps (ipsetInfo in proxier.go), by name
+IPSETS = ("KUBE-CLUSTER-IP", "KUBE-LOOP-BACK", "KUBE-EXTERNAL-IP", "KUBE-EXTERNAL-IP-LOCAL", "KUBE-LOAD-BALANCER",
+          "KUBE-LOAD-BALANCER-LOCAL", "KUBE-LOAD-BALANCER-FW", "KUBE-LOAD-BALANCER-SOURCE-CIDR",
+          "KUBE-NODE-PORT-TCP", "KUBE-NODE-PORT-LOCAL-TCP", "KUBE-NODE-PORT-UDP", "KUBE-NODE-PORT-LOCAL-UDP",
+          "KUBE-HEALTH-CHECK-NODE-PORT")
+#: the bit KUBE-MARK-MASQ sets (masqueradeBit 14)
+MASQUERADE_BIT = 1 << 14
 IPVS_VERSION_LINE = "IP Virtual Server version 1.2.1 (size=4096)"
 
 
@@ -75,6 +90,13 @@ def _family(ip: str) -> int:
     return 6 if ":" in ip else 4
 
 
+def _in_cidr(ip: str, cidr: str) -> bool:
+    try:
+        return ipaddress.ip_address(ip) in ipaddress.ip_network(cidr, strict=False)
+    except ValueError:
+        return False
+
+
 class IpvsProxier(Provider):
     MODE = "ipvs"
     MIN_SYNC_PERIOD_MS = 0
@@ -85,13 +107,18 @@ class IpvsProxier(Provider):
         self.bound: set[str] = set()  # addresses on kube-ipvs0
         # the IP families kube-proxy runs a proxier for: both on a dual-stack node (NewDualStackProxier)
         self.ip_families: frozenset[int] = frozenset({4, 6})
+        self.cluster_cidr = CLUSTER_CIDR  # --cluster-cidr: traffic to cluster IPs from elsewhere is masqueraded
+        self.masquerade_all = False
+        self.ipsets: dict[str, set[str]] = {name: set() for name in IPSETS}
 
     def sync(self, updated: set[tuple[str, str]], full: bool) -> None:
         wanted: dict[tuple[str, str, int], tuple[VirtualServer, list[RealServer]]] = {}
         bound: set[str] = set()
+        sets: dict[str, set[str]] = {name: set() for name in IPSETS}
         for name in sorted(self.svc_port_map, key=str):
             svc = self.svc_port_map[name]
             proto = svc.protocol.upper()
+            low = proto.lower()
             cluster, local, _, _ = self.categorize(svc)
             internal = local if svc.internal_local else cluster
             external = local if svc.external_policy_local else cluster
@@ -101,6 +128,7 @@ class IpvsProxier(Provider):
             families = {_family(ip) for ip in svc.cluster_ips} & self.ip_families
             addresses = [(ip, svc.port, internal) for ip in svc.cluster_ips]
             addresses += [(ip, svc.port, external) for ip in svc.external_ips]
+            addresses += [(ip, svc.port, external) for ip in svc.lb_ips]
             if svc.node_port:
                 addresses += [(ip, svc.node_port, external) for ip in self.node_ips]
             for ip, port, endpoints in addresses:
@@ -111,6 +139,35 @@ class IpvsProxier(Provider):
                     bound.add(ip)
                 vs = VirtualServer(proto, ip, port, DEFAULT_SCHEDULER, persist, name)
                 wanted[vs.key] = (vs, [RealServer(e.ip, e.port) for e in endpoints if _family(e.ip) == family])
+            # the ipsets syncProxyRules fills beside the IPVS table (Entry.String() forms)
+            for ip in svc.cluster_ips:
+                if _family(ip) in families:
+                    sets["KUBE-CLUSTER-IP"].add(f"{ip},{low}:{svc.port}")
+            for e in self.endpoints_map.get(name, ()):
+                if e.node == self.node_name and _family(e.ip) in families:
+                    sets["KUBE-LOOP-BACK"].add(f"{e.ip},{low}:{e.port},{e.ip}")
+            for ip in svc.external_ips:
+                if _family(ip) in families:
+                    target = "KUBE-EXTERNAL-IP-LOCAL" if svc.external_policy_local else "KUBE-EXTERNAL-IP"
+                    sets[target].add(f"{ip},{low}:{svc.port}")
+            for ip in svc.lb_ips:
+                if _family(ip) not in families:
+                    continue
+                entry = f"{ip},{low}:{svc.port}"
+                sets["KUBE-LOAD-BALANCER"].add(entry)
+                if svc.external_policy_local:
+                    sets["KUBE-LOAD-BALANCER-LOCAL"].add(entry)
+                if svc.lb_source_ranges:
+                    sets["KUBE-LOAD-BALANCER-FW"].add(entry)
+                    for cidr in svc.lb_source_ranges:
+                        if _family(cidr.split("/")[0]) == _family(ip):
+                            sets["KUBE-LOAD-BALANCER-SOURCE-CIDR"].add(f"{entry},{cidr}")
+            if svc.node_port and proto in ("TCP", "UDP"):
+                sets[f"KUBE-NODE-PORT-{proto}"].add(str(svc.node_port))
+                if svc.external_policy_local:
+                    sets[f"KUBE-NODE-PORT-LOCAL-{proto}"].add(str(svc.node_port))
+            if svc.health_check_node_port:
+                sets["KUBE-HEALTH-CHECK-NODE-PORT"].add(str(svc.health_check_node_port))
         for key in [k for k in self.virtual_servers if k not in wanted]:
             del self.virtual_servers[key]
         for key, (vs, dests) in wanted.items():
@@ -122,20 +179,49 @@ class IpvsProxier(Provider):
             have = {str(d) for d in current.destinations}
             current.destinations += [d for d in dests if str(d) not in have]
         self.bound = bound - set(self.node_ips)
+        self.ipsets = sets
 
     def process(self, packet: Packet, local_origin: bool) -> tuple[str, Packet]:
         pkt = packet.clone()
         if pkt.dst not in self.bound and pkt.dst not in self.node_ips:
             return ACCEPT, pkt
+        entry = f"{pkt.dst},{pkt.proto}:{pkt.dport}"
+        sets = self.ipsets
+        # KUBE-PROXY-FIREWALL -> KUBE-SOURCE-RANGES-FIREWALL: a load-balancer IP with source ranges drops the rest
+        if entry in sets["KUBE-LOAD-BALANCER-FW"] and not any(
+                _in_cidr(pkt.src, e.rsplit(",", 1)[1]) for e in sets["KUBE-LOAD-BALANCER-SOURCE-CIDR"]
+                if e.rsplit(",", 1)[0] == entry):
+            return DROP, pkt
         vs = self.virtual_servers.get((pkt.proto.upper(), pkt.dst, pkt.dport))
         if vs is None:
             # KUBE-IPVS-FILTER rejects other ports on service IPs; a node's own port just has no listener
             return (REJECT, pkt) if pkt.dst in self.bound else (ACCEPT, pkt)
+        masquerade = self._masquerade(pkt, entry)
         dest = vs.schedule(pkt.src, self.clock.now)
         if dest is None:
             return REJECT, pkt  # ip_vs_leave: ICMP port unreachable
+        if f"{dest.address},{pkt.proto}:{dest.port},{pkt.src}" in sets["KUBE-LOOP-BACK"]:
+            masquerade = True  # KUBE-POSTROUTING: a pod reaching itself through its Service (hairpin)
         pkt.dst, pkt.dport, pkt.dnat = dest.address, dest.port, True
+        if masquerade:
+            pkt.mark |= MASQUERADE_BIT
         return ACCEPT, pkt
+
+    def _masquerade(self, pkt: Packet, entry: str) -> bool:
+        """The KUBE-SERVICES / KUBE-LOAD-BALANCER / KUBE-NODE-PORT rules of IPVS mode that jump to KUBE-MARK-MASQ."""
+        sets = self.ipsets
+        if entry in sets["KUBE-CLUSTER-IP"]:
+            return self.masquerade_all or not _in_cidr(pkt.src, self.cluster_cidr)
+        if entry in sets["KUBE-LOAD-BALANCER"]:
+            return entry not in sets["KUBE-LOAD-BALANCER-LOCAL"]  # KUBE-LOAD-BALANCER: RETURN for the Local ones
+        if entry in sets["KUBE-EXTERNAL-IP"]:
+            return True
+        if entry in sets["KUBE-EXTERNAL-IP-LOCAL"]:
+            return False
+        proto = pkt.proto.upper()
+        if pkt.dst in self.node_ips and proto in ("TCP", "UDP") and str(pkt.dport) in sets[f"KUBE-NODE-PORT-{proto}"]:
+            return str(pkt.dport) not in sets[f"KUBE-NODE-PORT-LOCAL-{proto}"]
+        return False
 
     def rules(self) -> str:
         """``ipvsadm -Ln``."""

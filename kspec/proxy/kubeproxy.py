@@ -11,19 +11,36 @@ and listens on the port (it declares that containerPort, or declares none).
 from __future__ import annotations
 
 import ipaddress
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from kspec.objects import Obj
 from kspec.proxy.errors import ConnectError
 from kspec.proxy.iptables import IptablesProxier
-from kspec.proxy.ipvs import IpvsProxier
-from kspec.proxy.provider import ACCEPT, Packet, Provider, node_addresses
+from kspec.proxy.ipvs import MASQUERADE_BIT, IpvsProxier
+from kspec.proxy.provider import ACCEPT, DROP, Packet, Provider, node_addresses
 
 if TYPE_CHECKING:
     from kspec.cluster import Cluster
 
 MODES: dict[str, type[Provider]] = {"iptables": IptablesProxier, "ipvs": IpvsProxier}
 _MAX_HOPS = 4
+REACHED, REFUSED, TIMEOUT = "reached", "refused", "timeout"
+
+
+@dataclass(frozen=True)
+class Connection:
+    """How a connection attempt ended: ``reached`` (the pod that accepted it, and the source address that
+    pod sees), ``refused`` (RST or ICMP port unreachable) or ``timeout`` (the SYN was dropped)."""
+
+    outcome: str
+    pod: str | None = None
+    source: str = ""
+
+    def describe(self) -> str:
+        if self.outcome == REACHED:
+            return f"reached pod {self.pod}"
+        return "was refused" if self.outcome == REFUSED else "timed out"
 
 
 class KubeProxy:
@@ -98,6 +115,10 @@ class KubeProxy:
     # -- what the steps call -------------------------------------------------------------------
     def connect(self, namespace: str, pod: str, host: str, port: int) -> str | None:
         """The name of the pod that accepts a TCP connection from ``pod`` to host:port, or None."""
+        return self.connection(namespace, pod, host, port).pod
+
+    def connection(self, namespace: str, pod: str, host: str, port: int) -> Connection:
+        """A TCP connection from ``pod`` to host:port: which pod accepts it, or whether it is refused or dropped."""
         client = self.api.try_get("pods", pod, namespace)
         if client is None:
             raise ConnectError(f'pod "{pod}" does not exist in namespace "{namespace}"')
@@ -110,6 +131,46 @@ class KubeProxy:
         packet = Packet(src=src, dst=dst, dport=int(port))
         return self._route(node, packet, bool(client["spec"].get("hostNetwork")))
 
+    def connection_from_outside(self, client: str, host: str, port: int) -> Connection:
+        """A TCP connection from ``client``, an address outside the cluster, to host:port.
+
+        ``host`` is a node's name or address (its node ports), a load-balancer IP (the ``loadbalancer``
+        component picks the node), or an external IP of a Service (routed to the nodes by the network
+        outside, as an administrator sets it up: kspec spreads such connections over every node). Pod and
+        cluster IPs are not routed from outside: such a connection times out.
+        """
+        dst = self._outside_address(host)
+        packet = Packet(src=client, dst=dst, dport=int(port))
+        node = self._nodes_by_ip.get(dst)
+        if node is None:
+            lb = self.cluster.components.get("loadbalancer")
+            kind, picked = lb.route(dst, int(port), packet.proto, client) if lb is not None else ("none", None)
+            if kind == "node":
+                node = picked
+            elif kind == "timeout":
+                return Connection(TIMEOUT)
+            elif dst in self._external_ips():
+                node = self.cluster.rng.choice(sorted(self.proxiers)) if self.proxiers else None
+        if node is None:
+            return Connection(TIMEOUT)
+        return self._route(node, packet, False)
+
+    def health_check(self, node: str, namespace: str, name: str) -> tuple[int, str] | None:
+        """What kube-proxy on ``node`` answers on the Service's healthCheckNodePort, or None if it serves none."""
+        proxier = self.proxiers.get(node)
+        return proxier.health_check(namespace, name) if proxier is not None else None
+
+    def runs_on(self, node: str) -> bool:
+        """Whether kube-proxy runs on ``node`` (its /healthz answers)."""
+        return node in self.proxiers
+
+    def rules_of(self, node: str) -> str:
+        """One node's rules, as ``iptables-save`` or ``ipvsadm -Ln`` prints them."""
+        proxier = self.proxiers.get(node)
+        if proxier is None:
+            raise ConnectError(f'node "{node}" does not exist (the nodes are {", ".join(sorted(self.proxiers))})')
+        return proxier.rules()
+
     def rules(self) -> str:
         """Every node's rules (``iptables-save`` or ``ipvsadm -Ln``), for the failure dump."""
         out = []
@@ -117,6 +178,23 @@ class KubeProxy:
             out.append(f"# kube-proxy ({self.mode}) on node {name}")
             out.append(self.proxiers[name].rules())
         return "\n".join(out)
+
+    def _outside_address(self, host: str) -> str:
+        try:
+            ipaddress.ip_address(host)
+            return host
+        except ValueError:
+            pass
+        node = self.api.try_get("nodes", host, "")
+        if node is not None and node_addresses(node):
+            return node_addresses(node)[0]
+        raise ConnectError(f'from outside the cluster, "{host}" does not resolve (a node name, a load-balancer '
+                           f"IP or an external IP is reachable from outside; curl: (6) Could not resolve host: "
+                           f"{host})")
+
+    def _external_ips(self) -> set[str]:
+        return {ip for svc in self.api.store.list("services")
+                for ip in (svc.get("spec") or {}).get("externalIPs") or []}
 
     # -- the path of a connection ----------------------------------------------------------------
     def _resolve(self, namespace: str, pod: str, host: str) -> str:
@@ -156,30 +234,37 @@ class KubeProxy:
                       if e.get("addresses") and (e.get("conditions") or {}).get("ready") is not False})
         return self.cluster.rng.choice(ips) if ips else None
 
-    def _route(self, node: str, packet: Packet, local_origin: bool) -> str | None:
+    def _route(self, node: str, packet: Packet, local_origin: bool) -> Connection:
         for _ in range(_MAX_HOPS):
             proxier = self.proxiers.get(node)
             if proxier is not None:
                 verdict, packet = proxier.process(packet, local_origin)
+                if verdict == DROP:
+                    return Connection(TIMEOUT)
                 if verdict not in (ACCEPT, "DNAT"):
-                    return None
+                    return Connection(REFUSED)
+                if packet.mark & MASQUERADE_BIT:
+                    # KUBE-POSTROUTING: MASQUERADE to the address of the node the packet leaves
+                    packet.src = proxier.node_ips[0] if proxier.node_ips else packet.src
             target = self._pods_by_ip.get(packet.dst)
             if target is not None:
                 return self._deliver(target, packet)
             owner = self._nodes_by_ip.get(packet.dst)
-            if owner is None or owner == node:
-                return None  # nothing listens there (or no such address): refused or dropped
+            if owner is None:
+                return Connection(TIMEOUT)  # no such address on the network: the SYN goes unanswered
+            if owner == node:
+                return Connection(REFUSED)  # the node's own address, and nothing listens there
+            # the packet crosses to the node that owns the address: marks and conntrack state stay behind
             node, local_origin = owner, False
-        return None
+            packet.mark, packet.dnat = 0, False
+        return Connection(TIMEOUT)
 
-    def _deliver(self, target: tuple[str, str], packet: Packet) -> str | None:
+    def _deliver(self, target: tuple[str, str], packet: Packet) -> Connection:
         pod = self.api.try_get("pods", target[1], target[0])
         if pod is None or pod.get("status", {}).get("phase") != "Running":
-            return None
+            return Connection(REFUSED)
         ports = [(p.get("containerPort"), p.get("protocol", "TCP")) for c in pod["spec"].get("containers") or []
                  for p in c.get("ports") or []]
         if ports and (packet.dport, packet.proto.upper()) not in ports:
-            return None  # nothing listens on that port: RST
-        return pod["metadata"]["name"]
-
-
+            return Connection(REFUSED)  # nothing listens on that port: RST
+        return Connection(REACHED, pod["metadata"]["name"], packet.src)

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from kspec.clock import Clock
 from kspec.objects import Obj
 from kspec.proxy.changetracker import EndpointsChangeTracker, ServiceChangeTracker, UpdateResult, apply_changes
+from kspec.proxy.healthcheck import ServiceHealthServer
 from kspec.proxy.runner import SyncRunner
 from kspec.proxy.types import Endpoint, ServicePort, ServicePortName
 
@@ -75,6 +76,7 @@ class Provider(ABC):
         self.need_full_sync = True
         self._deferred = False  # the first (full) sync has not been written yet
         self._deferred_first = False  # the next sync is the first one (start's)
+        self.health_server = ServiceHealthServer()
 
     # -- informer handlers (OnServiceAdd/Update/Delete, OnEndpointsAdd/...) -------------------
     def on_service(self, old: Obj | None, new: Obj | None) -> None:
@@ -130,6 +132,10 @@ class Provider(ABC):
         endpoints = apply_changes(self.endpoints_map, self.endpoints_changes)
         full = self.need_full_sync
         self.need_full_sync = False
+        # syncProxyRules feeds the service health server (it reads the maps, not the rules: deferring rules
+        # does not defer it)
+        self.health_server.sync_services(self.health_check_node_ports())
+        self.health_server.sync_endpoints(self.local_ready_endpoints())
         if before is not None:
             first, self._deferred_first = self._deferred_first, False
             if self.still_deferrable():
@@ -169,6 +175,29 @@ class Provider(ABC):
     @abstractmethod
     def rules(self) -> str:
         """The node's rules as the mode's own tool prints them."""
+
+    # -- the service health server (pkg/proxy/healthcheck service_health.go) ----------------------------
+    def health_check_node_ports(self) -> dict[tuple[str, str], int]:
+        """ServicePortMap.HealthCheckNodePorts: the Services whose health check port this node serves."""
+        return {name.service: svc.health_check_node_port for name, svc in self.svc_port_map.items()
+                if svc.health_check_node_port}
+
+    def local_ready_endpoints(self) -> dict[tuple[str, str], int]:
+        """EndpointsMap.LocalReadyEndpoints: ready endpoints on this node per Service, counted by IP (a pod
+        behind two ports counts once); terminating ones do not count, so the check fails while only they
+        are left."""
+        ips: dict[tuple[str, str], set[str]] = {}
+        for name, endpoints in self.endpoints_map.items():
+            for e in endpoints:
+                if e.ready and e.node == self.node_name:
+                    ips.setdefault(name.service, set()).add(e.ip)
+        return {k: len(v) for k, v in ips.items()}
+
+    def health_check(self, namespace: str, name: str) -> tuple[int, str] | None:
+        """What the service health server answers for the Service (status, JSON body), or None when this node
+        serves no health check for it. It reflects the last sync, as kube-proxy's does."""
+        answer = self.health_server.serve((namespace, name))
+        return None if answer is None else (answer.status, answer.body)
 
     def local_addresses(self) -> set[str]:
         return {*self.node_ips, "127.0.0.1"}

@@ -13,6 +13,7 @@ from kspec.steps import (  # noqa: F401 - imported for their registrations
     scheduling,
     tables,
     time,
+    traffic,
     workloads,
 )
 from kspec.steps.registry import PHRASES, Phrase, find

@@ -522,3 +522,35 @@ def test_no_endpoints_metric(data: dict[str, Any]) -> None:
     svc = service("ns1", "svc1", "172.30.1.1", [port("", 80, nodePort=123)], **spec)
     p = fake_proxier([svc], [endpoints("ns1", "svc1", data["eps"], [("", 80, "TCP")])] if data["eps"] else [])
     assert p.no_local_endpoints == data["expected"]
+
+
+# -- TestHealthCheckNodePortWhenTerminating: what the service health server counts -------------------------------
+def _hc_slice(conditions: list[dict[str, bool]]) -> dict[str, Any]:
+    """The test's EndpointSlice svc1-1: 10.0.1.1 ... 10.0.1.4 on the test node, with these conditions."""
+    return {"metadata": {"name": "svc1-1", "namespace": "ns1", "labels": {"kubernetes.io/service-name": "svc1"}},
+            "addressType": "IPv4", "ports": [{"name": "", "port": 80, "protocol": "TCP"}],
+            "endpoints": [{"addresses": [f"10.0.1.{i}"], "conditions": cond, "nodeName": TEST_NODE_NAME}
+                          for i, cond in enumerate(conditions, start=1)]}
+
+
+def _when_terminating() -> list[int]:
+    svc = service("ns1", "svc1", "172.30.1.1", [port("", 0, targetPort=80)], selector={"foo": "bar"})
+    ready = _hc_slice([{"ready": True}, {"ready": True}, {"ready": True}, {"ready": False}])
+    p = fake_proxier([svc], [ready])
+    counts = [len(p.local_ready_endpoints())]
+    p.on_endpoints(ready, _hc_slice([
+        {"ready": False, "serving": True, "terminating": False},
+        {"ready": False, "serving": True, "terminating": True},
+        {"ready": False, "serving": True, "terminating": True},
+        {"ready": False, "serving": False, "terminating": True}]))
+    p.sync_proxy_rules()
+    counts.append(len(p.local_ready_endpoints()))
+    return counts
+
+
+HC_CASES = [case("TestHealthCheckNodePortWhenTerminating", WHOLE, run=_when_terminating, expected=[1, 0])]
+
+
+@pytest.mark.parametrize("data", HC_CASES)
+def test_health_check_counts(data: dict[str, Any]) -> None:
+    assert data["run"]() == data["expected"]

@@ -1,9 +1,10 @@
 """kubernetes pkg/proxy/ipvs/proxier_test.go: the IPVS virtual servers and real servers one sync leaves.
 
 Each case compares kspec's IPVS table with upstream's ``expectedIPVS`` (every virtual server's protocol,
-address, port, scheduler and persistence, and its real servers with their weights). The ipset and iptables
-expectations of the same cases are not compared: kspec does not model the ipsets and iptables rules IPVS mode
-keeps beside the IPVS table.
+address, port, scheduler and persistence, and its real servers with their weights), or, for the whole tests,
+upstream's ``checkIPVS`` and ``checkIPSet`` (kspec keeps IPVS mode's ipsets with upstream's names and entries).
+The iptables expectations (``checkIptables``) are not compared: kspec applies what IPVS mode's iptables rules
+do to a connection but does not print them.
 """
 
 from __future__ import annotations
@@ -148,4 +149,87 @@ WHOLE_CASES = [
 
 @pytest.mark.parametrize("data", WHOLE_CASES)
 def test_whole(data: dict[str, Any]) -> None:
+    data["run"]()
+
+
+# -- LoadBalancer, Local node ports and health check ports: checkIPVS and checkIPSet ---------------------------
+def check_ipvs(p: IpvsProxier, count: int, proto: str, ip: str, number: int, dests: list[str]) -> None:
+    """checkIPVS: the number of virtual servers, and the real servers of the one at ip:port if it exists."""
+    state = ipvs_state(p)
+    assert len(state) == count
+    found = state.get((proto, ip, number))
+    if found is not None:
+        assert len(found[2]) == len(dests)
+        if len(dests) == 1:
+            assert f"{found[2][0][0]}:{found[2][0][1]}" == dests[0]
+
+
+def check_ipsets(p: IpvsProxier, expected: dict[str, set[str]]) -> None:
+    """checkIPSet: each listed set holds exactly these entries (Entry.String() forms)."""
+    for name, entries in expected.items():
+        assert p.ipsets[name] == entries, name
+
+
+def _lb(name: str = "svc1", node_port: int = 3001, **spec: Any) -> dict[str, Any]:
+    svc = service("ns1", name, "10.20.30.41", [port("p80", 80, nodePort=node_port)], type="LoadBalancer", **spec)
+    svc["status"] = {"loadBalancer": {"ingress": [{"ip": "1.2.3.4"}]}}
+    return svc
+
+
+def _load_balancer() -> None:
+    p = fake_proxier([], [_lb()], [endpoints("ns1", "svc1", [("10.180.0.1", None)], [("p80", 80, "UDP")])])
+    check_ipvs(p, 2, "TCP", "1.2.3.4", 3001, ["10.180.0.1:80"])
+    check_ipsets(p, {"KUBE-LOAD-BALANCER": {"1.2.3.4,tcp:80"}})
+
+
+def _only_local_node_ports() -> None:
+    svc = service("ns1", "svc1", "10.20.30.41", [port("p80", 80, nodePort=3001)], type="NodePort",
+                  externalTrafficPolicy="Local")
+    eps = endpoints("ns1", "svc1", [("10.180.0.1", TEST_NODE_NAME), ("10.180.1.1", "other-node")],
+                    [("p80", 80, "TCP")])
+    # nodePortAddresses 100.101.102.0/24 on a node with 100.101.102.103 and 2001:db8:: leaves the IPv4 address
+    p = fake_proxier(["100.101.102.103"], [svc], [eps])
+    check_ipvs(p, 2, "TCP", "100.101.102.103", 3001, ["10.180.0.1:80"])
+    check_ipsets(p, {"KUBE-NODE-PORT-TCP": {"3001"}, "KUBE-NODE-PORT-LOCAL-TCP": {"3001"}})
+
+
+def _health_check_node_port() -> None:
+    services = [_lb("valid-svc1", 3000, externalTrafficPolicy="Local", healthCheckNodePort=30000),
+                _lb("valid-svc2", 3000, externalTrafficPolicy="Local", healthCheckNodePort=30001),
+                _lb("invalid-svc3", 3000, externalTrafficPolicy="Cluster", healthCheckNodePort=30002)]
+    for svc in services:
+        svc.pop("status")
+    p = fake_proxier(["100.101.102.103"], services, [])
+    check_ipsets(p, {"KUBE-HEALTH-CHECK-NODE-PORT": {"30000", "30001"}})
+
+
+def _load_balancer_source_ranges() -> None:
+    svc = service("ns1", "svc1", "10.20.30.41", [port("p80", 80)], type="LoadBalancer",
+                  loadBalancerSourceRanges=["10.0.0.0/8"])
+    svc["status"] = {"loadBalancer": {"ingress": [{"ip": "1.2.3.4"}]}}
+    p = fake_proxier([], [svc], [endpoints("ns1", "svc1", [("10.180.0.1", None)], [("p80", 80, "TCP")])])
+    check_ipvs(p, 2, "TCP", "1.2.3.4", 80, ["10.180.0.1:80"])
+    check_ipsets(p, {"KUBE-LOAD-BALANCER": {"1.2.3.4,tcp:80"}, "KUBE-LOAD-BALANCER-FW": {"1.2.3.4,tcp:80"},
+                     "KUBE-LOAD-BALANCER-SOURCE-CIDR": {"1.2.3.4,tcp:80,10.0.0.0/8"}})
+
+
+def _only_local_load_balancing() -> None:
+    eps = endpoints("ns1", "svc1", [("10.180.0.1", TEST_NODE_NAME), ("10.180.1.1", "other-node")],
+                    [("p80", 80, "TCP")])
+    p = fake_proxier([], [_lb(externalTrafficPolicy="Local")], [eps])
+    check_ipvs(p, 2, "TCP", "1.2.3.4", 80, ["10.180.0.1:80"])
+    check_ipsets(p, {"KUBE-LOAD-BALANCER": {"1.2.3.4,tcp:80"}, "KUBE-LOAD-BALANCER-LOCAL": {"1.2.3.4,tcp:80"}})
+
+
+LB_CASES = [
+    case("TestLoadBalancer", "whole test", run=_load_balancer),
+    case("TestOnlyLocalNodePorts", "whole test", run=_only_local_node_ports),
+    case("TestHealthCheckNodePort", "whole test", run=_health_check_node_port),
+    case("TestLoadBalancerSourceRanges", "whole test", run=_load_balancer_source_ranges),
+    case("TestOnlyLocalLoadBalancing", "whole test", run=_only_local_load_balancing),
+]
+
+
+@pytest.mark.parametrize("data", LB_CASES)
+def test_load_balancer(data: dict[str, Any]) -> None:
     data["run"]()

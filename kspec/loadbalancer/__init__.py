@@ -1,0 +1,1 @@
+"""LoadBalancer Services: the ``loadbalancer`` component and its built-in address-pool implementation."""
