@@ -1623,165 +1623,18 @@ def _validate_cronjob(obj: Obj) -> list[FieldError]:
 # Services and other core kinds
 # ---------------------------------------------------------------------------
 
-_SERVICE_TYPES = ["ClusterIP", "ExternalName", "LoadBalancer", "NodePort"]
-
-
-def _is_headless(spec: Obj) -> bool:
-    return spec.get("clusterIP") == "None" or (spec.get("clusterIPs") or [None])[0] == "None"
-
-
-def _validate_service_port(port: Obj, require_name: bool, names: set[str], path: str) -> list[FieldError]:
-    # validateServicePort
-    errs: list[FieldError] = []
-    name = port.get("name") or ""
-    if require_name and not name:
-        errs.append(required(child(path, "name")))
-    elif name:
-        errs.extend(_errors_for(child(path, "name"), name, is_dns1123_label(name)))
-        if name in names:
-            errs.append(duplicate(child(path, "name"), name))
-        names.add(name)
-    errs.extend(_errors_for(child(path, "port"), port.get("port", 0), is_valid_port_num(port.get("port", 0))))
-    protocol = port.get("protocol") or ""
-    if not protocol:
-        errs.append(required(child(path, "protocol")))
-    elif protocol not in _PROTOCOLS:
-        errs.append(not_supported(child(path, "protocol"), protocol, _PROTOCOLS))
-    errs.extend(_validate_port_num_or_name(port.get("targetPort"), child(path, "targetPort")))
-    return errs
-
-
 def _validate_service(obj: Obj) -> list[FieldError]:
-    """ValidateService (common subset): ports, type, headless rules, affinity, traffic policies."""
-    errs = validate_object_meta(obj, True, is_dns1035_label)
-    spec = obj.get("spec") or {}
-    kind = spec.get("type") or ""
-    ports = spec.get("ports") or []
-    headless = _is_headless(spec)
-    if not ports and not headless and kind != "ExternalName":
-        errs.append(required("spec.ports"))
-    if kind in ("LoadBalancer", "NodePort") and headless:
-        errs.append(invalid("spec.clusterIPs[0]", "None", f"may not be set to 'None' for {kind} services"))
-    if kind == "ExternalName":
-        errs.extend(_validate_external_name(spec))
-    names: set[str] = set()
-    for i, port in enumerate(ports):
-        errs.extend(_validate_service_port(port, len(ports) > 1, names, index("spec.ports", i)))
-    if spec.get("selector") is not None:
-        errs.extend(validate_labels(spec["selector"], "spec.selector"))
-    errs.extend(_validate_session_affinity(spec))
-    if not kind:
-        errs.append(required("spec.type"))
-    elif kind not in _SERVICE_TYPES:
-        errs.append(not_supported("spec.type", kind, _SERVICE_TYPES))
-    if kind == "ClusterIP":
-        for i, port in enumerate(ports):
-            if port.get("nodePort"):
-                errs.append(
-                    forbidden(
-                        child(index("spec.ports", i), "nodePort"),
-                        "may not be used when `type` is 'ClusterIP'",
-                    )
-                )
-    errs.extend(_duplicate_service_ports(ports))
-    errs.extend(_validate_traffic_policies(spec))
-    return errs
+    """ValidateService (kspec/api/validation_service.py)."""
+    from kspec.api.validation_service import validate_service
+
+    return validate_service(obj)
 
 
-def _validate_external_name(spec: Obj) -> list[FieldError]:
-    errs: list[FieldError] = []
-    if spec.get("clusterIPs"):
-        errs.append(forbidden("spec.clusterIPs", "may not be set for ExternalName services"))
-    if spec.get("ipFamilies"):
-        errs.append(forbidden("spec.ipFamilies", "may not be set for ExternalName services"))
-    if spec.get("ipFamilyPolicy") is not None:
-        errs.append(forbidden("spec.ipFamilyPolicy", "may not be set for ExternalName services"))
-    cname = (spec.get("externalName") or "").removesuffix(".")
-    if cname:
-        errs.extend(_errors_for("spec.externalName", cname, is_dns1123_subdomain(cname)))
-    else:
-        errs.append(required("spec.externalName"))
-    return errs
+def _validate_service_update(new: Obj, old: Obj) -> list[FieldError]:
+    """ValidateServiceUpdate (kspec/api/validation_service.py)."""
+    from kspec.api.validation_service import validate_service_update
 
-
-def _validate_session_affinity(spec: Obj) -> list[FieldError]:
-    affinity = spec.get("sessionAffinity") or ""
-    if not affinity:
-        return [required("spec.sessionAffinity")]
-    if affinity not in ("ClientIP", "None"):
-        return [not_supported("spec.sessionAffinity", affinity, ["ClientIP", "None"])]
-    config = spec.get("sessionAffinityConfig")
-    if affinity == "None":
-        return (
-            [forbidden("spec.sessionAffinityConfig", "must not be set when session affinity is None")]
-            if config is not None
-            else []
-        )
-    timeout = ((config or {}).get("clientIP") or {}).get("timeoutSeconds")
-    if timeout is None:
-        return [
-            required(
-                "spec.sessionAffinityConfig.clientIP.timeoutSeconds", "when session affinity type is ClientIP"
-            )
-        ]
-    if not 0 < timeout <= 86400:
-        return [
-            invalid(
-                "spec.sessionAffinityConfig.clientIP.timeoutSeconds",
-                timeout,
-                "must be greater than 0 and less than 86400",
-            )
-        ]
-    return []
-
-
-def _duplicate_service_ports(ports: list[Obj]) -> list[FieldError]:
-    """Duplicate (protocol, nodePort) and (protocol, port) pairs; the key prints as core.ServicePort."""
-    errs: list[FieldError] = []
-    node_ports: set[tuple[str, int]] = set()
-    for i, port in enumerate(ports):
-        key = (port.get("protocol") or "", port.get("nodePort") or 0)
-        if key[1] and key in node_ports:
-            errs.append(duplicate(child(index("spec.ports", i), "nodePort"), key[1]))
-        node_ports.add(key)
-    seen: set[tuple[str, int]] = set()
-    for i, port in enumerate(ports):
-        key = (port.get("protocol") or "", port.get("port") or 0)
-        if key in seen:
-            errs.append(
-                duplicate(
-                    index("spec.ports", i),
-                    GoStruct(
-                        Name="", Protocol=key[0], AppProtocol=None, Port=key[1], TargetPort=0, NodePort=0
-                    ),
-                )
-            )
-        seen.add(key)
-    return errs
-
-
-def _validate_traffic_policies(spec: Obj) -> list[FieldError]:
-    # validateServiceExternalTrafficPolicy / validateServiceInternalTrafficFieldsValue
-    errs: list[FieldError] = []
-    kind = spec.get("type")
-    external = kind in ("LoadBalancer", "NodePort") or (kind == "ClusterIP" and bool(spec.get("externalIPs")))
-    policy = spec.get("externalTrafficPolicy") or ""
-    if not external and policy:
-        errs.append(
-            invalid(
-                "spec.externalTrafficPolicy", policy, "may only be set for externally-accessible services"
-            )
-        )
-    elif external and not policy:
-        errs.append(required("spec.externalTrafficPolicy"))
-    elif external and policy not in ("Cluster", "Local"):
-        errs.append(not_supported("spec.externalTrafficPolicy", policy, ["Cluster", "Local"]))
-    internal = spec.get("internalTrafficPolicy")
-    if internal is None and kind in ("NodePort", "LoadBalancer", "ClusterIP"):
-        errs.append(required("spec.internalTrafficPolicy"))
-    elif internal is not None and internal not in ("Cluster", "Local"):
-        errs.append(not_supported("spec.internalTrafficPolicy", internal, ["Cluster", "Local"]))
-    return errs
+    return validate_service_update(new, old)
 
 
 def _validate_namespace(obj: Obj) -> list[FieldError]:
@@ -2065,6 +1918,7 @@ UPDATE_VALIDATORS: dict[str, Callable[[Obj, Obj], list[FieldError]]] = {
     "Job": lambda new, old: _validate_job(new) + _validate_job_update(new, old),
     "ConfigMap": lambda new, old: _immutable_data(new, old) + _validate_configmap(new),
     "Secret": lambda new, old: _immutable_data(new, old) + _validate_secret(new),
+    "Service": _validate_service_update,
 }
 
 
