@@ -330,3 +330,182 @@ EXTERNAL_TRAFFIC = [
 @pytest.mark.parametrize("c", EXTERNAL_TRAFFIC)
 def test_validate_service_external_traffic_policy(c: Obj) -> None:
     assert len(validate_external_traffic_policy(tweaked(c)["spec"])) == c["n"]
+
+
+def _pair(c: Obj) -> tuple[Obj, Obj]:
+    """TestValidateServiceUpdate's (old, new): makeValidService twice, each tweaked."""
+    old, new = make_valid_service(), make_valid_service()
+    _set(old["spec"], c.get("old"))
+    _set(new["spec"], c.get("new"))
+    _set(new["metadata"], c.get("new_meta"))
+    new["metadata"]["labels"].update(c.get("new_labels") or {})
+    new["metadata"]["annotations"].update(c.get("new_annotations") or {})
+    return old, new
+
+
+CIP, NPC, LBC = {"type": "ClusterIP"}, {"type": "NodePort", "externalTrafficPolicy": "Cluster"}, LB
+OLD_LB = {"type": "LoadBalancer", "allocateLoadBalancerNodePorts": True}
+OLD_CLASS = {**OLD_LB, "loadBalancerClass": "test.com/test-old"}
+SET, OTHER = ips("1.2.3.4"), ips("1.2.3.5")
+EMPTY = {"clusterIP": "", "clusterIPs": None}
+DUAL_OLD = {**ips("1.2.3.4", "2001::1", policy=RDS, families=[V4, V6]), "type": "ClusterIP"}
+SINGLE_OLD = {**ips("1.2.3.4", policy=SS, families=[V4]), "type": "ClusterIP"}
+LB_CLASS = "test.com/test-load-balancer-class"
+
+
+def _type_changes() -> list[Any]:
+    """The "Service with X type can/cannot change its (empty|set) ClusterIP [when changing type to Y]" cases."""
+    old_types = {"ClusterIP": CIP, "NodePort": {"type": "NodePort"}, "LoadBalancer": OLD_LB}
+    new_types = {"ClusterIP": CIP, "NodePort": NPC, "LoadBalancer": LBC}
+    out = []
+    for old_t, targets in (("ClusterIP", ("ClusterIP", "NodePort", "LoadBalancer")),
+                           ("NodePort", ("NodePort", "ClusterIP", "LoadBalancer")),
+                           ("LoadBalancer", ("LoadBalancer", "ClusterIP", "NodePort"))):
+        for new_t in targets:
+            suffix = "" if new_t == old_t else f" when changing type to {new_t}"
+            verb = "cannot change its ClusterIP" if (old_t, new_t) == ("ClusterIP", "LoadBalancer") \
+                else "cannot change its set ClusterIP"
+            out.append(case(U, f"Service with {old_t} type {verb}{suffix}",
+                            old={**old_types[old_t], **SET}, new={**new_types[new_t], **OTHER}, n=1))
+            out.append(case(U, f"Service with {old_t} type can change its empty ClusterIP{suffix}",
+                            old={**old_types[old_t], **EMPTY}, new={**new_types[new_t], **OTHER}, n=0))
+    return out
+
+
+U = "TestValidateServiceUpdate"
+UPDATE = [
+    case(U, "no change", n=0),
+    case(U, "change name", new_meta={"name": "valid2"}, n=1),
+    case(U, "change namespace", new_meta={"namespace": "valid2"}, n=1),
+    case(U, "change label valid", new_labels={"key": "other-value"}, n=0),
+    case(U, "add label", new_labels={"key2": "value2"}, n=0),
+    case(U, "change cluster IP", old=SET, new=ips("8.6.7.5"), n=1),
+    case(U, "remove cluster IP", old=SET, new=EMPTY, n=1),
+    case(U, "change affinity", new={"sessionAffinity": "ClientIP",
+                                    "sessionAffinityConfig": {"clientIP": {"timeoutSeconds": 90}}}, n=0),
+    case(U, "remove affinity", new={"sessionAffinity": None}, n=1),
+    case(U, "change type", new=LBC, n=0),
+    case(U, "remove type", new={"type": None}, n=1),
+    case(U, "change type -> nodeport", new=NPC, n=0),
+    case(U, "add loadBalancerSourceRanges", old=OLD_LB, new={**LBC, "loadBalancerSourceRanges": ["10.0.0.0/8"]}, n=0),
+    case(U, "update loadBalancerSourceRanges", old={**OLD_LB, "loadBalancerSourceRanges": ["10.0.0.0/8"]},
+         new={**LBC, "loadBalancerSourceRanges": ["10.100.0.0/16"]}, n=0),
+    case(U, "LoadBalancer type cannot have None ClusterIP", new={**NONE, **LBC}, n=1),
+    case(U, "`None` ClusterIP can NOT be changed", old={**CIP, **NONE}, new={**CIP, **SET}, n=1),
+    case(U, "`None` ClusterIP can NOT be removed", old=NONE, new=EMPTY, n=1),
+    case(U, "ClusterIP can NOT be changed to None", old=SET, new=NONE, n=1),
+    *_type_changes()[:6],
+    case(U, "Service with LoadBalancer type can change its AllocateLoadBalancerNodePorts from true to false",
+         old=OLD_LB, new={**LBC, "allocateLoadBalancerNodePorts": False}, n=0),
+    case(U, "Service with LoadBalancer type can change its AllocateLoadBalancerNodePorts from false to true",
+         old={**OLD_LB, "allocateLoadBalancerNodePorts": False}, new=LBC, n=0),
+    *_type_changes()[6:],
+    case(U, "Service with ExternalName type can change its empty ClusterIP when changing type to ClusterIP",
+         old={"type": "ExternalName", **EMPTY}, new={**CIP, **OTHER}, n=0),
+    case(U, "Service with ExternalName type can change its set ClusterIP when changing type to ClusterIP",
+         old={"type": "ExternalName", **SET}, new={**CIP, **OTHER}, n=0),
+    case(U, "invalid node port with clusterIP None", old={"type": "NodePort", "ports": [
+        P("p", 8675), P("q", 1, node=1)], **EMPTY}, new={**NPC, "ports": [P("p", 8675), P("q", 1, node=1)], **NONE},
+        n=1),
+    case(U, "convert from ExternalName", old={"type": "ExternalName"}, new=CIP, n=0),
+    case(U, "invalid: convert to ExternalName", old={**CIP, **ips("10.0.0.10", policy=SS, families=[V4])},
+         new={"type": "ExternalName", "externalName": "foo", **ips("10.0.0.10", policy=SS, families=[V4])}, n=3),
+    case(U, "valid: convert to ExternalName", old={**CIP, **ips("10.0.0.10", policy=SS, families=[V4])},
+         new={"type": "ExternalName", "externalName": "foo"}, n=0),
+    case(U, "same ServiceIPFamily", old={**CIP, "ipFamilies": [V4]}, new={**CIP, "ipFamilies": [V4]}, n=0),
+    case(U, "same ServiceIPFamily, change IPFamilyPolicy to singleStack", old={**CIP, "ipFamilies": [V4]},
+         new={**CIP, "ipFamilyPolicy": SS, "ipFamilies": [V4]}, n=0),
+    case(U, "same ServiceIPFamily, change IPFamilyPolicy singleStack => requireDualStack",
+         old={**CIP, "ipFamilyPolicy": SS, "ipFamilies": [V4]}, new={**CIP, "ipFamilyPolicy": RDS, "ipFamilies": [V4]},
+         n=0),
+    case(U, "add a new ServiceIPFamily", old={**CIP, "ipFamilyPolicy": RDS, "ipFamilies": [V4]},
+         new={**CIP, "ipFamilyPolicy": RDS, "ipFamilies": [V4, V6]}, n=0),
+    case(U, "ExternalName while changing Service IPFamily", old={"type": "ExternalName", "externalName": "somename"},
+         new={"type": "ExternalName", "externalName": "somename"}, n=0),
+    case(U, "setting ipfamily from nil to v4", old={"ipFamilies": None},
+         new={"externalName": "somename", "ipFamilies": [V4]}, n=0),
+    case(U, "setting ipfamily from nil to v6", old={"ipFamilies": None},
+         new={"externalName": "somename", "ipFamilies": [V6]}, n=0),
+    case(U, "change primary ServiceIPFamily", old={**SET, **CIP, "ipFamilies": [V4]},
+         new={**CIP, **SET, "ipFamilies": [V6]}, n=2),
+    # upgrade + downgrade from/to dualstack
+    case(U, "valid: upgrade to dual stack with requiredDualStack", old={**SINGLE_OLD, "ipFamilyPolicy": RDS},
+         new={**CIP, **SET, "ipFamilies": [V4]}, n=0),
+    case(U, "valid: upgrade to dual stack with preferDualStack", old=SINGLE_OLD,
+         new={**CIP, **SET, "ipFamilyPolicy": PDS, "ipFamilies": [V4]}, n=0),
+    case(U, "valid: upgrade to dual stack, no specific secondary ip", old=SINGLE_OLD,
+         new={**CIP, **SET, "ipFamilyPolicy": RDS, "ipFamilies": [V4, V6]}, n=0),
+    case(U, "valid: upgrade to dual stack, with specific secondary ip", old=SINGLE_OLD,
+         new={**CIP, **ips("1.2.3.4", "2001::1", policy=RDS, families=[V4, V6])}, n=0),
+    case(U, "valid: downgrade from dual to single", old=DUAL_OLD,
+         new={**CIP, **ips("1.2.3.4", policy=SS, families=[V4])}, n=0),
+    case(U, "valid: change families for a headless service", old={**CIP, **ips("None", policy=RDS, families=[V4, V6])},
+         new={**CIP, **ips("None", policy=RDS, families=[V6, V4])}, n=0),
+    case(U, "valid: upgrade a headless service", old={**CIP, **ips("None", policy=SS, families=[V4])},
+         new={**CIP, **ips("None", policy=RDS, families=[V6, V4])}, n=0),
+    case(U, "valid: downgrade a headless service", old={**CIP, **ips("None", policy=RDS, families=[V4, V6])},
+         new={**CIP, **ips("None", policy=SS, families=[V6])}, n=0),
+    case(U, "invalid flip families", old={**DUAL_OLD, "clusterIP": "1.2.3.40"},
+         new={**CIP, **ips("2001::1", "1.2.3.5", policy=RDS, families=[V6, V4])}, n=4),
+    case(U, "invalid change first ip, in dualstack service", old=DUAL_OLD,
+         new={**CIP, **ips("1.2.3.5", "2001::1", policy=RDS, families=[V4, V6])}, n=1),
+    case(U, "invalid, change second ip in dualstack service", old=DUAL_OLD,
+         new={**CIP, **ips("1.2.3.4", "2002::1", policy=RDS, families=[V4, V6])}, n=1),
+    case(U, "downgrade keeping the families", old=DUAL_OLD,
+         new={**CIP, **ips("1.2.3.4", policy=SS, families=[V4, V6])}, n=0),
+    case(U, "invalid, downgrade without changing to singleStack", old=DUAL_OLD,
+         new={**CIP, **ips("1.2.3.4", policy=RDS, families=[V4])}, n=2),
+    case(U, "invalid, downgrade and change primary ip", old=DUAL_OLD,
+         new={**CIP, **ips("1.2.3.5", policy=SS, families=[V4])}, n=1),
+    case(U, "invalid: upgrade to dual stack and change primary", old=SINGLE_OLD,
+         new={**CIP, **ips("1.2.3.5", policy=RDS, families=[V4, V6])}, n=1),
+    case(U, "update to valid app protocol", old={"ports": [P("a", 443, target=3000)]},
+         new={"ports": [P("a", 443, target=3000, app="https")]}, n=0),
+    case(U, "update to invalid app protocol", old={"ports": [P("a", 443, target=3000)]},
+         new={"ports": [P("a", 443, target=3000, app="~https")]}, n=1),
+    case(U, "Set AllocateLoadBalancerNodePorts when type is not LoadBalancer",
+         new={"allocateLoadBalancerNodePorts": True}, n=1),
+    case(U, "update LoadBalancer type of service without change LoadBalancerClass",
+         old=OLD_CLASS, new={**LBC, "loadBalancerClass": "test.com/test-old"},
+         n=0),
+    case(U, "invalid: change LoadBalancerClass when update service",
+         old=OLD_CLASS, new={**LBC, "loadBalancerClass": "test.com/test-new"},
+         n=1),
+    case(U, "invalid: unset LoadBalancerClass when update service",
+         old=OLD_CLASS, new=LBC, n=1),
+    case(U, "invalid: set LoadBalancerClass when update service", old=OLD_LB,
+         new={**LBC, "loadBalancerClass": "test.com/test-new"}, n=1),
+    case(U, "update to LoadBalancer type of service with valid LoadBalancerClass", old=CIP,
+         new={**LBC, "loadBalancerClass": LB_CLASS}, n=0),
+    case(U, "update to LoadBalancer type of service without LoadBalancerClass", old=CIP, new=LBC, n=0),
+    case(U, "invalid: set invalid LoadBalancerClass when update service to LoadBalancer", old=CIP,
+         new={**LBC, "loadBalancerClass": "Bad/LoadBalancerclass"}, n=2),
+    case(U, "invalid: set LoadBalancerClass when update service to non LoadBalancer type of service", old=CIP,
+         new={**CIP, "loadBalancerClass": LB_CLASS}, n=2),
+    case(U, "invalid: set LoadBalancerClass when update service to non LoadBalancer type of service#01",
+         old={"type": "ExternalName"}, new={"type": "ExternalName", "loadBalancerClass": LB_CLASS}, n=3),
+    case(U, "invalid: set LoadBalancerClass when update service to non LoadBalancer type of service#02",
+         old={"type": "NodePort"}, new={**NPC, "loadBalancerClass": LB_CLASS}, n=2),
+    case(U, "invalid: set LoadBalancerClass when update from LoadBalancer service to non LoadBalancer type of service",
+         old={**OLD_LB, "loadBalancerClass": LB_CLASS}, new={**CIP, "loadBalancerClass": LB_CLASS}, n=2),
+    case(U, "invalid: set LoadBalancerClass when update from LoadBalancer service to non LoadBalancer type of "
+            "service#01", old={**OLD_LB, "loadBalancerClass": LB_CLASS},
+         new={"type": "ExternalName", "loadBalancerClass": LB_CLASS}, n=3),
+    case(U, "invalid: set LoadBalancerClass when update from LoadBalancer service to non LoadBalancer type of "
+            "service#02", old={**OLD_LB, "loadBalancerClass": LB_CLASS},
+         new={**NPC, "loadBalancerClass": LB_CLASS}, n=2),
+    case(U, "update internalTrafficPolicy from Cluster to Local", old={"internalTrafficPolicy": "Cluster"},
+         new={"internalTrafficPolicy": "Local"}, n=0),
+    case(U, "update internalTrafficPolicy from Local to Cluster", old={"internalTrafficPolicy": "Local"},
+         new={"internalTrafficPolicy": "Cluster"}, n=0),
+    case(U, "topology annotations are mismatched", new_annotations={
+        "service.kubernetes.io/topology-aware-hints": "original", "service.kubernetes.io/topology-mode": "different"},
+        n=1),
+]
+
+
+@pytest.mark.parametrize("c", UPDATE)
+def test_validate_service_update(c: Obj) -> None:
+    old, new = _pair(c)
+    errs = validate(new, old)
+    assert len(errs) == c["n"], [str(e) for e in errs]
