@@ -323,6 +323,8 @@ def validate_object_meta(obj: Obj, namespaced: bool, name_check: NameCheck) -> l
             errs.append(required("metadata.namespace"))
         else:
             errs.extend(_errors_for("metadata.namespace", namespace, is_dns1123_label(namespace)))
+    elif meta.get("namespace"):
+        errs.append(forbidden("metadata.namespace", "not allowed on this type"))
     errs.extend(_nonnegative("metadata.generation", meta.get("generation")))
     errs.extend(validate_labels(meta.get("labels"), "metadata.labels"))
     errs.extend(validate_annotations(meta.get("annotations"), "metadata.annotations"))
@@ -1638,8 +1640,10 @@ def _validate_service_update(new: Obj, old: Obj) -> list[FieldError]:
 
 
 def _validate_namespace(obj: Obj) -> list[FieldError]:
-    # ValidateNamespace: cluster-scoped, name is a DNS-1123 label
-    return validate_object_meta(obj, False, is_dns1123_label)
+    """ValidateNamespace (kspec/api/validation_objects.py)."""
+    from kspec.api.validation_objects import validate_namespace
+
+    return validate_namespace(obj)
 
 
 def _validate_node(obj: Obj) -> list[FieldError]:
@@ -1682,9 +1686,11 @@ def _validate_configmap(obj: Obj) -> list[FieldError]:
 
 
 def _validate_secret(obj: Obj) -> list[FieldError]:
-    # ValidateSecret (key names; type-specific checks omitted)
+    # ValidateSecret: key names, the per-type keys (kspec/api/validation_objects.py), the size
     from kspec.api.validation_limits import validate_data_size
-    return validate_object_meta(obj, True, is_dns1123_subdomain) + _validate_data_keys(obj) + validate_data_size(obj)
+    from kspec.api.validation_objects import validate_secret_type
+    return (validate_object_meta(obj, True, is_dns1123_subdomain) + _validate_data_keys(obj)
+            + validate_secret_type(obj) + validate_data_size(obj))
 
 
 def _validate_priority_class(obj: Obj) -> list[FieldError]:
@@ -1694,21 +1700,17 @@ def _validate_priority_class(obj: Obj) -> list[FieldError]:
 
 
 def _validate_endpoints(obj: Obj) -> list[FieldError]:
-    # ValidateEndpoints: each subset needs addresses; ports need names when several
-    errs = validate_object_meta(obj, True, is_dns1123_subdomain)
-    for i, subset in enumerate(obj.get("subsets") or []):
-        p = index("subsets", i)
-        if not subset.get("addresses") and not subset.get("notReadyAddresses"):
-            errs.append(required(p, "must specify `addresses` or `notReadyAddresses`"))
-        ports = subset.get("ports") or []
-        for j, port in enumerate(ports):
-            pp = index(child(p, "ports"), j)
-            if len(ports) > 1 and not port.get("name"):
-                errs.append(required(child(pp, "name")))
-            errs.extend(
-                _errors_for(child(pp, "port"), port.get("port", 0), is_valid_port_num(port.get("port", 0)))
-            )
-    return errs
+    """ValidateEndpoints (kspec/api/validation_objects.py)."""
+    from kspec.api.validation_objects import validate_endpoints
+
+    return validate_endpoints(obj)
+
+
+def _validate_resource_quota(obj: Obj) -> list[FieldError]:
+    """ValidateResourceQuota (kspec/api/validation_objects.py)."""
+    from kspec.api.validation_objects import validate_resource_quota
+
+    return validate_resource_quota(obj)
 
 
 def _validate_hpa(obj: Obj) -> list[FieldError]:
@@ -1776,6 +1778,7 @@ VALIDATORS: dict[str, Callable[[Obj], list[FieldError]]] = {
     "Secret": _validate_secret,
     "PriorityClass": _validate_priority_class,
     "Endpoints": _validate_endpoints,
+    "ResourceQuota": _validate_resource_quota,
 }
 
 
@@ -1896,6 +1899,11 @@ def _validate_statefulset_update(new: Obj, old: Obj) -> list[FieldError]:
     return errs
 
 
+def _secret_type_update(new: Obj, old: Obj) -> list[FieldError]:
+    from kspec.api.validation_objects import validate_secret_update
+    return validate_secret_update(new, old)
+
+
 def _immutable_data(new: Obj, old: Obj) -> list[FieldError]:
     # ValidateConfigMapUpdate / ValidateSecretUpdate when `immutable` is set
     if not old.get("immutable"):
@@ -1917,7 +1925,7 @@ UPDATE_VALIDATORS: dict[str, Callable[[Obj, Obj], list[FieldError]]] = {
     "StatefulSet": _validate_statefulset_update,
     "Job": lambda new, old: _validate_job(new) + _validate_job_update(new, old),
     "ConfigMap": lambda new, old: _immutable_data(new, old) + _validate_configmap(new),
-    "Secret": lambda new, old: _immutable_data(new, old) + _validate_secret(new),
+    "Secret": lambda new, old: _secret_type_update(new, old) + _immutable_data(new, old) + _validate_secret(new),
     "Service": _validate_service_update,
 }
 

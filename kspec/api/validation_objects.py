@@ -1,0 +1,313 @@
+"""Validation of the plain core objects: Secret types, Namespaces, Endpoints and ResourceQuotas.
+
+Upstream: pkg/apis/core/validation ValidateSecret / ValidateSecretUpdate (the per-type key rules),
+ValidateNamespace, ValidateEndpoints (validateEndpointSubsets, validateEndpointAddress, validateEndpointPort,
+ValidateEndpointIP), ValidateResourceQuota (ValidateResourceQuotaSpec, validateResourceQuotaScopes,
+validateScopedResourceSelectorRequirement) and validateResourceName.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+from typing import Any
+
+from kspec import labels as lbl
+from kspec.api.validation import (
+    FIELD_IMMUTABLE,
+    IS_NEGATIVE,
+    FieldError,
+    _errors_for,
+    child,
+    index,
+    invalid,
+    is_dns1123_label,
+    is_dns1123_subdomain,
+    is_valid_port_num,
+    not_supported,
+    required,
+    validate_object_meta,
+)
+from kspec.api.validation_service import _is_valid_ip, validate_non_special_ip
+from kspec.quantity import parse_quantity
+
+Obj = dict[str, Any]
+
+# --- Secrets -------------------------------------------------------------------------------------------------
+
+SERVICE_ACCOUNT_NAME_KEY = "kubernetes.io/service-account.name"  # core.ServiceAccountNameKey
+REDACTED = "<secret contents redacted>"
+
+
+def _decoded(value: Any) -> bytes | None:
+    try:
+        return base64.b64decode(str(value), validate=True)
+    except (binascii.Error, ValueError):
+        return None
+
+
+def _json_object_error(raw: bytes) -> str | None:
+    """json.Unmarshal into map[string]interface{}: the error text, or None when it is a JSON object."""
+    text = raw.decode("utf-8", errors="replace")
+    if not text.strip():
+        return "unexpected end of JSON input"
+    try:
+        parsed = json.loads(text)
+    except json.JSONDecodeError as exc:
+        if exc.pos >= len(text.rstrip()):
+            return "unexpected end of JSON input"
+        return f"invalid character {text[exc.pos]!r} looking for beginning of value"
+    if parsed is not None and not isinstance(parsed, dict):
+        kind = {list: "array", str: "string", bool: "bool"}.get(type(parsed), "number")
+        return f"json: cannot unmarshal {kind} into Go value of type map[string]interface {{}}"
+    return None
+
+
+def validate_secret_type(obj: Obj) -> list[FieldError]:
+    """ValidateSecret's per-type rules: the keys each well-known type needs."""
+    kind = obj.get("type") or ""
+    data = obj.get("data") or {}
+    annotations = (obj.get("metadata") or {}).get("annotations") or {}
+    if kind == "kubernetes.io/service-account-token":
+        if not annotations.get(SERVICE_ACCOUNT_NAME_KEY):
+            return [required(index("metadata.annotations", SERVICE_ACCOUNT_NAME_KEY))]
+    elif kind in ("kubernetes.io/dockercfg", "kubernetes.io/dockerconfigjson"):
+        key = ".dockercfg" if kind == "kubernetes.io/dockercfg" else ".dockerconfigjson"
+        if key not in data:
+            return [required(index("data", key))]
+        raw = _decoded(data[key])
+        error = _json_object_error(raw) if raw is not None else None
+        if error:
+            return [invalid(index("data", key), REDACTED, error)]
+    elif kind == "kubernetes.io/basic-auth":
+        if "username" not in data and "password" not in data:
+            return [required(index("data", "username")), required(index("data", "password"))]
+    elif kind == "kubernetes.io/ssh-auth":
+        if not data.get("ssh-privatekey"):
+            return [required(index("data", "ssh-privatekey"))]
+    elif kind == "kubernetes.io/tls":
+        return [required(index("data", key)) for key in ("tls.crt", "tls.key") if key not in data]
+    return []
+
+
+def validate_secret_update(new: Obj, old: Obj) -> list[FieldError]:
+    """ValidateSecretUpdate's own rule: the type is immutable."""
+    if (new.get("type") or "") != (old.get("type") or ""):
+        return [invalid("type", new.get("type") or "", FIELD_IMMUTABLE)]
+    return []
+
+
+# --- Namespaces ------------------------------------------------------------------------------------------------
+
+STANDARD_FINALIZERS = {"kubernetes"}  # helper.IsStandardFinalizerName (core.FinalizerKubernetes)
+
+
+def validate_finalizer_name(name: str, path: str) -> list[FieldError]:
+    """validateFinalizerName: a qualified name, and a bare one must be a standard finalizer."""
+    errs = _errors_for(path, name, lbl.validate_label_key(name))
+    if not errs and "/" not in name and name not in STANDARD_FINALIZERS:
+        errs.append(invalid(path, name, "name is neither a standard finalizer name nor is it fully qualified"))
+    return errs
+
+
+def validate_namespace(obj: Obj) -> list[FieldError]:
+    """ValidateNamespace: cluster-scoped metadata with a DNS-1123 label name, and valid spec.finalizers."""
+    errs = validate_object_meta(obj, False, is_dns1123_label)
+    for i, name in enumerate((obj.get("spec") or {}).get("finalizers") or []):
+        errs.extend(validate_finalizer_name(str(name), index("spec.finalizers", i)))
+    return errs
+
+
+# --- Endpoints -------------------------------------------------------------------------------------------------
+
+ENDPOINT_PROTOCOLS = ["SCTP", "TCP", "UDP"]
+
+
+def _validate_endpoint_address(address: Obj, path: str) -> list[FieldError]:
+    """validateEndpointAddress: a valid, non-special IP; hostname a DNS label; nodeName a DNS subdomain."""
+    ip = str(address.get("ip") or "")
+    errs: list[FieldError] = []
+    ip_errs = _is_valid_ip(child(path, "ip"), ip)
+    errs.extend(ip_errs)
+    if address.get("hostname"):
+        errs.extend(_errors_for(child(path, "hostname"), address["hostname"], is_dns1123_label(address["hostname"])))
+    if address.get("nodeName"):  # kspec writes "" for a pod not yet on a node
+        node = str(address["nodeName"])
+        errs.extend(_errors_for(child(path, "nodeName"), node, is_dns1123_subdomain(node)))
+    if not ip_errs:
+        errs.extend(validate_non_special_ip(ip, child(path, "ip")))
+    return errs
+
+
+def _validate_endpoint_port(port: Obj, require_name: bool, path: str) -> list[FieldError]:
+    """validateEndpointPort: name (required among several), port number, protocol, appProtocol."""
+    errs: list[FieldError] = []
+    name = port.get("name") or ""
+    if require_name and not name:
+        errs.append(required(child(path, "name")))
+    elif name:
+        errs.extend(_errors_for(child(path, "name"), name, is_dns1123_label(name)))
+    errs.extend(_errors_for(child(path, "port"), port.get("port", 0), is_valid_port_num(port.get("port", 0))))
+    protocol = port.get("protocol") or ""
+    if not protocol:
+        errs.append(required(child(path, "protocol")))
+    elif protocol not in ENDPOINT_PROTOCOLS:
+        errs.append(not_supported(child(path, "protocol"), protocol, ENDPOINT_PROTOCOLS))
+    if port.get("appProtocol") is not None:
+        app = str(port["appProtocol"])
+        errs.extend(_errors_for(child(path, "appProtocol"), app, lbl.validate_label_key(app)))
+    return errs
+
+
+def validate_endpoints(obj: Obj) -> list[FieldError]:
+    """ValidateEndpoints: metadata, then each subset's addresses and ports."""
+    errs = validate_object_meta(obj, True, is_dns1123_subdomain)
+    for i, subset in enumerate(obj.get("subsets") or []):
+        path = index("subsets", i)
+        if not subset.get("addresses") and not subset.get("notReadyAddresses"):
+            errs.append(required(path, "must specify `addresses` or `notReadyAddresses`"))
+        for key in ("addresses", "notReadyAddresses"):
+            for j, address in enumerate(subset.get(key) or []):
+                errs.extend(_validate_endpoint_address(address or {}, index(child(path, key), j)))
+        ports = subset.get("ports") or []
+        for j, port in enumerate(ports):
+            errs.extend(_validate_endpoint_port(port or {}, len(ports) > 1, index(child(path, "ports"), j)))
+    return errs
+
+
+# --- Resource names and quotas ---------------------------------------------------------------------------------
+
+#: helper.standardResources: the bare names a resource list may use
+STANDARD_RESOURCES = {
+    "cpu", "memory", "ephemeral-storage", "requests.cpu", "requests.memory", "requests.ephemeral-storage",
+    "limits.cpu", "limits.memory", "limits.ephemeral-storage", "pods", "services", "replicationcontrollers",
+    "resourcequotas", "secrets", "persistentvolumeclaims", "configmaps", "services.nodeports",
+    "services.loadbalancers", "requests.storage", "storage",
+}
+#: helper.standardQuotaResources
+STANDARD_QUOTA_RESOURCES = STANDARD_RESOURCES - {"storage"}
+#: helper.integerResources: object counts
+INTEGER_RESOURCES = {"pods", "services", "replicationcontrollers", "resourcequotas", "secrets", "configmaps",
+                     "persistentvolumeclaims", "services.nodeports", "services.loadbalancers"}
+QUOTA_SCOPES = {"Terminating", "NotTerminating", "BestEffort", "NotBestEffort", "PriorityClass",
+                "CrossNamespacePodAffinity", "VolumeAttributesClass"}
+POD_OBJECT_COUNT = {"pods"}  # podObjectCountQuotaResources
+POD_COMPUTE = {"cpu", "memory", "limits.cpu", "limits.memory", "requests.cpu", "requests.memory"}
+PVC_STORAGE = {"persistentvolumeclaims", "requests.storage"}  # the VolumeAttributesClass scope's resources
+EXISTS_ONLY_SCOPES = {"BestEffort", "NotBestEffort", "Terminating", "NotTerminating", "CrossNamespacePodAffinity"}
+CONFLICTING_SCOPES = ({"BestEffort", "NotBestEffort"}, {"Terminating", "NotTerminating"})
+INVALID_QUOTA_RESOURCE = "must be a standard resource for quota"  # isInvalidQuotaResource
+NOT_INTEGER = "must be an integer"  # isNotIntegerErrorMsg
+
+
+def validate_resource_name(name: str, path: str) -> list[FieldError]:
+    """validateResourceName: a qualified name; a bare one must be a standard resource (or hugepages-*)."""
+    errs = _errors_for(path, name, lbl.validate_label_key(name))
+    if errs:
+        return errs
+    if "/" not in name and name not in STANDARD_RESOURCES and not name.startswith("hugepages-"):
+        return [invalid(path, name, "must be a standard resource type or fully qualified")]
+    return []
+
+
+def is_extended_resource(name: str) -> bool:
+    """helper.IsExtendedResourceName: not native (no kubernetes.io domain), not requests.*, quota-qualifiable."""
+    if "/" not in name or "kubernetes.io/" in name or name.startswith("requests."):
+        return False
+    return not lbl.validate_label_key("requests." + name)
+
+
+def validate_quantity_value(name: str, value: Any, path: str) -> list[FieldError]:
+    """ValidateResourceQuantityValue: not negative; object counts and extended resources whole numbers."""
+    try:
+        amount = parse_quantity(value)
+    except ValueError as exc:
+        return [invalid(path, value, str(exc))]
+    errs: list[FieldError] = []
+    if amount < 0:
+        errs.append(invalid(path, str(value), IS_NEGATIVE))
+    if (name in INTEGER_RESOURCES or is_extended_resource(name)) and (amount * 1000) % 1000 != 0:
+        errs.append(invalid(path, str(value), NOT_INTEGER))
+    return errs
+
+
+def _scope_fits(scope: str, resource: str) -> bool:
+    """helper.IsResourceQuotaScopeValidForResource."""
+    if scope in ("Terminating", "NotTerminating", "NotBestEffort", "PriorityClass", "CrossNamespacePodAffinity"):
+        return resource in POD_OBJECT_COUNT | POD_COMPUTE
+    if scope == "BestEffort":
+        return resource in POD_OBJECT_COUNT
+    if scope == "VolumeAttributesClass":
+        return resource in PVC_STORAGE
+    return True
+
+
+def _validate_scopes(spec: Obj, hard: list[str]) -> list[FieldError]:
+    """validateResourceQuotaScopes."""
+    scopes = list(spec.get("scopes") or [])
+    errs: list[FieldError] = []
+    for scope in scopes:
+        if scope not in QUOTA_SCOPES:
+            errs.append(invalid("spec.scopes", scopes, "unsupported scope"))
+        errs.extend(invalid("spec.scopes", scopes, "unsupported scope applied to resource")
+                    for name in hard if name in STANDARD_QUOTA_RESOURCES and not _scope_fits(scope, name))
+    errs.extend(invalid("spec.scopes", scopes, "conflicting scopes")
+                for pair in CONFLICTING_SCOPES if pair <= set(scopes))
+    return errs
+
+
+def _validate_scope_selector(spec: Obj, hard: list[str]) -> list[FieldError]:
+    """validateScopedResourceSelectorRequirement."""
+    selector = spec.get("scopeSelector")
+    if not isinstance(selector, dict):
+        return []
+    path = "spec.scopeSelector.matchExpressions"
+    errs: list[FieldError] = []
+    names: set[str] = set()
+    for req in selector.get("matchExpressions") or []:
+        scope, operator, values = req.get("scopeName") or "", req.get("operator") or "", req.get("values") or []
+        if scope not in QUOTA_SCOPES:
+            errs.append(invalid(child(path, "scopeName"), scope, "unsupported scope"))
+        errs.extend(invalid(path, selector, "unsupported scope applied to resource")
+                    for name in hard if name in STANDARD_QUOTA_RESOURCES and not _scope_fits(scope, name))
+        if scope in EXISTS_ONLY_SCOPES and operator != "Exists":
+            errs.append(invalid(child(path, "operator"), operator,
+                                "must be 'Exists' when scope is any of ResourceQuotaScopeTerminating, "
+                                "ResourceQuotaScopeNotTerminating, ResourceQuotaScopeBestEffort, "
+                                "ResourceQuotaScopeNotBestEffort or ResourceQuotaScopeCrossNamespacePodAffinity"))
+        if operator in ("In", "NotIn"):
+            if not values:
+                errs.append(required(child(path, "values"), "must be at least one value when `operator` is 'In' or "
+                                                            "'NotIn' for scope selector"))
+        elif operator in ("Exists", "DoesNotExist"):
+            if values:
+                errs.append(invalid(child(path, "values"), values,
+                                    "must be no value when `operator` is 'Exist' or 'DoesNotExist' for scope selector"))
+        else:
+            errs.append(invalid(child(path, "operator"), operator, "not a valid selector operator"))
+        names.add(scope)
+    errs.extend(invalid(path, selector, "conflicting scopes") for pair in CONFLICTING_SCOPES if pair <= names)
+    return errs
+
+
+def validate_resource_quota(obj: Obj) -> list[FieldError]:
+    """ValidateResourceQuota: metadata, spec.hard names and values, scopes and the scope selector, status."""
+    errs = validate_object_meta(obj, True, is_dns1123_subdomain)
+    spec = obj.get("spec") or {}
+    hard = spec.get("hard") or {}
+    for name in sorted(hard):
+        path = index("spec.hard", name)
+        errs.extend(validate_resource_name(name, path))
+        if "/" not in name and name not in STANDARD_QUOTA_RESOURCES:
+            errs.append(invalid(path, name, INVALID_QUOTA_RESOURCE))
+        errs.extend(validate_quantity_value(name, hard[name], path))
+    errs.extend(_validate_scopes(spec, sorted(hard)))
+    errs.extend(_validate_scope_selector(spec, sorted(hard)))
+    status = obj.get("status") or {}
+    for bag in ("hard", "used"):
+        for name, value in sorted((status.get(bag) or {}).items()):
+            path = index(child("status", bag), name)
+            errs.extend(validate_resource_name(name, path))
+            errs.extend(validate_quantity_value(name, value, path))
+    return errs
