@@ -1706,6 +1706,13 @@ def _validate_endpoints(obj: Obj) -> list[FieldError]:
     return validate_endpoints(obj)
 
 
+def _validate_limit_range(obj: Obj) -> list[FieldError]:
+    """ValidateLimitRange (kspec/api/validation_objects.py)."""
+    from kspec.api.validation_objects import validate_limit_range
+
+    return validate_limit_range(obj)
+
+
 def _validate_resource_quota(obj: Obj) -> list[FieldError]:
     """ValidateResourceQuota (kspec/api/validation_objects.py)."""
     from kspec.api.validation_objects import validate_resource_quota
@@ -1779,6 +1786,7 @@ VALIDATORS: dict[str, Callable[[Obj], list[FieldError]]] = {
     "PriorityClass": _validate_priority_class,
     "Endpoints": _validate_endpoints,
     "ResourceQuota": _validate_resource_quota,
+    "LimitRange": _validate_limit_range,
 }
 
 

@@ -20,6 +20,8 @@ from kspec.api.validation import (
     FieldError,
     _errors_for,
     child,
+    duplicate,
+    forbidden,
     index,
     invalid,
     is_dns1123_label,
@@ -310,4 +312,118 @@ def validate_resource_quota(obj: Obj) -> list[FieldError]:
             path = index(child("status", bag), name)
             errs.extend(validate_resource_name(name, path))
             errs.extend(validate_quantity_value(name, value, path))
+    return errs
+
+
+# --- LimitRanges -----------------------------------------------------------------------------------------------
+
+LIMIT_TYPES = {"Pod", "Container", "PersistentVolumeClaim"}  # helper.IsStandardLimitRangeType
+
+
+def _limit_type_errors(value: str, path: str) -> list[FieldError]:
+    """validateLimitRangeTypeName: a qualified name; a bare one must be a standard limit type."""
+    errs = _errors_for(path, value, lbl.validate_label_key(value))
+    if not errs and "/" not in value and value not in LIMIT_TYPES:
+        errs.append(invalid(path, value, "must be a standard limit type or fully qualified"))
+    return errs
+
+
+def _limit_resource_errors(limit_type: str, name: str, path: str) -> list[FieldError]:
+    """validateLimitRangeResourceName: container resource names for Pod/Container items, any resource else."""
+    if limit_type in ("Pod", "Container"):
+        from kspec.api.validation import _validate_resource_name
+
+        return _validate_resource_name(name, path)
+    return validate_resource_name(name, path)
+
+
+def _overcommit_allowed(name: str) -> bool:
+    """helper.IsOvercommitAllowed: native resources other than hugepages."""
+    native = "/" not in name or "kubernetes.io/" in name
+    return native and not name.startswith("hugepages-")
+
+
+def _range_checks(path: str, k: str, q: dict[str, dict[str, Any]]) -> list[FieldError]:
+    """The per-resource ordering checks: min <= defaultRequest <= default <= max, ratio >= 1 and <= max/min."""
+    from kspec.quantity import canonical
+
+    def value(bag: str) -> Any:
+        return parse_quantity(q[bag][k]) if k in q[bag] else None
+
+    def text(bag: str) -> str:
+        return canonical(q[bag][k])
+
+    lo, hi, dflt, req, ratio = (value(b) for b in ("min", "max", "default", "defaultRequest", "maxLimitRequestRatio"))
+    errs: list[FieldError] = []
+    if lo is not None and hi is not None and lo > hi:
+        errs.append(invalid(index(child(path, "min"), k), text("min"),
+                            f"min value {text('min')} is greater than max value {text('max')}"))
+    if req is not None and lo is not None and lo > req:
+        errs.append(invalid(index(child(path, "defaultRequest"), k), text("defaultRequest"),
+                            f"min value {text('min')} is greater than default request value {text('defaultRequest')}"))
+    if req is not None and hi is not None and req > hi:
+        errs.append(invalid(index(child(path, "defaultRequest"), k), text("defaultRequest"),
+                            f"default request value {text('defaultRequest')} is greater than max value {text('max')}"))
+    if req is not None and dflt is not None and req > dflt:
+        errs.append(invalid(index(child(path, "defaultRequest"), k), text("defaultRequest"),
+                            f"default request value {text('defaultRequest')} is greater than default limit value "
+                            f"{text('default')}"))
+    if dflt is not None and lo is not None and lo > dflt:
+        errs.append(invalid(index(child(path, "default"), k), text("min"),
+                            f"min value {text('min')} is greater than default value {text('default')}"))
+    if dflt is not None and hi is not None and dflt > hi:
+        errs.append(invalid(index(child(path, "default"), k), text("max"),
+                            f"default value {text('default')} is greater than max value {text('max')}"))
+    if ratio is not None and ratio < 1:
+        errs.append(invalid(index(child(path, "maxLimitRequestRatio"), k), text("maxLimitRequestRatio"),
+                            f"ratio {text('maxLimitRequestRatio')} is less than 1"))
+    if ratio is not None and lo is not None and hi is not None and lo:
+        limit = float(hi / lo)
+        if float(ratio) > limit:
+            errs.append(invalid(index(child(path, "maxLimitRequestRatio"), k), text("maxLimitRequestRatio"),
+                                f"ratio {text('maxLimitRequestRatio')} is greater than max/min = {limit:f}"))
+    if not _overcommit_allowed(k) and dflt is not None and req is not None and dflt != req:
+        errs.append(invalid(index(child(path, "defaultRequest"), k), text("defaultRequest"),
+                            f"default value {text('default')} must equal to defaultRequest value "
+                            f"{text('defaultRequest')} in {k}"))
+    return errs
+
+
+def validate_limit_range(obj: Obj) -> list[FieldError]:
+    """ValidateLimitRange: known, unique item types; resource names; no defaults for Pod items; a storage bound
+    for PersistentVolumeClaim items; and the ordering of min, defaults, max and the limit/request ratio."""
+    errs = validate_object_meta(obj, True, is_dns1123_subdomain)
+    seen: set[str] = set()
+    for i, item in enumerate((obj.get("spec") or {}).get("limits") or []):
+        path = index("spec.limits", i)
+        kind = str(item.get("type") or "")
+        errs.extend(_limit_type_errors(kind, child(path, "type")))
+        if kind in seen:
+            errs.append(duplicate(child(path, "type"), kind))
+        seen.add(kind)
+        q: dict[str, dict[str, Any]] = {b: dict(item.get(b) or {}) for b in (
+            "min", "max", "default", "defaultRequest", "maxLimitRequestRatio")}
+        keys: set[str] = set()
+        for bag in ("max", "min"):
+            for k in sorted(q[bag]):
+                errs.extend(_limit_resource_errors(kind, k, index(child(path, bag), k)))
+                keys.add(k)
+        if kind == "Pod":
+            for bag in ("default", "defaultRequest"):
+                if q[bag]:
+                    errs.append(forbidden(child(path, bag), "may not be specified when `type` is 'Pod'"))
+                q[bag] = {}
+        else:
+            for bag in ("default", "defaultRequest"):
+                for k in sorted(q[bag]):
+                    errs.extend(_limit_resource_errors(kind, k, index(child(path, bag), k)))
+                    keys.add(k)
+        if kind == "PersistentVolumeClaim" and "storage" not in q["min"] and "storage" not in q["max"]:
+            errs.append(required(child(path, "limits"),
+                                 "either minimum or maximum storage value is required, but neither was provided"))
+        for k in sorted(q["maxLimitRequestRatio"]):
+            errs.extend(_limit_resource_errors(kind, k, index(child(path, "maxLimitRequestRatio"), k)))
+            keys.add(k)
+        for k in sorted(keys):
+            errs.extend(_range_checks(path, k, q))
     return errs

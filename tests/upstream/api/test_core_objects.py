@@ -1,7 +1,8 @@
-"""Secrets, Namespaces, Endpoints and ResourceQuotas: upstream's TestValidateSecret, TestValidateSecretUpdate,
-TestValidateDockerConfigSecret, TestValidateBasicAuthSecret, TestValidateSSHAuthSecret, TestValidateNamespace,
-TestValidateNamespaceUpdate, TestValidateEndpointsCreate, TestValidateEndpointsUpdate, TestValidateResourceQuota
-and TestValidateResourceNames (pkg/apis/core/validation/validation_test.go).
+"""Secrets, Namespaces, Endpoints, ResourceQuotas and LimitRanges: upstream's TestValidateSecret,
+TestValidateSecretUpdate, TestValidateDockerConfigSecret, TestValidateBasicAuthSecret, TestValidateSSHAuthSecret,
+TestValidateNamespace, TestValidateNamespaceUpdate, TestValidateEndpointsCreate, TestValidateEndpointsUpdate,
+TestValidateResourceQuota, TestValidateResourceNames, TestValidateLimitRange and
+TestValidateLimitRangeForLocalStorage (pkg/apis/core/validation/validation_test.go).
 
 Objects are manifests: a Secret's ``data`` values are base64, as on the wire. Upstream's Endpoints error cases
 also compare the first error's Origin, an internal tag that never reaches an API error's text; kspec's field
@@ -346,3 +347,94 @@ RESOURCE_NAMES = [case(R, f"table[{i}]", resource=name, ok=ok) for i, (name, ok)
 @pytest.mark.parametrize("c", RESOURCE_NAMES)
 def test_validate_resource_names(c: Obj) -> None:
     assert (validate_resource_name(c["resource"], "field") == []) == c["ok"]
+
+
+def res(cpu: str = "", memory: str = "", ephemeral: str = "", storage: str = "") -> Obj:
+    """getResources(cpu, memory, ephemeral-storage, storage): the non-empty ones."""
+    return {k: v for k, v in (("cpu", cpu), ("memory", memory), ("ephemeral-storage", ephemeral),
+                              ("storage", storage)) if v}
+
+
+def item(kind: str, **bags: Obj) -> Obj:
+    return {"type": kind, **{k: v for k, v in bags.items() if v}}
+
+
+def limit_range(name: str, *items: Obj, namespace: str = "foo") -> Obj:
+    return {"apiVersion": "v1", "kind": "LimitRange", "metadata": {"name": name, "namespace": namespace},
+            "spec": {"limits": list(items)} if items else {}}
+
+
+CONTAINER_FULL = dict(max=res("100m", "10000Mi"), min=res("5m", "100Mi"), default=res("50m", "500Mi"),
+                      defaultRequest=res("10m", "200Mi"), maxLimitRequestRatio=res("10"))
+BIG = dict(max=res("100m", "10000T"), min=res("5m", "100Mi"), default=res("50m", "500Mi"),
+           defaultRequest=res("10m", "200Mi"), maxLimitRequestRatio=res("10"))
+STORAGE = dict(max=res(storage="10000T"), min=res(storage="100Mi"), default=res(storage="500Mi"),
+               defaultRequest=res(storage="200Mi"))
+POD_RANGE = dict(max=res("100m", "10000m"), min=res("0m", "100m"))
+L = "TestValidateLimitRange"
+LIMIT_RANGES = [
+    case(L, "all-fields-valid", lr=limit_range(
+        "all-fields-valid", item("Pod", max=res("100m", "10000Mi"), min=res("5m", "100Mi"),
+                                 maxLimitRequestRatio=res("10")),
+        item("Container", **CONTAINER_FULL),
+        item("PersistentVolumeClaim", max=res(storage="10Gi"), min=res(storage="5Gi"))), detail=None),
+    case(L, "pvc-min-only", lr=limit_range("pvc-min-only", item("PersistentVolumeClaim", min=res(storage="5Gi"))),
+         detail=None),
+    case(L, "pvc-max-only", lr=limit_range("pvc-max-only", item("PersistentVolumeClaim", max=res(storage="10Gi"))),
+         detail=None),
+    case(L, "all-fields-valid-big-numbers", lr=limit_range("all-fields-valid-big-numbers", item("Container", **BIG)),
+         detail=None),
+    case(L, "thirdparty-fields-all-valid-standard-container-resources", lr=limit_range(
+        "thirdparty-fields-all-valid-standard-container-resources", item("thirdparty.com/foo", **BIG)), detail=None),
+    case(L, "thirdparty-fields-all-valid-storage-resources", lr=limit_range(
+        "thirdparty-fields-all-valid-storage-resources", item("thirdparty.com/foo", **STORAGE)), detail=None),
+    case(L, "zero-length-name", lr=limit_range(""), detail="name or generateName is required"),
+    case(L, "zero-length-namespace", lr=limit_range("abc", namespace=""), detail=""),
+    case(L, "invalid-name", lr=limit_range("^Invalid"), detail=DNS_SUBDOMAIN_MSG),
+    case(L, "invalid-namespace", lr=limit_range("abc", namespace="^Invalid"), detail=DNS_LABEL_MSG),
+    case(L, "duplicate-limit-type", lr=limit_range("abc", item("Pod", **POD_RANGE), item("Pod", min=res("0m", "100m"))),
+         detail=""),
+    case(L, "default-limit-type-pod", lr=limit_range("abc", item("Pod", **POD_RANGE, default=res("10m", "100m"))),
+         detail="may not be specified when `type` is 'Pod'"),
+    case(L, "default-request-limit-type-pod", lr=limit_range(
+        "abc", item("Pod", **POD_RANGE, defaultRequest=res("10m", "100m"))),
+        detail="may not be specified when `type` is 'Pod'"),
+    case(L, "min value 100m is greater than max value 10m", lr=limit_range(
+        "abc", item("Pod", max=res("10m"), min=res("100m"))), detail="min value 100m is greater than max value 10m"),
+    case(L, "invalid spec default outside range", lr=limit_range(
+        "abc", item("Container", max=res("1"), min=res("100m"), default=res("2000m"))),
+        detail="default value 2 is greater than max value 1"),
+    case(L, "invalid spec default request outside range", lr=limit_range(
+        "abc", item("Container", max=res("1"), min=res("100m"), defaultRequest=res("2000m"))),
+        detail="default request value 2 is greater than max value 1"),
+    case(L, "invalid spec default request more than default", lr=limit_range(
+        "abc", item("Container", max=res("2"), min=res("100m"), default=res("500m"), defaultRequest=res("800m"))),
+        detail="default request value 800m is greater than default limit value 500m"),
+    case(L, "invalid spec maxLimitRequestRatio less than 1", lr=limit_range(
+        "abc", item("Pod", maxLimitRequestRatio=res("800m"))), detail="ratio 800m is less than 1"),
+    case(L, "invalid spec maxLimitRequestRatio greater than max/min", lr=limit_range(
+        "abc", item("Container", max=res(memory="2Gi"), min=res(memory="512Mi"),
+                    maxLimitRequestRatio=res(memory="10"))),
+        detail="ratio 10 is greater than max/min = 4.000000"),
+    case(L, "invalid non standard limit type", lr=limit_range("abc", item("foo", **STORAGE)),
+         detail="must be a standard limit type or fully qualified"),
+    case(L, "min and max values missing, one required", lr=limit_range("abc", item("PersistentVolumeClaim")),
+         detail="either minimum or maximum storage value is required, but neither was provided"),
+    case(L, "invalid min greater than max", lr=limit_range(
+        "abc", item("PersistentVolumeClaim", min=res(storage="10Gi"), max=res(storage="1Gi"))),
+        detail="min value 10Gi is greater than max value 1Gi"),
+]
+LOCAL = "TestValidateLimitRangeForLocalStorage"
+LIMIT_RANGES.append(case(LOCAL, "all-fields-valid", lr=limit_range(
+    "all-fields-valid", item("Pod", max=res(ephemeral="10000Mi"), min=res(ephemeral="100Mi")),
+    item("Container", max=res(ephemeral="10000Mi"), min=res(ephemeral="100Mi"), default=res(ephemeral="500Mi"),
+         defaultRequest=res(ephemeral="200Mi"))), detail=None))
+
+
+@pytest.mark.parametrize("c", LIMIT_RANGES)
+def test_validate_limit_range(c: Obj) -> None:
+    errs = validate(copy.deepcopy(c["lr"]))
+    if c["detail"] is None:
+        assert errs == [], [str(e) for e in errs]
+    else:
+        assert errs and all(c["detail"] in e.detail for e in errs), [str(e) for e in errs]
