@@ -1647,24 +1647,17 @@ def _validate_namespace(obj: Obj) -> list[FieldError]:
 
 
 def _validate_node(obj: Obj) -> list[FieldError]:
-    # ValidateNode: taints unique by key+effect, valid key/value/effect
-    errs = validate_object_meta(obj, False, is_dns1123_subdomain)
-    seen: set[tuple[str, str]] = set()
-    for i, taint in enumerate((obj.get("spec") or {}).get("taints") or []):
-        p = index("metadata.taints", i)
-        key, value, effect = taint.get("key") or "", taint.get("value") or "", taint.get("effect") or ""
-        errs.extend(_errors_for(child(p, "key"), key, lbl.validate_label_key(key)))
-        value_errs = lbl.validate_label_value(value)
-        if value_errs:
-            errs.append(invalid(child(p, "value"), value, ";".join(value_errs)))
-        errs.extend(_enum(effect, child(p, "effect"), _TAINT_EFFECTS))
-        if (key, effect) in seen:
-            value_struct = GoStruct(Key=key, Value=value, Effect=effect, TimeAdded=taint.get("timeAdded"))
-            errs.append(
-                FieldError(DUPLICATE, p, value_struct, "taints must be unique by key and effect pair")
-            )
-        seen.add((key, effect))
-    return errs
+    """ValidateNode (kspec/api/validation_objects.py)."""
+    from kspec.api.validation_objects import validate_node
+
+    return validate_node(obj)
+
+
+def _validate_node_update(new: Obj, old: Obj) -> list[FieldError]:
+    """ValidateNodeUpdate (kspec/api/validation_objects.py)."""
+    from kspec.api.validation_objects import validate_node_update
+
+    return validate_node_update(new, old)
 
 
 def _validate_data_keys(obj: Obj) -> list[FieldError]:
@@ -1935,6 +1928,7 @@ UPDATE_VALIDATORS: dict[str, Callable[[Obj, Obj], list[FieldError]]] = {
     "ConfigMap": lambda new, old: _immutable_data(new, old) + _validate_configmap(new),
     "Secret": lambda new, old: _secret_type_update(new, old) + _immutable_data(new, old) + _validate_secret(new),
     "Service": _validate_service_update,
+    "Node": _validate_node_update,
 }
 
 

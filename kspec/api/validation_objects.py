@@ -427,3 +427,125 @@ def validate_limit_range(obj: Obj) -> list[FieldError]:
         for k in sorted(keys):
             errs.extend(_range_checks(path, k, q))
     return errs
+
+
+# --- Nodes -----------------------------------------------------------------------------------------------------
+
+PREFER_AVOID_PODS = "scheduler.alpha.kubernetes.io/preferAvoidPods"  # core.PreferAvoidPodsAnnotationKey
+TAINT_EFFECTS = ["NoSchedule", "PreferNoSchedule", "NoExecute"]
+
+
+def validate_node_annotations(annotations: Obj) -> list[FieldError]:
+    """ValidateNodeSpecificAnnotations / ValidateAvoidPodsInNodeAnnotations: the preferAvoidPods annotation is
+    JSON whose entries each name a controller (podSignature.podController.controller true)."""
+    if PREFER_AVOID_PODS not in annotations:
+        return []
+    path = "metadata.annotations"
+    try:
+        avoids = json.loads(annotations[PREFER_AVOID_PODS])
+    except json.JSONDecodeError as exc:
+        return [invalid(child(path, "AvoidPods"), PREFER_AVOID_PODS, str(exc))]
+    errs: list[FieldError] = []
+    entries = avoids.get("preferAvoidPods") if isinstance(avoids, dict) else None
+    for i, entry in enumerate(entries or []):
+        entry_path = index(child(path, PREFER_AVOID_PODS), i)
+        controller = ((entry or {}).get("podSignature") or {}).get("podController")
+        if controller is None:
+            errs.append(required(child(entry_path, "PodSignature")))
+        elif not controller.get("controller"):
+            errs.append(invalid(child(entry_path, "PodSignature", "PodController", "Controller"), False,
+                                "must point to a controller"))
+    return errs
+
+
+def validate_node_taints(taints: list[Obj]) -> list[FieldError]:
+    """validateNodeTaints (upstream's path is metadata.taints): key, value, effect; unique by key and effect."""
+    from kspec.api.validation import DUPLICATE, GoStruct
+
+    errs: list[FieldError] = []
+    seen: set[tuple[str, str]] = set()
+    for i, taint in enumerate(taints):
+        path = index("metadata.taints", i)
+        key, value, effect = taint.get("key") or "", taint.get("value") or "", taint.get("effect") or ""
+        errs.extend(_errors_for(child(path, "key"), key, lbl.validate_label_key(key)))
+        value_errs = lbl.validate_label_value(value)
+        if value_errs:
+            errs.append(invalid(child(path, "value"), value, ";".join(value_errs)))
+        if not effect:
+            errs.append(required(child(path, "effect")))
+        elif effect not in TAINT_EFFECTS:
+            errs.append(not_supported(child(path, "effect"), effect, TAINT_EFFECTS))
+        if (key, effect) in seen:
+            value_struct = GoStruct(Key=key, Value=value, Effect=effect, TimeAdded=taint.get("timeAdded"))
+            errs.append(FieldError(DUPLICATE, path, value_struct, "taints must be unique by key and effect pair"))
+        seen.add((key, effect))
+    return errs
+
+
+def validate_node_resources(obj: Obj) -> list[FieldError]:
+    """ValidateNodeResources: capacity and allocatable quantities (not negative, counts whole)."""
+    status = obj.get("status") or {}
+    errs: list[FieldError] = []
+    for bag in ("capacity", "allocatable"):
+        for name, value in sorted((status.get(bag) or {}).items()):
+            errs.extend(validate_quantity_value(name, value, child("status", bag, name)))
+    return errs
+
+
+def validate_pod_cidrs(cidrs: list[str]) -> list[FieldError]:
+    """ValidateNode's podCIDRs: valid CIDRs; several must be one per IP family, without duplicates."""
+    import ipaddress
+
+    from kspec.api.validation_service import _is_valid_cidr
+
+    path = "spec.podCIDRs"
+    errs: list[FieldError] = []
+    for i, cidr in enumerate(cidrs):
+        errs.extend(_is_valid_cidr(index(path, i), str(cidr)))
+    if len(cidrs) > 1 and not errs:
+        versions = [ipaddress.ip_network(str(c), strict=False).version for c in cidrs]
+        if len(cidrs) > 2 or len(set(versions)) < 2:
+            errs.append(invalid(path, cidrs, "may specify no more than one CIDR for each IP family"))
+        seen: set[str] = set()
+        for i, cidr in enumerate(cidrs):
+            if cidr in seen:
+                errs.append(duplicate(index(path, i), cidr))
+            seen.add(cidr)
+    return errs
+
+
+def validate_node(obj: Obj) -> list[FieldError]:
+    """ValidateNode: metadata (a DNS subdomain name), the preferAvoidPods annotation, taints, resources and
+    podCIDRs."""
+    meta, spec = obj.get("metadata") or {}, obj.get("spec") or {}
+    errs = validate_object_meta(obj, False, is_dns1123_subdomain)
+    errs.extend(validate_node_annotations(meta.get("annotations") or {}))
+    errs.extend(validate_node_taints(spec.get("taints") or []))
+    errs.extend(validate_node_resources(obj))
+    errs.extend(validate_pod_cidrs(spec.get("podCIDRs") or []))
+    return errs
+
+
+def validate_node_update(new: Obj, old: Obj) -> list[FieldError]:
+    """ValidateNodeUpdate (after ValidateObjectMetaUpdate): annotations, resources, unique status addresses;
+    podCIDRs and providerID fixed once set; taints."""
+    meta, spec, old_spec = new.get("metadata") or {}, new.get("spec") or {}, old.get("spec") or {}
+    errs = validate_node_annotations(meta.get("annotations") or {}) + validate_node_resources(new)
+    seen: list[Obj] = []
+    for i, address in enumerate((new.get("status") or {}).get("addresses") or []):
+        if address in seen:
+            errs.append(duplicate(index("status.addresses", i), address))
+        seen.append(address)
+    old_cidrs, cidrs = list(old_spec.get("podCIDRs") or []), list(spec.get("podCIDRs") or [])
+    if old_cidrs:
+        message = 'node updates may not change podCIDR except from "" to valid'
+        if len(old_cidrs) != len(cidrs):
+            errs.append(forbidden("spec.podCIDRs", message))
+        else:
+            errs.extend(forbidden("spec.podCIDRs", message) for a, b in zip(old_cidrs, cidrs, strict=True) if a != b)
+    if old_spec.get("providerID") and old_spec.get("providerID") != spec.get("providerID"):
+        errs.append(forbidden("spec.providerID", 'node updates may not change providerID except from "" to valid'))
+    errs.extend(validate_node_taints(spec.get("taints") or []))
+    if spec.get("externalID") != old_spec.get("externalID"):
+        errs.append(forbidden("spec.externalID", "may not be updated"))
+    return errs
