@@ -992,6 +992,8 @@ def _validate_pod_spec_extras(spec: Obj, path: str) -> list[FieldError]:
     if spec.get("shareProcessNamespace") and spec.get("hostPID"):  # both sit in the internal securityContext
         errs.append(invalid(child(sp, "shareProcessNamespace"), True,
                             "ShareProcessNamespace and HostPID cannot both be enabled"))
+    from kspec.api.validation_objects import validate_sysctls
+    errs.extend(validate_sysctls(ctx, bool(spec.get("hostNetwork")), bool(spec.get("hostIPC")), child(sp, "sysctls")))
     return errs
 
 

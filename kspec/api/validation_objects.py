@@ -549,3 +549,55 @@ def validate_node_update(new: Obj, old: Obj) -> list[FieldError]:
     if spec.get("externalID") != old_spec.get("externalID"):
         errs.append(forbidden("spec.externalID", "may not be updated"))
     return errs
+
+
+# --- Pod sysctls -----------------------------------------------------------------------------------------------
+
+SYSCTL_MAX_LENGTH = 253  # SysctlMaxLength
+_SYSCTL_SEGMENT = "[a-z0-9]([-_a-z0-9]*[a-z0-9])?"  # SysctlSegmentFmt
+SYSCTL_REGEX = f"^({_SYSCTL_SEGMENT}[\\./])*{_SYSCTL_SEGMENT}$"  # SysctlContainSlashFmt, anchored
+#: sysctl.GetNamespace's IPC-namespaced names and prefix
+IPC_SYSCTLS = {"kernel.sem", "kernel.shmall", "kernel.shmmax", "kernel.shmmni", "kernel.shm_rmid_forced",
+               "kernel.msgmax", "kernel.msgmnb", "kernel.msgmni"}
+
+
+def is_valid_sysctl_name(name: str) -> bool:
+    """IsValidSysctlName: dot- or slash-separated segments, at most 253 characters."""
+    import re
+
+    return len(name) <= SYSCTL_MAX_LENGTH and re.fullmatch(SYSCTL_REGEX, name) is not None
+
+
+def _normalize_sysctl(name: str) -> str:
+    """NormalizeName: when the first separator is a slash, dots and slashes swap (net/ipv4/... -> net.ipv4...)."""
+    first = min((i for i in (name.find("."), name.find("/")) if i >= 0), default=-1)
+    if first == -1 or name[first] == ".":
+        return name
+    return name.translate(str.maketrans("./", "/."))
+
+
+def validate_sysctls(security_context: Obj, host_network: bool, host_ipc: bool, path: str,
+                     allow_namespaced_for_host: bool = False) -> list[FieldError]:
+    """validateSysctls: names required, valid and unique; with hostNetwork/hostIPC no sysctl of that namespace."""
+    import re
+
+    errs: list[FieldError] = []
+    names: set[str] = set()
+    for i, sysctl in enumerate(security_context.get("sysctls") or []):
+        name = str((sysctl or {}).get("name") or "")
+        name_path = child(index(path, i), "name")
+        if not name:
+            errs.append(required(name_path))
+        elif not is_valid_sysctl_name(name):
+            errs.append(invalid(name_path, name, f"must have at most {SYSCTL_MAX_LENGTH} characters and match "
+                                                 f"regex {SYSCTL_REGEX}"))
+        elif name in names:
+            errs.append(duplicate(name_path, name))
+        if not allow_namespaced_for_host:  # ValidateHostSysctl
+            dotted = _normalize_sysctl(name)
+            if host_network and dotted.startswith("net."):
+                errs.append(invalid(name_path, dotted, "may not be specified when 'hostNetwork' is true"))
+            elif host_ipc and (dotted in IPC_SYSCTLS or re.match(r"fs\.mqueue\.", dotted)):
+                errs.append(invalid(name_path, dotted, "may not be specified when 'hostIPC' is true"))
+        names.add(name)
+    return errs
