@@ -992,6 +992,9 @@ def _validate_pod_spec_extras(spec: Obj, path: str) -> list[FieldError]:
     if spec.get("shareProcessNamespace") and spec.get("hostPID"):  # both sit in the internal securityContext
         errs.append(invalid(child(sp, "shareProcessNamespace"), True,
                             "ShareProcessNamespace and HostPID cannot both be enabled"))
+    change_policy = ctx.get("seLinuxChangePolicy")  # validatePodSELinuxChangePolicy (every policy allowed)
+    if change_policy is not None and change_policy not in ("MountOption", "Recursive"):
+        errs.append(not_supported(child(sp, "seLinuxChangePolicy"), change_policy, ["MountOption", "Recursive"]))
     group_policy = ctx.get("supplementalGroupsPolicy")  # validateSupplementalGroupsPolicy
     if group_policy is not None and group_policy not in ("Merge", "Strict"):
         errs.append(not_supported(child(sp, "supplementalGroupsPolicy"), group_policy, ["Merge", "Strict"]))

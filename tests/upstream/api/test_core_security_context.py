@@ -1,6 +1,6 @@
-"""Pod security context: upstream's TestValidatePodSpecWithSupplementalGroupsPolicy
-(pkg/apis/core/validation/validation_test.go): ValidatePodSpec on podtest.MakePodSpec with one container "con"
-and the given securityContext; the whole error list is compared."""
+"""Pod security context: upstream's TestValidatePodSpecWithSupplementalGroupsPolicy and
+TestValidateSELinuxChangePolicy (pkg/apis/core/validation/validation_test.go): ValidatePodSpec on
+podtest.MakePodSpec with the given securityContext; the whole error list of the spec is compared."""
 
 from __future__ import annotations
 
@@ -38,3 +38,27 @@ def test_validate_pod_spec_with_supplemental_groups_policy(c: dict[str, Any]) ->
     pod = {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "p", "namespace": "default"}, "spec": spec}
     errs = [e for e in validate(pod) if e.field.startswith("spec.")]
     assert [(e.type, e.field, str(e)) for e in errs] == c["want"]
+
+
+SEL = "spec.securityContext.seLinuxChangePolicy"
+_ONLY_RECURSIVE = ("the case sets AllowOnlyRecursiveSELinuxChangePolicy (the SELinuxMount gate's restriction); kspec "
+                   "accepts both policies")
+S = "TestValidateSELinuxChangePolicy"
+SELINUX = [
+    case(S, "nil is valid", policy=None, want=[]),
+    case(S, "Recursive is always valid", policy="Recursive", want=[]),
+    case(S, "MountOption is not valid when AllowOnlyRecursiveSELinuxChangePolicy", unmodelled=_ONLY_RECURSIVE,
+         policy="MountOption", want=[(NOT_SUPPORTED, SEL, f'{SEL}: Unsupported value: "MountOption": supported '
+                                                          'values: "Recursive"')]),
+    case(S, "MountOption is valid when not AllowOnlyRecursiveSELinuxChangePolicy", policy="MountOption", want=[]),
+    case(S, "invalid value", policy="InvalidValue", want=[(NOT_SUPPORTED, SEL, f'{SEL}: Unsupported value: '
+                                                                               '"InvalidValue": supported values: '
+                                                                               '"MountOption", "Recursive"')]),
+]
+
+
+@pytest.mark.parametrize("c", SELINUX)
+def test_validate_selinux_change_policy(c: dict[str, Any]) -> None:
+    spec = make_pod_spec(securityContext={} if c["policy"] is None else {"seLinuxChangePolicy": c["policy"]})
+    pod = {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "pod", "namespace": "ns"}, "spec": spec}
+    assert [(e.type, e.field, str(e)) for e in validate(pod) if e.field.startswith("spec.")] == c["want"]
