@@ -998,8 +998,9 @@ def _validate_pod_spec_extras(spec: Obj, path: str) -> list[FieldError]:
     group_policy = ctx.get("supplementalGroupsPolicy")  # validateSupplementalGroupsPolicy
     if group_policy is not None and group_policy not in ("Merge", "Strict"):
         errs.append(not_supported(child(sp, "supplementalGroupsPolicy"), group_policy, ["Merge", "Strict"]))
-    from kspec.api.validation_objects import validate_sysctls
+    from kspec.api.validation_objects import validate_pod_sleep_actions, validate_sysctls
     errs.extend(validate_sysctls(ctx, bool(spec.get("hostNetwork")), bool(spec.get("hostIPC")), child(sp, "sysctls")))
+    errs.extend(validate_pod_sleep_actions(spec, path))
     return errs
 
 

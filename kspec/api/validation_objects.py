@@ -601,3 +601,31 @@ def validate_sysctls(security_context: Obj, host_network: bool, host_ipc: bool, 
                 errs.append(invalid(name_path, dotted, "may not be specified when 'hostIPC' is true"))
         names.add(name)
     return errs
+
+
+# --- Lifecycle sleep actions -----------------------------------------------------------------------------------
+
+
+def validate_sleep_action(seconds: Any, grace: Any, path: str) -> list[FieldError]:
+    """validateSleepAction with AllowPodLifecycleSleepActionZeroValue (on by default): 0 <= seconds <= the pod's
+    terminationGracePeriodSeconds; nothing is checked without a grace period."""
+    if grace is None or not isinstance(seconds, int) or isinstance(seconds, bool):
+        return []
+    if seconds < 0 or seconds > grace:
+        return [invalid(path, seconds, f"must be non-negative and less than terminationGracePeriodSeconds ({grace})")]
+    return []
+
+
+def validate_pod_sleep_actions(spec: Obj, path: str) -> list[FieldError]:
+    """The sleep actions of every container's postStart/preStop hooks against the pod's grace period."""
+    errs: list[FieldError] = []
+    grace = spec.get("terminationGracePeriodSeconds")
+    for key in ("initContainers", "containers"):
+        for i, ctr in enumerate(spec.get(key) or []):
+            lifecycle = (ctr or {}).get("lifecycle") or {}
+            for hook in ("postStart", "preStop"):
+                sleep = (lifecycle.get(hook) or {}).get("sleep")
+                if isinstance(sleep, dict):
+                    hook_path = child(index(child(path, key), i), "lifecycle", hook, "sleep")
+                    errs.extend(validate_sleep_action(sleep.get("seconds", 0), grace, hook_path))
+    return errs

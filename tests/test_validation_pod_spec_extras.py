@@ -1,4 +1,4 @@
-"""A pod's sysctls are validated on create (ValidatePodSpec's validateSysctls)."""
+"""Pod spec checks ported from ValidatePodSpec: sysctls (validateSysctls) and sleep hooks (validateSleepAction)."""
 
 from __future__ import annotations
 
@@ -27,3 +27,13 @@ def test_net_sysctl_is_rejected_with_host_network() -> None:
 
 def test_valid_sysctls_pass() -> None:
     assert validate(_pod("kernel.shm_rmid_forced", "net.ipv4.ip_local_port_range")) == []
+
+
+def test_sleep_longer_than_grace_period_is_rejected() -> None:
+    """validateSleepAction: a preStop sleep may not outlast terminationGracePeriodSeconds."""
+    pod = _pod()
+    pod["spec"]["terminationGracePeriodSeconds"] = 3
+    pod["spec"]["containers"][0]["lifecycle"] = {"preStop": {"sleep": {"seconds": 5}}}
+    assert [str(e) for e in validate(pod)] == [
+        "spec.containers[0].lifecycle.preStop.sleep: Invalid value: 5: must be non-negative and less than "
+        "terminationGracePeriodSeconds (3)"]
