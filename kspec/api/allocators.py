@@ -23,11 +23,34 @@ class IPAllocator:
     def __init__(self, cidr: str, rng: random.Random) -> None:
         self.net = ipaddress.ip_network(cidr)
         self.rng = rng
-        # the network address and, for IPv4, the broadcast address are never handed out
-        self.size = self.net.num_addresses - 2
-        # calculateRangeOffset: min(max(16, size/16), 256)
-        self.offset = min(max(16, self.size // 16), 256)
-        self.used: set[int] = set()
+        # NewAllocatorCIDRRange: the network address is never handed out, nor IPv4's broadcast address; an
+        # IPv6 range is capped to 2^16 addresses (the bitmap's size), its last one usable
+        if self.net.version == 6:
+            self.size = max(0, min(range_size(self.net), 1 << 16) - 1)
+        else:
+            self.size = max(0, range_size(self.net) - 2)
+        self.offset = calculate_range_offset(self.net)
+        self._used: set[int] = set()
+        # skip[a] = b: every index in [a, b) is taken; lets the scan jump over runs of used addresses
+        self._skip: dict[int, int] = {}
+
+    @property
+    def used(self) -> set[int]:
+        return self._used
+
+    @used.setter
+    def used(self, value: set[int]) -> None:  # a rollback may free indices: forget the skips
+        self._used, self._skip = value, {}
+
+    @property
+    def family(self) -> str:
+        return "IPv6" if self.net.version == 6 else "IPv4"
+
+    def free(self) -> int:
+        return self.size - len(self.used)
+
+    def has(self, ip: str) -> bool:
+        return self.contains(ip) and self._index(ip) in self.used
 
     def _index(self, ip: str) -> int:
         return int(ipaddress.ip_address(ip)) - int(self.net.network_address) - 1
@@ -50,10 +73,29 @@ class IPAllocator:
                           "provided IP is already allocated")  # ipallocator.ErrAllocated
         self.used.add(idx)
 
+    def _first_free(self, x: int, hi: int) -> int | None:
+        """The first unused index in [x, hi), following (and compressing) the skips."""
+        path = []
+        while x < hi and x in self._used:
+            path.append(x)
+            x = self._skip.get(x, x + 1)
+        for p in path:
+            self._skip[p] = x
+        return x if x < hi else None
+
+    def _scan(self, lo: int, hi: int) -> int | None:
+        """Scan [lo, hi) from a random start, wrapping (the same answer as _random_free, faster when full)."""
+        span = hi - lo
+        if span <= 0:
+            return None
+        start = lo + self.rng.randrange(span)
+        found = self._first_free(start, hi)
+        return found if found is not None else self._first_free(lo, start)
+
     def allocate_next(self) -> str:
         """randomScanStrategyWithOffset: the dynamic band first, then the static one."""
         for lo, hi in ((self.offset, self.size), (0, self.offset)):
-            found = _random_free(self.rng, lo, hi, self.used)
+            found = self._scan(lo, hi)
             if found is not None:
                 self.used.add(found)
                 return str(ipaddress.ip_address(int(self.net.network_address) + 1 + found))
@@ -62,7 +104,24 @@ class IPAllocator:
 
     def release(self, ip: str) -> None:
         if self.contains(ip):
-            self.used.discard(self._index(ip))
+            self._used.discard(self._index(ip))
+            self._skip.clear()
+
+
+def range_size(net: ipaddress.IPv4Network | ipaddress.IPv6Network) -> int:
+    """netutils.RangeSize: the addresses in a CIDR, 0 for a /31-/32 (/127-/128), capped at MaxInt64."""
+    host_bits = net.max_prefixlen - net.prefixlen
+    if host_bits <= 1:
+        return 0
+    return 2**63 - 1 if host_bits >= 63 else 1 << host_bits
+
+
+def calculate_range_offset(net: ipaddress.IPv4Network | ipaddress.IPv6Network) -> int:
+    """calculateRangeOffset: the static band's size, min(max(16, size/16), 256), none for 16 addresses or fewer."""
+    size = range_size(net)
+    if size <= 16:
+        return 0
+    return min(max(16, size // 16), 256)
 
 
 class PortAllocator:

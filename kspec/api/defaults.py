@@ -8,10 +8,12 @@ the same as applying them once.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
+from fractions import Fraction
 from typing import Any
 
-from kspec.quantity import canonical
+from kspec.quantity import canonical, parse_with_format
 
 Obj = dict[str, Any]
 
@@ -84,17 +86,28 @@ def _default_lifecycle(lifecycle: Obj | None) -> None:
                 _default_http_get(lifecycle[hook].get("httpGet"))
 
 
-def _default_resource_list(resources: Obj | None) -> None:
-    """SetDefaults_ResourceList rounds to milli precision; we store the canonical string."""
+def _round_up_milli(value: Any) -> str:
+    """SetDefaults_ResourceList's ``val.RoundUp(-3)``: a finer quantity is rounded up (away from zero) to milli
+    precision ("1n" -> "1m"); the canonical string is stored."""
+    amount, _ = parse_with_format(value)
+    milli = amount * 1000
+    if milli.denominator == 1:
+        return canonical(value)
+    whole = math.ceil(abs(milli))
+    return canonical(Fraction(whole if milli > 0 else -whole, 1000))
+
+
+def _default_resource_list(resources: Obj | None, kinds: tuple[str, ...] = ("limits", "requests")) -> None:
+    """SetDefaults_ResourceList on each list: rounded up to milli precision, stored canonical."""
     if not isinstance(resources, dict):
         return
-    for kind in ("limits", "requests"):
+    for kind in kinds:
         values = resources.get(kind)
         if isinstance(values, dict):
             for name, value in values.items():
                 try:
-                    values[name] = canonical(value)
-                except ValueError:
+                    values[name] = _round_up_milli(value)
+                except (ValueError, TypeError):
                     pass  # left for validation to report
 
 
@@ -127,6 +140,10 @@ def _default_volume(volume: Obj) -> None:
             _default(volume[key], "defaultMode", VOLUME_DEFAULT_MODE)
     if isinstance(volume.get("hostPath"), dict) and "type" not in volume["hostPath"]:
         volume["hostPath"]["type"] = ""  # v1.HostPathUnset
+    claim_template = (volume.get("ephemeral") or {}).get("volumeClaimTemplate") if isinstance(
+        volume.get("ephemeral"), dict) else None
+    if isinstance(claim_template, dict):
+        _default_pvc_spec(_sub(claim_template, "spec"))
 
 
 def default_pod_spec(spec: Obj) -> None:
@@ -356,6 +373,11 @@ def default_service(obj: Obj) -> None:
         spec["internalTrafficPolicy"] = "Cluster"
     if spec["type"] == "LoadBalancer" and spec.get("allocateLoadBalancerNodePorts") is None:
         spec["allocateLoadBalancerNodePorts"] = True
+    if spec["type"] == "LoadBalancer":
+        # LoadBalancerIPMode (GA): an ingress IP without a mode is a VIP
+        for ingress in ((obj.get("status") or {}).get("loadBalancer") or {}).get("ingress") or []:
+            if isinstance(ingress, dict) and ingress.get("ip") and ingress.get("ipMode") is None:
+                ingress["ipMode"] = "VIP"
     _default_ip_families(spec)
 
 
@@ -423,6 +445,39 @@ def default_node(obj: Obj) -> None:
         status["allocatable"] = dict(status["capacity"])
 
 
+def _default_pvc_spec(spec: Obj) -> None:
+    """SetDefaults_PersistentVolumeClaimSpec: volumeMode Filesystem."""
+    _default(spec, "volumeMode", "Filesystem")
+
+
+def default_persistent_volume(obj: Obj) -> None:
+    """SetDefaults_PersistentVolume: phase Pending, reclaim policy Retain, volumeMode Filesystem."""
+    _default(_sub(obj, "status"), "phase", "Pending")
+    spec = _sub(obj, "spec")
+    _default(spec, "persistentVolumeReclaimPolicy", "Retain")
+    _default(spec, "volumeMode", "Filesystem")
+
+
+def default_persistent_volume_claim(obj: Obj) -> None:
+    """SetDefaults_PersistentVolumeClaim: phase Pending; the spec's volumeMode Filesystem."""
+    _default(_sub(obj, "status"), "phase", "Pending")
+    _default_pvc_spec(_sub(obj, "spec"))
+
+
+def default_limit_range(obj: Obj) -> None:
+    """SetDefaults_LimitRangeItem for Container items: the default limit from max, the default request from the
+    default limit, else from min; every list rounded as SetDefaults_ResourceList does."""
+    for item in (_sub(obj, "spec").get("limits") or []):
+        if not isinstance(item, dict):
+            continue
+        if item.get("type") == "Container":
+            default, request = _sub(item, "default"), _sub(item, "defaultRequest")
+            for source, target in (("max", default), ("default", request), ("min", request)):
+                for name, value in list((item.get(source) or {}).items()):
+                    target.setdefault(name, value)
+        _default_resource_list(item, ("max", "min", "default", "defaultRequest", "maxLimitRequestRatio"))
+
+
 def default_configmap(obj: Obj) -> None:
     """SetDefaults_ConfigMap exists upstream but leaves data nil on the wire; nothing to add."""
 
@@ -477,6 +532,9 @@ DEFAULTERS: dict[str, Callable[[Obj], None]] = {
     "PriorityClass": default_priority_class,
     "Endpoints": default_endpoints,
     "EndpointSlice": default_endpoint_slice,
+    "PersistentVolume": default_persistent_volume,
+    "PersistentVolumeClaim": default_persistent_volume_claim,
+    "LimitRange": default_limit_range,
 }
 
 

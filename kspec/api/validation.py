@@ -323,6 +323,8 @@ def validate_object_meta(obj: Obj, namespaced: bool, name_check: NameCheck) -> l
             errs.append(required("metadata.namespace"))
         else:
             errs.extend(_errors_for("metadata.namespace", namespace, is_dns1123_label(namespace)))
+    elif meta.get("namespace"):
+        errs.append(forbidden("metadata.namespace", "not allowed on this type"))
     errs.extend(_nonnegative("metadata.generation", meta.get("generation")))
     errs.extend(validate_labels(meta.get("labels"), "metadata.labels"))
     errs.extend(validate_annotations(meta.get("annotations"), "metadata.annotations"))
@@ -990,6 +992,15 @@ def _validate_pod_spec_extras(spec: Obj, path: str) -> list[FieldError]:
     if spec.get("shareProcessNamespace") and spec.get("hostPID"):  # both sit in the internal securityContext
         errs.append(invalid(child(sp, "shareProcessNamespace"), True,
                             "ShareProcessNamespace and HostPID cannot both be enabled"))
+    change_policy = ctx.get("seLinuxChangePolicy")  # validatePodSELinuxChangePolicy (every policy allowed)
+    if change_policy is not None and change_policy not in ("MountOption", "Recursive"):
+        errs.append(not_supported(child(sp, "seLinuxChangePolicy"), change_policy, ["MountOption", "Recursive"]))
+    group_policy = ctx.get("supplementalGroupsPolicy")  # validateSupplementalGroupsPolicy
+    if group_policy is not None and group_policy not in ("Merge", "Strict"):
+        errs.append(not_supported(child(sp, "supplementalGroupsPolicy"), group_policy, ["Merge", "Strict"]))
+    from kspec.api.validation_objects import validate_pod_sleep_actions, validate_sysctls
+    errs.extend(validate_sysctls(ctx, bool(spec.get("hostNetwork")), bool(spec.get("hostIPC")), child(sp, "sysctls")))
+    errs.extend(validate_pod_sleep_actions(spec, path))
     return errs
 
 
@@ -1623,191 +1634,39 @@ def _validate_cronjob(obj: Obj) -> list[FieldError]:
 # Services and other core kinds
 # ---------------------------------------------------------------------------
 
-_SERVICE_TYPES = ["ClusterIP", "ExternalName", "LoadBalancer", "NodePort"]
-
-
-def _is_headless(spec: Obj) -> bool:
-    return spec.get("clusterIP") == "None" or (spec.get("clusterIPs") or [None])[0] == "None"
-
-
-def _validate_service_port(port: Obj, require_name: bool, names: set[str], path: str) -> list[FieldError]:
-    # validateServicePort
-    errs: list[FieldError] = []
-    name = port.get("name") or ""
-    if require_name and not name:
-        errs.append(required(child(path, "name")))
-    elif name:
-        errs.extend(_errors_for(child(path, "name"), name, is_dns1123_label(name)))
-        if name in names:
-            errs.append(duplicate(child(path, "name"), name))
-        names.add(name)
-    errs.extend(_errors_for(child(path, "port"), port.get("port", 0), is_valid_port_num(port.get("port", 0))))
-    protocol = port.get("protocol") or ""
-    if not protocol:
-        errs.append(required(child(path, "protocol")))
-    elif protocol not in _PROTOCOLS:
-        errs.append(not_supported(child(path, "protocol"), protocol, _PROTOCOLS))
-    errs.extend(_validate_port_num_or_name(port.get("targetPort"), child(path, "targetPort")))
-    return errs
-
-
 def _validate_service(obj: Obj) -> list[FieldError]:
-    """ValidateService (common subset): ports, type, headless rules, affinity, traffic policies."""
-    errs = validate_object_meta(obj, True, is_dns1035_label)
-    spec = obj.get("spec") or {}
-    kind = spec.get("type") or ""
-    ports = spec.get("ports") or []
-    headless = _is_headless(spec)
-    if not ports and not headless and kind != "ExternalName":
-        errs.append(required("spec.ports"))
-    if kind in ("LoadBalancer", "NodePort") and headless:
-        errs.append(invalid("spec.clusterIPs[0]", "None", f"may not be set to 'None' for {kind} services"))
-    if kind == "ExternalName":
-        errs.extend(_validate_external_name(spec))
-    names: set[str] = set()
-    for i, port in enumerate(ports):
-        errs.extend(_validate_service_port(port, len(ports) > 1, names, index("spec.ports", i)))
-    if spec.get("selector") is not None:
-        errs.extend(validate_labels(spec["selector"], "spec.selector"))
-    errs.extend(_validate_session_affinity(spec))
-    if not kind:
-        errs.append(required("spec.type"))
-    elif kind not in _SERVICE_TYPES:
-        errs.append(not_supported("spec.type", kind, _SERVICE_TYPES))
-    if kind == "ClusterIP":
-        for i, port in enumerate(ports):
-            if port.get("nodePort"):
-                errs.append(
-                    forbidden(
-                        child(index("spec.ports", i), "nodePort"),
-                        "may not be used when `type` is 'ClusterIP'",
-                    )
-                )
-    errs.extend(_duplicate_service_ports(ports))
-    errs.extend(_validate_traffic_policies(spec))
-    return errs
+    """ValidateService (kspec/api/validation_service.py)."""
+    from kspec.api.validation_service import validate_service
+
+    return validate_service(obj)
 
 
-def _validate_external_name(spec: Obj) -> list[FieldError]:
-    errs: list[FieldError] = []
-    if spec.get("clusterIPs"):
-        errs.append(forbidden("spec.clusterIPs", "may not be set for ExternalName services"))
-    if spec.get("ipFamilies"):
-        errs.append(forbidden("spec.ipFamilies", "may not be set for ExternalName services"))
-    if spec.get("ipFamilyPolicy") is not None:
-        errs.append(forbidden("spec.ipFamilyPolicy", "may not be set for ExternalName services"))
-    cname = (spec.get("externalName") or "").removesuffix(".")
-    if cname:
-        errs.extend(_errors_for("spec.externalName", cname, is_dns1123_subdomain(cname)))
-    else:
-        errs.append(required("spec.externalName"))
-    return errs
+def _validate_service_update(new: Obj, old: Obj) -> list[FieldError]:
+    """ValidateServiceUpdate (kspec/api/validation_service.py)."""
+    from kspec.api.validation_service import validate_service_update
 
-
-def _validate_session_affinity(spec: Obj) -> list[FieldError]:
-    affinity = spec.get("sessionAffinity") or ""
-    if not affinity:
-        return [required("spec.sessionAffinity")]
-    if affinity not in ("ClientIP", "None"):
-        return [not_supported("spec.sessionAffinity", affinity, ["ClientIP", "None"])]
-    config = spec.get("sessionAffinityConfig")
-    if affinity == "None":
-        return (
-            [forbidden("spec.sessionAffinityConfig", "must not be set when session affinity is None")]
-            if config is not None
-            else []
-        )
-    timeout = ((config or {}).get("clientIP") or {}).get("timeoutSeconds")
-    if timeout is None:
-        return [
-            required(
-                "spec.sessionAffinityConfig.clientIP.timeoutSeconds", "when session affinity type is ClientIP"
-            )
-        ]
-    if not 0 < timeout <= 86400:
-        return [
-            invalid(
-                "spec.sessionAffinityConfig.clientIP.timeoutSeconds",
-                timeout,
-                "must be greater than 0 and less than 86400",
-            )
-        ]
-    return []
-
-
-def _duplicate_service_ports(ports: list[Obj]) -> list[FieldError]:
-    """Duplicate (protocol, nodePort) and (protocol, port) pairs; the key prints as core.ServicePort."""
-    errs: list[FieldError] = []
-    node_ports: set[tuple[str, int]] = set()
-    for i, port in enumerate(ports):
-        key = (port.get("protocol") or "", port.get("nodePort") or 0)
-        if key[1] and key in node_ports:
-            errs.append(duplicate(child(index("spec.ports", i), "nodePort"), key[1]))
-        node_ports.add(key)
-    seen: set[tuple[str, int]] = set()
-    for i, port in enumerate(ports):
-        key = (port.get("protocol") or "", port.get("port") or 0)
-        if key in seen:
-            errs.append(
-                duplicate(
-                    index("spec.ports", i),
-                    GoStruct(
-                        Name="", Protocol=key[0], AppProtocol=None, Port=key[1], TargetPort=0, NodePort=0
-                    ),
-                )
-            )
-        seen.add(key)
-    return errs
-
-
-def _validate_traffic_policies(spec: Obj) -> list[FieldError]:
-    # validateServiceExternalTrafficPolicy / validateServiceInternalTrafficFieldsValue
-    errs: list[FieldError] = []
-    kind = spec.get("type")
-    external = kind in ("LoadBalancer", "NodePort") or (kind == "ClusterIP" and bool(spec.get("externalIPs")))
-    policy = spec.get("externalTrafficPolicy") or ""
-    if not external and policy:
-        errs.append(
-            invalid(
-                "spec.externalTrafficPolicy", policy, "may only be set for externally-accessible services"
-            )
-        )
-    elif external and not policy:
-        errs.append(required("spec.externalTrafficPolicy"))
-    elif external and policy not in ("Cluster", "Local"):
-        errs.append(not_supported("spec.externalTrafficPolicy", policy, ["Cluster", "Local"]))
-    internal = spec.get("internalTrafficPolicy")
-    if internal is None and kind in ("NodePort", "LoadBalancer", "ClusterIP"):
-        errs.append(required("spec.internalTrafficPolicy"))
-    elif internal is not None and internal not in ("Cluster", "Local"):
-        errs.append(not_supported("spec.internalTrafficPolicy", internal, ["Cluster", "Local"]))
-    return errs
+    return validate_service_update(new, old)
 
 
 def _validate_namespace(obj: Obj) -> list[FieldError]:
-    # ValidateNamespace: cluster-scoped, name is a DNS-1123 label
-    return validate_object_meta(obj, False, is_dns1123_label)
+    """ValidateNamespace (kspec/api/validation_objects.py)."""
+    from kspec.api.validation_objects import validate_namespace
+
+    return validate_namespace(obj)
 
 
 def _validate_node(obj: Obj) -> list[FieldError]:
-    # ValidateNode: taints unique by key+effect, valid key/value/effect
-    errs = validate_object_meta(obj, False, is_dns1123_subdomain)
-    seen: set[tuple[str, str]] = set()
-    for i, taint in enumerate((obj.get("spec") or {}).get("taints") or []):
-        p = index("metadata.taints", i)
-        key, value, effect = taint.get("key") or "", taint.get("value") or "", taint.get("effect") or ""
-        errs.extend(_errors_for(child(p, "key"), key, lbl.validate_label_key(key)))
-        value_errs = lbl.validate_label_value(value)
-        if value_errs:
-            errs.append(invalid(child(p, "value"), value, ";".join(value_errs)))
-        errs.extend(_enum(effect, child(p, "effect"), _TAINT_EFFECTS))
-        if (key, effect) in seen:
-            value_struct = GoStruct(Key=key, Value=value, Effect=effect, TimeAdded=taint.get("timeAdded"))
-            errs.append(
-                FieldError(DUPLICATE, p, value_struct, "taints must be unique by key and effect pair")
-            )
-        seen.add((key, effect))
-    return errs
+    """ValidateNode (kspec/api/validation_objects.py)."""
+    from kspec.api.validation_objects import validate_node
+
+    return validate_node(obj)
+
+
+def _validate_node_update(new: Obj, old: Obj) -> list[FieldError]:
+    """ValidateNodeUpdate (kspec/api/validation_objects.py)."""
+    from kspec.api.validation_objects import validate_node_update
+
+    return validate_node_update(new, old)
 
 
 def _validate_data_keys(obj: Obj) -> list[FieldError]:
@@ -1829,9 +1688,11 @@ def _validate_configmap(obj: Obj) -> list[FieldError]:
 
 
 def _validate_secret(obj: Obj) -> list[FieldError]:
-    # ValidateSecret (key names; type-specific checks omitted)
+    # ValidateSecret: key names, the per-type keys (kspec/api/validation_objects.py), the size
     from kspec.api.validation_limits import validate_data_size
-    return validate_object_meta(obj, True, is_dns1123_subdomain) + _validate_data_keys(obj) + validate_data_size(obj)
+    from kspec.api.validation_objects import validate_secret_type
+    return (validate_object_meta(obj, True, is_dns1123_subdomain) + _validate_data_keys(obj)
+            + validate_secret_type(obj) + validate_data_size(obj))
 
 
 def _validate_priority_class(obj: Obj) -> list[FieldError]:
@@ -1841,21 +1702,24 @@ def _validate_priority_class(obj: Obj) -> list[FieldError]:
 
 
 def _validate_endpoints(obj: Obj) -> list[FieldError]:
-    # ValidateEndpoints: each subset needs addresses; ports need names when several
-    errs = validate_object_meta(obj, True, is_dns1123_subdomain)
-    for i, subset in enumerate(obj.get("subsets") or []):
-        p = index("subsets", i)
-        if not subset.get("addresses") and not subset.get("notReadyAddresses"):
-            errs.append(required(p, "must specify `addresses` or `notReadyAddresses`"))
-        ports = subset.get("ports") or []
-        for j, port in enumerate(ports):
-            pp = index(child(p, "ports"), j)
-            if len(ports) > 1 and not port.get("name"):
-                errs.append(required(child(pp, "name")))
-            errs.extend(
-                _errors_for(child(pp, "port"), port.get("port", 0), is_valid_port_num(port.get("port", 0)))
-            )
-    return errs
+    """ValidateEndpoints (kspec/api/validation_objects.py)."""
+    from kspec.api.validation_objects import validate_endpoints
+
+    return validate_endpoints(obj)
+
+
+def _validate_limit_range(obj: Obj) -> list[FieldError]:
+    """ValidateLimitRange (kspec/api/validation_objects.py)."""
+    from kspec.api.validation_objects import validate_limit_range
+
+    return validate_limit_range(obj)
+
+
+def _validate_resource_quota(obj: Obj) -> list[FieldError]:
+    """ValidateResourceQuota (kspec/api/validation_objects.py)."""
+    from kspec.api.validation_objects import validate_resource_quota
+
+    return validate_resource_quota(obj)
 
 
 def _validate_hpa(obj: Obj) -> list[FieldError]:
@@ -1934,6 +1798,8 @@ VALIDATORS: dict[str, Callable[[Obj], list[FieldError]]] = {
     "PriorityClass": _validate_priority_class,
     "Endpoints": _validate_endpoints,
     "EndpointSlice": _validate_endpoint_slice,
+    "ResourceQuota": _validate_resource_quota,
+    "LimitRange": _validate_limit_range,
 }
 
 
@@ -2054,6 +1920,11 @@ def _validate_statefulset_update(new: Obj, old: Obj) -> list[FieldError]:
     return errs
 
 
+def _secret_type_update(new: Obj, old: Obj) -> list[FieldError]:
+    from kspec.api.validation_objects import validate_secret_update
+    return validate_secret_update(new, old)
+
+
 def _immutable_data(new: Obj, old: Obj) -> list[FieldError]:
     # ValidateConfigMapUpdate / ValidateSecretUpdate when `immutable` is set
     if not old.get("immutable"):
@@ -2075,8 +1946,10 @@ UPDATE_VALIDATORS: dict[str, Callable[[Obj, Obj], list[FieldError]]] = {
     "StatefulSet": _validate_statefulset_update,
     "Job": lambda new, old: _validate_job(new) + _validate_job_update(new, old),
     "ConfigMap": lambda new, old: _immutable_data(new, old) + _validate_configmap(new),
-    "Secret": lambda new, old: _immutable_data(new, old) + _validate_secret(new),
     "EndpointSlice": _validate_endpoint_slice_update,
+    "Secret": lambda new, old: _secret_type_update(new, old) + _immutable_data(new, old) + _validate_secret(new),
+    "Service": _validate_service_update,
+    "Node": _validate_node_update,
 }
 
 
