@@ -19,6 +19,7 @@ from kspec.api.allocators import NODE_PORT_RANGE, SERVICE_CIDR, IPAllocator, Por
 from kspec.api.decoding import decode
 from kspec.api.defaults import apply_defaults
 from kspec.api.kinds import Kind, kind_for, resource_for
+from kspec.api.service_strategy import drop_type_dependent_fields
 from kspec.api.validation import invalid_message, validate
 from kspec.clock import Clock
 from kspec.errors import ApiError, already_exists, bad_request, conflict, invalid, not_found, unavailable
@@ -200,6 +201,7 @@ class APIServer:
                 obj["status"] = old["status"]
             apply_defaults(obj)
             if kind.kind == "Service":
+                drop_type_dependent_fields(obj.setdefault("spec", {}), old.get("spec", {}))
                 self._carry_service_allocations(obj, old)
             self._validate(obj, old)
             if kind.kind == "Service":
@@ -348,7 +350,7 @@ class APIServer:
     # -- services -----------------------------------------------------------
     def _carry_service_allocations(self, obj: Obj, old: Obj) -> None:
         spec, old_spec = obj.setdefault("spec", {}), old.get("spec", {})
-        if not spec.get("clusterIP") and old_spec.get("clusterIP"):
+        if not spec.get("clusterIP") and old_spec.get("clusterIP") and spec.get("type") != "ExternalName":
             spec["clusterIP"] = old_spec["clusterIP"]
             spec["clusterIPs"] = list(old_spec.get("clusterIPs") or [old_spec["clusterIP"]])
         old_ports = {(p.get("port"), p.get("protocol", "TCP")): p.get("nodePort")
@@ -373,6 +375,8 @@ class APIServer:
         spec = obj.setdefault("spec", {})
         old_spec = (old or {}).get("spec", {})
         stype = spec.get("type", "ClusterIP")
+        if old is not None:
+            self._release_dropped(spec, old_spec)
         if stype == "ExternalName":
             return
         ip = spec.get("clusterIP")
@@ -388,6 +392,15 @@ class APIServer:
         if stype in ("NodePort", "LoadBalancer"):
             self.node_ports.allocate_service(spec, old_spec if old is not None else None)
         self._allocate_health_check_node_port(spec, old_spec if old is not None else None)
+
+    def _release_dropped(self, spec: dict[str, Any], old_spec: dict[str, Any]) -> None:
+        """What an update gave up goes back to its pool (alloc.go releaseIPs / updateNodePorts' release)."""
+        old_ip = old_spec.get("clusterIP")
+        if old_ip and old_ip != "None" and spec.get("clusterIP") != old_ip:
+            self.service_ips.release(old_ip)
+        kept = {p.get("nodePort") for p in spec.get("ports") or [] if p.get("nodePort")}
+        for port in {p.get("nodePort") for p in old_spec.get("ports") or [] if p.get("nodePort")} - kept:
+            self.node_ports.release(port)
 
     def _allocate_health_check_node_port(self, spec: dict[str, Any], old_spec: dict[str, Any] | None) -> None:
         """alloc.go allocHealthCheckNodePort / updateHealthCheckNodePort: a LoadBalancer with

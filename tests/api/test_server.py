@@ -522,6 +522,30 @@ def test_a_load_balancer_may_opt_out_of_node_ports() -> None:
     assert "nodePort" not in svc["spec"]["ports"][0]
 
 
+def test_changing_the_type_wipes_what_the_old_type_needed() -> None:
+    # strategy.go dropTypeDependentFields: applying a NodePort Service over a LoadBalancer one succeeds
+    api = _api()
+    api.apply(_svc("web", type="LoadBalancer", externalTrafficPolicy="Local"))
+    assert len(api.node_ports.used) == 2  # the service's node port and the health check node port
+    svc = api.apply(_svc("web", type="NodePort"))
+    assert "allocateLoadBalancerNodePorts" not in svc["spec"]
+    assert "healthCheckNodePort" not in svc["spec"]
+    assert len(api.node_ports.used) == 1
+    # a PUT (not an apply: the defaulted externalTrafficPolicy would stay and be refused, as upstream)
+    svc = api.update(_svc("web", type="ClusterIP"))
+    assert "nodePort" not in svc["spec"]["ports"][0]
+    assert api.node_ports.used == set()
+
+
+def test_switching_to_external_name_releases_the_cluster_ip() -> None:
+    api = _api()
+    ip = api.apply(_svc("web"))["spec"]["clusterIP"]
+    svc = api.apply({**_svc("web", type="ExternalName", externalName="example.com"), "spec": {
+        "type": "ExternalName", "externalName": "example.com"}})
+    assert "clusterIP" not in svc["spec"]
+    assert api.create(_svc("other", clusterIP=ip))["spec"]["clusterIP"] == ip
+
+
 # -- bind ---------------------------------------------------------------------------------
 def test_bind_sets_node_and_pod_scheduled() -> None:
     api = _api()
