@@ -1,0 +1,61 @@
+"""The virtual day, small: its whole event log and every object it leaves are pinned, byte for byte.
+
+The soak's speed-ups (skipping work whose outcome cannot change, sharing unchanged parts of objects) must
+not change what a run does. The digests were computed on the code before those changes; any difference in
+an event, its time, its order, or in any field of any object (resourceVersions included) fails here.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import asdict
+
+from kspec.cluster import Cluster
+
+#: sha256 of the event log and of the final objects of ``_soak()`` before the soak was made faster
+EVENTS_DIGEST = "5254730774f92659f73a30e9ff1e83c8839c9bddae43ebaf6d931cd0013cb45d"
+OBJECTS_DIGEST = "74a43d5c03798492c904dd9490953472bdf7688f5a2d550cd6bdbd8f9d90c4b2"
+
+
+def _pod(i: int, nodes: int, crash: bool) -> dict:
+    """benchmarks/kubelet_soak.py's pod: probes everywhere, a tenth crash-looping."""
+    probe = {"httpGet": {"port": 80}, "periodSeconds": 10}
+    return {"apiVersion": "v1", "kind": "Pod",
+            "metadata": {"name": f"p-{i}", "labels": {"app": "soak"}},
+            "spec": {"nodeName": f"node-{i % nodes + 1}", "containers": [{
+                "name": "app", "image": "crasher:1" if crash else "nginx:1.25",
+                "resources": {"requests": {"cpu": "10m", "memory": "16Mi"}},
+                "readinessProbe": dict(probe), "livenessProbe": dict(probe)}]}}
+
+
+def _soak(nodes: int = 5, pods: int = 50, hours: float = 2) -> tuple[str, str]:
+    c = Cluster(nodes=nodes, seed=1)
+    c.describe_image("crasher:1", exit_code=1, run_ms=30_000)
+    c.apply([_pod(i, nodes, i % 10 == 0) for i in range(pods)])
+    c.run_for(20_000)
+    # a few changes on the way: a probe endpoint failing and recovering, a pod deleted, one added late
+    c.set_probe("p-3", "readiness", False)
+    c.set_probe("p-4", "liveness", False)
+    c.run_for(45_000)
+    c.set_probe("p-3", "readiness", True)
+    c.set_probe("p-4", "liveness", True)
+    c.delete("pod", "p-7")
+    c.run_for(600_000)
+    c.apply([_pod(pods, nodes, False)])
+    c.run_for(int(hours * 3_600_000))
+    events = json.dumps([asdict(e) for e in c.event_log], sort_keys=True)
+    store = c.api.store
+    objects = json.dumps({r: store.list(r) for r in sorted(store._data)}, sort_keys=True)
+    return events, objects
+
+
+def _digest(text: str) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def test_the_small_soak_is_byte_identical_to_before_the_speed_ups() -> None:
+    events, objects = _soak()
+    assert events.count('"reason": "BackOff"') >= 20 and '"Liveness probe failed' in events  # crash loops and a probe
+    assert _digest(events) == EVENTS_DIGEST
+    assert _digest(objects) == OBJECTS_DIGEST
