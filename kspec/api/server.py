@@ -224,6 +224,46 @@ class APIServer:
             return live
         return self.update(new, status=status)
 
+    def write_status(self, resource: str, name: str, namespace: str, status: Obj) -> Obj:
+        """PUT the status subresource with ``status``: ``patch(..., lambda o: o.__setitem__("status", status),
+        status=True)`` without copying the whole object twice and decoding its spec again.
+
+        Only the status is decoded (what ``update(status=True)`` keeps of the body); the new object shares
+        every other part with the old one, which stored objects being read-only makes safe.
+        """
+        kind = resource_for(resource)
+        ns = namespace if kind.namespaced else ""
+        live = self.store.get(kind.resource, ns, name)
+        if live is None:
+            raise not_found(kind.group_resource, name)
+        if "status" in live and live["status"] == status:
+            return live  # patch's no-op: nothing to write
+        body = decode({"apiVersion": live["apiVersion"], "kind": live["kind"], "status": status})
+        body["metadata"] = dict(live["metadata"])
+        self._prepare(body)  # the namespace checks of every write
+        md = live["metadata"]
+        new = {**live, "metadata": dict(md), "status": body.get("status", {})}
+        if md.get("deletionTimestamp") and not md.get("finalizers") and not (
+                kind.kind == "Namespace" and new.get("spec", {}).get("finalizers")) and not (
+                md.get("deletionGracePeriodSeconds")):
+            return self._store_call(lambda: self._remove(kind, live), kind, name)
+        return self._store_call(lambda: self.store.update(kind.resource, new, md["resourceVersion"]), kind, name)
+
+    def update_owned(self, live: Obj, new: Obj) -> Obj:
+        """An update by a simulated component that sets fields it owns to values valid by construction (a
+        Lease's renewTime): what decoding, defaulting and validation would leave unchanged, so they are not
+        run. ``new`` is ``live`` with those fields replaced, sharing the rest; the update's other effects stay
+        (generation, optimistic locking)."""
+        md = new["metadata"] = dict(new["metadata"])
+        kind = self._prepare(new)  # the namespace checks of every write
+        if _spec_of(new) != _spec_of(live) and "generation" in md:
+            md["generation"] = md["generation"] + 1
+        if md.get("deletionTimestamp") and not md.get("finalizers") and not (
+                live["metadata"].get("deletionGracePeriodSeconds")):
+            return self._store_call(lambda: self._remove(kind, live), kind, md["name"])
+        return self._store_call(lambda: self.store.update(kind.resource, new, live["metadata"]["resourceVersion"]),
+                                kind, md["name"])
+
     def bind(self, namespace: str, name: str, node: str) -> Obj:
         """POST pods/binding: set spec.nodeName once (BindingREST.setPodNodeAndMetadata)."""
         live = self.store.get("pods", namespace, name)

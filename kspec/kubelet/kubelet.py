@@ -243,11 +243,13 @@ class Kubelet:
     def _renew_lease(self) -> None:
         now = micro_timestamp(self.clock.now)
         try:
-            if self.api.try_get("leases", self.node_name, LEASE_NAMESPACE) is None:
+            lease = self.api.try_get("leases", self.node_name, LEASE_NAMESPACE)
+            if lease is None:
                 self.api.create(self._lease())
                 return
-            self.api.patch("leases", self.node_name, LEASE_NAMESPACE,
-                           lambda lease: lease["spec"].__setitem__("renewTime", now))
+            if lease["spec"].get("renewTime") != now:
+                # a well-formed renewTime is all that changes: no decoding and validation of the whole Lease
+                self.api.update_owned(lease, {**lease, "spec": {**lease["spec"], "renewTime": now}})
         except ApiError:
             return  # no quorum: the lease is not renewed, as a kubelet that cannot reach etcd
 
@@ -284,20 +286,19 @@ class Kubelet:
             return
         self._last_report = now
 
-        def post(n: Obj) -> None:
-            conds = []
-            for ctype, st in wanted.items():
-                prior = current.get(ctype) or {}
-                reason, message = _CONDITION_TEXT.get((ctype, st), (prior.get("reason", ""), prior.get("message", "")))
-                conds.append({"type": ctype, "status": st, "reason": reason, "message": message,
-                              "lastHeartbeatTime": timestamp(now),
-                              "lastTransitionTime": prior.get("lastTransitionTime", timestamp(now))
-                              if prior.get("status") == st else timestamp(now)})
-            n["status"]["conditions"] = conds
-            if images:
-                n["status"]["images"] = images
+        conds = []
+        for ctype, st in wanted.items():
+            prior = current.get(ctype) or {}
+            reason, message = _CONDITION_TEXT.get((ctype, st), (prior.get("reason", ""), prior.get("message", "")))
+            conds.append({"type": ctype, "status": st, "reason": reason, "message": message,
+                          "lastHeartbeatTime": timestamp(now),
+                          "lastTransitionTime": prior.get("lastTransitionTime", timestamp(now))
+                          if prior.get("status") == st else timestamp(now)})
+        posted = {**node["status"], "conditions": conds}
+        if images:
+            posted["images"] = images
         try:
-            self.api.patch("nodes", self.node_name, "", post, status=True)
+            self.api.write_status("nodes", self.node_name, "", posted)
         except ApiError:
             return
         if self.dirty:

@@ -630,7 +630,7 @@ class PodWorker:
         if new == live.get("status"):
             return
         try:
-            api.patch("pods", self.name, self.namespace, lambda p: p.__setitem__("status", new), status=True)
+            api.write_status("pods", self.name, self.namespace, new)
         except ApiError:
             self.kubelet.dirty.add(self.uid)  # the store is unavailable: try again on the next heartbeat
             return
