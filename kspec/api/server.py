@@ -102,8 +102,10 @@ class APIServer:
         return [o for o in items if sel.matches(o["metadata"].get("labels"))]
 
     # -- create -------------------------------------------------------------
-    def create(self, obj: Obj, *, dry_run: bool = False, pending_namespaces: Iterable[str] = ()) -> Obj:
-        obj = decode(obj)  # typed decoding first, as the handlers do; a fresh copy
+    def create(self, obj: Obj, *, dry_run: bool = False, pending_namespaces: Iterable[str] = (),
+               _decoded: bool = False) -> Obj:
+        if not _decoded:  # apply has decoded its manifest already: a second pass would change nothing
+            obj = decode(obj)  # typed decoding first, as the handlers do; a fresh copy
         kind = self._prepare(obj, pending_namespaces)
         md = obj["metadata"]
         if not md.get("name") and md.get("generateName"):
@@ -283,13 +285,15 @@ class APIServer:
     # -- apply (kubectl apply's client-side three-way merge) -----------------
     def apply(self, obj: Obj, *, dry_run: bool = False, pending_namespaces: Iterable[str] = ()) -> Obj:
         manifest = decode(obj)
+        decoded_as = manifest.get("apiVersion")
         kind = self._prepare(manifest, pending_namespaces)
         md = manifest["metadata"]
         last = json.dumps(obj, separators=(",", ":"), sort_keys=True)
         md.setdefault("annotations", {})[LAST_APPLIED] = last
         live = self.store.get(kind.resource, md.get("namespace", ""), md.get("name", ""))
         if live is None or not md.get("name"):
-            return self.create(manifest, dry_run=dry_run, pending_namespaces=pending_namespaces)
+            return self.create(manifest, dry_run=dry_run, pending_namespaces=pending_namespaces,
+                               _decoded=manifest["apiVersion"] == decoded_as)
         previous = json.loads(live["metadata"].get("annotations", {}).get(LAST_APPLIED, "{}"))
         merged = merge.three_way(live, previous, manifest)
         merged["metadata"]["resourceVersion"] = live["metadata"]["resourceVersion"]

@@ -72,9 +72,28 @@ def _read(resource: str) -> Callable[[Any], int]:
     return cpu_millis if resource == "cpu" else to_int
 
 
+#: pod_requests of stored (read-only) pods by the identity of their spec, kept alive here so the id is not
+#: reused: every admission sums the requests of every pod on the node, and a pod's status writes share its spec
+_REQUESTS: dict[int, tuple[Obj, dict[str, int]]] = {}
+_REQUESTS_MAX = 20_000
+
+
 def pod_requests(pod: Obj) -> dict[str, int]:
-    """PodRequests: per resource, max(sum over regular containers, largest init container)."""
+    """PodRequests: per resource, max(sum over regular containers, largest init container); read-only."""
     spec = pod.get("spec") or {}
+    if not (pod.get("metadata") or {}).get("resourceVersion"):
+        return _pod_requests(spec)  # not a stored object: it may still change
+    known = _REQUESTS.get(id(spec))
+    if known is not None and known[0] is spec:
+        return known[1]
+    if len(_REQUESTS) >= _REQUESTS_MAX:
+        _REQUESTS.clear()
+    out = _pod_requests(spec)
+    _REQUESTS[id(spec)] = (spec, out)
+    return out
+
+
+def _pod_requests(spec: Obj) -> dict[str, int]:
     names = {k for c in [*(spec.get("containers") or []), *(spec.get("initContainers") or [])]
              for k in ((c.get("resources") or {}).get("requests") or {})}
     out: dict[str, int] = {}
