@@ -226,12 +226,14 @@ class APIServer:
             return live
         return self.update(new, status=status)
 
-    def write_status(self, resource: str, name: str, namespace: str, status: Obj) -> Obj:
+    def write_status(self, resource: str, name: str, namespace: str, status: Obj, *, typed: bool = False) -> Obj:
         """PUT the status subresource with ``status``: ``patch(..., lambda o: o.__setitem__("status", status),
         status=True)`` without copying the whole object twice and decoding its spec again.
 
-        Only the status is decoded (what ``update(status=True)`` keeps of the body); the new object shares
-        every other part with the old one, which stored objects being read-only makes safe.
+        Only the status is decoded (what ``update(status=True)`` keeps of the body), and not even that when the
+        writer built it in its typed shape (``typed``: the kubelet, as client-go sends a Go struct), where
+        decoding would return it unchanged. The new object shares every other part with the old one, which
+        stored objects being read-only makes safe.
         """
         kind = resource_for(resource)
         ns = namespace if kind.namespaced else ""
@@ -240,7 +242,9 @@ class APIServer:
             raise not_found(kind.group_resource, name)
         if "status" in live and live["status"] == status:
             return live  # patch's no-op: nothing to write
-        body = decode({"apiVersion": live["apiVersion"], "kind": live["kind"], "status": status})
+        body = {"apiVersion": live["apiVersion"], "kind": live["kind"], "status": status}
+        if not typed:
+            body = decode(body)
         body["metadata"] = dict(live["metadata"])
         self._prepare(body)  # the namespace checks of every write
         md = live["metadata"]

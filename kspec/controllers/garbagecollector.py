@@ -34,7 +34,8 @@ class GarbageCollector(Controller):
         self.ref_of_uid: dict[str, str] = {}  # uid -> ref of the live object
 
     def start(self) -> None:
-        handler = self.api.informers.on("*", self._changed, lambda _o, n: self._changed(n), self._deleted)
+        handler = self.api.informers.on("*", self._changed, lambda _o, n: self._changed(n), self._deleted,
+                                        ignore=_SKIP)
         for kind_resource in sorted({k.resource for k in _all_kinds()} - _SKIP):
             self.api.informers.replay(handler, self.api.store.list(kind_resource))
 

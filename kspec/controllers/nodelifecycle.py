@@ -76,10 +76,11 @@ class NodeLifecycleController(Controller):
         renew = (lease or {}).get("spec", {}).get("renewTime", "")
         if renew and renew > h.renew:
             h.renew, h.probe_ms = renew, now
+        status = ready.get("status", "Unknown")
         if now > h.probe_ms + GRACE_PERIOD_MS:
             if any((get_condition(node, t) or {}).get("status") != "Unknown" for t in _WATCHED_CONDITIONS):
                 node = self._mark_unknown(name, bool(heartbeat))
-        status = (get_condition(node, "Ready") or {}).get("status", "Unknown")
+                status = (get_condition(node, "Ready") or {}).get("status", "Unknown")
         if status != h.ready:
             was = h.ready
             h.ready = status

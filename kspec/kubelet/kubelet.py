@@ -56,6 +56,8 @@ class Kubelet:
         self._ips_in_use: set[int] = set()
         self._last_report = -STATUS_REPORT_MS
         self._timers: list = []
+        self._images_of: tuple[int, list[Obj]] | None = None  # (how many images the node had, their status)
+        self._unchanged: tuple[Obj, bool, list[Obj]] | None = None  # what the last status tick found unchanged
         node = self.api.get("nodes", node_name, "")
         self.cidr_base = node["spec"].get("podCIDR", "10.244.0.0/24").rsplit(".", 1)[0]
         self.host_ip = next((a["address"] for a in node["status"].get("addresses") or []
@@ -241,9 +243,9 @@ class Kubelet:
             return
 
     def _renew_lease(self) -> None:
-        now = micro_timestamp(self.clock.now)
+        now = self.agent.micro_now()
         try:
-            lease = self.api.try_get("leases", self.node_name, LEASE_NAMESPACE)
+            lease = self.api.store.get("leases", LEASE_NAMESPACE, self.node_name)
             if lease is None:
                 self.api.create(self._lease())
                 return
@@ -260,6 +262,20 @@ class Kubelet:
     def flush_status(self) -> None:
         self.sync_node_status(force=True)
 
+    def _images(self) -> list[Obj]:
+        """setters.Images: the runtime's list, largest first, capped at nodeStatusMaxImages.
+
+        Built again only when the node's image set changed (it only grows): a status tick reads it every 10s.
+        """
+        present = self.runtime.cached.get(self.node_name, ())
+        if self._images_of is not None and len(present) == self._images_of[0]:
+            return self._images_of[1]
+        largest = sorted(self.runtime.node_images(self.node_name), key=lambda i: (-image_size(i), i))
+        images = [{"names": [f"{normalize(i).rsplit(':', 1)[0]}@{image_digest(i)}", normalize(i)],
+                   "sizeBytes": image_size(i)} for i in largest[:NODE_STATUS_MAX_IMAGES]]
+        self._images_of = (len(present), images)
+        return images
+
     def _conditions(self) -> dict[str, str]:
         return {"MemoryPressure": "True" if self.eviction.memory_pressure else "False",
                 "DiskPressure": "False", "PIDPressure": "False", "Ready": "True"}
@@ -272,15 +288,16 @@ class Kubelet:
         if node is None:
             return
         now = self.clock.now
+        images = self._images()
+        if not force and now - self._last_report < STATUS_REPORT_MS and self._unchanged == (
+                node, self.eviction.memory_pressure, images):
+            return  # the same node object, pressure and images as on the last tick, which found no change
         wanted = self._conditions()
         current = {c["type"]: c for c in node["status"].get("conditions") or []}
-        # setters.Images: the runtime's list, largest first, capped at nodeStatusMaxImages
-        largest = sorted(self.runtime.node_images(self.node_name), key=lambda i: (-image_size(i), i))
-        images = [{"names": [f"{normalize(i).rsplit(':', 1)[0]}@{image_digest(i)}", normalize(i)],
-                   "sizeBytes": image_size(i)} for i in largest[:NODE_STATUS_MAX_IMAGES]]
         changed = any((current.get(t) or {}).get("status") != s for t, s in wanted.items()) or (
             images != (node["status"].get("images") or []))
         if not changed and now - self._last_report < STATUS_REPORT_MS and not force:
+            self._unchanged = (node, self.eviction.memory_pressure, images)
             return
         if not changed and not force and now - self._last_report < STATUS_REPORT_MS:
             return

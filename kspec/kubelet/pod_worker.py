@@ -630,7 +630,7 @@ class PodWorker:
         if new == live.get("status"):
             return
         try:
-            api.write_status("pods", self.name, self.namespace, new)
+            api.write_status("pods", self.name, self.namespace, new, typed=True)
         except ApiError:
             self.kubelet.dirty.add(self.uid)  # the store is unavailable: try again on the next heartbeat
             return

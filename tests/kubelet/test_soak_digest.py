@@ -59,3 +59,20 @@ def test_the_small_soak_is_byte_identical_to_before_the_speed_ups() -> None:
     assert events.count('"reason": "BackOff"') >= 20 and '"Liveness probe failed' in events  # crash loops and a probe
     assert _digest(events) == EVENTS_DIGEST
     assert _digest(objects) == OBJECTS_DIGEST
+
+
+def test_kubelet_statuses_are_written_in_their_decoded_shape() -> None:
+    """The kubelet's pod status writes skip typed decoding (write_status typed=True): that is only right while
+    decoding would leave every status it builds unchanged, sampled here through crash loops and probes."""
+    from kspec.api.decoding import decode
+
+    c = Cluster(nodes=2, seed=3)
+    c.describe_image("crasher:1", exit_code=1, run_ms=30_000)
+    c.apply([_pod(i, 2, i % 3 == 0) for i in range(6)])
+    seen = set()
+    for _ in range(40):
+        c.run_for(15_000)
+        for pod in c.api.list("pods", "default"):
+            assert decode(pod)["status"] == pod["status"]
+            seen.add(next(iter(pod["status"]["containerStatuses"][0]["state"])))
+    assert seen == {"running", "waiting"}
