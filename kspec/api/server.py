@@ -226,21 +226,26 @@ class APIServer:
             return live
         return self.update(new, status=status)
 
-    def write_status(self, resource: str, name: str, namespace: str, status: Obj, *, typed: bool = False) -> Obj:
+    def write_status(self, resource: str, name: str, namespace: str, status: Obj, *, typed: bool = False,
+                     resource_version: str | None = None) -> Obj:
         """PUT the status subresource with ``status``: ``patch(..., lambda o: o.__setitem__("status", status),
         status=True)`` without copying the whole object twice and decoding its spec again.
 
         Only the status is decoded (what ``update(status=True)`` keeps of the body), and not even that when the
         writer built it in its typed shape (``typed``: the kubelet, as client-go sends a Go struct), where
         decoding would return it unchanged. The new object shares every other part with the old one, which
-        stored objects being read-only makes safe.
+        stored objects being read-only makes safe. With ``resource_version`` it is ``update_status`` of an
+        object read at that version: a conflict if the object changed since.
         """
         kind = resource_for(resource)
         ns = namespace if kind.namespaced else ""
         live = self.store.get(kind.resource, ns, name)
         if live is None:
             raise not_found(kind.group_resource, name)
-        if "status" in live and live["status"] == status:
+        if resource_version is not None:
+            if resource_version != live["metadata"].get("resourceVersion"):
+                raise conflict(kind.group_resource, name)
+        elif "status" in live and live["status"] == status:
             return live  # patch's no-op: nothing to write
         body = {"apiVersion": live["apiVersion"], "kind": live["kind"], "status": status}
         if not typed:
