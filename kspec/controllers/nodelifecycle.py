@@ -44,6 +44,7 @@ class _Health:
     renew: str = ""
     heartbeat: str = ""
     ready: str = "True"
+    seen: tuple[Obj | None, Obj | None] = (None, None)  # the node and lease objects the last check read
 
 
 class NodeLifecycleController(Controller):
@@ -65,14 +66,16 @@ class NodeLifecycleController(Controller):
     def _check(self, node: Obj) -> None:
         name = node["metadata"]["name"]
         now = self.clock.now
-        ready = get_condition(node, "Ready") or {}
         h = self.health.get(name)
+        lease = self.api.store.get("leases", LEASE_NAMESPACE, name)
+        if h is not None and h.seen[0] is node and h.seen[1] is lease and now <= h.probe_ms + GRACE_PERIOD_MS:
+            return  # the same objects as last time and the grace period not over: nothing can change
+        ready = get_condition(node, "Ready") or {}
         if h is None:
             h = self.health[name] = _Health(now, ready=ready.get("status", "Unknown"))
         heartbeat = ready.get("lastHeartbeatTime", "")
         if heartbeat != h.heartbeat:
             h.heartbeat, h.probe_ms = heartbeat, now
-        lease = self.api.store.get("leases", LEASE_NAMESPACE, name)
         renew = (lease or {}).get("spec", {}).get("renewTime", "")
         if renew and renew > h.renew:
             h.renew, h.probe_ms = renew, now
@@ -81,6 +84,7 @@ class NodeLifecycleController(Controller):
             if any((get_condition(node, t) or {}).get("status") != "Unknown" for t in _WATCHED_CONDITIONS):
                 node = self._mark_unknown(name, bool(heartbeat))
                 status = (get_condition(node, "Ready") or {}).get("status", "Unknown")
+        h.seen = (node, lease)
         if status != h.ready:
             was = h.ready
             h.ready = status
