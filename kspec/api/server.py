@@ -260,14 +260,17 @@ class APIServer:
             return self._store_call(lambda: self._remove(kind, live), kind, name)
         return self._store_call(lambda: self.store.update(kind.resource, new, md["resourceVersion"]), kind, name)
 
-    def update_owned(self, live: Obj, new: Obj) -> Obj:
+    def update_owned(self, live: Obj, new: Obj, *, spec_changed: bool | None = None) -> Obj:
         """An update by a simulated component that sets fields it owns to values valid by construction (a
         Lease's renewTime): what decoding, defaulting and validation would leave unchanged, so they are not
         run. ``new`` is ``live`` with those fields replaced, sharing the rest; the update's other effects stay
-        (generation, optimistic locking)."""
+        (generation, optimistic locking). ``spec_changed`` says whether more than status and metadata changed,
+        when the caller knows, so the objects are not compared."""
         md = new["metadata"] = dict(new["metadata"])
         kind = self._prepare(new)  # the namespace checks of every write
-        if _spec_of(new) != _spec_of(live) and "generation" in md:
+        if spec_changed is None:
+            spec_changed = _spec_of(new) != _spec_of(live)
+        if spec_changed and "generation" in md:
             md["generation"] = md["generation"] + 1
         if md.get("deletionTimestamp") and not md.get("finalizers") and not (
                 live["metadata"].get("deletionGracePeriodSeconds")):

@@ -254,7 +254,8 @@ class Kubelet:
                 return
             if lease["spec"].get("renewTime") != now:
                 # a well-formed renewTime is all that changes: no decoding and validation of the whole Lease
-                self.api.update_owned(lease, {**lease, "spec": {**lease["spec"], "renewTime": now}})
+                self.api.update_owned(lease, {**lease, "spec": {**lease["spec"], "renewTime": now}},
+                                      spec_changed=True)
         except ApiError:
             return  # no quorum: the lease is not renewed, as a kubelet that cannot reach etcd
 
@@ -318,7 +319,7 @@ class Kubelet:
         if images:
             posted["images"] = images
         try:
-            self.api.write_status("nodes", self.node_name, "", posted)
+            self.api.write_status("nodes", self.node_name, "", posted, typed=True)  # stored parts + typed ones
         except ApiError:
             return
         if self.dirty:
