@@ -68,8 +68,15 @@ class NodeLifecycleController(Controller):
         now = self.clock.now
         h = self.health.get(name)
         lease = self.api.store.get("leases", LEASE_NAMESPACE, name)
-        if h is not None and h.seen[0] is node and h.seen[1] is lease and now <= h.probe_ms + GRACE_PERIOD_MS:
-            return  # the same objects as last time and the grace period not over: nothing can change
+        if h is not None and h.seen[0] is node:
+            # the node as last checked (its heartbeat and Ready status seen already): only the lease may be new
+            if h.seen[1] is not lease:
+                renew = (lease or {}).get("spec", {}).get("renewTime", "")
+                if renew and renew > h.renew:
+                    h.renew, h.probe_ms = renew, now
+                h.seen = (node, lease)
+            if now <= h.probe_ms + GRACE_PERIOD_MS:
+                return  # nothing else can change before the grace period is over
         ready = get_condition(node, "Ready") or {}
         if h is None:
             h = self.health[name] = _Health(now, ready=ready.get("status", "Unknown"))
