@@ -26,17 +26,21 @@ RECENT = 400
 PROGRESS_EVERY = 4096
 
 
-@dataclass(order=True)
+@dataclass(eq=False)
 class Timer:
-    """A scheduled callback; ``cancel()`` removes it lazily from the heap."""
+    """A scheduled callback; ``cancel()`` removes it lazily from the heap.
+
+    The heap holds ``(when, seq, timer)`` tuples: comparing tuples of ints is several times cheaper than a
+    dataclass's generated ``__lt__``, and the order (time, then scheduling sequence) is the same.
+    """
 
     when: int
     seq: int
-    fn: Callback = field(compare=False)
-    period: int = field(default=0, compare=False)
-    label: str = field(default="", compare=False)
-    cancelled: bool = field(default=False, compare=False)
-    _clock: Clock | None = field(default=None, compare=False, repr=False)
+    fn: Callback
+    period: int = 0
+    label: str = ""
+    cancelled: bool = False
+    _clock: Clock | None = field(default=None, repr=False)
 
     def cancel(self) -> None:
         if not self.cancelled:
@@ -54,7 +58,7 @@ class Clock:
 
     def __init__(self) -> None:
         self.now: int = 0
-        self._heap: list[Timer] = []
+        self._heap: list[tuple[int, int, Timer]] = []
         self._seq = 0
         self._one_shots = 0  # live, non-periodic timers
         self._periodic: dict[int, int] = {}  # period -> live periodic timers with it
@@ -101,7 +105,7 @@ class Clock:
         return self._seq
 
     def _push(self, timer: Timer) -> Timer:
-        heapq.heappush(self._heap, timer)
+        heapq.heappush(self._heap, (timer.when, timer.seq, timer))
         if timer.period:
             self._periodic[timer.period] = self._periodic.get(timer.period, 0) + 1
         else:
@@ -121,11 +125,11 @@ class Clock:
     # -- running ----------------------------------------------------------
     def _pop_due(self, until: int) -> Timer | None:
         heap = self._heap
-        while heap and heap[0].cancelled:
+        while heap and heap[0][2].cancelled:
             heapq.heappop(heap)
-        if not heap or heap[0].when > until:
+        if not heap or heap[0][0] > until:
             return None
-        timer = heapq.heappop(heap)
+        timer = heapq.heappop(heap)[2]
         self._forget(timer)
         timer.cancelled = True
         return timer
@@ -243,9 +247,9 @@ class Clock:
 
     def next_time(self) -> int | None:
         heap = self._heap
-        while heap and heap[0].cancelled:
+        while heap and heap[0][2].cancelled:
             heapq.heappop(heap)
-        return heap[0].when if heap else None
+        return heap[0][0] if heap else None
 
     def pending(self) -> int:
         return self._one_shots + sum(self._periodic.values())

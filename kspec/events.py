@@ -13,6 +13,7 @@ hour after its last update, not when its object is deleted.
 
 from __future__ import annotations
 
+import heapq
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -56,6 +57,9 @@ class EventRecorder:
         self._index: dict[tuple[str, ...], str] = {}
         self._serial = 0
         self._expires: dict[tuple[str, str], int] = {}  # (namespace, event name) -> when its TTL runs out
+        # the same deadlines by time (stale entries skipped), so a sweep looks only at what is due
+        self._deadlines: list[tuple[int, str, str]] = []
+        self._keys_of: dict[str, list[tuple[str, ...]]] = {}  # event name -> the index keys that named it
         self._sweeper: Timer | None = None
 
     def event(self, obj: Obj, type_: str, reason: str, message: str, *, component: str,
@@ -99,29 +103,42 @@ class EventRecorder:
                 ev["action"] = action
             self.api.store.create("events", ev)
             self._index[key] = name
+            self._keys_of.setdefault(name, []).append(key)
             self._renew(ns, name)
         except (ApiError, StoreError):
             return  # events are best-effort: a store without quorum drops them
 
     def _renew(self, namespace: str, name: str) -> None:
         """Every write of an Event restarts its TTL (the apiserver's TTLFunc on create and update)."""
-        self._expires[(namespace, name)] = self.api.clock.now + EVENT_TTL_MS
+        when = self.api.clock.now + EVENT_TTL_MS
+        self._expires[(namespace, name)] = when
+        heapq.heappush(self._deadlines, (when, namespace, name))
         if self._sweeper is None:
             self._sweeper = self.api.clock.call_every(EXPIRY_SWEEP_MS, self._expire, label="event TTL")
 
     def _expire(self) -> None:
         now = self.api.clock.now
-        due = sorted(key for key, when in self._expires.items() if when <= now)
+        deadlines, expires = self._deadlines, self._expires
+        due_set: set[tuple[str, str]] = set()
+        while deadlines and deadlines[0][0] <= now:
+            when, ns, name = heapq.heappop(deadlines)
+            if expires.get((ns, name)) == when:  # else renewed since, or already gone
+                due_set.add((ns, name))
+        due = sorted(due_set)
         for ns, name in due:
             try:
                 if self.api.store.get("events", ns, name) is not None:
                     self.api.store.delete("events", ns, name)
             except (ApiError, StoreError):
+                heapq.heappush(deadlines, (expires[(ns, name)], ns, name))
                 continue  # no quorum: try again on the next sweep
-            del self._expires[(ns, name)]
+            del expires[(ns, name)]
         if due:
-            gone = {name for ns, name in due if (ns, name) not in self._expires}
-            self._index = {k: v for k, v in self._index.items() if v not in gone}
+            gone = {name for ns, name in due if (ns, name) not in expires}
+            for name in sorted(gone):
+                for key in self._keys_of.pop(name, ()):
+                    if self._index.get(key) == name:
+                        del self._index[key]
         if not self._expires and self._sweeper is not None:
             self._sweeper.cancel()
             self._sweeper = None

@@ -27,11 +27,16 @@ DeleteFn = Callable[[Obj], None]
 
 @dataclass
 class Handler:
-    """ResourceEventHandlerFuncs: any of the three may be left out."""
+    """ResourceEventHandlerFuncs: any of the three may be left out.
+
+    ``ignore`` names resources a ``"*"`` handler is never called for, so a change nobody acts on (a Lease
+    renewal, an Event) is not delivered at all.
+    """
 
     on_add: AddFn | None = None
     on_update: UpdateFn | None = None
     on_delete: DeleteFn | None = None
+    ignore: frozenset[str] = frozenset()
 
 
 class Informers:
@@ -40,18 +45,28 @@ class Informers:
     def __init__(self, clock: Clock) -> None:
         self.clock = clock
         self._handlers: dict[str, list[Handler]] = {}
+        self._for: dict[str, list[Handler]] = {}  # resource -> its handlers then the "*" ones, in order
         self.delivered = 0
 
     def on(self, resource: str, on_add: AddFn | None = None, on_update: UpdateFn | None = None,
-           on_delete: DeleteFn | None = None) -> Handler:
-        handler = Handler(on_add, on_update, on_delete)
+           on_delete: DeleteFn | None = None, *, ignore: frozenset[str] = frozenset()) -> Handler:
+        handler = Handler(on_add, on_update, on_delete, ignore)
         self._handlers.setdefault(resource, []).append(handler)
+        self._for.clear()
         return handler
 
     def remove(self, handler: Handler) -> None:
         for handlers in self._handlers.values():
             if handler in handlers:
                 handlers.remove(handler)
+        self._for.clear()
+
+    def _handlers_for(self, resource: str) -> list[Handler]:
+        found = self._for.get(resource)
+        if found is None:
+            found = self._for[resource] = [*self._handlers.get(resource, ()), *(
+                h for h in self._handlers.get("*", ()) if resource not in h.ignore)]
+        return found
 
     def replay(self, handler: Handler, existing: list[Obj]) -> None:
         """The informer's initial List: an add for every object that already exists."""
@@ -62,13 +77,13 @@ class Informers:
     def notify(self, event: WatchEvent) -> None:
         """Called by the API server on commit; schedules delivery at the current instant."""
         self.clock.note_write(event.type, event.resource, event.obj)
-        if event.resource in self._handlers or "*" in self._handlers:
+        if self._handlers_for(event.resource):
             self.clock.call_soon(lambda: self._deliver(event), label=f"watch {event.resource}")
 
     def _deliver(self, event: WatchEvent) -> None:
         self.delivered += 1
         clock = self.clock
-        for handler in [*self._handlers.get(event.resource, ()), *self._handlers.get("*", ())]:
+        for handler in list(self._handlers_for(event.resource)):
             if event.type == "ADDED":
                 if handler.on_add is not None:
                     clock.acting = handler.on_add

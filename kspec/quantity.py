@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 from fractions import Fraction
+from functools import lru_cache
 
 # splitREString / ErrFormatWrong / ErrNumeric / ErrSuffix in quantity.go
 SPLIT_RE = "^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$"
@@ -89,6 +90,17 @@ def _round_up_nano(value: Fraction) -> Fraction:
 
 def parse_with_format(s: QuantityLike) -> tuple[Fraction, str]:
     """Parse and also return the Quantity Format (DecimalSI, BinarySI, DecimalExponent)."""
+    if type(s) is str:
+        return _parse_text(s)  # the same few request strings are read again on every admission and fit
+    return _parse_with_format(s)
+
+
+@lru_cache(maxsize=4096)  # pure; a refused text raises again each time (exceptions are not cached)
+def _parse_text(s: str) -> tuple[Fraction, str]:
+    return _parse_with_format(s)
+
+
+def _parse_with_format(s: QuantityLike) -> tuple[Fraction, str]:
     if isinstance(s, bool):
         raise ValueError(ERR_FORMAT_WRONG)
     if isinstance(s, int):
@@ -123,12 +135,26 @@ def _ceil(value: Fraction) -> int:
 
 def cpu_millis(q: QuantityLike) -> int:
     """MilliValue(): the quantity in thousandths, rounded up ("100m" -> 100, "0.5" -> 500)."""
+    if type(q) is str:
+        return _text_millis(q)
     return _ceil(parse_quantity(q) * 1000)
 
 
 def to_int(q: QuantityLike) -> int:
     """Value(): the quantity as a whole number, rounded up ("1Ki" -> 1024, "1500m" -> 2)."""
+    if type(q) is str:
+        return _text_int(q)
     return _ceil(parse_quantity(q))
+
+
+@lru_cache(maxsize=4096)  # pure, and asked for every pod's requests on every admission and scheduling pass
+def _text_millis(q: str) -> int:
+    return _ceil(_parse_text(q)[0] * 1000)
+
+
+@lru_cache(maxsize=4096)
+def _text_int(q: str) -> int:
+    return _ceil(_parse_text(q)[0])
 
 
 def _strip_factor(n: int, factor: int) -> tuple[int, int]:

@@ -106,8 +106,10 @@ class APIServer:
         return [o for o in items if sel.matches(o["metadata"].get("labels"))]
 
     # -- create -------------------------------------------------------------
-    def create(self, obj: Obj, *, dry_run: bool = False, pending_namespaces: Iterable[str] = ()) -> Obj:
-        obj = decode(obj)  # typed decoding first, as the handlers do; a fresh copy
+    def create(self, obj: Obj, *, dry_run: bool = False, pending_namespaces: Iterable[str] = (),
+               _decoded: bool = False) -> Obj:
+        if not _decoded:  # apply has decoded its manifest already: a second pass would change nothing
+            obj = decode(obj)  # typed decoding first, as the handlers do; a fresh copy
         kind = self._prepare(obj, pending_namespaces)
         md = obj["metadata"]
         if not md.get("name") and md.get("generateName"):
@@ -229,6 +231,58 @@ class APIServer:
             return live
         return self.update(new, status=status)
 
+    def write_status(self, resource: str, name: str, namespace: str, status: Obj, *, typed: bool = False,
+                     resource_version: str | None = None) -> Obj:
+        """PUT the status subresource with ``status``: ``patch(..., lambda o: o.__setitem__("status", status),
+        status=True)`` without copying the whole object twice and decoding its spec again.
+
+        Only the status is decoded (what ``update(status=True)`` keeps of the body), and not even that when the
+        writer built it in its typed shape (``typed``: the kubelet, as client-go sends a Go struct), where
+        decoding would return it unchanged. The new object shares every other part with the old one, which
+        stored objects being read-only makes safe. With ``resource_version`` it is ``update_status`` of an
+        object read at that version: a conflict if the object changed since.
+        """
+        kind = resource_for(resource)
+        ns = namespace if kind.namespaced else ""
+        live = self.store.get(kind.resource, ns, name)
+        if live is None:
+            raise not_found(kind.group_resource, name)
+        if resource_version is not None:
+            if resource_version != live["metadata"].get("resourceVersion"):
+                raise conflict(kind.group_resource, name)
+        elif "status" in live and live["status"] == status:
+            return live  # patch's no-op: nothing to write
+        body = {"apiVersion": live["apiVersion"], "kind": live["kind"], "status": status}
+        if not typed:
+            body = decode(body)
+        body["metadata"] = dict(live["metadata"])
+        self._prepare(body)  # the namespace checks of every write
+        md = live["metadata"]
+        new = {**live, "metadata": dict(md), "status": body.get("status", {})}
+        if md.get("deletionTimestamp") and not md.get("finalizers") and not (
+                kind.kind == "Namespace" and new.get("spec", {}).get("finalizers")) and not (
+                md.get("deletionGracePeriodSeconds")):
+            return self._store_call(lambda: self._remove(kind, live), kind, name)
+        return self._store_call(lambda: self.store.update(kind.resource, new, md["resourceVersion"]), kind, name)
+
+    def update_owned(self, live: Obj, new: Obj, *, spec_changed: bool | None = None) -> Obj:
+        """An update by a simulated component that sets fields it owns to values valid by construction (a
+        Lease's renewTime): what decoding, defaulting and validation would leave unchanged, so they are not
+        run. ``new`` is ``live`` with those fields replaced, sharing the rest; the update's other effects stay
+        (generation, optimistic locking). ``spec_changed`` says whether more than status and metadata changed,
+        when the caller knows, so the objects are not compared."""
+        md = new["metadata"] = dict(new["metadata"])
+        kind = self._prepare(new)  # the namespace checks of every write
+        if spec_changed is None:
+            spec_changed = _spec_of(new) != _spec_of(live)
+        if spec_changed and "generation" in md:
+            md["generation"] = md["generation"] + 1
+        if md.get("deletionTimestamp") and not md.get("finalizers") and not (
+                live["metadata"].get("deletionGracePeriodSeconds")):
+            return self._store_call(lambda: self._remove(kind, live), kind, md["name"])
+        return self._store_call(lambda: self.store.update(kind.resource, new, live["metadata"]["resourceVersion"]),
+                                kind, md["name"])
+
     def bind(self, namespace: str, name: str, node: str) -> Obj:
         """POST pods/binding: set spec.nodeName once (BindingREST.setPodNodeAndMetadata)."""
         live = self.store.get("pods", namespace, name)
@@ -248,13 +302,15 @@ class APIServer:
     # -- apply (kubectl apply's client-side three-way merge) -----------------
     def apply(self, obj: Obj, *, dry_run: bool = False, pending_namespaces: Iterable[str] = ()) -> Obj:
         manifest = decode(obj)
+        decoded_as = manifest.get("apiVersion")
         kind = self._prepare(manifest, pending_namespaces)
         md = manifest["metadata"]
         last = json.dumps(obj, separators=(",", ":"), sort_keys=True)
         md.setdefault("annotations", {})[LAST_APPLIED] = last
         live = self.store.get(kind.resource, md.get("namespace", ""), md.get("name", ""))
         if live is None or not md.get("name"):
-            return self.create(manifest, dry_run=dry_run, pending_namespaces=pending_namespaces)
+            return self.create(manifest, dry_run=dry_run, pending_namespaces=pending_namespaces,
+                               _decoded=manifest["apiVersion"] == decoded_as)
         previous = json.loads(live["metadata"].get("annotations", {}).get(LAST_APPLIED, "{}"))
         merged = merge.three_way(live, previous, manifest)
         merged["metadata"]["resourceVersion"] = live["metadata"]["resourceVersion"]

@@ -241,9 +241,8 @@ class DeploymentController(Controller):
             self.api.patch("deployments", md["name"], md["namespace"],
                            lambda o: o["metadata"].setdefault("annotations", {}).__setitem__(du.REVISION, want_rev))
         if (d.get("status") or {}) != (live.get("status") or {}):
-            status = clone(d.get("status") or {})
-            self.api.patch("deployments", md["name"], md["namespace"], lambda o: o.__setitem__("status", status),
-                           status=True)
+            # patch's status write; write_status decodes (copies) the status and nothing else
+            self.api.write_status("deployments", md["name"], md["namespace"], d.get("status") or {})
 
     def _check_paused(self, d: Obj) -> None:
         """checkPausedConditions: Progressing Unknown with DeploymentPaused / DeploymentResumed."""
@@ -287,7 +286,11 @@ class DeploymentController(Controller):
         status = d.setdefault("status", {})
         now = self.clock.now
         if existing is not None:
-            rs = clone(existing)
+            # a copy of what the annotations and minReadySeconds may change; the rest is shared, read-only
+            # as the old sets are (writes go through _scale_rs's and update's own copies)
+            emd = existing["metadata"]
+            rs = {**existing, "metadata": {**emd, "annotations": dict(emd.get("annotations") or {})},
+                  "spec": dict(existing["spec"])}
             changed = du.set_new_rs_annotations(d, rs, new_revision, True)
             mrs = d["spec"].get("minReadySeconds", 0)
             if changed or rs["spec"].get("minReadySeconds", 0) != mrs:

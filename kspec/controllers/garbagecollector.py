@@ -49,7 +49,7 @@ class GarbageCollector(Controller):
         self._reported: set[tuple[str, str]] = set()  # (dependent uid, owner uid) already warned about
 
     def start(self) -> None:
-        handler = self.api.informers.on("*", self._changed, self._updated, self._deleted)
+        handler = self.api.informers.on("*", self._changed, self._updated, self._deleted, ignore=_SKIP)
         for kind_resource in sorted({k.resource for k in _all_kinds()} - _SKIP):
             self.api.informers.replay(handler, self.api.store.list(kind_resource))
 

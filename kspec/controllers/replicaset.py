@@ -22,7 +22,7 @@ from kspec.controllers.controller_utils import (
 from kspec.controllers.replicaset_utils import calculate_status, pods_to_delete, slow_start_batch
 from kspec.errors import ApiError
 from kspec.labels import Selector
-from kspec.objects import Obj, clone, controller_of, split_key
+from kspec.objects import Obj, controller_of, split_key
 
 if TYPE_CHECKING:
     from kspec.cluster import Cluster
@@ -157,9 +157,10 @@ class ReplicaSetController(Controller):
         if rs["metadata"].get("generation"):
             status["observedGeneration"] = rs["metadata"]["generation"]
         if status != (rs.get("status") or {}):
-            updated = clone(rs)
-            updated["status"] = status
-            self.api.update_status(updated)
+            # update_status of the ReplicaSet as read: only the status is decoded and nothing else is copied
+            md = rs["metadata"]
+            self.api.write_status(self.RESOURCE, md["name"], md["namespace"], status,
+                                  resource_version=md.get("resourceVersion") or None)
         waits = [w for p in pods if (w := available_in_ms(p, mrs, now)) is not None]
         if waits:
             self.queue.add_after(f"{rs['metadata']['namespace']}/{rs['metadata']['name']}", min(waits))

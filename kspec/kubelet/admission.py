@@ -72,9 +72,33 @@ def _read(resource: str) -> Callable[[Any], int]:
     return cpu_millis if resource == "cpu" else to_int
 
 
-def pod_requests(pod: Obj) -> dict[str, int]:
-    """PodRequests: per resource, max(sum over regular containers, largest init container)."""
+#: pod_requests of stored (read-only) pods by the identity of their spec, kept alive here so the id is not
+#: reused: every admission sums the requests of every pod on the node, and a pod's status writes share its spec
+_REQUESTS: dict[int, tuple[Obj, dict[str, int], list[tuple[str, str, int]]]] = {}
+_REQUESTS_MAX = 20_000
+
+
+def _facts(pod: Obj) -> tuple[dict[str, int], list[tuple[str, str, int]]]:
+    """(requests, host ports) of a pod, remembered for stored pods."""
     spec = pod.get("spec") or {}
+    if not (pod.get("metadata") or {}).get("resourceVersion"):
+        return _pod_requests(spec), host_ports(spec)  # not a stored object: it may still change
+    known = _REQUESTS.get(id(spec))
+    if known is not None and known[0] is spec:
+        return known[1], known[2]
+    if len(_REQUESTS) >= _REQUESTS_MAX:
+        _REQUESTS.clear()
+    requests, ports = _pod_requests(spec), host_ports(spec)
+    _REQUESTS[id(spec)] = (spec, requests, ports)
+    return requests, ports
+
+
+def pod_requests(pod: Obj) -> dict[str, int]:
+    """PodRequests: per resource, max(sum over regular containers, largest init container); read-only."""
+    return _facts(pod)[0]
+
+
+def _pod_requests(spec: Obj) -> dict[str, int]:
     names = {k for c in [*(spec.get("containers") or []), *(spec.get("initContainers") or [])]
              for k in ((c.get("resources") or {}).get("requests") or {})}
     out: dict[str, int] = {}
@@ -140,7 +164,7 @@ def general_filter(pod: Obj, node: Obj, node_pods: list[Obj], fresh_node: Callab
         reasons.append(("predicate", NODE_AFFINITY, REASONS[NODE_AFFINITY]))
     if spec.get("nodeName") and spec["nodeName"] != (node.get("metadata") or {}).get("name"):
         reasons.append(("predicate", NODE_NAME, REASONS[NODE_NAME]))
-    used: dict[tuple[str, str, int], int] = {port: 1 for p in node_pods for port in host_ports(p.get("spec") or {})}
+    used: dict[tuple[str, str, int], int] = {port: 1 for p in node_pods for port in _facts(p)[1]}
     if any(conflicts(used, ip, proto, port) for ip, proto, port in host_ports(spec)):
         reasons.append(("predicate", NODE_PORTS, REASONS[NODE_PORTS]))
     if reasons == [("predicate", NODE_AFFINITY, REASONS[NODE_AFFINITY])] and fresh_node is not None:

@@ -18,7 +18,7 @@ from kspec.kubelet import dns_config
 from kspec.kubelet.kubelet import Kubelet
 from kspec.kubelet.pod_worker import PodWorker, first_env
 from kspec.kubelet.runtime import FAILING_HTTP_STATUS, PROBES, ContainerRuntime
-from kspec.objects import Obj, controller_of
+from kspec.objects import Obj, controller_of, micro_timestamp
 from kspec.quantity import to_int
 
 if TYPE_CHECKING:
@@ -37,6 +37,13 @@ class NodeAgent:
         self.kubelets: dict[str, Kubelet] = {}
         self._status_due: dict[int, PodWorker | Kubelet] = {}  # insertion order: deterministic
         self._status_timer: Any = None
+        self._micro: tuple[int, str] = (-1, "")
+
+    def micro_now(self) -> str:
+        """The current instant as a MicroTime, formatted once per instant for every kubelet's Lease."""
+        if self._micro[0] != self.clock.now:
+            self._micro = (self.clock.now, micro_timestamp(self.clock.now))
+        return self._micro[1]
 
     def start(self) -> None:
         nodes = self.api.informers.on("nodes", self._node_added, None, self._node_deleted)

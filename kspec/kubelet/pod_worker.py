@@ -52,6 +52,7 @@ class Record:
     definition_changed: bool = False
     sidecar: bool = False  # an init container with restartPolicy Always
     backoff_noted: str = ""
+    backoff_key: tuple[Obj | None, str] = (None, "")  # (the spec it was made from, getStableKey)
     env: dict[str, str] = field(default_factory=dict)
     probes: dict[str, ProbeWorker] = field(default_factory=dict)
 
@@ -239,7 +240,10 @@ class PodWorker:
         return self.restart_policy == "OnFailure" and c.exit_code != 0
 
     def _backoff_key(self, rec: Record) -> str:
-        return stable_key(self.pod, rec.spec)
+        # the pod's name, namespace and uid never change; the container's spec changes only with its image
+        if rec.backoff_key[0] is not rec.spec:
+            rec.backoff_key = (rec.spec, stable_key(self.pod, rec.spec))
+        return rec.backoff_key[1]
 
     def _start(self, rec: Record, *, restart: bool) -> None:
         now = self.clock.now
@@ -630,7 +634,7 @@ class PodWorker:
         if new == live.get("status"):
             return
         try:
-            api.patch("pods", self.name, self.namespace, lambda p: p.__setitem__("status", new), status=True)
+            api.write_status("pods", self.name, self.namespace, new, typed=True)
         except ApiError:
             self.kubelet.dirty.add(self.uid)  # the store is unavailable: try again on the next heartbeat
             return

@@ -1,0 +1,79 @@
+"""The virtual day, small: its whole event log and every object it leaves are pinned, byte for byte.
+
+The soak's speed-ups (skipping work whose outcome cannot change, sharing unchanged parts of objects) must
+not change what a run does. The digests were computed on the code before those changes; any difference in
+an event, its time, its order, or in any field of any object (resourceVersions included) fails here.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import asdict
+
+from kspec.cluster import Cluster
+
+#: sha256 of the event log and of the final objects of ``_soak()`` before the soak was made faster
+EVENTS_DIGEST = "5254730774f92659f73a30e9ff1e83c8839c9bddae43ebaf6d931cd0013cb45d"
+# re-pinned when EndpointSlices joined the store (computed on the code before the speed-ups and after)
+OBJECTS_DIGEST = "f8366b2991b74f32ade5f34ffd6a18096662099c6d50ce512a879e929b338861"
+
+
+def _pod(i: int, nodes: int, crash: bool) -> dict:
+    """benchmarks/kubelet_soak.py's pod: probes everywhere, a tenth crash-looping."""
+    probe = {"httpGet": {"port": 80}, "periodSeconds": 10}
+    return {"apiVersion": "v1", "kind": "Pod",
+            "metadata": {"name": f"p-{i}", "labels": {"app": "soak"}},
+            "spec": {"nodeName": f"node-{i % nodes + 1}", "containers": [{
+                "name": "app", "image": "crasher:1" if crash else "nginx:1.25",
+                "resources": {"requests": {"cpu": "10m", "memory": "16Mi"}},
+                "readinessProbe": dict(probe), "livenessProbe": dict(probe)}]}}
+
+
+def _soak(nodes: int = 5, pods: int = 50, hours: float = 2) -> tuple[str, str]:
+    c = Cluster(nodes=nodes, seed=1)
+    c.describe_image("crasher:1", exit_code=1, run_ms=30_000)
+    c.apply([_pod(i, nodes, i % 10 == 0) for i in range(pods)])
+    c.run_for(20_000)
+    # a few changes on the way: a probe endpoint failing and recovering, a pod deleted, one added late
+    c.set_probe("p-3", "readiness", False)
+    c.set_probe("p-4", "liveness", False)
+    c.run_for(45_000)
+    c.set_probe("p-3", "readiness", True)
+    c.set_probe("p-4", "liveness", True)
+    c.delete("pod", "p-7")
+    c.run_for(600_000)
+    c.apply([_pod(pods, nodes, False)])
+    c.run_for(int(hours * 3_600_000))
+    events = json.dumps([asdict(e) for e in c.event_log], sort_keys=True)
+    store = c.api.store
+    objects = json.dumps({r: store.list(r) for r in sorted(store._data)}, sort_keys=True)
+    return events, objects
+
+
+def _digest(text: str) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def test_the_small_soak_is_byte_identical_to_before_the_speed_ups() -> None:
+    events, objects = _soak()
+    assert events.count('"reason": "BackOff"') >= 20 and '"Liveness probe failed' in events  # crash loops and a probe
+    assert _digest(events) == EVENTS_DIGEST
+    assert _digest(objects) == OBJECTS_DIGEST
+
+
+def test_kubelet_statuses_are_written_in_their_decoded_shape() -> None:
+    """The kubelet's pod status writes skip typed decoding (write_status typed=True): that is only right while
+    decoding would leave every status it builds unchanged, sampled here through crash loops and probes."""
+    from kspec.api.decoding import decode
+
+    c = Cluster(nodes=2, seed=3)
+    c.describe_image("crasher:1", exit_code=1, run_ms=30_000)
+    c.apply([_pod(i, 2, i % 3 == 0) for i in range(6)])
+    seen = set()
+    for _ in range(40):
+        c.run_for(15_000)
+        for pod in c.api.list("pods", "default"):
+            assert decode(pod)["status"] == pod["status"]
+            seen.add(next(iter(pod["status"]["containerStatuses"][0]["state"])))
+    assert seen == {"running", "waiting"}
