@@ -20,7 +20,7 @@ hookspec = pluggy.HookspecMarker("kspec")
 hookimpl = pluggy.HookimplMarker("kspec")
 
 #: The swappable components, each chosen by name.
-COMPONENTS = ("store", "scheduler", "proxy", "dns", "runtime")
+COMPONENTS = ("store", "scheduler", "proxy", "dns", "runtime", "network")
 
 
 @hookspec
@@ -51,6 +51,11 @@ def kspec_make_dns(name: str, cluster: Cluster) -> Any:
 @hookspec(firstresult=True)
 def kspec_make_runtime(name: str, cluster: Cluster) -> Any:
     """Return the node agent (kubelets and their container runtime) if ``name`` is yours."""
+
+
+@hookspec(firstresult=True)
+def kspec_make_network(name: str, cluster: Cluster) -> Any:
+    """Return the pod network (CNI; ``allows(src_ip, src_pod, dst_ip, dst_pod, port, protocol)``) if ``name`` is yours."""
 
 
 @hookspec

@@ -22,6 +22,7 @@ BUILTIN_PLUGINS = (
     "kspec.builtin.dns",
     "kspec.builtin.runtime",
     "kspec.builtin.scheduler",
+    "kspec.builtin.network",
 )
 ENTRY_POINT_GROUP = "kspec"
 

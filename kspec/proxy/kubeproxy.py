@@ -13,6 +13,7 @@ from __future__ import annotations
 import ipaddress
 from typing import TYPE_CHECKING
 
+from kspec.network.cni import ConnectionDropped
 from kspec.objects import Obj
 from kspec.proxy.errors import ConnectError
 from kspec.proxy.iptables import IptablesProxier
@@ -108,7 +109,10 @@ class KubeProxy:
                                ": it cannot open connections")
         dst = self._resolve(namespace, pod, host)
         packet = Packet(src=src, dst=dst, dport=int(port))
-        return self._route(node, packet, bool(client["spec"].get("hostNetwork")))
+        try:
+            return self._route(node, packet, bool(client["spec"].get("hostNetwork")))
+        except ConnectionDropped as exc:
+            raise ConnectionDropped(f'a connection from pod "{pod}" to "{host}:{port}" timed out: {exc}') from None
 
     def rules(self) -> str:
         """Every node's rules (``iptables-save`` or ``ipvsadm -Ln``), for the failure dump."""
@@ -176,10 +180,24 @@ class KubeProxy:
         pod = self.api.try_get("pods", target[1], target[0])
         if pod is None or pod.get("status", {}).get("phase") != "Running":
             return None
+        self._check_policy(pod, packet)
         ports = [(p.get("containerPort"), p.get("protocol", "TCP")) for c in pod["spec"].get("containers") or []
                  for p in c.get("ports") or []]
         if ports and (packet.dport, packet.proto.upper()) not in ports:
             return None  # nothing listens on that port: RST
         return pod["metadata"]["name"]
+
+    def _check_policy(self, pod: Obj, packet: Packet) -> None:
+        """The pod network's NetworkPolicy check on the final endpoint, after DNAT (and SNAT, if any)."""
+        network = self.cluster.components.get("network")
+        if network is None:
+            return
+        owner = self._pods_by_ip.get(packet.src)
+        src_pod = self.api.try_get("pods", owner[1], owner[0]) if owner else None
+        if not network.allows(packet.src, src_pod, packet.dst, pod, packet.dport, packet.proto.upper()):
+            meta = pod["metadata"]
+            raise ConnectionDropped(f"the {network.NAME} network dropped the packet from {packet.src} to pod "
+                                    f"{meta.get('namespace')}/{meta['name']} ({packet.dst}:{packet.dport}/"
+                                    f"{packet.proto.upper()}): a NetworkPolicy denies it")
 
 

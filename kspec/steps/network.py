@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from kspec.harness import Harness
-from kspec.steps.registry import then
+from kspec.network.cni import ConnectionDropped
+from kspec.steps.registry import given, then
 
 D = "network"
 
@@ -78,3 +79,23 @@ def connection_refused(k: Harness, pod: str, ns: str | None, target: str) -> Non
 def connections_spread(k: Harness, count: int, pod: str, ns: str | None, target: str, pods: str) -> None:
     """The set of pods that many connections reach is exactly these pods."""
     k.cluster.expect.connections_spread(count, pod, target, pods, ns)
+
+
+@given('the cluster uses the "{implementation}" network', domain=D)
+def uses_network(k: Harness, implementation: str) -> None:
+    """Choose the pod network (CNI) by name: calico (the default, enforces NetworkPolicy) or flannel (does not)."""
+    k.use("network", implementation)
+
+
+@then('a connection from pod "{pod}"{in_ns} to "{target}" times out', domain=D)
+def connection_times_out(k: Harness, pod: str, ns: str | None, target: str) -> None:
+    """The connection's first packet is dropped (a NetworkPolicy denies it), so the client times out."""
+    host, _, port = target.rpartition(":")
+    if not host or not port.isdigit():
+        raise AssertionError(f'"{target}" is not host:port')
+    try:
+        reached = k.cluster.connect(pod, host, int(port), ns or "default")
+    except ConnectionDropped:
+        return
+    raise AssertionError(f'a connection from pod "{pod}" to "{target}" '
+                         f'{"was refused" if reached is None else f"reached pod {reached}"}, expected it to time out')
