@@ -55,7 +55,11 @@ def kspec_make_runtime(name: str, cluster: Cluster) -> Any:
 
 @hookspec(firstresult=True)
 def kspec_make_network(name: str, cluster: Cluster) -> Any:
-    """Return the pod network (CNI; ``allows(src_ip, src_pod, dst_ip, dst_pod, port, protocol)``) if ``name`` is yours."""
+    """Return the pod network (CNI) if ``name`` is yours.
+
+    kube-proxy asks its ``allows(src_ip, src_pod, dst_ip, dst_pod, port, protocol)`` about every connection
+    that reaches a pod (after DNAT); False drops the packet (NetworkPolicy), so the client times out.
+    """
 
 
 @hookspec

@@ -1911,6 +1911,16 @@ def _validate_endpoint_slice_update(new: Obj, old: Obj) -> list[FieldError]:
     return validate_endpoint_slice_update(new, old)
 
 
+def _validate_network_policy(obj: Obj) -> list[FieldError]:
+    from kspec.api.validation_networking import validate_network_policy  # networking.k8s.io/v1
+    return validate_network_policy(obj)
+
+
+def _validate_network_policy_update(new: Obj, old: Obj) -> list[FieldError]:
+    from kspec.api.validation_networking import validate_network_policy_spec  # metadata: validate()'s
+    return validate_network_policy_spec(new.get("spec") or {}, "spec")
+
+
 def _validate_generic(obj: Obj) -> list[FieldError]:
     return validate_object_meta(obj, bool((obj.get("metadata") or {}).get("namespace")), is_dns1123_subdomain)
 
@@ -1934,6 +1944,7 @@ VALIDATORS: dict[str, Callable[[Obj], list[FieldError]]] = {
     "PriorityClass": _validate_priority_class,
     "Endpoints": _validate_endpoints,
     "EndpointSlice": _validate_endpoint_slice,
+    "NetworkPolicy": _validate_network_policy,
 }
 
 
@@ -2077,6 +2088,7 @@ UPDATE_VALIDATORS: dict[str, Callable[[Obj, Obj], list[FieldError]]] = {
     "ConfigMap": lambda new, old: _immutable_data(new, old) + _validate_configmap(new),
     "Secret": lambda new, old: _immutable_data(new, old) + _validate_secret(new),
     "EndpointSlice": _validate_endpoint_slice_update,
+    "NetworkPolicy": _validate_network_policy_update,
 }
 
 
