@@ -2,7 +2,8 @@
 
 Upstream: pkg/apis/networking/validation/validation.go (ValidateNetworkPolicy,
 ValidateNetworkPolicySpec, ValidateNetworkPolicyPort, ValidateNetworkPolicyPeer,
-ValidateIPBlock, ValidateNetworkPolicyUpdate): label selectors, ports (a supported
+ValidateIPBlock; ValidateNetworkPolicyUpdate is
+validate()'s metadata-update check plus the spec's): label selectors, ports (a supported
 protocol, a valid number or IANA name, endPort only after a numeric port and not
 below it), peers (at least one of the selectors or ipBlock, ipBlock alone),
 ipBlock CIDRs with excepts strictly inside, and at most the two policy types.
@@ -137,7 +138,3 @@ def validate_network_policy(obj: Obj) -> list[FieldError]:
     errs = validate_object_meta(obj, True, is_dns1123_subdomain)
     return errs + validate_network_policy_spec(obj.get("spec") or {}, "spec")
 
-
-def validate_network_policy_update(new: Obj, old: Obj) -> list[FieldError]:
-    """ValidateNetworkPolicyUpdate: metadata rules of an update, and the new spec."""
-    return validate_object_meta_update(new, old) + validate_network_policy_spec(new.get("spec") or {}, "spec")
