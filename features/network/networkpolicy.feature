@@ -73,7 +73,7 @@ Feature: NetworkPolicy through the pod network
     Then a connection from pod "batch" in namespace "frontend" to "api.shop:80" reaches one of pods "api-1"
     And a connection from pod "shop-client" in namespace "shop" to "api:80" reaches one of pods "api-1"
 
-  Scenario: An egress default deny stops a pod's own connections, not connections to it
+  Scenario: An egress default deny stops a pod's own connections and its DNS queries, not connections to it
     When I apply the file "netpol.yaml"
     And I apply:
       """
@@ -91,6 +91,51 @@ Feature: NetworkPolicy through the pod network
     And the cluster settles
     Then a connection from pod "batch" in namespace "frontend" to "api.shop:80" times out
     And a connection from pod "web" in namespace "frontend" to "api.shop:80" reaches one of pods "api-1"
+    When I apply:
+      """
+      apiVersion: networking.k8s.io/v1
+      kind: NetworkPolicy
+      metadata:
+        name: allow-dns
+        namespace: frontend
+      spec:
+        podSelector: {}
+        policyTypes: [Egress]
+        egress:
+        - to:
+          - namespaceSelector:
+              matchLabels:
+                kubernetes.io/metadata.name: kube-system
+            podSelector:
+              matchLabels:
+                k8s-app: kube-dns
+          ports:
+          - protocol: UDP
+            port: 53
+      """
+    # the name resolves now, but the connection to api-1 is still denied (and web is now isolated too)
+    Then a connection from pod "batch" in namespace "frontend" to "api.shop:80" times out
+    And a connection from pod "web" in namespace "frontend" to "api.shop:80" times out
+    When I apply:
+      """
+      apiVersion: networking.k8s.io/v1
+      kind: NetworkPolicy
+      metadata:
+        name: allow-shop
+        namespace: frontend
+      spec:
+        podSelector:
+          matchLabels:
+            role: batch
+        egress:
+        - to:
+          - namespaceSelector:
+              matchLabels:
+                kubernetes.io/metadata.name: shop
+          ports:
+          - port: 8080
+      """
+    Then a connection from pod "batch" in namespace "frontend" to "api.shop:80" reaches one of pods "api-1"
 
   Scenario: An ipBlock admits a range of addresses except a hole, on the pod's port after DNAT
     # node-1's pods get addresses from 10.244.0.0/24, node-2's from 10.244.1.0/24

@@ -28,7 +28,6 @@ from kspec.api.validation import (
     required,
     validate_label_selector,
     validate_object_meta,
-    validate_object_meta_update,
 )
 from kspec.objects import Obj
 

@@ -30,6 +30,10 @@ class Flannel:
     def allows(self, src_ip: str, src_pod: Obj | None, dst_ip: str, dst_pod: Obj, port: int, protocol: str) -> bool:
         return True
 
+    def allows_dns(self, src_ip: str, src_pod: Obj | None, server_ip: str) -> bool:
+        """Whether the pod's DNS query (UDP 53 to the kube-dns Service) gets through."""
+        return True
+
 
 class Calico(Flannel):
     """Enforces NetworkPolicy (networking.k8s.io/v1) on every pod, as Calico's Felix does."""
@@ -43,6 +47,22 @@ class Calico(Flannel):
             return True
         namespaces = {n["metadata"]["name"]: n["metadata"].get("labels") or {} for n in store.list("namespaces")}
         return allowed(policies, namespaces, _endpoint(src_ip, src_pod), _endpoint(dst_ip, dst_pod), port, protocol)
+
+    def allows_dns(self, src_ip: str, src_pod: Obj | None, server_ip: str) -> bool:
+        """A query goes to CoreDNS's pods behind kube-dns; kspec's CoreDNS is not a pod, so policies see one with
+        the labels and ports of upstream's CoreDNS Deployment (an egress deny without a DNS allow breaks names)."""
+        return self.allows(src_ip, src_pod, server_ip, COREDNS_POD, 53, "UDP")
+
+
+#: What NetworkPolicies see of CoreDNS: upstream's Deployment (kube-system, k8s-app=kube-dns, ports dns,
+#: dns-tcp and metrics).
+COREDNS_POD: Obj = {
+    "metadata": {"name": "coredns", "namespace": "kube-system", "labels": {"k8s-app": "kube-dns"}},
+    "spec": {"containers": [{"name": "coredns", "ports": [
+        {"name": "dns", "containerPort": 53, "protocol": "UDP"},
+        {"name": "dns-tcp", "containerPort": 53, "protocol": "TCP"},
+        {"name": "metrics", "containerPort": 9153, "protocol": "TCP"}]}]},
+}
 
 
 def _endpoint(ip: str, pod: Obj | None) -> Endpoint:

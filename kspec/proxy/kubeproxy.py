@@ -107,9 +107,10 @@ class KubeProxy:
         if not src or not node:
             raise ConnectError(f'pod "{pod}" has no IP yet (phase {client.get("status", {}).get("phase", "Pending")})'
                                ": it cannot open connections")
-        dst = self._resolve(namespace, pod, host)
-        packet = Packet(src=src, dst=dst, dport=int(port))
         try:
+            self._check_dns_policy(client, host)
+            dst = self._resolve(namespace, pod, host)
+            packet = Packet(src=src, dst=dst, dport=int(port))
             return self._route(node, packet, bool(client["spec"].get("hostNetwork")))
         except ConnectionDropped as exc:
             raise ConnectionDropped(f'a connection from pod "{pod}" to "{host}:{port}" timed out: {exc}') from None
@@ -186,6 +187,22 @@ class KubeProxy:
         if ports and (packet.dport, packet.proto.upper()) not in ports:
             return None  # nothing listens on that port: RST
         return pod["metadata"]["name"]
+
+    def _check_dns_policy(self, client: Obj, host: str) -> None:
+        """A name needs a DNS query first: the pod network may drop it (an egress policy without a DNS allow)."""
+        network, dns = self.cluster.components.get("network"), self.cluster.components.get("dns")
+        try:
+            ipaddress.ip_address(host)
+            return
+        except ValueError:
+            pass
+        server = getattr(dns, "address", "") if dns is not None else ""
+        if network is None or not server:
+            return
+        if not network.allows_dns(client["status"]["podIP"], client, server):
+            raise ConnectionDropped(f"the {network.NAME} network dropped its DNS query to {server}:53/UDP (a "
+                                    f'NetworkPolicy denies it), so "{host}" does not resolve (curl: (28) Resolving '
+                                    "timed out)")
 
     def _check_policy(self, pod: Obj, packet: Packet) -> None:
         """The pod network's NetworkPolicy check on the final endpoint, after DNAT (and SNAT, if any)."""

@@ -105,3 +105,38 @@ def _port_errors(port: dict) -> list[str]:
 def test_end_port(port: dict, errors: list[str]) -> None:
     """ValidateNetworkPolicyPort's endPort rules (upstream v1.22+)."""
     assert _port_errors(port) == errors
+
+
+EGRESS_DENY = """
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: {name: no-egress}
+spec:
+  podSelector: {}
+  policyTypes: [Egress]
+"""
+ALLOW_DNS = """
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: {name: dns}
+spec:
+  podSelector: {}
+  egress:
+  - to: [{namespaceSelector: {}, podSelector: {matchLabels: {k8s-app: kube-dns}}}]
+    ports: [{protocol: UDP, port: dns}]
+"""
+
+
+def test_an_egress_deny_drops_the_dns_query_of_a_name_until_dns_is_allowed() -> None:
+    c = cluster()
+    c.apply("{apiVersion: v1, kind: Service, metadata: {name: server}, spec: {selector: {app: server}, "
+            "ports: [{port: 8080}]}}")
+    c.settle()
+    assert c.connect("client", "server.default", 8080) == "server"
+    c.apply(EGRESS_DENY)
+    with pytest.raises(ConnectionDropped, match=r'dropped its DNS query to 10\.96\.0\.10:53/UDP .* "server\.default" '
+                                                "does not resolve"):
+        c.connect("client", "server.default", 8080)
+    c.apply(ALLOW_DNS)  # the named port "dns" resolves against CoreDNS's container ports
+    with pytest.raises(ConnectionDropped, match="the calico network dropped the packet from"):
+        c.connect("client", "server.default", 8080)
