@@ -58,7 +58,8 @@ def kspec_make_network(name: str, cluster: Cluster) -> Any:
     """Return the pod network (CNI) if ``name`` is yours.
 
     kube-proxy asks its ``allows(src_ip, src_pod, dst_ip, dst_pod, port, protocol)`` about every connection
-    that reaches a pod (after DNAT); False drops the packet (NetworkPolicy), so the client times out.
+    that reaches a pod (after DNAT), and ``allows_dns(src_ip, src_pod, server_ip)`` before a name is looked
+    up; False drops the packet (NetworkPolicy), so the client times out.
     """
 
 
