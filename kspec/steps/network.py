@@ -81,10 +81,10 @@ def connections_spread(k: Harness, count: int, pod: str, ns: str | None, target:
     k.cluster.expect.connections_spread(count, pod, target, pods, ns)
 
 
-@given('the cluster uses the "{implementation}" network', domain=D)
-def uses_network(k: Harness, implementation: str) -> None:
+@given('the cluster uses the "{implementation}" {component:network}', domain=D)
+def uses_network(k: Harness, implementation: str, component: str) -> None:
     """Choose the pod network (CNI) by name: calico (the default, enforces NetworkPolicy) or flannel (does not)."""
-    k.use("network", implementation)
+    k.use(component, implementation)
 
 
 @then('a connection from pod "{pod}"{in_ns} to "{target}" times out', domain=D)

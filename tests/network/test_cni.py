@@ -3,12 +3,15 @@ and the API server's defaulting and validation of NetworkPolicy beyond upstream'
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from kspec import plugins
 from kspec.api.validation import validate
 from kspec.cluster import Cluster
 from kspec.errors import ApplyError, PluginError
+from kspec.lint import lint
 from kspec.network.cni import ConnectionDropped
 
 PODS = """
@@ -140,3 +143,12 @@ def test_an_egress_deny_drops_the_dns_query_of_a_name_until_dns_is_allowed() -> 
     c.apply(ALLOW_DNS)  # the named port "dns" resolves against CoreDNS's container ports
     with pytest.raises(ConnectionDropped, match="the calico network dropped the packet from"):
         c.connect("client", "server.default", 8080)
+
+
+def test_lint_checks_the_network_name_without_running(tmp_path: Path) -> None:
+    feature = tmp_path / "n.feature"
+    feature.write_text('Feature: n\n  Scenario: s\n    Given a cluster with 2 nodes\n'
+                       '    And the cluster uses the "cilium" network\n'
+                       '    And the cluster uses the "flannel" network\n')
+    assert [p.message for p in lint([feature])] == [
+        'unknown network "cilium": the registered network implementations are "calico", "flannel"']
