@@ -108,7 +108,9 @@ class KubeProxy:
             raise ConnectError(f'pod "{pod}" has no IP yet (phase {client.get("status", {}).get("phase", "Pending")})'
                                ": it cannot open connections")
         try:
-            self._check_dns_policy(client, host)
+            dropped = self._dns_drop(client, host)
+            if dropped:
+                raise ConnectionDropped(dropped)
             dst = self._resolve(namespace, pod, host)
             packet = Packet(src=src, dst=dst, dport=int(port))
             return self._route(node, packet, bool(client["spec"].get("hostNetwork")))
@@ -181,40 +183,42 @@ class KubeProxy:
         pod = self.api.try_get("pods", target[1], target[0])
         if pod is None or pod.get("status", {}).get("phase") != "Running":
             return None
-        self._check_policy(pod, packet)
+        dropped = self._policy_drop(pod, packet)
+        if dropped:
+            raise ConnectionDropped(dropped)  # the SYN is dropped: the client times out
         ports = [(p.get("containerPort"), p.get("protocol", "TCP")) for c in pod["spec"].get("containers") or []
                  for p in c.get("ports") or []]
         if ports and (packet.dport, packet.proto.upper()) not in ports:
             return None  # nothing listens on that port: RST
         return pod["metadata"]["name"]
 
-    def _check_dns_policy(self, client: Obj, host: str) -> None:
-        """A name needs a DNS query first: the pod network may drop it (an egress policy without a DNS allow)."""
+    def _dns_drop(self, client: Obj, host: str) -> str:
+        """A name needs a DNS query first, which the pod network may drop (an egress policy without a DNS
+        allow): why, or "" when the query gets through."""
         network, dns = self.cluster.components.get("network"), self.cluster.components.get("dns")
         try:
             ipaddress.ip_address(host)
-            return
+            return ""
         except ValueError:
             pass
         server = getattr(dns, "address", "") if dns is not None else ""
-        if network is None or not server:
-            return
-        if not network.allows_dns(client["status"]["podIP"], client, server):
-            raise ConnectionDropped(f"the {network.NAME} network dropped its DNS query to {server}:53/UDP (a "
-                                    f'NetworkPolicy denies it), so "{host}" does not resolve (curl: (28) Resolving '
-                                    "timed out)")
+        if network is None or not server or network.allows_dns(client["status"]["podIP"], client, server):
+            return ""
+        return (f"the {network.NAME} network dropped its DNS query to {server}:53/UDP (a NetworkPolicy denies it), "
+                f'so "{host}" does not resolve (curl: (28) Resolving timed out)')
 
-    def _check_policy(self, pod: Obj, packet: Packet) -> None:
-        """The pod network's NetworkPolicy check on the final endpoint, after DNAT (and SNAT, if any)."""
+    def _policy_drop(self, pod: Obj, packet: Packet) -> str:
+        """The pod network's NetworkPolicy check on the final endpoint, after DNAT (and SNAT, if any): why the
+        packet is dropped, or "" when it passes."""
         network = self.cluster.components.get("network")
         if network is None:
-            return
+            return ""
         owner = self._pods_by_ip.get(packet.src)
         src_pod = self.api.try_get("pods", owner[1], owner[0]) if owner else None
-        if not network.allows(packet.src, src_pod, packet.dst, pod, packet.dport, packet.proto.upper()):
-            meta = pod["metadata"]
-            raise ConnectionDropped(f"the {network.NAME} network dropped the packet from {packet.src} to pod "
-                                    f"{meta.get('namespace')}/{meta['name']} ({packet.dst}:{packet.dport}/"
-                                    f"{packet.proto.upper()}): a NetworkPolicy denies it")
+        if network.allows(packet.src, src_pod, packet.dst, pod, packet.dport, packet.proto.upper()):
+            return ""
+        meta = pod["metadata"]
+        return (f"the {network.NAME} network dropped the packet from {packet.src} to pod {meta.get('namespace')}/"
+                f"{meta['name']} ({packet.dst}:{packet.dport}/{packet.proto.upper()}): a NetworkPolicy denies it")
 
 
