@@ -40,12 +40,27 @@ class Calico(Flannel):
 
     NAME = "calico"
 
-    def allows(self, src_ip: str, src_pod: Obj | None, dst_ip: str, dst_pod: Obj, port: int, protocol: str) -> bool:
+    def __init__(self, cluster: Cluster) -> None:
+        super().__init__(cluster)
+        self._seen: tuple[int, list[Obj], dict[str, dict[str, str]]] | None = None
+
+    def _state(self) -> tuple[list[Obj], dict[str, dict[str, str]]]:
+        """Every policy and each namespace's labels, read again only after the store changed (its revision)."""
         store = self.cluster.api.store
+        revision = getattr(store, "revision", None)
+        if self._seen is not None and revision is not None and self._seen[0] == revision:
+            return self._seen[1], self._seen[2]
         policies = store.list("networkpolicies")
+        namespaces = ({n["metadata"]["name"]: n["metadata"].get("labels") or {} for n in store.list("namespaces")}
+                      if policies else {})
+        if revision is not None:
+            self._seen = (revision, policies, namespaces)
+        return policies, namespaces
+
+    def allows(self, src_ip: str, src_pod: Obj | None, dst_ip: str, dst_pod: Obj, port: int, protocol: str) -> bool:
+        policies, namespaces = self._state()
         if not policies:
             return True
-        namespaces = {n["metadata"]["name"]: n["metadata"].get("labels") or {} for n in store.list("namespaces")}
         return allowed(policies, namespaces, _endpoint(src_ip, src_pod), _endpoint(dst_ip, dst_pod), port, protocol)
 
     def allows_dns(self, src_ip: str, src_pod: Obj | None, server_ip: str) -> bool:
