@@ -3,6 +3,7 @@ and the API server's defaulting and validation of NetworkPolicy beyond upstream'
 
 from __future__ import annotations
 
+from datetime import UTC
 from pathlib import Path
 
 import pytest
@@ -152,3 +153,17 @@ def test_lint_checks_the_network_name_without_running(tmp_path: Path) -> None:
                        '    And the cluster uses the "flannel" network\n')
     assert [p.message for p in lint([feature])] == [
         'unknown network "cilium": the registered network implementations are "calico", "flannel"']
+
+
+def test_kubectl_get_netpol_prints_the_pod_selector() -> None:
+    """printNetworkPolicy: NAME, POD-SELECTOR (metav1.FormatLabelSelector, <none> for every pod), AGE."""
+    from datetime import datetime
+
+    from kspec.printers import canonical_resource, table
+    now = datetime(2026, 1, 1, 0, 1, tzinfo=UTC)
+    meta = {"namespace": "default", "creationTimestamp": "2026-01-01T00:00:00Z"}
+    policies = [{"metadata": {"name": "all", **meta}, "spec": {"podSelector": {}}},
+                {"metadata": {"name": "api", **meta}, "spec": {"podSelector": {"matchLabels": {"app": "api"}}}}]
+    assert canonical_resource("netpol") == "networkpolicies"
+    assert table("networkpolicies", policies, now) == (["NAME", "POD-SELECTOR", "AGE"],
+                                                       [["all", "<none>", "60s"], ["api", "app=api", "60s"]])
