@@ -42,6 +42,7 @@ from kspec.arguments import (
 )
 from kspec.blame import where
 from kspec.clock import Clock
+from kspec.connection import REACHED, REFUSED, Connection
 from kspec.errors import ApiError, ApplyError, ArgumentError, KspecError, NotImplementedYet, StepError, TimeoutError_
 from kspec.events import EventRecord, EventRecorder
 from kspec.expect import Expect
@@ -55,7 +56,7 @@ from kspec.taints import EFFECTS, parse_taint, parse_taints
 
 #: Implementations used when a scenario does not choose; a missing default means "no such component yet".
 DEFAULTS = {"store": "memory", "scheduler": "default-scheduler", "proxy": "iptables", "dns": "coredns",
-            "runtime": "kubelet", "loadbalancer": "pool"}
+            "runtime": "kubelet", "loadbalancer": "pool", "network": "calico"}
 #: What ``settle`` gives up after (STEPS.md: 10 virtual minutes).
 SETTLE_LIMIT_MS = 10 * 60 * 1000
 POD_CIDR_BASE = "10.244"
@@ -562,9 +563,21 @@ class Cluster:
 
     @rules(port=PORT)
     def connect(self, pod: str, host: str, port: int, namespace: str = "default") -> str | None:
-        """The pod a TCP connection from ``pod`` to ``host``:``port`` reaches through the proxy, or None if refused."""
+        """The pod a TCP connection from ``pod`` to ``host``:``port`` reaches through the proxy, or None if not."""
+        return self.connection(pod, host, port, namespace).pod
+
+    def connection(self, pod: str, host: str, port: int, namespace: str = "default") -> Connection:
+        """How a TCP connection from ``pod`` to ``host``:``port`` ends: reached, refused or timed out.
+
+        A proxy plugin that only answers ``connect`` (the pod reached, or None) is taken to refuse what it
+        does not deliver.
+        """
         self.start()
-        return self.require("proxy", "service proxy (kube-proxy)").connect(namespace, pod, host, port)
+        proxy = self.require("proxy", "service proxy (kube-proxy)")
+        if hasattr(proxy, "connection"):
+            return proxy.connection(namespace, pod, host, port)
+        reached = proxy.connect(namespace, pod, host, port)
+        return Connection(REACHED, reached) if reached else Connection(REFUSED)
 
     @rules(members=between(1, MAX_ETCD_MEMBERS))
     def use_etcd(self, members: int) -> None:

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 from kspec import jsonpath, printers
 from kspec.api.kinds import resource_for
 from kspec.arguments import COUNT, MAX_CONNECTIONS, between, checked_methods, rules
+from kspec.connection import REACHED, REFUSED, TIMEOUT, Connection
 from kspec.errors import StepError
 from kspec.objects import Obj, get_condition
 from kspec.podrefs import show as _show_pods
@@ -32,13 +33,10 @@ def _fmt(names: list[str]) -> str:
     return ", ".join(names) if names else "none"
 
 
-def _outcomes(results: list[str | None]) -> str:
-    """``12 reached web-1, 18 were refused``: what a set of connections did, in words."""
-    counts = Counter(r or "" for r in results)
-    parts = [f"{counts[p]} reached pod {p}" for p in sorted(p for p in counts if p)]
-    if counts[""]:
-        parts.append(f"{counts['']} {'was' if counts[''] == 1 else 'were'} refused")
-    return ", ".join(parts)
+def outcomes(results: list[Connection]) -> str:
+    """``12 reached pod web-1, 8 timed out``: what a set of connections did, in words."""
+    counts = Counter(r.describe() for r in results)
+    return ", ".join(f"{n} {text}" for text, n in sorted(counts.items()))
 
 
 @checked_methods
@@ -371,26 +369,30 @@ class Expect:
         return host, int(port)
 
     def connection_reaches(self, pod: str, target: str, pods: str, ns: str | None = None) -> None:
-        reached = self.c.connect(pod, *self._target(target), ns or "default")
-        if reached is None or reached not in {name for _, name in self.c.pod_list(pods, ns or "default")}:
-            raise AssertionError(f'a connection from pod "{pod}" to "{target}" '
-                                 f'{"was refused" if reached is None else f"reached pod {reached}"}, '
+        conn = self.c.connection(pod, *self._target(target), ns or "default")
+        if conn.outcome != REACHED or conn.pod not in {name for _, name in self.c.pod_list(pods, ns or "default")}:
+            raise AssertionError(f'a connection from pod "{pod}" to "{target}" {conn.describe()}, '
                                  f"expected one of pods {pods}")
 
     def connection_refused(self, pod: str, target: str, ns: str | None = None) -> None:
-        reached = self.c.connect(pod, *self._target(target), ns or "default")
-        if reached is not None:
-            raise AssertionError(f'a connection from pod "{pod}" to "{target}" reached pod {reached}, '
-                                 "expected it refused")
+        conn = self.c.connection(pod, *self._target(target), ns or "default")
+        if conn.outcome != REFUSED:
+            raise AssertionError(f'a connection from pod "{pod}" to "{target}" {conn.describe()}, expected it refused')
+
+    def connection_times_out(self, pod: str, target: str, ns: str | None = None) -> None:
+        conn = self.c.connection(pod, *self._target(target), ns or "default")
+        if conn.outcome != TIMEOUT:
+            raise AssertionError(f'a connection from pod "{pod}" to "{target}" {conn.describe()}, expected it to '
+                                 "time out")
 
     @rules(count=between(1, MAX_CONNECTIONS, "connections per step"))
     def connections_spread(self, count: int, pod: str, target: str, pods: str, ns: str | None = None) -> None:
         host, port = self._target(target)
-        results = [self.c.connect(pod, host, port, ns or "default") for _ in range(count)]
-        got = sorted({r for r in results if r is not None})
+        results = [self.c.connection(pod, host, port, ns or "default") for _ in range(count)]
+        got = sorted({r.pod for r in results if r.outcome == REACHED and r.pod})
         want = sorted({name for _, name in self.c.pod_list(pods, ns or "default")})
-        if got != want or None in results:
-            raise AssertionError(f'of {count} connections from pod "{pod}" to "{target}", {_outcomes(results)}; '
+        if got != want or any(r.outcome != REACHED for r in results):
+            raise AssertionError(f'of {count} connections from pod "{pod}" to "{target}", {outcomes(results)}; '
                                  f"expected them to reach every one of pods {_fmt(want)}")
 
     # -- etcd -----------------------------------------------------------------------

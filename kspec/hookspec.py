@@ -20,7 +20,7 @@ hookspec = pluggy.HookspecMarker("kspec")
 hookimpl = pluggy.HookimplMarker("kspec")
 
 #: The swappable components, each chosen by name.
-COMPONENTS = ("store", "scheduler", "proxy", "dns", "runtime", "loadbalancer")
+COMPONENTS = ("store", "scheduler", "proxy", "dns", "runtime", "loadbalancer", "network")
 
 
 @hookspec
@@ -56,6 +56,16 @@ def kspec_make_runtime(name: str, cluster: Cluster) -> Any:
 @hookspec(firstresult=True)
 def kspec_make_loadbalancer(name: str, cluster: Cluster) -> Any:
     """Return the implementation of LoadBalancer Services (an object with ``start()``) if ``name`` is yours."""
+
+
+@hookspec(firstresult=True)
+def kspec_make_network(name: str, cluster: Cluster) -> Any:
+    """Return the pod network (CNI) if ``name`` is yours.
+
+    kube-proxy asks its ``allows(src_ip, src_pod, dst_ip, dst_pod, port, protocol)`` about every connection
+    that reaches a pod (after DNAT), and ``allows_dns(src_ip, src_pod, server_ip)`` before a name is looked
+    up; False drops the packet (NetworkPolicy), so the client times out.
+    """
 
 
 @hookspec

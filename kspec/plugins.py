@@ -23,6 +23,7 @@ BUILTIN_PLUGINS = (
     "kspec.builtin.runtime",
     "kspec.builtin.scheduler",
     "kspec.builtin.loadbalancer",
+    "kspec.builtin.network",
 )
 ENTRY_POINT_GROUP = "kspec"
 

@@ -526,6 +526,11 @@ def _print_endpointslice(es: Obj, ctx: _Ctx) -> list[str]:
     ]  # fmt: skip
 
 
+# printNetworkPolicy
+def _print_networkpolicy(np: Obj, ctx: _Ctx) -> list[str]:
+    return [_name(np), _format_label_selector(_get(np, "spec", "podSelector")), _age(np, ctx)]
+
+
 def _replicas(obj: Obj) -> int:
     """spec.replicas, defaulting to 1 as apps/v1 does when the field is absent."""
     value = _get(obj, "spec", "replicas")
@@ -834,6 +839,7 @@ _PRINTERS: dict[str, tuple[list[Column], Printer]] = {
                          ("PREEMPTIONPOLICY", 0)], _print_priorityclass),
     "endpointslices": ([("NAME", 0), ("ADDRESSTYPE", 0), ("PORTS", 0), ("ENDPOINTS", 0), ("AGE", 0)],
                        _print_endpointslice),
+    "networkpolicies": ([("NAME", 0), ("POD-SELECTOR", 0), ("AGE", 0)], _print_networkpolicy),
 }  # fmt: skip
 
 

@@ -1,7 +1,8 @@
 Feature: Connections through the service proxy
   kube-proxy sends a connection to a Service's cluster IP or node port on to
-  one of its ready endpoints; a port the Service does not have, or a Service
-  with no endpoints (REJECT "has no endpoints"), refuses it.
+  one of its ready endpoints. A Service with no endpoints refuses a connection
+  (REJECT "has no endpoints"); a port the Service does not have matches no
+  rule at all in iptables mode, so the packet goes unanswered and times out.
 
   Background:
     Given a cluster with 2 nodes
@@ -11,7 +12,7 @@ Feature: Connections through the service proxy
   Scenario: A connection to the Service reaches one of its pods
     Then a connection from pod "client" to "web:80" reaches one of pods "web-1, web-2"
     And a connection from pod "client" to "10.96.0.20:80" reaches one of pods "web-1, web-2"
-    And a connection from pod "client" to "web:81" is refused
+    And a connection from pod "client" to "web:81" times out
 
   Scenario: A Service without endpoints refuses connections
     When I apply:

@@ -503,6 +503,21 @@ def default_endpoint_slice(obj: Obj) -> None:
             _default(port, "protocol", "TCP")
 
 
+def default_network_policy(obj: Obj) -> None:
+    """networking/v1 SetDefaults_NetworkPolicy and SetDefaults_NetworkPolicyPort: policyTypes is Ingress, plus
+    Egress when egress rules exist; a port's protocol is TCP."""
+    spec = obj.get("spec")
+    if not isinstance(spec, dict):
+        return
+    if not spec.get("policyTypes"):
+        spec["policyTypes"] = ["Ingress", "Egress"] if spec.get("egress") else ["Ingress"]
+    for key in ("ingress", "egress"):
+        for rule in spec.get(key) or []:
+            for port in (rule.get("ports") or []) if isinstance(rule, dict) else []:
+                if isinstance(port, dict):
+                    _default(port, "protocol", "TCP")
+
+
 def default_priority_class(obj: Obj) -> None:
     """scheduling/v1 SetDefaults_PriorityClass: preemptionPolicy PreemptLowerPriority."""
     _default(obj, "preemptionPolicy", "PreemptLowerPriority")
@@ -535,6 +550,7 @@ DEFAULTERS: dict[str, Callable[[Obj], None]] = {
     "PersistentVolume": default_persistent_volume,
     "PersistentVolumeClaim": default_persistent_volume_claim,
     "LimitRange": default_limit_range,
+    "NetworkPolicy": default_network_policy,
 }
 
 

@@ -1775,6 +1775,16 @@ def _validate_endpoint_slice_update(new: Obj, old: Obj) -> list[FieldError]:
     return validate_endpoint_slice_update(new, old)
 
 
+def _validate_network_policy(obj: Obj) -> list[FieldError]:
+    from kspec.api.validation_networking import validate_network_policy  # networking.k8s.io/v1
+    return validate_network_policy(obj)
+
+
+def _validate_network_policy_update(new: Obj, old: Obj) -> list[FieldError]:
+    from kspec.api.validation_networking import validate_network_policy_spec  # metadata: validate()'s
+    return validate_network_policy_spec(new.get("spec") or {}, "spec")
+
+
 def _validate_generic(obj: Obj) -> list[FieldError]:
     return validate_object_meta(obj, bool((obj.get("metadata") or {}).get("namespace")), is_dns1123_subdomain)
 
@@ -1800,6 +1810,7 @@ VALIDATORS: dict[str, Callable[[Obj], list[FieldError]]] = {
     "EndpointSlice": _validate_endpoint_slice,
     "ResourceQuota": _validate_resource_quota,
     "LimitRange": _validate_limit_range,
+    "NetworkPolicy": _validate_network_policy,
 }
 
 
@@ -1950,6 +1961,7 @@ UPDATE_VALIDATORS: dict[str, Callable[[Obj, Obj], list[FieldError]]] = {
     "Secret": lambda new, old: _secret_type_update(new, old) + _immutable_data(new, old) + _validate_secret(new),
     "Service": _validate_service_update,
     "Node": _validate_node_update,
+    "NetworkPolicy": _validate_network_policy_update,
 }
 
 

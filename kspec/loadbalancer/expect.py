@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import ipaddress
-from collections import Counter
 from typing import TYPE_CHECKING
 
+from kspec.connection import REACHED, Connection
 from kspec.errors import StepError
+from kspec.expect import outcomes
 from kspec.loadbalancer.controller import ingress_ips
-from kspec.proxy.kubeproxy import REACHED, Connection
 
 if TYPE_CHECKING:
     from kspec.cluster import Cluster
@@ -112,21 +112,6 @@ def outside_spread(c: Cluster, count: int, client: str | None, target: str, pods
     if got != want or any(r.outcome != REACHED for r in results):
         raise AssertionError(f"of {count} connections from {_who(client)} to \"{target}\", {outcomes(results)}; "
                              f"expected them to reach every one of pods {', '.join(want) or 'none'}")
-
-
-def outcomes(results: list[Connection]) -> str:
-    """``12 reached pod web-1, 8 timed out``."""
-    counts = Counter(r.describe() for r in results)
-    return ", ".join(f"{n} {text}" for text, n in sorted(counts.items()))
-
-
-def pod_times_out(c: Cluster, pod: str, target: str, ns: str | None) -> None:
-    host, port = _target(target)
-    c.start()
-    conn = _proxy(c).connection(ns or "default", pod, host, port)  # type: ignore[attr-defined]
-    if conn.outcome != "timeout":
-        raise AssertionError(f'a connection from pod "{pod}" to "{target}" {conn.describe()}, expected it to '
-                             "time out")
 
 
 def rules_include(c: Cluster, mode: str, node: str, text: str) -> None:

@@ -11,9 +11,9 @@ and listens on the port (it declares that containerPort, or declares none).
 from __future__ import annotations
 
 import ipaddress
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from kspec.connection import REACHED, REFUSED, TIMEOUT, Connection
 from kspec.objects import Obj
 from kspec.proxy.errors import ConnectError
 from kspec.proxy.iptables import IptablesProxier
@@ -25,24 +25,6 @@ if TYPE_CHECKING:
 
 MODES: dict[str, type[Provider]] = {"iptables": IptablesProxier, "ipvs": IpvsProxier}
 _MAX_HOPS = 4
-REACHED, REFUSED, TIMEOUT = "reached", "refused", "timeout"
-
-
-@dataclass(frozen=True)
-class Connection:
-    """How a connection attempt ended: ``reached`` (the pod that accepted it, and the source address that
-    pod sees), ``refused`` (RST or ICMP port unreachable) or ``timeout`` (the SYN was dropped)."""
-
-    outcome: str
-    pod: str | None = None
-    source: str = ""
-
-    def describe(self) -> str:
-        if self.outcome == REACHED:
-            return f"reached pod {self.pod}"
-        return "was refused" if self.outcome == REFUSED else "timed out"
-
-
 class KubeProxy:
     """The ``proxy`` component: ``connect`` and ``rules`` over every node's proxier."""
 
@@ -127,6 +109,9 @@ class KubeProxy:
         if not src or not node:
             raise ConnectError(f'pod "{pod}" has no IP yet (phase {client.get("status", {}).get("phase", "Pending")})'
                                ": it cannot open connections")
+        dropped = self._dns_drop(client, host)
+        if dropped:
+            return Connection(TIMEOUT, reason=dropped)
         dst = self._resolve(namespace, pod, host)
         packet = Packet(src=src, dst=dst, dport=int(port))
         return self._route(node, packet, bool(client["spec"].get("hostNetwork")))
@@ -263,8 +248,42 @@ class KubeProxy:
         pod = self.api.try_get("pods", target[1], target[0])
         if pod is None or pod.get("status", {}).get("phase") != "Running":
             return Connection(REFUSED)
+        dropped = self._policy_drop(pod, packet)
+        if dropped:
+            return Connection(TIMEOUT, reason=dropped)  # the SYN is dropped: the client times out
         ports = [(p.get("containerPort"), p.get("protocol", "TCP")) for c in pod["spec"].get("containers") or []
                  for p in c.get("ports") or []]
         if ports and (packet.dport, packet.proto.upper()) not in ports:
             return Connection(REFUSED)  # nothing listens on that port: RST
         return Connection(REACHED, pod["metadata"]["name"], packet.src)
+
+    def _dns_drop(self, client: Obj, host: str) -> str:
+        """A name needs a DNS query first, which the pod network may drop (an egress policy without a DNS
+        allow): why, or "" when the query gets through."""
+        network, dns = self.cluster.components.get("network"), self.cluster.components.get("dns")
+        try:
+            ipaddress.ip_address(host)
+            return ""
+        except ValueError:
+            pass
+        server = getattr(dns, "address", "") if dns is not None else ""
+        if network is None or not server or network.allows_dns(client["status"]["podIP"], client, server):
+            return ""
+        return (f"the {network.NAME} network dropped its DNS query to {server}:53/UDP (a NetworkPolicy denies it), "
+                f'so "{host}" does not resolve (curl: (28) Resolving timed out)')
+
+    def _policy_drop(self, pod: Obj, packet: Packet) -> str:
+        """The pod network's NetworkPolicy check on the final endpoint, after DNAT (and SNAT, if any): why the
+        packet is dropped, or "" when it passes."""
+        network = self.cluster.components.get("network")
+        if network is None:
+            return ""
+        owner = self._pods_by_ip.get(packet.src)
+        src_pod = self.api.try_get("pods", owner[1], owner[0]) if owner else None
+        if network.allows(packet.src, src_pod, packet.dst, pod, packet.dport, packet.proto.upper()):
+            return ""
+        meta = pod["metadata"]
+        return (f"the {network.NAME} network dropped the packet from {packet.src} to pod {meta.get('namespace')}/"
+                f"{meta['name']} ({packet.dst}:{packet.dport}/{packet.proto.upper()}): a NetworkPolicy denies it")
+
+

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from kspec.harness import Harness
-from kspec.steps.registry import then
+from kspec.steps.registry import given, then
 
 D = "network"
 
@@ -78,3 +78,9 @@ def connection_refused(k: Harness, pod: str, ns: str | None, target: str) -> Non
 def connections_spread(k: Harness, count: int, pod: str, ns: str | None, target: str, pods: str) -> None:
     """The set of pods that many connections reach is exactly these pods."""
     k.cluster.expect.connections_spread(count, pod, target, pods, ns)
+
+
+@given('the cluster uses the "{implementation}" {component:network}', domain=D)
+def uses_network(k: Harness, implementation: str, component: str) -> None:
+    """Choose the pod network (CNI) by name: calico (the default, enforces NetworkPolicy) or flannel (does not)."""
+    k.use(component, implementation)

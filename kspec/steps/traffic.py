@@ -82,7 +82,7 @@ def outside_spread(k: Harness, count: int, target: str, pods: str, ns: str | Non
 @then('a connection from pod "{pod}"{in_ns} to "{target}" times out', domain=D)
 def pod_times_out(k: Harness, pod: str, ns: str | None, target: str) -> None:
     """The connection's first packet is dropped (a Local policy without local endpoints, a firewall)."""
-    lb.pod_times_out(k.cluster, pod, target, ns)
+    k.cluster.expect.connection_times_out(pod, target, ns)
 
 
 @then('the {mode:iptables|ipvs|nftables} rules of node "{node}" include:', domain=D, text=True)

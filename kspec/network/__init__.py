@@ -1,0 +1,1 @@
+"""The pod network (CNI) component and NetworkPolicy evaluation."""
