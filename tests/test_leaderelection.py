@@ -149,3 +149,24 @@ def test_replicas_elect_the_first_one_and_only_its_scheduler_runs() -> None:
     holder = c.get("lease", "kube-scheduler", "kube-system")["spec"]["holderIdentity"]
     assert holder.startswith("kube-scheduler-1_") and len(holder.split("_")[1]) == 36
     assert [r.process is not None for r in group.replicas] == [True, False, False]
+
+
+def test_a_failover_is_the_same_on_every_run_of_a_seed() -> None:
+    from kspec.leaderelection import replicate
+
+    def run() -> list[tuple[int, str]]:
+        c = Cluster(nodes=1, seed=7)
+        replicate(c, "scheduler", 3)
+        replicate(c, "controller manager", 2)
+        c.run_for(3_000)
+        for word in ("scheduler", "controller manager"):
+            leader = c.replicated[word].leader()
+            assert leader is not None
+            c._act(leader.stop)
+        c.run_for(40_000)
+        assert all(c.replicated[w].leader() is not None for w in ("scheduler", "controller manager"))
+        return [(e.time_ms, e.message) for e in c.event_log if e.reason == "LeaderElection"]
+
+    first = run()
+    assert len(first) == 4
+    assert run() == first
