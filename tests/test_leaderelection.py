@@ -170,3 +170,22 @@ def test_a_failover_is_the_same_on_every_run_of_a_seed() -> None:
     first = run()
     assert len(first) == 4
     assert run() == first
+
+
+def test_a_leader_without_etcd_quorum_gives_up_at_the_renew_deadline_and_campaigns_again() -> None:
+    from kspec.leaderelection import replicate
+
+    c = Cluster(nodes=1, seed=0)
+    c.use_etcd(3)
+    replicate(c, "scheduler", 2)
+    c.run_for(5_000)
+    group = c.replicated["scheduler"]
+    assert group.leader() is not None and group.leader().name == "kube-scheduler-1"
+    leader = c.etcd.leader()
+    c.etcd_action("stop", ", ".join(m for m in c.etcd.members if m != leader))
+    c.run_for(30_000)
+    assert group.leader() is None  # the round that began at 6s failed until 6s + renew deadline
+    lost = [e.time_ms for e in c.event_log if e.message.endswith("stopped leading")]
+    assert lost == [6_000 + RENEW_DEADLINE_MS]
+    c.etcd_action("start", ", ".join(m for m in c.etcd.members if m != leader))
+    assert c.run_until(lambda: group.leader() is not None, 40_000)
