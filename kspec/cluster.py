@@ -162,6 +162,8 @@ class Cluster:
         self.etcd_members = etcd_members
         self.components: dict[str, Any] = {}
         self.controllers: list[Any] = []
+        #: "scheduler" / "controller manager" run as elected replicas (kspec/leaderelection.py)
+        self.replicated: dict[str, Any] = {}
         self.started = False
         self._node_index = 0
         self.store = self._make_store(self.choices["store"])
@@ -207,17 +209,20 @@ class Cluster:
             return
         self.started = True
         for component in COMPONENTS:
-            if component == "store":
+            if component == "store" or (component == "scheduler" and "scheduler" in self.replicated):
                 continue
             name = self.choices[component]
             if component not in self.explicit and name not in plugins.registered_names(self.pm, component):
                 continue  # that default component does not exist yet: the cluster runs without it
             comp = plugins.make_component(self.pm, component, name, self)
             self.components[component] = comp
-        self.controllers = plugins.collect(self.pm, "kspec_controllers", cluster=self)
+        if "controller manager" not in self.replicated:
+            self.controllers = plugins.collect(self.pm, "kspec_controllers", cluster=self)
         for comp in [*self.controllers, *self.components.values()]:
             self._guard(comp, comp.start)
         plugins.collect(self.pm, "kspec_cluster_started", cluster=self)
+        for group in self.replicated.values():
+            group.start()  # each replica campaigns; only the leader's process runs
         self.clock.run_now()
 
     def _guard(self, comp: Any, fn: Callable[[], object]) -> None:

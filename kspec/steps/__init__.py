@@ -2,6 +2,7 @@
 
 from kspec.steps import (  # noqa: F401 - imported for their registrations
     cluster,
+    control_plane,
     controllers,
     endpointslices,
     etcd,
