@@ -19,7 +19,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from kspec import plugins, podrefs
+from kspec import plugins, podrefs, templates
 from kspec.api.kinds import resource_for
 from kspec.api.server import APIServer
 from kspec.arguments import (
@@ -166,14 +166,20 @@ class Cluster:
         self.store = self._make_store(self.choices["store"])
         self.api = APIServer(self.store, self.clock, self.rng)
         self.events = EventRecorder(self.api)
-        self.api.bootstrap()
         if isinstance(nodes, int):
             nodes = [NodeSpec(f"node-{i}") for i in range(1, nodes + 1)]
-        nodes = list(nodes)
-        if len(nodes) > MAX_NODES:
-            raise ArgumentError(f"Cluster(): nodes: {check_node_count(len(nodes))}")
-        for node in nodes:
-            self.add_node(node if isinstance(node, NodeSpec) else NodeSpec(node))
+        specs = [node if isinstance(node, NodeSpec) else NodeSpec(node) for node in nodes]
+        # the same seed and nodes always build the same state: copied after the first time (kspec/templates.py)
+        key = templates.key_for(self, specs) if len(specs) <= MAX_NODES else None
+        if key is not None and templates.restore(self, key):
+            return
+        self.api.bootstrap()
+        if len(specs) > MAX_NODES:
+            raise ArgumentError(f"Cluster(): nodes: {check_node_count(len(specs))}")
+        for spec in specs:
+            self.add_node(spec)
+        if key is not None:
+            templates.record(self, key)
 
     # -- components -----------------------------------------------------------
     def _make_store(self, name: str) -> Any:
