@@ -11,7 +11,6 @@ from typing import Any
 from kspec.cluster import Cluster, NodeSpec
 from kspec.durations import format_duration, parse_duration
 from kspec.errors import ApiError, KspecError, ManifestError, StepError, TimeoutError_
-from kspec.release import release
 
 
 @dataclass
@@ -69,14 +68,6 @@ class Harness:
         for action in self._setup:
             action(self._cluster)
         return self._cluster
-
-    def close(self) -> None:
-        """The scenario is over: free its cluster now (``kspec.release``) rather than at the next full collection."""
-        cluster, self._cluster = self._cluster, None
-        self._setup.clear()
-        self.last_error = None
-        if cluster is not None:
-            release(cluster)
 
     def setup(self, action: Callable[[Cluster], Any]) -> None:
         """Set-up that must survive a later ``Given a cluster with ...``: applied now and to any new cluster."""

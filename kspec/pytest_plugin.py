@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import functools
 import gc
-import os
 import re
 import sys
 import types
@@ -356,11 +355,8 @@ def _release(item: pytest.Item) -> None:
 
     The test item lives until pytest exits; a cluster it kept would make memory grow with every scenario.
     """
-    harness = item.__dict__.get("_kspec_harness")
     for name in ("_kspec_harness", "_kspec_failure", "_kspec_no_dump"):
         item.__dict__.pop(name, None)
-    if harness is not None and os.environ.get("KSPEC_NOCLOSE") is None:
-        harness.close()
 
 
 def _relative(filename: str) -> str:
