@@ -56,14 +56,40 @@ class _Tracker(Generic[V]):
         return items
 
 
+def _shared(convert: Callable[[Obj], dict[ServicePortName, V]]) -> Callable[[Obj], dict[ServicePortName, V]]:
+    """``convert`` once per object for every node's proxier: each one's tracker sees the same informer event.
+
+    The conversion reads only the object (stored objects are not changed in place) and its result, frozen
+    ServicePorts and Endpoints in a dict nobody writes to, can be shared. The last few objects are kept,
+    each with its result (holding the object keeps its id from being reused).
+    """
+    recent: dict[int, tuple[Obj, dict[ServicePortName, V]]] = {}
+
+    def converted(obj: Obj) -> dict[ServicePortName, V]:
+        hit = recent.get(id(obj))
+        if hit is not None and hit[0] is obj:
+            return hit[1]
+        result = convert(obj)
+        if len(recent) >= 16:
+            recent.clear()
+        recent[id(obj)] = (obj, result)
+        return result
+
+    return converted
+
+
+_service_ports = _shared(service_ports)
+_endpoints_map = _shared(lambda ep: endpoints_map(ep, ""))
+
+
 class ServiceChangeTracker(_Tracker[ServicePort]):
     def __init__(self) -> None:
-        super().__init__(service_ports)
+        super().__init__(_service_ports)
 
 
 class EndpointsChangeTracker(_Tracker[tuple[Endpoint, ...]]):
     def __init__(self) -> None:
-        super().__init__(lambda ep: endpoints_map(ep, ""))
+        super().__init__(_endpoints_map)
 
 
 @dataclass
