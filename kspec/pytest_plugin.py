@@ -146,7 +146,30 @@ def _kspec_find_fixturedefs_for_step(step: Any, fixturemanager: Any, node: Any) 
             yield fixturedef
 
 
+_get_step_function = _bdd_scenario.get_step_function
+
+
+def _kspec_get_step_function(request: pytest.FixtureRequest, step: Any) -> Any:
+    """``pytest_bdd.scenario.get_step_function`` for a scenario of a collected .feature file.
+
+    pytest-bdd registers the matching definitions under a temporary fixture name and asks pytest for its
+    value: the closest definition's context, as a function-scoped fixture set up and torn down on every
+    step. kspec takes that same definition (pytest-bdd's order, closest last) straight from the registry;
+    only ``--setup-show`` no longer lists a step's lookup as a fixture. Any other test goes through
+    pytest-bdd's own.
+    """
+    node = request.node
+    if not isinstance(getattr(node, "parent", None), FeatureFile):
+        return _get_step_function(request, step)
+    found = list(_kspec_find_fixturedefs_for_step(step, request._fixturemanager, node))
+    if not found:
+        return None
+    found.sort(key=lambda d: list(_bdd_scenario.iterparentnodeids(d.baseid)))
+    return _bdd_steps.step_function_context_registry[found[-1].func]
+
+
 _bdd_scenario.find_fixturedefs_for_step = _kspec_find_fixturedefs_for_step
+_bdd_scenario.get_step_function = _kspec_get_step_function
 
 
 # -- options -------------------------------------------------------------------------

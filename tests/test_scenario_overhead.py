@@ -140,6 +140,8 @@ def pytest_bdd_before_step(request, feature, scenario, step, step_func):
     fast = list(plugin._kspec_find_fixturedefs_for_step(step, fm, node))
     slow = list(plugin._find_fixturedefs_for_step(step, fm, node))
     assert fast == slow and fast, (step.name, fast, slow)
+    assert bdd.get_step_function is plugin._kspec_get_step_function
+    assert plugin._kspec_get_step_function(request, step) is plugin._get_step_function(request, step)
     looked.append(step.name)
 
 
