@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 from collections.abc import Callable, Iterator
 from dataclasses import asdict
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -107,3 +111,27 @@ def test_a_seed_or_node_list_of_its_own_gets_its_own_template(eager: Callable[[b
     uids = {Cluster(nodes=1, seed=s).get("node", "node-1", "")["metadata"]["uid"] for s in (1, 2, 1, 2)}
     assert len(uids) == 2
     assert len(templates._TEMPLATES) == 2
+
+
+# -- whole feature runs: copied constructions give the eager runs' timelines, byte for byte ------------------
+ROOT = Path(__file__).resolve().parents[1]
+FEATURES = ["features/workloads/daemonset.feature", "features/network/load_balancing.feature",
+            "features/nodes/failure.feature"]
+
+
+def _logs(tmp: Path, name: str, eager: bool) -> dict[str, bytes]:
+    out = tmp / name
+    env = {k: v for k, v in os.environ.items() if k != "KSPEC_EAGER"}
+    if eager:
+        env["KSPEC_EAGER"] = "1"
+    done = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-p", "no:randomly",
+                           f"--kspec-event-log={out}", *FEATURES],
+                          cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
+    return {p.name: p.read_bytes() for p in sorted(out.iterdir())}
+
+
+def test_feature_runs_are_byte_identical_with_and_without_templates(tmp_path: Path) -> None:
+    eager = _logs(tmp_path, "eager", True)
+    assert len(eager) >= 10
+    assert _logs(tmp_path, "templates", False) == eager
