@@ -133,7 +133,19 @@ def split(n: int) -> dict[str, float]:
                 phases[key] = phases.get(key, 0.0) + dt
     finally:
         Cluster._guard = real_guard  # type: ignore[method-assign]
-    return {k: v / n * 1000 for k, v in phases.items()}
+    out = {k: v / n * 1000 for k, v in phases.items()}
+    # what construction costs when it is not copied from the per-process template (kspec/templates.py)
+    from kspec import templates
+    if templates.ENABLED:
+        templates.ENABLED = False
+        try:
+            t0 = time.perf_counter()
+            for _ in range(n):
+                Cluster(nodes=3)
+            out["(construct without the template)"] = (time.perf_counter() - t0) / n * 1000
+        finally:
+            templates.ENABLED = True
+    return out
 
 
 def main(n: int) -> None:
