@@ -28,6 +28,8 @@ if TYPE_CHECKING:
 ENABLED = os.environ.get("KSPEC_EAGER", "") in ("", "0")
 #: How many distinct (seed, node list) constructions are kept; a suite uses a handful.
 MAX_TEMPLATES = 64
+#: Larger clusters are built eagerly: their own run dwarfs construction, and a copy kept would be megabytes.
+MAX_TEMPLATE_NODES = 256
 
 
 @dataclass(frozen=True)
@@ -52,7 +54,7 @@ def key_for(cluster: Cluster, nodes: list[NodeSpec]) -> tuple[Any, ...] | None:
     if not ENABLED or type(cluster.store) is not MemoryStore or type(cluster.api) is not APIServer \
             or type(cluster).add_node is not Cluster.add_node or cluster.clock.now or cluster.clock._seq \
             or cluster.store.revision != 1 or cluster.store._data or cluster.api.writes \
-            or cluster.api.informers._handlers:
+            or cluster.api.informers._handlers or len(nodes) > MAX_TEMPLATE_NODES:
         return None
     return (cluster.seed, *(repr(n) for n in nodes))
 

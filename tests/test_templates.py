@@ -135,3 +135,9 @@ def test_feature_runs_are_byte_identical_with_and_without_templates(tmp_path: Pa
     eager = _logs(tmp_path, "eager", True)
     assert len(eager) >= 10
     assert _logs(tmp_path, "templates", False) == eager
+
+
+def test_a_large_cluster_is_built_eagerly(eager: Callable[[bool], None]) -> None:
+    eager(False)
+    Cluster(nodes=templates.MAX_TEMPLATE_NODES + 1)
+    assert not templates._TEMPLATES
