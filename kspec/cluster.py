@@ -14,12 +14,13 @@ come in any order before that.
 
 from __future__ import annotations
 
+import ipaddress
 import random
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from kspec import plugins, podrefs
+from kspec import plugins, podrefs, templates
 from kspec.api.kinds import resource_for
 from kspec.api.server import APIServer
 from kspec.arguments import (
@@ -60,6 +61,13 @@ DEFAULTS = {"store": "memory", "scheduler": "default-scheduler", "proxy": "iptab
 #: What ``settle`` gives up after (STEPS.md: 10 virtual minutes).
 SETTLE_LIMIT_MS = 10 * 60 * 1000
 POD_CIDR_BASE = "10.244"
+
+
+def _pod_cidr(index: int) -> str:
+    """Node ``index``'s /24 of the cluster CIDR (kind's 10.244.0.0/16, carried on past 256 nodes, as a large
+    cluster's wider --cluster-cidr would)."""
+    first = int(ipaddress.IPv4Address(f"{POD_CIDR_BASE}.0.0")) + index * 256
+    return f"{ipaddress.IPv4Address(first)}/24"
 KUBELET_VERSION = "v1.35.0"
 
 
@@ -169,14 +177,20 @@ class Cluster:
         self.store = self._make_store(self.choices["store"])
         self.api = APIServer(self.store, self.clock, self.rng)
         self.events = EventRecorder(self.api)
-        self.api.bootstrap()
         if isinstance(nodes, int):
             nodes = [NodeSpec(f"node-{i}") for i in range(1, nodes + 1)]
-        nodes = list(nodes)
-        if len(nodes) > MAX_NODES:
-            raise ArgumentError(f"Cluster(): nodes: {check_node_count(len(nodes))}")
-        for node in nodes:
-            self.add_node(node if isinstance(node, NodeSpec) else NodeSpec(node))
+        specs = [node if isinstance(node, NodeSpec) else NodeSpec(node) for node in nodes]
+        # the same seed and nodes always build the same state: copied after the first time (kspec/templates.py)
+        key = templates.key_for(self, specs) if len(specs) <= MAX_NODES else None
+        if key is not None and templates.restore(self, key):
+            return
+        self.api.bootstrap()
+        if len(specs) > MAX_NODES:
+            raise ArgumentError(f"Cluster(): nodes: {check_node_count(len(specs))}")
+        for spec in specs:
+            self.add_node(spec)
+        if key is not None:
+            templates.record(self, key)
 
     # -- components -----------------------------------------------------------
     def _make_store(self, name: str) -> Any:
@@ -279,7 +293,7 @@ class Cluster:
             "apiVersion": "v1", "kind": "Node",
             "metadata": {"name": spec.name, "labels": labels,
                          "annotations": {"node.alpha.kubernetes.io/ttl": "0"}},
-            "spec": {"podCIDR": f"{POD_CIDR_BASE}.{index}.0/24", "podCIDRs": [f"{POD_CIDR_BASE}.{index}.0/24"]},
+            "spec": {"podCIDR": _pod_cidr(index), "podCIDRs": [_pod_cidr(index)]},
             "status": {
                 "capacity": capacity, "allocatable": dict(capacity),
                 "conditions": [{"type": t, "status": s, "reason": r, "message": m, "lastHeartbeatTime": now,

@@ -36,7 +36,8 @@ def _fmt(names: list[str]) -> str:
 def outcomes(results: list[Connection]) -> str:
     """``12 reached pod web-1, 8 timed out``: what a set of connections did, in words."""
     counts = Counter(r.describe() for r in results)
-    return ", ".join(f"{n} {text}" for text, n in sorted(counts.items()))
+    return ", ".join(f"{n} {'were ' + text[4:] if n > 1 and text.startswith('was ') else text}"
+                     for text, n in sorted(counts.items()))
 
 
 @checked_methods

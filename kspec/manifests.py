@@ -98,8 +98,43 @@ class _Loader(_Parser or _PurePython, _Constructor, _Resolver):  # type: ignore[
         _Resolver.__init__(self)
 
 
+#: Manifests read so far (text and where it came from -> objects), so a scenario repeated or outlined does not
+#: parse the same doc string again; only short texts, only those that parsed.
+_PARSED: dict[tuple[str, str, int, int], list[Obj]] = {}
+_PARSED_MAX, _PARSED_TEXT_MAX = 256, 64 * 1024
+
+
 def load(text: str, source: str = "<manifest>", first_line: int = 1, indent: int = 0) -> list[Obj]:
-    """Parse YAML into objects; ``first_line`` and ``indent`` map positions to the file the text came from."""
+    """Parse YAML into objects; ``first_line`` and ``indent`` map positions to the file the text came from.
+
+    The same text from the same place gives the same objects, so a text read before is copied, not parsed.
+    """
+    key = (text, source, first_line, indent)
+    known = _PARSED.get(key)
+    if known is None:
+        known = _parse(text, source, first_line, indent)
+        if len(text) <= _PARSED_TEXT_MAX:
+            if len(_PARSED) >= _PARSED_MAX:
+                _PARSED.clear()
+            _PARSED[key] = known
+    return [_copy(obj) for obj in known]
+
+
+def _copy(value: Any) -> Any:
+    """A private copy of parsed YAML (mappings keep their ``duplicates``)."""
+    kind = type(value)
+    if kind is YamlMapping:
+        out = YamlMapping({k: _copy(v) for k, v in value.items()})
+        out.duplicates = value.duplicates
+        return out
+    if kind is list:
+        return [_copy(v) for v in value]
+    if kind is dict:
+        return {k: _copy(v) for k, v in value.items()}
+    return value
+
+
+def _parse(text: str, source: str, first_line: int, indent: int) -> list[Obj]:
     try:
         docs = list(yaml.load_all(text, Loader=_Loader))  # noqa: S506 - a safe constructor
     except yaml.MarkedYAMLError as exc:

@@ -54,8 +54,27 @@ def plugin_name(pm: pluggy.PluginManager, plugin: object) -> str:
     return pm.get_name(plugin) or getattr(plugin, "__name__", type(plugin).__name__)
 
 
+#: (manager, component) -> (the hook implementations asked, their answer): every cluster asks several times
+_NAMES: dict[tuple[int, str], tuple[tuple[Any, ...], dict[str, str]]] = {}
+
+
 def registered_names(pm: pluggy.PluginManager, component: str) -> dict[str, str]:
-    """Implementation name -> providing plugin; a name claimed twice is an error."""
+    """Implementation name -> providing plugin; a name claimed twice is an error.
+
+    Asked again with the same plugins registered, the answer is the one given before.
+    """
+    impls = tuple(pm.hook.kspec_component_names.get_hookimpls())
+    known = _NAMES.get((id(pm), component))
+    if known is not None and known[0] == impls:
+        return dict(known[1])
+    owners = _registered_names(pm, component)
+    if len(_NAMES) > 256:
+        _NAMES.clear()
+    _NAMES[(id(pm), component)] = (impls, dict(owners))
+    return owners
+
+
+def _registered_names(pm: pluggy.PluginManager, component: str) -> dict[str, str]:
     owners: dict[str, str] = {}
     for impl in reversed(pm.hook.kspec_component_names.get_hookimpls()):
         names = call_impl(impl, "kspec_component_names", component=component) or []

@@ -10,6 +10,7 @@ from __future__ import annotations
 import functools
 import gc
 import re
+import sys
 import types
 from collections.abc import Callable, Generator
 from inspect import Parameter, Signature
@@ -17,7 +18,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from pytest_bdd import compat as _bdd_compat
 from pytest_bdd import step as bdd_step
+from pytest_bdd import steps as _bdd_steps
 from pytest_bdd.exceptions import FeatureError
 from pytest_bdd.feature import get_features
 from pytest_bdd.parsers import StepParser
@@ -35,6 +38,7 @@ from kspec.plugins import default_manager, registered_names
 from kspec.steps.registry import PHRASES, Phrase
 
 _ORIGINAL_ARGS = ("datatable", "docstring")
+_bdd_scenario = sys.modules["pytest_bdd.scenario"]  # the module (pytest_bdd.scenario is also a function's name)
 
 
 class _PhraseParser(StepParser):
@@ -102,6 +106,70 @@ def _binding(keyword: str) -> Callable[..., Any]:
 # Bound at module level: pytest-bdd injects each step fixture into this module's namespace.
 for _keyword in ("given", "when", "then"):
     bdd_step(_PhraseParser(_keyword), _keyword)(_binding(_keyword))
+
+
+# -- pytest-bdd's step lookup, pre-filtered for kspec's scenarios -----------------------------------------------
+_find_fixturedefs_for_step = _bdd_scenario.find_fixturedefs_for_step
+#: (fixture manager, every fixture name, the scenario's parent node) -> the step definitions in view, in order
+_STEP_DEFS: dict[tuple[int, tuple[str, ...], int], list[tuple[Any, Any]]] = {}
+
+
+def _step_definitions(fixturemanager: Any, node: Any) -> list[tuple[Any, Any]]:
+    """The step definitions (fixture definition, pytest-bdd context) ``node``'s parent sees, in the order
+    pytest-bdd's scan meets them.
+
+    pytest-bdd asks every fixture name (thirty and more, most of them pytest's own) for its definitions on
+    each step; which step definitions a feature file sees does not change while it runs, so kspec's scenarios
+    look them up once per feature file (again whenever a fixture name comes or goes).
+    """
+    names = tuple(_bdd_compat.get_fixture_names(fixturemanager))
+    key = (id(fixturemanager), names, id(node.parent))
+    found = _STEP_DEFS.get(key)
+    if found is None:
+        if len(_STEP_DEFS) > 64:
+            _STEP_DEFS.clear()
+        registry = _bdd_steps.step_function_context_registry
+        found = _STEP_DEFS[key] = [
+            (d, registry[d.func]) for name in names
+            for d in _bdd_compat.getfixturedefs(fixturemanager, name, node.parent) or () if d.func in registry]
+    return found
+
+
+def _kspec_find_fixturedefs_for_step(step: Any, fixturemanager: Any, node: Any) -> Any:
+    """``pytest_bdd.scenario.find_fixturedefs_for_step`` for a scenario of a collected .feature file: the same
+    definitions in the same order, without asking every fixture name; any other test goes through pytest-bdd's."""
+    if not isinstance(getattr(node, "parent", None), FeatureFile):
+        yield from _find_fixturedefs_for_step(step, fixturemanager, node)
+        return
+    for fixturedef, context in _step_definitions(fixturemanager, node):
+        if (context.type is None or context.type == step.type) and context.parser.is_matching(step.name):
+            yield fixturedef
+
+
+_get_step_function = _bdd_scenario.get_step_function
+
+
+def _kspec_get_step_function(request: pytest.FixtureRequest, step: Any) -> Any:
+    """``pytest_bdd.scenario.get_step_function`` for a scenario of a collected .feature file.
+
+    pytest-bdd registers the matching definitions under a temporary fixture name and asks pytest for its
+    value: the closest definition's context, as a function-scoped fixture set up and torn down on every
+    step. kspec takes that same definition (pytest-bdd's order, closest last) straight from the registry;
+    only ``--setup-show`` no longer lists a step's lookup as a fixture. Any other test goes through
+    pytest-bdd's own.
+    """
+    node = request.node
+    if not isinstance(getattr(node, "parent", None), FeatureFile):
+        return _get_step_function(request, step)
+    found = list(_kspec_find_fixturedefs_for_step(step, request._fixturemanager, node))
+    if not found:
+        return None
+    found.sort(key=lambda d: list(_bdd_scenario.iterparentnodeids(d.baseid)))
+    return _bdd_steps.step_function_context_registry[found[-1].func]
+
+
+_bdd_scenario.find_fixturedefs_for_step = _kspec_find_fixturedefs_for_step
+_bdd_scenario.get_step_function = _kspec_get_step_function
 
 
 # -- options -------------------------------------------------------------------------

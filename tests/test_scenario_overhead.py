@@ -110,3 +110,52 @@ def test_a_projects_own_step_still_overrides_a_kspec_phrase(pytester: pytest.Pyt
     result = pytester.runpytest_subprocess("-p", "no:cacheprovider", "-s")
     result.assert_outcomes(passed=1)
     result.stdout.fnmatch_lines(["*my own step ran*"])
+
+
+CHECKING = '''
+import sys
+
+import pytest_bdd.scenario  # noqa: F401
+from pytest_bdd import given, then
+
+import kspec.pytest_plugin as plugin
+
+bdd = sys.modules["pytest_bdd.scenario"]
+looked: list[str] = []
+
+
+@given("a cluster with 3 nodes")
+def _mine() -> None:
+    pass
+
+
+@then("nothing else happens")
+def _nothing() -> None:
+    pass
+
+
+def pytest_bdd_before_step(request, feature, scenario, step, step_func):
+    fm, node = request._fixturemanager, request.node
+    assert bdd.find_fixturedefs_for_step is plugin._kspec_find_fixturedefs_for_step
+    fast = list(plugin._kspec_find_fixturedefs_for_step(step, fm, node))
+    slow = list(plugin._find_fixturedefs_for_step(step, fm, node))
+    assert fast == slow and fast, (step.name, fast, slow)
+    assert bdd.get_step_function is plugin._kspec_get_step_function
+    assert plugin._kspec_get_step_function(request, step) is plugin._get_step_function(request, step)
+    looked.append(step.name)
+
+
+def pytest_sessionfinish(session):
+    print(f"\\nsteps compared: {len(looked)}")
+'''
+
+
+def test_kspec_scenarios_find_the_step_definitions_pytest_bdd_finds(pytester: pytest.Pytester) -> None:
+    """The pre-filtered lookup returns pytest-bdd's own result: kspec's phrases, a project's own steps, and a
+    project's step that overrides a kspec phrase (both definitions, in pytest-bdd's order)."""
+    pytester.makeconftest(CHECKING)
+    pytester.makefile(".feature", spec="Feature: f\n" + SCENARIO.format(i=0) + "  Scenario: mine\n"
+                      "    Given a cluster with 3 nodes\n    Then nothing else happens\n")
+    result = pytester.runpytest_subprocess("-p", "no:cacheprovider", "-s")
+    result.assert_outcomes(passed=2)
+    result.stdout.fnmatch_lines(["*steps compared: 5*"])

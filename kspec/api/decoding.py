@@ -43,6 +43,19 @@ def schema() -> dict[str, Any]:
     return json.loads(_SCHEMA_FILE.read_text(encoding="utf-8"))
 
 
+#: Quantity strings that parsed before ("4", "16Gi", "110"): the check depends on the text alone.
+_GOOD_QUANTITIES: set[str] = set()
+#: definition -> its Go struct name without the package, as errors print it ("PodSpec")
+_STRUCT_NAMES: dict[int, str] = {}
+
+
+def _struct_name(d: dict[str, Any]) -> str:
+    name = _STRUCT_NAMES.get(id(d))
+    if name is None:
+        name = _STRUCT_NAMES[id(d)] = d["go"].split(".", 1)[1]
+    return name
+
+
 class _TypeError(Exception):
     """The first fatal error of a decode (Go keeps the first UnmarshalTypeError and carries on)."""
 
@@ -97,12 +110,18 @@ class _Decoder:
                 item = t["list"]
                 if item == "string" and all(type(x) is str for x in v):
                     return list(v)
+                if type(item) is dict and "ref" in item:
+                    target = self.defs[item["ref"]]
+                    if isinstance(target, dict):  # a list of structs (containers, conditions): no detour
+                        struct = self.struct
+                        return [{} if x is None else struct(target, x, ctx, f"{path}[{i}]") for i, x in enumerate(v)]
                 return [self.zero(item) if x is None else self.value(item, x, ctx, f"{path}[{i}]")
                         for i, x in enumerate(v)]
             if not isinstance(v, dict):
                 raise self.type_error(v, ctx, self.go_type(t))
             item = t["map"]
-            self.duplicates(v, path)
+            if type(v) is not dict:
+                self.duplicates(v, path)
             if item == "string" and all(type(k) is str and type(x) is str for k, x in v.items()):
                 return dict(v)
             return {str(k): self.zero(item) if x is None else self.value(item, x, ctx, f"{path}[{k}]")
@@ -112,22 +131,33 @@ class _Decoder:
     def struct(self, d: dict[str, Any], v: Any, ctx: tuple[str, list[str]], path: str) -> Any:
         if not isinstance(v, dict):
             raise self.type_error(v, ctx, d["go"])
-        struct = d["go"].split(".", 1)[1]
+        struct = _struct_name(d)
         fields: dict[str, Any] = d["fields"]
-        self.duplicates(v, path)
+        if type(v) is not dict:  # only a mapping read from YAML can carry repeated keys
+            self.duplicates(v, path)
         out: dict[str, Any] = {}
+        prefix = f"{path}." if path else ""
         for key, x in v.items():
             t = fields.get(key)
             if t is None:
                 # sigs.k8s.io/json strict mode: field names match case-sensitively
-                self.strict.append(f'unknown field "{path}.{key}"' if path else f'unknown field "{key}"')
+                self.strict.append(f'unknown field "{prefix}{key}"')
                 continue
             if x is None:
                 continue  # null leaves the Go field at its zero value: as if it were not there
-            if type(t) is str and _FAST.get(t) is type(x) and (t not in _INT_RANGES or -(2**31) <= x < 2**31):
-                out[key] = x  # the common case: a string, bool or small integer where one belongs
+            if type(t) is str:
+                if _FAST.get(t) is type(x) and (t not in _INT_RANGES or -(2**31) <= x < 2**31):
+                    out[key] = x  # the common case: a string, bool or small integer where one belongs
+                else:
+                    out[key] = self.leaf(t, x, (struct, [*ctx[1], key]), prefix + key)
                 continue
-            out[key] = self.value(t, x, (struct, [*ctx[1], key]), f"{path}.{key}" if path else key)
+            ref = t.get("ref")
+            if ref is not None:
+                target = self.defs[ref]
+                if isinstance(target, dict):  # a nested struct (metadata, spec, status): no detour
+                    out[key] = self.struct(target, x, (struct, [*ctx[1], key]), prefix + key)
+                    continue
+            out[key] = self.value(t, x, (struct, [*ctx[1], key]), prefix + key)
         return out
 
     def duplicates(self, v: dict[str, Any], path: str) -> None:
@@ -191,6 +221,8 @@ class _Decoder:
 
     def quantity(self, v: Any, path: str) -> Any:
         """resource.Quantity.UnmarshalJSON: ParseQuantity of the string or the number's text."""
+        if type(v) is str and v in _GOOD_QUANTITIES:
+            return v
         if isinstance(v, bool) or not isinstance(v, str | int | float):
             raise _TypeError(f"{ERR_FORMAT_WRONG} (at {path})")
         if isinstance(v, float) and v.is_integer() and abs(v) < 1e21:
@@ -211,6 +243,8 @@ class _Decoder:
         if abs(exponent) > MAX_QUANTITY_EXPONENT:
             raise _TypeError(f"{ERR_SUFFIX} (at {path}: an exponent beyond ±{MAX_QUANTITY_EXPONENT} is not "
                              "supported)")
+        if type(v) is str and len(_GOOD_QUANTITIES) < 4096:
+            _GOOD_QUANTITIES.add(v)
         return v
 
     def anything(self, v: Any, path: str, depth: int = 0) -> Any:

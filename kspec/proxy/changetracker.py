@@ -69,9 +69,34 @@ class _Tracker(Generic[V]):
         return items
 
 
+def _shared(convert: Callable[[Obj], dict[ServicePortName, V]]) -> Callable[[Obj], dict[ServicePortName, V]]:
+    """``convert`` once per object for every node's proxier: each one's tracker sees the same informer event.
+
+    The conversion reads only the object (stored objects are not changed in place) and its result, frozen
+    ServicePorts and Endpoints in a dict nobody writes to, can be shared. The last few objects are kept,
+    each with its result (holding the object keeps its id from being reused).
+    """
+    recent: dict[int, tuple[Obj, dict[ServicePortName, V]]] = {}
+
+    def converted(obj: Obj) -> dict[ServicePortName, V]:
+        hit = recent.get(id(obj))
+        if hit is not None and hit[0] is obj:
+            return hit[1]
+        result = convert(obj)
+        if len(recent) >= 16:
+            recent.clear()
+        recent[id(obj)] = (obj, result)
+        return result
+
+    return converted
+
+
+_service_ports = _shared(service_ports)
+
+
 class ServiceChangeTracker(_Tracker[ServicePort]):
     def __init__(self) -> None:
-        super().__init__(service_ports)
+        super().__init__(_service_ports)
 
 
 #: the key a core/v1 Endpoints object is kept under among its Service's slices (no slice has an empty name)

@@ -1,0 +1,45 @@
+"""A manifest read before is copied, not parsed again: the same objects, private to each caller."""
+
+from __future__ import annotations
+
+import pytest
+
+from kspec import manifests
+from kspec.errors import ManifestError
+
+TEXT = """apiVersion: v1
+kind: Pod
+metadata: {name: web, labels: {a: "1", a: "2"}}
+spec:
+  containers: [{name: app, image: nginx:1.25}]
+"""
+
+
+def test_a_text_read_twice_is_parsed_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    manifests._PARSED.clear()
+    parsed: list[str] = []
+    real = manifests._parse
+
+    def counting(text: str, *args: object) -> list[dict]:
+        parsed.append(text)
+        return real(text, *args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(manifests, "_parse", counting)
+    first = manifests.load(TEXT, "spec.feature", 5, 6)
+    second = manifests.load(TEXT, "spec.feature", 5, 6)
+    assert parsed == [TEXT]
+    assert first == second
+    labels = second[0]["metadata"]["labels"]
+    assert type(labels) is manifests.YamlMapping and labels.duplicates == ("a",)
+    first[0]["metadata"]["name"] = "changed"
+    first[0]["spec"]["containers"].append({})
+    third = manifests.load(TEXT, "spec.feature", 5, 6)
+    assert third == second and third[0]["metadata"]["name"] == "web"
+    manifests.load(TEXT, "other.feature", 5, 6)
+    assert len(parsed) == 2  # another place: its own parse (errors name it)
+
+
+def test_a_text_that_does_not_parse_fails_every_time() -> None:
+    for _ in range(2):
+        with pytest.raises(ManifestError, match="x.yaml:2"):
+            manifests.load("a: [b\n", "x.yaml")
