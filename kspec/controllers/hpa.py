@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 from kspec.api.kinds import kind_for
 from kspec.controllers.base import Controller
 from kspec.controllers.controller_utils import selector_of
+from kspec.controllers.replica_calculator import MetricError
 from kspec.errors import ApiError
 from kspec.metrics import WINDOW_MS, metrics_for
 from kspec.objects import Obj, clone, get_condition, parse_timestamp, set_condition, split_key, timestamp
@@ -34,10 +35,6 @@ TOLERANCE = 0.1
 #: scaleUpLimitFactor / scaleUpLimitMinimum (used when behavior is unset)
 SCALE_UP_FACTOR = 2.0
 SCALE_UP_MINIMUM = 4.0
-
-
-class MetricError(Exception):
-    """A metric could not be computed; the message is what the HPA reports."""
 
 
 @dataclass

@@ -13,6 +13,7 @@ from __future__ import annotations
 import pytest
 
 from kspec import Cluster
+from kspec.controllers import replica_calculator as rcalc
 from kspec.controllers.hpa import CPU_INITIALIZATION_MS, HPAController, MetricError
 from kspec.objects import timestamp
 from tests.upstream.cases import case
@@ -135,13 +136,10 @@ def test_get_resource_replicas(data: dict) -> None:
     assert (replicas, utilization, raw) == (data["expected"], data["utilization"], data["value"])
 
 
-CUSTOM = "custom, object and external metrics: kspec's HPA simulates Resource metrics only"
-
-
-def cm(func: str, kind: str, current: int, levels: list[int], target: int, expected: int, utilization: int,
+def cm(func: str, kind: str, current: int, levels: list[int], target: int, expected: int, usage: int,
        **kw: object) -> object:
     return case(func, kind, kind=kind, current=current, levels=levels, target=target, expected=expected,
-                utilization=utilization, unmodelled=CUSTOM, **kw)
+                usage=usage, requests=[ONE] * current, **kw)
 
 
 CUSTOM_CASES = [
@@ -174,8 +172,19 @@ CUSTOM_CASES = [
 
 @pytest.mark.parametrize("data", CUSTOM_CASES)
 def test_get_metric_replicas(data: dict) -> None:
-    cluster = Cluster(nodes=0)
-    hpa = HPAController(cluster)
-    metric = {"type": {"podMetric": "Pods", "objectMetric": "Object", "objectPerPodMetric": "Object",
-                       "externalMetric": "External", "externalPerPodMetric": "External"}[data["kind"]]}
-    hpa._resource_metric({"metadata": {"namespace": "test-namespace"}}, metric, {}, data["current"])
+    """GetMetricReplicas / GetObject(PerPod)MetricReplicas / GetExternal(PerPod)MetricReplicas: a podMetric's
+    levels are per-pod samples, an object metric's single level is the object's value, an external metric's
+    levels are the matching series (summed); the per-pod variants divide by the HPA's status replicas."""
+    pods, levels, kind = _pods(data), data["levels"], data["kind"]
+    current, target = data["current"], data["target"]
+    if kind == "podMetric":
+        got = rcalc.plain_metric_replicas(pods, {f"test-pod-{i}": v for i, v in enumerate(levels)}, target, current)
+    elif kind == "objectMetric":
+        got = rcalc.object_replicas(current, levels[0], target, pods)
+    elif kind == "objectPerPodMetric":
+        got = rcalc.object_per_pod_replicas(current, levels[0], target)
+    elif kind == "externalMetric":
+        got = rcalc.external_replicas(current, levels, target, pods)
+    else:
+        got = rcalc.external_per_pod_replicas(current, levels, target)
+    assert got == (data["expected"], data["usage"])
