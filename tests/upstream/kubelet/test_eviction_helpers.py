@@ -8,12 +8,14 @@ logs use, and each local volume's use, as the Go fixtures build them).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from fractions import Fraction
 
 import pytest
 
 from kspec.kubelet import eviction_manager as em
 from kspec.kubelet import eviction_ranking as er
-from kspec.quantity import to_int
+from kspec.kubelet import eviction_thresholds as et
+from kspec.quantity import parse_quantity, to_int
 from tests.upstream.cases import case
 
 SOURCE = "kubernetes/kubernetes pkg/kubelet/eviction/helpers_test.go"
@@ -200,3 +202,287 @@ SORT_BY_PRIORITY = [
 @pytest.mark.parametrize("data", SORT_BY_PRIORITY)
 def test_sort_by_eviction_priority(data: dict) -> None:
     assert em.by_eviction_priority(data["signals"]) == data["expected"]
+
+
+# -- thresholds (kspec.kubelet.eviction_thresholds) ----------------------------------------------------------------
+MEM, ALLOC, NODEFS, IMAGEFS = et.MEMORY_AVAILABLE, et.ALLOCATABLE_MEMORY_AVAILABLE, et.NODEFS_AVAILABLE, \
+    et.IMAGEFS_AVAILABLE
+NODEFS_INODES, IMAGEFS_INODES = et.NODEFS_INODES_FREE, et.IMAGEFS_INODES_FREE
+SECOND_NS = 1_000_000_000
+
+
+def tv(value: str | float) -> et.ThresholdValue:
+    """ThresholdValue{Quantity: quantityMustParse(value)} for a string, {Percentage: value} for a number."""
+    if isinstance(value, str):
+        return et.ThresholdValue(parse_quantity(value))
+    return et.ThresholdValue(percentage=et.float32(value))
+
+
+def th(signal: str, value: str | float, reclaim: str | float | None = None, grace_ns: int = 0) -> et.Threshold:
+    return et.Threshold(signal, et.OP_LESS_THAN, tv(value), grace_ns, None if reclaim is None else tv(reclaim))
+
+
+def thresholds_equal(expected: list[et.Threshold], actual: list[et.Threshold]) -> bool:
+    """thresholdsEqual / thresholdEqual: the same set, compared by grace period, operator, signal and values."""
+    def equal(a: et.Threshold, b: et.Threshold) -> bool:
+        return (a.grace_period_ns == b.grace_period_ns and a.operator == b.operator and a.signal == b.signal
+                and et.compare_threshold_value(a.min_reclaim or et.ThresholdValue(),
+                                               b.min_reclaim or et.ThresholdValue())
+                and et.compare_threshold_value(a.value, b.value))
+    return len(expected) == len(actual) and all(any(equal(a, b) for b in actual) for a in expected) and \
+        all(any(equal(a, b) for b in expected) for a in actual)
+
+
+G30 = 30 * SECOND_NS
+
+
+def ptc(name: str, hard: dict, soft: dict | None = None, grace: dict | None = None, reclaim: dict | None = None,
+        expected: list | None = None, error: bool = False, allocatable: list | None = None) -> object:
+    return case("TestParseThresholdConfig", name, allocatable=allocatable or [], hard=hard, soft=soft or {},
+                grace=grace or {}, reclaim=reclaim or {}, expected=expected or [], error=error)
+
+
+PARSE_CONFIG = [
+    ptc("no values", {}),
+    ptc("all memory eviction values", {MEM: "150Mi"}, {MEM: "300Mi"}, {MEM: "30s"}, {MEM: "0"},
+        [th(ALLOC, "150Mi", "0"), th(MEM, "150Mi", "0"), th(MEM, "300Mi", "0", G30)], allocatable=["pods"]),
+    ptc("all memory eviction values in percentages", {MEM: "10%"}, {MEM: "30%"}, {MEM: "30s"}, {MEM: "5%"},
+        [th(MEM, 0.1, 0.05), th(MEM, 0.3, 0.05, G30)]),
+    ptc("disk eviction values", {IMAGEFS: "150Mi", NODEFS: "100Mi"}, {IMAGEFS: "300Mi", NODEFS: "200Mi"},
+        {IMAGEFS: "30s", NODEFS: "30s"}, {IMAGEFS: "2Gi", NODEFS: "1Gi"},
+        [th(IMAGEFS, "150Mi", "2Gi"), th(NODEFS, "100Mi", "1Gi"), th(IMAGEFS, "300Mi", "2Gi", G30),
+         th(NODEFS, "200Mi", "1Gi", G30)]),
+    ptc("disk eviction values in percentages", {IMAGEFS: "15%", NODEFS: "10.5%"}, {IMAGEFS: "30%", NODEFS: "20.5%"},
+        {IMAGEFS: "30s", NODEFS: "30s"}, {IMAGEFS: "10%", NODEFS: "5%"},
+        [th(IMAGEFS, 0.15, 0.1), th(NODEFS, 0.105, 0.05), th(IMAGEFS, 0.3, 0.1, G30), th(NODEFS, 0.205, 0.05, G30)]),
+    ptc("inode eviction values", {IMAGEFS_INODES: "150Mi", NODEFS_INODES: "100Mi"},
+        {IMAGEFS_INODES: "300Mi", NODEFS_INODES: "200Mi"}, {IMAGEFS_INODES: "30s", NODEFS_INODES: "30s"},
+        {IMAGEFS_INODES: "2Gi", NODEFS_INODES: "1Gi"},
+        [th(IMAGEFS_INODES, "150Mi", "2Gi"), th(NODEFS_INODES, "100Mi", "1Gi"), th(IMAGEFS_INODES, "300Mi", "2Gi", G30),
+         th(NODEFS_INODES, "200Mi", "1Gi", G30)]),
+    ptc("disable via 0%", {MEM: "0%"}, {MEM: "0%"}),
+    ptc("disable via 100%", {MEM: "100%"}, {MEM: "100%"}),
+    ptc("invalid-signal", {"mem.available": "150Mi"}, error=True),
+    ptc("hard-signal-negative", {MEM: "-150Mi"}, error=True),
+    ptc("hard-signal-negative-percentage", {MEM: "-15%"}, error=True),
+    ptc("hard-signal-percentage-greater-than-100%", {MEM: "150%"}, error=True),
+    ptc("soft-signal-negative", {}, {MEM: "-150Mi"}, error=True),
+    ptc("valid-and-invalid-signal", {MEM: "150Mi", "invalid.foo": "150Mi"}, error=True),
+    ptc("soft-no-grace-period", {}, {MEM: "150Mi"}, error=True),
+    ptc("soft-negative-grace-period", {}, {MEM: "150Mi"}, {MEM: "-30s"}, error=True),
+    ptc("negative-reclaim", {}, reclaim={MEM: "-300Mi"}, error=True),
+]
+
+
+@pytest.mark.parametrize("data", PARSE_CONFIG)
+def test_parse_threshold_config(data: dict) -> None:
+    args = (data["allocatable"], data["hard"], data["soft"], data["grace"], data["reclaim"])
+    if data["error"]:
+        with pytest.raises(et.ThresholdError):
+            et.parse_threshold_config(*args)
+        return
+    assert thresholds_equal(data["expected"], et.parse_threshold_config(*args))
+
+
+ADD_ALLOCATABLE = [
+    case("TestAddAllocatableThresholds", "non-memory-signal", thresholds=[th(IMAGEFS, "150Mi", "0")],
+         expected=[th(IMAGEFS, "150Mi", "0")]),
+    case("TestAddAllocatableThresholds", "memory-signal-with-grace", thresholds=[th(MEM, "150Mi", "0", 10)],
+         expected=[th(MEM, "150Mi", "0", 10)]),
+    case("TestAddAllocatableThresholds", "memory-signal-without-grace", thresholds=[th(MEM, "150Mi", "0")],
+         expected=[th(ALLOC, "150Mi", "0"), th(MEM, "150Mi", "0")]),
+    case("TestAddAllocatableThresholds", "memory-signal-without-grace-two-thresholds",
+         thresholds=[th(MEM, "150Mi", "0"), th(MEM, "200Mi", "1Gi")],
+         expected=[th(ALLOC, "150Mi", "0"), th(MEM, "150Mi", "0"), th(ALLOC, "200Mi", "1Gi"), th(MEM, "200Mi", "1Gi")]),
+]
+
+
+@pytest.mark.parametrize("data", ADD_ALLOCATABLE)
+def test_add_allocatable_thresholds(data: dict) -> None:
+    assert thresholds_equal(data["expected"], et.add_allocatable_thresholds(data["thresholds"]))
+
+
+@pytest.mark.parametrize("data", [case("TestGetReclaimableThreshold", "")])
+def test_get_reclaimable_threshold(data: dict) -> None:
+    """TestGetReclaimableThreshold (its one case is named ""): sorted by eviction priority, a reclaimable
+    threshold is found."""
+    thresholds = [th(ALLOC, "150Mi", "0"), th(MEM, "150Mi", "0"), th(IMAGEFS, "150Mi", "2Gi"),
+                  th(NODEFS, "100Mi", "1Gi"), th(et.CONTAINERFS_AVAILABLE, "100Mi", "1Gi")]
+    order = em.by_eviction_priority([t.signal for t in thresholds])
+    ranked = sorted(thresholds, key=lambda t: order.index(t.signal))
+    assert et.reclaimable_threshold(ranked) is not None
+
+
+
+def obs(available: str | None = None, capacity: str | None = None, at: int | None = None) -> et.Observation:
+    return et.Observation(None if available is None else parse_quantity(available),
+                          None if capacity is None else parse_quantity(capacity), at)
+
+
+HARD = th(MEM, "1Gi", "500Mi")
+PERCENT = [th(MEM, 0.2, 0.05), et.Threshold(NODEFS, et.OP_LESS_THAN, tv(0.3))]
+THRESHOLDS_MET = [
+    case("TestThresholdsMet", "empty", enforce=False, thresholds=[], observations={}, expected=[]),
+    case("TestThresholdsMet", "threshold-met-memory", enforce=False, thresholds=[HARD],
+         observations={MEM: obs("500Mi")}, expected=[HARD]),
+    case("TestThresholdsMet", "threshold-not-met", enforce=False, thresholds=[HARD], observations={MEM: obs("2Gi")},
+         expected=[]),
+    case("TestThresholdsMet", "threshold-met-with-min-reclaim", enforce=True, thresholds=[HARD],
+         observations={MEM: obs("1.05Gi")}, expected=[HARD]),
+    case("TestThresholdsMet", "threshold-not-met-with-min-reclaim", enforce=True, thresholds=[HARD],
+         observations={MEM: obs("2Gi")}, expected=[]),
+    case("TestPercentageThresholdsMet", "BothMet", enforce=False, thresholds=PERCENT,
+         observations={MEM: obs("100Mi", "1000Mi"), NODEFS: obs("100Gi", "1000Gi")}, expected=PERCENT),
+    case("TestPercentageThresholdsMet", "NoneMet", enforce=False, thresholds=PERCENT,
+         observations={MEM: obs("300Mi", "1000Mi"), NODEFS: obs("400Gi", "1000Gi")}, expected=[]),
+    case("TestPercentageThresholdsMet", "DiskMet", enforce=False, thresholds=PERCENT,
+         observations={MEM: obs("300Mi", "1000Mi"), NODEFS: obs("100Gi", "1000Gi")}, expected=[PERCENT[1]]),
+    case("TestPercentageThresholdsMet", "MemoryMet", enforce=False, thresholds=PERCENT,
+         observations={MEM: obs("100Mi", "1000Mi"), NODEFS: obs("400Gi", "1000Gi")}, expected=[PERCENT[0]]),
+    case("TestPercentageThresholdsMet", "MemoryMetWithMinReclaim", enforce=True, thresholds=PERCENT,
+         observations={MEM: obs("225Mi", "1000Mi")}, expected=[PERCENT[0]]),
+    case("TestPercentageThresholdsMet", "MemoryNotMetWithMinReclaim", enforce=True, thresholds=PERCENT,
+         observations={MEM: obs("300Mi", "1000Mi")}, expected=[]),
+]
+
+
+@pytest.mark.parametrize("data", THRESHOLDS_MET)
+def test_thresholds_met(data: dict) -> None:
+    assert et.thresholds_met(data["thresholds"], data["observations"], data["enforce"]) == data["expected"]
+
+
+T0 = 1_451_606_400_000  # 2016-01-01T00:00:00Z
+T1 = T0 + 60_000  # 2016-01-01T00:01:00Z
+UPDATED = et.Threshold(MEM)
+UPDATED_STATS = [
+    case("TestThresholdsUpdatedStats", "empty", thresholds=[], observations={}, last={}, expected=[]),
+    case("TestThresholdsUpdatedStats", "no-time", thresholds=[UPDATED], observations={MEM: obs()}, last={},
+         expected=[UPDATED]),
+    case("TestThresholdsUpdatedStats", "no-last-observation", thresholds=[UPDATED], observations={MEM: obs(at=T0)},
+         last={}, expected=[UPDATED]),
+    case("TestThresholdsUpdatedStats", "time-machine", thresholds=[UPDATED], observations={MEM: obs(at=T0)},
+         last={MEM: obs(at=T1)}, expected=[]),
+    case("TestThresholdsUpdatedStats", "same-observation", thresholds=[UPDATED], observations={MEM: obs(at=T0)},
+         last={MEM: obs(at=T0)}, expected=[]),
+    case("TestThresholdsUpdatedStats", "new-observation", thresholds=[UPDATED], observations={MEM: obs(at=T1)},
+         last={MEM: obs(at=T0)}, expected=[UPDATED]),
+]
+
+
+@pytest.mark.parametrize("data", UPDATED_STATS)
+def test_thresholds_updated_stats(data: dict) -> None:
+    assert et.thresholds_updated_stats(data["thresholds"], data["observations"], data["last"]) == data["expected"]
+
+
+NOW = T1
+PLAIN_HARD = et.Threshold(MEM, et.OP_LESS_THAN, tv("1Gi"))
+SOFT = et.Threshold(MEM, et.OP_LESS_THAN, tv("2Gi"), 60 * SECOND_NS)
+FIRST_OBSERVED = [
+    case("TestThresholdsFirstObservedAt", "empty", thresholds=[], last={}, expected={}),
+    case("TestThresholdsFirstObservedAt", "no-previous-observation", thresholds=[PLAIN_HARD], last={},
+         expected={PLAIN_HARD: NOW}),
+    case("TestThresholdsFirstObservedAt", "previous-observation", thresholds=[PLAIN_HARD],
+         last={PLAIN_HARD: NOW - 60_000}, expected={PLAIN_HARD: NOW - 60_000}),
+]
+
+
+@pytest.mark.parametrize("data", FIRST_OBSERVED)
+def test_thresholds_first_observed_at(data: dict) -> None:
+    assert et.thresholds_first_observed_at(data["thresholds"], data["last"], NOW) == data["expected"]
+
+
+GRACE = [
+    case("TestThresholdsMetGracePeriod", "empty", observed_at={}, expected=[]),
+    case("TestThresholdsMetGracePeriod", "hard-threshold-met", observed_at={PLAIN_HARD: NOW}, expected=[PLAIN_HARD]),
+    case("TestThresholdsMetGracePeriod", "soft-threshold-not-met", observed_at={SOFT: NOW}, expected=[]),
+    case("TestThresholdsMetGracePeriod", "soft-threshold-met", observed_at={SOFT: NOW - 120_000}, expected=[SOFT]),
+]
+
+
+@pytest.mark.parametrize("data", GRACE)
+def test_thresholds_met_grace_period(data: dict) -> None:
+    assert et.thresholds_met_grace_period(data["observed_at"], NOW) == data["expected"]
+
+
+CONDITIONS = [
+    case("TestNodeConditions", "empty-list", inputs=[], expected=[]),
+    case("TestNodeConditions", "memory.available", inputs=[et.Threshold(MEM)], expected=["MemoryPressure"]),
+]
+
+
+@pytest.mark.parametrize("data", CONDITIONS)
+def test_node_conditions(data: dict) -> None:
+    assert et.node_conditions(data["inputs"]) == data["expected"]
+
+
+LAST_OBSERVED = [
+    case("TestNodeConditionsLastObservedAt", "no-previous-observation", conditions=["MemoryPressure"], last={},
+         expected={"MemoryPressure": NOW}),
+    case("TestNodeConditionsLastObservedAt", "previous-observation", conditions=["MemoryPressure"],
+         last={"MemoryPressure": NOW - 60_000}, expected={"MemoryPressure": NOW}),
+    case("TestNodeConditionsLastObservedAt", "old-observation", conditions=[],
+         last={"MemoryPressure": NOW - 60_000}, expected={"MemoryPressure": NOW - 60_000}),
+]
+
+
+@pytest.mark.parametrize("data", LAST_OBSERVED)
+def test_node_conditions_last_observed_at(data: dict) -> None:
+    assert et.node_conditions_last_observed_at(data["conditions"], data["last"], NOW) == data["expected"]
+
+
+OBSERVED_SINCE = [
+    case("TestNodeConditionsObservedSince", "in-period", period_ms=120_000, expected=["MemoryPressure"]),
+    case("TestNodeConditionsObservedSince", "out-of-period", period_ms=30_000, expected=[]),
+]
+
+
+@pytest.mark.parametrize("data", OBSERVED_SINCE)
+def test_node_conditions_observed_since(data: dict) -> None:
+    observed = {"MemoryPressure": NOW - 60_000}
+    assert et.node_conditions_observed_since(observed, data["period_ms"], NOW) == data["expected"]
+
+
+HAS_CONDITION = [
+    case("TestHasNodeConditions", "has-condition", inputs=["Ready", "DiskPressure", "MemoryPressure"], result=True),
+    case("TestHasNodeConditions", "does-not-have-condition", inputs=["Ready", "DiskPressure"], result=False),
+]
+
+
+@pytest.mark.parametrize("data", HAS_CONDITION)
+def test_has_node_conditions(data: dict) -> None:
+    assert et.has_node_condition(data["inputs"], "MemoryPressure") is data["result"]
+
+
+PERCENTAGES = [
+    case("TestParsePercentage", "blah", error=True, value=0.0),
+    case("TestParsePercentage", "25.5%", error=False, value=et.float32(0.255)),
+    case("TestParsePercentage", "foo%", error=True, value=0.0),
+    case("TestParsePercentage", "12%345", error=True, value=0.0),
+]
+
+
+@pytest.mark.parametrize("data", PERCENTAGES)
+def test_parse_percentage(data: dict, request: pytest.FixtureRequest) -> None:
+    text = request.node.callspec.id.split("/", 1)[1]
+    if data["error"]:
+        with pytest.raises(et.ThresholdError):
+            et.parse_percentage(text)
+        return
+    assert et.parse_percentage(text) == data["value"]
+
+
+COMPARE = [
+    case("TestCompareThresholdValue", "0", a=et.ThresholdValue(Fraction(123)), b=et.ThresholdValue(Fraction(123)),
+         equal=True),
+    case("TestCompareThresholdValue", "1", a=et.ThresholdValue(Fraction(123)), b=et.ThresholdValue(Fraction(456)),
+         equal=False),
+    case("TestCompareThresholdValue", "2", a=et.ThresholdValue(Fraction(123)), b=tv(0.1), equal=False),
+    case("TestCompareThresholdValue", "3", a=tv(0.1), b=tv(0.1), equal=True),
+    case("TestCompareThresholdValue", "4", a=tv(0.2), b=tv(0.1), equal=False),
+]
+
+
+@pytest.mark.parametrize("data", COMPARE)
+def test_compare_threshold_value(data: dict) -> None:
+    assert et.compare_threshold_value(data["a"], data["b"]) is data["equal"]
+    assert et.compare_threshold_value(data["b"], data["a"]) is data["equal"]
