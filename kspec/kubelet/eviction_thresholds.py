@@ -275,3 +275,24 @@ def reclaimable_threshold(thresholds: list[Threshold]) -> tuple[Threshold, str] 
         if t.signal in SIGNAL_TO_RESOURCE:
             return t, SIGNAL_TO_RESOURCE[t.signal]
     return None
+
+
+class ContainerFsSpecified(ThresholdError):
+    """containerfs.* thresholds were configured; the kubelet derives them and ignores the given ones."""
+
+
+def update_container_fs_thresholds(thresholds: list[Threshold], image_fs: bool,
+                                   separate_container_image_fs: bool) -> tuple[list[Threshold], str | None]:
+    """UpdateContainerFsThresholds: containerfs.* thresholds mirror the filesystem the writable layers live on
+    (imagefs when the images have their own filesystem shared with the containers, nodefs otherwise); configured
+    containerfs.* thresholds are dropped, and reported as an error alongside the result."""
+    error = None
+    if any(t.signal in (CONTAINERFS_AVAILABLE, CONTAINERFS_INODES_FREE) for t in thresholds):
+        error = "containerfs.* signals should not be specified as they are determined automatically"
+    kept = [t for t in thresholds if t.signal not in (CONTAINERFS_AVAILABLE, CONTAINERFS_INODES_FREE)]
+    from_image = image_fs and not separate_container_image_fs
+    source = {IMAGEFS_AVAILABLE if from_image else NODEFS_AVAILABLE: CONTAINERFS_AVAILABLE,
+              IMAGEFS_INODES_FREE if from_image else NODEFS_INODES_FREE: CONTAINERFS_INODES_FREE}
+    copies = [Threshold(source[t.signal], t.operator, t.value, t.grace_period_ns, t.min_reclaim)
+              for t in kept if t.signal in source]
+    return [*kept, *copies], error

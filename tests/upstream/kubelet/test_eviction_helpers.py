@@ -486,3 +486,53 @@ COMPARE = [
 def test_compare_threshold_value(data: dict) -> None:
     assert et.compare_threshold_value(data["a"], data["b"]) is data["equal"]
     assert et.compare_threshold_value(data["b"], data["a"]) is data["equal"]
+
+
+CONTAINERFS, CONTAINERFS_INODES = et.CONTAINERFS_AVAILABLE, et.CONTAINERFS_INODES_FREE
+G1 = 1  # time.Duration(1)
+NODE_FS = [th(NODEFS, "100Mi", "1Gi"), th(NODEFS, "200Mi", "1Gi", G1), th(NODEFS_INODES, "200Mi", "2Gi", G1),
+           th(NODEFS_INODES, "100Mi", "1Gi")]
+SINGLE_IMAGE_FS = [th(IMAGEFS, "100Mi", "1Gi"), th(IMAGEFS, "300Mi", "2Gi", G1),
+                   th(IMAGEFS_INODES, "150Mi", "2Gi", G1), th(IMAGEFS_INODES, "150Mi", "2Gi")]
+IMAGE_FS = [th(IMAGEFS, "150Mi", "1.5Gi"), th(IMAGEFS, "300Mi", "3Gi", G1), th(IMAGEFS_INODES, "150Mi", "2Gi", G1),
+            th(IMAGEFS_INODES, "300Mi", "2Gi")]
+CONTAINER_FS = [th(CONTAINERFS, "500Mi", "5Gi"), th(CONTAINERFS, "500Mi", "5Gi", G1),
+                th(CONTAINERFS_INODES, "500Mi", "5Gi", G1), th(CONTAINERFS_INODES, "500Mi", "5Gi")]
+FROM_NODE_FS = (th(CONTAINERFS, "100Mi", "1Gi"), th(CONTAINERFS, "200Mi", "1Gi", G1),
+                th(CONTAINERFS_INODES, "100Mi", "1Gi"), th(CONTAINERFS_INODES, "200Mi", "2Gi", G1))
+FROM_IMAGE_FS = (th(CONTAINERFS, "150Mi", "1.5Gi"), th(CONTAINERFS, "300Mi", "3Gi", G1),
+                 th(CONTAINERFS_INODES, "300Mi", "2Gi"), th(CONTAINERFS_INODES, "150Mi", "2Gi", G1))
+
+
+def cfs(name: str, image_fs: bool, container_fs: bool, thresholds: list, expected: tuple, error: bool) -> object:
+    return case("TestAddContainerFsThresholds", name, image_fs=image_fs, container_fs=container_fs,
+                thresholds=thresholds, expected=expected, error=error)
+
+
+CONTAINER_FS_CASES = [
+    cfs("single filesystem", False, False, NODE_FS + SINGLE_IMAGE_FS, FROM_NODE_FS, False),
+    cfs("image filesystem", True, False, NODE_FS + IMAGE_FS, FROM_IMAGE_FS, False),
+    cfs("container and image are separate", True, True, NODE_FS + IMAGE_FS, FROM_NODE_FS, False),
+    cfs("single filesystem; existing containerfsstats", False, False, NODE_FS + SINGLE_IMAGE_FS + CONTAINER_FS,
+        FROM_NODE_FS, True),
+    cfs("image filesystem; expect error", True, False, NODE_FS + IMAGE_FS + CONTAINER_FS, FROM_IMAGE_FS, True),
+    cfs("container and image are separate; expect error", True, True, NODE_FS + IMAGE_FS + CONTAINER_FS,
+        FROM_NODE_FS, True),
+]
+
+
+@pytest.mark.parametrize("data", CONTAINER_FS_CASES)
+def test_add_container_fs_thresholds(data: dict) -> None:
+    """Each of the hard/soft containerfs.available/inodesFree thresholds is found and equals the expected one."""
+    result, error = et.update_container_fs_thresholds(data["thresholds"], data["image_fs"], data["container_fs"])
+    assert (error is not None) is data["error"]
+    hard_fs, soft_fs, hard_inodes, soft_inodes = data["expected"]
+    found = {}
+    for t in result:
+        if t.signal in (CONTAINERFS, CONTAINERFS_INODES):
+            want = {(CONTAINERFS, True): hard_fs, (CONTAINERFS, False): soft_fs,
+                    (CONTAINERFS_INODES, True): hard_inodes,
+                    (CONTAINERFS_INODES, False): soft_inodes}[(t.signal, et.is_hard(t))]
+            assert thresholds_equal([want], [t])
+            found[(t.signal, et.is_hard(t))] = t
+    assert len(found) == 4
