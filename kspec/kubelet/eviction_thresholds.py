@@ -296,3 +296,38 @@ def update_container_fs_thresholds(thresholds: list[Threshold], image_fs: bool,
     copies = [Threshold(source[t.signal], t.operator, t.value, t.grace_period_ns, t.min_reclaim)
               for t in kept if t.signal in source]
     return [*kept, *copies], error
+
+
+def make_signal_observations(summary: dict) -> tuple[dict[str, Observation], dict[str, dict]]:
+    """makeSignalObservations: each signal's available and capacity from a stats summary (capacity of memory is
+    available plus working set; PIDs available are the limit less the running processes), and the pods' stats
+    by UID. The summary is statsapi.Summary as JSON (node.memory, node.fs, node.runtime.imageFs/containerFs,
+    node.rlimit, node.systemContainers, pods)."""
+    node = summary.get("node") or {}
+    out: dict[str, Observation] = {}
+
+    def memory(signal: str, stats: dict | None) -> None:
+        if stats and stats.get("availableBytes") is not None and stats.get("workingSetBytes") is not None:
+            available = Fraction(stats["availableBytes"])
+            out[signal] = Observation(available, available + stats["workingSetBytes"])
+
+    def fs(available_signal: str, inodes_signal: str, stats: dict | None) -> None:
+        if not stats:
+            return
+        if stats.get("availableBytes") is not None and stats.get("capacityBytes") is not None:
+            out[available_signal] = Observation(Fraction(stats["availableBytes"]), Fraction(stats["capacityBytes"]))
+        if stats.get("inodesFree") is not None and stats.get("inodes") is not None:
+            out[inodes_signal] = Observation(Fraction(stats["inodesFree"]), Fraction(stats["inodes"]))
+
+    memory(MEMORY_AVAILABLE, node.get("memory"))
+    pods_container = next((c for c in node.get("systemContainers") or [] if c.get("name") == "pods"), None)
+    memory(ALLOCATABLE_MEMORY_AVAILABLE, (pods_container or {}).get("memory"))
+    fs(NODEFS_AVAILABLE, NODEFS_INODES_FREE, node.get("fs"))
+    runtime = node.get("runtime") or {}
+    fs(IMAGEFS_AVAILABLE, IMAGEFS_INODES_FREE, runtime.get("imageFs"))
+    fs(CONTAINERFS_AVAILABLE, CONTAINERFS_INODES_FREE, runtime.get("containerFs"))
+    rlimit = node.get("rlimit") or {}
+    if rlimit.get("maxpid") is not None and rlimit.get("curproc") is not None:
+        out[PID_AVAILABLE] = Observation(Fraction(rlimit["maxpid"] - rlimit["curproc"]), Fraction(rlimit["maxpid"]))
+    by_uid = {p["podRef"]["uid"]: p for p in summary.get("pods") or []}
+    return out, by_uid

@@ -2,7 +2,9 @@
 
 The memory ranking is the eviction manager's; the disk, inode and PID rankings are kspec.kubelet.eviction_ranking's
 pure functions over pod stats (newPodDiskStats / newPodInodeStats / newPodProcessStats: each container's rootfs and
-logs use, and each local volume's use, as the Go fixtures build them).
+logs use, and each local volume's use, as the Go fixtures build them). The threshold helpers (flag parsing,
+thresholdsMet, grace periods, node conditions, containerfs thresholds, signal observations) are
+kspec.kubelet.eviction_thresholds'; upstream's metav1 times become integer milliseconds, durations nanoseconds.
 """
 
 from __future__ import annotations
@@ -536,3 +538,33 @@ def test_add_container_fs_thresholds(data: dict) -> None:
             assert thresholds_equal([want], [t])
             found[(t.signal, et.is_hard(t))] = t
     assert len(found) == 4
+
+
+@pytest.mark.parametrize("data", [case("TestMakeSignalObservations", "")])
+def test_make_signal_observations(data: dict) -> None:
+    """The fake summary's node memory, pods container, nodefs, imagefs, containerfs and rlimit become the
+    observations; each pod's stats are found by its UID."""
+    gi, mi = 1024 ** 3, 1024 ** 2
+    summary = {
+        "node": {
+            "memory": {"availableBytes": gi, "workingSetBytes": gi},
+            "runtime": {"imageFs": {"availableBytes": mi, "capacityBytes": 2 * mi, "inodesFree": 1024,
+                                    "inodes": mi},
+                        "containerFs": {"availableBytes": 2 * mi, "capacityBytes": 8 * mi, "inodesFree": 2048,
+                                        "inodes": 2048}},
+            "rlimit": {"maxpid": 255816, "curproc": 1000},
+            "fs": {"availableBytes": 1024, "capacityBytes": 2048, "inodesFree": 1024, "inodes": mi},
+            "systemContainers": [{"name": "pods", "memory": {"availableBytes": gi, "workingSetBytes": gi}}],
+        },
+        "pods": [{"podRef": {"name": n, "namespace": ns, "uid": uid}, "memory": {"workingSetBytes": gi}}
+                 for n, ns, uid in [("pod1", "ns1", "uuid1"), ("pod1", "ns2", "uuid2"), ("pod3", "ns3", "uuid3")]],
+    }
+    assert parse_quantity("5Gi") == 5 * gi  # allocatable thresholds are 100%: the threshold equals the capacity
+    observations, stats = et.make_signal_observations(summary)
+    expected = {ALLOC: (gi, 2 * gi), MEM: (gi, 2 * gi), NODEFS: (1024, 2048), NODEFS_INODES: (1024, mi),
+                IMAGEFS: (mi, 2 * mi), CONTAINERFS: (2 * mi, 8 * mi), IMAGEFS_INODES: (1024, mi),
+                CONTAINERFS_INODES: (2048, 2048), et.PID_AVAILABLE: (255816 - 1000, 255816)}
+    for signal, (available, capacity) in expected.items():
+        assert (observations[signal].available, observations[signal].capacity) == (available, capacity), signal
+    for uid in ("uuid1", "uuid2", "uuid3"):
+        assert stats[uid]["memory"]["workingSetBytes"] == gi
