@@ -135,8 +135,11 @@ def reverse_address(name: str) -> str:
 class KubernetesPlugin:
     """The records of the cluster, indexed from informers (dnsController's indexers)."""
 
-    def __init__(self, fallthrough: tuple[str, ...] = REVERSE_ZONES, zone: str = ZONE) -> None:
+    def __init__(self, fallthrough: tuple[str, ...] = REVERSE_ZONES, zone: str = ZONE,
+                 ignore_empty_service: bool = False) -> None:
         self.zone = zone  # the forward zone served (kubeadm's cluster.local.)
+        #: the ``ignore empty_service`` option: a cluster-IP Service without endpoint addresses is NXDOMAIN
+        self.ignore_empty_service = ignore_empty_service
         self.fallthrough = fallthrough  # the zones whose unknown names go on to the next plugin
         self.services: dict[tuple[str, str], Obj] = {}
         #: per Service, its endpoints objects by slice name (a core/v1 Endpoints under "")
@@ -302,6 +305,9 @@ class KubernetesPlugin:
             if not out:
                 raise NameError_("no items found")
             return out
+        if self.ignore_empty_service and not any(subset.get("addresses")
+                                                 for subset in self._subsets((r.namespace, r.service))):
+            raise NameError_("no items found")  # findServices: no endpoint is able to answer
         matched = False
         for p in spec.get("ports") or []:
             if _match_port(r, p.get("name", ""), p.get("protocol", "TCP")):
