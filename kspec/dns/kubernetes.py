@@ -17,7 +17,7 @@ from __future__ import annotations
 import ipaddress
 from dataclasses import dataclass
 
-from kspec.dns.message import NOERROR, NXDOMAIN, RR, Response, fqdn
+from kspec.dns.message import NOERROR, NXDOMAIN, RR, SERVFAIL, Response, fqdn
 from kspec.informers import Informers
 from kspec.objects import Obj
 from kspec.store import Store
@@ -316,6 +316,45 @@ class KubernetesPlugin:
         if not matched:
             raise NameError_("no items found")
         return out
+
+    def external(self, name: str, zone: str, headless: bool = True) -> tuple[list[Record], str]:
+        """External() (for the k8s_external plugin): ``[_port._proto.|endpoint.]<svc>.<ns>.<zone>`` answered
+        from a Service's external IPs, or a headless Service's endpoints; the records and the rcode."""
+        labels, zone_labels = name.lower().rstrip(".").split("."), len(zone.rstrip(".").split("."))
+        segs = labels[:-zone_labels] if len(labels) > zone_labels else []
+        if not segs:
+            return [], SERVFAIL
+        namespace = segs.pop()
+        if namespace not in self.namespaces:
+            return [], NXDOMAIN
+        if not segs:
+            return [], NOERROR
+        service = segs.pop()
+        r = Request(namespace=namespace, service=service)
+        if len(segs) == 1:
+            r.endpoint = segs.pop().removeprefix("_")
+        elif len(segs) == 2:
+            r.port, r.protocol = segs[0].removeprefix("_"), segs[1].removeprefix("_")
+            segs = []
+        if segs:
+            return [], NXDOMAIN
+        svc = self.services.get((namespace, service))
+        if svc is None:
+            return [], NXDOMAIN
+        spec, base = svc.get("spec", {}), f"{service}.{namespace}.{fqdn(zone)}"
+        out: list[Record] = []
+        if headless and not spec.get("externalIPs") and spec.get("clusterIP") == "None":
+            for subset in self._subsets((namespace, service)):
+                for addr in subset.get("addresses") or []:
+                    host = endpoint_hostname(addr)
+                    if r.endpoint and not _match(r.endpoint, host):
+                        continue
+                    out += [Record(addr["ip"], int(p["port"]), f"{host}.{base}") for p in subset.get("ports") or []
+                            if _match_port(r, p.get("name", ""), p.get("protocol", "TCP"))]
+        else:
+            out = [Record(ip, int(p["port"]), base) for ip in spec.get("externalIPs") or []
+                   for p in spec.get("ports") or [] if _match_port(r, p.get("name", ""), p.get("protocol", "TCP"))]
+        return out, NOERROR if out else NXDOMAIN
 
     # -- the record types (plugin/backend_lookup.go) ---------------------------------------------
     def _address(self, name: str, qtype: str, lookup: object, depth: int) -> list[RR]:
