@@ -140,6 +140,8 @@ class KubernetesPlugin:
         self.zone = zone  # the forward zone served (kubeadm's cluster.local.)
         #: the ``ignore empty_service`` option: a cluster-IP Service without endpoint addresses is NXDOMAIN
         self.ignore_empty_service = ignore_empty_service
+        #: the ``pods`` option: "insecure" (kubeadm's: the address is read from the name) or "disabled"
+        self.pod_mode = "insecure"
         self.fallthrough = fallthrough  # the zones whose unknown names go on to the next plugin
         self.services: dict[tuple[str, str], Obj] = {}
         #: per Service, its endpoints objects by slice name (a core/v1 Endpoints under "")
@@ -258,7 +260,10 @@ class KubernetesPlugin:
         return self._services(r)
 
     def _pods(self, r: Request) -> list[Record]:
-        """findPods in ``insecure`` mode: the address is read from the name, unchecked."""
+        """findPods in ``insecure`` mode: the address is read from the name, unchecked (``disabled``: no pod
+        records at all)."""
+        if self.pod_mode == "disabled":
+            raise NameError_("pod records disabled")
         if not r.service:
             raise NameError_("no pod name")  # findPods: an empty name parses to no IP: errNoItems
         podname = r.service
