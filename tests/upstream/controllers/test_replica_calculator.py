@@ -188,3 +188,67 @@ def test_get_metric_replicas(data: dict) -> None:
     else:
         got = rcalc.external_per_pod_replicas(current, levels, target)
     assert got == (data["expected"], data["usage"])
+
+
+# TestGroupPods: groupPods with the test's 2 minute CPU initialization period and 10s initial readiness delay.
+# This version of the test returns (ready count, ignored, missing), "ignored" being every pod excluded for
+# readiness (pending or unready); kspec's groupPods splits that into unready and ignored (deleted or failed), so
+# their union is compared. A sample is (timestamp, window) relative to now in seconds; None is Go's zero time.
+TEST_CPU_INIT_MS, TEST_READINESS_DELAY_MS = 2 * 60_000, 10_000
+ZERO_TIME = None
+
+
+def gp(name: str, pods: list[tuple], metrics: dict, resource: str, ready: int, ignored: set, missing: set) -> object:
+    return case("TestGroupPods", name, pods=pods, metrics=metrics, resource=resource, ready=ready, ignored=ignored,
+                missing=missing)
+
+
+GROUP_PODS = [
+    gp("void", [], {}, "cpu", 0, set(), set()),
+    gp("count in a ready pod - memory", [("bentham", "Succeeded", None, None)], {"bentham": (0, 60)}, "memory", 1,
+       set(), set()),
+    gp("ignore a pod without ready condition - CPU", [("lucretius", "Succeeded", 0, None)],
+       {"lucretius": ZERO_TIME}, "cpu", 0, {"lucretius"}, set()),
+    gp("count in a ready pod with fresh metrics during initialization period - CPU",
+       [("bentham", "Succeeded", -60, ("True", -30))], {"bentham": (0, 30)}, "cpu", 1, set(), set()),
+    gp("ignore a ready pod without fresh metrics during initialization period - CPU",
+       [("bentham", "Succeeded", -60, ("True", -30))], {"bentham": (0, 60)}, "cpu", 0, {"bentham"}, set()),
+    gp("ignore an unready pod during initialization period - CPU",
+       [("lucretius", "Succeeded", -600, ("False", -594))], {"lucretius": ZERO_TIME}, "cpu", 0, {"lucretius"}, set()),
+    gp("count in a ready pod without fresh metrics after initialization period - CPU",
+       [("bentham", "Succeeded", -180, ("True", -180))], {"bentham": (-120, 60)}, "cpu", 1, set(), set()),
+    gp("count in an unready pod that was ready after initialization period - CPU",
+       [("lucretius", "Succeeded", -600, ("False", -540))], {"lucretius": ZERO_TIME}, "cpu", 1, set(), set()),
+    gp("ignore pod that has never been ready after initialization period - CPU",
+       [("lucretius", "Succeeded", -600, ("False", -590))], {"lucretius": ZERO_TIME}, "cpu", 1, set(), set()),
+    gp("a missing pod", [("epicurus", "Succeeded", -180, None)], {}, "cpu", 0, set(), {"epicurus"}),
+    gp("several pods", [("lucretius", "Succeeded", 0, None), ("niccolo", "Succeeded", -180, ("True", -180)),
+                        ("epicurus", "Succeeded", -180, None)],
+       {"lucretius": ZERO_TIME, "niccolo": ZERO_TIME}, "cpu", 1, {"lucretius"}, {"epicurus"}),
+    gp("pending pods are ignored", [("unscheduled", "Pending", None, None)], {}, "cpu", 0, {"unscheduled"}, set()),
+]
+
+
+@pytest.mark.parametrize("data", GROUP_PODS)
+def test_group_pods(data: dict) -> None:
+    cluster = Cluster(nodes=0)
+    cluster.clock.now = NOW
+    at = lambda s: NOW + s * 1000  # noqa: E731 - seconds from now
+    pods = []
+    for name, phase, start, ready in data["pods"]:
+        status: dict = {"phase": phase}
+        if start is not None:
+            status["startTime"] = timestamp(at(start))
+        if ready is not None:
+            status["conditions"] = [{"type": "Ready", "status": ready[0],
+                                     "lastTransitionTime": timestamp(at(ready[1]))}]
+        pods.append({"metadata": {"name": name}, "spec": {"containers": []}, "status": status})
+    usage = {name: 1 for name in data["metrics"]}
+    if data["resource"] == "cpu":
+        samples = {name: (-(10 ** 15), 0) if s is None else (at(s[0]), s[1] * 1000)
+                   for name, s in data["metrics"].items()}
+        ready, unready, missing, ignored = HPAController(cluster)._group(pods, usage, samples, TEST_CPU_INIT_MS,
+                                                                        TEST_READINESS_DELAY_MS)
+    else:
+        ready, unready, missing, ignored = rcalc.group_plain(pods, usage)
+    assert (ready, unready | ignored, missing) == (data["ready"], data["ignored"], data["missing"])
