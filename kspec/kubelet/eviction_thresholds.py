@@ -277,10 +277,6 @@ def reclaimable_threshold(thresholds: list[Threshold]) -> tuple[Threshold, str] 
     return None
 
 
-class ContainerFsSpecified(ThresholdError):
-    """containerfs.* thresholds were configured; the kubelet derives them and ignores the given ones."""
-
-
 def update_container_fs_thresholds(thresholds: list[Threshold], image_fs: bool,
                                    separate_container_image_fs: bool) -> tuple[list[Threshold], str | None]:
     """UpdateContainerFsThresholds: containerfs.* thresholds mirror the filesystem the writable layers live on
