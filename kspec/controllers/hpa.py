@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 from kspec.api.kinds import kind_for
 from kspec.controllers.base import Controller
 from kspec.controllers.controller_utils import selector_of
+from kspec.controllers.replica_calculator import MetricError
 from kspec.errors import ApiError
 from kspec.metrics import WINDOW_MS, metrics_for
 from kspec.objects import Obj, clone, get_condition, parse_timestamp, set_condition, split_key, timestamp
@@ -34,10 +35,6 @@ TOLERANCE = 0.1
 #: scaleUpLimitFactor / scaleUpLimitMinimum (used when behavior is unset)
 SCALE_UP_FACTOR = 2.0
 SCALE_UP_MINIMUM = 4.0
-
-
-class MetricError(Exception):
-    """A metric could not be computed; the message is what the HPA reports."""
 
 
 @dataclass
@@ -234,8 +231,13 @@ class HPAController(Controller):
         status = {"type": "Resource", "resource": {"name": resource, "current": {"averageValue": format_cpu(raw)}}}
         return replicas, f"{resource} resource", status
 
-    def _group(self, pods: list[Obj], usage: dict[str, int]) -> tuple[int, set[str], set[str], set[str]]:
-        """groupPods: ready count, unready, missing and ignored pods (cpu initialization rules)."""
+    def _group(self, pods: list[Obj], usage: dict[str, int], samples: dict[str, tuple[int, int]] | None = None,
+               cpu_init_ms: int = CPU_INITIALIZATION_MS, readiness_delay_ms: int = INITIAL_READINESS_DELAY_MS
+               ) -> tuple[int, set[str], set[str], set[str]]:
+        """groupPods: ready count, unready, missing and ignored pods (cpu initialization rules).
+
+        ``samples`` gives a pod's sample (timestamp, window) in ms; kspec's metrics-server samples now over
+        WINDOW_MS, the default for a pod not listed."""
         now = self.clock.now
         ready, unready, missing, ignored = 0, set(), set(), set()
         for pod in pods:
@@ -255,11 +257,12 @@ class HPAController(Controller):
                 is_unready = True
             else:
                 started, changed = parse_timestamp(start), parse_timestamp(cond["lastTransitionTime"])
-                if started + CPU_INITIALIZATION_MS > now:
-                    # the sample (taken now) must cover a full window since the last readiness change
-                    is_unready = cond.get("status") == "False" or now < changed + WINDOW_MS
+                if started + cpu_init_ms > now:
+                    # the sample must cover a full window since the last readiness change
+                    sampled, window = (samples or {}).get(name, (now, WINDOW_MS))
+                    is_unready = cond.get("status") == "False" or sampled < changed + window
                 else:
-                    is_unready = cond.get("status") == "False" and started + INITIAL_READINESS_DELAY_MS > changed
+                    is_unready = cond.get("status") == "False" and started + readiness_delay_ms > changed
             if is_unready:
                 unready.add(name)
             else:

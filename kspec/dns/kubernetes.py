@@ -17,7 +17,7 @@ from __future__ import annotations
 import ipaddress
 from dataclasses import dataclass
 
-from kspec.dns.message import NOERROR, NXDOMAIN, RR, Response, fqdn
+from kspec.dns.message import NOERROR, NXDOMAIN, RR, SERVFAIL, Response, fqdn
 from kspec.informers import Informers
 from kspec.objects import Obj
 from kspec.store import Store
@@ -61,10 +61,17 @@ class Request:
     namespace: str = ""
     pod_or_svc: str = ""
 
+    def __str__(self) -> str:
+        """recordRequest.String(): port.protocol.endpoint.cluster.service.namespace.podOrSvc (no multicluster
+        in kspec, so the cluster is always empty)."""
+        return ".".join((self.port, self.protocol, self.endpoint, "", self.service, self.namespace, self.pod_or_svc))
 
-def parse_request(name: str) -> Request:
-    """parseRequest: the labels in front of the zone, right to left."""
-    base = name[: -len(ZONE)].rstrip(".") if name.endswith(ZONE) else ""
+
+def parse_request(name: str, zone: str = ZONE) -> Request:
+    """parseRequest: the labels in front of the zone (dnsutil.TrimZone drops as many trailing labels as the zone
+    has), right to left."""
+    labels, zone_labels = name.rstrip(".").split("."), len(zone.rstrip(".").split("."))
+    base = ".".join(labels[:-zone_labels]) if len(labels) > zone_labels else ""
     r = Request()
     if base in ("", "svc", "pod"):
         return r
@@ -87,10 +94,13 @@ def parse_request(name: str) -> Request:
     return r
 
 
-def endpoint_hostname(addr: dict) -> str:
-    """endpointHostname: the hostname, else the IP with dots (or colons) as dashes."""
+def endpoint_hostname(addr: dict, endpoint_name_mode: bool = False) -> str:
+    """endpointHostname: the hostname, else (with ``endpoint_pod_names``) the pod's name, else the IP with dots
+    (or colons) as dashes."""
     if addr.get("hostname"):
         return addr["hostname"]
+    if endpoint_name_mode and (addr.get("targetRef") or {}).get("name"):
+        return addr["targetRef"]["name"]
     ip = addr.get("ip", "")
     return ip.replace(".", "-") if "." in ip else ip.replace(":", "-")
 
@@ -125,7 +135,13 @@ def reverse_address(name: str) -> str:
 class KubernetesPlugin:
     """The records of the cluster, indexed from informers (dnsController's indexers)."""
 
-    def __init__(self, fallthrough: tuple[str, ...] = REVERSE_ZONES) -> None:
+    def __init__(self, fallthrough: tuple[str, ...] = REVERSE_ZONES, zone: str = ZONE,
+                 ignore_empty_service: bool = False) -> None:
+        self.zone = zone  # the forward zone served (kubeadm's cluster.local.)
+        #: the ``ignore empty_service`` option: a cluster-IP Service without endpoint addresses is NXDOMAIN
+        self.ignore_empty_service = ignore_empty_service
+        #: the ``pods`` option: "insecure" (kubeadm's: the address is read from the name) or "disabled"
+        self.pod_mode = "insecure"
         self.fallthrough = fallthrough  # the zones whose unknown names go on to the next plugin
         self.services: dict[tuple[str, str], Obj] = {}
         #: per Service, its endpoints objects by slice name (a core/v1 Endpoints under "")
@@ -198,7 +214,7 @@ class KubernetesPlugin:
 
     # -- serving (handler.go ServeDNS) ----------------------------------------------------------
     def serves(self, name: str) -> bool:
-        return name.endswith(ZONE) or name == ZONE or name.endswith(REVERSE_ZONES)
+        return name.endswith(self.zone) or name == self.zone or name.endswith(REVERSE_ZONES)
 
     def serve(self, name: str, qtype: str, lookup: object) -> Response | None:
         """The response, or None to fall through to the next plugin (reverse names it does not know)."""
@@ -229,10 +245,12 @@ class KubernetesPlugin:
         """Records(): the matching services, endpoints or pod for a forward name."""
         if name.endswith(REVERSE_ZONES):
             raise NameError_("reverse name")
-        if name == f"ns.dns.{ZONE}":
+        if name == f"ns.dns.{self.zone}":
             ip = next((ip for ip in _cluster_ips(self.services.get(("kube-system", "kube-dns"), {}))), "")
             return [Record(ip, 0, name)] if ip else []
-        r = parse_request(name)
+        if not name.endswith(self.zone):
+            return []  # not this plugin's zone: nothing here
+        r = parse_request(name, self.zone)
         if not r.pod_or_svc:
             return []
         if r.namespace not in self.namespaces:
@@ -242,7 +260,10 @@ class KubernetesPlugin:
         return self._services(r)
 
     def _pods(self, r: Request) -> list[Record]:
-        """findPods in ``insecure`` mode: the address is read from the name, unchecked."""
+        """findPods in ``insecure`` mode: the address is read from the name, unchecked (``disabled``: no pod
+        records at all)."""
+        if self.pod_mode == "disabled":
+            raise NameError_("pod records disabled")
         if not r.service:
             raise NameError_("no pod name")  # findPods: an empty name parses to no IP: errNoItems
         podname = r.service
@@ -254,7 +275,7 @@ class KubernetesPlugin:
             ipaddress.ip_address(ip)
         except ValueError as exc:
             raise NameError_("not a pod address") from exc
-        return [Record(ip, 0, f"{podname}.{r.namespace}.pod.{ZONE}")]
+        return [Record(ip, 0, f"{podname}.{r.namespace}.pod.{self.zone}")]
 
     def _services(self, r: Request) -> list[Record]:
         """findServices."""
@@ -264,7 +285,7 @@ class KubernetesPlugin:
         if svc is None:
             raise NameError_("no items found")
         spec = svc.get("spec", {})
-        base = f"{r.service}.{r.namespace}.svc.{ZONE}"
+        base = f"{r.service}.{r.namespace}.svc.{self.zone}"
         out: list[Record] = []
         if spec.get("type") == "ExternalName":
             # findServices: an external service has no endpoints, nor port/protocol pseudo-subdomains, so a
@@ -289,6 +310,9 @@ class KubernetesPlugin:
             if not out:
                 raise NameError_("no items found")
             return out
+        if self.ignore_empty_service and not any(subset.get("addresses")
+                                                 for subset in self._subsets((r.namespace, r.service))):
+            raise NameError_("no items found")  # findServices: no endpoint is able to answer
         matched = False
         for p in spec.get("ports") or []:
             if _match_port(r, p.get("name", ""), p.get("protocol", "TCP")):
@@ -298,10 +322,49 @@ class KubernetesPlugin:
             raise NameError_("no items found")
         return out
 
+    def external(self, name: str, zone: str, headless: bool = True) -> tuple[list[Record], str]:
+        """External() (for the k8s_external plugin): ``[_port._proto.|endpoint.]<svc>.<ns>.<zone>`` answered
+        from a Service's external IPs, or a headless Service's endpoints; the records and the rcode."""
+        labels, zone_labels = name.lower().rstrip(".").split("."), len(zone.rstrip(".").split("."))
+        segs = labels[:-zone_labels] if len(labels) > zone_labels else []
+        if not segs:
+            return [], SERVFAIL
+        namespace = segs.pop()
+        if namespace not in self.namespaces:
+            return [], NXDOMAIN
+        if not segs:
+            return [], NOERROR
+        service = segs.pop()
+        r = Request(namespace=namespace, service=service)
+        if len(segs) == 1:
+            r.endpoint = segs.pop().removeprefix("_")
+        elif len(segs) == 2:
+            r.port, r.protocol = segs[0].removeprefix("_"), segs[1].removeprefix("_")
+            segs = []
+        if segs:
+            return [], NXDOMAIN
+        svc = self.services.get((namespace, service))
+        if svc is None:
+            return [], NXDOMAIN
+        spec, base = svc.get("spec", {}), f"{service}.{namespace}.{fqdn(zone)}"
+        out: list[Record] = []
+        if headless and not spec.get("externalIPs") and spec.get("clusterIP") == "None":
+            for subset in self._subsets((namespace, service)):
+                for addr in subset.get("addresses") or []:
+                    host = endpoint_hostname(addr)
+                    if r.endpoint and not _match(r.endpoint, host):
+                        continue
+                    out += [Record(addr["ip"], int(p["port"]), f"{host}.{base}") for p in subset.get("ports") or []
+                            if _match_port(r, p.get("name", ""), p.get("protocol", "TCP"))]
+        else:
+            out = [Record(ip, int(p["port"]), base) for ip in spec.get("externalIPs") or []
+                   for p in spec.get("ports") or [] if _match_port(r, p.get("name", ""), p.get("protocol", "TCP"))]
+        return out, NOERROR if out else NXDOMAIN
+
     # -- the record types (plugin/backend_lookup.go) ---------------------------------------------
     def _address(self, name: str, qtype: str, lookup: object, depth: int) -> list[RR]:
         """A()/AAAA(): addresses, chasing in-zone CNAMEs and asking upstream for the others."""
-        if name == ZONE:
+        if name == self.zone:
             return []
         records: list[RR] = []
         seen: set[str] = set()
@@ -311,7 +374,7 @@ class KubernetesPlugin:
                 if target == name or depth > 7:
                     continue
                 cname = RR(name, "CNAME", TTL, target)
-                if target.endswith(ZONE):
+                if target.endswith(self.zone):
                     try:
                         chased = self._address(target, qtype, lookup, depth + 1)
                     except NameError_:
@@ -352,7 +415,7 @@ class KubernetesPlugin:
         return out, extra
 
     def _txt(self, name: str) -> list[RR]:
-        if name == f"dns-version.{ZONE}":
+        if name == f"dns-version.{self.zone}":
             return [RR(name, "TXT", SCHEMA_TTL, f'"{DNS_SCHEMA_VERSION}"')]
         self.records(name)  # NXDOMAIN for names that do not exist
         return []
@@ -365,12 +428,12 @@ class KubernetesPlugin:
             return []
         svc = self.by_cluster_ip.get(ip)
         if svc is not None:
-            return [RR(name, "PTR", TTL, f"{svc[1]}.{svc[0]}.svc.{ZONE}")]
+            return [RR(name, "PTR", TTL, f"{svc[1]}.{svc[0]}.svc.{self.zone}")]
         out: list[RR] = []
         for ns, svc_name in sorted(self.by_endpoint_ip.get(ip, ())):
             for subset in self._subsets((ns, svc_name)):
                 for addr in subset.get("addresses") or []:
-                    ptr = RR(name, "PTR", TTL, f"{endpoint_hostname(addr)}.{svc_name}.{ns}.svc.{ZONE}")
+                    ptr = RR(name, "PTR", TTL, f"{endpoint_hostname(addr)}.{svc_name}.{ns}.svc.{self.zone}")
                     if addr.get("ip") == ip and ptr not in out:  # one name however many slices list it
                         out.append(ptr)
         if not out:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import pytest
 
 from kspec import Cluster
+from kspec.controllers import replica_calculator as rcalc
 from kspec.controllers.hpa import CPU_INITIALIZATION_MS, HPAController, MetricError
 from kspec.objects import timestamp
 from tests.upstream.cases import case
@@ -135,13 +136,10 @@ def test_get_resource_replicas(data: dict) -> None:
     assert (replicas, utilization, raw) == (data["expected"], data["utilization"], data["value"])
 
 
-CUSTOM = "custom, object and external metrics: kspec's HPA simulates Resource metrics only"
-
-
-def cm(func: str, kind: str, current: int, levels: list[int], target: int, expected: int, utilization: int,
+def cm(func: str, kind: str, current: int, levels: list[int], target: int, expected: int, usage: int,
        **kw: object) -> object:
     return case(func, kind, kind=kind, current=current, levels=levels, target=target, expected=expected,
-                utilization=utilization, unmodelled=CUSTOM, **kw)
+                usage=usage, requests=[ONE] * current, **kw)
 
 
 CUSTOM_CASES = [
@@ -174,8 +172,83 @@ CUSTOM_CASES = [
 
 @pytest.mark.parametrize("data", CUSTOM_CASES)
 def test_get_metric_replicas(data: dict) -> None:
+    """GetMetricReplicas / GetObject(PerPod)MetricReplicas / GetExternal(PerPod)MetricReplicas: a podMetric's
+    levels are per-pod samples, an object metric's single level is the object's value, an external metric's
+    levels are the matching series (summed); the per-pod variants divide by the HPA's status replicas."""
+    pods, levels, kind = _pods(data), data["levels"], data["kind"]
+    current, target = data["current"], data["target"]
+    if kind == "podMetric":
+        got = rcalc.plain_metric_replicas(pods, {f"test-pod-{i}": v for i, v in enumerate(levels)}, target, current)
+    elif kind == "objectMetric":
+        got = rcalc.object_replicas(current, levels[0], target, pods)
+    elif kind == "objectPerPodMetric":
+        got = rcalc.object_per_pod_replicas(current, levels[0], target)
+    elif kind == "externalMetric":
+        got = rcalc.external_replicas(current, levels, target, pods)
+    else:
+        got = rcalc.external_per_pod_replicas(current, levels, target)
+    assert got == (data["expected"], data["usage"])
+
+
+# TestGroupPods: groupPods with the test's 2 minute CPU initialization period and 10s initial readiness delay.
+# This version of the test returns (ready count, ignored, missing), "ignored" being every pod excluded for
+# readiness (pending or unready); kspec's groupPods splits that into unready and ignored (deleted or failed), so
+# their union is compared. A sample is (timestamp, window) relative to now in seconds; None is Go's zero time.
+TEST_CPU_INIT_MS, TEST_READINESS_DELAY_MS = 2 * 60_000, 10_000
+ZERO_TIME = None
+
+
+def gp(name: str, pods: list[tuple], metrics: dict, resource: str, ready: int, ignored: set, missing: set) -> object:
+    return case("TestGroupPods", name, pods=pods, metrics=metrics, resource=resource, ready=ready, ignored=ignored,
+                missing=missing)
+
+
+GROUP_PODS = [
+    gp("void", [], {}, "cpu", 0, set(), set()),
+    gp("count in a ready pod - memory", [("bentham", "Succeeded", None, None)], {"bentham": (0, 60)}, "memory", 1,
+       set(), set()),
+    gp("ignore a pod without ready condition - CPU", [("lucretius", "Succeeded", 0, None)],
+       {"lucretius": ZERO_TIME}, "cpu", 0, {"lucretius"}, set()),
+    gp("count in a ready pod with fresh metrics during initialization period - CPU",
+       [("bentham", "Succeeded", -60, ("True", -30))], {"bentham": (0, 30)}, "cpu", 1, set(), set()),
+    gp("ignore a ready pod without fresh metrics during initialization period - CPU",
+       [("bentham", "Succeeded", -60, ("True", -30))], {"bentham": (0, 60)}, "cpu", 0, {"bentham"}, set()),
+    gp("ignore an unready pod during initialization period - CPU",
+       [("lucretius", "Succeeded", -600, ("False", -594))], {"lucretius": ZERO_TIME}, "cpu", 0, {"lucretius"}, set()),
+    gp("count in a ready pod without fresh metrics after initialization period - CPU",
+       [("bentham", "Succeeded", -180, ("True", -180))], {"bentham": (-120, 60)}, "cpu", 1, set(), set()),
+    gp("count in an unready pod that was ready after initialization period - CPU",
+       [("lucretius", "Succeeded", -600, ("False", -540))], {"lucretius": ZERO_TIME}, "cpu", 1, set(), set()),
+    gp("ignore pod that has never been ready after initialization period - CPU",
+       [("lucretius", "Succeeded", -600, ("False", -590))], {"lucretius": ZERO_TIME}, "cpu", 1, set(), set()),
+    gp("a missing pod", [("epicurus", "Succeeded", -180, None)], {}, "cpu", 0, set(), {"epicurus"}),
+    gp("several pods", [("lucretius", "Succeeded", 0, None), ("niccolo", "Succeeded", -180, ("True", -180)),
+                        ("epicurus", "Succeeded", -180, None)],
+       {"lucretius": ZERO_TIME, "niccolo": ZERO_TIME}, "cpu", 1, {"lucretius"}, {"epicurus"}),
+    gp("pending pods are ignored", [("unscheduled", "Pending", None, None)], {}, "cpu", 0, {"unscheduled"}, set()),
+]
+
+
+@pytest.mark.parametrize("data", GROUP_PODS)
+def test_group_pods(data: dict) -> None:
     cluster = Cluster(nodes=0)
-    hpa = HPAController(cluster)
-    metric = {"type": {"podMetric": "Pods", "objectMetric": "Object", "objectPerPodMetric": "Object",
-                       "externalMetric": "External", "externalPerPodMetric": "External"}[data["kind"]]}
-    hpa._resource_metric({"metadata": {"namespace": "test-namespace"}}, metric, {}, data["current"])
+    cluster.clock.now = NOW
+    at = lambda s: NOW + s * 1000  # noqa: E731 - seconds from now
+    pods = []
+    for name, phase, start, ready in data["pods"]:
+        status: dict = {"phase": phase}
+        if start is not None:
+            status["startTime"] = timestamp(at(start))
+        if ready is not None:
+            status["conditions"] = [{"type": "Ready", "status": ready[0],
+                                     "lastTransitionTime": timestamp(at(ready[1]))}]
+        pods.append({"metadata": {"name": name}, "spec": {"containers": []}, "status": status})
+    usage = {name: 1 for name in data["metrics"]}
+    if data["resource"] == "cpu":
+        samples = {name: (-(10 ** 15), 0) if s is None else (at(s[0]), s[1] * 1000)
+                   for name, s in data["metrics"].items()}
+        ready, unready, missing, ignored = HPAController(cluster)._group(pods, usage, samples, TEST_CPU_INIT_MS,
+                                                                        TEST_READINESS_DELAY_MS)
+    else:
+        ready, unready, missing, ignored = rcalc.group_plain(pods, usage)
+    assert (ready, unready | ignored, missing) == (data["ready"], data["ignored"], data["missing"])
