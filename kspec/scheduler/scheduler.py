@@ -12,9 +12,8 @@ failure runs PostFilter (preemption), records ``FailedScheduling`` and the
 from __future__ import annotations
 
 from bisect import bisect_left
-from functools import partial
 from itertools import chain, compress, repeat
-from operator import attrgetter, eq, is_, itemgetter, not_
+from operator import attrgetter, is_, itemgetter, not_
 from typing import TYPE_CHECKING, Any
 
 from kspec.errors import ApiError, PluginError
@@ -55,6 +54,25 @@ def num_feasible_nodes_to_find(percentage: int, num_all_nodes: int) -> int:
     if percentage == 0:
         percentage = max(50 - num_all_nodes // 125, MIN_FEASIBLE_NODES_PERCENTAGE_TO_FIND)
     return max(num_all_nodes * percentage // 100, MIN_FEASIBLE_NODES_TO_FIND)
+
+
+def nth_index(values: list[int], value: int, nth: int, count: int) -> int:
+    """The index of the ``nth`` (from 0) occurrence of ``value`` in ``values``, which holds it ``count``
+    times. With few other values around, the guess ``i`` is moved on by how many occurrences are still
+    missing up to it (never past the answer), each step a slice count in C; with few occurrences, they
+    are walked with list.index."""
+    if nth <= 8 or len(values) - count > count:
+        i = values.index(value)
+        for _ in range(nth):
+            i = values.index(value, i + 1)
+        return i
+    i = nth
+    seen = values[:i + 1].count(value)
+    while seen <= nth:
+        step = nth + 1 - seen
+        seen += values[i + 1:i + 1 + step].count(value)
+        i += step
+    return i
 
 
 def truncate_message(message: str) -> str:
@@ -456,12 +474,9 @@ class Scheduler:
         if count == 1:
             return nodes[totals.index(best)].name
         pick = self.cluster.rng.randrange(count)
-        if pick > 8:  # the pick-th (from 0) node with the best total
-            return nodes[list(compress(range(len(totals)), map(partial(eq, best), totals)))[pick]].name
-        i = totals.index(best)
-        for _ in range(pick):
-            i = totals.index(best, i + 1)
-        return nodes[i].name
+        if count == len(totals):
+            return nodes[pick].name
+        return nodes[nth_index(totals, best, pick, count)].name
 
     # -- success -----------------------------------------------------------------------------------------
     def _assume_and_bind(self, fw: Framework, state: CycleState, qpi: QueuedPodInfo, node: str,
