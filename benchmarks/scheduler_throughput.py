@@ -106,7 +106,8 @@ def attempts_digest(scheduler: Scheduler) -> str:
     h = hashlib.sha256()
     for key, a in scheduler.explainer._attempts.items():
         verdicts = [(name, st.code.title, st.plugin, st.message) for name, st in a.statuses.items()]
-        h.update(repr((key, a.node, a.message, verdicts, a.feasible, list(a.scores.items()), a.totals)).encode())
+        scores = [(plugin, list(values)) for plugin, values in a.scores.items()]
+        h.update(repr((key, a.node, a.message, verdicts, a.feasible, scores, list(a.totals))).encode())
     return h.hexdigest()
 
 
