@@ -8,7 +8,6 @@ one row per node with the plugin that filtered it out, or its scores.
 from __future__ import annotations
 
 from collections import OrderedDict
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -26,18 +25,17 @@ class Attempt:
     profile: str
     num_nodes: int
     statuses: dict[str, Status] = field(default_factory=dict)
-    # plugin -> weighted score per feasible node, and the totals (arrays of ints once the pod is placed)
-    scores: dict[str, Sequence[int]] = field(default_factory=dict)
-    totals: Sequence[int] = field(default_factory=list)
+    scores: dict[str, list[int]] = field(default_factory=dict)  # plugin -> weighted score per feasible node
+    totals: list[int] = field(default_factory=list)
     node: str = ""
     message: str = ""
     pre_filter: Status | None = None
     absent: Status | None = None
     #: the feasible nodes (anything with a ``name``), turned into ``feasible`` names only when read
     feasible_nodes: list[Any] = field(default_factory=list)
-    #: or, kept instead, a list of names and the feasible nodes' places in it (an array of ints: the garbage
-    #: collector never walks it, where a kept list of nodes is walked by young collections)
-    feasible_at: tuple[list[str], Sequence[int]] | None = None
+    #: or, kept instead, a list of names and the feasible nodes' places in it: a kept list of long-lived
+    #: nodes costs every young garbage collection a cache miss per node, a list of fresh ints does not
+    feasible_at: tuple[list[str], list[int]] | None = None
     _feasible: list[str] | None = None
 
     @property

@@ -11,9 +11,7 @@ failure runs PostFilter (preemption), records ``FailedScheduling`` and the
 
 from __future__ import annotations
 
-from array import array
 from bisect import bisect_left
-from collections.abc import Sequence
 from itertools import chain, compress, repeat
 from operator import attrgetter, is_, itemgetter, not_
 from typing import TYPE_CHECKING, Any
@@ -75,15 +73,6 @@ def nth_index(values: list[int], value: int, nth: int, count: int) -> int:
         seen += values[i + 1:i + 1 + step].count(value)
         i += step
     return i
-
-
-def _ints(values: list[int]) -> Sequence[int]:
-    """An array of the ints (the garbage collector never walks it: walking hundreds of scattered int
-    objects per kept attempt made young collections a tenth of a cycle), or a tuple of anything else."""
-    try:
-        return array("q", values)
-    except (OverflowError, TypeError):
-        return tuple(values)
 
 
 def truncate_message(message: str) -> str:
@@ -273,12 +262,12 @@ class Scheduler:
         totals, per_plugin = fw.run_score(state, pi, feasible) if fw.scorers else ([1] * len(feasible), {})
         node = self.select_host(feasible, totals)
         attempt.node = node
-        # what the explainer keeps, as arrays of ints (see Attempt.feasible_at)
-        attempt.scores = dict(zip(per_plugin, map(_ints, per_plugin.values()), strict=True))
-        attempt.totals = _ints(totals)
+        attempt.scores = per_plugin
+        attempt.totals = totals
         places = state.node_positions
         if state.from_cache and places is not None and len(places) == len(feasible):
-            attempt.feasible_at = (self.cache.names, _ints(places))
+            # the explainer keeps the feasible nodes' places rather than the nodes (see Attempt.feasible_at)
+            attempt.feasible_at = (self.cache.names, places)
             attempt.feasible_nodes = []
         return node, None
 
