@@ -53,9 +53,10 @@ class EventRecorder:
     def __init__(self, api: APIServer) -> None:
         self.api = api
         self.log: list[EventRecord] = []
-        self._index: dict[tuple[str, ...], str] = {}
+        self._index: dict[str, str] = {}
         self._serial = 0
-        self._expires: dict[tuple[str, str], int] = {}  # (namespace, event name) -> when its TTL runs out
+        # "namespace\x00event name" -> when its TTL runs out (sorts as the (namespace, name) pairs do)
+        self._expires: dict[str, int] = {}
         self._sweeper: Timer | None = None
 
     def event(self, obj: Obj, type_: str, reason: str, message: str, *, component: str,
@@ -65,8 +66,10 @@ class EventRecorder:
         now = self.api.clock.now
         self.log.append(EventRecord(now, type_, reason, obj.get("kind", ""), ns, md.get("name", ""), message,
                                     component))
-        key = (obj.get("kind", ""), ns, md.get("name", ""), md.get("uid", ""), type_, reason, message,
-               component, host)
+        # string keys (and values): a dict holding only strings is never tracked by the garbage collector,
+        # where a fresh tuple key re-tracks it and every young collection walks all its entries
+        key = "\x00".join((obj.get("kind", ""), ns, md.get("name", ""), md.get("uid", ""), type_, reason, message,
+                            component, host))
         try:
             existing_name = self._index.get(key)
             existing = self.api.store.get("events", ns, existing_name) if existing_name else None
@@ -105,22 +108,23 @@ class EventRecorder:
 
     def _renew(self, namespace: str, name: str) -> None:
         """Every write of an Event restarts its TTL (the apiserver's TTLFunc on create and update)."""
-        self._expires[(namespace, name)] = self.api.clock.now + EVENT_TTL_MS
+        self._expires[f"{namespace}\x00{name}"] = self.api.clock.now + EVENT_TTL_MS
         if self._sweeper is None:
             self._sweeper = self.api.clock.call_every(EXPIRY_SWEEP_MS, self._expire, label="event TTL")
 
     def _expire(self) -> None:
         now = self.api.clock.now
         due = sorted(key for key, when in self._expires.items() if when <= now)
-        for ns, name in due:
+        for key in due:
+            ns, name = key.split("\x00", 1)
             try:
                 if self.api.store.get("events", ns, name) is not None:
                     self.api.store.delete("events", ns, name)
             except (ApiError, StoreError):
                 continue  # no quorum: try again on the next sweep
-            del self._expires[(ns, name)]
+            del self._expires[key]
         if due:
-            gone = {name for ns, name in due if (ns, name) not in self._expires}
+            gone = {key.split("\x00", 1)[1] for key in due if key not in self._expires}
             self._index = {k: v for k, v in self._index.items() if v not in gone}
         if not self._expires and self._sweeper is not None:
             self._sweeper.cancel()
