@@ -1,6 +1,6 @@
 """Scheduler throughput at upstream's scalability envelope: 5,000 nodes, then 150,000 pods.
 
-    python benchmarks/scheduler_throughput.py [--nodes 5000] [--pods 150000] [--seed 1]
+    python benchmarks/scheduler_throughput.py [--nodes 5000] [--pods 150000] [--seed 1] [--digest]
 
 Pods are created through the API first (not timed: that is admission, not
 scheduling); then the clock runs and the default profile schedules them all
@@ -9,12 +9,15 @@ figure kube-scheduler's perf gate measures: 680-810 pods/s at 5,000 nodes),
 node evaluations per second and peak memory (max RSS). The mix: 70% plain
 pods with cpu/memory requests, 10% best-effort, 10% with required node
 affinity to a zone, 10% with required anti-affinity between replicas of
-their group (hostname topology).
+their group (hostname topology). ``--digest`` also prints a sha256 of every
+pod's node, in creation order: a speed-up must leave it unchanged (the
+placements are pinned in tests/scheduler/test_placements.py).
 """
 
 from __future__ import annotations
 
 import argparse
+import hashlib
 import resource
 import sys
 import time
@@ -52,6 +55,7 @@ def main() -> None:
     ap.add_argument("--nodes", type=int, default=5000)
     ap.add_argument("--pods", type=int, default=150_000)
     ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--digest", action="store_true", help="print a sha256 of the placements")
     args = ap.parse_args()
 
     t0 = time.perf_counter()
@@ -71,15 +75,40 @@ def main() -> None:
     for i in range(args.pods):
         api.create(pod(i))
     t2 = time.perf_counter()
+    c2 = time.process_time()
     print(f"{args.pods} pods created through the API in {t2 - t1:.1f}s ({args.pods / (t2 - t1):.0f} pods/s)")
     cluster.clock.run_now()
     t3 = time.perf_counter()
+    cpu = time.process_time() - c2
     bound = sum(1 for p in api.store.list("pods") if p["spec"].get("nodeName"))
     elapsed = t3 - t2
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"scheduled {bound}/{args.pods} pods in {elapsed:.1f}s wall: {bound / elapsed:.0f} pods/s "
-          f"({scheduler.cycles} cycles)")
+          f"({scheduler.cycles} cycles); {cpu:.1f}s cpu: {bound / cpu:.0f} pods per cpu-second")
     print(f"peak memory (max RSS): {peak_mb:.0f} MiB")
+    if args.digest:
+        print(f"placements sha256: {placements_digest(api, args.pods)}")
+        print(f"last attempts sha256: {attempts_digest(scheduler)}")
+
+
+def placements_digest(api, pods: int) -> str:
+    """A sha256 of ``pod-i -> node`` for every pod in creation order (empty for a pending pod)."""
+    h = hashlib.sha256()
+    for i in range(pods):
+        node = api.store.get("pods", "default", f"pod-{i}")["spec"].get("nodeName") or ""
+        h.update(f"pod-{i}={node}\n".encode())
+    return h.hexdigest()
+
+
+def attempts_digest(scheduler: Scheduler) -> str:
+    """A sha256 of the attempts the scheduler remembers: filter verdicts in the order they were recorded,
+    feasible nodes, per-plugin scores and totals (what ``explain`` shows)."""
+    h = hashlib.sha256()
+    for key, a in scheduler.explainer._attempts.items():
+        verdicts = [(name, st.code.title, st.plugin, st.message) for name, st in a.statuses.items()]
+        scores = [(plugin, list(values)) for plugin, values in a.scores.items()]
+        h.update(repr((key, a.node, a.message, verdicts, a.feasible, scores, list(a.totals))).encode())
+    return h.hexdigest()
 
 
 if __name__ == "__main__":

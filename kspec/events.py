@@ -54,12 +54,12 @@ class EventRecorder:
     def __init__(self, api: APIServer) -> None:
         self.api = api
         self.log: list[EventRecord] = []
-        self._index: dict[tuple[str, ...], str] = {}
+        self._index: dict[str, str] = {}  # "\x00"-joined keys: a dict of strings stays untracked by the gc
         self._serial = 0
-        self._expires: dict[tuple[str, str], int] = {}  # (namespace, event name) -> when its TTL runs out
+        self._expires: dict[str, int] = {}  # "namespace\x00event name" -> when its TTL runs out
         # the same deadlines by time (stale entries skipped), so a sweep looks only at what is due
         self._deadlines: list[tuple[int, str, str]] = []
-        self._keys_of: dict[str, list[tuple[str, ...]]] = {}  # event name -> the index keys that named it
+        self._keys_of: dict[str, list[str]] = {}  # event name -> the index keys that named it
         self._sweeper: Timer | None = None
 
     def event(self, obj: Obj, type_: str, reason: str, message: str, *, component: str,
@@ -69,8 +69,8 @@ class EventRecorder:
         now = self.api.clock.now
         self.log.append(EventRecord(now, type_, reason, obj.get("kind", ""), ns, md.get("name", ""), message,
                                     component))
-        key = (obj.get("kind", ""), ns, md.get("name", ""), md.get("uid", ""), type_, reason, message,
-               component, host)
+        key = "\x00".join((obj.get("kind", ""), ns, md.get("name", ""), md.get("uid", ""), type_, reason, message,
+                            component, host))
         try:
             existing_name = self._index.get(key)
             existing = self.api.store.get("events", ns, existing_name) if existing_name else None
@@ -111,7 +111,7 @@ class EventRecorder:
     def _renew(self, namespace: str, name: str) -> None:
         """Every write of an Event restarts its TTL (the apiserver's TTLFunc on create and update)."""
         when = self.api.clock.now + EVENT_TTL_MS
-        self._expires[(namespace, name)] = when
+        self._expires[f"{namespace}\x00{name}"] = when
         heapq.heappush(self._deadlines, (when, namespace, name))
         if self._sweeper is None:
             self._sweeper = self.api.clock.call_every(EXPIRY_SWEEP_MS, self._expire, label="event TTL")
@@ -122,7 +122,7 @@ class EventRecorder:
         due_set: set[tuple[str, str]] = set()
         while deadlines and deadlines[0][0] <= now:
             when, ns, name = heapq.heappop(deadlines)
-            if expires.get((ns, name)) == when:  # else renewed since, or already gone
+            if expires.get(f"{ns}\x00{name}") == when:  # else renewed since, or already gone
                 due_set.add((ns, name))
         due = sorted(due_set)
         for ns, name in due:
@@ -130,11 +130,11 @@ class EventRecorder:
                 if self.api.store.get("events", ns, name) is not None:
                     self.api.store.delete("events", ns, name)
             except (ApiError, StoreError):
-                heapq.heappush(deadlines, (expires[(ns, name)], ns, name))
+                heapq.heappush(deadlines, (expires[f"{ns}\x00{name}"], ns, name))
                 continue  # no quorum: try again on the next sweep
-            del expires[(ns, name)]
+            del expires[f"{ns}\x00{name}"]
         if due:
-            gone = {name for ns, name in due if (ns, name) not in expires}
+            gone = {name for ns, name in due if f"{ns}\x00{name}" not in expires}
             for name in sorted(gone):
                 for key in self._keys_of.pop(name, ()):
                     if self._index.get(key) == name:

@@ -293,8 +293,13 @@ class APIServer:
         if live["spec"].get("nodeName"):
             raise ApiError(409, "Conflict", f"pod {name} is already assigned to node "
                            f'"{live["spec"]["nodeName"]}"')
-        pod = clone(live)
-        pod["spec"]["nodeName"] = node
+        # copy-on-write: stored objects are read-only, so the new version shares every part the binding
+        # leaves alone (containers, volumes, labels...) and copies only what it writes: the top level,
+        # metadata (the store sets resourceVersion), spec (nodeName) and status with its conditions
+        pod = {**live, "metadata": dict(live["metadata"]), "spec": {**live["spec"], "nodeName": node}}
+        status = live.get("status")
+        if status is not None:
+            pod["status"] = {**status, "conditions": [dict(c) for c in status.get("conditions") or []]}
         set_condition(pod, "PodScheduled", "True", self.clock.now)
         return self._store_call(lambda: self.store.update("pods", pod, live["metadata"]["resourceVersion"]),
                                 resource_for("pods"), name)

@@ -33,12 +33,19 @@ class Attempt:
     absent: Status | None = None
     #: the feasible nodes (anything with a ``name``), turned into ``feasible`` names only when read
     feasible_nodes: list[Any] = field(default_factory=list)
+    #: or, kept instead, a list of names and the feasible nodes' places in it: a kept list of long-lived
+    #: nodes costs every young garbage collection a cache miss per node, a list of fresh ints does not
+    feasible_at: tuple[list[str], list[int]] | None = None
     _feasible: list[str] | None = None
 
     @property
     def feasible(self) -> list[str]:
         if self._feasible is None:
-            self._feasible = [n.name for n in self.feasible_nodes]
+            if self.feasible_at is not None:
+                names, places = self.feasible_at
+                self._feasible = list(map(names.__getitem__, places))
+            else:
+                self._feasible = [n.name for n in self.feasible_nodes]
         return self._feasible
 
     @feasible.setter

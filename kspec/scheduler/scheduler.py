@@ -12,9 +12,8 @@ failure runs PostFilter (preemption), records ``FailedScheduling`` and the
 from __future__ import annotations
 
 from bisect import bisect_left
-from functools import partial
-from itertools import compress
-from operator import attrgetter, eq, itemgetter
+from itertools import chain, compress, repeat
+from operator import attrgetter, is_, itemgetter, not_
 from typing import TYPE_CHECKING, Any
 
 from kspec.errors import ApiError, PluginError
@@ -44,6 +43,8 @@ NO_NODES = "<no nodes>"
 _SECOND = itemgetter(1)
 _CODE = attrgetter("code")
 _PLUGIN = attrgetter("plugin")
+_NAME = attrgetter("name")
+_NONES = repeat(None)
 
 
 def num_feasible_nodes_to_find(percentage: int, num_all_nodes: int) -> int:
@@ -53,6 +54,25 @@ def num_feasible_nodes_to_find(percentage: int, num_all_nodes: int) -> int:
     if percentage == 0:
         percentage = max(50 - num_all_nodes // 125, MIN_FEASIBLE_NODES_PERCENTAGE_TO_FIND)
     return max(num_all_nodes * percentage // 100, MIN_FEASIBLE_NODES_TO_FIND)
+
+
+def nth_index(values: list[int], value: int, nth: int, count: int) -> int:
+    """The index of the ``nth`` (from 0) occurrence of ``value`` in ``values``, which holds it ``count``
+    times. With few other values around, the guess ``i`` is moved on by how many occurrences are still
+    missing up to it (never past the answer), each step a slice count in C; with few occurrences, they
+    are walked with list.index."""
+    if nth <= 8 or len(values) - count > count:
+        i = values.index(value)
+        for _ in range(nth):
+            i = values.index(value, i + 1)
+        return i
+    i = nth
+    seen = values[:i + 1].count(value)
+    while seen <= nth:
+        step = nth + 1 - seen
+        seen += values[i + 1:i + 1 + step].count(value)
+        i += step
+    return i
 
 
 def truncate_message(message: str) -> str:
@@ -240,10 +260,15 @@ class Scheduler:
         if status is not None:
             raise PluginError(f'running PreScore plugin "{status.plugin}": {status.message}')
         totals, per_plugin = fw.run_score(state, pi, feasible) if fw.scorers else ([1] * len(feasible), {})
-        attempt.scores = per_plugin
-        attempt.totals = totals
         node = self.select_host(feasible, totals)
         attempt.node = node
+        attempt.scores = per_plugin
+        attempt.totals = totals
+        places = state.node_positions
+        if state.from_cache and places is not None and len(places) == len(feasible):
+            # the explainer keeps the feasible nodes' places rather than the nodes (see Attempt.feasible_at)
+            attempt.feasible_at = (self.cache.names, places)
+            attempt.feasible_nodes = []
         return node, None
 
     def find_nodes_that_fit(self, fw: Framework, state: CycleState, pi: PodInfo, nodes: list[NodeInfo],
@@ -341,7 +366,12 @@ class Scheduler:
                        diagnosis: Diagnosis, filters: list[tuple[str, Any]], track: bool
                        ) -> tuple[list[NodeInfo], int, list[int] | None]:
         """The chunked Filter pass; with ``track`` (``order`` is the cache's node list) each batch call gets
-        the places of its nodes in ``state.node_positions``, and the feasible nodes' places are returned."""
+        the places of its nodes in ``state.node_positions``, and the feasible nodes' places are returned.
+
+        The bookkeeping over a chunk's verdicts runs in C (``compress`` over masks); after the first chunk,
+        the next one is sized by the pass rate seen so far, so that a pod most nodes reject (a zone's node
+        affinity) needs two or three rounds rather than a dozen. Chunk sizes change nothing but the work:
+        every verdict is per node and the last chunk is trimmed back to where enough were found."""
         batched = [(name, f, getattr(getattr(f, "__self__", None), "filter_nodes", None)) for name, f in filters]
         statuses = diagnosis.node_statuses
         plugins = diagnosis.unschedulable_plugins
@@ -351,60 +381,92 @@ class Scheduler:
         chunk_pos: list[int] = []
         pos = 0
         n = len(order)
+        examined = passed = 0
         while pos < n and len(feasible) < to_find:
-            chunk = order.slice(pos, pos + max(to_find - len(feasible), 32))
+            need = to_find - len(feasible)
+            if not examined:
+                size = max(need, 32)
+            elif passed:
+                size = max(-(-need * examined // passed) + 16, 32)
+            else:
+                size = n - pos
+            chunk = order.slice(pos, pos + size)
+            m = len(chunk)
             if track:
-                chunk_pos = order.positions(pos, pos + len(chunk))
-            failed: dict[int, Status] = {}
-            remaining: list[int] | None = None  # None: every node of the chunk is still in
+                chunk_pos = order.positions(pos, pos + m)
+            cur_nodes, cur_pos = chunk, chunk_pos
+            cur_idx: list[int] | range = range(m)
+            fail_idx: list[list[int]] = []
+            fail_st: list[list[Status]] = []
             for name, f, batch in batched:
-                nodes = chunk if remaining is None else [chunk[i] for i in remaining]
-                if not nodes:
+                if not cur_nodes:
                     break
                 if track:
-                    state.node_positions = chunk_pos if remaining is None else [chunk_pos[i] for i in remaining]
-                verdicts = batch(state, pi, nodes) if batch is not None else [f(state, pi, ni) for ni in nodes]
-                # any verdict at all (a Status is always truthy; list.count would call Status.__eq__ per node)
-                if verdicts is None or next(filter(None, verdicts), None) is None:
+                    state.node_positions = cur_pos
+                verdicts = batch(state, pi, cur_nodes) if batch is not None else [f(state, pi, ni) for ni in cur_nodes]
+                if verdicts is None:
                     continue
-                idx = range(len(chunk)) if remaining is None else remaining
-                bad = [(i, status) for i, status in zip(idx, verdicts, strict=True)
-                       if status is not None and status.code]
-                if not bad:
+                if len(verdicts) != len(cur_nodes):
+                    raise ValueError(f"{name}: {len(verdicts)} verdicts for {len(cur_nodes)} nodes")
+                ok = list(map(is_, verdicts, _NONES))
+                if all(ok):
                     continue
-                for status in dict(zip(map(id, map(_SECOND, bad)), map(_SECOND, bad), strict=True)).values():
+                bad_mask = list(map(not_, ok))
+                bad = list(compress(verdicts, bad_mask))
+                distinct = dict(zip(map(id, bad), bad, strict=True)).values()
+                if not all(map(_CODE, distinct)):  # a Success status passes too
+                    ok = [v is None or not v.code for v in verdicts]
+                    if all(ok):
+                        continue
+                    bad_mask = list(map(not_, ok))
+                    bad = list(compress(verdicts, bad_mask))
+                    distinct = dict(zip(map(id, bad), bad, strict=True)).values()
+                for status in distinct:
                     if not status.plugin:  # with_plugin, once per distinct Status object
                         status.plugin = name
-                failed.update(bad)
-                remaining = [i for i in idx if i not in failed]
-            if not failed:
-                take = min(len(chunk), to_find - len(feasible))
+                fail_idx.append(list(compress(cur_idx, bad_mask)))
+                fail_st.append(bad)
+                cur_nodes = list(compress(cur_nodes, ok))
+                if track:
+                    cur_pos = list(compress(cur_pos, ok))
+                cur_idx = list(compress(cur_idx, ok))
+            examined += m
+            passed += len(cur_nodes)
+            if not fail_idx:
+                take = min(m, need)
                 feasible.extend(chunk[:take])
                 if feasible_pos is not None:
                     feasible_pos.extend(chunk_pos[:take])
                 if len(feasible) >= to_find:
                     return feasible, pos + take, feasible_pos
-                pos += len(chunk)
+                pos += m
                 continue
-            need = to_find - len(feasible)
-            passing = [i for i in range(len(chunk)) if i not in failed]
-            cut = passing[need - 1] + 1 if len(passing) >= need else len(chunk)
+            cut = cur_idx[need - 1] + 1 if len(cur_idx) >= need else m
             # _record for the failed nodes, in node order, up to where enough were found
-            fails = sorted(failed)
-            fails = fails[:bisect_left(fails, cut)]
-            recorded = list(map(failed.__getitem__, fails))
+            if len(fail_idx) == 1:
+                fails, recorded = fail_idx[0], fail_st[0]
+            else:
+                failed = dict(zip(chain.from_iterable(fail_idx), chain.from_iterable(fail_st), strict=True))
+                fails = sorted(failed)
+                recorded = list(map(failed.__getitem__, fails))
+            k = bisect_left(fails, cut)
+            if k < len(fails):
+                fails, recorded = fails[:k], recorded[:k]
             if Code.ERROR in set(map(_CODE, recorded)):
                 status = next(st for st in recorded if st.code == Code.ERROR)
                 raise PluginError(f'running "{status.plugin}" filter plugin: {status.message}')
-            names = [all_names[chunk_pos[i]] for i in fails] if track else [chunk[i].name for i in fails]
+            if track:
+                names = list(map(all_names.__getitem__, map(chunk_pos.__getitem__, fails)))
+            else:
+                names = list(map(_NAME, map(chunk.__getitem__, fails)))
             statuses.update(zip(names, recorded, strict=True))
             plugins.update(map(_PLUGIN, recorded))
-            feasible.extend([chunk[i] for i in passing[:need]])
+            feasible.extend(cur_nodes[:need])
             if feasible_pos is not None:
-                feasible_pos.extend([chunk_pos[i] for i in passing[:need]])
+                feasible_pos.extend(cur_pos[:need])
             if len(feasible) >= to_find:
                 return feasible, pos + cut, feasible_pos
-            pos += len(chunk)
+            pos += m
         return feasible, pos, feasible_pos
 
     def _record(self, diagnosis: Diagnosis, ni: NodeInfo, status: Status) -> None:
@@ -420,12 +482,9 @@ class Scheduler:
         if count == 1:
             return nodes[totals.index(best)].name
         pick = self.cluster.rng.randrange(count)
-        if pick > 8:  # the pick-th (from 0) node with the best total
-            return nodes[list(compress(range(len(totals)), map(partial(eq, best), totals)))[pick]].name
-        i = totals.index(best)
-        for _ in range(pick):
-            i = totals.index(best, i + 1)
-        return nodes[i].name
+        if count == len(totals):
+            return nodes[pick].name
+        return nodes[nth_index(totals, best, pick, count)].name
 
     # -- success -----------------------------------------------------------------------------------------
     def _assume_and_bind(self, fw: Framework, state: CycleState, qpi: QueuedPodInfo, node: str,

@@ -214,7 +214,7 @@ def test_scheduler_schedule_pod(c: dict[str, Any]) -> None:
     assert host is not None
     if c["want"] is not None:
         assert host in c["want"]
-    evaluated = len(attempt.feasible_nodes) + len(attempt.statuses)
+    evaluated = len(attempt.feasible) + len(attempt.statuses)
     assert evaluated == (c["evaluated"] if c["evaluated"] is not None else len(names))
 
 

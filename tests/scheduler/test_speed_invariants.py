@@ -1,0 +1,103 @@
+"""The scheduler's speed-ups keep results identical: tie picks, placements, bind copies, GC-friendly tables."""
+
+from __future__ import annotations
+
+import gc
+import hashlib
+import random
+import sys
+from pathlib import Path
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from kspec.api.server import APIServer
+from kspec.clock import Clock
+from kspec.events import EventRecorder
+from kspec.objects import clone, set_condition
+from kspec.scheduler.scheduler import nth_index
+from kspec.store import MemoryStore
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@given(st.lists(st.integers(0, 3), min_size=1, max_size=80), st.data())
+def test_nth_index_is_the_nth_occurrence(values: list[int], data: st.DataObject) -> None:
+    value = data.draw(st.sampled_from(values))
+    where = [i for i, v in enumerate(values) if v == value]
+    nth = data.draw(st.integers(0, len(where) - 1))
+    assert nth_index(values, value, nth, len(where)) == where[nth]
+
+
+def test_placements_and_attempts_are_pinned() -> None:
+    """The benchmark's mix on 60 nodes: these digests were taken before the speed-ups (select_host by
+    counting, Filter bookkeeping in C, chunks sized by pass rate, copy-on-write bind) and must not move."""
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    try:
+        import scheduler_throughput as bench
+    finally:
+        sys.path.pop(0)
+    from kspec.cluster import Cluster, NodeSpec
+    from kspec.scheduler.scheduler import Scheduler
+
+    nodes = [NodeSpec(f"node-{i}", cpu="4", memory="16Gi", pods=110, zone=bench.ZONES[i % 3]) for i in range(120)]
+    cluster = Cluster(nodes=nodes, seed=3)
+    cluster.clock.max_callbacks_per_instant = 0
+    cluster.started = True
+    scheduler = Scheduler(cluster)
+    cluster.components["scheduler"] = scheduler
+    scheduler.start()
+    for i in range(1500):  # enough to fill some nodes: Insufficient cpu verdicts and unschedulable pods
+        cluster.api.create(bench.pod(i))
+    cluster.clock.run_now()
+    assert hashlib.sha256(b"".join(
+        f"{p['metadata']['name']}={p['spec'].get('nodeName', '')}\n".encode()
+        for p in cluster.api.store.list("pods"))).hexdigest()[:16] == PLACEMENTS
+    assert bench.attempts_digest(scheduler)[:16] == ATTEMPTS
+
+
+PLACEMENTS = "8685345932dacb3e"
+ATTEMPTS = "d67405728be46d09"
+
+
+def _api() -> APIServer:
+    api = APIServer(MemoryStore(), Clock(), random.Random(1))
+    api.bootstrap()
+    api.clock.run_now()
+    return api
+
+
+def test_bind_copies_only_what_it_writes() -> None:
+    api = _api()
+    api.create({"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "web", "namespace": "default",
+                                                               "labels": {"app": "web"}},
+                "spec": {"containers": [{"name": "c", "image": "nginx"}]}})
+    api.patch("pods", "web", "default", lambda p: set_condition(p, "PodScheduled", "False", 0, "Unschedulable"),
+              status=True)
+    before = api.store.get("pods", "default", "web")
+    snapshot = clone(before)
+    bound = api.bind("default", "web", "node-1")
+    assert before == snapshot  # the previous version is untouched
+    expected = clone(snapshot)  # what binding a deep copy gives
+    expected["spec"]["nodeName"] = "node-1"
+    set_condition(expected, "PodScheduled", "True", api.clock.now)
+    expected["metadata"]["resourceVersion"] = bound["metadata"]["resourceVersion"]
+    assert bound == expected
+    assert list(bound) == list(expected) and list(bound["status"]) == list(expected["status"])
+    for part in ("metadata", "spec", "status"):
+        assert bound[part] is not before[part]
+    assert bound["status"]["conditions"][0] is not before["status"]["conditions"][0]
+    assert bound["spec"]["containers"] is before["spec"]["containers"]  # shared, never written
+
+
+def test_event_tables_stay_untracked_by_the_garbage_collector() -> None:
+    api = _api()
+    events = EventRecorder(api)
+    pod = api.create({"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "web", "namespace": "default"},
+                      "spec": {"containers": [{"name": "c", "image": "nginx"}]}})
+    events.event(pod, "Normal", "Scheduled", "assigned", component="default-scheduler")
+    events.event(pod, "Normal", "Pulled", "pulled", component="kubelet", host="node-1")
+    gc.collect()
+    assert not gc.is_tracked(events._index) and not gc.is_tracked(events._expires)
+    events.event(pod, "Normal", "Started", "started", component="kubelet", host="node-1")
+    assert not gc.is_tracked(events._index) and not gc.is_tracked(events._expires)
