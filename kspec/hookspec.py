@@ -20,7 +20,7 @@ hookspec = pluggy.HookspecMarker("kspec")
 hookimpl = pluggy.HookimplMarker("kspec")
 
 #: The swappable components, each chosen by name.
-COMPONENTS = ("store", "scheduler", "proxy", "dns", "runtime", "loadbalancer")
+COMPONENTS = ("store", "scheduler", "proxy", "dns", "runtime", "loadbalancer", "ingress")
 
 
 @hookspec
@@ -56,6 +56,11 @@ def kspec_make_runtime(name: str, cluster: Cluster) -> Any:
 @hookspec(firstresult=True)
 def kspec_make_loadbalancer(name: str, cluster: Cluster) -> Any:
     """Return the implementation of LoadBalancer Services (an object with ``start()``) if ``name`` is yours."""
+
+
+@hookspec(firstresult=True)
+def kspec_make_ingress(name: str, cluster: Cluster) -> Any:
+    """Return the ingress controller (an object with ``start()`` and ``request()``) if ``name`` is yours."""
 
 
 @hookspec

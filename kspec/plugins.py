@@ -23,6 +23,7 @@ BUILTIN_PLUGINS = (
     "kspec.builtin.runtime",
     "kspec.builtin.scheduler",
     "kspec.builtin.loadbalancer",
+    "kspec.builtin.ingress",
 )
 ENTRY_POINT_GROUP = "kspec"
 
