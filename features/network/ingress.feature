@@ -193,3 +193,42 @@ Feature: Ingress routes HTTP from outside by host and path
     Then the request fails with "spec.rules[0].http.paths[0].path: Invalid value"
     And the request fails with "must not contain '//'"
     And the request fails with "spec.rules[0].http.paths[1].pathType: Required value: pathType must be specified"
+
+  Scenario: An Ingress's own defaultBackend answers what no path matches; a missing Service answers 503
+    When I apply:
+      """
+      apiVersion: networking.k8s.io/v1
+      kind: Ingress
+      metadata:
+        name: fallback
+      spec:
+        ingressClassName: nginx
+        defaultBackend:
+          service:
+            name: web
+            port:
+              number: 80
+        rules:
+        - host: shop.example.com
+          http:
+            paths:
+            - path: /api
+              pathType: Prefix
+              backend:
+                service:
+                  name: api
+                  port:
+                    number: 80
+            - path: /gone
+              pathType: Exact
+              backend:
+                service:
+                  name: missing
+                  port:
+                    number: 80
+      """
+    And the cluster settles
+    Then an HTTP request from outside to "http://shop.example.com/api" reaches one of pods "api-1"
+    And an HTTP request from outside to "http://shop.example.com/other" reaches one of pods "web-1, web-2"
+    And an HTTP request from outside to "http://anything.example.org/" reaches one of pods "web-1, web-2"
+    And an HTTP request from outside to "http://shop.example.com/gone" gets status 503
