@@ -46,11 +46,16 @@ def _errors(obj: dict[str, Any]) -> list[str]:
     (_rule(backend={**SVC, "resource": {"kind": "Bucket", "name": "b"}}),
      "spec.rules[0].http.paths[0].backend: cannot set both resource and service backends"),
     (_rule(backend={"service": {"name": "web", "port": {"name": "http", "number": 80}}}),
-     "spec.rules[0].http.paths[0].backend.service.port: cannot set both port name & port number"),
+     "spec.rules[0].http.paths[0].backend: cannot set both port name & port number"),
     (_rule(backend={"service": {"name": "web", "port": {}}}),
-     "spec.rules[0].http.paths[0].backend.service.port: port name or number is required"),
-    (_ing({}), "spec.rules: either `defaultBackend` or `rules` must be specified"),
+     "spec.rules[0].http.paths[0].backend: port name or number is required"),
+    (_ing({}), "spec: either `defaultBackend` or `rules` must be specified"),
     (_ing({"defaultBackend": SVC}), None),
+    (_ing({"defaultBackend": {"resource": {"kind": "Bucket"}}}), "spec.defaultBackend.resource.name: name is required"),
+    (_ing({"defaultBackend": SVC, "tls": [{"secretName": "Bad_Name"}]}), "spec.tls[0].secretName: a lowercase"),
+    ({**_ing({"defaultBackend": SVC, "ingressClassName": "nginx"}),
+      "metadata": {"name": "i", "namespace": "default", "annotations": {"kubernetes.io/ingress.class": "nginx"}}},
+     "annotations.kubernetes.io/ingress.class: can not be set when the class field is also set"),
 ])
 def test_ingress_validation(obj: dict[str, Any], error: str | None) -> None:
     errors = _errors(obj)
