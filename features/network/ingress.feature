@@ -10,10 +10,11 @@ Feature: Ingress routes HTTP from outside by host and path
 
   Background:
     Given a cluster with 2 nodes
-    When I apply the file "ingress-shop.yaml"
 
-  Scenario: Two hosts and three paths to two Services, and the default backend's 404
-    When I apply:
+  Scenario Outline: <mode> mode: two hosts and three paths to two Services, and the default backend's 404
+    Given the cluster uses the "<mode>" proxy
+    When I apply the file "ingress-shop.yaml"
+    And I apply:
       """
       apiVersion: networking.k8s.io/v1
       kind: Ingress
@@ -68,8 +69,14 @@ Feature: Ingress routes HTTP from outside by host and path
     And the cluster settles
     Then an HTTP request from outside to "http://shop.example.com/api" gets status 503
 
+    Examples:
+      | mode     |
+      | iptables |
+      | ipvs     |
+
   Scenario: Exact before Prefix, and a Prefix path matches whole path elements
-    When I apply:
+    When I apply the file "ingress-shop.yaml"
+    And I apply:
       """
       apiVersion: networking.k8s.io/v1
       kind: Ingress
@@ -103,7 +110,8 @@ Feature: Ingress routes HTTP from outside by host and path
     And an HTTP request from outside to "http://shop.example.com/foobar" gets status 404
 
   Scenario: A wildcard host matches exactly one DNS label
-    When I apply:
+    When I apply the file "ingress-shop.yaml"
+    And I apply:
       """
       apiVersion: networking.k8s.io/v1
       kind: Ingress
@@ -140,7 +148,8 @@ Feature: Ingress routes HTTP from outside by host and path
     And an HTTP request from outside to "http://example.com/" gets status 404
 
   Scenario: An Ingress of a class nobody serves gets no address and routes nothing
-    When I apply:
+    When I apply the file "ingress-shop.yaml"
+    And I apply:
       """
       apiVersion: networking.k8s.io/v1
       kind: Ingress
@@ -195,7 +204,8 @@ Feature: Ingress routes HTTP from outside by host and path
     And the request fails with "spec.rules[0].http.paths[1].pathType: Required value: pathType must be specified"
 
   Scenario: An Ingress's own defaultBackend answers what no path matches; a missing Service answers 503
-    When I apply:
+    When I apply the file "ingress-shop.yaml"
+    And I apply:
       """
       apiVersion: networking.k8s.io/v1
       kind: Ingress
