@@ -71,3 +71,22 @@ def test_ingress_class_needs_a_domain_prefixed_controller() -> None:
     assert any("domain-prefixed path" in e for e in _errors(cls))
     cls["spec"]["controller"] = "k8s.io/ingress-nginx"
     assert _errors(cls) == []
+
+
+def test_kubectl_get_ingress_and_ingressclass_columns() -> None:
+    from datetime import datetime
+
+    from kspec.printers import table
+    ing = _ing({"ingressClassName": "nginx", "tls": [{"hosts": ["a.example.com"]}],
+                "rules": [{"host": h} for h in ("a.example.com", "b.example.com", "", "c.example.com", "d")]})
+    ing["metadata"]["creationTimestamp"] = "2025-01-01T00:00:00Z"
+    ing["status"] = {"loadBalancer": {"ingress": [{"ip": "172.18.255.200"}]}}
+    headers, rows = table("ingresses", [ing], datetime(2025, 1, 1, 0, 1))
+    assert headers == ["NAME", "CLASS", "HOSTS", "ADDRESS", "PORTS", "AGE"]
+    assert rows == [["i", "nginx", "a.example.com,b.example.com,c.example.com + 2 more...", "172.18.255.200",
+                     "80, 443", "60s"]]
+    cls = {"apiVersion": "networking.k8s.io/v1", "kind": "IngressClass",
+           "metadata": {"name": "nginx", "creationTimestamp": "2025-01-01T00:00:00Z"},
+           "spec": {"controller": "k8s.io/ingress-nginx"}}
+    assert table("ingressclasses", [cls], datetime(2025, 1, 1, 0, 1))[1] == [["nginx", "k8s.io/ingress-nginx",
+                                                                              "<none>", "60s"]]
