@@ -20,7 +20,7 @@ hookspec = pluggy.HookspecMarker("kspec")
 hookimpl = pluggy.HookimplMarker("kspec")
 
 #: The swappable components, each chosen by name.
-COMPONENTS = ("store", "scheduler", "proxy", "dns", "runtime", "loadbalancer", "network")
+COMPONENTS = ("store", "scheduler", "proxy", "dns", "runtime", "loadbalancer", "network", "ingress")
 
 
 @hookspec
@@ -66,6 +66,11 @@ def kspec_make_network(name: str, cluster: Cluster) -> Any:
     that reaches a pod (after DNAT), and ``allows_dns(src_ip, src_pod, server_ip)`` before a name is looked
     up; False drops the packet (NetworkPolicy), so the client times out.
     """
+
+
+@hookspec(firstresult=True)
+def kspec_make_ingress(name: str, cluster: Cluster) -> Any:
+    """Return the ingress controller (an object with ``start()`` and ``request()``) if ``name`` is yours."""
 
 
 @hookspec

@@ -531,6 +531,38 @@ def _print_networkpolicy(np: Obj, ctx: _Ctx) -> list[str]:
     return [_name(np), _format_label_selector(_get(np, "spec", "podSelector")), _age(np, ctx)]
 
 
+# printIngress: formatHosts, ingressLoadBalancerStatusStringer (clipped to 16 bytes), formatPorts
+def _print_ingress(ing: Obj, ctx: _Ctx) -> list[str]:
+    rules = _list(ing, "spec", "rules")
+    hosts: list[str] = []
+    more = False
+    for rule in rules:  # up to 3 named hosts; "more" once a rule comes after the third
+        if len(hosts) == 3:
+            more = True
+        if not more and rule.get("host"):
+            hosts.append(str(rule["host"]))
+    text = ",".join(hosts) or "*"
+    if hosts and more:
+        text = f"{text} + {len(rules) - 3} more..."
+    addresses = sorted({str(a.get("ip") or a.get("hostname")) for a in _list(ing, "status", "loadBalancer", "ingress")
+                        if a.get("ip") or a.get("hostname")})
+    address = ",".join(addresses)
+    if len(address) > 16:  # -o wide would print it whole: the table here has no wide flag for ingresses
+        address = address[:15] + "..."
+    ports = "80, 443" if _list(ing, "spec", "tls") else "80"
+    return [_name(ing), str(_get(ing, "spec", "ingressClassName") or "<none>"), text, address, ports, _age(ing, ctx)]
+
+
+# printIngressClass
+def _print_ingressclass(cls: Obj, ctx: _Ctx) -> list[str]:
+    params = _get(cls, "spec", "parameters") or {}
+    text = "<none>"
+    if params:
+        text = str(params.get("kind") or "") + (f".{params['apiGroup']}" if params.get("apiGroup") else "")
+        text += f"/{params.get('name') or ''}"
+    return [_name(cls), str(_get(cls, "spec", "controller") or ""), text, _age(cls, ctx)]
+
+
 def _replicas(obj: Obj) -> int:
     """spec.replicas, defaulting to 1 as apps/v1 does when the field is absent."""
     value = _get(obj, "spec", "replicas")
@@ -840,6 +872,9 @@ _PRINTERS: dict[str, tuple[list[Column], Printer]] = {
     "endpointslices": ([("NAME", 0), ("ADDRESSTYPE", 0), ("PORTS", 0), ("ENDPOINTS", 0), ("AGE", 0)],
                        _print_endpointslice),
     "networkpolicies": ([("NAME", 0), ("POD-SELECTOR", 0), ("AGE", 0)], _print_networkpolicy),
+    "ingresses": ([("NAME", 0), ("CLASS", 0), ("HOSTS", 0), ("ADDRESS", 0), ("PORTS", 0), ("AGE", 0)],
+                  _print_ingress),
+    "ingressclasses": ([("NAME", 0), ("CONTROLLER", 0), ("PARAMETERS", 0), ("AGE", 0)], _print_ingressclass),
 }  # fmt: skip
 
 

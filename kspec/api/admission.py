@@ -104,8 +104,24 @@ def admit_job(job: Obj, api: APIServer) -> None:
     selector.setdefault("matchLabels", {}).setdefault("batch.kubernetes.io/controller-uid", uid)
 
 
+def admit_ingress(ing: Obj, api: APIServer) -> None:
+    """The DefaultIngressClass admission plugin: a new Ingress with neither ``spec.ingressClassName`` nor the
+    legacy ``kubernetes.io/ingress.class`` annotation gets the default IngressClass (annotation
+    ``ingressclass.kubernetes.io/is-default-class: "true"``); of several defaults, the newest one."""
+    spec = ing.setdefault("spec", {})
+    if spec.get("ingressClassName") or "kubernetes.io/ingress.class" in (ing["metadata"].get("annotations") or {}):
+        return
+    defaults = [c for c in api.store.list("ingressclasses")
+                if (c["metadata"].get("annotations") or {}).get("ingressclass.kubernetes.io/is-default-class")
+                == "true"]
+    if defaults:
+        newest = max(defaults, key=lambda c: (c["metadata"].get("creationTimestamp") or "", c["metadata"]["name"]))
+        spec["ingressClassName"] = newest["metadata"]["name"]
+
+
 ADMISSION: dict[str, Callable[[Obj, APIServer], None]] = {
     "Pod": admit_pod,
     "Namespace": admit_namespace,
     "Job": admit_job,
+    "Ingress": admit_ingress,
 }

@@ -60,6 +60,7 @@ KINDS: tuple[Kind, ...] = (
     Kind("discovery.k8s.io", "v1", "EndpointSlice", "endpointslices", True),
     Kind("networking.k8s.io", "v1", "NetworkPolicy", "networkpolicies", True, ("netpol",)),
     Kind("networking.k8s.io", "v1", "Ingress", "ingresses", True, ("ing",)),
+    Kind("networking.k8s.io", "v1", "IngressClass", "ingressclasses", False),
     Kind("storage.k8s.io", "v1", "StorageClass", "storageclasses", False, ("sc",)),
 )
 

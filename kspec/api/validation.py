@@ -1785,6 +1785,21 @@ def _validate_network_policy_update(new: Obj, old: Obj) -> list[FieldError]:
     return validate_network_policy_spec(new.get("spec") or {}, "spec")
 
 
+def _validate_ingress(obj: Obj) -> list[FieldError]:
+    from kspec.api.validation_ingress import validate_ingress  # networking.k8s.io/v1
+    return validate_ingress(obj)
+
+
+def _validate_ingress_class(obj: Obj) -> list[FieldError]:
+    from kspec.api.validation_ingress import validate_ingress_class
+    return validate_ingress_class(obj)
+
+
+def _validate_ingress_class_update(new: Obj, old: Obj) -> list[FieldError]:
+    from kspec.api.validation_ingress import validate_ingress_class_update
+    return validate_ingress_class_update(new, old)
+
+
 def _validate_generic(obj: Obj) -> list[FieldError]:
     return validate_object_meta(obj, bool((obj.get("metadata") or {}).get("namespace")), is_dns1123_subdomain)
 
@@ -1808,6 +1823,8 @@ VALIDATORS: dict[str, Callable[[Obj], list[FieldError]]] = {
     "PriorityClass": _validate_priority_class,
     "Endpoints": _validate_endpoints,
     "EndpointSlice": _validate_endpoint_slice,
+    "Ingress": _validate_ingress,
+    "IngressClass": _validate_ingress_class,
     "ResourceQuota": _validate_resource_quota,
     "LimitRange": _validate_limit_range,
     "NetworkPolicy": _validate_network_policy,
@@ -1958,6 +1975,7 @@ UPDATE_VALIDATORS: dict[str, Callable[[Obj, Obj], list[FieldError]]] = {
     "Job": lambda new, old: _validate_job(new) + _validate_job_update(new, old),
     "ConfigMap": lambda new, old: _immutable_data(new, old) + _validate_configmap(new),
     "EndpointSlice": _validate_endpoint_slice_update,
+    "IngressClass": _validate_ingress_class_update,
     "Secret": lambda new, old: _secret_type_update(new, old) + _immutable_data(new, old) + _validate_secret(new),
     "Service": _validate_service_update,
     "Node": _validate_node_update,

@@ -1,0 +1,1 @@
+"""The built-in ``ingress`` implementation "nginx" (modelled on ingress-nginx)."""
