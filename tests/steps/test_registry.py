@@ -16,6 +16,7 @@ SHARED = next((p / "shared" / "contract" for p in ROOT.parents if (p / "shared" 
 CONTRACTS = [
     SHARED / "steps.feature",
     SHARED / "part2-naming-and-assertions.feature",
+    SHARED / "part2-traffic.feature",
 ]
 
 
