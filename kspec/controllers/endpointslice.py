@@ -133,8 +133,45 @@ def services_to_update(api: object, old: Obj | None, new: Obj | None) -> list[st
     return sorted(set(now) ^ set(before))  # determineNeededServiceUpdates: the symmetric difference
 
 
-class EndpointSliceController(Controller):
+class SliceOwner(Controller):
+    """What both slice controllers do when a slice changes: requeue its Service if the slice is theirs.
+
+    ``MANAGER`` is the ``endpointslice.kubernetes.io/managed-by`` value the controller writes; ``client``
+    is its ApiSliceClient (whose expectations tell a slice it wrote from somebody else's change).
+    """
+
+    MANAGER = ""
+    client: ApiSliceClient
+
+    def _managed(self, s: Obj) -> bool:
+        return (s["metadata"].get("labels") or {}).get(LABEL_MANAGED_BY) == self.MANAGER
+
+    def _queue_for_slice(self, s: Obj) -> None:
+        """queueServiceForEndpointSlice: after endpointSliceChangeMinSyncDelay."""
+        key = service_key_of_slice(s)
+        if key:
+            self.queue.add_after(key, SLICE_CHANGE_MIN_SYNC_DELAY_MS)
+
+    def _slice_added(self, s: Obj) -> None:
+        if self._managed(s) and self.client.should_sync(s):
+            self._queue_for_slice(s)
+
+    def _slice_updated(self, old: Obj, new: Obj) -> None:
+        if (old["metadata"].get("labels") or {}).get(LABEL_SERVICE_NAME) != (
+                new["metadata"].get("labels") or {}).get(LABEL_SERVICE_NAME):
+            self._queue_for_slice(old)
+            self._queue_for_slice(new)
+        elif self._managed(old) != self._managed(new) or (self._managed(new) and self.client.should_sync(new)):
+            self._queue_for_slice(new)
+
+    def _slice_deleted(self, s: Obj) -> None:
+        if self._managed(s) and not self.client.handle_deletion(s):
+            self._queue_for_slice(s)
+
+
+class EndpointSliceController(SliceOwner):
     NAME = NAME
+    MANAGER = CONTROLLER_NAME
 
     def __init__(self, cluster: Cluster, max_endpoints_per_slice: int = MAX_ENDPOINTS_PER_SLICE) -> None:
         super().__init__(cluster)
@@ -154,32 +191,6 @@ class EndpointSliceController(Controller):
     def _pods(self, old: Obj | None, new: Obj | None) -> None:
         for key in services_to_update(self.api, old, new):
             self.queue.add(key)
-
-    def _managed(self, s: Obj) -> bool:
-        return (s["metadata"].get("labels") or {}).get(LABEL_MANAGED_BY) == CONTROLLER_NAME
-
-    def _queue_for_slice(self, s: Obj) -> None:
-        """queueServiceForEndpointSlice: after endpointSliceChangeMinSyncDelay."""
-        key = service_key_of_slice(s)
-        if key:
-            self.queue.add_after(key, SLICE_CHANGE_MIN_SYNC_DELAY_MS)
-
-    def _slice_added(self, s: Obj) -> None:
-        if self._managed(s) and self.client.should_sync(s):
-            self._queue_for_slice(s)
-
-    def _slice_updated(self, old: Obj, new: Obj) -> None:
-        if (old["metadata"].get("labels") or {}).get(LABEL_SERVICE_NAME) != (
-                new["metadata"].get("labels") or {}).get(LABEL_SERVICE_NAME):
-            self._queue_for_slice(old)
-            self._queue_for_slice(new)
-            return
-        if self._managed(old) != self._managed(new) or (self._managed(new) and self.client.should_sync(new)):
-            self._queue_for_slice(new)
-
-    def _slice_deleted(self, s: Obj) -> None:
-        if self._managed(s) and not self.client.handle_deletion(s):
-            self._queue_for_slice(s)
 
     def reconcile(self, key: str) -> bool | None:
         """syncService."""

@@ -16,8 +16,7 @@ import ipaddress
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from kspec.controllers.base import Controller
-from kspec.controllers.endpointslice import SLICE_CHANGE_MIN_SYNC_DELAY_MS, ApiSliceClient
+from kspec.controllers.endpointslice import ApiSliceClient, SliceOwner
 from kspec.controllers.endpointslice_reconciler import SliceClient
 from kspec.controllers.endpointslice_util import (
     IPV4,
@@ -34,7 +33,6 @@ from kspec.controllers.endpointslice_util import (
     controller_ref,
     endpoints_equal_beyond_hash,
     port_map_key,
-    service_key_of_slice,
     slice_prefix,
 )
 from kspec.errors import ApiError
@@ -261,8 +259,9 @@ class MirroringReconciler:
             self.client.delete(ns, s["metadata"]["name"])
 
 
-class EndpointSliceMirroringController(Controller):
+class EndpointSliceMirroringController(SliceOwner):
     NAME = NAME
+    MANAGER = MIRRORING_CONTROLLER_NAME
 
     def __init__(self, cluster: Cluster, max_endpoints_per_subset: int = MAX_ENDPOINTS_PER_SUBSET) -> None:
         super().__init__(cluster)
@@ -294,30 +293,6 @@ class EndpointSliceMirroringController(Controller):
     def _service_updated(self, old: Obj, new: Obj) -> None:
         if bool((old.get("spec") or {}).get("selector")) != bool((new.get("spec") or {}).get("selector")):
             self.queue.add(key_of(new))
-
-    def _managed(self, s: Obj) -> bool:
-        return (s["metadata"].get("labels") or {}).get(LABEL_MANAGED_BY) == MIRRORING_CONTROLLER_NAME
-
-    def _queue_for_slice(self, s: Obj) -> None:
-        key = service_key_of_slice(s)
-        if key:
-            self.queue.add_after(key, SLICE_CHANGE_MIN_SYNC_DELAY_MS)
-
-    def _slice_added(self, s: Obj) -> None:
-        if self._managed(s) and self.client.should_sync(s):
-            self._queue_for_slice(s)
-
-    def _slice_updated(self, old: Obj, new: Obj) -> None:
-        if (old["metadata"].get("labels") or {}).get(LABEL_SERVICE_NAME) != (
-                new["metadata"].get("labels") or {}).get(LABEL_SERVICE_NAME):
-            self._queue_for_slice(old)
-            self._queue_for_slice(new)
-        elif self._managed(old) != self._managed(new) or (self._managed(new) and self.client.should_sync(new)):
-            self._queue_for_slice(new)
-
-    def _slice_deleted(self, s: Obj) -> None:
-        if self._managed(s) and not self.client.handle_deletion(s):
-            self._queue_for_slice(s)
 
     def _mirrored(self, ns: str, name: str) -> list[Obj]:
         """endpointSlicesMirroredForService."""
