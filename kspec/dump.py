@@ -8,8 +8,10 @@ event, every waiting pod's scheduling table and every node's rules; ``none`` sho
 
 from __future__ import annotations
 
+import hashlib
+import json
 import re
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from typing import TYPE_CHECKING
 
 from kspec import printers
@@ -276,3 +278,12 @@ def filter_rules(text: str, services: list[str], addresses: list[str]) -> list[s
 
 __all__ = ["MODES", "Focus", "dump", "filter_rules", "focus_of"]
 
+
+
+def digests(cluster: Cluster) -> tuple[str, str]:
+    """sha256 of the event log and of every stored object (resourceVersions included): what two runs that
+    must be byte-identical compare, e.g. before and after a speed-up."""
+    events = json.dumps([asdict(e) for e in cluster.event_log], sort_keys=True)
+    store = cluster.api.store
+    objects = json.dumps({r: store.list(r) for r in sorted(store._data)}, sort_keys=True)  # type: ignore[attr-defined]
+    return hashlib.sha256(events.encode()).hexdigest(), hashlib.sha256(objects.encode()).hexdigest()
