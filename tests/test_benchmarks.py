@@ -15,7 +15,7 @@ SMALL = {
     "etcd_raft.py": ["--writes", "200", "--seeds", "3"],
     "fuzz_table.py": ["--per-class", "2", "--budget", "5"],
     "kubelet_soak.py": ["--hours", "1", "--nodes", "2", "--pods", "5"],
-    "proxy_sync.py": ["10", "2"],
+    "proxy_sync.py": ["--sizes", "10", "--endpoints", "2", "--connections", "200"],
     "scenario_overhead.py": ["5"],
     "scheduler_throughput.py": ["--nodes", "10", "--pods", "50"],
     "workloads_rollout.py": ["--deployments", "2", "--replicas", "2", "--nodes", "3"],
