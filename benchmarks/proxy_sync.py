@@ -87,7 +87,7 @@ def cpu(fn: Callable[[], object]) -> float:
     return time.process_time() - start
 
 
-def bench(mode: str, services: int, per: int, nodes: int, connections: int, repeats: int) -> list[object]:
+def bench(mode: str, services: int, per: int, nodes: int, connections: int, repeats: int) -> dict:
     cls = MODES[mode]
     svcs, slices = objects(services, per, nodes)
     fulls, proxier = [], None
@@ -113,9 +113,41 @@ def bench(mode: str, services: int, per: int, nodes: int, connections: int, repe
         routed.append(cpu(lambda: [proxier.process(Packet(CLIENT, ip, 80), False) for ip in targets]))
     verdict, pkt = proxier.process(Packet(CLIENT, targets[0], 80), False)
     assert pkt.dnat, f"{mode}: a connection to a cluster IP was not DNATed ({verdict})"
-    partial = "partial" if isinstance(proxier, IptablesProxier) else "full"
-    return [mode, f"{services:,}", f"{services * per:,}", f"{rules:,}", f"{min(fulls):.3f}",
-            f"{min(changes) * 1000:.1f} ({partial})", f"{connections / max(min(routed), 1e-9):,.0f}"]
+    return {"mode": mode, "services": services, "endpoints": services * per, "rules": rules,
+            "full": min(fulls), "change": min(changes), "partial": isinstance(proxier, IptablesProxier),
+            "rate": connections / max(min(routed), 1e-9)}
+
+
+def row(r: dict) -> list[str]:
+    kind = "partial" if r["partial"] else "full"
+    return [r["mode"], f"{r['services']:,}", f"{r['endpoints']:,}", f"{r['rules']:,}", f"{r['full']:.3f}",
+            f"{r['change'] * 1000:.1f} ({kind})", f"{r['rate']:,.0f}"]
+
+
+def shape(ratio: float, services: float) -> str:
+    """How a figure grows against the number of Services, in words."""
+    if ratio < 1.5:
+        return "flat"
+    if ratio >= 0.6 * services:
+        return "linear" if ratio <= 1.6 * services else "superlinear"
+    return "sublinear"
+
+
+def closing_note(rows: list[dict]) -> list[str]:
+    """Per mode, each figure at the largest size over the smallest, against the growth in Services."""
+    lines = []
+    for mode in dict.fromkeys(r["mode"] for r in rows):
+        mine = [r for r in rows if r["mode"] == mode]
+        lo, hi = min(mine, key=lambda r: r["services"]), max(mine, key=lambda r: r["services"])
+        if lo is hi:
+            continue
+        n = hi["services"] / lo["services"]
+        figures = {"rules": hi["rules"] / lo["rules"], "full sync": hi["full"] / max(lo["full"], 1e-9),
+                   "1 endpoint change": hi["change"] / max(lo["change"], 1e-9),
+                   "per-connection cost": lo["rate"] / hi["rate"]}
+        said = ", ".join(f"{k} x{v:.1f} ({shape(v, n)})" for k, v in figures.items())
+        lines.append(f"{mode}: Services x{n:g} ({lo['services']:,} -> {hi['services']:,}): {said}")
+    return lines
 
 
 def main() -> None:
@@ -132,15 +164,19 @@ def main() -> None:
     unknown = [m for m in modes if m not in MODES]
     if unknown:
         ap.error(f"unknown mode(s) {', '.join(unknown)}; kspec has {', '.join(MODES)}")
-    rows = []
+    rows: list[dict] = []
     for mode in modes:
         for size in sizes:
             rows.append(bench(mode, size, args.endpoints, args.nodes, args.connections, args.repeats))
-            print(tabulate(rows[-1:], tablefmt="plain", disable_numparse=True), flush=True)
+            print(tabulate([row(rows[-1])], tablefmt="plain", disable_numparse=True), flush=True)
     print()
-    print(tabulate(rows, headers=["mode", "Services", "endpoints", "rules", "full sync s",
+    print(tabulate([row(r) for r in rows], headers=["mode", "Services", "endpoints", "rules", "full sync s",
                                   "1 endpoint change ms", "connections/s"], tablefmt="github",
                    disable_numparse=True, colalign=("left", *["right"] * 6)))
+    note = closing_note(rows)
+    if note:
+        print("\nHow each grows with the number of Services (largest size over smallest):")
+        print("\n".join(note))
 
 
 if __name__ == "__main__":
