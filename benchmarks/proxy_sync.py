@@ -19,13 +19,15 @@ syncProxyRules does when needFullSync is false; ipvs: its sync is always full, a
 connections routed per second: seeded random connections from a pod on the node to random Service cluster
 IPs through ``Provider.process`` (the node's kernel: netfilter chains walked rule by rule, or the IPVS table
 and ipsets), the per-hop step of ``KubeProxy._route``. Times are CPU time (``time.process_time``), the
-minimum over repeats, since the machine is shared.
+minimum over repeats, since the machine is shared, with the cyclic GC held off while timing.
 """
 
 from __future__ import annotations
 
 import argparse
+import gc
 import ipaddress
+import math
 import random
 import time
 from collections.abc import Callable
@@ -41,6 +43,7 @@ from kspec.proxy.provider import Packet, Provider
 
 CLUSTER_IP_BASE = int(ipaddress.IPv4Address("10.96.0.10"))
 POD_IP_BASE = int(ipaddress.IPv4Address("10.244.0.2"))
+MIN_ROUTE_CPU = 0.3
 CLIENT = "10.244.255.254"  # a pod on the proxier's node (inside --cluster-cidr 10.244.0.0/16)
 
 
@@ -82,9 +85,17 @@ def rule_count(proxier: Provider) -> int:
 
 
 def cpu(fn: Callable[[], object]) -> float:
-    start = time.process_time()
-    fn()
-    return time.process_time() - start
+    """CPU seconds of ``fn``, with Python's cyclic GC held off: its full collections scan the whole heap (a
+    million rule objects at 10,000 Services), a cost of the simulator's language rather than of the proxier,
+    and one that lands on whichever call happens to trigger it."""
+    gc.collect()
+    gc.disable()
+    try:
+        start = time.process_time()
+        fn()
+        return time.process_time() - start
+    finally:
+        gc.enable()
 
 
 def bench(mode: str, services: int, per: int, nodes: int, connections: int, repeats: int) -> dict:
@@ -108,9 +119,14 @@ def bench(mode: str, services: int, per: int, nodes: int, connections: int, repe
     rng = random.Random(1)
     targets = [svcs[rng.randrange(services)]["spec"]["clusterIP"] for _ in range(connections)]
     proxier.process(Packet(CLIENT, targets[0], 80), False)  # any deferred rules written before timing
-    routed = []
-    for _ in range(repeats):
-        routed.append(cpu(lambda: [proxier.process(Packet(CLIENT, ip, 80), False) for ip in targets]))
+    def route() -> None:
+        for ip in targets:
+            proxier.process(Packet(CLIENT, ip, 80), False)
+
+    # enough rounds over the targets for at least MIN_ROUTE_CPU seconds of CPU per repeat (a fast mode's
+    # 1,000 connections take a few ms, too short to time on a loaded machine)
+    rounds = max(1, math.ceil(MIN_ROUTE_CPU / max(cpu(route), 1e-6)))
+    routed = [cpu(lambda: [route() for _ in range(rounds)]) / rounds for _ in range(repeats)]
     verdict, pkt = proxier.process(Packet(CLIENT, targets[0], 80), False)
     assert pkt.dnat, f"{mode}: a connection to a cluster IP was not DNATed ({verdict})"
     return {"mode": mode, "services": services, "endpoints": services * per, "rules": rules,
@@ -146,7 +162,10 @@ def closing_note(rows: list[dict]) -> list[str]:
                    "1 endpoint change": hi["change"] / max(lo["change"], 1e-9),
                    "per-connection cost": lo["rate"] / hi["rate"]}
         said = ", ".join(f"{k} x{v:.1f} ({shape(v, n)})" for k, v in figures.items())
-        lines.append(f"{mode}: Services x{n:g} ({lo['services']:,} -> {hi['services']:,}): {said}")
+        us_lo, us_hi = 1e6 / lo["rate"], 1e6 / hi["rate"]
+        per_k = (us_hi - us_lo) / (hi["services"] - lo["services"]) * 1000
+        lines.append(f"{mode}: Services x{n:g} ({lo['services']:,} -> {hi['services']:,}): {said}; "
+                     f"a connection {us_lo:.1f} -> {us_hi:.1f} us CPU, {per_k:+.2f} us per 1,000 Services")
     return lines
 
 
