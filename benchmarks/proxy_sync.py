@@ -36,6 +36,7 @@ from tabulate import tabulate
 
 from kspec.clock import Clock
 from kspec.objects import Obj
+from kspec.proxy import netfilter
 from kspec.proxy.iptables import IptablesProxier
 from kspec.proxy.ipvs import IpvsProxier
 from kspec.proxy.kubeproxy import MODES
@@ -104,6 +105,9 @@ def bench(mode: str, services: int, per: int, nodes: int, connections: int, repe
     fulls, proxier = [], None
     for _ in range(repeats if services <= 1000 else 1):  # a new proxier each time: the first sync is the full one
         proxier = cls(node(0), Clock(), random.Random(0))
+        # a cold start: netfilter's parsed-rule cache is shared by every proxier in the process, so without
+        # this a repeat would skip the parsing its first run did (and only sizes under its cap would benefit)
+        netfilter._PARSED.clear()
         fulls.append(cpu(lambda p=proxier: p.start(svcs, slices)))  # type: ignore[misc]
     assert proxier is not None
     rules = rule_count(proxier)
