@@ -15,11 +15,12 @@ ten is a NodePort, half of those with ``externalTrafficPolicy: Local`` (its loca
 For each mode and size it prints: the rules produced (``iptables-save`` lines; IPVS virtual + real servers),
 the full sync (the first one, OnServicesSynced: every chain written), the sync after one endpoint is
 removed from one Service (iptables: the partial sync, only that Service's chains are rewritten, as upstream's
-syncProxyRules does when needFullSync is false; ipvs: its sync is always full, as upstream's is), and new
-connections routed per second: seeded random connections from a pod on the node to random Service cluster
-IPs through ``Provider.process`` (the node's kernel: netfilter chains walked rule by rule, or the IPVS table
-and ipsets), the per-hop step of ``KubeProxy._route``. Times are CPU time (``time.process_time``), the
-minimum over repeats, since the machine is shared, with the cyclic GC held off while timing.
+syncProxyRules does when needFullSync is false; ipvs: its sync is always full, as upstream's is; a new mode
+whose proxier has PARTIAL_SYNC = True is labelled partial), and new connections routed per second: seeded
+random connections from a pod on the node to random Service cluster IPs through ``Provider.process`` (the
+node's kernel: netfilter chains walked rule by rule, or the IPVS table and ipsets), the per-hop step of
+``KubeProxy._route``. Times are CPU time (``time.process_time``), the minimum over repeats, since the
+machine is shared, with the cyclic GC held off while timing.
 """
 
 from __future__ import annotations
@@ -133,8 +134,9 @@ def bench(mode: str, services: int, per: int, nodes: int, connections: int, repe
     routed = [cpu(lambda: [route() for _ in range(rounds)]) / rounds for _ in range(repeats)]
     verdict, pkt = proxier.process(Packet(CLIENT, targets[0], 80), False)
     assert pkt.dnat, f"{mode}: a connection to a cluster IP was not DNATed ({verdict})"
+    partial = getattr(proxier, "PARTIAL_SYNC", isinstance(proxier, IptablesProxier))
     return {"mode": mode, "services": services, "endpoints": services * per, "rules": rules,
-            "full": min(fulls), "change": min(changes), "partial": isinstance(proxier, IptablesProxier),
+            "full": min(fulls), "change": min(changes), "partial": partial,
             "rate": connections / max(min(routed), 1e-9)}
 
 
