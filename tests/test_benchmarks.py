@@ -15,7 +15,7 @@ SMALL = {
     "etcd_raft.py": ["--writes", "200", "--seeds", "3"],
     "fuzz_table.py": ["--per-class", "2", "--budget", "5"],
     "kubelet_soak.py": ["--hours", "1", "--nodes", "2", "--pods", "5"],
-    "proxy_sync.py": ["10", "2"],
+    "proxy_sync.py": ["--sizes", "10", "--endpoints", "2", "--connections", "200"],
     "scenario_overhead.py": ["5"],
     "scheduler_throughput.py": ["--nodes", "10", "--pods", "50"],
     "workloads_rollout.py": ["--deployments", "2", "--replicas", "2", "--nodes", "3"],
@@ -32,3 +32,14 @@ def test_benchmark_runs(script: str) -> None:
                           capture_output=True, text=True, timeout=300)
     assert proc.returncode == 0, proc.stdout[-2000:] + proc.stderr[-2000:]
     assert proc.stdout.strip(), "a benchmark prints its figures"
+
+
+def test_proxy_sync_measures_every_mode_kube_proxy_has() -> None:
+    """The series takes its modes from kubeproxy.MODES, so a new mode (nftables) joins it by itself."""
+    from kspec.proxy.kubeproxy import MODES
+
+    proc = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "proxy_sync.py"), *SMALL["proxy_sync.py"],
+                           "--repeats", "1"], cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    rows = [line.split("|")[1].strip() for line in proc.stdout.splitlines() if line.startswith("| ")][1:]
+    assert rows == list(MODES)
