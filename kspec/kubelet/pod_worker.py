@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 from kspec.clock import Timer
 from kspec.durations import format_duration
 from kspec.errors import ApiError
-from kspec.kubelet import envvars, status
+from kspec.kubelet import envvars, status, volumes
 from kspec.kubelet.backoff import stable_key
 from kspec.kubelet.hooks import hook_ms
 from kspec.kubelet.probes import FIELD, SUCCESS, ProbeWorker
@@ -94,6 +94,8 @@ class PodWorker:
         self.message = ""
         self.extra_conditions: list[Obj] = []
         self._timer: Timer | None = None
+        self.mounted: dict[str, volumes.Mounted] | None = None if pod["spec"].get("volumes") else {}
+        self._mount_failures = 0
 
     # -- helpers -------------------------------------------------------------------------
     @property
@@ -185,9 +187,25 @@ class PodWorker:
         if self.deleting:
             self._maybe_finish()
             return
+        if self.mounted is None and not self._mount_volumes():
+            self.status_later()
+            return
         if self._sync_init():
             self._sync_regular()
         self.status_later()
+
+    def _mount_volumes(self) -> bool:
+        """WaitForAttachAndMount: containers start only once every volume is set up; a failure is retried
+        with the operation executor's back-off and recorded as FailedMount."""
+        try:
+            self.mounted = self.kubelet.mount_volumes(self)
+            return True
+        except volumes.NotMountable as e:
+            self._mount_failures += 1
+            if e.message:
+                self.event("Warning", "FailedMount", e.message)
+            self._wake_at(self.clock.now + volumes.retry_ms(self._mount_failures))
+            return False
 
     def _sync_init(self) -> bool:
         """Init containers one by one; True once every one has completed."""
