@@ -30,6 +30,7 @@ if TYPE_CHECKING:
 
 MIN_GRACE_S = 2  # minimumGracePeriodInSeconds
 PLEG_RELIST_MS = 1000  # genericPlegRelistPeriod: when a failed pull is next looked at
+CONFIG_RETRY_MS = 10_000  # kubelet backOffPeriod: a pod whose sync failed is synced again after it
 
 
 @dataclass
@@ -355,6 +356,14 @@ class PodWorker:
 
     # -- running containers ----------------------------------------------------------------
     def _run(self, rec: Record) -> None:
+        try:
+            env = self.kubelet.container_env(self, rec.spec)
+        except envvars.ConfigError as e:
+            # kuberuntime startContainer: generateContainerConfig failed, ErrCreateContainerConfig
+            rec.waiting = ("CreateContainerConfigError", str(e))
+            self.container_event(rec.name, "Warning", "Failed", f"Error: {e}")
+            self._wake_at(self.clock.now + CONFIG_RETRY_MS)
+            return
         rt = self.kubelet.runtime
         limit = (rec.spec.get("resources") or {}).get("limits", {}).get("memory")
         c = rt.create(self.node, self.uid, rec.name, rec.spec["image"], to_int(limit) if limit else 0)
@@ -365,7 +374,7 @@ class PodWorker:
         rec.waiting = None
         rec.force_restart = rec.definition_changed = False
         rec.started = "startup" not in rec.probes
-        rec.env = self.kubelet.container_env(self, rec.spec)
+        rec.env = env
         self.container_event(rec.name, "Normal", "Created", "Container created")
         rt.start(c, self._exited)
         self.container_event(rec.name, "Normal", "Started", "Container started")
