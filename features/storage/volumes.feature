@@ -112,6 +112,48 @@ Feature: Pod volumes hold file contents as long as upstream keeps them
     And the file "/etc/level.conf" in container "app" of pod "web" contains "debug"
     And the file "/etc/app/other" in container "app" of pod "web" does not exist
 
+  Scenario: An updated configMap reaches the files at the kubelet's next sync, never a subPath mount
+    When I apply:
+      """
+      apiVersion: v1
+      kind: ConfigMap
+      metadata:
+        name: settings
+      data:
+        level: info
+      ---
+      apiVersion: v1
+      kind: Pod
+      metadata:
+        name: web
+      spec:
+        nodeName: node-1
+        containers:
+        - name: app
+          image: nginx:1.27
+          volumeMounts:
+          - {name: config, mountPath: /etc/app}
+          - {name: config, mountPath: /etc/level.conf, subPath: level}
+        volumes:
+        - name: config
+          configMap:
+            name: settings
+      """
+    Then within 30s pod "web" is Running
+    When I apply:
+      """
+      apiVersion: v1
+      kind: ConfigMap
+      metadata:
+        name: settings
+      data:
+        level: debug
+      """
+    Then the file "/etc/app/level" in container "app" of pod "web" contains "info"
+    When I wait 60s
+    Then the file "/etc/app/level" in container "app" of pod "web" contains "debug"
+    And the file "/etc/level.conf" in container "app" of pod "web" contains "info"
+
   Scenario: A missing configMap keeps the pod ContainerCreating until it exists
     When I apply:
       """

@@ -236,14 +236,18 @@ class NodeAgent:
         if rec.current is None or not rec.current.running:
             raise StepError(f'container "{container}" of pod "{pod}" is not running')
         try:
-            volumes.write(spec, worker.mounted or {}, layer, path, text)
+            volumes.write(spec, worker.mounted or {}, layer, path, text, self._pinned(worker, container))
         except OSError as e:
             raise StepError(f"sh: {e}") from None
 
     def read_file(self, namespace: str, pod: str, container: str, path: str) -> str | None:
         """The file's contents as the container's current instance sees them; None when it does not exist."""
         worker, spec, layer = self._file_target(namespace, pod, container)
-        return volumes.read(spec, worker.mounted or {}, layer, path)
+        return volumes.read(spec, worker.mounted or {}, layer, path, self._pinned(worker, container))
+
+    def _pinned(self, worker: PodWorker, container: str) -> dict[str, volumes.Tree] | None:
+        current = worker.records[container].current
+        return self.volumes.pinned.get((worker.uid, current.id)) if current is not None else None
 
     def resolv_conf(self, namespace: str, pod: str) -> str:
         live = self.api.try_get("pods", pod, namespace)

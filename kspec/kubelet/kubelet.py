@@ -236,6 +236,14 @@ class Kubelet:
 
         return volumes.set_up(self.agent.volumes, worker.pod, self.node_name, get)
 
+    def refresh_volumes(self, worker: PodWorker, mounted: dict[str, volumes.Mounted]) -> None:
+        """The periodic pod sync rewrites configMap, secret, downwardAPI and projected files."""
+        if not self.online:
+            return
+        ns = worker.namespace
+        volumes.refresh(self.agent.volumes, worker.pod, self.node_name,
+                        lambda resource, name: self.api.try_get(resource, name, ns), mounted)
+
     # -- node status and lease ----------------------------------------------------------------------
     def _lease(self) -> Obj:
         node = self.api.get("nodes", self.node_name, "")

@@ -30,6 +30,7 @@ if TYPE_CHECKING:
 
 MIN_GRACE_S = 2  # minimumGracePeriodInSeconds
 PLEG_RELIST_MS = 1000  # genericPlegRelistPeriod: when a failed pull is next looked at
+SYNC_FREQUENCY_MS = 60_000  # KubeletConfiguration syncFrequency: when mounted configMaps and secrets are rewritten
 CONFIG_RETRY_MS = 10_000  # kubelet backOffPeriod: a pod whose sync failed is synced again after it
 
 
@@ -97,6 +98,7 @@ class PodWorker:
         self._timer: Timer | None = None
         self.mounted: dict[str, volumes.Mounted] | None = None if pod["spec"].get("volumes") else {}
         self._mount_failures = 0
+        self._refresh_timer: Timer | None = None
 
     # -- helpers -------------------------------------------------------------------------
     @property
@@ -200,6 +202,9 @@ class PodWorker:
         with the operation executor's back-off and recorded as FailedMount."""
         try:
             self.mounted = self.kubelet.mount_volumes(self)
+            if any(m.refresh for m in self.mounted.values()):
+                self._refresh_timer = self.clock.call_every(SYNC_FREQUENCY_MS, self._refresh_volumes,
+                                                            label=f"sync volumes of pod {self.name}")
             return True
         except volumes.NotMountable as e:
             self._mount_failures += 1
@@ -207,6 +212,10 @@ class PodWorker:
                 self.event("Warning", "FailedMount", e.message)
             self._wake_at(self.clock.now + volumes.retry_ms(self._mount_failures))
             return False
+
+    def _refresh_volumes(self) -> None:
+        if self.mounted is not None and not (self.removed or self.terminal):
+            self.kubelet.refresh_volumes(self, self.mounted)
 
     def _sync_init(self) -> bool:
         """Init containers one by one; True once every one has completed."""
@@ -371,6 +380,8 @@ class PodWorker:
             rec.previous = rec.current
             rec.restart_count += 1
         rec.current = c
+        if self.mounted:
+            self.kubelet.agent.volumes.pin(self.uid, c.id, rec.spec, self.mounted)
         rec.waiting = None
         rec.force_restart = rec.definition_changed = False
         rec.started = "startup" not in rec.probes
@@ -501,6 +512,9 @@ class PodWorker:
         self.kubelet.release(self)
 
     def _stop_probes(self) -> None:
+        if self._refresh_timer is not None:
+            self._refresh_timer.cancel()
+            self._refresh_timer = None
         for rec in self.records.values():
             for w in rec.probes.values():
                 w.stop()
@@ -510,7 +524,7 @@ class PodWorker:
         self.removed = True
         if self._timer is not None:
             self._timer.cancel()
-        self._stop_probes()
+        self._stop_probes()  # and the volume refresh
         for rec in self.records.values():
             if rec.current is not None and not rec.current.exited:
                 self.kubelet.runtime.kill(rec.current)

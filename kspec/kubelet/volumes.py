@@ -61,6 +61,7 @@ class Mounted:
     tree: Tree
     root: str
     read_only: bool
+    refresh: bool = False  # rendered from API objects: the kubelet's periodic sync rewrites the files
 
 
 class VolumeStore:
@@ -71,6 +72,7 @@ class VolumeStore:
         self.hosts: dict[str, Tree] = {}
         self.pvs: dict[str, Tree] = {}
         self.layers: dict[tuple[str, str], Tree] = {}
+        self.pinned: dict[tuple[str, str], dict[str, Tree]] = {}  # subPath mounts of refreshed volumes, by mountPath
         #: whether something binds claims (the PV controller); without one an unbound claim's data is keyed by
         #: the claim itself, so clusters without storage components run claim-backed pods as before
         self.binds_claims: Callable[[], bool] = lambda: False
@@ -90,6 +92,16 @@ class VolumeStore:
             del self.empty_dirs[key]
         for key in [k for k in self.layers if k[0] == uid]:
             del self.layers[key]
+        for key in [k for k in self.pinned if k[0] == uid]:
+            del self.pinned[key]
+
+    def pin(self, uid: str, container_id: str, container: Obj, mounted: dict[str, Mounted]) -> None:
+        """A subPath mount is bound to the file as the container starts: later updates never reach it."""
+        pins = {posixpath.normpath("/" + m.get("mountPath", "")): Tree(files=dict(mounted[m["name"]].tree.files))
+                for m in container.get("volumeMounts") or []
+                if m.get("subPath") and m.get("name") in mounted and mounted[m["name"]].refresh}
+        if pins:
+            self.pinned[(uid, container_id)] = pins
 
 
 # -- setting volumes up --------------------------------------------------------------------------------------
@@ -219,12 +231,12 @@ def _set_up_one(store: VolumeStore, pod: Obj, uid: str, node: str, vol: Obj, get
         tree = store.host(node)
         return Mounted(tree, _host_path(vol["hostPath"], tree), False)
     if "configMap" in vol:
-        return Mounted(_rendered(_configmap(vol["configMap"], get)), "", True)
+        return Mounted(_rendered(_configmap(vol["configMap"], get)), "", True, True)
     if "secret" in vol:
         src = vol["secret"]
-        return Mounted(_rendered(_secret(src, src.get("secretName", ""), get)), "", True)
+        return Mounted(_rendered(_secret(src, src.get("secretName", ""), get)), "", True, True)
     if "downwardAPI" in vol:
-        return Mounted(_rendered(_downward(vol["downwardAPI"], pod)), "", True)
+        return Mounted(_rendered(_downward(vol["downwardAPI"], pod)), "", True, True)
     if "projected" in vol:
         files: dict[str, str] = {}
         for source in vol["projected"].get("sources") or []:
@@ -234,7 +246,7 @@ def _set_up_one(store: VolumeStore, pod: Obj, uid: str, node: str, vol: Obj, get
                 files.update(_secret(source["secret"], source["secret"].get("name", ""), get))
             elif "downwardAPI" in source:
                 files.update(_downward(source["downwardAPI"], pod))
-        return Mounted(_rendered(files), "", True)
+        return Mounted(_rendered(files), "", True, True)
     if "persistentVolumeClaim" in vol:
         src = vol["persistentVolumeClaim"]
         pvc = get("persistentvolumeclaims", src.get("claimName", ""))
@@ -249,8 +261,25 @@ def _set_up_one(store: VolumeStore, pod: Obj, uid: str, node: str, vol: Obj, get
     return Mounted(Tree(), "", False)  # a volume type kspec does not model: mounted empty
 
 
+def refresh(store: VolumeStore, pod: Obj, node: str, get: Getter, mounted: dict[str, Mounted]) -> None:
+    """The pod's periodic sync: configMap, secret, downwardAPI and projected files show the objects' current
+    contents (the atomic writer swaps them in place); a source that fails now keeps the old files."""
+    uid = pod["metadata"]["uid"]
+    for vol in pod["spec"].get("volumes") or []:
+        old = mounted.get(vol.get("name", ""))
+        if old is None or not old.refresh:
+            continue
+        try:
+            new = _set_up_one(store, pod, uid, node, vol, get)
+        except NotMountable:
+            continue
+        old.tree.files.clear()
+        old.tree.files.update(new.tree.files)
+
+
 # -- container paths -------------------------------------------------------------------------------------------
-def resolve(container: Obj, mounted: dict[str, Mounted], layer: Tree, path: str) -> tuple[Tree, str, bool]:
+def resolve(container: Obj, mounted: dict[str, Mounted], layer: Tree, path: str,
+            pinned: dict[str, Tree] | None = None) -> tuple[Tree, str, bool]:
     """(tree, path in it, read-only) for ``path`` as the container sees it: the longest mountPath wins."""
     path = posixpath.normpath("/" + path)
     best: Obj | None = None
@@ -265,12 +294,14 @@ def resolve(container: Obj, mounted: dict[str, Mounted], layer: Tree, path: str)
     mp = posixpath.normpath("/" + best.get("mountPath", ""))
     rel = path[len(mp):].strip("/")
     inner = "/".join(p for p in (vol.root, (best.get("subPath") or "").strip("/"), rel) if p)
-    return vol.tree, inner, vol.read_only or bool(best.get("readOnly"))
+    tree = (pinned or {}).get(mp, vol.tree)
+    return tree, inner, vol.read_only or bool(best.get("readOnly"))
 
 
-def write(container: Obj, mounted: dict[str, Mounted], layer: Tree, path: str, text: str) -> None:
+def write(container: Obj, mounted: dict[str, Mounted], layer: Tree, path: str, text: str,
+          pinned: dict[str, Tree] | None = None) -> None:
     """Write ``text`` to ``path``; OSError with ``Read-only file system`` on a read-only mount."""
-    tree, inner, read_only = resolve(container, mounted, layer, path)
+    tree, inner, read_only = resolve(container, mounted, layer, path, pinned)
     if read_only:
         raise OSError(f"can't create {path}: {READ_ONLY}")
     if tree.is_dir(inner) and inner not in tree.files:
@@ -278,9 +309,10 @@ def write(container: Obj, mounted: dict[str, Mounted], layer: Tree, path: str, t
     tree.files[inner] = text
 
 
-def read(container: Obj, mounted: dict[str, Mounted], layer: Tree, path: str) -> str | None:
+def read(container: Obj, mounted: dict[str, Mounted], layer: Tree, path: str,
+         pinned: dict[str, Tree] | None = None) -> str | None:
     """The contents of ``path`` in the container, or None when no such file exists."""
-    tree, inner, _ = resolve(container, mounted, layer, path)
+    tree, inner, _ = resolve(container, mounted, layer, path, pinned)
     return tree.files.get(inner)
 
 
