@@ -269,3 +269,29 @@ Feature: Pod volumes hold file contents as long as upstream keeps them
     And I wait 10s
     Then pod "web" is Pending
     And pod "web" has event "FailedMount" with message "MountVolume.SetUp failed for volume "host" : hostPath type check failed: /srv/missing is not a directory"
+
+  Scenario: An emptyDir written past its sizeLimit gets the pod evicted at the eviction manager's next round
+    When I apply:
+      """
+      apiVersion: v1
+      kind: Pod
+      metadata:
+        name: web
+      spec:
+        nodeName: node-1
+        containers:
+        - name: app
+          image: nginx:1.27
+          volumeMounts:
+          - {name: cache, mountPath: /cache}
+        volumes:
+        - name: cache
+          emptyDir: {sizeLimit: "16"}
+      """
+    Then within 30s pod "web" is Running
+    When container "app" of pod "web" writes "sixteen bytes ok" to "/cache/a"
+    And I wait 10s
+    Then pod "web" is Running
+    When container "app" of pod "web" writes "one more byte" to "/cache/b"
+    Then within 10s pod "web" is Failed
+    And pod "web" has event "Evicted" with message "Usage of EmptyDir volume "cache" exceeds the limit "16". "

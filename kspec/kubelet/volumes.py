@@ -38,6 +38,10 @@ class Tree:
     files: dict[str, str] = field(default_factory=dict)
     dirs: set[str] = field(default_factory=set)
 
+    def usage(self) -> int:
+        """Bytes its files hold (what cadvisor's du of the volume reports, without block rounding)."""
+        return sum(len(v.encode()) for v in self.files.values())
+
     def is_dir(self, path: str) -> bool:
         path = path.strip("/")
         if not path or path in self.dirs:
