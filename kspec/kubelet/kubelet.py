@@ -87,6 +87,7 @@ class Kubelet:
             t.cancel()
         for worker in list(self.workers.values()):
             worker.remove()
+            self.agent.volumes.forget_pod(worker.uid)
         self.workers.clear()
 
     def stop(self) -> None:
