@@ -571,6 +571,15 @@ class Cluster:
         self.start()
         return self.require("runtime", "kubelet").environment(namespace, pod)
 
+    def write_file(self, pod: str, container: str, path: str, text: str, namespace: str = "default") -> None:
+        """The running container writes ``text`` to ``path`` (through its volume mounts; StepError if read-only)."""
+        self._act(lambda: self.require("runtime", "kubelet").write_file(namespace, pod, container, path, text))
+
+    def read_file(self, pod: str, container: str, path: str, namespace: str = "default") -> str | None:
+        """The contents of ``path`` as the container sees it, None when there is no such file."""
+        self.start()
+        return self.require("runtime", "kubelet").read_file(namespace, pod, container, path)
+
     def resolve(self, pod: str, name: str, namespace: str = "default") -> list[str]:
         """Addresses ``name`` resolves to from inside the pod (its search list and ndots)."""
         self.start()

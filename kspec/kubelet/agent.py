@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 from kspec.api import eviction
 from kspec.arguments import check_quantity
 from kspec.errors import ApiError, StepError
-from kspec.kubelet import dns_config
+from kspec.kubelet import dns_config, volumes
 from kspec.kubelet.kubelet import Kubelet
 from kspec.kubelet.pod_worker import PodWorker, first_env
 from kspec.kubelet.runtime import FAILING_HTTP_STATUS, PROBES, ContainerRuntime
@@ -35,6 +35,8 @@ class NodeAgent:
         self.events = cluster.events
         self.runtime = ContainerRuntime(cluster.clock, cluster.images)
         self.kubelets: dict[str, Kubelet] = {}
+        self.volumes = volumes.VolumeStore()
+        self.volumes.binds_claims = lambda: any(cluster.has(n) for n in volumes.CLAIM_BINDERS)
         self._status_due: dict[int, PodWorker | Kubelet] = {}  # insertion order: deterministic
         self._status_timer: Any = None
         self._micro: tuple[int, str] = (-1, "")
@@ -217,6 +219,35 @@ class NodeAgent:
         if not regular or regular[0].current is None:
             raise StepError(f'the first container of pod "{pod}" has not started yet')
         return first_env(worker)
+
+    def _file_target(self, namespace: str, pod: str, container: str) -> tuple[PodWorker, Obj, volumes.Tree]:
+        worker = self.worker(namespace, pod)
+        rec = worker.records.get(container)
+        if rec is None:
+            raise StepError(f'pod "{pod}" has no container "{container}"')
+        if rec.current is None or worker.mounted is None:
+            raise StepError(f'container "{container}" of pod "{pod}" has not started yet')
+        return worker, rec.spec, self.volumes.layer(worker.uid, rec.current.id)
+
+    def write_file(self, namespace: str, pod: str, container: str, path: str, text: str) -> None:
+        """What ``echo -n TEXT > PATH`` in the running container leaves behind."""
+        worker, spec, layer = self._file_target(namespace, pod, container)
+        rec = worker.records[container]
+        if rec.current is None or not rec.current.running:
+            raise StepError(f'container "{container}" of pod "{pod}" is not running')
+        try:
+            volumes.write(spec, worker.mounted or {}, layer, path, text, self._pinned(worker, container))
+        except OSError as e:
+            raise StepError(f"sh: {e}") from None
+
+    def read_file(self, namespace: str, pod: str, container: str, path: str) -> str | None:
+        """The file's contents as the container's current instance sees them; None when it does not exist."""
+        worker, spec, layer = self._file_target(namespace, pod, container)
+        return volumes.read(spec, worker.mounted or {}, layer, path, self._pinned(worker, container))
+
+    def _pinned(self, worker: PodWorker, container: str) -> dict[str, volumes.Tree] | None:
+        current = worker.records[container].current
+        return self.volumes.pinned.get((worker.uid, current.id)) if current is not None else None
 
     def resolv_conf(self, namespace: str, pod: str) -> str:
         live = self.api.try_get("pods", pod, namespace)

@@ -103,21 +103,45 @@ def _resource_ref(container: Obj, ref: dict[str, Any], node_alloc: dict[str, str
     return str(-(-parse_quantity(value) // divisor))
 
 
+class ConfigError(Exception):
+    """makeEnvironmentVariables failed: the container cannot be created (CreateContainerConfigError)."""
+
+
+def _source(get: Callable[[str, str], Obj | None], resource: str, name: str, optional: bool) -> Obj | None:
+    """The configmap or secret, None when it is optional and missing; the watch-based manager's NotFound
+    (``configmap "x" not found``) otherwise."""
+    obj = get(resource, name)
+    if obj is None and not optional:
+        raise ConfigError(f'{resource[:-1]} "{name}" not found')
+    return obj
+
+
+def _secret_data(secret: Obj) -> dict[str, str]:
+    data = {k: base64.b64decode(v).decode("utf-8", "replace") for k, v in (secret.get("data") or {}).items()}
+    data.update(secret.get("stringData") or {})
+    return data
+
+
 def container_env(pod: Obj, container: Obj, services: dict[str, str], get: Callable[[str, str], Obj | None],
                   host_ip: str, pod_ip: str, node_alloc: dict[str, str]) -> dict[str, str]:
-    """The container's final environment; ``get(resource, name)`` reads configmaps and secrets."""
+    """The container's final environment; ``get(resource, name)`` reads configmaps and secrets.
+
+    A missing source or key that is not ``optional`` raises ConfigError with kubelet_pods.go
+    makeEnvironmentVariables' message.
+    """
+    ns = pod.get("metadata", {}).get("namespace", "default")
     env = dict(services)
     for source in container.get("envFrom") or []:
         prefix = source.get("prefix", "")
         if "configMapRef" in source:
-            cm = get("configmaps", source["configMapRef"].get("name", "")) or {}
+            ref = source["configMapRef"]
+            cm = _source(get, "configmaps", ref.get("name", ""), bool(ref.get("optional"))) or {}
             for k, v in sorted((cm.get("data") or {}).items()):
                 env[prefix + k] = v
         elif "secretRef" in source:
-            secret = get("secrets", source["secretRef"].get("name", "")) or {}
-            for k, v in sorted((secret.get("data") or {}).items()):
-                env[prefix + k] = base64.b64decode(v).decode("utf-8", "replace")
-            for k, v in sorted((secret.get("stringData") or {}).items()):
+            ref = source["secretRef"]
+            secret = _source(get, "secrets", ref.get("name", ""), bool(ref.get("optional"))) or {}
+            for k, v in sorted(_secret_data(secret).items()):
                 env[prefix + k] = v
     for var in container.get("env") or []:
         name = var.get("name", "")
@@ -129,14 +153,19 @@ def container_env(pod: Obj, container: Obj, services: dict[str, str], get: Calla
             env[name] = _field_ref(pod, src["fieldRef"].get("fieldPath", ""), host_ip, pod_ip)
         elif "resourceFieldRef" in src:
             env[name] = _resource_ref(container, src["resourceFieldRef"], node_alloc)
-        elif "configMapKeyRef" in src:
-            ref = src["configMapKeyRef"]
-            value = ((get("configmaps", ref.get("name", "")) or {}).get("data") or {}).get(ref.get("key", ""))
-            if value is not None:
-                env[name] = value
-        elif "secretKeyRef" in src:
-            ref = src["secretKeyRef"]
-            value = ((get("secrets", ref.get("name", "")) or {}).get("data") or {}).get(ref.get("key", ""))
-            if value is not None:
-                env[name] = base64.b64decode(value).decode("utf-8", "replace")
+        elif "configMapKeyRef" in src or "secretKeyRef" in src:
+            cm = "configMapKeyRef" in src
+            ref = src["configMapKeyRef" if cm else "secretKeyRef"]
+            optional = bool(ref.get("optional"))
+            obj = _source(get, "configmaps" if cm else "secrets", ref.get("name", ""), optional)
+            if obj is None:
+                continue
+            data = (obj.get("data") or {}) if cm else _secret_data(obj)
+            key = ref.get("key", "")
+            if key not in data:
+                if optional:
+                    continue
+                raise ConfigError(f"couldn't find key {key} in {'ConfigMap' if cm else 'Secret'} "
+                                  f"{ns}/{ref.get('name', '')}")
+            env[name] = data[key]
     return env

@@ -82,6 +82,24 @@ class EvictionManager:
         self._last_met = -TRANSITION_MS - 1
         self.evicted: list[str] = []
 
+    def _empty_dir_limit_eviction(self) -> bool:
+        """localStorageEviction's emptyDirLimitEviction: a pod whose emptyDir holds more than its ``sizeLimit``
+        is evicted at once (grace 0) with emptyDirMessageFmt."""
+        store = self.kubelet.agent.volumes
+        evicted = False
+        for w in list(self.kubelet.workers.values()):
+            if w.terminal or w.deleting:
+                continue
+            for vol in w.pod["spec"].get("volumes") or []:
+                limit = (vol.get("emptyDir") or {}).get("sizeLimit")
+                tree = store.empty_dirs.get((w.uid, vol.get("name", ""))) if limit else None
+                if tree is not None and 0 < to_int(limit) < tree.usage():
+                    self.evicted.append(f"{w.namespace}/{w.name}")
+                    w.evict(f'Usage of EmptyDir volume "{vol.get("name", "")}" exceeds the limit "{limit}". ')
+                    evicted = True
+                    break
+        return evicted
+
     def available(self) -> int:
         node = self.kubelet.api.get("nodes", self.kubelet.node_name, "")
         capacity = to_int(node["status"].get("capacity", {}).get("memory", "0"))
@@ -90,6 +108,8 @@ class EvictionManager:
 
     def synchronize(self) -> None:
         now = self.kubelet.clock.now
+        if self.kubelet.agent.volumes.empty_dirs and self._empty_dir_limit_eviction():
+            return  # localStorageEviction evicted a pod: this round ends there
         if not self.kubelet.runtime.using_memory.get(self.kubelet.node_name) and not self.memory_pressure:
             return
         available = self.available()

@@ -13,7 +13,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from kspec.errors import ApiError
-from kspec.kubelet import admission, envvars
+from kspec.kubelet import admission, envvars, volumes
 from kspec.kubelet.backoff import Backoff
 from kspec.kubelet.eviction_manager import EvictionManager
 from kspec.kubelet.pod_worker import PodWorker, services_env
@@ -87,6 +87,7 @@ class Kubelet:
             t.cancel()
         for worker in list(self.workers.values()):
             worker.remove()
+            self.agent.volumes.forget_pod(worker.uid)
         self.workers.clear()
 
     def stop(self) -> None:
@@ -187,6 +188,7 @@ class Kubelet:
             self.crash_backoff.forget(uid)
             self.image_backoff.forget(uid)
             self.runtime.forget_pod(uid)
+            self.agent.volumes.forget_pod(uid)
 
     def _allocate_ip(self) -> str:
         """host-local IPAM: the next free address after the last one handed out (.2 to .254)."""
@@ -225,6 +227,23 @@ class Kubelet:
 
         return envvars.container_env(pod, container, services_env(self, pod), get, self.host_ip, worker.pod_ip,
                                      node["status"].get("allocatable") or {})
+
+    def mount_volumes(self, worker: PodWorker) -> dict[str, volumes.Mounted]:
+        """Set up the pod's volumes on this node (volumes.NotMountable when one cannot be yet)."""
+        ns = worker.namespace
+
+        def get(resource: str, name: str) -> Obj | None:
+            return self.api.try_get(resource, name, ns)
+
+        return volumes.set_up(self.agent.volumes, worker.pod, self.node_name, get)
+
+    def refresh_volumes(self, worker: PodWorker, mounted: dict[str, volumes.Mounted]) -> None:
+        """The periodic pod sync rewrites configMap, secret, downwardAPI and projected files."""
+        if not self.online:
+            return
+        ns = worker.namespace
+        volumes.refresh(self.agent.volumes, worker.pod, self.node_name,
+                        lambda resource, name: self.api.try_get(resource, name, ns), mounted)
 
     # -- node status and lease ----------------------------------------------------------------------
     def _lease(self) -> Obj:

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 from kspec.clock import Timer
 from kspec.durations import format_duration
 from kspec.errors import ApiError
-from kspec.kubelet import envvars, status
+from kspec.kubelet import envvars, status, volumes
 from kspec.kubelet.backoff import stable_key
 from kspec.kubelet.hooks import hook_ms
 from kspec.kubelet.probes import FIELD, SUCCESS, ProbeWorker
@@ -30,6 +30,8 @@ if TYPE_CHECKING:
 
 MIN_GRACE_S = 2  # minimumGracePeriodInSeconds
 PLEG_RELIST_MS = 1000  # genericPlegRelistPeriod: when a failed pull is next looked at
+SYNC_FREQUENCY_MS = 60_000  # KubeletConfiguration syncFrequency: when mounted configMaps and secrets are rewritten
+CONFIG_RETRY_MS = 10_000  # kubelet backOffPeriod: a pod whose sync failed is synced again after it
 
 
 @dataclass
@@ -94,6 +96,9 @@ class PodWorker:
         self.message = ""
         self.extra_conditions: list[Obj] = []
         self._timer: Timer | None = None
+        self.mounted: dict[str, volumes.Mounted] | None = None if pod["spec"].get("volumes") else {}
+        self._mount_failures = 0
+        self._refresh_timer: Timer | None = None
 
     # -- helpers -------------------------------------------------------------------------
     @property
@@ -185,9 +190,32 @@ class PodWorker:
         if self.deleting:
             self._maybe_finish()
             return
+        if self.mounted is None and not self._mount_volumes():
+            self.status_later()
+            return
         if self._sync_init():
             self._sync_regular()
         self.status_later()
+
+    def _mount_volumes(self) -> bool:
+        """WaitForAttachAndMount: containers start only once every volume is set up; a failure is retried
+        with the operation executor's back-off and recorded as FailedMount."""
+        try:
+            self.mounted = self.kubelet.mount_volumes(self)
+            if any(m.refresh for m in self.mounted.values()):
+                self._refresh_timer = self.clock.call_every(SYNC_FREQUENCY_MS, self._refresh_volumes,
+                                                            label=f"sync volumes of pod {self.name}")
+            return True
+        except volumes.NotMountable as e:
+            self._mount_failures += 1
+            if e.message:
+                self.event("Warning", "FailedMount", e.message)
+            self._wake_at(self.clock.now + volumes.retry_ms(self._mount_failures))
+            return False
+
+    def _refresh_volumes(self) -> None:
+        if self.mounted is not None and not (self.removed or self.terminal):
+            self.kubelet.refresh_volumes(self, self.mounted)
 
     def _sync_init(self) -> bool:
         """Init containers one by one; True once every one has completed."""
@@ -337,6 +365,14 @@ class PodWorker:
 
     # -- running containers ----------------------------------------------------------------
     def _run(self, rec: Record) -> None:
+        try:
+            env = self.kubelet.container_env(self, rec.spec)
+        except envvars.ConfigError as e:
+            # kuberuntime startContainer: generateContainerConfig failed, ErrCreateContainerConfig
+            rec.waiting = ("CreateContainerConfigError", str(e))
+            self.container_event(rec.name, "Warning", "Failed", f"Error: {e}")
+            self._wake_at(self.clock.now + CONFIG_RETRY_MS)
+            return
         rt = self.kubelet.runtime
         limit = (rec.spec.get("resources") or {}).get("limits", {}).get("memory")
         c = rt.create(self.node, self.uid, rec.name, rec.spec["image"], to_int(limit) if limit else 0)
@@ -344,10 +380,12 @@ class PodWorker:
             rec.previous = rec.current
             rec.restart_count += 1
         rec.current = c
+        if self.mounted:
+            self.kubelet.agent.volumes.pin(self.uid, c.id, rec.spec, self.mounted)
         rec.waiting = None
         rec.force_restart = rec.definition_changed = False
         rec.started = "startup" not in rec.probes
-        rec.env = self.kubelet.container_env(self, rec.spec)
+        rec.env = env
         self.container_event(rec.name, "Normal", "Created", "Container created")
         rt.start(c, self._exited)
         self.container_event(rec.name, "Normal", "Started", "Container started")
@@ -474,6 +512,9 @@ class PodWorker:
         self.kubelet.release(self)
 
     def _stop_probes(self) -> None:
+        if self._refresh_timer is not None:
+            self._refresh_timer.cancel()
+            self._refresh_timer = None
         for rec in self.records.values():
             for w in rec.probes.values():
                 w.stop()
@@ -483,7 +524,7 @@ class PodWorker:
         self.removed = True
         if self._timer is not None:
             self._timer.cancel()
-        self._stop_probes()
+        self._stop_probes()  # and the volume refresh
         for rec in self.records.values():
             if rec.current is not None and not rec.current.exited:
                 self.kubelet.runtime.kill(rec.current)

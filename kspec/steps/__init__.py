@@ -6,6 +6,7 @@ from kspec.steps import (  # noqa: F401 - imported for their registrations
     controllers,
     endpointslices,
     etcd,
+    files,
     ingress,
     manifests,
     network,
