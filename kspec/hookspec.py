@@ -20,7 +20,7 @@ hookspec = pluggy.HookspecMarker("kspec")
 hookimpl = pluggy.HookimplMarker("kspec")
 
 #: The swappable components, each chosen by name.
-COMPONENTS = ("store", "scheduler", "proxy", "dns", "runtime", "loadbalancer", "network")
+COMPONENTS = ("store", "scheduler", "proxy", "dns", "runtime", "loadbalancer", "network", "storage")
 
 
 @hookspec
@@ -66,6 +66,12 @@ def kspec_make_network(name: str, cluster: Cluster) -> Any:
     that reaches a pod (after DNAT), and ``allows_dns(src_ip, src_pod, server_ip)`` before a name is looked
     up; False drops the packet (NetworkPolicy), so the client times out.
     """
+
+
+@hookspec(firstresult=True)
+def kspec_make_storage(name: str, cluster: Cluster) -> Any:
+    """Return the storage provisioner (the default StorageClass, dynamic provisioning; ``start()``) if ``name`` is
+    yours."""
 
 
 @hookspec

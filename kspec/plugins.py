@@ -24,6 +24,7 @@ BUILTIN_PLUGINS = (
     "kspec.builtin.scheduler",
     "kspec.builtin.loadbalancer",
     "kspec.builtin.network",
+    "kspec.builtin.storage",
 )
 ENTRY_POINT_GROUP = "kspec"
 
