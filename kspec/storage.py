@@ -23,7 +23,7 @@ from kspec.controllers.persistentvolume import (
     claim_class,
 )
 from kspec.errors import ApiError
-from kspec.objects import Obj, split_key
+from kspec.objects import Obj, clone, split_key
 
 if TYPE_CHECKING:
     from kspec.cluster import Cluster
@@ -51,8 +51,7 @@ class SimulatedCSI(Controller):
 
     def start(self) -> None:
         if self.api.try_get("storageclasses", "standard", "") is None:
-            self.api.create({**DEFAULT_CLASS, "metadata": {**DEFAULT_CLASS["metadata"],
-                                                          "annotations": dict(DEFAULT_CLASS["metadata"]["annotations"])}})
+            self.api.create(clone(DEFAULT_CLASS))
         self.watch("persistentvolumeclaims")
 
     def reconcile(self, key: str) -> None:
