@@ -9,7 +9,7 @@ annotates the claim with its provisioner and says so with ``ExternalProvisioning
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from kspec.controllers.base import Controller
 from kspec.errors import ApiError
@@ -17,9 +17,6 @@ from kspec.labels import Selector
 from kspec.nodeaffinity import node_selector_matches
 from kspec.objects import Obj, key_of, split_key
 from kspec.quantity import parse_quantity
-
-if TYPE_CHECKING:
-    from kspec.cluster import Cluster
 
 COMPONENT = "persistentvolume-controller"
 ANN_BIND_COMPLETED = "pv.kubernetes.io/bind-completed"
@@ -405,6 +402,3 @@ class PVProtectionController(Controller):
         self.api.patch("persistentvolumes", key, "", lambda v: v["metadata"].__setitem__(
             "finalizers", [f for f in v["metadata"].get("finalizers") or [] if f != PV_PROTECTION]))
 
-
-def new_controllers(cluster: Cluster) -> list[Controller]:
-    return [PersistentVolumeController(cluster), PVCProtectionController(cluster), PVProtectionController(cluster)]
