@@ -138,6 +138,7 @@ class PersistentVolumeController(Controller):
             ref = (obj.get("spec") or {}).get("claimRef")
             if ref:
                 self.queue.add(f"claim:{ref.get('namespace', '')}/{ref.get('name', '')}")
+                return
             # a new or freed volume may match a pending claim (upstream's periodic resync finds it)
             for claim in self.api.store.list("persistentvolumeclaims"):
                 if (claim.get("status") or {}).get("phase") == "Pending":
