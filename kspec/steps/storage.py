@@ -20,6 +20,7 @@ D = "storage"
 PVC = "{kind:persistentvolumeclaim|pvc}"
 PV = "{kind:persistentvolume|pv}"
 VOLUME_KINDS = "persistentvolumeclaim|pvc|persistentvolume|pv"
+INT32_MAX = 2**31 - 1
 
 
 def _claim(cluster: Cluster, name: str, ns: str | None) -> Obj:
@@ -130,7 +131,9 @@ def volume_event_message(k: Harness, kind: str, name: str, reason: str, message:
 def attach_limit(k: Harness, node: str, n: int, driver: str) -> None:
     """The node's CSINode reports that allocatable count for the driver. Recorded only: the scheduler's
     NodeVolumeLimits plugin, which would enforce it, is not simulated yet."""
-    if n < 0:
-        raise StepError(f"a volume count is 0 or more, not {n}")
+    if not 0 <= n <= INT32_MAX:
+        raise StepError(f"a volume count is from 0 to {INT32_MAX:,} (CSINode's int32 allocatable count), not {n}")
+    if k.cluster.api.try_get("nodes", node, "") is None:
+        raise StepError(f'node "{node}" does not exist')
     storage = k.cluster.require("storage", "storage component")
     storage.attach_limits.setdefault(node, {})[driver] = n

@@ -152,3 +152,20 @@ def test_immediate_class_provisions_without_a_pod() -> None:
     assert pv["spec"]["csi"]["driver"] == "example.com/fast"
     assert pv["spec"]["persistentVolumeReclaimPolicy"] == "Delete"
     assert pv["metadata"]["annotations"]["pv.kubernetes.io/provisioned-by"] == "example.com/fast"
+
+
+def test_attach_limit_is_recorded_for_an_existing_node() -> None:
+    import pytest
+
+    from kspec.errors import StepError
+    from kspec.steps.storage import attach_limit
+
+    class K:
+        cluster = Cluster(nodes=1, seed=0)
+
+    attach_limit(K(), "node-1", 2, "ebs.csi.aws.com")  # type: ignore[arg-type]
+    assert K.cluster.require("storage").attach_limits == {"node-1": {"ebs.csi.aws.com": 2}}
+    with pytest.raises(StepError):
+        attach_limit(K(), "node-9", 2, "ebs.csi.aws.com")  # type: ignore[arg-type]
+    with pytest.raises(StepError):
+        attach_limit(K(), "node-1", 2**40, "ebs.csi.aws.com")  # type: ignore[arg-type]
