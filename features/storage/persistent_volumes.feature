@@ -248,3 +248,20 @@ Feature: PersistentVolumes and claims: binding, provisioning, reclaiming, protec
     Then pvc "data" is Terminating
     When I delete pod "web"
     Then pvc "data" does not exist
+
+  Scenario: A claim naming a class that does not exist stays Pending
+    Given a cluster with 1 nodes
+    When I apply:
+      """
+      apiVersion: v1
+      kind: PersistentVolumeClaim
+      metadata:
+        name: data
+      spec:
+        storageClassName: gold
+        accessModes: [ReadWriteOnce]
+        resources:
+          requests: {storage: 1Gi}
+      """
+    Then pvc "data" is Pending
+    And pvc "data" has event "ProvisioningFailed"
