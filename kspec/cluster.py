@@ -58,7 +58,7 @@ from kspec.taints import EFFECTS, parse_taint, parse_taints
 #: Implementations used when a scenario does not choose; a missing default means "no such component yet".
 DEFAULTS = {"store": "memory", "scheduler": "default-scheduler", "proxy": "iptables", "dns": "coredns",
             "runtime": "kubelet", "loadbalancer": "pool", "network": "calico",
-            "ingress": "nginx"}
+            "ingress": "nginx", "storage": "csi"}
 #: What ``settle`` gives up after (STEPS.md: 10 virtual minutes).
 SETTLE_LIMIT_MS = 10 * 60 * 1000
 POD_CIDR_BASE = "10.244"

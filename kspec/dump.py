@@ -34,6 +34,9 @@ SECTIONS = (
     ("statefulsets", None),
     ("daemonsets", None),
     ("jobs", None),
+    ("persistentvolumeclaims", ["NAME", "STATUS", "VOLUME", "CAPACITY", "ACCESS MODES", "STORAGECLASS"]),
+    ("persistentvolumes", ["NAME", "CAPACITY", "ACCESS MODES", "RECLAIM POLICY", "STATUS", "CLAIM",
+                           "STORAGECLASS"]),
 )
 EVENT_LIMIT = 25
 MODES = ("short", "full", "none")

@@ -20,7 +20,8 @@ hookspec = pluggy.HookspecMarker("kspec")
 hookimpl = pluggy.HookimplMarker("kspec")
 
 #: The swappable components, each chosen by name.
-COMPONENTS = ("store", "scheduler", "proxy", "dns", "runtime", "loadbalancer", "network", "ingress")
+COMPONENTS = ("store", "scheduler", "proxy", "dns", "runtime", "loadbalancer", "network", "ingress",
+              "storage")
 
 
 @hookspec
@@ -71,6 +72,12 @@ def kspec_make_network(name: str, cluster: Cluster) -> Any:
 @hookspec(firstresult=True)
 def kspec_make_ingress(name: str, cluster: Cluster) -> Any:
     """Return the ingress controller (an object with ``start()`` and ``request()``) if ``name`` is yours."""
+
+
+@hookspec(firstresult=True)
+def kspec_make_storage(name: str, cluster: Cluster) -> Any:
+    """Return the storage provisioner (the default StorageClass, dynamic provisioning; ``start()``) if ``name`` is
+    yours."""
 
 
 @hookspec

@@ -25,6 +25,7 @@ BUILTIN_PLUGINS = (
     "kspec.builtin.loadbalancer",
     "kspec.builtin.network",
     "kspec.builtin.ingress",
+    "kspec.builtin.storage",
 )
 ENTRY_POINT_GROUP = "kspec"
 

@@ -737,6 +737,38 @@ def _print_pvc(pvc: Obj, ctx: _Ctx) -> list[str]:
     ]  # fmt: skip
 
 
+# printPersistentVolume
+def _print_pv(pv: Obj, ctx: _Ctx) -> list[str]:
+    """CLAIM is namespace/name of the claimRef; STATUS Terminating once deletion started."""
+    spec, status = _get(pv, "spec") or {}, _get(pv, "status") or {}
+    phase = "Terminating" if _get(pv, "metadata", "deletionTimestamp") else str(status.get("phase") or "")
+    present = set(_list(spec, "accessModes"))
+    modes = ",".join(short for mode, short in _ACCESS_MODES if mode in present)
+    ref = spec.get("claimRef") or {}
+    claim = f"{ref.get('namespace', '')}/{ref.get('name', '')}" if ref else ""
+    annotations = _get(pv, "metadata", "annotations") or {}
+    storage_class = annotations.get("volume.beta.kubernetes.io/storage-class") or spec.get("storageClassName")
+    return [
+        _name(pv), str(_get(spec, "capacity", "storage") or ""), modes,
+        str(spec.get("persistentVolumeReclaimPolicy") or ""), phase, claim, str(storage_class or ""),
+        str(spec.get("volumeAttributesClassName") or "<unset>"), str(status.get("reason") or ""), _age(pv, ctx),
+        str(spec.get("volumeMode") or "<unset>"),
+    ]  # fmt: skip
+
+
+# printStorageClass
+def _print_storageclass(sc: Obj, ctx: _Ctx) -> list[str]:
+    """The default class's NAME says ``(default)``."""
+    name = _name(sc)
+    if (_get(sc, "metadata", "annotations") or {}).get("storageclass.kubernetes.io/is-default-class") == "true":
+        name += " (default)"
+    return [
+        name, str(sc.get("provisioner") or ""), str(sc.get("reclaimPolicy") or "Delete"),
+        str(sc.get("volumeBindingMode") or "Immediate"), str(bool(sc.get("allowVolumeExpansion"))).lower(),
+        _age(sc, ctx),
+    ]  # fmt: skip
+
+
 def _hpa_metrics(hpa: Obj) -> tuple[list[Any], list[Any]]:
     """Spec metrics and current metrics; autoscaling/v1 objects are converted as the server does."""
     spec, status = _get(hpa, "spec") or {}, _get(hpa, "status") or {}
@@ -861,6 +893,11 @@ _PRINTERS: dict[str, tuple[list[Column], Printer]] = {
     "persistentvolumeclaims": ([("NAME", 0), ("STATUS", 0), ("VOLUME", 0), ("CAPACITY", 0),
                                 ("ACCESS MODES", 0), ("STORAGECLASS", 0), ("VOLUMEATTRIBUTESCLASS", 0),
                                 ("AGE", 0), ("VOLUMEMODE", 1)], _print_pvc),
+    "persistentvolumes": ([("NAME", 0), ("CAPACITY", 0), ("ACCESS MODES", 0), ("RECLAIM POLICY", 0),
+                           ("STATUS", 0), ("CLAIM", 0), ("STORAGECLASS", 0), ("VOLUMEATTRIBUTESCLASS", 0),
+                           ("REASON", 0), ("AGE", 0), ("VOLUMEMODE", 1)], _print_pv),
+    "storageclasses": ([("NAME", 0), ("PROVISIONER", 0), ("RECLAIMPOLICY", 0), ("VOLUMEBINDINGMODE", 0),
+                        ("ALLOWVOLUMEEXPANSION", 0), ("AGE", 0)], _print_storageclass),
     "deployments": ([("NAME", 0), ("READY", 0), ("UP-TO-DATE", 0), ("AVAILABLE", 0), ("AGE", 0),
                      *_WORKLOAD_WIDE], _print_deployment),
     "horizontalpodautoscalers": ([("NAME", 0), ("REFERENCE", 0), ("TARGETS", 0), ("MINPODS", 0),

@@ -119,9 +119,39 @@ def admit_ingress(ing: Obj, api: APIServer) -> None:
         spec["ingressClassName"] = newest["metadata"]["name"]
 
 
+def admit_persistent_volume_claim(claim: Obj, api: APIServer) -> None:
+    """DefaultStorageClass (a claim without storageClassName gets the default class, the newest if several) and
+    StorageObjectInUseProtection (the kubernetes.io/pvc-protection finalizer)."""
+    spec = claim.setdefault("spec", {})
+    if spec.get("storageClassName") is None and not (claim["metadata"].get("annotations") or {}).get(
+            "volume.beta.kubernetes.io/storage-class"):
+        defaults = [sc for sc in api.store.list("storageclasses")
+                    if (sc["metadata"].get("annotations") or {}).get(
+                        "storageclass.kubernetes.io/is-default-class") == "true"]
+        if defaults:
+            # GetDefaultClass: the newest default wins, ties by name
+            newest = max(defaults, key=lambda sc: (sc["metadata"].get("creationTimestamp", ""),
+                                                   sc["metadata"]["name"]))
+            spec["storageClassName"] = newest["metadata"]["name"]
+    _add_finalizer(claim, "kubernetes.io/pvc-protection")
+
+
+def admit_persistent_volume(pv: Obj, api: APIServer) -> None:
+    """StorageObjectInUseProtection: the kubernetes.io/pv-protection finalizer."""
+    _add_finalizer(pv, "kubernetes.io/pv-protection")
+
+
+def _add_finalizer(obj: Obj, name: str) -> None:
+    finalizers = obj["metadata"].setdefault("finalizers", [])
+    if name not in finalizers:
+        finalizers.append(name)
+
+
 ADMISSION: dict[str, Callable[[Obj, APIServer], None]] = {
     "Pod": admit_pod,
     "Namespace": admit_namespace,
     "Job": admit_job,
     "Ingress": admit_ingress,
+    "PersistentVolumeClaim": admit_persistent_volume_claim,
+    "PersistentVolume": admit_persistent_volume,
 }

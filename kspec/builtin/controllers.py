@@ -14,6 +14,11 @@ from kspec.controllers.garbagecollector import GarbageCollector
 from kspec.controllers.hpa import HPAController
 from kspec.controllers.job import JobController
 from kspec.controllers.namespace import NamespaceController
+from kspec.controllers.persistentvolume import (
+    PersistentVolumeController,
+    PVCProtectionController,
+    PVProtectionController,
+)
 from kspec.controllers.replicaset import ReplicaSetController, ReplicationControllerController
 from kspec.controllers.statefulset import StatefulSetController
 from kspec.controllers.ttlafterfinished import TTLAfterFinishedController
@@ -23,7 +28,8 @@ from kspec.hookspec import hookimpl
 CONTROLLERS: tuple[type, ...] = (GarbageCollector, NamespaceController, EndpointsController, ReplicaSetController,
                                  ReplicationControllerController, DeploymentController, StatefulSetController,
                                  DaemonSetController, JobController, CronJobController, TTLAfterFinishedController,
-                                 HPAController, EndpointSliceController, EndpointSliceMirroringController)
+                                 HPAController, EndpointSliceController, EndpointSliceMirroringController,
+                                 PersistentVolumeController, PVCProtectionController, PVProtectionController)
 
 
 @hookimpl

@@ -14,6 +14,7 @@ from kspec.steps import (  # noqa: F401 - imported for their registrations
     objects,
     pods,
     scheduling,
+    storage,
     tables,
     time,
     traffic,

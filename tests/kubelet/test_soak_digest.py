@@ -11,9 +11,11 @@ from kspec.cluster import Cluster
 from kspec.dump import digests
 
 #: sha256 of the event log and of the final objects of ``_soak()`` before the soak was made faster
-EVENTS_DIGEST = "5254730774f92659f73a30e9ff1e83c8839c9bddae43ebaf6d931cd0013cb45d"
+# re-pinned when a new cluster got its default StorageClass `standard` (one more object, uid and
+# resourceVersion at start; with it left out, the digests before are reproduced exactly)
+EVENTS_DIGEST = "65f6480ee4970b60afcfd97273f798ef5023e6a9a51a609e4f45e27c8b61f85e"
 # re-pinned when EndpointSlices joined the store (computed on the code before the speed-ups and after)
-OBJECTS_DIGEST = "f8366b2991b74f32ade5f34ffd6a18096662099c6d50ce512a879e929b338861"
+OBJECTS_DIGEST = "43a52375042c6631f18ce2732473f39db8926e66de207ef162c5eab589ab751d"
 
 
 def _pod(i: int, nodes: int, crash: bool) -> dict:

@@ -142,10 +142,22 @@ def _claim_pod(name: str, node: str) -> Obj:
                                  {"name": "ro", "emptyDir": {}}]}}
 
 
+CLAIM = {"apiVersion": "v1", "kind": "PersistentVolumeClaim", "metadata": {"name": "data"},
+         "spec": {"storageClassName": "", "accessModes": ["ReadWriteOnce"],
+                  "resources": {"requests": {"storage": "1Gi"}}}}
+
+
+def _pv(name: str) -> Obj:
+    """A network volume (no node affinity), so a pod on any node may mount it."""
+    return {"apiVersion": "v1", "kind": "PersistentVolume", "metadata": {"name": name},
+            "spec": {"storageClassName": "", "accessModes": ["ReadWriteOnce"], "capacity": {"storage": "1Gi"},
+                     "nfs": {"server": "nfs.example.com", "path": f"/exports/{name}"}}}
+
+
 def test_claim_data_survives_deletion_and_rescheduling_to_another_node() -> None:
     c = Cluster(nodes=2, seed=0)
-    c.apply({"apiVersion": "v1", "kind": "PersistentVolumeClaim", "metadata": {"name": "data"},
-             "spec": {"accessModes": ["ReadWriteOnce"], "resources": {"requests": {"storage": "1Gi"}}}})
+    c.apply(_pv("pv-1"))
+    c.apply(CLAIM)
     c.apply(_claim_pod("db", "node-1"))
     c.run_for("10s")
     c.write_file("db", "app", "/var/lib/data/table", "rows")
@@ -161,20 +173,15 @@ def test_claim_data_survives_deletion_and_rescheduling_to_another_node() -> None
 
 def test_pod_with_an_unbound_claim_stays_container_creating_until_the_claim_is_bound() -> None:
     c = Cluster(nodes=1, seed=0)
-    c.start()
-    agent = c.require("runtime")
-    agent.volumes.binds_claims = lambda: True  # as if the PV controller ran
-    c.apply({"apiVersion": "v1", "kind": "PersistentVolumeClaim", "metadata": {"name": "data"},
-             "spec": {"accessModes": ["ReadWriteOnce"], "resources": {"requests": {"storage": "1Gi"}}}})
+    c.apply(CLAIM)  # no class, no volume: the PV controller leaves it Pending
     c.apply(_claim_pod("db", "node-1"))
     c.run_for("30s")
     pod = c.api.get("pods", "db", "default")
     assert pod["status"]["phase"] == "Pending"
     assert pod["status"]["containerStatuses"][0]["state"] == {"waiting": {"reason": "ContainerCreating"}}
-    claim = c.api.get("persistentvolumeclaims", "data", "default")
-    c.api.update({**claim, "spec": {**claim["spec"], "volumeName": "pv-7"}})
-    c.api.write_status("persistentvolumeclaims", "data", "default", {"phase": "Bound"})
+    c.apply(_pv("pv-7"))
     c.run_for("130s")
+    assert c.api.get("persistentvolumeclaims", "data", "default")["spec"]["volumeName"] == "pv-7"
     assert c.api.get("pods", "db", "default")["status"]["phase"] == "Running"
     c.write_file("db", "app", "/var/lib/data/f", "on pv-7")
-    assert agent.volumes.pvs["pv-7"].files == {"f": "on pv-7"}
+    assert c.require("runtime").volumes.pvs["pv-7"].files == {"f": "on pv-7"}

@@ -1,0 +1,405 @@
+"""The PersistentVolume controller and the PV/PVC protection controllers.
+
+Modelled on upstream pkg/controller/volume/persistentvolume (pv_controller.go: syncClaim,
+syncUnboundClaim, syncBoundClaim, syncVolume, bind, reclaimVolume; index.go: findBestMatchForClaim)
+and pkg/controller/volume/pvcprotection, pvprotection. Provisioning itself is the ``storage``
+component's (kspec/storage.py), as an external provisioner is upstream: this controller only
+annotates the claim with its provisioner and says so with ``ExternalProvisioning``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from kspec.controllers.base import Controller
+from kspec.errors import ApiError
+from kspec.labels import Selector
+from kspec.nodeaffinity import node_selector_matches
+from kspec.objects import Obj, key_of, split_key
+from kspec.quantity import parse_quantity
+
+COMPONENT = "persistentvolume-controller"
+ANN_BIND_COMPLETED = "pv.kubernetes.io/bind-completed"
+ANN_BOUND_BY_CONTROLLER = "pv.kubernetes.io/bound-by-controller"
+ANN_STORAGE_PROVISIONER = "volume.kubernetes.io/storage-provisioner"
+ANN_BETA_STORAGE_PROVISIONER = "volume.beta.kubernetes.io/storage-provisioner"
+ANN_SELECTED_NODE = "volume.kubernetes.io/selected-node"
+ANN_DEFAULT_CLASS = "storageclass.kubernetes.io/is-default-class"
+NO_PROVISIONER = "kubernetes.io/no-provisioner"
+PVC_PROTECTION = "kubernetes.io/pvc-protection"
+PV_PROTECTION = "kubernetes.io/pv-protection"
+WAIT_FOR_FIRST_CONSUMER = "WaitForFirstConsumer"
+
+MSG_NO_CLASS = "no persistent volumes available for this claim and no storage class is set"
+MSG_WAIT = "waiting for first consumer to be created before binding"
+MSG_EXTERNAL = ("Waiting for a volume to be created either by the external provisioner '{}' or manually by the "
+                "system administrator. If volume creation is delayed, please verify that the provisioner is running "
+                "and correctly registered.")
+MSG_CLAIM_LOST = "Bound claim has lost its PersistentVolume. Data on the volume is lost!"
+MSG_CLAIM_MISBOUND = "Two claims are bound to the same volume, this one is bound incorrectly"
+
+
+def claim_class(claim: Obj) -> str:
+    """GetPersistentVolumeClaimClass: spec.storageClassName, else the beta annotation."""
+    spec = claim.get("spec") or {}
+    if spec.get("storageClassName") is not None:
+        return spec["storageClassName"]
+    return (claim["metadata"].get("annotations") or {}).get("volume.beta.kubernetes.io/storage-class", "")
+
+
+def volume_class(pv: Obj) -> str:
+    """GetPersistentVolumeClass."""
+    return (pv.get("spec") or {}).get("storageClassName") or ""
+
+
+def requested(claim: Obj) -> Any:
+    """The claim's storage request (0 when absent)."""
+    value = (((claim.get("spec") or {}).get("resources") or {}).get("requests") or {}).get("storage", "0")
+    return parse_quantity(value)
+
+
+def capacity(pv: Obj) -> Any:
+    return parse_quantity(((pv.get("spec") or {}).get("capacity") or {}).get("storage", "0"))
+
+
+def _modes_ok(claim: Obj, pv: Obj) -> bool:
+    """CheckAccessModes: the volume offers every mode the claim asks for."""
+    offered = set((pv.get("spec") or {}).get("accessModes") or [])
+    return set((claim.get("spec") or {}).get("accessModes") or []) <= offered
+
+
+def _prebound_to(pv: Obj, claim: Obj) -> bool:
+    """The volume's claimRef names this claim (and, if it has a uid, this very claim)."""
+    ref = (pv.get("spec") or {}).get("claimRef")
+    md = claim["metadata"]
+    return bool(ref) and ref.get("name") == md["name"] and ref.get("namespace") == md.get("namespace") and (
+        not ref.get("uid") or ref["uid"] == md.get("uid"))
+
+
+def node_allows(pv: Obj, node: Obj | None) -> bool:
+    """CheckNodeAffinity: a volume with node affinity fits only nodes its required terms select."""
+    required = (((pv.get("spec") or {}).get("nodeAffinity") or {}).get("required"))
+    if not required:
+        return True
+    if node is None:
+        return False
+    return node_selector_matches(required, node["metadata"].get("labels") or {}, node["metadata"]["name"])
+
+
+def find_best_match(claim: Obj, volumes: list[Obj], *, delay_binding: bool = False,
+                    node: Obj | None = None) -> Obj | None:
+    """findBestMatchForClaim / FindMatchingVolume: a volume pre-bound to the claim wins; otherwise the smallest
+    unbound volume of the claim's class, volume mode and access modes, at least as big as the request, that the
+    claim's selector selects (and, for delayed binding, that fits the selected node)."""
+    want = requested(claim)
+    cls = claim_class(claim)
+    mode = (claim.get("spec") or {}).get("volumeMode") or "Filesystem"
+    selector = (claim.get("spec") or {}).get("selector")
+    sel = Selector.from_label_selector(selector) if selector else None
+    best: Obj | None = None
+    for pv in sorted(volumes, key=lambda v: v["metadata"]["name"]):
+        spec = pv.get("spec") or {}
+        if ((spec.get("volumeMode") or "Filesystem") != mode or pv["metadata"].get("deletionTimestamp")
+                or capacity(pv) < want):
+            continue
+        if node is not None and not node_allows(pv, node):
+            continue
+        if _prebound_to(pv, claim):
+            return pv  # a volume pre-bound to the claim is its match, whatever else there is
+        if spec.get("claimRef") or (pv.get("status") or {}).get("phase") in ("Released", "Failed"):
+            continue
+        if volume_class(pv) != cls or not _modes_ok(claim, pv):
+            continue
+        if sel is not None and not sel.matches(pv["metadata"].get("labels")):
+            continue
+        if delay_binding and node is None:
+            continue  # delayed binding waits for the scheduler's node
+        if best is None or capacity(pv) < capacity(best):
+            best = pv
+    return best
+
+
+class PersistentVolumeController(Controller):
+    """pv_controller: claims are keyed ``claim:ns/name``, volumes ``volume:name``, in one queue."""
+
+    NAME = "persistentvolume-binder-controller"
+
+    def start(self) -> None:
+        informers = self.api.informers
+
+        def claim_changed(obj: Obj) -> None:
+            self.queue.add("claim:" + key_of(obj))
+            ref = (obj.get("spec") or {}).get("volumeName")
+            if ref:
+                self.queue.add("volume:" + ref)
+
+        def volume_changed(obj: Obj) -> None:
+            self.queue.add("volume:" + obj["metadata"]["name"])
+            ref = (obj.get("spec") or {}).get("claimRef")
+            if ref:
+                self.queue.add(f"claim:{ref.get('namespace', '')}/{ref.get('name', '')}")
+                return
+            # a new or freed volume may match a pending claim (upstream's periodic resync finds it)
+            for claim in self.api.store.list("persistentvolumeclaims"):
+                if (claim.get("status") or {}).get("phase") == "Pending":
+                    self.queue.add("claim:" + key_of(claim))
+
+        for resource, fn in (("persistentvolumeclaims", claim_changed), ("persistentvolumes", volume_changed)):
+            handler = informers.on(resource, on_add=fn, on_update=lambda _o, n, fn=fn: fn(n), on_delete=fn)
+            informers.replay(handler, self.api.store.list(resource))
+
+    def reconcile(self, key: str) -> None:
+        kind, _, rest = key.partition(":")
+        if kind == "claim":
+            ns, name = split_key(rest)
+            claim = self.api.try_get("persistentvolumeclaims", name, ns)
+            if claim is not None:
+                self.sync_claim(claim)
+        else:
+            pv = self.api.try_get("persistentvolumes", rest, "")
+            if pv is not None:
+                self.sync_volume(pv)
+
+    # -- claims ---------------------------------------------------------------
+    def _event(self, obj: Obj, type_: str, reason: str, message: str) -> None:
+        self.events.event(obj, type_, reason, message, component=COMPONENT)
+
+    def _class(self, name: str) -> Obj | None:
+        return self.api.try_get("storageclasses", name, "") if name else None
+
+    def sync_claim(self, claim: Obj) -> None:
+        """syncClaim: unbound claims look for a volume, bound ones check theirs."""
+        anns = claim["metadata"].get("annotations") or {}
+        if anns.get(ANN_BIND_COMPLETED) != "yes":
+            self.sync_unbound_claim(claim)
+        else:
+            self.sync_bound_claim(claim)
+
+    def sync_unbound_claim(self, claim: Obj) -> None:
+        """syncUnboundClaim."""
+        spec = claim.get("spec") or {}
+        anns = claim["metadata"].get("annotations") or {}
+        if spec.get("volumeName"):
+            pv = self.api.try_get("persistentvolumes", spec["volumeName"], "")
+            if pv is None:
+                self._set_claim_phase(claim, "Pending")  # the user pre-bound it to a volume that does not exist yet
+                return
+            ref = (pv.get("spec") or {}).get("claimRef")
+            if ref and not _prebound_to(pv, claim):
+                self._set_claim_phase(claim, "Pending")
+                self._event(claim, "Warning", "FailedBinding",
+                            f'volume "{pv["metadata"]["name"]}" already bound to a different claim.')
+                return
+            self.bind(pv, claim)
+            return
+        cls_name = claim_class(claim)
+        cls = self._class(cls_name)
+        delay = bool(cls) and cls.get("volumeBindingMode") == WAIT_FOR_FIRST_CONSUMER
+        node_name = anns.get(ANN_SELECTED_NODE, "")
+        node = self.api.try_get("nodes", node_name, "") if node_name else None
+        match = find_best_match(claim, self.api.store.list("persistentvolumes"), delay_binding=delay, node=node)
+        if match is not None:
+            self.bind(match, claim)
+            return
+        if delay and not node_name:
+            self._set_claim_phase(claim, "Pending")
+            self._event(claim, "Normal", "WaitForFirstConsumer", MSG_WAIT)
+            return
+        if not cls_name:
+            self._set_claim_phase(claim, "Pending")
+            self._event(claim, "Normal", "FailedBinding", MSG_NO_CLASS)
+            return
+        if cls is None:
+            self._set_claim_phase(claim, "Pending")
+            self._event(claim, "Warning", "ProvisioningFailed",
+                        f'storageclass.storage.k8s.io "{cls_name}" not found')
+            return
+        provisioner = cls.get("provisioner", "")
+        self._set_claim_phase(claim, "Pending")
+        if provisioner == NO_PROVISIONER:
+            return  # static local volumes only: nothing will be provisioned
+        if anns.get(ANN_STORAGE_PROVISIONER) != provisioner:
+            # setClaimProvisioner
+            def annotate(c: Obj) -> None:
+                a = c["metadata"].setdefault("annotations", {})
+                a[ANN_STORAGE_PROVISIONER] = provisioner
+                a[ANN_BETA_STORAGE_PROVISIONER] = provisioner
+            claim = self.api.patch("persistentvolumeclaims", claim["metadata"]["name"],
+                                   claim["metadata"]["namespace"], annotate)
+        self._event(claim, "Normal", "ExternalProvisioning", MSG_EXTERNAL.format(provisioner))
+
+    def sync_bound_claim(self, claim: Obj) -> None:
+        """syncBoundClaim: Lost when its volume is gone or bound to another claim."""
+        name = (claim.get("spec") or {}).get("volumeName", "")
+        pv = self.api.try_get("persistentvolumes", name, "") if name else None
+        if pv is None:
+            if self._set_claim_phase(claim, "Lost"):
+                self._event(claim, "Warning", "ClaimLost", MSG_CLAIM_LOST)
+            return
+        ref = (pv.get("spec") or {}).get("claimRef")
+        if not ref:
+            self.bind(pv, claim)  # the volume lost its claimRef: bind it again
+            return
+        if ref.get("uid") == claim["metadata"].get("uid"):
+            self._update_claim_status(claim, pv, "Bound")
+            return
+        if self._set_claim_phase(claim, "Lost"):
+            self._event(claim, "Warning", "ClaimMisbound", MSG_CLAIM_MISBOUND)
+
+    def _set_claim_phase(self, claim: Obj, phase: str) -> bool:
+        if (claim.get("status") or {}).get("phase") == phase:
+            return False
+        md = claim["metadata"]
+        self.api.patch("persistentvolumeclaims", md["name"], md["namespace"],
+                       lambda c: c.setdefault("status", {}).__setitem__("phase", phase), status=True)
+        return True
+
+    def _update_claim_status(self, claim: Obj, pv: Obj, phase: str) -> None:
+        """updateClaimStatus: phase, access modes and capacity from the volume."""
+        spec = pv.get("spec") or {}
+        want = {"phase": phase, "accessModes": list(spec.get("accessModes") or []),
+                "capacity": dict(spec.get("capacity") or {})}
+        status = claim.get("status") or {}
+        if all(status.get(k) == v for k, v in want.items()):
+            return
+        md = claim["metadata"]
+        self.api.patch("persistentvolumeclaims", md["name"], md["namespace"],
+                       lambda c: c.setdefault("status", {}).update(want), status=True)
+
+    # -- binding --------------------------------------------------------------
+    def bind(self, pv: Obj, claim: Obj) -> None:
+        """bind: volume first (claimRef, phase Bound), then the claim (volumeName, annotations, status)."""
+        md = claim["metadata"]
+        ref = {"kind": "PersistentVolumeClaim", "namespace": md["namespace"], "name": md["name"],
+               "uid": md.get("uid", ""), "apiVersion": "v1", "resourceVersion": md.get("resourceVersion", "")}
+        by_controller = not (pv.get("spec") or {}).get("claimRef")
+
+        def set_ref(v: Obj) -> None:
+            v["spec"]["claimRef"] = ref
+            if by_controller:
+                v["metadata"].setdefault("annotations", {})[ANN_BOUND_BY_CONTROLLER] = "yes"
+        pv = self.api.patch("persistentvolumes", pv["metadata"]["name"], "", set_ref)
+        self._set_volume_phase(pv, "Bound")
+        set_name = not (claim.get("spec") or {}).get("volumeName")
+
+        def bind_claim(c: Obj) -> None:
+            c["spec"]["volumeName"] = pv["metadata"]["name"]
+            anns = c["metadata"].setdefault("annotations", {})
+            anns[ANN_BIND_COMPLETED] = "yes"
+            if set_name:
+                anns[ANN_BOUND_BY_CONTROLLER] = "yes"
+        claim = self.api.patch("persistentvolumeclaims", md["name"], md["namespace"], bind_claim)
+        self._update_claim_status(claim, pv, "Bound")
+
+    # -- volumes --------------------------------------------------------------
+    def _set_volume_phase(self, pv: Obj, phase: str, message: str = "") -> bool:
+        if (pv.get("status") or {}).get("phase") == phase:
+            return False
+
+        def set_phase(v: Obj) -> None:
+            status = v.setdefault("status", {})
+            status["phase"] = phase
+            if message:
+                status["message"] = message
+            else:
+                status.pop("message", None)
+        self.api.patch("persistentvolumes", pv["metadata"]["name"], "", set_phase, status=True)
+        return True
+
+    def sync_volume(self, pv: Obj) -> None:
+        """syncVolume: Available without a claim, Bound with it, Released (then reclaimed) once it is gone."""
+        ref = (pv.get("spec") or {}).get("claimRef")
+        if not ref:
+            self._set_volume_phase(pv, "Available")
+            return
+        claim = self.api.try_get("persistentvolumeclaims", ref.get("name", ""), ref.get("namespace", ""))
+        if not ref.get("uid"):
+            self._set_volume_phase(pv, "Available")  # pre-bound by the user: the claim's sync binds it
+            return
+        if claim is not None and claim["metadata"].get("uid") == ref["uid"]:
+            if (claim.get("spec") or {}).get("volumeName") in ("", None, pv["metadata"]["name"]):
+                self._set_volume_phase(pv, "Bound")
+                return
+            # the claim went to another volume: undo our binding (unbindVolume)
+            if (pv["metadata"].get("annotations") or {}).get(ANN_BOUND_BY_CONTROLLER) == "yes":
+                def unbind(v: Obj) -> None:
+                    v["spec"].pop("claimRef", None)
+                    v["metadata"]["annotations"].pop(ANN_BOUND_BY_CONTROLLER, None)
+                self.api.patch("persistentvolumes", pv["metadata"]["name"], "", unbind)
+                return
+        if (pv.get("status") or {}).get("phase") in ("Released", "Failed") or self._set_volume_phase(pv, "Released"):
+            self.reclaim(self.api.try_get("persistentvolumes", pv["metadata"]["name"], "") or pv)
+
+    def reclaim(self, pv: Obj) -> None:
+        """reclaimVolume: Retain keeps it Released, Delete deletes it, Recycle fails (no recycler for it)."""
+        policy = (pv.get("spec") or {}).get("persistentVolumeReclaimPolicy", "Retain")
+        if policy == "Delete" and not pv["metadata"].get("deletionTimestamp"):
+            try:
+                self.api.delete("persistentvolumes", pv["metadata"]["name"], "")
+            except ApiError as exc:
+                if exc.code != 404:
+                    raise
+        elif policy == "Recycle" and (pv.get("status") or {}).get("phase") != "Failed":
+            self._set_volume_phase(pv, "Failed", "No recycler plugin found for the volume!")
+            self._event(pv, "Warning", "VolumeFailedRecycle", "No recycler plugin found for the volume!")
+
+
+def claims_of(pod: Obj) -> list[str]:
+    """The names of the claims a pod's volumes use."""
+    return [v["persistentVolumeClaim"]["claimName"] for v in (pod.get("spec") or {}).get("volumes") or []
+            if (v.get("persistentVolumeClaim") or {}).get("claimName")]
+
+
+def pod_uses(pod: Obj, claim: str) -> bool:
+    """podUsesPVC for a pod that still runs or may run (not Succeeded/Failed)."""
+    if (pod.get("status") or {}).get("phase") in ("Succeeded", "Failed"):
+        return False
+    return claim in claims_of(pod)
+
+
+class PVCProtectionController(Controller):
+    """pvcprotection: drop ``kubernetes.io/pvc-protection`` from a deleted claim once no pod uses it."""
+
+    NAME = "persistentvolumeclaim-protection-controller"
+
+    def start(self) -> None:
+        self.watch("persistentvolumeclaims")
+        informers = self.api.informers
+
+        def pod_changed(pod: Obj) -> None:
+            for name in claims_of(pod):
+                self.queue.add(f"{pod['metadata'].get('namespace', '')}/{name}")
+        informers.on("pods", on_add=pod_changed, on_update=lambda _o, n: pod_changed(n), on_delete=pod_changed)
+
+    def reconcile(self, key: str) -> None:
+        ns, name = split_key(key)
+        claim = self.api.try_get("persistentvolumeclaims", name, ns)
+        if claim is None or not claim["metadata"].get("deletionTimestamp"):
+            return
+        if PVC_PROTECTION not in (claim["metadata"].get("finalizers") or []):
+            return
+        if any(pod_uses(p, name) for p in self.api.store.list("pods", ns)):
+            return
+        self.api.patch("persistentvolumeclaims", name, ns, lambda c: c["metadata"].__setitem__(
+            "finalizers", [f for f in c["metadata"].get("finalizers") or [] if f != PVC_PROTECTION]))
+
+
+class PVProtectionController(Controller):
+    """pvprotection: drop ``kubernetes.io/pv-protection`` from a deleted volume once it is not Bound."""
+
+    NAME = "persistentvolume-protection-controller"
+
+    def start(self) -> None:
+        self.watch("persistentvolumes")
+
+    def reconcile(self, key: str) -> None:
+        pv = self.api.try_get("persistentvolumes", key, "")
+        if pv is None or not pv["metadata"].get("deletionTimestamp"):
+            return
+        if PV_PROTECTION not in (pv["metadata"].get("finalizers") or []):
+            return
+        if (pv.get("status") or {}).get("phase") == "Bound":
+            return
+        self.api.patch("persistentvolumes", key, "", lambda v: v["metadata"].__setitem__(
+            "finalizers", [f for f in v["metadata"].get("finalizers") or [] if f != PV_PROTECTION]))
+
