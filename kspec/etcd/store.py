@@ -127,6 +127,30 @@ class EtcdStore:
             self._note(self.nodes[name], "stopped")
         self._watch()
 
+    def pause(self, members: list[str]) -> None:
+        """Freeze members as SIGSTOP does: no ticks, no messages processed; what is sent to them waits."""
+        names = self._names(members)
+        for name in names:
+            if not self.network.live(name):
+                raise StepError(f'etcd member "{name}" is stopped, it cannot be paused')
+            if name in self.network.paused:
+                raise StepError(f'etcd member "{name}" is already paused')
+        for name in names:
+            self.network.pause(name)
+            self._note(self.nodes[name], "paused")
+        self._watch()
+
+    def resume(self, members: list[str]) -> None:
+        """Continue paused members (SIGCONT): each processes what arrived meanwhile, then ticks on."""
+        names = self._names(members)
+        for name in names:
+            if name not in self.network.paused:
+                raise StepError(f'etcd member "{name}" is not paused')
+        for name in names:
+            self._note(self.nodes[name], "resumed")
+            self.network.resume(name)
+        self._watch()
+
     def partition(self, left: list[str], right: list[str]) -> None:
         """Drop every message between the two groups (members in neither group still reach both)."""
         a, b = self._names(left), self._names(right)
@@ -152,7 +176,7 @@ class EtcdStore:
 
     # -- time ----------------------------------------------------------------------------
     def _tick(self, name: str) -> None:
-        if self.network.live(name):
+        if self.network.live(name) and name not in self.network.paused:
             self.nodes[name].tick()
             self.network.flush()
             self._watch()
@@ -202,6 +226,29 @@ class EtcdStore:
         """The running member that leads in the newest term (what ``endpoint status`` shows as leader)."""
         leaders = self._live_leaders()
         return leaders[0].name if leaders else None
+
+    def leader_views(self) -> dict[str, str | None]:
+        """Each answering member's leader, as ``etcdctl endpoint status`` shows it (stopped and paused ones do
+        not answer).
+
+        A follower names the leader it last heard until its election timeout makes it campaign, even when
+        that leader is dead. A leader names itself only while a quorum of running members, itself
+        included, follows it in its term; otherwise it is a leader that cannot commit.
+        """
+        q = quorum(len(self.members))
+        views: dict[str, str | None] = {}
+        for name in self.members:
+            if not self.network.live(name) or name in self.network.paused:
+                continue
+            node = self.nodes[name]
+            lead = node.lead
+            if lead == name:
+                following = sum(1 for m in self.members if self.network.live(m)
+                                and self.nodes[m].term == node.term and self.nodes[m].lead == name)
+                if node.state is not _LEADER or following < q:
+                    lead = None
+            views[name] = lead
+        return views
 
     def _backing(self, leader: RaftNode) -> int:
         """Members (itself included) that would take the leader's appends now."""

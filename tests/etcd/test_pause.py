@@ -1,0 +1,84 @@
+"""A paused member (SIGSTOP) and each member's own view of the leader (issue 12, ETCD-OBSERVED second run)."""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+
+from kspec.clock import Clock
+from kspec.errors import StepError
+from kspec.etcd import EtcdStore
+from kspec.etcd.raft import State
+
+
+def _store(seed: int = 1, members: int = 3) -> EtcdStore:
+    store = EtcdStore(Clock(), random.Random(seed), members)
+    store.start()
+    return store
+
+
+def _run(store: EtcdStore, ms: int) -> None:
+    store.clock.run_for(ms)
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_a_resumed_stale_leader_steps_down_within_milliseconds(seed: int) -> None:
+    store = _store(seed)
+    store.pause(["etcd-1"])
+    old = store.nodes["etcd-1"]
+    term = old.term
+    _run(store, 4000)
+    assert old.state is State.LEADER and old.term == term  # frozen: it never ticked nor stepped down
+    new = store.leader()
+    assert new is not None and new != "etcd-1" and store.nodes[new].term > term
+    store.resume(["etcd-1"])
+    _run(store, 20)
+    assert old.state is State.FOLLOWER and old.lead == new and old.term == store.nodes[new].term
+
+
+def test_messages_to_a_paused_member_wait_and_are_processed_on_resume() -> None:
+    store = _store()
+    store.pause(["etcd-3"])
+    before = store.network.delivered
+    _run(store, 500)
+    held = len(store.network._held["etcd-3"])
+    assert held > 0  # the leader's heartbeats sat in its socket
+    store.resume(["etcd-3"])
+    assert store.network.delivered >= before + held
+    assert "etcd-3" not in store.network._held
+
+
+def test_pausing_twice_or_a_stopped_member_is_refused() -> None:
+    store = _store()
+    store.pause(["etcd-2"])
+    with pytest.raises(StepError, match="already paused"):
+        store.pause(["etcd-2"])
+    store.stop(["etcd-3"])
+    with pytest.raises(StepError, match="stopped"):
+        store.pause(["etcd-3"])
+    with pytest.raises(StepError, match="not paused"):
+        store.resume(["etcd-1"])
+
+
+def test_survivors_name_a_dead_leader_until_their_election_timeout() -> None:
+    store = _store(3)
+    store.stop(["etcd-1"])
+    assert store.leader_views() == {"etcd-2": "etcd-1", "etcd-3": "etcd-1"}
+    _run(store, 900)  # an election timeout is 1s to 1.9s
+    assert set(store.leader_views().values()) == {"etcd-1"}
+    _run(store, 2100)
+    assert "etcd-1" not in store.leader_views().values()
+
+
+def test_a_leader_without_a_following_quorum_shows_no_leader() -> None:
+    store = _store()
+    store.stop(["etcd-2", "etcd-3"])
+    assert store.nodes["etcd-1"].state is State.LEADER  # until CheckQuorum steps it down
+    assert store.leader_views() == {"etcd-1": None}
+
+
+def test_a_paused_member_does_not_answer_endpoint_status() -> None:
+    store = _store()
+    store.pause(["etcd-1"])
+    assert store.leader_views() == {"etcd-2": "etcd-1", "etcd-3": "etcd-1"}
