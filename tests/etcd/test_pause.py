@@ -10,6 +10,7 @@ from kspec.clock import Clock
 from kspec.errors import StepError
 from kspec.etcd import EtcdStore
 from kspec.etcd.raft import State
+from kspec.store import Unavailable
 
 
 def _store(seed: int = 1, members: int = 3) -> EtcdStore:
@@ -82,3 +83,31 @@ def test_a_paused_member_does_not_answer_endpoint_status() -> None:
     store = _store()
     store.pause(["etcd-1"])
     assert store.leader_views() == {"etcd-2": "etcd-1", "etcd-3": "etcd-1"}
+
+
+def _cm(name: str) -> dict:
+    return {"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": name, "namespace": "default"}}
+
+
+def test_a_write_refused_by_a_leader_without_quorum_commits_when_a_follower_returns() -> None:
+    store = _store(5)
+    store.stop(["etcd-2", "etcd-3"])
+    with pytest.raises(Unavailable, match="etcdserver: request timed out"):
+        store.create("configmaps", _cm("failed-put"))
+    assert store.get("configmaps", "default", "failed-put") is None
+    _run(store, 4000)
+    store.start(["etcd-2"])
+    _run(store, 5000)
+    assert store.get("configmaps", "default", "failed-put") is not None  # 16/16 real runs
+    assert store.violations == []
+
+
+def test_a_write_sent_when_no_member_leads_is_never_written() -> None:
+    store = _store(5)
+    store.stop(["etcd-2", "etcd-3"])
+    _run(store, 4000)  # CheckQuorum has stepped etcd-1 down
+    with pytest.raises(Unavailable, match="context deadline exceeded"):
+        store.create("configmaps", _cm("late-put"))
+    store.start(["etcd-2"])
+    _run(store, 5000)
+    assert store.get("configmaps", "default", "late-put") is None
