@@ -33,3 +33,33 @@ Feature: What an etcd client sees during an outage, as on a real cluster
     When I wait 2s
     Then etcd has a leader
     And writes to the API succeed
+
+  Scenario: A write sent as a member restarts is held until the new leader commits it
+    When I stop etcd member "etcd-2"
+    And I stop etcd member "etcd-3"
+    And I wait 5s
+    And I start etcd member "etcd-2"
+    And I try to apply:
+      """
+      apiVersion: v1
+      kind: ConfigMap
+      metadata:
+        name: held-put
+      data: {k: v}
+      """
+    Then the request succeeds
+    And configmap "held-put" exists
+
+  Scenario: A write with no leader anywhere is held for the request timeout, then fails
+    When I stop etcd member "etcd-2"
+    And I stop etcd member "etcd-3"
+    And I wait 5s
+    And I try to apply:
+      """
+      apiVersion: v1
+      kind: ConfigMap
+      metadata:
+        name: lost-put
+      data: {k: v}
+      """
+    Then the request fails with "context deadline exceeded"

@@ -72,8 +72,13 @@ class EtcdStore:
         self.leader_history: list[tuple[int, str, int]] = []
         self.violations: list[str] = []
         self._results: dict[int, object] = {}
+        #: When True, a write made outside any clock callback (a spec's own request) is held on the virtual
+        #: clock as etcd holds it, up to REQUEST_TIMEOUT_MS; callbacks' writes still answer at once.
+        self.hold_requests = False
         #: Entries whose client was already told the write failed, by index: their results have no reader.
         self._orphans: dict[int, Entry] = {}
+        #: The answers of orphans applied while a held request waits (None when none waits).
+        self._orphan_results: dict[int, object] | None = None
         self._tickers: list[Timer] = []
         self._marker: Timer | None = None
         self._checked: tuple[int, bool] = (-1, False)  # (version of what was checked, unsettled)
@@ -305,6 +310,8 @@ class EtcdStore:
 
     def _write(self, op: Callable[[], Obj]) -> Obj:
         leader = self._committing_leader()
+        if leader is None and self.hold_requests and self.clock._current is None:
+            return self._held_write(op)
         if leader is None:
             error = self.write_error() or client.REQUEST_TIMED_OUT
             stale = self._stale_leader()
@@ -319,6 +326,56 @@ class EtcdStore:
         if self.applied < entry.index:
             raise Unavailable(client.REQUEST_TIMED_OUT)  # not reached: the quorum was checked above
         outcome = self._results.pop(entry.index)
+        if isinstance(outcome, StoreError):
+            raise outcome
+        return outcome  # type: ignore[return-value]
+
+    def _held_write(self, op: Callable[[], Obj]) -> Obj:
+        """A proposal that waits for commit up to the request timeout, moving the virtual clock (issue 12).
+
+        From the member the request reaches: a leader without quorum appends it and the request succeeds if
+        the entry is applied in time (EtcdServer waits on the request ID, whatever the term); a member following
+        a lost leader forwards it into the void and it times out; a member that knows no leader blocks the
+        proposal (raft's ``propc = nil``) until one is elected, then forwards it.
+        """
+        deadline = self.clock.now + client.REQUEST_TIMEOUT_MS
+        error = self.write_error() or client.REQUEST_TIMED_OUT
+        stale = self._stale_leader()
+        if stale is not None:
+            self._orphan_results = {}
+            try:
+                entry = stale.propose(op)
+                self._orphans[entry.index] = entry
+                self.network.flush()
+                self.clock.run_until(lambda: self.applied >= entry.index, deadline - self.clock.now)
+                if self.applied >= entry.index and self.committed[entry.index] is entry:
+                    return self._get_applied(entry)
+            finally:
+                self._orphan_results = None
+            self.clock.run_to(max(deadline, self.clock.now))
+            raise Unavailable(client.REQUEST_TIMED_OUT)
+        if error != client.CONTEXT_DEADLINE_EXCEEDED:  # forwarded to a leader that is gone
+            self.clock.run_to(deadline)
+            raise Unavailable(error)
+        if not self.clock.run_until(lambda: self._committing_leader() is not None, deadline - self.clock.now):
+            raise Unavailable(error)
+        leader = self._committing_leader()
+        assert leader is not None
+        entry = self.network.propose_now(leader, op)
+        if self.applied < entry.index:
+            raise Unavailable(client.REQUEST_TIMED_OUT)
+        return self._pop_result(entry.index)
+
+    def _get_applied(self, entry: Entry) -> Obj:
+        """The answer to an entry applied while its client waited (``_on_commit`` kept it as an orphan's)."""
+        assert self._orphan_results is not None
+        result = self._orphan_results.pop(entry.index)
+        if isinstance(result, StoreError):
+            raise result
+        return result  # type: ignore[return-value]
+
+    def _pop_result(self, index: int) -> Obj:
+        outcome = self._results.pop(index)
         if isinstance(outcome, StoreError):
             raise outcome
         return outcome  # type: ignore[return-value]
@@ -342,9 +399,11 @@ class EtcdStore:
                 continue
             if self._orphans and self._orphans.pop(entry.index, None) is entry:
                 try:
-                    entry.data()
-                except StoreError:
-                    pass  # a failed compare is still a committed transaction; nobody waits for its answer
+                    result: object = entry.data()
+                except StoreError as exc:  # a failed compare is still a committed transaction
+                    result = exc
+                if self._orphan_results is not None:
+                    self._orphan_results[entry.index] = result  # a held request may be waiting for it
                 continue
             try:
                 self._results[entry.index] = entry.data()

@@ -111,3 +111,36 @@ def test_a_write_sent_when_no_member_leads_is_never_written() -> None:
     store.start(["etcd-2"])
     _run(store, 5000)
     assert store.get("configmaps", "default", "late-put") is None
+
+
+def test_a_held_write_waits_for_the_next_leader_and_succeeds() -> None:
+    store = _store(5)
+    store.stop(["etcd-2", "etcd-3"])
+    _run(store, 5000)
+    store.start(["etcd-2"])
+    store.hold_requests = True
+    start = store.clock.now
+    store.create("configmaps", _cm("held"))
+    assert 0 < store.clock.now - start < 3000
+    assert store.get("configmaps", "default", "held") is not None
+
+
+def test_a_held_write_with_no_leader_fails_after_the_request_timeout() -> None:
+    store = _store(5)
+    store.stop(["etcd-2", "etcd-3"])
+    _run(store, 5000)
+    store.hold_requests = True
+    start = store.clock.now
+    with pytest.raises(Unavailable, match="context deadline exceeded"):
+        store.create("configmaps", _cm("lost"))
+    assert store.clock.now - start == 7000
+
+
+def test_a_held_write_to_a_leader_without_quorum_times_out_after_7s() -> None:
+    store = _store(5)
+    store.stop(["etcd-2", "etcd-3"])
+    store.hold_requests = True
+    start = store.clock.now
+    with pytest.raises(Unavailable, match="^etcdserver: request timed out$"):
+        store.create("configmaps", _cm("timed-out"))
+    assert store.clock.now - start == 7000
