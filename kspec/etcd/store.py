@@ -355,8 +355,16 @@ class EtcdStore:
             self.clock.run_to(max(deadline, self.clock.now))
             raise Unavailable(client.REQUEST_TIMED_OUT)
         if error != client.CONTEXT_DEADLINE_EXCEEDED:  # forwarded to a leader that is gone
+            # the request reaches the first answering member that still follows a lost leader; only if that member
+            # wins the next election within 2 x election timeout does it give the long message (etcd sets
+            # leadElectedTime on the new leader alone, parseProposeCtxErr)
+            sent = self.clock.now
+            target = next((m for m in self.members if self.network.live(m) and m not in self.network.paused
+                           and self.nodes[m].lead not in (None, m)), None)
             self.clock.run_to(deadline)
-            raise Unavailable(error)
+            won = any(name == target and sent <= at <= sent + client.LEADER_FAIL_WINDOW_MS
+                      for _term, name, at in self.leader_history)
+            raise Unavailable(client.REQUEST_TIMED_OUT_LEADER_FAIL if won else client.REQUEST_TIMED_OUT)
         if not self.clock.run_until(lambda: self._committing_leader() is not None, deadline - self.clock.now):
             raise Unavailable(error)
         leader = self._committing_leader()

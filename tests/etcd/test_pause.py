@@ -144,3 +144,20 @@ def test_a_held_write_to_a_leader_without_quorum_times_out_after_7s() -> None:
     with pytest.raises(Unavailable, match="^etcdserver: request timed out$"):
         store.create("configmaps", _cm("timed-out"))
     assert store.clock.now - start == 7000
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_the_long_timeout_message_comes_only_from_the_next_leader(seed: int) -> None:
+    store = _store(seed)
+    store.stop(["etcd-1"])
+    store.hold_requests = True
+    start = store.clock.now
+    with pytest.raises(Unavailable) as failed:
+        store.create("configmaps", _cm("at-the-kill"))
+    assert store.clock.now - start == 7000
+    winners = [name for _term, name, at in store.leader_history if start <= at <= start + 2000]
+    if "etcd-2" in winners:  # the request went to etcd-2, the first survivor
+        assert str(failed.value) == "etcdserver: request timed out, possibly due to previous leader failure"
+    else:
+        assert str(failed.value) == "etcdserver: request timed out"
+    assert store.get("configmaps", "default", "at-the-kill") is None  # never written
