@@ -617,9 +617,9 @@ class Cluster:
         self.etcd_members = members
         self.use("store", "etcd")
 
-    @rules(action=one_of("stop", "start", "partition", "heal"))
+    @rules(action=one_of("stop", "start", "pause", "resume", "partition", "heal"))
     def etcd_action(self, action: str, *members: str) -> None:
-        """``action`` stop/start a member, partition two groups (comma-separated names), heal."""
+        """``action`` stop/start/pause/resume a member, partition two groups (comma-separated names), heal."""
         etcd = self.etcd
         groups = [[m.strip() for m in group.split(",") if m.strip()] for group in members]
         self._act(lambda: getattr(etcd, action)(*groups))

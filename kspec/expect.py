@@ -398,13 +398,16 @@ class Expect:
 
     # -- etcd -----------------------------------------------------------------------
     def etcd_leader(self, present: bool, member: str | None = None) -> None:
-        leader = self.c.etcd.leader()
-        if present and leader is None:
-            raise AssertionError("etcd has no leader, expected one")
-        if not present and leader is not None:
-            raise AssertionError(f"etcd member {leader} is the leader, expected no leader")
-        if member is not None and leader != member:
-            raise AssertionError(f"etcd member {leader} is the leader, expected {member}")
+        """From each answering member's own view (``EtcdStore.leader_views``), as ``endpoint status`` shows."""
+        views = self.c.etcd.leader_views()
+        named = sorted({lead for lead in views.values() if lead is not None})
+        shown = ", ".join(f"{m}: {lead or 'no leader'}" for m, lead in views.items()) or "no member answers"
+        if present and not named:
+            raise AssertionError(f"etcd has no leader, expected one ({shown})")
+        if not present and named:
+            raise AssertionError(f"etcd member {named[0]} is the leader, expected no leader ({shown})")
+        if member is not None and named != [member]:
+            raise AssertionError(f"etcd member {member} is not the leader, expected it to be ({shown})")
 
     def api_writes(self, message: str | None) -> None:
         error = self.c.probe_write()

@@ -108,11 +108,18 @@ class Harness:
     def attempt(self, fn: Callable[[], Any]) -> None:
         """Run a request whose rejection is kept for the next step instead of failing this one."""
         self.tried = True
+        store = self.cluster.store if self.cluster.started else None
+        holding = hasattr(store, "hold_requests")
+        if holding:
+            store.hold_requests = True  # etcd holds a spec's request up to its request timeout (issue 12)
         try:
             fn()
             self.last_error = None
         except (ApiError, ManifestError) as exc:
             self.last_error = exc
+        finally:
+            if holding:
+                store.hold_requests = False
 
     def request_failed(self, text: str | None) -> None:
         if not self.tried:

@@ -14,6 +14,11 @@ synchronous call needs an answer now.
 
 from __future__ import annotations
 
+#: EtcdServer's ReqTimeout: 5s + 2 x election timeout (1s), how long a proposal waits for commit.
+REQUEST_TIMEOUT_MS = 5000 + 2 * 1000
+#: parseProposeCtxErr: the long message only when this member became leader within 2 x election timeout.
+LEADER_FAIL_WINDOW_MS = 2 * 1000
+
 #: Raw ``context.DeadlineExceeded`` from a member with no leader: raft drops the proposal
 #: (``propc = nil`` in raft's node.go) and the request waits out ReqTimeout; gRPC code Unknown.
 CONTEXT_DEADLINE_EXCEEDED = "rpc error: code = Unknown desc = context deadline exceeded"

@@ -5,7 +5,9 @@ work, so an election in progress is something that will happen. Heartbeats and
 their responses arrive within the tick that sends them: they are the periodic
 chatter of a healthy cluster, and as part of the tick ``settle`` can tell them
 from change. A message is dropped when, at delivery, either end is stopped or
-the two ends are on opposite sides of a partition.
+the two ends are on opposite sides of a partition. A paused member (SIGSTOP)
+is neither: what is sent to it waits in its socket buffer and is processed,
+in order, when it resumes.
 
 Two exchanges dominate a run: a client write's MsgApp/MsgAppResp round and a
 leader's heartbeat round. When every member involved is in the plain steady
@@ -39,6 +41,10 @@ class Network:
         self.latency_ms = latency_ms
         self.nodes: dict[str, RaftNode] = {}
         self.stopped: set[str] = set()
+        #: Members frozen as by SIGSTOP: they take no ticks and process nothing until resumed.
+        self.paused: set[str] = set()
+        #: Messages that reached a paused member, in arrival order.
+        self._held: dict[str, list[Message]] = {}
         self._cuts: set[frozenset[str]] = set()
         self._queue: list[Message] = []
         #: Bumped on every stop, start, partition and heal.
@@ -54,14 +60,30 @@ class Network:
         return member not in self.stopped
 
     def reachable(self, a: str, b: str) -> bool:
-        """Both ends run and no partition separates them."""
+        """Both ends run (neither stopped nor paused) and no partition separates them."""
         if a in self.stopped or b in self.stopped:
+            return False
+        if self.paused and (a in self.paused or b in self.paused):
             return False
         return not self._cuts or a == b or frozenset((a, b)) not in self._cuts
 
     def stop(self, member: str) -> None:
         self.stopped.add(member)
+        self.paused.discard(member)
+        self._held.pop(member, None)  # a crash loses what sat unread in its sockets
         self.version += 1
+
+    def pause(self, member: str) -> None:
+        self.paused.add(member)
+        self.version += 1
+
+    def resume(self, member: str) -> None:
+        """The member continues: it processes, in order, every message that arrived while it was frozen."""
+        self.paused.discard(member)
+        self.version += 1
+        for m in self._held.pop(member, []):
+            self._deliver(m)
+        self.flush()
 
     def start(self, member: str) -> None:
         self.stopped.discard(member)
@@ -105,7 +127,7 @@ class Network:
         carrying the new commit to each peer and its answer), without building them.
         Anything else (a lagging, diverged or campaigning member, messages still queued) takes the message path.
         """
-        plan = None if self._queue else self._steady(leader)
+        plan = None if self._queue or self.paused else self._steady(leader)
         if plan is None:
             entry = leader.propose(data)
             self.flush(now=True)
@@ -168,7 +190,7 @@ class Network:
         effects in the same order without the messages; the appends a lagging peer needs are queued as the
         leader would queue them. Otherwise (False) the leader sends the messages.
         """
-        if self._queue or leader.name in self.stopped:
+        if self._queue or leader.name in self.stopped or self.paused:
             return False
         name, term = leader.name, leader.term
         plan = self._reachable_peers(leader)
@@ -235,6 +257,16 @@ class Network:
         return self._plan
 
     def _deliver(self, m: Message) -> None:
+        if self.paused:
+            # a message already sent by a member that is now paused still arrives; one to a paused member waits
+            stopped = m.frm in self.stopped or m.to in self.stopped
+            if not stopped and not (self._cuts and m.frm != m.to and frozenset((m.frm, m.to)) in self._cuts):
+                if m.to in self.paused:
+                    self._held.setdefault(m.to, []).append(m)
+                    return
+                self.delivered += 1
+                self.nodes[m.to].step(m)
+                return
         if not self.reachable(m.frm, m.to):
             self.dropped += 1
             return

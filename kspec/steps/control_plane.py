@@ -97,6 +97,15 @@ def stop_etcd_followers(k: Harness) -> None:
     k.cluster.etcd_action("stop", ", ".join(followers))
 
 
+@when("I pause the etcd leader", domain="etcd")
+def pause_etcd_leader(k: Harness) -> None:
+    """The member that leads at this instant is frozen (SIGSTOP) until resumed by name."""
+    leader = k.cluster.etcd.leader()
+    if leader is None:
+        raise StepError("no etcd member leads now")
+    k.cluster.etcd_action("pause", leader)
+
+
 @when("I start one stopped etcd member", domain="etcd")
 def start_one_etcd_member(k: Harness) -> None:
     """The lowest-numbered stopped member restarts with its data."""

@@ -20,6 +20,18 @@ def start_member(k: Harness, member: str) -> None:
     k.cluster.etcd_action("start", member)
 
 
+@when('I pause etcd member "{member}"', domain=D)
+def pause_member(k: Harness, member: str) -> None:
+    """The member's process is frozen (SIGSTOP): no ticks, no messages processed; requests to it wait."""
+    k.cluster.etcd_action("pause", member)
+
+
+@when('I resume etcd member "{member}"', domain=D)
+def resume_member(k: Harness, member: str) -> None:
+    """The frozen member continues (SIGCONT) and first processes what was sent to it meanwhile."""
+    k.cluster.etcd_action("resume", member)
+
+
 @when('I partition etcd members "{left}" from "{right}"', domain=D)
 def partition(k: Harness, left: str, right: str) -> None:
     """No messages pass between the two groups."""
@@ -34,19 +46,19 @@ def heal(k: Harness) -> None:
 
 @then("etcd has a leader", domain=D)
 def has_leader(k: Harness) -> None:
-    """Some member leads with a quorum behind it."""
+    """Some answering member names a leader (a leader names itself only while a quorum follows it)."""
     k.cluster.expect.etcd_leader(True)
 
 
 @then("etcd has no leader", domain=D)
 def no_leader(k: Harness) -> None:
-    """No member leads."""
+    """Every answering member shows "etcdserver: no leader" (followers name a dead leader until their timeout)."""
     k.cluster.expect.etcd_leader(False)
 
 
 @then('etcd member "{member}" is the leader', domain=D)
 def member_leads(k: Harness, member: str) -> None:
-    """That member is the leader."""
+    """Every answering member that names a leader names this one."""
     k.cluster.expect.etcd_leader(True, member)
 
 

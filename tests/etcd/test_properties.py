@@ -82,4 +82,5 @@ def test_committed_entries_survive_any_faults(members: int, seed: int, steps: li
     leader = store.nodes[store.leader() or ""]
     assert all(n.log == leader.log and n.commit == leader.commit for n in store.nodes.values())
     assert all(store.get("configmaps", "default", n) is not None for n in written)
-    assert all(store.get("configmaps", "default", n) is None for n in refused)
+    # a refused write's outcome is indeterminate, as in real etcd: a leader without quorum keeps it in its log,
+    # and it commits if that leader's term survives (issue 12), so ``refused`` may or may not be present

@@ -87,16 +87,19 @@ def trace(members: int, seed: int, *, pre_vote: bool = True, steps: int = 300) -
 #: broadcast its commit as it advances (stepLeader's bcastAppend): against the old pins, each step's state differed
 #: only in followers' commit indexes (reached one round earlier), the message counters, and two leaders' match for a
 #: follower that answered with its higher commit; and the message path alone (no shortcuts) gives the same digests.
+#: Re-pinned again when a write refused for lack of quorum began to stay in a stale leader's log (issue 12): with
+#: that append disabled (EtcdStore._stale_leader returning None) every earlier pin is reproduced, the message path
+#: still matches the shortcuts, and no run records a Leader Completeness violation.
 EXPECTED = {
     (1, 1, True): "c487c527f24bd5de95fcd3a329d8f7e6e731309663275ac33b012b8a87783c95",
-    (3, 1, True): "7551791210b08d45ee857d6f0401b7aebd8dcbc84c2a0e5366513ee99c048305",
-    (3, 2, False): "f429ae9b913a9e8e7bca30887fa93c6cd71f5e2135d07801014a1905072edc76",
-    (4, 3, True): "5cfb549c664491653c7e36effd69b931c5768e49f64e47456ab2be3ebeb0e66f",
-    (5, 4, True): "ff45d05734e179755f45f9fa11bb3f0b794924ee23e2717d45911d172307aaf2",
-    (5, 5, False): "5085715488d9f6022c4a9d6fa6f958bf50c8270ccacf64f340dc75768a48ae56",
-    (2, 6, True): "e86729e21327eac0983557d3571778c262807bfac93e6d17bd21bfa49814575f",
-    (3, 7, True): "fecf1c47b4bd2059037e20ba4405d3fe7c6e89c56be3b4794b04affbe65dece9",
-    (5, 8, True): "306d66e5ae9f004bf8c67288d453ad3ca411922eba23006c3ad90f9b2ad6a3b8",
+    (3, 1, True): "50465a1df866a361cd8fba0363ab720b82ea64a4735a2beac9ccfde341831b3e",
+    (3, 2, False): "2c3f934bca4d43d4e3e992c78657acef296cc048525aa89cbec8286c6ccd4d4c",
+    (4, 3, True): "24ecfc0183a2b3e8351f4b3fc4e786c0a31633f3276c30cd449c7eeaa5f26236",
+    (5, 4, True): "a187abd215c20b8ddca48e07da6a7baf36b461fda299834f77348cbbab1cb306",
+    (5, 5, False): "b82727e334808291177655cc4383cbd1a32ed8e8487dcc8ed5ee9089c058d947",
+    (2, 6, True): "bee59c032b2c8b4accbe79bf317b2d39f987b30c60d39aed880e459616726cdb",
+    (3, 7, True): "899a3ffd965e0bb11d7eb4df82e9a113d5f61ddf299067b17575130be698a4a9",
+    (5, 8, True): "dec367b61f7f25a5586bf42674defc67684ee48d630f7ab5f7c2cf5a3f7dde29",
 }
 
 
