@@ -17,6 +17,8 @@ CONTRACTS = [
     SHARED / "steps.feature",
     SHARED / "part2-naming-and-assertions.feature",
     SHARED / "part2-traffic.feature",
+    SHARED / "part2-control-plane.feature",
+    SHARED / "part2-storage.feature",
 ]
 
 
