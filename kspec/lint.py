@@ -42,16 +42,31 @@ def _normal(text: str) -> str:
     return _NUMBER.sub("0", _QUOTED.sub('""', text))
 
 
-def _template_shape(phrase: Phrase) -> str:
+_CHOICE = re.compile(r"\{\w+:([^}]*\|[^}]*)\}")
+_MAX_SHAPES = 64
+
+
+def _template_shapes(phrase: Phrase) -> list[str]:
+    """The shapes of a phrase, one per spelling of its word choices (``{kind:pvc|persistentvolumeclaim}``),
+    so that a step that misspells only one word is matched to the phrase it meant."""
     text = phrase.template.replace("{in_ns}", "")
     text = re.sub(r'"\{[^}]+\}"', '""', text)
-    return _PLACEHOLDER.sub("0", text)
+    shapes = [text]
+    while len(shapes) <= _MAX_SHAPES:
+        expanded: list[str] = []
+        for shape in shapes:
+            m = _CHOICE.search(shape)
+            expanded += [shape[:m.start()] + word + shape[m.end():] for word in m.group(1).split("|")] if m else [shape]
+        if expanded == shapes:
+            break
+        shapes = expanded
+    return [_PLACEHOLDER.sub("0", shape) for shape in shapes]
 
 
 def suggest(keyword: str, text: str) -> Phrase | None:
     """The registered phrase closest to ``text`` (same keyword first)."""
     candidates = [p for p in PHRASES if p.keyword == keyword] or PHRASES
-    shapes = {_template_shape(p): p for p in reversed(candidates)}
+    shapes = {shape: p for p in reversed(candidates) for shape in _template_shapes(p)}
     close = difflib.get_close_matches(_normal(text), list(shapes), n=1, cutoff=0.5)
     return shapes[close[0]] if close else None
 

@@ -218,6 +218,12 @@ def test_suggest_prefers_same_keyword() -> None:
     assert phrase is not None and phrase.template == "I apply:"
 
 
+def test_suggest_reads_the_words_a_phrase_chooses_from() -> None:
+    # {kind:persistentvolumeclaim|pvc}: the step's own word "pvc" points at the claim phrase, not the pod one
+    phrase = suggest("then", 'pvc "data" is Boundd')
+    assert phrase is not None and phrase.template.startswith("{kind:persistentvolumeclaim|pvc}")
+
+
 def test_cli_lint_exit_codes(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["lint", str(write(tmp_path, GOOD))]) == 0
     assert main(["lint", str(write(tmp_path, GOOD.replace("I wait 10s", "I wiat 10s"), "bad.feature"))]) == 1
