@@ -62,6 +62,7 @@ DEFAULTS = {"store": "memory", "scheduler": "default-scheduler", "proxy": "iptab
 #: What ``settle`` gives up after (STEPS.md: 10 virtual minutes).
 SETTLE_LIMIT_MS = 10 * 60 * 1000
 POD_CIDR_BASE = "10.244"
+KUBELET_VERSION = "v1.35.0"
 
 
 def _pod_cidr(index: int) -> str:
@@ -69,7 +70,6 @@ def _pod_cidr(index: int) -> str:
     cluster's wider --cluster-cidr would)."""
     first = int(ipaddress.IPv4Address(f"{POD_CIDR_BASE}.0.0")) + index * 256
     return f"{ipaddress.IPv4Address(first)}/24"
-KUBELET_VERSION = "v1.35.0"
 
 
 @dataclass
