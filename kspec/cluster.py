@@ -624,6 +624,26 @@ class Cluster:
         groups = [[m.strip() for m in group.split(",") if m.strip()] for group in members]
         self._act(lambda: getattr(etcd, action)(*groups))
 
+    def etcd_role(self, role: str) -> str:
+        """The members in a role at this instant, comma-separated, as ``etcd_action`` takes them: ``leader``,
+        ``followers`` (the running members that do not lead), ``first stopped`` (the lowest-numbered
+        stopped one) or ``stopped`` (every stopped one). A spec cannot know these names in advance."""
+        etcd = self.etcd
+        if role in ("leader", "followers"):
+            leader = etcd.leader()
+            if leader is None:
+                raise StepError("no etcd member leads now")
+            if role == "leader":
+                return str(leader)
+            followers = [m for m in etcd.members if m != leader and etcd.network.live(m)]
+            if not followers:
+                raise StepError(f'etcd member "{leader}" has no running followers')
+            return ", ".join(followers)
+        stopped = [m for m in etcd.members if not etcd.network.live(m)]
+        if not stopped:
+            raise StepError("no etcd member is stopped")
+        return stopped[0] if role == "first stopped" else ", ".join(stopped)
+
     def probe_write(self) -> str | None:
         """Make one write as kube-apiserver would; the error kubectl would print, or None."""
         self.start()

@@ -70,55 +70,31 @@ def some_leader(k: Harness, component: str) -> None:
 
 
 # -- etcd members by role: a spec cannot know which member leads ----------------------------------------
-def _stopped(k: Harness) -> list[str]:
-    etcd = k.cluster.etcd
-    return [m for m in etcd.members if not etcd.network.live(m)]
-
-
 @when("I stop the etcd leader", domain="etcd")
 def stop_etcd_leader(k: Harness) -> None:
     """The member that leads at this instant crashes."""
-    leader = k.cluster.etcd.leader()
-    if leader is None:
-        raise StepError("no etcd member leads now")
-    k.cluster.etcd_action("stop", leader)
+    k.cluster.etcd_action("stop", k.cluster.etcd_role("leader"))
 
 
 @when("I stop the etcd followers", domain="etcd")
 def stop_etcd_followers(k: Harness) -> None:
     """Every running member but the one that leads at this instant crashes."""
-    etcd = k.cluster.etcd
-    leader = etcd.leader()
-    if leader is None:
-        raise StepError("no etcd member leads now")
-    followers = [m for m in etcd.members if m != leader and etcd.network.live(m)]
-    if not followers:
-        raise StepError(f'etcd member "{leader}" has no running followers')
-    k.cluster.etcd_action("stop", ", ".join(followers))
+    k.cluster.etcd_action("stop", k.cluster.etcd_role("followers"))
 
 
 @when("I pause the etcd leader", domain="etcd")
 def pause_etcd_leader(k: Harness) -> None:
     """The member that leads at this instant is frozen (SIGSTOP) until resumed by name."""
-    leader = k.cluster.etcd.leader()
-    if leader is None:
-        raise StepError("no etcd member leads now")
-    k.cluster.etcd_action("pause", leader)
+    k.cluster.etcd_action("pause", k.cluster.etcd_role("leader"))
 
 
 @when("I start one stopped etcd member", domain="etcd")
 def start_one_etcd_member(k: Harness) -> None:
     """The lowest-numbered stopped member restarts with its data."""
-    stopped = _stopped(k)
-    if not stopped:
-        raise StepError("no etcd member is stopped")
-    k.cluster.etcd_action("start", stopped[0])
+    k.cluster.etcd_action("start", k.cluster.etcd_role("first stopped"))
 
 
 @when("I start every stopped etcd member", domain="etcd")
 def start_every_etcd_member(k: Harness) -> None:
     """Every stopped member restarts with its data, at the same instant."""
-    stopped = _stopped(k)
-    if not stopped:
-        raise StepError("no etcd member is stopped")
-    k.cluster.etcd_action("start", ", ".join(stopped))
+    k.cluster.etcd_action("start", k.cluster.etcd_role("stopped"))
