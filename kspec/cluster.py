@@ -625,7 +625,7 @@ class Cluster:
         self._act(lambda: getattr(etcd, action)(*groups))
 
     def etcd_role(self, role: str) -> str:
-        """The members in a role at this instant, comma-separated, as ``etcd_action`` takes them: ``leader``,
+        """The members in ``role`` at this instant, comma-separated, as ``etcd_action`` takes them: ``leader``,
         ``followers`` (the running members that do not lead), ``first stopped`` (the lowest-numbered
         stopped one) or ``stopped`` (every stopped one). A spec cannot know these names in advance."""
         etcd = self.etcd
