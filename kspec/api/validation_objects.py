@@ -26,12 +26,16 @@ from kspec.api.validation import (
     invalid,
     is_dns1123_label,
     is_dns1123_subdomain,
-    is_valid_port_num,
     not_supported,
     required,
     validate_object_meta,
 )
-from kspec.api.validation_service import _is_valid_ip, validate_non_special_ip
+from kspec.api.validation_service import (
+    _is_valid_ip,
+    validate_app_protocol,
+    validate_non_special_ip,
+    validate_port_and_protocol,
+)
 from kspec.quantity import parse_quantity
 
 Obj = dict[str, Any]
@@ -123,7 +127,6 @@ def validate_namespace(obj: Obj) -> list[FieldError]:
 
 # --- Endpoints -------------------------------------------------------------------------------------------------
 
-ENDPOINT_PROTOCOLS = ["SCTP", "TCP", "UDP"]
 
 
 def _validate_endpoint_address(address: Obj, path: str) -> list[FieldError]:
@@ -150,15 +153,8 @@ def _validate_endpoint_port(port: Obj, require_name: bool, path: str) -> list[Fi
         errs.append(required(child(path, "name")))
     elif name:
         errs.extend(_errors_for(child(path, "name"), name, is_dns1123_label(name)))
-    errs.extend(_errors_for(child(path, "port"), port.get("port", 0), is_valid_port_num(port.get("port", 0))))
-    protocol = port.get("protocol") or ""
-    if not protocol:
-        errs.append(required(child(path, "protocol")))
-    elif protocol not in ENDPOINT_PROTOCOLS:
-        errs.append(not_supported(child(path, "protocol"), protocol, ENDPOINT_PROTOCOLS))
-    if port.get("appProtocol") is not None:
-        app = str(port["appProtocol"])
-        errs.extend(_errors_for(child(path, "appProtocol"), app, lbl.validate_label_key(app)))
+    errs.extend(validate_port_and_protocol(port, path))
+    errs.extend(validate_app_protocol(port, path))
     return errs
 
 

@@ -124,17 +124,29 @@ def _validate_service_port(port: Obj, require_name: bool, names: set[str], path:
         if name in names:
             errs.append(duplicate(child(path, "name"), name))
         names.add(name)
-    errs.extend(_errors_for(child(path, "port"), port.get("port", 0), is_valid_port_num(port.get("port", 0))))
+    errs.extend(validate_port_and_protocol(port, path))
+    errs.extend(_validate_port_num_or_name(port.get("targetPort"), child(path, "targetPort")))
+    errs.extend(validate_app_protocol(port, path))
+    return errs
+
+
+def validate_port_and_protocol(port: Obj, path: str) -> list[FieldError]:
+    """The port number and protocol a Service port and an Endpoints port both check."""
+    errs = list(_errors_for(child(path, "port"), port.get("port", 0), is_valid_port_num(port.get("port", 0))))
     protocol = port.get("protocol") or ""
     if not protocol:
         errs.append(required(child(path, "protocol")))
     elif protocol not in PROTOCOLS:
         errs.append(not_supported(child(path, "protocol"), protocol, PROTOCOLS))
-    errs.extend(_validate_port_num_or_name(port.get("targetPort"), child(path, "targetPort")))
-    if port.get("appProtocol") is not None:
-        app = str(port["appProtocol"])
-        errs.extend(_errors_for(child(path, "appProtocol"), app, lbl.validate_label_key(app)))
     return errs
+
+
+def validate_app_protocol(port: Obj, path: str) -> list[FieldError]:
+    """appProtocol, when set, is a label key (validateServicePort / validateEndpointPort)."""
+    if port.get("appProtocol") is None:
+        return []
+    app = str(port["appProtocol"])
+    return list(_errors_for(child(path, "appProtocol"), app, lbl.validate_label_key(app)))
 
 
 def _validate_external_name(spec: Obj, cluster_ips: list[str]) -> list[FieldError]:
