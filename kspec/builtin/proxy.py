@@ -1,4 +1,4 @@
-"""Registers kube-proxy's two modes as the ``proxy`` component: ``iptables`` (default) and ``ipvs``."""
+"""Registers kube-proxy's modes as the ``proxy`` component: ``iptables`` (default), ``ipvs`` and ``nftables``."""
 
 from __future__ import annotations
 

@@ -18,12 +18,13 @@ from kspec.objects import Obj
 from kspec.proxy.errors import ConnectError
 from kspec.proxy.iptables import IptablesProxier
 from kspec.proxy.ipvs import MASQUERADE_BIT, IpvsProxier
+from kspec.proxy.nftables import NftablesProxier
 from kspec.proxy.provider import ACCEPT, DROP, Packet, Provider, node_addresses
 
 if TYPE_CHECKING:
     from kspec.cluster import Cluster
 
-MODES: dict[str, type[Provider]] = {"iptables": IptablesProxier, "ipvs": IpvsProxier}
+MODES: dict[str, type[Provider]] = {"iptables": IptablesProxier, "ipvs": IpvsProxier, "nftables": NftablesProxier}
 _MAX_HOPS = 4
 class KubeProxy:
     """The ``proxy`` component: ``connect`` and ``rules`` over every node's proxier."""
@@ -150,14 +151,14 @@ class KubeProxy:
         return node in self.proxiers
 
     def rules_of(self, node: str) -> str:
-        """One node's rules, as ``iptables-save`` or ``ipvsadm -Ln`` prints them."""
+        """One node's rules, as ``iptables-save``, ``ipvsadm -Ln`` or ``nft list ruleset`` prints them."""
         proxier = self.proxiers.get(node)
         if proxier is None:
             raise ConnectError(f'node "{node}" does not exist (the nodes are {", ".join(sorted(self.proxiers))})')
         return proxier.rules()
 
     def rules(self) -> str:
-        """Every node's rules (``iptables-save`` or ``ipvsadm -Ln``), for the failure dump."""
+        """Every node's rules (``iptables-save``, ``ipvsadm -Ln`` or ``nft list ruleset``), for the failure dump."""
         out = []
         for name in sorted(self.proxiers):
             out.append(f"# kube-proxy ({self.mode}) on node {name}")
