@@ -73,6 +73,7 @@ Feature: Ingress routes HTTP from outside by host and path
       | mode     |
       | iptables |
       | ipvs     |
+      | nftables |
 
   Scenario: Exact before Prefix, and a Prefix path matches whole path elements
     When I apply the file "ingress-shop.yaml"

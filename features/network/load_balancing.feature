@@ -1,6 +1,7 @@
 Feature: Spreading connections over every endpoint
   iptables mode picks an endpoint at random (statistic probabilities 1/n,
-  1/(n-1), ...); IPVS mode hands connections out round robin. Either way 30
+  1/(n-1), ...), nftables mode with one "numgen random mod n" verdict map;
+  IPVS mode hands connections out round robin. Either way 30
   connections reach every ready pod; ClientIP affinity pins a client to one.
 
   Scenario Outline: <mode> mode spreads connections over every pod
@@ -31,6 +32,7 @@ Feature: Spreading connections over every endpoint
       | mode     |
       | iptables |
       | ipvs     |
+      | nftables |
 
   Scenario: IPVS persistence keeps a client on one pod with ClientIP affinity
     Given a cluster with 2 nodes

@@ -24,6 +24,7 @@ Feature: LoadBalancer Services bring traffic in from outside the cluster
       | mode     |
       | iptables |
       | ipvs     |
+      | nftables |
 
   Scenario: Without a free address in the pool the Service stays pending until one is freed
     Given a cluster with 2 nodes
@@ -104,6 +105,7 @@ Feature: LoadBalancer Services bring traffic in from outside the cluster
       | mode     |
       | iptables |
       | ipvs     |
+      | nftables |
 
   Scenario Outline: <mode> mode: loadBalancerSourceRanges drops other clients
     Given a cluster with 2 nodes
@@ -137,6 +139,7 @@ Feature: LoadBalancer Services bring traffic in from outside the cluster
       | mode     |
       | iptables |
       | ipvs     |
+      | nftables |
 
   Scenario: kube-proxy's iptables rules for a load-balancer IP with source ranges
     Given a cluster with 2 nodes

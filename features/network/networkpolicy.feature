@@ -50,11 +50,13 @@ Feature: NetworkPolicy through the pod network
     And a connection from pod "shop-client" in namespace "shop" to "api:80" times out
     And a connection from pod "web" in namespace "frontend" to "api.shop:81" <unknown port>
 
-    # a port the Service lacks: no iptables rule matches it, while ipvs holds the cluster IP locally
+    # a port the Service lacks: no iptables rule matches it, while ipvs holds the cluster IP locally and
+    # nftables rejects it (cluster-ips-check: "Reject traffic to invalid ports of ClusterIPs")
     Examples:
       | mode     | unknown port |
       | iptables | times out    |
       | ipvs     | is refused   |
+      | nftables | is refused   |
 
   Scenario: With flannel the same policies have no effect
     Given the cluster uses the "flannel" network

@@ -1,8 +1,9 @@
 Feature: Traffic policies, session affinity and external IPs
   externalTrafficPolicy: Local keeps a connection on the node it arrives at:
   the pod sees the client's own address, and a node without a local endpoint
-  drops it (iptables: DROP "has no local endpoints") or refuses it (IPVS: a
-  virtual server without real servers answers ICMP port unreachable). The
+  drops it (iptables: DROP "has no local endpoints"; nftables: a drop in the
+  no-endpoint-services map) or refuses it (IPVS: a virtual server without
+  real servers answers ICMP port unreachable). The
   load balancer learns which nodes to use from kube-proxy's health check on
   the Service's healthCheckNodePort. externalTrafficPolicy: Cluster spreads
   connections over every pod but masquerades them, so the pod sees a node's
@@ -46,6 +47,7 @@ Feature: Traffic policies, session affinity and external IPs
       | mode     | node-3      |
       | iptables | times out   |
       | ipvs     | is refused  |
+      | nftables | times out   |
 
   Scenario Outline: <mode> mode: externalTrafficPolicy Cluster reaches every pod from any node, masqueraded
     Given the cluster uses the "<mode>" proxy
@@ -59,6 +61,7 @@ Feature: Traffic policies, session affinity and external IPs
       | mode     |
       | iptables |
       | ipvs     |
+      | nftables |
 
   Scenario: The load balancer stops using a node once its last local endpoint goes
     When I apply the file "lb-web.yaml"
@@ -121,6 +124,7 @@ Feature: Traffic policies, session affinity and external IPs
       | mode     | client-3   |
       | iptables | times out  |
       | ipvs     | is refused |
+      | nftables | times out  |
 
   Scenario Outline: <mode> mode: sessionAffinity ClientIP pins an outside client for its timeout
     Given the cluster uses the "<mode>" proxy
@@ -153,6 +157,7 @@ Feature: Traffic policies, session affinity and external IPs
       | mode     | first |
       | iptables | web-2 |
       | ipvs     | web-1 |
+      | nftables | web-2 |
 
   Scenario Outline: <mode> mode: an external IP routed to the nodes reaches the Service
     Given the cluster uses the "<mode>" proxy
@@ -181,6 +186,7 @@ Feature: Traffic policies, session affinity and external IPs
       | mode     | other-port |
       | iptables | times out  |
       | ipvs     | is refused |
+      | nftables | times out  |
 
   Scenario: IPVS persistence holds a client for the affinity timeout, then lets it go
     Given the cluster uses the "ipvs" proxy
