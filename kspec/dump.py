@@ -265,7 +265,9 @@ def filter_rules(text: str, services: list[str], addresses: list[str]) -> list[s
 
     Indented ``->`` lines (``ipvsadm -Ln`` real servers) follow the line above them.
     """
-    names = [re.compile(rf"(?<![\w/.-]){re.escape(s)}(?=[:\s\"]|$)") for s in services]
+    # a name as iptables comments and ipvsadm print it, or inside an nftables chain name (HASH-ns/name/proto/port)
+    names = [re.compile(rf"(?<![\w/.-]){re.escape(s)}(?=[:\s\"]|$)|(?<=\b[A-Z2-7]{{8}}-){re.escape(s)}/")
+             for s in services]
     ips = [re.compile(rf"(?<![\d.]){re.escape(ip)}(?![\d])") for ip in addresses]
     kept, keep = [], False
     for line in text.splitlines():

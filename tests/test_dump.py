@@ -96,6 +96,16 @@ def test_filter_rules_keeps_ipvs_real_servers_under_their_service() -> None:
         "TCP  10.96.0.20:80 rr", "  -> 10.244.0.2:8080             Masq    1      0          0"]
 
 
+def test_filter_rules_finds_a_service_in_nftables_chain_names() -> None:
+    nft = ("\tchain service-SUSTUHLJ-default/web/tcp/http {\n"
+           "\t\tnumgen random mod 1 vmap { 0 : goto endpoint-CFQGW5QF-default/web/tcp/http__10.244.0.2/8080 }\n"
+           "\t}\n\tchain service-ABCDEFGH-default/web2/tcp/http {\n\t}\n"
+           "\tchain service-ABCDEFGH-x-default/web/tcp/http {\n\t}\n")
+    assert filter_rules(nft, ["default/web"], []) == [
+        "\tchain service-SUSTUHLJ-default/web/tcp/http {",
+        "\t\tnumgen random mod 1 vmap { 0 : goto endpoint-CFQGW5QF-default/web/tcp/http__10.244.0.2/8080 }"]
+
+
 def test_connections_that_fail_read_naturally() -> None:
     c = Cluster(nodes=1, seed=0)
     c.apply(WEB.replace("app: web\nspec:\n  nodeName: node-1", "app: gone\nspec:\n  nodeName: node-1"))

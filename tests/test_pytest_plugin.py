@@ -117,7 +117,7 @@ def test_help_lists_the_registered_names(pytester: pytest.Pytester) -> None:
     out = " ".join(pytester.runpytest("-p", "no:cacheprovider", "--help").stdout.str().split())
     assert "--kspec-scheduler=NAME the scheduler implementation to use, by registered name (registered: " in out
     assert "default-scheduler" in out
-    assert "(registered: iptables, ipvs)" in out
+    assert "(registered: iptables, ipvs, nftables)" in out
     assert "kspec_store (string): default store implementation (registered: etcd, memory)" in out
 
 

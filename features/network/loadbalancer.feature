@@ -172,3 +172,42 @@ Feature: LoadBalancer Services bring traffic in from outside the cluster
       -A KUBE-PROXY-FIREWALL -m comment --comment "default/web:http traffic not accepted by KUBE-FW-CDGGSHYLG3RE2FKL" -m tcp -p tcp -d 172.18.255.200 --dport 80 -j DROP
       -A KUBE-EXT-CDGGSHYLG3RE2FKL -m comment --comment "masquerade traffic for default/web:http external destinations" -j KUBE-MARK-MASQ
       """
+
+  Scenario: kube-proxy's nftables rules for a load-balancer IP with source ranges
+    Given a cluster with 2 nodes
+    And the cluster uses the "nftables" proxy
+    When I apply the file "lb-web.yaml"
+    And I apply:
+      """
+      apiVersion: v1
+      kind: Service
+      metadata:
+        name: web
+      spec:
+        type: LoadBalancer
+        clusterIP: 10.96.0.30
+        loadBalancerSourceRanges:
+        - 203.0.113.0/24
+        selector:
+          app: web
+        ports:
+        - name: http
+          port: 80
+          targetPort: 8080
+          nodePort: 30080
+      """
+    And the cluster settles
+    Then the nftables rules of node "node-1" include:
+      """
+      elements = { 172.18.255.200 . tcp . 80 : goto firewall-SUSTUHLJ-default/web/tcp/http }
+      chain firewall-check {
+      ip daddr . meta l4proto . th dport vmap @firewall-ips
+      chain firewall-SUSTUHLJ-default/web/tcp/http {
+      ip saddr != { 203.0.113.0/24 } drop
+      chain external-SUSTUHLJ-default/web/tcp/http {
+      jump mark-for-masquerade
+      goto service-SUSTUHLJ-default/web/tcp/http
+      numgen random mod 2 vmap { 0 : goto endpoint-CFQGW5QF-default/web/tcp/http__10.244.0.2/8080, 1 : goto endpoint-SVLGPL42-default/web/tcp/http__10.244.1.2/8080 }
+      """
+    And a connection from outside address "203.0.113.9" to "172.18.255.200:80" reaches one of pods "web-1, web-2"
+    And a connection from outside address "198.51.100.7" to "172.18.255.200:80" times out
