@@ -388,7 +388,7 @@ class NftablesProxier(Provider):
             if "/" in chain:
                 if chain not in active:
                     tx.append(f"flush chain {t} {chain}")
-                    self.stale_chains.setdefault(chain, now)
+                    self.stale_chains[chain] = now
                 else:
                     self.stale_chains.pop(chain, None)
         for name in self.table.containers:
