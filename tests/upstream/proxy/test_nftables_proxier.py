@@ -1,4 +1,4 @@
-"""kubernetes pkg/proxy/nftables/proxier_test.go: the table kspec's nftables proxier writes, and packet flows through it.
+"""kubernetes pkg/proxy/nftables/proxier_test.go: the table kspec's nftables proxier writes, and packets through it.
 
 TestOverallNFTablesRules and TestSyncProxyRulesRepeated compare the table as knftables' fake dumps it
 (sortNFTablesTransaction's order) and the operations of the last transaction; the packet-flow tests trace each
@@ -51,7 +51,8 @@ def _overall() -> NftablesProxier:
     services = [
         service("ns1", "svc1", "172.30.0.41", [port("p80", 80)]),
         _lb(service("ns2", "svc2", "172.30.0.42", [port("p80", 80, nodePort=3001)], type="LoadBalancer",
-                    externalTrafficPolicy="Local", externalIPs=["192.168.99.22"], healthCheckNodePort=30000), "1.2.3.4"),
+                    externalTrafficPolicy="Local", externalIPs=["192.168.99.22"], healthCheckNodePort=30000),
+            "1.2.3.4"),
         service("ns3", "svc3", "172.30.0.43", [port("p80", 80, nodePort=3003)], type="NodePort"),
         service("ns4", "svc4", "172.30.0.44", [port("p80", 80, targetPort=80)], type="NodePort",
                 externalIPs=["192.168.99.33"]),
