@@ -12,7 +12,8 @@ Service and EndpointSlice objects directly, without an API server: the same chan
 the 100 nodes (``nodeName``), so each Service has a few endpoints local to the proxier's node; one Service in
 ten is a NodePort, half of those with ``externalTrafficPolicy: Local`` (its local endpoints only).
 
-For each mode and size it prints: the rules produced (``iptables-save`` lines; IPVS virtual + real servers),
+For each mode and size it prints: the rules produced (``iptables-save`` lines; IPVS virtual + real servers;
+nftables rules plus set and map elements),
 the full sync (the first one, OnServicesSynced: every chain written), the sync after one endpoint is
 removed from one Service (iptables: the partial sync, only that Service's chains are rewritten, as upstream's
 syncProxyRules does when needFullSync is false; ipvs: its sync is always full, as upstream's is; a new mode
@@ -37,7 +38,7 @@ from tabulate import tabulate
 
 from kspec.clock import Clock
 from kspec.objects import Obj
-from kspec.proxy import netfilter
+from kspec.proxy import netfilter, nft
 from kspec.proxy.iptables import IptablesProxier
 from kspec.proxy.ipvs import IpvsProxier
 from kspec.proxy.kubeproxy import MODES
@@ -79,6 +80,9 @@ def objects(services: int, per: int, nodes: int) -> tuple[list[Obj], list[Obj]]:
 
 
 def rule_count(proxier: Provider) -> int:
+    counted = getattr(proxier, "rule_count", None)
+    if counted is not None:  # nftables: rules plus set and map elements
+        return int(counted())
     if isinstance(proxier, IpvsProxier):
         return sum(1 + len(vs.destinations) for vs in proxier.virtual_servers.values())
     if isinstance(proxier, IptablesProxier):
@@ -109,6 +113,7 @@ def bench(mode: str, services: int, per: int, nodes: int, connections: int, repe
         # a cold start: netfilter's parsed-rule cache is shared by every proxier in the process, so without
         # this a repeat would skip the parsing its first run did (and only sizes under its cap would benefit)
         netfilter._PARSED.clear()
+        nft._PARSED.clear()
         fulls.append(cpu(lambda p=proxier: p.start(svcs, slices)))  # type: ignore[misc]
     assert proxier is not None
     rules = rule_count(proxier)

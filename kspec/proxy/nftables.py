@@ -77,11 +77,23 @@ STORAGES = (("set", "cluster-ips"), ("map", "service-ips"), ("map", "firewall-ip
             ("map", "no-endpoint-services"), ("map", "no-endpoint-nodeports"), ("map", "service-nodeports"))
 
 
+#: chain names by the name hashed: upstream computes them once per ServicePort and endpoint (newServiceInfo,
+#: newEndpointInfo); every node's proxier and every sync here asks again
+_NAMES: dict[str, str] = {}
+
+
 def hash_and_truncate(name: str) -> str:
     """hashAndTruncate: the first 8 characters of base32(sha256(name)), a dash, the name (at most 240)."""
-    encoded = base64.b32encode(hashlib.sha256(name.encode()).digest()).decode()
-    out = f"{encoded[:8]}-{name}"
-    return out if len(out) <= 240 else out[:237] + "..."
+    out = _NAMES.get(name)
+    if out is None:
+        # 8 base32 characters are the first 40 bits: base32 of the digest's first 5 bytes
+        encoded = base64.b32encode(hashlib.sha256(name.encode()).digest()[:5]).decode()
+        out = f"{encoded}-{name}"
+        out = out if len(out) <= 240 else out[:237] + "..."
+        if len(_NAMES) > 500_000:
+            _NAMES.clear()
+        _NAMES[name] = out
+    return out
 
 
 def chain_base(name: ServicePortName) -> str:
@@ -155,6 +167,9 @@ class NftablesProxier(Provider):
         self.sync_failures = 0  # metrics.NFTablesSyncFailuresTotal
         self.no_local_endpoints = {"internal": 0, "external": 0}
         self.last_transaction: list[str] = []
+        # per service port, what the last sync made of it: (ServicePort, endpoints, CategorizeEndpoints' result,
+        # endpoint chain names); an unchanged Service's plan is reused, as upstream keeps its chain names
+        self._plans: dict[ServicePortName, tuple] = {}
 
     # -- sync -------------------------------------------------------------------------------
     def _node_port_ips(self) -> list[str] | None:
@@ -257,6 +272,7 @@ class NftablesProxier(Provider):
         affinity_sets: set[str] = set()
         internal_none = external_none = 0
         st = self.storages
+        plans: dict[ServicePortName, tuple] = {}
 
         def ensure_chain(chain: str, skip: bool) -> None:
             if chain not in active:
@@ -274,15 +290,20 @@ class NftablesProxier(Provider):
                 continue  # an IPv6-only Service: the ip6 table's
             proto = svc.protocol.lower()
             port_name = str(svc.name)
-            endpoints = [e for e in self.endpoints_map.get(name, ()) if _v4(e.ip)]
-            cluster, local, reachable, has_endpoints = categorize_endpoints(endpoints, svc, self.node_name, self.zone)
             skip = not full and name.service not in updated
+            eps = self.endpoints_map.get(name, ())
+            plan = self._plans.get(name)
+            if plan is None or full or plan[0] is not svc or plan[1] is not eps:
+                endpoints = [e for e in eps if _v4(e.ip)]
+                categorized = categorize_endpoints(endpoints, svc, self.node_name, self.zone)
+                plan = (svc, eps, categorized, {str(e): "endpoint-" + endpoint_base(name, e) for e in categorized[2]})
+            plans[name] = plan
+            (cluster, local, reachable, has_endpoints), ep_chains = plan[2], plan[3]
             base = chain_base(name)
-            ep_chains = {str(e): "endpoint-" + endpoint_base(name, e) for e in reachable}
-            for e in reachable:
-                ensure_chain(ep_chains[str(e)], skip)
+            for chain in ep_chains.values():  # one per reachable endpoint
+                ensure_chain(chain, skip)
                 if svc.client_ip_affinity:
-                    affinity_sets.add("affinity-" + ep_chains[str(e)][len("endpoint-"):])
+                    affinity_sets.add("affinity-" + chain[len("endpoint-"):])
             cluster_chain, local_chain = "service-" + base, "local-" + base
             uses_cluster = bool(cluster) and svc.uses_cluster_endpoints()
             if uses_cluster:
@@ -397,6 +418,7 @@ class NftablesProxier(Provider):
         for storage in st.values():
             storage.cleanup(tx)
         self.last_transaction = tx
+        self._plans = plans
         try:
             self.table.run(tx)
         except NftError:
