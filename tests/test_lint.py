@@ -105,6 +105,9 @@ def test_an_unknown_assertion_after_within_is_reported(tmp_path: Path) -> None:
     ('Given the cluster uses the "fastest" scheduler',
      'unknown scheduler "fastest": the registered scheduler implementations are "binpack", "default-scheduler"'),
     ('Given the cluster uses the "iptables" proxy', None),
+    ('Given the cluster uses the "nftables" proxy', None),
+    ('Given the cluster uses the "nftable" proxy',
+     'unknown proxy "nftable": the registered proxy implementations are "iptables", "ipvs", "nftables"'),
 ])
 def test_values_are_checked_without_running(tmp_path: Path, step: str, message: str | None) -> None:
     problems = lint([write(tmp_path, GOOD.replace("When I wait 10s", step))])

@@ -1,4 +1,4 @@
-"""kube-proxy: Services turned into packet rules on every node (iptables and IPVS modes).
+"""kube-proxy: Services turned into packet rules on every node (iptables, IPVS and nftables modes).
 
 ``KubeProxy`` (kubeproxy.py) is the component: one proxier per node, fed by
 informers through change trackers, syncing its rules on the virtual clock;
