@@ -171,6 +171,11 @@ class NftablesProxier(Provider):
         # endpoint chain names); an unchanged Service's plan is reused, as upstream keeps its chain names
         self._plans: dict[ServicePortName, tuple] = {}
 
+    def on_service_cidrs_changed(self, cidrs: list[str]) -> None:
+        """OnServiceCIDRsChanged: the ServiceCIDR objects' ranges of this proxier's family (IPv4), for the drop of
+        traffic to unallocated cluster IPs; written at the next full sync."""
+        self.service_cidrs = tuple(c for c in cidrs if _v4(c))
+
     # -- sync -------------------------------------------------------------------------------
     def _node_port_ips(self) -> list[str] | None:
         """NodePortAddresses for IPv4: None when node ports are open on every local address (MatchAll)."""

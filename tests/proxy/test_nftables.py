@@ -183,3 +183,12 @@ def test_every_connection_lands_on_a_ready_endpoint(n: int, seed: int) -> None:
     for _ in range(10):
         verdict, pkt = p.process(Packet("10.244.1.9", "10.96.0.20", 80), False)
         assert verdict == ACCEPT and pkt.dst in ips and pkt.dport == 8080
+
+
+def test_service_cidrs_of_the_family_bound_the_drop_of_unallocated_cluster_ips() -> None:
+    p = NftablesProxier(NODE, Clock(), random.Random(0))
+    p.on_service_cidrs_changed(["10.96.0.0/12", "10.100.0.0/16", "fd00:10:96::/112"])
+    p.start([_svc()], [_slice("web", ["10.244.0.5"])])
+    assert 'ip daddr { 10.96.0.0/12,10.100.0.0/16 } drop comment "Drop traffic to unallocated ClusterIPs"' \
+        in p.rules()
+    assert p.process(Packet("10.244.1.9", "10.100.9.9", 80), False)[0] == DROP

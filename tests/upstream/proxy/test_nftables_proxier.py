@@ -13,7 +13,8 @@ from typing import Any
 
 import pytest
 
-from kspec.proxy.nftables import NftablesProxier
+from kspec.proxy.nftables import NftablesProxier, chain_base, endpoint_base
+from kspec.proxy.types import Endpoint, ServicePortName
 from tests.upstream.cases import case
 from tests.upstream.proxy.iptables_adapter import (
     TEST_EXTERNAL_CLIENT,
@@ -585,3 +586,81 @@ def test_no_endpoints_metric(data: dict[str, Any]) -> None:
     sl = endpoint_slice("ns1", "svc1", [(ip, node, {"ready": True}) for ip, node in data["eps"]], [("", 80, "TCP")])
     p = fake_proxier([svc], [sl])
     assert p.no_local_endpoints == data["expected"]
+
+
+# -- TestLoadBalancerIngressRouteTypeProxy: an ingress IP the load balancer proxies gets no rule ----------------------
+ROUTE_TYPE_CASES = [
+    case("TestLoadBalancerIngressRouteTypeProxy", name, svc_ip=svc_ip, lb_ip=lb_ip, ip_mode=mode, expected=expected)
+    for name, svc_ip, lb_ip, mode, expected in [
+        ("ipMode Proxy", "10.20.30.41", "1.2.3.4", "Proxy", False),
+        ("ipMode VIP", "10.20.30.42", "1.2.3.5", "VIP", True),
+        ("ipMode nil", "10.20.30.43", "1.2.3.6", None, True),
+    ]
+]
+
+
+@pytest.mark.parametrize("data", ROUTE_TYPE_CASES)
+def test_load_balancer_ingress_route_type(data: dict[str, Any]) -> None:
+    svc = service("ns1", "svc1", data["svc_ip"], [port("p80", 80, nodePort=3001)], type="LoadBalancer")
+    ingress = {"ip": data["lb_ip"], **({"ipMode": data["ip_mode"]} if data["ip_mode"] else {})}
+    svc["status"] = {"loadBalancer": {"ingress": [ingress]}}
+    p = fake_proxier([svc], [endpoint_slice("ns1", "svc1", [("10.180.0.1", None, None)], P80)])
+    assert (f"{data['lb_ip']} . tcp . 80" in p.table.containers["service-ips"].elements) == data["expected"]
+
+
+# -- Test_servicePortChainNameBase / Test_servicePortEndpointChainNameBase ----------------------------------------------
+_LONG = ("very-long-namespace-name-abcdefghijklmnopqrstuvwxyz0123456789xx",
+         "very-long-service-name-why-would-you-even-do-this-i-mean-really",
+         "port-443-providing-the-hypertext-transmission-protocol-with-tls")
+_LONG_BASE = "/".join(_LONG[:2]) + "/sctp/" + _LONG[2]
+NAME_CASES = [
+    case("Test_servicePortChainNameBase", "simple", spn=("testing", "service", "http"), protocol="tcp",
+         expected="P4ZYZVCF-testing/service/tcp/http"),
+    case("Test_servicePortChainNameBase", "different port, different hash", spn=("testing", "service", "https"),
+         protocol="tcp", expected="LZBRENCP-testing/service/tcp/https"),
+    case("Test_servicePortChainNameBase", "max length", spn=_LONG, protocol="sctp", expected="KR6NACJP-" + _LONG_BASE),
+]
+ENDPOINT_NAME_CASES = [
+    case("Test_servicePortEndpointChainNameBase", name, spn=spn, protocol=proto, endpoint=endpoint, expected=expected)
+    for name, spn, proto, endpoint, expected in [
+        ("simple", ("testing", "service", "http"), "tcp", ("10.180.0.1", 80),
+         "JO2XBXZR-testing/service/tcp/http__10.180.0.1/80"),
+        ("different endpoint, different hash", ("testing", "service", "http"), "tcp", ("10.180.0.2", 80),
+         "5S6H3H22-testing/service/tcp/http__10.180.0.2/80"),
+        ("ipv6", ("testing", "service", "http"), "tcp", ("fd80:abcd:12::a1b2:c3d4:e5f6:9999", 80),
+         "U7E2ET36-testing/service/tcp/http__fd80.abcd.12..a1b2.c3d4.e5f6.9999/80"),
+        ("max length without truncation", _LONG, "sctp", ("1234:5678:9abc:def0::abc:1234", 443),
+         f"5YS7AFEA-{_LONG_BASE}__1234.5678.9abc.def0..abc.1234/443"),
+        ("truncated, 1", _LONG, "sctp", ("1234:5678:9abc:def0::abcd:1234:5678", 443),
+         f"CI6C53Q3-{_LONG_BASE}__1234.5678.9abc.def0..abcd.1234..."),
+        ("truncated, 2 (different IP, which is not visible in the result)", _LONG, "sctp",
+         ("1234:5678:9abc:def0::abcd:1234:8765", 443), f"2FLXFK6X-{_LONG_BASE}__1234.5678.9abc.def0..abcd.1234..."),
+    ]
+]
+
+
+@pytest.mark.parametrize("data", NAME_CASES)
+def test_service_port_chain_name_base(data: dict[str, Any]) -> None:
+    ns, name, port_name = data["spn"]
+    assert chain_base(ServicePortName(ns, name, port_name, data["protocol"].upper())) == data["expected"]
+
+
+@pytest.mark.parametrize("data", ENDPOINT_NAME_CASES)
+def test_service_port_endpoint_chain_name_base(data: dict[str, Any]) -> None:
+    ns, name, port_name = data["spn"]
+    spn = ServicePortName(ns, name, port_name, data["protocol"].upper())
+    assert endpoint_base(spn, Endpoint(*data["endpoint"])) == data["expected"]
+
+
+# -- TestBadIPs --------------------------------------------------------------------------------------------------
+BAD_IP_CASES = [case("TestBadIPs", "", unmodelled="addresses written with leading zeros (172.30.0.041), which "
+                     "kube-proxy reads with ParseIPSloppy, are not parsed by kspec's Service and EndpointSlice "
+                     "conversion")]
+
+
+@pytest.mark.parametrize("data", BAD_IP_CASES)
+def test_bad_ips(data: dict[str, Any]) -> None:
+    svc = _lb(service("ns1", "svc1", "172.30.0.041", [port("p80", 80, nodePort=3001)], type="LoadBalancer",
+                      externalIPs=["192.168.099.022"], loadBalancerSourceRanges=["203.0.113.000/025"]), "1.2.3.004")
+    p = fake_proxier([svc], [endpoint_slice("ns1", "svc1", [("10.180.00.001", None, None)], P80)])
+    assert "172.30.0.41 . tcp . 80" in p.table.containers["service-ips"].elements
