@@ -608,7 +608,7 @@ def test_load_balancer_ingress_route_type(data: dict[str, Any]) -> None:
     assert (f"{data['lb_ip']} . tcp . 80" in p.table.containers["service-ips"].elements) == data["expected"]
 
 
-# -- Test_servicePortChainNameBase / Test_servicePortEndpointChainNameBase ----------------------------------------------
+# -- Test_servicePortChainNameBase / Test_servicePortEndpointChainNameBase ------------------------------
 _LONG = ("very-long-namespace-name-abcdefghijklmnopqrstuvwxyz0123456789xx",
          "very-long-service-name-why-would-you-even-do-this-i-mean-really",
          "port-443-providing-the-hypertext-transmission-protocol-with-tls")
