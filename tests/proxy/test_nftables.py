@@ -192,3 +192,18 @@ def test_service_cidrs_of_the_family_bound_the_drop_of_unallocated_cluster_ips()
     assert 'ip daddr { 10.96.0.0/12,10.100.0.0/16 } drop comment "Drop traffic to unallocated ClusterIPs"' \
         in p.rules()
     assert p.process(Packet("10.244.1.9", "10.100.9.9", 80), False)[0] == DROP
+
+
+def test_a_failed_partial_sync_is_retried_as_a_full_one_after_sync_period() -> None:
+    from kspec.proxy.nft import Element
+
+    p = _proxier([_svc()], [_slice("web", ["10.244.0.5"])])
+    p.clock.run_for(2000)
+    p.table.containers["cluster-ips"].elements["10.96.0.30"] = Element()  # something else wrote the element
+    p.on_service(None, _svc("api", "10.96.0.30"))
+    p.on_endpoints(None, _slice("api", ["10.244.0.7"]))
+    p.clock.run_for(2000)
+    assert p.sync_failures == 1 and p.need_full_sync  # nft refused the transaction: nothing of it applied
+    assert p.process(Packet("10.244.1.9", "10.96.0.30", 80), False)[0] == REJECT
+    p.clock.run_for(30_000)  # syncPeriod: the retry is a full sync, which flushes the sets first
+    assert p.process(Packet("10.244.1.9", "10.96.0.30", 80), False)[1].dst == "10.244.0.7"
