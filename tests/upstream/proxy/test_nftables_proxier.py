@@ -664,3 +664,84 @@ def test_bad_ips(data: dict[str, Any]) -> None:
                       externalIPs=["192.168.099.022"], loadBalancerSourceRanges=["203.0.113.000/025"]), "1.2.3.004")
     p = fake_proxier([svc], [endpoint_slice("ns1", "svc1", [("10.180.00.001", None, None)], P80)])
     assert "172.30.0.41 . tcp . 80" in p.table.containers["service-ips"].elements
+
+
+# -- the service map (TestBuildServiceMap*): what the proxier keeps of each Service ----------------------------------
+def _svc_ports(ns: str, name: str, svc_type: str, cluster_ip: str, ports: list[tuple[str, str, int, int, int]],
+               **spec: Any) -> dict[str, Any]:
+    """makeTestService with addTestPort's (name, protocol, port, nodePort, targetPort)."""
+    body = [{"name": n, "protocol": proto, "port": p, "nodePort": np, "targetPort": tp}
+            for n, proto, p, np, tp in ports]
+    return service(ns, name, cluster_ip, body, type=svc_type, **spec)
+
+
+def _seen(p: NftablesProxier) -> tuple[int, dict[tuple[str, str], int]]:
+    """len(fp.svcPortMap) and svcPortMap.HealthCheckNodePorts()."""
+    return len(p.svc_port_map), p.health_check_node_ports()
+
+
+def _add_remove() -> list[tuple[int, dict[tuple[str, str], int]]]:
+    services = [
+        _svc_ports("somewhere-else", "cluster-ip", "ClusterIP", "172.30.55.4", [
+            ("something", "UDP", 1234, 4321, 0), ("somethingelse", "UDP", 1235, 5321, 0),
+            ("sctpport", "SCTP", 1236, 6321, 0)]),
+        _svc_ports("somewhere-else", "node-port", "NodePort", "172.30.55.10", [
+            ("blahblah", "UDP", 345, 678, 0), ("moreblahblah", "TCP", 344, 677, 0),
+            ("muchmoreblah", "SCTP", 343, 676, 0)]),
+        _lb(_svc_ports("somewhere", "load-balancer", "LoadBalancer", "172.30.55.11", [
+            ("foobar", "UDP", 8675, 30061, 7000), ("baz", "UDP", 8676, 30062, 7001)], loadBalancerIP="1.2.3.4"),
+            "1.2.3.4"),
+        _lb(_svc_ports("somewhere", "only-local-load-balancer", "LoadBalancer", "172.30.55.12", [
+            ("foobar2", "UDP", 8677, 30063, 7002), ("baz", "UDP", 8678, 30064, 7003)], loadBalancerIP="5.6.7.8",
+            externalTrafficPolicy="Local", healthCheckNodePort=345), "5.6.7.8"),
+    ]
+    p = fake_proxier(services, [])
+    seen = [_seen(p)]
+    p.on_service(services[0], _svc_ports("somewhere-else", "cluster-ip", "ClusterIP", "172.30.55.4",
+                                         [("somethingelse", "UDP", 1235, 5321, 0)]))
+    for svc in services[1:]:
+        p.on_service(svc, None)
+    p.sync_proxy_rules()
+    return [*seen, _seen(p)]
+
+
+def _headless() -> list[tuple[int, dict[tuple[str, str], int]]]:
+    return [_seen(fake_proxier([
+        _svc_ports("somewhere-else", "headless", "ClusterIP", "None", [("rpc", "UDP", 1234, 0, 0)]),
+        _svc_ports("somewhere-else", "headless-without-port", "ClusterIP", "None", [])], []))]
+
+
+def _external_name() -> list[tuple[int, dict[tuple[str, str], int]]]:
+    return [_seen(fake_proxier([_svc_ports("somewhere-else", "external-name", "ExternalName", "172.30.55.4",
+                                           [("blah", "UDP", 1235, 5321, 0)], externalName="foo2.bar.com")], []))]
+
+
+def _service_update() -> list[tuple[int, dict[tuple[str, str], int]]]:
+    v1 = _svc_ports("somewhere", "some-service", "ClusterIP", "172.30.55.4", [
+        ("something", "UDP", 1234, 4321, 0), ("somethingelse", "TCP", 1235, 5321, 0)])
+    v2 = _lb(_svc_ports("somewhere", "some-service", "LoadBalancer", "172.30.55.4", [
+        ("something", "UDP", 1234, 4321, 7002), ("somethingelse", "TCP", 1235, 5321, 7003)], loadBalancerIP="1.2.3.4",
+        externalTrafficPolicy="Local", healthCheckNodePort=345), "1.2.3.4")
+    p = fake_proxier([v1], [])
+    seen = [_seen(p)]
+    for old, new in ((v1, v2), (v2, v2), (v2, v1)):
+        p.on_service(old, new)
+        p.sync_proxy_rules()
+        seen.append(_seen(p))
+    return seen
+
+
+_HC = {("somewhere", "only-local-load-balancer"): 345}
+MAP_CASES = [
+    case("TestBuildServiceMapAddRemove", "", run=_add_remove, expected=[(10, _HC), (1, {})]),
+    case("TestBuildServiceMapServiceHeadless", "", run=_headless, expected=[(0, {})]),
+    case("TestBuildServiceMapServiceTypeExternalName", "", run=_external_name, expected=[(0, {})]),
+    case("TestBuildServiceMapServiceUpdate", "", run=_service_update,
+         expected=[(2, {}), (2, {("somewhere", "some-service"): 345}), (2, {("somewhere", "some-service"): 345}),
+                   (2, {})]),
+]
+
+
+@pytest.mark.parametrize("data", MAP_CASES)
+def test_service_map(data: dict[str, Any]) -> None:
+    assert data["run"]() == data["expected"]
