@@ -4,13 +4,11 @@ from __future__ import annotations
 
 import random
 
-import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from kspec import Cluster
 from kspec.clock import Clock
-from kspec.proxy.nft import NftError, Table, parse_rule
 from kspec.proxy.nftables import NftablesProxier, chain_base, endpoint_base, hash_and_truncate
 from kspec.proxy.provider import ACCEPT, DROP, REJECT, Packet
 from kspec.proxy.types import Endpoint, ServicePortName
@@ -139,24 +137,6 @@ def test_a_change_is_synced_no_sooner_than_min_sync_period() -> None:
     assert p.process(Packet("10.244.1.9", "10.96.0.20", 80), False)[1].dst == "10.244.0.5"
     p.clock.run_for(2)
     assert p.process(Packet("10.244.1.9", "10.96.0.20", 80), False)[1].dst == "10.244.0.6"
-
-
-def test_a_failed_transaction_leaves_the_table_as_it_was() -> None:
-    t = Table()
-    t.run(["add table ip kube-proxy", "add chain ip kube-proxy a", "add rule ip kube-proxy a drop"])
-    with pytest.raises(NftError, match="still referenced"):
-        t.run(["add chain ip kube-proxy b", "add rule ip kube-proxy b jump a", "flush chain ip kube-proxy a",
-               "delete chain ip kube-proxy a"])
-    assert list(t.chains) == ["a"] and [r.text for r in t.chains["a"].rules] == ["drop"]
-
-
-def test_rules_parse_into_matches_and_one_verdict() -> None:
-    assert parse_rule("ct state new jump services") == [("ctstate", frozenset({"new"})), ("jump", "services")]
-    ops = parse_rule("ip saddr != { 203.0.113.0/25 , 1.2.3.4 } drop")
-    assert ops[0][0] == "innets" and ops[0][3] is True and len(ops[0][2]) == 2 and ops[1] == ("drop",)
-    assert parse_rule("meta l4proto tcp dnat to 10.0.0.1:80") == [("proto", "tcp"), ("dnat", "10.0.0.1", 80)]
-    with pytest.raises(NftError):
-        parse_rule("frobnicate")
 
 
 def test_the_cluster_routes_through_nftables() -> None:
