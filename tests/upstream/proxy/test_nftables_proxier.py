@@ -655,7 +655,7 @@ def test_service_port_endpoint_chain_name_base(data: dict[str, Any]) -> None:
 # -- TestBadIPs --------------------------------------------------------------------------------------------------
 BAD_IP_CASES = [case("TestBadIPs", "", unmodelled="addresses written with leading zeros (172.30.0.041), which "
                      "kube-proxy reads with ParseIPSloppy, are not parsed by kspec's Service and EndpointSlice "
-                     "conversion")]
+                     "conversion (kspec's API server rejects them, so no scenario reaches this)")]
 
 
 @pytest.mark.parametrize("data", BAD_IP_CASES)
