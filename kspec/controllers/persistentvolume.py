@@ -255,11 +255,13 @@ class PersistentVolumeController(Controller):
         return True
 
     def _update_claim_status(self, claim: Obj, pv: Obj, phase: str) -> None:
-        """updateClaimStatus: phase, access modes and capacity from the volume."""
+        """updateClaimStatus: phase and access modes from the volume; its capacity only as the claim becomes
+        Bound, since later a difference means a resize the kubelet has not finished."""
         spec = pv.get("spec") or {}
-        want = {"phase": phase, "accessModes": list(spec.get("accessModes") or []),
-                "capacity": dict(spec.get("capacity") or {})}
         status = claim.get("status") or {}
+        want: dict[str, Any] = {"phase": phase, "accessModes": list(spec.get("accessModes") or [])}
+        if status.get("phase") != phase:
+            want["capacity"] = dict(spec.get("capacity") or {})
         if all(status.get(k) == v for k, v in want.items()):
             return
         md = claim["metadata"]
