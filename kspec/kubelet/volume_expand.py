@@ -16,6 +16,8 @@ from kspec.objects import Obj
 from kspec.quantity import parse_quantity
 
 NODE_PENDING = ("NodeResizePending", "NodeResizeInProgress")
+#: MergeResizeConditionsOfPVC with no new conditions drops every resize condition
+RESIZE_CONDITIONS = ("Resizing", "FileSystemResizePending", "ControllerResizeError", "NodeResizeError")
 
 
 def _storage(bag: Obj | None) -> Any:
@@ -48,7 +50,7 @@ def expand_mounted(api: Any, pod: Obj, node: str, event: Callable[[Obj, str, str
         def finished(c: Obj, size: str = size) -> None:  # util.MarkFSResizeFinished
             st = c.setdefault("status", {})
             st.setdefault("capacity", {})["storage"] = size
-            st["conditions"] = [x for x in st.get("conditions") or [] if x.get("type") != "FileSystemResizePending"]
+            st["conditions"] = [x for x in st.get("conditions") or [] if x.get("type") not in RESIZE_CONDITIONS]
             if not st["conditions"]:
                 st.pop("conditions")
             statuses = st.get("allocatedResourceStatuses") or {}
