@@ -341,9 +341,38 @@ class PersistentVolumeController(Controller):
             except ApiError as exc:
                 if exc.code != 404:
                     raise
-        elif policy == "Recycle" and (pv.get("status") or {}).get("phase") != "Failed":
-            self._set_volume_phase(pv, "Failed", "No recycler plugin found for the volume!")
-            self._event(pv, "Warning", "VolumeFailedRecycle", "No recycler plugin found for the volume!")
+        elif policy == "Recycle" and (pv.get("spec") or {}).get("hostPath") is None and (
+                pv.get("spec") or {}).get("nfs") is None:
+            if (pv.get("status") or {}).get("phase") != "Failed":
+                # recycleVolumeOperation: FindRecyclablePluginBySpec knows only hostPath and NFS
+                self._set_volume_phase(pv, "Failed", "No recycler plugin found for the volume!")
+                self._event(pv, "Warning", "VolumeFailedRecycle", "No recycler plugin found for the volume!")
+        elif policy == "Recycle":
+            self.recycle(pv)
+
+    def recycle(self, pv: Obj) -> None:
+        """recycleVolumeOperation for hostPath and NFS (deprecated, still served): the recycler pod's
+        ``rm -rf /scrub/*`` (here: the volume's files are wiped at once, no pod is run), ``VolumeRecycled``, then
+        unbindVolume makes it Available again."""
+        name = pv["metadata"]["name"]
+        runtime = self.cluster.components.get("runtime")
+        store = getattr(runtime, "volumes", None)  # the kubelet's VolumeStore, when the runtime has one
+        if store is not None and hasattr(store, "pvs"):
+            store.pvs.pop(name, None)
+        self._event(pv, "Normal", "VolumeRecycled", "Volume recycled")
+        by_controller = (pv["metadata"].get("annotations") or {}).get(ANN_BOUND_BY_CONTROLLER) == "yes"
+
+        def unbind(v: Obj) -> None:  # unbindVolume
+            if by_controller:
+                v["spec"].pop("claimRef", None)
+                anns = v["metadata"].get("annotations") or {}
+                anns.pop(ANN_BOUND_BY_CONTROLLER, None)
+                if not anns:
+                    v["metadata"].pop("annotations", None)
+            else:
+                v["spec"]["claimRef"].pop("uid", None)  # pre-bound by the user: only the binding's uid goes
+        pv = self.api.patch("persistentvolumes", name, "", unbind)
+        self._set_volume_phase(pv, "Available")
 
 
 def claims_of(pod: Obj) -> list[str]:
