@@ -162,11 +162,20 @@ def _format_map(m: dict[str, str]) -> str:
     return "\n".join(f'{k}="{v}"' for k, v in sorted(m.items()))
 
 
-def _downward(src: Obj, pod: Obj) -> dict[str, str]:
+def _downward(src: Obj, pod: Obj, node_alloc: dict[str, str] | None = None) -> dict[str, str]:
+    """downwardapi CollectData: fieldRef items, and resourceFieldRef items (a container's request or limit over
+    its divisor, a missing limit being the node's allocatable, as the environment variables have it)."""
     md = pod.get("metadata", {})
     out: dict[str, str] = {}
     for item in src.get("items") or []:
         path = (item.get("fieldRef") or {}).get("fieldPath", "")
+        ref = item.get("resourceFieldRef")
+        if ref is not None:
+            from kspec.kubelet.envvars import _resource_ref
+            containers = [*(pod["spec"].get("initContainers") or []), *(pod["spec"].get("containers") or [])]
+            container = next((c for c in containers if c.get("name") == ref.get("containerName")), {})
+            out[item.get("path", "")] = _resource_ref(container, ref, node_alloc or {})
+            continue
         if path == "metadata.labels":
             value = _format_map(md.get("labels") or {})
         elif path == "metadata.annotations":
@@ -180,6 +189,10 @@ def _downward(src: Obj, pod: Obj) -> dict[str, str]:
             value = ""
         out[item.get("path", "")] = value
     return out
+
+
+def _allocatable(get: Getter, node: str) -> dict[str, str]:
+    return dict(((get("nodes", node) or {}).get("status") or {}).get("allocatable") or {})
 
 
 def _rendered(files: dict[str, str]) -> Tree:
@@ -248,7 +261,7 @@ def _set_up_one(store: VolumeStore, pod: Obj, uid: str, node: str, vol: Obj, get
         src = vol["secret"]
         return Mounted(_rendered(_secret(src, src.get("secretName", ""), get)), "", True, True)
     if "downwardAPI" in vol:
-        return Mounted(_rendered(_downward(vol["downwardAPI"], pod)), "", True, True)
+        return Mounted(_rendered(_downward(vol["downwardAPI"], pod, _allocatable(get, node))), "", True, True)
     if "projected" in vol:
         files: dict[str, str] = {}
         for source in vol["projected"].get("sources") or []:
@@ -257,7 +270,7 @@ def _set_up_one(store: VolumeStore, pod: Obj, uid: str, node: str, vol: Obj, get
             elif "secret" in source:
                 files.update(_secret(source["secret"], source["secret"].get("name", ""), get))
             elif "downwardAPI" in source:
-                files.update(_downward(source["downwardAPI"], pod))
+                files.update(_downward(source["downwardAPI"], pod, _allocatable(get, node)))
         return Mounted(_rendered(files), "", True, True)
     if "persistentVolumeClaim" in vol:
         src = vol["persistentVolumeClaim"]

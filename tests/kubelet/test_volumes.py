@@ -210,3 +210,15 @@ def test_a_full_memory_emptydir_refuses_the_write() -> None:
     with pytest.raises(OSError, match="No space left on device"):
         volumes.write(container, mounted, Tree(), "/dev/shm/b", "x")
     assert volumes.memory_backed_usage(mounted) == 8
+
+
+def test_downward_api_volume_renders_resource_field_refs() -> None:
+    store = VolumeStore()
+    pod = _pod([{"name": "info", "downwardAPI": {"items": [
+        {"path": "mem_limit", "resourceFieldRef": {"containerName": "app", "resource": "limits.memory",
+                                                   "divisor": "1Mi"}},
+        {"path": "cpu_limit", "resourceFieldRef": {"containerName": "app", "resource": "limits.cpu"}}]}}])
+    pod["spec"]["containers"][0]["resources"] = {"limits": {"memory": "64Mi"}}
+    node = {"status": {"allocatable": {"cpu": "4", "memory": "16Gi"}}}
+    mounted = volumes.set_up(store, pod, "node-1", _getter({("nodes", "node-1"): node}))
+    assert mounted["info"].tree.files == {"mem_limit": "64", "cpu_limit": "4"}  # no cpu limit: node allocatable
