@@ -86,37 +86,91 @@ def node_allows(pv: Obj, node: Obj | None) -> bool:
     return node_selector_matches(required, node["metadata"].get("labels") or {}, node["metadata"]["name"])
 
 
-def find_best_match(claim: Obj, volumes: list[Obj], *, delay_binding: bool = False,
-                    node: Obj | None = None) -> Obj | None:
-    """findBestMatchForClaim / FindMatchingVolume: a volume pre-bound to the claim wins; otherwise the smallest
-    unbound volume of the claim's class, volume mode and access modes, at least as big as the request, that the
-    claim's selector selects (and, for delayed binding, that fits the selected node)."""
+def volume_mode_mismatch(claim: Obj, pv: Obj) -> bool:
+    """CheckVolumeModeMismatches: an unset mode is Filesystem on either side."""
+    return ((claim.get("spec") or {}).get("volumeMode") or "Filesystem") != (
+        (pv.get("spec") or {}).get("volumeMode") or "Filesystem")
+
+
+def bound_to_claim(pv: Obj, claim: Obj) -> bool:
+    """IsVolumeBoundToClaim: the claimRef names the claim and, when it has a uid, this very claim."""
+    return _prebound_to(pv, claim)
+
+
+def find_matching_volume(claim: Obj, volumes: list[Obj], node: Obj | None = None,
+                         excluded: set[str] | frozenset[str] = frozenset(), delay_binding: bool = False) -> Obj | None:
+    """FindMatchingVolume (pkg/controller/volume/persistentvolume/util): a volume bound to the claim wins (unless
+    its node affinity rules the node out); otherwise the smallest Available, unclaimed volume of the claim's class
+    and selector, big enough and of its volume mode, fitting the node; with a node (the scheduler's path) the access
+    modes are checked too. Delayed binding without a node binds only volumes bound to the claim already."""
     want = requested(claim)
     cls = claim_class(claim)
-    mode = (claim.get("spec") or {}).get("volumeMode") or "Filesystem"
     selector = (claim.get("spec") or {}).get("selector")
     sel = Selector.from_label_selector(selector) if selector else None
     best: Obj | None = None
     for pv in sorted(volumes, key=lambda v: v["metadata"]["name"]):
         spec = pv.get("spec") or {}
-        if ((spec.get("volumeMode") or "Filesystem") != mode or pv["metadata"].get("deletionTimestamp")
-                or capacity(pv) < want):
+        if pv["metadata"]["name"] in excluded:
             continue
-        if node is not None and not node_allows(pv, node):
+        if spec.get("claimRef") is not None and not bound_to_claim(pv, claim):
             continue
-        if _prebound_to(pv, claim):
-            return pv  # a volume pre-bound to the claim is its match, whatever else there is
-        if spec.get("claimRef") or (pv.get("status") or {}).get("phase") in ("Released", "Failed"):
+        if capacity(pv) < want or volume_mode_mismatch(claim, pv) or pv["metadata"].get("deletionTimestamp"):
             continue
-        if volume_class(pv) != cls or not _modes_ok(claim, pv):
-            continue
+        affinity_ok = node is None or node_allows(pv, node)
+        if bound_to_claim(pv, claim):
+            return pv if affinity_ok else None
+        if node is None and delay_binding:
+            continue  # the scheduler binds unbound volumes of a delayed-binding claim
+        if (pv.get("status") or {}).get("phase") != "Available":
+            continue  # non-Available volumes are skipped: binding them would likely conflict
         if sel is not None and not sel.matches(pv["metadata"].get("labels")):
             continue
-        if delay_binding and node is None:
-            continue  # delayed binding waits for the scheduler's node
+        if volume_class(pv) != cls or not affinity_ok:
+            continue
+        if node is not None and not _modes_ok(claim, pv):
+            continue
         if best is None or capacity(pv) < capacity(best):
             best = pv
     return best
+
+
+def check_volume_satisfies_claim(pv: Obj, claim: Obj) -> str | None:
+    """checkVolumeSatisfyClaim: why a volume the claim names cannot serve it, or None."""
+    if pv["metadata"].get("deletionTimestamp"):
+        return f'the volume is marked for deletion "{pv["metadata"]["name"]}"'
+    if capacity(pv) < requested(claim):
+        return "requested PV is too small"
+    if volume_class(pv) != claim_class(claim):
+        return "storageClassName does not match"
+    if volume_mode_mismatch(claim, pv):
+        return "incompatible volumeMode"
+    if not _modes_ok(claim, pv):
+        return "incompatible accessMode"
+    return None
+
+
+def mode_groups(volumes: list[Obj], modes: list[str]) -> list[frozenset[str]]:
+    """allPossibleMatchingAccessModes: the volumes' access-mode sets that contain every requested mode, fewest
+    modes first (ties in a fixed order: upstream leaves them to map order)."""
+    wanted = set(modes)
+    groups = {frozenset((v.get("spec") or {}).get("accessModes") or []) for v in volumes}
+    return sorted((g for g in groups if wanted <= g), key=lambda g: (len(g), sorted(g)))
+
+
+def find_best_match(claim: Obj, volumes: list[Obj], *, delay_binding: bool = False,
+                    node: Obj | None = None) -> Obj | None:
+    """findBestMatchForClaim: the volumes are searched by access-mode set, the sets with the fewest modes first, so
+    a claim gets the volume closest to its modes before a smaller one offering more. With a node (kspec's stand-in
+    for the scheduler's binder under WaitForFirstConsumer) FindMatchingVolume runs over every volume."""
+    if node is not None:
+        return find_matching_volume(claim, volumes, node, delay_binding=delay_binding)
+    modes = (claim.get("spec") or {}).get("accessModes") or []
+    for group in mode_groups(volumes, modes):
+        members = [v for v in volumes if frozenset((v.get("spec") or {}).get("accessModes") or []) == group]
+        found = find_matching_volume(claim, members, None, delay_binding=delay_binding)
+        if found is not None:
+            return found
+    return None
 
 
 class PersistentVolumeController(Controller):
@@ -190,6 +244,12 @@ class PersistentVolumeController(Controller):
                 self._event(claim, "Warning", "FailedBinding",
                             f'volume "{pv["metadata"]["name"]}" already bound to a different claim.')
                 return
+            mismatch = None if ref else check_volume_satisfies_claim(pv, claim)  # an unclaimed volume is checked
+            if mismatch is not None:
+                self._set_claim_phase(claim, "Pending")
+                self._event(claim, "Warning", "VolumeMismatch",
+                            f'Cannot bind to requested volume "{pv["metadata"]["name"]}": {mismatch}')
+                return
             self.bind(pv, claim)
             return
         cls_name = claim_class(claim)
@@ -197,6 +257,11 @@ class PersistentVolumeController(Controller):
         delay = bool(cls) and cls.get("volumeBindingMode") == WAIT_FOR_FIRST_CONSUMER
         node_name = anns.get(ANN_SELECTED_NODE, "")
         node = self.api.try_get("nodes", node_name, "") if node_name else None
+        for pv in self.api.store.list("persistentvolumes"):
+            if (pv.get("status") or {}).get("phase") in (None, "", "Pending"):
+                # a volume the volume worker has not seen yet (Pending as created): sync it first, as it would be
+                # by now upstream, since only Available volumes are matched
+                self.sync_volume(pv)
         match = find_best_match(claim, self.api.store.list("persistentvolumes"), delay_binding=delay, node=node)
         if match is not None:
             self.bind(match, claim)
