@@ -195,20 +195,20 @@ class PersistentVolumeController(Controller):
                 return
             # a new or freed volume may match a pending claim (upstream's periodic resync finds it)
             for claim in self.api.store.list("persistentvolumeclaims"):
-                if (claim.get("status") or {}).get("phase") == "Pending":
+                if (claim.get("status") or {}).get("phase") in (None, "", "Pending"):
                     self.queue.add("claim:" + key_of(claim))
 
         for resource, fn in (("persistentvolumeclaims", claim_changed), ("persistentvolumes", volume_changed)):
             handler = informers.on(resource, on_add=fn, on_update=lambda _o, n, fn=fn: fn(n), on_delete=fn)
             informers.replay(handler, self.api.store.list(resource))
 
-    def reconcile(self, key: str) -> None:
+    def reconcile(self, key: str) -> bool | None:
         kind, _, rest = key.partition(":")
         if kind == "claim":
             ns, name = split_key(rest)
             claim = self.api.try_get("persistentvolumeclaims", name, ns)
             if claim is not None:
-                self.sync_claim(claim)
+                return self.sync_claim(claim)
         else:
             pv = self.api.try_get("persistentvolumes", rest, "")
             if pv is not None:
@@ -221,15 +221,15 @@ class PersistentVolumeController(Controller):
     def _class(self, name: str) -> Obj | None:
         return self.api.try_get("storageclasses", name, "") if name else None
 
-    def sync_claim(self, claim: Obj) -> None:
-        """syncClaim: unbound claims look for a volume, bound ones check theirs."""
+    def sync_claim(self, claim: Obj) -> bool | None:
+        """syncClaim: unbound claims look for a volume, bound ones check theirs; True is an error (a retry)."""
         anns = claim["metadata"].get("annotations") or {}
         if anns.get(ANN_BIND_COMPLETED) != "yes":
-            self.sync_unbound_claim(claim)
-        else:
-            self.sync_bound_claim(claim)
+            return self.sync_unbound_claim(claim)
+        self.sync_bound_claim(claim)
+        return None
 
-    def sync_unbound_claim(self, claim: Obj) -> None:
+    def sync_unbound_claim(self, claim: Obj) -> bool | None:
         """syncUnboundClaim."""
         spec = claim.get("spec") or {}
         anns = claim["metadata"].get("annotations") or {}
@@ -240,10 +240,12 @@ class PersistentVolumeController(Controller):
                 return
             ref = (pv.get("spec") or {}).get("claimRef")
             if ref and not _prebound_to(pv, claim):
-                self._set_claim_phase(claim, "Pending")
                 self._event(claim, "Warning", "FailedBinding",
                             f'volume "{pv["metadata"]["name"]}" already bound to a different claim.')
-                return
+                if (claim["metadata"].get("annotations") or {}).get(ANN_BOUND_BY_CONTROLLER):
+                    return True  # "invalid binding ... volume already claimed": the claim is left as it is
+                self._set_claim_phase(claim, "Pending")
+                return None
             mismatch = None if ref else check_volume_satisfies_claim(pv, claim)  # an unclaimed volume is checked
             if mismatch is not None:
                 self._set_claim_phase(claim, "Pending")
@@ -257,11 +259,17 @@ class PersistentVolumeController(Controller):
         delay = bool(cls) and cls.get("volumeBindingMode") == WAIT_FOR_FIRST_CONSUMER
         node_name = anns.get(ANN_SELECTED_NODE, "")
         node = self.api.try_get("nodes", node_name, "") if node_name else None
-        for pv in self.api.store.list("persistentvolumes"):
-            if (pv.get("status") or {}).get("phase") in (None, "", "Pending"):
-                # a volume the volume worker has not seen yet (Pending as created): sync it first, as it would be
-                # by now upstream, since only Available volumes are matched
-                self.sync_volume(pv)
+        unsynced = [pv["metadata"]["name"] for pv in self.api.store.list("persistentvolumes")
+                    if (pv.get("status") or {}).get("phase") in (None, "", "Pending")
+                    and not pv["metadata"].get("deletionTimestamp")]
+        if unsynced and self.queue is not None:
+            # volumes the volume worker has not synced yet (Pending as created): only Available volumes match, so
+            # the claim waits behind them in the queue, as upstream's volume worker would have run by now
+            for name in unsynced:
+                self.queue.add("volume:" + name)
+            # a synced volume requeues the pending claims (volume_changed); this is the fallback
+            self.queue.add_after("claim:" + key_of(claim), 1000)
+            return None
         match = find_best_match(claim, self.api.store.list("persistentvolumes"), delay_binding=delay, node=node)
         if match is not None:
             self.bind(match, claim)
@@ -312,12 +320,21 @@ class PersistentVolumeController(Controller):
             self._event(claim, "Warning", "ClaimMisbound", MSG_CLAIM_MISBOUND)
 
     def _set_claim_phase(self, claim: Obj, phase: str) -> bool:
-        if (claim.get("status") or {}).get("phase") == phase:
+        """updateClaimStatus without a volume: the phase, and no access modes or capacity any more; True when the
+        phase changed (updateClaimStatusWithEvent's condition for its event)."""
+        status = claim.get("status") or {}
+        changed = status.get("phase") != phase
+        if not changed and (phase != "Pending" or ("capacity" not in status and "accessModes" not in status)):
             return False
         md = claim["metadata"]
-        self.api.patch("persistentvolumeclaims", md["name"], md["namespace"],
-                       lambda c: c.setdefault("status", {}).__setitem__("phase", phase), status=True)
-        return True
+
+        def set_phase(c: Obj) -> None:
+            st = c.setdefault("status", {})
+            st["phase"] = phase
+            st.pop("capacity", None)
+            st.pop("accessModes", None)
+        self.api.patch("persistentvolumeclaims", md["name"], md["namespace"], set_phase, status=True)
+        return changed
 
     def _update_claim_status(self, claim: Obj, pv: Obj, phase: str) -> None:
         """updateClaimStatus: phase and access modes from the volume; its capacity only as the claim becomes
