@@ -314,6 +314,7 @@ class PersistentVolumeController(Controller):
             self.bind(pv, claim)  # the volume lost its claimRef: bind it again
             return
         if ref.get("uid") == claim["metadata"].get("uid"):
+            self._set_volume_phase(pv, "Bound")  # bind() on an existing binding: the phases are what remains
             self._update_claim_status(claim, pv, "Bound")
             return
         if self._set_claim_phase(claim, "Lost"):
@@ -404,13 +405,9 @@ class PersistentVolumeController(Controller):
             if (claim.get("spec") or {}).get("volumeName") in ("", None, pv["metadata"]["name"]):
                 self._set_volume_phase(pv, "Bound")
                 return
-            # the claim went to another volume: undo our binding (unbindVolume)
-            if (pv["metadata"].get("annotations") or {}).get(ANN_BOUND_BY_CONTROLLER) == "yes":
-                def unbind(v: Obj) -> None:
-                    v["spec"].pop("claimRef", None)
-                    v["metadata"]["annotations"].pop(ANN_BOUND_BY_CONTROLLER, None)
-                self.api.patch("persistentvolumes", pv["metadata"]["name"], "", unbind)
-                return
+            # the claim went to another volume: undo the binding, ours or the user's uid (unbindVolume)
+            self.unbind_volume(pv)
+            return
         if (pv.get("status") or {}).get("phase") in ("Released", "Failed") or self._set_volume_phase(pv, "Released"):
             self.reclaim(self.api.try_get("persistentvolumes", pv["metadata"]["name"], "") or pv)
 
@@ -442,18 +439,23 @@ class PersistentVolumeController(Controller):
         if store is not None and hasattr(store, "pvs"):
             store.pvs.pop(name, None)
         self._event(pv, "Normal", "VolumeRecycled", "Volume recycled")
+        self.unbind_volume(pv)
+
+    def unbind_volume(self, pv: Obj) -> None:
+        """unbindVolume: a binding the controller made goes with its annotation; a user's pre-binding keeps its
+        claimRef but loses the uid; either way the volume is Available again."""
         by_controller = (pv["metadata"].get("annotations") or {}).get(ANN_BOUND_BY_CONTROLLER) == "yes"
 
-        def unbind(v: Obj) -> None:  # unbindVolume
+        def unbind(v: Obj) -> None:
             if by_controller:
                 v["spec"].pop("claimRef", None)
                 anns = v["metadata"].get("annotations") or {}
                 anns.pop(ANN_BOUND_BY_CONTROLLER, None)
                 if not anns:
                     v["metadata"].pop("annotations", None)
-            else:
-                v["spec"]["claimRef"].pop("uid", None)  # pre-bound by the user: only the binding's uid goes
-        pv = self.api.patch("persistentvolumes", name, "", unbind)
+            elif v["spec"].get("claimRef"):
+                v["spec"]["claimRef"].pop("uid", None)
+        pv = self.api.patch("persistentvolumes", pv["metadata"]["name"], "", unbind)
         self._set_volume_phase(pv, "Available")
 
 
