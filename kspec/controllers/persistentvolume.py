@@ -261,7 +261,7 @@ class PersistentVolumeController(Controller):
         node = self.api.try_get("nodes", node_name, "") if node_name else None
         unsynced = [pv["metadata"]["name"] for pv in self.api.store.list("persistentvolumes")
                     if (pv.get("status") or {}).get("phase") in (None, "", "Pending")
-                    and not pv["metadata"].get("deletionTimestamp")]
+                    and not (pv.get("spec") or {}).get("claimRef") and not pv["metadata"].get("deletionTimestamp")]
         if unsynced and self.queue is not None:
             # volumes the volume worker has not synced yet (Pending as created): only Available volumes match, so
             # the claim waits behind them in the queue, as upstream's volume worker would have run by now
@@ -402,7 +402,21 @@ class PersistentVolumeController(Controller):
             self._set_volume_phase(pv, "Available")  # pre-bound by the user: the claim's sync binds it
             return
         if claim is not None and claim["metadata"].get("uid") == ref["uid"]:
-            if (claim.get("spec") or {}).get("volumeName") in ("", None, pv["metadata"]["name"]):
+            volume_name = (claim.get("spec") or {}).get("volumeName")
+            if not volume_name:
+                # pre-bound to a claim not bound yet: the claim's sync binds it (the claim is queued for that),
+                # unless the volume modes differ, which findBestMatchForClaim would never accept
+                if volume_mode_mismatch(claim, pv):
+                    self._event(pv, "Warning", "VolumeMismatch", "Cannot bind PersistentVolume to requested "
+                                f'PersistentVolumeClaim "{claim["metadata"]["name"]}" due to incompatible volumeMode.')
+                    self._event(claim, "Warning", "VolumeMismatch", f'Cannot bind PersistentVolume '
+                                f'"{pv["metadata"]["name"]}" to requested PersistentVolumeClaim due to incompatible '
+                                "volumeMode.")
+                    return
+                if self.queue is not None:
+                    self.queue.add("claim:" + key_of(claim))
+                return
+            if volume_name == pv["metadata"]["name"]:
                 self._set_volume_phase(pv, "Bound")
                 return
             # the claim went to another volume: undo the binding, ours or the user's uid (unbindVolume)

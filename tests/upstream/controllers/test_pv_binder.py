@@ -1,5 +1,6 @@
-"""kubernetes pkg/controller/volume/persistentvolume/binder_test.go TestSync: one syncClaim or syncVolume call on
-initial volumes and claims, then the volumes, claims and first events compared with the expected ones.
+"""kubernetes pkg/controller/volume/persistentvolume/binder_test.go TestSync, TestSyncBlockVolume: one syncClaim or
+syncVolume call on initial volumes and claims, then the volumes, claims and first events compared with the expected
+ones; TestMultiSync: syncs repeated until nothing changes.
 
 The adapter plays framework_test.go's part: newVolume/newClaim build the objects (GCE PD volumes of RWO+ROX in
 namespace "default"), they go straight into the store (no admission), one PersistentVolumeController that was never
@@ -37,13 +38,13 @@ def dns(name: str) -> str:
 
 
 def vol(name: str, size: str, uid: str, claim: str, phase: str, policy: str = RETAIN, cls: str = EMPTY,
-        *anns: str, labels: dict | None = None) -> dict[str, Any]:
-    """newVolume."""
+        *anns: str, labels: dict | None = None, mode: str = "Filesystem") -> dict[str, Any]:
+    """newVolume (and withVolumeVolumeMode)."""
     name, claim = dns(name), dns(claim)
     spec: dict[str, Any] = {"capacity": {"storage": size}, "gcePersistentDisk": {"pdName": name},
                             "accessModes": ["ReadWriteOnce", "ReadOnlyMany"],
                             "persistentVolumeReclaimPolicy": policy, "storageClassName": cls,
-                            "volumeMode": "Filesystem"}
+                            "volumeMode": mode}
     if claim:
         spec["claimRef"] = {"kind": "PersistentVolumeClaim", "apiVersion": "v1", "uid": uid, "namespace": NS,
                             "name": claim}
@@ -57,11 +58,12 @@ def vol(name: str, size: str, uid: str, claim: str, phase: str, policy: str = RE
 
 
 def claim(name: str, uid: str, size: str, volume: str, phase: str, cls: str | None = None, *anns: str,
-          capacity: str | None = None, selector: dict | None = None, modes: list[str] | None = None) -> dict:
-    """newClaim (and withExpectedCapacity, withLabelSelector, claimWithAccessMode)."""
+          capacity: str | None = None, selector: dict | None = None, modes: list[str] | None = None,
+          mode: str = "Filesystem") -> dict:
+    """newClaim (and withExpectedCapacity, withLabelSelector, claimWithAccessMode, withClaimVolumeMode)."""
     name, volume = dns(name), dns(volume)
     spec: dict[str, Any] = {"accessModes": modes or ["ReadWriteOnce", "ReadOnlyMany"],
-                            "resources": {"requests": {"storage": size}}, "volumeMode": "Filesystem"}
+                            "resources": {"requests": {"storage": size}}, "volumeMode": mode}
     if volume:
         spec["volumeName"] = volume
     if cls is not None:
@@ -79,8 +81,8 @@ def claim(name: str, uid: str, size: str, volume: str, phase: str, cls: str | No
 
 
 def sync(name: str, volumes: list, want_volumes: list, claims: list, want_claims: list, events: list[str],
-         test: str, **marks: str) -> Any:
-    return case("TestSync", name, volumes=volumes, want_volumes=want_volumes, claims=claims, want_claims=want_claims,
+         test: str, func: str = "TestSync", **marks: str) -> Any:
+    return case(func, name, volumes=volumes, want_volumes=want_volumes, claims=claims, want_claims=want_claims,
                 events=events, test=test, **marks)
 
 
@@ -338,6 +340,131 @@ CASES = [
          [claim("claim13-5", "uid13-5", "1Gi", "volume13-5", "Bound", None, BOUND_BY, COMPLETED)], [], "claim"),
 ]
 
+B, F = "Block", "Filesystem"
+
+
+def block(name: str, volumes: list, want_volumes: list, claims: list, want_claims: list, events: list[str],
+          test: str) -> Any:
+    return sync(name, volumes, want_volumes, claims, want_claims, events, test, func="TestSyncBlockVolume")
+
+
+CASES += [
+    block("14-1 - binding to volumeMode block",
+          [vol("volume14-1", "10Gi", "", "", "Available", mode=B)],
+          [vol("volume14-1", "10Gi", "uid14-1", "claim14-1", "Bound", RETAIN, EMPTY, BOUND_BY, mode=B)],
+          [claim("claim14-1", "uid14-1", "10Gi", "", "Pending", mode=B)],
+          [claim("claim14-1", "uid14-1", "10Gi", "volume14-1", "Bound", None, BOUND_BY, COMPLETED, mode=B)],
+          [], "claim"),
+    block("14-2 - binding to volumeMode filesystem",
+          [vol("volume14-2", "10Gi", "", "", "Available", mode=F)],
+          [vol("volume14-2", "10Gi", "uid14-2", "claim14-2", "Bound", RETAIN, EMPTY, BOUND_BY, mode=F)],
+          [claim("claim14-2", "uid14-2", "10Gi", "", "Pending", mode=F)],
+          [claim("claim14-2", "uid14-2", "10Gi", "volume14-2", "Bound", None, BOUND_BY, COMPLETED, mode=F)],
+          [], "claim"),
+    block("14-3 - do not bind pv volumeMode filesystem and pvc volumeMode block",
+          [vol("volume14-3", "10Gi", "", "", "Available", mode=F)],
+          [vol("volume14-3", "10Gi", "", "", "Available", mode=F)],
+          [claim("claim14-3", "uid14-3", "10Gi", "", "Pending", mode=B)],
+          [claim("claim14-3", "uid14-3", "10Gi", "", "Pending", mode=B)], ["Normal FailedBinding"], "claim"),
+    block("14-4 - do not bind pv volumeMode block and pvc volumeMode filesystem",
+          [vol("volume14-4", "10Gi", "", "", "Available", mode=B)],
+          [vol("volume14-4", "10Gi", "", "", "Available", mode=B)],
+          [claim("claim14-4", "uid14-4", "10Gi", "", "Pending", mode=F)],
+          [claim("claim14-4", "uid14-4", "10Gi", "", "Pending", mode=F)], ["Normal FailedBinding"], "claim"),
+    block("14-5 - do not bind when matching class but not volumeMode",
+          [vol("volume14-5", "10Gi", "", "", "Available", RETAIN, GOLD, mode=F)],
+          [vol("volume14-5", "10Gi", "", "", "Available", RETAIN, GOLD, mode=F)],
+          [claim("claim14-5", "uid14-5", "10Gi", "", "Pending", GOLD, mode=B)],
+          [claim("claim14-5", "uid14-5", "10Gi", "", "Pending", GOLD, mode=B)], ["Warning ProvisioningFailed"],
+          "claim"),
+    block("14-5-1 - do not bind when matching volumeModes but class does not match",
+          [vol("volume14-5-1", "10Gi", "", "", "Available", RETAIN, GOLD, mode=F)],
+          [vol("volume14-5-1", "10Gi", "", "", "Available", RETAIN, GOLD, mode=F)],
+          [claim("claim14-5-1", "uid14-5-1", "10Gi", "", "Pending", SILVER, mode=F)],
+          [claim("claim14-5-1", "uid14-5-1", "10Gi", "", "Pending", SILVER, mode=F)], ["Warning ProvisioningFailed"],
+          "claim"),
+    block("14-5-2 - do not bind when pvc is prebound to pv with matching volumeModes but class does not match",
+          [vol("volume14-5-2", "10Gi", "", "", "Available", RETAIN, GOLD, mode=F)],
+          [vol("volume14-5-2", "10Gi", "", "", "Available", RETAIN, GOLD, mode=F)],
+          [claim("claim14-5-2", "uid14-5-2", "10Gi", "volume14-5-2", "Pending", SILVER, mode=F)],
+          [claim("claim14-5-2", "uid14-5-2", "10Gi", "volume14-5-2", "Pending", SILVER, mode=F)],
+          ["Warning VolumeMismatch"], "claim"),
+    block("14-7 - bind when pv volume is prebound and volumeModes match",
+          [vol("volume14-7", "10Gi", "", "claim14-7", "Available", mode=B)],
+          [vol("volume14-7", "10Gi", "uid14-7", "claim14-7", "Bound", mode=B)],
+          [claim("claim14-7", "uid14-7", "10Gi", "", "Pending", mode=B)],
+          [claim("claim14-7", "uid14-7", "10Gi", "volume14-7", "Bound", None, BOUND_BY, COMPLETED, mode=B)],
+          [], "claim"),
+    block("14-8 - do not bind when pvc is prebound to pv with mismatching volumeModes",
+          [vol("volume14-8", "10Gi", "", "", "Available", mode=B)],
+          [vol("volume14-8", "10Gi", "", "", "Available", mode=B)],
+          [claim("claim14-8", "uid14-8", "10Gi", "volume14-8", "Pending", mode=F)],
+          [claim("claim14-8", "uid14-8", "10Gi", "volume14-8", "Pending", mode=F)], ["Warning VolumeMismatch"],
+          "claim"),
+    block("14-8-1 - do not bind when pvc is prebound to pv with mismatching volumeModes",
+          [vol("volume14-8-1", "10Gi", "", "claim14-8-1", "Available", mode=B)],
+          [vol("volume14-8-1", "10Gi", "", "claim14-8-1", "Available", mode=B)],
+          [claim("claim14-8-1", "uid14-8-1", "10Gi", "", "Pending", mode=F)],
+          [claim("claim14-8-1", "uid14-8-1", "10Gi", "", "Pending", mode=F)], ["Normal FailedBinding"], "claim"),
+    block("14-9 - bind when pvc is prebound to pv with matching volumeModes block",
+          [vol("volume14-9", "10Gi", "", "", "Available", mode=B)],
+          [vol("volume14-9", "10Gi", "uid14-9", "claim14-9", "Bound", RETAIN, EMPTY, BOUND_BY, mode=B)],
+          [claim("claim14-9", "uid14-9", "10Gi", "volume14-9", "Pending", mode=B)],
+          [claim("claim14-9", "uid14-9", "10Gi", "volume14-9", "Bound", None, COMPLETED, mode=B)], [], "claim"),
+    block("14-10 - bind when pv is prebound to pvc with matching volumeModes block",
+          [vol("volume14-10", "10Gi", "", "claim14-10", "Available", mode=B)],
+          [vol("volume14-10", "10Gi", "uid14-10", "claim14-10", "Bound", mode=B)],
+          [claim("claim14-10", "uid14-10", "10Gi", "", "Pending", mode=B)],
+          [claim("claim14-10", "uid14-10", "10Gi", "volume14-10", "Bound", None, BOUND_BY, COMPLETED, mode=B)],
+          [], "claim"),
+    block("14-11 - bind when pvc is prebound to pv with matching volumeModes filesystem",
+          [vol("volume14-11", "10Gi", "", "", "Available", mode=F)],
+          [vol("volume14-11", "10Gi", "uid14-11", "claim14-11", "Bound", RETAIN, EMPTY, BOUND_BY, mode=F)],
+          [claim("claim14-11", "uid14-11", "10Gi", "volume14-11", "Pending", mode=F)],
+          [claim("claim14-11", "uid14-11", "10Gi", "volume14-11", "Bound", None, COMPLETED, mode=F)], [], "claim"),
+    block("14-12 - bind when pv is prebound to pvc with matching volumeModes filesystem",
+          [vol("volume14-12", "10Gi", "", "claim14-12", "Available", mode=F)],
+          [vol("volume14-12", "10Gi", "uid14-12", "claim14-12", "Bound", mode=F)],
+          [claim("claim14-12", "uid14-12", "10Gi", "", "Pending", mode=F)],
+          [claim("claim14-12", "uid14-12", "10Gi", "volume14-12", "Bound", None, BOUND_BY, COMPLETED, mode=F)],
+          [], "claim"),
+    block("14-13 - output warning when pv is prebound to pvc with different volumeModes",
+          [vol("volume14-13", "10Gi", "uid14-13", "claim14-13", "Available", RETAIN, EMPTY, BOUND_BY, mode=F)],
+          [vol("volume14-13", "10Gi", "uid14-13", "claim14-13", "Available", RETAIN, EMPTY, BOUND_BY, mode=F)],
+          [claim("claim14-13", "uid14-13", "10Gi", "", "Pending", mode=B)],
+          [claim("claim14-13", "uid14-13", "10Gi", "", "Pending", mode=B)], ["Warning VolumeMismatch"], "volume"),
+    block("14-13-1 - output warning when pv is prebound to pvc with different volumeModes",
+          [vol("volume14-13-1", "10Gi", "uid14-13-1", "claim14-13-1", "Available", RETAIN, EMPTY, BOUND_BY, mode=B)],
+          [vol("volume14-13-1", "10Gi", "uid14-13-1", "claim14-13-1", "Available", RETAIN, EMPTY, BOUND_BY, mode=B)],
+          [claim("claim14-13-1", "uid14-13-1", "10Gi", "", "Pending", mode=F)],
+          [claim("claim14-13-1", "uid14-13-1", "10Gi", "", "Pending", mode=F)], ["Warning VolumeMismatch"], "volume"),
+    block("14-14 - wait for synClaim without warning when pv is prebound to pvc with matching volumeModes block",
+          [vol("volume14-14", "10Gi", "uid14-14", "claim14-14", "Available", RETAIN, EMPTY, BOUND_BY, mode=B)],
+          [vol("volume14-14", "10Gi", "uid14-14", "claim14-14", "Available", RETAIN, EMPTY, BOUND_BY, mode=B)],
+          [claim("claim14-14", "uid14-14", "10Gi", "", "Pending", mode=B)],
+          [claim("claim14-14", "uid14-14", "10Gi", "", "Pending", mode=B)], [], "volume"),
+    block("14-14-1 - wait for synClaim without warning when pv is prebound to pvc with matching volumeModes file",
+          [vol("volume14-14-1", "10Gi", "uid14-14-1", "claim14-14-1", "Available", RETAIN, EMPTY, BOUND_BY, mode=F)],
+          [vol("volume14-14-1", "10Gi", "uid14-14-1", "claim14-14-1", "Available", RETAIN, EMPTY, BOUND_BY, mode=F)],
+          [claim("claim14-14-1", "uid14-14-1", "10Gi", "", "Pending", mode=F)],
+          [claim("claim14-14-1", "uid14-14-1", "10Gi", "", "Pending", mode=F)], [], "volume"),
+    # TestMultiSync: syncs repeated (changed objects, then a periodic sync of everything) until nothing changes
+    sync("10-1 - successful bind",
+         [vol("volume10-1", "1Gi", "", "", "Pending")],
+         [vol("volume10-1", "1Gi", "uid10-1", "claim10-1", "Bound", RETAIN, EMPTY, BOUND_BY)],
+         [claim("claim10-1", "uid10-1", "1Gi", "", "Pending")],
+         [claim("claim10-1", "uid10-1", "1Gi", "volume10-1", "Bound", None, BOUND_BY, COMPLETED)], [], "multi",
+         func="TestMultiSync"),
+    sync("10-2 - bind PV race",
+         [vol("volume10-2-1", "1Gi", "uid10-2", "claim10-2", "Bound", RETAIN, EMPTY, BOUND_BY),
+          vol("volume10-2-2", "1Gi", "uid10-2", "claim10-2", "Bound", RETAIN, EMPTY, BOUND_BY)],
+         [vol("volume10-2-1", "1Gi", "uid10-2", "claim10-2", "Bound", RETAIN, EMPTY, BOUND_BY),
+          vol("volume10-2-2", "1Gi", "", "", "Available")],
+         [claim("claim10-2", "uid10-2", "1Gi", "volume10-2-1", "Bound", None, BOUND_BY, COMPLETED)],
+         [claim("claim10-2", "uid10-2", "1Gi", "volume10-2-1", "Bound", None, BOUND_BY, COMPLETED)], [], "multi",
+         func="TestMultiSync"),
+]
+
 _VOLUME_ANNS = (ANN_BOUND_BY_CONTROLLER,)
 _CLAIM_ANNS = (ANN_BOUND_BY_CONTROLLER, ANN_BIND_COMPLETED, "volume.kubernetes.io/selected-node")
 
@@ -359,6 +486,11 @@ def _claim_view(c: dict) -> tuple:
             status.get("accessModes"))
 
 
+def _versions(store: Any) -> list[tuple[str, str]]:
+    return sorted((o["metadata"]["name"], o["metadata"].get("resourceVersion", ""))
+                  for r in ("persistentvolumes", "persistentvolumeclaims") for o in store.list(r))
+
+
 @pytest.mark.parametrize("data", CASES)
 def test_sync(data: dict) -> None:
     cluster = Cluster(nodes=1, seed=0)  # never started: only the controller under test acts
@@ -373,7 +505,16 @@ def test_sync(data: dict) -> None:
         store.create("persistentvolumeclaims", c)
     ctrl = PersistentVolumeController(cluster)
     before = len(cluster.events.log)
-    if data["test"].startswith("claim"):
+    if data["test"] == "multi":  # runMultisyncTests: until a full pass of syncs changes nothing
+        for _ in range(50):
+            before_rvs = _versions(store)
+            for c in store.list("persistentvolumeclaims"):
+                ctrl.sync_claim(c)
+            for pv in store.list("persistentvolumes"):
+                ctrl.sync_volume(pv)
+            if _versions(store) == before_rvs:
+                break
+    elif data["test"].startswith("claim"):
         c = data["claims"][0]
         failed = ctrl.sync_claim(store.get("persistentvolumeclaims", NS, c["metadata"]["name"]))
         assert bool(failed) is (data["test"] == "claim-error")
