@@ -42,6 +42,7 @@ NAME = "csi"
 LOCAL_PATH = "rancher.io/local-path"
 ZONE_LABEL = "topology.kubernetes.io/zone"
 HOSTNAME_LABEL = "kubernetes.io/hostname"
+RETRY_START_MS, RETRY_MAX_MS = 1_000, 300_000
 CAPACITY_NAMESPACE = "kube-system"  # where the provisioner's capacity controller publishes CSIStorageCapacity
 ANN_PROVISIONED_BY = "pv.kubernetes.io/provisioned-by"
 DEFAULT_CLASS: Obj = {
@@ -122,6 +123,7 @@ class SimulatedCSI(Controller):
         #: driver -> (topology key, value) -> total bytes the driver can provision there
         self.capacity: dict[str, dict[tuple[str, str], int]] = {}
         self.resizer: Controller | None = None
+        self.failures: dict[str, int] = {}  # claim key -> failed CreateVolume calls in a row
 
     def start(self) -> None:
         if self.api.try_get("storageclasses", "standard", "") is None:
@@ -247,7 +249,13 @@ class SimulatedCSI(Controller):
                 self.api.patch("persistentvolumeclaims", name, ns,
                                lambda c: c["metadata"]["annotations"].pop(ANN_SELECTED_NODE, None))
                 return None
-            return True  # ProvisioningFinished with an error: retried with back-off
+            # ProvisioningFinished with an error: retried with external-provisioner's back-off
+            # (--retry-interval-start 1s doubling to --retry-interval-max 5m)
+            failures = self.failures.get(key, 0)
+            self.failures[key] = failures + 1
+            self.queue.add_after(key, min(RETRY_START_MS * 2 ** failures, RETRY_MAX_MS))
+            return None
+        self.failures.pop(key, None)
         try:
             self.api.create(self.volume_for(claim, cls, pv_name, node, segment))
         except ApiError as exc:

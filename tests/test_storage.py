@@ -87,3 +87,49 @@ def test_an_unbound_claim_cannot_change_its_request() -> None:
     with pytest.raises(ApiError) as err:
         c.api.update(claim)
     assert MSG_IMMUTABLE in err.value.message
+
+
+def _selected(c: Cluster, name: str, size: str, cls: str, node: str) -> None:
+    body = _claim(name, size, cls)
+    body["metadata"]["annotations"] = {"volume.kubernetes.io/selected-node": node}
+    c.create(body)
+
+
+def _events(c: Cluster, name: str, reason: str) -> list[str]:
+    return [e.message for e in c.events.log if e.name == name and e.reason == reason]
+
+
+def test_a_selected_node_outside_allowed_topologies_fails_without_rescheduling() -> None:
+    c = Cluster(nodes=[NodeSpec(name="node-a", zone="a"), NodeSpec(name="node-b", zone="b")], seed=0)
+    c.create(_class("only-a", volumeBindingMode="WaitForFirstConsumer",
+                    allowedTopologies=[{"matchLabelExpressions": [{"key": ZONE, "values": ["a"]}]}]))
+    _selected(c, "data", "1Gi", "only-a", "node-b")
+    c.run_for(1000)
+    assert c.get("pvc", "data")["status"]["phase"] == "Pending"
+    assert _events(c, "data", "ProvisioningFailed")[0] == (
+        "error generating accessibility requirements: topology [{topology.kubernetes.io/zone b}] from selected node "
+        '"node-b" is not in requisite: [[{topology.kubernetes.io/zone a}]]')
+    # ProvisioningNoChange: the node stays selected
+    assert c.get("pvc", "data")["metadata"]["annotations"]["volume.kubernetes.io/selected-node"] == "node-b"
+
+
+def test_node_capacity_places_local_volumes_and_gives_a_full_node_back_to_the_scheduler() -> None:
+    c = Cluster(nodes=2, seed=0)
+    c.start()
+    storage = c.require("storage", "storage component")
+    storage.set_capacity("local.csi.example.com", "2Gi", node="node-1")
+    storage.set_capacity("local.csi.example.com", "10Gi", node="node-2")
+    c.create({"apiVersion": "storage.k8s.io/v1", "kind": "StorageClass", "metadata": {"name": "local"},
+              "provisioner": "local.csi.example.com", "volumeBindingMode": "WaitForFirstConsumer"})
+    _selected(c, "small", "1Gi", "local", "node-1")
+    _selected(c, "big", "5Gi", "local", "node-1")
+    c.run_for(1000)
+    small = c.get("pv", c.get("pvc", "small")["spec"]["volumeName"])
+    term = small["spec"]["nodeAffinity"]["required"]["nodeSelectorTerms"][0]["matchExpressions"][0]
+    assert (term["key"], term["values"]) == ("kubernetes.io/hostname", ["node-1"])
+    big = c.get("pvc", "big")
+    assert big["status"]["phase"] == "Pending"
+    assert "volume.kubernetes.io/selected-node" not in (big["metadata"].get("annotations") or {})
+    assert _events(c, "big", "ProvisioningFailed")[0].startswith("rpc error: code = ResourceExhausted")
+    capacities = {o["metadata"]["name"]: o["capacity"] for o in c.api.list("csistoragecapacities", "kube-system")}
+    assert capacities == {"csisc-local-node-1": "1Gi", "csisc-local-node-2": "10Gi"}
