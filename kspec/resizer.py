@@ -1,11 +1,11 @@
 """The simulated drivers' external-resizer (kubernetes-csi/external-resizer, controller expandAndRecover).
 
 The resizer expands a bound claim's CSI volume when the claim asks for more than its status capacity: it marks
-the claim ``Resizing`` with ``status.allocatedResources`` and ``allocatedResourceStatuses``
-(ControllerResizeInProgress),
-expands the PV (ControllerExpandVolume), then either asks the kubelet to grow the filesystem (condition
-``FileSystemResizePending``, status NodeResizePending; a Filesystem volume) or finishes (a Block volume). The
-kubelet's half is kspec/kubelet/volume_expand.py. local-path volumes (hostPath) have no resizer, as upstream.
+the claim ``Resizing`` with ``status.allocatedResources`` and ``allocatedResourceStatuses`` (ControllerResize-
+InProgress), expands the PV (ControllerExpandVolume), then either asks the kubelet to grow the filesystem
+(condition ``FileSystemResizePending``, status NodeResizePending; a Filesystem volume) or finishes (a Block
+volume). The kubelet's half is kspec/kubelet/volume_expand.py. local-path volumes (hostPath) have no resizer, as
+upstream.
 """
 
 from __future__ import annotations
