@@ -756,6 +756,25 @@ def _print_pv(pv: Obj, ctx: _Ctx) -> list[str]:
     ]  # fmt: skip
 
 
+# printCSIDriver
+def _print_csidriver(d: Obj, ctx: _Ctx) -> list[str]:
+    """attachRequired defaults to true; TOKENREQUESTS lists the audiences or says <unset>."""
+    spec = _get(d, "spec") or {}
+    attach = spec.get("attachRequired")
+    tokens = ",".join(str(t.get("audience") or "") for t in _list(spec, "tokenRequests")) or "<unset>"
+    return [
+        _name(d), str(attach is None or bool(attach)).lower(), str(bool(spec.get("podInfoOnMount"))).lower(),
+        str(bool(spec.get("storageCapacity"))).lower(), tokens, str(bool(spec.get("requiresRepublish"))).lower(),
+        ",".join(str(m) for m in _list(spec, "volumeLifecycleModes")), _age(d, ctx),
+    ]  # fmt: skip
+
+
+# printCSIStorageCapacity
+def _print_csistoragecapacity(c: Obj, ctx: _Ctx) -> list[str]:
+    """CAPACITY is <unset> when the driver reported none."""
+    return [_name(c), str(c.get("storageClassName") or ""), str(c.get("capacity") or "<unset>")]
+
+
 # printStorageClass
 def _print_storageclass(sc: Obj, ctx: _Ctx) -> list[str]:
     """The default class's NAME says ``(default)``."""
@@ -898,6 +917,9 @@ _PRINTERS: dict[str, tuple[list[Column], Printer]] = {
                            ("REASON", 0), ("AGE", 0), ("VOLUMEMODE", 1)], _print_pv),
     "storageclasses": ([("NAME", 0), ("PROVISIONER", 0), ("RECLAIMPOLICY", 0), ("VOLUMEBINDINGMODE", 0),
                         ("ALLOWVOLUMEEXPANSION", 0), ("AGE", 0)], _print_storageclass),
+    "csidrivers": ([("NAME", 0), ("ATTACHREQUIRED", 0), ("PODINFOONMOUNT", 0), ("STORAGECAPACITY", 0),
+                    ("TOKENREQUESTS", 0), ("REQUIRESREPUBLISH", 0), ("MODES", 0), ("AGE", 0)], _print_csidriver),
+    "csistoragecapacities": ([("NAME", 0), ("STORAGECLASSNAME", 0), ("CAPACITY", 0)], _print_csistoragecapacity),
     "deployments": ([("NAME", 0), ("READY", 0), ("UP-TO-DATE", 0), ("AVAILABLE", 0), ("AGE", 0),
                      *_WORKLOAD_WIDE], _print_deployment),
     "horizontalpodautoscalers": ([("NAME", 0), ("REFERENCE", 0), ("TARGETS", 0), ("MINPODS", 0),

@@ -32,3 +32,20 @@ def test_storageclass_row_marks_the_default() -> None:
     assert head == ["NAME", "PROVISIONER", "RECLAIMPOLICY", "VOLUMEBINDINGMODE", "ALLOWVOLUMEEXPANSION", "AGE"]
     assert rows == [["standard (default)", "rancher.io/local-path", "Delete", "WaitForFirstConsumer", "false",
                      "60m"]]
+
+
+def test_csidriver_row_defaults_attach_required_to_true() -> None:
+    d = {"metadata": {"name": "ebs.csi.aws.com", "creationTimestamp": CREATED},
+         "spec": {"storageCapacity": True, "volumeLifecycleModes": ["Persistent"]}}
+    head, rows = table("csidrivers", [d], NOW)
+    assert head == ["NAME", "ATTACHREQUIRED", "PODINFOONMOUNT", "STORAGECAPACITY", "TOKENREQUESTS",
+                    "REQUIRESREPUBLISH", "MODES", "AGE"]
+    assert rows == [["ebs.csi.aws.com", "true", "false", "true", "<unset>", "false", "Persistent", "60m"]]
+
+
+def test_csistoragecapacity_row() -> None:
+    c = {"metadata": {"name": "csisc-ebs-z1", "namespace": "kube-system", "creationTimestamp": CREATED},
+         "storageClassName": "ebs", "capacity": "1Gi"}
+    head, rows = table("csistoragecapacities", [c], NOW)
+    assert head == ["NAME", "STORAGECLASSNAME", "CAPACITY"]
+    assert rows == [["csisc-ebs-z1", "ebs", "1Gi"]]

@@ -265,3 +265,32 @@ Feature: PersistentVolumes and claims: binding, provisioning, reclaiming, protec
       """
     Then pvc "data" is Pending
     And pvc "data" has event "ProvisioningFailed"
+
+  Scenario: A claim naming a volume that cannot serve it stays Pending with VolumeMismatch
+    Given a cluster with 1 nodes
+    When I apply:
+      """
+      apiVersion: v1
+      kind: PersistentVolume
+      metadata:
+        name: small
+      spec:
+        capacity: {storage: 1Gi}
+        accessModes: [ReadWriteOnce]
+        storageClassName: manual
+        hostPath: {path: /mnt/small}
+      ---
+      apiVersion: v1
+      kind: PersistentVolumeClaim
+      metadata:
+        name: data
+      spec:
+        storageClassName: manual
+        volumeName: small
+        accessModes: [ReadWriteOnce]
+        resources:
+          requests: {storage: 5Gi}
+      """
+    Then within 10s pvc "data" is Pending
+    And pvc "data" has event "VolumeMismatch" with message "Cannot bind to requested volume "small": requested PV is too small"
+    And pv "small" is Available

@@ -206,6 +206,9 @@ class APIServer:
                 drop_type_dependent_fields(obj.setdefault("spec", {}), old.get("spec", {}))
                 self._carry_service_allocations(obj, old)
             self._validate(obj, old)
+            if kind.kind == "PersistentVolumeClaim":
+                from kspec.api.validation_storage import admit_resize
+                admit_resize(obj, old, self)  # the PersistentVolumeClaimResize admission plugin
             if kind.kind == "Service":
                 self._allocate_service(obj, old)
             if _spec_of(obj) != _spec_of(old) and "generation" in md:

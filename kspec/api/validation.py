@@ -1966,7 +1966,13 @@ def _immutable_data(new: Obj, old: Obj) -> list[FieldError]:
     return errs
 
 
+def _validate_pvc_update(new: Obj, old: Obj) -> list[FieldError]:
+    from kspec.api.validation_storage import validate_pvc_update
+    return validate_pvc_update(new, old)
+
+
 UPDATE_VALIDATORS: dict[str, Callable[[Obj, Obj], list[FieldError]]] = {
+    "PersistentVolumeClaim": _validate_pvc_update,
     "Pod": _validate_pod_update,
     "Deployment": lambda new, old: _validate_deployment(new) + _immutable(new, old, "selector"),
     "ReplicaSet": lambda new, old: _validate_replicaset(new) + _immutable(new, old, "selector"),

@@ -10,6 +10,7 @@ from kspec.controllers.deployment import DeploymentController
 from kspec.controllers.endpoints import EndpointsController
 from kspec.controllers.endpointslice import EndpointSliceController
 from kspec.controllers.endpointslicemirroring import EndpointSliceMirroringController
+from kspec.controllers.expand import ExpandController
 from kspec.controllers.garbagecollector import GarbageCollector
 from kspec.controllers.hpa import HPAController
 from kspec.controllers.job import JobController
@@ -30,6 +31,7 @@ CONTROLLERS: tuple[type, ...] = (GarbageCollector, NamespaceController, Endpoint
                                  DaemonSetController, JobController, CronJobController, TTLAfterFinishedController,
                                  HPAController, EndpointSliceController, EndpointSliceMirroringController,
                                  PersistentVolumeController, PVCProtectionController, PVProtectionController)
+CONTROLLERS += (ExpandController,)  # kube-controller-manager's volume expand controller
 
 
 @hookimpl

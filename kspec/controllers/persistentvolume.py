@@ -86,37 +86,91 @@ def node_allows(pv: Obj, node: Obj | None) -> bool:
     return node_selector_matches(required, node["metadata"].get("labels") or {}, node["metadata"]["name"])
 
 
-def find_best_match(claim: Obj, volumes: list[Obj], *, delay_binding: bool = False,
-                    node: Obj | None = None) -> Obj | None:
-    """findBestMatchForClaim / FindMatchingVolume: a volume pre-bound to the claim wins; otherwise the smallest
-    unbound volume of the claim's class, volume mode and access modes, at least as big as the request, that the
-    claim's selector selects (and, for delayed binding, that fits the selected node)."""
+def volume_mode_mismatch(claim: Obj, pv: Obj) -> bool:
+    """CheckVolumeModeMismatches: an unset mode is Filesystem on either side."""
+    return ((claim.get("spec") or {}).get("volumeMode") or "Filesystem") != (
+        (pv.get("spec") or {}).get("volumeMode") or "Filesystem")
+
+
+def bound_to_claim(pv: Obj, claim: Obj) -> bool:
+    """IsVolumeBoundToClaim: the claimRef names the claim and, when it has a uid, this very claim."""
+    return _prebound_to(pv, claim)
+
+
+def find_matching_volume(claim: Obj, volumes: list[Obj], node: Obj | None = None,
+                         excluded: set[str] | frozenset[str] = frozenset(), delay_binding: bool = False) -> Obj | None:
+    """FindMatchingVolume (pkg/controller/volume/persistentvolume/util): a volume bound to the claim wins (unless
+    its node affinity rules the node out); otherwise the smallest Available, unclaimed volume of the claim's class
+    and selector, big enough and of its volume mode, fitting the node; with a node (the scheduler's path) the access
+    modes are checked too. Delayed binding without a node binds only volumes bound to the claim already."""
     want = requested(claim)
     cls = claim_class(claim)
-    mode = (claim.get("spec") or {}).get("volumeMode") or "Filesystem"
     selector = (claim.get("spec") or {}).get("selector")
     sel = Selector.from_label_selector(selector) if selector else None
     best: Obj | None = None
     for pv in sorted(volumes, key=lambda v: v["metadata"]["name"]):
         spec = pv.get("spec") or {}
-        if ((spec.get("volumeMode") or "Filesystem") != mode or pv["metadata"].get("deletionTimestamp")
-                or capacity(pv) < want):
+        if pv["metadata"]["name"] in excluded:
             continue
-        if node is not None and not node_allows(pv, node):
+        if spec.get("claimRef") is not None and not bound_to_claim(pv, claim):
             continue
-        if _prebound_to(pv, claim):
-            return pv  # a volume pre-bound to the claim is its match, whatever else there is
-        if spec.get("claimRef") or (pv.get("status") or {}).get("phase") in ("Released", "Failed"):
+        if capacity(pv) < want or volume_mode_mismatch(claim, pv) or pv["metadata"].get("deletionTimestamp"):
             continue
-        if volume_class(pv) != cls or not _modes_ok(claim, pv):
-            continue
+        affinity_ok = node is None or node_allows(pv, node)
+        if bound_to_claim(pv, claim):
+            return pv if affinity_ok else None
+        if node is None and delay_binding:
+            continue  # the scheduler binds unbound volumes of a delayed-binding claim
+        if (pv.get("status") or {}).get("phase") != "Available":
+            continue  # non-Available volumes are skipped: binding them would likely conflict
         if sel is not None and not sel.matches(pv["metadata"].get("labels")):
             continue
-        if delay_binding and node is None:
-            continue  # delayed binding waits for the scheduler's node
+        if volume_class(pv) != cls or not affinity_ok:
+            continue
+        if node is not None and not _modes_ok(claim, pv):
+            continue
         if best is None or capacity(pv) < capacity(best):
             best = pv
     return best
+
+
+def check_volume_satisfies_claim(pv: Obj, claim: Obj) -> str | None:
+    """checkVolumeSatisfyClaim: why a volume the claim names cannot serve it, or None."""
+    if pv["metadata"].get("deletionTimestamp"):
+        return f'the volume is marked for deletion "{pv["metadata"]["name"]}"'
+    if capacity(pv) < requested(claim):
+        return "requested PV is too small"
+    if volume_class(pv) != claim_class(claim):
+        return "storageClassName does not match"
+    if volume_mode_mismatch(claim, pv):
+        return "incompatible volumeMode"
+    if not _modes_ok(claim, pv):
+        return "incompatible accessMode"
+    return None
+
+
+def mode_groups(volumes: list[Obj], modes: list[str]) -> list[frozenset[str]]:
+    """allPossibleMatchingAccessModes: the volumes' access-mode sets that contain every requested mode, fewest
+    modes first (ties in a fixed order: upstream leaves them to map order)."""
+    wanted = set(modes)
+    groups = {frozenset((v.get("spec") or {}).get("accessModes") or []) for v in volumes}
+    return sorted((g for g in groups if wanted <= g), key=lambda g: (len(g), sorted(g)))
+
+
+def find_best_match(claim: Obj, volumes: list[Obj], *, delay_binding: bool = False,
+                    node: Obj | None = None) -> Obj | None:
+    """findBestMatchForClaim: the volumes are searched by access-mode set, the sets with the fewest modes first, so
+    a claim gets the volume closest to its modes before a smaller one offering more. With a node (kspec's stand-in
+    for the scheduler's binder under WaitForFirstConsumer) FindMatchingVolume runs over every volume."""
+    if node is not None:
+        return find_matching_volume(claim, volumes, node, delay_binding=delay_binding)
+    modes = (claim.get("spec") or {}).get("accessModes") or []
+    for group in mode_groups(volumes, modes):
+        members = [v for v in volumes if frozenset((v.get("spec") or {}).get("accessModes") or []) == group]
+        found = find_matching_volume(claim, members, None, delay_binding=delay_binding)
+        if found is not None:
+            return found
+    return None
 
 
 class PersistentVolumeController(Controller):
@@ -141,20 +195,20 @@ class PersistentVolumeController(Controller):
                 return
             # a new or freed volume may match a pending claim (upstream's periodic resync finds it)
             for claim in self.api.store.list("persistentvolumeclaims"):
-                if (claim.get("status") or {}).get("phase") == "Pending":
+                if (claim.get("status") or {}).get("phase") in (None, "", "Pending"):
                     self.queue.add("claim:" + key_of(claim))
 
         for resource, fn in (("persistentvolumeclaims", claim_changed), ("persistentvolumes", volume_changed)):
             handler = informers.on(resource, on_add=fn, on_update=lambda _o, n, fn=fn: fn(n), on_delete=fn)
             informers.replay(handler, self.api.store.list(resource))
 
-    def reconcile(self, key: str) -> None:
+    def reconcile(self, key: str) -> bool | None:
         kind, _, rest = key.partition(":")
         if kind == "claim":
             ns, name = split_key(rest)
             claim = self.api.try_get("persistentvolumeclaims", name, ns)
             if claim is not None:
-                self.sync_claim(claim)
+                return self.sync_claim(claim)
         else:
             pv = self.api.try_get("persistentvolumes", rest, "")
             if pv is not None:
@@ -167,15 +221,15 @@ class PersistentVolumeController(Controller):
     def _class(self, name: str) -> Obj | None:
         return self.api.try_get("storageclasses", name, "") if name else None
 
-    def sync_claim(self, claim: Obj) -> None:
-        """syncClaim: unbound claims look for a volume, bound ones check theirs."""
+    def sync_claim(self, claim: Obj) -> bool | None:
+        """syncClaim: unbound claims look for a volume, bound ones check theirs; True is an error (a retry)."""
         anns = claim["metadata"].get("annotations") or {}
         if anns.get(ANN_BIND_COMPLETED) != "yes":
-            self.sync_unbound_claim(claim)
-        else:
-            self.sync_bound_claim(claim)
+            return self.sync_unbound_claim(claim)
+        self.sync_bound_claim(claim)
+        return None
 
-    def sync_unbound_claim(self, claim: Obj) -> None:
+    def sync_unbound_claim(self, claim: Obj) -> bool | None:
         """syncUnboundClaim."""
         spec = claim.get("spec") or {}
         anns = claim["metadata"].get("annotations") or {}
@@ -186,9 +240,17 @@ class PersistentVolumeController(Controller):
                 return
             ref = (pv.get("spec") or {}).get("claimRef")
             if ref and not _prebound_to(pv, claim):
-                self._set_claim_phase(claim, "Pending")
                 self._event(claim, "Warning", "FailedBinding",
                             f'volume "{pv["metadata"]["name"]}" already bound to a different claim.')
+                if (claim["metadata"].get("annotations") or {}).get(ANN_BOUND_BY_CONTROLLER):
+                    return True  # "invalid binding ... volume already claimed": the claim is left as it is
+                self._set_claim_phase(claim, "Pending")
+                return None
+            mismatch = None if ref else check_volume_satisfies_claim(pv, claim)  # an unclaimed volume is checked
+            if mismatch is not None:
+                self._set_claim_phase(claim, "Pending")
+                self._event(claim, "Warning", "VolumeMismatch",
+                            f'Cannot bind to requested volume "{pv["metadata"]["name"]}": {mismatch}')
                 return
             self.bind(pv, claim)
             return
@@ -197,6 +259,17 @@ class PersistentVolumeController(Controller):
         delay = bool(cls) and cls.get("volumeBindingMode") == WAIT_FOR_FIRST_CONSUMER
         node_name = anns.get(ANN_SELECTED_NODE, "")
         node = self.api.try_get("nodes", node_name, "") if node_name else None
+        unsynced = [pv["metadata"]["name"] for pv in self.api.store.list("persistentvolumes")
+                    if (pv.get("status") or {}).get("phase") in (None, "", "Pending")
+                    and not (pv.get("spec") or {}).get("claimRef") and not pv["metadata"].get("deletionTimestamp")]
+        if unsynced and self.queue is not None:
+            # volumes the volume worker has not synced yet (Pending as created): only Available volumes match, so
+            # the claim waits behind them in the queue, as upstream's volume worker would have run by now
+            for name in unsynced:
+                self.queue.add("volume:" + name)
+            # a synced volume requeues the pending claims (volume_changed); this is the fallback
+            self.queue.add_after("claim:" + key_of(claim), 1000)
+            return None
         match = find_best_match(claim, self.api.store.list("persistentvolumes"), delay_binding=delay, node=node)
         if match is not None:
             self.bind(match, claim)
@@ -241,25 +314,37 @@ class PersistentVolumeController(Controller):
             self.bind(pv, claim)  # the volume lost its claimRef: bind it again
             return
         if ref.get("uid") == claim["metadata"].get("uid"):
+            self._set_volume_phase(pv, "Bound")  # bind() on an existing binding: the phases are what remains
             self._update_claim_status(claim, pv, "Bound")
             return
         if self._set_claim_phase(claim, "Lost"):
             self._event(claim, "Warning", "ClaimMisbound", MSG_CLAIM_MISBOUND)
 
     def _set_claim_phase(self, claim: Obj, phase: str) -> bool:
-        if (claim.get("status") or {}).get("phase") == phase:
+        """updateClaimStatus without a volume: the phase, and no access modes or capacity any more; True when the
+        phase changed (updateClaimStatusWithEvent's condition for its event)."""
+        status = claim.get("status") or {}
+        changed = status.get("phase") != phase
+        if not changed and (phase != "Pending" or ("capacity" not in status and "accessModes" not in status)):
             return False
         md = claim["metadata"]
-        self.api.patch("persistentvolumeclaims", md["name"], md["namespace"],
-                       lambda c: c.setdefault("status", {}).__setitem__("phase", phase), status=True)
-        return True
+
+        def set_phase(c: Obj) -> None:
+            st = c.setdefault("status", {})
+            st["phase"] = phase
+            st.pop("capacity", None)
+            st.pop("accessModes", None)
+        self.api.patch("persistentvolumeclaims", md["name"], md["namespace"], set_phase, status=True)
+        return changed
 
     def _update_claim_status(self, claim: Obj, pv: Obj, phase: str) -> None:
-        """updateClaimStatus: phase, access modes and capacity from the volume."""
+        """updateClaimStatus: phase and access modes from the volume; its capacity only as the claim becomes
+        Bound, since later a difference means a resize the kubelet has not finished."""
         spec = pv.get("spec") or {}
-        want = {"phase": phase, "accessModes": list(spec.get("accessModes") or []),
-                "capacity": dict(spec.get("capacity") or {})}
         status = claim.get("status") or {}
+        want: dict[str, Any] = {"phase": phase, "accessModes": list(spec.get("accessModes") or [])}
+        if status.get("phase") != phase:
+            want["capacity"] = dict(spec.get("capacity") or {})
         if all(status.get(k) == v for k, v in want.items()):
             return
         md = claim["metadata"]
@@ -317,16 +402,26 @@ class PersistentVolumeController(Controller):
             self._set_volume_phase(pv, "Available")  # pre-bound by the user: the claim's sync binds it
             return
         if claim is not None and claim["metadata"].get("uid") == ref["uid"]:
-            if (claim.get("spec") or {}).get("volumeName") in ("", None, pv["metadata"]["name"]):
+            volume_name = (claim.get("spec") or {}).get("volumeName")
+            if not volume_name:
+                # pre-bound to a claim not bound yet: the claim's sync binds it (the claim is queued for that),
+                # unless the volume modes differ, which findBestMatchForClaim would never accept
+                if volume_mode_mismatch(claim, pv):
+                    self._event(pv, "Warning", "VolumeMismatch", "Cannot bind PersistentVolume to requested "
+                                f'PersistentVolumeClaim "{claim["metadata"]["name"]}" due to incompatible volumeMode.')
+                    self._event(claim, "Warning", "VolumeMismatch", f'Cannot bind PersistentVolume '
+                                f'"{pv["metadata"]["name"]}" to requested PersistentVolumeClaim due to incompatible '
+                                "volumeMode.")
+                    return
+                if self.queue is not None:
+                    self.queue.add("claim:" + key_of(claim))
+                return
+            if volume_name == pv["metadata"]["name"]:
                 self._set_volume_phase(pv, "Bound")
                 return
-            # the claim went to another volume: undo our binding (unbindVolume)
-            if (pv["metadata"].get("annotations") or {}).get(ANN_BOUND_BY_CONTROLLER) == "yes":
-                def unbind(v: Obj) -> None:
-                    v["spec"].pop("claimRef", None)
-                    v["metadata"]["annotations"].pop(ANN_BOUND_BY_CONTROLLER, None)
-                self.api.patch("persistentvolumes", pv["metadata"]["name"], "", unbind)
-                return
+            # the claim went to another volume: undo the binding, ours or the user's uid (unbindVolume)
+            self.unbind_volume(pv)
+            return
         if (pv.get("status") or {}).get("phase") in ("Released", "Failed") or self._set_volume_phase(pv, "Released"):
             self.reclaim(self.api.try_get("persistentvolumes", pv["metadata"]["name"], "") or pv)
 
@@ -339,9 +434,43 @@ class PersistentVolumeController(Controller):
             except ApiError as exc:
                 if exc.code != 404:
                     raise
-        elif policy == "Recycle" and (pv.get("status") or {}).get("phase") != "Failed":
-            self._set_volume_phase(pv, "Failed", "No recycler plugin found for the volume!")
-            self._event(pv, "Warning", "VolumeFailedRecycle", "No recycler plugin found for the volume!")
+        elif policy == "Recycle" and (pv.get("spec") or {}).get("hostPath") is None and (
+                pv.get("spec") or {}).get("nfs") is None:
+            if (pv.get("status") or {}).get("phase") != "Failed":
+                # recycleVolumeOperation: FindRecyclablePluginBySpec knows only hostPath and NFS
+                self._set_volume_phase(pv, "Failed", "No recycler plugin found for the volume!")
+                self._event(pv, "Warning", "VolumeFailedRecycle", "No recycler plugin found for the volume!")
+        elif policy == "Recycle":
+            self.recycle(pv)
+
+    def recycle(self, pv: Obj) -> None:
+        """recycleVolumeOperation for hostPath and NFS (deprecated, still served): the recycler pod's
+        ``rm -rf /scrub/*`` (here: the volume's files are wiped at once, no pod is run), ``VolumeRecycled``, then
+        unbindVolume makes it Available again."""
+        name = pv["metadata"]["name"]
+        runtime = self.cluster.components.get("runtime")
+        store = getattr(runtime, "volumes", None)  # the kubelet's VolumeStore, when the runtime has one
+        if store is not None and hasattr(store, "pvs"):
+            store.pvs.pop(name, None)
+        self._event(pv, "Normal", "VolumeRecycled", "Volume recycled")
+        self.unbind_volume(pv)
+
+    def unbind_volume(self, pv: Obj) -> None:
+        """unbindVolume: a binding the controller made goes with its annotation; a user's pre-binding keeps its
+        claimRef but loses the uid; either way the volume is Available again."""
+        by_controller = (pv["metadata"].get("annotations") or {}).get(ANN_BOUND_BY_CONTROLLER) == "yes"
+
+        def unbind(v: Obj) -> None:
+            if by_controller:
+                v["spec"].pop("claimRef", None)
+                anns = v["metadata"].get("annotations") or {}
+                anns.pop(ANN_BOUND_BY_CONTROLLER, None)
+                if not anns:
+                    v["metadata"].pop("annotations", None)
+            elif v["spec"].get("claimRef"):
+                v["spec"]["claimRef"].pop("uid", None)
+        pv = self.api.patch("persistentvolumes", pv["metadata"]["name"], "", unbind)
+        self._set_volume_phase(pv, "Available")
 
 
 def claims_of(pod: Obj) -> list[str]:

@@ -235,10 +235,15 @@ class NodeAgent:
         rec = worker.records[container]
         if rec.current is None or not rec.current.running:
             raise StepError(f'container "{container}" of pod "{pod}" is not running')
+        before = volumes.memory_backed_usage(worker.mounted or {})
         try:
             volumes.write(spec, worker.mounted or {}, layer, path, text, self._pinned(worker, container))
         except OSError as e:
             raise StepError(f"sh: {e}") from None
+        grown = volumes.memory_backed_usage(worker.mounted or {}) - before
+        if grown and rec.current is not None:
+            # tmpfs pages are charged to the writer's memory cgroup: they count against its limit
+            self.runtime.set_memory(rec.current, max(0, rec.current.memory_bytes + grown))
 
     def read_file(self, namespace: str, pod: str, container: str, path: str) -> str | None:
         """The file's contents as the container's current instance sees them; None when it does not exist."""

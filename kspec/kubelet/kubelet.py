@@ -13,7 +13,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from kspec.errors import ApiError
-from kspec.kubelet import admission, envvars, volumes
+from kspec.kubelet import admission, envvars, volume_expand, volumes
 from kspec.kubelet.backoff import Backoff
 from kspec.kubelet.eviction_manager import EvictionManager
 from kspec.kubelet.pod_worker import PodWorker, services_env
@@ -235,7 +235,14 @@ class Kubelet:
         def get(resource: str, name: str) -> Obj | None:
             return self.api.try_get(resource, name, ns)
 
-        return volumes.set_up(self.agent.volumes, worker.pod, self.node_name, get)
+        mounted = volumes.set_up(self.agent.volumes, worker.pod, self.node_name, get)
+        self.expand_volumes(worker)
+        return mounted
+
+    def expand_volumes(self, worker: PodWorker) -> None:
+        """NodeExpandVolume for the pod's claims whose resize waits for the node (kspec/kubelet/volume_expand.py)."""
+        volume_expand.expand_mounted(self.api, worker.pod, self.node_name, lambda obj, type_, reason, msg: (
+            self.events.event(obj, type_, reason, msg, component="kubelet", host=self.node_name)))
 
     def refresh_volumes(self, worker: PodWorker, mounted: dict[str, volumes.Mounted]) -> None:
         """The periodic pod sync rewrites configMap, secret, downwardAPI and projected files."""
@@ -244,6 +251,7 @@ class Kubelet:
         ns = worker.namespace
         volumes.refresh(self.agent.volumes, worker.pod, self.node_name,
                         lambda resource, name: self.api.try_get(resource, name, ns), mounted)
+        self.expand_volumes(worker)
 
     # -- node status and lease ----------------------------------------------------------------------
     def _lease(self) -> Obj:

@@ -202,7 +202,8 @@ class PodWorker:
         with the operation executor's back-off and recorded as FailedMount."""
         try:
             self.mounted = self.kubelet.mount_volumes(self)
-            if any(m.refresh for m in self.mounted.values()):
+            if any(m.refresh for m in self.mounted.values()) or any(
+                    "persistentVolumeClaim" in v for v in self.pod["spec"].get("volumes") or []):
                 self._refresh_timer = self.clock.call_every(SYNC_FREQUENCY_MS, self._refresh_volumes,
                                                             label=f"sync volumes of pod {self.name}")
             return True

@@ -23,8 +23,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from kspec.objects import Obj
+from kspec.quantity import to_int
 
 READ_ONLY = "Read-only file system"
+NO_SPACE = "No space left on device"
 RETRY_MS = 500  # exponentialbackoff initialDurationBeforeRetry
 MAX_RETRY_MS = 122_000  # exponentialbackoff maxDurationBeforeRetry (2m2s)
 #: component or controller names that bind claims to volumes (kube-controller-manager's persistentvolume-binder)
@@ -66,6 +68,7 @@ class Mounted:
     root: str
     read_only: bool
     refresh: bool = False  # rendered from API objects: the kubelet's periodic sync rewrites the files
+    tmpfs_bytes: int = 0  # an emptyDir of medium Memory: the size of its tmpfs (its pages count as memory)
 
 
 class VolumeStore:
@@ -159,11 +162,20 @@ def _format_map(m: dict[str, str]) -> str:
     return "\n".join(f'{k}="{v}"' for k, v in sorted(m.items()))
 
 
-def _downward(src: Obj, pod: Obj) -> dict[str, str]:
+def _downward(src: Obj, pod: Obj, node_alloc: dict[str, str] | None = None) -> dict[str, str]:
+    """downwardapi CollectData: fieldRef items, and resourceFieldRef items (a container's request or limit over
+    its divisor, a missing limit being the node's allocatable, as the environment variables have it)."""
     md = pod.get("metadata", {})
     out: dict[str, str] = {}
     for item in src.get("items") or []:
         path = (item.get("fieldRef") or {}).get("fieldPath", "")
+        ref = item.get("resourceFieldRef")
+        if ref is not None:
+            from kspec.kubelet.envvars import _resource_ref
+            containers = [*(pod["spec"].get("initContainers") or []), *(pod["spec"].get("containers") or [])]
+            container = next((c for c in containers if c.get("name") == ref.get("containerName")), {})
+            out[item.get("path", "")] = _resource_ref(container, ref, node_alloc or {})
+            continue
         if path == "metadata.labels":
             value = _format_map(md.get("labels") or {})
         elif path == "metadata.annotations":
@@ -177,6 +189,10 @@ def _downward(src: Obj, pod: Obj) -> dict[str, str]:
             value = ""
         out[item.get("path", "")] = value
     return out
+
+
+def _allocatable(get: Getter, node: str) -> dict[str, str]:
+    return dict(((get("nodes", node) or {}).get("status") or {}).get("allocatable") or {})
 
 
 def _rendered(files: dict[str, str]) -> Tree:
@@ -230,7 +246,12 @@ def set_up(store: VolumeStore, pod: Obj, node: str, get: Getter) -> dict[str, Mo
 def _set_up_one(store: VolumeStore, pod: Obj, uid: str, node: str, vol: Obj, get: Getter) -> Mounted:
     name = vol.get("name", "")
     if "emptyDir" in vol:
-        return Mounted(store.empty_dirs.setdefault((uid, name), Tree()), "", False)
+        tmpfs = 0
+        if (vol["emptyDir"] or {}).get("medium") == "Memory":
+            node_obj = get("nodes", node)
+            allocatable = ((node_obj or {}).get("status") or {}).get("allocatable", {}).get("memory", "0")
+            tmpfs = tmpfs_size(pod, vol["emptyDir"], to_int(allocatable))
+        return Mounted(store.empty_dirs.setdefault((uid, name), Tree()), "", False, tmpfs_bytes=tmpfs)
     if "hostPath" in vol:
         tree = store.host(node)
         return Mounted(tree, _host_path(vol["hostPath"], tree), False)
@@ -240,7 +261,7 @@ def _set_up_one(store: VolumeStore, pod: Obj, uid: str, node: str, vol: Obj, get
         src = vol["secret"]
         return Mounted(_rendered(_secret(src, src.get("secretName", ""), get)), "", True, True)
     if "downwardAPI" in vol:
-        return Mounted(_rendered(_downward(vol["downwardAPI"], pod)), "", True, True)
+        return Mounted(_rendered(_downward(vol["downwardAPI"], pod, _allocatable(get, node))), "", True, True)
     if "projected" in vol:
         files: dict[str, str] = {}
         for source in vol["projected"].get("sources") or []:
@@ -249,7 +270,7 @@ def _set_up_one(store: VolumeStore, pod: Obj, uid: str, node: str, vol: Obj, get
             elif "secret" in source:
                 files.update(_secret(source["secret"], source["secret"].get("name", ""), get))
             elif "downwardAPI" in source:
-                files.update(_downward(source["downwardAPI"], pod))
+                files.update(_downward(source["downwardAPI"], pod, _allocatable(get, node)))
         return Mounted(_rendered(files), "", True, True)
     if "persistentVolumeClaim" in vol:
         src = vol["persistentVolumeClaim"]
@@ -263,6 +284,40 @@ def _set_up_one(store: VolumeStore, pod: Obj, uid: str, node: str, vol: Obj, get
             return Mounted(store.pv(key), "", read_only)
         raise NotMountable(None)  # desired_state_of_world_populator: "PVC is not bound", retried quietly
     return Mounted(Tree(), "", False)  # a volume type kspec does not model: mounted empty
+
+
+def _memory_limit(container: Obj) -> int | None:
+    limit = ((container.get("resources") or {}).get("limits") or {}).get("memory")
+    return to_int(limit) if limit is not None else None
+
+
+def pod_memory_limit(pod: Obj) -> int:
+    """ResourceConfigForPod's memory limit: set only when every container declares one; the regular containers
+    and sidecars summed, or the biggest init container if that is more (0: no pod limit)."""
+    spec = pod.get("spec") or {}
+    inits = spec.get("initContainers") or []
+    limits = [_memory_limit(c) for c in [*inits, *(spec.get("containers") or [])]]
+    if not limits or any(v is None for v in limits):
+        return 0
+    regular = sum(_memory_limit(c) or 0 for c in spec.get("containers") or [])
+    regular += sum(_memory_limit(c) or 0 for c in inits if c.get("restartPolicy") == "Always")
+    biggest_init = max([_memory_limit(c) or 0 for c in inits if c.get("restartPolicy") != "Always"], default=0)
+    overhead = (spec.get("overhead") or {}).get("memory")
+    return max(regular, biggest_init) + (to_int(overhead) if overhead else 0)
+
+
+def tmpfs_size(pod: Obj, empty_dir: Obj, node_allocatable: int) -> int:
+    """emptydir calculateEmptyDirMemorySize: node allocatable memory, lowered to the pod's memory limit, lowered
+    to the volume's sizeLimit (each only when positive and smaller)."""
+    size = node_allocatable
+    pod_limit = pod_memory_limit(pod)
+    if 0 < pod_limit <= size:
+        size = pod_limit
+    if empty_dir.get("sizeLimit") is not None:
+        limit = to_int(empty_dir["sizeLimit"])
+        if 0 < limit <= size:
+            size = limit
+    return size
 
 
 def refresh(store: VolumeStore, pod: Obj, node: str, get: Getter, mounted: dict[str, Mounted]) -> None:
@@ -310,7 +365,15 @@ def write(container: Obj, mounted: dict[str, Mounted], layer: Tree, path: str, t
         raise OSError(f"can't create {path}: {READ_ONLY}")
     if tree.is_dir(inner) and inner not in tree.files:
         raise OSError(f"can't create {path}: Is a directory")
+    tmpfs = next((m.tmpfs_bytes for m in mounted.values() if m.tree is tree and m.tmpfs_bytes), 0)
+    if tmpfs and tree.usage() - len(tree.files.get(inner, "").encode()) + len(text.encode()) > tmpfs:
+        raise OSError(f"write error: {NO_SPACE}")  # the tmpfs is full: ENOSPC
     tree.files[inner] = text
+
+
+def memory_backed_usage(mounted: dict[str, Mounted]) -> int:
+    """Bytes held in the pod's memory-backed emptyDirs (tmpfs pages: memory, not disk)."""
+    return sum(m.tree.usage() for m in mounted.values() if m.tmpfs_bytes)
 
 
 def read(container: Obj, mounted: dict[str, Mounted], layer: Tree, path: str,

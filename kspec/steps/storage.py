@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from kspec.arguments import check_quantity
 from kspec.errors import StepError
 from kspec.harness import Harness
 from kspec.objects import Obj
@@ -137,3 +138,23 @@ def attach_limit(k: Harness, node: str, n: int, driver: str) -> None:
         raise StepError(f'node "{node}" does not exist')
     storage = k.cluster.require("storage", "storage component")
     storage.attach_limits.setdefault(node, {})[driver] = n
+
+
+@given('driver "{driver}" has {quantity} of capacity in zone "{zone}"', domain=D)
+def zone_capacity(k: Harness, driver: str, quantity: str, zone: str) -> None:
+    """The simulated CSI driver can provision that much in total in the zone; the provisioner publishes what is
+    left as CSIStorageCapacity objects and a claim that does not fit fails with ResourceExhausted."""
+    _capacity(k, driver, quantity, zone=zone)
+
+
+@given('driver "{driver}" has {quantity} of capacity on node "{node}"', domain=D)
+def node_capacity(k: Harness, driver: str, quantity: str, node: str) -> None:
+    """The same per node: the driver's volumes are local to one node (topology key kubernetes.io/hostname)."""
+    if k.cluster.api.try_get("nodes", node, "") is None:
+        raise StepError(f'node "{node}" does not exist')
+    _capacity(k, driver, quantity, node=node)
+
+
+def _capacity(k: Harness, driver: str, quantity: str, *, zone: str | None = None, node: str | None = None) -> None:
+    check_quantity(quantity, "storage capacity", error=StepError)
+    k.cluster.require("storage", "storage component").set_capacity(driver, quantity, zone=zone, node=node)

@@ -49,7 +49,8 @@ def test_class_modes_volume_mode_and_selector_must_match() -> None:
     vols = [_pv("fast", "1Gi", cls="fast"), _pv("rox", "1Gi", modes=("ReadOnlyMany",)),
             _pv("block", "1Gi", mode="Block"), _pv("labelled", "5Gi", labels={"tier": "gold"}),
             _pv("both", "3Gi", modes=("ReadWriteOnce", "ReadOnlyMany"))]
-    assert _name(find_best_match(_pvc("x", "1Gi"), vols)) == "both"
+    # findBestMatchForClaim searches the fewest-modes set first: RWO-only "labelled" before the smaller RWO+ROX
+    assert _name(find_best_match(_pvc("x", "1Gi"), vols)) == "labelled"
     assert _name(find_best_match(_pvc("x", "1Gi", cls="fast"), vols)) == "fast"
     assert _name(find_best_match(_pvc("x", "1Gi", mode="Block"), vols)) == "block"
     assert _name(find_best_match(_pvc("x", "1Gi", selector={"matchLabels": {"tier": "gold"}}), vols)) == "labelled"

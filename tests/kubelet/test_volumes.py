@@ -185,3 +185,40 @@ def test_pod_with_an_unbound_claim_stays_container_creating_until_the_claim_is_b
     assert c.api.get("pods", "db", "default")["status"]["phase"] == "Running"
     c.write_file("db", "app", "/var/lib/data/f", "on pv-7")
     assert c.require("runtime").volumes.pvs["pv-7"].files == {"f": "on pv-7"}
+
+
+def test_memory_emptydir_tmpfs_is_the_smallest_of_node_pod_and_size_limit() -> None:
+    pod = _pod([])
+    pod["spec"]["containers"] = [{"name": "a", "resources": {"limits": {"memory": "64Mi"}}},
+                                 {"name": "b", "resources": {"limits": {"memory": "32Mi"}}}]
+    gi = 1024 ** 3
+    assert volumes.tmpfs_size(pod, {"medium": "Memory"}, 16 * gi) == 96 * 1024 ** 2
+    assert volumes.tmpfs_size(pod, {"medium": "Memory", "sizeLimit": "1Mi"}, 16 * gi) == 1024 ** 2
+    assert volumes.tmpfs_size(pod, {"medium": "Memory", "sizeLimit": "1Ti"}, 16 * gi) == 96 * 1024 ** 2
+    del pod["spec"]["containers"][1]["resources"]  # one container without a limit: no pod limit
+    assert volumes.tmpfs_size(pod, {"medium": "Memory"}, 16 * gi) == 16 * gi
+
+
+def test_a_full_memory_emptydir_refuses_the_write() -> None:
+    store = VolumeStore()
+    pod = _pod([{"name": "shm", "emptyDir": {"medium": "Memory", "sizeLimit": "8"}}])
+    node = {"status": {"allocatable": {"memory": "16Gi"}}}
+    mounted = volumes.set_up(store, pod, "node-1", _getter({("nodes", "node-1"): node}))
+    container = {"volumeMounts": [{"name": "shm", "mountPath": "/dev/shm"}]}
+    volumes.write(container, mounted, Tree(), "/dev/shm/a", "12345678")
+    volumes.write(container, mounted, Tree(), "/dev/shm/a", "87654321")  # overwriting frees the old bytes
+    with pytest.raises(OSError, match="No space left on device"):
+        volumes.write(container, mounted, Tree(), "/dev/shm/b", "x")
+    assert volumes.memory_backed_usage(mounted) == 8
+
+
+def test_downward_api_volume_renders_resource_field_refs() -> None:
+    store = VolumeStore()
+    pod = _pod([{"name": "info", "downwardAPI": {"items": [
+        {"path": "mem_limit", "resourceFieldRef": {"containerName": "app", "resource": "limits.memory",
+                                                   "divisor": "1Mi"}},
+        {"path": "cpu_limit", "resourceFieldRef": {"containerName": "app", "resource": "limits.cpu"}}]}}])
+    pod["spec"]["containers"][0]["resources"] = {"limits": {"memory": "64Mi"}}
+    node = {"status": {"allocatable": {"cpu": "4", "memory": "16Gi"}}}
+    mounted = volumes.set_up(store, pod, "node-1", _getter({("nodes", "node-1"): node}))
+    assert mounted["info"].tree.files == {"mem_limit": "64", "cpu_limit": "4"}  # no cpu limit: node allocatable
