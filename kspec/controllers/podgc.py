@@ -1,0 +1,82 @@
+"""The pod garbage collector's node paths (pkg/controller/podgc gc_controller.go).
+
+- ``gcOrphaned``: a pod bound to a node that no longer exists is marked Failed with a ``DisruptionTarget``
+  condition (``DeletionByPodGC``) and force-deleted, once the node has been missing for ``quarantineTime``
+  (40s); this is how a StatefulSet pod on a vanished node gets replaced.
+- ``gcTerminating``: a terminating pod on a node that is not Ready and carries the
+  ``node.kubernetes.io/out-of-service`` taint is marked Failed and force-deleted (non-graceful node shutdown).
+
+Upstream checks every ``gcCheckPeriod`` (20s); here a node's deletion or taint queues the check (after the
+quarantine for a deleted node), and a pod turning terminating on an out-of-service node queues its node. The
+terminated-pod threshold (``--terminated-pod-gc-threshold``, 12,500) is not modelled.
+"""
+
+from __future__ import annotations
+
+from kspec.controllers.attachdetach import OUT_OF_SERVICE, has_out_of_service_taint, node_ready
+from kspec.controllers.base import Controller
+from kspec.errors import ApiError
+from kspec.objects import Obj, set_condition
+
+QUARANTINE_MS = 40_000  # quarantineTime
+ORPHAN_MESSAGE = "PodGC: node no longer exists"
+
+
+class PodGCController(Controller):
+    """Keys are node names: ``orphaned:<node>`` and ``terminating:<node>``."""
+
+    NAME = "pod-garbage-collector"
+
+    def start(self) -> None:
+        informers = self.api.informers
+
+        def node_changed(node: Obj) -> None:
+            if OUT_OF_SERVICE in {t.get("key") for t in (node.get("spec") or {}).get("taints") or ()}:
+                self.queue.add("terminating:" + node["metadata"]["name"])
+
+        def node_deleted(node: Obj) -> None:
+            self.queue.add_after("orphaned:" + node["metadata"]["name"], QUARANTINE_MS)
+
+        def pod_changed(pod: Obj) -> None:
+            node = (pod.get("spec") or {}).get("nodeName")
+            if node and pod["metadata"].get("deletionTimestamp"):
+                live = self.api.store.get("nodes", "", node)
+                if live is None or has_out_of_service_taint(live):
+                    self.queue.add(("orphaned:" if live is None else "terminating:") + node)
+
+        informers.on("nodes", node_changed, lambda _o, n: node_changed(n), node_deleted)
+        informers.on("pods", None, lambda _o, n: pod_changed(n), None)
+
+    def reconcile(self, key: str) -> None:
+        kind, _, node_name = key.partition(":")
+        node = self.api.store.get("nodes", "", node_name)
+        pods = [p for p in self.api.store.list("pods") if (p.get("spec") or {}).get("nodeName") == node_name]
+        if kind == "orphaned":
+            if node is not None:
+                return  # the node came back (or a new one took its name)
+            for pod in sorted(pods, key=lambda p: (p["metadata"].get("namespace", ""), p["metadata"]["name"])):
+                self._mark_failed_and_delete(pod, ORPHAN_MESSAGE)
+            return
+        if node is None or node_ready(node) or not has_out_of_service_taint(node):
+            return
+        for pod in sorted(pods, key=lambda p: (p["metadata"].get("namespace", ""), p["metadata"]["name"])):
+            if pod["metadata"].get("deletionTimestamp") and (pod.get("status") or {}).get("phase") not in (
+                    "Succeeded", "Failed"):  # isPodTerminating
+                self._mark_failed_and_delete(pod, None)
+
+    def _mark_failed_and_delete(self, pod: Obj, message: str | None) -> None:
+        """markFailedAndDeletePodWithCondition: phase Failed (with the condition, if any), then delete with grace 0."""
+        md = pod["metadata"]
+        ns, name = md.get("namespace", ""), md["name"]
+        try:
+            if (pod.get("status") or {}).get("phase") not in ("Succeeded", "Failed"):
+                def fail(p: Obj) -> None:
+                    status = p.setdefault("status", {})
+                    status["phase"] = "Failed"
+                    if message is not None:
+                        set_condition(p, "DisruptionTarget", "True", self.clock.now, "DeletionByPodGC", message)
+                self.api.patch("pods", name, ns, fail, status=True)
+            self.api.delete("pods", name, ns, grace_period_seconds=0)
+        except ApiError as exc:
+            if exc.code != 404:
+                raise
