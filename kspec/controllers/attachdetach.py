@@ -147,6 +147,7 @@ class AttachDetachController(Controller):
         self.claim_pods: dict[str, set[str]] = {}  # claim key -> keys of scheduled pods using it
         self.pod_claims: dict[str, tuple[str, ...]] = {}  # pod key -> the claim keys it is listed under
         self.node_volumes: dict[str, set[str]] = {}  # node -> PV names attached or wanted there
+        self.dirty_nodes: set[str] = set()  # nodes whose status.volumesAttached is out of date
 
     def start(self) -> None:
         informers = self.api.informers
@@ -287,7 +288,7 @@ class AttachDetachController(Controller):
             return
         att.state = "attached"
         self.node_volumes.setdefault(node, set()).add(pv_name)
-        self._report(node)
+        self.dirty_nodes.add(node)
         pods = [self.api.store.get("pods", *split_key(k)) for k in sorted(vol.desired.get(node, ()))]
         for pod in pods:  # operation_generator AttachVolume's SuccessfulAttachVolume, for each scheduled pod
             if pod is not None:
@@ -305,7 +306,7 @@ class AttachDetachController(Controller):
             return
         if node not in vol.desired:
             self.node_volumes.get(node, set()).discard(pv_name)
-        self._report(node)
+        self.dirty_nodes.add(node)
         self.queue.add(pv_name)
 
     def _report(self, node: str) -> None:
@@ -329,6 +330,9 @@ class AttachDetachController(Controller):
 
     # -- the reconciler --------------------------------------------------------------------------------
     def reconcile(self, key: str) -> None:
+        for node in sorted(self.dirty_nodes):  # UpdateNodeStatuses; a failed write is retried with the key
+            self._report(node)
+            self.dirty_nodes.discard(node)
         vol = self.volumes.get(key)
         if vol is None:
             return
@@ -356,7 +360,11 @@ class AttachDetachController(Controller):
     def _detach(self, pv_name: str, vol: Volume, node: str, att: Attached) -> None:
         """RemoveVolumeFromReportAsAttached, update the node's status, then the CSI detach: delete the attachment."""
         att.state = "detaching"
-        self._report(node)
+        try:
+            self._report(node)
+        except ApiError:
+            att.state = "attached"  # UpdateNodeStatusForNode failed: not detached, tried again
+            raise
         try:
             self.api.delete("volumeattachments", attachment_name(vol.handle, vol.driver, node), "")
         except ApiError as exc:

@@ -249,6 +249,8 @@ class Kubelet:
         (VerifyControllerAttachedVolume, retried with back-off like any failed volume operation)."""
         if not any("persistentVolumeClaim" in v for v in worker.pod["spec"].get("volumes") or ()):
             return
+        if not self.agent.cluster.has("attachdetach-controller"):
+            return  # nothing attaches volumes in this cluster: mount them as they are
         wanted = pod_attachable_volumes(self.api, worker.pod)
         if not wanted:
             return
