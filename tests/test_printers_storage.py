@@ -32,3 +32,12 @@ def test_storageclass_row_marks_the_default() -> None:
     assert head == ["NAME", "PROVISIONER", "RECLAIMPOLICY", "VOLUMEBINDINGMODE", "ALLOWVOLUMEEXPANSION", "AGE"]
     assert rows == [["standard (default)", "rancher.io/local-path", "Delete", "WaitForFirstConsumer", "false",
                      "60m"]]
+
+
+def test_volumeattachment_row() -> None:
+    va = {"metadata": {"name": "csi-0123", "creationTimestamp": CREATED},
+          "spec": {"attacher": "ebs.csi.aws.com", "nodeName": "node-1", "source": {"persistentVolumeName": "pvc-1"}},
+          "status": {"attached": True}}
+    head, rows = table("volumeattachments", [va], NOW)
+    assert head == ["NAME", "ATTACHER", "PV", "NODE", "ATTACHED", "AGE"]
+    assert rows == [["csi-0123", "ebs.csi.aws.com", "pvc-1", "node-1", "true", "60m"]]
