@@ -5,7 +5,9 @@ Adapter: a kspec cluster with the simulated CSI driver stands in for the fake pl
 VolumeAttachment created, a detach call one deleted. ``dsw.AddPod`` is a real pod scheduled to the node (its
 kubelet reports the volume in use, so it stays "mounted"); ``dsw.DeletePod`` takes the pod out of the controller's
 desired state without touching the pod, as the upstream tests do. Node health is the kubelet's: a stopped
-kubelet makes the node NotReady.
+kubelet makes the node NotReady. In the multiple-node cases upstream's nodes are missing from the lister (so
+unhealthy) and the timer force-detaches; here their nodes are healthy, so ``dsw.DeletePod`` deletes the pod and
+the kubelet's unmount lets the detach happen: the attach and detach counts are upstream's.
 """
 
 from __future__ import annotations
@@ -124,6 +126,46 @@ def detach_on_unhealthy_node_force_detach_disabled() -> None:
     assert (w.attaches, w.detaches) == (1, 1)
 
 
+def two_pods(modes: str) -> tuple[World, dict[str, str]]:
+    """dsw.AddPod of pod-uid1 on worker-0 and pod-uid2 on worker-1, both using one volume, at the same time."""
+    w = World.__new__(World)
+    w.c = Cluster(nodes=[NodeSpec("worker-0"), NodeSpec("worker-1")])
+    w.c.start()
+    w.adc = w.c.require("attachdetach-controller")
+    w.attaches = w.detaches = 0
+    w.c.api.informers.on("volumeattachments", lambda _o: w._count(1), None, lambda _o: w._count(-1))
+    second = SETUP.split("---")[-1].replace("pod-uid1", "pod-uid2").replace("worker-0", "worker-1")
+    w.c.apply(SETUP.replace("[ReadWriteOnce]", modes) + "---" + second)
+    w.run_for("30s")
+    nodes = {va["spec"]["nodeName"]: f"pod-uid{int(va['spec']['nodeName'][-1]) + 1}"
+             for va in w.c.list("volumeattachments", None)}
+    return w, nodes
+
+
+def attach_and_detach_multiple_nodes_rwx() -> None:
+    w, nodes = two_pods("[ReadWriteMany]")
+    assert (w.attaches, w.detaches) == (2, 0) and sorted(nodes) == ["worker-0", "worker-1"]
+    w.c.delete("pod", "pod-uid1", grace_period_seconds=0)  # dsw.DeletePod, then the kubelet unmounts
+    w.run_for("30s")
+    assert (w.attaches, w.detaches) == (2, 1)
+    w.c.delete("pod", "pod-uid2", grace_period_seconds=0)
+    w.run_for("30s")
+    assert (w.attaches, w.detaches) == (2, 2)
+
+
+def attach_and_detach_multiple_nodes_rwo() -> None:
+    w, nodes = two_pods("[ReadWriteOnce]")
+    assert (w.attaches, w.detaches) == (1, 0) and len(nodes) == 1
+    (attached_to, holder), = nodes.items()
+    waiting = "pod-uid2" if holder == "pod-uid1" else "pod-uid1"
+    assert [e.reason for e in w.c.events.log if e.name == waiting and e.reason == "FailedAttachVolume"] == [
+        "FailedAttachVolume"]  # the multi-attach error is marked on the other node's pod
+    w.c.delete("pod", holder, grace_period_seconds=0)
+    w.run_for("30s")
+    assert (w.attaches, w.detaches) == (2, 1)
+    assert [va["spec"]["nodeName"] for va in w.c.list("volumeattachments", None)] != [attached_to]
+
+
 def report_multi_attach_error(nodes: list[tuple[str, list[str]]], expected: list[str]) -> None:
     """reportMultiAttachError for the volume's pods on node1, the volume attached to the other nodes."""
     c = Cluster(nodes=1)
@@ -164,6 +206,10 @@ MULTI: list[tuple[str, list[tuple[str, list[str]]], list[str]]] = [
 CASES: list[Any] = [
     case("Test_Run_Positive_DoNothing", "", check=do_nothing),
     case("Test_Run_Positive_OneDesiredVolumeAttach", "", check=one_desired_volume_attach),
+    case("Test_Run_OneVolumeAttachAndDetachMultipleNodesWithReadWriteMany", "",
+         check=attach_and_detach_multiple_nodes_rwx),
+    case("Test_Run_OneVolumeAttachAndDetachMultipleNodesWithReadWriteOnce", "",
+         check=attach_and_detach_multiple_nodes_rwo),
     case("Test_Run_OneVolumeDetachOnNoOutOfServiceTaintedNode", "", check=detach_on_no_out_of_service_tainted_node),
     case("Test_Run_OneVolumeDetachOnOutOfServiceTaintedNode", "", check=detach_on_out_of_service_tainted_node),
     case("Test_Run_OneVolumeDetachOnUnhealthyNode", "", check=detach_on_unhealthy_node),
