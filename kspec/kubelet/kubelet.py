@@ -265,7 +265,9 @@ class Kubelet:
             raise volumes.NotMountable(None)
 
     def _volumes_in_use(self) -> list[str]:
-        return sorted({name for names in self.volumes_in_use.values() for name in names})
+        """GetVolumesInUse: the attachable volumes of pods not yet terminated (a finished pod's are unmounted)."""
+        return sorted({name for uid, names in self.volumes_in_use.items()
+                       if (w := self.workers.get(uid)) is not None and not w.terminal for name in names})
 
     def refresh_volumes(self, worker: PodWorker, mounted: dict[str, volumes.Mounted]) -> None:
         """The periodic pod sync rewrites configMap, secret, downwardAPI and projected files."""

@@ -238,3 +238,14 @@ spec:
     c.taint_node("node-2", "node.kubernetes.io/out-of-service=nodeshutdown:NoExecute")
     c.run_for("1s")
     assert c.try_get("pod", "web") is None
+
+
+def test_a_finished_pod_no_longer_uses_its_volume() -> None:
+    c = _cluster()
+    c.apply(_claim() + "---" + _pod("job", "node-1").replace("spec:\n  nodeSelector",
+                                                            "spec:\n  restartPolicy: Never\n  nodeSelector"))
+    assert c.run_until(lambda: _ready(c, "job"), "1m")
+    c.exit_container("job", "app", 0)
+    assert c.run_until(lambda: not c.list("volumeattachments", None), "1m")  # unmounted, so detached
+    assert c.get("pod", "job")["status"]["phase"] == "Succeeded"
+    assert "volumesInUse" not in c.get("node", "node-1", "")["status"]
