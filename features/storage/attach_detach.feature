@@ -55,6 +55,42 @@ Feature: Attaching volumes: a ReadWriteOnce volume is attached to one node at a 
     And within 3m pod "db-0" is ready
     And the file "/var/lib/data/table" in container "app" of pod "db-0" contains "row 1"
 
+  Scenario: A drained node's volume is detached once its kubelet unmounted it, then attached where the pod went
+    When I cordon node "node-1"
+    And I apply:
+      """
+      apiVersion: apps/v1
+      kind: StatefulSet
+      metadata:
+        name: db
+      spec:
+        replicas: 1
+        serviceName: db
+        selector: {matchLabels: {app: db}}
+        template:
+          metadata: {labels: {app: db}}
+          spec:
+            containers:
+            - name: app
+              image: postgres:16
+              volumeMounts: [{name: data, mountPath: /var/lib/data}]
+        volumeClaimTemplates:
+        - metadata: {name: data}
+          spec:
+            storageClassName: disk
+            accessModes: [ReadWriteOnce]
+            resources: {requests: {storage: 1Gi}}
+      """
+    Then within 1m pod "db-0" is ready
+    When container "app" of pod "db-0" writes "row 1" to "/var/lib/data/table"
+    And I uncordon node "node-1"
+    And I drain node "node-2"
+    Then within 2m pod "db-0" is ready
+    And pod "db-0" is scheduled to node "node-1"
+    And the file "/var/lib/data/table" in container "app" of pod "db-0" contains "row 1"
+    And the field "status.volumesInUse" of node "node-2" is empty
+    And the field "status.volumesAttached" of node "node-2" is empty
+
   Scenario: The out-of-service taint on a node that shut down detaches its volumes at once
     When I cordon node "node-1"
     And I apply:

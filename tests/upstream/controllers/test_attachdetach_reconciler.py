@@ -126,6 +126,26 @@ def detach_on_unhealthy_node_force_detach_disabled() -> None:
     assert (w.attaches, w.detaches) == (1, 1)
 
 
+def attach_then_detach_unmounted() -> None:
+    w = World()
+    assert (w.attaches, w.detaches) == (1, 0)
+    w.c.delete("pod", "pod-uid1", grace_period_seconds=0)  # unmounted (the kubelet reports it), then out of the dsw
+    w.run_for("30s")
+    assert (w.attaches, w.detaches) == (1, 1)
+
+
+def attach_then_detach_mounted() -> None:
+    """Still mounted, on a node the controller cannot find (upstream's lister has none): the timer detaches."""
+    w = World()
+    w.c.stop_node("worker-0")
+    w.c.delete("node", "worker-0", "")
+    w.delete_pod_from_dsw()
+    w.run_for(MAX_WAIT_FOR_UNMOUNT_MS - 1000)
+    assert (w.attaches, w.detaches) == (1, 0)
+    w.run_for("2s")
+    assert (w.attaches, w.detaches) == (1, 1)
+
+
 def two_pods(modes: str) -> tuple[World, dict[str, str]]:
     """dsw.AddPod of pod-uid1 on worker-0 and pod-uid2 on worker-1, both using one volume, at the same time."""
     w = World.__new__(World)
@@ -206,6 +226,9 @@ MULTI: list[tuple[str, list[tuple[str, list[str]]], list[str]]] = [
 CASES: list[Any] = [
     case("Test_Run_Positive_DoNothing", "", check=do_nothing),
     case("Test_Run_Positive_OneDesiredVolumeAttach", "", check=one_desired_volume_attach),
+    case("Test_Run_Positive_OneDesiredVolumeAttachThenDetachWithUnmountedVolume", "",
+         check=attach_then_detach_unmounted),
+    case("Test_Run_Positive_OneDesiredVolumeAttachThenDetachWithMountedVolume", "", check=attach_then_detach_mounted),
     case("Test_Run_OneVolumeAttachAndDetachMultipleNodesWithReadWriteMany", "",
          check=attach_and_detach_multiple_nodes_rwx),
     case("Test_Run_OneVolumeAttachAndDetachMultipleNodesWithReadWriteOnce", "",
