@@ -1,13 +1,14 @@
 """The pod garbage collector's node paths (pkg/controller/podgc gc_controller.go).
 
-- ``gcOrphaned``: a pod bound to a node that no longer exists is marked Failed with a ``DisruptionTarget``
-  condition (``DeletionByPodGC``) and force-deleted, once the node has been missing for ``quarantineTime``
-  (40s); this is how a StatefulSet pod on a vanished node gets replaced.
+- ``gcOrphaned``: a pod bound to a node that does not exist (any more) is marked Failed with a
+  ``DisruptionTarget`` condition (``DeletionByPodGC``) and force-deleted, once the node has been missing for
+  ``quarantineTime`` (40s); this is how a StatefulSet pod on a vanished node gets replaced.
 - ``gcTerminating``: a terminating pod on a node that is not Ready and carries the
   ``node.kubernetes.io/out-of-service`` taint is marked Failed and force-deleted (non-graceful node shutdown).
 
-Upstream checks every ``gcCheckPeriod`` (20s); here a node's deletion or taint queues the check (after the
-quarantine for a deleted node), and a pod turning terminating on an out-of-service node queues its node. The
+Upstream checks every ``gcCheckPeriod`` (20s); here a node's deletion, or a pod seen bound to a missing node,
+queues the check after the quarantine, and a node's out-of-service taint or a pod turning terminating on such a
+node queues it at once (upstream acts up to 20s later). The
 terminated-pod threshold (``--terminated-pod-gc-threshold``, 12,500) is not modelled.
 """
 
@@ -39,13 +40,16 @@ class PodGCController(Controller):
 
         def pod_changed(pod: Obj) -> None:
             node = (pod.get("spec") or {}).get("nodeName")
-            if node and pod["metadata"].get("deletionTimestamp"):
-                live = self.api.store.get("nodes", "", node)
-                if live is None or has_out_of_service_taint(live):
-                    self.queue.add(("orphaned:" if live is None else "terminating:") + node)
+            if not node:
+                return
+            live = self.api.store.get("nodes", "", node)
+            if live is None:  # bound to a node that does not exist: checked again after the quarantine
+                self.queue.add_after("orphaned:" + node, QUARANTINE_MS)
+            elif pod["metadata"].get("deletionTimestamp") and has_out_of_service_taint(live):
+                self.queue.add("terminating:" + node)
 
         informers.on("nodes", node_changed, lambda _o, n: node_changed(n), node_deleted)
-        informers.on("pods", None, lambda _o, n: pod_changed(n), None)
+        informers.on("pods", pod_changed, lambda _o, n: pod_changed(n), None)
 
     def reconcile(self, key: str) -> None:
         kind, _, node_name = key.partition(":")

@@ -249,3 +249,19 @@ def test_a_finished_pod_no_longer_uses_its_volume() -> None:
     assert c.run_until(lambda: not c.list("volumeattachments", None), "1m")  # unmounted, so detached
     assert c.get("pod", "job")["status"]["phase"] == "Succeeded"
     assert "volumesInUse" not in c.get("node", "node-1", "")["status"]
+
+
+def test_podgc_deletes_a_pod_bound_to_a_node_that_never_existed() -> None:
+    c = Cluster(nodes=1)
+    c.apply("""
+apiVersion: v1
+kind: Pod
+metadata: {name: lost}
+spec:
+  nodeName: node-9
+  containers: [{name: app, image: nginx:1.25}]
+""")
+    c.run_for("39s")
+    assert c.try_get("pod", "lost") is not None
+    c.run_for("2s")
+    assert c.try_get("pod", "lost") is None
