@@ -4,7 +4,8 @@
   ``DisruptionTarget`` condition (``DeletionByPodGC``) and force-deleted, once the node has been missing for
   ``quarantineTime`` (40s); this is how a StatefulSet pod on a vanished node gets replaced.
 - ``gcTerminating``: a terminating pod on a node that is not Ready and carries the
-  ``node.kubernetes.io/out-of-service`` taint is marked Failed and force-deleted (non-graceful node shutdown).
+  ``node.kubernetes.io/out-of-service`` taint (any effect) is marked Failed, unless it finished, and
+  force-deleted, unless only its finalizers hold it (non-graceful node shutdown).
 
 Upstream checks every ``gcCheckPeriod`` (20s); here a node's deletion, or a pod seen bound to a missing node,
 queues the check after the quarantine, and a node's out-of-service taint or a pod turning terminating on such a
@@ -21,6 +22,13 @@ from kspec.objects import Obj, set_condition
 
 QUARANTINE_MS = 40_000  # quarantineTime
 ORPHAN_MESSAGE = "PodGC: node no longer exists"
+
+
+def blocked_on_finalizers(pod: Obj) -> bool:
+    """isPodBlockedOnFinalizers: a finished pod whose deletion (grace 0) was accepted waits only for finalizers."""
+    md = pod["metadata"]
+    return ((pod.get("status") or {}).get("phase") in ("Succeeded", "Failed") and bool(md.get("deletionTimestamp"))
+            and md.get("deletionGracePeriodSeconds") == 0 and bool(md.get("finalizers")))
 
 
 class PodGCController(Controller):
@@ -64,8 +72,7 @@ class PodGCController(Controller):
         if node is None or node_ready(node) or not has_out_of_service_taint(node):
             return
         for pod in sorted(pods, key=lambda p: (p["metadata"].get("namespace", ""), p["metadata"]["name"])):
-            if pod["metadata"].get("deletionTimestamp") and (pod.get("status") or {}).get("phase") not in (
-                    "Succeeded", "Failed"):  # isPodTerminating
+            if pod["metadata"].get("deletionTimestamp") and not blocked_on_finalizers(pod):  # isPodTerminating
                 self._mark_failed_and_delete(pod, None)
 
     def _mark_failed_and_delete(self, pod: Obj, message: str | None) -> None:
