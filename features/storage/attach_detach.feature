@@ -173,3 +173,45 @@ Feature: Attaching volumes: a ReadWriteOnce volume is attached to one node at a 
     And pod "second" is Pending
     When I delete pod "first"
     Then within 1m pod "second" is ready
+
+  Scenario: A Deployment's replacement pod cannot attach the volume its old pod on an unreachable node still holds
+    When I cordon node "node-1"
+    And I apply:
+      """
+      apiVersion: v1
+      kind: PersistentVolumeClaim
+      metadata:
+        name: data
+      spec:
+        storageClassName: disk
+        accessModes: [ReadWriteOnce]
+        resources: {requests: {storage: 1Gi}}
+      ---
+      apiVersion: apps/v1
+      kind: Deployment
+      metadata:
+        name: web
+      spec:
+        replicas: 1
+        strategy: {type: Recreate}
+        selector: {matchLabels: {app: web}}
+        template:
+          metadata: {labels: {app: web}}
+          spec:
+            containers:
+            - name: app
+              image: nginx:1.25
+              volumeMounts: [{name: data, mountPath: /data}]
+            volumes:
+            - name: data
+              persistentVolumeClaim: {claimName: data}
+      """
+    Then within 1m pod "deployment/web#0" is ready
+    When I uncordon node "node-1"
+    And node "node-2" stops responding
+    And I wait 7m
+    Then pod "deployment/web#0" is scheduled to node "node-1"
+    And pod "deployment/web#0" has event "FailedAttachVolume" with message containing "Volume is already used by pod(s) web-"
+    And pod "deployment/web#0" is not ready
+    When I wait 10m
+    Then pod "deployment/web#0" is not ready
