@@ -788,6 +788,13 @@ def _print_storageclass(sc: Obj, ctx: _Ctx) -> list[str]:
     ]  # fmt: skip
 
 
+def _print_volumeattachment(va: Obj, ctx: _Ctx) -> list[str]:
+    """printVolumeAttachment: the PV from the source, ATTACHED from the status (false until the driver attached)."""
+    return [_name(va), str(_get(va, "spec", "attacher") or ""),
+            str((_get(va, "spec", "source") or {}).get("persistentVolumeName") or ""),
+            str(_get(va, "spec", "nodeName") or ""), str(bool(_get(va, "status", "attached"))).lower(), _age(va, ctx)]
+
+
 def _hpa_metrics(hpa: Obj) -> tuple[list[Any], list[Any]]:
     """Spec metrics and current metrics; autoscaling/v1 objects are converted as the server does."""
     spec, status = _get(hpa, "spec") or {}, _get(hpa, "status") or {}
@@ -934,6 +941,8 @@ _PRINTERS: dict[str, tuple[list[Column], Printer]] = {
     "ingresses": ([("NAME", 0), ("CLASS", 0), ("HOSTS", 0), ("ADDRESS", 0), ("PORTS", 0), ("AGE", 0)],
                   _print_ingress),
     "ingressclasses": ([("NAME", 0), ("CONTROLLER", 0), ("PARAMETERS", 0), ("AGE", 0)], _print_ingressclass),
+    "volumeattachments": ([("NAME", 0), ("ATTACHER", 0), ("PV", 0), ("NODE", 0), ("ATTACHED", 0), ("AGE", 0)],
+                          _print_volumeattachment),
 }  # fmt: skip
 
 

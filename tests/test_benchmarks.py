@@ -18,6 +18,7 @@ SMALL = {
     "proxy_sync.py": ["--sizes", "10", "--endpoints", "2", "--connections", "200"],
     "scenario_overhead.py": ["5"],
     "scheduler_throughput.py": ["--nodes", "10", "--pods", "50"],
+    "storage_provisioning.py": ["--sets", "2", "--replicas", "2", "--nodes", "3"],
     "workloads_rollout.py": ["--deployments", "2", "--replicas", "2", "--nodes", "3"],
 }
 

@@ -49,3 +49,11 @@ def test_csistoragecapacity_row() -> None:
     head, rows = table("csistoragecapacities", [c], NOW)
     assert head == ["NAME", "STORAGECLASSNAME", "CAPACITY"]
     assert rows == [["csisc-ebs-z1", "ebs", "1Gi"]]
+
+def test_volumeattachment_row() -> None:
+    va = {"metadata": {"name": "csi-0123", "creationTimestamp": CREATED},
+          "spec": {"attacher": "ebs.csi.aws.com", "nodeName": "node-1", "source": {"persistentVolumeName": "pvc-1"}},
+          "status": {"attached": True}}
+    head, rows = table("volumeattachments", [va], NOW)
+    assert head == ["NAME", "ATTACHER", "PV", "NODE", "ATTACHED", "AGE"]
+    assert rows == [["csi-0123", "ebs.csi.aws.com", "pvc-1", "node-1", "true", "60m"]]

@@ -64,6 +64,7 @@ KINDS: tuple[Kind, ...] = (
     Kind("storage.k8s.io", "v1", "StorageClass", "storageclasses", False, ("sc",)),
     Kind("storage.k8s.io", "v1", "CSIDriver", "csidrivers", False),
     Kind("storage.k8s.io", "v1", "CSIStorageCapacity", "csistoragecapacities", True),
+    Kind("storage.k8s.io", "v1", "VolumeAttachment", "volumeattachments", False),
 )
 
 _BY_GVK: dict[tuple[str, str], Kind] = {}

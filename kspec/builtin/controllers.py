@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from kspec.controllers.attachdetach import AttachDetachController, CSIExternalAttacher
 from kspec.controllers.cronjob import CronJobController
 from kspec.controllers.daemonset import DaemonSetController
 from kspec.controllers.deployment import DeploymentController
@@ -30,8 +31,8 @@ CONTROLLERS: tuple[type, ...] = (GarbageCollector, NamespaceController, Endpoint
                                  ReplicationControllerController, DeploymentController, StatefulSetController,
                                  DaemonSetController, JobController, CronJobController, TTLAfterFinishedController,
                                  HPAController, EndpointSliceController, EndpointSliceMirroringController,
-                                 PersistentVolumeController, PVCProtectionController, PVProtectionController)
-CONTROLLERS += (ExpandController,)  # kube-controller-manager's volume expand controller
+                                 PersistentVolumeController, PVCProtectionController, PVProtectionController,
+                                 AttachDetachController, CSIExternalAttacher, ExpandController)
 
 
 @hookimpl

@@ -6,6 +6,7 @@ from typing import Any
 
 from kspec.controllers.disruption import DisruptionController
 from kspec.controllers.nodelifecycle import NodeLifecycleController
+from kspec.controllers.podgc import PodGCController
 from kspec.controllers.tainteviction import TaintEvictionController
 from kspec.hookspec import hookimpl
 from kspec.kubelet.agent import NAME, NodeAgent
@@ -23,4 +24,5 @@ def kspec_make_runtime(name: str, cluster: Any) -> NodeAgent | None:
 
 @hookimpl
 def kspec_controllers(cluster: Any) -> list[Any]:
-    return [NodeLifecycleController(cluster), TaintEvictionController(cluster), DisruptionController(cluster)]
+    return [NodeLifecycleController(cluster), TaintEvictionController(cluster), DisruptionController(cluster),
+            PodGCController(cluster)]

@@ -235,7 +235,40 @@ class StatefulSetController(Controller):
                 self._event(sts, "Create", pod, exc)
             return exc
         self.pods.observe(created)
+        error = self.update_claims_for_retention(sts, created)  # "set PVC policy as much as is possible"
+        if error is not None:
+            self._event(sts, "Update", created, error)
+            return error
         self._event(sts, "Create", created)
+        return None
+
+    # -- claim retention (stateful_pod_control.go ClaimsMatchRetentionPolicy, UpdatePodClaimForRetentionPolicy) --
+    def _claims_of(self, sts: Obj, pod: Obj) -> list[Obj]:
+        """The pod's existing claims, one per template (a missing one is picked up on a later sync)."""
+        _, ordinal = statefulset_utils.parent_name_and_ordinal(pod)
+        out = []
+        for template in sts["spec"].get("volumeClaimTemplates") or []:
+            name = claim_name(template["metadata"]["name"], sts["metadata"]["name"], ordinal)
+            found = self.api.store.get("persistentvolumeclaims", sts["metadata"]["namespace"], name)
+            if found is not None:
+                out.append(found)
+        return out
+
+    def claims_match_retention(self, sts: Obj, pod: Obj) -> bool:
+        """ClaimsMatchRetentionPolicy: every existing claim's owner references fit the set's policy."""
+        return all(statefulset_utils.is_claim_owner_up_to_date(c, sts, pod) for c in self._claims_of(sts, pod))
+
+    def update_claims_for_retention(self, sts: Obj, pod: Obj) -> str | None:
+        """UpdatePodClaimForRetentionPolicy: rewrite the owner references of the claims that do not fit."""
+        for found in self._claims_of(sts, pod):
+            if statefulset_utils.is_claim_owner_up_to_date(found, sts, pod):
+                continue
+            claim = clone(found)
+            statefulset_utils.update_claim_owner_refs(claim, sts, pod)
+            try:
+                self.api.update(claim)
+            except ApiError as exc:
+                return f"could not update claim {claim['metadata']['name']} for delete policy ownerRefs: {exc.message}"
         return None
 
     def update_stateful_pod(self, sts: Obj, pod: Obj) -> ApiError | str | None:
@@ -255,6 +288,12 @@ class StatefulSetController(Controller):
                 if claims_error is not None:
                     self._event(sts, "Update", pod, claims_error)
                     return claims_error
+            if not self.claims_match_retention(sts, pod):
+                claims_error = self.update_claims_for_retention(sts, pod)
+                if claims_error is not None:
+                    self._event(sts, "Update", pod, claims_error)
+                    return claims_error
+                consistent = False
             if consistent:
                 error = None
                 break
@@ -328,10 +367,17 @@ class StatefulSetController(Controller):
                 return  # wait for graceful deletion before going on
             if not is_running_and_ready(pod) and monotonic:
                 return  # OrderedReady: wait for this ordinal to be Running and Ready
-            # enforce the set's invariants on the pod
-            if not (statefulset_utils.identity_matches(sts, pod) and statefulset_utils.storage_matches(sts, pod)):
+            # enforce the set's invariants on the pod, its claims' retention owner references included
+            if not (statefulset_utils.identity_matches(sts, pod) and statefulset_utils.storage_matches(sts, pod)
+                    and self.claims_match_retention(sts, pod)):
                 if self.update_stateful_pod(sts, pod) is not None:
                     self._create_failed = True  # the sync's error: retried with back-off
+                    return
+        # fix the claims of condemned pods before removing any (a WhenScaled Delete claim gets its pod as owner)
+        for pod in condemned:
+            if not self.claims_match_retention(sts, pod):
+                if self.update_claims_for_retention(sts, pod) is not None:
+                    self._create_failed = True
                     return
         for pod in condemned:
             if pod["metadata"].get("deletionTimestamp"):

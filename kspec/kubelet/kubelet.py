@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from kspec.controllers.attachdetach import attached_volumes, pod_attachable_volumes
 from kspec.errors import ApiError
 from kspec.kubelet import admission, envvars, volume_expand, volumes
 from kspec.kubelet.backoff import Backoff
@@ -58,7 +59,9 @@ class Kubelet:
         self._last_report = -STATUS_REPORT_MS
         self._timers: list = []
         self._images_of: tuple[int, list[Obj]] | None = None  # (how many images the node had, their status)
-        self._unchanged: tuple[Obj, bool, list[Obj]] | None = None  # what the last status tick found unchanged
+        self._unchanged: tuple[Obj, bool, list[Obj], list[str]] | None = None  # what the last tick found unchanged
+        #: the volume manager's attachable volumes per pod uid, reported as the node's status.volumesInUse
+        self.volumes_in_use: dict[str, list[str]] = {}
         node = self.api.get("nodes", node_name, "")
         self.cidr_base = node["spec"].get("podCIDR", "10.244.0.0/24").rsplit(".", 1)[0]
         self.host_ip = next((a["address"] for a in node["status"].get("addresses") or []
@@ -89,6 +92,7 @@ class Kubelet:
             worker.remove()
             self.agent.volumes.forget_pod(worker.uid)
         self.workers.clear()
+        self.volumes_in_use.clear()
 
     def stop(self) -> None:
         """Lose the API: heartbeats stop (``_tick`` skips them), pods keep running."""
@@ -189,6 +193,7 @@ class Kubelet:
             self.image_backoff.forget(uid)
             self.runtime.forget_pod(uid)
             self.agent.volumes.forget_pod(uid)
+            self.volumes_in_use.pop(uid, None)  # unmounted: no longer in use at the next status update
 
     def _allocate_ip(self) -> str:
         """host-local IPAM: the next free address after the last one handed out (.2 to .254)."""
@@ -235,6 +240,7 @@ class Kubelet:
         def get(resource: str, name: str) -> Obj | None:
             return self.api.try_get(resource, name, ns)
 
+        self._wait_for_attach(worker)
         mounted = volumes.set_up(self.agent.volumes, worker.pod, self.node_name, get)
         self.expand_volumes(worker)
         return mounted
@@ -243,6 +249,32 @@ class Kubelet:
         """NodeExpandVolume for the pod's claims whose resize waits for the node (kspec/kubelet/volume_expand.py)."""
         volume_expand.expand_mounted(self.api, worker.pod, self.node_name, lambda obj, type_, reason, msg: (
             self.events.event(obj, type_, reason, msg, component="kubelet", host=self.node_name)))
+
+    def _wait_for_attach(self, worker: PodWorker) -> None:
+        """The volume manager: the pod's attachable volumes are in use on this node from now on (volumesInUse),
+        and none is mounted before the attach/detach controller lists it in the node's volumesAttached
+        (VerifyControllerAttachedVolume, retried with back-off like any failed volume operation)."""
+        if not any("persistentVolumeClaim" in v for v in worker.pod["spec"].get("volumes") or ()):
+            return
+        if not self.agent.cluster.has("attachdetach-controller"):
+            return  # nothing attaches volumes in this cluster: mount them as they are
+        wanted = pod_attachable_volumes(self.api, worker.pod)
+        if not wanted:
+            return
+        self.volumes_in_use[worker.uid] = wanted
+        node = self.api.store.get("nodes", "", self.node_name)
+        status = (node or {}).get("status") or {}
+        reported = set(status.get("volumesInUse") or ())
+        attached = attached_volumes(node) if node is not None else set()
+        # "Volume has not been added to the list of VolumesInUse in the node's volume status" (posted at the next
+        # node status update), then "Volume not attached according to node status": both retried quietly
+        if any(name not in reported or name not in attached for name in wanted):
+            raise volumes.NotMountable(None)
+
+    def _volumes_in_use(self) -> list[str]:
+        """GetVolumesInUse: the attachable volumes of pods not yet terminated (a finished pod's are unmounted)."""
+        return sorted({name for uid, names in self.volumes_in_use.items()
+                       if (w := self.workers.get(uid)) is not None and not w.terminal for name in names})
 
     def refresh_volumes(self, worker: PodWorker, mounted: dict[str, volumes.Mounted]) -> None:
         """The periodic pod sync rewrites configMap, secret, downwardAPI and projected files."""
@@ -320,15 +352,16 @@ class Kubelet:
             return
         now = self.clock.now
         images = self._images()
+        in_use = self._volumes_in_use()
         if not force and now - self._last_report < STATUS_REPORT_MS and self._unchanged == (
-                node, self.eviction.memory_pressure, images):
+                node, self.eviction.memory_pressure, images, in_use):
             return  # the same node object, pressure and images as on the last tick, which found no change
         wanted = self._conditions()
         current = {c["type"]: c for c in node["status"].get("conditions") or []}
         changed = any((current.get(t) or {}).get("status") != s for t, s in wanted.items()) or (
-            images != (node["status"].get("images") or []))
+            images != (node["status"].get("images") or [])) or in_use != (node["status"].get("volumesInUse") or [])
         if not changed and now - self._last_report < STATUS_REPORT_MS and not force:
-            self._unchanged = (node, self.eviction.memory_pressure, images)
+            self._unchanged = (node, self.eviction.memory_pressure, images, in_use)
             return
         if not changed and not force and now - self._last_report < STATUS_REPORT_MS:
             return
@@ -345,6 +378,10 @@ class Kubelet:
         posted = {**node["status"], "conditions": conds}
         if images:
             posted["images"] = images
+        if in_use:
+            posted["volumesInUse"] = in_use
+        else:
+            posted.pop("volumesInUse", None)
         try:
             self.api.write_status("nodes", self.node_name, "", posted, typed=True)  # stored parts + typed ones
         except ApiError:
