@@ -81,6 +81,8 @@ class Kubelet:
         if self.online:  # a stopped kubelet reaches no API: only its eviction manager keeps running
             self._renew_lease()
             self.sync_node_status()
+            if self.dirty:
+                self._sync_dirty()
         self.eviction.synchronize()
 
     def shutdown(self) -> None:
@@ -348,8 +350,14 @@ class Kubelet:
             return  # not posted: the next sync tries again (lastStatusReportTime moves only on success)
         self._last_report = now
         if self.dirty:
-            for uid in sorted(self.dirty):
-                worker = self.workers.get(uid)
-                if worker is not None:
-                    worker.write_status()
-            self.dirty.clear()
+            self._sync_dirty()
+
+    def _sync_dirty(self) -> None:
+        """The status manager's periodic syncBatch: pod statuses the API refused are written again."""
+        dirty, self.dirty = sorted(self.dirty), set()
+        for uid in dirty:
+            worker = self.workers.get(uid)
+            if worker is not None:
+                worker.write_status()  # refused again: back in self.dirty for the next sync
+                if worker.terminal and worker.deleting:
+                    worker._maybe_finish()  # a refused final delete is sent again (as resync does)
