@@ -666,8 +666,8 @@ class Cluster:
 
     @rules(resource_version=one_of("", "0"))
     def client_list(self, resource: str, namespace: str | None = "default", resource_version: str = "") -> list[Obj]:
-        """``kubectl get RESOURCE``: "" is a consistent list (etcd's current revision, then the watch cache), "0"
-        the watch cache as it is; ApiError as kubectl would print it."""
+        """``kubectl get RESOURCE`` in ``namespace``: ``resource_version`` "" is a consistent list (etcd's current
+        revision, then the watch cache), "0" the watch cache as it is; ApiError as kubectl would print it."""
         self.start()
         kind = resource_for(resource)
         return [clone(o) for o in self.api.watch_cache.list(resource, namespace if kind.namespaced else None,

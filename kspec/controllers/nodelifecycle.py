@@ -9,9 +9,13 @@ Ready condition gets ``node-startup-grace-period`` (60s) from its creation,
 then Unknown conditions (``NodeStatusNeverUpdated``). Each pass also sorts the
 nodes into zones and computes each zone's state (handleDisruption): when every
 zone is fully disrupted the controller taints nothing NoExecute, so a cluster
-whose nodes all fail evicts nothing, and a partially disrupted zone (more than
-two and at least 55% of its nodes not ready) of a cluster of at most 50 nodes
-gets no new NoExecute taints. On every node change it keeps the
+whose nodes all fail evicts nothing (after an etcd outage every Lease is stale
+at once, so this is what keeps it from evicting every pod). New NoExecute taints
+go through each zone's rate limiter (doNoExecuteTaintingPass): 0.1 per second
+(--node-eviction-rate) in a Normal or fully disrupted zone; in a partially
+disrupted zone (more than two and at least 55% of its nodes not ready) 0.01
+(--secondary-node-eviction-rate) if it has more than 50 nodes, else none; none
+at all while every zone is fully disrupted. On every node change it keeps the
 condition taints in step: NoSchedule taints for conditions and cordoning
 (doNoScheduleTaintingPass), the ``not-ready`` / ``unreachable`` NoExecute
 taints (doNoExecuteTaintingPass), and the beta OS/arch labels
@@ -34,6 +38,8 @@ GRACE_PERIOD_MS = 50_000  # --node-monitor-grace-period (50s since v1.32)
 STARTUP_GRACE_PERIOD_MS = 60_000  # --node-startup-grace-period
 UNHEALTHY_ZONE_THRESHOLD = 0.55  # --unhealthy-zone-threshold
 LARGE_CLUSTER_THRESHOLD = 50  # --large-cluster-size-threshold
+EVICTION_QPS = 0.1  # --node-eviction-rate: NoExecute taints per second in a zone
+SECONDARY_EVICTION_QPS = 0.01  # --secondary-node-eviction-rate: a large cluster's partially disrupted zone
 LEASE_NAMESPACE = "kube-node-lease"
 NOT_READY = "node.kubernetes.io/not-ready"
 UNREACHABLE = "node.kubernetes.io/unreachable"
@@ -99,6 +105,40 @@ def reconciled_labels(labels: dict[str, str]) -> dict[str, str]:
     return update
 
 
+class TokenBucket:
+    """flowcontrol.NewTokenBucketRateLimiter(qps, EvictionRateLimiterBurst = 1), full at first; ``qps`` 0 is
+    NewFakeNeverRateLimiter (it never accepts)."""
+
+    def __init__(self, qps: float) -> None:
+        self.qps = qps
+        self._taken_at: int | None = None  # when the last token went: the next is there 1/qps later
+
+    def ready_in(self, now: int) -> int | None:
+        """Milliseconds until a token is there (0: now), None for a limiter that never accepts."""
+        if self.qps <= 0:
+            return None
+        if self._taken_at is None:
+            return 0
+        return max(0, self._taken_at + round(1000 / self.qps) - now)
+
+    def try_accept(self, now: int) -> bool:
+        if self.ready_in(now) != 0:
+            return False
+        self._taken_at = now
+        return True
+
+
+def swap_limiter(old: TokenBucket, qps: float, now: int) -> TokenBucket:
+    """RateLimitedTimedQueue.SwapLimiter: the same rate keeps its limiter; a new one starts drained if the old
+    one was waiting (a good approach with a burst of 1, upstream says)."""
+    if old.qps == qps:
+        return old
+    new = TokenBucket(qps)
+    if qps > 0 and not old.try_accept(now):
+        new.try_accept(now)
+    return new
+
+
 @dataclass
 class _Health:
     """nodeHealthData: when the node last showed life, its Ready condition and lease as last seen."""
@@ -116,6 +156,10 @@ class NodeLifecycleController(Controller):
         self.known: set[str] = set()
         self.zone_states: dict[str, str] = {}
         self.zone_sizes: dict[str, int] = {}
+        #: zoneNoExecuteTainter's rate limiters, one per zone, created at the evictionLimiterQPS
+        self.limiters: dict[str, TokenBucket] = {}
+        self.eviction_qps = EVICTION_QPS
+        self.secondary_eviction_qps = SECONDARY_EVICTION_QPS
         #: nodesToRetry: nodes whose pods could not all be marked not ready
         self.retry: set[str] = set()
         self.watch("nodes")
@@ -272,25 +316,49 @@ class NodeLifecycleController(Controller):
         if all_are and all_were:
             return
         if all_are:
-            # master disruption mode: every node loses its NoExecute taints (markNodeAsReachable)
+            # master disruption mode: every node loses its NoExecute taints (markNodeAsReachable), and no zone
+            # taints any more (SwapLimiter(0))
             for zone in self.zone_states:
                 self.zone_states[zone] = STATE_FULL_DISRUPTION
+                self._set_limiter(zone, 0)
             for name in nodes:
                 self.queue.add(name)
             return
         if all_were:
-            # leaving it: every node counts as just heard from
+            # leaving it: every node counts as just heard from, and each zone gets its state's rate
             for name in nodes:
                 h = self.health.get(name)
                 if h is not None:
                     h.probe_ms = self.clock.now
                 self.queue.add(name)
+            for zone in self.zone_states:
+                self._set_limiter_in_zone(zone, new_states[zone])
         changed = [zone for zone in self.zone_states if self.zone_states[zone] != new_states[zone]]
         for zone in changed:
-            self.zone_states[zone] = new_states[zone]  # setLimiterInZone: the zone's tainting rate follows
+            self.zone_states[zone] = new_states[zone]
+            self._set_limiter_in_zone(zone, new_states[zone])
         if changed:
             for name in nodes:
                 self.queue.add(name)
+
+    def _limiter(self, zone: str) -> TokenBucket:
+        """The zone's tainting rate limiter (addPodEvictorForNewZone: created at the evictionLimiterQPS)."""
+        limiter = self.limiters.get(zone)
+        if limiter is None:
+            limiter = self.limiters[zone] = TokenBucket(self.eviction_qps)
+        return limiter
+
+    def _set_limiter(self, zone: str, qps: float) -> None:
+        self.limiters[zone] = swap_limiter(self._limiter(zone), qps, self.clock.now)
+
+    def _set_limiter_in_zone(self, zone: str, state: str) -> None:
+        """setLimiterInZone: Normal and FullDisruption taint at the eviction rate (HealthyQPSFunc); a partially
+        disrupted zone at the secondary rate if the cluster is large, else not at all (ReducedQPSFunc)."""
+        if state == STATE_PARTIAL_DISRUPTION:
+            large = self.zone_sizes.get(zone, 0) > LARGE_CLUSTER_THRESHOLD
+            self._set_limiter(zone, self.secondary_eviction_qps if large else 0)
+        elif state in (STATE_NORMAL, STATE_FULL_DISRUPTION):
+            self._set_limiter(zone, self.eviction_qps)
 
     # -- tainting passes ---------------------------------------------------------------------
     def reconcile(self, key: str) -> None:
@@ -326,13 +394,20 @@ class NodeLifecycleController(Controller):
         ready = (get_condition(node, "Ready") or {}).get("status")
         if ready not in ("False", "Unknown"):
             return set()  # a ready node is untainted at once (markNodeAsReachable is not rate limited)
-        zone = zone_key(node)
-        if self.zone_states.get(zone) == STATE_PARTIAL_DISRUPTION \
-                and self.zone_sizes.get(zone, 0) <= LARGE_CLUSTER_THRESHOLD:
-            # ReducedQPSFunc: a small cluster's partially disrupted zone taints at rate 0; what is there stays
-            return {t["key"] for t in node["spec"].get("taints") or []
-                    if t.get("effect") == "NoExecute" and t["key"] in (NOT_READY, UNREACHABLE)}
-        return {NOT_READY} if ready == "False" else {UNREACHABLE}
+        want = NOT_READY if ready == "False" else UNREACHABLE
+        if any(t.get("effect") == "NoExecute" and t["key"] in (NOT_READY, UNREACHABLE)
+               for t in node["spec"].get("taints") or []):
+            return {want}  # processTaintBaseEviction swaps not-ready and unreachable at once
+        # a new NoExecute taint goes through the zone's rate-limited queue (doNoExecuteTaintingPass): one token
+        # per taint, 1 per 10s by default, none while the zone's limiter is stopped (a small cluster's
+        # partially disrupted zone)
+        limiter = self._limiter(zone_key(node))
+        if limiter.try_accept(self.clock.now):
+            return {want}
+        wait = limiter.ready_in(self.clock.now)
+        if wait is not None:
+            self.queue.add_after(node["metadata"]["name"], wait)
+        return set()
 
     def _write(self, node: Obj, *, no_schedule: bool = False, no_execute: bool = False,
                labels: bool = False) -> None:
