@@ -15,6 +15,7 @@ store that never fails nothing here runs: the renewal is the one write per renew
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from kspec.errors import ApiError
@@ -62,7 +63,7 @@ class NodeLease:
             self._timer.cancel()
             self._timer = None
 
-    def _later(self, delay_ms: int, fn: object) -> None:
+    def _later(self, delay_ms: int, fn: Callable[[], None]) -> None:
         self._timer = self.clock.call_later(delay_ms, fn, label=f"kubelet {self.kubelet.node_name} lease retry")
 
     def _update(self, attempt: int, *, after_ensure: bool) -> None:
