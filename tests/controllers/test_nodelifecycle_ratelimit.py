@@ -99,3 +99,28 @@ def test_an_etcd_outage_puts_every_zone_in_full_disruption_and_stops_tainting_un
     assert ctrl.limiters[""].ready_in(c.now_ms) > 0
     c.run_for("5m")
     assert all(tainted_at(c, n) is None for n in ("node-1", "node-2", "node-3"))
+
+
+def test_a_node_back_before_the_next_monitor_pass_is_never_tainted_no_execute() -> None:
+    """processTaintBaseEviction acts on the status a pass observed before marking the node Unknown, so the
+    NoExecute taint is only queued on the following pass: a kubelet that posts Ready in between evicts nothing,
+    not even a pod that tolerates an unreachable node for 0 seconds."""
+    c = Cluster(nodes=2, seed=0)
+    c.apply({"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "quick"},
+             "spec": {"nodeName": "node-1", "containers": [{"name": "a", "image": "nginx:1.25"}],
+                      "tolerations": [{"key": UNREACHABLE, "operator": "Exists", "effect": "NoExecute",
+                                       "tolerationSeconds": 0}]}})
+    c.run_for("5s")
+    c.stop_node("node-1")
+
+    def unknown() -> bool:
+        ready = next(x for x in c.api.get("nodes", "node-1", "")["status"]["conditions"] if x["type"] == "Ready")
+        return ready["status"] == "Unknown"
+
+    assert c.run_until(unknown, "2m")
+    assert tainted_at(c, "node-1") is None
+    c.restore_node("node-1")
+    c.run_for("1m")
+    assert tainted_at(c, "node-1") is None
+    assert c.api.get("pods", "quick")["status"]["phase"] == "Running"
+    assert not [e for e in c.event_log if e.reason == "TaintManagerEviction"]
