@@ -657,6 +657,22 @@ class Cluster:
         self.clock.run_now()
         return None
 
+    @rules(resource_version=one_of("", "0"))
+    def client_get(self, resource: str, name: str, namespace: str = "default", resource_version: str = "") -> Obj:
+        """``kubectl get RESOURCE NAME`` as kube-apiserver serves it: ``resource_version`` "" reads etcd (a quorum
+        read), "0" the watch cache (kspec/api/watchcache.py); ApiError as kubectl would print it."""
+        self.start()
+        return clone(self.api.watch_cache.get(resource, name, namespace, resource_version))
+
+    @rules(resource_version=one_of("", "0"))
+    def client_list(self, resource: str, namespace: str | None = "default", resource_version: str = "") -> list[Obj]:
+        """``kubectl get RESOURCE`` in ``namespace``: ``resource_version`` "" is a consistent list (etcd's current
+        revision, then the watch cache), "0" the watch cache as it is; ApiError as kubectl would print it."""
+        self.start()
+        kind = resource_for(resource)
+        return [clone(o) for o in self.api.watch_cache.list(resource, namespace if kind.namespaced else None,
+                                                           resource_version=resource_version)]
+
     @property
     def etcd(self) -> Any:
         """The etcd Raft model under the API (fails when the store is not etcd)."""

@@ -21,6 +21,7 @@ from kspec.api.defaults import apply_defaults
 from kspec.api.kinds import Kind, kind_for, resource_for
 from kspec.api.service_strategy import drop_type_dependent_fields
 from kspec.api.validation import invalid_message, validate
+from kspec.api.watchcache import WatchCache
 from kspec.clock import Clock
 from kspec.errors import ApiError, already_exists, bad_request, conflict, invalid, not_found, unavailable
 from kspec.informers import Informers
@@ -51,6 +52,8 @@ class APIServer:
         self.service_ips = IPAllocator(SERVICE_CIDR, rng)
         self.node_ports = PortAllocator(*NODE_PORT_RANGE, rng)
         self.writes = 0
+        #: the cacher above etcd: how a client's consistent or resourceVersion=0 read is served (watchcache.py)
+        self.watch_cache = WatchCache(self)
         store.subscribe(self._on_commit)
 
     # -- plumbing -----------------------------------------------------------

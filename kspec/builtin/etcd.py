@@ -26,3 +26,4 @@ def kspec_cluster_started(cluster: Any) -> None:
     """The members tick only in the store the cluster ended up with (a replaced one stays silent)."""
     if isinstance(cluster.store, EtcdStore):
         cluster.store.start()
+        cluster.api.watch_cache.start()  # kube-apiserver's cacher follows etcd's leader (monitorLeader)

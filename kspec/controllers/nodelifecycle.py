@@ -8,13 +8,18 @@ node status.``) and its pods are marked not ready; a node that never posted a
 Ready condition gets ``node-startup-grace-period`` (60s) from its creation,
 then Unknown conditions (``NodeStatusNeverUpdated``). Each pass also sorts the
 nodes into zones and computes each zone's state (handleDisruption): when every
-zone is fully disrupted the controller taints nothing NoExecute, so a cluster
-whose nodes all fail evicts nothing, and a partially disrupted zone (more than
-two and at least 55% of its nodes not ready) of a cluster of at most 50 nodes
-gets no new NoExecute taints. On every node change it keeps the
-condition taints in step: NoSchedule taints for conditions and cordoning
-(doNoScheduleTaintingPass), the ``not-ready`` / ``unreachable`` NoExecute
-taints (doNoExecuteTaintingPass), and the beta OS/arch labels
+zone is fully disrupted the controller removes every NoExecute taint and adds
+none, so a cluster whose nodes all fail evicts nothing (after an etcd outage
+every Lease is stale at once, so this is what keeps it from evicting every
+pod). NoExecute taints follow the Ready status each pass observed before it
+marked anything Unknown (processTaintBaseEviction): a node seen not ready is
+queued in its zone, one seen ready is untainted; a tainting pass every 100ms
+(doNoExecuteTaintingPass) takes the queued nodes through the zone's rate
+limiter: 0.1 per second (--node-eviction-rate) in a Normal or fully disrupted
+zone; in a partially disrupted zone (more than two and at least 55% of its
+nodes not ready) 0.01 (--secondary-node-eviction-rate) if it has more than 50
+nodes, else none. On every node change it keeps the NoSchedule condition and
+cordon taints in step (doNoScheduleTaintingPass) and the beta OS/arch labels
 (reconcileNodeLabels).
 """
 
@@ -24,6 +29,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from kspec.clock import Timer
 from kspec.controllers.base import Controller
 from kspec.errors import ApiError
 from kspec.objects import Obj, get_condition, parse_timestamp, timestamp
@@ -34,6 +40,9 @@ GRACE_PERIOD_MS = 50_000  # --node-monitor-grace-period (50s since v1.32)
 STARTUP_GRACE_PERIOD_MS = 60_000  # --node-startup-grace-period
 UNHEALTHY_ZONE_THRESHOLD = 0.55  # --unhealthy-zone-threshold
 LARGE_CLUSTER_THRESHOLD = 50  # --large-cluster-size-threshold
+EVICTION_QPS = 0.1  # --node-eviction-rate: NoExecute taints per second in a zone
+SECONDARY_EVICTION_QPS = 0.01  # --secondary-node-eviction-rate: a large cluster's partially disrupted zone
+NODE_EVICTION_PERIOD_MS = 100  # scheduler.NodeEvictionPeriod: how often doNoExecuteTaintingPass runs
 LEASE_NAMESPACE = "kube-node-lease"
 NOT_READY = "node.kubernetes.io/not-ready"
 UNREACHABLE = "node.kubernetes.io/unreachable"
@@ -99,6 +108,40 @@ def reconciled_labels(labels: dict[str, str]) -> dict[str, str]:
     return update
 
 
+class TokenBucket:
+    """flowcontrol.NewTokenBucketRateLimiter(qps, EvictionRateLimiterBurst = 1), full at first; ``qps`` 0 is
+    NewFakeNeverRateLimiter (it never accepts)."""
+
+    def __init__(self, qps: float) -> None:
+        self.qps = qps
+        self._taken_at: int | None = None  # when the last token went: the next is there 1/qps later
+
+    def ready_in(self, now: int) -> int | None:
+        """Milliseconds until a token is there (0: now), None for a limiter that never accepts."""
+        if self.qps <= 0:
+            return None
+        if self._taken_at is None:
+            return 0
+        return max(0, self._taken_at + round(1000 / self.qps) - now)
+
+    def try_accept(self, now: int) -> bool:
+        if self.ready_in(now) != 0:
+            return False
+        self._taken_at = now
+        return True
+
+
+def swap_limiter(old: TokenBucket, qps: float, now: int) -> TokenBucket:
+    """RateLimitedTimedQueue.SwapLimiter: the same rate keeps its limiter; a new one starts drained if the old
+    one was waiting (a good approach with a burst of 1, upstream says)."""
+    if old.qps == qps:
+        return old
+    new = TokenBucket(qps)
+    if qps > 0 and not old.try_accept(now):
+        new.try_accept(now)
+    return new
+
+
 @dataclass
 class _Health:
     """nodeHealthData: when the node last showed life, its Ready condition and lease as last seen."""
@@ -116,15 +159,18 @@ class NodeLifecycleController(Controller):
         self.known: set[str] = set()
         self.zone_states: dict[str, str] = {}
         self.zone_sizes: dict[str, int] = {}
+        #: zoneNoExecuteTainter's rate limiters, one per zone, created at the evictionLimiterQPS
+        self.limiters: dict[str, TokenBucket] = {}
+        self.eviction_qps = EVICTION_QPS
+        self.secondary_eviction_qps = SECONDARY_EVICTION_QPS
+        #: zoneNoExecuteTainter's UniqueQueues: zone -> node -> when it is due, None once tried (it stays in the
+        #: set, so it is not queued again until markNodeForTainting or markNodeAsReachable removes it)
+        self.tainting: dict[str, dict[str, int | None]] = {}
+        self._pass_timer: Timer | None = None
         #: nodesToRetry: nodes whose pods could not all be marked not ready
         self.retry: set[str] = set()
         self.watch("nodes")
         self.clock.call_every(MONITOR_PERIOD_MS, self.monitor, label="node monitor")
-
-    @property
-    def fully_disrupted(self) -> bool:
-        """Every zone is fully disrupted (master disruption mode): no node is tainted NoExecute."""
-        return bool(self.zone_states) and all(s == STATE_FULL_DISRUPTION for s in self.zone_states.values())
 
     # -- monitorNodeHealth --------------------------------------------------------------------
     def monitor(self) -> None:
@@ -153,6 +199,7 @@ class NodeLifecycleController(Controller):
         if current is None:
             self.retry.discard(name)
             return
+        self._process_taint_based_eviction(node, observed)
         went_not_ready = current.get("status") != "True" and observed == "True"
         if went_not_ready:
             # RecordNodeStatusChange: reported once, when the controller sees the change
@@ -272,42 +319,163 @@ class NodeLifecycleController(Controller):
         if all_are and all_were:
             return
         if all_are:
-            # master disruption mode: every node loses its NoExecute taints (markNodeAsReachable)
+            # master disruption mode: every node loses its NoExecute taints (markNodeAsReachable), and no zone
+            # taints any more (SwapLimiter(0))
+            for name in nodes:
+                self._mark_reachable(name)
             for zone in self.zone_states:
                 self.zone_states[zone] = STATE_FULL_DISRUPTION
-            for name in nodes:
-                self.queue.add(name)
+                self._set_limiter(zone, 0)
             return
         if all_were:
-            # leaving it: every node counts as just heard from
+            # leaving it: every node counts as just heard from, and each zone gets its state's rate
             for name in nodes:
                 h = self.health.get(name)
                 if h is not None:
                     h.probe_ms = self.clock.now
-                self.queue.add(name)
-        changed = [zone for zone in self.zone_states if self.zone_states[zone] != new_states[zone]]
-        for zone in changed:
-            self.zone_states[zone] = new_states[zone]  # setLimiterInZone: the zone's tainting rate follows
-        if changed:
-            for name in nodes:
-                self.queue.add(name)
+            for zone in self.zone_states:
+                self._set_limiter_in_zone(zone, new_states[zone])
+                self.zone_states[zone] = new_states[zone]
+            return
+        for zone in self.zone_states:
+            if self.zone_states[zone] != new_states[zone]:
+                self._set_limiter_in_zone(zone, new_states[zone])
+                self.zone_states[zone] = new_states[zone]
 
-    # -- tainting passes ---------------------------------------------------------------------
+    def _limiter(self, zone: str) -> TokenBucket:
+        """The zone's tainting rate limiter (addPodEvictorForNewZone: created at the evictionLimiterQPS)."""
+        limiter = self.limiters.get(zone)
+        if limiter is None:
+            limiter = self.limiters[zone] = TokenBucket(self.eviction_qps)
+        return limiter
+
+    def _set_limiter(self, zone: str, qps: float) -> None:
+        self.limiters[zone] = swap_limiter(self._limiter(zone), qps, self.clock.now)
+        self._arm_pass()
+
+    def _set_limiter_in_zone(self, zone: str, state: str) -> None:
+        """setLimiterInZone: Normal and FullDisruption taint at the eviction rate (HealthyQPSFunc); a partially
+        disrupted zone at the secondary rate if the cluster is large, else not at all (ReducedQPSFunc)."""
+        if state == STATE_PARTIAL_DISRUPTION:
+            large = self.zone_sizes.get(zone, 0) > LARGE_CLUSTER_THRESHOLD
+            self._set_limiter(zone, self.secondary_eviction_qps if large else 0)
+        elif state in (STATE_NORMAL, STATE_FULL_DISRUPTION):
+            self._set_limiter(zone, self.eviction_qps)
+
+    # -- NoExecute: processTaintBaseEviction and the zones' rate-limited tainting queues -----------------
+    def _process_taint_based_eviction(self, node: Obj, observed: str) -> None:
+        """processTaintBaseEviction, with the Ready status as this pass observed it before any Unknown update:
+        a node seen not ready is queued for its NoExecute taint (or has the opposite one swapped at once), a
+        node seen ready loses both (markNodeAsReachable). A node marked Unknown by this pass is queued on the
+        next one."""
+        have = _no_execute_keys(node)
+        if observed in ("False", "Unknown"):
+            want, opposite = (NOT_READY, UNREACHABLE) if observed == "False" else (UNREACHABLE, NOT_READY)
+            if opposite in have:
+                self._swap_no_execute(node, want, opposite)  # not rate limited
+                return
+            # markNodeForTainting: a node without the taint is queued again, due now (Remove, then Add)
+            queue = self.tainting.setdefault(zone_key(node), {})
+            name = node["metadata"]["name"]
+            if want not in have:
+                queue.pop(name, None)
+            if name not in queue:
+                queue[name] = self.clock.now
+                self._arm_pass()
+        elif observed == "True":
+            self._mark_reachable(node["metadata"]["name"], node)
+
+    def _mark_reachable(self, name: str, node: Obj | None = None) -> None:
+        """markNodeAsReachable: both NoExecute taints go and the node leaves its zone's queue."""
+        node = node if node is not None else self.api.store.get("nodes", "", name)
+        if node is None:
+            return
+        if _no_execute_keys(node):
+            self._swap_no_execute(node, None, NOT_READY, UNREACHABLE)
+        self.tainting.get(zone_key(node), {}).pop(name, None)
+
+    def _arm_pass(self) -> None:
+        """doNoExecuteTaintingPass runs every 100ms; here only when a queued node could be tainted, on that grid."""
+        wait: int | None = None
+        for zone, queue in self.tainting.items():
+            queued = [due for due in queue.values() if due is not None]
+            ready = self._limiter(zone).ready_in(self.clock.now) if queued else None
+            if ready is not None:
+                due = max(ready, min(queued) - self.clock.now)
+                wait = due if wait is None else min(wait, due)
+        if wait is None:
+            return
+        when = -(-(self.clock.now + wait) // NODE_EVICTION_PERIOD_MS) * NODE_EVICTION_PERIOD_MS
+        if self._pass_timer is not None and not self._pass_timer.cancelled and self._pass_timer.when <= when:
+            return
+        if self._pass_timer is not None:
+            self._pass_timer.cancel()
+        self._pass_timer = self.clock.call_at(when, self._tainting_pass, label="node NoExecute tainting pass")
+
+    def _tainting_pass(self) -> None:
+        self._pass_timer = None
+        self.no_execute_tainting_pass()
+        self._arm_pass()
+
+    def no_execute_tainting_pass(self, name: str | None = None) -> None:
+        """doNoExecuteTaintingPass: each zone's queue, head first, one limiter token per node tried; a node still
+        not ready gets its taint, a ready or vanished one leaves the queue. ``name`` is ignored (every queue
+        is run, as upstream's pass does)."""
+        now = self.clock.now
+        for zone in sorted(self.tainting):
+            queue = self.tainting[zone]
+            limiter = self._limiter(zone)
+            for node_name in sorted((n for n in queue if queue[n] is not None), key=lambda n: queue[n] or 0):
+                if not limiter.try_accept(now):
+                    break
+                if (queue[node_name] or 0) > now:
+                    break
+                node = self.api.store.get("nodes", "", node_name)
+                status = (get_condition(node, "Ready") or {}).get("status") if node is not None else None
+                if status not in ("False", "Unknown"):
+                    queue[node_name] = None  # gone, or ready again: no need to taint it
+                    continue
+                assert node is not None
+                want, opposite = (NOT_READY, UNREACHABLE) if status == "False" else (UNREACHABLE, NOT_READY)
+                # RemoveFromQueue keeps a tainted node in the set; a refused write is tried on the next pass
+                queue[node_name] = None if self._swap_no_execute(node, want, opposite) else now + 1
+
+    def _swap_no_execute(self, node: Obj, add: str | None, *remove: str) -> bool:
+        """SwapNodeControllerTaint for the NoExecute taints: False when the API refused the write."""
+        taints = node["spec"].get("taints") or []
+        new = [t for t in taints if t.get("effect") != "NoExecute" or t["key"] not in remove]
+        if add is not None and add not in _no_execute_keys(node):
+            new.append({"key": add, "effect": "NoExecute", "timeAdded": timestamp(self.clock.now)})
+        if new == taints:
+            return True
+
+        def rewrite(n: Obj) -> None:
+            kept = [t for t in n["spec"].get("taints") or []
+                    if t.get("effect") != "NoExecute" or t["key"] not in (*remove, add)]
+            kept += [t for t in new if t.get("effect") == "NoExecute" and t["key"] == add]
+            if kept:
+                n["spec"]["taints"] = kept
+            else:
+                n["spec"].pop("taints", None)
+        try:
+            self.api.patch("nodes", node["metadata"]["name"], "", rewrite)
+        except ApiError:
+            return False
+        return True
+
+    # -- doNodeProcessingPassWorker ---------------------------------------------------------------
     def reconcile(self, key: str) -> None:
-        """doNodeProcessingPassWorker and doNoExecuteTaintingPass for one changed node, written at once."""
+        """doNodeProcessingPassWorker for one changed node: NoSchedule condition taints and labels, written at
+        once (NoExecute taints come from the monitor pass and the tainting queues)."""
         node = self.api.try_get("nodes", key, "")
         if node is None:
             self.health.pop(key, None)
             return
-        self._write(node, no_schedule=True, no_execute=True, labels=True)
+        self._write(node, no_schedule=True, labels=True)
 
     def no_schedule_tainting_pass(self, name: str) -> None:
         """doNoScheduleTaintingPass alone."""
         self._write(self.api.get("nodes", name, ""), no_schedule=True)
-
-    def no_execute_tainting_pass(self, name: str) -> None:
-        """doNoExecuteTaintingPass (with processTaintBaseEviction's untainting of a ready node) alone."""
-        self._write(self.api.get("nodes", name, ""), no_execute=True)
 
     def reconcile_node_labels(self, name: str) -> None:
         """reconcileNodeLabels alone."""
@@ -320,35 +488,14 @@ class NodeLifecycleController(Controller):
             wanted.add(UNSCHEDULABLE)
         return wanted
 
-    def _wanted_no_execute(self, node: Obj) -> set[str]:
-        if self.fully_disrupted:
-            return set()  # every zone down: evict nothing (markNodeAsReachable, SwapLimiter(0))
-        ready = (get_condition(node, "Ready") or {}).get("status")
-        if ready not in ("False", "Unknown"):
-            return set()  # a ready node is untainted at once (markNodeAsReachable is not rate limited)
-        zone = zone_key(node)
-        if self.zone_states.get(zone) == STATE_PARTIAL_DISRUPTION \
-                and self.zone_sizes.get(zone, 0) <= LARGE_CLUSTER_THRESHOLD:
-            # ReducedQPSFunc: a small cluster's partially disrupted zone taints at rate 0; what is there stays
-            return {t["key"] for t in node["spec"].get("taints") or []
-                    if t.get("effect") == "NoExecute" and t["key"] in (NOT_READY, UNREACHABLE)}
-        return {NOT_READY} if ready == "False" else {UNREACHABLE}
-
-    def _write(self, node: Obj, *, no_schedule: bool = False, no_execute: bool = False,
-               labels: bool = False) -> None:
+    def _write(self, node: Obj, *, no_schedule: bool = False, labels: bool = False) -> None:
         taints = node["spec"].get("taints") or []
         new = list(taints)
-        now = timestamp(self.clock.now)
-        for enabled, effect, managed, wanted in (
-                (no_schedule, "NoSchedule", _MANAGED, self._wanted_no_schedule),
-                (no_execute, "NoExecute", frozenset((NOT_READY, UNREACHABLE)), self._wanted_no_execute)):
-            if not enabled:
-                continue
-            want = wanted(node)
-            have = {t["key"] for t in new if t.get("effect") == effect and t["key"] in managed}
-            new = [t for t in new if t.get("effect") != effect or t["key"] not in managed or t["key"] in want]
-            new += [{"key": k, "effect": effect, **({"timeAdded": now} if effect == "NoExecute" else {})}
-                    for k in sorted(want - have)]
+        if no_schedule:
+            want = self._wanted_no_schedule(node)
+            have = {t["key"] for t in new if t.get("effect") == "NoSchedule" and t["key"] in _MANAGED}
+            new = [t for t in new if t.get("effect") != "NoSchedule" or t["key"] not in _MANAGED or t["key"] in want]
+            new += [{"key": k, "effect": "NoSchedule"} for k in sorted(want - have)]
         label_update = reconciled_labels(node["metadata"].get("labels") or {}) if labels else {}
         if new == taints and not label_update:
             return
@@ -361,3 +508,9 @@ class NodeLifecycleController(Controller):
             if label_update:
                 n["metadata"].setdefault("labels", {}).update(label_update)
         self.api.patch("nodes", node["metadata"]["name"], "", rewrite)
+
+
+def _no_execute_keys(node: Obj) -> set[str]:
+    """The node's not-ready / unreachable NoExecute taints."""
+    return {t["key"] for t in node["spec"].get("taints") or []
+            if t.get("effect") == "NoExecute" and t["key"] in (NOT_READY, UNREACHABLE)}

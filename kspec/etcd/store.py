@@ -302,6 +302,17 @@ class EtcdStore:
             following_lost_leader=any(n.lead is not None and n.lead != n.name for n in live),
             electable=self._electable())
 
+    def read_error(self, *, serializable: bool = False) -> str | None:
+        """The etcd error a Range would fail with now, None when it is served (ETCD-06).
+
+        Minimal; etcdreal's ReadIndex version replaces it. A linearizable read needs a leader that a quorum
+        follows (ReadIndex); a serializable one is served by any answering member from its own state.
+        """
+        if serializable:
+            answering = any(self.network.live(m) and m not in self.network.paused for m in self.members)
+            return None if answering else client.CONTEXT_DEADLINE_EXCEEDED
+        return None if self._committing_leader() is not None else client.REQUEST_TIMED_OUT
+
     # -- Store: writes through Raft ------------------------------------------------------------
     def check_write(self) -> None:
         error = self.write_error()

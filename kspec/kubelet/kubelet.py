@@ -17,6 +17,7 @@ from kspec.errors import ApiError
 from kspec.kubelet import admission, envvars, volume_expand, volumes
 from kspec.kubelet.backoff import Backoff
 from kspec.kubelet.eviction_manager import EvictionManager
+from kspec.kubelet.nodelease import NodeLease
 from kspec.kubelet.pod_worker import PodWorker, services_env
 from kspec.kubelet.runtime import image_digest, image_size, normalize
 from kspec.objects import Obj, micro_timestamp, timestamp
@@ -54,6 +55,7 @@ class Kubelet:
         self.crash_backoff = Backoff()
         self.image_backoff = Backoff()
         self.eviction = EvictionManager(self)
+        self.lease = NodeLease(self)
         self._next_ip = 2
         self._ips_in_use: set[int] = set()
         self._last_report = -STATUS_REPORT_MS
@@ -82,12 +84,15 @@ class Kubelet:
         if self.online:  # a stopped kubelet reaches no API: only its eviction manager keeps running
             self._renew_lease()
             self.sync_node_status()
+            if self.dirty:
+                self._sync_dirty()
         self.eviction.synchronize()
 
     def shutdown(self) -> None:
         """The Node object is gone."""
         for t in self._timers:
             t.cancel()
+        self.lease.stop()
         for worker in list(self.workers.values()):
             worker.remove()
             self.agent.volumes.forget_pod(worker.uid)
@@ -99,6 +104,7 @@ class Kubelet:
         if not self.online:
             return
         self.online = False
+        self.lease.stop()
 
     def restore(self) -> None:
         """Reach the API again: heartbeat now, then catch up with every pod."""
@@ -305,18 +311,20 @@ class Kubelet:
             return
 
     def _renew_lease(self) -> None:
+        """The lease controller's sync: a renewal, retried with upstream's back-off while the API cannot commit."""
+        self.lease.sync()
+
+    def write_lease(self) -> None:
+        """One Lease update (or its creation when it is missing); ApiError when the API refuses it."""
         now = self.agent.micro_now()
-        try:
-            lease = self.api.store.get("leases", LEASE_NAMESPACE, self.node_name)
-            if lease is None:
-                self.api.create(self._lease())
-                return
-            if lease["spec"].get("renewTime") != now:
-                # a well-formed renewTime is all that changes: no decoding and validation of the whole Lease
-                self.api.update_owned(lease, {**lease, "spec": {**lease["spec"], "renewTime": now}},
-                                      spec_changed=True)
-        except ApiError:
-            return  # no quorum: the lease is not renewed, as a kubelet that cannot reach etcd
+        lease = self.api.store.get("leases", LEASE_NAMESPACE, self.node_name)
+        if lease is None:
+            self.api.create(self._lease())
+            return
+        if lease["spec"].get("renewTime") != now:
+            # a well-formed renewTime is all that changes: no decoding and validation of the whole Lease
+            self.api.update_owned(lease, {**lease, "spec": {**lease["spec"], "renewTime": now}},
+                                  spec_changed=True)
 
     def images_changed(self) -> None:
         """A pull finished: post the node's images once this instant's pulls are done."""
@@ -365,7 +373,6 @@ class Kubelet:
             return
         if not changed and not force and now - self._last_report < STATUS_REPORT_MS:
             return
-        self._last_report = now
 
         conds = []
         for ctype, st in wanted.items():
@@ -385,10 +392,17 @@ class Kubelet:
         try:
             self.api.write_status("nodes", self.node_name, "", posted, typed=True)  # stored parts + typed ones
         except ApiError:
-            return
+            return  # not posted: the next sync tries again (lastStatusReportTime moves only on success)
+        self._last_report = now
         if self.dirty:
-            for uid in sorted(self.dirty):
-                worker = self.workers.get(uid)
-                if worker is not None:
-                    worker.write_status()
-            self.dirty.clear()
+            self._sync_dirty()
+
+    def _sync_dirty(self) -> None:
+        """The status manager's periodic syncBatch: pod statuses the API refused are written again."""
+        dirty, self.dirty = sorted(self.dirty), set()
+        for uid in dirty:
+            worker = self.workers.get(uid)
+            if worker is not None:
+                worker.write_status()  # refused again: back in self.dirty for the next sync
+                if worker.terminal and worker.deleting:
+                    worker._maybe_finish()  # a refused final delete is sent again (as resync does)

@@ -687,8 +687,9 @@ class PodWorker:
         """Status manager canBeDeleted: every container stopped, so the object can go (grace 0)."""
         try:
             self.kubelet.api.delete("pods", self.name, self.namespace, grace_period_seconds=0)
-        except ApiError:
-            self.kubelet.dirty.add(self.uid)
+        except ApiError as exc:
+            if exc.code != 404:  # gone already: nothing to send again
+                self.kubelet.dirty.add(self.uid)
 
     # -- reads for steps -------------------------------------------------------------------------
     def running(self, container: str) -> RuntimeContainer | None:

@@ -72,3 +72,21 @@ def writes_fail(k: Harness, message: str) -> None:
 def writes_succeed(k: Harness) -> None:
     """A write as kube-apiserver makes it succeeds."""
     k.cluster.expect.api_writes(None)
+
+
+@when('I try to list {resource:[a-z.]+}{in_ns}', domain=D)
+def try_list(k: Harness, resource: str, ns: str | None = None) -> None:
+    """kubectl get RESOURCE: a consistent list (a quorum read of etcd's revision first); a rejection is kept."""
+    k.attempt(lambda: k.cluster.client_list(resource, ns or "default"))
+
+
+@when('I try to list {resource:[a-z.]+} with resourceVersion "0"{in_ns}', domain=D)
+def try_list_cached(k: Harness, resource: str, ns: str | None = None) -> None:
+    """A list at resourceVersion=0, served by the watch cache as it is; a rejection is kept for the next step."""
+    k.attempt(lambda: k.cluster.client_list(resource, ns or "default", "0"))
+
+
+@when('I try to get {resource:[a-z.]+} "{name}"{in_ns}', domain=D)
+def try_get(k: Harness, resource: str, name: str, ns: str | None = None) -> None:
+    """kubectl get RESOURCE NAME: a get without resourceVersion reads etcd; a rejection is kept."""
+    k.attempt(lambda: k.cluster.client_get(resource, name, ns or "default"))

@@ -13,9 +13,18 @@ def test_node_goes_unknown_after_the_grace_period_and_back() -> None:
     assert (ready["status"], ready["reason"], ready["message"]) == (
         "Unknown", "NodeStatusUnknown", "Kubelet stopped posting node status.")
     taints = {(t["key"], t["effect"]) for t in c.get("node", "node-1")["spec"]["taints"]}
+    # processTaintBaseEviction reads the status the pass observed before marking it Unknown: the NoExecute
+    # taint is queued on the next pass, 5s later, and added by the tainting pass at once (a token is there)
+    assert taints == {("node.kubernetes.io/unreachable", "NoSchedule")}
+    c.run_for(5_000)
+    taints = {(t["key"], t["effect"]) for t in c.get("node", "node-1")["spec"]["taints"]}
     assert ("node.kubernetes.io/unreachable", "NoExecute") in taints
     c.restore_node("node-1")
     assert get_condition(c.get("node", "node-1"), "Ready")["status"] == "True"
+    # the NoSchedule taint follows the node at once; the NoExecute one goes on the next monitor pass
+    assert {(t["key"], t["effect"]) for t in c.get("node", "node-1")["spec"]["taints"]} == {
+        ("node.kubernetes.io/unreachable", "NoExecute")}
+    c.run_for(5_000)
     assert "taints" not in c.get("node", "node-1")["spec"]
 
 

@@ -36,6 +36,7 @@ MINUTE = "2015-01-01T12:01:00Z"  # fakeNow + 1m
 NEVER = "Kubelet never posted node status."
 STOPPED = "Kubelet stopped posting node status."
 CAPACITY = {"cpu": "10", "memory": "10G"}
+TEST_RATE_LIMITER_QPS = 100_000  # testRateLimiterQPS: upstream's tests build the controller with it
 
 
 def zone(region: str, name: str) -> dict[str, str]:
@@ -84,6 +85,7 @@ class Env:
         self.c = Cluster(nodes=0)
         self.c.start()
         self.ctrl = next(x for x in self.c.controllers if isinstance(x, NodeLifecycleController))
+        self.ctrl.eviction_qps = self.ctrl.secondary_eviction_qps = TEST_RATE_LIMITER_QPS
         self.at(now)
         self.node_updates: list[dict] = []
         self.pod_updates = 0
