@@ -20,6 +20,7 @@ from kspec.controllers.persistentvolume import (
     PVProtectionController,
 )
 from kspec.controllers.replicaset import ReplicaSetController, ReplicationControllerController
+from kspec.controllers.resourcequota import ResourceQuotaController
 from kspec.controllers.statefulset import StatefulSetController
 from kspec.controllers.ttlafterfinished import TTLAfterFinishedController
 from kspec.hookspec import hookimpl
@@ -29,7 +30,8 @@ CONTROLLERS: tuple[type, ...] = (GarbageCollector, NamespaceController, Endpoint
                                  ReplicationControllerController, DeploymentController, StatefulSetController,
                                  DaemonSetController, JobController, CronJobController, TTLAfterFinishedController,
                                  HPAController, EndpointSliceController, EndpointSliceMirroringController,
-                                 PersistentVolumeController, PVCProtectionController, PVProtectionController)
+                                 PersistentVolumeController, PVCProtectionController, PVProtectionController,
+                                 ResourceQuotaController)
 
 
 @hookimpl

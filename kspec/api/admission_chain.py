@@ -1,0 +1,37 @@
+"""The admission plugins kspec runs around a create, in kube-apiserver's order.
+
+NamespaceLifecycle runs first, in ``APIServer._prepare`` (no new content in a terminating namespace). Then,
+mutating: LimitRanger (defaults) before the per-kind plugins of ``kspec/api/admission.py`` (ServiceAccount,
+Priority, DefaultTolerationSeconds, ...). After validation, validating: LimitRanger (min/max/ratio),
+PodSecurity, ResourceQuota last, as in upstream's RecommendedPluginOrder. Each returns nothing or raises the
+plugin's Forbidden error; PodSecurity may add warnings, which the request returns.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from kspec.api import limitranger, podsecurity, quota
+
+if TYPE_CHECKING:
+    from kspec.api.kinds import Kind
+    from kspec.api.server import APIServer
+
+Obj = dict[str, Any]
+_LIMITED = ("Pod", "PersistentVolumeClaim")
+
+
+def mutate(obj: Obj, api: APIServer) -> None:
+    """The mutating plugins that run before the per-kind ones: LimitRanger's defaults for a new pod."""
+    if obj.get("kind") == "Pod":
+        limitranger.admit(obj, api)
+
+
+def validate(obj: Obj, api: APIServer, kind: Kind, *, dry_run: bool = False) -> list[str]:
+    """The validating plugins for a create; returns the warnings for the caller."""
+    if kind.kind in _LIMITED:
+        limitranger.validate(obj, api)
+    warnings = podsecurity.admit(obj, api) if kind.namespaced else []
+    if kind.namespaced:
+        quota.check_request(api, obj, kind, dry_run=dry_run)
+    return warnings
