@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from kspec.api import limitranger, podsecurity, quota
+from kspec.errors import forbidden
 
 if TYPE_CHECKING:
     from kspec.api.kinds import Kind
@@ -19,6 +20,14 @@ if TYPE_CHECKING:
 
 Obj = dict[str, Any]
 _LIMITED = ("Pod", "PersistentVolumeClaim")
+#: NamespaceLifecycle's immortalNamespaces
+IMMORTAL_NAMESPACES = ("default", "kube-system", "kube-public")
+
+
+def check_delete(kind: Kind, name: str) -> None:
+    """NamespaceLifecycle on a delete: the immortal namespaces stay."""
+    if kind.kind == "Namespace" and name in IMMORTAL_NAMESPACES:
+        raise forbidden(f'namespaces "{name}" is forbidden: this namespace may not be deleted')
 
 
 def mutate(obj: Obj, api: APIServer) -> None:

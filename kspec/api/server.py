@@ -341,6 +341,7 @@ class APIServer:
         live = self.store.get(kind.resource, ns, name)
         if live is None:
             raise not_found(kind.group_resource, name)
+        admission_chain.check_delete(kind, name)
         obj = clone(live)
         md = obj["metadata"]
         finalizers = list(md.get("finalizers") or [])
