@@ -72,7 +72,7 @@ def _containers_phrase(names: list[str]) -> str:
 
 def host_namespaces(md: Obj, spec: Obj) -> Result | None:
     """hostNamespaces_1_0."""
-    used = sorted(n for n in ("hostNetwork", "hostPID", "hostIPC") if spec.get(n))
+    used = [f"{n}=true" for n in ("hostNetwork", "hostPID", "hostIPC") if spec.get(n)]
     return Result("host namespaces", ", ".join(used)) if used else None
 
 
@@ -219,22 +219,38 @@ def capabilities_restricted(md: Obj, spec: Obj) -> Result | None:
     return Result("unrestricted capabilities", "; ".join(details)) if details else None
 
 
-_ALLOWED_VOLUMES = ("configMap", "csi", "downwardAPI", "emptyDir", "ephemeral", "persistentVolumeClaim",
+_ALLOWED_VOLUMES = ("configMap", "csi", "downwardAPI", "emptyDir", "ephemeral", "image", "persistentVolumeClaim",
                     "projected", "secret")
 
 
 def restricted_volumes(md: Obj, spec: Obj) -> Result | None:
-    """restrictedVolumes_1_0: only the listed volume sources."""
-    bad = sorted({v.get("name", "") for v in spec.get("volumes") or []
-                  if not any(v.get(k) is not None for k in _ALLOWED_VOLUMES)})
+    """restrictedVolumes_1_0: only the listed volume sources; the others named with their types."""
+    bad: list[str] = []
+    types: set[str] = set()
+    for v in spec.get("volumes") or []:
+        sources = [k for k in v if k != "name"]
+        if any(k in _ALLOWED_VOLUMES for k in sources):
+            continue
+        bad.append(v.get("name", ""))
+        types.update(sources or ["unknown"])
     if not bad:
         return None
-    return Result("restricted volume types", f"volumes [{' '.join(chr(34) + b + chr(34) for b in bad)}] have "
-                                             "restricted types")
+    return Result("restricted volume types",
+                  f"{_plural('volume', 'volumes', len(bad))} {_quote(bad)} {_plural('uses', 'use', len(bad))} "
+                  f"{_plural('restricted volume type', 'restricted volume types', len(types))} "
+                  f"{_quote(sorted(types))}")
+
+
+def _user_namespaced(spec: Obj) -> bool:
+    """relaxPolicyForUserNamespacePod: a pod in its own user namespace (hostUsers: false) is not root on the
+    node, so runAsNonRoot and runAsUser do not apply (1.35)."""
+    return spec.get("hostUsers") is False
 
 
 def run_as_non_root(md: Obj, spec: Obj) -> Result | None:
     """runAsNonRoot_1_34: true on the pod, or on every container; never false."""
+    if _user_namespaced(spec):
+        return None
     setters: list[str] = []
     pod_true = False
     pod_value = (spec.get("securityContext") or {}).get("runAsNonRoot")
@@ -264,6 +280,8 @@ def run_as_non_root(md: Obj, spec: Obj) -> Result | None:
 
 def run_as_user(md: Obj, spec: Obj) -> Result | None:
     """runAsUser_1_23: nobody sets runAsUser=0."""
+    if _user_namespaced(spec):
+        return None
     setters = ["pod"] if (spec.get("securityContext") or {}).get("runAsUser") == 0 else []
     bad = [c.get("name", "") for c in _containers(spec) if _sc(c).get("runAsUser") == 0]
     if bad:

@@ -102,19 +102,33 @@ def container_usage(requests: dict[str, Any], limits: dict[str, Any]) -> Usage:
     return out
 
 
+def _max_into(total: dict[str, Q], rl: dict[str, Any]) -> None:
+    for k, v in rl.items():
+        q = Q.of(v)
+        if k not in total or q.value > total[k].value:
+            total[k] = q
+
+
 def pod_resources(pod: Obj, field: str) -> dict[str, Q]:
-    """resourcehelper.PodRequests / PodLimits: the containers' sum, at least each init container's own, plus
-    the pod overhead."""
+    """resourcehelper.PodRequests / PodLimits: the containers' sum (a resized container's requests at least what
+    its status reports), at least each init container's own, plus the pod overhead; pod-level resources
+    (spec.resources) replace the containers' cpu and memory."""
     spec = pod.get("spec") or {}
+    statuses = {s.get("name", ""): s for s in (pod.get("status") or {}).get("containerStatuses") or []}
     total: dict[str, Q] = {}
     for c in spec.get("containers") or []:
-        for k, v in ((c.get("resources") or {}).get(field) or {}).items():
-            total[k] = total[k] + Q.of(v) if k in total else Q.of(v)
+        own: dict[str, Q] = {}
+        _max_into(own, (c.get("resources") or {}).get(field) or {})
+        status = statuses.get(c.get("name", "")) if field == "requests" else None
+        if status:
+            _max_into(own, ((status.get("resources") or {}).get("requests") or {}))
+        for k, q in own.items():
+            total[k] = total[k] + q if k in total else q
     for c in spec.get("initContainers") or []:
-        for k, v in ((c.get("resources") or {}).get(field) or {}).items():
-            q = Q.of(v)
-            if k not in total or q.value > total[k].value:
-                total[k] = q
+        _max_into(total, (c.get("resources") or {}).get(field) or {})
+    for k, v in ((spec.get("resources") or {}).get(field) or {}).items():
+        if k in ("cpu", "memory"):
+            total[k] = Q.of(v)
     for k, v in (spec.get("overhead") or {}).items():
         if field == "requests" or k in total:
             total[k] = total[k] + Q.of(v) if k in total else Q.of(v)
@@ -199,6 +213,8 @@ def pod_constraints(required: Iterable[str], pod: Obj) -> str:
     required_set = set(required) & set(VALIDATION_SET)
     missing: dict[str, list[str]] = {}
     spec = pod.get("spec") or {}
+    if spec.get("resources"):
+        return ""  # pod-level resources stand for the containers' (PodLevelResources)
     for c in [*(spec.get("containers") or []), *(spec.get("initContainers") or [])]:
         res = c.get("resources") or {}
         have = set(container_usage(res.get("requests") or {}, res.get("limits") or {}))
