@@ -372,6 +372,14 @@ def calculate_usage(api: APIServer, quota: Obj, kinds: Iterable[Kind]) -> dict[s
 
 # -- admission --------------------------------------------------------------------------------------------------
 
+def has_usage_stats(quota: Obj, relevant: Iterable[str]) -> bool:
+    """hasUsageStats: every hard limit among ``relevant`` has a usage recorded (the controller has counted)."""
+    status = quota.get("status") or {}
+    used = status.get("used") or {}
+    wanted = set(relevant)
+    return all(name in used for name in (status.get("hard") or {}) if name in wanted)
+
+
 def check_request(api: APIServer, obj: Obj, kind: Kind, *, dry_run: bool = False) -> None:
     """The ResourceQuota admission plugin for a create (CheckRequest): refuse what a quota's constraints or hard
     limits refuse, else charge every matching quota's status.used, as the plugin writes it before the object."""
@@ -391,9 +399,7 @@ def check_request(api: APIServer, obj: Obj, kind: Kind, *, dry_run: bool = False
         if err:
             raise forbidden(f'{kind.group_resource} "{name}" is forbidden: failed quota: '
                             f'{quota["metadata"]["name"]}: {err}')
-        used = status.get("used") or {}
-        missing = [r for r in restricted if r not in used]
-        if missing:
+        if not has_usage_stats(quota, restricted):
             raise forbidden(f'{kind.group_resource} "{name}" is forbidden: status unknown for quota: '
                             f'{quota["metadata"]["name"]}, resources: {",".join(sorted(restricted))}')
         interesting.append(quota)
