@@ -56,3 +56,8 @@ Feature: LimitRange: default requests and limits, and the bounds they enforce
             limits: {cpu: "2"}
       """
     Then the request fails with "pods "greedy" is forbidden: maximum cpu usage per Container is 1, but limit is 2"
+
+  Scenario: kubectl lists LimitRanges with their creation time
+    Then kubectl get limitranges in namespace "team" shows:
+      | NAME     | CREATED AT           |
+      | defaults | 2025-01-01T00:00:00Z |

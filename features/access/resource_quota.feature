@@ -80,6 +80,9 @@ Feature: ResourceQuota: admission charges a quota, the quota controller keeps it
             requests: {cpu: 600m, memory: 100Mi}
       """
     Then resourcequota "compute" has used "requests.cpu=600m" in namespace "dev"
+    And kubectl get resourcequota in namespace "dev" shows:
+      | NAME    | REQUEST                                                    | LIMIT |
+      | compute | pods: 1/5, requests.cpu: 600m/1, requests.memory: 100Mi/1Gi |       |
     When I delete pod "one" in namespace "dev"
     Then within 1m resourcequota "compute" has used "requests.cpu=0" in namespace "dev"
     And resourcequota "compute" has used "pods=0" in namespace "dev"
