@@ -30,17 +30,26 @@ def check_delete(kind: Kind, name: str) -> None:
         raise forbidden(f'namespaces "{name}" is forbidden: this namespace may not be deleted')
 
 
+def _exist(api: APIServer, resource: str) -> bool:
+    """Whether any object of ``resource`` exists, cluster-wide: the cheap test that keeps LimitRanger and
+    ResourceQuota out of the way of clusters that have none."""
+    count = getattr(api.store, "count", None)
+    return count(resource) > 0 if count is not None else True
+
+
 def mutate(obj: Obj, api: APIServer) -> None:
     """The mutating plugins that run before the per-kind ones: LimitRanger's defaults for a new pod."""
-    if obj.get("kind") == "Pod":
+    if obj.get("kind") == "Pod" and _exist(api, "limitranges"):
         limitranger.admit(obj, api)
 
 
 def validate(obj: Obj, api: APIServer, kind: Kind, *, dry_run: bool = False) -> list[str]:
     """The validating plugins for a create; returns the warnings for the caller."""
-    if kind.kind in _LIMITED:
+    if not kind.namespaced:
+        return []
+    if kind.kind in _LIMITED and _exist(api, "limitranges"):
         limitranger.validate(obj, api)
-    warnings = podsecurity.admit(obj, api) if kind.namespaced else []
-    if kind.namespaced:
+    warnings = podsecurity.admit(obj, api)
+    if _exist(api, "resourcequotas"):
         quota.check_request(api, obj, kind, dry_run=dry_run)
     return warnings
