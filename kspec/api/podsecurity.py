@@ -99,7 +99,9 @@ def privileged(md: Obj, spec: Obj) -> Result | None:
 
 
 def proc_mount(md: Obj, spec: Obj) -> Result | None:
-    """procMount_1_0: only the Default /proc mount."""
+    """procMount_1_34: only the Default /proc mount, unless the pod has its own user namespace."""
+    if spec.get("hostUsers") is False:
+        return None
     bad, values = [], set()
     for c in _containers(spec):
         pm = _sc(c).get("procMount")
@@ -121,9 +123,45 @@ SAFE_SYSCTLS = ("kernel.shm_rmid_forced", "net.ipv4.ip_local_port_range", "net.i
 
 def sysctls(md: Obj, spec: Obj) -> Result | None:
     """sysctls: only the safe set."""
-    bad = sorted({s.get("name", "") for s in (spec.get("securityContext") or {}).get("sysctls") or []
-                  if s.get("name") not in SAFE_SYSCTLS})
+    bad = [s.get("name", "") for s in (spec.get("securityContext") or {}).get("sysctls") or []
+           if s.get("name") not in SAFE_SYSCTLS]
     return Result("forbidden sysctls", ", ".join(bad)) if bad else None
+
+
+#: seLinuxOptions1_31's allowed types
+SELINUX_TYPES = ("", "container_t", "container_init_t", "container_kvm_t", "container_engine_t")
+
+
+def selinux_options(md: Obj, spec: Obj) -> Result | None:
+    """seLinuxOptions1_31: only the container types; no user, no role."""
+    setters: list[str] = []
+    types: set[str] = set()
+    flags = {"user": False, "role": False}
+
+    def valid(opts: Obj) -> bool:
+        ok = True
+        if opts.get("type", "") not in SELINUX_TYPES:
+            types.add(opts.get("type", ""))
+            ok = False
+        for key in ("user", "role"):
+            if opts.get(key):
+                flags[key] = True
+                ok = False
+        return ok
+
+    pod_opts = (spec.get("securityContext") or {}).get("seLinuxOptions")
+    if pod_opts is not None and not valid(pod_opts):
+        setters.append("pod")
+    bad = [c.get("name", "") for c in _containers(spec)
+           if _sc(c).get("seLinuxOptions") is not None and not valid(_sc(c)["seLinuxOptions"])]
+    if bad:
+        setters.append(_containers_phrase(bad))
+    if not setters:
+        return None
+    data = [f"{_plural('type', 'types', len(types))} {_quote(sorted(types))}"] if types else []
+    data += [f"{key} may not be set" for key in ("user", "role") if flags[key]]
+    return Result("seLinuxOptions", f"{' and '.join(setters)} set forbidden securityContext.seLinuxOptions: "
+                                    f"{'; '.join(data)}")
 
 
 CAPABILITIES_ALLOWED = ("AUDIT_WRITE", "CHOWN", "DAC_OVERRIDE", "FOWNER", "FSETID", "KILL", "MKNOD",
@@ -293,7 +331,7 @@ def seccomp_restricted(md: Obj, spec: Obj) -> Result | None:
     return _seccomp(spec, lambda t: t in ("RuntimeDefault", "Localhost"), required=True)
 
 
-BASELINE: tuple[Check, ...] = (host_namespaces, host_ports, privileged, proc_mount, sysctls)
+BASELINE: tuple[Check, ...] = (host_namespaces, host_ports, privileged, proc_mount, selinux_options, sysctls)
 OVERLAPPING_BASELINE: tuple[Check, ...] = (capabilities_baseline, host_path_volumes, seccomp_baseline)
 RESTRICTED: tuple[Check, ...] = (allow_privilege_escalation, capabilities_restricted, restricted_volumes,
                                  run_as_non_root, run_as_user, seccomp_restricted)

@@ -60,6 +60,12 @@ RESTRICTED_VOLUMES = [
     {"name": "c1"},
 ]
 
+SELINUX_POD = {"type": "foo", "user": "bar", "role": "baz"}
+SELINUX_OK = [c(n, sc={"seLinuxOptions": {"type": t}}) for n, t in
+              (("a", "container_t"), ("b", "container_init_t"), ("c", "container_kvm_t"), ("d", "container_engine_t"))]
+SELINUX_BAD = [c("e", sc={"seLinuxOptions": {"type": "bar"}}), c("f", sc={"seLinuxOptions": {"user": "bar"}}),
+               c("g", sc={"seLinuxOptions": {"role": "baz"}})]
+
 CASES = [
     case(NON_ROOT, "no explicit runAsNonRoot", check=ps.run_as_non_root, spec=spec(c("a")),
          reason="runAsNonRoot != true", detail='pod or container "a" must set securityContext.runAsNonRoot=true'),
@@ -157,6 +163,47 @@ CASES = [
                 '"awsElasticBlockStore", "azureDisk", "azureFile", "cephfs", "cinder", "fc", "flexVolume", "flocker", '
                 '"gcePersistentDisk", "gitRepo", "glusterfs", "hostPath", "iscsi", "nfs", "photonPersistentDisk", '
                 '"portworxVolume", "quobyte", "rbd", "scaleIO", "storageos", "unknown", "vsphereVolume"'),
+    case("TestSysctls", "forbidden sysctls", check=ps.sysctls,
+         spec={"securityContext": {"sysctls": [{"name": "a"}, {"name": "b"}]}}, reason="forbidden sysctls",
+         detail="a, b"),
+    case("TestSysctls", "new supported sysctls not supported", check=None, spec={}, reason=None,
+         unmodelled="policy versions before 1.27 (kspec checks the latest: the sysctl is allowed there)"),
+    case("TestSysctls_1_27", "forbidden sysctls", check=ps.sysctls,
+         spec={"securityContext": {"sysctls": [{"name": "a"}, {"name": "b"}]}}, reason="forbidden sysctls",
+         detail="a, b"),
+    case("TestSysctls_1_27", "new supported sysctls", check=ps.sysctls,
+         spec={"securityContext": {"sysctls": [{"name": "net.ipv4.ip_local_reserved_ports", "value": "1024-4999"}]}},
+         reason=None),
+    case("TestProcMount", "procMount", check=ps.proc_mount,
+         spec=spec(c("a"), c("b", sc={}), c("c", sc={"procMount": "Default"}), c("d", sc={"procMount": "Unmasked"}),
+                   c("e", sc={"procMount": "other"}), hostUsers=True),
+         reason="procMount",
+         detail='containers "d", "e" must not set securityContext.procMount to "Unmasked", "other"'),
+    case("TestProcMount", "procMount#01", check=ps.proc_mount,
+         spec=spec(c("a"), c("b", sc={}), c("c", sc={"procMount": "Default"}), c("d", sc={"procMount": "Unmasked"}),
+                   c("e", sc={"procMount": "other"}), hostUsers=False), reason=None),
+    case("TestSELinuxOptions", "invalid pod and containers", check=ps.selinux_options,
+         spec=spec(*SELINUX_OK, *SELINUX_BAD, securityContext={"seLinuxOptions": SELINUX_POD}),
+         reason="seLinuxOptions",
+         detail='pod and containers "e", "f", "g" set forbidden securityContext.seLinuxOptions: types "bar", "foo"; '
+                "user may not be set; role may not be set"),
+    case("TestSELinuxOptions", "invalid pod", check=ps.selinux_options,
+         spec=spec(*SELINUX_OK, securityContext={"seLinuxOptions": SELINUX_POD}), reason="seLinuxOptions",
+         detail='pod set forbidden securityContext.seLinuxOptions: type "foo"; user may not be set; role may not '
+                "be set"),
+    case("TestSELinuxOptions", "invalid containers", check=ps.selinux_options,
+         spec=spec(*SELINUX_OK, *SELINUX_BAD, securityContext={"seLinuxOptions": {}}), reason="seLinuxOptions",
+         detail='containers "e", "f", "g" set forbidden securityContext.seLinuxOptions: type "bar"; user may not be '
+                "set; role may not be set"),
+    case("TestSELinuxOptions", "bad type", check=ps.selinux_options,
+         spec={"securityContext": {"seLinuxOptions": {"type": "bad"}}}, reason="seLinuxOptions",
+         detail='pod set forbidden securityContext.seLinuxOptions: type "bad"'),
+    case("TestSELinuxOptions", "bad user", check=ps.selinux_options,
+         spec={"securityContext": {"seLinuxOptions": {"user": "bad"}}}, reason="seLinuxOptions",
+         detail="pod set forbidden securityContext.seLinuxOptions: user may not be set"),
+    case("TestSELinuxOptions", "bad role", check=ps.selinux_options,
+         spec={"securityContext": {"seLinuxOptions": {"role": "bad"}}}, reason="seLinuxOptions",
+         detail="pod set forbidden securityContext.seLinuxOptions: role may not be set"),
     case("TestSeccompProfileBaseline_1_0", "pod seccomp invalid", check=None, spec={}, reason=None,
          unmodelled="the alpha seccomp annotations of policy versions before 1.19"),
     case("TestSeccompProfileBaseline_1_0", "containers seccomp invalid", check=None, spec={}, reason=None,
