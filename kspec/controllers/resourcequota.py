@@ -16,6 +16,9 @@ from kspec.informers import enqueue_handler
 from kspec.objects import Obj
 
 NAME = "resourcequota-controller"
+#: --resource-quota-sync-period: every quota is recounted this often, which corrects a charge the admission
+#: plugin made for an object whose create then failed
+RESYNC_MS = 5 * 60 * 1000
 #: resources whose changes are too frequent and never quota'd in practice
 _NOT_REPLENISHED = frozenset({"events", "leases", "endpoints", "endpointslices", "resourcequotas"})
 
@@ -36,10 +39,15 @@ class ResourceQuotaController(Controller):
         self._namespaces = {q["metadata"]["namespace"] for q in self.api.store.list("resourcequotas")} | {ns}
         if not self._replenishing:
             self._replenishing = True
+            self.clock.call_every(RESYNC_MS, self._resync, label="resource quota resync")
             for kind in KINDS:
                 if kind.namespaced and kind.resource not in _NOT_REPLENISHED:
                     self.api.informers.on(kind.resource, **enqueue_handler(self.queue, self._object_key))
         return ns
+
+    def _resync(self) -> None:
+        for ns in sorted(self._namespaces):
+            self.queue.add(ns)
 
     def _object_key(self, obj: Obj) -> str | None:
         ns = obj["metadata"].get("namespace", "")
