@@ -9,6 +9,7 @@ value added, as ``Quantity.Add`` does, so ``512Mi + 512Mi`` prints ``1Gi``.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from fractions import Fraction
@@ -280,17 +281,21 @@ SERVICE_RESOURCES = ("count/services", "services", "services.nodeports", "servic
 
 
 def service_usage(svc: Obj, now: int | None = None) -> Usage:
-    """serviceEvaluator.Usage: the count, node ports of NodePort/LoadBalancer Services, load balancers."""
+    """serviceEvaluator.Usage: the count; node ports of NodePort and LoadBalancer Services (only the explicit
+    ones when allocateLoadBalancerNodePorts is false); load balancers."""
     spec = svc.get("spec") or {}
-    out: Usage = {"count/services": ONE, "services": ONE}
+    out: Usage = {"count/services": ONE, "services": ONE, "services.loadbalancers": ZERO,
+                  "services.nodeports": ZERO}
     stype = spec.get("type", "ClusterIP")
-    ports = len(spec.get("ports") or [])
+    ports = spec.get("ports") or []
     if stype == "NodePort":
-        out["services.nodeports"] = Q(Fraction(ports))
+        out["services.nodeports"] = Q(Fraction(len(ports)))
     elif stype == "LoadBalancer":
         out["services.loadbalancers"] = ONE
-        if spec.get("allocateLoadBalancerNodePorts", True) is not False:
-            out["services.nodeports"] = Q(Fraction(ports))
+        if spec.get("allocateLoadBalancerNodePorts") is False:
+            out["services.nodeports"] = Q(Fraction(sum(1 for p in ports if p.get("nodePort"))))
+        else:
+            out["services.nodeports"] = Q(Fraction(len(ports)))
     return out
 
 
@@ -298,18 +303,38 @@ _PVC_SUFFIXES = (".storageclass.storage.k8s.io/requests.storage", ".storageclass
 
 
 def pvc_usage(claim: Obj, now: int | None = None) -> Usage:
-    """pvcEvaluator.Usage: the count and the requested storage, also per storage class."""
+    """pvcEvaluator.Usage: the count and the requested storage (rounded up to a whole number, at least what
+    status.allocatedResources holds), also per storage class."""
     out: Usage = {"count/persistentvolumeclaims": ONE, "persistentvolumeclaims": ONE}
     spec = claim.get("spec") or {}
     sc = spec.get("storageClassName") or ""
     if sc:
         out[f"{sc}.storageclass.storage.k8s.io/persistentvolumeclaims"] = ONE
     storage = ((spec.get("resources") or {}).get("requests") or {}).get("storage")
+    allocated = ((claim.get("status") or {}).get("allocatedResources") or {}).get("storage")
     if storage is not None:
-        out["requests.storage"] = Q.of(storage)
+        q = Q.of(storage)
+        if allocated is not None and Q.of(allocated).value > q.value:
+            q = Q.of(allocated)
+        if q.value.denominator != 1:
+            q = Q(Fraction(math.ceil(q.value)), q.fmt)  # roundUpBytes
+        out["requests.storage"] = q
         if sc:
-            out[f"{sc}.storageclass.storage.k8s.io/requests.storage"] = Q.of(storage)
+            out[f"{sc}.storageclass.storage.k8s.io/requests.storage"] = q
     return out
+
+
+def pvc_matches_scope(scope: Obj, claim: Obj) -> bool:
+    """pvcMatchesScopeFunc: VolumeAttributesClass against the spec's, the current and the target class."""
+    if scope.get("scopeName") != "VolumeAttributesClass":
+        return False
+    status = claim.get("status") or {}
+    names = [n for n in ((claim.get("spec") or {}).get("volumeAttributesClassName"),
+                         status.get("currentVolumeAttributesClassName"),
+                         (status.get("modifyVolumeStatus") or {}).get("targetVolumeAttributesClassName")) if n]
+    if not names:
+        return _selector_matches(scope, {})
+    return any(_selector_matches(scope, {"VolumeAttributesClass": n}) for n in names)
 
 
 def _pvc_matching(hard: Iterable[str]) -> list[str]:
@@ -321,7 +346,8 @@ EVALUATORS: dict[tuple[str, str], Evaluator] = {
     ("", "pods"): Evaluator("pods", "", _pod_matching, pod_usage, pod_matches_scope, pod_constraints),
     ("", "services"): Evaluator("services", "", lambda hard: [n for n in hard if n in SERVICE_RESOURCES],
                                 service_usage, _no_scope),
-    ("", "persistentvolumeclaims"): Evaluator("persistentvolumeclaims", "", _pvc_matching, pvc_usage, _no_scope),
+    ("", "persistentvolumeclaims"): Evaluator("persistentvolumeclaims", "", _pvc_matching, pvc_usage,
+                                              pvc_matches_scope),
 }
 
 
