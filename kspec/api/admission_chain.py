@@ -53,3 +53,9 @@ def validate(obj: Obj, api: APIServer, kind: Kind, *, dry_run: bool = False) -> 
     if _exist(api, "resourcequotas"):
         quota.check_request(api, obj, kind, dry_run=dry_run)
     return warnings
+
+
+def validate_update(obj: Obj, old: Obj, api: APIServer, kind: Kind) -> None:
+    """The validating plugins for an update: ResourceQuota charges a Service or claim what it grows by."""
+    if kind.namespaced and _exist(api, "resourcequotas"):
+        quota.check_request(api, obj, kind, old=old)

@@ -406,9 +406,16 @@ def has_usage_stats(quota: Obj, relevant: Iterable[str]) -> bool:
     return all(name in used for name in (status.get("hard") or {}) if name in wanted)
 
 
-def check_request(api: APIServer, obj: Obj, kind: Kind, *, dry_run: bool = False) -> None:
-    """The ResourceQuota admission plugin for a create (CheckRequest): refuse what a quota's constraints or hard
-    limits refuse, else charge every matching quota's status.used, as the plugin writes it before the object."""
+#: the evaluators whose Handles admits an update: a Service changing type or ports, a claim growing
+UPDATE_HANDLED = frozenset({("", "services"), ("", "persistentvolumeclaims")})
+
+
+def check_request(api: APIServer, obj: Obj, kind: Kind, *, old: Obj | None = None, dry_run: bool = False) -> None:
+    """The ResourceQuota admission plugin (CheckRequest) for a create, or with ``old`` an update: refuse what a
+    quota's constraints or hard limits refuse, else charge every matching quota's status.used, as the plugin
+    writes it before the object. An update is charged only what it adds (SubtractWithNonNegativeResult)."""
+    if old is not None and (kind.group, kind.resource) not in UPDATE_HANDLED:
+        return
     ns = obj["metadata"].get("namespace", "")
     quotas = sorted(api.store.list("resourcequotas", ns), key=lambda q: q["metadata"]["name"])
     if not quotas:
@@ -431,15 +438,19 @@ def check_request(api: APIServer, obj: Obj, kind: Kind, *, dry_run: bool = False
         interesting.append(quota)
     if not interesting:
         return
-    usage = {k: v for k, v in ev.usage(obj, api.clock.now).items() if v.value != 0}  # quota.RemoveZeros
-    if not usage:
-        return
+    usage = ev.usage(obj, api.clock.now)
     updates: list[tuple[Obj, dict[str, str]]] = []
     for quota in interesting:
+        delta = usage
+        if old is not None and ev.matches(quota, old):
+            before = ev.usage(old, api.clock.now)
+            delta = {k: Q(max(v.value - before[k].value, Fraction(0)), v.fmt) if k in before else v
+                     for k, v in usage.items()}
+        delta = {k: v for k, v in delta.items() if v.value != 0}  # quota.RemoveZeros
         status = quota.get("status") or {}
         hard = {k: Q.of(v) for k, v in (status.get("hard") or {}).items()}
         used = {k: Q.of(v) for k, v in (status.get("used") or {}).items()}
-        requested = {k: v for k, v in usage.items() if k in hard}  # quota.Mask
+        requested = {k: v for k, v in delta.items() if k in hard}  # quota.Mask
         if not requested:
             continue
         new_used = add(used, requested)

@@ -146,3 +146,29 @@ def test_immortal_namespaces_stay() -> None:
         with pytest.raises(ApiError, match=f'namespaces "{ns}" is forbidden: this namespace may not be deleted'):
             api.delete("namespaces", ns, "")
     api.delete("namespaces", "dev", "")
+
+
+def test_a_service_turning_node_port_is_charged_on_update() -> None:
+    api = _api()
+    _quota(api, "ports", {"services.nodeports": "1"})
+    svc = {"apiVersion": "v1", "kind": "Service", "metadata": {"name": "web", "namespace": "dev"},
+           "spec": {"selector": {"app": "web"}, "ports": [{"name": "a", "port": 80}, {"name": "b", "port": 81}]}}
+    api.create(svc)
+    live = api.get("services", "web", "dev")
+    changed = {**live, "spec": {**live["spec"], "type": "NodePort"}}
+    with pytest.raises(ApiError) as exc:
+        api.update(changed)
+    assert str(exc.value) == ('services "web" is forbidden: exceeded quota: ports, requested: services.nodeports=2, '
+                              "used: services.nodeports=0, limited: services.nodeports=1")
+
+
+def test_a_growing_claim_is_charged_the_difference() -> None:
+    api = _api()
+    _quota(api, "storage", {"requests.storage": "10Gi"})
+    claim = {"apiVersion": "v1", "kind": "PersistentVolumeClaim", "metadata": {"name": "data", "namespace": "dev"},
+             "spec": {"accessModes": ["ReadWriteOnce"], "resources": {"requests": {"storage": "4Gi"}}}}
+    api.create(claim)
+    assert _used(api, "storage") == {"requests.storage": "4Gi"}
+    api.patch("persistentvolumeclaims", "data", "dev",
+              lambda c: c["spec"]["resources"]["requests"].__setitem__("storage", "6Gi"))
+    assert _used(api, "storage") == {"requests.storage": "6Gi"}
