@@ -100,3 +100,34 @@ Feature: Pod Security admission: the namespace's enforce and warn levels
       """
     Then the request succeeds with warning "would violate PodSecurity "restricted:latest": privileged (container "app" must not set securityContext.privileged=true)"
     And within 10s deployment "privileged" has condition "ReplicaFailure" with reason "FailedCreate" in namespace "secure"
+
+  Scenario: Enforcing a level on a namespace warns about the pods already there
+    When I apply:
+      """
+      apiVersion: v1
+      kind: Namespace
+      metadata:
+        name: legacy
+      ---
+      apiVersion: v1
+      kind: Pod
+      metadata:
+        name: old-app
+        namespace: legacy
+      spec:
+        containers:
+        - name: app
+          image: nginx
+      """
+    And I try to apply:
+      """
+      apiVersion: v1
+      kind: Namespace
+      metadata:
+        name: legacy
+        labels:
+          pod-security.kubernetes.io/enforce: restricted
+      """
+    Then the request succeeds with warning "existing pods in namespace "legacy" violate the new PodSecurity enforce level "restricted:latest""
+    And the request succeeds with warning "old-app: allowPrivilegeEscalation != false, unrestricted capabilities, runAsNonRoot != true, seccompProfile"
+    And within 10s pod "old-app" is Running in namespace "legacy"

@@ -55,7 +55,11 @@ def validate(obj: Obj, api: APIServer, kind: Kind, *, dry_run: bool = False) -> 
     return warnings
 
 
-def validate_update(obj: Obj, old: Obj, api: APIServer, kind: Kind) -> None:
-    """The validating plugins for an update: ResourceQuota charges a Service or claim what it grows by."""
+def validate_update(obj: Obj, old: Obj, api: APIServer, kind: Kind) -> list[str]:
+    """The validating plugins for an update: PodSecurity warns about existing pods when a namespace's enforce
+    level changes; ResourceQuota charges a Service or claim what it grows by. Returns the warnings."""
+    if kind.kind == "Namespace":
+        return podsecurity.namespace_update_warnings(obj, old, api)
     if kind.namespaced and _exist(api, "resourcequotas"):
         quota.check_request(api, obj, kind, old=old)
+    return []

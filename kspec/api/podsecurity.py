@@ -404,3 +404,26 @@ def admit(obj: Obj, api: APIServer) -> list[str]:
             if text not in warnings:
                 warnings.append(text)
     return warnings
+
+
+def namespace_update_warnings(ns: Obj, old: Obj, api: APIServer) -> list[str]:
+    """Admission.ValidateNamespace on a label change: when the enforce level changes, the existing pods that
+    would violate it are named in warnings, pods with the same violations grouped."""
+    new_policy, old_policy = namespace_policy(ns), namespace_policy(old)
+    enforce = (new_policy or {}).get("enforce", "privileged:latest")
+    if enforce == (old_policy or {}).get("enforce", "privileged:latest") or enforce.startswith("privileged:"):
+        return []
+    groups: dict[str, list[str]] = {}
+    for pod in api.store.list("pods", ns["metadata"]["name"]):
+        results = evaluate(enforce.split(":")[0], pod.get("metadata") or {}, pod.get("spec") or {})
+        if results:
+            groups.setdefault(", ".join(r.reason for r in results), []).append(pod["metadata"]["name"])
+    if not groups:
+        return []
+    out = [f'existing pods in namespace "{ns["metadata"]["name"]}" violate the new PodSecurity enforce level '
+           f'"{enforce}"']
+    for reasons, names in groups.items():
+        others = len(names) - 1
+        who = names[0] if not others else f"{names[0]} (and {others} other {_plural('pod', 'pods', others)})"
+        out.append(f"{who}: {reasons}")
+    return out

@@ -211,7 +211,7 @@ class APIServer:
                 drop_type_dependent_fields(obj.setdefault("spec", {}), old.get("spec", {}))
                 self._carry_service_allocations(obj, old)
             self._validate(obj, old)
-            admission_chain.validate_update(obj, old, self, kind)
+            self.warnings = admission_chain.validate_update(obj, old, self, kind)
             if kind.kind == "Service":
                 self._allocate_service(obj, old)
             if _spec_of(obj) != _spec_of(old) and "generation" in md:
