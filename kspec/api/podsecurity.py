@@ -70,6 +70,18 @@ def _containers_phrase(names: list[str]) -> str:
 
 # -- baseline ---------------------------------------------------------------------------------------------------
 
+APPARMOR_PREFIX = "container.apparmor.security.beta.kubernetes.io/"  # AppArmorBetaContainerAnnotationKeyPrefix
+
+
+def apparmor_profile(md: Obj, spec: Obj) -> Result | None:
+    """appArmorProfileV1Dot0: the beta annotations may name only runtime/default or a localhost/ profile."""
+    bad = sorted(f'{k}="{v}"' for k, v in (md.get("annotations") or {}).items()
+                 if k.startswith(APPARMOR_PREFIX) and v and v != "runtime/default" and not v.startswith("localhost/"))
+    if not bad:
+        return None
+    return Result(_plural("forbidden AppArmor profile", "forbidden AppArmor profiles", len(bad)), ", ".join(bad))
+
+
 def host_namespaces(md: Obj, spec: Obj) -> Result | None:
     """hostNamespaces_1_0."""
     used = [f"{n}=true" for n in ("hostNetwork", "hostPID", "hostIPC") if spec.get(n)]
@@ -126,6 +138,18 @@ def sysctls(md: Obj, spec: Obj) -> Result | None:
     bad = [s.get("name", "") for s in (spec.get("securityContext") or {}).get("sysctls") or []
            if s.get("name") not in SAFE_SYSCTLS]
     return Result("forbidden sysctls", ", ".join(bad)) if bad else None
+
+
+def windows_host_process(md: Obj, spec: Obj) -> Result | None:
+    """windowsHostProcess_1_0: no HostProcess (privileged Windows) containers."""
+    setters = ["pod"] if ((spec.get("securityContext") or {}).get("windowsOptions") or {}).get("hostProcess") else []
+    bad = [c.get("name", "") for c in _containers(spec) if (_sc(c).get("windowsOptions") or {}).get("hostProcess")]
+    if bad:
+        setters.append(_containers_phrase(bad))
+    if not setters:
+        return None
+    return Result("hostProcess",
+                  f"{' and '.join(setters)} must not set securityContext.windowsOptions.hostProcess=true")
 
 
 #: seLinuxOptions1_31's allowed types
@@ -331,7 +355,8 @@ def seccomp_restricted(md: Obj, spec: Obj) -> Result | None:
     return _seccomp(spec, lambda t: t in ("RuntimeDefault", "Localhost"), required=True)
 
 
-BASELINE: tuple[Check, ...] = (host_namespaces, host_ports, privileged, proc_mount, selinux_options, sysctls)
+BASELINE: tuple[Check, ...] = (apparmor_profile, host_namespaces, host_ports, privileged, proc_mount, selinux_options,
+                               sysctls, windows_host_process)
 OVERLAPPING_BASELINE: tuple[Check, ...] = (capabilities_baseline, host_path_volumes, seccomp_baseline)
 RESTRICTED: tuple[Check, ...] = (allow_privilege_escalation, capabilities_restricted, restricted_volumes,
                                  run_as_non_root, run_as_user, seccomp_restricted)
