@@ -24,6 +24,7 @@ if TYPE_CHECKING:
 Obj = dict[str, Any]
 LABEL_PREFIX = "pod-security.kubernetes.io/"
 LEVELS = ("privileged", "baseline", "restricted")
+_ENFORCE, _WARN, _AUDIT = (LABEL_PREFIX + mode for mode in ("enforce", "warn", "audit"))
 #: the workload kinds whose pod template the plugin checks (PodSpecExtractor)
 TEMPLATE_KINDS = {"Deployment": ("spec", "template"), "ReplicaSet": ("spec", "template"),
                   "StatefulSet": ("spec", "template"), "DaemonSet": ("spec", "template"),
@@ -378,8 +379,8 @@ def forbidden_detail(results: list[Result]) -> str:
 def namespace_policy(ns: Obj | None) -> dict[str, str] | None:
     """The namespace's modes as ``level:version`` (``latest`` by default); None when it sets none."""
     labels = ((ns or {}).get("metadata") or {}).get("labels") or {}
-    if not any(k.startswith(LABEL_PREFIX) for k in labels):
-        return None
+    if not (_ENFORCE in labels or _WARN in labels or _AUDIT in labels):
+        return None  # a version label alone leaves every mode privileged
     policy = {}
     for mode in ("enforce", "audit", "warn"):
         level = labels.get(LABEL_PREFIX + mode, "privileged")
