@@ -14,6 +14,7 @@ from collections.abc import Iterable
 from fractions import Fraction
 from typing import TYPE_CHECKING, Any
 
+from kspec.api.quota import Q
 from kspec.errors import forbidden
 from kspec.quantity import canonical, parse_quantity
 
@@ -161,25 +162,19 @@ def ratio_constraint(limit_type: str, name: str, enforced: Any, requests: Resour
     return ""
 
 
-def _add(total: dict[str, Fraction], rl: ResourceList) -> None:
-    for k, v in rl.items():
-        total[k] = total.get(k, Fraction(0)) + parse_quantity(v)
-
-
-def _max(total: dict[str, Fraction], rl: ResourceList) -> None:
-    for k, v in rl.items():
-        total[k] = max(total.get(k, Fraction(0)), parse_quantity(v))
-
-
 def pod_totals(pod: Obj, field: str) -> ResourceList:
-    """podRequests / podLimits: the containers' sum, at least each init container's own."""
+    """podRequests / podLimits: the containers' sum, at least each init container's own, printed in the format
+    of the first value added (Quantity.Add), so 512Mi + 512Mi is 1Gi."""
     spec = pod.get("spec") or {}
-    total: dict[str, Fraction] = {}
+    total: dict[str, Q] = {}
     for c in spec.get("containers") or []:
-        _add(total, (c.get("resources") or {}).get(field) or {})
+        for k, v in ((c.get("resources") or {}).get(field) or {}).items():
+            total[k] = total[k] + Q.of(v) if k in total else Q.of(v)
     for c in spec.get("initContainers") or []:
-        _max(total, (c.get("resources") or {}).get(field) or {})
-    return {k: canonical(v) for k, v in total.items()}
+        for k, v in ((c.get("resources") or {}).get(field) or {}).items():
+            if k not in total or Q.of(v).value > total[k].value:
+                total[k] = Q.of(v)
+    return {k: str(v) for k, v in total.items()}
 
 
 def _check_item(limit_type: str, item: Obj, requests: ResourceList, limits: ResourceList) -> list[str]:

@@ -172,3 +172,16 @@ def test_a_growing_claim_is_charged_the_difference() -> None:
     api.patch("persistentvolumeclaims", "data", "dev",
               lambda c: c["spec"]["resources"]["requests"].__setitem__("storage", "6Gi"))
     assert _used(api, "storage") == {"requests.storage": "6Gi"}
+
+
+def test_a_pod_item_bounds_the_sum_of_the_containers_in_their_format() -> None:
+    api = _api()
+    api.create({"apiVersion": "v1", "kind": "LimitRange", "metadata": {"name": "per-pod", "namespace": "dev"},
+                "spec": {"limits": [{"type": "Pod", "max": {"memory": "1Gi"}}]}})
+    pod = _pod("pair")
+    pod["spec"]["containers"] = [
+        {"name": "a", "image": "nginx", "resources": {"limits": {"memory": "1Gi"}}},
+        {"name": "b", "image": "nginx", "resources": {"limits": {"memory": "512Mi"}}}]
+    with pytest.raises(ApiError) as exc:
+        api.create(pod)
+    assert str(exc.value) == 'pods "pair" is forbidden: maximum memory usage per Pod is 1Gi, but limit is 1536Mi'
