@@ -174,6 +174,8 @@ class Cluster:
         #: "scheduler" / "controller manager" run as elected replicas (kspec/leaderelection.py)
         self.replicated: dict[str, Any] = {}
         self.started = False
+        #: the warnings the API server returned to the last apply (PodSecurity's warn mode)
+        self.warnings: list[str] = []
         self._node_index = 0
         self.store = self._make_store(self.choices["store"])
         self.api = APIServer(self.store, self.clock, self.rng)
@@ -446,6 +448,7 @@ class Cluster:
             check_workload_size(obj)
         applied: list[Obj] = []
         errors: list[tuple[str, ApiError]] = []
+        self.warnings = []  # what the API server warned about, as kubectl prints after "Warning: "
 
         def send() -> None:
             # one request per document, in order; what they cause runs once all were sent
@@ -464,6 +467,7 @@ class Cluster:
                     f'error when applying patch to {obj.get("kind")} "{md.get("name")}" for: "{origin}": '
                 try:
                     applied.append(self.api.apply(obj, dry_run=dry_run, pending_namespaces=pending))
+                    self.warnings.extend(self.api.warnings)
                 except ApiError as exc:
                     errors.append((context, exc))
 

@@ -35,6 +35,8 @@ class Harness:
         self.feature_path: Path | None = None
         self.last_error: KspecError | None = None
         self.tried = False
+        #: the warnings the API server returned to the last try
+        self.last_warnings: list[str] = []
         self.pending_choices: dict[str, str] = {}
         self.step_line = 0
         self.step_text = ""
@@ -108,6 +110,7 @@ class Harness:
     def attempt(self, fn: Callable[[], Any]) -> None:
         """Run a request whose rejection is kept for the next step instead of failing this one."""
         self.tried = True
+        self.cluster.warnings = []
         store = self.cluster.store if self.cluster.started else None
         holding = hasattr(store, "hold_requests")
         if holding:
@@ -120,6 +123,7 @@ class Harness:
         finally:
             if holding:
                 store.hold_requests = False
+            self.last_warnings = list(self.cluster.warnings)
 
     def request_failed(self, text: str | None) -> None:
         if not self.tried:

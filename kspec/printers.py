@@ -946,6 +946,29 @@ _PRINTERS: dict[str, tuple[list[Column], Printer]] = {
 }  # fmt: skip
 
 
+# printResourceQuota: each hard resource as "name: used/hard", limits.* in LIMIT and the rest in REQUEST
+def _print_resourcequota(rq: Obj, ctx: _Ctx) -> list[str]:
+    hard = _get(rq, "status", "hard") or {}
+    used = _get(rq, "status", "used") or {}
+    request: list[str] = []
+    limit: list[str] = []
+    for name in sorted(hard):
+        cell = f"{name}: {used.get(name, '0')}/{hard[name]}"
+        (limit if name.split(".")[0] == "limits" and "." in name else request).append(cell)
+    return [_name(rq), _age(rq, ctx), ", ".join(request), ", ".join(limit)]
+
+
+# printLimitRange: the creation time as RFC 3339
+def _print_limitrange(lr: Obj, ctx: _Ctx) -> list[str]:
+    return [_name(lr), str(_get(lr, "metadata", "creationTimestamp") or "<unknown>")]
+
+
+_PRINTERS.update({
+    "resourcequotas": ([("NAME", 0), ("AGE", 0), ("REQUEST", 0), ("LIMIT", 0)], _print_resourcequota),
+    "limitranges": ([("NAME", 0), ("CREATED AT", 0)], _print_limitrange),
+})
+
+
 def table(
     resource: str,
     objects: Sequence[Obj],

@@ -14,7 +14,7 @@ import random
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from kspec.api import admission, merge
+from kspec.api import admission, admission_chain, merge
 from kspec.api.allocators import NODE_PORT_RANGE, SERVICE_CIDR, IPAllocator, PortAllocator
 from kspec.api.decoding import decode
 from kspec.api.defaults import apply_defaults
@@ -54,6 +54,8 @@ class APIServer:
         self.writes = 0
         #: the cacher above etcd: how a client's consistent or resourceVersion=0 read is served (watchcache.py)
         self.watch_cache = WatchCache(self)
+        #: the warnings the last create returned (PodSecurity's warn mode), as kubectl prints after "Warning: "
+        self.warnings: list[str] = []
         store.subscribe(self._on_commit)
 
     # -- plumbing -----------------------------------------------------------
@@ -111,6 +113,7 @@ class APIServer:
     # -- create -------------------------------------------------------------
     def create(self, obj: Obj, *, dry_run: bool = False, pending_namespaces: Iterable[str] = (),
                _decoded: bool = False) -> Obj:
+        self.warnings = []
         if not _decoded:  # apply has decoded its manifest already: a second pass would change nothing
             obj = decode(obj)  # typed decoding first, as the handlers do; a fresh copy
         kind = self._prepare(obj, pending_namespaces)
@@ -120,6 +123,7 @@ class APIServer:
         # the uid exists before admission, as upstream's BeforeCreate fills it (the Job registry selects by it)
         md["uid"] = self._new_uid(kind.kind)
         apply_defaults(obj)
+        admission_chain.mutate(obj, self)
         mutate = admission.ADMISSION.get(kind.kind)
         if mutate is not None:
             mutate(obj, self)
@@ -128,6 +132,7 @@ class APIServer:
             raise already_exists(kind.group_resource, md["name"])
         if not kind.namespaced and self.store.get(kind.resource, "", md["name"]) is not None:
             raise already_exists(kind.group_resource, md["name"])
+        self.warnings = admission_chain.validate(obj, self, kind, dry_run=dry_run)
         if dry_run:
             return obj
         if kind.kind == "Service":
@@ -212,6 +217,7 @@ class APIServer:
             if kind.kind == "PersistentVolumeClaim":
                 from kspec.api.validation_storage import admit_resize
                 admit_resize(obj, old, self)  # the PersistentVolumeClaimResize admission plugin
+            self.warnings = admission_chain.validate_update(obj, old, self, kind)
             if kind.kind == "Service":
                 self._allocate_service(obj, old)
             if _spec_of(obj) != _spec_of(old) and "generation" in md:
@@ -312,6 +318,7 @@ class APIServer:
 
     # -- apply (kubectl apply's client-side three-way merge) -----------------
     def apply(self, obj: Obj, *, dry_run: bool = False, pending_namespaces: Iterable[str] = ()) -> Obj:
+        self.warnings = []
         manifest = decode(obj)
         decoded_as = manifest.get("apiVersion")
         kind = self._prepare(manifest, pending_namespaces)
@@ -341,6 +348,7 @@ class APIServer:
         live = self.store.get(kind.resource, ns, name)
         if live is None:
             raise not_found(kind.group_resource, name)
+        admission_chain.check_delete(kind, name)
         obj = clone(live)
         md = obj["metadata"]
         finalizers = list(md.get("finalizers") or [])

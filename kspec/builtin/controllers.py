@@ -22,6 +22,7 @@ from kspec.controllers.persistentvolume import (
     PVProtectionController,
 )
 from kspec.controllers.replicaset import ReplicaSetController, ReplicationControllerController
+from kspec.controllers.resourcequota import ResourceQuotaController
 from kspec.controllers.statefulset import StatefulSetController
 from kspec.controllers.ttlafterfinished import TTLAfterFinishedController
 from kspec.hookspec import hookimpl
@@ -32,7 +33,8 @@ CONTROLLERS: tuple[type, ...] = (GarbageCollector, NamespaceController, Endpoint
                                  DaemonSetController, JobController, CronJobController, TTLAfterFinishedController,
                                  HPAController, EndpointSliceController, EndpointSliceMirroringController,
                                  PersistentVolumeController, PVCProtectionController, PVProtectionController,
-                                 AttachDetachController, CSIExternalAttacher, ExpandController)
+                                 AttachDetachController, CSIExternalAttacher, ExpandController,
+                                 ResourceQuotaController)
 
 
 @hookimpl

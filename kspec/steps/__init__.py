@@ -13,6 +13,7 @@ from kspec.steps import (  # noqa: F401 - imported for their registrations
     nodes,
     objects,
     pods,
+    quota,
     scheduling,
     storage,
     tables,
