@@ -73,6 +73,8 @@ def admit_pod(pod: Obj, api: APIServer) -> None:
     # ServiceAccount admission: every pod runs as a service account
     spec.setdefault("serviceAccountName", "default")
     spec.setdefault("serviceAccount", spec["serviceAccountName"])
+    from kspec.auth.serviceaccounts import check_pod_service_account
+    check_pod_service_account(pod, api)
     priority(pod, api)
     default_toleration_seconds(pod)
     # pod strategy PrepareForCreate: a new pod is Pending with its QoS class
