@@ -106,12 +106,18 @@ def applies_to_user(user: UserInfo, subject: Obj, namespace: str) -> bool:
     return False
 
 
+def applies_to_index(user: UserInfo, subjects: list[Obj], namespace: str) -> tuple[int, bool]:
+    """appliesTo: (index of the first subject that names ``user``, whether one does)."""
+    for i, subject in enumerate(subjects or []):
+        if applies_to_user(user, subject, namespace):
+            return i, True
+    return 0, False
+
+
 def applies_to(user: UserInfo, subjects: list[Obj], namespace: str) -> Obj | None:
     """The first subject of a binding that names ``user`` (or None)."""
-    for subject in subjects or []:
-        if applies_to_user(user, subject, namespace):
-            return subject
-    return None
+    i, found = applies_to_index(user, subjects, namespace)
+    return subjects[i] if found else None
 
 
 def describe_subject(subject: Obj, binding_namespace: str) -> str:
@@ -257,8 +263,13 @@ def _resource_covers_all(owner: list[str], wanted: list[str]) -> bool:
     return True
 
 
+def non_resource_url_covers(owner: str, requested: str) -> bool:
+    """nonResourceURLCovers: an exact URL, or a ``prefix*`` owner."""
+    return owner == requested or (owner.endswith("*") and requested.startswith(owner[:-1]))
+
+
 def _non_resource_urls_cover_all(owner: list[str], wanted: list[str]) -> bool:
-    return all(any(o == w or (o.endswith("*") and w.startswith(o[:-1])) for o in owner) for w in wanted)
+    return all(any(non_resource_url_covers(o, w) for o in owner) for w in wanted)
 
 
 def rule_covers(owner: Rule, sub: Rule) -> bool:
@@ -283,21 +294,30 @@ def covers(owner_rules: list[Rule], servant_rules: list[Rule]) -> tuple[bool, li
     return not missing, missing
 
 
+def simple_resource(rule: Rule) -> tuple[str, str, bool, str] | None:
+    """isSimpleResourceRule: (group, resource, has a name, name) of a rule of one group, one resource and at most
+    one name, without non-resource URLs; None for any other rule."""
+    names = rule.get("resourceNames") or []
+    if len(names) > 1 or rule.get("nonResourceURLs"):
+        return None
+    groups, resources = rule.get("apiGroups") or [], rule.get("resources") or []
+    if len(groups) != 1 or len(resources) != 1:
+        return None
+    return groups[0], resources[0], bool(names), names[0] if names else ""
+
+
 def compact_rules(rules: list[Rule]) -> list[Rule]:
-    """CompactRules: simple rules (one group, one resource, at most one name) of the same target merged."""
+    """CompactRules: simple rules of the same target merged (their verbs joined); the others kept as they are."""
     compacted: list[Rule] = []
     simple: dict[tuple[str, str, bool, str], Rule] = {}
     for rule in rules:
-        groups, resources = rule.get("apiGroups") or [], rule.get("resources") or []
-        names = rule.get("resourceNames") or []
-        if not rule.get("nonResourceURLs") and len(groups) == 1 and len(resources) == 1 and len(names) <= 1:
-            key = (groups[0], resources[0], bool(names), names[0] if names else "")
-            if key in simple:
-                simple[key]["verbs"] = [*simple[key].get("verbs", []), *(rule.get("verbs") or [])]
-            else:
-                simple[key] = {k: list(v) for k, v in rule.items()}
-        else:
+        key = simple_resource(rule)
+        if key is None:
             compacted.append(rule)
+        elif key in simple:
+            simple[key]["verbs"] = [*simple[key].get("verbs", []), *(rule.get("verbs") or [])]
+        else:
+            simple[key] = {k: list(v) for k, v in rule.items()}
     return compacted + list(simple.values())
 
 

@@ -45,15 +45,5 @@ def service_account(namespace: str, name: str) -> UserInfo:
                     (ALL_SERVICE_ACCOUNTS, f"{ALL_SERVICE_ACCOUNTS}:{namespace}", AUTHENTICATED))
 
 
-def service_account_of(username: str) -> tuple[str, str] | None:
-    """serviceaccount.SplitUsername: (namespace, name) of a service account's user name, else None."""
-    if not username.startswith(SERVICE_ACCOUNT_PREFIX):
-        return None
-    parts = username[len(SERVICE_ACCOUNT_PREFIX):].split(":")
-    if len(parts) != 2 or not parts[0] or not parts[1]:
-        return None
-    return parts[0], parts[1]
-
-
 #: kubeadm's (and kind's) admin kubeconfig: what kubectl runs as unless told otherwise
 CLUSTER_ADMIN = UserInfo("kubernetes-admin", (SYSTEM_MASTERS, AUTHENTICATED))
