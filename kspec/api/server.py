@@ -40,6 +40,7 @@ QUIET_RESOURCES = frozenset({"leases", "events"})
 _NAME_ALPHABET = "bcdfghjklmnpqrstvwxz2456789"
 _NOT_SPEC = frozenset({"metadata", "status", "apiVersion", "kind"})
 _AUTH_KINDS = frozenset({"ServiceAccount", "Role", "ClusterRole", "RoleBinding", "ClusterRoleBinding"})
+_AUTH_OBJECTS = frozenset({("ConfigMap", "kube-root-ca.crt")})  # the root CA publisher's
 
 
 class APIServer:
@@ -73,8 +74,9 @@ class APIServer:
             self.clock.changes += 1
         self.informers.notify(event)
 
-    def _new_uid(self, kind: str = "") -> str:
-        r = self._slice_rng if kind == "EndpointSlice" else self._auth_rng if kind in _AUTH_KINDS else self.rng
+    def _new_uid(self, kind: str = "", name: str = "") -> str:
+        r = self._slice_rng if kind == "EndpointSlice" else \
+            self._auth_rng if kind in _AUTH_KINDS or (kind, name) in _AUTH_OBJECTS else self.rng
         # a version-4 UUID drawn from the cluster's seeded generator, never from the OS
         return (f"{r.getrandbits(32):08x}-{r.getrandbits(16):04x}-4{r.getrandbits(12):03x}-"
                 f"{0x8000 | r.getrandbits(14):04x}-{r.getrandbits(48):012x}")
@@ -145,7 +147,7 @@ class APIServer:
         if not md.get("name") and md.get("generateName"):
             md["name"] = md["generateName"] + "".join(self.rng.choice(_NAME_ALPHABET) for _ in range(5))
         # the uid exists before admission, as upstream's BeforeCreate fills it (the Job registry selects by it)
-        md["uid"] = self._new_uid(kind.kind)
+        md["uid"] = self._new_uid(kind.kind, md.get("name", ""))
         apply_defaults(obj)
         mutate = admission.ADMISSION.get(kind.kind)
         if mutate is not None:
@@ -546,9 +548,9 @@ class APIServer:
     def bootstrap(self) -> None:
         """What a new control plane has: system namespaces, the kubernetes and kube-dns Services, the
         bootstrap RBAC policy (the rbac/bootstrap-roles post-start hook) and the namespaces' default service
-        accounts (the service account controller's first sync, made part of the start-up state)."""
+        accounts and CA bundles (the first sync of their controllers, made part of the start-up state)."""
         from kspec.auth import bootstrap as policy
-        from kspec.auth.serviceaccounts import default_service_account
+        from kspec.auth.serviceaccounts import default_service_account, root_ca_config_map
 
         for ns in SYSTEM_NAMESPACES:
             if self.store.get("namespaces", "", ns) is None:
@@ -559,6 +561,8 @@ class APIServer:
         for ns in SYSTEM_NAMESPACES:
             if self.store.get("serviceaccounts", ns, "default") is None:
                 self.create(default_service_account(ns))
+            if self.store.get("configmaps", ns, "kube-root-ca.crt") is None:
+                self.create(root_ca_config_map(ns))
         if self.store.get("services", "default", "kubernetes") is None:
             self.create({
                 "apiVersion": "v1", "kind": "Service",

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from kspec.auth.aggregation import ClusterRoleAggregationController
-from kspec.auth.serviceaccounts import ServiceAccountsController
+from kspec.auth.serviceaccounts import RootCACertPublisher, ServiceAccountsController
 from kspec.controllers.cronjob import CronJobController
 from kspec.controllers.daemonset import DaemonSetController
 from kspec.controllers.deployment import DeploymentController
@@ -32,7 +32,8 @@ CONTROLLERS: tuple[type, ...] = (GarbageCollector, NamespaceController, Endpoint
                                  DaemonSetController, JobController, CronJobController, TTLAfterFinishedController,
                                  HPAController, EndpointSliceController, EndpointSliceMirroringController,
                                  PersistentVolumeController, PVCProtectionController, PVProtectionController)
-CONTROLLERS += (ServiceAccountsController, ClusterRoleAggregationController)  # issue 14 (kspec/auth)
+# issue 14 (kspec/auth)
+CONTROLLERS += (ServiceAccountsController, RootCACertPublisher, ClusterRoleAggregationController)
 
 
 @hookimpl

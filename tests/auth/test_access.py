@@ -177,3 +177,34 @@ def test_rbac_objects_are_validated_and_defaulted(c: Cluster) -> None:
     with pytest.raises(ApiError, match=r"rules\[0\].nonResourceURLs: Invalid value: .*namespaced rules cannot apply"):
         c.create(role("r", "dev", {"nonResourceURLs": ["/x"], "verbs": ["get"]}))
     c.create(role("system:odd:name", None, {"nonResourceURLs": ["/x"], "verbs": ["get"]}))  # colons allowed
+
+
+def test_a_controllers_pod_is_named_by_its_generate_name_when_its_account_is_missing(c: Cluster) -> None:
+    with pytest.raises(ApiError) as info:
+        c.create({"apiVersion": "v1", "kind": "Pod", "metadata": {"generateName": "web-", "namespace": "dev"},
+                  "spec": {"serviceAccountName": "builder", "containers": [{"name": "c", "image": "i"}]}})
+    assert info.value.message == ('pods "web-" is forbidden: error looking up service account dev/builder: '
+                                  'serviceaccount "builder" not found')
+
+
+def test_the_token_volume_is_added_once_and_skips_containers_that_mount_the_path(c: Cluster) -> None:
+    path = "/var/run/secrets/kubernetes.io/serviceaccount"
+    pod = c.create({"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "p", "namespace": "dev"}, "spec": {
+        "initContainers": [{"name": "init", "image": "i"}],
+        "containers": [{"name": "a", "image": "i"},
+                       {"name": "b", "image": "i", "volumeMounts": [{"name": "own", "mountPath": path}]}],
+        "volumes": [{"name": "own", "emptyDir": {}}]}})
+    spec = pod["spec"]
+    token = [v for v in spec["volumes"] if v["name"].startswith("kube-api-access-")]
+    assert len(token) == 1 and len(token[0]["name"]) == len("kube-api-access-") + 5
+    assert token[0]["projected"]["defaultMode"] == 420
+    mount = {"name": token[0]["name"], "readOnly": True, "mountPath": path}
+    assert spec["initContainers"][0]["volumeMounts"] == [mount]
+    assert spec["containers"][0]["volumeMounts"] == [mount]
+    assert spec["containers"][1]["volumeMounts"] == [{"name": "own", "mountPath": path}]
+
+
+def test_the_root_ca_bundle_comes_back_in_every_namespace(c: Cluster) -> None:
+    c.delete("configmap", "kube-root-ca.crt", "dev")
+    c.settle()
+    assert c.get("configmap", "kube-root-ca.crt", "dev")["data"]["ca.crt"].startswith("-----BEGIN CERTIFICATE-----")
