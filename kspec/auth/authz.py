@@ -11,6 +11,8 @@ what they hold, unless allowed to ``escalate`` (roles) or ``bind`` (the role a b
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
 from kspec.api.kinds import Kind
@@ -149,3 +151,23 @@ def review(api: APIServer, obj: Obj, kind: Kind, user: UserInfo | None) -> Obj:
 def _admin() -> UserInfo:
     from kspec.auth.user import CLUSTER_ADMIN
     return CLUSTER_ADMIN
+
+
+@contextmanager
+def acting_as(api: APIServer, user: UserInfo | None) -> Iterator[None]:
+    """Send the requests made inside as ``user``: what a plugin controller acting for a pod does with the pod's
+    service account token (``pod_identity``). None: the control plane itself."""
+    saved, saved_authorized = api.user, api._authorized
+    api.user, api._authorized = user, False
+    try:
+        yield
+    finally:
+        api.user, api._authorized = saved, saved_authorized
+
+
+def pod_identity(pod: Obj) -> UserInfo:
+    """The identity a pod's API requests carry: its service account (``default`` when unset)."""
+    from kspec.auth.user import service_account
+
+    md, spec = pod.get("metadata") or {}, pod.get("spec") or {}
+    return service_account(md.get("namespace") or "default", spec.get("serviceAccountName") or "default")

@@ -208,3 +208,18 @@ def test_the_root_ca_bundle_comes_back_in_every_namespace(c: Cluster) -> None:
     c.delete("configmap", "kube-root-ca.crt", "dev")
     c.settle()
     assert c.get("configmap", "kube-root-ca.crt", "dev")["data"]["ca.crt"].startswith("-----BEGIN CERTIFICATE-----")
+
+
+def test_a_plugin_controller_acting_for_a_pod_is_authorized_as_its_service_account(c: Cluster) -> None:
+    from kspec.auth.authz import acting_as, pod_identity
+
+    c.create({"apiVersion": "v1", "kind": "ServiceAccount", "metadata": {"name": "bot", "namespace": "dev"}})
+    pod = c.create({"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "p", "namespace": "dev"},
+                    "spec": {"serviceAccountName": "bot", "containers": [{"name": "c", "image": "i"}]}})
+    c.create(role("cm-reader", "dev", rule([""], ["configmaps"], ["list"])))
+    c.create(binding("bot", "dev", "Role", "cm-reader", {"kind": "ServiceAccount", "name": "bot"}))
+    with acting_as(c.api, pod_identity(pod)):
+        assert [m["metadata"]["name"] for m in c.api.list("configmaps", "dev")] == ["kube-root-ca.crt"]
+        msg = refusal(c, lambda: c.api.list("secrets", "dev"))
+    assert msg.startswith('secrets is forbidden: User "system:serviceaccount:dev:bot" cannot list')
+    assert c.api.user is None
