@@ -39,13 +39,18 @@ class ClusterRoleAggregationController(Controller):
     NAME = "clusterrole-aggregation-controller"
 
     def start(self) -> None:
+        self._names: tuple[int, list[str]] = (-1, [])  # (store revision, aggregated ClusterRoles) last listed
         self.watch("clusterroles", self._aggregated_keys)
 
     def _aggregated_keys(self, _changed: Obj) -> None:
-        """Any ClusterRole change enqueues every aggregated ClusterRole (the controller's enqueue)."""
-        for role in self.api.store.list("clusterroles"):
-            if role.get("aggregationRule"):
-                self.queue.add(role["metadata"]["name"])
+        """Any ClusterRole change enqueues every aggregated ClusterRole (the controller's enqueue); the list is
+        read again only after a write (the start-up replay of every ClusterRole lists them once)."""
+        revision = self.api.store.revision
+        if self._names[0] != revision:
+            self._names = (revision, [r["metadata"]["name"] for r in self.api.store.list("clusterroles")
+                                      if r.get("aggregationRule")])
+        for name in self._names[1]:
+            self.queue.add(name)
 
     def reconcile(self, key: str) -> None:
         role = self.api.store.get("clusterroles", "", key)
