@@ -139,9 +139,8 @@ class APIServer:
                _decoded: bool = False) -> Obj:
         if not _decoded:  # apply has decoded its manifest already: a second pass would change nothing
             obj = decode(obj)  # typed decoding first, as the handlers do; a fresh copy
-        kind = self._prepare(obj, pending_namespaces)
+        kind = self._prepare(obj, pending_namespaces, verb="create")
         md = obj["metadata"]
-        self._authorize("create", kind, md.get("namespace"))
         if kind.group == "authorization.k8s.io":
             return authz.review(self, obj, kind, self.user)  # answered, never stored
         if not md.get("name") and md.get("generateName"):
@@ -175,8 +174,9 @@ class APIServer:
                 self._release_service(obj)
             raise
 
-    def _prepare(self, obj: Obj, pending_namespaces: Iterable[str] = ()) -> Kind:
-        """REST mapping and namespace checks shared by every write."""
+    def _prepare(self, obj: Obj, pending_namespaces: Iterable[str] = (), verb: str = "") -> Kind:
+        """REST mapping and namespace checks shared by every write; ``verb``: the request is authorized for it
+        first, as the WithAuthorization filter runs before any handler (a create names no object)."""
         if not isinstance(obj, dict):
             raise bad_request("the object is not a mapping")
         if not obj.get("apiVersion") or not obj.get("kind"):
@@ -188,6 +188,9 @@ class APIServer:
         md = obj.get("metadata")
         if not isinstance(md, dict):
             md = obj["metadata"] = {}
+        if verb:
+            self._authorize(verb, kind, md.get("namespace") or "default",
+                            "" if verb == "create" else str(md.get("name") or ""))
         if kind.namespaced:
             ns = md.get("namespace") or "default"
             md["namespace"] = ns
@@ -351,11 +354,10 @@ class APIServer:
     def apply(self, obj: Obj, *, dry_run: bool = False, pending_namespaces: Iterable[str] = ()) -> Obj:
         manifest = decode(obj)
         decoded_as = manifest.get("apiVersion")
-        kind = self._prepare(manifest, pending_namespaces)
+        # kubectl apply reads the live object first (a GET), then creates it or patches it
+        named = isinstance(manifest.get("metadata"), dict) and bool(manifest["metadata"].get("name"))
+        kind = self._prepare(manifest, pending_namespaces, verb="get" if named else "")
         md = manifest["metadata"]
-        if self.user is not None and not self._authorized and md.get("name"):
-            # kubectl apply reads the live object first, then creates it or patches it
-            self._authorize("get", kind, md.get("namespace"), md["name"])
         last = json.dumps(obj, separators=(",", ":"), sort_keys=True)
         md.setdefault("annotations", {})[LAST_APPLIED] = last
         live = self.store.get(kind.resource, md.get("namespace", ""), md.get("name", ""))

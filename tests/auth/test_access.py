@@ -223,3 +223,10 @@ def test_a_plugin_controller_acting_for_a_pod_is_authorized_as_its_service_accou
         msg = refusal(c, lambda: c.api.list("secrets", "dev"))
     assert msg.startswith('secrets is forbidden: User "system:serviceaccount:dev:bot" cannot list')
     assert c.api.user is None
+
+
+def test_authorization_comes_before_the_namespace_check(c: Cluster) -> None:
+    c.act_as(user("alice"))
+    cm = {"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "x", "namespace": "nowhere"}}
+    assert refusal(c, lambda: c.create(cm)) == ('configmaps is forbidden: User "alice" cannot create resource '
+                                                '"configmaps" in API group "" in the namespace "nowhere"')
