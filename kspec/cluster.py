@@ -41,6 +41,7 @@ from kspec.arguments import (
     replicas,
     rules,
 )
+from kspec.auth.user import CLUSTER_ADMIN, UserInfo
 from kspec.blame import where
 from kspec.clock import Clock
 from kspec.connection import REACHED, REFUSED, Connection
@@ -176,6 +177,8 @@ class Cluster:
         self.started = False
         #: the warnings the API server returned to the last apply (PodSecurity's warn mode)
         self.warnings: list[str] = []
+        #: who the acting calls (apply, delete, scale, ...) are sent as; reads and assertions stay the admin's
+        self.user: UserInfo = CLUSTER_ADMIN
         self._node_index = 0
         self.store = self._make_store(self.choices["store"])
         self.api = APIServer(self.store, self.clock, self.rng)
@@ -416,11 +419,35 @@ class Cluster:
 
     # -- API ----------------------------------------------------------------------
     def _act(self, fn: Callable[[], Any]) -> Any:
-        """Run one client request, then everything it causes at this instant."""
+        """Run one client request (as ``self.user``), then everything it causes at this instant."""
         self.start()
-        result = fn()
+        if self.user is CLUSTER_ADMIN:
+            result = fn()
+        else:
+            self.api.user = self.user
+            try:
+                result = fn()
+            finally:
+                self.api.user = None  # what the request causes runs as the control plane
         self.clock.run_now()
         return result
+
+    def act_as(self, user: UserInfo | None) -> None:
+        """Send every later acting call as ``user`` (``kspec.auth.user.user(...)``, ``service_account(...)``);
+        None: the cluster admin again (kubectl's admin kubeconfig, group system:masters)."""
+        if user is not None and not isinstance(user, UserInfo):
+            raise ArgumentError(f"act_as(): user must be a kspec.auth.user.UserInfo or None, got {user!r}")
+        self.user = user or CLUSTER_ADMIN
+
+    def can_i(self, verb: str, resource: str, *, user: UserInfo, name: str = "",
+              namespace: str | None = None) -> bool:
+        """``kubectl auth can-i VERB RESOURCE [NAME] --as USER``: a SubjectAccessReview's answer. ``resource``
+        as kubectl writes it (``pods``, ``pods/log``, ``deployments.apps``) or a non-resource URL (``/healthz``).
+        """
+        from kspec.auth.can_i import access_review
+
+        self.start()
+        return bool(self.api.create(access_review(verb, resource, user, name, namespace))["status"]["allowed"])
 
     @rules(first_line=between(1, None), indent=between(0, None))
     def apply(self, manifest: str | Obj | list[Obj], *, source: str = "<manifest>", first_line: int = 1,
@@ -455,16 +482,21 @@ class Cluster:
             for obj in objs:
                 md = obj.get("metadata") if isinstance(obj.get("metadata"), dict) else {}
                 existing = None
+                retrieving = False
                 # only a well-typed name is looked up: anything else is the decoder's to refuse
                 if isinstance(obj.get("kind"), str) and isinstance(md.get("name"), str) and md["name"] \
                         and isinstance(md.get("namespace", ""), str):
                     try:
                         existing = self.api.try_get(obj["kind"], md["name"], md.get("namespace") or "default")
-                    except ApiError:
+                    except ApiError as exc:
                         existing = None  # an unknown kind: api.apply reports it
+                        retrieving = exc.code == 403  # the user may not read it: kubectl's GET fails
                 # cmdutil.AddSourceToErr: the verb kubectl was at when the server refused
                 context = f'error when creating "{origin}": ' if existing is None else \
                     f'error when applying patch to {obj.get("kind")} "{md.get("name")}" for: "{origin}": '
+                if retrieving:
+                    from kspec.auth.can_i import retrieving_context
+                    context = retrieving_context(obj, origin)
                 try:
                     applied.append(self.api.apply(obj, dry_run=dry_run, pending_namespaces=pending))
                     self.warnings.extend(self.api.warnings)
@@ -525,7 +557,9 @@ class Cluster:
     @rules(replicas=replicas)
     def scale(self, kind: str, name: str, replicas: int, namespace: str = "default") -> Obj:
         """``kubectl scale KIND/NAME --replicas=N``: ``replicas`` from 0 to 150,000 (what kspec simulates)."""
-        return self.patch(kind, name, lambda o: o["spec"].__setitem__("replicas", replicas), namespace)
+        return self._act(lambda: self.api.patch(kind, name, namespace,
+                                                lambda o: o["spec"].__setitem__("replicas", replicas),
+                                                subresource="scale"))
 
     def set_image(self, kind: str, name: str, image: str, container: str | None = None,
                   namespace: str = "default") -> Obj:

@@ -888,6 +888,30 @@ def _print_lease(lease: Obj, ctx: _Ctx) -> list[str]:
     return [_name(lease), str(_get(lease, "spec", "holderIdentity") or ""), _age(lease, ctx)]
 
 
+def _print_role(role: Obj, ctx: _Ctx) -> list[str]:
+    """printRole / printClusterRole: the name and CREATED AT (RFC 3339, UTC)."""
+    return [_name(role), str(_get(role, "metadata", "creationTimestamp") or "")]
+
+
+def _print_role_binding(binding: Obj, ctx: _Ctx) -> list[str]:
+    """printRoleBinding / printClusterRoleBinding: ROLE is Kind/name; -o wide lists the subjects by kind
+    (rbac.SubjectsStrings: service accounts as namespace/name)."""
+    ref = _get(binding, "roleRef") or {}
+    users, groups, accounts = [], [], []
+    for s in _list(binding, "subjects"):
+        kind, name = s.get("kind"), str(s.get("name", ""))
+        if kind == "User":
+            users.append(name)
+        elif kind == "Group":
+            groups.append(name)
+        elif kind == "ServiceAccount":
+            accounts.append(f"{s.get('namespace', '')}/{name}")
+    return [_name(binding), f"{ref.get('kind', '')}/{ref.get('name', '')}", _age(binding, ctx), ", ".join(users),
+            ", ".join(groups), ", ".join(accounts)]
+
+
+_RBAC_BINDING: list[Column] = [("NAME", 0), ("ROLE", 0), ("AGE", 0), ("USERS", 1), ("GROUPS", 1),
+                               ("SERVICEACCOUNTS", 1)]
 _WORKLOAD_WIDE: list[Column] = [("CONTAINERS", 1), ("IMAGES", 1), ("SELECTOR", 1)]
 
 #: canonical resource -> (columns with priority, printer); the order of AddHandlers upstream.
@@ -943,6 +967,10 @@ _PRINTERS: dict[str, tuple[list[Column], Printer]] = {
     "ingressclasses": ([("NAME", 0), ("CONTROLLER", 0), ("PARAMETERS", 0), ("AGE", 0)], _print_ingressclass),
     "volumeattachments": ([("NAME", 0), ("ATTACHER", 0), ("PV", 0), ("NODE", 0), ("ATTACHED", 0), ("AGE", 0)],
                           _print_volumeattachment),
+    "roles": ([("NAME", 0), ("CREATED AT", 0)], _print_role),
+    "clusterroles": ([("NAME", 0), ("CREATED AT", 0)], _print_role),
+    "rolebindings": (_RBAC_BINDING, _print_role_binding),
+    "clusterrolebindings": (_RBAC_BINDING, _print_role_binding),
 }  # fmt: skip
 
 

@@ -42,6 +42,7 @@ class Template:
     service_ips: frozenset[int]
     node_ports: frozenset[int]
     node_index: int
+    auth_rng_state: tuple[Any, ...] = ()  # the API server's stream for RBAC objects and service accounts
 
 
 _TEMPLATES: OrderedDict[tuple[Any, ...], Template] = OrderedDict()
@@ -76,6 +77,8 @@ def restore(cluster: Cluster, key: tuple[Any, ...]) -> bool:
     api.service_ips.used = set(t.service_ips)
     api.node_ports.used = set(t.node_ports)
     cluster._node_index = t.node_index
+    if t.auth_rng_state:
+        api._auth_rng.setstate(t.auth_rng_state)
     return True
 
 
@@ -88,7 +91,7 @@ def record(cluster: Cluster, key: tuple[Any, ...]) -> None:
     _TEMPLATES[key] = Template(
         marshal.dumps((cluster.store._data, list(writes))), cluster.store.revision,
         cluster.rng.getstate(), cluster.api.writes, clock.changes, frozenset(cluster.api.service_ips.used),
-        frozenset(cluster.api.node_ports.used), cluster._node_index)
+        frozenset(cluster.api.node_ports.used), cluster._node_index, cluster.api._auth_rng.getstate())
     while len(_TEMPLATES) > MAX_TEMPLATES:
         _TEMPLATES.popitem(last=False)
 

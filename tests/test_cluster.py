@@ -126,7 +126,7 @@ items:
 - {apiVersion: v1, kind: ConfigMap, metadata: {name: one}}
 - {apiVersion: v1, kind: ConfigMap, metadata: {name: two}}
 """)
-    assert [o["metadata"]["name"] for o in c.list("configmaps")] == ["one", "two"]
+    assert [o["metadata"]["name"] for o in c.list("configmaps")] == ["kube-root-ca.crt", "one", "two"]
 
 
 @pytest.mark.parametrize(("text", "message"), [

@@ -53,7 +53,8 @@ def fingerprint(c: Cluster) -> dict[str, Any]:
     return {
         "data": json.dumps({r: {"/".join(k): o for k, o in sorted(t.items())} for r, t in c.store._data.items()}),
         "order": [list(t) for t in c.store._data.values()],
-        "revision": c.store.revision, "rng": c.rng.getstate(), "now": clock.now, "seq": clock._seq,
+        "revision": c.store.revision, "rng": c.rng.getstate(), "auth_rng": c.api._auth_rng.getstate(),
+        "now": clock.now, "seq": clock._seq,
         "changes": clock.changes, "heap": len(clock._heap),
         "writes": json.dumps([(w[0], w[1], w[2], w[3], w[4] is None) for w in clock._writes]),
         "api_writes": c.api.writes, "ips": sorted(c.api.service_ips.used), "ports": sorted(c.api.node_ports.used),

@@ -69,10 +69,9 @@ def priority(pod: Obj, api: APIServer) -> None:
 
 
 def admit_pod(pod: Obj, api: APIServer) -> None:
-    spec = pod["spec"]
-    # ServiceAccount admission: every pod runs as a service account
-    spec.setdefault("serviceAccountName", "default")
-    spec.setdefault("serviceAccount", spec["serviceAccountName"])
+    # ServiceAccount admission: every pod runs as a service account (kspec/auth/serviceaccounts.py)
+    from kspec.auth.serviceaccounts import admit_pod as admit_service_account
+    admit_service_account(pod, api)
     priority(pod, api)
     default_toleration_seconds(pod)
     # pod strategy PrepareForCreate: a new pod is Pending with its QoS class

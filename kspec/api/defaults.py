@@ -559,3 +559,13 @@ def apply_defaults(obj: Obj) -> None:
     defaulter = DEFAULTERS.get(str(obj.get("kind", "")))
     if defaulter is not None:
         defaulter(obj)
+
+
+def _register_rbac() -> None:
+    """rbac.authorization.k8s.io/v1 (kspec/api/validation_rbac.py)."""
+    from kspec.api import validation_rbac
+
+    DEFAULTERS.update(validation_rbac.DEFAULTERS)
+
+
+_register_rbac()

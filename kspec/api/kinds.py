@@ -65,6 +65,14 @@ KINDS: tuple[Kind, ...] = (
     Kind("storage.k8s.io", "v1", "CSIDriver", "csidrivers", False),
     Kind("storage.k8s.io", "v1", "CSIStorageCapacity", "csistoragecapacities", True),
     Kind("storage.k8s.io", "v1", "VolumeAttachment", "volumeattachments", False),
+    Kind("rbac.authorization.k8s.io", "v1", "Role", "roles", True),
+    Kind("rbac.authorization.k8s.io", "v1", "ClusterRole", "clusterroles", False),
+    Kind("rbac.authorization.k8s.io", "v1", "RoleBinding", "rolebindings", True),
+    Kind("rbac.authorization.k8s.io", "v1", "ClusterRoleBinding", "clusterrolebindings", False),
+    # create-only reviews: answered by the authorizer, never stored (kspec/auth/review.py)
+    Kind("authorization.k8s.io", "v1", "SubjectAccessReview", "subjectaccessreviews", False),
+    Kind("authorization.k8s.io", "v1", "SelfSubjectAccessReview", "selfsubjectaccessreviews", False),
+    Kind("authorization.k8s.io", "v1", "LocalSubjectAccessReview", "localsubjectaccessreviews", True),
 )
 
 _BY_GVK: dict[tuple[str, str], Kind] = {}

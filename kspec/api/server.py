@@ -22,6 +22,8 @@ from kspec.api.kinds import Kind, kind_for, resource_for
 from kspec.api.service_strategy import drop_type_dependent_fields
 from kspec.api.validation import invalid_message, validate
 from kspec.api.watchcache import WatchCache
+from kspec.auth import authz
+from kspec.auth.user import UserInfo
 from kspec.clock import Clock
 from kspec.errors import ApiError, already_exists, bad_request, conflict, invalid, not_found, unavailable
 from kspec.informers import Informers
@@ -38,6 +40,8 @@ QUIET_RESOURCES = frozenset({"leases", "events"})
 # names.SimpleNameGenerator: 5 characters from an alphabet without vowels or look-alikes
 _NAME_ALPHABET = "bcdfghjklmnpqrstvwxz2456789"
 _NOT_SPEC = frozenset({"metadata", "status", "apiVersion", "kind"})
+_AUTH_KINDS = frozenset({"ServiceAccount", "Role", "ClusterRole", "RoleBinding", "ClusterRoleBinding"})
+_AUTH_OBJECTS = frozenset({("ConfigMap", "kube-root-ca.crt")})  # the root CA publisher's
 
 
 class APIServer:
@@ -48,6 +52,8 @@ class APIServer:
         # EndpointSlices draw their uids from a stream of their own, seeded from the cluster's without
         # drawing from it: the slices the controllers write leave every other object's uid and name as before
         self._slice_rng = random.Random(f"endpointslices/{rng.getstate()[1][:4]}")
+        # ... and so do service accounts and RBAC objects (the bootstrap policy, the default accounts)
+        self._auth_rng = random.Random(f"auth/{rng.getstate()[1][:4]}")
         self.informers = Informers(clock)
         self.service_ips = IPAllocator(SERVICE_CIDR, rng)
         self.node_ports = PortAllocator(*NODE_PORT_RANGE, rng)
@@ -56,6 +62,10 @@ class APIServer:
         self.watch_cache = WatchCache(self)
         #: the warnings the last create returned (PodSecurity's warn mode), as kubectl prints after "Warning: "
         self.warnings: list[str] = []
+        #: who sends the request being served (authentication's user.Info); None: a control-plane component's
+        #: own loopback request, which is in system:masters. Admission may read it too.
+        self.user: UserInfo | None = None
+        self._authorized = False  # the outer request was authorized: the calls it makes inside are not again
         store.subscribe(self._on_commit)
 
     # -- plumbing -----------------------------------------------------------
@@ -69,8 +79,9 @@ class APIServer:
             self.clock.changes += 1
         self.informers.notify(event)
 
-    def _new_uid(self, kind: str = "") -> str:
-        r = self._slice_rng if kind == "EndpointSlice" else self.rng
+    def _new_uid(self, kind: str = "", name: str = "") -> str:
+        r = self._slice_rng if kind == "EndpointSlice" else \
+            self._auth_rng if kind in _AUTH_KINDS or (kind, name) in _AUTH_OBJECTS else self.rng
         # a version-4 UUID drawn from the cluster's seeded generator, never from the OS
         return (f"{r.getrandbits(32):08x}-{r.getrandbits(16):04x}-4{r.getrandbits(12):03x}-"
                 f"{0x8000 | r.getrandbits(14):04x}-{r.getrandbits(48):012x}")
@@ -89,9 +100,25 @@ class APIServer:
             # is not used for etcd timeouts: the apiserver passes the client error through)
             raise unavailable(str(exc), reason="") from None
 
+    def _authorize(self, verb: str, kind: Kind, namespace: str | None, name: str = "", subresource: str = "") -> None:
+        """The WithAuthorization filter (kspec/auth/authz.py); free when the control plane itself asks."""
+        if self.user is not None and not self._authorized:
+            authz.check(self, self.user, verb, kind, namespace, name, subresource)
+
+    def _inside(self, fn: Callable[[], Any]) -> Any:
+        """Run the calls one authorized request makes (apply's create or patch, patch's get and update)."""
+        if self.user is None or self._authorized:
+            return fn()
+        self._authorized = True
+        try:
+            return fn()
+        finally:
+            self._authorized = False
+
     # -- reads --------------------------------------------------------------
     def get(self, resource: str, name: str, namespace: str = "default") -> Obj:
         kind = resource_for(resource)
+        self._authorize("get", kind, namespace, name)
         obj = self.store.get(kind.resource, namespace if kind.namespaced else "", name)
         if obj is None:
             raise not_found(kind.group_resource, name)
@@ -99,11 +126,13 @@ class APIServer:
 
     def try_get(self, resource: str, name: str, namespace: str = "default") -> Obj | None:
         kind = resource_for(resource)
+        self._authorize("get", kind, namespace, name)
         return self.store.get(kind.resource, namespace if kind.namespaced else "", name)
 
     def list(self, resource: str, namespace: str | None = None,
              selector: str | Selector | None = None) -> list[Obj]:
         kind = resource_for(resource)
+        self._authorize("list", kind, namespace)
         items = self.store.list(kind.resource, namespace if kind.namespaced else None)
         if selector is None:
             return items
@@ -116,17 +145,21 @@ class APIServer:
         self.warnings = []
         if not _decoded:  # apply has decoded its manifest already: a second pass would change nothing
             obj = decode(obj)  # typed decoding first, as the handlers do; a fresh copy
-        kind = self._prepare(obj, pending_namespaces)
+        kind = self._prepare(obj, pending_namespaces, verb="create")
         md = obj["metadata"]
+        if kind.group == "authorization.k8s.io":
+            return authz.review(self, obj, kind, self.user)  # answered, never stored
         if not md.get("name") and md.get("generateName"):
             md["name"] = md["generateName"] + "".join(self.rng.choice(_NAME_ALPHABET) for _ in range(5))
         # the uid exists before admission, as upstream's BeforeCreate fills it (the Job registry selects by it)
-        md["uid"] = self._new_uid(kind.kind)
+        md["uid"] = self._new_uid(kind.kind, md.get("name", ""))
         apply_defaults(obj)
         admission_chain.mutate(obj, self)
         mutate = admission.ADMISSION.get(kind.kind)
         if mutate is not None:
             mutate(obj, self)
+        if self.user is not None and kind.group == "rbac.authorization.k8s.io":
+            authz.confirm_rbac_write(self, self.user, obj, kind, None)
         self._validate(obj, None)
         if kind.namespaced and self.store.get(kind.resource, md["namespace"], md["name"]) is not None:
             raise already_exists(kind.group_resource, md["name"])
@@ -149,8 +182,9 @@ class APIServer:
                 self._release_service(obj)
             raise
 
-    def _prepare(self, obj: Obj, pending_namespaces: Iterable[str] = ()) -> Kind:
-        """REST mapping and namespace checks shared by every write."""
+    def _prepare(self, obj: Obj, pending_namespaces: Iterable[str] = (), verb: str = "") -> Kind:
+        """REST mapping and namespace checks shared by every write; ``verb``: the request is authorized for it
+        first, as the WithAuthorization filter runs before any handler (a create names no object)."""
         if not isinstance(obj, dict):
             raise bad_request("the object is not a mapping")
         if not obj.get("apiVersion") or not obj.get("kind"):
@@ -162,6 +196,9 @@ class APIServer:
         md = obj.get("metadata")
         if not isinstance(md, dict):
             md = obj["metadata"] = {}
+        if verb:
+            self._authorize(verb, kind, md.get("namespace") or "default",
+                            "" if verb == "create" else str(md.get("name") or ""))
         if kind.namespaced:
             ns = md.get("namespace") or "default"
             md["namespace"] = ns
@@ -189,6 +226,7 @@ class APIServer:
         kind = self._prepare(obj)
         md = obj["metadata"]
         name = md.get("name", "")
+        self._authorize("update", kind, md.get("namespace"), name, "status" if status else "")
         old = self.store.get(kind.resource, md.get("namespace", ""), name)
         if old is None:
             raise not_found(kind.group_resource, name)
@@ -213,6 +251,8 @@ class APIServer:
             if kind.kind == "Service":
                 drop_type_dependent_fields(obj.setdefault("spec", {}), old.get("spec", {}))
                 self._carry_service_allocations(obj, old)
+            if self.user is not None and kind.group == "rbac.authorization.k8s.io":
+                authz.confirm_rbac_write(self, self.user, obj, kind, old)
             self._validate(obj, old)
             if kind.kind == "PersistentVolumeClaim":
                 from kspec.api.validation_storage import admit_resize
@@ -234,8 +274,14 @@ class APIServer:
         return self.update(obj, status=True)
 
     def patch(self, resource: str, name: str, namespace: str, mutate: Callable[[Obj], object],
-              *, status: bool = False) -> Obj:
-        """Read-modify-write: ``mutate`` edits a private copy of the live object."""
+              *, status: bool = False, subresource: str = "") -> Obj:
+        """Read-modify-write: ``mutate`` edits a private copy of the live object. ``subresource`` (``scale``)
+        is the one a client would patch, for authorization."""
+        self._authorize("patch", resource_for(resource), namespace, name, "status" if status else subresource)
+        return self._inside(lambda: self._patch(resource, name, namespace, mutate, status))
+
+    def _patch(self, resource: str, name: str, namespace: str, mutate: Callable[[Obj], object],
+               status: bool) -> Obj:
         live = self.get(resource, name, namespace)
         new = clone(live)
         mutate(new)
@@ -321,7 +367,9 @@ class APIServer:
         self.warnings = []
         manifest = decode(obj)
         decoded_as = manifest.get("apiVersion")
-        kind = self._prepare(manifest, pending_namespaces)
+        # kubectl apply reads the live object first (a GET), then creates it or patches it
+        named = isinstance(manifest.get("metadata"), dict) and bool(manifest["metadata"].get("name"))
+        kind = self._prepare(manifest, pending_namespaces, verb="get" if named else "")
         md = manifest["metadata"]
         last = json.dumps(obj, separators=(",", ":"), sort_keys=True)
         md.setdefault("annotations", {})[LAST_APPLIED] = last
@@ -332,18 +380,20 @@ class APIServer:
         previous = json.loads(live["metadata"].get("annotations", {}).get(LAST_APPLIED, "{}"))
         merged = merge.three_way(live, previous, manifest)
         merged["metadata"]["resourceVersion"] = live["metadata"]["resourceVersion"]
+        self._authorize("patch", kind, md.get("namespace"), md.get("name", ""))
         if dry_run:
             probe = clone(merged)
             apply_defaults(probe)
             self._validate(probe, live)
             return probe
-        return self.update(merged)
+        return self._inside(lambda: self.update(merged))
 
     # -- delete -------------------------------------------------------------
     def delete(self, resource: str, name: str, namespace: str = "default", *,
                grace_period_seconds: int | None = None, propagation: str = "Background") -> Obj | None:
         """Graceful delete. Returns the object if it lingers (terminating), None once it is gone."""
         kind = resource_for(resource)
+        self._authorize("delete", kind, namespace, name)
         ns = namespace if kind.namespaced else ""
         live = self.store.get(kind.resource, ns, name)
         if live is None:
@@ -512,10 +562,23 @@ class APIServer:
 
     # -- bootstrap ----------------------------------------------------------
     def bootstrap(self) -> None:
-        """What a new control plane has: system namespaces, the kubernetes and kube-dns Services."""
+        """What a new control plane has: system namespaces, the kubernetes and kube-dns Services, the
+        bootstrap RBAC policy (the rbac/bootstrap-roles post-start hook) and the namespaces' default service
+        accounts and CA bundles (the first sync of their controllers, made part of the start-up state)."""
+        from kspec.auth import bootstrap as policy
+        from kspec.auth.serviceaccounts import default_service_account, root_ca_config_map
+
         for ns in SYSTEM_NAMESPACES:
             if self.store.get("namespaces", "", ns) is None:
                 self.create({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": ns}})
+        for obj in [*policy.cluster_roles(), *policy.cluster_role_bindings()]:
+            if self.store.get(obj["kind"].lower() + "s", "", obj["metadata"]["name"]) is None:
+                self.create(obj)
+        for ns in SYSTEM_NAMESPACES:
+            if self.store.get("serviceaccounts", ns, "default") is None:
+                self.create(default_service_account(ns))
+            if self.store.get("configmaps", ns, "kube-root-ca.crt") is None:
+                self.create(root_ca_config_map(ns))
         if self.store.get("services", "default", "kubernetes") is None:
             self.create({
                 "apiVersion": "v1", "kind": "Service",

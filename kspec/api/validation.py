@@ -1999,3 +1999,14 @@ def validate(obj: Obj, old: Obj | None = None) -> list[FieldError]:
     if update is not None:
         return errs + update(obj, old)
     return errs + VALIDATORS.get(kind, _validate_generic)(obj)
+
+
+def _register_rbac() -> None:
+    """rbac.authorization.k8s.io/v1 (kspec/api/validation_rbac.py)."""
+    from kspec.api import validation_rbac
+
+    VALIDATORS.update(validation_rbac.VALIDATORS)
+    UPDATE_VALIDATORS.update(validation_rbac.UPDATE_VALIDATORS)
+
+
+_register_rbac()

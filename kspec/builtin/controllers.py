@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from kspec.auth.aggregation import ClusterRoleAggregationController
+from kspec.auth.serviceaccounts import RootCACertPublisher, ServiceAccountsController
 from kspec.controllers.attachdetach import AttachDetachController, CSIExternalAttacher
 from kspec.controllers.cronjob import CronJobController
 from kspec.controllers.daemonset import DaemonSetController
@@ -35,6 +37,8 @@ CONTROLLERS: tuple[type, ...] = (GarbageCollector, NamespaceController, Endpoint
                                  PersistentVolumeController, PVCProtectionController, PVProtectionController,
                                  AttachDetachController, CSIExternalAttacher, ExpandController,
                                  ResourceQuotaController)
+# issue 14 (kspec/auth)
+CONTROLLERS += (ServiceAccountsController, RootCACertPublisher, ClusterRoleAggregationController)
 
 
 @hookimpl

@@ -271,7 +271,10 @@ def _set_up_one(store: VolumeStore, pod: Obj, uid: str, node: str, vol: Obj, get
                 files.update(_secret(source["secret"], source["secret"].get("name", ""), get))
             elif "downwardAPI" in source:
                 files.update(_downward(source["downwardAPI"], pod, _allocatable(get, node)))
-        return Mounted(_rendered(files), "", True, True)
+        # the service account's kube-api-access volume renders what does not change in kspec (the CA bundle its
+        # publisher keeps, the namespace; tokens are not modelled): no periodic rewrite to simulate
+        refresh = not str(vol.get("name", "")).startswith("kube-api-access-")
+        return Mounted(_rendered(files), "", True, refresh)
     if "persistentVolumeClaim" in vol:
         src = vol["persistentVolumeClaim"]
         pvc = get("persistentvolumeclaims", src.get("claimName", ""))

@@ -1,6 +1,7 @@
 """Step libraries, one module per domain; importing this package registers every phrase."""
 
 from kspec.steps import (  # noqa: F401 - imported for their registrations
+    access,
     cluster,
     control_plane,
     controllers,

@@ -131,6 +131,16 @@ def _without_allocations(obj: dict[str, Any]) -> dict[str, Any]:
     if out["kind"] == "Service":
         for port in spec.get("ports", []):
             port.pop("nodePort", None)
+    if out["kind"] == "Pod":  # the ServiceAccount admission's token volume and its mounts
+        spec["volumes"] = [v for v in spec.get("volumes", []) if not v["name"].startswith("kube-api-access-")]
+        for c in spec.get("initContainers", []) + spec.get("containers", []):
+            c["volumeMounts"] = [m for m in c.get("volumeMounts", []) if not m["name"].startswith("kube-api-access-")]
+        for key in ("volumes",):
+            if not spec[key]:
+                del spec[key]
+        for c in spec.get("initContainers", []) + spec.get("containers", []):
+            if not c["volumeMounts"]:
+                del c["volumeMounts"]
     return out
 
 

@@ -18,7 +18,7 @@ def _owner(c: Cluster, name: str) -> dict:
 
 
 def _names(c: Cluster) -> list[str]:
-    return [o["metadata"]["name"] for o in c.list("configmaps")]
+    return [o["metadata"]["name"] for o in c.list("configmaps") if o["metadata"]["name"] != "kube-root-ca.crt"]
 
 
 def test_background_cascade_deletes_dependents() -> None:

@@ -1,0 +1,1 @@
+"""Authentication identities and authorization (RBAC) for the simulated kube-apiserver."""

@@ -1,0 +1,62 @@
+"""ClusterRole aggregation: the clusterrole-aggregation controller of kube-controller-manager.
+
+A ClusterRole with an ``aggregationRule`` owns no rules of its own: the controller
+(pkg/controller/clusterroleaggregation ``syncClusterRole``) sets them to the union of the rules of every
+other ClusterRole its selectors match, role by role in name order, each rule once. Any ClusterRole change
+re-syncs every aggregated role, so ``admin`` gains what a new role labelled
+``rbac.authorization.k8s.io/aggregate-to-admin: "true"`` grants.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from kspec.controllers.base import Controller
+from kspec.labels import Selector
+
+Obj = dict[str, Any]
+
+
+def aggregated_rules(role: Obj, roles: list[Obj]) -> list[Obj]:
+    """The rules ``role``'s aggregationRule collects from ``roles`` (syncClusterRole's newPolicyRules)."""
+    name = role["metadata"]["name"]
+    matched: dict[str, Obj] = {}
+    for selector in (role.get("aggregationRule") or {}).get("clusterRoleSelectors") or []:
+        sel = Selector.from_label_selector(selector)
+        for other in roles:
+            other_name = other["metadata"]["name"]
+            if other_name != name and other_name not in matched and sel.matches(other["metadata"].get("labels")):
+                matched[other_name] = other
+    rules: list[Obj] = []
+    for other_name in sorted(matched):
+        for rule in matched[other_name].get("rules") or []:
+            if rule not in rules:  # ruleExists: semantic equality
+                rules.append(rule)
+    return rules
+
+
+class ClusterRoleAggregationController(Controller):
+    NAME = "clusterrole-aggregation-controller"
+
+    def start(self) -> None:
+        self._names: tuple[int, list[str]] = (-1, [])  # (store revision, aggregated ClusterRoles) last listed
+        self.watch("clusterroles", self._aggregated_keys)
+
+    def _aggregated_keys(self, _changed: Obj) -> None:
+        """Any ClusterRole change enqueues every aggregated ClusterRole (the controller's enqueue); the list is
+        read again only after a write (the start-up replay of every ClusterRole lists them once)."""
+        revision = self.api.store.revision
+        if self._names[0] != revision:
+            self._names = (revision, [r["metadata"]["name"] for r in self.api.store.list("clusterroles")
+                                      if r.get("aggregationRule")])
+        for name in self._names[1]:
+            self.queue.add(name)
+
+    def reconcile(self, key: str) -> None:
+        role = self.api.store.get("clusterroles", "", key)
+        if role is None or not role.get("aggregationRule"):
+            return
+        rules = aggregated_rules(role, self.api.store.list("clusterroles"))
+        if rules == (role.get("rules") or []):
+            return
+        self.api.patch("clusterroles", key, "", lambda r: r.__setitem__("rules", rules))
