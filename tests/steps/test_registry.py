@@ -19,6 +19,7 @@ CONTRACTS = [
     SHARED / "part2-traffic.feature",
     SHARED / "part2-control-plane.feature",
     SHARED / "part2-storage.feature",
+    SHARED / "part2-access.feature",
 ]
 
 
