@@ -124,7 +124,8 @@ Feature: EndpointSlices: what kube-proxy and CoreDNS read about a Service's pods
     And in the endpoint slices of service "web", pod "web-1" is not ready
     And the endpoints of service "web" are pods "none"
 
-  Scenario: A Service without a selector gets its hand-made Endpoints mirrored, and kube-proxy routes by them
+  Scenario Outline: <mode> mode: a Service without a selector gets its hand-made Endpoints mirrored, and kube-proxy routes by them
+    Given the cluster uses the "<mode>" proxy
     When I apply:
       """
       apiVersion: v1
@@ -172,7 +173,14 @@ Feature: EndpointSlices: what kube-proxy and CoreDNS read about a Service's pods
     And within 5s the endpoint slices of service "db" have 1 endpoints
     And within 5s a connection from pod "client" to "db:5432" reaches one of pods "pg-1"
 
-  Scenario: While its only pod terminates, kube-proxy keeps sending it traffic (serving and terminating)
+    Examples:
+      | mode     |
+      | iptables |
+      | ipvs     |
+      | nftables |
+
+  Scenario Outline: <mode> mode: while its only pod terminates, kube-proxy keeps sending it traffic (serving and terminating)
+    Given the cluster uses the "<mode>" proxy
     When I apply:
       """
       apiVersion: v1
@@ -218,3 +226,9 @@ Feature: EndpointSlices: what kube-proxy and CoreDNS read about a Service's pods
     Then a connection from pod "client" to "web:80" reaches one of pods "web-1"
     When I wait 20s
     Then a connection from pod "client" to "web:80" is refused
+
+    Examples:
+      | mode     |
+      | iptables |
+      | ipvs     |
+      | nftables |

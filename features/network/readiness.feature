@@ -4,8 +4,9 @@ Feature: A pod that fails its readiness probe stops getting traffic
   sync, and the headless Service's DNS answer (after CoreDNS's 30 s cache)
   no longer lists it.
 
-  Scenario: web-2 fails its readiness probe
+  Scenario Outline: <mode> mode: web-2 fails its readiness probe
     Given a cluster with 2 nodes
+    And the cluster uses the "<mode>" proxy
     When I apply:
       """
       apiVersion: v1
@@ -71,3 +72,9 @@ Feature: A pod that fails its readiness probe stops getting traffic
     Then within 1m the not-ready endpoints of service "web" are pods "web-2"
     And within 2s 30 connections from pod "client" to "web:80" reach every one of pods "web-1"
     And a connection from pod "client" to "web:80" reaches one of pods "web-1"
+
+    Examples:
+      | mode     |
+      | iptables |
+      | ipvs     |
+      | nftables |

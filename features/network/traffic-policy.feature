@@ -63,7 +63,8 @@ Feature: Traffic policies, session affinity and external IPs
       | ipvs     |
       | nftables |
 
-  Scenario: The load balancer stops using a node once its last local endpoint goes
+  Scenario Outline: <mode> mode: the load balancer stops using a node once its last local endpoint goes
+    Given the cluster uses the "<mode>" proxy
     When I apply the file "lb-web.yaml"
     And I apply:
       """
@@ -88,6 +89,12 @@ Feature: Traffic policies, session affinity and external IPs
     And the cluster settles
     Then the health check of service "web" on node "node-2" answers 503
     And 20 connections from outside to "172.18.255.200:80" reach every one of pods "web-1"
+
+    Examples:
+      | mode     |
+      | iptables |
+      | ipvs     |
+      | nftables |
 
   Scenario Outline: <mode> mode: internalTrafficPolicy Local keeps pods on their own node
     Given the cluster uses the "<mode>" proxy
