@@ -129,7 +129,8 @@ PHRASES: list[Phrase] = []
 def _register(keyword: str, template: str, domain: str, assertion: bool, table: bool, text: bool
               ) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     def decorator(func: Callable[..., Any]) -> Callable[..., Any]:
-        doc = (func.__doc__ or "").strip().splitlines()[0] if func.__doc__ else ""
+        # the docstring's first paragraph, on one line: a sentence wrapped in the source is not cut
+        doc = " ".join(line.strip() for line in (func.__doc__ or "").strip().split("\n\n")[0].splitlines())
         PHRASES.append(Phrase(keyword, template, domain, resolving_pod_refs(keyword, template, func), doc,
                               assertion, takes_table=table, takes_text=text))
         return func

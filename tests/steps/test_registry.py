@@ -71,3 +71,10 @@ def test_every_phrase_has_a_description_and_domain() -> None:
     for phrase in PHRASES:
         assert phrase.doc, f"{phrase.template} has no docstring"
         assert phrase.domain in registry.DOMAIN_ORDER, phrase.domain
+
+
+def test_every_description_is_whole_sentences() -> None:
+    """`kspec steps` and docs/steps.md show the docstring's first paragraph: one wrapped over two source lines
+    must not be cut where the line breaks."""
+    cut = [p.display for p in PHRASES if not p.doc.rstrip().endswith((".", ")", "`", ":", "!", "?"))]
+    assert cut == []
