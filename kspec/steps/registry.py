@@ -98,6 +98,9 @@ class Phrase:
         return out
 
 
+_COUNTED_NOUN = re.compile(r"( [a-z]+)s\b")
+
+
 def compile_template(template: str, *, loose: bool = False) -> tuple[re.Pattern[str], frozenset[str]]:
     """The phrase's regex; ``loose`` lets numbers and durations be any words, so checks can name a bad value."""
     out, pos, ints = [], 0, set()
@@ -114,6 +117,11 @@ def compile_template(template: str, *, loose: bool = False) -> tuple[re.Pattern[
         elif name in _INT_NAMES:
             out.append(f"(?P<{name}>[^\"\\s]+?)" if loose else f"(?P<{name}>-?\\d+)")
             ints.add(name)
+            # "a cluster with 1 node": the plural noun after a count may be singular
+            if plural := _COUNTED_NOUN.match(template, m.end()):
+                out.append(re.escape(plural.group(1)) + "s?")
+                pos = plural.end()
+                continue
         elif name == "duration":
             out.append(f"(?P<{name}>[^\"]+?)" if loose else f"(?P<{name}>{DURATION})")
         else:

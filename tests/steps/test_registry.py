@@ -78,3 +78,10 @@ def test_every_description_is_whole_sentences() -> None:
     must not be cut where the line breaks."""
     cut = [p.display for p in PHRASES if not p.doc.rstrip().endswith((".", ")", "`", ":", "!", "?"))]
     assert cut == []
+
+
+def test_a_count_of_one_takes_the_singular_noun() -> None:
+    """A new user writes "a cluster with 1 node"; the phrase says "{n} nodes"."""
+    pattern, _ = compile_template("a cluster with {n} nodes")
+    assert pattern.fullmatch("a cluster with 1 node") and pattern.fullmatch("a cluster with 3 nodes")
+    assert not pattern.fullmatch("a cluster with 3 nodess")
