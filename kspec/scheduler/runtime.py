@@ -306,9 +306,14 @@ class Framework:
         state.skip_pre_bind = skipped
         return result
 
-    def run_pre_bind(self, state: CycleState, pi: PodInfo, node: str) -> Status | None:
-        if state.skip_pre_bind:
-            for p in self.points["preBind"]:
+    def run_pre_bind(self, state: CycleState, pi: PodInfo, node: str, resume_from: str | None = None
+                     ) -> Status | None:
+        """RunPreBindPlugins. A plugin may answer Wait (VolumeBinding waiting for the PV controller): the
+        scheduler calls again later with ``resume_from`` naming it, and the plugins before it are not rerun."""
+        if state.skip_pre_bind or resume_from is not None:
+            names = [p.NAME for p in self.points["preBind"]]
+            start = names.index(resume_from) if resume_from in names else 0
+            for p in self.points["preBind"][start:]:
                 if p.NAME in state.skip_pre_bind:
                     continue
                 status = p.pre_bind(state, pi, node)
