@@ -47,9 +47,10 @@ _RESOURCES = {"Service": "services", "ReplicaSet": "replicasets", "ReplicationCo
               "StatefulSet": "statefulsets", "Namespace": "namespaces", "PodDisruptionBudget": "poddisruptionbudgets",
               "PersistentVolumeClaim": "persistentvolumeclaims", "PersistentVolume": "persistentvolumes",
               "StorageClass": "storageclasses", "CSINode": "csinodes", "CSIDriver": "csidrivers",
-              "CSIStorageCapacity": "csistoragecapacities"}
+              "CSIStorageCapacity": "csistoragecapacities", "VolumeAttachment": "volumeattachments"}
 #: the cluster-scoped ones among them
-_CLUSTER_SCOPED = frozenset({"namespaces", "persistentvolumes", "storageclasses", "csinodes", "csidrivers"})
+_CLUSTER_SCOPED = frozenset({"namespaces", "persistentvolumes", "storageclasses", "csinodes", "csidrivers",
+                             "volumeattachments"})
 
 
 @dataclass

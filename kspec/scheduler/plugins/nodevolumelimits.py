@@ -3,8 +3,8 @@
 Each CSI volume a pod's claims bring (a bound claim: its PV's ``csi`` driver and handle; an unbound one: its
 class's provisioner and a handle of its own) counts once per node, however many pods share it; a node whose
 CSINode (``spec.drivers[].allocatable.count``) or Node allocatable (``attachable-volumes-csi-<driver>``) sets a
-limit for the driver rejects a pod that would go over it (``node(s) exceed max volume count``). In-tree volumes
-are not translated to CSI (no CSI migration is simulated).
+limit for the driver rejects a pod that would go over it (``node(s) exceed max volume count``). The node's
+VolumeAttachments count as well. In-tree volumes are not translated to CSI (no CSI migration is simulated).
 """
 
 from __future__ import annotations
@@ -52,6 +52,20 @@ def volume_limits(node: Obj, csi_node: Obj | None) -> dict[str, int]:
     return limits
 
 
+#: in-tree volume sources and the CSI drivers CSI migration moves them to (csi-translation-lib)
+INLINE_MIGRATABLE = {"awsElasticBlockStore": "ebs.csi.aws.com", "gcePersistentDisk": "pd.csi.storage.gke.io",
+                     "azureDisk": "disk.csi.azure.com", "azureFile": "file.csi.azure.com",
+                     "cinder": "cinder.csi.openstack.org", "vsphereVolume": "csi.vsphere.vmware.com",
+                     "portworxVolume": "pxd.portworx.com"}
+
+
+def _owned_by(claim: Obj, pod: Obj) -> bool:
+    """ephemeral.VolumeIsForPod: the claim's controller is the pod."""
+    uid = pod["metadata"].get("uid")
+    return any(ref.get("controller") and ref.get("uid") == uid
+               for ref in claim["metadata"].get("ownerReferences") or [])
+
+
 class LookupError_(Exception):
     """A claim of the new pod is missing (NotFound) or nameless."""
 
@@ -62,11 +76,12 @@ class LookupError_(Exception):
 
 class NodeVolumeLimits(Plugin):
     NAME = NAME
-    EVENTS = (fwk.CSI_NODE_ADD, fwk.POD_DELETE, fwk.PVC_ADD)
+    EVENTS = (fwk.CSI_NODE_ADD, fwk.CSI_NODE_UPDATE, fwk.POD_DELETE, fwk.PVC_ADD, fwk.VOLUME_ATTACHMENT_DELETE)
 
     def pre_filter(self, state: CycleState, pi: PodInfo) -> tuple[PreFilterResult | None, Status | None]:
         for vol in (pi.pod.get("spec") or {}).get("volumes") or []:
-            if vol.get("persistentVolumeClaim") is not None or vol.get("ephemeral") is not None:
+            if vol.get("persistentVolumeClaim") is not None or vol.get("ephemeral") is not None or \
+                    any(k in vol for k in INLINE_MIGRATABLE):
                 return None, None
         return None, SKIP
 
@@ -107,6 +122,9 @@ class NodeVolumeLimits(Plugin):
                 if new_pod:
                     raise LookupError_(f'looking up PVC {ns}/{name}: persistentvolumeclaim "{name}" not found', True)
                 continue
+            if vol.get("ephemeral") is not None and not _owned_by(claim, pod):
+                raise LookupError_(f"PVC {ns}/{name} was not created for pod {ns}/{pod['metadata']['name']} "
+                                   "(pod is not owner)", False)
             driver, handle = self._driver_info(claim)
             if not driver or not handle:
                 continue
@@ -136,6 +154,11 @@ class NodeVolumeLimits(Plugin):
         for unique, key in attached.items():
             new.pop(unique, None)  # a volume already attached for another pod counts once
             attached_count[key] = attached_count.get(key, 0) + 1
+        # the node's VolumeAttachments count too (volumes still attached after their pods went): the two counts
+        # describe the same volumes, so the greater one is taken
+        for key, count in self._attachment_counts(ni.name).items():
+            if count > attached_count.get(key, 0):
+                attached_count[key] = count
         new_count: dict[str, int] = {}
         for key in new.values():
             new_count[key] = new_count.get(key, 0) + 1
@@ -145,13 +168,36 @@ class NodeVolumeLimits(Plugin):
                 return unschedulable(ERR_REASON_MAX_VOLUME_COUNT_EXCEEDED)
         return None
 
+    def _attachment_counts(self, node: str) -> dict[str, int]:
+        """The node's VolumeAttachments per limit key (of their attacher)."""
+        counts: dict[str, int] = {}
+        for va in self.handle.api.store.list("volumeattachments"):
+            spec = va.get("spec") or {}
+            if spec.get("nodeName") == node and spec.get("attacher"):
+                key = csi_attach_limit_key(spec["attacher"])
+                counts[key] = counts.get(key, 0) + 1
+        return counts
+
     def queueing_hint(self, event: str, pi: PodInfo, old: Any, new: Any) -> bool:
         if event == fwk.POD_DELETE:
-            # isSchedulableAfterPodDeleted: a bound pod with claim volumes
+            # isSchedulableAfterPodDeleted: a bound pod with claim volumes (or in-tree volumes CSI migration counts)
             if old is None or not (old.get("spec") or {}).get("nodeName"):
                 return False
             return any(v.get("persistentVolumeClaim") is not None or v.get("ephemeral") is not None
-                       for v in (old.get("spec") or {}).get("volumes") or [])
+                       or any(k in v for k in INLINE_MIGRATABLE) for v in (old.get("spec") or {}).get("volumes") or [])
+        if event == fwk.CSI_NODE_UPDATE:
+            # isSchedulableAfterCSINodeUpdated: some driver's allocatable count went up
+            before = volume_limits({}, old)
+            return any(limit > before.get(key, limit) for key, limit in volume_limits({}, new).items())
+        if event == fwk.VOLUME_ATTACHMENT_DELETE:
+            # isSchedulableAfterVolumeAttachmentDeleted: the pod has claims, or an in-tree volume of the attacher
+            attacher = ((old or {}).get("spec") or {}).get("attacher")
+            for v in (pi.pod.get("spec") or {}).get("volumes") or []:
+                if v.get("persistentVolumeClaim") is not None or v.get("ephemeral") is not None:
+                    return True
+                if any(k in v and driver == attacher for k, driver in INLINE_MIGRATABLE.items()):
+                    return True
+            return False
         if event == fwk.PVC_ADD:
             if new is None or new["metadata"].get("namespace", "") != pi.namespace:
                 return False

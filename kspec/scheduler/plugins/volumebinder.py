@@ -39,10 +39,6 @@ class BinderError(Exception):
     """An error FindPodVolumes & co. return (the plugin turns it into an Error status)."""
 
 
-class NotFound(BinderError):
-    """A lookup found nothing (apierrors.IsNotFound)."""
-
-
 def claim_names(pod: Obj) -> list[str]:
     """The claims of a pod's persistentVolumeClaim and generic ephemeral volumes (ephemeral.VolumeClaimName)."""
     name = pod["metadata"]["name"]

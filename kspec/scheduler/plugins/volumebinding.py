@@ -31,8 +31,6 @@ STATE_KEY = NAME
 ERR_UNBOUND_IMMEDIATE = "pod has unbound immediate PersistentVolumeClaims"
 #: VolumeBindingArgs bindTimeoutSeconds default (SetDefaults_VolumeBindingArgs)
 DEFAULT_BIND_TIMEOUT_SECONDS = 600
-#: BindPodVolumes polls checkBindings every second (wait.PollUntilContextTimeout, first check after one period)
-POLL_MS = 1000
 #: the error when the bind timeout runs out (context.DeadlineExceeded)
 ERR_TIMEOUT = "binding volumes: context deadline exceeded"
 
@@ -162,7 +160,8 @@ class VolumeBinding(Plugin):
 
     def pre_bind(self, state: CycleState, pi: PodInfo, node: str) -> Status | None:
         """BindPodVolumes: the API updates on the first call, then a check per call; ``Wait`` asks the scheduler to
-        call again after ``POLL_MS`` (the pod stays assumed on the node meanwhile)."""
+        call again a second later, as wait.PollUntilContextTimeout polls (the pod stays assumed on the node
+        meanwhile)."""
         s: _State | None = state.read(STATE_KEY)
         if s is None:
             return error(f'reading "{STATE_KEY}" from cycleState: not found')
