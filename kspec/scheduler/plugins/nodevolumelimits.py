@@ -16,7 +16,7 @@ from kspec.objects import Obj
 from kspec.scheduler import framework as fwk
 from kspec.scheduler.framework import SKIP, CycleState, Plugin, PreFilterResult, Status, unresolvable, unschedulable
 from kspec.scheduler.nodeinfo import NodeInfo, PodInfo
-from kspec.scheduler.plugins.volumebinder import claim_class
+from kspec.scheduler.plugins.volumebinder import claim_class, owned_by
 
 NAME = "NodeVolumeLimits"
 #: ErrReasonMaxVolumeCountExceeded
@@ -57,13 +57,6 @@ INLINE_MIGRATABLE = {"awsElasticBlockStore": "ebs.csi.aws.com", "gcePersistentDi
                      "azureDisk": "disk.csi.azure.com", "azureFile": "file.csi.azure.com",
                      "cinder": "cinder.csi.openstack.org", "vsphereVolume": "csi.vsphere.vmware.com",
                      "portworxVolume": "pxd.portworx.com"}
-
-
-def _owned_by(claim: Obj, pod: Obj) -> bool:
-    """ephemeral.VolumeIsForPod: the claim's controller is the pod."""
-    uid = pod["metadata"].get("uid")
-    return any(ref.get("controller") and ref.get("uid") == uid
-               for ref in claim["metadata"].get("ownerReferences") or [])
 
 
 class LookupError_(Exception):
@@ -122,7 +115,7 @@ class NodeVolumeLimits(Plugin):
                 if new_pod:
                     raise LookupError_(f'looking up PVC {ns}/{name}: persistentvolumeclaim "{name}" not found', True)
                 continue
-            if vol.get("ephemeral") is not None and not _owned_by(claim, pod):
+            if vol.get("ephemeral") is not None and not owned_by(claim, pod):
                 raise LookupError_(f"PVC {ns}/{name} was not created for pod {ns}/{pod['metadata']['name']} "
                                    "(pod is not owner)", False)
             driver, handle = self._driver_info(claim)

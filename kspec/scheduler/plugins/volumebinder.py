@@ -51,6 +51,13 @@ def claim_names(pod: Obj) -> list[str]:
     return out
 
 
+def owned_by(claim: Obj, pod: Obj) -> bool:
+    """ephemeral.VolumeIsForPod: the claim's controller is the pod (same UID)."""
+    uid = pod["metadata"].get("uid", "")
+    return any(ref.get("controller") and ref.get("uid", "") == uid
+               for ref in claim["metadata"].get("ownerReferences") or [])
+
+
 def claim_class(claim: Obj) -> str:
     """storagehelpers.GetPersistentVolumeClaimClass: spec.storageClassName, else the beta annotation."""
     anns = claim["metadata"].get("annotations") or {}
@@ -283,8 +290,13 @@ class VolumeBinder:
         """GetPodVolumeClaims: pre-bound claims (volumeName set, not yet bound) count as immediate."""
         out = PodVolumeClaims()
         ns = pod["metadata"].get("namespace", "default")
+        ephemeral = {f"{pod['metadata']['name']}-{v.get('name', '')}" for v in (pod.get("spec") or {}).get("volumes")
+                     or [] if v.get("persistentVolumeClaim") is None and v.get("ephemeral") is not None}
         for name in claim_names(pod):
             claim = self._pvc(ns, name)
+            if name in ephemeral and not owned_by(claim, pod):
+                raise BinderError(f"PVC {ns}/{name} was not created for pod {ns}/{pod['metadata']['name']} "
+                                  "(pod is not owner)")
             if is_fully_bound(claim):
                 out.bound.append(claim)
             elif self.is_delay_binding_mode(claim) and not (claim.get("spec") or {}).get("volumeName"):

@@ -23,6 +23,7 @@ from kspec.scheduler.plugins.volumebinder import (
     PodVolumes,
     VolumeBinder,
     claim_names,
+    owned_by,
 )
 
 NAME = "VolumeBinding"
@@ -90,7 +91,7 @@ class VolumeBinding(Plugin):
                                          f'"{(claim.get("spec") or {}).get("volumeName", "")}"')
             if claim["metadata"].get("deletionTimestamp"):
                 return has, unresolvable(f'persistentvolumeclaim "{name}" is being deleted')
-            if ephemeral and not _owned_by(claim, pod):
+            if ephemeral and not owned_by(claim, pod):
                 return has, unresolvable(f'PVC {pi.namespace}/{name} was not created for pod {pi.namespace}/{pi.name} '
                                          "(pod is not owner)")
         return has, None
@@ -230,13 +231,6 @@ def _pvc_hint(pi: PodInfo, claim: Obj | None) -> bool:
     if claim is None or claim["metadata"].get("namespace", "") != pi.namespace:
         return False
     return claim["metadata"]["name"] in _claims_used(pi)
-
-
-def _owned_by(claim: Obj, pod: Obj) -> bool:
-    """ephemeral.VolumeIsForPod: the claim's controller is the pod."""
-    uid = pod["metadata"].get("uid")
-    return any(ref.get("controller") and ref.get("uid") == uid
-               for ref in claim["metadata"].get("ownerReferences") or [])
 
 
 def _now(handle: Any) -> int:
