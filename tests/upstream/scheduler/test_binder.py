@@ -112,13 +112,17 @@ pvBoundImmediate = make_pv("pv-bound-immediate", "node1", "1G", "1", immediateBo
 pvBoundImmediateNode2 = make_pv("pv-bound-immediate", "node2", "1G", "1", immediateBoundPVC, IMMEDIATE)
 
 
-def migration_pv(claim: dict[str, Any]) -> dict[str, Any]:
-    """makeTestPVForCSIMigration(zone1Labels, claim, true): a GCE PD without node affinity, zone-labelled."""
+def migration_pv(claim: dict[str, Any], migrated: bool = True) -> dict[str, Any]:
+    """makeTestPVForCSIMigration(zone1Labels, claim, migrated): a GCE PD (an RBD image when not migrated) without
+    node affinity, zone-labelled."""
     pv = make_pv("pv-migration-bound", "node1", "1G", "1", claim, WAIT)
     del pv["spec"]["nodeAffinity"]
     pv["metadata"]["labels"] = {"failure-domain.beta.kubernetes.io/zone": "us-east-1",
                                 "failure-domain.beta.kubernetes.io/region": "us-east-1a"}
-    pv["spec"]["gcePersistentDisk"] = {"pdName": "test-disk", "fsType": "ext4"}
+    if migrated:
+        pv["spec"]["gcePersistentDisk"] = {"pdName": "test-disk", "fsType": "ext4"}
+    else:
+        pv["spec"]["rbd"] = {"image": "test-disk"}
     return pv
 
 
@@ -432,3 +436,132 @@ def test_bind_api_update(c: dict[str, Any]) -> None:
     for want in c.get("want_api_pvcs", []):
         got = api.try_get("persistentvolumeclaims", want["metadata"]["name"], "testns")
         assert _without_rv(got) == _without_rv(want)
+
+
+def _set_annotations(claim: dict[str, Any], annotations: dict[str, str] | None) -> dict[str, Any]:
+    """pvcSetEmptyAnnotations ({}), pvcSetSelectedNode."""
+    new = copy.deepcopy(claim)
+    if annotations is None:
+        new["metadata"].pop("annotations", None)
+    else:
+        new["metadata"]["annotations"] = annotations
+    return new
+
+
+def _without_claim_uid(pv: dict[str, Any]) -> dict[str, Any]:
+    """pvRemoveClaimUID."""
+    new = copy.deepcopy(pv)
+    new["spec"]["claimRef"]["uid"] = ""
+    return new
+
+
+C = "TestCheckBindings"
+PROV = with_selected_node(provisionedPVC)
+CHECK_CASES = [
+    case(C, "nothing-to-bind-nil", bindings=None, provisions=[], fail=True, unreachable=NIL),
+    case(C, "nothing-to-bind-bindings-nil", bindings=None, provisions=[], fail=True, unreachable=NIL),
+    case(C, "nothing-to-bind-provisionings-nil", bindings=[], provisions=None, fail=True, unreachable=NIL),
+    case(C, "nothing-to-bind", bindings=[], provisions=[], bound=True),
+    case(C, "binding-bound", bindings=[(unboundPVC, pvNode1aBound)], provisions=[], pvs=[pvNode1aBound],
+         claims=[boundPVCNode1a], bound=True),
+    case(C, "binding-prebound", bindings=[(unboundPVC, pvNode1aBound)], provisions=[], pvs=[pvNode1aBound],
+         claims=[preboundPVCNode1a]),
+    case(C, "binding-unbound", bindings=[(unboundPVC, pvNode1aBound)], provisions=[], pvs=[pvNode1aBound],
+         claims=[unboundPVC]),
+    case(C, "binding-pvc-not-exists", bindings=[(unboundPVC, pvNode1aBound)], provisions=[], pvs=[pvNode1aBound],
+         fail=True),
+    case(C, "binding-pv-not-exists", bindings=[(unboundPVC, pvNode1aBound)], provisions=[], pvs=[pvNode1aBound],
+         claims=[boundPVCNode1a], delete_pvs=True, fail=True),
+    case(C, "binding-claimref-nil", bindings=[(unboundPVC, pvNode1aBound)], provisions=[], pvs=[pvNode1a],
+         claims=[boundPVCNode1a], api_pvs=[pvNode1a], api_pvcs=[boundPVCNode1a], fail=True),
+    case(C, "binding-claimref-uid-empty", bindings=[(unboundPVC, pvNode1aBound)], provisions=[], pvs=[pvNode1aBound],
+         claims=[boundPVCNode1a], api_pvs=[_without_claim_uid(pvNode1aBound)], api_pvcs=[boundPVCNode1a], fail=True),
+    case(C, "binding-one-bound,one-unbound", bindings=[(unboundPVC, pvNode1aBound), (unboundPVC2, pvNode1bBound)],
+         provisions=[], pvs=[pvNode1aBound, pvNode1bBound], claims=[boundPVCNode1a, unboundPVC2]),
+    case(C, "provisioning-pvc-bound", bindings=[], provisions=[PROV], pvs=[pvBound], claims=[provisionedPVCBound],
+         api_pvcs=[with_selected_node(provisionedPVCBound)], bound=True),
+    case(C, "provisioning-pvc-unbound", bindings=[], provisions=[PROV], claims=[PROV]),
+    case(C, "provisioning-pvc-not-exists", bindings=[], provisions=[PROV], claims=[provisionedPVC], delete_pvcs=True,
+         fail=True),
+    case(C, "provisioning-pvc-annotations-nil", bindings=[], provisions=[PROV], claims=[provisionedPVC],
+         api_pvcs=[provisionedPVC], fail=True),
+    case(C, "provisioning-pvc-selected-node-dropped", bindings=[], provisions=[PROV], claims=[provisionedPVC],
+         api_pvcs=[_set_annotations(provisionedPVC, {})], fail=True),
+    case(C, "provisioning-pvc-selected-node-wrong-node", bindings=[], provisions=[PROV], claims=[provisionedPVC],
+         api_pvcs=[with_selected_node(provisionedPVC, "wrong-node")], fail=True),
+    case(C, "binding-bound-provisioning-unbound", bindings=[(unboundPVC, pvNode1aBound)], provisions=[PROV],
+         pvs=[pvNode1aBound], claims=[boundPVCNode1a, PROV]),
+    case(C, "tolerate-provisioning-pvc-bound-pv-not-found", bindings=[], provisions=[PROV], pvs=[pvNode1a],
+         claims=[provisionedPVC], api_pvcs=[with_selected_node(provisionedPVCBound)], delete_pvs=True),
+]
+
+
+def _api_update(api: FakeAPI, obj: dict[str, Any]) -> None:
+    """updateVolumes / updateClaims: an update of the stored version (the reactor's object)."""
+    resource = RESOURCES[obj["kind"]]
+    stored = api.try_get(resource, obj["metadata"]["name"], obj["metadata"].get("namespace", ""))
+    new = copy.deepcopy(obj)
+    new["metadata"]["resourceVersion"] = (stored or obj)["metadata"]["resourceVersion"]
+    api.update(new)
+
+
+def _check_bindings(c: dict[str, Any], node: dict[str, Any], extra: list[dict[str, Any]] = ()) -> tuple[bool, bool]:
+    pod = make_pod()
+    api = FakeAPI([*CLASSES, pod, node, *c.get("pvs", []), *c.get("claims", []), *extra])
+    binder = VolumeBinder(api)
+    volumes = PodVolumes([BindingInfo(copy.deepcopy(pvc), copy.deepcopy(pv)) for pvc, pv in c["bindings"] or []],
+                         [copy.deepcopy(p) for p in c["provisions"] or []])
+    for b in volumes.static_bindings:  # assumeVolumes
+        binder.pv_cache.assume(b.pv["metadata"]["name"], b.pv)
+    for p in volumes.dynamic_provisions:
+        binder.pvc_cache.assume(_pvc_key(p), p)
+    if c.get("delete_pvs"):
+        for pv in c.get("pvs", []):
+            del api.objects[("persistentvolumes", "", pv["metadata"]["name"])]
+    else:
+        for pv in c.get("api_pvs", []):
+            _api_update(api, pv)
+    if c.get("delete_pvcs"):
+        for claim in c.get("claims", []):
+            del api.objects[("persistentvolumeclaims", "testns", claim["metadata"]["name"])]
+    else:
+        for claim in c.get("api_pvcs", []):
+            _api_update(api, claim)
+    try:
+        return binder.check_bindings(pod, "node1", volumes), False
+    except BinderError:
+        return False, True
+
+
+@pytest.mark.parametrize("c", CHECK_CASES)
+def test_check_bindings(c: dict[str, Any]) -> None:
+    bound, failed = _check_bindings(c, NODE1)
+    assert failed is c.get("fail", False)
+    assert bound is c.get("bound", False)
+
+
+provMigrationPVCBound = make_pvc("pvc-migration-provisioned", "1Gi", "", BOUND, "pv-migration-bound", "1", WAIT_PROV)
+CM = "TestCheckBindingsWithCSIMigration"
+CHECK_MIGRATION_CASES = [
+    case(CM, "provisioning-pvc-bound", bindings=[], provisions=[with_selected_node(provMigrationPVCBound)],
+         pvs=[migration_pv(boundMigrationPVC)], claims=[provMigrationPVCBound],
+         api_pvcs=[with_selected_node(provMigrationPVCBound)], node=ZONE1, bound=True),
+    case(CM, "binding-node-pv-same-zone", bindings=[(unboundPVC, migration_pv(unboundPVC))], provisions=[],
+         pvs=[migration_pv(unboundPVC)], claims=[unboundPVC], node=ZONE1),
+    case(CM, "binding-without-csinode", bindings=[(unboundPVC, migration_pv(unboundPVC))], provisions=[],
+         pvs=[migration_pv(unboundPVC)], claims=[unboundPVC], node=ZONE1),
+    case(CM, "binding-non-migrated-plugin", bindings=[(unboundPVC, migration_pv(unboundPVC))], provisions=[],
+         pvs=[migration_pv(unboundPVC)], claims=[unboundPVC], node=ZONE1),
+    case(CM, "binding-node-pv-in-different-zones", bindings=[(unboundPVC, migration_pv(unboundPVC))], provisions=[],
+         pvs=[migration_pv(unboundPVC)], claims=[unboundPVC], node=ZONE2, fail=True, unmodelled=MIGRATION),
+    case(CM, "binding-node-pv-different-zones-migration-off",
+         bindings=[(unboundPVC, migration_pv(unboundPVC, False))], provisions=[],
+         pvs=[migration_pv(unboundPVC, False)], claims=[unboundPVC], node=ZONE2),
+]
+
+
+@pytest.mark.parametrize("c", CHECK_MIGRATION_CASES)
+def test_check_bindings_with_csi_migration(c: dict[str, Any]) -> None:
+    bound, failed = _check_bindings(c, c["node"])
+    assert failed is c.get("fail", False)
+    assert bound is c.get("bound", False)
