@@ -565,3 +565,87 @@ def test_check_bindings_with_csi_migration(c: dict[str, Any]) -> None:
     bound, failed = _check_bindings(c, c["node"])
     assert failed is c.get("fail", False)
     assert bound is c.get("bound", False)
+
+
+NODE1_NO_LABELS = {"kind": "Node", "metadata": {"name": "node1", "labels": {}}}
+NODE2 = {"kind": "Node", "metadata": {"name": "node2", "labels": {NODE_KEY: "node2"}}}
+
+
+def _bind_claim(api: FakeAPI, claim: dict[str, Any], pv_name: str) -> None:
+    """The PV controller's part in the delay functions: the claim fully bound to the volume."""
+    stored = copy.deepcopy(api.try_get("persistentvolumeclaims", claim["metadata"]["name"], "testns"))
+    stored["spec"]["volumeName"] = pv_name
+    stored["metadata"].setdefault("annotations", {})["pv.kubernetes.io/bind-completed"] = "yes"
+    api.update(stored)
+
+
+def _provision(api: FakeAPI, claim: dict[str, Any]) -> None:
+    stored = api.try_get("persistentvolumeclaims", claim["metadata"]["name"], "testns")
+    api.add(make_pv("dynamic-pv", "node1", "1G", "1", stored, WAIT))
+    _bind_claim(api, claim, "dynamic-pv")
+
+
+def _delete(api: FakeAPI, resource: str, name: str, ns: str = "testns") -> None:
+    del api.objects[(resource, ns, name)]
+
+
+BP = "TestBindPodVolumes"
+BIND_POD_CASES = [
+    case(BP, "nothing-to-bind-nil", fail=True, unreachable=NIL),
+    case(BP, "nothing-to-bind-empty"),
+    case(BP, "already-bound", binding=(unboundPVC, pvNode1aBound), pvs=[pvNode1aBound], claims=[boundPVCNode1a]),
+    case(BP, "binding-static-pv-succeeds-after-time", pvs=[pvNode1a], claims=[unboundPVC],
+         binding=(unboundPVC, pvNode1aBound), delay=lambda api: _bind_claim(api, unboundPVC, "pv-node1a")),
+    case(BP, "binding-dynamic-pv-succeeds-after-time", provision=with_selected_node(provisionedPVC),
+         claims=[provisionedPVC], delay=lambda api: _provision(api, provisionedPVC)),
+    case(BP, "bound-by-pv-controller-before-bind", pvs=[pvNode1a], claims=[unboundPVC],
+         binding=(unboundPVC, pvNode1aBound), api_pv=pvNode1aBound, api_pvc=boundPVCNode1a, fail=True),
+    case(BP, "pod-deleted-after-time", binding=(unboundPVC, pvNode1aBound), pvs=[pvNode1a], claims=[unboundPVC],
+         delay=lambda api: _delete(api, "pods", "test-pod"), fail=True),
+    case(BP, "binding-times-out", binding=(unboundPVC, pvNode1aBound), pvs=[pvNode1a], claims=[unboundPVC],
+         fail=True),
+    case(BP, "binding-fails", binding=(unboundPVC2, pvNode1bBound), pvs=[pvNode1b], claims=[unboundPVC2], fail=True),
+    case(BP, "check-fails", binding=(unboundPVC, pvNode1aBound), pvs=[pvNode1a], claims=[unboundPVC],
+         delay=lambda api: _delete(api, "persistentvolumeclaims", "unbound-pvc"), fail=True),
+    case(BP, "node-affinity-fails", binding=(unboundPVC, pvNode1aBound), pvs=[pvNode1aBound],
+         claims=[boundPVCNode1a], nodes=[NODE1_NO_LABELS], fail=True),
+    case(BP, "node-affinity-fails-dynamic-provisioning", pvs=[pvNode1a, pvNode2], claims=[selectedNodePVC],
+         provision=selectedNodePVC, nodes=[NODE1, NODE2], delay=lambda api: _bind_claim(api, selectedNodePVC,
+                                                                                        "pv-node2"), fail=True),
+]
+
+
+@pytest.mark.parametrize("c", BIND_POD_CASES)
+def test_bind_pod_volumes(c: dict[str, Any]) -> None:
+    """BindPodVolumes as VolumeBinding's PreBind runs it: the API updates, then a check each second of virtual
+    time until the 10s bind timeout of newTestBinder; the delay function runs at 5s, as upstream's goroutine."""
+    from types import SimpleNamespace
+
+    from kspec.scheduler.framework import Code, CycleState
+    from kspec.scheduler.nodeinfo import PodInfo
+    from kspec.scheduler.plugins.volumebinder import PodVolumeClaims
+    from kspec.scheduler.plugins.volumebinding import STATE_KEY, VolumeBinding, _State
+
+    pod = make_pod()
+    api = FakeAPI([*CLASSES, pod, *c.get("nodes", [NODE1]), *c.get("pvs", []), *c.get("claims", [])])
+    clock = SimpleNamespace(now=0)
+    plugin = VolumeBinding({"bindTimeoutSeconds": 10}, SimpleNamespace(api=api, cluster=SimpleNamespace(clock=clock)))
+    volumes = PodVolumes([BindingInfo(copy.deepcopy(c["binding"][0]), copy.deepcopy(c["binding"][1]))]
+                         if "binding" in c else [], [copy.deepcopy(c["provision"])] if "provision" in c else [])
+    for b in volumes.static_bindings:  # assumeVolumes
+        plugin.binder.pv_cache.assume(b.pv["metadata"]["name"], b.pv)
+    for p in volumes.dynamic_provisions:
+        plugin.binder.pvc_cache.assume(_pvc_key(p), p)
+    for obj in (c.get("api_pv"), c.get("api_pvc")):
+        if obj is not None:
+            _api_update(api, obj)
+    state = CycleState()
+    state.write(STATE_KEY, _State(PodVolumeClaims(), {"node1": volumes}))
+    pi = PodInfo(pod)
+    status = plugin.pre_bind(state, pi, "node1")
+    while status is not None and status.code == Code.WAIT and clock.now < 60_000:
+        clock.now += 1000
+        if clock.now == 5000 and c.get("delay"):
+            c["delay"](api)
+        status = plugin.pre_bind(state, pi, "node1")
+    assert (status is not None) is c.get("fail", False), status
