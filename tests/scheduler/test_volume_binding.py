@@ -112,3 +112,27 @@ def test_the_default_profile_has_the_volume_plugins_in_upstream_order() -> None:
     names = [r.name for r in default_profile().plugins["multiPoint"].enabled]
     assert names[names.index("NodeResourcesFit") + 1:names.index("PodTopologySpread")] == [
         "VolumeRestrictions", "NodeVolumeLimits", "VolumeBinding", "VolumeZone"]
+
+
+def test_reserve_assumes_and_unreserve_reverts() -> None:
+    """Reserve (AssumePodVolumes) takes the chosen PV in the assume cache; Unreserve gives it back."""
+    from kspec.scheduler.framework import CycleState
+    from kspec.scheduler.nodeinfo import PodInfo
+
+    c = Cluster(nodes=1)
+    for obj in (LOCAL_CLASS, local_pv("disk", "node-1"), claim("data")):
+        c.create(obj)
+    c.settle()
+    fw = c.components["scheduler"].frameworks["default-scheduler"]
+    plugin: VolumeBinding = fw.plugin("VolumeBinding")
+    web = pod_with("web", "data")
+    web["metadata"]["namespace"] = "default"
+    pi = PodInfo(web)  # not created: the scheduler does not see it
+    state = CycleState()
+    assert plugin.pre_filter(state, pi) == (None, None)
+    assert plugin.filter(state, pi, c.components["scheduler"].cache.nodes["node-1"]) is None
+    assert plugin.reserve(state, pi, "node-1") is None
+    assert plugin.binder.pv_cache.get("disk")["spec"]["claimRef"]["name"] == "data"
+    assert "claimRef" not in c.get("pv", "disk")["spec"]  # assumed only: nothing written yet
+    plugin.unreserve(state, pi, "node-1")
+    assert "claimRef" not in plugin.binder.pv_cache.get("disk")["spec"]
