@@ -314,3 +314,136 @@ Feature: The scheduler's volume plugins: claims decide where a pod can go
     Then within 1m pod "urgent" is Running
     And pod "holder" does not exist
     And pod "urgent" has event "Scheduled"
+
+  Scenario: A class's allowed topologies decide where a WaitForFirstConsumer volume can be provisioned
+    Given a cluster with nodes:
+      | name   | zone |
+      | node-1 | z1   |
+      | node-2 | z2   |
+    When I apply:
+      """
+      apiVersion: storage.k8s.io/v1
+      kind: StorageClass
+      metadata:
+        name: zonal
+      provisioner: ebs.csi.aws.com
+      volumeBindingMode: WaitForFirstConsumer
+      allowedTopologies:
+      - matchLabelExpressions:
+        - {key: topology.kubernetes.io/zone, values: [z2]}
+      ---
+      apiVersion: v1
+      kind: PersistentVolumeClaim
+      metadata:
+        name: data
+      spec:
+        storageClassName: zonal
+        accessModes: [ReadWriteOnce]
+        resources:
+          requests: {storage: 1Gi}
+      ---
+      apiVersion: v1
+      kind: Pod
+      metadata:
+        name: web
+      spec:
+        containers:
+        - name: app
+          image: nginx:1.25
+        volumes:
+        - name: data
+          persistentVolumeClaim: {claimName: data}
+      """
+    Then within 30s pod "web" is scheduled to node "node-2"
+    And pvc "data" has a volume in zone "z2"
+    And pod "web" was filtered out of node "node-1" by "VolumeBinding"
+
+  Scenario: Storage capacity tracking keeps a pod off nodes whose pool is too small
+    Given a cluster with nodes:
+      | name   | zone |
+      | node-1 | z1   |
+      | node-2 | z2   |
+    When I apply:
+      """
+      apiVersion: storage.k8s.io/v1
+      kind: CSIDriver
+      metadata:
+        name: ebs.csi.aws.com
+      spec:
+        storageCapacity: true
+      ---
+      apiVersion: storage.k8s.io/v1
+      kind: StorageClass
+      metadata:
+        name: ebs
+      provisioner: ebs.csi.aws.com
+      volumeBindingMode: WaitForFirstConsumer
+      ---
+      apiVersion: storage.k8s.io/v1
+      kind: CSIStorageCapacity
+      metadata:
+        name: z1-pool
+        namespace: kube-system
+      storageClassName: ebs
+      capacity: 100Gi
+      nodeTopology:
+        matchLabels: {topology.kubernetes.io/zone: z1}
+      ---
+      apiVersion: storage.k8s.io/v1
+      kind: CSIStorageCapacity
+      metadata:
+        name: z2-pool
+        namespace: kube-system
+      storageClassName: ebs
+      capacity: 2Gi
+      nodeTopology:
+        matchLabels: {topology.kubernetes.io/zone: z2}
+      ---
+      apiVersion: v1
+      kind: PersistentVolumeClaim
+      metadata:
+        name: big
+      spec:
+        storageClassName: ebs
+        accessModes: [ReadWriteOnce]
+        resources:
+          requests: {storage: 50Gi}
+      ---
+      apiVersion: v1
+      kind: PersistentVolumeClaim
+      metadata:
+        name: huge
+      spec:
+        storageClassName: ebs
+        accessModes: [ReadWriteOnce]
+        resources:
+          requests: {storage: 500Gi}
+      ---
+      apiVersion: v1
+      kind: Pod
+      metadata:
+        name: web
+      spec:
+        containers:
+        - name: app
+          image: nginx:1.25
+        volumes:
+        - name: data
+          persistentVolumeClaim: {claimName: big}
+      ---
+      apiVersion: v1
+      kind: Pod
+      metadata:
+        name: db
+      spec:
+        containers:
+        - name: app
+          image: nginx:1.25
+        volumes:
+        - name: data
+          persistentVolumeClaim: {claimName: huge}
+      """
+    Then within 30s pod "web" is scheduled to node "node-1"
+    And pvc "big" has a volume in zone "z1"
+    And pod "db" is Pending
+    And pod "db" has event "FailedScheduling" with message "0/2 nodes are available: 2 node(s) did not have enough free storage. preemption: 0/2 nodes are available: 2 Preemption is not helpful for scheduling."
