@@ -78,6 +78,7 @@ class Framework:
             raise PluginError(f'at least one bind plugin is needed for profile with scheduler name "{self.name}"')
         self.queue_sort = sorters[0]
         self.filters = [(p.NAME, p.filter) for p in self.points["filter"]]
+        self._active_filters: dict[frozenset[str], list[tuple[str, Callable[..., Status | None]]]] = {}
         self.scorers = [(p, profile.score_weight(p.NAME)) for p in self.points["score"]]
         self.events: dict[str, tuple[str, ...]] = {n: tuple(getattr(p, "EVENTS", ())) for n, p in self.plugins.items()}
         self.hints: dict[str, Callable[..., bool]] = {n: p.queueing_hint for n, p in self.plugins.items()
@@ -129,7 +130,11 @@ class Framework:
     def active_filters(self, state: CycleState) -> list[tuple[str, Callable[..., Status | None]]]:
         if not state.skip_filter:
             return self.filters
-        return [(n, f) for n, f in self.filters if n not in state.skip_filter]
+        key = frozenset(state.skip_filter)  # the same few sets come back pod after pod (the volume plugins skip)
+        found = self._active_filters.get(key)
+        if found is None:
+            found = self._active_filters[key] = [(n, f) for n, f in self.filters if n not in key]
+        return found
 
     def run_filters(self, state: CycleState, pi: PodInfo, ni: NodeInfo) -> Status | None:
         """RunFilterPlugins: the first rejection; an Error reads 'running "X" filter plugin: ...'."""

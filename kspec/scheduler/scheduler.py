@@ -41,6 +41,9 @@ NOTE_LEN_LIMIT = 1024
 #: how long a binding cycle waits before calling a PreBind plugin that answered Wait again (BindPodVolumes polls
 #: every second)
 PRE_BIND_POLL_MS = 1000
+#: the points from Reserve to Bind, in order (Reserve and Permit end the scheduling cycle)
+_BINDING_STEPS = ("run_reserve", "run_permit", "run_pre_bind_pre_flights", "run_pre_bind", "run_bind")
+_PRE_BIND_PRE_FLIGHTS, _PRE_BIND = 2, 3
 _TERMINAL = ("Succeeded", "Failed")
 #: the "plugin" a pod is unschedulable for when the cluster has no nodes at all (retried on Node/Add)
 NO_NODES = "<no nodes>"
@@ -519,19 +522,16 @@ class Scheduler:
         is called again after ``PRE_BIND_POLL_MS`` (``waiting`` names it) while the pod stays assumed and other
         pods are scheduled: upstream's binding cycle runs in its own goroutine."""
         pi = qpi.pod_info
-        steps = ((fw.run_reserve, True), (fw.run_permit, True), (fw.run_pre_bind_pre_flights, False),
-                 (fw.run_pre_bind, False), (fw.run_bind, False))
-        if waiting is not None:
-            steps = steps[3:]
         # one point after the other: a point that fails ends the attempt before the next one runs
-        for run, in_cycle in steps:
-            if waiting is not None and run == fw.run_pre_bind:
+        for step in range(_PRE_BIND if waiting is not None else 0, len(_BINDING_STEPS)):
+            if step == _PRE_BIND and waiting is not None:
                 status = fw.run_pre_bind(state, pi, node, resume_from=waiting)
             else:
-                status = run(state, pi, node)
+                status = getattr(fw, _BINDING_STEPS[step])(state, pi, node)
             if status is None or status.code == Code.SKIP:  # a PreBindPreFlight Skip: no PreBind work
                 continue
-            if status.code == Code.WAIT and run == fw.run_pre_bind:
+            in_cycle = step < _PRE_BIND_PRE_FLIGHTS
+            if status.code == Code.WAIT and step == _PRE_BIND:
                 plugin = status.plugin
                 self.clock.call_later(PRE_BIND_POLL_MS, partial(self._binding_cycle, fw, state, qpi, node, attempt,
                                                                 plugin),

@@ -50,6 +50,10 @@ class _State:
         return self
 
 
+#: the state of every pod without claims (nothing in it changes: Reserve finds no node's volumes, all_bound stays)
+_NO_CLAIMS = _State(all_bound=True)
+
+
 def _claims_used(pi: PodInfo) -> list[str]:
     return claim_names(pi.pod)
 
@@ -97,11 +101,14 @@ class VolumeBinding(Plugin):
         return has, None
 
     def pre_filter(self, state: CycleState, pi: PodInfo) -> tuple[PreFilterResult | None, Status | None]:
+        if not (pi.pod.get("spec") or {}).get("volumes"):
+            state.write(STATE_KEY, _NO_CLAIMS)
+            return None, SKIP
         has, status = self._pod_has_pvcs(pi)
         if status is not None:
             return None, status
         if not has:
-            state.write(STATE_KEY, _State(all_bound=True))
+            state.write(STATE_KEY, _NO_CLAIMS)
             return None, SKIP
         try:
             claims = self.binder.get_pod_volume_claims(pi.pod)
@@ -115,8 +122,10 @@ class VolumeBinding(Plugin):
     # -- Filter -----------------------------------------------------------------------------------
     def filter(self, state: CycleState, pi: PodInfo, ni: NodeInfo) -> Status | None:
         s: _State | None = state.read(STATE_KEY)
-        if s is None or s.claims is None:
+        if s is None:
             return error(f'reading "{STATE_KEY}" from cycleState: not found')
+        if s.claims is None:
+            return None  # the pod has no claims (its PreFilter said Skip)
         try:
             volumes, reasons = self.binder.find_pod_volumes(pi.pod, s.claims, ni.node)
         except BinderError as exc:

@@ -93,6 +93,8 @@ class VolumeRestrictions(Plugin):
 
     def pre_filter(self, state: CycleState, pi: PodInfo) -> tuple[PreFilterResult | None, Status | None]:
         spec = pi.pod.get("spec") or {}
+        if not spec.get("volumes"):
+            return None, SKIP
         needs_check = any(needs_restrictions_check(v) for v in spec.get("volumes") or [])
         rwop: set[str] = set()
         for name in _claims(pi.pod):

@@ -91,6 +91,8 @@ class VolumeZone(Plugin):
         return out, None
 
     def pre_filter(self, state: CycleState, pi: PodInfo) -> tuple[PreFilterResult | None, Status | None]:
+        if not (pi.pod.get("spec") or {}).get("volumes"):
+            return None, SKIP
         topologies, status = self._topologies(pi)
         if status is not None:
             return None, status
