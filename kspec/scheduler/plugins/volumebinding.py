@@ -68,7 +68,7 @@ class VolumeBinding(Plugin):
         super().__init__(args, handle)
         seconds = int(self.args.get("bindTimeoutSeconds", DEFAULT_BIND_TIMEOUT_SECONDS))
         self.bind_timeout_ms = seconds * 1000
-        self.binder = VolumeBinder(handle.api, self.bind_timeout_ms)
+        self.binder = VolumeBinder(getattr(handle, "api", None), self.bind_timeout_ms)  # no handle: hints only
 
     # -- PreFilter --------------------------------------------------------------------------------
     def _pod_has_pvcs(self, pi: PodInfo) -> tuple[bool, Status | None]:
