@@ -166,6 +166,12 @@ def find_matching_volume(claim: Obj, volumes: list[Obj], node: Obj | None, exclu
     return smallest
 
 
+def _free_or_for(pv: Obj, claim: Obj) -> bool:
+    """A cheap first look: the PV has no claimRef, or one that may name this claim."""
+    ref = (pv.get("spec") or {}).get("claimRef")
+    return not ref or ref.get("name") == claim["metadata"]["name"]
+
+
 def is_fully_bound(claim: Obj) -> bool:
     """isPVCFullyBound: spec.volumeName set and the bind-completed annotation present."""
     return bool((claim.get("spec") or {}).get("volumeName")) and \
@@ -198,6 +204,8 @@ class PodVolumeClaims:
     unbound_immediate: list[Obj] = field(default_factory=list)
     #: class name -> the PVs of that class (from the assume cache), for the delay-binding claims
     unbound_volumes_delay_binding: dict[str, list[Obj]] = field(default_factory=dict)
+    #: claim key -> the PVs that pass every check of FindMatchingVolume but the node's (filled on the first node)
+    candidates: dict[str, list[Obj]] = field(default_factory=dict)
 
 
 @dataclass
@@ -233,12 +241,16 @@ class AssumeCache:
         return api
 
     def list(self) -> list[Obj]:
+        """Every object (the store lists them by namespace and name), an assumed version in place of its own."""
+        objs = self.lister.store.list(self.resource)
+        if not self.assumed:
+            return objs
         out = []
-        for obj in self.lister.store.list(self.resource):
+        for obj in objs:
             md = obj["metadata"]
             key = f"{md.get('namespace', '')}/{md['name']}" if md.get("namespace") else md["name"]
-            out.append(self.get(key) or obj)
-        return sorted(out, key=lambda o: o["metadata"]["name"])
+            out.append((self.get(key) or obj) if key in self.assumed else obj)
+        return out
 
     def assume(self, key: str, obj: Obj) -> None:
         """Assume: refused when the cached object is newer than the one assumed from."""
@@ -333,7 +345,7 @@ class VolumeBinder:
             if not fast_fail:
                 if to_match:
                     unbound_ok, volumes.static_bindings, unmatched = self.find_matching_volumes(
-                        to_match, claims.unbound_volumes_delay_binding, node)
+                        to_match, claims.unbound_volumes_delay_binding, node, claims.candidates)
                     to_provision += unmatched
                 if to_provision:
                     unbound_ok, storage_ok, volumes.dynamic_provisions = self.check_volume_provisions(
@@ -360,15 +372,25 @@ class VolumeBinder:
                 return False, True
         return True, True
 
-    def find_matching_volumes(self, claims: list[Obj], volumes_by_class: dict[str, list[Obj]], node: Obj
+    def find_matching_volumes(self, claims: list[Obj], volumes_by_class: dict[str, list[Obj]], node: Obj,
+                              candidates: dict[str, list[Obj]] | None = None
                               ) -> tuple[bool, list[BindingInfo], list[Obj]]:
-        """findMatchingVolumes: smallest request first, each PV chosen at most once."""
+        """findMatchingVolumes: smallest request first, each PV chosen at most once. ``candidates`` keeps, per
+        claim, the PVs that pass FindMatchingVolume's node-independent checks, so later nodes only look at those
+        (the same answer: the checks dropped are the same for every node, the order is kept)."""
         chosen: dict[str, Obj] = {}
         bindings: list[BindingInfo] = []
         unmatched: list[Obj] = []
         found = True
         for claim in sorted(claims, key=storage_request):
-            pv = find_matching_volume(claim, volumes_by_class.get(claim_class(claim), []), node, chosen, True)
+            volumes = volumes_by_class.get(claim_class(claim), [])
+            if candidates is not None:
+                key = _key(claim)
+                if key not in candidates:
+                    candidates[key] = [pv for pv in volumes if _free_or_for(pv, claim)
+                                       and find_matching_volume(claim, [pv], None, {}, False)]
+                volumes = candidates[key]
+            pv = find_matching_volume(claim, volumes, node, chosen, True)
             if pv is None:
                 unmatched.append(claim)
                 found = False
