@@ -41,8 +41,8 @@ NOTE_LEN_LIMIT = 1024
 #: how long a binding cycle waits before calling a PreBind plugin that answered Wait again (BindPodVolumes polls
 #: every second)
 PRE_BIND_POLL_MS = 1000
-#: the points from Reserve to Bind, in order (Reserve and Permit end the scheduling cycle)
-_BINDING_STEPS = ("run_reserve", "run_permit", "run_pre_bind_pre_flights", "run_pre_bind", "run_bind")
+#: the places of PreBindPreFlight and PreBind among the points from Reserve to Bind (Reserve and Permit, before
+#: them, end the scheduling cycle)
 _PRE_BIND_PRE_FLIGHTS, _PRE_BIND = 2, 3
 _TERMINAL = ("Succeeded", "Failed")
 #: the "plugin" a pod is unschedulable for when the cluster has no nodes at all (retried on Node/Add)
@@ -523,11 +523,12 @@ class Scheduler:
         pods are scheduled: upstream's binding cycle runs in its own goroutine."""
         pi = qpi.pod_info
         # one point after the other: a point that fails ends the attempt before the next one runs
-        for step in range(_PRE_BIND if waiting is not None else 0, len(_BINDING_STEPS)):
+        steps = (fw.run_reserve, fw.run_permit, fw.run_pre_bind_pre_flights, fw.run_pre_bind, fw.run_bind)
+        for step in range(_PRE_BIND if waiting is not None else 0, len(steps)):
             if step == _PRE_BIND and waiting is not None:
                 status = fw.run_pre_bind(state, pi, node, resume_from=waiting)
             else:
-                status = getattr(fw, _BINDING_STEPS[step])(state, pi, node)
+                status = steps[step](state, pi, node)
             if status is None or status.code == Code.SKIP:  # a PreBindPreFlight Skip: no PreBind work
                 continue
             in_cycle = step < _PRE_BIND_PRE_FLIGHTS
