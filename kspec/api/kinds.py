@@ -62,6 +62,7 @@ KINDS: tuple[Kind, ...] = (
     Kind("networking.k8s.io", "v1", "Ingress", "ingresses", True, ("ing",)),
     Kind("networking.k8s.io", "v1", "IngressClass", "ingressclasses", False),
     Kind("storage.k8s.io", "v1", "StorageClass", "storageclasses", False, ("sc",)),
+    Kind("storage.k8s.io", "v1", "CSINode", "csinodes", False),
     Kind("storage.k8s.io", "v1", "CSIDriver", "csidrivers", False),
     Kind("storage.k8s.io", "v1", "CSIStorageCapacity", "csistoragecapacities", True),
     Kind("storage.k8s.io", "v1", "VolumeAttachment", "volumeattachments", False),

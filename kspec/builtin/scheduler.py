@@ -15,16 +15,21 @@ from kspec.scheduler.plugins.nodeports import NodePorts
 from kspec.scheduler.plugins.noderesourcesbalancedallocation import NodeResourcesBalancedAllocation
 from kspec.scheduler.plugins.noderesourcesfit import NodeResourcesFit
 from kspec.scheduler.plugins.nodeunschedulable import NodeUnschedulable
+from kspec.scheduler.plugins.nodevolumelimits import NodeVolumeLimits
 from kspec.scheduler.plugins.podtopologyspread import PodTopologySpread
 from kspec.scheduler.plugins.prioritysort import PrioritySort
 from kspec.scheduler.plugins.schedulinggates import SchedulingGates
 from kspec.scheduler.plugins.tainttoleration import TaintToleration
+from kspec.scheduler.plugins.volumebinding import VolumeBinding
+from kspec.scheduler.plugins.volumerestrictions import VolumeRestrictions
+from kspec.scheduler.plugins.volumezone import VolumeZone
 from kspec.scheduler.registry import PluginRegistry
 from kspec.scheduler.scheduler import COMPONENT, Scheduler
 
-#: the in-tree registry (plugins/registry.go NewInTreeRegistry), volume and DRA plugins left out
+#: the in-tree registry (plugins/registry.go NewInTreeRegistry), the DRA plugin left out
 IN_TREE = (SchedulingGates, PrioritySort, NodeUnschedulable, NodeName, TaintToleration, NodeAffinity, NodePorts,
-           NodeResourcesFit, PodTopologySpread, InterPodAffinity, DefaultPreemption,
+           NodeResourcesFit, VolumeRestrictions, NodeVolumeLimits, VolumeBinding, VolumeZone, PodTopologySpread,
+           InterPodAffinity, DefaultPreemption,
            NodeResourcesBalancedAllocation, ImageLocality, DefaultBinder)
 
 

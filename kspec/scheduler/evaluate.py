@@ -44,7 +44,13 @@ from kspec.store import MemoryStore
 POINTS = ("PreFilter", "Filter", "PreScore", "Score")
 #: kinds a plugin may look up through the handle's store (PodTopologySpread's default selector, namespaces)
 _RESOURCES = {"Service": "services", "ReplicaSet": "replicasets", "ReplicationController": "replicationcontrollers",
-              "StatefulSet": "statefulsets", "Namespace": "namespaces", "PodDisruptionBudget": "poddisruptionbudgets"}
+              "StatefulSet": "statefulsets", "Namespace": "namespaces", "PodDisruptionBudget": "poddisruptionbudgets",
+              "PersistentVolumeClaim": "persistentvolumeclaims", "PersistentVolume": "persistentvolumes",
+              "StorageClass": "storageclasses", "CSINode": "csinodes", "CSIDriver": "csidrivers",
+              "CSIStorageCapacity": "csistoragecapacities", "VolumeAttachment": "volumeattachments"}
+#: the cluster-scoped ones among them
+_CLUSTER_SCOPED = frozenset({"namespaces", "persistentvolumes", "storageclasses", "csinodes", "csidrivers",
+                             "volumeattachments"})
 
 
 @dataclass
@@ -79,7 +85,7 @@ class _Store:
                 raise PluginError(f'evaluate: objects of kind "{obj.get("kind")}" are not looked up by scheduler '
                                   f"plugins (known: {', '.join(sorted(_RESOURCES))})")
             obj = {**obj, "metadata": dict(obj.get("metadata") or {})}
-            if resource != "namespaces":
+            if resource not in _CLUSTER_SCOPED:
                 obj["metadata"].setdefault("namespace", "default")
             self._store.create(resource, obj)
 

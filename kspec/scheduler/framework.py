@@ -218,6 +218,23 @@ POD_SCALE_DOWN = "AssignedPod/UpdatePodScaleDown"
 UNSCHEDULED_POD_UPDATE = "UnscheduledPod/Update"
 #: moves every unschedulable pod (a flush, or an event no plugin can judge)
 WILDCARD = "*"
+# storage events (the scheduler watches these kinds only when a plugin registers one of their events)
+PVC_ADD = "PersistentVolumeClaim/Add"
+PVC_UPDATE = "PersistentVolumeClaim/Update"
+PV_ADD = "PersistentVolume/Add"
+PV_UPDATE = "PersistentVolume/Update"
+STORAGE_CLASS_ADD = "StorageClass/Add"
+STORAGE_CLASS_UPDATE = "StorageClass/Update"
+CSI_NODE_ADD = "CSINode/Add"
+CSI_NODE_UPDATE = "CSINode/Update"
+CSI_DRIVER_UPDATE = "CSIDriver/Update"
+CSI_STORAGE_CAPACITY_ADD = "CSIStorageCapacity/Add"
+CSI_STORAGE_CAPACITY_UPDATE = "CSIStorageCapacity/Update"
+VOLUME_ATTACHMENT_DELETE = "VolumeAttachment/Delete"
+#: the resource each storage event's kind is served as (for the scheduler's informers)
+STORAGE_EVENT_RESOURCES = {"PersistentVolumeClaim": "persistentvolumeclaims", "PersistentVolume": "persistentvolumes",
+                           "StorageClass": "storageclasses", "CSINode": "csinodes", "CSIDriver": "csidrivers",
+                           "CSIStorageCapacity": "csistoragecapacities", "VolumeAttachment": "volumeattachments"}
 
 
 class Plugin:

@@ -78,6 +78,7 @@ class Framework:
             raise PluginError(f'at least one bind plugin is needed for profile with scheduler name "{self.name}"')
         self.queue_sort = sorters[0]
         self.filters = [(p.NAME, p.filter) for p in self.points["filter"]]
+        self._active_filters: dict[frozenset[str], list[tuple[str, Callable[..., Status | None]]]] = {}
         self.scorers = [(p, profile.score_weight(p.NAME)) for p in self.points["score"]]
         self.events: dict[str, tuple[str, ...]] = {n: tuple(getattr(p, "EVENTS", ())) for n, p in self.plugins.items()}
         self.hints: dict[str, Callable[..., bool]] = {n: p.queueing_hint for n, p in self.plugins.items()
@@ -129,7 +130,11 @@ class Framework:
     def active_filters(self, state: CycleState) -> list[tuple[str, Callable[..., Status | None]]]:
         if not state.skip_filter:
             return self.filters
-        return [(n, f) for n, f in self.filters if n not in state.skip_filter]
+        key = frozenset(state.skip_filter)  # the same few sets come back pod after pod (the volume plugins skip)
+        found = self._active_filters.get(key)
+        if found is None:
+            found = self._active_filters[key] = [(n, f) for n, f in self.filters if n not in key]
+        return found
 
     def run_filters(self, state: CycleState, pi: PodInfo, ni: NodeInfo) -> Status | None:
         """RunFilterPlugins: the first rejection; an Error reads 'running "X" filter plugin: ...'."""
@@ -306,9 +311,14 @@ class Framework:
         state.skip_pre_bind = skipped
         return result
 
-    def run_pre_bind(self, state: CycleState, pi: PodInfo, node: str) -> Status | None:
-        if state.skip_pre_bind:
-            for p in self.points["preBind"]:
+    def run_pre_bind(self, state: CycleState, pi: PodInfo, node: str, resume_from: str | None = None
+                     ) -> Status | None:
+        """RunPreBindPlugins. A plugin may answer Wait (VolumeBinding waiting for the PV controller): the
+        scheduler calls again later with ``resume_from`` naming it, and the plugins before it are not rerun."""
+        if state.skip_pre_bind or resume_from is not None:
+            names = [p.NAME for p in self.points["preBind"]]
+            start = names.index(resume_from) if resume_from in names else 0
+            for p in self.points["preBind"][start:]:
                 if p.NAME in state.skip_pre_bind:
                     continue
                 status = p.pre_bind(state, pi, node)

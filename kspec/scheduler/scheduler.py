@@ -12,6 +12,7 @@ failure runs PostFilter (preemption), records ``FailedScheduling`` and the
 from __future__ import annotations
 
 from bisect import bisect_left
+from functools import partial
 from itertools import chain, compress, repeat
 from operator import attrgetter, is_, itemgetter, not_
 from typing import TYPE_CHECKING, Any
@@ -37,6 +38,12 @@ MIN_FEASIBLE_NODES_TO_FIND = 100
 MIN_FEASIBLE_NODES_PERCENTAGE_TO_FIND = 5
 #: noteLenLimit (events.go): longer event messages are cut with " ..."
 NOTE_LEN_LIMIT = 1024
+#: how long a binding cycle waits before calling a PreBind plugin that answered Wait again (BindPodVolumes polls
+#: every second)
+PRE_BIND_POLL_MS = 1000
+#: the places of PreBindPreFlight and PreBind among the points from Reserve to Bind (Reserve and Permit, before
+#: them, end the scheduling cycle)
+_PRE_BIND_PRE_FLIGHTS, _PRE_BIND = 2, 3
 _TERMINAL = ("Succeeded", "Failed")
 #: the "plugin" a pod is unschedulable for when the cluster has no nodes at all (retried on Node/Add)
 NO_NODES = "<no nodes>"
@@ -120,7 +127,24 @@ class Scheduler:
         pods = informers.on("pods", self._pod_added, self._pod_updated, self._pod_deleted)
         informers.replay(nodes, self.api.store.list("nodes"))
         informers.replay(pods, self.api.store.list("pods"))
+        self._watch_storage()
         self.queue.start()
+
+    def _watch_storage(self) -> None:
+        """The storage kinds some plugin registered events for (VolumeBinding & co.): their adds and updates
+        move the unschedulable pods those plugins rejected (eventhandlers.go addAllEventHandlers)."""
+        wanted = sorted({event.partition("/")[0] for fw in self.frameworks.values() for events in fw.events.values()
+                         for event in events if event.partition("/")[0] in fwk.STORAGE_EVENT_RESOURCES})
+        for kind in wanted:
+            def added(obj: Obj, kind: str = kind) -> None:
+                self.queue.move_all(f"{kind}/Add", None, obj)
+
+            def updated(old: Obj, new: Obj, kind: str = kind) -> None:
+                self.queue.move_all(f"{kind}/Update", old, new)
+
+            def deleted(obj: Obj, kind: str = kind) -> None:
+                self.queue.move_all(f"{kind}/Delete", obj, None)
+            self.api.informers.on(fwk.STORAGE_EVENT_RESOURCES[kind], added, updated, deleted)
 
     # -- node events ------------------------------------------------------------------------------
     def _node_added(self, node: Obj) -> None:
@@ -489,14 +513,31 @@ class Scheduler:
     # -- success -----------------------------------------------------------------------------------------
     def _assume_and_bind(self, fw: Framework, state: CycleState, qpi: QueuedPodInfo, node: str,
                          attempt: Attempt) -> None:
+        self.cache.assume(qpi.pod_info, node)
+        self._binding_cycle(fw, state, qpi, node, attempt, None)
+
+    def _binding_cycle(self, fw: Framework, state: CycleState, qpi: QueuedPodInfo, node: str, attempt: Attempt,
+                       waiting: str | None) -> None:
+        """Reserve and Permit (the scheduling cycle's end), then PreBind and Bind. A PreBind plugin answering Wait
+        is called again after ``PRE_BIND_POLL_MS`` (``waiting`` names it) while the pod stays assumed and other
+        pods are scheduled: upstream's binding cycle runs in its own goroutine."""
         pi = qpi.pod_info
-        self.cache.assume(pi, node)
         # one point after the other: a point that fails ends the attempt before the next one runs
-        for run, in_cycle in ((fw.run_reserve, True), (fw.run_permit, True), (fw.run_pre_bind_pre_flights, False),
-                              (fw.run_pre_bind, False), (fw.run_bind, False)):
-            status = run(state, pi, node)
+        steps = (fw.run_reserve, fw.run_permit, fw.run_pre_bind_pre_flights, fw.run_pre_bind, fw.run_bind)
+        for step in range(_PRE_BIND if waiting is not None else 0, len(steps)):
+            if step == _PRE_BIND and waiting is not None:
+                status = fw.run_pre_bind(state, pi, node, resume_from=waiting)
+            else:
+                status = steps[step](state, pi, node)
             if status is None or status.code == Code.SKIP:  # a PreBindPreFlight Skip: no PreBind work
                 continue
+            in_cycle = step < _PRE_BIND_PRE_FLIGHTS
+            if status.code == Code.WAIT and step == _PRE_BIND:
+                plugin = status.plugin
+                self.clock.call_later(PRE_BIND_POLL_MS, partial(self._binding_cycle, fw, state, qpi, node, attempt,
+                                                                plugin),
+                                      label=f"scheduler binding cycle {pi.key}: {plugin} PreBind")
+                return
             fw.run_unreserve(state, pi, node)
             self.cache.forget(pi)
             attempt.node = ""

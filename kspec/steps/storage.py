@@ -130,14 +130,15 @@ def volume_event_message(k: Harness, kind: str, name: str, reason: str, message:
 
 @given('node "{node}" can attach {n} volumes of driver "{driver}"', domain=D)
 def attach_limit(k: Harness, node: str, n: int, driver: str) -> None:
-    """The node's CSINode reports that allocatable count for the driver. Recorded only: the scheduler's
-    NodeVolumeLimits plugin, which would enforce it, is not simulated yet."""
+    """The node's CSINode reports that allocatable count for the driver (as the driver's node plugin registers it);
+    the scheduler's NodeVolumeLimits plugin enforces it."""
     if not 0 <= n <= INT32_MAX:
         raise StepError(f"a volume count is from 0 to {INT32_MAX:,} (CSINode's int32 allocatable count), not {n}")
     if k.cluster.api.try_get("nodes", node, "") is None:
         raise StepError(f'node "{node}" does not exist')
     storage = k.cluster.require("storage", "storage component")
     storage.attach_limits.setdefault(node, {})[driver] = n
+    set_csinode_count(k.cluster, node, driver, n)
 
 
 @given('driver "{driver}" has {quantity} of capacity in zone "{zone}"', domain=D)
@@ -158,3 +159,17 @@ def node_capacity(k: Harness, driver: str, quantity: str, node: str) -> None:
 def _capacity(k: Harness, driver: str, quantity: str, *, zone: str | None = None, node: str | None = None) -> None:
     check_quantity(quantity, "storage capacity", error=StepError)
     k.cluster.require("storage", "storage component").set_capacity(driver, quantity, zone=zone, node=node)
+
+
+def set_csinode_count(cluster: Cluster, node: str, driver: str, n: int) -> None:
+    """Create or update the node's CSINode (named after the node) with ``driver``'s allocatable count."""
+    entry = {"name": driver, "nodeID": node, "allocatable": {"count": n}}
+    if cluster.api.try_get("csinodes", node, "") is None:
+        cluster.api.create({"apiVersion": "storage.k8s.io/v1", "kind": "CSINode", "metadata": {"name": node},
+                            "spec": {"drivers": [entry]}})
+        return
+
+    def mutate(obj: Obj) -> None:
+        drivers = [d for d in obj["spec"].get("drivers") or [] if d.get("name") != driver]
+        obj["spec"]["drivers"] = [*drivers, entry]
+    cluster.api.patch("csinodes", node, "", mutate)

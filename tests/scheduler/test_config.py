@@ -157,8 +157,8 @@ def test_an_in_tree_plugin_kspec_does_not_model_is_named_as_such() -> None:
     from kspec.cluster import Cluster
     from kspec.scheduler.profile.config import configure
 
-    text = HEADER + "profiles:\n- plugins:\n    filter:\n      enabled: [{name: VolumeBinding}]\n"
-    with pytest.raises(StepError, match='in-tree plugin "VolumeBinding", which kspec does not model'):
+    text = HEADER + "profiles:\n- plugins:\n    filter:\n      enabled: [{name: DynamicResources}]\n"
+    with pytest.raises(StepError, match='in-tree plugin "DynamicResources", which kspec does not model'):
         configure(Cluster(nodes=1), text)
-    disabled = HEADER + "profiles:\n- plugins:\n    filter:\n      disabled: [{name: VolumeBinding}]\n"
+    disabled = HEADER + "profiles:\n- plugins:\n    filter:\n      disabled: [{name: DynamicResources}]\n"
     configure(Cluster(nodes=1), disabled)  # leaving it out is what kspec does anyway

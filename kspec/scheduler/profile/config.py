@@ -7,7 +7,7 @@ disables all defaults), then expanded per extension point as the framework
 runtime does. Decoding is strict, as kube-scheduler's codec is: unknown or
 misspelt fields, in the configuration or in an in-tree plugin's args, are
 errors (schema.py). What kspec does not model is refused rather than ignored:
-extenders, and the volume and dynamic-resource plugins of the default set.
+extenders, and the dynamic-resource plugin of the default set.
 Settings with no effect on a single in-process scheduler (leaderElection,
 clientConnection, parallelism, profiling) are accepted.
 """
@@ -30,16 +30,16 @@ DEFAULT_SCHEDULER_NAME = "default-scheduler"
 DEFAULT_PARALLELISM = 16
 DEFAULT_POD_INITIAL_BACKOFF_SECONDS = 1
 DEFAULT_POD_MAX_BACKOFF_SECONDS = 10
-#: getDefaultPlugins (MultiPoint), without the volume plugins kspec does not model
+#: getDefaultPlugins (MultiPoint), without DynamicResources (DRA is not modelled)
 DEFAULT_PLUGINS: tuple[tuple[str, int], ...] = (
     ("SchedulingGates", 0), ("PrioritySort", 0), ("NodeUnschedulable", 0), ("NodeName", 0),
     ("TaintToleration", 3), ("NodeAffinity", 2), ("NodePorts", 0), ("NodeResourcesFit", 1),
+    ("VolumeRestrictions", 0), ("NodeVolumeLimits", 0), ("VolumeBinding", 0), ("VolumeZone", 0),
     ("PodTopologySpread", 2), ("InterPodAffinity", 2), ("DefaultPreemption", 0),
     ("NodeResourcesBalancedAllocation", 1), ("ImageLocality", 1), ("DefaultBinder", 0),
 )
 #: in-tree plugins of the default set that kspec leaves out (nothing they look at is simulated)
-NOT_MODELLED = frozenset({"VolumeBinding", "VolumeRestrictions", "NodeVolumeLimits", "VolumeZone",
-                          "DynamicResources"})
+NOT_MODELLED = frozenset({"DynamicResources"})
 EXTENSION_POINTS = ("preEnqueue", "queueSort", "preFilter", "filter", "postFilter", "preScore", "score",
                     "reserve", "permit", "preBind", "bind", "postBind")
 #: extension point -> the plugin method that implements it
@@ -274,7 +274,7 @@ def configure(cluster: Any, text: str) -> SchedulerConfiguration:
         for name in [*profile.names(), *profile.plugin_config]:
             if name in NOT_MODELLED and name not in registry:
                 raise StepError(f'the scheduler configuration of profile "{profile.scheduler_name}" names the '
-                                f'in-tree plugin "{name}", which kspec does not model (volumes and dynamic '
+                                f'in-tree plugin "{name}", which kspec does not model (dynamic '
                                 "resources are not simulated); leave it out rather than have it ignored")
             registry.get(name)  # an unknown plugin fails here, listing the registered ones
     _PENDING[cluster] = cfg
