@@ -88,6 +88,8 @@ Feature: ResourceQuota: admission charges a quota, the quota controller keeps it
     And resourcequota "compute" has used "pods=0" in namespace "dev"
 
   Scenario: An object count quota limits ConfigMaps
+    The root CA publisher's kube-root-ca.crt, in every namespace, counts too.
+
     When I apply:
       """
       apiVersion: v1
@@ -97,7 +99,7 @@ Feature: ResourceQuota: admission charges a quota, the quota controller keeps it
         namespace: dev
       spec:
         hard:
-          count/configmaps: "1"
+          count/configmaps: "2"
       ---
       apiVersion: v1
       kind: ConfigMap
@@ -105,7 +107,7 @@ Feature: ResourceQuota: admission charges a quota, the quota controller keeps it
         name: first
         namespace: dev
       """
-    Then resourcequota "objects" has used "count/configmaps=1" in namespace "dev"
+    Then resourcequota "objects" has used "count/configmaps=2" in namespace "dev"
     When I try to apply:
       """
       apiVersion: v1
@@ -114,4 +116,4 @@ Feature: ResourceQuota: admission charges a quota, the quota controller keeps it
         name: second
         namespace: dev
       """
-    Then the request fails with "configmaps "second" is forbidden: exceeded quota: objects, requested: count/configmaps=1, used: count/configmaps=1, limited: count/configmaps=1"
+    Then the request fails with "configmaps "second" is forbidden: exceeded quota: objects, requested: count/configmaps=1, used: count/configmaps=2, limited: count/configmaps=2"

@@ -165,10 +165,16 @@ def test_a_service_turning_node_port_is_charged_on_update() -> None:
 def test_a_growing_claim_is_charged_the_difference() -> None:
     api = _api()
     _quota(api, "storage", {"requests.storage": "10Gi"})
+    api.create({"apiVersion": "storage.k8s.io/v1", "kind": "StorageClass", "metadata": {"name": "grows"},
+                "provisioner": "csi.example.com", "allowVolumeExpansion": True})
     claim = {"apiVersion": "v1", "kind": "PersistentVolumeClaim", "metadata": {"name": "data", "namespace": "dev"},
-             "spec": {"accessModes": ["ReadWriteOnce"], "resources": {"requests": {"storage": "4Gi"}}}}
+             "spec": {"accessModes": ["ReadWriteOnce"], "storageClassName": "grows",
+                      "resources": {"requests": {"storage": "4Gi"}}}}
     api.create(claim)
     assert _used(api, "storage") == {"requests.storage": "4Gi"}
+    # only a bound claim of a class that allows expansion may grow (ValidatePersistentVolumeClaimUpdate, the
+    # PersistentVolumeClaimResize admission)
+    api.write_status("persistentvolumeclaims", "data", "dev", {"phase": "Bound"})
     api.patch("persistentvolumeclaims", "data", "dev",
               lambda c: c["spec"]["resources"]["requests"].__setitem__("storage", "6Gi"))
     assert _used(api, "storage") == {"requests.storage": "6Gi"}
