@@ -54,7 +54,11 @@ Feature: Dynamic provisioning: topology, capacity, allowed topologies, static lo
     And pvc "data" has event "ProvisioningSucceeded"
     And within 30s pod "web" is Running
 
-  Scenario: A zone without enough capacity fails the provisioning with ResourceExhausted and the claim stays Pending
+  Scenario: A zone without enough capacity: the scheduler waits for WaitForFirstConsumer, the provisioner refuses Immediate
+    The driver publishes what is left as CSIStorageCapacity, so the scheduler's
+    VolumeBinding keeps a pod whose claim would not fit Pending; an Immediate
+    claim is provisioned without the scheduler and fails with ResourceExhausted.
+
     Given a cluster with nodes:
       | name   | zone |
       | node-1 | z1   |
@@ -95,10 +99,27 @@ Feature: Dynamic provisioning: topology, capacity, allowed topologies, static lo
     And the field "spec.storageCapacity" of csidriver "ebs.csi.aws.com" is "true"
     When I apply:
       """
+      apiVersion: storage.k8s.io/v1
+      kind: StorageClass
+      metadata:
+        name: ebs-now
+      provisioner: ebs.csi.aws.com
+      volumeBindingMode: Immediate
+      ---
       apiVersion: v1
       kind: PersistentVolumeClaim
       metadata:
         name: second
+      spec:
+        storageClassName: ebs-now
+        accessModes: [ReadWriteOnce]
+        resources:
+          requests: {storage: 2Gi}
+      ---
+      apiVersion: v1
+      kind: PersistentVolumeClaim
+      metadata:
+        name: third
       spec:
         storageClassName: ebs
         accessModes: [ReadWriteOnce]
@@ -115,12 +136,15 @@ Feature: Dynamic provisioning: topology, capacity, allowed topologies, static lo
           image: nginx:1.27
         volumes:
         - name: data
-          persistentVolumeClaim: {claimName: second}
+          persistentVolumeClaim: {claimName: third}
       """
     And I wait 30s
     Then pvc "second" is Pending
     And pvc "second" has event "ProvisioningFailed" with message "rpc error: code = ResourceExhausted desc = not enough capacity for 2Gi: topology.kubernetes.io/zone=z1 has 1Gi"
-    And the field "metadata.annotations.volume\.kubernetes\.io/selected-node" of pvc "second" is empty
+    And pvc "third" is Pending
+    And pod "two" is Pending
+    And pod "two" has event "FailedScheduling" with message "0/1 nodes are available: 1 node(s) did not have enough free storage. preemption: 0/1 nodes are available: 1 Preemption is not helpful for scheduling."
+    And the field "metadata.annotations.volume\.kubernetes\.io/selected-node" of pvc "third" is empty
 
   Scenario: A StatefulSet's Immediate volumes go where the driver still has capacity
     Given a cluster with nodes:
