@@ -27,6 +27,7 @@ from functools import partial
 from kspec.clock import Clock, Timer
 from kspec.errors import StepError
 from kspec.etcd import client, status
+from kspec.etcd.kv import LEADER_CHANGED, KeyValue
 from kspec.etcd.network import LATENCY_MS, Network
 from kspec.etcd.quorum import quorum
 from kspec.etcd.raft import TICK_MS, Entry, RaftNode, State
@@ -83,6 +84,9 @@ class EtcdStore:
         self._marker: Timer | None = None
         self._checked: tuple[int, bool] = (-1, False)  # (version of what was checked, unsettled)
         self._leader_seen: tuple[int, RaftNode | None] = (-1, None)  # (version, committing leader)
+        #: When each member last started (a restart resets its peer streams: parseProposeCtxErr's isConnectedSince)
+        self.started_at: dict[str, int] = {}
+        self._kv: KeyValue | None = None
         self.committed = self._bootstrap()
         self.applied = len(self.committed) - 1
 
@@ -119,6 +123,7 @@ class EtcdStore:
                 raise StepError(f'etcd member "{running[0]}" is already running')
             for name in names:
                 self.network.start(name)
+                self.started_at[name] = self.clock.now
                 self.nodes[name].restart()
                 self._note(self.nodes[name], "restarted with its data")
         self._watch()
@@ -196,6 +201,8 @@ class EtcdStore:
         elect anyone keeps electing, and ``settle`` then gives up after its
         limit, as it does for anything that keeps changing.
         """
+        if self.network.observer is not None:
+            self.network.observer()
         if not self._tickers:
             return
         if self._marker is not None:
@@ -301,6 +308,28 @@ class EtcdStore:
             stale_leader=any(n.state is _LEADER for n in live),
             following_lost_leader=any(n.lead is not None and n.lead != n.name for n in live),
             electable=self._electable())
+
+    def read_error(self, *, serializable: bool = False) -> str | None:
+        """The error a Range would fail with now, None when it would be served (``kspec.etcd.kv`` has the details).
+
+        A serializable Range is served by any answering member from its own state (held by a paused one). A
+        linearizable one needs a leader that a quorum follows (ReadIndex); without one it fails with
+        ``etcdserver: leader changed`` when a majority can elect a new leader, which the member then learns of,
+        and ``etcdserver: request timed out`` after the request timeout when none can.
+        """
+        if serializable:
+            answering = any(self.network.live(m) and m not in self.network.paused for m in self.members)
+            return None if answering else client.CONTEXT_DEADLINE_EXCEEDED
+        if self._committing_leader() is not None:
+            return None
+        return LEADER_CHANGED if self._electable() else client.REQUEST_TIMED_OUT
+
+    @property
+    def kv(self) -> KeyValue:
+        """Put and Range requests to one member at a time, answered on the virtual clock."""
+        if self._kv is None:
+            self._kv = KeyValue(self)
+        return self._kv
 
     # -- Store: writes through Raft ------------------------------------------------------------
     def check_write(self) -> None:
