@@ -38,6 +38,7 @@ from typing import TYPE_CHECKING
 from kspec.clock import Timer
 from kspec.errors import StepError
 from kspec.etcd import client
+from kspec.etcd.linearizability import Operation
 from kspec.etcd.quorum import quorum
 from kspec.etcd.raft import RaftNode, State
 
@@ -160,6 +161,24 @@ class KeyValue:
     @property
     def pending(self) -> list[Request]:
         return list(self._pending)
+
+    def history(self, *, serializable: bool = False) -> list[Operation]:
+        """The requests as a history for ``kspec.etcd.linearizability``, ordered by ``call``/``ret``.
+
+        A put that failed before it was proposed never took effect and is left out; one that was proposed and
+        failed, or has no answer yet, is unknown. Failed and unanswered reads are left out, and serializable
+        ones unless asked for (they may be stale, so a history with them need not be linearizable).
+        """
+        ops = []
+        for r in self.requests:
+            if r.op == "put":
+                if r.ok:
+                    ops.append(Operation(r.key, "write", r.value, r.call, r.ret or 0))
+                elif r.proposed:
+                    ops.append(Operation(r.key, "write", r.value, r.call))
+            elif r.ok and (serializable or not r.serializable):
+                ops.append(Operation(r.key, "read", r.value, r.call, r.ret or 0))
+        return ops
 
     # -- requests --------------------------------------------------------------------------------
     def _tick_seq(self) -> int:

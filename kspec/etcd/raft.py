@@ -426,8 +426,9 @@ class RaftNode:
             return
         if self.log[self.commit].term != self.term:
             return  # committedEntryInCurrentTerm: a new leader cannot know the commit index yet; the server retries
-        self.pending_reads.append((context, requester, self.commit))
-        self._read_acks[context] = {self.name}
+        if context not in self._read_acks:  # readOnly.addRequest keeps the first of a resent request
+            self.pending_reads.append((context, requester, self.commit))
+            self._read_acks[context] = {self.name}
         self.bcast_heartbeat(context)
 
     def _read_state(self, requester: str, context: int, index: int) -> None:
