@@ -5,11 +5,12 @@ quorum of running members, and otherwise fails with the error kube-apiserver
 would get (``kspec.etcd.client``); no virtual time passes inside a write. The
 committed log is applied, in order, to one ``MemoryStore``, which the
 simulation reads: ``get``/``list`` always serve the applied state, as the
-API server's watch cache does (a linearizable read in a real outage would
-time out, ETCD-06; controllers here read their informer caches, which keep
-serving). A write that fails is never applied later: the model only proposes
-what a quorum can commit now (real etcd may still commit an entry whose
-client timed out).
+API server's watch cache does (``read_error`` says whether a linearizable
+read would be served now; controllers here read their informer caches, which
+keep serving). A write that a leader without quorum accepted stays in its log
+and commits later if that leader's term survives, as in real etcd.
+``kv`` sends etcd's own Put and Range to one member on the virtual clock
+(``kspec.etcd.kv``).
 
 kspec models current etcd (3.5+): ``--pre-vote=true``, so a member cut off
 from the majority keeps its term and rejoins without forcing an election.
