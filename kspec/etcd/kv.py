@@ -49,6 +49,10 @@ if TYPE_CHECKING:
 READ_INDEX_RETRY_MS = 500
 #: What a client gets when the member it talks to dies under its request (the connection is reset).
 CONNECTION_LOST = "rpc error: code = Unavailable desc = error reading from server: EOF"
+#: etcdctl's --dial-timeout: a stopped member never answers the connection, and the client gives up after it.
+DIAL_TIMEOUT_MS = 2000
+#: What etcdctl prints then (ETCD-OBSERVED: "Failed to get the status of endpoint ... (context deadline exceeded)").
+DIAL_FAILED = "context deadline exceeded"
 #: errors.ErrLeaderChanged: a linearizable read's member saw a new leader before its read index was confirmed.
 LEADER_CHANGED = "etcdserver: leader changed"
 #: errors.ErrTimeoutDueToConnectionLost (parseProposeCtxErr).
@@ -191,7 +195,8 @@ class KeyValue:
         req = Request(len(self.requests) + 1, op, member, key, value, serializable, self.clock.now, self._tick_seq())
         self.requests.append(req)
         if not self.store.network.live(member):
-            self._finish(req, error=client.CONTEXT_DEADLINE_EXCEEDED if op == "get" else CONNECTION_LOST)
+            self.clock.call_later(DIAL_TIMEOUT_MS, lambda: self._finish(req, error=DIAL_FAILED),
+                                  label=f"etcd request {req.id} dial timeout")
             return req
         self._pending.append(req)
         self.store.network.observer = self._observe

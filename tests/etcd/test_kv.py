@@ -9,7 +9,7 @@ import pytest
 from kspec.clock import Clock
 from kspec.errors import StepError
 from kspec.etcd import EtcdStore, client
-from kspec.etcd.kv import CONNECTION_LOST, LEADER_CHANGED
+from kspec.etcd.kv import CONNECTION_LOST, DIAL_FAILED, LEADER_CHANGED
 from kspec.etcd.raft import State
 
 
@@ -120,8 +120,9 @@ def test_a_member_that_dies_under_a_request_fails_it() -> None:
     get = kv.get("etcd-2", "k")
     store.stop(["etcd-2"])  # before the read index came back
     assert (get.error, get.latency) == (CONNECTION_LOST, 0)
-    refused = kv.put("etcd-3", "k", "v")
-    assert refused.error == CONNECTION_LOST and not refused.proposed
+    refused = kv.put("etcd-3", "k", "v")  # a stopped member: the client's dial times out
+    store.clock.run_for(2000)
+    assert (refused.error, refused.latency, refused.proposed) == (DIAL_FAILED, 2000, False)
     with pytest.raises(StepError, match='unknown etcd member "etcd-9"'):
         kv.get("etcd-9", "k")
 

@@ -29,6 +29,7 @@ import os
 import random
 import shutil
 import signal
+import socket
 import statistics
 import subprocess
 import time
@@ -77,6 +78,7 @@ class RealCluster:
 
     def __init__(self, tmp: Path, base_port: int) -> None:
         self.tmp = tmp
+        base_port = _free_base(base_port)
         self.client = {n: base_port + i for i, n in enumerate(NAMES, 1)}
         self.peer = {n: base_port + 10 + i for i, n in enumerate(NAMES, 1)}
         self.procs: dict[str, subprocess.Popen[bytes]] = {}
@@ -209,6 +211,20 @@ class RealCluster:
         assert lead is not None
         assert self.put(lead, "warm", "up").result().error is None
         return lead
+
+
+def _free_base(base: int) -> int:
+    """The first base port from ``base`` on (in steps of 500, below 32768) whose six ports are free now, so that two
+    runs on one machine do not collide."""
+    for candidate in range(base, 32768 - 20, 500):
+        try:
+            for port in [candidate + i for i in (1, 2, 3, 11, 12, 13)]:
+                with socket.socket() as sock:
+                    sock.bind(("127.0.0.1", port))
+        except OSError:
+            continue
+        return candidate
+    raise AssertionError(f"no free loopback ports from {base} on")
 
 
 def _b64(text: str) -> str:
