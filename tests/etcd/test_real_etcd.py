@@ -360,7 +360,9 @@ def test_kill_the_leader(tmp_path: Path) -> None:
     runs = _model_runs(run)
     other = next(n for n in survivors if n != new)
     seq = "kill the leader"
-    TABLE.outcome(seq, "put at the kill, to the next leader", answers[new].error, [r["next"].error for r in runs])
+    # the long message needs the election within 2 s of the request (15/16 in ETCD-OBSERVED; a split vote takes longer)
+    TABLE.outcome(seq, "put at the kill, to the next leader", answers[new].error, [r["next"].error for r in runs],
+                  also=(etcd_client.REQUEST_TIMED_OUT,) if elected > 1.8 else ())
     TABLE.outcome(seq, "put at the kill, to the other survivor", answers[other].error,
                   [r["other"].error for r in runs])
     TABLE.timing(seq, "  its latency", answers[other].seconds, [r["other"].latency / 1000 for r in runs], (7.0, 7.1))
@@ -506,7 +508,8 @@ def test_pause_the_leader(tmp_path: Path) -> None:
     seq = "pause the leader 4 s"
     TABLE.outcome(seq, "put sent to the paused leader", answer.error, [r["put"].error for r in runs],
                   also=(etcd_client.REQUEST_TIMED_OUT,))
-    TABLE.timing(seq, "  its latency", answer.seconds, [r["put"].latency / 1000 for r in runs], (4.0, 4.2))
+    if answer.error is None:  # a put that lost the race times out 7 s after the resume instead
+        TABLE.timing(seq, "  its latency", answer.seconds, [r["put"].latency / 1000 for r in runs], (4.0, 4.2))
     TABLE.timing(seq, "new leader after", elected, [r["elected"] for r in runs], (0.96, 2.81))
     TABLE.timing(seq, "old leader follows it after SIGCONT", follows, [r["follows"] for r in runs], (0.0, 0.05))
     TABLE.outcome(seq, "the put's key afterwards", present, [r["present"] for r in runs],
