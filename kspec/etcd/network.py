@@ -54,6 +54,8 @@ class Network:
         #: ``_reachable_peers`` for a leader, kept while the topology (``version``) stays as it is
         self._plan_key: tuple[int, RaftNode, dict[str, RaftNode]] | None = None
         self._plan: list[tuple[str, RaftNode | None]] = []
+        #: Called after each batch of delivered messages while ``kspec.etcd.kv`` has requests pending.
+        self.observer: Callable[[], None] | None = None
 
     # -- topology ---------------------------------------------------------------------
     def live(self, member: str) -> bool:
@@ -277,3 +279,5 @@ class Network:
         for m in batch:
             self._deliver(m)
         self.flush()
+        if self.observer is not None:
+            self.observer()

@@ -6,9 +6,12 @@ commit at a quorum. A node knows no clock and no network: its owner calls
 arrives, and carries away what it hands to ``send``. Randomness (the election
 timeout) comes from the generator it is given, so a run is a function of the seed.
 
-Left out, because nothing in a scenario can reach them: membership changes,
-learners, snapshots and log compaction, leadership transfer, read-index,
-flow control (a leader sends every missing entry at once).
+Client proposals forwarded by a follower (MsgProp) and linearizable reads
+through ReadIndex (``read_only.go``, ReadOnlySafe: the leader confirms its
+leadership with a heartbeat round carrying the request's context) are here
+for ``kspec.etcd.kv``. Left out, because nothing in a scenario can reach them:
+membership changes, learners, snapshots and log compaction, leadership
+transfer, flow control (a leader sends every missing entry at once).
 """
 
 from __future__ import annotations
@@ -45,6 +48,9 @@ class MsgType(Enum):
     PRE_VOTE_RESP = "MsgPreVoteResp"
     HEARTBEAT = "MsgHeartbeat"
     HEARTBEAT_RESP = "MsgHeartbeatResp"
+    PROP = "MsgProp"
+    READ_INDEX = "MsgReadIndex"
+    READ_INDEX_RESP = "MsgReadIndexResp"
 
 
 #: Module-level names for the members: looking one up on its Enum class costs ~0.1-0.2us in Python 3.11.
@@ -60,6 +66,12 @@ _MSG_PRE_VOTE = MsgType.PRE_VOTE
 _MSG_PRE_VOTE_RESP = MsgType.PRE_VOTE_RESP
 _MSG_HEARTBEAT = MsgType.HEARTBEAT
 _MSG_HEARTBEAT_RESP = MsgType.HEARTBEAT_RESP
+_MSG_PROP = MsgType.PROP
+_MSG_READ_INDEX = MsgType.READ_INDEX
+_MSG_READ_INDEX_RESP = MsgType.READ_INDEX_RESP
+#: Messages a member sends without a term: raft treats them as local (``r.send`` leaves Term 0 for MsgProp and
+#: MsgReadIndex), so they skip the term checks of Step.
+_LOCAL = (_MSG_PROP, _MSG_READ_INDEX)
 
 
 @dataclass(slots=True, eq=False)
@@ -87,6 +99,8 @@ class Message(NamedTuple):
     commit: int = 0
     reject: bool = False
     reject_hint: int = 0
+    #: A read request's id (ReadIndex's RequestCtx), carried by heartbeats and their answers; 0 for none.
+    context: int = 0
 
 
 #: A vote request -> its response type (voteRespMsgType).
@@ -104,7 +118,8 @@ class RaftNode:
                  on_commit: Callable[[RaftNode], None] | None = None,
                  on_elected: Callable[[RaftNode], None] | None = None,
                  note: Callable[[RaftNode, str], None] | None = None,
-                 heartbeat: Callable[[RaftNode], bool] | None = None) -> None:
+                 heartbeat: Callable[[RaftNode], bool] | None = None,
+                 on_read: Callable[[RaftNode, int, int], None] | None = None) -> None:
         self.name = name
         self.voters = list(voters)
         self.peers = [v for v in self.voters if v != name]
@@ -123,6 +138,8 @@ class RaftNode:
         self._note_fn = note
         #: An owner that delivers at once may carry a heartbeat round itself (True) instead of taking messages.
         self._heartbeat_fn = heartbeat
+        #: Told (node, context, index) when a read request this node made is confirmed (Ready.ReadStates).
+        self._on_read = on_read
         # persistent state
         self.term = 0
         self.vote: str | None = None
@@ -138,6 +155,10 @@ class RaftNode:
         self.match: dict[str, int] = {}
         self.next: dict[str, int] = {}
         self.recent_active: dict[str, bool] = {}
+        #: The leader's pending read requests in arrival order: (context, requester, index), with who has acked
+        #: each (readOnly.pendingReadIndex and readIndexQueue).
+        self.pending_reads: list[tuple[int, str, int]] = []
+        self._read_acks: dict[int, set[str]] = {}
         #: Bumped whenever state, term or leader changes, so an observer can skip re-checking an unchanged node.
         self.changes = 0
         self._reset(0)
@@ -194,6 +215,9 @@ class RaftNode:
         self.next = {v: self.last_index + 1 for v in self.voters}
         self.match[self.name] = self.last_index
         self.recent_active = {v: False for v in self.voters}
+        if self.pending_reads:
+            self.pending_reads = []  # newReadOnly: a new term or role forgets the reads it was confirming
+            self._read_acks = {}
 
     def become_follower(self, term: int, lead: str | None) -> None:
         self._reset(term)
@@ -268,15 +292,17 @@ class RaftNode:
             return
         if self.heartbeat_elapsed >= self.heartbeat_ticks:
             self.heartbeat_elapsed = 0
-            if self._heartbeat_fn is not None and self._heartbeat_fn(self):
+            if self._heartbeat_fn is not None and not self.pending_reads and self._heartbeat_fn(self):
                 return
             self.bcast_heartbeat()
 
-    def bcast_heartbeat(self) -> None:
-        """MsgBeat: a heartbeat to every peer (bcastHeartbeat)."""
+    def bcast_heartbeat(self, context: int = 0) -> None:
+        """MsgBeat: a heartbeat to every peer (bcastHeartbeat), carrying the last pending read's context."""
+        if not context and self.pending_reads:
+            context = self.pending_reads[-1][0]  # readOnly.lastPendingRequestCtx
         for peer in self.peers:
             # the commit a heartbeat carries is min(match, committed) (sendHeartbeat)
-            self._send(_MSG_HEARTBEAT, peer, commit=min(self.match[peer], self.commit))
+            self._send(_MSG_HEARTBEAT, peer, commit=min(self.match[peer], self.commit), context=context)
 
     def _check_quorum(self) -> None:
         """MsgCheckQuorum: step down unless a quorum was heard from since the last check."""
@@ -312,9 +338,10 @@ class RaftNode:
 
     # -- messages ----------------------------------------------------------------------------
     def _send(self, kind: MsgType, to: str, *, term: int | None = None, index: int = 0, log_term: int = 0,
-              entries: tuple[Entry, ...] = (), commit: int = 0, reject: bool = False, reject_hint: int = 0) -> None:
+              entries: tuple[Entry, ...] = (), commit: int = 0, reject: bool = False, reject_hint: int = 0,
+              context: int = 0) -> None:
         self._send_fn(Message(kind, self.name, to, self.term if term is None else term, index, log_term, entries,
-                              commit, reject, reject_hint))
+                              commit, reject, reject_hint, context))
 
     def step(self, m: Message) -> None:
         """Raft's Step: settle the term first, then act by role."""
@@ -329,6 +356,9 @@ class RaftNode:
                 lead = m.frm if m.type in (_MSG_APP, _MSG_HEARTBEAT) else None
                 self.become_follower(m.term, lead)
         elif m.term < self.term:
+            if m.type in _LOCAL:  # term 0: a local message, handled whatever our term
+                self._step_local(m)
+                return
             if (self.check_quorum or self.pre_vote) and m.type in (_MSG_APP, _MSG_HEARTBEAT):
                 self._send(_MSG_APP_RESP, m.frm)  # tells a stale leader about the newer term
             elif m.type is _MSG_PRE_VOTE:
@@ -362,6 +392,65 @@ class RaftNode:
                 self.lead = m.frm
                 self.changes += 1
             self._receive_from_leader(m)
+        elif m.type is _MSG_READ_INDEX_RESP and self._on_read is not None:
+            self._on_read(self, m.context, m.index)  # stepFollower: a ReadState for the server
+
+    # -- client requests: proposals and read-index ------------------------------------------------
+    def submit(self, data: Callable[[], object]) -> None:
+        """A client's proposal at this member (node.Propose): appended if it leads, forwarded to the leader it
+        knows, dropped otherwise (the owner holds proposals while no leader is known, as raft's propc does)."""
+        self._step_local(Message(_MSG_PROP, self.name, self.name, 0, entries=(Entry(0, 0, data),)))
+
+    def read_index(self, context: int) -> None:
+        """node.ReadIndex: ask the leader for the commit index to serve a linearizable read at."""
+        self._step_local(Message(_MSG_READ_INDEX, self.name, self.name, 0, context=context))
+
+    def _step_local(self, m: Message) -> None:
+        """MsgProp and MsgReadIndex: the leader acts, a follower forwards them to its leader, others drop them."""
+        if self.state is _LEADER:
+            if m.type is _MSG_PROP:
+                for e in m.entries:
+                    self.propose(e.data)  # type: ignore[arg-type]
+            else:
+                self._leader_read_index(m.frm, m.context)
+        elif self.state is _FOLLOWER and self.lead is not None:
+            self._send_fn(m._replace(frm=m.frm if m.type is _MSG_READ_INDEX else self.name, to=self.lead))
+        else:
+            what = "proposal" if m.type is _MSG_PROP else "index reading msg"
+            self._note(f"no leader at term {self.term}; dropping {what}")
+
+    def _leader_read_index(self, requester: str, context: int) -> None:
+        """stepLeader's MsgReadIndex (ReadOnlySafe): note the commit index, confirm leadership by a heartbeat round."""
+        if len(self.voters) == 1:
+            self._read_state(requester, context, self.commit)
+            return
+        if self.log[self.commit].term != self.term:
+            return  # committedEntryInCurrentTerm: a new leader cannot know the commit index yet; the server retries
+        if context not in self._read_acks:  # readOnly.addRequest keeps the first of a resent request
+            self.pending_reads.append((context, requester, self.commit))
+            self._read_acks[context] = {self.name}
+        self.bcast_heartbeat(context)
+
+    def _read_state(self, requester: str, context: int, index: int) -> None:
+        if requester == self.name:
+            if self._on_read is not None:
+                self._on_read(self, context, index)
+        else:
+            self._send(_MSG_READ_INDEX_RESP, requester, index=index, context=context)
+
+    def _read_ack(self, peer: str, context: int) -> None:
+        """readOnly.recvAck, then advance: a quorum's ack releases that read and every one queued before it."""
+        acks = self._read_acks.get(context)
+        if acks is None:
+            return
+        acks.add(peer)
+        if len(acks) < quorum(len(self.voters)):
+            return
+        position = next(i for i, (ctx, _, _) in enumerate(self.pending_reads) if ctx == context)
+        released, self.pending_reads = self.pending_reads[:position + 1], self.pending_reads[position + 1:]
+        for ctx, requester, index in released:
+            del self._read_acks[ctx]
+            self._read_state(requester, ctx, index)
 
     def _receive_from_leader(self, m: Message) -> None:
         if m.type is _MSG_APP:
@@ -387,6 +476,10 @@ class RaftNode:
             self._handle_append_response(m)
         elif m.type is _MSG_HEARTBEAT_RESP:
             self.recent_active[m.frm] = True
+            if m.context and self.pending_reads:
+                self._read_ack(m.frm, m.context)
+                if self.state is not _LEADER:
+                    return
             if self.match[m.frm] < self.last_index:
                 self.next[m.frm] = self.match[m.frm] + 1  # probe again from what it is known to have
                 self._send_append(m.frm)
@@ -460,7 +553,7 @@ class RaftNode:
 
     def _handle_heartbeat(self, m: Message) -> None:
         self._commit_to(min(m.commit, self.last_index))
-        self._send(_MSG_HEARTBEAT_RESP, m.frm)
+        self._send(_MSG_HEARTBEAT_RESP, m.frm, context=m.context)
 
     def _handle_append_response(self, m: Message) -> None:
         peer = m.frm

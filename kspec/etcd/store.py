@@ -5,11 +5,12 @@ quorum of running members, and otherwise fails with the error kube-apiserver
 would get (``kspec.etcd.client``); no virtual time passes inside a write. The
 committed log is applied, in order, to one ``MemoryStore``, which the
 simulation reads: ``get``/``list`` always serve the applied state, as the
-API server's watch cache does (a linearizable read in a real outage would
-time out, ETCD-06; controllers here read their informer caches, which keep
-serving). A write that fails is never applied later: the model only proposes
-what a quorum can commit now (real etcd may still commit an entry whose
-client timed out).
+API server's watch cache does (``read_error`` says whether a linearizable
+read would be served now; controllers here read their informer caches, which
+keep serving). A write that a leader without quorum accepted stays in its log
+and commits later if that leader's term survives, as in real etcd.
+``kv`` sends etcd's own Put and Range to one member on the virtual clock
+(``kspec.etcd.kv``).
 
 kspec models current etcd (3.5+): ``--pre-vote=true``, so a member cut off
 from the majority keeps its term and rejoins without forcing an election.
@@ -27,6 +28,7 @@ from functools import partial
 from kspec.clock import Clock, Timer
 from kspec.errors import StepError
 from kspec.etcd import client, status
+from kspec.etcd.kv import LEADER_CHANGED, KeyValue
 from kspec.etcd.network import LATENCY_MS, Network
 from kspec.etcd.quorum import quorum
 from kspec.etcd.raft import TICK_MS, Entry, RaftNode, State
@@ -83,6 +85,9 @@ class EtcdStore:
         self._marker: Timer | None = None
         self._checked: tuple[int, bool] = (-1, False)  # (version of what was checked, unsettled)
         self._leader_seen: tuple[int, RaftNode | None] = (-1, None)  # (version, committing leader)
+        #: When each member last started (a restart resets its peer streams: parseProposeCtxErr's isConnectedSince)
+        self.started_at: dict[str, int] = {}
+        self._kv: KeyValue | None = None
         self.committed = self._bootstrap()
         self.applied = len(self.committed) - 1
 
@@ -119,6 +124,7 @@ class EtcdStore:
                 raise StepError(f'etcd member "{running[0]}" is already running')
             for name in names:
                 self.network.start(name)
+                self.started_at[name] = self.clock.now
                 self.nodes[name].restart()
                 self._note(self.nodes[name], "restarted with its data")
         self._watch()
@@ -196,6 +202,8 @@ class EtcdStore:
         elect anyone keeps electing, and ``settle`` then gives up after its
         limit, as it does for anything that keeps changing.
         """
+        if self.network.observer is not None:
+            self.network.observer()
         if not self._tickers:
             return
         if self._marker is not None:
@@ -303,15 +311,26 @@ class EtcdStore:
             electable=self._electable())
 
     def read_error(self, *, serializable: bool = False) -> str | None:
-        """The etcd error a Range would fail with now, None when it is served (ETCD-06).
+        """The error a Range would fail with now, None when it would be served (``kspec.etcd.kv`` has the details).
 
-        Minimal; etcdreal's ReadIndex version replaces it. A linearizable read needs a leader that a quorum
-        follows (ReadIndex); a serializable one is served by any answering member from its own state.
+        A serializable Range is served by any answering member from its own state (held by a paused one). A
+        linearizable one needs a leader that a quorum follows (ReadIndex); without one it fails with
+        ``etcdserver: leader changed`` when a majority can elect a new leader, which the member then learns of,
+        and ``etcdserver: request timed out`` after the request timeout when none can.
         """
         if serializable:
             answering = any(self.network.live(m) and m not in self.network.paused for m in self.members)
             return None if answering else client.CONTEXT_DEADLINE_EXCEEDED
-        return None if self._committing_leader() is not None else client.REQUEST_TIMED_OUT
+        if self._committing_leader() is not None:
+            return None
+        return LEADER_CHANGED if self._electable() else client.REQUEST_TIMED_OUT
+
+    @property
+    def kv(self) -> KeyValue:
+        """Put and Range requests to one member at a time, answered on the virtual clock."""
+        if self._kv is None:
+            self._kv = KeyValue(self)
+        return self._kv
 
     # -- Store: writes through Raft ------------------------------------------------------------
     def check_write(self) -> None:

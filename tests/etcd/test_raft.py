@@ -144,3 +144,46 @@ def test_entries_of_an_earlier_term_are_not_committed_by_counting_replicas() -> 
     node.match["b"] = 2  # a quorum has index 2, but it is from term 2, not the current term 3
     node._maybe_commit()
     assert node.commit == 1
+
+
+def _reads(net: Net) -> list[tuple[str, int, int]]:
+    got: list[tuple[str, int, int]] = []
+    for node in net.nodes.values():
+        node._on_read = lambda n, ctx, index: got.append((n.name, ctx, index))
+    return got
+
+
+def test_a_read_index_is_confirmed_by_a_quorum_heartbeat_round_through_the_leader() -> None:
+    """ReadOnlySafe: a follower's MsgReadIndex goes to the leader, which answers once a quorum acked its heartbeat."""
+    net = Net(3)
+    net.elect("n1")
+    got = _reads(net)
+    net.nodes["n2"].read_index(7)
+    net.run()
+    assert got == [("n2", 7, 1)]
+    kinds = [m.type for m in net.seen[-6:]]
+    assert kinds[0] is MsgType.READ_INDEX and kinds[-1] is MsgType.READ_INDEX_RESP
+    assert any(m.type is MsgType.HEARTBEAT and m.context == 7 for m in net.seen)
+
+
+def test_a_leader_cut_from_its_quorum_never_confirms_a_read_and_forgets_it_when_it_steps_down() -> None:
+    net = Net(3)
+    net.elect("n1")
+    got = _reads(net)
+    net.down |= {"n2", "n3"}
+    leader = net.nodes["n1"]
+    leader.read_index(1)
+    leader.read_index(1)  # resent: kept once
+    net.run()
+    assert got == [] and [ctx for ctx, _, _ in leader.pending_reads] == [1]
+    net.tick(2 * ELECTION_TICKS)
+    assert leader.state is not State.LEADER and leader.pending_reads == []
+
+
+def test_a_read_index_without_a_leader_to_ask_is_dropped() -> None:
+    net = Net(3)
+    got = _reads(net)
+    net.nodes["n1"].read_index(3)  # nobody leads yet
+    net.nodes["n1"].submit(lambda: None)
+    net.run()
+    assert got == [] and net.nodes["n1"].last_index == 0
