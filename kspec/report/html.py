@@ -13,6 +13,7 @@ import math
 from html import escape
 from typing import Any
 
+from kspec.durations import format_duration
 from kspec.report.recorder import Recording
 
 LABEL_W = 300  # the label column
@@ -133,13 +134,8 @@ class Axis:
 
 
 def fmt_ms(t: int) -> str:
-    if t < 1000:
-        return f"{t}ms"
-    if t < 120_000:
-        return f"{t / 1000:g}s"
-    if t < 7_200_000:
-        return f"{t / 60_000:g}m"
-    return f"{t / 3_600_000:g}h"
+    """A virtual time as Go prints a duration (``2m8.368s``), as the failure report does."""
+    return format_duration(int(t))
 
 
 def _svg(height: int, body: list[str], axis: Axis, cls: str) -> str:
@@ -295,7 +291,8 @@ def render(rec: Recording) -> str:
         parts += ['<h2 id="etcd">etcd leaders and terms</h2>', etcd_svg(rec, axis)]
     parts += ['<h2 id="events">Events</h2>', events_svg(rec, axis), _events_table(rec)]
     parts.append('<div id="pod-panel">click a pod bar to see its scheduling attempts</div>')
-    data = json.dumps({"attempts": rec.attempts}, sort_keys=True).replace("</", "<\\/")
+    # no "<" at all inside the script element ("</script>", "<!--" would end or confuse it)
+    data = json.dumps({"attempts": rec.attempts}, sort_keys=True).replace("<", "\\u003c")
     return (f'<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8"><title>{escape(rec.scenario or rec.nodeid)}'
             f' — kspec timeline</title><style>{CSS}</style></head><body>{"".join(parts)}'
             f'<script type="application/json" id="kspec-data">{data}</script><script>{SCRIPT}</script>'
