@@ -19,6 +19,8 @@ from kspec.report.recorder import Recording
 LABEL_W = 300  # the label column
 PLOT_W = 900
 ROW_H = 18
+#: up to this many nodes, every node gets a lane, pods or not
+EMPTY_LANES = 20
 WIDTH = LABEL_W + PLOT_W + 20
 #: pod bar colours by state (phase, ready, terminating)
 COLOURS = {"Pending": "#f2c94c", "unscheduled": "#bdbdbd", "Running": "#f2994a", "ready": "#27ae60",
@@ -183,7 +185,13 @@ def pods_svg(rec: Recording, axis: Axis) -> str:
         lanes.setdefault(nodes[-1] if nodes else "", []).append(key)
     body: list[str] = []
     y = 4
-    for lane in [*sorted(n for n in lanes if n), *([""] if lanes.get("") else [])]:
+    # a big cluster's idle nodes would push its pods off the page: past a few, only nodes with pods get a lane
+    shown = sorted(n for n in lanes if n and (lanes[n] or len(rec.nodes) <= EMPTY_LANES))
+    hidden = sum(1 for n in lanes if n and n not in shown)
+    if hidden:
+        body.append(_label(y, f"{hidden} nodes without pods not drawn"))
+        y += ROW_H
+    for lane in [*shown, *([""] if lanes.get("") else [])]:
         body.append(f'<g class="node-lane" data-node="{escape(lane)}">'
                     + _label(y, f"node {lane}" if lane else "not scheduled", bold=True) + "</g>")
         y += ROW_H

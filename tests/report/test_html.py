@@ -128,3 +128,12 @@ def test_pages_and_index(tmp_path: Path, rollout: Recording) -> None:
     assert p1.name == "a_b.feature_test_ok.html" and sorted(f.name for f in tmp_path.glob("*.html")) == sorted(
         [p1.name, p2.name, "index.html"])
     assert "index.html" in render(rollout) and "0 scenarios" in render_index([])
+
+
+def test_a_big_clusters_idle_nodes_are_summed_up(rollout: Recording) -> None:
+    many = [f"node-{i}" for i in range(1, 101)]
+    s = parse(render(Recording(**{**rollout.__dict__, "nodes": many})))
+    assert s.classes.count("node-lane") == 4  # the three nodes with pods and the unscheduled lane
+    assert "97 nodes without pods not drawn" in render(Recording(**{**rollout.__dict__, "nodes": many}))
+    few = parse(render(Recording(**{**rollout.__dict__, "nodes": many[:5]})))
+    assert few.classes.count("node-lane") == 6
