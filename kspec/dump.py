@@ -118,14 +118,24 @@ def _add(focus: Focus, kind: str, namespaced: bool, namespace: str, item: str) -
         focus.workloads.add((namespace, item))
 
 
-def dump(cluster: Cluster, *, events: int = EVENT_LIMIT, step: str = "", mode: str = "short") -> str:
-    """Tables of what exists, then what explains the failure: events, scheduling verdicts, rules."""
+def timeline_line(path: str) -> str:
+    """Where ``--kspec-report`` drew the failed scenario's timeline."""
+    return f"timeline report: {path}"
+
+
+def dump(cluster: Cluster, *, events: int = EVENT_LIMIT, step: str = "", mode: str = "short",
+         timeline: str = "") -> str:
+    """Tables of what exists, then what explains the failure: events, scheduling verdicts, rules.
+
+    ``timeline``: the path of the scenario's ``--kspec-report`` page, named first when there is one.
+    """
     if mode == "none":
-        return ""
+        return timeline_line(timeline) if timeline else ""
     full = mode == "full"
     focus = focus_of(step)
     now = printers_now(cluster)
-    out = [f"--- cluster state at t={format_duration(cluster.clock.now)} (virtual) ---"]
+    out = [*([timeline_line(timeline)] if timeline else []),
+           f"--- cluster state at t={format_duration(cluster.clock.now)} (virtual) ---"]
     # a step about endpoint slices (or a full dump) also shows them, after the Endpoints
     sections = [(r, c) for r, c in SECTIONS] if not (full or "endpoint slice" in step) else [
         x for r, c in SECTIONS for x in ([(r, c), ("endpointslices", None)] if r == "endpoints" else [(r, c)])]
@@ -281,7 +291,7 @@ def filter_rules(text: str, services: list[str], addresses: list[str]) -> list[s
     return kept
 
 
-__all__ = ["MODES", "Focus", "dump", "filter_rules", "focus_of"]
+__all__ = ["MODES", "Focus", "dump", "filter_rules", "focus_of", "timeline_line"]
 
 
 

@@ -29,7 +29,7 @@ from pytest_bdd.scenario import get_python_name_generator, scenario
 from kspec import steps as _steps  # noqa: F401 - registers the vocabulary
 from kspec import syntax
 from kspec.blame import describe_plugin_failure, pm_of
-from kspec.dump import MODES, dump
+from kspec.dump import MODES, dump, timeline_line
 from kspec.errors import KspecError, StepError
 from kspec.harness import Harness, Options
 from kspec.hookspec import COMPONENTS
@@ -185,6 +185,9 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group.addoption("--kspec-event-log", default=None, metavar="DIR",
                     help="write each scenario's event log (the virtual timeline) to DIR/<test id>.log, "
                          "to compare runs byte for byte")
+    group.addoption("--kspec-report", default=None, metavar="DIR",
+                    help="write each scenario's timeline (steps, pods per node, events, rollouts, scheduling "
+                         "decisions, etcd leaders) as a self-contained HTML page to DIR, with DIR/index.html")
     parser.addini("kspec_seed", "default seed", default="0")
     group.addoption("--kspec-dump", default=None, choices=MODES,
                     help="what a failed step shows of the cluster: short (what the step names; the default), "
@@ -325,6 +328,13 @@ def pytest_bdd_before_scenario(request: pytest.FixtureRequest, feature: Any, sce
     harness = request.getfixturevalue("kspec")
     harness.feature_path = Path(feature.filename)
     request.node._kspec_harness = harness
+    if request.config.getoption("kspec_report"):
+        from kspec.report import Recorder  # only when asked: the report costs nothing otherwise
+        request.node._kspec_recorder = Recorder(request.node.nodeid, _relative(feature.filename), scenario.name)
+
+
+def _cluster_of(harness: Harness | None) -> Any:
+    return harness.cluster if harness is not None and harness.has_cluster else None
 
 
 def pytest_bdd_before_step(request: pytest.FixtureRequest, feature: Any, scenario: Any, step: Any,
@@ -333,11 +343,24 @@ def pytest_bdd_before_step(request: pytest.FixtureRequest, feature: Any, scenari
     if harness is not None:
         harness.step_line = step.line_number
         harness.step_text = step.name
+    recorder = getattr(request.node, "_kspec_recorder", None)
+    if recorder is not None:
+        recorder.step_started(_cluster_of(harness), step.keyword, step.name, step.line_number)
+
+
+def pytest_bdd_after_step(request: pytest.FixtureRequest, feature: Any, scenario: Any, step: Any, step_func: Any,
+                          step_func_args: Any) -> None:
+    recorder = getattr(request.node, "_kspec_recorder", None)
+    if recorder is not None:
+        recorder.step_finished(_cluster_of(getattr(request.node, "_kspec_harness", None)), ok=True)
 
 
 def pytest_bdd_step_error(request: pytest.FixtureRequest, feature: Any, scenario: Any, step: Any,
                           step_func: Any, step_func_args: Any, exception: Exception) -> None:
     request.node._kspec_failure = (feature, step, exception)
+    recorder = getattr(request.node, "_kspec_recorder", None)
+    if recorder is not None:
+        recorder.step_finished(_cluster_of(getattr(request.node, "_kspec_harness", None)), ok=False)
 
 
 def pytest_bdd_step_func_lookup_error(request: pytest.FixtureRequest, feature: Any, scenario: Any, step: Any,
@@ -353,6 +376,7 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[Any]) -> 
     if report.when == "teardown":
         _release(item)
         return
+    page = _write_report(item, report)
     failure = getattr(item, "_kspec_failure", None)
     if report.when != "call" or not report.failed or failure is None:
         return
@@ -369,8 +393,28 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[Any]) -> 
     mode = item.config.getoption("kspec_dump") or item.config.getini("kspec_dump") or "short"
     if harness is not None and harness.has_cluster and not getattr(item, "_kspec_no_dump", False) \
             and mode != "none":
-        lines += ["", dump(harness.cluster, step=step.name, mode=mode)]
+        lines += ["", dump(harness.cluster, step=step.name, mode=mode, timeline=page)]
+    elif page:
+        lines += ["", timeline_line(page)]
     report.longrepr = "\n".join(lines)
+
+
+def _write_report(item: pytest.Item, report: pytest.TestReport) -> str:
+    """The scenario's timeline page, written once its outcome is known (``--kspec-report``); its path or ""."""
+    recorder = getattr(item, "_kspec_recorder", None)
+    if recorder is None or report.when != "call":
+        return ""
+    from kspec.report import write_page
+    item.__dict__.pop("_kspec_recorder", None)
+    rec = recorder.finish(report.outcome)
+    return _relative(str(write_page(Path(item.config.getoption("kspec_report")), rec)))
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    directory = session.config.getoption("kspec_report", None)
+    if directory:
+        from kspec.report import write_index
+        write_index(Path(directory))
 
 
 def _release(item: pytest.Item) -> None:
@@ -378,7 +422,7 @@ def _release(item: pytest.Item) -> None:
 
     The test item lives until pytest exits; a cluster it kept would make memory grow with every scenario.
     """
-    for name in ("_kspec_harness", "_kspec_failure", "_kspec_no_dump"):
+    for name in ("_kspec_harness", "_kspec_failure", "_kspec_no_dump", "_kspec_recorder"):
         item.__dict__.pop(name, None)
 
 
