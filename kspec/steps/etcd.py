@@ -46,7 +46,7 @@ def heal(k: Harness) -> None:
 
 @then("etcd has a leader", domain=D)
 def has_leader(k: Harness) -> None:
-    """Some answering member names a leader (a leader names itself only while a quorum follows it)."""
+    """Some answering member names a leader (a leader without a quorum names itself until CheckQuorum steps it down)."""
     k.cluster.expect.etcd_leader(True)
 
 

@@ -72,10 +72,15 @@ def test_survivors_name_a_dead_leader_until_their_election_timeout() -> None:
     assert "etcd-1" not in store.leader_views().values()
 
 
-def test_a_leader_without_a_following_quorum_shows_no_leader() -> None:
+def test_a_leader_without_a_following_quorum_names_itself_until_checkquorum() -> None:
+    """ETCD-OBSERVED: "the leader keeps IS LEADER true until it steps down (CheckQuorum)", 1.15-1.95 s."""
     store = _store()
     store.stop(["etcd-2", "etcd-3"])
-    assert store.nodes["etcd-1"].state is State.LEADER  # until CheckQuorum steps it down
+    assert store.nodes["etcd-1"].state is State.LEADER
+    assert store.leader_views() == {"etcd-1": "etcd-1"}
+    _run(store, 1000)
+    assert store.leader_views() == {"etcd-1": "etcd-1"}
+    _run(store, 1000)
     assert store.leader_views() == {"etcd-1": None}
 
 
