@@ -18,6 +18,21 @@ RESIZE_CONDITIONS = ("Resizing", "FileSystemResizePending", "ControllerResizeErr
 MSG_FS_PENDING = "Waiting for user to (re-)start a pod to finish file system resize of volume on node."
 
 
+def mark_resize_finished(st: Obj, size: str) -> None:
+    """The claim status a finished resize leaves (util.MarkFSResizeFinished / markOverallExpansionAsFinished):
+    the new capacity, no resize condition and no storage entry in allocatedResourceStatuses."""
+    st.setdefault("capacity", {})["storage"] = size
+    st["conditions"] = merge_resize_conditions(st.get("conditions") or [], [], False)
+    if not st["conditions"]:
+        st.pop("conditions")
+    statuses = st.get("allocatedResourceStatuses") or {}
+    statuses.pop("storage", None)
+    if statuses:
+        st["allocatedResourceStatuses"] = statuses
+    else:
+        st.pop("allocatedResourceStatuses", None)
+
+
 def merge_resize_conditions(old: list[Obj], new: list[Obj], keep_old: bool) -> list[Obj]:
     """util.MergeResizeConditionsOfPVC: resize conditions replaced by the new ones (or kept), others kept."""
     by_type = {c["type"]: c for c in new}
@@ -90,15 +105,7 @@ class ExternalResizer(Controller):
             return None
 
         def finished(c: Obj) -> None:  # markOverallExpansionAsFinished
-            st = c.setdefault("status", {})
-            st.setdefault("capacity", {})["storage"] = want
-            st["conditions"] = merge_resize_conditions(st.get("conditions") or [], [], False)
-            statuses = st.get("allocatedResourceStatuses") or {}
-            statuses.pop("storage", None)
-            if statuses:
-                st["allocatedResourceStatuses"] = statuses
-            else:
-                st.pop("allocatedResourceStatuses", None)
+            mark_resize_finished(c.setdefault("status", {}), want)
         claim = self.api.patch("persistentvolumeclaims", name, ns, finished, status=True)
         self.events.event(claim, "Normal", "VolumeResizeSuccessful", "Resize volume succeeded", component=component)
         return None

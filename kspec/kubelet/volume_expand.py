@@ -14,10 +14,10 @@ from typing import Any
 from kspec.errors import ApiError
 from kspec.objects import Obj
 from kspec.quantity import parse_quantity
+from kspec.resizer import mark_resize_finished
 
 NODE_PENDING = ("NodeResizePending", "NodeResizeInProgress")
 #: MergeResizeConditionsOfPVC with no new conditions drops every resize condition
-RESIZE_CONDITIONS = ("Resizing", "FileSystemResizePending", "ControllerResizeError", "NodeResizeError")
 
 
 def _storage(bag: Obj | None) -> Any:
@@ -48,17 +48,7 @@ def expand_mounted(api: Any, pod: Obj, node: str, event: Callable[[Obj, str, str
         size = pv["spec"]["capacity"]["storage"]
 
         def finished(c: Obj, size: str = size) -> None:  # util.MarkFSResizeFinished
-            st = c.setdefault("status", {})
-            st.setdefault("capacity", {})["storage"] = size
-            st["conditions"] = [x for x in st.get("conditions") or [] if x.get("type") not in RESIZE_CONDITIONS]
-            if not st["conditions"]:
-                st.pop("conditions")
-            statuses = st.get("allocatedResourceStatuses") or {}
-            statuses.pop("storage", None)
-            if statuses:
-                st["allocatedResourceStatuses"] = statuses
-            else:
-                st.pop("allocatedResourceStatuses", None)
+            mark_resize_finished(c.setdefault("status", {}), size)
         try:
             claim = api.patch("persistentvolumeclaims", name, ns, finished, status=True)
         except ApiError:
