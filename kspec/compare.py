@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import difflib
 import json
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -29,6 +30,8 @@ SKIPPED_RESOURCES = ("events",)
 VOLATILE_FIELDS = ("resourceVersion", "uid", "managedFields")
 #: How many changed lines of an object's YAML the short diff shows.
 DIFF_LINES = 12
+#: The random 5-character suffix of a generated name (apimachinery's ``utilrand`` alphabet: no vowels, no 0/1/3).
+GENERATED_SUFFIX = re.compile(r"(?<=[a-z0-9]-)[bcdfghjklmnpqrstvwxz2456789]{5}\b")
 
 
 @dataclass
@@ -39,6 +42,7 @@ class Trace:
     outcome: str = "passed"  # "passed" or "failed"
     failure: str = ""  # the failing step and the first line of why
     events: list[tuple[int, str]] = field(default_factory=list)  # (time ms, "type reason kind ns/name: message")
+    shown: list[str] = field(default_factory=list)  # the events as emitted (``events`` may have names renamed)
     components: list[str] = field(default_factory=list)  # who emitted each event (shown, not compared)
     objects: dict[str, str] = field(default_factory=dict)  # "resource ns/name" -> canonical JSON
 
@@ -76,14 +80,29 @@ class Comparison:
         return "\n".join(lines)
 
 
-def trace_of(cluster: Cluster | None, label: str, *, failure: str = "") -> Trace:
-    """The trace of a run that ended (``failure`` says where it failed, empty if it passed)."""
+def trace_of(cluster: Cluster | None, label: str, *, failure: str = "", rename: bool = True) -> Trace:
+    """The trace of a run that ended (``failure`` says where it failed, empty if it passed).
+
+    With ``rename``, generated names' random suffixes are numbered by first appearance (``web-7d4f-#1``):
+    both runs share one seeded random stream, so an implementation that draws one number more or less
+    (the default scheduler breaks score ties at random; first-fit does not) renames every pod made after
+    it, and the first divergence would be a name rather than a decision.
+    """
     trace = Trace(label, "failed" if failure else "passed", failure)
     if cluster is None:
         return trace
+    numbers: dict[str, str] = {}
+
+    def renamed(text: str) -> str:
+        if not rename:
+            return text
+        return GENERATED_SUFFIX.sub(lambda m: numbers.setdefault(m.group(0), f"#{len(numbers) + 1}"), text)
+
     for record in cluster.events.log:
-        trace.events.append((record.time_ms, f"{record.type} {record.reason} {record.kind.lower()} "
-                                             f"{record.namespace}/{record.name}: {record.message}"))
+        text = f"{record.type} {record.reason} {record.kind.lower()} {record.namespace}/{record.name}: " \
+               f"{record.message}"
+        trace.shown.append(text)
+        trace.events.append((record.time_ms, renamed(text)))
         trace.components.append(record.component)
     store = cluster.api.store
     for resource in sorted(getattr(store, "_data", {})):
@@ -92,7 +111,7 @@ def trace_of(cluster: Cluster | None, label: str, *, failure: str = "") -> Trace
         for obj in store.list(resource):
             md = obj.get("metadata", {})
             key = f"{resource} {md.get('namespace') or ''}/{md.get('name', '')}".replace(" /", " ")
-            trace.objects[key] = json.dumps(_stable(obj), sort_keys=True)
+            trace.objects[renamed(key)] = renamed(json.dumps(_stable(obj), sort_keys=True))
     return trace
 
 
@@ -136,7 +155,7 @@ def diverge(a: Trace, b: Trace) -> Divergence | None:
 
 def _event(trace: Trace, i: int) -> str:
     time, text = trace.events[i]
-    return f"[{format_duration(time)}] {text} (from {trace.components[i]})"
+    return f"[{format_duration(time)}] {trace.shown[i] if trace.shown else text} (from {trace.components[i]})"
 
 
 def _previous(trace: Trace, i: int, width: int) -> list[str]:
@@ -175,7 +194,7 @@ def parse_spec(text: str, known: Callable[[str], Iterable[str]]) -> tuple[str, t
 
 
 def run(actions: Callable[[Cluster], Any], *, label: str = "", nodes: int | Iterable[NodeSpec | str] = 0,
-        seed: int = 0, plugins_: Iterable[object] = (), **choices: str | None) -> Trace:
+        seed: int = 0, plugins_: Iterable[object] = (), rename: bool = True, **choices: str | None) -> Trace:
     """Build a cluster with ``choices``, run ``actions`` on it, and trace it; an AssertionError or a kspec
     error ends the run as failed (its message kept), anything else is a bug and propagates."""
     from kspec.cluster import Cluster
@@ -187,18 +206,20 @@ def run(actions: Callable[[Cluster], Any], *, label: str = "", nodes: int | Iter
         actions(cluster)
     except (AssertionError, KspecError) as exc:
         failure = (str(exc).splitlines() or [type(exc).__name__])[0]
-    return trace_of(cluster, label or ", ".join(f"{k}={v}" for k, v in sorted(choices.items()) if v), failure=failure)
+    return trace_of(cluster, label or ", ".join(f"{k}={v}" for k, v in sorted(choices.items()) if v),
+                    failure=failure, rename=rename)
 
 
 def compare(actions: Callable[[Cluster], Any], *, component: str, implementations: tuple[str, str],
             nodes: int | Iterable[NodeSpec | str] = 0, seed: int = 0, plugins_: Iterable[object] = (),
-            **choices: str | None) -> Comparison:
-    """Run ``actions`` on two clusters that differ only in ``component`` (same seed, nodes, other choices)."""
+            rename: bool = True, **choices: str | None) -> Comparison:
+    """Run ``actions`` on two clusters that differ only in ``component`` (same seed, nodes, other choices);
+    ``rename``: compare generated names by order of appearance, not by their random suffixes."""
     if component not in COMPONENTS:
         raise ValueError(f'unknown component "{component}": the components are {", ".join(COMPONENTS)}')
     node_list = nodes if isinstance(nodes, int) else list(nodes)
     plugin_list = tuple(plugins_)
-    traces = [run(actions, label=name, nodes=node_list, seed=seed, plugins_=plugin_list,
+    traces = [run(actions, label=name, nodes=node_list, seed=seed, plugins_=plugin_list, rename=rename,
                   **{**choices, component: name}) for name in implementations]
     return Comparison(traces[0], traces[1], diverge(traces[0], traces[1]))
 
