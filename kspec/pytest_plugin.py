@@ -319,10 +319,11 @@ def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pyte
             terminalreporter.write_line(f"  {line}")
     outcomes = sum(1 for _k, r in diverged if r.a.outcome != r.b.outcome)
     incomplete = len(results) - len(compared)
+    counted = f"{len(compared)} scenario{'' if len(compared) == 1 else 's'} compared"
     terminalreporter.write_line(
-        f"{len(compared)} scenarios compared: {len(diverged)} diverge ({outcomes} with different outcomes), "
-        f"{len(compared) - len(diverged)} identical" + (f"; {incomplete} ran with one implementation only"
-                                                        if incomplete else ""))
+        f"{counted}: {len(diverged)} diverge ({outcomes} with different outcomes), "
+        f"{len(compared) - len(diverged)} identical"
+        + (f"; {incomplete} ran with one implementation only" if incomplete else ""))
 
 
 def _options(config: pytest.Config) -> Options:

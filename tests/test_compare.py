@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from kspec.cluster import Cluster
@@ -190,3 +192,29 @@ def test_a_bad_value_is_one_usage_error(pytester: pytest.Pytester, value: str, m
     assert "Traceback" not in err and "passed" not in result.stdout.str()
     if "nope" in value:
         assert '"default-scheduler"' in err and '"first-fit"' in err
+
+
+PLUGINS = Path(__file__).resolve().parent.parent / "plugins"
+
+
+@pytest.mark.parametrize(("plugin", "scheduler", "expected"), [
+    ("kspec-first-fit", "first-fit", [
+        "- default-scheduler: [0s] Normal Scheduled pod default/one: Successfully assigned default/one to node-c",
+        "+ first-fit:         [0s] Normal Scheduled pod default/one: Successfully assigned default/one to node-a",
+        "2 scenarios compared: 2 diverge (0 with different outcomes), 0 identical"]),
+    ("kspec-binpack", "binpack", [
+        "- default-scheduler: [0s] Normal Scheduled pod default/second: Successfully assigned default/second to "
+        "node-3",
+        "+ binpack:           [0s] Normal Scheduled pod default/second: Successfully assigned default/second to "
+        "node-2",
+        "1 scenario compared: 1 diverge (0 with different outcomes), 0 identical"]),
+])
+def test_the_example_plugins_features_pass_under_both_and_show_where_they_part(
+        pytester: pytest.Pytester, plugin: str, scheduler: str, expected: list[str]) -> None:
+    text = (PLUGINS / plugin / "features" / "compared_with_default.feature").read_text(encoding="utf-8")
+    pytester.makefile(".feature", compared_with_default=text)
+    result = pytester.runpytest("-p", "no:cacheprovider", f"--kspec-compare=scheduler=default-scheduler,{scheduler}")
+    assert result.ret == pytest.ExitCode.OK
+    out = result.stdout.str()
+    for line in expected:
+        assert line in out
