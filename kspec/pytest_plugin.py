@@ -271,6 +271,17 @@ def _variant(item: Any) -> str | None:
     return callspec.params.get("kspec_variant") if callspec is not None else None
 
 
+def _other_ids(callspec_id: str, variant: str) -> str:
+    """The test's parameter ids without the implementation's (a Scenario Outline's example number)."""
+    if callspec_id == variant:
+        return ""
+    if callspec_id.startswith(variant + "-"):
+        return callspec_id[len(variant) + 1:]
+    if callspec_id.endswith("-" + variant):
+        return callspec_id[:-len(variant) - 1]
+    return callspec_id.replace(variant, "", 1)
+
+
 def _record_run(item: pytest.Item, report: pytest.TestReport) -> None:
     """Keep this run's trace; once both implementations ran the scenario, keep only their comparison."""
     spec = item.config.stash.get(_COMPARE_SPEC, None)
@@ -290,8 +301,7 @@ def _record_run(item: pytest.Item, report: pytest.TestReport) -> None:
                           or "failed").splitlines()[0]
     cluster = harness.cluster if harness is not None and harness.has_cluster else None
     trace = _compare.trace_of(cluster, variant, failure=failure)
-    callspec = item.callspec  # type: ignore[attr-defined]
-    others = "-".join(str(callspec.params[k]) for k in sorted(callspec.params) if k != "kspec_variant")
+    others = _other_ids(item.callspec.id, variant)  # type: ignore[attr-defined]
     key = f"{item.parent.nodeid if item.parent else ''}::{getattr(item, 'originalname', item.name)}" + \
         (f"[{others}]" if others else "")
     results = item.config.stash[_COMPARE_RESULTS]

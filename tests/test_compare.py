@@ -218,3 +218,41 @@ def test_the_example_plugins_features_pass_under_both_and_show_where_they_part(
     out = result.stdout.str()
     for line in expected:
         assert line in out
+
+
+OUTLINE = """Feature: outline
+  Scenario Outline: n pods
+    Given a cluster with 3 nodes
+    When I apply:
+      \"\"\"
+      apiVersion: v1
+      kind: Pod
+      metadata: {name: pinned}
+      spec:
+        nodeName: node-1
+        containers: [{name: app, image: nginx:1.25, resources: {requests: {cpu: "1"}}}]
+      ---
+      apiVersion: v1
+      kind: Pod
+      metadata: {name: <name>}
+      spec:
+        containers: [{name: app, image: nginx:1.25, resources: {requests: {cpu: "1"}}}]
+      \"\"\"
+    Then within 10s pod "<name>" is Running
+
+    Examples:
+      | name |
+      | aa   |
+      | bb   |
+"""
+
+
+def test_each_example_of_an_outline_is_compared_on_its_own(pytester: pytest.Pytester) -> None:
+    pytester.makefile(".feature", spec=OUTLINE)
+    result = pytester.runpytest("-p", "no:cacheprovider", "--kspec-compare=scheduler=first-fit,default-scheduler")
+    result.assert_outcomes(passed=4)
+    out = result.stdout.str()
+    assert "spec.feature::test_n_pods[aa]\n  first-fit          passed\n" in out
+    assert "- first-fit:         [0s] Normal Scheduled pod default/bb: Successfully assigned default/bb to " \
+           "node-1" in out
+    assert "2 scenarios compared: 2 diverge (0 with different outcomes), 0 identical" in out
