@@ -45,10 +45,12 @@ class Trace:
     shown: list[str] = field(default_factory=list)  # the events as emitted (``events`` may have names renamed)
     components: list[str] = field(default_factory=list)  # who emitted each event (shown, not compared)
     objects: dict[str, str] = field(default_factory=dict)  # "resource ns/name" -> canonical JSON
+    end_ms: int = 0  # the virtual time the run ended at (``settle`` waits longer for a busier component)
 
     @property
     def summary(self) -> str:
-        return self.outcome + (f" ({self.failure})" if self.failure else "")
+        return f"{self.outcome}, ended at t={format_duration(self.end_ms)}" + (f": {self.failure}" if self.failure
+                                                                                else "")
 
 
 @dataclass
@@ -91,6 +93,7 @@ def trace_of(cluster: Cluster | None, label: str, *, failure: str = "", rename: 
     trace = Trace(label, "failed" if failure else "passed", failure)
     if cluster is None:
         return trace
+    trace.end_ms = cluster.clock.now
     numbers: dict[str, str] = {}
 
     def renamed(text: str) -> str:

@@ -160,9 +160,9 @@ def test_kspec_compare_runs_each_scenario_twice_and_prints_the_divergence(pytest
     out = result.stdout.str()
     assert "kspec compare: scheduler default-scheduler vs first-fit" in out
     assert "spec.feature::test_two_pods_on_three_nodes\n" in out
-    assert "  default-scheduler  passed\n" in out
-    assert '  first-fit          failed (line 21: And pod "one" is scheduled to node "node-2": pod "one" is ' \
-           'scheduled to node "node-1", expected node "node-2")' in out
+    assert "  default-scheduler  passed, ended at t=0s\n" in out
+    assert '  first-fit          failed, ended at t=0s: line 21: And pod "one" is scheduled to node ' \
+           '"node-2": pod "one" is scheduled to node "node-1", expected node "node-2"' in out
     assert "- default-scheduler: [0s] Normal Scheduled pod default/one: Successfully assigned default/one to " \
            "node-2" in out
     assert "+ first-fit:         [0s] Normal Scheduled pod default/one: Successfully assigned default/one to " \
@@ -252,7 +252,23 @@ def test_each_example_of_an_outline_is_compared_on_its_own(pytester: pytest.Pyte
     result = pytester.runpytest("-p", "no:cacheprovider", "--kspec-compare=scheduler=first-fit,default-scheduler")
     result.assert_outcomes(passed=4)
     out = result.stdout.str()
-    assert "spec.feature::test_n_pods[aa]\n  first-fit          passed\n" in out
+    assert "spec.feature::test_n_pods[aa]\n  first-fit          passed, ended at t=0s\n" in out
     assert "- first-fit:         [0s] Normal Scheduled pod default/bb: Successfully assigned default/bb to " \
            "node-1" in out
     assert "2 scenarios compared: 2 diverge (0 with different outcomes), 0 identical" in out
+
+
+def test_runs_with_the_same_events_that_end_at_different_times_show_both_times_and_the_object() -> None:
+    """The default scheduler keeps the cluster busy longer, so "settle" returns 20s later: same events, but
+    the node's Lease was renewed twice more."""
+    def one_pod_then_settle(cluster: Cluster) -> None:
+        cluster.apply(POD % "web")
+        cluster.settle()
+
+    result = compare(one_pod_then_settle, component="scheduler",
+                     implementations=("default-scheduler", "first-fit"), nodes=1)
+    assert result.a.events == result.b.events
+    report = result.report().splitlines()
+    assert report[:3] == ["default-scheduler  passed, ended at t=30s", "first-fit          passed, ended at t=10s",
+                          "first divergence: leases kube-node-lease/node-1 (final state)"]
+    assert "  -  renewTime: '2025-01-01T00:00:30.000000Z'" in report
