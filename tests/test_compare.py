@@ -272,3 +272,12 @@ def test_runs_with_the_same_events_that_end_at_different_times_show_both_times_a
     assert report[:3] == ["default-scheduler  passed, ended at t=30s", "first-fit          passed, ended at t=10s",
                           "first divergence: leases kube-node-lease/node-1 (final state)"]
     assert "  -  renewTime: '2025-01-01T00:00:30.000000Z'" in report
+
+
+def test_kspec_compare_under_xdist_is_a_usage_error(pytester: pytest.Pytester) -> None:
+    pytester.makefile(".feature", spec=FEATURE)
+    result = pytester.runpytest("-p", "no:cacheprovider", "-n", "2",
+                                "--kspec-compare=scheduler=default-scheduler,first-fit")
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    assert "--kspec-compare: the two runs of a scenario are compared in one process; run it without -n" in \
+        result.stderr.str()
