@@ -136,7 +136,7 @@ def diverge(a: Trace, b: Trace) -> Divergence | None:
         if ea != eb:
             time = min(ea[0], eb[0])
             return Divergence("event", f"event #{i + 1} at {format_duration(time)} of virtual time", [
-                *_previous(a, i, width), f"- {a.label + ':':<{width + 1}} {_event(a, i)}",
+                *_previous(a, b, i, width), f"- {a.label + ':':<{width + 1}} {_event(a, i)}",
                 f"+ {b.label + ':':<{width + 1}} {_event(b, i)}"])
     if len(a.events) != len(b.events):
         n = min(len(a.events), len(b.events))
@@ -156,13 +156,17 @@ def diverge(a: Trace, b: Trace) -> Divergence | None:
     return None
 
 
-def _event(trace: Trace, i: int) -> str:
+def _event(trace: Trace, i: int, other: Trace | None = None) -> str:
     time, text = trace.events[i]
-    return f"[{format_duration(time)}] {trace.shown[i] if trace.shown else text} (from {trace.components[i]})"
+    source = trace.components[i]
+    if other is not None and other.components[i] != source:
+        source += f" / {other.components[i]}"
+    return f"[{format_duration(time)}] {trace.shown[i] if trace.shown else text} (from {source})"
 
 
-def _previous(trace: Trace, i: int, width: int) -> list[str]:
-    return [f"  {'both:':<{width + 1}} {_event(trace, i - 1)}"] if i else []
+def _previous(a: Trace, b: Trace, i: int, width: int) -> list[str]:
+    """The last event both runs share (each side's emitter when they differ)."""
+    return [f"  {'both:':<{width + 1}} {_event(a, i - 1, b)}"] if i else []
 
 
 def _object_diff(label_a: str, a: str, label_b: str, b: str) -> list[str]:

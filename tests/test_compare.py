@@ -281,3 +281,17 @@ def test_kspec_compare_under_xdist_is_a_usage_error(pytester: pytest.Pytester) -
     assert result.ret == pytest.ExitCode.USAGE_ERROR
     assert "--kspec-compare: the two runs of a scenario are compared in one process; run it without -n" in \
         result.stderr.str()
+
+
+def test_the_last_shared_event_names_both_emitters_when_they_differ() -> None:
+    def one_then_two(cluster: Cluster) -> None:
+        pinned = (POD % "one").replace("spec:", "spec:\n  nodeSelector: {kubernetes.io/hostname: node-1}")
+        cluster.apply(pinned + "---" + POD % "two")
+        cluster.run_for("1s")
+
+    nodes = ["node-1", "node-2"]
+    result = compare(one_then_two, component="scheduler", implementations=("default-scheduler", "first-fit"),
+                     nodes=nodes)
+    assert result.divergence is not None
+    shared = [line for line in result.divergence.lines if line.lstrip().startswith("both:")]
+    assert shared and shared[0].endswith("(from default-scheduler / first-fit)"), result.divergence.lines
