@@ -313,7 +313,7 @@ def _record_run(item: pytest.Item, report: pytest.TestReport) -> None:
             results[key] = _compare.Comparison(runs[a], runs[b], _compare.diverge(runs[a], runs[b]))
 
 
-def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pytest.Config) -> None:
+def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> None:
     """Per scenario that diverged: both outcomes and the first divergence; then the counts."""
     spec = config.stash.get(_COMPARE_SPEC, None)
     if spec is None:
