@@ -208,13 +208,26 @@ def run(actions: Callable[[Cluster], Any], *, label: str = "", nodes: int | Iter
 
     cluster = Cluster(nodes=list(nodes) if not isinstance(nodes, int) else nodes, seed=seed,
                       plugins_=tuple(plugins_), **choices)
+    return run_on(cluster, actions, label or ", ".join(f"{k}={v}" for k, v in sorted(choices.items()) if v),
+                  rename=rename)
+
+
+def run_on(cluster: Cluster, actions: Callable[[Cluster], Any], label: str, *, rename: bool = True) -> Trace:
+    """Run ``actions`` on a cluster built in code and trace it (a failed assertion ends the run as failed)."""
     failure = ""
     try:
         actions(cluster)
     except (AssertionError, KspecError) as exc:
         failure = (str(exc).splitlines() or [type(exc).__name__])[0]
-    return trace_of(cluster, label or ", ".join(f"{k}={v}" for k, v in sorted(choices.items()) if v),
-                    failure=failure, rename=rename)
+    return trace_of(cluster, label, failure=failure, rename=rename)
+
+
+def compare_clusters(actions: Callable[[Cluster], Any], a: Cluster, b: Cluster, *, labels: tuple[str, str] = ("a", "b"),
+                     rename: bool = True) -> Comparison:
+    """Run ``actions`` on two clusters built in code (any difference: a component, a plugin, a configuration);
+    give both the same seed, or their first difference may be a random draw."""
+    ta, tb = run_on(a, actions, labels[0], rename=rename), run_on(b, actions, labels[1], rename=rename)
+    return Comparison(ta, tb, diverge(ta, tb))
 
 
 def compare(actions: Callable[[Cluster], Any], *, component: str, implementations: tuple[str, str],
@@ -231,4 +244,5 @@ def compare(actions: Callable[[Cluster], Any], *, component: str, implementation
     return Comparison(traces[0], traces[1], diverge(traces[0], traces[1]))
 
 
-__all__ = ["Comparison", "Divergence", "Trace", "compare", "diverge", "parse_spec", "run", "trace_of"]
+__all__ = ["Comparison", "Divergence", "Trace", "compare", "compare_clusters", "diverge", "parse_spec", "run", "run_on",
+           "trace_of"]

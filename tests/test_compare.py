@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from kspec.cluster import Cluster
-from kspec.compare import Trace, compare, diverge, parse_spec
+from kspec.compare import Trace, compare, compare_clusters, diverge, parse_spec
 
 POD = """
 apiVersion: v1
@@ -295,3 +295,16 @@ def test_the_last_shared_event_names_both_emitters_when_they_differ() -> None:
     assert result.divergence is not None
     shared = [line for line in result.divergence.lines if line.lstrip().startswith("both:")]
     assert shared and shared[0].endswith("(from default-scheduler / first-fit)"), result.divergence.lines
+
+
+def test_two_clusters_built_in_code_are_compared_as_given() -> None:
+    """Any difference two clusters have, here a scheduler configured to bin-pack instead of a component."""
+    from kspec.cluster import NodeSpec
+
+    nodes = [NodeSpec("node-1"), NodeSpec("node-2")]
+    spread, packed = Cluster(nodes=nodes), Cluster(nodes=nodes, scheduler="binpack")
+    result = compare_clusters(two_pods, spread, packed, labels=("spread", "packed"))
+    assert result.divergence is not None and result.divergence.what == "event"
+    assert "+ packed: " in "\n".join(result.divergence.lines)
+    same = compare_clusters(two_pods, Cluster(nodes=nodes), Cluster(nodes=nodes))
+    assert same.divergence is None
