@@ -314,7 +314,8 @@ def _record_run(item: pytest.Item, report: pytest.TestReport) -> None:
 
 
 def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> None:
-    """Per scenario that diverged: both outcomes and the first divergence; then the counts."""
+    """Per scenario that diverged (or failed under both): both outcomes and the first divergence; then the
+    counts."""
     spec = config.stash.get(_COMPARE_SPEC, None)
     if spec is None:
         return
@@ -323,7 +324,9 @@ def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> Non
     terminalreporter.section(f"kspec compare: {component} {a} vs {b}")
     compared = [(k, r) for k, r in results.items() if isinstance(r, _compare.Comparison)]
     diverged = [(k, r) for k, r in compared if r.diverged]
-    for key, comparison in diverged:
+    # a scenario that fails the same way under both is listed too; -v lists every scenario
+    shown = [(k, r) for k, r in compared if r.diverged or r.a.outcome == "failed" or config.option.verbose > 0]
+    for key, comparison in shown:
         terminalreporter.write_line(key)
         for line in comparison.report().splitlines():
             terminalreporter.write_line(f"  {line}")

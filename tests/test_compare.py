@@ -308,3 +308,19 @@ def test_two_clusters_built_in_code_are_compared_as_given() -> None:
     assert "+ packed: " in "\n".join(result.divergence.lines)
     same = compare_clusters(two_pods, Cluster(nodes=nodes), Cluster(nodes=nodes))
     assert same.divergence is None
+
+
+def test_verbose_lists_identical_scenarios_too(pytester: pytest.Pytester) -> None:
+    pytester.makefile(".feature", spec=FEATURE)
+    result = pytester.runpytest("-p", "no:cacheprovider", "-v", "--kspec-compare=scheduler=default-scheduler,first-fit")
+    summary = result.stdout.str().split("kspec compare:")[1]
+    assert "spec.feature::test_nothing_to_schedule\n  default-scheduler  passed, ended at t=0s\n  first-fit" \
+           "          passed, ended at t=0s\n  no divergence: same events, same objects" in summary
+
+
+def test_a_scenario_failing_the_same_way_under_both_is_listed(pytester: pytest.Pytester) -> None:
+    pytester.makefile(".feature", spec=FEATURE.replace('When I add node "node-4"', 'Then pod "ghost" is Running'))
+    result = pytester.runpytest("-p", "no:cacheprovider", "--kspec-compare=scheduler=default-scheduler,first-fit")
+    summary = result.stdout.str().split("kspec compare:")[1]
+    assert "spec.feature::test_nothing_to_schedule\n  default-scheduler  failed" in summary
+    assert "no divergence: same events, same objects" in summary
