@@ -263,15 +263,21 @@ class PersistentVolumeController(Controller):
 
     NAME = "persistentvolume-binder-controller"
 
-    #: the volume index, once start() has subscribed it to the store (a controller never started scans the store)
+    #: the volume index, built from the store and subscribed to its commits at the first claim a started
+    #: controller syncs (a scenario without claims pays nothing; a controller never started scans the store)
     index: VolumeIndex | None = None
+    started = False
+
+    def _volume_index(self) -> VolumeIndex | None:
+        if self.index is None and self.started:
+            self.index = VolumeIndex()
+            self.index.load(self.api.store.list("persistentvolumes"))
+            self.api.store.subscribe(self.index.on_commit)
+        return self.index
 
     def start(self) -> None:
         informers = self.api.informers
-        if self.index is None:
-            self.index = VolumeIndex()
-            self.api.store.subscribe(self.index.on_commit)
-        self.index.load(self.api.store.list("persistentvolumes"))
+        self.started = True
 
         def claim_changed(obj: Obj) -> None:
             self.queue.add("claim:" + key_of(obj))
@@ -351,7 +357,7 @@ class PersistentVolumeController(Controller):
         delay = bool(cls) and cls.get("volumeBindingMode") == WAIT_FOR_FIRST_CONSUMER
         node_name = anns.get(ANN_SELECTED_NODE, "")
         node = self.api.try_get("nodes", node_name, "") if node_name else None
-        index = self.index
+        index = self._volume_index()
         if index is not None:
             unsynced = sorted(index.unsynced)
         else:
