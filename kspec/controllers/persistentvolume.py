@@ -9,7 +9,7 @@ annotates the claim with its provisioner and says so with ``ExternalProvisioning
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from kspec.controllers.base import Controller
 from kspec.errors import ApiError
@@ -17,6 +17,9 @@ from kspec.labels import Selector
 from kspec.nodeaffinity import node_selector_matches
 from kspec.objects import Obj, key_of, split_key
 from kspec.quantity import parse_quantity
+
+if TYPE_CHECKING:
+    from kspec.store import WatchEvent
 
 COMPONENT = "persistentvolume-controller"
 ANN_BIND_COMPLETED = "pv.kubernetes.io/bind-completed"
@@ -173,13 +176,108 @@ def find_best_match(claim: Obj, volumes: list[Obj], *, delay_binding: bool = Fal
     return None
 
 
+def _claim_ref_key(pv: Obj) -> tuple[str, str] | None:
+    """The (namespace, name) a volume's claimRef names, None without one."""
+    ref = (pv.get("spec") or {}).get("claimRef")
+    return (ref.get("namespace") or "", ref.get("name") or "") if ref else None
+
+
+def _unsynced(pv: Obj) -> bool:
+    """Pending as created, unclaimed and not deleted: the volume worker has not synced it yet."""
+    return ((pv.get("status") or {}).get("phase") in (None, "", "Pending")
+            and not (pv.get("spec") or {}).get("claimRef") and not pv["metadata"].get("deletionTimestamp"))
+
+
+class VolumeIndex:
+    """persistentVolumeOrderedIndex's job: the volumes a claim could bind, without scanning every volume.
+
+    Kept up to date from the store's commits (so it is what ``store.list`` returns at any moment, not what the
+    informers have delivered so far). A claim can only get a volume whose claimRef names it, or an unclaimed one of
+    its storage class (find_matching_volume skips every other volume), so ``candidates`` is that union; the search
+    over it makes the same choice as over all volumes.
+    """
+
+    def __init__(self) -> None:
+        self.volumes: dict[str, Obj] = {}
+        self.by_claim: dict[tuple[str, str], set[str]] = {}
+        self.unclaimed: dict[str, set[str]] = {}  # storage class -> volumes with no claimRef at all
+        self.unsynced: set[str] = set()
+
+    def load(self, volumes: list[Obj]) -> None:
+        """Start over from the store's volumes."""
+        self.volumes, self.by_claim, self.unclaimed, self.unsynced = {}, {}, {}, set()
+        for pv in volumes:
+            self._add(pv)
+
+    def on_commit(self, event: WatchEvent) -> None:
+        """A store subscriber: index each committed volume change."""
+        if event.resource != "persistentvolumes":
+            return
+        name = event.obj["metadata"]["name"]
+        self._remove(name)
+        if event.type != "DELETED":
+            self._add(event.obj)
+
+    def _add(self, pv: Obj) -> None:
+        name = pv["metadata"]["name"]
+        self.volumes[name] = pv
+        spec = pv.get("spec") or {}
+        ref = _claim_ref_key(pv)
+        if ref is not None:
+            self.by_claim.setdefault(ref, set()).add(name)
+        elif spec.get("claimRef") is None:
+            self.unclaimed.setdefault(volume_class(pv), set()).add(name)
+        if _unsynced(pv):
+            self.unsynced.add(name)
+
+    def _remove(self, name: str) -> None:
+        pv = self.volumes.pop(name, None)
+        if pv is None:
+            return
+        ref = _claim_ref_key(pv)
+        if ref is not None:
+            names = self.by_claim.get(ref)
+            if names is not None:
+                names.discard(name)
+                if not names:
+                    del self.by_claim[ref]
+        elif (pv.get("spec") or {}).get("claimRef") is None:
+            names = self.unclaimed.get(volume_class(pv))
+            if names is not None:
+                names.discard(name)
+                if not names:
+                    del self.unclaimed[volume_class(pv)]
+        self.unsynced.discard(name)
+
+    def candidates(self, claim: Obj, *, unbound: bool = True) -> list[Obj]:
+        """The volumes bound or pre-bound to the claim, and (``unbound``) the unclaimed ones of its class, by name."""
+        md = claim["metadata"]
+        names = set(self.by_claim.get((md.get("namespace") or "", md["name"]), ()))
+        if unbound:
+            names |= self.unclaimed.get(claim_class(claim), set())
+        return [self.volumes[n] for n in sorted(names)]
+
+
 class PersistentVolumeController(Controller):
     """pv_controller: claims are keyed ``claim:ns/name``, volumes ``volume:name``, in one queue."""
 
     NAME = "persistentvolume-binder-controller"
 
+    #: the volume index, built from the store and subscribed to its commits at the first claim a started
+    #: controller syncs (a scenario without claims pays nothing; a controller never started scans the store)
+    index: VolumeIndex | None = None
+    started = False
+
+    def _volume_index(self) -> VolumeIndex | None:
+        if self.index is None and self.started:
+            self.index = VolumeIndex()
+            self.index.load(self.api.store.list("persistentvolumes"))
+            self.api.store.subscribe(self.index.on_commit)
+        return self.index
+
     def start(self) -> None:
         informers = self.api.informers
+        self.started = True
 
         def claim_changed(obj: Obj) -> None:
             self.queue.add("claim:" + key_of(obj))
@@ -259,9 +357,11 @@ class PersistentVolumeController(Controller):
         delay = bool(cls) and cls.get("volumeBindingMode") == WAIT_FOR_FIRST_CONSUMER
         node_name = anns.get(ANN_SELECTED_NODE, "")
         node = self.api.try_get("nodes", node_name, "") if node_name else None
-        unsynced = [pv["metadata"]["name"] for pv in self.api.store.list("persistentvolumes")
-                    if (pv.get("status") or {}).get("phase") in (None, "", "Pending")
-                    and not (pv.get("spec") or {}).get("claimRef") and not pv["metadata"].get("deletionTimestamp")]
+        index = self._volume_index()
+        if index is not None:
+            unsynced = sorted(index.unsynced)
+        else:
+            unsynced = [pv["metadata"]["name"] for pv in self.api.store.list("persistentvolumes") if _unsynced(pv)]
         if unsynced and self.queue is not None:
             # volumes the volume worker has not synced yet (Pending as created): only Available volumes match, so
             # the claim waits behind them in the queue, as upstream's volume worker would have run by now
@@ -270,7 +370,10 @@ class PersistentVolumeController(Controller):
             # a synced volume requeues the pending claims (volume_changed); this is the fallback
             self.queue.add_after("claim:" + key_of(claim), 1000)
             return None
-        match = find_best_match(claim, self.api.store.list("persistentvolumes"), delay_binding=delay, node=node)
+        # without a node a delayed claim binds only a volume bound to it already (find_matching_volume)
+        volumes = self.api.store.list("persistentvolumes") if index is None else index.candidates(
+            claim, unbound=node is not None or not delay)
+        match = find_best_match(claim, volumes, delay_binding=delay, node=node)
         if match is not None:
             self.bind(match, claim)
             return

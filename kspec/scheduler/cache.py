@@ -222,18 +222,35 @@ class Cache:
             return out
 
     # -- pods ---------------------------------------------------------------------------
-    def add_pod(self, pi: PodInfo, node: str) -> None:
+    def add_pod(self, pi: PodInfo, node: str, refresh: bool = True) -> None:
         """A pod bound (or assumed) to ``node``; a second add replaces the first (confirming an assume)."""
-        self.remove_pod(pi.uid)
+        self.remove_pod(pi.uid, refresh)
         self.pod_node[pi.uid] = node
         ni = self.nodes.get(node)
         if ni is None:
             self._pending_pods.setdefault(node, {})[pi.uid] = pi
             return
-        self._place(ni, pi)
+        self._place(ni, pi, refresh)
 
-    def _place(self, ni: NodeInfo, pi: PodInfo) -> None:
-        ni.add_pod(pi)
+    def reinsert_pod(self, uid: str, node: str, pod: Obj) -> bool:
+        """A bound pod's update that changed nothing its PodInfo is made of (a status write): the same
+        remove-and-add as ``add_pod(PodInfo(pod), node)``, so every order (the node's pods, the label index,
+        the affinity lists) ends up as it would, but the PodInfo is kept (now pointing at ``pod``) and the
+        node's memoized results and score tables, which depend on nothing that changed, are not dropped.
+        False (nothing done) unless the pod is bound, not assumed, on ``node``."""
+        if uid in self.assumed or self.pod_node.get(uid) != node:
+            return False
+        ni = self.nodes.get(node)
+        pi = ni.pods.get(uid) if ni is not None else None
+        if pi is None:
+            return False
+        self.remove_pod(uid, refresh=False)
+        pi.pod = pod
+        self.add_pod(pi, node, refresh=False)
+        return True
+
+    def _place(self, ni: NodeInfo, pi: PodInfo, refresh: bool = True) -> None:
+        ni.add_pod(pi, refresh)
         self._lower_floor(ni)
         if pi.has_affinity:
             self.affinity_nodes[ni.name] = ni
@@ -260,7 +277,7 @@ class Cache:
                 if not bucket:
                     del self.anti_terms[key]
 
-    def remove_pod(self, uid: str) -> PodInfo | None:
+    def remove_pod(self, uid: str, refresh: bool = True) -> PodInfo | None:
         node = self.pod_node.pop(uid, None)
         self.assumed.discard(uid)
         if node is None:
@@ -272,7 +289,7 @@ class Cache:
         pi = ni.pods.get(uid)
         if pi is None:
             return None
-        ni.remove_pod(pi)
+        ni.remove_pod(pi, refresh)
         self.floor_exact = False
         self._unindex(pi)
         if not ni.pods_with_affinity:

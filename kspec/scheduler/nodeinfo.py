@@ -246,7 +246,8 @@ class NodeInfo:
         self._refresh(node_object=True)
 
     # -- pods -------------------------------------------------------------------------
-    def add_pod(self, pi: PodInfo) -> None:
+    def add_pod(self, pi: PodInfo, refresh: bool = True) -> None:
+        """``refresh=False`` (a pod put back as it was, see Cache.reinsert_pod) keeps the memoized results."""
         old = self.pods.get(pi.uid)
         if old is not None:
             self.remove_pod(old)
@@ -256,9 +257,10 @@ class NodeInfo:
             self.pods_with_affinity.append(pi)
         if pi.required_anti_affinity:
             self.pods_with_required_anti_affinity.append(pi)
-        self._refresh()
+        if refresh:
+            self._refresh()
 
-    def remove_pod(self, pi: PodInfo) -> bool:
+    def remove_pod(self, pi: PodInfo, refresh: bool = True) -> bool:
         old = self.pods.pop(pi.uid, None)
         if old is None:
             return False
@@ -268,7 +270,8 @@ class NodeInfo:
         if old.required_anti_affinity:
             self.pods_with_required_anti_affinity = [p for p in self.pods_with_required_anti_affinity
                                                      if p.uid != old.uid]
-        self._refresh()
+        if refresh:
+            self._refresh()
         return True
 
     def _refresh(self, node_object: bool = False) -> None:

@@ -192,6 +192,11 @@ class Scheduler:
                     self.cache.add_pod(PodInfo(new), node)
                 self.queue.move_all(fwk.POD_ADD, None, new)
                 return
+            ni = self.cache.nodes.get(node)
+            cur = ni.pods.get(uid) if ni is not None else None
+            if cur is not None and _same_pod_info(old, new) and (cur.pod is old or _same_pod_info(cur.pod, new)) \
+                    and self.cache.reinsert_pod(uid, node, new):
+                return  # a status write: no label change, no scale-down, the node's results stand
             pi = PodInfo(new)
             self.cache.add_pod(pi, node)
             if (old["metadata"].get("labels") or {}) != (new["metadata"].get("labels") or {}):
@@ -690,6 +695,25 @@ def node_update_events(old: Obj, new: Obj) -> list[str]:
     if (old["metadata"].get("annotations") or {}) != (new["metadata"].get("annotations") or {}):
         events.append(fwk.NODE_ANNOTATION)
     return events
+
+
+def _same_pod_info(old: Obj, new: Obj) -> bool:
+    """Whether ``PodInfo(new)`` would equal ``PodInfo(old)``: the same spec, the same metadata but for its
+    resourceVersion (labels, deletionTimestamp, owners...), and the same status fields a PodInfo reads
+    (nominatedNodeName, startTime). A kubelet's status write changes none of them."""
+    if old.get("spec") != new.get("spec"):
+        return False
+    old_status, new_status = old.get("status") or {}, new.get("status") or {}
+    if old_status.get("nominatedNodeName") != new_status.get("nominatedNodeName") or \
+            old_status.get("startTime") != new_status.get("startTime"):
+        return False
+    old_md, new_md = old["metadata"], new["metadata"]
+    if len(old_md) != len(new_md):
+        return False
+    for key, value in old_md.items():
+        if key != "resourceVersion" and (key not in new_md or new_md[key] != value):
+            return False
+    return True
 
 
 def _scheduling_relevant(pod: Obj) -> Any:
