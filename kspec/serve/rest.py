@@ -143,8 +143,12 @@ class Rest:
             return _json(200, SERVER_VERSION)
         if path in ("/healthz", "/readyz", "/livez"):
             return Response(200, b"ok", "text/plain")
+        if path == "/openapi/v2":
+            # an empty OpenAPI v2 document (protobuf with no fields): kubectl 1.37 accepts it and validates
+            # nothing on the client; a 404 makes `kubectl apply` fail unless --validate=false
+            return Response(200, b"", "application/com.github.proto-openapi.spec.v2.v1.0+protobuf")
         if path.startswith("/openapi"):
-            # no schema is served: kubectl then skips client-side validation of what it sends
+            # no v3: kubectl falls back to v2
             return status(404, "NotFound", "the server could not find the requested resource")
         if path == "/api":
             return _json(200, {"kind": "APIVersions", "versions": ["v1"], "serverAddressByClientCIDRs": [
