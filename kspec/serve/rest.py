@@ -30,6 +30,11 @@ SERVER_VERSION = {"major": "1", "minor": "35", "gitVersion": "v1.35.0-kspec", "g
                   "gitTreeState": "clean", "buildDate": "2025-01-01T00:00:00Z", "goVersion": "go1.24",
                   "compiler": "gc", "platform": "linux/amd64"}
 _VERBS = ["create", "delete", "deletecollection", "get", "list", "patch", "update", "watch"]
+_SCALABLE = frozenset({"Deployment", "ReplicaSet", "StatefulSet", "ReplicationController"})
+# the "all" category (kubectl get all): what upstream's REST storages list in Categories()
+# (ReplicationControllers left out: kspec stores none, and listing them fails)
+_ALL = frozenset({"Pod", "Service", "DaemonSet", "Deployment", "ReplicaSet",
+                  "StatefulSet", "HorizontalPodAutoscaler", "Job", "CronJob"})
 _REVIEWS = frozenset({"SubjectAccessReview", "SelfSubjectAccessReview", "LocalSubjectAccessReview"})
 
 
@@ -81,7 +86,14 @@ def _resource_list(group: str, version: str) -> dict[str, Any]:
     for k in _kinds_in(group, version):
         resources.append({"name": k.resource, "singularName": k.singular, "namespaced": k.namespaced,
                           "kind": k.kind, "verbs": ["create"] if k.kind in _REVIEWS else _VERBS,
-                          "shortNames": list(k.short_names)})
+                          "shortNames": list(k.short_names), **({"categories": ["all"]} if k.kind in _ALL else {})})
+        if k.kind in _SCALABLE:
+            resources.append({"name": f"{k.resource}/scale", "singularName": "", "namespaced": True, "kind": "Scale",
+                              "group": "autoscaling", "version": "v1", "verbs": ["get", "patch", "update"]})
+        if k.kind == "Pod":
+            resources += [{"name": "pods/eviction", "singularName": "", "namespaced": True, "kind": "Eviction",
+                           "group": "policy", "version": "v1", "verbs": ["create"]},
+                          {"name": "pods/log", "singularName": "", "namespaced": True, "kind": "Pod", "verbs": ["get"]}]
         if k.kind not in _REVIEWS:
             resources.append({"name": f"{k.resource}/status", "singularName": "", "namespaced": k.namespaced,
                               "kind": k.kind, "verbs": ["get", "patch", "update"]})
@@ -192,6 +204,18 @@ class Rest:
         ns = namespace or ""
         one = q.get
         dry_run = "All" in one("dryRun", [])
+        if sub == "log" and method == "GET" and kind.kind == "Pod":
+            self.api.get(kind.resource, name, ns)
+            return Response(200, b"", "text/plain")  # the simulated containers print nothing yet
+        if sub == "eviction" and method == "POST" and kind.kind == "Pod":
+            from kspec.api.eviction import evict
+            self.api.get(kind.resource, name, ns)
+            if not dry_run:
+                evict(self.api, ns, name)
+            return _json(201, {"kind": "Status", "apiVersion": "v1", "metadata": {}, "status": "Success",
+                               "code": 201})
+        if sub == "scale" and kind.kind in _SCALABLE:
+            return self._scale(method, kind, ns, name, ctype, body)
         if method == "GET" and not name:
             if one("watch", ["0"])[0] in ("1", "true"):
                 return self._watch(kind, namespace, q, accept)
@@ -272,6 +296,35 @@ class Rest:
             obj.update(new)
         out = self.api.patch(kind.resource, name, ns, mutate, status=sub == "status")
         return self._object(200, out, kind, accept, q)
+
+    def _scale(self, method: str, kind: Kind, ns: str, name: str, ctype: str, body: bytes) -> Response:
+        """The scale subresource (autoscaling/v1 Scale): what kubectl scale reads and patches."""
+        def scale_of(obj: Obj) -> dict[str, Any]:
+            md = obj["metadata"]
+            labels = ((obj.get("spec") or {}).get("selector") or {})
+            labels = labels.get("matchLabels", labels) if isinstance(labels, dict) else {}
+            return {"kind": "Scale", "apiVersion": "autoscaling/v1",
+                    "metadata": {k: md[k] for k in ("name", "namespace", "uid", "resourceVersion",
+                                                    "creationTimestamp") if k in md},
+                    "spec": {"replicas": (obj.get("spec") or {}).get("replicas", 1)},
+                    "status": {"replicas": (obj.get("status") or {}).get("replicas", 0),
+                               "selector": ",".join(f"{k}={v}" for k, v in sorted(labels.items()))}}
+        live = self.api.get(kind.resource, name, ns)
+        if method == "GET":
+            return _json(200, scale_of(live))
+        if method not in ("PUT", "PATCH"):
+            return status(405, "MethodNotAllowed", "the server does not allow this method on the requested resource")
+        current = scale_of(live)
+        patch = json.loads(body or b"null")
+        kind_of = ctype.split(";")[0].strip()
+        wanted = patch if method == "PUT" else json_patch(current, patch) \
+            if kind_of == "application/json-patch+json" else merge_patch(current, patch)
+        replicas = int((wanted.get("spec") or {}).get("replicas", 0))
+
+        def set_replicas(obj: Obj) -> None:
+            obj.setdefault("spec", {})["replicas"] = replicas
+        out = self.api.patch(kind.resource, name, ns, set_replicas, subresource="scale")
+        return _json(200, scale_of(out))
 
     def _advance(self, q: dict[str, list[str]]) -> Response:
         ms = int(q.get("ms", ["1000"])[0])

@@ -69,3 +69,25 @@ def test_apply_get_wide_json_and_delete(kubectl, tmp_path: Path) -> None:
     missing = kubectl("get", "deployment", "web", ok=False)
     assert missing.returncode == 1
     assert missing.stderr == 'Error from server (NotFound): deployments.apps "web" not found\n'
+
+
+def test_scale_get_all_drain(kubectl, tmp_path: Path) -> None:
+    manifest = tmp_path / "web.yaml"
+    manifest.write_text(DEPLOYMENT)
+    kubectl("apply", "-f", str(manifest))
+    assert kubectl("scale", "deployment", "web", "--replicas=3").stdout == "deployment.apps/web scaled\n"
+    assert json.loads(kubectl("get", "deployment", "web", "-o", "json").stdout)["spec"]["replicas"] == 3
+    everything = kubectl("get", "all").stdout
+    assert "deployment.apps/web" in everything and "service/kubernetes" in everything
+    for _ in range(50):
+        pods = json.loads(kubectl("get", "pods", "-o", "json").stdout)["items"]
+        if len(pods) == 3 and all(p["spec"].get("nodeName") for p in pods):
+            break
+    drained = kubectl("drain", "node-1", "--ignore-daemonsets")
+    assert drained.stdout.splitlines()[0] == "node/node-1 cordoned"
+    assert drained.stdout.splitlines()[-1] == "node/node-1 drained"
+    for _ in range(50):
+        pods = json.loads(kubectl("get", "pods", "-o", "json").stdout)["items"]
+        if len(pods) == 3 and all(p["spec"].get("nodeName") == "node-2" for p in pods):
+            break
+    assert {p["spec"].get("nodeName") for p in pods} == {"node-2"}
