@@ -150,6 +150,11 @@ class Rest:
 
     def _route(self, method: str, path: str, q: dict[str, list[str]], accept: str, ctype: str,
                body: bytes) -> Response | Watch:
+        if body and "protobuf" in ctype and method != "DELETE":
+            # kspec speaks JSON only: kubectl's typed generators (`kubectl create namespace X`) send protobuf
+            # and fail; `kubectl create -f` and `apply` send JSON
+            return status(415, "UnsupportedMediaType", "the body of the request was in an unknown format - "
+                                                       "accepted media types include: application/json")
         parts = path.strip("/").split("/")
         if path == "/version":
             return _json(200, SERVER_VERSION)
@@ -242,7 +247,9 @@ class Rest:
         if method == "PATCH" and name:
             return self._patch(kind, ns, name, sub, ctype, body, accept, q, dry_run)
         if method == "DELETE" and name:
-            opts = json.loads(body) if body.strip() else {}
+            # DeleteOptions: JSON is read; a protobuf body (client-go's typed clients, kubectl drain) is not
+            # decoded, and the defaults apply
+            opts = json.loads(body) if body.strip() and "json" in ctype else {}
             grace = opts.get("gracePeriodSeconds")
             if "gracePeriodSeconds" in q:
                 grace = int(one("gracePeriodSeconds")[0])
