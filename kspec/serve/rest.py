@@ -367,8 +367,8 @@ class Rest:
         try:
             narrow, _ = printers.table(kind.resource, items, now)
             headers, rows = printers.table(kind.resource, items, now, wide=True)
-        except KeyError:
-            # DefaultTableConvertor: Name and Created At
+        except (KeyError, ValueError):
+            # a kind kspec/printers.py does not print: DefaultTableConvertor's Name and Created At
             narrow = headers = ["NAME", "CREATED AT"]
             rows = [[o["metadata"].get("name", ""), o["metadata"].get("creationTimestamp", "")] for o in items]
         columns = [{"name": h, "type": "string", "format": "name" if h == "NAME" else "", "description": "",

@@ -107,3 +107,23 @@ def test_patches() -> None:
     live = {"spec": {"containers": [{"name": "a", "image": "x"}, {"name": "b", "image": "y"}]}}
     patch = {"spec": {"containers": [{"name": "b", "image": "z"}, {"name": "a", "$patch": "delete"}]}}
     assert strategic_merge_patch(live, patch) == {"spec": {"containers": [{"name": "b", "image": "z"}]}}
+
+
+def test_a_kind_without_a_printer_gets_the_default_table(served: Server) -> None:
+    table = call(served, "GET", "/api/v1/namespaces/default/serviceaccounts", accept=TABLE)[1]
+    assert [c["name"] for c in table["columnDefinitions"]] == ["NAME", "CREATED AT"]
+    assert [r["cells"][0] for r in table["rows"]] == ["default"]
+
+
+def test_scale_subresource_and_protobuf_refusal(served: Server) -> None:
+    deploy = {"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": "web"},
+              "spec": {"replicas": 1, "selector": {"matchLabels": {"app": "web"}},
+                       "template": {"metadata": {"labels": {"app": "web"}}, "spec": POD["spec"]}}}
+    assert call(served, "POST", "/apis/apps/v1/namespaces/default/deployments", deploy)[0] == 201
+    scale = call(served, "GET", "/apis/apps/v1/namespaces/default/deployments/web/scale")[1]
+    assert (scale["kind"], scale["spec"]["replicas"], scale["status"]["selector"]) == ("Scale", 1, "app=web")
+    code, scaled = call(served, "PATCH", "/apis/apps/v1/namespaces/default/deployments/web/scale",
+                        {"spec": {"replicas": 4}}, ctype="application/merge-patch+json")
+    assert code == 200 and scaled["spec"]["replicas"] == 4
+    code, refused = call(served, "POST", "/api/v1/namespaces", {"x": 1}, ctype="application/vnd.kubernetes.protobuf")
+    assert (code, refused["reason"]) == (415, "UnsupportedMediaType")
