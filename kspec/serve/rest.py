@@ -229,7 +229,7 @@ class Rest:
             obj = self.api.get(kind.resource, name, ns)
             return self._object(200, obj, kind, accept, q)
         if method == "POST" and not name:
-            obj = self._body(body)
+            obj = self._body(body, kind)
             md = obj.setdefault("metadata", {})
             if kind.namespaced:
                 if md.get("namespace") and md["namespace"] != ns:
@@ -239,7 +239,7 @@ class Rest:
             created = self.api.create(obj, dry_run=dry_run)
             return self._object(201, created, kind, accept, q)
         if method == "PUT" and name:
-            obj = self._body(body)
+            obj = self._body(body, kind)
             if kind.namespaced:
                 obj.setdefault("metadata", {}).setdefault("namespace", ns)
             updated = self.api.update(obj, status=sub == "status")
@@ -259,13 +259,16 @@ class Rest:
             return self._object(200, left if left is not None else live, kind, accept, q)
         return status(405, "MethodNotAllowed", "the server does not allow this method on the requested resource")
 
-    def _body(self, body: bytes) -> Obj:
+    def _body(self, body: bytes, kind: Kind) -> Obj:
+        """The request's object; apiVersion and kind default to the endpoint's, as the apiserver's decoder does."""
         try:
             doc = json.loads(body or b"{}")
         except json.JSONDecodeError as exc:
             raise ApiError(400, "BadRequest", f"the body of the request was in an unknown format: {exc}") from None
         if not isinstance(doc, dict):
             raise ApiError(400, "BadRequest", "the body of the request must be an object")
+        if not doc.get("apiVersion") and not doc.get("kind"):
+            doc = {"apiVersion": kind.api_version, "kind": kind.kind, **doc}
         return doc
 
     def _patch(self, kind: Kind, ns: str, name: str, sub: str, ctype: str, body: bytes, accept: str,
