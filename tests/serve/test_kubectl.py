@@ -91,3 +91,22 @@ def test_scale_get_all_drain(kubectl, tmp_path: Path) -> None:
         if len(pods) == 3 and all(p["spec"].get("nodeName") == "node-2" for p in pods):
             break
     assert {p["spec"].get("nodeName") for p in pods} == {"node-2"}
+
+
+def test_get_watch_prints_added_and_deleted(served: Server, kubectl, tmp_path: Path) -> None:
+    import time
+
+    env = {**os.environ, "KUBECONFIG": str(tmp_path / "kubeconfig"), "HOME": str(tmp_path)}
+    assert KUBECTL is not None
+    watcher = subprocess.Popen([KUBECTL, "get", "pods", "-w", "--output-watch-events"], env=env,
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        time.sleep(1.0)
+        assert kubectl("run", "p", "--image=nginx").stdout == "pod/p created\n"
+        kubectl("delete", "pod", "p", "--grace-period=0")
+        time.sleep(1.0)
+    finally:
+        watcher.terminate()
+        out, _ = watcher.communicate(timeout=10)
+    events = [line.split()[:2] for line in out.splitlines()[1:]]
+    assert events[0] == ["ADDED", "p"] and events[-1] == ["DELETED", "p"]
