@@ -66,6 +66,8 @@ class Server:
 
     def call(self, fn: Any) -> Any:
         """Run ``fn()`` on the simulation thread and return what it returns (raising what it raises)."""
+        if self._stopping.is_set():
+            raise RuntimeError("the server is stopping")
         fut: Future[Any] = Future()
         self._jobs.put((fn, fut))
         return fut.result(timeout=60)
