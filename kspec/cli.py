@@ -34,6 +34,36 @@ def cmd_lint(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_serve(args: argparse.Namespace) -> int:
+    """Serve a simulated cluster to real clients until interrupted (kspec/serve)."""
+    import tempfile
+    import threading
+    from pathlib import Path
+
+    from kspec.cluster import Cluster
+    from kspec.serve import Server, write_kubeconfig
+
+    cluster = Cluster(nodes=args.nodes, seed=args.seed)
+    for path in args.filename or ():
+        cluster.apply(Path(path).read_text(), source=path)
+    server = Server(cluster, args.port, speed=0.0 if args.paused else args.speed).start()
+    kubeconfig = Path(args.kubeconfig) if args.kubeconfig else Path(tempfile.mkdtemp(prefix="kspec-")) / "kubeconfig"
+    write_kubeconfig(kubeconfig, server.url)
+    clock = "paused (POST /kspec/advance?ms=N moves it)" if args.paused else f"{args.speed:g}x wall time"
+    print(f"kspec: serving a cluster of {args.nodes} node(s) on {server.url}; virtual clock {clock}")
+    print(f"kubeconfig: {kubeconfig}")
+    print(f"export KUBECONFIG={kubeconfig}", flush=True)
+    done = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: done.set())
+    try:
+        done.wait()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.stop()
+    return 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="kspec", description="Scenario tests of Kubernetes behaviour.")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -48,6 +78,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     p_lint = sub.add_parser("lint", help="check feature files for Gherkin errors and unknown steps")
     p_lint.add_argument("paths", nargs="+", help="feature files or folders")
     p_lint.set_defaults(func=cmd_lint)
+    p_serve = sub.add_parser("serve", help="serve a simulated cluster to kubectl and other real clients",
+                             description="Start a simulated cluster and serve the Kubernetes API on 127.0.0.1 "
+                                         "until interrupted; prints the KUBECONFIG to use.")
+    p_serve.add_argument("-f", "--filename", action="append", metavar="FILE", help="apply these manifests first")
+    p_serve.add_argument("--nodes", type=int, default=3, help="how many nodes (default 3)")
+    p_serve.add_argument("--seed", type=int, default=0, help="the cluster's random seed")
+    p_serve.add_argument("--port", type=int, default=0, help="the port (default: any free one)")
+    p_serve.add_argument("--speed", type=float, default=1.0, help="virtual seconds per wall second (default 1)")
+    p_serve.add_argument("--paused", action="store_true", help="the virtual clock stands still")
+    p_serve.add_argument("--kubeconfig", metavar="PATH", help="where to write the kubeconfig")
+    p_serve.set_defaults(func=cmd_serve)
     args = parser.parse_args(argv)
     if hasattr(signal, "SIGPIPE"):
         signal.signal(signal.SIGPIPE, signal.SIG_DFL)  # `kspec steps | head` ends quietly

@@ -20,6 +20,8 @@ class Options:
     seed: int = 0
     choices: dict[str, str] = field(default_factory=dict)
     plugins: tuple[object, ...] = ()
+    #: programs other than kubectl that `When I run "..."` may start (--kspec-allow-command)
+    allowed_commands: tuple[str, ...] = ()
 
 
 @functools.lru_cache(maxsize=16)

@@ -194,6 +194,8 @@ def pytest_addoption(parser: pytest.Parser) -> None:
                     help="write each scenario's timeline (steps, pods per node, events, rollouts, scheduling "
                          "decisions, etcd leaders) as a self-contained HTML page to DIR, with DIR/index.html")
     parser.addini("kspec_seed", "default seed", default="0")
+    group.addoption("--kspec-allow-command", action="append", default=[], metavar="NAME",
+                    help='a program other than kubectl that `When I run "..."` may start (repeatable)')
     group.addoption("--kspec-dump", default=None, choices=MODES,
                     help="what a failed step shows of the cluster: short (what the step names; the default), "
                          "full (everything) or none")
@@ -351,7 +353,8 @@ def _options(config: pytest.Config) -> Options:
         name = config.getoption(f"kspec_{component}") or config.getini(f"kspec_{component}")
         if name:
             choices[component] = name
-    return Options(seed=seed, choices=choices)
+    return Options(seed=seed, choices=choices,
+                   allowed_commands=tuple(config.getoption("kspec_allow_command", None) or ()))
 
 
 @pytest.fixture

@@ -17,6 +17,10 @@ KEPT = {
     ("kspec/kubelet/runtime.py", "done_ms"),  # a field of a record built positionally
     ("kspec/scheduler/evaluate.py", "raw_scores"),  # public API: Evaluation's scores before NormalizeScore
 }
+# http.server reads these by name: the request handler's do_<METHOD>, its settings, the server's
+KEPT |= {("kspec/serve/http.py", name) for name in (
+    "daemon_threads", "protocol_version", "server_version", "log_message", "close_connection",
+    "do_GET", "do_POST", "do_PUT", "do_PATCH", "do_DELETE")}
 
 
 def test_nothing_is_left_that_nothing_uses() -> None:

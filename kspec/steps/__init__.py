@@ -3,6 +3,7 @@
 from kspec.steps import (  # noqa: F401 - imported for their registrations
     access,
     cluster,
+    commands,
     control_plane,
     controllers,
     endpointslices,

@@ -195,6 +195,7 @@ CONTEXT_FORMATS = (
     (r'fails? with "$', "part of the error: the step holds when the error message contains this text"),
     (r'with message "$', "the whole message, exact"),
     (r'with warning "$', "part of a warning: the step holds when one warning of the request contains this text"),
+    (r'output contains "$', "part of what the command printed (standard output or error)"),
 )
 
 #: The order ``kspec steps`` presents domains in, each where a reader would look for its phrases;

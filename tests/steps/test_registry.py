@@ -20,6 +20,7 @@ CONTRACTS = [
     SHARED / "part2-control-plane.feature",
     SHARED / "part2-storage.feature",
     SHARED / "part2-access.feature",
+    SHARED / "part2-real-clients.feature",
 ]
 
 
