@@ -68,17 +68,21 @@ class Model:
 
 def next_action(model: Model, choose: Choose) -> Step:
     """Draw one action valid in the model's state, and record its effect on the model."""
-    kinds = ["deploy", "wait", "settle"]
+    kinds = ["deploy", "wait"]
+    if len(model.etcd_stopped) * 2 < model.etcd or not model.etcd:
+        kinds.append("settle")  # without a quorum etcd's members campaign forever: nothing settles
     if model.deployments:
         kinds += ["scale", "image", "delete", "service", "unready", "ready"]
-    kinds += ["taint", "cordon", "stop"]
+    kinds += ["taint", "cordon"]
+    if len(model.stopped) < model.nodes:
+        kinds.append("stop")
     if model.tainted:
         kinds.append("untaint")
     if model.cordoned:
         kinds.append("uncordon")
     if model.stopped:
         kinds.append("restore")
-    if model.etcd:
+    if model.etcd and len(model.etcd_stopped) < model.etcd:
         kinds.append("etcd-stop")
     if model.etcd_stopped:
         kinds.append("etcd-start")
@@ -110,7 +114,7 @@ def next_action(model: Model, choose: Choose) -> Step:
         model.cordoned.discard(node)
         return Step("when", f'I uncordon node "{node}"')
     if kind == "stop":
-        node = choose(nodes)
+        node = choose([n for n in nodes if n not in model.stopped])
         model.stopped.add(node)
         return Step("when", f'node "{node}" stops responding')
     if kind == "restore":
@@ -118,7 +122,7 @@ def next_action(model: Model, choose: Choose) -> Step:
         model.stopped.discard(node)
         return Step("when", f'node "{node}" comes back')
     if kind == "etcd-stop":
-        member = choose([f"etcd-{i}" for i in range(1, model.etcd + 1)])
+        member = choose([m for m in (f"etcd-{i}" for i in range(1, model.etcd + 1)) if m not in model.etcd_stopped])
         model.etcd_stopped.add(member)
         return Step("when", f'I stop etcd member "{member}"')
     if kind == "etcd-start":

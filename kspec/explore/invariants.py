@@ -63,16 +63,30 @@ class Tracker:
                 self._set(name, new, template_changed=changed)
         elif text.startswith("I scale deployment "):
             name, n = text.split('"')[1], int(text.split(" to ")[1].split()[0])
-            self._set(name, {**self.deployments[name], "replicas": n}, template_changed=False)
+            if name in self.deployments:  # else unknown since a timed-out write
+                self._set(name, {**self.deployments[name], "replicas": n}, template_changed=False)
         elif text.startswith("I set the image of deployment "):
             parts = text.split('"')
-            old = self.deployments[parts[1]]
-            self._set(parts[1], {**old, "image": parts[3]}, template_changed=old["image"] != parts[3])
+            old = self.deployments.get(parts[1])
+            if old is not None:
+                self._set(parts[1], {**old, "image": parts[3]}, template_changed=old["image"] != parts[3])
         elif text.startswith("I delete deployment "):
             name = text.split('"')[1]
             self.deployments.pop(name, None)
             for d in (self.surge_bound, self.carry, self.last_count):
                 d.pop(name, None)
+
+    def unknown(self, step: Step) -> None:
+        """A write that failed with a timeout may still take effect later (etcd commits an entry a leader
+        appended before it lost quorum once a quorum forms again): its object's state is unknown until the
+        next acknowledged write, so it is no longer checked."""
+        names = [doc["metadata"]["name"] for doc in yaml.safe_load_all(step.doc)] if step.doc else []
+        if '"' in step.text:
+            names.append(step.text.split('"')[1])
+        for name in names:
+            for d in (self.deployments, self.surge_bound, self.carry, self.last_count):
+                d.pop(name, None)
+            self.services.discard(name)
 
     def _set(self, name: str, new: dict[str, Any], *, template_changed: bool) -> None:
         bound = new["replicas"] + max_surge(new["replicas"])
