@@ -168,3 +168,25 @@ def test_a_violation_is_shrunk_and_written_as_a_feature_that_fails_again(
                              str(path)], cwd=tmp_path, capture_output=True, text=True, timeout=300)
     assert result.returncode == 1, result.stdout
     assert "expected never more than" in result.stdout, result.stdout[-3000:]
+
+
+def test_kspec_explore_prints_the_invariants_and_the_clean_count(capsys: pytest.CaptureFixture[str],
+                                                                  tmp_path: Path) -> None:
+    from kspec.cli import main
+
+    assert main(["explore", "--seed", "3", "--steps", "20", "--out", str(tmp_path)]) == 0
+    out = capsys.readouterr().out
+    assert "invariants checked after every step: no-overcommit, endpoints-match, rollout-bounds" in out
+    assert out.rstrip().splitlines()[-1].split(" steps clean")[0].isdigit()
+    assert not list(tmp_path.iterdir())
+
+
+def test_kspec_explore_writes_the_shrunk_feature_and_fails(capsys: pytest.CaptureFixture[str], tmp_path: Path,
+                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    from kspec.cli import main
+
+    monkeypatch.setattr(invariants, "max_surge", lambda replicas: 0)
+    assert main(["explore", "--seed", "1", "--steps", "60", "--out", str(tmp_path)]) == 1
+    out = capsys.readouterr().out
+    assert f"{tmp_path / 'explore-1-rollout-bounds.feature'}" in out
+    assert (tmp_path / "explore-1-rollout-bounds.feature").is_file()
