@@ -72,8 +72,10 @@ def next_action(model: Model, choose: Choose) -> Step:
     if len(model.etcd_stopped) * 2 < model.etcd or not model.etcd:
         kinds.append("settle")  # without a quorum etcd's members campaign forever: nothing settles
     if model.deployments:
-        kinds += ["scale", "image", "delete", "service", "unready", "ready"]
-    kinds += ["taint", "cordon"]
+        kinds += ["scale", "image", "delete", "service", "unready", "ready", "rollback"]
+    if model.services:
+        kinds.append("delete-service")
+    kinds += ["taint", "cordon", "drain"]
     if len(model.stopped) < model.nodes:
         kinds.append("stop")
     if model.tainted:
@@ -109,6 +111,14 @@ def next_action(model: Model, choose: Choose) -> Step:
         node = choose(nodes)
         model.cordoned.add(node)
         return Step("when", f'I cordon node "{node}"')
+    if kind == "drain":
+        node = choose(nodes)
+        model.cordoned.add(node)
+        return Step("when", f'I drain node "{node}"')
+    if kind == "delete-service":
+        svc = choose(sorted(model.services))
+        model.services.discard(svc)
+        return Step("when", f'I delete service "{svc}"')
     if kind == "uncordon":
         node = choose(sorted(model.cordoned))
         model.cordoned.discard(node)
@@ -138,6 +148,8 @@ def next_action(model: Model, choose: Choose) -> Step:
         image = choose(IMAGES)
         model.deployments[name]["image"] = image
         return Step("when", f'I set the image of deployment "{name}" to "{image}"')
+    if kind == "rollback":
+        return Step("when", f'I roll back deployment "{name}"')
     if kind == "delete":
         del model.deployments[name]
         return Step("when", f'I delete deployment "{name}"')

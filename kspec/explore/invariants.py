@@ -70,6 +70,10 @@ class Tracker:
             old = self.deployments.get(parts[1])
             if old is not None:
                 self._set(parts[1], {**old, "image": parts[3]}, template_changed=old["image"] != parts[3])
+        elif text.startswith("I delete service "):
+            self.services.discard(text.split('"')[1])
+        elif text.startswith("I roll back deployment "):
+            self.unknown(step)  # the template it goes back to is the controller's to pick
         elif text.startswith("I delete deployment "):
             name = text.split('"')[1]
             self.deployments.pop(name, None)
@@ -80,13 +84,16 @@ class Tracker:
         """A write that failed with a timeout may still take effect later (etcd commits an entry a leader
         appended before it lost quorum once a quorum forms again): its object's state is unknown until the
         next acknowledged write, so it is no longer checked."""
-        names = [doc["metadata"]["name"] for doc in yaml.safe_load_all(step.doc)] if step.doc else []
+        docs = list(yaml.safe_load_all(step.doc)) if step.doc else []
+        names = [(d["kind"], d["metadata"]["name"]) for d in docs]
         if '"' in step.text:
-            names.append(step.text.split('"')[1])
-        for name in names:
+            names.append(("Service" if " service " in step.text else "Deployment", step.text.split('"')[1]))
+        for kind, name in names:
+            if kind == "Service":
+                self.services.discard(name)
+                continue
             for d in (self.deployments, self.surge_bound, self.carry, self.last_count):
                 d.pop(name, None)
-            self.services.discard(name)
 
     def _set(self, name: str, new: dict[str, Any], *, template_changed: bool) -> None:
         bound = new["replicas"] + max_surge(new["replicas"])

