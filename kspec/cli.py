@@ -64,6 +64,33 @@ def cmd_serve(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_explore(args: argparse.Namespace) -> int:
+    """Random cluster actions with invariant checks; a broken invariant is shrunk and written as a feature."""
+    from pathlib import Path
+
+    from kspec.explore import INVARIANTS, explore, write_feature
+
+    print(f"kspec explore: seed {args.seed}, {args.steps} steps"
+          + (f", {args.etcd} etcd members" if args.etcd else ""))
+    print("invariants checked after every step: " + ", ".join(INVARIANTS))
+    every = max(1, args.steps // 10)
+
+    def progress(i: int, step: object) -> None:
+        if (i + 1) % every == 0:
+            print(f"  step {i + 1}/{args.steps}", flush=True)
+
+    run = explore(args.seed, args.steps, etcd=args.etcd, progress=progress)
+    if run.violation is None:
+        print(f"{len(run.steps)} steps clean ({run.skipped} drawn actions did not apply and were skipped)")
+        return 0
+    path = write_feature(run, Path(args.out), args.seed)
+    print(f"invariant {run.violation.invariant} broke: {run.violation.message}")
+    print(f"shrunk to {len(run.steps)} steps: {path}")
+    if not run.reproduced:
+        print("warning: replaying the written steps does not break it again (the walk skipped failed steps)")
+    return 1
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="kspec", description="Scenario tests of Kubernetes behaviour.")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -89,6 +116,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     p_serve.add_argument("--paused", action="store_true", help="the virtual clock stands still")
     p_serve.add_argument("--kubeconfig", metavar="PATH", help="where to write the kubeconfig")
     p_serve.set_defaults(func=cmd_serve)
+
+    p_explore = sub.add_parser("explore", help="drive a cluster with random actions and check invariants",
+                               description="Drive a simulated cluster with random actions (apply, scale, roll out, "
+                                           "taint, cordon, stop nodes, fail probes, wait), check invariants after "
+                                           "every step, and write a shrunk feature file when one breaks.")
+    p_explore.add_argument("--seed", type=int, default=0, help="the walk's random seed (default 0)")
+    p_explore.add_argument("--steps", type=int, default=200, help="actions to draw (default 200)")
+    p_explore.add_argument("--etcd", type=int, default=0, metavar="N", help="use N etcd members and stop/start them")
+    p_explore.add_argument("--out", default=".", help="folder for the written feature file (default .)")
+    p_explore.set_defaults(func=cmd_explore)
     args = parser.parse_args(argv)
     if hasattr(signal, "SIGPIPE"):
         signal.signal(signal.SIGPIPE, signal.SIG_DFL)  # `kspec steps | head` ends quietly
