@@ -116,7 +116,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     p_serve.add_argument("--paused", action="store_true", help="the virtual clock stands still")
     p_serve.add_argument("--kubeconfig", metavar="PATH", help="where to write the kubeconfig")
     p_serve.set_defaults(func=cmd_serve)
-
     p_explore = sub.add_parser("explore", help="drive a cluster with random actions and check invariants",
                                description="Drive a simulated cluster with random actions (apply, scale, roll out, "
                                            "taint, cordon, stop nodes, fail probes, wait), check invariants after "
