@@ -71,7 +71,10 @@ class Phrase:
         return self.convert(m.groupdict())
 
     def convert(self, args: dict[str, Any]) -> dict[str, Any]:
-        return {k: (int(v) if k in self.ints and v is not None else v) for k, v in args.items()}
+        """Numbers as ints; in text, ``\\"`` (a quote escaped as in YAML or Go) is a plain quote, so
+        ``"pods \\"web\\" is forbidden"`` means what ``"pods "web" is forbidden"`` does."""
+        return {k: (int(v) if k in self.ints and v is not None
+                    else v.replace('\\"', '"') if isinstance(v, str) else v) for k, v in args.items()}
 
     @property
     def display(self) -> str:

@@ -86,3 +86,11 @@ def test_a_count_of_one_takes_the_singular_noun() -> None:
     pattern, _ = compile_template("a cluster with {n} nodes")
     assert pattern.fullmatch("a cluster with 1 node") and pattern.fullmatch("a cluster with 3 nodes")
     assert not pattern.fullmatch("a cluster with 3 nodess")
+
+
+def test_an_escaped_quote_in_a_message_is_a_quote() -> None:
+    """Written as in YAML or Go, `\\"web\\"` inside a quoted message means `"web"`."""
+    phrase = next(p for p in PHRASES if p.template.startswith("the request fails with"))
+    assert phrase.match(r'the request fails with "pods \"web\" is forbidden"') == {
+        "message": 'pods "web" is forbidden'}
+    assert phrase.match('the request fails with "pods "web" is forbidden"') == {"message": 'pods "web" is forbidden'}
