@@ -45,24 +45,29 @@ def replay(setup: list[Step], steps: list[Step], *, strict: bool = False) -> Run
         run_step(h, step)
     run = Run(setup)
     for step in steps:
-        try:
-            run_step(h, step)
-        except SKIPPED as exc:
-            if (found := _step_error(step, exc)) is not None:
-                run.steps.append(step)
-                run.violation = found
-                return run
-            run.skipped += 1
-            tracker.unknown(step)
-            if strict:
-                return run
-            continue
-        run.steps.append(step)
-        tracker.observe(step)
-        if (found := check(h.cluster, tracker)) is not None:
-            run.violation = found
+        taken = _take(h, tracker, run, step)
+        if run.violation is not None or (not taken and strict):
             return run
     return run
+
+
+def _take(h: Harness, tracker: Tracker, run: Run, step: Step) -> bool:
+    """Run one step and check the invariants; False when the step did not apply (skipped), and
+    ``run.violation`` set when it broke one."""
+    try:
+        run_step(h, step)
+    except SKIPPED as exc:
+        if (found := _step_error(step, exc)) is not None:
+            run.steps.append(step)
+            run.violation = found
+            return True
+        run.skipped += 1
+        tracker.unknown(step)
+        return False
+    run.steps.append(step)
+    tracker.observe(step)
+    run.violation = check(h.cluster, tracker)
+    return True
 
 
 def walk(model: Model, choose: Choose, steps: int,
@@ -76,20 +81,8 @@ def walk(model: Model, choose: Choose, steps: int,
         step = next_action(model, choose)
         if progress:
             progress(i, step)
-        try:
-            run_step(h, step)
-        except SKIPPED as exc:
-            if (found := _step_error(step, exc)) is not None:
-                run.steps.append(step)
-                run.violation = found
-                return run
-            run.skipped += 1
-            tracker.unknown(step)
-            continue
-        run.steps.append(step)
-        tracker.observe(step)
-        if (found := check(h.cluster, tracker)) is not None:
-            run.violation = found
+        _take(h, tracker, run, step)
+        if run.violation is not None:
             return run
     return run
 
