@@ -149,6 +149,21 @@ class SimulatedCSI(Controller):
         self.resizer = ExternalResizer(self.cluster)
         self.resizer.start()
 
+    def set_attach_limit(self, node: str, driver: str, n: int) -> None:
+        """The driver's node plugin registers ``n`` as its allocatable count in the node's CSINode (named after
+        the node), which the scheduler's NodeVolumeLimits plugin reads."""
+        self.attach_limits.setdefault(node, {})[driver] = n
+        entry = {"name": driver, "nodeID": node, "allocatable": {"count": n}}
+        if self.api.try_get("csinodes", node, "") is None:
+            self.api.create({"apiVersion": "storage.k8s.io/v1", "kind": "CSINode", "metadata": {"name": node},
+                             "spec": {"drivers": [entry]}})
+            return
+
+        def mutate(obj: Obj) -> None:
+            drivers = [d for d in obj["spec"].get("drivers") or [] if d.get("name") != driver]
+            obj["spec"]["drivers"] = [*drivers, entry]
+        self.api.patch("csinodes", node, "", mutate)
+
     # -- capacity -----------------------------------------------------------------------------------------------
     def set_capacity(self, driver: str, quantity: str, *, zone: str | None = None, node: str | None = None) -> None:
         """The driver can provision ``quantity`` in total in that zone (or on that node)."""

@@ -136,9 +136,7 @@ def attach_limit(k: Harness, node: str, n: int, driver: str) -> None:
         raise StepError(f"a volume count is from 0 to {INT32_MAX:,} (CSINode's int32 allocatable count), not {n}")
     if k.cluster.api.try_get("nodes", node, "") is None:
         raise StepError(f'node "{node}" does not exist')
-    storage = k.cluster.require("storage", "storage component")
-    storage.attach_limits.setdefault(node, {})[driver] = n
-    set_csinode_count(k.cluster, node, driver, n)
+    k.cluster.require("storage", "storage component").set_attach_limit(node, driver, n)
 
 
 @given('driver "{driver}" has {quantity} of capacity in zone "{zone}"', domain=D)
@@ -160,16 +158,3 @@ def _capacity(k: Harness, driver: str, quantity: str, *, zone: str | None = None
     check_quantity(quantity, "storage capacity", error=StepError)
     k.cluster.require("storage", "storage component").set_capacity(driver, quantity, zone=zone, node=node)
 
-
-def set_csinode_count(cluster: Cluster, node: str, driver: str, n: int) -> None:
-    """Create or update the node's CSINode (named after the node) with ``driver``'s allocatable count."""
-    entry = {"name": driver, "nodeID": node, "allocatable": {"count": n}}
-    if cluster.api.try_get("csinodes", node, "") is None:
-        cluster.api.create({"apiVersion": "storage.k8s.io/v1", "kind": "CSINode", "metadata": {"name": node},
-                            "spec": {"drivers": [entry]}})
-        return
-
-    def mutate(obj: Obj) -> None:
-        drivers = [d for d in obj["spec"].get("drivers") or [] if d.get("name") != driver]
-        obj["spec"]["drivers"] = [*drivers, entry]
-    cluster.api.patch("csinodes", node, "", mutate)
