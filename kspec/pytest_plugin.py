@@ -37,8 +37,6 @@ from kspec.lint import _line_of, gherkin_error, unknown_step_message
 from kspec.plugins import default_manager, registered_names
 from kspec.steps.registry import PHRASES, Phrase
 
-#: --kspec-compare's hooks and fixture live in their own plugin module, loaded with this one
-pytest_plugins = ["kspec.compare_plugin"]
 _ORIGINAL_ARGS = ("datatable", "docstring")
 _bdd_scenario = sys.modules["pytest_bdd.scenario"]  # the module (pytest_bdd.scenario is also a function's name)
 
@@ -175,7 +173,9 @@ _bdd_scenario.get_step_function = _kspec_get_step_function
 
 
 # -- options -------------------------------------------------------------------------
-def pytest_addoption(parser: pytest.Parser) -> None:
+def pytest_addoption(parser: pytest.Parser, pluginmanager: pytest.PytestPluginManager) -> None:
+    # --kspec-compare's hooks and fixture live in their own module, registered with this plugin
+    pluginmanager.register(compare_plugin, "kspec.compare_plugin")
     group = parser.getgroup("kspec", "kspec simulated cluster")
     group.addoption("--kspec-seed", type=int, default=None,
                     help="seed of every scenario's random generator (default 0): same seed, same run")
