@@ -41,6 +41,7 @@ from kspec.arguments import (
     replicas,
     rules,
 )
+from kspec.auth.can_i import access_review, retrieving_context
 from kspec.auth.user import CLUSTER_ADMIN, UserInfo
 from kspec.blame import where
 from kspec.clock import Clock
@@ -444,8 +445,6 @@ class Cluster:
         """``kubectl auth can-i VERB RESOURCE [NAME] --as USER``: a SubjectAccessReview's answer. ``resource``
         as kubectl writes it (``pods``, ``pods/log``, ``deployments.apps``) or a non-resource URL (``/healthz``).
         """
-        from kspec.auth.can_i import access_review
-
         self.start()
         return bool(self.api.create(access_review(verb, resource, user, name, namespace))["status"]["allowed"])
 
@@ -495,7 +494,6 @@ class Cluster:
                 context = f'error when creating "{origin}": ' if existing is None else \
                     f'error when applying patch to {obj.get("kind")} "{md.get("name")}" for: "{origin}": '
                 if retrieving:
-                    from kspec.auth.can_i import retrieving_context
                     context = retrieving_context(obj, origin)
                 try:
                     applied.append(self.api.apply(obj, dry_run=dry_run, pending_namespaces=pending))

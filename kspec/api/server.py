@@ -21,6 +21,7 @@ from kspec.api.defaults import apply_defaults
 from kspec.api.kinds import Kind, kind_for, resource_for
 from kspec.api.service_strategy import drop_type_dependent_fields
 from kspec.api.validation import invalid_message, validate
+from kspec.api.validation_storage import admit_resize
 from kspec.api.watchcache import WatchCache
 from kspec.auth import authz
 from kspec.auth.user import UserInfo
@@ -255,7 +256,6 @@ class APIServer:
                 authz.confirm_rbac_write(self, self.user, obj, kind, old)
             self._validate(obj, old)
             if kind.kind == "PersistentVolumeClaim":
-                from kspec.api.validation_storage import admit_resize
                 admit_resize(obj, old, self)  # the PersistentVolumeClaimResize admission plugin
             self.warnings = admission_chain.validate_update(obj, old, self, kind)
             if kind.kind == "Service":
