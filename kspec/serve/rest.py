@@ -20,6 +20,7 @@ from kspec.api.server import LAST_APPLIED
 from kspec.errors import ApiError, KspecError
 from kspec.labels import Selector
 from kspec.objects import EPOCH, Obj
+from kspec.serve import protobuf
 from kspec.serve.patches import json_patch, merge_patch, strategic_merge_patch
 
 if TYPE_CHECKING:
@@ -139,7 +140,10 @@ class Rest:
     def handle(self, method: str, path: str, query: str, accept: str, content_type: str,
                body: bytes) -> Response | Watch:
         try:
+            content_type, body = protobuf.to_json(content_type, body)  # kubectl's typed clients send protobuf
             return self._route(method, path.rstrip("/") or "/", parse_qs(query), accept, content_type, body)
+        except protobuf.ProtobufError as exc:
+            return status(400, "BadRequest", f"the body of the request was in an unknown format: {exc}")
         except ApiError as exc:
             details = {"causes": exc.causes} if exc.causes else None
             return status(exc.code, exc.reason, exc.message, details)
@@ -150,11 +154,6 @@ class Rest:
 
     def _route(self, method: str, path: str, q: dict[str, list[str]], accept: str, ctype: str,
                body: bytes) -> Response | Watch:
-        if body and "protobuf" in ctype and method != "DELETE":
-            # kspec speaks JSON only: kubectl's typed generators (`kubectl create namespace X`) send protobuf
-            # and fail; `kubectl create -f` and `apply` send JSON
-            return status(415, "UnsupportedMediaType", "the body of the request was in an unknown format - "
-                                                       "accepted media types include: application/json")
         parts = path.strip("/").split("/")
         if path == "/version":
             return _json(200, SERVER_VERSION)
@@ -247,8 +246,7 @@ class Rest:
         if method == "PATCH" and name:
             return self._patch(kind, ns, name, sub, ctype, body, accept, q, dry_run)
         if method == "DELETE" and name:
-            # DeleteOptions: JSON is read; a protobuf body (client-go's typed clients, kubectl drain) is not
-            # decoded, and the defaults apply
+            # DeleteOptions (a protobuf body arrives here decoded to JSON)
             opts = json.loads(body) if body.strip() and "json" in ctype else {}
             grace = opts.get("gracePeriodSeconds")
             if "gracePeriodSeconds" in q:
