@@ -37,7 +37,7 @@ def _ready(pod: Obj) -> bool:
     return cond is not None and cond.get("status") == "True"
 
 
-def _mark_and_delete(api: APIServer, pod: Obj) -> None:
+def _mark_and_delete(api: APIServer, pod: Obj, grace_period_seconds: int | None = None) -> None:
     md = pod["metadata"]
     now = api.clock.now
 
@@ -47,23 +47,26 @@ def _mark_and_delete(api: APIServer, pod: Obj) -> None:
                       "reason": "EvictionByEvictionAPI", "message": "Eviction API: evicting"})
         p["status"]["conditions"] = conds
     api.patch("pods", md["name"], md.get("namespace", "default"), mark, status=True)
-    api.delete("pods", md["name"], md.get("namespace", "default"))
+    api.delete("pods", md["name"], md.get("namespace", "default"), grace_period_seconds=grace_period_seconds)
 
 
-def evict(api: APIServer, namespace: str, name: str) -> None:
-    """POST pods/<name>/eviction; raises ApiError as kube-apiserver answers."""
+def evict(api: APIServer, namespace: str, name: str, grace_period_seconds: int | None = None) -> None:
+    """POST pods/<name>/eviction; raises ApiError as kube-apiserver answers.
+
+    ``grace_period_seconds``: the Eviction's deleteOptions (kubectl drain --grace-period), None: the pod's own.
+    """
     pod = api.get("pods", name, namespace)
     phase = pod.get("status", {}).get("phase")
     # canIgnorePDB: finished, pending or already terminating pods are just deleted
     if pod["metadata"].get("deletionTimestamp") or phase in ("Succeeded", "Failed", "Pending"):
-        api.delete("pods", name, namespace)
+        api.delete("pods", name, namespace, grace_period_seconds=grace_period_seconds)
         return
     budgets = matching_budgets(api, pod)
     if len(budgets) > 1:
         raise ApiError(500, "InternalError", "This pod has more than one PodDisruptionBudget, which the eviction "
                        "subresource does not support.")
     if not budgets:
-        _mark_and_delete(api, pod)
+        _mark_and_delete(api, pod, grace_period_seconds)
         return
     pdb = budgets[0]
     st = pdb.get("status") or {}
@@ -74,7 +77,7 @@ def evict(api: APIServer, namespace: str, name: str) -> None:
             "message": f"The disruption budget {pdb_name} is still being processed by the server."}])
     policy = pdb["spec"].get("unhealthyPodEvictionPolicy", "IfHealthyBudget")
     if not _ready(pod) and (policy == "AlwaysAllow" or st.get("currentHealthy", 0) >= st.get("desiredHealthy", 0)):
-        _mark_and_delete(api, pod)
+        _mark_and_delete(api, pod, grace_period_seconds)
         return
     allowed = st.get("disruptionsAllowed", 0)
     if allowed < 0:
@@ -91,4 +94,4 @@ def evict(api: APIServer, namespace: str, name: str) -> None:
         s["disruptionsAllowed"] = s.get("disruptionsAllowed", 0) - 1
         s.setdefault("disruptedPods", {})[name] = now
     api.patch("poddisruptionbudgets", pdb_name, namespace, spend, status=True)
-    _mark_and_delete(api, pod)
+    _mark_and_delete(api, pod, grace_period_seconds)

@@ -231,7 +231,8 @@ def decode_message(name: str, data: bytes) -> Any:
         value = _value(ftype, wire, raw)
         if "i" in flags:
             if isinstance(value, dict):
-                out.update(value)  # an embedded struct: its fields are the parent's in JSON
+                out.update(value)  # an embedded struct: its fields are the parent's in JSON, already filtered
+                seen.update(value)
             continue
         out[jname] = value  # the last one wins, as in proto
         if "p" in flags:

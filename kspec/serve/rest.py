@@ -214,8 +214,13 @@ class Rest:
         if sub == "eviction" and method == "POST" and kind.kind == "Pod":
             from kspec.api.eviction import evict
             self.api.get(kind.resource, name, ns)
-            if not dry_run:
-                evict(self.api, ns, name)
+            eviction = json.loads(body) if body.strip() else {}
+            if (eviction.get("metadata") or {}).get("name", name) != name:
+                # pkg/registry/core/pod/storage/eviction.go: EvictionREST.Create
+                return status(400, "BadRequest", "name in URL does not match name in Eviction object")
+            options = eviction.get("deleteOptions") or {}
+            if not dry_run and "All" not in (options.get("dryRun") or []):
+                evict(self.api, ns, name, options.get("gracePeriodSeconds"))
             return _json(201, {"kind": "Status", "apiVersion": "v1", "metadata": {}, "status": "Success",
                                "code": 201})
         if sub == "scale" and kind.kind in _SCALABLE:
