@@ -271,7 +271,9 @@ def message_for(api_version: str, kind: str) -> str:
 def decode(body: bytes) -> dict[str, Any]:
     """A protobuf request body as the JSON object a JSON client would have sent (apiVersion and kind first)."""
     if not body.startswith(MAGIC):
-        raise ProtobufError("the protobuf body does not start with the magic prefix k8s\\x00")
+        # runtime/serializer/protobuf: Serializer.Decode
+        raise ProtobufError("provided data does not appear to be a protobuf message, expected prefix "
+                            f"[{' '.join(str(b) for b in MAGIC)}]")
     env = {n: v for n, _, v in fields(body[len(MAGIC):])}
     type_meta = {n: v for n, _, v in fields(env.get(1, b""))} if isinstance(env.get(1, b""), bytes) else {}
     api_version = type_meta.get(1, b"")

@@ -143,7 +143,7 @@ class Rest:
             content_type, body = protobuf.to_json(content_type, body)  # kubectl's typed clients send protobuf
             return self._route(method, path.rstrip("/") or "/", parse_qs(query), accept, content_type, body)
         except protobuf.ProtobufError as exc:
-            return status(400, "BadRequest", f"the body of the request was in an unknown format: {exc}")
+            return status(400, "BadRequest", str(exc))  # the apiserver's decode error: NewBadRequest(err.Error())
         except ApiError as exc:
             details = {"causes": exc.causes} if exc.causes else None
             return status(exc.code, exc.reason, exc.message, details)

@@ -115,7 +115,7 @@ def test_a_kind_without_a_printer_gets_the_default_table(served: Server) -> None
     assert [r["cells"][0] for r in table["rows"]] == ["default"]
 
 
-def test_scale_subresource_and_protobuf_refusal(served: Server) -> None:
+def test_scale_subresource_and_a_protobuf_body_without_its_prefix(served: Server) -> None:
     deploy = {"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": "web"},
               "spec": {"replicas": 1, "selector": {"matchLabels": {"app": "web"}},
                        "template": {"metadata": {"labels": {"app": "web"}}, "spec": POD["spec"]}}}
@@ -126,4 +126,6 @@ def test_scale_subresource_and_protobuf_refusal(served: Server) -> None:
                         {"spec": {"replicas": 4}}, ctype="application/merge-patch+json")
     assert code == 200 and scaled["spec"]["replicas"] == 4
     code, refused = call(served, "POST", "/api/v1/namespaces", {"x": 1}, ctype="application/vnd.kubernetes.protobuf")
-    assert (code, refused["reason"]) == (415, "UnsupportedMediaType")
+    assert (code, refused["reason"]) == (400, "BadRequest")
+    assert refused["message"] == ("provided data does not appear to be a protobuf message, "
+                                  "expected prefix [107 56 115 0]")
