@@ -115,8 +115,9 @@ def _handler_for(server: Server) -> type[BaseHTTPRequestHandler]:
             method = self.command
             accept = self.headers.get("Accept", "")
             ctype = self.headers.get("Content-Type", "")
+            headers = [(k, v) for k, v in self.headers.items() if k.lower().startswith("impersonate-")]
             try:
-                out = server.call(lambda: server.rest.handle(method, path, query, accept, ctype, body))
+                out = server.call(lambda: server.rest.handle(method, path, query, accept, ctype, body, headers))
             except Exception as exc:  # noqa: BLE001 - any failure reaches the client as a 500 Status
                 out = status(500, "InternalError", f"{type(exc).__name__}: {exc}")
             if isinstance(out, Watch):

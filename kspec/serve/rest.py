@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import queue
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any
@@ -21,6 +22,7 @@ from kspec.errors import ApiError, KspecError
 from kspec.labels import Selector
 from kspec.objects import EPOCH, Obj
 from kspec.serve import protobuf
+from kspec.serve.impersonation import impersonated
 from kspec.serve.patches import json_patch, merge_patch, strategic_merge_patch
 
 if TYPE_CHECKING:
@@ -138,8 +140,10 @@ class Rest:
 
     # -- entry ----------------------------------------------------------------------------------------
     def handle(self, method: str, path: str, query: str, accept: str, content_type: str,
-               body: bytes) -> Response | Watch:
+               body: bytes, headers: Iterable[tuple[str, str]] = ()) -> Response | Watch:
+        previous = self.api.user
         try:
+            self.api.user = impersonated(headers) or previous  # kubectl --as: Impersonate-User/-Group headers
             content_type, body = protobuf.to_json(content_type, body)  # kubectl's typed clients send protobuf
             return self._route(method, path.rstrip("/") or "/", parse_qs(query), accept, content_type, body)
         except protobuf.ProtobufError as exc:
@@ -151,6 +155,8 @@ class Rest:
             return status(500, "InternalError", str(exc))
         except (ValueError, KeyError, TypeError) as exc:
             return status(400, "BadRequest", f"{type(exc).__name__}: {exc}")
+        finally:
+            self.api.user = previous
 
     def _route(self, method: str, path: str, q: dict[str, list[str]], accept: str, ctype: str,
                body: bytes) -> Response | Watch:

@@ -87,9 +87,24 @@ def test_create_service_and_job(served: Server, kubectl: Run) -> None:
     assert stored(served, "jobs", "once")["spec"]["template"]["spec"]["containers"][0]["image"] == "busybox"
 
 
-def test_auth_can_i_answers_as_the_access_review_decides(kubectl: Run) -> None:
+def test_auth_can_i_answers_as_the_access_review_decides(served: Server, kubectl: Run) -> None:
     assert kubectl("auth", "can-i", "list", "pods").stdout == "yes\n"
     assert kubectl("auth", "can-i", "create", "deployments.apps", "-n", "kube-system").stdout == "yes\n"
+    # --as: the Impersonate-User header; jane holds nothing until a binding grants her the view role
+    denied = kubectl("auth", "can-i", "list", "pods", "--as=jane", ok=False)
+    assert (denied.returncode, denied.stdout) == (1, "no\n")
+    forbidden = kubectl("get", "pods", "--as=jane", ok=False)
+    assert forbidden.stderr == ('Error from server (Forbidden): pods is forbidden: User "jane" cannot list resource '
+                                '"pods" in API group "" in the namespace "default"\n')
+    out = kubectl("create", "rolebinding", "jane-view", "--clusterrole=view", "--user=jane")
+    assert out.stdout == "rolebinding.rbac.authorization.k8s.io/jane-view created\n"
+    binding = stored(served, "rolebindings", "jane-view")
+    assert binding["roleRef"] == {"apiGroup": "rbac.authorization.k8s.io", "kind": "ClusterRole", "name": "view"}
+    assert binding["subjects"] == [{"apiGroup": "rbac.authorization.k8s.io", "kind": "User", "name": "jane"}]
+    assert kubectl("auth", "can-i", "list", "pods", "--as=jane").stdout == "yes\n"
+    assert kubectl("auth", "can-i", "delete", "pods", "--as=jane", ok=False).stdout == "no\n"
+    assert kubectl("auth", "can-i", "list", "pods", "--as=jane", "-n", "kube-system", ok=False).stdout == "no\n"
+    assert kubectl("auth", "can-i", "list", "pods", "--as=jane", "--as-group=system:masters").stdout == "yes\n"
 
 
 def test_delete_pod_with_grace_period_zero_and_force(served: Server, kubectl: Run) -> None:
