@@ -3,8 +3,10 @@
 kubectl's typed clients (``kubectl create namespace``, ``auth can-i``, drain's DeleteOptions) send
 ``application/vnd.kubernetes.protobuf``. The field numbers and types come from upstream's ``generated.proto``
 files (k8s.io/api, k8s.io/apimachinery); what the proto files do not say comes from the Go types next to them:
-the JSON name, whether a field is a pointer (present on the wire means set, even when zero) and whether an
-embedded struct is inlined in JSON (``Volume.volumeSource``, ``Probe.handler``).
+the JSON name, whether a field is a pointer (present on the wire means set, even when zero), whether its JSON
+tag says omitempty (a zero is left out) and whether an embedded struct is inlined in JSON
+(``Volume.volumeSource``, ``Probe.handler``). Field flags in the table: r repeated, p pointer, i inline,
+o omitempty.
 
 Usage (a git directory of each repository, e.g. a bare clone)::
 
@@ -88,6 +90,8 @@ def go_fields(source: str) -> dict[str, dict[str, dict[str, object]]]:
         jname = js.group(1).split(",")[0] if js else ""
         embedded = second is None
         current[proto.group(1)] = {"json": jname, "pointer": gotype.startswith("*"),
+                                   "omitempty": js is not None and ("omitempty" in js.group(1) or
+                                                                    "omitzero" in js.group(1)),
                                    "inline": embedded and jname == ""}  # encoding/json inlines an embedded struct
     return out
 
@@ -133,7 +137,7 @@ def parse_proto(text: str, structs: dict[str, dict[str, dict[str, object]]]) -> 
         label, ftype, field, num = fm.groups()
         info = go.get(field, {})
         flags = ("r" if label == "repeated" else "") + ("p" if info.get("pointer") else "") + \
-            ("i" if info.get("inline") else "")
+            ("i" if info.get("inline") else "") + ("o" if info.get("omitempty") else "")
         jname = info.get("json") or ("" if info.get("inline") else field)
         messages[f"{package}.{name}"]["fields"][num] = [jname, _qualify(ftype, package), flags]
     return package, messages

@@ -6,9 +6,11 @@ upstream's ``runtime.Unknown`` envelope behind the magic ``k8s\\x00`` (apimachin
 typeMeta (apiVersion, kind), raw (the object's message), contentEncoding, contentType. The message's fields
 come from ``proto_schema.json`` (scripts/gen_proto_schema.py, from upstream's generated.proto and Go types).
 
-Go's gogo-protobuf marshaller writes every non-pointer field, zero or not; Go's JSON omits what a typed
-client leaves unset. So a zero value of a non-pointer field is dropped, and a pointer field on the wire is
-kept even when zero (``replicas: 0``, ``gracePeriodSeconds: 0``).
+Go's gogo-protobuf marshaller writes every non-pointer field, zero or not; the decoded dict is what Go's JSON
+encoder would write for the same struct: a zero non-pointer field is left out when its JSON tag says omitempty
+(kept, as Go writes it, when not: a PDB status's ``disruptionsAllowed: 0``), a pointer field on the wire is kept
+even when zero (``replicas: 0``, ``gracePeriodSeconds: 0``). Empty structs and the zero Time are left out
+(Go would write ``{}`` and ``null``: the same thing to the apiserver).
 """
 
 from __future__ import annotations
@@ -206,7 +208,8 @@ def decode_message(name: str, data: bytes) -> Any:
         raise ProtobufError(f"no protobuf schema for {name}")
     table: dict[str, list[str]] = msg["fields"]
     out: dict[str, Any] = {}
-    seen: set[str] = set()
+    seen: set[str] = set()  # keys kept even when zero
+    omit: set[str] = set()  # keys whose zero Go's JSON leaves out
     for num, wire, raw in fields(data):
         spec = table.get(str(num))
         if spec is None:
@@ -237,8 +240,10 @@ def decode_message(name: str, data: bytes) -> Any:
         out[jname] = value  # the last one wins, as in proto
         if "p" in flags:
             seen.add(jname)
-    for key in [k for k, v in out.items() if k not in seen and _zero(v) and not isinstance(v, list)]:
-        del out[key]  # a non-pointer zero: what Go's JSON would leave out for a typed client
+        elif "o" in flags or isinstance(value, dict) or value is None:
+            omit.add(jname)
+    for key in [k for k, v in out.items() if k in omit and k not in seen and _zero(v)]:
+        del out[key]  # a non-pointer zero Go's JSON would leave out
     if msg.get("list"):
         return out.get("items", [])  # ExtraValue, Verbs: a []string
     return out

