@@ -269,7 +269,7 @@ def message_for(api_version: str, kind: str) -> str:
     if name is None and kind == "DeleteOptions":
         name = _META + "DeleteOptions"
     if name is None:
-        raise ProtobufError(f"no kind {kind!r} is registered for version {api_version!r}")
+        raise ProtobufError(f'no kind "{kind}" is registered for version "{api_version}"')  # NewNotRegisteredErrForKind
     return name
 
 

@@ -144,7 +144,6 @@ class Rest:
         previous = self.api.user
         try:
             self.api.user = impersonated(headers) or previous  # kubectl --as: Impersonate-User/-Group headers
-            content_type, body = protobuf.to_json(content_type, body)  # kubectl's typed clients send protobuf
             return self._route(method, path.rstrip("/") or "/", parse_qs(query), accept, content_type, body)
         except protobuf.ProtobufError as exc:
             return status(400, "BadRequest", str(exc))  # the apiserver's decode error: NewBadRequest(err.Error())
@@ -206,6 +205,7 @@ class Rest:
         sub = rest[2] if len(rest) == 3 else ""
         if kind.namespaced and name and namespace is None:
             return status(404, "NotFound", "the server could not find the requested resource")
+        ctype, body = protobuf.to_json(ctype, body)  # kubectl's typed clients send protobuf (a served path: 404 first)
         return self._resource(method, kind, namespace, name, sub, q, accept, ctype, body)
 
     # -- resources ------------------------------------------------------------------------------------

@@ -65,7 +65,7 @@ def test_truncated_and_malformed_bodies_are_protobuf_errors() -> None:
         protobuf.fields(b"\x08\x80")
     with pytest.raises(ProtobufError, match=r"not appear to be a protobuf message, expected prefix \[107 56 115 0\]"):
         decode(b'{"kind":"Pod"}')
-    with pytest.raises(ProtobufError, match="no kind 'Widget'"):
+    with pytest.raises(ProtobufError, match='no kind "Widget" is registered for version "v1"'):
         decode(envelope("v1", "Widget", b""))
 
 
@@ -169,6 +169,11 @@ def test_rest_creates_from_a_protobuf_body_and_answers_json() -> None:
     bad = rest.handle("POST", "/api/v1/namespaces/default/configmaps", "", "application/json", PB, b"k8s\x00\x0a")
     assert bad.code == 400  # type: ignore[union-attr]
     assert json.loads(bad.body)["message"] == "truncated varint"  # type: ignore[union-attr]
+    # a path kspec does not serve is a 404 before the body is read (kubectl auth whoami tries v1, then v1beta1)
+    review = envelope("authentication.k8s.io/v1beta1", "SelfSubjectReview", b"")
+    missing = rest.handle("POST", "/apis/authentication.k8s.io/v1beta1/selfsubjectreviews", "", "application/json",
+                          PB, review)
+    assert missing.code == 404  # type: ignore[union-attr]
 
 
 def test_rest_honours_protobuf_delete_options() -> None:
