@@ -203,3 +203,40 @@ def test_rest_eviction_honours_its_delete_options() -> None:
     out = rest.handle("POST", path, "", "application/json", "application/json", json.dumps(eviction).encode())
     assert out.code == 201  # type: ignore[union-attr]
     assert cluster.api.get("pods", "p", "default")["metadata"]["deletionGracePeriodSeconds"] == 3
+
+
+def test_every_kind_kspec_serves_has_a_protobuf_message() -> None:
+    from kspec.api.kinds import KINDS
+    missing = [f"{k.group}/{v}/{k.kind}" for k in KINDS for v in (k.version, *k.extra_versions)
+               if f"{k.group + '/' if k.group else ''}{v}/{k.kind}" not in protobuf.schema()["kinds"]]
+    assert missing == []
+
+
+def test_the_generator_reads_go_tags_and_proto_fields() -> None:
+    import importlib.util
+    from pathlib import Path
+    path = Path(__file__).resolve().parents[2] / "scripts" / "gen_proto_schema.py"
+    spec = importlib.util.spec_from_file_location("gen_proto_schema", path)
+    assert spec is not None and spec.loader is not None
+    gen = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(gen)
+    go = gen.go_fields('type Probe struct {\n'
+                       '\tProbeHandler `json:",inline" protobuf:"bytes,1,opt,name=handler"`\n'
+                       '\tPeriod *int32 `json:"periodSeconds,omitempty" protobuf:"varint,4,opt,name=periodSeconds"`\n'
+                       '\tName string `json:"name" protobuf:"bytes,5,opt,name=name"`\n'
+                       '}\n')
+    assert go["Probe"]["handler"] == {"json": "", "pointer": False, "inline": True, "omitempty": False}
+    assert go["Probe"]["periodSeconds"] == {"json": "periodSeconds", "pointer": True, "inline": False,
+                                            "omitempty": True}
+    package, messages = gen.parse_proto('package k8s.io.api.core.v1;\n\n'
+                                        '// +protobuf.nullable=true\nmessage Probe {\n'
+                                        '  optional ProbeHandler handler = 1;\n'
+                                        '  optional int32 periodSeconds = 4;\n'
+                                        '  repeated string name = 5;\n'
+                                        '  map<string, .k8s.io.apimachinery.pkg.api.resource.Quantity> limits = 6;\n'
+                                        '}\n', go)
+    assert package == "k8s.io.api.core.v1"
+    assert messages["k8s.io.api.core.v1.Probe"] == {"list": True, "fields": {
+        "1": ["", "k8s.io.api.core.v1.ProbeHandler", "i"], "4": ["periodSeconds", "int32", "po"],
+        "5": ["name", "string", "r"],
+        "6": ["limits", "map", "string", "k8s.io.apimachinery.pkg.api.resource.Quantity", ""]}}
