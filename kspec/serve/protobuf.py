@@ -190,7 +190,10 @@ def _special(name: str, data: bytes) -> tuple[bool, Any]:
         return True, _signed(int(got.get(2, 0)), 32)
     if name in ("k8s.io.apimachinery.pkg.runtime.RawExtension", _META + "FieldsV1"):
         raw = b"".join(v for n, _, v in fields(data) if n == 1 and isinstance(v, bytes))
-        return True, json.loads(raw) if raw.strip() else None
+        try:
+            return True, json.loads(raw) if raw.strip() else None  # client-go writes an embedded object as JSON
+        except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+            raise ProtobufError(f"{name.rsplit('.', 1)[1]} does not hold JSON: {exc}") from None
     return False, None
 
 

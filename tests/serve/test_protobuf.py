@@ -145,6 +145,15 @@ def test_packed_repeated_scalars_are_read_too() -> None:
     assert protobuf._packed("int32", varint(1) + varint(300) + varint(-2)) == [1, 300, -2]
 
 
+def test_raw_extensions_hold_json() -> None:
+    revision = ld(1, ld(1, "web-1")) + ld(2, ld(1, b'{"spec":{"replicas":2}}')) + vf(3, 1)
+    assert decode(envelope("apps/v1", "ControllerRevision", revision)) == {
+        "apiVersion": "apps/v1", "kind": "ControllerRevision", "metadata": {"name": "web-1"},
+        "data": {"spec": {"replicas": 2}}, "revision": 1}
+    with pytest.raises(ProtobufError, match="RawExtension does not hold JSON"):
+        decode(envelope("apps/v1", "ControllerRevision", ld(2, ld(1, b"\x0a\x01x"))))
+
+
 def test_delete_options_as_drain_sends_them() -> None:
     body = envelope("v1", "DeleteOptions", vf(1, 0) + ld(4, "Foreground"))
     assert decode(body) == {"apiVersion": "v1", "kind": "DeleteOptions", "gracePeriodSeconds": 0,
