@@ -185,6 +185,18 @@ def test_rest_creates_from_a_protobuf_body_and_answers_json() -> None:
     assert missing.code == 404  # type: ignore[union-attr]
 
 
+def test_rest_updates_from_a_protobuf_body() -> None:
+    rest = Rest(Cluster(nodes=1))
+    rest.api.create({"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "x", "namespace": "default"},
+                     "data": {"a": "b"}})
+    rv = rest.api.get("configmaps", "x", "default")["metadata"]["resourceVersion"]
+    raw = ld(1, ld(1, "x") + ld(3, "default") + ld(6, rv)) + ld(2, entry("a", "c"))
+    out = rest.handle("PUT", "/api/v1/namespaces/default/configmaps/x", "", "application/json", PB,
+                      envelope("v1", "ConfigMap", raw))
+    assert out.code == 200  # type: ignore[union-attr]
+    assert rest.api.get("configmaps", "x", "default")["data"] == {"a": "c"}
+
+
 def test_rest_honours_protobuf_delete_options() -> None:
     cluster = Cluster(nodes=1)
     cluster.apply({"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "p"},
