@@ -17,6 +17,7 @@ from urllib.parse import parse_qs
 from kspec import printers
 from kspec.api.kinds import KINDS, Kind
 from kspec.api.server import LAST_APPLIED
+from kspec.api.watchhistory import HistoryEvent, history_of
 from kspec.errors import ApiError, KspecError
 from kspec.labels import Selector
 from kspec.objects import EPOCH, Obj
@@ -138,6 +139,7 @@ class Rest:
     # -- entry ----------------------------------------------------------------------------------------
     def handle(self, method: str, path: str, query: str, accept: str, content_type: str,
                body: bytes) -> Response | Watch:
+        history_of(self.api)  # the watch cache's history runs from the first request: watches resume from it
         try:
             return self._route(method, path.rstrip("/") or "/", parse_qs(query), accept, content_type, body)
         except ApiError as exc:
@@ -391,14 +393,24 @@ class Rest:
 
     # -- watch ----------------------------------------------------------------------------------------
     def _watch(self, kind: Kind, namespace: str | None, q: dict[str, list[str]], accept: str) -> Watch:
-        """Register a watch; events are encoded here, on the simulation thread, and sent by the HTTP thread."""
+        """Register a watch; events are encoded here, on the simulation thread, and sent by the HTTP thread.
+
+        As the cacher does (``Cacher.Watch``): ``resourceVersion`` ``""``/``"0"`` starts with the current state
+        as ADDED events; ``N`` replays the history's events after N; ``sendInitialEvents=true`` (WatchList)
+        sends the state, then a BOOKMARK annotated ``k8s.io/initial-events-end``. An expired N is a watch whose
+        only event is an ERROR with the 410 Status, as upstream's errWatcher sends it.
+        """
+        _check_watch_options(q)
+        history = history_of(self.api)
         label = q.get("labelSelector", [""])[0]
         sel = Selector.parse(label) if label else None
         fields = q.get("fieldSelector", [""])[0]
         table = _wants_table(accept)
         watch = Watch(timeout_s=min(float(q.get("timeoutSeconds", ["300"])[0]), 1800.0))
 
-        def wanted(obj: Obj) -> bool:
+        def wanted(obj: Obj | None) -> bool:
+            if obj is None:
+                return False
             md = obj.get("metadata", {})
             if kind.namespaced and namespace is not None and md.get("namespace") != namespace:
                 return False
@@ -410,32 +422,93 @@ class Rest:
             doc = self._table(kind, [obj], q) if table else _typed(obj, kind)
             watch.events.put(json.dumps({"type": etype, "object": doc}, separators=(",", ":")).encode() + b"\n")
 
-        def on_update(old: Obj, new: Obj) -> None:
-            if wanted(new):
-                send("MODIFIED", new)
-            elif wanted(old):
-                send("DELETED", new)  # it left the selection (watch filtering in the cacher)
+        def on_event(event: HistoryEvent) -> None:
+            if event.type != "MODIFIED":
+                if wanted(event.obj):
+                    send(event.type, event.obj)
+            elif wanted(event.obj):
+                send("ADDED" if not wanted(event.old) else "MODIFIED", event.obj)
+            elif wanted(event.old):
+                send("DELETED", event.obj)  # it left the selection (watch filtering in the cacher)
 
-        watch.handler = self.api.informers.on(kind.resource, lambda o: wanted(o) and send("ADDED", o), on_update,
-                                              lambda o: wanted(o) and send("DELETED", o))
         rv = q.get("resourceVersion", [""])[0]
-        initial = q.get("sendInitialEvents", ["false"])[0] == "true"
-        if initial or rv in ("", "0"):
+        initial_flag = q.get("sendInitialEvents", [""])[0]
+        bookmarks = _flag(q.get("allowWatchBookmarks", ["false"])[0])
+        current = int(self._rv())
+        if initial_flag == "" and rv in ("", "0") or _flag(initial_flag):
             for obj in self._select(kind, namespace, q):
                 send("ADDED", obj)
-        if initial or q.get("allowWatchBookmarks", ["false"])[0] == "true":
-            mark: dict[str, Any] = {"kind": kind.kind, "apiVersion": kind.api_version,
-                                    "metadata": {"resourceVersion": self._rv()}}
-            if initial:
-                mark["metadata"]["annotations"] = {"k8s.io/initial-events-end": "true"}
-            watch.events.put(json.dumps({"type": "BOOKMARK", "object": mark}).encode() + b"\n")
+            if _flag(initial_flag) and bookmarks:
+                mark: dict[str, Any] = {"kind": kind.kind, "apiVersion": kind.api_version,
+                                        "metadata": {"resourceVersion": str(current),
+                                                     "annotations": {"k8s.io/initial-events-end": "true"}}}
+                watch.events.put(json.dumps({"type": "BOOKMARK", "object": mark}).encode() + b"\n")
+        elif rv not in ("", "0"):
+            try:
+                since = _parse_rv(rv)
+                if since > current:
+                    # waitUntilFreshAndBlock: kspec commits synchronously, so a future revision never comes
+                    raise ApiError(504, "Timeout", f"Too large resource version: {since}, current: {current}",
+                                   causes=[{"reason": "ResourceVersionTooLarge",
+                                            "message": "Too large resource version"}])
+                backlog = history.since(kind.resource, since)
+            except ApiError as exc:
+                details: dict[str, Any] = {"causes": exc.causes} if exc.causes else {}
+                if exc.code == 504:
+                    details["retryAfterSeconds"] = 1
+                doc = json.loads(status(exc.code, exc.reason, exc.message, details or None).body)
+                watch.events.put(json.dumps({"type": "ERROR", "object": doc}).encode() + b"\n")
+                watch.events.put(None)
+                return watch
+            for event in backlog:
+                on_event(event)
+        history.listen(kind.resource, on_event)
+        watch.handler = (kind.resource, on_event)
         self.watches.append(watch)
         return watch
 
     def stop_watch(self, watch: Watch) -> None:
         if watch in self.watches:
             self.watches.remove(watch)
-            self.api.informers.remove(watch.handler)
+            history_of(self.api).forget(*watch.handler)
+
+
+def _flag(value: str) -> bool:
+    """A boolean query parameter as strconv.ParseBool reads it."""
+    return value in ("1", "t", "T", "true", "TRUE", "True")
+
+
+def _parse_rv(rv: str) -> int:
+    # APIObjectVersioner.ParseResourceVersion
+    if not rv.isdigit():
+        raise ApiError(400, "BadRequest", f'invalid resource version "{rv}"')
+    return int(rv)
+
+
+def _check_watch_options(q: dict[str, list[str]]) -> None:
+    """validateWatchOptions (apimachinery internalversion/validation): 422 on a ListOptions the watch refuses."""
+    initial = q.get("sendInitialEvents", [""])[0]
+    match = q.get("resourceVersionMatch", [""])[0]
+    errors: list[tuple[str, str, str]] = []  # (field, reason, message)
+    if initial and match != "NotOlderThan":
+        errors.append(("resourceVersionMatch", "FieldValueForbidden",
+                       "Forbidden: sendInitialEvents requires setting resourceVersionMatch to NotOlderThan"))
+    if match:
+        if not initial:
+            errors.append(("resourceVersionMatch", "FieldValueForbidden",
+                           "Forbidden: resourceVersionMatch is forbidden for watch unless sendInitialEvents is "
+                           "provided"))
+        if match != "NotOlderThan":
+            errors.append(("resourceVersionMatch", "FieldValueNotSupported",
+                           f'Unsupported value: "{match}": supported values: "NotOlderThan"'))
+        if q.get("continue", [""])[0]:
+            errors.append(("resourceVersionMatch", "FieldValueForbidden",
+                           "Forbidden: resourceVersionMatch is forbidden when continue is provided"))
+    if errors:
+        texts = [f"{f}: {m}" for f, _, m in errors]
+        listed = texts[0] if len(texts) == 1 else "[" + ", ".join(texts) + "]"
+        raise ApiError(422, "Invalid", f'ListOptions.meta.k8s.io "" is invalid: {listed}',
+                       causes=[{"reason": r, "message": m, "field": f} for f, r, m in errors])
 
 
 def _wants_table(accept: str) -> bool:

@@ -80,9 +80,10 @@ def test_errors_are_status_objects(served: Server) -> None:
 
 
 def test_watch_sees_an_added_event(served: Server) -> None:
+    rv = call(served, "GET", "/api/v1/namespaces/default/pods")[1]["metadata"]["resourceVersion"]
     sock = socket.create_connection(("127.0.0.1", int(served.url.rsplit(":", 1)[1])), timeout=10)
-    sock.sendall(b"GET /api/v1/namespaces/default/pods?watch=1&resourceVersion=1&timeoutSeconds=5 HTTP/1.1\r\n"
-                 b"Host: x\r\nAccept: application/json\r\n\r\n")
+    sock.sendall(b"GET /api/v1/namespaces/default/pods?watch=1&resourceVersion=%s&timeoutSeconds=5 HTTP/1.1\r\n"
+                 b"Host: x\r\nAccept: application/json\r\n\r\n" % rv.encode())
     time.sleep(0.2)
     call(served, "POST", "/api/v1/namespaces/default/pods", POD)
     seen = b""
