@@ -21,6 +21,7 @@ from kspec.api.watchhistory import HistoryEvent, history_of
 from kspec.errors import ApiError, KspecError
 from kspec.labels import Selector
 from kspec.objects import EPOCH, Obj
+from kspec.serve import discovery
 from kspec.serve.patches import json_patch, merge_patch, strategic_merge_patch
 
 if TYPE_CHECKING:
@@ -169,6 +170,8 @@ class Rest:
         if path.startswith("/openapi"):
             # no v3: kubectl falls back to v2
             return status(404, "NotFound", "the server could not find the requested resource")
+        if path in ("/api", "/apis") and method == "GET" and discovery.wanted_version(accept):
+            return self._aggregated_discovery(path, accept)
         if path == "/api":
             return _json(200, {"kind": "APIVersions", "versions": ["v1"], "serverAddressByClientCIDRs": [
                 {"clientCIDR": "0.0.0.0/0", "serverAddress": "127.0.0.1"}]})
@@ -337,6 +340,12 @@ class Rest:
             obj.setdefault("spec", {})["replicas"] = replicas
         out = self.api.patch(kind.resource, name, ns, set_replicas, subresource="scale")
         return _json(200, scale_of(out))
+
+    def _aggregated_discovery(self, path: str, accept: str) -> Response:
+        """``/api`` or ``/apis`` as an APIGroupDiscoveryList (kspec/serve/discovery.py)."""
+        version = discovery.wanted_version(accept) or "v2"
+        doc = discovery.group_discovery_list(version, _group_versions(), path == "/api", _resource_list)
+        return Response(200, json.dumps(doc, separators=(",", ":")).encode(), discovery.content_type(version))
 
     def _advance(self, q: dict[str, list[str]]) -> Response:
         ms = int(q.get("ms", ["1000"])[0])
