@@ -21,7 +21,7 @@ from kspec.api.watchhistory import HistoryEvent, history_of
 from kspec.errors import ApiError, KspecError
 from kspec.labels import Selector
 from kspec.objects import EPOCH, Obj
-from kspec.serve import discovery
+from kspec.serve import discovery, openapi
 from kspec.serve.patches import json_patch, merge_patch, strategic_merge_patch
 
 if TYPE_CHECKING:
@@ -167,8 +167,9 @@ class Rest:
             # an empty OpenAPI v2 document (protobuf with no fields): kubectl 1.37 accepts it and validates
             # nothing on the client; a 404 makes `kubectl apply` fail unless --validate=false
             return Response(200, b"", "application/com.github.proto-openapi.spec.v2.v1.0+protobuf")
+        if path == "/openapi/v3" or path.startswith("/openapi/v3/"):
+            return self._openapi_v3(path)
         if path.startswith("/openapi"):
-            # no v3: kubectl falls back to v2
             return status(404, "NotFound", "the server could not find the requested resource")
         if path in ("/api", "/apis") and method == "GET" and discovery.wanted_version(accept):
             return self._aggregated_discovery(path, accept)
@@ -340,6 +341,13 @@ class Rest:
             obj.setdefault("spec", {})["replicas"] = replicas
         out = self.api.patch(kind.resource, name, ns, set_replicas, subresource="scale")
         return _json(200, scale_of(out))
+
+    def _openapi_v3(self, path: str) -> Response:
+        """``/openapi/v3`` and its group-version documents (kspec/serve/openapi.py)."""
+        body = openapi.document(path.removeprefix("/openapi/v3").strip("/"))
+        if body is None:
+            return status(404, "NotFound", "the server could not find the requested resource")
+        return Response(200, body, "application/json")
 
     def _aggregated_discovery(self, path: str, accept: str) -> Response:
         """``/api`` or ``/apis`` as an APIGroupDiscoveryList (kspec/serve/discovery.py)."""

@@ -82,3 +82,71 @@ def test_the_aggregated_document(served: Server) -> None:
     assert subs == {"scale": "Scale", "status": "Deployment"}
     with urllib.request.urlopen(urllib.request.Request(served.url + "/apis"), timeout=10) as resp:
         assert json.loads(resp.read())["kind"] == "APIGroupList"  # without the Accept: the legacy list
+
+
+DEPLOYMENT = """\
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: web}
+spec:
+  replicas: 1
+  selector: {matchLabels: {app: web}}
+  template:
+    metadata: {labels: {app: web}}
+    spec:
+      containers: [{name: web, image: nginx}]
+"""
+
+
+def test_explain_reads_the_openapi_v3_documents(kubectl: Run, requests: list[tuple[str, str]]) -> None:
+    out = kubectl("explain", "deployment.spec.strategy").stdout
+    assert out.startswith("GROUP:      apps\nKIND:       Deployment\nVERSION:    v1\n\n"
+                          "FIELD: strategy <DeploymentStrategy>\n")
+    assert "    The deployment strategy to use to replace existing pods with new ones.\n" in out
+    assert "  rollingUpdate\t<RollingUpdateDeployment>\n    Rolling update config params." in out
+    assert "  type\t<string>\n    Type of deployment." in out
+    assert ("GET", "/openapi/v3/apis/apps/v1") in requests
+    pod = kubectl("explain", "pods.spec.containers.name").stdout
+    assert "FIELD: name <string>" in pod and "Name of the container specified as a DNS_LABEL." in pod
+
+
+def test_apply_validate_strict_leaves_the_unknown_field_to_the_server(kubectl: Run, tmp_path: Path,
+                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    queries: list[str] = []
+    handle = Rest.handle
+
+    def recording(self: Rest, method: str, path: str, query: str, *args: Any) -> Any:
+        if method == "POST":
+            queries.append(query)
+        return handle(self, method, path, query, *args)
+    monkeypatch.setattr(Rest, "handle", recording)
+    manifest = tmp_path / "web.yaml"
+    manifest.write_text(DEPLOYMENT.replace("  replicas: 1\n", "  replicas: 1\n  foo: bar\n"))
+    refused = kubectl("apply", "--validate=strict", "-f", str(manifest), ok=False)
+    assert refused.returncode == 1
+    assert refused.stderr == (f'Error from server (BadRequest): error when creating "{manifest}": Deployment in '
+                              'version "v1" cannot be handled as a Deployment: strict decoding error: '
+                              'unknown field "spec.foo"\n')
+    # kubectl found fieldValidation on the PATCH operation of the v3 document, so it asked the server to check
+    assert queries and "fieldValidation=Strict" in queries[0]
+    manifest.write_text(DEPLOYMENT)
+    assert kubectl("apply", "-f", str(manifest)).stdout == "deployment.apps/web created\n"
+
+
+def test_the_openapi_v3_index_and_documents(served: Server) -> None:
+    import urllib.request
+
+    def get(path: str) -> Any:
+        with urllib.request.urlopen(served.url + path, timeout=10) as resp:
+            return json.loads(resp.read())
+    index = get("/openapi/v3")["paths"]
+    assert {"api/v1", "apis/apps/v1", "apis/autoscaling/v2", "apis/autoscaling/v1"} <= set(index)
+    core = get(index["api/v1"]["serverRelativeURL"])
+    pod = core["components"]["schemas"]["io.k8s.api.core.v1.Pod"]
+    assert pod["x-kubernetes-group-version-kind"] == [{"group": "", "kind": "Pod", "version": "v1"}]
+    assert pod["properties"]["spec"]["allOf"] == [{"$ref": "#/components/schemas/io.k8s.api.core.v1.PodSpec"}]
+    assert core["components"]["schemas"]["io.k8s.api.core.v1.Container"]["required"] == ["name"]
+    patch = core["paths"]["/api/v1/namespaces/{namespace}/pods/{name}"]["patch"]
+    assert {"name": "fieldValidation", "in": "query", "schema": {"type": "string"}, "uniqueItems": True} in \
+        patch["parameters"]
+    assert get("/openapi/v3/apis/apps/v1")["components"]["schemas"]["io.k8s.api.apps.v1.Deployment"]
