@@ -20,7 +20,8 @@ from kspec.api.server import LAST_APPLIED
 from kspec.api.watchhistory import HistoryEvent, history_of
 from kspec.errors import ApiError, KspecError
 from kspec.labels import Selector
-from kspec.objects import EPOCH, Obj
+from kspec.objects import EPOCH, Obj, timestamp
+from kspec.serve import apply as ssa
 from kspec.serve import discovery, openapi
 from kspec.serve.patches import json_patch, merge_patch, strategic_merge_patch
 
@@ -242,12 +243,15 @@ class Rest:
                     return status(400, "BadRequest", "the namespace of the provided object does not match "
                                                      "the namespace sent on the request")
                 md["namespace"] = ns
+            self._record_manager(None, obj, kind, q)
             created = self.api.create(obj, dry_run=dry_run)
             return self._object(201, created, kind, accept, q)
         if method == "PUT" and name:
             obj = self._body(body, kind)
             if kind.namespaced:
                 obj.setdefault("metadata", {}).setdefault("namespace", ns)
+            if sub != "status":
+                self._record_manager(self.api.try_get(kind.resource, name, ns), obj, kind, q)
             updated = self.api.update(obj, status=sub == "status")
             return self._object(200, updated, kind, accept, q)
         if method == "PATCH" and name:
@@ -279,8 +283,12 @@ class Rest:
 
     def _patch(self, kind: Kind, ns: str, name: str, sub: str, ctype: str, body: bytes, accept: str,
                q: dict[str, list[str]], dry_run: bool) -> Response:
-        patch = json.loads(body or b"null")
         ctype = ctype.split(";")[0].strip()
+        ssa.check_patch_options(ctype == "application/apply-patch+yaml", q.get("fieldManager", [""])[0],
+                                q.get("force", [""])[0])
+        if ctype == "application/apply-patch+yaml" and not sub:
+            return self._server_side_apply(kind, ns, name, body, accept, q, dry_run)
+        patch = json.loads(body or b"null")
         if ctype == "application/strategic-merge-patch+json" and not sub and isinstance(patch, dict):
             applied = (patch.get("metadata") or {}).get("annotations", {}).get(LAST_APPLIED)
             if applied:
@@ -302,16 +310,54 @@ class Rest:
             return status(415, "UnsupportedMediaType", "the body of the request was in an unknown format - "
                                                         "accepted media types include: application/json-patch+json, "
                                                         "application/merge-patch+json, "
-                                                        "application/strategic-merge-patch+json")
+                                                        "application/strategic-merge-patch+json, "
+                                                        "application/apply-patch+yaml")
 
         def mutate(obj: Obj) -> None:
             new = fn(obj)
             if not isinstance(new, dict):
                 raise ApiError(422, "Invalid", "the patch does not leave an object")
+            self._record_manager(obj, new, kind, q)
             obj.clear()
             obj.update(new)
         out = self.api.patch(kind.resource, name, ns, mutate, status=sub == "status")
         return self._object(200, out, kind, accept, q)
+
+    def _record_manager(self, old: Obj | None, new: Obj, kind: Kind, q: dict[str, list[str]]) -> None:
+        """A non-apply write naming a ``fieldManager``: its Update entry in managedFields (kspec/serve/apply.py)."""
+        manager = q.get("fieldManager", [""])[0]
+        if manager:
+            ssa.record_update(old, new, manager, api_version=new.get("apiVersion") or kind.api_version,
+                              now=timestamp(self.cluster.clock.now))
+
+    def _server_side_apply(self, kind: Kind, ns: str, name: str, body: bytes, accept: str,
+                           q: dict[str, list[str]], dry_run: bool) -> Response:
+        """PATCH with ``application/apply-patch+yaml``: create or merge with field ownership (apply.py)."""
+        applied = ssa.parse_applied(body)
+        md = applied.setdefault("metadata", {})
+        if md.get("name") not in (None, name):
+            raise ApiError(400, "BadRequest", f"the name of the object ({md['name']}) does not match the name on "
+                                              f"the URL ({name})")
+        md["name"] = name
+        if kind.namespaced:
+            md["namespace"] = ns
+        applied.setdefault("apiVersion", kind.api_version)
+        applied.setdefault("kind", kind.kind)
+        manager, force = q["fieldManager"][0], _flag(q.get("force", ["false"])[0])
+        now = timestamp(self.cluster.clock.now)
+        live = self.api.try_get(kind.resource, name, ns)
+        if live is None:
+            new = ssa.apply(None, applied, manager, force=force, api_version=applied["apiVersion"], now=now)
+            return self._object(201, self.api.create(new, dry_run=dry_run), kind, accept, q)
+        if dry_run:
+            new = ssa.apply(live, applied, manager, force=force, api_version=applied["apiVersion"], now=now)
+            return self._object(200, new, kind, accept, q)
+
+        def mutate(obj: Obj) -> None:
+            new = ssa.apply(obj, applied, manager, force=force, api_version=applied["apiVersion"], now=now)
+            obj.clear()
+            obj.update(new)
+        return self._object(200, self.api.patch(kind.resource, name, ns, mutate), kind, accept, q)
 
     def _scale(self, method: str, kind: Kind, ns: str, name: str, ctype: str, body: bytes) -> Response:
         """The scale subresource (autoscaling/v1 Scale): what kubectl scale reads and patches."""

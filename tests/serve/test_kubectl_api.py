@@ -150,3 +150,20 @@ def test_the_openapi_v3_index_and_documents(served: Server) -> None:
     assert {"name": "fieldValidation", "in": "query", "schema": {"type": "string"}, "uniqueItems": True} in \
         patch["parameters"]
     assert get("/openapi/v3/apis/apps/v1")["components"]["schemas"]["io.k8s.api.apps.v1.Deployment"]
+
+
+def test_apply_server_side_owns_fields_and_conflicts(kubectl: Run) -> None:
+    assert kubectl("apply", "--server-side", "-f", "-", stdin=DEPLOYMENT).stdout == \
+        "deployment.apps/web serverside-applied\n"
+    assert kubectl("apply", "--server-side", "-f", "-", stdin=DEPLOYMENT).stdout == \
+        "deployment.apps/web serverside-applied\n"
+    fields = json.loads(kubectl("get", "deployment", "web", "-o", "jsonpath={.metadata.managedFields}",
+                                "--show-managed-fields").stdout)
+    assert [(f["manager"], f["operation"]) for f in fields] == [("kubectl", "Apply")]
+    three = DEPLOYMENT.replace("replicas: 1", "replicas: 3")
+    refused = kubectl("apply", "--server-side", "--field-manager=other", "-f", "-", stdin=three, ok=False)
+    assert refused.returncode == 1
+    assert refused.stderr.splitlines()[0] == 'error: Apply failed with 1 conflict: conflict with "kubectl": ' \
+                                             ".spec.replicas"
+    kubectl("apply", "--server-side", "--field-manager=other", "--force-conflicts", "-f", "-", stdin=three)
+    assert kubectl("get", "deployment", "web", "-o", "jsonpath={.spec.replicas}").stdout == "3"
