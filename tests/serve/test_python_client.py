@@ -112,3 +112,11 @@ def test_watch_is_bounded_by_timeout_seconds(served: Server, api: Any) -> None:
     watcher.join(timeout=20)
     assert not watcher.is_alive() and time.monotonic() - started < 10
     assert seen[0] == ("ADDED", "p") and seen[-1] == ("DELETED", "p")
+
+
+def test_access_review_answers_deserialise(api: Any) -> None:
+    from kubernetes import client
+
+    review = client.AuthorizationV1Api(api).create_self_subject_access_review(
+        {"spec": {"resourceAttributes": {"verb": "list", "resource": "pods", "namespace": "default"}}})
+    assert review.status.allowed is True
