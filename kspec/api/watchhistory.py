@@ -69,6 +69,7 @@ class EventHistory:
 
     def __init__(self, api: APIServer) -> None:
         self.api = api
+        self.store = api.store  # the store it follows (a cluster may swap its store before it starts)
         self.start_revision: int = getattr(api.store, "revision", 0)
         self._buffers: dict[str, _Buffer] = {}
         self._listeners: dict[str, list[Callable[[HistoryEvent], None]]] = {}
@@ -108,7 +109,7 @@ class EventHistory:
 def history_of(api: APIServer) -> EventHistory:
     """The API server's event history, started on first use (by ``kspec serve``)."""
     history = getattr(api, "_event_history", None)
-    if history is None or history.api.store is not api.store:
+    if history is None or history.store is not api.store:
         history = EventHistory(api)
         api._event_history = history  # type: ignore[attr-defined]
     return history

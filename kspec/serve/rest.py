@@ -486,6 +486,15 @@ class Rest:
             watch.events.put(json.dumps({"type": etype, "object": doc}, separators=(",", ":")).encode() + b"\n")
 
         def on_event(event: HistoryEvent) -> None:
+            try:
+                deliver(event)
+            except Exception as exc:  # noqa: BLE001 - runs inside a commit: end this watch, never the write
+                doc = json.loads(status(500, "InternalError", f"{type(exc).__name__}: {exc}").body)
+                watch.events.put(json.dumps({"type": "ERROR", "object": doc}).encode() + b"\n")
+                watch.events.put(None)
+                history.forget(kind.resource, on_event)
+
+        def deliver(event: HistoryEvent) -> None:
             if event.type != "MODIFIED":
                 if wanted(event.obj):
                     send(event.type, event.obj)

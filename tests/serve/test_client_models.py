@@ -124,7 +124,9 @@ kind: Ingress
 metadata: {name: web}
 spec:
   ingressClassName: nginx
-  rules: [{host: web.example, http: {paths: [{path: /, pathType: Prefix, backend: {service: {name: web, port: {number: 80}}}}]}}]
+  rules:
+  - host: web.example
+    http: {paths: [{path: /, pathType: Prefix, backend: {service: {name: web, port: {number: 80}}}}]}
 ---
 apiVersion: v1
 kind: ReplicationController

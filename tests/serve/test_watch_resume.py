@@ -117,3 +117,15 @@ def test_the_history_grows_while_its_events_are_fresh() -> None:
     for i in range(3 * LOWER_BOUND_CAPACITY):
         api.patch("configmaps", "c", "default", lambda o, i=i: o.__setitem__("data", {"i": str(i)}))
     assert len(history.since("configmaps", start)) == 3 * LOWER_BOUND_CAPACITY + 1
+
+
+def test_the_history_follows_the_store_the_api_server_writes_to() -> None:
+    from kspec.store import MemoryStore
+
+    api = Cluster(nodes=1).api
+    first = history_of(api)
+    assert history_of(api) is first
+    store = MemoryStore()
+    store.load(api.store)
+    api.attach_store(store)
+    assert history_of(api).store is store
