@@ -38,6 +38,8 @@ _SCALABLE = frozenset({"Deployment", "ReplicaSet", "StatefulSet", "ReplicationCo
 # (ReplicationControllers left out: kspec stores none, and listing them fails)
 _ALL = frozenset({"Pod", "Service", "DaemonSet", "Deployment", "ReplicaSet",
                   "StatefulSet", "HorizontalPodAutoscaler", "Job", "CronJob"})
+#: the cacher's bookmarkFrequency: a watch that allows bookmarks gets one a minute
+BOOKMARK_FREQUENCY_MS = 60_000
 _REVIEWS = frozenset({"SubjectAccessReview", "SelfSubjectAccessReview", "LocalSubjectAccessReview"})
 
 
@@ -55,6 +57,7 @@ class Watch:
     events: queue.Queue[bytes | None] = field(default_factory=queue.Queue)
     timeout_s: float = 300.0
     handler: Any = None
+    bookmarks: Any = None  # the periodic bookmark timer of a watch that allows them
 
 
 def _json(code: int, doc: Any) -> Response:
@@ -536,13 +539,23 @@ class Rest:
                 on_event(event)
         history.listen(kind.resource, on_event)
         watch.handler = (kind.resource, on_event)
+        if bookmarks:
+            watch.bookmarks = self.cluster.clock.call_every(
+                BOOKMARK_FREQUENCY_MS, lambda: self._bookmark(watch, kind), label="kube-apiserver watch bookmark")
         self.watches.append(watch)
         return watch
+
+    def _bookmark(self, watch: Watch, kind: Kind) -> None:
+        """The cacher's periodic BOOKMARK: the revision the watch has seen up to, so it resumes from there."""
+        mark = {"kind": kind.kind, "apiVersion": kind.api_version, "metadata": {"resourceVersion": self._rv()}}
+        watch.events.put(json.dumps({"type": "BOOKMARK", "object": mark}, separators=(",", ":")).encode() + b"\n")
 
     def stop_watch(self, watch: Watch) -> None:
         if watch in self.watches:
             self.watches.remove(watch)
             history_of(self.api).forget(*watch.handler)
+            if watch.bookmarks is not None:
+                watch.bookmarks.cancel()
 
 
 def _flag(value: str) -> bool:

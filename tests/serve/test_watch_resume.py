@@ -129,3 +129,22 @@ def test_the_history_follows_the_store_the_api_server_writes_to() -> None:
     store.load(api.store)
     api.attach_store(store)
     assert history_of(api).store is store
+
+
+def test_a_watch_that_allows_bookmarks_gets_one_a_minute(served: Server) -> None:
+    import threading
+    import time
+
+    rv = request(served, "GET", CONFIGMAPS)[1]["metadata"]["resourceVersion"]
+
+    def advance() -> None:
+        time.sleep(0.3)
+        request(served, "POST", "/kspec/advance?ms=61000")
+    mover = threading.Thread(target=advance)
+    mover.start()
+    events = watch(served, f"resourceVersion={rv}&allowWatchBookmarks=true", CONFIGMAPS)
+    mover.join()
+    marks = [e for e in events if e["type"] == "BOOKMARK"]
+    assert marks and marks[0]["object"]["kind"] == "ConfigMap"
+    assert int(marks[0]["object"]["metadata"]["resourceVersion"]) > int(rv)
+    assert not [e for e in watch(served, f"resourceVersion={rv}", CONFIGMAPS) if e["type"] == "BOOKMARK"]
