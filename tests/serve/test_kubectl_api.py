@@ -167,3 +167,16 @@ def test_apply_server_side_owns_fields_and_conflicts(kubectl: Run) -> None:
                                              ".spec.replicas"
     kubectl("apply", "--server-side", "--field-manager=other", "--force-conflicts", "-f", "-", stdin=three)
     assert kubectl("get", "deployment", "web", "-o", "jsonpath={.spec.replicas}").stdout == "3"
+
+
+def test_apply_server_side_after_client_side_apply_conflicts_with_its_manager(kubectl: Run) -> None:
+    kubectl("apply", "-f", "-", stdin=DEPLOYMENT)  # POST ?fieldManager=kubectl-client-side-apply: an Update entry
+    two = DEPLOYMENT.replace("replicas: 1", "replicas: 2")
+    refused = kubectl("apply", "--server-side", "-f", "-", stdin=two, ok=False)
+    first = refused.stderr.splitlines()[0]
+    assert first.startswith('error: Apply failed with 1 conflict: conflict with "kubectl-client-side-apply" '
+                            "using apps/v1 at 2025-01-01T")
+    assert first.endswith("Z: .spec.replicas")
+    # the unchanged fields are co-owned without conflict
+    assert kubectl("apply", "--server-side", "-f", "-", stdin=DEPLOYMENT).stdout == \
+        "deployment.apps/web serverside-applied\n"
