@@ -15,7 +15,7 @@ from concurrent.futures import Future
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import TYPE_CHECKING, Any
 
-from kspec.serve.rest import Response, Rest, Watch, status
+from kspec.serve.rest import Response, Rest, Watch, status, warning_header
 
 if TYPE_CHECKING:
     from kspec.cluster import Cluster
@@ -128,6 +128,8 @@ def _handler_for(server: Server) -> type[BaseHTTPRequestHandler]:
             self.send_response(out.code)
             self.send_header("Content-Type", out.content_type)
             self.send_header("Content-Length", str(len(out.body)))
+            for warning in out.warnings:
+                self.send_header("Warning", warning_header(warning))
             self.end_headers()
             self.wfile.write(out.body)
 

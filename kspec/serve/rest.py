@@ -22,7 +22,7 @@ from kspec.errors import ApiError, KspecError
 from kspec.labels import Selector
 from kspec.objects import EPOCH, Obj, timestamp
 from kspec.serve import apply as ssa
-from kspec.serve import discovery, openapi
+from kspec.serve import discovery, fieldvalidation, openapi
 from kspec.serve.patches import json_patch, merge_patch, strategic_merge_patch
 
 if TYPE_CHECKING:
@@ -48,6 +48,7 @@ class Response:
     code: int
     body: bytes
     content_type: str = "application/json"
+    warnings: tuple[str, ...] = ()  # sent as ``Warning: 299 - "..."`` headers; kubectl prints them
 
 
 @dataclass
@@ -140,13 +141,21 @@ class Rest:
         self.cluster = cluster
         self.api = cluster.api
         self.watches: list[Watch] = []
+        self._warnings: list[str] = []  # the request's warnings (fieldValidation=Warn's unknown fields)
 
     # -- entry ----------------------------------------------------------------------------------------
     def handle(self, method: str, path: str, query: str, accept: str, content_type: str,
                body: bytes) -> Response | Watch:
         history_of(self.api)  # the watch cache's history runs from the first request: watches resume from it
+        self._warnings = []
+        self.api.warnings = []
         try:
-            return self._route(method, path.rstrip("/") or "/", parse_qs(query), accept, content_type, body)
+            out = self._route(method, path.rstrip("/") or "/", parse_qs(query), accept, content_type, body)
+            if method in ("POST", "PUT", "PATCH"):
+                self._warnings += self.api.warnings  # admission's warnings (PodSecurity's warn mode)
+            if isinstance(out, Response) and self._warnings:
+                out.warnings = tuple(self._warnings)
+            return out
         except ApiError as exc:
             details = {"causes": exc.causes} if exc.causes else None
             return status(exc.code, exc.reason, exc.message, details)
@@ -246,6 +255,7 @@ class Rest:
                     return status(400, "BadRequest", "the namespace of the provided object does not match "
                                                      "the namespace sent on the request")
                 md["namespace"] = ns
+            obj = self._validate_fields(obj, q)
             self._record_manager(None, obj, kind, q)
             created = self.api.create(obj, dry_run=dry_run)
             return self._object(201, created, kind, accept, q)
@@ -253,6 +263,7 @@ class Rest:
             obj = self._body(body, kind)
             if kind.namespaced:
                 obj.setdefault("metadata", {}).setdefault("namespace", ns)
+            obj = self._validate_fields(obj, q)
             if sub != "status":
                 self._record_manager(self.api.try_get(kind.resource, name, ns), obj, kind, q)
             updated = self.api.update(obj, status=sub == "status")
@@ -320,11 +331,18 @@ class Rest:
             new = fn(obj)
             if not isinstance(new, dict):
                 raise ApiError(422, "Invalid", "the patch does not leave an object")
+            new = self._validate_fields(new, q)
             self._record_manager(obj, new, kind, q)
             obj.clear()
             obj.update(new)
         out = self.api.patch(kind.resource, name, ns, mutate, status=sub == "status")
         return self._object(200, out, kind, accept, q)
+
+    def _validate_fields(self, obj: Obj, q: dict[str, list[str]]) -> Obj:
+        """fieldValidation (kspec/serve/fieldvalidation.py): unknown fields dropped unless Strict."""
+        out, warnings = fieldvalidation.drop_unknown(obj, q)
+        self._warnings += warnings
+        return out
 
     def _record_manager(self, old: Obj | None, new: Obj, kind: Kind, q: dict[str, list[str]]) -> None:
         """A non-apply write naming a ``fieldManager``: its Update entry in managedFields (kspec/serve/apply.py)."""
@@ -337,6 +355,9 @@ class Rest:
                            q: dict[str, list[str]], dry_run: bool) -> Response:
         """PATCH with ``application/apply-patch+yaml``: create or merge with field ownership (apply.py)."""
         applied = ssa.parse_applied(body)
+        applied.setdefault("apiVersion", kind.api_version)
+        applied.setdefault("kind", kind.kind)
+        applied = self._validate_fields(applied, q)
         md = applied.setdefault("metadata", {})
         if md.get("name") not in (None, name):
             raise ApiError(400, "BadRequest", f"the name of the object ({md['name']}) does not match the name on "
@@ -556,6 +577,12 @@ class Rest:
             history_of(self.api).forget(*watch.handler)
             if watch.bookmarks is not None:
                 watch.bookmarks.cancel()
+
+
+def warning_header(text: str) -> str:
+    """A Warning header's value as kube-apiserver writes it (``299 - "text"``, quotes escaped)."""
+    escaped = text.replace("\\", "\\\\").replace('"', '\\"')
+    return f'299 - "{escaped}"'
 
 
 def _flag(value: str) -> bool:

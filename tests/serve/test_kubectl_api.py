@@ -180,3 +180,11 @@ def test_apply_server_side_after_client_side_apply_conflicts_with_its_manager(ku
     # the unchanged fields are co-owned without conflict
     assert kubectl("apply", "--server-side", "-f", "-", stdin=DEPLOYMENT).stdout == \
         "deployment.apps/web serverside-applied\n"
+
+
+def test_apply_validate_warn_and_false_drop_the_unknown_field(kubectl: Run) -> None:
+    unknown = DEPLOYMENT.replace("  replicas: 1\n", "  replicas: 1\n  foo: bar\n")
+    warned = kubectl("apply", "--validate=warn", "-f", "-", stdin=unknown)
+    assert (warned.stdout, warned.stderr) == ("deployment.apps/web created\n", 'Warning: unknown field "spec.foo"\n')
+    quiet = kubectl("apply", "--validate=false", "-f", "-", stdin=unknown.replace("name: web}", "name: web2}"))
+    assert (quiet.stdout, quiet.stderr) == ("deployment.apps/web2 created\n", "")
