@@ -120,3 +120,21 @@ def test_access_review_answers_deserialise(api: Any) -> None:
     review = client.AuthorizationV1Api(api).create_self_subject_access_review(
         {"spec": {"resourceAttributes": {"verb": "list", "resource": "pods", "namespace": "default"}}})
     assert review.status.allowed is True
+
+
+def test_watch_resumes_from_a_listed_resource_version_and_expired_ones_raise_410(api: Any) -> None:
+    from kubernetes import client, watch
+
+    core = client.CoreV1Api(api)
+    listed = core.list_namespaced_config_map("default").metadata.resource_version
+    core.create_namespaced_config_map("default", {"metadata": {"name": "a"}})
+    core.patch_namespaced_config_map("a", "default", {"data": {"k": "v"}})
+    events = [(e["type"], e["object"].metadata.name, e["object"].data)
+              for e in watch.Watch().stream(core.list_namespaced_config_map, "default",
+                                            resource_version=listed, timeout_seconds=1)]
+    assert events == [("ADDED", "a", None), ("MODIFIED", "a", {"k": "v"})]
+    with pytest.raises(client.ApiException) as gone:
+        for _ in watch.Watch().stream(core.list_namespaced_config_map, "default", resource_version="1",
+                                      timeout_seconds=1):
+            pass
+    assert gone.value.status == 410 and gone.value.reason.startswith("Expired: too old resource version: 1 (")
