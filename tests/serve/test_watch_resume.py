@@ -148,3 +148,14 @@ def test_a_watch_that_allows_bookmarks_gets_one_a_minute(served: Server) -> None
     assert marks and marks[0]["object"]["kind"] == "ConfigMap"
     assert int(marks[0]["object"]["metadata"]["resourceVersion"]) > int(rv)
     assert not [e for e in watch(served, f"resourceVersion={rv}", CONFIGMAPS) if e["type"] == "BOOKMARK"]
+
+
+def test_an_object_entering_or_leaving_the_selection_is_added_or_deleted(served: Server) -> None:
+    rv = request(served, "GET", CONFIGMAPS)[1]["metadata"]["resourceVersion"]
+    request(served, "POST", CONFIGMAPS, {"metadata": {"name": "a"}})
+    request(served, "PATCH", f"{CONFIGMAPS}/a", {"metadata": {"labels": {"team": "x"}}})
+    request(served, "PATCH", f"{CONFIGMAPS}/a", {"data": {"k": "v"}})
+    request(served, "PATCH", f"{CONFIGMAPS}/a", {"metadata": {"labels": {"team": None}}})
+    events = watch(served, f"resourceVersion={rv}&labelSelector=team%3Dx", CONFIGMAPS)
+    # the cacher's filtering (cacheWatcher.convertToWatchEvent): ADDED on entering, DELETED on leaving
+    assert [e["type"] for e in events] == ["ADDED", "MODIFIED", "DELETED"]
