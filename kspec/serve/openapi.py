@@ -32,8 +32,9 @@ _LEAVES: dict[str, dict[str, Any]] = {
     "float64": {"type": "number", "format": "double"},
     "bytes": {"type": "string", "format": "byte"},
     "time": {"type": "string", "format": "date-time"},
-    "intstr": {"type": "string", "format": "int-or-string", "x-kubernetes-int-or-string": True},
-    "quantity": {"type": "string", "x-kubernetes-int-or-string": True},
+    # no "type": kubectl explain then names the field by its definition (<IntOrString>, <Quantity>), as upstream
+    "intstr": {"format": "int-or-string", "oneOf": [{"type": "integer"}, {"type": "string"}]},
+    "quantity": {"oneOf": [{"type": "string"}, {"type": "number"}]},
     "any": {"type": "object"},
 }
 _QUERY = {"dryRun", "fieldManager", "fieldValidation", "pretty"}

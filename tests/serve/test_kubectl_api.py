@@ -108,6 +108,12 @@ def test_explain_reads_the_openapi_v3_documents(kubectl: Run, requests: list[tup
     assert ("GET", "/openapi/v3/apis/apps/v1") in requests
     pod = kubectl("explain", "pods.spec.containers.name").stdout
     assert "FIELD: name <string>" in pod and "Name of the container specified as a DNS_LABEL." in pod
+    spec = kubectl("explain", "deployment.spec").stdout
+    assert "  template\t<PodTemplateSpec> -required-\n" in spec  # upstream's required lists
+    rolling = kubectl("explain", "deployment.spec.strategy.rollingUpdate").stdout
+    assert "  maxSurge\t<IntOrString>\n" in rolling
+    resources = kubectl("explain", "pod.spec.containers.resources").stdout
+    assert "  limits\t<map[string]Quantity>\n" in resources
 
 
 def test_apply_validate_strict_leaves_the_unknown_field_to_the_server(kubectl: Run, tmp_path: Path,
