@@ -62,6 +62,10 @@ def test_nodes_list_with_their_system_info(served: Server, api: Any) -> None:
     assert patched.metadata.labels["disk"] == "ssd"
     live = served.call(lambda: served.cluster.api.get("nodes", "node-1", ""))
     assert live["metadata"]["labels"]["disk"] == "ssd"
+    core.create_node({"metadata": {"name": "node-3", "labels": {"kubernetes.io/hostname": "node-3"}}})
+    assert names(served, "nodes") == ["node-1", "node-2", "node-3"]
+    core.delete_node("node-3")
+    assert [n.metadata.name for n in core.list_node().items] == names(served, "nodes") == ["node-1", "node-2"]
 
 
 def test_pods_deployments_services_round_trip(served: Server, api: Any) -> None:
