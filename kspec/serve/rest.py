@@ -365,8 +365,6 @@ class Rest:
         md["name"] = name
         if kind.namespaced:
             md["namespace"] = ns
-        applied.setdefault("apiVersion", kind.api_version)
-        applied.setdefault("kind", kind.kind)
         manager, force = q["fieldManager"][0], _flag(q.get("force", ["false"])[0])
         now = timestamp(self.cluster.clock.now)
         live = self.api.try_get(kind.resource, name, ns)
