@@ -194,3 +194,14 @@ def test_apply_validate_warn_and_false_drop_the_unknown_field(kubectl: Run) -> N
     assert (warned.stdout, warned.stderr) == ("deployment.apps/web created\n", 'Warning: unknown field "spec.foo"\n')
     quiet = kubectl("apply", "--validate=false", "-f", "-", stdin=unknown.replace("name: web}", "name: web2}"))
     assert (quiet.stdout, quiet.stderr) == ("deployment.apps/web2 created\n", "")
+
+
+def test_diff_and_dry_run_server_side_leave_the_object(kubectl: Run) -> None:
+    kubectl("apply", "--server-side", "-f", "-", stdin=DEPLOYMENT)
+    two = DEPLOYMENT.replace("replicas: 1", "replicas: 2")
+    if shutil.which("diff"):  # kubectl diff runs diff(1)
+        diff = kubectl("diff", "--server-side", "-f", "-", stdin=two, ok=False)
+        assert diff.returncode == 1 and "-  replicas: 1\n+  replicas: 2\n" in diff.stdout
+    assert kubectl("apply", "--server-side", "--dry-run=server", "-f", "-", stdin=two).stdout == \
+        "deployment.apps/web serverside-applied (server dry run)\n"
+    assert kubectl("get", "deployment", "web", "-o", "jsonpath={.spec.replicas}").stdout == "1"
