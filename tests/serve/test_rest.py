@@ -128,3 +128,11 @@ def test_scale_subresource_and_protobuf_refusal(served: Server) -> None:
     assert code == 200 and scaled["spec"]["replicas"] == 4
     code, refused = call(served, "POST", "/api/v1/namespaces", {"x": 1}, ctype="application/vnd.kubernetes.protobuf")
     assert (code, refused["reason"]) == (415, "UnsupportedMediaType")
+
+
+def test_a_component_that_raises_does_not_stop_the_server(served: Server) -> None:
+    served.call(lambda: served.cluster.clock.call_soon(lambda: 1 / 0, label="broken component"))
+    started = time.monotonic()
+    assert call(served, "GET", "/api/v1/namespaces/default/configmaps")[0] == 200
+    assert time.monotonic() - started < 5
+    assert [type(e).__name__ for e in served.failures] == ["ZeroDivisionError"]
