@@ -50,6 +50,7 @@ from kspec.errors import ApiError, ApplyError, ArgumentError, KspecError, NotImp
 from kspec.events import EventRecord, EventRecorder
 from kspec.expect import Expect
 from kspec.hookspec import COMPONENTS
+from kspec.kubelet.nodeinfo import node_system_info
 from kspec.labels import Selector
 from kspec.manifests import load
 from kspec.objects import Obj, clone, timestamp
@@ -307,10 +308,7 @@ class Cluster:
                                 "lastTransitionTime": now} for t, s, r, m in conditions],
                 "addresses": [{"type": "InternalIP", "address": f"172.18.{index // 250}.{index % 250 + 2}"},
                               {"type": "Hostname", "address": spec.name}],
-                "nodeInfo": {"kubeletVersion": KUBELET_VERSION, "kubeProxyVersion": "",
-                             "osImage": "Debian GNU/Linux 12 (bookworm)", "kernelVersion": "6.1.0-kspec",
-                             "containerRuntimeVersion": "containerd://2.1.0", "operatingSystem": "linux",
-                             "architecture": "amd64"},
+                "nodeInfo": node_system_info(spec.name, KUBELET_VERSION),
             },
         }
         if spec.taints:

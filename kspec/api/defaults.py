@@ -439,7 +439,10 @@ def default_namespace(obj: Obj) -> None:
 
 
 def default_node(obj: Obj) -> None:
-    """SetDefaults_NodeStatus: allocatable defaults to capacity."""
+    """SetDefaults_NodeStatus: allocatable defaults to capacity. A Node a client sends bare gets the empty spec
+    and status every Go-encoded Node has (the components read both)."""
+    _sub(obj, "spec")
+    _sub(obj, "status")
     status = obj.get("status")
     if isinstance(status, dict) and status.get("capacity") is not None and status.get("allocatable") is None:
         status["allocatable"] = dict(status["capacity"])

@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import queue
 import socket
+import sys
 import threading
 import time
 from concurrent.futures import Future
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import TYPE_CHECKING, Any
 
-from kspec.serve.rest import Response, Rest, Watch, status
+from kspec.serve.rest import Response, Rest, Watch, status, warning_header
 
 if TYPE_CHECKING:
     from kspec.cluster import Cluster
@@ -35,6 +36,8 @@ class Server:
         self.httpd = ThreadingHTTPServer(("127.0.0.1", port), _handler_for(self))
         self.httpd.daemon_threads = True
         self._threads: list[threading.Thread] = []
+        #: exceptions components raised while the clock ran (reported on stderr; serving went on)
+        self.failures: list[Exception] = []
 
     @property
     def url(self) -> str:
@@ -72,6 +75,15 @@ class Server:
         self._jobs.put((fn, fut))
         return fut.result(timeout=60)
 
+    def _guarded(self, step: Any) -> None:
+        """Run a clock step; a component that raises is reported on stderr and the simulation goes on, so the
+        server keeps answering (an uncaught exception would end the simulation thread and hang every request)."""
+        try:
+            step()
+        except Exception as exc:  # noqa: BLE001 - reported, then serving goes on
+            self.failures.append(exc)
+            print(f"kspec serve: the simulation raised {type(exc).__name__}: {exc}", file=sys.stderr, flush=True)
+
     def _simulate(self) -> None:
         clock = self.cluster.clock
         wall0, virtual0 = time.monotonic(), clock.now
@@ -85,11 +97,11 @@ class Server:
                     fut.set_result(fn())
                 except BaseException as exc:  # noqa: BLE001 - handed back to the waiting HTTP thread
                     fut.set_exception(exc)
-                clock.run_now()  # what the request caused at this instant (watch delivery, reconciles)
+                self._guarded(clock.run_now)  # what the request caused at this instant (watch delivery, reconciles)
             if self.speed > 0:
                 target = virtual0 + int((time.monotonic() - wall0) * 1000 * self.speed)
                 if target > clock.now:
-                    clock.run_to(target)
+                    self._guarded(lambda t=target: clock.run_to(t))
             else:
                 wall0, virtual0 = time.monotonic(), clock.now
         for w in list(self.rest.watches):
@@ -129,6 +141,8 @@ def _handler_for(server: Server) -> type[BaseHTTPRequestHandler]:
             self.send_response(out.code)
             self.send_header("Content-Type", out.content_type)
             self.send_header("Content-Length", str(len(out.body)))
+            for warning in out.warnings:
+                self.send_header("Warning", warning_header(warning))
             self.end_headers()
             self.wfile.write(out.body)
 

@@ -18,10 +18,12 @@ from urllib.parse import parse_qs
 from kspec import printers
 from kspec.api.kinds import KINDS, Kind
 from kspec.api.server import LAST_APPLIED
+from kspec.api.watchhistory import HistoryEvent, history_of
 from kspec.errors import ApiError, KspecError
 from kspec.labels import Selector
-from kspec.objects import EPOCH, Obj
-from kspec.serve import protobuf
+from kspec.objects import EPOCH, Obj, timestamp
+from kspec.serve import apply as ssa
+from kspec.serve import discovery, fieldvalidation, openapi, protobuf
 from kspec.serve.impersonation import impersonated
 from kspec.serve.patches import json_patch, merge_patch, strategic_merge_patch
 
@@ -38,6 +40,8 @@ _SCALABLE = frozenset({"Deployment", "ReplicaSet", "StatefulSet", "ReplicationCo
 # (ReplicationControllers left out: kspec stores none, and listing them fails)
 _ALL = frozenset({"Pod", "Service", "DaemonSet", "Deployment", "ReplicaSet",
                   "StatefulSet", "HorizontalPodAutoscaler", "Job", "CronJob"})
+#: the cacher's bookmarkFrequency: a watch that allows bookmarks gets one a minute
+BOOKMARK_FREQUENCY_MS = 60_000
 _REVIEWS = frozenset({"SubjectAccessReview", "SelfSubjectAccessReview", "LocalSubjectAccessReview"})
 
 
@@ -46,6 +50,7 @@ class Response:
     code: int
     body: bytes
     content_type: str = "application/json"
+    warnings: tuple[str, ...] = ()  # sent as ``Warning: 299 - "..."`` headers; kubectl prints them
 
 
 @dataclass
@@ -55,6 +60,7 @@ class Watch:
     events: queue.Queue[bytes | None] = field(default_factory=queue.Queue)
     timeout_s: float = 300.0
     handler: Any = None
+    bookmarks: Any = None  # the periodic bookmark timer of a watch that allows them
 
 
 def _json(code: int, doc: Any) -> Response:
@@ -137,14 +143,23 @@ class Rest:
         self.cluster = cluster
         self.api = cluster.api
         self.watches: list[Watch] = []
+        self._warnings: list[str] = []  # the request's warnings (fieldValidation=Warn's unknown fields)
 
     # -- entry ----------------------------------------------------------------------------------------
     def handle(self, method: str, path: str, query: str, accept: str, content_type: str,
                body: bytes, headers: Iterable[tuple[str, str]] = ()) -> Response | Watch:
+        history_of(self.api)  # the watch cache's history runs from the first request: watches resume from it
+        self._warnings = []
+        self.api.warnings = []
         previous = self.api.user
         try:
             self.api.user = impersonated(headers) or previous  # kubectl --as: Impersonate-User/-Group headers
-            return self._route(method, path.rstrip("/") or "/", parse_qs(query), accept, content_type, body)
+            out = self._route(method, path.rstrip("/") or "/", parse_qs(query), accept, content_type, body)
+            if method in ("POST", "PUT", "PATCH"):
+                self._warnings += self.api.warnings  # admission's warnings (PodSecurity's warn mode)
+            if isinstance(out, Response) and self._warnings:
+                out.warnings = tuple(self._warnings)
+            return out
         except protobuf.ProtobufError as exc:
             return status(400, "BadRequest", str(exc))  # the apiserver's decode error: NewBadRequest(err.Error())
         except ApiError as exc:
@@ -168,9 +183,12 @@ class Rest:
             # an empty OpenAPI v2 document (protobuf with no fields): kubectl 1.37 accepts it and validates
             # nothing on the client; a 404 makes `kubectl apply` fail unless --validate=false
             return Response(200, b"", "application/com.github.proto-openapi.spec.v2.v1.0+protobuf")
+        if path == "/openapi/v3" or path.startswith("/openapi/v3/"):
+            return self._openapi_v3(path)
         if path.startswith("/openapi"):
-            # no v3: kubectl falls back to v2
             return status(404, "NotFound", "the server could not find the requested resource")
+        if path in ("/api", "/apis") and method == "GET" and discovery.wanted_version(accept):
+            return self._aggregated_discovery(path, accept)
         if path == "/api":
             return _json(200, {"kind": "APIVersions", "versions": ["v1"], "serverAddressByClientCIDRs": [
                 {"clientCIDR": "0.0.0.0/0", "serverAddress": "127.0.0.1"}]})
@@ -246,12 +264,17 @@ class Rest:
                     return status(400, "BadRequest", "the namespace of the provided object does not match "
                                                      "the namespace sent on the request")
                 md["namespace"] = ns
+            obj = self._validate_fields(obj, q)
+            self._record_manager(None, obj, kind, q)
             created = self.api.create(obj, dry_run=dry_run)
             return self._object(201, created, kind, accept, q)
         if method == "PUT" and name:
             obj = self._body(body, kind)
             if kind.namespaced:
                 obj.setdefault("metadata", {}).setdefault("namespace", ns)
+            obj = self._validate_fields(obj, q)
+            if sub != "status":
+                self._record_manager(self.api.try_get(kind.resource, name, ns), obj, kind, q)
             updated = self.api.update(obj, status=sub == "status")
             return self._object(200, updated, kind, accept, q)
         if method == "PATCH" and name:
@@ -282,8 +305,12 @@ class Rest:
 
     def _patch(self, kind: Kind, ns: str, name: str, sub: str, ctype: str, body: bytes, accept: str,
                q: dict[str, list[str]], dry_run: bool) -> Response:
-        patch = json.loads(body or b"null")
         ctype = ctype.split(";")[0].strip()
+        ssa.check_patch_options(ctype == "application/apply-patch+yaml", q.get("fieldManager", [""])[0],
+                                q.get("force", [""])[0])
+        if ctype == "application/apply-patch+yaml" and not sub:
+            return self._server_side_apply(kind, ns, name, body, accept, q, dry_run)
+        patch = json.loads(body or b"null")
         if ctype == "application/strategic-merge-patch+json" and not sub and isinstance(patch, dict):
             applied = (patch.get("metadata") or {}).get("annotations", {}).get(LAST_APPLIED)
             if applied:
@@ -305,16 +332,62 @@ class Rest:
             return status(415, "UnsupportedMediaType", "the body of the request was in an unknown format - "
                                                         "accepted media types include: application/json-patch+json, "
                                                         "application/merge-patch+json, "
-                                                        "application/strategic-merge-patch+json")
+                                                        "application/strategic-merge-patch+json, "
+                                                        "application/apply-patch+yaml")
 
         def mutate(obj: Obj) -> None:
             new = fn(obj)
             if not isinstance(new, dict):
                 raise ApiError(422, "Invalid", "the patch does not leave an object")
+            new = self._validate_fields(new, q)
+            self._record_manager(obj, new, kind, q)
             obj.clear()
             obj.update(new)
         out = self.api.patch(kind.resource, name, ns, mutate, status=sub == "status")
         return self._object(200, out, kind, accept, q)
+
+    def _validate_fields(self, obj: Obj, q: dict[str, list[str]]) -> Obj:
+        """fieldValidation (kspec/serve/fieldvalidation.py): unknown fields dropped unless Strict."""
+        out, warnings = fieldvalidation.drop_unknown(obj, q)
+        self._warnings += warnings
+        return out
+
+    def _record_manager(self, old: Obj | None, new: Obj, kind: Kind, q: dict[str, list[str]]) -> None:
+        """A non-apply write naming a ``fieldManager``: its Update entry in managedFields (kspec/serve/apply.py)."""
+        manager = q.get("fieldManager", [""])[0]
+        if manager:
+            ssa.record_update(old, new, manager, api_version=new.get("apiVersion") or kind.api_version,
+                              now=timestamp(self.cluster.clock.now))
+
+    def _server_side_apply(self, kind: Kind, ns: str, name: str, body: bytes, accept: str,
+                           q: dict[str, list[str]], dry_run: bool) -> Response:
+        """PATCH with ``application/apply-patch+yaml``: create or merge with field ownership (apply.py)."""
+        applied = ssa.parse_applied(body)
+        applied.setdefault("apiVersion", kind.api_version)
+        applied.setdefault("kind", kind.kind)
+        applied = self._validate_fields(applied, q)
+        md = applied.setdefault("metadata", {})
+        if md.get("name") not in (None, name):
+            raise ApiError(400, "BadRequest", f"the name of the object ({md['name']}) does not match the name on "
+                                              f"the URL ({name})")
+        md["name"] = name
+        if kind.namespaced:
+            md["namespace"] = ns
+        manager, force = q["fieldManager"][0], _flag(q.get("force", ["false"])[0])
+        now = timestamp(self.cluster.clock.now)
+        live = self.api.try_get(kind.resource, name, ns)
+        if live is None:
+            new = ssa.apply(None, applied, manager, force=force, api_version=applied["apiVersion"], now=now)
+            return self._object(201, self.api.create(new, dry_run=dry_run), kind, accept, q)
+        if dry_run:
+            new = ssa.apply(live, applied, manager, force=force, api_version=applied["apiVersion"], now=now)
+            return self._object(200, new, kind, accept, q)
+
+        def mutate(obj: Obj) -> None:
+            new = ssa.apply(obj, applied, manager, force=force, api_version=applied["apiVersion"], now=now)
+            obj.clear()
+            obj.update(new)
+        return self._object(200, self.api.patch(kind.resource, name, ns, mutate), kind, accept, q)
 
     def _scale(self, method: str, kind: Kind, ns: str, name: str, ctype: str, body: bytes) -> Response:
         """The scale subresource (autoscaling/v1 Scale): what kubectl scale reads and patches."""
@@ -344,6 +417,19 @@ class Rest:
             obj.setdefault("spec", {})["replicas"] = replicas
         out = self.api.patch(kind.resource, name, ns, set_replicas, subresource="scale")
         return _json(200, scale_of(out))
+
+    def _openapi_v3(self, path: str) -> Response:
+        """``/openapi/v3`` and its group-version documents (kspec/serve/openapi.py)."""
+        body = openapi.document(path.removeprefix("/openapi/v3").strip("/"))
+        if body is None:
+            return status(404, "NotFound", "the server could not find the requested resource")
+        return Response(200, body, "application/json")
+
+    def _aggregated_discovery(self, path: str, accept: str) -> Response:
+        """``/api`` or ``/apis`` as an APIGroupDiscoveryList (kspec/serve/discovery.py)."""
+        version = discovery.wanted_version(accept) or "v2"
+        doc = discovery.group_discovery_list(version, _group_versions(), path == "/api", _resource_list)
+        return Response(200, json.dumps(doc, separators=(",", ":")).encode(), discovery.content_type(version))
 
     def _advance(self, q: dict[str, list[str]]) -> Response:
         ms = int(q.get("ms", ["1000"])[0])
@@ -400,14 +486,24 @@ class Rest:
 
     # -- watch ----------------------------------------------------------------------------------------
     def _watch(self, kind: Kind, namespace: str | None, q: dict[str, list[str]], accept: str) -> Watch:
-        """Register a watch; events are encoded here, on the simulation thread, and sent by the HTTP thread."""
+        """Register a watch; events are encoded here, on the simulation thread, and sent by the HTTP thread.
+
+        As the cacher does (``Cacher.Watch``): ``resourceVersion`` ``""``/``"0"`` starts with the current state
+        as ADDED events; ``N`` replays the history's events after N; ``sendInitialEvents=true`` (WatchList)
+        sends the state, then a BOOKMARK annotated ``k8s.io/initial-events-end``. An expired N is a watch whose
+        only event is an ERROR with the 410 Status, as upstream's errWatcher sends it.
+        """
+        _check_watch_options(q)
+        history = history_of(self.api)
         label = q.get("labelSelector", [""])[0]
         sel = Selector.parse(label) if label else None
         fields = q.get("fieldSelector", [""])[0]
         table = _wants_table(accept)
         watch = Watch(timeout_s=min(float(q.get("timeoutSeconds", ["300"])[0]), 1800.0))
 
-        def wanted(obj: Obj) -> bool:
+        def wanted(obj: Obj | None) -> bool:
+            if obj is None:
+                return False
             md = obj.get("metadata", {})
             if kind.namespaced and namespace is not None and md.get("namespace") != namespace:
                 return False
@@ -419,32 +515,118 @@ class Rest:
             doc = self._table(kind, [obj], q) if table else _typed(obj, kind)
             watch.events.put(json.dumps({"type": etype, "object": doc}, separators=(",", ":")).encode() + b"\n")
 
-        def on_update(old: Obj, new: Obj) -> None:
-            if wanted(new):
-                send("MODIFIED", new)
-            elif wanted(old):
-                send("DELETED", new)  # it left the selection (watch filtering in the cacher)
+        def on_event(event: HistoryEvent) -> None:
+            try:
+                deliver(event)
+            except Exception as exc:  # noqa: BLE001 - runs inside a commit: end this watch, never the write
+                doc = json.loads(status(500, "InternalError", f"{type(exc).__name__}: {exc}").body)
+                watch.events.put(json.dumps({"type": "ERROR", "object": doc}).encode() + b"\n")
+                watch.events.put(None)
+                history.forget(kind.resource, on_event)
 
-        watch.handler = self.api.informers.on(kind.resource, lambda o: wanted(o) and send("ADDED", o), on_update,
-                                              lambda o: wanted(o) and send("DELETED", o))
+        def deliver(event: HistoryEvent) -> None:
+            if event.type != "MODIFIED":
+                if wanted(event.obj):
+                    send(event.type, event.obj)
+            elif wanted(event.obj):
+                send("ADDED" if not wanted(event.old) else "MODIFIED", event.obj)
+            elif wanted(event.old):
+                send("DELETED", event.obj)  # it left the selection (watch filtering in the cacher)
+
         rv = q.get("resourceVersion", [""])[0]
-        initial = q.get("sendInitialEvents", ["false"])[0] == "true"
-        if initial or rv in ("", "0"):
+        initial_flag = q.get("sendInitialEvents", [""])[0]
+        bookmarks = _flag(q.get("allowWatchBookmarks", ["false"])[0])
+        current = int(self._rv())
+        if initial_flag == "" and rv in ("", "0") or _flag(initial_flag):
             for obj in self._select(kind, namespace, q):
                 send("ADDED", obj)
-        if initial or q.get("allowWatchBookmarks", ["false"])[0] == "true":
-            mark: dict[str, Any] = {"kind": kind.kind, "apiVersion": kind.api_version,
-                                    "metadata": {"resourceVersion": self._rv()}}
-            if initial:
-                mark["metadata"]["annotations"] = {"k8s.io/initial-events-end": "true"}
-            watch.events.put(json.dumps({"type": "BOOKMARK", "object": mark}).encode() + b"\n")
+            if _flag(initial_flag) and bookmarks:
+                mark: dict[str, Any] = {"kind": kind.kind, "apiVersion": kind.api_version,
+                                        "metadata": {"resourceVersion": str(current),
+                                                     "annotations": {"k8s.io/initial-events-end": "true"}}}
+                watch.events.put(json.dumps({"type": "BOOKMARK", "object": mark}).encode() + b"\n")
+        elif rv not in ("", "0"):
+            try:
+                since = _parse_rv(rv)
+                if since > current:
+                    # waitUntilFreshAndBlock: kspec commits synchronously, so a future revision never comes
+                    raise ApiError(504, "Timeout", f"Too large resource version: {since}, current: {current}",
+                                   causes=[{"reason": "ResourceVersionTooLarge",
+                                            "message": "Too large resource version"}])
+                backlog = history.since(kind.resource, since)
+            except ApiError as exc:
+                details: dict[str, Any] = {"causes": exc.causes} if exc.causes else {}
+                if exc.code == 504:
+                    details["retryAfterSeconds"] = 1
+                doc = json.loads(status(exc.code, exc.reason, exc.message, details or None).body)
+                watch.events.put(json.dumps({"type": "ERROR", "object": doc}).encode() + b"\n")
+                watch.events.put(None)
+                return watch
+            for event in backlog:
+                on_event(event)
+        history.listen(kind.resource, on_event)
+        watch.handler = (kind.resource, on_event)
+        if bookmarks:
+            watch.bookmarks = self.cluster.clock.call_every(
+                BOOKMARK_FREQUENCY_MS, lambda: self._bookmark(watch, kind), label="kube-apiserver watch bookmark")
         self.watches.append(watch)
         return watch
+
+    def _bookmark(self, watch: Watch, kind: Kind) -> None:
+        """The cacher's periodic BOOKMARK: the revision the watch has seen up to, so it resumes from there."""
+        mark = {"kind": kind.kind, "apiVersion": kind.api_version, "metadata": {"resourceVersion": self._rv()}}
+        watch.events.put(json.dumps({"type": "BOOKMARK", "object": mark}, separators=(",", ":")).encode() + b"\n")
 
     def stop_watch(self, watch: Watch) -> None:
         if watch in self.watches:
             self.watches.remove(watch)
-            self.api.informers.remove(watch.handler)
+            history_of(self.api).forget(*watch.handler)
+            if watch.bookmarks is not None:
+                watch.bookmarks.cancel()
+
+
+def warning_header(text: str) -> str:
+    """A Warning header's value as kube-apiserver writes it (``299 - "text"``, quotes escaped)."""
+    escaped = text.replace("\\", "\\\\").replace('"', '\\"')
+    return f'299 - "{escaped}"'
+
+
+def _flag(value: str) -> bool:
+    """A boolean query parameter as strconv.ParseBool reads it."""
+    return value in ("1", "t", "T", "true", "TRUE", "True")
+
+
+def _parse_rv(rv: str) -> int:
+    # APIObjectVersioner.ParseResourceVersion
+    if not rv.isdigit():
+        raise ApiError(400, "BadRequest", f'invalid resource version "{rv}"')
+    return int(rv)
+
+
+def _check_watch_options(q: dict[str, list[str]]) -> None:
+    """validateWatchOptions (apimachinery internalversion/validation): 422 on a ListOptions the watch refuses."""
+    initial = q.get("sendInitialEvents", [""])[0]
+    match = q.get("resourceVersionMatch", [""])[0]
+    errors: list[tuple[str, str, str]] = []  # (field, reason, message)
+    if initial and match != "NotOlderThan":
+        errors.append(("resourceVersionMatch", "FieldValueForbidden",
+                       "Forbidden: sendInitialEvents requires setting resourceVersionMatch to NotOlderThan"))
+    if match:
+        if not initial:
+            errors.append(("resourceVersionMatch", "FieldValueForbidden",
+                           "Forbidden: resourceVersionMatch is forbidden for watch unless sendInitialEvents is "
+                           "provided"))
+        if match != "NotOlderThan":
+            errors.append(("resourceVersionMatch", "FieldValueNotSupported",
+                           f'Unsupported value: "{match}": supported values: "NotOlderThan"'))
+        if q.get("continue", [""])[0]:
+            errors.append(("resourceVersionMatch", "FieldValueForbidden",
+                           "Forbidden: resourceVersionMatch is forbidden when continue is provided"))
+    if errors:
+        texts = [f"{f}: {m}" for f, _, m in errors]
+        listed = texts[0] if len(texts) == 1 else "[" + ", ".join(texts) + "]"
+        raise ApiError(422, "Invalid", f'ListOptions.meta.k8s.io "" is invalid: {listed}',
+                       causes=[{"reason": r, "message": m, "field": f} for f, r, m in errors])
 
 
 def _wants_table(accept: str) -> bool:

@@ -17,7 +17,9 @@ EVENTS_DIGEST = "65f6480ee4970b60afcfd97273f798ef5023e6a9a51a609e4f45e27c8b61f85
 # re-pinned when EndpointSlices joined the store (computed on the code before the speed-ups and after)
 # re-pinned when the bootstrap RBAC policy, default service accounts, CA bundles and token volumes came (issue 14;
 # with them left out, the digest before is reproduced exactly)
-OBJECTS_DIGEST = "192ff2e5c6fbb9e862f35f087b75c146a5f8667391f7896436ab22458ff56339"
+# re-pinned when nodes began reporting machineID, systemUUID and bootID (serveapi; with the old nodeInfo the
+# digest before is reproduced exactly)
+OBJECTS_DIGEST = "071451c91f29a46dfd19b39fbe90353a9fc43748b2320a816f725dc80a8cb84d"
 
 
 def _pod(i: int, nodes: int, crash: bool) -> dict:

@@ -80,9 +80,10 @@ def test_errors_are_status_objects(served: Server) -> None:
 
 
 def test_watch_sees_an_added_event(served: Server) -> None:
+    rv = call(served, "GET", "/api/v1/namespaces/default/pods")[1]["metadata"]["resourceVersion"]
     sock = socket.create_connection(("127.0.0.1", int(served.url.rsplit(":", 1)[1])), timeout=10)
-    sock.sendall(b"GET /api/v1/namespaces/default/pods?watch=1&resourceVersion=1&timeoutSeconds=5 HTTP/1.1\r\n"
-                 b"Host: x\r\nAccept: application/json\r\n\r\n")
+    sock.sendall(b"GET /api/v1/namespaces/default/pods?watch=1&resourceVersion=%s&timeoutSeconds=5 HTTP/1.1\r\n"
+                 b"Host: x\r\nAccept: application/json\r\n\r\n" % rv.encode())
     time.sleep(0.2)
     call(served, "POST", "/api/v1/namespaces/default/pods", POD)
     seen = b""
@@ -129,3 +130,11 @@ def test_scale_subresource_and_a_protobuf_body_without_its_prefix(served: Server
     assert (code, refused["reason"]) == (400, "BadRequest")
     assert refused["message"] == ("provided data does not appear to be a protobuf message, "
                                   "expected prefix [107 56 115 0]")
+
+
+def test_a_component_that_raises_does_not_stop_the_server(served: Server) -> None:
+    served.call(lambda: served.cluster.clock.call_soon(lambda: 1 / 0, label="broken component"))
+    started = time.monotonic()
+    assert call(served, "GET", "/api/v1/namespaces/default/configmaps")[0] == 200
+    assert time.monotonic() - started < 5
+    assert [type(e).__name__ for e in served.failures] == ["ZeroDivisionError"]

@@ -15,7 +15,9 @@ EVENTS_DIGEST = "9ba5655e6fe632c0b2f6586979cd3acc00949728e6a61aec242981fa5f623c9
 # re-pinned when EndpointSlices joined the store (computed on the code before the speed-ups and after)
 # re-pinned when the bootstrap RBAC policy, default service accounts, CA bundles and token volumes came (issue 14;
 # with them left out, the digest before is reproduced exactly)
-OBJECTS_DIGEST = "326d44af571438339e095d4d516b09afd8960deb805985367ba8289afc08bd0b"
+# re-pinned when nodes began reporting machineID, systemUUID and bootID (serveapi; with the old nodeInfo the
+# digest before is reproduced exactly)
+OBJECTS_DIGEST = "1d7db16e58c914f0b85082f9313b9258fe70651e28fd08e1ccdd0d15fc8c200b"
 TEMPLATE = """
 apiVersion: apps/v1
 kind: Deployment
