@@ -14,6 +14,7 @@ import yaml
 
 from kspec.cluster import Cluster
 from kspec.explore.actions import max_surge
+from kspec.explore.leases import one_actor_per_lease
 from kspec.explore.steps import Step
 from kspec.objects import get_condition
 from kspec.quantity import cpu_millis, parse_quantity
@@ -41,6 +42,8 @@ class Tracker:
     carry: dict[str, int] = field(default_factory=dict)
     last_count: dict[str, int] = field(default_factory=dict)
     leaders: dict[int, str] = field(default_factory=dict)
+    #: writes of replicated control-plane processes since the last check (kspec/explore/leases.py records them)
+    writes: list[Any] = field(default_factory=list)
     settled: bool = False
     waited: bool = False
 
@@ -140,9 +143,15 @@ def _ready(pod: Obj) -> bool:
     return bool(cond and cond.get("status") == "True")
 
 
+def _leaderless(c: Cluster, word: str) -> bool:
+    """A replicated component none of whose replicas leads now: nobody does its work until one takes over."""
+    group = (getattr(c, "replicated", None) or {}).get(word)
+    return group is not None and group.leader() is None
+
+
 def endpoints_match(c: Cluster, t: Tracker) -> Violation | None:
     """Once settled, a Service's ready endpoints are its ready, matching, non-terminating pods."""
-    if not t.settled:
+    if not t.settled or _leaderless(c, "controller manager"):
         return None
     for name in sorted(t.services):
         svc = c.try_get("service", name)
@@ -194,8 +203,9 @@ def rollout_bounds(c: Cluster, t: Tracker) -> Violation | None:
 
 
 def pods_accounted(c: Cluster, t: Tracker) -> Violation | None:
-    """After time passed, every pod is scheduled, pending with a FailedScheduling event, or terminating."""
-    if not t.waited:
+    """After time passed, every pod is scheduled, pending with a FailedScheduling event, or terminating (while a
+    scheduler leads: a pod made while none does waits without an event, as upstream's does)."""
+    if not t.waited or _leaderless(c, "scheduler"):
         return None
     for pod in c.list("pod", None):
         meta = pod["metadata"]
@@ -255,6 +265,7 @@ INVARIANTS: dict[str, Invariant] = {
     "pods-accounted": pods_accounted,
     "writes-kept": writes_kept,
     "one-leader-per-term": one_leader_per_term,
+    "one-actor-per-lease": one_actor_per_lease,
 }
 
 
