@@ -95,7 +95,7 @@ class Tracker:
             if kind == "Service":
                 self.services.discard(name)
                 continue
-            for d in (self.deployments, self.surge_bound, self.carry, self.last_count):
+            for d in (self.deployments, self.surge_bound, self.carry):
                 d.pop(name, None)
 
     def _set(self, name: str, new: dict[str, Any], *, template_changed: bool) -> None:
@@ -188,12 +188,16 @@ def surge_count(c: Cluster, name: str) -> int | None:
 def rollout_bounds(c: Cluster, t: Tracker) -> Violation | None:
     """A Deployment never has more pods than replicas + maxSurge, except old pods left over from before its
     template changed (they may only go away)."""
+    # every Deployment's count, tracked or not: one whose last write is unknown (a rollback, a timed-out write)
+    # may still have old pods when a later write changes its template (with no controller manager leading,
+    # nothing scales them down)
+    counts = {d["metadata"]["name"]: surge_count(c, d["metadata"]["name"]) for d in c.list("deployment", "default")}
+    t.last_count.update({name: n for name, n in counts.items() if n is not None})
     for name, bound in sorted(t.surge_bound.items()):
-        count = surge_count(c, name)
+        count = counts.get(name)
         if count is None:
             continue
         limit = max(bound, t.carry.get(name, 0))
-        t.last_count[name] = count
         if count > limit:
             return Violation("rollout-bounds", f'deployment "{name}" has {count} pods, more than replicas + '
                              f"maxSurge = {bound}" + (f" or the {limit} it had" if limit > bound else ""),
