@@ -116,8 +116,8 @@ def next_action(model: Model, choose: Choose) -> Step:
         kinds.append("uncordon")
     if model.stopped:
         kinds.append("restore")
-    if model.etcd and len(model.etcd_stopped) < model.etcd:
-        kinds.append("etcd-stop")
+    if model.etcd and len(model.etcd_stopped) < model.etcd and model.etcd_quorum():
+        kinds.append("etcd-stop")  # one fault at a time beyond quorum: an outage is explored, not deepened
     if model.etcd_stopped:
         kinds.append("etcd-start")
     kinds += _more_kinds(model)
@@ -127,8 +127,11 @@ def next_action(model: Model, choose: Choose) -> Step:
     nodes = model.node_names()
     if kind == "deploy":
         name, replicas, cpu = choose(APPS), choose(range(0, 5)), choose(CPUS)
-        image = model.deployments.get(name, {}).get("image", IMAGES[0])
+        before = model.deployments.get(name)
+        image = (before or {}).get("image", IMAGES[0])
         model.deployments[name] = {"replicas": replicas, "cpu": cpu, "image": image}
+        model.undo = lambda: (model.deployments.__setitem__(name, before) if before is not None
+                              else model.deployments.pop(name, None))
         return Step("when", "I apply:", deployment_yaml(name, replicas, cpu, image))
     if kind == "wait":
         return Step("when", f"I wait {choose(WAITS)}")
@@ -136,7 +139,9 @@ def next_action(model: Model, choose: Choose) -> Step:
         return Step("when", "the cluster settles")
     if kind == "taint":
         node = choose(nodes)
+        was = node in model.tainted
         model.tainted.add(node)
+        model.undo = lambda: None if was else model.tainted.discard(node)
         return Step("when", f'I taint node "{node}" with "explore=x:NoSchedule"')
     if kind == "untaint":
         node = choose(sorted(model.tainted))
@@ -190,7 +195,8 @@ def next_action(model: Model, choose: Choose) -> Step:
     if kind == "rollback":
         return Step("when", f'I roll back deployment "{name}"')
     if kind == "delete":
-        del model.deployments[name]
+        before = model.deployments.pop(name)
+        model.undo = lambda: model.deployments.__setitem__(name, before)
         return Step("when", f'I delete deployment "{name}"')
     if kind == "service":
         model.services.add(name)
@@ -202,21 +208,23 @@ def next_action(model: Model, choose: Choose) -> Step:
 # -- the HA control plane and etcd faults beyond stop/start (--schedulers, --controller-managers, --etcd) ----------
 def _more_kinds(model: Model) -> list[str]:
     kinds = []
-    for word in model.replicated():
-        kinds.append(f"stop-{word}")
+    for word, n in model.replicated().items():
+        if model.replicas_stopped.get(word, 0) < n:
+            kinds.append(f"stop-{word}")
         if model.replicas_stopped.get(word):
             kinds.append(f"start-{word}")
     if model.etcd:
+        quorum = model.etcd_quorum()
         running = [m for m in model.etcd_names() if m not in model.etcd_stopped and m not in model.etcd_paused]
-        if running:
+        if running and quorum:
             kinds.append("etcd-pause")
         if model.etcd_paused:
             kinds.append("etcd-resume")
-        if model.etcd >= 3 and model.etcd_cut is None:
+        if model.etcd >= 3 and model.etcd_cut is None and quorum:
             kinds.append("etcd-partition")
         if model.etcd_cut is not None:
             kinds.append("etcd-heal")
-        if not model.etcd_stopped_unnamed and not model.etcd_stopped:
+        if not model.etcd_stopped_unnamed and not model.etcd_stopped and quorum:
             kinds.append("etcd-stop-leader")
         if model.etcd_stopped_unnamed or model.etcd_stopped:
             kinds.append("etcd-start-all")
