@@ -11,6 +11,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from kspec.explore import explore, leases, walk, write_feature
 from kspec.explore.actions import Model, deployment_yaml, next_action
@@ -203,3 +205,12 @@ def test_an_exploration_with_etcd_faults_and_replicated_schedulers_runs_clean() 
                    "I heal the etcd partition", "I stop the etcd leader", "I start every stopped etcd member",
                    "I stop the leading scheduler"):
         assert phrase in texts, phrase
+
+
+@settings(max_examples=2, deadline=None, derandomize=True, suppress_health_check=list(HealthCheck))
+@given(st.data())
+def test_a_bounded_ha_exploration_with_etcd_faults_runs_clean(data: st.DataObject) -> None:
+    """Hypothesis draws the actions (and would shrink a failure): 40 per example, etcd faults and failovers."""
+    model = Model(etcd=3, schedulers=2, controller_managers=2)
+    run = walk(model, lambda options: data.draw(st.sampled_from(list(options))), 40)
+    assert run.violation is None, run.violation
