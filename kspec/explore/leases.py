@@ -36,6 +36,8 @@ class Write:
     valid_until: int
     #: the pod a binding placed (namespace, name), for the assertion a written feature ends with
     pod: tuple[str, str] | None = None
+    #: the replicas of the component that believed they led, each with a lease it believed valid, at that instant
+    leaders: tuple[str, ...] = ()
 
 
 def _describe(verb: str, args: tuple[Any, ...], result: Any) -> tuple[str, tuple[str, str] | None]:
@@ -65,9 +67,14 @@ def install(cluster: Any, tracker: Tracker) -> None:
             holder, until = _lease(cluster, group)
             what, pod = _describe(verb, args, result)
             identity = replica.elector.identity if replica.elector is not None else ""
-            tracker.writes.append(Write(cluster.clock.now, group.word, replica.name, identity, verb, what,
-                                        replica.leading, holder, until, pod))
+            now = cluster.clock.now
+            tracker.writes.append(Write(now, group.word, replica.name, identity, verb, what, replica.leading, holder,
+                                        until, pod, _leaders(group, now)))
         group.recorder = record
+
+
+def _leaders(group: ReplicatedComponent, now: int) -> tuple[str, ...]:
+    return tuple(r.name for r in group.replicas if r.leading and r.elector is not None and r.elector._lease_valid(now))
 
 
 def _then(cluster: Any, group: ReplicatedComponent, w: Write) -> Step | None:
@@ -96,10 +103,18 @@ def one_actor_per_lease(c: Any, t: Tracker) -> Violation | None:
             held = (f"{w.holder}, valid until t={w.valid_until / 1000:g}s" if w.holder else "nobody")
             return Violation("one-actor-per-lease", f'{w.component} "{w.replica}" {w.what} {when} while the Lease '
                              f"{LEASE_NAMESPACE}/{group.lease} was held by {held}", _then(c, group, w))
+        if len(w.leaders) > 1:
+            return _two_lead(w.component, w.leaders, w.at)
     now = c.clock.now if groups else 0
     for word, group in sorted(groups.items()):
-        leading = [r for r in group.replicas if r.leading and r.elector is not None and r.elector._lease_valid(now)]
+        leading = _leaders(group, now)
         if len(leading) > 1:
-            return Violation("one-actor-per-lease", f"{word}s {', '.join(r.name for r in leading)} all lead at "
-                             f"t={now / 1000:g}s, each with a lease it believes valid")
+            return _two_lead(word, leading, now)
     return None
+
+
+def _two_lead(word: str, leading: tuple[str, ...], at: int) -> Violation:
+    from kspec.explore.invariants import Violation
+
+    return Violation("one-actor-per-lease", f"{word}s {', '.join(leading)} all lead at t={at / 1000:g}s, each with "
+                     "a lease it believes valid")

@@ -67,6 +67,9 @@ def test_a_write_outside_the_lease_breaks_one_actor_per_lease() -> None:
     _fake(t, h, acting=False)
     found = one_actor_per_lease(h.cluster, t)
     assert found is not None and "but it did not lead" in found.message
+    _fake(t, h, leaders=("kube-scheduler-1", "kube-scheduler-2"))  # another replica led too when it wrote
+    found = one_actor_per_lease(h.cluster, t)
+    assert found is not None and "kube-scheduler-1, kube-scheduler-2 all lead" in found.message
 
 
 def test_two_replicas_leading_at_once_break_one_actor_per_lease() -> None:
