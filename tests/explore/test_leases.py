@@ -217,3 +217,29 @@ def test_a_bounded_ha_exploration_with_etcd_faults_runs_clean(data: st.DataObjec
     model = Model(etcd=3, schedulers=2, controller_managers=2)
     run = walk(model, lambda options: data.draw(st.sampled_from(list(options))), 40)
     assert run.violation is None, run.violation
+
+
+def test_a_pod_made_while_no_scheduler_leads_waits_without_breaking_pods_accounted() -> None:
+    """Upstream too: nobody records FailedScheduling while no scheduler leads; once one does, the pod is placed."""
+    from kspec.explore import replay
+
+    steps = [Step("when", "I stop the leading scheduler"),
+             Step("when", "I apply:", deployment_yaml("web", 1, "500m", "nginx:1.27")),
+             Step("when", "I wait 5s"), Step("when", "I wait 30s")]
+    run = replay(HA, steps, strict=True)
+    assert run.violation is None and len(run.steps) == 4, run.violation
+
+
+def test_endpoints_left_stale_while_no_controller_manager_leads_do_not_break_endpoints_match() -> None:
+    """With no controller manager leading nobody updates Endpoints, as upstream; settling does not change that."""
+    from kspec.explore import replay
+    from kspec.explore.actions import service_yaml
+
+    setup = [Step("given", "a cluster with 3 nodes"), Step("given", "the control plane runs 1 controller managers")]
+    steps = [Step("when", "I apply:", deployment_yaml("web", 1, "500m", "nginx:1.27")),
+             Step("when", "I apply:", service_yaml("web")), Step("when", "the cluster settles"),
+             Step("when", "I stop the leading controller manager"),
+             Step("when", 'the readiness probe of pod "deployment/web#0" starts failing'),
+             Step("when", "the cluster settles")]
+    run = replay(setup, steps, strict=True)
+    assert run.violation is None and len(run.steps) == 6, run.violation
