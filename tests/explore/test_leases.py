@@ -243,3 +243,14 @@ def test_endpoints_left_stale_while_no_controller_manager_leads_do_not_break_end
              Step("when", "the cluster settles")]
     run = replay(setup, steps, strict=True)
     assert run.violation is None and len(run.steps) == 6, run.violation
+
+
+def test_kspec_explore_takes_schedulers_and_controller_managers(capsys: pytest.CaptureFixture[str],
+                                                                tmp_path: Path) -> None:
+    from kspec.cli import main
+
+    assert main(["explore", "--seed", "2", "--steps", "15", "--etcd", "3", "--schedulers", "2",
+                 "--controller-managers", "2", "--out", str(tmp_path)]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("kspec explore: seed 2, 15 steps, 3 etcd members, 2 schedulers, 2 controller managers")
+    assert "one-actor-per-lease" in out and " steps clean" in out
