@@ -125,7 +125,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                                            "every step, and write a shrunk feature file when one breaks.")
     p_explore.add_argument("--seed", type=int, default=0, help="the walk's random seed (default 0)")
     p_explore.add_argument("--steps", type=int, default=200, help="actions to draw (default 200)")
-    p_explore.add_argument("--etcd", type=int, default=0, metavar="N", help="use N etcd members and stop/start them")
+    p_explore.add_argument("--etcd", type=int, default=0, metavar="N",
+                           help="use N etcd members: stop/start, pause/resume, partition/heal them")
     p_explore.add_argument("--schedulers", type=int, default=0, metavar="N",
                            help="run N kube-scheduler replicas electing a leader, and stop/start them")
     p_explore.add_argument("--controller-managers", type=int, default=0, metavar="N",
