@@ -71,7 +71,9 @@ def cmd_explore(args: argparse.Namespace) -> int:
     from kspec.explore import INVARIANTS, explore, write_feature
 
     print(f"kspec explore: seed {args.seed}, {args.steps} steps"
-          + (f", {args.etcd} etcd members" if args.etcd else ""))
+          + (f", {args.etcd} etcd members" if args.etcd else "")
+          + (f", {args.schedulers} schedulers" if args.schedulers else "")
+          + (f", {args.controller_managers} controller managers" if args.controller_managers else ""))
     print("invariants checked after every step: " + ", ".join(INVARIANTS))
     every = max(1, args.steps // 10)
 
@@ -79,7 +81,8 @@ def cmd_explore(args: argparse.Namespace) -> int:
         if (i + 1) % every == 0:
             print(f"  step {i + 1}/{args.steps}", flush=True)
 
-    run = explore(args.seed, args.steps, etcd=args.etcd, progress=progress)
+    run = explore(args.seed, args.steps, etcd=args.etcd, schedulers=args.schedulers,
+                  controller_managers=args.controller_managers, progress=progress)
     if run.violation is None:
         print(f"{len(run.steps)} steps clean ({run.skipped} drawn actions did not apply and were skipped)")
         return 0
@@ -122,7 +125,12 @@ def main(argv: Sequence[str] | None = None) -> int:
                                            "every step, and write a shrunk feature file when one breaks.")
     p_explore.add_argument("--seed", type=int, default=0, help="the walk's random seed (default 0)")
     p_explore.add_argument("--steps", type=int, default=200, help="actions to draw (default 200)")
-    p_explore.add_argument("--etcd", type=int, default=0, metavar="N", help="use N etcd members and stop/start them")
+    p_explore.add_argument("--etcd", type=int, default=0, metavar="N",
+                           help="use N etcd members: stop/start, pause/resume, partition/heal them")
+    p_explore.add_argument("--schedulers", type=int, default=0, metavar="N",
+                           help="run N kube-scheduler replicas electing a leader, and stop/start them")
+    p_explore.add_argument("--controller-managers", type=int, default=0, metavar="N",
+                           help="run N kube-controller-manager replicas electing a leader, and stop/start them")
     p_explore.add_argument("--out", default=".", help="folder for the written feature file (default .)")
     p_explore.set_defaults(func=cmd_explore)
     args = parser.parse_args(argv)

@@ -573,7 +573,7 @@ class Cluster:
     def rollback(self, deployment: str, revision: int = 0, namespace: str = "default") -> Obj:
         """``kubectl rollout undo deployment/NAME [--to-revision=N]``: ``revision`` 0 means the previous one."""
         ctrl = self.require("deployment-controller", "Deployment controller")
-        return self._act(lambda: ctrl.rollback(deployment, revision, namespace))
+        return self._act(lambda: ctrl.rollback(deployment, revision, namespace, self.api))
 
     # -- the node agent, DNS, proxy and etcd (each needs its component) -------------
     def drain(self, node: str) -> None:

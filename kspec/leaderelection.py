@@ -91,7 +91,21 @@ class LeaderElector:
             return
         # wait.JitterUntil(..., RetryPeriod, JitterFactor, sliding=true): wait.Jitter after each attempt
         delay = RETRY_PERIOD_MS + int(self.rng.random() * JITTER_FACTOR * RETRY_PERIOD_MS)
-        self._timer = self.clock.call_later(delay, self._acquire, label=f"leader election {self.identity}")
+        label = f"leader election {self.identity}"
+        if self.observed_time == self.clock.now:
+            # this attempt saw the holder renew: the retry is periodic work (as lease renewals are for settle)
+            self._timer = self._periodic(delay, self._acquire, label)
+        else:  # the record went unrenewed (or could not be read): a takeover may be due, the cluster is not settled
+            self._timer = self.clock.call_later(delay, self._acquire, label=label)
+
+    def _periodic(self, delay: int, fn: Callable[[], None], label: str) -> Timer:
+        """Run ``fn`` once, ``delay`` from now, armed as periodic work so ``settle`` does not wait for it
+        (STEPS.md: settling leaves "lease renewals" running); the series is cancelled at its first run."""
+        def once() -> None:
+            timer.cancel()
+            fn()
+        timer = self.clock.call_every(delay, once, first=delay, label=label)
+        return timer
 
     def _renew_round(self) -> None:
         self._renew_start = self.clock.now
@@ -100,8 +114,7 @@ class LeaderElector:
     def _renew_try(self) -> None:
         # wait.PollImmediateUntil(RetryPeriod, tryAcquireOrRenew, ctx with RenewDeadline)
         if self.try_acquire_or_renew():
-            self._timer = self.clock.call_later(RETRY_PERIOD_MS, self._renew_round,
-                                                label=f"leader election renew {self.identity}")
+            self._timer = self._periodic(RETRY_PERIOD_MS, self._renew_round, f"leader election renew {self.identity}")
             return
         if self.clock.now + RETRY_PERIOD_MS < self._renew_start + RENEW_DEADLINE_MS:
             self._timer = self.clock.call_later(RETRY_PERIOD_MS, self._renew_try,
@@ -238,25 +251,47 @@ class _ProcessInformers:
         self._handlers.clear()
 
 
-class _ProcessAPI:
-    """The API server as one process sees it: the same server, watched through the process's informers."""
+#: the API calls that write: what a write recorder (``ReplicatedComponent.recorder``) is told about
+WRITES = frozenset({"create", "update", "update_status", "patch", "write_status", "update_owned", "bind", "apply",
+                    "delete", "remove_finalizer"})
 
-    def __init__(self, api: Any, informers: _ProcessInformers) -> None:
+#: a write recorder: called after each write a replica's process made, with the replica, the API method's name,
+#: its arguments and its result (the explorer's "one scheduler acting per lease" invariant reads these)
+Recorder = Callable[["Replica", str, tuple[Any, ...], Any], None]
+
+
+class _ProcessAPI:
+    """The API server as one process sees it: the same server, watched through the process's informers.
+    A write of a replica's process is told to its group's recorder, when one is set (observation only)."""
+
+    def __init__(self, api: Any, informers: _ProcessInformers, replica: Replica | None = None) -> None:
         self._api = api
         self.informers = informers
+        self.replica = replica
 
     def __getattr__(self, name: str) -> Any:
-        return getattr(self._api, name)
+        attr = getattr(self._api, name)
+        replica = self.replica
+        if replica is None or replica.owner.recorder is None or name not in WRITES:
+            return attr
+
+        def recorded(*args: Any, **kwargs: Any) -> Any:
+            result = attr(*args, **kwargs)
+            recorder = replica.owner.recorder
+            if recorder is not None:
+                recorder(replica, name, args, result)
+            return result
+        return recorded
 
 
 class Process:
     """What a controller or the scheduler is built with in place of the cluster: the cluster, with a clock
     and informers that belong to this process."""
 
-    def __init__(self, cluster: Cluster) -> None:
+    def __init__(self, cluster: Cluster, replica: Replica | None = None) -> None:
         self._cluster = cluster
         self.clock = _ProcessClock(cluster.clock)
-        self.api = _ProcessAPI(cluster.api, _ProcessInformers(cluster.api.informers))
+        self.api = _ProcessAPI(cluster.api, _ProcessInformers(cluster.api.informers), replica)
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self._cluster, name)
@@ -302,7 +337,7 @@ class Replica:
         return self.running and self.elector is not None and self.elector.leading
 
     def _started_leading(self) -> None:
-        self.process = Process(self.owner.cluster)
+        self.process = Process(self.owner.cluster, self)
         self.owner.run_process(self.process)
 
     def _stopped_leading(self) -> None:
@@ -328,6 +363,8 @@ class ReplicatedComponent:
         self.replicas = [Replica(self, f"{self.lease}-{i}") for i in range(1, count + 1)]
         self._start = start
         self._stop = stop
+        #: told of every write the replicas' processes make (None: nothing is recorded, nothing is wrapped)
+        self.recorder: Recorder | None = None
 
     def start(self) -> None:
         for replica in self.replicas:

@@ -145,11 +145,13 @@ class DeploymentController(Controller):
         return bounds[0], bounds[1]
 
     # -- kubectl rollout undo ---------------------------------------------------------
-    def rollback(self, name: str, revision: int, namespace: str) -> dict[str, Any]:
-        """kubectl's DeploymentRollbacker: copy an old ReplicaSet's template back into the Deployment."""
+    def rollback(self, name: str, revision: int, namespace: str, api: Any = None) -> dict[str, Any]:
+        """kubectl's DeploymentRollbacker: copy an old ReplicaSet's template back into the Deployment. ``api`` is
+        the client's (kubectl's requests are not the controller manager's, which may not even run now)."""
+        api = api or self.api
         if revision < 0:
             raise StepError(f"error: unable to find specified revision {revision} in history")
-        d = self.api.get("deployments", name, namespace)
+        d = api.get("deployments", name, namespace)
         target = self._revision_set(d, revision)
         if d["spec"].get("paused"):
             raise StepError("error: you cannot rollback a paused deployment; resume it first with "
@@ -166,7 +168,7 @@ class DeploymentController(Controller):
         def restore(o: Obj) -> None:
             o["spec"]["template"] = template
             o["metadata"]["annotations"] = {**kept, **taken}
-        updated = self.api.patch("deployments", name, namespace, restore)
+        updated = api.patch("deployments", name, namespace, restore)
         self.last_rollback_message = f"deployment.apps/{name} rolled back"
         return clone(updated)
 

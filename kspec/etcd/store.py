@@ -216,19 +216,30 @@ class EtcdStore:
             self._marker = self.clock.call_later(TICK_MS + 1, _still_electing, label="etcd election in progress")
 
     def _unsettled(self) -> bool:
+        """Some member will still change: it campaigns, or a leader without a quorum will step down. A paused
+        member changes nothing until a step resumes it; nor does one cut off from a majority that has a
+        committing leader, when pre-vote keeps its term (its pre-votes fail and leave no trace)."""
         q = quorum(len(self.members))
+        committing: RaftNode | None | bool = False  # looked up once, when first needed
         for name in self.members:
-            if not self.network.live(name):
+            if not self.network.live(name) or name in self.network.paused:
                 continue
             node = self.nodes[name]
-            if node.lead is None or not self.network.reachable(name, node.lead):
-                return True
-            lead = self.nodes[node.lead]
-            if lead.state is not _LEADER or lead.term != node.term:
-                return True
             if node.state is _LEADER and self._backing(node) < q:
                 return True  # CheckQuorum will step it down
+            if node.lead is not None and self.network.reachable(name, node.lead):
+                lead = self.nodes[node.lead]
+                if lead.state is _LEADER and lead.term == node.term:
+                    continue
+            if committing is False:
+                committing = self._committing_leader()
+            if committing is not None and node.pre_vote and not self._reaches_quorum(name):
+                continue
+            return True
         return False
+
+    def _reaches_quorum(self, name: str) -> bool:
+        return sum(1 for m in self.members if self.network.reachable(name, m)) >= quorum(len(self.members))
 
     # -- leadership ------------------------------------------------------------------------
     def _live_leaders(self) -> list[RaftNode]:

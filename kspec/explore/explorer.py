@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from kspec.errors import KspecError
+from kspec.explore import leases
 from kspec.explore.actions import Choose, Model, next_action
 from kspec.explore.invariants import Tracker, Violation, check
 from kspec.explore.steps import Step, feature_text, run_step
@@ -43,6 +44,7 @@ def replay(setup: list[Step], steps: list[Step], *, strict: bool = False) -> Run
     h, tracker = Harness(), Tracker()
     for step in setup:
         run_step(h, step)
+    leases.install(h.cluster, tracker)
     run = Run(setup)
     for step in steps:
         taken = _take(h, tracker, run, step)
@@ -77,11 +79,13 @@ def walk(model: Model, choose: Choose, steps: int,
     run = Run(model.setup())
     for step in run.setup:
         run_step(h, step)
+    leases.install(h.cluster, tracker)
     for i in range(steps):
         step = next_action(model, choose)
         if progress:
             progress(i, step)
-        _take(h, tracker, run, step)
+        if not _take(h, tracker, run, step) and model.undo is not None:
+            model.undo()  # the step did not apply: the model forgets what it assumed it did
         if run.violation is not None:
             return run
     return run
@@ -133,11 +137,12 @@ def write_feature(run: Run, out: Path, seed: int) -> Path:
     return path
 
 
-def explore(seed: int, steps: int, *, etcd: int = 0,
+def explore(seed: int, steps: int, *, etcd: int = 0, schedulers: int = 0, controller_managers: int = 0,
             progress: Callable[[int, Step], None] | None = None) -> Run:
     """``kspec explore``: one seeded walk; a violation is shrunk before it is returned."""
     rng = random.Random(seed)
-    run = walk(Model(etcd=etcd), rng.choice, steps, progress)
+    model = Model(etcd=etcd, schedulers=schedulers, controller_managers=controller_managers)
+    run = walk(model, rng.choice, steps, progress)
     if run.violation is None:
         return run
     shrunk = shrink(run)

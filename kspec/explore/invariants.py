@@ -14,6 +14,7 @@ import yaml
 
 from kspec.cluster import Cluster
 from kspec.explore.actions import max_surge
+from kspec.explore.leases import one_actor_per_lease
 from kspec.explore.steps import Step
 from kspec.objects import get_condition
 from kspec.quantity import cpu_millis, parse_quantity
@@ -41,6 +42,8 @@ class Tracker:
     carry: dict[str, int] = field(default_factory=dict)
     last_count: dict[str, int] = field(default_factory=dict)
     leaders: dict[int, str] = field(default_factory=dict)
+    #: writes of replicated control-plane processes since the last check (kspec/explore/leases.py records them)
+    writes: list[Any] = field(default_factory=list)
     settled: bool = False
     waited: bool = False
 
@@ -92,7 +95,7 @@ class Tracker:
             if kind == "Service":
                 self.services.discard(name)
                 continue
-            for d in (self.deployments, self.surge_bound, self.carry, self.last_count):
+            for d in (self.deployments, self.surge_bound, self.carry):
                 d.pop(name, None)
 
     def _set(self, name: str, new: dict[str, Any], *, template_changed: bool) -> None:
@@ -140,9 +143,15 @@ def _ready(pod: Obj) -> bool:
     return bool(cond and cond.get("status") == "True")
 
 
+def _leaderless(c: Cluster, word: str) -> bool:
+    """A replicated component none of whose replicas leads now: nobody does its work until one takes over."""
+    group = (getattr(c, "replicated", None) or {}).get(word)
+    return group is not None and group.leader() is None
+
+
 def endpoints_match(c: Cluster, t: Tracker) -> Violation | None:
     """Once settled, a Service's ready endpoints are its ready, matching, non-terminating pods."""
-    if not t.settled:
+    if not t.settled or _leaderless(c, "controller manager"):
         return None
     for name in sorted(t.services):
         svc = c.try_get("service", name)
@@ -179,12 +188,16 @@ def surge_count(c: Cluster, name: str) -> int | None:
 def rollout_bounds(c: Cluster, t: Tracker) -> Violation | None:
     """A Deployment never has more pods than replicas + maxSurge, except old pods left over from before its
     template changed (they may only go away)."""
+    # every Deployment's count, tracked or not: one whose last write is unknown (a rollback, a timed-out write)
+    # may still have old pods when a later write changes its template (with no controller manager leading,
+    # nothing scales them down)
+    counts = {d["metadata"]["name"]: surge_count(c, d["metadata"]["name"]) for d in c.list("deployment", "default")}
+    t.last_count.update({name: n for name, n in counts.items() if n is not None})
     for name, bound in sorted(t.surge_bound.items()):
-        count = surge_count(c, name)
+        count = counts.get(name)
         if count is None:
             continue
         limit = max(bound, t.carry.get(name, 0))
-        t.last_count[name] = count
         if count > limit:
             return Violation("rollout-bounds", f'deployment "{name}" has {count} pods, more than replicas + '
                              f"maxSurge = {bound}" + (f" or the {limit} it had" if limit > bound else ""),
@@ -194,8 +207,9 @@ def rollout_bounds(c: Cluster, t: Tracker) -> Violation | None:
 
 
 def pods_accounted(c: Cluster, t: Tracker) -> Violation | None:
-    """After time passed, every pod is scheduled, pending with a FailedScheduling event, or terminating."""
-    if not t.waited:
+    """After time passed, every pod is scheduled, pending with a FailedScheduling event, or terminating (while a
+    scheduler leads: a pod made while none does waits without an event, as upstream's does)."""
+    if not t.waited or _leaderless(c, "scheduler"):
         return None
     for pod in c.list("pod", None):
         meta = pod["metadata"]
@@ -255,6 +269,7 @@ INVARIANTS: dict[str, Invariant] = {
     "pods-accounted": pods_accounted,
     "writes-kept": writes_kept,
     "one-leader-per-term": one_leader_per_term,
+    "one-actor-per-lease": one_actor_per_lease,
 }
 
 
