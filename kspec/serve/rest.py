@@ -38,7 +38,12 @@ _SCALABLE = frozenset({"Deployment", "ReplicaSet", "StatefulSet", "ReplicationCo
 # (ReplicationControllers left out: kspec stores none, and listing them fails)
 _ALL = frozenset({"Pod", "Service", "DaemonSet", "Deployment", "ReplicaSet",
                   "StatefulSet", "HorizontalPodAutoscaler", "Job", "CronJob"})
-_REVIEWS = frozenset({"SubjectAccessReview", "SelfSubjectAccessReview", "LocalSubjectAccessReview"})
+_REVIEWS = frozenset({"SubjectAccessReview", "SelfSubjectAccessReview", "LocalSubjectAccessReview",
+                      "SelfSubjectRulesReview", "SelfSubjectReview"})
+
+# the TokenRequest subresource discovery lists under serviceaccounts
+_TOKEN_RESOURCE = {"name": "serviceaccounts/token", "singularName": "", "namespaced": True,
+                   "group": "authentication.k8s.io", "version": "v1", "kind": "TokenRequest", "verbs": ["create"]}
 
 
 @dataclass
@@ -97,6 +102,8 @@ def _resource_list(group: str, version: str) -> dict[str, Any]:
             resources += [{"name": "pods/eviction", "singularName": "", "namespaced": True, "kind": "Eviction",
                            "group": "policy", "version": "v1", "verbs": ["create"]},
                           {"name": "pods/log", "singularName": "", "namespaced": True, "kind": "Pod", "verbs": ["get"]}]
+        if k.kind == "ServiceAccount":
+            resources.append(_TOKEN_RESOURCE)
         if k.kind not in _REVIEWS:
             resources.append({"name": f"{k.resource}/status", "singularName": "", "namespaced": k.namespaced,
                               "kind": k.kind, "verbs": ["get", "patch", "update"]})
@@ -229,6 +236,8 @@ class Rest:
                 evict(self.api, ns, name, options.get("gracePeriodSeconds"))
             return _json(201, {"kind": "Status", "apiVersion": "v1", "metadata": {}, "status": "Success",
                                "code": 201})
+        if sub == "token" and kind.kind == "ServiceAccount":
+            return self._token(method, ns, name, body)
         if sub == "scale" and kind.kind in _SCALABLE:
             return self._scale(method, kind, ns, name, ctype, body)
         if method == "GET" and not name:
@@ -344,6 +353,14 @@ class Rest:
             obj.setdefault("spec", {})["replicas"] = replicas
         out = self.api.patch(kind.resource, name, ns, set_replicas, subresource="scale")
         return _json(200, scale_of(out))
+
+    def _token(self, method: str, ns: str, name: str, body: bytes) -> Response:
+        """serviceaccounts/token (kubectl create token): a TokenRequest answered by kspec/auth/tokens.py."""
+        from kspec.auth.tokens import request_token
+        if method != "POST":
+            return status(405, "MethodNotAllowed", "the server does not allow this method on the requested resource")
+        request = self._body(body, Kind("authentication.k8s.io", "v1", "TokenRequest", "tokenrequests", True))
+        return _json(201, request_token(self.api, ns, name, request))
 
     def _advance(self, q: dict[str, list[str]]) -> Response:
         ms = int(q.get("ms", ["1000"])[0])
