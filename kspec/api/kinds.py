@@ -70,10 +70,12 @@ KINDS: tuple[Kind, ...] = (
     Kind("rbac.authorization.k8s.io", "v1", "ClusterRole", "clusterroles", False),
     Kind("rbac.authorization.k8s.io", "v1", "RoleBinding", "rolebindings", True),
     Kind("rbac.authorization.k8s.io", "v1", "ClusterRoleBinding", "clusterrolebindings", False),
-    # create-only reviews: answered by the authorizer, never stored (kspec/auth/review.py)
+    # create-only reviews: answered by the authorizer, never stored (kspec/auth/reviews.py)
     Kind("authorization.k8s.io", "v1", "SubjectAccessReview", "subjectaccessreviews", False),
     Kind("authorization.k8s.io", "v1", "SelfSubjectAccessReview", "selfsubjectaccessreviews", False),
     Kind("authorization.k8s.io", "v1", "LocalSubjectAccessReview", "localsubjectaccessreviews", True),
+    Kind("authorization.k8s.io", "v1", "SelfSubjectRulesReview", "selfsubjectrulesreviews", False),
+    Kind("authentication.k8s.io", "v1", "SelfSubjectReview", "selfsubjectreviews", False),
 )
 
 _BY_GVK: dict[tuple[str, str], Kind] = {}

@@ -23,7 +23,7 @@ from kspec.api.service_strategy import drop_type_dependent_fields
 from kspec.api.validation import invalid_message, validate
 from kspec.api.validation_storage import admit_resize
 from kspec.api.watchcache import WatchCache
-from kspec.auth import authz
+from kspec.auth import authz, reviews
 from kspec.auth.user import UserInfo
 from kspec.clock import Clock
 from kspec.errors import ApiError, already_exists, bad_request, conflict, invalid, not_found, unavailable
@@ -148,8 +148,8 @@ class APIServer:
             obj = decode(obj)  # typed decoding first, as the handlers do; a fresh copy
         kind = self._prepare(obj, pending_namespaces, verb="create")
         md = obj["metadata"]
-        if kind.group == "authorization.k8s.io":
-            return authz.review(self, obj, kind, self.user)  # answered, never stored
+        if kind.group in ("authorization.k8s.io", "authentication.k8s.io"):
+            return reviews.answer(self, obj, kind, self.user)  # answered, never stored
         if not md.get("name") and md.get("generateName"):
             md["name"] = md["generateName"] + "".join(self.rng.choice(_NAME_ALPHABET) for _ in range(5))
         # the uid exists before admission, as upstream's BeforeCreate fills it (the Job registry selects by it)

@@ -42,7 +42,12 @@ _ALL = frozenset({"Pod", "Service", "DaemonSet", "Deployment", "ReplicaSet",
                   "StatefulSet", "HorizontalPodAutoscaler", "Job", "CronJob"})
 #: the cacher's bookmarkFrequency: a watch that allows bookmarks gets one a minute
 BOOKMARK_FREQUENCY_MS = 60_000
-_REVIEWS = frozenset({"SubjectAccessReview", "SelfSubjectAccessReview", "LocalSubjectAccessReview"})
+_REVIEWS = frozenset({"SubjectAccessReview", "SelfSubjectAccessReview", "LocalSubjectAccessReview",
+                      "SelfSubjectRulesReview", "SelfSubjectReview"})
+
+# the TokenRequest subresource discovery lists under serviceaccounts
+_TOKEN_RESOURCE = {"name": "serviceaccounts/token", "singularName": "", "namespaced": True,
+                   "group": "authentication.k8s.io", "version": "v1", "kind": "TokenRequest", "verbs": ["create"]}
 
 
 @dataclass
@@ -103,6 +108,8 @@ def _resource_list(group: str, version: str) -> dict[str, Any]:
             resources += [{"name": "pods/eviction", "singularName": "", "namespaced": True, "kind": "Eviction",
                            "group": "policy", "version": "v1", "verbs": ["create"]},
                           {"name": "pods/log", "singularName": "", "namespaced": True, "kind": "Pod", "verbs": ["get"]}]
+        if k.kind == "ServiceAccount":
+            resources.append(_TOKEN_RESOURCE)
         if k.kind not in _REVIEWS:
             resources.append({"name": f"{k.resource}/status", "singularName": "", "namespaced": k.namespaced,
                               "kind": k.kind, "verbs": ["get", "patch", "update"]})
@@ -247,6 +254,8 @@ class Rest:
                 evict(self.api, ns, name, options.get("gracePeriodSeconds"))
             return _json(201, {"kind": "Status", "apiVersion": "v1", "metadata": {}, "status": "Success",
                                "code": 201})
+        if sub == "token" and kind.kind == "ServiceAccount":
+            return self._token(method, ns, name, body)
         if sub == "scale" and kind.kind in _SCALABLE:
             return self._scale(method, kind, ns, name, ctype, body)
         if method == "GET" and not name:
@@ -430,6 +439,14 @@ class Rest:
         version = discovery.wanted_version(accept) or "v2"
         doc = discovery.group_discovery_list(version, _group_versions(), path == "/api", _resource_list)
         return Response(200, json.dumps(doc, separators=(",", ":")).encode(), discovery.content_type(version))
+
+    def _token(self, method: str, ns: str, name: str, body: bytes) -> Response:
+        """serviceaccounts/token (kubectl create token): a TokenRequest answered by kspec/auth/tokens.py."""
+        from kspec.auth.tokens import request_token
+        if method != "POST":
+            return status(405, "MethodNotAllowed", "the server does not allow this method on the requested resource")
+        request = self._body(body, Kind("authentication.k8s.io", "v1", "TokenRequest", "tokenrequests", True))
+        return _json(201, request_token(self.api, ns, name, request))
 
     def _advance(self, q: dict[str, list[str]]) -> Response:
         ms = int(q.get("ms", ["1000"])[0])
