@@ -43,14 +43,35 @@ def cmd_serve(args: argparse.Namespace) -> int:
     from kspec.cluster import Cluster
     from kspec.serve import Server, write_kubeconfig
 
-    cluster = Cluster(nodes=args.nodes, seed=args.seed)
+    speed = 1.0 if args.speed is None else args.speed
+    if args.feature:
+        # a scenario stopped at a step: served paused unless --speed says otherwise
+        from kspec.serve.scenario import ScenarioError, run_to
+        try:
+            stopped = run_to(args.feature, scenario=args.scenario, seed=args.seed)
+        except ScenarioError as exc:
+            print(f"kspec serve: {exc}", file=sys.stderr)
+            return 1
+        cluster = stopped.harness.cluster
+        speed = 0.0 if args.speed is None else args.speed
+        print(f'kspec: ran {stopped.ran} step(s) of scenario "{stopped.scenario}" up to line {stopped.line}: '
+              f"{stopped.step}")
+    elif args.scenario:
+        print("kspec serve: --scenario names a scenario of a feature file: kspec serve x.feature --scenario NAME",
+              file=sys.stderr)
+        return 2
+    else:
+        cluster = Cluster(nodes=args.nodes, seed=args.seed)
     for path in args.filename or ():
         cluster.apply(Path(path).read_text(), source=path)
-    server = Server(cluster, args.port, speed=0.0 if args.paused else args.speed).start()
+    if args.paused:
+        speed = 0.0
+    server = Server(cluster, args.port, speed=speed).start()
     kubeconfig = Path(args.kubeconfig) if args.kubeconfig else Path(tempfile.mkdtemp(prefix="kspec-")) / "kubeconfig"
     write_kubeconfig(kubeconfig, server.url)
-    clock = "paused (POST /kspec/advance?ms=N moves it)" if args.paused else f"{args.speed:g}x wall time"
-    print(f"kspec: serving a cluster of {args.nodes} node(s) on {server.url}; virtual clock {clock}")
+    clock = "paused (POST /kspec/advance?ms=N moves it)" if speed == 0 else f"{speed:g}x wall time"
+    nodes = len(server.call(lambda: cluster.api.list("nodes")))
+    print(f"kspec: serving a cluster of {nodes} node(s) on {server.url}; virtual clock {clock}")
     print(f"kubeconfig: {kubeconfig}")
     print(f"export KUBECONFIG={kubeconfig}", flush=True)
     done = threading.Event()
@@ -108,11 +129,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     p_serve = sub.add_parser("serve", help="serve a simulated cluster to kubectl and other real clients",
                              description="Start a simulated cluster and serve the Kubernetes API on 127.0.0.1 "
                                          "until interrupted; prints the KUBECONFIG to use.")
+    p_serve.add_argument("feature", nargs="?", metavar="FEATURE[:LINE]",
+                         help="run this scenario's steps up to the step on LINE (all its steps without LINE) "
+                              "and serve its cluster, paused unless --speed is given")
+    p_serve.add_argument("--scenario", metavar="NAME", help="which scenario of FEATURE (without :LINE)")
     p_serve.add_argument("-f", "--filename", action="append", metavar="FILE", help="apply these manifests first")
     p_serve.add_argument("--nodes", type=int, default=3, help="how many nodes (default 3)")
     p_serve.add_argument("--seed", type=int, default=0, help="the cluster's random seed")
     p_serve.add_argument("--port", type=int, default=0, help="the port (default: any free one)")
-    p_serve.add_argument("--speed", type=float, default=1.0, help="virtual seconds per wall second (default 1)")
+    p_serve.add_argument("--speed", type=float, default=None,
+                         help="virtual seconds per wall second (default 1; 0 with FEATURE: paused)")
     p_serve.add_argument("--paused", action="store_true", help="the virtual clock stands still")
     p_serve.add_argument("--kubeconfig", metavar="PATH", help="where to write the kubeconfig")
     p_serve.set_defaults(func=cmd_serve)
