@@ -43,6 +43,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
     from kspec.cluster import Cluster
     from kspec.serve import Server, write_kubeconfig
 
+    done = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: done.set())  # before anything is printed: a client may stop us early
     speed = 1.0 if args.speed is None else args.speed
     if args.feature:
         # a scenario stopped at a step: served paused unless --speed says otherwise
@@ -72,15 +74,21 @@ def cmd_serve(args: argparse.Namespace) -> int:
     clock = "paused (POST /kspec/advance?ms=N moves it)" if speed == 0 else f"{speed:g}x wall time"
     nodes = len(server.call(lambda: cluster.api.list("nodes")))
     print(f"kspec: serving a cluster of {nodes} node(s) on {server.url}; virtual clock {clock}")
+    dns_server = None
+    if args.dns is not None:
+        from kspec.serve.dns import DnsServer
+        dns_server = DnsServer(cluster, server.call, args.dns).start()
+        print(f"dns: 127.0.0.1 port {dns_server.port} (UDP and TCP): "
+              f"dig @127.0.0.1 -p {dns_server.port} kubernetes.default.svc.cluster.local +short")
     print(f"kubeconfig: {kubeconfig}")
     print(f"export KUBECONFIG={kubeconfig}", flush=True)
-    done = threading.Event()
-    signal.signal(signal.SIGTERM, lambda *_: done.set())
     try:
         done.wait()
     except KeyboardInterrupt:
         pass
     finally:
+        if dns_server is not None:
+            dns_server.stop()
         server.stop()
     return 0
 
@@ -140,6 +148,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     p_serve.add_argument("--speed", type=float, default=None,
                          help="virtual seconds per wall second (default 1; 0 with FEATURE: paused)")
     p_serve.add_argument("--paused", action="store_true", help="the virtual clock stands still")
+    p_serve.add_argument("--dns", type=int, nargs="?", const=0, default=None, metavar="PORT",
+                         help="also serve the cluster DNS on 127.0.0.1 UDP and TCP PORT (without PORT: a free one, "
+                              "printed); needs dnspython (pip install 'kspec[clients]')")
     p_serve.add_argument("--kubeconfig", metavar="PATH", help="where to write the kubeconfig")
     p_serve.set_defaults(func=cmd_serve)
     p_explore = sub.add_parser("explore", help="drive a cluster with random actions and check invariants",
