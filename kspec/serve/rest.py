@@ -210,8 +210,7 @@ class Rest:
         one = q.get
         dry_run = "All" in one("dryRun", [])
         if sub == "log" and method == "GET" and kind.kind == "Pod":
-            self.api.get(kind.resource, name, ns)
-            return Response(200, b"", "text/plain")  # the simulated containers print nothing yet
+            return self._pod_log(ns, name, q)
         if sub == "eviction" and method == "POST" and kind.kind == "Pod":
             from kspec.api.eviction import evict
             self.api.get(kind.resource, name, ns)
@@ -258,6 +257,12 @@ class Rest:
             left = self.api.delete(kind.resource, name, ns, grace_period_seconds=grace, propagation=propagation)
             return self._object(200, left if left is not None else live, kind, accept, q)
         return status(405, "MethodNotAllowed", "the server does not allow this method on the requested resource")
+
+    def _pod_log(self, ns: str, name: str, q: dict[str, list[str]]) -> Response:
+        """pods/log: what the simulated containers printed (kspec/serve/logs.py)."""
+        from kspec.serve.logs import pod_log
+        pod = self.api.get("pods", name, ns)
+        return Response(200, pod_log(self.cluster, pod, q), "text/plain")
 
     def _body(self, body: bytes, kind: Kind) -> Obj:
         """The request's object; apiVersion and kind default to the endpoint's, as the apiserver's decoder does."""
