@@ -45,6 +45,10 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
     done = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: done.set())  # before anything is printed: a client may stop us early
+    if hasattr(signal, "SIGPIPE"):
+        # main() lets SIGPIPE end `kspec steps | head`; a server must instead see EPIPE when a watching client
+        # (kubectl rollout status, get -w) hangs up, or the next watch event would kill it silently
+        signal.signal(signal.SIGPIPE, signal.SIG_IGN)
     speed = 1.0 if args.speed is None else args.speed
     if args.feature:
         # a scenario stopped at a step: served paused unless --speed says otherwise
