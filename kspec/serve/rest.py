@@ -171,8 +171,10 @@ class Rest:
             return _json(200, {"kind": "APIVersions", "versions": ["v1"], "serverAddressByClientCIDRs": [
                 {"clientCIDR": "0.0.0.0/0", "serverAddress": "127.0.0.1"}]})
         if path == "/apis":
-            groups = [_group(g, vs) for g, vs in _group_versions().items() if g]
+            groups = [_group(g, vs) for g, vs in _group_versions().items() if g] + self._metrics_groups()
             return _json(200, {"kind": "APIGroupList", "apiVersion": "v1", "groups": groups})
+        if parts[0] == "apis" and len(parts) >= 2 and parts[1] == "metrics.k8s.io" and self._metrics_groups():
+            return self._metrics(method, parts[2:], q)
         if parts[0] == "kspec" and len(parts) == 2 and parts[1] == "advance" and method == "POST":
             return self._advance(q)
         if parts[0] == "api" and len(parts) >= 2:
@@ -257,6 +259,22 @@ class Rest:
             left = self.api.delete(kind.resource, name, ns, grace_period_seconds=grace, propagation=propagation)
             return self._object(200, left if left is not None else live, kind, accept, q)
         return status(405, "MethodNotAllowed", "the server does not allow this method on the requested resource")
+
+    def _metrics_groups(self) -> list[dict[str, Any]]:
+        """metrics.k8s.io in /apis once the cluster has simulated metrics (kspec/serve/metrics_api.py)."""
+        from kspec.serve import metrics_api
+        return [metrics_api.group()] if metrics_api.available(self.cluster) else []
+
+    def _metrics(self, method: str, rest: list[str], q: dict[str, list[str]]) -> Response:
+        """metrics.k8s.io/v1beta1, what kubectl top reads."""
+        from kspec.serve import metrics_api
+        if method != "GET":
+            return status(405, "MethodNotAllowed", "the server does not allow this method on the requested resource")
+        if not rest:
+            return _json(200, {"kind": "APIGroup", "apiVersion": "v1", **metrics_api.group()})
+        if rest[0] != metrics_api.VERSION:
+            return status(404, "NotFound", "the server could not find the requested resource")
+        return _json(200, metrics_api.get(self.cluster, rest[1:], q))
 
     def _pod_log(self, ns: str, name: str, q: dict[str, list[str]]) -> Response:
         """pods/log: what the simulated containers printed (kspec/serve/logs.py)."""
