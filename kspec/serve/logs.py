@@ -174,7 +174,7 @@ def _stamp(ms: int) -> str:
 
 def pod_log(cluster: Cluster, pod: Obj, q: dict[str, list[str]]) -> bytes:
     """The body of GET pods/NAME/log for these query parameters (container, previous, tailLines, timestamps,
-    sinceSeconds, limitBytes); follow is answered with what is there now."""
+    sinceSeconds, sinceTime, limitBytes); follow is answered with what is there now."""
     def one(key: str, default: str = "") -> str:
         return q.get(key, [default])[0]
 
@@ -193,6 +193,9 @@ def pod_log(cluster: Cluster, pod: Obj, q: dict[str, list[str]]) -> bytes:
     if one("sinceSeconds"):
         since = cluster.clock.now - int(one("sinceSeconds")) * 1000
         lines = [entry for entry in lines if entry[0] >= since]
+    since_time = _ms(one("sinceTime"))
+    if since_time is not None:
+        lines = [entry for entry in lines if entry[0] >= since_time]
     if one("tailLines"):
         tail = int(one("tailLines"))
         lines = lines[len(lines) - tail:] if 0 <= tail < len(lines) else lines

@@ -67,6 +67,9 @@ def test_lines_appear_as_the_container_runs(cluster: Cluster) -> None:
     cluster.clock.run_for(6000)
     assert _get(rest, "web") == (200, "starting\nready to serve\nfive seconds on\n")
     assert _get(rest, "web", tailLines="1") == (200, "five seconds on\n")
+    assert _get(rest, "web", sinceSeconds="3") == (200, "five seconds on\n")
+    assert _get(rest, "web", sinceTime="2025-01-01T00:00:14Z") == (200, "five seconds on\n")
+    assert _get(rest, "web", limitBytes="3") == (200, "sta")
     code, stamped = _get(rest, "web", timestamps="true", tailLines="2")
     assert stamped.splitlines()[0].endswith("Z ready to serve")
     assert stamped.splitlines()[0].startswith(started["startedAt"][:-1])  # nine fractional digits
