@@ -2,23 +2,43 @@
 
 from __future__ import annotations
 
+import importlib
+import importlib.metadata
+import importlib.util
 import shutil
 import subprocess
 import sys
 from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
 
 import pytest
 
 from kspec.cluster import Cluster
 from kspec.serve import Server
+from kspec.serve.dns import DnsServer
 
-pytest.importorskip("dns", reason="dnspython is not installed (pip install kspec[clients])")
-import dns.message  # noqa: E402
-import dns.query  # noqa: E402
-import dns.rcode  # noqa: E402
-import dns.resolver  # noqa: E402
+try:
+    DNSPYTHON = importlib.metadata.distribution("dnspython")
+except importlib.metadata.PackageNotFoundError:
+    pytest.skip("dnspython is not installed (pip install kspec[clients])", allow_module_level=True)
 
-from kspec.serve.dns import DnsServer  # noqa: E402
+
+def _dnspython() -> Any:
+    """dnspython's ``dns`` package, even where the test directory tests/dns/ took the name ``dns`` first
+    (pytest puts tests/ on sys.path); called while tests run, after every module was collected."""
+    loaded = sys.modules.get("dns")
+    if loaded is None or not str(getattr(loaded, "__file__", "")).startswith(str(DNSPYTHON.locate_file("dns"))):
+        init = Path(str(DNSPYTHON.locate_file("dns/__init__.py")))
+        spec = importlib.util.spec_from_file_location("dns", init, submodule_search_locations=[str(init.parent)])
+        assert spec is not None and spec.loader is not None
+        module = importlib.util.module_from_spec(spec)
+        sys.modules["dns"] = module
+        spec.loader.exec_module(module)
+    for name in ("message", "query", "rcode", "resolver"):
+        importlib.import_module(f"dns.{name}")
+    return sys.modules["dns"]
+
 
 WEB = """\
 apiVersion: v1
@@ -36,8 +56,13 @@ spec:
 """
 
 
+@pytest.fixture(name="dns")
+def dns_fixture() -> Any:
+    return _dnspython()
+
+
 @pytest.fixture
-def cluster_dns() -> Iterator[tuple[Cluster, int]]:
+def cluster_dns(dns: Any) -> Iterator[tuple[Cluster, int]]:
     cluster = Cluster(nodes=1)
     cluster.apply(WEB)
     cluster.settle()
@@ -50,15 +75,15 @@ def cluster_dns() -> Iterator[tuple[Cluster, int]]:
         server.stop()
 
 
-def _resolver(port: int) -> dns.resolver.Resolver:
-    r = dns.resolver.Resolver(configure=False)
+def _resolver(port: int) -> Any:
+    r = _dnspython().resolver.Resolver(configure=False)
     r.nameservers = ["127.0.0.1"]
     r.port = port
     r.lifetime = 5.0
     return r
 
 
-def test_a_srv_ptr_txt_answer_what_the_dns_steps_see(cluster_dns: tuple[Cluster, int]) -> None:
+def test_a_srv_ptr_txt_answer_what_the_dns_steps_see(cluster_dns: tuple[Cluster, int], dns: Any) -> None:
     cluster, port = cluster_dns
     r = _resolver(port)
     cluster_ip = [a.to_text() for a in r.resolve("web.default.svc.cluster.local.", "A")]
@@ -73,7 +98,7 @@ def test_a_srv_ptr_txt_answer_what_the_dns_steps_see(cluster_dns: tuple[Cluster,
     assert txt == cluster.dns_records("TXT", "dns-version.cluster.local") == ['"1.1.0"']
 
 
-def test_nxdomain_with_the_zone_soa_over_udp_and_tcp(cluster_dns: tuple[Cluster, int]) -> None:
+def test_nxdomain_with_the_zone_soa_over_udp_and_tcp(cluster_dns: tuple[Cluster, int], dns: Any) -> None:
     _, port = cluster_dns
     query = dns.message.make_query("nope.default.svc.cluster.local.", "A")
     for send in (dns.query.udp, dns.query.tcp):
@@ -86,7 +111,7 @@ def test_nxdomain_with_the_zone_soa_over_udp_and_tcp(cluster_dns: tuple[Cluster,
     assert reply.rcode() == dns.rcode.NXDOMAIN
 
 
-def test_tcp_answers_the_a_record_too(cluster_dns: tuple[Cluster, int]) -> None:
+def test_tcp_answers_the_a_record_too(cluster_dns: tuple[Cluster, int], dns: Any) -> None:
     cluster, port = cluster_dns
     reply = dns.query.tcp(dns.message.make_query("web.default.svc.cluster.local.", "A"), "127.0.0.1", port=port,
                           timeout=5)
@@ -94,14 +119,14 @@ def test_tcp_answers_the_a_record_too(cluster_dns: tuple[Cluster, int]) -> None:
 
 
 @pytest.mark.skipif(shutil.which("dig") is None, reason="dig is not installed")
-def test_dig_short_prints_the_cluster_ip(cluster_dns: tuple[Cluster, int]) -> None:
+def test_dig_short_prints_the_cluster_ip(cluster_dns: tuple[Cluster, int], dns: Any) -> None:
     cluster, port = cluster_dns
     out = subprocess.run(["dig", "@127.0.0.1", "-p", str(port), "web.default.svc.cluster.local", "+short"],
                          capture_output=True, text=True, timeout=30, check=True).stdout
     assert out.split() == cluster.dns_records("A", "web.default.svc.cluster.local")
 
 
-def test_serve_dns_prints_the_port_and_answers(tmp_path) -> None:
+def test_serve_dns_prints_the_port_and_answers(tmp_path: Path, dns: Any) -> None:
     import signal
 
     proc = subprocess.Popen([sys.executable, "-m", "kspec.cli", "serve", "--nodes", "1", "--paused", "--dns",
