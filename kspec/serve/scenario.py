@@ -84,12 +84,12 @@ def _choose(feature: Any, path: Path, line: int | None, name: str | None) -> tup
             raise ScenarioError(f"{path}: {len(templates)} scenarios; name one with --scenario NAME or give a "
                                 f"step's line (x.feature:LINE):\n{listed}")
         return templates[0], _rendered(templates[0])
-    # the scenario whose own steps hold the line; a background step's line belongs to the first scenario
-    for template in templates:
-        if any(s.line_number == line for s in template._steps):
-            return template, _rendered(template)
-    starts = [t for t in templates if t.line_number <= line]
-    return (starts[-1] if starts else templates[0]), _rendered(starts[-1] if starts else templates[0])
+    # the scenario whose own steps hold the line, else the last one starting before it (a background step's
+    # line: the first scenario)
+    holding = [t for t in templates if any(s.line_number == line for s in t._steps)]
+    before = [t for t in templates if t.line_number <= line]
+    chosen_one = holding[0] if holding else before[-1] if before else templates[0]
+    return chosen_one, _rendered(chosen_one)
 
 
 def run_to(target: str, *, scenario: str | None = None, seed: int = 0) -> Stopped:
