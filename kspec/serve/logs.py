@@ -3,7 +3,8 @@
 The model is small and deterministic: a container prints the ``echo`` lines of its command and args, as a
 shell would run them: ``echo a b`` prints ``a b``; ``sh -c "echo start; sleep 5; echo done"`` prints ``start``
 when it starts and ``done`` five seconds later; ``sleep infinity``, a loop or ``exec`` ends what is known of
-the script. Other commands print nothing, and nothing is expanded (``$VAR``, ``$(date)`` stay as written).
+the script. Other commands print nothing. ``$(VAR)`` is the container's environment, expanded by the kubelet
+before the command runs; the shell expands nothing (``$VAR`` and ``$(date)`` in a script stay as written).
 Each run of a container (each restart) has its own log, as each CRI container has its own log file:
 ``previous`` reads the last terminated run.
 """
@@ -36,9 +37,12 @@ class Line:
     text: str
 
 
-def printed(container: Obj) -> list[Line]:
-    """The lines a container's command and args print, with when (after its start) each appears."""
-    argv = [str(a) for a in (container.get("command") or []) + (container.get("args") or [])]
+def printed(container: Obj, env: dict[str, str] | None = None) -> list[Line]:
+    """The lines a container's command and args print, with when (after its start) each appears; ``$(VAR)``
+    in them is the container's environment, as the kubelet expands it (ExpandContainerCommandAndArgs)."""
+    from kspec.kubelet.envvars import expand
+
+    argv = [expand(str(a), (env or {}).get) for a in (container.get("command") or []) + (container.get("args") or [])]
     if not argv:
         return []
     program = argv[0].rsplit("/", 1)[-1]
@@ -166,6 +170,16 @@ def _instant(cluster: Cluster, container_id: str, field: str, status_time: str |
     return value if value >= 0 else _ms(status_time)
 
 
+def _env(cluster: Cluster, pod: Obj, container: str) -> dict[str, str]:
+    """The environment the kubelet gave the container's current run (empty when it has none)."""
+    agent = cluster.components.get("runtime")
+    node = (pod.get("spec") or {}).get("nodeName")
+    kubelets = getattr(agent, "kubelets", {})
+    worker = kubelets[node].workers.get(pod["metadata"].get("uid")) if node in kubelets else None
+    record = worker.records.get(container) if worker is not None else None
+    return dict(getattr(record, "env", None) or {})
+
+
 def _stamp(ms: int) -> str:
     """kuberuntime's timeFormatOut: RFC 3339 with nine fractional digits."""
     at = EPOCH + timedelta(milliseconds=ms)
@@ -188,7 +202,8 @@ def pod_log(cluster: Cluster, pod: Obj, q: dict[str, list[str]]) -> bytes:
         return b""
     end = _instant(cluster, cid, "finished_ms", run.get("finishedAt")) if "finishedAt" in run else None
     until = cluster.clock.now if end is None else min(end, cluster.clock.now)
-    lines = [(start + line.after_ms, line.text) for line in printed(_container(pod, container))
+    lines = [(start + line.after_ms, line.text) for line in printed(_container(pod, container), _env(cluster, pod,
+                                                                                                   container))
              if start + line.after_ms <= until]
     if one("sinceSeconds"):
         since = cluster.clock.now - int(one("sinceSeconds")) * 1000

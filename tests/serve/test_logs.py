@@ -99,3 +99,21 @@ def test_container_names_as_the_apiserver_checks_them(cluster: Cluster) -> None:
     assert _get(rest, "two", container="b") == (200, "")
     assert _get(rest, "two", container="init") == (200, "init done\n")
     assert _get(rest, "nope")[0] == 404
+
+
+def test_the_kubelet_expands_env_references_in_the_command(cluster: Cluster) -> None:
+    cluster.apply("""\
+apiVersion: v1
+kind: Pod
+metadata: {name: hello}
+spec:
+  containers:
+  - name: app
+    image: busybox
+    env:
+    - {name: NODE, valueFrom: {fieldRef: {fieldPath: spec.nodeName}}}
+    - {name: GREETING, value: hi}
+    command: [sh, -c, "echo $(GREETING) from $(NODE), $(UNDEFINED) and $$(escaped); sleep infinity"]
+""")
+    cluster.settle()
+    assert _get(Rest(cluster), "hello") == (200, "hi from node-1, $(UNDEFINED) and $(escaped)\n")
