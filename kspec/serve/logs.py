@@ -186,27 +186,38 @@ def _stamp(ms: int) -> str:
     return at.strftime("%Y-%m-%dT%H:%M:%S.") + f"{at.microsecond * 1000:09d}Z"
 
 
-def pod_log(cluster: Cluster, pod: Obj, q: dict[str, list[str]]) -> bytes:
-    """The body of GET pods/NAME/log for these query parameters (container, previous, tailLines, timestamps,
-    sinceSeconds, sinceTime, limitBytes); follow is answered with what is there now."""
+@dataclass
+class Log:
+    """What a pods/log request reads: the lines printed so far, and (for a running run) those still to come."""
+
+    body: bytes
+    later: list[tuple[int, bytes]]  # (virtual ms, the formatted line) of lines the run prints after now
+    container: str = ""
+    container_id: str = ""
+
+
+def pod_log(cluster: Cluster, pod: Obj, q: dict[str, list[str]]) -> Log:
+    """GET pods/NAME/log for these query parameters (container, previous, tailLines, timestamps, sinceSeconds,
+    sinceTime, limitBytes); with follow, the caller streams ``later`` as the clock reaches each line."""
     def one(key: str, default: str = "") -> str:
         return q.get(key, [default])[0]
 
     container = choose_container(pod, one("container"))
     if not (pod.get("spec") or {}).get("nodeName"):
-        return b""  # LogLocation: a pod not yet on a node has no location and an empty log
+        return Log(b"", [])  # LogLocation: a pod not yet on a node has no location and an empty log
     run = _run_of(pod, container, one("previous", "false") in ("true", "1"))
     cid = str(run.get("containerID", ""))
     start = _instant(cluster, cid, "started_ms", run.get("startedAt"))
     if start is None:
-        return b""
+        return Log(b"", [], container, cid)
     end = _instant(cluster, cid, "finished_ms", run.get("finishedAt")) if "finishedAt" in run else None
-    until = cluster.clock.now if end is None else min(end, cluster.clock.now)
-    lines = [(start + line.after_ms, line.text) for line in printed(_container(pod, container), _env(cluster, pod,
-                                                                                                   container))
-             if start + line.after_ms <= until]
+    now = cluster.clock.now
+    until = now if end is None else min(end, now)
+    every = [(start + line.after_ms, line.text) for line in printed(_container(pod, container),
+                                                                    _env(cluster, pod, container))]
+    lines = [entry for entry in every if entry[0] <= until]
     if one("sinceSeconds"):
-        since = cluster.clock.now - int(one("sinceSeconds")) * 1000
+        since = now - int(one("sinceSeconds")) * 1000
         lines = [entry for entry in lines if entry[0] >= since]
     since_time = _ms(one("sinceTime"))
     if since_time is not None:
@@ -215,7 +226,11 @@ def pod_log(cluster: Cluster, pod: Obj, q: dict[str, list[str]]) -> bytes:
         tail = int(one("tailLines"))
         lines = lines[len(lines) - tail:] if 0 <= tail < len(lines) else lines
     stamps = one("timestamps", "false") in ("true", "1")
-    body = "".join(f"{_stamp(at)} {text}\n" if stamps else f"{text}\n" for at, text in lines).encode()
+
+    def fmt(at: int, text: str) -> bytes:
+        return (f"{_stamp(at)} {text}\n" if stamps else f"{text}\n").encode()
+    body = b"".join(fmt(at, text) for at, text in lines)
     if one("limitBytes"):
         body = body[:int(one("limitBytes"))]
-    return body
+    later = [(at, fmt(at, text)) for at, text in every if at > now] if end is None else []
+    return Log(body, later, container, cid)

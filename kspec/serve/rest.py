@@ -276,11 +276,38 @@ class Rest:
             return status(404, "NotFound", "the server could not find the requested resource")
         return _json(200, metrics_api.get(self.cluster, rest[1:], q))
 
-    def _pod_log(self, ns: str, name: str, q: dict[str, list[str]]) -> Response:
-        """pods/log: what the simulated containers printed (kspec/serve/logs.py)."""
+    def _pod_log(self, ns: str, name: str, q: dict[str, list[str]]) -> Response | Watch:
+        """pods/log: what the simulated containers printed (kspec/serve/logs.py); ``follow`` streams the lines
+        of a running container as the virtual clock reaches them, until that run ends or the pod goes."""
         from kspec.serve.logs import pod_log
         pod = self.api.get("pods", name, ns)
-        return Response(200, pod_log(self.cluster, pod, q), "text/plain")
+        log = pod_log(self.cluster, pod, q)
+        if q.get("follow", ["false"])[0] not in ("true", "1") or not log.container_id:
+            return Response(200, log.body, "text/plain")
+        stream = Watch(timeout_s=1800.0)
+        if log.body:
+            stream.events.put(log.body)
+        clock = self.cluster.clock
+        for at, line in log.later:
+            clock.call_at(at, lambda line=line: stream.events.put(line), label=f"pod {name} prints")
+        uid = pod["metadata"].get("uid")
+
+        def still_running(new: Obj) -> bool:
+            st = new.get("status") or {}
+            statuses = [*(st.get("containerStatuses") or []), *(st.get("initContainerStatuses") or [])]
+            mine = next((s for s in statuses if s.get("name") == log.container), {})
+            return mine.get("containerID") == log.container_id and "running" in (mine.get("state") or {})
+
+        def on_update(old: Obj, new: Obj) -> None:
+            if new["metadata"].get("uid") == uid and not still_running(new):
+                stream.events.put(None)  # the run ended: the kubelet's follow ends with it
+
+        def on_delete(obj: Obj) -> None:
+            if obj["metadata"].get("uid") == uid:
+                stream.events.put(None)
+        stream.handler = self.api.informers.on("pods", None, on_update, on_delete)
+        self.watches.append(stream)
+        return stream
 
     def _body(self, body: bytes, kind: Kind) -> Obj:
         """The request's object; apiVersion and kind default to the endpoint's, as the apiserver's decoder does."""

@@ -213,3 +213,16 @@ def test_logs_are_what_the_containers_printed(s: Served) -> None:
     previous = s.kubectl("logs", name, "--previous", ok=False)
     assert previous.stderr == (f'Error from server (BadRequest): previous terminated container "web" in pod '
                                f'"{name}" not found\n')
+
+
+def test_logs_follow_streams_lines_as_the_clock_reaches_them(s: Served) -> None:
+    name = _pods(s)[0]["metadata"]["name"]
+    follower = s.popen("logs", "-f", name)
+    time.sleep(0.5)
+    s.advance(60_000)  # "still here" is printed 60 s after the start
+    time.sleep(0.3)
+    s.kubectl("delete", "pod", name, "--grace-period=0")  # the run ends, and the stream with it
+    s.settle()
+    out, err = follower.communicate(timeout=20)
+    assert follower.returncode == 0, err
+    assert out == "listening on 80\nstill here\n"
