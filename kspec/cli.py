@@ -146,7 +146,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                               "and serve its cluster, paused unless --speed is given")
     p_serve.add_argument("--scenario", metavar="NAME", help="which scenario of FEATURE (without :LINE)")
     p_serve.add_argument("-f", "--filename", action="append", metavar="FILE", help="apply these manifests first")
-    p_serve.add_argument("--nodes", type=int, default=3, help="how many nodes (default 3)")
+    p_serve.add_argument("--nodes", type=int, default=3,
+                         help="how many nodes (default 3; with FEATURE its steps make the cluster)")
     p_serve.add_argument("--seed", type=int, default=0, help="the cluster's random seed")
     p_serve.add_argument("--port", type=int, default=0, help="the port (default: any free one)")
     p_serve.add_argument("--speed", type=float, default=None,
@@ -154,7 +155,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     p_serve.add_argument("--paused", action="store_true", help="the virtual clock stands still")
     p_serve.add_argument("--dns", type=int, nargs="?", const=0, default=None, metavar="PORT",
                          help="also serve the cluster DNS on 127.0.0.1 UDP and TCP PORT (without PORT: a free one, "
-                              "printed); needs dnspython (pip install 'kspec[clients]')")
+                              "printed; write FEATURE before --dns); needs dnspython (pip install 'kspec[clients]')")
     p_serve.add_argument("--kubeconfig", metavar="PATH", help="where to write the kubeconfig")
     p_serve.set_defaults(func=cmd_serve)
     p_explore = sub.add_parser("explore", help="drive a cluster with random actions and check invariants",
