@@ -36,6 +36,8 @@ _SCALABLE = frozenset({"Deployment", "ReplicaSet", "StatefulSet", "ReplicationCo
 _ALL = frozenset({"Pod", "Service", "DaemonSet", "Deployment", "ReplicaSet",
                   "StatefulSet", "HorizontalPodAutoscaler", "Job", "CronJob"})
 _REVIEWS = frozenset({"SubjectAccessReview", "SelfSubjectAccessReview", "LocalSubjectAccessReview"})
+#: pod subresources that stream a container's process, which a simulated container does not have
+_STREAMS = frozenset({"exec", "attach", "portforward"})
 
 
 @dataclass
@@ -213,6 +215,8 @@ class Rest:
         dry_run = "All" in one("dryRun", [])
         if sub == "log" and method == "GET" and kind.kind == "Pod":
             return self._pod_log(ns, name, q)
+        if sub in _STREAMS and kind.kind == "Pod":
+            return self._no_stream(ns, name, sub)
         if sub == "eviction" and method == "POST" and kind.kind == "Pod":
             from kspec.api.eviction import evict
             self.api.get(kind.resource, name, ns)
@@ -275,6 +279,12 @@ class Rest:
         if rest[0] != metrics_api.VERSION:
             return status(404, "NotFound", "the server could not find the requested resource")
         return _json(200, metrics_api.get(self.cluster, rest[1:], q))
+
+    def _no_stream(self, ns: str, name: str, sub: str) -> Response:
+        """exec, attach, port-forward: the simulated containers run no processes to reach; said plainly."""
+        self.api.get("pods", name, ns)
+        return status(400, "BadRequest", f"pods/{sub} is not supported by kspec serve: the simulated containers run "
+                                         f"no processes (kubectl logs shows what they print)")
 
     def _pod_log(self, ns: str, name: str, q: dict[str, list[str]]) -> Response | Watch:
         """pods/log: what the simulated containers printed (kspec/serve/logs.py); ``follow`` streams the lines

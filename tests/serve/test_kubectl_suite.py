@@ -226,3 +226,11 @@ def test_logs_follow_streams_lines_as_the_clock_reaches_them(s: Served) -> None:
     out, err = follower.communicate(timeout=20)
     assert follower.returncode == 0, err
     assert out == "listening on 80\nstill here\n"
+
+
+def test_exec_says_plainly_that_it_is_not_supported(s: Served) -> None:
+    name = _pods(s)[0]["metadata"]["name"]
+    done = s.kubectl("exec", name, "--", "ls", ok=False)
+    assert done.returncode == 1
+    assert done.stderr == ("error: unable to upgrade connection: pods/exec is not supported by kspec serve: the "
+                           "simulated containers run no processes (kubectl logs shows what they print)\n")
