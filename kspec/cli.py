@@ -43,23 +43,56 @@ def cmd_serve(args: argparse.Namespace) -> int:
     from kspec.cluster import Cluster
     from kspec.serve import Server, write_kubeconfig
 
-    cluster = Cluster(nodes=args.nodes, seed=args.seed)
+    done = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: done.set())  # before anything is printed: a client may stop us early
+    if hasattr(signal, "SIGPIPE"):
+        # main() lets SIGPIPE end `kspec steps | head`; a server must instead see EPIPE when a watching client
+        # (kubectl rollout status, get -w) hangs up, or the next watch event would kill it silently
+        signal.signal(signal.SIGPIPE, signal.SIG_IGN)
+    speed = 1.0 if args.speed is None else args.speed
+    if args.feature:
+        # a scenario stopped at a step: served paused unless --speed says otherwise
+        from kspec.serve.scenario import ScenarioError, run_to
+        try:
+            stopped = run_to(args.feature, scenario=args.scenario, seed=args.seed)
+        except ScenarioError as exc:
+            print(f"kspec serve: {exc}", file=sys.stderr)
+            return 1
+        cluster = stopped.harness.cluster
+        speed = 0.0 if args.speed is None else args.speed
+        print(f'kspec: ran {stopped.ran} step(s) of scenario "{stopped.scenario}" up to line {stopped.line}: '
+              f"{stopped.step}")
+    elif args.scenario:
+        print("kspec serve: --scenario names a scenario of a feature file: kspec serve x.feature --scenario NAME",
+              file=sys.stderr)
+        return 2
+    else:
+        cluster = Cluster(nodes=args.nodes, seed=args.seed)
     for path in args.filename or ():
         cluster.apply(Path(path).read_text(), source=path)
-    server = Server(cluster, args.port, speed=0.0 if args.paused else args.speed).start()
+    if args.paused:
+        speed = 0.0
+    server = Server(cluster, args.port, speed=speed).start()
     kubeconfig = Path(args.kubeconfig) if args.kubeconfig else Path(tempfile.mkdtemp(prefix="kspec-")) / "kubeconfig"
     write_kubeconfig(kubeconfig, server.url)
-    clock = "paused (POST /kspec/advance?ms=N moves it)" if args.paused else f"{args.speed:g}x wall time"
-    print(f"kspec: serving a cluster of {args.nodes} node(s) on {server.url}; virtual clock {clock}")
+    clock = "paused (POST /kspec/advance?ms=N moves it)" if speed == 0 else f"{speed:g}x wall time"
+    nodes = len(server.call(lambda: cluster.api.list("nodes")))
+    print(f"kspec: serving a cluster of {nodes} node(s) on {server.url}; virtual clock {clock}")
+    dns_server = None
+    if args.dns is not None:
+        from kspec.serve.dns import DnsServer
+        dns_server = DnsServer(cluster, server.call, args.dns).start()
+        print(f"dns: 127.0.0.1 port {dns_server.port} (UDP and TCP): "
+              f"dig @127.0.0.1 -p {dns_server.port} kubernetes.default.svc.cluster.local +short")
     print(f"kubeconfig: {kubeconfig}")
     print(f"export KUBECONFIG={kubeconfig}", flush=True)
-    done = threading.Event()
-    signal.signal(signal.SIGTERM, lambda *_: done.set())
     try:
         done.wait()
     except KeyboardInterrupt:
         pass
     finally:
+        if dns_server is not None:
+            dns_server.stop()
         server.stop()
     return 0
 
@@ -111,12 +144,21 @@ def main(argv: Sequence[str] | None = None) -> int:
     p_serve = sub.add_parser("serve", help="serve a simulated cluster to kubectl and other real clients",
                              description="Start a simulated cluster and serve the Kubernetes API on 127.0.0.1 "
                                          "until interrupted; prints the KUBECONFIG to use.")
+    p_serve.add_argument("feature", nargs="?", metavar="FEATURE[:LINE]",
+                         help="run this scenario's steps up to the step on LINE (all its steps without LINE) "
+                              "and serve its cluster, paused unless --speed is given")
+    p_serve.add_argument("--scenario", metavar="NAME", help="which scenario of FEATURE (without :LINE)")
     p_serve.add_argument("-f", "--filename", action="append", metavar="FILE", help="apply these manifests first")
-    p_serve.add_argument("--nodes", type=int, default=3, help="how many nodes (default 3)")
+    p_serve.add_argument("--nodes", type=int, default=3,
+                         help="how many nodes (default 3; with FEATURE its steps make the cluster)")
     p_serve.add_argument("--seed", type=int, default=0, help="the cluster's random seed")
     p_serve.add_argument("--port", type=int, default=0, help="the port (default: any free one)")
-    p_serve.add_argument("--speed", type=float, default=1.0, help="virtual seconds per wall second (default 1)")
+    p_serve.add_argument("--speed", type=float, default=None,
+                         help="virtual seconds per wall second (default 1; 0 with FEATURE: paused)")
     p_serve.add_argument("--paused", action="store_true", help="the virtual clock stands still")
+    p_serve.add_argument("--dns", type=int, nargs="?", const=0, default=None, metavar="PORT",
+                         help="also serve the cluster DNS on 127.0.0.1 UDP and TCP PORT (without PORT: a free one, "
+                              "printed; write FEATURE before --dns); needs dnspython (pip install 'kspec[clients]')")
     p_serve.add_argument("--kubeconfig", metavar="PATH", help="where to write the kubeconfig")
     p_serve.set_defaults(func=cmd_serve)
     p_explore = sub.add_parser("explore", help="drive a cluster with random actions and check invariants",

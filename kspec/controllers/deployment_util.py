@@ -202,9 +202,20 @@ def strip_hash(template: Obj) -> Obj:
     return {**template, "metadata": meta}
 
 
+def _pruned(value: Any) -> Any:
+    """The value without empty maps and lists: apimachinery's Semantic.DeepEqual holds nil and empty equal, and
+    an empty struct (``resources: {}``, which kubectl rollout undo sends back) is the same as none."""
+    if isinstance(value, dict):
+        return {k: p for k, v in value.items() if (p := _pruned(v)) not in ({}, [])}
+    if isinstance(value, list):
+        return [_pruned(v) for v in value]
+    return value
+
+
 def equal_ignore_hash(a: Obj, b: Obj) -> bool:
-    """EqualIgnoreHash: templates equal but for the pod-template-hash label."""
-    return strip_hash(a) == strip_hash(b)
+    """EqualIgnoreHash: templates semantically equal but for the pod-template-hash label."""
+    x, y = strip_hash(a), strip_hash(b)
+    return x == y or _pruned(x) == _pruned(y)
 
 
 def find_new(d: Obj, sets: list[Obj]) -> Obj | None:

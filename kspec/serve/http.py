@@ -8,6 +8,7 @@ single-threaded; watches are sent by their HTTP threads from a queue the simulat
 from __future__ import annotations
 
 import queue
+import signal
 import socket
 import sys
 import threading
@@ -45,6 +46,10 @@ class Server:
         return f"http://{host}:{port}"
 
     def start(self) -> Server:
+        if hasattr(signal, "SIGPIPE") and threading.current_thread() is threading.main_thread():
+            # Python's own default, which `kspec` main() changes for `kspec steps | head`: a watcher hanging up
+            # must be an EPIPE on its thread, not a signal that ends the process
+            signal.signal(signal.SIGPIPE, signal.SIG_IGN)
         self.cluster.start()
         sim = threading.Thread(target=self._simulate, name="kspec-simulation", daemon=True)
         web = threading.Thread(target=self.httpd.serve_forever, kwargs={"poll_interval": 0.1},

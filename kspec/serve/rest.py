@@ -48,6 +48,8 @@ _REVIEWS = frozenset({"SubjectAccessReview", "SelfSubjectAccessReview", "LocalSu
 # the TokenRequest subresource discovery lists under serviceaccounts
 _TOKEN_RESOURCE = {"name": "serviceaccounts/token", "singularName": "", "namespaced": True,
                    "group": "authentication.k8s.io", "version": "v1", "kind": "TokenRequest", "verbs": ["create"]}
+#: pod subresources that stream a container's process, which a simulated container does not have
+_STREAMS = frozenset({"exec", "attach", "portforward"})
 
 
 @dataclass
@@ -200,8 +202,10 @@ class Rest:
             return _json(200, {"kind": "APIVersions", "versions": ["v1"], "serverAddressByClientCIDRs": [
                 {"clientCIDR": "0.0.0.0/0", "serverAddress": "127.0.0.1"}]})
         if path == "/apis":
-            groups = [_group(g, vs) for g, vs in _group_versions().items() if g]
+            groups = [_group(g, vs) for g, vs in _group_versions().items() if g] + self._metrics_groups()
             return _json(200, {"kind": "APIGroupList", "apiVersion": "v1", "groups": groups})
+        if parts[0] == "apis" and len(parts) >= 2 and parts[1] == "metrics.k8s.io" and self._metrics_groups():
+            return self._metrics(method, parts[2:], q)
         if parts[0] == "kspec" and len(parts) == 2 and parts[1] == "advance" and method == "POST":
             return self._advance(q)
         if parts[0] == "api" and len(parts) >= 2:
@@ -240,8 +244,9 @@ class Rest:
         one = q.get
         dry_run = "All" in one("dryRun", [])
         if sub == "log" and method == "GET" and kind.kind == "Pod":
-            self.api.get(kind.resource, name, ns)
-            return Response(200, b"", "text/plain")  # the simulated containers print nothing yet
+            return self._pod_log(ns, name, q)
+        if sub in _STREAMS and kind.kind == "Pod":
+            return self._no_stream(ns, name, sub)
         if sub == "eviction" and method == "POST" and kind.kind == "Pod":
             from kspec.api.eviction import evict
             self.api.get(kind.resource, name, ns)
@@ -299,6 +304,61 @@ class Rest:
             left = self.api.delete(kind.resource, name, ns, grace_period_seconds=grace, propagation=propagation)
             return self._object(200, left if left is not None else live, kind, accept, q)
         return status(405, "MethodNotAllowed", "the server does not allow this method on the requested resource")
+
+    def _metrics_groups(self) -> list[dict[str, Any]]:
+        """metrics.k8s.io in /apis once the cluster has simulated metrics (kspec/serve/metrics_api.py)."""
+        from kspec.serve import metrics_api
+        return [metrics_api.group()] if metrics_api.available(self.cluster) else []
+
+    def _metrics(self, method: str, rest: list[str], q: dict[str, list[str]]) -> Response:
+        """metrics.k8s.io/v1beta1, what kubectl top reads."""
+        from kspec.serve import metrics_api
+        if method != "GET":
+            return status(405, "MethodNotAllowed", "the server does not allow this method on the requested resource")
+        if not rest:
+            return _json(200, {"kind": "APIGroup", "apiVersion": "v1", **metrics_api.group()})
+        if rest[0] != metrics_api.VERSION:
+            return status(404, "NotFound", "the server could not find the requested resource")
+        return _json(200, metrics_api.get(self.cluster, rest[1:], q))
+
+    def _no_stream(self, ns: str, name: str, sub: str) -> Response:
+        """exec, attach, port-forward: the simulated containers run no processes to reach; said plainly."""
+        self.api.get("pods", name, ns)
+        return status(400, "BadRequest", f"pods/{sub} is not supported by kspec serve: the simulated containers run "
+                                         f"no processes (kubectl logs shows what they print)")
+
+    def _pod_log(self, ns: str, name: str, q: dict[str, list[str]]) -> Response | Watch:
+        """pods/log: what the simulated containers printed (kspec/serve/logs.py); ``follow`` streams the lines
+        of a running container as the virtual clock reaches them, until that run ends or the pod goes."""
+        from kspec.serve.logs import pod_log
+        pod = self.api.get("pods", name, ns)
+        log = pod_log(self.cluster, pod, q)
+        if q.get("follow", ["false"])[0] not in ("true", "1") or not log.container_id:
+            return Response(200, log.body, "text/plain")
+        stream = Watch(timeout_s=1800.0)
+        if log.body:
+            stream.events.put(log.body)
+        clock = self.cluster.clock
+        for at, line in log.later:
+            clock.call_at(at, lambda line=line: stream.events.put(line), label=f"pod {name} prints")
+        uid = pod["metadata"].get("uid")
+
+        def still_running(new: Obj) -> bool:
+            st = new.get("status") or {}
+            statuses = [*(st.get("containerStatuses") or []), *(st.get("initContainerStatuses") or [])]
+            mine = next((s for s in statuses if s.get("name") == log.container), {})
+            return mine.get("containerID") == log.container_id and "running" in (mine.get("state") or {})
+
+        def on_update(old: Obj, new: Obj) -> None:
+            if new["metadata"].get("uid") == uid and not still_running(new):
+                stream.events.put(None)  # the run ended: the kubelet's follow ends with it
+
+        def on_delete(obj: Obj) -> None:
+            if obj["metadata"].get("uid") == uid:
+                stream.events.put(None)
+        stream.handler = self.api.informers.on("pods", None, on_update, on_delete)
+        self.watches.append(stream)
+        return stream
 
     def _body(self, body: bytes, kind: Kind) -> Obj:
         """The request's object; apiVersion and kind default to the endpoint's, as the apiserver's decoder does."""

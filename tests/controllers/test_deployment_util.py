@@ -230,3 +230,15 @@ def test_replica_sets_by_size_older_breaks_ties_like_upstream() -> None:
     t0, t1 = "2025-01-01T00:00:00Z", "2025-01-01T00:01:00Z"
     sets = [_sized(3, "c", t1), _sized(3, "b", t0), _sized(3, "a", t0), _sized(5, "z", t1)]
     assert [s["metadata"]["name"] for s in du.by_size_older(sets)] == ["z", "a", "b", "c"]
+
+
+def test_equal_ignore_hash_holds_an_empty_struct_equal_to_none() -> None:
+    """kubectl rollout undo sends the old template back with ``resources: {}``: the old ReplicaSet must match."""
+    from kspec.controllers.deployment_util import equal_ignore_hash
+
+    stored = {"metadata": {"labels": {"app": "web", "pod-template-hash": "abc"}},
+              "spec": {"containers": [{"name": "web", "image": "nginx"}]}}
+    sent = {"metadata": {"labels": {"app": "web"}},
+            "spec": {"containers": [{"name": "web", "image": "nginx", "resources": {}}], "securityContext": {}}}
+    assert equal_ignore_hash(stored, sent)
+    assert not equal_ignore_hash(stored, {**sent, "spec": {"containers": [{"name": "web", "image": "nginx:2"}]}})

@@ -37,3 +37,36 @@ def test_serve_prints_the_kubeconfig_and_serves_the_manifests(tmp_path: Path) ->
     finally:
         proc.send_signal(signal.SIGTERM)
         assert proc.wait(timeout=20) == 0
+
+
+def test_a_watcher_hanging_up_does_not_end_the_server(tmp_path: Path) -> None:
+    """kubectl rollout status closes its watch; the next events written to it must not SIGPIPE the server."""
+    import socket
+    import time
+
+    config = tmp_path / "kubeconfig"
+    proc = subprocess.Popen([sys.executable, "-m", "kspec.cli", "serve", "--nodes", "1", "--paused",
+                             "--kubeconfig", str(config)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        assert proc.stdout is not None
+        [proc.stdout.readline() for _ in range(3)]
+        server = json.loads(config.read_text())["clusters"][0]["cluster"]["server"]
+        host, port = server.removeprefix("http://").split(":")
+        watcher = socket.create_connection((host, int(port)), timeout=10)
+        watcher.sendall(b"GET /api/v1/namespaces/default/configmaps?watch=1 HTTP/1.1\r\nHost: x\r\n\r\n")
+        received = b""
+        while b"kube-root-ca.crt" not in received:  # read everything sent, so that closing sends FIN, not RST
+            received += watcher.recv(65536)
+        assert received.startswith(b"HTTP/1.1 200")
+        watcher.close()
+        for i in range(5):
+            body = json.dumps({"metadata": {"name": f"c{i}"}}).encode()
+            request = urllib.request.Request(f"{server}/api/v1/namespaces/default/configmaps", data=body,
+                                             method="POST", headers={"Content-Type": "application/json"})
+            with urllib.request.urlopen(request, timeout=10) as resp:
+                assert resp.status == 201
+            time.sleep(0.1)
+        assert proc.poll() is None
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        assert proc.wait(timeout=20) == 0
