@@ -497,7 +497,14 @@ class Rest:
     def _aggregated_discovery(self, path: str, accept: str) -> Response:
         """``/api`` or ``/apis`` as an APIGroupDiscoveryList (kspec/serve/discovery.py)."""
         version = discovery.wanted_version(accept) or "v2"
-        doc = discovery.group_discovery_list(version, _group_versions(), path == "/api", _resource_list)
+        groups, resource_list = _group_versions(), _resource_list
+        if self._metrics_groups():  # an aggregated API (metrics-server's) is listed beside the built-in groups
+            from kspec.serve import metrics_api
+            groups[metrics_api.GROUP] = [metrics_api.VERSION]
+
+            def resource_list(group: str, version: str) -> dict[str, Any]:
+                return metrics_api.resource_list() if group == metrics_api.GROUP else _resource_list(group, version)
+        doc = discovery.group_discovery_list(version, groups, path == "/api", resource_list)
         return Response(200, json.dumps(doc, separators=(",", ":")).encode(), discovery.content_type(version))
 
     def _token(self, method: str, ns: str, name: str, body: bytes) -> Response:
