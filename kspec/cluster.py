@@ -20,7 +20,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from kspec import plugins, podrefs, templates
+from kspec import lazystart, plugins, podrefs, templates
 from kspec.api.kinds import resource_for
 from kspec.api.server import APIServer
 from kspec.arguments import (
@@ -241,7 +241,8 @@ class Cluster:
         if "controller manager" not in self.replicated:
             self.controllers = plugins.collect(self.pm, "kspec_controllers", cluster=self)
         for comp in [*self.controllers, *self.components.values()]:
-            self._guard(comp, comp.start)
+            if not lazystart.defer(self, comp):  # a controller whose resources are empty starts with their first
+                self._guard(comp, comp.start)
         plugins.collect(self.pm, "kspec_cluster_started", cluster=self)
         for group in self.replicated.values():
             group.start()  # each replica campaigns; only the leader's process runs

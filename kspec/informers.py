@@ -9,6 +9,7 @@ de-duplicating ``WorkQueue`` and reconcile level-triggered.
 
 from __future__ import annotations
 
+import bisect
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -37,6 +38,12 @@ class Handler:
     on_update: UpdateFn | None = None
     on_delete: DeleteFn | None = None
     ignore: frozenset[str] = frozenset()
+    #: registration order: a deferred start's handlers (kspec/lazystart.py) take the place an eager start's had
+    order: tuple[int, int] = (0, 0)
+
+
+def _order(handler: Handler) -> tuple[int, int]:
+    return handler.order
 
 
 class Informers:
@@ -47,13 +54,50 @@ class Informers:
         self._handlers: dict[str, list[Handler]] = {}
         self._for: dict[str, list[Handler]] = {}  # resource -> its handlers then the "*" ones, in order
         self.delivered = 0
+        self._registered = 0  # handlers registered (and places reserved), for Handler.order
+        self._slot: int | None = None  # the reserved place handlers now registered go to
+        self._in_slot = 0
+        self._replaying = True
+        #: resource -> starts waiting for its first object (kspec/lazystart.py)
+        self._first: dict[str, list[Callable[[], None]]] = {}
 
     def on(self, resource: str, on_add: AddFn | None = None, on_update: UpdateFn | None = None,
            on_delete: DeleteFn | None = None, *, ignore: frozenset[str] = frozenset()) -> Handler:
-        handler = Handler(on_add, on_update, on_delete, ignore)
-        self._handlers.setdefault(resource, []).append(handler)
+        if self._slot is None:
+            self._registered += 1
+            order = (self._registered, 0)
+        else:
+            self._in_slot += 1
+            order = (self._slot, self._in_slot)
+        handler = Handler(on_add, on_update, on_delete, ignore, order)
+        handlers = self._handlers.setdefault(resource, [])
+        if not handlers or handlers[-1].order < order:
+            handlers.append(handler)
+        else:
+            bisect.insort(handlers, handler, key=_order)
         self._for.clear()
         return handler
+
+    # -- deferred starts (kspec/lazystart.py) -------------------------------------------------------
+    def reserve(self) -> int:
+        """A place in the handlers' order for a start that comes later: its handlers go where they would be now."""
+        self._registered += 1
+        return self._registered
+
+    def on_first(self, resources: tuple[str, ...], start: Callable[[], None]) -> None:
+        """Call ``start`` when the first of ``resources``' objects is committed, before its delivery is scheduled."""
+        for resource in resources:
+            self._first.setdefault(resource, []).append(start)
+
+    def start_in(self, slot: int, start: Callable[[], None]) -> None:
+        """Run ``start`` with its handlers registered at the reserved ``slot`` and without the initial replay:
+        the objects of the resources it watches are the one being committed, which its delivery brings."""
+        saved = self._slot, self._in_slot, self._replaying
+        self._slot, self._in_slot, self._replaying = slot, 0, False
+        try:
+            start()
+        finally:
+            self._slot, self._in_slot, self._replaying = saved
 
     def remove(self, handler: Handler) -> None:
         for handlers in self._handlers.values():
@@ -70,13 +114,16 @@ class Informers:
 
     def replay(self, handler: Handler, existing: list[Obj]) -> None:
         """The informer's initial List: an add for every object that already exists."""
-        if handler.on_add is not None:
+        if handler.on_add is not None and self._replaying:
             for obj in existing:
                 handler.on_add(obj)
 
     def notify(self, event: WatchEvent) -> None:
         """Called by the API server on commit; schedules delivery at the current instant."""
         self.clock.note_write(event.type, event.resource, event.obj)
+        if self._first and event.resource in self._first:
+            for start in self._first.pop(event.resource):
+                start()
         if self._handlers_for(event.resource):
             self.clock.call_soon(lambda: self._deliver(event), label=f"watch {event.resource}")
 

@@ -3,11 +3,16 @@
 Every ``Cluster(nodes=N)`` starts the same way: the system namespaces, the kubernetes and kube-dns
 Services, the kubernetes Endpoints, then N Ready nodes, each through decoding, defaulting, admission and
 validation. For one seed and one list of nodes the result is always the same state, so the first
-cluster built that way records it and the next ones restore a private copy of it (``marshal``, which
-copies dicts, lists and strings in C and keeps shared references shared): the store's objects and
-revision, the seeded generator's position, the clock's write log and change count, the API server's
-write count and address allocators. ``tests/test_templates.py`` checks that the state is the same, field
-for field, as the eager construction's; ``KSPEC_EAGER=1`` (or ``ENABLED = False``) turns the copy off.
+cluster built that way records it and the next ones restore it: the store's objects and revision, the
+seeded generator's position, the clock's write log and change count, the API server's write count and
+address allocators. Stored objects are read-only (every write stores a new object: ``APIServer.patch``
+copies, ``update_owned`` shares the unchanged parts of the previous version), so each new cluster gets
+its own tables (resource -> key -> object) holding the template's objects themselves, not copies of them:
+copying them was a tenth of a scenario's time, and freeing the copies a good part of its garbage
+collection. ``KSPEC_CHECK_TEMPLATES=1`` (or ``CHECK = True``) compares the shared objects with a pristine
+copy on every restore, naming the first object a scenario changed in place. ``tests/test_templates.py``
+checks that the state is the same, field for field, as the eager construction's; ``KSPEC_EAGER=1`` (or
+``ENABLED = False``) turns the template off.
 """
 
 from __future__ import annotations
@@ -26,6 +31,8 @@ if TYPE_CHECKING:
 
 #: Off under ``KSPEC_EAGER=1``: every cluster is then built request by request (to compare runs).
 ENABLED = os.environ.get("KSPEC_EAGER", "") in ("", "0")
+#: On under ``KSPEC_CHECK_TEMPLATES=1``: every restore first checks that no cluster changed a shared object.
+CHECK = os.environ.get("KSPEC_CHECK_TEMPLATES", "") not in ("", "0")
 #: How many distinct (seed, node list) constructions are kept; a suite uses a handful.
 MAX_TEMPLATES = 64
 #: Larger clusters are built eagerly: their own run dwarfs construction, and a copy kept would be megabytes.
@@ -34,7 +41,9 @@ MAX_TEMPLATE_NODES = 256
 
 @dataclass(frozen=True)
 class Template:
-    blob: bytes  # marshal of (store data, clock write log)
+    blob: bytes  # marshal of (store data, clock write log): the pristine state, for CHECK
+    data: dict[str, dict[tuple[str, str], Any]]  # the shared objects (read-only), by resource and key
+    write_log: tuple[Any, ...]  # the clock's write log entries
     revision: int
     rng_state: tuple[Any, ...]
     writes: int
@@ -61,17 +70,18 @@ def key_for(cluster: Cluster, nodes: list[NodeSpec]) -> tuple[Any, ...] | None:
 
 
 def restore(cluster: Cluster, key: tuple[Any, ...]) -> bool:
-    """Give ``cluster`` a private copy of the recorded construction; False when there is none yet."""
+    """Give ``cluster`` the recorded construction (its own tables, the shared objects); False when there is none yet."""
     t = _TEMPLATES.get(key)
     if t is None:
         return False
     _TEMPLATES.move_to_end(key)
-    data, writes = marshal.loads(t.blob)
+    if CHECK:
+        check(t)
     store, api, clock = cluster.store, cluster.api, cluster.clock
-    store._data = data
+    store._data = {resource: table.copy() for resource, table in t.data.items()}
     store.revision = t.revision
     cluster.rng.setstate(t.rng_state)
-    clock._writes.extend(writes)
+    clock._writes.extend(t.write_log)
     clock.changes = t.changes
     api.writes = t.writes
     api.service_ips.used = set(t.service_ips)
@@ -88,12 +98,31 @@ def record(cluster: Cluster, key: tuple[Any, ...]) -> None:
     writes: deque[Any] = clock._writes
     if any(w[4] is not None for w in writes) or clock._seq or cluster.api.informers._handlers:
         return  # something reacted during construction: not a plain sequence of writes
+    blob = marshal.dumps((cluster.store._data, list(writes)))
+    data, shared_writes = marshal.loads(blob)  # the template's own objects: the recording cluster goes on writing
     _TEMPLATES[key] = Template(
-        marshal.dumps((cluster.store._data, list(writes))), cluster.store.revision,
+        blob, data, tuple(shared_writes), cluster.store.revision,
         cluster.rng.getstate(), cluster.api.writes, clock.changes, frozenset(cluster.api.service_ips.used),
         frozenset(cluster.api.node_ports.used), cluster._node_index, cluster.api._auth_rng.getstate())
     while len(_TEMPLATES) > MAX_TEMPLATES:
         _TEMPLATES.popitem(last=False)
+
+
+class SharedObjectChanged(AssertionError):
+    """A cluster changed one of the template's shared objects in place (KSPEC_CHECK_TEMPLATES)."""
+
+
+def check(t: Template) -> None:
+    """Fail naming the first shared object that differs from the pristine recorded one."""
+    data, writes = marshal.loads(t.blob)
+    if data == t.data and writes == list(t.write_log):
+        return
+    for resource, table in data.items():
+        for k, obj in table.items():
+            if t.data.get(resource, {}).get(k) != obj:
+                raise SharedObjectChanged(f"a stored {resource} object {'/'.join(k)} of a cluster template was "
+                                          "changed in place: stored objects are read-only (copy, then write)")
+    raise SharedObjectChanged("the shared template's tables or write log were changed in place")
 
 
 def clear() -> None:

@@ -9,6 +9,7 @@ re-syncs every aggregated role, so ``admin`` gains what a new role labelled
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from typing import Any
 
 from kspec.controllers.base import Controller
@@ -35,6 +36,31 @@ def aggregated_rules(role: Obj, roles: list[Obj]) -> list[Obj]:
     return rules
 
 
+#: (role, roles) by identity -> (the inputs, kept alive so that their ids stay theirs; the rules)
+_MEMO: OrderedDict[tuple[int, ...], tuple[list[Obj], list[Obj]]] = OrderedDict()
+MEMO_SIZE = 32
+
+
+def memo_aggregated_rules(role: Obj, roles: list[Obj]) -> list[Obj]:
+    """``aggregated_rules``, remembered for the same role and roles (the same objects, by identity).
+
+    Stored objects are read-only, so the same objects give the same rules. Every new cluster starts with the
+    same bootstrap ClusterRoles (shared from its per-process template, kspec/templates.py) and its controller
+    syncs each aggregated role once at start: that check is then a lookup instead of matching every
+    ClusterRole's labels against every selector again. The caller must not change the list it gets.
+    """
+    key = (id(role), *map(id, roles))
+    found = _MEMO.get(key)
+    if found is not None:
+        _MEMO.move_to_end(key)
+        return found[1]
+    rules = aggregated_rules(role, roles)
+    _MEMO[key] = ([role, *roles], rules)
+    while len(_MEMO) > MEMO_SIZE:
+        _MEMO.popitem(last=False)
+    return rules
+
+
 class ClusterRoleAggregationController(Controller):
     NAME = "clusterrole-aggregation-controller"
 
@@ -56,7 +82,8 @@ class ClusterRoleAggregationController(Controller):
         role = self.api.store.get("clusterroles", "", key)
         if role is None or not role.get("aggregationRule"):
             return
-        rules = aggregated_rules(role, self.api.store.list("clusterroles"))
+        rules = memo_aggregated_rules(role, self.api.store.list("clusterroles"))
         if rules == (role.get("rules") or []):
             return
-        self.api.patch("clusterroles", key, "", lambda r: r.__setitem__("rules", rules))
+        written = list(rules)  # the remembered list stays the memo's
+        self.api.patch("clusterroles", key, "", lambda r: r.__setitem__("rules", written))

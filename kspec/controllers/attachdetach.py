@@ -432,6 +432,7 @@ class CSIExternalAttacher(Controller):
     """The simulated drivers' external-attacher sidecar: a new VolumeAttachment is attached at once."""
 
     NAME = "csi-attacher"
+    START_ON_FIRST = ("volumeattachments",)
 
     def start(self) -> None:
         self.watch("volumeattachments", lambda va: va["metadata"]["name"])

@@ -17,6 +17,9 @@ class Controller:
     """Subclasses set NAME, call ``watch`` in ``start`` and implement ``reconcile``."""
 
     NAME = "controller"
+    #: every resource the controller watches, when its ``start`` only registers informer handlers: it then
+    #: starts with the first object of any of them (kspec/lazystart.py), the run unchanged
+    START_ON_FIRST: tuple[str, ...] = ()
 
     def __init__(self, cluster: Cluster) -> None:
         self.cluster = cluster

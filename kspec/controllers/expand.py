@@ -34,6 +34,7 @@ class ExpandController(Controller):
     """expandController.syncHandler for volumes only an external resizer can expand."""
 
     NAME = "persistentvolume-expander-controller"
+    START_ON_FIRST = ("persistentvolumeclaims",)
 
     def start(self) -> None:
         self.watch("persistentvolumeclaims")

@@ -50,7 +50,7 @@ class GarbageCollector(Controller):
 
     def start(self) -> None:
         handler = self.api.informers.on("*", self._changed, self._updated, self._deleted, ignore=_SKIP)
-        for kind_resource in sorted({k.resource for k in _all_kinds()} - _SKIP):
+        for kind_resource in _watched_resources():
             self.api.informers.replay(handler, self.api.store.list(kind_resource))
 
     def _resource(self, obj: Obj) -> str | None:
@@ -77,19 +77,21 @@ class GarbageCollector(Controller):
         resource = self._resource(obj)
         if resource is None or resource in _SKIP:
             return
-        ref = _ref(resource, obj)
         md = obj["metadata"]
+        ref = f"{resource}|{md.get('namespace', '')}|{md['name']}"  # _ref
         uid = md.get("uid", "")
         self.ref_of_uid[uid] = ref
-        owners = md.get("ownerReferences") or []
-        for owner in owners:
-            self.dependents.setdefault(owner["uid"], set()).add(ref)
+        owners = md.get("ownerReferences")
         if owners:
+            for owner in owners:
+                self.dependents.setdefault(owner["uid"], set()).add(ref)
             self.queue.add(ref)
         # a dependent whose owner reference named this object in the wrong namespace is looked at again
-        for dep in sorted(self.dependents.get(uid, ())):
-            if dep.split("|")[1] != md.get("namespace", ""):
-                self.queue.add(dep)
+        deps = self.dependents.get(uid)
+        if deps:
+            for dep in sorted(deps):
+                if dep.split("|")[1] != md.get("namespace", ""):
+                    self.queue.add(dep)
         if md.get("deletionTimestamp") and ({FOREGROUND, ORPHAN} & set(md.get("finalizers") or [])):
             self.queue.add(ref)
 
@@ -221,6 +223,17 @@ class GarbageCollector(Controller):
             self.api.patch(resource, name, ns or "default", lambda o: o["metadata"].__setitem__(
                 "ownerReferences", [r for r in o["metadata"].get("ownerReferences", []) if r["uid"] != uid]))
         self.dependents.pop(uid, None)
+
+
+_WATCHED: list[Any] = [None, ()]  # [the kinds table it was worked out from, the resources]
+
+
+def _watched_resources() -> tuple[str, ...]:
+    """Every resource but events and leases, sorted: the start-up replay's order (worked out once per table)."""
+    kinds = _all_kinds()
+    if _WATCHED[0] is not kinds:
+        _WATCHED[:] = [kinds, tuple(sorted({k.resource for k in kinds} - _SKIP))]
+    return _WATCHED[1]
 
 
 def _all_kinds():  # type: ignore[no-untyped-def]

@@ -45,6 +45,7 @@ class ScaleEvent:
 
 class HPAController(Controller):
     NAME = "horizontal-pod-autoscaler"
+    START_ON_FIRST = ("horizontalpodautoscalers",)
 
     def __init__(self, cluster: Cluster) -> None:
         super().__init__(cluster)

@@ -138,6 +138,7 @@ def remaining_per_index_ms(pod: Obj | None, now: int, default_ms: int = DEFAULT_
 
 class JobController(Controller):
     NAME = "job-controller"
+    START_ON_FIRST = ("jobs", "pods")
 
     def __init__(self, cluster: Cluster) -> None:
         super().__init__(cluster)

@@ -262,6 +262,7 @@ class PersistentVolumeController(Controller):
     """pv_controller: claims are keyed ``claim:ns/name``, volumes ``volume:name``, in one queue."""
 
     NAME = "persistentvolume-binder-controller"
+    START_ON_FIRST = ("persistentvolumeclaims", "persistentvolumes")
 
     #: the volume index, built from the store and subscribed to its commits at the first claim a started
     #: controller syncs (a scenario without claims pays nothing; a controller never started scans the store)
@@ -593,6 +594,7 @@ class PVCProtectionController(Controller):
     """pvcprotection: drop ``kubernetes.io/pvc-protection`` from a deleted claim once no pod uses it."""
 
     NAME = "persistentvolumeclaim-protection-controller"
+    START_ON_FIRST = ("persistentvolumeclaims", "pods")
 
     def start(self) -> None:
         self.watch("persistentvolumeclaims")
@@ -620,6 +622,7 @@ class PVProtectionController(Controller):
     """pvprotection: drop ``kubernetes.io/pv-protection`` from a deleted volume once it is not Bound."""
 
     NAME = "persistentvolume-protection-controller"
+    START_ON_FIRST = ("persistentvolumes",)
 
     def start(self) -> None:
         self.watch("persistentvolumes")

@@ -34,6 +34,7 @@ SLOW_START_INITIAL_BATCH_SIZE = 1  # controller.SlowStartInitialBatchSize
 
 class ReplicaSetController(Controller):
     NAME = "replicaset-controller"
+    START_ON_FIRST: tuple[str, ...] = ("replicasets", "pods")
     RESOURCE = "replicasets"
     KIND = "ReplicaSet"
 
@@ -170,5 +171,6 @@ class ReplicationControllerController(ReplicaSetController):
     """The same loop for core/v1 ReplicationControllers (map selectors)."""
 
     NAME = "replicationcontroller-controller"
+    START_ON_FIRST = ("replicationcontrollers", "pods")
     RESOURCE = "replicationcontrollers"
     KIND = "ReplicationController"

@@ -25,6 +25,7 @@ _NOT_REPLENISHED = frozenset({"events", "leases", "endpoints", "endpointslices",
 
 class ResourceQuotaController(Controller):
     NAME = NAME
+    START_ON_FIRST = ("resourcequotas",)
 
     def __init__(self, cluster: object) -> None:
         super().__init__(cluster)  # type: ignore[arg-type]

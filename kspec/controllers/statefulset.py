@@ -47,6 +47,7 @@ def claim_name(template_name: str, set_name: str, ordinal: int) -> str:
 
 class StatefulSetController(Controller):
     NAME = "statefulset-controller"
+    START_ON_FIRST = ("statefulsets", "pods")
 
     def __init__(self, cluster: Cluster) -> None:
         super().__init__(cluster)

@@ -32,6 +32,7 @@ def time_left(job: Obj, since_ms: int) -> tuple[int, int]:
 
 class TTLAfterFinishedController(Controller):
     NAME = "ttl-after-finished-controller"
+    START_ON_FIRST = ("jobs",)
 
     def start(self) -> None:
         self.watch("jobs")

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 from kspec.objects import Obj
 from kspec.proxy.types import (
@@ -92,6 +92,22 @@ def _shared(convert: Callable[[Obj], dict[ServicePortName, V]]) -> Callable[[Obj
 
 
 _service_ports = _shared(service_ports)
+#: (Service, ids of its slices) -> (the slices, kept alive so that their ids stay theirs; their endpoints map)
+_RECENT_SLICES: dict[tuple[Any, ...], tuple[list[Obj], dict[ServicePortName, tuple[Endpoint, ...]]]] = {}
+
+
+def _slices_map(key: ServiceKey, slices: list[Obj]) -> dict[ServicePortName, tuple[Endpoint, ...]]:
+    """``slices_endpoints_map`` shared the way ``_shared`` shares a Service's ports: every node's proxier
+    converts the same slices (and every new cluster the bootstrap Services' slices), twice per event."""
+    memo_key = (key, *map(id, slices))
+    hit = _RECENT_SLICES.get(memo_key)
+    if hit is not None:
+        return hit[1]
+    result = slices_endpoints_map(key, slices)
+    if len(_RECENT_SLICES) >= 64:
+        _RECENT_SLICES.clear()
+    _RECENT_SLICES[memo_key] = (slices, result)
+    return result
 
 
 class ServiceChangeTracker(_Tracker[ServicePort]):
@@ -133,7 +149,7 @@ class EndpointsChangeTracker:
             out.update(endpoints_map(legacy, ""))
         slices = [objs[name] for name in sorted(objs) if name != _ENDPOINTS_OBJECT]
         if slices:
-            out.update(slices_endpoints_map(key, slices))
+            out.update(_slices_map(key, slices))
         return out
 
     def update(self, previous: Obj | None, current: Obj | None) -> bool:

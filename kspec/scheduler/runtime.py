@@ -34,6 +34,17 @@ if TYPE_CHECKING:
     from kspec.scheduler.scheduler import Scheduler
 
 
+#: (profile's plugin sets, which plugin implements which point) -> each point's plugin names, in order
+_LAYOUTS: dict[tuple[Any, ...], dict[str, tuple[str, ...]]] = {}
+LAYOUTS_SIZE = 64
+
+
+def _profile_key(profile: Profile) -> tuple[Any, ...]:
+    """What ``Profile.extension_point`` reads of a profile, hashable."""
+    return tuple((point, tuple((r.name, r.weight) for r in ps.enabled), tuple(ps.disabled))
+                 for point, ps in profile.plugins.items())
+
+
 class Framework:
     """frameworkImpl: the handle plugins get (``cache``, ``api``, ``namespace_labels``, ``scheduler``)."""
 
@@ -60,16 +71,26 @@ class Framework:
                     from exc
         implements = {point: {n: hasattr(p, METHODS[point]) for n, p in self.plugins.items()}
                       for point in EXTENSION_POINTS}
-        self.points: dict[str, list[Any]] = {}
-        for point in EXTENSION_POINTS:
-            refs = profile.extension_point(point, implements[point])
-            for ref in refs:
-                if ref.name not in self.plugins:
-                    raise PluginError(f'scheduler profile "{self.name}": plugin "{ref.name}" is enabled at '
-                                      f"{point} but not configured")
-                if not implements[point][ref.name]:
-                    raise PluginError(f'scheduler plugin "{ref.name}" does not extend {point}')
-            self.points[point] = [self.plugins[r.name] for r in refs]
+        # the same profile and plugins always expand the same way: remembered per process (every scenario's
+        # scheduler builds the default profile's framework)
+        layout_key = (_profile_key(profile), tuple(tuple(v.items()) for v in implements.values()))
+        layout = _LAYOUTS.get(layout_key)
+        if layout is None:
+            layout = {}
+            for point in EXTENSION_POINTS:
+                refs = profile.extension_point(point, implements[point])
+                for ref in refs:
+                    if ref.name not in self.plugins:
+                        raise PluginError(f'scheduler profile "{self.name}": plugin "{ref.name}" is enabled at '
+                                          f"{point} but not configured")
+                    if not implements[point][ref.name]:
+                        raise PluginError(f'scheduler plugin "{ref.name}" does not extend {point}')
+                layout[point] = tuple(r.name for r in refs)
+            if len(_LAYOUTS) >= LAYOUTS_SIZE:
+                _LAYOUTS.clear()
+            _LAYOUTS[layout_key] = layout
+        self.points: dict[str, list[Any]] = {point: [self.plugins[n] for n in layout[point]]
+                                             for point in EXTENSION_POINTS}
         sorters = self.points["queueSort"]
         if len(sorters) != 1:
             raise PluginError(f'scheduler profile "{self.name}" needs exactly one queueSort plugin '

@@ -1,0 +1,47 @@
+"""A profile's expansion into extension points is worked out once per process and profile."""
+
+from __future__ import annotations
+
+import pytest
+
+from kspec.cluster import Cluster
+from kspec.errors import PluginError
+from kspec.scheduler import runtime
+from kspec.scheduler.profile.config import PluginRef, PluginSet, default_profile
+from kspec.scheduler.runtime import Framework
+
+
+def _framework(c: Cluster, profile=None) -> Framework:  # type: ignore[no-untyped-def]
+    sched = c.require("scheduler")
+    return Framework(profile or default_profile(), sched.registry, sched, 0)
+
+
+def test_schedulers_share_the_default_profile_layout() -> None:
+    runtime._LAYOUTS.clear()
+    a, b = Cluster(nodes=1), Cluster(nodes=1)
+    fa, fb = _framework(a), _framework(b)
+    assert len(runtime._LAYOUTS) == 1
+    for point, plugins in fa.points.items():
+        assert [p.NAME for p in plugins] == [p.NAME for p in fb.points[point]]
+        assert all(p.framework is fb for p in fb.points[point] if hasattr(p, "framework"))
+    assert [p.NAME for p in fa.points["filter"]][:2] == ["NodeUnschedulable", "NodeName"]
+
+
+def test_another_profile_gets_its_own_layout() -> None:
+    runtime._LAYOUTS.clear()
+    c = Cluster(nodes=1)
+    _framework(c)
+    profile = default_profile()
+    profile.plugins["filter"] = PluginSet([], ["NodeName"])
+    f = _framework(c, profile)
+    assert len(runtime._LAYOUTS) == 2
+    assert "NodeName" not in [p.NAME for p in f.points["filter"]]
+
+
+def test_a_misconfigured_profile_fails_every_time() -> None:
+    c = Cluster(nodes=1)
+    profile = default_profile()
+    profile.plugins["score"] = PluginSet([PluginRef("DefaultBinder", 1)], [])
+    for _ in range(2):
+        with pytest.raises(PluginError, match='"DefaultBinder" does not extend score'):
+            _framework(c, profile)
