@@ -37,18 +37,28 @@ def _frozen_heap(wanted: bool) -> Iterator[None]:
     A long wait over a big cluster replaces stored objects and writes events all along, so the collector's
     oldest generation keeps filling and each of its passes walks every object of the cluster again (a
     sixth of a virtual day's CPU). CPython's ``gc.freeze`` moves what exists into a generation it never
-    scans; ``gc.unfreeze`` afterwards hands it back, so cyclic garbage among it is collected later as before.
-    Only the collector's timing changes, never the run. Left alone when something else (the pytest plugin
-    after collection) froze objects already: unfreezing would undo its freeze.
+    scans (and, after each full pass, what survived it); ``gc.unfreeze`` afterwards hands it back, so cyclic
+    garbage among it is collected later as before. Only the collector's timing changes, never the run. Left
+    alone when something else (the pytest plugin after collection) froze objects already: unfreezing would
+    undo its freeze.
     """
     if not wanted or gc.get_freeze_count() or not gc.isenabled():
         yield
         return
     gc.freeze()
+    gc.callbacks.append(_freeze_after_full_pass)
     try:
         yield
     finally:
+        gc.callbacks.remove(_freeze_after_full_pass)
         gc.unfreeze()
+
+
+def _freeze_after_full_pass(phase: str, info: dict[str, int]) -> None:
+    """What survived a full pass during a long wait joins the frozen objects: the next pass walks only what is
+    newer (else each pass of a virtual day walks more of the cluster's replaced objects again)."""
+    if phase == "stop" and info.get("generation") == 2:
+        gc.freeze()
 
 
 @dataclass(eq=False)

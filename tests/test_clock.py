@@ -375,6 +375,7 @@ def test_a_long_wait_runs_with_what_existed_before_it_frozen_out_of_the_collecto
         clock.run_for(FREEZE_HEAP_AFTER_MS)
         assert seen and all(n > 0 for n in seen)
         assert gc.get_freeze_count() == 0  # handed back afterwards
+        assert not [cb for cb in gc.callbacks if getattr(cb, "__module__", "") == "kspec.clock"]
         seen.clear()
         clock.run_for(10_000)
         assert seen == [0] * 10
