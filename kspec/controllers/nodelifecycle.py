@@ -160,6 +160,8 @@ class _NodeFacts:
     zone: str
     excluded: bool
     no_execute: set[str]
+    #: ready and without NoExecute taints: a pass changes nothing but when the node was last heard from
+    quiet: bool
 
 
 class NodeLifecycleController(Controller):
@@ -199,7 +201,8 @@ class NodeLifecycleController(Controller):
         zones: dict[str, list[dict[str, Any] | None]] = {}
         for node in nodes:
             try:
-                self._monitor_one(node, zones)
+                if not self._monitor_quiet(node, zones):
+                    self._monitor_one(node, zones)
             except ApiError:
                 continue  # no quorum: try again next period
         self._handle_disruption(zones, [n["metadata"]["name"] for n in nodes])
@@ -210,9 +213,35 @@ class NodeLifecycleController(Controller):
         name = node["metadata"]["name"]
         facts = self._seen.get(name)
         if facts is None or facts.node is not node:
-            facts = self._seen[name] = _NodeFacts(node, get_condition(node, "Ready"), zone_key(node),
-                                                  excluded_from_disruption_checks(node), _no_execute_keys(node))
+            ready = get_condition(node, "Ready")
+            no_execute = _no_execute_keys(node)
+            facts = self._seen[name] = _NodeFacts(node, ready, zone_key(node), excluded_from_disruption_checks(node),
+                                                  no_execute, ready is not None and ready.get("status") == "True"
+                                                  and not no_execute)
         return facts
+
+    def _monitor_quiet(self, node: Obj, zones: dict[str, list[dict[str, Any] | None]]) -> bool:
+        """``_monitor_one`` for a node object seen before, ready and without NoExecute taints: only its Lease is
+        read. False (nothing changed but what the full pass does again) when the node needs the full pass."""
+        name = node["metadata"]["name"]
+        facts = self._seen.get(name)
+        h = self.health.get(name)
+        if facts is None or facts.node is not node or not facts.quiet or h is None or h.ready is not facts.ready:
+            return False
+        now = self.clock.now
+        lease = self.api.store.get("leases", LEASE_NAMESPACE, name)
+        renew = (lease or {}).get("spec", {}).get("renewTime") or ""
+        if renew and renew > h.renew:
+            h.renew, h.probe_ms = renew, now
+        if now > h.probe_ms + GRACE_PERIOD_MS:
+            return False  # to be marked Unknown
+        if not facts.excluded:
+            zones.setdefault(facts.zone, []).append(facts.ready)
+        queue = self.tainting.get(facts.zone)
+        if queue:
+            queue.pop(name, None)
+        self.retry.discard(name)
+        return True
 
     def _monitor_one(self, node: Obj, zones: dict[str, list[dict[str, Any] | None]]) -> None:
         name = node["metadata"]["name"]
