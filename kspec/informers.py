@@ -53,6 +53,8 @@ class Informers:
         self.clock = clock
         self._handlers: dict[str, list[Handler]] = {}
         self._for: dict[str, list[Handler]] = {}  # resource -> its handlers then the "*" ones, in order
+        #: (resource, event type) -> the functions of those handlers for that type, in order: what a delivery calls
+        self._calls: dict[tuple[str, str], list[Callable[..., None]]] = {}
         self.delivered = 0
         self._registered = 0  # handlers registered (and places reserved), for Handler.order
         self._slot: int | None = None  # the reserved place handlers now registered go to
@@ -76,6 +78,7 @@ class Informers:
         else:
             bisect.insort(handlers, handler, key=_order)
         self._for.clear()
+        self._calls.clear()
         return handler
 
     # -- deferred starts (kspec/lazystart.py) -------------------------------------------------------
@@ -104,6 +107,7 @@ class Informers:
             if handler in handlers:
                 handlers.remove(handler)
         self._for.clear()
+        self._calls.clear()
 
     def _handlers_for(self, resource: str) -> list[Handler]:
         found = self._for.get(resource)
@@ -127,21 +131,30 @@ class Informers:
         if self._handlers_for(event.resource):
             self.clock.call_soon(lambda: self._deliver(event), label=f"watch {event.resource}")
 
+    def _callbacks(self, resource: str, etype: str) -> list[Callable[..., None]]:
+        """The handler functions a change of this type to this resource goes to. The list is never changed in
+        place (registering or removing a handler drops them all), so a delivery can iterate it as a snapshot."""
+        key = (resource, etype)
+        found = self._calls.get(key)
+        if found is None:
+            attr = "on_add" if etype == "ADDED" else "on_update" if etype == "MODIFIED" else "on_delete"
+            found = self._calls[key] = [fn for h in self._handlers_for(resource)
+                                        if (fn := getattr(h, attr)) is not None]
+        return found
+
     def _deliver(self, event: WatchEvent) -> None:
         self.delivered += 1
         clock = self.clock
-        for handler in list(self._handlers_for(event.resource)):
-            if event.type == "ADDED":
-                if handler.on_add is not None:
-                    clock.acting = handler.on_add
-                    handler.on_add(event.obj)
-            elif event.type == "MODIFIED":
-                if handler.on_update is not None:
-                    clock.acting = handler.on_update
-                    handler.on_update(event.old or event.obj, event.obj)
-            elif handler.on_delete is not None:
-                clock.acting = handler.on_delete
-                handler.on_delete(event.obj)
+        obj = event.obj
+        if event.type == "MODIFIED":
+            old = event.old or obj
+            for fn in self._callbacks(event.resource, "MODIFIED"):
+                clock.acting = fn
+                fn(old, obj)
+        else:
+            for fn in self._callbacks(event.resource, event.type):
+                clock.acting = fn
+                fn(obj)
         clock.acting = None
 
 

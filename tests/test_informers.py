@@ -179,3 +179,26 @@ def test_keys_are_processed_one_per_callback() -> None:
     # the queue's drain yields after each key, so other work at the instant interleaves
     assert [k for _t, k in done] == ["a", "b", "c"]
     assert other == ["between"]
+
+
+def test_a_delivery_calls_the_handlers_registered_when_it_starts() -> None:
+    """A delivery iterates the handlers as they were when it began: one removed by an earlier handler is still
+    called for this change, one added is called from the next change on."""
+    clock, store, informers = _wired()
+    seen: list[str] = []
+    late: list[object] = []
+
+    def first(_old: dict, new: dict) -> None:
+        seen.append("first " + new["data"]["v"])
+        if not late:
+            informers.remove(second_handler)
+            late.append(informers.on("configmaps", on_update=lambda _o, n: seen.append("late " + n["data"]["v"])))
+    informers.on("configmaps", on_update=first)
+    second_handler = informers.on("configmaps", on_update=lambda _o, n: seen.append("second " + n["data"]["v"]))
+    cm = store.create("configmaps", _cm("a", v="0"))
+    clock.run_now()
+    cm = store.update("configmaps", {**cm, "metadata": dict(cm["metadata"]), "data": {"v": "1"}})
+    clock.run_now()
+    store.update("configmaps", {**cm, "metadata": dict(cm["metadata"]), "data": {"v": "2"}})
+    clock.run_now()
+    assert seen == ["first 1", "second 1", "first 2", "late 2"]

@@ -9,6 +9,7 @@ client-go treats its informer cache) and write through ``update``/``patch``.
 
 from __future__ import annotations
 
+import functools
 import json
 import random
 from collections.abc import Callable, Iterable
@@ -30,7 +31,7 @@ from kspec.errors import ApiError, already_exists, bad_request, conflict, invali
 from kspec.informers import Informers
 from kspec.labels import Selector
 from kspec.objects import Obj, clone, parse_timestamp, set_condition, timestamp
-from kspec.store import KeyExists, KeyNotFound, RevisionMismatch, Store, Unavailable, WatchEvent
+from kspec.store import KeyExists, KeyNotFound, RevisionMismatch, Store, StoreError, Unavailable, WatchEvent
 
 LAST_APPLIED = "kubectl.kubernetes.io/last-applied-configuration"
 #: Where the simulated control plane's kube-apiserver listens (the kubernetes Service's endpoint).
@@ -330,7 +331,11 @@ class APIServer:
         (generation, optimistic locking). ``spec_changed`` says whether more than status and metadata changed,
         when the caller knows, so the objects are not compared."""
         md = new["metadata"] = dict(new["metadata"])
-        kind = self._prepare(new)  # the namespace checks of every write
+        # _prepare's namespace checks, for an object read from the store (its apiVersion, kind and namespace are
+        # canonical, and with a resourceVersion a terminating namespace refuses nothing): the namespace exists
+        kind = kind_for(new["apiVersion"], new["kind"])
+        if kind.namespaced and self.store.get("namespaces", "", md["namespace"]) is None:
+            raise not_found("namespaces", md["namespace"])
         if spec_changed is None:
             spec_changed = _spec_of(new) != _spec_of(live)
         if spec_changed and "generation" in md:
@@ -338,8 +343,10 @@ class APIServer:
         if md.get("deletionTimestamp") and not md.get("finalizers") and not (
                 live["metadata"].get("deletionGracePeriodSeconds")):
             return self._store_call(lambda: self._remove(kind, live), kind, md["name"])
-        return self._store_call(lambda: self.store.update(kind.resource, new, live["metadata"]["resourceVersion"]),
-                                kind, md["name"])
+        try:
+            return self.store.update(kind.resource, new, live["metadata"]["resourceVersion"])
+        except StoreError as exc:  # turned into the API error _store_call gives (the write is not sent again)
+            return self._store_call(functools.partial(_reraise, exc), kind, md["name"])
 
     def bind(self, namespace: str, name: str, node: str) -> Obj:
         """POST pods/binding: set spec.nodeName once (BindingREST.setPodNodeAndMetadata)."""
@@ -617,6 +624,10 @@ class APIServer:
 
 def _spec_of(obj: Obj) -> dict[str, Any]:
     return {k: v for k, v in obj.items() if k not in _NOT_SPEC}
+
+
+def _reraise(exc: Exception) -> Obj:
+    raise exc
 
 
 def _heartbeat_only(event: WatchEvent) -> bool:

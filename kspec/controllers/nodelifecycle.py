@@ -151,6 +151,19 @@ class _Health:
     renew: str = ""
 
 
+@dataclass(slots=True)
+class _NodeFacts:
+    """What the monitor reads of one stored node object."""
+
+    node: Obj
+    ready: dict[str, Any] | None
+    zone: str
+    excluded: bool
+    no_execute: set[str]
+    #: ready and without NoExecute taints: a pass changes nothing but when the node was last heard from
+    quiet: bool
+
+
 class NodeLifecycleController(Controller):
     NAME = NAME
 
@@ -169,6 +182,8 @@ class NodeLifecycleController(Controller):
         self._pass_timer: Timer | None = None
         #: nodesToRetry: nodes whose pods could not all be marked not ready
         self.retry: set[str] = set()
+        #: per node, what the last pass read of its stored object
+        self._seen: dict[str, _NodeFacts] = {}
         self.watch("nodes")
         self.clock.call_every(MONITOR_PERIOD_MS, self.monitor, label="node monitor")
 
@@ -180,26 +195,71 @@ class NodeLifecycleController(Controller):
         self.known |= names
         for name in sorted(self.known - names):  # deleted
             self.known.discard(name)
+            self._seen.pop(name, None)
             self.health.pop(name, None)
             self.retry.discard(name)
         zones: dict[str, list[dict[str, Any] | None]] = {}
         for node in nodes:
             try:
-                self._monitor_one(node, zones)
+                if not self._monitor_quiet(node, zones):
+                    self._monitor_one(node, zones)
             except ApiError:
                 continue  # no quorum: try again next period
         self._handle_disruption(zones, [n["metadata"]["name"] for n in nodes])
 
+    def _facts(self, node: Obj) -> _NodeFacts:
+        """What a pass reads of a node object, kept while the stored object is the same (stored objects are
+        read-only, so the same object has the same Ready condition, zone, labels and taints)."""
+        name = node["metadata"]["name"]
+        facts = self._seen.get(name)
+        if facts is None or facts.node is not node:
+            ready = get_condition(node, "Ready")
+            no_execute = _no_execute_keys(node)
+            facts = self._seen[name] = _NodeFacts(node, ready, zone_key(node), excluded_from_disruption_checks(node),
+                                                  no_execute, ready is not None and ready.get("status") == "True"
+                                                  and not no_execute)
+        return facts
+
+    def _monitor_quiet(self, node: Obj, zones: dict[str, list[dict[str, Any] | None]]) -> bool:
+        """``_monitor_one`` for a node object seen before, ready and without NoExecute taints: only its Lease is
+        read. False (nothing changed but what the full pass does again) when the node needs the full pass."""
+        name = node["metadata"]["name"]
+        facts = self._seen.get(name)
+        h = self.health.get(name)
+        if facts is None or facts.node is not node or not facts.quiet or h is None or h.ready is not facts.ready:
+            return False
+        now = self.clock.now
+        lease = self.api.store.get("leases", LEASE_NAMESPACE, name)
+        renew = (lease or {}).get("spec", {}).get("renewTime") or ""
+        if renew and renew > h.renew:
+            h.renew, h.probe_ms = renew, now
+        if now > h.probe_ms + GRACE_PERIOD_MS:
+            return False  # to be marked Unknown
+        if not facts.excluded:
+            zones.setdefault(facts.zone, []).append(facts.ready)
+        queue = self.tainting.get(facts.zone)
+        if queue:
+            queue.pop(name, None)
+        self.retry.discard(name)
+        return True
+
     def _monitor_one(self, node: Obj, zones: dict[str, list[dict[str, Any] | None]]) -> None:
         name = node["metadata"]["name"]
         observed, node = self.try_update_health(node)
-        current = get_condition(node, "Ready")
-        if not excluded_from_disruption_checks(node):
-            zones.setdefault(zone_key(node), []).append(current)
+        facts = self._facts(node)
+        current = facts.ready
+        if not facts.excluded:
+            zones.setdefault(facts.zone, []).append(current)
         if current is None:
             self.retry.discard(name)
             return
-        self._process_taint_based_eviction(node, observed)
+        if observed == "True" and not facts.no_execute:
+            # markNodeAsReachable with no NoExecute taint to remove: only the zone's queue can change
+            queue = self.tainting.get(facts.zone)
+            if queue:
+                queue.pop(name, None)
+        else:
+            self._process_taint_based_eviction(node, observed)
         went_not_ready = current.get("status") != "True" and observed == "True"
         if went_not_ready:
             # RecordNodeStatusChange: reported once, when the controller sees the change
@@ -222,7 +282,7 @@ class NodeLifecycleController(Controller):
         """tryUpdateNodeHealth: the Ready status as observed, and the node after any Unknown update."""
         name = node["metadata"]["name"]
         now = self.clock.now
-        current = get_condition(node, "Ready")
+        current = self._facts(node).ready
         h = self.health.get(name)
         if current is None:
             # never posted: the creation time stands in for a heartbeat, with the startup grace period
@@ -237,7 +297,7 @@ class NodeLifecycleController(Controller):
                 h = self.health[name] = _Health(now)
             elif saved is None or saved.get("lastHeartbeatTime") != current.get("lastHeartbeatTime"):
                 h.probe_ms = now
-            h.ready = dict(current)
+            h.ready = current  # the stored condition: read-only, so no copy is needed to remember it
         lease = self.api.store.get("leases", LEASE_NAMESPACE, name)
         renew = (lease or {}).get("spec", {}).get("renewTime") or ""
         if renew and renew > h.renew:

@@ -279,6 +279,8 @@ class Kubelet:
 
     def _volumes_in_use(self) -> list[str]:
         """GetVolumesInUse: the attachable volumes of pods not yet terminated (a finished pod's are unmounted)."""
+        if not any(self.volumes_in_use.values()):
+            return []  # no pod has an attachable volume (read at every status tick)
         return sorted({name for uid, names in self.volumes_in_use.items()
                        if (w := self.workers.get(uid)) is not None and not w.terminal for name in names})
 

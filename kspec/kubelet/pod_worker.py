@@ -25,6 +25,9 @@ from kspec.kubelet.runtime import RuntimeContainer, image_digest, image_size, no
 from kspec.objects import Obj, timestamp
 from kspec.quantity import to_int
 
+#: a pod's init and regular container statuses, as the status manager posts them
+Statuses = tuple[list[Obj], list[Obj]]
+
 if TYPE_CHECKING:
     from kspec.kubelet.kubelet import Kubelet
 
@@ -531,21 +534,25 @@ class PodWorker:
                 self.kubelet.runtime.kill(rec.current)
 
     # -- status -------------------------------------------------------------------------------
-    def _update_phase(self, terminal: bool = False) -> None:
+    def _update_phase(self, terminal: bool = False) -> Statuses | None:
+        """The phase from the container statuses; returns those statuses while they still hold (None once the pod
+        just turned terminal, which changes them), so the status write that follows need not build them again."""
         if self.reason in ("Evicted",) or (self.phase == "Failed" and self.reason):
-            return
-        inits, regular = self._statuses()
-        phase = status.get_phase(self.pod, inits, regular, terminal)
+            return None
+        statuses = self._statuses()
+        phase = status.get_phase(self.pod, *statuses, terminal)
         if self.phase in ("Succeeded", "Failed"):
-            return  # a terminal phase never changes back
+            return statuses  # a terminal phase never changes back
         if phase in ("Succeeded", "Failed") and not terminal and any(
                 r.definition_changed for r in self.records.values()):
-            return  # SyncPod kills a changed container and starts it again in one pass: no phase in between
+            return statuses  # SyncPod kills a changed container and starts it again in one pass: no phase in between
         self.phase = phase
         if phase in ("Succeeded", "Failed") and not self.terminal:
             self.terminal = True
             self._stop_probes()
             self.kubelet.release(self)
+            return None
+        return statuses
 
     def _terminated(self, c: RuntimeContainer) -> Obj:
         out: Obj = {"exitCode": c.exit_code, "reason": c.reason,
@@ -585,7 +592,7 @@ class PodWorker:
             st["state"] = {"terminated": self._terminated(c)}
         return st
 
-    def _statuses(self) -> tuple[list[Obj], list[Obj]]:
+    def _statuses(self) -> Statuses:
         initializing = any(r.init and r.spec.get("restartPolicy") != "Always" and not (
             r.current is not None and r.current.exited and r.current.exit_code == 0) for r in self._inits()) \
             and not any(r.current is not None for r in self._regular())
@@ -593,11 +600,12 @@ class PodWorker:
         regular = [self._container_status(r, initializing) for r in self._regular()]
         return inits, regular
 
-    def build_status(self, live: Obj) -> Obj:
-        """generateAPIPodStatus merged over the live status (conditions the kubelet does not own stay)."""
+    def build_status(self, live: Obj, statuses: Statuses | None = None) -> Obj:
+        """generateAPIPodStatus merged over the live status (conditions the kubelet does not own stay);
+        ``statuses``: the container statuses, when the caller has just built them."""
         old = live.get("status", {})
         now = self.clock.now
-        inits, regular = self._statuses()
+        inits, regular = statuses if statuses is not None else self._statuses()
         new: Obj = {"phase": self.phase}
         old_conds = {c.get("type"): c for c in old.get("conditions") or []}
         conds: list[Obj] = []
@@ -657,12 +665,12 @@ class PodWorker:
         """The deferred half of a sync (status manager syncBatch): recompute the phase, write what changed."""
         if self.removed or self.deleting:
             return
-        if not self.terminal:
-            self._update_phase()
-        self.write_status()
+        statuses = self._update_phase() if not self.terminal else None
+        self.write_status(statuses)
 
-    def write_status(self) -> None:
-        """Status manager: write only when it changed (and only while the node can reach the API)."""
+    def write_status(self, statuses: Statuses | None = None) -> None:
+        """Status manager: write only when it changed (and only while the node can reach the API); ``statuses``
+        as for ``build_status``."""
         if self.removed:
             return
         if not self.kubelet.online:
@@ -672,7 +680,7 @@ class PodWorker:
         live = api.try_get("pods", self.name, self.namespace)
         if live is None or live["metadata"].get("uid") != self.uid:
             return
-        new = self.build_status(live)
+        new = self.build_status(live, statuses)
         if new == live.get("status"):
             return
         try:

@@ -1,0 +1,49 @@
+"""How much work the virtual day's periodic paths do: what a long soak repeats thousands of times is done once.
+
+These pin the speed-ups' mechanism (test_soak_digest.py pins that the results stay the same): the node monitor
+reads an unchanged node object's conditions, zone and taints once, not on every 5 s pass, and a pod's status
+flush builds its container statuses once for the phase and the write together.
+"""
+
+from __future__ import annotations
+
+from kspec.cluster import Cluster
+from kspec.controllers import nodelifecycle
+from kspec.kubelet.pod_worker import PodWorker
+
+
+def test_the_node_monitor_reads_an_unchanged_node_once(monkeypatch) -> None:
+    c = Cluster(nodes=3, seed=1)
+    c.start()
+    c.run_for(30_000)
+    reads: list[str] = []
+    real = nodelifecycle.get_condition
+
+    def counting(obj: dict, ctype: str) -> object:
+        reads.append(obj["metadata"]["name"])
+        return real(obj, ctype)
+    monitor = c.require(nodelifecycle.NAME)
+    monkeypatch.setattr(nodelifecycle, "get_condition", counting)
+    monitor.monitor()  # the kubelets' status ticks wrote no new node objects since the last pass
+    assert reads == []
+    c.patch_node("node-2", lambda n: n["metadata"].setdefault("labels", {}).update(extra="1"))
+    monitor.monitor()
+    assert reads == ["node-2"]  # a new object is read again
+
+
+def test_a_status_flush_builds_the_container_statuses_once(monkeypatch) -> None:
+    c = Cluster(nodes=1, seed=1)
+    c.describe_image("crasher:1", exit_code=1, run_ms=30_000)
+    c.apply([{"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "p"},
+              "spec": {"containers": [{"name": "app", "image": "crasher:1"}]}}])
+    c.run_for(10_000)
+    builds: list[int] = []
+    real = PodWorker._statuses
+
+    def counting(self: PodWorker) -> object:
+        builds.append(c.clock.now)
+        return real(self)
+    monkeypatch.setattr(PodWorker, "_statuses", counting)
+    c.run_for(30_000)  # the container exits and starts again: one status flush, written
+    assert len(builds) == 1
+    assert c.get("pod", "p")["status"]["containerStatuses"][0]["restartCount"] == 1
