@@ -7,7 +7,9 @@ one row per node with the plugin that filtered it out, or its scores.
 
 from __future__ import annotations
 
+from array import array
 from collections import OrderedDict
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -52,6 +54,68 @@ class Attempt:
     def feasible(self, names: list[str]) -> None:
         self._feasible = names
 
+    def pack(self) -> None:
+        """Keep the numbers in arrays and the verdicts in a ``PackedStatuses``: the garbage collector
+        visits every item of a kept list or dict at each collection, and a thousand kept attempts of
+        hundreds of nodes each made it a fifth of a large cluster's scheduling time; an array holds no
+        references and is never visited. Reads see the same values (an array indexes like a list)."""
+        self.scores = {plugin: _ints(values) for plugin, values in self.scores.items()}
+        self.totals = _ints(self.totals)  # type: ignore[assignment]
+        if self.feasible_at is not None:
+            names, places = self.feasible_at
+            self.feasible_at = (names, _ints(places))  # type: ignore[assignment]
+        if type(self.statuses) is dict and self.statuses:
+            self.statuses = PackedStatuses(self.statuses)  # type: ignore[assignment]
+
+
+def _ints(values: Any) -> Any:
+    """``values`` as an array of 64-bit ints when they all are ints, else unchanged."""
+    if type(values) is not list:
+        return values
+    try:
+        return array("q", values)
+    except (TypeError, OverflowError):
+        return values
+
+
+class PackedStatuses(Mapping[str, Status]):
+    """A read-only ``{node: Status}`` held as a tuple of names (only strings: the collector stops
+    tracking it), the distinct statuses and one byte-sized index per node; the dict is rebuilt when read."""
+
+    __slots__ = ("_names", "_distinct", "_index", "_dict")
+
+    def __init__(self, statuses: dict[str, Status]) -> None:
+        ids = list(map(id, statuses.values()))
+        by_id = dict(zip(ids, statuses.values(), strict=True))  # the distinct statuses, in first-seen order
+        place = {key: i for i, key in enumerate(by_id)}
+        self._names = tuple(statuses)
+        self._distinct = tuple(by_id.values())
+        self._index = array("I", map(place.__getitem__, ids))
+        self._dict: dict[str, Status] | None = None
+
+    def _get(self) -> dict[str, Status]:
+        if self._dict is None:
+            distinct = self._distinct
+            self._dict = dict(zip(self._names, [distinct[i] for i in self._index], strict=True))
+        return self._dict
+
+    def __getitem__(self, name: str) -> Status:
+        return self._get()[name]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._names)
+
+    def __len__(self) -> int:
+        return len(self._names)
+
+    def __eq__(self, other: object) -> bool:
+        return self._get() == other if isinstance(other, Mapping) else NotImplemented
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return repr(self._get())
+
 
 class Explainer:
     def __init__(self, limit: int = MAX_RECORDS) -> None:
@@ -61,6 +125,7 @@ class Explainer:
 
     def record(self, attempt: Attempt) -> None:
         self.count += 1
+        attempt.pack()
         self._attempts[attempt.pod] = attempt
         self._attempts.move_to_end(attempt.pod)
         while len(self._attempts) > self.limit:

@@ -101,3 +101,40 @@ def test_event_tables_stay_untracked_by_the_garbage_collector() -> None:
     assert not gc.is_tracked(events._index) and not gc.is_tracked(events._expires)
     events.event(pod, "Normal", "Started", "started", component="kubelet", host="node-1")
     assert not gc.is_tracked(events._index) and not gc.is_tracked(events._expires)
+
+
+def test_kept_attempts_hold_nothing_the_garbage_collector_walks() -> None:
+    """A kept attempt's scores, totals and places are arrays and its verdicts a PackedStatuses: the same
+    reads and the same rendering as the lists and dict it was given."""
+    from kspec.scheduler.explain import Attempt, Explainer
+    from kspec.scheduler.framework import Code, Status
+
+    full, label = Status(Code.UNSCHEDULABLE, "Too many pods", plugin="NodeResourcesFit"), \
+        Status(Code.UNSCHEDULABLE_AND_UNRESOLVABLE, "node(s) didn't match", plugin="NodeAffinity")
+
+    def attempt() -> Attempt:
+        a = Attempt("default/web", 1000, "default-scheduler", 5)
+        a.statuses = {"n0": full, "n1": label, "n2": full}
+        a.scores = {"NodeResourcesFit": [10, 20], "TaintToleration": [300, 300]}
+        a.totals = [310, 320]
+        a.feasible_at = (["n0", "n1", "n2", "n3", "n4"], [3, 4])
+        a.node = "n4"
+        return a
+
+    plain, kept = attempt(), attempt()
+    explainer = Explainer()
+    explainer.record(kept)
+    assert kept is explainer.last("default", "web")
+    def walked(obj: object) -> int:  # what a collection visits inside obj, besides its type
+        return sum(1 for r in gc.get_referents(obj) if not isinstance(r, type))
+
+    assert walked(plain.totals) == 2 and walked(kept.totals) == 0 and walked(kept.feasible_at[1]) == 0
+    assert not any(map(walked, kept.scores.values()))
+    gc.collect()
+    assert not gc.is_tracked(kept.statuses._names)  # type: ignore[attr-defined]
+    assert dict(kept.statuses) == plain.statuses and kept.statuses == plain.statuses
+    assert list(kept.statuses) == ["n0", "n1", "n2"] and kept.statuses["n1"] is label
+    assert kept.statuses.get("n3") is None and "n2" in kept.statuses
+    assert {p: list(v) for p, v in kept.scores.items()} == plain.scores and list(kept.totals) == plain.totals
+    assert kept.feasible == plain.feasible == ["n3", "n4"]
+    assert explainer.render(kept) == Explainer().render(plain)
