@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from array import array
 from collections import OrderedDict
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -26,9 +26,10 @@ class Attempt:
     time_ms: int
     profile: str
     num_nodes: int
-    statuses: dict[str, Status] = field(default_factory=dict)
-    scores: dict[str, list[int]] = field(default_factory=dict)  # plugin -> weighted score per feasible node
-    totals: list[int] = field(default_factory=list)
+    statuses: Mapping[str, Status] = field(default_factory=dict)
+    #: plugin -> weighted score per feasible node (lists, kept as tuples)
+    scores: dict[str, Sequence[int]] = field(default_factory=dict)
+    totals: Sequence[int] = field(default_factory=list)
     node: str = ""
     message: str = ""
     pre_filter: Status | None = None
@@ -37,7 +38,7 @@ class Attempt:
     feasible_nodes: list[Any] = field(default_factory=list)
     #: or, kept instead, a list of names and the feasible nodes' places in it: a kept list of long-lived
     #: nodes costs every young garbage collection a cache miss per node, a list of fresh ints does not
-    feasible_at: tuple[list[str], list[int]] | None = None
+    feasible_at: tuple[list[str], Sequence[int]] | None = None
     _feasible: list[str] | None = None
 
     @property
@@ -55,27 +56,61 @@ class Attempt:
         self._feasible = names
 
     def pack(self) -> None:
-        """Keep the numbers in arrays and the verdicts in a ``PackedStatuses``: the garbage collector
-        visits every item of a kept list or dict at each collection, and a thousand kept attempts of
-        hundreds of nodes each made it a fifth of a large cluster's scheduling time; an array holds no
-        references and is never visited. Reads see the same values (an array indexes like a list)."""
-        self.scores = {plugin: _ints(values) for plugin, values in self.scores.items()}
-        self.totals = _ints(self.totals)  # type: ignore[assignment]
+        """Keep the numbers as tuples, runs (``Same``, ``range``) where they allow, and the verdicts as a
+        ``PackedStatuses``: the garbage collector visits every item of a kept list or dict at each
+        collection of its generation, and a thousand kept attempts of hundreds of nodes each made that a
+        fifth of a large cluster's scheduling time. Reads see the same values."""
+        self.scores = {plugin: _frozen(values) for plugin, values in self.scores.items()}
+        self.totals = _frozen(self.totals)
         if self.feasible_at is not None:
             names, places = self.feasible_at
-            self.feasible_at = (names, _ints(places))  # type: ignore[assignment]
+            if type(places) is list and places:
+                run = range(places[0], places[0] + len(places))
+                self.feasible_at = (names, run if list(run) == places else tuple(places))
         if type(self.statuses) is dict and self.statuses:
-            self.statuses = PackedStatuses(self.statuses)  # type: ignore[assignment]
+            self.statuses = PackedStatuses(self.statuses)
 
 
-def _ints(values: Any) -> Any:
-    """``values`` as an array of 64-bit ints when they all are ints, else unchanged."""
+def _frozen(values: Any) -> Any:
+    """A list of ints as a ``Same`` when its items are equal, else a tuple (which the first collection to
+    see it stops tracking)."""
     if type(values) is not list:
         return values
-    try:
-        return array("q", values)
-    except (TypeError, OverflowError):
-        return values
+    if values and values.count(values[0]) == len(values) and type(values[0]) is int:
+        return Same(values[0], len(values))
+    return tuple(values)
+
+
+class Same(Sequence[int]):
+    """``[value] * n``, read-only, in two slots."""
+
+    __slots__ = ("value", "n")
+
+    def __init__(self, value: int, n: int) -> None:
+        self.value, self.n = value, n
+
+    def __len__(self) -> int:
+        return self.n
+
+    def __getitem__(self, i: Any) -> Any:
+        if isinstance(i, slice):
+            return [self.value] * len(range(*i.indices(self.n)))
+        if not -self.n <= i < self.n:
+            raise IndexError("Same index out of range")
+        return self.value
+
+    def __iter__(self) -> Iterator[int]:
+        return iter([self.value] * self.n)
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, Same):
+            return (self.value, self.n) == (other.value, other.n)
+        return list(self) == list(other) if isinstance(other, list | tuple) else NotImplemented
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return f"[{self.value}] * {self.n}"
 
 
 class PackedStatuses(Mapping[str, Status]):
