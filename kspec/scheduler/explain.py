@@ -7,10 +7,11 @@ one row per node with the plugin that filtered it out, or its scores.
 
 from __future__ import annotations
 
-from array import array
 from collections import OrderedDict
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from itertools import repeat
+from operator import is_
 from typing import Any
 
 from kspec import printers
@@ -68,7 +69,7 @@ class Attempt:
                 run = range(places[0], places[0] + len(places))
                 self.feasible_at = (names, run if list(run) == places else tuple(places))
         if type(self.statuses) is dict and self.statuses:
-            self.statuses = PackedStatuses(self.statuses)
+            self.statuses = PackedStatuses.from_dict(self.statuses)
 
 
 def _frozen(values: Any) -> Any:
@@ -81,12 +82,12 @@ def _frozen(values: Any) -> Any:
     return tuple(values)
 
 
-class Same(Sequence[int]):
+class Same(Sequence[Any]):
     """``[value] * n``, read-only, in two slots."""
 
     __slots__ = ("value", "n")
 
-    def __init__(self, value: int, n: int) -> None:
+    def __init__(self, value: Any, n: int) -> None:
         self.value, self.n = value, n
 
     def __len__(self) -> int:
@@ -99,7 +100,7 @@ class Same(Sequence[int]):
             raise IndexError("Same index out of range")
         return self.value
 
-    def __iter__(self) -> Iterator[int]:
+    def __iter__(self) -> Iterator[Any]:
         return iter([self.value] * self.n)
 
     def __eq__(self, other: object) -> bool:
@@ -114,34 +115,51 @@ class Same(Sequence[int]):
 
 
 class PackedStatuses(Mapping[str, Status]):
-    """A read-only ``{node: Status}`` held as a tuple of names (only strings: the collector stops
-    tracking it), the distinct statuses and one byte-sized index per node; the dict is rebuilt when read."""
+    """A read-only ``{node: Status}`` in node order, held as the node names (or a list of names and the
+    nodes' places in it) and their statuses: a ``Same`` when one Status object answers for every node (a
+    zone's node affinity), else a tuple. The dict is built only when read by name."""
 
-    __slots__ = ("_names", "_distinct", "_index", "_dict")
+    __slots__ = ("_names", "_places", "_statuses", "_dict")
 
-    def __init__(self, statuses: dict[str, Status]) -> None:
-        ids = list(map(id, statuses.values()))
-        by_id = dict(zip(ids, statuses.values(), strict=True))  # the distinct statuses, in first-seen order
-        place = {key: i for i, key in enumerate(by_id)}
-        self._names = tuple(statuses)
-        self._distinct = tuple(by_id.values())
-        self._index = array("I", map(place.__getitem__, ids))
+    def __init__(self, names: Sequence[str], statuses: Sequence[Status], places: Sequence[int] | None = None
+                 ) -> None:
+        self._names = names
+        self._places = places
+        self._statuses = statuses
         self._dict: dict[str, Status] | None = None
+
+    @classmethod
+    def of(cls, names: list[str], statuses: list[Status], places: list[int] | None = None) -> PackedStatuses:
+        """From parallel lists (copied, as tuples or runs)."""
+        if statuses and all(map(is_, statuses, repeat(statuses[0]))):
+            kept: Sequence[Status] = Same(statuses[0], len(statuses))
+        else:
+            kept = tuple(statuses)
+        return cls(names if places is not None else tuple(names), kept,
+                   tuple(places) if places is not None else None)
+
+    @classmethod
+    def from_dict(cls, statuses: dict[str, Status]) -> PackedStatuses:
+        return cls.of(list(statuses), list(statuses.values()))
 
     def _get(self) -> dict[str, Status]:
         if self._dict is None:
-            distinct = self._distinct
-            self._dict = dict(zip(self._names, [distinct[i] for i in self._index], strict=True))
+            self._dict = dict(zip(self, self._statuses, strict=True))
         return self._dict
 
     def __getitem__(self, name: str) -> Status:
         return self._get()[name]
 
     def __iter__(self) -> Iterator[str]:
-        return iter(self._names)
+        if self._places is None:
+            return iter(self._names)
+        return map(self._names.__getitem__, self._places)
 
     def __len__(self) -> int:
-        return len(self._names)
+        return len(self._statuses)
+
+    def values(self) -> Any:
+        return list(self._statuses)
 
     def __eq__(self, other: object) -> bool:
         return self._get() == other if isinstance(other, Mapping) else NotImplemented

@@ -21,7 +21,7 @@ from kspec.errors import ApiError, PluginError
 from kspec.objects import Obj, set_condition
 from kspec.scheduler import framework as fwk
 from kspec.scheduler.cache import Cache
-from kspec.scheduler.explain import Attempt, Explainer
+from kspec.scheduler.explain import Attempt, Explainer, PackedStatuses
 from kspec.scheduler.framework import Code, CycleState, Diagnosis, Status
 from kspec.scheduler.nodeinfo import NodeInfo, PodInfo
 from kspec.scheduler.profile.config import SchedulerConfiguration, configured
@@ -402,8 +402,11 @@ class Scheduler:
         affinity) needs two or three rounds rather than a dozen. Chunk sizes change nothing but the work:
         every verdict is per node and the last chunk is trimmed back to where enough were found."""
         batched = [(name, f, getattr(getattr(f, "__self__", None), "filter_nodes", None)) for name, f in filters]
-        statuses = diagnosis.node_statuses
         plugins = diagnosis.unschedulable_plugins
+        # the failed nodes (their places in all_names when tracked, else their names) and verdicts, in order
+        fail_places: list[int] = []
+        fail_names: list[str] = []
+        fail_statuses: list[Status] = []
         feasible: list[NodeInfo] = []
         feasible_pos: list[int] | None = [] if track else None
         all_names = self.cache.names if track else []
@@ -411,6 +414,7 @@ class Scheduler:
         pos = 0
         n = len(order)
         examined = passed = 0
+        processed = -1
         while pos < n and len(feasible) < to_find:
             need = to_find - len(feasible)
             if not examined:
@@ -467,7 +471,8 @@ class Scheduler:
                 if feasible_pos is not None:
                     feasible_pos.extend(chunk_pos[:take])
                 if len(feasible) >= to_find:
-                    return feasible, pos + take, feasible_pos
+                    processed = pos + take
+                    break
                 pos += m
                 continue
             cut = cur_idx[need - 1] + 1 if len(cur_idx) >= need else m
@@ -481,22 +486,37 @@ class Scheduler:
             k = bisect_left(fails, cut)
             if k < len(fails):
                 fails, recorded = fails[:k], recorded[:k]
-            if Code.ERROR in set(map(_CODE, recorded)):
+            if recorded and all(map(is_, recorded, repeat(recorded[0]))):  # one Status for every node
+                distinct = [recorded[0]]
+            else:
+                distinct = list(dict(zip(map(id, recorded), recorded, strict=True)).values())
+            if Code.ERROR in set(map(_CODE, distinct)):
                 status = next(st for st in recorded if st.code == Code.ERROR)
                 raise PluginError(f'running "{status.plugin}" filter plugin: {status.message}')
             if track:
-                names = list(map(all_names.__getitem__, map(chunk_pos.__getitem__, fails)))
+                fail_places.extend(map(chunk_pos.__getitem__, fails))
             else:
-                names = list(map(_NAME, map(chunk.__getitem__, fails)))
-            statuses.update(zip(names, recorded, strict=True))
-            plugins.update(map(_PLUGIN, recorded))
+                fail_names.extend(map(_NAME, map(chunk.__getitem__, fails)))
+            fail_statuses.extend(recorded)
+            plugins.update(map(_PLUGIN, distinct))
             feasible.extend(cur_nodes[:need])
             if feasible_pos is not None:
                 feasible_pos.extend(cur_pos[:need])
             if len(feasible) >= to_find:
-                return feasible, pos + cut, feasible_pos
+                processed = pos + cut
+                break
             pos += m
-        return feasible, pos, feasible_pos
+        if processed < 0:
+            processed = pos
+        if fail_statuses:
+            # kept as places and shared Status objects: a dict of a thousand names costs every collection
+            packed = PackedStatuses.of(all_names, fail_statuses, fail_places) if track else \
+                PackedStatuses.of(fail_names, fail_statuses)
+            if diagnosis.node_statuses:
+                diagnosis.node_statuses.update(packed.items())
+            else:
+                diagnosis.node_statuses = packed  # type: ignore[assignment]
+        return feasible, processed, feasible_pos
 
     def _record(self, diagnosis: Diagnosis, ni: NodeInfo, status: Status) -> None:
         if status.code == Code.ERROR:
