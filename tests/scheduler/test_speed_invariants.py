@@ -141,3 +141,20 @@ def test_kept_attempts_hold_nothing_the_garbage_collector_walks() -> None:
     assert {p: list(v) for p, v in kept.scores.items()} == plain.scores and list(kept.totals) == plain.totals
     assert kept.feasible == plain.feasible == ["n3", "n4"]
     assert explainer.render(kept) == Explainer().render(plain)
+
+
+def test_a_plain_pods_info_adds_no_containers_for_the_garbage_collector() -> None:
+    """Empty term, port, toleration and constraint lists are the shared empty tuple, and the images a tuple
+    of strings: with 150,000 pods, eight empty lists each were 1.2 million objects every full collection
+    visited."""
+    from kspec.scheduler.nodeinfo import PodInfo
+
+    pod = {"metadata": {"name": "web", "namespace": "default", "uid": "u1", "labels": {"app": "web"}},
+           "spec": {"containers": [{"name": "c", "image": "nginx",
+                                    "resources": {"requests": {"cpu": "100m", "memory": "64Mi"}}}]}}
+    pi = PodInfo(pod)
+    gc.collect()
+    own = [getattr(pi, slot) for slot in PodInfo.__slots__
+           if getattr(pi, slot) is not pod and getattr(pi, slot) is not pod["metadata"]["labels"]]
+    assert [v for v in own if gc.is_tracked(v)] == []
+    assert pi.images == ("nginx",) and pi.required_anti_affinity == () and pi.host_ports == ()
