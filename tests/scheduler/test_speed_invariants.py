@@ -158,3 +158,31 @@ def test_a_plain_pods_info_adds_no_containers_for_the_garbage_collector() -> Non
            if getattr(pi, slot) is not pod and getattr(pi, slot) is not pod["metadata"]["labels"]]
     assert [v for v in own if gc.is_tracked(v)] == []
     assert pi.images == ("nginx",) and pi.required_anti_affinity == () and pi.host_ports == ()
+
+
+def test_uniform_scores_are_what_scoring_every_node_gives() -> None:
+    """TaintToleration and ImageLocality skip the per-node lists only when each node would score the same."""
+    from kspec import Cluster
+    from kspec.cluster import NodeSpec
+    from kspec.scheduler.framework import CycleState
+    from kspec.scheduler.nodeinfo import PodInfo
+
+    for prefer in (False, True):
+        taints = [{"key": "k", "effect": "PreferNoSchedule"}] if prefer else None
+        cluster = Cluster(nodes=[NodeSpec("n0"), NodeSpec("n1", taints=taints)])
+        cluster.start()
+        fw = cluster.components["scheduler"].frameworks["default-scheduler"]
+        pi = PodInfo({"metadata": {"name": "p", "namespace": "default", "uid": "p"},
+                      "spec": {"containers": [{"name": "c", "image": "nginx"}]}})
+        nodes = fw.cache.node_list()
+        for name in ("TaintToleration", "ImageLocality"):
+            plugin, state = fw.plugin(name), CycleState()
+            plugin.pre_score(state, pi, nodes) if hasattr(plugin, "pre_score") else None
+            scores = plugin.score_nodes(state, pi, nodes)
+            if hasattr(plugin, "normalize_score"):
+                plugin.normalize_score(state, pi, scores, nodes)
+            uniform = plugin.uniform_score(state, pi, nodes)
+            if name == "TaintToleration" and prefer:
+                assert uniform is None and scores == [100, 0]
+            else:
+                assert uniform is not None and scores == [uniform] * len(nodes)
