@@ -57,29 +57,23 @@ class Attempt:
         self._feasible = names
 
     def pack(self) -> None:
-        """Keep the numbers as tuples, runs (``Same``, ``range``) where they allow, and the verdicts as a
-        ``PackedStatuses``: the garbage collector visits every item of a kept list or dict at each
-        collection of its generation, and a thousand kept attempts of hundreds of nodes each made that a
-        fifth of a large cluster's scheduling time. Reads see the same values."""
+        """Keep the numbers as tuples or runs (``Same``, ``range``) and the verdicts as a ``PackedStatuses``:
+        the garbage collector visits every item of a kept list or dict at each collection of its generation,
+        and a thousand kept attempts of hundreds of nodes each made that a fifth of a large cluster's
+        scheduling time. Reads see the same values."""
         self.scores = {plugin: _frozen(values) for plugin, values in self.scores.items()}
         self.totals = _frozen(self.totals)
         if self.feasible_at is not None:
             names, places = self.feasible_at
-            if type(places) is list and places:
-                run = range(places[0], places[0] + len(places))
-                self.feasible_at = (names, run if list(run) == places else tuple(places))
+            self.feasible_at = (names, _frozen(places))
         if type(self.statuses) is dict and self.statuses:
             self.statuses = PackedStatuses.from_dict(self.statuses)
 
 
 def _frozen(values: Any) -> Any:
-    """A list of ints as a ``Same`` when its items are equal, else a tuple (which the first collection to
-    see it stops tracking)."""
-    if type(values) is not list:
-        return values
-    if values and values.count(values[0]) == len(values) and type(values[0]) is int:
-        return Same(values[0], len(values))
-    return tuple(values)
+    """A list as a tuple (which the first collection to see it stops tracking, when it holds ints); runs
+    (``Same``, ``range``) are kept as they are."""
+    return tuple(values) if type(values) is list else values
 
 
 class Same(Sequence[Any]):

@@ -295,7 +295,11 @@ class Scheduler:
         attempt.totals = totals
         places = state.node_positions
         if state.from_cache and places is not None and len(places) == len(feasible):
-            # the explainer keeps the feasible nodes' places rather than the nodes (see Attempt.feasible_at)
+            # the explainer keeps the feasible nodes' places rather than the nodes (see Attempt.feasible_at),
+            # as a range when they are consecutive nodes of the list
+            window = state.window
+            if window is not None and window[1] == len(places) and window[0] + window[1] <= len(self.cache.names):
+                places = range(window[0], window[0] + window[1])
             attempt.feasible_at = (self.cache.names, places)
             attempt.feasible_nodes = []
         return node, None

@@ -106,7 +106,7 @@ def test_event_tables_stay_untracked_by_the_garbage_collector() -> None:
 def test_kept_attempts_hold_nothing_the_garbage_collector_walks() -> None:
     """A kept attempt's scores, totals and places are tuples or runs and its verdicts a PackedStatuses: the same
     reads and the same rendering as the lists and dict it was given."""
-    from kspec.scheduler.explain import Attempt, Explainer
+    from kspec.scheduler.explain import Attempt, Explainer, Same
     from kspec.scheduler.framework import Code, Status
 
     full, label = Status(Code.UNSCHEDULABLE, "Too many pods", plugin="NodeResourcesFit"), \
@@ -115,7 +115,7 @@ def test_kept_attempts_hold_nothing_the_garbage_collector_walks() -> None:
     def attempt() -> Attempt:
         a = Attempt("default/web", 1000, "default-scheduler", 5)
         a.statuses = {"n0": full, "n1": label, "n2": full}
-        a.scores = {"NodeResourcesFit": [10, 20], "TaintToleration": [300, 300]}
+        a.scores = {"NodeResourcesFit": [10, 20], "TaintToleration": Same(300, 2)}  # run_score's kinds
         a.totals = [310, 320]
         a.feasible_at = (["n0", "n1", "n2", "n3", "n4"], [3, 4])
         a.node = "n4"
@@ -130,7 +130,7 @@ def test_kept_attempts_hold_nothing_the_garbage_collector_walks() -> None:
     def walked(obj: object) -> int:  # what each later collection visits inside obj
         return len(gc.get_referents(obj)) if gc.is_tracked(obj) else 0
 
-    assert walked(plain.totals) == 2 and walked(plain.scores["TaintToleration"]) == 2
+    assert walked(plain.totals) == 2 and walked(plain.scores["NodeResourcesFit"]) == 2
     assert walked(kept.totals) == 0 and walked(kept.feasible_at[1]) == 0
     assert walked(kept.scores["NodeResourcesFit"]) == 0 and walked(kept.scores["TaintToleration"]) <= 3
     assert walked(kept.statuses._names) == 0  # type: ignore[attr-defined]
