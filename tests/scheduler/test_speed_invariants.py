@@ -186,3 +186,40 @@ def test_uniform_scores_are_what_scoring_every_node_gives() -> None:
                 assert uniform is None and scores == [100, 0]
             else:
                 assert uniform is not None and scores == [uniform] * len(nodes)
+
+
+def test_nodes_by_label_follow_node_changes_and_give_filters_verdicts() -> None:
+    """Cache.nodes_labelled indexes nodes by label value (dropped when a node object changes);
+    InterPodAffinity's batch Filter looks the few rejected nodes up there: the same verdicts as Filter."""
+    from kspec import Cluster
+    from kspec.cluster import NodeSpec
+    from kspec.objects import clone
+    from kspec.scheduler.framework import CycleState
+    from kspec.scheduler.nodeinfo import PodInfo
+
+    cluster = Cluster(nodes=[NodeSpec(f"n{i}", zone="ab"[i % 2]) for i in range(6)])
+    cluster.start()
+    for i, node in ((0, "n1"), (1, "n4")):
+        cluster.api.create({"apiVersion": "v1", "kind": "Pod", "metadata": {
+            "name": f"old-{i}", "namespace": "default", "labels": {"app": "db"}}, "spec": {
+            "nodeName": node, "containers": [{"name": "c", "image": "x"}], "affinity": {"podAntiAffinity": {
+                "requiredDuringSchedulingIgnoredDuringExecution": [{"labelSelector": {"matchLabels": {
+                    "app": "web"}}, "topologyKey": "kubernetes.io/hostname"}]}}}})
+    cluster.clock.run_now()
+    scheduler = cluster.components["scheduler"]
+    cache, fw = scheduler.cache, scheduler.frameworks["default-scheduler"]
+    order = cache.node_list()
+    assert [order[p].name for p in cache.nodes_labelled("topology.kubernetes.io/zone", "a")] == ["n0", "n2", "n4"]
+    pi = PodInfo({"metadata": {"name": "p", "namespace": "default", "uid": "p", "labels": {"app": "web"}},
+                  "spec": {"containers": [{"name": "c", "image": "x"}]}})
+    plugin, state = fw.plugin("InterPodAffinity"), CycleState()
+    plugin.pre_filter(state, pi)
+    nodes = [order[p] for p in (5, 4, 1, 0)]
+    state.batch_from_cache, state.node_positions = True, [5, 4, 1, 0]
+    expected = [plugin.filter(state, pi, ni) for ni in nodes]
+    assert [s is not None for s in expected] == [n.name in ("n1", "n4") for n in nodes]
+    assert plugin.filter_nodes(state, pi, nodes) == expected
+    node = clone(cluster.api.store.get("nodes", "", "n4"))
+    node["metadata"]["labels"]["topology.kubernetes.io/zone"] = "b"
+    cache.add_node(node)
+    assert [order[p].name for p in cache.nodes_labelled("topology.kubernetes.io/zone", "a")] == ["n0", "n2"]
