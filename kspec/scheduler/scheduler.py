@@ -82,6 +82,14 @@ def nth_index(values: list[int], value: int, nth: int, count: int) -> int:
     return i
 
 
+def _distinct(statuses: list[Status]) -> list[Status]:
+    """The distinct Status objects (by identity) in first-seen order; the common case, one object for
+    every node (a shared rejection), is found with one pass in C."""
+    if statuses and all(map(is_, statuses, repeat(statuses[0]))):
+        return [statuses[0]]
+    return list(dict(zip(map(id, statuses), statuses, strict=True)).values())
+
+
 def truncate_message(message: str) -> str:
     if len(message) <= NOTE_LEN_LIMIT:
         return message
@@ -450,14 +458,14 @@ class Scheduler:
                     continue
                 bad_mask = list(map(not_, ok))
                 bad = list(compress(verdicts, bad_mask))
-                distinct = dict(zip(map(id, bad), bad, strict=True)).values()
+                distinct = _distinct(bad)
                 if not all(map(_CODE, distinct)):  # a Success status passes too
                     ok = [v is None or not v.code for v in verdicts]
                     if all(ok):
                         continue
                     bad_mask = list(map(not_, ok))
                     bad = list(compress(verdicts, bad_mask))
-                    distinct = dict(zip(map(id, bad), bad, strict=True)).values()
+                    distinct = _distinct(bad)
                 for status in distinct:
                     if not status.plugin:  # with_plugin, once per distinct Status object
                         status.plugin = name
@@ -490,10 +498,7 @@ class Scheduler:
             k = bisect_left(fails, cut)
             if k < len(fails):
                 fails, recorded = fails[:k], recorded[:k]
-            if recorded and all(map(is_, recorded, repeat(recorded[0]))):  # one Status for every node
-                distinct = [recorded[0]]
-            else:
-                distinct = list(dict(zip(map(id, recorded), recorded, strict=True)).values())
+            distinct = _distinct(recorded)
             if Code.ERROR in set(map(_CODE, distinct)):
                 status = next(st for st in recorded if st.code == Code.ERROR)
                 raise PluginError(f'running "{status.plugin}" filter plugin: {status.message}')
