@@ -27,7 +27,6 @@ ERR_REASON_ENFORCED = "node(s) didn't match scheduler-enforced node affinity"
 #: errReasonConflict
 ERR_REASON_CONFLICT = "pod affinity terms conflict"
 _REJECT = unresolvable(ERR_REASON_POD)
-_VERDICTS: tuple[Status | None, None] = (_REJECT, None)
 _REJECT_ENFORCED = unresolvable(ERR_REASON_ENFORCED)
 
 
@@ -90,9 +89,8 @@ class NodeAffinity(Plugin):
                 compiled.append(compile_required(pi.node_selector, pi.node_affinity))
             return compiled[0](ni.labels, ni.name)
         if state.batch_from_cache:
-            # a verdict per yes/no, picked in C: (_REJECT, None)[ok]
-            return list(map(_VERDICTS.__getitem__,
-                            self.handle.cache.label_results(key, nodes, matches, state.node_positions)))
+            return [None if ok else _REJECT
+                    for ok in self.handle.cache.label_results(key, nodes, matches, state.node_positions)]
 
         def fill(ni: NodeInfo) -> Status | None:
             return remember(ni.label_memo, key, None if matches(ni) else _REJECT)
