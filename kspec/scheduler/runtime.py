@@ -243,7 +243,8 @@ class Framework:
                 if failed is not None and not failed.success:
                     raise PluginError(f'running Normalize on Score plugins: plugin "{p.NAME}" failed with: '
                                       f"{failed.message}")
-            if scores and scores.count(scores[0]) == len(scores):  # one value (count is cheap on equal ints)
+            # one value (count is cheap on equal ints; a first and last that differ rule it out without a pass)
+            if scores and scores[0] == scores[-1] and scores.count(scores[0]) == len(scores):
                 low = high = scores[0]
             else:
                 low, high = min(scores, default=0), max(scores, default=0)
