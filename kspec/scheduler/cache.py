@@ -32,6 +32,8 @@ class Cache:
         # per-node results by key (see window_results), aligned with _order
         self._tables: dict[Any, list[Any]] = {}
         self._label_tables: dict[Any, list[Any]] = {}
+        # label key -> value -> places in node_list() of the nodes carrying it (see nodes_labelled)
+        self._label_places: dict[str, dict[str, list[int]]] = {}
         self.pod_node: dict[str, str] = {}  # pod uid -> node it is on (bound or assumed)
         self.assumed: set[str] = set()
         self.affinity_nodes: dict[str, NodeInfo] = {}
@@ -157,6 +159,7 @@ class Cache:
             self.names = [ni.name for ni in order]
             self._tables = {}
             self._label_tables = {}
+            self._label_places = {}
         return self._order
 
     # -- score tables -----------------------------------------------------------------------
@@ -164,6 +167,7 @@ class Cache:
         self._order = None
         self._tables = {}
         self._label_tables = {}
+        self._label_places = {}
 
     def node_changed(self, ni: NodeInfo, node_object: bool = False) -> None:
         """NodeInfo._refresh: the node's pods (or, with ``node_object``, the node itself) changed; forget its
@@ -175,6 +179,7 @@ class Cache:
             if node_object:
                 for table in self._label_tables.values():
                     table[pos] = None
+                self._label_places = {}
 
     def label_results(self, key: Any, nodes: list[NodeInfo], fill: Callable[[NodeInfo], bool],
                       positions: list[int] | None = None) -> list[bool]:
@@ -186,6 +191,19 @@ class Cache:
                 self._label_tables = {}
             table = self._label_tables[key] = [None] * len(self.node_list())
         return _from_table(table, nodes, lambda ni: bool(fill(ni)), positions)
+
+    def nodes_labelled(self, key: str, value: str) -> list[int]:
+        """The places in node_list() of the nodes whose label ``key`` is ``value``, in order (an index per
+        key, built on first use and dropped when a node object or the node list changes)."""
+        index = self._label_places.get(key)
+        if index is None:
+            index = {}
+            for i, ni in enumerate(self.node_list()):
+                v = ni.labels.get(key)
+                if v is not None:
+                    index.setdefault(v, []).append(i)
+            self._label_places[key] = index
+        return index.get(value, [])
 
     def _table(self, key: Any) -> list[Any]:
         table = self._tables.get(key)

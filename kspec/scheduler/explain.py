@@ -8,7 +8,10 @@ one row per node with the plugin that filtered it out, or its scores.
 from __future__ import annotations
 
 from collections import OrderedDict
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from itertools import repeat
+from operator import is_
 from typing import Any
 
 from kspec import printers
@@ -24,9 +27,10 @@ class Attempt:
     time_ms: int
     profile: str
     num_nodes: int
-    statuses: dict[str, Status] = field(default_factory=dict)
-    scores: dict[str, list[int]] = field(default_factory=dict)  # plugin -> weighted score per feasible node
-    totals: list[int] = field(default_factory=list)
+    statuses: Mapping[str, Status] = field(default_factory=dict)
+    #: plugin -> weighted score per feasible node (lists, kept as tuples)
+    scores: dict[str, Sequence[int]] = field(default_factory=dict)
+    totals: Sequence[int] = field(default_factory=list)
     node: str = ""
     message: str = ""
     pre_filter: Status | None = None
@@ -35,7 +39,7 @@ class Attempt:
     feasible_nodes: list[Any] = field(default_factory=list)
     #: or, kept instead, a list of names and the feasible nodes' places in it: a kept list of long-lived
     #: nodes costs every young garbage collection a cache miss per node, a list of fresh ints does not
-    feasible_at: tuple[list[str], list[int]] | None = None
+    feasible_at: tuple[list[str], Sequence[int]] | None = None
     _feasible: list[str] | None = None
 
     @property
@@ -52,6 +56,113 @@ class Attempt:
     def feasible(self, names: list[str]) -> None:
         self._feasible = names
 
+    def pack(self) -> None:
+        """Keep the numbers as tuples or runs (``Same``, ``range``) and the verdicts as a ``PackedStatuses``:
+        the garbage collector visits every item of a kept list or dict at each collection of its generation,
+        and a thousand kept attempts of hundreds of nodes each made that a fifth of a large cluster's
+        scheduling time. Reads see the same values."""
+        self.scores = {plugin: _frozen(values) for plugin, values in self.scores.items()}
+        self.totals = _frozen(self.totals)
+        if self.feasible_at is not None:
+            names, places = self.feasible_at
+            self.feasible_at = (names, _frozen(places))
+        if type(self.statuses) is dict and self.statuses:
+            self.statuses = PackedStatuses.from_dict(self.statuses)
+
+
+def _frozen(values: Any) -> Any:
+    """A list as a tuple (which the first collection to see it stops tracking, when it holds ints); runs
+    (``Same``, ``range``) are kept as they are."""
+    return tuple(values) if type(values) is list else values
+
+
+class Same(Sequence[Any]):
+    """``[value] * n``, read-only, in two slots."""
+
+    __slots__ = ("value", "n")
+
+    def __init__(self, value: Any, n: int) -> None:
+        self.value, self.n = value, n
+
+    def __len__(self) -> int:
+        return self.n
+
+    def __getitem__(self, i: Any) -> Any:
+        if isinstance(i, slice):
+            return [self.value] * len(range(*i.indices(self.n)))
+        if not -self.n <= i < self.n:
+            raise IndexError("Same index out of range")
+        return self.value
+
+    def __iter__(self) -> Iterator[Any]:
+        return iter([self.value] * self.n)
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, Same):
+            return (self.value, self.n) == (other.value, other.n)
+        return list(self) == list(other) if isinstance(other, list | tuple) else NotImplemented
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return f"[{self.value}] * {self.n}"
+
+
+class PackedStatuses(Mapping[str, Status]):
+    """A read-only ``{node: Status}`` in node order, held as the node names (or a list of names and the
+    nodes' places in it) and their statuses: a ``Same`` when one Status object answers for every node (a
+    zone's node affinity), else a tuple. The dict is built only when read by name."""
+
+    __slots__ = ("_names", "_places", "_statuses", "_dict")
+
+    def __init__(self, names: Sequence[str], statuses: Sequence[Status], places: Sequence[int] | None = None
+                 ) -> None:
+        self._names = names
+        self._places = places
+        self._statuses = statuses
+        self._dict: dict[str, Status] | None = None
+
+    @classmethod
+    def of(cls, names: list[str], statuses: list[Status], places: list[int] | None = None) -> PackedStatuses:
+        """From parallel lists (copied, as tuples or runs)."""
+        if statuses and all(map(is_, statuses, repeat(statuses[0]))):
+            kept: Sequence[Status] = Same(statuses[0], len(statuses))
+        else:
+            kept = tuple(statuses)
+        return cls(names if places is not None else tuple(names), kept,
+                   tuple(places) if places is not None else None)
+
+    @classmethod
+    def from_dict(cls, statuses: dict[str, Status]) -> PackedStatuses:
+        return cls.of(list(statuses), list(statuses.values()))
+
+    def _get(self) -> dict[str, Status]:
+        if self._dict is None:
+            self._dict = dict(zip(self, self._statuses, strict=True))
+        return self._dict
+
+    def __getitem__(self, name: str) -> Status:
+        return self._get()[name]
+
+    def __iter__(self) -> Iterator[str]:
+        if self._places is None:
+            return iter(self._names)
+        return map(self._names.__getitem__, self._places)
+
+    def __len__(self) -> int:
+        return len(self._statuses)
+
+    def values(self) -> Any:
+        return list(self._statuses)
+
+    def __eq__(self, other: object) -> bool:
+        return self._get() == other if isinstance(other, Mapping) else NotImplemented
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return repr(self._get())
+
 
 class Explainer:
     def __init__(self, limit: int = MAX_RECORDS) -> None:
@@ -61,6 +172,7 @@ class Explainer:
 
     def record(self, attempt: Attempt) -> None:
         self.count += 1
+        attempt.pack()
         self._attempts[attempt.pod] = attempt
         self._attempts.move_to_end(attempt.pod)
         while len(self._attempts) > self.limit:

@@ -7,7 +7,7 @@ call is a few attribute reads and comparisons (framework/types.go NodeInfo).
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from fractions import Fraction
 from operator import attrgetter, itemgetter
 from typing import Any
@@ -61,12 +61,15 @@ class AffinityTerm:
         return self.selector.matches(pod.labels)
 
 
-def _terms(spec: dict[str, Any], kind: str, required: bool, ns: str) -> list[AffinityTerm]:
+def _terms(spec: dict[str, Any], kind: str, required: bool, ns: str) -> Sequence[AffinityTerm]:
+    """The terms as a list, or the shared empty tuple: most pods have none, and an empty list per pod is
+    one more object every full garbage collection visits."""
     section = ((spec.get("affinity") or {}).get(kind) or {})
     if required:
-        return [AffinityTerm(t, ns) for t in section.get("requiredDuringSchedulingIgnoredDuringExecution") or []]
+        return [AffinityTerm(t, ns) for t in section.get("requiredDuringSchedulingIgnoredDuringExecution") or []] \
+            or ()
     return [AffinityTerm(w.get("podAffinityTerm") or {}, ns, int(w.get("weight", 0)))
-            for w in section.get("preferredDuringSchedulingIgnoredDuringExecution") or []]
+            for w in section.get("preferredDuringSchedulingIgnoredDuringExecution") or []] or ()
 
 
 def host_ports(spec: dict[str, Any]) -> list[tuple[str, str, int]]:
@@ -115,8 +118,9 @@ class PodInfo:
         # the defaults apply per container (NonMissingContainerRequests): a pod without any asks for nothing
         self.nz_cpu = nz.get(CPU, 0)
         self.nz_mem = nz.get(MEMORY, 0)
-        self.host_ports: list[tuple[str, str, int]] = host_ports(spec)
-        self.tolerations: list[dict[str, Any]] = spec.get("tolerations") or []
+        # empty lists are the shared empty tuple (see _terms)
+        self.host_ports: Sequence[tuple[str, str, int]] = host_ports(spec) or ()
+        self.tolerations: Sequence[dict[str, Any]] = spec.get("tolerations") or ()
         self.node_selector: dict[str, str] = spec.get("nodeSelector") or {}
         self.node_affinity: dict[str, Any] = (spec.get("affinity") or {}).get("nodeAffinity") or {}
         self.required_affinity = _terms(spec, "podAffinity", True, self.namespace)
@@ -128,10 +132,10 @@ class PodInfo:
         # what InterPodAffinity's Score reads of an existing pod (required anti-affinity plays no part)
         self.has_scoring_affinity = bool(self.required_affinity or self.preferred_affinity
                                          or self.preferred_anti_affinity)
-        self.spread_constraints: list[dict[str, Any]] = spec.get("topologySpreadConstraints") or []
-        # ImageLocality sumImageScores: init containers' images count too
-        self.images = [c.get("image", "") for c in [*(spec.get("initContainers") or []),
-                                                    *(spec.get("containers") or [])]]
+        self.spread_constraints: Sequence[dict[str, Any]] = spec.get("topologySpreadConstraints") or ()
+        # ImageLocality sumImageScores: init containers' images count too (a tuple of strings: untracked)
+        self.images = tuple(c.get("image", "") for c in [*(spec.get("initContainers") or []),
+                                                         *(spec.get("containers") or [])])
         start = status.get("startTime") or md.get("creationTimestamp")
         self.start_ms = _start_ms(start) if start else 0
         self.terminating = bool(md.get("deletionTimestamp"))

@@ -7,12 +7,13 @@ methods directly and pluggy is never on the per-node path.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from functools import partial
 from operator import add
 from typing import TYPE_CHECKING, Any
 
 from kspec.errors import PluginError
+from kspec.scheduler.explain import Same
 from kspec.scheduler.framework import (
     MAX_NODE_SCORE,
     MIN_NODE_SCORE,
@@ -233,13 +234,20 @@ class Framework:
         return None
 
     def run_score(self, state: CycleState, pi: PodInfo, nodes: list[NodeInfo]
-                  ) -> tuple[list[int], dict[str, list[int]]]:
+                  ) -> tuple[list[int], dict[str, Sequence[int]]]:
         """RunScorePlugins + NormalizeScore + weights: the totals and each plugin's weighted scores."""
-        per_plugin: dict[str, list[int]] = {}
+        per_plugin: dict[str, Sequence[int]] = {}
         varying: list[list[int]] = []
         offset = 0
         for p, weight in self.scorers:
             if p.NAME in state.skip_score:
+                continue
+            uniform = getattr(p, "uniform_score", None)
+            value = uniform(state, pi, nodes) if uniform is not None and nodes else None
+            if value is not None and MIN_NODE_SCORE <= value <= MAX_NODE_SCORE:
+                # every node's normalized score, known without scoring each (no prefer-taints anywhere...)
+                offset += value * weight
+                per_plugin[p.NAME] = Same(value * weight, len(nodes))
                 continue
             batch = getattr(p, "score_nodes", None)
             if batch is not None:
@@ -256,7 +264,8 @@ class Framework:
                 if failed is not None and not failed.success:
                     raise PluginError(f'running Normalize on Score plugins: plugin "{p.NAME}" failed with: '
                                       f"{failed.message}")
-            if scores and scores.count(scores[0]) == len(scores):  # one value (count is cheap on equal ints)
+            # one value (count is cheap on equal ints; a first and last that differ rule it out without a pass)
+            if scores and scores[0] == scores[-1] and scores.count(scores[0]) == len(scores):
                 low = high = scores[0]
             else:
                 low, high = min(scores, default=0), max(scores, default=0)
@@ -267,7 +276,7 @@ class Framework:
                                   f"[{MIN_NODE_SCORE}, {MAX_NODE_SCORE}] after normalizing")
             if low == high:  # the same for every node: it shifts the totals but decides nothing
                 offset += low * weight
-                per_plugin[p.NAME] = [low * weight] * len(nodes)
+                per_plugin[p.NAME] = Same(low * weight, len(nodes))  # a list's reads, two slots kept
                 continue
             if weight != 1:
                 scores = [s * weight for s in scores]

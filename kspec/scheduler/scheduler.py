@@ -21,7 +21,7 @@ from kspec.errors import ApiError, PluginError
 from kspec.objects import Obj, set_condition
 from kspec.scheduler import framework as fwk
 from kspec.scheduler.cache import Cache
-from kspec.scheduler.explain import Attempt, Explainer
+from kspec.scheduler.explain import Attempt, Explainer, PackedStatuses
 from kspec.scheduler.framework import Code, CycleState, Diagnosis, Status
 from kspec.scheduler.nodeinfo import NodeInfo, PodInfo
 from kspec.scheduler.profile.config import SchedulerConfiguration, configured
@@ -80,6 +80,14 @@ def nth_index(values: list[int], value: int, nth: int, count: int) -> int:
         seen += values[i + 1:i + 1 + step].count(value)
         i += step
     return i
+
+
+def _distinct(statuses: list[Status]) -> list[Status]:
+    """The distinct Status objects (by identity) in first-seen order; the common case, one object for
+    every node (a shared rejection), is found with one pass in C."""
+    if statuses and all(map(is_, statuses, repeat(statuses[0]))):
+        return [statuses[0]]
+    return list(dict(zip(map(id, statuses), statuses, strict=True)).values())
 
 
 def truncate_message(message: str) -> str:
@@ -295,7 +303,11 @@ class Scheduler:
         attempt.totals = totals
         places = state.node_positions
         if state.from_cache and places is not None and len(places) == len(feasible):
-            # the explainer keeps the feasible nodes' places rather than the nodes (see Attempt.feasible_at)
+            # the explainer keeps the feasible nodes' places rather than the nodes (see Attempt.feasible_at),
+            # as a range when they are consecutive nodes of the list
+            window = state.window
+            if window is not None and window[1] == len(places) and window[0] + window[1] <= len(self.cache.names):
+                places = range(window[0], window[0] + window[1])
             attempt.feasible_at = (self.cache.names, places)
             attempt.feasible_nodes = []
         return node, None
@@ -402,8 +414,11 @@ class Scheduler:
         affinity) needs two or three rounds rather than a dozen. Chunk sizes change nothing but the work:
         every verdict is per node and the last chunk is trimmed back to where enough were found."""
         batched = [(name, f, getattr(getattr(f, "__self__", None), "filter_nodes", None)) for name, f in filters]
-        statuses = diagnosis.node_statuses
         plugins = diagnosis.unschedulable_plugins
+        # the failed nodes (their places in all_names when tracked, else their names) and verdicts, in order
+        fail_places: list[int] = []
+        fail_names: list[str] = []
+        fail_statuses: list[Status] = []
         feasible: list[NodeInfo] = []
         feasible_pos: list[int] | None = [] if track else None
         all_names = self.cache.names if track else []
@@ -411,6 +426,7 @@ class Scheduler:
         pos = 0
         n = len(order)
         examined = passed = 0
+        processed = -1
         while pos < n and len(feasible) < to_find:
             need = to_find - len(feasible)
             if not examined:
@@ -442,14 +458,14 @@ class Scheduler:
                     continue
                 bad_mask = list(map(not_, ok))
                 bad = list(compress(verdicts, bad_mask))
-                distinct = dict(zip(map(id, bad), bad, strict=True)).values()
+                distinct = _distinct(bad)
                 if not all(map(_CODE, distinct)):  # a Success status passes too
                     ok = [v is None or not v.code for v in verdicts]
                     if all(ok):
                         continue
                     bad_mask = list(map(not_, ok))
                     bad = list(compress(verdicts, bad_mask))
-                    distinct = dict(zip(map(id, bad), bad, strict=True)).values()
+                    distinct = _distinct(bad)
                 for status in distinct:
                     if not status.plugin:  # with_plugin, once per distinct Status object
                         status.plugin = name
@@ -467,7 +483,8 @@ class Scheduler:
                 if feasible_pos is not None:
                     feasible_pos.extend(chunk_pos[:take])
                 if len(feasible) >= to_find:
-                    return feasible, pos + take, feasible_pos
+                    processed = pos + take
+                    break
                 pos += m
                 continue
             cut = cur_idx[need - 1] + 1 if len(cur_idx) >= need else m
@@ -481,22 +498,34 @@ class Scheduler:
             k = bisect_left(fails, cut)
             if k < len(fails):
                 fails, recorded = fails[:k], recorded[:k]
-            if Code.ERROR in set(map(_CODE, recorded)):
+            distinct = _distinct(recorded)
+            if Code.ERROR in set(map(_CODE, distinct)):
                 status = next(st for st in recorded if st.code == Code.ERROR)
                 raise PluginError(f'running "{status.plugin}" filter plugin: {status.message}')
             if track:
-                names = list(map(all_names.__getitem__, map(chunk_pos.__getitem__, fails)))
+                fail_places.extend(map(chunk_pos.__getitem__, fails))
             else:
-                names = list(map(_NAME, map(chunk.__getitem__, fails)))
-            statuses.update(zip(names, recorded, strict=True))
-            plugins.update(map(_PLUGIN, recorded))
+                fail_names.extend(map(_NAME, map(chunk.__getitem__, fails)))
+            fail_statuses.extend(recorded)
+            plugins.update(map(_PLUGIN, distinct))
             feasible.extend(cur_nodes[:need])
             if feasible_pos is not None:
                 feasible_pos.extend(cur_pos[:need])
             if len(feasible) >= to_find:
-                return feasible, pos + cut, feasible_pos
+                processed = pos + cut
+                break
             pos += m
-        return feasible, pos, feasible_pos
+        if processed < 0:
+            processed = pos
+        if fail_statuses:
+            # kept as places and shared Status objects: a dict of a thousand names costs every collection
+            packed = PackedStatuses.of(all_names, fail_statuses, fail_places) if track else \
+                PackedStatuses.of(fail_names, fail_statuses)
+            if diagnosis.node_statuses:
+                diagnosis.node_statuses.update(packed.items())
+            else:
+                diagnosis.node_statuses = packed  # type: ignore[assignment]
+        return feasible, processed, feasible_pos
 
     def _record(self, diagnosis: Diagnosis, ni: NodeInfo, status: Status) -> None:
         if status.code == Code.ERROR:

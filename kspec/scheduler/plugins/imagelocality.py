@@ -43,6 +43,12 @@ class ImageLocality(Plugin):
                     break
         return calculate_priority(score, len(pi.images))
 
+    def uniform_score(self, state: CycleState, pi: PodInfo, nodes: list[NodeInfo]) -> int | None:
+        """No node reports an image: every node scores what an absent image gives."""
+        if self.handle.cache.image_nodes:
+            return None
+        return calculate_priority(0, max(1, len(pi.images)))
+
     def score_nodes(self, state: CycleState, pi: PodInfo, nodes: list[NodeInfo]) -> list[int]:
         zero = calculate_priority(0, max(1, len(pi.images)))
         if not self.handle.cache.image_nodes:

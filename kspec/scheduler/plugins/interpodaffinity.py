@@ -33,6 +33,8 @@ _REJECT_AFFINITY = unresolvable(ERR_AFFINITY)
 _REJECT_ANTI = unschedulable(ERR_ANTI_AFFINITY)
 _REJECT_EXISTING = unschedulable(ERR_EXISTING_ANTI_AFFINITY)
 _STATE = "PreFilterInterPodAffinity"
+#: at most this many rejected nodes are looked up by place (each lookup is a scan of the batch in C)
+_FEW = 64
 _SCORE_STATE = "PreScoreInterPodAffinity"
 Pair = tuple[str, str]
 
@@ -179,6 +181,11 @@ class InterPodAffinity(Plugin):
         checks += [(k, values, _REJECT_EXISTING) for k, values in existing.items()]
         if not checks:
             return None if state.batch_from_cache else [None] * len(nodes)
+        places = state.node_positions
+        if state.batch_from_cache and places is not None and len(places) == len(nodes):
+            found = self._few_rejected(checks, places)
+            if found is not None:
+                return found
         if len(checks) == 1:
             key, values, verdict = checks[0]
             return [verdict if ni.labels.get(key) in values else None for ni in nodes]
@@ -197,6 +204,27 @@ class InterPodAffinity(Plugin):
                     break
             else:
                 append(None)
+        return out
+
+    def _few_rejected(self, checks: list[tuple[str, set[str], Status]], places: list[int]
+                      ) -> list[Status | None] | None:
+        """The verdicts from the cache's index of nodes by label (``places``: the nodes' places in its node
+        list) when few nodes carry a rejecting value (hostname anti-affinity: one node per value), looking
+        each one up among ``places`` in C; None when too many do."""
+        cache = self.handle.cache
+        hits = [(cache.nodes_labelled(key, value), verdict) for key, values, verdict in checks for value in values]
+        if sum(len(where) for where, _ in hits) > _FEW:
+            return None
+        out: list[Status | None] = [None] * len(places)
+        find = places.index
+        for where, verdict in hits:
+            for place in where:
+                try:
+                    i = find(place)
+                except ValueError:  # not among these nodes
+                    continue
+                if out[i] is None:  # the first check that rejects a node names it, as in filter
+                    out[i] = verdict
         return out
 
     def _satisfies_affinity(self, s: _FilterState, pi: PodInfo, labels: dict[str, str]) -> bool:

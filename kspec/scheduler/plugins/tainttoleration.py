@@ -5,7 +5,15 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from kspec.scheduler.framework import NODE_ADD, NODE_TAINT, UNSCHEDULED_POD_UPDATE, CycleState, Plugin, Status
+from kspec.scheduler.framework import (
+    MAX_NODE_SCORE,
+    NODE_ADD,
+    NODE_TAINT,
+    UNSCHEDULED_POD_UPDATE,
+    CycleState,
+    Plugin,
+    Status,
+)
 from kspec.scheduler.framework import unresolvable as _unresolvable
 from kspec.scheduler.nodeinfo import NodeInfo, PodInfo
 from kspec.scheduler.plugins.helper import default_normalize_score, first_untolerated, tolerates_any
@@ -60,6 +68,12 @@ class TaintToleration(Plugin):
 
     def normalize_score(self, state: CycleState, pi: PodInfo, scores: list[int], nodes: list[NodeInfo]) -> None:
         default_normalize_score(scores, reverse=True)
+
+    def uniform_score(self, state: CycleState, pi: PodInfo, nodes: list[NodeInfo]) -> int | None:
+        """No node of the cache has a PreferNoSchedule taint: every score is 0, reversed to the maximum
+        (what score_nodes and normalize_score give, without the per-node lists)."""
+        cache = getattr(self.handle, "cache", None)
+        return MAX_NODE_SCORE if cache is not None and not cache.prefer_tainted_count else None
 
     def queueing_hint(self, event: str, pi: PodInfo, old: Any, new: Any) -> bool:
         """isSchedulableAfterNodeChange: the node's NoSchedule/NoExecute taints are all tolerated now and were
