@@ -1,4 +1,4 @@
-"""OpenAPI v3 documents generated from kspec's kinds: what ``kubectl explain`` reads and how kubectl learns
+"""OpenAPI v3 (and v2) documents generated from kspec's kinds: what ``kubectl explain`` reads and how kubectl learns
 that the server validates fields itself.
 
 ``/openapi/v3`` is the index (``{"paths": {"apis/apps/v1": {"serverRelativeURL": ...}}}``, as kube-apiserver's
@@ -8,6 +8,7 @@ from kspec/api/openapi (upstream's published document reduced to types: no descr
 lists, no enums), and each resource's paths. kubectl's QueryParamVerifierV3 looks for the ``fieldValidation``
 query parameter on a kind's PATCH operation; finding it, ``kubectl apply --validate=strict`` leaves the
 check to the server, which answers with kube-apiserver's strict decoding errors (kspec/api/decoding.py).
+``/openapi/v2`` asked for JSON is the same definitions as Swagger 2.0 (``v2_document``).
 """
 
 from __future__ import annotations
@@ -181,6 +182,40 @@ def index_document() -> bytes:
             digest = hashlib.sha512(body).hexdigest()[:128].upper()
             paths[_key(group, version)] = {"serverRelativeURL": f"/openapi/v3/{_key(group, version)}?hash={digest}"}
     return json.dumps({"paths": paths}, separators=(",", ":")).encode()
+
+
+def _v2(node: Any) -> Any:
+    """A v3 schema in v2's words: references under ``#/definitions/``, unwrapped from ``allOf``."""
+    if isinstance(node, list):
+        return [_v2(x) for x in node]
+    if not isinstance(node, dict):
+        return node
+    if len(node.get("allOf", ())) == 1:  # v2 puts a reference beside its description
+        return _v2(node["allOf"][0]) | {k: v for k, v in node.items() if k != "allOf"}
+    if "$ref" in node:
+        return {"$ref": "#/definitions/" + node["$ref"].removeprefix(_REF)}
+    if "oneOf" in node:  # v2 has no oneOf: upstream's v2 document gives IntOrString and Quantity a format only
+        return {k: v for k, v in node.items() if k != "oneOf"} | {"type": "string"}
+    return {k: _v2(v) for k, v in node.items()}
+
+
+@cache
+def v2_document() -> bytes:
+    """``/openapi/v2`` as JSON (Swagger 2.0): every served kind's definition and those it reaches, tagged
+    with ``x-kubernetes-group-version-kind`` as in upstream's ``api/openapi-spec/swagger.json``; no paths."""
+    defs = schema()["definitions"]
+    gvks: dict[str, list[dict[str, str]]] = {}
+    for k in KINDS:
+        for v in (k.version, *k.extra_versions):
+            key = f"{k.group + '/' if k.group else ''}{v}/{k.kind}"
+            if key in schema()["kinds"]:
+                gvks.setdefault(schema()["kinds"][key], []).append({"group": k.group, "kind": k.kind, "version": v})
+    definitions = {name: _v2(_definition(name, defs[name])) for name in _reachable(list(gvks))}
+    for name, tags in gvks.items():
+        definitions[name]["x-kubernetes-group-version-kind"] = tags
+    doc = {"swagger": "2.0", "info": {"title": "Kubernetes", "version": schema()["kubernetesVersion"]},
+           "paths": {}, "definitions": definitions}
+    return json.dumps(doc, separators=(",", ":"), sort_keys=True).encode()
 
 
 def document(path: str) -> bytes | None:

@@ -188,10 +188,12 @@ class Rest:
             return _json(200, SERVER_VERSION)
         if path in ("/healthz", "/readyz", "/livez"):
             return Response(200, b"ok", "text/plain")
-        if path == "/openapi/v2":
+        if path == "/openapi/v2" and "protobuf" in accept:
             # an empty OpenAPI v2 document (protobuf with no fields): kubectl 1.37 accepts it and validates
             # nothing on the client; a 404 makes `kubectl apply` fail unless --validate=false
             return Response(200, b"", "application/com.github.proto-openapi.spec.v2.v1.0+protobuf")
+        if path == "/openapi/v2":
+            return Response(200, openapi.v2_document(), "application/json")
         if path == "/openapi/v3" or path.startswith("/openapi/v3/"):
             return self._openapi_v3(path)
         if path.startswith("/openapi"):
