@@ -38,6 +38,8 @@ from kspec.plugins import default_manager, registered_names
 from kspec.steps.registry import PHRASES, Phrase
 
 _ORIGINAL_ARGS = ("datatable", "docstring")
+#: allocations between two young-generation collections in a feature run (CPython: 700)
+GC_GEN0_THRESHOLD = 10_000
 _bdd_scenario = sys.modules["pytest_bdd.scenario"]  # the module (pytest_bdd.scenario is also a function's name)
 
 
@@ -333,11 +335,16 @@ def pytest_collection_finish(session: pytest.Session) -> None:
 
     Each scenario allocates thousands of small objects, so the cyclic garbage collector runs often; with
     everything from start-up frozen, its full passes scan only what the scenarios made (CPython's
-    ``gc.freeze``, meant for exactly this: long-lived objects made before the work starts).
+    ``gc.freeze``, meant for exactly this: long-lived objects made before the work starts). The youngest
+    generation's threshold goes up too: at CPython's 700 allocations a scenario's live cluster was scanned
+    many times over (16% of a scenario's time; 10% at 10,000, memory still flat).
     """
     if any(isinstance(item.parent, FeatureFile) for item in session.items):
         gc.collect()
         gc.freeze()
+        gen0, *older = gc.get_threshold()
+        if 0 < gen0 < GC_GEN0_THRESHOLD:  # 0 means the collector is off; a higher one was chosen by someone
+            gc.set_threshold(GC_GEN0_THRESHOLD, *older)
 
 
 # -- scenario bookkeeping -----------------------------------------------------------------

@@ -81,7 +81,9 @@ class MemoryStore:
         return self._data.get(resource, {}).get((namespace, name))
 
     def list(self, resource: str, namespace: str | None = None) -> list[Obj]:
-        items = self._data.get(resource, {})
+        items = self._data.get(resource)
+        if not items:  # most informers' start-up lists find nothing: no sort, no key copy
+            return []
         keys = sorted(items) if namespace is None else sorted(k for k in items if k[0] == namespace)
         return [items[k] for k in keys]
 

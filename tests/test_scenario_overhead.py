@@ -101,6 +101,16 @@ def test_a_feature_run_freezes_what_collection_built(pytester: pytest.Pytester) 
     result.stdout.fnmatch_lines(["*frozen objects: True*"])
 
 
+def test_a_feature_run_collects_the_youngest_generation_less_often(pytester: pytest.Pytester) -> None:
+    """A scenario's live cluster is scanned by every young collection: 700 allocations apart is too often."""
+    pytester.makeconftest("import gc\n\n\ndef pytest_sessionfinish(session):\n"
+                          "    print(f'\\ngen0 threshold: {gc.get_threshold()[0]}')\n")
+    pytester.makefile(".feature", spec="Feature: f\n" + SCENARIO.format(i=0))
+    result = pytester.runpytest_subprocess("-p", "no:cacheprovider", "-s")
+    result.assert_outcomes(passed=1)
+    result.stdout.fnmatch_lines(["*gen0 threshold: 10000*"])
+
+
 def test_a_projects_own_step_still_overrides_a_kspec_phrase(pytester: pytest.Pytester) -> None:
     """pytest-bdd prefers the step definition closest to the test: a conftest's beats the plugin's."""
     pytester.makeconftest('from pytest_bdd import given\n\n\n@given("a cluster with 3 nodes")\n'
