@@ -165,7 +165,8 @@ class Clock:
         if not heap or heap[0][0] > until:
             return None
         timer = heapq.heappop(heap)[2]
-        self._forget(timer)
+        if not timer.period:  # a periodic timer stays counted: _run re-arms it at once
+            self._one_shots -= 1
         timer.cancelled = True
         return timer
 
@@ -176,6 +177,8 @@ class Clock:
             self._instant, self._instant_work = timer.when, 0
         self._instant_work += 1
         if self._instant_work > self.max_callbacks_per_instant > 0:
+            if timer.period:
+                self._forget(timer)  # not re-armed: the series ends here
             raise ClockError(self.livelock_report())
         self._recent.append(timer)
         if self.progress is not None and not self.callbacks_run % PROGRESS_EVERY:
@@ -183,9 +186,10 @@ class Clock:
         if timer.period:
             # Re-arm the same Timer object so callers' handles keep working.
             timer.when += timer.period
-            timer.seq = self._next_seq()
+            self._seq += 1
+            timer.seq = self._seq
             timer.cancelled = False
-            self._push(timer)
+            heapq.heappush(self._heap, (timer.when, timer.seq, timer))  # still counted in _periodic
         self._current, self.acting = timer, None
         try:
             timer.fn()
