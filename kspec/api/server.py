@@ -406,7 +406,10 @@ class APIServer:
         if live is None:
             raise not_found(kind.group_resource, name)
         admission_chain.check_delete(kind, name)
-        obj = clone(live)
+        # only metadata (and a namespace's status) change below: copy those, share the rest with the stored revision
+        obj = {**live, "metadata": clone(live["metadata"])}
+        if kind.kind == "Namespace" and "status" in live:
+            obj["status"] = clone(live["status"])
         md = obj["metadata"]
         finalizers = list(md.get("finalizers") or [])
         if propagation == "Foreground" and "foregroundDeletion" not in finalizers:

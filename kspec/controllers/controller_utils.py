@@ -236,13 +236,14 @@ class OwnedIndex:
         else:
             self.orphans.get(md.get("namespace", ""), set()).discard(md["name"])
 
-    def owned(self, uid: str) -> list[Obj]:
-        """Live objects whose controller has this uid, by name."""
+    def owned(self, uid: str, ordered: bool = True) -> list[Obj]:
+        """Live objects whose controller has this uid, by name (``ordered=False``: in no set order, for callers
+        that only count, which skips the sort)."""
         keys = self.by_owner.get(uid)
         if not keys:
             return []
         out, stale = [], []
-        for ns, name in sorted(keys):
+        for ns, name in (sorted(keys) if ordered else list(keys)):
             obj = self.api.store.get(self.resource, ns, name)
             ref = controller_of(obj) if obj is not None else None
             if ref is None or ref["uid"] != uid:

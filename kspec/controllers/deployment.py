@@ -114,8 +114,8 @@ class DeploymentController(Controller):
         """Pods counted against maxSurge (active), and of those the available ones."""
         mrs, now = d["spec"].get("minReadySeconds", 0), self.clock.now
         total = available = 0
-        for rs in self.sets.owned(d["metadata"]["uid"]):
-            for pod in self.pods.owned(rs["metadata"]["uid"]):
+        for rs in self.sets.owned(d["metadata"]["uid"], ordered=False):
+            for pod in self.pods.owned(rs["metadata"]["uid"], ordered=False):
                 if is_pod_active(pod):
                     total += 1
                     if is_pod_available(pod, mrs, now):

@@ -135,7 +135,7 @@ class ReplicaSetController(Controller):
             for sibling in self.sets.owned(ref["uid"]):
                 if sibling["metadata"]["uid"] == rs["metadata"]["uid"]:
                     continue
-                active = sum(1 for p in self.pods.owned(sibling["metadata"]["uid"]) if is_pod_active(p))
+                active = sum(1 for p in self.pods.owned(sibling["metadata"]["uid"], ordered=False) if is_pod_active(p))
                 if active > sibling["spec"].get("replicas", 1):
                     self.reconcile(f"{sibling['metadata']['namespace']}/{sibling['metadata']['name']}")
         finally:
