@@ -18,6 +18,7 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from kspec.errors import ApiError
+from kspec.kubelet.envvars import expand
 from kspec.objects import EPOCH, Obj
 
 if TYPE_CHECKING:
@@ -40,7 +41,6 @@ class Line:
 def printed(container: Obj, env: dict[str, str] | None = None) -> list[Line]:
     """The lines a container's command and args print, with when (after its start) each appears; ``$(VAR)``
     in them is the container's environment, as the kubelet expands it (ExpandContainerCommandAndArgs)."""
-    from kspec.kubelet.envvars import expand
 
     argv = [expand(str(a), (env or {}).get) for a in (container.get("command") or []) + (container.get("args") or [])]
     if not argv:

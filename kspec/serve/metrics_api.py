@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from kspec.errors import ApiError
 from kspec.labels import Selector
-from kspec.metrics import WINDOW_MS
+from kspec.metrics import WINDOW_MS, metrics_for
 from kspec.objects import EPOCH, Obj
 
 if TYPE_CHECKING:
@@ -57,7 +57,6 @@ def _memory(cluster: Cluster, pod: Obj) -> dict[str, int]:
 
 def pod_metrics(cluster: Cluster, pod: Obj) -> dict[str, Any] | None:
     """One PodMetrics; its cpu goes to the first container (kspec's usage is per pod)."""
-    from kspec.metrics import metrics_for
 
     cpu = metrics_for(cluster).pod_cpu(pod)
     if cpu is None:

@@ -16,15 +16,18 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qs
 
 from kspec import printers
+from kspec.api.eviction import evict
 from kspec.api.kinds import KINDS, Kind
 from kspec.api.server import LAST_APPLIED
 from kspec.api.watchhistory import HistoryEvent, history_of
+from kspec.auth.tokens import request_token
 from kspec.errors import ApiError, KspecError
 from kspec.labels import Selector
 from kspec.objects import EPOCH, Obj, timestamp
 from kspec.serve import apply as ssa
-from kspec.serve import discovery, fieldvalidation, openapi, protobuf
+from kspec.serve import discovery, fieldvalidation, metrics_api, openapi, protobuf
 from kspec.serve.impersonation import impersonated
+from kspec.serve.logs import pod_log
 from kspec.serve.patches import json_patch, merge_patch, strategic_merge_patch
 
 if TYPE_CHECKING:
@@ -98,6 +101,8 @@ def _kinds_in(group: str, version: str) -> list[Kind]:
 
 
 def _resource_list(group: str, version: str) -> dict[str, Any]:
+    if group == metrics_api.GROUP:
+        return metrics_api.resource_list()
     resources = []
     for k in _kinds_in(group, version):
         resources.append({"name": k.resource, "singularName": k.singular, "namespaced": k.namespaced,
@@ -250,7 +255,6 @@ class Rest:
         if sub in _STREAMS and kind.kind == "Pod":
             return self._no_stream(ns, name, sub)
         if sub == "eviction" and method == "POST" and kind.kind == "Pod":
-            from kspec.api.eviction import evict
             self.api.get(kind.resource, name, ns)
             eviction = json.loads(body) if body.strip() else {}
             if (eviction.get("metadata") or {}).get("name", name) != name:
@@ -309,12 +313,10 @@ class Rest:
 
     def _metrics_groups(self) -> list[dict[str, Any]]:
         """metrics.k8s.io in /apis once the cluster has simulated metrics (kspec/serve/metrics_api.py)."""
-        from kspec.serve import metrics_api
         return [metrics_api.group()] if metrics_api.available(self.cluster) else []
 
     def _metrics(self, method: str, rest: list[str], q: dict[str, list[str]]) -> Response:
         """metrics.k8s.io/v1beta1, what kubectl top reads."""
-        from kspec.serve import metrics_api
         if method != "GET":
             return status(405, "MethodNotAllowed", "the server does not allow this method on the requested resource")
         if not rest:
@@ -332,7 +334,6 @@ class Rest:
     def _pod_log(self, ns: str, name: str, q: dict[str, list[str]]) -> Response | Watch:
         """pods/log: what the simulated containers printed (kspec/serve/logs.py); ``follow`` streams the lines
         of a running container as the virtual clock reaches them, until that run ends or the pod goes."""
-        from kspec.serve.logs import pod_log
         pod = self.api.get("pods", name, ns)
         log = pod_log(self.cluster, pod, q)
         if q.get("follow", ["false"])[0] not in ("true", "1") or not log.container_id:
@@ -499,19 +500,14 @@ class Rest:
     def _aggregated_discovery(self, path: str, accept: str) -> Response:
         """``/api`` or ``/apis`` as an APIGroupDiscoveryList (kspec/serve/discovery.py)."""
         version = discovery.wanted_version(accept) or "v2"
-        groups, resource_list = _group_versions(), _resource_list
+        groups = _group_versions()
         if self._metrics_groups():  # an aggregated API (metrics-server's) is listed beside the built-in groups
-            from kspec.serve import metrics_api
             groups[metrics_api.GROUP] = [metrics_api.VERSION]
-
-            def resource_list(group: str, version: str) -> dict[str, Any]:
-                return metrics_api.resource_list() if group == metrics_api.GROUP else _resource_list(group, version)
-        doc = discovery.group_discovery_list(version, groups, path == "/api", resource_list)
+        doc = discovery.group_discovery_list(version, groups, path == "/api", _resource_list)
         return Response(200, json.dumps(doc, separators=(",", ":")).encode(), discovery.content_type(version))
 
     def _token(self, method: str, ns: str, name: str, body: bytes) -> Response:
         """serviceaccounts/token (kubectl create token): a TokenRequest answered by kspec/auth/tokens.py."""
-        from kspec.auth.tokens import request_token
         if method != "POST":
             return status(405, "MethodNotAllowed", "the server does not allow this method on the requested resource")
         request = self._body(body, Kind("authentication.k8s.io", "v1", "TokenRequest", "tokenrequests", True))
