@@ -9,7 +9,6 @@ client-go treats its informer cache) and write through ``update``/``patch``.
 
 from __future__ import annotations
 
-import functools
 import json
 import random
 from collections.abc import Callable, Iterable
@@ -91,16 +90,8 @@ class APIServer:
     def _store_call(self, fn: Callable[[], Obj], kind: Kind, name: str) -> Obj:
         try:
             return fn()
-        except KeyExists:
-            raise already_exists(kind.group_resource, name) from None
-        except KeyNotFound:
-            raise not_found(kind.group_resource, name) from None
-        except RevisionMismatch:
-            raise conflict(kind.group_resource, name) from None
-        except Unavailable as exc:
-            # storage errors reach kubectl as a 500 Status with no reason (apierrors.NewInternalError's text
-            # is not used for etcd timeouts: the apiserver passes the client error through)
-            raise unavailable(str(exc), reason="") from None
+        except StoreError as exc:
+            raise _api_error(exc, kind, name) from None
 
     def _authorize(self, verb: str, kind: Kind, namespace: str | None, name: str = "", subresource: str = "") -> None:
         """The WithAuthorization filter (kspec/auth/authz.py); free when the control plane itself asks."""
@@ -345,8 +336,8 @@ class APIServer:
             return self._store_call(lambda: self._remove(kind, live), kind, md["name"])
         try:
             return self.store.update(kind.resource, new, live["metadata"]["resourceVersion"])
-        except StoreError as exc:  # turned into the API error _store_call gives (the write is not sent again)
-            return self._store_call(functools.partial(_reraise, exc), kind, md["name"])
+        except StoreError as exc:  # no closure per renewal: _store_call's translation, applied here
+            raise _api_error(exc, kind, md["name"]) from None
 
     def bind(self, namespace: str, name: str, node: str) -> Obj:
         """POST pods/binding: set spec.nodeName once (BindingREST.setPodNodeAndMetadata)."""
@@ -629,8 +620,19 @@ def _spec_of(obj: Obj) -> dict[str, Any]:
     return {k: v for k, v in obj.items() if k not in _NOT_SPEC}
 
 
-def _reraise(exc: Exception) -> Obj:
-    raise exc
+def _api_error(exc: StoreError, kind: Kind, name: str) -> Exception:
+    """The API error a storage error reaches clients as; a storage error without one is passed on as it is."""
+    if isinstance(exc, KeyExists):
+        return already_exists(kind.group_resource, name)
+    if isinstance(exc, KeyNotFound):
+        return not_found(kind.group_resource, name)
+    if isinstance(exc, RevisionMismatch):
+        return conflict(kind.group_resource, name)
+    if isinstance(exc, Unavailable):
+        # storage errors reach kubectl as a 500 Status with no reason (apierrors.NewInternalError's text
+        # is not used for etcd timeouts: the apiserver passes the client error through)
+        return unavailable(str(exc), reason="")
+    return exc
 
 
 def _heartbeat_only(event: WatchEvent) -> bool:
