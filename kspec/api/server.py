@@ -30,6 +30,7 @@ from kspec.errors import ApiError, already_exists, bad_request, conflict, invali
 from kspec.informers import Informers
 from kspec.labels import Selector
 from kspec.objects import Obj, clone, parse_timestamp, set_condition, timestamp
+from kspec.seeding import seeded
 from kspec.store import KeyExists, KeyNotFound, RevisionMismatch, Store, StoreError, Unavailable, WatchEvent
 
 LAST_APPLIED = "kubectl.kubernetes.io/last-applied-configuration"
@@ -52,9 +53,10 @@ class APIServer:
         self.rng = rng
         # EndpointSlices draw their uids from a stream of their own, seeded from the cluster's without
         # drawing from it: the slices the controllers write leave every other object's uid and name as before
-        self._slice_rng = random.Random(f"endpointslices/{rng.getstate()[1][:4]}")
+        prefix = rng.getstate()[1][:4]
+        self._slice_rng = seeded(f"endpointslices/{prefix}")
         # ... and so do service accounts and RBAC objects (the bootstrap policy, the default accounts)
-        self._auth_rng = random.Random(f"auth/{rng.getstate()[1][:4]}")
+        self._auth_rng = seeded(f"auth/{prefix}")
         self.informers = Informers(clock)
         self.service_ips = IPAllocator(SERVICE_CIDR, rng)
         self.node_ports = PortAllocator(*NODE_PORT_RANGE, rng)

@@ -12,7 +12,6 @@ the garbage collector (they are owned by it).
 
 from __future__ import annotations
 
-import random
 from typing import TYPE_CHECKING
 
 from kspec.controllers.base import Controller
@@ -29,6 +28,7 @@ from kspec.controllers.endpointslice_util import (
 )
 from kspec.labels import Selector
 from kspec.objects import Obj, clone, key_of, split_key
+from kspec.seeding import seeded
 
 if TYPE_CHECKING:
     from kspec.cluster import Cluster
@@ -49,7 +49,7 @@ class ApiSliceClient:
 
     def __init__(self, cluster: Cluster, stream: str) -> None:
         self.api = cluster.api
-        self.rng = random.Random(f"{cluster.seed}/{stream}")
+        self.rng = seeded(f"{cluster.seed}/{stream}")
         #: (namespace, name) -> resourceVersion this controller wrote (EndpointSliceTracker)
         self.written: dict[tuple[str, str], str] = {}
         self.deleted: set[tuple[str, str]] = set()

@@ -46,6 +46,25 @@ def _profile_key(profile: Profile) -> tuple[Any, ...]:
                  for point, ps in profile.plugins.items())
 
 
+#: plugin class -> the extension points its instances implement (asked of every plugin of every new framework)
+_POINTS_OF: dict[type, frozenset[str]] = {}
+_METHOD_NAMES = frozenset(METHODS.values())
+
+
+def _points_of(plugin: Any) -> frozenset[str]:
+    """The extension points ``plugin`` has a method for; worked out once per class unless the instance itself
+    carries such a method or the class answers attributes dynamically (``__getattr__``)."""
+    cls = type(plugin)
+    points = _POINTS_OF.get(cls)
+    if points is None or _METHOD_NAMES & getattr(plugin, "__dict__", {}).keys():
+        points = frozenset(point for point in EXTENSION_POINTS if hasattr(plugin, METHODS[point]))
+        if not hasattr(cls, "__getattr__") and not _METHOD_NAMES & getattr(plugin, "__dict__", {}).keys():
+            if len(_POINTS_OF) >= 256:  # classes made on the fly (tests) do not pile up
+                _POINTS_OF.clear()
+            _POINTS_OF[cls] = points
+    return points
+
+
 class Framework:
     """frameworkImpl: the handle plugins get (``cache``, ``api``, ``namespace_labels``, ``scheduler``)."""
 
@@ -70,13 +89,12 @@ class Framework:
             except Exception as exc:
                 raise PluginError(f'scheduler plugin "{name}" failed to start: {type(exc).__name__}: {exc}') \
                     from exc
-        implements = {point: {n: hasattr(p, METHODS[point]) for n, p in self.plugins.items()}
-                      for point in EXTENSION_POINTS}
         # the same profile and plugins always expand the same way: remembered per process (every scenario's
         # scheduler builds the default profile's framework)
-        layout_key = (_profile_key(profile), tuple(tuple(v.items()) for v in implements.values()))
+        layout_key = (_profile_key(profile), tuple((n, _points_of(p)) for n, p in self.plugins.items()))
         layout = _LAYOUTS.get(layout_key)
         if layout is None:
+            implements = {point: {n: point in points for n, points in layout_key[1]} for point in EXTENSION_POINTS}
             layout = {}
             for point in EXTENSION_POINTS:
                 refs = profile.extension_point(point, implements[point])

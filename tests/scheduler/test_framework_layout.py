@@ -45,3 +45,44 @@ def test_a_misconfigured_profile_fails_every_time() -> None:
     for _ in range(2):
         with pytest.raises(PluginError, match='"DefaultBinder" does not extend score'):
             _framework(c, profile)
+
+
+class _Scorer:
+    """A plugin whose score method some instances carry themselves (set at construction)."""
+
+    NAME = "Scorer"
+
+    def __init__(self, scores: bool) -> None:
+        if scores:
+            self.score = lambda *_: 0
+
+
+class _Dynamic:
+    """A plugin that answers attributes dynamically: asked every time."""
+
+    NAME = "Dynamic"
+
+    def __init__(self, points: set[str]) -> None:
+        self.points = points
+
+    def __getattr__(self, name: str) -> object:
+        if name in self.points:
+            return lambda *_: None
+        raise AttributeError(name)
+
+
+def test_extension_points_are_worked_out_once_per_class() -> None:
+    c = Cluster(nodes=1)
+    f = _framework(c)
+    assert all(runtime._POINTS_OF[type(p)] == runtime._points_of(p) for p in f.plugins.values())
+    assert "filter" in runtime._points_of(f.plugins["NodeName"])
+    assert "score" not in runtime._points_of(f.plugins["NodeName"])
+
+
+def test_a_method_an_instance_carries_counts_for_that_instance_only() -> None:
+    assert runtime._points_of(_Scorer(False)) == frozenset()
+    assert runtime._points_of(_Scorer(True)) == {"score"}
+    assert runtime._points_of(_Scorer(False)) == frozenset()
+    assert runtime._points_of(_Dynamic({"filter"})) == {"filter"}
+    assert runtime._points_of(_Dynamic({"bind", "score"})) == {"bind", "score"}
+    assert _Dynamic not in runtime._POINTS_OF
