@@ -98,25 +98,25 @@ class _Loader(_Parser or _PurePython, _Constructor, _Resolver):  # type: ignore[
         _Resolver.__init__(self)
 
 
-#: Manifests read so far (text and where it came from -> objects), so a scenario repeated or outlined does not
-#: parse the same doc string again; only short texts, only those that parsed.
-_PARSED: dict[tuple[str, str, int, int], list[Obj]] = {}
+#: Manifests read so far (text -> objects), so a scenario repeated or outlined, or the same doc string in
+#: another scenario, is not parsed again; only short texts, only those that parsed (where a text came from
+#: shows only in the errors of one that does not parse).
+_PARSED: dict[str, list[Obj]] = {}
 _PARSED_MAX, _PARSED_TEXT_MAX = 256, 64 * 1024
 
 
 def load(text: str, source: str = "<manifest>", first_line: int = 1, indent: int = 0) -> list[Obj]:
     """Parse YAML into objects; ``first_line`` and ``indent`` map positions to the file the text came from.
 
-    The same text from the same place gives the same objects, so a text read before is copied, not parsed.
+    The same text gives the same objects wherever it comes from, so a text read before is copied, not parsed.
     """
-    key = (text, source, first_line, indent)
-    known = _PARSED.get(key)
+    known = _PARSED.get(text)
     if known is None:
         known = _parse(text, source, first_line, indent)
         if len(text) <= _PARSED_TEXT_MAX:
             if len(_PARSED) >= _PARSED_MAX:
                 _PARSED.clear()
-            _PARSED[key] = known
+            _PARSED[text] = known
     return [_copy(obj) for obj in known]
 
 

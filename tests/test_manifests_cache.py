@@ -35,8 +35,16 @@ def test_a_text_read_twice_is_parsed_once(monkeypatch: pytest.MonkeyPatch) -> No
     first[0]["spec"]["containers"].append({})
     third = manifests.load(TEXT, "spec.feature", 5, 6)
     assert third == second and third[0]["metadata"]["name"] == "web"
-    manifests.load(TEXT, "other.feature", 5, 6)
-    assert len(parsed) == 2  # another place: its own parse (errors name it)
+    assert manifests.load(TEXT, "other.feature", 40, 8) == second
+    assert parsed == [TEXT]  # the same doc string in another scenario or file: not parsed again
+
+
+def test_errors_name_the_place_of_each_text_that_does_not_parse() -> None:
+    manifests.load(TEXT, "a.feature", 3, 6)  # a text that parsed says nothing about another one
+    broken = TEXT + "  volumes: [x\n"
+    for source, line in (("a.feature", 3), ("b.feature", 30)):
+        with pytest.raises(ManifestError, match=f"{source}:{line + 6}"):
+            manifests.load(broken, source, line, 6)
 
 
 def test_a_text_that_does_not_parse_fails_every_time() -> None:
