@@ -53,8 +53,29 @@ def _full_match(pattern: re.Pattern[str], value: str) -> bool:
     return pattern.fullmatch(value) is not None and "\n" not in value
 
 
+#: label keys and values found valid so far: every new cluster's objects carry the same few (bounded)
+_VALID_KEYS: set[str] = set()
+_VALID_VALUES: set[str] = set()
+_VALID_MAX = 50_000
+
+
+def _remember(valid: set[str], text: str) -> None:
+    if len(valid) >= _VALID_MAX:
+        valid.clear()
+    valid.add(text)
+
+
 def validate_label_key(key: str) -> list[str]:
     """content.IsLabelKey: reasons the key is not a qualified name (empty list when valid)."""
+    if key in _VALID_KEYS:
+        return []
+    errs = _label_key_errors(key)
+    if not errs:
+        _remember(_VALID_KEYS, key)
+    return errs
+
+
+def _label_key_errors(key: str) -> list[str]:
     errs: list[str] = []
     parts = key.split("/")
     if len(parts) == 1:
@@ -94,11 +115,15 @@ def _dns1123_subdomain_bytes(value: str) -> list[str]:
 
 def validate_label_value(value: str) -> list[str]:
     """content.IsLabelValue: reasons the value is not a valid label value (empty list when valid)."""
+    if value in _VALID_VALUES:
+        return []
     errs: list[str] = []
     if len(value.encode()) > 63:
         errs.append(_max_len_bytes(63))
     if not _full_match(_LABEL_VALUE_RE, value):
         errs.append(regex_error(_LABEL_VALUE_MSG, _LABEL_VALUE_FMT, "MyValue", "my_value", "12345"))
+    if not errs:
+        _remember(_VALID_VALUES, value)
     return errs
 
 

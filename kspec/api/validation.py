@@ -188,8 +188,20 @@ _PERCENT_FMT = "[0-9]+%"
 _PERCENT_MSG = "a valid percent string must be a numeric string followed by an ending '%'"
 
 
+#: (format, value) pairs that matched so far: every new cluster names the same objects (bounded)
+_MATCHED: set[tuple[str, str]] = set()
+
+
 def _matches(fmt: str, value: str) -> bool:
-    return re.fullmatch(fmt, value) is not None and "\n" not in value
+    key = (fmt, value)
+    if key in _MATCHED:
+        return True
+    if re.fullmatch(fmt, value) is None or "\n" in value:
+        return False
+    if len(_MATCHED) >= 50_000:
+        _MATCHED.clear()
+    _MATCHED.add(key)
+    return True
 
 
 def _max_len(n: int) -> str:
