@@ -35,7 +35,8 @@ def defer(cluster: Cluster, comp: Any) -> bool:
     if not ENABLED or not kinds or "controller manager" in cluster.replicated:
         return False
     store = cluster.api.store
-    if any(store.list(kind) for kind in kinds):
+    count = getattr(store, "count", None)  # how many, without listing (and sorting) them
+    if any(count(kind) if count is not None else store.list(kind) for kind in kinds):
         return False
     informers = cluster.api.informers
     slot = informers.reserve()

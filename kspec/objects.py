@@ -54,6 +54,7 @@ def timestamp(ms: int) -> str:
     return (EPOCH + timedelta(milliseconds=ms)).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
+@functools.lru_cache(maxsize=1024)  # every kubelet's Lease stamps the same instants
 def micro_timestamp(ms: int) -> str:
     """RFC 3339 with microseconds, as metav1.MicroTime serializes."""
     return (EPOCH + timedelta(milliseconds=ms)).strftime("%Y-%m-%dT%H:%M:%S.%fZ")

@@ -124,3 +124,28 @@ def test_handlers_take_the_eager_order(eager: None) -> None:
     lz.apply(WORK)
     assert {r: _handlers(lz)[r] for r in TRIGGERED} == {r: _handlers(e)[r] for r in TRIGGERED}
     assert _handlers(lz)["pods"].index("ReplicaSetController") < _handlers(lz)["pods"].index("JobController")
+
+
+def test_deferring_counts_the_watched_objects_without_listing_them(monkeypatch: pytest.MonkeyPatch) -> None:
+    from kspec.controllers.job import JobController
+
+    c = Cluster(nodes=1)
+    listed: list[str] = []
+    real = c.api.store.list
+    monkeypatch.setattr(c.api.store, "list", lambda resource, ns=None: listed.append(resource) or real(resource, ns))
+    first, second = JobController(c), JobController(c)
+    listed.clear()
+    assert lazystart.defer(c, first)
+    assert listed == []
+    monkeypatch.delattr(type(c.api.store), "count")  # a store without count: asked by listing
+    assert lazystart.defer(c, second)
+    assert set(listed) == set(JobController.START_ON_FIRST)
+
+
+def test_micro_timestamps_are_remembered() -> None:
+    from kspec.objects import micro_timestamp
+
+    assert micro_timestamp(1_234).endswith(":01.234000Z")
+    before = micro_timestamp.cache_info().hits
+    assert micro_timestamp(1_234) is micro_timestamp(1_234)
+    assert micro_timestamp.cache_info().hits >= before + 2
