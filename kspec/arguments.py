@@ -216,6 +216,35 @@ def checking(fn: Callable[..., Any], owner: str) -> Callable[..., Any]:
     # Signature.bind (a tenth of a small scenario's Python API calls went to binding)
     names = [p.name for p in params] if all(p.kind is p.POSITIONAL_OR_KEYWORD for p in params) else None
     required = sum(1 for p in params if p.default is p.empty)
+    # calls with keyword arguments (Cluster(nodes=3), apply(text, source=...)) bind without Signature.bind too
+    by_position = [p.name for p in params if p.kind is p.POSITIONAL_OR_KEYWORD]
+    by_keyword = {p.name for p in params if p.kind in (p.POSITIONAL_OR_KEYWORD, p.KEYWORD_ONLY)}
+    keyword_fast = not any(p.kind in (p.POSITIONAL_ONLY, p.VAR_POSITIONAL) for p in params)
+
+    def bind_keywords(args: tuple[Any, ...], kwargs: dict[str, Any]) -> list[tuple[str, Any]] | None:
+        """What ``sig.bind(*args, **kwargs).arguments`` holds after self, in its order; None when binding would
+        fail (then ``sig.bind`` says why)."""
+        if len(args) > len(by_position):
+            return None
+        given = dict(zip(by_position, args, strict=False))
+        out: list[tuple[str, Any]] = []
+        for p in params[1:]:
+            if p.kind is p.VAR_KEYWORD:
+                extra = {k: v for k, v in kwargs.items() if k not in by_keyword}
+                if extra:
+                    out.append((p.name, extra))
+            elif p.name in given:
+                if p.name in kwargs:
+                    return None  # given twice
+                out.append((p.name, given[p.name]))
+            elif p.name in kwargs:
+                out.append((p.name, kwargs[p.name]))
+            elif p.default is p.empty:
+                return None  # missing
+        if params[0].name in kwargs or (params[-1].kind is not params[-1].VAR_KEYWORD
+                                        and any(k not in by_keyword for k in kwargs)):
+            return None
+        return out
 
     @functools.wraps(fn)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
@@ -224,6 +253,8 @@ def checking(fn: Callable[..., Any], owner: str) -> Callable[..., Any]:
         hints = state["hints"]
         if names is not None and not kwargs and required <= len(args) <= len(names):
             arguments: Any = zip(names[1:], args[1:], strict=False)
+        elif keyword_fast and args and params and (arguments := bind_keywords(args, kwargs)) is not None:
+            pass
         else:
             try:
                 bound = sig.bind(*args, **kwargs)

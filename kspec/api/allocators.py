@@ -7,6 +7,7 @@ first, from a random starting point.
 
 from __future__ import annotations
 
+import functools
 import ipaddress
 import random
 
@@ -17,19 +18,22 @@ SERVICE_CIDR = "10.96.0.0/12"
 NODE_PORT_RANGE = (30000, 32767)
 
 
+@functools.lru_cache(maxsize=64)  # every API server parses the same service CIDR
+def _cidr_range(cidr: str) -> tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, int, int]:
+    """The network (immutable), how many addresses it hands out and the offset of the first (NewAllocatorCIDRRange:
+    the network address is never handed out, nor IPv4's broadcast address; an IPv6 range is capped to 2^16
+    addresses, the bitmap's size, its last one usable)."""
+    net = ipaddress.ip_network(cidr)
+    size = max(0, min(range_size(net), 1 << 16) - 1) if net.version == 6 else max(0, range_size(net) - 2)
+    return net, size, calculate_range_offset(net)
+
+
 class IPAllocator:
     """Service ClusterIPs from one CIDR (ipallocator.Range, bitmap flavour)."""
 
     def __init__(self, cidr: str, rng: random.Random) -> None:
-        self.net = ipaddress.ip_network(cidr)
+        self.net, self.size, self.offset = _cidr_range(cidr)
         self.rng = rng
-        # NewAllocatorCIDRRange: the network address is never handed out, nor IPv4's broadcast address; an
-        # IPv6 range is capped to 2^16 addresses (the bitmap's size), its last one usable
-        if self.net.version == 6:
-            self.size = max(0, min(range_size(self.net), 1 << 16) - 1)
-        else:
-            self.size = max(0, range_size(self.net) - 2)
-        self.offset = calculate_range_offset(self.net)
         self._used: set[int] = set()
         # skip[a] = b: every index in [a, b) is taken; lets the scan jump over runs of used addresses
         self._skip: dict[int, int] = {}

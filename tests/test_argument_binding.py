@@ -1,0 +1,69 @@
+"""Keyword calls to the checked Python API bind without ``Signature.bind``, with the same checks and errors."""
+
+from __future__ import annotations
+
+import inspect
+from typing import Any
+
+import pytest
+
+from kspec.arguments import checked_methods
+from kspec.cluster import Cluster
+from kspec.errors import ArgumentError
+
+
+@checked_methods
+class Api:
+    def __init__(self, *, size: int = 0, **extra: str | None) -> None:
+        self.seen: dict[str, Any] = {"size": size, **extra}
+
+    def act(self, text: str, *, source: str = "<x>", line: int = 1) -> tuple[str, str, int]:
+        return text, source, line
+
+    def pair(self, first: int, second: str = "b") -> tuple[int, str]:
+        return first, second
+
+
+@pytest.fixture
+def binds(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    calls: list[str] = []
+    real = inspect.Signature.bind
+
+    def counting(self: inspect.Signature, *args: Any, **kwargs: Any) -> inspect.BoundArguments:
+        calls.append(str(self))
+        return real(self, *args, **kwargs)
+
+    monkeypatch.setattr(inspect.Signature, "bind", counting)
+    return calls
+
+
+def test_keyword_calls_bind_without_signature_bind(binds: list[str]) -> None:
+    assert Api(size=3, colour="red").seen == {"size": 3, "colour": "red"}
+    api = Api()
+    assert api.act("t", source="s.feature", line=4) == ("t", "s.feature", 4)
+    assert api.act(text="t", line=2) == ("t", "<x>", 2)
+    assert api.pair(second="z", first=1) == (1, "z")
+    assert Cluster(nodes=1, seed=2).seed == 2
+    assert binds == []
+
+
+def test_keyword_values_are_checked_in_parameter_order(binds: list[str]) -> None:
+    with pytest.raises(ArgumentError, match=r"Api\(\): size must be a whole number \(int\), got str"):
+        Api(colour=3, size="3")  # type: ignore[arg-type]
+    with pytest.raises(ArgumentError, match=r"Api\(\): extra must be str or None, got int 3"):
+        Api(colour=3)  # type: ignore[arg-type]
+    with pytest.raises(ArgumentError, match=r"Api.act\(\): source must be str, got int 1"):
+        Api().act("t", line="2", source=1)  # type: ignore[arg-type]
+    assert binds == []
+
+
+@pytest.mark.parametrize(("call", "message"), [
+    (lambda api: api.act(source="s"), "missing a required argument: 'text'"),
+    (lambda api: api.act("t", text="u"), "multiple values for argument 'text'"),
+    (lambda api: api.act("t", colour="x"), "got an unexpected keyword argument 'colour'"),
+    (lambda api: api.pair(1, "a", "b"), "too many positional arguments"),
+    (lambda api: api.act("t", self=1), "multiple values for argument 'self'"),
+])
+def test_calls_that_do_not_bind_fail_as_signature_bind_says(call: Any, message: str) -> None:
+    with pytest.raises(ArgumentError, match=message):
+        call(Api())
