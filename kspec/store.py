@@ -76,6 +76,9 @@ class MemoryStore:
         self.revision = 1
         self._data: dict[str, dict[tuple[str, str], Obj]] = {}
         self._subscribers: list[Callable[[WatchEvent], None]] = []
+        #: resource -> (its table, the revision and size it had, its objects in key order): a cluster's start lists
+        #: the same resources for one informer after another while nothing is written
+        self._listed: dict[str, tuple[dict[tuple[str, str], Obj], int, int, list[Obj]]] = {}
 
     def get(self, resource: str, namespace: str, name: str) -> Obj | None:
         return self._data.get(resource, {}).get((namespace, name))
@@ -84,8 +87,14 @@ class MemoryStore:
         items = self._data.get(resource)
         if not items:  # most informers' start-up lists find nothing: no sort, no key copy
             return []
-        keys = sorted(items) if namespace is None else sorted(k for k in items if k[0] == namespace)
-        return [items[k] for k in keys]
+        if namespace is not None:
+            return [items[k] for k in sorted(k for k in items if k[0] == namespace)]
+        listed = self._listed.get(resource)
+        if listed is not None and listed[0] is items and listed[1] == self.revision and listed[2] == len(items):
+            return list(listed[3])  # a copy: callers may sort or extend what they get
+        out = [items[k] for k in sorted(items)]
+        self._listed[resource] = (items, self.revision, len(items), out)
+        return list(out)
 
     def count(self, resource: str) -> int:
         return len(self._data.get(resource, {}))
@@ -148,5 +157,6 @@ class MemoryStore:
     def load(self, other: MemoryStore) -> None:
         """Take over another store's contents (used when a store is swapped before the cluster starts)."""
         self.revision = max(self.revision, other.revision)
+        self._listed.clear()
         for resource, table in other._data.items():
             self._data.setdefault(resource, {}).update(table)
