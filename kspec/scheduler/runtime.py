@@ -46,6 +46,8 @@ def _profile_key(profile: Profile) -> tuple[Any, ...]:
                  for point, ps in profile.plugins.items())
 
 
+#: the same key -> each score plugin's weight, in the score point's order (the profile key holds the weights)
+_WEIGHTS: dict[tuple[Any, ...], tuple[int, ...]] = {}
 #: plugin class -> the extension points its instances implement (asked of every plugin of every new framework)
 _POINTS_OF: dict[type, frozenset[str]] = {}
 _METHOD_NAMES = frozenset(METHODS.values())
@@ -56,7 +58,7 @@ def _points_of(plugin: Any) -> frozenset[str]:
     carries such a method or the class answers attributes dynamically (``__getattr__``)."""
     cls = type(plugin)
     points = _POINTS_OF.get(cls)
-    if points is None or _METHOD_NAMES & getattr(plugin, "__dict__", {}).keys():
+    if points is None or not _METHOD_NAMES.isdisjoint(getattr(plugin, "__dict__", ())):
         points = frozenset(point for point in EXTENSION_POINTS if hasattr(plugin, METHODS[point]))
         if not hasattr(cls, "__getattr__") and not _METHOD_NAMES & getattr(plugin, "__dict__", {}).keys():
             if len(_POINTS_OF) >= 256:  # classes made on the fly (tests) do not pile up
@@ -107,6 +109,7 @@ class Framework:
                 layout[point] = tuple(r.name for r in refs)
             if len(_LAYOUTS) >= LAYOUTS_SIZE:
                 _LAYOUTS.clear()
+                _WEIGHTS.clear()
             _LAYOUTS[layout_key] = layout
         self.points: dict[str, list[Any]] = {point: [self.plugins[n] for n in layout[point]]
                                              for point in EXTENSION_POINTS}
@@ -119,7 +122,12 @@ class Framework:
         self.queue_sort = sorters[0]
         self.filters = [(p.NAME, p.filter) for p in self.points["filter"]]
         self._active_filters: dict[frozenset[str], list[tuple[str, Callable[..., Status | None]]]] = {}
-        self.scorers = [(p, profile.score_weight(p.NAME)) for p in self.points["score"]]
+        weights = _WEIGHTS.get(layout_key)
+        if weights is None:
+            if len(_WEIGHTS) >= LAYOUTS_SIZE:
+                _WEIGHTS.clear()
+            weights = _WEIGHTS[layout_key] = tuple(profile.score_weight(name) for name in layout["score"])
+        self.scorers = list(zip(self.points["score"], weights, strict=True))
         self.events: dict[str, tuple[str, ...]] = {n: tuple(getattr(p, "EVENTS", ())) for n, p in self.plugins.items()}
         self.hints: dict[str, Callable[..., bool]] = {n: p.queueing_hint for n, p in self.plugins.items()
                                                       if hasattr(p, "queueing_hint")}

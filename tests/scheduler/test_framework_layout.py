@@ -86,3 +86,15 @@ def test_a_method_an_instance_carries_counts_for_that_instance_only() -> None:
     assert runtime._points_of(_Dynamic({"filter"})) == {"filter"}
     assert runtime._points_of(_Dynamic({"bind", "score"})) == {"bind", "score"}
     assert _Dynamic not in runtime._POINTS_OF
+
+
+def test_score_weights_come_with_each_profile() -> None:
+    c = Cluster(nodes=1)
+    default = {p.NAME: w for p, w in _framework(c).scorers}
+    assert default["TaintToleration"] == 3 and default["NodeAffinity"] == 2
+    profile = default_profile()
+    profile.plugins["score"] = PluginSet([PluginRef("TaintToleration", 7)], [])
+    weighted = {p.NAME: w for p, w in _framework(c, profile).scorers}
+    assert weighted["TaintToleration"] == 7 and weighted["NodeAffinity"] == 2
+    runtime._WEIGHTS.clear()  # forgotten on its own: worked out again
+    assert {p.NAME: w for p, w in _framework(c).scorers} == default
