@@ -127,7 +127,7 @@ class SimulatedCSI(Controller):
 
     def start(self) -> None:
         if self.api.try_get("storageclasses", "standard", "") is None:
-            self.api.create(clone(DEFAULT_CLASS))
+            self.api.create(clone(DEFAULT_CLASS), _decoded=True)  # decoded shape already (test_lease_decoded.py)
         self.watch("persistentvolumeclaims")
         informers = self.api.informers
 

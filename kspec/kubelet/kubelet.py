@@ -295,6 +295,8 @@ class Kubelet:
 
     # -- node status and lease ----------------------------------------------------------------------
     def _lease(self) -> Obj:
+        """A new Lease, built fresh in its decoded shape: typed decoding would copy it unchanged
+        (tests/kubelet/test_lease_decoded.py), so it is created without."""
         node = self.api.get("nodes", self.node_name, "")
         return {"apiVersion": "coordination.k8s.io/v1", "kind": "Lease",
                 "metadata": {"name": self.node_name, "namespace": LEASE_NAMESPACE,
@@ -306,7 +308,7 @@ class Kubelet:
     def _ensure_lease(self) -> None:
         try:
             if self.api.try_get("leases", self.node_name, LEASE_NAMESPACE) is None:
-                self.api.create(self._lease())
+                self.api.create(self._lease(), _decoded=True)
             else:
                 self._renew_lease()
         except ApiError:
@@ -321,7 +323,7 @@ class Kubelet:
         now = self.agent.micro_now()
         lease = self.api.store.get("leases", LEASE_NAMESPACE, self.node_name)
         if lease is None:
-            self.api.create(self._lease())
+            self.api.create(self._lease(), _decoded=True)
             return
         if lease["spec"].get("renewTime") != now:
             # a well-formed renewTime is all that changes: no decoding and validation of the whole Lease
