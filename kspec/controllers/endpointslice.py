@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from kspec.api.decoding import decode
 from kspec.controllers.base import Controller
 from kspec.controllers.endpointslice_reconciler import Reconciler
 from kspec.controllers.endpointslice_util import (
@@ -55,11 +56,11 @@ class ApiSliceClient:
         self.deleted: set[tuple[str, str]] = set()
 
     def create(self, obj: Obj) -> Obj:
-        obj = clone(obj)
+        obj = decode(obj)  # the copy the API server would make, made here: the name goes into it, not the caller's
         md = obj["metadata"]
         if not md.get("name") and md.get("generateName"):
             md["name"] = md["generateName"] + "".join(self.rng.choice(_NAME_ALPHABET) for _ in range(5))
-        created = self.api.create(obj)
+        created = self.api.create(obj, _decoded=True)
         self._track(created)
         return created
 
