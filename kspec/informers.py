@@ -26,7 +26,7 @@ UpdateFn = Callable[[Obj, Obj], None]
 DeleteFn = Callable[[Obj], None]
 
 
-@dataclass
+@dataclass(slots=True)
 class Handler:
     """ResourceEventHandlerFuncs: any of the three may be left out.
 
@@ -72,13 +72,16 @@ class Informers:
             self._in_slot += 1
             order = (self._slot, self._in_slot)
         handler = Handler(on_add, on_update, on_delete, ignore, order)
-        handlers = self._handlers.setdefault(resource, [])
-        if not handlers or handlers[-1].order < order:
+        handlers = self._handlers.get(resource)
+        if handlers is None:
+            self._handlers[resource] = [handler]
+        elif handlers[-1].order < order:
             handlers.append(handler)
         else:
             bisect.insort(handlers, handler, key=_order)
-        self._for.clear()
-        self._calls.clear()
+        if self._for:  # what deliveries worked out is stale (empty while a cluster starts)
+            self._for.clear()
+            self._calls.clear()
         return handler
 
     # -- deferred starts (kspec/lazystart.py) -------------------------------------------------------
@@ -211,7 +214,8 @@ class WorkQueue:
         self.add_after(key, min(self.BASE_DELAY_MS * 2**failures, self.MAX_DELAY_MS))
 
     def forget(self, key: str) -> None:
-        self._failures.pop(key, None)
+        if self._failures:  # after every successful reconcile: most queues never failed
+            self._failures.pop(key, None)
 
     def __len__(self) -> int:
         return len(self._queued)

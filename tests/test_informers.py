@@ -202,3 +202,16 @@ def test_a_delivery_calls_the_handlers_registered_when_it_starts() -> None:
     store.update("configmaps", {**cm, "metadata": dict(cm["metadata"]), "data": {"v": "2"}})
     clock.run_now()
     assert seen == ["first 1", "second 1", "first 2", "late 2"]
+
+
+def test_a_handler_registered_after_deliveries_gets_the_next_ones() -> None:
+    clock, store, informers = _wired()
+    seen: list[str] = []
+    informers.on("configmaps", on_add=lambda o: seen.append("first " + o["metadata"]["name"]))
+    store.create("configmaps", _cm("a"))
+    clock.run_now()  # the delivery remembered who gets configmaps
+    informers.on("configmaps", on_add=lambda o: seen.append("second " + o["metadata"]["name"]))
+    informers.on("*", on_add=lambda o: seen.append("every " + o["metadata"]["name"]))
+    store.create("configmaps", _cm("b"))
+    clock.run_now()
+    assert seen == ["first a", "first b", "second b", "every b"]
