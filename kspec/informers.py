@@ -75,7 +75,7 @@ class Informers:
         handlers = self._handlers.get(resource)
         if handlers is None:
             self._handlers[resource] = [handler]
-        elif handlers[-1].order < order:
+        elif not handlers or handlers[-1].order < order:  # empty: every handler of it was removed
             handlers.append(handler)
         else:
             bisect.insort(handlers, handler, key=_order)

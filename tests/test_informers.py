@@ -215,3 +215,13 @@ def test_a_handler_registered_after_deliveries_gets_the_next_ones() -> None:
     store.create("configmaps", _cm("b"))
     clock.run_now()
     assert seen == ["first a", "first b", "second b", "every b"]
+
+
+def test_a_resource_whose_handlers_were_all_removed_takes_new_ones() -> None:
+    clock, store, informers = _wired()
+    seen: list[str] = []
+    informers.remove(informers.on("configmaps", on_add=lambda o: seen.append("gone")))
+    informers.on("configmaps", on_add=lambda o: seen.append(o["metadata"]["name"]))
+    store.create("configmaps", _cm("a"))
+    clock.run_now()
+    assert seen == ["a"]
