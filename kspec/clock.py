@@ -28,6 +28,8 @@ RECENT = 400
 PROGRESS_EVERY = 4096
 #: A wait at least this long runs with what existed before it frozen out of the cyclic GC's way (_frozen_heap).
 FREEZE_HEAP_AFTER_MS = 600_000
+#: The youngest generation's collection threshold during such a wait (CPython's default is 700).
+LONG_WAIT_GEN0_THRESHOLD = 20_000
 
 
 @contextlib.contextmanager
@@ -47,9 +49,17 @@ def _frozen_heap(wanted: bool) -> Iterator[None]:
         return
     gc.freeze()
     gc.callbacks.append(_freeze_after_full_pass)
+    # The youngest generation's threshold goes up as well: at 700 net allocations every burst of a status
+    # write (a few hundred dicts) started a pass, 280 an hour, and their survivors filled generation 1,
+    # whose passes cost more still (a sixth of a virtual hour's CPU together). The simulation makes few
+    # objects that outlive a callback, so at 20,000 a virtual hour sees one pass and memory stays flat.
+    threshold = gc.get_threshold()
+    if 0 < threshold[0] < LONG_WAIT_GEN0_THRESHOLD:
+        gc.set_threshold(LONG_WAIT_GEN0_THRESHOLD, *threshold[1:])
     try:
         yield
     finally:
+        gc.set_threshold(*threshold)
         gc.callbacks.remove(_freeze_after_full_pass)
         gc.unfreeze()
 
