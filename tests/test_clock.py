@@ -392,3 +392,27 @@ def test_a_long_wait_runs_with_what_existed_before_it_frozen_out_of_the_collecto
     finally:
         if was_frozen:
             gc.freeze()
+
+
+def test_a_bulk_apply_collects_the_youngest_generation_less_often() -> None:
+    """Applying thousands of objects grows the cluster a pass of CPython's collector at every 700 allocations
+    would walk again and again (a tenth of the soak's set-up): a bulk apply runs with the wait's threshold."""
+    import gc
+
+    from kspec.clock import BULK_APPLY_OBJECTS, LONG_WAIT_GEN0_THRESHOLD
+    from kspec.cluster import Cluster
+
+    before = gc.get_threshold()
+    c = Cluster(nodes=1, seed=1)
+    c.start()
+    seen: list[int] = []
+    c.api.informers.on("configmaps", on_add=lambda _obj: seen.append(gc.get_threshold()[0]))
+
+    def cms(n: int, first: int) -> list[dict]:
+        return [{"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": f"cm-{first + i}"}}
+                for i in range(n)]
+    c.apply(cms(2, 0))
+    assert set(seen) == {before[0]} and gc.get_threshold() == before  # a small apply: as it was
+    seen.clear()
+    c.apply(cms(BULK_APPLY_OBJECTS, 2))
+    assert set(seen) == {max(before[0], LONG_WAIT_GEN0_THRESHOLD)} and gc.get_threshold() == before
