@@ -189,7 +189,7 @@ class NodeLifecycleController(Controller):
 
     # -- monitorNodeHealth --------------------------------------------------------------------
     def monitor(self) -> None:
-        nodes = sorted(self.api.list("nodes"), key=lambda n: n["metadata"]["name"])
+        nodes = self.api.list("nodes")  # by name already: the store lists cluster-scoped objects by ("", name)
         names = {n["metadata"]["name"] for n in nodes}
         # classifyNodes; the RegisteredNode / RemovingNode events are not recorded
         self.known |= names
