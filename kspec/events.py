@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from kspec.errors import ApiError
+from kspec.frozen import fast_init
 from kspec.objects import Obj, timestamp
 from kspec.store import StoreError
 
@@ -32,6 +33,7 @@ EVENT_TTL_MS = 60 * 60 * 1000
 EXPIRY_SWEEP_MS = 1000
 
 
+@fast_init  # one per emitted event
 @dataclass(frozen=True, slots=True)
 class EventRecord:
     """One emitted event on the virtual timeline (what the log and the failure dump show)."""
