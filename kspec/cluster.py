@@ -44,7 +44,7 @@ from kspec.arguments import (
 from kspec.auth.can_i import access_review, retrieving_context
 from kspec.auth.user import CLUSTER_ADMIN, UserInfo
 from kspec.blame import where
-from kspec.clock import Clock
+from kspec.clock import BULK_APPLY_OBJECTS, Clock, relaxed_collector
 from kspec.connection import REACHED, REFUSED, Connection
 from kspec.errors import ApiError, ApplyError, ArgumentError, KspecError, NotImplementedYet, StepError, TimeoutError_
 from kspec.events import EventRecord, EventRecorder
@@ -500,7 +500,8 @@ class Cluster:
                 except ApiError as exc:
                     errors.append((context, exc))
 
-        self._act(send)
+        with relaxed_collector(len(objs) >= BULK_APPLY_OBJECTS):  # thousands of objects: GC passes less often
+            self._act(send)
         if errors:
             raise ApplyError(errors)
         return applied

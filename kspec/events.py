@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from kspec.errors import ApiError
+from kspec.frozen import fast_init
 from kspec.objects import Obj, timestamp
 from kspec.store import StoreError
 
@@ -32,6 +33,7 @@ EVENT_TTL_MS = 60 * 60 * 1000
 EXPIRY_SWEEP_MS = 1000
 
 
+@fast_init  # one per emitted event
 @dataclass(frozen=True, slots=True)
 class EventRecord:
     """One emitted event on the virtual timeline (what the log and the failure dump show)."""
@@ -109,10 +111,16 @@ class EventRecorder:
             return  # events are best-effort: a store without quorum drops them
 
     def _renew(self, namespace: str, name: str) -> None:
-        """Every write of an Event restarts its TTL (the apiserver's TTLFunc on create and update)."""
+        """Every write of an Event restarts its TTL (the apiserver's TTLFunc on create and update).
+
+        Only a new Event's deadline goes on the heap: a renewed one keeps its earlier entry, which the sweep
+        that pops it puts back at the later deadline (a crash-looping pod's events are renewed every few
+        minutes; one entry per renewal made the heap, and the sweeps popping it, ten times longer)."""
         when = self.api.clock.now + EVENT_TTL_MS
-        self._expires[f"{namespace}\x00{name}"] = when
-        heapq.heappush(self._deadlines, (when, namespace, name))
+        key = f"{namespace}\x00{name}"
+        if key not in self._expires:
+            heapq.heappush(self._deadlines, (when, namespace, name))
+        self._expires[key] = when
         if self._sweeper is None:
             self._sweeper = self.api.clock.call_every(EXPIRY_SWEEP_MS, self._expire, label="event TTL")
 
@@ -121,9 +129,14 @@ class EventRecorder:
         deadlines, expires = self._deadlines, self._expires
         due_set: set[tuple[str, str]] = set()
         while deadlines and deadlines[0][0] <= now:
-            when, ns, name = heapq.heappop(deadlines)
-            if expires.get(f"{ns}\x00{name}") == when:  # else renewed since, or already gone
+            _when, ns, name = heapq.heappop(deadlines)
+            expiry = expires.get(f"{ns}\x00{name}")
+            if expiry is None:
+                continue  # gone already
+            if expiry <= now:
                 due_set.add((ns, name))
+            else:
+                heapq.heappush(deadlines, (expiry, ns, name))  # renewed since: due at its new deadline
         due = sorted(due_set)
         for ns, name in due:
             try:

@@ -12,6 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Protocol
 
+from kspec.frozen import fast_init
 from kspec.objects import Obj
 
 NAME = "memory"
@@ -37,6 +38,7 @@ class Unavailable(StoreError):
     """The store cannot serve the request now (no quorum, member down)."""
 
 
+@fast_init  # constructed on every commit
 @dataclass(frozen=True, slots=True)
 class WatchEvent:
     type: str  # ADDED, MODIFIED, DELETED

@@ -364,17 +364,22 @@ def test_a_long_wait_runs_with_what_existed_before_it_frozen_out_of_the_collecto
     to full collections walking them); short waits and waits inside a frozen process are left alone."""
     import gc
 
-    from kspec.clock import FREEZE_HEAP_AFTER_MS
+    from kspec.clock import FREEZE_HEAP_AFTER_MS, LONG_WAIT_GEN0_THRESHOLD
 
     was_frozen = gc.get_freeze_count()
     gc.unfreeze()
     try:
         clock = Clock()
         seen: list[int] = []
+        thresholds: set[int] = set()
+        before = gc.get_threshold()
         clock.call_every(1_000, lambda: seen.append(gc.get_freeze_count()))
+        clock.call_every(1_000, lambda: thresholds.add(gc.get_threshold()[0]))
         clock.run_for(FREEZE_HEAP_AFTER_MS)
         assert seen and all(n > 0 for n in seen)
         assert gc.get_freeze_count() == 0  # handed back afterwards
+        # the youngest generation is collected less often during the wait, as before it afterwards
+        assert thresholds == {max(before[0], LONG_WAIT_GEN0_THRESHOLD)} and gc.get_threshold() == before
         assert not [cb for cb in gc.callbacks if getattr(cb, "__module__", "") == "kspec.clock"]
         seen.clear()
         clock.run_for(10_000)
@@ -387,3 +392,27 @@ def test_a_long_wait_runs_with_what_existed_before_it_frozen_out_of_the_collecto
     finally:
         if was_frozen:
             gc.freeze()
+
+
+def test_a_bulk_apply_collects_the_youngest_generation_less_often() -> None:
+    """Applying thousands of objects grows the cluster a pass of CPython's collector at every 700 allocations
+    would walk again and again (a tenth of the soak's set-up): a bulk apply runs with the wait's threshold."""
+    import gc
+
+    from kspec.clock import BULK_APPLY_OBJECTS, LONG_WAIT_GEN0_THRESHOLD
+    from kspec.cluster import Cluster
+
+    before = gc.get_threshold()
+    c = Cluster(nodes=1, seed=1)
+    c.start()
+    seen: list[int] = []
+    c.api.informers.on("configmaps", on_add=lambda _obj: seen.append(gc.get_threshold()[0]))
+
+    def cms(n: int, first: int) -> list[dict]:
+        return [{"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": f"cm-{first + i}"}}
+                for i in range(n)]
+    c.apply(cms(2, 0))
+    assert set(seen) == {before[0]} and gc.get_threshold() == before  # a small apply: as it was
+    seen.clear()
+    c.apply(cms(BULK_APPLY_OBJECTS, 2))
+    assert set(seen) == {max(before[0], LONG_WAIT_GEN0_THRESHOLD)} and gc.get_threshold() == before

@@ -53,3 +53,18 @@ def test_no_sweeping_is_left_once_every_event_expired() -> None:
     assert c.clock.pending() == before + 1  # the sweeper
     c.run_for(EVENT_TTL_MS + 1000)
     assert c.clock.pending() == before
+
+
+def test_a_renewed_event_keeps_one_deadline_entry() -> None:
+    """A crash loop renews its events every few minutes: each renewal moves the deadline without adding to
+    the sweep's heap, and the event still goes an hour after its last update."""
+    c, obj = _cluster_with_object()
+    for _ in range(30):
+        c.events.event(obj, "Warning", "BackOff", "back-off", component="kubelet")
+        c.run_for(60_000)
+    assert len(c.events._deadlines) == 1
+    c.run_for(EVENT_TTL_MS - 60_000 - 1000)  # the last update was a minute ago
+    [event] = c.events_for("ConfigMap", "web")
+    assert event["count"] == 30
+    c.run_for(1000)
+    assert c.events_for("ConfigMap", "web") == [] and c.events._deadlines == []

@@ -189,23 +189,43 @@ class NodeLifecycleController(Controller):
 
     # -- monitorNodeHealth --------------------------------------------------------------------
     def monitor(self) -> None:
-        nodes = sorted(self.api.list("nodes"), key=lambda n: n["metadata"]["name"])
-        names = {n["metadata"]["name"] for n in nodes}
+        nodes = self.api.list("nodes")  # by name already: the store lists cluster-scoped objects by ("", name)
+        names = [n["metadata"]["name"] for n in nodes]
         # classifyNodes; the RegisteredNode / RemovingNode events are not recorded
-        self.known |= names
-        for name in sorted(self.known - names):  # deleted
+        present = set(names)
+        self.known |= present
+        for name in sorted(self.known - present):  # deleted
             self.known.discard(name)
             self._seen.pop(name, None)
             self.health.pop(name, None)
             self.retry.discard(name)
         zones: dict[str, list[dict[str, Any] | None]] = {}
-        for node in nodes:
+        seen, health, tainting, retry, read = self._seen, self.health, self.tainting, self.retry, self.api.store.get
+        now = self.clock.now
+        for node, name in zip(nodes, names, strict=True):
             try:
-                if not self._monitor_quiet(node, zones):
-                    self._monitor_one(node, zones)
+                facts = seen.get(name)
+                h = health.get(name)
+                if facts is not None and facts.node is node and facts.quiet and h is not None and \
+                        h.ready is facts.ready:
+                    # a node object seen before, ready and without NoExecute taints: only its Lease is read (what
+                    # _monitor_one does for it, without the parts that cannot change)
+                    lease = read("leases", LEASE_NAMESPACE, name)
+                    renew = (lease or {}).get("spec", {}).get("renewTime") or ""
+                    if renew and renew > h.renew:
+                        h.renew, h.probe_ms = renew, now
+                    if now <= h.probe_ms + GRACE_PERIOD_MS:  # else to be marked Unknown: the full pass
+                        if not facts.excluded:
+                            zones.setdefault(facts.zone, []).append(facts.ready)
+                        queue = tainting.get(facts.zone)
+                        if queue:
+                            queue.pop(name, None)
+                        retry.discard(name)
+                        continue
+                self._monitor_one(node, zones)
             except ApiError:
                 continue  # no quorum: try again next period
-        self._handle_disruption(zones, [n["metadata"]["name"] for n in nodes])
+        self._handle_disruption(zones, names)
 
     def _facts(self, node: Obj) -> _NodeFacts:
         """What a pass reads of a node object, kept while the stored object is the same (stored objects are
@@ -219,29 +239,6 @@ class NodeLifecycleController(Controller):
                                                   no_execute, ready is not None and ready.get("status") == "True"
                                                   and not no_execute)
         return facts
-
-    def _monitor_quiet(self, node: Obj, zones: dict[str, list[dict[str, Any] | None]]) -> bool:
-        """``_monitor_one`` for a node object seen before, ready and without NoExecute taints: only its Lease is
-        read. False (nothing changed but what the full pass does again) when the node needs the full pass."""
-        name = node["metadata"]["name"]
-        facts = self._seen.get(name)
-        h = self.health.get(name)
-        if facts is None or facts.node is not node or not facts.quiet or h is None or h.ready is not facts.ready:
-            return False
-        now = self.clock.now
-        lease = self.api.store.get("leases", LEASE_NAMESPACE, name)
-        renew = (lease or {}).get("spec", {}).get("renewTime") or ""
-        if renew and renew > h.renew:
-            h.renew, h.probe_ms = renew, now
-        if now > h.probe_ms + GRACE_PERIOD_MS:
-            return False  # to be marked Unknown
-        if not facts.excluded:
-            zones.setdefault(facts.zone, []).append(facts.ready)
-        queue = self.tainting.get(facts.zone)
-        if queue:
-            queue.pop(name, None)
-        self.retry.discard(name)
-        return True
 
     def _monitor_one(self, node: Obj, zones: dict[str, list[dict[str, Any] | None]]) -> None:
         name = node["metadata"]["name"]

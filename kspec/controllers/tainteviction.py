@@ -12,6 +12,7 @@ from __future__ import annotations
 from kspec.clock import Timer
 from kspec.controllers.base import Controller
 from kspec.errors import ApiError
+from kspec.informers import enqueue_handler
 from kspec.objects import Obj, split_key, timestamp
 from kspec.taints import tolerates
 
@@ -32,6 +33,12 @@ def min_toleration_ms(taints: list[Obj], tolerations: list[Obj]) -> int | None:
     return max(0, min(seconds)) * 1000
 
 
+def _pod_key(pod: Obj) -> str | None:
+    """The queue key of a bound pod (an unbound one has no node whose taints could apply)."""
+    md = pod["metadata"]
+    return "pod|" + md.get("namespace", "default") + "/" + md["name"] if pod["spec"].get("nodeName") else None
+
+
 class TaintEvictionController(Controller):
     NAME = NAME
 
@@ -39,8 +46,21 @@ class TaintEvictionController(Controller):
         self.scheduled: dict[str, tuple[Timer, int]] = {}
         self._node_taints: dict[str, list[Obj]] = {}
         self.watch("nodes", lambda n: "node|" + n["metadata"]["name"])
-        self.watch("pods", lambda p: "pod|" + p["metadata"].get("namespace", "default") + "/"
-                   + p["metadata"]["name"] if p["spec"].get("nodeName") else None)
+        pods = enqueue_handler(self.queue, _pod_key)
+        pods["on_update"] = self._pod_updated
+        self.api.informers.replay(self.api.informers.on("pods", **pods), self.api.store.list("pods"))
+
+    def _pod_updated(self, old: Obj, new: Obj) -> None:
+        """PodUpdated (pkg/controller/tainteviction): an update that changes neither the pod's node, its
+        tolerations nor its deletion cannot change what happens to it (its node's taints are the node key's to
+        follow), so it is not queued: a kubelet's status write (most pod updates) changes none of them."""
+        if old["spec"].get("nodeName") == new["spec"].get("nodeName") and \
+                old["spec"].get("tolerations") == new["spec"].get("tolerations") and \
+                old["metadata"].get("deletionTimestamp") == new["metadata"].get("deletionTimestamp"):
+            return
+        key = _pod_key(new)
+        if key:
+            self.queue.add(key)
 
     def reconcile(self, key: str) -> None:
         kind, _, rest = key.partition("|")

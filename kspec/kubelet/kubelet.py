@@ -62,6 +62,8 @@ class Kubelet:
         self._timers: list = []
         self._images_of: tuple[int, list[Obj]] | None = None  # (how many images the node had, their status)
         self._unchanged: tuple[Obj, bool, list[Obj], list[str]] | None = None  # what the last tick found unchanged
+        #: (namespace, enableServiceLinks) -> (the stored Services, their variables): pod_worker.services_env
+        self.service_env: dict[tuple[str, bool], tuple[list[Obj], dict[str, str]]] = {}
         #: the volume manager's attachable volumes per pod uid, reported as the node's status.volumesInUse
         self.volumes_in_use: dict[str, list[str]] = {}
         node = self.api.get("nodes", node_name, "")

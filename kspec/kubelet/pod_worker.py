@@ -724,6 +724,17 @@ def first_env(worker: PodWorker) -> dict[str, str]:
 
 
 def services_env(kubelet: Kubelet, pod: Obj) -> dict[str, str]:
-    svcs = envvars.visible_services(kubelet.api.list("services"), pod["metadata"].get("namespace", "default"),
-                                    pod["spec"].get("enableServiceLinks", True) is not False)
-    return envvars.service_env(svcs)
+    """The Service variables the pod's containers start with (read-only: container_env copies them).
+
+    Kept per (namespace, enableServiceLinks) with the stored Services they were built from: a crash-looping
+    container starts again every few minutes, and while the Services are the same objects (stored objects are
+    read-only) so are their variables."""
+    ns, links = pod["metadata"].get("namespace", "default"), pod["spec"].get("enableServiceLinks", True) is not False
+    everything = kubelet.api.list("services")
+    found = kubelet.service_env.get((ns, links))
+    if found is not None and len(found[0]) == len(everything) and all(
+            a is b for a, b in zip(found[0], everything, strict=True)):
+        return found[1]
+    env = envvars.service_env(envvars.visible_services(everything, ns, links))
+    kubelet.service_env[(ns, links)] = (everything, env)
+    return env

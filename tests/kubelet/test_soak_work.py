@@ -47,3 +47,27 @@ def test_a_status_flush_builds_the_container_statuses_once(monkeypatch) -> None:
     c.run_for(30_000)  # the container exits and starts again: one status flush, written
     assert len(builds) == 1
     assert c.get("pod", "p")["status"]["containerStatuses"][0]["restartCount"] == 1
+
+
+def test_a_restart_reuses_the_service_variables_until_the_services_change(monkeypatch) -> None:
+    from kspec.kubelet import envvars
+
+    c = Cluster(nodes=1, seed=1)
+    c.describe_image("crasher:1", exit_code=1, run_ms=30_000)
+    c.apply([{"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "p"},
+              "spec": {"containers": [{"name": "app", "image": "crasher:1"}]}}])
+    c.run_for(10_000)
+    builds: list[int] = []
+    real = envvars.service_env
+
+    def counting(services: list) -> dict[str, str]:
+        builds.append(c.clock.now)
+        return real(services)
+    monkeypatch.setattr(envvars, "service_env", counting)
+    c.run_for(120_000)  # restarts with the same Services: the variables built before are used again
+    assert builds == [] and c.get("pod", "p")["status"]["containerStatuses"][0]["restartCount"] >= 2
+    c.apply({"apiVersion": "v1", "kind": "Service", "metadata": {"name": "web"},
+             "spec": {"selector": {"app": "web"}, "ports": [{"port": 80}]}})
+    c.run_for(300_000)  # the next start sees the new Service
+    assert len(builds) == 1
+    assert c.pod_environment("p")["WEB_SERVICE_PORT"] == "80"
