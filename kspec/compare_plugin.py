@@ -62,16 +62,19 @@ def _other_ids(callspec_id: str, variant: str) -> str:
     return callspec_id.replace(variant, "", 1)
 
 
-def record_run(item: pytest.Item, report: pytest.TestReport) -> None:
-    """Keep this run's trace; once both implementations ran the scenario, keep only their comparison."""
+def record_run(item: pytest.Item, report: pytest.TestReport, harness: Any = None,
+               found: tuple[Any, Any, Exception] | None = None) -> None:
+    """Keep this run's trace; once both implementations ran the scenario, keep only their comparison.
+
+    ``harness`` and ``found`` (feature, step, exception of the failed step) are what the pytest plugin kept
+    about the scenario.
+    """
     spec = item.config.stash.get(_COMPARE_SPEC, None)
     variant = _variant(item)
     if spec is None or variant is None:
         return
-    harness = getattr(item, "_kspec_harness", None)
     failure = ""
     if report.failed:
-        found = getattr(item, "_kspec_failure", None)
         if found is not None:
             _feature, step, exc = found
             why = (str(exc).splitlines() or [type(exc).__name__])[0]

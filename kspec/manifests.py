@@ -101,7 +101,7 @@ class _Loader(_Parser or _PurePython, _Constructor, _Resolver):  # type: ignore[
 #: Manifests read so far (text and where it came from -> objects), so a scenario repeated or outlined does not
 #: parse the same doc string again; only short texts, only those that parsed.
 _PARSED: dict[tuple[str, str, int, int], list[Obj]] = {}
-_PARSED_MAX, _PARSED_TEXT_MAX = 256, 64 * 1024
+_PARSED_MAX, _PARSED_TEXT_MAX = 32, 64 * 1024
 
 
 def load(text: str, source: str = "<manifest>", first_line: int = 1, indent: int = 0) -> list[Obj]:
