@@ -7,35 +7,49 @@ in any project with no glue module. Each scenario gets a fresh ``Harness``
 
 from __future__ import annotations
 
-import functools
 import gc
-import re
-import sys
-import types
-from collections.abc import Callable, Generator
-from inspect import Parameter, Signature
-from pathlib import Path
-from typing import Any
 
-import pytest
-from pytest_bdd import compat as _bdd_compat
-from pytest_bdd import step as bdd_step
-from pytest_bdd import steps as _bdd_steps
-from pytest_bdd.exceptions import FeatureError
-from pytest_bdd.feature import get_features
-from pytest_bdd.parsers import StepParser
-from pytest_bdd.scenario import get_python_name_generator, scenario
+# The rest of kspec imports with the collector paused, as kspec/__init__.py does; then what pytest and kspec
+# made so far is frozen (``gc.freeze``): start-up objects live until pytest exits, and a full pass over them
+# soon after (the next plugin's import) cost as much as the pass the pause avoided. Collection's end
+# (pytest_collection_finish) freezes again for a feature run and hands them back to the collector otherwise.
+_collecting = gc.isenabled()
+gc.disable()
+try:
+    import functools
+    import re
+    import sys
+    import types
+    from collections.abc import Callable, Generator
+    from inspect import Parameter, Signature
+    from pathlib import Path
+    from typing import Any
 
-from kspec import compare_plugin, memos, syntax
-from kspec import steps as _steps  # noqa: F401 - registers the vocabulary
-from kspec.blame import describe_plugin_failure, pm_of
-from kspec.dump import MODES, dump, timeline_line
-from kspec.errors import KspecError, StepError
-from kspec.harness import Harness, Options
-from kspec.hookspec import COMPONENTS
-from kspec.lint import _line_of, gherkin_error, unknown_step_message
-from kspec.plugins import default_manager, registered_names
-from kspec.steps.registry import PHRASES, Phrase
+    import pytest
+    from pytest_bdd import compat as _bdd_compat
+    from pytest_bdd import step as bdd_step
+    from pytest_bdd import steps as _bdd_steps
+    from pytest_bdd.exceptions import FeatureError
+    from pytest_bdd.feature import get_features
+    from pytest_bdd.parsers import StepParser
+    from pytest_bdd.scenario import get_python_name_generator, scenario
+
+    from kspec import compare_plugin, memos, syntax
+    from kspec import steps as _steps  # noqa: F401 - registers the vocabulary
+    from kspec.blame import describe_plugin_failure, pm_of
+    from kspec.dump import MODES, dump, timeline_line
+    from kspec.errors import KspecError, StepError
+    from kspec.harness import Harness, Options
+    from kspec.hookspec import COMPONENTS
+    from kspec.lint import _line_of, gherkin_error, unknown_step_message
+    from kspec.plugins import default_manager, registered_names
+    from kspec.steps.registry import PHRASES, Phrase
+finally:
+    if _collecting:
+        gc.freeze()
+        gc.enable()
+#: whether this import froze the start-up objects (undone at collection's end when no feature is collected)
+_FROZE_AT_IMPORT = _collecting
 
 _ORIGINAL_ARGS = ("datatable", "docstring")
 #: allocations between two young-generation collections in a feature run (CPython: 700)
@@ -339,12 +353,16 @@ def pytest_collection_finish(session: pytest.Session) -> None:
     generation's threshold goes up too: at CPython's 700 allocations a scenario's live cluster was scanned
     many times over (16% of a scenario's time; 10% at 10,000, memory still flat).
     """
+    global _FROZE_AT_IMPORT
     if any(isinstance(item.parent, FeatureFile) for item in session.items):
-        gc.collect()
+        gc.collect()  # only what is not frozen yet: what collection made
         gc.freeze()
         gen0, *older = gc.get_threshold()
         if 0 < gen0 < GC_GEN0_THRESHOLD:  # 0 means the collector is off; a higher one was chosen by someone
             gc.set_threshold(GC_GEN0_THRESHOLD, *older)
+    elif _FROZE_AT_IMPORT:  # no feature: the unit tests' own use of gc.freeze (kspec/clock.py) finds none
+        gc.unfreeze()
+    _FROZE_AT_IMPORT = False
 
 
 # -- scenario bookkeeping -----------------------------------------------------------------
