@@ -41,7 +41,6 @@ try:
     from kspec.errors import KspecError, StepError
     from kspec.harness import Harness, Options
     from kspec.hookspec import COMPONENTS
-    from kspec.lint import _line_of, gherkin_error, unknown_step_message
     from kspec.plugins import default_manager, registered_names
     from kspec.steps.registry import PHRASES, Phrase
 finally:
@@ -316,9 +315,13 @@ class FeatureFile(pytest.Module):
         try:
             [feature] = get_features([path])
         except FeatureError as exc:
+            from kspec.lint import _line_of, gherkin_error  # error paths import kspec lint's messages
+
             raise self.CollectError(f"{path}:{getattr(exc, 'line', 0) or _line_of(exc)}: {gherkin_error(exc)}"
                                     ) from None
         except Exception as exc:  # the Gherkin parser's own errors
+            from kspec.lint import _line_of, gherkin_error
+
             raise self.CollectError(f"{path}:{_line_of(exc)}: {gherkin_error(exc)}") from None
         names: set[str] = set()
         comparing = compare_plugin.active(self.config)
@@ -432,6 +435,8 @@ def pytest_bdd_step_error(request: pytest.FixtureRequest, feature: Any, scenario
 
 def pytest_bdd_step_func_lookup_error(request: pytest.FixtureRequest, feature: Any, scenario: Any, step: Any,
                                       exception: Exception) -> None:
+    from kspec.lint import unknown_step_message
+
     state = _RUNNING.get(request.node)
     if state is None:
         return
