@@ -34,7 +34,7 @@ try:
     from pytest_bdd.parsers import StepParser
     from pytest_bdd.scenario import get_python_name_generator, scenario
 
-    from kspec import compare_plugin, memos, syntax
+    from kspec import compare_plugin, memos, syntax, teardown
     from kspec import steps as _steps  # noqa: F401 - registers the vocabulary
     from kspec.blame import describe_plugin_failure, pm_of
     from kspec.dump import MODES, dump, timeline_line
@@ -501,10 +501,13 @@ def _release(item: pytest.Item) -> None:
     """Drop the scenario's harness (and the failure, whose traceback reaches it) once its test is reported.
 
     The test item lives until pytest exits; a cluster it kept would make memory grow with every scenario.
-    The per-process memos that hold a cluster's objects (kspec/memos.py) are emptied too.
+    The per-process memos that hold a cluster's objects (kspec/memos.py) are emptied too, and the cluster is
+    taken apart (kspec/teardown.py): a hook that runs after this one finds its harness's cluster empty.
     """
-    _RUNNING.pop(item, None)
+    state = _RUNNING.pop(item, None)
     memos.release()
+    if state is not None and state.harness is not None and state.harness.has_cluster:
+        teardown.dismantle(state.harness.cluster)  # freed now by reference counting, not by the collector
 
 
 def _relative(filename: str) -> str:

@@ -43,13 +43,21 @@ import weakref
 import pytest
 
 CLUSTERS = []
+PARTS = []  # this scenario's cluster and its main parts (a pod worker's cycle may keep its emptied clock)
 
 
 @pytest.hookimpl(trylast=True)
 def pytest_bdd_after_scenario(request, feature, scenario):
     harness = request.getfixturevalue("kspec")
     if harness.has_cluster:
-        CLUSTERS.append(weakref.ref(harness.cluster))
+        c = harness.cluster
+        CLUSTERS.append(weakref.ref(c))
+        PARTS[:] = [weakref.ref(p) for p in (c, c.api, c.api.informers, c.store, *c.components.values())]
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_teardown(item):
+    gc.disable()  # from here to the check: only reference counting frees anything
 
 
 def bound_pod_specs():
@@ -60,6 +68,9 @@ def bound_pod_specs():
 
 
 def pytest_runtest_logfinish(nodeid, location):
+    alive = [type(ref()).__name__ for ref in PARTS if ref() is not None]
+    gc.enable()
+    print(f"PROBE-NOW still alive without a collection: {{alive}}")
     gc.collect()
     alive = sum(ref() is not None for ref in CLUSTERS)
     print(f"PROBE clusters={{len(CLUSTERS)}} alive={{alive}} specs={{len(bound_pod_specs())}}")
@@ -72,17 +83,23 @@ def _run(pytester: pytest.Pytester) -> list[str]:
     pytester.makeconftest(CONFTEST)
     result = pytester.runpytest_subprocess("-p", "no:cacheprovider", "-s")
     result.assert_outcomes(passed=3)
-    return [line.split("PROBE ", 1)[1] for line in result.outlines if "PROBE " in line]
+    return [line.split("PROBE", 1)[1].strip() for line in result.outlines if "PROBE" in line]
 
 
 def test_a_finished_scenarios_cluster_is_garbage(pytester: pytest.Pytester) -> None:
-    lines = _run(pytester)
+    lines = [line for line in _run(pytester) if line.startswith("clusters=")]
     assert [line.split(" specs=")[0] for line in lines] == [f"clusters={n} alive=0" for n in (1, 2, 3)], \
         "a finished scenario's Cluster is still reachable after its teardown"
 
 
 def test_no_memo_keeps_a_finished_scenarios_objects(pytester: pytest.Pytester) -> None:
     """kspec's per-process memos (kubelet admission's requests by pod spec, for one) are emptied at teardown."""
-    lines = _run(pytester)
+    lines = [line for line in _run(pytester) if line.startswith("clusters=")]
     assert [line.split(" ")[-1] for line in lines] == ["specs=0"] * 3, \
         "a finished scenario's pod specs are still reachable after its teardown"
+
+
+def test_a_finished_scenarios_cluster_is_freed_without_the_garbage_collector(pytester: pytest.Pytester) -> None:
+    """Its reference cycles are broken at teardown (kspec/teardown.py): the collector has nothing to find."""
+    lines = [line for line in _run(pytester) if line.startswith("-NOW")]
+    assert lines == ["-NOW still alive without a collection: []"] * 3
