@@ -4,7 +4,9 @@
 
 Runs each command ``repeats`` times in fresh interpreters with bytecode caching
 on (PYTHONDONTWRITEBYTECODE unset; a first run fills the caches) and prints the
-fastest and median wall time of each, and their difference: what kspec adds.
+fastest and median wall time of each, and their difference: what kspec adds;
+then the same for the CPU time (user + system) each process used, which other
+processes on a busy machine inflate much less than wall time.
 The pytest-bdd baseline runs a one-step no-op feature through a glue module
 with kspec's plugin disabled. The import line is ``import kspec.pytest_plugin``
 after pytest and pytest-bdd are already imported.
@@ -13,6 +15,7 @@ after pytest and pytest-bdd are already imported.
 from __future__ import annotations
 
 import os
+import resource
 import statistics
 import subprocess
 import sys
@@ -41,10 +44,14 @@ def readme_example() -> str:
     return text.split("```gherkin\n", 1)[1].split("```", 1)[0]
 
 
-def wall(cmd: list[str], cwd: Path, env: dict[str, str]) -> float:
+def wall(cmd: list[str], cwd: Path, env: dict[str, str]) -> tuple[float, float]:
+    """Wall time and CPU time (user + system) of one run of ``cmd``."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     t = time.perf_counter()
     subprocess.run(cmd, cwd=cwd, env=env, check=True, stdout=subprocess.DEVNULL)
-    return time.perf_counter() - t
+    elapsed = time.perf_counter() - t
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return elapsed, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
 
 
 def main(repeats: int) -> None:
@@ -62,18 +69,25 @@ def main(repeats: int) -> None:
             "pytest-bdd alone (no-op)": ([py, "-m", "pytest", "-q", "-p", "no:kspec", "test_noop.py"], bdd_dir),
         }
         times: dict[str, list[float]] = {name: [] for name in runs}
+        cpu: dict[str, list[float]] = {name: [] for name in runs}
         imports: list[float] = []
         for cmd, cwd in runs.values():
             wall(cmd, cwd, env)  # fill the bytecode caches
         for _ in range(repeats):  # interleaved, so a busy moment hits both
             for name, (cmd, cwd) in runs.items():
-                times[name].append(wall(cmd, cwd, env))
+                elapsed, used = wall(cmd, cwd, env)
+                times[name].append(elapsed)
+                cpu[name].append(used)
             out = subprocess.run([py, "-c", IMPORT], env=env, check=True, capture_output=True, text=True).stdout
             imports.append(float(out))
     for name, ts in times.items():
         print(f"{name:26s} fastest {min(ts):.3f} s  median {statistics.median(ts):.3f} s")
     a, b = times["pytest pending.feature"], times["pytest-bdd alone (no-op)"]
     print(f"kspec adds (fastest)       {min(a) - min(b):.3f} s; ratio {min(a) / min(b):.2f}x")
+    for name, ts in cpu.items():
+        print(f"{name:26s} CPU least {min(ts):.3f} s  median {statistics.median(ts):.3f} s")
+    a, b = cpu["pytest pending.feature"], cpu["pytest-bdd alone (no-op)"]
+    print(f"kspec adds (CPU, least)    {min(a) - min(b):.3f} s; ratio {min(a) / min(b):.2f}x")
     print(f"import kspec.pytest_plugin fastest {min(imports):.3f} s  median {statistics.median(imports):.3f} s")
 
 

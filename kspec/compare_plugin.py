@@ -7,7 +7,6 @@ from typing import Any
 
 import pytest
 
-from kspec import compare as _compare
 from kspec.errors import KspecError
 from kspec.plugins import default_manager, registered_names
 
@@ -25,6 +24,8 @@ def pytest_configure(config: pytest.Config) -> None:
     if config.pluginmanager.hasplugin("xdist") and config.getoption("numprocesses", None):
         raise pytest.UsageError("--kspec-compare: the two runs of a scenario are compared in one process; "
                                 "run it without -n")
+    from kspec import compare as _compare  # only under --kspec-compare: a plain run does not import it
+
     try:
         spec = _compare.parse_spec(text, lambda c: registered_names(default_manager(), c))
     except (ValueError, KspecError) as exc:
@@ -62,16 +63,19 @@ def _other_ids(callspec_id: str, variant: str) -> str:
     return callspec_id.replace(variant, "", 1)
 
 
-def record_run(item: pytest.Item, report: pytest.TestReport) -> None:
-    """Keep this run's trace; once both implementations ran the scenario, keep only their comparison."""
+def record_run(item: pytest.Item, report: pytest.TestReport, harness: Any = None,
+               found: tuple[Any, Any, Exception] | None = None) -> None:
+    """Keep this run's trace; once both implementations ran the scenario, keep only their comparison.
+
+    ``harness`` and ``found`` (feature, step, exception of the failed step) are what the pytest plugin kept
+    about the scenario.
+    """
     spec = item.config.stash.get(_COMPARE_SPEC, None)
     variant = _variant(item)
     if spec is None or variant is None:
         return
-    harness = getattr(item, "_kspec_harness", None)
     failure = ""
     if report.failed:
-        found = getattr(item, "_kspec_failure", None)
         if found is not None:
             _feature, step, exc = found
             why = (str(exc).splitlines() or [type(exc).__name__])[0]
@@ -80,6 +84,8 @@ def record_run(item: pytest.Item, report: pytest.TestReport) -> None:
             failure = str(getattr(report.longrepr, "reprcrash", None) and report.longrepr.reprcrash.message
                           or "failed").splitlines()[0]
     cluster = harness.cluster if harness is not None and harness.has_cluster else None
+    from kspec import compare as _compare
+
     trace = _compare.trace_of(cluster, variant, failure=failure)
     others = _other_ids(item.callspec.id, variant)  # type: ignore[attr-defined]
     key = f"{item.parent.nodeid if item.parent else ''}::{getattr(item, 'originalname', item.name)}" + \
@@ -99,6 +105,8 @@ def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> Non
     spec = config.stash.get(_COMPARE_SPEC, None)
     if spec is None:
         return
+    from kspec import compare as _compare
+
     component, (a, b) = spec
     results = config.stash[_COMPARE_RESULTS]
     terminalreporter.section(f"kspec compare: {component} {a} vs {b}")

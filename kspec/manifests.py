@@ -102,7 +102,7 @@ class _Loader(_Parser or _PurePython, _Constructor, _Resolver):  # type: ignore[
 #: another scenario, is not parsed again; only short texts, only those that parsed (where a text came from
 #: shows only in the errors of one that does not parse).
 _PARSED: dict[str, list[Obj]] = {}
-_PARSED_MAX, _PARSED_TEXT_MAX = 256, 64 * 1024
+_PARSED_MAX, _PARSED_TEXT_MAX = 32, 64 * 1024
 
 
 def load(text: str, source: str = "<manifest>", first_line: int = 1, indent: int = 0) -> list[Obj]:

@@ -7,35 +7,48 @@ in any project with no glue module. Each scenario gets a fresh ``Harness``
 
 from __future__ import annotations
 
-import functools
 import gc
-import re
-import sys
-import types
-from collections.abc import Callable, Generator
-from inspect import Parameter, Signature
-from pathlib import Path
-from typing import Any
 
-import pytest
-from pytest_bdd import compat as _bdd_compat
-from pytest_bdd import step as bdd_step
-from pytest_bdd import steps as _bdd_steps
-from pytest_bdd.exceptions import FeatureError
-from pytest_bdd.feature import get_features
-from pytest_bdd.parsers import StepParser
-from pytest_bdd.scenario import get_python_name_generator, scenario
+# The rest of kspec imports with the collector paused, as kspec/__init__.py does; then what pytest and kspec
+# made so far is frozen (``gc.freeze``): start-up objects live until pytest exits, and a full pass over them
+# soon after (the next plugin's import) cost as much as the pass the pause avoided. Collection's end
+# (pytest_collection_finish) freezes again for a feature run and hands them back to the collector otherwise.
+_collecting = gc.isenabled()
+gc.disable()
+try:
+    import functools
+    import re
+    import sys
+    import types
+    from collections.abc import Callable, Generator
+    from inspect import Parameter, Signature
+    from pathlib import Path
+    from typing import Any
 
-from kspec import compare_plugin, syntax
-from kspec import steps as _steps  # noqa: F401 - registers the vocabulary
-from kspec.blame import describe_plugin_failure, pm_of
-from kspec.dump import MODES, dump, timeline_line
-from kspec.errors import KspecError, StepError
-from kspec.harness import Harness, Options
-from kspec.hookspec import COMPONENTS
-from kspec.lint import _line_of, gherkin_error, unknown_step_message
-from kspec.plugins import default_manager, registered_names
-from kspec.steps.registry import PHRASES, Phrase
+    import pytest
+    from pytest_bdd import compat as _bdd_compat
+    from pytest_bdd import step as bdd_step
+    from pytest_bdd import steps as _bdd_steps
+    from pytest_bdd.exceptions import FeatureError
+    from pytest_bdd.feature import get_features
+    from pytest_bdd.parsers import StepParser
+    from pytest_bdd.scenario import get_python_name_generator, scenario
+
+    from kspec import compare_plugin, memos, syntax, teardown
+    from kspec import steps as _steps  # noqa: F401 - registers the vocabulary
+    from kspec.blame import describe_plugin_failure, pm_of
+    from kspec.dump import MODES, dump, timeline_line
+    from kspec.errors import KspecError, StepError
+    from kspec.harness import Harness, Options
+    from kspec.hookspec import COMPONENTS
+    from kspec.plugins import default_manager, registered_names
+    from kspec.steps.registry import PHRASES, Phrase
+finally:
+    if _collecting:
+        gc.freeze()
+        gc.enable()
+#: whether this import froze the start-up objects (undone at collection's end when no feature is collected)
+_FROZE_AT_IMPORT = _collecting
 
 _ORIGINAL_ARGS = ("datatable", "docstring")
 #: allocations between two young-generation collections in a feature run (CPython: 700)
@@ -302,9 +315,13 @@ class FeatureFile(pytest.Module):
         try:
             [feature] = get_features([path])
         except FeatureError as exc:
+            from kspec.lint import _line_of, gherkin_error  # error paths import kspec lint's messages
+
             raise self.CollectError(f"{path}:{getattr(exc, 'line', 0) or _line_of(exc)}: {gherkin_error(exc)}"
                                     ) from None
         except Exception as exc:  # the Gherkin parser's own errors
+            from kspec.lint import _line_of, gherkin_error
+
             raise self.CollectError(f"{path}:{_line_of(exc)}: {gherkin_error(exc)}") from None
         names: set[str] = set()
         comparing = compare_plugin.active(self.config)
@@ -339,22 +356,47 @@ def pytest_collection_finish(session: pytest.Session) -> None:
     generation's threshold goes up too: at CPython's 700 allocations a scenario's live cluster was scanned
     many times over (16% of a scenario's time; 10% at 10,000, memory still flat).
     """
+    global _FROZE_AT_IMPORT
     if any(isinstance(item.parent, FeatureFile) for item in session.items):
-        gc.collect()
+        gc.collect()  # only what is not frozen yet: what collection made
         gc.freeze()
         gen0, *older = gc.get_threshold()
         if 0 < gen0 < GC_GEN0_THRESHOLD:  # 0 means the collector is off; a higher one was chosen by someone
             gc.set_threshold(GC_GEN0_THRESHOLD, *older)
+    elif _FROZE_AT_IMPORT:  # no feature: the unit tests' own use of gc.freeze (kspec/clock.py) finds none
+        gc.unfreeze()
+    _FROZE_AT_IMPORT = False
 
 
 # -- scenario bookkeeping -----------------------------------------------------------------
+class _Scenario:
+    """What kspec keeps about a running scenario's test, until its teardown is reported (``_release``)."""
+
+    __slots__ = ("harness", "failure", "no_dump", "recorder")
+
+    def __init__(self, harness: Harness) -> None:
+        self.harness: Harness | None = harness
+        self.failure: tuple[Any, Any, Exception] | None = None
+        self.no_dump = False
+        self.recorder: Any = None
+
+
+#: The running scenarios' state by test item. Not attributes of the item: an item lives until pytest exits,
+#: and the attributes made its ``__dict__`` grow for good (768 bytes a scenario) even once they were removed.
+_RUNNING: dict[pytest.Item, _Scenario] = {}
+
+
+def _state(item: pytest.Item) -> _Scenario | None:
+    return _RUNNING.get(item)
+
+
 def pytest_bdd_before_scenario(request: pytest.FixtureRequest, feature: Any, scenario: Any) -> None:
     harness = request.getfixturevalue("kspec")
     harness.feature_path = Path(feature.filename)
-    request.node._kspec_harness = harness
+    state = _RUNNING[request.node] = _Scenario(harness)
     if request.config.getoption("kspec_report"):
         from kspec.report import Recorder  # only when asked: the report costs nothing otherwise
-        request.node._kspec_recorder = Recorder(request.node.nodeid, _relative(feature.filename), scenario.name)
+        state.recorder = Recorder(request.node.nodeid, _relative(feature.filename), scenario.name)
 
 
 def _cluster_of(harness: Harness | None) -> Any:
@@ -363,51 +405,63 @@ def _cluster_of(harness: Harness | None) -> Any:
 
 def pytest_bdd_before_step(request: pytest.FixtureRequest, feature: Any, scenario: Any, step: Any,
                            step_func: Any) -> None:
-    harness = getattr(request.node, "_kspec_harness", None)
+    state = _RUNNING.get(request.node)
+    if state is None:
+        return
+    harness = state.harness
     if harness is not None:
         harness.step_line = step.line_number
         harness.step_text = step.name
-    recorder = getattr(request.node, "_kspec_recorder", None)
-    if recorder is not None:
-        recorder.step_started(_cluster_of(harness), step.keyword, step.name, step.line_number)
+    if state.recorder is not None:
+        state.recorder.step_started(_cluster_of(harness), step.keyword, step.name, step.line_number)
 
 
 def pytest_bdd_after_step(request: pytest.FixtureRequest, feature: Any, scenario: Any, step: Any, step_func: Any,
                           step_func_args: Any) -> None:
-    recorder = getattr(request.node, "_kspec_recorder", None)
-    if recorder is not None:
-        recorder.step_finished(_cluster_of(getattr(request.node, "_kspec_harness", None)), ok=True)
+    state = _RUNNING.get(request.node)
+    if state is not None and state.recorder is not None:
+        state.recorder.step_finished(_cluster_of(state.harness), ok=True)
 
 
 def pytest_bdd_step_error(request: pytest.FixtureRequest, feature: Any, scenario: Any, step: Any,
                           step_func: Any, step_func_args: Any, exception: Exception) -> None:
-    request.node._kspec_failure = (feature, step, exception)
-    recorder = getattr(request.node, "_kspec_recorder", None)
-    if recorder is not None:
-        recorder.step_finished(_cluster_of(getattr(request.node, "_kspec_harness", None)), ok=False)
+    state = _RUNNING.get(request.node)
+    if state is None:
+        return
+    state.failure = (feature, step, exception)
+    if state.recorder is not None:
+        state.recorder.step_finished(_cluster_of(state.harness), ok=False)
 
 
 def pytest_bdd_step_func_lookup_error(request: pytest.FixtureRequest, feature: Any, scenario: Any, step: Any,
                                       exception: Exception) -> None:
-    request.node._kspec_failure = (feature, step, StepError(unknown_step_message(step.type, step.name)))
-    request.node._kspec_no_dump = True  # nothing ran: the cluster explains nothing
+    from kspec.lint import unknown_step_message
+
+    state = _RUNNING.get(request.node)
+    if state is None:
+        return
+    state.failure = (feature, step, StepError(unknown_step_message(step.type, step.name)))
+    state.no_dump = True  # nothing ran: the cluster explains nothing
 
 
 @pytest.hookimpl(hookwrapper=True)
 def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[Any]) -> Generator[None, Any, None]:
     outcome = yield
     report = outcome.get_result()
+    state = _RUNNING.get(item)
     if report.when == "call":
-        compare_plugin.record_run(item, report)
+        compare_plugin.record_run(item, report, state.harness if state else None, state.failure if state else None)
     if report.when == "teardown":
         _release(item)
         return
-    page = _write_report(item, report)
-    failure = getattr(item, "_kspec_failure", None)
+    if state is None:
+        return
+    page = _write_report(item, state, report)
+    failure = state.failure
     if report.when != "call" or not report.failed or failure is None:
         return
     feature, step, exc = failure
-    harness = getattr(item, "_kspec_harness", None)
+    harness = state.harness
     message = str(exc)
     if not isinstance(exc, AssertionError | KspecError):
         blamed = describe_plugin_failure(exc, pm_of(harness))
@@ -417,7 +471,7 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[Any]) -> 
     where = f"{_relative(feature.filename)}:{step.line_number}"
     lines = [f"{where}: {step.keyword} {step.name}", *(f"  {line}" for line in message.splitlines())]
     mode = item.config.getoption("kspec_dump") or item.config.getini("kspec_dump") or "short"
-    if harness is not None and harness.has_cluster and not getattr(item, "_kspec_no_dump", False) \
+    if harness is not None and harness.has_cluster and not state.no_dump \
             and mode != "none":
         lines += ["", dump(harness.cluster, step=step.name, mode=mode, timeline=page)]
     elif page:
@@ -425,13 +479,13 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[Any]) -> 
     report.longrepr = "\n".join(lines)
 
 
-def _write_report(item: pytest.Item, report: pytest.TestReport) -> str:
+def _write_report(item: pytest.Item, state: _Scenario, report: pytest.TestReport) -> str:
     """The scenario's timeline page, written once its outcome is known (``--kspec-report``); its path or ""."""
-    recorder = getattr(item, "_kspec_recorder", None)
+    recorder = state.recorder
     if recorder is None or report.when != "call":
         return ""
     from kspec.report import write_page
-    item.__dict__.pop("_kspec_recorder", None)
+    state.recorder = None
     rec = recorder.finish(report.outcome)
     return _relative(str(write_page(Path(item.config.getoption("kspec_report")), rec)))
 
@@ -447,9 +501,13 @@ def _release(item: pytest.Item) -> None:
     """Drop the scenario's harness (and the failure, whose traceback reaches it) once its test is reported.
 
     The test item lives until pytest exits; a cluster it kept would make memory grow with every scenario.
+    The per-process memos that hold a cluster's objects (kspec/memos.py) are emptied too, and the cluster is
+    taken apart (kspec/teardown.py): a hook that runs after this one finds its harness's cluster empty.
     """
-    for name in ("_kspec_harness", "_kspec_failure", "_kspec_no_dump", "_kspec_recorder"):
-        item.__dict__.pop(name, None)
+    state = _RUNNING.pop(item, None)
+    memos.release()
+    if state is not None and state.harness is not None and state.harness.has_cluster:
+        teardown.dismantle(state.harness.cluster)  # freed now by reference counting, not by the collector
 
 
 def _relative(filename: str) -> str:

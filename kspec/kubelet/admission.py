@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from kspec.memos import per_scenario
 from kspec.nodeaffinity import required_node_affinity_matches
 from kspec.objects import Obj
 from kspec.quantity import cpu_millis, to_int
@@ -73,8 +74,9 @@ def _read(resource: str) -> Callable[[Any], int]:
 
 
 #: pod_requests of stored (read-only) pods by the identity of their spec, kept alive here so the id is not
-#: reused: every admission sums the requests of every pod on the node, and a pod's status writes share its spec
-_REQUESTS: dict[int, tuple[Obj, dict[str, int], list[tuple[str, str, int]]]] = {}
+#: reused: every admission sums the requests of every pod on the node, and a pod's status writes share its spec;
+#: emptied when a scenario ends (kspec/memos.py), so a long pytest run does not keep every scenario's pod specs
+_REQUESTS: dict[int, tuple[Obj, dict[str, int], list[tuple[str, str, int]]]] = per_scenario({})
 _REQUESTS_MAX = 20_000
 
 

@@ -10,21 +10,43 @@ and listens on the port (it declares that containerPort, or declares none).
 
 from __future__ import annotations
 
+import importlib
 import ipaddress
+from collections.abc import Iterator, Mapping
 from typing import TYPE_CHECKING
 
 from kspec.connection import REACHED, REFUSED, TIMEOUT, Connection
 from kspec.objects import Obj
 from kspec.proxy.errors import ConnectError
 from kspec.proxy.iptables import IptablesProxier
-from kspec.proxy.ipvs import MASQUERADE_BIT, IpvsProxier
-from kspec.proxy.nftables import NftablesProxier
 from kspec.proxy.provider import ACCEPT, DROP, Packet, Provider, node_addresses
 
 if TYPE_CHECKING:
     from kspec.cluster import Cluster
 
-MODES: dict[str, type[Provider]] = {"iptables": IptablesProxier, "ipvs": IpvsProxier, "nftables": NftablesProxier}
+
+
+class _Modes(Mapping[str, type[Provider]]):
+    """The proxier class of each mode; the ipvs and nftables modules are imported when a cluster first uses one
+    (most runs use iptables only, and importing the other two cost every cold start a few milliseconds)."""
+
+    _WHERE = {"iptables": ("kspec.proxy.iptables", "IptablesProxier"), "ipvs": ("kspec.proxy.ipvs", "IpvsProxier"),
+              "nftables": ("kspec.proxy.nftables", "NftablesProxier")}
+
+    def __getitem__(self, mode: str) -> type[Provider]:
+        if mode == "iptables":
+            return IptablesProxier
+        module, name = self._WHERE[mode]
+        return getattr(importlib.import_module(module), name)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._WHERE)
+
+    def __len__(self) -> int:
+        return len(self._WHERE)
+
+
+MODES: Mapping[str, type[Provider]] = _Modes()
 _MAX_HOPS = 4
 class KubeProxy:
     """The ``proxy`` component: ``connect`` and ``rules`` over every node's proxier."""
@@ -221,6 +243,8 @@ class KubeProxy:
         return self.cluster.rng.choice(ips) if ips else None
 
     def _route(self, node: str, packet: Packet, local_origin: bool) -> Connection:
+        from kspec.proxy.ipvs import MASQUERADE_BIT  # imported once a connection is asked for (see _Modes)
+
         for _ in range(_MAX_HOPS):
             proxier = self.proxiers.get(node)
             if proxier is not None:
