@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from kspec.labels import Requirement, Selector
+from kspec.labels import DOUBLE_EQUALS, EQUALS, IN, Requirement, Selector
 from kspec.nodeaffinity import required_node_affinity_matches
 from kspec.objects import controller_of
 from kspec.scheduler.framework import (
@@ -48,6 +48,7 @@ SYSTEM_DEFAULT_CONSTRAINTS = (
 )
 _STATE = "PreFilterPodTopologySpread"
 _SCORE_STATE = "PreScorePodTopologySpread"
+_PER_NODE_STATE = "PreScorePodTopologySpreadPerNode"
 _SELECTOR_STATE = "PodTopologySpreadDefaultSelector"
 
 
@@ -87,6 +88,33 @@ def count_matching(ni: NodeInfo, selector: Selector, namespace: str) -> int:
         if selector.matches(epi.labels):
             n += 1
     return n
+
+
+def matching_by_node(cache: Any, selector: Selector, namespace: str) -> dict[str, int] | None:
+    """countPodsMatchSelector for every node of ``cache`` at once (node name -> count, nodes without a
+    matching pod left out), from the cache's pods-by-label index: only the pods carrying one of the
+    selector's required label pairs are looked at, not every pod on every node. None when the selector
+    requires no single label pair (the caller then counts node by node)."""
+    if selector.nothing:
+        return {}
+    bucket = None
+    for r in selector.requirements:
+        if r.operator in (EQUALS, DOUBLE_EQUALS, IN) and len(r.values) == 1:
+            found = cache.pods_by_label.get((r.key, r.values[0]))
+            if not found:
+                return {}
+            if bucket is None or len(found) < len(bucket):
+                bucket = found
+    if bucket is None:
+        return None
+    out: dict[str, int] = {}
+    matches = selector.matches
+    for epi, eni in bucket.values():
+        if epi.terminating or epi.namespace != namespace or not matches(epi.labels):
+            continue
+        name = eni.name
+        out[name] = out.get(name, 0) + 1
+    return out
 
 
 class _FilterState:
@@ -169,14 +197,17 @@ class PodTopologySpread(Plugin):
         if not constraints:
             return None, SKIP
         s = _FilterState(constraints)
-        for ni in self.handle.cache.node_list():
+        cache = self.handle.cache
+        per_node = [matching_by_node(cache, c.selector, pi.namespace) for c in constraints]
+        for ni in cache.node_list():
             if not all(c.key in ni.labels for c in constraints):
                 continue
-            for c in constraints:
+            for c, known in zip(constraints, per_node, strict=True):
                 if not c.includes(pi, ni):
                     continue
                 pair = (c.key, ni.labels[c.key])
-                s.counts[pair] = s.counts.get(pair, 0) + count_matching(ni, c.selector, pi.namespace)
+                n = count_matching(ni, c.selector, pi.namespace) if known is None else known.get(ni.name, 0)
+                s.counts[pair] = s.counts.get(pair, 0) + n
         state.write(_STATE, s)
         return None, None
 
@@ -234,36 +265,66 @@ class PodTopologySpread(Plugin):
             if c.key != HOSTNAME_LABEL:
                 for v in values[i]:
                     counts[(c.key, v)] = 0
-        if any(c.key != HOSTNAME_LABEL for c in constraints):
-            for ni in self.handle.cache.node_list():
-                if require_all and not all(c.key in ni.labels for c in constraints):
+        cache = self.handle.cache
+        # the matching pods per node, once per distinct selector (the defaults share one)
+        per_node: list[dict[str, int] | None] = []
+        for i, c in enumerate(constraints):
+            same = next((j for j in range(i) if constraints[j].selector is c.selector), None)
+            per_node.append(per_node[same] if same is not None
+                            else matching_by_node(cache, c.selector, pi.namespace))
+        for i, c in enumerate(constraints):
+            if c.key == HOSTNAME_LABEL:
+                continue
+            known = per_node[i]
+            if known is None:
+                scan = ((ni, count_matching(ni, c.selector, pi.namespace)) for ni in cache.node_list())
+            else:  # a node without matching pods adds nothing to its domain
+                scan = ((cache.nodes[name], n) for name, n in known.items())
+            for ni, n in scan:
+                if require_all and not all(k.key in ni.labels for k in constraints):
                     continue
-                for c in constraints:
-                    pair = (c.key, ni.labels.get(c.key, ""))
-                    if c.key == HOSTNAME_LABEL or pair not in counts or not c.includes(pi, ni):
-                        continue
-                    counts[pair] += count_matching(ni, c.selector, pi.namespace)
+                pair = (c.key, ni.labels.get(c.key, ""))
+                if pair not in counts or not c.includes(pi, ni):
+                    continue
+                counts[pair] += n
         # topologyNormalizingWeight: log(size + 2), size being the number of domains
         weights = [math.log((eligible if c.key == HOSTNAME_LABEL else len(values[i])) + 2)
                    for i, c in enumerate(constraints)]
         state.write(_SCORE_STATE, (constraints, counts, weights, ignored))
+        state.write(_PER_NODE_STATE, per_node)
         return None
 
     def score(self, state: CycleState, pi: PodInfo, ni: NodeInfo) -> int:
+        return self.score_nodes(state, pi, [ni])[0]
+
+    def score_nodes(self, state: CycleState, pi: PodInfo, nodes: list[NodeInfo]) -> list[int]:
+        """Score for each node; a node's own matching pods come from the counts per node PreScore worked
+        out (for the nodes of the cache; any other node is counted pod by pod)."""
         constraints, counts, weights, ignored = state.read(_SCORE_STATE)
-        if ni.name in ignored:
-            return 0
-        total = 0.0
-        for c, weight in zip(constraints, weights, strict=True):
-            value = ni.labels.get(c.key)
-            if value is None:
+        per_node = state.read(_PER_NODE_STATE) or [None] * len(constraints)
+        cache = self.handle.cache
+        plan = [(c.key, c.key == HOSTNAME_LABEL, known, weight, c.max_skew - 1, c.selector)
+                for c, weight, known in zip(constraints, weights, per_node, strict=True)]
+        namespace = pi.namespace
+        out: list[int] = []
+        for ni in nodes:
+            if ni.name in ignored:
+                out.append(0)
                 continue
-            if c.key == HOSTNAME_LABEL:
-                n = count_matching(ni, c.selector, pi.namespace)
-            else:
-                n = counts.get((c.key, value), 0)
-            total += n * weight + (c.max_skew - 1)  # scoreForCount
-        return go_round(total)
+            labels = ni.labels
+            total = 0.0
+            for key, own, known, weight, extra, selector in plan:
+                value = labels.get(key)
+                if value is None:
+                    continue
+                if own:
+                    n = (known.get(ni.name, 0) if known is not None and ni.owner is cache
+                         else count_matching(ni, selector, namespace))
+                else:
+                    n = counts.get((key, value), 0)
+                total += n * weight + extra  # scoreForCount
+            out.append(go_round(total))
+        return out
 
     def normalize_score(self, state: CycleState, pi: PodInfo, scores: list[int], nodes: list[NodeInfo]) -> None:
         ignored = state.read(_SCORE_STATE)[3]
