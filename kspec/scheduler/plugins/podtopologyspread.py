@@ -9,6 +9,7 @@ constraints of its own gets the system defaults (hostname skew 3, zone skew
 from __future__ import annotations
 
 import math
+from operator import attrgetter, itemgetter
 from typing import Any
 
 from kspec.labels import DOUBLE_EQUALS, EQUALS, IN, Requirement, Selector
@@ -32,7 +33,7 @@ from kspec.scheduler.framework import (
     unresolvable,
     unschedulable,
 )
-from kspec.scheduler.nodeinfo import HOSTNAME_LABEL, ZONE_LABEL, NodeInfo, PodInfo
+from kspec.scheduler.nodeinfo import HOSTNAME_LABEL, ZONE_LABEL, NodeInfo, PodInfo, memo_key, remember
 from kspec.scheduler.plugins.helper import first_untolerated, selector_of
 
 NAME = "PodTopologySpread"
@@ -250,16 +251,20 @@ class PodTopologySpread(Plugin):
         require_all = not defaulted
         ignored: set[str] = set()
         values: list[set[str]] = [set() for _ in constraints]
-        eligible = 0
-        for ni in nodes:
-            if require_all and not all(c.key in ni.labels for c in constraints):
-                ignored.add(ni.name)
-                continue
-            eligible += 1
+        # nodes with the same labels for the constraints' keys (a class) are alike here: each class once
+        classes = _classes(nodes, constraints)
+        distinct = set(classes)
+        bad = {cl for cl in distinct if not all(v is not None and v is not False for v in cl)} \
+            if require_all else set()
+        if bad:
+            ignored = {ni.name for ni, cl in zip(nodes, classes, strict=True) if cl in bad}
+        eligible = len(nodes) - sum(1 for cl in classes if cl in bad) if bad else len(nodes)
+        for cl in distinct - bad:
             # initPreScoreState: with the system defaults a node without the key still counts, as the
             # domain "" (it widens the topology's size; Score gives such a node nothing for it)
             for i, c in enumerate(constraints):
-                values[i].add(ni.labels.get(c.key, ""))
+                if c.key != HOSTNAME_LABEL:
+                    values[i].add("" if cl[i] is None else cl[i])
         counts: dict[tuple[str, str], int] = {}
         for i, c in enumerate(constraints):
             if c.key != HOSTNAME_LABEL:
@@ -299,18 +304,17 @@ class PodTopologySpread(Plugin):
 
     def score_nodes(self, state: CycleState, pi: PodInfo, nodes: list[NodeInfo]) -> list[int]:
         """Score for each node; a node's own matching pods come from the counts per node PreScore worked
-        out (for the nodes of the cache; any other node is counted pod by pod)."""
+        out (for the nodes of the cache; any other node is counted pod by pod). Nodes of the cache alike
+        in their labels and without matching pods of their own score alike: one score per class, then the
+        few nodes with matching pods."""
         constraints, counts, weights, ignored = state.read(_SCORE_STATE)
         per_node = state.read(_PER_NODE_STATE) or [None] * len(constraints)
         cache = self.handle.cache
         plan = [(c.key, c.key == HOSTNAME_LABEL, known, weight, c.max_skew - 1, c.selector)
                 for c, weight, known in zip(constraints, weights, per_node, strict=True)]
         namespace = pi.namespace
-        out: list[int] = []
-        for ni in nodes:
-            if ni.name in ignored:
-                out.append(0)
-                continue
+
+        def one(ni: NodeInfo) -> int:
             labels = ni.labels
             total = 0.0
             for key, own, known, weight, extra, selector in plan:
@@ -323,11 +327,42 @@ class PodTopologySpread(Plugin):
                 else:
                     n = counts.get((key, value), 0)
                 total += n * weight + extra  # scoreForCount
-            out.append(go_round(total))
+            return go_round(total)
+
+        if ignored or any(own and known is None for _k, own, known, *_ in plan) or not (
+                state.from_cache or all(ni.owner is cache for ni in nodes)):
+            return [0 if ni.name in ignored else one(ni) for ni in nodes]
+        classes = _classes(nodes, constraints)
+        by_class: dict[tuple[Any, ...], int] = {}
+        for cl in set(classes):
+            total = 0.0
+            for (key, own, _known, weight, extra, _selector), value in zip(plan, cl, strict=True):
+                if value is None or value is False:
+                    continue
+                n = 0 if own else counts.get((key, value), 0)
+                total += n * weight + extra  # scoreForCount
+            by_class[cl] = go_round(total)
+        out = list(map(by_class.__getitem__, classes))
+        owners = {name for _k, own, known, *_ in plan if own and known for name in known}
+        if owners:
+            where = dict(zip(map(_NAME, nodes), range(len(nodes)), strict=True))
+            for name in owners:
+                i = where.get(name, -1)
+                if i >= 0:
+                    out[i] = one(nodes[i])
         return out
 
     def normalize_score(self, state: CycleState, pi: PodInfo, scores: list[int], nodes: list[NodeInfo]) -> None:
         ignored = state.read(_SCORE_STATE)[3]
+        if not ignored:  # each distinct score once
+            low = min(scores, default=0)
+            high = max(scores, default=0)
+            if high == 0:
+                scores[:] = [MAX_NODE_SCORE] * len(scores)
+            else:
+                norm = {s: MAX_NODE_SCORE * (high + low - s) // high for s in set(scores)}
+                scores[:] = map(norm.__getitem__, scores)
+            return
         valid = [s for s, ni in zip(scores, nodes, strict=True) if ni.name not in ignored]
         low = min(valid, default=0)
         high = max(valid, default=0)
@@ -338,3 +373,24 @@ class PodTopologySpread(Plugin):
                 scores[i] = MAX_NODE_SCORE
             else:
                 scores[i] = MAX_NODE_SCORE * (high + low - scores[i]) // high
+
+
+_NAME = attrgetter("name")
+_LABEL_MEMO = attrgetter("label_memo")
+
+
+def _classes(nodes: list[NodeInfo], constraints: list[Constraint]) -> list[tuple[Any, ...]]:
+    """Per node, per constraint: whether it has the hostname label (for that key), else the key's value or
+    None; memoized in NodeInfo.label_memo (replaced whenever the node object changes), read in C."""
+    keys = tuple(c.key for c in constraints)
+    key = memo_key((NAME, keys))
+    get = itemgetter(key)
+    try:
+        return list(map(get, map(_LABEL_MEMO, nodes)))
+    except KeyError:
+        for ni in nodes:
+            if key not in ni.label_memo:
+                labels = ni.labels
+                remember(ni.label_memo, key, tuple(k in labels if k == HOSTNAME_LABEL else labels.get(k)
+                                                   for k in keys))
+        return list(map(get, map(_LABEL_MEMO, nodes)))
