@@ -218,10 +218,42 @@ def equal_ignore_hash(a: Obj, b: Obj) -> bool:
     return x == y or _pruned(x) == _pruned(y)
 
 
+#: a stored ReplicaSet's template without the hash label, and that pruned, by (uid, resourceVersion) with the
+#: template itself (a copy that kept the version but got another template is told apart): every sync of a
+#: Deployment compares its template with each of its sets', twice
+_TEMPLATES: dict[tuple[str, str], tuple[Obj, Obj, Any]] = {}
+_TEMPLATES_MAX = 20_000
+
+
+def _set_template(rs: Obj) -> tuple[Obj, Any]:
+    """(strip_hash, _pruned of that) for the set's template; None for the pruned form when not remembered."""
+    template = rs["spec"]["template"]
+    md = rs["metadata"]
+    rv = md.get("resourceVersion")
+    if not rv or not md.get("uid"):
+        return strip_hash(template), None
+    key = (md["uid"], rv)
+    known = _TEMPLATES.get(key)
+    if known is None or known[0] is not template:
+        if len(_TEMPLATES) >= _TEMPLATES_MAX:
+            _TEMPLATES.clear()
+        stripped = strip_hash(template)
+        known = _TEMPLATES[key] = (template, stripped, _pruned(stripped))
+    return known[1], known[2]
+
+
 def find_new(d: Obj, sets: list[Obj]) -> Obj | None:
-    """FindNewReplicaSet: the oldest set whose template matches the Deployment's."""
+    """FindNewReplicaSet: the oldest set whose template matches the Deployment's (equal_ignore_hash, with the
+    Deployment's side stripped and pruned once and the sets' remembered)."""
+    want = strip_hash(d["spec"]["template"])
+    want_pruned = None
     for rs in by_creation(sets):
-        if equal_ignore_hash(rs["spec"]["template"], d["spec"]["template"]):
+        have, have_pruned = _set_template(rs)
+        if have == want:
+            return rs
+        if want_pruned is None:
+            want_pruned = _pruned(want)
+        if (_pruned(have) if have_pruned is None else have_pruned) == want_pruned:
             return rs
     return None
 
