@@ -387,3 +387,24 @@ def test_a_long_wait_runs_with_what_existed_before_it_frozen_out_of_the_collecto
     finally:
         if was_frozen:
             gc.freeze()
+
+
+def test_settle_and_run_now_run_with_what_existed_before_frozen() -> None:
+    """Settling a big roll-out (and the burst of work one request causes) allocates all along: full
+    collections walking the whole cluster were a seventh of workloads_rollout's CPU at 400 Deployments."""
+    import gc
+
+    was_frozen = gc.get_freeze_count()
+    gc.unfreeze()
+    try:
+        clock = Clock()
+        seen: list[int] = []
+        clock.call_soon(lambda: seen.append(gc.get_freeze_count()))
+        clock.run_now()
+        clock.call_later(5_000, lambda: seen.append(gc.get_freeze_count()))
+        assert clock.settle(60_000)
+        assert len(seen) == 2 and all(n > 0 for n in seen)
+        assert gc.get_freeze_count() == 0  # handed back afterwards
+    finally:
+        if was_frozen:
+            gc.freeze()
