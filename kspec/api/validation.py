@@ -902,8 +902,30 @@ def validate_tolerations(tolerations: Any, path: str) -> list[FieldError]:
     return errs
 
 
+#: pod specs that validated clean, as their path and canonical JSON: a ReplicaSet's pods all carry its
+#: template's spec (a roll-out of thousands of pods validated each one again); a spec with errors is
+#: validated every time
+_CLEAN_SPECS: set[str] = set()
+_CLEAN_SPECS_MAX = 4096
+
+
 def validate_pod_spec(spec: Obj, path: str) -> list[FieldError]:
     """ValidatePodSpec (the commonly hit subset), in upstream's order."""
+    try:
+        key = path + "\x00" + json.dumps(spec, sort_keys=True, allow_nan=False)
+    except (TypeError, ValueError):  # not plain JSON (never so once decoded): no memo
+        return _validate_pod_spec(spec, path)
+    if key in _CLEAN_SPECS:
+        return []
+    errs = _validate_pod_spec(spec, path)
+    if not errs:
+        if len(_CLEAN_SPECS) >= _CLEAN_SPECS_MAX:
+            _CLEAN_SPECS.clear()
+        _CLEAN_SPECS.add(key)
+    return errs
+
+
+def _validate_pod_spec(spec: Obj, path: str) -> list[FieldError]:
     errs: list[FieldError] = []
     if spec.get("terminationGracePeriodSeconds") is None:
         errs.append(required(child(path, "terminationGracePeriodSeconds")))
