@@ -902,15 +902,17 @@ def validate_tolerations(tolerations: Any, path: str) -> list[FieldError]:
     return errs
 
 
-#: pod specs that validated clean, as their path and canonical JSON: a ReplicaSet's pods all carry its
-#: template's spec (a roll-out of thousands of pods validated each one again); a spec with errors is
-#: validated every time
+#: pod templates' specs that validated clean, as their path and canonical JSON: a workload's template is
+#: validated again on every write of the workload (a roll-out scales thousands of ReplicaSets); a spec with
+#: errors is validated every time. Pods' own specs are not remembered: each has its own token volume name
 _CLEAN_SPECS: set[str] = set()
 _CLEAN_SPECS_MAX = 4096
 
 
 def validate_pod_spec(spec: Obj, path: str) -> list[FieldError]:
     """ValidatePodSpec (the commonly hit subset), in upstream's order."""
+    if path == "spec":
+        return _validate_pod_spec(spec, path)
     try:
         key = path + "\x00" + json.dumps(spec, sort_keys=True, allow_nan=False)
     except (TypeError, ValueError):  # not plain JSON (never so once decoded): no memo

@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from kspec.objects import Obj, parse_timestamp, timestamp
+from kspec.objects import Obj, clone, parse_timestamp, timestamp
 
 REVISION = "deployment.kubernetes.io/revision"
 REVISION_HISTORY = "deployment.kubernetes.io/revision-history"
@@ -246,16 +246,27 @@ def find_new(d: Obj, sets: list[Obj]) -> Obj | None:
     """FindNewReplicaSet: the oldest set whose template matches the Deployment's (equal_ignore_hash, with the
     Deployment's side stripped and pruned once and the sets' remembered)."""
     want = strip_hash(d["spec"]["template"])
-    want_pruned = None
+    uid = (d.get("metadata") or {}).get("uid") or ""
+    known = _WANTED.get(uid) if uid else None
+    want_pruned = known[1] if known is not None and known[0] == want else None
     for rs in by_creation(sets):
         have, have_pruned = _set_template(rs)
         if have == want:
             return rs
         if want_pruned is None:
             want_pruned = _pruned(want)
+            if uid:
+                if len(_WANTED) >= _TEMPLATES_MAX:
+                    _WANTED.clear()
+                _WANTED[uid] = (clone(want), want_pruned)
         if (_pruned(have) if have_pruned is None else have_pruned) == want_pruned:
             return rs
     return None
+
+
+#: a Deployment's template (hash label stripped; a copy) and that pruned, by the Deployment's uid: every sync
+#: asks up to four times, and the next sync mostly with the same template (an equal template is the test)
+_WANTED: dict[str, tuple[Obj, Any]] = {}
 
 
 def find_old(d: Obj, sets: list[Obj]) -> tuple[list[Obj], list[Obj]]:

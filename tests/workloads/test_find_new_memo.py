@@ -55,3 +55,17 @@ def test_the_sets_templates_are_pruned_once(monkeypatch: pytest.MonkeyPatch) -> 
     calls.clear()
     assert du.find_new(d, sets) is None
     assert len(calls) < first / 3  # only the Deployment's template, once
+
+
+def test_the_deployments_side_is_pruned_once_per_template_even_if_changed_in_place(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    sets = [_rs(f"t{i}", _template(f"nginx:{i}", {}, hash_label=f"h{i}"), rv=f"{200 + i}") for i in range(3)]
+    d = {"metadata": {"uid": "d-uid-memo"}, "spec": {"template": _template("nginx:new")}}
+    assert du.find_new(d, sets) is None
+    calls: list[object] = []
+    real = du._pruned
+    monkeypatch.setattr(du, "_pruned", lambda v: calls.append(v) or real(v))
+    assert du.find_new(d, sets) is None
+    assert calls == []  # neither side pruned again
+    d["spec"]["template"]["spec"]["containers"][0]["image"] = "nginx:1"  # changed in place
+    assert du.find_new(d, sets) is sets[1] is _reference(d, sets)
