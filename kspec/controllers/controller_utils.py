@@ -265,13 +265,22 @@ class OwnedIndex:
         if not keys:
             return []
         out, stale = [], []
-        for ns, name in (sorted(keys) if ordered else list(keys)):
-            obj = self.api.store.get(self.resource, ns, name)
-            ref = controller_of(obj) if obj is not None else None
-            if ref is None or ref["uid"] != uid:
-                stale.append((ns, name))
+        get, resource = self.api.store.get, self.resource
+        for key in (sorted(keys) if ordered else list(keys)):
+            obj = get(resource, *key)
+            if obj is not None:
+                # controller_of, inline: the Deployment controller reads every pod of a Deployment per pod event
+                for ref in obj["metadata"].get("ownerReferences") or ():
+                    if ref.get("controller"):
+                        if ref["uid"] == uid:
+                            out.append(obj)
+                            break
+                        stale.append(key)
+                        break
+                else:
+                    stale.append(key)
             else:
-                out.append(obj)
+                stale.append(key)
         for k in stale:
             keys.discard(k)
         return out
