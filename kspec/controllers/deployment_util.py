@@ -218,10 +218,10 @@ def equal_ignore_hash(a: Obj, b: Obj) -> bool:
     return x == y or _pruned(x) == _pruned(y)
 
 
-#: a stored ReplicaSet's template without the hash label, and that pruned, by (uid, resourceVersion) with the
-#: template itself (a copy that kept the version but got another template is told apart): every sync of a
-#: Deployment compares its template with each of its sets', twice
-_TEMPLATES: dict[tuple[str, str], tuple[Obj, Obj, Any]] = {}
+#: a stored ReplicaSet's template without the hash label, and that pruned, by the set's uid with the template
+#: itself (stored versions are read-only and a status write keeps the template object; another object is worked
+#: out again): every sync of a Deployment compares its template with each of its sets', twice
+_TEMPLATES: dict[str, tuple[Obj, Obj, Any]] = {}
 _TEMPLATES_MAX = 20_000
 
 
@@ -229,16 +229,15 @@ def _set_template(rs: Obj) -> tuple[Obj, Any]:
     """(strip_hash, _pruned of that) for the set's template; None for the pruned form when not remembered."""
     template = rs["spec"]["template"]
     md = rs["metadata"]
-    rv = md.get("resourceVersion")
-    if not rv or not md.get("uid"):
+    uid = md.get("uid")
+    if not md.get("resourceVersion") or not uid:
         return strip_hash(template), None
-    key = (md["uid"], rv)
-    known = _TEMPLATES.get(key)
+    known = _TEMPLATES.get(uid)
     if known is None or known[0] is not template:
         if len(_TEMPLATES) >= _TEMPLATES_MAX:
             _TEMPLATES.clear()
         stripped = strip_hash(template)
-        known = _TEMPLATES[key] = (template, stripped, _pruned(stripped))
+        known = _TEMPLATES[uid] = (template, stripped, _pruned(stripped))
     return known[1], known[2]
 
 
