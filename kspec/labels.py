@@ -280,6 +280,19 @@ class Selector:
         expressions = selector.get("matchExpressions") or []
         if not match_labels and not expressions:
             return cls.everything()
+        if not expressions and cls is Selector and isinstance(match_labels, dict):
+            # the workload controllers parse their owner's selector on every sync: a plain matchLabels
+            # selector that parsed is remembered (selectors are immutable)
+            key = tuple(sorted(match_labels.items()))
+            if all(type(k) is str and type(v) is str for k, v in key):
+                known = _MATCH_LABELS.get(key)
+                if known is not None:
+                    return known
+                parsed = cls.from_requirements([new_requirement(k, EQUALS, [v]) for k, v in key])
+                if len(_MATCH_LABELS) >= _MATCH_LABELS_MAX:
+                    _MATCH_LABELS.clear()
+                _MATCH_LABELS[key] = parsed
+                return parsed
         reqs = [new_requirement(k, EQUALS, [v]) for k, v in sorted(match_labels.items())]
         reqs.extend(_expression_requirement(expr) for expr in expressions)
         return cls.from_requirements(reqs)
@@ -298,6 +311,9 @@ class Selector:
         return ",".join(str(r) for r in self.requirements)
 
 
+#: Selector.from_label_selector's plain matchLabels selectors, by their sorted (key, value) pairs (strings only)
+_MATCH_LABELS: dict[tuple[tuple[str, str], ...], Selector] = {}
+_MATCH_LABELS_MAX = 20_000
 _EXPRESSION_OPERATORS = {"In": IN, "NotIn": NOT_IN, "Exists": EXISTS, "DoesNotExist": DOES_NOT_EXIST}
 
 

@@ -416,3 +416,22 @@ def test_a_bulk_apply_collects_the_youngest_generation_less_often() -> None:
     seen.clear()
     c.apply(cms(BULK_APPLY_OBJECTS, 2))
     assert set(seen) == {max(before[0], LONG_WAIT_GEN0_THRESHOLD)} and gc.get_threshold() == before
+def test_settle_and_run_now_run_with_what_existed_before_frozen() -> None:
+    """Settling a big roll-out (and the burst of work one request causes) allocates all along: full
+    collections walking the whole cluster were a seventh of workloads_rollout's CPU at 400 Deployments."""
+    import gc
+
+    was_frozen = gc.get_freeze_count()
+    gc.unfreeze()
+    try:
+        clock = Clock()
+        seen: list[int] = []
+        clock.call_soon(lambda: seen.append(gc.get_freeze_count()))
+        clock.run_now()
+        clock.call_later(5_000, lambda: seen.append(gc.get_freeze_count()))
+        assert clock.settle(60_000)
+        assert len(seen) == 2 and all(n > 0 for n in seen)
+        assert gc.get_freeze_count() == 0  # handed back afterwards
+    finally:
+        if was_frozen:
+            gc.freeze()

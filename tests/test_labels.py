@@ -95,3 +95,14 @@ def test_round_trip_selects_the_same_labels(clauses: list[str], labels: dict[str
     again = Selector.parse(str(selector))
     assert again.matches(labels) == selector.matches(labels)
     assert str(again) == str(selector)
+
+
+def test_a_plain_match_labels_selector_is_parsed_once_and_a_bad_one_raises_every_time() -> None:
+    """The workload controllers parse their owner's selector on every sync: the parsed selector is kept."""
+    first = Selector.from_label_selector({"matchLabels": {"app": "memo", "tier": "web"}})
+    again = Selector.from_label_selector({"matchLabels": {"tier": "web", "app": "memo"}})
+    assert again is first and str(first) == "app=memo,tier=web"
+    assert Selector.from_label_selector({"matchLabels": {"app": "memo2"}}) is not first
+    for _ in range(2):
+        with pytest.raises(ValueError):
+            Selector.from_label_selector({"matchLabels": {"app": "not valid!"}})

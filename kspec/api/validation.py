@@ -914,8 +914,32 @@ def validate_tolerations(tolerations: Any, path: str) -> list[FieldError]:
     return errs
 
 
+#: pod templates' specs that validated clean, as their path and canonical JSON: a workload's template is
+#: validated again on every write of the workload (a roll-out scales thousands of ReplicaSets); a spec with
+#: errors is validated every time. Pods' own specs are not remembered: each has its own token volume name
+_CLEAN_SPECS: set[str] = set()
+_CLEAN_SPECS_MAX = 4096
+
+
 def validate_pod_spec(spec: Obj, path: str) -> list[FieldError]:
     """ValidatePodSpec (the commonly hit subset), in upstream's order."""
+    if path == "spec":
+        return _validate_pod_spec(spec, path)
+    try:
+        key = path + "\x00" + json.dumps(spec, sort_keys=True, allow_nan=False)
+    except (TypeError, ValueError):  # not plain JSON (never so once decoded): no memo
+        return _validate_pod_spec(spec, path)
+    if key in _CLEAN_SPECS:
+        return []
+    errs = _validate_pod_spec(spec, path)
+    if not errs:
+        if len(_CLEAN_SPECS) >= _CLEAN_SPECS_MAX:
+            _CLEAN_SPECS.clear()
+        _CLEAN_SPECS.add(key)
+    return errs
+
+
+def _validate_pod_spec(spec: Obj, path: str) -> list[FieldError]:
     errs: list[FieldError] = []
     if spec.get("terminationGracePeriodSeconds") is None:
         errs.append(required(child(path, "terminationGracePeriodSeconds")))

@@ -68,6 +68,28 @@ def available_in_ms(pod: Obj, min_ready_seconds: int, now_ms: int) -> int | None
     return due - now_ms if due > now_ms else None
 
 
+#: how many pods' states one memo (see pod_state) holds before starting over
+POD_STATES_MAX = 50_000
+
+
+def pod_state(pod: Obj, memo: dict[tuple[str, str], tuple[bool, bool, int | None]]
+              ) -> tuple[bool, bool, int | None]:
+    """(is_pod_active, is_pod_ready, ready_since_ms) of a pod, remembered in ``memo`` for stored ones by
+    (uid, resourceVersion): in one cluster's store a version never changes (a write makes a new one), so a
+    memo must serve one cluster only (uids come from the cluster's seeded generator)."""
+    md = pod["metadata"]
+    rv = md.get("resourceVersion")
+    if not rv:  # not stored: it may still change
+        return is_pod_active(pod), is_pod_ready(pod), ready_since_ms(pod)
+    key = (md.get("uid", ""), rv)
+    state = memo.get(key)
+    if state is None:
+        if len(memo) >= POD_STATES_MAX:
+            memo.clear()
+        state = memo[key] = (is_pod_active(pod), is_pod_ready(pod), ready_since_ms(pod))
+    return state
+
+
 def is_running_and_ready(pod: Obj) -> bool:
     return pod.get("status", {}).get("phase") == "Running" and is_pod_ready(pod)
 
@@ -243,13 +265,22 @@ class OwnedIndex:
         if not keys:
             return []
         out, stale = [], []
-        for ns, name in (sorted(keys) if ordered else list(keys)):
-            obj = self.api.store.get(self.resource, ns, name)
-            ref = controller_of(obj) if obj is not None else None
-            if ref is None or ref["uid"] != uid:
-                stale.append((ns, name))
+        get, resource = self.api.store.get, self.resource
+        for key in (sorted(keys) if ordered else list(keys)):
+            obj = get(resource, *key)
+            if obj is not None:
+                # controller_of, inline: the Deployment controller reads every pod of a Deployment per pod event
+                for ref in obj["metadata"].get("ownerReferences") or ():
+                    if ref.get("controller"):
+                        if ref["uid"] == uid:
+                            out.append(obj)
+                            break
+                        stale.append(key)
+                        break
+                else:
+                    stale.append(key)
             else:
-                out.append(obj)
+                stale.append(key)
         for k in stale:
             keys.discard(k)
         return out

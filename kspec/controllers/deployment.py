@@ -20,9 +20,8 @@ from kspec.controllers.base import Controller
 from kspec.controllers.controller_utils import (
     claim,
     compute_hash,
-    is_pod_active,
-    is_pod_available,
     owned_index,
+    pod_state,
     selector_of,
 )
 from kspec.errors import ApiError, StepError
@@ -43,6 +42,7 @@ class DeploymentController(Controller):
         self.sets = owned_index(cluster, "replicasets")
         self.pods = owned_index(cluster, "pods")
         self._bounds: dict[tuple[str, str], list[int]] = {}  # (ns, name) -> [most pods, fewest available]
+        self._pod_states: dict[tuple[str, str], tuple[bool, bool, int | None]] = {}  # see pod_state
         self._deadlines: list[tuple[int, str]] = []  # heap of (due ms, key): requeueStuckDeployment
         self._due: dict[str, int] = {}
         self.last_rollback_message = ""
@@ -116,9 +116,11 @@ class DeploymentController(Controller):
         total = available = 0
         for rs in self.sets.owned(d["metadata"]["uid"], ordered=False):
             for pod in self.pods.owned(rs["metadata"]["uid"], ordered=False):
-                if is_pod_active(pod):
+                active, ready, since = pod_state(pod, self._pod_states)
+                if active:
                     total += 1
-                    if is_pod_available(pod, mrs, now):
+                    # is_pod_available
+                    if ready and (not mrs or (since is not None and since + mrs * 1000 < now)):
                         available += 1
         return total, available
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from kspec.objects import Obj, parse_timestamp, timestamp
+from kspec.objects import Obj, clone, parse_timestamp, timestamp
 
 REVISION = "deployment.kubernetes.io/revision"
 REVISION_HISTORY = "deployment.kubernetes.io/revision-history"
@@ -218,12 +218,54 @@ def equal_ignore_hash(a: Obj, b: Obj) -> bool:
     return x == y or _pruned(x) == _pruned(y)
 
 
+#: a stored ReplicaSet's template without the hash label, and that pruned, by the set's uid with the template
+#: itself (stored versions are read-only and a status write keeps the template object; another object is worked
+#: out again): every sync of a Deployment compares its template with each of its sets', twice
+_TEMPLATES: dict[str, tuple[Obj, Obj, Any]] = {}
+_TEMPLATES_MAX = 20_000
+
+
+def _set_template(rs: Obj) -> tuple[Obj, Any]:
+    """(strip_hash, _pruned of that) for the set's template; None for the pruned form when not remembered."""
+    template = rs["spec"]["template"]
+    md = rs["metadata"]
+    uid = md.get("uid")
+    if not md.get("resourceVersion") or not uid:
+        return strip_hash(template), None
+    known = _TEMPLATES.get(uid)
+    if known is None or known[0] is not template:
+        if len(_TEMPLATES) >= _TEMPLATES_MAX:
+            _TEMPLATES.clear()
+        stripped = strip_hash(template)
+        known = _TEMPLATES[uid] = (template, stripped, _pruned(stripped))
+    return known[1], known[2]
+
+
 def find_new(d: Obj, sets: list[Obj]) -> Obj | None:
-    """FindNewReplicaSet: the oldest set whose template matches the Deployment's."""
+    """FindNewReplicaSet: the oldest set whose template matches the Deployment's (equal_ignore_hash, with the
+    Deployment's side stripped and pruned once and the sets' remembered)."""
+    want = strip_hash(d["spec"]["template"])
+    uid = (d.get("metadata") or {}).get("uid") or ""
+    known = _WANTED.get(uid) if uid else None
+    want_pruned = known[1] if known is not None and known[0] == want else None
     for rs in by_creation(sets):
-        if equal_ignore_hash(rs["spec"]["template"], d["spec"]["template"]):
+        have, have_pruned = _set_template(rs)
+        if have == want:
+            return rs
+        if want_pruned is None:
+            want_pruned = _pruned(want)
+            if uid:
+                if len(_WANTED) >= _TEMPLATES_MAX:
+                    _WANTED.clear()
+                _WANTED[uid] = (clone(want), want_pruned)
+        if (_pruned(have) if have_pruned is None else have_pruned) == want_pruned:
             return rs
     return None
+
+
+#: a Deployment's template (hash label stripped; a copy) and that pruned, by the Deployment's uid: every sync
+#: asks up to four times, and the next sync mostly with the same template (an equal template is the test)
+_WANTED: dict[str, tuple[Obj, Any]] = {}
 
 
 def find_old(d: Obj, sets: list[Obj]) -> tuple[list[Obj], list[Obj]]:

@@ -91,7 +91,10 @@ class ReplicaSetController(Controller):
 
             def create() -> Exception | None:
                 try:
-                    created = self.api.create(pod_from_template(rs["spec"]["template"], rs))
+                    # the template is the stored set's, decoded when the set was written: a pod made of it
+                    # decodes to itself, so the typed decode (a copy of the whole pod) is skipped
+                    created = self.api.create(pod_from_template(rs["spec"]["template"], rs),
+                                              _decoded="resourceVersion" in rs["metadata"])
                 except ApiError as exc:
                     self.events.event(rs, "Warning", "FailedCreate", f"Error creating: {exc.message}",
                                       component=self.NAME)

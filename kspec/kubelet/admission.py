@@ -166,9 +166,11 @@ def general_filter(pod: Obj, node: Obj, node_pods: list[Obj], fresh_node: Callab
         reasons.append(("predicate", NODE_AFFINITY, REASONS[NODE_AFFINITY]))
     if spec.get("nodeName") and spec["nodeName"] != (node.get("metadata") or {}).get("name"):
         reasons.append(("predicate", NODE_NAME, REASONS[NODE_NAME]))
-    used: dict[tuple[str, str, int], int] = {port: 1 for p in node_pods for port in _facts(p)[1]}
-    if any(conflicts(used, ip, proto, port) for ip, proto, port in host_ports(spec)):
-        reasons.append(("predicate", NODE_PORTS, REASONS[NODE_PORTS]))
+    wanted = host_ports(spec)
+    if wanted:  # the node's ports in use matter only to a pod that asks for some
+        used: dict[tuple[str, str, int], int] = {port: 1 for p in node_pods for port in _facts(p)[1]}
+        if any(conflicts(used, ip, proto, port) for ip, proto, port in wanted):
+            reasons.append(("predicate", NODE_PORTS, REASONS[NODE_PORTS]))
     if reasons == [("predicate", NODE_AFFINITY, REASONS[NODE_AFFINITY])] and fresh_node is not None:
         if _affinity_matches(pod, fresh_node()):
             reasons = []

@@ -41,3 +41,25 @@ def test_a_pod_for_another_os_is_rejected() -> None:
     c.settle()
     assert _status(c, "win") == ("Failed", "PodOSNotSupported",
                                  "Pod was rejected: Failed to admit pod as the OS field doesn't match node OS")
+
+
+def test_the_ports_in_use_are_gathered_only_for_a_pod_that_asks_for_host_ports(monkeypatch) -> None:
+    """Admission sums the requests of every pod on the node; the node's ports in use were gathered too, pod by
+    pod, for every pod, though only a pod with host ports reads them."""
+    from kspec.kubelet import admission
+
+    def pod(name: str, port: int | None = None) -> dict:
+        ports = [{"containerPort": 80, "hostPort": port}] if port else []
+        return {"metadata": {"name": name, "uid": name, "resourceVersion": "1"},
+                "spec": {"containers": [{"name": "c", "image": "nginx", "ports": ports,
+                                         "resources": {"requests": {"cpu": "10m"}}}]}}
+    node = {"metadata": {"name": "n"}, "status": {"allocatable": {"cpu": "4", "memory": "8Gi", "pods": "110"}}}
+    others = [pod(f"p{i}", 8000 + i) for i in range(5)]
+    calls: list[object] = []
+    real = admission._facts
+    monkeypatch.setattr(admission, "_facts", lambda p: calls.append(p) or real(p))
+    assert admission.general_filter(pod("plain"), node, others) == []
+    assert len(calls) == 6  # its own requests and each other pod's, once
+    calls.clear()
+    reasons = admission.general_filter(pod("clash", 8003), node, others)
+    assert [r[1] for r in reasons] == ["NodePorts"] and len(calls) == 11
