@@ -45,7 +45,7 @@ def _frozen_heap(wanted: bool, relax: bool = True) -> Iterator[None]:
     scans (and, after each full pass, what survived it); ``gc.unfreeze`` afterwards hands it back, so cyclic
     garbage among it is collected later as before. Only the collector's timing changes, never the run. Left
     alone when something else (the pytest plugin after collection) froze objects already: unfreezing would
-    undo its freeze.
+    undo its freeze. ``relax`` also raises the youngest generation's threshold (relaxed_collector).
     """
     if not wanted or gc.get_freeze_count() or not gc.isenabled():
         yield
