@@ -10,7 +10,7 @@ also the cycle's snapshot; the node list follows upstream's node tree
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from operator import attrgetter
 from typing import Any
 
@@ -182,7 +182,7 @@ class Cache:
                 self._label_places = {}
 
     def label_results(self, key: Any, nodes: list[NodeInfo], fill: Callable[[NodeInfo], bool],
-                      positions: list[int] | None = None) -> list[bool]:
+                      positions: Sequence[int] | None = None) -> list[bool]:
         """Like ``results``, for a yes/no answer that depends on the node object alone (labels, name,
         taints), kept until the node object changes."""
         table = self._label_tables.get(key)
@@ -195,6 +195,10 @@ class Cache:
     def nodes_labelled(self, key: str, value: str) -> list[int]:
         """The places in node_list() of the nodes whose label ``key`` is ``value``, in order (an index per
         key, built on first use and dropped when a node object or the node list changes)."""
+        return self.label_index(key).get(value, [])
+
+    def label_index(self, key: str) -> dict[str, list[int]]:
+        """``value -> nodes_labelled(key, value)`` for every value of label ``key`` (read-only)."""
         index = self._label_places.get(key)
         if index is None:
             index = {}
@@ -203,7 +207,7 @@ class Cache:
                 if v is not None:
                     index.setdefault(v, []).append(i)
             self._label_places[key] = index
-        return index.get(value, [])
+        return index
 
     def _table(self, key: Any) -> list[Any]:
         table = self._tables.get(key)
@@ -214,7 +218,7 @@ class Cache:
         return table
 
     def results(self, key: Any, nodes: list[NodeInfo], fill: Callable[[NodeInfo], Any],
-                positions: list[int] | None = None) -> list[Any]:
+                positions: Sequence[int] | None = None) -> list[Any]:
         """``[fill(ni) for ni in nodes]`` for nodes of this cache's node_list(), from the score tables (see
         window_results); ``positions``: the nodes' places in node_list(), when known."""
         return _from_table(self._table(key), nodes, fill, positions)
@@ -331,7 +335,7 @@ class Cache:
 
 
 def _from_table(table: list[Any], nodes: list[NodeInfo], fill: Callable[[NodeInfo], Any],
-                positions: list[int] | None) -> list[Any]:
+                positions: Sequence[int] | None) -> list[Any]:
     """The nodes' entries of a per-node table, filling (and keeping) only the missing ones.
 
     The lookups and the search for gaps run in C (``map``, ``list.index``); ``fill`` runs once per gap.

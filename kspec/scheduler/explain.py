@@ -57,12 +57,15 @@ class Attempt:
         self._feasible = names
 
     def pack(self) -> None:
-        """Keep the numbers as tuples or runs (``Same``, ``range``) and the verdicts as a ``PackedStatuses``:
-        the garbage collector visits every item of a kept list or dict at each collection of its generation,
-        and a thousand kept attempts of hundreds of nodes each made that a fifth of a large cluster's
-        scheduling time. Reads see the same values."""
-        self.scores = {plugin: _frozen(values) for plugin, values in self.scores.items()}
+        """Keep the numbers as tuples or runs (``Same``, ``range``), the scores as one
+        ``PackedScores`` and the verdicts as a ``PackedStatuses``: the garbage collector visits every item of
+        a kept list or dict at each collection of its generation, and a thousand kept attempts of hundreds
+        of nodes each made that a fifth of a large cluster's scheduling time. Reads see the same values."""
+        if type(self.scores) is dict:
+            self.scores = PackedScores.of(self.scores)
         self.totals = _frozen(self.totals)
+        if not self.feasible_nodes and type(self.feasible_nodes) is list:
+            self.feasible_nodes = ()  # type: ignore[assignment]  # the shared empty tuple: nothing to walk
         if self.feasible_at is not None:
             names, places = self.feasible_at
             self.feasible_at = (names, _frozen(places))
@@ -74,6 +77,46 @@ def _frozen(values: Any) -> Any:
     """A list as a tuple (which the first collection to see it stops tracking, when it holds ints); runs
     (``Same``, ``range``) are kept as they are."""
     return tuple(values) if type(values) is list else values
+
+
+class PackedScores(Mapping[str, Sequence[int]]):
+    """A read-only ``{plugin: weighted scores}`` in one object: the plugins' names and their scores (packed
+    by ``_frozen``), a run being kept as its value and length and read as a ``Same``. A dict of a few
+    ``Same`` objects per attempt was most of what a kept attempt gave the collector to walk. The items are
+    one flat tuple (plugin, is a run, scores or the run's value, the run's length, plugin, ...): nested
+    tuples stop being tracked one level per collection, so a flat one leaves the young generations
+    untracked."""
+
+    __slots__ = ("_flat",)
+
+    def __init__(self, flat: tuple[Any, ...]) -> None:
+        self._flat = flat
+
+    @classmethod
+    def of(cls, scores: Mapping[str, Sequence[int]]) -> PackedScores:
+        flat: list[Any] = []
+        for plugin, values in scores.items():
+            if type(values) is Same:
+                flat += (plugin, True, values.value, values.n)
+            else:
+                flat += (plugin, False, _frozen(values), 0)
+        return cls(tuple(flat))
+
+    def __getitem__(self, plugin: str) -> Sequence[int]:
+        flat = self._flat
+        for i in range(0, len(flat), 4):
+            if flat[i] == plugin:
+                return Same(flat[i + 2], flat[i + 3]) if flat[i + 1] else flat[i + 2]
+        raise KeyError(plugin)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._flat[::4])
+
+    def __len__(self) -> int:
+        return len(self._flat) // 4
+
+    def __repr__(self) -> str:
+        return repr({plugin: list(values) for plugin, values in self.items()})
 
 
 class Same(Sequence[Any]):

@@ -34,10 +34,17 @@ NamespaceLabels = Callable[[str], dict[str, str]]
 class AffinityTerm:
     """framework.AffinityTerm: a pod (anti-)affinity term with its namespaces resolved lazily."""
 
-    __slots__ = ("selector", "namespaces", "ns_selector", "topology_key", "weight")
+    __slots__ = ("selector", "namespaces", "ns_selector", "topology_key", "weight", "pair")
 
     def __init__(self, term: dict[str, Any], own_namespace: str, weight: int = 0) -> None:
         self.selector = Selector.from_label_selector(term.get("labelSelector"))
+        # a selector that is one label pair (matchLabels with one entry, or In with one value): matching is
+        # one dict lookup (the common anti-affinity between replicas; hundreds of pods per group are checked)
+        reqs = self.selector.requirements
+        self.pair: tuple[str, str] | None = None
+        if len(reqs) == 1 and not self.selector.nothing and reqs[0].operator in ("=", "==", "in") \
+                and len(reqs[0].values) == 1:
+            self.pair = (reqs[0].key, reqs[0].values[0])
         names = term.get("namespaces") or []
         ns_sel = term.get("namespaceSelector")
         self.ns_selector = Selector.from_label_selector(ns_sel) if ns_sel is not None else None
@@ -58,6 +65,9 @@ class AffinityTerm:
         if pod.namespace not in self.namespaces and (
                 self.ns_selector is None or not self.ns_selector.matches(ns_labels(pod.namespace))):
             return False
+        pair = self.pair
+        if pair is not None:
+            return pod.labels.get(pair[0]) == pair[1]
         return self.selector.matches(pod.labels)
 
 

@@ -292,8 +292,13 @@ class Framework:
                 raise ValueError("score lists differ in length")
             totals = list(map(add, a, b))
             return (list(map(partial(add, offset), totals)) if offset else totals), per_plugin
-        totals = [sum(column) + offset for column in zip(*varying, strict=True)]
-        return totals, per_plugin
+        # pairwise sums in C (the same ints as summing each node's column)
+        totals = varying[0]
+        for scores in varying[1:]:
+            if len(scores) != len(totals):
+                raise ValueError("score lists differ in length")
+            totals = list(map(add, totals, scores))
+        return (list(map(partial(add, offset), totals)) if offset else totals), per_plugin
 
     def _run_simple(self, point: str, method: str, state: CycleState, pi: PodInfo, node: str) -> Status | None:
         """The first status that is not a success; an Error reads 'running <Point> plugin "X": ...'."""

@@ -12,6 +12,7 @@ failure runs PostFilter (preemption), records ``FailedScheduling`` and the
 from __future__ import annotations
 
 from bisect import bisect_left
+from collections.abc import Sequence
 from functools import partial
 from itertools import chain, compress, repeat
 from operator import attrgetter, is_, itemgetter, not_
@@ -422,7 +423,7 @@ class Scheduler:
         feasible: list[NodeInfo] = []
         feasible_pos: list[int] | None = [] if track else None
         all_names = self.cache.names if track else []
-        chunk_pos: list[int] = []
+        chunk_pos: Sequence[int] = []
         pos = 0
         n = len(order)
         examined = passed = 0
@@ -673,14 +674,15 @@ class _Rotated:
     def __len__(self) -> int:
         return self.n
 
-    def positions(self, lo: int, hi: int) -> list[int]:
-        """The indexes in ``nodes`` of order[lo:hi] (for lo < hi <= n)."""
+    def positions(self, lo: int, hi: int) -> Sequence[int]:
+        """The indexes in ``nodes`` of order[lo:hi] (for lo < hi <= n): a ``range`` unless they wrap round
+        (no int objects made up front, and ``index`` is arithmetic)."""
         a, b = self.start + lo, self.start + hi
         n = self.n
         if b <= n:
-            return list(range(a, b))
+            return range(a, b)
         if a >= n:
-            return list(range(a - n, b - n))
+            return range(a - n, b - n)
         return [*range(a, n), *range(b - n)]
 
     def slice(self, lo: int, hi: int) -> list[NodeInfo]:

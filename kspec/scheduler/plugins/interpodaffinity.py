@@ -3,6 +3,7 @@ preferred forms as a score (interpodaffinity/filtering.go, scoring.go)."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from kspec.scheduler.framework import (
@@ -206,16 +207,37 @@ class InterPodAffinity(Plugin):
                 append(None)
         return out
 
-    def _few_rejected(self, checks: list[tuple[str, set[str], Status]], places: list[int]
+    def _few_rejected(self, checks: list[tuple[str, set[str], Status]], places: Sequence[int]
                       ) -> list[Status | None] | None:
         """The verdicts from the cache's index of nodes by label (``places``: the nodes' places in its node
         list) when few nodes carry a rejecting value (hostname anti-affinity: one node per value), looking
-        each one up among ``places`` in C; None when too many do."""
+        each one up among ``places``; None when too many do. Consecutive places (a ``range``, the common
+        batch) are looked up by arithmetic, so up to as many as the batch holds may be (a replica group of
+        hundreds of pods: still less work than a look at every node); a list is scanned in C per lookup, so
+        only a few."""
         cache = self.handle.cache
-        hits = [(cache.nodes_labelled(key, value), verdict) for key, values, verdict in checks for value in values]
-        if sum(len(where) for where, _ in hits) > _FEW:
-            return None
+        consecutive = type(places) is range and places.step == 1
+        budget = max(_FEW, len(places)) if consecutive else _FEW
+        hits: list[tuple[list[int], Status]] = []
+        total = 0
+        for key, values, verdict in checks:
+            index = cache.label_index(key)
+            for value in values:
+                where = index.get(value)
+                if where:
+                    total += len(where)
+                    if total > budget:
+                        return None
+                    hits.append((where, verdict))
         out: list[Status | None] = [None] * len(places)
+        if consecutive:
+            lo, hi = places.start, places.stop  # type: ignore[attr-defined]
+            for where, verdict in hits:
+                for place in where:
+                    # the first check that rejects a node names it, as in filter
+                    if lo <= place < hi and out[place - lo] is None:
+                        out[place - lo] = verdict
+            return out
         find = places.index
         for where, verdict in hits:
             for place in where:

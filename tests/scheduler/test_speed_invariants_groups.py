@@ -1,0 +1,124 @@
+"""Speed-ups for large replica groups and kept attempts give the answers the plain code gives."""
+
+from __future__ import annotations
+
+import gc
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from kspec.labels import Selector
+from kspec.scheduler.nodeinfo import AffinityTerm, PodInfo
+
+_KEYS = st.sampled_from(["app", "tier", "anti"])
+_VALUES = st.sampled_from(["a", "b", "c"])
+
+
+def _pod(labels: dict[str, str], namespace: str = "default") -> PodInfo:
+    return PodInfo({"metadata": {"name": "p", "namespace": namespace, "uid": "p", "labels": labels},
+                    "spec": {"containers": [{"name": "c", "image": "x"}]}})
+
+
+@given(st.dictionaries(_KEYS, _VALUES, max_size=3), st.dictionaries(_KEYS, _VALUES, max_size=3),
+       st.sampled_from(["In", "NotIn", "Exists"]), st.sampled_from(["default", "other"]))
+def test_affinity_terms_of_one_label_pair_match_as_their_selector(
+        match_labels: dict[str, str], labels: dict[str, str], operator: str, namespace: str) -> None:
+    """A term whose selector is one label pair matches by one lookup; any other selector as before."""
+    for selector in ({"matchLabels": match_labels},
+                     {"matchExpressions": [{"key": "app", "operator": operator,
+                                            **({"values": ["a"]} if operator != "Exists" else {})}]}):
+        term = AffinityTerm({"labelSelector": selector, "topologyKey": "kubernetes.io/hostname"}, "default")
+        pod = _pod(labels, namespace)
+        want = namespace == "default" and Selector.from_label_selector(selector).matches(labels)
+        assert term.matches(pod, lambda ns: {}) == want
+        one_pair = len(match_labels) == 1 if "matchLabels" in selector else operator == "In"
+        assert (term.pair is not None) == one_pair
+
+
+def test_a_large_anti_affinity_group_is_looked_up_by_place_with_filters_verdicts() -> None:
+    """More rejected nodes than the few a list batch looks up (a replica group of hundreds): a batch of
+    consecutive places still finds them through the label index, with the verdicts Filter gives."""
+    from kspec import Cluster
+    from kspec.cluster import NodeSpec
+    from kspec.scheduler.framework import CycleState
+    from kspec.scheduler.plugins import interpodaffinity
+
+    n = 4 * interpodaffinity._FEW
+    cluster = Cluster(nodes=[NodeSpec(f"n{i}") for i in range(n)])
+    cluster.start()
+    for i in range(0, n, 3):  # a replica on every third node
+        cluster.api.create({"apiVersion": "v1", "kind": "Pod", "metadata": {
+            "name": f"old-{i}", "namespace": "default", "labels": {"anti": "g"}}, "spec": {
+            "nodeName": f"n{i}", "containers": [{"name": "c", "image": "x"}], "affinity": {"podAntiAffinity": {
+                "requiredDuringSchedulingIgnoredDuringExecution": [{"labelSelector": {"matchLabels": {
+                    "anti": "g"}}, "topologyKey": "kubernetes.io/hostname"}]}}}})
+    cluster.clock.run_now()
+    scheduler = cluster.components["scheduler"]
+    cache, fw = scheduler.cache, scheduler.frameworks["default-scheduler"]
+    order = cache.node_list()
+    pi = PodInfo({"metadata": {"name": "p", "namespace": "default", "uid": "p", "labels": {"anti": "g"}},
+                  "spec": {"containers": [{"name": "c", "image": "x"}], "affinity": {"podAntiAffinity": {
+                      "requiredDuringSchedulingIgnoredDuringExecution": [{"labelSelector": {"matchLabels": {
+                          "anti": "g"}}, "topologyKey": "kubernetes.io/hostname"}]}}}})
+    plugin, state = fw.plugin("InterPodAffinity"), CycleState()
+    plugin.pre_filter(state, pi)
+    places = range(5, n - 3)
+    nodes = [order[p] for p in places]
+    state.batch_from_cache, state.node_positions = True, places
+    expected = [plugin.filter(state, pi, ni) for ni in nodes]
+    assert sum(s is not None for s in expected) > interpodaffinity._FEW
+    checks = [(key, values, verdict) for key, values, verdict in _checks(plugin, state, pi)]
+    assert plugin._few_rejected(checks, places) == expected  # found by place, not left to the per-node pass
+    assert plugin.filter_nodes(state, pi, nodes) == expected
+    assert plugin._few_rejected(checks, list(places)) is None  # a list batch: too many to look up one by one
+
+
+def _checks(plugin, state, pi):  # type: ignore[no-untyped-def]
+    """The (topology key, rejecting values, verdict) checks filter_nodes builds for a pod without affinity."""
+    from kspec.scheduler.plugins import interpodaffinity
+
+    s = state.read(interpodaffinity._STATE)
+    out = []
+    for t in pi.required_anti_affinity:
+        values = {v for (k, v), c in s.anti.items() if k == t.topology_key and c > 0}
+        if values:
+            out.append((t.topology_key, values, interpodaffinity._REJECT_ANTI))
+    existing: dict[str, set[str]] = {}
+    for (k, v), c in s.existing.items():
+        if c > 0:
+            existing.setdefault(k, set()).add(v)
+    out += [(k, values, interpodaffinity._REJECT_EXISTING) for k, values in existing.items()]
+    return out
+
+
+def test_a_kept_attempts_scores_are_one_object_for_the_collector() -> None:
+    """The scores of a kept attempt are one PackedScores (no dict, no Same per plugin for the collector to
+    walk), read as before; an attempt without feasible nodes keeps the shared empty tuple."""
+    from kspec.scheduler.explain import Attempt, Explainer, PackedScores, Same
+
+    a = Attempt("default/web", 1000, "default-scheduler", 3)
+    a.scores = {"NodeResourcesFit": [10, 20], "TaintToleration": Same(300, 2), "ImageLocality": Same(0, 2)}
+    a.totals = [310, 320]
+    a.feasible_at = (["n0", "n1", "n2"], range(1, 3))
+    a.node = "n2"
+    plain = {p: list(v) for p, v in a.scores.items()}
+    Explainer().record(a)
+    gc.collect()
+    gc.collect()  # one pass stops tracking the tuples of ints, the next the tuple holding them
+    assert type(a.scores) is PackedScores
+    assert [o for o in gc.get_referents(a.scores) if gc.is_tracked(o) and not isinstance(o, type)] == []
+    assert {p: list(v) for p, v in a.scores.items()} == plain and list(a.scores) == list(plain)
+    assert a.scores["TaintToleration"] == Same(300, 2) and a.scores["NodeResourcesFit"][1] == 20
+    assert "Missing" not in a.scores and len(a.scores) == 3
+    assert a.feasible == ["n1", "n2"] and a.feasible_nodes == ()
+    failed = Attempt("default/db", 1000, "default-scheduler", 3)
+    Explainer().record(failed)
+    assert failed.feasible_nodes == () and failed.scores == {}
+
+
+def test_consecutive_filter_batches_are_given_their_places_as_ranges() -> None:
+    from kspec.scheduler.scheduler import _Rotated
+
+    order = _Rotated(list(range(10)), 7)  # type: ignore[arg-type]
+    assert order.positions(0, 3) == range(7, 10) and order.positions(4, 6) == range(1, 3)
+    assert order.positions(2, 5) == [9, 0, 1]
