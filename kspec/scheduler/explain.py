@@ -10,8 +10,9 @@ from __future__ import annotations
 from collections import OrderedDict
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from itertools import repeat
-from operator import is_
+from operator import add, is_
 from typing import Any
 
 from kspec import printers
@@ -31,6 +32,8 @@ class Attempt:
     #: plugin -> weighted score per feasible node (lists, kept as tuples)
     scores: dict[str, Sequence[int]] = field(default_factory=dict)
     totals: Sequence[int] = field(default_factory=list)
+    #: added to every total when the attempt is packed (the scheduler ranks nodes without it)
+    totals_offset: int = 0
     node: str = ""
     message: str = ""
     pre_filter: Status | None = None
@@ -63,7 +66,11 @@ class Attempt:
         of nodes each made that a fifth of a large cluster's scheduling time. Reads see the same values."""
         if type(self.scores) is dict:
             self.scores = PackedScores.of(self.scores)
-        self.totals = _frozen(self.totals)
+        if self.totals_offset:
+            self.totals = tuple(map(partial(add, self.totals_offset), self.totals))
+            self.totals_offset = 0
+        else:
+            self.totals = _frozen(self.totals)
         if not self.feasible_nodes and type(self.feasible_nodes) is list:
             self.feasible_nodes = ()  # type: ignore[assignment]  # the shared empty tuple: nothing to walk
         if self.feasible_at is not None:

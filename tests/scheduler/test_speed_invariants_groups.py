@@ -122,3 +122,43 @@ def test_consecutive_filter_batches_are_given_their_places_as_ranges() -> None:
     order = _Rotated(list(range(10)), 7)  # type: ignore[arg-type]
     assert order.positions(0, 3) == range(7, 10) and order.positions(4, 6) == range(1, 3)
     assert order.positions(2, 5) == [9, 0, 1]
+
+
+@given(st.lists(st.one_of(st.integers(-300, 300), st.floats(-1, 101, allow_nan=False), st.booleans()),
+                max_size=40))
+def test_the_score_range_check_over_bytes_agrees_with_min_and_max(scores: list) -> None:  # type: ignore[type-arg]
+    """_in_range says yes only when min() and max() would have found every score in range; whatever it
+    refuses (floats, out of range) is checked by min() and max() as before."""
+    from kspec.scheduler.runtime import _in_range
+
+    if _in_range(scores):
+        assert all(0 <= s <= 100 for s in scores)
+    if all(type(s) is int for s in scores):
+        assert _in_range(scores) == all(0 <= s <= 100 for s in scores)
+
+
+def test_totals_without_the_shared_offset_rank_alike_and_are_kept_with_it() -> None:
+    """run_score_parts gives the totals less the offset uniform plugins add to every node (ranked alike by
+    select_host); the attempt adds it when kept, so it reads the totals run_score gives."""
+    from kspec import Cluster
+    from kspec.cluster import NodeSpec
+    from kspec.scheduler.explain import Attempt, Explainer
+    from kspec.scheduler.framework import CycleState
+
+    cluster = Cluster(nodes=[NodeSpec(f"n{i}", cpu=str(2 + i)) for i in range(4)])
+    cluster.start()
+    scheduler = cluster.components["scheduler"]
+    fw = scheduler.frameworks["default-scheduler"]
+    pi = _pod({"app": "web"})
+    pi.cpu, pi.mem = 500, 1 << 28
+    nodes = scheduler.cache.node_list()
+    state = CycleState()
+    fw.run_pre_score(state, pi, nodes)
+    totals, per_plugin = fw.run_score(state, pi, nodes)
+    base, offset, _ = fw.run_score_parts(state, pi, nodes)
+    assert offset > 0 and [t + offset for t in base] == totals
+    assert len(set(totals)) > 1
+    a = Attempt("default/web", 0, "default-scheduler", 4)
+    a.totals, a.totals_offset, a.node = base, offset, "n3"
+    Explainer().record(a)
+    assert list(a.totals) == totals and a.totals_offset == 0
