@@ -31,8 +31,9 @@ class Attempt:
     statuses: Mapping[str, Status] = field(default_factory=dict)
     #: plugin -> weighted score per feasible node (lists, kept as tuples)
     scores: dict[str, Sequence[int]] = field(default_factory=dict)
-    totals: Sequence[int] = field(default_factory=list)
-    #: added to every total when the attempt is packed (the scheduler ranks nodes without it)
+    #: the totals less ``totals_offset``, which every node shares (the scheduler ranks nodes without it): small
+    #: ints, which a kept tuple holds without int objects of its own to free, cold, a thousand cycles later
+    base_totals: Sequence[int] = field(default_factory=list)
     totals_offset: int = 0
     node: str = ""
     message: str = ""
@@ -44,6 +45,15 @@ class Attempt:
     #: nodes costs every young garbage collection a cache miss per node, a list of fresh ints does not
     feasible_at: tuple[list[str], Sequence[int]] | None = None
     _feasible: list[str] | None = None
+
+    @property
+    def totals(self) -> Sequence[int]:
+        """Each feasible node's total score."""
+        return Shifted(self.base_totals, self.totals_offset) if self.totals_offset else self.base_totals
+
+    @totals.setter
+    def totals(self, values: Sequence[int]) -> None:
+        self.base_totals, self.totals_offset = values, 0
 
     @property
     def feasible(self) -> list[str]:
@@ -66,11 +76,7 @@ class Attempt:
         of nodes each made that a fifth of a large cluster's scheduling time. Reads see the same values."""
         if type(self.scores) is dict:
             self.scores = PackedScores.of(self.scores)
-        if self.totals_offset:
-            self.totals = tuple(map(partial(add, self.totals_offset), self.totals))
-            self.totals_offset = 0
-        else:
-            self.totals = _frozen(self.totals)
+        self.base_totals = _frozen(self.base_totals)
         if not self.feasible_nodes and type(self.feasible_nodes) is list:
             self.feasible_nodes = ()  # type: ignore[assignment]  # the shared empty tuple: nothing to walk
         if self.feasible_at is not None:
@@ -84,6 +90,34 @@ def _frozen(values: Any) -> Any:
     """A list as a tuple (which the first collection to see it stops tracking, when it holds ints); runs
     (``Same``, ``range``) are kept as they are."""
     return tuple(values) if type(values) is list else values
+
+
+class Shifted(Sequence[int]):
+    """``[v + offset for v in base]``, read-only, without the list."""
+
+    __slots__ = ("base", "offset")
+
+    def __init__(self, base: Sequence[int], offset: int) -> None:
+        self.base, self.offset = base, offset
+
+    def __len__(self) -> int:
+        return len(self.base)
+
+    def __getitem__(self, i: Any) -> Any:
+        if isinstance(i, slice):
+            return list(map(partial(add, self.offset), self.base[i]))
+        return self.base[i] + self.offset
+
+    def __iter__(self) -> Iterator[int]:
+        return map(partial(add, self.offset), self.base)
+
+    def __eq__(self, other: object) -> bool:
+        return list(self) == list(other) if isinstance(other, Sequence) else NotImplemented
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return repr(list(self))
 
 
 class PackedScores(Mapping[str, Sequence[int]]):

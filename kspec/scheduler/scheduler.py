@@ -298,13 +298,13 @@ class Scheduler:
         if status is not None:
             raise PluginError(f'running PreScore plugin "{status.plugin}": {status.message}')
         # the totals without the offset every node shares: the same best, ties and pick (select_host), and the
-        # offset is added once, as the attempt is kept (Attempt.pack)
+        # offset is added when the attempt's totals are read (Attempt.totals)
         totals, offset, per_plugin = fw.run_score_parts(state, pi, feasible) if fw.scorers else \
             ([1] * len(feasible), 0, {})
         node = self.select_host(feasible, totals)
         attempt.node = node
         attempt.scores = per_plugin
-        attempt.totals = totals
+        attempt.base_totals = totals
         attempt.totals_offset = offset
         places = state.node_positions
         if state.from_cache and places is not None and len(places) == len(feasible):

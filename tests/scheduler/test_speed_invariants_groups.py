@@ -139,7 +139,7 @@ def test_the_score_range_check_over_bytes_agrees_with_min_and_max(scores: list) 
 
 def test_totals_without_the_shared_offset_rank_alike_and_are_kept_with_it() -> None:
     """run_score_parts gives the totals less the offset uniform plugins add to every node (ranked alike by
-    select_host); the attempt adds it when kept, so it reads the totals run_score gives."""
+    select_host); the kept attempt holds them so and reads the totals run_score gives."""
     from kspec import Cluster
     from kspec.cluster import NodeSpec
     from kspec.scheduler.explain import Attempt, Explainer
@@ -159,6 +159,10 @@ def test_totals_without_the_shared_offset_rank_alike_and_are_kept_with_it() -> N
     assert offset > 0 and [t + offset for t in base] == totals
     assert len(set(totals)) > 1
     a = Attempt("default/web", 0, "default-scheduler", 4)
-    a.totals, a.totals_offset, a.node = base, offset, "n3"
+    a.base_totals, a.totals_offset, a.node = base, offset, "n3"
     Explainer().record(a)
-    assert list(a.totals) == totals and a.totals_offset == 0
+    assert list(a.totals) == totals and a.totals == totals and a.totals[-1] == totals[-1]
+    assert len(a.totals) == 4 and a.totals[1:3] == totals[1:3]
+    assert all(type(t) is int and -5 <= t <= 256 for t in a.base_totals)  # small ints: no objects of their own
+    a.totals = [1, 2, 3, 4]  # setting the totals sets them whole
+    assert a.totals_offset == 0 and a.totals == [1, 2, 3, 4]
