@@ -20,7 +20,7 @@ from kspec.scheduler.resources import (
     MEMORY,
     PODS,
     node_allocatable,
-    pod_requests,
+    pod_requests_both,
     scalar_resources,
 )
 
@@ -119,8 +119,7 @@ class PodInfo:
         self.node_name: str = spec.get("nodeName") or ""
         self.scheduler_name: str = spec.get("schedulerName") or "default-scheduler"
         self.nominated_node: str = status.get("nominatedNodeName") or ""
-        req = pod_requests(spec)
-        nz = pod_requests(spec, non_zero=True)
+        req, nz = pod_requests_both(spec)
         self.cpu = req.get(CPU, 0)
         self.mem = req.get(MEMORY, 0)
         self.eph = req.get(EPHEMERAL, 0)

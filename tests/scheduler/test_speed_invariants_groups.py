@@ -166,3 +166,24 @@ def test_totals_without_the_shared_offset_rank_alike_and_are_kept_with_it() -> N
     assert all(type(t) is int and -5 <= t <= 256 for t in a.base_totals)  # small ints: no objects of their own
     a.totals = [1, 2, 3, 4]  # setting the totals sets them whole
     assert a.totals_offset == 0 and a.totals == [1, 2, 3, 4]
+
+
+_QUANTITIES = st.sampled_from(["100m", "1", "250m", "64Mi", "1Gi", "0"])
+_REQUESTS = st.dictionaries(st.sampled_from(["cpu", "memory", "ephemeral-storage", "example.com/gpu"]),
+                            _QUANTITIES, max_size=3)
+
+
+@given(st.lists(_REQUESTS, min_size=0, max_size=2), st.lists(_REQUESTS, max_size=1),
+       st.one_of(st.none(), _REQUESTS))
+def test_both_request_sums_of_a_pod_read_once_are_the_two_sums(containers: list, init: list,  # type: ignore[type-arg]
+                                                              overhead: dict | None) -> None:  # type: ignore[type-arg]
+    from kspec.scheduler.resources import pod_requests, pod_requests_both
+
+    spec: dict = {"containers": [{"name": f"c{i}", "resources": {"requests": r}} for i, r in enumerate(containers)]}  # type: ignore[type-arg]
+    if init:
+        spec["initContainers"] = [{"name": "i", "resources": {"requests": init[0]}}]
+    if overhead is not None:
+        spec["overhead"] = overhead
+    req, nz = pod_requests_both(spec)
+    assert (req, nz) == (pod_requests(spec), pod_requests(spec, non_zero=True))
+    assert list(req) == list(pod_requests(spec)) and list(nz) == list(pod_requests(spec, non_zero=True))
