@@ -119,6 +119,7 @@ class Scheduler:
                                                                 self.config.percentage_of_nodes_to_score)
         self.explainer = Explainer()
         self.next_start_node_index = 0
+        self._batched: dict[int, tuple[list[tuple[str, Any]], list[tuple[str, Any, Any]]]] = {}
         self._scheduled = False
         self.started = False
         self.cycles = 0
@@ -418,7 +419,7 @@ class Scheduler:
         the next one is sized by the pass rate seen so far, so that a pod most nodes reject (a zone's node
         affinity) needs two or three rounds rather than a dozen. Chunk sizes change nothing but the work:
         every verdict is per node and the last chunk is trimmed back to where enough were found."""
-        batched = [(name, f, getattr(getattr(f, "__self__", None), "filter_nodes", None)) for name, f in filters]
+        batched = self._batched_filters(filters)
         plugins = diagnosis.unschedulable_plugins
         # the failed nodes (their places in all_names when tracked, else their names) and verdicts, in order
         fail_places: list[int] = []
@@ -531,6 +532,15 @@ class Scheduler:
             else:
                 diagnosis.node_statuses = packed  # type: ignore[assignment]
         return feasible, processed, feasible_pos
+
+    def _batched_filters(self, filters: list[tuple[str, Any]]) -> list[tuple[str, Any, Any]]:
+        """Each filter with its plugin's ``filter_nodes`` (or None), per list of active filters (the
+        framework hands out the same few lists, so they are looked up once, not every cycle)."""
+        found = self._batched.get(id(filters))
+        if found is None or found[0] is not filters:
+            found = self._batched[id(filters)] = (filters, [
+                (name, f, getattr(getattr(f, "__self__", None), "filter_nodes", None)) for name, f in filters])
+        return found[1]
 
     def _record(self, diagnosis: Diagnosis, ni: NodeInfo, status: Status) -> None:
         if status.code == Code.ERROR:
