@@ -84,16 +84,34 @@ class InterPodAffinity(Plugin):
         if not pi.required_affinity and not pi.required_anti_affinity and not cache.anti_affinity_nodes:
             return None, SKIP
         s = _FilterState()
-        # existing pods' anti-affinity: only terms that require a label pair the pod has (or none) can match
+        # existing pods' anti-affinity: only terms that require a label pair the pod has (or none) can match.
+        # The loops are _existing_anti and _incoming inlined (counts only go up here): a replica group's
+        # members are each visited, hundreds of them in a large group
         seen: set[str] = set()
+        ns_labels = self._ns_labels
+        existing = s.existing
         for bucket in (cache.anti_terms.get(None), *(cache.anti_terms.get(p) for p in pi.labels.items())):
             for uid, (epi, ni) in (bucket or {}).items():
                 if uid not in seen:
                     seen.add(uid)
-                    self._existing_anti(s, epi, ni, pi, 1)
-        if pi.required_affinity or pi.required_anti_affinity:
+                    for term in epi.required_anti_affinity:
+                        value = ni.labels.get(term.topology_key)
+                        if value is not None and term.matches(pi, ns_labels):
+                            pair = (term.topology_key, value)
+                            existing[pair] = existing.get(pair, 0) + 1
+        if pi.required_affinity:
             for epi, ni in self._candidates(pi):
                 self._incoming(s, epi, ni, pi, 1)
+        elif pi.required_anti_affinity:
+            anti = s.anti
+            terms = pi.required_anti_affinity
+            for epi, ni in self._candidates(pi):
+                labels = ni.labels
+                for t in terms:
+                    value = labels.get(t.topology_key)
+                    if value is not None and t.matches(epi, ns_labels):
+                        pair = (t.topology_key, value)
+                        anti[pair] = anti.get(pair, 0) + 1
         if not pi.required_affinity and not pi.required_anti_affinity and not s.existing:
             return None, SKIP  # PreFilter: no terms of its own, and no existing pod's anti-affinity matches it
         state.write(_STATE, s)
