@@ -19,6 +19,10 @@ from kspec.scheduler.nodeinfo import NodeInfo, PodInfo
 _INF = float("inf")
 #: score tables kept at once (one per plugin and distinct pod request)
 MAX_TABLES = 64
+#: a table's mark for "not computed": an int, because the gaps are found with list.index among ints (scores,
+#: yes/no answers), which compares ints twice as fast as it compares an int with None. A result that equals
+#: it is only computed again each time (the same value): never a wrong answer
+MISSING = -1
 
 
 class Cache:
@@ -173,10 +177,10 @@ class Cache:
         if self._order is not None and 0 <= ni.pos < len(self._order) and self._order[ni.pos] is ni:
             pos = ni.pos
             for table in self._tables.values():
-                table[pos] = None
+                table[pos] = MISSING
             if node_object:
                 for table in self._label_tables.values():
-                    table[pos] = None
+                    table[pos] = MISSING
                 self._label_places = {}
 
     def label_results(self, key: Any, nodes: list[NodeInfo], fill: Callable[[NodeInfo], bool],
@@ -187,7 +191,7 @@ class Cache:
         if table is None:
             if len(self._label_tables) >= MAX_TABLES:
                 self._label_tables = {}
-            table = self._label_tables[key] = [None] * len(self.node_list())
+            table = self._label_tables[key] = [MISSING] * len(self.node_list())
         return _from_table(table, nodes, lambda ni: bool(fill(ni)), positions)
 
     def nodes_labelled(self, key: str, value: str) -> list[int]:
@@ -212,7 +216,7 @@ class Cache:
         if table is None:
             if len(self._tables) >= MAX_TABLES:
                 self._tables = {}
-            table = self._tables[key] = [None] * len(self.node_list())
+            table = self._tables[key] = [MISSING] * len(self.node_list())
         return table
 
     def results(self, key: Any, nodes: list[NodeInfo], fill: Callable[[NodeInfo], Any],
@@ -233,7 +237,7 @@ class Cache:
         i = -1
         try:
             while True:
-                i = out.index(None, i + 1)
+                i = out.index(MISSING, i + 1)
                 j = start + i
                 if j >= n:
                     j -= n
@@ -344,7 +348,7 @@ def _from_table(table: list[Any], nodes: list[NodeInfo], fill: Callable[[NodeInf
     i = -1
     try:
         while True:
-            i = out.index(None, i + 1)
+            i = out.index(MISSING, i + 1)
             out[i] = table[positions[i]] = fill(nodes[i])
     except ValueError:
         return out

@@ -187,3 +187,27 @@ def test_both_request_sums_of_a_pod_read_once_are_the_two_sums(containers: list,
     req, nz = pod_requests_both(spec)
     assert (req, nz) == (pod_requests(spec), pod_requests(spec, non_zero=True))
     assert list(req) == list(pod_requests(spec)) and list(nz) == list(pod_requests(spec, non_zero=True))
+
+
+def test_score_tables_mark_gaps_with_an_int_and_a_result_equal_to_it_is_still_right() -> None:
+    """Gaps are MISSING (an int, found fast among ints); a result equal to it is computed again, never wrong."""
+    from kspec import Cluster
+    from kspec.cluster import NodeSpec
+    from kspec.scheduler.cache import MISSING
+
+    cluster = Cluster(nodes=[NodeSpec(f"n{i}") for i in range(5)])
+    cluster.start()
+    cache = cluster.components["scheduler"].cache
+    order = cache.node_list()
+    calls: list[str] = []
+
+    def fill(ni):  # type: ignore[no-untyped-def]
+        calls.append(ni.name)
+        return MISSING if ni.name == "n1" else len(ni.name) + ni.pos
+
+    want = [MISSING if ni.name == "n1" else 2 + ni.pos for ni in order]
+    for _ in range(2):
+        assert cache.window_results("k", 3, 5, fill) == want[3:] + want[:3]
+        assert cache.results("k", order, fill) == want
+    assert calls.count("n0") == 1 and calls.count("n1") == 4  # kept, and computed again each time
+    assert MISSING in cache._tables["k"] and None not in cache._tables["k"]
