@@ -146,7 +146,7 @@ class PodInfo:
         self.images = tuple(c.get("image", "") for c in [*(spec.get("initContainers") or []),
                                                          *(spec.get("containers") or [])])
         start = status.get("startTime") or md.get("creationTimestamp")
-        self.start_ms = _start_ms(start) if start else 0
+        self.start_ms = _start_ms_memo(start) if start else 0
         self.terminating = bool(md.get("deletionTimestamp"))
 
     def __repr__(self) -> str:
@@ -328,6 +328,21 @@ class NodeInfo:
 
     def __repr__(self) -> str:
         return f"NodeInfo({self.name}, pods={len(self.pods)})"
+
+
+#: start times by their text (pods created at one instant share it); bounded, emptied when full
+_STARTS: dict[str, int | Fraction] = {}
+MAX_STARTS = 4096
+
+
+def _start_ms_memo(text: str) -> int | Fraction:
+    """_start_ms, remembered."""
+    value = _STARTS.get(text)
+    if value is None:
+        if len(_STARTS) >= MAX_STARTS:
+            _STARTS.clear()
+        value = _STARTS[text] = _start_ms(text)
+    return value
 
 
 def _start_ms(text: str) -> int | Fraction:

@@ -211,3 +211,14 @@ def test_score_tables_mark_gaps_with_an_int_and_a_result_equal_to_it_is_still_ri
         assert cache.results("k", order, fill) == want
     assert calls.count("n0") == 1 and calls.count("n1") == 4  # kept, and computed again each time
     assert MISSING in cache._tables["k"] and None not in cache._tables["k"]
+
+
+def test_pod_start_times_are_parsed_once_per_text() -> None:
+    from kspec.scheduler import nodeinfo
+
+    nodeinfo._STARTS.clear()
+    first = _pod({"app": "a"})
+    a = PodInfo({**first.pod, "metadata": {**first.pod["metadata"], "creationTimestamp": "1970-01-01T00:00:01.5Z"}})
+    b = PodInfo({**first.pod, "metadata": {**first.pod["metadata"], "creationTimestamp": "1970-01-01T00:00:01.5Z"}})
+    assert a.start_ms == b.start_ms == nodeinfo._start_ms("1970-01-01T00:00:01.5Z")
+    assert list(nodeinfo._STARTS) == ["1970-01-01T00:00:01.5Z"]
