@@ -222,3 +222,30 @@ def test_pod_start_times_are_parsed_once_per_text() -> None:
     b = PodInfo({**first.pod, "metadata": {**first.pod["metadata"], "creationTimestamp": "1970-01-01T00:00:01.5Z"}})
     assert a.start_ms == b.start_ms == nodeinfo._start_ms("1970-01-01T00:00:01.5Z")
     assert list(nodeinfo._STARTS) == ["1970-01-01T00:00:01.5Z"]
+
+
+def test_anti_affinity_checks_are_built_once_per_attempt_and_again_after_a_nominated_pod() -> None:
+    from kspec import Cluster
+    from kspec.cluster import NodeSpec
+    from kspec.scheduler.framework import CycleState
+
+    cluster = Cluster(nodes=[NodeSpec(f"n{i}") for i in range(4)])
+    cluster.start()
+    fw = cluster.components["scheduler"].frameworks["default-scheduler"]
+    order = fw.cache.node_list()
+    anti = {"podAntiAffinity": {"requiredDuringSchedulingIgnoredDuringExecution": [
+        {"labelSelector": {"matchLabels": {"anti": "g"}}, "topologyKey": "kubernetes.io/hostname"}]}}
+    pi = PodInfo({"metadata": {"name": "p", "namespace": "default", "uid": "p", "labels": {"anti": "g"}},
+                  "spec": {"containers": [{"name": "c", "image": "x"}], "affinity": anti}})
+    other = PodInfo({"metadata": {"name": "o", "namespace": "default", "uid": "o", "labels": {"anti": "g"}},
+                     "spec": {"containers": [{"name": "c", "image": "x"}], "affinity": anti}})
+    plugin, state = fw.plugin("InterPodAffinity"), CycleState()
+    plugin.pre_filter(state, pi)
+    assert plugin.filter_nodes(state, pi, order) == [None] * 4
+    copy = state.clone()
+    ni = order[2].clone()
+    assert plugin.filter_nodes(copy, pi, [order[0], ni]) == [None, None]  # checks built, then a pod is added
+    plugin.add_pod(copy, pi, other, ni)
+    verdicts = plugin.filter_nodes(copy, pi, [order[0], ni])
+    assert verdicts[0] is None and verdicts[1] is not None and verdicts[1] == plugin.filter(copy, pi, ni)
+    assert plugin.filter_nodes(state, pi, order) == [None] * 4  # the original attempt's checks are its own

@@ -49,12 +49,14 @@ def _bump(counts: dict[Pair, int], pair: Pair, delta: int) -> None:
 
 
 class _FilterState:
-    __slots__ = ("affinity", "anti", "existing")
+    __slots__ = ("affinity", "anti", "existing", "checks")
 
     def __init__(self) -> None:
         self.affinity: dict[Pair, int] = {}
         self.anti: dict[Pair, int] = {}
         self.existing: dict[Pair, int] = {}
+        # filter_nodes' checks, built from the counts once per attempt (None: not yet, or the counts changed)
+        self.checks: list[tuple[str, set[str], Status]] | None = None
 
     def clone(self) -> _FilterState:
         new = _FilterState()
@@ -156,6 +158,7 @@ class InterPodAffinity(Plugin):
         s = state.read(_STATE)
         if s is None:
             return
+        s.checks = None
         self._existing_anti(s, other, ni, pi, delta)
         self._incoming(s, other, ni, pi, delta)
 
@@ -186,18 +189,9 @@ class InterPodAffinity(Plugin):
         if pi.required_affinity:
             f = self.filter
             return [f(state, pi, ni) for ni in nodes]
-        # (topology key, values that reject, verdict): the pod's anti-affinity terms in order, then existing
-        # pods' anti-affinity by key (a node label pair with a positive count rejects)
-        checks: list[tuple[str, set[str], Status]] = []
-        for t in pi.required_anti_affinity:
-            values = {v for (k, v), n in s.anti.items() if k == t.topology_key and n > 0}
-            if values:
-                checks.append((t.topology_key, values, _REJECT_ANTI))
-        existing: dict[str, set[str]] = {}
-        for (k, v), n in s.existing.items():
-            if n > 0:
-                existing.setdefault(k, set()).add(v)
-        checks += [(k, values, _REJECT_EXISTING) for k, values in existing.items()]
+        checks = s.checks
+        if checks is None:
+            checks = s.checks = self._checks(s, pi)
         if not checks:
             return None if state.batch_from_cache else [None] * len(nodes)
         places = state.node_positions
@@ -224,6 +218,23 @@ class InterPodAffinity(Plugin):
             else:
                 append(None)
         return out
+
+    @staticmethod
+    def _checks(s: _FilterState, pi: PodInfo) -> list[tuple[str, set[str], Status]]:
+        """(topology key, values that reject, verdict): the pod's anti-affinity terms in order, then existing
+        pods' anti-affinity by key (a node label pair with a positive count rejects). Each batch of an attempt
+        reads the same (a large replica group has hundreds of values)."""
+        checks: list[tuple[str, set[str], Status]] = []
+        for t in pi.required_anti_affinity:
+            values = {v for (k, v), n in s.anti.items() if k == t.topology_key and n > 0}
+            if values:
+                checks.append((t.topology_key, values, _REJECT_ANTI))
+        existing: dict[str, set[str]] = {}
+        for (k, v), n in s.existing.items():
+            if n > 0:
+                existing.setdefault(k, set()).add(v)
+        checks += [(k, values, _REJECT_EXISTING) for k, values in existing.items()]
+        return checks
 
     def _few_rejected(self, checks: list[tuple[str, set[str], Status]], places: Sequence[int]
                       ) -> list[Status | None] | None:
