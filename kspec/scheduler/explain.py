@@ -10,8 +10,9 @@ from __future__ import annotations
 from collections import OrderedDict
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from itertools import repeat
-from operator import is_
+from operator import add, is_
 from typing import Any
 
 from kspec import printers
@@ -30,7 +31,10 @@ class Attempt:
     statuses: Mapping[str, Status] = field(default_factory=dict)
     #: plugin -> weighted score per feasible node (lists, kept as tuples)
     scores: dict[str, Sequence[int]] = field(default_factory=dict)
-    totals: Sequence[int] = field(default_factory=list)
+    #: the totals less ``totals_offset``, which every node shares (the scheduler ranks nodes without it): small
+    #: ints, which a kept tuple holds without int objects of its own to free, cold, a thousand cycles later
+    base_totals: Sequence[int] = field(default_factory=list)
+    totals_offset: int = 0
     node: str = ""
     message: str = ""
     pre_filter: Status | None = None
@@ -41,6 +45,15 @@ class Attempt:
     #: nodes costs every young garbage collection a cache miss per node, a list of fresh ints does not
     feasible_at: tuple[list[str], Sequence[int]] | None = None
     _feasible: list[str] | None = None
+
+    @property
+    def totals(self) -> Sequence[int]:
+        """Each feasible node's total score."""
+        return Shifted(self.base_totals, self.totals_offset) if self.totals_offset else self.base_totals
+
+    @totals.setter
+    def totals(self, values: Sequence[int]) -> None:
+        self.base_totals, self.totals_offset = values, 0
 
     @property
     def feasible(self) -> list[str]:
@@ -57,12 +70,15 @@ class Attempt:
         self._feasible = names
 
     def pack(self) -> None:
-        """Keep the numbers as tuples or runs (``Same``, ``range``) and the verdicts as a ``PackedStatuses``:
-        the garbage collector visits every item of a kept list or dict at each collection of its generation,
-        and a thousand kept attempts of hundreds of nodes each made that a fifth of a large cluster's
-        scheduling time. Reads see the same values."""
-        self.scores = {plugin: _frozen(values) for plugin, values in self.scores.items()}
-        self.totals = _frozen(self.totals)
+        """Keep the numbers as tuples or runs (``Same``, ``range``), the scores as one
+        ``PackedScores`` and the verdicts as a ``PackedStatuses``: the garbage collector visits every item of
+        a kept list or dict at each collection of its generation, and a thousand kept attempts of hundreds
+        of nodes each made that a fifth of a large cluster's scheduling time. Reads see the same values."""
+        if type(self.scores) is dict:
+            self.scores = PackedScores.of(self.scores)
+        self.base_totals = _frozen(self.base_totals)
+        if not self.feasible_nodes and type(self.feasible_nodes) is list:
+            self.feasible_nodes = ()  # type: ignore[assignment]  # the shared empty tuple: nothing to walk
         if self.feasible_at is not None:
             names, places = self.feasible_at
             self.feasible_at = (names, _frozen(places))
@@ -74,6 +90,74 @@ def _frozen(values: Any) -> Any:
     """A list as a tuple (which the first collection to see it stops tracking, when it holds ints); runs
     (``Same``, ``range``) are kept as they are."""
     return tuple(values) if type(values) is list else values
+
+
+class Shifted(Sequence[int]):
+    """``[v + offset for v in base]``, read-only, without the list."""
+
+    __slots__ = ("base", "offset")
+
+    def __init__(self, base: Sequence[int], offset: int) -> None:
+        self.base, self.offset = base, offset
+
+    def __len__(self) -> int:
+        return len(self.base)
+
+    def __getitem__(self, i: Any) -> Any:
+        if isinstance(i, slice):
+            return list(map(partial(add, self.offset), self.base[i]))
+        return self.base[i] + self.offset
+
+    def __iter__(self) -> Iterator[int]:
+        return map(partial(add, self.offset), self.base)
+
+    def __eq__(self, other: object) -> bool:
+        return list(self) == list(other) if isinstance(other, Sequence) else NotImplemented
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return repr(list(self))
+
+
+class PackedScores(Mapping[str, Sequence[int]]):
+    """A read-only ``{plugin: weighted scores}`` in one object: the plugins' names and their scores (packed
+    by ``_frozen``), a run being kept as its value and length and read as a ``Same``. A dict of a few
+    ``Same`` objects per attempt was most of what a kept attempt gave the collector to walk. The items are
+    one flat tuple (plugin, is a run, scores or the run's value, the run's length, plugin, ...): nested
+    tuples stop being tracked one level per collection, so a flat one leaves the young generations
+    untracked."""
+
+    __slots__ = ("_flat",)
+
+    def __init__(self, flat: tuple[Any, ...]) -> None:
+        self._flat = flat
+
+    @classmethod
+    def of(cls, scores: Mapping[str, Sequence[int]]) -> PackedScores:
+        flat: list[Any] = []
+        for plugin, values in scores.items():
+            if type(values) is Same:
+                flat += (plugin, True, values.value, values.n)
+            else:
+                flat += (plugin, False, _frozen(values), 0)
+        return cls(tuple(flat))
+
+    def __getitem__(self, plugin: str) -> Sequence[int]:
+        flat = self._flat
+        for i in range(0, len(flat), 4):
+            if flat[i] == plugin:
+                return Same(flat[i + 2], flat[i + 3]) if flat[i + 1] else flat[i + 2]
+        raise KeyError(plugin)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._flat[::4])
+
+    def __len__(self) -> int:
+        return len(self._flat) // 4
+
+    def __repr__(self) -> str:
+        return repr({plugin: list(values) for plugin, values in self.items()})
 
 
 class Same(Sequence[Any]):

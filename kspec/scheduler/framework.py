@@ -7,6 +7,7 @@ allocates nothing; every other outcome is a ``Status``.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from enum import IntEnum
 from typing import Any
@@ -117,7 +118,7 @@ class CycleState:
         self.from_cache = False
         # the places in the cache's node_list() of the nodes a batch call is given (when the scheduler
         # knows them: Filter chunks and the feasible nodes), sparing a look at each node for its ``pos``
-        self.node_positions: list[int] | None = None
+        self.node_positions: Sequence[int] | None = None
 
     def read(self, key: str) -> Any:
         return self._data.get(key)

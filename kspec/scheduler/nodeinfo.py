@@ -20,7 +20,7 @@ from kspec.scheduler.resources import (
     MEMORY,
     PODS,
     node_allocatable,
-    pod_requests,
+    pod_requests_both,
     scalar_resources,
 )
 
@@ -34,10 +34,17 @@ NamespaceLabels = Callable[[str], dict[str, str]]
 class AffinityTerm:
     """framework.AffinityTerm: a pod (anti-)affinity term with its namespaces resolved lazily."""
 
-    __slots__ = ("selector", "namespaces", "ns_selector", "topology_key", "weight")
+    __slots__ = ("selector", "namespaces", "ns_selector", "topology_key", "weight", "pair")
 
     def __init__(self, term: dict[str, Any], own_namespace: str, weight: int = 0) -> None:
         self.selector = Selector.from_label_selector(term.get("labelSelector"))
+        # a selector that is one label pair (matchLabels with one entry, or In with one value): matching is
+        # one dict lookup (the common anti-affinity between replicas; hundreds of pods per group are checked)
+        reqs = self.selector.requirements
+        self.pair: tuple[str, str] | None = None
+        if len(reqs) == 1 and not self.selector.nothing and reqs[0].operator in ("=", "==", "in") \
+                and len(reqs[0].values) == 1:
+            self.pair = (reqs[0].key, reqs[0].values[0])
         names = term.get("namespaces") or []
         ns_sel = term.get("namespaceSelector")
         self.ns_selector = Selector.from_label_selector(ns_sel) if ns_sel is not None else None
@@ -58,6 +65,9 @@ class AffinityTerm:
         if pod.namespace not in self.namespaces and (
                 self.ns_selector is None or not self.ns_selector.matches(ns_labels(pod.namespace))):
             return False
+        pair = self.pair
+        if pair is not None:
+            return pod.labels.get(pair[0]) == pair[1]
         return self.selector.matches(pod.labels)
 
 
@@ -109,8 +119,7 @@ class PodInfo:
         self.node_name: str = spec.get("nodeName") or ""
         self.scheduler_name: str = spec.get("schedulerName") or "default-scheduler"
         self.nominated_node: str = status.get("nominatedNodeName") or ""
-        req = pod_requests(spec)
-        nz = pod_requests(spec, non_zero=True)
+        req, nz = pod_requests_both(spec)
         self.cpu = req.get(CPU, 0)
         self.mem = req.get(MEMORY, 0)
         self.eph = req.get(EPHEMERAL, 0)
@@ -137,7 +146,7 @@ class PodInfo:
         self.images = tuple(c.get("image", "") for c in [*(spec.get("initContainers") or []),
                                                          *(spec.get("containers") or [])])
         start = status.get("startTime") or md.get("creationTimestamp")
-        self.start_ms = _start_ms(start) if start else 0
+        self.start_ms = _start_ms_memo(start) if start else 0
         self.terminating = bool(md.get("deletionTimestamp"))
 
     def __repr__(self) -> str:
@@ -319,6 +328,21 @@ class NodeInfo:
 
     def __repr__(self) -> str:
         return f"NodeInfo({self.name}, pods={len(self.pods)})"
+
+
+#: start times by their text (pods created at one instant share it); bounded, emptied when full
+_STARTS: dict[str, int | Fraction] = {}
+MAX_STARTS = 4096
+
+
+def _start_ms_memo(text: str) -> int | Fraction:
+    """_start_ms, remembered."""
+    value = _STARTS.get(text)
+    if value is None:
+        if len(_STARTS) >= MAX_STARTS:
+            _STARTS.clear()
+        value = _STARTS[text] = _start_ms(text)
+    return value
 
 
 def _start_ms(text: str) -> int | Fraction:

@@ -80,6 +80,19 @@ def pod_requests(spec: dict[str, Any], *, non_zero: bool = False) -> dict[str, i
     return total
 
 
+def pod_requests_both(spec: dict[str, Any]) -> tuple[dict[str, int], dict[str, int]]:
+    """``(pod_requests(spec), pod_requests(spec, non_zero=True))``; a pod of one container and nothing
+    else (the common pod) has its requests read once."""
+    containers = spec.get("containers") or []
+    if len(containers) != 1 or spec.get("initContainers") or spec.get("overhead"):
+        return pod_requests(spec), pod_requests(spec, non_zero=True)
+    req = _container_requests(containers[0], False)
+    nz = dict(req)
+    nz.setdefault(CPU, DEFAULT_MILLI_CPU)
+    nz.setdefault(MEMORY, DEFAULT_MEMORY)
+    return req, nz
+
+
 def scalar_resources(values: dict[str, int]) -> dict[str, int]:
     """The extended (scalar) resources of a request or allocatable list, zero entries dropped."""
     return {k: v for k, v in sorted(values.items()) if k not in _NOT_SCALAR and v}

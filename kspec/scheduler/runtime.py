@@ -67,6 +67,20 @@ def _points_of(plugin: Any) -> frozenset[str]:
     return points
 
 
+#: the byte values of the valid scores: ``bytes(scores).translate(None, _VALID)`` keeps the others
+_VALID = bytes(range(MIN_NODE_SCORE, MAX_NODE_SCORE + 1))
+
+
+def _in_range(scores: Sequence[int]) -> bool:
+    """Whether every score is an int in [MIN_NODE_SCORE, MAX_NODE_SCORE], in two C passes over bytes
+    (``bytes()`` refuses anything but ints in 0..255) rather than min() and max() comparing objects;
+    False for anything else (floats, ...), which the caller then checks as before."""
+    try:
+        return not bytes(scores).translate(None, _VALID)
+    except (TypeError, ValueError):
+        return False
+
+
 class Framework:
     """frameworkImpl: the handle plugins get (``cache``, ``api``, ``namespace_labels``, ``scheduler``)."""
 
@@ -262,6 +276,14 @@ class Framework:
     def run_score(self, state: CycleState, pi: PodInfo, nodes: list[NodeInfo]
                   ) -> tuple[list[int], dict[str, Sequence[int]]]:
         """RunScorePlugins + NormalizeScore + weights: the totals and each plugin's weighted scores."""
+        totals, offset, per_plugin = self.run_score_parts(state, pi, nodes)
+        return (list(map(partial(add, offset), totals)) if offset else list(totals)), per_plugin
+
+    def run_score_parts(self, state: CycleState, pi: PodInfo, nodes: list[NodeInfo]
+                        ) -> tuple[list[int], int, dict[str, Sequence[int]]]:
+        """``run_score`` with the totals given as the sum of the scores that differ between nodes plus the
+        ``offset`` the others add to every node: the same ranking and ties, without a pass adding it (the
+        scheduler adds it once, when it keeps the attempt). The totals may be a plugin's own list."""
         per_plugin: dict[str, Sequence[int]] = {}
         varying: list[list[int]] = []
         offset = 0
@@ -291,10 +313,12 @@ class Framework:
                     raise PluginError(f'running Normalize on Score plugins: plugin "{p.NAME}" failed with: '
                                       f"{failed.message}")
             # one value (count is cheap on equal ints; a first and last that differ rule it out without a pass)
-            if scores and scores[0] == scores[-1] and scores.count(scores[0]) == len(scores):
+            if not scores:
+                low = high = 0
+            elif scores[0] == scores[-1] and scores.count(scores[0]) == len(scores):
                 low = high = scores[0]
-            else:
-                low, high = min(scores, default=0), max(scores, default=0)
+            else:  # they differ: only the range is checked (see _in_range)
+                low, high = (MIN_NODE_SCORE, MAX_NODE_SCORE) if _in_range(scores) else (min(scores), max(scores))
             if high > MAX_NODE_SCORE or low < MIN_NODE_SCORE:
                 bad = next(i for i, s in enumerate(scores) if not MIN_NODE_SCORE <= s <= MAX_NODE_SCORE)
                 raise PluginError(f'applying score defaultWeights on Score plugins: plugin "{p.NAME}" returns an '
@@ -309,17 +333,14 @@ class Framework:
             per_plugin[p.NAME] = scores
             varying.append(scores)
         if not varying:
-            return [offset] * len(nodes), per_plugin
-        if len(varying) == 1:
-            return list(map(partial(add, offset), varying[0])) if offset else list(varying[0]), per_plugin
-        if len(varying) == 2:
-            a, b = varying
-            if len(a) != len(b):
+            return [0] * len(nodes), offset, per_plugin
+        # pairwise sums in C (the same ints as summing each node's column)
+        totals = varying[0]
+        for scores in varying[1:]:
+            if len(scores) != len(totals):
                 raise ValueError("score lists differ in length")
-            totals = list(map(add, a, b))
-            return (list(map(partial(add, offset), totals)) if offset else totals), per_plugin
-        totals = [sum(column) + offset for column in zip(*varying, strict=True)]
-        return totals, per_plugin
+            totals = list(map(add, totals, scores))
+        return totals, offset, per_plugin
 
     def _run_simple(self, point: str, method: str, state: CycleState, pi: PodInfo, node: str) -> Status | None:
         """The first status that is not a success; an Error reads 'running <Point> plugin "X": ...'."""

@@ -12,6 +12,7 @@ failure runs PostFilter (preemption), records ``FailedScheduling`` and the
 from __future__ import annotations
 
 from bisect import bisect_left
+from collections.abc import Sequence
 from functools import partial
 from itertools import chain, compress, repeat
 from operator import attrgetter, is_, itemgetter, not_
@@ -50,7 +51,6 @@ NO_NODES = "<no nodes>"
 _SECOND = itemgetter(1)
 _CODE = attrgetter("code")
 _PLUGIN = attrgetter("plugin")
-_NAME = attrgetter("name")
 _NONES = repeat(None)
 
 
@@ -118,6 +118,7 @@ class Scheduler:
                                                                 self.config.percentage_of_nodes_to_score)
         self.explainer = Explainer()
         self.next_start_node_index = 0
+        self._batched: dict[int, tuple[list[tuple[str, Any]], list[tuple[str, Any, Any]]]] = {}
         self._scheduled = False
         self.started = False
         self.cycles = 0
@@ -296,11 +297,15 @@ class Scheduler:
         status = fw.run_pre_score(state, pi, feasible)
         if status is not None:
             raise PluginError(f'running PreScore plugin "{status.plugin}": {status.message}')
-        totals, per_plugin = fw.run_score(state, pi, feasible) if fw.scorers else ([1] * len(feasible), {})
+        # the totals without the offset every node shares: the same best, ties and pick (select_host), and the
+        # offset is added when the attempt's totals are read (Attempt.totals)
+        totals, offset, per_plugin = fw.run_score_parts(state, pi, feasible) if fw.scorers else \
+            ([1] * len(feasible), 0, {})
         node = self.select_host(feasible, totals)
         attempt.node = node
         attempt.scores = per_plugin
-        attempt.totals = totals
+        attempt.base_totals = totals
+        attempt.totals_offset = offset
         places = state.node_positions
         if state.from_cache and places is not None and len(places) == len(feasible):
             # the explainer keeps the feasible nodes' places rather than the nodes (see Attempt.feasible_at),
@@ -413,7 +418,7 @@ class Scheduler:
         the next one is sized by the pass rate seen so far, so that a pod most nodes reject (a zone's node
         affinity) needs two or three rounds rather than a dozen. Chunk sizes change nothing but the work:
         every verdict is per node and the last chunk is trimmed back to where enough were found."""
-        batched = [(name, f, getattr(getattr(f, "__self__", None), "filter_nodes", None)) for name, f in filters]
+        batched = self._batched_filters(filters)
         plugins = diagnosis.unschedulable_plugins
         # the failed nodes (their places in all_names when tracked, else their names) and verdicts, in order
         fail_places: list[int] = []
@@ -422,7 +427,7 @@ class Scheduler:
         feasible: list[NodeInfo] = []
         feasible_pos: list[int] | None = [] if track else None
         all_names = self.cache.names if track else []
-        chunk_pos: list[int] = []
+        chunk_pos: Sequence[int] = []
         pos = 0
         n = len(order)
         examined = passed = 0
@@ -502,10 +507,15 @@ class Scheduler:
             if Code.ERROR in set(map(_CODE, distinct)):
                 status = next(st for st in recorded if st.code == Code.ERROR)
                 raise PluginError(f'running "{status.plugin}" filter plugin: {status.message}')
-            if track:
-                fail_places.extend(map(chunk_pos.__getitem__, fails))
+            # comprehensions: a bound __getitem__ mapped over a thousand failed nodes (a zone's node affinity)
+            # costs several times more
+            if not track:
+                fail_names.extend([chunk[i].name for i in fails])
+            elif type(chunk_pos) is range and chunk_pos.step == 1:
+                first = chunk_pos.start
+                fail_places.extend([first + i for i in fails])
             else:
-                fail_names.extend(map(_NAME, map(chunk.__getitem__, fails)))
+                fail_places.extend([chunk_pos[i] for i in fails])
             fail_statuses.extend(recorded)
             plugins.update(map(_PLUGIN, distinct))
             feasible.extend(cur_nodes[:need])
@@ -526,6 +536,15 @@ class Scheduler:
             else:
                 diagnosis.node_statuses = packed  # type: ignore[assignment]
         return feasible, processed, feasible_pos
+
+    def _batched_filters(self, filters: list[tuple[str, Any]]) -> list[tuple[str, Any, Any]]:
+        """Each filter with its plugin's ``filter_nodes`` (or None), per list of active filters (the
+        framework hands out the same few lists, so they are looked up once, not every cycle)."""
+        found = self._batched.get(id(filters))
+        if found is None or found[0] is not filters:
+            found = self._batched[id(filters)] = (filters, [
+                (name, f, getattr(getattr(f, "__self__", None), "filter_nodes", None)) for name, f in filters])
+        return found[1]
 
     def _record(self, diagnosis: Diagnosis, ni: NodeInfo, status: Status) -> None:
         if status.code == Code.ERROR:
@@ -673,14 +692,15 @@ class _Rotated:
     def __len__(self) -> int:
         return self.n
 
-    def positions(self, lo: int, hi: int) -> list[int]:
-        """The indexes in ``nodes`` of order[lo:hi] (for lo < hi <= n)."""
+    def positions(self, lo: int, hi: int) -> Sequence[int]:
+        """The indexes in ``nodes`` of order[lo:hi] (for lo < hi <= n): a ``range`` unless they wrap round
+        (no int objects made up front, and ``index`` is arithmetic)."""
         a, b = self.start + lo, self.start + hi
         n = self.n
         if b <= n:
-            return list(range(a, b))
+            return range(a, b)
         if a >= n:
-            return list(range(a - n, b - n))
+            return range(a - n, b - n)
         return [*range(a, n), *range(b - n)]
 
     def slice(self, lo: int, hi: int) -> list[NodeInfo]:

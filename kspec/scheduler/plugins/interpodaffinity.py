@@ -3,6 +3,7 @@ preferred forms as a score (interpodaffinity/filtering.go, scoring.go)."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from kspec.scheduler.framework import (
@@ -48,12 +49,14 @@ def _bump(counts: dict[Pair, int], pair: Pair, delta: int) -> None:
 
 
 class _FilterState:
-    __slots__ = ("affinity", "anti", "existing")
+    __slots__ = ("affinity", "anti", "existing", "checks")
 
     def __init__(self) -> None:
         self.affinity: dict[Pair, int] = {}
         self.anti: dict[Pair, int] = {}
         self.existing: dict[Pair, int] = {}
+        # filter_nodes' checks, built from the counts once per attempt (None: not yet, or the counts changed)
+        self.checks: list[tuple[str, set[str], Status]] | None = None
 
     def clone(self) -> _FilterState:
         new = _FilterState()
@@ -83,16 +86,34 @@ class InterPodAffinity(Plugin):
         if not pi.required_affinity and not pi.required_anti_affinity and not cache.anti_affinity_nodes:
             return None, SKIP
         s = _FilterState()
-        # existing pods' anti-affinity: only terms that require a label pair the pod has (or none) can match
+        # existing pods' anti-affinity: only terms that require a label pair the pod has (or none) can match.
+        # The loops are _existing_anti and _incoming inlined (counts only go up here): a replica group's
+        # members are each visited, hundreds of them in a large group
         seen: set[str] = set()
+        ns_labels = self._ns_labels
+        existing = s.existing
         for bucket in (cache.anti_terms.get(None), *(cache.anti_terms.get(p) for p in pi.labels.items())):
             for uid, (epi, ni) in (bucket or {}).items():
                 if uid not in seen:
                     seen.add(uid)
-                    self._existing_anti(s, epi, ni, pi, 1)
-        if pi.required_affinity or pi.required_anti_affinity:
+                    for term in epi.required_anti_affinity:
+                        value = ni.labels.get(term.topology_key)
+                        if value is not None and term.matches(pi, ns_labels):
+                            pair = (term.topology_key, value)
+                            existing[pair] = existing.get(pair, 0) + 1
+        if pi.required_affinity:
             for epi, ni in self._candidates(pi):
                 self._incoming(s, epi, ni, pi, 1)
+        elif pi.required_anti_affinity:
+            anti = s.anti
+            terms = pi.required_anti_affinity
+            for epi, ni in self._candidates(pi):
+                labels = ni.labels
+                for t in terms:
+                    value = labels.get(t.topology_key)
+                    if value is not None and t.matches(epi, ns_labels):
+                        pair = (t.topology_key, value)
+                        anti[pair] = anti.get(pair, 0) + 1
         if not pi.required_affinity and not pi.required_anti_affinity and not s.existing:
             return None, SKIP  # PreFilter: no terms of its own, and no existing pod's anti-affinity matches it
         state.write(_STATE, s)
@@ -137,6 +158,7 @@ class InterPodAffinity(Plugin):
         s = state.read(_STATE)
         if s is None:
             return
+        s.checks = None
         self._existing_anti(s, other, ni, pi, delta)
         self._incoming(s, other, ni, pi, delta)
 
@@ -167,18 +189,9 @@ class InterPodAffinity(Plugin):
         if pi.required_affinity:
             f = self.filter
             return [f(state, pi, ni) for ni in nodes]
-        # (topology key, values that reject, verdict): the pod's anti-affinity terms in order, then existing
-        # pods' anti-affinity by key (a node label pair with a positive count rejects)
-        checks: list[tuple[str, set[str], Status]] = []
-        for t in pi.required_anti_affinity:
-            values = {v for (k, v), n in s.anti.items() if k == t.topology_key and n > 0}
-            if values:
-                checks.append((t.topology_key, values, _REJECT_ANTI))
-        existing: dict[str, set[str]] = {}
-        for (k, v), n in s.existing.items():
-            if n > 0:
-                existing.setdefault(k, set()).add(v)
-        checks += [(k, values, _REJECT_EXISTING) for k, values in existing.items()]
+        checks = s.checks
+        if checks is None:
+            checks = s.checks = self._checks(s, pi)
         if not checks:
             return None if state.batch_from_cache else [None] * len(nodes)
         places = state.node_positions
@@ -206,16 +219,54 @@ class InterPodAffinity(Plugin):
                 append(None)
         return out
 
-    def _few_rejected(self, checks: list[tuple[str, set[str], Status]], places: list[int]
+    @staticmethod
+    def _checks(s: _FilterState, pi: PodInfo) -> list[tuple[str, set[str], Status]]:
+        """(topology key, values that reject, verdict): the pod's anti-affinity terms in order, then existing
+        pods' anti-affinity by key (a node label pair with a positive count rejects). Each batch of an attempt
+        reads the same (a large replica group has hundreds of values)."""
+        checks: list[tuple[str, set[str], Status]] = []
+        for t in pi.required_anti_affinity:
+            values = {v for (k, v), n in s.anti.items() if k == t.topology_key and n > 0}
+            if values:
+                checks.append((t.topology_key, values, _REJECT_ANTI))
+        existing: dict[str, set[str]] = {}
+        for (k, v), n in s.existing.items():
+            if n > 0:
+                existing.setdefault(k, set()).add(v)
+        checks += [(k, values, _REJECT_EXISTING) for k, values in existing.items()]
+        return checks
+
+    def _few_rejected(self, checks: list[tuple[str, set[str], Status]], places: Sequence[int]
                       ) -> list[Status | None] | None:
         """The verdicts from the cache's index of nodes by label (``places``: the nodes' places in its node
         list) when few nodes carry a rejecting value (hostname anti-affinity: one node per value), looking
-        each one up among ``places`` in C; None when too many do."""
+        each one up among ``places``; None when too many do. Consecutive places (a ``range``, the common
+        batch) are looked up by arithmetic, so up to as many as the batch holds may be (a replica group of
+        hundreds of pods: still less work than a look at every node); a list is scanned in C per lookup, so
+        only a few."""
         cache = self.handle.cache
-        hits = [(cache.nodes_labelled(key, value), verdict) for key, values, verdict in checks for value in values]
-        if sum(len(where) for where, _ in hits) > _FEW:
-            return None
+        consecutive = type(places) is range and places.step == 1
+        budget = max(_FEW, len(places)) if consecutive else _FEW
+        hits: list[tuple[list[int], Status]] = []
+        total = 0
+        for key, values, verdict in checks:
+            index = cache.label_index(key)
+            for value in values:
+                where = index.get(value)
+                if where:
+                    total += len(where)
+                    if total > budget:
+                        return None
+                    hits.append((where, verdict))
         out: list[Status | None] = [None] * len(places)
+        if consecutive:
+            lo, hi = places.start, places.stop  # type: ignore[attr-defined]
+            for where, verdict in hits:
+                for place in where:
+                    # the first check that rejects a node names it, as in filter
+                    if lo <= place < hi and out[place - lo] is None:
+                        out[place - lo] = verdict
+            return out
         find = places.index
         for where, verdict in hits:
             for place in where:
