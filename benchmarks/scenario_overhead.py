@@ -34,11 +34,8 @@ from pathlib import Path
 
 import pytest
 
-KSPEC = '''
-  Scenario: apply one pod {i}
-    Given a cluster with 3 nodes
-    When I apply:
-      """
+# the doc string both the kspec scenario and the same-shape no-op apply
+POD_DOC = '''      """
       apiVersion: v1
       kind: Pod
       metadata:
@@ -48,7 +45,13 @@ KSPEC = '''
         - name: app
           image: nginx:1.25
       """
-    Then pod "web" exists
+'''
+
+KSPEC = '''
+  Scenario: apply one pod {i}
+    Given a cluster with 3 nodes
+    When I apply:
+{pod_doc}    Then pod "web" exists
 '''
 
 NOOP = '''
@@ -73,17 +76,7 @@ SHAPED = '''
   Scenario: nothing shaped {i}
     Given nothing is set up
     When I apply nothing:
-      """
-      apiVersion: v1
-      kind: Pod
-      metadata:
-        name: web
-      spec:
-        containers:
-        - name: app
-          image: nginx:1.25
-      """
-    Then nothing "web" exists
+{pod_doc}    Then nothing "web" exists
 '''
 
 SHAPED_GLUE = '''
@@ -218,12 +211,12 @@ def main(n: int) -> None:
         (root / "kspec_specs").mkdir()
         (root / "noop").mkdir()
         (root / "kspec_specs" / "pods.feature").write_text(
-            "Feature: kspec\n" + "".join(KSPEC.format(i=i) for i in range(n)))
+            "Feature: kspec\n" + "".join(KSPEC.format(i=i, pod_doc=POD_DOC) for i in range(n)))
         (root / "noop" / "noop.feature").write_text("Feature: noop\n" + "".join(NOOP.format(i=i) for i in range(n)))
         (root / "test_noop.py").write_text(textwrap.dedent(GLUE))
         (root / "shaped").mkdir()
         (root / "shaped" / "shaped.feature").write_text(
-            "Feature: shaped\n" + "".join(SHAPED.format(i=i) for i in range(n)))
+            "Feature: shaped\n" + "".join(SHAPED.format(i=i, pod_doc=POD_DOC) for i in range(n)))
         (root / "test_shaped.py").write_text(textwrap.dedent(SHAPED_GLUE))
         # the no-op feature is collected through its glue module only
         (root / "pytest.ini").write_text("[pytest]\nkspec_collect_features = false\n")
