@@ -730,7 +730,8 @@ def _same_pod_info(old: Obj, new: Obj) -> bool:
     """Whether ``PodInfo(new)`` would equal ``PodInfo(old)``: the same spec, the same metadata but for its
     resourceVersion (labels, deletionTimestamp, owners...), and the same status fields a PodInfo reads
     (nominatedNodeName, startTime). A kubelet's status write changes none of them."""
-    if old.get("spec") != new.get("spec"):
+    old_spec, new_spec = old.get("spec"), new.get("spec")
+    if old_spec is not new_spec and old_spec != new_spec:  # a status write shares the spec: no comparison
         return False
     old_status, new_status = old.get("status") or {}, new.get("status") or {}
     if old_status.get("nominatedNodeName") != new_status.get("nominatedNodeName") or \
@@ -740,7 +741,7 @@ def _same_pod_info(old: Obj, new: Obj) -> bool:
     if len(old_md) != len(new_md):
         return False
     for key, value in old_md.items():
-        if key != "resourceVersion" and (key not in new_md or new_md[key] != value):
+        if key != "resourceVersion" and (key not in new_md or (new_md[key] is not value and new_md[key] != value)):
             return False
     return True
 
