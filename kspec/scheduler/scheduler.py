@@ -740,10 +740,8 @@ def _same_pod_info(old: Obj, new: Obj) -> bool:
     old_md, new_md = old["metadata"], new["metadata"]
     if len(old_md) != len(new_md):
         return False
-    for key, value in old_md.items():
-        if key != "resourceVersion" and (key not in new_md or (new_md[key] is not value and new_md[key] != value)):
-            return False
-    return True
+    # one comparison run in C, of values that are mostly the same objects (stored metadata always has a version)
+    return {**old_md, "resourceVersion": None} == {**new_md, "resourceVersion": None}
 
 
 def _scheduling_relevant(pod: Obj) -> Any:
