@@ -310,7 +310,9 @@ class APIServer:
         body["metadata"] = dict(live["metadata"])
         self._prepare(body)  # the namespace checks of every write
         md = live["metadata"]
-        new = {**live, "metadata": dict(md), "status": body.get("status", {})}
+        # a stored object's metadata comes out of _prepare as it went in (its namespace is set, or absent when
+        # cluster-scoped): that copy is the new object's
+        new = {**live, "metadata": body["metadata"], "status": body.get("status", {})}
         if md.get("deletionTimestamp") and not md.get("finalizers") and not (
                 kind.kind == "Namespace" and new.get("spec", {}).get("finalizers")) and not (
                 md.get("deletionGracePeriodSeconds")):

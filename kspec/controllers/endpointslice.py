@@ -124,6 +124,8 @@ def services_to_update(api: object, old: Obj | None, new: Obj | None) -> list[st
     if old["metadata"].get("resourceVersion") == new["metadata"].get("resourceVersion"):
         return []
     pod_changed, labels_changed = pod_endpoints_changed(old, new)
+    if not pod_changed and not labels_changed:
+        return []  # what the lines below return then, without listing the namespace's Services
     ns = new["metadata"].get("namespace", "")
     now = _services_selecting(api, ns, new["metadata"].get("labels") or {})
     if not labels_changed:

@@ -268,9 +268,38 @@ class Cache:
         pi = ni.pods.get(uid) if ni is not None else None
         if pi is None:
             return False
-        self.remove_pod(uid, refresh=False)
+        if pi.has_affinity or pi.required_anti_affinity or pi.has_scoring_affinity or pi.host_ports or pi.scalars:
+            self.remove_pod(uid, refresh=False)
+            pi.pod = pod
+            self.add_pod(pi, node, refresh=False)
+            return True
+        # The common pod (no affinity terms, host ports or extended resources): the same moves done in place.
+        # Each dict ends in the order remove-and-add leaves it (the entry last; an emptied label bucket's key
+        # last), the integer accounting cancels out, the affinity node sets are checked as remove_pod does.
         pi.pod = pod
-        self.add_pod(pi, node, refresh=False)
+        pod_node = self.pod_node
+        del pod_node[uid]
+        pod_node[uid] = node
+        pods = ni.pods
+        del pods[uid]
+        pods[uid] = pi
+        self.floor_exact = False
+        if not ni.pods_with_affinity:
+            self.affinity_nodes.pop(ni.name, None)
+        if not any(p.has_scoring_affinity for p in ni.pods_with_affinity):
+            self.scoring_affinity_nodes.pop(ni.name, None)
+        if not ni.pods_with_required_anti_affinity:
+            self.anti_affinity_nodes.pop(ni.name, None)
+        self._lower_floor(ni)
+        by_label = self.pods_by_label
+        entry = (pi, ni)
+        for pair in pi.labels.items():
+            bucket = by_label.get(pair)
+            if bucket is not None:
+                bucket.pop(uid, None)
+                if not bucket:
+                    del by_label[pair]
+            by_label.setdefault(pair, {})[uid] = entry
         return True
 
     def _place(self, ni: NodeInfo, pi: PodInfo, refresh: bool = True) -> None:

@@ -750,7 +750,8 @@ def _same_pod_info(old: Obj, new: Obj) -> bool:
     """Whether ``PodInfo(new)`` would equal ``PodInfo(old)``: the same spec, the same metadata but for its
     resourceVersion (labels, deletionTimestamp, owners...), and the same status fields a PodInfo reads
     (nominatedNodeName, startTime). A kubelet's status write changes none of them."""
-    if old.get("spec") != new.get("spec"):
+    old_spec, new_spec = old.get("spec"), new.get("spec")
+    if old_spec is not new_spec and old_spec != new_spec:  # a status write shares the spec: no comparison
         return False
     old_status, new_status = old.get("status") or {}, new.get("status") or {}
     if old_status.get("nominatedNodeName") != new_status.get("nominatedNodeName") or \
@@ -759,10 +760,8 @@ def _same_pod_info(old: Obj, new: Obj) -> bool:
     old_md, new_md = old["metadata"], new["metadata"]
     if len(old_md) != len(new_md):
         return False
-    for key, value in old_md.items():
-        if key != "resourceVersion" and (key not in new_md or new_md[key] != value):
-            return False
-    return True
+    # one comparison run in C, of values that are mostly the same objects (stored metadata always has a version)
+    return {**old_md, "resourceVersion": None} == {**new_md, "resourceVersion": None}
 
 
 def _scheduling_relevant(pod: Obj) -> Any:

@@ -65,3 +65,22 @@ def test_update_owned_stores_what_an_update_stores() -> None:
     assert b.api.get("leases", "node-1", "kube-node-lease") == a.api.get("leases", "node-1", "kube-node-lease")
     assert a.api.get("leases", "node-1", "kube-node-lease")["metadata"]["generation"] == \
         lease["metadata"]["generation"] + 1
+
+
+def test_write_status_copies_the_metadata_once_and_leaves_the_stored_object_alone() -> None:
+    """The new object's metadata is the one copy _prepare checked: the stored object keeps its own (its
+    resourceVersion too), and the new one equals it but for the version, for a namespaced and a cluster-scoped
+    kind alike."""
+    c = _cluster()
+    for resource, name, ns, status in (("pods", "web", "default", dict(STATUS)),
+                                       ("nodes", "node-1", "", None)):
+        live = c.api.store.get(resource, ns, name)
+        md_before = dict(live["metadata"])
+        if status is None:
+            status = {**live["status"], "phase": "Running"}
+        new = c.api.write_status(resource, name, ns, status)
+        assert live["metadata"] == md_before and new["metadata"] is not live["metadata"]
+        assert {k: v for k, v in new["metadata"].items() if k != "resourceVersion"} == \
+            {k: v for k, v in md_before.items() if k != "resourceVersion"}
+        assert new["metadata"]["resourceVersion"] != md_before["resourceVersion"]
+        assert ("namespace" in new["metadata"]) == bool(ns)

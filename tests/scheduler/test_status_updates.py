@@ -35,14 +35,18 @@ def _shape(cache: Cache) -> Any:
     return (list(cache.pod_node), list(ni.pods), [p.uid for p in ni.pods_with_affinity],
             [p.uid for p in ni.pods_with_required_anti_affinity], list(ni.used_ports),
             [(k, list(v)) for k, v in cache.pods_by_label.items()], [(k, list(v)) for k, v in cache.anti_terms.items()],
-            list(cache.affinity_nodes), list(cache.anti_affinity_nodes), cache.floor_exact,
+            list(cache.affinity_nodes), list(cache.anti_affinity_nodes), list(cache.scoring_affinity_nodes),
+            cache.floor_exact, (cache.floor_pods, cache.floor_cpu, cache.floor_mem),
             (ni.req_cpu, ni.free_cpu, ni.free_pods),
             {u: p.pod["metadata"]["resourceVersion"] for u, p in ni.pods.items()})
 
 
 def test_reinserting_a_status_write_leaves_the_cache_as_a_rebuild_would() -> None:
     pods = [_pod("a", labels={"app": "x"}, anti=True, port=80), _pod("b", labels={"app": "y"}),
-            _pod("c", labels={"app": "x"}, anti=True), _pod("d", labels={"solo": "1"}, port=81)]
+            _pod("c", labels={"app": "x"}, anti=True), _pod("d", labels={"solo": "1"}, port=81),
+            # plain pods (Cache.reinsert_pod's in-place path): shared, several and single-pod label buckets
+            _pod("e", labels={"app": "y", "tier": "web"}), _pod("f", labels={"tier": "web", "only": "f"}),
+            _pod("g", labels={"last": "g"}), _pod("h", labels={})]
     for moved in range(len(pods)):
         rebuilt, kept = Cache(), Cache()
         for cache in (rebuilt, kept):
