@@ -35,6 +35,14 @@ LONG_WAIT_GEN0_THRESHOLD = 20_000
 BULK_APPLY_OBJECTS = 200
 
 
+#: Set by a host that froze its start-up objects for the whole run (the pytest plugin): _frozen_heap then
+#: leaves the heap alone without asking ``gc.get_freeze_count``, which walks every frozen object (7 ms per
+#: call under pytest, on every settle and client request: it had doubled the features' run time).
+FROZEN_BY_HOST = False
+#: whether a _frozen_heap is holding its freeze now (nested waits and requests ask nothing either)
+_freezing = False
+
+
 @contextlib.contextmanager
 def _frozen_heap(wanted: bool, relax: bool = True) -> Iterator[None]:
     """Keep the objects that exist before a long wait out of the cyclic garbage collector's full passes.
@@ -47,15 +55,18 @@ def _frozen_heap(wanted: bool, relax: bool = True) -> Iterator[None]:
     alone when something else (the pytest plugin after collection) froze objects already: unfreezing would
     undo its freeze. ``relax`` also raises the youngest generation's threshold (relaxed_collector).
     """
-    if not wanted or gc.get_freeze_count() or not gc.isenabled():
+    global _freezing
+    if not wanted or FROZEN_BY_HOST or _freezing or not gc.isenabled() or gc.get_freeze_count():
         yield
         return
     gc.freeze()
     gc.callbacks.append(_freeze_after_full_pass)
+    _freezing = True
     try:
         with relaxed_collector(relax):
             yield
     finally:
+        _freezing = False
         gc.callbacks.remove(_freeze_after_full_pass)
         gc.unfreeze()
 

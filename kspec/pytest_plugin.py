@@ -34,6 +34,7 @@ try:
     from pytest_bdd.parsers import StepParser
     from pytest_bdd.scenario import get_python_name_generator, scenario
 
+    from kspec import clock as _clock
     from kspec import compare_plugin, memos, syntax, teardown
     from kspec import steps as _steps  # noqa: F401 - registers the vocabulary
     from kspec.blame import describe_plugin_failure, pm_of
@@ -49,6 +50,7 @@ finally:
         gc.enable()
 #: whether this import froze the start-up objects (undone at collection's end when no feature is collected)
 _FROZE_AT_IMPORT = _collecting
+_clock.FROZEN_BY_HOST = _collecting
 
 _ORIGINAL_ARGS = ("datatable", "docstring")
 #: allocations between two young-generation collections in a feature run (CPython: 700)
@@ -360,11 +362,13 @@ def pytest_collection_finish(session: pytest.Session) -> None:
     if any(isinstance(item.parent, FeatureFile) for item in session.items):
         gc.collect()  # only what is not frozen yet: what collection made
         gc.freeze()
+        _clock.FROZEN_BY_HOST = True
         gen0, *older = gc.get_threshold()
         if 0 < gen0 < GC_GEN0_THRESHOLD:  # 0 means the collector is off; a higher one was chosen by someone
             gc.set_threshold(GC_GEN0_THRESHOLD, *older)
     elif _FROZE_AT_IMPORT:  # no feature: the unit tests' own use of gc.freeze (kspec/clock.py) finds none
         gc.unfreeze()
+        _clock.FROZEN_BY_HOST = False
     _FROZE_AT_IMPORT = False
 
 

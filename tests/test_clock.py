@@ -359,13 +359,14 @@ def test_each_request_at_one_instant_gets_its_own_budget(monkeypatch: pytest.Mon
     assert c.callbacks_run == 400 and c.now == 0
 
 
-def test_a_long_wait_runs_with_what_existed_before_it_frozen_out_of_the_collectors_way() -> None:
+def test_a_long_wait_runs_with_what_existed_before_it_frozen_out_of_the_collectors_way(monkeypatch: pytest.MonkeyPatch) -> None:
     """A virtual day's waits leave the objects made before them to gc.freeze (a sixth of the soak's CPU went
     to full collections walking them); short waits and waits inside a frozen process are left alone."""
     import gc
 
     from kspec.clock import FREEZE_HEAP_AFTER_MS, LONG_WAIT_GEN0_THRESHOLD
 
+    monkeypatch.setattr("kspec.clock.FROZEN_BY_HOST", False)  # under pytest the plugin froze: undone here
     was_frozen = gc.get_freeze_count()
     gc.unfreeze()
     try:
@@ -416,11 +417,12 @@ def test_a_bulk_apply_collects_the_youngest_generation_less_often() -> None:
     seen.clear()
     c.apply(cms(BULK_APPLY_OBJECTS, 2))
     assert set(seen) == {max(before[0], LONG_WAIT_GEN0_THRESHOLD)} and gc.get_threshold() == before
-def test_settle_and_run_now_run_with_what_existed_before_frozen() -> None:
+def test_settle_and_run_now_run_with_what_existed_before_frozen(monkeypatch: pytest.MonkeyPatch) -> None:
     """Settling a big roll-out (and the burst of work one request causes) allocates all along: full
     collections walking the whole cluster were a seventh of workloads_rollout's CPU at 400 Deployments."""
     import gc
 
+    monkeypatch.setattr("kspec.clock.FROZEN_BY_HOST", False)  # under pytest the plugin froze: undone here
     was_frozen = gc.get_freeze_count()
     gc.unfreeze()
     try:
@@ -435,3 +437,22 @@ def test_settle_and_run_now_run_with_what_existed_before_frozen() -> None:
     finally:
         if was_frozen:
             gc.freeze()
+
+
+def test_a_host_that_froze_its_start_up_is_not_asked_to_count_its_frozen_objects(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """gc.get_freeze_count walks every frozen object (milliseconds under pytest): asked on every settle and
+    request it had doubled the features' run time; the pytest plugin's freeze is known without asking."""
+    import gc
+
+    def walked() -> int:
+        raise AssertionError("gc.get_freeze_count asked")
+
+    monkeypatch.setattr("kspec.clock.FROZEN_BY_HOST", True)
+    monkeypatch.setattr(gc, "get_freeze_count", walked)
+    clock = Clock()
+    ran: list[int] = []
+    clock.call_soon(lambda: ran.append(clock.now))
+    clock.run_now()
+    clock.call_later(5_000, lambda: ran.append(clock.now))
+    assert clock.settle(60_000) and ran == [0, 5_000]
