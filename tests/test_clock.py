@@ -359,7 +359,8 @@ def test_each_request_at_one_instant_gets_its_own_budget(monkeypatch: pytest.Mon
     assert c.callbacks_run == 400 and c.now == 0
 
 
-def test_a_long_wait_runs_with_what_existed_before_it_frozen_out_of_the_collectors_way(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_long_wait_runs_with_what_existed_before_it_frozen_out_of_the_collectors_way(
+        monkeypatch: pytest.MonkeyPatch) -> None:
     """A virtual day's waits leave the objects made before them to gc.freeze (a sixth of the soak's CPU went
     to full collections walking them); short waits and waits inside a frozen process are left alone."""
     import gc
