@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+from collections.abc import Iterator
 
 import pytest
 from hypothesis import given, settings
@@ -359,41 +360,49 @@ def test_each_request_at_one_instant_gets_its_own_budget(monkeypatch: pytest.Mon
     assert c.callbacks_run == 400 and c.now == 0
 
 
+@pytest.fixture
+def unfrozen_heap(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """No object frozen while the test runs (under pytest the plugin froze its start-up: undone, then redone)."""
+    import gc
+
+    monkeypatch.setattr("kspec.clock.FROZEN_BY_HOST", False)
+    was_frozen = gc.get_freeze_count()
+    gc.unfreeze()
+    try:
+        yield
+    finally:
+        if was_frozen:
+            gc.freeze()
+
+
 def test_a_long_wait_runs_with_what_existed_before_it_frozen_out_of_the_collectors_way(
-        monkeypatch: pytest.MonkeyPatch) -> None:
+        unfrozen_heap: None) -> None:
     """A virtual day's waits leave the objects made before them to gc.freeze (a sixth of the soak's CPU went
     to full collections walking them); short waits and waits inside a frozen process are left alone."""
     import gc
 
     from kspec.clock import FREEZE_HEAP_AFTER_MS, LONG_WAIT_GEN0_THRESHOLD
 
-    monkeypatch.setattr("kspec.clock.FROZEN_BY_HOST", False)  # under pytest the plugin froze: undone here
-    was_frozen = gc.get_freeze_count()
+    clock = Clock()
+    seen: list[int] = []
+    thresholds: set[int] = set()
+    before = gc.get_threshold()
+    clock.call_every(1_000, lambda: seen.append(gc.get_freeze_count()))
+    clock.call_every(1_000, lambda: thresholds.add(gc.get_threshold()[0]))
+    clock.run_for(FREEZE_HEAP_AFTER_MS)
+    assert seen and all(n > 0 for n in seen)
+    assert gc.get_freeze_count() == 0  # handed back afterwards
+    # the youngest generation is collected less often during the wait, as before it afterwards
+    assert thresholds == {max(before[0], LONG_WAIT_GEN0_THRESHOLD)} and gc.get_threshold() == before
+    assert not [cb for cb in gc.callbacks if getattr(cb, "__module__", "") == "kspec.clock"]
+    seen.clear()
+    clock.run_for(10_000)
+    assert seen == [0] * 10
+    gc.freeze()  # someone else froze: left as it is
+    frozen = gc.get_freeze_count()
+    clock.run_for(FREEZE_HEAP_AFTER_MS)
+    assert gc.get_freeze_count() > frozen // 2  # not unfrozen (objects freed by refcount leave it)
     gc.unfreeze()
-    try:
-        clock = Clock()
-        seen: list[int] = []
-        thresholds: set[int] = set()
-        before = gc.get_threshold()
-        clock.call_every(1_000, lambda: seen.append(gc.get_freeze_count()))
-        clock.call_every(1_000, lambda: thresholds.add(gc.get_threshold()[0]))
-        clock.run_for(FREEZE_HEAP_AFTER_MS)
-        assert seen and all(n > 0 for n in seen)
-        assert gc.get_freeze_count() == 0  # handed back afterwards
-        # the youngest generation is collected less often during the wait, as before it afterwards
-        assert thresholds == {max(before[0], LONG_WAIT_GEN0_THRESHOLD)} and gc.get_threshold() == before
-        assert not [cb for cb in gc.callbacks if getattr(cb, "__module__", "") == "kspec.clock"]
-        seen.clear()
-        clock.run_for(10_000)
-        assert seen == [0] * 10
-        gc.freeze()  # someone else froze: left as it is
-        frozen = gc.get_freeze_count()
-        clock.run_for(FREEZE_HEAP_AFTER_MS)
-        assert gc.get_freeze_count() > frozen // 2  # not unfrozen (objects freed by refcount leave it)
-        gc.unfreeze()
-    finally:
-        if was_frozen:
-            gc.freeze()
 
 
 def test_a_bulk_apply_collects_the_youngest_generation_less_often() -> None:
@@ -418,26 +427,19 @@ def test_a_bulk_apply_collects_the_youngest_generation_less_often() -> None:
     seen.clear()
     c.apply(cms(BULK_APPLY_OBJECTS, 2))
     assert set(seen) == {max(before[0], LONG_WAIT_GEN0_THRESHOLD)} and gc.get_threshold() == before
-def test_settle_and_run_now_run_with_what_existed_before_frozen(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_settle_and_run_now_run_with_what_existed_before_frozen(unfrozen_heap: None) -> None:
     """Settling a big roll-out (and the burst of work one request causes) allocates all along: full
     collections walking the whole cluster were a seventh of workloads_rollout's CPU at 400 Deployments."""
     import gc
 
-    monkeypatch.setattr("kspec.clock.FROZEN_BY_HOST", False)  # under pytest the plugin froze: undone here
-    was_frozen = gc.get_freeze_count()
-    gc.unfreeze()
-    try:
-        clock = Clock()
-        seen: list[int] = []
-        clock.call_soon(lambda: seen.append(gc.get_freeze_count()))
-        clock.run_now()
-        clock.call_later(5_000, lambda: seen.append(gc.get_freeze_count()))
-        assert clock.settle(60_000)
-        assert len(seen) == 2 and all(n > 0 for n in seen)
-        assert gc.get_freeze_count() == 0  # handed back afterwards
-    finally:
-        if was_frozen:
-            gc.freeze()
+    clock = Clock()
+    seen: list[int] = []
+    clock.call_soon(lambda: seen.append(gc.get_freeze_count()))
+    clock.run_now()
+    clock.call_later(5_000, lambda: seen.append(gc.get_freeze_count()))
+    assert clock.settle(60_000)
+    assert len(seen) == 2 and all(n > 0 for n in seen)
+    assert gc.get_freeze_count() == 0  # handed back afterwards
 
 
 def test_a_host_that_froze_its_start_up_is_not_asked_to_count_its_frozen_objects(

@@ -284,12 +284,7 @@ class Cache:
         del pods[uid]
         pods[uid] = pi
         self.floor_exact = False
-        if not ni.pods_with_affinity:
-            self.affinity_nodes.pop(ni.name, None)
-        if not any(p.has_scoring_affinity for p in ni.pods_with_affinity):
-            self.scoring_affinity_nodes.pop(ni.name, None)
-        if not ni.pods_with_required_anti_affinity:
-            self.anti_affinity_nodes.pop(ni.name, None)
+        self._unmark_affinity(ni)
         self._lower_floor(ni)
         by_label = self.pods_by_label
         entry = (pi, ni)
@@ -345,13 +340,17 @@ class Cache:
         ni.remove_pod(pi, refresh)
         self.floor_exact = False
         self._unindex(pi)
+        self._unmark_affinity(ni)
+        return pi
+
+    def _unmark_affinity(self, ni: NodeInfo) -> None:
+        """Drop ``ni`` from the affinity node sets it no longer belongs in once a pod left it."""
         if not ni.pods_with_affinity:
             self.affinity_nodes.pop(ni.name, None)
         if not any(p.has_scoring_affinity for p in ni.pods_with_affinity):
             self.scoring_affinity_nodes.pop(ni.name, None)
         if not ni.pods_with_required_anti_affinity:
             self.anti_affinity_nodes.pop(ni.name, None)
-        return pi
 
     def assume(self, pi: PodInfo, node: str) -> None:
         self.add_pod(pi, node)

@@ -31,12 +31,18 @@ def test_the_node_monitor_reads_an_unchanged_node_once(monkeypatch) -> None:
     assert reads == ["node-2"]  # a new object is read again
 
 
-def test_a_status_flush_builds_the_container_statuses_once(monkeypatch) -> None:
+def _crash_looping_pod() -> Cluster:
+    """One node running pod "p", whose container exits every 30 s, 10 s after it was applied."""
     c = Cluster(nodes=1, seed=1)
     c.describe_image("crasher:1", exit_code=1, run_ms=30_000)
     c.apply([{"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "p"},
               "spec": {"containers": [{"name": "app", "image": "crasher:1"}]}}])
     c.run_for(10_000)
+    return c
+
+
+def test_a_status_flush_builds_the_container_statuses_once(monkeypatch) -> None:
+    c = _crash_looping_pod()
     builds: list[int] = []
     real = PodWorker._statuses
 
@@ -52,11 +58,7 @@ def test_a_status_flush_builds_the_container_statuses_once(monkeypatch) -> None:
 def test_a_restart_reuses_the_service_variables_until_the_services_change(monkeypatch) -> None:
     from kspec.kubelet import envvars
 
-    c = Cluster(nodes=1, seed=1)
-    c.describe_image("crasher:1", exit_code=1, run_ms=30_000)
-    c.apply([{"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "p"},
-              "spec": {"containers": [{"name": "app", "image": "crasher:1"}]}}])
-    c.run_for(10_000)
+    c = _crash_looping_pod()
     builds: list[int] = []
     real = envvars.service_env
 
