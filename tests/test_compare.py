@@ -8,6 +8,7 @@ import pytest
 
 from kspec.cluster import Cluster
 from kspec.compare import Trace, compare, compare_clusters, diverge, parse_spec
+from tests.manifests import deployment
 
 POD = """
 apiVersion: v1
@@ -57,18 +58,7 @@ spec:
   containers:
   - {name: app, image: nginx:1.25}
 ---
-apiVersion: apps/v1
-kind: Deployment
-metadata: {name: web}
-spec:
-  replicas: 2
-  selector: {matchLabels: {app: web}}
-  template:
-    metadata: {labels: {app: web}}
-    spec:
-      containers:
-      - {name: app, image: nginx:1.25}
-"""
+""" + deployment(containers="[{name: app, image: nginx:1.25}]")
 
 
 @pytest.mark.parametrize("rename", [True, False])

@@ -11,20 +11,12 @@ import pytest
 
 from kspec.api.kinds import KINDS
 from kspec.cluster import Cluster
+from tests.manifests import deployment
 
 kubernetes = pytest.importorskip("kubernetes")
 
-WORKLOADS = """
-apiVersion: apps/v1
-kind: Deployment
-metadata: {name: web}
-spec:
-  replicas: 2
-  selector: {matchLabels: {app: web}}
-  template:
-    metadata: {labels: {app: web}}
-    spec:
-      containers: [{name: web, image: nginx, ports: [{containerPort: 80}], resources: {requests: {cpu: 100m}}}]
+WORKLOADS = deployment(containers="[{name: web, image: nginx, ports: [{containerPort: 80}], "
+                                  "resources: {requests: {cpu: 100m}}}]") + """\
 ---
 apiVersion: v1
 kind: Service

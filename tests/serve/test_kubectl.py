@@ -10,23 +10,13 @@ from pathlib import Path
 import pytest
 
 from kspec.serve import Server
+from tests.manifests import deployment
 from tests.serve.kubectl_tool import KUBECTL, kubectl_env, kubectl_runner, needs_kubectl
 
 # not any kubectl on PATH: the expected output is kubectl 1.37's
 pytestmark = needs_kubectl
 
-DEPLOYMENT = """\
-apiVersion: apps/v1
-kind: Deployment
-metadata: {name: web}
-spec:
-  replicas: 2
-  selector: {matchLabels: {app: web}}
-  template:
-    metadata: {labels: {app: web}}
-    spec:
-      containers: [{name: web, image: nginx}]
-"""
+DEPLOYMENT = deployment()
 
 
 @pytest.fixture

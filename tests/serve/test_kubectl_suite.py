@@ -20,25 +20,13 @@ from kspec import printers
 from kspec.cluster import Cluster
 from kspec.objects import EPOCH
 from kspec.serve import Server
+from tests.manifests import deployment
 from tests.serve.kubectl_tool import KUBECTL, Run, kubectl_env, kubectl_runner, needs_kubectl
 
 pytestmark = needs_kubectl
 
-WEB = """\
-apiVersion: apps/v1
-kind: Deployment
-metadata: {name: web}
-spec:
-  replicas: 2
-  selector: {matchLabels: {app: web}}
-  template:
-    metadata: {labels: {app: web}}
-    spec:
-      containers:
-      - name: web
-        image: nginx
-        command: [sh, -c, "echo listening on 80; sleep 60; echo still here; sleep infinity"]
-"""
+WEB = deployment(containers='[{name: web, image: nginx, command: '
+                             '[sh, -c, "echo listening on 80; sleep 60; echo still here; sleep infinity"]}]')
 
 Kubectl = Run
 

@@ -3,17 +3,9 @@
 from __future__ import annotations
 
 from kspec import Cluster
+from tests.manifests import deployment
 
-DEPLOYMENT = """apiVersion: apps/v1
-kind: Deployment
-metadata: {name: web}
-spec:
-  replicas: 2
-  selector: {matchLabels: {app: web}}
-  template:
-    metadata: {labels: {app: web}}
-    spec: {containers: [{name: app, image: nginx}]}
-"""
+DEPLOYMENT = deployment(containers="[{name: app, image: nginx}]")
 
 
 def test_a_template_whose_pods_the_api_rejects_is_retried_with_back_off_not_at_one_instant() -> None:
