@@ -11,6 +11,8 @@ import json
 import re
 from dataclasses import dataclass, field
 
+from kspec.memos import Bounded
+
 # ---------------------------------------------------------------------------
 # Label key / value validation (content.IsLabelKey, content.IsLabelValue)
 # ---------------------------------------------------------------------------
@@ -53,16 +55,9 @@ def _full_match(pattern: re.Pattern[str], value: str) -> bool:
     return pattern.fullmatch(value) is not None and "\n" not in value
 
 
-#: label keys and values found valid so far: every new cluster's objects carry the same few (bounded)
-_VALID_KEYS: set[str] = set()
-_VALID_VALUES: set[str] = set()
-_VALID_MAX = 50_000
-
-
-def _remember(valid: set[str], text: str) -> None:
-    if len(valid) >= _VALID_MAX:
-        valid.clear()
-    valid.add(text)
+#: label keys and values found valid so far: every new cluster's objects carry the same few
+_VALID_KEYS: Bounded[str, bool] = Bounded(50_000)
+_VALID_VALUES: Bounded[str, bool] = Bounded(50_000)
 
 
 def validate_label_key(key: str) -> list[str]:
@@ -71,7 +66,7 @@ def validate_label_key(key: str) -> list[str]:
         return []
     errs = _label_key_errors(key)
     if not errs:
-        _remember(_VALID_KEYS, key)
+        _VALID_KEYS.remember(key, True)
     return errs
 
 
@@ -123,7 +118,7 @@ def validate_label_value(value: str) -> list[str]:
     if not _full_match(_LABEL_VALUE_RE, value):
         errs.append(regex_error(_LABEL_VALUE_MSG, _LABEL_VALUE_FMT, "MyValue", "my_value", "12345"))
     if not errs:
-        _remember(_VALID_VALUES, value)
+        _VALID_VALUES.remember(value, True)
     return errs
 
 
@@ -288,11 +283,8 @@ class Selector:
                 known = _MATCH_LABELS.get(key)
                 if known is not None:
                     return known
-                parsed = cls.from_requirements([new_requirement(k, EQUALS, [v]) for k, v in key])
-                if len(_MATCH_LABELS) >= _MATCH_LABELS_MAX:
-                    _MATCH_LABELS.clear()
-                _MATCH_LABELS[key] = parsed
-                return parsed
+                return _MATCH_LABELS.remember(
+                    key, cls.from_requirements([new_requirement(k, EQUALS, [v]) for k, v in key]))
         reqs = [new_requirement(k, EQUALS, [v]) for k, v in sorted(match_labels.items())]
         reqs.extend(_expression_requirement(expr) for expr in expressions)
         return cls.from_requirements(reqs)
@@ -312,8 +304,7 @@ class Selector:
 
 
 #: Selector.from_label_selector's plain matchLabels selectors, by their sorted (key, value) pairs (strings only)
-_MATCH_LABELS: dict[tuple[tuple[str, str], ...], Selector] = {}
-_MATCH_LABELS_MAX = 20_000
+_MATCH_LABELS: Bounded[tuple[tuple[str, str], ...], Selector] = Bounded(20_000)
 _EXPRESSION_OPERATORS = {"In": IN, "NotIn": NOT_IN, "Exists": EXISTS, "DoesNotExist": DOES_NOT_EXIST}
 
 

@@ -16,6 +16,7 @@ from yaml.constructor import ConstructorError, SafeConstructor
 from yaml.resolver import Resolver
 
 from kspec.errors import ManifestError
+from kspec.memos import Bounded
 from kspec.objects import Obj
 
 #: kube-apiserver's request body limit (maxRequestBodyBytes): a document expanding beyond it is refused.
@@ -101,8 +102,8 @@ class _Loader(_Parser or _PurePython, _Constructor, _Resolver):  # type: ignore[
 #: Manifests read so far (text -> objects), so a scenario repeated or outlined, or the same doc string in
 #: another scenario, is not parsed again; only short texts, only those that parsed (where a text came from
 #: shows only in the errors of one that does not parse).
-_PARSED: dict[str, list[Obj]] = {}
-_PARSED_MAX, _PARSED_TEXT_MAX = 32, 64 * 1024
+_PARSED: Bounded[str, list[Obj]] = Bounded(32)
+_PARSED_TEXT_MAX = 64 * 1024
 
 
 def load(text: str, source: str = "<manifest>", first_line: int = 1, indent: int = 0) -> list[Obj]:
@@ -114,9 +115,7 @@ def load(text: str, source: str = "<manifest>", first_line: int = 1, indent: int
     if known is None:
         known = _parse(text, source, first_line, indent)
         if len(text) <= _PARSED_TEXT_MAX:
-            if len(_PARSED) >= _PARSED_MAX:
-                _PARSED.clear()
-            _PARSED[text] = known
+            _PARSED.remember(text, known)
     return [_copy(obj) for obj in known]
 
 

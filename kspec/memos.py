@@ -18,6 +18,25 @@ class _Clearable(Protocol):
 
 
 M = TypeVar("M", bound=_Clearable)
+K = TypeVar("K")
+V = TypeVar("V")
+
+
+class Bounded(dict[K, V]):
+    """A per-process memo that starts over once it holds ``limit`` entries: its memory stays bounded in a long
+    run, with nothing on the hot path but a length check when something new is remembered (reads are a plain
+    dict's)."""
+
+    def __init__(self, limit: int) -> None:
+        super().__init__()
+        self.limit = limit
+
+    def remember(self, key: K, value: V) -> V:
+        """Store ``value`` under ``key`` (emptying the memo first when it is full) and return it."""
+        if len(self) >= self.limit:
+            self.clear()
+        self[key] = value
+        return value
 
 _SCENARIO_MEMOS: list[_Clearable] = []
 

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from kspec import labels as lbl
+from kspec.memos import Bounded
 from kspec.quantity import canonical, parse_quantity
 
 Obj = dict[str, Any]
@@ -188,8 +189,8 @@ _PERCENT_FMT = "[0-9]+%"
 _PERCENT_MSG = "a valid percent string must be a numeric string followed by an ending '%'"
 
 
-#: (format, value) pairs that matched so far: every new cluster names the same objects (bounded)
-_MATCHED: set[tuple[str, str]] = set()
+#: (format, value) pairs that matched so far: every new cluster names the same objects
+_MATCHED: Bounded[tuple[str, str], bool] = Bounded(50_000)
 
 
 def _matches(fmt: str, value: str) -> bool:
@@ -198,10 +199,7 @@ def _matches(fmt: str, value: str) -> bool:
         return True
     if re.fullmatch(fmt, value) is None or "\n" in value:
         return False
-    if len(_MATCHED) >= 50_000:
-        _MATCHED.clear()
-    _MATCHED.add(key)
-    return True
+    return _MATCHED.remember(key, True)
 
 
 def _max_len(n: int) -> str:
@@ -917,8 +915,7 @@ def validate_tolerations(tolerations: Any, path: str) -> list[FieldError]:
 #: pod templates' specs that validated clean, as their path and canonical JSON: a workload's template is
 #: validated again on every write of the workload (a roll-out scales thousands of ReplicaSets); a spec with
 #: errors is validated every time. Pods' own specs are not remembered: each has its own token volume name
-_CLEAN_SPECS: set[str] = set()
-_CLEAN_SPECS_MAX = 4096
+_CLEAN_SPECS: Bounded[str, bool] = Bounded(4096)
 
 
 def validate_pod_spec(spec: Obj, path: str) -> list[FieldError]:
@@ -933,9 +930,7 @@ def validate_pod_spec(spec: Obj, path: str) -> list[FieldError]:
         return []
     errs = _validate_pod_spec(spec, path)
     if not errs:
-        if len(_CLEAN_SPECS) >= _CLEAN_SPECS_MAX:
-            _CLEAN_SPECS.clear()
-        _CLEAN_SPECS.add(key)
+        _CLEAN_SPECS.remember(key, True)
     return errs
 
 

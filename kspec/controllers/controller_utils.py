@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from kspec.errors import ApiError
 from kspec.labels import Selector
+from kspec.memos import Bounded
 from kspec.nodeaffinity import required_node_affinity_matches
 from kspec.objects import Obj, clone, controller_of, get_condition, owner_reference, parse_timestamp
 
@@ -72,7 +73,7 @@ def available_in_ms(pod: Obj, min_ready_seconds: int, now_ms: int) -> int | None
 POD_STATES_MAX = 50_000
 
 
-def pod_state(pod: Obj, memo: dict[tuple[str, str], tuple[bool, bool, int | None]]
+def pod_state(pod: Obj, memo: Bounded[tuple[str, str], tuple[bool, bool, int | None]]
               ) -> tuple[bool, bool, int | None]:
     """(is_pod_active, is_pod_ready, ready_since_ms) of a pod, remembered in ``memo`` for stored ones by
     (uid, resourceVersion): in one cluster's store a version never changes (a write makes a new one), so a
@@ -84,9 +85,7 @@ def pod_state(pod: Obj, memo: dict[tuple[str, str], tuple[bool, bool, int | None
     key = (md.get("uid", ""), rv)
     state = memo.get(key)
     if state is None:
-        if len(memo) >= POD_STATES_MAX:
-            memo.clear()
-        state = memo[key] = (is_pod_active(pod), is_pod_ready(pod), ready_since_ms(pod))
+        state = memo.remember(key, (is_pod_active(pod), is_pod_ready(pod), ready_since_ms(pod)))
     return state
 
 

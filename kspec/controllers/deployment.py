@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 from kspec.controllers import deployment_util as du
 from kspec.controllers.base import Controller
 from kspec.controllers.controller_utils import (
+    POD_STATES_MAX,
     claim,
     compute_hash,
     owned_index,
@@ -25,6 +26,7 @@ from kspec.controllers.controller_utils import (
     selector_of,
 )
 from kspec.errors import ApiError, StepError
+from kspec.memos import Bounded
 from kspec.objects import Obj, clone, controller_of, owner_reference, parse_timestamp, split_key
 
 if TYPE_CHECKING:
@@ -42,7 +44,7 @@ class DeploymentController(Controller):
         self.sets = owned_index(cluster, "replicasets")
         self.pods = owned_index(cluster, "pods")
         self._bounds: dict[tuple[str, str], list[int]] = {}  # (ns, name) -> [most pods, fewest available]
-        self._pod_states: dict[tuple[str, str], tuple[bool, bool, int | None]] = {}  # see pod_state
+        self._pod_states: Bounded[tuple[str, str], tuple[bool, bool, int | None]] = Bounded(POD_STATES_MAX)
         self._deadlines: list[tuple[int, str]] = []  # heap of (due ms, key): requeueStuckDeployment
         self._due: dict[str, int] = {}
         self.last_rollback_message = ""

@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
+from kspec.memos import Bounded, per_scenario
 from kspec.objects import Obj, clone, parse_timestamp, timestamp
 
 REVISION = "deployment.kubernetes.io/revision"
@@ -221,8 +222,7 @@ def equal_ignore_hash(a: Obj, b: Obj) -> bool:
 #: a stored ReplicaSet's template without the hash label, and that pruned, by the set's uid with the template
 #: itself (stored versions are read-only and a status write keeps the template object; another object is worked
 #: out again): every sync of a Deployment compares its template with each of its sets', twice
-_TEMPLATES: dict[str, tuple[Obj, Obj, Any]] = {}
-_TEMPLATES_MAX = 20_000
+_TEMPLATES: Bounded[str, tuple[Obj, Obj, Any]] = per_scenario(Bounded(20_000))
 
 
 def _set_template(rs: Obj) -> tuple[Obj, Any]:
@@ -234,10 +234,8 @@ def _set_template(rs: Obj) -> tuple[Obj, Any]:
         return strip_hash(template), None
     known = _TEMPLATES.get(uid)
     if known is None or known[0] is not template:
-        if len(_TEMPLATES) >= _TEMPLATES_MAX:
-            _TEMPLATES.clear()
         stripped = strip_hash(template)
-        known = _TEMPLATES[uid] = (template, stripped, _pruned(stripped))
+        known = _TEMPLATES.remember(uid, (template, stripped, _pruned(stripped)))
     return known[1], known[2]
 
 
@@ -255,9 +253,7 @@ def find_new(d: Obj, sets: list[Obj]) -> Obj | None:
         if want_pruned is None:
             want_pruned = _pruned(want)
             if uid:
-                if len(_WANTED) >= _TEMPLATES_MAX:
-                    _WANTED.clear()
-                _WANTED[uid] = (clone(want), want_pruned)
+                _WANTED.remember(uid, (clone(want), want_pruned))
         if (_pruned(have) if have_pruned is None else have_pruned) == want_pruned:
             return rs
     return None
@@ -265,7 +261,7 @@ def find_new(d: Obj, sets: list[Obj]) -> Obj | None:
 
 #: a Deployment's template (hash label stripped; a copy) and that pruned, by the Deployment's uid: every sync
 #: asks up to four times, and the next sync mostly with the same template (an equal template is the test)
-_WANTED: dict[str, tuple[Obj, Any]] = {}
+_WANTED: Bounded[str, tuple[Obj, Any]] = per_scenario(Bounded(20_000))
 
 
 def find_old(d: Obj, sets: list[Obj]) -> tuple[list[Obj], list[Obj]]:

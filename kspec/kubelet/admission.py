@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from kspec.memos import per_scenario
+from kspec.memos import Bounded, per_scenario
 from kspec.nodeaffinity import required_node_affinity_matches
 from kspec.objects import Obj
 from kspec.quantity import cpu_millis, to_int
@@ -76,8 +76,7 @@ def _read(resource: str) -> Callable[[Any], int]:
 #: pod_requests of stored (read-only) pods by the identity of their spec, kept alive here so the id is not
 #: reused: every admission sums the requests of every pod on the node, and a pod's status writes share its spec;
 #: emptied when a scenario ends (kspec/memos.py), so a long pytest run does not keep every scenario's pod specs
-_REQUESTS: dict[int, tuple[Obj, dict[str, int], list[tuple[str, str, int]]]] = per_scenario({})
-_REQUESTS_MAX = 20_000
+_REQUESTS: Bounded[int, tuple[Obj, dict[str, int], list[tuple[str, str, int]]]] = per_scenario(Bounded(20_000))
 
 
 def _facts(pod: Obj) -> tuple[dict[str, int], list[tuple[str, str, int]]]:
@@ -88,10 +87,8 @@ def _facts(pod: Obj) -> tuple[dict[str, int], list[tuple[str, str, int]]]:
     known = _REQUESTS.get(id(spec))
     if known is not None and known[0] is spec:
         return known[1], known[2]
-    if len(_REQUESTS) >= _REQUESTS_MAX:
-        _REQUESTS.clear()
     requests, ports = _pod_requests(spec), host_ports(spec)
-    _REQUESTS[id(spec)] = (spec, requests, ports)
+    _REQUESTS.remember(id(spec), (spec, requests, ports))
     return requests, ports
 
 

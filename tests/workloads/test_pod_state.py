@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from kspec.controllers import controller_utils as cu
+from kspec.memos import Bounded
 
 
 def _pod(rv: str = "", phase: str = "Running", ready: str | None = "True", deleting: bool = False) -> dict:
@@ -18,7 +19,7 @@ def _pod(rv: str = "", phase: str = "Running", ready: str | None = "True", delet
                                  _pod("6", phase="Succeeded"), _pod("7", deleting=True), _pod("8", phase="Pending")])
 def test_pod_state_is_the_predicates(pod: dict) -> None:
     want = (cu.is_pod_active(pod), cu.is_pod_ready(pod), cu.ready_since_ms(pod))
-    memo: dict = {}
+    memo: Bounded = Bounded(cu.POD_STATES_MAX)
     assert cu.pod_state(pod, memo) == want
     assert cu.pod_state(pod, memo) == want
 
@@ -27,7 +28,7 @@ def test_a_stored_version_is_looked_at_once_and_an_unstored_pod_every_time(monke
     calls: list[object] = []
     real = cu.is_pod_ready
     monkeypatch.setattr(cu, "is_pod_ready", lambda p: calls.append(p) or real(p))
-    memo: dict = {}
+    memo: Bounded = Bounded(cu.POD_STATES_MAX)
     stored = _pod("12")
     for _ in range(3):
         cu.pod_state(stored, memo)
