@@ -26,12 +26,31 @@ UpdateFn = Callable[[Obj, Obj], None]
 DeleteFn = Callable[[Obj], None]
 
 
+class _LikeUpdate:
+    """``Informers.on``'s default ``on_status``: a status-only write goes to ``on_update`` like any other."""
+
+    def __repr__(self) -> str:
+        return "LIKE_UPDATE"
+
+
+LIKE_UPDATE: UpdateFn = _LikeUpdate()  # type: ignore[assignment]
+#: Off, every status-only write is delivered to every ``on_update`` (tests compare the runs both ways)
+SKIP_STATUS = True
+
+
 @dataclass(slots=True)
 class Handler:
     """ResourceEventHandlerFuncs: any of the three may be left out.
 
     ``ignore`` names resources a ``"*"`` handler is never called for, so a change nobody acts on (a Lease
     renewal, an Event) is not delivered at all.
+
+    ``on_status`` is what a *status-only* update is delivered to: one the API server wrote through the status
+    subresource (``write_status``, ``update(status=True)``), so that the new object's spec, metadata (its
+    resourceVersion aside) and every other field but status are the old one's. A handler whose update path
+    reads nothing but those (an owner index, the garbage collector for a live object) declares ``None`` and is
+    not called for the kubelet's pod status writes, most of a long run's updates. The default calls
+    ``on_update``.
     """
 
     on_add: AddFn | None = None
@@ -40,6 +59,7 @@ class Handler:
     ignore: frozenset[str] = frozenset()
     #: registration order: a deferred start's handlers (kspec/lazystart.py) take the place an eager start's had
     order: tuple[int, int] = (0, 0)
+    on_status: UpdateFn | None = LIKE_UPDATE
 
 
 def _order(handler: Handler) -> tuple[int, int]:
@@ -64,14 +84,15 @@ class Informers:
         self._first: dict[str, list[Callable[[], None]]] = {}
 
     def on(self, resource: str, on_add: AddFn | None = None, on_update: UpdateFn | None = None,
-           on_delete: DeleteFn | None = None, *, ignore: frozenset[str] = frozenset()) -> Handler:
+           on_delete: DeleteFn | None = None, *, ignore: frozenset[str] = frozenset(),
+           on_status: UpdateFn | None = LIKE_UPDATE) -> Handler:
         if self._slot is None:
             self._registered += 1
             order = (self._registered, 0)
         else:
             self._in_slot += 1
             order = (self._slot, self._in_slot)
-        handler = Handler(on_add, on_update, on_delete, ignore, order)
+        handler = Handler(on_add, on_update, on_delete, ignore, order, on_status)
         handlers = self._handlers.get(resource)
         if handlers is None:
             self._handlers[resource] = [handler]
@@ -125,25 +146,45 @@ class Informers:
             for obj in existing:
                 handler.on_add(obj)
 
-    def notify(self, event: WatchEvent) -> None:
-        """Called by the API server on commit; schedules delivery at the current instant."""
+    def notify(self, event: WatchEvent, status_only: bool = False) -> None:
+        """Called by the API server on commit; schedules delivery at the current instant. ``status_only``: the
+        write changed the status alone (see ``Handler.on_status``)."""
         self.clock.note_write(event.type, event.resource, event.obj)
         if self._first and event.resource in self._first:
             for start in self._first.pop(event.resource):
                 start()
         if self._handlers_for(event.resource):
-            self.clock.call_soon(lambda: self._deliver(event), label=f"watch {event.resource}")
+            if status_only and SKIP_STATUS:
+                self.clock.call_soon(lambda: self._deliver_status(event), label=f"watch {event.resource}")
+            else:
+                self.clock.call_soon(lambda: self._deliver(event), label=f"watch {event.resource}")
 
     def _callbacks(self, resource: str, etype: str) -> list[Callable[..., None]]:
-        """The handler functions a change of this type to this resource goes to. The list is never changed in
-        place (registering or removing a handler drops them all), so a delivery can iterate it as a snapshot."""
+        """The handler functions a change of this type (``STATUS``: a status-only MODIFIED) to this resource goes
+        to. The list is never changed in place (registering or removing a handler drops them all), so a delivery
+        can iterate it as a snapshot."""
         key = (resource, etype)
         found = self._calls.get(key)
         if found is None:
-            attr = "on_add" if etype == "ADDED" else "on_update" if etype == "MODIFIED" else "on_delete"
-            found = self._calls[key] = [fn for h in self._handlers_for(resource)
-                                        if (fn := getattr(h, attr)) is not None]
+            if etype == "STATUS":
+                found = [fn for h in self._handlers_for(resource)
+                         if (fn := h.on_update if h.on_status is LIKE_UPDATE else h.on_status) is not None]
+            else:
+                attr = "on_add" if etype == "ADDED" else "on_update" if etype == "MODIFIED" else "on_delete"
+                found = [fn for h in self._handlers_for(resource) if (fn := getattr(h, attr)) is not None]
+            self._calls[key] = found
         return found
+
+    def _deliver_status(self, event: WatchEvent) -> None:
+        """A status-only update: to the handlers' ``on_status`` functions."""
+        self.delivered += 1
+        clock = self.clock
+        obj = event.obj
+        old = event.old or obj
+        for fn in self._callbacks(event.resource, "STATUS"):
+            clock.acting = fn
+            fn(old, obj)
+        clock.acting = None
 
     def _deliver(self, event: WatchEvent) -> None:
         self.delivered += 1

@@ -69,6 +69,8 @@ class APIServer:
         #: own loopback request, which is in system:masters. Admission may read it too.
         self.user: UserInfo | None = None
         self._authorized = False  # the outer request was authorized: the calls it makes inside are not again
+        #: the object a status subresource write is committing: its watch event is status-only (informers.py)
+        self._status_write: Obj | None = None
         store.subscribe(self._on_commit)
 
     # -- plumbing -----------------------------------------------------------
@@ -80,7 +82,10 @@ class APIServer:
         self.writes += 1
         if event.resource not in QUIET_RESOURCES and not _heartbeat_only(event):
             self.clock.changes += 1
-        self.informers.notify(event)
+        # identity, not comparison: the object a status write built (spec and every other part the stored one's,
+        # metadata a copy of it), committed against the stored object's resourceVersion, so it is the status
+        # alone that changed; an etcd entry applied later than its request is simply not marked
+        self.informers.notify(event, event.obj is self._status_write)
 
     def _new_uid(self, kind: str = "", name: str = "") -> str:
         r = self._slice_rng if kind == "EndpointSlice" else \
@@ -261,8 +266,12 @@ class APIServer:
                 kind.kind == "Namespace" and obj.get("spec", {}).get("finalizers")) and not (
                 old["metadata"].get("deletionGracePeriodSeconds")):
             return self._store_call(lambda: self._remove(kind, old), kind, name)
-        return self._store_call(lambda: self.store.update(kind.resource, obj, old["metadata"]["resourceVersion"]),
-                                kind, name)
+        self._status_write = obj if status else None  # a status update: the status alone differs from old's
+        try:
+            return self._store_call(lambda: self.store.update(kind.resource, obj, old["metadata"]["resourceVersion"]),
+                                    kind, name)
+        finally:
+            self._status_write = None
 
     def update_status(self, obj: Obj) -> Obj:
         return self.update(obj, status=True)
@@ -317,7 +326,11 @@ class APIServer:
                 kind.kind == "Namespace" and new.get("spec", {}).get("finalizers")) and not (
                 md.get("deletionGracePeriodSeconds")):
             return self._store_call(lambda: self._remove(kind, live), kind, name)
-        return self._store_call(lambda: self.store.update(kind.resource, new, md["resourceVersion"]), kind, name)
+        self._status_write = new  # the status alone differs from the stored object's (informers.py, on_status)
+        try:
+            return self._store_call(lambda: self.store.update(kind.resource, new, md["resourceVersion"]), kind, name)
+        finally:
+            self._status_write = None
 
     def update_owned(self, live: Obj, new: Obj, *, spec_changed: bool | None = None) -> Obj:
         """An update by a simulated component that sets fields it owns to values valid by construction (a

@@ -232,7 +232,9 @@ class OwnedIndex:
         self.resource = resource
         self.by_owner: dict[str, set[tuple[str, str]]] = {}
         self.orphans: dict[str, set[str]] = {}
-        self.api.informers.on(resource, self.observe, lambda _old, new: self.observe(new), self._forget)
+        # status-blind: observe reads the name, namespace and controller reference, which a status write keeps
+        self.api.informers.on(resource, self.observe, lambda _old, new: self.observe(new), self._forget,
+                              on_status=None)
         for obj in self.api.store.list(resource):
             self.observe(obj)
 

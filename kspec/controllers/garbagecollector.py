@@ -49,7 +49,8 @@ class GarbageCollector(Controller):
         self._reported: set[tuple[str, str]] = set()  # (dependent uid, owner uid) already warned about
 
     def start(self) -> None:
-        handler = self.api.informers.on("*", self._changed, self._updated, self._deleted, ignore=_SKIP)
+        handler = self.api.informers.on("*", self._changed, self._updated, self._deleted, ignore=_SKIP,
+                                        on_status=self._status_updated)
         for kind_resource in _watched_resources():
             self.api.informers.replay(handler, self.api.store.list(kind_resource))
 
@@ -72,6 +73,15 @@ class GarbageCollector(Controller):
                 owner_ref = self.ref_of_uid.get(owner["uid"])
                 if owner_ref is not None:
                     self.queue.add(owner_ref)
+
+    def _status_updated(self, old: Obj, new: Obj) -> None:
+        """A status-only update (informers.Handler.on_status) keeps the owner references, uid, name, namespace
+        and deletion state ``_updated`` reads: for an object with no owners, not being deleted and with no
+        dependents recorded, ``_updated`` would re-record what is recorded and queue nothing, so it is not
+        called. Any of the three keeps the call (it queues keys, and when their reconciles run may matter)."""
+        md = new["metadata"]
+        if md.get("ownerReferences") or md.get("deletionTimestamp") or self.dependents.get(md.get("uid", "")):
+            self._updated(old, new)
 
     def _changed(self, obj: Obj) -> None:
         resource = self._resource(obj)

@@ -48,7 +48,8 @@ class TaintEvictionController(Controller):
         self.watch("nodes", lambda n: "node|" + n["metadata"]["name"])
         pods = enqueue_handler(self.queue, _pod_key)
         pods["on_update"] = self._pod_updated
-        self.api.informers.replay(self.api.informers.on("pods", **pods), self.api.store.list("pods"))
+        # status-blind: _pod_updated returns at once for an update that keeps spec and metadata
+        self.api.informers.replay(self.api.informers.on("pods", **pods, on_status=None), self.api.store.list("pods"))
 
     def _pod_updated(self, old: Obj, new: Obj) -> None:
         """PodUpdated (pkg/controller/tainteviction): an update that changes neither the pod's node, its
