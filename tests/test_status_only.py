@@ -160,6 +160,26 @@ spec:
       restartPolicy: Never
       containers: [{name: c, image: "batch:1"}]
 """
+STATEFUL = """
+apiVersion: apps/v1
+kind: StatefulSet
+metadata: {name: db}
+spec:
+  replicas: 2
+  serviceName: db
+  selector: {matchLabels: {app: db}}
+  template:
+    metadata: {labels: {app: db}}
+    spec:
+      containers: [{name: c, image: nginx}]
+---
+apiVersion: v1
+kind: Service
+metadata: {name: web}
+spec:
+  selector: {app: web}
+  ports: [{port: 80}]
+"""
 WRONG_NAMESPACE = """
 apiVersion: v1
 kind: ConfigMap
@@ -178,6 +198,7 @@ def _busy(c: Cluster) -> Cluster:
     c.apply(deployment("web", 3))
     c.apply(RS)
     c.apply(JOB)
+    c.apply(STATEFUL)
     c.apply([{**POD, "metadata": {"name": "bare", "labels": {"app": "bare"}}, "spec": {"containers": [
         {"name": "c", "image": "nginx", "readinessProbe": {"httpGet": {"port": 80}, "periodSeconds": 5}}]}}])
     c.apply({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": "other"}})
@@ -205,7 +226,9 @@ def test_every_declared_handler_has_nothing_to_do_for_what_it_skips(monkeypatch)
     c = Cluster(nodes=3, seed=2)
     monkeypatch.setattr(Informers, "_deliver_status", _checked(c, checked))
     _busy(c)
-    assert {"OwnedIndex", "GarbageCollector", "TaintEvictionController"} <= set(checked)
+    assert set(checked) == {"OwnedIndex", "GarbageCollector", "TaintEvictionController", "ReplicaSetController",
+                            "ReplicationControllerController", "EndpointsController", "EndpointSliceController",
+                            "StatefulSetController", "JobController", "KubeProxy"}
 
 
 @pytest.fixture

@@ -28,8 +28,9 @@ class EndpointsController(Controller):
     def start(self) -> None:
         self.watch("services")
         # existing pods are covered by every service's initial reconcile
+        # a status-only update keeps the labels: the old ones select the same Services (informers.Handler.on_status)
         self.api.informers.on("pods", on_add=self._pod_changed, on_update=lambda old, new: self._pod_changed(new, old),
-                              on_delete=self._pod_changed)
+                              on_delete=self._pod_changed, on_status=lambda _old, new: self._pod_changed(new))
 
     def _pod_changed(self, pod: Obj, old: Obj | None = None) -> None:
         ns = pod["metadata"].get("namespace", "")

@@ -187,13 +187,21 @@ class EndpointSliceController(SliceOwner):
         self.watch("services")
         inf = self.api.informers
         inf.on("pods", on_add=lambda p: self._pods(None, p), on_update=self._pods,
-               on_delete=lambda p: self._pods(p, None))
+               on_delete=lambda p: self._pods(p, None), on_status=self._pod_status)
         inf.on("endpointslices", on_add=self._slice_added, on_update=self._slice_updated,
                on_delete=self._slice_deleted)
 
     def _pods(self, old: Obj | None, new: Obj | None) -> None:
         for key in services_to_update(self.api, old, new):
             self.queue.add(key)
+
+    def _pod_status(self, old: Obj, new: Obj) -> None:
+        """services_to_update for a status-only update (informers.Handler.on_status): labels, hostname,
+        subdomain and deletion are the old ones, so only readiness and IPs can move the pod's endpoint."""
+        if is_pod_ready(old) != is_pod_ready(new) or pod_ips(old) != pod_ips(new):
+            md = new["metadata"]
+            for key in _services_selecting(self.api, md.get("namespace", ""), md.get("labels") or {}):
+                self.queue.add(key)
 
     def reconcile(self, key: str) -> bool | None:
         """syncService."""

@@ -149,7 +149,7 @@ class JobController(Controller):
 
     def start(self) -> None:
         self.watch("jobs")
-        self.api.informers.on("pods", self._pod_added, self._pod_updated, self._pod_deleted)
+        self.api.informers.on("pods", self._pod_added, self._pod_updated, self._pod_deleted, on_status=self._pod_status)
 
     def _pod_changed(self, pod: Obj) -> None:
         """Queue the Job that controls the pod."""
@@ -178,6 +178,11 @@ class JobController(Controller):
         if labels_changed or old_ref != new_ref:
             for job in self.pod_jobs(new):
                 self.queue.add(f"{job['metadata']['namespace']}/{job['metadata']['name']}")
+
+    def _pod_status(self, _old: Obj, new: Obj) -> None:
+        """_pod_updated for a status-only update (informers.Handler.on_status): controller and labels unchanged."""
+        if controller_of(new) is not None:
+            self._pod_changed(new)
 
     def pod_jobs(self, pod: Obj) -> list[Obj]:
         """getPodJobs: the Jobs in the pod's namespace whose non-empty selector matches its labels."""

@@ -46,7 +46,8 @@ class ReplicaSetController(Controller):
 
     def start(self) -> None:
         self.watch(self.RESOURCE)
-        self.api.informers.on("pods", self._pod_changed, self._pod_updated, self._pod_changed)
+        self.api.informers.on("pods", self._pod_changed, self._pod_updated, self._pod_changed,
+                              on_status=self._pod_status)
 
     # -- pod events -> owner keys -------------------------------------------------
     def _pod_changed(self, pod: Obj) -> None:
@@ -61,6 +62,10 @@ class ReplicaSetController(Controller):
         for rs in self.api.store.list(self.RESOURCE, ns):
             if selector_of(rs).matches(labels):
                 self.queue.add(f"{ns}/{rs['metadata']['name']}")
+
+    def _pod_status(self, _old: Obj, new: Obj) -> None:
+        """_pod_updated for a status-only update (informers.Handler.on_status): controller and labels unchanged."""
+        self._pod_changed(new)
 
     def _pod_updated(self, old: Obj, new: Obj) -> None:
         old_ref, new_ref = controller_of(old), controller_of(new)

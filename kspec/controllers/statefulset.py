@@ -57,7 +57,7 @@ class StatefulSetController(Controller):
 
     def start(self) -> None:
         self.watch("statefulsets")
-        self.api.informers.on("pods", self.add_pod, self.update_pod, self.delete_pod)
+        self.api.informers.on("pods", self.add_pod, self.update_pod, self.delete_pod, on_status=self._pod_status)
 
     # -- pod event handlers ---------------------------------------------------------------
     def _enqueue(self, sts: Obj) -> None:
@@ -112,6 +112,15 @@ class StatefulSetController(Controller):
             return
         if ref_changed or old["metadata"].get("labels") != new["metadata"].get("labels"):
             for sts in self.sets_for_pod(new):
+                self._enqueue(sts)
+
+    def _pod_status(self, _old: Obj, new: Obj) -> None:
+        """update_pod for a status-only update (informers.Handler.on_status): the controller reference and the
+        labels are the old ones, so only the owning set is looked at."""
+        ref = controller_of(new)
+        if ref is not None:
+            sts = self._resolve(new["metadata"]["namespace"], ref)
+            if sts is not None:
                 self._enqueue(sts)
 
     def delete_pod(self, pod: Obj) -> None:

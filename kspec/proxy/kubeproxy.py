@@ -69,8 +69,7 @@ class KubeProxy:
         # kube-proxy reads EndpointSlices (OnEndpointSliceAdd/Update/Delete), not core/v1 Endpoints
         inf.on("endpointslices", lambda o: self._fan("on_endpoints", None, o),
                lambda a, b: self._fan("on_endpoints", a, b), lambda o: self._fan("on_endpoints", o, None))
-        inf.on("pods", self._index_pod, lambda old, new: (self._unindex_pod(old), self._index_pod(new)),
-               self._unindex_pod)
+        inf.on("pods", self._index_pod, self._reindex_pod, self._unindex_pod, on_status=self._pod_status)
         for pod in self.api.store.list("pods"):
             self._index_pod(pod)
         for node in self.api.store.list("nodes"):
@@ -110,6 +109,19 @@ class KubeProxy:
         ip = pod.get("status", {}).get("podIP")
         if ip and not pod["spec"].get("hostNetwork"):
             self._pods_by_ip[ip] = (pod["metadata"].get("namespace", ""), pod["metadata"]["name"])
+
+    def _reindex_pod(self, old: Obj, new: Obj) -> None:
+        self._unindex_pod(old)
+        self._index_pod(new)
+
+    def _pod_status(self, old: Obj, new: Obj) -> None:
+        """_reindex_pod for a status-only update (informers.Handler.on_status): name and spec unchanged, so with
+        the same IP the pod's entry ends as _index_pod leaves it (the map is only looked up, never iterated)."""
+        ip = new.get("status", {}).get("podIP")
+        if ip == old.get("status", {}).get("podIP") and not new["spec"].get("hostNetwork"):
+            self._index_pod(new)
+        else:
+            self._reindex_pod(old, new)
 
     def _unindex_pod(self, pod: Obj) -> None:
         ip = pod.get("status", {}).get("podIP")
