@@ -54,6 +54,18 @@ def test_a_status_subresource_write_is_delivered_as_status_only() -> None:
     assert len(seen["all"]) == 5 and seen["blind"] == seen["all"][3:]
 
 
+def test_the_mark_holds_on_the_etcd_store() -> None:
+    """The Raft model applies a write when its entry commits: the mark follows the object committed."""
+    c = Cluster(nodes=1, seed=1, etcd_members=3, store="etcd")
+    c.apply([POD])
+    c.run_for(5_000)
+    seen = _recording(c)
+    c.api.write_status("pods", "p", "default", {**c.api.get("pods", "p")["status"], "message": "one"})
+    c.api.patch("pods", "p", "default", lambda o: o["metadata"]["labels"].__setitem__("extra", "1"))
+    c.run_for(0)
+    assert len(seen["all"]) == 2 and seen["blind"] == seen["all"][1:]
+
+
 def test_status_only_deliveries_reach_every_handler_when_the_skipping_is_off(monkeypatch) -> None:
     monkeypatch.setattr(informers, "SKIP_STATUS", False)
     c = Cluster(nodes=1, seed=1)
