@@ -153,7 +153,10 @@ class Informers:
         if self._first and event.resource in self._first:
             for start in self._first.pop(event.resource):
                 start()
-        if self._handlers_for(event.resource):
+        handlers = self._for.get(event.resource)
+        if handlers is None:
+            handlers = self._handlers_for(event.resource)
+        if handlers:
             if status_only and SKIP_STATUS:
                 self.clock.call_soon(lambda: self._deliver_status(event), label=f"watch {event.resource}")
             else:

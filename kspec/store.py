@@ -126,18 +126,22 @@ class MemoryStore:
         return obj
 
     def update(self, resource: str, obj: Obj, expect_rv: str | None = None) -> Obj:
+        # _bump and _commit written out: every Lease renewal, status write and event count comes through here
         self.check_write()
         md = obj["metadata"]
         key = (md.get("namespace", ""), md["name"])
-        table = self._data.get(resource, {})
-        old = table.get(key)
-        if old is None:
+        table = self._data.get(resource)
+        old = None if table is None else table.get(key)
+        if table is None or old is None:
             raise KeyNotFound(key)
         if expect_rv is not None and old["metadata"].get("resourceVersion") != expect_rv:
             raise RevisionMismatch(key)
-        self._bump(obj)
+        self.revision = revision = self.revision + 1
+        md["resourceVersion"] = str(revision)
         table[key] = obj
-        self._commit("MODIFIED", resource, obj, old)
+        event = WatchEvent("MODIFIED", resource, obj, old, revision)
+        for fn in self._subscribers:
+            fn(event)
         return obj
 
     def delete(self, resource: str, namespace: str, name: str, expect_rv: str | None = None) -> Obj:
