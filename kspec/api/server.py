@@ -80,7 +80,7 @@ class APIServer:
 
     def _on_commit(self, event: WatchEvent) -> None:
         self.writes += 1
-        if event.resource not in QUIET_RESOURCES and not _heartbeat_only(event):
+        if event.resource not in QUIET_RESOURCES and (event.resource != "nodes" or not _heartbeat_only(event)):
             self.clock.changes += 1
         # identity, not comparison: the object a status write built (spec and every other part the stored one's,
         # metadata a copy of it), committed against the stored object's resourceVersion, so it is the status
@@ -653,18 +653,24 @@ def _api_error(exc: StoreError, kind: Kind, name: str) -> Exception:
 
 
 def _heartbeat_only(event: WatchEvent) -> bool:
-    """A node status write that only moved heartbeat times is periodic work, not change."""
+    """A node status write that only moved heartbeat times is periodic work, not change.
+
+    Compares in place what ``_strip_heartbeats`` of each would (metadata but its resourceVersion, spec, status
+    with each condition but its lastHeartbeatTime, missing conditions as none), without copying either node."""
     if event.resource != "nodes" or event.old is None or event.type != "MODIFIED":
         return False
-    return _strip_heartbeats(event.obj) == _strip_heartbeats(event.old)
-
-
-def _strip_heartbeats(node: Obj) -> Any:
-    status = dict(node.get("status", {}))
-    status["conditions"] = [{k: v for k, v in c.items() if k != "lastHeartbeatTime"}
-                            for c in status.get("conditions") or []]
-    return ({k: v for k, v in node.get("metadata", {}).items() if k != "resourceVersion"},
-            node.get("spec"), status)
+    new, old = event.obj, event.old
+    if new.get("spec") != old.get("spec"):
+        return False
+    if {**new.get("metadata", {}), "resourceVersion": None} != {**old.get("metadata", {}), "resourceVersion": None}:
+        return False
+    new_status, old_status = new.get("status", {}), old.get("status", {})
+    new_conds, old_conds = new_status.get("conditions") or [], old_status.get("conditions") or []
+    if len(new_conds) != len(old_conds) or \
+            {**new_status, "conditions": None} != {**old_status, "conditions": None}:
+        return False
+    return all(a == b or {**a, "lastHeartbeatTime": None} == {**b, "lastHeartbeatTime": None}
+               for a, b in zip(new_conds, old_conds, strict=True))
 
 
 def _short(obj: Obj) -> str:
