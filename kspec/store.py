@@ -83,7 +83,8 @@ class MemoryStore:
         self._listed: dict[str, tuple[dict[tuple[str, str], Obj], int, int, list[Obj]]] = {}
 
     def get(self, resource: str, namespace: str, name: str) -> Obj | None:
-        return self._data.get(resource, {}).get((namespace, name))
+        table = self._data.get(resource)
+        return None if table is None else table.get((namespace, name))
 
     def list(self, resource: str, namespace: str | None = None) -> list[Obj]:
         items = self._data.get(resource)

@@ -263,3 +263,18 @@ def test_a_busy_run_is_the_same_with_and_without_the_skipping(both_ways) -> None
 def test_declarations_are_handlers_fields() -> None:
     assert Handler().on_status is LIKE_UPDATE
     assert repr(LIKE_UPDATE) == "LIKE_UPDATE"
+
+
+@pytest.mark.parametrize("typed", [False, True])
+def test_a_status_write_checks_the_namespace_as_every_write_does(typed: bool) -> None:
+    """The typed write (the kubelet's) checks what _prepare would for a stored object: its namespace exists."""
+    from kspec.errors import ApiError
+
+    c = Cluster(nodes=1, seed=1)
+    c.apply([POD])
+    c.run_for(5_000)
+    status = {**c.api.get("pods", "p")["status"], "message": "one"}
+    del c.api.store._data["namespaces"][("", "default")]  # gone under the pod, as no API call could do
+    with pytest.raises(ApiError) as err:
+        c.api.write_status("pods", "p", "default", status, typed=typed)
+    assert (err.value.code, err.value.message) == (404, 'namespaces "default" not found')

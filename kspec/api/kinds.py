@@ -98,7 +98,9 @@ def kind_for(api_version: str, kind: str) -> Kind:
 
 def resource_for(name: str) -> Kind:
     """Resolve what ``kubectl get/delete NAME`` accepts: plural, singular, short name, Kind."""
-    found = _BY_NAME.get(name.lower())
+    found = _BY_NAME.get(name)  # the names are kept lower-case: most callers pass one (no lower() copy)
+    if found is None:
+        found = _BY_NAME.get(name.lower())
     if found is None:
         raise ApiError(404, "NotFound", f'the server doesn\'t have a resource type "{name}"')
     return found

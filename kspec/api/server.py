@@ -317,8 +317,13 @@ class APIServer:
         if not typed:
             body = decode(body)
         body["metadata"] = dict(live["metadata"])
-        self._prepare(body)  # the namespace checks of every write
         md = live["metadata"]
+        if not typed:
+            self._prepare(body)  # the namespace checks of every write
+        elif kind.namespaced and self.store.get("namespaces", "", md["namespace"]) is None:
+            # _prepare's outcome for a typed body made of a stored object (canonical apiVersion, its namespace set,
+            # a resourceVersion, so a terminating namespace refuses nothing): the namespace must exist
+            raise not_found("namespaces", md["namespace"])
         # a stored object's metadata comes out of _prepare as it went in (its namespace is set, or absent when
         # cluster-scoped): that copy is the new object's
         new = {**live, "metadata": body["metadata"], "status": body.get("status", {})}
