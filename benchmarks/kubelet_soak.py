@@ -29,6 +29,9 @@ def pod(i: int, nodes: int, crash: bool) -> dict:
                 "readinessProbe": dict(probe), "livenessProbe": dict(probe)}]}}
 
 
+_TRACE = (("f_trace_opcodes", True), ("f_trace_lines", False))
+
+
 def count_opcodes(run: Any) -> int:
     """Bytecodes executed by ``run()`` (sys.settrace's opcode events; the tracer's own are not traced)."""
     count = [0]
@@ -39,7 +42,8 @@ def count_opcodes(run: Any) -> int:
         return counting
 
     def local(frame: FrameType, event: str, arg: object) -> Any:
-        frame.f_trace_opcodes, frame.f_trace_lines = True, False
+        for name, on in _TRACE:  # opcode events on, line events off (the interpreter reads these by name)
+            setattr(frame, name, on)
         return counting
 
     sys.settrace(local)
