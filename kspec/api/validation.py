@@ -912,19 +912,41 @@ def validate_tolerations(tolerations: Any, path: str) -> list[FieldError]:
     return errs
 
 
-#: pod templates' specs that validated clean, as their path and canonical JSON: a workload's template is
-#: validated again on every write of the workload (a roll-out scales thousands of ReplicaSets); a spec with
-#: errors is validated every time. Pods' own specs are not remembered: each has its own token volume name
+#: pod specs that validated clean, as their path and canonical JSON: a workload's template is validated again
+#: on every write of the workload (a roll-out scales thousands of ReplicaSets), and the pods made from one
+#: template (or one manifest, scenario after scenario) share a spec but for their token volume's name, which the
+#: key replaces by TOKEN_KEY (see _spec_key); a spec with errors is validated every time
 _CLEAN_SPECS: Bounded[str, bool] = Bounded(4096)
+#: the ServiceAccount admission's generated volume name, kube-api-access- and 5 of names.SimpleNameGenerator's
+_TOKEN_VOLUME = re.compile(r"kube-api-access-[bcdfghjklmnpqrstvwxz2456789]{5}")
+#: what stands for that name in a memo key: a JSON string no generated name equals
+TOKEN_KEY = '"kube-api-access-"'
+
+
+def _spec_key(spec: Obj, path: str) -> str | None:
+    """The memo key of a spec: its path and canonical JSON, where every JSON string equal to the spec's one
+    generated token volume name is TOKEN_KEY. Two specs with one key differ only by that name, renamed
+    everywhere: the same shape of valid name (same prefix, length and alphabet), so every check (DNS labels,
+    uniqueness, mount references, lengths) gives both the same verdict. None (no memo) for a spec that is not
+    plain JSON or already holds TOKEN_KEY's string."""
+    try:
+        text = json.dumps(spec, sort_keys=True, allow_nan=False)
+    except (TypeError, ValueError):  # not plain JSON (never so once decoded)
+        return None
+    if TOKEN_KEY in text:
+        return None
+    names = [name for v in spec.get("volumes") or () if isinstance(v, dict) and isinstance(name := v.get("name"), str)
+             and _TOKEN_VOLUME.fullmatch(name)]
+    if len(names) == 1:
+        # a quoted generated name in canonical JSON is a whole string token (quotes inside strings are escaped)
+        text = text.replace(f'"{names[0]}"', TOKEN_KEY)
+    return path + "\x00" + text
 
 
 def validate_pod_spec(spec: Obj, path: str) -> list[FieldError]:
     """ValidatePodSpec (the commonly hit subset), in upstream's order."""
-    if path == "spec":
-        return _validate_pod_spec(spec, path)
-    try:
-        key = path + "\x00" + json.dumps(spec, sort_keys=True, allow_nan=False)
-    except (TypeError, ValueError):  # not plain JSON (never so once decoded): no memo
+    key = _spec_key(spec, path)
+    if key is None:
         return _validate_pod_spec(spec, path)
     if key in _CLEAN_SPECS:
         return []
