@@ -72,12 +72,37 @@ def test_pods_that_differ_only_by_their_token_volume_name_are_validated_once(
     assert len(calls) == 3
 
 
-def test_a_spec_holding_the_keys_stand_in_is_not_remembered(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_spec_naming_its_token_volume_elsewhere_or_holding_the_stand_in_is_not_remembered(
+        monkeypatch: pytest.MonkeyPatch) -> None:
     calls: list[object] = []
     real = validation._validate_containers
     monkeypatch.setattr(validation, "_validate_containers", lambda *a: calls.append(a) or real(*a))
-    spec = _pod_spec("kube-api-access-bcdfg", "stand-in-test")
-    spec["containers"][0]["args"] = [validation.TOKEN_KEY.strip('"')]
+    # the name where no volume or mount is named: renaming only the names would not rename it
+    spec = _pod_spec("kube-api-access-bcdfg", "elsewhere-test")
+    spec["containers"][0]["args"] = ["kube-api-access-bcdfg"]
+    assert validation._spec_key(spec, "spec") is None
     assert validation.validate_pod_spec(spec, "spec") == []
     assert validation.validate_pod_spec(spec, "spec") == []
     assert len(calls) == 2
+    # the stand-in itself (never in a decoded spec, which holds no bytes)
+    spec = _pod_spec("kube-api-access-bcdfg", "stand-in-test")
+    spec["containers"][0]["args"] = [validation.TOKEN_STAND_IN]
+    assert validation._spec_key(spec, "spec") is None
+    # two names of the generated shape: neither is known to be the admission's
+    spec = _pod_spec("kube-api-access-bcdfg", "two-test")
+    spec["volumes"].append({**spec["volumes"][0], "name": "kube-api-access-bcdfh"})
+    assert validation._spec_key(spec, "spec") is None
+
+
+def test_specs_with_one_key_differ_only_by_the_token_name() -> None:
+    a, b = _pod_spec("kube-api-access-bcdfg"), _pod_spec("kube-api-access-xz245")
+    assert validation._spec_key(a, "spec") == validation._spec_key(b, "spec") is not None
+    assert validation._spec_key(a, "spec") != validation._spec_key(a, "spec.template.spec")
+    b["containers"][0]["volumeMounts"][0]["readOnly"] = False
+    assert validation._spec_key(a, "spec") != validation._spec_key(b, "spec")
+    # the same value gives the same key whatever objects it is made of (marshal version 2 has no references)
+    shared = _pod_spec("kube-api-access-bcdfg")
+    shared["containers"][0]["image"] = shared["containers"][0]["imagePullPolicy"] = "Always"
+    fresh = copy.deepcopy(shared)
+    fresh["containers"][0]["image"] = "".join(["Alw", "ays"])
+    assert validation._spec_key(shared, "spec") == validation._spec_key(fresh, "spec")
