@@ -127,8 +127,34 @@ def duration_ms(value: Any, param: str) -> int:
 
 
 # -- type hints -----------------------------------------------------------------------------------
+#: the plain hints' exact value types, per hint: what _matches accepts of those types without looking further
+_PLAIN: dict[Any, frozenset[type]] = {bool: frozenset({bool}), int: frozenset({int}), float: frozenset({int, float}),
+                                      str: frozenset({str}), dict: frozenset({dict}), None: frozenset({type(None)}),
+                                      type(None): frozenset({type(None)})}
+
+
+def _exact_types(hint: Any) -> frozenset[type]:
+    """Value types that fit ``hint`` by their type alone (a subset of what _matches accepts): the plain hints',
+    a union's members', a ``dict[...]``'s; nothing for the rest (lists, Literals, callables...), which _matches
+    looks at in full. Remembered per hint: every checked call of the Python API asks for its parameters' hints."""
+    found = _PLAIN.get(hint)
+    if found is None:
+        origin = typing.get_origin(hint)
+        if origin in (typing.Union, types.UnionType):
+            found = frozenset().union(*(_exact_types(a) for a in typing.get_args(hint)))
+        else:
+            found = frozenset({dict}) if origin is dict else frozenset()
+        _PLAIN[hint] = found
+    return found
+
+
 def _matches(value: Any, hint: Any) -> bool:
     """Does ``value`` fit the type hint? Unknown hints accept anything (the check never guesses)."""
+    try:
+        if type(value) in _exact_types(hint):
+            return True
+    except TypeError:  # an unhashable hint: looked at in full
+        pass
     if hint is Any or hint is object or hint is inspect.Parameter.empty:
         return True
     if hint is None or hint is type(None):

@@ -461,7 +461,8 @@ class Cluster:
         A manifest that cannot be read, or a workload larger than the simulation holds, applies
         nothing. Returns the objects as applied.
         """
-        objs = (load(manifest, source, first_line, indent) if isinstance(manifest, str)
+        # read only (the API server decodes each into its own copy), as an object or a list passed in is
+        objs = (load(manifest, source, first_line, indent, shared=True) if isinstance(manifest, str)
                 else [manifest] if isinstance(manifest, dict) else list(manifest))
         self.start()
         # kubectl apply --dry-run=server: nothing is written, so a namespace earlier in the manifest is only pending

@@ -106,16 +106,21 @@ _PARSED: Bounded[str, list[Obj]] = Bounded(32)
 _PARSED_TEXT_MAX = 64 * 1024
 
 
-def load(text: str, source: str = "<manifest>", first_line: int = 1, indent: int = 0) -> list[Obj]:
+def load(text: str, source: str = "<manifest>", first_line: int = 1, indent: int = 0, *,
+         shared: bool = False) -> list[Obj]:
     """Parse YAML into objects; ``first_line`` and ``indent`` map positions to the file the text came from.
 
     The same text gives the same objects wherever it comes from, so a text read before is copied, not parsed.
+    ``shared``: the caller only reads them (``Cluster.apply``: the API server decodes a copy), so the remembered
+    objects themselves are returned, not copies.
     """
     known = _PARSED.get(text)
     if known is None:
         known = _parse(text, source, first_line, indent)
         if len(text) <= _PARSED_TEXT_MAX:
             _PARSED.remember(text, known)
+    if shared:
+        return list(known)
     return [_copy(obj) for obj in known]
 
 

@@ -51,3 +51,36 @@ def test_a_text_that_does_not_parse_fails_every_time() -> None:
     for _ in range(2):
         with pytest.raises(ManifestError, match="x.yaml:2"):
             manifests.load("a: [b\n", "x.yaml")
+
+
+def test_apply_reads_the_remembered_objects_and_leaves_them_as_parsed() -> None:
+    """Cluster.apply only reads a manifest's objects (the API server decodes a copy of each), so it is given the
+    remembered objects themselves: nothing a run does to what it applied reaches the next scenario's."""
+    import copy
+
+    from kspec import Cluster
+
+    text = TEXT.replace('name: web, labels: {a: "1", a: "2"}', 'name: shared-web, labels: {a: "1"}') + """---
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: shared-deploy}
+spec:
+  replicas: 2
+  selector: {matchLabels: {app: d}}
+  template:
+    metadata: {labels: {app: d}}
+    spec: {containers: [{name: app, image: nginx}]}
+"""
+    manifests.load(text)
+    remembered = manifests._PARSED[text]
+    pristine = copy.deepcopy(remembered)
+    shared = manifests.load(text, shared=True)
+    assert all(a is b for a, b in zip(shared, remembered, strict=True))
+    c = Cluster(nodes=2)
+    applied = c.apply(text)
+    c.settle()
+    applied[0]["metadata"]["labels"]["b"] = "changed"  # what apply returned is the caller's own
+    c.apply(text)  # applied again: patched with the same manifest
+    c.settle()
+    assert manifests._PARSED[text] is remembered and remembered == pristine
+    assert c.get("deployment", "shared-deploy")["status"]["readyReplicas"] == 2

@@ -663,19 +663,20 @@ def _api_error(exc: StoreError, kind: Kind, name: str) -> Exception:
 def _heartbeat_only(event: WatchEvent) -> bool:
     """A node status write that only moved heartbeat times is periodic work, not change.
 
-    Compares in place what ``_strip_heartbeats`` of each would (metadata but its resourceVersion, spec, status
+    Compares in place what stripped copies of each would (metadata but its resourceVersion, spec, status
     with each condition but its lastHeartbeatTime, missing conditions as none), without copying either node."""
     if event.resource != "nodes" or event.old is None or event.type != "MODIFIED":
         return False
     new, old = event.obj, event.old
-    if new.get("spec") != old.get("spec"):
-        return False
-    if {**new.get("metadata", {}), "resourceVersion": None} != {**old.get("metadata", {}), "resourceVersion": None}:
-        return False
+    # the status but for its conditions first (images and volumes in use are what differ most), in place
     new_status, old_status = new.get("status", {}), old.get("status", {})
     new_conds, old_conds = new_status.get("conditions") or [], old_status.get("conditions") or []
     if len(new_conds) != len(old_conds) or \
             {**new_status, "conditions": None} != {**old_status, "conditions": None}:
+        return False
+    if {**new.get("metadata", {}), "resourceVersion": None} != {**old.get("metadata", {}), "resourceVersion": None}:
+        return False
+    if new.get("spec") != old.get("spec"):
         return False
     return all(a == b or {**a, "lastHeartbeatTime": None} == {**b, "lastHeartbeatTime": None}
                for a, b in zip(new_conds, old_conds, strict=True))

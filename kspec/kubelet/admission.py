@@ -51,10 +51,15 @@ def is_extended_resource(name: str) -> bool:
 def remove_missing_extended_resources(pod: Obj, node: Obj) -> Obj:
     """removeMissingExtendedResources: drop requests for extended resources the node does not list at all.
 
-    Limits stay; an allocatable of 0 still counts as listed.
+    Limits stay; an allocatable of 0 still counts as listed. A pod that requests no extended resource is
+    returned as it is (the stored object, whose requests _facts remembers), not as a copy of itself.
     """
+    spec = pod.get("spec") or {}
+    if not any(is_extended_resource(name) for field in ("containers", "initContainers")
+               for c in spec.get(field) or () for name in ((c.get("resources") or {}).get("requests") or ())):
+        return pod
     alloc = (node.get("status") or {}).get("allocatable") or {}
-    spec = dict(pod.get("spec") or {})
+    spec = dict(spec)
     for field in ("containers", "initContainers"):
         if field not in spec:
             continue

@@ -723,6 +723,17 @@ def first_env(worker: PodWorker) -> dict[str, str]:
     return dict(regular[0].env) if regular else {}
 
 
+#: the last Service variables built per (namespace, enableServiceLinks) in this process, with the Services they
+#: were built from: a new cluster's Services are its template's objects (kspec/templates.py), the same ones
+#: scenario after scenario, so its first container start finds its variables here (one entry per key: what it
+#: keeps is a namespace's few Services)
+_LAST_ENV: dict[tuple[str, bool], tuple[list[Obj], dict[str, str]]] = {}
+
+
+def _same_objects(a: list[Obj], b: list[Obj]) -> bool:
+    return len(a) == len(b) and all(x is y for x, y in zip(a, b, strict=True))
+
+
 def services_env(kubelet: Kubelet, pod: Obj) -> dict[str, str]:
     """The Service variables the pod's containers start with (read-only: container_env copies them).
 
@@ -732,9 +743,15 @@ def services_env(kubelet: Kubelet, pod: Obj) -> dict[str, str]:
     ns, links = pod["metadata"].get("namespace", "default"), pod["spec"].get("enableServiceLinks", True) is not False
     everything = kubelet.api.list("services")
     found = kubelet.service_env.get((ns, links))
-    if found is not None and len(found[0]) == len(everything) and all(
-            a is b for a, b in zip(found[0], everything, strict=True)):
+    if found is not None and _same_objects(found[0], everything):
         return found[1]
-    env = envvars.service_env(envvars.visible_services(everything, ns, links))
+    found = _LAST_ENV.get((ns, links))
+    if found is not None and _same_objects(found[0], everything):
+        env = found[1]
+    else:
+        env = envvars.service_env(envvars.visible_services(everything, ns, links))
+        if len(_LAST_ENV) >= 64:
+            _LAST_ENV.clear()
+        _LAST_ENV[(ns, links)] = (everything, env)
     kubelet.service_env[(ns, links)] = (everything, env)
     return env

@@ -132,15 +132,20 @@ class PodInfo:
         self.tolerations: Sequence[dict[str, Any]] = spec.get("tolerations") or ()
         self.node_selector: dict[str, str] = spec.get("nodeSelector") or {}
         self.node_affinity: dict[str, Any] = (spec.get("affinity") or {}).get("nodeAffinity") or {}
-        self.required_affinity = _terms(spec, "podAffinity", True, self.namespace)
-        self.required_anti_affinity = _terms(spec, "podAntiAffinity", True, self.namespace)
-        self.preferred_affinity = _terms(spec, "podAffinity", False, self.namespace)
-        self.preferred_anti_affinity = _terms(spec, "podAntiAffinity", False, self.namespace)
-        self.has_affinity = bool(self.required_affinity or self.required_anti_affinity
-                                 or self.preferred_affinity or self.preferred_anti_affinity)
-        # what InterPodAffinity's Score reads of an existing pod (required anti-affinity plays no part)
-        self.has_scoring_affinity = bool(self.required_affinity or self.preferred_affinity
-                                         or self.preferred_anti_affinity)
+        if spec.get("affinity"):
+            self.required_affinity = _terms(spec, "podAffinity", True, self.namespace)
+            self.required_anti_affinity = _terms(spec, "podAntiAffinity", True, self.namespace)
+            self.preferred_affinity = _terms(spec, "podAffinity", False, self.namespace)
+            self.preferred_anti_affinity = _terms(spec, "podAntiAffinity", False, self.namespace)
+            self.has_affinity = bool(self.required_affinity or self.required_anti_affinity
+                                     or self.preferred_affinity or self.preferred_anti_affinity)
+            # what InterPodAffinity's Score reads of an existing pod (required anti-affinity plays no part)
+            self.has_scoring_affinity = bool(self.required_affinity or self.preferred_affinity
+                                             or self.preferred_anti_affinity)
+        else:  # most pods: what _terms gives for no affinity section, without reading it four times
+            self.required_affinity = self.required_anti_affinity = self.preferred_affinity = \
+                self.preferred_anti_affinity = ()
+            self.has_affinity = self.has_scoring_affinity = False
         self.spread_constraints: Sequence[dict[str, Any]] = spec.get("topologySpreadConstraints") or ()
         # ImageLocality sumImageScores: init containers' images count too (a tuple of strings: untracked)
         self.images = tuple(c.get("image", "") for c in [*(spec.get("initContainers") or []),

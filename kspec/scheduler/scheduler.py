@@ -210,9 +210,11 @@ class Scheduler:
             self.cache.add_pod(pi, node)
             if (old["metadata"].get("labels") or {}) != (new["metadata"].get("labels") or {}):
                 self.queue.move_all(fwk.POD_LABEL, old, new)
-            old_pi = PodInfo(old)
-            if (pi.cpu, pi.mem, pi.eph) < (old_pi.cpu, old_pi.mem, old_pi.eph):
-                self.queue.move_all(fwk.POD_SCALE_DOWN, old, new)
+            # requests are read from the spec alone: a status write (the spec shared) cannot scale down
+            if old["spec"] is not new["spec"]:
+                old_pi = PodInfo(old)
+                if (pi.cpu, pi.mem, pi.eph) < (old_pi.cpu, old_pi.mem, old_pi.eph):
+                    self.queue.move_all(fwk.POD_SCALE_DOWN, old, new)
             return
         if not self._responsible(new):
             return

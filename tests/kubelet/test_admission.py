@@ -63,3 +63,19 @@ def test_the_ports_in_use_are_gathered_only_for_a_pod_that_asks_for_host_ports(m
     calls.clear()
     reasons = admission.general_filter(pod("clash", 8003), node, others)
     assert [r[1] for r in reasons] == ["NodePorts"] and len(calls) == 11
+
+
+def test_a_pod_without_extended_requests_is_admitted_as_stored_and_its_requests_remembered() -> None:
+    """removeMissingExtendedResources changes nothing for such a pod: the stored object itself is checked, so the
+    requests remembered by its spec's identity serve every later admission on the node (a copy missed them)."""
+    from kspec.kubelet import admission
+
+    node = {"metadata": {"name": "n"}, "status": {"allocatable": {"cpu": "1", "example.com/gpu": "1"}}}
+    plain = {"metadata": {"resourceVersion": "5"}, "spec": {"containers": [
+        {"name": "a", "resources": {"requests": {"cpu": "100m"}}}], "initContainers": [{"name": "i"}]}}
+    assert admission.remove_missing_extended_resources(plain, node) is plain
+    listed = {"metadata": {}, "spec": {"containers": [{"name": "a", "resources": {"requests": {
+        "cpu": "100m", "example.com/gpu": "1", "example.com/fpga": "2"}}}]}}
+    got = admission.remove_missing_extended_resources(listed, node)
+    assert got["spec"]["containers"][0]["resources"]["requests"] == {"cpu": "100m", "example.com/gpu": "1"}
+    assert listed["spec"]["containers"][0]["resources"]["requests"]["example.com/fpga"] == "2"  # not changed

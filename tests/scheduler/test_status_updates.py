@@ -95,3 +95,25 @@ def test_a_running_pods_status_writes_keep_its_pod_info() -> None:
     pod = c.api.store.get("pods", "default", "web")
     assert pod["status"]["phase"] == "Running"
     assert ni.pods[pod["metadata"]["uid"]] is pi and pi.pod is pod
+
+
+def test_a_first_pods_run_builds_one_podinfo_per_version_it_must_and_none_of_the_old_one(monkeypatch) -> None:
+    """The first pod is queued (one PodInfo), its binding comes back as the assumed one (none), and the kubelet's
+    first status write (startTime: a new PodInfo) shares the spec: the old version's requests are its own, so no
+    PodInfo of the old version is built to compare them. A pod without an affinity section has empty terms."""
+    built: list[str] = []
+    real = PodInfo.__init__
+
+    def counting(self: PodInfo, pod: dict[str, Any]) -> None:
+        built.append(pod["metadata"]["resourceVersion"])
+        real(self, pod)
+    c = Cluster(nodes=3)
+    c.start()
+    monkeypatch.setattr(PodInfo, "__init__", counting)
+    c.apply({"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "web"},
+             "spec": {"containers": [{"name": "app", "image": "nginx"}]}})
+    assert c.get("pod", "web")["status"]["phase"] == "Running"
+    assert len(built) == 2, built
+    pi = PodInfo(c.api.get("pods", "web", "default"))
+    assert (pi.required_affinity, pi.required_anti_affinity, pi.preferred_affinity,
+            pi.preferred_anti_affinity, pi.has_affinity, pi.has_scoring_affinity) == ((), (), (), (), False, False)
