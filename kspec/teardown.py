@@ -17,8 +17,6 @@ not touched: whoever kept one (a report, a comparison) still reads it whole.
 from __future__ import annotations
 
 from collections import deque
-from itertools import chain, compress
-from operator import not_
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -37,45 +35,18 @@ def _own_parts(cluster: Cluster) -> list[Any]:
     return [p for p in parts if p is not None]
 
 
-#: class -> what the walk takes of a value of it: 0 nothing, 1 a dict's values, 2 a sequence's or set's items,
-#: 3 the value itself (a kspec object); worked out once per class (see ``_role``)
-_NOTHING, _DICT, _ITEMS, _OBJECT = 0, 1, 2, 3
-_ROLE: dict[type, int] = {dict: _DICT, list: _ITEMS, tuple: _ITEMS, set: _ITEMS, deque: _ITEMS}
-
-
-def _role(kind: type) -> int:
-    """What ``_values`` takes of an instance of ``kind``: the value itself when the class is kspec's, else nothing
-    (a string, a number, a function, another library's object)."""
-    role = _OBJECT if str(getattr(kind, "__module__", "")).startswith("kspec.") else _NOTHING
-    if len(_ROLE) < 4096:
-        _ROLE[kind] = role
-    return role
-
-
 def _values(obj: Any) -> list[Any]:
-    """The kspec objects an object's attributes hold, with those among the items of its lists, tuples, sets and
-    dicts.
-
-    Each attribute's class is looked up in ``_ROLE`` by C-level ``map`` and ``compress``: most attributes are
-    strings, numbers, functions and the cluster's own parts, and a Python-level test of each one (asking it for
-    its ``__dict__`` first) was most of a teardown.
-    """
-    values = list(vars(obj).values())
-    roles = _roles(values)
-    out = list(compress(values, map(_OBJECT.__eq__, roles)))
-    if _DICT in roles or _ITEMS in roles:
-        items = [*chain.from_iterable(map(dict.values, compress(values, map(_DICT.__eq__, roles)))),
-                 *chain.from_iterable(compress(values, map(_ITEMS.__eq__, roles)))]
-        out += compress(items, map(_OBJECT.__eq__, _roles(items)))
+    """What an object's attributes hold, with the items of the lists, tuples, sets and dicts among them."""
+    out: list[Any] = []
+    for value in vars(obj).values():
+        kind = type(value)
+        if kind is dict:
+            out += value.values()
+        elif kind is list or kind is tuple or kind is set or kind is deque:
+            out += value
+        else:
+            out.append(value)
     return out
-
-
-def _roles(values: list[Any]) -> list[int]:
-    """The ``_ROLE`` of each value's class."""
-    roles = list(map(_ROLE.get, map(type, values)))
-    if None in roles:  # a class not met before
-        roles = [_role(type(v)) if r is None else r for v, r in zip(values, roles, strict=True)]
-    return roles
 
 
 def dismantle(cluster: Cluster) -> None:
@@ -94,10 +65,10 @@ def dismantle(cluster: Cluster) -> None:
     for component in components:
         if not type(component).__module__.startswith("kspec.") or not hasattr(component, "__dict__"):
             continue
-        found = _values(component)
-        for value in compress(found, map(not_, map(hubs.__contains__, map(id, found)))):  # not a part itself
+        for value in _values(component):
             state = getattr(value, "__dict__", None)
-            if state is not None and not hubs.isdisjoint(map(id, state.values())):
+            if state is not None and id(value) not in hubs and type(value).__module__.startswith("kspec.") \
+                    and any(id(v) in hubs for v in state.values()):
                 state.clear()
     for part in parts:
         if hasattr(part, "__dict__"):
