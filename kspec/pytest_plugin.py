@@ -53,6 +53,10 @@ _FROZE_AT_IMPORT = _collecting
 _clock.FROZEN_BY_HOST = _collecting
 
 _ORIGINAL_ARGS = ("datatable", "docstring")
+#: the one step-function parameter a phrase's arguments arrive in (a dict): pytest-bdd reads the parameters of
+#: a step function on every step (``get_required_args``), and one per argument name of every phrase of a keyword
+#: made that some thirty a step
+_ARGS = "kspec_args"
 #: allocations between two young-generation collections in a feature run (CPython: 700)
 GC_GEN0_THRESHOLD = 10_000
 _bdd_scenario = sys.modules["pytest_bdd.scenario"]  # the module (pytest_bdd.scenario is also a function's name)
@@ -78,7 +82,7 @@ class _PhraseParser(StepParser):
             return None
         m = phrase.regex.fullmatch(name)
         assert m is not None
-        return m.groupdict()
+        return {_ARGS: m.groupdict()}
 
 
 @functools.lru_cache(maxsize=1024)
@@ -91,12 +95,12 @@ def phrase_for(keyword: str, text: str) -> Phrase | None:
 
 
 def _binding(keyword: str) -> Callable[..., Any]:
-    """The pytest-bdd step function of one keyword; its signature names every argument its phrases have."""
+    """The pytest-bdd step function of one keyword; its phrase's arguments arrive as one dict (``_ARGS``)."""
 
     def run(kspec: Harness, **kwargs: Any) -> Any:
         phrase = phrase_for(keyword, kspec.step_text)
         assert phrase is not None, f"no {keyword} phrase matches {kspec.step_text!r}"
-        args = phrase.convert({k: v for k, v in kwargs.items() if k not in _ORIGINAL_ARGS})
+        args = phrase.convert(kwargs.get(_ARGS) or {})
         if phrase.takes_table:
             if kwargs.get("datatable") is None and phrase.template.endswith(":"):
                 raise StepError("this step needs a data table below it")
@@ -110,10 +114,8 @@ def _binding(keyword: str) -> Callable[..., Any]:
         except ValueError as exc:  # a value in the step kspec cannot read (duration, quantity, selector)
             raise StepError(str(exc)) from exc
 
-    names = sorted({name for p in PHRASES if p.keyword == keyword for name in p.arg_names})
     params = [Parameter("kspec", Parameter.POSITIONAL_OR_KEYWORD)]
-    params += [Parameter(name, Parameter.KEYWORD_ONLY, default=None) for name in names]
-    params += [Parameter(name, Parameter.KEYWORD_ONLY, default=None) for name in _ORIGINAL_ARGS]
+    params += [Parameter(name, Parameter.KEYWORD_ONLY, default=None) for name in (_ARGS, *_ORIGINAL_ARGS)]
     run.__signature__ = Signature(params)  # type: ignore[attr-defined]
     run.__name__ = run.__qualname__ = f"kspec_{keyword}"
     run.__doc__ = f"Every kspec {keyword} phrase (kspec steps lists them)."
