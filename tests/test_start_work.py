@@ -54,3 +54,20 @@ def test_the_load_balancer_pool_is_parsed_once_per_text() -> None:
     assert after.hits > before.hits and after.misses == before.misses
     with pytest.raises(pool.PoolError):
         pool.parse_pool("10.0.0.9-10.0.0.1")
+
+
+def test_a_cluster_with_n_nodes_builds_its_node_specs_without_a_table(monkeypatch: pytest.MonkeyPatch) -> None:
+    from kspec.cluster import NodeSpec, nodes_from_table
+    from kspec.harness import Harness
+    from kspec.steps import cluster as cluster_steps
+
+    expected = nodes_from_table([["name"], ["node-1"], ["node-2"], ["node-3"]])
+    assert expected == [NodeSpec("node-1"), NodeSpec("node-2"), NodeSpec("node-3")]
+
+    def no_table(_table: list[list[str]]) -> list[NodeSpec]:
+        raise AssertionError("a count of nodes needs no table")
+
+    monkeypatch.setattr(cluster_steps, "nodes_from_table", no_table)
+    k = Harness()
+    cluster_steps.cluster_with_nodes(k, 3)
+    assert [n["metadata"]["name"] for n in k.cluster.list("nodes", None)] == ["node-1", "node-2", "node-3"]
