@@ -166,6 +166,8 @@ def _kspec_find_fixturedefs_for_step(step: Any, fixturemanager: Any, node: Any) 
 
 
 _get_step_function = _bdd_scenario.get_step_function
+#: (id of a _step_definitions list, step type, step text) -> (that list, the step function context found or None)
+_STEP_FUNCTIONS: dict[tuple[int, str, str], tuple[list[tuple[Any, Any]], Any]] = {}
 
 
 def _kspec_get_step_function(request: pytest.FixtureRequest, step: Any) -> Any:
@@ -180,11 +182,22 @@ def _kspec_get_step_function(request: pytest.FixtureRequest, step: Any) -> Any:
     node = request.node
     if not isinstance(getattr(node, "parent", None), FeatureFile):
         return _get_step_function(request, step)
+    # the same step text among the same step definitions finds the same one: remembered (every scenario of a
+    # feature file repeats its Given steps, and a suite repeats its phrases)
+    definitions = _step_definitions(request._fixturemanager, node)
+    key = (id(definitions), step.type, step.name)
+    hit = _STEP_FUNCTIONS.get(key)
+    if hit is not None and hit[0] is definitions:
+        return hit[1]
     found = list(_kspec_find_fixturedefs_for_step(step, request._fixturemanager, node))
-    if not found:
-        return None
-    found.sort(key=lambda d: list(_bdd_scenario.iterparentnodeids(d.baseid)))
-    return _bdd_steps.step_function_context_registry[found[-1].func]
+    context = None
+    if found:
+        found.sort(key=lambda d: list(_bdd_scenario.iterparentnodeids(d.baseid)))
+        context = _bdd_steps.step_function_context_registry[found[-1].func]
+    if len(_STEP_FUNCTIONS) >= 4096:
+        _STEP_FUNCTIONS.clear()
+    _STEP_FUNCTIONS[key] = (definitions, context)  # the list kept: its id stays its own
+    return context
 
 
 _bdd_scenario.find_fixturedefs_for_step = _kspec_find_fixturedefs_for_step
