@@ -127,40 +127,73 @@ def duration_ms(value: Any, param: str) -> int:
 
 
 # -- type hints -----------------------------------------------------------------------------------
-#: the plain hints' exact value types, per hint: what _matches accepts of those types without looking further
-_PLAIN: dict[Any, frozenset[type]] = {bool: frozenset({bool}), int: frozenset({int}), float: frozenset({int, float}),
-                                      str: frozenset({str}), dict: frozenset({dict}), None: frozenset({type(None)}),
-                                      type(None): frozenset({type(None)})}
-
-
-def _exact_types(hint: Any) -> frozenset[type]:
-    """Value types that fit ``hint`` by their type alone (a subset of what _matches accepts): the plain hints',
-    a union's members', a ``dict[...]``'s; nothing for the rest (lists, Literals, callables...), which _matches
-    looks at in full. Remembered per hint: every checked call of the Python API asks for its parameters' hints."""
-    found = _PLAIN.get(hint)
-    if found is None:
-        origin = typing.get_origin(hint)
-        if origin in (typing.Union, types.UnionType):
-            found = frozenset().union(*(_exact_types(a) for a in typing.get_args(hint)))
-        else:
-            found = frozenset({dict}) if origin is dict else frozenset()
-        _PLAIN[hint] = found
-    return found
+#: (hint, the value's class) -> whether a value of that class fits it, for hints that read nothing but the class
+_FITS: dict[tuple[Any, type], bool] = {}
+#: hint -> whether it reads nothing but the value's class (``_type_only``)
+_TYPE_ONLY: dict[Any, bool] = {}
 
 
 def _matches(value: Any, hint: Any) -> bool:
-    """Does ``value`` fit the type hint? Unknown hints accept anything (the check never guesses)."""
+    """Does ``value`` fit the type hint? Unknown hints accept anything (the check never guesses).
+
+    Every call of the Python API checks each argument; for a hint that depends on the value's class alone
+    (``str``, ``int | None``, a plain class) the answer is remembered per class instead of taking the hint
+    apart with ``typing`` again on every call.
+    """
+    cls = type(value)
     try:
-        if type(value) in _exact_types(hint):
-            return True
-    except TypeError:  # an unhashable hint: looked at in full
-        pass
+        found = _FITS.get((hint, cls))
+    except TypeError:  # an unhashable hint
+        return _check(value, hint)
+    if found is None:
+        found = _check(value, hint)
+        if value.__class__ is cls and _type_only(hint):  # (a mock's __class__ can say otherwise)
+            if len(_FITS) >= 4096:
+                _FITS.clear()
+            _FITS[(hint, cls)] = found
+    return found
+
+
+def _type_only(hint: Any) -> bool:
+    """Whether ``_check`` reads nothing of a value but its class for ``hint``: Any, None, bool, int, float, str,
+    a plain class (not an ABC, not a generic alias), or a union of those."""
+    found = _TYPE_ONLY.get(hint)
+    if found is None:
+        if hint is Any or hint is object or hint is inspect.Parameter.empty or hint is None or hint is type(None):
+            found = True
+        elif typing.get_origin(hint) in (typing.Union, types.UnionType):
+            found = all(_type_only(a) for a in typing.get_args(hint))
+        else:
+            found = type(hint) is type and typing.get_origin(hint) is None
+        if len(_TYPE_ONLY) < 1024:
+            _TYPE_ONLY[hint] = found
+    return found
+
+
+#: hint -> its typing origin and arguments
+_PARTS: dict[Any, tuple[Any, tuple[Any, ...]]] = {}
+
+
+def _parts(hint: Any) -> tuple[Any, tuple[Any, ...]]:
+    """``typing.get_origin`` and ``typing.get_args`` of ``hint``, remembered (an unhashable hint is not)."""
+    try:
+        found = _PARTS.get(hint)
+    except TypeError:
+        return typing.get_origin(hint), typing.get_args(hint)
+    if found is None:
+        found = (typing.get_origin(hint), typing.get_args(hint))
+        if len(_PARTS) < 1024:
+            _PARTS[hint] = found
+    return found
+
+
+def _check(value: Any, hint: Any) -> bool:
+    """``_matches`` worked out."""
     if hint is Any or hint is object or hint is inspect.Parameter.empty:
         return True
     if hint is None or hint is type(None):
         return value is None
-    origin = typing.get_origin(hint)
-    args = typing.get_args(hint)
+    origin, args = _parts(hint)
     if origin in (typing.Union, types.UnionType):
         return any(_matches(value, a) for a in args)
     if hint is bool:
@@ -246,6 +279,10 @@ def checking(fn: Callable[..., Any], owner: str) -> Callable[..., Any]:
     by_position = [p.name for p in params if p.kind is p.POSITIONAL_OR_KEYWORD]
     by_keyword = {p.name for p in params if p.kind in (p.POSITIONAL_OR_KEYWORD, p.KEYWORD_ONLY)}
     keyword_fast = not any(p.kind in (p.POSITIONAL_ONLY, p.VAR_POSITIONAL) for p in params)
+    # each parameter's name, kind and whether it is required, read once (Parameter's are properties)
+    shape = [(p.name, p.kind, p.default is p.empty) for p in params]
+    kind_of = {p.name: p.kind for p in params}
+    var_keyword, var_positional = inspect.Parameter.VAR_KEYWORD, inspect.Parameter.VAR_POSITIONAL
 
     def bind_keywords(args: tuple[Any, ...], kwargs: dict[str, Any]) -> list[tuple[str, Any]] | None:
         """What ``sig.bind(*args, **kwargs).arguments`` holds after self, in its order; None when binding would
@@ -254,21 +291,20 @@ def checking(fn: Callable[..., Any], owner: str) -> Callable[..., Any]:
             return None
         given = dict(zip(by_position, args, strict=False))
         out: list[tuple[str, Any]] = []
-        for p in params[1:]:
-            if p.kind is p.VAR_KEYWORD:
+        for name, kind, needed in shape[1:]:
+            if kind is var_keyword:
                 extra = {k: v for k, v in kwargs.items() if k not in by_keyword}
                 if extra:
-                    out.append((p.name, extra))
-            elif p.name in given:
-                if p.name in kwargs:
+                    out.append((name, extra))
+            elif name in given:
+                if name in kwargs:
                     return None  # given twice
-                out.append((p.name, given[p.name]))
-            elif p.name in kwargs:
-                out.append((p.name, kwargs[p.name]))
-            elif p.default is p.empty:
+                out.append((name, given[name]))
+            elif name in kwargs:
+                out.append((name, kwargs[name]))
+            elif needed:
                 return None  # missing
-        if params[0].name in kwargs or (params[-1].kind is not params[-1].VAR_KEYWORD
-                                        and any(k not in by_keyword for k in kwargs)):
+        if shape[0][0] in kwargs or (shape[-1][1] is not var_keyword and any(k not in by_keyword for k in kwargs)):
             return None
         return out
 
@@ -288,10 +324,9 @@ def checking(fn: Callable[..., Any], owner: str) -> Callable[..., Any]:
                 raise ArgumentError(f"{label}: {exc}") from None
             arguments = list(bound.arguments.items())[1:]  # skip self
         for name, value in arguments:
-            param = sig.parameters[name]
+            kind = kind_of[name]
             hint = hints.get(name, inspect.Parameter.empty)
-            values = (value if param.kind is param.VAR_POSITIONAL else
-                      value.values() if param.kind is param.VAR_KEYWORD else [value])
+            values = (value if kind is var_positional else value.values() if kind is var_keyword else (value,))
             for v in values:
                 if not _matches(v, hint):
                     raise ArgumentError(f"{label}: {name} must be {_describe(hint)}, got {_type_name(v)} {_show(v)}")

@@ -140,6 +140,11 @@ class Informers:
                 h for h in self._handlers.get("*", ()) if resource not in h.ignore)]
         return found
 
+    @property
+    def replaying(self) -> bool:
+        """Whether a start now gets the initial replay (not when it is the deferred start of lazystart.py)."""
+        return self._replaying
+
     def replay(self, handler: Handler, existing: list[Obj]) -> None:
         """The informer's initial List: an add for every object that already exists."""
         if handler.on_add is not None and self._replaying:

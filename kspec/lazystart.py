@@ -32,11 +32,15 @@ ENABLED = os.environ.get("KSPEC_EAGER_START", "") in ("", "0")
 def defer(cluster: Cluster, comp: Any) -> bool:
     """Arrange for ``comp`` to start with the first object it watches; False when it must start now."""
     kinds: tuple[str, ...] = getattr(comp, "START_ON_FIRST", ())
-    if not ENABLED or not kinds or "controller manager" in cluster.replicated:
+    if not kinds or not ENABLED or "controller manager" in cluster.replicated:
         return False
     store = cluster.api.store
     count = getattr(store, "count", None)  # how many, without listing (and sorting) them
-    if any(count(kind) if count is not None else store.list(kind) for kind in kinds):
+    if count is not None:
+        for kind in kinds:
+            if count(kind):
+                return False
+    elif any(store.list(kind) for kind in kinds):
         return False
     informers = cluster.api.informers
     slot = informers.reserve()

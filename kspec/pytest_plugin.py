@@ -53,6 +53,10 @@ _FROZE_AT_IMPORT = _collecting
 _clock.FROZEN_BY_HOST = _collecting
 
 _ORIGINAL_ARGS = ("datatable", "docstring")
+#: the one step-function parameter a phrase's arguments arrive in (a dict): pytest-bdd reads the parameters of
+#: a step function on every step (``get_required_args``), and one per argument name of every phrase of a keyword
+#: made that some thirty a step
+_ARGS = "kspec_args"
 #: allocations between two young-generation collections in a feature run (CPython: 700)
 GC_GEN0_THRESHOLD = 10_000
 _bdd_scenario = sys.modules["pytest_bdd.scenario"]  # the module (pytest_bdd.scenario is also a function's name)
@@ -78,7 +82,7 @@ class _PhraseParser(StepParser):
             return None
         m = phrase.regex.fullmatch(name)
         assert m is not None
-        return m.groupdict()
+        return {_ARGS: m.groupdict()}
 
 
 @functools.lru_cache(maxsize=1024)
@@ -91,12 +95,12 @@ def phrase_for(keyword: str, text: str) -> Phrase | None:
 
 
 def _binding(keyword: str) -> Callable[..., Any]:
-    """The pytest-bdd step function of one keyword; its signature names every argument its phrases have."""
+    """The pytest-bdd step function of one keyword; its phrase's arguments arrive as one dict (``_ARGS``)."""
 
     def run(kspec: Harness, **kwargs: Any) -> Any:
         phrase = phrase_for(keyword, kspec.step_text)
         assert phrase is not None, f"no {keyword} phrase matches {kspec.step_text!r}"
-        args = phrase.convert({k: v for k, v in kwargs.items() if k not in _ORIGINAL_ARGS})
+        args = phrase.convert(kwargs.get(_ARGS) or {})
         if phrase.takes_table:
             if kwargs.get("datatable") is None and phrase.template.endswith(":"):
                 raise StepError("this step needs a data table below it")
@@ -110,10 +114,8 @@ def _binding(keyword: str) -> Callable[..., Any]:
         except ValueError as exc:  # a value in the step kspec cannot read (duration, quantity, selector)
             raise StepError(str(exc)) from exc
 
-    names = sorted({name for p in PHRASES if p.keyword == keyword for name in p.arg_names})
     params = [Parameter("kspec", Parameter.POSITIONAL_OR_KEYWORD)]
-    params += [Parameter(name, Parameter.KEYWORD_ONLY, default=None) for name in names]
-    params += [Parameter(name, Parameter.KEYWORD_ONLY, default=None) for name in _ORIGINAL_ARGS]
+    params += [Parameter(name, Parameter.KEYWORD_ONLY, default=None) for name in (_ARGS, *_ORIGINAL_ARGS)]
     run.__signature__ = Signature(params)  # type: ignore[attr-defined]
     run.__name__ = run.__qualname__ = f"kspec_{keyword}"
     run.__doc__ = f"Every kspec {keyword} phrase (kspec steps lists them)."
@@ -164,6 +166,8 @@ def _kspec_find_fixturedefs_for_step(step: Any, fixturemanager: Any, node: Any) 
 
 
 _get_step_function = _bdd_scenario.get_step_function
+#: (id of a _step_definitions list, step type, step text) -> (that list, the step function context found or None)
+_STEP_FUNCTIONS: dict[tuple[int, str, str], tuple[list[tuple[Any, Any]], Any]] = {}
 
 
 def _kspec_get_step_function(request: pytest.FixtureRequest, step: Any) -> Any:
@@ -178,11 +182,22 @@ def _kspec_get_step_function(request: pytest.FixtureRequest, step: Any) -> Any:
     node = request.node
     if not isinstance(getattr(node, "parent", None), FeatureFile):
         return _get_step_function(request, step)
+    # the same step text among the same step definitions finds the same one: remembered (every scenario of a
+    # feature file repeats its Given steps, and a suite repeats its phrases)
+    definitions = _step_definitions(request._fixturemanager, node)
+    key = (id(definitions), step.type, step.name)
+    hit = _STEP_FUNCTIONS.get(key)
+    if hit is not None and hit[0] is definitions:
+        return hit[1]
     found = list(_kspec_find_fixturedefs_for_step(step, request._fixturemanager, node))
-    if not found:
-        return None
-    found.sort(key=lambda d: list(_bdd_scenario.iterparentnodeids(d.baseid)))
-    return _bdd_steps.step_function_context_registry[found[-1].func]
+    context = None
+    if found:
+        found.sort(key=lambda d: list(_bdd_scenario.iterparentnodeids(d.baseid)))
+        context = _bdd_steps.step_function_context_registry[found[-1].func]
+    if len(_STEP_FUNCTIONS) >= 4096:
+        _STEP_FUNCTIONS.clear()
+    _STEP_FUNCTIONS[key] = (definitions, context)  # the list kept: its id stays its own
+    return context
 
 
 _bdd_scenario.find_fixturedefs_for_step = _kspec_find_fixturedefs_for_step

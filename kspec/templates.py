@@ -4,7 +4,8 @@ Every ``Cluster(nodes=N)`` starts the same way: the system namespaces, the kuber
 Services, the kubernetes Endpoints, then N Ready nodes, each through decoding, defaulting, admission and
 validation. For one seed and one list of nodes the result is always the same state, so the first
 cluster built that way records it and the next ones restore it: the store's objects and revision, the
-seeded generator's position, the clock's write log and change count, the API server's write count and
+seeded generators' positions (the cluster's, and the API server's uid streams for RBAC objects and for
+EndpointSlices), the clock's write log and change count, the API server's write count and
 address allocators. Stored objects are read-only (every write stores a new object: ``APIServer.patch``
 copies, ``update_owned`` shares the unchanged parts of the previous version), so each new cluster gets
 its own tables (resource -> key -> object) holding the template's objects themselves, not copies of them:
@@ -20,7 +21,7 @@ from __future__ import annotations
 import marshal
 import os
 from collections import OrderedDict, deque
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from kspec.api.server import APIServer
@@ -52,6 +53,11 @@ class Template:
     node_ports: frozenset[int]
     node_index: int
     auth_rng_state: tuple[Any, ...] = ()  # the API server's stream for RBAC objects and service accounts
+    slice_rng_state: tuple[Any, ...] = ()  # ... and its stream for EndpointSlice uids (the kubernetes slice's)
+    #: resource -> its objects in key order (what the store's first list of it sorts; see ``restore``)
+    listed: dict[str, list[Any]] = field(default_factory=dict)
+    #: what a component works out from these objects alone, the same for every cluster (``pristine``)
+    derived: dict[Any, Any] = field(default_factory=dict)
 
 
 _TEMPLATES: OrderedDict[tuple[Any, ...], Template] = OrderedDict()
@@ -80,6 +86,11 @@ def restore(cluster: Cluster, key: tuple[Any, ...]) -> bool:
     store, api, clock = cluster.store, cluster.api, cluster.clock
     store._data = {resource: table.copy() for resource, table in t.data.items()}
     store.revision = t.revision
+    # the store's listing memo (MemoryStore.list) starts with the template's sorted lists: every started
+    # cluster lists these tables, most of them several times
+    store._listed = {resource: (store._data[resource], t.revision, len(objs), objs)
+                     for resource, objs in t.listed.items()}
+    cluster._template = (t, store)
     cluster.rng.setstate(t.rng_state)
     clock._writes.extend(t.write_log)
     clock.changes = t.changes
@@ -89,6 +100,8 @@ def restore(cluster: Cluster, key: tuple[Any, ...]) -> bool:
     cluster._node_index = t.node_index
     if t.auth_rng_state:
         api._auth_rng.setstate(t.auth_rng_state)
+    if t.slice_rng_state:
+        api._slice_rng.setstate(t.slice_rng_state)
     return True
 
 
@@ -103,9 +116,24 @@ def record(cluster: Cluster, key: tuple[Any, ...]) -> None:
     _TEMPLATES[key] = Template(
         blob, data, tuple(shared_writes), cluster.store.revision,
         cluster.rng.getstate(), cluster.api.writes, clock.changes, frozenset(cluster.api.service_ips.used),
-        frozenset(cluster.api.node_ports.used), cluster._node_index, cluster.api._auth_rng.getstate())
+        frozenset(cluster.api.node_ports.used), cluster._node_index, cluster.api._auth_rng.getstate(),
+        cluster.api._slice_rng.getstate(),
+        {resource: [table[k] for k in sorted(table)] for resource, table in data.items() if table})
     while len(_TEMPLATES) > MAX_TEMPLATES:
         _TEMPLATES.popitem(last=False)
+
+
+def pristine(cluster: Cluster) -> Template | None:
+    """The template ``cluster`` was built from, while its store still holds exactly the template's objects (no
+    write since, the same store): what a component derives from those objects alone can then be remembered in
+    ``Template.derived`` and reused by every such cluster. None otherwise."""
+    found: tuple[Template, Any] | None = vars(cluster).get("_template")
+    if found is None:
+        return None
+    t, store = found
+    if cluster.store is not store or store.revision != t.revision:
+        return None
+    return t
 
 
 class SharedObjectChanged(AssertionError):

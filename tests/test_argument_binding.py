@@ -69,10 +69,9 @@ def test_calls_that_do_not_bind_fail_as_signature_bind_says(call: Any, message: 
         call(Api())
 
 
-def test_a_value_of_a_plain_hints_type_is_accepted_by_its_type_alone_with_the_same_verdicts(
-        monkeypatch: pytest.MonkeyPatch) -> None:
-    """_matches answers a value of a plain hint's exact type (str, int, a union's members...) by a set lookup;
-    every verdict is the one the full look gives, and a hint it cannot decide by type is looked at in full."""
+def test_remembered_verdicts_are_the_full_looks() -> None:
+    """_matches remembers a verdict per (hint, value class) where the hint reads the class alone; every verdict,
+    remembered or not, is the one the full look (_check) gives."""
     import collections.abc
     from enum import IntEnum
     from typing import Literal
@@ -89,9 +88,6 @@ def test_a_value_of_a_plain_hints_type_is_accepted_by_its_type_alone_with_the_sa
     values: list[Any] = ["a", "", 1, 0, True, False, 1.5, None, {}, {"a": 1}, [], ["a"], [{}], (1, 2), Small.ONE,
                          len, b"x", {1, 2}]
     fast = {(i, j): arguments._matches(v, h) for i, h in enumerate(hints) for j, v in enumerate(values)}
-    assert arguments._exact_types(str | Obj | list[Obj]) == {str, dict}
-    assert arguments._exact_types(list[str]) == frozenset() and arguments._exact_types(bool | int) == {bool, int}
-    monkeypatch.setattr(arguments, "_exact_types", lambda hint: frozenset())
-    full = {(i, j): arguments._matches(v, h) for i, h in enumerate(hints) for j, v in enumerate(values)}
+    full = {(i, j): arguments._check(v, h) for i, h in enumerate(hints) for j, v in enumerate(values)}
     assert fast == full
     assert not full[(1, 4)] and full[(1, 14)]  # int refuses True, takes an IntEnum member

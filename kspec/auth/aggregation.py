@@ -13,6 +13,7 @@ from collections import OrderedDict
 from typing import Any
 
 from kspec.controllers.base import Controller
+from kspec.informers import enqueue_handler
 from kspec.labels import Selector
 
 Obj = dict[str, Any]
@@ -66,9 +67,14 @@ class ClusterRoleAggregationController(Controller):
 
     def start(self) -> None:
         self._names: tuple[int, list[str]] = (-1, [])  # (store revision, aggregated ClusterRoles) last listed
-        self.watch("clusterroles", self._aggregated_keys)
+        informers = self.api.informers
+        informers.on("clusterroles", **enqueue_handler(self.queue, self._aggregated_keys))
+        # the start-up replay: every ClusterRole would enqueue the same aggregated roles, all of them queued by
+        # the first (the queue drops the rest: nothing is processed until start returns), so that one is made
+        if informers.replaying and self.api.store.list("clusterroles"):
+            self._aggregated_keys(None)
 
-    def _aggregated_keys(self, _changed: Obj) -> None:
+    def _aggregated_keys(self, _changed: Obj | None) -> None:
         """Any ClusterRole change enqueues every aggregated ClusterRole (the controller's enqueue); the list is
         read again only after a write (the start-up replay of every ClusterRole lists them once)."""
         revision = self.api.store.revision

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from kspec import templates
 from kspec.api.kinds import kind_for
 from kspec.controllers.base import Controller
 from kspec.errors import ApiError
@@ -31,6 +32,8 @@ NAME = "garbage-collector-controller"
 FOREGROUND = "foregroundDeletion"
 ORPHAN = "orphan"
 _SKIP = frozenset({"events", "leases"})
+#: Template.derived key: uid -> ref of a template's objects, as the start-up replay finds them
+_TEMPLATE_REFS = "garbage collector refs"
 INVALID_NAMESPACE = "OwnerRefInvalidNamespace"
 
 
@@ -49,10 +52,24 @@ class GarbageCollector(Controller):
         self._reported: set[tuple[str, str]] = set()  # (dependent uid, owner uid) already warned about
 
     def start(self) -> None:
-        handler = self.api.informers.on("*", self._changed, self._updated, self._deleted, ignore=_SKIP,
-                                        on_status=self._status_updated)
+        informers = self.api.informers
+        handler = informers.on("*", self._changed, self._updated, self._deleted, ignore=_SKIP,
+                               on_status=self._status_updated)
+        # a new cluster's objects are its template's: their replay is the same for every such cluster
+        t = templates.pristine(self.cluster) if informers.replaying and not self.ref_of_uid else None
+        if t is not None:
+            refs = t.derived.get(_TEMPLATE_REFS)
+            if refs is not None:
+                self.ref_of_uid.update(refs)
+                return
+        store = self.api.store
+        count = getattr(store, "count", None)  # an empty resource has nothing to replay: not listed
         for kind_resource in _watched_resources():
-            self.api.informers.replay(handler, self.api.store.list(kind_resource))
+            if count is None or count(kind_resource):
+                informers.replay(handler, store.list(kind_resource))
+        if t is not None and not self.dependents and not len(self.queue):
+            # nothing but the uids' refs came of it (no owner, no deletion): remembered for the next cluster
+            t.derived[_TEMPLATE_REFS] = dict(self.ref_of_uid)
 
     def _resource(self, obj: Obj) -> str | None:
         try:

@@ -8,6 +8,7 @@ lowest free address goes first, so a spec can predict it.
 
 from __future__ import annotations
 
+import functools
 import ipaddress
 import weakref
 from typing import Any
@@ -66,8 +67,10 @@ class AddressPool:
             self.used.discard(int(ipaddress.IPv4Address(ip)))
 
 
+@functools.lru_cache(maxsize=64)
 def parse_pool(text: str) -> tuple[int, int]:
-    """(first, last) as integers, from ``a.b.c.d/n`` or ``a.b.c.d-e.f.g.h``."""
+    """(first, last) as integers, from ``a.b.c.d/n`` or ``a.b.c.d-e.f.g.h``; remembered per text (every cluster's
+    load balancer parses the default pool, and ``ipaddress`` took a tenth of its start)."""
     text = text.strip()
     try:
         if "/" in text:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from kspec.arguments import MAX_NODES, check_node_count
-from kspec.cluster import nodes_from_table
+from kspec.cluster import NodeSpec, nodes_from_table
 from kspec.durations import parse_duration
 from kspec.errors import StepError
 from kspec.harness import Harness
@@ -18,7 +18,7 @@ def cluster_with_nodes(k: Harness, n: int) -> None:
     """Nodes node-1 ... node-N, each Ready, 4 cpu, 16Gi memory, 110 pods."""
     if not 0 <= n <= MAX_NODES:
         raise StepError(check_node_count(n) if n > 0 else f"a cluster cannot have {n} nodes")
-    k.new_cluster(nodes_from_table([["name"], *[[f"node-{i}"] for i in range(1, n + 1)]]))
+    k.new_cluster([NodeSpec(f"node-{i}") for i in range(1, n + 1)])  # what a table of names alone gives
 
 
 @given("a cluster with nodes:", domain=D, table=True)

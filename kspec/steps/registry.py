@@ -59,11 +59,6 @@ class Phrase:
         m = _PLACEHOLDER.search(self.template)
         return self.template[:m.start()] if m else self.template
 
-    @property
-    def arg_names(self) -> list[str]:
-        """The regex's group names, without compiling it."""
-        return ["ns" if m.group(1) == "in_ns" else m.group(1) for m in _PLACEHOLDER.finditer(self.template)]
-
     def match(self, text: str) -> dict[str, Any] | None:
         m = self.regex.fullmatch(text)
         if m is None:

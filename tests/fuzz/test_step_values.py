@@ -158,7 +158,7 @@ def run_step(keyword: str, text: str, table: list[list[str]] | None) -> str:
     phrase, _args = found
     m = phrase.regex.fullmatch(text)
     assert m is not None
-    kwargs: dict[str, Any] = dict(m.groupdict())
+    kwargs: dict[str, Any] = {"kspec_args": dict(m.groupdict())}  # _PhraseParser.parse_arguments's shape
     if phrase.takes_table:
         kwargs["datatable"] = table
     if phrase.takes_text:
