@@ -353,6 +353,12 @@ class Kubelet:
         self._images_of = (len(present), images)
         return images
 
+    def _quiet_images(self, seen: list[Obj]) -> bool:
+        """Whether ``_images()`` would return ``seen`` again: the image list kept for as many images as the node
+        has now is that very list."""
+        kept = self._images_of
+        return kept is not None and kept[1] is seen and len(self.runtime.cached.get(self.node_name, ())) == kept[0]
+
     def _conditions(self) -> dict[str, str]:
         return {"MemoryPressure": "True" if self.eviction.memory_pressure else "False",
                 "DiskPressure": "False", "PIDPressure": "False", "Ready": "True"}
@@ -361,10 +367,20 @@ class Kubelet:
         """tryUpdateNodeStatus: post when something changed or the report interval passed."""
         if not self.online:
             return
+        now = self.clock.now
+        quiet = self._unchanged
+        if not force and quiet is not None and now - self._last_report < STATUS_REPORT_MS and (
+                self.api.user is None and self.api.store.get("nodes", "", self.node_name) is quiet[0]
+                and self.eviction.memory_pressure == quiet[1] and not quiet[3] and self._quiet_images(quiet[2])
+                and not any(self.volumes_in_use.values())):
+            # the check below, in the common case of a tick that finds nothing new: the node object the last
+            # tick found unchanged is still the stored one (read as try_get would, without a user to authorize),
+            # with the same pressure, the same image list and no attachable volume in use (10 ticks per node and
+            # virtual minute)
+            return
         node = self.api.try_get("nodes", self.node_name, "")
         if node is None:
             return
-        now = self.clock.now
         images = self._images()
         in_use = self._volumes_in_use()
         if not force and now - self._last_report < STATUS_REPORT_MS and self._unchanged == (

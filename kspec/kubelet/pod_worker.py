@@ -58,6 +58,7 @@ class Record:
     sidecar: bool = False  # an init container with restartPolicy Always
     backoff_noted: str = ""
     backoff_key: tuple[Obj | None, str] = (None, "")  # (the spec it was made from, getStableKey)
+    image_id: tuple[str | None, str] = (None, "")  # (the image it was made from, its status imageID)
     env: dict[str, str] = field(default_factory=dict)
     probes: dict[str, ProbeWorker] = field(default_factory=dict)
 
@@ -555,12 +556,21 @@ class PodWorker:
         return statuses
 
     def _terminated(self, c: RuntimeContainer) -> Obj:
-        out: Obj = {"exitCode": c.exit_code, "reason": c.reason,
-                    "startedAt": timestamp(c.started_ms) if c.started_ms >= 0 else None,
-                    "finishedAt": timestamp(c.finished_ms), "containerID": f"containerd://{c.id}"}
-        if c.message:
-            out["message"] = c.message
-        return {k: v for k, v in out.items() if v is not None}
+        """The API form of an exited container's state, built once: an exited container never changes, and a
+        crash-looping pod posts its last one in every status write until the next exit. Shared by the statuses
+        that show it (stored objects are read-only)."""
+        out = c.terminated_status
+        if out is None or c.exit_code is None:
+            out = {"exitCode": c.exit_code, "reason": c.reason} if c.exit_code is not None else {"reason": c.reason}
+            if c.started_ms >= 0:
+                out["startedAt"] = timestamp(c.started_ms)
+            out["finishedAt"] = timestamp(c.finished_ms)
+            out["containerID"] = f"containerd://{c.id}"
+            if c.message:
+                out["message"] = c.message
+            if c.exit_code is not None:
+                c.terminated_status = out
+        return out
 
     def _container_status(self, rec: Record, initializing: bool) -> Obj:
         c = rec.current
@@ -573,7 +583,9 @@ class PodWorker:
             st["state"] = {"waiting": {"reason": reason, **({"message": msg} if msg else {})}}
             return st
         st["containerID"] = f"containerd://{c.id}"
-        st["imageID"] = f"{normalize(image).rsplit(':', 1)[0]}@{image_digest(image)}"
+        if rec.image_id[0] is not image:
+            rec.image_id = (image, f"{normalize(image).rsplit(':', 1)[0]}@{image_digest(image)}")
+        st["imageID"] = rec.image_id[1]
         if rec.previous is not None and rec.previous.exited:
             st["lastState"] = {"terminated": self._terminated(rec.previous)}
         if c.running and rec.hook_until >= 0:
@@ -593,12 +605,13 @@ class PodWorker:
         return st
 
     def _statuses(self) -> Statuses:
-        initializing = any(r.init and r.spec.get("restartPolicy") != "Always" and not (
-            r.current is not None and r.current.exited and r.current.exit_code == 0) for r in self._inits()) \
-            and not any(r.current is not None for r in self._regular())
-        inits = [self._container_status(r, initializing) for r in self._inits()]
-        regular = [self._container_status(r, initializing) for r in self._regular()]
-        return inits, regular
+        # the records lists kept since __init__ (the records never change), not built again per flush
+        inits, regular = self._init_records, self._regular_records
+        initializing = bool(inits) and any(r.init and r.spec.get("restartPolicy") != "Always" and not (
+            r.current is not None and r.current.exited and r.current.exit_code == 0) for r in inits) \
+            and not any(r.current is not None for r in regular)
+        status = self._container_status
+        return [status(r, initializing) for r in inits], [status(r, initializing) for r in regular]
 
     def build_status(self, live: Obj, statuses: Statuses | None = None) -> Obj:
         """generateAPIPodStatus merged over the live status (conditions the kubelet does not own stay);
@@ -609,8 +622,9 @@ class PodWorker:
         new: Obj = {"phase": self.phase}
         old_conds = {c.get("type"): c for c in old.get("conditions") or []}
         conds: list[Obj] = []
+        extra_types = {x["type"] for x in self.extra_conditions}
         kept = [c for c in old.get("conditions") or [] if c.get("type") not in status.KUBELET_CONDITIONS
-                and c.get("type") not in {x["type"] for x in self.extra_conditions}]
+                and c.get("type") not in extra_types]
 
         def cond(ctype: str, value: tuple[str, str, str]) -> Obj:
             st, reason, message = value

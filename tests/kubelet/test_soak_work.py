@@ -73,3 +73,38 @@ def test_a_restart_reuses_the_service_variables_until_the_services_change(monkey
     c.run_for(300_000)  # the next start sees the new Service
     assert len(builds) == 1
     assert c.pod_environment("p")["WEB_SERVICE_PORT"] == "80"
+
+
+def test_a_quiet_node_status_tick_builds_nothing(monkeypatch) -> None:
+    """A kubelet's 10 s status tick that finds the node object, pressure, images and volumes as the last one did
+    returns before listing images or reading the node through the API; a status is still posted every 5 min."""
+    from kspec.kubelet.kubelet import Kubelet
+
+    c = Cluster(nodes=2, seed=1)
+    c.start()
+    c.run_for(30_000)
+    built: list[str] = []
+    real = Kubelet._images
+
+    def counting(self: Kubelet) -> object:
+        built.append(self.node_name)
+        return real(self)
+    monkeypatch.setattr(Kubelet, "_images", counting)
+    before = c.get("node", "node-1")["metadata"]["resourceVersion"]
+    c.run_for(200_000)  # 20 ticks per kubelet, none due to report
+    assert built == []
+    assert c.get("node", "node-1")["metadata"]["resourceVersion"] == before
+    c.run_for(100_000)  # the report interval passes: posted again, with the images looked at
+    assert "node-1" in built
+    assert c.get("node", "node-1")["metadata"]["resourceVersion"] != before
+
+
+def test_an_exited_container_state_is_built_once() -> None:
+    """A crash-looping pod posts its last exit in every status write until the next one: the same object."""
+    c = _crash_looping_pod()
+    c.run_for(55_000)  # the second start exited at 60 s: waiting in a 10 s back-off, the exit in lastState
+    waiting = c.api.store.get("pods", "default", "p")["status"]["containerStatuses"][0]  # stored, not a copy
+    c.run_for(10_000)  # started again at 70 s: running, the same exit in lastState
+    running = c.api.store.get("pods", "default", "p")["status"]["containerStatuses"][0]
+    assert "waiting" in waiting["state"] and "running" in running["state"]
+    assert running["lastState"]["terminated"] is waiting["lastState"]["terminated"]
