@@ -108,3 +108,23 @@ def test_an_exited_container_state_is_built_once() -> None:
     running = c.api.store.get("pods", "default", "p")["status"]["containerStatuses"][0]
     assert "waiting" in waiting["state"] and "running" in running["state"]
     assert running["lastState"]["terminated"] is waiting["lastState"]["terminated"]
+
+
+def test_the_node_monitor_computes_an_unchanged_zone_state_once(monkeypatch) -> None:
+    """ComputeZoneState depends on the zone's Ready conditions alone: a pass finding the same ones reuses it."""
+    c = Cluster(nodes=3, seed=1)
+    c.start()
+    c.run_for(30_000)
+    computed: list[int] = []
+    real = nodelifecycle.compute_zone_state
+
+    def counting(ready: list, *args: object) -> tuple[int, str]:
+        computed.append(len(ready))
+        return real(ready, *args)
+    monkeypatch.setattr(nodelifecycle, "compute_zone_state", counting)
+    monitor = c.require(nodelifecycle.NAME)
+    monitor.monitor()
+    assert computed == []
+    c.stop_node("node-2")
+    c.run_for(60_000)  # node-2 goes Unknown: its zone's conditions changed, computed again
+    assert computed and c.get("node", "node-2")["status"]["conditions"][-1]["status"] == "Unknown"
