@@ -100,6 +100,7 @@ class PodWorker:
         self.message = ""
         self.extra_conditions: list[Obj] = []
         self._timer: Timer | None = None
+        self._sync_label = f"sync pod {self.name}"
         self.mounted: dict[str, volumes.Mounted] | None = None if pod["spec"].get("volumes") else {}
         self._mount_failures = 0
         self._refresh_timer: Timer | None = None
@@ -117,7 +118,8 @@ class PodWorker:
         self.kubelet.events.event(self.pod, type_, reason, message, component="kubelet", host=self.node)
 
     def container_event(self, container: str, type_: str, reason: str, message: str) -> None:
-        self.event(type_, reason, message)
+        # what event() does, without the extra call: a crash-looping container records four events per restart
+        self.kubelet.events.event(self.pod, type_, reason, message, component="kubelet", host=self.kubelet.node_name)
 
     def _regular(self) -> list[Record]:
         return [r for r in self.records.values() if not r.init]
@@ -131,7 +133,7 @@ class PodWorker:
             return
         if self._timer is not None:
             self._timer.cancel()
-        self._timer = self.clock.call_at(when, self._timed_sync, label=f"sync pod {self.name}")
+        self._timer = self.clock.call_at(when, self._timed_sync, label=self._sync_label)
 
     def _timed_sync(self) -> None:
         self._timer = None
