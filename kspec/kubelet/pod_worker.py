@@ -59,6 +59,8 @@ class Record:
     backoff_noted: str = ""
     backoff_key: tuple[Obj | None, str] = (None, "")  # (the spec it was made from, getStableKey)
     image_id: tuple[str | None, str] = (None, "")  # (the image it was made from, its status imageID)
+    #: (back-off delay, the CrashLoopBackOff waiting state, the BackOff event message) last written for it
+    backoff_texts: tuple[int, tuple[str, str], str] = (-1, ("", ""), "")
     env: dict[str, str] = field(default_factory=dict)
     probes: dict[str, ProbeWorker] = field(default_factory=dict)
 
@@ -290,12 +292,16 @@ class PodWorker:
             # kuberuntime_manager doBackOff
             if backoff.in_backoff_since(key, finished, now):
                 delay = backoff.get(key)
-                rec.waiting = ("CrashLoopBackOff", f"back-off {format_duration(delay)} restarting failed "
-                               f"container={rec.name} pod={self.format_pod()}")
+                texts = rec.backoff_texts
+                if texts[0] != delay:  # the same words for every exit at this delay (at the cap, every exit)
+                    pod = self.format_pod()
+                    texts = rec.backoff_texts = (delay, ("CrashLoopBackOff", f"back-off {format_duration(delay)} "
+                                                         f"restarting failed container={rec.name} pod={pod}"),
+                                                 f"Back-off restarting failed container {rec.name} in pod {pod}")
+                rec.waiting = texts[1]
                 if rec.backoff_noted != rec.current.id:
                     rec.backoff_noted = rec.current.id
-                    self.container_event(rec.name, "Warning", "BackOff", f"Back-off restarting failed container "
-                                         f"{rec.name} in pod {self.format_pod()}")
+                    self.container_event(rec.name, "Warning", "BackOff", texts[2])
                 self._wake_at(finished + delay)
                 return
         if not self._ensure_image(rec):

@@ -128,3 +128,24 @@ def test_the_node_monitor_computes_an_unchanged_zone_state_once(monkeypatch) -> 
     c.stop_node("node-2")
     c.run_for(60_000)  # node-2 goes Unknown: its zone's conditions changed, computed again
     assert computed and c.get("node", "node-2")["status"]["conditions"][-1]["status"] == "Unknown"
+
+
+def test_a_capped_back_off_formats_its_words_once(monkeypatch) -> None:
+    """Every exit at the same back-off delay writes the same CrashLoopBackOff message and BackOff event: formatted
+    once per delay, not per exit."""
+    from kspec.kubelet import pod_worker
+
+    c = _crash_looping_pod()
+    c.run_for(1_800_000)  # the back-off reached its 5 min cap
+    formatted: list[int] = []
+    real = pod_worker.format_duration
+
+    def counting(ms: int) -> str:
+        formatted.append(ms)
+        return real(ms)
+    monkeypatch.setattr(pod_worker, "format_duration", counting)
+    before = c.get("pod", "p")["status"]["containerStatuses"][0]["restartCount"]
+    c.run_for(1_200_000)
+    status = c.get("pod", "p")["status"]["containerStatuses"][0]
+    assert status["restartCount"] >= before + 3 and formatted == []
+    assert status["state"]["waiting"]["message"].startswith("back-off 5m0s restarting failed container=app pod=p_")
