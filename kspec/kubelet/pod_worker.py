@@ -84,6 +84,7 @@ class PodWorker:
         self.namespace: str = md.get("namespace", "default")
         self.restart_policy: str = pod["spec"].get("restartPolicy", "Always")
         self.records: dict[str, Record] = {}
+        self._checked_spec: Obj | None = pod["spec"]  # the spec whose containers the records hold
         for c in pod["spec"].get("initContainers") or []:
             self.records[c["name"]] = Record(c, True)
         for c in pod["spec"]["containers"]:
@@ -176,6 +177,10 @@ class PodWorker:
         if self.terminal or self.removed:
             return False
         spec = self.pod["spec"]
+        if spec is self._checked_spec:
+            # the spec the last check went through (or the records were made from): a stored spec is read-only,
+            # and every update that writes only the status shares it (the kubelet sees each of its own writes)
+            return False
         changed = False
         for c in [*(spec.get("initContainers") or []), *spec["containers"]]:
             rec = self.records.get(c["name"])
@@ -190,6 +195,7 @@ class PodWorker:
                                      f"Container {rec.name} definition changed, will be restarted")
                 rec.definition_changed = True
                 self._stop(rec, int(spec.get("terminationGracePeriodSeconds", 30)))
+        self._checked_spec = spec
         return changed
 
     def sync(self) -> None:

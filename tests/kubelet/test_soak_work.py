@@ -149,3 +149,22 @@ def test_a_capped_back_off_formats_its_words_once(monkeypatch) -> None:
     status = c.get("pod", "p")["status"]["containerStatuses"][0]
     assert status["restartCount"] >= before + 3 and formatted == []
     assert status["state"]["waiting"]["message"].startswith("back-off 5m0s restarting failed container=app pod=p_")
+
+
+def test_a_status_only_update_does_not_walk_the_containers() -> None:
+    """The kubelet sees each of its own status writes; they share the stored spec, whose containers it checked."""
+    c = _crash_looping_pod()
+    worker = c.components["runtime"].worker("default", "p")
+    looked_up: list[str] = []
+
+    class Counting(dict):
+        def get(self, key: str, default: object = None) -> object:
+            looked_up.append(key)
+            return super().get(key, default)
+    worker.records = Counting(worker.records)
+    live = c.api.store.get("pods", "default", "p")
+    worker.update({**live, "status": {**live["status"], "phase": "Running"}})  # the same spec object
+    assert looked_up == []
+    worker.update({**live, "spec": {**live["spec"]}})  # an equal spec in another object: looked at once
+    worker.update({**live, "spec": worker.pod["spec"]})
+    assert looked_up == ["app"]
