@@ -224,10 +224,12 @@ class NodeLifecycleController(Controller):
                     if now <= h.probe_ms + GRACE_PERIOD_MS:  # else to be marked Unknown: the full pass
                         if not facts.excluded:
                             zones.setdefault(facts.zone, []).append(facts.ready)
-                        queue = tainting.get(facts.zone)
-                        if queue:
-                            queue.pop(name, None)
-                        retry.discard(name)
+                        if tainting:  # usually no zone has a tainting queue, and no node is to be retried
+                            queue = tainting.get(facts.zone)
+                            if queue:
+                                queue.pop(name, None)
+                        if retry:
+                            retry.discard(name)
                         continue
                 self._monitor_one(node, zones)
             except ApiError:
