@@ -202,7 +202,7 @@ class Clock:
         day runs two million callbacks, and a call to pop each and another to run it were a tenth of it.
         Cancelled timers are dropped from the heap lazily here. Returns how many ran."""
         heap = self._heap
-        pop, push, remember = heapq.heappop, heapq.heappush, self._recent.append
+        pop, replace, remember = heapq.heappop, heapq.heapreplace, self._recent.append
         ran = 0
         while heap:
             when, _seq, timer = heap[0]
@@ -211,30 +211,34 @@ class Clock:
                 continue
             if when > until:
                 break
-            pop(heap)
-            period = timer.period
-            if not period:
-                self._one_shots -= 1
             self.now = when
             self.callbacks_run += 1
             if when != self._instant:
                 self._instant, self._instant_work = when, 0
             self._instant_work += 1
+            period = timer.period
             if self._instant_work > self.max_callbacks_per_instant > 0:
+                pop(heap)
                 timer.cancelled = True
                 if period:
                     self._forget(timer)  # not re-armed: the series ends here
+                else:
+                    self._one_shots -= 1
                 raise ClockError(self.livelock_report())
             remember(timer)
             if self.progress is not None and not self.callbacks_run % PROGRESS_EVERY:
                 self.progress(when)
             if period:
-                # Re-arm the same Timer object so callers' handles keep working (still counted in _periodic).
-                timer.when = when + period
-                self._seq += 1
-                timer.seq = self._seq
-                push(heap, (timer.when, self._seq, timer))
+                # Re-arm the same Timer object so callers' handles keep working (still counted in _periodic); one
+                # heapreplace instead of a pop and a push: the keys (time, sequence) are unique, so the order in
+                # which entries come out does not depend on how the heap is laid out
+                timer.when = when = when + period
+                self._seq = seq = self._seq + 1
+                timer.seq = seq
+                replace(heap, (when, seq, timer))
             else:
+                pop(heap)
+                self._one_shots -= 1
                 timer.cancelled = True
             self._current, self.acting = timer, None
             try:

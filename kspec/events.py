@@ -69,19 +69,18 @@ class EventRecorder:
         md = obj.get("metadata", {})
         ns = md.get("namespace") or "default"
         now = self.api.clock.now
-        self.log.append(EventRecord(now, type_, reason, obj.get("kind", ""), ns, md.get("name", ""), message,
-                                    component))
-        key = "\x00".join((obj.get("kind", ""), ns, md.get("name", ""), md.get("uid", ""), type_, reason, message,
-                            component, host))
+        kind, obj_name = obj.get("kind", ""), md.get("name", "")
+        self.log.append(EventRecord(now, type_, reason, kind, ns, obj_name, message, component))
+        key = "\x00".join((kind, ns, obj_name, md.get("uid", ""), type_, reason, message, component, host))
         try:
             existing_name = self._index.get(key)
             existing = self.api.store.get("events", ns, existing_name) if existing_name else None
             if existing is not None:
-                # stored objects are read-only: copy only what changes (the top level, the metadata)
-                bumped = {**existing, "metadata": dict(existing["metadata"])}
-                bumped["count"] = bumped.get("count", 1) + 1
-                bumped["lastTimestamp"] = timestamp(now)
-                self.api.store.update("events", bumped)
+                # stored objects are read-only: copy only what changes (the top level, the metadata); the count
+                # and lastTimestamp set in the copy's literal, where they were (their keys exist already)
+                self.api.store.update("events", {**existing, "metadata": dict(existing["metadata"]),
+                                                 "count": existing.get("count", 1) + 1,
+                                                 "lastTimestamp": timestamp(now)})
                 self._renew(ns, existing_name)
                 return
             self._serial += 1

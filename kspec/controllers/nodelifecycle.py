@@ -149,6 +149,9 @@ class _Health:
     probe_ms: int
     ready: dict[str, Any] | None = None
     renew: str = ""
+    #: the stored Lease object ``renew`` was last compared with (stored objects are read-only: the same object has
+    #: the same renewTime, which cannot be newer than ``renew`` any more)
+    lease: dict[str, Any] | None = None
 
 
 @dataclass(slots=True)
@@ -184,6 +187,8 @@ class NodeLifecycleController(Controller):
         self.retry: set[str] = set()
         #: per node, what the last pass read of its stored object
         self._seen: dict[str, _NodeFacts] = {}
+        #: per zone, the Ready conditions the last pass found and the state computed from them
+        self._zone_computed: dict[str, tuple[list[dict[str, Any] | None], str]] = {}
         self.watch("nodes")
         self.clock.call_every(MONITOR_PERIOD_MS, self.monitor, label="node monitor")
 
@@ -211,16 +216,20 @@ class NodeLifecycleController(Controller):
                     # a node object seen before, ready and without NoExecute taints: only its Lease is read (what
                     # _monitor_one does for it, without the parts that cannot change)
                     lease = read("leases", LEASE_NAMESPACE, name)
-                    renew = (lease or {}).get("spec", {}).get("renewTime") or ""
-                    if renew and renew > h.renew:
-                        h.renew, h.probe_ms = renew, now
+                    if lease is not h.lease or lease is None:  # a Lease renewed since the last pass: compared
+                        h.lease = lease
+                        renew = (lease or {}).get("spec", {}).get("renewTime") or ""
+                        if renew and renew > h.renew:
+                            h.renew, h.probe_ms = renew, now
                     if now <= h.probe_ms + GRACE_PERIOD_MS:  # else to be marked Unknown: the full pass
                         if not facts.excluded:
                             zones.setdefault(facts.zone, []).append(facts.ready)
-                        queue = tainting.get(facts.zone)
-                        if queue:
-                            queue.pop(name, None)
-                        retry.discard(name)
+                        if tainting:  # usually no zone has a tainting queue, and no node is to be retried
+                            queue = tainting.get(facts.zone)
+                            if queue:
+                                queue.pop(name, None)
+                        if retry:
+                            retry.discard(name)
                         continue
                 self._monitor_one(node, zones)
             except ApiError:
@@ -296,6 +305,7 @@ class NodeLifecycleController(Controller):
                 h.probe_ms = now
             h.ready = current  # the stored condition: read-only, so no copy is needed to remember it
         lease = self.api.store.get("leases", LEASE_NAMESPACE, name)
+        h.lease = lease
         renew = (lease or {}).get("spec", {}).get("renewTime") or ""
         if renew and renew > h.renew:
             h.renew, h.probe_ms = renew, now
@@ -366,9 +376,18 @@ class NodeLifecycleController(Controller):
         """handleDisruption: each zone's new state; entering or leaving "every zone fully disrupted"."""
         new_states = {}
         self.zone_sizes = {zone: len(conditions) for zone, conditions in zones.items()}
+        computed = self._zone_computed
         for zone, conditions in zones.items():
-            new_states[zone] = compute_zone_state(conditions)[1]
+            # ComputeZoneState is a function of the zone's Ready conditions alone: a pass that found the same ones
+            # as the last (the same read-only stored conditions, compared by identity first) reuses its state
+            last = computed.get(zone)
+            if last is None or last[0] != conditions:
+                last = computed[zone] = (conditions, compute_zone_state(conditions)[1])
+            new_states[zone] = last[1]
             self.zone_states.setdefault(zone, STATE_INITIAL)
+        if len(computed) > len(zones):
+            for zone in [z for z in computed if z not in zones]:
+                del computed[zone]
         for zone in [z for z in self.zone_states if z not in zones]:
             del self.zone_states[zone]
         all_are = all(s == STATE_FULL_DISRUPTION for s in new_states.values())

@@ -58,6 +58,9 @@ class Record:
     sidecar: bool = False  # an init container with restartPolicy Always
     backoff_noted: str = ""
     backoff_key: tuple[Obj | None, str] = (None, "")  # (the spec it was made from, getStableKey)
+    image_id: tuple[str | None, str] = (None, "")  # (the image it was made from, its status imageID)
+    #: (back-off delay, the CrashLoopBackOff waiting state, the BackOff event message) last written for it
+    backoff_texts: tuple[int, tuple[str, str], str] = (-1, ("", ""), "")
     env: dict[str, str] = field(default_factory=dict)
     probes: dict[str, ProbeWorker] = field(default_factory=dict)
 
@@ -81,6 +84,7 @@ class PodWorker:
         self.namespace: str = md.get("namespace", "default")
         self.restart_policy: str = pod["spec"].get("restartPolicy", "Always")
         self.records: dict[str, Record] = {}
+        self._checked_spec: Obj | None = pod["spec"]  # the spec whose containers the records hold
         for c in pod["spec"].get("initContainers") or []:
             self.records[c["name"]] = Record(c, True)
         for c in pod["spec"]["containers"]:
@@ -99,6 +103,7 @@ class PodWorker:
         self.message = ""
         self.extra_conditions: list[Obj] = []
         self._timer: Timer | None = None
+        self._sync_label = f"sync pod {self.name}"
         self.mounted: dict[str, volumes.Mounted] | None = None if pod["spec"].get("volumes") else {}
         self._mount_failures = 0
         self._refresh_timer: Timer | None = None
@@ -116,7 +121,8 @@ class PodWorker:
         self.kubelet.events.event(self.pod, type_, reason, message, component="kubelet", host=self.node)
 
     def container_event(self, container: str, type_: str, reason: str, message: str) -> None:
-        self.event(type_, reason, message)
+        # what event() does, without the extra call: a crash-looping container records four events per restart
+        self.kubelet.events.event(self.pod, type_, reason, message, component="kubelet", host=self.kubelet.node_name)
 
     def _regular(self) -> list[Record]:
         return [r for r in self.records.values() if not r.init]
@@ -130,7 +136,7 @@ class PodWorker:
             return
         if self._timer is not None:
             self._timer.cancel()
-        self._timer = self.clock.call_at(when, self._timed_sync, label=f"sync pod {self.name}")
+        self._timer = self.clock.call_at(when, self._timed_sync, label=self._sync_label)
 
     def _timed_sync(self) -> None:
         self._timer = None
@@ -171,6 +177,10 @@ class PodWorker:
         if self.terminal or self.removed:
             return False
         spec = self.pod["spec"]
+        if spec is self._checked_spec:
+            # the spec the last check went through (or the records were made from): a stored spec is read-only,
+            # and every update that writes only the status shares it (the kubelet sees each of its own writes)
+            return False
         changed = False
         for c in [*(spec.get("initContainers") or []), *spec["containers"]]:
             rec = self.records.get(c["name"])
@@ -185,6 +195,7 @@ class PodWorker:
                                      f"Container {rec.name} definition changed, will be restarted")
                 rec.definition_changed = True
                 self._stop(rec, int(spec.get("terminationGracePeriodSeconds", 30)))
+        self._checked_spec = spec
         return changed
 
     def sync(self) -> None:
@@ -287,12 +298,16 @@ class PodWorker:
             # kuberuntime_manager doBackOff
             if backoff.in_backoff_since(key, finished, now):
                 delay = backoff.get(key)
-                rec.waiting = ("CrashLoopBackOff", f"back-off {format_duration(delay)} restarting failed "
-                               f"container={rec.name} pod={self.format_pod()}")
+                texts = rec.backoff_texts
+                if texts[0] != delay:  # the same words for every exit at this delay (at the cap, every exit)
+                    pod = self.format_pod()
+                    texts = rec.backoff_texts = (delay, ("CrashLoopBackOff", f"back-off {format_duration(delay)} "
+                                                         f"restarting failed container={rec.name} pod={pod}"),
+                                                 f"Back-off restarting failed container {rec.name} in pod {pod}")
+                rec.waiting = texts[1]
                 if rec.backoff_noted != rec.current.id:
                     rec.backoff_noted = rec.current.id
-                    self.container_event(rec.name, "Warning", "BackOff", f"Back-off restarting failed container "
-                                         f"{rec.name} in pod {self.format_pod()}")
+                    self.container_event(rec.name, "Warning", "BackOff", texts[2])
                 self._wake_at(finished + delay)
                 return
         if not self._ensure_image(rec):
@@ -555,12 +570,21 @@ class PodWorker:
         return statuses
 
     def _terminated(self, c: RuntimeContainer) -> Obj:
-        out: Obj = {"exitCode": c.exit_code, "reason": c.reason,
-                    "startedAt": timestamp(c.started_ms) if c.started_ms >= 0 else None,
-                    "finishedAt": timestamp(c.finished_ms), "containerID": f"containerd://{c.id}"}
-        if c.message:
-            out["message"] = c.message
-        return {k: v for k, v in out.items() if v is not None}
+        """The API form of an exited container's state, built once: an exited container never changes, and a
+        crash-looping pod posts its last one in every status write until the next exit. Shared by the statuses
+        that show it (stored objects are read-only)."""
+        out = c.terminated_status
+        if out is None or c.exit_code is None:
+            out = {"exitCode": c.exit_code, "reason": c.reason} if c.exit_code is not None else {"reason": c.reason}
+            if c.started_ms >= 0:
+                out["startedAt"] = timestamp(c.started_ms)
+            out["finishedAt"] = timestamp(c.finished_ms)
+            out["containerID"] = f"containerd://{c.id}"
+            if c.message:
+                out["message"] = c.message
+            if c.exit_code is not None:
+                c.terminated_status = out
+        return out
 
     def _container_status(self, rec: Record, initializing: bool) -> Obj:
         c = rec.current
@@ -573,7 +597,9 @@ class PodWorker:
             st["state"] = {"waiting": {"reason": reason, **({"message": msg} if msg else {})}}
             return st
         st["containerID"] = f"containerd://{c.id}"
-        st["imageID"] = f"{normalize(image).rsplit(':', 1)[0]}@{image_digest(image)}"
+        if rec.image_id[0] is not image:
+            rec.image_id = (image, f"{normalize(image).rsplit(':', 1)[0]}@{image_digest(image)}")
+        st["imageID"] = rec.image_id[1]
         if rec.previous is not None and rec.previous.exited:
             st["lastState"] = {"terminated": self._terminated(rec.previous)}
         if c.running and rec.hook_until >= 0:
@@ -593,12 +619,13 @@ class PodWorker:
         return st
 
     def _statuses(self) -> Statuses:
-        initializing = any(r.init and r.spec.get("restartPolicy") != "Always" and not (
-            r.current is not None and r.current.exited and r.current.exit_code == 0) for r in self._inits()) \
-            and not any(r.current is not None for r in self._regular())
-        inits = [self._container_status(r, initializing) for r in self._inits()]
-        regular = [self._container_status(r, initializing) for r in self._regular()]
-        return inits, regular
+        # the records lists kept since __init__ (the records never change), not built again per flush
+        inits, regular = self._init_records, self._regular_records
+        initializing = bool(inits) and any(r.init and r.spec.get("restartPolicy") != "Always" and not (
+            r.current is not None and r.current.exited and r.current.exit_code == 0) for r in inits) \
+            and not any(r.current is not None for r in regular)
+        status = self._container_status
+        return [status(r, initializing) for r in inits], [status(r, initializing) for r in regular]
 
     def build_status(self, live: Obj, statuses: Statuses | None = None) -> Obj:
         """generateAPIPodStatus merged over the live status (conditions the kubelet does not own stay);
@@ -609,8 +636,9 @@ class PodWorker:
         new: Obj = {"phase": self.phase}
         old_conds = {c.get("type"): c for c in old.get("conditions") or []}
         conds: list[Obj] = []
+        extra_types = {x["type"] for x in self.extra_conditions}
         kept = [c for c in old.get("conditions") or [] if c.get("type") not in status.KUBELET_CONDITIONS
-                and c.get("type") not in {x["type"] for x in self.extra_conditions}]
+                and c.get("type") not in extra_types]
 
         def cond(ctype: str, value: tuple[str, str, str]) -> Obj:
             st, reason, message = value

@@ -85,13 +85,13 @@ class ProbeWorker:
         self.on_hold = False
         self.stopped = False
         self.timer: Timer | None = None
+        self._label = f"{kind} probe {pod.name}/{container}"  # the same for every arming
         self._arm(self.origin)
 
     # -- timer management ---------------------------------------------------------------
     def _arm(self, first_tick: int) -> None:
         clock = self.pod.clock
-        self.timer = clock.call_every(self.period, self._tick, first=first_tick - clock.now,
-                                      label=f"{self.kind} probe {self.pod.name}/{self.container}")
+        self.timer = clock.call_every(self.period, self._tick, first=first_tick - clock.now, label=self._label)
 
     def wake(self) -> None:
         """Something the worker reads changed: make sure the next aligned tick runs."""

@@ -71,6 +71,8 @@ class RuntimeContainer:
     memory_limit: int = 0
     stopping: bool = False
     on_exit: Callable[[RuntimeContainer], None] | None = None
+    #: the kubelet's API form of its terminated state, once exited (pod_worker._terminated)
+    terminated_status: dict | None = None
     _timers: list[Timer] = field(default_factory=list)
 
     @property

@@ -163,6 +163,8 @@ def ready_condition(pod: Obj, containers_ready: tuple[str, str, str], conditions
     """GeneratePodReadyCondition: ContainersReady, then every readiness gate."""
     if containers_ready[0] != "True":
         return containers_ready
+    if not pod["spec"].get("readinessGates"):
+        return "True", "", ""
     have = {c.get("type"): c.get("status") for c in conditions}
     missing = [g["conditionType"] for g in pod["spec"].get("readinessGates") or []
                if have.get(g["conditionType"]) != "True"]
