@@ -304,7 +304,8 @@ class Scheduler:
         node = self.select_host(feasible, totals)
         attempt.node = node
         attempt.scores = per_plugin
-        attempt.base_totals = totals
+        # with scores kept, the totals are their sum (Attempt.totals): nothing more to keep
+        attempt.base_totals = None if per_plugin else totals
         attempt.totals_offset = offset
         places = state.node_positions
         if state.from_cache and places is not None and len(places) == len(feasible):

@@ -131,10 +131,54 @@ def test_the_score_range_check_over_bytes_agrees_with_min_and_max(scores: list) 
     refuses (floats, out of range) is checked by min() and max() as before."""
     from kspec.scheduler.runtime import _in_range
 
-    if _in_range(scores):
-        assert all(0 <= s <= 100 for s in scores)
+    packed = _in_range(scores)
+    if packed is not None:
+        assert all(0 <= s <= 100 for s in scores) and list(packed) == scores
     if all(type(s) is int for s in scores):
-        assert _in_range(scores) == all(0 <= s <= 100 for s in scores)
+        assert (packed is not None) == all(0 <= s <= 100 for s in scores)
+
+
+def test_byte_scores_read_as_the_weighted_list() -> None:
+    from kspec.scheduler.explain import ByteScores, PackedScores, Same
+
+    weighted = ByteScores(bytes([0, 7, 100]), 3)
+    assert weighted == [0, 21, 300] and list(weighted) == [0, 21, 300] and weighted[-1] == 300
+    assert weighted[1:] == [21, 300] and len(weighted) == 3
+    kept = PackedScores.of({"NodeResourcesFit": ByteScores(bytes([5, 9]), 1), "TaintToleration": Same(300, 2),
+                            "ImageLocality": weighted})
+    assert kept["NodeResourcesFit"] == (5, 9) and kept["ImageLocality"] == (0, 21, 300)
+    assert kept["TaintToleration"] == Same(300, 2) and list(kept) == ["NodeResourcesFit", "TaintToleration",
+                                                                       "ImageLocality"]
+    assert [type(x) for x in kept._flat[2::4]] == [bytes, int, bytes]
+
+
+def test_a_kept_attempt_holds_varying_scores_as_bytes_and_no_totals() -> None:
+    """The scheduler keeps each varying plugin's scores as the bytes its range check made, and no totals: they
+    are the sum of the kept scores, read as run_score gave them."""
+    from kspec import Cluster
+    from kspec.cluster import NodeSpec
+
+    cluster = Cluster(nodes=[NodeSpec(f"n{i}", cpu=str(2 + i), memory=f"{4 + 2 * i}Gi") for i in range(4)])
+    cluster.start()
+    scheduler = cluster.components["scheduler"]
+    seen = []
+    run_score_parts = scheduler.frameworks["default-scheduler"].run_score_parts
+
+    def spy(*args):  # type: ignore[no-untyped-def]
+        totals, offset, per_plugin = run_score_parts(*args)
+        seen.append(([t + offset for t in totals], {p: list(v) for p, v in per_plugin.items()}))
+        return totals, offset, per_plugin
+    scheduler.frameworks["default-scheduler"].run_score_parts = spy
+    cluster.api.create({"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "web", "namespace": "default"},
+                        "spec": {"containers": [{"name": "c", "image": "nginx", "resources": {"requests": {
+                            "cpu": "500m", "memory": "1Gi"}}}]}})
+    cluster.clock.run_now()
+    attempt = scheduler.explainer.last("default", "web")
+    assert attempt is not None and attempt.node and len(seen) == 1
+    totals, scores = seen[0]
+    assert attempt.base_totals is None and len(set(totals)) > 1
+    assert bytes in {type(x) for x in attempt.scores._flat}  # type: ignore[attr-defined]
+    assert list(attempt.totals) == totals and {p: list(v) for p, v in attempt.scores.items()} == scores
 
 
 def test_totals_without_the_shared_offset_rank_alike_and_are_kept_with_it() -> None:
