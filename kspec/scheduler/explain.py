@@ -272,10 +272,14 @@ class PackedStatuses(Mapping[str, Status]):
         self._dict: dict[str, Status] | None = None
 
     @classmethod
-    def of(cls, names: list[str], statuses: list[Status], places: list[int] | None = None) -> PackedStatuses:
-        """From parallel lists (copied, as tuples or runs)."""
-        if statuses and all(map(is_, statuses, repeat(statuses[0]))):
-            kept: Sequence[Status] = Same(statuses[0], len(statuses))
+    def of(cls, names: list[str], statuses: list[Status], places: list[int] | None = None,
+           same: Status | None = None) -> PackedStatuses:
+        """From parallel lists (copied, as tuples or runs); ``same``: the one Status object every entry of
+        ``statuses`` is, when the caller knows it."""
+        if same is not None:
+            kept: Sequence[Status] = Same(same, len(statuses))
+        elif statuses and all(map(is_, statuses, repeat(statuses[0]))):
+            kept = Same(statuses[0], len(statuses))
         else:
             kept = tuple(statuses)
         return cls(names if places is not None else tuple(names), kept,
