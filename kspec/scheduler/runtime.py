@@ -282,12 +282,15 @@ class Framework:
         return (list(map(partial(add, offset), totals)) if offset else list(totals)), per_plugin
 
     def run_score_parts(self, state: CycleState, pi: PodInfo, nodes: list[NodeInfo]
-                        ) -> tuple[list[int], int, dict[str, Sequence[int]]]:
+                        ) -> tuple[Sequence[int], int, dict[str, Sequence[int]]]:
         """``run_score`` with the totals given as the sum of the scores that differ between nodes plus the
         ``offset`` the others add to every node: the same ranking and ties, without a pass adding it (the
-        scheduler adds it once, when it keeps the attempt). The totals may be a plugin's own list."""
+        scheduler adds it once, when it keeps the attempt). The totals may be a plugin's own list, or
+        ``bytes`` (each total at most 200) when at most two plugins of weight 1 vary."""
         per_plugin: dict[str, Sequence[int]] = {}
         varying: list[list[int]] = []
+        # the varying scores as the bytes the range check made, while every one has them and weight 1
+        small: list[bytes] | None = []
         offset = 0
         for p, weight in self.scorers:
             if p.NAME in state.skip_score:
@@ -337,8 +340,19 @@ class Framework:
             # the checked bytes and the weight stand for the weighted list: what a kept attempt holds
             per_plugin[p.NAME] = ByteScores(packed, weight) if packed is not None else scores
             varying.append(scores)
+            if packed is not None and weight == 1 and small is not None:
+                small.append(packed)
+            else:
+                small = None
         if not varying:
             return [0] * len(nodes), offset, per_plugin
+        if small is not None and len(small) <= 2:
+            # at most two sets of scores of 0..100: their sums fit a byte each, so the totals are the sum of the
+            # bytes read as two big integers (no carry crosses a byte), and select_host reads bytes in C
+            if len(small) == 1:
+                return small[0], offset, per_plugin
+            return (int.from_bytes(small[0], "little") + int.from_bytes(small[1], "little")).to_bytes(
+                len(nodes), "little"), offset, per_plugin
         # pairwise sums in C (the same ints as summing each node's column)
         totals = varying[0]
         for scores in varying[1:]:

@@ -293,3 +293,41 @@ def test_anti_affinity_checks_are_built_once_per_attempt_and_again_after_a_nomin
     verdicts = plugin.filter_nodes(copy, pi, [order[0], ni])
     assert verdicts[0] is None and verdicts[1] is not None and verdicts[1] == plugin.filter(copy, pi, ni)
     assert plugin.filter_nodes(state, pi, order) == [None] * 4  # the original attempt's checks are its own
+
+
+@given(st.lists(st.integers(0, 200), min_size=1, max_size=60), st.integers(0, 2**32))
+def test_select_host_reads_bytes_totals_as_the_list(totals: list[int], seed: int) -> None:
+    """Totals given as bytes (two scores of 0..100 summed) pick the node the list of the same ints picks, with
+    the same draw for a tie."""
+    import random
+    from types import SimpleNamespace
+
+    from kspec.scheduler.scheduler import Scheduler, _top_byte
+
+    nodes = [SimpleNamespace(name=f"n{i}") for i in range(len(totals))]
+    picks = []
+    for given_totals in (totals, bytes(totals)):
+        host = SimpleNamespace(cluster=SimpleNamespace(rng=random.Random(seed)))
+        picks.append(Scheduler.select_host(host, nodes, given_totals))  # type: ignore[arg-type]
+    assert picks[0] == picks[1]
+    assert _top_byte(bytes(totals)) == max(totals)
+
+
+def test_two_varying_scores_of_weight_one_total_as_bytes() -> None:
+    """run_score_parts sums two plugins' scores of 0..100 as bytes: the same totals as adding the lists."""
+    from kspec import Cluster
+    from kspec.cluster import NodeSpec
+    from kspec.scheduler.framework import CycleState
+
+    cluster = Cluster(nodes=[NodeSpec(f"n{i}", cpu=str(2 + i), memory=f"{4 + 3 * i}Gi") for i in range(5)])
+    cluster.start()
+    fw = cluster.components["scheduler"].frameworks["default-scheduler"]
+    nodes = cluster.components["scheduler"].cache.node_list()
+    pi = PodInfo({"metadata": {"name": "p", "namespace": "default", "uid": "p"}, "spec": {"containers": [
+        {"name": "c", "image": "x", "resources": {"requests": {"cpu": "500m", "memory": "1Gi"}}}]}})
+    state = CycleState()
+    fw.run_pre_score(state, pi, nodes)
+    totals, offset, per_plugin = fw.run_score_parts(state, pi, nodes)
+    varying = [list(v) for v in per_plugin.values() if len(set(v)) > 1]
+    assert len(varying) == 2 and type(totals) is bytes
+    assert list(totals) == [a + b for a, b in zip(*varying, strict=True)]
