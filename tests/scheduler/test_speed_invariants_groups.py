@@ -331,3 +331,32 @@ def test_two_varying_scores_of_weight_one_total_as_bytes() -> None:
     varying = [list(v) for v in per_plugin.values() if len(set(v)) > 1]
     assert len(varying) == 2 and type(totals) is bytes
     assert list(totals) == [a + b for a, b in zip(*varying, strict=True)]
+
+
+@given(st.integers(0, 11), st.integers(1, 12), st.lists(st.integers(0, 11), max_size=6),
+       st.lists(st.integers(0, 11), min_size=1, max_size=12, unique=True))
+def test_score_tables_of_bytes_give_what_the_list_tables_give(start: int, count: int, changed: list[int],
+                                                               places: list[int]) -> None:
+    """window_scores and scores_at (bytearrays, gaps found by memchr) answer what window_results and results
+    (lists) answer, wrapping round the node list, after nodes change."""
+    from kspec.scheduler.cache import Cache
+
+    cache = Cache()
+    for i in range(12):
+        cache.add_node({"metadata": {"name": f"n{i}", "labels": {}}, "status": {"allocatable": {
+            "cpu": "4", "memory": "8Gi", "pods": "110"}}})
+    order = cache.node_list()
+    version = {ni.name: 0 for ni in order}
+
+    def fill(ni) -> int:  # type: ignore[no-untyped-def]
+        return (int(ni.name[1:]) * 7 + version[ni.name]) % 101
+    count = min(count, len(order))
+    for _ in range(2):
+        assert list(cache.window_scores("k", start, count, fill)) == cache.window_results("k", start, count, fill)
+        nodes = [order[p] for p in places]
+        assert list(cache.scores_at("k", nodes, fill, places)) == cache.results("k", nodes, fill, places)
+        assert list(cache.scores_at("k", nodes, fill)) == cache.results("k", nodes, fill)
+        for p in changed:
+            version[order[p].name] += 1
+            cache.node_changed(order[p])
+    assert type(cache.window_scores("k", start, count, fill)) is bytearray
