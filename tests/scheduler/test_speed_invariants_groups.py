@@ -360,3 +360,21 @@ def test_score_tables_of_bytes_give_what_the_list_tables_give(start: int, count:
             version[order[p].name] += 1
             cache.node_changed(order[p])
     assert type(cache.window_scores("k", start, count, fill)) is bytearray
+
+
+def test_a_pod_nothing_selects_gets_the_shared_empty_default_selector() -> None:
+    from kspec import Cluster
+    from kspec.cluster import NodeSpec
+    from kspec.labels import Selector
+    from kspec.scheduler.plugins.podtopologyspread import _EVERYTHING
+
+    cluster = Cluster(nodes=[NodeSpec("n0")])
+    cluster.start()
+    plugin = cluster.components["scheduler"].frameworks["default-scheduler"].plugin("PodTopologySpread")
+    bare = _pod({"app": "web"})
+    assert plugin._default_selector(bare) is _EVERYTHING and _EVERYTHING == Selector.from_set({})
+    cluster.api.create({"apiVersion": "v1", "kind": "Service", "metadata": {"name": "web", "namespace": "default"},
+                        "spec": {"selector": {"app": "web"}, "ports": [{"port": 80}]}})
+    selected = plugin._default_selector(bare)
+    assert selected == Selector.from_set({"app": "web"}) and plugin._default_selector(_pod({"app": "db"})) is \
+        _EVERYTHING
