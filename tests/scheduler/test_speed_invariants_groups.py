@@ -378,3 +378,16 @@ def test_a_pod_nothing_selects_gets_the_shared_empty_default_selector() -> None:
     selected = plugin._default_selector(bare)
     assert selected == Selector.from_set({"app": "web"}) and plugin._default_selector(_pod({"app": "db"})) is \
         _EVERYTHING
+
+
+def test_balanced_allocation_knows_best_effort_without_a_generator() -> None:
+    from kspec.scheduler.plugins.noderesourcesbalancedallocation import NodeResourcesBalancedAllocation
+
+    default = NodeResourcesBalancedAllocation(None, None)
+    custom = NodeResourcesBalancedAllocation({"resources": [{"name": "cpu"}, {"name": "example.com/gpu"}]}, None)
+    assert default._cpu_and_memory and not custom._cpu_and_memory
+    for cpu, mem in ((0, 0), (100, 0), (0, 1 << 20), (100, 1 << 20)):
+        pi = _pod({})
+        pi.cpu, pi.mem = cpu, mem
+        assert default._best_effort(pi) == (not any(default._pod_request(pi, r) for r in default.resources))
+        assert custom._best_effort(pi) == (cpu == 0 and not pi.scalars.get("example.com/gpu"))
