@@ -12,7 +12,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import partial
 from itertools import repeat
-from operator import add, is_
+from operator import add, is_, mul
 from typing import Any
 
 from kspec import printers
@@ -32,8 +32,9 @@ class Attempt:
     #: plugin -> weighted score per feasible node (lists, kept as tuples)
     scores: dict[str, Sequence[int]] = field(default_factory=dict)
     #: the totals less ``totals_offset``, which every node shares (the scheduler ranks nodes without it): small
-    #: ints, which a kept tuple holds without int objects of its own to free, cold, a thousand cycles later
-    base_totals: Sequence[int] = field(default_factory=list)
+    #: ints, which a kept tuple holds without int objects of its own to free, cold, a thousand cycles later;
+    #: None when they are the sum of the scores that are not runs (``Same``), summed only when read
+    base_totals: Sequence[int] | None = field(default_factory=list)
     totals_offset: int = 0
     node: str = ""
     message: str = ""
@@ -49,7 +50,10 @@ class Attempt:
     @property
     def totals(self) -> Sequence[int]:
         """Each feasible node's total score."""
-        return Shifted(self.base_totals, self.totals_offset) if self.totals_offset else self.base_totals
+        base = self.base_totals
+        if base is None:
+            base = _summed(self.scores)
+        return Shifted(base, self.totals_offset) if self.totals_offset else base
 
     @totals.setter
     def totals(self, values: Sequence[int]) -> None:
@@ -84,6 +88,18 @@ class Attempt:
             self.feasible_at = (names, _frozen(places))
         if type(self.statuses) is dict and self.statuses:
             self.statuses = PackedStatuses.from_dict(self.statuses)
+
+
+def _summed(scores: Mapping[str, Sequence[int]]) -> list[int]:
+    """The node by node sum of the scores that are not runs (the runs are the totals' offset): the base
+    totals run_score_parts ranked the nodes by, the same ints."""
+    varying = [values for values in scores.values() if type(values) is not Same]
+    if not varying:
+        return [0] * len(next(iter(scores.values())))
+    totals = list(varying[0])
+    for values in varying[1:]:
+        totals = list(map(add, totals, values))
+    return totals
 
 
 def _frozen(values: Any) -> Any:
@@ -124,9 +140,10 @@ class PackedScores(Mapping[str, Sequence[int]]):
     """A read-only ``{plugin: weighted scores}`` in one object: the plugins' names and their scores (packed
     by ``_frozen``), a run being kept as its value and length and read as a ``Same``. A dict of a few
     ``Same`` objects per attempt was most of what a kept attempt gave the collector to walk. The items are
-    one flat tuple (plugin, is a run, scores or the run's value, the run's length, plugin, ...): nested
-    tuples stop being tracked one level per collection, so a flat one leaves the young generations
-    untracked."""
+    one flat tuple (plugin, kind, scores or the run's value or bytes, the run's length or the weight,
+    plugin, ...): nested tuples stop being tracked one level per collection, so a flat one leaves the young
+    generations untracked. Scores given as ``ByteScores`` (the bytes the range check made) are kept as those
+    bytes: a few hundred bytes the collector never visits instead of a tuple of as many pointers."""
 
     __slots__ = ("_flat",)
 
@@ -137,17 +154,25 @@ class PackedScores(Mapping[str, Sequence[int]]):
     def of(cls, scores: Mapping[str, Sequence[int]]) -> PackedScores:
         flat: list[Any] = []
         for plugin, values in scores.items():
-            if type(values) is Same:
-                flat += (plugin, True, values.value, values.n)
+            kind = type(values)
+            if kind is ByteScores:
+                flat += (plugin, _BYTES, values.data, values.weight)  # type: ignore[attr-defined]
+            elif kind is Same:
+                flat += (plugin, _RUN, values.value, values.n)  # type: ignore[attr-defined]
             else:
-                flat += (plugin, False, _frozen(values), 0)
+                flat += (plugin, _TUPLE, _frozen(values), 0)
         return cls(tuple(flat))
 
     def __getitem__(self, plugin: str) -> Sequence[int]:
         flat = self._flat
         for i in range(0, len(flat), 4):
             if flat[i] == plugin:
-                return Same(flat[i + 2], flat[i + 3]) if flat[i + 1] else flat[i + 2]
+                kind = flat[i + 1]
+                if kind == _RUN:
+                    return Same(flat[i + 2], flat[i + 3])
+                if kind == _BYTES:
+                    return ByteScores(flat[i + 2], flat[i + 3]).values()
+                return flat[i + 2]
         raise KeyError(plugin)
 
     def __iter__(self) -> Iterator[str]:
@@ -158,6 +183,46 @@ class PackedScores(Mapping[str, Sequence[int]]):
 
     def __repr__(self) -> str:
         return repr({plugin: list(values) for plugin, values in self.items()})
+
+
+#: PackedScores' kinds of kept scores
+_TUPLE, _RUN, _BYTES = 0, 1, 2
+
+
+class ByteScores(Sequence[int]):
+    """Normalized scores (each 0..255) kept as ``bytes`` with the plugin's weight: ``[b * weight for b in
+    data]``, read-only. Bytes are never tracked by the collector and take one byte a node."""
+
+    __slots__ = ("data", "weight")
+
+    def __init__(self, data: bytes, weight: int) -> None:
+        self.data, self.weight = data, weight
+
+    def values(self) -> tuple[int, ...]:
+        """The weighted scores, as a tuple."""
+        weight = self.weight
+        return tuple(self.data) if weight == 1 else tuple(map(partial(mul, weight), self.data))
+
+    def __len__(self) -> int:
+        return len(self.data)
+
+    def __getitem__(self, i: Any) -> Any:
+        if isinstance(i, slice):
+            return list(self.values()[i])
+        return self.data[i] * self.weight
+
+    def __iter__(self) -> Iterator[int]:
+        return iter(self.values())
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, ByteScores | Same | list | tuple):
+            return list(self) == list(other)
+        return NotImplemented
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return repr(list(self))
 
 
 class Same(Sequence[Any]):
@@ -207,10 +272,14 @@ class PackedStatuses(Mapping[str, Status]):
         self._dict: dict[str, Status] | None = None
 
     @classmethod
-    def of(cls, names: list[str], statuses: list[Status], places: list[int] | None = None) -> PackedStatuses:
-        """From parallel lists (copied, as tuples or runs)."""
-        if statuses and all(map(is_, statuses, repeat(statuses[0]))):
-            kept: Sequence[Status] = Same(statuses[0], len(statuses))
+    def of(cls, names: list[str], statuses: list[Status], places: list[int] | None = None,
+           same: Status | None = None) -> PackedStatuses:
+        """From parallel lists (copied, as tuples or runs); ``same``: the one Status object every entry of
+        ``statuses`` is, when the caller knows it."""
+        if same is not None:
+            kept: Sequence[Status] = Same(same, len(statuses))
+        elif statuses and all(map(is_, statuses, repeat(statuses[0]))):
+            kept = Same(statuses[0], len(statuses))
         else:
             kept = tuple(statuses)
         return cls(names if places is not None else tuple(names), kept,

@@ -13,7 +13,7 @@ from operator import add
 from typing import TYPE_CHECKING, Any
 
 from kspec.errors import PluginError
-from kspec.scheduler.explain import Same
+from kspec.scheduler.explain import ByteScores, Same
 from kspec.scheduler.framework import (
     MAX_NODE_SCORE,
     MIN_NODE_SCORE,
@@ -71,14 +71,16 @@ def _points_of(plugin: Any) -> frozenset[str]:
 _VALID = bytes(range(MIN_NODE_SCORE, MAX_NODE_SCORE + 1))
 
 
-def _in_range(scores: Sequence[int]) -> bool:
-    """Whether every score is an int in [MIN_NODE_SCORE, MAX_NODE_SCORE], in two C passes over bytes
-    (``bytes()`` refuses anything but ints in 0..255) rather than min() and max() comparing objects;
-    False for anything else (floats, ...), which the caller then checks as before."""
+def _in_range(scores: Sequence[int]) -> bytes | None:
+    """The scores as bytes when every one is an int in [MIN_NODE_SCORE, MAX_NODE_SCORE], found in two C passes
+    over bytes (``bytes()`` refuses anything but ints in 0..255) rather than min() and max() comparing
+    objects; None for anything else (floats, ...), which the caller then checks as before. The bytes are
+    what a kept attempt holds (ByteScores)."""
     try:
-        return not bytes(scores).translate(None, _VALID)
+        packed = bytes(scores)
     except (TypeError, ValueError):
-        return False
+        return None
+    return None if packed.translate(None, _VALID) else packed
 
 
 class Framework:
@@ -280,12 +282,15 @@ class Framework:
         return (list(map(partial(add, offset), totals)) if offset else list(totals)), per_plugin
 
     def run_score_parts(self, state: CycleState, pi: PodInfo, nodes: list[NodeInfo]
-                        ) -> tuple[list[int], int, dict[str, Sequence[int]]]:
+                        ) -> tuple[Sequence[int], int, dict[str, Sequence[int]]]:
         """``run_score`` with the totals given as the sum of the scores that differ between nodes plus the
         ``offset`` the others add to every node: the same ranking and ties, without a pass adding it (the
-        scheduler adds it once, when it keeps the attempt). The totals may be a plugin's own list."""
+        scheduler adds it once, when it keeps the attempt). The totals may be a plugin's own list, or
+        ``bytes`` (each total at most 200) when at most two plugins of weight 1 vary."""
         per_plugin: dict[str, Sequence[int]] = {}
         varying: list[list[int]] = []
+        # the varying scores as the bytes the range check made, while every one has them and weight 1
+        small: list[bytes] | None = []
         offset = 0
         for p, weight in self.scorers:
             if p.NAME in state.skip_score:
@@ -313,12 +318,14 @@ class Framework:
                     raise PluginError(f'running Normalize on Score plugins: plugin "{p.NAME}" failed with: '
                                       f"{failed.message}")
             # one value (count is cheap on equal ints; a first and last that differ rule it out without a pass)
+            packed = None
             if not scores:
                 low = high = 0
             elif scores[0] == scores[-1] and scores.count(scores[0]) == len(scores):
                 low = high = scores[0]
             else:  # they differ: only the range is checked (see _in_range)
-                low, high = (MIN_NODE_SCORE, MAX_NODE_SCORE) if _in_range(scores) else (min(scores), max(scores))
+                packed = _in_range(scores)
+                low, high = (MIN_NODE_SCORE, MAX_NODE_SCORE) if packed is not None else (min(scores), max(scores))
             if high > MAX_NODE_SCORE or low < MIN_NODE_SCORE:
                 bad = next(i for i, s in enumerate(scores) if not MIN_NODE_SCORE <= s <= MAX_NODE_SCORE)
                 raise PluginError(f'applying score defaultWeights on Score plugins: plugin "{p.NAME}" returns an '
@@ -330,10 +337,22 @@ class Framework:
                 continue
             if weight != 1:
                 scores = [s * weight for s in scores]
-            per_plugin[p.NAME] = scores
+            # the checked bytes and the weight stand for the weighted list: what a kept attempt holds
+            per_plugin[p.NAME] = ByteScores(packed, weight) if packed is not None else scores
             varying.append(scores)
+            if packed is not None and weight == 1 and small is not None:
+                small.append(packed)
+            else:
+                small = None
         if not varying:
             return [0] * len(nodes), offset, per_plugin
+        if small is not None and len(small) <= 2:
+            # at most two sets of scores of 0..100: their sums fit a byte each, so the totals are the sum of the
+            # bytes read as two big integers (no carry crosses a byte), and select_host reads bytes in C
+            if len(small) == 1:
+                return small[0], offset, per_plugin
+            return (int.from_bytes(small[0], "little") + int.from_bytes(small[1], "little")).to_bytes(
+                len(nodes), "little"), offset, per_plugin
         # pairwise sums in C (the same ints as summing each node's column)
         totals = varying[0]
         for scores in varying[1:]:

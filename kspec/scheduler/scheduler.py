@@ -52,6 +52,8 @@ _SECOND = itemgetter(1)
 _CODE = attrgetter("code")
 _PLUGIN = attrgetter("plugin")
 _NONES = repeat(None)
+#: _filter_chunks' mark for "the failed nodes got more than one Status object"
+_MIXED = object()
 
 
 def num_feasible_nodes_to_find(percentage: int, num_all_nodes: int) -> int:
@@ -80,6 +82,18 @@ def nth_index(values: list[int], value: int, nth: int, count: int) -> int:
         seen += values[i + 1:i + 1 + step].count(value)
         i += step
     return i
+
+
+def _top_byte(data: bytes) -> int:
+    """max(data) for totals of at most 200 (run_score_parts' bytes): the first value found looking down from
+    200, each look a memchr, instead of max() making an int per byte; max() when none is."""
+    for value in _DOWN_FROM_200:
+        if value in data:
+            return value
+    return max(data)
+
+
+_DOWN_FROM_200 = range(200, -1, -1)
 
 
 def _distinct(statuses: list[Status]) -> list[Status]:
@@ -118,7 +132,7 @@ class Scheduler:
                                                                 self.config.percentage_of_nodes_to_score)
         self.explainer = Explainer()
         self.next_start_node_index = 0
-        self._batched: dict[int, tuple[list[tuple[str, Any]], list[tuple[str, Any, Any]]]] = {}
+        self._batched: dict[int, tuple[list[tuple[str, Any]], list[tuple[str, Any, Any, Any]]]] = {}
         self._scheduled = False
         self.started = False
         self.cycles = 0
@@ -306,7 +320,8 @@ class Scheduler:
         node = self.select_host(feasible, totals)
         attempt.node = node
         attempt.scores = per_plugin
-        attempt.base_totals = totals
+        # with scores kept, the totals are their sum (Attempt.totals): nothing more to keep
+        attempt.base_totals = None if per_plugin else totals
         attempt.totals_offset = offset
         places = state.node_positions
         if state.from_cache and places is not None and len(places) == len(feasible):
@@ -426,6 +441,8 @@ class Scheduler:
         fail_places: list[int] = []
         fail_names: list[str] = []
         fail_statuses: list[Status] = []
+        # the one Status object every failed node got so far (None: none yet; _MIXED: more than one)
+        only: Any = None
         feasible: list[NodeInfo] = []
         feasible_pos: list[int] | None = [] if track else None
         all_names = self.cache.names if track else []
@@ -450,36 +467,58 @@ class Scheduler:
             cur_idx: list[int] | range = range(m)
             fail_idx: list[list[int]] = []
             fail_st: list[list[Status]] = []
-            for name, f, batch in batched:
+            # per rejecting filter: the failed nodes' places (when tracked) and its one Status (or _MIXED)
+            fail_pos: list[list[int]] = []
+            fail_one: list[Any] = []
+            for name, f, batch, mask in batched:
                 if not cur_nodes:
                     break
                 if track:
                     state.node_positions = cur_pos
-                verdicts = batch(state, pi, cur_nodes) if batch is not None else [f(state, pi, ni) for ni in cur_nodes]
-                if verdicts is None:
-                    continue
-                if len(verdicts) != len(cur_nodes):
-                    raise ValueError(f"{name}: {len(verdicts)} verdicts for {len(cur_nodes)} nodes")
-                ok = list(map(is_, verdicts, _NONES))
-                if all(ok):
-                    continue
-                bad_mask = list(map(not_, ok))
-                bad = list(compress(verdicts, bad_mask))
-                distinct = _distinct(bad)
-                if not all(map(_CODE, distinct)):  # a Success status passes too
-                    ok = [v is None or not v.code for v in verdicts]
+                masked = mask(state, pi, cur_nodes) if mask is not None else None
+                if masked is not None:
+                    # (pass or not per node, the one Status of every rejection): no verdict list to sort out
+                    ok, status = masked
+                    if len(ok) != len(cur_nodes):
+                        raise ValueError(f"{name}: {len(ok)} answers for {len(cur_nodes)} nodes")
+                    failed = ok.count(False)
+                    if not failed or not status.code:  # a Success status passes too
+                        continue
+                    if not status.plugin:
+                        status.plugin = name
+                    bad_mask = list(map(not_, ok))
+                    bad = [status] * failed
+                    one = status
+                else:
+                    verdicts = batch(state, pi, cur_nodes) if batch is not None else \
+                        [f(state, pi, ni) for ni in cur_nodes]
+                    if verdicts is None:
+                        continue
+                    if len(verdicts) != len(cur_nodes):
+                        raise ValueError(f"{name}: {len(verdicts)} verdicts for {len(cur_nodes)} nodes")
+                    ok = list(map(is_, verdicts, _NONES))
                     if all(ok):
                         continue
                     bad_mask = list(map(not_, ok))
                     bad = list(compress(verdicts, bad_mask))
                     distinct = _distinct(bad)
-                for status in distinct:
-                    if not status.plugin:  # with_plugin, once per distinct Status object
-                        status.plugin = name
+                    if not all(map(_CODE, distinct)):  # a Success status passes too
+                        ok = [v is None or not v.code for v in verdicts]
+                        if all(ok):
+                            continue
+                        bad_mask = list(map(not_, ok))
+                        bad = list(compress(verdicts, bad_mask))
+                        distinct = _distinct(bad)
+                    for status in distinct:
+                        if not status.plugin:  # with_plugin, once per distinct Status object
+                            status.plugin = name
+                    one = distinct[0] if len(distinct) == 1 else _MIXED
                 fail_idx.append(list(compress(cur_idx, bad_mask)))
                 fail_st.append(bad)
+                fail_one.append(one)
                 cur_nodes = list(compress(cur_nodes, ok))
                 if track:
+                    fail_pos.append(list(compress(cur_pos, bad_mask)))
                     cur_pos = list(compress(cur_pos, ok))
                 cur_idx = list(compress(cur_idx, ok))
             examined += m
@@ -496,16 +535,27 @@ class Scheduler:
                 continue
             cut = cur_idx[need - 1] + 1 if len(cur_idx) >= need else m
             # _record for the failed nodes, in node order, up to where enough were found
+            places: list[int] | None = None
             if len(fail_idx) == 1:
-                fails, recorded = fail_idx[0], fail_st[0]
+                fails, recorded, one = fail_idx[0], fail_st[0], fail_one[0]
+                if track:
+                    places = fail_pos[0]  # in node order already
             else:
-                failed = dict(zip(chain.from_iterable(fail_idx), chain.from_iterable(fail_st), strict=True))
-                fails = sorted(failed)
-                recorded = list(map(failed.__getitem__, fails))
+                failed_at = dict(zip(chain.from_iterable(fail_idx), chain.from_iterable(fail_st), strict=True))
+                fails = sorted(failed_at)
+                recorded = list(map(failed_at.__getitem__, fails))
+                one = fail_one[0] if all(map(is_, fail_one, repeat(fail_one[0]))) else _MIXED
             k = bisect_left(fails, cut)
             if k < len(fails):
                 fails, recorded = fails[:k], recorded[:k]
-            distinct = _distinct(recorded)
+                if places is not None:
+                    places = places[:k]
+            if not fails:
+                distinct = []
+            elif one is not _MIXED:
+                distinct = [one]  # every failed node's Status is this one object
+            else:
+                distinct = _distinct(recorded)
             if Code.ERROR in set(map(_CODE, distinct)):
                 status = next(st for st in recorded if st.code == Code.ERROR)
                 raise PluginError(f'running "{status.plugin}" filter plugin: {status.message}')
@@ -513,12 +563,16 @@ class Scheduler:
             # costs several times more
             if not track:
                 fail_names.extend([chunk[i].name for i in fails])
+            elif places is not None:
+                fail_places.extend(places)
             elif type(chunk_pos) is range and chunk_pos.step == 1:
                 first = chunk_pos.start
                 fail_places.extend([first + i for i in fails])
             else:
                 fail_places.extend([chunk_pos[i] for i in fails])
-            fail_statuses.extend(recorded)
+            if fails:
+                fail_statuses.extend(recorded)
+                only = one if only is None or only is one else _MIXED
             plugins.update(map(_PLUGIN, distinct))
             feasible.extend(cur_nodes[:need])
             if feasible_pos is not None:
@@ -531,21 +585,23 @@ class Scheduler:
             processed = pos
         if fail_statuses:
             # kept as places and shared Status objects: a dict of a thousand names costs every collection
-            packed = PackedStatuses.of(all_names, fail_statuses, fail_places) if track else \
-                PackedStatuses.of(fail_names, fail_statuses)
+            same = only if only is not _MIXED else None
+            packed = PackedStatuses.of(all_names, fail_statuses, fail_places, same) if track else \
+                PackedStatuses.of(fail_names, fail_statuses, None, same)
             if diagnosis.node_statuses:
                 diagnosis.node_statuses.update(packed.items())
             else:
                 diagnosis.node_statuses = packed  # type: ignore[assignment]
         return feasible, processed, feasible_pos
 
-    def _batched_filters(self, filters: list[tuple[str, Any]]) -> list[tuple[str, Any, Any]]:
-        """Each filter with its plugin's ``filter_nodes`` (or None), per list of active filters (the
-        framework hands out the same few lists, so they are looked up once, not every cycle)."""
+    def _batched_filters(self, filters: list[tuple[str, Any]]) -> list[tuple[str, Any, Any, Any]]:
+        """Each filter with its plugin's ``filter_nodes`` and ``filter_mask`` (or None), per list of active
+        filters (the framework hands out the same few lists, so they are looked up once, not every cycle)."""
         found = self._batched.get(id(filters))
         if found is None or found[0] is not filters:
             found = self._batched[id(filters)] = (filters, [
-                (name, f, getattr(getattr(f, "__self__", None), "filter_nodes", None)) for name, f in filters])
+                (name, f, getattr(getattr(f, "__self__", None), "filter_nodes", None),
+                 getattr(getattr(f, "__self__", None), "filter_mask", None)) for name, f in filters])
         return found[1]
 
     def _record(self, diagnosis: Diagnosis, ni: NodeInfo, status: Status) -> None:
@@ -554,9 +610,10 @@ class Scheduler:
         diagnosis.node_statuses[ni.name] = status
         diagnosis.unschedulable_plugins.add(status.plugin)
 
-    def select_host(self, nodes: list[NodeInfo], totals: list[int]) -> str:
-        """selectHost: the highest total; a tie is broken uniformly at random (on cluster.rng)."""
-        best = max(totals)
+    def select_host(self, nodes: list[NodeInfo], totals: Sequence[int]) -> str:
+        """selectHost: the highest total; a tie is broken uniformly at random (on cluster.rng). Totals given
+        as ``bytes`` (run_score_parts: each at most 200) are searched, counted and indexed in C."""
+        best = _top_byte(totals) if type(totals) is bytes else max(totals)
         count = totals.count(best)
         if count == 1:
             return nodes[totals.index(best)].name

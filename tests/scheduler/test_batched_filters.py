@@ -40,3 +40,57 @@ def test_same_verdicts(nodes: list[tuple[str, bool, bool, str]], cpu: str, selec
         results.append(([n.name for n in feasible], processed,
                          {k: (v.plugin, v.reasons) for k, v in diagnosis.node_statuses.items()}))
     assert results[0] == results[1]
+
+
+@settings(max_examples=10, deadline=None)
+@given(st.integers(0, 2), st.integers(1, 120), st.integers(0, 149))
+def test_a_zone_selector_over_several_chunks(zone: int, to_find: int, start: int) -> None:
+    """A pod most nodes reject by node affinity (NodeAffinity's filter_mask: a pass or not per node and one
+    Status) needs several chunks, starting anywhere in the node list: the same feasible nodes, count and
+    verdicts as node by node, and every rejection is that one Status."""
+    from kspec.scheduler.plugins.nodeaffinity import _REJECT
+    from kspec.scheduler.scheduler import _Rotated
+
+    cluster = Cluster(nodes=[NodeSpec(f"n{i}", zone="abc"[i % 3]) for i in range(150)])
+    cluster.start()
+    scheduler = cluster.components["scheduler"]
+    fw = scheduler.frameworks["default-scheduler"]
+    spec: dict = {"containers": [{"name": "c", "image": "x"}],
+                  "nodeSelector": {"topology.kubernetes.io/zone": "abc"[zone]}}
+    pi = PodInfo({"metadata": {"name": "p", "namespace": "default", "uid": "p"}, "spec": spec})
+    order = scheduler.cache.node_list()
+    results = []
+    for batched in (True, False):
+        state = CycleState()
+        fw.run_pre_filter(state, pi)
+        diagnosis = Diagnosis()
+        if batched:
+            feasible, processed = scheduler._pass_filters_batched(fw, state, pi, _Rotated(order, start), to_find,
+                                                                  diagnosis)
+        else:
+            feasible, processed = scheduler._pass_filters_one_by_one(
+                fw, state, pi, order[start:] + order[:start], to_find, diagnosis, fw.active_filters(state))
+        results.append(([n.name for n in feasible], processed,
+                         {k: (v.plugin, v.reasons) for k, v in diagnosis.node_statuses.items()},
+                         list(diagnosis.node_statuses)))
+        assert all(v is _REJECT for v in diagnosis.node_statuses.values())
+    assert results[0] == results[1]
+
+
+def test_node_affinity_answers_a_batch_as_a_mask_with_its_filter_verdicts() -> None:
+    from kspec.scheduler.plugins.nodeaffinity import _REJECT
+
+    cluster = Cluster(nodes=[NodeSpec(f"n{i}", zone="ab"[i % 2]) for i in range(6)])
+    cluster.start()
+    fw = cluster.components["scheduler"].frameworks["default-scheduler"]
+    plugin = fw.plugin("NodeAffinity")
+    pi = PodInfo({"metadata": {"name": "p", "namespace": "default", "uid": "p"}, "spec": {
+        "containers": [{"name": "c", "image": "x"}], "nodeSelector": {"topology.kubernetes.io/zone": "b"}}})
+    nodes = cluster.components["scheduler"].cache.node_list()
+    state = CycleState()
+    assert plugin.filter_mask(state, pi, nodes) is None  # only for the cache's own batches
+    state.batch_from_cache = True
+    ok, status = plugin.filter_mask(state, pi, nodes)
+    assert status is _REJECT
+    assert [None if passes else status for passes in ok] == [plugin.filter(state, pi, ni) for ni in nodes]
+    assert ok.count(True) == 3

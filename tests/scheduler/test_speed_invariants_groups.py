@@ -131,10 +131,54 @@ def test_the_score_range_check_over_bytes_agrees_with_min_and_max(scores: list) 
     refuses (floats, out of range) is checked by min() and max() as before."""
     from kspec.scheduler.runtime import _in_range
 
-    if _in_range(scores):
-        assert all(0 <= s <= 100 for s in scores)
+    packed = _in_range(scores)
+    if packed is not None:
+        assert all(0 <= s <= 100 for s in scores) and list(packed) == scores
     if all(type(s) is int for s in scores):
-        assert _in_range(scores) == all(0 <= s <= 100 for s in scores)
+        assert (packed is not None) == all(0 <= s <= 100 for s in scores)
+
+
+def test_byte_scores_read_as_the_weighted_list() -> None:
+    from kspec.scheduler.explain import ByteScores, PackedScores, Same
+
+    weighted = ByteScores(bytes([0, 7, 100]), 3)
+    assert weighted == [0, 21, 300] and list(weighted) == [0, 21, 300] and weighted[-1] == 300
+    assert weighted[1:] == [21, 300] and len(weighted) == 3
+    kept = PackedScores.of({"NodeResourcesFit": ByteScores(bytes([5, 9]), 1), "TaintToleration": Same(300, 2),
+                            "ImageLocality": weighted})
+    assert kept["NodeResourcesFit"] == (5, 9) and kept["ImageLocality"] == (0, 21, 300)
+    assert kept["TaintToleration"] == Same(300, 2) and list(kept) == ["NodeResourcesFit", "TaintToleration",
+                                                                       "ImageLocality"]
+    assert [type(x) for x in kept._flat[2::4]] == [bytes, int, bytes]
+
+
+def test_a_kept_attempt_holds_varying_scores_as_bytes_and_no_totals() -> None:
+    """The scheduler keeps each varying plugin's scores as the bytes its range check made, and no totals: they
+    are the sum of the kept scores, read as run_score gave them."""
+    from kspec import Cluster
+    from kspec.cluster import NodeSpec
+
+    cluster = Cluster(nodes=[NodeSpec(f"n{i}", cpu=str(2 + i), memory=f"{4 + 2 * i}Gi") for i in range(4)])
+    cluster.start()
+    scheduler = cluster.components["scheduler"]
+    seen = []
+    run_score_parts = scheduler.frameworks["default-scheduler"].run_score_parts
+
+    def spy(*args):  # type: ignore[no-untyped-def]
+        totals, offset, per_plugin = run_score_parts(*args)
+        seen.append(([t + offset for t in totals], {p: list(v) for p, v in per_plugin.items()}))
+        return totals, offset, per_plugin
+    scheduler.frameworks["default-scheduler"].run_score_parts = spy
+    cluster.api.create({"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "web", "namespace": "default"},
+                        "spec": {"containers": [{"name": "c", "image": "nginx", "resources": {"requests": {
+                            "cpu": "500m", "memory": "1Gi"}}}]}})
+    cluster.clock.run_now()
+    attempt = scheduler.explainer.last("default", "web")
+    assert attempt is not None and attempt.node and len(seen) == 1
+    totals, scores = seen[0]
+    assert attempt.base_totals is None and len(set(totals)) > 1
+    assert bytes in {type(x) for x in attempt.scores._flat}  # type: ignore[attr-defined]
+    assert list(attempt.totals) == totals and {p: list(v) for p, v in attempt.scores.items()} == scores
 
 
 def test_totals_without_the_shared_offset_rank_alike_and_are_kept_with_it() -> None:
@@ -249,3 +293,101 @@ def test_anti_affinity_checks_are_built_once_per_attempt_and_again_after_a_nomin
     verdicts = plugin.filter_nodes(copy, pi, [order[0], ni])
     assert verdicts[0] is None and verdicts[1] is not None and verdicts[1] == plugin.filter(copy, pi, ni)
     assert plugin.filter_nodes(state, pi, order) == [None] * 4  # the original attempt's checks are its own
+
+
+@given(st.lists(st.integers(0, 200), min_size=1, max_size=60), st.integers(0, 2**32))
+def test_select_host_reads_bytes_totals_as_the_list(totals: list[int], seed: int) -> None:
+    """Totals given as bytes (two scores of 0..100 summed) pick the node the list of the same ints picks, with
+    the same draw for a tie."""
+    import random
+    from types import SimpleNamespace
+
+    from kspec.scheduler.scheduler import Scheduler, _top_byte
+
+    nodes = [SimpleNamespace(name=f"n{i}") for i in range(len(totals))]
+    picks = []
+    for given_totals in (totals, bytes(totals)):
+        host = SimpleNamespace(cluster=SimpleNamespace(rng=random.Random(seed)))
+        picks.append(Scheduler.select_host(host, nodes, given_totals))  # type: ignore[arg-type]
+    assert picks[0] == picks[1]
+    assert _top_byte(bytes(totals)) == max(totals)
+
+
+def test_two_varying_scores_of_weight_one_total_as_bytes() -> None:
+    """run_score_parts sums two plugins' scores of 0..100 as bytes: the same totals as adding the lists."""
+    from kspec import Cluster
+    from kspec.cluster import NodeSpec
+    from kspec.scheduler.framework import CycleState
+
+    cluster = Cluster(nodes=[NodeSpec(f"n{i}", cpu=str(2 + i), memory=f"{4 + 3 * i}Gi") for i in range(5)])
+    cluster.start()
+    fw = cluster.components["scheduler"].frameworks["default-scheduler"]
+    nodes = cluster.components["scheduler"].cache.node_list()
+    pi = PodInfo({"metadata": {"name": "p", "namespace": "default", "uid": "p"}, "spec": {"containers": [
+        {"name": "c", "image": "x", "resources": {"requests": {"cpu": "500m", "memory": "1Gi"}}}]}})
+    state = CycleState()
+    fw.run_pre_score(state, pi, nodes)
+    totals, offset, per_plugin = fw.run_score_parts(state, pi, nodes)
+    varying = [list(v) for v in per_plugin.values() if len(set(v)) > 1]
+    assert len(varying) == 2 and type(totals) is bytes
+    assert list(totals) == [a + b for a, b in zip(*varying, strict=True)]
+
+
+@given(st.integers(0, 11), st.integers(1, 12), st.lists(st.integers(0, 11), max_size=6),
+       st.lists(st.integers(0, 11), min_size=1, max_size=12, unique=True))
+def test_score_tables_of_bytes_give_what_the_list_tables_give(start: int, count: int, changed: list[int],
+                                                               places: list[int]) -> None:
+    """window_scores and scores_at (bytearrays, gaps found by memchr) answer what window_results and results
+    (lists) answer, wrapping round the node list, after nodes change."""
+    from kspec.scheduler.cache import Cache
+
+    cache = Cache()
+    for i in range(12):
+        cache.add_node({"metadata": {"name": f"n{i}", "labels": {}}, "status": {"allocatable": {
+            "cpu": "4", "memory": "8Gi", "pods": "110"}}})
+    order = cache.node_list()
+    version = {ni.name: 0 for ni in order}
+
+    def fill(ni) -> int:  # type: ignore[no-untyped-def]
+        return (int(ni.name[1:]) * 7 + version[ni.name]) % 101
+    count = min(count, len(order))
+    for _ in range(2):
+        assert list(cache.window_scores("k", start, count, fill)) == cache.window_results("k", start, count, fill)
+        nodes = [order[p] for p in places]
+        assert list(cache.scores_at("k", nodes, fill, places)) == cache.results("k", nodes, fill, places)
+        assert list(cache.scores_at("k", nodes, fill)) == cache.results("k", nodes, fill)
+        for p in changed:
+            version[order[p].name] += 1
+            cache.node_changed(order[p])
+    assert type(cache.window_scores("k", start, count, fill)) is bytearray
+
+
+def test_a_pod_nothing_selects_gets_the_shared_empty_default_selector() -> None:
+    from kspec import Cluster
+    from kspec.cluster import NodeSpec
+    from kspec.labels import Selector
+    from kspec.scheduler.plugins.podtopologyspread import _EVERYTHING
+
+    cluster = Cluster(nodes=[NodeSpec("n0")])
+    cluster.start()
+    plugin = cluster.components["scheduler"].frameworks["default-scheduler"].plugin("PodTopologySpread")
+    bare = _pod({"app": "web"})
+    assert plugin._default_selector(bare) is _EVERYTHING and _EVERYTHING == Selector.from_set({})
+    cluster.api.create({"apiVersion": "v1", "kind": "Service", "metadata": {"name": "web", "namespace": "default"},
+                        "spec": {"selector": {"app": "web"}, "ports": [{"port": 80}]}})
+    selected = plugin._default_selector(bare)
+    assert selected == Selector.from_set({"app": "web"}) and plugin._default_selector(_pod({"app": "db"})) is \
+        _EVERYTHING
+
+
+def test_balanced_allocation_knows_best_effort_without_a_generator() -> None:
+    from kspec.scheduler.plugins.noderesourcesbalancedallocation import NodeResourcesBalancedAllocation
+
+    default = NodeResourcesBalancedAllocation(None, None)
+    custom = NodeResourcesBalancedAllocation({"resources": [{"name": "cpu"}, {"name": "example.com/gpu"}]}, None)
+    assert default._cpu_and_memory and not custom._cpu_and_memory
+    for cpu, mem in ((0, 0), (100, 0), (0, 1 << 20), (100, 1 << 20)):
+        pi = _pod({})
+        pi.cpu, pi.mem = cpu, mem
+        assert default._best_effort(pi) == (not any(default._pod_request(pi, r) for r in default.resources))
+        assert custom._best_effort(pi) == (cpu == 0 and not pi.scalars.get("example.com/gpu"))

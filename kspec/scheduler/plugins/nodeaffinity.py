@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from kspec.nodeaffinity import node_selector_matches, required_node_affinity_matches, term_matches
@@ -74,12 +75,9 @@ class NodeAffinity(Plugin):
             return _REJECT
         return None
 
-    def filter_nodes(self, state: CycleState, pi: PodInfo, nodes: list[NodeInfo]) -> list[Status | None]:
-        if self.added_affinity.get("requiredDuringSchedulingIgnoredDuringExecution"):
-            f = self.filter
-            return [f(state, pi, ni) for ni in nodes]
-        # memoized per node (NodeInfo.label_memo is replaced whenever the node object changes) by the
-        # pod's required node affinity, which pods of one workload share
+    def _matcher(self, pi: PodInfo) -> tuple[Any, Callable[[NodeInfo], bool]]:
+        """The memo key of the pod's required node affinity (which pods of one workload share) and a test of
+        one node against it (compiled on first use)."""
         key = memo_key(("NodeAffinity", repr(pi.node_selector),
                         repr(pi.node_affinity.get("requiredDuringSchedulingIgnoredDuringExecution"))))
         compiled: list[Any] = []
@@ -88,6 +86,22 @@ class NodeAffinity(Plugin):
             if not compiled:
                 compiled.append(compile_required(pi.node_selector, pi.node_affinity))
             return compiled[0](ni.labels, ni.name)
+        return key, matches
+
+    def filter_mask(self, state: CycleState, pi: PodInfo, nodes: list[NodeInfo]) -> tuple[list[bool], Status] | None:
+        """Filter over a batch of the cache's nodes as (passes, per node; the one Status of each rejection),
+        read from the cache's table of answers kept per node object; None: ask filter_nodes."""
+        if not state.batch_from_cache or self.added_affinity.get("requiredDuringSchedulingIgnoredDuringExecution"):
+            return None
+        key, matches = self._matcher(pi)
+        return self.handle.cache.label_results(key, nodes, matches, state.node_positions), _REJECT
+
+    def filter_nodes(self, state: CycleState, pi: PodInfo, nodes: list[NodeInfo]) -> list[Status | None]:
+        if self.added_affinity.get("requiredDuringSchedulingIgnoredDuringExecution"):
+            f = self.filter
+            return [f(state, pi, ni) for ni in nodes]
+        # memoized per node (NodeInfo.label_memo is replaced whenever the node object changes)
+        key, matches = self._matcher(pi)
         if state.batch_from_cache:
             return [None if ok else _REJECT
                     for ok in self.handle.cache.label_results(key, nodes, matches, state.node_positions)]

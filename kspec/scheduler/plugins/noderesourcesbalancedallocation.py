@@ -31,6 +31,8 @@ class NodeResourcesBalancedAllocation(Plugin):
     def __init__(self, args: dict[str, Any] | None, handle: Any) -> None:
         super().__init__(args, handle)
         self.resources = [r["name"] for r in self.args.get("resources") or ({"name": CPU}, {"name": MEMORY})]
+        # the default resources: best effort is neither cpu nor memory requested (no generator per pod)
+        self._cpu_and_memory = self.resources == [CPU, MEMORY]
 
     def pre_score(self, state: CycleState, pi: PodInfo, nodes: list[NodeInfo]) -> Status | None:
         # best-effort pods are not scored (kubernetes#129138)
@@ -59,6 +61,8 @@ class NodeResourcesBalancedAllocation(Plugin):
         return ni.req_scalars.get(resource, 0), ni.alloc_scalars.get(resource, 0)
 
     def _best_effort(self, pi: PodInfo) -> bool:
+        if self._cpu_and_memory:
+            return not (pi.cpu or pi.mem)
         return not any(self._pod_request(pi, r) for r in self.resources)
 
     def score(self, state: CycleState, pi: PodInfo, ni: NodeInfo) -> int:
@@ -76,7 +80,7 @@ class NodeResourcesBalancedAllocation(Plugin):
         return balanced_score(requested, allocatable)
 
     def score_nodes(self, state: CycleState, pi: PodInfo, nodes: list[NodeInfo]) -> list[int]:
-        if self.resources != [CPU, MEMORY] or self._best_effort(pi):
+        if not self._cpu_and_memory or not (pi.cpu or pi.mem):
             score = self.score
             return [score(state, pi, ni) for ni in nodes]
         # memoized per node (NodeInfo.memo is replaced whenever requests or allocatable change)
@@ -100,6 +104,6 @@ class NodeResourcesBalancedAllocation(Plugin):
         if state.from_cache:
             window = state.window
             if window is not None and window[1] == len(nodes):
-                return self.handle.cache.window_results(key, window[0], window[1], fill)
-            return self.handle.cache.results(key, nodes, fill, state.node_positions)
+                return self.handle.cache.window_scores(key, window[0], window[1], fill)  # type: ignore[return-value]
+            return self.handle.cache.scores_at(key, nodes, fill, state.node_positions)  # type: ignore[return-value]
         return memoized(nodes, key, lambda ni: remember(ni.memo, key, fill(ni)))

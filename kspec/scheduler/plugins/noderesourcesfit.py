@@ -214,8 +214,8 @@ class NodeResourcesFit(Plugin):
         if state.from_cache:
             window = state.window
             if window is not None and window[1] == len(nodes):
-                return self.handle.cache.window_results(key, window[0], window[1], fill)
-            return self.handle.cache.results(key, nodes, fill, state.node_positions)
+                return self.handle.cache.window_scores(key, window[0], window[1], fill)  # type: ignore[return-value]
+            return self.handle.cache.scores_at(key, nodes, fill, state.node_positions)  # type: ignore[return-value]
         return memoized(nodes, key, lambda ni: remember(ni.memo, key, fill(ni)))
 
     def queueing_hint(self, event: str, pi: PodInfo, old: Any, new: Any) -> bool:

@@ -118,6 +118,12 @@ def matching_by_node(cache: Any, selector: Selector, namespace: str) -> dict[str
     return out
 
 
+#: the controllers whose selector DefaultSelector adds
+_SELECTING_OWNERS = ("ReplicationController", "ReplicaSet", "StatefulSet")
+#: what DefaultSelector gives a pod nothing selects (Selector is frozen: one object serves every such pod)
+_EVERYTHING = Selector.from_requirements([])
+
+
 class _FilterState:
     __slots__ = ("constraints", "counts")
 
@@ -178,9 +184,11 @@ class PodTopologySpread(Plugin):
             sel = (svc.get("spec") or {}).get("selector") or {}
             if sel and all(pi.labels.get(k) == v for k, v in sel.items()):
                 label_set.update(sel)
-        reqs = list(Selector.from_set(label_set).requirements)
         owner = controller_of(pi.pod)
-        if owner is not None and owner.get("kind") in ("ReplicationController", "ReplicaSet", "StatefulSet"):
+        if not label_set and (owner is None or owner.get("kind") not in _SELECTING_OWNERS):
+            return _EVERYTHING  # nothing selects the pod (a bare pod, no Service): the empty selector, shared
+        reqs = list(Selector.from_set(label_set).requirements)
+        if owner is not None and owner.get("kind") in _SELECTING_OWNERS:
             resource = {"ReplicationController": "replicationcontrollers", "ReplicaSet": "replicasets",
                         "StatefulSet": "statefulsets"}[owner["kind"]]
             obj = api.store.get(resource, pi.namespace, owner.get("name", ""))
