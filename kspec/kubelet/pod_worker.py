@@ -121,8 +121,7 @@ class PodWorker:
         self.kubelet.events.event(self.pod, type_, reason, message, component="kubelet", host=self.node)
 
     def container_event(self, container: str, type_: str, reason: str, message: str) -> None:
-        # what event() does, without the extra call: a crash-looping container records four events per restart
-        self.kubelet.events.event(self.pod, type_, reason, message, component="kubelet", host=self.kubelet.node_name)
+        self.event(type_, reason, message)
 
     def _regular(self) -> list[Record]:
         return [r for r in self.records.values() if not r.init]
