@@ -1,6 +1,11 @@
 """Per-scenario cost of kspec against a no-op pytest-bdd scenario, measured in the same pytest run.
 
     python benchmarks/scenario_overhead.py [N]
+    python benchmarks/scenario_overhead.py --opcodes [N]
+
+``--opcodes`` counts instead the Python bytecodes one scenario on the Cluster API executes in each phase
+(construction, start, the apply, teardown), averaged over N scenarios after a few unmeasured ones: a figure
+that does not depend on how busy the machine is, for comparing checkouts.
 
 Writes N copies of a 3-node apply-one-pod kspec scenario and N copies of a
 pytest-bdd scenario whose single step does nothing, runs them in one pytest
@@ -30,6 +35,7 @@ import sys
 import tempfile
 import textwrap
 import time
+from functools import partial
 from pathlib import Path
 
 import pytest
@@ -205,6 +211,43 @@ def split(n: int) -> dict[str, float]:
     return out
 
 
+def opcodes(n: int) -> dict[str, float]:
+    """Bytecodes per scenario in each phase on the Cluster API (what ``split`` times)."""
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    from kubelet_soak import count_opcodes
+
+    from kspec import teardown
+    from kspec.cluster import Cluster
+
+    def one() -> Cluster:
+        c = Cluster(nodes=3)
+        c.start()
+        c.apply(POD)
+        c.api.get("pods", "web", "default")
+        return c
+
+    for _ in range(5):
+        teardown.dismantle(one())
+    def build(made: list[Cluster]) -> None:
+        made.append(Cluster(nodes=3))
+
+    def apply(c: Cluster) -> None:
+        c.apply(POD)
+        c.api.get("pods", "web", "default")
+
+    totals = dict.fromkeys(("construct", "start", "apply", "teardown"), 0)
+    for _ in range(n):
+        made: list[Cluster] = []
+        totals["construct"] += count_opcodes(partial(build, made))
+        c = made[0]
+        totals["start"] += count_opcodes(c.start)
+        totals["apply"] += count_opcodes(partial(apply, c))
+        totals["teardown"] += count_opcodes(partial(teardown.dismantle, c))
+    out = {k: v / n for k, v in totals.items()}
+    out["total"] = sum(out.values())
+    return out
+
+
 def main(n: int) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)
@@ -258,4 +301,8 @@ def main(n: int) -> None:
 
 
 if __name__ == "__main__":
-    main(int(sys.argv[1]) if len(sys.argv) > 1 else 200)
+    if sys.argv[1:2] == ["--opcodes"]:
+        for phase, count in opcodes(int(sys.argv[2]) if len(sys.argv) > 2 else 20).items():
+            print(f"opcodes {phase:10s} {count:10,.0f}")
+    else:
+        main(int(sys.argv[1]) if len(sys.argv) > 1 else 200)
