@@ -43,7 +43,7 @@ from typing import TYPE_CHECKING
 
 from kspec.connection import REACHED, REFUSED, TIMEOUT, Connection
 from kspec.objects import Obj
-from kspec.proxy.changetracker import EndpointsChangeTracker, ServiceChangeTracker
+from kspec.proxy.changetracker import EndpointsChangeTracker, ServiceChangeTracker, service_of
 from kspec.proxy.errors import ConnectError
 from kspec.proxy.iptables import IptablesProxier
 from kspec.proxy.provider import ACCEPT, DROP, Packet, Provider, node_addresses, node_zone
@@ -90,24 +90,45 @@ class _Dormant:
         self.services = services
         self.slices = slices
         self.log: list[tuple[str, Obj | None, Obj | None]] = []  # the Service/EndpointSlice events since
-        # every proxier's trackers see the same events: one pair says whether theirs would hold a change
-        self.service_changes = ServiceChangeTracker()  # keeps nothing between syncs: the start's fed none here
+        # every proxier's trackers see the same events: one pair says whether theirs would hold a change. The
+        # Service tracker keeps nothing between syncs (the start's lists need not be fed to it); the endpoints
+        # tracker's cache of a Service is fed the start's slices of that Service before its first event (a
+        # Service's changes depend on its own slices alone)
+        self.service_changes = ServiceChangeTracker()
         self.endpoints_changes = EndpointsChangeTracker()
-        for obj in slices:
-            self.endpoints_changes.update(None, obj)
-        self.endpoints_changes.drain()
+        self.unseeded = slices  # the start's slices not fed to endpoints_changes yet
 
     def quiet(self, handler: str, old: Obj | None, new: Obj | None) -> bool:
         """Record the event; False when it leaves the proxiers a change to sync (they must wake first)."""
-        tracker = self.service_changes if handler == "on_service" else self.endpoints_changes
+        if handler == "on_service":
+            tracker: ServiceChangeTracker | EndpointsChangeTracker = self.service_changes
+        else:
+            tracker = self.endpoints_changes
+            self._seed(new if new is not None else old)
         if tracker.update(old, new):
             return False
         self.log.append((handler, old, new))
         if len(self.log) > _MAX_LOG:
             # every event so far left each tracker empty: its maps are what the start's lists give, and the
-            # endpoints tracker's cache is the template's; starting from those needs no replay
-            self.slices, self.log = self.endpoints_changes.objects(), []
+            # endpoints tracker's cache is the template's (with the slices not fed to it yet); starting from
+            # those needs no replay
+            self.slices, self.log = [*self.endpoints_changes.objects(), *self.unseeded], []
         return True
+
+    def _seed(self, obj: Obj | None) -> None:
+        """Feed the start's slices of ``obj``'s Service to the endpoints tracker, as the start fed them all."""
+        key = service_of(obj) if obj is not None and self.unseeded else None
+        if key is None:
+            return
+        rest = []
+        for s in self.unseeded:
+            if service_of(s) == key:
+                self.endpoints_changes.update(None, s)
+            else:
+                rest.append(s)
+        if len(rest) < len(self.unseeded):
+            self.unseeded = rest
+            self.endpoints_changes.drain()
 
 
 class KubeProxy:

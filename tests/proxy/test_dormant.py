@@ -180,15 +180,23 @@ def test_a_new_node_wakes_them(monkeypatch: pytest.MonkeyPatch) -> None:
     _both(monkeypatch, _added_node)
 
 
-def _quiet_events(c: Cluster, seen: list[Any]) -> None:
-    for i in range(2 * kubeproxy._MAX_LOG + 3):  # Service updates that change no port: kept, then folded
+def _quiet_patches(c: Cluster, slices: bool = True) -> None:
+    """Service and EndpointSlice updates that change no port and no endpoint: kept, then folded."""
+    for i in range(2 * kubeproxy._MAX_LOG + 3):
         c.patch("service", "kubernetes", lambda o, i=i: o["metadata"].setdefault("labels", {}).update(n=str(i)))
         c.run_for(100)
+    if not slices:
+        return
     dns = c.list("endpointslices", "kube-system")[0]["metadata"]["name"]
-    for i in range(kubeproxy._MAX_LOG + 5):  # and EndpointSlice updates that change no endpoint
-        c.patch("endpointslices", dns, lambda o, i=i: o["metadata"].setdefault("annotations", {}).update(n=str(i)),
-                "kube-system")
+    for i in range(kubeproxy._MAX_LOG + 5):
+        for name, ns in ((dns, "kube-system"), ("kubernetes", "default")) if i % 3 else ((dns, "kube-system"),):
+            c.patch("endpointslices", name, lambda o, i=i: o["metadata"].setdefault("annotations", {}).update(
+                n=str(i)), ns)
         c.run_for(50)
+
+
+def _quiet_events(c: Cluster, seen: list[Any], slices: bool = True) -> None:
+    _quiet_patches(c, slices)
     seen.append(_observe(c))
     c.apply(PODS)
     c.apply(SERVICES)
@@ -196,8 +204,35 @@ def _quiet_events(c: Cluster, seen: list[Any]) -> None:
     seen.append(_try(lambda: c.connection("client", "web", 80)))
 
 
-def test_quiet_events_are_replayed_or_folded(monkeypatch: pytest.MonkeyPatch) -> None:
-    _both(monkeypatch, _quiet_events)
+@pytest.mark.parametrize("slices", [True, False])
+def test_quiet_events_are_replayed_or_folded(monkeypatch: pytest.MonkeyPatch, slices: bool) -> None:
+    _both(monkeypatch, lambda c, seen: _quiet_events(c, seen, slices))
+
+
+ORPHAN = """
+apiVersion: discovery.k8s.io/v1
+kind: EndpointSlice
+metadata:
+  name: ghost-1
+  labels: {kubernetes.io/service-name: ghost}
+addressType: IPv4
+ports: [{name: http, port: 8080, protocol: TCP}]
+endpoints: [{addresses: [10.244.1.9], conditions: {ready: true}}]
+"""
+
+
+def _endpoints_first(c: Cluster, seen: list[Any]) -> None:
+    c.run_for(1_500)
+    c.apply(ORPHAN)  # a slice of no Service yet: the endpoints trackers hold a change, the runners a sync
+    c.run_for(400)
+    seen.append(_observe(c))
+    dns = c.list("endpointslices", "kube-system")[0]["metadata"]["name"]
+    c.patch("endpointslices", dns, lambda o: o.update(endpoints=[{"addresses": ["10.244.2.7"]}]), "kube-system")
+    c.run_for(2_000)
+
+
+def test_an_endpoint_slice_wakes_them(monkeypatch: pytest.MonkeyPatch) -> None:
+    _both(monkeypatch, _endpoints_first)
 
 
 def test_a_plain_scenario_builds_no_proxier() -> None:
@@ -211,3 +246,13 @@ def test_a_plain_scenario_builds_no_proxier() -> None:
     assert proxy._dormant is not None and not proxy._proxiers
     assert proxy.runs_on("node-2") and proxy._dormant is None and sorted(proxy._proxiers) == ["node-1", "node-2",
                                                                                               "node-3"]
+
+
+def test_quiet_events_leave_them_dormant() -> None:
+    if not kubeproxy.DORMANT:
+        pytest.skip("KSPEC_EAGER_PROXY=1")
+    c = Cluster(nodes=2)
+    c.start()
+    _quiet_patches(c)
+    dormant = c.components["proxy"]._dormant
+    assert dormant is not None and not dormant.unseeded and len(dormant.log) <= kubeproxy._MAX_LOG
