@@ -45,7 +45,7 @@ from kspec.connection import REACHED, REFUSED, TIMEOUT, Connection
 from kspec.objects import Obj
 from kspec.proxy.changetracker import EndpointsChangeTracker, ServiceChangeTracker, service_of
 from kspec.proxy.errors import ConnectError
-from kspec.proxy.iptables import IptablesProxier
+from kspec.proxy.iptables import LARGE_CLUSTER_ENDPOINTS, IptablesProxier
 from kspec.proxy.provider import ACCEPT, DROP, Packet, Provider, node_addresses, node_zone
 
 if TYPE_CHECKING:
@@ -79,6 +79,17 @@ _MAX_HOPS = 4
 DORMANT = os.environ.get("KSPEC_EAGER_PROXY", "") in ("", "0")
 #: How many events a dormant kube-proxy keeps for the replay before folding them into the start's lists.
 _MAX_LOG = 32
+
+
+def _few_endpoints(slices: list[Obj]) -> bool:
+    """Whether the slices hold too few endpoints for iptables' large cluster mode (LARGE_CLUSTER_ENDPOINTS, counted
+    per service port): the start's sync then writes no rules (``Provider.start(lazy=True)``), nor reads the clock."""
+    total = 0
+    for s in slices:
+        total += len(s.get("endpoints") or ()) * max(1, len(s.get("ports") or ()))
+        for subset in s.get("subsets") or ():  # a core/v1 Endpoints object among them
+            total += len(subset.get("addresses") or ()) * max(1, len(subset.get("ports") or ()))
+    return total <= LARGE_CLUSTER_ENDPOINTS
 
 
 class _Dormant:
@@ -157,9 +168,9 @@ class KubeProxy:
         for pod in self.api.store.list("pods"):
             self._index_pod(pod)
         nodes = self.api.store.list("nodes")
-        if DORMANT and self.provider_class.DEFERRABLE and not self._proxiers:
-            store = self.api.store
-            dormant = _Dormant(self.cluster.clock.now, store.list("services"), store.list("endpointslices"))
+        slices = self.api.store.list("endpointslices") if DORMANT and self.provider_class.DEFERRABLE else None
+        if slices is not None and not self._proxiers and _few_endpoints(slices):
+            dormant = _Dormant(self.cluster.clock.now, self.api.store.list("services"), slices)
             for node in nodes:
                 name = node["metadata"]["name"]
                 ips = node_addresses(node)

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from kspec.cluster import Cluster, NodeSpec
-from kspec.proxy import kubeproxy
+from kspec.proxy import iptables, kubeproxy
 
 SERVICES = """
 apiVersion: v1
@@ -65,7 +65,8 @@ def _proxiers(c: Cluster) -> dict[str, Any]:
         timer = p.runner._timer
         out[name] = (p.runner.last_run, None if timer is None or timer.cancelled else (timer.when, timer.seq),
                      dict(p.svc_port_map), dict(p.endpoints_map), sorted(p.endpoints_changes._slices.items()),
-                     p.node_ips, p.zone, p.need_full_sync, dict(p.health_server.services), p.rules())
+                     p.node_ips, p.zone, p.need_full_sync, dict(p.health_server.services), p._deferred,
+                     p.last_cleanup_ms, p.large_cluster_mode, p.rules())
     return out
 
 
@@ -233,6 +234,23 @@ def _endpoints_first(c: Cluster, seen: list[Any]) -> None:
 
 def test_an_endpoint_slice_wakes_them(monkeypatch: pytest.MonkeyPatch) -> None:
     _both(monkeypatch, _endpoints_first)
+
+
+def test_a_large_cluster_at_start_is_built_at_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Past LARGE_CLUSTER_ENDPOINTS the start's sync writes the rules (at start, reading the clock): no dormancy."""
+    monkeypatch.setattr(iptables, "LARGE_CLUSTER_ENDPOINTS", 0)
+    monkeypatch.setattr(kubeproxy, "LARGE_CLUSTER_ENDPOINTS", 0)
+    _both(monkeypatch, _services_and_connections)
+    _both(monkeypatch, _stale_chains)
+
+
+def _stale_chains(c: Cluster, seen: list[Any]) -> None:
+    """In large cluster mode stale chains go once per syncPeriod, counted from the start's sync."""
+    c.run_for(5_000)
+    c.apply(SERVICES)
+    c.run_for(27_500)
+    c.delete("svc", "np")
+    c.run_for(1_500)
 
 
 def test_a_plain_scenario_builds_no_proxier() -> None:
