@@ -180,6 +180,10 @@ class EndpointsChangeTracker:
     def pending(self) -> bool:
         return bool(self._items)
 
+    def objects(self) -> list[Obj]:
+        """The slices (and Endpoints objects) it holds: feeding them to a new tracker gives it the same cache."""
+        return [obj for objs in self._slices.values() for obj in objs.values()]
+
     def drain(self) -> dict[ServiceKey, _Change[tuple[Endpoint, ...]]]:
         items, self._items = self._items, {}
         return items

@@ -6,20 +6,47 @@ the client's node through that node's rules, travels to a node when it is
 addressed to one (node ports are handled by the node that owns the address),
 and is accepted by the pod that owns the final address if that pod is running
 and listens on the port (it declares that containerPort, or declares none).
+
+Dormant proxiers. Most scenarios never open a connection nor make a Service,
+yet every node's proxier converted the default Services and their slices at
+start. In iptables mode (whose syncs are deferred until the rules are read,
+``Provider.start(lazy=True)``) kube-proxy builds no proxier until something
+needs one, and the run is the eager one:
+
+- while dormant, no proxier would have touched the clock: each was built and
+  synced at start (``mark_run``: last run then, no timer), and every
+  Service/EndpointSlice event since left its change trackers empty (a pair of
+  template trackers fed the same events says so), so none asked its runner
+  for a sync; no node changed its addresses or zone, none came or went;
+- the first event that would leave a change to sync (a Service other than the
+  defaults, new endpoints), a node that comes, goes or changes, and anything
+  that reads the proxiers (a connection, a rules dump, a health check,
+  ``proxiers``) first build them as the start did (the same lists, the same
+  node objects, the last run at start) and replay the events since: what an
+  eager proxier holds then, with no clock read and nothing scheduled. The
+  event that woke them is then handled as before, so their runners schedule
+  the same syncs at the same place in the clock's order.
+
+The events kept for the replay are folded into the start's lists now and
+then (the Service tracker keeps nothing between syncs; the endpoints
+tracker's cache is the template's). ``KSPEC_EAGER_PROXY=1`` (or ``DORMANT =
+False``) builds every proxier at start, to compare runs.
 """
 
 from __future__ import annotations
 
 import importlib
 import ipaddress
+import os
 from collections.abc import Iterator, Mapping
 from typing import TYPE_CHECKING
 
 from kspec.connection import REACHED, REFUSED, TIMEOUT, Connection
 from kspec.objects import Obj
+from kspec.proxy.changetracker import EndpointsChangeTracker, ServiceChangeTracker, service_of
 from kspec.proxy.errors import ConnectError
-from kspec.proxy.iptables import IptablesProxier
-from kspec.proxy.provider import ACCEPT, DROP, Packet, Provider, node_addresses
+from kspec.proxy.iptables import LARGE_CLUSTER_ENDPOINTS, IptablesProxier
+from kspec.proxy.provider import ACCEPT, DROP, Packet, Provider, node_addresses, node_zone
 
 if TYPE_CHECKING:
     from kspec.cluster import Cluster
@@ -48,6 +75,73 @@ class _Modes(Mapping[str, type[Provider]]):
 
 MODES: Mapping[str, type[Provider]] = _Modes()
 _MAX_HOPS = 4
+#: Off under ``KSPEC_EAGER_PROXY=1``: every node's proxier is then built at start (to compare runs).
+DORMANT = os.environ.get("KSPEC_EAGER_PROXY", "") in ("", "0")
+#: How many events a dormant kube-proxy keeps for the replay before folding them into the start's lists.
+_MAX_LOG = 32
+
+
+def _few_endpoints(slices: list[Obj]) -> bool:
+    """Whether the slices hold too few endpoints for iptables' large cluster mode (LARGE_CLUSTER_ENDPOINTS, counted
+    per service port): the start's sync then writes no rules (``Provider.start(lazy=True)``), nor reads the clock."""
+    total = 0
+    for s in slices:
+        total += len(s.get("endpoints") or ()) * max(1, len(s.get("ports") or ()))
+        for subset in s.get("subsets") or ():  # a core/v1 Endpoints object among them
+            total += len(subset.get("addresses") or ()) * max(1, len(subset.get("ports") or ()))
+    return total <= LARGE_CLUSTER_ENDPOINTS
+
+
+class _Dormant:
+    """What building the proxiers later needs (see the module docstring), and what tells when to."""
+
+    def __init__(self, since: int, services: list[Obj], slices: list[Obj]) -> None:
+        self.since = since  # when the start built (and synced) them
+        self.nodes: dict[str, tuple[Obj, tuple[str, ...], str]] = {}  # name -> (node, its IPs, zone), in order
+        self.services = services
+        self.slices = slices
+        self.log: list[tuple[str, Obj | None, Obj | None]] = []  # the Service/EndpointSlice events since
+        # every proxier's trackers see the same events: one pair says whether theirs would hold a change. The
+        # Service tracker keeps nothing between syncs (the start's lists need not be fed to it); the endpoints
+        # tracker's cache of a Service is fed the start's slices of that Service before its first event (a
+        # Service's changes depend on its own slices alone)
+        self.service_changes = ServiceChangeTracker()
+        self.endpoints_changes = EndpointsChangeTracker()
+        self.unseeded = slices  # the start's slices not fed to endpoints_changes yet
+
+    def quiet(self, handler: str, old: Obj | None, new: Obj | None) -> bool:
+        """Record the event; False when it leaves the proxiers a change to sync (they must wake first)."""
+        if handler == "on_service":
+            tracker: ServiceChangeTracker | EndpointsChangeTracker = self.service_changes
+        else:
+            tracker = self.endpoints_changes
+            self._seed(new if new is not None else old)
+        if tracker.update(old, new):
+            return False
+        self.log.append((handler, old, new))
+        if len(self.log) > _MAX_LOG:
+            # every event so far left each tracker empty: its maps are what the start's lists give, and the
+            # endpoints tracker's cache is the template's (with the slices not fed to it yet); starting from
+            # those needs no replay
+            self.slices, self.log = [*self.endpoints_changes.objects(), *self.unseeded], []
+        return True
+
+    def _seed(self, obj: Obj | None) -> None:
+        """Feed the start's slices of ``obj``'s Service to the endpoints tracker, as the start fed them all."""
+        key = service_of(obj) if obj is not None and self.unseeded else None
+        if key is None:
+            return
+        rest = []
+        for s in self.unseeded:
+            if service_of(s) == key:
+                self.endpoints_changes.update(None, s)
+            else:
+                rest.append(s)
+        if len(rest) < len(self.unseeded):
+            self.unseeded = rest
+            self.endpoints_changes.drain()
+
+
 class KubeProxy:
     """The ``proxy`` component: ``connect`` and ``rules`` over every node's proxier."""
 
@@ -56,7 +150,8 @@ class KubeProxy:
         self.api = cluster.api
         self.mode = mode
         self.provider_class = MODES[mode]
-        self.proxiers: dict[str, Provider] = {}
+        self._proxiers: dict[str, Provider] = {}
+        self._dormant: _Dormant | None = None
         self._pods_by_ip: dict[str, tuple[str, str]] = {}
         self._nodes_by_ip: dict[str, str] = {}
 
@@ -72,35 +167,87 @@ class KubeProxy:
         inf.on("pods", self._index_pod, self._reindex_pod, self._unindex_pod, on_status=self._pod_status)
         for pod in self.api.store.list("pods"):
             self._index_pod(pod)
-        for node in self.api.store.list("nodes"):
+        nodes = self.api.store.list("nodes")
+        slices = self.api.store.list("endpointslices") if DORMANT and self.provider_class.DEFERRABLE else None
+        if slices is not None and not self._proxiers and _few_endpoints(slices):
+            dormant = _Dormant(self.cluster.clock.now, self.api.store.list("services"), slices)
+            for node in nodes:
+                name = node["metadata"]["name"]
+                ips = node_addresses(node)
+                for ip in ips:
+                    self._nodes_by_ip[ip] = name
+                dormant.nodes.setdefault(name, (node, ips, node_zone(node)))
+            self._dormant = dormant
+            return
+        for node in nodes:
             self._node_added(node)
 
+    @property
+    def proxiers(self) -> dict[str, Provider]:
+        """Every node's proxier, by node name (built now if they were dormant)."""
+        self._wake()
+        return self._proxiers
+
+    def _wake(self) -> None:
+        """Build the dormant proxiers as the start did and replay the events since (see the module docstring)."""
+        dormant = self._dormant
+        if dormant is None:
+            return
+        self._dormant = None
+        for name, (node, _ips, _zone) in dormant.nodes.items():
+            proxier = self.provider_class(node, self.cluster.clock, self.cluster.rng)
+            self._proxiers[name] = proxier
+            proxier.start(dormant.services, dormant.slices, lazy=True)
+            proxier.runner.last_run = dormant.since  # its start's mark_run
+        for handler, old, new in dormant.log:
+            self._fan(handler, old, new)
+
     def _fan(self, handler: str, old: Obj | None, new: Obj | None) -> None:
-        for name in sorted(self.proxiers):
-            getattr(self.proxiers[name], handler)(old, new)
+        dormant = self._dormant
+        if dormant is not None:
+            if dormant.quiet(handler, old, new):
+                return
+            self._wake()
+        proxiers = self._proxiers
+        for name in sorted(proxiers):
+            getattr(proxiers[name], handler)(old, new)
 
     def _node_added(self, node: Obj) -> None:
         name = node["metadata"]["name"]
         for ip in node_addresses(node):
             self._nodes_by_ip[ip] = name
-        if name in self.proxiers:
+        dormant = self._dormant
+        if dormant is not None:
+            if name in dormant.nodes:
+                return
+            self._wake()
+        if name in self._proxiers:
             return
         proxier = self.provider_class(node, self.cluster.clock, self.cluster.rng)
-        self.proxiers[name] = proxier
+        self._proxiers[name] = proxier
         proxier.start(self.api.store.list("services"), self.api.store.list("endpointslices"), lazy=True)
 
     def _node_updated(self, node: Obj) -> None:
         name = node["metadata"]["name"]
-        for ip in node_addresses(node):
+        ips = node_addresses(node)
+        for ip in ips:
             self._nodes_by_ip[ip] = name
-        if name in self.proxiers:
-            self.proxiers[name].on_node(node)
+        dormant = self._dormant
+        if dormant is not None:
+            known = dormant.nodes.get(name)
+            if known is not None and ips == known[1] and node_zone(node) == known[2]:
+                return  # Provider.on_node would change nothing
+            self._wake()
+        if name in self._proxiers:
+            self._proxiers[name].on_node(node)
         else:
             self._node_added(node)
 
     def _node_deleted(self, node: Obj) -> None:
         name = node["metadata"]["name"]
-        proxier = self.proxiers.pop(name, None)
+        if self._dormant is not None:
+            self._dormant.nodes.pop(name, None)  # its proxier never scheduled anything: stop() would cancel nothing
+        proxier = self._proxiers.pop(name, None)
         if proxier is not None:
             proxier.stop()
         self._nodes_by_ip = {ip: n for ip, n in self._nodes_by_ip.items() if n != name}
