@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from functools import partial
-from operator import add
+from operator import add, attrgetter
 from typing import TYPE_CHECKING, Any
 
 from kspec.errors import PluginError
@@ -17,6 +17,7 @@ from kspec.scheduler.explain import ByteScores, Same
 from kspec.scheduler.framework import (
     MAX_NODE_SCORE,
     MIN_NODE_SCORE,
+    STORAGE_EVENT_RESOURCES,
     SUCCESS,
     Code,
     CycleState,
@@ -42,8 +43,11 @@ LAYOUTS_SIZE = 64
 
 def _profile_key(profile: Profile) -> tuple[Any, ...]:
     """What ``Profile.extension_point`` reads of a profile, hashable."""
-    return tuple((point, tuple((r.name, r.weight) for r in ps.enabled), tuple(ps.disabled))
+    return tuple((point, tuple(map(_NAME_AND_WEIGHT, ps.enabled)), tuple(ps.disabled))
                  for point, ps in profile.plugins.items())
+
+
+_NAME_AND_WEIGHT = attrgetter("name", "weight")
 
 
 #: the same key -> each score plugin's weight, in the score point's order (the profile key holds the weights)
@@ -65,6 +69,47 @@ def _points_of(plugin: Any) -> frozenset[str]:
                 _POINTS_OF.clear()
             _POINTS_OF[cls] = points
     return points
+
+
+#: names a plugin instance may carry itself that change what a framework makes of it (see _Plan.fits)
+_INSTANCE_NAMES = _METHOD_NAMES | {"EVENTS", "queueing_hint"}
+
+
+def _plain(plugins: list[Any]) -> bool:
+    """Whether no plugin carries an extension point's method, EVENTS or a queueing hint itself (then, unless
+    its class answers attributes dynamically, its class's are what it has)."""
+    try:
+        return all(map(_INSTANCE_NAMES.isdisjoint, map(vars, plugins)))
+    except TypeError:  # no __dict__ (slots): not worked out
+        return False
+
+
+class _Plan:
+    """What a Framework makes of a profile and of its plugins' classes: each point's plugin names (checked),
+    the score weights, each plugin's EVENTS, the plugins with a queueing hint and the storage resources those
+    EVENTS name. Kept per (profile, factories) and reused by a framework whose plugins are instances of the
+    same classes (none with ``__getattr__``) carrying none of those attributes themselves: then the plan holds
+    what ``_points_of``, ``getattr`` and ``hasattr`` answer on them (only the bound methods are the instance's
+    own, taken fresh). A profile the plan was made from passed every check, so reusing it skips none."""
+
+    __slots__ = ("classes", "layout", "weights", "events", "hinted", "storage_kinds")
+
+    def __init__(self, classes: tuple[type, ...] | None, layout: tuple[tuple[str, tuple[str, ...]], ...],
+                 weights: tuple[int, ...], events: dict[str, tuple[str, ...]], hinted: tuple[str, ...]) -> None:
+        self.classes = classes
+        self.layout = layout
+        self.weights = weights
+        self.events = events
+        self.hinted = hinted
+        self.storage_kinds = tuple(sorted({event.partition("/")[0] for evs in events.values() for event in evs
+                                           if event.partition("/")[0] in STORAGE_EVENT_RESOURCES}))
+
+    def fits(self, plugins: list[Any]) -> bool:
+        return self.classes is not None and tuple(map(type, plugins)) == self.classes and _plain(plugins)
+
+
+#: (profile key, the factories of its plugins) -> _Plan
+_PLANS: dict[tuple[Any, ...], _Plan] = {}
 
 
 #: the byte values of the valid scores: ``bytes(scores).translate(None, _VALID)`` keeps the others
@@ -97,16 +142,43 @@ class Framework:
         self.rng = scheduler.cluster.rng
         self.percentage = (profile.percentage_of_nodes_to_score
                            if profile.percentage_of_nodes_to_score is not None else percentage_of_nodes_to_score)
+        names = profile.names()
+        factories = registry.factories(names)
         self.plugins: dict[str, Any] = {}
-        for name in profile.names():
-            factory = registry.get(name)
+        config = profile.plugin_config
+        for name, factory in zip(names, factories, strict=True):
             try:
-                self.plugins[name] = factory(profile.plugin_config.get(name), self)
+                self.plugins[name] = factory(config.get(name), self)
             except PluginError:
                 raise
             except Exception as exc:
                 raise PluginError(f'scheduler plugin "{name}" failed to start: {type(exc).__name__}: {exc}') \
                     from exc
+        plugins = list(self.plugins.values())
+        try:
+            plan_key: Any = (_profile_key(profile), tuple(factories))
+            plan = _PLANS.get(plan_key)
+        except TypeError:  # a factory that cannot be hashed: no plan is kept
+            plan_key, plan = None, None
+        if plan is None or not plan.fits(plugins):
+            plan = self._plan(profile)
+            if plan_key is not None and plan.classes is not None:
+                if len(_PLANS) >= LAYOUTS_SIZE:
+                    _PLANS.clear()
+                _PLANS[plan_key] = plan
+        get = self.plugins.__getitem__
+        self.points: dict[str, list[Any]] = {point: list(map(get, layout)) for point, layout in plan.layout}
+        self.queue_sort = self.points["queueSort"][0]
+        self.filters = [(p.NAME, p.filter) for p in self.points["filter"]]
+        self._active_filters: dict[frozenset[str], list[tuple[str, Callable[..., Status | None]]]] = {}
+        self.scorers = list(zip(self.points["score"], plan.weights, strict=True))
+        self.events: dict[str, tuple[str, ...]] = dict(plan.events)
+        self.hints: dict[str, Callable[..., bool]] = {n: get(n).queueing_hint for n in plan.hinted}
+        #: the storage resources (STORAGE_EVENT_RESOURCES keys) some plugin's EVENTS name, sorted
+        self.storage_kinds = plan.storage_kinds
+
+    def _plan(self, profile: Profile) -> _Plan:
+        """Work out what the profile and the plugins make of each extension point, checking the profile."""
         # the same profile and plugins always expand the same way: remembered per process (every scenario's
         # scheduler builds the default profile's framework)
         layout_key = (_profile_key(profile), tuple((n, _points_of(p)) for n, p in self.plugins.items()))
@@ -127,26 +199,23 @@ class Framework:
                 _LAYOUTS.clear()
                 _WEIGHTS.clear()
             _LAYOUTS[layout_key] = layout
-        self.points: dict[str, list[Any]] = {point: [self.plugins[n] for n in layout[point]]
-                                             for point in EXTENSION_POINTS}
-        sorters = self.points["queueSort"]
-        if len(sorters) != 1:
+        if len(layout["queueSort"]) != 1:
             raise PluginError(f'scheduler profile "{self.name}" needs exactly one queueSort plugin '
-                              f"(has {len(sorters)})")
-        if not self.points["bind"]:
+                              f"(has {len(layout['queueSort'])})")
+        if not layout["bind"]:
             raise PluginError(f'at least one bind plugin is needed for profile with scheduler name "{self.name}"')
-        self.queue_sort = sorters[0]
-        self.filters = [(p.NAME, p.filter) for p in self.points["filter"]]
-        self._active_filters: dict[frozenset[str], list[tuple[str, Callable[..., Status | None]]]] = {}
         weights = _WEIGHTS.get(layout_key)
         if weights is None:
             if len(_WEIGHTS) >= LAYOUTS_SIZE:
                 _WEIGHTS.clear()
             weights = _WEIGHTS[layout_key] = tuple(profile.score_weight(name) for name in layout["score"])
-        self.scorers = list(zip(self.points["score"], weights, strict=True))
-        self.events: dict[str, tuple[str, ...]] = {n: tuple(getattr(p, "EVENTS", ())) for n, p in self.plugins.items()}
-        self.hints: dict[str, Callable[..., bool]] = {n: p.queueing_hint for n, p in self.plugins.items()
-                                                      if hasattr(p, "queueing_hint")}
+        events = {n: tuple(getattr(p, "EVENTS", ())) for n, p in self.plugins.items()}
+        hinted = tuple(n for n, p in self.plugins.items() if hasattr(p, "queueing_hint"))
+        plugins = list(self.plugins.values())
+        # a plan is kept for plugins whose answers come from their classes alone (see _Plan.fits)
+        classes = tuple(map(type, plugins)) if _plain(plugins) and not any(
+            hasattr(type(p), "__getattr__") for p in plugins) else None
+        return _Plan(classes, tuple(layout.items()), weights, events, hinted)
 
     # -- handle helpers -----------------------------------------------------------------------
     def namespace_labels(self, namespace: str) -> dict[str, str]:

@@ -156,8 +156,8 @@ class Scheduler:
     def _watch_storage(self) -> None:
         """The storage kinds some plugin registered events for (VolumeBinding & co.): their adds and updates
         move the unschedulable pods those plugins rejected (eventhandlers.go addAllEventHandlers)."""
-        wanted = sorted({event.partition("/")[0] for fw in self.frameworks.values() for events in fw.events.values()
-                         for event in events if event.partition("/")[0] in fwk.STORAGE_EVENT_RESOURCES})
+        wanted = self.frameworks[next(iter(self.frameworks))].storage_kinds if len(self.frameworks) == 1 else \
+            sorted({kind for fw in self.frameworks.values() for kind in fw.storage_kinds})
         for kind in wanted:
             def added(obj: Obj, kind: str = kind) -> None:
                 self.queue.move_all(f"{kind}/Add", None, obj)
