@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from functools import partial
+from itertools import repeat
 from operator import add, attrgetter
 from typing import TYPE_CHECKING, Any
 
@@ -94,7 +95,7 @@ class _Plan:
 
     __slots__ = ("classes", "layout", "weights", "events", "hinted", "storage_kinds")
 
-    def __init__(self, classes: tuple[type, ...] | None, layout: tuple[tuple[str, tuple[str, ...]], ...],
+    def __init__(self, classes: tuple[type, ...] | None, layout: tuple[tuple[str, ...], ...],
                  weights: tuple[int, ...], events: dict[str, tuple[str, ...]], hinted: tuple[str, ...]) -> None:
         self.classes = classes
         self.layout = layout
@@ -108,6 +109,10 @@ class _Plan:
         return self.classes is not None and tuple(map(type, plugins)) == self.classes and _plain(plugins)
 
 
+#: what the framework reads of each plugin
+_PLUGIN_NAME = attrgetter("NAME")
+_FILTER_METHOD = attrgetter("filter")
+_HINT = attrgetter("queueing_hint")
 #: (profile key, the factories of its plugins) -> _Plan
 _PLANS: dict[tuple[Any, ...], _Plan] = {}
 
@@ -166,14 +171,18 @@ class Framework:
                 if len(_PLANS) >= LAYOUTS_SIZE:
                     _PLANS.clear()
                 _PLANS[plan_key] = plan
+        # each point's plugins, the filters and the hints in C (maps over the plan's names)
         get = self.plugins.__getitem__
-        self.points: dict[str, list[Any]] = {point: list(map(get, layout)) for point, layout in plan.layout}
+        self.points: dict[str, list[Any]] = dict(zip(EXTENSION_POINTS, map(list, map(map, repeat(get),
+                                                                                     plan.layout)), strict=True))
         self.queue_sort = self.points["queueSort"][0]
-        self.filters = [(p.NAME, p.filter) for p in self.points["filter"]]
+        filters = self.points["filter"]
+        self.filters = list(zip(map(_PLUGIN_NAME, filters), map(_FILTER_METHOD, filters), strict=True))
         self._active_filters: dict[frozenset[str], list[tuple[str, Callable[..., Status | None]]]] = {}
         self.scorers = list(zip(self.points["score"], plan.weights, strict=True))
         self.events: dict[str, tuple[str, ...]] = dict(plan.events)
-        self.hints: dict[str, Callable[..., bool]] = {n: get(n).queueing_hint for n in plan.hinted}
+        self.hints: dict[str, Callable[..., bool]] = dict(zip(plan.hinted, map(_HINT, map(get, plan.hinted)),
+                                                              strict=True))
         #: the storage resources (STORAGE_EVENT_RESOURCES keys) some plugin's EVENTS name, sorted
         self.storage_kinds = plan.storage_kinds
 
@@ -215,7 +224,7 @@ class Framework:
         # a plan is kept for plugins whose answers come from their classes alone (see _Plan.fits)
         classes = tuple(map(type, plugins)) if _plain(plugins) and not any(
             hasattr(type(p), "__getattr__") for p in plugins) else None
-        return _Plan(classes, tuple(layout.items()), weights, events, hinted)
+        return _Plan(classes, tuple(layout[point] for point in EXTENSION_POINTS), weights, events, hinted)
 
     # -- handle helpers -----------------------------------------------------------------------
     def namespace_labels(self, namespace: str) -> dict[str, str]:
