@@ -808,15 +808,21 @@ def node_update_events(old: Obj, new: Obj) -> list[str]:
 def _same_pod_info(old: Obj, new: Obj) -> bool:
     """Whether ``PodInfo(new)`` would equal ``PodInfo(old)``: the same spec, the same metadata but for its
     resourceVersion (labels, deletionTimestamp, owners...), and the same status fields a PodInfo reads
-    (nominatedNodeName, startTime). A kubelet's status write changes none of them."""
+    (nominatedNodeName, and the start time: startTime, else creationTimestamp). A kubelet's status write
+    changes none of them."""
     old_spec, new_spec = old.get("spec"), new.get("spec")
     if old_spec is not new_spec and old_spec != new_spec:  # a status write shares the spec: no comparison
         return False
     old_status, new_status = old.get("status") or {}, new.get("status") or {}
-    if old_status.get("nominatedNodeName") != new_status.get("nominatedNodeName") or \
-            old_status.get("startTime") != new_status.get("startTime"):
+    if old_status.get("nominatedNodeName") != new_status.get("nominatedNodeName"):
         return False
     old_md, new_md = old["metadata"], new["metadata"]
+    old_start, new_start = old_status.get("startTime"), new_status.get("startTime")
+    # PodInfo.start_ms reads startTime, else creationTimestamp: the kubelet's first status write sets a
+    # startTime that is most often the creation time's very text (a pod started the instant it was made)
+    if old_start != new_start and \
+            (old_start or old_md.get("creationTimestamp")) != (new_start or new_md.get("creationTimestamp")):
+        return False
     if len(old_md) != len(new_md):
         return False
     # one comparison run in C, of values that are mostly the same objects (stored metadata always has a version)
