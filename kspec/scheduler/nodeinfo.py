@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from fractions import Fraction
-from operator import attrgetter, itemgetter
+from operator import attrgetter, itemgetter, methodcaller
 from typing import Any
 
 from kspec.labels import Selector
@@ -82,12 +82,20 @@ def _terms(spec: dict[str, Any], kind: str, required: bool, ns: str) -> Sequence
             for w in section.get("preferredDuringSchedulingIgnoredDuringExecution") or []] or ()
 
 
+#: a container's ports (None when absent)
+_PORTS = methodcaller("get", "ports")
+
+
 def host_ports(spec: dict[str, Any]) -> list[tuple[str, str, int]]:
     """util.GetHostPorts as (hostIP, protocol, hostPort): sidecar (restartPolicy Always) init containers run all
     along; other init containers do not."""
-    ports = []
-    sidecars = [c for c in spec.get("initContainers") or [] if c.get("restartPolicy") == "Always"]
-    for c in [*sidecars, *(spec.get("containers") or [])]:
+    ports: list[tuple[str, str, int]] = []
+    init = spec.get("initContainers")
+    containers = spec.get("containers") or []
+    if not init and not any(map(_PORTS, containers)):
+        return ports  # most pods: no ports declared at all
+    sidecars = [c for c in init or [] if c.get("restartPolicy") == "Always"]
+    for c in [*sidecars, *containers]:
         for p in c.get("ports") or []:
             if p.get("hostPort"):
                 ports.append((p.get("hostIP") or "0.0.0.0", p.get("protocol") or "TCP", int(p["hostPort"])))

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from functools import partial
-from itertools import repeat
-from operator import add, attrgetter
+from itertools import compress, repeat
+from operator import add, attrgetter, itemgetter, not_
 from typing import TYPE_CHECKING, Any
 
 from kspec.errors import PluginError
@@ -111,6 +111,7 @@ class _Plan:
 
 #: what the framework reads of each plugin
 _PLUGIN_NAME = attrgetter("NAME")
+_FIRST = itemgetter(0)
 _FILTER_METHOD = attrgetter("filter")
 _HINT = attrgetter("queueing_hint")
 #: (profile key, the factories of its plugins) -> _Plan
@@ -275,7 +276,9 @@ class Framework:
         key = frozenset(state.skip_filter)  # the same few sets come back pod after pod (the volume plugins skip)
         found = self._active_filters.get(key)
         if found is None:
-            found = self._active_filters[key] = [(n, f) for n, f in self.filters if n not in key]
+            # the filters whose names are not in key, picked in C
+            found = self._active_filters[key] = list(compress(self.filters, map(
+                not_, map(key.__contains__, map(_FIRST, self.filters)))))
         return found
 
     def run_filters(self, state: CycleState, pi: PodInfo, ni: NodeInfo) -> Status | None:

@@ -48,6 +48,7 @@ _PRE_BIND_PRE_FLIGHTS, _PRE_BIND = 2, 3
 _TERMINAL = ("Succeeded", "Failed")
 #: the "plugin" a pod is unschedulable for when the cluster has no nodes at all (retried on Node/Add)
 NO_NODES = "<no nodes>"
+_FIRST = itemgetter(0)
 _SECOND = itemgetter(1)
 _CODE = attrgetter("code")
 _PLUGIN = attrgetter("plugin")
@@ -599,9 +600,12 @@ class Scheduler:
         filters (the framework hands out the same few lists, so they are looked up once, not every cycle)."""
         found = self._batched.get(id(filters))
         if found is None or found[0] is not filters:
-            found = self._batched[id(filters)] = (filters, [
-                (name, f, getattr(getattr(f, "__self__", None), "filter_nodes", None),
-                 getattr(getattr(f, "__self__", None), "filter_mask", None)) for name, f in filters])
+            # (name, f, f.__self__.filter_nodes or None, f.__self__.filter_mask or None), the lookups in C
+            fs = list(map(_SECOND, filters))
+            owners = list(map(getattr, fs, repeat("__self__"), _NONES))
+            found = self._batched[id(filters)] = (filters, list(zip(
+                map(_FIRST, filters), fs, map(getattr, owners, repeat("filter_nodes"), _NONES),
+                map(getattr, owners, repeat("filter_mask"), _NONES), strict=True)))
         return found[1]
 
     def _record(self, diagnosis: Diagnosis, ni: NodeInfo, status: Status) -> None:
@@ -797,8 +801,12 @@ def node_update_events(old: Obj, new: Obj) -> list[str]:
         events.append(fwk.NODE_LABEL)
     if os_.get("taints") != ns_.get("taints") and fwk.NODE_TAINT not in events:
         events.append(fwk.NODE_TAINT)
-    if [(c.get("type"), c.get("status")) for c in ost.get("conditions") or []] != \
-            [(c.get("type"), c.get("status")) for c in nst.get("conditions") or []]:
+    old_conditions, new_conditions = ost.get("conditions") or [], nst.get("conditions") or []
+    # equal lists (a status write that left them as they were, heartbeats included) have equal types and
+    # statuses: one comparison in C first
+    if old_conditions != new_conditions and \
+            [(c.get("type"), c.get("status")) for c in old_conditions] != \
+            [(c.get("type"), c.get("status")) for c in new_conditions]:
         events.append(fwk.NODE_CONDITION)
     if (old["metadata"].get("annotations") or {}) != (new["metadata"].get("annotations") or {}):
         events.append(fwk.NODE_ANNOTATION)
