@@ -88,9 +88,12 @@ class Cache:
 
     # -- nodes --------------------------------------------------------------------------
     def _count(self, ni: NodeInfo, sign: int) -> None:
-        self.unschedulable_count += sign * ni.unschedulable
-        self.hard_tainted_count += sign * bool(ni.hard_taints)
-        self.prefer_tainted_count += sign * bool(ni.prefer_taints)
+        if ni.unschedulable:
+            self.unschedulable_count += sign
+        if ni.hard_taints:
+            self.hard_tainted_count += sign
+        if ni.prefer_taints:
+            self.prefer_tainted_count += sign
 
     def add_node(self, node: Obj) -> NodeInfo:
         name = node["metadata"]["name"]

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from functools import partial
 from itertools import compress, repeat
-from operator import add, attrgetter, itemgetter, not_
+from operator import add, attrgetter, call, itemgetter, not_
 from typing import TYPE_CHECKING, Any
 
 from kspec.errors import PluginError
@@ -151,15 +151,16 @@ class Framework:
         names = profile.names()
         factories = registry.factories(names)
         self.plugins: dict[str, Any] = {}
-        config = profile.plugin_config
-        for name, factory in zip(names, factories, strict=True):
-            try:
-                self.plugins[name] = factory(config.get(name), self)
-            except PluginError:
-                raise
-            except Exception as exc:
-                raise PluginError(f'scheduler plugin "{name}" failed to start: {type(exc).__name__}: {exc}') \
-                    from exc
+        # factory(args, handle) for each name, in order, the loop run in C: update inserts each plugin as it is
+        # made, so when a factory raises, the plugins made so far tell which one it was (the names are distinct)
+        try:
+            self.plugins.update(zip(names, map(call, factories, map(profile.plugin_config.get, names),
+                                               repeat(self)), strict=True))
+        except PluginError:
+            raise
+        except Exception as exc:
+            name = names[len(self.plugins)]
+            raise PluginError(f'scheduler plugin "{name}" failed to start: {type(exc).__name__}: {exc}') from exc
         plugins = list(self.plugins.values())
         try:
             plan_key: Any = (_profile_key(profile), tuple(factories))

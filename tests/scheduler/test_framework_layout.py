@@ -132,3 +132,26 @@ def test_a_plan_is_not_reused_for_an_instance_that_carries_its_own_points_or_eve
     assert "ImageLocality" in mine.hints
     own.clear()
     assert Framework(default_profile(), registry, sched, 0).points["permit"] == []
+
+
+def test_a_plugin_that_fails_to_start_is_named() -> None:
+    from kspec.scheduler.registry import PluginRegistry
+
+    def broken(args, handle):  # type: ignore[no-untyped-def]
+        raise ValueError("no volumes here")
+
+    def refusing(args, handle):  # type: ignore[no-untyped-def]
+        raise PluginError("refused as is")
+
+    c = Cluster(nodes=1)
+    sched = c.require("scheduler")
+    for name in ("SchedulingGates", "VolumeZone", "DefaultBinder"):
+        registry = PluginRegistry()
+        registry._factories = dict(sched.registry._factories)
+        registry.replace(name, broken)
+        with pytest.raises(PluginError, match=f'^scheduler plugin "{name}" failed to start: ValueError: no volumes '
+                                              "here$"):
+            Framework(default_profile(), registry, sched, 0)
+        registry.replace(name, refusing)
+        with pytest.raises(PluginError, match="^refused as is$"):
+            Framework(default_profile(), registry, sched, 0)
