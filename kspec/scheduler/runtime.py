@@ -72,41 +72,41 @@ def _points_of(plugin: Any) -> frozenset[str]:
     return points
 
 
-#: names a plugin instance may carry itself that change what a framework makes of it (see _Plan.fits)
-_INSTANCE_NAMES = _METHOD_NAMES | {"EVENTS", "queueing_hint"}
-
-
 def _plain(plugins: list[Any]) -> bool:
-    """Whether no plugin carries an extension point's method, EVENTS or a queueing hint itself (then, unless
-    its class answers attributes dynamically, its class's are what it has)."""
+    """Whether no plugin carries an extension point's method itself (then, unless its class answers attributes
+    dynamically, its extension points are its class's: see ``_points_of``)."""
     try:
-        return all(map(_INSTANCE_NAMES.isdisjoint, map(vars, plugins)))
+        return all(map(_METHOD_NAMES.isdisjoint, map(vars, plugins)))
     except TypeError:  # no __dict__ (slots): not worked out
         return False
 
 
 class _Plan:
-    """What a Framework makes of a profile and of its plugins' classes: each point's plugin names (checked),
-    the score weights, each plugin's EVENTS, the plugins with a queueing hint and the storage resources those
-    EVENTS name. Kept per (profile, factories) and reused by a framework whose plugins are instances of the
-    same classes (none with ``__getattr__``) carrying none of those attributes themselves: then the plan holds
-    what ``_points_of``, ``getattr`` and ``hasattr`` answer on them (only the bound methods are the instance's
-    own, taken fresh). A profile the plan was made from passed every check, so reusing it skips none."""
+    """What a Framework makes of a profile and of its plugins' extension points: each point's plugin names
+    (checked) and the score weights; and the storage resources the EVENTS it saw name. Kept per (profile,
+    factories) and reused by a framework whose plugins are instances of the same classes (none with
+    ``__getattr__``) carrying no extension point's method themselves: then the plan holds what ``_points_of``
+    answers on them, as its per-class cache does. A profile the plan was made from passed every check, so
+    reusing it skips none. EVENTS and queueing hints are read from each framework's own plugins."""
 
-    __slots__ = ("classes", "layout", "weights", "events", "hinted", "storage_kinds")
+    __slots__ = ("classes", "layout", "weights", "events", "storage_kinds")
 
     def __init__(self, classes: tuple[type, ...] | None, layout: tuple[tuple[str, ...], ...],
-                 weights: tuple[int, ...], events: dict[str, tuple[str, ...]], hinted: tuple[str, ...]) -> None:
+                 weights: tuple[int, ...], events: dict[str, tuple[str, ...]]) -> None:
         self.classes = classes
         self.layout = layout
         self.weights = weights
         self.events = events
-        self.hinted = hinted
-        self.storage_kinds = tuple(sorted({event.partition("/")[0] for evs in events.values() for event in evs
-                                           if event.partition("/")[0] in STORAGE_EVENT_RESOURCES}))
+        self.storage_kinds = _storage_kinds(events)
 
     def fits(self, plugins: list[Any]) -> bool:
         return self.classes is not None and tuple(map(type, plugins)) == self.classes and _plain(plugins)
+
+
+def _storage_kinds(events: dict[str, tuple[str, ...]]) -> tuple[str, ...]:
+    """The storage kinds (STORAGE_EVENT_RESOURCES keys) the plugins' EVENTS name, sorted."""
+    return tuple(sorted({event.partition("/")[0] for evs in events.values() for event in evs
+                         if event.partition("/")[0] in STORAGE_EVENT_RESOURCES}))
 
 
 #: what the framework reads of each plugin
@@ -182,11 +182,14 @@ class Framework:
         self.filters = list(zip(map(_PLUGIN_NAME, filters), map(_FILTER_METHOD, filters), strict=True))
         self._active_filters: dict[frozenset[str], list[tuple[str, Callable[..., Status | None]]]] = {}
         self.scorers = list(zip(self.points["score"], plan.weights, strict=True))
-        self.events: dict[str, tuple[str, ...]] = dict(plan.events)
-        self.hints: dict[str, Callable[..., bool]] = dict(zip(plan.hinted, map(_HINT, map(get, plan.hinted)),
-                                                              strict=True))
+        # each plugin's EVENTS and queueing hint, read in C
+        self.events: dict[str, tuple[str, ...]] = dict(zip(names, map(tuple, map(getattr, plugins, repeat("EVENTS"),
+                                                                                  repeat(()))), strict=True))
+        hinted = list(map(hasattr, plugins, repeat("queueing_hint")))
+        self.hints: dict[str, Callable[..., bool]] = dict(zip(compress(names, hinted),
+                                                              map(_HINT, compress(plugins, hinted)), strict=True))
         #: the storage resources (STORAGE_EVENT_RESOURCES keys) some plugin's EVENTS name, sorted
-        self.storage_kinds = plan.storage_kinds
+        self.storage_kinds = plan.storage_kinds if self.events == plan.events else _storage_kinds(self.events)
 
     def _plan(self, profile: Profile) -> _Plan:
         """Work out what the profile and the plugins make of each extension point, checking the profile."""
@@ -221,12 +224,11 @@ class Framework:
                 _WEIGHTS.clear()
             weights = _WEIGHTS[layout_key] = tuple(profile.score_weight(name) for name in layout["score"])
         events = {n: tuple(getattr(p, "EVENTS", ())) for n, p in self.plugins.items()}
-        hinted = tuple(n for n, p in self.plugins.items() if hasattr(p, "queueing_hint"))
         plugins = list(self.plugins.values())
         # a plan is kept for plugins whose answers come from their classes alone (see _Plan.fits)
         classes = tuple(map(type, plugins)) if _plain(plugins) and not any(
             hasattr(type(p), "__getattr__") for p in plugins) else None
-        return _Plan(classes, tuple(layout[point] for point in EXTENSION_POINTS), weights, events, hinted)
+        return _Plan(classes, tuple(layout[point] for point in EXTENSION_POINTS), weights, events)
 
     # -- handle helpers -----------------------------------------------------------------------
     def namespace_labels(self, namespace: str) -> dict[str, str]:

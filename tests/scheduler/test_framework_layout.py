@@ -105,7 +105,7 @@ def test_score_weights_come_with_each_profile() -> None:
 
 def test_a_plan_is_not_reused_for_an_instance_that_carries_its_own_points_or_events() -> None:
     """The per-process plan stands for what the plugins' classes say; an instance of the same factory that
-    carries a method, EVENTS or a queueing hint itself is worked out on its own."""
+    carries a method itself is worked out on its own, and EVENTS and hints are always each plugin's own."""
     from kspec.scheduler.plugins.imagelocality import ImageLocality
     from kspec.scheduler.registry import PluginRegistry
 
@@ -132,6 +132,10 @@ def test_a_plan_is_not_reused_for_an_instance_that_carries_its_own_points_or_eve
     assert "ImageLocality" in mine.hints
     own.clear()
     assert Framework(default_profile(), registry, sched, 0).points["permit"] == []
+    own.update(EVENTS=("PersistentVolume/Add",), queueing_hint=lambda *_: True)  # not extension points
+    events = Framework(default_profile(), registry, sched, 0)
+    assert events.events["ImageLocality"] == ("PersistentVolume/Add",) and "ImageLocality" in events.hints
+    assert "PersistentVolume" in events.storage_kinds
 
 
 def test_a_plugin_that_fails_to_start_is_named() -> None:
