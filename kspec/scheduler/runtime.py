@@ -84,7 +84,7 @@ def _plain(plugins: list[Any]) -> bool:
 class _Plan:
     """What a Framework makes of a profile and of its plugins' extension points: each point's plugin names
     (checked) and the score weights; and the storage resources the EVENTS it saw name. Kept per (profile,
-    factories) and reused by a framework whose plugins are instances of the same classes (none with
+    the plugins' classes) and reused by a framework whose plugins are instances of those classes (none with
     ``__getattr__``) carrying no extension point's method themselves: then the plan holds what ``_points_of``
     answers on them, as its per-class cache does. A profile the plan was made from passed every check, so
     reusing it skips none. EVENTS and queueing hints are read from each framework's own plugins."""
@@ -114,7 +114,7 @@ _PLUGIN_NAME = attrgetter("NAME")
 _FIRST = itemgetter(0)
 _FILTER_METHOD = attrgetter("filter")
 _HINT = attrgetter("queueing_hint")
-#: (profile key, the factories of its plugins) -> _Plan
+#: (profile key, the classes of its plugins) -> _Plan
 _PLANS: dict[tuple[Any, ...], _Plan] = {}
 
 
@@ -162,14 +162,12 @@ class Framework:
             name = names[len(self.plugins)]
             raise PluginError(f'scheduler plugin "{name}" failed to start: {type(exc).__name__}: {exc}') from exc
         plugins = list(self.plugins.values())
-        try:
-            plan_key: Any = (_profile_key(profile), tuple(factories))
-            plan = _PLANS.get(plan_key)
-        except TypeError:  # a factory that cannot be hashed: no plan is kept
-            plan_key, plan = None, None
+        # keyed by the plugins' classes, not the factories (which may hold on to anything)
+        plan_key = (_profile_key(profile), tuple(map(type, plugins)))
+        plan = _PLANS.get(plan_key)
         if plan is None or not plan.fits(plugins):
             plan = self._plan(profile)
-            if plan_key is not None and plan.classes is not None:
+            if plan.classes is not None:
                 if len(_PLANS) >= LAYOUTS_SIZE:
                     _PLANS.clear()
                 _PLANS[plan_key] = plan
