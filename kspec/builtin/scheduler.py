@@ -31,6 +31,8 @@ IN_TREE = (SchedulingGates, PrioritySort, NodeUnschedulable, NodeName, TaintTole
            NodeResourcesFit, VolumeRestrictions, NodeVolumeLimits, VolumeBinding, VolumeZone, PodTopologySpread,
            InterPodAffinity, DefaultPreemption,
            NodeResourcesBalancedAllocation, ImageLocality, DefaultBinder)
+#: IN_TREE by name, in order: every scheduler's registry gets them in one ``register_all``
+_IN_TREE_BY_NAME = {plugin.NAME: plugin for plugin in IN_TREE}
 
 
 @hookimpl
@@ -45,5 +47,4 @@ def kspec_make_scheduler(name: str, cluster: Any) -> Scheduler | None:
 
 @hookimpl
 def kspec_scheduler_plugins(registry: PluginRegistry) -> None:
-    for plugin in IN_TREE:
-        registry.register(plugin)
+    registry.register_all(_IN_TREE_BY_NAME)

@@ -11,12 +11,14 @@ also the cycle's snapshot; the node list follows upstream's node tree
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from operator import attrgetter
 from typing import Any
 
 from kspec.objects import Obj
 from kspec.scheduler.nodeinfo import NodeInfo, PodInfo
 
 _INF = float("inf")
+_NAME = attrgetter("name")
 #: score tables kept at once (one per plugin and distinct pod request)
 MAX_TABLES = 64
 #: a table's mark for "not computed": an int, because the gaps are found with list.index among ints (scores,
@@ -86,9 +88,12 @@ class Cache:
 
     # -- nodes --------------------------------------------------------------------------
     def _count(self, ni: NodeInfo, sign: int) -> None:
-        self.unschedulable_count += sign * ni.unschedulable
-        self.hard_tainted_count += sign * bool(ni.hard_taints)
-        self.prefer_tainted_count += sign * bool(ni.prefer_taints)
+        if ni.unschedulable:
+            self.unschedulable_count += sign
+        if ni.hard_taints:
+            self.hard_tainted_count += sign
+        if ni.prefer_taints:
+            self.prefer_tainted_count += sign
 
     def add_node(self, node: Obj) -> NodeInfo:
         name = node["metadata"]["name"]
@@ -150,23 +155,30 @@ class Cache:
     def node_list(self) -> list[NodeInfo]:
         """nodeTree.list: one node from each zone in turn, zones in the order they appeared."""
         if self._order is None:
-            zones = [list(names) for names in self._zones.values()]
-            order: list[NodeInfo] = []
-            i = 0
-            while len(order) < len(self.nodes):
-                for names in zones:
-                    if i < len(names):
-                        order.append(self.nodes[names[i]])
-                i += 1
+            if len(self._zones) == 1:  # one zone (a cluster without zone labels): its nodes in order
+                order = list(map(self.nodes.__getitem__, next(iter(self._zones.values()))))
+            else:
+                order = self._zone_order()
             for i, ni in enumerate(order):
                 ni.pos = i
             self._order = order
-            self.names = [ni.name for ni in order]
+            self.names = list(map(_NAME, order))
             self._tables = {}
             self._score_tables = {}
             self._label_tables = {}
             self._label_places = {}
         return self._order
+
+    def _zone_order(self) -> list[NodeInfo]:
+        zones = [list(names) for names in self._zones.values()]
+        order: list[NodeInfo] = []
+        i = 0
+        while len(order) < len(self.nodes):
+            for names in zones:
+                if i < len(names):
+                    order.append(self.nodes[names[i]])
+            i += 1
+        return order
 
     # -- score tables -----------------------------------------------------------------------
     def _drop_order(self) -> None:

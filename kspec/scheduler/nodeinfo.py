@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from fractions import Fraction
-from operator import attrgetter, itemgetter
+from operator import attrgetter, itemgetter, methodcaller
 from typing import Any
 
 from kspec.labels import Selector
@@ -82,12 +82,20 @@ def _terms(spec: dict[str, Any], kind: str, required: bool, ns: str) -> Sequence
             for w in section.get("preferredDuringSchedulingIgnoredDuringExecution") or []] or ()
 
 
+#: a container's ports (None when absent)
+_PORTS = methodcaller("get", "ports")
+
+
 def host_ports(spec: dict[str, Any]) -> list[tuple[str, str, int]]:
     """util.GetHostPorts as (hostIP, protocol, hostPort): sidecar (restartPolicy Always) init containers run all
     along; other init containers do not."""
-    ports = []
-    sidecars = [c for c in spec.get("initContainers") or [] if c.get("restartPolicy") == "Always"]
-    for c in [*sidecars, *(spec.get("containers") or [])]:
+    ports: list[tuple[str, str, int]] = []
+    init = spec.get("initContainers")
+    containers = spec.get("containers") or []
+    if not init and not any(map(_PORTS, containers)):
+        return ports  # most pods: no ports declared at all
+    sidecars = [c for c in init or [] if c.get("restartPolicy") == "Always"]
+    for c in [*sidecars, *containers]:
         for p in c.get("ports") or []:
             if p.get("hostPort"):
                 ports.append((p.get("hostIP") or "0.0.0.0", p.get("protocol") or "TCP", int(p["hostPort"])))
@@ -158,6 +166,29 @@ class PodInfo:
         return f"PodInfo({self.key})"
 
 
+#: a node's status.allocatable (its items) -> (cpu, memory, ephemeral-storage, pods, the scalar resources): the
+#: nodes of a cluster mostly offer the same; bounded, emptied when full. The scalars dict is shared: read only
+_ALLOCATABLE: dict[tuple[tuple[str, Any], ...], tuple[int, int, int, int, dict[str, int]]] = {}
+MAX_ALLOCATABLE = 1024
+
+
+def _allocatable(alloc: dict[str, Any]) -> tuple[int, int, int, int, dict[str, int]]:
+    try:
+        key = tuple(alloc.items())
+        found = _ALLOCATABLE.get(key)
+    except TypeError:  # a quantity that cannot be hashed: nothing remembered
+        key, found = None, None
+    if found is None:
+        parsed = node_allocatable({"status": {"allocatable": alloc}})
+        found = (parsed.get(CPU, 0), parsed.get(MEMORY, 0), parsed.get(EPHEMERAL, 0), parsed.get(PODS, 0),
+                 scalar_resources(parsed))
+        if key is not None:
+            if len(_ALLOCATABLE) >= MAX_ALLOCATABLE:
+                _ALLOCATABLE.clear()
+            _ALLOCATABLE[key] = found
+    return found
+
+
 _MEMO_KEYS: dict[Any, int] = {}
 #: how many keys are interned, and how many results one node memoizes before starting over
 MAX_MEMO_KEYS = 100_000
@@ -209,6 +240,20 @@ class NodeInfo:
                  "free_cpu", "free_mem", "memo", "label_memo", "owner", "pos")
 
     def __init__(self, node: Obj | None = None) -> None:
+        self.req_cpu = self.req_mem = self.req_eph = 0
+        self.req_scalars: dict[str, int] = {}
+        self.nz_cpu = self.nz_mem = 0
+        self.pods: dict[str, PodInfo] = {}
+        self.pods_with_affinity: list[PodInfo] = []
+        self.pods_with_required_anti_affinity: list[PodInfo] = []
+        self.used_ports: dict[tuple[str, str, int], int] = {}
+        # the Cache holding this node (told of every change, for its score tables) and its place in the
+        # cache's node list; a clone belongs to no cache
+        self.owner: Any = None
+        self.pos = -1
+        if node is not None:
+            self.set_node(node)  # sets every other slot
+            return
         self.name = ""
         self.node: Obj = {}
         self.labels: dict[str, str] = {}
@@ -218,48 +263,38 @@ class NodeInfo:
         self.unschedulable = False
         self.alloc_cpu = self.alloc_mem = self.alloc_eph = self.alloc_pods = 0
         self.alloc_scalars: dict[str, int] = {}
-        self.req_cpu = self.req_mem = self.req_eph = 0
-        self.req_scalars: dict[str, int] = {}
-        self.nz_cpu = self.nz_mem = 0
-        self.pods: dict[str, PodInfo] = {}
-        self.pods_with_affinity: list[PodInfo] = []
-        self.pods_with_required_anti_affinity: list[PodInfo] = []
-        self.used_ports: dict[tuple[str, str, int], int] = {}
         self.images: dict[str, int] = {}
         self.zone = ("", "")
-        # what is left (allocatable minus requests), kept with the aggregates
-        self.free_pods = self.free_cpu = self.free_mem = 0
         # plugins' per-node results that depend on requests and allocatable (a new dict on every change)
         # and on the node object alone: labels, name, taints (a new dict when the node changes)
         self.memo: dict[Any, Any] = {}
         self.label_memo: dict[Any, Any] = {}
-        # the Cache holding this node (told of every change, for its score tables) and its place in the
-        # cache's node list; a clone belongs to no cache
-        self.owner: Any = None
-        self.pos = -1
-        if node is not None:
-            self.set_node(node)
+        # what is left (allocatable minus requests), kept with the aggregates
+        self.free_pods = self.free_cpu = self.free_mem = 0
 
     def set_node(self, node: Obj) -> None:
         self.node = node
-        self.name = node["metadata"]["name"]
-        self.labels = node["metadata"].get("labels") or {}
-        self.taints = node.get("spec", {}).get("taints") or []
-        self.hard_taints = [t for t in self.taints if t.get("effect") in HARD_EFFECTS]
-        self.prefer_taints = [t for t in self.taints if t.get("effect") == "PreferNoSchedule"]
-        self.unschedulable = bool(node.get("spec", {}).get("unschedulable"))
-        alloc = node_allocatable(node)
-        self.alloc_cpu = alloc.get(CPU, 0)
-        self.alloc_mem = alloc.get(MEMORY, 0)
-        self.alloc_eph = alloc.get(EPHEMERAL, 0)
-        self.alloc_pods = alloc.get(PODS, 0)
-        self.alloc_scalars = scalar_resources(alloc)
+        md = node["metadata"]
+        self.name = md["name"]
+        self.labels = labels = md.get("labels") or {}
+        spec = node.get("spec", {})
+        self.taints = taints = spec.get("taints") or []
+        if taints:
+            self.hard_taints = [t for t in taints if t.get("effect") in HARD_EFFECTS]
+            self.prefer_taints = [t for t in taints if t.get("effect") == "PreferNoSchedule"]
+        else:
+            self.hard_taints = []
+            self.prefer_taints = []
+        self.unschedulable = bool(spec.get("unschedulable"))
+        status = node.get("status") or {}
+        self.alloc_cpu, self.alloc_mem, self.alloc_eph, self.alloc_pods, self.alloc_scalars = \
+            _allocatable(status.get("allocatable") or {})
         images: dict[str, int] = {}
-        for image in (node.get("status") or {}).get("images") or []:
+        for image in status.get("images") or ():
             for name in image.get("names") or []:
                 images[name] = int(image.get("sizeBytes", 0))
         self.images = images
-        self.zone = (self.labels.get(REGION_LABEL, ""), self.labels.get(ZONE_LABEL, ""))
+        self.zone = (labels.get(REGION_LABEL, ""), labels.get(ZONE_LABEL, ""))
         self.label_memo = {}
         self._refresh(node_object=True)
 

@@ -29,6 +29,22 @@ class PluginRegistry:
                               "(use registry.replace to swap an existing plugin)")
         self._factories[name] = factory
 
+    def register_all(self, factories: dict[str, Factory]) -> None:
+        """``register`` each of ``factories`` (name -> factory, in order): one dict update when none of the
+        names is taken (the in-tree set, registered first), else one by one for ``register``'s errors."""
+        if "" not in factories and self._factories.keys().isdisjoint(factories):
+            self._factories.update(factories)
+            return
+        for name, factory in factories.items():
+            self.register(factory, name)
+
+    def factories(self, names: list[str]) -> list[Factory]:
+        """``[self.get(n) for n in names]``, the lookups run in C (``get`` says which name is unknown)."""
+        try:
+            return list(map(self._factories.__getitem__, names))
+        except KeyError:
+            return [self.get(n) for n in names]
+
     def replace(self, name: str, factory: Factory) -> None:
         if name not in self._factories:
             raise PluginError(f'no scheduler plugin named "{name}" to replace; registered: {self.names_text()}')

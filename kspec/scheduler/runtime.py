@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from functools import partial
-from operator import add
+from itertools import compress, repeat
+from operator import add, attrgetter, call, itemgetter, not_
 from typing import TYPE_CHECKING, Any
 
 from kspec.errors import PluginError
@@ -17,6 +18,7 @@ from kspec.scheduler.explain import ByteScores, Same
 from kspec.scheduler.framework import (
     MAX_NODE_SCORE,
     MIN_NODE_SCORE,
+    STORAGE_EVENT_RESOURCES,
     SUCCESS,
     Code,
     CycleState,
@@ -42,8 +44,11 @@ LAYOUTS_SIZE = 64
 
 def _profile_key(profile: Profile) -> tuple[Any, ...]:
     """What ``Profile.extension_point`` reads of a profile, hashable."""
-    return tuple((point, tuple((r.name, r.weight) for r in ps.enabled), tuple(ps.disabled))
+    return tuple((point, tuple(map(_NAME_AND_WEIGHT, ps.enabled)), tuple(ps.disabled))
                  for point, ps in profile.plugins.items())
+
+
+_NAME_AND_WEIGHT = attrgetter("name", "weight")
 
 
 #: the same key -> each score plugin's weight, in the score point's order (the profile key holds the weights)
@@ -65,6 +70,52 @@ def _points_of(plugin: Any) -> frozenset[str]:
                 _POINTS_OF.clear()
             _POINTS_OF[cls] = points
     return points
+
+
+def _plain(plugins: list[Any]) -> bool:
+    """Whether no plugin carries an extension point's method itself (then, unless its class answers attributes
+    dynamically, its extension points are its class's: see ``_points_of``)."""
+    try:
+        return all(map(_METHOD_NAMES.isdisjoint, map(vars, plugins)))
+    except TypeError:  # no __dict__ (slots): not worked out
+        return False
+
+
+class _Plan:
+    """What a Framework makes of a profile and of its plugins' extension points: each point's plugin names
+    (checked) and the score weights; and the storage resources the EVENTS it saw name. Kept per (profile,
+    the plugins' classes) and reused by a framework whose plugins are instances of those classes (none with
+    ``__getattr__``) carrying no extension point's method themselves: then the plan holds what ``_points_of``
+    answers on them, as its per-class cache does. A profile the plan was made from passed every check, so
+    reusing it skips none. EVENTS and queueing hints are read from each framework's own plugins."""
+
+    __slots__ = ("classes", "layout", "weights", "events", "storage_kinds")
+
+    def __init__(self, classes: tuple[type, ...] | None, layout: tuple[tuple[str, ...], ...],
+                 weights: tuple[int, ...], events: dict[str, tuple[str, ...]]) -> None:
+        self.classes = classes
+        self.layout = layout
+        self.weights = weights
+        self.events = events
+        self.storage_kinds = _storage_kinds(events)
+
+    def fits(self, plugins: list[Any]) -> bool:
+        return self.classes is not None and tuple(map(type, plugins)) == self.classes and _plain(plugins)
+
+
+def _storage_kinds(events: dict[str, tuple[str, ...]]) -> tuple[str, ...]:
+    """The storage kinds (STORAGE_EVENT_RESOURCES keys) the plugins' EVENTS name, sorted."""
+    return tuple(sorted({event.partition("/")[0] for evs in events.values() for event in evs
+                         if event.partition("/")[0] in STORAGE_EVENT_RESOURCES}))
+
+
+#: what the framework reads of each plugin
+_PLUGIN_NAME = attrgetter("NAME")
+_FIRST = itemgetter(0)
+_FILTER_METHOD = attrgetter("filter")
+_HINT = attrgetter("queueing_hint")
+#: (profile key, the classes of its plugins) -> _Plan
+_PLANS: dict[tuple[Any, ...], _Plan] = {}
 
 
 #: the byte values of the valid scores: ``bytes(scores).translate(None, _VALID)`` keeps the others
@@ -97,16 +148,49 @@ class Framework:
         self.rng = scheduler.cluster.rng
         self.percentage = (profile.percentage_of_nodes_to_score
                            if profile.percentage_of_nodes_to_score is not None else percentage_of_nodes_to_score)
+        names = profile.names()
+        factories = registry.factories(names)
         self.plugins: dict[str, Any] = {}
-        for name in profile.names():
-            factory = registry.get(name)
-            try:
-                self.plugins[name] = factory(profile.plugin_config.get(name), self)
-            except PluginError:
-                raise
-            except Exception as exc:
-                raise PluginError(f'scheduler plugin "{name}" failed to start: {type(exc).__name__}: {exc}') \
-                    from exc
+        # factory(args, handle) for each name, in order, the loop run in C: update inserts each plugin as it is
+        # made, so when a factory raises, the plugins made so far tell which one it was (the names are distinct)
+        try:
+            self.plugins.update(zip(names, map(call, factories, map(profile.plugin_config.get, names),
+                                               repeat(self)), strict=True))
+        except PluginError:
+            raise
+        except Exception as exc:
+            name = names[len(self.plugins)]
+            raise PluginError(f'scheduler plugin "{name}" failed to start: {type(exc).__name__}: {exc}') from exc
+        plugins = list(self.plugins.values())
+        # keyed by the plugins' classes, not the factories (which may hold on to anything)
+        plan_key = (_profile_key(profile), tuple(map(type, plugins)))
+        plan = _PLANS.get(plan_key)
+        if plan is None or not plan.fits(plugins):
+            plan = self._plan(profile)
+            if plan.classes is not None:
+                if len(_PLANS) >= LAYOUTS_SIZE:
+                    _PLANS.clear()
+                _PLANS[plan_key] = plan
+        # each point's plugins, the filters and the hints in C (maps over the plan's names)
+        get = self.plugins.__getitem__
+        self.points: dict[str, list[Any]] = dict(zip(EXTENSION_POINTS, map(list, map(map, repeat(get),
+                                                                                     plan.layout)), strict=True))
+        self.queue_sort = self.points["queueSort"][0]
+        filters = self.points["filter"]
+        self.filters = list(zip(map(_PLUGIN_NAME, filters), map(_FILTER_METHOD, filters), strict=True))
+        self._active_filters: dict[frozenset[str], list[tuple[str, Callable[..., Status | None]]]] = {}
+        self.scorers = list(zip(self.points["score"], plan.weights, strict=True))
+        # each plugin's EVENTS and queueing hint, read in C
+        self.events: dict[str, tuple[str, ...]] = dict(zip(names, map(tuple, map(getattr, plugins, repeat("EVENTS"),
+                                                                                  repeat(()))), strict=True))
+        hinted = list(map(hasattr, plugins, repeat("queueing_hint")))
+        self.hints: dict[str, Callable[..., bool]] = dict(zip(compress(names, hinted),
+                                                              map(_HINT, compress(plugins, hinted)), strict=True))
+        #: the storage resources (STORAGE_EVENT_RESOURCES keys) some plugin's EVENTS name, sorted
+        self.storage_kinds = plan.storage_kinds if self.events == plan.events else _storage_kinds(self.events)
+
+    def _plan(self, profile: Profile) -> _Plan:
+        """Work out what the profile and the plugins make of each extension point, checking the profile."""
         # the same profile and plugins always expand the same way: remembered per process (every scenario's
         # scheduler builds the default profile's framework)
         layout_key = (_profile_key(profile), tuple((n, _points_of(p)) for n, p in self.plugins.items()))
@@ -127,26 +211,22 @@ class Framework:
                 _LAYOUTS.clear()
                 _WEIGHTS.clear()
             _LAYOUTS[layout_key] = layout
-        self.points: dict[str, list[Any]] = {point: [self.plugins[n] for n in layout[point]]
-                                             for point in EXTENSION_POINTS}
-        sorters = self.points["queueSort"]
-        if len(sorters) != 1:
+        if len(layout["queueSort"]) != 1:
             raise PluginError(f'scheduler profile "{self.name}" needs exactly one queueSort plugin '
-                              f"(has {len(sorters)})")
-        if not self.points["bind"]:
+                              f"(has {len(layout['queueSort'])})")
+        if not layout["bind"]:
             raise PluginError(f'at least one bind plugin is needed for profile with scheduler name "{self.name}"')
-        self.queue_sort = sorters[0]
-        self.filters = [(p.NAME, p.filter) for p in self.points["filter"]]
-        self._active_filters: dict[frozenset[str], list[tuple[str, Callable[..., Status | None]]]] = {}
         weights = _WEIGHTS.get(layout_key)
         if weights is None:
             if len(_WEIGHTS) >= LAYOUTS_SIZE:
                 _WEIGHTS.clear()
             weights = _WEIGHTS[layout_key] = tuple(profile.score_weight(name) for name in layout["score"])
-        self.scorers = list(zip(self.points["score"], weights, strict=True))
-        self.events: dict[str, tuple[str, ...]] = {n: tuple(getattr(p, "EVENTS", ())) for n, p in self.plugins.items()}
-        self.hints: dict[str, Callable[..., bool]] = {n: p.queueing_hint for n, p in self.plugins.items()
-                                                      if hasattr(p, "queueing_hint")}
+        events = {n: tuple(getattr(p, "EVENTS", ())) for n, p in self.plugins.items()}
+        plugins = list(self.plugins.values())
+        # a plan is kept for plugins whose answers come from their classes alone (see _Plan.fits)
+        classes = tuple(map(type, plugins)) if _plain(plugins) and not any(
+            hasattr(type(p), "__getattr__") for p in plugins) else None
+        return _Plan(classes, tuple(layout[point] for point in EXTENSION_POINTS), weights, events)
 
     # -- handle helpers -----------------------------------------------------------------------
     def namespace_labels(self, namespace: str) -> dict[str, str]:
@@ -197,7 +277,9 @@ class Framework:
         key = frozenset(state.skip_filter)  # the same few sets come back pod after pod (the volume plugins skip)
         found = self._active_filters.get(key)
         if found is None:
-            found = self._active_filters[key] = [(n, f) for n, f in self.filters if n not in key]
+            # the filters whose names are not in key, picked in C
+            found = self._active_filters[key] = list(compress(self.filters, map(
+                not_, map(key.__contains__, map(_FIRST, self.filters)))))
         return found
 
     def run_filters(self, state: CycleState, pi: PodInfo, ni: NodeInfo) -> Status | None:

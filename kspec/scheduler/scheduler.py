@@ -48,6 +48,7 @@ _PRE_BIND_PRE_FLIGHTS, _PRE_BIND = 2, 3
 _TERMINAL = ("Succeeded", "Failed")
 #: the "plugin" a pod is unschedulable for when the cluster has no nodes at all (retried on Node/Add)
 NO_NODES = "<no nodes>"
+_FIRST = itemgetter(0)
 _SECOND = itemgetter(1)
 _CODE = attrgetter("code")
 _PLUGIN = attrgetter("plugin")
@@ -156,8 +157,8 @@ class Scheduler:
     def _watch_storage(self) -> None:
         """The storage kinds some plugin registered events for (VolumeBinding & co.): their adds and updates
         move the unschedulable pods those plugins rejected (eventhandlers.go addAllEventHandlers)."""
-        wanted = sorted({event.partition("/")[0] for fw in self.frameworks.values() for events in fw.events.values()
-                         for event in events if event.partition("/")[0] in fwk.STORAGE_EVENT_RESOURCES})
+        wanted = self.frameworks[next(iter(self.frameworks))].storage_kinds if len(self.frameworks) == 1 else \
+            sorted({kind for fw in self.frameworks.values() for kind in fw.storage_kinds})
         for kind in wanted:
             def added(obj: Obj, kind: str = kind) -> None:
                 self.queue.move_all(f"{kind}/Add", None, obj)
@@ -599,9 +600,12 @@ class Scheduler:
         filters (the framework hands out the same few lists, so they are looked up once, not every cycle)."""
         found = self._batched.get(id(filters))
         if found is None or found[0] is not filters:
-            found = self._batched[id(filters)] = (filters, [
-                (name, f, getattr(getattr(f, "__self__", None), "filter_nodes", None),
-                 getattr(getattr(f, "__self__", None), "filter_mask", None)) for name, f in filters])
+            # (name, f, f.__self__.filter_nodes or None, f.__self__.filter_mask or None), the lookups in C
+            fs = list(map(_SECOND, filters))
+            owners = list(map(getattr, fs, repeat("__self__"), _NONES))
+            found = self._batched[id(filters)] = (filters, list(zip(
+                map(_FIRST, filters), fs, map(getattr, owners, repeat("filter_nodes"), _NONES),
+                map(getattr, owners, repeat("filter_mask"), _NONES), strict=True)))
         return found[1]
 
     def _record(self, diagnosis: Diagnosis, ni: NodeInfo, status: Status) -> None:
@@ -797,8 +801,12 @@ def node_update_events(old: Obj, new: Obj) -> list[str]:
         events.append(fwk.NODE_LABEL)
     if os_.get("taints") != ns_.get("taints") and fwk.NODE_TAINT not in events:
         events.append(fwk.NODE_TAINT)
-    if [(c.get("type"), c.get("status")) for c in ost.get("conditions") or []] != \
-            [(c.get("type"), c.get("status")) for c in nst.get("conditions") or []]:
+    old_conditions, new_conditions = ost.get("conditions") or [], nst.get("conditions") or []
+    # equal lists (a status write that left them as they were, heartbeats included) have equal types and
+    # statuses: one comparison in C first
+    if old_conditions != new_conditions and \
+            [(c.get("type"), c.get("status")) for c in old_conditions] != \
+            [(c.get("type"), c.get("status")) for c in new_conditions]:
         events.append(fwk.NODE_CONDITION)
     if (old["metadata"].get("annotations") or {}) != (new["metadata"].get("annotations") or {}):
         events.append(fwk.NODE_ANNOTATION)
@@ -808,15 +816,21 @@ def node_update_events(old: Obj, new: Obj) -> list[str]:
 def _same_pod_info(old: Obj, new: Obj) -> bool:
     """Whether ``PodInfo(new)`` would equal ``PodInfo(old)``: the same spec, the same metadata but for its
     resourceVersion (labels, deletionTimestamp, owners...), and the same status fields a PodInfo reads
-    (nominatedNodeName, startTime). A kubelet's status write changes none of them."""
+    (nominatedNodeName, and the start time: startTime, else creationTimestamp). A kubelet's status write
+    changes none of them."""
     old_spec, new_spec = old.get("spec"), new.get("spec")
     if old_spec is not new_spec and old_spec != new_spec:  # a status write shares the spec: no comparison
         return False
     old_status, new_status = old.get("status") or {}, new.get("status") or {}
-    if old_status.get("nominatedNodeName") != new_status.get("nominatedNodeName") or \
-            old_status.get("startTime") != new_status.get("startTime"):
+    if old_status.get("nominatedNodeName") != new_status.get("nominatedNodeName"):
         return False
     old_md, new_md = old["metadata"], new["metadata"]
+    old_start, new_start = old_status.get("startTime"), new_status.get("startTime")
+    # PodInfo.start_ms reads startTime, else creationTimestamp: the kubelet's first status write sets a
+    # startTime that is most often the creation time's very text (a pod started the instant it was made)
+    if old_start != new_start and \
+            (old_start or old_md.get("creationTimestamp")) != (new_start or new_md.get("creationTimestamp")):
+        return False
     if len(old_md) != len(new_md):
         return False
     # one comparison run in C, of values that are mostly the same objects (stored metadata always has a version)

@@ -18,9 +18,11 @@ def _framework(c: Cluster, profile=None) -> Framework:  # type: ignore[no-untype
 
 def test_schedulers_share_the_default_profile_layout() -> None:
     runtime._LAYOUTS.clear()
+    runtime._PLANS.clear()
     a, b = Cluster(nodes=1), Cluster(nodes=1)
     fa, fb = _framework(a), _framework(b)
     assert len(runtime._LAYOUTS) == 1
+    assert len(runtime._PLANS) == 1
     for point, plugins in fa.points.items():
         assert [p.NAME for p in plugins] == [p.NAME for p in fb.points[point]]
         assert all(p.framework is fb for p in fb.points[point] if hasattr(p, "framework"))
@@ -29,6 +31,7 @@ def test_schedulers_share_the_default_profile_layout() -> None:
 
 def test_another_profile_gets_its_own_layout() -> None:
     runtime._LAYOUTS.clear()
+    runtime._PLANS.clear()
     c = Cluster(nodes=1)
     _framework(c)
     profile = default_profile()
@@ -98,3 +101,61 @@ def test_score_weights_come_with_each_profile() -> None:
     assert weighted["TaintToleration"] == 7 and weighted["NodeAffinity"] == 2
     runtime._WEIGHTS.clear()  # forgotten on its own: worked out again
     assert {p.NAME: w for p, w in _framework(c).scorers} == default
+
+
+def test_a_plan_is_not_reused_for_an_instance_that_carries_its_own_points_or_events() -> None:
+    """The per-process plan stands for what the plugins' classes say; an instance of the same factory that
+    carries a method itself is worked out on its own, and EVENTS and hints are always each plugin's own."""
+    from kspec.scheduler.plugins.imagelocality import ImageLocality
+    from kspec.scheduler.registry import PluginRegistry
+
+    own: dict[str, object] = {}
+
+    def factory(args, handle):  # type: ignore[no-untyped-def]
+        plugin = ImageLocality(args, handle)
+        plugin.__dict__.update(own)
+        return plugin
+
+    c = Cluster(nodes=1)
+    sched = c.require("scheduler")
+    registry = PluginRegistry()
+    registry._factories = dict(sched.registry._factories)
+    registry.replace("ImageLocality", factory)
+    plain = Framework(default_profile(), registry, sched, 0)
+    again = Framework(default_profile(), registry, sched, 0)
+    assert [p.NAME for p in again.points["permit"]] == [p.NAME for p in plain.points["permit"]] == []
+    assert again.events == plain.events and again.hints.keys() == plain.hints.keys()
+    own.update(permit=lambda *_: None, EVENTS=("Node/Add",), queueing_hint=lambda *_: True)
+    mine = Framework(default_profile(), registry, sched, 0)
+    assert [p.NAME for p in mine.points["permit"]] == ["ImageLocality"]
+    assert mine.events["ImageLocality"] == ("Node/Add",)
+    assert "ImageLocality" in mine.hints
+    own.clear()
+    assert Framework(default_profile(), registry, sched, 0).points["permit"] == []
+    own.update(EVENTS=("PersistentVolume/Add",), queueing_hint=lambda *_: True)  # not extension points
+    events = Framework(default_profile(), registry, sched, 0)
+    assert events.events["ImageLocality"] == ("PersistentVolume/Add",) and "ImageLocality" in events.hints
+    assert "PersistentVolume" in events.storage_kinds
+
+
+def test_a_plugin_that_fails_to_start_is_named() -> None:
+    from kspec.scheduler.registry import PluginRegistry
+
+    def broken(args, handle):  # type: ignore[no-untyped-def]
+        raise ValueError("no volumes here")
+
+    def refusing(args, handle):  # type: ignore[no-untyped-def]
+        raise PluginError("refused as is")
+
+    c = Cluster(nodes=1)
+    sched = c.require("scheduler")
+    for name in ("SchedulingGates", "VolumeZone", "DefaultBinder"):
+        registry = PluginRegistry()
+        registry._factories = dict(sched.registry._factories)
+        registry.replace(name, broken)
+        with pytest.raises(PluginError, match=f'^scheduler plugin "{name}" failed to start: ValueError: no volumes '
+                                              "here$"):
+            Framework(default_profile(), registry, sched, 0)
+        registry.replace(name, refusing)
+        with pytest.raises(PluginError, match="^refused as is$"):
+            Framework(default_profile(), registry, sched, 0)

@@ -82,6 +82,20 @@ def test_what_a_pod_info_is_made_of_is_not_the_same() -> None:
     assert _same_pod_info(base, rv_only)
 
 
+def test_a_start_time_that_is_the_creation_time_is_the_same_start() -> None:
+    """PodInfo.start_ms reads startTime, else creationTimestamp: a startTime of the creation time's text
+    changes nothing a PodInfo holds; another start time does."""
+    base = _pod("a", labels={"app": "x"})
+    base["metadata"]["creationTimestamp"] = "2024-01-01T00:00:00Z"
+    started = copy.deepcopy(base)
+    started["status"]["startTime"] = "2024-01-01T00:00:00Z"
+    assert _same_pod_info(base, started)
+    assert PodInfo(base).start_ms == PodInfo(started).start_ms
+    later = copy.deepcopy(base)
+    later["status"]["startTime"] = "2024-01-01T00:00:01Z"
+    assert not _same_pod_info(base, later) and not _same_pod_info(started, later)
+
+
 def test_a_running_pods_status_writes_keep_its_pod_info() -> None:
     c = Cluster(nodes=1, seed=0)
     c.apply({"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "web"},
@@ -99,8 +113,9 @@ def test_a_running_pods_status_writes_keep_its_pod_info() -> None:
 
 def test_a_first_pods_run_builds_one_podinfo_per_version_it_must_and_none_of_the_old_one(monkeypatch) -> None:
     """The first pod is queued (one PodInfo), its binding comes back as the assumed one (none), and the kubelet's
-    first status write (startTime: a new PodInfo) shares the spec: the old version's requests are its own, so no
-    PodInfo of the old version is built to compare them. A pod without an affinity section has empty terms."""
+    first status write sets a startTime that is the creation time's text (started the instant it was made: the
+    same start, so the PodInfo is kept) and shares the spec: no PodInfo of the old version is built to compare
+    requests either. A pod without an affinity section has empty terms."""
     built: list[str] = []
     real = PodInfo.__init__
 
@@ -113,7 +128,7 @@ def test_a_first_pods_run_builds_one_podinfo_per_version_it_must_and_none_of_the
     c.apply({"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "web"},
              "spec": {"containers": [{"name": "app", "image": "nginx"}]}})
     assert c.get("pod", "web")["status"]["phase"] == "Running"
-    assert len(built) == 2, built
+    assert len(built) == 1, built
     pi = PodInfo(c.api.get("pods", "web", "default"))
     assert (pi.required_affinity, pi.required_anti_affinity, pi.preferred_affinity,
             pi.preferred_anti_affinity, pi.has_affinity, pi.has_scoring_affinity) == ((), (), (), (), False, False)

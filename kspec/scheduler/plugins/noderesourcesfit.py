@@ -82,10 +82,18 @@ class NodeResourcesFit(Plugin):
 
     def __init__(self, args: dict[str, Any] | None, handle: Any) -> None:
         super().__init__(args, handle)
+        if not self.args:  # the defaults (every scheduler of the default profile): what the checks below give
+            self.ignored: set[str] = set()
+            self.ignored_groups: set[str] = set()
+            self.strategy = LEAST_ALLOCATED
+            self.resources = [(CPU, 1), (MEMORY, 1)]
+            self._ratio: Callable[[int], int] | None = None
+            self._default_resources = True
+            return
         self.ignored = set(self.args.get("ignoredResources") or [])
         self.ignored_groups = set(self.args.get("ignoredResourceGroups") or [])
         strategy = self.args.get("scoringStrategy") or {}
-        self.strategy: str = strategy.get("type") or LEAST_ALLOCATED
+        self.strategy = strategy.get("type") or LEAST_ALLOCATED
         if self.strategy not in (LEAST_ALLOCATED, MOST_ALLOCATED, REQUESTED_TO_CAPACITY_RATIO):
             raise StepError(f'NodeResourcesFit: scoringStrategy.type: Unsupported value: "{self.strategy}": '
                             f'supported values: "{LEAST_ALLOCATED}", "{MOST_ALLOCATED}", '
@@ -96,7 +104,7 @@ class NodeResourcesFit(Plugin):
             if not 1 <= weight <= MAX_NODE_SCORE:
                 raise StepError(f"NodeResourcesFit: scoringStrategy.resources[{i}].weight: Invalid value: {weight}: "
                                 f"resource weight of {resource} not in valid range [1, {MAX_NODE_SCORE}]")
-        self._ratio: Callable[[int], int] | None = None
+        self._ratio = None
         if self.strategy == REQUESTED_TO_CAPACITY_RATIO:
             shape = (strategy.get("requestedToCapacityRatio") or {}).get("shape") or [
                 {"utilization": 0, "score": 10}, {"utilization": 100, "score": 0}]

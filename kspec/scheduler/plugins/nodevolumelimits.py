@@ -74,7 +74,7 @@ class NodeVolumeLimits(Plugin):
     def pre_filter(self, state: CycleState, pi: PodInfo) -> tuple[PreFilterResult | None, Status | None]:
         for vol in (pi.pod.get("spec") or {}).get("volumes") or []:
             if vol.get("persistentVolumeClaim") is not None or vol.get("ephemeral") is not None or \
-                    any(k in vol for k in INLINE_MIGRATABLE):
+                    not INLINE_MIGRATABLE.keys().isdisjoint(vol):
                 return None, None
         return None, SKIP
 

@@ -46,8 +46,13 @@ class _State:
         return _State(self.rwop_claims, self.conflicts)
 
 
+_RESTRICTED = ("gcePersistentDisk", "awsElasticBlockStore", "rbd", "iscsi")
+_RESTRICTED_KEYS = frozenset(_RESTRICTED)
+
+
 def needs_restrictions_check(vol: dict[str, Any]) -> bool:
-    return any(vol.get(k) is not None for k in ("gcePersistentDisk", "awsElasticBlockStore", "rbd", "iscsi"))
+    # most volumes carry none of the keys: one check in C
+    return not _RESTRICTED_KEYS.isdisjoint(vol) and any(vol.get(k) is not None for k in _RESTRICTED)
 
 
 def is_volume_conflict(vol: dict[str, Any], pod: Obj) -> bool:
@@ -95,7 +100,7 @@ class VolumeRestrictions(Plugin):
         spec = pi.pod.get("spec") or {}
         if not spec.get("volumes"):
             return None, SKIP
-        needs_check = any(needs_restrictions_check(v) for v in spec.get("volumes") or [])
+        needs_check = any(map(needs_restrictions_check, spec.get("volumes") or []))
         rwop: set[str] = set()
         for name in _claims(pi.pod):
             claim = self.handle.api.try_get("persistentvolumeclaims", name, pi.namespace)
