@@ -218,6 +218,22 @@ def pod_fits_node_selection(spec: Obj, node: Obj) -> bool:
                                           node["metadata"].get("labels") or {}, node["metadata"]["name"])
 
 
+def template_objects(cluster: Cluster, resource: str) -> tuple[dict[tuple[str, str], Obj], dict[Any, Any]] | None:
+    """The objects of ``resource`` of the template ``cluster`` was built from (kspec/templates.py), by key, and
+    that template's ``derived`` memo; None for a cluster built without one.
+
+    The template's objects are shared by every cluster built from it and read-only (a write stores a new object),
+    so what a controller works out from one of them alone, found again by identity (``is``), holds in every such
+    cluster, written or not since. Store only the template's own objects (checked with ``is``): the memo lives as
+    long as the template and must not keep a cluster's objects.
+    """
+    found = vars(cluster).get("_template")
+    if found is None:
+        return None
+    t = found[0]
+    return t.data.get(resource, {}), t.derived
+
+
 # -- indexes ------------------------------------------------------------------------
 class OwnedIndex:
     """Names of one resource's objects by their controller's uid, and orphans by namespace.
