@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import math
+import random
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
 
@@ -216,6 +217,26 @@ def pod_fits_node_selection(spec: Obj, node: Obj) -> bool:
     return required_node_affinity_matches(spec.get("nodeSelector") or {},
                                           (spec.get("affinity") or {}).get("nodeAffinity") or {},
                                           node["metadata"].get("labels") or {}, node["metadata"]["name"])
+
+
+def random_chars(rng: random.Random, alphabet: str, n: int) -> str:
+    """``"".join(rng.choice(alphabet) for _ in range(n))``, the same characters from the same draws.
+
+    ``Random.choice`` is ``alphabet[_randbelow(len(alphabet))]``, and ``_randbelow`` draws ``getrandbits`` of the
+    length's bit length until one is below the length: done here in one loop (a generated name's five
+    characters were some 220 bytecodes through ``choice``). A subclass of Random may draw otherwise: it gets
+    ``choice`` itself.
+    """
+    if type(rng) is not random.Random:
+        return "".join(rng.choice(alphabet) for _ in range(n))
+    size = len(alphabet)
+    bits, draw = size.bit_length(), rng.getrandbits
+    out = ""
+    while len(out) < n:
+        r = draw(bits)
+        if r < size:
+            out += alphabet[r]
+    return out
 
 
 def template_objects(cluster: Cluster, resource: str) -> tuple[dict[tuple[str, str], Obj], dict[Any, Any]] | None:

@@ -16,6 +16,7 @@ import marshal
 from typing import TYPE_CHECKING
 
 from kspec.controllers.base import Controller
+from kspec.controllers.controller_utils import random_chars
 from kspec.controllers.endpointslice_reconciler import Reconciler
 from kspec.controllers.endpointslice_util import (
     CONTROLLER_NAME,
@@ -59,7 +60,7 @@ class ApiSliceClient:
         obj = decoded_copy(obj)  # the API server's copy, made here: the name goes into it, not the caller's
         md = obj["metadata"]
         if not md.get("name") and md.get("generateName"):
-            md["name"] = md["generateName"] + "".join(self.rng.choice(_NAME_ALPHABET) for _ in range(5))
+            md["name"] = md["generateName"] + random_chars(self.rng, _NAME_ALPHABET, 5)
         created = self.api.create(obj, _decoded=True)
         self._track(created)
         return created
