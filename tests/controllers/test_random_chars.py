@@ -11,7 +11,8 @@ from kspec.controllers.controller_utils import random_chars
 
 
 @pytest.mark.parametrize("alphabet", ["bcdfghjklmnpqrstvwxz2456789", "a", "ab", "0123456789abcdef" * 2,
-                                      "0123456789abcdefghijklmnopqrstuvwxyz"[:33]])
+                                      "0123456789abcdefghijklmnopqrstuvwxyz"[:33],
+                                      "".join(map(chr, range(32, 127))) * 2, "x" * 255, "y" * 300, "ünï"])
 def test_the_same_characters_from_the_same_draws(alphabet: str) -> None:
     for seed in range(200):
         a, b = random.Random(seed), random.Random(seed)
