@@ -18,6 +18,7 @@ import ipaddress
 import os
 from collections.abc import Callable
 from dataclasses import dataclass
+from itertools import repeat
 
 from kspec.dns.message import NOERROR, NXDOMAIN, RR, SERVFAIL, Response, fqdn
 from kspec.informers import Informers
@@ -215,7 +216,7 @@ class KubernetesPlugin:
             if log is None:
                 informers.replay(handler, store.list(resource))
             elif informers.replaying:
-                log.extend([(put, obj) for obj in store.list(resource)])  # Informers.replay's adds, logged
+                log.extend(zip(repeat(put), store.list(resource)))  # Informers.replay's adds, logged
 
     def _handler(self, fn: Callable[[KubernetesPlugin, Obj], None]) -> Callable[[Obj], None]:
         """The informer handler for ``fn``: logged while deferring, else called."""
