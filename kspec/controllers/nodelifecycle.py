@@ -548,7 +548,7 @@ class NodeLifecycleController(Controller):
     def reconcile(self, key: str) -> None:
         """doNodeProcessingPassWorker for one changed node: NoSchedule condition taints and labels, written at
         once (NoExecute taints come from the monitor pass and the tainting queues)."""
-        node = self.api.try_get("nodes", key, "")
+        node = self.api.store.get("nodes", "", key)  # try_get's read: a reconcile acts for no user
         if node is None:
             self.health.pop(key, None)
             return

@@ -226,7 +226,7 @@ class Kubelet:
 
         kspec's nodes report no ``status.features``, so the SupplementalGroupsPolicy check is left out.
         """
-        node = self.api.get("nodes", self.node_name, "")
+        node = self._node()
         others = [w.pod for w in self.workers.values() if not w.terminal and w.pod["metadata"]["uid"]
                   != pod["metadata"]["uid"]]
         rejected = admission.admit(pod, node, others, lambda: self.api.get("nodes", self.node_name, ""))
@@ -240,7 +240,7 @@ class Kubelet:
     def container_env(self, worker: PodWorker, container: Obj) -> dict[str, str]:
         pod = worker.pod
         ns = worker.namespace
-        node = self.api.get("nodes", self.node_name, "")
+        node = self._node()
 
         def get(resource: str, name: str) -> Obj | None:
             return self.api.try_get(resource, name, ns)
