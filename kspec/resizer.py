@@ -52,6 +52,8 @@ class ExternalResizer(Controller):
     """One resizer serving every simulated CSI driver (a PV's ``spec.csi.driver``)."""
 
     NAME = "external-resizer"
+    #: its start only registers a handler: the CSI component defers it to the first claim (kspec/lazystart.py)
+    START_ON_FIRST = ("persistentvolumeclaims",)
 
     def start(self) -> None:
         self.watch("persistentvolumeclaims")

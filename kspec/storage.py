@@ -22,6 +22,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
+from kspec import lazystart
 from kspec.controllers.base import Controller
 from kspec.controllers.persistentvolume import (
     ANN_DEFAULT_CLASS,
@@ -147,7 +148,8 @@ class SimulatedCSI(Controller):
             informers.on(resource, on_add=fn, on_update=lambda _o, n, fn=fn: fn(n), on_delete=fn)
         from kspec.resizer import ExternalResizer  # the resize half of the simulated drivers
         self.resizer = ExternalResizer(self.cluster)
-        self.resizer.start()
+        if not lazystart.defer(self.cluster, self.resizer):  # with the first claim, its place kept
+            self.resizer.start()
 
     def set_attach_limit(self, node: str, driver: str, n: int) -> None:
         """The driver's node plugin registers ``n`` as its allocatable count in the node's CSINode (named after

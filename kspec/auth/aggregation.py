@@ -10,6 +10,7 @@ re-syncs every aggregated role, so ``admin`` gains what a new role labelled
 from __future__ import annotations
 
 from collections import OrderedDict
+from operator import methodcaller
 from typing import Any
 
 from kspec.controllers.base import Controller
@@ -62,6 +63,9 @@ def memo_aggregated_rules(role: Obj, roles: list[Obj]) -> list[Obj]:
     return rules
 
 
+_AGGREGATED = methodcaller("get", "aggregationRule")  # a ClusterRole's aggregationRule (truthy: it has one)
+
+
 class ClusterRoleAggregationController(Controller):
     NAME = "clusterrole-aggregation-controller"
 
@@ -79,8 +83,9 @@ class ClusterRoleAggregationController(Controller):
         read again only after a write (the start-up replay of every ClusterRole lists them once)."""
         revision = self.api.store.revision
         if self._names[0] != revision:
-            self._names = (revision, [r["metadata"]["name"] for r in self.api.store.list("clusterroles")
-                                      if r.get("aggregationRule")])
+            # filter() with a C-level test: only the few aggregated roles reach the Python loop
+            self._names = (revision, [r["metadata"]["name"] for r in filter(_AGGREGATED, self.api.store.list(
+                "clusterroles"))])
         for name in self._names[1]:
             self.queue.add(name)
 

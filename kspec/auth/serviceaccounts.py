@@ -17,6 +17,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from kspec.controllers.base import Controller
+from kspec.controllers.controller_utils import random_chars
 from kspec.errors import ApiError, forbidden
 
 if TYPE_CHECKING:
@@ -140,7 +141,7 @@ def _mount_token(pod: Obj, api: APIServer) -> None:
     spec = pod["spec"]
     volumes = spec.get("volumes") or []
     existing = next((v.get("name", "") for v in volumes if str(v.get("name", "")).startswith(VOLUME_PREFIX)), "")
-    volume = existing or VOLUME_PREFIX + "".join(api._auth_rng.choice(_NAME_ALPHABET) for _ in range(5))
+    volume = existing or VOLUME_PREFIX + random_chars(api._auth_rng, _NAME_ALPHABET, 5)
     needed = False
     for group in ("initContainers", "containers"):
         for c in spec.get(group) or []:

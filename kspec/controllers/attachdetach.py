@@ -183,6 +183,8 @@ class AttachDetachController(Controller):
     def _pod_changed(self, pod: Obj) -> None:
         """podAdd/podUpdate -> util.ProcessPodVolumes: add or remove the pod's volumes for its node."""
         claims = pod_claims(pod)
+        if not claims and not self.pod_claims:
+            return  # the commonest case (no pod with claims yet): not even the key is made
         md = pod["metadata"]
         key = f"{md.get('namespace', '')}/{md['name']}"
         if not claims and key not in self.pod_claims:

@@ -117,6 +117,8 @@ class DaemonSetController(Controller):
             self.queue.add(f"{ds['metadata']['namespace']}/{ds['metadata']['name']}")
 
     def _node_updated(self, old: Obj, new: Obj) -> None:
+        if not self.api.store.list("daemonsets"):
+            return  # no DaemonSet: _node_changed would queue nothing (a node's status writes, most of its updates)
         # only what decides where daemons run: labels, taints, unschedulable, Ready
         if (old["metadata"].get("labels"), old["spec"], _ready(old)) != (
                 new["metadata"].get("labels"), new["spec"], _ready(new)):

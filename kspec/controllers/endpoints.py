@@ -56,9 +56,11 @@ class EndpointsController(Controller):
         if svc["spec"].get("clusterIP") in (None, "", "None"):
             labels[HEADLESS_LABEL] = ""
         if existing is None:
+            # built fresh in its decoded shape (no null, plain values: decoding would copy it unchanged,
+            # tests/controllers/test_slice_decoded.py), so it is created without
             self.api.create({"apiVersion": "v1", "kind": "Endpoints",
                              "metadata": {"name": name, "namespace": ns, "labels": labels},
-                             **({"subsets": subsets} if subsets else {})})
+                             **({"subsets": subsets} if subsets else {})}, _decoded=True)
             return
         # syncService: equal subsets and labels (the headless label aside) need no write
         current = {k: v for k, v in (existing["metadata"].get("labels") or {}).items() if k != HEADLESS_LABEL}

@@ -10,6 +10,7 @@ from __future__ import annotations
 import ipaddress
 import json
 from collections.abc import Callable, Iterable
+from functools import lru_cache
 from typing import Any
 
 from kspec.api.validation import _mask_trailing_dash, is_dns1123_subdomain
@@ -227,8 +228,10 @@ def set_slice_labels(slice_: Obj, svc: Obj, controller_name: str) -> tuple[dict[
     return wanted, changed
 
 
+@lru_cache(maxsize=1024)
 def slice_prefix(name: str) -> str:
-    """getEndpointSlicePrefix: ``<name>-`` unless that is no valid name prefix."""
+    """getEndpointSlicePrefix: ``<name>-`` unless that is no valid name prefix (a function of the name alone,
+    remembered: every slice a Service gets asks it again)."""
     prefix = f"{name}-"
     return name if is_dns1123_subdomain(_mask_trailing_dash(prefix)) else prefix  # NameIsDNSSubdomain(prefix, true)
 

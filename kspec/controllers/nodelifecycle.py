@@ -31,6 +31,7 @@ from typing import Any
 
 from kspec.clock import Timer
 from kspec.controllers.base import Controller
+from kspec.controllers.controller_utils import template_objects
 from kspec.errors import ApiError
 from kspec.objects import Obj, get_condition, parse_timestamp, timestamp
 
@@ -65,6 +66,8 @@ _MANAGED = frozenset([*CONDITION_TAINTS.values(), UNSCHEDULABLE])
 #: what tryUpdateNodeHealth turns Unknown (NetworkUnavailable is the control plane's)
 _WATCHED_CONDITIONS = ("Ready", "MemoryPressure", "DiskPressure", "PIDPressure")
 #: labelReconcileInfo: (stable key, the beta key kept equal to it)
+#: Template.derived key: a template's node that reconcile found in need of no write
+_NOTHING_TO_WRITE = "nodelifecycle: nothing to write"
 _LABEL_RECONCILE = (("kubernetes.io/os", "beta.kubernetes.io/os"), ("kubernetes.io/arch", "beta.kubernetes.io/arch"))
 
 
@@ -189,6 +192,8 @@ class NodeLifecycleController(Controller):
         self._seen: dict[str, _NodeFacts] = {}
         #: per zone, the Ready conditions the last pass found and the state computed from them
         self._zone_computed: dict[str, tuple[list[dict[str, Any] | None], str]] = {}
+        #: the template's nodes and its memo (controller_utils.template_objects), for reconcile
+        self._template = template_objects(self.cluster, "nodes")
         self.watch("nodes")
         self.clock.call_every(MONITOR_PERIOD_MS, self.monitor, label="node monitor")
 
@@ -543,11 +548,19 @@ class NodeLifecycleController(Controller):
     def reconcile(self, key: str) -> None:
         """doNodeProcessingPassWorker for one changed node: NoSchedule condition taints and labels, written at
         once (NoExecute taints come from the monitor pass and the tainting queues)."""
-        node = self.api.try_get("nodes", key, "")
+        node = self.api.store.get("nodes", "", key)  # try_get's read: a reconcile acts for no user
         if node is None:
             self.health.pop(key, None)
             return
-        self._write(node, no_schedule=True, labels=True)
+        # a node of the cluster's template (kspec/templates.py: shared, read-only) found in need of nothing by a
+        # cluster before needs nothing here either: what _write decides is read from the node alone
+        template = self._template
+        if template is None or template[0].get(("", key)) is not node:
+            self._write(node, no_schedule=True, labels=True)
+            return
+        seen, memo = template[1], (_NOTHING_TO_WRITE, key)
+        if seen.get(memo) is not node and not self._write(node, no_schedule=True, labels=True):
+            seen[memo] = node
 
     def no_schedule_tainting_pass(self, name: str) -> None:
         """doNoScheduleTaintingPass alone."""
@@ -564,7 +577,8 @@ class NodeLifecycleController(Controller):
             wanted.add(UNSCHEDULABLE)
         return wanted
 
-    def _write(self, node: Obj, *, no_schedule: bool = False, labels: bool = False) -> None:
+    def _write(self, node: Obj, *, no_schedule: bool = False, labels: bool = False) -> bool:
+        """Write the node's NoSchedule condition taints and reconciled labels; whether it had to."""
         taints = node["spec"].get("taints") or []
         new = list(taints)
         if no_schedule:
@@ -574,7 +588,7 @@ class NodeLifecycleController(Controller):
             new += [{"key": k, "effect": "NoSchedule"} for k in sorted(want - have)]
         label_update = reconciled_labels(node["metadata"].get("labels") or {}) if labels else {}
         if new == taints and not label_update:
-            return
+            return False
 
         def rewrite(n: Obj) -> None:
             if new:
@@ -584,6 +598,7 @@ class NodeLifecycleController(Controller):
             if label_update:
                 n["metadata"].setdefault("labels", {}).update(label_update)
         self.api.patch("nodes", node["metadata"]["name"], "", rewrite)
+        return True
 
 
 def _no_execute_keys(node: Obj) -> set[str]:

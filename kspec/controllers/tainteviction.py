@@ -66,17 +66,17 @@ class TaintEvictionController(Controller):
     def reconcile(self, key: str) -> None:
         kind, _, rest = key.partition("|")
         if kind == "node":
-            node = self.api.try_get("nodes", rest, "")
+            node = self.api.store.get("nodes", "", rest)  # try_get's read: a reconcile acts for no user
             taints = [t for t in (node or {}).get("spec", {}).get("taints") or [] if t.get("effect") == "NoExecute"]
             if self._node_taints.get(rest, []) == taints:
                 return  # only a NoExecute change can change what happens to the node's pods
             self._node_taints[rest] = taints
-            for pod in self.api.list("pods"):
+            for pod in self.api.store.list("pods"):
                 if pod["spec"].get("nodeName") == rest:
                     self._check_pod(pod)
             return
         ns, name = split_key(rest)
-        pod = self.api.try_get("pods", name, ns)
+        pod = self.api.store.get("pods", ns, name)
         if pod is None:
             self._cancel(rest, None)
             return
@@ -88,7 +88,7 @@ class TaintEvictionController(Controller):
         if md.get("deletionTimestamp"):
             self._cancel(key, None)
             return
-        node = self.api.try_get("nodes", pod["spec"].get("nodeName", ""), "")
+        node = self.api.store.get("nodes", "", pod["spec"].get("nodeName", ""))
         taints = [t for t in (node or {}).get("spec", {}).get("taints") or [] if t.get("effect") == "NoExecute"]
         if not taints:
             self._cancel(key, pod)

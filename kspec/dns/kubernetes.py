@@ -15,13 +15,19 @@ kept in indexes so a query is a few dictionary lookups.
 from __future__ import annotations
 
 import ipaddress
+import os
+from collections.abc import Callable
 from dataclasses import dataclass
+from itertools import repeat
 
 from kspec.dns.message import NOERROR, NXDOMAIN, RR, SERVFAIL, Response, fqdn
 from kspec.informers import Informers
 from kspec.objects import Obj
 from kspec.store import Store
 
+#: Index lazily (``KubernetesPlugin.watch``); off under KSPEC_EAGER_START=1, as kspec/lazystart.py's starts
+DEFER_INDEXING = os.environ.get("KSPEC_EAGER_START", "") in ("", "0")
+MAX_DEFERRED = 512  # handler calls logged before they are made anyway
 ZONE = "cluster.local."
 REVERSE_ZONES = ("in-addr.arpa.", "ip6.arpa.")
 TTL = 30  # kubeadm's Corefile sets "ttl 30" (the plugin default is 5)
@@ -143,69 +149,141 @@ class KubernetesPlugin:
         #: the ``pods`` option: "insecure" (kubeadm's: the address is read from the name) or "disabled"
         self.pod_mode = "insecure"
         self.fallthrough = fallthrough  # the zones whose unknown names go on to the next plugin
-        self.services: dict[tuple[str, str], Obj] = {}
+        self._idx_services: dict[tuple[str, str], Obj] = {}
         #: per Service, its endpoints objects by slice name (a core/v1 Endpoints under "")
-        self.endpoints: dict[tuple[str, str], dict[str, Obj]] = {}
-        self.namespaces: set[str] = set()
-        self.by_cluster_ip: dict[str, tuple[str, str]] = {}
-        self.by_endpoint_ip: dict[str, set[tuple[str, str]]] = {}
+        self._idx_endpoints: dict[tuple[str, str], dict[str, Obj]] = {}
+        self._idx_namespaces: set[str] = set()
+        self._idx_by_cluster_ip: dict[str, tuple[str, str]] = {}
+        self._idx_by_endpoint_ip: dict[str, set[tuple[str, str]]] = {}
+        #: the handler calls not made yet, in delivery order (``watch``): (the unbound handler, its object)
+        self._log: list[tuple[Callable[[KubernetesPlugin, Obj], None], Obj]] | None = None
+
+    # -- the indexes, brought up to date by every read ------------------------------------
+    @property
+    def services(self) -> dict[tuple[str, str], Obj]:
+        if self._log is not None:
+            self.flush()
+        return self._idx_services
+
+    @property
+    def endpoints(self) -> dict[tuple[str, str], dict[str, Obj]]:
+        if self._log is not None:
+            self.flush()
+        return self._idx_endpoints
+
+    @property
+    def namespaces(self) -> set[str]:
+        if self._log is not None:
+            self.flush()
+        return self._idx_namespaces
+
+    @property
+    def by_cluster_ip(self) -> dict[str, tuple[str, str]]:
+        if self._log is not None:
+            self.flush()
+        return self._idx_by_cluster_ip
+
+    @property
+    def by_endpoint_ip(self) -> dict[str, set[tuple[str, str]]]:
+        if self._log is not None:
+            self.flush()
+        return self._idx_by_endpoint_ip
 
     # -- informers ------------------------------------------------------------------------
     def watch(self, informers: Informers, store: Store) -> None:
-        for resource, put, drop in (("namespaces", self._put_ns, self._drop_ns),
-                                    ("services", self._put_svc, self._drop_svc),
-                                    ("endpointslices", self._put_ep, self._drop_ep)):
-            handler = informers.on(resource, put, lambda old, new, put=put, drop=drop: (drop(old), put(new)), drop)
-            informers.replay(handler, store.list(resource))
+        """Register the handlers and replay what exists; with ``DEFER_INDEXING`` the handlers' work waits.
+
+        The indexes are read only by a query (or ``address``), and most scenarios never make one, yet indexing
+        the bootstrap namespaces, Services and slices was a fortieth of a cluster's start. Deferred, each
+        handler call (the replays' adds included) is logged instead, in the order it came, and the first read
+        of an index (``services``, ``endpoints``, ``namespaces``, ``by_cluster_ip``, ``by_endpoint_ip``)
+        makes the logged calls first, in that order, then stops deferring. The indexes a read sees are then
+        the eager ones: the handlers change nothing but these indexes, read nothing but the object they are
+        given (a stored object, never changed in place), and raise for no stored object; the informers
+        schedule one delivery per change whoever handles it, so the clock runs the same callbacks. A log
+        grown to ``MAX_DEFERRED`` calls is made at once (a long run that never asks DNS keeps no history).
+        ``KSPEC_EAGER_START=1`` indexes at once, as before; tests/dns/test_deferred_index.py compares both.
+        """
+        log: list[tuple[Callable[[KubernetesPlugin, Obj], None], Obj]] | None = [] if DEFER_INDEXING else None
+        self._log = log
+        cls = KubernetesPlugin
+        for resource, put, drop in (("namespaces", cls._put_ns, cls._drop_ns),
+                                    ("services", cls._put_svc, cls._drop_svc),
+                                    ("endpointslices", cls._put_ep, cls._drop_ep)):
+            on_put, on_drop = self._handler(put), self._handler(drop)
+            handler = informers.on(resource, on_put, lambda old, new, put=on_put, drop=on_drop: (drop(old), put(new)),
+                                   on_drop)
+            if log is None:
+                informers.replay(handler, store.list(resource))
+            elif informers.replaying:
+                log.extend(zip(repeat(put), store.list(resource)))  # Informers.replay's adds, logged
+
+    def _handler(self, fn: Callable[[KubernetesPlugin, Obj], None]) -> Callable[[Obj], None]:
+        """The informer handler for ``fn``: logged while deferring, else called."""
+        def handle(obj: Obj) -> None:
+            log = self._log
+            if log is None:
+                fn(self, obj)
+                return
+            log.append((fn, obj))
+            if len(log) >= MAX_DEFERRED:
+                self.flush()
+        return handle
+
+    def flush(self) -> None:
+        """Make the logged handler calls, in order, and stop deferring."""
+        log, self._log = self._log, None
+        for fn, obj in log or ():
+            fn(self, obj)
 
     @staticmethod
     def _key(obj: Obj) -> tuple[str, str]:
         return obj["metadata"].get("namespace", ""), obj["metadata"]["name"]
 
     def _put_ns(self, ns: Obj) -> None:
-        self.namespaces.add(ns["metadata"]["name"])
+        self._idx_namespaces.add(ns["metadata"]["name"])
 
     def _drop_ns(self, ns: Obj) -> None:
-        self.namespaces.discard(ns["metadata"]["name"])
+        self._idx_namespaces.discard(ns["metadata"]["name"])
 
     def _put_svc(self, svc: Obj) -> None:
         key = self._key(svc)
-        self.services[key] = svc
+        self._idx_services[key] = svc
         for ip in _cluster_ips(svc):
-            self.by_cluster_ip[ip] = key
+            self._idx_by_cluster_ip[ip] = key
 
     def _drop_svc(self, svc: Obj) -> None:
         key = self._key(svc)
-        self.services.pop(key, None)
+        self._idx_services.pop(key, None)
         for ip in _cluster_ips(svc):
-            if self.by_cluster_ip.get(ip) == key:
-                del self.by_cluster_ip[ip]
+            if self._idx_by_cluster_ip.get(ip) == key:
+                del self._idx_by_cluster_ip[ip]
 
     def _put_ep(self, obj: Obj) -> None:
         filed = _as_endpoints(obj)
         if filed is None:
             return
         key, name, ep = filed
-        self.endpoints.setdefault(key, {})[name] = ep
+        self._idx_endpoints.setdefault(key, {})[name] = ep
         for subset in ep.get("subsets") or []:
             for addr in subset.get("addresses") or []:
-                self.by_endpoint_ip.setdefault(addr.get("ip", ""), set()).add(key)
+                self._idx_by_endpoint_ip.setdefault(addr.get("ip", ""), set()).add(key)
 
     def _drop_ep(self, obj: Obj) -> None:
         filed = _as_endpoints(obj)
         if filed is None:
             return
         key, name, _ = filed
-        held = self.endpoints.get(key) or {}
+        held = self._idx_endpoints.get(key) or {}
         held.pop(name, None)
         if not held:
-            self.endpoints.pop(key, None)
+            self._idx_endpoints.pop(key, None)
         still = {a.get("ip", "") for ep in held.values() for sub in ep.get("subsets") or []
                  for a in sub.get("addresses") or []}
         for subset in (_as_endpoints(obj) or (key, name, {}))[2].get("subsets") or []:
             for addr in subset.get("addresses") or []:
                 if addr.get("ip", "") not in still:
-                    self.by_endpoint_ip.get(addr.get("ip", ""), set()).discard(key)
+                    self._idx_by_endpoint_ip.get(addr.get("ip", ""), set()).discard(key)
 
     def _subsets(self, key: tuple[str, str]) -> list[dict]:
         """Every subset of the Service's endpoints objects, slice by slice in name order."""

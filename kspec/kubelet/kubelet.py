@@ -20,7 +20,7 @@ from kspec.kubelet.eviction_manager import EvictionManager
 from kspec.kubelet.nodelease import NodeLease
 from kspec.kubelet.pod_worker import PodWorker, services_env
 from kspec.kubelet.runtime import image_digest, image_size, normalize
-from kspec.objects import Obj, micro_timestamp, timestamp
+from kspec.objects import Obj, timestamp
 
 if TYPE_CHECKING:
     from kspec.kubelet.agent import NodeAgent
@@ -66,10 +66,17 @@ class Kubelet:
         self.service_env: dict[tuple[str, bool], tuple[list[Obj], dict[str, str]]] = {}
         #: the volume manager's attachable volumes per pod uid, reported as the node's status.volumesInUse
         self.volumes_in_use: dict[str, list[str]] = {}
-        node = self.api.get("nodes", node_name, "")
+        node = self._node()
         self.cidr_base = node["spec"].get("podCIDR", "10.244.0.0/24").rsplit(".", 1)[0]
         self.host_ip = next((a["address"] for a in node["status"].get("addresses") or []
                              if a.get("type") == "InternalIP"), "")
+
+    def _node(self) -> Obj:
+        """``api.get`` of this kubelet's Node: from the store when no user acts (the API server then reads
+        unauthorized, as for every component) and the node is there, else through the API (its errors)."""
+        api = self.api
+        node = api.store.get("nodes", "", self.node_name) if api.user is None else None
+        return node if node is not None else api.get("nodes", self.node_name, "")
 
     # -- lifecycle ------------------------------------------------------------------------
     def start(self) -> None:
@@ -219,7 +226,7 @@ class Kubelet:
 
         kspec's nodes report no ``status.features``, so the SupplementalGroupsPolicy check is left out.
         """
-        node = self.api.get("nodes", self.node_name, "")
+        node = self._node()
         others = [w.pod for w in self.workers.values() if not w.terminal and w.pod["metadata"]["uid"]
                   != pod["metadata"]["uid"]]
         rejected = admission.admit(pod, node, others, lambda: self.api.get("nodes", self.node_name, ""))
@@ -233,7 +240,7 @@ class Kubelet:
     def container_env(self, worker: PodWorker, container: Obj) -> dict[str, str]:
         pod = worker.pod
         ns = worker.namespace
-        node = self.api.get("nodes", self.node_name, "")
+        node = self._node()
 
         def get(resource: str, name: str) -> Obj | None:
             return self.api.try_get(resource, name, ns)
@@ -299,17 +306,20 @@ class Kubelet:
     def _lease(self) -> Obj:
         """A new Lease, built fresh in its decoded shape: typed decoding would copy it unchanged
         (tests/kubelet/test_lease_decoded.py), so it is created without."""
-        node = self.api.get("nodes", self.node_name, "")
+        node = self._node()
         return {"apiVersion": "coordination.k8s.io/v1", "kind": "Lease",
                 "metadata": {"name": self.node_name, "namespace": LEASE_NAMESPACE,
                              "ownerReferences": [{"apiVersion": "v1", "kind": "Node", "name": self.node_name,
                                                   "uid": node["metadata"]["uid"]}]},
                 "spec": {"holderIdentity": self.node_name, "leaseDurationSeconds": LEASE_DURATION_S,
-                         "renewTime": micro_timestamp(self.clock.now)}}
+                         "renewTime": self.agent.micro_now()}}
 
     def _ensure_lease(self) -> None:
         try:
-            if self.api.try_get("leases", self.node_name, LEASE_NAMESPACE) is None:
+            api = self.api
+            lease = api.store.get("leases", LEASE_NAMESPACE, self.node_name) if api.user is None else \
+                api.try_get("leases", self.node_name, LEASE_NAMESPACE)
+            if lease is None:
                 self.api.create(self._lease(), _decoded=True)
             else:
                 self._renew_lease()

@@ -91,7 +91,7 @@ class PoolLoadBalancer(Controller):
 
     def reconcile(self, key: str) -> bool | None:
         ns, _, name = key.partition("/")
-        svc = self.api.try_get("services", name, ns)
+        svc = self.api.store.get("services", ns, name)  # try_get's read: a reconcile acts for no user
         if svc is None:
             self._release(key)
             return None

@@ -50,3 +50,34 @@ def test_same_seed_same_run() -> None:
         c.run_for(120_000)
         return [(e.time_ms, e.reason, e.message) for e in c.event_log]
     assert run() == run()
+
+
+def test_a_template_node_found_in_need_of_nothing_is_not_checked_again(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """reconcile remembers, per template (controller_utils.template_objects), the template's nodes that need no
+    write; a node that does (beta labels that do not follow the stable ones) is written in every cluster."""
+    from kspec import templates
+    from kspec.cluster import NodeSpec
+    from kspec.controllers.nodelifecycle import NodeLifecycleController
+
+    monkeypatch.setattr(templates, "ENABLED", True)
+    templates.clear()
+    checked: list[str] = []
+    real = NodeLifecycleController._write
+
+    def write(self: NodeLifecycleController, node: dict, **kw: bool) -> bool:
+        checked.append(node["metadata"]["name"])
+        return real(self, node, **kw)
+
+    monkeypatch.setattr(NodeLifecycleController, "_write", write)
+    nodes = [NodeSpec("plain"), NodeSpec("odd", labels={"kubernetes.io/os": "windows"})]
+    for _ in range(3):
+        checked.clear()
+        c = Cluster(nodes=nodes, seed=5)
+        c.start()
+        assert c.get("node", "odd", "")["metadata"]["labels"]["beta.kubernetes.io/os"] == "windows"
+        assert c.get("node", "plain", "")["metadata"]["labels"]["beta.kubernetes.io/os"] == "linux"
+        runs = checked.copy()
+    # the first cluster recorded the template, the second found "plain" clean; "odd" is written, then its new
+    # version checked again
+    assert runs == ["odd", "odd"]
+    templates.clear()
