@@ -26,17 +26,23 @@ def meta(obj: Obj) -> dict[str, Any]:
 
 
 def name_of(obj: Obj) -> str:
-    return obj.get("metadata", {}).get("name", "")
+    return obj.get("metadata", _NO_METADATA).get("name", "")
 
 
 def namespace_of(obj: Obj) -> str:
-    return obj.get("metadata", {}).get("namespace", "")
+    return obj.get("metadata", _NO_METADATA).get("namespace", "")
 
 
 def key_of(obj: Obj) -> str:
     """The work-queue key client-go uses: ``namespace/name`` or ``name``."""
-    ns = namespace_of(obj)
-    return f"{ns}/{name_of(obj)}" if ns else name_of(obj)
+    md = obj.get("metadata", _NO_METADATA)  # namespace_of and name_of, read once (every delivery asks)
+    ns = md.get("namespace", "")
+    return f"{ns}/{md.get('name', '')}" if ns else md.get("name", "")
+
+
+#: what the readers here see for an object without metadata (or status): read-only, never handed out, so
+#: no empty dict is made per call
+_NO_METADATA: dict[str, Any] = {}
 
 
 def split_key(key: str) -> tuple[str, str]:
@@ -45,7 +51,7 @@ def split_key(key: str) -> tuple[str, str]:
 
 
 def uid_of(obj: Obj) -> str:
-    return obj.get("metadata", {}).get("uid", "")
+    return obj.get("metadata", _NO_METADATA).get("uid", "")
 
 
 @functools.lru_cache(maxsize=1024)  # a scenario stamps the same few instants many times
@@ -79,14 +85,14 @@ def owner_reference(owner: Obj, *, controller: bool = True, block: bool = True) 
 
 def controller_of(obj: Obj) -> dict[str, Any] | None:
     """The ownerReference with ``controller: true`` (metav1.GetControllerOf)."""
-    for ref in obj.get("metadata", {}).get("ownerReferences") or []:
+    for ref in obj.get("metadata", _NO_METADATA).get("ownerReferences") or ():
         if ref.get("controller"):
             return ref
     return None
 
 
 def get_condition(obj: Obj, ctype: str) -> dict[str, Any] | None:
-    for cond in obj.get("status", {}).get("conditions") or []:
+    for cond in obj.get("status", _NO_METADATA).get("conditions") or ():
         if cond.get("type") == ctype:
             return cond
     return None
