@@ -147,11 +147,20 @@ def _matches(value: Any, hint: Any) -> bool:
         return _check(value, hint)
     if found is None:
         found = _check(value, hint)
-        if value.__class__ is cls and _type_only(hint):  # (a mock's __class__ can say otherwise)
+        if value.__class__ is cls and (_type_only(hint) or found and _class_decides(value, hint)):
+            # (a mock's __class__ can say otherwise)
             if len(_FITS) >= 4096:
                 _FITS.clear()
             _FITS[(hint, cls)] = found
     return found
+
+
+def _class_decides(value: Any, hint: Any) -> bool:
+    """``value`` fits a union through an arm that reads nothing but the class (``str`` in ``str | list[Obj]``):
+    then every value of its class fits, whatever the other arms would say, and the answer can be remembered
+    per class."""
+    origin, args = _parts(hint)
+    return origin in (typing.Union, types.UnionType) and any(_type_only(a) and _check(value, a) for a in args)
 
 
 def _type_only(hint: Any) -> bool:
