@@ -503,7 +503,10 @@ class Cluster:
                 except ApiError as exc:
                     errors.append((context, exc))
 
-        with relaxed_collector(len(objs) >= BULK_APPLY_OBJECTS):  # thousands of objects: GC passes less often
+        if len(objs) >= BULK_APPLY_OBJECTS:
+            with relaxed_collector(True):  # thousands of objects: GC passes less often
+                self._act(send)
+        else:  # what relaxed_collector(False) amounts to, without a generator-based context manager per apply
             self._act(send)
         if errors:
             raise ApplyError(errors)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import random
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -29,13 +30,9 @@ def name_of(obj: Obj) -> str:
     return obj.get("metadata", _NO_METADATA).get("name", "")
 
 
-def namespace_of(obj: Obj) -> str:
-    return obj.get("metadata", _NO_METADATA).get("namespace", "")
-
-
 def key_of(obj: Obj) -> str:
     """The work-queue key client-go uses: ``namespace/name`` or ``name``."""
-    md = obj.get("metadata", _NO_METADATA)  # namespace_of and name_of, read once (every delivery asks)
+    md = obj.get("metadata", _NO_METADATA)  # the namespace and the name, from one read (every delivery asks)
     ns = md.get("namespace", "")
     return f"{ns}/{md.get('name', '')}" if ns else md.get("name", "")
 
@@ -43,6 +40,28 @@ def key_of(obj: Obj) -> str:
 #: what the readers here see for an object without metadata (or status): read-only, never handed out, so
 #: no empty dict is made per call
 _NO_METADATA: dict[str, Any] = {}
+
+
+#: names.SimpleNameGenerator's alphabet (utilrand's alphanums: no vowels, no look-alikes)
+NAME_ALPHABET = "bcdfghjklmnpqrstvwxz2456789"
+
+
+def name_suffix(rng: random.Random, n: int = 5) -> str:
+    """``"".join(rng.choice(NAME_ALPHABET) for _ in range(n))``: a generateName's random suffix.
+
+    The same draws as ``choice``'s for a ``random.Random``, without its calls per character: ``choice`` takes
+    ``_randbelow_with_getrandbits(27)``, which draws 5 bits (27's bit length) and draws again while they are 27
+    or more. A subclass of Random may draw otherwise: it gets ``choice`` itself."""
+    if type(rng) is not random.Random:
+        return "".join(rng.choice(NAME_ALPHABET) for _ in range(n))
+    bits = rng.getrandbits
+    out = ""
+    for _ in range(n):
+        r = bits(5)
+        while r >= 27:
+            r = bits(5)
+        out += NAME_ALPHABET[r]
+    return out
 
 
 def split_key(key: str) -> tuple[str, str]:

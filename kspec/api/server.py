@@ -29,7 +29,7 @@ from kspec.clock import Clock
 from kspec.errors import ApiError, already_exists, bad_request, conflict, invalid, not_found, unavailable
 from kspec.informers import Informers
 from kspec.labels import Selector
-from kspec.objects import Obj, clone, parse_timestamp, set_condition, timestamp
+from kspec.objects import Obj, clone, name_suffix, parse_timestamp, set_condition, timestamp
 from kspec.seeding import seeded
 from kspec.store import KeyExists, KeyNotFound, RevisionMismatch, Store, StoreError, Unavailable, WatchEvent
 
@@ -39,8 +39,6 @@ APISERVER_ADDRESS = "172.18.0.1"
 SYSTEM_NAMESPACES = ("default", "kube-system", "kube-public", "kube-node-lease")
 #: Writes to these do not count as change for ``settle``: heartbeats, and events (a log, not state).
 QUIET_RESOURCES = frozenset({"leases", "events"})
-# names.SimpleNameGenerator: 5 characters from an alphabet without vowels or look-alikes
-_NAME_ALPHABET = "bcdfghjklmnpqrstvwxz2456789"
 _NOT_SPEC = frozenset({"metadata", "status", "apiVersion", "kind"})
 _AUTH_KINDS = frozenset({"ServiceAccount", "Role", "ClusterRole", "RoleBinding", "ClusterRoleBinding"})
 _AUTH_OBJECTS = frozenset({("ConfigMap", "kube-root-ca.crt")})  # the root CA publisher's
@@ -154,7 +152,7 @@ class APIServer:
         if kind.group in ("authorization.k8s.io", "authentication.k8s.io"):
             return reviews.answer(self, obj, kind, self.user)  # answered, never stored
         if not md.get("name") and md.get("generateName"):
-            md["name"] = md["generateName"] + "".join(self.rng.choice(_NAME_ALPHABET) for _ in range(5))
+            md["name"] = md["generateName"] + name_suffix(self.rng)
         # the uid exists before admission, as upstream's BeforeCreate fills it (the Job registry selects by it)
         md["uid"] = self._new_uid(kind.kind, md.get("name", ""))
         apply_defaults(obj)
