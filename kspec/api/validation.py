@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from kspec import labels as lbl
+from kspec.labels import _VALID_KEYS, _VALID_VALUES
 from kspec.memos import Bounded
 from kspec.quantity import canonical, parse_quantity
 
@@ -294,16 +295,33 @@ def _valid_name(check: NameCheck, name: Any) -> bool:
 def _known_valid_meta(meta: Any, namespaced: bool, name_check: NameCheck) -> bool:
     """What ``validate_object_meta`` would find no error in, decided with memos and set comparisons: a valid
     name (and generateName, if any), a valid namespace exactly when namespaced, no negative generation, labels
-    and annotations known valid. False sends the metadata through the full check, which then words the
-    errors."""
+    and annotations known valid (``_known_valid_labels``, ``_known_valid_annotations``, inlined: every write
+    asks). False sends the metadata through the full check, which then words the errors."""
     get = meta.get
-    generation, generate_name = get("generation"), get("generateName")
-    return (not generate_name or (type(generate_name) is str and _valid_name(
-        name_check, _mask_trailing_dash(generate_name)))) and _valid_name(name_check, get("name")) and (
-        _valid_name(is_dns1123_label, get("namespace")) if namespaced else not get("namespace")) and (
-        generation is None or (type(generation) is int and generation >= 0)) and (
-        not (labels := get("labels")) or _known_valid_labels(labels)) and (
-        not (annotations := get("annotations")) or _known_valid_annotations(annotations))
+    name, namespace, generate_name = get("name"), get("namespace"), get("generateName")
+    try:  # a memo hit first (only non-empty strings are remembered), the check itself on a miss
+        if (name_check, name) not in _VALID_NAMES and not _valid_name(name_check, name):
+            return False
+        if namespaced:
+            if (is_dns1123_label, namespace) not in _VALID_NAMES and not _valid_name(is_dns1123_label, namespace):
+                return False
+        elif namespace:
+            return False
+    except TypeError:  # an unhashable name or namespace
+        return False
+    if generate_name and not (type(generate_name) is str and _valid_name(
+            name_check, _mask_trailing_dash(generate_name))):
+        return False
+    generation = get("generation")
+    if generation is not None and (type(generation) is not int or generation < 0):
+        return False
+    labels, annotations = get("labels"), get("annotations")
+    try:
+        return (not labels or labels.keys() <= _VALID_KEYS.keys() and _VALID_VALUES.keys() >= set(
+            labels.values())) and (not annotations or annotations.keys() <= _VALID_KEYS.keys() and len(
+                "".join(annotations).encode()) + len("".join(annotations.values()).encode()) <= _ANNOTATIONS_SIZE_LIMIT)
+    except (AttributeError, TypeError):
+        return False
 
 
 def _errors_for(path: str, value: Any, messages: list[str]) -> list[FieldError]:
@@ -329,7 +347,7 @@ def _known_valid_labels(labels: Any) -> bool:
     is not a string (the check validates its ``str()``), an unhashable value, a labels field that is no
     mapping."""
     try:
-        return labels.keys() <= lbl._VALID_KEYS.keys() and lbl._VALID_VALUES.keys() >= set(labels.values())
+        return labels.keys() <= _VALID_KEYS.keys() and _VALID_VALUES.keys() >= set(labels.values())
     except (AttributeError, TypeError):
         return False
 
@@ -353,7 +371,7 @@ def _known_valid_annotations(annotations: Any) -> bool:
     count ``validate_annotations_size`` makes, of the joined texts). False (the full check decides) for
     anything else."""
     try:
-        return annotations.keys() <= lbl._VALID_KEYS.keys() and len("".join(annotations).encode()) + len(
+        return annotations.keys() <= _VALID_KEYS.keys() and len("".join(annotations).encode()) + len(
             "".join(annotations.values()).encode()) <= _ANNOTATIONS_SIZE_LIMIT
     except (AttributeError, TypeError):
         return False
