@@ -104,9 +104,11 @@ def owner_reference(owner: Obj, *, controller: bool = True, block: bool = True) 
 
 def controller_of(obj: Obj) -> dict[str, Any] | None:
     """The ownerReference with ``controller: true`` (metav1.GetControllerOf)."""
-    for ref in obj.get("metadata", _NO_METADATA).get("ownerReferences") or ():
-        if ref.get("controller"):
-            return ref
+    refs = obj.get("metadata", _NO_METADATA).get("ownerReferences")
+    if refs:  # most objects have none
+        for ref in refs:
+            if ref.get("controller"):
+                return ref
     return None
 
 
