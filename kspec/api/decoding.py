@@ -319,12 +319,12 @@ def _version(api_version: str) -> str:
 
 
 #: pickled body -> pickled decoded body, for bodies that decoded without error (``decode``)
-_DECODED: Bounded[bytes, bytes] = Bounded(1024)
+_DECODED: Bounded[bytes, bytes] = Bounded(512)
 #: bodies whose pickle is longer than this are decoded each time (the memo's memory stays small)
-_MEMO_MAX_BYTES = 16 * 1024
+_MEMO_MAX_BYTES = 8 * 1024
 
 
-def decode(obj: Any) -> Any:
+def decode(obj: Any, *, remember: bool = True) -> Any:
     """Decode a request body into the kind's typed shape, or raise kube-apiserver's 400 BadRequest.
 
     Remembered by content: every new cluster sends the same bodies (the kubelets' Leases, the controllers'
@@ -332,7 +332,11 @@ def decode(obj: Any) -> Any:
     that decoding reads (each container's and scalar's exact type, a YAML mapping's repeated keys, the key
     order), so equal keys decode alike; the answer is kept pickled too, so each call gets a fresh copy of
     its own, as a decode makes. A body that fails to decode is decoded again, to raise its error anew.
+    ``remember=False`` for bodies that seldom repeat (an update's carries the resourceVersion it was read at):
+    decoded each time, without the pickling.
     """
+    if not remember:
+        return _decode(obj)
     try:
         key = pickle.dumps(obj, pickle.HIGHEST_PROTOCOL)
     except Exception:  # noqa: BLE001 - what cannot be pickled is simply not remembered
