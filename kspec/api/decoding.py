@@ -324,7 +324,7 @@ _DECODED: Bounded[bytes, bytes] = Bounded(512)
 _MEMO_MAX_BYTES = 8 * 1024
 
 
-def decode(obj: Any, *, remember: bool = True) -> Any:
+def decode(obj: Any) -> Any:
     """Decode a request body into the kind's typed shape, or raise kube-apiserver's 400 BadRequest.
 
     Remembered by content: every new cluster sends the same bodies (the kubelets' Leases, the controllers'
@@ -332,10 +332,11 @@ def decode(obj: Any, *, remember: bool = True) -> Any:
     that decoding reads (each container's and scalar's exact type, a YAML mapping's repeated keys, the key
     order), so equal keys decode alike; the answer is kept pickled too, so each call gets a fresh copy of
     its own, as a decode makes. A body that fails to decode is decoded again, to raise its error anew.
-    ``remember=False`` for bodies that seldom repeat (an update's carries the resourceVersion it was read at):
+    A body that names a resourceVersion (an update's: the version it was read at) seldom repeats: it is
     decoded each time, without the pickling.
     """
-    if not remember:
+    md = obj.get("metadata") if type(obj) is dict else None
+    if type(md) is dict and md.get("resourceVersion"):
         return _decode(obj)
     try:
         key = pickle.dumps(obj, pickle.HIGHEST_PROTOCOL)

@@ -230,7 +230,7 @@ class APIServer:
     # -- update -------------------------------------------------------------
     def update(self, obj: Obj, *, status: bool = False) -> Obj:
         """PUT: replace the object (or, with ``status``, only its status) with optimistic locking."""
-        obj = decode(obj, remember=False)  # an update's body names the resourceVersion it read: seldom repeated
+        obj = decode(obj)
         kind = self._prepare(obj)
         md = obj["metadata"]
         name = md.get("name", "")
@@ -323,7 +323,7 @@ class APIServer:
             return live  # patch's no-op: nothing to write
         body = {"apiVersion": live["apiVersion"], "kind": live["kind"], "status": status}
         if not typed:
-            body = decode(body, remember=False)
+            body = decode(body)
         body["metadata"] = dict(live["metadata"])
         md = live["metadata"]
         if not typed:

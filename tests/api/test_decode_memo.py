@@ -77,8 +77,8 @@ def test_each_call_gets_a_copy_of_its_own() -> None:
     assert decoding.decode(body) == body
 
 
-def test_an_unremembered_body_is_decoded_without_the_memo() -> None:
+def test_an_update_body_is_decoded_without_the_memo() -> None:
     decoding._DECODED.clear()
     body = {"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "c", "resourceVersion": "7"}}
-    assert decoding.decode(body, remember=False) == body
+    assert decoding.decode(body) == decoding.decode(body) == body
     assert len(decoding._DECODED) == 0
