@@ -16,10 +16,14 @@ EPOCH = datetime(2025, 1, 1, tzinfo=UTC)
 def clone(value: Any) -> Any:
     """Deep copy of JSON-shaped data; several times faster than ``copy.deepcopy``."""
     if isinstance(value, dict):
-        return {k: clone(v) if isinstance(v, dict | list) else v for k, v in value.items()}
+        return {k: clone(v) if isinstance(v, _CONTAINERS) else v for k, v in value.items()}
     if isinstance(value, list):
-        return [clone(v) if isinstance(v, dict | list) else v for v in value]
+        return [clone(v) if isinstance(v, _CONTAINERS) else v for v in value]
     return value
+
+
+#: what ``clone`` copies: a constant, where ``dict | list`` in its comprehensions made a union per element
+_CONTAINERS = (dict, list)
 
 
 def meta(obj: Obj) -> dict[str, Any]:
