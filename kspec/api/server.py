@@ -145,11 +145,19 @@ class APIServer:
 
     # -- create -------------------------------------------------------------
     def create(self, obj: Obj, *, dry_run: bool = False, pending_namespaces: Iterable[str] = (),
-               _decoded: bool = False) -> Obj:
+               _decoded: bool = False, _prepared: Kind | None = None) -> Obj:
+        """POST. ``_prepared``: apply's kind for a manifest it decoded and ran through ``_prepare`` already (the
+        REST mapping and namespace checks, unchanged since: a second pass would find the same), so only the
+        create's authorization is left of that stage."""
         self.warnings = []
         if not _decoded:  # apply has decoded its manifest already: a second pass would change nothing
             obj = decode(obj)  # typed decoding first, as the handlers do; a fresh copy
-        kind = self._prepare(obj, pending_namespaces, verb="create")
+        if _prepared is None:
+            kind = self._prepare(obj, pending_namespaces, verb="create")
+        else:
+            kind = _prepared
+            if self.user is not None and not self._authorized:  # _prepare's authorization for a create
+                self._authorize("create", kind, obj["metadata"].get("namespace") or "default", "")
         md = obj["metadata"]
         if kind.group in ("authorization.k8s.io", "authentication.k8s.io"):
             return reviews.answer(self, obj, kind, self.user)  # answered, never stored
@@ -403,8 +411,9 @@ class APIServer:
         md.setdefault("annotations", {})[LAST_APPLIED] = last
         live = self.store.get(kind.resource, md.get("namespace", ""), md.get("name", ""))
         if live is None or not md.get("name"):
-            return self.create(manifest, dry_run=dry_run, pending_namespaces=pending_namespaces,
-                               _decoded=manifest["apiVersion"] == decoded_as)
+            decoded = manifest["apiVersion"] == decoded_as
+            return self.create(manifest, dry_run=dry_run, pending_namespaces=pending_namespaces, _decoded=decoded,
+                               _prepared=kind if decoded else None)
         previous = json.loads(live["metadata"].get("annotations", {}).get(LAST_APPLIED, "{}"))
         merged = merge.three_way(live, previous, manifest)
         merged["metadata"]["resourceVersion"] = live["metadata"]["resourceVersion"]
