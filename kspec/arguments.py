@@ -147,11 +147,20 @@ def _matches(value: Any, hint: Any) -> bool:
         return _check(value, hint)
     if found is None:
         found = _check(value, hint)
-        if value.__class__ is cls and _type_only(hint):  # (a mock's __class__ can say otherwise)
+        if value.__class__ is cls and (_type_only(hint) or found and _class_decides(value, hint)):
+            # (a mock's __class__ can say otherwise)
             if len(_FITS) >= 4096:
                 _FITS.clear()
             _FITS[(hint, cls)] = found
     return found
+
+
+def _class_decides(value: Any, hint: Any) -> bool:
+    """``value`` fits a union through an arm that reads nothing but the class (``str`` in ``str | list[Obj]``):
+    then every value of its class fits, whatever the other arms would say, and the answer can be remembered
+    per class."""
+    origin, args = _parts(hint)
+    return origin in (typing.Union, types.UnionType) and any(_type_only(a) and _check(value, a) for a in args)
 
 
 def _type_only(hint: Any) -> bool:
@@ -271,14 +280,16 @@ def checking(fn: Callable[..., Any], owner: str) -> Callable[..., Any]:
     checks: dict[str, Rule] = getattr(fn, "__kspec_rules__", {})
     label = f"{owner}.{fn.__name__}()" if fn.__name__ != "__init__" else f"{owner}()"
     params = list(sig.parameters.values())
-    # plain positional parameters only: a call with positional arguments binds them in order, without
-    # Signature.bind (a tenth of a small scenario's Python API calls went to binding)
-    names = [p.name for p in params] if all(p.kind is p.POSITIONAL_OR_KEYWORD for p in params) else None
-    required = sum(1 for p in params if p.default is p.empty)
     # calls with keyword arguments (Cluster(nodes=3), apply(text, source=...)) bind without Signature.bind too
     by_position = [p.name for p in params if p.kind is p.POSITIONAL_OR_KEYWORD]
     by_keyword = {p.name for p in params if p.kind in (p.POSITIONAL_OR_KEYWORD, p.KEYWORD_ONLY)}
     keyword_fast = not any(p.kind in (p.POSITIONAL_ONLY, p.VAR_POSITIONAL) for p in params)
+    # a call without keyword arguments binds its positional arguments in order, without Signature.bind (a tenth
+    # of a small scenario's Python API calls went to binding), when no keyword-only parameter is required: the
+    # keyword-only ones and **kwargs then bind nothing (bind_keywords' answer for such a call)
+    names = by_position if keyword_fast and not any(
+        p.kind is p.KEYWORD_ONLY and p.default is p.empty for p in params) else None
+    required = sum(1 for p in params if p.kind is p.POSITIONAL_OR_KEYWORD and p.default is p.empty)
     # each parameter's name, kind and whether it is required, read once (Parameter's are properties)
     shape = [(p.name, p.kind, p.default is p.empty) for p in params]
     kind_of = {p.name: p.kind for p in params}

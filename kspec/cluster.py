@@ -420,7 +420,8 @@ class Cluster:
     # -- API ----------------------------------------------------------------------
     def _act(self, fn: Callable[[], Any]) -> Any:
         """Run one client request (as ``self.user``), then everything it causes at this instant."""
-        self.start()
+        if not self.started:  # start's own test, without the argument-checking call of a started cluster
+            self.start()
         if self.user is CLUSTER_ADMIN:
             result = fn()
         else:
@@ -464,7 +465,8 @@ class Cluster:
         # read only (the API server decodes each into its own copy), as an object or a list passed in is
         objs = (load(manifest, source, first_line, indent, shared=True) if isinstance(manifest, str)
                 else [manifest] if isinstance(manifest, dict) else list(manifest))
-        self.start()
+        if not self.started:  # start's own test, without the argument-checking call of a started cluster
+            self.start()
         # kubectl apply --dry-run=server: nothing is written, so a namespace earlier in the manifest is only pending
         pending = [o["metadata"]["name"] for o in objs if o.get("kind") == "Namespace" and o.get("metadata")] \
             if dry_run else []
@@ -501,7 +503,10 @@ class Cluster:
                 except ApiError as exc:
                     errors.append((context, exc))
 
-        with relaxed_collector(len(objs) >= BULK_APPLY_OBJECTS):  # thousands of objects: GC passes less often
+        if len(objs) >= BULK_APPLY_OBJECTS:
+            with relaxed_collector(True):  # thousands of objects: GC passes less often
+                self._act(send)
+        else:  # what relaxed_collector(False) amounts to, without a generator-based context manager per apply
             self._act(send)
         if errors:
             raise ApplyError(errors)

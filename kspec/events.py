@@ -31,6 +31,8 @@ if TYPE_CHECKING:
 EVENT_TTL_MS = 60 * 60 * 1000
 #: How often expired Events are removed (etcd revokes expired leases within about a second).
 EXPIRY_SWEEP_MS = 1000
+#: what ``event`` reads of an object without metadata (read-only, never handed out)
+_NO_METADATA: dict[str, str] = {}
 
 
 @fast_init  # one per emitted event
@@ -66,46 +68,54 @@ class EventRecorder:
 
     def event(self, obj: Obj, type_: str, reason: str, message: str, *, component: str,
               host: str = "", action: str = "") -> None:
-        md = obj.get("metadata", {})
-        ns = md.get("namespace") or "default"
+        md = obj.get("metadata", _NO_METADATA)
+        obj_ns, obj_name, uid = md.get("namespace"), md.get("name", ""), md.get("uid", "")
+        ns = obj_ns or "default"
         now = self.api.clock.now
-        kind, obj_name = obj.get("kind", ""), md.get("name", "")
+        kind = obj.get("kind", "")
         self.log.append(EventRecord(now, type_, reason, kind, ns, obj_name, message, component))
-        key = "\x00".join((kind, ns, obj_name, md.get("uid", ""), type_, reason, message, component, host))
+        key = "\x00".join((kind, ns, obj_name, uid, type_, reason, message, component, host))
+        store = self.api.store
         try:
             existing_name = self._index.get(key)
-            existing = self.api.store.get("events", ns, existing_name) if existing_name else None
+            existing = store.get("events", ns, existing_name) if existing_name else None
             if existing is not None:
                 # stored objects are read-only: copy only what changes (the top level, the metadata); the count
                 # and lastTimestamp set in the copy's literal, where they were (their keys exist already)
-                self.api.store.update("events", {**existing, "metadata": dict(existing["metadata"]),
-                                                 "count": existing.get("count", 1) + 1,
-                                                 "lastTimestamp": timestamp(now)})
+                store.update("events", {**existing, "metadata": dict(existing["metadata"]),
+                                        "count": existing.get("count", 1) + 1, "lastTimestamp": timestamp(now)})
                 self._renew(ns, existing_name)
                 return
             self._serial += 1
             # event names are <object>.<unique hex> (the recorder uses the time in nanoseconds)
-            name = f"{md.get('name', '')}.{now * 1_000_000 + self._serial:x}"
-            involved = {"kind": obj.get("kind", ""), "name": md.get("name", ""),
-                        "apiVersion": obj.get("apiVersion", ""), "uid": md.get("uid", "")}
-            if md.get("namespace"):
-                involved["namespace"] = md["namespace"]
-            if md.get("resourceVersion"):
-                involved["resourceVersion"] = md["resourceVersion"]
+            name = f"{obj_name}.{now * 1_000_000 + self._serial:x}"
+            involved = {"kind": kind, "name": obj_name, "apiVersion": obj.get("apiVersion", ""), "uid": uid}
+            if obj_ns:
+                involved["namespace"] = obj_ns
+            resource_version = md.get("resourceVersion")
+            if resource_version:
+                involved["resourceVersion"] = resource_version
+            stamp = timestamp(now)
             ev = {
                 "apiVersion": "v1", "kind": "Event",
-                "metadata": {"name": name, "namespace": ns, "creationTimestamp": timestamp(now)},
+                "metadata": {"name": name, "namespace": ns, "creationTimestamp": stamp},
                 "involvedObject": involved, "reason": reason, "message": message, "type": type_,
-                "count": 1, "firstTimestamp": timestamp(now), "lastTimestamp": timestamp(now),
-                "source": {"component": component, **({"host": host} if host else {})},
+                "count": 1, "firstTimestamp": stamp, "lastTimestamp": stamp,
+                "source": {"component": component, "host": host} if host else {"component": component},
                 "reportingComponent": component, "reportingInstance": host,
             }
             if action:
                 ev["action"] = action
-            self.api.store.create("events", ev)
+            store.create("events", ev)
             self._index[key] = name
-            self._keys_of.setdefault(name, []).append(key)
-            self._renew(ns, name)
+            # a new name (the time and the serial in it only grow): its own key list, its first deadline (_renew's
+            # work for an Event not seen before)
+            self._keys_of[name] = [key]
+            when = self.api.clock.now + EVENT_TTL_MS
+            heapq.heappush(self._deadlines, (when, ns, name))
+            self._expires[f"{ns}\x00{name}"] = when
+            if self._sweeper is None:
+                self._sweeper = self.api.clock.call_every(EXPIRY_SWEEP_MS, self._expire, label="event TTL")
         except (ApiError, StoreError):
             return  # events are best-effort: a store without quorum drops them
 

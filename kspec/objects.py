@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import random
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -15,10 +16,14 @@ EPOCH = datetime(2025, 1, 1, tzinfo=UTC)
 def clone(value: Any) -> Any:
     """Deep copy of JSON-shaped data; several times faster than ``copy.deepcopy``."""
     if isinstance(value, dict):
-        return {k: clone(v) if isinstance(v, dict | list) else v for k, v in value.items()}
+        return {k: clone(v) if isinstance(v, _CONTAINERS) else v for k, v in value.items()}
     if isinstance(value, list):
-        return [clone(v) if isinstance(v, dict | list) else v for v in value]
+        return [clone(v) if isinstance(v, _CONTAINERS) else v for v in value]
     return value
+
+
+#: what ``clone`` copies: a constant, where ``dict | list`` in its comprehensions made a union per element
+_CONTAINERS = (dict, list)
 
 
 def meta(obj: Obj) -> dict[str, Any]:
@@ -26,17 +31,41 @@ def meta(obj: Obj) -> dict[str, Any]:
 
 
 def name_of(obj: Obj) -> str:
-    return obj.get("metadata", {}).get("name", "")
-
-
-def namespace_of(obj: Obj) -> str:
-    return obj.get("metadata", {}).get("namespace", "")
+    return obj.get("metadata", _NO_METADATA).get("name", "")
 
 
 def key_of(obj: Obj) -> str:
     """The work-queue key client-go uses: ``namespace/name`` or ``name``."""
-    ns = namespace_of(obj)
-    return f"{ns}/{name_of(obj)}" if ns else name_of(obj)
+    md = obj.get("metadata", _NO_METADATA)  # the namespace and the name, from one read (every delivery asks)
+    ns = md.get("namespace", "")
+    return f"{ns}/{md.get('name', '')}" if ns else md.get("name", "")
+
+
+#: what the readers here see for an object without metadata (or status): read-only, never handed out, so
+#: no empty dict is made per call
+_NO_METADATA: dict[str, Any] = {}
+
+
+#: names.SimpleNameGenerator's alphabet (utilrand's alphanums: no vowels, no look-alikes)
+NAME_ALPHABET = "bcdfghjklmnpqrstvwxz2456789"
+
+
+def name_suffix(rng: random.Random, n: int = 5) -> str:
+    """``"".join(rng.choice(NAME_ALPHABET) for _ in range(n))``: a generateName's random suffix.
+
+    The same draws as ``choice``'s for a ``random.Random``, without its calls per character: ``choice`` takes
+    ``_randbelow_with_getrandbits(27)``, which draws 5 bits (27's bit length) and draws again while they are 27
+    or more. A subclass of Random may draw otherwise: it gets ``choice`` itself."""
+    if type(rng) is not random.Random:
+        return "".join(rng.choice(NAME_ALPHABET) for _ in range(n))
+    bits = rng.getrandbits
+    out = ""
+    for _ in range(n):
+        r = bits(5)
+        while r >= 27:
+            r = bits(5)
+        out += NAME_ALPHABET[r]
+    return out
 
 
 def split_key(key: str) -> tuple[str, str]:
@@ -45,7 +74,7 @@ def split_key(key: str) -> tuple[str, str]:
 
 
 def uid_of(obj: Obj) -> str:
-    return obj.get("metadata", {}).get("uid", "")
+    return obj.get("metadata", _NO_METADATA).get("uid", "")
 
 
 @functools.lru_cache(maxsize=1024)  # a scenario stamps the same few instants many times
@@ -79,14 +108,16 @@ def owner_reference(owner: Obj, *, controller: bool = True, block: bool = True) 
 
 def controller_of(obj: Obj) -> dict[str, Any] | None:
     """The ownerReference with ``controller: true`` (metav1.GetControllerOf)."""
-    for ref in obj.get("metadata", {}).get("ownerReferences") or []:
-        if ref.get("controller"):
-            return ref
+    refs = obj.get("metadata", _NO_METADATA).get("ownerReferences")
+    if refs:  # most objects have none
+        for ref in refs:
+            if ref.get("controller"):
+                return ref
     return None
 
 
 def get_condition(obj: Obj, ctype: str) -> dict[str, Any] | None:
-    for cond in obj.get("status", {}).get("conditions") or []:
+    for cond in obj.get("status", _NO_METADATA).get("conditions") or ():
         if cond.get("type") == ctype:
             return cond
     return None

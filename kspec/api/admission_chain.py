@@ -49,7 +49,8 @@ def validate(obj: Obj, api: APIServer, kind: Kind, *, dry_run: bool = False) -> 
         return []
     if kind.kind in _LIMITED and _exist(api, "limitranges"):
         limitranger.validate(obj, api)
-    warnings = podsecurity.admit(obj, api)
+    # PodSecurity reads pods and the pod templates of workloads alone (its _pod_spec): other kinds skip the call
+    warnings = podsecurity.admit(obj, api) if kind.kind == "Pod" or kind.kind in podsecurity.TEMPLATE_KINDS else []
     if _exist(api, "resourcequotas"):
         quota.check_request(api, obj, kind, dry_run=dry_run)
     return warnings

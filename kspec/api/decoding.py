@@ -19,12 +19,14 @@ from __future__ import annotations
 
 import json
 import math
+import pickle
 import re
 from functools import cache
 from pathlib import Path
 from typing import Any
 
 from kspec.errors import ApiError, bad_request
+from kspec.memos import Bounded
 from kspec.quantity import ERR_FORMAT_WRONG, ERR_NUMERIC, ERR_SUFFIX, _interpret, _split
 
 SCHEMA_VERSION = "v1.35.0"
@@ -316,8 +318,41 @@ def _version(api_version: str) -> str:
     return api_version.rsplit("/", 1)[-1]
 
 
+#: pickled body -> pickled decoded body, for bodies that decoded without error (``decode``)
+_DECODED: Bounded[bytes, bytes] = Bounded(512)
+#: bodies whose pickle is longer than this are decoded each time (the memo's memory stays small)
+_MEMO_MAX_BYTES = 8 * 1024
+
+
 def decode(obj: Any) -> Any:
-    """Decode a request body into the kind's typed shape, or raise kube-apiserver's 400 BadRequest."""
+    """Decode a request body into the kind's typed shape, or raise kube-apiserver's 400 BadRequest.
+
+    Remembered by content: every new cluster sends the same bodies (the kubelets' Leases, the controllers'
+    first Endpoints and EndpointSlices, a suite's manifests). The key is the body's pickle, which holds all
+    that decoding reads (each container's and scalar's exact type, a YAML mapping's repeated keys, the key
+    order), so equal keys decode alike; the answer is kept pickled too, so each call gets a fresh copy of
+    its own, as a decode makes. A body that fails to decode is decoded again, to raise its error anew.
+    A body that names a resourceVersion (an update's: the version it was read at) seldom repeats: it is
+    decoded each time, without the pickling.
+    """
+    md = obj.get("metadata") if type(obj) is dict else None
+    if type(md) is dict and md.get("resourceVersion"):
+        return _decode(obj)
+    try:
+        key = pickle.dumps(obj, pickle.HIGHEST_PROTOCOL)
+    except Exception:  # noqa: BLE001 - what cannot be pickled is simply not remembered
+        return _decode(obj)
+    done = _DECODED.get(key)
+    if done is not None:
+        return pickle.loads(done)  # noqa: S301 - bytes this module pickled itself
+    out = _decode(obj)
+    if len(key) <= _MEMO_MAX_BYTES:
+        _DECODED.remember(key, pickle.dumps(out, pickle.HIGHEST_PROTOCOL))
+    return out
+
+
+def _decode(obj: Any) -> Any:
+    """``decode`` worked out."""
     if not isinstance(obj, dict):
         raise bad_request(f"the request body is not a JSON object: got {_Decoder.json_kind(obj)}")
     api_version, kind = obj.get("apiVersion"), obj.get("kind")

@@ -112,22 +112,35 @@ def _default_resource_list(resources: Obj | None, kinds: tuple[str, ...] = ("lim
 
 
 def default_container(container: Obj) -> None:
-    """SetDefaults_Container plus the nested defaulters for ports, probes and env fieldRefs."""
-    if not container.get("imagePullPolicy"):
-        container["imagePullPolicy"] = default_pull_policy(str(container.get("image") or ""))
-    _default(container, "terminationMessagePath", TERMINATION_MESSAGE_PATH)
-    _default(container, "terminationMessagePolicy", "File")
-    for port in container.get("ports") or []:
-        if isinstance(port, dict):
-            _default(port, "protocol", "TCP")
-    for probe in ("livenessProbe", "readinessProbe", "startupProbe"):
-        _default_probe(container.get(probe))
-    _default_lifecycle(container.get("lifecycle"))
-    _default_resource_list(container.get("resources"))
-    for env in container.get("env") or []:
+    """SetDefaults_Container plus the nested defaulters for ports, probes and env fieldRefs (``_default`` and the
+    nested defaulters' own tests inlined where a container usually has nothing for them: every pod has one)."""
+    get = container.get
+    if not get("imagePullPolicy"):
+        container["imagePullPolicy"] = default_pull_policy(str(get("image") or ""))
+    if get("terminationMessagePath") in (None, ""):
+        container["terminationMessagePath"] = TERMINATION_MESSAGE_PATH
+    if get("terminationMessagePolicy") in (None, ""):
+        container["terminationMessagePolicy"] = "File"
+    for port in get("ports") or []:
+        if isinstance(port, dict) and port.get("protocol") in (None, ""):
+            port["protocol"] = "TCP"
+    for key in _PROBES:
+        probe = get(key)
+        if isinstance(probe, dict):
+            _default_probe(probe)
+    lifecycle = get("lifecycle")
+    if isinstance(lifecycle, dict):
+        _default_lifecycle(lifecycle)
+    resources = get("resources")
+    if isinstance(resources, dict):
+        _default_resource_list(resources)
+    for env in get("env") or []:
         field_ref = ((env or {}).get("valueFrom") or {}).get("fieldRef")
         if isinstance(field_ref, dict):
             _default(field_ref, "apiVersion", "v1")  # SetDefaults_ObjectFieldSelector
+
+
+_PROBES = ("livenessProbe", "readinessProbe", "startupProbe")
 
 
 def _default_volume(volume: Obj) -> None:
@@ -147,19 +160,23 @@ def _default_volume(volume: Obj) -> None:
 
 
 def default_pod_spec(spec: Obj) -> None:
-    """SetDefaults_PodSpec and its nested defaulters; shared by pods and pod templates."""
-    _default(spec, "dnsPolicy", "ClusterFirst")
-    _default(spec, "restartPolicy", "Always")
-    if not isinstance(spec.get("securityContext"), dict):
+    """SetDefaults_PodSpec and its nested defaulters; shared by pods and pod templates (``_default`` inlined)."""
+    get = spec.get
+    if get("dnsPolicy") in (None, ""):
+        spec["dnsPolicy"] = "ClusterFirst"
+    if get("restartPolicy") in (None, ""):
+        spec["restartPolicy"] = "Always"
+    if not isinstance(get("securityContext"), dict):
         spec["securityContext"] = {}
-    if spec.get("terminationGracePeriodSeconds") is None:
+    if get("terminationGracePeriodSeconds") is None:
         spec["terminationGracePeriodSeconds"] = DEFAULT_GRACE_PERIOD
-    _default(spec, "schedulerName", DEFAULT_SCHEDULER_NAME)
+    if get("schedulerName") in (None, ""):
+        spec["schedulerName"] = DEFAULT_SCHEDULER_NAME
     for key in ("initContainers", "containers", "ephemeralContainers"):
-        for container in spec.get(key) or []:
+        for container in get(key) or []:
             if isinstance(container, dict):
                 default_container(container)
-    for volume in spec.get("volumes") or []:
+    for volume in get("volumes") or []:
         if isinstance(volume, dict):
             _default_volume(volume)
 

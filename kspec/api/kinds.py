@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from kspec.errors import ApiError
 
@@ -16,19 +16,17 @@ class Kind:
     namespaced: bool
     short_names: tuple[str, ...] = ()
     extra_versions: tuple[str, ...] = ()
+    # derived names, computed once (every request reads some: plain attributes, no property call)
+    api_version: str = field(init=False, repr=False, compare=False)
+    singular: str = field(init=False, repr=False, compare=False)
+    #: how apiserver messages name the resource: ``pods``, ``deployments.apps``
+    group_resource: str = field(init=False, repr=False, compare=False)
 
-    @property
-    def api_version(self) -> str:
-        return f"{self.group}/{self.version}" if self.group else self.version
-
-    @property
-    def singular(self) -> str:
-        return self.kind.lower()
-
-    @property
-    def group_resource(self) -> str:
-        """How apiserver messages name the resource: ``pods``, ``deployments.apps``."""
-        return f"{self.resource}.{self.group}" if self.group else self.resource
+    def __post_init__(self) -> None:
+        group, version, resource = self.group, self.version, self.resource
+        object.__setattr__(self, "api_version", f"{group}/{version}" if group else version)
+        object.__setattr__(self, "singular", self.kind.lower())
+        object.__setattr__(self, "group_resource", f"{resource}.{group}" if group else resource)
 
 
 KINDS: tuple[Kind, ...] = (

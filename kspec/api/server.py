@@ -18,7 +18,7 @@ from kspec.api import admission, admission_chain, merge
 from kspec.api.allocators import NODE_PORT_RANGE, SERVICE_CIDR, IPAllocator, PortAllocator
 from kspec.api.decoding import decode
 from kspec.api.defaults import apply_defaults
-from kspec.api.kinds import Kind, kind_for, resource_for
+from kspec.api.kinds import _BY_GVK, _BY_NAME, Kind, kind_for, resource_for
 from kspec.api.service_strategy import drop_type_dependent_fields
 from kspec.api.validation import invalid_message, validate
 from kspec.api.validation_storage import admit_resize
@@ -29,7 +29,7 @@ from kspec.clock import Clock
 from kspec.errors import ApiError, already_exists, bad_request, conflict, invalid, not_found, unavailable
 from kspec.informers import Informers
 from kspec.labels import Selector
-from kspec.objects import Obj, clone, parse_timestamp, set_condition, timestamp
+from kspec.objects import Obj, clone, name_suffix, parse_timestamp, set_condition, timestamp
 from kspec.seeding import seeded
 from kspec.store import KeyExists, KeyNotFound, RevisionMismatch, Store, StoreError, Unavailable, WatchEvent
 
@@ -39,11 +39,13 @@ APISERVER_ADDRESS = "172.18.0.1"
 SYSTEM_NAMESPACES = ("default", "kube-system", "kube-public", "kube-node-lease")
 #: Writes to these do not count as change for ``settle``: heartbeats, and events (a log, not state).
 QUIET_RESOURCES = frozenset({"leases", "events"})
-# names.SimpleNameGenerator: 5 characters from an alphabet without vowels or look-alikes
-_NAME_ALPHABET = "bcdfghjklmnpqrstvwxz2456789"
 _NOT_SPEC = frozenset({"metadata", "status", "apiVersion", "kind"})
 _AUTH_KINDS = frozenset({"ServiceAccount", "Role", "ClusterRole", "RoleBinding", "ClusterRoleBinding"})
 _AUTH_OBJECTS = frozenset({("ConfigMap", "kube-root-ca.crt")})  # the root CA publisher's
+#: metadata a create drops: the server sets it (resourceVersion on commit) or a delete does
+_SERVER_SET_ON_CREATE = ("resourceVersion", "deletionTimestamp", "deletionGracePeriodSeconds")
+#: kinds whose new objects get metadata.generation even without a spec
+_GENERATION_WITHOUT_SPEC = frozenset({"Deployment", "ReplicaSet", "StatefulSet", "DaemonSet", "Job"})
 
 
 class APIServer:
@@ -88,11 +90,10 @@ class APIServer:
         self.informers.notify(event, event.obj is self._status_write)
 
     def _new_uid(self, kind: str = "", name: str = "") -> str:
-        r = self._slice_rng if kind == "EndpointSlice" else \
-            self._auth_rng if kind in _AUTH_KINDS or (kind, name) in _AUTH_OBJECTS else self.rng
+        bits = (self._slice_rng if kind == "EndpointSlice" else
+                self._auth_rng if kind in _AUTH_KINDS or (kind, name) in _AUTH_OBJECTS else self.rng).getrandbits
         # a version-4 UUID drawn from the cluster's seeded generator, never from the OS
-        return (f"{r.getrandbits(32):08x}-{r.getrandbits(16):04x}-4{r.getrandbits(12):03x}-"
-                f"{0x8000 | r.getrandbits(14):04x}-{r.getrandbits(48):012x}")
+        return f"{bits(32):08x}-{bits(16):04x}-4{bits(12):03x}-{0x8000 | bits(14):04x}-{bits(48):012x}"
 
     def _store_call(self, fn: Callable[[], Obj], kind: Kind, name: str) -> Obj:
         try:
@@ -117,7 +118,7 @@ class APIServer:
 
     # -- reads --------------------------------------------------------------
     def get(self, resource: str, name: str, namespace: str = "default") -> Obj:
-        kind = resource_for(resource)
+        kind = _BY_NAME.get(resource) or resource_for(resource)
         if self.user is not None:  # _authorize's own test, before its call: components read unauthorized
             self._authorize("get", kind, namespace, name)
         obj = self.store.get(kind.resource, namespace if kind.namespaced else "", name)
@@ -126,14 +127,14 @@ class APIServer:
         return obj
 
     def try_get(self, resource: str, name: str, namespace: str = "default") -> Obj | None:
-        kind = resource_for(resource)
+        kind = _BY_NAME.get(resource) or resource_for(resource)
         if self.user is not None:  # _authorize's own test, before its call: components read unauthorized
             self._authorize("get", kind, namespace, name)
         return self.store.get(kind.resource, namespace if kind.namespaced else "", name)
 
     def list(self, resource: str, namespace: str | None = None,
              selector: str | Selector | None = None) -> list[Obj]:
-        kind = resource_for(resource)
+        kind = _BY_NAME.get(resource) or resource_for(resource)
         if self.user is not None:  # _authorize's own test, before its call: components read unauthorized
             self._authorize("list", kind, namespace)
         items = self.store.list(kind.resource, namespace if kind.namespaced else None)
@@ -144,16 +145,24 @@ class APIServer:
 
     # -- create -------------------------------------------------------------
     def create(self, obj: Obj, *, dry_run: bool = False, pending_namespaces: Iterable[str] = (),
-               _decoded: bool = False) -> Obj:
+               _decoded: bool = False, _prepared: Kind | None = None) -> Obj:
+        """POST. ``_prepared``: apply's kind for a manifest it decoded and ran through ``_prepare`` already (the
+        REST mapping and namespace checks, unchanged since: a second pass would find the same), so only the
+        create's authorization is left of that stage."""
         self.warnings = []
         if not _decoded:  # apply has decoded its manifest already: a second pass would change nothing
             obj = decode(obj)  # typed decoding first, as the handlers do; a fresh copy
-        kind = self._prepare(obj, pending_namespaces, verb="create")
+        if _prepared is None:
+            kind = self._prepare(obj, pending_namespaces, verb="create")
+        else:
+            kind = _prepared
+            if self.user is not None and not self._authorized:  # _prepare's authorization for a create
+                self._authorize("create", kind, obj["metadata"].get("namespace") or "default", "")
         md = obj["metadata"]
         if kind.group in ("authorization.k8s.io", "authentication.k8s.io"):
             return reviews.answer(self, obj, kind, self.user)  # answered, never stored
         if not md.get("name") and md.get("generateName"):
-            md["name"] = md["generateName"] + "".join(self.rng.choice(_NAME_ALPHABET) for _ in range(5))
+            md["name"] = md["generateName"] + name_suffix(self.rng)
         # the uid exists before admission, as upstream's BeforeCreate fills it (the Job registry selects by it)
         md["uid"] = self._new_uid(kind.kind, md.get("name", ""))
         apply_defaults(obj)
@@ -163,23 +172,27 @@ class APIServer:
             mutate(obj, self)
         if self.user is not None and kind.group == "rbac.authorization.k8s.io":
             authz.confirm_rbac_write(self, self.user, obj, kind, None)
-        self._validate(obj, None)
-        if kind.namespaced and self.store.get(kind.resource, md["namespace"], md["name"]) is not None:
-            raise already_exists(kind.group_resource, md["name"])
-        if not kind.namespaced and self.store.get(kind.resource, "", md["name"]) is not None:
+        errors = validate(obj, None)  # _validate's body: one call fewer per create
+        if errors:
+            raise invalid(invalid_message(obj, errors))
+        if self.store.get(kind.resource, md["namespace"] if kind.namespaced else "", md["name"]) is not None:
             raise already_exists(kind.group_resource, md["name"])
         self.warnings = admission_chain.validate(obj, self, kind, dry_run=dry_run)
         if dry_run:
             return obj
         if kind.kind == "Service":
             self._allocate_service(obj, None)
-        for field in ("resourceVersion", "deletionTimestamp", "deletionGracePeriodSeconds"):
-            md.pop(field, None)
+        if not md.keys().isdisjoint(_SERVER_SET_ON_CREATE):  # rarely any: a body a client read back
+            for field in _SERVER_SET_ON_CREATE:
+                md.pop(field, None)
         md["creationTimestamp"] = timestamp(self.clock.now)
-        if "spec" in obj or kind.kind in ("Deployment", "ReplicaSet", "StatefulSet", "DaemonSet", "Job"):
+        if "spec" in obj or kind.kind in _GENERATION_WITHOUT_SPEC:
             md["generation"] = 1
         try:
-            return self._store_call(lambda: self.store.create(kind.resource, obj), kind, md["name"])
+            try:  # _store_call's translation, without a closure per create
+                return self.store.create(kind.resource, obj)
+            except StoreError as exc:
+                raise _api_error(exc, kind, md["name"]) from None
         except ApiError:
             if kind.kind == "Service":
                 self._release_service(obj)
@@ -190,16 +203,16 @@ class APIServer:
         first, as the WithAuthorization filter runs before any handler (a create names no object)."""
         if not isinstance(obj, dict):
             raise bad_request("the object is not a mapping")
-        if not obj.get("apiVersion") or not obj.get("kind"):
-            missing = "apiVersion" if not obj.get("apiVersion") else "kind"
-            raise bad_request(f"Object 'Kind' is missing in '{_short(obj)}'" if missing == "kind"
-                              else f"Object 'apiVersion' is missing in '{_short(obj)}'")
-        kind = kind_for(obj["apiVersion"], obj["kind"])
+        api_version, kind_name = obj.get("apiVersion"), obj.get("kind")
+        if not api_version or not kind_name:
+            raise bad_request(f"Object 'apiVersion' is missing in '{_short(obj)}'" if not api_version
+                              else f"Object 'Kind' is missing in '{_short(obj)}'")
+        kind = _BY_GVK.get((api_version, kind_name)) or kind_for(api_version, kind_name)
         obj["apiVersion"] = kind.api_version
         md = obj.get("metadata")
         if not isinstance(md, dict):
             md = obj["metadata"] = {}
-        if verb:
+        if verb and self.user is not None and not self._authorized:  # _authorize's own test, before its call
             self._authorize(verb, kind, md.get("namespace") or "default",
                             "" if verb == "create" else str(md.get("name") or ""))
         if kind.namespaced:
@@ -398,8 +411,9 @@ class APIServer:
         md.setdefault("annotations", {})[LAST_APPLIED] = last
         live = self.store.get(kind.resource, md.get("namespace", ""), md.get("name", ""))
         if live is None or not md.get("name"):
-            return self.create(manifest, dry_run=dry_run, pending_namespaces=pending_namespaces,
-                               _decoded=manifest["apiVersion"] == decoded_as)
+            decoded = manifest["apiVersion"] == decoded_as
+            return self.create(manifest, dry_run=dry_run, pending_namespaces=pending_namespaces, _decoded=decoded,
+                               _prepared=kind if decoded else None)
         previous = json.loads(live["metadata"].get("annotations", {}).get(LAST_APPLIED, "{}"))
         merged = merge.three_way(live, previous, manifest)
         merged["metadata"]["resourceVersion"] = live["metadata"]["resourceVersion"]

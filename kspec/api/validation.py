@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from kspec import labels as lbl
+from kspec.labels import _VALID_KEYS, _VALID_VALUES
 from kspec.memos import Bounded
 from kspec.quantity import canonical, parse_quantity
 
@@ -277,6 +278,52 @@ def _mask_trailing_dash(name: str) -> str:
 NameCheck = Callable[[str], list[str]]
 
 
+#: (name check, name) pairs the check found valid: every new cluster names the same objects
+_VALID_NAMES: Bounded[tuple[NameCheck, str], bool] = Bounded(50_000)
+
+
+def _valid_name(check: NameCheck, name: Any) -> bool:
+    """``check(name)`` reports nothing (remembered: the checks are pure functions of the text)."""
+    if type(name) is not str or not name:
+        return False
+    key = (check, name)
+    if key in _VALID_NAMES:
+        return True
+    return not check(name) and _VALID_NAMES.remember(key, True)
+
+
+def _known_valid_meta(meta: Any, namespaced: bool, name_check: NameCheck) -> bool:
+    """What ``validate_object_meta`` would find no error in, decided with memos and set comparisons: a valid
+    name (and generateName, if any), a valid namespace exactly when namespaced, no negative generation, labels
+    and annotations known valid (``_known_valid_labels``, ``_known_valid_annotations``, inlined: every write
+    asks). False sends the metadata through the full check, which then words the errors."""
+    get = meta.get
+    name, namespace, generate_name = get("name"), get("namespace"), get("generateName")
+    try:  # a memo hit first (only non-empty strings are remembered), the check itself on a miss
+        if (name_check, name) not in _VALID_NAMES and not _valid_name(name_check, name):
+            return False
+        if namespaced:
+            if (is_dns1123_label, namespace) not in _VALID_NAMES and not _valid_name(is_dns1123_label, namespace):
+                return False
+        elif namespace:
+            return False
+    except TypeError:  # an unhashable name or namespace
+        return False
+    if generate_name and not (type(generate_name) is str and _valid_name(
+            name_check, _mask_trailing_dash(generate_name))):
+        return False
+    generation = get("generation")
+    if generation is not None and (type(generation) is not int or generation < 0):
+        return False
+    labels, annotations = get("labels"), get("annotations")
+    try:
+        return (not labels or labels.keys() <= _VALID_KEYS.keys() and _VALID_VALUES.keys() >= set(
+            labels.values())) and (not annotations or annotations.keys() <= _VALID_KEYS.keys() and len(
+                "".join(annotations).encode()) + len("".join(annotations.values()).encode()) <= _ANNOTATIONS_SIZE_LIMIT)
+    except (AttributeError, TypeError):
+        return False
+
+
 def _errors_for(path: str, value: Any, messages: list[str]) -> list[FieldError]:
     return [invalid(path, value, m) for m in messages]
 
@@ -293,8 +340,22 @@ def _nonnegative(path: str, value: Any) -> list[FieldError]:
 # ---------------------------------------------------------------------------
 
 
+def _known_valid_labels(labels: Any) -> bool:
+    """Every key and value of ``labels`` was found valid before (the memos of ``labels.validate_label_key`` and
+    ``validate_label_value``), so the full check would report nothing: set comparisons made in C, where the
+    check walks each pair. False (the full check decides) for anything else: a new key or value, a value that
+    is not a string (the check validates its ``str()``), an unhashable value, a labels field that is no
+    mapping."""
+    try:
+        return labels.keys() <= _VALID_KEYS.keys() and _VALID_VALUES.keys() >= set(labels.values())
+    except (AttributeError, TypeError):
+        return False
+
+
 def validate_labels(labels: Any, path: str) -> list[FieldError]:
     """ValidateLabels (keys and values; sorted for deterministic output)."""
+    if not labels or _known_valid_labels(labels):
+        return []
     errs: list[FieldError] = []
     for key in sorted((labels or {}).keys(), key=str):
         errs.extend(_errors_for(path, key, lbl.validate_label_key(str(key))))
@@ -303,8 +364,27 @@ def validate_labels(labels: Any, path: str) -> list[FieldError]:
     return errs
 
 
+def _known_valid_annotations(annotations: Any) -> bool:
+    """Every key was found a valid label key before, so its lower-case form is valid too (lower-casing keeps a
+    qualified name qualified: the prefix is lower-case already, the name part's characters stay in their
+    class, the length is unchanged), and keys and values, all strings, are within the size limit (the byte
+    count ``validate_annotations_size`` makes, of the joined texts). False (the full check decides) for
+    anything else."""
+    try:
+        return annotations.keys() <= _VALID_KEYS.keys() and len("".join(annotations).encode()) + len(
+            "".join(annotations.values()).encode()) <= _ANNOTATIONS_SIZE_LIMIT
+    except (AttributeError, TypeError):
+        return False
+
+
+#: TotalAnnotationSizeLimitB (validation_limits.validate_annotations_size's limit)
+_ANNOTATIONS_SIZE_LIMIT = 256 * 1024
+
+
 def validate_annotations(annotations: Any, path: str) -> list[FieldError]:
     """ValidateAnnotations: keys are qualified names (case-insensitive); total size at most 256 KiB."""
+    if not annotations or _known_valid_annotations(annotations):
+        return []
     errs: list[FieldError] = []
     for key in sorted((annotations or {}).keys(), key=str):
         errs.extend(_errors_for(path, key, lbl.validate_label_key(str(key).lower())))
@@ -315,6 +395,8 @@ def validate_annotations(annotations: Any, path: str) -> list[FieldError]:
 def validate_object_meta(obj: Obj, namespaced: bool, name_check: NameCheck) -> list[FieldError]:
     """ValidateObjectMeta: name/generateName, namespace, labels and annotations."""
     meta = obj.get("metadata") or {}
+    if _known_valid_meta(meta, namespaced, name_check):
+        return []
     errs: list[FieldError] = []
     generate_name = meta.get("generateName") or ""
     if generate_name:
