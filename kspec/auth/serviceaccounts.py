@@ -17,8 +17,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from kspec.controllers.base import Controller
-from kspec.controllers.controller_utils import random_chars
 from kspec.errors import ApiError, forbidden
+from kspec.objects import name_suffix
 
 if TYPE_CHECKING:
     from kspec.api.server import APIServer
@@ -35,7 +35,6 @@ ROOT_CA_DESCRIPTION = ("Contains a CA bundle that can be used to verify the kube
 #: the simulated cluster's CA certificate (no real key stands behind it)
 CA_BUNDLE = ("-----BEGIN CERTIFICATE-----\nMIIBkspecSimulatedClusterCAkspecSimulatedClusterCAkspecSimulatedCA=\n"
              "-----END CERTIFICATE-----\n")
-_NAME_ALPHABET = "bcdfghjklmnpqrstvwxz2456789"  # names.SimpleNameGenerator
 
 
 def default_service_account(namespace: str) -> Obj:
@@ -141,7 +140,7 @@ def _mount_token(pod: Obj, api: APIServer) -> None:
     spec = pod["spec"]
     volumes = spec.get("volumes") or []
     existing = next((v.get("name", "") for v in volumes if str(v.get("name", "")).startswith(VOLUME_PREFIX)), "")
-    volume = existing or VOLUME_PREFIX + random_chars(api._auth_rng, _NAME_ALPHABET, 5)
+    volume = existing or VOLUME_PREFIX + name_suffix(api._auth_rng)
     needed = False
     for group in ("initContainers", "containers"):
         for c in spec.get(group) or []:

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import math
-import random
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
 
@@ -217,47 +216,6 @@ def pod_fits_node_selection(spec: Obj, node: Obj) -> bool:
     return required_node_affinity_matches(spec.get("nodeSelector") or {},
                                           (spec.get("affinity") or {}).get("nodeAffinity") or {},
                                           node["metadata"].get("labels") or {}, node["metadata"]["name"])
-
-
-#: alphabet -> (bytes.translate table from a word's top byte to its character, the top bytes choice rejects)
-_DRAW_TABLES: dict[str, tuple[bytes, bytes]] = {}
-
-
-def _draw_tables(alphabet: str) -> tuple[bytes, bytes] | None:
-    """The tables ``random_chars`` reads a word's character with, or None for an alphabet it cannot."""
-    found = _DRAW_TABLES.get(alphabet)
-    if found is None:
-        size = len(alphabet)
-        if not 0 < size < 256 or not alphabet.isascii():
-            return None
-        drop = 8 - size.bit_length()
-        chars = [ord(alphabet[v >> drop]) if v >> drop < size else 0 for v in range(256)]
-        found = _DRAW_TABLES[alphabet] = (bytes(chars), bytes(v for v in range(256) if v >> drop >= size))
-    return found
-
-
-def random_chars(rng: random.Random, alphabet: str, n: int) -> str:
-    """``"".join(rng.choice(alphabet) for _ in range(n))``, the same characters from the same draws.
-
-    ``Random.choice`` is ``alphabet[_randbelow(len(alphabet))]``, and ``_randbelow`` draws ``getrandbits(b)`` (b:
-    the length's bit length; one 32-bit word of the generator, its top b bits) until one is below the length.
-    ``getrandbits(32 * m)`` is the next m words, word i in bits 32i..32i+31 (bytes 4i..4i+3, little-endian): the
-    characters still missing are drawn that many words at a time, which never draws past the last word
-    ``choice`` would, and each word's top byte is turned into its character, or dropped, by ``bytes.translate``
-    (a generated name's five characters were some 250 bytecodes through ``choice``). A subclass of Random may draw
-    otherwise, and an alphabet of 256 characters or more, or not ASCII, is not read from a byte: they get
-    ``choice`` itself.
-    """
-    tables = _draw_tables(alphabet) if type(rng) is random.Random else None
-    if tables is None:
-        return "".join(rng.choice(alphabet) for _ in range(n))
-    table, rejected = tables
-    out = ""
-    while len(out) < n:
-        missing = n - len(out)
-        top = rng.getrandbits(32 * missing).to_bytes(4 * missing, "little")[3::4]
-        out += top.translate(table, rejected).decode("ascii")
-    return out
 
 
 def template_objects(cluster: Cluster, resource: str) -> tuple[dict[tuple[str, str], Obj], dict[Any, Any]] | None:

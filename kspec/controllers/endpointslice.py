@@ -16,7 +16,6 @@ import marshal
 from typing import TYPE_CHECKING
 
 from kspec.controllers.base import Controller
-from kspec.controllers.controller_utils import random_chars
 from kspec.controllers.endpointslice_reconciler import Reconciler
 from kspec.controllers.endpointslice_util import (
     CONTROLLER_NAME,
@@ -29,7 +28,7 @@ from kspec.controllers.endpointslice_util import (
     service_key_of_slice,
 )
 from kspec.labels import Selector
-from kspec.objects import Obj, clone, key_of, split_key
+from kspec.objects import Obj, clone, key_of, name_suffix, split_key
 from kspec.seeding import seeded
 
 if TYPE_CHECKING:
@@ -39,7 +38,6 @@ NAME = "endpointslice-controller"
 COMPONENT = "endpoint-slice-controller"  # the event source of its recorder
 #: endpointSliceChangeMinSyncDelay: a Service is synced at most this soon after a change to one of its slices
 SLICE_CHANGE_MIN_SYNC_DELAY_MS = 1000
-_NAME_ALPHABET = "bcdfghjklmnpqrstvwxz2456789"  # utilrand's alphanums, as the API server's generateName uses
 
 
 class ApiSliceClient:
@@ -60,7 +58,7 @@ class ApiSliceClient:
         obj = decoded_copy(obj)  # the API server's copy, made here: the name goes into it, not the caller's
         md = obj["metadata"]
         if not md.get("name") and md.get("generateName"):
-            md["name"] = md["generateName"] + random_chars(self.rng, _NAME_ALPHABET, 5)
+            md["name"] = md["generateName"] + name_suffix(self.rng)
         created = self.api.create(obj, _decoded=True)
         self._track(created)
         return created
