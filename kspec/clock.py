@@ -15,6 +15,7 @@ import heapq
 from collections import Counter, deque
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from operator import itemgetter
 
 from kspec.errors import ClockError
 
@@ -123,6 +124,24 @@ class Timer:
                 self._clock._forget(self)
 
 
+class _Soon(tuple):
+    """A one-shot callback at the instant it was scheduled (``Clock.soon``): ``(when, seq, fn, label)``, in the heap
+    beside the timers' ``(when, seq, timer)`` entries and ordered with them by the same two leading keys.
+
+    Informer deliveries and work-queue drains are most of a run's callbacks, and nothing ever cancels them: a
+    Timer for each (its constructor, its attribute dict, the tuple that holds it) was most of their cost. Read
+    like a timer where one is remembered (``Clock._recent``, ``Clock._current``, ``describe``).
+    """
+
+    __slots__ = ()
+    when = property(itemgetter(0))
+    seq = property(itemgetter(1))
+    fn = property(itemgetter(2))
+    label = property(itemgetter(3))
+    period = 0
+    cancelled = False
+
+
 class Clock:
     """A deterministic discrete-event clock.
 
@@ -132,7 +151,7 @@ class Clock:
 
     def __init__(self) -> None:
         self.now: int = 0
-        self._heap: list[tuple[int, int, Timer]] = []
+        self._heap: list[tuple[int, int, Timer] | _Soon] = []
         self._seq = 0
         self._one_shots = 0  # live, non-periodic timers
         self._periodic: dict[int, int] = {}  # period -> live periodic timers with it
@@ -142,9 +161,9 @@ class Clock:
         self.max_callbacks_per_instant = MAX_CALLBACKS_PER_INSTANT
         self._instant = -1
         self._instant_work = 0
-        self._recent: deque[Timer] = deque(maxlen=RECENT)
-        self._writes: deque[tuple[int, str, str, dict, Timer | None]] = deque(maxlen=RECENT)
-        self._current: Timer | None = None
+        self._recent: deque[Timer | _Soon] = deque(maxlen=RECENT)
+        self._writes: deque[tuple[int, str, str, dict, Timer | _Soon | None]] = deque(maxlen=RECENT)
+        self._current: Timer | _Soon | None = None
         #: the handler running inside the current callback (set by informers), named in livelock reports
         self.acting: Callable[..., object] | None = None
         #: display hook (kspec.progress): called with the time every PROGRESS_EVERY callbacks of a long run
@@ -162,6 +181,12 @@ class Clock:
     def call_soon(self, fn: Callback, *, label: str = "") -> Timer:
         """Run at the current instant, after everything already due now."""
         return self.call_at(self.now, fn, label=label)
+
+    def soon(self, fn: Callback, label: str) -> None:
+        """``call_soon`` for a callback nobody cancels: the same place in the order, no Timer."""
+        self._seq = seq = self._seq + 1
+        heapq.heappush(self._heap, _Soon((self.now, seq, fn, label)))
+        self._one_shots += 1
 
     def call_every(self, period: int, fn: Callback, *, first: int | None = None, label: str = "") -> Timer:
         """Periodic work: re-armed after each run until cancelled; ignored by ``settle``.
@@ -205,10 +230,15 @@ class Clock:
         pop, replace, remember = heapq.heappop, heapq.heapreplace, self._recent.append
         ran = 0
         while heap:
-            when, _seq, timer = heap[0]
-            if timer.cancelled:
-                pop(heap)
-                continue
+            entry = heap[0]
+            if entry.__class__ is _Soon:
+                timer: Timer | _Soon = entry
+                when = entry[0]
+            else:
+                when, _seq, timer = entry
+                if timer.cancelled:
+                    pop(heap)
+                    continue
             if when > until:
                 break
             self.now = when
@@ -219,9 +249,10 @@ class Clock:
             period = timer.period
             if self._instant_work > self.max_callbacks_per_instant > 0:
                 pop(heap)
-                timer.cancelled = True
+                if timer is not entry:
+                    timer.cancelled = True  # type: ignore[misc]
                 if period:
-                    self._forget(timer)  # not re-armed: the series ends here
+                    self._forget(timer)  # type: ignore[arg-type]  # not re-armed: the series ends here
                 else:
                     self._one_shots -= 1
                 raise ClockError(self.livelock_report())
@@ -234,12 +265,13 @@ class Clock:
                 # which entries come out does not depend on how the heap is laid out
                 timer.when = when = when + period
                 self._seq = seq = self._seq + 1
-                timer.seq = seq
+                timer.seq = seq  # type: ignore[misc]
                 replace(heap, (when, seq, timer))
             else:
                 pop(heap)
                 self._one_shots -= 1
-                timer.cancelled = True
+                if timer is not entry:
+                    timer.cancelled = True  # type: ignore[misc]
             self._current, self.acting = timer, None
             try:
                 timer.fn()
@@ -343,7 +375,7 @@ class Clock:
 
     def next_time(self) -> int | None:
         heap = self._heap
-        while heap and heap[0][2].cancelled:
+        while heap and heap[0].__class__ is not _Soon and heap[0][2].cancelled:
             heapq.heappop(heap)
         return heap[0][0] if heap else None
 
@@ -355,7 +387,7 @@ def describe(what: Timer | Callable[..., object] | None) -> str:
     """A callback in words: its label, else the function it calls (component class and method)."""
     if what is None:
         return "a client request"
-    if isinstance(what, Timer):
+    if isinstance(what, Timer | _Soon):
         if what.label:
             return what.label
         what = what.fn

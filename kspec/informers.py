@@ -163,9 +163,9 @@ class Informers:
             handlers = self._handlers_for(event.resource)
         if handlers:
             if status_only and SKIP_STATUS:
-                self.clock.call_soon(lambda: self._deliver_status(event), label=f"watch {event.resource}")
+                self.clock.soon(lambda: self._deliver_status(event), f"watch {event.resource}")
             else:
-                self.clock.call_soon(lambda: self._deliver(event), label=f"watch {event.resource}")
+                self.clock.soon(lambda: self._deliver(event), f"watch {event.resource}")
 
     def _callbacks(self, resource: str, etype: str) -> list[Callable[..., None]]:
         """The handler functions a change of this type (``STATUS``: a status-only MODIFIED) to this resource goes
@@ -239,7 +239,7 @@ class WorkQueue:
         self._order.append(key)
         if not self._scheduled:
             self._scheduled = True
-            self.clock.call_soon(self._drain, label=f"workqueue {self.name}")
+            self.clock.soon(self._drain, f"workqueue {self.name}")
 
     def add_after(self, key: str, delay_ms: int) -> None:
         if delay_ms <= 0:
@@ -274,7 +274,7 @@ class WorkQueue:
         key = self._order.popleft()
         self._queued.discard(key)
         if self._order:
-            self.clock.call_soon(self._drain, label=f"workqueue {self.name}")
+            self.clock.soon(self._drain, f"workqueue {self.name}")
         else:
             self._scheduled = False
         self.process(key)
