@@ -86,20 +86,25 @@ class Informers:
     def on(self, resource: str, on_add: AddFn | None = None, on_update: UpdateFn | None = None,
            on_delete: DeleteFn | None = None, *, ignore: frozenset[str] = frozenset(),
            on_status: UpdateFn | None = LIKE_UPDATE) -> Handler:
-        if self._slot is None:
-            self._registered += 1
-            order = (self._registered, 0)
+        if self._slot is None:  # the next place: after every handler registered or reserved so far
+            self._registered = registered = self._registered + 1
+            handler = Handler(on_add, on_update, on_delete, ignore, (registered, 0), on_status)
+            handlers = self._handlers.get(resource)
+            if handlers is None:
+                self._handlers[resource] = [handler]
+            else:
+                handlers.append(handler)
         else:
             self._in_slot += 1
             order = (self._slot, self._in_slot)
-        handler = Handler(on_add, on_update, on_delete, ignore, order, on_status)
-        handlers = self._handlers.get(resource)
-        if handlers is None:
-            self._handlers[resource] = [handler]
-        elif not handlers or handlers[-1].order < order:  # empty: every handler of it was removed
-            handlers.append(handler)
-        else:
-            bisect.insort(handlers, handler, key=_order)
+            handler = Handler(on_add, on_update, on_delete, ignore, order, on_status)
+            handlers = self._handlers.get(resource)
+            if handlers is None:
+                self._handlers[resource] = [handler]
+            elif not handlers or handlers[-1].order < order:  # empty: every handler of it was removed
+                handlers.append(handler)
+            else:
+                bisect.insort(handlers, handler, key=_order)
         if self._for:  # what deliveries worked out is stale (empty while a cluster starts)
             self._for.clear()
             self._calls.clear()
@@ -222,6 +227,8 @@ class WorkQueue:
     BASE_DELAY_MS = 5
     MAX_DELAY_MS = 1_000_000
 
+    _scheduled = False  # whether a _drain is scheduled
+
     def __init__(self, clock: Clock, process: Callable[[str], None], name: str = "") -> None:
         self.clock = clock
         self.process = process
@@ -230,7 +237,6 @@ class WorkQueue:
         self._order: deque[str] = deque()
         self._failures: dict[str, int] = {}
         self._delayed: dict[str, Timer] = {}
-        self._scheduled = False
 
     def add(self, key: str) -> None:
         if key in self._queued:
@@ -261,6 +267,19 @@ class WorkQueue:
         failures = self._failures.get(key, 0)
         self._failures[key] = failures + 1
         self.add_after(key, min(self.BASE_DELAY_MS * 2**failures, self.MAX_DELAY_MS))
+
+    def add_object(self, obj: Obj) -> None:
+        """``enqueue_handler``'s on_add and on_delete for the default key, ``key_of`` written out (a call fewer on
+        every delivery to a ``Controller.watch``): ``namespace/name``, or ``name``; nothing without one."""
+        md = obj.get("metadata", {})
+        ns = md.get("namespace", "")
+        key = f"{ns}/{md.get('name', '')}" if ns else md.get("name", "")
+        if key:
+            self.add(key)
+
+    def update_object(self, _old: Obj, new: Obj) -> None:
+        """``enqueue_handler``'s on_update for the default key."""
+        self.add_object(new)
 
     def forget(self, key: str) -> None:
         if self._failures:  # after every successful reconcile: most queues never failed

@@ -33,8 +33,16 @@ class Controller:
 
     def watch(self, resource: str, key: Callable[[Obj], str | None] = key_of) -> None:
         """Enqueue ``key(obj)`` on every change of ``resource``, starting with what exists."""
-        handler = self.api.informers.on(resource, **enqueue_handler(self.queue, key))
-        self.api.informers.replay(handler, self.api.store.list(resource))
+        informers = self.api.informers
+        if key is not key_of:
+            informers.replay(informers.on(resource, **enqueue_handler(self.queue, key)), self.api.store.list(resource))
+            return
+        queue = self.queue  # enqueue_handler(queue)'s functions, as the queue's own methods
+        add = queue.add_object
+        informers.on(resource, add, queue.update_object, add)
+        if informers.replaying:  # Informers.replay
+            for obj in self.api.store.list(resource):
+                add(obj)
 
     def _process(self, key: str) -> None:
         try:
