@@ -12,7 +12,8 @@ from __future__ import annotations
 import bisect
 from collections import deque
 from collections.abc import Callable
-from dataclasses import dataclass
+from functools import partial
+from operator import is_not, itemgetter
 from typing import TYPE_CHECKING
 
 from kspec.objects import Obj, key_of
@@ -38,8 +39,7 @@ LIKE_UPDATE: UpdateFn = _LikeUpdate()  # type: ignore[assignment]
 SKIP_STATUS = True
 
 
-@dataclass(slots=True)
-class Handler:
+class Handler(tuple):  # noqa: SLOT001 - no instance attributes: its fields are the tuple's items
     """ResourceEventHandlerFuncs: any of the three may be left out.
 
     ``ignore`` names resources a ``"*"`` handler is never called for, so a change nobody acts on (a Lease
@@ -51,15 +51,37 @@ class Handler:
     reads nothing but those (an owner index, the garbage collector for a live object) declares ``None`` and is
     not called for the kubelet's pod status writes, most of a long run's updates. The default calls
     ``on_update``.
+
+    A tuple of its fields (and last, the function a status-only update calls) with a property for
+    each: ``Informers.on`` makes one with ``tuple.__new__``, no Python constructor, for each of the seventy-odd
+    handlers every cluster registers. Handlers are told apart by ``order``, unique to each.
     """
 
-    on_add: AddFn | None = None
-    on_update: UpdateFn | None = None
-    on_delete: DeleteFn | None = None
-    ignore: frozenset[str] = frozenset()
+    __slots__ = ()
+
+    def __new__(cls, on_add: AddFn | None = None, on_update: UpdateFn | None = None, on_delete: DeleteFn | None = None,
+                ignore: frozenset[str] = frozenset(), order: tuple[int, int] = (0, 0),
+                on_status: UpdateFn | None = LIKE_UPDATE) -> Handler:
+        return _new(cls, (on_add, on_update, on_delete, ignore, order, on_status,
+                          on_update if on_status is LIKE_UPDATE else on_status))
+
+    on_add: AddFn | None = property(itemgetter(0))  # type: ignore[assignment]
+    on_update: UpdateFn | None = property(itemgetter(1))  # type: ignore[assignment]
+    on_delete: DeleteFn | None = property(itemgetter(2))  # type: ignore[assignment]
+    ignore: frozenset[str] = property(itemgetter(3))  # type: ignore[assignment]
     #: registration order: a deferred start's handlers (kspec/lazystart.py) take the place an eager start's had
-    order: tuple[int, int] = (0, 0)
-    on_status: UpdateFn | None = LIKE_UPDATE
+    order: tuple[int, int] = property(itemgetter(4))  # type: ignore[assignment]
+    on_status: UpdateFn | None = property(itemgetter(5))  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return (f"Handler(on_add={self[0]!r}, on_update={self[1]!r}, on_delete={self[2]!r}, ignore={self[3]!r}, "
+                f"order={self[4]!r}, on_status={self[5]!r})")
+
+
+_new = tuple.__new__
+#: the handler functions a delivery of each type calls: (on_add, on_update, on_delete, status_fn)
+_FUNCTION = {"ADDED": itemgetter(0), "MODIFIED": itemgetter(1), "DELETED": itemgetter(2), "STATUS": itemgetter(6)}
+_not_none = partial(is_not, None)
 
 
 def _order(handler: Handler) -> tuple[int, int]:
@@ -88,7 +110,8 @@ class Informers:
            on_status: UpdateFn | None = LIKE_UPDATE) -> Handler:
         if self._slot is None:  # the next place: after every handler registered or reserved so far
             self._registered = registered = self._registered + 1
-            handler = Handler(on_add, on_update, on_delete, ignore, (registered, 0), on_status)
+            handler = _new(Handler, (on_add, on_update, on_delete, ignore, (registered, 0), on_status,
+                                     on_update if on_status is LIKE_UPDATE else on_status))
             handlers = self._handlers.get(resource)
             if handlers is None:
                 self._handlers[resource] = [handler]
@@ -179,13 +202,7 @@ class Informers:
         key = (resource, etype)
         found = self._calls.get(key)
         if found is None:
-            if etype == "STATUS":
-                found = [fn for h in self._handlers_for(resource)
-                         if (fn := h.on_update if h.on_status is LIKE_UPDATE else h.on_status) is not None]
-            else:
-                attr = "on_add" if etype == "ADDED" else "on_update" if etype == "MODIFIED" else "on_delete"
-                found = [fn for h in self._handlers_for(resource) if (fn := getattr(h, attr)) is not None]
-            self._calls[key] = found
+            found = self._calls[key] = list(filter(_not_none, map(_FUNCTION[etype], self._handlers_for(resource))))
         return found
 
     def _deliver_status(self, event: WatchEvent) -> None:
