@@ -12,6 +12,7 @@ import contextlib
 import functools
 import gc
 import heapq
+import sys
 from collections import Counter, deque
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -173,7 +174,12 @@ class Clock:
     def call_at(self, when: int, fn: Callback, *, label: str = "") -> Timer:
         if when < self.now:
             when = self.now
-        return self._push(Timer(int(when), self._next_seq(), fn, 0, label, False, self))
+        when = int(when)  # _next_seq and _push written out: most timers are one-shots
+        self._seq = seq = self._seq + 1
+        timer = Timer(when, seq, fn, 0, label, False, self)
+        heapq.heappush(self._heap, (when, seq, timer))
+        self._one_shots += 1
+        return timer
 
     def call_later(self, delay: int, fn: Callback, *, label: str = "") -> Timer:
         return self.call_at(self.now + max(0, int(delay)), fn, label=label)
@@ -225,10 +231,12 @@ class Clock:
     def _run_due(self, until: int) -> int:
         """Run every callback due by ``until``, in order (time, then scheduling sequence), in one loop: a virtual
         day runs two million callbacks, and a call to pop each and another to run it were a tenth of it.
-        Cancelled timers are dropped from the heap lazily here. Returns how many ran."""
+        Cancelled timers are dropped from the heap lazily here. Returns how many ran meanwhile (a nested run's
+        included)."""
         heap = self._heap
         pop, replace, remember = heapq.heappop, heapq.heapreplace, self._recent.append
-        ran = 0
+        limit = self.max_callbacks_per_instant or sys.maxsize  # the livelock guard's (0: none)
+        before = self.callbacks_run
         while heap:
             entry = heap[0]
             if entry.__class__ is _Soon:
@@ -244,10 +252,12 @@ class Clock:
             self.now = when
             self.callbacks_run += 1
             if when != self._instant:
-                self._instant, self._instant_work = when, 0
-            self._instant_work += 1
+                self._instant = when
+                self._instant_work = work = 1
+            else:
+                self._instant_work = work = self._instant_work + 1
             period = timer.period
-            if self._instant_work > self.max_callbacks_per_instant > 0:
+            if work > limit:
                 pop(heap)
                 if timer is not entry:
                     timer.cancelled = True  # type: ignore[misc]
@@ -277,8 +287,7 @@ class Clock:
                 timer.fn()
             finally:
                 self._current = self.acting = None
-            ran += 1
-        return ran
+        return self.callbacks_run - before
 
     def note_write(self, verb: str, resource: str, obj: dict) -> None:
         """Remember a committed write and who made it, for a livelock report."""

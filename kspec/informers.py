@@ -120,7 +120,8 @@ class Informers:
         else:
             self._in_slot += 1
             order = (self._slot, self._in_slot)
-            handler = Handler(on_add, on_update, on_delete, ignore, order, on_status)
+            handler = _new(Handler, (on_add, on_update, on_delete, ignore, order, on_status,
+                                     on_update if on_status is LIKE_UPDATE else on_status))
             handlers = self._handlers.get(resource)
             if handlers is None:
                 self._handlers[resource] = [handler]
