@@ -197,9 +197,9 @@ class Informers:
             handlers = self._handlers_for(resource)
         if handlers:
             if status_only and SKIP_STATUS:
-                clock.soon(lambda: self._deliver_status(event), f"watch {resource}")
+                clock.soon(partial(self._deliver_status, event), f"watch {resource}")
             else:
-                clock.soon(lambda: self._deliver(event), f"watch {resource}")
+                clock.soon(partial(self._deliver, event), f"watch {resource}")
 
     def _callbacks(self, resource: str, etype: str) -> list[Callable[..., None]]:
         """The handler functions a change of this type (``STATUS``: a status-only MODIFIED) to this resource goes
@@ -217,7 +217,8 @@ class Informers:
         clock = self.clock
         obj = event.obj
         old = event.old or obj
-        for fn in self._callbacks(event.resource, "STATUS"):
+        fns = self._calls.get((event.resource, "STATUS"))
+        for fn in self._callbacks(event.resource, "STATUS") if fns is None else fns:
             clock.acting = fn
             fn(old, obj)
         clock.acting = None
@@ -226,13 +227,17 @@ class Informers:
         self.delivered += 1
         clock = self.clock
         obj = event.obj
-        if event.type == "MODIFIED":
+        etype = event.type
+        fns = self._calls.get((event.resource, etype))
+        if fns is None:
+            fns = self._callbacks(event.resource, etype)
+        if etype == "MODIFIED":
             old = event.old or obj
-            for fn in self._callbacks(event.resource, "MODIFIED"):
+            for fn in fns:
                 clock.acting = fn
                 fn(old, obj)
         else:
-            for fn in self._callbacks(event.resource, event.type):
+            for fn in fns:
                 clock.acting = fn
                 fn(obj)
         clock.acting = None

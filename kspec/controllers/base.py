@@ -55,7 +55,8 @@ class Controller:
         if failed:  # the sync handler returned an error: processNextWorkItem's AddRateLimited
             self.queue.add_rate_limited(key)
             return
-        self.queue.forget(key)
+        if self.queue._failures:  # WorkQueue.forget, called only when there is something to forget
+            self.queue.forget(key)
 
     def reconcile(self, key: str) -> bool | None:
         """Level-triggered sync of one key; a true result asks for a retry with back-off."""
