@@ -33,6 +33,9 @@ class _LikeUpdate:
     def __repr__(self) -> str:
         return "LIKE_UPDATE"
 
+    def __reduce__(self) -> str:
+        return "LIKE_UPDATE"  # copied or pickled, still the one sentinel
+
 
 LIKE_UPDATE: UpdateFn = _LikeUpdate()  # type: ignore[assignment]
 #: Off, every status-only write is delivered to every ``on_update`` (tests compare the runs both ways)
@@ -72,6 +75,10 @@ class Handler(tuple):  # noqa: SLOT001 - no instance attributes: its fields are 
     #: registration order: a deferred start's handlers (kspec/lazystart.py) take the place an eager start's had
     order: tuple[int, int] = property(itemgetter(4))  # type: ignore[assignment]
     on_status: UpdateFn | None = property(itemgetter(5))  # type: ignore[assignment]
+
+    def __getnewargs__(self) -> tuple[object, ...]:  # type: ignore[override]
+        """What ``__new__`` takes back (copy, pickle): the six fields."""
+        return self[:6]
 
     def __repr__(self) -> str:
         return (f"Handler(on_add={self[0]!r}, on_update={self[1]!r}, on_delete={self[2]!r}, ignore={self[3]!r}, "

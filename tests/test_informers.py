@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import copy
+
 from kspec.clock import Clock
 from kspec.informers import LIKE_UPDATE, Handler, Informers, WorkQueue, enqueue_handler
 from kspec.store import MemoryStore
@@ -240,6 +242,7 @@ def test_a_handler_reads_as_its_fields_and_is_told_apart_by_its_order() -> None:
         add, None, None, frozenset({"events"}), (1, 0), LIKE_UPDATE)
     assert second.order == (2, 0) and second.on_status is None and first != second
     assert Handler(add, order=(1, 0), ignore=frozenset({"events"})) == first
+    assert copy.copy(second) == second and copy.deepcopy(first) == first
     informers.remove(second)
     assert informers._handlers["configmaps"] == [first]
 
