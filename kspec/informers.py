@@ -309,8 +309,12 @@ class WorkQueue:
         md = obj.get("metadata", {})
         ns = md.get("namespace", "")
         key = f"{ns}/{md.get('name', '')}" if ns else md.get("name", "")
-        if key:
-            self.add(key)
+        if key and key not in self._queued:  # add, written out
+            self._queued.add(key)
+            self._order.append(key)
+            if not self._scheduled:
+                self._scheduled = True
+                self.clock.soon(self._drain, f"workqueue {self.name}")
 
     def update_object(self, _old: Obj, new: Obj) -> None:
         """``enqueue_handler``'s on_update for the default key."""
