@@ -239,14 +239,34 @@ class Clock:
         before = self.callbacks_run
         while heap:
             entry = heap[0]
-            if entry.__class__ is _Soon:
-                timer: Timer | _Soon = entry
+            if entry.__class__ is _Soon:  # the loop below for a one-shot nobody cancels, written out
                 when = entry[0]
-            else:
-                when, _seq, timer = entry
-                if timer.cancelled:
-                    pop(heap)
-                    continue
+                if when > until:
+                    break
+                self.now = when
+                self.callbacks_run += 1
+                if when != self._instant:
+                    self._instant = when
+                    self._instant_work = work = 1
+                else:
+                    self._instant_work = work = self._instant_work + 1
+                pop(heap)
+                self._one_shots -= 1
+                if work > limit:
+                    raise ClockError(self.livelock_report())
+                remember(entry)
+                if self.progress is not None and not self.callbacks_run % PROGRESS_EVERY:
+                    self.progress(when)
+                self._current, self.acting = entry, None
+                try:
+                    entry[2]()
+                finally:
+                    self._current = self.acting = None
+                continue
+            when, _seq, timer = entry
+            if timer.cancelled:
+                pop(heap)
+                continue
             if when > until:
                 break
             self.now = when
@@ -259,10 +279,9 @@ class Clock:
             period = timer.period
             if work > limit:
                 pop(heap)
-                if timer is not entry:
-                    timer.cancelled = True  # type: ignore[misc]
+                timer.cancelled = True
                 if period:
-                    self._forget(timer)  # type: ignore[arg-type]  # not re-armed: the series ends here
+                    self._forget(timer)  # not re-armed: the series ends here
                 else:
                     self._one_shots -= 1
                 raise ClockError(self.livelock_report())
@@ -275,13 +294,12 @@ class Clock:
                 # which entries come out does not depend on how the heap is laid out
                 timer.when = when = when + period
                 self._seq = seq = self._seq + 1
-                timer.seq = seq  # type: ignore[misc]
+                timer.seq = seq
                 replace(heap, (when, seq, timer))
             else:
                 pop(heap)
                 self._one_shots -= 1
-                if timer is not entry:
-                    timer.cancelled = True  # type: ignore[misc]
+                timer.cancelled = True
             self._current, self.acting = timer, None
             try:
                 timer.fn()
