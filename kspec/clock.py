@@ -174,7 +174,7 @@ class Clock:
     def call_at(self, when: int, fn: Callback, *, label: str = "") -> Timer:
         if when < self.now:
             when = self.now
-        when = int(when)  # _next_seq and _push written out: most timers are one-shots
+        when = int(when)
         self._seq = seq = self._seq + 1
         timer = Timer(when, seq, fn, 0, label, False, self)
         heapq.heappush(self._heap, (when, seq, timer))
@@ -203,18 +203,11 @@ class Clock:
         if period <= 0:
             raise ValueError("period must be positive")
         when = self.now + (period if first is None else max(0, int(first)))
-        return self._push(Timer(when, self._next_seq(), fn, int(period), label, False, self))
-
-    def _next_seq(self) -> int:
-        self._seq += 1
-        return self._seq
-
-    def _push(self, timer: Timer) -> Timer:
-        heapq.heappush(self._heap, (timer.when, timer.seq, timer))
-        if timer.period:
-            self._periodic[timer.period] = self._periodic.get(timer.period, 0) + 1
-        else:
-            self._one_shots += 1
+        self._seq = seq = self._seq + 1
+        period = int(period)
+        timer = Timer(when, seq, fn, period, label, False, self)
+        heapq.heappush(self._heap, (when, seq, timer))
+        self._periodic[period] = self._periodic.get(period, 0) + 1
         return timer
 
     def _forget(self, timer: Timer) -> None:
