@@ -4,6 +4,10 @@ Everything in a simulated cluster happens through this heap, on one thread, so
 that a run is a pure function of its inputs and seed. Periodic work (probes,
 heartbeats, lease renewals) is marked as such so that ``settle`` can tell a
 cluster that is merely ticking from one that is still changing.
+
+Informer deliveries and work-queue drains (``Clock.soon``) go into the same heap without a Timer: they take the
+next sequence number as ``call_soon`` would, so they run in the same place of the same order, are counted as the
+same one-shots and are remembered and described by the same label (tests/test_clock.py compares the two).
 """
 
 from __future__ import annotations
