@@ -3,14 +3,27 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
+from kspec import lazystart
 from kspec.errors import ApiError
 from kspec.informers import WorkQueue, enqueue_handler
 from kspec.objects import Obj, key_of
 
 if TYPE_CHECKING:
     from kspec.cluster import Cluster
+
+
+class _Queue:
+    """``Controller.queue``, made on first use: a controller whose start waits for the first object it watches
+    (kspec/lazystart.py) and never sees one never needs its queue. Making a WorkQueue does nothing else (no clock
+    callback, no sequence number, no write), so when it is made changes nothing a run shows."""
+
+    def __get__(self, controller: Controller | None, owner: type | None = None) -> Any:
+        if controller is None:
+            return self
+        queue = controller.__dict__["queue"] = WorkQueue(controller.clock, controller._process, controller.NAME)
+        return queue
 
 
 class Controller:
@@ -26,7 +39,10 @@ class Controller:
         self.api = cluster.api
         self.clock = cluster.clock
         self.events = cluster.events
-        self.queue = WorkQueue(cluster.clock, self._process, self.NAME)
+        if not lazystart.ENABLED:  # KSPEC_EAGER_START: made now, as every queue was
+            self.queue  # noqa: B018
+
+    queue: WorkQueue = _Queue()  # type: ignore[assignment]
 
     def start(self) -> None:
         raise NotImplementedError
