@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from kspec import lazystart
 from kspec.errors import ApiError
 from kspec.informers import WorkQueue, enqueue_handler
 from kspec.objects import Obj, key_of
@@ -17,7 +16,8 @@ if TYPE_CHECKING:
 class _Queue:
     """``Controller.queue``, made on first use: a controller whose start waits for the first object it watches
     (kspec/lazystart.py) and never sees one never needs its queue. Making a WorkQueue does nothing else (no clock
-    callback, no sequence number, no write), so when it is made changes nothing a run shows."""
+    callback, no sequence number, no write), so when it is made changes nothing a run shows. With
+    ``KSPEC_EAGER_START=1`` the built-in controllers' queues are made with them (kspec/builtin/controllers.py)."""
 
     def __get__(self, controller: Controller | None, owner: type | None = None) -> Any:
         if controller is None:
@@ -39,8 +39,6 @@ class Controller:
         self.api = cluster.api
         self.clock = cluster.clock
         self.events = cluster.events
-        if not lazystart.ENABLED:  # KSPEC_EAGER_START: made now, as every queue was
-            self.queue  # noqa: B018
 
     queue: WorkQueue = _Queue()  # type: ignore[assignment]
 
