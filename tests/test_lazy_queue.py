@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 
 from kspec import lazystart
+from kspec.builtin.controllers import CONTROLLERS
 from kspec.cluster import Cluster
 from kspec.controllers.base import Controller
 from kspec.controllers.hpa import HPAController
@@ -88,4 +89,5 @@ def test_kspec_eager_start_makes_every_queue_at_construction(monkeypatch: pytest
     monkeypatch.setattr(lazystart, "ENABLED", False)
     c = Cluster(nodes=1)
     c.start()
-    assert all("queue" in vars(ctrl) for ctrl in c.controllers)
+    built_in = [ctrl for ctrl in c.controllers if isinstance(ctrl, CONTROLLERS)]
+    assert len(built_in) == len(CONTROLLERS) and all("queue" in vars(ctrl) for ctrl in built_in)
