@@ -4,6 +4,10 @@ Everything in a simulated cluster happens through this heap, on one thread, so
 that a run is a pure function of its inputs and seed. Periodic work (probes,
 heartbeats, lease renewals) is marked as such so that ``settle`` can tell a
 cluster that is merely ticking from one that is still changing.
+
+Informer deliveries and work-queue drains (``Clock.soon``) go into the same heap without a Timer: they take the
+next sequence number as ``call_soon`` would, so they run in the same place of the same order, are counted as the
+same one-shots and are remembered and described by the same label (tests/test_clock.py compares the two).
 """
 
 from __future__ import annotations
@@ -12,9 +16,11 @@ import contextlib
 import functools
 import gc
 import heapq
+import sys
 from collections import Counter, deque
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from operator import itemgetter
 
 from kspec.errors import ClockError
 
@@ -123,6 +129,24 @@ class Timer:
                 self._clock._forget(self)
 
 
+class _Soon(tuple):
+    """A one-shot callback at the instant it was scheduled (``Clock.soon``): ``(when, seq, fn, label)``, in the heap
+    beside the timers' ``(when, seq, timer)`` entries and ordered with them by the same two leading keys.
+
+    Informer deliveries and work-queue drains are most of a run's callbacks, and nothing ever cancels them: a
+    Timer for each (its constructor, its attribute dict, the tuple that holds it) was most of their cost. Read
+    like a timer where one is remembered (``Clock._recent``, ``Clock._current``, ``describe``).
+    """
+
+    __slots__ = ()
+    when = property(itemgetter(0))
+    seq = property(itemgetter(1))
+    fn = property(itemgetter(2))
+    label = property(itemgetter(3))
+    period = 0
+    cancelled = False
+
+
 class Clock:
     """A deterministic discrete-event clock.
 
@@ -132,7 +156,7 @@ class Clock:
 
     def __init__(self) -> None:
         self.now: int = 0
-        self._heap: list[tuple[int, int, Timer]] = []
+        self._heap: list[tuple[int, int, Timer] | _Soon] = []
         self._seq = 0
         self._one_shots = 0  # live, non-periodic timers
         self._periodic: dict[int, int] = {}  # period -> live periodic timers with it
@@ -142,9 +166,9 @@ class Clock:
         self.max_callbacks_per_instant = MAX_CALLBACKS_PER_INSTANT
         self._instant = -1
         self._instant_work = 0
-        self._recent: deque[Timer] = deque(maxlen=RECENT)
-        self._writes: deque[tuple[int, str, str, dict, Timer | None]] = deque(maxlen=RECENT)
-        self._current: Timer | None = None
+        self._recent: deque[Timer | _Soon] = deque(maxlen=RECENT)
+        self._writes: deque[tuple[int, str, str, dict, Timer | _Soon | None]] = deque(maxlen=RECENT)
+        self._current: Timer | _Soon | None = None
         #: the handler running inside the current callback (set by informers), named in livelock reports
         self.acting: Callable[..., object] | None = None
         #: display hook (kspec.progress): called with the time every PROGRESS_EVERY callbacks of a long run
@@ -154,7 +178,12 @@ class Clock:
     def call_at(self, when: int, fn: Callback, *, label: str = "") -> Timer:
         if when < self.now:
             when = self.now
-        return self._push(Timer(int(when), self._next_seq(), fn, 0, label, False, self))
+        when = int(when)
+        self._seq = seq = self._seq + 1
+        timer = Timer(when, seq, fn, 0, label, False, self)
+        heapq.heappush(self._heap, (when, seq, timer))
+        self._one_shots += 1
+        return timer
 
     def call_later(self, delay: int, fn: Callback, *, label: str = "") -> Timer:
         return self.call_at(self.now + max(0, int(delay)), fn, label=label)
@@ -162,6 +191,12 @@ class Clock:
     def call_soon(self, fn: Callback, *, label: str = "") -> Timer:
         """Run at the current instant, after everything already due now."""
         return self.call_at(self.now, fn, label=label)
+
+    def soon(self, fn: Callback, label: str) -> None:
+        """``call_soon`` for a callback nobody cancels: the same place in the order, no Timer."""
+        self._seq = seq = self._seq + 1
+        heapq.heappush(self._heap, _Soon((self.now, seq, fn, label)))
+        self._one_shots += 1
 
     def call_every(self, period: int, fn: Callback, *, first: int | None = None, label: str = "") -> Timer:
         """Periodic work: re-armed after each run until cancelled; ignored by ``settle``.
@@ -172,18 +207,11 @@ class Clock:
         if period <= 0:
             raise ValueError("period must be positive")
         when = self.now + (period if first is None else max(0, int(first)))
-        return self._push(Timer(when, self._next_seq(), fn, int(period), label, False, self))
-
-    def _next_seq(self) -> int:
-        self._seq += 1
-        return self._seq
-
-    def _push(self, timer: Timer) -> Timer:
-        heapq.heappush(self._heap, (timer.when, timer.seq, timer))
-        if timer.period:
-            self._periodic[timer.period] = self._periodic.get(timer.period, 0) + 1
-        else:
-            self._one_shots += 1
+        self._seq = seq = self._seq + 1
+        period = int(period)
+        timer = Timer(when, seq, fn, period, label, False, self)
+        heapq.heappush(self._heap, (when, seq, timer))
+        self._periodic[period] = self._periodic.get(period, 0) + 1
         return timer
 
     def _forget(self, timer: Timer) -> None:
@@ -200,12 +228,39 @@ class Clock:
     def _run_due(self, until: int) -> int:
         """Run every callback due by ``until``, in order (time, then scheduling sequence), in one loop: a virtual
         day runs two million callbacks, and a call to pop each and another to run it were a tenth of it.
-        Cancelled timers are dropped from the heap lazily here. Returns how many ran."""
+        Cancelled timers are dropped from the heap lazily here. Returns how many ran meanwhile (a nested run's
+        included)."""
         heap = self._heap
         pop, replace, remember = heapq.heappop, heapq.heapreplace, self._recent.append
-        ran = 0
+        limit = self.max_callbacks_per_instant or sys.maxsize  # the livelock guard's (0: none)
+        before = self.callbacks_run
         while heap:
-            when, _seq, timer = heap[0]
+            entry = heap[0]
+            if entry.__class__ is _Soon:  # the loop below for a one-shot nobody cancels, written out
+                when = entry[0]
+                if when > until:
+                    break
+                self.now = when
+                self.callbacks_run += 1
+                if when != self._instant:
+                    self._instant = when
+                    self._instant_work = work = 1
+                else:
+                    self._instant_work = work = self._instant_work + 1
+                pop(heap)
+                self._one_shots -= 1
+                if work > limit:
+                    raise ClockError(self.livelock_report())
+                remember(entry)
+                if self.progress is not None and not self.callbacks_run % PROGRESS_EVERY:
+                    self.progress(when)
+                self._current, self.acting = entry, None
+                try:
+                    entry[2]()
+                finally:
+                    self._current = self.acting = None
+                continue
+            when, _seq, timer = entry
             if timer.cancelled:
                 pop(heap)
                 continue
@@ -214,10 +269,12 @@ class Clock:
             self.now = when
             self.callbacks_run += 1
             if when != self._instant:
-                self._instant, self._instant_work = when, 0
-            self._instant_work += 1
+                self._instant = when
+                self._instant_work = work = 1
+            else:
+                self._instant_work = work = self._instant_work + 1
             period = timer.period
-            if self._instant_work > self.max_callbacks_per_instant > 0:
+            if work > limit:
                 pop(heap)
                 timer.cancelled = True
                 if period:
@@ -245,8 +302,7 @@ class Clock:
                 timer.fn()
             finally:
                 self._current = self.acting = None
-            ran += 1
-        return ran
+        return self.callbacks_run - before
 
     def note_write(self, verb: str, resource: str, obj: dict) -> None:
         """Remember a committed write and who made it, for a livelock report."""
@@ -343,7 +399,7 @@ class Clock:
 
     def next_time(self) -> int | None:
         heap = self._heap
-        while heap and heap[0][2].cancelled:
+        while heap and heap[0].__class__ is not _Soon and heap[0][2].cancelled:
             heapq.heappop(heap)
         return heap[0][0] if heap else None
 
@@ -355,7 +411,7 @@ def describe(what: Timer | Callable[..., object] | None) -> str:
     """A callback in words: its label, else the function it calls (component class and method)."""
     if what is None:
         return "a client request"
-    if isinstance(what, Timer):
+    if isinstance(what, Timer | _Soon):
         if what.label:
             return what.label
         what = what.fn

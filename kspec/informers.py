@@ -12,7 +12,8 @@ from __future__ import annotations
 import bisect
 from collections import deque
 from collections.abc import Callable
-from dataclasses import dataclass
+from functools import partial
+from operator import is_not, itemgetter
 from typing import TYPE_CHECKING
 
 from kspec.objects import Obj, key_of
@@ -32,14 +33,16 @@ class _LikeUpdate:
     def __repr__(self) -> str:
         return "LIKE_UPDATE"
 
+    def __reduce__(self) -> str:
+        return "LIKE_UPDATE"  # copied or pickled, still the one sentinel
+
 
 LIKE_UPDATE: UpdateFn = _LikeUpdate()  # type: ignore[assignment]
 #: Off, every status-only write is delivered to every ``on_update`` (tests compare the runs both ways)
 SKIP_STATUS = True
 
 
-@dataclass(slots=True)
-class Handler:
+class Handler(tuple):  # noqa: SLOT001 - no instance attributes: its fields are the tuple's items
     """ResourceEventHandlerFuncs: any of the three may be left out.
 
     ``ignore`` names resources a ``"*"`` handler is never called for, so a change nobody acts on (a Lease
@@ -51,19 +54,42 @@ class Handler:
     reads nothing but those (an owner index, the garbage collector for a live object) declares ``None`` and is
     not called for the kubelet's pod status writes, most of a long run's updates. The default calls
     ``on_update``.
+
+    A tuple of its fields (and last, the function a status-only update calls) with a property for
+    each: ``Informers.on`` makes one with ``tuple.__new__``, no Python constructor, for each of the seventy-odd
+    handlers every cluster registers. Handlers are told apart by ``order``, unique to each.
     """
 
-    on_add: AddFn | None = None
-    on_update: UpdateFn | None = None
-    on_delete: DeleteFn | None = None
-    ignore: frozenset[str] = frozenset()
+    __slots__ = ()
+
+    def __new__(cls, on_add: AddFn | None = None, on_update: UpdateFn | None = None, on_delete: DeleteFn | None = None,
+                ignore: frozenset[str] = frozenset(), order: tuple[int, int] = (0, 0),
+                on_status: UpdateFn | None = LIKE_UPDATE) -> Handler:
+        return _new(cls, (on_add, on_update, on_delete, ignore, order, on_status,
+                          on_update if on_status is LIKE_UPDATE else on_status))
+
+    on_add: AddFn | None = property(itemgetter(0))  # type: ignore[assignment]
+    on_update: UpdateFn | None = property(itemgetter(1))  # type: ignore[assignment]
+    on_delete: DeleteFn | None = property(itemgetter(2))  # type: ignore[assignment]
+    ignore: frozenset[str] = property(itemgetter(3))  # type: ignore[assignment]
     #: registration order: a deferred start's handlers (kspec/lazystart.py) take the place an eager start's had
-    order: tuple[int, int] = (0, 0)
-    on_status: UpdateFn | None = LIKE_UPDATE
+    order: tuple[int, int] = property(itemgetter(4))  # type: ignore[assignment]
+    on_status: UpdateFn | None = property(itemgetter(5))  # type: ignore[assignment]
+
+    def __getnewargs__(self) -> tuple[object, ...]:  # type: ignore[override]
+        """What ``__new__`` takes back (copy, pickle): the six fields."""
+        return self[:6]
+
+    def __repr__(self) -> str:
+        return (f"Handler(on_add={self[0]!r}, on_update={self[1]!r}, on_delete={self[2]!r}, ignore={self[3]!r}, "
+                f"order={self[4]!r}, on_status={self[5]!r})")
 
 
-def _order(handler: Handler) -> tuple[int, int]:
-    return handler.order
+_new = tuple.__new__
+#: the handler functions a delivery of each type calls: (on_add, on_update, on_delete, status_fn)
+_FUNCTION = {"ADDED": itemgetter(0), "MODIFIED": itemgetter(1), "DELETED": itemgetter(2), "STATUS": itemgetter(6)}
+_not_none = partial(is_not, None)
+_order = itemgetter(4)  # a handler's order, read without a Python call (bisect.insort's key)
 
 
 class Informers:
@@ -86,20 +112,27 @@ class Informers:
     def on(self, resource: str, on_add: AddFn | None = None, on_update: UpdateFn | None = None,
            on_delete: DeleteFn | None = None, *, ignore: frozenset[str] = frozenset(),
            on_status: UpdateFn | None = LIKE_UPDATE) -> Handler:
-        if self._slot is None:
-            self._registered += 1
-            order = (self._registered, 0)
+        if self._slot is None:  # the next place: after every handler registered or reserved so far
+            self._registered = registered = self._registered + 1
+            handler = _new(Handler, (on_add, on_update, on_delete, ignore, (registered, 0), on_status,
+                                     on_update if on_status is LIKE_UPDATE else on_status))
+            handlers = self._handlers.get(resource)
+            if handlers is None:
+                self._handlers[resource] = [handler]
+            else:
+                handlers.append(handler)
         else:
             self._in_slot += 1
             order = (self._slot, self._in_slot)
-        handler = Handler(on_add, on_update, on_delete, ignore, order, on_status)
-        handlers = self._handlers.get(resource)
-        if handlers is None:
-            self._handlers[resource] = [handler]
-        elif not handlers or handlers[-1].order < order:  # empty: every handler of it was removed
-            handlers.append(handler)
-        else:
-            bisect.insort(handlers, handler, key=_order)
+            handler = _new(Handler, (on_add, on_update, on_delete, ignore, order, on_status,
+                                     on_update if on_status is LIKE_UPDATE else on_status))
+            handlers = self._handlers.get(resource)
+            if handlers is None:
+                self._handlers[resource] = [handler]
+            elif not handlers or handlers[-1].order < order:  # empty: every handler of it was removed
+                handlers.append(handler)
+            else:
+                bisect.insort(handlers, handler, key=_order)
         if self._for:  # what deliveries worked out is stale (empty while a cluster starts)
             self._for.clear()
             self._calls.clear()
@@ -147,25 +180,30 @@ class Informers:
 
     def replay(self, handler: Handler, existing: list[Obj]) -> None:
         """The informer's initial List: an add for every object that already exists."""
-        if handler.on_add is not None and self._replaying:
-            for obj in existing:
-                handler.on_add(obj)
+        if existing and self._replaying:
+            add = handler[0]  # on_add
+            if add is not None:
+                for obj in existing:
+                    add(obj)
 
     def notify(self, event: WatchEvent, status_only: bool = False) -> None:
         """Called by the API server on commit; schedules delivery at the current instant. ``status_only``: the
         write changed the status alone (see ``Handler.on_status``)."""
-        self.clock.note_write(event.type, event.resource, event.obj)
-        if self._first and event.resource in self._first:
-            for start in self._first.pop(event.resource):
+        clock = self.clock
+        resource = event.resource
+        # Clock.note_write written out: one call fewer on every commit
+        clock._writes.append((clock.now, event.type, resource, event.obj, clock.acting or clock._current))
+        if self._first and resource in self._first:
+            for start in self._first.pop(resource):
                 start()
-        handlers = self._for.get(event.resource)
+        handlers = self._for.get(resource)
         if handlers is None:
-            handlers = self._handlers_for(event.resource)
+            handlers = self._handlers_for(resource)
         if handlers:
             if status_only and SKIP_STATUS:
-                self.clock.call_soon(lambda: self._deliver_status(event), label=f"watch {event.resource}")
+                clock.soon(partial(self._deliver_status, event), f"watch {resource}")
             else:
-                self.clock.call_soon(lambda: self._deliver(event), label=f"watch {event.resource}")
+                clock.soon(partial(self._deliver, event), f"watch {resource}")
 
     def _callbacks(self, resource: str, etype: str) -> list[Callable[..., None]]:
         """The handler functions a change of this type (``STATUS``: a status-only MODIFIED) to this resource goes
@@ -174,13 +212,7 @@ class Informers:
         key = (resource, etype)
         found = self._calls.get(key)
         if found is None:
-            if etype == "STATUS":
-                found = [fn for h in self._handlers_for(resource)
-                         if (fn := h.on_update if h.on_status is LIKE_UPDATE else h.on_status) is not None]
-            else:
-                attr = "on_add" if etype == "ADDED" else "on_update" if etype == "MODIFIED" else "on_delete"
-                found = [fn for h in self._handlers_for(resource) if (fn := getattr(h, attr)) is not None]
-            self._calls[key] = found
+            found = self._calls[key] = list(filter(_not_none, map(_FUNCTION[etype], self._handlers_for(resource))))
         return found
 
     def _deliver_status(self, event: WatchEvent) -> None:
@@ -189,7 +221,8 @@ class Informers:
         clock = self.clock
         obj = event.obj
         old = event.old or obj
-        for fn in self._callbacks(event.resource, "STATUS"):
+        fns = self._calls.get((event.resource, "STATUS"))
+        for fn in self._callbacks(event.resource, "STATUS") if fns is None else fns:
             clock.acting = fn
             fn(old, obj)
         clock.acting = None
@@ -198,13 +231,17 @@ class Informers:
         self.delivered += 1
         clock = self.clock
         obj = event.obj
-        if event.type == "MODIFIED":
+        etype = event.type
+        fns = self._calls.get((event.resource, etype))
+        if fns is None:
+            fns = self._callbacks(event.resource, etype)
+        if etype == "MODIFIED":
             old = event.old or obj
-            for fn in self._callbacks(event.resource, "MODIFIED"):
+            for fn in fns:
                 clock.acting = fn
                 fn(old, obj)
         else:
-            for fn in self._callbacks(event.resource, event.type):
+            for fn in fns:
                 clock.acting = fn
                 fn(obj)
         clock.acting = None
@@ -222,6 +259,8 @@ class WorkQueue:
     BASE_DELAY_MS = 5
     MAX_DELAY_MS = 1_000_000
 
+    _scheduled = False  # whether a _drain is scheduled
+
     def __init__(self, clock: Clock, process: Callable[[str], None], name: str = "") -> None:
         self.clock = clock
         self.process = process
@@ -230,7 +269,6 @@ class WorkQueue:
         self._order: deque[str] = deque()
         self._failures: dict[str, int] = {}
         self._delayed: dict[str, Timer] = {}
-        self._scheduled = False
 
     def add(self, key: str) -> None:
         if key in self._queued:
@@ -239,7 +277,7 @@ class WorkQueue:
         self._order.append(key)
         if not self._scheduled:
             self._scheduled = True
-            self.clock.call_soon(self._drain, label=f"workqueue {self.name}")
+            self.clock.soon(self._drain, f"workqueue {self.name}")
 
     def add_after(self, key: str, delay_ms: int) -> None:
         if delay_ms <= 0:
@@ -262,6 +300,23 @@ class WorkQueue:
         self._failures[key] = failures + 1
         self.add_after(key, min(self.BASE_DELAY_MS * 2**failures, self.MAX_DELAY_MS))
 
+    def add_object(self, obj: Obj) -> None:
+        """``enqueue_handler``'s on_add and on_delete for the default key, ``key_of`` written out (a call fewer on
+        every delivery to a ``Controller.watch``): ``namespace/name``, or ``name``; nothing without one."""
+        md = obj.get("metadata", {})
+        ns = md.get("namespace", "")
+        key = f"{ns}/{md.get('name', '')}" if ns else md.get("name", "")
+        if key and key not in self._queued:  # add, written out
+            self._queued.add(key)
+            self._order.append(key)
+            if not self._scheduled:
+                self._scheduled = True
+                self.clock.soon(self._drain, f"workqueue {self.name}")
+
+    def update_object(self, _old: Obj, new: Obj) -> None:
+        """``enqueue_handler``'s on_update for the default key."""
+        self.add_object(new)
+
     def forget(self, key: str) -> None:
         if self._failures:  # after every successful reconcile: most queues never failed
             self._failures.pop(key, None)
@@ -274,7 +329,7 @@ class WorkQueue:
         key = self._order.popleft()
         self._queued.discard(key)
         if self._order:
-            self.clock.call_soon(self._drain, label=f"workqueue {self.name}")
+            self.clock.soon(self._drain, f"workqueue {self.name}")
         else:
             self._scheduled = False
         self.process(key)

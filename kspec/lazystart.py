@@ -37,9 +37,8 @@ def defer(cluster: Cluster, comp: Any) -> bool:
     store = cluster.api.store
     count = getattr(store, "count", None)  # how many, without listing (and sorting) them
     if count is not None:
-        for kind in kinds:
-            if count(kind):
-                return False
+        if any(map(count, kinds)):
+            return False
     elif any(store.list(kind) for kind in kinds):
         return False
     informers = cluster.api.informers

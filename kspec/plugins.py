@@ -91,7 +91,7 @@ def _registered_names(pm: pluggy.PluginManager, component: str) -> dict[str, str
 def call_impl(impl: Any, hook: str, **kwargs: Any) -> Any:
     """Call one hook implementation, naming the plugin if it raises."""
     try:
-        return impl.function(*[kwargs[a] for a in impl.argnames])
+        return impl.function(*map(kwargs.__getitem__, impl.argnames))
     except PluginError:
         raise
     except Exception as exc:

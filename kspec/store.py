@@ -105,29 +105,24 @@ class MemoryStore:
     def check_write(self) -> None:
         return None
 
-    def _commit(self, etype: str, resource: str, obj: Obj, old: Obj | None) -> None:
-        event = WatchEvent(etype, resource, obj, old, self.revision)
-        for fn in self._subscribers:
-            fn(event)
-
-    def _bump(self, obj: Obj) -> None:
-        self.revision += 1
-        obj["metadata"]["resourceVersion"] = str(self.revision)
-
     def create(self, resource: str, obj: Obj) -> Obj:
+        # the revision bump and the commit written out, as in update
         self.check_write()
         md = obj["metadata"]
         key = (md.get("namespace", ""), md["name"])
         table = self._data.setdefault(resource, {})
         if key in table:
             raise KeyExists(key)
-        self._bump(obj)
+        self.revision = revision = self.revision + 1
+        md["resourceVersion"] = str(revision)
         table[key] = obj
-        self._commit("ADDED", resource, obj, None)
+        event = WatchEvent("ADDED", resource, obj, None, revision)
+        for fn in self._subscribers:
+            fn(event)
         return obj
 
     def update(self, resource: str, obj: Obj, expect_rv: str | None = None) -> Obj:
-        # _bump and _commit written out: every Lease renewal, status write and event count comes through here
+        # every Lease renewal, status write and event count comes through here
         self.check_write()
         md = obj["metadata"]
         key = (md.get("namespace", ""), md["name"])
@@ -154,8 +149,10 @@ class MemoryStore:
         if expect_rv is not None and old["metadata"].get("resourceVersion") != expect_rv:
             raise RevisionMismatch((namespace, name))
         del table[(namespace, name)]
-        self.revision += 1
-        self._commit("DELETED", resource, old, old)
+        self.revision = revision = self.revision + 1
+        event = WatchEvent("DELETED", resource, old, old, revision)
+        for fn in self._subscribers:
+            fn(event)
         return old
 
     def subscribe(self, fn: Callable[[WatchEvent], None]) -> None:

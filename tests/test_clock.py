@@ -459,3 +459,60 @@ def test_a_host_that_froze_its_start_up_is_not_asked_to_count_its_frozen_objects
     clock.run_now()
     clock.call_later(5_000, lambda: ran.append(clock.now))
     assert clock.settle(60_000) and ran == [0, 5_000]
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(["soon", "call_soon", "call_at", "every", "cancel"]), st.integers(0, 30)),
+                min_size=1, max_size=40))
+def test_soon_takes_call_soons_place_in_the_order(ops: list[tuple[str, int]]) -> None:
+    """``Clock.soon`` (no Timer) runs where ``call_soon`` would have, counted and described the same way."""
+    def run(fast: bool) -> tuple[list[object], ...]:
+        c = Clock()
+        seen: list[object] = []
+        timers = []
+
+        def make(i: int, op: str, arg: int) -> None:
+            def fn() -> None:
+                seen.append((c.now, i))
+                if i % 3 == 0 and arg:  # some callbacks schedule more at their instant
+                    schedule(i + 1000, "soon", 0)
+            return fn
+
+        def schedule(i: int, op: str, arg: int) -> None:
+            fn = make(i, op, arg)
+            if op == "soon":
+                if fast:
+                    c.soon(fn, f"s{i}")
+                else:
+                    c.call_soon(fn, label=f"s{i}")
+            elif op == "call_soon":
+                timers.append(c.call_soon(fn, label=f"c{i}"))
+            elif op == "call_at":
+                timers.append(c.call_at(arg, fn, label=f"a{i}"))
+            elif op == "every":
+                timers.append(c.call_every(arg + 1, fn, label=f"e{i}"))
+            elif timers:
+                timers[arg % len(timers)].cancel()
+
+        for i, (op, arg) in enumerate(ops):
+            schedule(i, op, arg)
+            if i % 7 == 6:
+                c.run_for(arg)
+        c.run_for(40)
+        return (seen, [clock_module.describe(t) for t in c._recent], [c._seq, c.pending(), c.next_time(),
+                                                                        len(c._heap), c.callbacks_run])
+
+    assert run(True) == run(False)
+
+
+def test_soon_callbacks_are_named_in_a_livelock_report(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(clock_module, "MAX_CALLBACKS_PER_INSTANT", 50)
+    c = Clock()
+
+    def loop() -> None:
+        c.soon(loop, "looping queue")
+
+    c.soon(loop, "looping queue")
+    with pytest.raises(ClockError, match="looping queue"):
+        c.run_now()
+    assert c.pending() == 0

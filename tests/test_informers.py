@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import copy
+
 from kspec.clock import Clock
-from kspec.informers import Informers, WorkQueue
+from kspec.informers import LIKE_UPDATE, Handler, Informers, WorkQueue, enqueue_handler
 from kspec.store import MemoryStore
 
 
@@ -225,3 +227,36 @@ def test_a_resource_whose_handlers_were_all_removed_takes_new_ones() -> None:
     store.create("configmaps", _cm("a"))
     clock.run_now()
     assert seen == ["a"]
+
+
+def test_a_handler_reads_as_its_fields_and_is_told_apart_by_its_order() -> None:
+    """Handler is a tuple (made without a Python constructor by Informers.on): the fields read as named, and
+    two handlers with the same functions are still two (remove takes the one given)."""
+    _clock, _store, informers = _wired()
+
+    def add(obj: dict) -> None: ...
+
+    first = informers.on("configmaps", add, ignore=frozenset({"events"}))
+    second = informers.on("configmaps", add, on_status=None)
+    assert (first.on_add, first.on_update, first.on_delete, first.ignore, first.order, first.on_status) == (
+        add, None, None, frozenset({"events"}), (1, 0), LIKE_UPDATE)
+    assert second.order == (2, 0) and second.on_status is None and first != second
+    assert Handler(add, order=(1, 0), ignore=frozenset({"events"})) == first
+    assert copy.copy(second) == second and copy.deepcopy(first) == first
+    informers.remove(second)
+    assert informers._handlers["configmaps"] == [first]
+
+
+def test_watch_queue_methods_enqueue_what_enqueue_handler_does() -> None:
+    """WorkQueue.add_object/update_object (Controller.watch's default key) against enqueue_handler's functions."""
+    objects = [{"metadata": {"name": "a", "namespace": "ns"}}, {"metadata": {"name": "b"}}, {"metadata": {}},
+               {"metadata": {"name": "c", "namespace": ""}}, {}]
+    clock = Clock()
+    queues = [WorkQueue(clock, lambda _k: None, "q") for _ in range(2)]
+    funcs = enqueue_handler(queues[0])
+    for obj in objects:
+        funcs["on_add"](obj)
+        queues[1].add_object(obj)
+        funcs["on_update"]({}, obj)
+        queues[1].update_object({}, obj)
+    assert list(queues[0]._order) == list(queues[1]._order) == ["ns/a", "b", "c"]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from kspec import lazystart
 from kspec.auth.aggregation import ClusterRoleAggregationController
 from kspec.auth.serviceaccounts import RootCACertPublisher, ServiceAccountsController
 from kspec.controllers.attachdetach import AttachDetachController, CSIExternalAttacher
@@ -43,4 +44,8 @@ CONTROLLERS += (ServiceAccountsController, RootCACertPublisher, ClusterRoleAggre
 
 @hookimpl
 def kspec_controllers(cluster: Any) -> list[Any]:
-    return [cls(cluster) for cls in CONTROLLERS]
+    controllers = [cls(cluster) for cls in CONTROLLERS]
+    if not lazystart.ENABLED:  # KSPEC_EAGER_START: every queue made now, not on first use (controllers/base.py)
+        for controller in controllers:
+            controller.queue  # noqa: B018
+    return controllers
