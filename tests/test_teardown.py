@@ -1,0 +1,113 @@
+"""kspec/teardown.py's walk in C empties the objects the Python loop it replaced emptied, in any cluster."""
+
+from __future__ import annotations
+
+import gc
+from collections import deque
+from typing import Any
+
+import pytest
+
+from kspec import teardown
+from kspec.cluster import Cluster
+
+WORKLOAD = """apiVersion: apps/v1
+kind: Deployment
+metadata: {name: web}
+spec:
+  replicas: 3
+  selector: {matchLabels: {app: web}}
+  template:
+    metadata: {labels: {app: web}}
+    spec:
+      containers: [{name: app, image: nginx:1.25, ports: [{containerPort: 80}]}]
+---
+apiVersion: v1
+kind: Service
+metadata: {name: web}
+spec:
+  type: NodePort
+  selector: {app: web}
+  ports: [{port: 80, targetPort: 80}]
+---
+apiVersion: v1
+kind: PersistentVolumeClaim
+metadata: {name: data}
+spec:
+  accessModes: [ReadWriteOnce]
+  resources: {requests: {storage: 1Gi}}
+"""
+
+
+def _old_walk(cluster: Cluster) -> tuple[list[Any], list[Any]]:
+    """The Python loop teardown.dismantle ran before (what it emptied inside the components, and its parts)."""
+    state = vars(cluster)
+    api = state.get("api")
+    parts: list[Any] = [state.get("clock"), state.get("store"), api, getattr(api, "informers", None),
+                        state.get("events")]
+    parts += (state.get("_owned_indexes") or {}).values()
+    components = [*(state.get("components") or {}).values(), *(state.get("controllers") or ())]
+    parts += [c for c in components if type(c).__module__.startswith("kspec.")]
+    parts = [p for p in parts if p is not None and hasattr(p, "__dict__")]
+    hubs = {id(cluster), *map(id, parts)}
+    held: list[Any] = []
+    for component in components:
+        if not type(component).__module__.startswith("kspec.") or not hasattr(component, "__dict__"):
+            continue
+        values: list[Any] = []
+        for value in vars(component).values():
+            kind = type(value)
+            if kind is dict:
+                values += value.values()
+            elif kind is list or kind is tuple or kind is set or kind is deque:
+                values += value
+            else:
+                values.append(value)
+        for value in values:
+            own = getattr(value, "__dict__", None)
+            if own is not None and id(value) not in hubs and type(value).__module__.startswith("kspec.") \
+                    and any(id(v) in hubs for v in own.values()):
+                held.append(value)
+    return held, parts
+
+
+def _cluster(**choices: str) -> Cluster:
+    c = Cluster(nodes=3, **choices)
+    c.start()
+    c.apply(WORKLOAD)
+    c.run_for("2m")
+    return c
+
+
+@pytest.mark.parametrize("choices", [{}, {"proxy": "ipvs"}, {"proxy": "nftables", "store": "etcd"}])
+def test_the_walk_in_c_empties_what_the_python_loop_emptied(choices: dict[str, str]) -> None:
+    c = _cluster(**choices)
+    held, infra, components = teardown._emptied(c)
+    old_held, old_parts = _old_walk(c)
+    assert [*infra, *components] == old_parts
+    assert sorted(map(id, held)) == sorted(set(map(id, old_held)))
+    assert len(held) > 10  # kubelets, proxiers, work queues, the scheduler's framework and queue
+    teardown.dismantle(c)
+
+
+def test_a_dismantled_cluster_leaves_the_collector_what_the_python_loop_left() -> None:
+    def garbage(dismantle: Any) -> int:
+        c = _cluster()
+        gc.collect()
+        collecting = gc.isenabled()
+        gc.disable()
+        try:
+            dismantle(c)
+            del c
+            return gc.collect()
+        finally:
+            if collecting:
+                gc.enable()
+
+    def old(cluster: Cluster) -> None:
+        held, parts = _old_walk(cluster)
+        for obj in [*held, *parts]:
+            vars(obj).clear()
+        vars(cluster).clear()
+
+    assert garbage(teardown.dismantle) == garbage(old)
