@@ -34,31 +34,36 @@ if TYPE_CHECKING:
 
 #: the containers whose items count as what a component holds (one level inside it)
 _CONTAINERS = frozenset({dict, list, tuple, set, deque})
-
-#: per process: whether a type's instances are kspec's own objects with an attribute dict (what may be emptied)
-_OWN_KINDS: dict[type, bool] = {}
 _OWN_KINDS_LIMIT = 4096  # a bound in case classes are made on the fly: the memo only saves a check
+
+
+class _OwnKinds(dict[type, bool]):
+    """Per process: whether a type's instances are kspec's own objects with an attribute dict (what may be
+    emptied). Read in C (``dict.__getitem__``); a type not seen yet is checked once, by ``__missing__``."""
+
+    def __missing__(self, kind: type) -> bool:
+        if len(self) >= _OWN_KINDS_LIMIT:
+            self.clear()
+        module = getattr(kind, "__module__", None)
+        own = self[kind] = isinstance(module, str) and module.startswith("kspec.") and kind.__dictoffset__ != 0
+        return own
+
+
+_IS_OWN = _OwnKinds().__getitem__
 
 
 def _own(objs: list[Any]) -> list[Any]:
     """The instances of kspec's classes with an attribute dict among ``objs``, in order."""
-    kinds = _OWN_KINDS
-    new = set(map(type, objs)).difference(kinds)
-    if new:
-        if len(kinds) + len(new) > _OWN_KINDS_LIMIT:
-            kinds.clear()
-            new = set(map(type, objs))
-        for kind in new:  # a set's order: it only fills the memo
-            module = getattr(kind, "__module__", None)
-            kinds[kind] = isinstance(module, str) and module.startswith("kspec.") and kind.__dictoffset__ != 0
-    return list(compress(objs, map(kinds.__getitem__, map(type, objs))))
+    return list(compress(objs, map(_IS_OWN, map(type, objs))))
 
 
 def _held(holders: list[Any]) -> list[Any]:
-    """What the holders' attributes hold: the values, then the items of the lists, tuples, sets, deques and
-    dicts (their values) among them."""
+    """The kspec objects the holders' attributes hold: among the values, then among the items of the lists,
+    tuples, sets, deques and dicts (their values) among them."""
     values = gc.get_referents(*map(vars, holders))
-    return values + gc.get_referents(*compress(values, map(_CONTAINERS.__contains__, map(type, values))))
+    kinds = list(map(type, values))
+    items = gc.get_referents(*compress(values, map(_CONTAINERS.__contains__, kinds)))
+    return [*compress(values, map(_IS_OWN, kinds)), *compress(items, map(_IS_OWN, map(type, items)))]
 
 
 def _empty(objs: Iterable[Any]) -> None:
@@ -76,7 +81,7 @@ def _emptied(cluster: Cluster) -> tuple[list[Any], list[Any], list[Any]]:
     infra = [p for p in infra if p is not None and hasattr(p, "__dict__")]
     components = _own([*(state.get("components") or {}).values(), *(state.get("controllers") or ())])
     hubs = {id(cluster), *map(id, infra), *map(id, components)}
-    held = _own(_held(components))
+    held = _held(components)
     by_id = dict(zip(map(id, held), held, strict=True))  # each once, in the order found
     deque(map(by_id.pop, hubs, repeat(None)), maxlen=0)  # the parts themselves are emptied anyway
     points_at_no_part = hubs.isdisjoint
