@@ -122,6 +122,6 @@ def dismantle(cluster: Cluster) -> None:
     """
     held, infra, components = _emptied(cluster)
     _empty(held)
-    _empty(components)  # before the infrastructure: the resident set then grows 10.1 KiB a scenario, not 10.9
     _empty(infra)
+    _empty(components)
     vars(cluster).clear()
