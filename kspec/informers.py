@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import bisect
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from functools import partial
 from operator import is_not, itemgetter
+from types import MappingProxyType
 from typing import TYPE_CHECKING
 
 from kspec.objects import Obj, key_of
@@ -90,6 +91,7 @@ _new = tuple.__new__
 _FUNCTION = {"ADDED": itemgetter(0), "MODIFIED": itemgetter(1), "DELETED": itemgetter(2), "STATUS": itemgetter(6)}
 _not_none = partial(is_not, None)
 _order = itemgetter(4)  # a handler's order, read without a Python call (bisect.insort's key)
+_NONE: Mapping[str, object] = MappingProxyType({})  # WorkQueue's failures and delays before their first entry
 
 
 class Informers:
@@ -260,6 +262,10 @@ class WorkQueue:
     MAX_DELAY_MS = 1_000_000
 
     _scheduled = False  # whether a _drain is scheduled
+    #: key -> failures, and key -> its requeue timer: most queues never fail nor delay a key, so each is made on
+    #: its first entry (until then the shared empty _NONE, read-only)
+    _failures: dict[str, int] = _NONE  # type: ignore[assignment]
+    _delayed: dict[str, Timer] = _NONE  # type: ignore[assignment]
 
     def __init__(self, clock: Clock, process: Callable[[str], None], name: str = "") -> None:
         self.clock = clock
@@ -267,8 +273,6 @@ class WorkQueue:
         self.name = name
         self._queued: set[str] = set()
         self._order: deque[str] = deque()
-        self._failures: dict[str, int] = {}
-        self._delayed: dict[str, Timer] = {}
 
     def add(self, key: str) -> None:
         if key in self._queued:
@@ -289,6 +293,8 @@ class WorkQueue:
             return
         if existing is not None:
             existing.cancel()
+        elif self._delayed is _NONE:
+            self._delayed = {}
         self._delayed[key] = self.clock.call_at(due, lambda: self._fire(key), label=f"requeue {key}")
 
     def _fire(self, key: str) -> None:
@@ -296,6 +302,8 @@ class WorkQueue:
         self.add(key)
 
     def add_rate_limited(self, key: str) -> None:
+        if self._failures is _NONE:
+            self._failures = {}
         failures = self._failures.get(key, 0)
         self._failures[key] = failures + 1
         self.add_after(key, min(self.BASE_DELAY_MS * 2**failures, self.MAX_DELAY_MS))
