@@ -242,7 +242,8 @@ class Cluster:
         if "controller manager" not in self.replicated:
             self.controllers = plugins.collect(self.pm, "kspec_controllers", cluster=self)
         for comp in [*self.controllers, *self.components.values()]:
-            if not lazystart.defer(self, comp):  # a controller whose resources are empty starts with their first
+            # a controller whose resources are empty starts with their first (most components name none)
+            if not (getattr(comp, "START_ON_FIRST", None) and lazystart.defer(self, comp)):
                 self._guard(comp, comp.start)
         plugins.collect(self.pm, "kspec_cluster_started", cluster=self)
         for group in self.replicated.values():

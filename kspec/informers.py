@@ -107,7 +107,9 @@ class Informers:
         self._registered = 0  # handlers registered (and places reserved), for Handler.order
         self._slot: int | None = None  # the reserved place handlers now registered go to
         self._in_slot = 0
-        self._replaying = True
+        #: whether a start now gets the initial replay (not when it is the deferred start of lazystart.py); read by
+        #: every start that replays, so a plain attribute (set only by ``start_in``)
+        self.replaying = True
         #: resource -> starts waiting for its first object (kspec/lazystart.py)
         self._first: dict[str, list[Callable[[], None]]] = {}
 
@@ -154,12 +156,12 @@ class Informers:
     def start_in(self, slot: int, start: Callable[[], None]) -> None:
         """Run ``start`` with its handlers registered at the reserved ``slot`` and without the initial replay:
         the objects of the resources it watches are the one being committed, which its delivery brings."""
-        saved = self._slot, self._in_slot, self._replaying
-        self._slot, self._in_slot, self._replaying = slot, 0, False
+        saved = self._slot, self._in_slot, self.replaying
+        self._slot, self._in_slot, self.replaying = slot, 0, False
         try:
             start()
         finally:
-            self._slot, self._in_slot, self._replaying = saved
+            self._slot, self._in_slot, self.replaying = saved
 
     def remove(self, handler: Handler) -> None:
         for handlers in self._handlers.values():
@@ -175,14 +177,9 @@ class Informers:
                 h for h in self._handlers.get("*", ()) if resource not in h.ignore)]
         return found
 
-    @property
-    def replaying(self) -> bool:
-        """Whether a start now gets the initial replay (not when it is the deferred start of lazystart.py)."""
-        return self._replaying
-
     def replay(self, handler: Handler, existing: list[Obj]) -> None:
         """The informer's initial List: an add for every object that already exists."""
-        if existing and self._replaying:
+        if existing and self.replaying:
             add = handler[0]  # on_add
             if add is not None:
                 for obj in existing:
