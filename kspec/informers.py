@@ -111,7 +111,7 @@ class Informers:
         #: every start that replays, so a plain attribute (set only by ``start_in``)
         self.replaying = True
         #: resource -> starts waiting for its first object (kspec/lazystart.py)
-        self._first: dict[str, list[Callable[[], None]]] = {}
+        self._first: dict[str, list[Callable[[Obj, Obj | None], bool]]] = {}
 
     def on(self, resource: str, on_add: AddFn | None = None, on_update: UpdateFn | None = None,
            on_delete: DeleteFn | None = None, *, ignore: frozenset[str] = frozenset(),
@@ -148,10 +148,21 @@ class Informers:
         self._registered += 1
         return self._registered
 
-    def on_first(self, resources: tuple[str, ...], start: Callable[[], None]) -> None:
-        """Call ``start`` when the first of ``resources``' objects is committed, before its delivery is scheduled."""
+    def on_first(self, resources: tuple[str, ...], start: Callable[[Obj, Obj | None], bool]) -> None:
+        """Call ``start(obj, old)`` when one of ``resources``' objects is committed (``old``: the object it replaced),
+        before its delivery is scheduled, until it answers True (it started, or need wait no more)."""
         for resource in resources:
             self._first.setdefault(resource, []).append(start)
+
+    def _start_first(self, resource: str, obj: Obj, old: Obj | None) -> None:
+        """Ask the starts waiting for this commit's resource, in the order they began to wait; one answering False
+        waits on."""
+        left = []
+        for start in self._first.pop(resource):
+            if not start(obj, old):
+                left.append(start)
+        if left:
+            self._first[resource] = left
 
     def start_in(self, slot: int, start: Callable[[], None]) -> None:
         """Run ``start`` with its handlers registered at the reserved ``slot`` and without the initial replay:
@@ -193,8 +204,7 @@ class Informers:
         # Clock.note_write written out: one call fewer on every commit
         clock._writes.append((clock.now, event.type, resource, event.obj, clock.acting or clock._current))
         if self._first and resource in self._first:
-            for start in self._first.pop(resource):
-                start()
+            self._start_first(resource, event.obj, event.old)
         handlers = self._for.get(resource)
         if handlers is None:
             handlers = self._handlers_for(resource)
