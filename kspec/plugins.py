@@ -57,7 +57,7 @@ def plugin_name(pm: pluggy.PluginManager, plugin: object) -> str:
 
 
 #: (manager, component) -> (the hook implementations asked, their answer): every cluster asks several times
-_NAMES: dict[tuple[int, str], tuple[list[Any], dict[str, str]]] = {}
+_NAMES: dict[tuple[int, str], tuple[tuple[Any, ...], dict[str, str]]] = {}
 
 
 def registered_names(pm: pluggy.PluginManager, component: str) -> dict[str, str]:
@@ -70,7 +70,7 @@ def registered_names(pm: pluggy.PluginManager, component: str) -> dict[str, str]
 
 def owners_of(pm: pluggy.PluginManager, component: str) -> dict[str, str]:
     """``registered_names``' answer itself, not a copy: for callers that only read it (``Cluster.start``)."""
-    impls = pm.hook.kspec_component_names.get_hookimpls()  # a fresh list
+    impls = tuple(pm.hook.kspec_component_names.get_hookimpls())  # kept: not the manager's own list
     known = _NAMES.get((id(pm), component))
     if known is not None and known[0] == impls:
         return known[1]
