@@ -16,11 +16,12 @@ first object of any of them. The run is the eager one, event for event:
 
 A controller may also name, in ``START_WHEN``, a test for some of those resources (a pod owned by a ReplicaSet):
 then only the first object its test holds for (or for the object a write replaced) starts it. The test must hold
-for every object the controller's handlers of that resource act on (enqueue, remember, write, schedule) while the
-other resources of ``START_ON_FIRST`` have no object, as when a ReplicaSet controller's handlers ignore an
-unowned pod while there is no ReplicaSet to adopt it. The run is still the eager one: the deliveries it skips
-are of objects the eager start's handlers did nothing with, and from its start on it gets every delivery (one
-scheduled before the start runs after it, and finds its handlers).
+for every object the controller's handlers of that resource would act on (enqueue, remember, write, schedule)
+while nothing has started it (its untested resources have no object, its tested ones none the test holds for),
+as when a ReplicaSet controller's handlers ignore an unowned pod while there is no ReplicaSet to adopt it. The
+run is still the eager one: the deliveries it skips are of objects the eager start's handlers did nothing with,
+and from its start on it gets every delivery (one scheduled before the start runs after it, and finds its
+handlers).
 
 ``KSPEC_EAGER_START=1`` (or ``ENABLED = False``) starts everything at once, to compare runs. Controllers of
 replicated controller managers (leader election) always start with their process.

@@ -34,7 +34,7 @@ class Controller:
     #: starts with the first object of any of them (kspec/lazystart.py), the run unchanged
     START_ON_FIRST: tuple[str, ...] = ()
     #: resource (of START_ON_FIRST) -> a test of its objects: only one the test holds for starts the controller,
-    #: which must act on no other while the rest of START_ON_FIRST is empty (kspec/lazystart.py)
+    #: whose handlers must act on no other object of it until something starts it (kspec/lazystart.py)
     START_WHEN: Mapping[str, Callable[[Obj], bool]] = {}
 
     def __init__(self, cluster: Cluster) -> None:
