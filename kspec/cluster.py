@@ -234,14 +234,16 @@ class Cluster:
             if component == "store" or (component == "scheduler" and "scheduler" in self.replicated):
                 continue
             name = self.choices[component]
-            if component not in self.explicit and name not in plugins.registered_names(self.pm, component):
+            owners = plugins.owners_of(self.pm, component)
+            if component not in self.explicit and name not in owners:
                 continue  # that default component does not exist yet: the cluster runs without it
-            comp = plugins.make_component(self.pm, component, name, self)
+            comp = plugins.make_component(self.pm, component, name, self, owners)
             self.components[component] = comp
         if "controller manager" not in self.replicated:
             self.controllers = plugins.collect(self.pm, "kspec_controllers", cluster=self)
         for comp in [*self.controllers, *self.components.values()]:
-            if not lazystart.defer(self, comp):  # a controller whose resources are empty starts with their first
+            # a controller whose resources are empty starts with their first (most components name none)
+            if not (getattr(comp, "START_ON_FIRST", None) and lazystart.defer(self, comp)):
                 self._guard(comp, comp.start)
         plugins.collect(self.pm, "kspec_cluster_started", cluster=self)
         for group in self.replicated.values():

@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import bisect
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from functools import partial
 from operator import is_not, itemgetter
+from types import MappingProxyType
 from typing import TYPE_CHECKING
 
 from kspec.objects import Obj, key_of
@@ -90,6 +91,7 @@ _new = tuple.__new__
 _FUNCTION = {"ADDED": itemgetter(0), "MODIFIED": itemgetter(1), "DELETED": itemgetter(2), "STATUS": itemgetter(6)}
 _not_none = partial(is_not, None)
 _order = itemgetter(4)  # a handler's order, read without a Python call (bisect.insort's key)
+_NONE: Mapping[str, object] = MappingProxyType({})  # WorkQueue's failures and delays before their first entry
 
 
 class Informers:
@@ -105,9 +107,11 @@ class Informers:
         self._registered = 0  # handlers registered (and places reserved), for Handler.order
         self._slot: int | None = None  # the reserved place handlers now registered go to
         self._in_slot = 0
-        self._replaying = True
+        #: whether a start now gets the initial replay (not when it is the deferred start of lazystart.py); read by
+        #: every start that replays, so a plain attribute (set only by ``start_in``)
+        self.replaying = True
         #: resource -> starts waiting for its first object (kspec/lazystart.py)
-        self._first: dict[str, list[Callable[[], None]]] = {}
+        self._first: dict[str, list[Callable[[Obj, Obj | None], bool]]] = {}
 
     def on(self, resource: str, on_add: AddFn | None = None, on_update: UpdateFn | None = None,
            on_delete: DeleteFn | None = None, *, ignore: frozenset[str] = frozenset(),
@@ -144,20 +148,31 @@ class Informers:
         self._registered += 1
         return self._registered
 
-    def on_first(self, resources: tuple[str, ...], start: Callable[[], None]) -> None:
-        """Call ``start`` when the first of ``resources``' objects is committed, before its delivery is scheduled."""
+    def on_first(self, resources: tuple[str, ...], start: Callable[[Obj, Obj | None], bool]) -> None:
+        """Call ``start(obj, old)`` when one of ``resources``' objects is committed (``old``: the object it replaced),
+        before its delivery is scheduled, until it answers True (it started, or need wait no more)."""
         for resource in resources:
             self._first.setdefault(resource, []).append(start)
+
+    def _start_first(self, resource: str, obj: Obj, old: Obj | None) -> None:
+        """Ask the starts waiting for this commit's resource, in the order they began to wait; one answering False
+        waits on."""
+        left = []
+        for start in self._first.pop(resource):
+            if not start(obj, old):
+                left.append(start)
+        if left:
+            self._first[resource] = left
 
     def start_in(self, slot: int, start: Callable[[], None]) -> None:
         """Run ``start`` with its handlers registered at the reserved ``slot`` and without the initial replay:
         the objects of the resources it watches are the one being committed, which its delivery brings."""
-        saved = self._slot, self._in_slot, self._replaying
-        self._slot, self._in_slot, self._replaying = slot, 0, False
+        saved = self._slot, self._in_slot, self.replaying
+        self._slot, self._in_slot, self.replaying = slot, 0, False
         try:
             start()
         finally:
-            self._slot, self._in_slot, self._replaying = saved
+            self._slot, self._in_slot, self.replaying = saved
 
     def remove(self, handler: Handler) -> None:
         for handlers in self._handlers.values():
@@ -173,14 +188,9 @@ class Informers:
                 h for h in self._handlers.get("*", ()) if resource not in h.ignore)]
         return found
 
-    @property
-    def replaying(self) -> bool:
-        """Whether a start now gets the initial replay (not when it is the deferred start of lazystart.py)."""
-        return self._replaying
-
     def replay(self, handler: Handler, existing: list[Obj]) -> None:
         """The informer's initial List: an add for every object that already exists."""
-        if existing and self._replaying:
+        if existing and self.replaying:
             add = handler[0]  # on_add
             if add is not None:
                 for obj in existing:
@@ -194,8 +204,7 @@ class Informers:
         # Clock.note_write written out: one call fewer on every commit
         clock._writes.append((clock.now, event.type, resource, event.obj, clock.acting or clock._current))
         if self._first and resource in self._first:
-            for start in self._first.pop(resource):
-                start()
+            self._start_first(resource, event.obj, event.old)
         handlers = self._for.get(resource)
         if handlers is None:
             handlers = self._handlers_for(resource)
@@ -260,6 +269,10 @@ class WorkQueue:
     MAX_DELAY_MS = 1_000_000
 
     _scheduled = False  # whether a _drain is scheduled
+    #: key -> failures, and key -> its requeue timer: most queues never fail nor delay a key, so each is made on
+    #: its first entry (until then the shared empty _NONE, read-only)
+    _failures: dict[str, int] = _NONE  # type: ignore[assignment]
+    _delayed: dict[str, Timer] = _NONE  # type: ignore[assignment]
 
     def __init__(self, clock: Clock, process: Callable[[str], None], name: str = "") -> None:
         self.clock = clock
@@ -267,8 +280,6 @@ class WorkQueue:
         self.name = name
         self._queued: set[str] = set()
         self._order: deque[str] = deque()
-        self._failures: dict[str, int] = {}
-        self._delayed: dict[str, Timer] = {}
 
     def add(self, key: str) -> None:
         if key in self._queued:
@@ -289,6 +300,8 @@ class WorkQueue:
             return
         if existing is not None:
             existing.cancel()
+        elif self._delayed is _NONE:
+            self._delayed = {}
         self._delayed[key] = self.clock.call_at(due, lambda: self._fire(key), label=f"requeue {key}")
 
     def _fire(self, key: str) -> None:
@@ -296,6 +309,8 @@ class WorkQueue:
         self.add(key)
 
     def add_rate_limited(self, key: str) -> None:
+        if self._failures is _NONE:
+            self._failures = {}
         failures = self._failures.get(key, 0)
         self._failures[key] = failures + 1
         self.add_after(key, min(self.BASE_DELAY_MS * 2**failures, self.MAX_DELAY_MS))

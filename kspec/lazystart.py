@@ -14,6 +14,15 @@ first object of any of them. The run is the eager one, event for event:
   (``Informers.reserve``), so every delivery calls the handlers in the same order and their work queues
   schedule their callbacks in the same order.
 
+A controller may also name, in ``START_WHEN``, a test for some of those resources (a pod owned by a ReplicaSet):
+then only the first object its test holds for (or for the object a write replaced) starts it. The test must hold
+for every object the controller's handlers of that resource would act on (enqueue, remember, write, schedule)
+while nothing has started it (its untested resources have no object, its tested ones none the test holds for),
+as when a ReplicaSet controller's handlers ignore an unowned pod while there is no ReplicaSet to adopt it. The
+run is still the eager one: the deliveries it skips are of objects the eager start's handlers did nothing with,
+and from its start on it gets every delivery (one scheduled before the start runs after it, and finds its
+handlers).
+
 ``KSPEC_EAGER_START=1`` (or ``ENABLED = False``) starts everything at once, to compare runs. Controllers of
 replicated controller managers (leader election) always start with their process.
 """
@@ -21,10 +30,12 @@ replicated controller managers (leader election) always start with their process
 from __future__ import annotations
 
 import os
+from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from kspec.cluster import Cluster
+    from kspec.objects import Obj
 
 ENABLED = os.environ.get("KSPEC_EAGER_START", "") in ("", "0")
 
@@ -45,11 +56,26 @@ def defer(cluster: Cluster, comp: Any) -> bool:
     slot = informers.reserve()
     started = False
 
-    def start() -> None:
+    def start(_obj: Obj | None = None, _old: Obj | None = None) -> bool:
         nonlocal started
         if not started:
             started = True
             informers.start_in(slot, lambda: cluster._guard(comp, comp.start))
+        return True
 
-    informers.on_first(kinds, start)
+    when: Mapping[str, Callable[[Obj], bool]] = getattr(comp, "START_WHEN", None) or {}
+    if not when:
+        informers.on_first(kinds, start)
+        return True
+
+    def start_when(test: Callable[[Obj], bool]) -> Callable[[Obj, Obj | None], bool]:
+        def start_if(obj: Obj, old: Obj | None) -> bool:
+            # once started (by another resource's object), it answers True and is not asked again
+            if started or test(obj) or (old is not None and test(old)):
+                return start()
+            return False
+        return start_if
+
+    for kind in kinds:
+        informers.on_first((kind,), start_when(when[kind]) if kind in when else start)
     return True

@@ -65,14 +65,19 @@ def registered_names(pm: pluggy.PluginManager, component: str) -> dict[str, str]
 
     Asked again with the same plugins registered, the answer is the one given before.
     """
-    impls = tuple(pm.hook.kspec_component_names.get_hookimpls())
+    return dict(owners_of(pm, component))
+
+
+def owners_of(pm: pluggy.PluginManager, component: str) -> dict[str, str]:
+    """``registered_names``' answer itself, not a copy: for callers that only read it (``Cluster.start``)."""
+    impls = tuple(pm.hook.kspec_component_names.get_hookimpls())  # kept: not the manager's own list
     known = _NAMES.get((id(pm), component))
     if known is not None and known[0] == impls:
-        return dict(known[1])
+        return known[1]
     owners = _registered_names(pm, component)
     if len(_NAMES) > 256:
         _NAMES.clear()
-    _NAMES[(id(pm), component)] = (impls, dict(owners))
+    _NAMES[(id(pm), component)] = (impls, owners)
     return owners
 
 
@@ -99,9 +104,12 @@ def call_impl(impl: Any, hook: str, **kwargs: Any) -> Any:
         raise PluginError("\n".join(lines)) from exc
 
 
-def make_component(pm: pluggy.PluginManager, component: str, name: str, cluster: Any) -> Any:
-    """Build the ``component`` called ``name``; an unknown name lists the registered ones."""
-    owners = registered_names(pm, component)
+def make_component(pm: pluggy.PluginManager, component: str, name: str, cluster: Any,
+                   owners: dict[str, str] | None = None) -> Any:
+    """Build the ``component`` called ``name``; an unknown name lists the registered ones. ``owners``: what
+    ``owners_of`` answered just now, when the caller asked already."""
+    if owners is None:
+        owners = owners_of(pm, component)
     if not owners:
         raise NotImplementedYet(f'not implemented yet: no {component} implementation is registered, so the '
                                 f'{component} "{name}" cannot be used')

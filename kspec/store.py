@@ -79,8 +79,13 @@ class MemoryStore:
         self._data: dict[str, dict[tuple[str, str], Obj]] = {}
         self._subscribers: list[Callable[[WatchEvent], None]] = []
         #: resource -> (its table, the revision and size it had, its objects in key order): a cluster's start lists
-        #: the same resources for one informer after another while nothing is written
+        #: the same resources for one informer after another while nothing is written to them
         self._listed: dict[str, tuple[dict[tuple[str, str], Obj], int, int, list[Obj]]] = {}
+        #: (resource, namespace) -> the same, for a list of one namespace
+        self._listed_in: dict[tuple[str, str], tuple[dict[tuple[str, str], Obj], int, int, list[Obj]]] = {}
+        #: resource -> the revision of its last write: a list remembered at that revision or later still holds
+        #: (a write elsewhere, the kubelets' Lease renewals, leaves it so)
+        self._written: dict[str, int] = {}
 
     def get(self, resource: str, namespace: str, name: str) -> Obj | None:
         table = self._data.get(resource)
@@ -90,10 +95,19 @@ class MemoryStore:
         items = self._data.get(resource)
         if not items:  # most informers' start-up lists find nothing: no sort, no key copy
             return []
+        # remembered while no write to the resource came after: its table (not replaced) and size (no object added
+        # or removed behind the store's back) as they were
         if namespace is not None:
-            return [items[k] for k in sorted(k for k in items if k[0] == namespace)]
+            listed = self._listed_in.get((resource, namespace))
+            if listed is not None and listed[0] is items and listed[1] >= self._written.get(resource, 0) \
+                    and listed[2] == len(items):
+                return list(listed[3])
+            out = [items[k] for k in sorted(k for k in items if k[0] == namespace)]
+            self._listed_in[(resource, namespace)] = (items, self.revision, len(items), out)
+            return list(out)
         listed = self._listed.get(resource)
-        if listed is not None and listed[0] is items and listed[1] == self.revision and listed[2] == len(items):
+        if listed is not None and listed[0] is items and listed[1] >= self._written.get(resource, 0) \
+                and listed[2] == len(items):
             return list(listed[3])  # a copy: callers may sort or extend what they get
         out = [items[k] for k in sorted(items)]
         self._listed[resource] = (items, self.revision, len(items), out)
@@ -113,7 +127,7 @@ class MemoryStore:
         table = self._data.setdefault(resource, {})
         if key in table:
             raise KeyExists(key)
-        self.revision = revision = self.revision + 1
+        self.revision = self._written[resource] = revision = self.revision + 1
         md["resourceVersion"] = str(revision)
         table[key] = obj
         event = WatchEvent("ADDED", resource, obj, None, revision)
@@ -132,7 +146,7 @@ class MemoryStore:
             raise KeyNotFound(key)
         if expect_rv is not None and old["metadata"].get("resourceVersion") != expect_rv:
             raise RevisionMismatch(key)
-        self.revision = revision = self.revision + 1
+        self.revision = self._written[resource] = revision = self.revision + 1
         md["resourceVersion"] = str(revision)
         table[key] = obj
         event = WatchEvent("MODIFIED", resource, obj, old, revision)
@@ -149,7 +163,7 @@ class MemoryStore:
         if expect_rv is not None and old["metadata"].get("resourceVersion") != expect_rv:
             raise RevisionMismatch((namespace, name))
         del table[(namespace, name)]
-        self.revision = revision = self.revision + 1
+        self.revision = self._written[resource] = revision = self.revision + 1
         event = WatchEvent("DELETED", resource, old, old, revision)
         for fn in self._subscribers:
             fn(event)
@@ -162,5 +176,6 @@ class MemoryStore:
         """Take over another store's contents (used when a store is swapped before the cluster starts)."""
         self.revision = max(self.revision, other.revision)
         self._listed.clear()
+        self._listed_in.clear()
         for resource, table in other._data.items():
             self._data.setdefault(resource, {}).update(table)

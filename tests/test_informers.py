@@ -153,7 +153,7 @@ def test_add_rate_limited_doubles_from_5ms() -> None:
 
 def test_add_rate_limited_is_capped_at_1000s() -> None:
     clock, q, _done = _queue()
-    q._failures["a"] = 40  # long past the cap
+    q._failures = {"a": 40}  # long past the cap (a queue makes its failures dict on the first one)
     q.add_rate_limited("a")
     assert clock.next_time() == WorkQueue.MAX_DELAY_MS == 1_000_000
 

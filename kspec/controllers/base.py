@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
 from kspec.errors import ApiError
@@ -33,6 +33,9 @@ class Controller:
     #: every resource the controller watches, when its ``start`` only registers informer handlers: it then
     #: starts with the first object of any of them (kspec/lazystart.py), the run unchanged
     START_ON_FIRST: tuple[str, ...] = ()
+    #: resource (of START_ON_FIRST) -> a test of its objects: only one the test holds for starts the controller,
+    #: whose handlers must act on no other object of it until something starts it (kspec/lazystart.py)
+    START_WHEN: Mapping[str, Callable[[Obj], bool]] = {}
 
     def __init__(self, cluster: Cluster) -> None:
         self.cluster = cluster
