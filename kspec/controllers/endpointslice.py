@@ -32,6 +32,8 @@ from kspec.objects import Obj, clone, key_of, name_suffix, split_key
 from kspec.seeding import seeded
 
 if TYPE_CHECKING:
+    import random
+
     from kspec.cluster import Cluster
 
 NAME = "endpointslice-controller"
@@ -44,12 +46,15 @@ class ApiSliceClient:
     """The discovery/v1 client over the API server.
 
     ``generateName`` is filled here from the controller's own seeded generator, so that adding
-    slices leaves the names the API server generates for everything else as they were.
+    slices leaves the names the API server generates for everything else as they were. The generator is made
+    at the first name it draws (``rng``), from the seed string fixed here: the same draws as one made at once,
+    and the mirroring controller, which most clusters never see create a slice, makes none.
     """
 
     def __init__(self, cluster: Cluster, stream: str) -> None:
         self.api = cluster.api
-        self.rng = seeded(f"{cluster.seed}/{stream}")
+        self._seed = f"{cluster.seed}/{stream}"
+        self._rng: random.Random | None = None
         #: (namespace, name) -> resourceVersion this controller wrote (EndpointSliceTracker)
         self.written: dict[tuple[str, str], str] = {}
         self.deleted: set[tuple[str, str]] = set()
@@ -62,6 +67,14 @@ class ApiSliceClient:
         created = self.api.create(obj, _decoded=True)
         self._track(created)
         return created
+
+    @property
+    def rng(self) -> random.Random:
+        """The controller's name generator, seeded at first use."""
+        rng = self._rng
+        if rng is None:
+            rng = self._rng = seeded(self._seed)
+        return rng
 
     def update(self, obj: Obj) -> Obj:
         updated = self.api.update(clone(obj))
