@@ -10,10 +10,11 @@ re-syncs every aggregated role, so ``admin`` gains what a new role labelled
 from __future__ import annotations
 
 from collections import OrderedDict
-from operator import methodcaller
+from operator import is_, methodcaller
 from typing import Any
 
 from kspec.controllers.base import Controller
+from kspec.controllers.controller_utils import template_listing
 from kspec.informers import enqueue_handler
 from kspec.labels import Selector
 
@@ -64,6 +65,8 @@ def memo_aggregated_rules(role: Obj, roles: list[Obj]) -> list[Obj]:
 
 
 _AGGREGATED = methodcaller("get", "aggregationRule")  # a ClusterRole's aggregationRule (truthy: it has one)
+#: Template.derived key prefix: a template's aggregated ClusterRole whose rules were found to be its aggregation
+_HOLDS = "aggregated rules hold"
 
 
 class ClusterRoleAggregationController(Controller):
@@ -93,8 +96,17 @@ class ClusterRoleAggregationController(Controller):
         role = self.api.store.get("clusterroles", "", key)
         if role is None or not role.get("aggregationRule"):
             return
-        rules = memo_aggregated_rules(role, self.api.store.list("clusterroles"))
+        roles = self.api.store.list("clusterroles")
+        # every cluster of a template syncs its aggregated roles at start, on the template's ClusterRoles: the
+        # same objects (stored objects are read-only) give the answer a cluster before found, nothing to write
+        template = template_listing(self.cluster, "clusterroles")
+        pristine = template is not None and len(roles) == len(template[0]) and all(map(is_, roles, template[0]))
+        if pristine and template[1].get((_HOLDS, key)) is role:  # type: ignore[index]
+            return
+        rules = memo_aggregated_rules(role, roles)
         if rules == (role.get("rules") or []):
+            if pristine:
+                template[1][(_HOLDS, key)] = role  # type: ignore[index]
             return
         written = list(rules)  # the remembered list stays the memo's
         self.api.patch("clusterroles", key, "", lambda r: r.__setitem__("rules", written))

@@ -161,7 +161,9 @@ class AttachDetachController(Controller):
         for va in sorted(self.api.store.list("volumeattachments"), key=lambda v: v["metadata"]["name"]):
             self._attachment_changed(va)
         informers.replay(pods, self.api.store.list("pods"))
-        informers.replay(nodes, [n for n in self.api.store.list("nodes") if n["metadata"]["name"] in self.node_volumes])
+        if self.node_volumes:  # else no node is replayed (most starts: no VolumeAttachment yet)
+            informers.replay(nodes, [n for n in self.api.store.list("nodes")
+                                     if n["metadata"]["name"] in self.node_volumes])
 
     # -- the desired state of the world --------------------------------------------------------------
     def _volume(self, pv_name: str) -> Volume | None:

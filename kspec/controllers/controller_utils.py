@@ -234,6 +234,17 @@ def template_objects(cluster: Cluster, resource: str) -> tuple[dict[tuple[str, s
     return t.data.get(resource, {}), t.derived
 
 
+def template_listing(cluster: Cluster, resource: str) -> tuple[list[Obj], dict[Any, Any]] | None:
+    """The template's objects of ``resource`` as the store lists them (in key order), and its ``derived`` memo;
+    None for a cluster built without a template. A listing whose items are these very objects (``is``), one by
+    one, is the template's: what was worked out from it alone holds (``template_objects``)."""
+    found = vars(cluster).get("_template")
+    if found is None:
+        return None
+    t = found[0]
+    return t.listed.get(resource, []), t.derived
+
+
 # -- indexes ------------------------------------------------------------------------
 class OwnedIndex:
     """Names of one resource's objects by their controller's uid, and orphans by namespace.

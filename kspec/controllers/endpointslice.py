@@ -32,6 +32,8 @@ from kspec.objects import Obj, clone, key_of, name_suffix, split_key
 from kspec.seeding import seeded
 
 if TYPE_CHECKING:
+    import random
+
     from kspec.cluster import Cluster
 
 NAME = "endpointslice-controller"
@@ -44,12 +46,15 @@ class ApiSliceClient:
     """The discovery/v1 client over the API server.
 
     ``generateName`` is filled here from the controller's own seeded generator, so that adding
-    slices leaves the names the API server generates for everything else as they were.
+    slices leaves the names the API server generates for everything else as they were. The generator is made
+    at the first name it draws (``rng``), from the seed string fixed here: the same draws as one made at once,
+    and the mirroring controller, which most clusters never see create a slice, makes none.
     """
 
     def __init__(self, cluster: Cluster, stream: str) -> None:
         self.api = cluster.api
-        self.rng = seeded(f"{cluster.seed}/{stream}")
+        self._seed = f"{cluster.seed}/{stream}"
+        self._rng: random.Random | None = None
         #: (namespace, name) -> resourceVersion this controller wrote (EndpointSliceTracker)
         self.written: dict[tuple[str, str], str] = {}
         self.deleted: set[tuple[str, str]] = set()
@@ -62,6 +67,14 @@ class ApiSliceClient:
         created = self.api.create(obj, _decoded=True)
         self._track(created)
         return created
+
+    @property
+    def rng(self) -> random.Random:
+        """The controller's name generator, seeded at first use."""
+        rng = self._rng
+        if rng is None:
+            rng = self._rng = seeded(self._seed)
+        return rng
 
     def update(self, obj: Obj) -> Obj:
         updated = self.api.update(clone(obj))
@@ -115,6 +128,16 @@ def _services_selecting(api: object, namespace: str, labels: dict[str, str]) -> 
     return out
 
 
+def _any_selector(api: object, namespace: str) -> bool:
+    """Whether a Service of the namespace has a selector: without one, ``_services_selecting`` is empty for any
+    labels, so a pod event there concerns no Service (most pods: ``default`` holds the selectorless
+    ``kubernetes`` Service alone) and what it changed need not be worked out."""
+    for svc in api.store.list("services", namespace):  # type: ignore[attr-defined]
+        if (svc.get("spec") or {}).get("selector"):
+            return True
+    return False
+
+
 def pod_endpoints_changed(old: Obj, new: Obj) -> tuple[bool, bool]:
     """podEndpointsChanged: (the pod's endpoint may differ, the Services it matches may differ)."""
     o_md, n_md = old["metadata"], new["metadata"]
@@ -135,6 +158,8 @@ def services_to_update(api: object, old: Obj | None, new: Obj | None) -> list[st
         return _services_selecting(api, pod["metadata"].get("namespace", ""), pod["metadata"].get("labels") or {})
     if old["metadata"].get("resourceVersion") == new["metadata"].get("resourceVersion"):
         return []
+    if not _any_selector(api, new["metadata"].get("namespace", "")):
+        return []  # every list below would be empty: old and new are in the same namespace
     pod_changed, labels_changed = pod_endpoints_changed(old, new)
     if not pod_changed and not labels_changed:
         return []  # what the lines below return then, without listing the namespace's Services
@@ -209,10 +234,12 @@ class EndpointSliceController(SliceOwner):
 
     def _pod_status(self, old: Obj, new: Obj) -> None:
         """services_to_update for a status-only update (informers.Handler.on_status): labels, hostname,
-        subdomain and deletion are the old ones, so only readiness and IPs can move the pod's endpoint."""
-        if is_pod_ready(old) != is_pod_ready(new) or pod_ips(old) != pod_ips(new):
-            md = new["metadata"]
-            for key in _services_selecting(self.api, md.get("namespace", ""), md.get("labels") or {}):
+        subdomain and deletion are the old ones, so only readiness and IPs can move the pod's endpoint. A
+        namespace without a selecting Service (``_any_selector``) is asked first: the commoner answer, and cheaper."""
+        md = new["metadata"]
+        ns = md.get("namespace", "")
+        if _any_selector(self.api, ns) and (is_pod_ready(old) != is_pod_ready(new) or pod_ips(old) != pod_ips(new)):
+            for key in _services_selecting(self.api, ns, md.get("labels") or {}):
                 self.queue.add(key)
 
     def reconcile(self, key: str) -> bool | None:

@@ -307,6 +307,14 @@ def unchanged_slices(existing: list[Obj], to_update: list[Obj], to_delete: list[
 NodeGetter = Callable[[str], Obj | None]
 
 
+@lru_cache(maxsize=1024)  # a function of the text alone: the same creation and transition times recur
+def _parse_timestamp(text: str) -> int:
+    """objects.parse_timestamp, remembered."""
+    from kspec.objects import parse_timestamp
+    return parse_timestamp(text)
+
+
+@lru_cache(maxsize=1024)  # a function of the instant alone: every cluster's kube-dns slice stamps the same one
 def rfc3339_nano(ms: int) -> str:
     """time.RFC3339Nano in UTC: the fraction only when there is one, trailing zeros dropped."""
     from kspec.objects import timestamp
@@ -327,7 +335,6 @@ class TriggerTimeTracker:
         self.states: dict[str, tuple[dict[str, int], int | None]] = {}
 
     def compute(self, key: str, svc: Obj, pods: list[Obj]) -> str:
-        from kspec.objects import parse_timestamp
         known = key in self.states
         last_pods, last_svc = self.states.get(key, ({}, None))
         earliest: int | None = None
@@ -336,13 +343,13 @@ class TriggerTimeTracker:
             cond = get_condition(pod, "Ready")
             if cond is None or not cond.get("lastTransitionTime"):
                 continue
-            at = parse_timestamp(cond["lastTransitionTime"])
+            at = _parse_timestamp(cond["lastTransitionTime"])
             pod_times[pod["metadata"]["name"]] = at
             previous = last_pods.get(pod["metadata"]["name"])
             if previous is None or at > previous:
                 earliest = at if earliest is None else min(earliest, at)
         created_text = svc["metadata"].get("creationTimestamp")
-        created = parse_timestamp(created_text) if created_text else None
+        created = _parse_timestamp(created_text) if created_text else None
         if created is not None and (last_svc is None or created > last_svc):
             earliest = created if earliest is None else min(earliest, created)
         self.states[key] = (pod_times, created)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from kspec import templates
 from kspec.auth import aggregation
 from kspec.auth.aggregation import aggregated_rules, memo_aggregated_rules
 from kspec.cluster import Cluster
@@ -28,6 +29,7 @@ def test_the_same_roles_give_the_remembered_rules() -> None:
 
 
 def test_new_clusters_reuse_the_bootstrap_roles_result() -> None:
+    templates.clear()  # a template whose derived memo (aggregation.reconcile) is empty: the first start fills both
     Cluster(nodes=1)  # the per-process template (kspec/templates.py): the next clusters share its roles
     aggregation._MEMO.clear()
     Cluster(nodes=1).start()
