@@ -54,7 +54,7 @@ spec:
 """
 
 
-#: the resources WORK and QUOTA make objects of: every controller watching them has started
+#: the resources WORK and QUOTA make objects of: every controller watching them has started (but WAITING)
 TRIGGERED = ("pods", "jobs", "replicasets", "persistentvolumeclaims", "persistentvolumes", "resourcequotas")
 
 
@@ -72,8 +72,12 @@ def _who(handler: Any) -> str:
     return type(owner).__name__ if owner is not None else fn.__qualname__
 
 
+#: waits for a pod a ReplicationController controls (its START_WHEN), which WORK never makes: started eagerly only
+WAITING = "ReplicationControllerController"
+
+
 def _handlers(c: Cluster) -> dict[str, list[str]]:
-    return {r: [_who(h) for h in hs] for r, hs in sorted(c.api.informers._handlers.items())}
+    return {r: [w for h in hs if (w := _who(h)) != WAITING] for r, hs in sorted(c.api.informers._handlers.items())}
 
 
 def _run(c: Cluster) -> dict[str, Any]:

@@ -11,7 +11,6 @@ import pytest
 from kspec import lazystart
 from kspec.cluster import Cluster
 from kspec.controllers.replicaset import ReplicaSetController, ReplicationControllerController
-from kspec.objects import Obj, controller_of
 
 SOLO = """apiVersion: v1
 kind: Pod
@@ -41,19 +40,12 @@ spec:
 """
 
 
-def _owned_by(kind: str) -> Any:
-    def test(pod: Obj) -> bool:
-        ref = controller_of(pod)
-        return ref is not None and ref.get("kind") == kind
-    return test
-
-
 @pytest.fixture
-def declared(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    """What the ReplicaSet controllers' pod handlers act on while no set exists: a pod their kind controls (an
-    unowned pod is offered to the namespace's sets, of which there is none)."""
+def declared() -> Iterator[None]:
+    """The ReplicaSet controllers declare what their pod handlers act on while no set exists: a pod their kind
+    controls (kspec/controllers/replicaset.py)."""
     for cls in (ReplicaSetController, ReplicationControllerController):
-        monkeypatch.setattr(cls, "START_WHEN", {"pods": _owned_by(cls.KIND)}, raising=False)
+        assert "pods" in cls.START_WHEN
     saved = lazystart.ENABLED
     yield
     lazystart.ENABLED = saved

@@ -8,6 +8,7 @@ and report replicas / fullyLabeled / ready / available with minReadySeconds.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING
 
 from kspec.controllers.base import Controller
@@ -32,9 +33,19 @@ BURST_REPLICAS = 500
 SLOW_START_INITIAL_BATCH_SIZE = 1  # controller.SlowStartInitialBatchSize
 
 
+def _controlled_by(kind: str) -> Callable[[Obj], bool]:
+    """A pod whose controller reference is of ``kind``: the only pods this loop's handlers act on while no set of
+    its kind exists (an unowned pod is offered to the namespace's sets, of which there are none)."""
+    def test(pod: Obj) -> bool:
+        ref = controller_of(pod)
+        return ref is not None and ref.get("kind") == kind
+    return test
+
+
 class ReplicaSetController(Controller):
     NAME = "replicaset-controller"
     START_ON_FIRST: tuple[str, ...] = ("replicasets", "pods")
+    START_WHEN: Mapping[str, Callable[[Obj], bool]] = {"pods": _controlled_by("ReplicaSet")}  # kspec/lazystart.py
     RESOURCE = "replicasets"
     KIND = "ReplicaSet"
 
@@ -180,5 +191,6 @@ class ReplicationControllerController(ReplicaSetController):
 
     NAME = "replicationcontroller-controller"
     START_ON_FIRST = ("replicationcontrollers", "pods")
+    START_WHEN = {"pods": _controlled_by("ReplicationController")}
     RESOURCE = "replicationcontrollers"
     KIND = "ReplicationController"
