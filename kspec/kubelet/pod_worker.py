@@ -95,6 +95,7 @@ class PodWorker:
             r.sidecar = r.spec.get("restartPolicy") == "Always"
         self.pod_ip = ""
         self.start_ms = self.clock.now
+        self.start_time = timestamp(self.start_ms)  # the status's startTime, in every write
         self.terminal = False
         self.deleting = False
         self.removed = False
@@ -630,7 +631,7 @@ class PodWorker:
         """generateAPIPodStatus merged over the live status (conditions the kubelet does not own stay);
         ``statuses``: the container statuses, when the caller has just built them."""
         old = live.get("status", {})
-        now = self.clock.now
+        stamp = timestamp(self.clock.now)  # every condition that transitions now
         inits, regular = statuses if statuses is not None else self._statuses()
         new: Obj = {"phase": self.phase}
         old_conds = {c.get("type"): c for c in old.get("conditions") or []}
@@ -644,7 +645,7 @@ class PodWorker:
             prior = old_conds.get(ctype)
             out: Obj = {"type": ctype, "status": st}
             out["lastTransitionTime"] = prior["lastTransitionTime"] if prior and prior.get("status") == st \
-                and prior.get("lastTransitionTime") else timestamp(now)
+                and prior.get("lastTransitionTime") else stamp
             if reason:
                 out["reason"] = reason
             if message:
@@ -674,7 +675,7 @@ class PodWorker:
         if self.pod_ip:
             new["podIP"] = self.pod_ip
             new["podIPs"] = [{"ip": self.pod_ip}]
-        new["startTime"] = timestamp(self.start_ms)
+        new["startTime"] = self.start_time
         if inits:
             new["initContainerStatuses"] = inits
         new["containerStatuses"] = regular
