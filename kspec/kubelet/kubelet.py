@@ -39,6 +39,9 @@ _CONDITION_TEXT = {
     ("PIDPressure", "False"): ("KubeletHasSufficientPID", "kubelet has sufficient PID available"),
     ("Ready", "True"): ("KubeletReady", "kubelet is posting ready status"),
 }
+#: each condition's fields before its times, in the order they are posted (copied into every status write)
+_CONDITION_HEAD = {(ctype, st): {"type": ctype, "status": st, "reason": reason, "message": message}
+                   for (ctype, st), (reason, message) in _CONDITION_TEXT.items()}
 
 
 class Kubelet:
@@ -418,9 +421,11 @@ class Kubelet:
         conds = []
         for ctype, st in wanted.items():
             prior = current.get(ctype) or {}
-            reason, message = _CONDITION_TEXT.get((ctype, st), (prior.get("reason", ""), prior.get("message", "")))
-            conds.append({"type": ctype, "status": st, "reason": reason, "message": message,
-                          "lastHeartbeatTime": stamp,
+            head = _CONDITION_HEAD.get((ctype, st))
+            if head is None:  # a state kspec has no words for: the prior condition's stay
+                head = {"type": ctype, "status": st, "reason": prior.get("reason", ""),
+                        "message": prior.get("message", "")}
+            conds.append({**head, "lastHeartbeatTime": stamp,
                           "lastTransitionTime": prior.get("lastTransitionTime", stamp)
                           if prior.get("status") == st else stamp})
         posted = {**node["status"], "conditions": conds}
