@@ -321,15 +321,15 @@ class PodWorker:
     # -- images ---------------------------------------------------------------------------
     def _ensure_image(self, rec: Record) -> bool:
         """image_manager EnsureImageExists: pull policy, the node's cache, the pull back-off."""
-        image = rec.spec["image"]
-        policy = rec.spec.get("imagePullPolicy", "IfNotPresent")
-        rt = self.kubelet.runtime
-        present = rt.has_image(self.node, image)
-        if rec.pulled:
+        if rec.pulled:  # the pull this start waited for finished: the image is there
             rec.pulled = False
             return True
         if rec.pulling:
             return False
+        image = rec.spec["image"]
+        policy = rec.spec.get("imagePullPolicy", "IfNotPresent")
+        rt = self.kubelet.runtime
+        present = rt.has_image(self.node, image)
         if policy == "Never" and not present:
             msg = f'Container image "{image}" is not present with pull policy of Never'
             if rec.waiting is None or rec.waiting[0] != "ErrImageNeverPull":
