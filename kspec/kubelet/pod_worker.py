@@ -77,6 +77,7 @@ class PodWorker:
     def __init__(self, kubelet: Kubelet, pod: Obj) -> None:
         self.kubelet = kubelet
         self.clock = kubelet.clock
+        self.node: str = kubelet.node_name  # a kubelet serves one node for its whole life
         self.pod = pod
         md = pod["metadata"]
         self.uid: str = md["uid"]
@@ -110,10 +111,6 @@ class PodWorker:
         self._refresh_timer: Timer | None = None
 
     # -- helpers -------------------------------------------------------------------------
-    @property
-    def node(self) -> str:
-        return self.kubelet.node_name
-
     def format_pod(self) -> str:
         """format.Pod: ``name_namespace(uid)``."""
         return f"{self.name}_{self.namespace}({self.uid})"
