@@ -768,7 +768,9 @@ def services_env(kubelet: Kubelet, pod: Obj) -> dict[str, str]:
     container starts again every few minutes, and while the Services are the same objects (stored objects are
     read-only) so are their variables."""
     ns, links = pod["metadata"].get("namespace", "default"), pod["spec"].get("enableServiceLinks", True) is not False
-    everything = kubelet.api.list("services")
+    api = kubelet.api
+    # api.list's read, from the store when no user acts (components read unauthorized)
+    everything = api.store.list("services") if api.user is None else api.list("services")
     found = kubelet.service_env.get((ns, links))
     if found is not None and _same_objects(found[0], everything):
         return found[1]
