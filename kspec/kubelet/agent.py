@@ -38,7 +38,7 @@ class NodeAgent:
         self.volumes = volumes.VolumeStore()
         self.volumes.binds_claims = lambda: any(cluster.has(n) for n in volumes.CLAIM_BINDERS)
         self._status_due: dict[int, PodWorker | Kubelet] = {}  # insertion order: deterministic
-        self._status_timer: Any = None
+        self._status_queued = False  # a flush is on the clock (Clock.soon: nothing cancels it)
         self._micro: tuple[int, str] = (-1, "")
 
     def micro_now(self) -> str:
@@ -61,14 +61,15 @@ class NodeAgent:
         O(n) status each time made starting it O(n^2). The write waits until nothing else is due now.
         """
         self._status_due.setdefault(id(worker), worker)
-        if self._status_timer is None:
-            self._status_timer = self.clock.call_soon(self._flush_status, label="kubelet status manager")
+        if not self._status_queued:
+            self._status_queued = True
+            self.clock.soon(self._flush_status, "kubelet status manager")
 
     def _flush_status(self) -> None:
         if self.clock.next_time() == self.clock.now:  # more of this instant is queued: write after it
-            self._status_timer = self.clock.call_soon(self._flush_status, label="kubelet status manager")
+            self.clock.soon(self._flush_status, "kubelet status manager")
             return
-        self._status_timer = None
+        self._status_queued = False
         due, self._status_due = self._status_due, {}
         for worker in due.values():
             worker.flush_status()

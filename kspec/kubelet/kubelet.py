@@ -39,6 +39,9 @@ _CONDITION_TEXT = {
     ("PIDPressure", "False"): ("KubeletHasSufficientPID", "kubelet has sufficient PID available"),
     ("Ready", "True"): ("KubeletReady", "kubelet is posting ready status"),
 }
+#: each condition's fields before its times, in the order they are posted (copied into every status write)
+_CONDITION_HEAD = {(ctype, st): {"type": ctype, "status": st, "reason": reason, "message": message}
+                   for (ctype, st), (reason, message) in _CONDITION_TEXT.items()}
 
 
 class Kubelet:
@@ -67,6 +70,8 @@ class Kubelet:
         #: the volume manager's attachable volumes per pod uid, reported as the node's status.volumesInUse
         self.volumes_in_use: dict[str, list[str]] = {}
         node = self._node()
+        #: the Node's uid as this kubelet first read it: the start's Lease names it as its owner
+        self._node_uid: str = node["metadata"]["uid"]
         self.cidr_base = node["spec"].get("podCIDR", "10.244.0.0/24").rsplit(".", 1)[0]
         self.host_ip = next((a["address"] for a in node["status"].get("addresses") or []
                              if a.get("type") == "InternalIP"), "")
@@ -255,9 +260,14 @@ class Kubelet:
         def get(resource: str, name: str) -> Obj | None:
             return self.api.try_get(resource, name, ns)
 
-        self._wait_for_attach(worker)
+        # the attach wait and NodeExpandVolume concern claims alone: a pod without one (the service account's
+        # token volume, configMaps...) skips both, which would find nothing to do
+        claims = any("persistentVolumeClaim" in v for v in worker.pod["spec"].get("volumes") or ())
+        if claims:
+            self._wait_for_attach(worker)
         mounted = volumes.set_up(self.agent.volumes, worker.pod, self.node_name, get)
-        self.expand_volumes(worker)
+        if claims:
+            self.expand_volumes(worker)
         return mounted
 
     def expand_volumes(self, worker: PodWorker) -> None:
@@ -268,9 +278,8 @@ class Kubelet:
     def _wait_for_attach(self, worker: PodWorker) -> None:
         """The volume manager: the pod's attachable volumes are in use on this node from now on (volumesInUse),
         and none is mounted before the attach/detach controller lists it in the node's volumesAttached
-        (VerifyControllerAttachedVolume, retried with back-off like any failed volume operation)."""
-        if not any("persistentVolumeClaim" in v for v in worker.pod["spec"].get("volumes") or ()):
-            return
+        (VerifyControllerAttachedVolume, retried with back-off like any failed volume operation). Called for a pod
+        with a claim volume (mount_volumes)."""
         if not self.agent.cluster.has("attachdetach-controller"):
             return  # nothing attaches volumes in this cluster: mount them as they are
         wanted = pod_attachable_volumes(self.api, worker.pod)
@@ -300,17 +309,20 @@ class Kubelet:
         ns = worker.namespace
         volumes.refresh(self.agent.volumes, worker.pod, self.node_name,
                         lambda resource, name: self.api.try_get(resource, name, ns), mounted)
-        self.expand_volumes(worker)
+        if any("persistentVolumeClaim" in v for v in worker.pod["spec"].get("volumes") or ()):
+            self.expand_volumes(worker)  # as in mount_volumes: only a claim may wait for the node's expansion
 
     # -- node status and lease ----------------------------------------------------------------------
-    def _lease(self) -> Obj:
+    def _lease(self, node_uid: str | None = None) -> Obj:
         """A new Lease, built fresh in its decoded shape: typed decoding would copy it unchanged
-        (tests/kubelet/test_lease_decoded.py), so it is created without."""
-        node = self._node()
+        (tests/kubelet/test_lease_decoded.py), so it is created without. ``node_uid``: the owner's uid when the
+        caller has just read the Node (the start, at the instant the constructor read it), else read now."""
+        if node_uid is None:
+            node_uid = self._node()["metadata"]["uid"]
         return {"apiVersion": "coordination.k8s.io/v1", "kind": "Lease",
                 "metadata": {"name": self.node_name, "namespace": LEASE_NAMESPACE,
                              "ownerReferences": [{"apiVersion": "v1", "kind": "Node", "name": self.node_name,
-                                                  "uid": node["metadata"]["uid"]}]},
+                                                  "uid": node_uid}]},
                 "spec": {"holderIdentity": self.node_name, "leaseDurationSeconds": LEASE_DURATION_S,
                          "renewTime": self.agent.micro_now()}}
 
@@ -320,7 +332,8 @@ class Kubelet:
             lease = api.store.get("leases", LEASE_NAMESPACE, self.node_name) if api.user is None else \
                 api.try_get("leases", self.node_name, LEASE_NAMESPACE)
             if lease is None:
-                self.api.create(self._lease(), _decoded=True)
+                # start() follows the constructor at the same instant (NodeAgent._node_added): the Node it read
+                self.api.create(self._lease(self._node_uid), _decoded=True)
             else:
                 self._renew_lease()
         except ApiError:
@@ -395,22 +408,26 @@ class Kubelet:
             return  # the same node object, pressure and images as on the last tick, which found no change
         wanted = self._conditions()
         current = {c["type"]: c for c in node["status"].get("conditions") or []}
-        changed = any((current.get(t) or {}).get("status") != s for t, s in wanted.items()) or (
-            images != (node["status"].get("images") or [])) or in_use != (node["status"].get("volumesInUse") or [])
-        if not changed and now - self._last_report < STATUS_REPORT_MS and not force:
+        # whether anything changed matters only to a tick inside the report interval: a forced sync (a pull
+        # finished, the node came back) or a due report posts either way
+        if not force and now - self._last_report < STATUS_REPORT_MS and not (
+                any((current.get(t) or {}).get("status") != s for t, s in wanted.items())
+                or images != (node["status"].get("images") or [])
+                or in_use != (node["status"].get("volumesInUse") or [])):
             self._unchanged = (node, self.eviction.memory_pressure, images, in_use)
             return
-        if not changed and not force and now - self._last_report < STATUS_REPORT_MS:
-            return
 
+        stamp = timestamp(now)  # one instant: the heartbeat and every transition it makes
         conds = []
         for ctype, st in wanted.items():
             prior = current.get(ctype) or {}
-            reason, message = _CONDITION_TEXT.get((ctype, st), (prior.get("reason", ""), prior.get("message", "")))
-            conds.append({"type": ctype, "status": st, "reason": reason, "message": message,
-                          "lastHeartbeatTime": timestamp(now),
-                          "lastTransitionTime": prior.get("lastTransitionTime", timestamp(now))
-                          if prior.get("status") == st else timestamp(now)})
+            head = _CONDITION_HEAD.get((ctype, st))
+            if head is None:  # a state kspec has no words for: the prior condition's stay
+                head = {"type": ctype, "status": st, "reason": prior.get("reason", ""),
+                        "message": prior.get("message", "")}
+            conds.append({**head, "lastHeartbeatTime": stamp,
+                          "lastTransitionTime": prior.get("lastTransitionTime", stamp)
+                          if prior.get("status") == st else stamp})
         posted = {**node["status"], "conditions": conds}
         if images:
             posted["images"] = images

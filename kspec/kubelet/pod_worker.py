@@ -77,6 +77,7 @@ class PodWorker:
     def __init__(self, kubelet: Kubelet, pod: Obj) -> None:
         self.kubelet = kubelet
         self.clock = kubelet.clock
+        self.node: str = kubelet.node_name  # a kubelet serves one node for its whole life
         self.pod = pod
         md = pod["metadata"]
         self.uid: str = md["uid"]
@@ -95,6 +96,7 @@ class PodWorker:
             r.sidecar = r.spec.get("restartPolicy") == "Always"
         self.pod_ip = ""
         self.start_ms = self.clock.now
+        self.start_time = timestamp(self.start_ms)  # the status's startTime, in every write
         self.terminal = False
         self.deleting = False
         self.removed = False
@@ -109,10 +111,6 @@ class PodWorker:
         self._refresh_timer: Timer | None = None
 
     # -- helpers -------------------------------------------------------------------------
-    @property
-    def node(self) -> str:
-        return self.kubelet.node_name
-
     def format_pod(self) -> str:
         """format.Pod: ``name_namespace(uid)``."""
         return f"{self.name}_{self.namespace}({self.uid})"
@@ -320,15 +318,15 @@ class PodWorker:
     # -- images ---------------------------------------------------------------------------
     def _ensure_image(self, rec: Record) -> bool:
         """image_manager EnsureImageExists: pull policy, the node's cache, the pull back-off."""
-        image = rec.spec["image"]
-        policy = rec.spec.get("imagePullPolicy", "IfNotPresent")
-        rt = self.kubelet.runtime
-        present = rt.has_image(self.node, image)
-        if rec.pulled:
+        if rec.pulled:  # the pull this start waited for finished: the image is there
             rec.pulled = False
             return True
         if rec.pulling:
             return False
+        image = rec.spec["image"]
+        policy = rec.spec.get("imagePullPolicy", "IfNotPresent")
+        rt = self.kubelet.runtime
+        present = rt.has_image(self.node, image)
         if policy == "Never" and not present:
             msg = f'Container image "{image}" is not present with pull policy of Never'
             if rec.waiting is None or rec.waiting[0] != "ErrImageNeverPull":
@@ -630,7 +628,7 @@ class PodWorker:
         """generateAPIPodStatus merged over the live status (conditions the kubelet does not own stay);
         ``statuses``: the container statuses, when the caller has just built them."""
         old = live.get("status", {})
-        now = self.clock.now
+        stamp = timestamp(self.clock.now)  # every condition that transitions now
         inits, regular = statuses if statuses is not None else self._statuses()
         new: Obj = {"phase": self.phase}
         old_conds = {c.get("type"): c for c in old.get("conditions") or []}
@@ -644,7 +642,7 @@ class PodWorker:
             prior = old_conds.get(ctype)
             out: Obj = {"type": ctype, "status": st}
             out["lastTransitionTime"] = prior["lastTransitionTime"] if prior and prior.get("status") == st \
-                and prior.get("lastTransitionTime") else timestamp(now)
+                and prior.get("lastTransitionTime") else stamp
             if reason:
                 out["reason"] = reason
             if message:
@@ -674,7 +672,7 @@ class PodWorker:
         if self.pod_ip:
             new["podIP"] = self.pod_ip
             new["podIPs"] = [{"ip": self.pod_ip}]
-        new["startTime"] = timestamp(self.start_ms)
+        new["startTime"] = self.start_time
         if inits:
             new["initContainerStatuses"] = inits
         new["containerStatuses"] = regular
@@ -770,7 +768,9 @@ def services_env(kubelet: Kubelet, pod: Obj) -> dict[str, str]:
     container starts again every few minutes, and while the Services are the same objects (stored objects are
     read-only) so are their variables."""
     ns, links = pod["metadata"].get("namespace", "default"), pod["spec"].get("enableServiceLinks", True) is not False
-    everything = kubelet.api.list("services")
+    api = kubelet.api
+    # api.list's read, from the store when no user acts (components read unauthorized)
+    everything = api.store.list("services") if api.user is None else api.list("services")
     found = kubelet.service_env.get((ns, links))
     if found is not None and _same_objects(found[0], everything):
         return found[1]

@@ -110,7 +110,7 @@ class ContainerRuntime:
 
     # -- images -------------------------------------------------------------------------
     def has_image(self, node: str, image: str) -> bool:
-        return normalize(image) in self.cached.get(node, set())
+        return normalize(image) in self.cached.get(node, ())
 
     def node_images(self, node: str) -> list[str]:
         return sorted(self.cached.get(node, set()))

@@ -27,9 +27,10 @@ def get_phase(pod: Obj, init_statuses: list[Status], statuses: list[Status], pod
     """getPhase: Pending while initializing or waiting, Running, or a terminal phase by restart policy."""
     spec = pod["spec"]
     policy = spec.get("restartPolicy", "Always")
-    init = _by_name(init_statuses)
     pending_init = failed_init = 0
-    for c in spec.get("initContainers") or []:
+    init_specs = spec.get("initContainers") or ()
+    init = _by_name(init_statuses) if init_specs else {}
+    for c in init_specs:
         if is_sidecar(c):
             continue
         st = init.get(c["name"])
@@ -128,8 +129,9 @@ def containers_ready_condition(pod: Obj, init_statuses: list[Status], statuses: 
                                ) -> tuple[str, str, str]:
     """GenerateContainersReadyCondition -> (status, reason, message)."""
     unknown, unready = [], []
-    init = _by_name(init_statuses)
-    for c in pod["spec"].get("initContainers") or []:
+    init_specs = pod["spec"].get("initContainers") or ()
+    init = _by_name(init_statuses) if init_specs else {}
+    for c in init_specs:
         if not is_sidecar(c):
             continue
         st = init.get(c["name"])

@@ -162,11 +162,15 @@ def _format_map(m: dict[str, str]) -> str:
     return "\n".join(f'{k}="{v}"' for k, v in sorted(m.items()))
 
 
-def _downward(src: Obj, pod: Obj, node_alloc: dict[str, str] | None = None) -> dict[str, str]:
+def _downward(src: Obj, pod: Obj, node_alloc: Callable[[], dict[str, str]] | None = None) -> dict[str, str]:
     """downwardapi CollectData: fieldRef items, and resourceFieldRef items (a container's request or limit over
-    its divisor, a missing limit being the node's allocatable, as the environment variables have it)."""
+    its divisor, a missing limit being the node's allocatable, as the environment variables have it).
+
+    ``node_alloc`` reads the node's allocatable; only a resourceFieldRef item needs it, so it is read (once) only
+    then: a read has no effect, and the service account's token volume asks for the namespace alone."""
     md = pod.get("metadata", {})
     out: dict[str, str] = {}
+    alloc: dict[str, str] | None = None
     for item in src.get("items") or []:
         path = (item.get("fieldRef") or {}).get("fieldPath", "")
         ref = item.get("resourceFieldRef")
@@ -174,7 +178,9 @@ def _downward(src: Obj, pod: Obj, node_alloc: dict[str, str] | None = None) -> d
             from kspec.kubelet.envvars import _resource_ref
             containers = [*(pod["spec"].get("initContainers") or []), *(pod["spec"].get("containers") or [])]
             container = next((c for c in containers if c.get("name") == ref.get("containerName")), {})
-            out[item.get("path", "")] = _resource_ref(container, ref, node_alloc or {})
+            if alloc is None:
+                alloc = node_alloc() if node_alloc is not None else {}
+            out[item.get("path", "")] = _resource_ref(container, ref, alloc)
             continue
         if path == "metadata.labels":
             value = _format_map(md.get("labels") or {})
@@ -261,7 +267,8 @@ def _set_up_one(store: VolumeStore, pod: Obj, uid: str, node: str, vol: Obj, get
         src = vol["secret"]
         return Mounted(_rendered(_secret(src, src.get("secretName", ""), get)), "", True, True)
     if "downwardAPI" in vol:
-        return Mounted(_rendered(_downward(vol["downwardAPI"], pod, _allocatable(get, node))), "", True, True)
+        return Mounted(_rendered(_downward(vol["downwardAPI"], pod, lambda: _allocatable(get, node))), "", True,
+                       True)
     if "projected" in vol:
         files: dict[str, str] = {}
         for source in vol["projected"].get("sources") or []:
@@ -270,7 +277,7 @@ def _set_up_one(store: VolumeStore, pod: Obj, uid: str, node: str, vol: Obj, get
             elif "secret" in source:
                 files.update(_secret(source["secret"], source["secret"].get("name", ""), get))
             elif "downwardAPI" in source:
-                files.update(_downward(source["downwardAPI"], pod, _allocatable(get, node)))
+                files.update(_downward(source["downwardAPI"], pod, lambda: _allocatable(get, node)))
         # the service account's kube-api-access volume renders what does not change in kspec (the CA bundle its
         # publisher keeps, the namespace; tokens are not modelled): no periodic rewrite to simulate
         refresh = not str(vol.get("name", "")).startswith("kube-api-access-")

@@ -222,3 +222,27 @@ def test_downward_api_volume_renders_resource_field_refs() -> None:
     node = {"status": {"allocatable": {"cpu": "4", "memory": "16Gi"}}}
     mounted = volumes.set_up(store, pod, "node-1", _getter({("nodes", "node-1"): node}))
     assert mounted["info"].tree.files == {"mem_limit": "64", "cpu_limit": "4"}  # no cpu limit: node allocatable
+
+
+def test_projected_downward_api_reads_the_node_only_for_a_resource_field_ref() -> None:
+    """_downward reads the node's allocatable lazily: a fieldRef-only source (the token volume's namespace) does
+    not read the node; a resourceFieldRef source reads it once and renders what the eager read rendered."""
+    store = VolumeStore()
+    node = {"status": {"allocatable": {"cpu": "4", "memory": "16Gi"}}}
+    reads: list[tuple[str, str]] = []
+
+    def get(resource: str, name: str) -> Obj | None:
+        reads.append((resource, name))
+        return node if (resource, name) == ("nodes", "node-1") else None
+
+    names = {"items": [{"path": "namespace", "fieldRef": {"fieldPath": "metadata.namespace"}}]}
+    pod = _pod([{"name": "kube-api-access-x", "projected": {"sources": [{"downwardAPI": names}]}}])
+    mounted = volumes.set_up(store, pod, "node-1", get)
+    assert mounted["kube-api-access-x"].tree.files == {"namespace": "shop"} and reads == []
+    refs = {"items": [{"path": "cpu", "resourceFieldRef": {"containerName": "app", "resource": "limits.cpu"}},
+                      {"path": "mem", "resourceFieldRef": {"containerName": "app", "resource": "limits.memory",
+                                                           "divisor": "1Gi"}}]}
+    pod = _pod([{"name": "info", "projected": {"sources": [{"downwardAPI": names}, {"downwardAPI": refs}]}}])
+    mounted = volumes.set_up(store, pod, "node-1", get)
+    assert mounted["info"].tree.files == {"namespace": "shop", "cpu": "4", "mem": "16"}
+    assert reads == [("nodes", "node-1")]
