@@ -116,27 +116,22 @@ class Informers:
     def on(self, resource: str, on_add: AddFn | None = None, on_update: UpdateFn | None = None,
            on_delete: DeleteFn | None = None, *, ignore: frozenset[str] = frozenset(),
            on_status: UpdateFn | None = LIKE_UPDATE) -> Handler:
-        if self._slot is None:  # the next place: after every handler registered or reserved so far
-            self._registered = registered = self._registered + 1
-            handler = _new(Handler, (on_add, on_update, on_delete, ignore, (registered, 0), on_status,
-                                     on_update if on_status is LIKE_UPDATE else on_status))
-            handlers = self._handlers.get(resource)
-            if handlers is None:
-                self._handlers[resource] = [handler]
-            else:
-                handlers.append(handler)
+        slot = self._slot
+        if slot is None:  # the next place: after every handler registered or reserved so far
+            self._registered += 1
+            order = (self._registered, 0)
         else:
             self._in_slot += 1
-            order = (self._slot, self._in_slot)
-            handler = _new(Handler, (on_add, on_update, on_delete, ignore, order, on_status,
-                                     on_update if on_status is LIKE_UPDATE else on_status))
-            handlers = self._handlers.get(resource)
-            if handlers is None:
-                self._handlers[resource] = [handler]
-            elif not handlers or handlers[-1].order < order:  # empty: every handler of it was removed
-                handlers.append(handler)
-            else:
-                bisect.insort(handlers, handler, key=_order)
+            order = (slot, self._in_slot)
+        handler = _new(Handler, (on_add, on_update, on_delete, ignore, order, on_status,
+                                 on_update if on_status is LIKE_UPDATE else on_status))
+        handlers = self._handlers.get(resource)
+        if handlers is None:
+            self._handlers[resource] = [handler]
+        elif slot is None or not handlers or handlers[-1].order < order:  # empty: every handler was removed
+            handlers.append(handler)
+        else:
+            bisect.insort(handlers, handler, key=_order)
         if self._for:  # what deliveries worked out is stale (empty while a cluster starts)
             self._for.clear()
             self._calls.clear()

@@ -162,6 +162,18 @@ spec:
       tolerations: [{key: gone, operator: Exists, effect: NoExecute, tolerationSeconds: 20}]
       containers: [{name: c, image: "crasher:1"}]
 """
+RC = """
+apiVersion: v1
+kind: ReplicationController
+metadata: {name: rc}
+spec:
+  replicas: 1
+  selector: {app: rc}
+  template:
+    metadata: {labels: {app: rc}}
+    spec:
+      containers: [{name: c, image: nginx}]
+"""
 JOB = """
 apiVersion: batch/v1
 kind: Job
@@ -209,6 +221,7 @@ def _busy(c: Cluster) -> Cluster:
     c.describe_image("batch:1", exit_code=0, run_ms=15_000)
     c.apply(deployment("web", 3))
     c.apply(RS)
+    c.apply(RC)  # its controller starts with it (START_WHEN): a pod nobody controls would not start it
     c.apply(JOB)
     c.apply(STATEFUL)
     c.apply([{**POD, "metadata": {"name": "bare", "labels": {"app": "bare"}}, "spec": {"containers": [
