@@ -17,10 +17,10 @@ from typing import Any
 from kspec.api import admission, admission_chain, merge
 from kspec.api.allocators import NODE_PORT_RANGE, SERVICE_CIDR, IPAllocator, PortAllocator
 from kspec.api.decoding import decode
-from kspec.api.defaults import apply_defaults
+from kspec.api.defaults import DEFAULTERS, apply_defaults
 from kspec.api.kinds import _BY_GVK, _BY_NAME, Kind, kind_for, resource_for
 from kspec.api.service_strategy import drop_type_dependent_fields
-from kspec.api.validation import invalid_message, validate
+from kspec.api.validation import VALIDATORS, invalid_message, known_valid_generic, validate
 from kspec.api.validation_storage import admit_resize
 from kspec.api.watchcache import WatchCache
 from kspec.auth import authz, reviews
@@ -165,16 +165,23 @@ class APIServer:
             md["name"] = md["generateName"] + name_suffix(self.rng)
         # the uid exists before admission, as upstream's BeforeCreate fills it (the Job registry selects by it)
         md["uid"] = self._new_uid(kind.kind, md.get("name", ""))
-        apply_defaults(obj)
-        admission_chain.mutate(obj, self)
-        mutate = admission.ADMISSION.get(kind.kind)
-        if mutate is not None:
-            mutate(obj, self)
+        # a plain kind (a Lease, a StorageClass, an Event): no defaulter and no mutating plugin to run, and only the
+        # generic metadata validation, whose memo fast path answers for known-valid metadata without three calls
+        kind_name = obj.get("kind")  # what the defaulting and validation tables are read by
+        plain = kind_name not in DEFAULTERS and kind_name not in VALIDATORS and kind_name != "Pod" \
+            and kind.kind not in admission.ADMISSION
+        if not plain:
+            apply_defaults(obj)
+            admission_chain.mutate(obj, self)  # LimitRanger: pods alone
+            mutate = admission.ADMISSION.get(kind.kind)
+            if mutate is not None:
+                mutate(obj, self)
         if self.user is not None and kind.group == "rbac.authorization.k8s.io":
             authz.confirm_rbac_write(self, self.user, obj, kind, None)
-        errors = validate(obj, None)  # _validate's body: one call fewer per create
-        if errors:
-            raise invalid(invalid_message(obj, errors))
+        if not plain or not known_valid_generic(md):
+            errors = validate(obj, None)  # _validate's body: one call fewer per create
+            if errors:
+                raise invalid(invalid_message(obj, errors))
         if self.store.get(kind.resource, md["namespace"] if kind.namespaced else "", md["name"]) is not None:
             raise already_exists(kind.group_resource, md["name"])
         self.warnings = admission_chain.validate(obj, self, kind, dry_run=dry_run)

@@ -1970,6 +1970,13 @@ def _validate_generic(obj: Obj) -> list[FieldError]:
     return validate_object_meta(obj, bool((obj.get("metadata") or {}).get("namespace")), is_dns1123_subdomain)
 
 
+def known_valid_generic(meta: Obj) -> bool:
+    """``validate`` of a new object of a kind without a validator of its own (``_validate_generic``, the
+    metadata alone), whose metadata is ``meta``, reports nothing: its memo fast path, without the three calls to
+    reach it. False: ask ``validate``, which decides and words the errors."""
+    return _known_valid_meta(meta, bool(meta.get("namespace")), is_dns1123_subdomain)
+
+
 VALIDATORS: dict[str, Callable[[Obj], list[FieldError]]] = {
     "Pod": _validate_pod,
     "Service": _validate_service,
