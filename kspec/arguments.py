@@ -363,11 +363,15 @@ def checked_methods(cls: type) -> type:
     return cls
 
 
+#: the spec fields ``check_workload_size`` reads, in its order
+_SIZES = ("replicas", "parallelism", "completions")
+
+
 def check_workload_size(obj: Any) -> None:
     """A workload asking for more pods than kspec simulates fails now, not after minutes of creating pods."""
-    if not isinstance(obj, dict) or not isinstance(obj.get("spec"), dict):
-        return
-    for field in ("replicas", "parallelism", "completions"):
+    if not isinstance(obj, dict) or not isinstance(obj.get("spec"), dict) or obj["spec"].keys().isdisjoint(_SIZES):
+        return  # no size field (a pod's spec, a Service's): nothing to check
+    for field in _SIZES:
         value = obj["spec"].get(field)
         # past int32 the API server's typed decoding refuses it in upstream's words; within, the simulation's
         # envelope applies

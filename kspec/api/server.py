@@ -44,6 +44,9 @@ _AUTH_KINDS = frozenset({"ServiceAccount", "Role", "ClusterRole", "RoleBinding",
 _AUTH_OBJECTS = frozenset({("ConfigMap", "kube-root-ca.crt")})  # the root CA publisher's
 #: metadata a create drops: the server sets it (resourceVersion on commit) or a delete does
 _SERVER_SET_ON_CREATE = ("resourceVersion", "deletionTimestamp", "deletionGracePeriodSeconds")
+#: kubectl's last-applied text: what json.dumps(obj, separators=(",", ":"), sort_keys=True) makes, without an
+#: encoder made per apply (an encoder keeps no state between calls)
+_LAST_APPLIED_JSON = json.JSONEncoder(separators=(",", ":"), sort_keys=True)
 #: kinds whose new objects get metadata.generation even without a spec
 _GENERATION_WITHOUT_SPEC = frozenset({"Deployment", "ReplicaSet", "StatefulSet", "DaemonSet", "Job"})
 
@@ -336,27 +339,30 @@ class APIServer:
                 raise conflict(kind.group_resource, name)
         elif "status" in live and live["status"] == status:
             return live  # patch's no-op: nothing to write
-        body = {"apiVersion": live["apiVersion"], "kind": live["kind"], "status": status}
-        if not typed:
-            body = decode(body)
-        body["metadata"] = dict(live["metadata"])
         md = live["metadata"]
-        if not typed:
+        if typed:  # no body to build: the status is the new object's as it is
+            if kind.namespaced and self.store.get("namespaces", "", md["namespace"]) is None:
+                # _prepare's outcome for a typed body made of a stored object (canonical apiVersion, its namespace
+                # set, a resourceVersion, so a terminating namespace refuses nothing): the namespace must exist
+                raise not_found("namespaces", md["namespace"])
+            new_md = dict(md)
+        else:
+            body = decode({"apiVersion": live["apiVersion"], "kind": live["kind"], "status": status})
+            new_md = body["metadata"] = dict(md)
             self._prepare(body)  # the namespace checks of every write
-        elif kind.namespaced and self.store.get("namespaces", "", md["namespace"]) is None:
-            # _prepare's outcome for a typed body made of a stored object (canonical apiVersion, its namespace set,
-            # a resourceVersion, so a terminating namespace refuses nothing): the namespace must exist
-            raise not_found("namespaces", md["namespace"])
+            status = body.get("status", {})
         # a stored object's metadata comes out of _prepare as it went in (its namespace is set, or absent when
         # cluster-scoped): that copy is the new object's
-        new = {**live, "metadata": body["metadata"], "status": body.get("status", {})}
+        new = {**live, "metadata": new_md, "status": status}
         if md.get("deletionTimestamp") and not md.get("finalizers") and not (
                 kind.kind == "Namespace" and new.get("spec", {}).get("finalizers")) and not (
                 md.get("deletionGracePeriodSeconds")):
             return self._store_call(lambda: self._remove(kind, live), kind, name)
         self._status_write = new  # the status alone differs from the stored object's (informers.py, on_status)
-        try:
-            return self._store_call(lambda: self.store.update(kind.resource, new, md["resourceVersion"]), kind, name)
+        try:  # _store_call's translation, without a closure per write
+            return self.store.update(kind.resource, new, md["resourceVersion"])
+        except StoreError as exc:
+            raise _api_error(exc, kind, name) from None
         finally:
             self._status_write = None
 
@@ -414,7 +420,7 @@ class APIServer:
         named = isinstance(manifest.get("metadata"), dict) and bool(manifest["metadata"].get("name"))
         kind = self._prepare(manifest, pending_namespaces, verb="get" if named else "")
         md = manifest["metadata"]
-        last = json.dumps(obj, separators=(",", ":"), sort_keys=True)
+        last = _LAST_APPLIED_JSON.encode(obj)  # json.dumps(obj, separators=(",", ":"), sort_keys=True)
         md.setdefault("annotations", {})[LAST_APPLIED] = last
         live = self.store.get(kind.resource, md.get("namespace", ""), md.get("name", ""))
         if live is None or not md.get("name"):
