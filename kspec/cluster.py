@@ -168,8 +168,11 @@ class Cluster:
         self.clock = Clock()
         extra = list(plugins_)
         self.pm = plugins.new_manager(extra) if extra else plugins.default_manager()
-        self.choices: dict[str, str] = {c: choices.get(c) or DEFAULTS[c] for c in COMPONENTS}
-        self.explicit: set[str] = {c for c in COMPONENTS if choices.get(c)}
+        if choices:
+            self.choices: dict[str, str] = {c: choices.get(c) or DEFAULTS[c] for c in COMPONENTS}
+            self.explicit: set[str] = {c for c in COMPONENTS if choices.get(c)}
+        else:  # what the comprehensions make of no choice (DEFAULTS lists the components in their order)
+            self.choices, self.explicit = dict(DEFAULTS), set()
         self.images: dict[str, ImageSpec] = {}
         self.etcd_members = etcd_members
         self.components: dict[str, Any] = {}

@@ -394,3 +394,11 @@ def test_the_error_context_is_the_get_kubectl_made_before_the_request() -> None:
                                          'configuration of:\nResource: "/v1, Resource=pods"')
     assert info.value.message.endswith('User "bob" cannot get resource "pods" in API group "" in the namespace '
                                        '"default"')
+
+
+def test_no_choice_gives_the_defaults_in_the_components_order() -> None:
+    from kspec.cluster import COMPONENTS, DEFAULTS
+
+    c = Cluster()
+    assert list(c.choices.items()) == [(comp, DEFAULTS[comp]) for comp in COMPONENTS] and c.explicit == set()
+    assert Cluster(dns="coredns").explicit == {"dns"}
