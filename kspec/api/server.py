@@ -453,8 +453,10 @@ class APIServer:
         if status is not None:
             pod["status"] = {**status, "conditions": [dict(c) for c in status.get("conditions") or []]}
         set_condition(pod, "PodScheduled", "True", self.clock.now)
-        return self._store_call(lambda: self.store.update("pods", pod, live["metadata"]["resourceVersion"]),
-                                resource_for("pods"), name)
+        try:  # _store_call's translation, without a closure per binding
+            return self.store.update("pods", pod, live["metadata"]["resourceVersion"])
+        except StoreError as exc:
+            raise _api_error(exc, resource_for("pods"), name) from None
 
     # -- apply (kubectl apply's client-side three-way merge) -----------------
     def apply(self, obj: Obj, *, dry_run: bool = False, pending_namespaces: Iterable[str] = ()) -> Obj:
