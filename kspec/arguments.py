@@ -294,6 +294,10 @@ def checking(fn: Callable[..., Any], owner: str) -> Callable[..., Any]:
     shape = [(p.name, p.kind, p.default is p.empty) for p in params]
     kind_of = {p.name: p.kind for p in params}
     var_keyword, var_positional = inspect.Parameter.VAR_KEYWORD, inspect.Parameter.VAR_POSITIONAL
+    # a call with self alone by position and named parameters by keyword (Cluster(nodes=3)) binds them in the
+    # signature's order: bind_keywords' answer, without its walk of every parameter
+    keyword_order = [name for name, kind, _ in shape[1:] if kind is not var_keyword]
+    keyword_names = frozenset(keyword_order)
 
     def bind_keywords(args: tuple[Any, ...], kwargs: dict[str, Any]) -> list[tuple[str, Any]] | None:
         """What ``sig.bind(*args, **kwargs).arguments`` holds after self, in its order; None when binding would
@@ -326,6 +330,8 @@ def checking(fn: Callable[..., Any], owner: str) -> Callable[..., Any]:
         hints = state["hints"]
         if names is not None and not kwargs and required <= len(args) <= len(names):
             arguments: Any = zip(names[1:], args[1:], strict=False)
+        elif names is not None and len(args) == 1 and required == 1 and kwargs.keys() <= keyword_names:
+            arguments = [(name, kwargs[name]) for name in keyword_order if name in kwargs]
         elif keyword_fast and args and params and (arguments := bind_keywords(args, kwargs)) is not None:
             pass
         else:
@@ -363,11 +369,15 @@ def checked_methods(cls: type) -> type:
     return cls
 
 
+#: the spec fields ``check_workload_size`` reads, in its order
+_SIZES = ("replicas", "parallelism", "completions")
+
+
 def check_workload_size(obj: Any) -> None:
     """A workload asking for more pods than kspec simulates fails now, not after minutes of creating pods."""
-    if not isinstance(obj, dict) or not isinstance(obj.get("spec"), dict):
-        return
-    for field in ("replicas", "parallelism", "completions"):
+    if not isinstance(obj, dict) or not isinstance(obj.get("spec"), dict) or obj["spec"].keys().isdisjoint(_SIZES):
+        return  # no size field (a pod's spec, a Service's): nothing to check
+    for field in _SIZES:
         value = obj["spec"].get(field)
         # past int32 the API server's typed decoding refuses it in upstream's words; within, the simulation's
         # envelope applies

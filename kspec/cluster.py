@@ -168,8 +168,11 @@ class Cluster:
         self.clock = Clock()
         extra = list(plugins_)
         self.pm = plugins.new_manager(extra) if extra else plugins.default_manager()
-        self.choices: dict[str, str] = {c: choices.get(c) or DEFAULTS[c] for c in COMPONENTS}
-        self.explicit: set[str] = {c for c in COMPONENTS if choices.get(c)}
+        if choices:
+            self.choices: dict[str, str] = {c: choices.get(c) or DEFAULTS[c] for c in COMPONENTS}
+            self.explicit: set[str] = {c for c in COMPONENTS if choices.get(c)}
+        else:  # what the comprehensions make of no choice (DEFAULTS lists the components in their order)
+            self.choices, self.explicit = dict(DEFAULTS), set()
         self.images: dict[str, ImageSpec] = {}
         self.etcd_members = etcd_members
         self.components: dict[str, Any] = {}
@@ -483,27 +486,12 @@ class Cluster:
         def send() -> None:
             # one request per document, in order; what they cause runs once all were sent
             for obj in objs:
-                md = obj.get("metadata") if isinstance(obj.get("metadata"), dict) else {}
-                existing = None
-                retrieving = False
-                # only a well-typed name is looked up: anything else is the decoder's to refuse
-                if isinstance(obj.get("kind"), str) and isinstance(md.get("name"), str) and md["name"] \
-                        and isinstance(md.get("namespace", ""), str):
-                    try:
-                        existing = self.api.try_get(obj["kind"], md["name"], md.get("namespace") or "default")
-                    except ApiError as exc:
-                        existing = None  # an unknown kind: api.apply reports it
-                        retrieving = exc.code == 403  # the user may not read it: kubectl's GET fails
-                # cmdutil.AddSourceToErr: the verb kubectl was at when the server refused
-                context = f'error when creating "{origin}": ' if existing is None else \
-                    f'error when applying patch to {obj.get("kind")} "{md.get("name")}" for: "{origin}": '
-                if retrieving:
-                    context = retrieving_context(obj, origin)
                 try:
                     applied.append(self.api.apply(obj, dry_run=dry_run, pending_namespaces=pending))
                     self.warnings.extend(self.api.warnings)
                 except ApiError as exc:
-                    errors.append((context, exc))
+                    # kubectl's GET before the request, made once refused: a refused request writes nothing
+                    errors.append((self._apply_context(obj, origin), exc))
 
         if len(objs) >= BULK_APPLY_OBJECTS:
             with relaxed_collector(True):  # thousands of objects: GC passes less often
@@ -513,6 +501,23 @@ class Cluster:
         if errors:
             raise ApplyError(errors)
         return applied
+
+    def _apply_context(self, obj: Obj, origin: str) -> str:
+        """cmdutil.AddSourceToErr: the verb kubectl was at when the server refused ``obj``, from the GET it made
+        first (the live object, or the user may not read it). Asked after the refusal, which leaves the object as
+        the GET found it: a refused apply writes nothing."""
+        md = obj.get("metadata") if isinstance(obj.get("metadata"), dict) else {}
+        existing = None
+        # only a well-typed name is looked up: anything else is the decoder's to refuse
+        if isinstance(obj.get("kind"), str) and isinstance(md.get("name"), str) and md["name"] \
+                and isinstance(md.get("namespace", ""), str):
+            try:
+                existing = self.api.try_get(obj["kind"], md["name"], md.get("namespace") or "default")
+            except ApiError as exc:  # an unknown kind (api.apply reported it), or one the user may not read
+                if exc.code == 403:  # kubectl's GET fails
+                    return retrieving_context(obj, origin)
+        return f'error when creating "{origin}": ' if existing is None else \
+            f'error when applying patch to {obj.get("kind")} "{md.get("name")}" for: "{origin}": '
 
     def create(self, obj: Obj) -> Obj:
         """``kubectl create`` of ``obj``: the object as stored (defaults and generated fields filled in)."""

@@ -63,7 +63,9 @@ class EventRecorder:
         self._expires: dict[str, int] = {}  # "namespace\x00event name" -> when its TTL runs out
         # the same deadlines by time (stale entries skipped), so a sweep looks only at what is due
         self._deadlines: list[tuple[int, str, str]] = []
-        self._keys_of: dict[str, list[str]] = {}  # event name -> the index keys that named it
+        # event name -> the index key that named it (one: a name is made only for a key not in the index); a dict of
+        # strings, untracked by the gc like _index
+        self._keys_of: dict[str, str] = {}
         self._sweeper: Timer | None = None
 
     def event(self, obj: Obj, type_: str, reason: str, message: str, *, component: str,
@@ -108,9 +110,9 @@ class EventRecorder:
                 ev["action"] = action
             store.create("events", ev)
             self._index[key] = name
-            # a new name (the time and the serial in it only grow): its own key list, its first deadline (_renew's
-            # work for an Event not seen before)
-            self._keys_of[name] = [key]
+            # a new name (the time and the serial in it only grow): its key, its first deadline (_renew's work for an
+            # Event not seen before)
+            self._keys_of[name] = key
             when = self.api.clock.now + EVENT_TTL_MS
             heapq.heappush(self._deadlines, (when, ns, name))
             self._expires[f"{ns}\x00{name}"] = when
@@ -158,9 +160,9 @@ class EventRecorder:
         if due:
             gone = {name for ns, name in due if f"{ns}\x00{name}" not in expires}
             for name in sorted(gone):
-                for key in self._keys_of.pop(name, ()):
-                    if self._index.get(key) == name:
-                        del self._index[key]
+                key = self._keys_of.pop(name, None)
+                if key is not None and self._index.get(key) == name:
+                    del self._index[key]
         if not self._expires and self._sweeper is not None:
             self._sweeper.cancel()
             self._sweeper = None

@@ -7,6 +7,7 @@ from typing import Any
 import pytest
 
 from kspec import plugins
+from kspec.auth.user import user
 from kspec.cluster import Cluster, NodeSpec, nodes_from_table
 from kspec.errors import ApiError, ApplyError, ArgumentError, ManifestError, PluginError, StepError
 from kspec.hookspec import hookimpl
@@ -374,3 +375,30 @@ def test_workloads_past_the_pod_envelope_fail_at_once() -> None:
     with pytest.raises(ArgumentError, match=r"spec.replicas 1,000,000 is more pods"):
         c.create(big)
     assert c.try_get("deployment", "web") is None
+
+
+def test_the_error_context_is_the_get_kubectl_made_before_the_request() -> None:
+    # asked once the request was refused, which leaves the object as the GET before it found it
+    c = Cluster()
+    c.apply(POD % "app")
+    changed = (POD % "app").replace("image: nginx}", "image: nginx, env: [{name: A, value: b}]}")
+    with pytest.raises(ApplyError) as info:
+        c.apply(POD % "Bad_Name" + "---\n" + changed + "---\n" + POD % "new")
+    lines = info.value.message.splitlines()
+    assert lines[0].startswith('Error from server (Invalid): error when creating "STDIN": Pod "Bad_Name"')
+    assert lines[1].startswith('Error from server (Invalid): error when applying patch to Pod "app" for: "STDIN"')
+    c.act_as(user("bob"))  # may read nothing: kubectl's GET fails first
+    with pytest.raises(ApplyError) as info:
+        c.apply(POD % "other")
+    assert info.value.message.startswith("Error from server (Forbidden): error when retrieving current "
+                                         'configuration of:\nResource: "/v1, Resource=pods"')
+    assert info.value.message.endswith('User "bob" cannot get resource "pods" in API group "" in the namespace '
+                                       '"default"')
+
+
+def test_no_choice_gives_the_defaults_in_the_components_order() -> None:
+    from kspec.cluster import COMPONENTS, DEFAULTS
+
+    c = Cluster()
+    assert list(c.choices.items()) == [(comp, DEFAULTS[comp]) for comp in COMPONENTS] and c.explicit == set()
+    assert Cluster(dns="coredns").explicit == {"dns"}

@@ -15,6 +15,14 @@ def test_name_suffix_draws_as_choice_does() -> None:
         assert fast.getstate() == slow.getstate()
 
 
+def test_any_length_draws_as_choice_does() -> None:
+    for n in (0, 1, 2, 7, 40):
+        for seed in range(50):
+            fast, slow = random.Random(seed), random.Random(seed)
+            assert name_suffix(fast, n) == "".join(slow.choice(NAME_ALPHABET) for _ in range(n))
+            assert fast.getstate() == slow.getstate()
+
+
 def test_a_subclass_gets_choice_itself() -> None:
     class Counting(random.Random):
         picks = 0

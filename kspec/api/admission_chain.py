@@ -37,6 +37,12 @@ def _exist(api: APIServer, resource: str) -> bool:
     return count(resource) > 0 if count is not None else True
 
 
+def charges_quota(api: APIServer) -> bool:
+    """Whether ResourceQuota may charge a namespaced create (any quota exists): all that ``validate`` can do for a
+    kind that is no pod, claim or workload, which ``APIServer.create_owned`` asks first."""
+    return _exist(api, "resourcequotas")
+
+
 def mutate(obj: Obj, api: APIServer) -> None:
     """The mutating plugins that run before the per-kind ones: LimitRanger's defaults for a new pod."""
     if obj.get("kind") == "Pod" and _exist(api, "limitranges"):

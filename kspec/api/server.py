@@ -10,6 +10,7 @@ client-go treats its informer cache) and write through ``update``/``patch``.
 from __future__ import annotations
 
 import json
+import os
 import random
 from collections.abc import Callable, Iterable
 from typing import Any
@@ -17,10 +18,10 @@ from typing import Any
 from kspec.api import admission, admission_chain, merge
 from kspec.api.allocators import NODE_PORT_RANGE, SERVICE_CIDR, IPAllocator, PortAllocator
 from kspec.api.decoding import decode
-from kspec.api.defaults import apply_defaults
+from kspec.api.defaults import DEFAULTERS, apply_defaults
 from kspec.api.kinds import _BY_GVK, _BY_NAME, Kind, kind_for, resource_for
 from kspec.api.service_strategy import drop_type_dependent_fields
-from kspec.api.validation import invalid_message, validate
+from kspec.api.validation import VALIDATORS, invalid_message, known_valid_generic, validate
 from kspec.api.validation_storage import admit_resize
 from kspec.api.watchcache import WatchCache
 from kspec.auth import authz, reviews
@@ -44,6 +45,13 @@ _AUTH_KINDS = frozenset({"ServiceAccount", "Role", "ClusterRole", "RoleBinding",
 _AUTH_OBJECTS = frozenset({("ConfigMap", "kube-root-ca.crt")})  # the root CA publisher's
 #: metadata a create drops: the server sets it (resourceVersion on commit) or a delete does
 _SERVER_SET_ON_CREATE = ("resourceVersion", "deletionTimestamp", "deletionGracePeriodSeconds")
+#: kubectl's last-applied text: what json.dumps(obj, separators=(",", ":"), sort_keys=True) makes, without an
+#: encoder made per apply (an encoder keeps no state between calls)
+_LAST_APPLIED_JSON = json.JSONEncoder(separators=(",", ":"), sort_keys=True)
+#: the API groups whose creates are answered, never stored (SubjectAccessReview, TokenReview, ...)
+_REVIEW_GROUPS = ("authorization.k8s.io", "authentication.k8s.io")
+#: KSPEC_CHECK_OWNED=1: create_owned takes create's whole path (to compare)
+_CHECK_OWNED = os.environ.get("KSPEC_CHECK_OWNED", "") not in ("", "0")
 #: kinds whose new objects get metadata.generation even without a spec
 _GENERATION_WITHOUT_SPEC = frozenset({"Deployment", "ReplicaSet", "StatefulSet", "DaemonSet", "Job"})
 
@@ -159,22 +167,29 @@ class APIServer:
             if self.user is not None and not self._authorized:  # _prepare's authorization for a create
                 self._authorize("create", kind, obj["metadata"].get("namespace") or "default", "")
         md = obj["metadata"]
-        if kind.group in ("authorization.k8s.io", "authentication.k8s.io"):
+        if kind.group in _REVIEW_GROUPS:
             return reviews.answer(self, obj, kind, self.user)  # answered, never stored
         if not md.get("name") and md.get("generateName"):
             md["name"] = md["generateName"] + name_suffix(self.rng)
         # the uid exists before admission, as upstream's BeforeCreate fills it (the Job registry selects by it)
         md["uid"] = self._new_uid(kind.kind, md.get("name", ""))
-        apply_defaults(obj)
-        admission_chain.mutate(obj, self)
-        mutate = admission.ADMISSION.get(kind.kind)
-        if mutate is not None:
-            mutate(obj, self)
+        # a plain kind (a Lease, a StorageClass, an Event): no defaulter and no mutating plugin to run, and only the
+        # generic metadata validation, whose memo fast path answers for known-valid metadata without three calls
+        kind_name = obj.get("kind")  # what the defaulting and validation tables are read by
+        plain = kind_name not in DEFAULTERS and kind_name not in VALIDATORS and kind_name != "Pod" \
+            and kind.kind not in admission.ADMISSION
+        if not plain:
+            apply_defaults(obj)
+            admission_chain.mutate(obj, self)  # LimitRanger: pods alone
+            mutate = admission.ADMISSION.get(kind.kind)
+            if mutate is not None:
+                mutate(obj, self)
         if self.user is not None and kind.group == "rbac.authorization.k8s.io":
             authz.confirm_rbac_write(self, self.user, obj, kind, None)
-        errors = validate(obj, None)  # _validate's body: one call fewer per create
-        if errors:
-            raise invalid(invalid_message(obj, errors))
+        if not plain or not known_valid_generic(md):
+            errors = validate(obj, None)  # _validate's body: one call fewer per create
+            if errors:
+                raise invalid(invalid_message(obj, errors))
         if self.store.get(kind.resource, md["namespace"] if kind.namespaced else "", md["name"]) is not None:
             raise already_exists(kind.group_resource, md["name"])
         self.warnings = admission_chain.validate(obj, self, kind, dry_run=dry_run)
@@ -197,6 +212,46 @@ class APIServer:
             if kind.kind == "Service":
                 self._release_service(obj)
             raise
+
+    def create_owned(self, obj: Obj) -> Obj:
+        """A create by a simulated component of an object it built itself, well-formed by construction (a node's
+        Lease: named after the node, whose own create validated that name): in its decoded shape, named, of a plain
+        kind (no defaulter, no mutating plugin, the generic metadata validation alone). ``create(obj,
+        _decoded=True)`` without the steps that would change nothing and find nothing: the REST mapping's checks
+        but the namespace's, the defaulting and admission calls, the validation. The same uid draw, stored object
+        and watch event. Anything else takes ``create``: a user's request (authorization), a kind with more to
+        do, quotas to charge, a namespace missing or terminating, a resourceVersion or no name in the body; so
+        does every call under ``KSPEC_CHECK_OWNED=1``, to compare."""
+        md = obj["metadata"]
+        kind = _BY_GVK.get((obj["apiVersion"], obj["kind"]))
+        if kind is None or self.user is not None or _CHECK_OWNED or not md.get("name") or "resourceVersion" in md \
+                or obj["kind"] in DEFAULTERS or obj["kind"] in VALIDATORS or kind.kind in admission.ADMISSION \
+                or kind.group in _REVIEW_GROUPS:
+            return self.create(obj, _decoded=True)
+        if kind.namespaced:
+            ns = md.get("namespace") or "default"
+            ns_obj = self.store.get("namespaces", "", ns)
+            if ns_obj is None or ns_obj.get("status", {}).get("phase") == "Terminating" \
+                    or admission_chain.charges_quota(self):
+                return self.create(obj, _decoded=True)  # which refuses it, or charges the quota
+            md["namespace"] = ns
+        else:
+            md.pop("namespace", None)
+        obj["apiVersion"] = kind.api_version  # _prepare's canonical version
+        self.warnings = []  # what create's admission returns for a plain kind
+        md["uid"] = self._new_uid(kind.kind, md["name"])
+        if self.store.get(kind.resource, md.get("namespace", ""), md["name"]) is not None:
+            raise already_exists(kind.group_resource, md["name"])
+        if not md.keys().isdisjoint(_SERVER_SET_ON_CREATE):
+            for field in _SERVER_SET_ON_CREATE:
+                md.pop(field, None)
+        md["creationTimestamp"] = timestamp(self.clock.now)
+        if "spec" in obj or kind.kind in _GENERATION_WITHOUT_SPEC:
+            md["generation"] = 1
+        try:
+            return self.store.create(kind.resource, obj)
+        except StoreError as exc:
+            raise _api_error(exc, kind, md["name"]) from None
 
     def _prepare(self, obj: Obj, pending_namespaces: Iterable[str] = (), verb: str = "") -> Kind:
         """REST mapping and namespace checks shared by every write; ``verb``: the request is authorized for it
@@ -329,27 +384,30 @@ class APIServer:
                 raise conflict(kind.group_resource, name)
         elif "status" in live and live["status"] == status:
             return live  # patch's no-op: nothing to write
-        body = {"apiVersion": live["apiVersion"], "kind": live["kind"], "status": status}
-        if not typed:
-            body = decode(body)
-        body["metadata"] = dict(live["metadata"])
         md = live["metadata"]
-        if not typed:
+        if typed:  # no body to build: the status is the new object's as it is
+            if kind.namespaced and self.store.get("namespaces", "", md["namespace"]) is None:
+                # _prepare's outcome for a typed body made of a stored object (canonical apiVersion, its namespace
+                # set, a resourceVersion, so a terminating namespace refuses nothing): the namespace must exist
+                raise not_found("namespaces", md["namespace"])
+            new_md = dict(md)
+        else:
+            body = decode({"apiVersion": live["apiVersion"], "kind": live["kind"], "status": status})
+            new_md = body["metadata"] = dict(md)
             self._prepare(body)  # the namespace checks of every write
-        elif kind.namespaced and self.store.get("namespaces", "", md["namespace"]) is None:
-            # _prepare's outcome for a typed body made of a stored object (canonical apiVersion, its namespace set,
-            # a resourceVersion, so a terminating namespace refuses nothing): the namespace must exist
-            raise not_found("namespaces", md["namespace"])
+            status = body.get("status", {})
         # a stored object's metadata comes out of _prepare as it went in (its namespace is set, or absent when
         # cluster-scoped): that copy is the new object's
-        new = {**live, "metadata": body["metadata"], "status": body.get("status", {})}
+        new = {**live, "metadata": new_md, "status": status}
         if md.get("deletionTimestamp") and not md.get("finalizers") and not (
                 kind.kind == "Namespace" and new.get("spec", {}).get("finalizers")) and not (
                 md.get("deletionGracePeriodSeconds")):
             return self._store_call(lambda: self._remove(kind, live), kind, name)
         self._status_write = new  # the status alone differs from the stored object's (informers.py, on_status)
-        try:
-            return self._store_call(lambda: self.store.update(kind.resource, new, md["resourceVersion"]), kind, name)
+        try:  # _store_call's translation, without a closure per write
+            return self.store.update(kind.resource, new, md["resourceVersion"])
+        except StoreError as exc:
+            raise _api_error(exc, kind, name) from None
         finally:
             self._status_write = None
 
@@ -395,8 +453,10 @@ class APIServer:
         if status is not None:
             pod["status"] = {**status, "conditions": [dict(c) for c in status.get("conditions") or []]}
         set_condition(pod, "PodScheduled", "True", self.clock.now)
-        return self._store_call(lambda: self.store.update("pods", pod, live["metadata"]["resourceVersion"]),
-                                resource_for("pods"), name)
+        try:  # _store_call's translation, without a closure per binding
+            return self.store.update("pods", pod, live["metadata"]["resourceVersion"])
+        except StoreError as exc:
+            raise _api_error(exc, resource_for("pods"), name) from None
 
     # -- apply (kubectl apply's client-side three-way merge) -----------------
     def apply(self, obj: Obj, *, dry_run: bool = False, pending_namespaces: Iterable[str] = ()) -> Obj:
@@ -407,7 +467,7 @@ class APIServer:
         named = isinstance(manifest.get("metadata"), dict) and bool(manifest["metadata"].get("name"))
         kind = self._prepare(manifest, pending_namespaces, verb="get" if named else "")
         md = manifest["metadata"]
-        last = json.dumps(obj, separators=(",", ":"), sort_keys=True)
+        last = _LAST_APPLIED_JSON.encode(obj)  # json.dumps(obj, separators=(",", ":"), sort_keys=True)
         md.setdefault("annotations", {})[LAST_APPLIED] = last
         live = self.store.get(kind.resource, md.get("namespace", ""), md.get("name", ""))
         if live is None or not md.get("name"):

@@ -1009,11 +1009,12 @@ TOKEN_STAND_IN = b"\x00kspec token volume\x00"
 def _spec_key(spec: Obj, path: str) -> bytes | None:
     """The memo key of a spec: its path and its value serialized (marshal version 2: no references, so equal
     values in the same key order give the same bytes and different values different bytes; four times faster than
-    JSON), with its one generated token volume name replaced by TOKEN_STAND_IN where volumes and mounts are named.
-    A key is used only when that name occurs nowhere else in the spec and the stand-in only where it was put: then
-    two specs with one key differ only by that name, renamed everywhere (a bijection between valid names of the
-    same shape: same prefix, length and alphabet), and every check (DNS labels, uniqueness, mount references,
-    lengths) gives both the same verdict. None (no memo) for anything else or a spec that is not plain data."""
+    JSON), with its one generated token volume name replaced by TOKEN_STAND_IN in those bytes. A key is used only
+    when that name occurs in them exactly where volumes and mounts are named, and the stand-in nowhere: then the
+    replacement is undone by putting the name back, so two specs with one key differ only by that name, renamed
+    everywhere (a bijection between valid names of the same shape: same prefix, length and alphabet, so the
+    serialized lengths agree too), and every check (DNS labels, uniqueness, mount references, lengths) gives both
+    the same verdict. None (no memo) for anything else or a spec that is not plain data."""
     token = ""
     for v in spec.get("volumes") or ():
         name = v.get("name") if isinstance(v, dict) else None
@@ -1021,38 +1022,31 @@ def _spec_key(spec: Obj, path: str) -> bytes | None:
             if token:
                 return None  # two of them: not the admission's one
             token = name
-    put = 0
+    put = 1  # the token volume's own name
     if token:
         if not isinstance(spec["volumes"], list):
             return None
-        spec = dict(spec)
-        volumes = []
-        for v in spec["volumes"]:
-            if isinstance(v, dict) and v.get("name") == token:
-                v = {**v, "name": TOKEN_STAND_IN}
-                put += 1
-            volumes.append(v)
-        spec["volumes"] = volumes
         for group in ("initContainers", "containers"):
             containers = spec.get(group)
             if not isinstance(containers, list):
                 continue
-            renamed = []
             for c in containers:
                 mounts = c.get("volumeMounts") if isinstance(c, dict) else None
-                if isinstance(mounts, list) and any(isinstance(m, dict) and m.get("name") == token for m in mounts):
-                    c = {**c, "volumeMounts": [
-                        {**m, "name": TOKEN_STAND_IN} if isinstance(m, dict) and m.get("name") == token else m
-                        for m in mounts]}
+                if isinstance(mounts, list):
                     put += sum(1 for m in mounts if isinstance(m, dict) and m.get("name") == token)
-                renamed.append(c)
-            spec[group] = renamed
     try:
         data = marshal.dumps(spec, 2)
     except (ValueError, RecursionError):  # not plain data (never so once decoded), or nested too deep
         return None
-    if data.count(TOKEN_STAND_IN) != put or (token and token.encode() in data):
+    if TOKEN_STAND_IN in data:
         return None
+    if token:
+        # a str is its length then its bytes: a name's bytes cannot run into its neighbours' (the length bytes
+        # hold a NUL, which a name has not), so each counted name is one occurrence and the count finds any other
+        encoded = token.encode()
+        if data.count(encoded) != put:
+            return None
+        data = data.replace(encoded, TOKEN_STAND_IN)
     return path.encode() + b"\x00" + data
 
 
@@ -1968,6 +1962,13 @@ def _validate_ingress_class_update(new: Obj, old: Obj) -> list[FieldError]:
 
 def _validate_generic(obj: Obj) -> list[FieldError]:
     return validate_object_meta(obj, bool((obj.get("metadata") or {}).get("namespace")), is_dns1123_subdomain)
+
+
+def known_valid_generic(meta: Obj) -> bool:
+    """``validate`` of a new object of a kind without a validator of its own (``_validate_generic``, the
+    metadata alone), whose metadata is ``meta``, reports nothing: its memo fast path, without the three calls to
+    reach it. False: ask ``validate``, which decides and words the errors."""
+    return _known_valid_meta(meta, bool(meta.get("namespace")), is_dns1123_subdomain)
 
 
 VALIDATORS: dict[str, Callable[[Obj], list[FieldError]]] = {

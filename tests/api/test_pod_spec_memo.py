@@ -84,6 +84,10 @@ def test_a_spec_naming_its_token_volume_elsewhere_or_holding_the_stand_in_is_not
     assert validation.validate_pod_spec(spec, "spec") == []
     assert validation.validate_pod_spec(spec, "spec") == []
     assert len(calls) == 2
+    # ... or inside another string (a path): renaming would change that string too
+    spec = _pod_spec("kube-api-access-bcdfg", "elsewhere-test")
+    spec["containers"][0]["volumeMounts"][0]["mountPath"] = "/var/kube-api-access-bcdfg"
+    assert validation._spec_key(spec, "spec") is None
     # the stand-in itself (never in a decoded spec, which holds no bytes)
     spec = _pod_spec("kube-api-access-bcdfg", "stand-in-test")
     spec["containers"][0]["args"] = [validation.TOKEN_STAND_IN]
