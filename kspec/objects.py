@@ -54,25 +54,18 @@ def name_suffix(rng: random.Random, n: int = 5) -> str:
     """``"".join(rng.choice(NAME_ALPHABET) for _ in range(n))``: a generateName's random suffix.
 
     The same draws as ``choice``'s for a ``random.Random``, without its calls per character: ``choice`` takes
-    ``_randbelow_with_getrandbits(27)``, which draws 5 bits (27's bit length: a 32-bit word's top 5) and draws
-    again while they are 27 or more. ``getrandbits(32 * k)`` is k such words, the first in the lowest bits, so the
-    top byte of each (every fourth little-endian byte from the fourth) holds its 5 bits: a table turns each into
-    its letter and drops those of 27 or more, and the characters still missing are drawn the same way, as many
-    words as characters, so no word is drawn past the last one ``choice`` draws. A subclass of Random may draw
-    otherwise: it gets ``choice`` itself."""
+    ``_randbelow_with_getrandbits(27)``, which draws 5 bits (27's bit length) and draws again while they are 27
+    or more. A subclass of Random may draw otherwise: it gets ``choice`` itself."""
     if type(rng) is not random.Random:
         return "".join(rng.choice(NAME_ALPHABET) for _ in range(n))
-    out = b""
-    while len(out) < n:
-        need = n - len(out)
-        out += rng.getrandbits(32 * need).to_bytes(4 * need, "little")[3::4].translate(_TOP5_LETTER, _TOP5_REDRAWN)
-    return out.decode()
-
-
-#: a word's top byte -> the letter its top 5 bits pick (byte >> 3); the bytes whose 5 bits are 27 or more are
-#: _TOP5_REDRAWN, dropped (their table entries are never read)
-_TOP5_LETTER = bytes(ord(NAME_ALPHABET[min(b >> 3, 26)]) for b in range(256))
-_TOP5_REDRAWN = bytes(range(27 << 3, 256))
+    bits = rng.getrandbits
+    out = ""
+    for _ in range(n):
+        r = bits(5)
+        while r >= 27:
+            r = bits(5)
+        out += NAME_ALPHABET[r]
+    return out
 
 
 def split_key(key: str) -> tuple[str, str]:
