@@ -15,7 +15,7 @@ from operator import attrgetter
 from typing import Any
 
 from kspec.objects import Obj
-from kspec.scheduler.nodeinfo import NodeInfo, PodInfo
+from kspec.scheduler.nodeinfo import NodeInfo, PodInfo, node_images
 
 _INF = float("inf")
 _NAME = attrgetter("name")
@@ -123,6 +123,23 @@ class Cache:
         self._count(ni, 1)
         self._lower_floor(ni)
         return ni
+
+    def node_status_written(self, old: Obj, new: Obj) -> bool:
+        """An update of ``old``, the node object this cache holds, that changed nothing but status fields other
+        than allocatable (the caller checks that: conditions, heartbeats, images...): the new object is kept
+        and only the images are read again, every per-node result stands (they read the node's labels, taints,
+        allocatable and pods). False, doing nothing, when the cache holds another object: add_node then."""
+        ni = self.nodes.get(new["metadata"]["name"])
+        if ni is None or ni.node is not old:
+            return False
+        ni.node = new
+        status = new.get("status") or {}
+        old_images = (old.get("status") or {}).get("images")
+        if status.get("images") is not old_images and status.get("images") != old_images:
+            self._images(ni, -1)
+            ni.images = node_images(status)
+            self._images(ni, 1)
+        return True
 
     def remove_node(self, name: str) -> None:
         ni = self.nodes.pop(name, None)

@@ -289,11 +289,7 @@ class NodeInfo:
         status = node.get("status") or {}
         self.alloc_cpu, self.alloc_mem, self.alloc_eph, self.alloc_pods, self.alloc_scalars = \
             _allocatable(status.get("allocatable") or {})
-        images: dict[str, int] = {}
-        for image in status.get("images") or ():
-            for name in image.get("names") or []:
-                images[name] = int(image.get("sizeBytes", 0))
-        self.images = images
+        self.images = node_images(status)
         self.zone = (labels.get(REGION_LABEL, ""), labels.get(ZONE_LABEL, ""))
         self.label_memo = {}
         self._refresh(node_object=True)
@@ -368,6 +364,15 @@ class NodeInfo:
 
     def __repr__(self) -> str:
         return f"NodeInfo({self.name}, pods={len(self.pods)})"
+
+
+def node_images(status: Obj) -> dict[str, int]:
+    """Each name of the images a node reports, with its size (ImageLocality's ImageStateSummary)."""
+    images: dict[str, int] = {}
+    for image in status.get("images") or ():
+        for name in image.get("names") or []:
+            images[name] = int(image.get("sizeBytes", 0))
+    return images
 
 
 #: start times by their text (pods created at one instant share it); bounded, emptied when full
