@@ -102,6 +102,12 @@ def host_ports(spec: dict[str, Any]) -> list[tuple[str, str, int]]:
     return ports
 
 
+#: the keys of a volume that is none of a PVC, an ephemeral volume, a disk VolumeRestrictions checks or an in-tree
+#: source NodeVolumeLimits counts: VolumeRestrictions, VolumeBinding, VolumeZone and NodeVolumeLimits all skip
+#: a pod whose volumes have no other key (PodInfo.plain_volumes)
+PLAIN_VOLUME_KEYS = frozenset(("name", "configMap", "secret", "projected", "emptyDir", "downwardAPI", "hostPath"))
+
+
 class PodInfo:
     """framework.PodInfo plus the pod's requests and scheduling constraints, parsed once."""
 
@@ -110,7 +116,7 @@ class PodInfo:
                  "node_selector", "node_affinity", "required_affinity", "required_anti_affinity",
                  "preferred_affinity", "preferred_anti_affinity", "spread_constraints", "images",
                  "start_ms", "terminating", "preempt_never", "nominated_node", "has_affinity",
-                 "has_scoring_affinity")
+                 "has_scoring_affinity", "plain_volumes")
 
     def __init__(self, pod: Obj) -> None:
         md = pod["metadata"]
@@ -158,6 +164,8 @@ class PodInfo:
         # ImageLocality sumImageScores: init containers' images count too (a tuple of strings: untracked)
         self.images = tuple(c.get("image", "") for c in [*(spec.get("initContainers") or []),
                                                          *(spec.get("containers") or [])])
+        # no volume (or only sources no volume plugin's PreFilter acts on): each of them skips (in C)
+        self.plain_volumes = all(map(PLAIN_VOLUME_KEYS.issuperset, spec.get("volumes") or ()))
         start = status.get("startTime") or md.get("creationTimestamp")
         self.start_ms = _start_ms_memo(start) if start else 0
         self.terminating = bool(md.get("deletionTimestamp"))
