@@ -260,7 +260,7 @@ class Scheduler:
     def _kick(self) -> None:
         if not self._scheduled:
             self._scheduled = True
-            self.clock.call_soon(self._schedule_one, label="scheduler scheduleOne")
+            self.clock.soon(self._schedule_one, "scheduler scheduleOne")  # nothing cancels it: no Timer
 
     def _schedule_one(self) -> None:
         self._scheduled = False
