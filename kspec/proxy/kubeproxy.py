@@ -164,7 +164,7 @@ class KubeProxy:
         # kube-proxy reads EndpointSlices (OnEndpointSliceAdd/Update/Delete), not core/v1 Endpoints
         inf.on("endpointslices", lambda o: self._fan("on_endpoints", None, o),
                lambda a, b: self._fan("on_endpoints", a, b), lambda o: self._fan("on_endpoints", o, None))
-        inf.on("pods", self._index_pod, self._reindex_pod, self._unindex_pod)
+        inf.on("pods", self._index_pod, self._reindex_pod, self._unindex_pod, on_status=self._reindex_pod)
         for pod in self.api.store.list("pods"):
             self._index_pod(pod)
         nodes = self.api.store.list("nodes")
