@@ -424,9 +424,10 @@ class Cache:
 
     def _unmark_affinity(self, ni: NodeInfo) -> None:
         """Drop ``ni`` from the affinity node sets it no longer belongs in once a pod left it."""
-        if not ni.pods_with_affinity:
+        if not ni.pods_with_affinity:  # most nodes: no pod with affinity terms, no generator to make
             self.affinity_nodes.pop(ni.name, None)
-        if not any(p.has_scoring_affinity for p in ni.pods_with_affinity):
+            self.scoring_affinity_nodes.pop(ni.name, None)
+        elif not any(p.has_scoring_affinity for p in ni.pods_with_affinity):
             self.scoring_affinity_nodes.pop(ni.name, None)
         if not ni.pods_with_required_anti_affinity:
             self.anti_affinity_nodes.pop(ni.name, None)
