@@ -106,8 +106,9 @@ class Cache:
             self.nodes[name] = ni
             self._zones.setdefault(ni.zone, []).append(name)
             self._drop_order()
-            for pi in self._pending_pods.pop(name, {}).values():
-                self._place(ni, pi)
+            if self._pending_pods:
+                for pi in self._pending_pods.pop(name, {}).values():
+                    self._place(ni, pi)
         else:
             self._images(ni, -1)
             old_zone = ni.zone
@@ -199,6 +200,10 @@ class Cache:
 
     # -- score tables -----------------------------------------------------------------------
     def _drop_order(self) -> None:
+        """Forget the node list and every table over it. Not built since the last drop (a cluster's nodes added
+        one after the other), the tables are still empty: they are only filled after node_list() builds it."""
+        if self._order is None:
+            return
         self._order = None
         self._tables = {}
         self._score_tables = {}
