@@ -164,7 +164,7 @@ class KubeProxy:
         # kube-proxy reads EndpointSlices (OnEndpointSliceAdd/Update/Delete), not core/v1 Endpoints
         inf.on("endpointslices", lambda o: self._fan("on_endpoints", None, o),
                lambda a, b: self._fan("on_endpoints", a, b), lambda o: self._fan("on_endpoints", o, None))
-        inf.on("pods", self._index_pod, self._reindex_pod, self._unindex_pod, on_status=self._pod_status)
+        inf.on("pods", self._index_pod, self._reindex_pod, self._unindex_pod, on_status=self._reindex_pod)
         for pod in self.api.store.list("pods"):
             self._index_pod(pod)
         nodes = self.api.store.list("nodes")
@@ -258,17 +258,19 @@ class KubeProxy:
             self._pods_by_ip[ip] = (pod["metadata"].get("namespace", ""), pod["metadata"]["name"])
 
     def _reindex_pod(self, old: Obj, new: Obj) -> None:
-        self._unindex_pod(old)
-        self._index_pod(new)
-
-    def _pod_status(self, old: Obj, new: Obj) -> None:
-        """_reindex_pod for a status-only update (informers.Handler.on_status): name and spec unchanged, so with
-        the same IP the pod's entry ends as _index_pod leaves it (the map is only looked up, never iterated)."""
+        """_unindex_pod(old) then _index_pod(new), for any update (a status-only one too: informers'
+        on_status). An update keeps the name, so with the same IP the entry ends as those two leave it without
+        them: nothing to do without an IP; else the pod's entry (the map is only looked up, never iterated),
+        or, for a hostNetwork pod, no entry of its own."""
         ip = new.get("status", {}).get("podIP")
-        if ip == old.get("status", {}).get("podIP") and not new["spec"].get("hostNetwork"):
+        if ip != old.get("status", {}).get("podIP"):
+            self._unindex_pod(old)
             self._index_pod(new)
-        else:
-            self._reindex_pod(old, new)
+        elif ip:
+            if new["spec"].get("hostNetwork"):
+                self._unindex_pod(old)
+            else:
+                self._pods_by_ip[ip] = (new["metadata"].get("namespace", ""), new["metadata"]["name"])
 
     def _unindex_pod(self, pod: Obj) -> None:
         ip = pod.get("status", {}).get("podIP")

@@ -15,7 +15,7 @@ from operator import attrgetter
 from typing import Any
 
 from kspec.objects import Obj
-from kspec.scheduler.nodeinfo import NodeInfo, PodInfo
+from kspec.scheduler.nodeinfo import NodeInfo, PodInfo, node_images
 
 _INF = float("inf")
 _NAME = attrgetter("name")
@@ -106,8 +106,9 @@ class Cache:
             self.nodes[name] = ni
             self._zones.setdefault(ni.zone, []).append(name)
             self._drop_order()
-            for pi in self._pending_pods.pop(name, {}).values():
-                self._place(ni, pi)
+            if self._pending_pods:
+                for pi in self._pending_pods.pop(name, {}).values():
+                    self._place(ni, pi)
         else:
             self._images(ni, -1)
             old_zone = ni.zone
@@ -123,6 +124,23 @@ class Cache:
         self._count(ni, 1)
         self._lower_floor(ni)
         return ni
+
+    def node_status_written(self, old: Obj, new: Obj) -> bool:
+        """An update of ``old``, the node object this cache holds, that changed nothing but status fields other
+        than allocatable (the caller checks that: conditions, heartbeats, images...): the new object is kept
+        and only the images are read again, every per-node result stands (they read the node's labels, taints,
+        allocatable and pods). False, doing nothing, when the cache holds another object: add_node then."""
+        ni = self.nodes.get(new["metadata"]["name"])
+        if ni is None or ni.node is not old:
+            return False
+        ni.node = new
+        status = new.get("status") or {}
+        old_images = (old.get("status") or {}).get("images")
+        if status.get("images") is not old_images and status.get("images") != old_images:
+            self._images(ni, -1)
+            ni.images = node_images(status)
+            self._images(ni, 1)
+        return True
 
     def remove_node(self, name: str) -> None:
         ni = self.nodes.pop(name, None)
@@ -182,6 +200,10 @@ class Cache:
 
     # -- score tables -----------------------------------------------------------------------
     def _drop_order(self) -> None:
+        """Forget the node list and every table over it. Not built since the last drop (a cluster's nodes added
+        one after the other), the tables are still empty: they are only filled after node_list() builds it."""
+        if self._order is None:
+            return
         self._order = None
         self._tables = {}
         self._score_tables = {}
@@ -407,9 +429,10 @@ class Cache:
 
     def _unmark_affinity(self, ni: NodeInfo) -> None:
         """Drop ``ni`` from the affinity node sets it no longer belongs in once a pod left it."""
-        if not ni.pods_with_affinity:
+        if not ni.pods_with_affinity:  # most nodes: no pod with affinity terms, no generator to make
             self.affinity_nodes.pop(ni.name, None)
-        if not any(p.has_scoring_affinity for p in ni.pods_with_affinity):
+            self.scoring_affinity_nodes.pop(ni.name, None)
+        elif not any(p.has_scoring_affinity for p in ni.pods_with_affinity):
             self.scoring_affinity_nodes.pop(ni.name, None)
         if not ni.pods_with_required_anti_affinity:
             self.anti_affinity_nodes.pop(ni.name, None)

@@ -102,6 +102,12 @@ def host_ports(spec: dict[str, Any]) -> list[tuple[str, str, int]]:
     return ports
 
 
+#: the keys of a volume that is none of a PVC, an ephemeral volume, a disk VolumeRestrictions checks or an in-tree
+#: source NodeVolumeLimits counts: VolumeRestrictions, VolumeBinding, VolumeZone and NodeVolumeLimits all skip
+#: a pod whose volumes have no other key (PodInfo.plain_volumes)
+PLAIN_VOLUME_KEYS = frozenset(("name", "configMap", "secret", "projected", "emptyDir", "downwardAPI", "hostPath"))
+
+
 class PodInfo:
     """framework.PodInfo plus the pod's requests and scheduling constraints, parsed once."""
 
@@ -110,7 +116,7 @@ class PodInfo:
                  "node_selector", "node_affinity", "required_affinity", "required_anti_affinity",
                  "preferred_affinity", "preferred_anti_affinity", "spread_constraints", "images",
                  "start_ms", "terminating", "preempt_never", "nominated_node", "has_affinity",
-                 "has_scoring_affinity")
+                 "has_scoring_affinity", "plain_volumes")
 
     def __init__(self, pod: Obj) -> None:
         md = pod["metadata"]
@@ -158,6 +164,8 @@ class PodInfo:
         # ImageLocality sumImageScores: init containers' images count too (a tuple of strings: untracked)
         self.images = tuple(c.get("image", "") for c in [*(spec.get("initContainers") or []),
                                                          *(spec.get("containers") or [])])
+        # no volume (or only sources no volume plugin's PreFilter acts on): each of them skips (in C)
+        self.plain_volumes = all(map(PLAIN_VOLUME_KEYS.issuperset, spec.get("volumes") or ()))
         start = status.get("startTime") or md.get("creationTimestamp")
         self.start_ms = _start_ms_memo(start) if start else 0
         self.terminating = bool(md.get("deletionTimestamp"))
@@ -289,11 +297,7 @@ class NodeInfo:
         status = node.get("status") or {}
         self.alloc_cpu, self.alloc_mem, self.alloc_eph, self.alloc_pods, self.alloc_scalars = \
             _allocatable(status.get("allocatable") or {})
-        images: dict[str, int] = {}
-        for image in status.get("images") or ():
-            for name in image.get("names") or []:
-                images[name] = int(image.get("sizeBytes", 0))
-        self.images = images
+        self.images = node_images(status)
         self.zone = (labels.get(REGION_LABEL, ""), labels.get(ZONE_LABEL, ""))
         self.label_memo = {}
         self._refresh(node_object=True)
@@ -368,6 +372,15 @@ class NodeInfo:
 
     def __repr__(self) -> str:
         return f"NodeInfo({self.name}, pods={len(self.pods)})"
+
+
+def node_images(status: Obj) -> dict[str, int]:
+    """Each name of the images a node reports, with its size (ImageLocality's ImageStateSummary)."""
+    images: dict[str, int] = {}
+    for image in status.get("images") or ():
+        for name in image.get("names") or []:
+            images[name] = int(image.get("sizeBytes", 0))
+    return images
 
 
 #: start times by their text (pods created at one instant share it); bounded, emptied when full

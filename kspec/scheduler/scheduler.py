@@ -176,9 +176,12 @@ class Scheduler:
         self.queue.move_all(fwk.NODE_ADD, None, node)
 
     def _node_updated(self, old: Obj, new: Obj) -> None:
-        self.cache.add_node(new)
-        for event in node_update_events(old, new):
-            self.queue.move_all(event, old, new)
+        # a kubelet's status write (conditions, heartbeats, images) leaves the NodeInfo's results standing
+        if not (_node_status_write(old, new) and self.cache.node_status_written(old, new)):
+            self.cache.add_node(new)
+        if self.queue.unschedulable:  # else move_all moves nothing, whatever the events
+            for event in node_update_events(old, new):
+                self.queue.move_all(event, old, new)
 
     def _node_deleted(self, node: Obj) -> None:
         self.cache.remove_node(node["metadata"]["name"])
@@ -257,7 +260,7 @@ class Scheduler:
     def _kick(self) -> None:
         if not self._scheduled:
             self._scheduled = True
-            self.clock.call_soon(self._schedule_one, label="scheduler scheduleOne")
+            self.clock.soon(self._schedule_one, "scheduler scheduleOne")  # nothing cancels it: no Timer
 
     def _schedule_one(self) -> None:
         self._scheduled = False
@@ -811,6 +814,21 @@ def node_update_events(old: Obj, new: Obj) -> list[str]:
     if (old["metadata"].get("annotations") or {}) != (new["metadata"].get("annotations") or {}):
         events.append(fwk.NODE_ANNOTATION)
     return events
+
+
+def _node_status_write(old: Obj, new: Obj) -> bool:
+    """Whether a node update changed nothing but status fields other than allocatable: the same spec, the
+    same metadata but for its resourceVersion (what a NodeInfo reads but the images, and all that its
+    per-node results depend on)."""
+    old_spec, new_spec = old.get("spec"), new.get("spec")
+    if old_spec is not new_spec and old_spec != new_spec:
+        return False
+    if (old.get("status") or {}).get("allocatable") != (new.get("status") or {}).get("allocatable"):
+        return False
+    old_md, new_md = old["metadata"], new["metadata"]
+    # one comparison run in C, of values that are mostly the same objects (stored metadata always has a version)
+    return len(old_md) == len(new_md) and \
+        {**old_md, "resourceVersion": None} == {**new_md, "resourceVersion": None}
 
 
 def _same_pod_info(old: Obj, new: Obj) -> bool:

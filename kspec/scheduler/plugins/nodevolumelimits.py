@@ -72,6 +72,8 @@ class NodeVolumeLimits(Plugin):
     EVENTS = (fwk.CSI_NODE_ADD, fwk.CSI_NODE_UPDATE, fwk.POD_DELETE, fwk.PVC_ADD, fwk.VOLUME_ATTACHMENT_DELETE)
 
     def pre_filter(self, state: CycleState, pi: PodInfo) -> tuple[PreFilterResult | None, Status | None]:
+        if pi.plain_volumes:
+            return None, SKIP
         for vol in (pi.pod.get("spec") or {}).get("volumes") or []:
             if vol.get("persistentVolumeClaim") is not None or vol.get("ephemeral") is not None or \
                     not INLINE_MIGRATABLE.keys().isdisjoint(vol):

@@ -101,7 +101,7 @@ class VolumeBinding(Plugin):
         return has, None
 
     def pre_filter(self, state: CycleState, pi: PodInfo) -> tuple[PreFilterResult | None, Status | None]:
-        if not (pi.pod.get("spec") or {}).get("volumes"):
+        if pi.plain_volumes or not (pi.pod.get("spec") or {}).get("volumes"):  # no claim: podHasPVCs says no
             state.write(STATE_KEY, _NO_CLAIMS)
             return None, SKIP
         has, status = self._pod_has_pvcs(pi)

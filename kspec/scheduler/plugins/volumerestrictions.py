@@ -98,7 +98,7 @@ class VolumeRestrictions(Plugin):
 
     def pre_filter(self, state: CycleState, pi: PodInfo) -> tuple[PreFilterResult | None, Status | None]:
         spec = pi.pod.get("spec") or {}
-        if not spec.get("volumes"):
+        if pi.plain_volumes or not spec.get("volumes"):
             return None, SKIP
         needs_check = any(map(needs_restrictions_check, spec.get("volumes") or []))
         rwop: set[str] = set()

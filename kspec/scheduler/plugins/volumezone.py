@@ -91,7 +91,7 @@ class VolumeZone(Plugin):
         return out, None
 
     def pre_filter(self, state: CycleState, pi: PodInfo) -> tuple[PreFilterResult | None, Status | None]:
-        if not (pi.pod.get("spec") or {}).get("volumes"):
+        if pi.plain_volumes or not (pi.pod.get("spec") or {}).get("volumes"):  # no claim: no topology
             return None, SKIP
         topologies, status = self._topologies(pi)
         if status is not None:
