@@ -333,7 +333,7 @@ class Kubelet:
                 api.try_get("leases", self.node_name, LEASE_NAMESPACE)
             if lease is None:
                 # start() follows the constructor at the same instant (NodeAgent._node_added): the Node it read
-                self.api.create(self._lease(self._node_uid), _decoded=True)
+                self.api.create_owned(self._lease(self._node_uid))
             else:
                 self._renew_lease()
         except ApiError:
@@ -349,7 +349,7 @@ class Kubelet:
         now = micro[1] if micro[0] == self.clock.now else self.agent.micro_now()
         lease = self.api.store.get("leases", LEASE_NAMESPACE, self.node_name)
         if lease is None:
-            self.api.create(self._lease(), _decoded=True)
+            self.api.create_owned(self._lease())
             return
         if lease["spec"].get("renewTime") != now:
             # a well-formed renewTime is all that changes: no decoding and validation of the whole Lease
