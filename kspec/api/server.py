@@ -197,6 +197,17 @@ class APIServer:
             return obj
         if kind.kind == "Service":
             self._allocate_service(obj, None)
+        try:
+            return self._store_new(kind, obj)
+        except ApiError:
+            if kind.kind == "Service":
+                self._release_service(obj)
+            raise
+
+    def _store_new(self, kind: Kind, obj: Obj) -> Obj:
+        """A create's last step, once everything has accepted ``obj``: the fields the server sets, then the commit
+        (a store error in the API's words, _store_call's translation without a closure per create)."""
+        md = obj["metadata"]
         if not md.keys().isdisjoint(_SERVER_SET_ON_CREATE):  # rarely any: a body a client read back
             for field in _SERVER_SET_ON_CREATE:
                 md.pop(field, None)
@@ -204,14 +215,9 @@ class APIServer:
         if "spec" in obj or kind.kind in _GENERATION_WITHOUT_SPEC:
             md["generation"] = 1
         try:
-            try:  # _store_call's translation, without a closure per create
-                return self.store.create(kind.resource, obj)
-            except StoreError as exc:
-                raise _api_error(exc, kind, md["name"]) from None
-        except ApiError:
-            if kind.kind == "Service":
-                self._release_service(obj)
-            raise
+            return self.store.create(kind.resource, obj)
+        except StoreError as exc:
+            raise _api_error(exc, kind, md["name"]) from None
 
     def create_owned(self, obj: Obj) -> Obj:
         """A create by a simulated component of an object it built itself, well-formed by construction (a node's
@@ -242,16 +248,7 @@ class APIServer:
         md["uid"] = self._new_uid(kind.kind, md["name"])
         if self.store.get(kind.resource, md.get("namespace", ""), md["name"]) is not None:
             raise already_exists(kind.group_resource, md["name"])
-        if not md.keys().isdisjoint(_SERVER_SET_ON_CREATE):
-            for field in _SERVER_SET_ON_CREATE:
-                md.pop(field, None)
-        md["creationTimestamp"] = timestamp(self.clock.now)
-        if "spec" in obj or kind.kind in _GENERATION_WITHOUT_SPEC:
-            md["generation"] = 1
-        try:
-            return self.store.create(kind.resource, obj)
-        except StoreError as exc:
-            raise _api_error(exc, kind, md["name"]) from None
+        return self._store_new(kind, obj)
 
     def _prepare(self, obj: Obj, pending_namespaces: Iterable[str] = (), verb: str = "") -> Kind:
         """REST mapping and namespace checks shared by every write; ``verb``: the request is authorized for it
