@@ -9,8 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from functools import partial
-from itertools import compress, repeat
-from operator import add, attrgetter, call, itemgetter, not_
+from operator import add, attrgetter
 from typing import TYPE_CHECKING, Any
 
 from kspec.errors import PluginError
@@ -109,11 +108,6 @@ def _storage_kinds(events: dict[str, tuple[str, ...]]) -> tuple[str, ...]:
                          if event.partition("/")[0] in STORAGE_EVENT_RESOURCES}))
 
 
-#: what the framework reads of each plugin
-_PLUGIN_NAME = attrgetter("NAME")
-_FIRST = itemgetter(0)
-_FILTER_METHOD = attrgetter("filter")
-_HINT = attrgetter("queueing_hint")
 #: (profile key, the classes of its plugins) -> _Plan
 _PLANS: dict[tuple[Any, ...], _Plan] = {}
 
@@ -151,16 +145,15 @@ class Framework:
         names = profile.names()
         factories = registry.factories(names)
         self.plugins: dict[str, Any] = {}
-        # factory(args, handle) for each name, in order, the loop run in C: update inserts each plugin as it is
-        # made, so when a factory raises, the plugins made so far tell which one it was (the names are distinct)
-        try:
-            self.plugins.update(zip(names, map(call, factories, map(profile.plugin_config.get, names),
-                                               repeat(self)), strict=True))
-        except PluginError:
-            raise
-        except Exception as exc:
-            name = names[len(self.plugins)]
-            raise PluginError(f'scheduler plugin "{name}" failed to start: {type(exc).__name__}: {exc}') from exc
+        config = profile.plugin_config
+        for name, factory in zip(names, factories, strict=True):
+            try:
+                self.plugins[name] = factory(config.get(name), self)
+            except PluginError:
+                raise
+            except Exception as exc:
+                raise PluginError(f'scheduler plugin "{name}" failed to start: {type(exc).__name__}: {exc}') \
+                    from exc
         plugins = list(self.plugins.values())
         # keyed by the plugins' classes, not the factories (which may hold on to anything)
         plan_key = (_profile_key(profile), tuple(map(type, plugins)))
@@ -171,21 +164,17 @@ class Framework:
                 if len(_PLANS) >= LAYOUTS_SIZE:
                     _PLANS.clear()
                 _PLANS[plan_key] = plan
-        # each point's plugins, the filters and the hints in C (maps over the plan's names)
-        get = self.plugins.__getitem__
-        self.points: dict[str, list[Any]] = dict(zip(EXTENSION_POINTS, map(list, map(map, repeat(get),
-                                                                                     plan.layout)), strict=True))
+        self.points: dict[str, list[Any]] = {point: [self.plugins[name] for name in point_names]
+                                             for point, point_names in zip(EXTENSION_POINTS, plan.layout, strict=True)}
         self.queue_sort = self.points["queueSort"][0]
-        filters = self.points["filter"]
-        self.filters = list(zip(map(_PLUGIN_NAME, filters), map(_FILTER_METHOD, filters), strict=True))
+        self.filters = [(plugin.NAME, plugin.filter) for plugin in self.points["filter"]]
         self._active_filters: dict[frozenset[str], list[tuple[str, Callable[..., Status | None]]]] = {}
         self.scorers = list(zip(self.points["score"], plan.weights, strict=True))
-        # each plugin's EVENTS and queueing hint, read in C
-        self.events: dict[str, tuple[str, ...]] = dict(zip(names, map(tuple, map(getattr, plugins, repeat("EVENTS"),
-                                                                                  repeat(()))), strict=True))
-        hinted = list(map(hasattr, plugins, repeat("queueing_hint")))
-        self.hints: dict[str, Callable[..., bool]] = dict(zip(compress(names, hinted),
-                                                              map(_HINT, compress(plugins, hinted)), strict=True))
+        self.events: dict[str, tuple[str, ...]] = {name: tuple(getattr(plugin, "EVENTS", ()))
+                                                   for name, plugin in self.plugins.items()}
+        self.hints: dict[str, Callable[..., bool]] = {name: plugin.queueing_hint
+                                                      for name, plugin in self.plugins.items()
+                                                      if hasattr(plugin, "queueing_hint")}
         #: the storage resources (STORAGE_EVENT_RESOURCES keys) some plugin's EVENTS name, sorted
         self.storage_kinds = plan.storage_kinds if self.events == plan.events else _storage_kinds(self.events)
 
@@ -277,9 +266,7 @@ class Framework:
         key = frozenset(state.skip_filter)  # the same few sets come back pod after pod (the volume plugins skip)
         found = self._active_filters.get(key)
         if found is None:
-            # the filters whose names are not in key, picked in C
-            found = self._active_filters[key] = list(compress(self.filters, map(
-                not_, map(key.__contains__, map(_FIRST, self.filters)))))
+            found = self._active_filters[key] = [(name, f) for name, f in self.filters if name not in key]
         return found
 
     def run_filters(self, state: CycleState, pi: PodInfo, ni: NodeInfo) -> Status | None:
