@@ -49,7 +49,6 @@ _TERMINAL = ("Succeeded", "Failed")
 #: the "plugin" a pod is unschedulable for when the cluster has no nodes at all (retried on Node/Add)
 NO_NODES = "<no nodes>"
 _FIRST = itemgetter(0)
-_SECOND = itemgetter(1)
 _CODE = attrgetter("code")
 _PLUGIN = attrgetter("plugin")
 _NONES = repeat(None)
@@ -603,12 +602,11 @@ class Scheduler:
         filters (the framework hands out the same few lists, so they are looked up once, not every cycle)."""
         found = self._batched.get(id(filters))
         if found is None or found[0] is not filters:
-            # (name, f, f.__self__.filter_nodes or None, f.__self__.filter_mask or None), the lookups in C
-            fs = list(map(_SECOND, filters))
-            owners = list(map(getattr, fs, repeat("__self__"), _NONES))
-            found = self._batched[id(filters)] = (filters, list(zip(
-                map(_FIRST, filters), fs, map(getattr, owners, repeat("filter_nodes"), _NONES),
-                map(getattr, owners, repeat("filter_mask"), _NONES), strict=True)))
+            rows = []
+            for name, f in filters:
+                owner = getattr(f, "__self__", None)
+                rows.append((name, f, getattr(owner, "filter_nodes", None), getattr(owner, "filter_mask", None)))
+            found = self._batched[id(filters)] = (filters, rows)
         return found[1]
 
     def _record(self, diagnosis: Diagnosis, ni: NodeInfo, status: Status) -> None:
