@@ -10,6 +10,7 @@ import pytest
 
 from kspec import lazystart
 from kspec.cluster import Cluster
+from kspec.controllers.job import JobController
 from kspec.controllers.replicaset import ReplicaSetController, ReplicationControllerController
 
 SOLO = """apiVersion: v1
@@ -57,11 +58,12 @@ def _started(c: Cluster, cls: type) -> bool:
 
 
 def _who(handler: Any) -> str:
-    """The handler's owner; the ReplicationController one, never started lazily here, as absent."""
+    """The handler's owner; those of the controllers these runs never start lazily (ReplicationController, Job)
+    as absent."""
     fn = handler.on_add or handler.on_update or handler.on_delete
     owner = getattr(fn, "__self__", None)
     name = type(owner).__name__ if owner is not None else fn.__qualname__
-    return "" if name == ReplicationControllerController.__name__ else name
+    return "" if name in (ReplicationControllerController.__name__, JobController.__name__) else name
 
 
 def _run(c: Cluster, steps: list[str], watch: list[bool]) -> dict[str, Any]:
@@ -101,3 +103,43 @@ def test_an_unowned_pod_leaves_the_set_controllers_waiting_and_a_set_starts_them
     assert _started(c, ReplicaSetController) and not _started(c, ReplicationControllerController)
     c.apply(SOLO.replace("solo", "solo-2"))  # asks the set controller's test no more
     assert len(c.api.informers._first["pods"]) == waiting - 1
+
+
+#: owned by a Job that does not exist, then a Job whose selector matches the unowned pod (it may adopt it)
+JOB_STRAY = STRAY.replace("apps/v1, kind: ReplicaSet", "batch/v1, kind: Job").replace("stray", "job-stray")
+JOB = """apiVersion: batch/v1
+kind: Job
+metadata: {name: once}
+spec:
+  template:
+    spec:
+      restartPolicy: Never
+      containers: [{name: c, image: busybox:1.36, command: ["true"]}]
+"""
+
+
+def _job_run(c: Cluster, steps: list[str], watch: list[bool]) -> dict[str, Any]:
+    c.start()
+    for text in steps:
+        c.apply(text)
+        c.run_for(5_000)
+        watch.append(_started(c, JobController))
+    c.settle()
+    return {"events": [str(e) for e in c.event_log], "callbacks": c.clock.callbacks_run, "writes": c.api.writes,
+            "now": c.clock.now, "recent": [t.label for t in c.clock._recent],
+            "objects": {r: c.list(r, None) for r in ("pods", "jobs", "events")}}
+
+
+@pytest.mark.parametrize("steps", [[SOLO, JOB], [SOLO, JOB_STRAY, JOB], [JOB, SOLO]],
+                         ids=["unowned", "stray", "job-first"])
+def test_the_job_controller_starts_with_a_job_or_a_pod_a_job_controls_and_the_run_is_the_eager_one(
+        declared: None, steps: list[str]) -> None:
+    assert "pods" in JobController.START_WHEN
+    lazystart.ENABLED = False
+    reference = _job_run(Cluster(nodes=2), steps, [])
+    lazystart.ENABLED = True
+    started: list[bool] = []
+    lazy = _job_run(Cluster(nodes=2), steps, started)
+    assert lazy == reference
+    assert started[0] is (steps[0] is JOB)  # an unowned pod alone does not start it
+    assert started[1] is (steps[1] is not SOLO or steps[0] is JOB)  # the stray pod does

@@ -375,3 +375,13 @@ def claim(controller: Any, owner: Obj, index: OwnedIndex, selector: Selector,
         index.observe(adopted)
         kept.append(adopted)
     return sorted(kept, key=lambda o: o["metadata"]["name"])
+
+
+def controlled_by(kind: str) -> Callable[[Obj], bool]:
+    """A pod whose controller reference is of ``kind``: a workload controller's ``START_WHEN`` test for pods
+    (kspec/lazystart.py), when its pod handlers act on no other pod while no object of its kind exists (an
+    unowned pod is offered to the namespace's controllers of that kind, of which there are none)."""
+    def test(pod: Obj) -> bool:
+        ref = controller_of(pod)
+        return ref is not None and ref.get("kind") == kind
+    return test

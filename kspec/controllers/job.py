@@ -31,6 +31,7 @@ from kspec.controllers import indexed_job, pod_failure_policy, success_policy
 from kspec.controllers.base import Controller
 from kspec.controllers.controller_utils import (
     claim,
+    controlled_by,
     delete_pod,
     deletion_key,
     is_pod_active,
@@ -139,6 +140,8 @@ def remaining_per_index_ms(pod: Obj | None, now: int, default_ms: int = DEFAULT_
 class JobController(Controller):
     NAME = "job-controller"
     START_ON_FIRST = ("jobs", "pods")
+    #: its pod handlers act on a pod a Job controls, and an orphan only through the namespace's Jobs
+    START_WHEN = {"pods": controlled_by("Job")}
 
     def __init__(self, cluster: Cluster) -> None:
         super().__init__(cluster)

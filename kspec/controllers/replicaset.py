@@ -15,6 +15,7 @@ from kspec.controllers.base import Controller
 from kspec.controllers.controller_utils import (
     available_in_ms,
     claim,
+    controlled_by,
     is_pod_active,
     owned_index,
     pod_from_template,
@@ -33,19 +34,11 @@ BURST_REPLICAS = 500
 SLOW_START_INITIAL_BATCH_SIZE = 1  # controller.SlowStartInitialBatchSize
 
 
-def _controlled_by(kind: str) -> Callable[[Obj], bool]:
-    """A pod whose controller reference is of ``kind``: the only pods this loop's handlers act on while no set of
-    its kind exists (an unowned pod is offered to the namespace's sets, of which there are none)."""
-    def test(pod: Obj) -> bool:
-        ref = controller_of(pod)
-        return ref is not None and ref.get("kind") == kind
-    return test
-
 
 class ReplicaSetController(Controller):
     NAME = "replicaset-controller"
     START_ON_FIRST: tuple[str, ...] = ("replicasets", "pods")
-    START_WHEN: Mapping[str, Callable[[Obj], bool]] = {"pods": _controlled_by("ReplicaSet")}  # kspec/lazystart.py
+    START_WHEN: Mapping[str, Callable[[Obj], bool]] = {"pods": controlled_by("ReplicaSet")}  # kspec/lazystart.py
     RESOURCE = "replicasets"
     KIND = "ReplicaSet"
 
@@ -191,6 +184,6 @@ class ReplicationControllerController(ReplicaSetController):
 
     NAME = "replicationcontroller-controller"
     START_ON_FIRST = ("replicationcontrollers", "pods")
-    START_WHEN = {"pods": _controlled_by("ReplicationController")}
+    START_WHEN = {"pods": controlled_by("ReplicationController")}
     RESOURCE = "replicationcontrollers"
     KIND = "ReplicationController"
