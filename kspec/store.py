@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Any, Protocol
 
 from kspec.frozen import fast_init
 from kspec.objects import Obj
@@ -95,22 +95,22 @@ class MemoryStore:
         items = self._data.get(resource)
         if not items:  # most informers' start-up lists find nothing: no sort, no key copy
             return []
-        # remembered while no write to the resource came after: its table (not replaced) and size (no object added
-        # or removed behind the store's back) as they were
-        if namespace is not None:
-            listed = self._listed_in.get((resource, namespace))
-            if listed is not None and listed[0] is items and listed[1] >= self._written.get(resource, 0) \
-                    and listed[2] == len(items):
-                return list(listed[3])
-            out = [items[k] for k in sorted(k for k in items if k[0] == namespace)]
-            self._listed_in[(resource, namespace)] = (items, self.revision, len(items), out)
-            return list(out)
-        listed = self._listed.get(resource)
+        if namespace is None:
+            return self._in_order(self._listed, resource, resource, items, None)
+        return self._in_order(self._listed_in, (resource, namespace), resource, items, namespace)
+
+    def _in_order(self, memo: dict[Any, tuple[dict[tuple[str, str], Obj], int, int, list[Obj]]], key: Any,
+                  resource: str, items: dict[tuple[str, str], Obj], namespace: str | None) -> list[Obj]:
+        """``items``' objects (of ``namespace``, when given) in key order, remembered in ``memo`` while no write to
+        the resource came after: its table (not replaced) and size (no object added or removed behind the store's
+        back) as they were. A copy each time: callers may sort or extend what they get."""
+        listed = memo.get(key)
         if listed is not None and listed[0] is items and listed[1] >= self._written.get(resource, 0) \
                 and listed[2] == len(items):
-            return list(listed[3])  # a copy: callers may sort or extend what they get
-        out = [items[k] for k in sorted(items)]
-        self._listed[resource] = (items, self.revision, len(items), out)
+            return list(listed[3])
+        keys = sorted(items) if namespace is None else sorted(k for k in items if k[0] == namespace)
+        out = [items[k] for k in keys]
+        memo[key] = (items, self.revision, len(items), out)
         return list(out)
 
     def count(self, resource: str) -> int:
