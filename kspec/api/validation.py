@@ -295,8 +295,8 @@ def _valid_name(check: NameCheck, name: Any) -> bool:
 def _known_valid_meta(meta: Any, namespaced: bool, name_check: NameCheck) -> bool:
     """What ``validate_object_meta`` would find no error in, decided with memos and set comparisons: a valid
     name (and generateName, if any), a valid namespace exactly when namespaced, no negative generation, labels
-    and annotations known valid (``_known_valid_labels``, ``_known_valid_annotations``, inlined: every write
-    asks). False sends the metadata through the full check, which then words the errors."""
+    and annotations known valid (``_known_valid_labels``, ``_known_valid_annotations``). False sends the
+    metadata through the full check, which then words the errors."""
     get = meta.get
     name, namespace, generate_name = get("name"), get("namespace"), get("generateName")
     try:  # a memo hit first (only non-empty strings are remembered), the check itself on a miss
@@ -316,12 +316,7 @@ def _known_valid_meta(meta: Any, namespaced: bool, name_check: NameCheck) -> boo
     if generation is not None and (type(generation) is not int or generation < 0):
         return False
     labels, annotations = get("labels"), get("annotations")
-    try:
-        return (not labels or labels.keys() <= _VALID_KEYS.keys() and _VALID_VALUES.keys() >= set(
-            labels.values())) and (not annotations or annotations.keys() <= _VALID_KEYS.keys() and len(
-                "".join(annotations).encode()) + len("".join(annotations.values()).encode()) <= _ANNOTATIONS_SIZE_LIMIT)
-    except (AttributeError, TypeError):
-        return False
+    return (not labels or _known_valid_labels(labels)) and (not annotations or _known_valid_annotations(annotations))
 
 
 def _errors_for(path: str, value: Any, messages: list[str]) -> list[FieldError]:
