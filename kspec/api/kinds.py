@@ -85,6 +85,11 @@ for _k in KINDS:
         _BY_NAME[_name.lower()] = _k
 
 
+def find_kind(api_version: str, kind: str) -> Kind | None:
+    """The Kind an object's apiVersion/kind names, or None."""
+    return _BY_GVK.get((api_version, kind))
+
+
 def kind_for(api_version: str, kind: str) -> Kind:
     """Resolve an object's apiVersion/kind as the REST mapper does."""
     found = _BY_GVK.get((api_version, kind))

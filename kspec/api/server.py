@@ -19,7 +19,7 @@ from kspec.api import admission, admission_chain, merge
 from kspec.api.allocators import NODE_PORT_RANGE, SERVICE_CIDR, IPAllocator, PortAllocator
 from kspec.api.decoding import decode
 from kspec.api.defaults import DEFAULTERS, apply_defaults
-from kspec.api.kinds import _BY_GVK, _BY_NAME, Kind, kind_for, resource_for
+from kspec.api.kinds import Kind, find_kind, kind_for, resource_for
 from kspec.api.service_strategy import drop_type_dependent_fields
 from kspec.api.validation import VALIDATORS, invalid_message, known_valid_generic, validate
 from kspec.api.validation_storage import admit_resize
@@ -52,6 +52,14 @@ _LAST_APPLIED_JSON = json.JSONEncoder(separators=(",", ":"), sort_keys=True)
 _REVIEW_GROUPS = ("authorization.k8s.io", "authentication.k8s.io")
 #: KSPEC_CHECK_OWNED=1: create_owned takes create's whole path (to compare)
 _CHECK_OWNED = os.environ.get("KSPEC_CHECK_OWNED", "") not in ("", "0")
+def _plain_kind(kind_name: Any, kind: Kind) -> bool:
+    """A kind whose create has no defaulter, no mutating plugin and no validator of its own to run (a Lease, a
+    StorageClass, an Event): only the generic metadata validation. ``kind_name``: the body's kind, which the
+    defaulting and validation tables are read by."""
+    return kind_name not in DEFAULTERS and kind_name not in VALIDATORS and kind_name != "Pod" \
+        and kind.kind not in admission.ADMISSION
+
+
 #: kinds whose new objects get metadata.generation even without a spec
 _GENERATION_WITHOUT_SPEC = frozenset({"Deployment", "ReplicaSet", "StatefulSet", "DaemonSet", "Job"})
 
@@ -126,7 +134,7 @@ class APIServer:
 
     # -- reads --------------------------------------------------------------
     def get(self, resource: str, name: str, namespace: str = "default") -> Obj:
-        kind = _BY_NAME.get(resource) or resource_for(resource)
+        kind = resource_for(resource)
         if self.user is not None:  # _authorize's own test, before its call: components read unauthorized
             self._authorize("get", kind, namespace, name)
         obj = self.store.get(kind.resource, namespace if kind.namespaced else "", name)
@@ -135,14 +143,14 @@ class APIServer:
         return obj
 
     def try_get(self, resource: str, name: str, namespace: str = "default") -> Obj | None:
-        kind = _BY_NAME.get(resource) or resource_for(resource)
+        kind = resource_for(resource)
         if self.user is not None:  # _authorize's own test, before its call: components read unauthorized
             self._authorize("get", kind, namespace, name)
         return self.store.get(kind.resource, namespace if kind.namespaced else "", name)
 
     def list(self, resource: str, namespace: str | None = None,
              selector: str | Selector | None = None) -> list[Obj]:
-        kind = _BY_NAME.get(resource) or resource_for(resource)
+        kind = resource_for(resource)
         if self.user is not None:  # _authorize's own test, before its call: components read unauthorized
             self._authorize("list", kind, namespace)
         items = self.store.list(kind.resource, namespace if kind.namespaced else None)
@@ -175,9 +183,7 @@ class APIServer:
         md["uid"] = self._new_uid(kind.kind, md.get("name", ""))
         # a plain kind (a Lease, a StorageClass, an Event): no defaulter and no mutating plugin to run, and only the
         # generic metadata validation, whose memo fast path answers for known-valid metadata without three calls
-        kind_name = obj.get("kind")  # what the defaulting and validation tables are read by
-        plain = kind_name not in DEFAULTERS and kind_name not in VALIDATORS and kind_name != "Pod" \
-            and kind.kind not in admission.ADMISSION
+        plain = _plain_kind(obj.get("kind"), kind)
         if not plain:
             apply_defaults(obj)
             admission_chain.mutate(obj, self)  # LimitRanger: pods alone
@@ -229,10 +235,9 @@ class APIServer:
         do, quotas to charge, a namespace missing or terminating, a resourceVersion or no name in the body; so
         does every call under ``KSPEC_CHECK_OWNED=1``, to compare."""
         md = obj["metadata"]
-        kind = _BY_GVK.get((obj["apiVersion"], obj["kind"]))
+        kind = find_kind(obj["apiVersion"], obj["kind"])
         if kind is None or self.user is not None or _CHECK_OWNED or not md.get("name") or "resourceVersion" in md \
-                or obj["kind"] in DEFAULTERS or obj["kind"] in VALIDATORS or kind.kind in admission.ADMISSION \
-                or kind.group in _REVIEW_GROUPS:
+                or not _plain_kind(obj["kind"], kind) or kind.group in _REVIEW_GROUPS:
             return self.create(obj, _decoded=True)
         if kind.namespaced:
             ns = md.get("namespace") or "default"
@@ -259,7 +264,7 @@ class APIServer:
         if not api_version or not kind_name:
             raise bad_request(f"Object 'apiVersion' is missing in '{_short(obj)}'" if not api_version
                               else f"Object 'Kind' is missing in '{_short(obj)}'")
-        kind = _BY_GVK.get((api_version, kind_name)) or kind_for(api_version, kind_name)
+        kind = kind_for(api_version, kind_name)
         obj["apiVersion"] = kind.api_version
         md = obj.get("metadata")
         if not isinstance(md, dict):
