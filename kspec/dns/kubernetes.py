@@ -19,6 +19,7 @@ import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from itertools import repeat
+from typing import Any
 
 from kspec.dns.message import NOERROR, NXDOMAIN, RR, SERVFAIL, Response, fqdn
 from kspec.informers import Informers
@@ -138,6 +139,21 @@ def reverse_address(name: str) -> str:
     return ""
 
 
+class _Index:
+    """One of KubernetesPlugin's indexes (kept as ``_idx_<name>``), read after the logged handler calls are made
+    (``KubernetesPlugin.watch``)."""
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.attr = f"_idx_{name}"
+
+    def __get__(self, plugin: Any, owner: type | None = None) -> Any:
+        if plugin is None:
+            return self
+        if plugin._log is not None:
+            plugin.flush()
+        return getattr(plugin, self.attr)
+
+
 class KubernetesPlugin:
     """The records of the cluster, indexed from informers (dnsController's indexers)."""
 
@@ -159,37 +175,12 @@ class KubernetesPlugin:
         self._log: list[tuple[Callable[[KubernetesPlugin, Obj], None], Obj]] | None = None
 
     # -- the indexes, brought up to date by every read ------------------------------------
-    @property
-    def services(self) -> dict[tuple[str, str], Obj]:
-        if self._log is not None:
-            self.flush()
-        return self._idx_services
+    services: dict[tuple[str, str], Obj] = _Index()  # type: ignore[assignment]
+    endpoints: dict[tuple[str, str], dict[str, Obj]] = _Index()  # type: ignore[assignment]
+    namespaces: set[str] = _Index()  # type: ignore[assignment]
+    by_cluster_ip: dict[str, tuple[str, str]] = _Index()  # type: ignore[assignment]
+    by_endpoint_ip: dict[str, set[tuple[str, str]]] = _Index()  # type: ignore[assignment]
 
-    @property
-    def endpoints(self) -> dict[tuple[str, str], dict[str, Obj]]:
-        if self._log is not None:
-            self.flush()
-        return self._idx_endpoints
-
-    @property
-    def namespaces(self) -> set[str]:
-        if self._log is not None:
-            self.flush()
-        return self._idx_namespaces
-
-    @property
-    def by_cluster_ip(self) -> dict[str, tuple[str, str]]:
-        if self._log is not None:
-            self.flush()
-        return self._idx_by_cluster_ip
-
-    @property
-    def by_endpoint_ip(self) -> dict[str, set[tuple[str, str]]]:
-        if self._log is not None:
-            self.flush()
-        return self._idx_by_endpoint_ip
-
-    # -- informers ------------------------------------------------------------------------
     def watch(self, informers: Informers, store: Store) -> None:
         """Register the handlers and replay what exists; with ``DEFER_INDEXING`` the handlers' work waits.
 
