@@ -44,6 +44,11 @@ _CONDITION_HEAD = {(ctype, st): {"type": ctype, "status": st, "reason": reason, 
                    for (ctype, st), (reason, message) in _CONDITION_TEXT.items()}
 
 
+def _has_claim_volume(pod: Obj) -> bool:
+    """Whether a volume of the pod names a PersistentVolumeClaim: what attaching and node expansion wait for."""
+    return any("persistentVolumeClaim" in v for v in pod["spec"].get("volumes") or ())
+
+
 class Kubelet:
     def __init__(self, agent: NodeAgent, node_name: str) -> None:
         self.agent = agent
@@ -262,7 +267,7 @@ class Kubelet:
 
         # the attach wait and NodeExpandVolume concern claims alone: a pod without one (the service account's
         # token volume, configMaps...) skips both, which would find nothing to do
-        claims = any("persistentVolumeClaim" in v for v in worker.pod["spec"].get("volumes") or ())
+        claims = _has_claim_volume(worker.pod)
         if claims:
             self._wait_for_attach(worker)
         mounted = volumes.set_up(self.agent.volumes, worker.pod, self.node_name, get)
@@ -309,7 +314,7 @@ class Kubelet:
         ns = worker.namespace
         volumes.refresh(self.agent.volumes, worker.pod, self.node_name,
                         lambda resource, name: self.api.try_get(resource, name, ns), mounted)
-        if any("persistentVolumeClaim" in v for v in worker.pod["spec"].get("volumes") or ()):
+        if _has_claim_volume(worker.pod):
             self.expand_volumes(worker)  # as in mount_volumes: only a claim may wait for the node's expansion
 
     # -- node status and lease ----------------------------------------------------------------------
