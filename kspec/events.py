@@ -110,14 +110,8 @@ class EventRecorder:
                 ev["action"] = action
             store.create("events", ev)
             self._index[key] = name
-            # a new name (the time and the serial in it only grow): its key, its first deadline (_renew's work for an
-            # Event not seen before)
-            self._keys_of[name] = key
-            when = self.api.clock.now + EVENT_TTL_MS
-            heapq.heappush(self._deadlines, (when, ns, name))
-            self._expires[f"{ns}\x00{name}"] = when
-            if self._sweeper is None:
-                self._sweeper = self.api.clock.call_every(EXPIRY_SWEEP_MS, self._expire, label="event TTL")
+            self._keys_of[name] = key  # a new name: the time and the serial in it only grow
+            self._renew(ns, name)
         except (ApiError, StoreError):
             return  # events are best-effort: a store without quorum drops them
 
