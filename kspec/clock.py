@@ -77,8 +77,7 @@ def _frozen_heap(wanted: bool, relax: bool = True) -> Iterator[None]:
         gc.unfreeze()
 
 
-@contextlib.contextmanager
-def relaxed_collector(wanted: bool) -> Iterator[None]:
+class relaxed_collector:  # noqa: N801 (used as a context manager, like contextlib's)
     """Collect the youngest GC generation every LONG_WAIT_GEN0_THRESHOLD net allocations, not CPython's 700,
     for a long wait or a bulk apply (restored after; a threshold already higher, or 0, is left alone).
 
@@ -86,17 +85,26 @@ def relaxed_collector(wanted: bool) -> Iterator[None]:
     their survivors filled generation 1, whose passes cost more still (a sixth of a virtual hour's CPU); a
     bulk apply's growing cluster was walked by full passes again and again. The simulation makes few objects
     that outlive a callback, so at 20,000 a virtual hour sees one pass and memory stays flat. Only the
-    collector's timing changes, never the run.
+    collector's timing changes, never the run. A plain class rather than a generator: every apply enters one.
     """
-    threshold = gc.get_threshold()
-    if not wanted or not 0 < threshold[0] < LONG_WAIT_GEN0_THRESHOLD:
-        yield
-        return
-    gc.set_threshold(LONG_WAIT_GEN0_THRESHOLD, *threshold[1:])
-    try:
-        yield
-    finally:
-        gc.set_threshold(*threshold)
+
+    __slots__ = ("wanted", "_saved")
+
+    def __init__(self, wanted: bool) -> None:
+        self.wanted = wanted
+        self._saved: tuple[int, ...] | None = None
+
+    def __enter__(self) -> None:
+        if self.wanted:
+            threshold = gc.get_threshold()
+            if 0 < threshold[0] < LONG_WAIT_GEN0_THRESHOLD:
+                self._saved = threshold
+                gc.set_threshold(LONG_WAIT_GEN0_THRESHOLD, *threshold[1:])
+
+    def __exit__(self, *exc: object) -> None:
+        if self._saved is not None:
+            gc.set_threshold(*self._saved)
+            self._saved = None
 
 
 def _freeze_after_full_pass(phase: str, info: dict[str, int]) -> None:

@@ -493,10 +493,7 @@ class Cluster:
                     # kubectl's GET before the request, made once refused: a refused request writes nothing
                     errors.append((self._apply_context(obj, origin), exc))
 
-        if len(objs) >= BULK_APPLY_OBJECTS:
-            with relaxed_collector(True):  # thousands of objects: GC passes less often
-                self._act(send)
-        else:  # what relaxed_collector(False) amounts to, without a generator-based context manager per apply
+        with relaxed_collector(len(objs) >= BULK_APPLY_OBJECTS):  # thousands of objects: GC passes less often
             self._act(send)
         if errors:
             raise ApplyError(errors)

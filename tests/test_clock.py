@@ -427,6 +427,28 @@ def test_a_bulk_apply_collects_the_youngest_generation_less_often() -> None:
     seen.clear()
     c.apply(cms(BULK_APPLY_OBJECTS, 2))
     assert set(seen) == {max(before[0], LONG_WAIT_GEN0_THRESHOLD)} and gc.get_threshold() == before
+
+
+def test_the_relaxed_collector_restores_the_threshold_on_an_error_and_leaves_a_higher_one_alone() -> None:
+    import gc
+
+    from kspec.clock import LONG_WAIT_GEN0_THRESHOLD, relaxed_collector
+
+    before = gc.get_threshold()
+    try:
+        with pytest.raises(ZeroDivisionError), relaxed_collector(True):
+            assert gc.get_threshold()[0] == LONG_WAIT_GEN0_THRESHOLD
+            1 / 0  # noqa: B018
+        assert gc.get_threshold() == before
+        gc.set_threshold(LONG_WAIT_GEN0_THRESHOLD * 2, *before[1:])
+        with relaxed_collector(True):
+            assert gc.get_threshold()[0] == LONG_WAIT_GEN0_THRESHOLD * 2
+        with relaxed_collector(False):
+            assert gc.get_threshold()[0] == LONG_WAIT_GEN0_THRESHOLD * 2
+    finally:
+        gc.set_threshold(*before)
+
+
 def test_settle_and_run_now_run_with_what_existed_before_frozen(unfrozen_heap: None) -> None:
     """Settling a big roll-out (and the burst of work one request causes) allocates all along: full
     collections walking the whole cluster were a seventh of workloads_rollout's CPU at 400 Deployments."""
