@@ -233,6 +233,16 @@ class Clock:
             self._one_shots -= 1
 
     # -- running ----------------------------------------------------------
+    def _drop_first(self) -> None:
+        """Take the heap's first entry out as if it had run, a periodic timer's series ending there (the
+        livelock guard stops the run at it)."""
+        entry = heapq.heappop(self._heap)
+        if entry.__class__ is _Soon:
+            self._one_shots -= 1
+        else:
+            entry[2].cancelled = True
+            self._forget(entry[2])
+
     def _run_due(self, until: int) -> int:
         """Run every callback due by ``until``, in order (time, then scheduling sequence), in one loop: a virtual
         day runs two million callbacks, and a call to pop each and another to run it were a tenth of it.
@@ -244,34 +254,11 @@ class Clock:
         before = self.callbacks_run
         while heap:
             entry = heap[0]
-            if entry.__class__ is _Soon:  # the loop below for a one-shot nobody cancels, written out
-                when = entry[0]
-                if when > until:
-                    break
-                self.now = when
-                self.callbacks_run += 1
-                if when != self._instant:
-                    self._instant = when
-                    self._instant_work = work = 1
-                else:
-                    self._instant_work = work = self._instant_work + 1
-                pop(heap)
-                self._one_shots -= 1
-                if work > limit:
-                    raise ClockError(self.livelock_report())
-                remember(entry)
-                if self.progress is not None and not self.callbacks_run % PROGRESS_EVERY:
-                    self.progress(when)
-                self._current, self.acting = entry, None
-                try:
-                    entry[2]()
-                finally:
-                    self._current = self.acting = None
-                continue
-            when, _seq, timer = entry
-            if timer.cancelled:
+            soon = entry.__class__ is _Soon  # Clock.soon's one-shot, which nobody cancels
+            if not soon and entry[2].cancelled:
                 pop(heap)
                 continue
+            when = entry[0]
             if when > until:
                 break
             self.now = when
@@ -281,33 +268,36 @@ class Clock:
                 self._instant_work = work = 1
             else:
                 self._instant_work = work = self._instant_work + 1
-            period = timer.period
             if work > limit:
-                pop(heap)
-                timer.cancelled = True
-                if period:
-                    self._forget(timer)  # not re-armed: the series ends here
-                else:
-                    self._one_shots -= 1
+                self._drop_first()
                 raise ClockError(self.livelock_report())
-            remember(timer)
-            if self.progress is not None and not self.callbacks_run % PROGRESS_EVERY:
-                self.progress(when)
-            if period:
-                # Re-arm the same Timer object so callers' handles keep working (still counted in _periodic); one
-                # heapreplace instead of a pop and a push: the keys (time, sequence) are unique, so the order in
-                # which entries come out does not depend on how the heap is laid out
-                timer.when = when = when + period
-                self._seq = seq = self._seq + 1
-                timer.seq = seq
-                replace(heap, (when, seq, timer))
-            else:
+            if soon:
                 pop(heap)
                 self._one_shots -= 1
-                timer.cancelled = True
-            self._current, self.acting = timer, None
+                current: Timer | _Soon = entry
+                fn = entry[2]
+            else:
+                timer = current = entry[2]
+                fn = timer.fn
+                period = timer.period
+                if period:
+                    # Re-arm the same Timer object so callers' handles keep working (still counted in _periodic);
+                    # one heapreplace instead of a pop and a push: the keys (time, sequence) are unique, so the
+                    # order in which entries come out does not depend on how the heap is laid out
+                    timer.when = later = when + period
+                    self._seq = seq = self._seq + 1
+                    timer.seq = seq
+                    replace(heap, (later, seq, timer))
+                else:
+                    pop(heap)
+                    self._one_shots -= 1
+                    timer.cancelled = True
+            remember(current)
+            if self.progress is not None and not self.callbacks_run % PROGRESS_EVERY:
+                self.progress(when)
+            self._current, self.acting = current, None
             try:
-                timer.fn()
+                fn()
             finally:
                 self._current = self.acting = None
         return self.callbacks_run - before
