@@ -110,6 +110,50 @@ def truncate_message(message: str) -> str:
     return message[:NOTE_LEN_LIMIT - 4] + " ..."
 
 
+class _ChunkFailures:
+    """One chunk's rejections, per rejecting filter in the order they ran: the failed nodes' indexes in the
+    chunk, their Status objects, their places in the cache's node list (when tracked) and the one Status every
+    node that filter rejected got (or _MIXED)."""
+
+    __slots__ = ("idx", "statuses", "positions", "ones")
+
+    def __init__(self) -> None:
+        self.idx: list[list[int]] = []
+        self.statuses: list[list[Status]] = []
+        self.positions: list[list[int]] = []
+        self.ones: list[Any] = []
+
+    def up_to(self, cut: int, track: bool) -> tuple[list[int], list[Status], list[int] | None, Any, list[Status]]:
+        """The failed nodes before index ``cut`` in node order (what _record gets): their indexes, Statuses and
+        places (when one filter rejected them all and they are tracked), the one Status or _MIXED, and the
+        distinct Statuses; a filter's Error status is raised."""
+        places: list[int] | None = None
+        if len(self.idx) == 1:
+            fails, recorded, one = self.idx[0], self.statuses[0], self.ones[0]
+            if track:
+                places = self.positions[0]  # in node order already
+        else:
+            failed_at = dict(zip(chain.from_iterable(self.idx), chain.from_iterable(self.statuses), strict=True))
+            fails = sorted(failed_at)
+            recorded = list(map(failed_at.__getitem__, fails))
+            one = self.ones[0] if all(map(is_, self.ones, repeat(self.ones[0]))) else _MIXED
+        k = bisect_left(fails, cut)
+        if k < len(fails):
+            fails, recorded = fails[:k], recorded[:k]
+            if places is not None:
+                places = places[:k]
+        if not fails:
+            distinct = []
+        elif one is not _MIXED:
+            distinct = [one]  # every failed node's Status is this one object
+        else:
+            distinct = _distinct(recorded)
+        if Code.ERROR in set(map(_CODE, distinct)):
+            status = next(st for st in recorded if st.code == Code.ERROR)
+            raise PluginError(f'running "{status.plugin}" filter plugin: {status.message}')
+        return fails, recorded, places, one, distinct
+
+
 class Scheduler:
     """kube-scheduler in one object; ``cluster.components["scheduler"]``."""
 
@@ -434,8 +478,7 @@ class Scheduler:
         """The chunked Filter pass; with ``track`` (``order`` is the cache's node list) each batch call gets
         the places of its nodes in ``state.node_positions``, and the feasible nodes' places are returned.
 
-        The bookkeeping over a chunk's verdicts runs in C (``compress`` over masks); after the first chunk,
-        the next one is sized by the pass rate seen so far, so that a pod most nodes reject (a zone's node
+        After the first chunk (``_filter_chunk``), the next one is sized by the pass rate seen so far, so that a pod most nodes reject (a zone's node
         affinity) needs two or three rounds rather than a dozen. Chunk sizes change nothing but the work:
         every verdict is per node and the last chunk is trimmed back to where enough were found."""
         batched = self._batched_filters(filters)
@@ -466,67 +509,10 @@ class Scheduler:
             m = len(chunk)
             if track:
                 chunk_pos = order.positions(pos, pos + m)
-            cur_nodes, cur_pos = chunk, chunk_pos
-            cur_idx: list[int] | range = range(m)
-            fail_idx: list[list[int]] = []
-            fail_st: list[list[Status]] = []
-            # per rejecting filter: the failed nodes' places (when tracked) and its one Status (or _MIXED)
-            fail_pos: list[list[int]] = []
-            fail_one: list[Any] = []
-            for name, f, batch, mask in batched:
-                if not cur_nodes:
-                    break
-                if track:
-                    state.node_positions = cur_pos
-                masked = mask(state, pi, cur_nodes) if mask is not None else None
-                if masked is not None:
-                    # (pass or not per node, the one Status of every rejection): no verdict list to sort out
-                    ok, status = masked
-                    if len(ok) != len(cur_nodes):
-                        raise ValueError(f"{name}: {len(ok)} answers for {len(cur_nodes)} nodes")
-                    failed = ok.count(False)
-                    if not failed or not status.code:  # a Success status passes too
-                        continue
-                    if not status.plugin:
-                        status.plugin = name
-                    bad_mask = list(map(not_, ok))
-                    bad = [status] * failed
-                    one = status
-                else:
-                    verdicts = batch(state, pi, cur_nodes) if batch is not None else \
-                        [f(state, pi, ni) for ni in cur_nodes]
-                    if verdicts is None:
-                        continue
-                    if len(verdicts) != len(cur_nodes):
-                        raise ValueError(f"{name}: {len(verdicts)} verdicts for {len(cur_nodes)} nodes")
-                    ok = list(map(is_, verdicts, _NONES))
-                    if all(ok):
-                        continue
-                    bad_mask = list(map(not_, ok))
-                    bad = list(compress(verdicts, bad_mask))
-                    distinct = _distinct(bad)
-                    if not all(map(_CODE, distinct)):  # a Success status passes too
-                        ok = [v is None or not v.code for v in verdicts]
-                        if all(ok):
-                            continue
-                        bad_mask = list(map(not_, ok))
-                        bad = list(compress(verdicts, bad_mask))
-                        distinct = _distinct(bad)
-                    for status in distinct:
-                        if not status.plugin:  # with_plugin, once per distinct Status object
-                            status.plugin = name
-                    one = distinct[0] if len(distinct) == 1 else _MIXED
-                fail_idx.append(list(compress(cur_idx, bad_mask)))
-                fail_st.append(bad)
-                fail_one.append(one)
-                cur_nodes = list(compress(cur_nodes, ok))
-                if track:
-                    fail_pos.append(list(compress(cur_pos, bad_mask)))
-                    cur_pos = list(compress(cur_pos, ok))
-                cur_idx = list(compress(cur_idx, ok))
+            cur_nodes, cur_pos, cur_idx, failures = self._filter_chunk(batched, state, pi, chunk, chunk_pos, track)
             examined += m
             passed += len(cur_nodes)
-            if not fail_idx:
+            if not failures.idx:
                 take = min(m, need)
                 feasible.extend(chunk[:take])
                 if feasible_pos is not None:
@@ -537,31 +523,7 @@ class Scheduler:
                 pos += m
                 continue
             cut = cur_idx[need - 1] + 1 if len(cur_idx) >= need else m
-            # _record for the failed nodes, in node order, up to where enough were found
-            places: list[int] | None = None
-            if len(fail_idx) == 1:
-                fails, recorded, one = fail_idx[0], fail_st[0], fail_one[0]
-                if track:
-                    places = fail_pos[0]  # in node order already
-            else:
-                failed_at = dict(zip(chain.from_iterable(fail_idx), chain.from_iterable(fail_st), strict=True))
-                fails = sorted(failed_at)
-                recorded = list(map(failed_at.__getitem__, fails))
-                one = fail_one[0] if all(map(is_, fail_one, repeat(fail_one[0]))) else _MIXED
-            k = bisect_left(fails, cut)
-            if k < len(fails):
-                fails, recorded = fails[:k], recorded[:k]
-                if places is not None:
-                    places = places[:k]
-            if not fails:
-                distinct = []
-            elif one is not _MIXED:
-                distinct = [one]  # every failed node's Status is this one object
-            else:
-                distinct = _distinct(recorded)
-            if Code.ERROR in set(map(_CODE, distinct)):
-                status = next(st for st in recorded if st.code == Code.ERROR)
-                raise PluginError(f'running "{status.plugin}" filter plugin: {status.message}')
+            fails, recorded, places, one, distinct = failures.up_to(cut, track)
             # comprehensions: a bound __getitem__ mapped over a thousand failed nodes (a zone's node affinity)
             # costs several times more
             if not track:
@@ -596,6 +558,69 @@ class Scheduler:
             else:
                 diagnosis.node_statuses = packed  # type: ignore[assignment]
         return feasible, processed, feasible_pos
+
+    def _filter_chunk(self, batched: list[tuple[str, Any, Any, Any]], state: CycleState, pi: PodInfo,
+                      chunk: list[NodeInfo], chunk_pos: Sequence[int], track: bool
+                      ) -> tuple[list[NodeInfo], Sequence[int], list[int] | range, _ChunkFailures]:
+        """Run the filters over one chunk, each over the nodes the ones before it passed; the bookkeeping over
+        the verdicts runs in C (``compress`` over masks). Returns the nodes that passed, their places (when
+        tracked) and indexes in the chunk, and the rejections."""
+        cur_nodes, cur_pos = chunk, chunk_pos
+        m = len(chunk)
+        failures = _ChunkFailures()
+        cur_idx: list[int] | range = range(m)
+        for name, f, batch, mask in batched:
+            if not cur_nodes:
+                break
+            if track:
+                state.node_positions = cur_pos
+            masked = mask(state, pi, cur_nodes) if mask is not None else None
+            if masked is not None:
+                # (pass or not per node, the one Status of every rejection): no verdict list to sort out
+                ok, status = masked
+                if len(ok) != len(cur_nodes):
+                    raise ValueError(f"{name}: {len(ok)} answers for {len(cur_nodes)} nodes")
+                failed = ok.count(False)
+                if not failed or not status.code:  # a Success status passes too
+                    continue
+                if not status.plugin:
+                    status.plugin = name
+                bad_mask = list(map(not_, ok))
+                bad = [status] * failed
+                one = status
+            else:
+                verdicts = batch(state, pi, cur_nodes) if batch is not None else \
+                    [f(state, pi, ni) for ni in cur_nodes]
+                if verdicts is None:
+                    continue
+                if len(verdicts) != len(cur_nodes):
+                    raise ValueError(f"{name}: {len(verdicts)} verdicts for {len(cur_nodes)} nodes")
+                ok = list(map(is_, verdicts, _NONES))
+                if all(ok):
+                    continue
+                bad_mask = list(map(not_, ok))
+                bad = list(compress(verdicts, bad_mask))
+                distinct = _distinct(bad)
+                if not all(map(_CODE, distinct)):  # a Success status passes too
+                    ok = [v is None or not v.code for v in verdicts]
+                    if all(ok):
+                        continue
+                    bad_mask = list(map(not_, ok))
+                    bad = list(compress(verdicts, bad_mask))
+                    distinct = _distinct(bad)
+                for status in distinct:
+                    if not status.plugin:  # with_plugin, once per distinct Status object
+                        status.plugin = name
+                one = distinct[0] if len(distinct) == 1 else _MIXED
+            failures.idx.append(list(compress(cur_idx, bad_mask)))
+            failures.statuses.append(bad)
+            failures.ones.append(one)
+            cur_nodes = list(compress(cur_nodes, ok))
+            if track:
+                failures.positions.append(list(compress(cur_pos, bad_mask)))
+                cur_pos = list(compress(cur_pos, ok))
+            cur_idx = list(compress(cur_idx, ok))
+        return cur_nodes, cur_pos, cur_idx, failures
 
     def _batched_filters(self, filters: list[tuple[str, Any]]) -> list[tuple[str, Any, Any, Any]]:
         """Each filter with its plugin's ``filter_nodes`` and ``filter_mask`` (or None), per list of active
