@@ -134,12 +134,9 @@ class APIServer:
 
     # -- reads --------------------------------------------------------------
     def get(self, resource: str, name: str, namespace: str = "default") -> Obj:
-        kind = resource_for(resource)
-        if self.user is not None:  # _authorize's own test, before its call: components read unauthorized
-            self._authorize("get", kind, namespace, name)
-        obj = self.store.get(kind.resource, namespace if kind.namespaced else "", name)
+        obj = self.try_get(resource, name, namespace)
         if obj is None:
-            raise not_found(kind.group_resource, name)
+            raise not_found(resource_for(resource).group_resource, name)
         return obj
 
     def try_get(self, resource: str, name: str, namespace: str = "default") -> Obj | None:
