@@ -24,6 +24,11 @@ resident set, which the allocator's reuse of freed memory blurs (a heavier
 scenario leaves the reports scattered over more memory), the count of objects
 the garbage collector tracks after a full collection, between the same two
 scenarios: what is really kept.
+
+Last, the floor: the same kspec scenario run through kspec's own steps, harness and pytest plugin with a
+stand-in for the cluster (its ``apply`` and ``expect.exists`` do nothing). The kspec scenario's time less the
+floor's is what the simulated cluster costs inside pytest: a ratio of 2x over the no-op leaves the cluster
+twice the no-op's time less the floor's.
 """
 
 from __future__ import annotations
@@ -113,12 +118,52 @@ def rss() -> int:
         return int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
 
 
-KINDS = ("kspec", "no-op", "same-shape no-op")
+# The floor's set-up: the kspec scenario's directory gets a conftest whose ``kspec`` fixture hands the steps a
+# harness with a stand-in cluster (what the three steps call on it, doing nothing).
+STAND_IN_CONFTEST = '''
+import pytest
+
+from kspec.harness import Harness
+
+
+class _Expect:
+    def exists(self, kind, name, namespace=None):
+        pass
+
+
+class _StandIn:
+    started = False
+    expect = _Expect()
+
+    def apply(self, manifest, **origin):
+        pass
+
+
+class _StandInHarness(Harness):
+    stand_in = _StandIn()
+
+    def new_cluster(self, nodes):
+        return self.stand_in
+
+    @property
+    def cluster(self):
+        return self.stand_in
+
+
+@pytest.fixture
+def kspec(kspec):
+    kspec.__class__ = _StandInHarness
+    return kspec
+'''
+
+KINDS = ("kspec", "no-op", "same-shape no-op", "stand-in")
 
 
 def kind_of(nodeid: str) -> str:
     if "pods.feature" in nodeid:
         return "kspec"
+    if "standin.feature" in nodeid:
+        return "stand-in"
     return "same-shape no-op" if "test_shaped" in nodeid else "no-op"
 
 
@@ -261,6 +306,10 @@ def main(n: int) -> None:
         (root / "shaped" / "shaped.feature").write_text(
             "Feature: shaped\n" + "".join(SHAPED.format(i=i, pod_doc=POD_DOC) for i in range(n)))
         (root / "test_shaped.py").write_text(textwrap.dedent(SHAPED_GLUE))
+        (root / "standin").mkdir()
+        (root / "standin" / "standin.feature").write_text(
+            "Feature: stand-in\n" + "".join(KSPEC.format(i=i, pod_doc=POD_DOC) for i in range(n)))
+        (root / "standin" / "conftest.py").write_text(STAND_IN_CONFTEST)
         # the no-op feature is collected through its glue module only
         (root / "pytest.ini").write_text("[pytest]\nkspec_collect_features = false\n")
         (root / "conftest.py").write_text("")
@@ -269,7 +318,7 @@ def main(n: int) -> None:
         # the no-op scenarios first: then the memory kspec's scenarios free cannot absorb the no-op's growth
         args = ["-q", "-p", "no:cacheprovider", "-o", "kspec_collect_features=true", str(root / "test_noop.py"),
                 str(root / "test_shaped.py"),
-                str(root / "kspec_specs"), "--rootdir", str(root)]
+                str(root / "kspec_specs"), str(root / "standin"), "--rootdir", str(root)]
         code = pytest.main(args, plugins=[timer])
         gc.callbacks.remove(timer.gc_callback)
         if code != 0:
@@ -287,6 +336,10 @@ def main(n: int) -> None:
     noop_c = [t for k, t in timer.cpu.items() if kind_of(k) == "no-op"]
     k_ms, n_ms = statistics.median(kspec_c) * 1000, statistics.median(noop_c) * 1000
     print(f"CPU time per scenario: kspec median {k_ms:.2f} ms, no-op median {n_ms:.2f} ms, ratio {k_ms / n_ms:.1f}x")
+    f_ms = statistics.median([t for k, t in timer.cpu.items() if kind_of(k) == "stand-in"]) * 1000
+    print(f"the floor (kspec's steps and harness, a stand-in cluster): CPU median {f_ms:.2f} ms, "
+          f"{f_ms / n_ms:.1f}x the no-op; so the simulated cluster costs {k_ms - f_ms:.2f} ms in pytest, "
+          f"and 2x would leave it {2 * n_ms - f_ms:.2f} ms")
     first, last = timer.first + 1, timer.last
     for kind in KINDS:
         sizes, objs = timer.rss[kind], timer.objects[kind]
