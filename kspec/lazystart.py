@@ -23,6 +23,9 @@ run is still the eager one: the deliveries it skips are of objects the eager sta
 and from its start on it gets every delivery (one scheduled before the start runs after it, and finds its
 handlers).
 
+A test reads an object's metadata and spec, never its status: a status-only write is not asked
+(``Informers.notify``), its answer being the one the object got at its last other write, which started nothing.
+
 ``KSPEC_EAGER_START=1`` (or ``ENABLED = False``) starts everything at once, to compare runs. Controllers of
 replicated controller managers (leader election) always start with their process.
 """
