@@ -21,7 +21,9 @@ while nothing has started it (its untested resources have no object, its tested 
 as when a ReplicaSet controller's handlers ignore an unowned pod while there is no ReplicaSet to adopt it. The
 run is still the eager one: the deliveries it skips are of objects the eager start's handlers did nothing with,
 and from its start on it gets every delivery (one scheduled before the start runs after it, and finds its
-handlers).
+handlers). A resource it watches whose objects alone never start it (every handler of it waits for an object of
+another resource, as the disruption controller's pod handler for a PodDisruptionBudget) is left out of
+``START_ON_FIRST`` and named in ``START_WHEN`` with the test ``never``: it is neither counted nor waited on.
 
 A test reads an object's metadata and spec, never its status: a status-only write is not asked
 (``Informers.notify``), its answer being the one the object got at its last other write, which started nothing.
@@ -41,6 +43,12 @@ if TYPE_CHECKING:
     from kspec.objects import Obj
 
 ENABLED = os.environ.get("KSPEC_EAGER_START", "") in ("", "0")
+
+
+def never(_obj: Obj) -> bool:
+    """The ``START_WHEN`` test of a watched resource left out of ``START_ON_FIRST``: its objects alone never start
+    the controller."""
+    return False
 
 
 def defer(cluster: Cluster, comp: Any) -> bool:

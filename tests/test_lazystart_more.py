@@ -1,14 +1,19 @@
-"""More of kspec/lazystart.py: what a waiting start is asked."""
+"""Controllers that start on demand (kspec/lazystart.py): each waits while the scenario has nothing for it (the
+disruption controller: a pod no budget selects), starts with the first object it acts on, and the run is the
+eager start's, callback for callback."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
 
 from kspec import lazystart
 from kspec.cluster import Cluster
+from kspec.controllers.disruption import DisruptionController
+
+Step = str | Callable[[Cluster], object]  # a manifest to apply, or an action on the cluster
 
 SOLO = """apiVersion: v1
 kind: Pod
@@ -17,6 +22,25 @@ spec:
   terminationGracePeriodSeconds: 0
   containers: [{name: c, image: nginx:1.27}]
 """
+RS = """apiVersion: apps/v1
+kind: ReplicaSet
+metadata: {name: web}
+spec:
+  replicas: 2
+  selector: {matchLabels: {app: web}}
+  template:
+    metadata: {labels: {app: web}}
+    spec:
+      terminationGracePeriodSeconds: 0
+      containers: [{name: c, image: nginx:1.27}]
+"""
+PDB = """apiVersion: policy/v1
+kind: PodDisruptionBudget
+metadata: {name: web}
+spec:
+  minAvailable: 1
+  selector: {matchLabels: {app: web}}
+"""
 
 
 @pytest.fixture
@@ -24,6 +48,96 @@ def restore() -> Iterator[None]:
     saved = lazystart.ENABLED
     yield
     lazystart.ENABLED = saved
+
+
+def _owner(handler: Any) -> str:
+    fn = handler.on_add or handler.on_update or handler.on_delete
+    owner = getattr(fn, "__self__", None)
+    return type(owner).__name__ if owner is not None else fn.__qualname__
+
+
+def _started(c: Cluster, cls: type) -> bool:
+    """Whether any of ``cls``'s handlers is registered (each controller here registers one for pods)."""
+    return any(_owner(h) == cls.__name__ for h in c.api.informers._handlers.get("pods", ()))
+
+
+def _handlers(c: Cluster) -> dict[str, list[str]]:
+    return {r: [_owner(h) for h in hs] for r, hs in sorted(c.api.informers._handlers.items())}
+
+
+def _in_common(mine: list[str], other: list[str]) -> list[str]:
+    """``mine`` but for the owners that are not named exactly once in both lists (a shared closure such as a
+    WorkQueue's, a controller the lazy run never started)."""
+    return [n for n in mine if mine.count(n) == 1 and other.count(n) == 1]
+
+
+def _run(c: Cluster, steps: list[Step], cls: type, watch: list[bool]) -> dict[str, Any]:
+    c.start()
+    for step in steps:
+        if isinstance(step, str):
+            c.apply(step)
+        else:
+            c._act(lambda step=step: step(c))  # type: ignore[misc]
+        c.run_for(10_000)
+        watch.append(_started(c, cls))
+    c.settle()
+    return {"events": [str(e) for e in c.event_log], "callbacks": c.clock.callbacks_run, "writes": c.api.writes,
+            "now": c.clock.now, "recent": [t.label for t in c.clock._recent],
+            "objects": {r: c.list(r, None) for r in ("pods", "nodes", "poddisruptionbudgets", "daemonsets",
+                                                       "persistentvolumeclaims", "persistentvolumes",
+                                                       "volumeattachments", "events")}}
+
+
+def _compare(nodes: Callable[[], Cluster], steps: list[Step], cls: type) -> list[bool]:
+    """Run ``steps`` eagerly and lazily: the same run, and the handlers of every controller the lazy run started
+    in the eager order. Returns whether ``cls`` had started after each step of the lazy run."""
+    lazystart.ENABLED = False
+    eager_cluster = nodes()
+    reference = _run(eager_cluster, steps, cls, [])
+    lazystart.ENABLED = True
+    lazy_cluster = nodes()
+    started: list[bool] = []
+    lazy = _run(lazy_cluster, steps, cls, started)
+    assert lazy == reference
+    # where the controller's handlers are among the others of each resource it watches
+    eager, lazy_handlers = _handlers(eager_cluster), _handlers(lazy_cluster)
+    watched = [r for r, hs in lazy_handlers.items() if cls.__name__ in hs]
+    assert "pods" in watched
+    for r in watched:
+        assert cls.__name__ in _in_common(lazy_handlers[r], eager[r])
+        assert _in_common(lazy_handlers[r], eager[r]) == _in_common(eager[r], lazy_handlers[r])
+    return started
+
+
+def _two() -> Cluster:
+    return Cluster(nodes=2)
+
+
+def _delete_one_web_pod(c: Cluster) -> None:
+    pod = next(p for p in c.list("pods", None) if (p["metadata"].get("labels") or {}).get("app") == "web")
+    c.delete("pod", pod["metadata"]["name"])
+
+
+
+# -- the disruption controller -----------------------------------------------------------------------------------
+def test_the_disruption_controller_waits_for_a_budget(restore: None) -> None:
+    assert DisruptionController.START_WHEN["pods"] is lazystart.never
+    c = Cluster(nodes=2)
+    c.apply(SOLO)
+    c.apply(RS)
+    c.run_for(10_000)
+    _delete_one_web_pod(c)
+    c.run_for(10_000)
+    assert not _started(c, DisruptionController)
+    c.apply(PDB)
+    assert _started(c, DisruptionController)
+
+
+@pytest.mark.parametrize("steps", [[SOLO, RS, PDB, _delete_one_web_pod], [PDB, SOLO, RS, _delete_one_web_pod],
+                                   [RS, _delete_one_web_pod, PDB, SOLO]], ids=["pods-first", "budget-first", "later"])
+def test_the_disruption_controller_run_is_the_eager_one(restore: None, steps: list[Step]) -> None:
+    started = _compare(_two, steps, DisruptionController)
+    assert started == [i >= steps.index(PDB) for i in range(len(steps))]
 
 
 # -- a status write starts nothing -------------------------------------------------------------------------------
