@@ -72,9 +72,9 @@ def _who(handler: Any) -> str:
     return type(owner).__name__ if owner is not None else fn.__qualname__
 
 
-#: wait for what WORK never makes (their START_WHEN): a pod a ReplicationController controls, a
-#: PodDisruptionBudget: started eagerly only
-WAITING = ("ReplicationControllerController", "DisruptionController")
+#: wait for what WORK never makes (their START_WHEN): a pod a ReplicationController or a DaemonSet controls, a
+#: PodDisruptionBudget or a DaemonSet: started eagerly only
+WAITING = ("ReplicationControllerController", "DisruptionController", "DaemonSetController")
 
 
 def _handlers(c: Cluster) -> dict[str, list[str]]:

@@ -1,6 +1,6 @@
 """Controllers that start on demand (kspec/lazystart.py): each waits while the scenario has nothing for it (the
-disruption controller: a pod no budget selects), starts with the first object it acts on, and the run is the
-eager start's, callback for callback."""
+disruption controller: a pod no budget selects; the DaemonSet controller: a pod no DaemonSet controls, any node),
+starts with the first object it acts on, and the run is the eager start's, callback for callback."""
 
 from __future__ import annotations
 
@@ -10,7 +10,8 @@ from typing import Any
 import pytest
 
 from kspec import lazystart
-from kspec.cluster import Cluster
+from kspec.cluster import Cluster, NodeSpec
+from kspec.controllers.daemonset import DaemonSetController
 from kspec.controllers.disruption import DisruptionController
 
 Step = str | Callable[[Cluster], object]  # a manifest to apply, or an action on the cluster
@@ -40,6 +41,27 @@ metadata: {name: web}
 spec:
   minAvailable: 1
   selector: {matchLabels: {app: web}}
+"""
+DS = """apiVersion: apps/v1
+kind: DaemonSet
+metadata: {name: agent}
+spec:
+  selector: {matchLabels: {app: agent}}
+  template:
+    metadata: {labels: {app: agent}}
+    spec:
+      nodeSelector: {role: agent}
+      terminationGracePeriodSeconds: 0
+      containers: [{name: c, image: busybox:1.36}]
+"""
+#: controlled by a DaemonSet that does not exist: the controller's pod handler queues it
+DS_STRAY = """apiVersion: v1
+kind: Pod
+metadata:
+  name: ds-stray
+  ownerReferences: [{apiVersion: apps/v1, kind: DaemonSet, name: gone, uid: "1234", controller: true}]
+spec:
+  containers: [{name: c, image: nginx:1.27}]
 """
 
 
@@ -118,6 +140,14 @@ def _delete_one_web_pod(c: Cluster) -> None:
     c.delete("pod", pod["metadata"]["name"])
 
 
+def _label_agent(c: Cluster) -> None:
+    c.label_node("node-1", "role=agent")
+
+
+def _join(c: Cluster) -> None:
+    c.add_node(NodeSpec("node-3", labels={"role": "agent"}))
+
+
 
 # -- the disruption controller -----------------------------------------------------------------------------------
 def test_the_disruption_controller_waits_for_a_budget(restore: None) -> None:
@@ -138,6 +168,28 @@ def test_the_disruption_controller_waits_for_a_budget(restore: None) -> None:
 def test_the_disruption_controller_run_is_the_eager_one(restore: None, steps: list[Step]) -> None:
     started = _compare(_two, steps, DisruptionController)
     assert started == [i >= steps.index(PDB) for i in range(len(steps))]
+
+
+# -- the DaemonSet controller ------------------------------------------------------------------------------------
+def test_the_daemonset_controller_waits_for_a_daemonset_or_a_pod_one_controls(restore: None) -> None:
+    assert DaemonSetController.START_WHEN["nodes"] is lazystart.never
+    assert "nodes" not in DaemonSetController.START_ON_FIRST
+    c = Cluster(nodes=2)
+    c.apply(SOLO)
+    c.apply(RS)  # pods a ReplicaSet controls
+    c.label_node("node-1", "role=agent")
+    c.run_for(10_000)
+    assert not _started(c, DaemonSetController)
+    c.apply(DS)
+    assert _started(c, DaemonSetController)
+
+
+@pytest.mark.parametrize("steps", [[SOLO, _label_agent, DS, _join], [SOLO, DS_STRAY, DS, _label_agent],
+                                   [DS, _label_agent, SOLO, _join]], ids=["nodes-first", "stray", "set-first"])
+def test_the_daemonset_controller_run_is_the_eager_one(restore: None, steps: list[Step]) -> None:
+    started = _compare(_two, steps, DaemonSetController)
+    first = min(steps.index(s) for s in (DS, DS_STRAY) if s in steps)
+    assert started == [i >= first for i in range(len(steps))]
 
 
 # -- a status write starts nothing -------------------------------------------------------------------------------

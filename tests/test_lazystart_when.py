@@ -57,9 +57,9 @@ def _started(c: Cluster, cls: type) -> bool:
                for h in c.api.informers._handlers.get("pods", ()))
 
 
-#: the controllers these runs never start lazily: nothing makes a ReplicationController, a Job or a
-#: PodDisruptionBudget
-NEVER_STARTED = ("ReplicationControllerController", "JobController", "DisruptionController")
+#: the controllers these runs never start lazily: nothing makes a ReplicationController, a Job, a
+#: PodDisruptionBudget or a DaemonSet
+NEVER_STARTED = ("ReplicationControllerController", "JobController", "DisruptionController", "DaemonSetController")
 
 
 def _who(handler: Any) -> str:
