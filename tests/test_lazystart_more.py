@@ -1,6 +1,7 @@
 """Controllers that start on demand (kspec/lazystart.py): each waits while the scenario has nothing for it (the
-disruption controller: a pod no budget selects; the DaemonSet controller: a pod no DaemonSet controls, any node),
-starts with the first object it acts on, and the run is the eager start's, callback for callback."""
+disruption controller: a pod no budget selects; the DaemonSet controller: a pod no DaemonSet controls, any node;
+the attach/detach controller: a pod without a claim, a claim, a volume, any node), starts with the first object it
+acts on, and the run is the eager start's, callback for callback."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ import pytest
 
 from kspec import lazystart
 from kspec.cluster import Cluster, NodeSpec
+from kspec.controllers.attachdetach import AttachDetachController
 from kspec.controllers.daemonset import DaemonSetController
 from kspec.controllers.disruption import DisruptionController
 
@@ -62,6 +64,38 @@ metadata:
   ownerReferences: [{apiVersion: apps/v1, kind: DaemonSet, name: gone, uid: "1234", controller: true}]
 spec:
   containers: [{name: c, image: nginx:1.27}]
+"""
+CLASS = """apiVersion: storage.k8s.io/v1
+kind: StorageClass
+metadata: {name: disk}
+provisioner: ebs.csi.aws.com
+volumeBindingMode: WaitForFirstConsumer
+"""
+CLAIM = """apiVersion: v1
+kind: PersistentVolumeClaim
+metadata: {name: data}
+spec:
+  storageClassName: disk
+  accessModes: [ReadWriteOnce]
+  resources: {requests: {storage: 1Gi}}
+"""
+USER = """apiVersion: v1
+kind: Pod
+metadata: {name: user}
+spec:
+  terminationGracePeriodSeconds: 0
+  containers: [{name: c, image: nginx:1.27}]
+  volumes: [{name: d, persistentVolumeClaim: {claimName: data}}]
+"""
+
+#: made by hand before anything else: it starts the controller (and the CSI attacher, which marks it attached)
+ATTACHMENT = """apiVersion: storage.k8s.io/v1
+kind: VolumeAttachment
+metadata: {name: by-hand}
+spec:
+  attacher: ebs.csi.aws.com
+  nodeName: node-1
+  source: {persistentVolumeName: elsewhere}
 """
 
 
@@ -135,6 +169,10 @@ def _two() -> Cluster:
     return Cluster(nodes=2)
 
 
+def _zoned() -> Cluster:
+    return Cluster(nodes=[NodeSpec(f"node-{i}", zone="z1") for i in (1, 2)])
+
+
 def _delete_one_web_pod(c: Cluster) -> None:
     pod = next(p for p in c.list("pods", None) if (p["metadata"].get("labels") or {}).get("app") == "web")
     c.delete("pod", pod["metadata"]["name"])
@@ -147,6 +185,9 @@ def _label_agent(c: Cluster) -> None:
 def _join(c: Cluster) -> None:
     c.add_node(NodeSpec("node-3", labels={"role": "agent"}))
 
+
+def _delete_user(c: Cluster) -> None:
+    c.delete("pod", "user")
 
 
 # -- the disruption controller -----------------------------------------------------------------------------------
@@ -189,6 +230,32 @@ def test_the_daemonset_controller_waits_for_a_daemonset_or_a_pod_one_controls(re
 def test_the_daemonset_controller_run_is_the_eager_one(restore: None, steps: list[Step]) -> None:
     started = _compare(_two, steps, DaemonSetController)
     first = min(steps.index(s) for s in (DS, DS_STRAY) if s in steps)
+    assert started == [i >= first for i in range(len(steps))]
+
+
+# -- the attach/detach controller --------------------------------------------------------------------------------
+def test_the_attach_detach_controller_waits_for_a_pod_with_a_claim(restore: None) -> None:
+    c = _zoned()
+    c.apply(CLASS)
+    c.apply(CLAIM)
+    c.apply(SOLO)
+    c.run_for(10_000)
+    _delete_one_web_pod(c)
+    c.run_for(10_000)
+    assert not _started(c, AttachDetachController)
+    c.apply(USER)
+    assert _started(c, AttachDetachController)
+    c.run_for(30_000)
+    assert [va["spec"]["nodeName"] for va in c.list("volumeattachments", None)] == [
+        c.get("pod", "user")["spec"]["nodeName"]]
+
+
+@pytest.mark.parametrize("steps", [[CLASS, CLAIM, SOLO, USER, _delete_user], [CLASS, USER, CLAIM, _delete_user],
+                                   [ATTACHMENT, CLASS, CLAIM, USER, _delete_user]],
+                         ids=["claim-first", "pod-first", "attachment-first"])
+def test_the_attach_detach_controller_run_is_the_eager_one(restore: None, steps: list[Step]) -> None:
+    started = _compare(_zoned, steps, AttachDetachController)
+    first = min(steps.index(s) for s in (USER, ATTACHMENT) if s in steps)
     assert started == [i >= first for i in range(len(steps))]
 
 
