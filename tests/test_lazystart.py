@@ -73,8 +73,9 @@ def _who(handler: Any) -> str:
 
 
 #: wait for what WORK never makes (their START_WHEN): a pod a ReplicationController or a DaemonSet controls, a
-#: PodDisruptionBudget or a DaemonSet: started eagerly only
-WAITING = ("ReplicationControllerController", "DisruptionController", "DaemonSetController")
+#: PodDisruptionBudget, a DaemonSet or a StatefulSet: started eagerly only
+WAITING = ("ReplicationControllerController", "DisruptionController", "DaemonSetController",
+           "StatefulSetController")
 
 
 def _handlers(c: Cluster) -> dict[str, list[str]]:

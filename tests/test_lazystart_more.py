@@ -1,7 +1,7 @@
 """Controllers that start on demand (kspec/lazystart.py): each waits while the scenario has nothing for it (the
 disruption controller: a pod no budget selects; the DaemonSet controller: a pod no DaemonSet controls, any node;
-the attach/detach controller: a pod without a claim, a claim, a volume, any node), starts with the first object it
-acts on, and the run is the eager start's, callback for callback."""
+the StatefulSet controller: any pod; the attach/detach controller: a pod without a claim, a claim, a volume, any
+node), starts with the first object it acts on, and the run is the eager start's, callback for callback."""
 
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ from kspec.cluster import Cluster, NodeSpec
 from kspec.controllers.attachdetach import AttachDetachController
 from kspec.controllers.daemonset import DaemonSetController
 from kspec.controllers.disruption import DisruptionController
+from kspec.controllers.statefulset import StatefulSetController
 
 Step = str | Callable[[Cluster], object]  # a manifest to apply, or an action on the cluster
 
@@ -88,6 +89,21 @@ spec:
   volumes: [{name: d, persistentVolumeClaim: {claimName: data}}]
 """
 
+STS = """apiVersion: apps/v1
+kind: StatefulSet
+metadata: {name: db}
+spec:
+  serviceName: db
+  replicas: 2
+  selector: {matchLabels: {app: web}}
+  template:
+    metadata: {labels: {app: web}}
+    spec:
+      terminationGracePeriodSeconds: 0
+      containers: [{name: c, image: nginx:1.27}]
+"""
+#: controlled by a StatefulSet that does not exist: no handler of the controller finds a set to queue
+STS_STRAY = DS_STRAY.replace("DaemonSet", "StatefulSet").replace("ds-stray", "sts-stray")
 #: made by hand before anything else: it starts the controller (and the CSI attacher, which marks it attached)
 ATTACHMENT = """apiVersion: storage.k8s.io/v1
 kind: VolumeAttachment
@@ -140,7 +156,7 @@ def _run(c: Cluster, steps: list[Step], cls: type, watch: list[bool]) -> dict[st
     return {"events": [str(e) for e in c.event_log], "callbacks": c.clock.callbacks_run, "writes": c.api.writes,
             "now": c.clock.now, "recent": [t.label for t in c.clock._recent],
             "objects": {r: c.list(r, None) for r in ("pods", "nodes", "poddisruptionbudgets", "daemonsets",
-                                                       "persistentvolumeclaims", "persistentvolumes",
+                                                       "statefulsets", "persistentvolumeclaims", "persistentvolumes",
                                                        "volumeattachments", "events")}}
 
 
@@ -231,6 +247,27 @@ def test_the_daemonset_controller_run_is_the_eager_one(restore: None, steps: lis
     started = _compare(_two, steps, DaemonSetController)
     first = min(steps.index(s) for s in (DS, DS_STRAY) if s in steps)
     assert started == [i >= first for i in range(len(steps))]
+
+
+# -- the StatefulSet controller ----------------------------------------------------------------------------------
+def test_the_statefulset_controller_waits_for_a_statefulset(restore: None) -> None:
+    assert StatefulSetController.START_WHEN["pods"] is lazystart.never
+    c = Cluster(nodes=2)
+    for step in (SOLO, STS_STRAY, RS):  # an unowned pod (that the set would adopt), a stray, a ReplicaSet's pods
+        c.apply(step)
+        c.run_for(10_000)
+    _delete_one_web_pod(c)
+    c.run_for(10_000)
+    assert not _started(c, StatefulSetController)
+    c.apply(STS)
+    assert _started(c, StatefulSetController)
+
+
+@pytest.mark.parametrize("steps", [[SOLO, STS_STRAY, STS, _delete_one_web_pod], [STS, SOLO, _delete_one_web_pod]],
+                         ids=["pods-first", "set-first"])
+def test_the_statefulset_controller_run_is_the_eager_one(restore: None, steps: list[Step]) -> None:
+    started = _compare(_two, steps, StatefulSetController)
+    assert started == [i >= steps.index(STS) for i in range(len(steps))]
 
 
 # -- the attach/detach controller --------------------------------------------------------------------------------

@@ -58,9 +58,9 @@ def _started(c: Cluster, cls: type) -> bool:
 
 
 #: the controllers these runs never start lazily: nothing makes a ReplicationController, a Job, a
-#: PodDisruptionBudget, a DaemonSet or a pod with a claim
+#: PodDisruptionBudget, a DaemonSet, a StatefulSet or a pod with a claim
 NEVER_STARTED = ("ReplicationControllerController", "JobController", "DisruptionController", "DaemonSetController",
-                 "AttachDetachController")
+                 "StatefulSetController", "AttachDetachController")
 
 
 def _who(handler: Any) -> str:
