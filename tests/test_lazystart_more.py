@@ -1,7 +1,8 @@
 """Controllers that start on demand (kspec/lazystart.py): each waits while the scenario has nothing for it (the
 disruption controller: a pod no budget selects; the DaemonSet controller: a pod no DaemonSet controls, any node;
-the StatefulSet controller: any pod; the attach/detach controller: a pod without a claim, a claim, a volume, any
-node), starts with the first object it acts on, and the run is the eager start's, callback for callback."""
+the StatefulSet controller: any pod; the claim protection controller: a pod naming no claim; the attach/detach
+controller: a pod without a claim, a claim, a volume, any node), starts with the first object it acts on, and the
+run is the eager start's, callback for callback."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from kspec.cluster import Cluster, NodeSpec
 from kspec.controllers.attachdetach import AttachDetachController
 from kspec.controllers.daemonset import DaemonSetController
 from kspec.controllers.disruption import DisruptionController
+from kspec.controllers.persistentvolume import PVCProtectionController
 from kspec.controllers.statefulset import StatefulSetController
 
 Step = str | Callable[[Cluster], object]  # a manifest to apply, or an action on the cluster
@@ -128,9 +130,14 @@ def _owner(handler: Any) -> str:
     return type(owner).__name__ if owner is not None else fn.__qualname__
 
 
+def _mine(name: str, cls: type) -> bool:
+    """Whether a handler so named is ``cls``'s: a method of it, or a function its start made."""
+    return name == cls.__name__ or name.startswith(cls.__name__ + ".")
+
+
 def _started(c: Cluster, cls: type) -> bool:
     """Whether any of ``cls``'s handlers is registered (each controller here registers one for pods)."""
-    return any(_owner(h) == cls.__name__ for h in c.api.informers._handlers.get("pods", ()))
+    return any(_mine(_owner(h), cls) for h in c.api.informers._handlers.get("pods", ()))
 
 
 def _handlers(c: Cluster) -> dict[str, list[str]]:
@@ -160,9 +167,9 @@ def _run(c: Cluster, steps: list[Step], cls: type, watch: list[bool]) -> dict[st
                                                        "volumeattachments", "events")}}
 
 
-def _compare(nodes: Callable[[], Cluster], steps: list[Step], cls: type) -> list[bool]:
+def _compare(nodes: Callable[[], Cluster], steps: list[Step], cls: type) -> tuple[list[bool], dict[str, Any]]:
     """Run ``steps`` eagerly and lazily: the same run, and the handlers of every controller the lazy run started
-    in the eager order. Returns whether ``cls`` had started after each step of the lazy run."""
+    in the eager order. Returns whether ``cls`` had started after each step of the lazy run, and the run."""
     lazystart.ENABLED = False
     eager_cluster = nodes()
     reference = _run(eager_cluster, steps, cls, [])
@@ -173,12 +180,12 @@ def _compare(nodes: Callable[[], Cluster], steps: list[Step], cls: type) -> list
     assert lazy == reference
     # where the controller's handlers are among the others of each resource it watches
     eager, lazy_handlers = _handlers(eager_cluster), _handlers(lazy_cluster)
-    watched = [r for r, hs in lazy_handlers.items() if cls.__name__ in hs]
+    watched = [r for r, hs in lazy_handlers.items() if any(_mine(n, cls) for n in hs)]
     assert "pods" in watched
     for r in watched:
-        assert cls.__name__ in _in_common(lazy_handlers[r], eager[r])
+        assert any(_mine(n, cls) for n in _in_common(lazy_handlers[r], eager[r]))
         assert _in_common(lazy_handlers[r], eager[r]) == _in_common(eager[r], lazy_handlers[r])
-    return started
+    return started, lazy
 
 
 def _two() -> Cluster:
@@ -206,6 +213,10 @@ def _delete_user(c: Cluster) -> None:
     c.delete("pod", "user")
 
 
+def _delete_claim(c: Cluster) -> None:
+    c.delete("persistentvolumeclaim", "data")
+
+
 # -- the disruption controller -----------------------------------------------------------------------------------
 def test_the_disruption_controller_waits_for_a_budget(restore: None) -> None:
     assert DisruptionController.START_WHEN["pods"] is lazystart.never
@@ -223,7 +234,8 @@ def test_the_disruption_controller_waits_for_a_budget(restore: None) -> None:
 @pytest.mark.parametrize("steps", [[SOLO, RS, PDB, _delete_one_web_pod], [PDB, SOLO, RS, _delete_one_web_pod],
                                    [RS, _delete_one_web_pod, PDB, SOLO]], ids=["pods-first", "budget-first", "later"])
 def test_the_disruption_controller_run_is_the_eager_one(restore: None, steps: list[Step]) -> None:
-    started = _compare(_two, steps, DisruptionController)
+    started, run = _compare(_two, steps, DisruptionController)
+    assert "disruptionsAllowed" in run["objects"]["poddisruptionbudgets"][0]["status"]
     assert started == [i >= steps.index(PDB) for i in range(len(steps))]
 
 
@@ -244,7 +256,8 @@ def test_the_daemonset_controller_waits_for_a_daemonset_or_a_pod_one_controls(re
 @pytest.mark.parametrize("steps", [[SOLO, _label_agent, DS, _join], [SOLO, DS_STRAY, DS, _label_agent],
                                    [DS, _label_agent, SOLO, _join]], ids=["nodes-first", "stray", "set-first"])
 def test_the_daemonset_controller_run_is_the_eager_one(restore: None, steps: list[Step]) -> None:
-    started = _compare(_two, steps, DaemonSetController)
+    started, run = _compare(_two, steps, DaemonSetController)
+    assert [p["spec"].get("nodeName") for p in run["objects"]["pods"] if p["metadata"]["name"].startswith("agent-")]
     first = min(steps.index(s) for s in (DS, DS_STRAY) if s in steps)
     assert started == [i >= first for i in range(len(steps))]
 
@@ -266,8 +279,32 @@ def test_the_statefulset_controller_waits_for_a_statefulset(restore: None) -> No
 @pytest.mark.parametrize("steps", [[SOLO, STS_STRAY, STS, _delete_one_web_pod], [STS, SOLO, _delete_one_web_pod]],
                          ids=["pods-first", "set-first"])
 def test_the_statefulset_controller_run_is_the_eager_one(restore: None, steps: list[Step]) -> None:
-    started = _compare(_two, steps, StatefulSetController)
+    started, run = _compare(_two, steps, StatefulSetController)
+    assert {"db-0", "db-1"} <= {p["metadata"]["name"] for p in run["objects"]["pods"]}
     assert started == [i >= steps.index(STS) for i in range(len(steps))]
+
+
+# -- the claim protection controller ------------------------------------------------------------------------------
+def test_the_claim_protection_controller_waits_for_a_claim_or_a_pod_naming_one(restore: None) -> None:
+    assert "pods" in PVCProtectionController.START_WHEN
+    c = Cluster(nodes=2)
+    for step in (SOLO, RS):
+        c.apply(step)
+        c.run_for(10_000)
+    _delete_one_web_pod(c)
+    c.run_for(10_000)
+    assert not _started(c, PVCProtectionController)
+    c.apply(USER)  # its claim does not exist yet
+    assert _started(c, PVCProtectionController)
+
+
+@pytest.mark.parametrize("steps", [[SOLO, USER, CLAIM, _delete_claim, _delete_user],
+                                   [CLAIM, SOLO, USER, _delete_claim, _delete_user]], ids=["pod-first", "claim-first"])
+def test_the_claim_protection_controller_run_is_the_eager_one(restore: None, steps: list[Step]) -> None:
+    started, run = _compare(_zoned, [CLASS, *steps], PVCProtectionController)
+    first = min(steps.index(USER), steps.index(CLAIM)) + 1
+    assert started == [i >= first for i in range(len(steps) + 1)]
+    assert run["objects"]["persistentvolumeclaims"] == []  # its finalizer removed once the pod went
 
 
 # -- the attach/detach controller --------------------------------------------------------------------------------
@@ -291,7 +328,8 @@ def test_the_attach_detach_controller_waits_for_a_pod_with_a_claim(restore: None
                                    [ATTACHMENT, CLASS, CLAIM, USER, _delete_user]],
                          ids=["claim-first", "pod-first", "attachment-first"])
 def test_the_attach_detach_controller_run_is_the_eager_one(restore: None, steps: list[Step]) -> None:
-    started = _compare(_zoned, steps, AttachDetachController)
+    started, run = _compare(_zoned, steps, AttachDetachController)
+    assert any("SuccessfulAttachVolume" in e for e in run["events"])
     first = min(steps.index(s) for s in (USER, ATTACHMENT) if s in steps)
     assert started == [i >= first for i in range(len(steps))]
 

@@ -58,9 +58,10 @@ def _started(c: Cluster, cls: type) -> bool:
 
 
 #: the controllers these runs never start lazily: nothing makes a ReplicationController, a Job, a
-#: PodDisruptionBudget, a DaemonSet, a StatefulSet or a pod with a claim
+#: PodDisruptionBudget, a DaemonSet, a StatefulSet, a claim or a pod with one
 NEVER_STARTED = ("ReplicationControllerController", "JobController", "DisruptionController", "DaemonSetController",
-                 "StatefulSetController", "AttachDetachController")
+                 "StatefulSetController", "AttachDetachController",
+                 "PVCProtectionController.start.<locals>.pod_changed")
 
 
 def _who(handler: Any) -> str:

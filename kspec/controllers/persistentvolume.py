@@ -590,11 +590,19 @@ def pod_uses(pod: Obj, claim: str) -> bool:
     return claim in claims_of(pod)
 
 
+def _uses_claims(pod: Obj) -> bool:
+    """Whether the pod names a claim: the only pods the protection controller's pod handler queues anything for."""
+    return bool(claims_of(pod))
+
+
 class PVCProtectionController(Controller):
     """pvcprotection: drop ``kubernetes.io/pvc-protection`` from a deleted claim once no pod uses it."""
 
     NAME = "persistentvolumeclaim-protection-controller"
+    #: kspec/lazystart.py: the pod handler queues the claims the pod names (pvc_protection_controller.go
+    #: podAddedDeletedUpdated: a pod without claims queues nothing), so only a claim or a pod naming one starts it
     START_ON_FIRST = ("persistentvolumeclaims", "pods")
+    START_WHEN = {"pods": _uses_claims}
 
     def start(self) -> None:
         self.watch("persistentvolumeclaims")
