@@ -15,7 +15,7 @@ first object of any of them. The run is the eager one, event for event:
   schedule their callbacks in the same order.
 
 A controller may also name, in ``START_WHEN``, a test for some of those resources (a pod owned by a ReplicaSet):
-then only the first object its test holds for (or for the object a write replaced) starts it. The test must hold
+then only the first object its test holds for starts it. The test must hold
 for every object the controller's handlers of that resource would act on (enqueue, remember, write, schedule)
 while nothing has started it (its untested resources have no object, its tested ones none the test holds for),
 as when a ReplicaSet controller's handlers ignore an unowned pod while there is no ReplicaSet to adopt it. The
@@ -25,8 +25,10 @@ handlers). A resource it watches whose objects alone never start it (every handl
 another resource, as the disruption controller's pod handler for a PodDisruptionBudget) is left out of
 ``START_ON_FIRST`` and named in ``START_WHEN`` with the test ``never``: it is neither counted nor waited on.
 
-A test reads an object's metadata and spec, never its status: a status-only write is not asked
-(``Informers.notify``), its answer being the one the object got at its last other write, which started nothing.
+A test reads an object's metadata and spec, never its status, and is asked about each object once: the object a
+write replaced (or a deletion removed) was asked about at its own commit (none existed when the start was deferred),
+and a status-only write is not asked (``Informers.notify``), its answer being the one the object got at its last
+other write; both answered False, or the controller would have started then.
 
 ``KSPEC_EAGER_START=1`` (or ``ENABLED = False``) starts everything at once, to compare runs. Controllers of
 replicated controller managers (leader election) always start with their process.
@@ -80,9 +82,10 @@ def defer(cluster: Cluster, comp: Any) -> bool:
         return True
 
     def start_when(test: Callable[[Obj], bool]) -> Callable[[Obj, Obj | None], bool]:
-        def start_if(obj: Obj, old: Obj | None) -> bool:
-            # once started (by another resource's object), it answers True and is not asked again
-            if started or test(obj) or (old is not None and test(old)):
+        def start_if(obj: Obj, _old: Obj | None) -> bool:
+            # once started (by another resource's object), it answers True and is not asked again; ``_old`` was
+            # asked about at its own commit
+            if started or test(obj):
                 return start()
             return False
         return start_if

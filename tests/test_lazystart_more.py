@@ -362,3 +362,28 @@ def test_a_status_write_asks_no_waiting_start(restore: None, monkeypatch: pytest
     assert "pods" in informers._first  # the ReplicaSet controllers still wait, among others
     assert any(status for _rv, status in commits) and not all(status for _rv, status in commits)
     assert asked == [rv for rv, status in commits if not status]
+
+
+def test_a_test_is_asked_about_each_committed_object_once(restore: None, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Not about the object a write replaced: that one was asked about at its own commit."""
+    from kspec.controllers.replicaset import ReplicaSetController
+
+    seen: list[str] = []
+    test = ReplicaSetController.START_WHEN["pods"]
+
+    def counting(pod: Any) -> bool:
+        seen.append(pod["metadata"]["resourceVersion"])
+        return test(pod)
+
+    monkeypatch.setattr(ReplicaSetController, "START_WHEN", {"pods": counting})
+    lazystart.ENABLED = True
+    c = Cluster(nodes=1)
+    c.apply(SOLO)
+    c.run_for(10_000)
+    c.delete("pod", "solo")
+    c.settle()
+    writes = [(t, obj["metadata"]["resourceVersion"]) for _now, t, r, obj, _who in c.clock._writes if r == "pods"]
+    assert [t for t, _rv in writes][:2] == ["ADDED", "MODIFIED"] and writes[-1][0] == "DELETED"
+    assert len(seen) == len(set(seen))  # none twice
+    assert set(seen) <= {rv for _t, rv in writes}
+    assert seen[:2] == [rv for _t, rv in writes[:2]]  # the create and the bind
