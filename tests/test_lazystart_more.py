@@ -387,3 +387,38 @@ def test_a_test_is_asked_about_each_committed_object_once(restore: None, monkeyp
     assert len(seen) == len(set(seen))  # none twice
     assert set(seen) <= {rv for _t, rv in writes}
     assert seen[:2] == [rv for _t, rv in writes[:2]]  # the create and the bind
+
+
+# -- the tests themselves ----------------------------------------------------------------------------------------
+def _ref(kind: str, controller: bool | None) -> dict[str, Any]:
+    ref: dict[str, Any] = {"apiVersion": "apps/v1", "kind": kind, "name": "x", "uid": "1"}
+    if controller is not None:
+        ref["controller"] = controller
+    return ref
+
+
+@pytest.mark.parametrize("refs", [None, [], [_ref("ReplicaSet", None)], [_ref("ReplicaSet", False)],
+                                  [_ref("ReplicaSet", True)], [_ref("Job", True)],
+                                  [_ref("Job", False), _ref("ReplicaSet", True)],
+                                  [_ref("ReplicaSet", True), _ref("Job", True)]])
+def test_controlled_by_is_controller_of(refs: list[dict[str, Any]] | None) -> None:
+    from kspec.controllers.controller_utils import controlled_by
+    from kspec.objects import controller_of
+
+    pod: dict[str, Any] = {"metadata": {"name": "p"} if refs is None else {"name": "p", "ownerReferences": refs}}
+    for kind in ("ReplicaSet", "Job", "DaemonSet"):
+        ref = controller_of(pod)
+        assert controlled_by(kind)(pod) is (ref is not None and ref.get("kind") == kind)
+
+
+@pytest.mark.parametrize("volumes", [None, [], [{"name": "t", "projected": {}}],
+                                     [{"name": "t", "projected": {}}, {"name": "d", "persistentVolumeClaim": {
+                                         "claimName": "data"}}], [{"name": "d", "persistentVolumeClaim": {}}]])
+def test_names_a_claim_holds_for_every_pod_the_claim_handlers_act_on(volumes: list[dict[str, Any]] | None) -> None:
+    from kspec.controllers.attachdetach import pod_claims
+    from kspec.controllers.controller_utils import names_a_claim
+    from kspec.controllers.persistentvolume import claims_of
+
+    pod: dict[str, Any] = {"metadata": {"name": "p"}, "spec": {} if volumes is None else {"volumes": volumes}}
+    assert names_a_claim(pod) is bool(pod_claims(pod))  # the attach/detach controller's
+    assert names_a_claim(pod) or not claims_of(pod)  # the PVC protection controller's (a claim without a name: no)

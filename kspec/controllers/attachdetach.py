@@ -31,6 +31,7 @@ from typing import TYPE_CHECKING, Any
 
 from kspec.api.kinds import resource_for
 from kspec.controllers.base import Controller
+from kspec.controllers.controller_utils import names_a_claim
 from kspec.errors import ApiError
 from kspec.lazystart import never
 from kspec.objects import Obj, split_key
@@ -136,11 +137,6 @@ class Volume:
     multi_reported: set[str] = field(default_factory=set)  # nodes whose pods got their Multi-Attach event
 
 
-def _has_claims(pod: Obj) -> bool:
-    """Whether the pod has a persistentVolumeClaim volume: the only pods the controller acts on before any other."""
-    return bool(pod_claims(pod))
-
-
 class AttachDetachController(Controller):
     """Queue keys are PV names; the caches live in memory, as upstream's do."""
 
@@ -149,7 +145,7 @@ class AttachDetachController(Controller):
     #: handlers do nothing with a pod without claims (podAdd/podUpdate: ProcessPodVolumes finds no attachable
     #: volume), a claim, a volume or a node (nodeUpdate: no volume is attached or wanted there)
     START_ON_FIRST = ("pods", "volumeattachments")
-    START_WHEN = {"pods": _has_claims, "persistentvolumeclaims": never, "persistentvolumes": never, "nodes": never}
+    START_WHEN = {"pods": names_a_claim, "persistentvolumeclaims": never, "persistentvolumes": never, "nodes": never}
 
     def __init__(self, cluster: Cluster) -> None:
         super().__init__(cluster)
