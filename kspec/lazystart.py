@@ -25,10 +25,10 @@ handlers). A resource it watches whose objects alone never start it (every handl
 another resource, as the disruption controller's pod handler for a PodDisruptionBudget) is left out of
 ``START_ON_FIRST`` and named in ``START_WHEN`` with the test ``never``: it is neither counted nor waited on.
 
-A test reads an object's metadata and spec, never its status, and is asked about each object once: the object a
-write replaced (or a deletion removed) was asked about at its own commit (none existed when the start was deferred),
-and a status-only write is not asked (``Informers.notify``), its answer being the one the object got at its last
-other write; both answered False, or the controller would have started then.
+A test reads an object's metadata and spec, never its status. It is asked about the object a write commits, not
+the one the write replaced: that one was asked about at its own commit (none existed when the start was deferred)
+and answered False, or the controller would have started then. Nor is a status-only write asked
+(``Informers.notify``): its answer is the one the object got at its last other write.
 
 ``KSPEC_EAGER_START=1`` (or ``ENABLED = False``) starts everything at once, to compare runs. Controllers of
 replicated controller managers (leader election) always start with their process.
