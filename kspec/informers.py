@@ -198,7 +198,7 @@ class Informers:
         resource = event.resource
         # Clock.note_write written out: one call fewer on every commit
         clock._writes.append((clock.now, event.type, resource, event.obj, clock.acting or clock._current))
-        if self._first and resource in self._first:
+        if self._first and not status_only and resource in self._first:  # a status write starts nothing (lazystart)
             self._start_first(resource, event.obj, event.old)
         handlers = self._for.get(resource)
         if handlers is None:

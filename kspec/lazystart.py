@@ -15,13 +15,20 @@ first object of any of them. The run is the eager one, event for event:
   schedule their callbacks in the same order.
 
 A controller may also name, in ``START_WHEN``, a test for some of those resources (a pod owned by a ReplicaSet):
-then only the first object its test holds for (or for the object a write replaced) starts it. The test must hold
+then only the first object its test holds for starts it. The test must hold
 for every object the controller's handlers of that resource would act on (enqueue, remember, write, schedule)
 while nothing has started it (its untested resources have no object, its tested ones none the test holds for),
 as when a ReplicaSet controller's handlers ignore an unowned pod while there is no ReplicaSet to adopt it. The
 run is still the eager one: the deliveries it skips are of objects the eager start's handlers did nothing with,
 and from its start on it gets every delivery (one scheduled before the start runs after it, and finds its
-handlers).
+handlers). A resource it watches whose objects alone never start it (every handler of it waits for an object of
+another resource, as the disruption controller's pod handler for a PodDisruptionBudget) is left out of
+``START_ON_FIRST`` and named in ``START_WHEN`` with the test ``never``: it is neither counted nor waited on.
+
+A test reads an object's metadata and spec, never its status. It is asked about the object a write commits, not
+the one the write replaced: that one was asked about at its own commit (none existed when the start was deferred)
+and answered False, or the controller would have started then. Nor is a status-only write asked
+(``Informers.notify``): its answer is the one the object got at its last other write.
 
 ``KSPEC_EAGER_START=1`` (or ``ENABLED = False``) starts everything at once, to compare runs. Controllers of
 replicated controller managers (leader election) always start with their process.
@@ -38,6 +45,12 @@ if TYPE_CHECKING:
     from kspec.objects import Obj
 
 ENABLED = os.environ.get("KSPEC_EAGER_START", "") in ("", "0")
+
+
+def never(_obj: Obj) -> bool:
+    """The ``START_WHEN`` test of a watched resource left out of ``START_ON_FIRST``: its objects alone never start
+    the controller."""
+    return False
 
 
 def defer(cluster: Cluster, comp: Any) -> bool:
@@ -69,9 +82,10 @@ def defer(cluster: Cluster, comp: Any) -> bool:
         return True
 
     def start_when(test: Callable[[Obj], bool]) -> Callable[[Obj, Obj | None], bool]:
-        def start_if(obj: Obj, old: Obj | None) -> bool:
-            # once started (by another resource's object), it answers True and is not asked again
-            if started or test(obj) or (old is not None and test(old)):
+        def start_if(obj: Obj, _old: Obj | None) -> bool:
+            # once started (by another resource's object), it answers True and is not asked again; ``_old`` was
+            # asked about at its own commit
+            if started or test(obj):
                 return start()
             return False
         return start_if

@@ -72,12 +72,15 @@ def _who(handler: Any) -> str:
     return type(owner).__name__ if owner is not None else fn.__qualname__
 
 
-#: waits for a pod a ReplicationController controls (its START_WHEN), which WORK never makes: started eagerly only
-WAITING = "ReplicationControllerController"
+#: wait for what WORK never makes (their START_WHEN): a pod a ReplicationController or a DaemonSet controls, a
+#: PodDisruptionBudget, a DaemonSet or a StatefulSet: started eagerly only
+WAITING = ("ReplicationControllerController", "DisruptionController", "DaemonSetController",
+           "StatefulSetController")
 
 
 def _handlers(c: Cluster) -> dict[str, list[str]]:
-    return {r: [w for h in hs if (w := _who(h)) != WAITING] for r, hs in sorted(c.api.informers._handlers.items())}
+    return {r: [w for h in hs if (w := _who(h)) not in WAITING]
+            for r, hs in sorted(c.api.informers._handlers.items())}
 
 
 def _run(c: Cluster) -> dict[str, Any]:

@@ -57,13 +57,19 @@ def _started(c: Cluster, cls: type) -> bool:
                for h in c.api.informers._handlers.get("pods", ()))
 
 
+#: the controllers these runs never start lazily: nothing makes a ReplicationController, a Job, a
+#: PodDisruptionBudget, a DaemonSet, a StatefulSet, a claim or a pod with one
+NEVER_STARTED = ("ReplicationControllerController", "JobController", "DisruptionController", "DaemonSetController",
+                 "StatefulSetController", "AttachDetachController",
+                 "PVCProtectionController.start.<locals>.pod_changed")
+
+
 def _who(handler: Any) -> str:
-    """The handler's owner; those of the controllers these runs never start lazily (ReplicationController, Job)
-    as absent."""
+    """The handler's owner; those of the controllers these runs never start lazily as absent."""
     fn = handler.on_add or handler.on_update or handler.on_delete
     owner = getattr(fn, "__self__", None)
     name = type(owner).__name__ if owner is not None else fn.__qualname__
-    return "" if name in (ReplicationControllerController.__name__, JobController.__name__) else name
+    return "" if name in NEVER_STARTED else name
 
 
 def _run(c: Cluster, steps: list[str], watch: list[bool]) -> dict[str, Any]:

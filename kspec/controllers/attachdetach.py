@@ -31,7 +31,9 @@ from typing import TYPE_CHECKING, Any
 
 from kspec.api.kinds import resource_for
 from kspec.controllers.base import Controller
+from kspec.controllers.controller_utils import names_a_claim
 from kspec.errors import ApiError
+from kspec.lazystart import never
 from kspec.objects import Obj, split_key
 
 if TYPE_CHECKING:
@@ -139,6 +141,11 @@ class AttachDetachController(Controller):
     """Queue keys are PV names; the caches live in memory, as upstream's do."""
 
     NAME = "attachdetach-controller"
+    #: kspec/lazystart.py: until a pod has a claim (or a VolumeAttachment exists) every cache is empty, and the
+    #: handlers do nothing with a pod without claims (podAdd/podUpdate: ProcessPodVolumes finds no attachable
+    #: volume), a claim, a volume or a node (nodeUpdate: no volume is attached or wanted there)
+    START_ON_FIRST = ("pods", "volumeattachments")
+    START_WHEN = {"pods": names_a_claim, "persistentvolumeclaims": never, "persistentvolumes": never, "nodes": never}
 
     def __init__(self, cluster: Cluster) -> None:
         super().__init__(cluster)
@@ -158,8 +165,10 @@ class AttachDetachController(Controller):
         informers.on("volumeattachments", self._attachment_changed, lambda _o, n: self._attachment_changed(n),
                      self._attachment_deleted)
         # populateActualStateOfWorld / populateDesiredStateOfWorld: a controller taking over finds what is there
-        for va in sorted(self.api.store.list("volumeattachments"), key=lambda v: v["metadata"]["name"]):
-            self._attachment_changed(va)
+        # (not a start deferred to the first attachment or pod with a claim: that object's delivery brings it)
+        if informers.replaying:
+            for va in sorted(self.api.store.list("volumeattachments"), key=lambda v: v["metadata"]["name"]):
+                self._attachment_changed(va)
         informers.replay(pods, self.api.store.list("pods"))
         if self.node_volumes:  # else no node is replayed (most starts: no VolumeAttachment yet)
             informers.replay(nodes, [n for n in self.api.store.list("nodes")

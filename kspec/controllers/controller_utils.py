@@ -382,6 +382,17 @@ def controlled_by(kind: str) -> Callable[[Obj], bool]:
     (kspec/lazystart.py), when its pod handlers act on no other pod while no object of its kind exists (an
     unowned pod is offered to the namespace's controllers of that kind, of which there are none)."""
     def test(pod: Obj) -> bool:
-        ref = controller_of(pod)
-        return ref is not None and ref.get("kind") == kind
+        for ref in pod["metadata"].get("ownerReferences") or ():  # controller_of, inline: asked on every pod write
+            if ref.get("controller"):
+                return ref.get("kind") == kind
+        return False
     return test
+
+
+def names_a_claim(pod: Obj) -> bool:
+    """A pod with a persistentVolumeClaim volume: the ``START_WHEN`` test for pods of the controllers whose pod
+    handlers act on no other pod while nothing else has started them (attach/detach, PVC protection)."""
+    for volume in (pod.get("spec") or {}).get("volumes") or ():
+        if "persistentVolumeClaim" in volume:
+            return True
+    return False

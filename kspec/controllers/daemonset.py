@@ -16,6 +16,7 @@ from kspec.controllers import history
 from kspec.controllers.base import Controller
 from kspec.controllers.controller_utils import (
     claim,
+    controlled_by,
     delete_pod,
     is_pod_active,
     is_pod_available,
@@ -27,6 +28,7 @@ from kspec.controllers.controller_utils import (
 )
 from kspec.controllers.deployment_util import scaled_value
 from kspec.errors import ApiError
+from kspec.lazystart import never
 from kspec.objects import Obj, clone, controller_of, split_key
 from kspec.taints import tolerates
 
@@ -96,6 +98,11 @@ def should_run(spec: Obj, node: Obj) -> tuple[bool, bool]:
 
 class DaemonSetController(Controller):
     NAME = "daemonset-controller"
+    #: kspec/lazystart.py: with no DaemonSet, the pod handler queues only a pod a DaemonSet controls
+    #: (daemon_controller.go addPod: its controllerRef) and the node handlers queue nothing (addNode, updateNode:
+    #: the DaemonSets they look at are none)
+    START_ON_FIRST = ("daemonsets", "pods")
+    START_WHEN = {"pods": controlled_by("DaemonSet"), "nodes": never}
 
     def __init__(self, cluster: Cluster) -> None:
         super().__init__(cluster)

@@ -13,6 +13,7 @@ from typing import Any
 
 from kspec.controllers.base import Controller
 from kspec.labels import Selector
+from kspec.lazystart import never
 from kspec.objects import Obj, controller_of, get_condition, parse_timestamp, split_key, timestamp
 
 NAME = "disruption-controller"
@@ -30,6 +31,10 @@ def _scaled(value: Any, total: int, round_up: bool) -> int:
 
 class DisruptionController(Controller):
     NAME = NAME
+    #: kspec/lazystart.py: the pod handler queues only a budget of the pod's namespace (disruption.go addPod,
+    #: updatePod, deletePod: getPdbForPod finds none), so a pod alone never starts it; the first budget does
+    START_ON_FIRST = ("poddisruptionbudgets",)
+    START_WHEN = {"pods": never}
 
     def start(self) -> None:
         self.watch("poddisruptionbudgets")

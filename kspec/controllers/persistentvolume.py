@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from kspec.controllers.base import Controller
+from kspec.controllers.controller_utils import names_a_claim
 from kspec.errors import ApiError
 from kspec.labels import Selector
 from kspec.nodeaffinity import node_selector_matches
@@ -594,7 +595,10 @@ class PVCProtectionController(Controller):
     """pvcprotection: drop ``kubernetes.io/pvc-protection`` from a deleted claim once no pod uses it."""
 
     NAME = "persistentvolumeclaim-protection-controller"
+    #: kspec/lazystart.py: the pod handler queues the claims the pod names (pvc_protection_controller.go
+    #: podAddedDeletedUpdated: a pod without claims queues nothing), so only a claim or a pod naming one starts it
     START_ON_FIRST = ("persistentvolumeclaims", "pods")
+    START_WHEN = {"pods": names_a_claim}
 
     def start(self) -> None:
         self.watch("persistentvolumeclaims")

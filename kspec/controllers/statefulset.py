@@ -24,6 +24,7 @@ from kspec.controllers.controller_utils import (
     selector_of,
 )
 from kspec.errors import ApiError
+from kspec.lazystart import never
 from kspec.objects import Obj, clone, controller_of, split_key
 
 if TYPE_CHECKING:
@@ -47,7 +48,10 @@ def claim_name(template_name: str, set_name: str, ordinal: int) -> str:
 
 class StatefulSetController(Controller):
     NAME = "statefulset-controller"
-    START_ON_FIRST = ("statefulsets", "pods")
+    #: kspec/lazystart.py: every pod handler queues only a StatefulSet it finds in the store (stateful_set.go
+    #: addPod/updatePod/deletePod: resolveControllerRef, getPodStatefulSets), so a pod alone never starts it
+    START_ON_FIRST = ("statefulsets",)
+    START_WHEN = {"pods": never}
 
     def __init__(self, cluster: Cluster) -> None:
         super().__init__(cluster)
