@@ -31,6 +31,10 @@ class StepError(KspecError):
     """A step was written in a way kspec cannot carry out."""
 
 
+class UnknownStep(StepError):
+    """No phrase reads the step's text: its message names the closest one; the cluster explains nothing."""
+
+
 class ArgumentError(KspecError, ValueError):
     """A Python API call got an argument it cannot use; the message names the parameter."""
 

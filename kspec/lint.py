@@ -81,6 +81,12 @@ def unknown_step_message(keyword: str, text: str) -> str:
     return f'unknown step "{keyword.capitalize()} {text}"{hint}'
 
 
+def unknown_assertion_message(assertion: str, duration: str) -> str:
+    """``Then within {duration} X`` where no assertion reads X: the closest assertion, as for an unknown step."""
+    message = unknown_step_message("then", assertion).replace("unknown step", "unknown assertion", 1)
+    return f"{message} (after within {duration})"
+
+
 # -- values ------------------------------------------------------------------------------------------
 def _check_duration(value: str) -> None:
     parse_duration(value)
@@ -324,8 +330,8 @@ def _step_problems(step: Any, path: Path, lines: list[str], extra: set[tuple[str
         if inner is not None:
             out += [(step.line_number, 0, message) for message in value_errors(*inner)]
         else:
-            message = unknown_step_message("then", str(args["assertion"])).replace("unknown step", "unknown assertion")
-            out.append((step.line_number, 0, f"{message} (after within {args.get('duration')})"))
+            message = unknown_assertion_message(str(args["assertion"]), str(args.get("duration")))
+            out.append((step.line_number, 0, message))
     # a "try" expects the API to reject what it sends, so only a plain apply's YAML is checked
     if step.docstring and phrase.takes_text and "apply" in phrase.template and "try" not in phrase.template:
         fence = lines[step.line_number] if step.line_number < len(lines) else ""
@@ -346,4 +352,5 @@ def _line_of(exc: Exception) -> int:
     return int(m.group(1)) if m else getattr(exc, "line", 0) or 0
 
 
-__all__ = ["ACCEPTED", "Problem", "bad_value", "lint", "suggest", "unknown_step_message", "value_errors"]
+__all__ = ["ACCEPTED", "Problem", "bad_value", "lint", "suggest", "unknown_assertion_message", "unknown_step_message",
+           "value_errors"]

@@ -39,7 +39,7 @@ try:
     from kspec import steps as _steps  # noqa: F401 - registers the vocabulary
     from kspec.blame import describe_plugin_failure, pm_of
     from kspec.dump import MODES, dump, timeline_line
-    from kspec.errors import KspecError, StepError
+    from kspec.errors import KspecError, StepError, UnknownStep
     from kspec.harness import Harness, Options
     from kspec.hookspec import COMPONENTS
     from kspec.plugins import default_manager, registered_names
@@ -448,6 +448,7 @@ def pytest_bdd_step_error(request: pytest.FixtureRequest, feature: Any, scenario
     if state is None:
         return
     state.failure = (feature, step, exception)
+    state.no_dump = isinstance(exception, UnknownStep)  # a within whose assertion no phrase reads: nothing ran
     if state.recorder is not None:
         state.recorder.step_finished(_cluster_of(state.harness), ok=False)
 
@@ -459,7 +460,7 @@ def pytest_bdd_step_func_lookup_error(request: pytest.FixtureRequest, feature: A
     state = _RUNNING.get(request.node)
     if state is None:
         return
-    state.failure = (feature, step, StepError(unknown_step_message(step.type, step.name)))
+    state.failure = (feature, step, UnknownStep(unknown_step_message(step.type, step.name)))
     state.no_dump = True  # nothing ran: the cluster explains nothing
 
 

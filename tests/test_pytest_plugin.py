@@ -62,6 +62,16 @@ def test_unknown_step_suggests_the_closest_phrase(pytester: pytest.Pytester) -> 
     assert 'unknown step "Then pod "web" is Pendingg"; did you mean' in result.stdout.str()
 
 
+def test_unknown_assertion_after_within_suggests_the_closest_phrase_as_lint_does(pytester: pytest.Pytester) -> None:
+    result = run(pytester, PASSING.replace('Then pod "web" is Pending', 'Then within 5s pod "web" is Pendingg'))
+    result.assert_outcomes(failed=1)
+    out = result.stdout.str()
+    assert 'spec.feature:17: Then within 5s pod "web" is Pendingg' in out
+    assert ('unknown assertion "Then pod "web" is Pendingg"; did you mean "Then pod "{pod}" is '
+            '{Pending|Running|Succeeded|Failed|Unknown} [in namespace "{ns}"]"? (after within 5s)') in out
+    assert "cluster state" not in out  # as for an unknown step: the cluster explains nothing
+
+
 def test_gherkin_syntax_error_reports_file_and_line(pytester: pytest.Pytester) -> None:
     result = run(pytester, "Feature: x\n  Scenario: y\n    Given a cluster with 1 nodes\n   Thenn z\n  Scenario\n")
     assert result.ret != 0
