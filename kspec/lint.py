@@ -155,8 +155,13 @@ def value_errors(phrase: Phrase, args: dict[str, Any]) -> list[str]:
             check(str(value))
         except ValueError as exc:
             errors.append(str(exc))
-    if "implementation" in args and "component" in args:
-        errors += _component_errors(str(args["component"]), str(args["implementation"]))
+    if "implementation" in args:
+        # the component is a placeholder ("... {component:scheduler|proxy}") or the phrase's last words
+        # ("... ingress", "... load balancer": the component loadbalancer, as --kspec-loadbalancer names it)
+        words = re.search(r'"\{implementation\}" ([a-z ]+)$', phrase.template)
+        component = args.get("component") or (words.group(1).replace(" ", "") if words else None)
+        if component:
+            errors += _component_errors(str(component), str(args["implementation"]))
     return errors
 
 

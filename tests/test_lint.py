@@ -108,6 +108,14 @@ def test_an_unknown_assertion_after_within_is_reported(tmp_path: Path) -> None:
     ('Given the cluster uses the "nftables" proxy', None),
     ('Given the cluster uses the "nftable" proxy',
      'unknown proxy "nftable": the registered proxy implementations are "iptables", "ipvs", "nftables"'),
+    ('Given the cluster uses the "traefik" ingress',
+     'unknown ingress "traefik": the registered ingress implementations are "nginx"'),
+    ('Given the cluster uses the "metallb" load balancer',
+     'unknown loadbalancer "metallb": the registered loadbalancer implementations are "pool"'),
+    ('Given the cluster uses the "weave" network',
+     'unknown network "weave": the registered network implementations are "calico", "flannel"'),
+    ('Given the cluster uses the "nginx" ingress', None),
+    ('Given the cluster uses the "pool" load balancer', None),
 ])
 def test_values_are_checked_without_running(tmp_path: Path, step: str, message: str | None) -> None:
     problems = lint([write(tmp_path, GOOD.replace("When I wait 10s", step))])
