@@ -17,6 +17,7 @@ from kspec.arguments import COUNT, MAX_CONNECTIONS, between, checked_methods, ru
 from kspec.connection import REACHED, REFUSED, TIMEOUT, Connection
 from kspec.errors import StepError
 from kspec.objects import Obj, get_condition
+from kspec.podrefs import missing as _missing
 from kspec.podrefs import show as _show_pods
 
 if TYPE_CHECKING:
@@ -321,13 +322,13 @@ class Expect:
         if actual != want:
             kind = "endpoints" if ready else "not-ready endpoints"
             raise AssertionError(f'the {kind} of service "{svc}" are pods {_show_pods(actual, here)}, '
-                                 f"expected {self._wanted(pods, want, here)}")
+                                 f"expected {self._wanted(pods, want, here)}{_missing(self.c.api, want)}")
 
     @staticmethod
     def _wanted(text: str, pods: list[tuple[str, str]], ns: str) -> str:
         """A pod list as written, with what it stands for when it names workloads or namespaces."""
         shown = _show_pods(pods, ns)
-        return shown if ", ".join(_names(text)) == shown else f"{text.strip()} ({shown})"
+        return shown if text.strip() == shown or ", ".join(_names(text)) == shown else f"{text.strip()} ({shown})"
 
     def _pod_ips(self, pods: str, ns: str | None) -> dict[tuple[str, str], str]:
         return {(p_ns, p): self.pod(p, p_ns).get("status", {}).get("podIP", "")
@@ -373,9 +374,10 @@ class Expect:
 
     def connection_reaches(self, pod: str, target: str, pods: str, ns: str | None = None) -> None:
         conn = self.c.connection(pod, *self._target(target), ns or "default")
-        if conn.outcome != REACHED or conn.pod not in {name for _, name in self.c.pod_list(pods, ns or "default")}:
+        want = self.c.pod_list(pods, ns or "default")
+        if conn.outcome != REACHED or conn.pod not in {name for _, name in want}:
             raise AssertionError(f'a connection from pod "{pod}" to "{target}" {conn.describe()}, '
-                                 f"expected one of pods {pods}")
+                                 f"expected one of pods {pods}{_missing(self.c.api, want)}")
 
     def connection_refused(self, pod: str, target: str, ns: str | None = None) -> None:
         conn = self.c.connection(pod, *self._target(target), ns or "default")
@@ -393,10 +395,11 @@ class Expect:
         host, port = self._target(target)
         results = [self.c.connection(pod, host, port, ns or "default") for _ in range(count)]
         got = sorted({r.pod for r in results if r.outcome == REACHED and r.pod})
-        want = sorted({name for _, name in self.c.pod_list(pods, ns or "default")})
+        listed = self.c.pod_list(pods, ns or "default")
+        want = sorted({name for _, name in listed})
         if got != want or any(r.outcome != REACHED for r in results):
             raise AssertionError(f'of {count} connections from pod "{pod}" to "{target}", {outcomes(results)}; '
-                                 f"expected them to reach every one of pods {_fmt(want)}")
+                                 f"expected them to reach every one of pods {_fmt(want)}{_missing(self.c.api, listed)}")
 
     # -- etcd -----------------------------------------------------------------------
     def etcd_leader(self, present: bool, member: str | None = None) -> None:

@@ -9,6 +9,7 @@ from kspec.connection import REACHED, Connection
 from kspec.errors import StepError
 from kspec.expect import outcomes
 from kspec.loadbalancer.controller import ingress_ips
+from kspec.podrefs import missing
 
 if TYPE_CHECKING:
     from kspec.cluster import Cluster
@@ -80,10 +81,10 @@ def outside_reaches(c: Cluster, client: str | None, target: str, pods: str, ns: 
     """One connection from outside lands on one of ``pods``; ``source`` "client" or "node" checks the
     address the pod sees (the client's own, or a node's after SNAT)."""
     conn = connect_outside(c, client, target)
-    want = {name for _, name in c.pod_list(pods, ns or "default")}
-    if conn.outcome != REACHED or conn.pod not in want:
+    listed = c.pod_list(pods, ns or "default")
+    if conn.outcome != REACHED or conn.pod not in {name for _, name in listed}:
         raise AssertionError(f"a connection from {_who(client)} to \"{target}\" {conn.describe()}, expected one of "
-                             f"pods {pods}")
+                             f"pods {pods}{missing(c.api, listed)}")
     if source == "client" and conn.source != _client(client):
         raise AssertionError(f'a connection from {_who(client)} to "{target}" reached pod {conn.pod} from '
                              f"{conn.source}, expected the client's address {_client(client)}")
@@ -108,10 +109,12 @@ def outside_spread(c: Cluster, count: int, client: str | None, target: str, pods
         raise StepError(f"{count} connections: a step opens from 1 to {MAX_CONNECTIONS:,}")
     results = [connect_outside(c, client, target) for _ in range(count)]
     got = sorted({r.pod for r in results if r.pod})
-    want = sorted({name for _, name in c.pod_list(pods, ns or "default")})
+    listed = c.pod_list(pods, ns or "default")
+    want = sorted({name for _, name in listed})
     if got != want or any(r.outcome != REACHED for r in results):
         raise AssertionError(f"of {count} connections from {_who(client)} to \"{target}\", {outcomes(results)}; "
-                             f"expected them to reach every one of pods {', '.join(want) or 'none'}")
+                             f"expected them to reach every one of pods {', '.join(want) or 'none'}"
+                             f"{missing(c.api, listed)}")
 
 
 def rules_include(c: Cluster, mode: str, node: str, text: str) -> None:
