@@ -337,12 +337,29 @@ def _step_problems(step: Any, path: Path, lines: list[str], extra: set[tuple[str
         else:
             message = unknown_assertion_message(str(args["assertion"]), str(args.get("duration")))
             out.append((step.line_number, 0, message))
+    if step.datatable is not None and phrase.template in _NODE_TABLES:
+        out += [(step.line_number, 0, message) for message in _node_table_errors(step.datatable.raw())]
     # a "try" expects the API to reject what it sends, so only a plain apply's YAML is checked
     if step.docstring and phrase.takes_text and "apply" in phrase.template and "try" not in phrase.template:
         fence = lines[step.line_number] if step.line_number < len(lines) else ""
         out += manifest_errors(step.docstring, str(path), step.line_number + 2,
                                len(fence) - len(fence.lstrip()), extra)
     return out
+
+
+#: The phrases whose data table is a node table (columns name, cpu, memory, taints, ...).
+_NODE_TABLES = frozenset({"a cluster with nodes:", "I add nodes:"})
+
+
+def _node_table_errors(table: list[list[str]]) -> list[str]:
+    """What reading the node table as the step does would refuse: an unknown column, a bad quantity or taint."""
+    from kspec.cluster import nodes_from_table
+    from kspec.errors import KspecError
+    try:
+        nodes_from_table(table)
+    except (KspecError, ValueError) as exc:
+        return [str(exc)]
+    return []
 
 
 def gherkin_error(exc: Exception) -> str:

@@ -125,6 +125,30 @@ def test_values_are_checked_without_running(tmp_path: Path, step: str, message: 
         assert len(problems) == 1 and problems[0].line == 4
 
 
+NODES = '''Feature: nodes
+  Scenario: a node table
+    Given a cluster with nodes:
+      | name   | COLUMN |
+      | node-1 | VALUE  |
+'''
+
+
+@pytest.mark.parametrize(("column", "value", "message"), [
+    ("cpus", "4", "unknown node table column(s) cpus; the columns are cpu, "),
+    ("memory", "16GB", "memory of node node-1 '16GB' is not a quantity"),
+    ("taints", "dedicated=gpu", "invalid taint spec: dedicated=gpu, expected key=value:Effect or key:Effect"),
+    ("labels", "tier", 'invalid label "tier": expected key=value'),
+    ("memory", "16Gi", None),
+])
+def test_a_node_table_is_read_as_the_step_reads_it(tmp_path: Path, column: str, value: str,
+                                                   message: str | None) -> None:
+    text = NODES.replace("COLUMN", column.ljust(6)).replace("VALUE", value.ljust(5))
+    problems = lint([write(tmp_path, text)])
+    assert [(p.line, p.message[:len(message)]) for p in problems] == ([(3, message)] if message else [])
+    added = text.replace("Given a cluster with nodes:", "Given a cluster with 1 nodes\n    When I add nodes:")
+    assert [p.line for p in lint([write(tmp_path, added)])] == ([4] if message else [])
+
+
 APPLY = '''Feature: yaml
   Scenario: apply
     Given a cluster with 1 nodes
