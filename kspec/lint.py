@@ -337,6 +337,11 @@ def _step_problems(step: Any, path: Path, lines: list[str], extra: set[tuple[str
         else:
             message = unknown_assertion_message(str(args["assertion"]), str(args.get("duration")))
             out.append((step.line_number, 0, message))
+    # what the run refuses before the step's own code (kspec/pytest_plugin.py, _binding)
+    if phrase.takes_table and step.datatable is None and phrase.template.endswith(":"):
+        out.append((step.line_number, 0, "this step needs a data table below it"))
+    if phrase.takes_text and step.docstring is None:
+        out.append((step.line_number, 0, 'this step needs a doc string (""" ... """) below it'))
     if step.datatable is not None and phrase.template in _NODE_TABLES:
         out += [(step.line_number, 0, message) for message in _node_table_errors(step.datatable.raw())]
     # a "try" expects the API to reject what it sends, so only a plain apply's YAML is checked

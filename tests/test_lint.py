@@ -149,6 +149,15 @@ def test_a_node_table_is_read_as_the_step_reads_it(tmp_path: Path, column: str, 
     assert [p.line for p in lint([write(tmp_path, added)])] == ([4] if message else [])
 
 
+def test_a_step_without_its_table_or_doc_string_is_reported(tmp_path: Path) -> None:
+    text = ("Feature: x\n  Scenario: y\n    Given a cluster with nodes:\n    When I apply:\n"
+            "      | kind |\n      | Pod  |\n    Then the output is:\n")
+    assert [(p.line, p.message) for p in lint([write(tmp_path, text)])] == [
+        (3, "this step needs a data table below it"),
+        (4, 'this step needs a doc string (""" ... """) below it'),
+        (7, 'this step needs a doc string (""" ... """) below it')]
+
+
 APPLY = '''Feature: yaml
   Scenario: apply
     Given a cluster with 1 nodes
