@@ -76,6 +76,11 @@ def unknown_step_message(keyword: str, text: str) -> str:
     bad = bad_value(keyword, text)
     if bad:
         return bad
+    # pytest-bdd, unlike Cucumber, tells Given, When and Then apart; "And" and "But" take the keyword above them
+    other = next((k for k in ("given", "when", "then") if k != keyword and find(k, text)), None)
+    if other is not None:
+        return (f'unknown step "{keyword.capitalize()} {text}": "{text}" is a {other.capitalize()} step; write '
+                f'"{other.capitalize()} {text}" (an And or But step takes the keyword of the step above it)')
     close = suggest(keyword, text)
     hint = f'; did you mean "{keyword.capitalize()} {close.display}"?' if close else ""
     return f'unknown step "{keyword.capitalize()} {text}"{hint}'

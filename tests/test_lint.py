@@ -35,6 +35,14 @@ def test_misspelt_step_names_line_and_closest_phrase(tmp_path: Path) -> None:
     assert "did you mean" in problem.message
 
 
+def test_a_step_under_the_wrong_keyword_names_its_keyword(tmp_path: Path) -> None:
+    path = write(tmp_path, GOOD.replace("When I wait 10s", 'And node "node-1" stops responding'))
+    [problem] = lint([path])
+    assert problem.message == ('unknown step "Given node "node-1" stops responding": "node "node-1" stops responding" '
+                               'is a When step; write "When node "node-1" stops responding" (an And or But step takes '
+                               "the keyword of the step above it)")
+
+
 def test_gherkin_error_has_its_line_column_and_a_hint(tmp_path: Path) -> None:
     path = write(tmp_path, "Feature: x\n  Scenario: y\n    Given a cluster with 1 nodes\n   Thenn z\n")
     [problem] = lint([path])
