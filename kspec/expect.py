@@ -41,6 +41,13 @@ def outcomes(results: list[Connection]) -> str:
                      for text, n in sorted(counts.items()))
 
 
+def _why(cond: Obj) -> str:
+    """`` (reason: message)`` of a condition, without the parts it lacks: the node lifecycle controller's
+    MarkPodsNotReady sets Ready to False and leaves both empty."""
+    parts = [str(cond[k]) for k in ("reason", "message") if cond.get(k)]
+    return f" ({': '.join(parts)})" if parts else ""
+
+
 @checked_methods
 class Expect:
     def __init__(self, cluster: Cluster) -> None:
@@ -81,7 +88,7 @@ class Expect:
         cond = get_condition(self.pod(name, ns), "Ready")
         is_ready = cond is not None and cond.get("status") == "True"
         if is_ready != ready:
-            detail = f" ({cond.get('reason', '')}: {cond.get('message', '')})" if cond and not is_ready else ""
+            detail = _why(cond) if cond and not is_ready else ""
             raise AssertionError(f'pod "{name}" is {"ready" if is_ready else "not ready"}{detail}, '
                                  f'expected {"ready" if ready else "not ready"}')
 
@@ -94,7 +101,7 @@ class Expect:
             why = ""
             cond = get_condition(pod, "PodScheduled")
             if cond and cond.get("status") == "False":
-                why = f" ({cond.get('reason', '')}: {cond.get('message', '')})"
+                why = _why(cond)
             where = f'node "{actual}"' if actual else "no node"
             raise AssertionError(f'pod "{name}" is scheduled to {where}{why}, expected node "{node}"')
 
