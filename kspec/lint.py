@@ -170,6 +170,16 @@ def value_errors(phrase: Phrase, args: dict[str, Any]) -> list[str]:
     return errors
 
 
+def step_value_errors(phrase: Phrase, args: dict[str, Any]) -> list[str]:
+    """``value_errors`` of a step, and of the assertion that a ``within {duration}`` step wraps."""
+    errors = value_errors(phrase, args)
+    if phrase.keyword == "then" and "assertion" in args:
+        inner = find("then", str(args["assertion"]), assertions_only=True)
+        if inner is not None:
+            errors += value_errors(*inner)
+    return errors
+
+
 def bad_value(keyword: str, text: str) -> str | None:
     """For a step no phrase matches as written: the value that keeps a phrase from matching, worded."""
     for phrase in PHRASES:
@@ -334,12 +344,9 @@ def _step_problems(step: Any, path: Path, lines: list[str], extra: set[tuple[str
     if found is None:
         return [(step.line_number, 0, unknown_step_message(step.type, step.name))]
     phrase, args = found
-    out = [(step.line_number, 0, message) for message in value_errors(phrase, args)]
+    out = [(step.line_number, 0, message) for message in step_value_errors(phrase, args)]
     if phrase.keyword == "then" and "assertion" in args:
-        inner = find("then", str(args["assertion"]), assertions_only=True)
-        if inner is not None:
-            out += [(step.line_number, 0, message) for message in value_errors(*inner)]
-        else:
+        if find("then", str(args["assertion"]), assertions_only=True) is None:
             message = unknown_assertion_message(str(args["assertion"]), str(args.get("duration")))
             out.append((step.line_number, 0, message))
     # what the run refuses before the step's own code (kspec/pytest_plugin.py, _binding)
@@ -384,5 +391,5 @@ def _line_of(exc: Exception) -> int:
     return int(m.group(1)) if m else getattr(exc, "line", 0) or 0
 
 
-__all__ = ["ACCEPTED", "Problem", "bad_value", "lint", "suggest", "unknown_assertion_message", "unknown_step_message",
-           "value_errors"]
+__all__ = ["ACCEPTED", "Problem", "bad_value", "lint", "step_value_errors", "suggest", "unknown_assertion_message",
+           "unknown_step_message", "value_errors"]

@@ -112,7 +112,8 @@ def _binding(keyword: str) -> Callable[..., Any]:
         try:
             return phrase.func(kspec, **args)
         except ValueError as exc:  # a value in the step kspec cannot read (duration, quantity, selector)
-            raise StepError(str(exc)) from exc
+            from kspec.lint import step_value_errors  # kspec lint's words for the value, so that both agree
+            raise StepError(next(iter(step_value_errors(phrase, args)), str(exc))) from exc
 
     params = [Parameter("kspec", Parameter.POSITIONAL_OR_KEYWORD)]
     params += [Parameter(name, Parameter.KEYWORD_ONLY, default=None) for name in (_ARGS, *_ORIGINAL_ARGS)]

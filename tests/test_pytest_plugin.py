@@ -167,6 +167,17 @@ def test_a_value_kspec_cannot_read_fails_the_step_without_a_traceback(pytester: 
     assert "Traceback" not in out
 
 
+@pytest.mark.parametrize("within", ["", "within 5s "])
+def test_a_value_the_step_cannot_read_is_worded_as_kspec_lint_words_it(pytester: pytest.Pytester,
+                                                                        within: str) -> None:
+    step = f'Then {within}service "kubernetes" has a cluster IP in "10.96.0.0/99"'
+    result = run(pytester, f"Feature: x\n  Scenario: y\n    Given a cluster with 1 nodes\n    {step}\n")
+    result.assert_outcomes(failed=1)
+    out = result.stdout.str()
+    assert f"spec.feature:4: {step}\n  invalid CIDR address: 10.96.0.0/99\n" in out  # Go's net.ParseCIDR words
+    assert "does not appear to be" not in out and "Traceback" not in out
+
+
 LOOPING_PLUGIN = '''
 from kspec import plugins
 from kspec.controllers.base import Controller
