@@ -41,6 +41,15 @@ def outcomes(results: list[Connection]) -> str:
                      for text, n in sorted(counts.items()))
 
 
+def parse_target(target: str) -> tuple[str, int]:
+    """``host:port`` of a connection step (``[addr]:port`` for IPv6); a StepError, which ``within`` does not
+    retry, for anything else: the step is miswritten, the cluster cannot make it hold."""
+    host, _, port = target.rpartition(":")
+    if not host or not port.isdigit() or not 0 < int(port) < 65536:
+        raise StepError(f'"{target}" is not host:port (a port from 1 to 65535)')
+    return host.strip("[]"), int(port)
+
+
 def _why(cond: Obj) -> str:
     """`` (reason: message)`` of a condition, without the parts it lacks: the node lifecycle controller's
     MarkPodsNotReady sets Ready to False and leaves both empty."""
@@ -374,10 +383,7 @@ class Expect:
             raise AssertionError(f'the DNS {rtype} records of "{name}" are {_fmt(got)}, expected {_fmt(want)}')
 
     def _target(self, target: str) -> tuple[str, int]:
-        host, _, port = target.rpartition(":")
-        if not host or not port.isdigit():
-            raise AssertionError(f'"{target}" is not host:port')
-        return host, int(port)
+        return parse_target(target)
 
     def connection_reaches(self, pod: str, target: str, pods: str, ns: str | None = None) -> None:
         conn = self.c.connection(pod, *self._target(target), ns or "default")

@@ -124,6 +124,15 @@ def _check_taint(value: str) -> None:
         raise ValueError(str(exc)) from None
 
 
+def _check_target(value: str) -> None:
+    from kspec.errors import StepError
+    from kspec.expect import parse_target
+    try:
+        parse_target(value)
+    except StepError as exc:
+        raise ValueError(str(exc)) from None
+
+
 def _check_cidr(value: str) -> None:
     try:
         ipaddress.ip_network(value, strict=False)
@@ -134,7 +143,7 @@ def _check_cidr(value: str) -> None:
 #: Placeholder name -> a check that raises ValueError with the message a user reads.
 VALUE_CHECKS: dict[str, Callable[[str], None]] = {
     "duration": _check_duration, "quantity": _check_quantity, "selector": _check_selector,
-    "taint": _check_taint, "cidr": _check_cidr,
+    "taint": _check_taint, "cidr": _check_cidr, "target": _check_target,
     **{name: _check_int for name in ("n", "low", "high", "count", "revision", "code", "replicas")},
 }
 

@@ -122,6 +122,9 @@ def test_an_unknown_assertion_after_within_is_reported(tmp_path: Path) -> None:
      'unknown loadbalancer "metallb": the registered loadbalancer implementations are "pool"'),
     ('Given the cluster uses the "weave" network',
      'unknown network "weave": the registered network implementations are "calico", "flannel"'),
+    ('Then a connection from pod "web" to "web" is refused', '"web" is not host:port (a port from 1 to 65535)'),
+    ('Then a connection from outside to "web:99999" times out', '"web:99999" is not host:port'),
+    ('Then a connection from pod "web" to "[fd00::1]:80" is refused', None),
     ('Given the cluster uses the "nginx" ingress', None),
     ('Given the cluster uses the "pool" load balancer', None),
 ])

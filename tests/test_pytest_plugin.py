@@ -178,6 +178,15 @@ def test_a_value_the_step_cannot_read_is_worded_as_kspec_lint_words_it(pytester:
     assert "does not appear to be" not in out and "Traceback" not in out
 
 
+def test_a_target_that_is_not_host_port_fails_at_once_even_under_within(pytester: pytest.Pytester) -> None:
+    step = 'Then within 5m a connection from pod "web" to "web" is refused'
+    result = run(pytester, f"Feature: x\n  Scenario: y\n    Given a cluster with 1 nodes\n    {step}\n")
+    result.assert_outcomes(failed=1)
+    out = result.stdout.str()
+    assert f'spec.feature:4: {step}\n  "web" is not host:port (a port from 1 to 65535)\n' in out
+    assert "cluster state at t=0s" in out  # not retried for 5 minutes: waiting cannot make it hold
+
+
 LOOPING_PLUGIN = '''
 from kspec import plugins
 from kspec.controllers.base import Controller

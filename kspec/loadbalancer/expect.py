@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 from kspec.connection import REACHED, Connection
 from kspec.errors import StepError
-from kspec.expect import outcomes
+from kspec.expect import outcomes, parse_target
 from kspec.loadbalancer.controller import ingress_ips
 from kspec.podrefs import missing
 
@@ -24,11 +24,7 @@ def _proxy(c: Cluster) -> object:
     return c.require("proxy", "service proxy (kube-proxy)")
 
 
-def _target(target: str) -> tuple[str, int]:
-    host, _, port = target.rpartition(":")
-    if not host or not port.isdigit() or not 0 < int(port) < 65536:
-        raise StepError(f'"{target}" is not host:port (a port from 1 to 65535)')
-    return host.strip("[]"), int(port)
+_target = parse_target
 
 
 def _cidr(text: str) -> ipaddress.IPv4Network | ipaddress.IPv6Network:
