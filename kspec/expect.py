@@ -155,6 +155,8 @@ class Expect:
                                  f"{seen}")
 
     def qos_class(self, name: str, qos: str, ns: str | None = None) -> None:
+        if qos not in ("Guaranteed", "Burstable", "BestEffort"):  # core/v1 PodQOSClass: no waiting makes another
+            raise StepError(f'a QoS class is "Guaranteed", "Burstable" or "BestEffort", not "{qos}"')
         actual = self.pod(name, ns).get("status", {}).get("qosClass", "")
         if actual != qos:
             raise AssertionError(f'pod "{name}" has QoS class {actual or "(none)"}, expected {qos}')
