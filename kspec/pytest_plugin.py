@@ -410,6 +410,16 @@ def _state(item: pytest.Item) -> _Scenario | None:
     return _RUNNING.get(item)
 
 
+@pytest.hookimpl(tryfirst=True)
+def pytest_bdd_apply_tag(tag: str, function: Callable[..., object]) -> None:
+    """A feature's tags (``@smoke``) become marks that ``-m`` selects: each is registered first, so pytest
+    neither warns about it (PytestUnknownMarkWarning) nor refuses it under ``--strict-markers``; pytest-bdd's
+    own implementation of the hook then applies the mark."""
+    from pytest_bdd.utils import CONFIG_STACK
+    if CONFIG_STACK:
+        CONFIG_STACK[-1].addinivalue_line("markers", f"{tag}: a tag of a .feature file")
+
+
 def pytest_bdd_before_scenario(request: pytest.FixtureRequest, feature: Any, scenario: Any) -> None:
     harness = request.getfixturevalue("kspec")
     harness.feature_path = Path(feature.filename)

@@ -72,6 +72,14 @@ def test_unknown_assertion_after_within_suggests_the_closest_phrase_as_lint_does
     assert "cluster state" not in out  # as for an unknown step: the cluster explains nothing
 
 
+def test_a_feature_tag_is_a_mark_without_warnings_even_under_strict_markers(pytester: pytest.Pytester) -> None:
+    tagged = PASSING.replace("  Scenario: a pod is created Pending", "  @smoke\n  Scenario: a pod is created Pending")
+    result = run(pytester, tagged, "--strict-markers", "-m", "smoke", "-W", "error::pytest.PytestUnknownMarkWarning")
+    result.assert_outcomes(passed=1)
+    assert "PytestUnknownMarkWarning" not in result.stdout.str()
+    run(pytester, tagged, "-m", "not smoke").assert_outcomes()
+
+
 def test_gherkin_syntax_error_reports_file_and_line(pytester: pytest.Pytester) -> None:
     result = run(pytester, "Feature: x\n  Scenario: y\n    Given a cluster with 1 nodes\n   Thenn z\n  Scenario\n")
     assert result.ret != 0
