@@ -6,6 +6,8 @@ the message kubectl prints after ``Error from server (<Reason>):``.
 
 from __future__ import annotations
 
+import re
+
 
 class KspecError(Exception):
     """Base of every error kspec reports without a traceback."""
@@ -29,6 +31,10 @@ class NotImplementedYet(KspecError):
 
 class StepError(KspecError):
     """A step was written in a way kspec cannot carry out."""
+
+
+class UnknownStep(StepError):
+    """No phrase reads the step's text: its message names the closest one; the cluster explains nothing."""
 
 
 class ArgumentError(KspecError, ValueError):
@@ -85,7 +91,8 @@ class ApplyError(ApiError):
     """The rejections of one ``kubectl apply``, in document order (the other documents were applied).
 
     The first error gives the code and reason; the message has the line kubectl prints for each rejected
-    document, ``Error from server (<Reason>): error when creating "STDIN": <message>``.
+    document, ``Error from server (<Reason>): error when creating "STDIN": <message>``, except for a lone
+    Invalid rejection, which kubectl's CheckErr words from the status details: ``The Pod "x" is invalid: ...``.
     """
 
     def __init__(self, errors: list[tuple[str, ApiError]]) -> None:
@@ -93,4 +100,30 @@ class ApplyError(ApiError):
         lines = [f"Error from server ({err.reason}): {context}{err.message}" if err.reason
                  else f"Error from server: {context}{err.message}" for context, err in errors]
         first = self.errors[0]
-        super().__init__(first.code, first.reason, "\n".join(lines), causes=first.causes)
+        # kubectl apply returns a single error as it is (not an aggregate), and CheckErr prints an Invalid one
+        # as "The <Kind> <name> is invalid" with its causes, without the context AddSourceToErr put in the message
+        lone = kubectl_invalid(first) if len(errors) == 1 and first.reason == "Invalid" else None
+        super().__init__(first.code, first.reason, lone or "\n".join(lines), causes=first.causes)
+
+
+# apierrors.NewInvalid's message: `Kind.group "name" is invalid: <cause>` or `...: [<cause>, <cause>]`
+_INVALID = re.compile(r'(?P<kind>\w+)(?:\.[^\s"]+)? (?P<name>"(?:[^"\\]|\\.)*") is invalid(?:: (?P<causes>.*))?', re.S)
+# where a cause of the bracketed list starts: a field path and one of field.ErrorType's texts
+_NEXT_CAUSE = re.compile(r", (?=\S+: (?:Required value|Invalid value|Unsupported value|Duplicate value|Forbidden|"
+                         r"Not found|Too long|Too many|Internal error))")
+
+
+def kubectl_invalid(err: ApiError) -> str | None:
+    """How kubectl's cmdutil.CheckErr prints an Invalid StatusError: ``The Pod "x" is invalid: <cause>``, or a
+    ``* <cause>`` line for each of several causes (MultilineError); None for a message NewInvalid did not make."""
+    m = _INVALID.fullmatch(err.message)
+    if m is None:
+        return None
+    head = f'The {m["kind"]} {m["name"]} is invalid'
+    causes = m["causes"]
+    if not causes:
+        return head
+    items = _NEXT_CAUSE.split(causes[1:-1]) if causes.startswith("[") and causes.endswith("]") else [causes]
+    if len(items) == 1:
+        return f"{head}: {items[0]}"
+    return f"{head}: \n" + "\n".join(f"* {item}" for item in items)

@@ -17,6 +17,7 @@ from kspec.arguments import COUNT, MAX_CONNECTIONS, between, checked_methods, ru
 from kspec.connection import REACHED, REFUSED, TIMEOUT, Connection
 from kspec.errors import StepError
 from kspec.objects import Obj, get_condition
+from kspec.podrefs import missing as _missing
 from kspec.podrefs import show as _show_pods
 
 if TYPE_CHECKING:
@@ -38,6 +39,22 @@ def outcomes(results: list[Connection]) -> str:
     counts = Counter(r.describe() for r in results)
     return ", ".join(f"{n} {'were ' + text[4:] if n > 1 and text.startswith('was ') else text}"
                      for text, n in sorted(counts.items()))
+
+
+def parse_target(target: str) -> tuple[str, int]:
+    """``host:port`` of a connection step (``[addr]:port`` for IPv6); a StepError, which ``within`` does not
+    retry, for anything else: the step is miswritten, the cluster cannot make it hold."""
+    host, _, port = target.rpartition(":")
+    if not host or not port.isdigit() or not 0 < int(port) < 65536:
+        raise StepError(f'"{target}" is not host:port (a port from 1 to 65535)')
+    return host.strip("[]"), int(port)
+
+
+def _why(cond: Obj) -> str:
+    """`` (reason: message)`` of a condition, without the parts it lacks: the node lifecycle controller's
+    MarkPodsNotReady sets Ready to False and leaves both empty."""
+    parts = [str(cond[k]) for k in ("reason", "message") if cond.get(k)]
+    return f" ({': '.join(parts)})" if parts else ""
 
 
 @checked_methods
@@ -80,7 +97,7 @@ class Expect:
         cond = get_condition(self.pod(name, ns), "Ready")
         is_ready = cond is not None and cond.get("status") == "True"
         if is_ready != ready:
-            detail = f" ({cond.get('reason', '')}: {cond.get('message', '')})" if cond and not is_ready else ""
+            detail = _why(cond) if cond and not is_ready else ""
             raise AssertionError(f'pod "{name}" is {"ready" if is_ready else "not ready"}{detail}, '
                                  f'expected {"ready" if ready else "not ready"}')
 
@@ -93,7 +110,7 @@ class Expect:
             why = ""
             cond = get_condition(pod, "PodScheduled")
             if cond and cond.get("status") == "False":
-                why = f" ({cond.get('reason', '')}: {cond.get('message', '')})"
+                why = _why(cond)
             where = f'node "{actual}"' if actual else "no node"
             raise AssertionError(f'pod "{name}" is scheduled to {where}{why}, expected node "{node}"')
 
@@ -138,6 +155,8 @@ class Expect:
                                  f"{seen}")
 
     def qos_class(self, name: str, qos: str, ns: str | None = None) -> None:
+        if qos not in ("Guaranteed", "Burstable", "BestEffort"):  # core/v1 PodQOSClass: no waiting makes another
+            raise StepError(f'a QoS class is "Guaranteed", "Burstable" or "BestEffort", not "{qos}"')
         actual = self.pod(name, ns).get("status", {}).get("qosClass", "")
         if actual != qos:
             raise AssertionError(f'pod "{name}" has QoS class {actual or "(none)"}, expected {qos}')
@@ -321,13 +340,13 @@ class Expect:
         if actual != want:
             kind = "endpoints" if ready else "not-ready endpoints"
             raise AssertionError(f'the {kind} of service "{svc}" are pods {_show_pods(actual, here)}, '
-                                 f"expected {self._wanted(pods, want, here)}")
+                                 f"expected {self._wanted(pods, want, here)}{_missing(self.c.api, want)}")
 
     @staticmethod
     def _wanted(text: str, pods: list[tuple[str, str]], ns: str) -> str:
         """A pod list as written, with what it stands for when it names workloads or namespaces."""
         shown = _show_pods(pods, ns)
-        return shown if ", ".join(_names(text)) == shown else f"{text.strip()} ({shown})"
+        return shown if text.strip() == shown or ", ".join(_names(text)) == shown else f"{text.strip()} ({shown})"
 
     def _pod_ips(self, pods: str, ns: str | None) -> dict[tuple[str, str], str]:
         return {(p_ns, p): self.pod(p, p_ns).get("status", {}).get("podIP", "")
@@ -366,16 +385,14 @@ class Expect:
             raise AssertionError(f'the DNS {rtype} records of "{name}" are {_fmt(got)}, expected {_fmt(want)}')
 
     def _target(self, target: str) -> tuple[str, int]:
-        host, _, port = target.rpartition(":")
-        if not host or not port.isdigit():
-            raise AssertionError(f'"{target}" is not host:port')
-        return host, int(port)
+        return parse_target(target)
 
     def connection_reaches(self, pod: str, target: str, pods: str, ns: str | None = None) -> None:
         conn = self.c.connection(pod, *self._target(target), ns or "default")
-        if conn.outcome != REACHED or conn.pod not in {name for _, name in self.c.pod_list(pods, ns or "default")}:
+        want = self.c.pod_list(pods, ns or "default")
+        if conn.outcome != REACHED or conn.pod not in {name for _, name in want}:
             raise AssertionError(f'a connection from pod "{pod}" to "{target}" {conn.describe()}, '
-                                 f"expected one of pods {pods}")
+                                 f"expected one of pods {pods}{_missing(self.c.api, want)}")
 
     def connection_refused(self, pod: str, target: str, ns: str | None = None) -> None:
         conn = self.c.connection(pod, *self._target(target), ns or "default")
@@ -393,10 +410,11 @@ class Expect:
         host, port = self._target(target)
         results = [self.c.connection(pod, host, port, ns or "default") for _ in range(count)]
         got = sorted({r.pod for r in results if r.outcome == REACHED and r.pod})
-        want = sorted({name for _, name in self.c.pod_list(pods, ns or "default")})
+        listed = self.c.pod_list(pods, ns or "default")
+        want = sorted({name for _, name in listed})
         if got != want or any(r.outcome != REACHED for r in results):
             raise AssertionError(f'of {count} connections from pod "{pod}" to "{target}", {outcomes(results)}; '
-                                 f"expected them to reach every one of pods {_fmt(want)}")
+                                 f"expected them to reach every one of pods {_fmt(want)}{_missing(self.c.api, listed)}")
 
     # -- etcd -----------------------------------------------------------------------
     def etcd_leader(self, present: bool, member: str | None = None) -> None:

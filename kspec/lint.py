@@ -76,9 +76,20 @@ def unknown_step_message(keyword: str, text: str) -> str:
     bad = bad_value(keyword, text)
     if bad:
         return bad
+    # pytest-bdd, unlike Cucumber, tells Given, When and Then apart; "And" and "But" take the keyword above them
+    other = next((k for k in ("given", "when", "then") if k != keyword and find(k, text)), None)
+    if other is not None:
+        return (f'unknown step "{keyword.capitalize()} {text}": "{text}" is a {other.capitalize()} step; write '
+                f'"{other.capitalize()} {text}" (an And or But step takes the keyword of the step above it)')
     close = suggest(keyword, text)
     hint = f'; did you mean "{keyword.capitalize()} {close.display}"?' if close else ""
     return f'unknown step "{keyword.capitalize()} {text}"{hint}'
+
+
+def unknown_assertion_message(assertion: str, duration: str) -> str:
+    """``Then within {duration} X`` where no assertion reads X: the closest assertion, as for an unknown step."""
+    message = unknown_step_message("then", assertion).replace("unknown step", "unknown assertion", 1)
+    return f"{message} (after within {duration})"
 
 
 # -- values ------------------------------------------------------------------------------------------
@@ -113,6 +124,15 @@ def _check_taint(value: str) -> None:
         raise ValueError(str(exc)) from None
 
 
+def _check_target(value: str) -> None:
+    from kspec.errors import StepError
+    from kspec.expect import parse_target
+    try:
+        parse_target(value)
+    except StepError as exc:
+        raise ValueError(str(exc)) from None
+
+
 def _check_cidr(value: str) -> None:
     try:
         ipaddress.ip_network(value, strict=False)
@@ -123,7 +143,7 @@ def _check_cidr(value: str) -> None:
 #: Placeholder name -> a check that raises ValueError with the message a user reads.
 VALUE_CHECKS: dict[str, Callable[[str], None]] = {
     "duration": _check_duration, "quantity": _check_quantity, "selector": _check_selector,
-    "taint": _check_taint, "cidr": _check_cidr,
+    "taint": _check_taint, "cidr": _check_cidr, "target": _check_target,
     **{name: _check_int for name in ("n", "low", "high", "count", "revision", "code", "replicas")},
 }
 
@@ -149,8 +169,23 @@ def value_errors(phrase: Phrase, args: dict[str, Any]) -> list[str]:
             check(str(value))
         except ValueError as exc:
             errors.append(str(exc))
-    if "implementation" in args and "component" in args:
-        errors += _component_errors(str(args["component"]), str(args["implementation"]))
+    if "implementation" in args:
+        # the component is a placeholder ("... {component:scheduler|proxy}") or the phrase's last words
+        # ("... ingress", "... load balancer": the component loadbalancer, as --kspec-loadbalancer names it)
+        words = re.search(r'"\{implementation\}" ([a-z ]+)$', phrase.template)
+        component = args.get("component") or (words.group(1).replace(" ", "") if words else None)
+        if component:
+            errors += _component_errors(str(component), str(args["implementation"]))
+    return errors
+
+
+def step_value_errors(phrase: Phrase, args: dict[str, Any]) -> list[str]:
+    """``value_errors`` of a step, and of the assertion that a ``within {duration}`` step wraps."""
+    errors = value_errors(phrase, args)
+    if phrase.keyword == "then" and "assertion" in args:
+        inner = find("then", str(args["assertion"]), assertions_only=True)
+        if inner is not None:
+            errors += value_errors(*inner)
     return errors
 
 
@@ -318,20 +353,39 @@ def _step_problems(step: Any, path: Path, lines: list[str], extra: set[tuple[str
     if found is None:
         return [(step.line_number, 0, unknown_step_message(step.type, step.name))]
     phrase, args = found
-    out = [(step.line_number, 0, message) for message in value_errors(phrase, args)]
+    out = [(step.line_number, 0, message) for message in step_value_errors(phrase, args)]
     if phrase.keyword == "then" and "assertion" in args:
-        inner = find("then", str(args["assertion"]), assertions_only=True)
-        if inner is not None:
-            out += [(step.line_number, 0, message) for message in value_errors(*inner)]
-        else:
-            message = unknown_step_message("then", str(args["assertion"])).replace("unknown step", "unknown assertion")
-            out.append((step.line_number, 0, f"{message} (after within {args.get('duration')})"))
+        if find("then", str(args["assertion"]), assertions_only=True) is None:
+            message = unknown_assertion_message(str(args["assertion"]), str(args.get("duration")))
+            out.append((step.line_number, 0, message))
+    # what the run refuses before the step's own code (kspec/pytest_plugin.py, _binding)
+    if phrase.takes_table and step.datatable is None and phrase.template.endswith(":"):
+        out.append((step.line_number, 0, "this step needs a data table below it"))
+    if phrase.takes_text and step.docstring is None:
+        out.append((step.line_number, 0, 'this step needs a doc string (""" ... """) below it'))
+    if step.datatable is not None and phrase.template in _NODE_TABLES:
+        out += [(step.line_number, 0, message) for message in _node_table_errors(step.datatable.raw())]
     # a "try" expects the API to reject what it sends, so only a plain apply's YAML is checked
     if step.docstring and phrase.takes_text and "apply" in phrase.template and "try" not in phrase.template:
         fence = lines[step.line_number] if step.line_number < len(lines) else ""
         out += manifest_errors(step.docstring, str(path), step.line_number + 2,
                                len(fence) - len(fence.lstrip()), extra)
     return out
+
+
+#: The phrases whose data table is a node table (columns name, cpu, memory, taints, ...).
+_NODE_TABLES = frozenset({"a cluster with nodes:", "I add nodes:"})
+
+
+def _node_table_errors(table: list[list[str]]) -> list[str]:
+    """What reading the node table as the step does would refuse: an unknown column, a bad quantity or taint."""
+    from kspec.cluster import nodes_from_table
+    from kspec.errors import KspecError
+    try:
+        nodes_from_table(table)
+    except (KspecError, ValueError) as exc:
+        return [str(exc)]
+    return []
 
 
 def gherkin_error(exc: Exception) -> str:
@@ -346,4 +400,5 @@ def _line_of(exc: Exception) -> int:
     return int(m.group(1)) if m else getattr(exc, "line", 0) or 0
 
 
-__all__ = ["ACCEPTED", "Problem", "bad_value", "lint", "suggest", "unknown_step_message", "value_errors"]
+__all__ = ["ACCEPTED", "Problem", "bad_value", "lint", "step_value_errors", "suggest", "unknown_assertion_message",
+           "unknown_step_message", "value_errors"]

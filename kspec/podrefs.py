@@ -144,3 +144,10 @@ def show(pods: list[tuple[str, str]], namespace: str = "default") -> str:
     """Pods as a list item would name them: bare in ``namespace``, ``ns/name`` elsewhere; ``none`` if empty."""
     names = [name if ns == namespace else f"{ns}/{name}" for ns, name in sorted(pods)]
     return ", ".join(names) if names else "none"
+
+
+def missing(api: APIServer, pods: list[tuple[str, str]]) -> str:
+    """``; no pod "wbe" in namespace "default"`` for the listed pods that do not exist, else "": appended to a
+    failed assertion about a pod list, so a misspelt name reads as one rather than as a pod the traffic missed."""
+    gone = [f'"{name}" in namespace "{ns}"' for ns, name in sorted(pods) if api.try_get("pods", name, ns) is None]
+    return f"; no pod {', '.join(gone)}" if gone else ""

@@ -39,7 +39,7 @@ try:
     from kspec import steps as _steps  # noqa: F401 - registers the vocabulary
     from kspec.blame import describe_plugin_failure, pm_of
     from kspec.dump import MODES, dump, timeline_line
-    from kspec.errors import KspecError, StepError
+    from kspec.errors import KspecError, StepError, UnknownStep
     from kspec.harness import Harness, Options
     from kspec.hookspec import COMPONENTS
     from kspec.plugins import default_manager, registered_names
@@ -112,7 +112,8 @@ def _binding(keyword: str) -> Callable[..., Any]:
         try:
             return phrase.func(kspec, **args)
         except ValueError as exc:  # a value in the step kspec cannot read (duration, quantity, selector)
-            raise StepError(str(exc)) from exc
+            from kspec.lint import step_value_errors  # kspec lint's words for the value, so that both agree
+            raise StepError(next(iter(step_value_errors(phrase, args)), str(exc))) from exc
 
     params = [Parameter("kspec", Parameter.POSITIONAL_OR_KEYWORD)]
     params += [Parameter(name, Parameter.KEYWORD_ONLY, default=None) for name in (_ARGS, *_ORIGINAL_ARGS)]
@@ -409,6 +410,16 @@ def _state(item: pytest.Item) -> _Scenario | None:
     return _RUNNING.get(item)
 
 
+@pytest.hookimpl(tryfirst=True)
+def pytest_bdd_apply_tag(tag: str, function: Callable[..., object]) -> None:
+    """A feature's tags (``@smoke``) become marks that ``-m`` selects: each is registered first, so pytest
+    neither warns about it (PytestUnknownMarkWarning) nor refuses it under ``--strict-markers``; pytest-bdd's
+    own implementation of the hook then applies the mark."""
+    from pytest_bdd.utils import CONFIG_STACK
+    if CONFIG_STACK:
+        CONFIG_STACK[-1].addinivalue_line("markers", f"{tag}: a tag of a .feature file")
+
+
 def pytest_bdd_before_scenario(request: pytest.FixtureRequest, feature: Any, scenario: Any) -> None:
     harness = request.getfixturevalue("kspec")
     harness.feature_path = Path(feature.filename)
@@ -448,6 +459,7 @@ def pytest_bdd_step_error(request: pytest.FixtureRequest, feature: Any, scenario
     if state is None:
         return
     state.failure = (feature, step, exception)
+    state.no_dump = isinstance(exception, UnknownStep)  # a within whose assertion no phrase reads: nothing ran
     if state.recorder is not None:
         state.recorder.step_finished(_cluster_of(state.harness), ok=False)
 
@@ -459,7 +471,7 @@ def pytest_bdd_step_func_lookup_error(request: pytest.FixtureRequest, feature: A
     state = _RUNNING.get(request.node)
     if state is None:
         return
-    state.failure = (feature, step, StepError(unknown_step_message(step.type, step.name)))
+    state.failure = (feature, step, UnknownStep(unknown_step_message(step.type, step.name)))
     state.no_dump = True  # nothing ran: the cluster explains nothing
 
 

@@ -97,6 +97,20 @@ def test_every_phrase_with_a_formatted_value_says_its_format(name: str) -> None:
             assert "{" + name + "}" in dict(phrase.formats), phrase.template
 
 
+def test_a_jsonpath_is_described_as_a_jsonpath_not_as_a_file(capsys: pytest.CaptureFixture[str]) -> None:
+    _, out = steps(capsys, "the", "field", "of")
+    assert "{path}: a JSONPath as kubectl get -o jsonpath takes it: {.spec.nodeName}" in out
+    assert "relative to the feature file" not in out
+    _, out = steps(capsys, "apply", "the", "file")
+    assert "{path}: relative to the feature file" in out
+
+
+def test_a_single_word_choice_is_shown_as_the_word(capsys: pytest.CaptureFixture[str]) -> None:
+    _, out = steps(capsys, "cluster", "uses", "network")
+    assert 'Given the cluster uses the "{implementation}" network\n' in out
+    assert "{network}" not in out
+
+
 def test_docs_steps_md_is_generated_and_current() -> None:
     page = ROOT / "docs" / "steps.md"
     assert page.is_file(), f"docs/steps.md is missing: generate it with `{reference.REGENERATE}`"

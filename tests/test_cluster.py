@@ -72,8 +72,8 @@ def test_a_rejected_document_does_not_undo_or_stop_the_others() -> None:
     c = Cluster()
     with pytest.raises(ApplyError) as info:
         c.apply(POD % "good" + "---\n" + POD % "Bad_Name" + "---\n" + POD % "later")
-    assert info.value.message.startswith('Error from server (Invalid): error when creating "STDIN": Pod "Bad_Name" '
-                                         "is invalid: metadata.name: Invalid value")
+    # one rejection: kubectl's CheckErr words it from the status details, without "Error from server"
+    assert info.value.message.startswith('The Pod "Bad_Name" is invalid: metadata.name: Invalid value')
     assert [e.reason for e in info.value.errors] == ["Invalid"]
     assert [p["metadata"]["name"] for p in c.list("pods")] == ["good", "later"]
 
@@ -100,8 +100,26 @@ def test_an_update_that_is_refused_names_the_patch() -> None:
     changed = (POD % "app").replace("image: nginx}", "image: nginx, env: [{name: A, value: b}]}")
     with pytest.raises(ApplyError) as info:
         c.apply(changed)
-    assert info.value.message.splitlines()[0].startswith(
-        'Error from server (Invalid): error when applying patch to Pod "app" for: "STDIN": Pod "app" is invalid')
+    assert info.value.message.startswith('The Pod "app" is invalid: spec: Forbidden: pod updates may not change')
+    assert [e.message for e in info.value.errors][0].startswith('Pod "app" is invalid: spec: Forbidden')
+
+
+def test_a_lone_invalid_rejection_is_printed_as_kubectl_prints_it() -> None:
+    # kubectl apply returns one error as it is; cmdutil.CheckErr prints an Invalid one from its details:
+    # "The <Kind> <name> is invalid: <cause>", or one "* <cause>" line each for several causes
+    c = Cluster()
+    bad = (POD % "web").replace("image: nginx}", "image: nginx, imagePullPolicy: Sometimes}")
+    with pytest.raises(ApplyError) as info:
+        c.apply(bad)
+    assert info.value.message == ('The Pod "web" is invalid: spec.containers[0].imagePullPolicy: Unsupported value: '
+                                  '"Sometimes": supported values: "Always", "IfNotPresent", "Never"')
+    worse = bad.replace("image: nginx,", "image: '',")
+    with pytest.raises(ApplyError) as info:
+        c.apply(worse)
+    assert info.value.message == ('The Pod "web" is invalid: \n'
+                                  "* spec.containers[0].image: Required value\n"
+                                  '* spec.containers[0].imagePullPolicy: Unsupported value: "Sometimes": supported '
+                                  'values: "Always", "IfNotPresent", "Never"')
 
 
 def test_an_unreadable_manifest_applies_nothing() -> None:

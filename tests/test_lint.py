@@ -35,6 +35,14 @@ def test_misspelt_step_names_line_and_closest_phrase(tmp_path: Path) -> None:
     assert "did you mean" in problem.message
 
 
+def test_a_step_under_the_wrong_keyword_names_its_keyword(tmp_path: Path) -> None:
+    path = write(tmp_path, GOOD.replace("When I wait 10s", 'And node "node-1" stops responding'))
+    [problem] = lint([path])
+    assert problem.message == ('unknown step "Given node "node-1" stops responding": "node "node-1" stops responding" '
+                               'is a When step; write "When node "node-1" stops responding" (an And or But step takes '
+                               "the keyword of the step above it)")
+
+
 def test_gherkin_error_has_its_line_column_and_a_hint(tmp_path: Path) -> None:
     path = write(tmp_path, "Feature: x\n  Scenario: y\n    Given a cluster with 1 nodes\n   Thenn z\n")
     [problem] = lint([path])
@@ -108,6 +116,17 @@ def test_an_unknown_assertion_after_within_is_reported(tmp_path: Path) -> None:
     ('Given the cluster uses the "nftables" proxy', None),
     ('Given the cluster uses the "nftable" proxy',
      'unknown proxy "nftable": the registered proxy implementations are "iptables", "ipvs", "nftables"'),
+    ('Given the cluster uses the "traefik" ingress',
+     'unknown ingress "traefik": the registered ingress implementations are "nginx"'),
+    ('Given the cluster uses the "metallb" load balancer',
+     'unknown loadbalancer "metallb": the registered loadbalancer implementations are "pool"'),
+    ('Given the cluster uses the "weave" network',
+     'unknown network "weave": the registered network implementations are "calico", "flannel"'),
+    ('Then a connection from pod "web" to "web" is refused', '"web" is not host:port (a port from 1 to 65535)'),
+    ('Then a connection from outside to "web:99999" times out', '"web:99999" is not host:port'),
+    ('Then a connection from pod "web" to "[fd00::1]:80" is refused', None),
+    ('Given the cluster uses the "nginx" ingress', None),
+    ('Given the cluster uses the "pool" load balancer', None),
 ])
 def test_values_are_checked_without_running(tmp_path: Path, step: str, message: str | None) -> None:
     problems = lint([write(tmp_path, GOOD.replace("When I wait 10s", step))])
@@ -115,6 +134,39 @@ def test_values_are_checked_without_running(tmp_path: Path, step: str, message: 
         ([] if message is None else [problems[0].message])
     if message is not None:
         assert len(problems) == 1 and problems[0].line == 4
+
+
+NODES = '''Feature: nodes
+  Scenario: a node table
+    Given a cluster with nodes:
+      | name   | COLUMN |
+      | node-1 | VALUE  |
+'''
+
+
+@pytest.mark.parametrize(("column", "value", "message"), [
+    ("cpus", "4", "unknown node table column(s) cpus; the columns are cpu, "),
+    ("memory", "16GB", "memory of node node-1 '16GB' is not a quantity"),
+    ("taints", "dedicated=gpu", "invalid taint spec: dedicated=gpu, expected key=value:Effect or key:Effect"),
+    ("labels", "tier", 'invalid label "tier": expected key=value'),
+    ("memory", "16Gi", None),
+])
+def test_a_node_table_is_read_as_the_step_reads_it(tmp_path: Path, column: str, value: str,
+                                                   message: str | None) -> None:
+    text = NODES.replace("COLUMN", column.ljust(6)).replace("VALUE", value.ljust(5))
+    problems = lint([write(tmp_path, text)])
+    assert [(p.line, p.message[:len(message)]) for p in problems] == ([(3, message)] if message else [])
+    added = text.replace("Given a cluster with nodes:", "Given a cluster with 1 nodes\n    When I add nodes:")
+    assert [p.line for p in lint([write(tmp_path, added)])] == ([4] if message else [])
+
+
+def test_a_step_without_its_table_or_doc_string_is_reported(tmp_path: Path) -> None:
+    text = ("Feature: x\n  Scenario: y\n    Given a cluster with nodes:\n    When I apply:\n"
+            "      | kind |\n      | Pod  |\n    Then the output is:\n")
+    assert [(p.line, p.message) for p in lint([write(tmp_path, text)])] == [
+        (3, "this step needs a data table below it"),
+        (4, 'this step needs a doc string (""" ... """) below it'),
+        (7, 'this step needs a doc string (""" ... """) below it')]
 
 
 APPLY = '''Feature: yaml

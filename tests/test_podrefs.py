@@ -149,3 +149,18 @@ def test_the_ith_pod_is_the_ith_current_one_by_creation_time_then_name(
     assert [n for _, n in resolve_list(api, "replicaset/web")] == sorted(expected)  # type: ignore[arg-type]
     with pytest.raises(AssertionError):
         resolve_pod(api, f"rs/web#{len(expected)}")  # type: ignore[arg-type]
+
+
+def test_a_listed_pod_that_does_not_exist_is_named_in_the_failure(cluster: Cluster) -> None:
+    cluster.apply({"apiVersion": "v1", "kind": "Service", "metadata": {"name": "web"},
+                   "spec": {"selector": {"app": "web"}, "ports": [{"port": 80}]}})
+    cluster.settle()
+    client = cluster.pod_name("deployment/web#0")
+    with pytest.raises(AssertionError, match=r'expected wbe; no pod "wbe" in namespace "default"$'):
+        cluster.expect.endpoints("web", "wbe", ready=True)
+    with pytest.raises(AssertionError, match=r'expected one of pods wbe; no pod "wbe" in namespace "default"$'):
+        cluster.expect.connection_reaches(client, "web:80", "wbe")
+    with pytest.raises(AssertionError, match=r'; no pod "wbe" in namespace "default"$'):
+        cluster.expect.connections_spread(10, client, "web:80", "deployment/web,wbe")
+    with pytest.raises(AssertionError, match=r'expected none$'):  # every listed pod exists: no note
+        cluster.expect.endpoints("web", "none", ready=True)

@@ -62,6 +62,24 @@ def test_unknown_step_suggests_the_closest_phrase(pytester: pytest.Pytester) -> 
     assert 'unknown step "Then pod "web" is Pendingg"; did you mean' in result.stdout.str()
 
 
+def test_unknown_assertion_after_within_suggests_the_closest_phrase_as_lint_does(pytester: pytest.Pytester) -> None:
+    result = run(pytester, PASSING.replace('Then pod "web" is Pending', 'Then within 5s pod "web" is Pendingg'))
+    result.assert_outcomes(failed=1)
+    out = result.stdout.str()
+    assert 'spec.feature:17: Then within 5s pod "web" is Pendingg' in out
+    assert ('unknown assertion "Then pod "web" is Pendingg"; did you mean "Then pod "{pod}" is '
+            '{Pending|Running|Succeeded|Failed|Unknown} [in namespace "{ns}"]"? (after within 5s)') in out
+    assert "cluster state" not in out  # as for an unknown step: the cluster explains nothing
+
+
+def test_a_feature_tag_is_a_mark_without_warnings_even_under_strict_markers(pytester: pytest.Pytester) -> None:
+    tagged = PASSING.replace("  Scenario: a pod is created Pending", "  @smoke\n  Scenario: a pod is created Pending")
+    result = run(pytester, tagged, "--strict-markers", "-m", "smoke", "-W", "error::pytest.PytestUnknownMarkWarning")
+    result.assert_outcomes(passed=1)
+    assert "PytestUnknownMarkWarning" not in result.stdout.str()
+    run(pytester, tagged, "-m", "not smoke").assert_outcomes()
+
+
 def test_gherkin_syntax_error_reports_file_and_line(pytester: pytest.Pytester) -> None:
     result = run(pytester, "Feature: x\n  Scenario: y\n    Given a cluster with 1 nodes\n   Thenn z\n  Scenario\n")
     assert result.ret != 0
@@ -155,6 +173,26 @@ def test_a_value_kspec_cannot_read_fails_the_step_without_a_traceback(pytester: 
     out = result.stdout.str()
     assert 'spec.feature:4: When I wait 10x' in out and 'unknown unit "x" in duration "10x"' in out
     assert "Traceback" not in out
+
+
+@pytest.mark.parametrize("within", ["", "within 5s "])
+def test_a_value_the_step_cannot_read_is_worded_as_kspec_lint_words_it(pytester: pytest.Pytester,
+                                                                        within: str) -> None:
+    step = f'Then {within}service "kubernetes" has a cluster IP in "10.96.0.0/99"'
+    result = run(pytester, f"Feature: x\n  Scenario: y\n    Given a cluster with 1 nodes\n    {step}\n")
+    result.assert_outcomes(failed=1)
+    out = result.stdout.str()
+    assert f"spec.feature:4: {step}\n  invalid CIDR address: 10.96.0.0/99\n" in out  # Go's net.ParseCIDR words
+    assert "does not appear to be" not in out and "Traceback" not in out
+
+
+def test_a_target_that_is_not_host_port_fails_at_once_even_under_within(pytester: pytest.Pytester) -> None:
+    step = 'Then within 5m a connection from pod "web" to "web" is refused'
+    result = run(pytester, f"Feature: x\n  Scenario: y\n    Given a cluster with 1 nodes\n    {step}\n")
+    result.assert_outcomes(failed=1)
+    out = result.stdout.str()
+    assert f'spec.feature:4: {step}\n  "web" is not host:port (a port from 1 to 65535)\n' in out
+    assert "cluster state at t=0s" in out  # not retried for 5 minutes: waiting cannot make it hold
 
 
 LOOPING_PLUGIN = '''

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 from kspec.controllers.endpointslice_util import LABEL_SERVICE_NAME
 from kspec.errors import StepError
 from kspec.objects import Obj
+from kspec.podrefs import missing
 
 if TYPE_CHECKING:
     from kspec.cluster import Cluster
@@ -55,7 +56,8 @@ def pod_condition(cluster: Cluster, svc: str, pod: str, condition: str, ns: str 
     if not found:
         listed = "; ".join(f"{s['metadata']['name']}: " + (", ".join(_describe(e) for e in s.get("endpoints") or [])
                                                         or "no endpoints") for s in slices) or "none"
-        raise AssertionError(f'pod "{pod}" is in no endpoint slice of service "{svc}" (slices: {listed})')
+        raise AssertionError(f'pod "{pod}" is in no endpoint slice of service "{svc}" (slices: {listed})'
+                             f"{missing(cluster.api, [(here, pod)])}")
     for ep in found:
         if condition_value(ep, name) != want:
             raise AssertionError(f'in the endpoint slices of service "{svc}", pod "{pod}" is '

@@ -7,8 +7,9 @@ from typing import TYPE_CHECKING
 
 from kspec.connection import REACHED, Connection
 from kspec.errors import StepError
-from kspec.expect import outcomes
+from kspec.expect import outcomes, parse_target
 from kspec.loadbalancer.controller import ingress_ips
+from kspec.podrefs import missing
 
 if TYPE_CHECKING:
     from kspec.cluster import Cluster
@@ -23,11 +24,7 @@ def _proxy(c: Cluster) -> object:
     return c.require("proxy", "service proxy (kube-proxy)")
 
 
-def _target(target: str) -> tuple[str, int]:
-    host, _, port = target.rpartition(":")
-    if not host or not port.isdigit() or not 0 < int(port) < 65536:
-        raise StepError(f'"{target}" is not host:port (a port from 1 to 65535)')
-    return host.strip("[]"), int(port)
+_target = parse_target
 
 
 def _cidr(text: str) -> ipaddress.IPv4Network | ipaddress.IPv6Network:
@@ -80,10 +77,10 @@ def outside_reaches(c: Cluster, client: str | None, target: str, pods: str, ns: 
     """One connection from outside lands on one of ``pods``; ``source`` "client" or "node" checks the
     address the pod sees (the client's own, or a node's after SNAT)."""
     conn = connect_outside(c, client, target)
-    want = {name for _, name in c.pod_list(pods, ns or "default")}
-    if conn.outcome != REACHED or conn.pod not in want:
+    listed = c.pod_list(pods, ns or "default")
+    if conn.outcome != REACHED or conn.pod not in {name for _, name in listed}:
         raise AssertionError(f"a connection from {_who(client)} to \"{target}\" {conn.describe()}, expected one of "
-                             f"pods {pods}")
+                             f"pods {pods}{missing(c.api, listed)}")
     if source == "client" and conn.source != _client(client):
         raise AssertionError(f'a connection from {_who(client)} to "{target}" reached pod {conn.pod} from '
                              f"{conn.source}, expected the client's address {_client(client)}")
@@ -108,10 +105,12 @@ def outside_spread(c: Cluster, count: int, client: str | None, target: str, pods
         raise StepError(f"{count} connections: a step opens from 1 to {MAX_CONNECTIONS:,}")
     results = [connect_outside(c, client, target) for _ in range(count)]
     got = sorted({r.pod for r in results if r.pod})
-    want = sorted({name for _, name in c.pod_list(pods, ns or "default")})
+    listed = c.pod_list(pods, ns or "default")
+    want = sorted({name for _, name in listed})
     if got != want or any(r.outcome != REACHED for r in results):
         raise AssertionError(f"of {count} connections from {_who(client)} to \"{target}\", {outcomes(results)}; "
-                             f"expected them to reach every one of pods {', '.join(want) or 'none'}")
+                             f"expected them to reach every one of pods {', '.join(want) or 'none'}"
+                             f"{missing(c.api, listed)}")
 
 
 def rules_include(c: Cluster, mode: str, node: str, text: str) -> None:

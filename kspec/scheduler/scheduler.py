@@ -11,6 +11,7 @@ failure runs PostFilter (preemption), records ``FailedScheduling`` and the
 
 from __future__ import annotations
 
+import difflib
 from bisect import bisect_left
 from collections.abc import Sequence
 from functools import partial
@@ -18,7 +19,7 @@ from itertools import chain, compress, repeat
 from operator import attrgetter, is_, itemgetter, not_
 from typing import TYPE_CHECKING, Any
 
-from kspec.errors import ApiError, PluginError
+from kspec.errors import ApiError, PluginError, StepError
 from kspec.objects import Obj, set_condition
 from kspec.scheduler import framework as fwk
 from kspec.scheduler.cache import Cache
@@ -767,7 +768,23 @@ class Scheduler:
         return self.explainer.text(namespace, name)
 
     def expect_filtered(self, pod: str, node: str, plugin: str, namespace: str = "default") -> None:
+        attempt = self.explainer.last(namespace, pod)
+        fw = self.frameworks.get(attempt.profile) if attempt is not None else None
+        if fw is not None:
+            _check_filter_plugin(fw, plugin)
         self.explainer.expect_filtered(namespace, pod, node, plugin)
+
+
+def _check_filter_plugin(fw: Framework, plugin: str) -> None:
+    """StepError unless the profile runs ``plugin`` at PreFilter or Filter (the points that reject nodes), so a
+    misspelt name (``NodeResourceFit``) is named as such rather than read as "not filtered by it"."""
+    names = list(dict.fromkeys(p.NAME for point in ("preFilter", "filter") for p in fw.points[point]))
+    if plugin in names:
+        return
+    close = difflib.get_close_matches(plugin, names, n=1)
+    hint = f' (did you mean "{close[0]}"?)' if close else ""
+    raise StepError(f'profile "{fw.name}" has no filter plugin "{plugin}"{hint}; its PreFilter and Filter '
+                    f'plugins are {", ".join(names)}')
 
 
 class _Rotated:

@@ -78,6 +78,8 @@ class Phrase:
             name, choices = m.group(1), m.group(2)
             if name == "in_ns":
                 return ' [in namespace "{ns}"]'
+            if choices and re.fullmatch(r"[\w-]+", choices):
+                return choices  # one word to choose from is that word ("the cluster uses the ... network")
             if choices and re.fullmatch(r"[\w|-]+", choices):
                 return "{" + choices + "}"
             return "{" + name + "}"
@@ -194,6 +196,8 @@ CONTEXT_FORMATS = (
     (r'with message "$', "the whole message, exact"),
     (r'with warning "$', "part of a warning: the step holds when one warning of the request contains this text"),
     (r'output contains "$', "part of what the command printed (standard output or error)"),
+    (r'the field "$', 'a JSONPath as kubectl get -o jsonpath takes it: {.spec.nodeName}, '
+                     '{.status.conditions[?(@.type=="Ready")].status} (the braces may be left out)'),
 )
 
 #: The order ``kspec steps`` presents domains in, each where a reader would look for its phrases;

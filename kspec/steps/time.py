@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from kspec.errors import StepError
+from kspec.errors import UnknownStep
 from kspec.harness import Harness
 from kspec.steps.registry import find, then, when
 
@@ -26,7 +26,8 @@ def within(k: Harness, duration: str, assertion: str, datatable: list[list[str]]
     """Advance time until the assertion holds, or fail when the duration runs out."""
     found = find("then", assertion, assertions_only=True)
     if found is None:
-        raise StepError(f'"{assertion}" is not an assertion kspec knows (see `kspec steps`)')
+        from kspec.lint import unknown_assertion_message  # kspec.lint reads this registry: imported when needed
+        raise UnknownStep(unknown_assertion_message(assertion, duration))
     phrase, args = found
     if phrase.takes_table:
         args["datatable"] = datatable

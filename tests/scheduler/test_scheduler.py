@@ -70,6 +70,17 @@ def test_explain_lists_verdicts() -> None:
         c.components["scheduler"].expect_filtered("web", "a", "NodeAffinity")
 
 
+def test_a_misspelt_filter_plugin_is_named_not_read_as_passed() -> None:
+    c = Cluster(nodes=[NodeSpec("a", cpu="1")])
+    c.create(pod("web", cpu="2"))
+    c.settle()
+    with pytest.raises(StepError, match='profile "default-scheduler" has no filter plugin "NodeResourceFit" '
+                                        r'\(did you mean "NodeResourcesFit"\?\); its PreFilter and Filter plugins '
+                                        'are .*TaintToleration'):
+        c.components["scheduler"].expect_filtered("web", "a", "NodeResourceFit")
+    c.components["scheduler"].expect_filtered("web", "a", "NodeResourcesFit")
+
+
 def test_registry_refuses_duplicates_and_lists_names() -> None:
     registry = PluginRegistry()
     registry.register(TaintToleration)
