@@ -479,9 +479,10 @@ class Scheduler:
         """The chunked Filter pass; with ``track`` (``order`` is the cache's node list) each batch call gets
         the places of its nodes in ``state.node_positions``, and the feasible nodes' places are returned.
 
-        After the first chunk (``_filter_chunk``), the next one is sized by the pass rate seen so far, so that a pod most nodes reject (a zone's node
-        affinity) needs two or three rounds rather than a dozen. Chunk sizes change nothing but the work:
-        every verdict is per node and the last chunk is trimmed back to where enough were found."""
+        After the first chunk (``_filter_chunk``), the next one is sized by the pass rate seen so far, so that
+        a pod most nodes reject (a zone's node affinity) needs two or three rounds rather than a dozen. Chunk
+        sizes change nothing but the work: every verdict is per node and the last chunk is trimmed back to
+        where enough were found."""
         batched = self._batched_filters(filters)
         plugins = diagnosis.unschedulable_plugins
         # the failed nodes (their places in all_names when tracked, else their names) and verdicts, in order
