@@ -46,7 +46,17 @@ from kspec.auth.user import CLUSTER_ADMIN, UserInfo
 from kspec.blame import where
 from kspec.clock import BULK_APPLY_OBJECTS, Clock, relaxed_collector
 from kspec.connection import REACHED, REFUSED, Connection
-from kspec.errors import ApiError, ApplyError, ArgumentError, KspecError, NotImplementedYet, StepError, TimeoutError_
+from kspec.errors import (
+    ApiError,
+    ApplyError,
+    ArgumentError,
+    KspecError,
+    NoKindMatch,
+    NotImplementedYet,
+    StepError,
+    TimeoutError_,
+    mapping_context,
+)
 from kspec.events import EventRecord, EventRecorder
 from kspec.expect import Expect
 from kspec.hookspec import COMPONENTS
@@ -491,7 +501,7 @@ class Cluster:
                     self.warnings.extend(self.api.warnings)
                 except ApiError as exc:
                     # kubectl's GET before the request, made once refused: a refused request writes nothing
-                    errors.append((self._apply_context(obj, origin), exc))
+                    errors.append((self._apply_context(obj, origin, exc), exc))
 
         with relaxed_collector(len(objs) >= BULK_APPLY_OBJECTS):  # thousands of objects: GC passes less often
             self._act(send)
@@ -499,11 +509,14 @@ class Cluster:
             raise ApplyError(errors)
         return applied
 
-    def _apply_context(self, obj: Obj, origin: str) -> str:
+    def _apply_context(self, obj: Obj, origin: str, exc: ApiError) -> str:
         """cmdutil.AddSourceToErr: the verb kubectl was at when the server refused ``obj``, from the GET it made
         first (the live object, or the user may not read it). Asked after the refusal, which leaves the object as
-        the GET found it: a refused apply writes nothing."""
+        the GET found it: a refused apply writes nothing. A kind the REST mapper does not know was never sent:
+        cli-runtime names the document instead."""
         md = obj.get("metadata") if isinstance(obj.get("metadata"), dict) else {}
+        if isinstance(exc, NoKindMatch):
+            return mapping_context(str(md.get("name") or ""), str(md.get("namespace") or ""), origin)
         existing = None
         # only a well-typed name is looked up: anything else is the decoder's to refuse
         if isinstance(obj.get("kind"), str) and isinstance(md.get("name"), str) and md["name"] \

@@ -56,6 +56,13 @@ class ApiError(KspecError):
         self.causes = causes or []
 
 
+class NoKindMatch(ApiError):
+    """meta.NoKindMatchError: the REST mapper knows no such kind, so kubectl never sends the request."""
+
+    def __init__(self, api_version: str, kind: str) -> None:
+        super().__init__(404, "NotFound", f'no matches for kind "{kind}" in version "{api_version}"')
+
+
 def not_found(resource: str, name: str) -> ApiError:
     # apierrors.NewNotFound: `<resource> "<name>" not found`
     return ApiError(404, "NotFound", f'{resource} "{name}" not found')
@@ -97,13 +104,26 @@ class ApplyError(ApiError):
 
     def __init__(self, errors: list[tuple[str, ApiError]]) -> None:
         self.errors = [err for _, err in errors]
-        lines = [f"Error from server ({err.reason}): {context}{err.message}" if err.reason
-                 else f"Error from server: {context}{err.message}" for context, err in errors]
+        lines = [_apply_line(context, err) for context, err in errors]
         first = self.errors[0]
         # kubectl apply returns a single error as it is (not an aggregate), and CheckErr prints an Invalid one
         # as "The <Kind> <name> is invalid" with its causes, without the context AddSourceToErr put in the message
         lone = kubectl_invalid(first) if len(errors) == 1 and first.reason == "Invalid" else None
         super().__init__(first.code, first.reason, lone or "\n".join(lines), causes=first.causes)
+
+
+def _apply_line(context: str, err: ApiError) -> str:
+    """What kubectl apply prints for one refused document: the server's refusal, or the REST mapper's (no request
+    was sent: cli-runtime's resource mapping error, CRDs being the usual cause)."""
+    if isinstance(err, NoKindMatch):
+        return f"{context}{err.message}\nensure CRDs are installed first"
+    return f"Error from server ({err.reason}): {context}{err.message}" if err.reason \
+        else f"Error from server: {context}{err.message}"
+
+
+def mapping_context(name: str, namespace: str, origin: str) -> str:
+    """cli-runtime's words before a NoKindMatch, for the document named ``name`` from ``origin``."""
+    return f'resource mapping not found for name: "{name}" namespace: "{namespace}" from "{origin}": '
 
 
 # apierrors.NewInvalid's message: `Kind.group "name" is invalid: <cause>` or `...: [<cause>, <cause>]`

@@ -240,7 +240,7 @@ def manifest_errors(text: str, source: str, first_line: int, indent: int, extra_
     """(line, column, message) for YAML that does not parse, or objects whose apiVersion/kind the API does not serve."""
     from kspec.api.decoding import decode
     from kspec.api.kinds import kind_for
-    from kspec.errors import ApiError, ManifestError
+    from kspec.errors import ApiError, ManifestError, mapping_context
     from kspec.manifests import load
     try:
         objects = load(text, source, first_line, indent)
@@ -258,9 +258,10 @@ def manifest_errors(text: str, source: str, first_line: int, indent: int, extra_
         try:
             kind_for(api_version, kind)
         except ApiError as exc:
-            name = (obj.get("metadata") or {}).get("name", "")
-            # kubectl apply's words for a kind the REST mapper does not know
-            message = f'resource mapping not found for name: "{name}": {exc.message}; ensure CRDs are installed first'
+            md = obj.get("metadata") or {}
+            # kubectl apply's words for a kind the REST mapper does not know (a doc string is applied from STDIN)
+            context = mapping_context(str(md.get("name") or ""), str(md.get("namespace") or ""), "STDIN")
+            message = f"{context}{exc.message}; ensure CRDs are installed first"
             problems.append((first_line + _line_of_kind(lines, kind), 0, message))
             continue
         try:

@@ -94,6 +94,18 @@ def test_every_rejection_is_reported_in_document_order() -> None:
     assert c.get("pod", "fine")["metadata"]["name"] == "fine"
 
 
+def test_a_kind_the_rest_mapper_does_not_know_is_named_as_kubectl_names_it_and_the_rest_is_applied() -> None:
+    """cli-runtime's mapping error, not a server's refusal: kubectl never sent that document, but sent the others."""
+    c = Cluster()
+    with pytest.raises(ApplyError) as info:
+        c.apply("apiVersion: apps/v1\nkind: Deploymnet\nmetadata: {name: web, namespace: prod}\n---\n" + POD % "fine")
+    assert info.value.message == (
+        'resource mapping not found for name: "web" namespace: "prod" from "STDIN": no matches for kind "Deploymnet" '
+        'in version "apps/v1"\nensure CRDs are installed first')
+    assert (info.value.code, info.value.reason) == (404, "NotFound")
+    assert c.get("pod", "fine")["metadata"]["name"] == "fine"
+
+
 def test_an_update_that_is_refused_names_the_patch() -> None:
     c = Cluster()
     c.apply(POD % "app")

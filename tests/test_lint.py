@@ -197,8 +197,8 @@ APPLY = '''Feature: yaml
 def test_apply_doc_strings_are_checked_for_yaml_and_kinds(tmp_path: Path) -> None:
     path = write(tmp_path, APPLY)
     assert [str(p) for p in lint([path])] == [
-        f'{path}:7: resource mapping not found for name: "web": no matches for kind "Pood" in version "v1"; '
-        "ensure CRDs are installed first",
+        f'{path}:7: resource mapping not found for name: "web" namespace: "" from "STDIN": no matches for kind '
+        '"Pood" in version "v1"; ensure CRDs are installed first',
         f"{path}:15:7: error parsing YAML: did not find expected node content",
     ]
 

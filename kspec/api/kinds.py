@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from kspec.errors import ApiError
+from kspec.errors import ApiError, NoKindMatch
 
 
 @dataclass(frozen=True)
@@ -94,8 +94,7 @@ def kind_for(api_version: str, kind: str) -> Kind:
     """Resolve an object's apiVersion/kind as the REST mapper does."""
     found = _BY_GVK.get((api_version, kind))
     if found is None:
-        # meta.NoKindMatchError, as kubectl prints it
-        raise ApiError(404, "NotFound", f'no matches for kind "{kind}" in version "{api_version}"')
+        raise NoKindMatch(api_version, kind)
     return found
 
 
