@@ -6,7 +6,7 @@ the message kubectl prints after ``Error from server (<Reason>):``.
 
 from __future__ import annotations
 
-import re
+import json
 
 
 class KspecError(Exception):
@@ -48,12 +48,15 @@ class TimeoutError_(KspecError, AssertionError):
 class ApiError(KspecError):
     """An error the simulated kube-apiserver returned (metav1.Status)."""
 
-    def __init__(self, code: int, reason: str, message: str, *, causes: list[dict] | None = None) -> None:
+    def __init__(self, code: int, reason: str, message: str, *, causes: list[dict] | None = None,
+                 details: dict[str, str] | None = None) -> None:
         super().__init__(message)
         self.code = code
         self.reason = reason
         self.message = message
         self.causes = causes or []
+        #: metav1.StatusDetails' kind, name and group (what apierrors.NewInvalid sets; kubectl words errors by them)
+        self.details = details
 
 
 class NoKindMatch(ApiError):
@@ -108,8 +111,8 @@ class ApplyError(ApiError):
         first = self.errors[0]
         # kubectl apply returns a single error as it is (not an aggregate), and CheckErr prints an Invalid one
         # as "The <Kind> <name> is invalid" with its causes, without the context AddSourceToErr put in the message
-        lone = kubectl_invalid(first) if len(errors) == 1 and first.reason == "Invalid" else None
-        super().__init__(first.code, first.reason, lone or "\n".join(lines), causes=first.causes)
+        message = kubectl_invalid(first) if len(errors) == 1 and first.reason == "Invalid" else "\n".join(lines)
+        super().__init__(first.code, first.reason, message, causes=first.causes, details=first.details)
 
 
 def _apply_line(context: str, err: ApiError) -> str:
@@ -126,24 +129,23 @@ def mapping_context(name: str, namespace: str, origin: str) -> str:
     return f'resource mapping not found for name: "{name}" namespace: "{namespace}" from "{origin}": '
 
 
-# apierrors.NewInvalid's message: `Kind.group "name" is invalid: <cause>` or `...: [<cause>, <cause>]`
-_INVALID = re.compile(r'(?P<kind>\w+)(?:\.[^\s"]+)? (?P<name>"(?:[^"\\]|\\.)*") is invalid(?:: (?P<causes>.*))?', re.S)
-# where a cause of the bracketed list starts: a field path and one of field.ErrorType's texts
-_NEXT_CAUSE = re.compile(r", (?=\S+: (?:Required value|Invalid value|Unsupported value|Duplicate value|Forbidden|"
-                         r"Not found|Too long|Too many|Internal error))")
-
-
-def kubectl_invalid(err: ApiError) -> str | None:
-    """How kubectl's cmdutil.CheckErr prints an Invalid StatusError: ``The Pod "x" is invalid: <cause>``, or a
-    ``* <cause>`` line for each of several causes (MultilineError); None for a message NewInvalid did not make."""
-    m = _INVALID.fullmatch(err.message)
-    if m is None:
-        return None
-    head = f'The {m["kind"]} {m["name"]} is invalid'
-    causes = m["causes"]
+def kubectl_invalid(err: ApiError) -> str:
+    """cmdutil.checkErr's words for an Invalid StatusError: ``The Pod "x" is invalid: <field>: <message>`` from
+    the status details, or a ``* <field>: <message>`` line per cause (MultilineError, repeats dropped as
+    statusCausesToAggrError does); ``The request is invalid: <message>`` without details."""
+    details = err.details
+    if details is None:
+        return f"The request is invalid: {err.message}" if err.message else "The request is invalid"
+    kind, name = details.get("kind", ""), details.get("name", "")
+    head = f"The {kind} {json.dumps(name, ensure_ascii=False)} is invalid" if kind or name else \
+        f"The request is invalid: {err.message}" if err.message and not err.causes else "The request is invalid"
+    causes: list[str] = []
+    for cause in err.causes:
+        text = f"{cause.get('field', '')}: {cause.get('message', '')}"
+        if text not in causes:
+            causes.append(text)
     if not causes:
         return head
-    items = _NEXT_CAUSE.split(causes[1:-1]) if causes.startswith("[") and causes.endswith("]") else [causes]
-    if len(items) == 1:
-        return f"{head}: {items[0]}"
-    return f"{head}: \n" + "\n".join(f"* {item}" for item in items)
+    if len(causes) == 1:
+        return f"{head}: {causes[0]}"
+    return f"{head}: \n" + "\n".join(f"* {cause}" for cause in causes)

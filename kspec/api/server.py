@@ -21,13 +21,13 @@ from kspec.api.decoding import decode
 from kspec.api.defaults import DEFAULTERS, apply_defaults
 from kspec.api.kinds import Kind, find_kind, kind_for, resource_for
 from kspec.api.service_strategy import drop_type_dependent_fields
-from kspec.api.validation import VALIDATORS, invalid_message, known_valid_generic, validate
+from kspec.api.validation import VALIDATORS, invalid_error, known_valid_generic, validate
 from kspec.api.validation_storage import admit_resize
 from kspec.api.watchcache import WatchCache
 from kspec.auth import authz, reviews
 from kspec.auth.user import UserInfo
 from kspec.clock import Clock
-from kspec.errors import ApiError, already_exists, bad_request, conflict, invalid, not_found, unavailable
+from kspec.errors import ApiError, already_exists, bad_request, conflict, not_found, unavailable
 from kspec.informers import Informers
 from kspec.labels import Selector
 from kspec.objects import Obj, clone, name_suffix, parse_timestamp, set_condition, timestamp
@@ -192,7 +192,7 @@ class APIServer:
         if not plain or not known_valid_generic(md):
             errors = validate(obj, None)  # _validate's body: one call fewer per create
             if errors:
-                raise invalid(invalid_message(obj, errors))
+                raise invalid_error(obj, errors)
         if self.store.get(kind.resource, md["namespace"] if kind.namespaced else "", md["name"]) is not None:
             raise already_exists(kind.group_resource, md["name"])
         self.warnings = admission_chain.validate(obj, self, kind, dry_run=dry_run)
@@ -287,7 +287,7 @@ class APIServer:
     def _validate(self, obj: Obj, old: Obj | None) -> None:
         errors = validate(obj, old)
         if errors:
-            raise invalid(invalid_message(obj, errors))
+            raise invalid_error(obj, errors)
 
     # -- update -------------------------------------------------------------
     def update(self, obj: Obj, *, status: bool = False) -> Obj:
@@ -593,7 +593,12 @@ class APIServer:
             self.service_ips.used, self.node_ports.used = ips, ports  # the transaction's rollback
             if exc.code != 422:
                 raise
-            raise invalid(f'Service "{obj["metadata"].get("name", "")}" is invalid: {exc.message}') from None
+            # the allocators' errors read "<field>: <ErrorBody>": one field.Error, its StatusCause split out
+            field, _, body = exc.message.partition(": ")
+            name = str(obj["metadata"].get("name", ""))
+            raise ApiError(422, "Invalid", f'Service "{name}" is invalid: {exc.message}',
+                           causes=[{"reason": "FieldValueInvalid", "message": body, "field": field}],
+                           details={"group": "", "kind": "Service", "name": name}) from None
 
     def _allocate_service_addresses(self, obj: Obj, old: Obj | None) -> None:
         spec = obj.setdefault("spec", {})

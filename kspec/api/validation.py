@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from kspec import labels as lbl
+from kspec.errors import ApiError
 from kspec.labels import _VALID_KEYS, _VALID_VALUES
 from kspec.memos import Bounded
 from kspec.quantity import canonical, parse_quantity
@@ -169,6 +170,17 @@ def invalid_message(obj: Obj, errors: list[FieldError]) -> str:
     if len(messages) == 1:
         return f"{head}: {messages[0]}"
     return f"{head}: [{', '.join(messages)}]"
+
+
+def invalid_error(obj: Obj, errors: list[FieldError]) -> ApiError:
+    """apierrors.NewInvalid: the message above, a StatusCause per error (its type, field and ErrorBody) and the
+    details' group, kind and name, from which kubectl words the error."""
+    api_version = str(obj.get("apiVersion") or "v1")
+    group = api_version.split("/", 1)[0] if "/" in api_version else ""
+    details = {"group": group, "kind": str(obj.get("kind") or ""),
+               "name": str((obj.get("metadata") or {}).get("name") or "")}
+    causes = [{"reason": err.type, "message": err.body(), "field": err.field} for err in errors]
+    return ApiError(422, "Invalid", invalid_message(obj, errors), causes=causes, details=details)
 
 
 # ---------------------------------------------------------------------------

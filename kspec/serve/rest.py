@@ -86,6 +86,14 @@ def status(code: int, reason: str, message: str, details: dict[str, Any] | None 
     return _json(code, doc)
 
 
+def status_details(exc: ApiError) -> dict[str, Any]:
+    """metav1.StatusDetails of an error: its name, group and kind (omitted when empty) and causes."""
+    details: dict[str, Any] = {k: v for k, v in (exc.details or {}).items() if v}
+    if exc.causes:
+        details["causes"] = exc.causes
+    return details
+
+
 def _group_versions() -> dict[str, list[str]]:
     out: dict[str, list[str]] = {}
     for k in KINDS:
@@ -177,8 +185,7 @@ class Rest:
         except protobuf.ProtobufError as exc:
             return status(400, "BadRequest", str(exc))  # the apiserver's decode error: NewBadRequest(err.Error())
         except ApiError as exc:
-            details = {"causes": exc.causes} if exc.causes else None
-            return status(exc.code, exc.reason, exc.message, details)
+            return status(exc.code, exc.reason, exc.message, status_details(exc) or None)
         except KspecError as exc:
             return status(500, "InternalError", str(exc))
         except (ValueError, KeyError, TypeError) as exc:
@@ -637,7 +644,7 @@ class Rest:
                                             "message": "Too large resource version"}])
                 backlog = history.since(kind.resource, since)
             except ApiError as exc:
-                details: dict[str, Any] = {"causes": exc.causes} if exc.causes else {}
+                details = status_details(exc)
                 if exc.code == 504:
                     details["retryAfterSeconds"] = 1
                 doc = json.loads(status(exc.code, exc.reason, exc.message, details or None).body)

@@ -91,3 +91,13 @@ def test_get_watch_prints_added_and_deleted(served: Server, kubectl, tmp_path: P
         out, _ = watcher.communicate(timeout=10)
     events = [line.split()[:2] for line in out.splitlines()[1:]]
     assert events[0] == ["ADDED", "p"] and events[-1] == ["DELETED", "p"]
+
+
+def test_an_invalid_object_is_worded_by_kubectl_from_the_status_details(kubectl, tmp_path: Path) -> None:
+    """apierrors.NewInvalid's details (kind, name, causes) are what kubectl's checkErr prints from."""
+    manifest = tmp_path / "bad.yaml"
+    manifest.write_text("apiVersion: v1\nkind: Pod\nmetadata: {name: Bad_Name}\nspec:\n  containers: []\n")
+    refused = kubectl("apply", "-f", str(manifest), ok=False)
+    assert refused.returncode == 1
+    assert refused.stderr.startswith('The Pod "Bad_Name" is invalid: \n* metadata.name: Invalid value: "Bad_Name": ')
+    assert refused.stderr.endswith("\n* spec.containers: Required value\n")
