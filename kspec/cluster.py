@@ -55,6 +55,7 @@ from kspec.errors import (
     NotImplementedYet,
     StepError,
     TimeoutError_,
+    empty_name,
     mapping_context,
 )
 from kspec.events import EventRecord, EventRecorder
@@ -62,7 +63,7 @@ from kspec.expect import Expect
 from kspec.hookspec import COMPONENTS
 from kspec.kubelet.nodeinfo import node_system_info
 from kspec.labels import Selector
-from kspec.manifests import load
+from kspec.manifests import load, nameless
 from kspec.objects import Obj, clone, timestamp
 from kspec.progress import waiting
 from kspec.store import MemoryStore
@@ -473,7 +474,9 @@ class Cluster:
         An object sees the ones before it (a Namespace, PriorityClass or ConfigMap made earlier in the same
         manifest). A rejected document neither undoes the ones before it nor stops the ones after it; once
         all were sent, the rejections are raised as one ``ApplyError`` (an ApiError) with one kubectl line
-        ``Error from server (<Reason>): error when creating "STDIN": <message>`` per rejected document.
+        ``Error from server (<Reason>): error when creating "STDIN": <message>`` per rejected document. A
+        document without a name is refused without a request, as kubectl apply refuses it (it first GETs the
+        live object by name): ``create`` takes a generateName.
         A manifest that cannot be read, or a workload larger than the simulation holds, applies
         nothing. Returns the objects as applied.
         """
@@ -496,6 +499,9 @@ class Cluster:
         def send() -> None:
             # one request per document, in order; what they cause runs once all were sent
             for obj in objs:
+                if nameless(obj):
+                    errors.append((retrieving_context(obj, origin), empty_name()))
+                    continue
                 try:
                     applied.append(self.api.apply(obj, dry_run=dry_run, pending_namespaces=pending))
                     self.warnings.extend(self.api.warnings)

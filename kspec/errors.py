@@ -59,11 +59,26 @@ class ApiError(KspecError):
         self.details = details
 
 
-class NoKindMatch(ApiError):
+class ClientError(ApiError):
+    """An error kubectl makes itself, with no request sent: it prints without "Error from server"."""
+
+    #: what kubectl adds after the message
+    hint = ""
+
+
+class NoKindMatch(ClientError):
     """meta.NoKindMatchError: the REST mapper knows no such kind, so kubectl never sends the request."""
+
+    hint = "\nensure CRDs are installed first"  # cli-runtime's resource mapping error
 
     def __init__(self, api_version: str, kind: str) -> None:
         super().__init__(404, "NotFound", f'no matches for kind "{kind}" in version "{api_version}"')
+
+
+def empty_name() -> ClientError:
+    """client-go's request builder refusing ``Name("")``: kubectl apply's GET of the live object is never sent
+    (no HTTP status: 400 BadRequest stands in)."""
+    return ClientError(400, "BadRequest", "resource name may not be empty")
 
 
 def not_found(resource: str, name: str) -> ApiError:
@@ -116,10 +131,10 @@ class ApplyError(ApiError):
 
 
 def _apply_line(context: str, err: ApiError) -> str:
-    """What kubectl apply prints for one refused document: the server's refusal, or the REST mapper's (no request
-    was sent: cli-runtime's resource mapping error, CRDs being the usual cause)."""
-    if isinstance(err, NoKindMatch):
-        return f"{context}{err.message}\nensure CRDs are installed first"
+    """What kubectl apply prints for one refused document: the server's refusal, or its own (no request was sent:
+    an unknown kind, a document without a name)."""
+    if isinstance(err, ClientError):
+        return f"{context}{err.message}{err.hint}"
     return f"Error from server ({err.reason}): {context}{err.message}" if err.reason \
         else f"Error from server: {context}{err.message}"
 

@@ -241,7 +241,7 @@ def manifest_errors(text: str, source: str, first_line: int, indent: int, extra_
     from kspec.api.decoding import decode
     from kspec.api.kinds import kind_for
     from kspec.errors import ApiError, ManifestError, mapping_context
-    from kspec.manifests import load
+    from kspec.manifests import load, nameless
     try:
         objects = load(text, source, first_line, indent)
     except ManifestError as exc:
@@ -263,6 +263,10 @@ def manifest_errors(text: str, source: str, first_line: int, indent: int, extra_
             context = mapping_context(str(md.get("name") or ""), str(md.get("namespace") or ""), "STDIN")
             message = f"{context}{exc.message}; ensure CRDs are installed first"
             problems.append((first_line + _line_of_kind(lines, kind), 0, message))
+            continue
+        if nameless(obj):  # kubectl apply's GET of the live object by its name
+            problems.append((first_line + _line_of_kind(lines, kind), 0,
+                             f"{kind} has no metadata.name: resource name may not be empty"))
             continue
         try:
             decode(obj)  # the typed, strict decoding every write goes through: wrong types, unknown fields

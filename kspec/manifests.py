@@ -15,6 +15,7 @@ import yaml
 from yaml.constructor import ConstructorError, SafeConstructor
 from yaml.resolver import Resolver
 
+from kspec.api.kinds import find_kind
 from kspec.errors import ManifestError
 from kspec.memos import Bounded
 from kspec.objects import Obj
@@ -276,10 +277,15 @@ def _expand(doc: Any, where: str) -> list[Obj]:
         for i, item in enumerate(items):
             out.extend(_expand(item, f"{where} items[{i}]"))
         return out
-    if not isinstance(doc.get("metadata"), dict) or not (doc["metadata"].get("name")
-                                                         or doc["metadata"].get("generateName")):
-        raise ManifestError(f"error validating {where}: {doc['kind']} has no metadata.name")
     return [doc]
+
+
+def nameless(obj: Obj) -> bool:
+    """A document kubectl apply cannot GET: of a kind the REST mapper knows (it refuses the others first), with
+    no name in its metadata (a generateName is none to apply by): "resource name may not be empty"."""
+    md = obj.get("metadata")
+    return (md is None or isinstance(md, dict) and md.get("name") in (None, "")) \
+        and find_kind(str(obj.get("apiVersion")), str(obj.get("kind"))) is not None
 
 
 def _yaml_type(value: Any, json: bool = False) -> str:

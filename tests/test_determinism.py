@@ -27,18 +27,18 @@ metadata: {{name: pod-{i}, labels: {{app: a{i % 3}}}}}
 spec:
   containers: [{{name: c, image: nginx:1.27}}]
 """ for i in range(6))
-OWNED = """
-apiVersion: v1
-kind: ConfigMap
-metadata: {generateName: cfg-}
-"""
+
+
+def _owned() -> dict:
+    """A ConfigMap with a generated name (kubectl create's: kubectl apply needs a name), a new dict each time."""
+    return {"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"generateName": "cfg-"}}
 
 
 def _scenario(seed: int) -> tuple[str, str]:
     c = Cluster(nodes=3, seed=seed)
     c.apply(SERVICES)
     c.apply(PODS)
-    c.apply(OWNED)
+    c.create(_owned())
     c.run_for(5_000)
     c.delete("svc", "svc-1")
     c.delete("pod", "pod-2")

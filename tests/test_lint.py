@@ -203,6 +203,22 @@ def test_apply_doc_strings_are_checked_for_yaml_and_kinds(tmp_path: Path) -> Non
     ]
 
 
+def test_an_applied_document_without_a_name_is_reported(tmp_path: Path) -> None:
+    text = """Feature: nameless
+  Scenario: a generateName is no name to apply by
+    Given a cluster with 1 nodes
+    When I apply:
+      \"\"\"
+      apiVersion: v1
+      kind: ConfigMap
+      metadata: {generateName: cm-}
+      \"\"\"
+"""
+    path = write(tmp_path, text)
+    assert [str(p) for p in lint([path])] == [
+        f"{path}:7: ConfigMap has no metadata.name: resource name may not be empty"]
+
+
 def test_apply_doc_strings_are_decoded_strictly(tmp_path: Path) -> None:
     text = """Feature: typed
   Scenario: a misspelt field and a string replica count
