@@ -129,6 +129,9 @@ class Timer:
     label: str = ""
     cancelled: bool = False
     _clock: Clock | None = field(default=None, repr=False)
+    #: a one-shot that is a controller's periodic resync (its next one is queued when it runs): ``settle``
+    #: counts it as periodic work of this interval, not as work still going on
+    resync: int = 0
 
     def cancel(self) -> None:
         if not self.cancelled:
@@ -183,14 +186,19 @@ class Clock:
         self.progress: Callable[[int], object] | None = None
 
     # -- scheduling -------------------------------------------------------
-    def call_at(self, when: int, fn: Callback, *, label: str = "") -> Timer:
+    def call_at(self, when: int, fn: Callback, *, label: str = "", resync: int = 0) -> Timer:
+        """``resync``: the interval of a controller's resync this one-shot is (see ``Timer.resync``)."""
         if when < self.now:
             when = self.now
         when = int(when)
         self._seq = seq = self._seq + 1
         timer = Timer(when, seq, fn, 0, label, False, self)
         heapq.heappush(self._heap, (when, seq, timer))
-        self._one_shots += 1
+        if resync > 0:
+            timer.resync = resync
+            self._periodic[resync] = self._periodic.get(resync, 0) + 1
+        else:
+            self._one_shots += 1
         return timer
 
     def call_later(self, delay: int, fn: Callback, *, label: str = "") -> Timer:
@@ -223,12 +231,13 @@ class Clock:
         return timer
 
     def _forget(self, timer: Timer) -> None:
-        if timer.period:
-            left = self._periodic[timer.period] - 1
+        period = timer.period or timer.resync
+        if period:
+            left = self._periodic[period] - 1
             if left:
-                self._periodic[timer.period] = left
+                self._periodic[period] = left
             else:
-                del self._periodic[timer.period]
+                del self._periodic[period]
         else:
             self._one_shots -= 1
 
@@ -290,7 +299,10 @@ class Clock:
                     replace(heap, (later, seq, timer))
                 else:
                     pop(heap)
-                    self._one_shots -= 1
+                    if timer.resync:
+                        self._forget(timer)
+                    else:
+                        self._one_shots -= 1
                     timer.cancelled = True
             remember(current)
             if self.progress is not None and not self.callbacks_run % PROGRESS_EVERY:
@@ -311,8 +323,26 @@ class Clock:
         lines = [f"more than {self.max_callbacks_per_instant} callbacks ran at t={self.now / 1000:g}s without "
                  "letting virtual time pass: a component is looping (each reaction to a change causes another "
                  "change at the same instant)"]
+        return "\n".join(lines + self._churn(lambda when, resource: when == self.now and resource != "events"))
+
+    def churn_report(self, quiet: frozenset[str] = frozenset()) -> str:
+        """Why a settle did not end: what was written during the last round of periodic work (but the ``quiet``
+        resources, whose writes change nothing for settle), the one-shot callbacks still waiting and the
+        busiest callbacks."""
+        since = self.now - max(self._periodic, default=0)
+        lines = self._churn(lambda when, resource: when >= since and resource not in quiet)
+        waiting = Counter(describe(e if e.__class__ is _Soon else e[2]) for e in self._heap
+                          if e.__class__ is _Soon or not (e[2].cancelled or e[2].period or e[2].resync))
+        if waiting:
+            lines.append(f"one-shot callbacks still waiting ({sum(waiting.values())}):")
+            lines += [f"  {n:>5} x {what}" for what, n in sorted(waiting.items(), key=lambda kv: (-kv[1], kv[0]))[:5]]
+        return "\n".join(lines)
+
+    def _churn(self, wanted: Callable[[int, str], bool]) -> list[str]:
+        """The recent writes ``wanted(time, resource)`` picks, by writer and by object, then the busiest callbacks."""
+        lines = []
         writes = [(verb, resource, obj, describe(who)) for when, verb, resource, obj, who in self._writes
-                  if when == self.now and resource != "events"]
+                  if wanted(when, resource)]
         if writes:
             lines.append(f"who keeps writing (the last {len(writes)} writes):")
             writers = Counter(f"{who}: {verb} {resource}" for verb, resource, _obj, who in writes)
@@ -325,7 +355,7 @@ class Clock:
         busy = Counter(describe(t) for t in self._recent)
         lines.append(f"busiest callbacks among the last {len(self._recent)}:")
         lines += [f"  {n:>5} x {what}" for what, n in busy.most_common(5)]
-        return "\n".join(lines)
+        return lines
 
     def run_now(self) -> int:
         """Run everything due at the current instant (writes, watch delivery, reconciles).

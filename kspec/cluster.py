@@ -22,7 +22,7 @@ from typing import Any
 
 from kspec import lazystart, plugins, podrefs, templates
 from kspec.api.kinds import resource_for
-from kspec.api.server import APIServer
+from kspec.api.server import QUIET_RESOURCES, APIServer
 from kspec.arguments import (
     EXIT_CODE,
     INT64_MAX,
@@ -763,7 +763,8 @@ class Cluster:
             settled = self.clock.settle(limit_ms)
         if not settled:
             raise TimeoutError_(f"the cluster did not settle within {limit_ms // 1000}s of virtual time "
-                                f"(now t={self.clock.now / 1000:g}s): something keeps changing")
+                                f"(now t={self.clock.now / 1000:g}s): something keeps changing\n"
+                                f"{self.clock.churn_report(QUIET_RESOURCES)}")
 
     def run_until(self, predicate: Callable[[], bool], timeout: int | str) -> bool:
         """Advance until ``predicate()`` holds (True) or ``timeout`` (Go duration or ms) passes (False)."""

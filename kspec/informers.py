@@ -285,7 +285,9 @@ class WorkQueue:
             self._scheduled = True
             self.clock.soon(self._drain, f"workqueue {self.name}")
 
-    def add_after(self, key: str, delay_ms: int) -> None:
+    def add_after(self, key: str, delay_ms: int, *, resync: bool = False) -> None:
+        """Add ``key`` in ``delay_ms``; ``resync``: the controller's periodic resync, which ``Clock.settle`` counts
+        as periodic work."""
         if delay_ms <= 0:
             self.add(key)
             return
@@ -297,7 +299,8 @@ class WorkQueue:
             existing.cancel()
         elif self._delayed is _NONE:
             self._delayed = {}
-        self._delayed[key] = self.clock.call_at(due, lambda: self._fire(key), label=f"requeue {key}")
+        self._delayed[key] = self.clock.call_at(due, lambda: self._fire(key), label=f"requeue {key}",
+                                                resync=delay_ms if resync else 0)
 
     def _fire(self, key: str) -> None:
         self._delayed.pop(key, None)

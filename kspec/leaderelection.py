@@ -99,13 +99,9 @@ class LeaderElector:
             self._timer = self.clock.call_later(delay, self._acquire, label=label)
 
     def _periodic(self, delay: int, fn: Callable[[], None], label: str) -> Timer:
-        """Run ``fn`` once, ``delay`` from now, armed as periodic work so ``settle`` does not wait for it
-        (STEPS.md: settling leaves "lease renewals" running); the series is cancelled at its first run."""
-        def once() -> None:
-            timer.cancel()
-            fn()
-        timer = self.clock.call_every(delay, once, first=delay, label=label)
-        return timer
+        """Run ``fn`` once, ``delay`` from now, as a resync that ``settle`` does not wait for (STEPS.md: settling
+        leaves "lease renewals" running)."""
+        return self.clock.call_at(self.clock.now + delay, fn, label=label, resync=delay)
 
     def _renew_round(self) -> None:
         self._renew_start = self.clock.now

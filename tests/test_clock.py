@@ -208,6 +208,32 @@ def test_settle_gives_up_at_the_limit_while_one_shot_work_keeps_appearing() -> N
     assert c.now == 1000
 
 
+@pytest.mark.parametrize(("resync", "settles"), [(15_000, True), (0, False)])
+def test_a_resync_requeued_at_each_run_is_periodic_work_for_settle(resync: int, settles: bool) -> None:
+    """A controller's resync (the HPA's: each sync queues the next one) is a one-shot each time, but no more
+    work in progress than a periodic timer; the same one-shot without ``resync`` keeps a settle waiting."""
+    c = Clock()
+    runs: list[int] = []
+
+    def sync() -> None:
+        runs.append(c.now)
+        c.call_at(c.now + 15_000, sync, resync=resync)
+
+    c.call_at(15_000, sync, resync=resync)
+    assert c.settle(120_000) is settles
+    # settled after one round of it; else waiting to the limit, a sync every 15 s
+    assert runs == ([15_000] if settles else list(range(15_000, 120_001, 15_000)))
+    assert c.pending() == 1
+
+
+def test_a_cancelled_resync_is_forgotten() -> None:
+    c = Clock()
+    timer = c.call_at(100, lambda: None, resync=100)
+    assert (c.pending(), c._one_shots) == (1, 0)
+    timer.cancel()
+    assert c.pending() == 0 and c.settle(1_000) is True
+
+
 def test_a_change_during_the_round_prevents_settling() -> None:
     c = Clock()
 

@@ -61,8 +61,9 @@ class HPAController(Controller):
     def _enqueue(self, hpa: Obj) -> None:
         """enqueueHPA: every add or update waits out the resync interval (AddRateLimited with the
         fixed-interval NewDefaultHPARateLimiter); a key already waiting keeps its earlier time, so the
-        controller's own status writes never trigger an immediate second sync."""
-        self.queue.add_after(f"{hpa['metadata']['namespace']}/{hpa['metadata']['name']}", SYNC_MS)
+        controller's own status writes never trigger an immediate second sync. A resync: settling waits for it
+        no more than for other periodic work."""
+        self.queue.add_after(f"{hpa['metadata']['namespace']}/{hpa['metadata']['name']}", SYNC_MS, resync=True)
 
     def _deleted(self, hpa: Obj) -> None:
         key = f"{hpa['metadata']['namespace']}/{hpa['metadata']['name']}"
@@ -78,7 +79,7 @@ class HPAController(Controller):
             pass
         ns, name = split_key(key)
         if self.api.try_get("horizontalpodautoscalers", name, ns) is not None:
-            self.queue.add_after(key, SYNC_MS)
+            self.queue.add_after(key, SYNC_MS, resync=True)
 
     # -- reconcileAutoscaler ------------------------------------------------------
     def reconcile(self, key: str) -> None:
