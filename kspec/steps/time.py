@@ -17,7 +17,8 @@ def wait(k: Harness, duration: str) -> None:
 
 @when("the cluster settles", domain=D)
 def settles(k: Harness) -> None:
-    """Run until only periodic work is left; fail after 10 virtual minutes."""
+    """Run until only periodic work (probes, lease renewals, resyncs) is left; fail after 10 virtual minutes, naming
+    who keeps writing."""
     k.cluster.settle()
 
 
