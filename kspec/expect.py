@@ -384,30 +384,27 @@ class Expect:
         if got != want:
             raise AssertionError(f'the DNS {rtype} records of "{name}" are {_fmt(got)}, expected {_fmt(want)}')
 
-    def _target(self, target: str) -> tuple[str, int]:
-        return parse_target(target)
-
     def connection_reaches(self, pod: str, target: str, pods: str, ns: str | None = None) -> None:
-        conn = self.c.connection(pod, *self._target(target), ns or "default")
+        conn = self.c.connection(pod, *parse_target(target), ns or "default")
         want = self.c.pod_list(pods, ns or "default")
         if conn.outcome != REACHED or conn.pod not in {name for _, name in want}:
             raise AssertionError(f'a connection from pod "{pod}" to "{target}" {conn.describe()}, '
                                  f"expected one of pods {pods}{_missing(self.c.api, want)}")
 
     def connection_refused(self, pod: str, target: str, ns: str | None = None) -> None:
-        conn = self.c.connection(pod, *self._target(target), ns or "default")
+        conn = self.c.connection(pod, *parse_target(target), ns or "default")
         if conn.outcome != REFUSED:
             raise AssertionError(f'a connection from pod "{pod}" to "{target}" {conn.describe()}, expected it refused')
 
     def connection_times_out(self, pod: str, target: str, ns: str | None = None) -> None:
-        conn = self.c.connection(pod, *self._target(target), ns or "default")
+        conn = self.c.connection(pod, *parse_target(target), ns or "default")
         if conn.outcome != TIMEOUT:
             raise AssertionError(f'a connection from pod "{pod}" to "{target}" {conn.describe()}, expected it to '
                                  "time out")
 
     @rules(count=between(1, MAX_CONNECTIONS, "connections per step"))
     def connections_spread(self, count: int, pod: str, target: str, pods: str, ns: str | None = None) -> None:
-        host, port = self._target(target)
+        host, port = parse_target(target)
         results = [self.c.connection(pod, host, port, ns or "default") for _ in range(count)]
         got = sorted({r.pod for r in results if r.outcome == REACHED and r.pod})
         listed = self.c.pod_list(pods, ns or "default")

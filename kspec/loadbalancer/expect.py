@@ -24,9 +24,6 @@ def _proxy(c: Cluster) -> object:
     return c.require("proxy", "service proxy (kube-proxy)")
 
 
-_target = parse_target
-
-
 def _cidr(text: str) -> ipaddress.IPv4Network | ipaddress.IPv6Network:
     try:
         return ipaddress.ip_network(text, strict=False)
@@ -63,7 +60,7 @@ def no_load_balancer_ip(c: Cluster, svc: str, ns: str | None) -> None:
 
 
 def connect_outside(c: Cluster, client: str | None, target: str) -> Connection:
-    host, port = _target(target)
+    host, port = parse_target(target)
     c.start()
     return _proxy(c).connection_from_outside(_client(client), host, port)  # type: ignore[attr-defined]
 
