@@ -207,8 +207,8 @@ class _ProcessClock:
         self._timers.append(timer)
         return timer
 
-    def call_at(self, when: int, fn: Callable[[], object], *, label: str = "") -> Timer:
-        return self._keep(self._clock.call_at(when, fn, label=label))
+    def call_at(self, when: int, fn: Callable[[], object], *, label: str = "", resync: int = 0) -> Timer:
+        return self._keep(self._clock.call_at(when, fn, label=label, resync=resync))
 
     def call_later(self, delay: int, fn: Callable[[], object], *, label: str = "") -> Timer:
         return self._keep(self._clock.call_later(delay, fn, label=label))

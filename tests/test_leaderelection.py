@@ -189,3 +189,15 @@ def test_a_leader_without_etcd_quorum_gives_up_at_the_renew_deadline_and_campaig
     assert lost == [6_000 + RENEW_DEADLINE_MS]
     c.etcd_action("start", ", ".join(m for m in c.etcd.members if m != leader))
     assert c.run_until(lambda: group.leader() is not None, 40_000)
+
+
+def test_a_process_clock_takes_every_argument_the_clock_takes() -> None:
+    """A replicated process arms its timers through _ProcessClock: an argument it drops breaks only HA runs."""
+    import inspect
+
+    from kspec.clock import Clock
+    from kspec.leaderelection import _ProcessClock
+
+    for name in ("call_at", "call_later", "call_soon", "call_every"):
+        assert list(inspect.signature(getattr(_ProcessClock, name)).parameters) == \
+            list(inspect.signature(getattr(Clock, name)).parameters), name
