@@ -69,14 +69,16 @@ class EventRecorder:
         self._sweeper: Timer | None = None
 
     def event(self, obj: Obj, type_: str, reason: str, message: str, *, component: str,
-              host: str = "", action: str = "") -> None:
+              host: str = "", action: str = "", field_path: str = "") -> None:
+        """Record one event; ``field_path`` names the part of ``obj`` it is about (a container of a pod,
+        kubecontainer.GenerateContainerRef), and like the message it keeps events apart (getEventKey)."""
         md = obj.get("metadata", _NO_METADATA)
         obj_ns, obj_name, uid = md.get("namespace"), md.get("name", ""), md.get("uid", "")
         ns = obj_ns or "default"
         now = self.api.clock.now
         kind = obj.get("kind", "")
         self.log.append(EventRecord(now, type_, reason, kind, ns, obj_name, message, component))
-        key = "\x00".join((kind, ns, obj_name, uid, type_, reason, message, component, host))
+        key = "\x00".join((kind, ns, obj_name, field_path, uid, type_, reason, message, component, host))
         store = self.api.store
         try:
             existing_name = self._index.get(key)
@@ -94,6 +96,8 @@ class EventRecorder:
             involved = {"kind": kind, "name": obj_name, "apiVersion": obj.get("apiVersion", ""), "uid": uid}
             if obj_ns:
                 involved["namespace"] = obj_ns
+            if field_path:
+                involved["fieldPath"] = field_path
             resource_version = md.get("resourceVersion")
             if resource_version:
                 involved["resourceVersion"] = resource_version

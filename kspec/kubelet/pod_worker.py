@@ -119,7 +119,11 @@ class PodWorker:
         self.kubelet.events.event(self.pod, type_, reason, message, component="kubelet", host=self.node)
 
     def container_event(self, container: str, type_: str, reason: str, message: str) -> None:
-        self.event(type_, reason, message)
+        """An event about one container: kubecontainer.GenerateContainerRef's fieldPath names it."""
+        rec = self.records.get(container)
+        kind = "initContainers" if rec is not None and rec.init else "containers"
+        self.kubelet.events.event(self.pod, type_, reason, message, component="kubelet", host=self.node,
+                                  field_path=f"spec.{kind}{{{container}}}")
 
     def _regular(self) -> list[Record]:
         return [r for r in self.records.values() if not r.init]

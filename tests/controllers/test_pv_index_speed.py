@@ -19,8 +19,9 @@ from kspec.dump import digests
 #: sha256 of the event log and of the final objects of ``_storage_run()``, computed before the volume index
 EVENTS_DIGEST = "40482799d62ed4f94308675e1a4eefac463f7aeecf418856703724cd5b9ff709"
 #: (objects re-pinned when nodes began reporting machineID/systemUUID/bootID: the same run with the old nodeInfo
-#: still hashes to 312008d0...)
-OBJECTS_DIGEST = "37eeaec741d09940fe7873602ee9032e67d74b641bdf6d18eddb1842e8176896"
+#: still hashes to 312008d0...; re-pinned again when container events gained their involvedObject.fieldPath:
+#: before, 37eeaec7...)
+OBJECTS_DIGEST = "3f350f2d78db685b0aea26ecfa7fb65526858632abccd872fbe38811cacd51fd"
 
 CLASSES = """
 apiVersion: storage.k8s.io/v1

@@ -17,7 +17,9 @@ EVENTS_DIGEST = "9ba5655e6fe632c0b2f6586979cd3acc00949728e6a61aec242981fa5f623c9
 # with them left out, the digest before is reproduced exactly)
 # re-pinned when nodes began reporting machineID, systemUUID and bootID (serveapi; with the old nodeInfo the
 # digest before is reproduced exactly)
-OBJECTS_DIGEST = "1d7db16e58c914f0b85082f9313b9258fe70651e28fd08e1ccdd0d15fc8c200b"
+# re-pinned when container events gained involvedObject.fieldPath (spec.containers{name}; the event log digest
+# is unchanged; with the field left out, the digest before, 1d7db16e..., is reproduced exactly)
+OBJECTS_DIGEST = "3c45752f94e3e6704def7fa64b86d884a6a3d978182c8ae4441ffd982332aa29"
 TEMPLATE = """
 apiVersion: apps/v1
 kind: Deployment
