@@ -24,7 +24,9 @@ EVENTS_DIGEST = "925c7330c97b1ff82a98b93b5f7aae038bbf5f18e8cbbcff65a5d5d56400cbe
 #: still hashes to 312008d0...; re-pinned again when container events gained their involvedObject.fieldPath:
 #: before, 37eeaec7...)
 # re-pinned for the RegisteredNode events too (their Event objects, and the resourceVersions after them)
-OBJECTS_DIGEST = "c373ff8b467ba9076a2525b2754a7b4f21886a94df6660701406555e2c4e28cd"
+# re-pinned when StorageClasses got SetDefaults_StorageClass (reclaimPolicy, volumeBindingMode stored; the event
+# log is unchanged): before, c373ff8b...
+OBJECTS_DIGEST = "3cba0796692aa00a2e55070c660e56916140e57a2932bbd20917a1ed542f0d89"
 
 CLASSES = """
 apiVersion: storage.k8s.io/v1
