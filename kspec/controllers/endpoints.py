@@ -17,7 +17,7 @@ from collections.abc import Callable
 from typing import Any
 
 from kspec.controllers.base import Controller
-from kspec.controllers.endpointslice_util import find_port
+from kspec.controllers.endpointslice_util import TRIGGER_TIME_ANNOTATION, TriggerTimeTracker, find_port
 from kspec.labels import Selector
 from kspec.objects import Obj, get_condition, key_of, split_key
 
@@ -31,6 +31,8 @@ class EndpointsController(Controller):
     NAME = NAME
 
     def start(self) -> None:
+        #: the trigger time tracker syncService reads (endpointsLastChangeTriggerTime)
+        self.triggers = TriggerTimeTracker()
         self.watch("services")
         # existing pods are covered by every service's initial reconcile
         # a status-only update keeps the labels: the old ones select the same Services (informers.Handler.on_status)
@@ -52,10 +54,16 @@ class EndpointsController(Controller):
         svc = self.api.store.get("services", ns, name)
         existing = self.api.store.get("endpoints", ns, name)
         if svc is None or not svc.get("spec", {}).get("selector") or svc["spec"].get("type") == "ExternalName":
-            if svc is None and existing is not None:
-                self.api.delete("endpoints", name, ns)
+            if svc is None:
+                if existing is not None:
+                    self.api.delete("endpoints", name, ns)
+                self.triggers.delete(key)
             return
-        subsets = self._subsets(svc)
+        selector = Selector.from_set(svc["spec"]["selector"])
+        pods = [p for p in self.api.store.list("pods", ns) if selector.matches(p["metadata"].get("labels"))]
+        # computed on every sync, written only with a change (ComputeEndpointLastChangeTriggerTime)
+        trigger = self.triggers.compute(key, svc, pods)
+        subsets = self._subsets(svc, pods)
         # the Service's labels, the controller's own, and the headless label when no cluster IP is set
         labels = {**(svc["metadata"].get("labels") or {}), MANAGED_BY_LABEL: MANAGED_BY}
         if svc["spec"].get("clusterIP") in (None, "", "None"):
@@ -63,8 +71,10 @@ class EndpointsController(Controller):
         if existing is None:
             # built fresh in its decoded shape (no null, plain values: decoding would copy it unchanged,
             # tests/controllers/test_slice_decoded.py), so it is created without
-            self.api.create({"apiVersion": "v1", "kind": "Endpoints",
-                             "metadata": {"name": name, "namespace": ns, "labels": labels},
+            md: dict[str, Any] = {"name": name, "namespace": ns, "labels": labels}
+            if trigger:
+                md["annotations"] = {TRIGGER_TIME_ANNOTATION: trigger}
+            self.api.create({"apiVersion": "v1", "kind": "Endpoints", "metadata": md,
                              **({"subsets": subsets} if subsets else {})}, _decoded=True)
             return
         # syncService: equal subsets and labels (the headless label aside) need no write
@@ -75,24 +85,30 @@ class EndpointsController(Controller):
 
         def write(ep: Obj) -> None:
             ep["metadata"]["labels"] = labels
+            annotations = dict(ep["metadata"].get("annotations") or {})
+            if trigger:
+                annotations[TRIGGER_TIME_ANNOTATION] = trigger
+            else:  # no new trigger time: the annotation goes
+                annotations.pop(TRIGGER_TIME_ANNOTATION, None)
+            if annotations:
+                ep["metadata"]["annotations"] = annotations
+            else:
+                ep["metadata"].pop("annotations", None)
             if subsets:
                 ep["subsets"] = subsets
             else:
                 ep.pop("subsets", None)
         self.api.patch("endpoints", name, ns, write)
 
-    def _subsets(self, svc: Obj) -> list[dict[str, Any]]:
-        """syncService: one subset per pod and resolved port (addEndpointSubset), then RepackSubsets."""
+    def _subsets(self, svc: Obj, pods: list[Obj]) -> list[dict[str, Any]]:
+        """syncService: one subset per selected pod and resolved port (addEndpointSubset), then RepackSubsets."""
         spec = svc["spec"]
         publish = bool(spec.get("publishNotReadyAddresses"))
-        selector = Selector.from_set(spec["selector"])
         service_ports = spec.get("ports") or []
         headless = spec.get("clusterIP") == "None"
         # (address, ready, port or None): what addEndpointSubset appends, one entry per pod and port
         entries: list[tuple[dict[str, Any], bool, dict[str, Any] | None]] = []
-        for pod in self.api.store.list("pods", svc["metadata"]["namespace"]):
-            if not selector.matches(pod["metadata"].get("labels")):
-                continue
+        for pod in pods:
             status = pod.get("status", {})
             # ShouldPodBeInEndpoints: no IP or a terminal phase means no address
             if not status.get("podIP") or status.get("phase") in ("Succeeded", "Failed"):

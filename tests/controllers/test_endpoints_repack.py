@@ -115,3 +115,22 @@ def test_kube_dns_ports_come_in_the_order_real_clusters_show() -> None:
              {"name": "metrics", "port": 9153, "protocol": "TCP"}]
     [subset] = repack_subsets([(address, True, p) for p in ports])
     assert [p["name"] for p in subset["ports"]] == ["dns-tcp", "dns", "metrics"]
+
+
+def test_the_last_change_trigger_time_is_written_with_each_change() -> None:
+    # syncService: endpointsLastChangeTriggerTime from the TriggerTimeTracker, set on a write (and dropped when
+    # there is none), as the EndpointSlice controller does for its slices
+    c = Cluster(nodes=1)
+    c.run_for("3s")
+    c.apply(SERVICE)
+    annotation = "endpoints.kubernetes.io/last-change-trigger-time"
+    created = c.get("service", "web")["metadata"]["creationTimestamp"]
+    assert c.get("endpoints", "web")["metadata"]["annotations"][annotation] == created
+    c.run_for("7s")
+    c.apply(_pod("a", 8080))
+    c.run_for("5s")
+    pod = c.get("pod", "a")
+    ready = next(x for x in pod["status"]["conditions"] if x["type"] == "Ready")["lastTransitionTime"]
+    assert c.get("endpoints", "web")["metadata"]["annotations"][annotation] == ready != created
+    [slice_] = c.list("EndpointSlice", selector="kubernetes.io/service-name=web")
+    assert slice_["metadata"]["annotations"][annotation] == ready

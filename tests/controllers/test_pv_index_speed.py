@@ -26,7 +26,9 @@ EVENTS_DIGEST = "925c7330c97b1ff82a98b93b5f7aae038bbf5f18e8cbbcff65a5d5d56400cbe
 # re-pinned for the RegisteredNode events too (their Event objects, and the resourceVersions after them)
 # re-pinned when StorageClasses got SetDefaults_StorageClass (reclaimPolicy, volumeBindingMode stored; the event
 # log is unchanged): before, c373ff8b...
-OBJECTS_DIGEST = "3cba0796692aa00a2e55070c660e56916140e57a2932bbd20917a1ed542f0d89"
+# re-pinned when Endpoints got their last-change-trigger-time annotation (event log unchanged): before,
+# 3cba0796...
+OBJECTS_DIGEST = "a9b56c4436eb26c9f0b8b6a4a333552a8a140d57032dd33ba80aad932b400b19"
 
 CLASSES = """
 apiVersion: storage.k8s.io/v1

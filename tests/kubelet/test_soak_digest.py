@@ -24,7 +24,9 @@ EVENTS_DIGEST = "675626390d1b29e622243ecdda97f309d231e9aaf91c637adb86a1a5e97c2ee
 # re-pinned when container events gained involvedObject.fieldPath (spec.containers{name}; the event log digest
 # is unchanged; with the field left out, the digest before, 071451c9..., is reproduced exactly)
 # re-pinned for the RegisteredNode events too (their Event objects, and the resourceVersions after them)
-OBJECTS_DIGEST = "1457e865fc6ca47e65d76243c96176a9e524dc4af7cab111f4472f046d6b0c08"
+# re-pinned when Endpoints got their last-change-trigger-time annotation (event log unchanged): before,
+# 1457e865...
+OBJECTS_DIGEST = "bb98e802d511494c6d83634b377b93891f56791d3fc2e7658baa9822b7ffa9f2"
 
 
 def _pod(i: int, nodes: int, crash: bool) -> dict:

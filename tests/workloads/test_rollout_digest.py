@@ -22,7 +22,9 @@ EVENTS_DIGEST = "866363de081f4dcd44d44af2c4e4df026e392a13b6fb1257cccb28aab0d18d6
 # re-pinned when container events gained involvedObject.fieldPath (spec.containers{name}; the event log digest
 # is unchanged; with the field left out, the digest before, 1d7db16e..., is reproduced exactly)
 # re-pinned for the RegisteredNode events too (their Event objects, and the resourceVersions after them)
-OBJECTS_DIGEST = "147befd6d137169da84b7c11599d1674f193a75f2b222676beb50db166317c52"
+# re-pinned when Endpoints got their last-change-trigger-time annotation (event log unchanged): before,
+# 147befd6...
+OBJECTS_DIGEST = "859f9a8f3c9f48c8adf1d94232c0d5e4f7242d71226f0ec13d659f71e4fd47d4"
 TEMPLATE = """
 apiVersion: apps/v1
 kind: Deployment
