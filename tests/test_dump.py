@@ -46,7 +46,8 @@ def test_short_dump_shows_only_the_named_objects_events(cluster: Cluster) -> Non
     text = dump(cluster, step=STEP)
     assert "events about pod/client, service/web" in text
     assert "Pulling   pod/client" not in text, "a running pod's routine events are noise"
-    assert "none but routine ones (12 hidden; --kspec-dump=full shows everything)" in text
+    # 15: with each node's RegisteredNode (node lifecycle controller), routine too
+    assert "none but routine ones (15 hidden; --kspec-dump=full shows everything)" in text
 
 
 def test_a_waiting_pods_pull_events_are_kept() -> None:
@@ -73,7 +74,8 @@ def test_full_dump_shows_every_node_and_event(cluster: Cluster) -> None:
     text = dump(cluster, step=STEP, mode="full")
     for node in ("node-1", "node-2", "node-3"):
         assert f"# kube-proxy (iptables) on node {node}" in text
-    assert "Pulling   pod/web-1" in text
+    assert re.search(r"Pulling +pod/web-1 ", text), text
+    assert "RegisteredNode   node/node-3" in text
     assert len(text.splitlines()) > 200
 
 

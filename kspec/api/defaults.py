@@ -484,6 +484,26 @@ def default_persistent_volume_claim(obj: Obj) -> None:
     _default_pvc_spec(_sub(obj, "spec"))
 
 
+def default_storage_class(obj: Obj) -> None:
+    """storage/v1 SetDefaults_StorageClass: reclaimPolicy Delete, volumeBindingMode Immediate."""
+    _default(obj, "reclaimPolicy", "Delete")
+    _default(obj, "volumeBindingMode", "Immediate")
+
+
+def default_csi_driver(obj: Obj) -> None:
+    """storage/v1 SetDefaults_CSIDriver (its gates on in v1.35): attach required, no pod info on mount, no
+    storage capacity, fsGroupPolicy ReadWriteOnceWithFSType, Persistent volumes only, no republish, no
+    SELinux mount."""
+    spec = _sub(obj, "spec")
+    for key, value in (("attachRequired", True), ("podInfoOnMount", False), ("storageCapacity", False),
+                       ("fsGroupPolicy", "ReadWriteOnceWithFSType"), ("requiresRepublish", False),
+                       ("seLinuxMount", False)):
+        if spec.get(key) is None:
+            spec[key] = value
+    if not spec.get("volumeLifecycleModes"):
+        spec["volumeLifecycleModes"] = ["Persistent"]
+
+
 def default_limit_range(obj: Obj) -> None:
     """SetDefaults_LimitRangeItem for Container items: the default limit from max, the default request from the
     default limit, else from min; every list rounded as SetDefaults_ResourceList does."""
@@ -569,6 +589,8 @@ DEFAULTERS: dict[str, Callable[[Obj], None]] = {
     "EndpointSlice": default_endpoint_slice,
     "PersistentVolume": default_persistent_volume,
     "PersistentVolumeClaim": default_persistent_volume_claim,
+    "StorageClass": default_storage_class,
+    "CSIDriver": default_csi_driver,
     "LimitRange": default_limit_range,
     "NetworkPolicy": default_network_policy,
 }

@@ -176,6 +176,8 @@ class NodeLifecycleController(Controller):
     def start(self) -> None:
         self.health: dict[str, _Health] = {}
         self.known: set[str] = set()
+        #: node name -> uid, for the RemovingNode event of a node no longer stored
+        self._uids: dict[str, str] = {}
         self.zone_states: dict[str, str] = {}
         self.zone_sizes: dict[str, int] = {}
         #: zoneNoExecuteTainter's rate limiters, one per zone, created at the evictionLimiterQPS
@@ -197,14 +199,28 @@ class NodeLifecycleController(Controller):
         self.watch("nodes")
         self.clock.call_every(MONITOR_PERIOD_MS, self.monitor, label="node monitor")
 
+    def _node_event(self, node: Obj, reason: str, event: str) -> None:
+        """nodeutil.RecordNodeEvent: ``Node <name> event: <event>``, about a reference with the node's uid."""
+        name = node["metadata"]["name"]
+        self._uids[name] = node["metadata"].get("uid", "")
+        self.events.event({"apiVersion": "v1", "kind": "Node", "metadata": {"name": name, "uid": self._uids[name]}},
+                          "Normal", reason, f"Node {name} event: {event}", component="node-controller")
+
     # -- monitorNodeHealth --------------------------------------------------------------------
     def monitor(self) -> None:
         nodes = self.api.list("nodes")  # by name already: the store lists cluster-scoped objects by ("", name)
         names = [n["metadata"]["name"] for n in nodes]
-        # classifyNodes; the RegisteredNode / RemovingNode events are not recorded
+        # classifyNodes: a node first seen is registered, one gone is removed (nodeutil.RecordNodeEvent)
         present = set(names)
+        for node, name in zip(nodes, names, strict=True):
+            if name not in self.known:
+                self._node_event(node, "RegisteredNode", f"Registered Node {name} in Controller")
         self.known |= present
         for name in sorted(self.known - present):  # deleted
+            self.events.event({"apiVersion": "v1", "kind": "Node", "metadata": {"name": name, "uid": self._uids.get(
+                name, "")}}, "Normal", "RemovingNode", f"Node {name} event: Removing Node {name} from Controller",
+                component="node-controller")
+            self._uids.pop(name, None)
             self.known.discard(name)
             self._seen.pop(name, None)
             self.health.pop(name, None)

@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from kspec.quantity import format_bytes, to_int
+from kspec.quantity import canonical, format_bytes, to_int
 
 if TYPE_CHECKING:
     from kspec.kubelet.kubelet import Kubelet
@@ -68,8 +68,9 @@ def eviction_message(worker: PodWorker, available: int) -> str:
         req_text = (rec.spec.get("resources") or {}).get("requests", {}).get("memory")
         request = to_int(req_text) if req_text else 0
         if c.memory_bytes > request:
+            # requests.String(): the request's own canonical form (64M stays 64M), "0" when unset
             msg += (f"Container {rec.name} was using {format_bytes(c.memory_bytes)}, request is "
-                    f"{format_bytes(request) if request else '0'}, has larger consumption of memory. ")
+                    f"{canonical(req_text) if req_text else '0'}, has larger consumption of memory. ")
     return msg
 
 

@@ -119,7 +119,11 @@ class PodWorker:
         self.kubelet.events.event(self.pod, type_, reason, message, component="kubelet", host=self.node)
 
     def container_event(self, container: str, type_: str, reason: str, message: str) -> None:
-        self.event(type_, reason, message)
+        """An event about one container: kubecontainer.GenerateContainerRef's fieldPath names it."""
+        rec = self.records.get(container)
+        kind = "initContainers" if rec is not None and rec.init else "containers"
+        self.kubelet.events.event(self.pod, type_, reason, message, component="kubelet", host=self.node,
+                                  field_path=f"spec.{kind}{{{container}}}")
 
     def _regular(self) -> list[Record]:
         return [r for r in self.records.values() if not r.init]
@@ -351,7 +355,8 @@ class PodWorker:
         self.container_event(rec.name, "Normal", "Pulling", f'Pulling image "{image}"')
         rec.pulling = True
         rec.pull_started = self.clock.now
-        rec.waiting = None
+        # rec.waiting stays: the reasonCache keeps the last failed start's reason (ImagePullBackOff,
+        # CrashLoopBackOff) until a start succeeds; a first pull has none and shows the default waiting state
         rt.pull(self.node, image, lambda ok, err, ms: self._pulled(rec, ok, err, ms))
         return False
 
@@ -583,12 +588,11 @@ class PodWorker:
                 c.terminated_status = out
         return out
 
-    def _container_status(self, rec: Record, initializing: bool) -> Obj:
+    def _container_status(self, rec: Record, default_wait: str) -> Obj:
         c = rec.current
         image = rec.spec["image"]
         st: Obj = {"name": rec.name, "image": image, "imageID": "", "ready": False,
                    "restartCount": rec.restart_count, "started": False, "state": {}, "lastState": {}}
-        default_wait = "PodInitializing" if initializing and not rec.init else "ContainerCreating"
         if c is None:
             reason, msg = rec.waiting or (default_wait, "")
             st["state"] = {"waiting": {"reason": reason, **({"message": msg} if msg else {})}}
@@ -599,8 +603,8 @@ class PodWorker:
         st["imageID"] = rec.image_id[1]
         if rec.previous is not None and rec.previous.exited:
             st["lastState"] = {"terminated": self._terminated(rec.previous)}
-        if c.running and rec.hook_until >= 0:
-            st["state"] = {"waiting": {"reason": "ContainerCreating"}}
+        if c.running and rec.hook_until >= 0:  # startContainer has not returned: the status made before it
+            st["state"] = {"waiting": {"reason": default_wait}}
         elif c.running:
             st["state"] = {"running": {"startedAt": timestamp(c.started_ms)}}
             st["started"] = rec.started
@@ -618,11 +622,11 @@ class PodWorker:
     def _statuses(self) -> Statuses:
         # the records lists kept since __init__ (the records never change), not built again per flush
         inits, regular = self._init_records, self._regular_records
-        initializing = bool(inits) and any(r.init and r.spec.get("restartPolicy") != "Always" and not (
-            r.current is not None and r.current.exited and r.current.exit_code == 0) for r in inits) \
-            and not any(r.current is not None for r in regular)
+        # convertToAPIContainerStatuses' default waiting state: PodInitializing for every container, init or
+        # regular, of a pod with init containers (hasInitContainers), however far the init containers got
+        default_wait = "PodInitializing" if inits else "ContainerCreating"
         status = self._container_status
-        return [status(r, initializing) for r in inits], [status(r, initializing) for r in regular]
+        return [status(r, default_wait) for r in inits], [status(r, default_wait) for r in regular]
 
     def build_status(self, live: Obj, statuses: Statuses | None = None) -> Obj:
         """generateAPIPodStatus merged over the live status (conditions the kubelet does not own stay);

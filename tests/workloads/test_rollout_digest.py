@@ -11,13 +11,20 @@ from kspec.dump import digests
 
 # re-pinned when a new cluster got its default StorageClass `standard` (one more object, uid and
 # resourceVersion at start; with it left out, the digests before are reproduced exactly)
-EVENTS_DIGEST = "9ba5655e6fe632c0b2f6586979cd3acc00949728e6a61aec242981fa5f623c96"
+# re-pinned when the node lifecycle controller began recording RegisteredNode (classifyNodes): with those
+# events left out of the log, the digest before, 9ba5655e..., is reproduced exactly
+EVENTS_DIGEST = "866363de081f4dcd44d44af2c4e4df026e392a13b6fb1257cccb28aab0d18d69"
 # re-pinned when EndpointSlices joined the store (computed on the code before the speed-ups and after)
 # re-pinned when the bootstrap RBAC policy, default service accounts, CA bundles and token volumes came (issue 14;
 # with them left out, the digest before is reproduced exactly)
 # re-pinned when nodes began reporting machineID, systemUUID and bootID (serveapi; with the old nodeInfo the
 # digest before is reproduced exactly)
-OBJECTS_DIGEST = "1d7db16e58c914f0b85082f9313b9258fe70651e28fd08e1ccdd0d15fc8c200b"
+# re-pinned when container events gained involvedObject.fieldPath (spec.containers{name}; the event log digest
+# is unchanged; with the field left out, the digest before, 1d7db16e..., is reproduced exactly)
+# re-pinned for the RegisteredNode events too (their Event objects, and the resourceVersions after them)
+# re-pinned when Endpoints got their last-change-trigger-time annotation (event log unchanged): before,
+# 147befd6...
+OBJECTS_DIGEST = "859f9a8f3c9f48c8adf1d94232c0d5e4f7242d71226f0ec13d659f71e4fd47d4"
 TEMPLATE = """
 apiVersion: apps/v1
 kind: Deployment

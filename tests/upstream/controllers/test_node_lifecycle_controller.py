@@ -488,9 +488,7 @@ def test_taints_node_by_condition(tc: dict[str, Any]) -> None:
     assert len(env.get("node0")["spec"]["taints"]) == len(tc["taints"])
 
 
-@pytest.mark.parametrize("tc", [case("TestNodeEventGeneration", "", diverges=(
-    "kspec's node controller records no RegisteredNode event for a node it first sees (classifyNodes): one more "
-    "routine event per node would move every event listing the docs and tests pin"))])
+@pytest.mark.parametrize("tc", [case("TestNodeEventGeneration", "")])
 def test_node_event_generation(tc: dict[str, Any]) -> None:
     env = Env("2016-09-10T12:00:00Z")
     env.put(node("node0", "2015-08-10T00:00:00Z",
