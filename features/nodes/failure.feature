@@ -27,6 +27,7 @@ Feature: A node that stops responding
       | node-2 | NotReady |
     And pod "web" is still Running
     And pod "web" has event "NodeNotReady" with message "Node is not ready"
+    And node "node-2" has event "NodeNotReady" with message "Node node-2 status is now: NodeNotReady"
     When I wait 295s
     Then pod "web" exists
     Then within 10s pod "web" has event "TaintManagerEviction"

@@ -56,6 +56,7 @@ Feature: Nodes join a running cluster
       | node-2 | Ready  |
     And the field "{.spec.podCIDR}" of node "node-2" is "10.244.1.0/24"
     And the field "{.status.capacity.cpu}" of node "node-2" is "4"
+    And within 5s node "node-2" has event "RegisteredNode" with message "Node node-2 event: Registered Node node-2 in Controller"
 
   Scenario: Nodes described by a table join
     When I add nodes:

@@ -53,8 +53,8 @@ _REVIEW_GROUPS = ("authorization.k8s.io", "authentication.k8s.io")
 #: KSPEC_CHECK_OWNED=1: create_owned takes create's whole path (to compare)
 _CHECK_OWNED = os.environ.get("KSPEC_CHECK_OWNED", "") not in ("", "0")
 def _plain_kind(kind_name: Any, kind: Kind) -> bool:
-    """A kind whose create has no defaulter, no mutating plugin and no validator of its own to run (a Lease, a
-    StorageClass, an Event): only the generic metadata validation. ``kind_name``: the body's kind, which the
+    """A kind whose create has no defaulter, no mutating plugin and no validator of its own to run (a Lease, an
+    Event): only the generic metadata validation. ``kind_name``: the body's kind, which the
     defaulting and validation tables are read by."""
     return kind_name not in DEFAULTERS and kind_name not in VALIDATORS and kind_name != "Pod" \
         and kind.kind not in admission.ADMISSION

@@ -25,7 +25,7 @@ _CONTROLLERS = {"deployments": "deployment-controller", "replicasets": "replicas
                 "replicationcontrollers": "replicationcontroller-controller",
                 "statefulsets": "statefulset-controller", "daemonsets": "daemonset-controller",
                 "jobs": "job-controller", "cronjobs": "cronjob-controller",
-                "horizontalpodautoscalers": "horizontal-pod-autoscaler"}
+                "horizontalpodautoscalers": "horizontal-pod-autoscaler", "nodes": "node-lifecycle-controller"}
 
 
 class WorkloadExpect:

@@ -8,7 +8,7 @@ from kspec.steps.registry import then, when
 
 D = "workloads"
 SCALABLE = "deployment|replicaset|statefulset|replicationcontroller"
-EVENTFUL = "deployment|replicaset|statefulset|daemonset|job|cronjob|horizontalpodautoscaler|hpa"
+EVENTFUL = "deployment|replicaset|statefulset|daemonset|job|cronjob|horizontalpodautoscaler|hpa|node"
 
 
 @when('I pause deployment "{name}"{in_ns}', domain=D)
