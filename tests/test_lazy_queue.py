@@ -14,19 +14,9 @@ from kspec.cluster import Cluster
 from kspec.controllers.base import Controller
 from kspec.controllers.hpa import HPAController
 from kspec.informers import WorkQueue
+from tests.manifests import NGINX, deployment
 
-WORK = """---
-apiVersion: apps/v1
-kind: Deployment
-metadata: {name: web}
-spec:
-  replicas: 2
-  selector: {matchLabels: {app: web}}
-  template:
-    metadata: {labels: {app: web}}
-    spec:
-      containers: [{name: c, image: nginx:1.27}]
----
+WORK = deployment(containers=NGINX) + """---
 apiVersion: v1
 kind: Service
 metadata: {name: web}

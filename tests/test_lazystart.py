@@ -9,6 +9,7 @@ import pytest
 
 from kspec import lazystart
 from kspec.cluster import Cluster
+from tests.manifests import replicaset
 
 WORK = """---
 apiVersion: batch/v1
@@ -21,17 +22,7 @@ spec:
       restartPolicy: Never
       containers: [{name: c, image: busybox:1.36, command: ["true"]}]
 ---
-apiVersion: apps/v1
-kind: ReplicaSet
-metadata: {name: web}
-spec:
-  replicas: 2
-  selector: {matchLabels: {app: web}}
-  template:
-    metadata: {labels: {app: web}}
-    spec:
-      containers: [{name: c, image: nginx:1.27}]
----
+""" + replicaset() + """---
 apiVersion: v1
 kind: PersistentVolumeClaim
 metadata: {name: data}

@@ -12,6 +12,7 @@ from kspec import lazystart
 from kspec.cluster import Cluster
 from kspec.controllers.job import JobController
 from kspec.controllers.replicaset import ReplicaSetController, ReplicationControllerController
+from tests.manifests import replicaset
 
 SOLO = """apiVersion: v1
 kind: Pod
@@ -28,17 +29,7 @@ metadata:
 spec:
   containers: [{name: c, image: nginx:1.27}]
 """
-RS = """apiVersion: apps/v1
-kind: ReplicaSet
-metadata: {name: web}
-spec:
-  replicas: 2
-  selector: {matchLabels: {app: web}}
-  template:
-    metadata: {labels: {app: web}}
-    spec:
-      containers: [{name: c, image: nginx:1.27}]
-"""
+RS = replicaset()
 
 
 @pytest.fixture

@@ -6,19 +6,9 @@ import pytest
 
 from kspec import Cluster
 from kspec.errors import TimeoutError_
+from tests.manifests import deployment
 
-WEB = """
-apiVersion: apps/v1
-kind: Deployment
-metadata: {name: web}
-spec:
-  replicas: 1
-  selector: {matchLabels: {app: web}}
-  template:
-    metadata: {labels: {app: web}}
-    spec:
-      containers: [{name: c, image: nginx:1.27, resources: {requests: {cpu: 100m}}}]
----
+WEB = deployment(replicas=1, containers="[{name: c, image: nginx:1.27, resources: {requests: {cpu: 100m}}}]") + """---
 apiVersion: autoscaling/v2
 kind: HorizontalPodAutoscaler
 metadata: {name: web}
