@@ -1,5 +1,8 @@
 """Shared test set-up: pytester for running kspec's pytest plugin end to end; hypothesis profiles; the
-conformance table option."""
+conformance table option; ``binds``, for the argument-checking tests."""
+
+import inspect
+from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, settings
@@ -19,3 +22,17 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addoption("--conformance-table", metavar="PATH", default=None,
                      help="write the per-upstream-file conformance table (markdown) of the collected cases "
                           "in tests/upstream/")
+
+
+@pytest.fixture
+def binds(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The signatures ``inspect.Signature.bind`` is called with, in order: the argument checks' slow path."""
+    calls: list[str] = []
+    real = inspect.Signature.bind
+
+    def counting(self: inspect.Signature, *args: Any, **kwargs: Any) -> inspect.BoundArguments:
+        calls.append(str(self))
+        return real(self, *args, **kwargs)
+
+    monkeypatch.setattr(inspect.Signature, "bind", counting)
+    return calls

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import inspect
 from typing import Any
 
 import pytest
@@ -22,19 +21,6 @@ class Api:
 
     def pair(self, first: int, second: str = "b") -> tuple[int, str]:
         return first, second
-
-
-@pytest.fixture
-def binds(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    calls: list[str] = []
-    real = inspect.Signature.bind
-
-    def counting(self: inspect.Signature, *args: Any, **kwargs: Any) -> inspect.BoundArguments:
-        calls.append(str(self))
-        return real(self, *args, **kwargs)
-
-    monkeypatch.setattr(inspect.Signature, "bind", counting)
-    return calls
 
 
 def test_keyword_calls_bind_without_signature_bind(binds: list[str]) -> None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import inspect
 from typing import Any
 
 import pytest
@@ -18,19 +17,6 @@ class Api:
 
     def needs(self, text: str, *, line: int) -> tuple[str, int]:
         return text, line
-
-
-@pytest.fixture
-def binds(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    calls: list[str] = []
-    real = inspect.Signature.bind
-
-    def counting(self: inspect.Signature, *args: Any, **kwargs: Any) -> inspect.BoundArguments:
-        calls.append(str(self))
-        return real(self, *args, **kwargs)
-
-    monkeypatch.setattr(inspect.Signature, "bind", counting)
-    return calls
 
 
 def test_positional_calls_bind_in_order(binds: list[str]) -> None:
